@@ -1,0 +1,2 @@
+/** Typed node configuration: embedded YAML defaults, the operator's file, env overrides, validation naming keys. */
+package io.jgoim.common.config;

@@ -1,0 +1,102 @@
+package io.jgoim.common.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The admin HTTP endpoint of comet and job: {@code GET /metrics} (Prometheus text) and {@code GET /health}
+ * ({@code 200 ok}, or {@code 503 draining} once the node stops taking work). Runs on the event loops it is given.
+ */
+public final class MetricsHttpServer implements AutoCloseable {
+    private final PrometheusMeterRegistry registry;
+    private final BooleanSupplier healthy;
+    private Channel channel;
+
+    public MetricsHttpServer(PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+        this.registry = registry;
+        this.healthy = healthy;
+    }
+
+    /** Binds {@code host:port} (port 0 = any free port) and returns the bound address. */
+    public InetSocketAddress start(EventLoopGroup group, Class<? extends io.netty.channel.ServerChannel> channelType,
+                                   String host, int port) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(channelType)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
+                    }
+                });
+        channel = b.bind(host, port).syncUninterruptibly().channel();
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+    }
+
+    /** Builds the response for a request; shared with logic's API server, which serves /metrics on its own port. */
+    public static FullHttpResponse respond(PrometheusMeterRegistry registry, BooleanSupplier healthy,
+                                           FullHttpRequest req) {
+        String path = new QueryStringDecoder(req.uri()).path();
+        switch (path) {
+            case "/metrics":
+                return text(HttpResponseStatus.OK, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+            case "/health":
+                return healthy.getAsBoolean() ? text(HttpResponseStatus.OK, "ok\n", "text/plain")
+                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n", "text/plain");
+            default:
+                return text(HttpResponseStatus.NOT_FOUND, "not found\n", "text/plain");
+        }
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body, String type) {
+        ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        return r;
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            FullHttpResponse resp = respond(registry, healthy, req);
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            HttpUtil.setKeepAlive(resp, keepAlive);
+            if (keepAlive) {
+                ctx.writeAndFlush(resp);
+            } else {
+                ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+}

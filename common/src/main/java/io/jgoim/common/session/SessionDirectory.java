@@ -1,0 +1,46 @@
+package io.jgoim.common.session;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Who is connected where: the session routes (member id and session key → comet server) and each comet's room
+ * online counts. goim's schema: {@code mid_{mid}} hash key→server, {@code key_{key}} → server, per-server room
+ * counts; entries expire unless refreshed by heartbeats. Implementations: Redis (cluster) and in-memory
+ * (standalone), held to the same contract tests. All methods are asynchronous and never block; a failed future
+ * carries an {@link io.jgoim.protocol.JgoimException} (UNAVAILABLE or TIMEOUT when the store is down).
+ */
+public interface SessionDirectory extends AutoCloseable {
+    /** Records a session's route: {@code mid} (0 = anonymous, only the key route) and {@code key} on {@code server}. */
+    CompletableFuture<Void> addSession(long mid, String key, String server);
+
+    /** Refreshes a session's TTL; completes with false when the route is gone (it should be re-added). */
+    CompletableFuture<Boolean> refreshSession(long mid, String key, String server);
+
+    /**
+     * Removes exactly this session's routes, and only if the key still routes to {@code server} (a newer session
+     * with the same key elsewhere keeps its route). Completes with true when something was removed.
+     */
+    CompletableFuture<Boolean> removeSession(long mid, String key, String server);
+
+    /** key → server for the keys that are connected; absent keys are left out. */
+    CompletableFuture<Map<String, String>> serversByKeys(Collection<String> keys);
+
+    /** key → server for every session of these members. */
+    CompletableFuture<Map<String, String>> keysByMids(Collection<Long> mids);
+
+    /** Stores one comet's room counts (room id → sessions), replacing its previous report; expires after ttl. */
+    CompletableFuture<Void> putOnline(String server, Map<String, Integer> roomCounts, Duration ttl);
+
+    /** Every comet's last unexpired report: server → (room id → count). */
+    CompletableFuture<Map<String, Map<String, Integer>>> onlines();
+
+    /** How long a route lives without a refresh. */
+    Duration sessionTtl();
+
+    @Override
+    default void close() {
+    }
+}

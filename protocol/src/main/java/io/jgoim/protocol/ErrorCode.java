@@ -1,0 +1,108 @@
+package io.jgoim.protocol;
+
+/**
+ * Error codes carried on the wire (error replies, the HTTP API's {@code code}, Connect refusals). A code's number
+ * never changes: rename freely, never renumber, add new codes above {@link #UNKNOWN}. {@code docs/errors.md} lists
+ * them and a test keeps the two in step.
+ */
+public enum ErrorCode {
+    OK(0, 200, false, "ok"),
+
+    // 1-99: frames
+    BAD_PACKET(1, 400, false, "malformed frame: packLen below 16 or negative"),
+    UNKNOWN_OP(2, 400, false, "operation not known or not allowed here"),
+    BODY_TOO_LARGE(3, 413, false, "frame body larger than the configured maximum"),
+    BAD_HEADER_LENGTH(4, 400, false, "headerLen is not 16"),
+    OP_NOT_ALLOWED(5, 400, false, "a server-only op (such as 9, raw) was sent by a client"),
+    EMPTY_BODY(6, 400, false, "this op needs a body"),
+    TRUNCATED_FRAME(7, 400, false, "the connection closed in the middle of a frame"),
+    NOT_AUTHENTICATED(8, 401, false, "a frame other than auth arrived before auth"),
+    HANDSHAKE_TIMEOUT(9, 408, true, "no auth frame within the handshake deadline"),
+    BAD_ROOM(10, 400, false, "room id is not valid"),
+    BAD_OPS(11, 400, false, "op list is not comma-separated integers"),
+
+    // 100-199: authentication
+    UNAUTHORIZED(100, 401, false, "token refused"),
+    TOKEN_EXPIRED(101, 401, false, "token expired"),
+    TOKEN_MALFORMED(102, 401, false, "token is not well formed"),
+    TOKEN_BAD_SIGNATURE(103, 401, false, "token signature does not verify"),
+    TOKEN_NOT_YET_VALID(104, 401, false, "token not valid yet (nbf)"),
+    TOKEN_BAD_AUDIENCE(105, 401, false, "token audience not accepted"),
+    TOKEN_BAD_ISSUER(106, 401, false, "token issuer not accepted"),
+    TOKEN_ALG_NOT_ALLOWED(107, 401, false, "token algorithm not allowed for its key (or alg none)"),
+    TOKEN_UNKNOWN_KEY(108, 401, false, "token names a key id that is not configured"),
+
+    // 300-399: limits
+    RATE_LIMITED(300, 429, true, "rate limited"),
+    SLOW_CONSUMER(301, 429, true, "outbound bound exceeded"),
+
+    // 400-499: API requests
+    BAD_PARAMETER(400, 400, false, "bad or missing parameter"),
+    NOT_FOUND(404, 404, false, "no such route"),
+    METHOD_NOT_ALLOWED(405, 405, false, "method not allowed on this route"),
+    PAYLOAD_TOO_LARGE(413, 413, false, "request body larger than the configured maximum"),
+
+    // 500-599: server side
+    INTERNAL(500, 500, true, "internal error"),
+    UNAVAILABLE(503, 503, true, "a dependency (Redis, Kafka, logic, comet) is unavailable"),
+    TIMEOUT(504, 504, true, "a dependency did not answer in time"),
+
+    UNKNOWN(-1, 500, false, "unknown error code");
+
+    private static final ErrorCode[] BY_CODE;
+
+    static {
+        int max = 0;
+        for (ErrorCode c : values()) {
+            max = Math.max(max, c.code);
+        }
+        BY_CODE = new ErrorCode[max + 1];
+        for (ErrorCode c : values()) {
+            if (c.code >= 0) {
+                if (BY_CODE[c.code] != null) {
+                    throw new ExceptionInInitializerError("duplicate error code " + c.code);
+                }
+                BY_CODE[c.code] = c;
+            }
+        }
+    }
+
+    private final int code;
+    private final int httpStatus;
+    private final boolean retryable;
+    private final String description;
+
+    ErrorCode(int code, int httpStatus, boolean retryable, String description) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+        this.retryable = retryable;
+        this.description = description;
+    }
+
+    /** The wire value. */
+    public int code() {
+        return code;
+    }
+
+    /** The HTTP status the logic API answers with for this code. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** True when the same request may succeed later. */
+    public boolean isRetryable() {
+        return retryable;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The code for a wire value; {@link #UNKNOWN} for a value this build does not know. */
+    public static ErrorCode of(int code) {
+        if (code >= 0 && code < BY_CODE.length && BY_CODE[code] != null) {
+            return BY_CODE[code];
+        }
+        return UNKNOWN;
+    }
+}

@@ -1,0 +1,73 @@
+package io.jgoim.protocol;
+
+/**
+ * goim v2 operation codes. A reply is the request's op + 1 (goim's rule).
+ *
+ * <table>
+ *   <caption>ops</caption>
+ *   <tr><th>request</th><th>reply</th><th>meaning</th></tr>
+ *   <tr><td>2</td><td>3</td><td>heartbeat; the reply body is the int32 online count of the session's room</td></tr>
+ *   <tr><td>4</td><td>5</td><td>upstream message (goim replies with op 4 itself and an empty body)</td></tr>
+ *   <tr><td>7</td><td>8</td><td>auth: the first frame, body = token</td></tr>
+ *   <tr><td>9</td><td>-</td><td>raw: body is one or more whole encoded frames; server to client only</td></tr>
+ *   <tr><td>12</td><td>13</td><td>change room, body = room id</td></tr>
+ *   <tr><td>14</td><td>15</td><td>watch ops, body = comma-separated op numbers</td></tr>
+ *   <tr><td>16</td><td>17</td><td>unwatch ops, body = comma-separated op numbers</td></tr>
+ *   <tr><td>18–99</td><td></td><td>reserved for jgoim extensions; a goim client never receives one it did not ask
+ *       for (it must authenticate with ver {@link PacketLayout#VERSION_EXTENDED})</td></tr>
+ *   <tr><td>&ge; 1000</td><td></td><td>business operations chosen by the pusher; a client may send them upstream</td></tr>
+ * </table>
+ */
+public final class Op {
+    public static final int HANDSHAKE = 0;
+    public static final int HANDSHAKE_REPLY = 1;
+    public static final int HEARTBEAT = 2;
+    public static final int HEARTBEAT_REPLY = 3;
+    public static final int SEND_MSG = 4;
+    public static final int SEND_MSG_REPLY = 5;
+    public static final int DISCONNECT_REPLY = 6;
+    public static final int AUTH = 7;
+    public static final int AUTH_REPLY = 8;
+    public static final int RAW = 9;
+    public static final int PROTO_READY = 10;
+    public static final int PROTO_FINISH = 11;
+    public static final int CHANGE_ROOM = 12;
+    public static final int CHANGE_ROOM_REPLY = 13;
+    public static final int SUB = 14;
+    public static final int SUB_REPLY = 15;
+    public static final int UNSUB = 16;
+    public static final int UNSUB_REPLY = 17;
+
+    /** First op of the range reserved for jgoim extensions. */
+    public static final int EXTENSION_MIN = 18;
+    /**
+     * Extension: the server's goodbye over TCP, body = int32 close code + UTF-8 reason. Sent only to clients that
+     * authenticated with {@link PacketLayout#VERSION_EXTENDED}; WebSocket carries the code in its close frame.
+     */
+    public static final int DISCONNECT = 18;
+    /** Extension: a failed request's reply for extended clients, body = JSON {"code":n,"message":"..."}. */
+    public static final int ERROR_REPLY = 19;
+    /** Last op of the range reserved for jgoim extensions. */
+    public static final int EXTENSION_MAX = 99;
+
+    /** Business operations chosen by the pusher start here. */
+    public static final int BUSINESS_MIN = 1000;
+
+    private Op() {
+    }
+
+    /** True for ops a client may send to a comet after auth. */
+    public static boolean isClientOp(int op) {
+        return op == HEARTBEAT || op == SEND_MSG || op == AUTH || op == CHANGE_ROOM || op == SUB || op == UNSUB
+                || op >= BUSINESS_MIN;
+    }
+
+    /** True for client ops whose body must not be empty (auth token, room id, op lists). */
+    public static boolean requiresBody(int op) {
+        return op == AUTH || op == SUB || op == UNSUB;
+    }
+
+    public static boolean isExtension(int op) {
+        return op >= EXTENSION_MIN && op <= EXTENSION_MAX;
+    }
+}

@@ -1,0 +1,39 @@
+package io.jgoim.protocol.rpc;
+
+import io.jgoim.protocol.rpc.logic.ConnectReply;
+import io.jgoim.protocol.rpc.logic.ConnectReq;
+import io.jgoim.protocol.rpc.logic.DisconnectReply;
+import io.jgoim.protocol.rpc.logic.DisconnectReq;
+import io.jgoim.protocol.rpc.logic.HeartbeatReply;
+import io.jgoim.protocol.rpc.logic.HeartbeatReq;
+import io.jgoim.protocol.rpc.logic.NodesReply;
+import io.jgoim.protocol.rpc.logic.NodesReq;
+import io.jgoim.protocol.rpc.logic.OnlineReply;
+import io.jgoim.protocol.rpc.logic.OnlineReq;
+import io.jgoim.protocol.rpc.logic.ReceiveReply;
+import io.jgoim.protocol.rpc.logic.ReceiveReq;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What comet asks of logic. Two implementations: logic's own service (standalone calls it directly) and
+ * {@link GrpcLogicClient} (cluster). Every method is asynchronous and never blocks the caller's thread; a failed
+ * future carries an {@link io.jgoim.protocol.JgoimException} whose code says whether a retry makes sense.
+ */
+public interface LogicService {
+    /** Authenticates a token. A refused token completes normally with {@code error_code != 0}. */
+    CompletableFuture<ConnectReply> connect(ConnectReq request);
+
+    CompletableFuture<DisconnectReply> disconnect(DisconnectReq request);
+
+    /** Refreshes the session's routing entries (their TTL). */
+    CompletableFuture<HeartbeatReply> heartbeat(HeartbeatReq request);
+
+    /** Stores this comet's room counts; answers with the cluster-wide counts. */
+    CompletableFuture<OnlineReply> renewOnline(OnlineReq request);
+
+    /** An upstream client message (op 4 or a business op). */
+    CompletableFuture<ReceiveReply> receive(ReceiveReq request);
+
+    CompletableFuture<NodesReply> nodes(NodesReq request);
+}

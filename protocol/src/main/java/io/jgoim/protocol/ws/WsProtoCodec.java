@@ -1,0 +1,114 @@
+package io.jgoim.protocol.ws;
+
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.FrameRules;
+import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.Proto;
+import io.jgoim.protocol.ProtoCodec;
+import io.jgoim.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Translates between WebSocket binary messages and goim frames: one binary message carries exactly one frame.
+ *
+ * <p>Inbound: a {@link BinaryWebSocketFrame} becomes a {@link Proto} (its body a retained slice of the message);
+ * a message that is not one whole valid frame, or a text message, raises {@link ProtocolException}. Outbound: a
+ * {@link Proto} is encoded into one binary message; a raw {@link ByteBuf} (one or more encoded frames, such as a push
+ * or a room batch) is wrapped in an outer op-9 frame, as goim does; other {@link WebSocketFrame}s (close, ping, or
+ * binary messages a caller already wrapped once for many sessions) pass through. Stateless apart from its settings.
+ */
+public class WsProtoCodec extends ChannelDuplexHandler {
+    private final int maxBody;
+    private final boolean clientFrames;
+
+    /**
+     * @param maxBody      the largest inbound body accepted
+     * @param clientFrames true on the server: inbound frames come from a client and their ops are checked
+     */
+    public WsProtoCodec(int maxBody, boolean clientFrames) {
+        this.maxBody = maxBody;
+        this.clientFrames = clientFrames;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof BinaryWebSocketFrame) {
+            BinaryWebSocketFrame frame = (BinaryWebSocketFrame) msg;
+            try {
+                ctx.fireChannelRead(decode(frame.content()));
+            } finally {
+                frame.release();
+            }
+        } else if (msg instanceof WebSocketFrame) {
+            ReferenceCountUtil.release(msg);
+            throw new ProtocolException(ErrorCode.BAD_PACKET, CloseCode.PROTOCOL_ERROR,
+                    "only binary WebSocket messages carry goim frames");
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private Proto decode(ByteBuf in) {
+        int len = in.readableBytes();
+        if (len < PacketLayout.HEADER_LENGTH) {
+            throw new ProtocolException(ErrorCode.BAD_PACKET, CloseCode.PROTOCOL_ERROR,
+                    "message of " + len + " bytes is shorter than a header");
+        }
+        int start = in.readerIndex();
+        int packLen = in.getInt(start + PacketLayout.PACK_LEN_OFFSET);
+        ProtocolException bad = FrameRules.checkPackLength(packLen, maxBody);
+        if (bad == null) {
+            bad = FrameRules.checkHeaderLength(in.getShort(start + PacketLayout.HEADER_LEN_OFFSET));
+        }
+        if (bad != null) {
+            throw bad;
+        }
+        if (packLen != len) {
+            throw new ProtocolException(ErrorCode.BAD_PACKET, CloseCode.PROTOCOL_ERROR,
+                    "packLen " + packLen + " != message length " + len);
+        }
+        int op = in.getInt(start + PacketLayout.OP_OFFSET);
+        int bodyLen = packLen - PacketLayout.HEADER_LENGTH;
+        if (clientFrames) {
+            bad = FrameRules.checkClientOp(op, bodyLen);
+            if (bad != null) {
+                throw bad;
+            }
+        }
+        short ver = in.getShort(start + PacketLayout.VER_OFFSET);
+        int seq = in.getInt(start + PacketLayout.SEQ_OFFSET);
+        return Proto.newInstance(ver, op, seq, in.retainedSlice(start + PacketLayout.HEADER_LENGTH, bodyLen));
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof Proto) {
+            Proto p = (Proto) msg;
+            ByteBuf out;
+            try {
+                out = ProtoCodec.encode(ctx.alloc(), p.ver(), p.op(), p.seq(), p.body());
+            } finally {
+                p.release();
+            }
+            ctx.write(new BinaryWebSocketFrame(out), promise);
+        } else if (msg instanceof ByteBuf) {
+            ByteBuf raw = (ByteBuf) msg;
+            ByteBuf out;
+            try {
+                out = ProtoCodec.wrapRaw(ctx.alloc(), raw);
+            } finally {
+                raw.release();
+            }
+            ctx.write(new BinaryWebSocketFrame(out), promise);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+}
