@@ -70,10 +70,19 @@ public final class LeakCheck implements BeforeAllCallback, AfterEachCallback {
         }
     }
 
-    private static final class RecordingDetector<T> extends ResourceLeakDetector<T> {
+    /**
+     * A detector that records reports. The build names it in {@code -Dio.netty.customResourceLeakDetector}, so
+     * Netty uses it from the first buffer on, whatever class loads first.
+     */
+    public static final class RecordingDetector<T> extends ResourceLeakDetector<T> {
         @SuppressWarnings("deprecation")
-        RecordingDetector(Class<T> resource, int samplingInterval) {
+        public RecordingDetector(Class<T> resource, int samplingInterval) {
             super(resource, samplingInterval, Long.MAX_VALUE);
+        }
+
+        @SuppressWarnings("deprecation")
+        public RecordingDetector(Class<T> resource, int samplingInterval, long maxActive) {
+            super(resource, samplingInterval, maxActive);
         }
 
         @Override
