@@ -35,10 +35,14 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         Route r = new Route(server, clock.millis() + sessionTtl.toMillis());
         byKey.put(key, r);
         if (mid != 0) {
-            Map<String, Route> keys = byMid.computeIfAbsent(mid, m -> new HashMap<>());
-            synchronized (keys) {
-                keys.put(key, r);
-            }
+            // compute() so a concurrent removeSession cannot drop the member's map while this adds to it
+            byMid.compute(mid, (m, keys) -> {
+                Map<String, Route> out = keys == null ? new HashMap<>() : keys;
+                synchronized (out) {
+                    out.put(key, r);
+                }
+                return out;
+            });
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -65,19 +69,16 @@ public final class InMemorySessionDirectory implements SessionDirectory {
             return r;
         });
         if (mid != 0) {
-            Map<String, Route> keys = byMid.get(mid);
-            if (keys != null) {
+            byMid.computeIfPresent(mid, (m, keys) -> {
                 synchronized (keys) {
                     Route r = keys.get(key);
                     if (r != null && r.server.equals(server)) {
                         keys.remove(key);
                         removed[0] = true;
                     }
-                    if (keys.isEmpty()) {
-                        byMid.remove(mid, keys);
-                    }
+                    return keys.isEmpty() ? null : keys;
                 }
-            }
+            });
         }
         return CompletableFuture.completedFuture(removed[0]);
     }

@@ -1,0 +1,152 @@
+package io.jgoim.common.redis;
+
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One lettuce connection (single node or Redis Cluster) with the settings a push server needs: a short command
+ * timeout, a bounded request queue, commands rejected (never buffered) while disconnected, and automatic reconnect
+ * with a short capped backoff so service resumes by itself when Redis returns. Thread-safe: the async commands may
+ * be used from any thread and are pipelined on the one connection. Owns the client, its resources and the
+ * connection; {@link #close()} releases them.
+ */
+public final class RedisClients implements AutoCloseable {
+    private final ClientResources resources;
+    private final AutoCloseable client;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> async;
+
+    private RedisClients(ClientResources resources, AutoCloseable client, StatefulConnection<String, String> connection,
+                         RedisClusterAsyncCommands<String, String> async) {
+        this.resources = resources;
+        this.client = client;
+        this.connection = connection;
+        this.async = async;
+    }
+
+    /**
+     * Connects to Redis; fails fast when it cannot.
+     *
+     * @param uris             one {@code redis://host:port} for a single node, or several cluster seed nodes
+     * @param cluster          true for Redis Cluster (keys use hash tags, so every multi-key step stays in one slot)
+     * @param commandTimeout   how long one command may take before its future fails (~500 ms)
+     * @param requestQueueSize bound of commands queued on the connection; beyond it commands fail at once
+     */
+    public static RedisClients connect(List<String> uris, boolean cluster, Duration commandTimeout,
+                                       int requestQueueSize) {
+        if (uris.isEmpty()) {
+            throw new IllegalArgumentException("no Redis uri");
+        }
+        ClientResources resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                // Reconnect quickly: an API answering 503 should recover within about a second of Redis returning.
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        SocketOptions socket = SocketOptions.builder()
+                .connectTimeout(commandTimeout.multipliedBy(2))
+                .keepAlive(true)
+                .tcpNoDelay(true)
+                .build();
+        TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
+        try {
+            if (cluster) {
+                List<RedisURI> seeds = new ArrayList<>();
+                for (String u : uris) {
+                    seeds.add(uri(u, commandTimeout));
+                }
+                RedisClusterClient c = RedisClusterClient.create(resources, seeds);
+                c.setOptions(ClusterClientOptions.builder()
+                        .autoReconnect(true)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .requestQueueSize(requestQueueSize)
+                        .timeoutOptions(timeouts)
+                        .socketOptions(socket)
+                        .build());
+                StatefulRedisClusterConnection<String, String> conn = c.connect(StringCodec.UTF8);
+                return new RedisClients(resources, c::shutdown, conn, conn.async());
+            }
+            RedisClient c = RedisClient.create(resources, uri(uris.get(0), commandTimeout));
+            c.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .requestQueueSize(requestQueueSize)
+                    .timeoutOptions(timeouts)
+                    .socketOptions(socket)
+                    .build());
+            StatefulRedisConnection<String, String> conn = c.connect(StringCodec.UTF8);
+            return new RedisClients(resources, c::shutdown, conn, conn.async());
+        } catch (RuntimeException e) {
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
+            throw new JgoimException(ErrorCode.UNAVAILABLE, "cannot connect to Redis " + uris + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static RedisURI uri(String s, Duration timeout) {
+        RedisURI u = RedisURI.create(s);
+        u.setTimeout(timeout);
+        return u;
+    }
+
+    /** The async commands; shared, pipelined, usable from any thread. */
+    public RedisClusterAsyncCommands<String, String> async() {
+        return async;
+    }
+
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    /**
+     * Translates a lettuce failure into the one error model: every Redis failure (rejected while disconnected,
+     * timed out, queue full, connection reset) means the store is unavailable, which the API answers with 503.
+     */
+    public static JgoimException toJgoim(Throwable error) {
+        Throwable t = error;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof JgoimException) {
+            return (JgoimException) t;
+        }
+        return new JgoimException(ErrorCode.UNAVAILABLE, "redis: " + t.getMessage(), t);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (RuntimeException ignored) {
+            // closing anyway
+        }
+        try {
+            client.close();
+        } catch (Exception ignored) {
+            // closing anyway
+        }
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

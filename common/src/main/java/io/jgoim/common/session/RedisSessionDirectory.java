@@ -1,0 +1,262 @@
+package io.jgoim.common.session;
+
+import io.jgoim.common.redis.RedisClients;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * The session directory in Redis (single node or Cluster), goim's schema with hash tags so that every atomic step
+ * touches one slot:
+ * <pre>
+ *   mid_{&lt;mid&gt;}            hash   session key → comet server        TTL sessionTtl, renewed by heartbeats
+ *   key_{&lt;key&gt;}            string comet server                       TTL sessionTtl, renewed by heartbeats
+ *   ol_{&lt;server&gt;}          hash   room id → sessions on that comet    TTL given by RenewOnline
+ *   {jgoim}online_servers  zset   server, score = expiry (epoch ms)  lists the ol_ hashes (no SCAN on Cluster)
+ * </pre>
+ * Conditional steps (refresh, remove) are Lua scripts on a single key, so they are atomic without WATCH: a session
+ * is removed only while its key still routes to the server asking. Every call is asynchronous and pipelined on the
+ * shared connection; a failure completes the future with an UNAVAILABLE {@link io.jgoim.protocol.JgoimException}.
+ * Thread-safe. Does not own the {@link RedisClients}.
+ */
+public final class RedisSessionDirectory implements SessionDirectory {
+    static final String ONLINE_SERVERS = "{jgoim}online_servers";
+
+    /** KEYS[1] = key_{key}; ARGV = server, ttl ms. Renews the route only while it points at this server. */
+    private static final String REFRESH_KEY = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end return 0";
+    /** KEYS[1] = mid_{mid}; ARGV = key, server, ttl ms. Restores the field (the hash may have expired alone). */
+    private static final String REFRESH_MID = "local s = redis.call('HGET', KEYS[1], ARGV[1]) "
+            + "if s == false or s == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1 end return 0";
+    /** KEYS[1] = key_{key}; ARGV = server. */
+    private static final String REMOVE_KEY = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+            + "return redis.call('DEL', KEYS[1]) end return 0";
+    /** KEYS[1] = mid_{mid}; ARGV = key, server. */
+    private static final String REMOVE_MID = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then "
+            + "return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";
+    /** KEYS[1] = ol_{server}; ARGV = ttl ms, then room, count pairs. Replaces the comet's previous report. */
+    private static final String PUT_ONLINE = "redis.call('DEL', KEYS[1]) "
+            + "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
+            + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 1";
+
+    private final RedisClusterAsyncCommands<String, String> redis;
+    private final Duration sessionTtl;
+    private final String ttlMillis;
+    private final SetArgs keySetArgs;
+    private final Clock clock;
+    private final Timer latency;
+    private final Counter errors;
+
+    /**
+     * @param clients    the connection (not owned)
+     * @param sessionTtl how long a route lives without a heartbeat
+     * @param registry   where to record Redis latency and errors ({@code jgoim.redis.*}), or null
+     */
+    public RedisSessionDirectory(RedisClients clients, Duration sessionTtl, MeterRegistry registry) {
+        this(clients, sessionTtl, registry, Clock.systemUTC());
+    }
+
+    public RedisSessionDirectory(RedisClients clients, Duration sessionTtl, MeterRegistry registry, Clock clock) {
+        this.redis = clients.async();
+        this.sessionTtl = sessionTtl;
+        this.ttlMillis = Long.toString(sessionTtl.toMillis());
+        this.keySetArgs = SetArgs.Builder.px(sessionTtl.toMillis());
+        this.clock = clock;
+        if (registry != null) {
+            this.latency = Timer.builder("jgoim.redis.latency").description("session directory call latency")
+                    .tag("store", "sessions").publishPercentileHistogram().register(registry);
+            this.errors = Counter.builder("jgoim.redis.errors").description("session directory calls that failed")
+                    .tag("store", "sessions").register(registry);
+        } else {
+            this.latency = null;
+            this.errors = null;
+        }
+    }
+
+    static String midKey(long mid) {
+        return "mid_{" + mid + "}";
+    }
+
+    static String keyKey(String key) {
+        return "key_{" + key + "}";
+    }
+
+    static String onlineKey(String server) {
+        return "ol_{" + server + "}";
+    }
+
+    @Override
+    public CompletableFuture<Void> addSession(long mid, String key, String server) {
+        long start = System.nanoTime();
+        CompletableFuture<String> set = redis.set(keyKey(key), server, keySetArgs).toCompletableFuture();
+        CompletableFuture<Void> all;
+        if (mid != 0) {
+            String hash = midKey(mid);
+            CompletableFuture<Boolean> hset = redis.hset(hash, key, server).toCompletableFuture();
+            CompletableFuture<Boolean> expire = redis.pexpire(hash, sessionTtl.toMillis()).toCompletableFuture();
+            all = CompletableFuture.allOf(set, hset, expire);
+        } else {
+            all = set.thenApply(ok -> null);
+        }
+        return observe(all, start);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> refreshSession(long mid, String key, String server) {
+        long start = System.nanoTime();
+        CompletableFuture<Long> byKey = redis.<Long>eval(REFRESH_KEY, ScriptOutputType.INTEGER,
+                new String[] {keyKey(key)}, server, ttlMillis).toCompletableFuture();
+        CompletableFuture<Boolean> result;
+        if (mid != 0) {
+            CompletableFuture<Long> byMid = redis.<Long>eval(REFRESH_MID, ScriptOutputType.INTEGER,
+                    new String[] {midKey(mid)}, key, server, ttlMillis).toCompletableFuture();
+            result = byKey.thenCombine(byMid, (k, m) -> k == 1L);
+        } else {
+            result = byKey.thenApply(k -> k == 1L);
+        }
+        return observe(result, start);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> removeSession(long mid, String key, String server) {
+        long start = System.nanoTime();
+        CompletableFuture<Long> byKey = redis.<Long>eval(REMOVE_KEY, ScriptOutputType.INTEGER,
+                new String[] {keyKey(key)}, server).toCompletableFuture();
+        CompletableFuture<Boolean> result;
+        if (mid != 0) {
+            CompletableFuture<Long> byMid = redis.<Long>eval(REMOVE_MID, ScriptOutputType.INTEGER,
+                    new String[] {midKey(mid)}, key, server).toCompletableFuture();
+            result = byKey.thenCombine(byMid, (k, m) -> k > 0 || m > 0);
+        } else {
+            result = byKey.thenApply(k -> k > 0);
+        }
+        return observe(result, start);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> serversByKeys(Collection<String> keys) {
+        long start = System.nanoTime();
+        List<String> ordered = new ArrayList<>(keys);
+        List<CompletableFuture<String>> gets = new ArrayList<>(ordered.size());
+        for (String k : ordered) {
+            gets.add(redis.get(keyKey(k)).toCompletableFuture());
+        }
+        CompletableFuture<Map<String, String>> result = allOf(gets, done -> {
+            Map<String, String> out = new HashMap<>();
+            for (int i = 0; i < ordered.size(); i++) {
+                String server = done.get(i).join();
+                if (server != null) {
+                    out.put(ordered.get(i), server);
+                }
+            }
+            return out;
+        });
+        return observe(result, start);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> keysByMids(Collection<Long> mids) {
+        long start = System.nanoTime();
+        List<CompletableFuture<Map<String, String>>> gets = new ArrayList<>(mids.size());
+        for (Long mid : mids) {
+            gets.add(redis.hgetall(midKey(mid)).toCompletableFuture());
+        }
+        CompletableFuture<Map<String, String>> result = allOf(gets, done -> {
+            Map<String, String> out = new HashMap<>();
+            for (CompletableFuture<Map<String, String>> f : done) {
+                out.putAll(f.join());
+            }
+            return out;
+        });
+        return observe(result, start);
+    }
+
+    @Override
+    public CompletableFuture<Void> putOnline(String server, Map<String, Integer> roomCounts, Duration ttl) {
+        long start = System.nanoTime();
+        String[] args = new String[1 + roomCounts.size() * 2];
+        args[0] = Long.toString(ttl.toMillis());
+        int i = 1;
+        for (Map.Entry<String, Integer> e : roomCounts.entrySet()) {
+            args[i++] = e.getKey();
+            args[i++] = Integer.toString(e.getValue());
+        }
+        CompletableFuture<Long> put = redis.<Long>eval(PUT_ONLINE, ScriptOutputType.INTEGER,
+                new String[] {onlineKey(server)}, args).toCompletableFuture();
+        CompletableFuture<Long> listed = redis.zadd(ONLINE_SERVERS, (double) (clock.millis() + ttl.toMillis()),
+                server).toCompletableFuture();
+        return observe(CompletableFuture.allOf(put, listed), start);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Map<String, Integer>>> onlines() {
+        long start = System.nanoTime();
+        long now = clock.millis();
+        CompletableFuture<Map<String, Map<String, Integer>>> result = redis
+                .zrangebyscore(ONLINE_SERVERS, Range.create((double) now, Double.POSITIVE_INFINITY))
+                .toCompletableFuture()
+                .thenCompose(servers -> {
+                    // Forget comets that stopped reporting; their ol_ hashes expire on their own.
+                    redis.zremrangebyscore(ONLINE_SERVERS, Range.create(Double.NEGATIVE_INFINITY, (double) now));
+                    List<CompletableFuture<Map<String, String>>> gets = new ArrayList<>(servers.size());
+                    for (String s : servers) {
+                        gets.add(redis.hgetall(onlineKey(s)).toCompletableFuture());
+                    }
+                    return allOf(gets, done -> {
+                        Map<String, Map<String, Integer>> out = new HashMap<>();
+                        for (int i = 0; i < servers.size(); i++) {
+                            Map<String, Integer> counts = new HashMap<>();
+                            done.get(i).join().forEach((room, n) -> counts.put(room, Integer.parseInt(n)));
+                            out.put(servers.get(i), counts);
+                        }
+                        return out;
+                    });
+                });
+        return observe(result, start);
+    }
+
+    @Override
+    public Duration sessionTtl() {
+        return sessionTtl;
+    }
+
+    private static <T, R> CompletableFuture<R> allOf(List<CompletableFuture<T>> futures,
+                                                     Function<List<CompletableFuture<T>>, R> combine) {
+        return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+                .thenApply(ignored -> combine.apply(futures));
+    }
+
+    private <T> CompletableFuture<T> observe(CompletionStage<T> stage, long startNanos) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        stage.whenComplete((value, error) -> {
+            if (latency != null) {
+                latency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            if (error != null) {
+                if (errors != null) {
+                    errors.increment();
+                }
+                out.completeExceptionally(RedisClients.toJgoim(error));
+            } else {
+                out.complete(value);
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,79 @@
+package io.jgoim.common.session;
+
+import io.jgoim.common.redis.RedisClients;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.testkit.RedisServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+@Tag("redis")
+class RedisSessionDirectoryTest extends SessionDirectoryContract {
+    private static RedisServer server;
+    private static RedisClients clients;
+
+    @BeforeAll
+    static void startRedis() {
+        server = RedisServer.start();
+        clients = RedisClients.connect(List.of(server.uri()), false, Duration.ofMillis(500), 10_000);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        clients.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void flush() {
+        if (!server.isRunning()) {
+            server.restart();
+        }
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                .until(() -> "OK".equals(clients.async().flushall().get()));
+    }
+
+    @Override
+    SessionDirectory directory(Duration ttl) {
+        return new RedisSessionDirectory(clients, ttl, new SimpleMeterRegistry());
+    }
+
+    @Test
+    void shouldUseGoimSchemaWithHashTags() throws Exception {
+        directory(Duration.ofMinutes(1)).addSession(42, "abc", "comet-a").join();
+        assertThat(clients.async().get("key_{abc}").get()).isEqualTo("comet-a");
+        assertThat(clients.async().hgetall("mid_{42}").get()).isEqualTo(Map.of("abc", "comet-a"));
+        assertThat(clients.async().pttl("mid_{42}").get()).isBetween(1L, 60_000L);
+        assertThat(clients.async().pttl("key_{abc}").get()).isBetween(1L, 60_000L);
+    }
+
+    @Test
+    void shouldFailFastWhileRedisIsDownAndRecoverWhenItReturns() {
+        SessionDirectory d = directory(Duration.ofMinutes(1));
+        d.addSession(1, "k", "comet-a").join();
+        server.stop();
+        long start = System.nanoTime();
+        Throwable error = catchThrowable(() -> d.serversByKeys(List.of("k")).join());
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(error).isInstanceOf(CompletionException.class).hasCauseInstanceOf(JgoimException.class);
+        assertThat(((JgoimException) error.getCause()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(tookMs).isLessThan(1_000);
+        server.restart();
+        await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                .until(() -> d.addSession(1, "k", "comet-b").thenCompose(v -> d.serversByKeys(List.of("k"))).join()
+                        .equals(Map.of("k", "comet-b")));
+    }
+}

@@ -1,0 +1,105 @@
+package io.jgoim.common.session;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The behaviour every {@link SessionDirectory} must have; run against the in-memory twin and Redis. */
+@Timeout(20)
+abstract class SessionDirectoryContract {
+    /** A fresh, empty directory whose routes live {@code ttl} without a refresh. */
+    abstract SessionDirectory directory(Duration ttl);
+
+    private static final Duration LONG = Duration.ofMinutes(5);
+
+    @Test
+    void shouldRouteKeyAndMemberAfterAdd() {
+        SessionDirectory d = directory(LONG);
+        d.addSession(7, "k1", "comet-a").join();
+        d.addSession(7, "k2", "comet-b").join();
+        assertThat(d.serversByKeys(List.of("k1", "k2", "nobody")).join())
+                .isEqualTo(Map.of("k1", "comet-a", "k2", "comet-b"));
+        assertThat(d.keysByMids(List.of(7L, 8L)).join()).isEqualTo(Map.of("k1", "comet-a", "k2", "comet-b"));
+    }
+
+    @Test
+    void shouldRouteAnonymousSessionByKeyOnly() {
+        SessionDirectory d = directory(LONG);
+        d.addSession(0, "anon", "comet-a").join();
+        assertThat(d.serversByKeys(List.of("anon")).join()).isEqualTo(Map.of("anon", "comet-a"));
+        assertThat(d.keysByMids(List.of(0L)).join()).isEmpty();
+        assertThat(d.removeSession(0, "anon", "comet-a").join()).isTrue();
+        assertThat(d.serversByKeys(List.of("anon")).join()).isEmpty();
+    }
+
+    @Test
+    void shouldRemoveExactlyThatSession() {
+        SessionDirectory d = directory(LONG);
+        d.addSession(7, "k1", "comet-a").join();
+        d.addSession(7, "k2", "comet-a").join();
+        assertThat(d.removeSession(7, "k1", "comet-a").join()).isTrue();
+        assertThat(d.serversByKeys(List.of("k1", "k2")).join()).isEqualTo(Map.of("k2", "comet-a"));
+        assertThat(d.keysByMids(List.of(7L)).join()).isEqualTo(Map.of("k2", "comet-a"));
+        assertThat(d.removeSession(7, "k1", "comet-a").join()).isFalse();
+    }
+
+    @Test
+    void shouldKeepNewerSessionWhenOldServerRemovesSameKey() {
+        SessionDirectory d = directory(LONG);
+        d.addSession(7, "k1", "comet-a").join();
+        d.addSession(7, "k1", "comet-b").join(); // the client reconnected elsewhere with the same key
+        assertThat(d.removeSession(7, "k1", "comet-a").join()).isFalse();
+        assertThat(d.serversByKeys(List.of("k1")).join()).isEqualTo(Map.of("k1", "comet-b"));
+        assertThat(d.keysByMids(List.of(7L)).join()).isEqualTo(Map.of("k1", "comet-b"));
+    }
+
+    @Test
+    void shouldRefreshOnlyLiveRoutesOfTheSameServer() {
+        SessionDirectory d = directory(LONG);
+        assertThat(d.refreshSession(7, "k1", "comet-a").join()).isFalse();
+        d.addSession(7, "k1", "comet-a").join();
+        assertThat(d.refreshSession(7, "k1", "comet-a").join()).isTrue();
+        assertThat(d.refreshSession(7, "k1", "comet-b").join()).isFalse();
+        assertThat(d.serversByKeys(List.of("k1")).join()).isEqualTo(Map.of("k1", "comet-a"));
+    }
+
+    @Test
+    void shouldExpireRoutesWithoutRefreshAndKeepRefreshedOnes() throws InterruptedException {
+        SessionDirectory d = directory(Duration.ofMillis(1500));
+        d.addSession(7, "kept", "comet-a").join();
+        d.addSession(8, "dropped", "comet-a").join();
+        Thread.sleep(900);
+        assertThat(d.refreshSession(7, "kept", "comet-a").join()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.serversByKeys(List.of("dropped")).join().isEmpty());
+        assertThat(d.serversByKeys(List.of("kept")).join()).isEqualTo(Map.of("kept", "comet-a"));
+        assertThat(d.keysByMids(List.of(7L)).join()).isEqualTo(Map.of("kept", "comet-a"));
+        assertThat(d.keysByMids(List.of(8L)).join()).isEmpty();
+        assertThat(d.sessionTtl()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void shouldReplaceOnlineReportPerServer() {
+        SessionDirectory d = directory(LONG);
+        d.putOnline("comet-a", Map.of("live://1", 3, "live://2", 1), LONG).join();
+        d.putOnline("comet-b", Map.of("live://1", 5), LONG).join();
+        d.putOnline("comet-a", Map.of("live://1", 4), LONG).join(); // live://2 emptied: no stale room
+        assertThat(d.onlines().join()).isEqualTo(Map.of(
+                "comet-a", Map.of("live://1", 4),
+                "comet-b", Map.of("live://1", 5)));
+    }
+
+    @Test
+    void shouldDropOnlineReportOfServerThatStoppedReporting() {
+        SessionDirectory d = directory(LONG);
+        d.putOnline("comet-a", Map.of("live://1", 3), Duration.ofMillis(400)).join();
+        d.putOnline("comet-b", Map.of("live://1", 5), LONG).join();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !d.onlines().join().containsKey("comet-a"));
+        assertThat(d.onlines().join()).isEqualTo(Map.of("comet-b", Map.of("live://1", 5)));
+    }
+}
