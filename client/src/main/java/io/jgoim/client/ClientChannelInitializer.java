@@ -1,0 +1,60 @@
+package io.jgoim.client;
+
+import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.ProtoEncoder;
+import io.jgoim.protocol.ProtoFrameDecoder;
+import io.jgoim.protocol.ws.WsProtoCodec;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+
+import java.net.URI;
+
+/**
+ * Builds a client channel's pipeline: optional TLS, then either the goim TCP codec or the WebSocket client stack
+ * (HTTP upgrade to the configured path, control-frame handling, one goim frame per binary message), then the
+ * {@link ClientHandler}. Shared by every channel of one client.
+ */
+final class ClientChannelInitializer extends ChannelInitializer<Channel> {
+    private final JgoimClient client;
+
+    ClientChannelInitializer(JgoimClient client) {
+        this.client = client;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ClientConfig cfg = client.config();
+        ChannelPipeline p = ch.pipeline();
+        if (cfg.transport().isTls()) {
+            p.addLast(PipelineNames.TLS, cfg.sslContext().newHandler(ch.alloc(), cfg.host(), cfg.port()));
+        }
+        if (cfg.transport().isWebSocket()) {
+            String scheme = cfg.transport().isTls() ? "wss" : "ws";
+            URI uri = URI.create(scheme + "://" + cfg.host() + ":" + cfg.port() + cfg.path());
+            p.addLast(PipelineNames.HTTP_CODEC, new HttpClientCodec());
+            p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(8192));
+            p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig
+                    .newBuilder()
+                    .webSocketUri(uri)
+                    .maxFramePayloadLength(cfg.maxFrameBytes())
+                    .handleCloseFrames(false)
+                    .handshakeTimeoutMillis(cfg.connectTimeout().toMillis())
+                    .build()));
+            p.addLast(PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(cfg.maxFrameBytes()));
+            p.addLast(PipelineNames.WS_CONTROL, WsControlHandler.INSTANCE);
+            p.addLast(PipelineNames.WS_CODEC, new WsProtoCodec(Integer.MAX_VALUE - PacketLayout.HEADER_LENGTH,
+                    false));
+        } else {
+            p.addLast(PipelineNames.FRAME_DECODER, ProtoFrameDecoder.forServerFrames());
+            p.addLast(PipelineNames.FRAME_ENCODER, ProtoEncoder.INSTANCE);
+        }
+        p.addLast(PipelineNames.CLIENT, new ClientHandler(client, cfg.transport().isWebSocket(),
+                cfg.transport().isTls()));
+    }
+}

@@ -1,0 +1,89 @@
+package io.jgoim.client;
+
+import io.netty.handler.ssl.SslContext;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link JgoimClient} needs, validated on construction; built by {@link JgoimClient.Builder}. Immutable
+ * (the token array is copied in and never exposed).
+ *
+ * @param host              the comet's host name or address
+ * @param port              its TCP or WebSocket port
+ * @param transport         TCP, WebSocket, or either over TLS
+ * @param path              the WebSocket path (goim: {@code /sub})
+ * @param sslContext        the client TLS context, required for TLS transports
+ * @param token             the auth frame's body
+ * @param heartbeatInterval time between heartbeats (goim clients choose it; goim's sample uses 30 s)
+ * @param heartbeatMaxMissed heartbeats without a reply before the connection is considered dead
+ * @param connectTimeout    TCP connect plus TLS and WebSocket handshakes
+ * @param authTimeout       from sending op 7 to receiving op 8
+ * @param requestTimeout    how long change-room, watch and upstream requests wait for their reply
+ * @param reconnect         whether a lost connection is re-established by itself
+ * @param backoffMin        the shortest wait before a reconnect
+ * @param backoffMax        the longest wait before a reconnect
+ * @param stablePeriod      a connection that lived this long resets the backoff to its first step
+ * @param localAddress      the source address to bind (spreads load tests over 127.0.0.x), or null
+ * @param extended          authenticate with ver 2 to receive jgoim extension frames (TCP goodbye, error replies)
+ * @param maxFrameBytes     the largest WebSocket message accepted from the server
+ * @param listener          receives pushes, state changes and closes
+ */
+public record ClientConfig(String host, int port, Transport transport, String path, SslContext sslContext,
+                           byte[] token, Duration heartbeatInterval, int heartbeatMaxMissed, Duration connectTimeout,
+                           Duration authTimeout, Duration requestTimeout, boolean reconnect, Duration backoffMin,
+                           Duration backoffMax, Duration stablePeriod, InetAddress localAddress, boolean extended,
+                           int maxFrameBytes, ClientListener listener) {
+    public ClientConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(listener, "listener");
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (transport.isTls() && sslContext == null) {
+            throw new IllegalArgumentException("transport " + transport + " needs an sslContext");
+        }
+        if (sslContext != null && !sslContext.isClient()) {
+            throw new IllegalArgumentException("sslContext must be a client context");
+        }
+        path = path == null || path.isEmpty() ? "/sub" : path;
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/': " + path);
+        }
+        positive("heartbeatInterval", heartbeatInterval);
+        positive("connectTimeout", connectTimeout);
+        positive("authTimeout", authTimeout);
+        positive("requestTimeout", requestTimeout);
+        positive("backoffMin", backoffMin);
+        positive("stablePeriod", stablePeriod);
+        if (backoffMax.compareTo(backoffMin) < 0) {
+            throw new IllegalArgumentException("backoffMax " + backoffMax + " < backoffMin " + backoffMin);
+        }
+        if (heartbeatMaxMissed < 1) {
+            throw new IllegalArgumentException("heartbeatMaxMissed must be >= 1: " + heartbeatMaxMissed);
+        }
+        if (maxFrameBytes < 1024) {
+            throw new IllegalArgumentException("maxFrameBytes must be >= 1024: " + maxFrameBytes);
+        }
+        token = token.clone();
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0: " + d);
+        }
+    }
+
+    /** A copy of the token bytes. */
+    @Override
+    public byte[] token() {
+        return token.clone();
+    }
+
+    byte[] tokenUnsafe() {
+        return token;
+    }
+}

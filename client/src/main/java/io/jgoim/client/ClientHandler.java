@@ -1,0 +1,149 @@
+package io.jgoim.client;
+
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.Op;
+import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.Proto;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The last handler of a client channel: tells the client when the transport is ready, routes each decoded frame
+ * (auth reply, heartbeat reply, request replies, the TCP goodbye, pushes), splits op-9 batches into their inner frames
+ * without copying, and reports the close with its status. One instance per channel; runs on the channel's loop.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+    /** The close status recorded before the channel closes (server goodbye, close frame, local timeout). */
+    static final AttributeKey<CloseStatus> CLOSE_STATUS = AttributeKey.valueOf("jgoim.client.closeStatus");
+
+    private final JgoimClient client;
+    private final boolean webSocket;
+    private final boolean tls;
+
+    ClientHandler(JgoimClient client, boolean webSocket, boolean tls) {
+        this.client = client;
+        this.webSocket = webSocket;
+        this.tls = tls;
+    }
+
+    /** Records {@code status} (unless one is already recorded) and closes {@code ch}. */
+    static void closeWith(Channel ch, CloseStatus status) {
+        ch.attr(CLOSE_STATUS).setIfAbsent(status);
+        ch.close();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (!webSocket && !tls) {
+            client.onTransportReady(ctx.channel());
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent) {
+            SslHandshakeCompletionEvent e = (SslHandshakeCompletionEvent) evt;
+            if (!e.isSuccess()) {
+                closeWith(ctx.channel(), CloseStatus.abnormal("TLS handshake failed: " + e.cause()));
+            } else if (!webSocket) {
+                client.onTransportReady(ctx.channel());
+            }
+        } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            client.onTransportReady(ctx.channel());
+        } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            closeWith(ctx.channel(), CloseStatus.abnormal("WebSocket handshake timed out"));
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Proto)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        Proto p = (Proto) msg;
+        try {
+            dispatch(ctx.channel(), p.op(), p.seq(), p.body());
+        } finally {
+            p.release();
+        }
+    }
+
+    private void dispatch(Channel ch, int op, int seq, ByteBuf body) {
+        switch (op) {
+            case Op.AUTH_REPLY -> client.onAuthReply(ch);
+            case Op.HEARTBEAT_REPLY -> client.onHeartbeatReply(body.readableBytes() >= 4
+                    ? body.getInt(body.readerIndex()) : 0);
+            case Op.RAW -> unpack(ch, body);
+            case Op.DISCONNECT -> ch.attr(CLOSE_STATUS).set(goodbye(body));
+            case Op.ERROR_REPLY -> {
+                if (!client.completeReply(op, seq, body) && client.isAuthenticating(ch)) {
+                    byte[] bytes = new byte[body.readableBytes()];
+                    body.getBytes(body.readerIndex(), bytes);
+                    ch.attr(CLOSE_STATUS).setIfAbsent(new CloseStatus(CloseCode.AUTH_FAILED.code(),
+                            ErrorReplies.parse(bytes).message()));
+                }
+            }
+            default -> {
+                if (!client.completeReply(op, seq, body)) {
+                    client.deliverPush(op, seq, body);
+                }
+            }
+        }
+    }
+
+    /** Walks the frames inside an op-9 body in order; the slices are views, valid for the listener call only. */
+    private void unpack(Channel ch, ByteBuf raw) {
+        int i = raw.readerIndex();
+        int end = raw.writerIndex();
+        while (end - i >= PacketLayout.HEADER_LENGTH) {
+            int packLen = raw.getInt(i + PacketLayout.PACK_LEN_OFFSET);
+            int headerLen = raw.getShort(i + PacketLayout.HEADER_LEN_OFFSET);
+            if (packLen < PacketLayout.HEADER_LENGTH || packLen > end - i || headerLen != PacketLayout.HEADER_LENGTH) {
+                closeWith(ch, new CloseStatus(CloseCode.PROTOCOL_ERROR.code(),
+                        "malformed frame inside op 9 at offset " + (i - raw.readerIndex())));
+                return;
+            }
+            int op = raw.getInt(i + PacketLayout.OP_OFFSET);
+            int seq = raw.getInt(i + PacketLayout.SEQ_OFFSET);
+            ByteBuf body = raw.slice(i + PacketLayout.HEADER_LENGTH, packLen - PacketLayout.HEADER_LENGTH);
+            dispatch(ch, op, seq, body);
+            i += packLen;
+        }
+        if (i != end) {
+            closeWith(ch, new CloseStatus(CloseCode.PROTOCOL_ERROR.code(), "trailing bytes inside op 9"));
+        }
+    }
+
+    private static CloseStatus goodbye(ByteBuf body) {
+        if (body.readableBytes() < 4) {
+            return CloseStatus.abnormal("server goodbye without a code");
+        }
+        int code = body.getInt(body.readerIndex());
+        String reason = body.toString(body.readerIndex() + 4, body.readableBytes() - 4, StandardCharsets.UTF_8);
+        return new CloseStatus(code, reason);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        CloseStatus status = ctx.channel().attr(CLOSE_STATUS).get();
+        client.onConnectionLost(ctx.channel(), status != null ? status
+                : CloseStatus.abnormal("connection closed by peer"));
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        closeWith(ctx.channel(), CloseStatus.abnormal(String.valueOf(cause)));
+    }
+}

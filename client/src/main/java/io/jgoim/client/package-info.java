@@ -1,0 +1,34 @@
+/**
+ * The Java client SDK for jgoim and goim comets: one {@link io.jgoim.client.JgoimClient} per long connection, over
+ * TCP or WebSocket (path {@code /sub}), optionally inside TLS. It authenticates with a token (goim's JSON or a JWT),
+ * heartbeats, hands every pushed frame to a {@link io.jgoim.client.ClientListener} (op-9 batches split into their
+ * frames, in order), changes room, watches ops, sends upstream messages whose futures complete with the matching
+ * reply, surfaces close codes, and reconnects with full-jitter exponential backoff ({@link io.jgoim.client.Backoff}).
+ * Thousands of clients can share one small event loop group.
+ *
+ * <pre>{@code
+ * EventLoopGroup group = ClientTransports.newEventLoopGroup(2);          // shared by all clients
+ * JgoimClient client = JgoimClient.builder()
+ *         .host("127.0.0.1").port(3102).transport(Transport.WEBSOCKET)
+ *         .goimToken(123, "", "live://1000", "web", 1000, 1001)
+ *         .group(group)
+ *         .listener(new ClientListener() {
+ *             public void onPush(JgoimClient c, int op, int seq, ByteBuf body) {
+ *                 System.out.println(op + ": " + body.toString(StandardCharsets.UTF_8));
+ *             }
+ *             public void onClose(JgoimClient c, CloseStatus status, boolean willReconnect) {
+ *                 System.out.println("closed " + status.code() + " " + status.reason());
+ *             }
+ *         })
+ *         .build();
+ * client.connect().get(10, TimeUnit.SECONDS);
+ * client.changeRoom("live://2000").join();
+ * Reply reply = client.sendUpstream(Op.SEND_MSG, "hi".getBytes(UTF_8)).join();
+ * client.close();
+ * group.shutdownGracefully();
+ * }</pre>
+ *
+ * <p>Heartbeats: goim leaves the interval to the client (its server only evicts after a much longer idle time), so
+ * the interval is a builder setting, 30 s by default.
+ */
+package io.jgoim.client;

@@ -1,0 +1,356 @@
+package io.jgoim.client;
+
+import io.jgoim.client.testserver.GoimTestServer;
+import io.jgoim.client.testserver.TestSession;
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.Op;
+import io.jgoim.testkit.LeakCheck;
+import io.netty.channel.EventLoopGroup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+@ExtendWith(LeakCheck.class)
+@Timeout(30)
+class JgoimClientIT {
+    private static final String ROOM = "live://1000";
+    private static EventLoopGroup group;
+
+    private GoimTestServer server;
+    private final List<JgoimClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startGroup() {
+        group = ClientTransports.newEventLoopGroup(2);
+    }
+
+    @AfterAll
+    static void stopGroup() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @BeforeEach
+    void startServer() {
+        server = GoimTestServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(JgoimClient::close);
+        server.close();
+    }
+
+    private JgoimClient.Builder builder(Transport transport, RecordingListener listener) {
+        return JgoimClient.builder()
+                .host("127.0.0.1")
+                .port(transport.isWebSocket() ? server.wsPort() : server.tcpPort())
+                .transport(transport)
+                .goimToken(42, "", ROOM, "web", 1000, 1001)
+                .group(group)
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .listener(listener);
+    }
+
+    private JgoimClient connected(Transport transport, RecordingListener listener) throws Exception {
+        JgoimClient c = builder(transport, listener).build();
+        clients.add(c);
+        c.connect().get(5, TimeUnit.SECONDS);
+        return c;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldAuthenticateWithGoimToken(Transport transport) throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = connected(transport, l);
+
+        assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
+        assertThat(l.states).containsExactly(ClientState.CONNECTING, ClientState.AUTHENTICATING,
+                ClientState.CONNECTED);
+        assertThat(c.connectNanos()).isPositive();
+        assertThat(c.authNanos()).isPositive();
+        TestSession s = server.sessions().get(0);
+        assertThat(s.mid()).isEqualTo(42);
+        assertThat(s.room()).isEqualTo(ROOM);
+        assertThat(s.accepted()).containsExactlyInAnyOrder(1000, 1001);
+        assertThat(c.connect()).isCompleted();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldHeartbeatAndReadOnlineCount(Transport transport) throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = builder(transport, l).heartbeatInterval(Duration.ofMillis(50)).build();
+        clients.add(c);
+        c.connect().get(5, TimeUnit.SECONDS);
+        connected(transport, new RecordingListener());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.onlineCount() == 2);
+        assertThat(server.heartbeatCount()).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldDeliverPushesAndBatchesInOrder(Transport transport) throws Exception {
+        RecordingListener l = new RecordingListener();
+        connected(transport, l);
+
+        server.pushRoom(ROOM, 1000, utf8("first"));
+        server.pushRoomBatch(ROOM, 1001, List.of(utf8("b0"), utf8("b1"), utf8("b2")));
+        server.pushRoom(ROOM, 1000, utf8("last"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.pushes.size() == 5);
+        assertThat(l.bodies()).containsExactly("first", "b0", "b1", "b2", "last");
+        assertThat(l.pushes.get(1).op()).isEqualTo(1001);
+        assertThat(l.pushes).allMatch(p -> p.seq() == 0);
+    }
+
+    @Test
+    void shouldKeepOrderOfManyBackToBackTcpFrames() throws Exception {
+        RecordingListener l = new RecordingListener();
+        connected(Transport.TCP, l);
+        List<byte[]> batch = IntStream.range(0, 500).mapToObj(i -> utf8(Integer.toString(i))).toList();
+
+        server.pushRoomBatch(ROOM, 1000, batch);
+        server.pushRoomBatch(ROOM, 1000, batch);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.pushes.size() == 1000);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(l.pushes.get(i).body()).isEqualTo(Integer.toString(i % 500));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldChangeRoomAndReceiveOnlyTheNewRoom(Transport transport) throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = connected(transport, l);
+
+        assertThat(c.changeRoom("live://2000").get(5, TimeUnit.SECONDS)).isEqualTo("live://2000");
+        assertThat(c.room()).isEqualTo("live://2000");
+        server.pushRoom(ROOM, 1000, utf8("old"));
+        server.pushRoom("live://2000", 1000, utf8("new"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !l.pushes.isEmpty());
+        assertThat(l.bodies()).containsExactly("new");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldWatchAndUnwatchOps(Transport transport) throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = connected(transport, l);
+
+        c.watch(2000, 2001).get(5, TimeUnit.SECONDS);
+        assertThat(server.sessions().get(0).accepted()).contains(2000, 2001);
+        server.pushMids(List.of(42L), 2000, utf8("watched"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.pushes.size() == 1);
+
+        c.unwatch(2000).get(5, TimeUnit.SECONDS);
+        assertThat(server.sessions().get(0).accepted()).doesNotContain(2000).contains(2001);
+        server.pushMids(List.of(42L), 2000, utf8("unwatched"));
+        server.pushMids(List.of(42L), 2001, utf8("still"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.pushes.size() == 2);
+        assertThat(l.bodies()).containsExactly("watched", "still");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldMatchUpstreamRepliesBySeq(Transport transport) throws Exception {
+        JgoimClient c = connected(transport, new RecordingListener());
+
+        List<CompletableFuture<Reply>> replies = IntStream.range(0, 50)
+                .mapToObj(i -> c.sendUpstream(i % 2 == 0 ? Op.SEND_MSG : 1000, utf8("m" + i))).toList();
+
+        CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        assertThat(replies.stream().map(f -> f.join().seq()).distinct()).hasSize(50);
+        for (int i = 0; i < 50; i++) {
+            assertThat(replies.get(i).join().op()).isEqualTo(i % 2 == 0 ? Op.SEND_MSG : 1000);
+        }
+        assertThat(server.upstreamMessages()).hasSize(50).contains("m0", "m49");
+    }
+
+    @Test
+    void shouldFailUpstreamWithTheServersErrorCode() throws Exception {
+        JgoimClient c = connected(Transport.TCP, new RecordingListener());
+
+        CompletableFuture<Reply> f = c.sendUpstream(Op.SEND_MSG, utf8(GoimTestServer.FAIL_UPSTREAM));
+
+        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOfSatisfying(JgoimClientException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BAD_PARAMETER));
+        assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
+    }
+
+    @Test
+    void shouldRefuseUpstreamBeforeConnect() {
+        JgoimClient c = builder(Transport.TCP, new RecordingListener()).build();
+        clients.add(c);
+        assertThat(c.sendUpstream(Op.SEND_MSG, utf8("x"))).isCompletedExceptionally();
+        assertThatThrownBy(() -> c.sendUpstream(7, utf8("x"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldReconnectAndReauthenticateAfterTheServerDropsTheConnection(Transport transport) throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = connected(transport, l);
+        c.changeRoom("live://3000").get(5, TimeUnit.SECONDS);
+        c.watch(2000).get(5, TimeUnit.SECONDS);
+
+        server.dropAll();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.reconnects() == 1 && c.state() == ClientState.CONNECTED);
+        assertThat(server.authCount()).isEqualTo(2);
+        assertThat(l.closes).hasSize(1);
+        assertThat(l.closes.get(0).willReconnect()).isTrue();
+        assertThat(l.closes.get(0).status().code()).isEqualTo(CloseStatus.ABNORMAL_CODE);
+        assertThat(l.states).containsSubsequence(ClientState.CONNECTED, ClientState.RECONNECTING,
+                ClientState.CONNECTING, ClientState.AUTHENTICATING, ClientState.CONNECTED);
+        // room and watched ops come back after the re-auth
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.roomCount("live://3000") == 1
+                && server.sessions().get(0).accepted().contains(2000));
+        server.pushRoom("live://3000", 1000, utf8("after"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.bodies().contains("after"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldReconnectAfterAReconnectCloseCode(Transport transport) throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = connected(transport, l);
+
+        server.closeAll(CloseCode.SHUTDOWN);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.reconnects() == 1 && c.state() == ClientState.CONNECTED);
+        assertThat(l.closes.get(0).status().code()).isEqualTo(CloseCode.SHUTDOWN.code());
+        assertThat(l.closes.get(0).willReconnect()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldStopOnATerminalCloseCode(Transport transport) throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = connected(transport, l);
+
+        server.closeAll(CloseCode.KICKED);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.state() == ClientState.CLOSED);
+        assertThat(c.lastClose().code()).isEqualTo(4502);
+        assertThat(c.lastClose().isTerminal()).isTrue();
+        assertThat(l.closes).containsExactly(new RecordingListener.Close(c.lastClose(), false));
+        Thread.sleep(300);
+        assertThat(server.authCount()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldFailConnectWhenTheTokenIsRefused(Transport transport) {
+        JgoimClient c = builder(transport, new RecordingListener()).token(GoimTestServer.DENY_TOKEN).build();
+        clients.add(c);
+
+        assertThatThrownBy(() -> c.connect().get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(JgoimClientException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAUTHORIZED);
+                    assertThat(e.closeStatus().code()).isEqualTo(CloseCode.AUTH_FAILED.code());
+                });
+        assertThat(c.state()).isEqualTo(ClientState.CLOSED);
+    }
+
+    @Test
+    void shouldSeeNoCloseCodeFromAGoimStyleTcpClient() throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = builder(Transport.TCP, l).extended(false).reconnect(false).build();
+        clients.add(c);
+        c.connect().get(5, TimeUnit.SECONDS);
+        assertThat(server.sessions().get(0).ver()).isEqualTo(1);
+
+        server.closeAll(CloseCode.KICKED);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.state() == ClientState.CLOSED);
+        assertThat(c.lastClose().code()).isEqualTo(CloseStatus.ABNORMAL_CODE);
+    }
+
+    @Test
+    void shouldFailConnectWhenNothingListens() {
+        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(1).token("t").group(group).build();
+        clients.add(c);
+        assertThatThrownBy(() -> c.connect().get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(JgoimClientException.class);
+        assertThat(c.state()).isEqualTo(ClientState.CLOSED);
+    }
+
+    @Test
+    void shouldCloseADeadConnectionWhenHeartbeatsGoUnanswered() throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = builder(Transport.TCP, l).heartbeatInterval(Duration.ofMillis(50)).heartbeatMaxMissed(2)
+                .build();
+        clients.add(c);
+        c.connect().get(5, TimeUnit.SECONDS);
+
+        server.heartbeatReplies(false);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !l.closes.isEmpty());
+        assertThat(l.closes.get(0).status().reason()).contains("no heartbeat reply");
+        server.heartbeatReplies(true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.reconnects() >= 1);
+    }
+
+    @Test
+    void shouldNotReconnectAfterClose() throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = connected(Transport.WEBSOCKET, l);
+
+        c.close();
+        c.close();
+
+        assertThat(c.state()).isEqualTo(ClientState.CLOSED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
+        assertThat(l.closes).hasSize(1);
+        assertThat(l.closes.get(0).willReconnect()).isFalse();
+        assertThat(c.changeRoom("x")).isCompletedExceptionally();
+    }
+
+    @Test
+    void shouldCarryManyClientsOnOneSmallGroup() throws Exception {
+        List<JgoimClient> many = new ArrayList<>();
+        RecordingListener l = new RecordingListener();
+        for (int i = 0; i < 200; i++) {
+            Transport t = i % 2 == 0 ? Transport.TCP : Transport.WEBSOCKET;
+            JgoimClient c = builder(t, l).goimToken(i, "", ROOM, "web").build();
+            many.add(c);
+            clients.add(c);
+        }
+        CompletableFuture.allOf(many.stream().map(JgoimClient::connect).toArray(CompletableFuture[]::new))
+                .get(20, TimeUnit.SECONDS);
+        assertThat(server.sessionCount()).isEqualTo(200);
+
+        server.pushRoom(ROOM, 1000, utf8("all"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> l.pushes.size() == 200);
+    }
+}
