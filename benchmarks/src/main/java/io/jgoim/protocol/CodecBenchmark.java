@@ -23,14 +23,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Decode and encode of one goim frame with a 64-byte or 1 KiB body, as the comet does per inbound frame and per
  * reply. Run with {@code -prof gc}: the target is 0 B/op beyond pooled buffers (the Proto and the body slice are
- * recycled). Lives in the protocol package to call the codecs' decode/encode directly, without a pipeline.
+ * recycled on the event-loop threads {@link io.jgoim.benchmarks.EventLoopThreads} provides). The executor flags sit
+ * in jvmArgsPrepend so that {@code -jvmArgsAppend} on the command line (e.g. JDK 25's
+ * {@code --sun-misc-unsafe-memory-access=allow}) adds to them instead of replacing them. Lives in the protocol package
+ * to call the codecs' decode/encode directly, without a pipeline.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "-Djmh.executor=CUSTOM",
+@Fork(value = 1, jvmArgsPrepend = {"-Dio.netty.leakDetection.level=disabled", "-Djmh.executor=CUSTOM",
     "-Djmh.executor.class=io.jgoim.benchmarks.EventLoopThreads"})
 public class CodecBenchmark {
     @Param({"64", "1024"})
