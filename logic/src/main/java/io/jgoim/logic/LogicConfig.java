@@ -1,0 +1,173 @@
+package io.jgoim.logic;
+
+import io.jgoim.common.config.Checks;
+import io.jgoim.common.config.ConfigException;
+import io.jgoim.common.config.ConfigLoader;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The logic node's configuration: the embedded defaults ({@value #DEFAULTS}), the operator's file, then
+ * {@code JGOIM_*} environment overrides, validated by each record's constructor so nothing starts with a bad value.
+ * Immutable; {@code configs/logic.yaml} documents every key.
+ */
+public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, AuthConfig auth, RedisConfig redis,
+                          KafkaConfig kafka, OnlineConfig online, NodesConfig nodes) {
+    public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
+
+    public LogicConfig {
+        Checks.notNull(node, "node");
+        Checks.notNull(http, "http");
+        Checks.notNull(grpc, "grpc");
+        Checks.notNull(auth, "auth");
+        Checks.notNull(redis, "redis");
+        Checks.notNull(kafka, "kafka");
+        Checks.notNull(online, "online");
+        Checks.notNull(nodes, "nodes");
+    }
+
+    /** Loads defaults, then {@code fileOrNull}, then {@code env}; throws {@link ConfigException} naming a bad key. */
+    public static LogicConfig load(Path fileOrNull, Map<String, String> env) {
+        return ConfigLoader.load(LogicConfig.class, DEFAULTS, fileOrNull, env);
+    }
+
+    /** This node's identity. */
+    public record NodeConfig(String id) {
+        public NodeConfig {
+            Checks.notBlank(id, "node.id");
+        }
+    }
+
+    /** The push API listener. */
+    public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int ioThreads) {
+        public HttpConfig {
+            Checks.notBlank(bind, "http.bind");
+            Checks.port(port, "http.port");
+            Checks.positive(maxBodyBytes, "http.maxBodyBytes");
+            Checks.nonNegative(ioThreads, "http.ioThreads");
+        }
+    }
+
+    /** The Logic gRPC listener for comets. */
+    public record GrpcConfig(boolean enabled, String bind, int port) {
+        public GrpcConfig {
+            Checks.notBlank(bind, "grpc.bind");
+            Checks.port(port, "grpc.port");
+        }
+    }
+
+    /** Which authenticator checks tokens. */
+    public record AuthConfig(String mode, JwtConfig jwt) {
+        public static final String GOIM = "goim";
+        public static final String JWT = "jwt";
+
+        public AuthConfig {
+            Checks.check(GOIM.equals(mode) || JWT.equals(mode), "auth.mode must be goim or jwt, was " + mode);
+            Checks.notNull(jwt, "auth.jwt");
+            Checks.check(!JWT.equals(mode) || !jwt.keys().isEmpty(), "auth.jwt.keys is required when auth.mode is jwt");
+        }
+    }
+
+    /** JWT checks and the verification keys by kid. */
+    public record JwtConfig(Duration leeway, String audience, String issuer, boolean requireExp, List<JwtKey> keys) {
+        public JwtConfig {
+            Checks.check(leeway != null && !leeway.isNegative(), "auth.jwt.leeway must be >= 0");
+            audience = audience == null ? "" : audience;
+            issuer = issuer == null ? "" : issuer;
+            keys = keys == null ? List.of() : List.copyOf(keys);
+            Checks.check(keys.stream().map(JwtKey::kid).distinct().count() == keys.size(),
+                    "auth.jwt.keys: kid values must be unique");
+        }
+    }
+
+    /** One verification key; {@code alg} is the only algorithm accepted for tokens naming this {@code kid}. */
+    public record JwtKey(String kid, String alg, String secret, String publicKey) {
+        public JwtKey {
+            Checks.notBlank(kid, "auth.jwt.keys[].kid");
+            Checks.check("HS256".equals(alg) || "RS256".equals(alg) || "ES256".equals(alg),
+                    "auth.jwt.keys[" + kid + "].alg must be HS256, RS256 or ES256, was " + alg);
+            if ("HS256".equals(alg)) {
+                Checks.check(secret != null && secret.length() >= 32,
+                        "auth.jwt.keys[" + kid + "].secret must be at least 32 characters for HS256");
+            } else {
+                Checks.notBlank(publicKey, "auth.jwt.keys[" + kid + "].publicKey");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "JwtKey[kid=" + kid + ", alg=" + alg + "]"; // never log secrets
+        }
+    }
+
+    /** The session store. */
+    public record RedisConfig(List<String> uris, boolean cluster, Duration commandTimeout, int requestQueueSize,
+                              Duration sessionTtl) {
+        public RedisConfig {
+            Checks.check(uris != null && !uris.isEmpty(), "redis.uris is required");
+            uris = List.copyOf(uris);
+            Checks.positive(commandTimeout, "redis.commandTimeout");
+            Checks.positive(requestQueueSize, "redis.requestQueueSize");
+            Checks.positive(sessionTtl, "redis.sessionTtl");
+        }
+    }
+
+    /** The push bus producer. */
+    public record KafkaConfig(String bootstrapServers, String topic, String upstreamTopic, Duration sendTimeout,
+                              Duration linger, int maxPendingSends) {
+        public KafkaConfig {
+            Checks.notBlank(bootstrapServers, "kafka.bootstrapServers");
+            Checks.notBlank(topic, "kafka.topic");
+            upstreamTopic = upstreamTopic == null ? "" : upstreamTopic;
+            Checks.positive(sendTimeout, "kafka.sendTimeout");
+            Checks.check(sendTimeout.toMillis() >= 200, "kafka.sendTimeout must be >= 200ms");
+            Checks.check(linger != null && !linger.isNegative(), "kafka.linger must be >= 0");
+            Checks.check(linger.compareTo(sendTimeout) < 0, "kafka.linger must be below kafka.sendTimeout");
+            Checks.positive(maxPendingSends, "kafka.maxPendingSends");
+        }
+    }
+
+    /** Cluster online counts. */
+    public record OnlineConfig(Duration aggregateInterval, Duration reportTtl) {
+        public OnlineConfig {
+            Checks.positive(aggregateInterval, "online.aggregateInterval");
+            Checks.positive(reportTtl, "online.reportTtl");
+        }
+    }
+
+    /** The node list offered to clients. */
+    public record NodesConfig(String domain, int tcpPort, int wsPort, int wssPort, Duration heartbeat,
+                              int heartbeatMax, Duration staleAfter, int maxNodes, double regionWeight,
+                              List<String> regions, BackoffConfig backoff) {
+        public NodesConfig {
+            domain = domain == null ? "" : domain;
+            Checks.port(tcpPort, "nodes.tcpPort");
+            Checks.port(wsPort, "nodes.wsPort");
+            Checks.port(wssPort, "nodes.wssPort");
+            Checks.positive(heartbeat, "nodes.heartbeat");
+            Checks.positive(heartbeatMax, "nodes.heartbeatMax");
+            Checks.positive(staleAfter, "nodes.staleAfter");
+            Checks.positive(maxNodes, "nodes.maxNodes");
+            Checks.check(regionWeight >= 1.0, "nodes.regionWeight must be >= 1.0, was " + regionWeight);
+            regions = regions == null ? List.of() : List.copyOf(regions);
+            for (String r : regions) {
+                Checks.check(r.indexOf('=') > 0 && r.indexOf('=') < r.length() - 1,
+                        "nodes.regions entries must be prefix=region, was '" + r + "'");
+            }
+            Checks.notNull(backoff, "nodes.backoff");
+        }
+    }
+
+    /** Client reconnect backoff advice. */
+    public record BackoffConfig(Duration maxDelay, Duration baseDelay, double factor, double jitter) {
+        public BackoffConfig {
+            Checks.positive(maxDelay, "nodes.backoff.maxDelay");
+            Checks.positive(baseDelay, "nodes.backoff.baseDelay");
+            Checks.check(factor >= 1.0, "nodes.backoff.factor must be >= 1.0, was " + factor);
+            Checks.check(jitter >= 0 && jitter <= 1, "nodes.backoff.jitter must be within 0..1, was " + jitter);
+        }
+    }
+}

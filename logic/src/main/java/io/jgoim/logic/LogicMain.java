@@ -1,0 +1,40 @@
+package io.jgoim.logic;
+
+import io.jgoim.common.redis.RedisClients;
+import io.jgoim.common.registry.RedisNodeRegistry;
+import io.jgoim.common.session.RedisSessionDirectory;
+import io.jgoim.logic.push.KafkaPushPublisher;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs a logic node for a cluster: Redis session directory and node registry, Kafka bus. Usage:
+ * {@code LogicMain [config.yaml]}; every key can be overridden by {@code JGOIM_*} environment variables.
+ */
+public final class LogicMain {
+    private LogicMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        LogicConfig config = LogicConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RedisClients redis = RedisClients.connect(config.redis().uris(), config.redis().cluster(),
+                config.redis().commandTimeout(), config.redis().requestQueueSize());
+        RedisSessionDirectory directory = new RedisSessionDirectory(redis, config.redis().sessionTtl(), registry);
+        RedisNodeRegistry nodes = new RedisNodeRegistry(redis);
+        KafkaPushPublisher kafka = new KafkaPushPublisher(config.kafka(), config.node().id(), registry);
+        LogicServer server = new LogicServer(config, directory, kafka, nodes, registry, kafka);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            kafka.close();
+            redis.close();
+            stopped.countDown();
+        }, "jgoim-logic-shutdown"));
+        server.start();
+        stopped.await();
+    }
+}

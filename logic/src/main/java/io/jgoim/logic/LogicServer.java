@@ -1,0 +1,160 @@
+package io.jgoim.logic;
+
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.registry.NodeRegistry;
+import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.logic.auth.Authenticator;
+import io.jgoim.logic.auth.GoimTokenAuthenticator;
+import io.jgoim.logic.auth.JwtAuthenticator;
+import io.jgoim.logic.http.LogicHttpServer;
+import io.jgoim.logic.node.NodeBalancer;
+import io.jgoim.logic.online.OnlineAggregator;
+import io.jgoim.logic.push.PushService;
+import io.jgoim.logic.push.UpstreamPublisher;
+import io.jgoim.logic.service.LocalLogicService;
+import io.jgoim.protocol.rpc.LogicGrpcService;
+import io.jgoim.protocol.rpc.LogicService;
+import io.jgoim.protocol.rpc.PushPublisher;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The logic node: the Logic service for comets (gRPC, or {@link #service()} called directly in standalone), the HTTP
+ * push API (with /metrics and /health) and the online-count aggregation. The constructor wires everything and does
+ * no I/O; {@link #start()} binds the listeners (port 0 allowed, see {@link #httpAddress()}, {@link #grpcAddress()});
+ * {@link #close()} is idempotent. The session directory, bus, node registry and meter registry are injected and not
+ * owned (the caller closes them); the upstream publisher is not owned either.
+ */
+public final class LogicServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LogicServer.class);
+
+    private final LogicConfig config;
+    private final OnlineAggregator online;
+    private final PushService push;
+    private final LocalLogicService service;
+    private final LogicHttpServer http;
+    private volatile boolean running;
+    private Server grpc;
+    private boolean started;
+    private boolean closed;
+
+    /** Upstream client messages (Receive) are counted and dropped; use the other constructor to publish them. */
+    public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
+                       PrometheusMeterRegistry registry) {
+        this(config, directory, bus, nodes, registry, UpstreamPublisher.DISCARD);
+    }
+
+    public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
+                       PrometheusMeterRegistry registry, UpstreamPublisher upstream) {
+        this.config = config;
+        Clock clock = Clock.systemUTC();
+        Authenticator auth = LogicConfig.AuthConfig.JWT.equals(config.auth().mode())
+                ? new JwtAuthenticator(config.auth().jwt()) : new GoimTokenAuthenticator();
+        NodeBalancer balancer = new NodeBalancer(config.nodes(), nodes, clock);
+        this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), registry);
+        this.push = new PushService(directory, bus, registry, clock);
+        this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, registry);
+        this.http = config.http().enabled()
+                ? new LogicHttpServer(config.http(), push, online, balancer, registry, () -> running) : null;
+    }
+
+    /** Binds the enabled listeners and starts aggregating online counts. Not restartable. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        online.start();
+        try {
+            if (http != null) {
+                http.start();
+            }
+            if (config.grpc().enabled()) {
+                grpc = NettyServerBuilder
+                        .forAddress(new InetSocketAddress(config.grpc().bind(), config.grpc().port()))
+                        // LogicService never blocks, so calls run on the transport threads without a hop.
+                        .directExecutor()
+                        .addService(new LogicGrpcService(service))
+                        .build()
+                        .start();
+            }
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot bind logic gRPC " + config.grpc().bind() + ":"
+                    + config.grpc().port(), e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        running = true;
+        log.info("logic {} started: http {} grpc {}", config.node().id(), httpAddress(), grpcAddress());
+    }
+
+    /** The Logic service, for direct calls (standalone) and for the gRPC adapter. */
+    public LogicService service() {
+        return service;
+    }
+
+    /** The push API without HTTP (standalone, tests). */
+    public PushService pushService() {
+        return push;
+    }
+
+    /** The cluster online counts. */
+    public OnlineAggregator online() {
+        return online;
+    }
+
+    public synchronized InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
+    }
+
+    public synchronized InetSocketAddress grpcAddress() {
+        return grpc == null ? null : (InetSocketAddress) grpc.getListenSockets().get(0);
+    }
+
+    public synchronized List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>(2);
+        if (httpAddress() != null) {
+            out.add(httpAddress());
+        }
+        if (grpcAddress() != null) {
+            out.add(grpcAddress());
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        running = false;
+        if (grpc != null) {
+            grpc.shutdown();
+            try {
+                if (!grpc.awaitTermination(2, TimeUnit.SECONDS)) {
+                    grpc.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                grpc.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (http != null) {
+            http.close();
+        }
+        online.close();
+    }
+}

@@ -1,0 +1,110 @@
+package io.jgoim.logic.http;
+
+import io.jgoim.logic.LogicConfig.HttpConfig;
+import io.jgoim.logic.node.NodeBalancer;
+import io.jgoim.logic.online.OnlineAggregator;
+import io.jgoim.logic.push.PushService;
+import io.jgoim.protocol.ErrorCode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+
+import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Logic's HTTP listener: Netty's HTTP codec, an aggregator bounded by {@code http.maxBodyBytes} (a larger body gets
+ * the API's JSON 413 and the connection is closed), then the {@link ApiHandler} routes. Owns its event loops.
+ * {@link #start()} binds; {@link #close()} is idempotent.
+ */
+public final class LogicHttpServer implements AutoCloseable {
+    private final HttpConfig config;
+    private final ApiHandler.Routes routes;
+    private EventLoopGroup group;
+    private Channel channel;
+
+    public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
+                           PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+        this.config = config;
+        this.routes = new ApiHandler.Routes(push, online, nodes, registry, healthy);
+    }
+
+    /** Binds and returns the bound address (port 0 = any free port). */
+    public synchronized InetSocketAddress start() {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        int maxBody = config.maxBodyBytes();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(type)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new BoundedAggregator(maxBody),
+                                new ApiHandler(routes));
+                    }
+                });
+        try {
+            channel = b.bind(config.bind(), config.port()).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    public synchronized InetSocketAddress address() {
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+            channel = null;
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
+        }
+    }
+
+    /** Answers an oversized body with the API's own 413 JSON (code PAYLOAD_TOO_LARGE) instead of an empty 413. */
+    private static final class BoundedAggregator extends HttpObjectAggregator {
+        BoundedAggregator(int maxContentLength) {
+            super(maxContentLength);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            FullHttpResponse r = ApiResponse.error(ErrorCode.PAYLOAD_TOO_LARGE,
+                    "request body larger than " + maxContentLength() + " bytes");
+            HttpUtil.setKeepAlive(r, false);
+            // The rest of the body is unread, so the connection cannot be reused.
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

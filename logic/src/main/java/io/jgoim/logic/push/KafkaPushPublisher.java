@@ -1,0 +1,143 @@
+package io.jgoim.logic.push;
+
+import io.jgoim.logic.LogicConfig.KafkaConfig;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.push.PushMsg;
+import io.jgoim.protocol.rpc.PushPublisher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes pushes (and upstream messages) to Kafka with {@code acks=all} and an idempotent producer. A future
+ * completes only when Kafka acknowledged the record; when Kafka does not within {@code kafka.sendTimeout} (broker
+ * down, no leader) it fails with UNAVAILABLE, so the API never reports a push accepted that Kafka does not hold.
+ *
+ * <p>{@link Producer#send} may block (up to {@code max.block.ms}) while metadata is missing or the buffer is full, so
+ * sends run on one dedicated thread fed by a bounded queue, never on a Netty or gRPC thread; a full queue fails at
+ * once, and a send that waited past its deadline in the queue fails without being sent. Record keys are chosen by
+ * {@link PushService} (room id for room pushes, comet server for key/mid pushes). Thread-safe; owns the producer.
+ */
+public final class KafkaPushPublisher implements PushPublisher, UpstreamPublisher {
+    private final Producer<String, byte[]> producer;
+    private final String topic;
+    private final String upstreamTopic;
+    private final long sendTimeoutNanos;
+    private final ThreadPoolExecutor sender;
+    private final Timer latency;
+    private final Counter errors;
+
+    public KafkaPushPublisher(KafkaConfig config, String clientId, MeterRegistry registry) {
+        this.topic = config.topic();
+        this.upstreamTopic = config.upstreamTopic();
+        this.sendTimeoutNanos = config.sendTimeout().toNanos();
+        long timeoutMs = config.sendTimeout().toMillis();
+        long lingerMs = config.linger().toMillis();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(lingerMs));
+        // The three bounds that make a dead Kafka fail within sendTimeout instead of the 2 min default:
+        // delivery.timeout.ms >= linger.ms + request.timeout.ms is required by the producer.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs - lingerMs));
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "50");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(config.maxPendingSends()), r -> {
+                    Thread t = new Thread(r, "jgoim-kafka-send");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.latency = Timer.builder("jgoim.kafka.send.latency").description("publish until Kafka acknowledged")
+                .publishPercentileHistogram().register(registry);
+        this.errors = Counter.builder("jgoim.kafka.send.errors").description("publishes Kafka did not acknowledge")
+                .register(registry);
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String recordKey, PushMsg message) {
+        return send(topic, recordKey, message.toByteArray());
+    }
+
+    @Override
+    public CompletableFuture<Void> publishUpstream(String recordKey, byte[] value) {
+        if (upstreamTopic.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return send(upstreamTopic, recordKey, value);
+    }
+
+    private CompletableFuture<Void> send(String toTopic, String key, byte[] value) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long start = System.nanoTime();
+        try {
+            sender.execute(() -> {
+                if (System.nanoTime() - start > sendTimeoutNanos) {
+                    fail(done, new JgoimException(ErrorCode.UNAVAILABLE, "kafka: send queue waited past the timeout"));
+                    return;
+                }
+                try {
+                    producer.send(new ProducerRecord<>(toTopic, key, value), (metadata, error) -> {
+                        if (error != null) {
+                            fail(done, translate(error));
+                        } else {
+                            latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                            done.complete(null);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    fail(done, translate(e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            fail(done, new JgoimException(ErrorCode.UNAVAILABLE, "kafka: too many sends pending"));
+        }
+        return done;
+    }
+
+    private void fail(CompletableFuture<Void> done, JgoimException e) {
+        errors.increment();
+        done.completeExceptionally(e);
+    }
+
+    static JgoimException translate(Throwable e) {
+        if (e instanceof RecordTooLargeException) {
+            return new JgoimException(ErrorCode.PAYLOAD_TOO_LARGE, "kafka: " + e.getMessage(), e);
+        }
+        // Timeouts, lost leaders, closed producer: Kafka did not take the record.
+        return new JgoimException(ErrorCode.UNAVAILABLE, "kafka: " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        sender.shutdown();
+        try {
+            sender.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,148 @@
+package io.jgoim.logic.push;
+
+import com.google.protobuf.ByteString;
+import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.push.PushMsg;
+import io.jgoim.protocol.rpc.PushPublisher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The push API's logic, shared by the HTTP routes and by standalone callers: validates a push, routes key and mid
+ * pushes through the {@link SessionDirectory}, and publishes {@code PushMsg} records to the bus. A returned future
+ * completes only after the bus acknowledged every record of the push; it fails with a {@link JgoimException}
+ * (BAD_PARAMETER for bad input, UNAVAILABLE when Redis or the bus is down).
+ *
+ * <p>Record keys: a room push is keyed by its room id (order per room). Key and mid pushes are grouped per comet
+ * server (one record per comet, as goim does) and keyed by that server id: a session lives on exactly one comet, so
+ * all of one session's pushes share a record key and stay in order. Broadcasts are keyed {@code "broadcast"}.
+ * Thread-safe and stateless apart from its counters.
+ */
+public final class PushService {
+    /** Ops below this are protocol ops (heartbeat, auth, raw...); pushes carry business ops. */
+    public static final int MIN_BUSINESS_OP = 1000;
+    /** Most keys or mids in one push call. */
+    public static final int MAX_TARGETS = 10_000;
+    public static final String BROADCAST_KEY = "broadcast";
+
+    private final SessionDirectory directory;
+    private final PushPublisher bus;
+    private final Clock clock;
+    private final Counter routed;
+
+    public PushService(SessionDirectory directory, PushPublisher bus, MeterRegistry registry, Clock clock) {
+        this.directory = directory;
+        this.bus = bus;
+        this.clock = clock;
+        this.routed = Counter.builder("jgoim.logic.push.sessions.routed")
+                .description("sessions a key or mid push was routed to").register(registry);
+    }
+
+    /** Pushes to sessions by key; completes with the number of connected sessions the push was routed to. */
+    public CompletableFuture<Integer> pushKeys(int operation, Collection<String> keys, ByteString message) {
+        checkOp(operation);
+        checkTargets(keys.size(), "keys");
+        for (String k : keys) {
+            if (k == null || k.isEmpty()) {
+                throw new JgoimException(ErrorCode.BAD_PARAMETER, "keys: empty key");
+            }
+        }
+        checkMessage(message);
+        return directory.serversByKeys(keys).thenCompose(routes -> publishPerServer(operation, routes, message));
+    }
+
+    /** Pushes to every session of these members; completes with the number of sessions routed to. */
+    public CompletableFuture<Integer> pushMids(int operation, Collection<Long> mids, ByteString message) {
+        checkOp(operation);
+        checkTargets(mids.size(), "mids");
+        checkMessage(message);
+        return directory.keysByMids(mids).thenCompose(routes -> publishPerServer(operation, routes, message));
+    }
+
+    /** Pushes to every member of room {@code type://room}. */
+    public CompletableFuture<Void> pushRoom(int operation, String type, String room, ByteString message) {
+        checkOp(operation);
+        String roomId = roomId(type, room);
+        checkMessage(message);
+        PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(operation).setRoom(roomId)
+                .setMsg(message).setCreatedAtMs(clock.millis()).build();
+        return bus.publish(roomId, msg);
+    }
+
+    /** Pushes to every session, spread at {@code speed} sessions/s over the cluster (0 = as fast as possible). */
+    public CompletableFuture<Void> pushAll(int operation, int speed, ByteString message) {
+        checkOp(operation);
+        if (speed < 0) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, "speed must be >= 0");
+        }
+        checkMessage(message);
+        PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(operation).setSpeed(speed)
+                .setMsg(message).setCreatedAtMs(clock.millis()).build();
+        return bus.publish(BROADCAST_KEY, msg);
+    }
+
+    /** goim's room id: {@code type://room}; both parts required. */
+    public static String roomId(String type, String room) {
+        if (type == null || type.isEmpty() || type.contains("://")) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, "type is required (e.g. live)");
+        }
+        if (room == null || room.isEmpty()) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, "room is required");
+        }
+        return type + "://" + room;
+    }
+
+    private CompletableFuture<Integer> publishPerServer(int operation, Map<String, String> routes,
+                                                        ByteString message) {
+        if (routes.isEmpty()) {
+            return CompletableFuture.completedFuture(0);
+        }
+        Map<String, List<String>> byServer = new HashMap<>();
+        routes.forEach((key, server) -> byServer.computeIfAbsent(server, s -> new ArrayList<>()).add(key));
+        long now = clock.millis();
+        CompletableFuture<?>[] sends = new CompletableFuture<?>[byServer.size()];
+        int i = 0;
+        for (Map.Entry<String, List<String>> e : byServer.entrySet()) {
+            PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation)
+                    .setServer(e.getKey()).addAllKeys(e.getValue()).setMsg(message).setCreatedAtMs(now).build();
+            sends[i++] = bus.publish(e.getKey(), msg);
+        }
+        int count = routes.size();
+        return CompletableFuture.allOf(sends).thenApply(v -> {
+            routed.increment(count);
+            return count;
+        });
+    }
+
+    private static void checkOp(int operation) {
+        if (operation < MIN_BUSINESS_OP) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER,
+                    "operation must be >= " + MIN_BUSINESS_OP + " (lower ops are protocol ops)");
+        }
+    }
+
+    private static void checkTargets(int n, String what) {
+        if (n == 0) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, what + " is required");
+        }
+        if (n > MAX_TARGETS) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, "at most " + MAX_TARGETS + " " + what + " per push");
+        }
+    }
+
+    private static void checkMessage(ByteString message) {
+        if (message == null || message.isEmpty()) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, "the message (request body) is empty");
+        }
+    }
+}

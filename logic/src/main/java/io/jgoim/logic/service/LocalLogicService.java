@@ -1,0 +1,158 @@
+package io.jgoim.logic.service;
+
+import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.logic.LogicConfig;
+import io.jgoim.logic.auth.Authenticator;
+import io.jgoim.logic.auth.Identity;
+import io.jgoim.logic.node.NodeBalancer;
+import io.jgoim.logic.online.OnlineAggregator;
+import io.jgoim.logic.push.UpstreamPublisher;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.rpc.LogicService;
+import io.jgoim.protocol.rpc.logic.ConnectReply;
+import io.jgoim.protocol.rpc.logic.ConnectReq;
+import io.jgoim.protocol.rpc.logic.DisconnectReply;
+import io.jgoim.protocol.rpc.logic.DisconnectReq;
+import io.jgoim.protocol.rpc.logic.HeartbeatReply;
+import io.jgoim.protocol.rpc.logic.HeartbeatReq;
+import io.jgoim.protocol.rpc.logic.NodesReply;
+import io.jgoim.protocol.rpc.logic.NodesReq;
+import io.jgoim.protocol.rpc.logic.OnlineReply;
+import io.jgoim.protocol.rpc.logic.OnlineReq;
+import io.jgoim.protocol.rpc.logic.ReceiveReply;
+import io.jgoim.protocol.rpc.logic.ReceiveReq;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Logic's answers to comet: Connect (authenticate, then route the session in the directory), Disconnect, Heartbeat
+ * (renew the route; re-add it when it expired, as goim does), RenewOnline (store this comet's room counts, answer
+ * with the cluster's), Receive (publish upstream) and Nodes. Standalone calls it directly; in a cluster
+ * {@link io.jgoim.protocol.rpc.LogicGrpcService} serves it. Non-blocking and thread-safe: every call returns at once
+ * and completes on a Redis or Kafka client thread. A refused token is a normal reply with {@code error_code}; Redis
+ * being down fails the future with UNAVAILABLE (comet retries later).
+ */
+public final class LocalLogicService implements LogicService {
+    private static final HeartbeatReply HEARTBEAT_OK = HeartbeatReply.getDefaultInstance();
+    private static final ReceiveReply RECEIVE_OK = ReceiveReply.getDefaultInstance();
+
+    private final Authenticator authenticator;
+    private final SessionDirectory directory;
+    private final UpstreamPublisher upstream;
+    private final OnlineAggregator online;
+    private final NodeBalancer balancer;
+    private final long heartbeatSeconds;
+    private final Duration reportTtl;
+    private final MeterRegistry registry;
+    private final Counter connects;
+    private final Counter disconnects;
+    private final Counter upstreamMessages;
+    private final Map<ErrorCode, Counter> refusals = new ConcurrentHashMap<>();
+
+    public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
+                             UpstreamPublisher upstream, OnlineAggregator online, NodeBalancer balancer,
+                             MeterRegistry registry) {
+        this.authenticator = authenticator;
+        this.directory = directory;
+        this.upstream = upstream;
+        this.online = online;
+        this.balancer = balancer;
+        this.heartbeatSeconds = config.nodes().heartbeat().toSeconds();
+        this.reportTtl = config.online().reportTtl();
+        this.registry = registry;
+        this.connects = Counter.builder("jgoim.logic.sessions.connected")
+                .description("sessions authenticated and routed").register(registry);
+        this.disconnects = Counter.builder("jgoim.logic.sessions.disconnected")
+                .description("session routes removed").register(registry);
+        this.upstreamMessages = Counter.builder("jgoim.logic.upstream.messages")
+                .description("upstream client messages published").register(registry);
+    }
+
+    @Override
+    public CompletableFuture<ConnectReply> connect(ConnectReq request) {
+        if (request.getServer().isEmpty()) {
+            return failed(ErrorCode.BAD_PARAMETER, "connect: server is required");
+        }
+        Identity id;
+        try {
+            id = authenticator.authenticate(request.getToken().toByteArray());
+        } catch (JgoimException e) {
+            refusals.computeIfAbsent(e.code(), c -> Counter.builder("jgoim.logic.auth.refused")
+                    .description("tokens refused, by error code").tag("code", c.name()).register(registry))
+                    .increment();
+            return CompletableFuture.completedFuture(ConnectReply.newBuilder()
+                    .setErrorCode(e.code().code()).setErrorMessage(String.valueOf(e.getMessage())).build());
+        }
+        return directory.addSession(id.memberId(), id.key(), request.getServer()).thenApply(v -> {
+            connects.increment();
+            return ConnectReply.newBuilder()
+                    .setMid(id.memberId())
+                    .setKey(id.key())
+                    .setRoomId(id.roomId())
+                    .addAllAccepts(id.accepts())
+                    .setHeartbeat(heartbeatSeconds)
+                    .setPlatform(id.platform())
+                    .build();
+        });
+    }
+
+    @Override
+    public CompletableFuture<DisconnectReply> disconnect(DisconnectReq request) {
+        if (request.getKey().isEmpty() || request.getServer().isEmpty()) {
+            return failed(ErrorCode.BAD_PARAMETER, "disconnect: key and server are required");
+        }
+        return directory.removeSession(request.getMid(), request.getKey(), request.getServer()).thenApply(has -> {
+            if (has) {
+                disconnects.increment();
+            }
+            return DisconnectReply.newBuilder().setHas(has).build();
+        });
+    }
+
+    @Override
+    public CompletableFuture<HeartbeatReply> heartbeat(HeartbeatReq request) {
+        if (request.getKey().isEmpty() || request.getServer().isEmpty()) {
+            return failed(ErrorCode.BAD_PARAMETER, "heartbeat: key and server are required");
+        }
+        long mid = request.getMid();
+        String key = request.getKey();
+        String server = request.getServer();
+        return directory.refreshSession(mid, key, server).thenCompose(live -> live
+                ? CompletableFuture.completedFuture(HEARTBEAT_OK)
+                // The route expired (or Redis lost it): the session is alive, so route it again, as goim does.
+                : directory.addSession(mid, key, server).thenApply(v -> HEARTBEAT_OK));
+    }
+
+    @Override
+    public CompletableFuture<OnlineReply> renewOnline(OnlineReq request) {
+        if (request.getServer().isEmpty()) {
+            return failed(ErrorCode.BAD_PARAMETER, "renewOnline: server is required");
+        }
+        return directory.putOnline(request.getServer(), request.getRoomCountMap(), reportTtl)
+                .thenApply(v -> OnlineReply.newBuilder().putAllAllRoomCount(online.snapshot().rooms()).build());
+    }
+
+    @Override
+    public CompletableFuture<ReceiveReply> receive(ReceiveReq request) {
+        String recordKey = request.getKey().isEmpty() ? Long.toString(request.getMid()) : request.getKey();
+        return upstream.publishUpstream(recordKey, request.toByteArray()).thenApply(v -> {
+            upstreamMessages.increment();
+            return RECEIVE_OK;
+        });
+    }
+
+    @Override
+    public CompletableFuture<NodesReply> nodes(NodesReq request) {
+        return balancer.nodes(request.getPlatform(), request.getClientIp());
+    }
+
+    private static <T> CompletableFuture<T> failed(ErrorCode code, String message) {
+        return CompletableFuture.failedFuture(new JgoimException(code, message));
+    }
+}
