@@ -1,0 +1,166 @@
+package io.jgoim.comet.metrics;
+
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.Op;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The comet's meters, created once so the hot paths only bump pre-registered counters (no tag lookups, no
+ * allocation). Label values are bounded: ops are named from a fixed table, business ops share one label.
+ * Thread-safe (Micrometer counters are striped adders).
+ */
+public final class CometMetrics {
+    /** Why a push was not written to a session. */
+    public enum DropReason { RING_FULL, SLOW, CLOSED, UPSTREAM_OVERFLOW }
+
+    /** Which push path delivered a frame. */
+    public enum PushKind { KEY, ROOM, BROADCAST }
+
+    private final MeterRegistry registry;
+    private final Counter[] framesIn = new Counter[OpLabel.values().length];
+    private final Counter[] framesOut = new Counter[OpLabel.values().length];
+    private final Map<PushKind, Counter> pushes = new EnumMap<>(PushKind.class);
+    private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
+    private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
+    private final Timer authLatency;
+    private final Counter authFailures;
+    private final AtomicInteger tcpSessions = new AtomicInteger();
+    private final AtomicInteger webSocketSessions = new AtomicInteger();
+
+    public CometMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (OpLabel l : OpLabel.values()) {
+            framesIn[l.ordinal()] = Counter.builder("jgoim_comet_frames_in").tag("op", l.label)
+                    .description("frames received from clients").register(registry);
+            framesOut[l.ordinal()] = Counter.builder("jgoim_comet_frames_out").tag("op", l.label)
+                    .description("frames written to clients (replies and pushes)").register(registry);
+        }
+        for (PushKind k : PushKind.values()) {
+            pushes.put(k, Counter.builder("jgoim_comet_pushes_delivered").tag("kind", k.name().toLowerCase())
+                    .description("push frames handed to sessions").register(registry));
+        }
+        for (DropReason r : DropReason.values()) {
+            drops.put(r, Counter.builder("jgoim_comet_drops").tag("reason", r.name().toLowerCase())
+                    .description("push frames not written, by reason").register(registry));
+        }
+        for (CloseCode c : CloseCode.values()) {
+            closes.put(c, Counter.builder("jgoim_comet_closes").tag("reason", c.name().toLowerCase())
+                    .description("sessions closed by the server, by close code").register(registry));
+        }
+        authLatency = Timer.builder("jgoim_comet_auth_latency").description("logic Connect round trip at auth")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        authFailures = Counter.builder("jgoim_comet_auth_failures").description("auth refused or failed")
+                .register(registry);
+        Gauge.builder("jgoim_comet_sessions", tcpSessions, AtomicInteger::get).tag("transport", "tcp")
+                .description("authenticated sessions").register(registry);
+        Gauge.builder("jgoim_comet_sessions", webSocketSessions, AtomicInteger::get).tag("transport", "websocket")
+                .description("authenticated sessions").register(registry);
+    }
+
+    /** A session authenticated (TCP or TLS over TCP when {@code webSocket} is false). */
+    public void sessionOpened(boolean webSocket) {
+        (webSocket ? webSocketSessions : tcpSessions).incrementAndGet();
+    }
+
+    public void sessionClosed(boolean webSocket) {
+        (webSocket ? webSocketSessions : tcpSessions).decrementAndGet();
+    }
+
+    /** Meters into a private registry (tests, benchmarks). */
+    public static CometMetrics noop() {
+        return new CometMetrics(new SimpleMeterRegistry());
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void frameIn(int op) {
+        framesIn[OpLabel.of(op).ordinal()].increment();
+    }
+
+    public void frameOut(int op) {
+        framesOut[OpLabel.of(op).ordinal()].increment();
+    }
+
+    public void pushed(PushKind kind, int n) {
+        if (n > 0) {
+            pushes.get(kind).increment(n);
+            framesOut[OpLabel.PUSH.ordinal()].increment(n);
+        }
+    }
+
+    public void dropped(DropReason reason) {
+        drops.get(reason).increment();
+    }
+
+    public void closed(CloseCode code) {
+        closes.get(code).increment();
+    }
+
+    public double closes(CloseCode code) {
+        return closes.get(code).count();
+    }
+
+    public double drops(DropReason reason) {
+        return drops.get(reason).count();
+    }
+
+    public Timer authLatency() {
+        return authLatency;
+    }
+
+    public void authFailed() {
+        authFailures.increment();
+    }
+
+    /** Registers a gauge read on scrape. */
+    public void gauge(String name, String tagKey, String tagValue, Supplier<Number> value) {
+        Gauge.builder(name, value).tag(tagKey, tagValue).register(registry);
+    }
+
+    /** The bounded set of op labels. */
+    enum OpLabel {
+        HEARTBEAT("heartbeat"), HEARTBEAT_REPLY("heartbeat_reply"), SEND("send"), AUTH("auth"),
+        AUTH_REPLY("auth_reply"), CHANGE_ROOM("change_room"), CHANGE_ROOM_REPLY("change_room_reply"),
+        SUB("watch"), SUB_REPLY("watch_reply"), UNSUB("unwatch"), UNSUB_REPLY("unwatch_reply"),
+        BUSINESS("business"), PUSH("push"), DISCONNECT("disconnect"), ERROR_REPLY("error_reply"), OTHER("other");
+
+        final String label;
+
+        OpLabel(String label) {
+            this.label = label;
+        }
+
+        static OpLabel of(int op) {
+            switch (op) {
+                case Op.HEARTBEAT: return HEARTBEAT;
+                case Op.HEARTBEAT_REPLY: return HEARTBEAT_REPLY;
+                case Op.SEND_MSG: return SEND;
+                case Op.AUTH: return AUTH;
+                case Op.AUTH_REPLY: return AUTH_REPLY;
+                case Op.RAW: return PUSH;
+                case Op.CHANGE_ROOM: return CHANGE_ROOM;
+                case Op.CHANGE_ROOM_REPLY: return CHANGE_ROOM_REPLY;
+                case Op.SUB: return SUB;
+                case Op.SUB_REPLY: return SUB_REPLY;
+                case Op.UNSUB: return UNSUB;
+                case Op.UNSUB_REPLY: return UNSUB_REPLY;
+                case Op.DISCONNECT: return DISCONNECT;
+                case Op.ERROR_REPLY: return ERROR_REPLY;
+                default: return op >= Op.BUSINESS_MIN ? BUSINESS : OTHER;
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.jgoim.comet.push;
+
+import com.google.protobuf.ByteString;
+import io.jgoim.comet.bucket.Buckets;
+import io.jgoim.comet.room.Room;
+import io.jgoim.comet.room.RoomBroadcaster;
+import io.jgoim.comet.session.Session;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.rpc.CometService;
+import io.jgoim.protocol.rpc.comet.BroadcastReply;
+import io.jgoim.protocol.rpc.comet.BroadcastReq;
+import io.jgoim.protocol.rpc.comet.BroadcastRoomReply;
+import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
+import io.jgoim.protocol.rpc.comet.PushMsgReply;
+import io.jgoim.protocol.rpc.comet.PushMsgReq;
+import io.jgoim.protocol.rpc.comet.RoomsReply;
+import io.jgoim.protocol.rpc.comet.RoomsReq;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The comet side of {@link CometService}: what job calls to reach sessions. Each request's frame bytes are copied
+ * once into one pooled direct buffer ({@link PushFrame}); key pushes are offered to the target sessions' rings,
+ * room and broadcast pushes go to {@link RoomBroadcaster} (one task per event loop). Non-blocking and thread-safe;
+ * futures complete once the frame was handed to the sessions' event loops.
+ */
+public final class CometPushService implements CometService {
+    private final Buckets buckets;
+    private final RoomBroadcaster broadcaster;
+    private final ByteBufAllocator alloc;
+
+    public CometPushService(Buckets buckets, RoomBroadcaster broadcaster, ByteBufAllocator alloc) {
+        this.buckets = buckets;
+        this.broadcaster = broadcaster;
+        this.alloc = alloc;
+    }
+
+    @Override
+    public CompletableFuture<PushMsgReply> pushMsg(PushMsgReq req) {
+        if (req.getKeysCount() == 0 || !req.hasProto() || req.getProto().getBody().isEmpty()) {
+            return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
+                    "PushMsg needs keys and a non-empty proto body"));
+        }
+        PushFrame frame = frame(req.getProto().getBody());
+        int delivered = 0;
+        int dropped = 0;
+        int missing = 0;
+        try {
+            for (int i = 0; i < req.getKeysCount(); i++) {
+                Session s = buckets.session(req.getKeys(i));
+                if (s == null) {
+                    missing++;
+                } else if (s.needPush(req.getProtoOp())) {
+                    if (s.offer(frame)) {
+                        delivered++;
+                    } else {
+                        dropped++;
+                    }
+                }
+            }
+        } finally {
+            frame.release();
+        }
+        return CompletableFuture.completedFuture(PushMsgReply.newBuilder().setDelivered(delivered)
+                .setDropped(dropped).setMissing(missing).build());
+    }
+
+    @Override
+    public CompletableFuture<BroadcastReply> broadcast(BroadcastReq req) {
+        if (!req.hasProto() || req.getProto().getBody().isEmpty() || req.getSpeed() < 0) {
+            return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
+                    "Broadcast needs a non-empty proto body and speed >= 0"));
+        }
+        PushFrame frame = frame(req.getProto().getBody());
+        try {
+            return broadcaster.broadcast(frame, req.getProtoOp(), req.getSpeed()).thenApply(d ->
+                    BroadcastReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build());
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public CompletableFuture<BroadcastRoomReply> broadcastRoom(BroadcastRoomReq req) {
+        if (req.getRoomId().isEmpty()) {
+            return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_ROOM, "room_id is empty"));
+        }
+        if (!req.hasProto() || req.getProto().getBody().isEmpty()) {
+            return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
+                    "BroadcastRoom needs a non-empty proto body"));
+        }
+        Room room = buckets.room(req.getRoomId());
+        if (room == null || room.online() == 0) {
+            return CompletableFuture.completedFuture(BroadcastRoomReply.getDefaultInstance());
+        }
+        PushFrame frame = frame(req.getProto().getBody());
+        try {
+            return broadcaster.broadcastRoom(room, frame).thenApply(d ->
+                    BroadcastRoomReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build());
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public CompletableFuture<RoomsReply> rooms(RoomsReq req) {
+        RoomsReply.Builder b = RoomsReply.newBuilder();
+        buckets.roomCounts().keySet().forEach(id -> b.putRooms(id, true));
+        return CompletableFuture.completedFuture(b.build());
+    }
+
+    private PushFrame frame(ByteString body) {
+        ByteBuf buf = alloc.directBuffer(body.size());
+        for (java.nio.ByteBuffer part : body.asReadOnlyByteBufferList()) {
+            buf.writeBytes(part);
+        }
+        return new PushFrame(buf, alloc);
+    }
+}

@@ -1,0 +1,228 @@
+package io.jgoim.comet.session;
+
+import com.google.protobuf.ByteString;
+import io.jgoim.comet.room.SessionLoops;
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.Op;
+import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.Proto;
+import io.jgoim.protocol.rpc.logic.ConnectReply;
+import io.jgoim.protocol.rpc.logic.ConnectReq;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayDeque;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Authenticates a new connection: the first frame must be op 7 within {@code protocol.handshakeTimeout} of accept
+ * (so slow TLS and WebSocket handshakes count too). It calls logic's Connect asynchronously, waits at most
+ * {@code protocol.logicTimeout} (the event loop stays free), registers the session, replies op 8 and removes itself.
+ * Frames that arrive while logic answers are held (at most {@code protocol.maxPendingFrames}) and replayed after.
+ *
+ * <p>Failures are not answered here: they are fired as {@link SessionCloseException} so
+ * {@link SessionHandler#exceptionCaught} writes the goodbye. One instance per channel; event loop only.
+ */
+public final class HandshakeHandler extends ChannelInboundHandlerAdapter implements Runnable {
+    private enum State { WAITING, AUTHENTICATING, DONE }
+
+    private final SessionServices services;
+    private final SessionHandler session;
+    private ChannelHandlerContext ctx;
+    private State state = State.WAITING;
+    private ScheduledFuture<?> deadline;
+    private ScheduledFuture<?> logicDeadline;
+    private ArrayDeque<Proto> early;
+    private int authSeq;
+    private short authVer;
+    private long authStartNanos;
+
+    public HandshakeHandler(SessionServices services, SessionHandler session) {
+        this.services = services;
+        this.session = session;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            startDeadline();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        startDeadline();
+        ctx.fireChannelActive();
+    }
+
+    private void startDeadline() {
+        if (deadline == null && state != State.DONE) {
+            deadline = ctx.executor().schedule(this, services.config().protocol().handshakeTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The handshake deadline passed without a successful auth. */
+    @Override
+    public void run() {
+        if (state != State.DONE && ctx.channel().isActive()) {
+            fail(new SessionCloseException(ErrorCode.HANDSHAKE_TIMEOUT, CloseCode.HANDSHAKE_TIMEOUT, 0,
+                    "no auth within " + services.config().protocol().handshakeTimeout()));
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof Proto)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        Proto p = (Proto) msg;
+        switch (state) {
+            case WAITING:
+                services.metrics().frameIn(p.op());
+                try {
+                    if (p.op() != Op.AUTH) {
+                        session.extended(p.ver() == PacketLayout.VERSION_EXTENDED);
+                        fail(new SessionCloseException(ErrorCode.NOT_AUTHENTICATED, CloseCode.NOT_AUTHENTICATED,
+                                p.seq(), "op " + p.op() + " before auth"));
+                    } else {
+                        authenticate(p);
+                    }
+                } finally {
+                    p.release();
+                }
+                break;
+            case AUTHENTICATING:
+                if (early == null) {
+                    early = new ArrayDeque<>(4);
+                }
+                if (early.size() >= services.config().protocol().maxPendingFrames()) {
+                    p.release();
+                    fail(new SessionCloseException(ErrorCode.RATE_LIMITED, CloseCode.PROTOCOL_ERROR, p.seq(),
+                            "more than " + early.size() + " frames before the auth reply"));
+                } else {
+                    early.add(p);
+                }
+                break;
+            default:
+                ReferenceCountUtil.release(p);
+        }
+    }
+
+    private void authenticate(Proto p) {
+        state = State.AUTHENTICATING;
+        authSeq = p.seq();
+        authVer = p.ver();
+        session.extended(authVer == PacketLayout.VERSION_EXTENDED);
+        authStartNanos = System.nanoTime();
+        ConnectReq req = ConnectReq.newBuilder()
+                .setServer(services.serverId())
+                .setToken(ByteString.copyFrom(p.body().nioBuffer()))
+                .setRemoteAddr(String.valueOf(ctx.channel().remoteAddress()))
+                .build();
+        logicDeadline = ctx.executor().schedule(() -> {
+            if (state == State.AUTHENTICATING) {
+                services.metrics().authFailed();
+                fail(new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.LOGIC_UNAVAILABLE, authSeq,
+                        "logic did not answer Connect within " + services.config().protocol().logicTimeout()));
+            }
+        }, services.config().protocol().logicTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        services.logic().connect(req).whenComplete((reply, error) -> {
+            if (ctx.executor().inEventLoop()) {
+                onConnect(reply, error);
+            } else {
+                ctx.executor().execute(() -> onConnect(reply, error));
+            }
+        });
+    }
+
+    private void onConnect(ConnectReply reply, Throwable error) {
+        services.metrics().authLatency().record(System.nanoTime() - authStartNanos, TimeUnit.NANOSECONDS);
+        if (state != State.AUTHENTICATING || !ctx.channel().isActive()) {
+            // Timed out or gone meanwhile: undo logic's route if it accepted.
+            if (error == null && reply != null && reply.getErrorCode() == 0) {
+                session.disconnectFromLogic(reply.getMid(), reply.getKey());
+            }
+            return;
+        }
+        cancel(logicDeadline);
+        if (error != null) {
+            services.metrics().authFailed();
+            Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            ErrorCode code = t instanceof JgoimException ? ((JgoimException) t).code() : ErrorCode.UNAVAILABLE;
+            boolean retry = code.isRetryable() || code == ErrorCode.UNKNOWN || !(t instanceof JgoimException);
+            fail(new SessionCloseException(code, retry ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
+                    "logic Connect failed: " + t.getMessage()));
+            return;
+        }
+        if (reply.getErrorCode() != 0) {
+            services.metrics().authFailed();
+            ErrorCode code = ErrorCode.of(reply.getErrorCode());
+            fail(new SessionCloseException(code, code.isRetryable() ? CloseCode.LOGIC_UNAVAILABLE
+                    : CloseCode.AUTH_FAILED, authSeq, reply.getErrorMessage().isEmpty() ? code.description()
+                    : reply.getErrorMessage()));
+            return;
+        }
+        state = State.DONE;
+        cancel(deadline);
+        String key = reply.getKey().isEmpty() ? UUID.randomUUID().toString() : reply.getKey();
+        SessionLoops loops = services.loops();
+        int loopIndex = Math.max(0, loops.indexOf(ctx.channel().eventLoop()));
+        int[] accepts = new int[reply.getAcceptsCount()];
+        for (int i = 0; i < accepts.length; i++) {
+            accepts[i] = reply.getAccepts(i);
+        }
+        ctx.writeAndFlush(Frames.empty(authVer, Op.AUTH_REPLY, authSeq));
+        services.metrics().frameOut(Op.AUTH_REPLY);
+        session.activate(reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(), loopIndex);
+        ctx.pipeline().remove(this);
+        ArrayDeque<Proto> held = early;
+        early = null;
+        if (held != null) {
+            for (Proto p; (p = held.poll()) != null; ) {
+                ctx.fireChannelRead(p);
+            }
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    private void fail(SessionCloseException e) {
+        state = State.DONE;
+        cancel(deadline);
+        cancel(logicDeadline);
+        releaseEarly();
+        ctx.fireExceptionCaught(e);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = State.DONE;
+        cancel(deadline);
+        cancel(logicDeadline);
+        releaseEarly();
+        ctx.fireChannelInactive();
+    }
+
+    private void releaseEarly() {
+        if (early != null) {
+            for (Proto p; (p = early.poll()) != null; ) {
+                p.release();
+            }
+            early = null;
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.jgoim.comet.session;
+
+import io.jgoim.comet.CometConfig;
+import io.jgoim.comet.bucket.Buckets;
+import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.room.SessionLoops;
+import io.jgoim.protocol.rpc.LogicService;
+
+/**
+ * What every session pipeline shares: configuration, the logic seam, the bucket index, the session loops and the
+ * meters. One instance per comet, immutable, thread-safe (its parts are).
+ *
+ * @param config  the comet's configuration
+ * @param logic   auth, heartbeat, disconnect and upstream calls (asynchronous)
+ * @param buckets the session and room index
+ * @param loops   the session event loops and their member lists
+ * @param metrics the comet's meters
+ */
+public record SessionServices(CometConfig config, LogicService logic, Buckets buckets, SessionLoops loops,
+                              CometMetrics metrics) {
+    /** The comet's node id, sent to logic as {@code server}. */
+    public String serverId() {
+        return config.node().id();
+    }
+}

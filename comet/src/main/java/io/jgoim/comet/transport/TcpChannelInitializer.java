@@ -1,0 +1,41 @@
+package io.jgoim.comet.transport;
+
+import io.jgoim.comet.session.HandshakeHandler;
+import io.jgoim.comet.session.Session;
+import io.jgoim.comet.session.SessionHandler;
+import io.jgoim.comet.session.SessionServices;
+import io.jgoim.protocol.ProtoEncoder;
+import io.jgoim.protocol.ProtoFrameDecoder;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
+
+/**
+ * Builds the pipeline of a goim TCP connection: [TLS] → frame decoder → encoder → handshake → session. The decoder
+ * turns the byte stream into frames first, so the handshake and session handlers are the same as WebSocket's.
+ * Shared by all accepted channels; the handlers it adds are per channel except the stateless encoder.
+ */
+public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
+    private final SessionServices services;
+    private final SslContext ssl;
+
+    /** @param ssl the server TLS context, or null for plain TCP */
+    public TcpChannelInitializer(SessionServices services, SslContext ssl) {
+        this.services = services;
+        this.ssl = ssl;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (ssl != null) {
+            p.addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc()));
+        }
+        SessionHandler session = new SessionHandler(services, Session.Transport.TCP);
+        p.addLast(PipelineNames.FRAME, new ProtoFrameDecoder(services.config().protocol().maxBodyBytes(), true));
+        p.addLast(PipelineNames.ENCODER, ProtoEncoder.INSTANCE);
+        p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(services, session));
+        p.addLast(PipelineNames.SESSION, session);
+    }
+}

@@ -1,0 +1,64 @@
+package io.jgoim.comet.transport;
+
+import io.jgoim.comet.session.HandshakeHandler;
+import io.jgoim.comet.session.Session;
+import io.jgoim.comet.session.SessionHandler;
+import io.jgoim.comet.session.SessionServices;
+import io.jgoim.protocol.ws.WsProtoCodec;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+
+/**
+ * Builds the pipeline of a WebSocket connection: [TLS] → HTTP codec → aggregator → WebSocket upgrade on the
+ * configured path (other paths get 404) → binary message ↔ frame codec → handshake → session. After the upgrade
+ * Netty drops the HTTP handlers, so a session carries only the WebSocket codec and our handlers.
+ */
+public final class WebSocketChannelInitializer extends ChannelInitializer<Channel> {
+    /** Largest HTTP upgrade request accepted. */
+    private static final int MAX_UPGRADE_REQUEST_BYTES = 8192;
+
+    private final SessionServices services;
+    private final SslContext ssl;
+    private final WebSocketServerProtocolConfig wsConfig;
+
+    /** @param ssl the server TLS context, or null for plain WebSocket */
+    public WebSocketChannelInitializer(SessionServices services, SslContext ssl) {
+        this.services = services;
+        this.ssl = ssl;
+        this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(services.config().webSocket().path())
+                .checkStartsWith(false)
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                // Our own handshake deadline (from accept) covers the upgrade; keep Netty's as a backstop.
+                .handshakeTimeoutMillis(services.config().protocol().handshakeTimeout().toMillis() + 1000)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(services.config().webSocket().maxFrameBytes())
+                        .allowExtensions(false)
+                        .build())
+                .build();
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (ssl != null) {
+            p.addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc()));
+        }
+        SessionHandler session = new SessionHandler(services, Session.Transport.WEBSOCKET);
+        p.addLast(PipelineNames.HTTP, new HttpServerCodec());
+        p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
+        p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
+        p.addLast(PipelineNames.WS_NOT_FOUND, NotFoundHandler.INSTANCE);
+        p.addLast(PipelineNames.WS_CODEC, new WsProtoCodec(services.config().protocol().maxBodyBytes(), true));
+        p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(services, session));
+        p.addLast(PipelineNames.SESSION, session);
+    }
+}
