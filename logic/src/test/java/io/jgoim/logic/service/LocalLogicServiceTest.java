@@ -1,0 +1,115 @@
+package io.jgoim.logic.service;
+
+import com.google.protobuf.ByteString;
+import io.jgoim.common.registry.InMemoryNodeRegistry;
+import io.jgoim.common.session.InMemorySessionDirectory;
+import io.jgoim.logic.LogicConfig;
+import io.jgoim.logic.auth.GoimTokenAuthenticator;
+import io.jgoim.logic.node.NodeBalancer;
+import io.jgoim.logic.online.OnlineAggregator;
+import io.jgoim.logic.push.InMemoryPushPublisher;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.rpc.logic.ConnectReply;
+import io.jgoim.protocol.rpc.logic.ConnectReq;
+import io.jgoim.protocol.rpc.logic.DisconnectReq;
+import io.jgoim.protocol.rpc.logic.HeartbeatReq;
+import io.jgoim.protocol.rpc.logic.OnlineReq;
+import io.jgoim.protocol.rpc.logic.ReceiveReq;
+import io.jgoim.protocol.rpc.comet.Proto;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class LocalLogicServiceTest {
+    private final LogicConfig config = LogicConfig.load(null, Map.of());
+    private final InMemorySessionDirectory directory = new InMemorySessionDirectory(Duration.ofMinutes(1));
+    private final InMemoryPushPublisher upstream = new InMemoryPushPublisher();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final OnlineAggregator online = new OnlineAggregator(directory, Duration.ofMinutes(1), registry);
+    private final LocalLogicService service = new LocalLogicService(config, new GoimTokenAuthenticator(), directory,
+            upstream, online, new NodeBalancer(config.nodes(), new InMemoryNodeRegistry(), Clock.systemUTC()),
+            registry);
+
+    private static ConnectReq connect(String token) {
+        return ConnectReq.newBuilder().setServer("comet-a").setToken(ByteString.copyFromUtf8(token)).build();
+    }
+
+    @Test
+    void shouldAuthenticateAndRouteSession() {
+        ConnectReply r = service.connect(connect("{\"mid\":9,\"key\":\"k9\",\"room_id\":\"live://1\","
+                + "\"platform\":\"web\",\"accepts\":[1000]}")).join();
+        assertThat(r.getErrorCode()).isZero();
+        assertThat(r.getMid()).isEqualTo(9);
+        assertThat(r.getKey()).isEqualTo("k9");
+        assertThat(r.getRoomId()).isEqualTo("live://1");
+        assertThat(r.getPlatform()).isEqualTo("web");
+        assertThat(r.getAcceptsList()).containsExactly(1000);
+        assertThat(r.getHeartbeat()).isEqualTo(240);
+        assertThat(directory.keysByMids(List.of(9L)).join()).isEqualTo(Map.of("k9", "comet-a"));
+        assertThat(registry.get("jgoim.logic.sessions.connected").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldReplyWithErrorCodeForRefusedTokenAndRouteNothing() {
+        ConnectReply r = service.connect(connect("garbage")).join();
+        assertThat(r.getErrorCode()).isEqualTo(ErrorCode.TOKEN_MALFORMED.code());
+        assertThat(r.getErrorMessage()).isNotEmpty();
+        assertThat(registry.get("jgoim.logic.auth.refused").tag("code", "TOKEN_MALFORMED").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldRefuseConnectWithoutServer() {
+        CompletionException e = catchThrowableOfType(CompletionException.class,
+                () -> service.connect(ConnectReq.newBuilder().setToken(ByteString.copyFromUtf8("{}")).build()).join());
+        assertThat(((JgoimException) e.getCause()).code()).isEqualTo(ErrorCode.BAD_PARAMETER);
+    }
+
+    @Test
+    void shouldDisconnectOnlyTheServersSession() {
+        service.connect(connect("{\"mid\":9,\"key\":\"k9\"}")).join();
+        assertThat(service.disconnect(DisconnectReq.newBuilder().setMid(9).setKey("k9").setServer("comet-b")
+                .build()).join().getHas()).isFalse();
+        assertThat(service.disconnect(DisconnectReq.newBuilder().setMid(9).setKey("k9").setServer("comet-a")
+                .build()).join().getHas()).isTrue();
+        assertThat(directory.serversByKeys(List.of("k9")).join()).isEmpty();
+    }
+
+    @Test
+    void shouldReAddExpiredRouteOnHeartbeat() {
+        service.heartbeat(HeartbeatReq.newBuilder().setMid(3).setKey("k3").setServer("comet-a").build()).join();
+        assertThat(directory.serversByKeys(List.of("k3")).join()).isEqualTo(Map.of("k3", "comet-a"));
+        CompletionException e = catchThrowableOfType(CompletionException.class,
+                () -> service.heartbeat(HeartbeatReq.newBuilder().setMid(3).build()).join());
+        assertThat(((JgoimException) e.getCause()).code()).isEqualTo(ErrorCode.BAD_PARAMETER);
+    }
+
+    @Test
+    void shouldStoreRoomCountsAndAnswerWithClusterCounts() {
+        directory.putOnline("comet-b", Map.of("live://1", 4), Duration.ofMinutes(1)).join();
+        service.renewOnline(OnlineReq.newBuilder().setServer("comet-a").putRoomCount("live://1", 2).build()).join();
+        online.refresh().join();
+        Map<String, Integer> all = service.renewOnline(OnlineReq.newBuilder().setServer("comet-a")
+                .putRoomCount("live://1", 2).build()).join().getAllRoomCountMap();
+        assertThat(all).isEqualTo(Map.of("live://1", 6));
+    }
+
+    @Test
+    void shouldPublishUpstreamMessageKeyedBySessionKey() {
+        ReceiveReq req = ReceiveReq.newBuilder().setMid(5).setKey("k5").setServer("comet-a")
+                .setProto(Proto.newBuilder().setOp(4).setBody(ByteString.copyFromUtf8("hi"))).build();
+        service.receive(req).join();
+        assertThat(upstream.records()).hasSize(1);
+        assertThat(upstream.records().get(0).key()).isEqualTo("k5");
+        assertThat(upstream.records().get(0).upstream()).isEqualTo(req.toByteArray());
+    }
+}
