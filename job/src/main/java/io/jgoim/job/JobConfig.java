@@ -1,0 +1,208 @@
+package io.jgoim.job;
+
+import io.jgoim.common.config.Checks;
+import io.jgoim.common.config.ConfigLoader;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The job node's configuration: embedded defaults ({@code jgoim/job-defaults.yaml}), then the operator's file, then
+ * {@code JGOIM_*} environment overrides, validated here so that nothing starts with a bad value. Immutable.
+ *
+ * @param node     identity of this job instance
+ * @param bus      where pushes come from: Kafka (cluster) or the in-process bus (standalone)
+ * @param kafka    consumer, commit and dead-letter settings
+ * @param events   domain-event topics (comment, play-history) and the ops they become
+ * @param dispatch ordered lanes
+ * @param batch    room batching
+ * @param comet    calls to comets and discovery
+ * @param retry    retries of failed comet calls
+ * @param metrics  the /metrics endpoint
+ * @param shutdown graceful stop
+ */
+public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, EventsConfig events,
+                        DispatchConfig dispatch, BatchConfig batch, CometConfig comet, RetryConfig retry,
+                        MetricsConfig metrics, ShutdownConfig shutdown) {
+    public static final String DEFAULTS = "jgoim/job-defaults.yaml";
+
+    public JobConfig {
+        Checks.notNull(node, "node");
+        Checks.notNull(bus, "bus");
+        Checks.notNull(kafka, "kafka");
+        Checks.notNull(events, "events");
+        Checks.notNull(dispatch, "dispatch");
+        Checks.notNull(batch, "batch");
+        Checks.notNull(comet, "comet");
+        Checks.notNull(retry, "retry");
+        Checks.notNull(metrics, "metrics");
+        Checks.notNull(shutdown, "shutdown");
+    }
+
+    /** Loads defaults, then {@code file} (may be null), then env overrides; throws ConfigException naming the key. */
+    public static JobConfig load(Path file, Map<String, String> env) {
+        return ConfigLoader.load(JobConfig.class, DEFAULTS, file, env);
+    }
+
+    /** The embedded defaults alone (tests and standalone start from these). */
+    public static JobConfig defaults() {
+        return load(null, Map.of());
+    }
+
+    /** @param id this instance's name, used as the Kafka client id */
+    public record NodeConfig(String id) {
+        public NodeConfig {
+            Checks.notBlank(id, "node.id");
+        }
+    }
+
+    /** @param mode {@code kafka} (consume the push topic) or {@code in-process} (standalone; no Kafka) */
+    public record BusConfig(String mode, int capacity) {
+        public static final String KAFKA = "kafka";
+        public static final String IN_PROCESS = "in-process";
+
+        public BusConfig {
+            Checks.check(KAFKA.equals(mode) || IN_PROCESS.equals(mode),
+                    "bus.mode must be 'kafka' or 'in-process', was '" + mode + "'");
+            Checks.positive(capacity, "bus.capacity");
+        }
+
+        public boolean isKafka() {
+            return KAFKA.equals(mode);
+        }
+    }
+
+    /**
+     * @param bootstrapServers   Kafka brokers, host:port[,host:port]
+     * @param groupId            consumer group shared by every job instance
+     * @param pushTopic          the topic logic publishes PushMsg records to
+     * @param deadLetterSuffix   appended to a topic's name to name its dead-letter topic
+     * @param maxPollRecords     records per poll (bounded work per duty cycle)
+     * @param pollTimeout        how long one poll waits for records
+     * @param commitInterval     how often completed offsets are committed (also on revocation and stop)
+     * @param maxInFlightRecords records dispatched but not yet accepted by comets before polling pauses
+     * @param revokeTimeout      how long a revocation or stop waits for in-flight pushes before committing
+     * @param sessionTimeout     consumer group session timeout
+     * @param autoOffsetReset    where a group with no committed offset starts: {@code latest} or {@code earliest}
+     */
+    public record KafkaConfig(String bootstrapServers, String groupId, String pushTopic, String deadLetterSuffix,
+                              int maxPollRecords, Duration pollTimeout, Duration commitInterval,
+                              int maxInFlightRecords, Duration revokeTimeout, Duration sessionTimeout,
+                              String autoOffsetReset) {
+        public KafkaConfig {
+            Checks.notBlank(bootstrapServers, "kafka.bootstrapServers");
+            Checks.notBlank(groupId, "kafka.groupId");
+            Checks.notBlank(pushTopic, "kafka.pushTopic");
+            Checks.notBlank(deadLetterSuffix, "kafka.deadLetterSuffix");
+            Checks.positive(maxPollRecords, "kafka.maxPollRecords");
+            Checks.positive(pollTimeout, "kafka.pollTimeout");
+            Checks.positive(commitInterval, "kafka.commitInterval");
+            Checks.positive(maxInFlightRecords, "kafka.maxInFlightRecords");
+            Checks.check(maxInFlightRecords >= maxPollRecords,
+                    "kafka.maxInFlightRecords must be >= kafka.maxPollRecords");
+            Checks.positive(revokeTimeout, "kafka.revokeTimeout");
+            Checks.positive(sessionTimeout, "kafka.sessionTimeout");
+            Checks.check("latest".equals(autoOffsetReset) || "earliest".equals(autoOffsetReset),
+                    "kafka.autoOffsetReset must be 'latest' or 'earliest', was '" + autoOffsetReset + "'");
+        }
+
+        /** The dead-letter topic of {@code topic}: {@code <topic>.DLT} by default. */
+        public String deadLetterTopic(String topic) {
+            return topic + deadLetterSuffix;
+        }
+    }
+
+    /** Domain events: each topic may be empty (disabled). */
+    public record EventsConfig(EventTopic comment, EventTopic playHistory, int maxContentBytes) {
+        public EventsConfig {
+            Checks.notNull(comment, "events.comment");
+            Checks.notNull(playHistory, "events.playHistory");
+            Checks.positive(maxContentBytes, "events.maxContentBytes");
+            Checks.check(comment.topic().isEmpty() || !comment.topic().equals(playHistory.topic()),
+                    "events.comment.topic and events.playHistory.topic must differ");
+        }
+    }
+
+    /** @param topic the topic (empty = disabled); @param operation the op the event is pushed with (business, ≥ 1000) */
+    public record EventTopic(String topic, int operation) {
+        public EventTopic {
+            Checks.notNull(topic, "events.*.topic");
+            Checks.check(operation >= 1000, "events.*.operation must be a business op >= 1000, was " + operation);
+        }
+
+        public boolean enabled() {
+            return !topic.isEmpty();
+        }
+    }
+
+    /** @param lanes ordered dispatch lanes (one thread each); a room or key always maps to the same lane */
+    public record DispatchConfig(int lanes) {
+        public DispatchConfig {
+            Checks.positive(lanes, "dispatch.lanes");
+            Checks.check(lanes <= 256, "dispatch.lanes must be <= 256, was " + lanes);
+        }
+    }
+
+    /**
+     * @param size     messages per room batch; a batch is sent when it holds this many
+     * @param window   the longest a room message waits for others before its batch is sent
+     * @param maxBytes a batch is also sent once its frames reach this many bytes
+     */
+    public record BatchConfig(int size, Duration window, int maxBytes) {
+        public BatchConfig {
+            Checks.positive(size, "batch.size");
+            Checks.positive(window, "batch.window");
+            Checks.positive(maxBytes, "batch.maxBytes");
+        }
+    }
+
+    /**
+     * @param callDeadline    deadline of every call to a comet
+     * @param registryRefresh how often the comet list is re-read from the node registry
+     * @param roomsRefresh    how often each comet is asked which rooms it hosts
+     * @param filterRooms     send a room push only to comets that reported the room (false = every comet)
+     */
+    public record CometConfig(Duration callDeadline, Duration registryRefresh, Duration roomsRefresh,
+                              boolean filterRooms) {
+        public CometConfig {
+            Checks.positive(callDeadline, "comet.callDeadline");
+            Checks.positive(registryRefresh, "comet.registryRefresh");
+            Checks.positive(roomsRefresh, "comet.roomsRefresh");
+        }
+    }
+
+    /**
+     * @param maxAttempts         attempts per comet call, the first included
+     * @param backoff             wait before the first retry; doubles per retry
+     * @param maxBackoff          cap of the wait
+     * @param budgetRatio         retries allowed per first attempt, per comet (0.2 = at most 20% extra calls)
+     * @param minRetriesPerSecond retries always allowed per comet, whatever the ratio
+     */
+    public record RetryConfig(int maxAttempts, Duration backoff, Duration maxBackoff, double budgetRatio,
+                              int minRetriesPerSecond) {
+        public RetryConfig {
+            Checks.positive(maxAttempts, "retry.maxAttempts");
+            Checks.positive(backoff, "retry.backoff");
+            Checks.positive(maxBackoff, "retry.maxBackoff");
+            Checks.check(budgetRatio >= 0 && budgetRatio <= 10, "retry.budgetRatio must be in [0, 10], was "
+                    + budgetRatio);
+            Checks.nonNegative(minRetriesPerSecond, "retry.minRetriesPerSecond");
+        }
+    }
+
+    /** @param enabled serve /metrics and /health; @param port 0 = any free port */
+    public record MetricsConfig(boolean enabled, String host, int port) {
+        public MetricsConfig {
+            Checks.notBlank(host, "metrics.host");
+            Checks.port(port, "metrics.port");
+        }
+    }
+
+    /** @param drainTimeout how long close() waits for in-flight pushes before committing and closing */
+    public record ShutdownConfig(Duration drainTimeout) {
+        public ShutdownConfig {
+            Checks.positive(drainTimeout, "shutdown.drainTimeout");
+        }
+    }
+}

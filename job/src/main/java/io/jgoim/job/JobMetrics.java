@@ -1,0 +1,141 @@
+package io.jgoim.job;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The job's meters (Prometheus names after the {@code jgoim_job_} prefix): records consumed, pushes per comet and
+ * type, failures, retries, batch sizes, consumer lag, in-flight records, dead-lettered records and the end-to-end age
+ * of a push. Thread-safe; counters are cached per tag set so the hot path does no registry lookup after warm-up.
+ */
+public final class JobMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final DistributionSummary batchMessages;
+    private final DistributionSummary batchBytes;
+    private final Timer pushAge;
+    private final AtomicLong lag = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public JobMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.batchMessages = DistributionSummary.builder("jgoim.job.batch.messages")
+                .description("room messages per batch sent to comets")
+                .publishPercentileHistogram()
+                .maximumExpectedValue(4096.0)
+                .register(registry);
+        this.batchBytes = DistributionSummary.builder("jgoim.job.batch.bytes")
+                .description("bytes of encoded frames per room batch")
+                .baseUnit("bytes")
+                .register(registry);
+        this.pushAge = Timer.builder("jgoim.job.push.age")
+                .description("from PushMsg.created_at_ms (logic accepted it) to the comet accepting the push")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+        Gauge.builder("jgoim.job.consumer.lag", lag, AtomicLong::get)
+                .description("records behind the end of the assigned partitions, summed")
+                .register(registry);
+        Gauge.builder("jgoim.job.inflight.records", inFlight, AtomicInteger::get)
+                .description("records dispatched and not yet accepted by comets (or dead-lettered)")
+                .register(registry);
+    }
+
+    /** A cached counter; {@code tags} are name/value pairs. */
+    public Counter counter(String name, String description, String... tags) {
+        String id = cacheKey(name, tags);
+        Counter c = counters.get(id);
+        if (c == null) {
+            c = counters.computeIfAbsent(id, k -> Counter.builder(name).description(description).tags(tags)
+                    .register(registry));
+        }
+        return c;
+    }
+
+    private static String cacheKey(String name, String... tags) {
+        if (tags.length == 0) {
+            return name;
+        }
+        StringBuilder sb = new StringBuilder(name);
+        for (String t : tags) {
+            sb.append('\u0000').append(t);
+        }
+        return sb.toString();
+    }
+
+    public Counter consumed(String topic) {
+        return counter("jgoim.job.records.consumed", "records read from Kafka", "topic", topic);
+    }
+
+    /** Messages a comet accepted, by push type (push, room, broadcast). */
+    public Counter pushes(String comet, String type) {
+        return counter("jgoim.job.pushes", "messages accepted by a comet", "comet", comet, "type", type);
+    }
+
+    /** Calls to a comet (a room batch is one call). */
+    public Counter calls(String comet, String type) {
+        return counter("jgoim.job.comet.calls", "calls accepted by a comet", "comet", comet, "type", type);
+    }
+
+    /** Messages given up for one comet after retries (or not retryable), by error code. */
+    public Counter failures(String comet, String type, String code) {
+        return counter("jgoim.job.push.failures", "messages a comet did not accept after retries", "comet", comet,
+                "type", type, "code", code);
+    }
+
+    public Counter retries(String comet) {
+        return counter("jgoim.job.retries", "comet calls retried", "comet", comet);
+    }
+
+    /** Messages with no comet to go to (unknown server, room hosted nowhere, no comets, nobody online). */
+    public Counter noTarget(String type) {
+        return counter("jgoim.job.push.no_target", "messages that had no comet to go to", "type", type);
+    }
+
+    public Counter deadLettered(String topic, String reason) {
+        return counter("jgoim.job.dead_lettered", "records sent to the dead-letter topic", "topic", topic,
+                "reason", reason);
+    }
+
+    public Counter busRejected(String reason) {
+        return counter("jgoim.job.bus.rejected", "in-process publishes refused", "reason", reason);
+    }
+
+    public DistributionSummary batchMessages() {
+        return batchMessages;
+    }
+
+    public DistributionSummary batchBytes() {
+        return batchBytes;
+    }
+
+    /** Records the age of a message whose creation time is {@code createdAtMs} (0 = unknown, ignored). */
+    public void pushAge(long createdAtMs, long nowMs) {
+        if (createdAtMs > 0 && nowMs >= createdAtMs) {
+            pushAge.record(nowMs - createdAtMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public Timer pushAgeTimer() {
+        return pushAge;
+    }
+
+    public void lag(long value) {
+        lag.set(value);
+    }
+
+    public AtomicInteger inFlight() {
+        return inFlight;
+    }
+}

@@ -1,0 +1,152 @@
+package io.jgoim.job;
+
+import io.jgoim.common.metrics.MetricsHttpServer;
+import io.jgoim.common.registry.NodeRegistry;
+import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.job.bus.InProcessPushBus;
+import io.jgoim.job.comet.CometDirectory;
+import io.jgoim.job.comet.RegistryCometDirectory;
+import io.jgoim.job.consume.PushConsumer;
+import io.jgoim.job.dispatch.PushDispatcher;
+import io.jgoim.job.event.DomainEvents;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The job node: pushes from Kafka (bus.mode kafka) or from the {@link InProcessPushBus} (standalone; always
+ * available) go through one {@link PushDispatcher} to the comets of a {@link CometDirectory}. The constructor does no
+ * I/O; {@link #start()} starts the directory, the lanes, the consumer and /metrics; {@link #close()} stops polling,
+ * finishes in-flight pushes (bounded by shutdown.drainTimeout), commits, and closes the consumer, the lanes and the
+ * directory (which this server owns). Start and close from one thread.
+ */
+public final class JobServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobServer.class);
+
+    private final JobConfig config;
+    private final CometDirectory comets;
+    private final JobMetrics metrics;
+    private final PrometheusMeterRegistry registry;
+    private final PushDispatcher dispatcher;
+    private final InProcessPushBus bus;
+    private final PushConsumer consumer;
+    private EventLoopGroup metricsGroup;
+    private MetricsHttpServer metricsServer;
+    private InetSocketAddress metricsAddress;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    /** Job over the given comet directory (a {@link io.jgoim.job.comet.DirectCometDirectory} in standalone). */
+    public JobServer(JobConfig config, CometDirectory comets, SessionDirectory sessions,
+                     PrometheusMeterRegistry registry) {
+        this.config = config;
+        this.comets = comets;
+        this.registry = registry;
+        this.metrics = new JobMetrics(registry);
+        this.dispatcher = new PushDispatcher(config, comets, sessions, metrics);
+        this.bus = new InProcessPushBus(dispatcher, config.bus().capacity(), metrics);
+        this.consumer = config.bus().isKafka()
+                ? new PushConsumer(config, dispatcher, new DomainEvents(config.events()), metrics) : null;
+    }
+
+    /** Job in a cluster: comets discovered live from the node registry, reached over gRPC. */
+    public JobServer(JobConfig config, NodeRegistry nodes, SessionDirectory sessions,
+                     PrometheusMeterRegistry registry) {
+        this(config, new RegistryCometDirectory(nodes, config.comet(), config.retry()), sessions, registry);
+    }
+
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        comets.start();
+        dispatcher.start();
+        if (config.metrics().enabled()) {
+            metricsGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            metricsServer = new MetricsHttpServer(registry, () -> !closed);
+            metricsAddress = metricsServer.start(metricsGroup, NioServerSocketChannel.class,
+                    config.metrics().host(), config.metrics().port());
+        }
+        if (consumer != null) {
+            consumer.start();
+        }
+        log.info("job {} started: bus {}, {} lanes, batch {} msgs / {}, metrics {}", config.node().id(),
+                config.bus().mode(), config.dispatch().lanes(), config.batch().size(), config.batch().window(),
+                metricsAddress);
+    }
+
+    /** The in-process bus feeding this job's dispatcher (standalone's PushPublisher). */
+    public InProcessPushBus pushBus() {
+        return bus;
+    }
+
+    public CometDirectory comets() {
+        return comets;
+    }
+
+    public JobMetrics metrics() {
+        return metrics;
+    }
+
+    /** The bound /metrics address, or null when metrics are disabled or not started. */
+    public InetSocketAddress metricsAddress() {
+        return metricsAddress;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!started) {
+            comets.close();
+            return;
+        }
+        bus.close();
+        if (consumer != null) {
+            consumer.close();
+        }
+        if (!bus.drain(config.shutdown().drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("{} in-process pushes still in flight at stop", bus.inFlight());
+        }
+        dispatcher.close();
+        comets.close();
+        closeMetrics();
+    }
+
+    /**
+     * Test hook simulating kill -9: the consumer is dropped without committing anything more and in-flight pushes
+     * are abandoned. The server is unusable afterwards.
+     */
+    public synchronized void crash() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        bus.close();
+        if (consumer != null) {
+            consumer.crash();
+        }
+        dispatcher.close();
+        comets.close();
+        closeMetrics();
+    }
+
+    private void closeMetrics() {
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        if (metricsGroup != null) {
+            metricsGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.jgoim.job.comet;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.jgoim.common.registry.NodeInfo;
+import io.jgoim.common.registry.NodeRegistry;
+import io.jgoim.job.JobConfig;
+import io.jgoim.protocol.rpc.GrpcCometClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster directory: re-reads the node registry every {@code comet.registryRefresh}, opens one gRPC channel per
+ * comet ({@link NodeInfo#rpcAddr()}), replaces it when the address changes and shuts it down when the comet leaves.
+ * Every call carries {@code comet.callDeadline}. Membership work runs on the directory's scheduler thread.
+ */
+public final class RegistryCometDirectory extends AbstractCometDirectory {
+    private static final Logger log = LoggerFactory.getLogger(RegistryCometDirectory.class);
+
+    private final NodeRegistry registry;
+    /** id → (address, channel); touched only on the scheduler thread and in close(). */
+    private final Map<String, Endpoint> endpoints = new HashMap<>();
+
+    public RegistryCometDirectory(NodeRegistry registry, JobConfig.CometConfig config, JobConfig.RetryConfig retry) {
+        super(config, retry);
+        this.registry = registry;
+    }
+
+    @Override
+    protected void onStart() {
+        scheduler.scheduleWithFixedDelay(this::refreshNodes, 0, config.registryRefresh().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads the registry once and applies the difference; returns when done (used by tests via refresh()). */
+    private void refreshNodes() {
+        List<NodeInfo> nodes;
+        try {
+            nodes = registry.nodes().get(config.callDeadline().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Keep the comets we know: a registry hiccup must not stop pushes.
+            log.warn("node registry unavailable, keeping {} known comets: {}", endpoints.size(), e.toString());
+            return;
+        }
+        apply(nodes);
+    }
+
+    private synchronized void apply(List<NodeInfo> nodes) {
+        Set<String> seen = new HashSet<>();
+        for (NodeInfo n : nodes) {
+            if (n.rpcAddr() == null || n.rpcAddr().isBlank()) {
+                continue;
+            }
+            seen.add(n.id());
+            Endpoint e = endpoints.get(n.id());
+            if (e != null && e.address.equals(n.rpcAddr())) {
+                continue;
+            }
+            ManagedChannel channel = NettyChannelBuilder.forTarget(n.rpcAddr())
+                    .usePlaintext()
+                    .directExecutor()
+                    .build();
+            endpoints.put(n.id(), new Endpoint(n.rpcAddr(), channel));
+            put(n.id(), new GrpcCometClient(channel, config.callDeadline()));
+            if (e != null) {
+                e.channel.shutdown();
+            }
+            log.info("comet {} at {} joined", n.id(), n.rpcAddr());
+        }
+        for (String id : List.copyOf(endpoints.keySet())) {
+            if (!seen.contains(id)) {
+                remove(id);
+                endpoints.remove(id).channel.shutdown();
+                log.info("comet {} left", id);
+            }
+        }
+    }
+
+    /** Re-reads the registry now (also runs every {@code comet.registryRefresh}). */
+    public void refresh() {
+        try {
+            scheduler.submit(this::refreshNodes).get(config.callDeadline().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("registry refresh failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        synchronized (this) {
+            for (Endpoint e : endpoints.values()) {
+                e.channel.shutdownNow();
+            }
+            endpoints.clear();
+        }
+    }
+
+    private record Endpoint(String address, ManagedChannel channel) {
+    }
+}

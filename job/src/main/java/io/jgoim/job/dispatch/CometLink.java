@@ -1,0 +1,128 @@
+package io.jgoim.job.dispatch;
+
+import io.jgoim.job.JobMetrics;
+import io.jgoim.job.comet.Comet;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.rpc.Rpc;
+import io.micrometer.core.instrument.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The ordered path from one lane to one comet: at most one call in flight, the rest queued behind it, so that two
+ * pushes for one room or key reach the comet in the order they were dispatched even across retries (gRPC does not
+ * order concurrent calls). A failed call is retried with exponential backoff while the error is retryable, attempts
+ * remain and the comet's retry budget allows; then it is counted and the queue moves on. A slow or failing comet
+ * holds only its own queue: other comets' links are unaffected. Lane thread only.
+ */
+final class CometLink {
+    private static final Logger log = LoggerFactory.getLogger(CometLink.class);
+
+    final Lane lane;
+    final Comet comet;
+    private final ArrayDeque<Send> queue = new ArrayDeque<>();
+    private final Counter[] pushes = new Counter[Send.Kind.values().length];
+    private final Counter[] calls = new Counter[Send.Kind.values().length];
+    private final Counter retries;
+    private Send inFlight;
+
+    CometLink(Lane lane, Comet comet) {
+        this.lane = lane;
+        this.comet = comet;
+        JobMetrics m = lane.metrics;
+        for (Send.Kind k : Send.Kind.values()) {
+            pushes[k.ordinal()] = m.pushes(comet.id(), k.tag);
+            calls[k.ordinal()] = m.calls(comet.id(), k.tag);
+        }
+        this.retries = m.retries(comet.id());
+    }
+
+    void enqueue(Send s) {
+        queue.add(s);
+        pump();
+    }
+
+    boolean isIdle() {
+        return inFlight == null && queue.isEmpty();
+    }
+
+    private void pump() {
+        while (inFlight == null) {
+            Send s = queue.poll();
+            if (s == null) {
+                return;
+            }
+            if (comet.isRemoved()) {
+                giveUp(s, ErrorCode.UNAVAILABLE);
+                continue;
+            }
+            s.attempt = 0;
+            comet.retryBudget().onRequest();
+            launch(s);
+        }
+    }
+
+    /** Starts (or restarts, after a backoff) the call of {@code s}, which is the in-flight send. */
+    void launch(Send s) {
+        inFlight = s;
+        if (comet.isRemoved()) {
+            inFlight = null;
+            giveUp(s, ErrorCode.UNAVAILABLE);
+            pump();
+            return;
+        }
+        s.attempt++;
+        CompletableFuture<?> f;
+        try {
+            f = s.call(comet.service());
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.orTimeout(lane.callDeadlineMillis, TimeUnit.MILLISECONDS).whenComplete(s);
+    }
+
+    void onResult(Send s) {
+        if (s != inFlight) {
+            return; // a link closed under it; nothing to do
+        }
+        if (s.error == null) {
+            int ord = s.kind.ordinal();
+            calls[ord].increment();
+            pushes[ord].increment(s.tasks.size());
+            inFlight = null;
+            for (int i = 0; i < s.tasks.size(); i++) {
+                lane.sendDone(s.tasks.get(i), true);
+            }
+            pump();
+            return;
+        }
+        JgoimException e = Rpc.toJgoim(s.error);
+        s.error = null;
+        long now = System.nanoTime();
+        if (e.code().isRetryable() && s.attempt < lane.maxAttempts && !comet.isRemoved()
+                && comet.retryBudget().tryRetry(now)) {
+            retries.increment();
+            s.dueNanos = now + lane.backoffNanos(s.attempt);
+            lane.schedule(s);
+            return;
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("{} gave up a {} after {} attempts: {}", comet, s.kind.tag, s.attempt, e.toString());
+        }
+        inFlight = null;
+        giveUp(s, e.code());
+        pump();
+    }
+
+    private void giveUp(Send s, ErrorCode code) {
+        lane.metrics.failures(comet.id(), s.kind.tag, code.name()).increment(s.tasks.size());
+        for (int i = 0; i < s.tasks.size(); i++) {
+            lane.sendDone(s.tasks.get(i), false);
+        }
+    }
+}

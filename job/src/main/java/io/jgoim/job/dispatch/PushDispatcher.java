@@ -1,0 +1,83 @@
+package io.jgoim.job.dispatch;
+
+import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.job.JobConfig;
+import io.jgoim.job.JobMetrics;
+import io.jgoim.job.comet.CometDirectory;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fans pushes out to comets, in order per room and per key: each task goes to the lane chosen by the hash of its lane
+ * key (room, or record key), and a lane keeps one ordered queue per comet. Room messages are batched per room. Both
+ * push sources (the Kafka consumer and the in-process bus) feed this same dispatcher. {@link #dispatch} may be called
+ * from any thread; tasks with the same lane key must be dispatched from one thread (or in a known order) to be ordered.
+ */
+public final class PushDispatcher implements AutoCloseable {
+    private final Lane[] lanes;
+    private boolean started;
+    private boolean closed;
+
+    public PushDispatcher(JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics) {
+        this.lanes = new Lane[config.dispatch().lanes()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane(i, config, comets, sessions, metrics);
+        }
+    }
+
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        for (Lane l : lanes) {
+            l.start();
+        }
+    }
+
+    /** The lane of a key: a stable function of the key, so a room or key always lands on the same lane. */
+    public int laneOf(String laneKey) {
+        int h = laneKey.hashCode();
+        h ^= h >>> 16;
+        return Math.floorMod(h, lanes.length);
+    }
+
+    /** Hands {@code task} to its lane; its listener is told when the comets accepted it (or gave up). */
+    public void dispatch(PushTask task) {
+        Lane lane = lanes[laneOf(task.laneKey)];
+        task.lane = lane;
+        lane.execute(task);
+    }
+
+    /** Sends every open room batch now; returns once every lane has done so (or the wait times out). */
+    public boolean flush(long timeout, TimeUnit unit) {
+        CountDownLatch done = new CountDownLatch(lanes.length);
+        for (Lane l : lanes) {
+            l.execute(() -> {
+                l.flushAll();
+                done.countDown();
+            });
+        }
+        try {
+            return done.await(timeout, unit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops the lanes; work not finished is dropped (callers drain first, see JobServer.close). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (started) {
+            for (Lane l : lanes) {
+                l.stop();
+            }
+        }
+    }
+}
