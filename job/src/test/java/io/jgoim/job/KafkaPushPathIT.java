@@ -1,0 +1,87 @@
+package io.jgoim.job;
+
+import io.jgoim.job.comet.DirectCometDirectory;
+import io.jgoim.protocol.push.PushMsg;
+import io.jgoim.testkit.KafkaBroker;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The Kafka bus held to the same push-path contract, against a real KRaft broker. */
+@Tag("kafka")
+class KafkaPushPathIT extends PushPathContract {
+    static KafkaBroker broker;
+    static KafkaProducer<String, byte[]> producer;
+    private String topic;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = KafkaBroker.shared();
+        producer = producer(broker);
+    }
+
+    @AfterAll
+    static void closeProducer() {
+        producer.close();
+    }
+
+    static KafkaProducer<String, byte[]> producer(KafkaBroker broker) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "1"),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Kafka settings for a job on a fresh topic and group (env names and values), then {@code extra}. */
+    static String[] kafkaEnv(String topic, String group, String... extra) {
+        List<String> env = new ArrayList<>(List.of(
+                "JGOIM_BUS_MODE", "kafka",
+                "JGOIM_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "JGOIM_KAFKA_PUSH_TOPIC", topic,
+                "JGOIM_KAFKA_GROUP_ID", group,
+                "JGOIM_KAFKA_AUTO_OFFSET_RESET", "earliest",
+                "JGOIM_KAFKA_COMMIT_INTERVAL", "50ms",
+                "JGOIM_KAFKA_POLL_TIMEOUT", "20ms",
+                "JGOIM_EVENTS_COMMENT_TOPIC", topic + "-comment",
+                "JGOIM_EVENTS_PLAY_HISTORY_TOPIC", topic + "-play"));
+        env.addAll(Arrays.asList(extra));
+        return env.toArray(new String[0]);
+    }
+
+    @Override
+    protected JobServer startJob(DirectCometDirectory comets, String... overrides) {
+        topic = "push-" + UUID.randomUUID();
+        broker.createTopics(4, topic, topic + "-comment", topic + "-play");
+        List<String> env = new ArrayList<>(Arrays.asList(kafkaEnv(topic, "g-" + topic)));
+        env.addAll(Arrays.asList(overrides));
+        JobServer s = new JobServer(TestConfigs.config(env.toArray(new String[0])), comets, sessions, registry);
+        s.start();
+        return s;
+    }
+
+    @Override
+    protected void publish(String recordKey, PushMsg msg) {
+        producer.send(new ProducerRecord<>(topic, recordKey, msg.toByteArray()));
+    }
+
+    @Override
+    protected void flushPublishes() {
+        producer.flush();
+    }
+
+    @AfterEach
+    void checkCommitted() {
+        // nothing extra: each contract test already waits for in-flight to reach zero where it matters
+    }
+}
