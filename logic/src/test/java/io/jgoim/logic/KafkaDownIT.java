@@ -1,0 +1,87 @@
+package io.jgoim.logic;
+
+import io.jgoim.common.registry.InMemoryNodeRegistry;
+import io.jgoim.common.session.InMemorySessionDirectory;
+import io.jgoim.logic.ApiClient.Reply;
+import io.jgoim.logic.push.KafkaPushPublisher;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.push.PushMsg;
+import io.jgoim.testkit.KafkaBroker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Kafka stops under a running logic: pushes fail with 503 within the configured send timeout and none is reported
+ * accepted that Kafka did not take; when Kafka returns, pushes are accepted again. Uses its own broker (the shared
+ * one must stay up for other tests).
+ */
+@Tag("kafka")
+@Timeout(120)
+class KafkaDownIT {
+    private static final String TOPIC = "push-down";
+
+    @Test
+    void shouldAnswer503WithinSendTimeoutAndNeverReportUnackedPushAccepted() throws Exception {
+        try (KafkaBroker kafka = KafkaBroker.start()) {
+            kafka.createTopics(2, TOPIC);
+            LogicConfig config = LogicConfig.load(null, Map.of("JGOIM_HTTP_PORT", "0", "JGOIM_GRPC_ENABLED", "false",
+                    "JGOIM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "JGOIM_KAFKA_TOPIC", TOPIC,
+                    "JGOIM_KAFKA_SEND_TIMEOUT", "1500ms"));
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            InMemorySessionDirectory directory = new InMemorySessionDirectory(Duration.ofMinutes(1));
+            directory.addSession(1, "k1", "comet-a").join();
+            try (KafkaPushPublisher publisher = new KafkaPushPublisher(config.kafka(), "logic-down-it", registry);
+                 LogicServer logic = new LogicServer(config, directory, publisher, new InMemoryNodeRegistry(),
+                         registry)) {
+                logic.start();
+                ApiClient api = new ApiClient(logic.httpAddress());
+                Set<String> accepted = new HashSet<>();
+                Reply up = api.post("/goim/push/room?operation=1000&type=live&room=1", "up-1");
+                assertThat(up.status()).isEqualTo(200);
+                accepted.add("up-1");
+
+                kafka.stop();
+                for (String uri : new String[] {"/goim/push/room?operation=1000&type=live&room=1",
+                    "/goim/push/keys?operation=1000&keys=k1", "/goim/push/all?operation=1000"}) {
+                    Reply down = api.post(uri, "down");
+                    assertThat(down.status()).as(uri).isEqualTo(503);
+                    assertThat(down.code()).isEqualTo(ErrorCode.UNAVAILABLE.code());
+                    assertThat(down.tookMillis()).as("bounded by kafka.sendTimeout").isLessThan(3_000);
+                }
+                assertThat(registry.get("jgoim.kafka.send.errors").counter().count()).isGreaterThanOrEqualTo(3);
+
+                kafka.restart();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    Reply r = api.post("/goim/push/room?operation=1000&type=live&room=1", "up-2");
+                    if (r.status() == 200) {
+                        accepted.add("up-2");
+                        return true;
+                    }
+                    assertThat(r.status()).isEqualTo(503);
+                    return false;
+                });
+                List<String> inKafka = new ArrayList<>();
+                for (ConsumerRecord<String, byte[]> r : KafkaRecords.read(kafka.bootstrapServers(), TOPIC, 2,
+                        Duration.ofSeconds(10))) {
+                    inKafka.add(PushMsg.parseFrom(r.value()).getMsg().toStringUtf8());
+                }
+                // Everything reported accepted is in Kafka.
+                assertThat(inKafka).containsAll(accepted);
+            }
+        }
+    }
+}
