@@ -147,7 +147,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                     if (p.op() >= Op.BUSINESS_MIN) {
                         upstream(p);
                     } else {
-                        ctx.fireExceptionCaught(new SessionCloseException(ErrorCode.UNKNOWN_OP,
+                        exceptionCaught(ctx, new SessionCloseException(ErrorCode.UNKNOWN_OP,
                                 CloseCode.PROTOCOL_ERROR, p.seq(), "op " + p.op() + " not allowed after auth"));
                     }
             }
@@ -269,7 +269,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         long idle = now() - lastReadNanos;
         if (idle >= idleTimeoutNanos) {
-            ctx.fireExceptionCaught(new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
+            exceptionCaught(ctx, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
                     "no frame for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms"));
         } else {
             idleCheck = ctx.executor().schedule(this::checkIdle, idleTimeoutNanos - idle, TimeUnit.NANOSECONDS);
@@ -298,7 +298,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         long limit = services.config().outbound().slowCloseAfter().toNanos();
         long over = now() - unwritableSinceNanos;
         if (over >= limit) {
-            ctx.fireExceptionCaught(new SessionCloseException(ErrorCode.SLOW_CONSUMER, CloseCode.SLOW, 0,
+            exceptionCaught(ctx, new SessionCloseException(ErrorCode.SLOW_CONSUMER, CloseCode.SLOW, 0,
                     "over the outbound bound for " + TimeUnit.NANOSECONDS.toMillis(over) + " ms"));
         } else {
             slowCheck = ctx.executor().schedule(this::checkSlow, limit - over, TimeUnit.NANOSECONDS);
