@@ -21,6 +21,7 @@ import io.jgoim.protocol.rpc.logic.NodesReq;
 import io.jgoim.protocol.rpc.logic.OnlineReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
 import io.jgoim.testkit.KafkaBroker;
+import io.jgoim.testkit.LeakCheck;
 import io.jgoim.testkit.RedisServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -47,6 +49,7 @@ import static org.awaitility.Awaitility.await;
 @Tag("redis")
 @Tag("kafka")
 @Timeout(60)
+@ExtendWith(LeakCheck.class)
 class LogicApiIT {
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     private static final String TOPIC = "push-api-" + SUFFIX;
@@ -241,6 +244,27 @@ class LogicApiIT {
         assertThat(r.json().get("message").asText()).isNotEmpty();
         assertThat(r.data().isNull()).isTrue();
         assertThat(registry.get("jgoim.kafka.send.latency").timer().count()).isEqualTo(sentBefore);
+    }
+
+    @Test
+    void shouldAnswerPipelinedRequestsInRequestOrder() throws Exception {
+        connect("comet-a", 51, "k51");
+        String body = "pipelined";
+        String requests = "POST /goim/push/keys?operation=1000&keys=k51 HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body
+                + "GET /goim/nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /goim/online/total HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", logic.httpAddress().getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(requests.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int first = all.indexOf("\"routed\":1");
+            int second = all.indexOf("HTTP/1.1 404");
+            int third = all.indexOf("conn_count");
+            assertThat(first).isPositive();
+            assertThat(second).isGreaterThan(first);
+            assertThat(third).isGreaterThan(second);
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
+import io.jgoim.testkit.LeakCheck;
 import io.jgoim.testkit.RedisServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.Map;
@@ -32,6 +34,7 @@ import static org.awaitility.Awaitility.await;
 /** Redis stops (SIGKILL) under a running logic: the API answers 503 fast, nothing hangs, and it recovers alone. */
 @Tag("redis")
 @Timeout(60)
+@ExtendWith(LeakCheck.class)
 class RedisDownIT {
     private RedisServer redisServer;
     private RedisClients redis;
