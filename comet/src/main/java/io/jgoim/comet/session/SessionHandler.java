@@ -379,6 +379,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             ctx.close();
             return;
         }
+        if (code == CloseCode.HEARTBEAT_TIMEOUT || code == CloseCode.HANDSHAKE_TIMEOUT) {
+            // Not the answer to a request: the disconnect frame alone says it.
+            error = null;
+        }
         if (transport == Session.Transport.WEBSOCKET) {
             if (!webSocketOpen) {
                 ctx.close();
