@@ -90,7 +90,8 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.check("HS256".equals(alg) || "RS256".equals(alg) || "ES256".equals(alg),
                     "auth.jwt.keys[" + kid + "].alg must be HS256, RS256 or ES256, was " + alg);
             if ("HS256".equals(alg)) {
-                Checks.check(secret != null && secret.length() >= 32,
+                // A file: secret is read (and its length checked) when the authenticator is built.
+                Checks.check(secret != null && (secret.startsWith("file:") || secret.length() >= 32),
                         "auth.jwt.keys[" + kid + "].secret must be at least 32 characters for HS256");
             } else {
                 Checks.notBlank(publicKey, "auth.jwt.keys[" + kid + "].publicKey");

@@ -167,6 +167,26 @@ class JwtAuthenticatorTest {
                 .isEqualTo(ErrorCode.TOKEN_MALFORMED);
     }
 
+    @Test
+    void shouldReadSecretFromFileAndRefuseShortOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path good = dir.resolve("hs.key");
+        java.nio.file.Files.writeString(good, SECRET + "\n");
+        JwtAuthenticator fromFile = new JwtAuthenticator(new JwtConfig(Duration.ZERO, "", "", true,
+                List.of(new JwtKey("f", "HS256", "file:" + good, null))));
+        String token = JWT.create().withKeyId("f").withClaim("mid", 5L).withExpiresAt(Instant.now().plusSeconds(60))
+                .sign(Algorithm.HMAC256(SECRET));
+        assertThat(fromFile.authenticate(token.getBytes(StandardCharsets.US_ASCII)).memberId()).isEqualTo(5);
+        java.nio.file.Path shortKey = dir.resolve("short.key");
+        java.nio.file.Files.writeString(shortKey, "tiny");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JwtAuthenticator(new JwtConfig(Duration.ZERO,
+                "", "", true, List.of(new JwtKey("s", "HS256", "file:" + shortKey, null)))))
+                .isInstanceOf(io.jgoim.common.config.ConfigException.class).hasMessageContaining("32 bytes");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new JwtAuthenticator(new JwtConfig(Duration.ZERO,
+                "", "", true, List.of(new JwtKey("r", "RS256", null, "not a pem"))))).isInstanceOf(
+                io.jgoim.common.config.ConfigException.class).hasMessageContaining("publicKey");
+    }
+
     private static String b64(String json) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
