@@ -39,7 +39,11 @@ class KafkaPushPathIT extends PushPathContract {
 
     static KafkaProducer<String, byte[]> producer(KafkaBroker broker) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "1"),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "1",
+                // Ordered without idempotence: the in-JVM broker on a busy 2-core box made idempotent batches expire
+                // and re-sequence (OUT_OF_ORDER_SEQUENCE_NUMBER loops); one request in flight keeps order on retry.
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1"),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
