@@ -1,0 +1,84 @@
+package io.jgoim.loadtest;
+
+import io.jgoim.loadtest.metrics.RunMetrics;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code connect} scenario: how many sessions a comet holds, how fast it admits them, and what they cost it.
+ * Opens sessions at a fixed rate (TCP, WebSocket or a mix, spread over source addresses), authenticates them with
+ * goim tokens, holds them while they heartbeat, then closes them.
+ *
+ * <p>Counts: {@code sessions.attempted}, {@code sessions.connected} (authenticated), {@code sessions.held} (still open
+ * at the end of the hold), {@code sessions.dropped} (closed by the server during the run). Histograms: {@code connect}
+ * (TCP + TLS + WebSocket handshake) and {@code auth} (op 7 to op 8), in microseconds. Failures by reason. With a pid,
+ * the server's RSS before and while holding, CPU, and bytes per session. Thread-safe to run several at once.
+ */
+public final class ConnectScenario {
+    public static final String NAME = "connect";
+
+    private ConnectScenario() {
+    }
+
+    /** Runs stand-alone. */
+    public static ScenarioResult run(ConnectOptions options) {
+        return run(options, Coordinator.NONE);
+    }
+
+    /** Runs as a worker of a multi-process run (or stand-alone with {@link Coordinator#NONE}). */
+    public static ScenarioResult run(ConnectOptions options, Coordinator coordinator) {
+        RunMetrics metrics = new RunMetrics(List.of("connect", "auth"), List.of("sessions.connected"),
+                options.serverPid());
+        long held;
+        try (SessionFleet fleet = new SessionFleet(options.sessions(), metrics)) {
+            fleet.open(null);
+            coordinator.phase("HOLDING");
+            long holdNanos = options.hold().toNanos();
+            long settle = Math.min(TimeUnit.SECONDS.toNanos(1), holdNanos / 2);
+            sleepNanos(settle);
+            metrics.markServerHeld();
+            sleepNanos(holdNanos - settle);
+            held = fleet.open();
+        }
+        Map<String, Long> extra = new LinkedHashMap<>();
+        extra.put("sessions.held", held);
+        return metrics.result(NAME, parameters(options), extra);
+    }
+
+    static Map<String, Object> parameters(ConnectOptions o) {
+        Map<String, Object> p = sessionParameters(o.sessions());
+        p.put("hold", o.hold().toString());
+        return p;
+    }
+
+    static Map<String, Object> sessionParameters(SessionOptions s) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("host", s.host());
+        p.put("tcpPort", s.tcpPort());
+        p.put("wsPort", s.wsPort());
+        p.put("transport", s.transport().name());
+        p.put("sessions", s.sessions());
+        p.put("connectRate", s.connectRate());
+        p.put("sourceAddresses", s.sourceAddresses().size());
+        p.put("heartbeat", s.heartbeat().toString());
+        p.put("room", s.room());
+        p.put("threads", s.threads());
+        return p;
+    }
+
+    static void sleepNanos(long nanos) {
+        long end = System.nanoTime() + nanos;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.jgoim.loadtest;
+
+import io.jgoim.loadtest.report.ReportWriter;
+import io.jgoim.loadtest.worker.StdioCoordinator;
+import io.jgoim.loadtest.worker.WorkerProcesses;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The load tool's command line ({@code bin/jgoim loadtest ...}): subcommands {@code connect}, {@code push} and
+ * {@code room-broadcast}, each bounded in sessions and time. Every run prints a summary table and writes a JSON
+ * result, an HdrHistogram log and an HTML report; {@code --processes N} spreads a run over N child JVMs.
+ */
+@Command(name = "loadtest", mixinStandardHelpOptions = true, version = "jgoim loadtest 0.1",
+        description = "Bounded load scenarios against a goim-compatible server.",
+        subcommands = {LoadtestMain.Connect.class, LoadtestMain.Push.class, LoadtestMain.RoomBroadcast.class})
+public final class LoadtestMain implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (0 on success). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new LoadtestMain());
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException) {
+                // a bad or unbounded option: say which, without a stack trace
+                cmd.getErr().println("loadtest: " + ex.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static List<String> originalArgs(CommandSpec spec) {
+        return spec.root().commandLine().getParseResult().originalArgs();
+    }
+
+    static int finish(ScenarioResult result, CliOptions.Run run, String scenario) throws Exception {
+        if (run.isWorker()) {
+            ReportWriter.writeJson(result, run.resultFile);
+            return 0;
+        }
+        PrintStream out = System.out;
+        ReportWriter.write(result, run.out, run.name != null ? run.name : ReportWriter.stem(scenario), out);
+        return 0;
+    }
+
+    static Path workerDir(CliOptions.Run run, String scenario) {
+        return run.out.resolve((run.name != null ? run.name : ReportWriter.stem(scenario)) + "-workers");
+    }
+
+    /** {@code connect}: open, authenticate and hold sessions. */
+    @Command(name = "connect", mixinStandardHelpOptions = true,
+            description = "Open N sessions at a fixed rate, authenticate, heartbeat, hold, close.")
+    static final class Connect implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @CommandLine.Mixin
+        CliOptions.Sessions sessions = new CliOptions.Sessions();
+        @CommandLine.Mixin
+        CliOptions.Run run = new CliOptions.Run();
+        @CommandLine.Option(names = "--room", defaultValue = "live://1000", description = "room in every token")
+        String room;
+        @CommandLine.Option(names = "--hold", defaultValue = "30s", description = "hold time (default ${DEFAULT-VALUE})")
+        String hold;
+
+        @Override
+        public Integer call() throws Exception {
+            run.check();
+            SessionOptions so = sessions.toOptions(room);
+            ConnectOptions options = new ConnectOptions(so, CliValues.duration(hold), run.serverPid);
+            if (run.isWorker()) {
+                options = new ConnectOptions(so.share(run.workerIndex, run.workerCount), options.hold(), 0);
+                return finish(ConnectScenario.run(options, new StdioCoordinator(System.out)), run, ConnectScenario.NAME);
+            }
+            if (run.processes == 1) {
+                return finish(ConnectScenario.run(options), run, ConnectScenario.NAME);
+            }
+            return finish(MultiProcess.connect(options, run, originalArgs(spec)), run, ConnectScenario.NAME);
+        }
+    }
+
+    /** {@code push}: drive the HTTP push API open loop. */
+    @Command(name = "push", mixinStandardHelpOptions = true,
+            description = "Push through the HTTP API at a fixed rate (open loop) to a room, mids, keys or all.")
+    static final class Push implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Mixin
+        CliOptions.Publisher publisher = new CliOptions.Publisher();
+        @CommandLine.Mixin
+        CliOptions.Run run = new CliOptions.Run();
+        @CommandLine.Option(names = "--target", defaultValue = "ROOM",
+                description = "ROOM, MIDS, KEYS or ALL (default ${DEFAULT-VALUE})")
+        PushTarget target;
+        @CommandLine.Option(names = "--mids", split = ",", description = "member ids for --target MIDS")
+        List<Long> mids = List.of();
+        @CommandLine.Option(names = "--keys", split = ",", description = "session keys for --target KEYS")
+        List<String> keys = List.of();
+
+        @Override
+        public Integer call() throws Exception {
+            run.check();
+            if (run.processes != 1) {
+                throw new IllegalArgumentException("push runs in one process (it holds no sessions)");
+            }
+            PushOptions options = publisher.toOptions(target, mids, keys, run.serverPid);
+            return finish(PushScenario.run(options), run, PushScenario.NAME);
+        }
+    }
+
+    /** {@code room-broadcast}: subscribers in one room plus a publisher; end-to-end latency, loss and order. */
+    @Command(name = "room-broadcast", mixinStandardHelpOptions = true,
+            description = "N subscribers in one room, a publisher at R msgs/s for T; end-to-end latency, loss, "
+                    + "duplicates and order.")
+    static final class RoomBroadcast implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @CommandLine.Mixin
+        CliOptions.Sessions sessions = new CliOptions.Sessions();
+        @CommandLine.Mixin
+        CliOptions.Publisher publisher = new CliOptions.Publisher();
+        @CommandLine.Mixin
+        CliOptions.Run run = new CliOptions.Run();
+        @CommandLine.Option(names = "--grace", defaultValue = "3s",
+                description = "time for receivers to drain after the last push (default ${DEFAULT-VALUE})")
+        String grace;
+
+        @Override
+        public Integer call() throws Exception {
+            run.check();
+            PushOptions push = publisher.toOptions(PushTarget.ROOM, List.of(), List.of(), run.serverPid);
+            SessionOptions so = sessions.toOptions(push.roomKey());
+            RoomBroadcastOptions options = new RoomBroadcastOptions(so, push, CliValues.duration(grace), true);
+            if (run.isWorker()) {
+                options = new RoomBroadcastOptions(so.share(run.workerIndex, run.workerCount), push, options.grace(),
+                        false);
+                return finish(RoomBroadcastScenario.run(options, new StdioCoordinator(System.out)), run,
+                        RoomBroadcastScenario.NAME);
+            }
+            if (run.processes == 1) {
+                return finish(RoomBroadcastScenario.run(options), run, RoomBroadcastScenario.NAME);
+            }
+            return finish(MultiProcess.roomBroadcast(options, run, originalArgs(spec)), run,
+                    RoomBroadcastScenario.NAME);
+        }
+    }
+
+    static WorkerProcesses startWorkers(CliOptions.Run run, List<String> args, String scenario) throws Exception {
+        return WorkerProcesses.start(LoadtestMain.class.getName(), args, run.processes, run.jvmOptions(),
+                workerDir(run, scenario));
+    }
+}

@@ -1,0 +1,66 @@
+package io.jgoim.loadtest;
+
+import io.jgoim.loadtest.metrics.RunMetrics;
+import io.jgoim.loadtest.worker.WorkerProcesses;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The parent's part of a multi-process run: starts the workers (each with its share of sessions), measures the
+ * server itself, publishes (room-broadcast), and merges the workers' results with its own.
+ */
+final class MultiProcess {
+    /** Time allowed for child JVMs to start, on top of the scenario's own bounds. */
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+
+    private MultiProcess() {
+    }
+
+    private static Duration connectWindow(SessionOptions s) {
+        return Duration.ofMillis((long) (s.sessions() / s.connectRate() * 1000)).plus(s.connectTimeout().multipliedBy(2))
+                .plus(STARTUP);
+    }
+
+    static ScenarioResult connect(ConnectOptions options, CliOptions.Run run, List<String> args) throws Exception {
+        RunMetrics parent = new RunMetrics(List.of(), List.of(), options.serverPid());
+        List<ScenarioResult> parts = new ArrayList<>();
+        try (WorkerProcesses w = LoadtestMain.startWorkers(run, args, ConnectScenario.NAME)) {
+            Duration window = connectWindow(options.sessions());
+            if (w.awaitPhase("HOLDING", window)) {
+                ConnectScenario.sleepNanos(Math.min(1_000_000_000L, options.hold().toNanos() / 2));
+                parent.markServerHeld();
+            } else {
+                parent.fail("workers: not all reached HOLDING within " + window);
+            }
+            parts.addAll(w.results(window.plus(options.hold()).plus(STARTUP)));
+        }
+        ScenarioResult own = parent.result(ConnectScenario.NAME, Map.of(), Map.of());
+        parts.add(own);
+        return ScenarioResults.merge(ConnectScenario.NAME, ConnectScenario.parameters(options), parts, own.server());
+    }
+
+    static ScenarioResult roomBroadcast(RoomBroadcastOptions options, CliOptions.Run run, List<String> args)
+            throws Exception {
+        RunMetrics parent = new RunMetrics(List.of("push"), List.of("messages.sent", "messages.accepted"),
+                options.push().serverPid());
+        List<ScenarioResult> parts = new ArrayList<>();
+        try (WorkerProcesses w = LoadtestMain.startWorkers(run, args, RoomBroadcastScenario.NAME)) {
+            Duration window = connectWindow(options.sessions());
+            if (!w.awaitPhase("SUBSCRIBED", window)) {
+                throw new IllegalStateException("workers did not subscribe within " + window);
+            }
+            parent.markServerHeld();
+            new OpenLoopPublisher(options.push(), parent).run();
+            ConnectScenario.sleepNanos(options.grace().toNanos());
+            w.stop();
+            parts.addAll(w.results(STARTUP));
+        }
+        ScenarioResult own = parent.result(RoomBroadcastScenario.NAME, Map.of(), Map.of());
+        parts.add(own);
+        return RoomBroadcastScenario.withLoss(ScenarioResults.merge(RoomBroadcastScenario.NAME,
+                RoomBroadcastScenario.parameters(options), parts, own.server()));
+    }
+}

@@ -1,0 +1,38 @@
+package io.jgoim.loadtest;
+
+import io.jgoim.loadtest.metrics.RunMetrics;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code push} scenario: the HTTP push API under a fixed request rate (open loop), to a room, to mids, to keys or
+ * to everyone. Measures the API's latency from each request's due time. Counts {@code messages.sent},
+ * {@code messages.accepted}; histogram {@code push} (microseconds); failures by reason. Pair it with sessions from a
+ * separate {@code connect} run to load the fan-out as well.
+ */
+public final class PushScenario {
+    public static final String NAME = "push";
+
+    private PushScenario() {
+    }
+
+    public static ScenarioResult run(PushOptions options) {
+        RunMetrics metrics = new RunMetrics(List.of("push"), List.of("messages.sent", "messages.accepted"),
+                options.serverPid());
+        new OpenLoopPublisher(options, metrics).run();
+        return metrics.result(NAME, parameters(options), Map.of());
+    }
+
+    static Map<String, Object> parameters(PushOptions o) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("uri", o.uri().toString());
+        p.put("target", o.target().name());
+        p.put("rate", o.rate());
+        p.put("duration", o.duration().toString());
+        p.put("payloadSize", o.payloadSize());
+        p.put("maxInFlight", o.maxInFlight());
+        return p;
+    }
+}

@@ -1,0 +1,79 @@
+package io.jgoim.loadtest;
+
+import io.jgoim.loadtest.metrics.Histograms;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Merges the results of the processes of one multi-process run into one: counts and failures are summed, histograms
+ * added (exactly, from their encodings), per-second samples aligned on the epoch second and summed, and the server's
+ * bytes per session recomputed over all held sessions. Stateless.
+ */
+public final class ScenarioResults {
+    private ScenarioResults() {
+    }
+
+    public static ScenarioResult merge(String scenario, Map<String, Object> parameters, List<ScenarioResult> parts,
+                                       ServerStats server) {
+        Map<String, Long> counts = new TreeMap<>();
+        Map<String, Long> failures = new TreeMap<>();
+        Map<String, Histogram> hist = new LinkedHashMap<>();
+        TreeMap<Long, List<Sample>> bySecond = new TreeMap<>();
+        String startedAt = null;
+        double duration = 0;
+        for (ScenarioResult p : parts) {
+            p.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
+            p.failures().forEach((k, v) -> failures.merge(k, v, Long::sum));
+            p.histograms().forEach((k, v) -> hist.computeIfAbsent(k, n -> Histograms.newHistogram())
+                    .add(Histograms.decode(v)));
+            for (Sample s : p.samples()) {
+                bySecond.computeIfAbsent(s.epochSecond(), t -> new ArrayList<>()).add(s);
+            }
+            if (startedAt == null || p.startedAt().compareTo(startedAt) < 0) {
+                startedAt = p.startedAt();
+            }
+            duration = Math.max(duration, p.durationSeconds());
+        }
+        Map<String, LatencySummary> latencies = new LinkedHashMap<>();
+        Map<String, String> encoded = new LinkedHashMap<>();
+        hist.forEach((k, h) -> {
+            latencies.put(k, LatencySummary.of(h));
+            encoded.put(k, Histograms.encode(h));
+        });
+        List<Sample> samples = new ArrayList<>();
+        bySecond.forEach((t, list) -> samples.add(mergeSamples(t, list)));
+        ServerStats srv = server;
+        long held = counts.getOrDefault("sessions.held", 0L);
+        if (server.pid() > 0 && held > 0 && server.rssHeldKb() >= 0) {
+            srv = new ServerStats(server.pid(), server.rssBeforeKb(), server.rssHeldKb(), server.rssPeakKb(),
+                    server.cpuSeconds(), server.cpuPercent(), (server.rssHeldKb() - server.rssBeforeKb()) * 1024 / held);
+        }
+        return new ScenarioResult(scenario, startedAt, duration, parts.size(), parameters, counts, failures, latencies,
+                encoded, samples, srv);
+    }
+
+    private static Sample mergeSamples(long second, List<Sample> list) {
+        long sessions = 0;
+        long rss = -1;
+        double cpu = -1;
+        Map<String, Long> rates = new LinkedHashMap<>();
+        Map<String, Histogram> lat = new LinkedHashMap<>();
+        for (Sample s : list) {
+            sessions += s.sessions();
+            rss = Math.max(rss, s.serverRssKb());
+            cpu = Math.max(cpu, s.serverCpuPercent());
+            s.rates().forEach((k, v) -> rates.merge(k, v, Long::sum));
+            s.latency().forEach((k, v) -> lat.computeIfAbsent(k, n -> Histograms.newHistogram())
+                    .add(Histograms.decode(v.histogram())));
+        }
+        Map<String, Sample.IntervalLatency> latency = new LinkedHashMap<>();
+        lat.forEach((k, h) -> latency.put(k, new Sample.IntervalLatency(h.getTotalCount(), h.getValueAtPercentile(50),
+                h.getValueAtPercentile(99), h.getMaxValue(), Histograms.encode(h))));
+        return new Sample(second, sessions, rates, latency, rss, cpu);
+    }
+}

@@ -1,0 +1,61 @@
+package io.jgoim.loadtest.report;
+
+import io.jgoim.loadtest.LatencySummary;
+import io.jgoim.loadtest.ScenarioResult;
+import io.jgoim.loadtest.ServerStats;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/** Prints a result as fixed-width tables: counts, failures by reason, latency percentiles (ms), server cost. */
+public final class SummaryTable {
+    private SummaryTable() {
+    }
+
+    public static void print(ScenarioResult r, PrintStream out) {
+        out.printf("%n== jgoim loadtest: %s  (%s, %.1f s, %d process%s)%n", r.scenario(), r.startedAt(),
+                r.durationSeconds(), r.processes(), r.processes() == 1 ? "" : "es");
+        out.println(line(60));
+        for (Map.Entry<String, Long> e : r.counts().entrySet()) {
+            out.printf("%-40s %19d%n", e.getKey(), e.getValue());
+        }
+        out.println(line(60));
+        if (r.failures().isEmpty()) {
+            out.println("failures                                                   0");
+        } else {
+            out.printf("%-40s %19d%n", "failures", r.failureTotal());
+            for (Map.Entry<String, Long> e : r.failures().entrySet()) {
+                out.printf("  %-50s %7d%n", abbreviate(e.getKey(), 50), e.getValue());
+            }
+        }
+        out.println(line(60));
+        out.printf("%-8s %9s %8s %8s %8s %8s %8s %8s%n", "latency", "count", "p50 ms", "p90 ms", "p99 ms",
+                "p99.9 ms", "max ms", "mean ms");
+        for (Map.Entry<String, LatencySummary> e : r.latencies().entrySet()) {
+            LatencySummary s = e.getValue();
+            out.printf("%-8s %9d %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f%n", e.getKey(), s.count(), ms(s.p50()),
+                    ms(s.p90()), ms(s.p99()), ms(s.p999()), ms(s.max()), s.mean() / 1000.0);
+        }
+        ServerStats srv = r.server();
+        if (srv.pid() > 0) {
+            out.println(line(60));
+            out.printf("server pid %d: RSS before %.1f MiB, held %.1f MiB, peak %.1f MiB%n", srv.pid(),
+                    srv.rssBeforeKb() / 1024.0, srv.rssHeldKb() / 1024.0, srv.rssPeakKb() / 1024.0);
+            out.printf("server CPU %.1f s (%.0f%% of one core); memory per session %d bytes%n", srv.cpuSeconds(),
+                    srv.cpuPercent(), srv.bytesPerSession());
+        }
+        out.println(line(60));
+    }
+
+    static double ms(long micros) {
+        return micros / 1000.0;
+    }
+
+    private static String line(int n) {
+        return "-".repeat(n);
+    }
+
+    private static String abbreviate(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 3) + "...";
+    }
+}

@@ -1,0 +1,65 @@
+package io.jgoim.loadtest.worker;
+
+import io.jgoim.loadtest.Coordinator;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker's side of the parent link: phases are printed to stdout as {@code JGOIM-WORKER <phase>} lines, and a
+ * {@code STOP} line on stdin (or stdin closing, when the parent dies) ends {@link #awaitStop}. Thread-safe.
+ */
+public final class StdioCoordinator implements Coordinator {
+    public static final String PREFIX = "JGOIM-WORKER ";
+    public static final String STOP = "STOP";
+
+    private final PrintStream out;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    public StdioCoordinator(PrintStream out) {
+        this.out = out;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.trim().equals(STOP)) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                // stdin gone: the parent is gone; stop as well
+            }
+            stop.countDown();
+        }, "loadtest-worker-stdin");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Override
+    public void phase(String name) {
+        synchronized (out) {
+            out.println(PREFIX + name);
+            out.flush();
+        }
+    }
+
+    @Override
+    public boolean isWorker() {
+        return true;
+    }
+
+    @Override
+    public void awaitStop(Duration max) {
+        try {
+            stop.await(max.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.jgoim.loadtest;
+
+import io.jgoim.client.testserver.GoimTestServer;
+import io.jgoim.loadtest.report.ReportWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@Timeout(90)
+class ScenariosIT {
+    private GoimTestServer server;
+
+    @BeforeEach
+    void start() {
+        server = GoimTestServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private SessionOptions sessions(int n) {
+        return SessionOptions.defaults().withPorts(server.tcpPort(), server.wsPort()).withSessions(n, 1000)
+                .withTransport(TransportMix.MIX).withSourceAddresses(CliValues.addresses("127.0.0.1-127.0.0.4"));
+    }
+
+    private URI http() {
+        return URI.create("http://127.0.0.1:" + server.httpPort());
+    }
+
+    @Test
+    void connectShouldOpenHoldAndCountEverySession() {
+        long pid = ProcessHandle.current().pid();
+
+        ScenarioResult r = ConnectScenario.run(new ConnectOptions(sessions(200), Duration.ofSeconds(2), pid));
+
+        assertThat(r.count("sessions.attempted")).isEqualTo(200);
+        assertThat(r.count("sessions.connected")).isEqualTo(200);
+        assertThat(r.count("sessions.held")).isEqualTo(200);
+        assertThat(r.count("sessions.dropped")).isZero();
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.latency("connect").count()).isEqualTo(200);
+        assertThat(r.latency("auth").count()).isEqualTo(200);
+        assertThat(server.authCount()).isEqualTo(200);
+        assertThat(r.samples()).isNotEmpty();
+        assertThat(r.samples().stream().mapToLong(Sample::sessions).max().orElse(0)).isEqualTo(200);
+        assertThat(r.server().pid()).isEqualTo(pid);
+        assertThat(r.server().rssBeforeKb()).isPositive();
+        assertThat(r.server().cpuSeconds()).isPositive();
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
+    }
+
+    @Test
+    void connectShouldCountFailuresByReason() {
+        SessionOptions toNowhere = SessionOptions.defaults().withPorts(1, 1).withSessions(20, 1000);
+
+        ScenarioResult r = ConnectScenario.run(new ConnectOptions(toNowhere, Duration.ZERO, 0));
+
+        assertThat(r.count("sessions.attempted")).isEqualTo(20);
+        assertThat(r.count("sessions.connected")).isZero();
+        assertThat(r.count("sessions.held")).isZero();
+        assertThat(r.failures()).containsExactlyEntriesOf(java.util.Map.of("connect refused", 20L));
+    }
+
+    @Test
+    void connectShouldCountSessionsTheServerDrops() throws Exception {
+        Thread dropper = new Thread(() -> {
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (server.sessionCount() < 50 && System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            server.closeAll(io.jgoim.protocol.CloseCode.KICKED);
+        });
+        dropper.start();
+
+        ScenarioResult r = ConnectScenario.run(new ConnectOptions(sessions(50), Duration.ofSeconds(2), 0));
+        dropper.join();
+
+        assertThat(r.count("sessions.connected")).isEqualTo(50);
+        assertThat(r.count("sessions.dropped")).isEqualTo(50);
+        assertThat(r.count("sessions.held")).isZero();
+        assertThat(r.failures()).containsEntry("dropped: close 4502 KICKED", 50L);
+    }
+
+    @Test
+    void pushShouldDriveTheHttpApiAtTheConfiguredRate() {
+        PushOptions o = PushOptions.room(http(), "live", "1000", 200, Duration.ofSeconds(2));
+
+        ScenarioResult r = PushScenario.run(o);
+
+        assertThat(r.count("messages.sent")).isEqualTo(400);
+        assertThat(r.count("messages.accepted")).isEqualTo(400);
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.latency("push").count()).isEqualTo(400);
+    }
+
+    @Test
+    void pushShouldCountRefusedRequests() {
+        PushOptions o = new PushOptions(http(), PushTarget.MIDS, null, null, List.of(1L), List.of(), 1000, 50,
+                Duration.ofSeconds(1), 64, 100, 1, 0);
+        PushOptions bad = new PushOptions(URI.create(http() + "/nope"), o.target(), null, null, o.mids(), List.of(),
+                1000, 50, Duration.ofSeconds(1), 64, 100, 1, 0);
+
+        assertThat(PushScenario.run(o).count("messages.accepted")).isEqualTo(50);
+        ScenarioResult r = PushScenario.run(bad);
+        assertThat(r.count("messages.accepted")).isZero();
+        assertThat(r.failures()).containsEntry("push: HTTP 404", 50L);
+    }
+
+    @Test
+    void roomBroadcastShouldDeliverEveryMessageToEverySubscriberInOrder() {
+        PushOptions push = PushOptions.room(http(), "live", "1000", 100, Duration.ofSeconds(2));
+        RoomBroadcastOptions o = new RoomBroadcastOptions(sessions(200), push, Duration.ofSeconds(5), true);
+
+        ScenarioResult r = RoomBroadcastScenario.run(o);
+
+        assertThat(r.count("sessions.subscribed")).isEqualTo(200);
+        assertThat(r.count("messages.accepted")).isEqualTo(200);
+        assertThat(r.count("messages.expected")).isEqualTo(40_000);
+        assertThat(r.count("messages.delivered")).isEqualTo(40_000);
+        assertThat(r.count("messages.distinct")).isEqualTo(40_000);
+        assertThat(r.count("messages.lost")).isZero();
+        assertThat(r.count("messages.duplicates")).isZero();
+        assertThat(r.count("messages.outOfOrder")).isZero();
+        assertThat(r.latency("e2e").count()).isEqualTo(40_000);
+        assertThat(r.samples().stream().mapToLong(s -> s.rates().getOrDefault("messages.delivered", 0L)).sum())
+                .isEqualTo(40_000);
+    }
+
+    @Test
+    void roomBroadcastShouldReportLossWhenSubscribersAreDropped() {
+        PushOptions push = PushOptions.room(http(), "live", "1000", 100, Duration.ofSeconds(2));
+        RoomBroadcastOptions o = new RoomBroadcastOptions(sessions(20), push, Duration.ofSeconds(1), true);
+        Thread dropper = new Thread(() -> {
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (server.pushedFrames() < 20 * 50 && System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            server.dropAll();
+        });
+        dropper.start();
+
+        ScenarioResult r = RoomBroadcastScenario.run(o);
+
+        assertThat(r.count("messages.accepted")).isEqualTo(200);
+        assertThat(r.count("messages.lost")).isPositive();
+        assertThat(r.count("messages.lost") + r.count("messages.distinct")).isEqualTo(20 * 200);
+        assertThat(r.count("sessions.dropped")).isEqualTo(20);
+    }
+
+    @Test
+    void cliShouldWriteTableJsonHistogramLogAndHtml(@TempDir Path out) throws Exception {
+        int code = LoadtestMain.execute("connect", "--tcp-port", Integer.toString(server.tcpPort()),
+                "--ws-port", Integer.toString(server.wsPort()), "--transport", "mix", "--sessions", "100",
+                "--connect-rate", "1000", "--hold", "1s", "--out", out.toString(), "--name", "run");
+
+        assertThat(code).isZero();
+        ScenarioResult r = ReportWriter.readJson(out.resolve("run.json"));
+        assertThat(r.count("sessions.held")).isEqualTo(100);
+        assertThat(Files.readString(out.resolve("run.hlog"))).contains("Tag=connect", "Tag=auth");
+        assertThat(Files.readString(out.resolve("run.html"))).contains("<svg");
+    }
+
+    @Test
+    void cliShouldRefuseUnboundedOrBadOptions(@TempDir Path out) {
+        assertThat(LoadtestMain.execute("connect", "--sessions", "2000000", "--out", out.toString())).isNotZero();
+        assertThat(LoadtestMain.execute("connect", "--hold", "forever", "--out", out.toString())).isNotZero();
+        assertThat(LoadtestMain.execute("nope")).isNotZero();
+    }
+
+    @Test
+    void connectAcrossProcessesShouldMergeTheWorkersResults(@TempDir Path out) throws Exception {
+        int code = LoadtestMain.execute("connect", "--tcp-port", Integer.toString(server.tcpPort()),
+                "--ws-port", Integer.toString(server.wsPort()), "--sessions", "100", "--connect-rate", "500",
+                "--source-ips", "127.0.0.1-127.0.0.4", "--hold", "2s", "--processes", "2", "--server-pid",
+                Long.toString(ProcessHandle.current().pid()), "--worker-jvm-opts", "-Xmx128m -XX:TieredStopAtLevel=1",
+                "--out", out.toString(), "--name", "multi");
+
+        assertThat(code).isZero();
+        ScenarioResult r = ReportWriter.readJson(out.resolve("multi.json"));
+        assertThat(r.processes()).isEqualTo(3);
+        assertThat(r.count("sessions.attempted")).isEqualTo(100);
+        assertThat(r.count("sessions.held")).isEqualTo(100);
+        assertThat(r.latency("auth").count()).isEqualTo(100);
+        assertThat(server.authCount()).isEqualTo(100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
+        assertThat(r.server().bytesPerSession()).isNotEqualTo(-1);
+        assertThat(r.samples().stream().mapToLong(Sample::sessions).max().orElse(0)).isEqualTo(100);
+    }
+
+    @Test
+    void roomBroadcastAcrossProcessesShouldMergeDeliveriesAndComputeLoss(@TempDir Path out) throws Exception {
+        int code = LoadtestMain.execute("room-broadcast", "--tcp-port", Integer.toString(server.tcpPort()),
+                "--ws-port", Integer.toString(server.wsPort()), "--transport", "mix", "--sessions", "60",
+                "--http", http().toString(), "--rate", "50", "--duration", "2s", "--grace", "1s",
+                "--processes", "2", "--worker-jvm-opts", "-Xmx128m -XX:TieredStopAtLevel=1",
+                "--out", out.toString(), "--name", "rb");
+
+        assertThat(code).isZero();
+        ScenarioResult r = ReportWriter.readJson(out.resolve("rb.json"));
+        assertThat(r.count("sessions.subscribed")).isEqualTo(60);
+        assertThat(r.count("messages.accepted")).isEqualTo(100);
+        assertThat(r.count("messages.expected")).isEqualTo(6000);
+        assertThat(r.count("messages.distinct")).isEqualTo(6000);
+        assertThat(r.count("messages.lost")).isZero();
+        assertThat(r.latency("e2e").count()).isEqualTo(6000);
+        assertThat(r.latency("push").count()).isEqualTo(100);
+    }
+}
