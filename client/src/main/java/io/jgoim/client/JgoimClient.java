@@ -199,14 +199,26 @@ public final class JgoimClient implements AutoCloseable {
         return config;
     }
 
-    /** Closes the connection for good; no reconnect follows. Idempotent. */
+    /** Closes the connection for good and waits (up to 5 s) for the socket to close; no reconnect follows. */
     @Override
     public void close() {
+        CompletableFuture<Void> done = closeAsync();
+        if (!loop.inEventLoop()) {
+            done.orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
+        }
+    }
+
+    /**
+     * Closes the connection for good without waiting; the future completes once the socket is closed. No reconnect
+     * follows; pending requests fail. Idempotent. A client that owns its event loop group shuts it down afterwards.
+     */
+    public CompletableFuture<Void> closeAsync() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         if (loop.isShuttingDown()) {
             state = ClientState.CLOSED;
-            return;
+            done.complete(null);
+            return done;
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             boolean wasClosed = state == ClientState.CLOSED;
             setState(ClientState.CLOSED);
@@ -226,12 +238,10 @@ public final class JgoimClient implements AutoCloseable {
                 }
             }
         });
-        if (!loop.inEventLoop()) {
-            done.orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
-        }
         if (ownsGroup) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            return done.whenComplete((v, t) -> group.shutdownGracefully(0, 1, TimeUnit.SECONDS));
         }
+        return done;
     }
 
     // ---------------------------------------------------------------- requests
