@@ -51,6 +51,7 @@ public final class InMemoryLogic implements LogicService, AutoCloseable {
     private volatile Duration connectDelay = Duration.ZERO;
     private volatile ErrorCode connectFailure;
     private volatile long heartbeatSeconds;
+    private volatile CompletableFuture<Void> gate;
 
     /** Delays every Connect answer (a slow logic). */
     public InMemoryLogic connectDelay(Duration d) {
@@ -62,6 +63,13 @@ public final class InMemoryLogic implements LogicService, AutoCloseable {
     public InMemoryLogic connectFailure(ErrorCode code) {
         this.connectFailure = code;
         return this;
+    }
+
+    /** Holds every Connect answer until the returned future is completed (then answers on the completing thread). */
+    public CompletableFuture<Void> holdConnects() {
+        CompletableFuture<Void> g = new CompletableFuture<>();
+        gate = g;
+        return g;
     }
 
     /** The heartbeat interval Connect replies carry (0 = none; comet uses its default). */
@@ -86,7 +94,10 @@ public final class InMemoryLogic implements LogicService, AutoCloseable {
             }
         };
         long delay = connectDelay.toMillis();
-        if (delay > 0) {
+        CompletableFuture<Void> g = gate;
+        if (g != null) {
+            g.thenRun(answer);
+        } else if (delay > 0) {
             timer.schedule(answer, delay, TimeUnit.MILLISECONDS);
         } else {
             answer.run();

@@ -19,6 +19,7 @@ import java.io.File;
  */
 public final class TlsContexts {
     private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
+    private static SelfSignedCertificate selfSigned;
 
     private TlsContexts() {
     }
@@ -29,7 +30,7 @@ public final class TlsContexts {
         try {
             SslContextBuilder b;
             if (tls.selfSigned()) {
-                SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
+                SelfSignedCertificate cert = selfSigned();
                 log.warn("no tls.certFile configured: using a generated self-signed certificate for localhost");
                 b = SslContextBuilder.forServer(cert.certificate(), cert.privateKey());
             } else {
@@ -42,6 +43,15 @@ public final class TlsContexts {
         } catch (Exception e) {
             throw new ConfigException("tls: cannot build the server TLS context: " + e.getMessage(), e);
         }
+    }
+
+    /** One generated certificate per process: RSA key generation costs up to seconds on a busy machine. */
+    @SuppressWarnings("deprecation")
+    private static synchronized SelfSignedCertificate selfSigned() throws java.security.cert.CertificateException {
+        if (selfSigned == null) {
+            selfSigned = new SelfSignedCertificate("localhost");
+        }
+        return selfSigned;
     }
 
     private static SslProvider provider(String name) {

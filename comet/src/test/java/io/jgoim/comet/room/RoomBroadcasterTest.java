@@ -1,0 +1,158 @@
+package io.jgoim.comet.room;
+
+import io.jgoim.comet.TestSessions;
+import io.jgoim.comet.bucket.Buckets;
+import io.jgoim.comet.metrics.CometMetrics.DropReason;
+import io.jgoim.comet.push.PushFrame;
+import io.jgoim.comet.session.Session;
+import io.jgoim.comet.session.Session.Transport;
+import io.jgoim.testkit.LeakCheck;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(LeakCheck.class)
+class RoomBroadcasterTest {
+    private static final String INNER = "0000001700100001000003e8000000007b226e223a307d";
+
+    private final TestSessions sessions = new TestSessions();
+    private final EmbeddedChannel loopOwner = new EmbeddedChannel();
+    private final SessionLoops loops = new SessionLoops(loopOwner.eventLoop());
+    private final Buckets buckets = new Buckets(4, 16, 1);
+    private final RoomBroadcaster broadcaster = new RoomBroadcaster(loops, sessions.metrics);
+
+    private PushFrame frame() {
+        ByteBuf b = ByteBufAllocator.DEFAULT.directBuffer();
+        b.writeBytes(ByteBufUtil.decodeHexDump(INNER));
+        return new PushFrame(b, ByteBufAllocator.DEFAULT);
+    }
+
+    private Session member(EmbeddedChannel ch, Transport t, String key, String room) {
+        Session s = sessions.session(ch, t, key, 0);
+        loops.sessions(0).add(s);
+        buckets.put(s);
+        if (room != null) {
+            buckets.join(s, room);
+        }
+        return s;
+    }
+
+    @Test
+    void shouldWriteOneSharedBufferToEveryMemberAndWrapOnceForWebSocket() throws Exception {
+        List<EmbeddedChannel> tcp = new ArrayList<>();
+        List<EmbeddedChannel> ws = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            tcp.add(new EmbeddedChannel());
+            member(tcp.get(i), Transport.TCP, "t" + i, "live://r");
+            ws.add(new EmbeddedChannel());
+            member(ws.get(i), Transport.WEBSOCKET, "w" + i, "live://r");
+        }
+        EmbeddedChannel outsider = new EmbeddedChannel();
+        member(outsider, Transport.TCP, "o", "live://other");
+
+        PushFrame f = frame();
+        var result = broadcaster.broadcastRoom(buckets.room("live://r"), f);
+        loopOwner.runPendingTasks();
+        assertThat(result.get().delivered()).isEqualTo(6);
+
+        for (EmbeddedChannel ch : tcp) {
+            ByteBuf out = ch.readOutbound();
+            assertThat(ByteBufUtil.hexDump(out)).isEqualTo(INNER);
+            assertThat(out.memoryAddress()).as("a duplicate of the one encoded buffer")
+                    .isEqualTo(f.tcp().memoryAddress());
+            out.release();
+        }
+        long firstWrapped = 0;
+        for (EmbeddedChannel ch : ws) {
+            BinaryWebSocketFrame out = ch.readOutbound();
+            assertThat(ByteBufUtil.hexDump(out.content())).isEqualTo("000000270010000100000009" + "00000000" + INNER);
+            if (firstWrapped == 0) {
+                firstWrapped = out.content().memoryAddress();
+            }
+            assertThat(out.content().memoryAddress()).as("one op-9 wrapper shared by all").isEqualTo(firstWrapped);
+            out.release();
+        }
+        assertThat((Object) outsider.readOutbound()).isNull();
+        f.release();
+        assertThat(f.refCnt()).isZero();
+    }
+
+    @Test
+    void shouldFilterBroadcastByWatchedOps() throws Exception {
+        EmbeddedChannel watching = new EmbeddedChannel();
+        EmbeddedChannel other = new EmbeddedChannel();
+        member(watching, Transport.TCP, "a", null).watch(new int[] {1000});
+        member(other, Transport.TCP, "b", null);
+        PushFrame f = frame();
+        var result = broadcaster.broadcast(f, 1000, 0);
+        loopOwner.runPendingTasks();
+        assertThat(result.get().delivered()).isEqualTo(1);
+        ByteBuf out = watching.readOutbound();
+        out.release();
+        assertThat((Object) other.readOutbound()).isNull();
+        // ops below 1000 reach everyone (goim's NeedPush)
+        result = broadcaster.broadcast(f, 5, 0);
+        loopOwner.runPendingTasks();
+        assertThat(result.get().delivered()).isEqualTo(2);
+        ((ByteBuf) watching.readOutbound()).release();
+        ((ByteBuf) other.readOutbound()).release();
+        f.release();
+    }
+
+    @Test
+    void shouldDropAndCountWhenASessionIsOverItsBound() throws Exception {
+        EmbeddedChannel slow = new EmbeddedChannel();
+        slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        EmbeddedChannel fine = new EmbeddedChannel();
+        member(slow, Transport.TCP, "slow", "live://r");
+        member(fine, Transport.TCP, "fine", "live://r");
+        ByteBuf pending = slow.alloc().buffer().writeZero(16);
+        slow.write(pending);
+        assertThat(slow.isWritable()).isFalse();
+
+        PushFrame f = frame();
+        var result = broadcaster.broadcastRoom(buckets.room("live://r"), f);
+        loopOwner.runPendingTasks();
+        assertThat(result.get().delivered()).isEqualTo(1);
+        assertThat(result.get().dropped()).isEqualTo(1);
+        assertThat(sessions.metrics.drops(DropReason.SLOW)).isEqualTo(1);
+        ((ByteBuf) fine.readOutbound()).release();
+        slow.finishAndReleaseAll();
+        f.release();
+    }
+
+    @Test
+    void shouldMergeKeyPushesInTheRingAndDropWhenFull() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        Session s = member(ch, Transport.TCP, "k", null);
+        PushFrame f = frame();
+        int accepted = 0;
+        for (int i = 0; i < 6; i++) {
+            if (s.offer(f)) {
+                accepted++;
+            }
+        }
+        // ring of 4 (TestSessions), drained only when the loop runs
+        assertThat(accepted).isEqualTo(4);
+        assertThat(sessions.metrics.drops(DropReason.RING_FULL)).isEqualTo(2);
+        ch.runPendingTasks();
+        for (int i = 0; i < 4; i++) {
+            ByteBuf out = ch.readOutbound();
+            assertThat(out.memoryAddress()).isEqualTo(f.tcp().memoryAddress());
+            out.release();
+        }
+        assertThat((Object) ch.readOutbound()).isNull();
+        f.release();
+        assertThat(f.refCnt()).isZero();
+    }
+}
