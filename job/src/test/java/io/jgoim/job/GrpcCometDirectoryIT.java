@@ -1,0 +1,128 @@
+package io.jgoim.job;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.registry.InMemoryNodeRegistry;
+import io.jgoim.common.registry.NodeInfo;
+import io.jgoim.common.session.InMemorySessionDirectory;
+import io.jgoim.protocol.push.PushMsg;
+import io.jgoim.protocol.rpc.CometGrpcService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The cluster path: comets found in the node registry, reached over real gRPC (Netty, port 0), live join/leave. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GrpcCometDirectoryIT {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
+    private final List<Server> servers = new ArrayList<>();
+    private JobServer job;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (job != null) {
+            job.close();
+        }
+        for (Server s : servers) {
+            s.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private Server serve(RecordingCometService comet) throws IOException {
+        Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new CometGrpcService(comet)).build().start();
+        servers.add(s);
+        nodes.register(new NodeInfo(comet.id(), "", 1, List.of(), List.of(), List.of(),
+                "127.0.0.1:" + s.getPort(), 0, false, System.currentTimeMillis()), Duration.ofMinutes(1));
+        return s;
+    }
+
+    private JobServer start(String... overrides) {
+        List<String> env = new ArrayList<>(List.of("JGOIM_COMET_REGISTRY_REFRESH", "100ms",
+                "JGOIM_COMET_FILTER_ROOMS", "true", "JGOIM_BATCH_WINDOW", "2ms"));
+        env.addAll(List.of(overrides));
+        job = new JobServer(TestConfigs.config(env.toArray(new String[0])), nodes,
+                new InMemorySessionDirectory(Duration.ofMinutes(1)), registry);
+        job.start();
+        return job;
+    }
+
+    private void publish(String key, PushMsg m) {
+        job.pushBus().publish(key, m).join();
+    }
+
+    private static PushMsg broadcast(String body) {
+        return PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(1000)
+                .setMsg(ByteString.copyFromUtf8(body)).build();
+    }
+
+    @Test
+    void shouldPushOverGrpcAndFollowCometsJoiningAndLeaving() throws Exception {
+        RecordingCometService g1 = new RecordingCometService("g1").rooms(Set.of("live://1"));
+        RecordingCometService g2 = new RecordingCometService("g2").rooms(Set.of("live://2"));
+        serve(g1);
+        serve(g2);
+        start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 2);
+        job.comets().refreshRooms().get(5, TimeUnit.SECONDS);
+
+        publish("k", PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(1001).setServer("g2").addKeys("k")
+                .setMsg(ByteString.copyFromUtf8("over-grpc")).build());
+        publish("live://1", PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(1000).setRoom("live://1")
+                .setMsg(ByteString.copyFromUtf8("room-1")).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> g2.frameCount() == 1 && g1.frameCount() == 1);
+        assertThat(g2.keyBodies("k")).containsExactly("over-grpc");
+        assertThat(g1.roomBodies("live://1")).containsExactly("room-1");
+
+        nodes.deregister("g2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 1);
+        RecordingCometService g3 = new RecordingCometService("g3");
+        serve(g3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comet("g3") != null);
+        publish("", broadcast("after-changes"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> g1.frameCount() == 2 && g3.frameCount() == 1);
+        assertThat(g2.frameCount()).isEqualTo(1);
+        assertThat(g3.bodies()).containsExactly("after-changes");
+    }
+
+    @Test
+    void shouldRetryThenCountADeadlineExceededAndADeadCometWithoutDisturbingTheOthers() throws Exception {
+        RecordingCometService slow = new RecordingCometService("slow").mode(RecordingCometService.Mode.TIMEOUT);
+        RecordingCometService gone = new RecordingCometService("gone");
+        RecordingCometService fine = new RecordingCometService("fine");
+        serve(slow);
+        Server goneServer = serve(gone);
+        serve(fine);
+        start("JGOIM_COMET_CALL_DEADLINE", "200ms", "JGOIM_RETRY_MAX_ATTEMPTS", "3", "JGOIM_RETRY_BACKOFF", "10ms");
+        await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 3);
+        goneServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+
+        for (int i = 0; i < 3; i++) {
+            publish("", broadcast("b" + i));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> fine.frameCount() == 3);
+        assertThat(fine.bodies()).containsExactly("b0", "b1", "b2");
+        await().atMost(Duration.ofSeconds(20)).until(() -> job.metrics().inFlight().get() == 0);
+        assertThat(registry.get("jgoim.job.push.failures").tags("comet", "slow", "code", "TIMEOUT").counter().count())
+                .isEqualTo(3.0);
+        assertThat(registry.get("jgoim.job.push.failures").tags("comet", "gone", "code", "UNAVAILABLE").counter()
+                .count()).isEqualTo(3.0);
+        assertThat(registry.get("jgoim.job.retries").tags("comet", "slow").counter().count()).isEqualTo(6.0);
+        assertThat(slow.attempts()).isEqualTo(9);
+    }
+}
