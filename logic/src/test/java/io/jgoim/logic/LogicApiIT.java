@@ -268,6 +268,17 @@ class LogicApiIT {
     }
 
     @Test
+    void shouldAnswerMalformedHttpWith400() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", logic.httpAddress().getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /goim/online/total HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(all).startsWith("HTTP/1.1 400").contains("\"code\":400");
+        }
+    }
+
+    @Test
     void shouldRefuseBodyOverLimitWith413AndKeepServing() {
         Reply r = api.post("/goim/push/room?operation=1000&type=live&room=1", "x".repeat(1025));
         assertThat(r.status()).isEqualTo(413);
@@ -343,9 +354,11 @@ class LogicApiIT {
         api.post("/goim/push/room?operation=1000&type=live&room=9", "m");
         Reply metrics = api.get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.text()).contains("jgoim_logic_api_requests_seconds_count{code=\"0\",route=\"/goim/push/room\"}",
-                "jgoim_kafka_send_latency_seconds_count", "jgoim_redis_latency_seconds", "jgoim_kafka_send_errors_total",
-                "jgoim_redis_errors_total");
+        assertThat(metrics.text()).contains(
+                "jgoim_logic_api_requests_seconds_count{code=\"0\",route=\"/goim/push/room\"}",
+                "jgoim_logic_api_requests_seconds_bucket", "jgoim_kafka_send_latency_seconds_count",
+                "jgoim_redis_latency_seconds", "jgoim_kafka_send_errors_total", "jgoim_redis_errors_total",
+                "jgoim_logic_sessions_connected_total", "jgoim_logic_push_sessions_routed_total");
         assertThat(api.get("/health").status()).isEqualTo(200);
     }
 }

@@ -62,7 +62,8 @@ class LogicConfigTest {
     @Test
     void shouldRefuseShortHmacSecret(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("logic.yaml");
-        Files.writeString(file, "auth:\n  jwt:\n    keys:\n      - kid: k1\n        alg: HS256\n        secret: short\n");
+        Files.writeString(file,
+                "auth:\n  jwt:\n    keys:\n      - kid: k1\n        alg: HS256\n        secret: short\n");
         assertThatThrownBy(() -> LogicConfig.load(file, Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("secret");
     }

@@ -79,7 +79,8 @@ class RedisDownIT {
         assertThat(api.post("/goim/push/keys?operation=1000&keys=k1", "before").status()).isEqualTo(200);
 
         redisServer.stop();
-        for (String uri : new String[] {"/goim/push/keys?operation=1000&keys=k1", "/goim/push/mids?operation=1000&mids=1"}) {
+        for (String uri : new String[] {"/goim/push/keys?operation=1000&keys=k1",
+            "/goim/push/mids?operation=1000&mids=1"}) {
             Reply down = api.post(uri, "during");
             assertThat(down.status()).isEqualTo(503);
             assertThat(down.code()).isEqualTo(ErrorCode.UNAVAILABLE.code());

@@ -84,6 +84,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String path = uri.path();
         CompletableFuture<FullHttpResponse> response;
+        if (req.decoderResult().isFailure()) {
+            // Not HTTP we can read (bad request line, header too long): answer and drop the connection.
+            routes.record("other", ErrorCode.BAD_PARAMETER, start);
+            FullHttpResponse bad = ApiResponse.error(ErrorCode.BAD_PARAMETER,
+                    "malformed HTTP request: " + req.decoderResult().cause().getMessage());
+            tail = tail.thenAccept(v -> write(ctx, bad, false));
+            return;
+        }
         if ("/metrics".equals(path) || "/health".equals(path)) {
             response = CompletableFuture.completedFuture(
                     MetricsHttpServer.respond(routes.registry, routes.healthy, req));

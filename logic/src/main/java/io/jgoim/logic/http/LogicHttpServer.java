@@ -53,7 +53,8 @@ public final class LogicHttpServer implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        int threads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
+        group = new MultiThreadIoEventLoopGroup(threads, io);
         int maxBody = config.maxBodyBytes();
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
