@@ -115,7 +115,8 @@ public final class CometServer implements AutoCloseable {
         metrics = new CometMetrics(meters);
         RoomBroadcaster broadcaster = new RoomBroadcaster(loops, metrics);
         pushService = new CometPushService(buckets, broadcaster, ByteBufAllocator.DEFAULT);
-        SessionServices services = new SessionServices(config, logic, buckets, loops, metrics);
+        SessionServices services = new SessionServices(config, logic, buckets, loops, metrics,
+                () -> draining);
         registerGauges();
 
         SslContext ssl = null;

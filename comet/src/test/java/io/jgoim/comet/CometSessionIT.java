@@ -288,6 +288,17 @@ class CometSessionIT {
     }
 
     @Test
+    void shouldClosePlaintextClientOnTheTlsPort() throws Exception {
+        double before = comet.metrics().closes(CloseCode.PROTOCOL_ERROR);
+        try (TestClient c = TestClient.connect(Mode.TCP, comet.tcpTlsAddress(), "/sub")) {
+            c.auth(1, token(5, newKey(), ""));
+            c.closed().get(3, TimeUnit.SECONDS);
+            assertThat(c.next(100)).isNull();
+        }
+        assertThat(comet.metrics().closes(CloseCode.PROTOCOL_ERROR)).isEqualTo(before + 1);
+    }
+
+    @Test
     void shouldAnswerWebSocketUpgradeOnAnotherPathWith404() {
         assertThatThrownBy(() -> TestClient.tryUpgrade(Mode.WS, comet.wsAddress(), "/other").get(3,
                 TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasMessageContaining("404");

@@ -171,6 +171,12 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
                     : reply.getErrorMessage()));
             return;
         }
+        if (services.draining().getAsBoolean()) {
+            session.disconnectFromLogic(reply.getMid(), reply.getKey());
+            fail(new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.SHUTDOWN, authSeq,
+                    "comet is shutting down"));
+            return;
+        }
         state = State.DONE;
         cancel(deadline);
         String key = reply.getKey().isEmpty() ? UUID.randomUUID().toString() : reply.getKey();

@@ -44,11 +44,15 @@ class SessionPipelineTest {
     private EmbeddedChannel ch;
 
     private EmbeddedChannel channel() {
+        return channel(() -> false);
+    }
+
+    private EmbeddedChannel channel(java.util.function.BooleanSupplier draining) {
         ch = new EmbeddedChannel();
         ch.freezeTime();
         SessionLoops loops = new SessionLoops(ch.eventLoop());
         buckets = new Buckets(4, 16, 1);
-        SessionServices services = new SessionServices(config, logic, buckets, loops, metrics);
+        SessionServices services = new SessionServices(config, logic, buckets, loops, metrics, draining);
         SessionHandler session = new SessionHandler(services, Session.Transport.TCP);
         ch.pipeline().addLast(PipelineNames.FRAME, new ProtoFrameDecoder(config.protocol().maxBodyBytes(), true));
         ch.pipeline().addLast(PipelineNames.ENCODER, ProtoEncoder.INSTANCE);
@@ -253,6 +257,15 @@ class SessionPipelineTest {
         authenticate(EXT, "k", "");
         ch.writeInbound(frame(EXT, Op.SEND_MSG, 6, "x".repeat(config.protocol().maxBodyBytes() + 1)));
         assertGoodbye(ErrorCode.BODY_TOO_LARGE, CloseCode.FRAME_TOO_LARGE);
+    }
+
+    @Test
+    void shouldCloseWithShutdownWhenAuthCompletesWhileTheCometDrains() {
+        channel(() -> true);
+        ch.writeInbound(frame(EXT, Op.AUTH, 1, token("k", "")));
+        assertGoodbye(ErrorCode.UNAVAILABLE, CloseCode.SHUTDOWN);
+        assertThat(buckets.sessionCount()).isZero();
+        assertThat(logic.sessions).as("logic's route was undone").isEmpty();
     }
 
     @Test
