@@ -53,22 +53,54 @@ public final class ConfigLoader {
      * @param env             environment (System.getenv() in production, a map in tests)
      */
     public static <T> T load(Class<T> type, String defaultResource, Path file, Map<String, String> env) {
+        return load(type, defaultResource, file == null ? List.of() : List.of(readTree(file)), env);
+    }
+
+    /**
+     * Like {@link #load(Class, String, Path, Map)} with several override trees applied in order over the defaults
+     * (standalone layers its own settings, then the operator's section, under the env).
+     */
+    public static <T> T load(Class<T> type, String defaultResource, List<ObjectNode> overrides,
+                             Map<String, String> env) {
         ObjectNode tree = readDefaults(defaultResource);
-        if (file != null) {
-            try {
-                JsonNode fileTree = YAML.readTree(Files.readAllBytes(file));
-                if (fileTree != null && !fileTree.isNull() && !fileTree.isMissingNode()) {
-                    if (!fileTree.isObject()) {
-                        throw new ConfigException(file + ": the top level must be a mapping");
-                    }
-                    merge(tree, (ObjectNode) fileTree, "");
-                }
-            } catch (IOException e) {
-                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
-            }
+        for (ObjectNode over : overrides) {
+            merge(tree, over.deepCopy(), "");
         }
         applyEnv(tree, env);
         return bind(tree, type);
+    }
+
+    /** A YAML file's top-level mapping (empty for an empty file). */
+    public static ObjectNode readTree(Path file) {
+        try {
+            JsonNode tree = YAML.readTree(Files.readAllBytes(file));
+            if (tree == null || tree.isNull() || tree.isMissingNode()) {
+                return YAML.createObjectNode();
+            }
+            if (!tree.isObject()) {
+                throw new ConfigException(file + ": the top level must be a mapping");
+            }
+            return (ObjectNode) tree;
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A classpath YAML resource's top-level mapping. */
+    public static ObjectNode readResourceTree(String resource) {
+        return readDefaults(resource);
+    }
+
+    /** The mapping under {@code name} (an empty one when absent); {@code where} names the file in errors. */
+    public static ObjectNode section(ObjectNode tree, String name, String where) {
+        JsonNode n = tree.get(name);
+        if (n == null || n.isNull()) {
+            return YAML.createObjectNode();
+        }
+        if (!n.isObject()) {
+            throw new ConfigException(where + ": '" + name + "' must be a mapping");
+        }
+        return (ObjectNode) n;
     }
 
     /** Binds a tree to a record, translating Jackson's errors into ones that name the key. */
