@@ -64,6 +64,7 @@ public final class JgoimClient implements AutoCloseable {
     private volatile long connectNanos;
     private volatile long authNanos;
     private volatile int reconnects;
+    private volatile long heartbeatReplies;
 
     // Confined to the event loop.
     private boolean everAuthenticated;
@@ -168,6 +169,11 @@ public final class JgoimClient implements AutoCloseable {
     /** The room's online count from the last heartbeat reply (0 before the first). */
     public int onlineCount() {
         return onlineCount;
+    }
+
+    /** Heartbeat replies received over the client's life. */
+    public long heartbeatReplies() {
+        return heartbeatReplies;
     }
 
     /** Why the last connection ended, or null while the first one lives. */
@@ -421,6 +427,7 @@ public final class JgoimClient implements AutoCloseable {
     void onHeartbeatReply(int count) {
         heartbeatsMissed = 0;
         onlineCount = count;
+        heartbeatReplies++;
     }
 
     /** The channel closed (or never connected); decide between reconnecting and closing for good. */
