@@ -6,6 +6,7 @@ import io.jgoim.common.session.RedisSessionDirectory;
 import io.jgoim.logic.push.KafkaPushPublisher;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +21,8 @@ public final class LogicMain {
 
     public static void main(String[] args) throws InterruptedException {
         LogicConfig config = LogicConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+        // Records print every value; JwtKey.toString() leaves secrets out.
+        LoggerFactory.getLogger(LogicMain.class).info("effective config: {}", config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RedisClients redis = RedisClients.connect(config.redis().uris(), config.redis().cluster(),
                 config.redis().commandTimeout(), config.redis().requestQueueSize());

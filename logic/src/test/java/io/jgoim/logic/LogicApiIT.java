@@ -180,6 +180,20 @@ class LogicApiIT {
     }
 
     @Test
+    void shouldRenewRouteOnHeartbeatAndRestoreItWhenExpired() throws Exception {
+        connect("comet-a", 61, "k61");
+        redis.async().pexpire("key_{k61}", 5_000).get();
+        grpc.heartbeat(io.jgoim.protocol.rpc.logic.HeartbeatReq.newBuilder().setMid(61).setKey("k61")
+                .setServer("comet-a").build()).join();
+        assertThat(redis.async().pttl("key_{k61}").get()).isGreaterThan(60_000L);
+        redis.async().del("key_{k61}", "mid_{61}").get(); // as if the TTL ran out
+        grpc.heartbeat(io.jgoim.protocol.rpc.logic.HeartbeatReq.newBuilder().setMid(61).setKey("k61")
+                .setServer("comet-a").build()).join();
+        assertThat(redis.async().get("key_{k61}").get()).isEqualTo("comet-a");
+        assertThat(redis.async().hget("mid_{61}", "k61").get()).isEqualTo("comet-a");
+    }
+
+    @Test
     void shouldNotPushToDisconnectedSession() {
         connect("comet-a", 31, "k31");
         assertThat(grpc.disconnect(DisconnectReq.newBuilder().setMid(31).setKey("k31").setServer("comet-a")
