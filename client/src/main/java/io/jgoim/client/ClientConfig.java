@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything a {@link JgoimClient} needs, validated on construction; built by {@link JgoimClient.Builder}. Immutable
+ * Everything a {@link JgoimClient} needs, validated on construction; built by {@link JgoimClientBuilder}. Immutable
  * (the token array is copied in and never exposed).
  *
  * @param host              the comet's host name or address

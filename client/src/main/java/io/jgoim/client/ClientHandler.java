@@ -116,8 +116,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
             int op = raw.getInt(i + PacketLayout.OP_OFFSET);
             int seq = raw.getInt(i + PacketLayout.SEQ_OFFSET);
-            ByteBuf body = raw.slice(i + PacketLayout.HEADER_LENGTH, packLen - PacketLayout.HEADER_LENGTH);
-            dispatch(ch, op, seq, body);
+            // A retained slice of a pooled buffer is itself pooled: no allocation per inner frame.
+            ByteBuf body = raw.retainedSlice(i + PacketLayout.HEADER_LENGTH, packLen - PacketLayout.HEADER_LENGTH);
+            try {
+                dispatch(ch, op, seq, body);
+            } finally {
+                body.release();
+            }
             i += packLen;
         }
         if (i != end) {

@@ -13,22 +13,18 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -50,9 +46,8 @@ public final class JgoimClient implements AutoCloseable {
     private final boolean ownsGroup;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final Backoff backoff;
-    private final AtomicInteger seq = new AtomicInteger();
-    private final Map<Integer, Pending> pending = new ConcurrentHashMap<>(4);
+    private final ReconnectPolicy reconnectPolicy;
+    private final PendingRequests pending = new PendingRequests();
     private final AtomicReference<CompletableFuture<Void>> firstConnect = new AtomicReference<>();
     private final Map<Integer, Boolean> watched = new ConcurrentHashMap<>(4);
 
@@ -69,7 +64,6 @@ public final class JgoimClient implements AutoCloseable {
     // Confined to the event loop.
     private boolean everAuthenticated;
     private boolean roomChanged;
-    private int attempt;
     private long attemptStartNanos;
     private long authSentNanos;
     private long authenticatedAtNanos;
@@ -82,8 +76,8 @@ public final class JgoimClient implements AutoCloseable {
         this.ownsGroup = sharedGroup == null;
         this.group = ownsGroup ? ClientTransports.newEventLoopGroup(1) : sharedGroup;
         this.loop = group.next();
-        this.backoff = new Backoff(config.backoffMin(), config.backoffMax(),
-                () -> ThreadLocalRandom.current().nextDouble());
+        this.reconnectPolicy = new ReconnectPolicy(new Backoff(config.backoffMin(), config.backoffMax(),
+                () -> ThreadLocalRandom.current().nextDouble()), config.stablePeriod());
         this.bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(ClientTransports.socketChannelClass(group))
@@ -97,8 +91,8 @@ public final class JgoimClient implements AutoCloseable {
     }
 
     /** A new builder. */
-    public static Builder builder() {
-        return new Builder();
+    public static JgoimClientBuilder builder() {
+        return new JgoimClientBuilder();
     }
 
     /**
@@ -260,31 +254,18 @@ public final class JgoimClient implements AutoCloseable {
             f.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, "not connected: " + state));
             return f;
         }
-        int s = nextSeq();
-        Pending p = new Pending(op, f);
-        pending.put(s, p);
+        int s = pending.nextSeq();
+        Object token = pending.add(s, op, f);
         ch.writeAndFlush(Proto.newInstance(version(), op, s, body)).addListener(w -> {
-            if (!w.isSuccess() && pending.remove(s, p)) {
-                f.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, null,
-                        "write failed", w.cause()));
+            if (!w.isSuccess()) {
+                pending.fail(s, token, new JgoimClientException(ErrorCode.UNAVAILABLE, null, "write failed",
+                        w.cause()));
             }
         });
-        loop.schedule(() -> {
-            if (pending.remove(s, p)) {
-                f.completeExceptionally(new JgoimClientException(ErrorCode.TIMEOUT,
-                        "no reply to op " + op + " seq " + s + " within " + config.requestTimeout()));
-            }
-        }, config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        loop.schedule(() -> pending.fail(s, token, new JgoimClientException(ErrorCode.TIMEOUT,
+                "no reply to op " + op + " seq " + s + " within " + config.requestTimeout())),
+                config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
         return f;
-    }
-
-    private int nextSeq() {
-        int s = seq.incrementAndGet();
-        if (s <= 0) {
-            seq.compareAndSet(s, 1);
-            return seq.incrementAndGet();
-        }
-        return s;
     }
 
     private int version() {
@@ -301,39 +282,11 @@ public final class JgoimClient implements AutoCloseable {
 
     /** Completes the request waiting for {@code seq} when {@code op} answers it; true when consumed. */
     boolean completeReply(int op, int replySeq, ByteBuf body) {
-        if (replySeq == 0 || pending.isEmpty()) {
-            return false;
-        }
-        Pending p = pending.get(replySeq);
-        if (p == null) {
-            return false;
-        }
-        boolean answers = (op == p.op + 1 && p.op < Op.BUSINESS_MIN)
-                || (op == p.op && !body.isReadable())
-                || op == Op.ERROR_REPLY;
-        if (!answers || !pending.remove(replySeq, p)) {
-            return false;
-        }
-        byte[] bytes = new byte[body.readableBytes()];
-        body.getBytes(body.readerIndex(), bytes);
-        if (op == Op.ERROR_REPLY) {
-            ErrorReplies.Parsed e = ErrorReplies.parse(bytes);
-            p.future.completeExceptionally(new JgoimClientException(e.code(), e.message()));
-        } else {
-            p.future.complete(new Reply(op, replySeq, bytes));
-        }
-        return true;
+        return pending.complete(op, replySeq, body);
     }
 
     private void failPending(Throwable cause) {
-        if (pending.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<Integer, Pending> e : pending.entrySet()) {
-            if (pending.remove(e.getKey(), e.getValue())) {
-                e.getValue().future.completeExceptionally(cause);
-            }
-        }
+        pending.failAll(cause);
     }
 
     // ---------------------------------------------------------------- life cycle (event loop only)
@@ -364,7 +317,7 @@ public final class JgoimClient implements AutoCloseable {
         connectNanos = now - attemptStartNanos;
         authSentNanos = now;
         setState(ClientState.AUTHENTICATING);
-        ch.writeAndFlush(Proto.newInstance(version(), Op.AUTH, nextSeq(),
+        ch.writeAndFlush(Proto.newInstance(version(), Op.AUTH, pending.nextSeq(),
                 Unpooled.wrappedBuffer(config.tokenUnsafe())));
         authTimeoutTask = loop.schedule(() -> {
             if (ch == channel && state == ClientState.AUTHENTICATING) {
@@ -421,7 +374,7 @@ public final class JgoimClient implements AutoCloseable {
             return;
         }
         heartbeatsMissed++;
-        ch.writeAndFlush(Proto.newInstance(version(), Op.HEARTBEAT, nextSeq(), Unpooled.EMPTY_BUFFER));
+        ch.writeAndFlush(Proto.newInstance(version(), Op.HEARTBEAT, pending.nextSeq(), Unpooled.EMPTY_BUFFER));
     }
 
     void onHeartbeatReply(int count) {
@@ -456,11 +409,7 @@ public final class JgoimClient implements AutoCloseable {
             notifyClose(status, false);
             return;
         }
-        if (wasConnected && System.nanoTime() - authenticatedAtNanos >= config.stablePeriod().toNanos()) {
-            attempt = 0;
-        }
-        long delay = backoff.delayNanos(attempt);
-        attempt = Math.min(attempt + 1, 62);
+        long delay = reconnectPolicy.nextDelayNanos(wasConnected ? System.nanoTime() - authenticatedAtNanos : -1);
         setState(ClientState.RECONNECTING);
         notifyClose(status, true);
         loop.schedule(this::attemptConnect, delay, TimeUnit.NANOSECONDS);
@@ -511,164 +460,4 @@ public final class JgoimClient implements AutoCloseable {
         return ch == channel && state == ClientState.AUTHENTICATING;
     }
 
-    private record Pending(int op, CompletableFuture<Reply> future) {
-    }
-
-    /**
-     * Builds a {@link JgoimClient}. Defaults: TCP, path {@code /sub}, heartbeat every 30 s (3 missed replies close the
-     * connection), connect and auth timeouts 10 s, request timeout 10 s, reconnect on with backoff 1 s .. 30 s reset
-     * after 30 s of stability, extended (ver 2) auth on. Not thread-safe; build once per client.
-     */
-    public static final class Builder {
-        private String host = "127.0.0.1";
-        private int port = 3101;
-        private Transport transport = Transport.TCP;
-        private String path = "/sub";
-        private SslContext sslContext;
-        private byte[] token;
-        private Duration heartbeatInterval = Duration.ofSeconds(30);
-        private int heartbeatMaxMissed = 3;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration authTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofSeconds(10);
-        private boolean reconnect = true;
-        private Duration backoffMin = Duration.ofSeconds(1);
-        private Duration backoffMax = Duration.ofSeconds(30);
-        private Duration stablePeriod = Duration.ofSeconds(30);
-        private InetAddress localAddress;
-        private boolean extended = true;
-        private int maxFrameBytes = 16 * 1024 * 1024;
-        private ClientListener listener = new ClientListener() {
-        };
-        private EventLoopGroup group;
-
-        private Builder() {
-        }
-
-        public Builder host(String host) {
-            this.host = host;
-            return this;
-        }
-
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        public Builder transport(Transport transport) {
-            this.transport = transport;
-            return this;
-        }
-
-        /** The WebSocket path; goim's is {@code /sub}. */
-        public Builder path(String path) {
-            this.path = path;
-            return this;
-        }
-
-        /** A client TLS context (for {@link Transport#TCP_TLS} and {@link Transport#WEBSOCKET_TLS}). */
-        public Builder sslContext(SslContext sslContext) {
-            this.sslContext = sslContext;
-            return this;
-        }
-
-        /** The auth frame's body as it is (a JWT, or any token the server's authenticator reads). */
-        public Builder token(byte[] token) {
-            this.token = token.clone();
-            return this;
-        }
-
-        public Builder token(String token) {
-            this.token = token.getBytes(StandardCharsets.UTF_8);
-            return this;
-        }
-
-        /** goim's JSON token, see {@link GoimToken}. */
-        public Builder goimToken(long memberId, String key, String roomId, String platform, int... accepts) {
-            this.token = GoimToken.json(memberId, key, roomId, platform, accepts);
-            return this;
-        }
-
-        public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = interval;
-            return this;
-        }
-
-        public Builder heartbeatMaxMissed(int missed) {
-            this.heartbeatMaxMissed = missed;
-            return this;
-        }
-
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
-            return this;
-        }
-
-        public Builder authTimeout(Duration timeout) {
-            this.authTimeout = timeout;
-            return this;
-        }
-
-        public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = timeout;
-            return this;
-        }
-
-        public Builder reconnect(boolean reconnect) {
-            this.reconnect = reconnect;
-            return this;
-        }
-
-        /** Reconnect waits: full jitter between {@code min} and an exponential ceiling capped at {@code max}. */
-        public Builder backoff(Duration min, Duration max) {
-            this.backoffMin = min;
-            this.backoffMax = max;
-            return this;
-        }
-
-        /** A connection that lived at least this long resets the backoff. */
-        public Builder stablePeriod(Duration period) {
-            this.stablePeriod = period;
-            return this;
-        }
-
-        /** The local source address to bind, or null for the system's choice. */
-        public Builder localAddress(InetAddress address) {
-            this.localAddress = address;
-            return this;
-        }
-
-        /** Authenticate with ver 2 to receive jgoim's extension frames (default true); false acts as a goim client. */
-        public Builder extended(boolean extended) {
-            this.extended = extended;
-            return this;
-        }
-
-        public Builder maxFrameBytes(int maxFrameBytes) {
-            this.maxFrameBytes = maxFrameBytes;
-            return this;
-        }
-
-        public Builder listener(ClientListener listener) {
-            this.listener = listener;
-            return this;
-        }
-
-        /** Share this event loop group (owned by the caller) instead of creating one per client. */
-        public Builder group(EventLoopGroup group) {
-            this.group = group;
-            return this;
-        }
-
-        /** Builds the client without connecting. */
-        public JgoimClient build() {
-            if (token == null) {
-                throw new IllegalStateException("a token is required: token(...) or goimToken(...)");
-            }
-            ClientConfig config = new ClientConfig(host, port, transport, path, sslContext, token, heartbeatInterval,
-                    heartbeatMaxMissed, connectTimeout, authTimeout, requestTimeout, reconnect, backoffMin,
-                    backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, listener);
-            return new JgoimClient(config, group);
-        }
-    }
 }

@@ -60,7 +60,7 @@ class JgoimClientIT {
         server.close();
     }
 
-    private JgoimClient.Builder builder(Transport transport, RecordingListener listener) {
+    private JgoimClientBuilder builder(Transport transport, RecordingListener listener) {
         return JgoimClient.builder()
                 .host("127.0.0.1")
                 .port(transport.isWebSocket() ? server.wsPort() : server.tcpPort())

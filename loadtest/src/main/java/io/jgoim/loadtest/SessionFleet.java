@@ -66,7 +66,7 @@ final class SessionFleet implements AutoCloseable {
 
     private CompletableFuture<Void> connect(long index, ClientListener pushes) {
         Transport transport = options.transport().of(index);
-        JgoimClient.Builder b = JgoimClient.builder()
+        io.jgoim.client.JgoimClientBuilder b = JgoimClient.builder()
                 .host(options.host())
                 .port(transport.isWebSocket() ? options.wsPort() : options.tcpPort())
                 .transport(transport)

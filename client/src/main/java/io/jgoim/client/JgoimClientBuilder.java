@@ -1,0 +1,166 @@
+package io.jgoim.client;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Builds a {@link JgoimClient}. Defaults: TCP, path {@code /sub}, heartbeat every 30 s (3 missed replies close the
+ * connection), connect and auth timeouts 10 s, request timeout 10 s, reconnect on with backoff 1 s .. 30 s reset
+ * after 30 s of stability, extended (ver 2) auth on. Not thread-safe; build once per client.
+ */
+public final class JgoimClientBuilder {
+    private String host = "127.0.0.1";
+    private int port = 3101;
+    private Transport transport = Transport.TCP;
+    private String path = "/sub";
+    private SslContext sslContext;
+    private byte[] token;
+    private Duration heartbeatInterval = Duration.ofSeconds(30);
+    private int heartbeatMaxMissed = 3;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration authTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private boolean reconnect = true;
+    private Duration backoffMin = Duration.ofSeconds(1);
+    private Duration backoffMax = Duration.ofSeconds(30);
+    private Duration stablePeriod = Duration.ofSeconds(30);
+    private InetAddress localAddress;
+    private boolean extended = true;
+    private int maxFrameBytes = 16 * 1024 * 1024;
+    private ClientListener listener = new ClientListener() {
+    };
+    private EventLoopGroup group;
+
+    JgoimClientBuilder() {
+    }
+
+    public JgoimClientBuilder host(String host) {
+        this.host = host;
+        return this;
+    }
+
+    public JgoimClientBuilder port(int port) {
+        this.port = port;
+        return this;
+    }
+
+    public JgoimClientBuilder transport(Transport transport) {
+        this.transport = transport;
+        return this;
+    }
+
+    /** The WebSocket path; goim's is {@code /sub}. */
+    public JgoimClientBuilder path(String path) {
+        this.path = path;
+        return this;
+    }
+
+    /** A client TLS context (for {@link Transport#TCP_TLS} and {@link Transport#WEBSOCKET_TLS}). */
+    public JgoimClientBuilder sslContext(SslContext sslContext) {
+        this.sslContext = sslContext;
+        return this;
+    }
+
+    /** The auth frame's body as it is (a JWT, or any token the server's authenticator reads). */
+    public JgoimClientBuilder token(byte[] token) {
+        this.token = token.clone();
+        return this;
+    }
+
+    public JgoimClientBuilder token(String token) {
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /** goim's JSON token, see {@link GoimToken}. */
+    public JgoimClientBuilder goimToken(long memberId, String key, String roomId, String platform, int... accepts) {
+        this.token = GoimToken.json(memberId, key, roomId, platform, accepts);
+        return this;
+    }
+
+    public JgoimClientBuilder heartbeatInterval(Duration interval) {
+        this.heartbeatInterval = interval;
+        return this;
+    }
+
+    public JgoimClientBuilder heartbeatMaxMissed(int missed) {
+        this.heartbeatMaxMissed = missed;
+        return this;
+    }
+
+    public JgoimClientBuilder connectTimeout(Duration timeout) {
+        this.connectTimeout = timeout;
+        return this;
+    }
+
+    public JgoimClientBuilder authTimeout(Duration timeout) {
+        this.authTimeout = timeout;
+        return this;
+    }
+
+    public JgoimClientBuilder requestTimeout(Duration timeout) {
+        this.requestTimeout = timeout;
+        return this;
+    }
+
+    public JgoimClientBuilder reconnect(boolean reconnect) {
+        this.reconnect = reconnect;
+        return this;
+    }
+
+    /** Reconnect waits: full jitter between {@code min} and an exponential ceiling capped at {@code max}. */
+    public JgoimClientBuilder backoff(Duration min, Duration max) {
+        this.backoffMin = min;
+        this.backoffMax = max;
+        return this;
+    }
+
+    /** A connection that lived at least this long resets the backoff. */
+    public JgoimClientBuilder stablePeriod(Duration period) {
+        this.stablePeriod = period;
+        return this;
+    }
+
+    /** The local source address to bind, or null for the system's choice. */
+    public JgoimClientBuilder localAddress(InetAddress address) {
+        this.localAddress = address;
+        return this;
+    }
+
+    /** Authenticate with ver 2 to receive jgoim's extension frames (default true); false acts as a goim client. */
+    public JgoimClientBuilder extended(boolean extended) {
+        this.extended = extended;
+        return this;
+    }
+
+    public JgoimClientBuilder maxFrameBytes(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+        return this;
+    }
+
+    public JgoimClientBuilder listener(ClientListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    /** Share this event loop group (owned by the caller) instead of creating one per client. */
+    public JgoimClientBuilder group(EventLoopGroup group) {
+        this.group = group;
+        return this;
+    }
+
+    /** Builds the client without connecting. */
+    public JgoimClient build() {
+        if (token == null) {
+            throw new IllegalStateException("a token is required: token(...) or goimToken(...)");
+        }
+        ClientConfig config = new ClientConfig(host, port, transport, path, sslContext, token, heartbeatInterval,
+                heartbeatMaxMissed, connectTimeout, authTimeout, requestTimeout, reconnect, backoffMin,
+                backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, listener);
+        return new JgoimClient(config, group);
+    }
+}
