@@ -70,9 +70,11 @@ public final class LogicHttpServer implements AutoCloseable {
                 });
         try {
             channel = b.bind(config.bind(), config.port()).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the checked BindException undeclared
             group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
-            throw e;
+            group = null;
+            throw new IllegalStateException("cannot bind logic HTTP " + config.bind() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
         }
         return (InetSocketAddress) channel.localAddress();
     }
