@@ -1,0 +1,140 @@
+package io.jgoim.dist;
+
+import io.jgoim.client.ClientListener;
+import io.jgoim.client.ClientTransports;
+import io.jgoim.client.CloseStatus;
+import io.jgoim.client.JgoimClient;
+import io.jgoim.client.Transport;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code jgoim client}: connects one session, authenticates, heartbeats and prints every push it receives, one line
+ * each: time, op, body. The README uses it to show a curl push arriving.
+ */
+@Command(name = "client", mixinStandardHelpOptions = true,
+        description = "Connect one client session and print each push it receives.")
+final class ClientCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "comet host (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", description = "comet port (default: 3101 for tcp, 3102 for ws, 3103 for wss)")
+    Integer port;
+
+    @Option(names = "--transport", defaultValue = "tcp", description = "tcp, ws or wss (default: ${DEFAULT-VALUE})")
+    String transport;
+
+    @Option(names = "--token", description = "the auth token as sent (goim JSON or a JWT); overrides --mid/--room")
+    String token;
+
+    @Option(names = "--mid", defaultValue = "1", description = "member id for a goim JSON token (default: ${DEFAULT-VALUE})")
+    long mid;
+
+    @Option(names = "--key", defaultValue = "", description = "session key; empty = the server picks one")
+    String key;
+
+    @Option(names = "--room", defaultValue = "live://1000", description = "room id (default: ${DEFAULT-VALUE})")
+    String room;
+
+    @Option(names = "--platform", defaultValue = "cli", description = "platform (default: ${DEFAULT-VALUE})")
+    String platform;
+
+    @Option(names = "--accepts", split = ",", defaultValue = "1000,1001,1002",
+            description = "ops to watch (default: ${DEFAULT-VALUE})")
+    int[] accepts;
+
+    @Option(names = "--heartbeat", defaultValue = "30s", description = "heartbeat interval (default: ${DEFAULT-VALUE})")
+    String heartbeat;
+
+    @Option(names = "--count", defaultValue = "0", description = "exit after this many pushes (0 = run until killed)")
+    int count;
+
+    @Option(names = "--config", description = "accepted for symmetry with the node commands; the client has no file")
+    String config;
+
+    @Override
+    public Integer call() throws Exception {
+        Transport t = parseTransport(transport);
+        int p = port != null ? port : (t == Transport.TCP ? 3101 : t == Transport.WEBSOCKET ? 3102 : 3103);
+        PrintStream out = System.out;
+        CountDownLatch done = new CountDownLatch(count > 0 ? count : 1);
+        EventLoopGroup group = ClientTransports.newEventLoopGroup(1);
+        var b = JgoimClient.builder()
+                .host(host).port(p).transport(t)
+                .heartbeatInterval(Duration.ofMillis(io.jgoim.common.config.ConfigLoader.parseDuration(heartbeat)
+                        .toMillis()))
+                .group(group)
+                .listener(new ClientListener() {
+                    @Override
+                    public void onPush(JgoimClient c, int op, int seq, ByteBuf body) {
+                        out.printf("%s push op=%d %s%n", LocalTime.now(), op, body.toString(StandardCharsets.UTF_8));
+                        out.flush();
+                        if (count > 0) {
+                            done.countDown();
+                        }
+                    }
+
+                    @Override
+                    public void onClose(JgoimClient c, CloseStatus status, boolean willReconnect) {
+                        out.printf("%s closed code=%d %s%s%n", LocalTime.now(), status.code(), status.reason(),
+                                willReconnect ? " (reconnecting)" : "");
+                        if (!willReconnect) {
+                            while (done.getCount() > 0) {
+                                done.countDown();
+                            }
+                        }
+                    }
+                });
+        if (t == Transport.WEBSOCKET_TLS || t == Transport.TCP_TLS) {
+            // The CLI is a diagnostic tool: it trusts the comet's certificate (standalone uses a self-signed one).
+            SslContext ssl = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            b.sslContext(ssl);
+        }
+        if (token != null) {
+            b.token(token);
+        } else {
+            b.goimToken(mid, key, room, platform, accepts);
+        }
+        try (JgoimClient client = b.build()) {
+            client.connect().get(15, TimeUnit.SECONDS);
+            out.printf("%s connected %s://%s:%d room=%s; waiting for pushes%n", LocalTime.now(), transport, host, p,
+                    client.room());
+            out.flush();
+            done.await();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        return 0;
+    }
+
+    private static Transport parseTransport(String s) {
+        switch (s.toLowerCase(java.util.Locale.ROOT)) {
+            case "tcp":
+                return Transport.TCP;
+            case "ws":
+            case "websocket":
+                return Transport.WEBSOCKET;
+            case "wss":
+                return Transport.WEBSOCKET_TLS;
+            case "tls":
+            case "tcps":
+                return Transport.TCP_TLS;
+            default:
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new ClientCommand()),
+                        "--transport must be tcp, ws, wss or tls: " + s);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.jgoim.dist;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one runnable: {@code jgoim standalone | comet | logic | job | client | loadtest}. Each subcommand takes
+ * {@code --config FILE} and {@code --help}; every config key can also be set with a {@code JGOIM_*} environment
+ * variable (see docs/config.md).
+ */
+@Command(name = "jgoim", mixinStandardHelpOptions = true, version = "jgoim 0.1.0",
+        description = "A goim-compatible long-connection push server.",
+        subcommands = {StandaloneCommand.class, NodeCommands.Comet.class, NodeCommands.Logic.class,
+            NodeCommands.Job.class, ClientCommand.class, LoadtestCommand.class})
+public final class JgoimMain implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int code = execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs the command line and returns its exit code; long-running commands return when they stop. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new JgoimMain());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof io.jgoim.common.config.ConfigException) {
+                cmd.getErr().println("jgoim: bad config: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

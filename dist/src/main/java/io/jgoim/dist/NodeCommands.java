@@ -1,0 +1,135 @@
+package io.jgoim.dist;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.jgoim.comet.CometConfig;
+import io.jgoim.comet.CometServer;
+import io.jgoim.common.redis.RedisClients;
+import io.jgoim.common.registry.RedisNodeRegistry;
+import io.jgoim.common.session.RedisSessionDirectory;
+import io.jgoim.job.JobConfig;
+import io.jgoim.job.JobServer;
+import io.jgoim.logic.LogicConfig;
+import io.jgoim.logic.LogicServer;
+import io.jgoim.logic.push.KafkaPushPublisher;
+import io.jgoim.protocol.rpc.GrpcLogicClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The cluster node commands: {@code jgoim comet | logic | job --config FILE}. Each builds its node with the Redis
+ * and Kafka implementations of the seams, starts it, and waits for SIGTERM, on which it shuts down gracefully.
+ */
+final class NodeCommands {
+    private NodeCommands() {
+    }
+
+    /** Blocks until the JVM is asked to stop (SIGTERM, SIGINT), then closes {@code resources} in order. */
+    static int awaitShutdown(AutoCloseable... resources) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    System.err.println("jgoim: error while stopping: " + e);
+                }
+            }
+            closed.countDown();
+        }, "jgoim-shutdown"));
+        stopped.await();
+        closed.await();
+        return 0;
+    }
+
+    static PrometheusMeterRegistry meters() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    static RedisClients redis(List<String> uris, boolean cluster) {
+        return RedisClients.connect(uris, cluster, Duration.ofMillis(500), 10_000);
+    }
+
+    @Command(name = "comet", mixinStandardHelpOptions = true,
+            description = "Run a comet node: client listeners, gRPC push service, registered in Redis.")
+    static final class Comet implements Callable<Integer> {
+        @Option(names = "--config", description = "comet YAML (see configs/comet.yaml)")
+        Path config;
+
+        @Option(names = "--logic", defaultValue = "${env:JGOIM_LOGIC_TARGET:-127.0.0.1:3119}",
+                description = "logic's gRPC address (env JGOIM_LOGIC_TARGET; default ${DEFAULT-VALUE})")
+        String logic;
+
+        @Option(names = "--redis", split = ",", defaultValue = "${env:JGOIM_REDIS_URIS:-redis://127.0.0.1:6379}",
+                description = "Redis for the node registry (env JGOIM_REDIS_URIS; default ${DEFAULT-VALUE})")
+        List<String> redis = new ArrayList<>();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            CometConfig c = CometConfig.load(config, System.getenv());
+            ManagedChannel channel = NettyChannelBuilder.forTarget(logic).usePlaintext().build();
+            RedisClients r = redis(redis, false);
+            CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
+                    new RedisNodeRegistry(r), meters());
+            server.start();
+            System.out.printf("jgoim comet %s started: %s%n", c.node().id(), server.boundAddresses());
+            return awaitShutdown(server, channel::shutdownNow, r);
+        }
+    }
+
+    @Command(name = "logic", mixinStandardHelpOptions = true,
+            description = "Run a logic node: HTTP push API, gRPC for comets, Redis routing, Kafka publishing.")
+    static final class Logic implements Callable<Integer> {
+        @Option(names = "--config", description = "logic YAML (see configs/logic.yaml)")
+        Path config;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            LogicConfig c = LogicConfig.load(config, System.getenv());
+            PrometheusMeterRegistry meters = meters();
+            RedisClients r = RedisClients.connect(c.redis().uris(), c.redis().cluster(), c.redis().commandTimeout(),
+                    c.redis().requestQueueSize());
+            RedisSessionDirectory sessions = new RedisSessionDirectory(r, c.redis().sessionTtl(), meters);
+            KafkaPushPublisher kafka = new KafkaPushPublisher(c.kafka(), c.node().id(), meters);
+            LogicServer server = new LogicServer(c, sessions, kafka, new RedisNodeRegistry(r), meters, kafka);
+            server.start();
+            System.out.printf("jgoim logic %s started: http %s, grpc %s%n", c.node().id(), server.httpAddress(),
+                    server.grpcAddress());
+            return awaitShutdown(server, kafka, r);
+        }
+    }
+
+    @Command(name = "job", mixinStandardHelpOptions = true,
+            description = "Run a job node: consume Kafka, batch rooms, push to the comets of the registry.")
+    static final class Job implements Callable<Integer> {
+        @Option(names = "--config", description = "job YAML (see configs/job.yaml)")
+        Path config;
+
+        @Option(names = "--redis", split = ",", defaultValue = "${env:JGOIM_REDIS_URIS:-redis://127.0.0.1:6379}",
+                description = "Redis for the node registry and sessions (env JGOIM_REDIS_URIS; default ${DEFAULT-VALUE})")
+        List<String> redis = new ArrayList<>();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            JobConfig c = JobConfig.load(config, System.getenv());
+            PrometheusMeterRegistry meters = meters();
+            RedisClients r = redis(redis, false);
+            RedisSessionDirectory sessions = new RedisSessionDirectory(r, Duration.ofMinutes(10), meters);
+            JobServer server = new JobServer(c, new RedisNodeRegistry(r), sessions, meters);
+            server.start();
+            System.out.printf("jgoim job %s started%n", c.node().id());
+            return awaitShutdown(server, r);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.jgoim.dist;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jgoim.comet.CometConfig;
+import io.jgoim.comet.CometServer;
+import io.jgoim.common.config.ConfigException;
+import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.registry.InMemoryNodeRegistry;
+import io.jgoim.common.session.InMemorySessionDirectory;
+import io.jgoim.job.JobConfig;
+import io.jgoim.job.JobServer;
+import io.jgoim.job.comet.DirectCometDirectory;
+import io.jgoim.logic.LogicConfig;
+import io.jgoim.logic.LogicServer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * comet + logic + job in one JVM with the embedded defaults: the in-memory session directory and node registry, the
+ * in-process push bus, and direct calls in place of gRPC. The same ports and HTTP API as a cluster (TCP 3101, WebSocket
+ * 3102, WSS 3103, HTTP API and /metrics 3111). The constructor does no I/O; {@link #start()} starts job, logic, then
+ * comet; {@link #close()} stops logic, drains job, then drains the comet. Start and close from one thread.
+ */
+public final class StandaloneServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
+    static final String EMBEDDED = "jgoim/standalone.yaml";
+    private static final Set<String> SECTIONS = Set.of("comet", "logic", "job");
+
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final InMemorySessionDirectory sessions;
+    private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
+    private final DirectCometDirectory comets;
+    private final JobServer job;
+    private final LogicServer logic;
+    private final CometServer comet;
+    private final String cometId;
+    private boolean started;
+    private boolean closed;
+
+    public StandaloneServer(CometConfig cometConfig, LogicConfig logicConfig, JobConfig jobConfig) {
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        this.sessions = new InMemorySessionDirectory(logicConfig.redis().sessionTtl());
+        this.comets = new DirectCometDirectory(jobConfig.comet(), jobConfig.retry());
+        this.job = new JobServer(jobConfig, comets, sessions, meters);
+        this.logic = new LogicServer(logicConfig, sessions, job.pushBus(), nodes, meters);
+        this.comet = new CometServer(cometConfig, logic.service(), nodes, meters);
+        this.cometId = cometConfig.node().id();
+        comets.add(cometId, comet.pushService());
+    }
+
+    /**
+     * Loads the three node configs: each node's embedded defaults, standalone's changes ({@value #EMBEDDED}), the
+     * operator's file (sections {@code comet}, {@code logic}, {@code job}; may be null), then {@code JGOIM_*} env.
+     */
+    public static StandaloneServer load(Path file, Map<String, String> env) {
+        ObjectNode embedded = ConfigLoader.readResourceTree(EMBEDDED);
+        ObjectNode user = file == null ? null : ConfigLoader.readTree(file);
+        if (user != null) {
+            for (Iterator<String> it = user.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!SECTIONS.contains(name)) {
+                    throw new ConfigException(file + ": unknown section '" + name + "' (use comet:, logic:, job:)");
+                }
+            }
+        }
+        CometConfig c = ConfigLoader.load(CometConfig.class, CometConfig.DEFAULTS, layers(embedded, user, "comet",
+                file), env);
+        LogicConfig l = ConfigLoader.load(LogicConfig.class, LogicConfig.DEFAULTS, layers(embedded, user, "logic",
+                file), env);
+        JobConfig j = ConfigLoader.load(JobConfig.class, JobConfig.DEFAULTS, layers(embedded, user, "job", file), env);
+        return new StandaloneServer(c, l, j);
+    }
+
+    private static List<ObjectNode> layers(ObjectNode embedded, ObjectNode user, String section, Path file) {
+        List<ObjectNode> out = new ArrayList<>(2);
+        out.add(ConfigLoader.section(embedded, section, EMBEDDED));
+        if (user != null) {
+            out.add(ConfigLoader.section(user, section, String.valueOf(file)));
+        }
+        return out;
+    }
+
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        try {
+            job.start();
+            logic.start();
+            comet.start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("jgoim standalone serving: tcp {}, websocket {}, wss {}, http api + /metrics {}",
+                comet.tcpAddress(), comet.wsAddress(), comet.wssAddress(), logic.httpAddress());
+    }
+
+    public CometServer comet() {
+        return comet;
+    }
+
+    public LogicServer logic() {
+        return logic;
+    }
+
+    public JobServer job() {
+        return job;
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /**
+     * Stops taking pushes (logic's API), lets job deliver what it accepted, then drains the comet (sessions get
+     * SHUTDOWN, 4001). Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(logic);
+        closeQuietly(job);
+        comets.removeComet(cometId);
+        closeQuietly(comet);
+        meters.close();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("error while stopping {}", c.getClass().getSimpleName(), e);
+        }
+    }
+}
