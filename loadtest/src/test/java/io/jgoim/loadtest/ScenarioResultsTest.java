@@ -61,5 +61,14 @@ class ScenarioResultsTest {
         assertThat(html).doesNotContain("<script", "src=", "href=");
         assertThat(Files.readString(f.histogramLog())).contains("Tag=e2e");
         assertThat(HtmlReport.render(r)).isEqualTo(html);
+        java.util.regex.Matcher svg = java.util.regex.Pattern.compile("(?s)<svg.*?</svg>").matcher(html);
+        int charts = 0;
+        while (svg.find()) {
+            // every chart is well-formed XML, or browsers would show nothing
+            javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(new java.io.ByteArrayInputStream(svg.group().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            charts++;
+        }
+        assertThat(charts).isEqualTo(4);
     }
 }

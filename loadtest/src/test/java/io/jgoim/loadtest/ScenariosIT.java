@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.jgoim.testkit.LeakCheck;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+@ExtendWith(LeakCheck.class)
 @Timeout(90)
 class ScenariosIT {
     private GoimTestServer server;
