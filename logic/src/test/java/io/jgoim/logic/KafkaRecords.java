@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** Reads a topic from the beginning for tests (no consumer group). */
 public final class KafkaRecords {
@@ -20,6 +21,13 @@ public final class KafkaRecords {
     /** Every record of {@code topic} until at least {@code atLeast} arrived or {@code within} passed. */
     public static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic, int atLeast,
                                                            Duration within) {
+        return read(bootstrap, topic, r -> true, atLeast, within);
+    }
+
+    /** Every record of {@code topic} until {@code atLeast} of them match or {@code within} passed. */
+    public static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic,
+                                                           Predicate<ConsumerRecord<String, byte[]>> match,
+                                                           int atLeast, Duration within) {
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
@@ -31,8 +39,14 @@ public final class KafkaRecords {
             c.assign(parts);
             c.seekToBeginning(parts);
             long deadline = System.nanoTime() + within.toNanos();
-            while (out.size() < atLeast && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(100)).forEach(out::add);
+            int matched = 0;
+            while (matched < atLeast && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    out.add(r);
+                    if (match.test(r)) {
+                        matched++;
+                    }
+                }
             }
             // One more short poll so that tests asserting "exactly n" see extra records too.
             c.poll(Duration.ofMillis(200)).forEach(out::add);

@@ -111,8 +111,8 @@ class LogicApiIT {
 
     private static List<PushMsg> messagesFor(String marker, int atLeast) {
         List<PushMsg> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : KafkaRecords.read(kafka.bootstrapServers(), TOPIC, 1_000_000,
-                Duration.ofSeconds(3))) {
+        for (ConsumerRecord<String, byte[]> r : KafkaRecords.read(kafka.bootstrapServers(), TOPIC,
+                rec -> parse(rec.value()).getMsg().toStringUtf8().equals(marker), atLeast, Duration.ofSeconds(10))) {
             PushMsg m = parse(r.value());
             if (m.getMsg().toStringUtf8().equals(marker)) {
                 assertThat(r.key()).isEqualTo(expectedKey(m));
