@@ -52,6 +52,7 @@ public final class InMemoryLogic implements LogicService, AutoCloseable {
     private volatile ErrorCode connectFailure;
     private volatile long heartbeatSeconds;
     private volatile CompletableFuture<Void> gate;
+    private volatile CompletableFuture<Void> receiveGate;
 
     /** Delays every Connect answer (a slow logic). */
     public InMemoryLogic connectDelay(Duration d) {
@@ -69,6 +70,13 @@ public final class InMemoryLogic implements LogicService, AutoCloseable {
     public CompletableFuture<Void> holdConnects() {
         CompletableFuture<Void> g = new CompletableFuture<>();
         gate = g;
+        return g;
+    }
+
+    /** Holds every Receive answer until the returned future is completed. */
+    public CompletableFuture<Void> holdReceives() {
+        CompletableFuture<Void> g = new CompletableFuture<>();
+        receiveGate = g;
         return g;
     }
 
@@ -155,6 +163,10 @@ public final class InMemoryLogic implements LogicService, AutoCloseable {
     @Override
     public CompletableFuture<ReceiveReply> receive(ReceiveReq req) {
         received.add(req);
+        CompletableFuture<Void> g = receiveGate;
+        if (g != null) {
+            return g.thenApply(v -> ReceiveReply.getDefaultInstance());
+        }
         return CompletableFuture.completedFuture(ReceiveReply.getDefaultInstance());
     }
 

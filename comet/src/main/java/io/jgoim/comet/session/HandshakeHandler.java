@@ -186,9 +186,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         for (int i = 0; i < accepts.length; i++) {
             accepts[i] = reply.getAccepts(i);
         }
+        // Register first, then reply, in this one event-loop task: pushes reach a session only through tasks on
+        // this loop, so none can overtake the reply, and a client that saw the reply is already in its room.
+        session.activate(reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(), loopIndex);
         ctx.writeAndFlush(Frames.empty(authVer, Op.AUTH_REPLY, authSeq));
         services.metrics().frameOut(Op.AUTH_REPLY);
-        session.activate(reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(), loopIndex);
         ctx.pipeline().remove(this);
         ArrayDeque<Proto> held = early;
         early = null;

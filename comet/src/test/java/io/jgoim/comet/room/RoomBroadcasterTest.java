@@ -110,6 +110,42 @@ class RoomBroadcasterTest {
     }
 
     @Test
+    void shouldPaceABroadcastWithSpeedAndAnswerAtOnce() throws Exception {
+        loopOwner.freezeTime();
+        List<EmbeddedChannel> chs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            chs.add(new EmbeddedChannel());
+            member(chs.get(i), Transport.TCP, "p" + i, null);
+        }
+        PushFrame f = frame();
+        // 20 sessions per second with one loop: 2 per 100 ms step
+        var result = broadcaster.broadcast(f, 1, 20);
+        assertThat(result.get()).isEqualTo(RoomBroadcaster.Delivery.NONE);
+        f.release();
+        loopOwner.runPendingTasks();
+        assertThat(received(chs)).isEqualTo(2);
+        loopOwner.advanceTimeBy(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        loopOwner.runScheduledPendingTasks();
+        assertThat(received(chs)).isEqualTo(2);
+        loopOwner.advanceTimeBy(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        loopOwner.runScheduledPendingTasks();
+        assertThat(received(chs)).isEqualTo(1);
+        assertThat(f.refCnt()).as("released after the last step").isZero();
+    }
+
+    private static int received(List<EmbeddedChannel> chs) {
+        int n = 0;
+        for (EmbeddedChannel ch : chs) {
+            ByteBuf b;
+            while ((b = ch.readOutbound()) != null) {
+                b.release();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
     void shouldDropAndCountWhenASessionIsOverItsBound() throws Exception {
         EmbeddedChannel slow = new EmbeddedChannel();
         slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));

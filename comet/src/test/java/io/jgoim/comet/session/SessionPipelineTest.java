@@ -269,6 +269,37 @@ class SessionPipelineTest {
     }
 
     @Test
+    void shouldReplyToUpstreamAfterLogicAndRefuseMoreThanTheInFlightBound() {
+        CompletableFuture<Void> release = logic.holdReceives();
+        channel();
+        authenticate(EXT, "k", "");
+        int max = config.protocol().maxInflightUpstream();
+        for (int i = 0; i < max; i++) {
+            ch.writeInbound(frame(EXT, 1000 + i, 100 + i, "m"));
+        }
+        assertThat((Object) ch.readOutbound()).as("no reply before logic answers").isNull();
+        ch.writeInbound(frame(EXT, Op.SEND_MSG, 999, "over"));
+        Object[] err = next();
+        assertThat(err[0]).isEqualTo(Op.ERROR_REPLY);
+        assertThat(err[1]).isEqualTo(999);
+        assertThat(new String(ByteBufUtil.decodeHexDump((String) err[2]))).contains("\"code\":300");
+        assertThat(metrics.drops(io.jgoim.comet.metrics.CometMetrics.DropReason.UPSTREAM_OVERFLOW)).isEqualTo(1);
+        release.complete(null);
+        ch.runPendingTasks();
+        // replies carry the request's op and seq; their order follows logic's answers
+        java.util.Set<Integer> seqs = new java.util.HashSet<>();
+        for (int i = 0; i < max; i++) {
+            Object[] r = next();
+            assertThat((int) r[0] - 1000).isEqualTo((int) r[1] - 100);
+            assertThat(r[2]).isEqualTo("");
+            seqs.add((Integer) r[1]);
+        }
+        assertThat(seqs).hasSize(max);
+        assertThat(logic.received).hasSize(max);
+        assertThat(ch.isActive()).isTrue();
+    }
+
+    @Test
     void shouldParseOpLists() {
         assertThat(SessionHandler.parseOps(Unpooled.copiedBuffer("1000,1001", StandardCharsets.US_ASCII)))
                 .containsExactly(1000, 1001);
