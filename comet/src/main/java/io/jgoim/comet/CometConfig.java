@@ -192,7 +192,8 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         public RegistryConfig {
             Checks.positive(refreshInterval, "registry.refreshInterval");
             Checks.positive(ttl, "registry.ttl");
-            Checks.check(ttl.compareTo(refreshInterval) > 0, "registry.ttl must be longer than registry.refreshInterval");
+            Checks.check(ttl.compareTo(refreshInterval) > 0,
+                    "registry.ttl must be longer than registry.refreshInterval");
         }
     }
 

@@ -345,7 +345,7 @@ public final class CometServer implements AutoCloseable {
         log.info("comet {} closed", config.node().id());
     }
 
-    /** Schedules, on each loop, the SHUTDOWN close of its sessions in {@code shutdown.closeBatches} jittered batches. */
+    /** Schedules, on each loop, the SHUTDOWN close of its sessions in jittered batches ({@code closeBatches}). */
     private void drainSessions(long windowNanos) {
         int batches = config.shutdown().closeBatches();
         for (int i = 0; i < loops.size(); i++) {

@@ -31,7 +31,8 @@ class CometConfigTest {
     void shouldApplyEnvOverFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path file = dir.resolve("comet.yaml");
         Files.writeString(file, "node:\n  id: from-file\ntcp:\n  port: 4101\n");
-        CometConfig c = CometConfig.load(file, Map.of("JGOIM_TCP_PORT", "5101", "JGOIM_PROTOCOL_LOGIC_TIMEOUT", "750ms"));
+        CometConfig c = CometConfig.load(file, Map.of("JGOIM_TCP_PORT", "5101",
+                "JGOIM_PROTOCOL_LOGIC_TIMEOUT", "750ms"));
         assertThat(c.node().id()).isEqualTo("from-file");
         assertThat(c.tcp().port()).isEqualTo(5101);
         assertThat(c.protocol().logicTimeout()).isEqualTo(Duration.ofMillis(750));

@@ -16,11 +16,9 @@ import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.jgoim.protocol.rpc.logic.HeartbeatReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -205,7 +203,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     private void watch(Proto p) {
-        int[] ops = parseOps(p.body());
+        int[] ops = OpList.parse(p.body());
         if (ops == null) {
             replyError(p, ErrorCode.BAD_OPS, "op list must be comma-separated integers");
             return;
@@ -370,45 +368,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         closing = true;
         services.metrics().closed(code);
-        if (!ctx.channel().isActive()) {
-            ctx.close();
-            return;
-        }
-        // A slow consumer cannot take a goodbye; anything else gets one, bounded by the flush or a short timer.
-        if (code == CloseCode.SLOW) {
-            ctx.close();
-            return;
-        }
-        if (code == CloseCode.HEARTBEAT_TIMEOUT || code == CloseCode.HANDSHAKE_TIMEOUT) {
-            // Not the answer to a request: the disconnect frame alone says it.
-            error = null;
-        }
-        if (transport == Session.Transport.WEBSOCKET) {
-            if (!webSocketOpen) {
-                ctx.close();
-                return;
-            }
-            if (extended && error != null) {
-                services.metrics().frameOut(Op.ERROR_REPLY);
-                ctx.write(Frames.errorReply(ctx.alloc(), seq, error, message), ctx.voidPromise());
-            }
-            ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()))
-                    .addListener(ChannelFutureListener.CLOSE);
-        } else if (extended) {
-            if (error != null) {
-                services.metrics().frameOut(Op.ERROR_REPLY);
-                ctx.write(Frames.errorReply(ctx.alloc(), seq, error, message), ctx.voidPromise());
-            }
-            services.metrics().frameOut(Op.DISCONNECT);
-            ctx.writeAndFlush(Frames.disconnect(ctx.alloc(), code)).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            // goim clients get no extension frames: the close itself is the signal.
-            ctx.close();
-            return;
-        }
-        ctx.executor().schedule(() -> {
-            ctx.close();
-        }, 1, TimeUnit.SECONDS);
+        Goodbye.send(ctx, transport, webSocketOpen, extended, code, error, seq, message, services.metrics());
     }
 
     @Override
@@ -454,49 +414,5 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             }
         }
         return false;
-    }
-
-    /** Parses "1000,1001"; null when empty or not integers. */
-    static int[] parseOps(ByteBuf body) {
-        int len = body.readableBytes();
-        if (len == 0) {
-            return null;
-        }
-        int count = 1;
-        for (int i = 0; i < len; i++) {
-            if (body.getByte(body.readerIndex() + i) == ',') {
-                count++;
-            }
-        }
-        int[] ops = new int[count];
-        int n = 0;
-        long cur = 0;
-        int digits = 0;
-        boolean negative = false;
-        for (int i = 0; i <= len; i++) {
-            byte b = i == len ? (byte) ',' : body.getByte(body.readerIndex() + i);
-            if (b == ',') {
-                if (digits == 0) {
-                    return null;
-                }
-                ops[n++] = (int) (negative ? -cur : cur);
-                cur = 0;
-                digits = 0;
-                negative = false;
-            } else if (b == '-' && digits == 0 && !negative) {
-                negative = true;
-            } else if (b >= '0' && b <= '9' && digits < 10) {
-                cur = cur * 10 + (b - '0');
-                digits++;
-                if (cur > Integer.MAX_VALUE) {
-                    return null;
-                }
-            } else if (b == ' ' && digits == 0 && !negative) {
-                continue;
-            } else {
-                return null;
-            }
-        }
-        return ops;
     }
 }

@@ -301,11 +301,11 @@ class SessionPipelineTest {
 
     @Test
     void shouldParseOpLists() {
-        assertThat(SessionHandler.parseOps(Unpooled.copiedBuffer("1000,1001", StandardCharsets.US_ASCII)))
+        assertThat(OpList.parse(Unpooled.copiedBuffer("1000,1001", StandardCharsets.US_ASCII)))
                 .containsExactly(1000, 1001);
-        assertThat(SessionHandler.parseOps(Unpooled.copiedBuffer("7", StandardCharsets.US_ASCII))).containsExactly(7);
-        assertThat(SessionHandler.parseOps(Unpooled.copiedBuffer("1,,2", StandardCharsets.US_ASCII))).isNull();
-        assertThat(SessionHandler.parseOps(Unpooled.copiedBuffer("99999999999", StandardCharsets.US_ASCII))).isNull();
-        assertThat(SessionHandler.parseOps(Unpooled.EMPTY_BUFFER)).isNull();
+        assertThat(OpList.parse(Unpooled.copiedBuffer("7", StandardCharsets.US_ASCII))).containsExactly(7);
+        assertThat(OpList.parse(Unpooled.copiedBuffer("1,,2", StandardCharsets.US_ASCII))).isNull();
+        assertThat(OpList.parse(Unpooled.copiedBuffer("99999999999", StandardCharsets.US_ASCII))).isNull();
+        assertThat(OpList.parse(Unpooled.EMPTY_BUFFER)).isNull();
     }
 }

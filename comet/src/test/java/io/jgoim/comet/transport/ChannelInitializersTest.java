@@ -25,7 +25,8 @@ class ChannelInitializersTest {
     }
 
     private static List<String> names(EmbeddedChannel ch) {
-        return ch.pipeline().names().stream().filter(n -> !n.startsWith("DefaultChannelPipeline") && !n.startsWith("io.netty"))
+        return ch.pipeline().names().stream()
+                .filter(n -> !n.startsWith("DefaultChannelPipeline") && !n.startsWith("io.netty"))
                 .collect(Collectors.toList());
     }
 
