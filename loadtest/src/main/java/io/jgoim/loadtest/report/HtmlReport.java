@@ -160,7 +160,7 @@ public final class HtmlReport {
             }
             series.add(new SvgChart.Series(name + " /s", xs, ys));
         }
-        return SvgChart.draw("Delivered and sent per second", "seconds", "per second", SvgChart.XAxis.LINEAR,
+        return SvgChart.draw("Counts per second", "seconds", "per second", SvgChart.XAxis.LINEAR,
                 series);
     }
 

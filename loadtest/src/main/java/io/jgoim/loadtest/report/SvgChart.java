@@ -12,7 +12,7 @@ final class SvgChart {
     private static final int W = 880;
     private static final int H = 320;
     private static final int LEFT = 75;
-    private static final int RIGHT = 20;
+    private static final int RIGHT = 45;
     private static final int TOP = 30;
     private static final int BOTTOM = 45;
 
