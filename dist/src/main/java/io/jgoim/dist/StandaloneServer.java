@@ -61,7 +61,6 @@ public final class StandaloneServer implements AutoCloseable {
         this.logic = new LogicServer(logicConfig, sessions, job.pushBus(), nodes, meters);
         this.comet = new CometServer(cometConfig, logic.service(), nodes, meters);
         this.cometId = cometConfig.node().id();
-        comets.add(cometId, comet.pushService());
     }
 
     /**
@@ -105,6 +104,7 @@ public final class StandaloneServer implements AutoCloseable {
             job.start();
             logic.start();
             comet.start();
+            comets.add(cometId, comet.pushService()); // the push service exists once the comet has started
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -1,0 +1,147 @@
+package io.jgoim.dist;
+
+import io.jgoim.client.ClientTransports;
+import io.jgoim.client.JgoimClient;
+import io.jgoim.client.Transport;
+import io.netty.channel.EventLoopGroup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * End to end in standalone mode: real TCP and WebSocket clients (the SDK) against comet + logic + job in one JVM, and
+ * pushes of every kind through logic's HTTP API.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StandaloneIT {
+    private static StandaloneServer server;
+    private static EventLoopGroup group;
+    private static String api;
+    private static final List<JgoimClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void start(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("standalone.yaml");
+        Files.writeString(cfg, String.join("\n",
+                "comet:",
+                "  tcp: {port: 0}",
+                "  webSocket: {port: 0}",
+                "  wss: {port: 0}",
+                "logic:",
+                "  http: {port: 0}",
+                ""));
+        server = StandaloneServer.load(cfg, Map.of());
+        server.start();
+        api = "http://127.0.0.1:" + server.logic().httpAddress().getPort();
+        group = ClientTransports.newEventLoopGroup(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        clients.forEach(JgoimClient::close);
+        if (server != null) {
+            server.close();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private static JgoimClient connect(Transport t, long mid, String key, String room, Pushes pushes) throws Exception {
+        int port = t == Transport.TCP ? server.comet().tcpAddress().getPort() : server.comet().wsAddress().getPort();
+        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(port).transport(t)
+                .goimToken(mid, key, room, "test", 1000, 1001)
+                .heartbeatInterval(Duration.ofMillis(300))
+                .reconnect(false)
+                .group(group).listener(pushes).build();
+        c.connect().get(10, TimeUnit.SECONDS);
+        clients.add(c);
+        return c;
+    }
+
+    private static void assertOk(HttpResponse<String> r) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"code\":0");
+    }
+
+    @Test
+    void shouldDeliverPushesOfEveryKindOverTcpAndWebSocket() throws Exception {
+        Pushes phone = new Pushes();
+        Pushes browser = new Pushes();
+        Pushes other = new Pushes();
+        JgoimClient tcp = connect(Transport.TCP, 501, "phone-501", "live://10", phone);
+        connect(Transport.WEBSOCKET, 501, "browser-501", "live://10", browser);
+        connect(Transport.TCP, 502, "other-502", "live://20", other);
+
+        // Heartbeats are answered with the room's online count.
+        await().atMost(Duration.ofSeconds(10)).until(() -> tcp.onlineCount() >= 1);
+
+        assertOk(Pushes.post(api, "/goim/push/keys?operation=1000&keys=phone-501", "by-key"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> phone.received.contains("1000:by-key"));
+
+        assertOk(Pushes.post(api, "/goim/push/mids?operation=1000&mids=501", "by-mid"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> phone.received.contains("1000:by-mid")
+                && browser.received.contains("1000:by-mid"));
+
+        assertOk(Pushes.post(api, "/goim/push/room?operation=1000&type=live&room=10", "room-10"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> phone.received.contains("1000:room-10")
+                && browser.received.contains("1000:room-10"));
+
+        assertOk(Pushes.post(api, "/goim/push/all?operation=1001&speed=0", "to-all"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> phone.received.contains("1001:to-all")
+                && browser.received.contains("1001:to-all") && other.received.contains("1001:to-all"));
+
+        // Nothing crossed over: the other user saw neither the key, mid nor room-10 push.
+        assertThat(other.received).containsExactly("1001:to-all");
+        assertThat(browser.received).doesNotContain("1000:by-key");
+    }
+
+    @Test
+    void shouldMoveRoomPushesWithChangeRoom() throws Exception {
+        Pushes p = new Pushes();
+        JgoimClient c = connect(Transport.WEBSOCKET, 601, "mover-601", "live://30", p);
+        assertThat(c.changeRoom("live://31").get(10, TimeUnit.SECONDS)).isEqualTo("live://31");
+
+        assertOk(Pushes.post(api, "/goim/push/room?operation=1000&type=live&room=30", "old-room"));
+        assertOk(Pushes.post(api, "/goim/push/room?operation=1000&type=live&room=31", "new-room"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> p.received.contains("1000:new-room"));
+        assertThat(p.received).doesNotContain("1000:old-room");
+    }
+
+    @Test
+    void shouldKeepOrderOfRoomPushes() throws Exception {
+        Pushes p = new Pushes();
+        connect(Transport.TCP, 701, "order-701", "live://40", p);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            assertOk(Pushes.post(api, "/goim/push/room?operation=1000&type=live&room=40", "m" + i));
+            expected.add("1000:m" + i);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> p.received.size() >= 100);
+        assertThat(p.received).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void shouldServeMetricsAndOnlineOnTheApiPort() {
+        HttpResponse<String> metrics = Pushes.get(api, "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+        HttpResponse<String> bad = Pushes.post(api, "/goim/push/room?operation=abc&type=live&room=1", "x");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"code\":400");
+    }
+}
