@@ -49,7 +49,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         final NodeBalancer nodes;
         final PrometheusMeterRegistry registry;
         final BooleanSupplier healthy;
-        private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+        /** route tag → timers by ErrorCode ordinal, created on first use; no per-request string building. */
+        private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
 
         Routes(PushService push, OnlineAggregator online, NodeBalancer nodes, PrometheusMeterRegistry registry,
                BooleanSupplier healthy) {
@@ -61,11 +62,17 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
 
         void record(String route, ErrorCode code, long startNanos) {
-            timers.computeIfAbsent(route + '|' + code.code(), k -> Timer.builder("jgoim.logic.api.requests")
-                    .description("HTTP API requests by route and result code")
-                    .tag("route", route).tag("code", Integer.toString(code.code()))
-                    .publishPercentileHistogram().register(registry))
-                    .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            Timer[] byCode = timers.computeIfAbsent(route, r -> new Timer[ErrorCode.values().length]);
+            Timer t = byCode[code.ordinal()];
+            if (t == null) {
+                // Racing threads get the same meter back from the registry; the slot write is idempotent.
+                t = Timer.builder("jgoim.logic.api.requests")
+                        .description("HTTP API requests by route and result code")
+                        .tag("route", route).tag("code", Integer.toString(code.code()))
+                        .publishPercentileHistogram().register(registry);
+                byCode[code.ordinal()] = t;
+            }
+            t.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         }
     }
 
