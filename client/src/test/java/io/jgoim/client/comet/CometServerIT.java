@@ -207,6 +207,19 @@ class CometServerIT {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldFailARefusedRequestWithTheCometsErrorCodeAndStayConnected(Transport t) throws Exception {
+        JgoimClient c = client(comet, t, "", "live://err", new Pushes());
+        c.connect().get(10, TimeUnit.SECONDS);
+
+        assertThatThrownBy(() -> c.changeRoom("bad\u0001room").get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(JgoimClientException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(io.jgoim.protocol.ErrorCode.BAD_ROOM));
+        assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
+        assertThat(c.changeRoom("live://fine").get(5, TimeUnit.SECONDS)).isEqualTo("live://fine");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
     void shouldSurfaceTheAuthFailedCloseCode(Transport t) {
         JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(port(comet, t)).transport(t)
                 .goimToken(-1, "", "live://x", "web").group(group).build();
