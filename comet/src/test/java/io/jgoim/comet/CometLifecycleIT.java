@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
 class CometLifecycleIT {
-    private static CometServer start(InMemoryLogic logic, InMemoryNodeRegistry registry, Map<String, String> env) {
+    private static CometServer start(io.jgoim.protocol.rpc.LogicService logic, InMemoryNodeRegistry registry,
+                                     Map<String, String> env) {
         java.util.Map<String, String> all = new java.util.HashMap<>(Map.of(
                 "JGOIM_WSS_ENABLED", "false", "JGOIM_TCP_TLS_ENABLED", "false"));
         all.putAll(env);
@@ -70,6 +71,40 @@ class CometLifecycleIT {
                 await().until(() -> logic.disconnects.size() == 2);
             } finally {
                 comet.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldAuthenticateThroughGrpcLogicAndCloseWithLogicUnavailableOnceLogicIsGone() throws Exception {
+        try (InMemoryLogic twin = new InMemoryLogic()) {
+            String name = "logic-" + System.nanoTime();
+            io.grpc.Server logicServer = io.grpc.inprocess.InProcessServerBuilder.forName(name).directExecutor()
+                    .addService(new io.jgoim.protocol.rpc.LogicGrpcService(twin)).build().start();
+            io.grpc.ManagedChannel channel = io.grpc.inprocess.InProcessChannelBuilder.forName(name).directExecutor()
+                    .build();
+            CometServer comet = start(new io.jgoim.protocol.rpc.GrpcLogicClient(channel, Duration.ofSeconds(2)),
+                    null, Map.of());
+            try (TestClient ok = TestClient.connect(Mode.TCP, comet)) {
+                ok.auth(1, token(1, "over-grpc", ""));
+                assertThat(TestClient.op(ok.next(3000))).isEqualTo(Op.AUTH_REPLY);
+                ok.send(1, Op.SEND_MSG, 2, "up".getBytes());
+                assertThat(TestClient.op(ok.next(3000))).isEqualTo(Op.SEND_MSG);
+                assertThat(twin.received).hasSize(1);
+
+                logicServer.shutdownNow();
+                try (TestClient refused = TestClient.connect(Mode.WS, comet)) {
+                    refused.auth(1, token(2, "no-logic", ""));
+                    assertThat(refused.closeCode().get(3, TimeUnit.SECONDS))
+                            .isEqualTo(CloseCode.LOGIC_UNAVAILABLE.code());
+                }
+                // the authenticated session is not disturbed
+                ok.send(1, Op.HEARTBEAT, 3, new byte[0]);
+                assertThat(TestClient.op(ok.next(3000))).isEqualTo(Op.HEARTBEAT_REPLY);
+            } finally {
+                comet.close();
+                channel.shutdownNow();
+                logicServer.shutdownNow();
             }
         }
     }
