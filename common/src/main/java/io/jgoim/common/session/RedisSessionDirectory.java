@@ -170,19 +170,48 @@ public final class RedisSessionDirectory implements SessionDirectory {
         return observe(result, start);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A member's hash expires as a whole and is renewed by any of its sessions, so a field can outlive its session
+     * (a comet that died without Disconnect). Each field is therefore checked against its {@code key_} route: only
+     * sessions whose key still routes to the same server are returned, and fields whose key route is gone are
+     * deleted (conditionally, by the same script as Disconnect).
+     */
     @Override
     public CompletableFuture<Map<String, String>> keysByMids(Collection<Long> mids) {
         long start = System.nanoTime();
-        List<CompletableFuture<Map<String, String>>> gets = new ArrayList<>(mids.size());
-        for (Long mid : mids) {
-            gets.add(redis.hgetall(midKey(mid)).toCompletableFuture());
+        List<Long> ordered = new ArrayList<>(mids);
+        List<CompletableFuture<Map<String, String>>> hashes = new ArrayList<>(ordered.size());
+        for (Long mid : ordered) {
+            hashes.add(redis.hgetall(midKey(mid)).toCompletableFuture());
         }
-        CompletableFuture<Map<String, String>> result = allOf(gets, done -> {
-            Map<String, String> out = new HashMap<>();
-            for (CompletableFuture<Map<String, String>> f : done) {
-                out.putAll(f.join());
+        CompletableFuture<Map<String, String>> result = allOf(hashes, done -> done).thenCompose(done -> {
+            List<Long> owners = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            List<String> servers = new ArrayList<>();
+            List<CompletableFuture<String>> routes = new ArrayList<>();
+            for (int i = 0; i < done.size(); i++) {
+                for (Map.Entry<String, String> e : done.get(i).join().entrySet()) {
+                    owners.add(ordered.get(i));
+                    keys.add(e.getKey());
+                    servers.add(e.getValue());
+                    routes.add(redis.get(keyKey(e.getKey())).toCompletableFuture());
+                }
             }
-            return out;
+            return allOf(routes, checked -> {
+                Map<String, String> out = new HashMap<>();
+                for (int i = 0; i < checked.size(); i++) {
+                    String route = checked.get(i).join();
+                    if (servers.get(i).equals(route)) {
+                        out.put(keys.get(i), route);
+                    } else if (route == null) {
+                        redis.eval(REMOVE_MID, ScriptOutputType.INTEGER, new String[] {midKey(owners.get(i))},
+                                keys.get(i), servers.get(i));
+                    }
+                }
+                return out;
+            });
         });
         return observe(result, start);
     }

@@ -84,6 +84,20 @@ abstract class SessionDirectoryContract {
     }
 
     @Test
+    void shouldNotReturnMemberSessionWhoseRouteExpiredWhileAnotherSessionLives() throws InterruptedException {
+        SessionDirectory d = directory(Duration.ofMillis(1500));
+        d.addSession(7, "alive", "comet-a").join();
+        d.addSession(7, "crashed", "comet-b").join(); // its comet dies: no Disconnect, no more heartbeats
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!d.serversByKeys(List.of("crashed")).join().isEmpty()) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            assertThat(d.refreshSession(7, "alive", "comet-a").join()).isTrue();
+            Thread.sleep(300);
+        }
+        assertThat(d.keysByMids(List.of(7L)).join()).isEqualTo(Map.of("alive", "comet-a"));
+    }
+
+    @Test
     void shouldReplaceOnlineReportPerServer() {
         SessionDirectory d = directory(LONG);
         d.putOnline("comet-a", Map.of("live://1", 3, "live://2", 1), LONG).join();
