@@ -39,6 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -319,10 +320,11 @@ public final class CometServer implements AutoCloseable {
         for (ScheduledFuture<?> t : timers) {
             t.cancel(false);
         }
+        // What is left of the drain time bounds the rest, with a small floor so each step gets a chance.
         if (rpcServer != null) {
             rpcServer.shutdown();
             try {
-                if (!rpcServer.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+                if (!rpcServer.awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
                     rpcServer.shutdownNow();
                 }
             } catch (InterruptedException e) {
@@ -333,14 +335,14 @@ public final class CometServer implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        if (registration != null) {
+            registration.deregister(Duration.ofMillis(remainingMillis(deadline)));
+        }
         if (workers != null) {
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            workers.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS).syncUninterruptibly();
         }
         if (boss != null) {
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-        if (registration != null) {
-            registration.deregister();
+            boss.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS).syncUninterruptibly();
         }
         log.info("comet {} closed", config.node().id());
     }
@@ -376,6 +378,10 @@ public final class CometServer implements AutoCloseable {
                 }
             });
         }
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
     private static void sleep(long millis) {

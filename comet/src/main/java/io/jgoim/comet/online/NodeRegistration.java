@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
@@ -45,10 +46,10 @@ public final class NodeRegistration implements Runnable {
         run();
     }
 
-    /** Removes the entry (the node is gone). */
-    public void deregister() {
+    /** Removes the entry (the node is gone), waiting at most {@code timeout} for the registry. */
+    public void deregister(Duration timeout) {
         try {
-            registry.deregister(base.id()).get();
+            registry.deregister(base.id()).get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             log.warn("node registry deregister failed: {}", e.toString());
         }
