@@ -41,11 +41,14 @@ final class CliOptions {
         @Option(names = "--connect-timeout", defaultValue = "10s",
                 description = "connect and auth timeout per session (default ${DEFAULT-VALUE})")
         String connectTimeout;
+        @Option(names = "--tls", description = "TLS on every session: point --tcp-port / --ws-port at the TLS ports "
+                + "(comet: WSS 3103); certificates are not verified")
+        boolean tls;
 
         SessionOptions toOptions(String room) {
             return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate,
                     CliValues.addresses(sourceIps), CliValues.duration(heartbeat), room, midBase, 0, threads,
-                    CliValues.duration(connectTimeout));
+                    CliValues.duration(connectTimeout), tls);
         }
     }
 

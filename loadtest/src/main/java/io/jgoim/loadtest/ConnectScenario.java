@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * goim tokens, holds them while they heartbeat, then closes them.
  *
  * <p>Counts: {@code sessions.attempted}, {@code sessions.connected} (authenticated), {@code sessions.held} (still open
- * at the end of the hold), {@code sessions.dropped} (closed by the server during the run). Histograms: {@code connect}
- * (TCP + TLS + WebSocket handshake) and {@code auth} (op 7 to op 8), in microseconds. Failures by reason. With a pid,
+ * at the end of the hold), {@code sessions.dropped} (closed by the server during the run). Histograms: {@code ready}
+ * (open loop: from the session's scheduled start to its auth reply, queueing included), {@code connect} (TCP + TLS +
+ * WebSocket handshake) and {@code auth} (op 7 to op 8), in microseconds. Failures by reason. With a pid,
  * the server's RSS before and while holding, CPU, and bytes per session. Thread-safe to run several at once.
  */
 public final class ConnectScenario {
@@ -30,7 +31,7 @@ public final class ConnectScenario {
 
     /** Runs as a worker of a multi-process run (or stand-alone with {@link Coordinator#NONE}). */
     public static ScenarioResult run(ConnectOptions options, Coordinator coordinator) {
-        RunMetrics metrics = new RunMetrics(List.of("connect", "auth"), List.of("sessions.connected"),
+        RunMetrics metrics = new RunMetrics(List.of("ready", "connect", "auth"), List.of("sessions.connected"),
                 options.serverPid());
         long held;
         try (SessionFleet fleet = new SessionFleet(options.sessions(), metrics)) {
@@ -66,6 +67,7 @@ public final class ConnectScenario {
         p.put("heartbeat", s.heartbeat().toString());
         p.put("room", s.room());
         p.put("threads", s.threads());
+        p.put("tls", s.tls());
         return p;
     }
 

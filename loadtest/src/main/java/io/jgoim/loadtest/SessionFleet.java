@@ -20,7 +20,8 @@ import java.util.function.LongFunction;
 
 /**
  * Opens a scenario's sessions at a fixed rate (open loop: session i is started at {@code i / rate} seconds whatever
- * the fate of the others), records connect and auth latency and failures by reason, keeps the open-session gauge and
+ * the fate of the others), records connect, auth and ready latency (ready: from the scheduled start to the auth
+ * reply) and failures by reason, keeps the open-session gauge and
  * counts sessions the server drops. One fleet per run; {@link #open} is called from one thread, the listeners run on
  * the shared event loops.
  */
@@ -29,6 +30,7 @@ final class SessionFleet implements AutoCloseable {
     private final RunMetrics metrics;
     private final EventLoopGroup group;
     private final List<JgoimClient> clients = new ArrayList<>();
+    private io.netty.handler.ssl.SslContext trustAll;
     private final List<CompletableFuture<Void>> connects = new ArrayList<>();
     private volatile boolean closing;
 
@@ -52,7 +54,7 @@ final class SessionFleet implements AutoCloseable {
                 LockSupport.parkNanos(wait);
             }
             long index = options.firstIndex() + i;
-            connects.add(connect(index, pushes == null ? null : pushes.apply(index)));
+            connects.add(connect(index, due, pushes == null ? null : pushes.apply(index)));
         }
         long deadline = options.connectTimeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(5);
         try {
@@ -64,12 +66,13 @@ final class SessionFleet implements AutoCloseable {
         return (int) connects.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
     }
 
-    private CompletableFuture<Void> connect(long index, ClientListener pushes) {
-        Transport transport = options.transport().of(index);
+    private CompletableFuture<Void> connect(long index, long due, ClientListener pushes) {
+        Transport transport = options.transport().of(index, options.tls());
         io.jgoim.client.JgoimClientBuilder b = JgoimClient.builder()
                 .host(options.host())
                 .port(transport.isWebSocket() ? options.wsPort() : options.tcpPort())
                 .transport(transport)
+                .sslContext(transport.isTls() ? trustAll() : null)
                 .token(GoimToken.json(options.midBase() + index, "", options.room(), "loadtest"))
                 .heartbeatInterval(options.heartbeat())
                 .connectTimeout(options.connectTimeout())
@@ -87,11 +90,26 @@ final class SessionFleet implements AutoCloseable {
             if (t == null) {
                 metrics.recorder("connect").recordValue(c.connectNanos() / 1000);
                 metrics.recorder("auth").recordValue(c.authNanos() / 1000);
+                // open loop: from the session's scheduled start, so client-side queueing is not hidden
+                metrics.recorder("ready").recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
                 metrics.counter("sessions.connected").increment();
             } else {
                 metrics.fail(FailureReasons.of(t));
             }
         });
+    }
+
+    /** A client TLS context that accepts any certificate: a load tool measures, it does not authenticate servers. */
+    private io.netty.handler.ssl.SslContext trustAll() {
+        if (trustAll == null) {
+            try {
+                trustAll = io.netty.handler.ssl.SslContextBuilder.forClient()
+                        .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build();
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalStateException("cannot build a client TLS context", e);
+            }
+        }
+        return trustAll;
     }
 
     /** Sessions open now. */

@@ -23,10 +23,11 @@ import java.util.Objects;
  * @param firstIndex      global index of this process's first session (multi-process runs)
  * @param threads         client event loop threads
  * @param connectTimeout  per-session connect and auth timeout
+ * @param tls             wrap every session in TLS (the ports are then the TLS ports; certificates are not checked)
  */
 public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix transport, int sessions,
                              double connectRate, List<InetAddress> sourceAddresses, Duration heartbeat, String room,
-                             long midBase, long firstIndex, int threads, Duration connectTimeout) {
+                             long midBase, long firstIndex, int threads, Duration connectTimeout, boolean tls) {
     public static final int MAX_SESSIONS = 1_000_000;
 
     public SessionOptions {
@@ -50,32 +51,37 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
     /** Local defaults: 127.0.0.1:3101/3102, TCP, 100 sessions at 1000/s, heartbeat 30 s, room live://1000. */
     public static SessionOptions defaults() {
         return new SessionOptions("127.0.0.1", 3101, 3102, TransportMix.TCP, 100, 1000, List.of(),
-                Duration.ofSeconds(30), "live://1000", 1, 0, 2, Duration.ofSeconds(10));
+                Duration.ofSeconds(30), "live://1000", 1, 0, 2, Duration.ofSeconds(10), false);
     }
 
     public SessionOptions withPorts(int tcp, int ws) {
         return new SessionOptions(host, tcp, ws, transport, sessions, connectRate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout);
+                midBase, firstIndex, threads, connectTimeout, tls);
     }
 
     public SessionOptions withSessions(int count, double rate) {
         return new SessionOptions(host, tcpPort, wsPort, transport, count, rate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout);
+                midBase, firstIndex, threads, connectTimeout, tls);
+    }
+
+    public SessionOptions withTls(boolean on) {
+        return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat, room,
+                midBase, firstIndex, threads, connectTimeout, on);
     }
 
     public SessionOptions withTransport(TransportMix mix) {
         return new SessionOptions(host, tcpPort, wsPort, mix, sessions, connectRate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout);
+                midBase, firstIndex, threads, connectTimeout, tls);
     }
 
     public SessionOptions withRoom(String roomId) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                roomId, midBase, firstIndex, threads, connectTimeout);
+                roomId, midBase, firstIndex, threads, connectTimeout, tls);
     }
 
     public SessionOptions withSourceAddresses(List<InetAddress> addresses) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, addresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout);
+                midBase, firstIndex, threads, connectTimeout, tls);
     }
 
     /** The share of worker {@code index} of {@code count}: a disjoint session range, rate and address subset. */
@@ -90,6 +96,6 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
                     .mapToObj(addrs::get).toList();
         }
         return new SessionOptions(host, tcpPort, wsPort, transport, mine, connectRate / count, addrs, heartbeat, room,
-                midBase, first, threads, connectTimeout);
+                midBase, first, threads, connectTimeout, tls);
     }
 }

@@ -66,6 +66,27 @@ class ScenariosIT {
     }
 
     @Test
+    void connectShouldOpenTlsSessionsOverBothTransports() throws Exception {
+        io.netty.handler.ssl.util.SelfSignedCertificate cert = new io.netty.handler.ssl.util.SelfSignedCertificate(
+                "localhost");
+        io.netty.handler.ssl.SslContext ctx = io.netty.handler.ssl.SslContextBuilder
+                .forServer(cert.certificate(), cert.privateKey()).build();
+        try (GoimTestServer tls = GoimTestServer.start(null, ctx)) {
+            SessionOptions o = SessionOptions.defaults().withPorts(tls.tcpPort(), tls.wsPort()).withSessions(40, 500)
+                    .withTransport(TransportMix.MIX).withTls(true);
+
+            ScenarioResult r = ConnectScenario.run(new ConnectOptions(o, Duration.ofMillis(200), 0));
+
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.count("sessions.held")).isEqualTo(40);
+            assertThat(r.latency("ready").count()).isEqualTo(40);
+            assertThat(r.parameters()).containsEntry("tls", true);
+        } finally {
+            cert.delete();
+        }
+    }
+
+    @Test
     void connectShouldCountFailuresByReason() {
         SessionOptions toNowhere = SessionOptions.defaults().withPorts(1, 1).withSessions(20, 1000);
 
