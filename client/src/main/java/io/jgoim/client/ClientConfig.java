@@ -28,13 +28,15 @@ import java.util.Objects;
  * @param localAddress      the source address to bind (spreads load tests over 127.0.0.x), or null
  * @param extended          authenticate with ver 2 to receive jgoim extension frames (TCP goodbye, error replies)
  * @param maxFrameBytes     the largest WebSocket message accepted from the server
+ * @param maxRequestBodyBytes the largest request body sent (goim's comet closes the session on a larger frame, so
+ *                          the client refuses it instead; goim: 4096)
  * @param listener          receives pushes, state changes and closes
  */
 public record ClientConfig(String host, int port, Transport transport, String path, SslContext sslContext,
                            byte[] token, Duration heartbeatInterval, int heartbeatMaxMissed, Duration connectTimeout,
                            Duration authTimeout, Duration requestTimeout, boolean reconnect, Duration backoffMin,
                            Duration backoffMax, Duration stablePeriod, InetAddress localAddress, boolean extended,
-                           int maxFrameBytes, ClientListener listener) {
+                           int maxFrameBytes, int maxRequestBodyBytes, ClientListener listener) {
     public ClientConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
@@ -64,6 +66,9 @@ public record ClientConfig(String host, int port, Transport transport, String pa
         }
         if (heartbeatMaxMissed < 1) {
             throw new IllegalArgumentException("heartbeatMaxMissed must be >= 1: " + heartbeatMaxMissed);
+        }
+        if (maxRequestBodyBytes < 1) {
+            throw new IllegalArgumentException("maxRequestBodyBytes must be >= 1: " + maxRequestBodyBytes);
         }
         if (maxFrameBytes < 1024) {
             throw new IllegalArgumentException("maxFrameBytes must be >= 1024: " + maxFrameBytes);

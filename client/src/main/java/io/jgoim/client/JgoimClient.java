@@ -248,6 +248,14 @@ public final class JgoimClient implements AutoCloseable {
 
     private CompletableFuture<Reply> request(int op, ByteBuf body) {
         CompletableFuture<Reply> f = new CompletableFuture<>();
+        if (body.readableBytes() > config.maxRequestBodyBytes()) {
+            int len = body.readableBytes();
+            body.release();
+            // the server would close the whole session on this frame; refuse just the request
+            f.completeExceptionally(new JgoimClientException(ErrorCode.BODY_TOO_LARGE,
+                    "request body " + len + " > " + config.maxRequestBodyBytes() + " bytes"));
+            return f;
+        }
         Channel ch = channel;
         if (state != ClientState.CONNECTED || ch == null) {
             body.release();

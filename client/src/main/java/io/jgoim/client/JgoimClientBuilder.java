@@ -31,6 +31,7 @@ public final class JgoimClientBuilder {
     private InetAddress localAddress;
     private boolean extended = true;
     private int maxFrameBytes = 16 * 1024 * 1024;
+    private int maxRequestBodyBytes = io.jgoim.protocol.PacketLayout.DEFAULT_MAX_BODY;
     private ClientListener listener = new ClientListener() {
     };
     private EventLoopGroup group;
@@ -142,6 +143,12 @@ public final class JgoimClientBuilder {
         return this;
     }
 
+    /** The largest request body the client sends (default goim's 4096); larger requests fail locally. */
+    public JgoimClientBuilder maxRequestBodyBytes(int max) {
+        this.maxRequestBodyBytes = max;
+        return this;
+    }
+
     public JgoimClientBuilder listener(ClientListener listener) {
         this.listener = listener;
         return this;
@@ -160,7 +167,7 @@ public final class JgoimClientBuilder {
         }
         ClientConfig config = new ClientConfig(host, port, transport, path, sslContext, token, heartbeatInterval,
                 heartbeatMaxMissed, connectTimeout, authTimeout, requestTimeout, reconnect, backoffMin,
-                backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, listener);
+                backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, maxRequestBodyBytes, listener);
         return new JgoimClient(config, group);
     }
 }

@@ -207,6 +207,19 @@ class JgoimClientIT {
     }
 
     @Test
+    void shouldRefuseAnOversizedRequestLocallyAndKeepTheSession() throws Exception {
+        JgoimClient c = connected(Transport.TCP, new RecordingListener());
+
+        CompletableFuture<Reply> f = c.sendUpstream(Op.SEND_MSG, new byte[4097]);
+
+        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(JgoimClientException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BODY_TOO_LARGE));
+        assertThat(c.sendUpstream(Op.SEND_MSG, new byte[4096]).get(5, TimeUnit.SECONDS).op()).isEqualTo(Op.SEND_MSG);
+        assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
+    }
+
+    @Test
     void shouldRefuseUpstreamBeforeConnect() {
         JgoimClient c = builder(Transport.TCP, new RecordingListener()).build();
         clients.add(c);
