@@ -314,6 +314,7 @@ class CometSessionIT {
                     && comet.buckets().room("live://replace").online() == 1);
             Session s = comet.buckets().session(key);
             assertThat(s.transport()).isEqualTo(Session.Transport.WEBSOCKET);
+            assertThat(logic.sessions).as("the old session's close kept the new route").containsKey(key);
             second.send(1, Op.HEARTBEAT, 8, new byte[0]);
             byte[] hb = second.next(3000);
             assertThat(TestClient.op(hb)).isEqualTo(Op.HEARTBEAT_REPLY);

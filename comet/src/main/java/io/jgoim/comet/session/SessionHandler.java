@@ -382,12 +382,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         Session s = session;
         if (s != null) {
-            services.buckets().remove(s);
+            boolean current = services.buckets().remove(s);
             services.buckets().leave(s);
             services.loops().sessions(s.loopIndex()).remove(s);
             s.discardRing();
             services.metrics().sessionClosed(transport == Session.Transport.WEBSOCKET);
-            disconnectFromLogic(s.memberId(), s.key());
+            if (current) {
+                // A session replaced by a newer one with its key leaves the route alone: it belongs to the newer.
+                disconnectFromLogic(s.memberId(), s.key());
+            }
         }
         ctx.fireChannelInactive();
     }

@@ -42,6 +42,9 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(services.config().webSocket().maxFrameBytes())
                         .allowExtensions(false)
+                        // goim frames travel in binary messages only (text is refused), so skip UTF-8 checking
+                        // and the per-session validator handler it would add.
+                        .withUTF8Validator(false)
                         .build())
                 .build();
     }
