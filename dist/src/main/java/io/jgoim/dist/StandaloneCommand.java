@@ -5,12 +5,11 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code jgoim standalone}: comet + logic + job in one JVM, no Redis, no Kafka, no config file needed. */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
         description = {"Run comet, logic and job in one JVM with the embedded defaults (in-memory sessions,",
-            "in-process bus): TCP 3101, WebSocket 3102 (/sub), WSS 3103, HTTP API and /metrics 3111."})
+            "in-process bus): TCP 3101, WebSocket 3102 (/sub), HTTP API and /metrics 3111."})
 final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML with optional sections comet:, logic:, job: (keys of configs/*.yaml)")
     Path config;
@@ -20,13 +19,10 @@ final class StandaloneCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         StandaloneServer server = StandaloneServer.load(config, System.getenv());
         server.start();
-        System.out.printf("jgoim standalone started in %d ms: tcp %s, websocket %s/sub, wss %s, http %s%n",
+        System.out.printf("jgoim standalone started in %d ms: tcp %s, websocket %s/sub%s, http %s%n",
                 (System.nanoTime() - t0) / 1_000_000, server.comet().tcpAddress(), server.comet().wsAddress(),
-                server.comet().wssAddress(), server.logic().httpAddress());
+                server.comet().wssAddress() == null ? "" : ", wss " + server.comet().wssAddress(),
+                server.logic().httpAddress());
         return NodeCommands.awaitShutdown(server);
-    }
-
-    static CountDownLatch latch() {
-        return new CountDownLatch(1);
     }
 }

@@ -31,7 +31,7 @@ import java.util.Set;
 /**
  * comet + logic + job in one JVM with the embedded defaults: the in-memory session directory and node registry, the
  * in-process push bus, and direct calls in place of gRPC. The same ports and HTTP API as a cluster (TCP 3101, WebSocket
- * 3102, WSS 3103, HTTP API and /metrics 3111). The constructor does no I/O; {@link #start()} starts job, logic, then
+ * 3102, HTTP API and /metrics 3111; WSS 3103 once a certificate is configured). The constructor does no I/O; {@link #start()} starts job, logic, then
  * comet; {@link #close()} stops logic, drains job, then drains the comet. Start and close from one thread.
  */
 public final class StandaloneServer implements AutoCloseable {
@@ -109,8 +109,8 @@ public final class StandaloneServer implements AutoCloseable {
             close();
             throw e;
         }
-        log.info("jgoim standalone serving: tcp {}, websocket {}, wss {}, http api + /metrics {}",
-                comet.tcpAddress(), comet.wsAddress(), comet.wssAddress(), logic.httpAddress());
+        log.info("jgoim standalone serving: tcp {}, websocket {}, http api + /metrics {}", comet.tcpAddress(),
+                comet.wsAddress(), logic.httpAddress());
     }
 
     public CometServer comet() {
