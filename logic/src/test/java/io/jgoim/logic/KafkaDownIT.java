@@ -7,12 +7,14 @@ import io.jgoim.logic.push.KafkaPushPublisher;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.testkit.KafkaBroker;
+import io.jgoim.testkit.LeakCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("kafka")
 @Timeout(120)
+@ExtendWith(LeakCheck.class)
 class KafkaDownIT {
     private static final String TOPIC = "push-down";
 
