@@ -101,7 +101,7 @@ public final class CometServer implements AutoCloseable {
         started = true;
         try {
             doStart();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             close();
             throw e;
         }
@@ -178,7 +178,13 @@ public final class CometServer implements AutoCloseable {
         if (tcp.receiveBufferBytes() > 0) {
             b.childOption(ChannelOption.SO_RCVBUF, tcp.receiveBufferBytes());
         }
-        Channel ch = b.bind(host, port).syncUninterruptibly().channel();
+        Channel ch;
+        try {
+            ch = b.bind(host, port).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            // syncUninterruptibly rethrows the checked BindException as is; name the listener instead.
+            throw new IllegalStateException("cannot bind " + host + ":" + port + ": " + e.getMessage(), e);
+        }
         listeners.add(ch);
         return (InetSocketAddress) ch.localAddress();
     }

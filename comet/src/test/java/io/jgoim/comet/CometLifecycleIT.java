@@ -110,6 +110,30 @@ class CometLifecycleIT {
     }
 
     @Test
+    void shouldFailStartWhenAPortIsTakenAndReleaseWhatItBound() throws Exception {
+        try (InMemoryLogic logic = new InMemoryLogic()) {
+            CometServer first = start(logic, null, Map.of());
+            try {
+                CometServer second = new CometServer(TestConfigs.ephemeral(Map.of("JGOIM_WSS_ENABLED", "false",
+                        "JGOIM_TCP_TLS_ENABLED", "false",
+                        "JGOIM_WEB_SOCKET_PORT", Integer.toString(first.wsAddress().getPort()))), logic, null,
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                org.assertj.core.api.Assertions.assertThatThrownBy(second::start)
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot bind 127.0.0.1:"
+                                + first.wsAddress().getPort());
+                assertThat(second.isDraining()).as("closed after the failed start").isTrue();
+                // its TCP listener (bound before the failing one) was released
+                int port = second.tcpAddress().getPort();
+                try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                    probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                }
+            } finally {
+                first.close();
+            }
+        }
+    }
+
+    @Test
     void shouldReportRoomCountsAndAnswerHeartbeatsWithTheClusterCount() throws Exception {
         try (InMemoryLogic logic = new InMemoryLogic()) {
             logic.clusterCounts.put("live://r", 42);
