@@ -94,6 +94,12 @@ public final class JobMetrics {
                 "type", type, "code", code);
     }
 
+    /** Sessions a comet reported for accepted pushes: delivered, dropped (slow consumer), missing (key not held). */
+    public Counter sessions(String comet, String result) {
+        return counter("jgoim.job.comet.sessions", "sessions reached per comet reply", "comet", comet,
+                "result", result);
+    }
+
     public Counter retries(String comet) {
         return counter("jgoim.job.retries", "comet calls retried", "comet", comet);
     }

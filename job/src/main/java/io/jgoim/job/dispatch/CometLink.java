@@ -5,6 +5,9 @@ import io.jgoim.job.comet.Comet;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.Rpc;
+import io.jgoim.protocol.rpc.comet.BroadcastReply;
+import io.jgoim.protocol.rpc.comet.BroadcastRoomReply;
+import io.jgoim.protocol.rpc.comet.PushMsgReply;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,9 @@ final class CometLink {
     private final Counter[] pushes = new Counter[Send.Kind.values().length];
     private final Counter[] calls = new Counter[Send.Kind.values().length];
     private final Counter retries;
+    private final Counter delivered;
+    private final Counter dropped;
+    private final Counter missing;
     private Send inFlight;
 
     CometLink(Lane lane, Comet comet) {
@@ -40,6 +46,9 @@ final class CometLink {
             calls[k.ordinal()] = m.calls(comet.id(), k.tag);
         }
         this.retries = m.retries(comet.id());
+        this.delivered = m.sessions(comet.id(), "delivered");
+        this.dropped = m.sessions(comet.id(), "dropped");
+        this.missing = m.sessions(comet.id(), "missing");
     }
 
     void enqueue(Send s) {
@@ -94,6 +103,8 @@ final class CometLink {
             int ord = s.kind.ordinal();
             calls[ord].increment();
             pushes[ord].increment(s.tasks.size());
+            countSessions(s.reply);
+            s.reply = null;
             inFlight = null;
             for (int i = 0; i < s.tasks.size(); i++) {
                 lane.sendDone(s.tasks.get(i), true);
@@ -117,6 +128,21 @@ final class CometLink {
         inFlight = null;
         giveUp(s, e.code());
         pump();
+    }
+
+    /** What the comet reported: sessions written to, dropped by its slow-consumer bound, keys it does not hold. */
+    private void countSessions(Object reply) {
+        if (reply instanceof PushMsgReply r) {
+            delivered.increment(r.getDelivered());
+            dropped.increment(r.getDropped());
+            missing.increment(r.getMissing());
+        } else if (reply instanceof BroadcastRoomReply r) {
+            delivered.increment(r.getDelivered());
+            dropped.increment(r.getDropped());
+        } else if (reply instanceof BroadcastReply r) {
+            delivered.increment(r.getDelivered());
+            dropped.increment(r.getDropped());
+        }
     }
 
     private void giveUp(Send s, ErrorCode code) {

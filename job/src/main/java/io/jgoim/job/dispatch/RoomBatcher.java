@@ -1,19 +1,25 @@
 package io.jgoim.job.dispatch;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * Joins a lane's room messages per room (goim's job/room.go, in milliseconds instead of a second): a room's batch is
- * flushed when it holds {@code size} messages or {@code maxBytes} of frames, or {@code window} after its first message,
- * whichever comes first. Messages keep their order inside a batch and batches of a room are flushed in order. Lane
- * thread only; the deadline queue is FIFO because every batch gets the same window.
+ * Joins a lane's room messages per room (goim's job/room.go, in milliseconds instead of a second) and caps how often
+ * a room is flushed: at most one batch per room per {@code window}. A message to a quiet room (no flush within the
+ * last window) goes at once; messages to a busy room wait for the room's next slot, {@code window} after its last
+ * flush, unless the batch reaches {@code size} messages or {@code maxBytes} first. A big room's fan-out cost is per
+ * batch (one write per session), so this bounds it at {@code 1 s / window} batches per room whatever the message
+ * rate, while a quiet room pays no batching delay. Messages keep their order inside a batch and a room's batches
+ * are flushed in order. Lane thread only.
  */
 final class RoomBatcher {
+    private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
+
     /** One open batch of one room. */
     static final class Batch {
         final String room;
@@ -29,12 +35,20 @@ final class RoomBatcher {
         }
     }
 
+    /** A room seen within the last window: when it was last flushed and its open batch. */
+    private static final class RoomState {
+        long lastFlushNanos;
+        Batch open;
+    }
+
     private final int size;
     private final long windowNanos;
     private final int maxBytes;
     private final Consumer<Batch> sink;
-    private final Map<String, Batch> open = new HashMap<>();
-    private final ArrayDeque<Batch> byDeadline = new ArrayDeque<>();
+    private final Map<String, RoomState> rooms = new HashMap<>();
+    private final PriorityQueue<Batch> byDeadline =
+            new PriorityQueue<>((a, b) -> Long.compare(a.deadlineNanos - b.deadlineNanos, 0));
+    private long lastSweepNanos;
 
     RoomBatcher(int size, long windowNanos, int maxBytes, Consumer<Batch> sink) {
         this.size = size;
@@ -45,36 +59,61 @@ final class RoomBatcher {
 
     void add(PushTask task, int frameLength, long nowNanos) {
         String room = task.msg.getRoom();
-        Batch b = open.get(room);
-        if (b == null) {
-            b = new Batch(room, nowNanos + windowNanos, size);
-            open.put(room, b);
-            byDeadline.add(b);
+        RoomState st = rooms.get(room);
+        if (st == null) {
+            st = new RoomState();
+            st.lastFlushNanos = nowNanos - windowNanos;
+            rooms.put(room, st);
         }
-        b.tasks.add(task);
-        b.bytes += frameLength;
+        Batch b = st.open;
+        if (b == null) {
+            long due = st.lastFlushNanos + windowNanos;
+            b = new Batch(room, due - nowNanos > 0 ? due : nowNanos, size);
+            b.tasks.add(task);
+            b.bytes = frameLength;
+            if (due - nowNanos <= 0) {
+                flush(st, b, nowNanos); // a quiet room: no reason to wait
+                return;
+            }
+            st.open = b;
+            byDeadline.add(b);
+        } else {
+            b.tasks.add(task);
+            b.bytes += frameLength;
+        }
         if (b.tasks.size() >= size || b.bytes >= maxBytes) {
-            flush(b);
+            flush(st, b, nowNanos);
         }
     }
 
-    /** Flushes every batch whose window has passed. */
+    /** Flushes every batch whose slot has come, and forgets rooms quiet for a window. */
     void flushDue(long nowNanos) {
         Batch head;
         while ((head = byDeadline.peek()) != null && (head.flushed || head.deadlineNanos - nowNanos <= 0)) {
             byDeadline.poll();
             if (!head.flushed) {
-                flush(head);
+                flush(rooms.get(head.room), head, nowNanos);
+            }
+        }
+        if (nowNanos - lastSweepNanos >= SWEEP_EVERY_NANOS) {
+            lastSweepNanos = nowNanos;
+            Iterator<RoomState> it = rooms.values().iterator();
+            while (it.hasNext()) {
+                RoomState st = it.next();
+                if (st.open == null && nowNanos - st.lastFlushNanos >= windowNanos) {
+                    it.remove();
+                }
             }
         }
     }
 
     /** Flushes everything now (revocation, shutdown). */
     void flushAll() {
+        long now = System.nanoTime();
         Batch b;
         while ((b = byDeadline.poll()) != null) {
             if (!b.flushed) {
-                flush(b);
+                flush(rooms.get(b.room), b, now);
             }
         }
     }
@@ -89,12 +128,24 @@ final class RoomBatcher {
     }
 
     int openBatches() {
-        return open.size();
+        int n = 0;
+        for (RoomState st : rooms.values()) {
+            if (st.open != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
-    private void flush(Batch b) {
+    /** Rooms remembered (flushed within the last window or open). */
+    int trackedRooms() {
+        return rooms.size();
+    }
+
+    private void flush(RoomState st, Batch b, long nowNanos) {
         b.flushed = true;
-        open.remove(b.room);
+        st.open = null;
+        st.lastFlushNanos = nowNanos;
         sink.accept(b);
     }
 }

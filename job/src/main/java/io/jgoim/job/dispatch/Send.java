@@ -33,6 +33,7 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
     int attempt;
     long dueNanos;
     Throwable error;
+    Object reply;
 
     Send(CometLink link, Kind kind, Message request, List<PushTask> tasks) {
         this.link = link;
@@ -56,6 +57,7 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
     @Override
     public void accept(Object reply, Throwable failure) {
         this.error = failure;
+        this.reply = reply;
         link.lane.execute(this);
     }
 

@@ -1,0 +1,220 @@
+package io.jgoim.job.it;
+
+import com.google.protobuf.ByteString;
+import io.jgoim.comet.CometConfig;
+import io.jgoim.comet.CometServer;
+import io.jgoim.common.registry.InMemoryNodeRegistry;
+import io.jgoim.common.session.InMemorySessionDirectory;
+import io.jgoim.job.JobConfig;
+import io.jgoim.job.JobServer;
+import io.jgoim.job.TestConfigs;
+import io.jgoim.job.comet.DirectCometDirectory;
+import io.jgoim.protocol.push.PushMsg;
+import io.jgoim.testkit.KafkaBroker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Job with real comets (CometServer in-process on port 0) and real client sessions over TCP: the cluster path (Kafka
+ * → job → gRPC comets found in the node registry → sockets) and the standalone path (in-process bus → direct calls).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RealCometIT {
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final InMemorySessionDirectory sessions = new InMemorySessionDirectory(Duration.ofMinutes(5));
+    private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
+    private final TokenLogic logic = new TokenLogic(sessions);
+    private final EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+        clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    static CometConfig cometConfig(String id, boolean register) {
+        Map<String, String> env = new HashMap<>();
+        for (String l : new String[] {"TCP", "WEB_SOCKET", "RPC", "ADMIN"}) {
+            env.put("JGOIM_" + l + "_BIND", "127.0.0.1");
+            env.put("JGOIM_" + l + "_PORT", "0");
+        }
+        env.put("JGOIM_WSS_ENABLED", "false");
+        env.put("JGOIM_NODE_ID", id);
+        env.put("JGOIM_TRANSPORT_WORKER_THREADS", "1");
+        env.put("JGOIM_REGISTRY_ENABLED", Boolean.toString(register));
+        env.put("JGOIM_SHUTDOWN_DRAIN_TIME", "1s");
+        return CometConfig.load(null, env);
+    }
+
+    private CometServer comet(String id, boolean register) {
+        CometServer c = new CometServer(cometConfig(id, register), logic, nodes, meters);
+        c.start();
+        closing.add(c);
+        return c;
+    }
+
+    private GoimTcpClient client(CometServer comet, long mid, String key, String room) {
+        GoimTcpClient c = GoimTcpClient.connect(clientLoop, comet.tcpAddress(), mid, key, room);
+        closing.add(c);
+        return c;
+    }
+
+    private static PushMsg room(String room, int op, String body) {
+        return PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(op).setRoom(room)
+                .setMsg(ByteString.copyFromUtf8(body)).setCreatedAtMs(System.currentTimeMillis()).build();
+    }
+
+    private static PushMsg push(String server, String key, int op, String body) {
+        return PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(op).setServer(server).addKeys(key)
+                .setMsg(ByteString.copyFromUtf8(body)).setCreatedAtMs(System.currentTimeMillis()).build();
+    }
+
+    private static List<String> seq(String prefix, int n) {
+        return IntStream.range(0, n).mapToObj(i -> prefix + i).toList();
+    }
+
+    @Test
+    @Tag("kafka")
+    void shouldCarryEveryPushTypeAndBothEventsFromKafkaOverGrpcToClientSocketsInOrder() {
+        CometServer a = comet("comet-a", true);
+        CometServer b = comet("comet-b", true);
+        GoimTcpClient a1 = client(a, 1, "a1", "live://1");
+        GoimTcpClient b1 = client(b, 2, "b1", "live://1");
+        GoimTcpClient b2 = client(b, 3, "b2", "live://2");
+        GoimTcpClient phone = client(a, 7, "phone", "");
+        GoimTcpClient web = client(a, 7, "web", "");
+        GoimTcpClient tablet = client(b, 7, "tablet", "");
+
+        KafkaBroker broker = KafkaBroker.shared();
+        String topic = "push-" + UUID.randomUUID();
+        broker.createTopics(4, topic, topic + "-comment", topic + "-play");
+        JobConfig cfg = TestConfigs.config("JGOIM_BUS_MODE", "kafka",
+                "JGOIM_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "JGOIM_KAFKA_PUSH_TOPIC", topic,
+                "JGOIM_KAFKA_GROUP_ID", "g-" + topic, "JGOIM_KAFKA_AUTO_OFFSET_RESET", "earliest",
+                "JGOIM_EVENTS_COMMENT_TOPIC", topic + "-comment", "JGOIM_EVENTS_PLAY_HISTORY_TOPIC", topic + "-play",
+                "JGOIM_COMET_REGISTRY_REFRESH", "200ms", "JGOIM_COMET_ROOMS_REFRESH", "200ms",
+                "JGOIM_COMET_FILTER_ROOMS", "true", "JGOIM_BATCH_WINDOW", "5ms");
+        JobServer job = new JobServer(cfg, nodes, sessions, meters);
+        job.start();
+        closing.add(job);
+        await().atMost(Duration.ofSeconds(20)).until(() -> job.comets().comets().size() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> job.comets().comet("comet-b").rooms() != null
+                && job.comets().comet("comet-b").rooms().contains("live://2"));
+
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 100; i++) {
+                producer.send(new ProducerRecord<>(topic, "live://1", room("live://1", 1000, "r1-" + i).toByteArray()));
+                if (i < 50) {
+                    producer.send(new ProducerRecord<>(topic, "live://2",
+                            room("live://2", 1000, "r2-" + i).toByteArray()));
+                }
+                if (i < 30) {
+                    producer.send(new ProducerRecord<>(topic, "a1", push("comet-a", "a1", 1001, "p-" + i)
+                            .toByteArray()));
+                }
+            }
+            producer.send(new ProducerRecord<>(topic, "", PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST)
+                    .setOperation(1000).setMsg(ByteString.copyFromUtf8("everyone")).build().toByteArray()));
+            producer.send(new ProducerRecord<>(topic + "-comment", "live://2", ("{\"room_id\":\"live://2\","
+                    + "\"comment_id\":\"c1\",\"mid\":3,\"content\":\"hello room 2\"}").getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(topic + "-play", "7", ("{\"mid\":7,\"key\":\"phone\","
+                    + "\"video_id\":\"av9\",\"progress_ms\":4200}").getBytes(StandardCharsets.UTF_8)));
+        }
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> a1.count() == 131 && b1.count() == 101
+                && b2.count() == 52 && web.count() == 2 && tablet.count() == 2 && phone.count() == 1);
+        List<String> r1 = new ArrayList<>(seq("r1-", 100));
+        assertThat(a1.bodies(1000).stream().filter(s -> s.startsWith("r1-")).toList()).isEqualTo(r1);
+        assertThat(b1.bodies(1000).stream().filter(s -> s.startsWith("r1-")).toList()).isEqualTo(r1);
+        assertThat(b2.bodies(1000).stream().filter(s -> s.startsWith("r2-")).toList()).isEqualTo(seq("r2-", 50));
+        assertThat(a1.bodies(1001)).isEqualTo(seq("p-", 30));
+        for (GoimTcpClient c : List.of(a1, b1, b2, phone, web, tablet)) {
+            assertThat(c.bodies(1000)).contains("everyone");
+        }
+        assertThat(b2.bodies(1001)).singleElement().asString().contains("\"content\":\"hello room 2\"");
+        assertThat(a1.bodies(1001)).noneMatch(s -> s.contains("hello room 2"));
+        assertThat(web.bodies(1002)).singleElement().asString().contains("\"progress_ms\":4200");
+        assertThat(tablet.bodies(1002)).singleElement().asString().contains("\"video_id\":\"av9\"");
+        assertThat(phone.bodies(1002)).isEmpty();
+    }
+
+    @Test
+    void shouldFanOutInOrderToEverySessionOfARoomThroughTheInProcessBusAndDirectCalls() {
+        CometServer a = comet("solo", false);
+        int clients = 100;
+        int messages = 300;
+        List<GoimTcpClient> room = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            room.add(client(a, 100 + i, "s" + i, "live://big"));
+        }
+        JobConfig cfg = TestConfigs.config("JGOIM_BATCH_WINDOW", "5ms", "JGOIM_COMET_FILTER_ROOMS", "true");
+        DirectCometDirectory dir = new DirectCometDirectory(cfg.comet(), cfg.retry()).add("solo", a.pushService());
+        JobServer job = new JobServer(cfg, dir, sessions, meters);
+        job.start();
+        closing.add(job);
+        await().atMost(Duration.ofSeconds(10)).until(() -> dir.comet("solo").rooms() != null
+                && dir.comet("solo").rooms().contains("live://big"));
+
+        GoimTcpClient s0 = room.get(0);
+        for (int i = 0; i < messages; i++) {
+            job.pushBus().publish("live://big", room("live://big", 1000, "m" + i)).join();
+            job.pushBus().publish("s0", push("solo", "s0", 1001, "k" + i)).join();
+            // Stay inside the session's outbound bound (a ring of 16 pushes): a burst beyond it is dropped by the
+            // comet's slow-consumer policy, which is not what this test is about.
+            int sent = i + 1;
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> s0.bodies(1001).size() >= sent - 8);
+        }
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> room.stream()
+                    .allMatch(c -> c.bodies(1000).size() == messages) && s0.bodies(1001).size() == messages);
+        } catch (RuntimeException e) {
+            System.out.println("room counts: " + room.stream().map(c -> c.bodies(1000).size()).toList()
+                    + " key pushes: " + s0.bodies(1001).size() + " comet drops: "
+                    + meters.find("jgoim_comet_drops").counters().stream().map(x -> x.getId().getTag("reason")
+                    + "=" + x.count()).toList());
+            throw e;
+        }
+        List<String> expected = seq("m", messages);
+        for (GoimTcpClient c : room) {
+            assertThat(c.bodies(1000)).isEqualTo(expected);
+        }
+        assertThat(room.get(0).bodies(1001)).isEqualTo(seq("k", messages));
+        assertThat(meters.find("jgoim_comet_drops").counters().stream().mapToDouble(x -> x.count()).sum()).isZero();
+        // Batching happened: fewer room calls than messages.
+        double calls = meters.get("jgoim.job.comet.calls").tags("comet", "solo", "type", "room").counter().count();
+        assertThat(calls).isLessThan(messages);
+    }
+}
