@@ -69,6 +69,10 @@ final class CliOptions {
         @Option(names = "--max-in-flight", defaultValue = "1000",
                 description = "requests allowed in flight (default ${DEFAULT-VALUE})")
         int maxInFlight;
+        @Option(names = "--http-connections", defaultValue = "1",
+                description = "pipelined HTTP connections, round robin; more than one gives up the push order "
+                        + "(default ${DEFAULT-VALUE})")
+        int httpConnections;
         @Option(names = "--room-type", defaultValue = "live", description = "goim room type (default ${DEFAULT-VALUE})")
         String roomType;
         @Option(names = "--room-id", defaultValue = "1000", description = "goim room id (default ${DEFAULT-VALUE})")
@@ -76,7 +80,7 @@ final class CliOptions {
 
         PushOptions toOptions(PushTarget target, List<Long> mids, List<String> keys, long serverPid) {
             return new PushOptions(URI.create(http), target, roomType, roomId, mids, keys, operation, rate,
-                    CliValues.duration(duration), payloadSize, maxInFlight, 1, serverPid);
+                    CliValues.duration(duration), payloadSize, maxInFlight, 1, serverPid, httpConnections);
         }
     }
 

@@ -1,9 +1,14 @@
 package io.jgoim.loadtest;
 
+import io.jgoim.client.ClientTransports;
 import io.jgoim.loadtest.metrics.EpochClock;
 import io.jgoim.loadtest.metrics.Payload;
 import io.jgoim.loadtest.metrics.RunMetrics;
 
+import io.netty.channel.EventLoopGroup;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,8 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * the driver is late) and its latency is measured from that due time, so a slow server cannot slow the schedule and
  * hide its own delay (no coordinated omission). Each body is a {@link Payload} carrying sequence i and the due time.
  * Counts {@code messages.sent}, {@code messages.accepted} (HTTP 2xx with {@code "code":0}) and failures by reason;
- * records the {@code push} histogram. Requests are pipelined on one HTTP/1.1 connection ({@link PipelinedHttpClient}),
- * so the server sees them in sequence order. One run per instance, on the calling thread.
+ * records the {@code push} histogram. Requests are pipelined on HTTP/1.1 keep-alive connections
+ * ({@link PipelinedHttpClient}), round robin; with one connection (the default) the server sees them in sequence
+ * order. One run per instance, on the calling thread.
  */
 final class OpenLoopPublisher {
     private final PushOptions options;
@@ -33,7 +39,12 @@ final class OpenLoopPublisher {
         long start = System.nanoTime();
         long end = start + options.duration().toNanos();
         double period = 1e9 / options.rate();
-        try (PipelinedHttpClient http = new PipelinedHttpClient(options.uri())) {
+        EventLoopGroup group = ClientTransports.newEventLoopGroup(Math.min(options.connections(), 2));
+        List<PipelinedHttpClient> connections = new ArrayList<>();
+        for (int c = 0; c < options.connections(); c++) {
+            connections.add(new PipelinedHttpClient(options.uri(), group));
+        }
+        try {
             for (long i = 0; ; i++) {
                 long due = start + (long) (i * period);
                 if (due >= end) {
@@ -50,6 +61,7 @@ final class OpenLoopPublisher {
                 }
                 byte[] body = Payload.encode(options.publisherId(), i, EpochClock.toEpochNanos(due),
                         options.payloadSize());
+                PipelinedHttpClient http = connections.get((int) (i % connections.size()));
                 http.post(body).whenComplete((res, err) -> {
                     inFlight.release();
                     metrics.recorder("push").recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
@@ -68,6 +80,9 @@ final class OpenLoopPublisher {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            connections.forEach(PipelinedHttpClient::close);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         return accepted.get();
     }

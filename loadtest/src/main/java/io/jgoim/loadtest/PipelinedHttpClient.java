@@ -47,9 +47,10 @@ final class PipelinedHttpClient implements AutoCloseable {
     private final String hostHeader;
     private Channel channel;
 
-    PipelinedHttpClient(URI uri) {
+    /** A client on {@code group}, which the caller owns. */
+    PipelinedHttpClient(URI uri, EventLoopGroup group) {
         this.uri = uri;
-        this.group = ClientTransports.newEventLoopGroup(1);
+        this.group = group;
         this.pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         this.hostHeader = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
         this.bootstrap = new Bootstrap().group(group).channel(ClientTransports.socketChannelClass(group))
@@ -113,7 +114,6 @@ final class PipelinedHttpClient implements AutoCloseable {
         if (channel != null) {
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     private static final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {

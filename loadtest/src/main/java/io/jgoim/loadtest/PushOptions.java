@@ -22,10 +22,11 @@ import java.util.Objects;
  * @param maxInFlight requests allowed in flight; a send due while this many are pending is counted as a failure
  * @param publisherId written into every payload
  * @param serverPid   the server's pid for /proc readings, 0 for none
+ * @param connections pipelined HTTP connections, used round robin; only one keeps the pushes in sequence order
  */
 public record PushOptions(URI httpBase, PushTarget target, String roomType, String roomId, List<Long> mids,
                           List<String> keys, int operation, double rate, Duration duration, int payloadSize,
-                          int maxInFlight, int publisherId, long serverPid) {
+                          int maxInFlight, int publisherId, long serverPid, int connections) {
     public PushOptions {
         Objects.requireNonNull(httpBase, "httpBase");
         Objects.requireNonNull(target, "target");
@@ -38,6 +39,9 @@ public record PushOptions(URI httpBase, PushTarget target, String roomType, Stri
         }
         if (payloadSize < io.jgoim.loadtest.metrics.Payload.HEADER_SIZE || payloadSize > 1 << 20) {
             throw new IllegalArgumentException("payload size must be in 24..1048576: " + payloadSize);
+        }
+        if (connections < 1 || connections > 64) {
+            throw new IllegalArgumentException("connections must be in 1..64: " + connections);
         }
         if (maxInFlight < 1 || maxInFlight > 100_000) {
             throw new IllegalArgumentException("max in flight must be in 1..100000: " + maxInFlight);
@@ -66,7 +70,7 @@ public record PushOptions(URI httpBase, PushTarget target, String roomType, Stri
     /** A room push: {@code POST /goim/push/room?operation=&type=&room=}. */
     public static PushOptions room(URI httpBase, String roomType, String roomId, double rate, Duration duration) {
         return new PushOptions(httpBase, PushTarget.ROOM, roomType, roomId, List.of(), List.of(), 1000, rate,
-                duration, 64, 1000, 1, 0);
+                duration, 64, 1000, 1, 0, 1);
     }
 
     /** The goim room key this push reaches ({@code type://id}). */

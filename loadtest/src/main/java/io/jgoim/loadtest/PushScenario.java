@@ -33,6 +33,7 @@ public final class PushScenario {
         p.put("duration", o.duration().toString());
         p.put("payloadSize", o.payloadSize());
         p.put("maxInFlight", o.maxInFlight());
+        p.put("httpConnections", o.connections());
         return p;
     }
 }

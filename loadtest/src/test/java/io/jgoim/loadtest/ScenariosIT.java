@@ -133,9 +133,9 @@ class ScenariosIT {
     @Test
     void pushShouldCountRefusedRequests() {
         PushOptions o = new PushOptions(http(), PushTarget.MIDS, null, null, List.of(1L), List.of(), 1000, 50,
-                Duration.ofSeconds(1), 64, 100, 1, 0);
+                Duration.ofSeconds(1), 64, 100, 1, 0, 3);
         PushOptions bad = new PushOptions(URI.create(http() + "/nope"), o.target(), null, null, o.mids(), List.of(),
-                1000, 50, Duration.ofSeconds(1), 64, 100, 1, 0);
+                1000, 50, Duration.ofSeconds(1), 64, 100, 1, 0, 1);
 
         assertThat(PushScenario.run(o).count("messages.accepted")).isEqualTo(50);
         ScenarioResult r = PushScenario.run(bad);

@@ -41,8 +41,8 @@ public final class SummaryTable {
             out.println(line(60));
             out.printf("server pid %d: RSS before %.1f MiB, held %.1f MiB, peak %.1f MiB%n", srv.pid(),
                     srv.rssBeforeKb() / 1024.0, srv.rssHeldKb() / 1024.0, srv.rssPeakKb() / 1024.0);
-            out.printf("server CPU %.1f s (%.0f%% of one core); memory per session %d bytes%n", srv.cpuSeconds(),
-                    srv.cpuPercent(), srv.bytesPerSession());
+            out.printf("server CPU %.1f s (%.0f%% of one core)%s%n", srv.cpuSeconds(), srv.cpuPercent(),
+                    srv.bytesPerSession() >= 0 ? "; memory per session " + srv.bytesPerSession() + " bytes" : "");
         }
         out.println(line(60));
     }
