@@ -17,7 +17,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -135,11 +137,21 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
                         "logic did not answer Connect within " + services.config().protocol().logicTimeout()));
             }
         }, services.config().protocol().logicTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        services.logic().connect(req).whenComplete((reply, error) -> {
+        CompletableFuture<ConnectReply> connect;
+        try {
+            connect = services.logic().connect(req);
+        } catch (RuntimeException e) {
+            connect = CompletableFuture.failedFuture(e);
+        }
+        connect.whenComplete((reply, error) -> {
             if (ctx.executor().inEventLoop()) {
                 onConnect(reply, error);
             } else {
-                ctx.executor().execute(() -> onConnect(reply, error));
+                try {
+                    ctx.executor().execute(() -> onConnect(reply, error));
+                } catch (RejectedExecutionException e) {
+                    // the comet is shutting down; the channel goes with its event loop
+                }
             }
         });
     }

@@ -14,6 +14,7 @@ import io.jgoim.protocol.ProtocolException;
 import io.jgoim.protocol.rpc.comet.Proto.Builder;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.jgoim.protocol.rpc.logic.HeartbeatReq;
+import io.jgoim.protocol.rpc.logic.ReceiveReply;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -233,7 +236,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 .setBody(ByteString.copyFrom(p.body().nioBuffer()));
         ReceiveReq req = ReceiveReq.newBuilder().setMid(session.memberId()).setKey(session.key())
                 .setServer(services.serverId()).setProto(proto).build();
-        services.logic().receive(req).whenComplete((r, e) -> ctx.executor().execute(() -> {
+        CompletableFuture<ReceiveReply> receive;
+        try {
+            receive = services.logic().receive(req);
+        } catch (RuntimeException e) {
+            receive = CompletableFuture.failedFuture(e);
+        }
+        receive.whenComplete((r, e) -> runOnLoop(() -> {
             upstreamInFlight--;
             if (closing || !ctx.channel().isActive()) {
                 return;
@@ -250,6 +259,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             services.metrics().frameOut(op);
             ctx.writeAndFlush(Frames.empty(ver, op, seq), ctx.voidPromise());
         }));
+    }
+
+    private void runOnLoop(Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                ctx.executor().execute(task);
+            } catch (RejectedExecutionException e) {
+                // the comet is shutting down; the channel goes with its event loop
+            }
+        }
     }
 
     /** A request failed without ending the session: extended clients get an error reply, goim clients goim's echo. */
