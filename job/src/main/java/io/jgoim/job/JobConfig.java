@@ -50,6 +50,12 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
         return load(null, Map.of());
     }
 
+    /** This config with the in-process bus (standalone: no Kafka consumer is started). */
+    public JobConfig inProcess() {
+        return new JobConfig(node, new BusConfig(BusConfig.IN_PROCESS, bus.capacity()), kafka, events, dispatch, batch,
+                comet, retry, metrics, shutdown);
+    }
+
     /** @param id this instance's name, used as the Kafka client id */
     public record NodeConfig(String id) {
         public NodeConfig {

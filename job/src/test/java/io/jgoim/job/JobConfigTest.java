@@ -68,6 +68,14 @@ class JobConfigTest {
     }
 
     @Test
+    void shouldSwitchToTheInProcessBusForStandalone() {
+        JobConfig c = JobConfig.defaults().inProcess();
+        assertThat(c.bus().isKafka()).isFalse();
+        assertThat(c.bus().capacity()).isEqualTo(JobConfig.defaults().bus().capacity());
+        assertThat(c.batch()).isEqualTo(JobConfig.defaults().batch());
+    }
+
+    @Test
     void shouldRefuseABadDuration() {
         assertThatThrownBy(() -> JobConfig.load(null, Map.of("JGOIM_BATCH_WINDOW", "soon")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("batch.window");

@@ -9,6 +9,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.jgoim.testkit.LeakCheck;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * order per room and per key, room batching with one encode shared by every comet, retries of a refusing comet and a
  * timing-out comet that does not disturb the others.
  */
+@ExtendWith(LeakCheck.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class PushPathContract {
     protected final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

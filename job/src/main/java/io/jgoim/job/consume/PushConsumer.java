@@ -120,8 +120,11 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
                 } catch (WakeupException e) {
                     break;
                 }
-                for (ConsumerRecord<byte[], byte[]> rec : records) {
-                    handle(rec);
+                for (TopicPartition tp : records.partitions()) {
+                    PartitionTracker tracker = trackers.get(tp);
+                    for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
+                        handle(rec, tracker);
+                    }
                 }
                 if (!paused && inFlight.get() >= kafka.maxInFlightRecords()) {
                     consumer.pause(consumer.assignment());
@@ -143,7 +146,7 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         }
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> rec) {
+    private void handle(ConsumerRecord<byte[], byte[]> rec, PartitionTracker tracker) {
         String topic = rec.topic();
         Counter c = consumedByTopic.get(topic);
         if (c == null) {
@@ -152,7 +155,6 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         }
         c.increment();
         OffsetSlot slot = new OffsetSlot(rec.offset(), inFlight);
-        PartitionTracker tracker = trackers.get(new TopicPartition(topic, rec.partition()));
         if (tracker != null) {
             tracker.add(slot);
         }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.jgoim.testkit.LeakCheck;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,6 +45,7 @@ import static org.awaitility.Awaitility.await;
  * Job with real comets (CometServer in-process on port 0) and real client sessions over TCP: the cluster path (Kafka
  * → job → gRPC comets found in the node registry → sockets) and the standalone path (in-process bus → direct calls).
  */
+@ExtendWith(LeakCheck.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RealCometIT {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
