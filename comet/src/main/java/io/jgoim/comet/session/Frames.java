@@ -23,13 +23,6 @@ public final class Frames {
         return Proto.newInstance(ver, op, seq, Unpooled.EMPTY_BUFFER);
     }
 
-    /** A heartbeat reply: body = int32 online count. */
-    public static Proto heartbeatReply(ByteBufAllocator alloc, int ver, int seq, int online) {
-        ByteBuf body = alloc.ioBuffer(4);
-        body.writeInt(online);
-        return Proto.newInstance(ver, Op.HEARTBEAT_REPLY, seq, body);
-    }
-
     /** An extension error reply for extended clients: body = JSON {"code":n,"message":"..."}. */
     public static Proto errorReply(ByteBufAllocator alloc, int seq, ErrorCode code, String message) {
         String json = "{\"code\":" + code.code() + ",\"message\":\"" + escape(message) + "\"}";

@@ -9,7 +9,9 @@ import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.Op;
+import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.Proto;
+import io.jgoim.protocol.ProtoCodec;
 import io.jgoim.protocol.ProtocolException;
 import io.jgoim.protocol.rpc.comet.Proto.Builder;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
@@ -20,6 +22,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -173,7 +176,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     private void heartbeat(Proto p) {
         Room room = session.room();
-        reply(Frames.heartbeatReply(ctx.alloc(), p.ver(), p.seq(), room == null ? 0 : room.heartbeatOnline()));
+        // Encoded straight into one pooled buffer: the most frequent reply skips the Proto and the encoder.
+        ByteBuf out = ctx.alloc().ioBuffer(PacketLayout.HEADER_LENGTH + 4);
+        ProtoCodec.writeHeader(out, 4, p.ver(), Op.HEARTBEAT_REPLY, p.seq());
+        out.writeInt(room == null ? 0 : room.heartbeatOnline());
+        services.metrics().frameOut(Op.HEARTBEAT_REPLY);
+        ctx.write(transport == Session.Transport.TCP ? out : new BinaryWebSocketFrame(out), ctx.voidPromise());
+        pendingFlush = true;
         if (lastReadNanos - lastRefreshNanos >= refreshNanos) {
             lastRefreshNanos = lastReadNanos;
             HeartbeatReq req = HeartbeatReq.newBuilder().setMid(session.memberId()).setKey(session.key())
