@@ -65,8 +65,11 @@ public final class RedisClients implements AutoCloseable {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofMillis(500), 2,
                         TimeUnit.MILLISECONDS))
                 .build();
+        // Connecting (TCP + HELLO/PING handshake) gets more time than one command: on a loaded machine the first
+        // handshake can take longer than the command timeout, and it happens once per (re)connect, not per call.
+        Duration connectTimeout = max(commandTimeout.multipliedBy(4), Duration.ofSeconds(2));
         SocketOptions socket = SocketOptions.builder()
-                .connectTimeout(commandTimeout.multipliedBy(2))
+                .connectTimeout(connectTimeout)
                 .keepAlive(true)
                 .tcpNoDelay(true)
                 .build();
@@ -75,7 +78,7 @@ public final class RedisClients implements AutoCloseable {
             if (cluster) {
                 List<RedisURI> seeds = new ArrayList<>();
                 for (String u : uris) {
-                    seeds.add(uri(u, commandTimeout));
+                    seeds.add(uri(u, connectTimeout));
                 }
                 RedisClusterClient c = RedisClusterClient.create(resources, seeds);
                 c.setOptions(ClusterClientOptions.builder()
@@ -88,7 +91,7 @@ public final class RedisClients implements AutoCloseable {
                 StatefulRedisClusterConnection<String, String> conn = c.connect(StringCodec.UTF8);
                 return new RedisClients(resources, c::shutdown, conn, conn.async());
             }
-            RedisClient c = RedisClient.create(resources, uri(uris.get(0), commandTimeout));
+            RedisClient c = RedisClient.create(resources, uri(uris.get(0), connectTimeout));
             c.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -105,6 +108,11 @@ public final class RedisClients implements AutoCloseable {
         }
     }
 
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** The URI's timeout bounds connection initialization; commands are bounded by the TimeoutOptions. */
     private static RedisURI uri(String s, Duration timeout) {
         RedisURI u = RedisURI.create(s);
         u.setTimeout(timeout);

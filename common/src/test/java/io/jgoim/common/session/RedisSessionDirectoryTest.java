@@ -61,6 +61,17 @@ class RedisSessionDirectoryTest extends SessionDirectoryContract {
     }
 
     @Test
+    void shouldTimeOutCommandsOfAStalledRedisWithinTheCommandTimeout() throws Exception {
+        SessionDirectory d = directory(Duration.ofMinutes(1));
+        clients.async().clientPause(1500).get(); // the server stalls every client, as a hung Redis would
+        long start = System.nanoTime();
+        Throwable error = catchThrowable(() -> d.serversByKeys(List.of("k")).join());
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(((JgoimException) error.getCause()).code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(tookMs).isBetween(400L, 1_200L);
+    }
+
+    @Test
     void shouldFailFastWhileRedisIsDownAndRecoverWhenItReturns() {
         SessionDirectory d = directory(Duration.ofMinutes(1));
         d.addSession(1, "k", "comet-a").join();
