@@ -62,15 +62,33 @@ class RedisDownIT {
 
     @AfterEach
     void stop() {
-        channel.shutdownNow();
-        logic.close();
-        redis.close();
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+        if (logic != null) {
+            logic.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
         redisServer.close();
     }
 
     private ConnectReq token(String key) {
         return ConnectReq.newBuilder().setServer("comet-a")
                 .setToken(ByteString.copyFromUtf8("{\"mid\":1,\"key\":\"" + key + "\"}")).build();
+    }
+
+    @Test
+    void shouldAnswer503WithinAboutASecondWhenRedisStalls() throws Exception {
+        assertThat(grpc.connect(token("k1")).join().getErrorCode()).isZero();
+        redis.async().clientPause(2000).get(); // Redis accepts bytes but answers nothing, like a hung server
+        Reply stalled = api.post("/goim/push/keys?operation=1000&keys=k1", "stalled");
+        assertThat(stalled.status()).isEqualTo(503);
+        assertThat(stalled.code()).isEqualTo(ErrorCode.UNAVAILABLE.code());
+        assertThat(stalled.tookMillis()).isLessThan(1_500);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api.post("/goim/push/keys?operation=1000&keys=k1", "again").status() == 200);
     }
 
     @Test
