@@ -55,8 +55,17 @@ public final class ConnectScenario {
         return p;
     }
 
-    static Map<String, Object> sessionParameters(SessionOptions s) {
+    /** Where the load ran: the JVM, the OS and the number of CPUs (for reading any number next to it). */
+    static Map<String, Object> environment() {
         Map<String, Object> p = new LinkedHashMap<>();
+        p.put("env.java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        p.put("env.os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        p.put("env.cpus", Runtime.getRuntime().availableProcessors());
+        return p;
+    }
+
+    static Map<String, Object> sessionParameters(SessionOptions s) {
+        Map<String, Object> p = environment();
         p.put("host", s.host());
         p.put("tcpPort", s.tcpPort());
         p.put("wsPort", s.wsPort());

@@ -26,7 +26,7 @@ public final class PushScenario {
     }
 
     static Map<String, Object> parameters(PushOptions o) {
-        Map<String, Object> p = new LinkedHashMap<>();
+        Map<String, Object> p = ConnectScenario.environment();
         p.put("uri", o.uri().toString());
         p.put("target", o.target().name());
         p.put("rate", o.rate());

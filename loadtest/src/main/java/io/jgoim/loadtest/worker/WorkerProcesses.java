@@ -50,6 +50,7 @@ public final class WorkerProcesses implements AutoCloseable {
                 Files.deleteIfExists(result);
                 List<String> cmd = new ArrayList<>();
                 cmd.add(java);
+                cmd.addAll(inheritedAccessFlags());
                 cmd.addAll(jvmOptions);
                 cmd.add("-cp");
                 cmd.add(System.getProperty("java.class.path"));
@@ -67,6 +68,20 @@ public final class WorkerProcesses implements AutoCloseable {
             throw e;
         }
         return w;
+    }
+
+    /**
+     * The parent's module and access flags ({@code --add-opens}, {@code --enable-native-access},
+     * {@code --sun-misc-unsafe-memory-access}, ...): children need what the parent's launcher gave it.
+     */
+    static List<String> inheritedAccessFlags() {
+        List<String> out = new ArrayList<>();
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--")) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     private void watch(Process p, int index) {
