@@ -201,6 +201,22 @@ public abstract class PushPathContract {
     }
 
     @Test
+    void shouldStopRetryingWhenTheRetryBudgetIsSpent() {
+        c1.mode(RecordingCometService.Mode.REFUSE);
+        start("JGOIM_RETRY_BACKOFF", "5ms", "JGOIM_RETRY_MAX_ATTEMPTS", "10", "JGOIM_RETRY_BUDGET_RATIO", "0",
+                "JGOIM_RETRY_MIN_RETRIES_PER_SECOND", "2", "JGOIM_COMET_CALL_DEADLINE", "5s");
+        for (int i = 0; i < 4; i++) {
+            publish("k" + i, push("c1", "k" + i, "refused-" + i));
+        }
+        flushPublishes();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> counter("jgoim.job.push.failures", "comet", "c1", "code", "UNAVAILABLE") == 4.0);
+        // 4 first attempts plus the 2 retries the budget allowed within the second, not 4 x 9 retries.
+        assertThat(counter("jgoim.job.retries", "comet", "c1")).isLessThanOrEqualTo(4.0);
+        assertThat(c1.attempts()).isLessThanOrEqualTo(8);
+    }
+
+    @Test
     void shouldNotRetryARequestTheCometCallsBad() {
         c1.mode(RecordingCometService.Mode.BAD_REQUEST);
         start("JGOIM_RETRY_BACKOFF", "5ms");

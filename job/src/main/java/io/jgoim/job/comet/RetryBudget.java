@@ -8,22 +8,25 @@ package io.jgoim.job.comet;
 public final class RetryBudget {
     private static final long SECOND_NANOS = 1_000_000_000L;
 
-    private final double ratio;
+    /** Tokens are counted in thousandths so that ratios such as 0.2 add up exactly. */
+    private static final long TOKEN = 1000;
+
+    private final long depositPerRequest;
     private final int minPerSecond;
-    private final double maxTokens;
-    private double tokens;
+    private final long maxTokens;
+    private long tokens;
     private long windowStart;
     private int usedInWindow;
 
     public RetryBudget(double ratio, int minPerSecond) {
-        this.ratio = ratio;
+        this.depositPerRequest = Math.round(ratio * TOKEN);
         this.minPerSecond = minPerSecond;
-        this.maxTokens = Math.max(1.0, ratio * 1000);
+        this.maxTokens = Math.max(TOKEN, depositPerRequest * 1000);
     }
 
     /** Records a first attempt. */
     public synchronized void onRequest() {
-        tokens = Math.min(maxTokens, tokens + ratio);
+        tokens = Math.min(maxTokens, tokens + depositPerRequest);
     }
 
     /** Takes the right to retry once; false when the budget is spent. */
@@ -36,8 +39,8 @@ public final class RetryBudget {
             usedInWindow++;
             return true;
         }
-        if (tokens >= 1.0) {
-            tokens -= 1.0;
+        if (tokens >= TOKEN) {
+            tokens -= TOKEN;
             return true;
         }
         return false;
