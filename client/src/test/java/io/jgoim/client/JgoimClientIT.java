@@ -6,6 +6,9 @@ import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.testkit.LeakCheck;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.jgoim.protocol.ProtoCodec;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -216,6 +219,78 @@ class JgoimClientIT {
                 .isInstanceOfSatisfying(JgoimClientException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.BODY_TOO_LARGE));
         assertThat(c.sendUpstream(Op.SEND_MSG, new byte[4096]).get(5, TimeUnit.SECONDS).op()).isEqualTo(Op.SEND_MSG);
+        assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldFailConnectWhenTheAuthReplyNeverComes(Transport transport) {
+        server.authReplies(false);
+        JgoimClient c = builder(transport, new RecordingListener()).authTimeout(Duration.ofMillis(300)).build();
+        clients.add(c);
+
+        assertThatThrownBy(() -> c.connect().get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(JgoimClientException.class,
+                        e -> assertThat(e.closeStatus().reason()).contains("no auth reply"));
+        assertThat(c.state()).isEqualTo(ClientState.CLOSED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldUnpackAnOp9FrameOnEitherTransport(Transport transport) throws Exception {
+        RecordingListener l = new RecordingListener();
+        connected(transport, l);
+        ByteBuf inner = Unpooled.buffer();
+        ProtoCodec.writeFrame(inner, 1, 1000, 0, Unpooled.wrappedBuffer(utf8("x")));
+        ProtoCodec.writeFrame(inner, 1, 1001, 0, Unpooled.wrappedBuffer(utf8("y")));
+        ByteBuf outer = ProtoCodec.wrapRaw(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, inner);
+
+        server.writeRawToAll(io.netty.buffer.ByteBufUtil.getBytes(outer));
+        inner.release();
+        outer.release();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.pushes.size() == 2);
+        assertThat(l.pushes).extracting(RecordingListener.Push::op).containsExactly(1000, 1001);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldCloseWithProtocolErrorOnAMalformedBatch(Transport transport) throws Exception {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = connected(transport, l);
+        // an op-9 frame whose inner frame claims 100 bytes but carries 4
+        ByteBuf bad = Unpooled.buffer();
+        ProtoCodec.writeHeader(bad, 16 + 4, 1, Op.RAW, 0);
+        bad.writeInt(100).writeShort(16).writeShort(1).writeInt(1000).writeInt(0).writeInt(7);
+
+        server.writeRawToAll(io.netty.buffer.ByteBufUtil.getBytes(bad));
+        bad.release();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !l.closes.isEmpty());
+        assertThat(l.closes.get(0).status().code()).isEqualTo(CloseCode.PROTOCOL_ERROR.code());
+        assertThat(l.pushes).isEmpty();
+        assertThat(c.lastClose().isTerminal()).isTrue();
+    }
+
+    @Test
+    void shouldKeepDeliveringWhenTheListenerThrows() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JgoimClient c = builder(Transport.TCP, new RecordingListener() {
+            @Override
+            public void onPush(JgoimClient client, int op, int seq, ByteBuf body) {
+                String s = body.toString(StandardCharsets.UTF_8);
+                seen.add(s);
+                if (s.equals("boom")) {
+                    throw new IllegalStateException("listener bug");
+                }
+            }
+        }).build();
+        clients.add(c);
+        c.connect().get(5, TimeUnit.SECONDS);
+
+        server.pushRoomBatch(ROOM, 1000, List.of(utf8("boom"), utf8("after")));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 2);
         assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A listener that records everything it hears, for assertions. */
-final class RecordingListener implements ClientListener {
+class RecordingListener implements ClientListener {
     record Push(int op, int seq, String body) {
     }
 

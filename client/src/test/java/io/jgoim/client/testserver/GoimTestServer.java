@@ -61,6 +61,7 @@ public final class GoimTestServer implements AutoCloseable {
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong pushedFrames = new AtomicLong();
     private volatile boolean heartbeatReplies = true;
+    private volatile boolean authReplies = true;
     private int tcpPort;
     private int wsPort;
     private int httpPort;
@@ -174,6 +175,29 @@ public final class GoimTestServer implements AutoCloseable {
     /** Whether heartbeats get a reply (false simulates a server that stopped answering). */
     public void heartbeatReplies(boolean on) {
         heartbeatReplies = on;
+    }
+
+    /** Whether auth frames get a reply (false simulates a logic that never answers). */
+    public void authReplies(boolean on) {
+        authReplies = on;
+    }
+
+    boolean answersAuth() {
+        return authReplies;
+    }
+
+    /**
+     * Writes {@code bytes} as they are to every session: on TCP straight into the stream, on WebSocket as one binary
+     * message. For frames a well-behaved server would never send.
+     */
+    public void writeRawToAll(byte[] bytes) {
+        for (TestSession s : sessions.values()) {
+            if (s.webSocket) {
+                s.channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+            } else {
+                s.channel.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+            }
+        }
     }
 
     /** The open sessions, for assertions. */

@@ -54,7 +54,9 @@ final class TestSessionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             ver = p.ver();
-            auth(ctx, p.seq(), body);
+            if (server.answersAuth()) {
+                auth(ctx, p.seq(), body);
+            }
             return;
         }
         switch (p.op()) {
