@@ -95,12 +95,22 @@ class LogicApiIT {
 
     @AfterAll
     static void stop() {
-        channel.shutdownNow();
-        logic.close();
-        logic.close(); // idempotent
-        publisher.close();
-        redis.close();
-        redisServer.close();
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+        if (logic != null) {
+            logic.close();
+            logic.close(); // idempotent
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        if (redisServer != null) {
+            redisServer.close(); // even when startup failed: never leave a redis-server behind
+        }
     }
 
     private static ConnectReply connect(String server, long mid, String key) {

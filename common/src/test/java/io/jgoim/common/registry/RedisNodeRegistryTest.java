@@ -23,8 +23,12 @@ class RedisNodeRegistryTest extends NodeRegistryContract {
 
     @AfterAll
     static void stopRedis() {
-        clients.close();
-        server.close();
+        if (clients != null) {
+            clients.close();
+        }
+        if (server != null) {
+            server.close(); // even when connecting failed: never leave a redis-server behind
+        }
     }
 
     @BeforeEach

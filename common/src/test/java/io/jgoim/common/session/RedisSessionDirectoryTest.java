@@ -33,8 +33,12 @@ class RedisSessionDirectoryTest extends SessionDirectoryContract {
 
     @AfterAll
     static void stopRedis() {
-        clients.close();
-        server.close();
+        if (clients != null) {
+            clients.close();
+        }
+        if (server != null) {
+            server.close(); // even when connecting failed: never leave a redis-server behind
+        }
     }
 
     @BeforeEach
