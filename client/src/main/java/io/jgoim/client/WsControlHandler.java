@@ -31,8 +31,8 @@ final class WsControlHandler extends ChannelInboundHandlerAdapter {
             CloseWebSocketFrame close = (CloseWebSocketFrame) msg;
             int code = close.statusCode();
             String reason = close.reasonText();
-            ctx.channel().attr(ClientHandler.CLOSE_STATUS).set(code < 0 ? CloseStatus.abnormal("close frame without a code")
-                    : new CloseStatus(code, reason));
+            ctx.channel().attr(ClientHandler.CLOSE_STATUS).set(code < 0
+                    ? CloseStatus.abnormal("close frame without a code") : new CloseStatus(code, reason));
             close.release();
             ctx.writeAndFlush(new CloseWebSocketFrame(code < 0 ? 1000 : code, null))
                     .addListener(ChannelFutureListener.CLOSE);

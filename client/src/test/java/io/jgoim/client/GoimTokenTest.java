@@ -13,7 +13,8 @@ class GoimTokenTest {
         String json = new String(GoimToken.json(123, "", "live://1000", "web", 1000, 1001, 1002),
                 StandardCharsets.UTF_8);
         assertThat(json).isEqualTo(
-                "{\"mid\":123,\"key\":\"\",\"room_id\":\"live://1000\",\"platform\":\"web\",\"accepts\":[1000,1001,1002]}");
+                "{\"mid\":123,\"key\":\"\",\"room_id\":\"live://1000\",\"platform\":\"web\","
+                        + "\"accepts\":[1000,1001,1002]}");
     }
 
     @Test

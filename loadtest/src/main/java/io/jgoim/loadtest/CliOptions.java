@@ -32,11 +32,14 @@ final class CliOptions {
         @Option(names = "--source-ips", defaultValue = "",
                 description = "source addresses, e.g. 127.0.0.1-127.0.0.20 (about 28k sessions per address)")
         String sourceIps;
-        @Option(names = "--heartbeat", defaultValue = "30s", description = "heartbeat interval (default ${DEFAULT-VALUE})")
+        @Option(names = "--heartbeat", defaultValue = "30s",
+                description = "heartbeat interval (default ${DEFAULT-VALUE})")
         String heartbeat;
-        @Option(names = "--mid-base", defaultValue = "1", description = "member id of session 0 (default ${DEFAULT-VALUE})")
+        @Option(names = "--mid-base", defaultValue = "1",
+                description = "member id of session 0 (default ${DEFAULT-VALUE})")
         long midBase;
-        @Option(names = "--threads", defaultValue = "2", description = "client event loop threads (default ${DEFAULT-VALUE})")
+        @Option(names = "--threads", defaultValue = "2",
+                description = "client event loop threads (default ${DEFAULT-VALUE})")
         int threads;
         @Option(names = "--connect-timeout", defaultValue = "10s",
                 description = "connect and auth timeout per session (default ${DEFAULT-VALUE})")

@@ -79,7 +79,8 @@ public final class LoadtestMain implements Runnable {
         CliOptions.Run run = new CliOptions.Run();
         @CommandLine.Option(names = "--room", defaultValue = "live://1000", description = "room in every token")
         String room;
-        @CommandLine.Option(names = "--hold", defaultValue = "30s", description = "hold time (default ${DEFAULT-VALUE})")
+        @CommandLine.Option(names = "--hold", defaultValue = "30s",
+                description = "hold time (default ${DEFAULT-VALUE})")
         String hold;
 
         @Override
@@ -89,7 +90,8 @@ public final class LoadtestMain implements Runnable {
             ConnectOptions options = new ConnectOptions(so, CliValues.duration(hold), run.serverPid);
             if (run.isWorker()) {
                 options = new ConnectOptions(so.share(run.workerIndex, run.workerCount), options.hold(), 0);
-                return finish(ConnectScenario.run(options, new StdioCoordinator(System.out)), run, ConnectScenario.NAME);
+                return finish(ConnectScenario.run(options, new StdioCoordinator(System.out)), run,
+                        ConnectScenario.NAME);
             }
             if (run.processes == 1) {
                 return finish(ConnectScenario.run(options), run, ConnectScenario.NAME);

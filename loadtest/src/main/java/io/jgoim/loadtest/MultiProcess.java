@@ -20,7 +20,8 @@ final class MultiProcess {
     }
 
     private static Duration connectWindow(SessionOptions s) {
-        return Duration.ofMillis((long) (s.sessions() / s.connectRate() * 1000)).plus(s.connectTimeout().multipliedBy(2))
+        return Duration.ofMillis((long) (s.sessions() / s.connectRate() * 1000))
+                .plus(s.connectTimeout().multipliedBy(2))
                 .plus(STARTUP);
     }
 

@@ -51,7 +51,8 @@ public final class ScenarioResults {
         long held = counts.getOrDefault("sessions.held", 0L);
         if (server.pid() > 0 && held > 0 && server.rssHeldKb() >= 0) {
             srv = new ServerStats(server.pid(), server.rssBeforeKb(), server.rssHeldKb(), server.rssPeakKb(),
-                    server.cpuSeconds(), server.cpuPercent(), (server.rssHeldKb() - server.rssBeforeKb()) * 1024 / held);
+                    server.cpuSeconds(), server.cpuPercent(),
+                    (server.rssHeldKb() - server.rssBeforeKb()) * 1024 / held);
         }
         return new ScenarioResult(scenario, startedAt, duration, parts.size(), parameters, counts, failures, latencies,
                 encoded, samples, srv);

@@ -65,8 +65,8 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
     }
 
     public SessionOptions withTls(boolean on) {
-        return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, on);
+        return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
+                room, midBase, firstIndex, threads, connectTimeout, on);
     }
 
     public SessionOptions withTransport(TransportMix mix) {

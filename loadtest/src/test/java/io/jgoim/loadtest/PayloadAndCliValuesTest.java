@@ -76,7 +76,8 @@ class PayloadAndCliValuesTest {
                 .hasMessageContaining("sessions");
         assertThatThrownBy(() -> new ConnectOptions(SessionOptions.defaults(), Duration.ofDays(2), 0))
                 .hasMessageContaining("hold");
-        assertThatThrownBy(() -> PushOptions.room(java.net.URI.create("http://x"), "live", "1", 0, Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> PushOptions.room(java.net.URI.create("http://x"), "live", "1", 0,
+                Duration.ofSeconds(1)))
                 .hasMessageContaining("rate");
         assertThatThrownBy(() -> new RoomBroadcastOptions(SessionOptions.defaults().withRoom("live://2"),
                 PushOptions.room(java.net.URI.create("http://x"), "live", "1", 10, Duration.ofSeconds(1)),

@@ -66,7 +66,8 @@ class ScenarioResultsTest {
         while (svg.find()) {
             // every chart is well-formed XML, or browsers would show nothing
             javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                    .parse(new java.io.ByteArrayInputStream(svg.group().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    .parse(new java.io.ByteArrayInputStream(
+                            svg.group().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             charts++;
         }
         assertThat(charts).isEqualTo(4);

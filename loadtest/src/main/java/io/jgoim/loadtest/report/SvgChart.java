@@ -38,8 +38,8 @@ final class SvgChart {
         StringBuilder sb = new StringBuilder(4096);
         sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n", W, H, W, H));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
-                LEFT, esc(title)));
+        sb.append(String.format(Locale.ROOT,
+                "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">%s</text>%n", LEFT, esc(title)));
         if (xmin == Double.MAX_VALUE) {
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">no data</text></svg>%n", LEFT, H / 2));
             return sb.toString();
