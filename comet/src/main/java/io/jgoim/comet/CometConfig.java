@@ -2,6 +2,7 @@ package io.jgoim.comet;
 
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.redis.RedisConnectionConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import java.util.Map;
 public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig tcp, WebSocketConfig webSocket,
                           WssConfig wss, TlsConfig tls, RpcConfig rpc, AdminConfig admin,
                           ProtocolConfig protocol, OutboundConfig outbound, BucketConfig bucket,
-                          OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown) {
+                          OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
+                          LogicConfig logic, RedisConnectionConfig redis) {
 
     /** The classpath resource holding every key with its default. */
     public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
@@ -35,6 +37,8 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         Checks.notNull(online, "online");
         Checks.notNull(registry, "registry");
         Checks.notNull(shutdown, "shutdown");
+        Checks.notNull(logic, "logic");
+        Checks.notNull(redis, "redis");
         Checks.check(webSocket.maxFrameBytes() >= protocol.maxBodyBytes() + 16,
                 "webSocket.maxFrameBytes must be >= protocol.maxBodyBytes + 16, was " + webSocket.maxFrameBytes());
     }
@@ -194,6 +198,16 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
             Checks.positive(ttl, "registry.ttl");
             Checks.check(ttl.compareTo(refreshInterval) > 0,
                     "registry.ttl must be longer than registry.refreshInterval");
+        }
+    }
+
+    /**
+     * Where a cluster comet reaches logic's gRPC service ({@code host:port} or any gRPC target such as
+     * {@code dns:///logic.internal:3119}). Standalone calls logic directly and ignores it.
+     */
+    public record LogicConfig(String target) {
+        public LogicConfig {
+            Checks.notBlank(target, "logic.target");
         }
     }
 

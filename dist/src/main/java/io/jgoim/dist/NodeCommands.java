@@ -62,24 +62,17 @@ final class NodeCommands {
     }
 
     @Command(name = "comet", mixinStandardHelpOptions = true,
-            description = "Run a comet node: client listeners, gRPC push service, registered in Redis.")
+            description = {"Run a comet node: client listeners, gRPC push service for job, registered in Redis.",
+                "Logic's address is logic.target, Redis is redis.uris (configs/comet.yaml)."})
     static final class Comet implements Callable<Integer> {
         @Option(names = "--config", description = "comet YAML (see configs/comet.yaml)")
         Path config;
 
-        @Option(names = "--logic", defaultValue = "${env:JGOIM_LOGIC_TARGET:-127.0.0.1:3119}",
-                description = "logic's gRPC address (env JGOIM_LOGIC_TARGET; default ${DEFAULT-VALUE})")
-        String logic;
-
-        @Option(names = "--redis", split = ",", defaultValue = "${env:JGOIM_REDIS_URIS:-redis://127.0.0.1:6379}",
-                description = "Redis for the node registry (env JGOIM_REDIS_URIS; default ${DEFAULT-VALUE})")
-        List<String> redis = new ArrayList<>();
-
         @Override
         public Integer call() throws InterruptedException {
             CometConfig c = CometConfig.load(config, System.getenv());
-            ManagedChannel channel = NettyChannelBuilder.forTarget(logic).usePlaintext().build();
-            RedisClients r = redis(redis, false);
+            ManagedChannel channel = NettyChannelBuilder.forTarget(c.logic().target()).usePlaintext().build();
+            RedisClients r = c.redis().connect();
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
                     new RedisNodeRegistry(r), meters());
             server.start();
