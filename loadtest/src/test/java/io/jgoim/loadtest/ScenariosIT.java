@@ -57,6 +57,8 @@ class ScenariosIT {
         assertThat(r.latency("connect").count()).isEqualTo(200);
         assertThat(r.latency("auth").count()).isEqualTo(200);
         assertThat(server.authCount()).isEqualTo(200);
+        assertThat(server.remoteHosts()).containsExactlyInAnyOrder("127.0.0.1", "127.0.0.2", "127.0.0.3",
+                "127.0.0.4");
         assertThat(r.samples()).isNotEmpty();
         assertThat(r.samples().stream().mapToLong(Sample::sessions).max().orElse(0)).isEqualTo(200);
         assertThat(r.server().pid()).isEqualTo(pid);

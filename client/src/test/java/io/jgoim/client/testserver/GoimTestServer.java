@@ -58,6 +58,7 @@ public final class GoimTestServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final List<String> upstream = new CopyOnWriteArrayList<>();
     private final AtomicLong auths = new AtomicLong();
+    private final java.util.Set<String> remoteHosts = ConcurrentHashMap.newKeySet();
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong pushedFrames = new AtomicLong();
     private volatile boolean heartbeatReplies = true;
@@ -158,6 +159,11 @@ public final class GoimTestServer implements AutoCloseable {
         return auths.get();
     }
 
+    /** The client addresses sessions authenticated from since start. */
+    public java.util.Set<String> remoteHosts() {
+        return java.util.Set.copyOf(remoteHosts);
+    }
+
     public long heartbeatCount() {
         return heartbeats.get();
     }
@@ -217,6 +223,9 @@ public final class GoimTestServer implements AutoCloseable {
 
     void register(TestSession s) {
         auths.incrementAndGet();
+        if (s.channel.remoteAddress() instanceof InetSocketAddress a) {
+            remoteHosts.add(a.getAddress().getHostAddress());
+        }
         sessions.put(s.channel, s);
     }
 
