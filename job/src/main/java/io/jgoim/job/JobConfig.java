@@ -130,7 +130,10 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
         }
     }
 
-    /** @param topic the topic (empty = disabled); @param operation the op the event is pushed with (business, ≥ 1000) */
+    /**
+     * @param topic     the topic (empty = disabled)
+     * @param operation the op the event is pushed with (a business op, ≥ 1000)
+     */
     public record EventTopic(String topic, int operation) {
         public EventTopic {
             Checks.notNull(topic, "events.*.topic");

@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * task for the {@link PushDispatcher} (or dead-letters it), and commits an offset only once every record up to it is
  * done (accepted by the comets, given up after retries, or dead-lettered). Offsets are committed every
  * {@code kafka.commitInterval}, on partition revocation (after the revoked partitions drained) and on stop. Polling
- * pauses while {@code kafka.maxInFlightRecords} are outstanding. The KafkaConsumer is used on the consumer thread only.
+ * pauses unless a whole poll fits under {@code kafka.maxInFlightRecords}, so no more records than that are ever in
+ * flight. The KafkaConsumer is used on the consumer thread only.
  */
 public final class PushConsumer implements Runnable, ConsumerRebalanceListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PushConsumer.class);
@@ -110,9 +111,15 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
             consumer.subscribe(topics(), this);
             long pollMs = kafka.pollTimeout().toMillis();
             while (running) {
-                if (paused && inFlight.get() <= kafka.maxInFlightRecords() / 2) {
+                // Fetch only when a whole poll fits under the in-flight bound, so that at most
+                // maxInFlightRecords are ever uncommitted and unfinished (what a crash may push twice).
+                boolean room = inFlight.get() + kafka.maxPollRecords() <= kafka.maxInFlightRecords();
+                if (paused && room) {
                     consumer.resume(consumer.paused());
                     paused = false;
+                } else if (!paused && !room) {
+                    consumer.pause(consumer.assignment());
+                    paused = true;
                 }
                 ConsumerRecords<byte[], byte[]> records;
                 try {
@@ -125,10 +132,6 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
                     for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
                         handle(rec, tracker);
                     }
-                }
-                if (!paused && inFlight.get() >= kafka.maxInFlightRecords()) {
-                    consumer.pause(consumer.assignment());
-                    paused = true;
                 }
                 maybeCommit(false);
                 updateLag();
@@ -310,6 +313,9 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
             trackers.putIfAbsent(tp, new PartitionTracker());
+        }
+        if (paused) {
+            consumer.pause(partitions);
         }
         log.info("assigned {}", partitions);
     }

@@ -50,7 +50,8 @@ class DomainEventsTest {
         "''|empty event",
         "[1,2]|event must be a JSON object",
         "{\"comment_id\":\"c\",\"mid\":1,\"content\":\"x\"}|missing field room_id",
-        "{\"room_id\":\"nocolon\",\"comment_id\":\"c\",\"mid\":1,\"content\":\"x\"}|room_id must be 'type://id', was 'nocolon'",
+        "{\"room_id\":\"nocolon\",\"comment_id\":\"c\",\"mid\":1,\"content\":\"x\"}"
+            + "|room_id must be 'type://id', was 'nocolon'",
         "{\"room_id\":\"live://1\",\"mid\":1,\"content\":\"x\"}|missing field comment_id",
         "{\"room_id\":\"live://1\",\"comment_id\":\"c\",\"content\":\"x\"}|missing field mid",
         "{\"room_id\":\"live://1\",\"comment_id\":\"c\",\"mid\":0,\"content\":\"x\"}|mid must be >= 1, was 0",

@@ -26,7 +26,8 @@ public final class JobProcess {
                 false, System.currentTimeMillis()));
         List<String> env = new ArrayList<>(Arrays.asList(args).subList(2, args.length));
         JobServer job = new JobServer(TestConfigs.config(env.toArray(new String[0])), new StaticNodeRegistry(comets),
-                new InMemorySessionDirectory(Duration.ofMinutes(1)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                new InMemorySessionDirectory(Duration.ofMinutes(1)),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         job.start();
         System.out.println("JOB STARTED");
         System.out.flush();

@@ -151,7 +151,8 @@ class RealCometIT {
             producer.send(new ProducerRecord<>(topic, "", PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST)
                     .setOperation(1000).setMsg(ByteString.copyFromUtf8("everyone")).build().toByteArray()));
             producer.send(new ProducerRecord<>(topic + "-comment", "live://2", ("{\"room_id\":\"live://2\","
-                    + "\"comment_id\":\"c1\",\"mid\":3,\"content\":\"hello room 2\"}").getBytes(StandardCharsets.UTF_8)));
+                    + "\"comment_id\":\"c1\",\"mid\":3,\"content\":\"hello room 2\"}")
+                    .getBytes(StandardCharsets.UTF_8)));
             producer.send(new ProducerRecord<>(topic + "-play", "7", ("{\"mid\":7,\"key\":\"phone\","
                     + "\"video_id\":\"av9\",\"progress_ms\":4200}").getBytes(StandardCharsets.UTF_8)));
         }
