@@ -264,6 +264,31 @@ class KafkaFaultIT {
     }
 
     @Test
+    void shouldBoundInFlightRecordsWhileAllCometsAreStuckAndCatchUpAfter() throws Exception {
+        broker.createTopics(4, topic);
+        c1.mode(RecordingCometService.Mode.TIMEOUT);
+        c2.mode(RecordingCometService.Mode.TIMEOUT);
+        JobServer job = startJob(registry, "JGOIM_KAFKA_MAX_POLL_RECORDS", "50", "JGOIM_KAFKA_MAX_IN_FLIGHT_RECORDS",
+                "100", "JGOIM_COMET_CALL_DEADLINE", "3s", "JGOIM_COMET_FILTER_ROOMS", "false",
+                "JGOIM_BATCH_WINDOW", "2ms");
+        produceRooms(10, 0, 1_000);
+        await().atMost(Duration.ofSeconds(20)).until(() -> job.metrics().inFlight().get() >= 60);
+        Thread.sleep(500);
+        // Stuck comets hold at most maxInFlightRecords; the rest waits in Kafka, visible as lag.
+        assertThat(job.metrics().inFlight().get()).isLessThanOrEqualTo(100);
+        assertThat(registry.find("jgoim.job.records.consumed").counter().count()).isLessThanOrEqualTo(100.0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.get("jgoim.job.consumer.lag").gauge().value() >= 500);
+
+        c1.mode(RecordingCometService.Mode.OK);
+        c2.mode(RecordingCometService.Mode.OK);
+        // The stuck calls time out (3 s), are retried on the healed comets, and everything else follows.
+        await().atMost(Duration.ofSeconds(60)).until(() -> c1.frameCount() == 1_000 && c2.frameCount() == 1_000);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.get("jgoim.job.consumer.lag").gauge().value() == 0);
+    }
+
+    @Test
     void shouldTurnEventsIntoPushesAndDeadLetterBadEvents() throws Exception {
         String comments = topic + "-comment";
         String plays = topic + "-play";
