@@ -141,15 +141,28 @@ public final class HtmlReport {
                         new SvgChart.Series("max", xs, max)));
     }
 
+    /** Delivered messages get their own chart: at fan-out scale they dwarf the publisher's counts. */
     private static String rates(ScenarioResult r) {
         List<Sample> samples = r.samples();
-        long t0 = samples.isEmpty() ? 0 : samples.get(0).epochSecond();
         List<String> names = new ArrayList<>();
         samples.forEach(s -> s.rates().keySet().forEach(k -> {
             if (!names.contains(k)) {
                 names.add(k);
             }
         }));
+        StringBuilder sb = new StringBuilder();
+        String delivered = "messages.delivered";
+        if (names.remove(delivered)) {
+            sb.append(rateChart("Delivered messages per second", samples, List.of(delivered)));
+        }
+        if (!names.isEmpty()) {
+            sb.append(rateChart("Counts per second", samples, names));
+        }
+        return sb.toString();
+    }
+
+    private static String rateChart(String title, List<Sample> samples, List<String> names) {
+        long t0 = samples.isEmpty() ? 0 : samples.get(0).epochSecond();
         List<SvgChart.Series> series = new ArrayList<>();
         for (String name : names) {
             double[] xs = new double[samples.size()];
@@ -160,8 +173,7 @@ public final class HtmlReport {
             }
             series.add(new SvgChart.Series(name + " /s", xs, ys));
         }
-        return SvgChart.draw("Counts per second", "seconds", "per second", SvgChart.XAxis.LINEAR,
-                series);
+        return SvgChart.draw(title, "seconds", "per second", SvgChart.XAxis.LINEAR, series);
     }
 
     private static String sessions(ScenarioResult r) {
