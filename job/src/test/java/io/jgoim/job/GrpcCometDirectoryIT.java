@@ -85,9 +85,16 @@ class GrpcCometDirectoryIT {
                 .setMsg(ByteString.copyFromUtf8("over-grpc")).build());
         publish("live://1", PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(1000).setRoom("live://1")
                 .setMsg(ByteString.copyFromUtf8("room-1")).build());
+        publish("live://3", PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(1000).setRoom("live://3")
+                .setMsg(ByteString.copyFromUtf8("hosted-nowhere")).build());
         await().atMost(Duration.ofSeconds(10)).until(() -> g2.frameCount() == 1 && g1.frameCount() == 1);
         assertThat(g2.keyBodies("k")).containsExactly("over-grpc");
+        // Over the network a room push goes only to the comets that reported the room.
         assertThat(g1.roomBodies("live://1")).containsExactly("room-1");
+        assertThat(g2.roomBodies("live://1")).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.find("jgoim.job.push.no_target")
+                .tags("type", "room").counter() != null
+                && registry.get("jgoim.job.push.no_target").tags("type", "room").counter().count() == 1.0);
 
         nodes.deregister("g2");
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 1);

@@ -18,6 +18,15 @@ public interface CometDirectory extends AutoCloseable {
     /** Every known comet (an immutable snapshot). */
     List<Comet> comets();
 
+    /**
+     * True when comets are reached over the network, where skipping comets that do not host a room saves calls. A
+     * direct (in-process) directory answers false: a call to a comet without the room costs nothing, so every room
+     * push goes to every comet and a session that just joined a room never misses a push.
+     */
+    default boolean isRemote() {
+        return true;
+    }
+
     /** Refreshes every comet's room list now; completes when each comet answered or failed. */
     java.util.concurrent.CompletableFuture<Void> refreshRooms();
 

@@ -12,6 +12,12 @@ public final class DirectCometDirectory extends AbstractCometDirectory {
         super(config, retry);
     }
 
+    /** Direct calls: room pushes are not filtered by the rooms a comet reported. */
+    @Override
+    public boolean isRemote() {
+        return false;
+    }
+
     /** Adds (or replaces) the comet {@code serverId}. */
     public DirectCometDirectory add(String serverId, CometService service) {
         put(serverId, service);

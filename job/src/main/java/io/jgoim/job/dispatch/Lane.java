@@ -57,7 +57,7 @@ final class Lane implements Runnable {
         this.comets = comets;
         this.sessions = sessions;
         this.callDeadlineMillis = config.comet().callDeadline().toMillis();
-        this.filterRooms = config.comet().filterRooms();
+        this.filterRooms = config.comet().filterRooms() && comets.isRemote();
         this.maxAttempts = config.retry().maxAttempts();
         this.backoffNanos = config.retry().backoff().toNanos();
         this.maxBackoffNanos = config.retry().maxBackoff().toNanos();
