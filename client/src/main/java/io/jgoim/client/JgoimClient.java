@@ -106,13 +106,18 @@ public final class JgoimClient implements AutoCloseable {
         if (!firstConnect.compareAndSet(null, f)) {
             return firstConnect.get();
         }
-        loop.execute(() -> {
-            if (state == ClientState.CLOSED) {
-                f.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, "client is closed"));
-                return;
-            }
-            attemptConnect();
-        });
+        try {
+            loop.execute(() -> {
+                if (state == ClientState.CLOSED) {
+                    f.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, "client is closed"));
+                    return;
+                }
+                attemptConnect();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the client's own event loop group was shut down by close()
+            f.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, null, "client is closed", e));
+        }
         return f;
     }
 

@@ -424,6 +424,21 @@ class JgoimClientIT {
     }
 
     @Test
+    void shouldOwnAndShutDownItsGroupWhenNoneIsShared() throws Exception {
+        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(server.tcpPort()).token("{\"mid\":1}")
+                .build();
+        c.connect().get(5, TimeUnit.SECONDS);
+
+        c.close();
+
+        assertThat(c.state()).isEqualTo(ClientState.CLOSED);
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
+        JgoimClient never = JgoimClient.builder().host("127.0.0.1").port(server.tcpPort()).token("t").build();
+        never.close();
+        assertThat(never.connect()).failsWithin(Duration.ofSeconds(5));
+    }
+
+    @Test
     void shouldCarryManyClientsOnOneSmallGroup() throws Exception {
         List<JgoimClient> many = new ArrayList<>();
         RecordingListener l = new RecordingListener();
