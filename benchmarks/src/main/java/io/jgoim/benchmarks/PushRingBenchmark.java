@@ -8,7 +8,7 @@ import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.ProtoCodec;
 import io.jgoim.protocol.ProtoEncoder;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
 public class PushRingBenchmark {
     static final int BURST = 16;
 
-    private final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT; // as CometServer (Netty 4.2: adaptive)
     private final Object element = new Object();
     private PushRing ring;
     private EmbeddedChannel channel;

@@ -11,7 +11,6 @@ import io.jgoim.protocol.ProtoEncoder;
 import io.jgoim.protocol.ws.WsProtoCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -64,7 +63,7 @@ public class RoomFanoutBenchmark {
         @Param({"TCP", "WEBSOCKET"})
         public Session.Transport transport;
 
-        final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+        final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT; // as CometServer (Netty 4.2: adaptive)
         final MemberList members = new MemberList(true);
         final List<EmbeddedChannel> channels = new ArrayList<>();
         final int[] counts = new int[2];
@@ -99,6 +98,27 @@ public class RoomFanoutBenchmark {
             RoomBroadcaster.deliver(members, 0, members.size(), frame, -1, counts);
             frame.release();
             return counts[0];
+        }
+
+        /**
+         * Experiment, not comet code: the same writes, but each member flushed right after its write (one pass over
+         * the members instead of {@code deliver}'s write pass then flush pass), to measure what the second pass
+         * costs once a room's sessions no longer fit in the CPU caches.
+         */
+        int fanOutInterleaved() {
+            PushFrame frame = frame();
+            int delivered = 0;
+            for (int i = 0, n = members.size(); i < n; i++) {
+                Session s = members.get(i);
+                if (s.write(frame)) {
+                    delivered++;
+                    s.channel().flush();
+                } else {
+                    counts[1]++;
+                }
+            }
+            frame.release();
+            return delivered;
         }
 
         @TearDown(Level.Trial)
@@ -139,6 +159,20 @@ public class RoomFanoutBenchmark {
     @OperationsPerInvocation(10_000)
     public int fanout10k(Room10k room) {
         return check(room.fanOut(), 10_000);
+    }
+
+    /** Experiment: one pass, flush right after each member's write (see {@link Room#fanOutInterleaved}). */
+    @Benchmark
+    @OperationsPerInvocation(1_000)
+    public int interleaved1k(Room1k room) {
+        return check(room.fanOutInterleaved(), 1_000);
+    }
+
+    /** Experiment: one pass, flush right after each member's write (see {@link Room#fanOutInterleaved}). */
+    @Benchmark
+    @OperationsPerInvocation(10_000)
+    public int interleaved10k(Room10k room) {
+        return check(room.fanOutInterleaved(), 10_000);
     }
 
     private static int check(int delivered, int expected) {
