@@ -32,7 +32,7 @@ public final class ConnectScenario {
     /** Runs as a worker of a multi-process run (or stand-alone with {@link Coordinator#NONE}). */
     public static ScenarioResult run(ConnectOptions options, Coordinator coordinator) {
         RunMetrics metrics = new RunMetrics(List.of("ready", "connect", "auth"), List.of("sessions.connected"),
-                options.serverPid());
+                options.serverPid(), options.serverHeap());
         long held;
         try (SessionFleet fleet = new SessionFleet(options.sessions(), metrics)) {
             fleet.open(null);

@@ -79,6 +79,9 @@ public final class LoadtestMain implements Runnable {
         CliOptions.Run run = new CliOptions.Run();
         @CommandLine.Option(names = "--room", defaultValue = "live://1000", description = "room in every token")
         String room;
+        @CommandLine.Option(names = "--server-heap", description = "with --server-pid: also measure the server's "
+                + "live heap per session through jcmd (forces a full GC before connecting and while holding)")
+        boolean serverHeap;
         @CommandLine.Option(names = "--hold", defaultValue = "30s",
                 description = "hold time (default ${DEFAULT-VALUE})")
         String hold;
@@ -87,9 +90,9 @@ public final class LoadtestMain implements Runnable {
         public Integer call() throws Exception {
             run.check();
             SessionOptions so = sessions.toOptions(room);
-            ConnectOptions options = new ConnectOptions(so, CliValues.duration(hold), run.serverPid);
+            ConnectOptions options = new ConnectOptions(so, CliValues.duration(hold), run.serverPid, serverHeap);
             if (run.isWorker()) {
-                options = new ConnectOptions(so.share(run.workerIndex, run.workerCount), options.hold(), 0);
+                options = new ConnectOptions(so.share(run.workerIndex, run.workerCount), options.hold(), 0, false);
                 return finish(ConnectScenario.run(options, new StdioCoordinator(System.out)), run,
                         ConnectScenario.NAME);
             }

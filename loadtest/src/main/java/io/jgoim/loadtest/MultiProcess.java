@@ -26,7 +26,7 @@ final class MultiProcess {
     }
 
     static ScenarioResult connect(ConnectOptions options, CliOptions.Run run, List<String> args) throws Exception {
-        RunMetrics parent = new RunMetrics(List.of(), List.of(), options.serverPid());
+        RunMetrics parent = new RunMetrics(List.of(), List.of(), options.serverPid(), options.serverHeap());
         List<ScenarioResult> parts = new ArrayList<>();
         try (WorkerProcesses w = LoadtestMain.startWorkers(run, args, ConnectScenario.NAME)) {
             Duration window = connectWindow(options.sessions());

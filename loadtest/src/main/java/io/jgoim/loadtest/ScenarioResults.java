@@ -47,13 +47,7 @@ public final class ScenarioResults {
         });
         List<Sample> samples = new ArrayList<>();
         bySecond.forEach((t, list) -> samples.add(mergeSamples(t, list)));
-        ServerStats srv = server;
-        long held = counts.getOrDefault("sessions.held", 0L);
-        if (server.pid() > 0 && held > 0 && server.rssHeldKb() >= 0) {
-            srv = new ServerStats(server.pid(), server.rssBeforeKb(), server.rssHeldKb(), server.rssPeakKb(),
-                    server.cpuSeconds(), server.cpuPercent(),
-                    (server.rssHeldKb() - server.rssBeforeKb()) * 1024 / held);
-        }
+        ServerStats srv = server.perSession(counts.getOrDefault("sessions.held", 0L));
         return new ScenarioResult(scenario, startedAt, duration, parts.size(), parameters, counts, failures, latencies,
                 encoded, samples, srv);
     }

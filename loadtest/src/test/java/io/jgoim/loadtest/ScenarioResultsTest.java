@@ -30,7 +30,7 @@ class ScenarioResultsTest {
 
     @Test
     void shouldSumCountsFailuresHistogramsAndSamples() {
-        ServerStats srv = new ServerStats(42, 100_000, 110_000, 120_000, 3, 50, -1);
+        ServerStats srv = new ServerStats(42, 100_000, 110_000, 120_000, 3, 50, -1, 50_000, 55_000, -1);
         ScenarioResult m = ScenarioResults.merge("room-broadcast", Map.of("k", "v"),
                 List.of(part(100, 0, 1000), part(50, 1000, 1000), part(0, 0, 1001)), srv);
 
@@ -45,6 +45,7 @@ class ScenarioResultsTest {
         assertThat(m.samples().get(0).latency().get("e2e").count()).isEqualTo(200);
         assertThat(m.processes()).isEqualTo(3);
         assertThat(m.server().bytesPerSession()).isEqualTo(10_000L * 1024 / 150);
+        assertThat(m.server().heapBytesPerSession()).isEqualTo(5_000L * 1024 / 150);
     }
 
     @Test

@@ -47,7 +47,7 @@ class ScenariosIT {
     void connectShouldOpenHoldAndCountEverySession() {
         long pid = ProcessHandle.current().pid();
 
-        ScenarioResult r = ConnectScenario.run(new ConnectOptions(sessions(200), Duration.ofSeconds(2), pid));
+        ScenarioResult r = ConnectScenario.run(new ConnectOptions(sessions(200), Duration.ofSeconds(2), pid, true));
 
         assertThat(r.count("sessions.attempted")).isEqualTo(200);
         assertThat(r.count("sessions.connected")).isEqualTo(200);
@@ -64,6 +64,9 @@ class ScenariosIT {
         assertThat(r.server().pid()).isEqualTo(pid);
         assertThat(r.server().rssBeforeKb()).isPositive();
         assertThat(r.server().cpuSeconds()).isPositive();
+        assertThat(r.server().heapBeforeKb()).isPositive();
+        assertThat(r.server().heapHeldKb()).isPositive();
+        assertThat(r.server().heapBytesPerSession()).isNotEqualTo(-1);
         await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
     }
 

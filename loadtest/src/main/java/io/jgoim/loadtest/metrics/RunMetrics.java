@@ -42,6 +42,9 @@ public final class RunMetrics implements AutoCloseable {
     private volatile ProcessStats serverLast;
     private volatile ProcessStats serverHeld;
     private volatile long serverPeakKb = -1;
+    private final boolean serverHeap;
+    private long heapBeforeKb = -1;
+    private volatile long heapHeldKb = -1;
     private boolean closed;
 
     /**
@@ -50,6 +53,14 @@ public final class RunMetrics implements AutoCloseable {
      * @param serverPid    the server to watch through /proc, 0 for none
      */
     public RunMetrics(List<String> latencyNames, List<String> rateNames, long serverPid) {
+        this(latencyNames, rateNames, serverPid, false);
+    }
+
+    /**
+     * @param serverHeap also read the server's live heap through jcmd (a full GC) now and in
+     *                   {@link #markServerHeld()}
+     */
+    public RunMetrics(List<String> latencyNames, List<String> rateNames, long serverPid, boolean serverHeap) {
         for (String n : latencyNames) {
             recorders.put(n, new Recorder(Histograms.DIGITS));
             totals.put(n, Histograms.newHistogram());
@@ -63,6 +74,10 @@ public final class RunMetrics implements AutoCloseable {
             }
             serverLast = serverFirst;
             serverPeakKb = serverFirst.rssKb();
+        }
+        this.serverHeap = serverHeap && serverPid > 0;
+        if (this.serverHeap) {
+            heapBeforeKb = ServerHeap.liveHeapKb(serverPid);
         }
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "loadtest-ticker");
@@ -94,8 +109,11 @@ public final class RunMetrics implements AutoCloseable {
         return sessions;
     }
 
-    /** Records the server's RSS now as its "all sessions held" figure. */
+    /** Records the server's RSS (and live heap, when asked) now as its "all sessions held" figures. */
     public void markServerHeld() {
+        if (serverHeap) {
+            heapHeldKb = ServerHeap.liveHeapKb(serverPid);
+        }
         if (serverPid > 0) {
             ProcessStats s = ProcessStats.tryRead(serverPid);
             if (s != null) {
@@ -183,9 +201,9 @@ public final class RunMetrics implements AutoCloseable {
             last = serverLast;
         }
         ProcessStats heldStats = serverHeld != null ? serverHeld : last;
-        long perSession = held > 0 ? (heldStats.rssKb() - serverFirst.rssKb()) * 1024 / held : -1;
         double cpuSeconds = (last.cpuTicks() - serverFirst.cpuTicks()) / (double) ProcessStats.TICKS_PER_SECOND;
         return new ServerStats(serverPid, serverFirst.rssKb(), heldStats.rssKb(),
-                Math.max(serverPeakKb, last.rssKb()), cpuSeconds, last.cpuPercentSince(serverFirst), perSession);
+                Math.max(serverPeakKb, last.rssKb()), cpuSeconds, last.cpuPercentSince(serverFirst), -1,
+                heapBeforeKb, heapHeldKb, -1).perSession(held);
     }
 }

@@ -94,9 +94,12 @@ public final class HtmlReport {
                 + "<tr><td>RSS peak (MiB)</td><td class=\"n\">%.1f</td></tr>"
                 + "<tr><td>CPU seconds</td><td class=\"n\">%.1f</td></tr>"
                 + "<tr><td>CPU average (%% of one core)</td><td class=\"n\">%.0f</td></tr>"
-                + "<tr><td>memory per session (bytes)</td><td class=\"n\">%d</td></tr></table>%n",
+                + "<tr><td>RSS per session (bytes)</td><td class=\"n\">%d</td></tr>"
+                + "<tr><td>live heap before / holding (MiB)</td><td class=\"n\">%.1f / %.1f</td></tr>"
+                + "<tr><td>live heap per session (bytes)</td><td class=\"n\">%d</td></tr></table>%n",
                 s.pid(), s.rssBeforeKb() / 1024.0, s.rssHeldKb() / 1024.0, s.rssPeakKb() / 1024.0, s.cpuSeconds(),
-                s.cpuPercent(), s.bytesPerSession()));
+                s.cpuPercent(), s.bytesPerSession(), s.heapBeforeKb() / 1024.0, s.heapHeldKb() / 1024.0,
+                s.heapBytesPerSession()));
     }
 
     private static String percentileChart(ScenarioResult r) {

@@ -42,7 +42,11 @@ public final class SummaryTable {
             out.printf("server pid %d: RSS before %.1f MiB, held %.1f MiB, peak %.1f MiB%n", srv.pid(),
                     srv.rssBeforeKb() / 1024.0, srv.rssHeldKb() / 1024.0, srv.rssPeakKb() / 1024.0);
             out.printf("server CPU %.1f s (%.0f%% of one core)%s%n", srv.cpuSeconds(), srv.cpuPercent(),
-                    srv.bytesPerSession() >= 0 ? "; memory per session " + srv.bytesPerSession() + " bytes" : "");
+                    srv.bytesPerSession() >= 0 ? "; RSS per session " + srv.bytesPerSession() + " bytes" : "");
+            if (srv.heapHeldKb() >= 0) {
+                out.printf("server live heap before %.1f MiB, holding %.1f MiB: %d bytes per session%n",
+                        srv.heapBeforeKb() / 1024.0, srv.heapHeldKb() / 1024.0, srv.heapBytesPerSession());
+            }
         }
         out.println(line(60));
     }
