@@ -47,11 +47,15 @@ final class CliOptions {
         @Option(names = "--tls", description = "TLS on every session: point --tcp-port / --ws-port at the TLS ports "
                 + "(comet: WSS 3103); certificates are not verified")
         boolean tls;
+        @Option(names = "--warmup", defaultValue = "0",
+                description = "sessions to open and close before the measured run, warming the JITs of client and "
+                        + "server (default ${DEFAULT-VALUE})")
+        int warmup;
 
         SessionOptions toOptions(String room) {
             return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate,
                     CliValues.addresses(sourceIps), CliValues.duration(heartbeat), room, midBase, 0, threads,
-                    CliValues.duration(connectTimeout), tls);
+                    CliValues.duration(connectTimeout), tls, warmup);
         }
     }
 

@@ -31,6 +31,7 @@ public final class ConnectScenario {
 
     /** Runs as a worker of a multi-process run (or stand-alone with {@link Coordinator#NONE}). */
     public static ScenarioResult run(ConnectOptions options, Coordinator coordinator) {
+        SessionFleet.warmUp(options.sessions());
         RunMetrics metrics = new RunMetrics(List.of("ready", "connect", "auth"), List.of("sessions.connected"),
                 options.serverPid(), options.serverHeap());
         long held;
@@ -77,6 +78,7 @@ public final class ConnectScenario {
         p.put("room", s.room());
         p.put("threads", s.threads());
         p.put("tls", s.tls());
+        p.put("warmup", s.warmup());
         return p;
     }
 

@@ -112,6 +112,21 @@ final class SessionFleet implements AutoCloseable {
         return trustAll;
     }
 
+    /**
+     * Opens {@code options.warmup()} sessions at the connect rate and closes them again, unmeasured: the first
+     * thousands of connects of a cold JVM (client and server) measure the JIT, not the server.
+     */
+    static void warmUp(SessionOptions options) {
+        if (options.warmup() == 0) {
+            return;
+        }
+        SessionOptions w = options.withSessions(options.warmup(), options.connectRate()).withWarmup(0);
+        try (RunMetrics throwaway = new RunMetrics(List.of("ready", "connect", "auth"), List.of(), 0);
+             SessionFleet fleet = new SessionFleet(w, throwaway)) {
+            fleet.open(null);
+        }
+    }
+
     /** Sessions open now. */
     long open() {
         return metrics.sessions().get();

@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param threads         client event loop threads
  * @param connectTimeout  per-session connect and auth timeout
  * @param tls             wrap every session in TLS (the ports are then the TLS ports; certificates are not checked)
+ * @param warmup          sessions opened and closed before the measured ones (JIT of client and server), 0 for none
  */
 public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix transport, int sessions,
                              double connectRate, List<InetAddress> sourceAddresses, Duration heartbeat, String room,
-                             long midBase, long firstIndex, int threads, Duration connectTimeout, boolean tls) {
+                             long midBase, long firstIndex, int threads, Duration connectTimeout, boolean tls,
+                             int warmup) {
     public static final int MAX_SESSIONS = 1_000_000;
 
     public SessionOptions {
@@ -44,6 +46,9 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
         if (threads < 1 || threads > 64) {
             throw new IllegalArgumentException("threads must be in 1..64: " + threads);
         }
+        if (warmup < 0 || warmup > MAX_SESSIONS) {
+            throw new IllegalArgumentException("warmup must be in 0.." + MAX_SESSIONS + ": " + warmup);
+        }
         Bounds.positive("heartbeat", heartbeat);
         Bounds.positive("connect timeout", connectTimeout);
     }
@@ -51,37 +56,42 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
     /** Local defaults: 127.0.0.1:3101/3102, TCP, 100 sessions at 1000/s, heartbeat 30 s, room live://1000. */
     public static SessionOptions defaults() {
         return new SessionOptions("127.0.0.1", 3101, 3102, TransportMix.TCP, 100, 1000, List.of(),
-                Duration.ofSeconds(30), "live://1000", 1, 0, 2, Duration.ofSeconds(10), false);
+                Duration.ofSeconds(30), "live://1000", 1, 0, 2, Duration.ofSeconds(10), false, 0);
     }
 
     public SessionOptions withPorts(int tcp, int ws) {
         return new SessionOptions(host, tcp, ws, transport, sessions, connectRate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup);
     }
 
     public SessionOptions withSessions(int count, double rate) {
         return new SessionOptions(host, tcpPort, wsPort, transport, count, rate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup);
+    }
+
+    public SessionOptions withWarmup(int sessionsToWarmUp) {
+        return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
+                room, midBase, firstIndex, threads, connectTimeout, tls, sessionsToWarmUp);
     }
 
     public SessionOptions withTls(boolean on) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                room, midBase, firstIndex, threads, connectTimeout, on);
+                room, midBase, firstIndex, threads, connectTimeout, on, warmup);
     }
 
     public SessionOptions withTransport(TransportMix mix) {
         return new SessionOptions(host, tcpPort, wsPort, mix, sessions, connectRate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup);
     }
 
     public SessionOptions withRoom(String roomId) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                roomId, midBase, firstIndex, threads, connectTimeout, tls);
+                roomId, midBase, firstIndex, threads, connectTimeout, tls, warmup);
     }
 
     public SessionOptions withSourceAddresses(List<InetAddress> addresses) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, addresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup);
     }
 
     /** The share of worker {@code index} of {@code count}: a disjoint session range, rate and address subset. */
@@ -96,6 +106,6 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
                     .mapToObj(addrs::get).toList();
         }
         return new SessionOptions(host, tcpPort, wsPort, transport, mine, connectRate / count, addrs, heartbeat, room,
-                midBase, first, threads, connectTimeout, tls);
+                midBase, first, threads, connectTimeout, tls, warmup / count);
     }
 }

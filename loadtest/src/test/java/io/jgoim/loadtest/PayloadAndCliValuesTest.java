@@ -57,7 +57,7 @@ class PayloadAndCliValuesTest {
 
     @Test
     void shouldSplitSessionsIntoDisjointShares() {
-        SessionOptions all = SessionOptions.defaults().withSessions(10, 100)
+        SessionOptions all = SessionOptions.defaults().withSessions(10, 100).withWarmup(9)
                 .withSourceAddresses(CliValues.addresses("127.0.0.1-127.0.0.4"));
         SessionOptions w0 = all.share(0, 3);
         SessionOptions w1 = all.share(1, 3);
@@ -65,6 +65,7 @@ class PayloadAndCliValuesTest {
         assertThat(List.of(w0.sessions(), w1.sessions(), w2.sessions())).containsExactly(4, 3, 3);
         assertThat(List.of(w0.firstIndex(), w1.firstIndex(), w2.firstIndex())).containsExactly(0L, 4L, 7L);
         assertThat(w0.connectRate()).isEqualTo(100 / 3.0);
+        assertThat(w0.warmup()).isEqualTo(3);
         assertThat(w0.sourceAddresses()).extracting(InetAddress::getHostAddress)
                 .containsExactly("127.0.0.1", "127.0.0.4");
         assertThat(w1.sourceAddresses()).extracting(InetAddress::getHostAddress).containsExactly("127.0.0.2");

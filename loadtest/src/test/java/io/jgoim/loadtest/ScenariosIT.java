@@ -92,6 +92,17 @@ class ScenariosIT {
     }
 
     @Test
+    void connectShouldWarmUpWithoutMeasuringTheWarmupSessions() {
+        ScenarioResult r = ConnectScenario.run(new ConnectOptions(sessions(20).withWarmup(30), Duration.ZERO, 0));
+
+        assertThat(server.authCount()).isEqualTo(50);
+        assertThat(r.count("sessions.attempted")).isEqualTo(20);
+        assertThat(r.count("sessions.held")).isEqualTo(20);
+        assertThat(r.latency("ready").count()).isEqualTo(20);
+        assertThat(r.parameters()).containsEntry("warmup", 30);
+    }
+
+    @Test
     void connectShouldCountFailuresByReason() {
         SessionOptions toNowhere = SessionOptions.defaults().withPorts(1, 1).withSessions(20, 1000);
 
