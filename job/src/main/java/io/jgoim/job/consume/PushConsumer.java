@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -45,6 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PushConsumer implements Runnable, ConsumerRebalanceListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PushConsumer.class);
     private static final long DRAIN_POLL_MS = 2;
+    private static final long ERROR_BACKOFF_MS = 500;
 
     private final JobConfig config;
     private final JobConfig.KafkaConfig kafka;
@@ -126,6 +128,11 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
                     records = consumer.poll(Duration.ofMillis(pollMs));
                 } catch (WakeupException e) {
                     break;
+                } catch (KafkaException e) {
+                    // Keep the node alive through broker trouble; the client reconnects by itself.
+                    log.warn("poll failed, retrying: {}", e.toString());
+                    Thread.sleep(ERROR_BACKOFF_MS);
+                    continue;
                 }
                 for (TopicPartition tp : records.partitions()) {
                     PartitionTracker tracker = trackers.get(tp);
@@ -136,6 +143,8 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
                 maybeCommit(false);
                 updateLag();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             if (!crashed) {
                 log.error("consumer loop failed", e);
@@ -190,6 +199,11 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
             return;
         } catch (EventException e) {
             deadLetters.send(rec, "bad_event", e.getMessage(), slot);
+            return;
+        } catch (RuntimeException e) {
+            // A record that trips a bug must not block its partition: set it aside with the reason.
+            log.error("cannot handle {}-{}@{}", topic, rec.partition(), rec.offset(), e);
+            deadLetters.send(rec, "internal", e.toString(), slot);
             return;
         }
         dispatcher.dispatch(task);

@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -139,7 +140,21 @@ final class Lane implements Runnable {
             gated.add(t);
             return;
         }
-        process(t);
+        processSafely(t);
+    }
+
+    /** A task that trips a bug before any send is finished as failed, so its offset cannot stay blocked. */
+    private void processSafely(PushTask t) {
+        try {
+            process(t);
+        } catch (RuntimeException e) {
+            log.error("push of {} failed", t.laneKey, e);
+            if (t.remaining == 0 && !gate) {
+                metrics.failures("job", t.msg.getType().name().toLowerCase(Locale.ROOT), "INTERNAL")
+                        .increment();
+                t.finishWithoutSend(false);
+            }
+        }
     }
 
     /** Lane thread: flushes every open room batch now. */
@@ -284,7 +299,7 @@ final class Lane implements Runnable {
             gate = false;
             PushTask next;
             while (!gate && (next = gated.poll()) != null) {
-                process(next);
+                processSafely(next);
             }
         }
     }
