@@ -4,16 +4,21 @@ import io.jgoim.job.comet.DirectCometDirectory;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.push.PushMsg;
+import io.jgoim.protocol.rpc.CometService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The in-process bus held to the push-path contract, plus its own bounds and refusals. */
 class InProcessPushBusTest extends PushPathContract {
@@ -73,6 +78,20 @@ class InProcessPushBusTest extends PushPathContract {
         start();
         assertThat(codeOf(job.pushBus().publish("k", bad))).isEqualTo(ErrorCode.BAD_PARAMETER);
         assertThat(c1.attempts() + c2.attempts()).isZero();
+    }
+
+    @Test
+    void shouldRetryACometThatIsNotStartedYetUntilItIs() {
+        AtomicReference<CometService> late = new AtomicReference<>();
+        JobConfig cfg = TestConfigs.config("JGOIM_RETRY_BACKOFF", "20ms", "JGOIM_RETRY_MAX_ATTEMPTS", "10");
+        DirectCometDirectory dir = new DirectCometDirectory(cfg.comet(), cfg.retry()).add("late", late::get);
+        job = new JobServer(cfg, dir, sessions, registry);
+        job.start();
+        publish("k", push("late", "k", "hello"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> counter("jgoim.job.retries", "comet", "late") >= 1.0);
+        late.set(c1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> c1.keyBodies("k").equals(List.of("hello")));
+        assertThat(counter("jgoim.job.push.failures")).isZero();
     }
 
     @Test

@@ -184,7 +184,7 @@ class RealCometIT {
             room.add(client(a, 100 + i, "s" + i, "live://big"));
         }
         JobConfig cfg = TestConfigs.config("JGOIM_BATCH_WINDOW", "5ms", "JGOIM_COMET_FILTER_ROOMS", "true");
-        DirectCometDirectory dir = new DirectCometDirectory(cfg.comet(), cfg.retry()).add("solo", a.pushService());
+        DirectCometDirectory dir = new DirectCometDirectory(cfg.comet(), cfg.retry()).add("solo", a::pushService);
         JobServer job = new JobServer(cfg, dir, sessions, meters);
         job.start();
         closing.add(job);
