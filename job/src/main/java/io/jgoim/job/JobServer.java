@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -99,6 +100,11 @@ public final class JobServer implements AutoCloseable {
     /** The bound /metrics address, or null when metrics are disabled or not started. */
     public InetSocketAddress metricsAddress() {
         return metricsAddress;
+    }
+
+    /** Every address this node listens on (only /metrics; empty when disabled or not started). */
+    public List<InetSocketAddress> boundAddresses() {
+        return metricsAddress == null ? List.of() : List.of(metricsAddress);
     }
 
     @Override

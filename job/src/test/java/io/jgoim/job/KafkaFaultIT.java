@@ -342,6 +342,7 @@ class KafkaFaultIT {
                 .anyMatch(s -> s.startsWith("not JSON"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> job.metrics().inFlight().get() == 0);
+        assertThat(job.boundAddresses()).containsExactly(job.metricsAddress());
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + job.metricsAddress().getPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
