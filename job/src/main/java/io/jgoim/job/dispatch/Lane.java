@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -247,8 +248,13 @@ final class Lane implements Runnable {
     /** Finds the member's devices, then pushes to each comet holding one, except the sender's device. */
     private void resolve(PushTask t) {
         gate = true;
-        sessions.keysByMids(List.of(t.memberId))
-                .orTimeout(callDeadlineMillis, TimeUnit.MILLISECONDS)
+        CompletableFuture<Map<String, String>> lookup;
+        try {
+            lookup = sessions.keysByMids(List.of(t.memberId));
+        } catch (RuntimeException e) {
+            lookup = CompletableFuture.failedFuture(e);
+        }
+        lookup.orTimeout(callDeadlineMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((routes, error) -> execute(() -> resolved(t, routes, error)));
     }
 
