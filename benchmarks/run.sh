@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# End-to-end benchmark scenarios of jgoim (issue 8): `benchmarks/run.sh SCENARIO...` with SCENARIO one of
+#   idle           15,000 sessions held with heartbeats: live heap + direct memory per session, RSS, idle CPU
+#   fanout         15,000 sessions in one room: 20 msgs/s (latency mode), then a high rate (throughput mode):
+#                  deliveries/s, server CPU us per delivery, e2e p50/p99/p999, loss, max GC pause (GC log)
+#   connect-storm  connects+auths per second, a rate ladder until failures appear
+#   push-api       HTTP pushes accepted per second with latency, a rate ladder until failures appear
+#   unicast        pushes to single mids at a fixed rate: end-to-end latency percentiles
+#   all            every one of the above, in that order
+# Each scenario starts its own standalone server (dist/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
+# generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
+# stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
+# commit, load average). Raw outputs (tool JSON/HTML/hlog, GC log, JFR) stay in benchmarks/results/runs/ (ignored).
+#
+# Knobs (environment): JGOIM_JAR, JGOIM_COMMIT, BENCH_JAVA_HOME, SERVER_XMX (1g), SERVER_OPTS (extra server JVM
+# options), SESSIONS (15000), CONNECT_RATE (600), FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS
+# (12000), STORM_RATES ("5000 10000 20000"), PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000),
+# UNICAST_RATE (500), PROFILE (1: JFR in fanout throughput mode and connect-storm).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCEN_DIR="$ROOT/benchmarks/scenarios"
+RESULTS="$ROOT/benchmarks/results"
+# shellcheck source=scenarios/lib.sh
+source "$SCEN_DIR/lib.sh"
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+usage() {
+    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+[ $# -ge 1 ] || usage
+
+SESSIONS="${SESSIONS:-15000}"
+CONNECT_RATE="${CONNECT_RATE:-600}"
+PROFILE="${PROFILE:-1}"
+WORKER_OPTS="-Xms64m -Xmx384m"
+
+bench_select_jdk
+bench_select_jar "$ROOT"
+if [ "${JDK_MAJOR:-17}" -ge 24 ]; then
+    WORKER_OPTS="$WORKER_OPTS --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+fi
+LT=("$JAVA" "${JVM_COMMON[@]}" -Xmx256m -cp "$JAR" io.jgoim.loadtest.LoadtestMain)
+mkdir -p "$RESULTS/runs"
+bench_log "JDK: $JDK_VERSION; GC: $GC_NAME; jar: $JAR (commit $JAR_COMMIT)"
+
+# run_tool DIR NAME ARGS...: one load-tool run in its own process group, output in DIR/NAME.{json,html,hlog,out}
+run_tool() {
+    local dir="$1" name="$2"
+    shift 2
+    local cmd=("${LT[@]}" "$@" --out "$dir" --name "$name")
+    printf '%s\n' "${cmd[*]}" >>"$dir/commands.txt"
+    bench_log "loadtest: $*"
+    setsid "${cmd[@]}" >"$dir/$name.out" 2>&1 &
+    TOOL_PID=$!
+    BENCH_PIDS+=("$TOOL_PID")
+}
+
+wait_tool() {
+    local rc=0
+    wait "$TOOL_PID" || rc=$?
+    tail -n 40 "$1" | grep -v '^\s*$' | tail -n 25 >&2 || true
+    [ "$rc" -eq 0 ] || bench_log "load tool exited with $rc"
+    return 0
+}
+
+# wait_sockets N TIMEOUT: until the server holds N established client sockets (or TIMEOUT seconds pass)
+wait_sockets() {
+    local n="$1" t="$2" i
+    for ((i = 0; i < t * 2; i++)); do
+        [ "$(bench_server_sockets)" -ge "$n" ] && return 0
+        sleep 0.5
+    done
+    bench_log "only $(bench_server_sockets) of $n sessions after ${t}s"
+    return 1
+}
+
+# begin DIR: a run directory with meta.json; start_scenario_server DIR [JVM options]
+begin() {
+    local scenario="$1"
+    STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+    DIR="$RESULTS/runs/$scenario-$STAMP"
+    mkdir -p "$DIR"
+    LOAD_BEFORE="$(bench_loadavg)"
+    START_EPOCH="$(date +%s)"
+    : >"$DIR/commands.txt"
+    bench_log "=== $scenario ($DIR), load average $LOAD_BEFORE"
+}
+
+finish() {
+    local scenario="$1"
+    bench_stop_server
+    local out="$RESULTS/$scenario-$STAMP.json"
+    python3 "$SCEN_DIR/summarize.py" "$scenario" "$DIR" "$out" \
+        --jdk "$JDK_VERSION" --gc "$GC_NAME" --commit "$JAR_COMMIT" --jar "$JAR" \
+        --load-before "$LOAD_BEFORE" --load-after "$(bench_loadavg)" \
+        --server-cmd "${SERVER_CMD[*]}" --seconds "$(($(date +%s) - START_EPOCH))" >&2
+    bench_log "=== $scenario done in $(($(date +%s) - START_EPOCH)) s: $out"
+    bench_cleanup
+}
+
+scenario_idle() {
+    begin idle
+    bench_start_server "$DIR" -XX:NativeMemoryTracking=summary
+    bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    sleep 2
+    bench_memory_snapshot "$SERVER_PID" "$DIR/mem-before.json"
+    run_tool "$DIR" idle connect --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" --transport mix \
+        --source-ips 127.0.0.1-127.0.0.4 --heartbeat 30s --hold 50s --processes 2 --server-pid "$SERVER_PID" \
+        --worker-jvm-opts "$WORKER_OPTS"
+    if wait_sockets "$SESSIONS" $((SESSIONS / CONNECT_RATE + 40)); then
+        sleep 4
+        bench_memory_snapshot "$SERVER_PID" "$DIR/mem-held.json"
+        sleep 2
+        echo "$(date +%s.%N)" >"$DIR/idle-window.txt"
+        sleep 30
+        echo "$(date +%s.%N)" >>"$DIR/idle-window.txt"
+        echo "$(bench_server_sockets)" >"$DIR/sockets-end.txt"
+    fi
+    wait_tool "$DIR/idle.out"
+    finish idle
+}
+
+scenario_fanout() {
+    begin fanout
+    bench_start_server "$DIR"
+    bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    local common=(room-broadcast --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" --transport mix
+        --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s
+        --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS")
+    run_tool "$DIR" latency "${common[@]}" --warmup 2000 --rate "${FANOUT_LATENCY_RATE:-20}" --duration 20s
+    wait_tool "$DIR/latency.out"
+    sleep 2
+    run_tool "$DIR" throughput "${common[@]}" --rate "${FANOUT_TP_RATE:-200}" --duration 15s \
+        --source-ips 127.0.0.5-127.0.0.8 --max-in-flight 5000
+    if [ "$PROFILE" = 1 ] && wait_sockets "$SESSIONS" $((SESSIONS / CONNECT_RATE + 40)); then
+        sleep 3
+        bench_jfr_start "$SERVER_PID"
+        sleep 12
+        bench_jfr_stop "$SERVER_PID" "$DIR/throughput.jfr"
+    fi
+    wait_tool "$DIR/throughput.out"
+    finish fanout
+}
+
+scenario_connect_storm() {
+    begin connect-storm
+    bench_start_server "$DIR"
+    bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    local n="${STORM_SESSIONS:-12000}" ip=1 rate
+    # warm the JITs of server and tool: connects at a moderate rate, not measured
+    run_tool "$DIR" warm connect --sessions 4000 --connect-rate 2000 --transport tcp --source-ips 127.0.0.9-127.0.0.10 \
+        --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS"
+    wait_tool "$DIR/warm.out"
+    [ "$PROFILE" = 1 ] && bench_jfr_start "$SERVER_PID"
+    for rate in ${STORM_RATES:-5000 10000 20000}; do
+        sleep 2
+        run_tool "$DIR" "storm-$rate" connect --sessions "$n" --connect-rate "$rate" --transport tcp \
+            --source-ips "127.0.0.$((ip + 10))-127.0.0.$((ip + 13))" --hold 2s --connect-timeout 10s \
+            --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS"
+        ip=$((ip + 4))
+        wait_tool "$DIR/storm-$rate.out"
+        if ! python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["counts"]; \
+                sys.exit(0 if c.get("sessions.connected",0)==c.get("sessions.attempted",-1) else 1)' \
+                "$DIR/storm-$rate.json" 2>/dev/null; then
+            bench_log "failures at $rate connects/s: the ladder stops"
+            break
+        fi
+    done
+    [ "$PROFILE" = 1 ] && bench_jfr_stop "$SERVER_PID" "$DIR/storm.jfr"
+    finish connect-storm
+}
+
+scenario_push_api() {
+    begin push-api
+    bench_start_server "$DIR"
+    bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    run_tool "$DIR" warm push --target room --room-type live --room-id 1000 --rate 2000 --duration 5s \
+        --http-connections 4 --max-in-flight 5000
+    wait_tool "$DIR/warm.out"
+    local rate
+    for rate in ${PUSH_RATES:-5000 10000 20000 40000}; do
+        sleep 1
+        run_tool "$DIR" "push-$rate" push --target room --room-type live --room-id 1000 --rate "$rate" \
+            --duration 10s --http-connections 4 --max-in-flight 5000 --server-pid "$SERVER_PID"
+        wait_tool "$DIR/push-$rate.out"
+        if ! python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["counts"]; \
+                sys.exit(0 if c.get("messages.accepted",0)==c.get("messages.sent",-1) else 1)' \
+                "$DIR/push-$rate.json" 2>/dev/null; then
+            bench_log "failures at $rate pushes/s: the ladder stops"
+            break
+        fi
+    done
+    finish push-api
+}
+
+scenario_unicast() {
+    begin unicast
+    bench_start_server "$DIR"
+    bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    local cmd=("$JAVA" "${JVM_COMMON[@]}" -Xmx512m -cp "$JAR" "$SCEN_DIR/Unicast.java"
+        "${UNICAST_SESSIONS:-1000}" "${UNICAST_RATE:-500}" 25 "$DIR/unicast.json")
+    printf '%s\n' "${cmd[*]}" >>"$DIR/commands.txt"
+    bench_log "unicast: ${cmd[*]}"
+    setsid "${cmd[@]}" >"$DIR/unicast.out" 2>&1 &
+    TOOL_PID=$!
+    BENCH_PIDS+=("$TOOL_PID")
+    wait_tool "$DIR/unicast.out"
+    finish unicast
+}
+
+run_one() {
+    case "$1" in
+        idle) scenario_idle ;;
+        fanout) scenario_fanout ;;
+        connect-storm) scenario_connect_storm ;;
+        push-api) scenario_push_api ;;
+        unicast) scenario_unicast ;;
+        all) for s in idle fanout connect-storm push-api unicast; do run_one "$s"; done ;;
+        *) echo "run.sh: unknown scenario '$1'" >&2; usage ;;
+    esac
+}
+
+for s in "$@"; do
+    run_one "$s"
+done

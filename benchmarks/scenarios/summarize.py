@@ -1,0 +1,348 @@
+"""Turns one scenario run directory (benchmarks/results/runs/<scenario>-<time>/) into its result JSON.
+
+Usage: summarize.py SCENARIO RUN_DIR OUT.json --jdk ... --gc ... --commit ... --jar ... --load-before ...
+       --load-after ... --server-cmd ... --seconds N
+
+Inputs in RUN_DIR: the load tool's JSON results (<name>.json), cpu.txt ("epoch ticks" lines sampled from
+/proc/<server>/stat every 0.5 s), gc.log (the server's -Xlog:gc*,safepoint with utctime decoration), mem-*.json
+(jcmd snapshots), idle-window.txt, unicast.json, *.jfr.txt (JFR top frames), commands.txt (exact tool commands).
+Every figure in the output names its target and whether it was met; nothing is estimated that was not measured.
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import sys
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def cpu_samples(run_dir):
+    out = []
+    try:
+        with open(os.path.join(run_dir, "cpu.txt")) as f:
+            for line in f:
+                p = line.split()
+                if len(p) == 2:
+                    out.append((float(p[0]), int(p[1])))
+    except OSError:
+        pass
+    return out
+
+
+def cpu_seconds(samples, t0, t1):
+    """Server CPU seconds between t0 and t1 (epoch seconds), from the nearest samples inside the window."""
+    inside = [s for s in samples if t0 <= s[0] <= t1]
+    if len(inside) < 2:
+        return None, None
+    return (inside[-1][1] - inside[0][1]) / CLK_TCK, inside[-1][0] - inside[0][0]
+
+
+LINE = re.compile(r"^\[(\d{4}-\d\d-\d\dT[\d:.]+[+-]\d{4})\]")
+PAUSE = re.compile(r"Pause ([A-Za-z ]+?)(?: \([^)]*\))? ([\d.]+)ms")
+STALL = re.compile(r"Allocation Stall \(([^)]*)\) ([\d.]+)ms")
+SAFEPOINT = re.compile(r'Safepoint "([^"]+)".*Total: (\d+) ns')
+
+
+def gc_events(run_dir):
+    """(epoch, kind, name, ms) for every GC pause, allocation stall and safepoint in the server's GC log."""
+    events = []
+    try:
+        f = open(os.path.join(run_dir, "gc.log"))
+    except OSError:
+        return events
+    with f:
+        for line in f:
+            m = LINE.match(line)
+            if not m:
+                continue
+            t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+            p = PAUSE.search(line)
+            if p:
+                events.append((t, "pause", p.group(1).strip(), float(p.group(2))))
+                continue
+            s = STALL.search(line)
+            if s:
+                events.append((t, "stall", s.group(1), float(s.group(2))))
+                continue
+            sp = SAFEPOINT.search(line)
+            if sp:
+                events.append((t, "safepoint", sp.group(1), int(sp.group(2)) / 1e6))
+    return events
+
+
+def gc_summary(events, t0, t1):
+    inside = [e for e in events if t0 <= e[0] <= t1]
+    pauses = [e for e in inside if e[1] == "pause"]
+    stalls = [e for e in inside if e[1] == "stall"]
+    sps = [e for e in inside if e[1] == "safepoint"]
+    worst = max(pauses, key=lambda e: e[3], default=None)
+    worst_sp = max(sps, key=lambda e: e[3], default=None)
+    return {
+        "gcPauses": len(pauses),
+        "maxGcPauseMs": worst[3] if worst else 0.0,
+        "maxGcPauseKind": worst[2] if worst else None,
+        "allocationStalls": len(stalls),
+        "maxAllocationStallMs": max((e[3] for e in stalls), default=0.0),
+        "safepoints": len(sps),
+        "maxSafepointMs": round(worst_sp[3], 3) if worst_sp else 0.0,
+        "maxSafepointOp": worst_sp[2] if worst_sp else None,
+    }
+
+
+def lat(d, key):
+    x = (d or {}).get("latencies", {}).get(key)
+    if not x:
+        return None
+    return {k: round(x[k] / 1000.0, 3) for k in ("p50", "p90", "p99", "p999", "max") if k in x}
+
+
+def verdict(value, target, smaller_is_better=True):
+    if value is None:
+        return "not measured"
+    return "met" if (value <= target if smaller_is_better else value >= target) else "MISSED"
+
+
+def idle(run_dir):
+    tool = load(os.path.join(run_dir, "idle.json"))
+    before = load(os.path.join(run_dir, "mem-before.json"))
+    held = load(os.path.join(run_dir, "mem-held.json"))
+    counts = (tool or {}).get("counts", {})
+    n = counts.get("sessions.held") or counts.get("sessions.connected")
+    fig = {"sessionsAttempted": counts.get("sessions.attempted"), "sessionsHeld": n,
+           "failures": (tool or {}).get("failures")}
+    if before and held and n:
+        heap = (held["liveHeapBytes"] - before["liveHeapBytes"]) / n
+        direct = ((held["nmtOtherKb"] or 0) - (before["nmtOtherKb"] or 0)) * 1024 / n
+        fig.update({
+            "liveHeapBeforeBytes": before["liveHeapBytes"], "liveHeapHeldBytes": held["liveHeapBytes"],
+            "heapBytesPerSession": round(heap),
+            "nmtOtherBeforeKb": before["nmtOtherKb"], "nmtOtherHeldKb": held["nmtOtherKb"],
+            "directBytesPerSession": round(direct),
+            "jvmBytesPerSession": round(heap + direct),
+            "rssBeforeKb": before["rssKb"], "rssHeldKb": held["rssKb"],
+            "rssBytesPerSession": round((held["rssKb"] - before["rssKb"]) * 1024 / n),
+        })
+    try:
+        with open(os.path.join(run_dir, "idle-window.txt")) as f:
+            t0, t1 = [float(x) for x in f.read().split()[:2]]
+        cpu, span = cpu_seconds(cpu_samples(run_dir), t0, t1)
+        if cpu is not None:
+            fig["idleWindowSeconds"] = round(span, 1)
+            fig["idleCpuSeconds"] = round(cpu, 2)
+            fig["idleCpuPercentOfOneCore"] = round(100 * cpu / span, 2)
+            if n:
+                fig["idleCpuNsPerSessionSecond"] = round(cpu / span / n * 1e9, 1)
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(os.path.join(run_dir, "sockets-end.txt")) as f:
+            fig["serverSocketsAtEndOfIdleWindow"] = int(f.read().strip())
+    except (OSError, ValueError):
+        pass
+    if tool:
+        fig["ready"] = lat(tool, "ready")
+    targets = {"jvmBytesPerSession": {"target": "<= 2048 B (heap after GC + direct)",
+                                      "verdict": verdict(fig.get("jvmBytesPerSession"), 2048)}}
+    return fig, targets
+
+
+def fanout_run(run_dir, name, events, cpu):
+    tool = load(os.path.join(run_dir, name + ".json"))
+    if not tool:
+        return None
+    c = tool["counts"]
+    deliv = [s for s in tool.get("samples", []) if s["rates"].get("messages.delivered", 0) > 0]
+    fig = {
+        "rateRequested": tool["parameters"].get("rate"),
+        "durationRequested": tool["parameters"].get("duration"),
+        "subscribers": c.get("sessions.subscribed"), "held": c.get("sessions.held"),
+        "pushesSent": c.get("messages.sent"), "pushesAccepted": c.get("messages.accepted"),
+        "expected": c.get("messages.expected"), "delivered": c.get("messages.delivered"),
+        "distinct": c.get("messages.distinct"), "lost": c.get("messages.lost"),
+        "duplicates": c.get("messages.duplicates"), "outOfOrder": c.get("messages.outOfOrder"),
+        "e2eMs": lat(tool, "e2e"), "publisherMs": lat(tool, "push"),
+        "failures": tool.get("failures"),
+    }
+    if c.get("messages.expected"):
+        fig["lossPercent"] = round(100.0 * c.get("messages.lost", 0) / c["messages.expected"], 4)
+    if deliv:
+        t0, t1 = deliv[0]["epochSecond"], deliv[-1]["epochSecond"] + 1
+        n = sum(s["rates"]["messages.delivered"] for s in deliv)
+        cpu_s, span = cpu_seconds(cpu, t0, t1)
+        fig["deliveryWindowSeconds"] = t1 - t0
+        fig["deliveredPerSecond"] = round(n / (t1 - t0))
+        fig["peakDeliveredInOneSecond"] = max(s["rates"]["messages.delivered"] for s in deliv)
+        if cpu_s is not None:
+            # scale the sampled span to the window (samples every 0.5 s sit inside it)
+            fig["serverCpuSecondsInWindow"] = round(cpu_s, 2)
+            fig["serverCpuPercentInWindow"] = round(100 * cpu_s / span, 1)
+            fig["serverCpuUsPerDelivery"] = round(cpu_s / span * (t1 - t0) / n * 1e6, 3)
+        per_sec = [(s["epochSecond"] - t0, s["latency"]["e2e"]["p50"] / 1000, s["latency"]["e2e"]["p99"] / 1000)
+                   for s in deliv if "e2e" in s.get("latency", {})]
+        fig["perSecondE2eP50P99Ms"] = [[a, round(b, 1), round(cc, 1)] for a, b, cc in per_sec]
+        last = per_sec[len(per_sec) // 2:]
+        if last:
+            fig["secondHalfMaxPerSecondP99Ms"] = round(max(x[2] for x in last), 1)
+        fig.update(gc_summary(events, t0 - 1, t1 + 1))
+    return fig
+
+
+def fanout(run_dir):
+    events = gc_events(run_dir)
+    cpu = cpu_samples(run_dir)
+    lat_mode = fanout_run(run_dir, "latency", events, cpu)
+    tp_mode = fanout_run(run_dir, "throughput", events, cpu)
+    fig = {"latencyMode": lat_mode, "throughputMode": tp_mode,
+           "wholeRunGc": gc_summary(events, 0, 1e12)}
+    targets = {}
+    if lat_mode:
+        targets["latencyModeP99"] = {"target": "p99 <= 150 ms at 15,000 sessions and 20 msgs/s",
+                                     "value": (lat_mode["e2eMs"] or {}).get("p99"),
+                                     "verdict": verdict((lat_mode["e2eMs"] or {}).get("p99"), 150)}
+        targets["latencyModeMaxGcPause"] = {"target": "< 5 ms", "value": lat_mode.get("maxGcPauseMs"),
+                                            "verdict": verdict(lat_mode.get("maxGcPauseMs"), 4.999)}
+    if tp_mode:
+        targets["throughputCpuPerDelivery"] = {"target": "<= 0.3 us server CPU per delivered message",
+                                               "value": tp_mode.get("serverCpuUsPerDelivery"),
+                                               "verdict": verdict(tp_mode.get("serverCpuUsPerDelivery"), 0.3)}
+        targets["throughputModeMaxGcPause"] = {"target": "< 5 ms", "value": tp_mode.get("maxGcPauseMs"),
+                                               "verdict": verdict(tp_mode.get("maxGcPauseMs"), 4.999)}
+    return fig, targets
+
+
+def storm(run_dir):
+    steps = []
+    for path in sorted(glob.glob(os.path.join(run_dir, "storm-*.json")),
+                       key=lambda p: int(re.search(r"storm-(\d+)", p).group(1))):
+        d = load(path)
+        if not d:
+            continue
+        c = d["counts"]
+        rate = d["parameters"]["connectRate"]
+        n = d["parameters"]["sessions"]
+        ready = d["latencies"].get("ready", {})
+        connected = c.get("sessions.connected", 0)
+        # the last session became ready at most (n-1)/rate + max(ready) after the first was due
+        span = (n - 1) / rate + ready.get("max", 0) / 1e6
+        steps.append({
+            "rateRequested": rate, "sessions": n, "connected": connected,
+            "failed": n - connected, "failures": d.get("failures"),
+            "achievedConnectsAuthsPerSecond": round(connected / span) if span > 0 else None,
+            "readyMs": lat(d, "ready"), "connectMs": lat(d, "connect"), "authMs": lat(d, "auth"),
+            "serverCpuSeconds": d.get("server", {}).get("cpuSeconds"),
+        })
+    clean = [s for s in steps if s["failed"] == 0]
+    best = max(clean, key=lambda s: s["achievedConnectsAuthsPerSecond"] or 0, default=None)
+    fig = {"steps": steps, "bestWithoutFailures": best,
+           "firstRateWithFailures": next((s["rateRequested"] for s in steps if s["failed"] > 0), None)}
+    v = best["achievedConnectsAuthsPerSecond"] if best else None
+    targets = {"connectsAuthsPerSecond": {"target": ">= 10,000 connects+auths/s standalone", "value": v,
+                                          "verdict": verdict(v, 10000, smaller_is_better=False)}}
+    return fig, targets
+
+
+def push_api(run_dir):
+    steps = []
+    for path in sorted(glob.glob(os.path.join(run_dir, "push-*.json")),
+                       key=lambda p: int(re.search(r"push-(\d+)", p).group(1))):
+        d = load(path)
+        if not d:
+            continue
+        c = d["counts"]
+        dur = d.get("durationSeconds") or 1
+        steps.append({
+            "rateRequested": d["parameters"]["rate"], "sent": c.get("messages.sent"),
+            "accepted": c.get("messages.accepted"), "failures": d.get("failures"),
+            "acceptedPerSecond": round(c.get("messages.accepted", 0) / dur),
+            "latencyMs": lat(d, "push"),
+            "serverCpuSeconds": d.get("server", {}).get("cpuSeconds"),
+        })
+    clean = [s for s in steps if s["accepted"] == s["sent"]]
+    best = max(clean, key=lambda s: s["acceptedPerSecond"], default=None)
+    fig = {"steps": steps, "bestWithoutFailures": best}
+    return fig, {"pushesAcceptedPerSecond": {"target": "none set in issue 8 (logic's own: >= 20,000/s)",
+                                             "value": best["acceptedPerSecond"] if best else None}}
+
+
+def unicast(run_dir):
+    d = load(os.path.join(run_dir, "unicast.json"))
+    if not d:
+        return {"error": "no unicast.json"}, {}
+    d["e2eMs"] = {k: round(v / 1000.0, 3) for k, v in d.pop("e2eUs").items() if k != "count"}
+    d["apiMs"] = {k: round(v / 1000.0, 3) for k, v in d.pop("apiUs").items() if k != "count"}
+    return d, {"e2eLatency": {"target": "none set in issue 8 (percentiles reported)",
+                              "value": d["e2eMs"].get("p99")}}
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f.readline().split()[1]
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memKb": int(mem) if mem else None,
+            "kernel": platform.release(), "os": platform.platform()}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scenario")
+    ap.add_argument("run_dir")
+    ap.add_argument("out")
+    for k in ("jdk", "gc", "commit", "jar", "load-before", "load-after", "server-cmd", "seconds"):
+        ap.add_argument("--" + k, default="")
+    a = ap.parse_args()
+    fn = {"idle": idle, "fanout": fanout, "connect-storm": storm, "push-api": push_api, "unicast": unicast}
+    fig, targets = fn[a.scenario](a.run_dir)
+    try:
+        with open(os.path.join(a.run_dir, "commands.txt")) as f:
+            commands = [x.strip() for x in f if x.strip()]
+    except OSError:
+        commands = []
+    profiles = {}
+    for p in glob.glob(os.path.join(a.run_dir, "*.jfr.txt")):
+        with open(p) as f:
+            profiles[os.path.basename(p)] = f.read().splitlines()[:40]
+    result = {
+        "scenario": a.scenario,
+        "command": "benchmarks/run.sh " + a.scenario,
+        "startedRunDir": os.path.relpath(a.run_dir, os.path.dirname(a.out)),
+        "figures": fig,
+        "targets": targets,
+        "serverCommand": a.server_cmd,
+        "loadToolCommands": commands,
+        "jdk": a.jdk.strip(), "gc": a.gc, "commit": a.commit, "jar": a.jar,
+        "machine": machine(),
+        "loadAverageBefore": a.load_before, "loadAverageAfter": a.load_after,
+        "wallSeconds": int(a.seconds or 0),
+        "profiles": profiles,
+    }
+    with open(a.out, "w") as f:
+        json.dump(result, f, indent=1)
+    print(json.dumps({"scenario": a.scenario, "targets": targets}, indent=1))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
