@@ -30,13 +30,16 @@ import java.util.Objects;
  * @param maxFrameBytes     the largest WebSocket message accepted from the server
  * @param maxRequestBodyBytes the largest request body sent (goim's comet closes the session on a larger frame, so
  *                          the client refuses it instead; goim: 4096)
+ * @param heartbeatFromServer use the interval the server advises in its auth reply (jgoim comets tell extended
+ *                          clients; goim comets advise nothing, so {@code heartbeatInterval} is kept)
  * @param listener          receives pushes, state changes and closes
  */
 public record ClientConfig(String host, int port, Transport transport, String path, SslContext sslContext,
                            byte[] token, Duration heartbeatInterval, int heartbeatMaxMissed, Duration connectTimeout,
                            Duration authTimeout, Duration requestTimeout, boolean reconnect, Duration backoffMin,
                            Duration backoffMax, Duration stablePeriod, InetAddress localAddress, boolean extended,
-                           int maxFrameBytes, int maxRequestBodyBytes, ClientListener listener) {
+                           int maxFrameBytes, int maxRequestBodyBytes, boolean heartbeatFromServer,
+                           ClientListener listener) {
     public ClientConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");

@@ -81,7 +81,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void dispatch(Channel ch, int op, int seq, ByteBuf body) {
         switch (op) {
-            case Op.AUTH_REPLY -> client.onAuthReply(ch);
+            case Op.AUTH_REPLY -> client.onAuthReply(ch, body);
             case Op.HEARTBEAT_REPLY -> client.onHeartbeatReply(body.readableBytes() >= 4
                     ? body.getInt(body.readerIndex()) : 0);
             case Op.RAW -> unpack(ch, body);

@@ -1,5 +1,8 @@
 package io.jgoim.client;
 
+import java.time.Duration;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
@@ -59,7 +62,9 @@ public final class JgoimClient implements AutoCloseable {
     private volatile long connectNanos;
     private volatile long authNanos;
     private volatile int reconnects;
+    private static final Pattern ADVISED_HEARTBEAT = Pattern.compile("\"heartbeat\"\\s*:\\s*(\\d{1,9})");
     private volatile long heartbeatReplies;
+    private volatile long heartbeatNanos;
 
     // Confined to the event loop.
     private boolean everAuthenticated;
@@ -339,7 +344,7 @@ public final class JgoimClient implements AutoCloseable {
         }, config.authTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    void onAuthReply(Channel ch) {
+    void onAuthReply(Channel ch, ByteBuf body) {
         if (ch != channel || state != ClientState.AUTHENTICATING) {
             return;
         }
@@ -353,6 +358,13 @@ public final class JgoimClient implements AutoCloseable {
         everAuthenticated = true;
         setState(ClientState.CONNECTED);
         long hb = config.heartbeatInterval().toNanos();
+        if (config.heartbeatFromServer()) {
+            long advised = advisedHeartbeatSeconds(body);
+            if (advised > 0) {
+                hb = TimeUnit.SECONDS.toNanos(advised);
+            }
+        }
+        heartbeatNanos = hb;
         heartbeatTask = loop.scheduleAtFixedRate(() -> heartbeat(ch), hb, hb, TimeUnit.NANOSECONDS);
         if (reconnect) {
             reconnects++;
@@ -362,6 +374,21 @@ public final class JgoimClient implements AutoCloseable {
         if (first != null) {
             first.complete(null);
         }
+    }
+
+    /** The {@code heartbeat} number of an extended auth reply's JSON body, or -1. */
+    static long advisedHeartbeatSeconds(ByteBuf body) {
+        if (body == null || !body.isReadable()) {
+            return -1;
+        }
+        Matcher m = ADVISED_HEARTBEAT.matcher(body.toString(StandardCharsets.UTF_8));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** The heartbeat interval in use: the fixed one, or the one the server advised at the last auth. */
+    public Duration heartbeatInterval() {
+        long n = heartbeatNanos;
+        return n > 0 ? Duration.ofNanos(n) : config.heartbeatInterval();
     }
 
     private void restoreSubscriptions() {

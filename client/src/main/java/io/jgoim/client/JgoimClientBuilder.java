@@ -20,6 +20,7 @@ public final class JgoimClientBuilder {
     private SslContext sslContext;
     private byte[] token;
     private Duration heartbeatInterval = Duration.ofSeconds(30);
+    private boolean heartbeatFixed;
     private int heartbeatMaxMissed = 3;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration authTimeout = Duration.ofSeconds(10);
@@ -83,8 +84,13 @@ public final class JgoimClientBuilder {
         return this;
     }
 
+    /**
+     * A fixed heartbeat interval. Without it the client keeps the interval a jgoim comet advises to extended
+     * clients, and 30 s with goim comets (which advise nothing).
+     */
     public JgoimClientBuilder heartbeatInterval(Duration interval) {
         this.heartbeatInterval = interval;
+        this.heartbeatFixed = true;
         return this;
     }
 
@@ -167,7 +173,8 @@ public final class JgoimClientBuilder {
         }
         ClientConfig config = new ClientConfig(host, port, transport, path, sslContext, token, heartbeatInterval,
                 heartbeatMaxMissed, connectTimeout, authTimeout, requestTimeout, reconnect, backoffMin,
-                backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, maxRequestBodyBytes, listener);
+                backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, maxRequestBodyBytes,
+                extended && !heartbeatFixed, listener);
         return new JgoimClient(config, group);
     }
 }

@@ -232,6 +232,26 @@ class CometServerIT {
     }
 
     @Test
+    void shouldKeepTheHeartbeatIntervalTheCometAdvisesToExtendedClients() throws Exception {
+        Pushes pushes = new Pushes();
+        JgoimClient extended = JgoimClient.builder().host("127.0.0.1").port(port(comet, Transport.TCP))
+                .goimToken(8, "hb-ext", "live://hb", "web", 1000).extended(true)
+                .group(group).listener(pushes).build();
+        JgoimClient goim = JgoimClient.builder().host("127.0.0.1").port(port(comet, Transport.TCP))
+                .goimToken(9, "hb-goim", "live://hb", "web", 1000).extended(false)
+                .group(group).listener(pushes).build();
+        clients.add(extended);
+        clients.add(goim);
+        extended.connect().get(10, TimeUnit.SECONDS);
+        goim.connect().get(10, TimeUnit.SECONDS);
+        // The twin's Connect names no interval, so the comet advises its protocol.heartbeatInterval.
+        assertThat(extended.heartbeatInterval())
+                .isEqualTo(Duration.ofSeconds(comet.config().protocol().heartbeatInterval().toSeconds()));
+        // A goim client is told nothing (bare auth reply) and keeps its own 30 s.
+        assertThat(goim.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
     void shouldReconnectAndReauthenticateToTheCometThatReplacesAClosedOne() throws Exception {
         InMemoryLogicService ownLogic = new InMemoryLogicService();
         CometServer first = newComet(ownLogic);

@@ -23,6 +23,15 @@ public final class Frames {
         return Proto.newInstance(ver, op, seq, Unpooled.EMPTY_BUFFER);
     }
 
+    /**
+     * The auth reply for extended clients (auth ver 2): body = JSON {@code {"key":"...","heartbeat":seconds}}, the
+     * session's key (which the server may have generated) and the heartbeat interval the client should keep.
+     */
+    public static Proto authReplyExtended(ByteBufAllocator alloc, int seq, String key, long heartbeatSeconds) {
+        String json = "{\"key\":\"" + escape(key) + "\",\"heartbeat\":" + heartbeatSeconds + "}";
+        return Proto.newInstance(PacketLayout.VERSION_EXTENDED, Op.AUTH_REPLY, seq, ByteBufUtil.writeUtf8(alloc, json));
+    }
+
     /** An extension error reply for extended clients: body = JSON {"code":n,"message":"..."}. */
     public static Proto errorReply(ByteBufAllocator alloc, int seq, ErrorCode code, String message) {
         String json = "{\"code\":" + code.code() + ",\"message\":\"" + escape(message) + "\"}";

@@ -201,7 +201,14 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         // Register first, then reply, in this one event-loop task: pushes reach a session only through tasks on
         // this loop, so none can overtake the reply, and a client that saw the reply is already in its room.
         session.activate(reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(), loopIndex);
-        ctx.writeAndFlush(Frames.empty(authVer, Op.AUTH_REPLY, authSeq));
+        if (authVer == PacketLayout.VERSION_EXTENDED) {
+            // jgoim-aware clients learn the heartbeat interval and their key (a goim client gets the bare header).
+            long hb = reply.getHeartbeat() > 0 ? reply.getHeartbeat()
+                    : services.config().protocol().heartbeatInterval().toSeconds();
+            ctx.writeAndFlush(Frames.authReplyExtended(ctx.alloc(), authSeq, key, hb));
+        } else {
+            ctx.writeAndFlush(Frames.empty(authVer, Op.AUTH_REPLY, authSeq));
+        }
         services.metrics().frameOut(Op.AUTH_REPLY);
         ctx.pipeline().remove(this);
         ArrayDeque<Proto> held = early;
