@@ -20,8 +20,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -55,10 +53,6 @@ final class NodeCommands {
 
     static PrometheusMeterRegistry meters() {
         return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    }
-
-    static RedisClients redis(List<String> uris, boolean cluster) {
-        return RedisClients.connect(uris, cluster, Duration.ofMillis(500), 10_000);
     }
 
     @Command(name = "comet", mixinStandardHelpOptions = true,
@@ -104,21 +98,19 @@ final class NodeCommands {
     }
 
     @Command(name = "job", mixinStandardHelpOptions = true,
-            description = "Run a job node: consume Kafka, batch rooms, push to the comets of the registry.")
+            description = {"Run a job node: consume Kafka, batch rooms, push to the comets of the Redis registry.",
+                "Kafka is kafka.*, Redis is redis.uris (configs/job.yaml)."})
     static final class Job implements Callable<Integer> {
         @Option(names = "--config", description = "job YAML (see configs/job.yaml)")
         Path config;
-
-        @Option(names = "--redis", split = ",", defaultValue = "${env:JGOIM_REDIS_URIS:-redis://127.0.0.1:6379}",
-                description = "Redis for the node registry and sessions (env JGOIM_REDIS_URIS; default ${DEFAULT-VALUE})")
-        List<String> redis = new ArrayList<>();
 
         @Override
         public Integer call() throws InterruptedException {
             JobConfig c = JobConfig.load(config, System.getenv());
             PrometheusMeterRegistry meters = meters();
-            RedisClients r = redis(redis, false);
-            RedisSessionDirectory sessions = new RedisSessionDirectory(r, Duration.ofMinutes(10), meters);
+            RedisClients r = c.redis().connect();
+            // Job only reads routes (play-history lookups); logic owns their TTL.
+            RedisSessionDirectory sessions = new RedisSessionDirectory(r, Duration.ofMinutes(30), meters);
             JobServer server = new JobServer(c, new RedisNodeRegistry(r), sessions, meters);
             server.start();
             System.out.printf("jgoim job %s started%n", c.node().id());

@@ -2,6 +2,7 @@ package io.jgoim.job;
 
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.redis.RedisConnectionConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +22,11 @@ import java.util.Map;
  * @param retry    retries of failed comet calls
  * @param metrics  the /metrics endpoint
  * @param shutdown graceful stop
+ * @param redis    the node registry (comet discovery) and session store (play-history lookups) in a cluster
  */
 public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, EventsConfig events,
                         DispatchConfig dispatch, BatchConfig batch, CometConfig comet, RetryConfig retry,
-                        MetricsConfig metrics, ShutdownConfig shutdown) {
+                        MetricsConfig metrics, ShutdownConfig shutdown, RedisConnectionConfig redis) {
     public static final String DEFAULTS = "jgoim/job-defaults.yaml";
 
     public JobConfig {
@@ -38,6 +40,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
         Checks.notNull(retry, "retry");
         Checks.notNull(metrics, "metrics");
         Checks.notNull(shutdown, "shutdown");
+        Checks.notNull(redis, "redis");
     }
 
     /** Loads defaults, then {@code file} (may be null), then env overrides; throws ConfigException naming the key. */
@@ -53,7 +56,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with the in-process bus (standalone: no Kafka consumer is started). */
     public JobConfig inProcess() {
         return new JobConfig(node, new BusConfig(BusConfig.IN_PROCESS, bus.capacity()), kafka, events, dispatch, batch,
-                comet, retry, metrics, shutdown);
+                comet, retry, metrics, shutdown, redis);
     }
 
     /** @param id this instance's name, used as the Kafka client id */
