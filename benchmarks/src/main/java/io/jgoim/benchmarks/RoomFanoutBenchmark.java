@@ -42,7 +42,9 @@ import java.util.concurrent.TimeUnit;
  * is the CPU the comet spends per delivered message short of the {@code write(2)} itself. JMH divides by the room
  * size ({@code @OperationsPerInvocation}), so ns/op and B/op (with {@code -prof gc}) are per delivered message; the
  * issue's targets are &lt;= 100 ns and 0 B per recipient beyond pooled buffers. Runs on {@link EventLoopThreads} so
- * Netty's recyclers behave as on an event loop.
+ * Netty's recyclers behave as on an event loop. Buffers come from {@code ByteBufAllocator.DEFAULT}, as in
+ * {@code CometServer}; {@code -Dio.netty.allocator.type=pooled} in {@code -jvmArgsAppend} measures the pooled allocator.
+ * The {@code interleaved*} methods are an experiment (flush each member right after its write), not comet code.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

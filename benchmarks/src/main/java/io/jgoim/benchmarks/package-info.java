@@ -1,0 +1,11 @@
+/**
+ * JMH micro-benchmarks of jgoim's hot paths and their support: room fan-out through the comet's core
+ * ({@link io.jgoim.benchmarks.RoomFanoutBenchmark}), the per-session push ring
+ * ({@link io.jgoim.benchmarks.PushRingBenchmark}), JWT verification ({@link io.jgoim.benchmarks.JwtBenchmark}), the
+ * event-loop-thread executor that makes Netty's recyclers behave as in production
+ * ({@link io.jgoim.benchmarks.EventLoopThreads}), a socket stand-in ({@link io.jgoim.benchmarks.ReleasingSink}) and a
+ * CPU-time profiler for a shared machine ({@link io.jgoim.benchmarks.CpuTimeProfiler}). Benchmarks that need
+ * package-private access live in the package they measure (codec, job batching). Figures and commands:
+ * {@code BENCHMARKS.md}.
+ */
+package io.jgoim.benchmarks;
