@@ -11,7 +11,9 @@ import io.jgoim.protocol.ProtoEncoder;
 import io.jgoim.protocol.ws.WsProtoCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * issue's targets are &lt;= 100 ns and 0 B per recipient beyond pooled buffers. Runs on {@link EventLoopThreads} so
  * Netty's recyclers behave as on an event loop. Buffers come from {@code ByteBufAllocator.DEFAULT}, as in
  * {@code CometServer}; {@code -Dio.netty.allocator.type=pooled} in {@code -jvmArgsAppend} measures the pooled allocator.
- * The {@code interleaved*} methods are an experiment (flush each member right after its write), not comet code.
+ * The {@code interleaved*} and {@code fromEncoder*} methods are experiments (flush each member right after its write;
+ * write from the last handler's context instead of the tail), not comet code.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -68,6 +71,7 @@ public class RoomFanoutBenchmark {
         final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT; // as CometServer (Netty 4.2: adaptive)
         final MemberList members = new MemberList(true);
         final List<EmbeddedChannel> channels = new ArrayList<>();
+        final List<ChannelHandlerContext> heads = new ArrayList<>();
         final int[] counts = new int[2];
         ByteBuf body;
 
@@ -79,6 +83,8 @@ public class RoomFanoutBenchmark {
                         : new EmbeddedChannel(ReleasingSink.INSTANCE, new WebSocket08FrameEncoder(false),
                                 new WsProtoCodec(4096, true));
                 channels.add(ch);
+                // The last handler's context (ProtoEncoder or WsProtoCodec): writes from it skip that handler.
+                heads.add(ch.pipeline().lastContext());
                 members.add(new Session(ch, transport, i + 1, "key-" + i, false, 0, 16, metrics, code -> { }));
             }
             body = alloc.directBuffer(BODY);
@@ -118,6 +124,33 @@ public class RoomFanoutBenchmark {
                 } else {
                     counts[1]++;
                 }
+            }
+            frame.release();
+            return delivered;
+        }
+
+        /**
+         * Experiment, not comet code: the writes of {@code deliver}, but issued from the last handler's context (TCP:
+         * {@code ProtoEncoder}, whose type check a raw buffer only passes through; WebSocket: {@code WsProtoCodec},
+         * with the {@code BinaryWebSocketFrame} made here as {@code Session.write} makes it) instead of the channel's
+         * tail; flushes likewise. Same two passes as {@code deliver}.
+         */
+        int fanOutFromEncoder() {
+            PushFrame frame = frame();
+            int delivered = 0;
+            int n = members.size();
+            for (int i = 0; i < n; i++) {
+                Session s = members.get(i);
+                if (s.channel().isActive() && s.channel().isWritable()) {
+                    ChannelHandlerContext ctx = heads.get(i);
+                    Object msg = transport == Session.Transport.TCP ? frame.tcp().retainedDuplicate()
+                            : new BinaryWebSocketFrame(frame.webSocket().retainedDuplicate());
+                    ctx.write(msg, ctx.voidPromise());
+                    delivered++;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                heads.get(i).flush();
             }
             frame.release();
             return delivered;
@@ -175,6 +208,20 @@ public class RoomFanoutBenchmark {
     @OperationsPerInvocation(10_000)
     public int interleaved10k(Room10k room) {
         return check(room.fanOutInterleaved(), 10_000);
+    }
+
+    /** Experiment: see {@link Room#fanOutFromEncoder}. */
+    @Benchmark
+    @OperationsPerInvocation(1_000)
+    public int fromEncoder1k(Room1k room) {
+        return check(room.fanOutFromEncoder(), 1_000);
+    }
+
+    /** Experiment: see {@link Room#fanOutFromEncoder}. */
+    @Benchmark
+    @OperationsPerInvocation(10_000)
+    public int fromEncoder10k(Room10k room) {
+        return check(room.fanOutFromEncoder(), 10_000);
     }
 
     private static int check(int delivered, int expected) {
