@@ -13,7 +13,7 @@
 # commit, load average). Raw outputs (tool JSON/HTML/hlog, GC log, JFR) stay in benchmarks/results/runs/ (ignored).
 #
 # Knobs (environment): JGOIM_JAR, JGOIM_COMMIT, BENCH_JAVA_HOME, SERVER_XMX (1g), SERVER_OPTS (extra server JVM
-# options), SESSIONS (15000), CONNECT_RATE (600), FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS
+# options), SERVER_GC_OPTS (replaces the GC flags, e.g. "-XX:+UseG1GC"), SESSIONS (15000), CONNECT_RATE (600), FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS
 # (12000), STORM_RATES ("5000 10000 20000"), PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000),
 # UNICAST_RATE (500), PROFILE (1: JFR in fanout throughput mode and connect-storm).
 set -euo pipefail
@@ -104,6 +104,7 @@ scenario_idle() {
     begin idle
     bench_start_server "$DIR" -XX:NativeMemoryTracking=summary
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    bench_box_sampler "$DIR/box.txt"
     sleep 2
     bench_memory_snapshot "$SERVER_PID" "$DIR/mem-before.json"
     run_tool "$DIR" idle connect --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" --transport mix \
@@ -122,25 +123,41 @@ scenario_idle() {
     finish idle
 }
 
+# profile_window NAME: once the room is full, 12 s of JFR in the server and in one receiving worker JVM of the tool
+# (are the clients the bottleneck?), summarised into NAME.jfr.txt and NAME-receiver.jfr.txt.
+profile_window() {
+    [ "$PROFILE" = 1 ] || return 0
+    wait_sockets "$SESSIONS" $((SESSIONS / CONNECT_RATE + 40)) || return 0
+    sleep 4
+    local worker
+    worker="$(pgrep -f 'LoadtestMain.*--worker-index' | head -1 || true)"
+    curl -s -o "$DIR/$1-metrics-0.txt" http://127.0.0.1:3111/metrics || true
+    bench_jfr_start "$SERVER_PID"
+    [ -n "$worker" ] && bench_jfr_start "$worker"
+    sleep 12
+    curl -s -o "$DIR/$1-metrics-1.txt" http://127.0.0.1:3111/metrics || true
+    bench_jfr_stop "$SERVER_PID" "$DIR/$1.jfr"
+    [ -n "$worker" ] && bench_jfr_stop "$worker" "$DIR/$1-receiver.jfr"
+    return 0
+}
+
 scenario_fanout() {
     begin fanout
     bench_start_server "$DIR"
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    bench_box_sampler "$DIR/box.txt"
     local common=(room-broadcast --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" --transport mix
         --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s
         --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS")
     run_tool "$DIR" latency "${common[@]}" --warmup 2000 --rate "${FANOUT_LATENCY_RATE:-20}" --duration 20s
+    profile_window latency
     wait_tool "$DIR/latency.out"
     sleep 2
     run_tool "$DIR" throughput "${common[@]}" --rate "${FANOUT_TP_RATE:-200}" --duration 15s \
         --source-ips 127.0.0.5-127.0.0.8 --max-in-flight 5000
-    if [ "$PROFILE" = 1 ] && wait_sockets "$SESSIONS" $((SESSIONS / CONNECT_RATE + 40)); then
-        sleep 3
-        bench_jfr_start "$SERVER_PID"
-        sleep 12
-        bench_jfr_stop "$SERVER_PID" "$DIR/throughput.jfr"
-    fi
+    profile_window throughput
     wait_tool "$DIR/throughput.out"
+    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:3111/metrics || true
     finish fanout
 }
 
@@ -148,6 +165,7 @@ scenario_connect_storm() {
     begin connect-storm
     bench_start_server "$DIR"
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    bench_box_sampler "$DIR/box.txt"
     local n="${STORM_SESSIONS:-12000}" ip=1 rate
     # warm the JITs of server and tool: connects at a moderate rate, not measured
     run_tool "$DIR" warm connect --sessions 4000 --connect-rate 2000 --transport tcp --source-ips 127.0.0.9-127.0.0.10 \
@@ -176,6 +194,7 @@ scenario_push_api() {
     begin push-api
     bench_start_server "$DIR"
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    bench_box_sampler "$DIR/box.txt"
     run_tool "$DIR" warm push --target room --room-type live --room-id 1000 --rate 2000 --duration 5s \
         --http-connections 4 --max-in-flight 5000
     wait_tool "$DIR/warm.out"
@@ -199,6 +218,7 @@ scenario_unicast() {
     begin unicast
     bench_start_server "$DIR"
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    bench_box_sampler "$DIR/box.txt"
     local cmd=("$JAVA" "${JVM_COMMON[@]}" -Xmx512m -cp "$JAR" "$SCEN_DIR/Unicast.java"
         "${UNICAST_SESSIONS:-1000}" "${UNICAST_RATE:-500}" 25 "$DIR/unicast.json")
     printf '%s\n' "${cmd[*]}" >>"$DIR/commands.txt"

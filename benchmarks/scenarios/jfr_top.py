@@ -7,6 +7,9 @@ import collections
 import re
 import sys
 
+EVENT = sys.argv[1] if len(sys.argv) > 1 else "jdk.ExecutionSample"
+LIMIT = int(sys.argv[2]) if len(sys.argv) > 2 else 25
+
 top = collections.Counter()
 caller = collections.Counter()
 threads = collections.Counter()
@@ -14,7 +17,7 @@ total = 0
 state = None  # None, "stack", "stack1"
 for line in sys.stdin:
     s = line.strip()
-    if s.startswith("jdk.ExecutionSample"):
+    if s.startswith(EVENT):
         total += 1
         state = None
     elif s.startswith("sampledThread"):
@@ -29,13 +32,13 @@ for line in sys.stdin:
         caller[re.sub(r"\s+line:.*", "", s)] += 1
         state = "done"
 
-print(f"{total} execution samples")
+print(f"{total} {EVENT} events")
 print("top frames (self):")
-for frame, n in top.most_common(25):
+for frame, n in top.most_common(LIMIT):
     print(f"  {100.0 * n / max(total, 1):5.1f}%  {frame}")
 print("top callers of the top frame:")
-for frame, n in caller.most_common(10):
+for frame, n in caller.most_common(min(LIMIT, 10)):
     print(f"  {100.0 * n / max(total, 1):5.1f}%  {frame}")
 print("samples per thread (top 12):")
-for t, n in threads.most_common(12):
+for t, n in threads.most_common(min(LIMIT, 12)):
     print(f"  {100.0 * n / max(total, 1):5.1f}%  {t}")

@@ -45,6 +45,10 @@ bench_select_jdk() {
         JVM_COMMON+=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
         SERVER_GC=(-XX:+UseZGC)
         GC_NAME="generational ZGC"
+        if [ -n "${SERVER_GC_OPTS:-}" ]; then
+            read -r -a SERVER_GC <<<"$SERVER_GC_OPTS"
+            GC_NAME="$SERVER_GC_OPTS"
+        fi
     else
         SERVER_GC=(-XX:+UseZGC -XX:+ZGenerational)
         GC_NAME="ZGC"
@@ -143,6 +147,27 @@ bench_cpu_sampler() {
     BENCH_PIDS+=("$!")
 }
 
+# bench_box_sampler FILE: every second "epoch busy_ticks total_ticks tool_ticks" — the whole machine (/proc/stat)
+# and the load tool's JVMs (every process whose command line names LoadtestMain or Unicast.java), so a run can say
+# whether the server was starved of CPU by its own clients or by other work on the box.
+bench_box_sampler() {
+    local file="$1"
+    (
+        while true; do
+            t="$(date +%s.%N)"
+            read -r _ u n sy id io irq sirq st _ </proc/stat
+            tool=0
+            for p in $(pgrep -f 'LoadtestMain|Unicast\.java' 2>/dev/null); do
+                v="$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')"
+                tool=$((tool + ${v:-0}))
+            done
+            echo "$t $((u + n + sy + irq + sirq + st)) $((u + n + sy + id + io + irq + sirq + st)) $tool"
+            sleep 1
+        done
+    ) >>"$file" &
+    BENCH_PIDS+=("$!")
+}
+
 # Established server-side sockets on the client ports (the number of sessions the server holds).
 bench_server_sockets() {
     ss -Htn state established '( sport = :3101 or sport = :3102 )' 2>/dev/null | wc -l
@@ -153,7 +178,8 @@ bench_server_sockets() {
 bench_memory_snapshot() {
     local pid="$1" file="$2"
     local heap other rss
-    heap="$("$JCMD" "$pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print $3}')"
+    "$JCMD" "$pid" GC.class_histogram >"${file%.json}.histo" 2>/dev/null || true
+    heap="$(awk '/^Total/ {print $3}' "${file%.json}.histo")"
     other="$("$JCMD" "$pid" VM.native_memory summary 2>/dev/null \
         | sed -n 's/.*- *Other (reserved=[0-9]*KB, committed=\([0-9]*\)KB).*/\1/p' | head -1)"
     rss="$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")"
@@ -172,9 +198,14 @@ bench_jfr_stop() {
     local pid="$1" file="$2"
     "$JCMD" "$pid" JFR.stop name=bench filename="$file" >/dev/null 2>&1 || { bench_log "JFR.stop failed"; return 0; }
     if [ -s "$file" ]; then
-        "$JFR" print --events jdk.ExecutionSample --stack-depth 3 "$file" | python3 "$SCEN_DIR/jfr_top.py" >"$file.txt"
+        {
+            "$JFR" print --events jdk.ExecutionSample --stack-depth 3 "$file" | python3 "$SCEN_DIR/jfr_top.py"
+            echo "--- threads in native code (blocked in or running a system call: socket writes, epoll):"
+            "$JFR" print --events jdk.NativeMethodSample --stack-depth 3 "$file" \
+                | python3 "$SCEN_DIR/jfr_top.py" jdk.NativeMethodSample 12
+        } >"$file.txt" 2>&1 || true
         bench_log "JFR profile: $file.txt"
-        head -30 "$file.txt" >&2
+        sed -n '1,14p' "$file.txt" >&2
     fi
 }
 

@@ -41,6 +41,38 @@ def cpu_samples(run_dir):
     return out
 
 
+def box_samples(run_dir):
+    out = []
+    try:
+        with open(os.path.join(run_dir, "box.txt")) as f:
+            for line in f:
+                p = line.split()
+                if len(p) == 4:
+                    out.append((float(p[0]), int(p[1]), int(p[2]), int(p[3])))
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def box_split(run_dir, t0, t1, server_cpu_s=None):
+    """Where the machine's CPU went between t0 and t1: all cores busy %, the load tool's JVMs, the server, others."""
+    inside = [s for s in box_samples(run_dir) if t0 <= s[0] <= t1]
+    if len(inside) < 2:
+        return None
+    a, b = inside[0], inside[-1]
+    span = b[0] - a[0]
+    ncpu = os.cpu_count() or 1
+    busy = (b[1] - a[1]) / max(b[2] - a[2], 1) * 100.0
+    tool = (b[3] - a[3]) / CLK_TCK / span * 100.0
+    out = {"seconds": round(span, 1), "machineBusyPercentOfAllCores": round(busy, 1),
+           "loadToolPercentOfOneCore": round(tool, 1)}
+    if server_cpu_s is not None:
+        server = server_cpu_s * 100.0
+        out["serverPercentOfOneCore"] = round(server, 1)
+        out["otherPercentOfOneCore"] = round(busy * ncpu - server - tool, 1)
+    return out
+
+
 def cpu_seconds(samples, t0, t1):
     """Server CPU seconds between t0 and t1 (epoch seconds), from the nearest samples inside the window."""
     inside = [s for s in samples if t0 <= s[0] <= t1]
@@ -101,6 +133,37 @@ def gc_summary(events, t0, t1):
     }
 
 
+def metrics(path):
+    """Sums Prometheus samples by metric name (labels dropped) for the jgoim_* series."""
+    out = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith("jgoim_"):
+                    name = re.split(r"[{ ]", line, 1)[0]
+                    try:
+                        out[name] = out.get(name, 0.0) + float(line.rsplit(" ", 1)[1])
+                    except ValueError:
+                        pass
+    except OSError:
+        return None
+    return out
+
+
+def metrics_window(run_dir, name, seconds=12.0):
+    """Per-second deltas of the server's own counters across the profile window (batches, frames out, drops)."""
+    a = metrics(os.path.join(run_dir, name + "-metrics-0.txt"))
+    b = metrics(os.path.join(run_dir, name + "-metrics-1.txt"))
+    if not a or not b:
+        return None
+    d = {k: round((b[k] - a.get(k, 0.0)) / seconds, 1) for k in b
+         if not k.endswith("_max") and b[k] - a.get(k, 0.0) != 0}
+    bc, bs = d.get("jgoim_job_batch_messages_count"), d.get("jgoim_job_batch_messages_sum")
+    if bc:
+        d["messagesPerBatch"] = round(bs / bc, 2)
+    return d
+
+
 def lat(d, key):
     x = (d or {}).get("latencies", {}).get(key)
     if not x:
@@ -112,6 +175,28 @@ def verdict(value, target, smaller_is_better=True):
     if value is None:
         return "not measured"
     return "met" if (value <= target if smaller_is_better else value >= target) else "MISSED"
+
+
+def histo(path):
+    out = {}
+    try:
+        with open(path) as f:
+            for line in f:
+                p = line.split()
+                if len(p) >= 4 and p[0].endswith(":"):
+                    out[p[3]] = out.get(p[3], 0) + int(p[2])
+    except (OSError, ValueError):
+        return None
+    return out
+
+
+def histo_delta(before_path, held_path, n):
+    """The classes that grew most between two class histograms, in bytes per session."""
+    b, h = histo(before_path), histo(held_path)
+    if not b or not h or not n:
+        return None
+    d = sorted(((h[k] - b.get(k, 0), k) for k in h), reverse=True)[:15]
+    return [[k, round(v / n, 1)] for v, k in d if v > 0]
 
 
 def idle(run_dir):
@@ -142,6 +227,7 @@ def idle(run_dir):
             fig["idleWindowSeconds"] = round(span, 1)
             fig["idleCpuSeconds"] = round(cpu, 2)
             fig["idleCpuPercentOfOneCore"] = round(100 * cpu / span, 2)
+            fig["cpuSplit"] = box_split(run_dir, t0, t1, cpu / span)
             if n:
                 fig["idleCpuNsPerSessionSecond"] = round(cpu / span / n * 1e9, 1)
     except (OSError, ValueError):
@@ -153,6 +239,9 @@ def idle(run_dir):
         pass
     if tool:
         fig["ready"] = lat(tool, "ready")
+    top = histo_delta(os.path.join(run_dir, "mem-before.histo"), os.path.join(run_dir, "mem-held.histo"), n)
+    if top:
+        fig["heapBytesPerSessionByClass"] = top
     targets = {"jvmBytesPerSession": {"target": "<= 2048 B (heap after GC + direct)",
                                       "verdict": verdict(fig.get("jvmBytesPerSession"), 2048)}}
     return fig, targets
@@ -189,6 +278,7 @@ def fanout_run(run_dir, name, events, cpu):
             fig["serverCpuSecondsInWindow"] = round(cpu_s, 2)
             fig["serverCpuPercentInWindow"] = round(100 * cpu_s / span, 1)
             fig["serverCpuUsPerDelivery"] = round(cpu_s / span * (t1 - t0) / n * 1e6, 3)
+            fig["cpuSplit"] = box_split(run_dir, t0, t1, cpu_s / span)
         per_sec = [(s["epochSecond"] - t0, s["latency"]["e2e"]["p50"] / 1000, s["latency"]["e2e"]["p99"] / 1000)
                    for s in deliv if "e2e" in s.get("latency", {})]
         fig["perSecondE2eP50P99Ms"] = [[a, round(b, 1), round(cc, 1)] for a, b, cc in per_sec]
@@ -196,6 +286,7 @@ def fanout_run(run_dir, name, events, cpu):
         if last:
             fig["secondHalfMaxPerSecondP99Ms"] = round(max(x[2] for x in last), 1)
         fig.update(gc_summary(events, t0 - 1, t1 + 1))
+    fig["serverCountersPerSecondInProfileWindow"] = metrics_window(run_dir, name)
     return fig
 
 
@@ -204,7 +295,9 @@ def fanout(run_dir):
     cpu = cpu_samples(run_dir)
     lat_mode = fanout_run(run_dir, "latency", events, cpu)
     tp_mode = fanout_run(run_dir, "throughput", events, cpu)
+    end = metrics(os.path.join(run_dir, "end-metrics.txt")) or {}
     fig = {"latencyMode": lat_mode, "throughputMode": tp_mode,
+           "serverCountersAtEnd": {k: v for k, v in end.items() if "drop" in k or "closes" in k or "failures" in k},
            "wholeRunGc": gc_summary(events, 0, 1e12)}
     targets = {}
     if lat_mode:
