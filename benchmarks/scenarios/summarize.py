@@ -334,8 +334,24 @@ def storm(run_dir):
             "failed": n - connected, "failures": d.get("failures"),
             "achievedConnectsAuthsPerSecond": round(connected / span) if span > 0 else None,
             "readyMs": lat(d, "ready"), "connectMs": lat(d, "connect"), "authMs": lat(d, "auth"),
-            "serverCpuSeconds": d.get("server", {}).get("cpuSeconds"),
+            "serverCpuSecondsWholeRun": d.get("server", {}).get("cpuSeconds"),
         })
+        # the whole step (connect, auth, 2 s hold, close): server and load-tool CPU per session, machine busy
+        try:
+            t0 = datetime.datetime.fromisoformat(d["startedAt"].replace("Z", "+00:00")[:26] + "+00:00").timestamp()
+        except (KeyError, ValueError):
+            t0 = None
+        if t0 and connected:
+            t1 = t0 + d.get("durationSeconds", 0)
+            cpu_s, span = cpu_seconds(cpu_samples(run_dir), t0 - 0.5, t1 + 0.5)
+            split = box_split(run_dir, t0 - 0.5, t1 + 0.5, cpu_s / span if cpu_s else None)
+            steps[-1]["stepSeconds"] = round(t1 - t0, 1)
+            if cpu_s is not None:
+                steps[-1]["serverCpuUsPerSessionLifecycle"] = round(cpu_s / connected * 1e6, 1)
+            if split:
+                steps[-1]["loadToolCpuUsPerSession"] = round(
+                    split["loadToolPercentOfOneCore"] / 100 * split["seconds"] / connected * 1e6, 1)
+                steps[-1]["cpuSplit"] = split
     clean = [s for s in steps if s["failed"] == 0]
     best = max(clean, key=lambda s: s["achievedConnectsAuthsPerSecond"] or 0, default=None)
     fig = {"steps": steps, "bestWithoutFailures": best,
