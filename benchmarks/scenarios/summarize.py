@@ -315,6 +315,31 @@ def fanout(run_dir):
     return fig, targets
 
 
+def step_cpu(run_dir, d, count, unit):
+    """Server and load-tool CPU per unit over one tool run (its startedAt + durationSeconds), and the CPU split."""
+    out = {}
+    try:
+        t0 = datetime.datetime.fromisoformat(d["startedAt"].replace("Z", "")[:26] + "+00:00").timestamp()
+    except (KeyError, ValueError):
+        return out
+    if not count:
+        return out
+    t1 = t0 + d.get("durationSeconds", 0)
+    cpu_s, span = cpu_seconds(cpu_samples(run_dir), t0 - 0.5, t1 + 0.5)
+    split = box_split(run_dir, t0 - 0.5, t1 + 0.5, cpu_s / span if cpu_s else None)
+    out["stepSeconds"] = round(t1 - t0, 1)
+    g = gc_summary(gc_events(run_dir), t0, t1)
+    out["maxGcPauseMs"], out["maxSafepointMs"], out["allocationStalls"] = \
+        g["maxGcPauseMs"], g["maxSafepointMs"], g["allocationStalls"]
+    if cpu_s is not None:
+        out["serverCpuUsPer" + unit] = round(cpu_s / count * 1e6, 1)
+    if split:
+        out["loadToolCpuUsPer" + unit] = round(split["loadToolPercentOfOneCore"] / 100 * split["seconds"] / count * 1e6,
+                                               1)
+        out["cpuSplit"] = split
+    return out
+
+
 def storm(run_dir):
     steps = []
     for path in sorted(glob.glob(os.path.join(run_dir, "storm-*.json")),
@@ -337,21 +362,7 @@ def storm(run_dir):
             "serverCpuSecondsWholeRun": d.get("server", {}).get("cpuSeconds"),
         })
         # the whole step (connect, auth, 2 s hold, close): server and load-tool CPU per session, machine busy
-        try:
-            t0 = datetime.datetime.fromisoformat(d["startedAt"].replace("Z", "+00:00")[:26] + "+00:00").timestamp()
-        except (KeyError, ValueError):
-            t0 = None
-        if t0 and connected:
-            t1 = t0 + d.get("durationSeconds", 0)
-            cpu_s, span = cpu_seconds(cpu_samples(run_dir), t0 - 0.5, t1 + 0.5)
-            split = box_split(run_dir, t0 - 0.5, t1 + 0.5, cpu_s / span if cpu_s else None)
-            steps[-1]["stepSeconds"] = round(t1 - t0, 1)
-            if cpu_s is not None:
-                steps[-1]["serverCpuUsPerSessionLifecycle"] = round(cpu_s / connected * 1e6, 1)
-            if split:
-                steps[-1]["loadToolCpuUsPerSession"] = round(
-                    split["loadToolPercentOfOneCore"] / 100 * split["seconds"] / connected * 1e6, 1)
-                steps[-1]["cpuSplit"] = split
+        steps[-1].update(step_cpu(run_dir, d, connected, "Session"))
     clean = [s for s in steps if s["failed"] == 0]
     best = max(clean, key=lambda s: s["achievedConnectsAuthsPerSecond"] or 0, default=None)
     fig = {"steps": steps, "bestWithoutFailures": best,
@@ -378,6 +389,7 @@ def push_api(run_dir):
             "latencyMs": lat(d, "push"),
             "serverCpuSeconds": d.get("server", {}).get("cpuSeconds"),
         })
+        steps[-1].update(step_cpu(run_dir, d, c.get("messages.accepted", 0), "Push"))
     clean = [s for s in steps if s["accepted"] == s["sent"]]
     best = max(clean, key=lambda s: s["acceptedPerSecond"], default=None)
     fig = {"steps": steps, "bestWithoutFailures": best}
