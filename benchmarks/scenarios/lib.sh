@@ -168,6 +168,20 @@ bench_box_sampler() {
     BENCH_PIDS+=("$!")
 }
 
+# bench_thread_cpu PID FILE: "epoch" then "tid ticks name" per thread of PID (utime+stime from /proc/PID/task), so
+# two snapshots show whether one thread (an event loop, a lane) is saturated while the process as a whole is not.
+bench_thread_cpu() {
+    local pid="$1" file="$2" t
+    {
+        date +%s.%N
+        for t in /proc/"$pid"/task/*; do
+            [ -r "$t/stat" ] || continue
+            printf '%s %s %s\n' "${t##*/}" "$(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}')" \
+                "$(tr ' ' '_' <"$t/comm")"
+        done
+    } >"$file" 2>/dev/null || true
+}
+
 # Established server-side sockets on the client ports (the number of sessions the server holds).
 bench_server_sockets() {
     ss -Htn state established '( sport = :3101 or sport = :3102 )' 2>/dev/null | wc -l

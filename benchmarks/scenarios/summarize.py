@@ -164,6 +164,33 @@ def metrics_window(run_dir, name, seconds=12.0):
     return d
 
 
+def thread_cpu(run_dir, name, top=8):
+    """Busiest server threads between two bench_thread_cpu snapshots, in % of one core (names merged by pool)."""
+    def read(path):
+        with open(path) as f:
+            lines = f.read().split("\n")
+        t = float(lines[0])
+        per = {}
+        for line in lines[1:]:
+            p = line.split()
+            if len(p) == 3:
+                per[p[0]] = (int(p[1]), p[2])
+        return t, per
+    try:
+        t0, a = read(os.path.join(run_dir, name + "-threads-0.txt"))
+        t1, b = read(os.path.join(run_dir, name + "-threads-1.txt"))
+    except (OSError, ValueError, IndexError):
+        return None
+    rows = []
+    for tid, (ticks, comm) in b.items():
+        d = ticks - a.get(tid, (0, comm))[0]
+        if d > 0:
+            rows.append((d, comm))
+    rows.sort(reverse=True)
+    span = t1 - t0
+    return [[comm, round(100.0 * d / CLK_TCK / span, 1)] for d, comm in rows[:top]]
+
+
 def lat(d, key):
     x = (d or {}).get("latencies", {}).get(key)
     if not x:
@@ -287,6 +314,7 @@ def fanout_run(run_dir, name, events, cpu):
             fig["secondHalfMaxPerSecondP99Ms"] = round(max(x[2] for x in last), 1)
         fig.update(gc_summary(events, t0 - 1, t1 + 1))
     fig["serverCountersPerSecondInProfileWindow"] = metrics_window(run_dir, name)
+    fig["busiestServerThreadsInProfileWindowPercentOfOneCore"] = thread_cpu(run_dir, name)
     return fig
 
 
@@ -363,6 +391,7 @@ def storm(run_dir):
         })
         # the whole step (connect, auth, 2 s hold, close): server and load-tool CPU per session, machine busy
         steps[-1].update(step_cpu(run_dir, d, connected, "Session"))
+        steps[-1]["busiestServerThreadsPercentOfOneCore"] = thread_cpu(run_dir, "storm-%d" % int(rate))
     clean = [s for s in steps if s["failed"] == 0]
     best = max(clean, key=lambda s: s["achievedConnectsAuthsPerSecond"] or 0, default=None)
     fig = {"steps": steps, "bestWithoutFailures": best,
@@ -390,6 +419,7 @@ def push_api(run_dir):
             "serverCpuSeconds": d.get("server", {}).get("cpuSeconds"),
         })
         steps[-1].update(step_cpu(run_dir, d, c.get("messages.accepted", 0), "Push"))
+        steps[-1]["busiestServerThreadsPercentOfOneCore"] = thread_cpu(run_dir, "push-%d" % int(d["parameters"]["rate"]))
     clean = [s for s in steps if s["accepted"] == s["sent"]]
     best = max(clean, key=lambda s: s["acceptedPerSecond"], default=None)
     fig = {"steps": steps, "bestWithoutFailures": best}
