@@ -110,8 +110,8 @@ final class ClientCommand implements Callable<Integer> {
         }
         try (JgoimClient client = b.build()) {
             client.connect().get(15, TimeUnit.SECONDS);
-            out.printf("%s connected %s://%s:%d room=%s; waiting for pushes%n", LocalTime.now(), transport, host, p,
-                    client.room());
+            out.printf("%s connected %s://%s:%d%s; waiting for pushes%n", LocalTime.now(), transport, host, p,
+                    token == null ? " as mid " + mid + " in " + room : "");
             out.flush();
             done.await();
         } finally {
