@@ -17,6 +17,12 @@ public final class JgoimMain implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Netty 4.2's default (adaptive) allocator does not recycle the retained-duplicate shell each recipient of
+        // a push gets: 40 B per delivered message on TCP. The pooled allocator does, on event-loop threads: 0 B
+        // (BENCHMARKS.md, RoomFanoutBenchmark and PushRingBenchmark). Set before any Netty class loads.
+        if (System.getProperty("io.netty.allocator.type") == null) {
+            System.setProperty("io.netty.allocator.type", "pooled");
+        }
         int code = execute(args);
         if (code != 0) {
             System.exit(code);
