@@ -6,6 +6,7 @@
 # starts is stopped on exit.
 #
 #   SESSIONS=10000 RATES="20 100" DURATION=30s benchmarks/cluster-e2e.sh
+#   MODE=idle SESSIONS=15000 benchmarks/cluster-e2e.sh     # memory per idle session of a comet alone
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -71,6 +72,15 @@ pids+=($comet_pid)
 wait_port 127.0.0.1 7101 60
 sleep 3   # job discovers the comet from the registry (comet.registryRefresh, 1 s)
 
+if [ "${MODE:-room}" = idle ]; then
+    # The comet JVM holds only comet state here (logic's session directory is in Redis), so live heap per session
+    # is the comet's own. Two load processes stay under the 20,000 open-files cap.
+    bin/jgoim loadtest connect --sessions "$sessions" --warmup 1000 --connect-rate 1000 --transport mix \
+        --tcp-port 7101 --ws-port 7102 --source-ips 127.0.0.2-127.0.0.9 --hold 20s --processes 2 \
+        --worker-jvm-opts "-Xms64m -Xmx384m" --server-pid "$comet_pid" --server-heap --out "$out" \
+        --name "idle-$sessions" | tee "$out/idle-$sessions.txt"
+    rates=""
+fi
 for rate in $rates; do
     bin/jgoim loadtest room-broadcast --sessions "$sessions" --rate "$rate" --duration "$duration" \
         --tcp-port 7101 --http http://127.0.0.1:7111 --source-ips 127.0.0.2-127.0.0.9 --connect-rate 2000 \
