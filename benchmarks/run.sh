@@ -13,9 +13,11 @@
 # commit, load average). Raw outputs (tool JSON/HTML/hlog, GC log, JFR) stay in benchmarks/results/runs/ (ignored).
 #
 # Knobs (environment): JGOIM_JAR, JGOIM_COMMIT, BENCH_JAVA_HOME, SERVER_XMX (1g), SERVER_OPTS (extra server JVM
-# options), SERVER_GC_OPTS (replaces the GC flags, e.g. "-XX:+UseG1GC"), SESSIONS (15000), CONNECT_RATE (600), FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS
-# (12000), STORM_RATES ("5000 10000 20000"), PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000),
-# UNICAST_RATE (500), PROFILE (1: JFR in fanout throughput mode and connect-storm).
+# options), SERVER_GC_OPTS (replaces the GC flags, e.g. "-XX:+UseG1GC"), SESSIONS (15000), CONNECT_RATE (600),
+# FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 10000 20000"),
+# PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000), UNICAST_RATE (500), FANOUT_MODES ("latency throughput"), PROFILE (1: JFR in fanout and connect-storm).
+# Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
+# recorded with the server command in the result.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCEN_DIR="$ROOT/benchmarks/scenarios"
@@ -95,7 +97,7 @@ finish() {
     python3 "$SCEN_DIR/summarize.py" "$scenario" "$DIR" "$out" \
         --jdk "$JDK_VERSION" --gc "$GC_NAME" --commit "$JAR_COMMIT" --jar "$JAR" \
         --load-before "$LOAD_BEFORE" --load-after "$(bench_loadavg)" \
-        --server-cmd "${SERVER_CMD[*]}" --seconds "$(($(date +%s) - START_EPOCH))" >&2
+        --server-cmd "$(env | grep '^JGOIM_[A-Z_]*=' | grep -v '^JGOIM_JAR=\|^JGOIM_COMMIT=' | tr '\n' ' ')${SERVER_CMD[*]}" --seconds "$(($(date +%s) - START_EPOCH))" >&2
     bench_log "=== $scenario done in $(($(date +%s) - START_EPOCH)) s: $out"
     bench_cleanup
 }
@@ -151,14 +153,20 @@ scenario_fanout() {
     local common=(room-broadcast --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" --transport mix
         --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s
         --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS")
-    run_tool "$DIR" latency "${common[@]}" --warmup 2000 --rate "${FANOUT_LATENCY_RATE:-20}" --duration 20s
-    profile_window latency
-    wait_tool "$DIR/latency.out"
-    sleep 2
-    run_tool "$DIR" throughput "${common[@]}" --rate "${FANOUT_TP_RATE:-200}" --duration 15s \
-        --source-ips 127.0.0.5-127.0.0.8 --max-in-flight 5000
-    profile_window throughput
-    wait_tool "$DIR/throughput.out"
+    local modes=" ${FANOUT_MODES:-latency throughput} " warm="--warmup 2000"
+    if [[ "$modes" == *" latency "* ]]; then
+        run_tool "$DIR" latency "${common[@]}" $warm --rate "${FANOUT_LATENCY_RATE:-20}" --duration 20s
+        warm=""
+        profile_window latency
+        wait_tool "$DIR/latency.out"
+        sleep 2
+    fi
+    if [[ "$modes" == *" throughput "* ]]; then
+        run_tool "$DIR" throughput "${common[@]}" $warm --rate "${FANOUT_TP_RATE:-200}" --duration 15s \
+            --source-ips 127.0.0.5-127.0.0.8 --max-in-flight 5000
+        profile_window throughput
+        wait_tool "$DIR/throughput.out"
+    fi
     curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:3111/metrics || true
     finish fanout
 }

@@ -147,7 +147,7 @@ bench_cpu_sampler() {
     BENCH_PIDS+=("$!")
 }
 
-# bench_box_sampler FILE: every second "epoch busy_ticks total_ticks tool_ticks" — the whole machine (/proc/stat)
+# bench_box_sampler FILE: every second "epoch busy_ticks total_ticks pid:ticks,..." (tool JVMs) — the whole machine (/proc/stat)
 # and the load tool's JVMs (every process whose command line names LoadtestMain or Unicast.java), so a run can say
 # whether the server was starved of CPU by its own clients or by other work on the box.
 bench_box_sampler() {
@@ -156,12 +156,12 @@ bench_box_sampler() {
         while true; do
             t="$(date +%s.%N)"
             read -r _ u n sy id io irq sirq st _ </proc/stat
-            tool=0
+            tool=""
             for p in $(pgrep -f 'LoadtestMain|Unicast\.java' 2>/dev/null); do
                 v="$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')"
-                tool=$((tool + ${v:-0}))
+                [ -n "$v" ] && tool="$tool$p:$v,"
             done
-            echo "$t $((u + n + sy + irq + sirq + st)) $((u + n + sy + id + io + irq + sirq + st)) $tool"
+            echo "$t $((u + n + sy + irq + sirq + st)) $((u + n + sy + id + io + irq + sirq + st)) ${tool:-none}"
             sleep 1
         done
     ) >>"$file" &

@@ -42,16 +42,32 @@ def cpu_samples(run_dir):
 
 
 def box_samples(run_dir):
+    """(epoch, busy ticks, total ticks, {tool pid: ticks}) per line of box.txt."""
     out = []
     try:
         with open(os.path.join(run_dir, "box.txt")) as f:
             for line in f:
                 p = line.split()
                 if len(p) == 4:
-                    out.append((float(p[0]), int(p[1]), int(p[2]), int(p[3])))
+                    tools = {"all": int(p[3])} if p[3].isdigit() else {}
+                    for kv in p[3].split(","):
+                        if ":" in kv:
+                            k, v = kv.split(":")
+                            tools[k] = int(v)
+                    out.append((float(p[0]), int(p[1]), int(p[2]), tools))
     except (OSError, ValueError):
         pass
     return out
+
+
+def tool_ticks(inside):
+    """Load-tool CPU ticks over the samples: per pid, last seen minus the value at the window start (0 if it started
+    inside the window), so processes that start or exit inside the window are counted correctly."""
+    first = inside[0][3]
+    last = {}
+    for s in inside:
+        last.update(s[3])
+    return sum(v - first.get(k, 0) for k, v in last.items())
 
 
 def box_split(run_dir, t0, t1, server_cpu_s=None):
@@ -63,7 +79,7 @@ def box_split(run_dir, t0, t1, server_cpu_s=None):
     span = b[0] - a[0]
     ncpu = os.cpu_count() or 1
     busy = (b[1] - a[1]) / max(b[2] - a[2], 1) * 100.0
-    tool = (b[3] - a[3]) / CLK_TCK / span * 100.0
+    tool = tool_ticks(inside) / CLK_TCK / span * 100.0
     out = {"seconds": round(span, 1), "machineBusyPercentOfAllCores": round(busy, 1),
            "loadToolPercentOfOneCore": round(tool, 1)}
     if server_cpu_s is not None:
