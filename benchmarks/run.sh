@@ -15,7 +15,8 @@
 # Knobs (environment): JGOIM_JAR, JGOIM_COMMIT, BENCH_JAVA_HOME, SERVER_XMX (1g), SERVER_OPTS (extra server JVM
 # options), SERVER_GC_OPTS (replaces the GC flags, e.g. "-XX:+UseG1GC"), SESSIONS (15000), CONNECT_RATE (600),
 # FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 10000 20000"),
-# PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000), UNICAST_RATE (500), FANOUT_MODES ("latency throughput"), PROFILE (1: JFR in fanout and connect-storm).
+# PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp,
+# ws), FANOUT_MODES ("latency throughput"), PROFILE (1: JFR in fanout and connect-storm).
 # Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
 # recorded with the server command in the result.
 set -euo pipefail
@@ -95,9 +96,9 @@ finish() {
     bench_stop_server
     local out="$RESULTS/$scenario-$STAMP.json"
     python3 "$SCEN_DIR/summarize.py" "$scenario" "$DIR" "$out" \
-        --jdk "$JDK_VERSION" --gc "$GC_NAME" --commit "$JAR_COMMIT" --jar "$JAR" \
-        --load-before "$LOAD_BEFORE" --load-after "$(bench_loadavg)" \
-        --server-cmd "$(env | grep '^JGOIM_[A-Z_]*=' | grep -v '^JGOIM_JAR=\|^JGOIM_COMMIT=' | tr '\n' ' ')${SERVER_CMD[*]}" --seconds "$(($(date +%s) - START_EPOCH))" >&2
+        --jdk="$JDK_VERSION" --gc="$GC_NAME" --commit="$JAR_COMMIT" --jar="$JAR" \
+        --load-before="$LOAD_BEFORE" --load-after="$(bench_loadavg)" \
+        --server-cmd="$(env | grep '^JGOIM_[A-Z_]*=' | grep -v '^JGOIM_JAR=\|^JGOIM_COMMIT=' | tr '\n' ' ')${SERVER_CMD[*]}" --seconds="$(($(date +%s) - START_EPOCH))" >&2
     bench_log "=== $scenario done in $(($(date +%s) - START_EPOCH)) s: $out"
     bench_cleanup
 }
@@ -109,7 +110,8 @@ scenario_idle() {
     bench_box_sampler "$DIR/box.txt"
     sleep 2
     bench_memory_snapshot "$SERVER_PID" "$DIR/mem-before.json"
-    run_tool "$DIR" idle connect --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" --transport mix \
+    run_tool "$DIR" idle connect --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" \
+        --transport "${IDLE_TRANSPORT:-mix}" \
         --source-ips 127.0.0.1-127.0.0.4 --heartbeat 30s --hold 50s --processes 2 --server-pid "$SERVER_PID" \
         --worker-jvm-opts "$WORKER_OPTS"
     if wait_sockets "$SESSIONS" $((SESSIONS / CONNECT_RATE + 40)); then
