@@ -83,8 +83,8 @@ if [ "${MODE:-room}" = idle ]; then
 fi
 for rate in $rates; do
     bin/jgoim loadtest room-broadcast --sessions "$sessions" --rate "$rate" --duration "$duration" \
-        --tcp-port 7101 --http http://127.0.0.1:7111 --source-ips 127.0.0.2-127.0.0.9 --connect-rate 2000 \
-        --warmup 200 --server-pid "$comet_pid" --room-id "e2e-$rate" --out "$out" --name "room-$sessions-$rate" \
+        --tcp-port 7101 --http http://127.0.0.1:7111 --source-ips 127.0.0.2-127.0.0.9 --connect-rate "${CONNECT_RATE:-1000}" \
+        --warmup "${WARMUP:-2000}" --server-pid "$comet_pid" --room-id "e2e-$rate" --out "$out" --name "room-$sessions-$rate" \
         | tee "$out/room-$sessions-$rate.txt"
 done
 echo "results in $out (JDK: $("$java" -version 2>&1 | head -1); load: $(cut -d' ' -f1-3 /proc/loadavg))"
