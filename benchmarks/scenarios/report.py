@@ -28,8 +28,11 @@ def header(r):
 def idle(r):
     f = r["figures"]
     t = r["targets"]["jvmBytesPerSession"]
+    cmd = " ".join(r.get("loadToolCommands", []))
+    transport = "TCP only" if "--transport tcp" in cmd else "WebSocket only" if "--transport ws" in cmd \
+        else "half TCP, half WebSocket"
     rows = [
-        ("sessions held (TCP + WebSocket, 2 load processes, 4 source addresses)", n(f.get("sessionsHeld")), ""),
+        (f"sessions held ({transport}, 2 load processes, 4 source addresses)", n(f.get("sessionsHeld")), ""),
         ("live heap before / holding (after full GC, `GC.class_histogram`)",
          f"{n(f.get('liveHeapBeforeBytes'))} / {n(f.get('liveHeapHeldBytes'))} B", ""),
         ("heap per session", f"{n(f.get('heapBytesPerSession'))} B", ""),
