@@ -29,10 +29,16 @@ trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
 usage() {
-    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,/^set -euo pipefail/{/^set -euo/!p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 [ $# -ge 1 ] || usage
+for s in "$@"; do
+    case "$s" in
+        idle | fanout | connect-storm | push-api | unicast | all) ;;
+        *) echo "run.sh: unknown scenario '$s'" >&2; usage ;;
+    esac
+done
 
 SESSIONS="${SESSIONS:-15000}"
 CONNECT_RATE="${CONNECT_RATE:-600}"
