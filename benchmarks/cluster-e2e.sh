@@ -22,54 +22,14 @@ if [ -d /usr/lib/jvm/temurin-25-jdk-amd64 ] && [ -z "${JAVA_HOME:-}" ]; then
 fi
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    sleep 2
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+# shellcheck source=scenarios/cluster.sh
+source "$root/benchmarks/scenarios/cluster.sh"
+trap cluster_stop EXIT
 
-wait_port() {  # host port seconds
-    for _ in $(seq 1 $(( $3 * 10 ))); do
-        (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "port $2 did not open" >&2
-    return 1
-}
-
-# Build what is missing (bin/jgoim builds the jar; the Kafka launcher needs testkit's classpath).
+# Build what is missing (bin/jgoim builds the jar); the cluster start-up is shared with run.sh's *-cluster scenarios.
 bin/jgoim --version >/dev/null
-[ -f testkit/target/classes/io/jgoim/testkit/KafkaMain.class ] || mvn -B -q -o -pl testkit compile
-mvn -B -q -o -pl testkit dependency:build-classpath -Dmdep.outputFile="$out/testkit.cp" >/dev/null
-cp="$(cat "$out/testkit.cp"):$root/testkit/target/classes"
-
-redis_port=7379
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
-    > "$out/redis.log" 2>&1 &
-pids+=($!)
-wait_port 127.0.0.1 "$redis_port" 10
-
-"$java" -Xmx1g -cp "$cp" io.jgoim.testkit.KafkaMain goim-push-topic:4 > "$out/kafka.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 600); do grep -q '^bootstrap=' "$out/kafka.log" && break; sleep 0.1; done
-bootstrap="$(sed -n 's/^bootstrap=//p' "$out/kafka.log")"
-[ -n "$bootstrap" ] || { echo "Kafka did not start; see $out/kafka.log" >&2; exit 1; }
-
-export JGOIM_REDIS_URIS="redis://127.0.0.1:$redis_port" JGOIM_KAFKA_BOOTSTRAP_SERVERS="$bootstrap"
-JGOIM_HTTP_PORT=7111 JGOIM_GRPC_PORT=7119 JGOIM_KAFKA_UPSTREAM_TOPIC="" \
-    bin/jgoim logic > "$out/logic.log" 2>&1 &
-pids+=($!)
-wait_port 127.0.0.1 7119 60
-JGOIM_METRICS_PORT=7129 bin/jgoim job > "$out/job.log" 2>&1 &
-pids+=($!)
-JGOIM_JAVA_OPTS="-Xmx1g -Xlog:gc*:file=$out/comet-gc.log" JGOIM_NODE_ID=comet-1 JGOIM_LOGIC_TARGET=127.0.0.1:7119 \
-    JGOIM_TCP_PORT=7101 JGOIM_WEB_SOCKET_PORT=7102 JGOIM_WSS_ENABLED=false JGOIM_RPC_PORT=7109 JGOIM_ADMIN_PORT=7105 \
-    bin/jgoim comet > "$out/comet.log" 2>&1 &
-comet_pid=$!
-pids+=($comet_pid)
-wait_port 127.0.0.1 7101 60
+CLUSTER_COMET_OPTS="-Xmx1g -Xlog:gc*:file=$out/comet-gc.log" cluster_start "$out" job
+comet_pid=$COMET_PID
 sleep 3   # job discovers the comet from the registry (comet.registryRefresh, 1 s)
 
 if [ "${MODE:-room}" = idle ]; then

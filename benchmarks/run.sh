@@ -7,6 +7,11 @@
 #   push-api       HTTP pushes accepted per second with latency, a rate ladder (every step runs)
 #   unicast        pushes to single mids at a fixed rate: end-to-end latency percentiles
 #   all            every one of the above, in that order
+# and, against a real cluster (redis-server, a Kafka broker, logic and one comet as separate processes, started by
+# benchmarks/scenarios/cluster.sh as in benchmarks/cluster-e2e.sh; not part of "all"):
+#   connect-storm-cluster  connects+auths per second through the cluster comet (auth over gRPC to logic, routes in
+#                          Redis): a rate ladder until failures appear; CPU of comet, logic, redis, Kafka, load tool
+#   push-api-cluster       HTTP pushes accepted per second by logic into Kafka (acks=all), fixed offered rates
 # Each scenario starts its own standalone server (dist/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
@@ -16,7 +21,8 @@
 # options), SERVER_GC_OPTS (replaces the GC flags, e.g. "-XX:+UseG1GC"), SESSIONS (15000), CONNECT_RATE (600),
 # FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 10000 20000"),
 # PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp,
-# ws), FANOUT_MODES ("latency throughput"), PROFILE (1: JFR in fanout and connect-storm).
+# ws), FANOUT_MODES ("latency throughput"), PROFILE (1: JFR in fanout and connect-storm),
+# CLUSTER_STORM_RATES ("5000 10000 20000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15).
 # Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
 # recorded with the server command in the result.
 set -euo pipefail
@@ -25,6 +31,8 @@ SCEN_DIR="$ROOT/benchmarks/scenarios"
 RESULTS="$ROOT/benchmarks/results"
 # shellcheck source=scenarios/lib.sh
 source "$SCEN_DIR/lib.sh"
+# shellcheck source=scenarios/cluster.sh
+source "$SCEN_DIR/cluster.sh"
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -35,7 +43,7 @@ usage() {
 [ $# -ge 1 ] || usage
 for s in "$@"; do
     case "$s" in
-        idle | fanout | connect-storm | push-api | unicast | all) ;;
+        idle | fanout | connect-storm | push-api | unicast | all | connect-storm-cluster | push-api-cluster) ;;
         *) echo "run.sh: unknown scenario '$s'" >&2; usage ;;
     esac
 done
@@ -246,6 +254,80 @@ scenario_unicast() {
     finish unicast
 }
 
+# start_cluster PRIMARY: the cluster with run.sh's JDK, GC flags and jar; per-role GC logs, /proc CPU samplers of
+# every role (cpu-<role>.txt) and of PRIMARY (comet or logic: cpu.txt, gc.log, the "server" of the summary).
+start_cluster() {
+    local primary="$1" role
+    CLUSTER_JAR="$JAR" CLUSTER_JAVA="$JAVA" CLUSTER_KAFKA_JAVA="$JAVA"
+    CLUSTER_JVM_OPTS="${JVM_COMMON[*]} ${SERVER_GC[*]} ${SERVER_OPTS:-}"
+    CLUSTER_LOGIC_OPTS="-Xmx${SERVER_XMX:-1g} -Xlog:gc*,safepoint:file=$DIR/gc-logic.log:utctime,uptime,level,tags"
+    CLUSTER_COMET_OPTS="-Xmx${SERVER_XMX:-1g} -Xlog:gc*,safepoint:file=$DIR/gc-comet.log:utctime,uptime,level,tags"
+    local rc=0
+    cluster_start "$DIR" || rc=$?
+    BENCH_PIDS+=("${CLUSTER_PIDS[@]}")
+    [ "$rc" -eq 0 ] || { echo "run.sh: the cluster did not start (see $DIR/*.log)" >&2; exit 4; }
+    ln -sf "gc-$primary.log" "$DIR/gc.log"
+    SERVER_PID="$COMET_PID"
+    [ "$primary" = logic ] && SERVER_PID="$LOGIC_PID"
+    SERVER_CMD=("$(cat "$DIR/logic.cmd")" "; " "$(cat "$DIR/comet.cmd")" "; redis-server 7.x and io.jgoim.testkit.KafkaMain (scenarios/cluster.sh)")
+    bench_log "cluster: redis $REDIS_PID, kafka $KAFKA_PID ($CLUSTER_BOOTSTRAP), logic $LOGIC_PID, comet $COMET_PID"
+    bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    for role in redis kafka logic comet; do
+        local v="${role^^}_PID"
+        bench_cpu_sampler "${!v}" "$DIR/cpu-$role.txt"
+    done
+    bench_box_sampler "$DIR/box.txt"
+}
+
+scenario_connect_storm_cluster() {
+    begin connect-storm-cluster
+    start_cluster comet
+    local n="${STORM_SESSIONS:-12000}" ip=1 rate
+    run_tool "$DIR" warm connect --sessions 4000 --connect-rate 2000 --transport tcp --tcp-port 7101 \
+        --source-ips 127.0.0.9-127.0.0.10 --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS"
+    wait_tool "$DIR/warm.out"
+    for rate in ${CLUSTER_STORM_RATES:-5000 10000 20000}; do
+        sleep 2
+        bench_thread_cpu "$COMET_PID" "$DIR/storm-$rate-threads-0.txt"
+        bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-0.txt"
+        run_tool "$DIR" "storm-$rate" connect --sessions "$n" --connect-rate "$rate" --transport tcp --tcp-port 7101 \
+            --source-ips "127.0.0.$((ip + 10))-127.0.0.$((ip + 13))" --hold 2s --connect-timeout 10s \
+            --processes 2 --server-pid "$COMET_PID" --worker-jvm-opts "$WORKER_OPTS"
+        ip=$((ip + 4))
+        wait_tool "$DIR/storm-$rate.out"
+        bench_thread_cpu "$COMET_PID" "$DIR/storm-$rate-threads-1.txt"
+        bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-1.txt"
+        redis-cli -p 7379 dbsize >"$DIR/storm-$rate-redis-keys.txt" 2>/dev/null || true
+        if ! python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["counts"]; \
+                sys.exit(0 if c.get("sessions.connected",0)==c.get("sessions.attempted",-1) else 1)' \
+                "$DIR/storm-$rate.json" 2>/dev/null; then
+            bench_log "failures at $rate connects/s: the ladder stops"
+            break
+        fi
+    done
+    finish connect-storm-cluster
+}
+
+scenario_push_api_cluster() {
+    begin push-api-cluster
+    start_cluster logic
+    run_tool "$DIR" warm push --http http://127.0.0.1:7111 --target room --room-type live --room-id 1000 \
+        --rate 2000 --duration 5s --http-connections 4 --max-in-flight 5000
+    wait_tool "$DIR/warm.out"
+    local rate
+    for rate in ${CLUSTER_PUSH_RATES:-5000 10000}; do
+        sleep 1
+        bench_thread_cpu "$LOGIC_PID" "$DIR/push-$rate-threads-0.txt"
+        run_tool "$DIR" "push-$rate" push --http http://127.0.0.1:7111 --target room --room-type live --room-id 1000 \
+            --rate "$rate" --duration "${CLUSTER_PUSH_SECONDS:-15}s" --http-connections 4 --max-in-flight 5000 \
+            --server-pid "$LOGIC_PID"
+        wait_tool "$DIR/push-$rate.out"
+        bench_thread_cpu "$LOGIC_PID" "$DIR/push-$rate-threads-1.txt"
+    done
+    curl -s -o "$DIR/logic-metrics.txt" http://127.0.0.1:7111/metrics || true
+    finish push-api-cluster
+}
+
 run_one() {
     case "$1" in
         idle) scenario_idle ;;
@@ -253,6 +335,8 @@ run_one() {
         connect-storm) scenario_connect_storm ;;
         push-api) scenario_push_api ;;
         unicast) scenario_unicast ;;
+        connect-storm-cluster) scenario_connect_storm_cluster ;;
+        push-api-cluster) scenario_push_api_cluster ;;
         all) for s in idle fanout connect-storm push-api unicast; do run_one "$s"; done ;;
         *) echo "run.sh: unknown scenario '$1'" >&2; usage ;;
     esac
