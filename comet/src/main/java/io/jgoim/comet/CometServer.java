@@ -115,7 +115,7 @@ public final class CometServer implements AutoCloseable {
         buckets = new Buckets(config.bucket().size(), config.bucket().channels(), loops.size());
         metrics = new CometMetrics(meters);
         RoomBroadcaster broadcaster = new RoomBroadcaster(loops, metrics);
-        pushService = new CometPushService(buckets, broadcaster, ByteBufAllocator.DEFAULT);
+        pushService = new CometPushService(buckets, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest);
         SessionServices services = new SessionServices(config, logic, buckets, loops, metrics,
                 () -> draining);
         registerGauges();

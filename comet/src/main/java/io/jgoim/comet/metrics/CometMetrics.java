@@ -34,6 +34,7 @@ public final class CometMetrics {
     private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
     private final Timer authLatency;
     private final Counter authFailures;
+    private final Counter repeatedRequests;
     private final AtomicInteger tcpSessions = new AtomicInteger();
     private final AtomicInteger webSocketSessions = new AtomicInteger();
 
@@ -60,6 +61,9 @@ public final class CometMetrics {
         authLatency = Timer.builder("jgoim_comet_auth_latency").description("logic Connect round trip at auth")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        repeatedRequests = Counter.builder("jgoim_comet_repeated_requests")
+                .description("job requests answered from their first attempt's outcome, not delivered again "
+                        + "(retries of calls whose reply came after job's deadline)").register(registry);
         authFailures = Counter.builder("jgoim_comet_auth_failures").description("auth refused or failed")
                 .register(registry);
         Gauge.builder("jgoim_comet_sessions", tcpSessions, AtomicInteger::get).tag("transport", "tcp")
@@ -119,6 +123,15 @@ public final class CometMetrics {
 
     public Timer authLatency() {
         return authLatency;
+    }
+
+    /** A retried job request was answered from its first attempt (not delivered twice). */
+    public void repeatedRequest() {
+        repeatedRequests.increment();
+    }
+
+    public double repeatedRequests() {
+        return repeatedRequests.count();
     }
 
     public void authFailed() {

@@ -25,21 +25,37 @@ import java.util.concurrent.CompletableFuture;
  * The comet side of {@link CometService}: what job calls to reach sessions. Each request's frame bytes are copied
  * once into one pooled direct buffer ({@link PushFrame}); key pushes are offered to the target sessions' rings,
  * room and broadcast pushes go to {@link RoomBroadcaster} (one task per event loop). Non-blocking and thread-safe;
- * futures complete once the frame was handed to the sessions' event loops.
+ * futures complete once the frame was handed to the sessions' event loops. A request that carries job's request id is
+ * taken once: a retry of it (job's deadline passed while this comet was still at it) gets the first attempt's outcome
+ * ({@link RecentRequests}), so sessions never receive a retried push twice.
  */
 public final class CometPushService implements CometService {
     private final Buckets buckets;
     private final RoomBroadcaster broadcaster;
     private final ByteBufAllocator alloc;
+    private final RecentRequests recent;
 
     public CometPushService(Buckets buckets, RoomBroadcaster broadcaster, ByteBufAllocator alloc) {
+        this(buckets, broadcaster, alloc, () -> { });
+    }
+
+    /** {@code onRepeat} is called for every request answered from its first attempt's outcome (a retry). */
+    public CometPushService(Buckets buckets, RoomBroadcaster broadcaster, ByteBufAllocator alloc, Runnable onRepeat) {
         this.buckets = buckets;
         this.broadcaster = broadcaster;
         this.alloc = alloc;
+        this.recent = new RecentRequests(RECENT_REQUESTS, onRepeat);
     }
+
+    /** Request ids remembered for answering retries: minutes of job traffic at hundreds of calls per second. */
+    static final int RECENT_REQUESTS = 1 << 15;
 
     @Override
     public CompletableFuture<PushMsgReply> pushMsg(PushMsgReq req) {
+        return recent.once(req.getRequestId(), () -> doPushMsg(req));
+    }
+
+    private CompletableFuture<PushMsgReply> doPushMsg(PushMsgReq req) {
         if (req.getKeysCount() == 0 || !req.hasProto() || req.getProto().getBody().isEmpty()) {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                     "PushMsg needs keys and a non-empty proto body"));
@@ -70,6 +86,10 @@ public final class CometPushService implements CometService {
 
     @Override
     public CompletableFuture<BroadcastReply> broadcast(BroadcastReq req) {
+        return recent.once(req.getRequestId(), () -> doBroadcast(req));
+    }
+
+    private CompletableFuture<BroadcastReply> doBroadcast(BroadcastReq req) {
         if (!req.hasProto() || req.getProto().getBody().isEmpty() || req.getSpeed() < 0) {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                     "Broadcast needs a non-empty proto body and speed >= 0"));
@@ -85,6 +105,10 @@ public final class CometPushService implements CometService {
 
     @Override
     public CompletableFuture<BroadcastRoomReply> broadcastRoom(BroadcastRoomReq req) {
+        return recent.once(req.getRequestId(), () -> doBroadcastRoom(req));
+    }
+
+    private CompletableFuture<BroadcastRoomReply> doBroadcastRoom(BroadcastRoomReq req) {
         if (req.getRoomId().isEmpty()) {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_ROOM, "room_id is empty"));
         }

@@ -48,6 +48,12 @@ final class Lane implements Runnable {
     private final PriorityQueue<Send> timers = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
     private final Map<Comet, CometLink> links = new HashMap<>();
     private final RoomBatcher batcher;
+    /**
+     * The next request id: one id per built request, the same on each retry and for every comet it goes to (each
+     * comet answers a repeated id from its first attempt instead of delivering twice). Starts at a random 64-bit value
+     * per lane, so lanes and job instances do not reuse each other's ids within any comet's memory of them.
+     */
+    private long nextRequestId = java.util.concurrent.ThreadLocalRandom.current().nextLong();
     /** While a member push waits for its devices, later tasks of this lane wait behind it (order per member). */
     private final ArrayDeque<PushTask> gated = new ArrayDeque<>();
     private boolean gate;
@@ -182,6 +188,12 @@ final class Lane implements Runnable {
         }
     }
 
+    /** Lane thread. Never 0 (0 means "no id" to a comet). */
+    private long requestId() {
+        long id = nextRequestId++;
+        return id != 0 ? id : nextRequestId++;
+    }
+
     private void sendPush(PushTask t, String server, List<String> keys, Proto frame) {
         Comet c = comets.comet(server);
         if (c == null) {
@@ -190,7 +202,7 @@ final class Lane implements Runnable {
             return;
         }
         PushMsgReq req = PushMsgReq.newBuilder().addAllKeys(keys).setProto(frame)
-                .setProtoOp(t.msg.getOperation()).build();
+                .setProtoOp(t.msg.getOperation()).setRequestId(requestId()).build();
         t.remaining = 1;
         CometLink l = link(c);
         l.enqueue(new Send(l, Send.Kind.PUSH, req, List.of(t)));
@@ -207,7 +219,7 @@ final class Lane implements Runnable {
         // goim splits the speed across comets: each writes to its share of the sessions per second.
         int perComet = speed <= 0 ? 0 : Math.max(1, speed / all.size());
         BroadcastReq req = BroadcastReq.newBuilder().setProtoOp(t.msg.getOperation()).setProto(Frames.single(t.msg))
-                .setSpeed(perComet).build();
+                .setSpeed(perComet).setRequestId(requestId()).build();
         List<PushTask> one = List.of(t);
         t.remaining = all.size();
         for (int i = 0; i < all.size(); i++) {
@@ -235,7 +247,7 @@ final class Lane implements Runnable {
             return;
         }
         BroadcastRoomReq req = BroadcastRoomReq.newBuilder().setRoomId(b.room)
-                .setProto(Frames.batch(b.tasks, b.bytes)).build();
+                .setProto(Frames.batch(b.tasks, b.bytes)).setRequestId(requestId()).build();
         for (int i = 0; i < b.tasks.size(); i++) {
             b.tasks.get(i).remaining = targets.size();
         }
@@ -297,7 +309,7 @@ final class Lane implements Runnable {
             List<PushTask> one = List.of(t);
             for (int i = 0; i < targets.size(); i++) {
                 PushMsgReq req = PushMsgReq.newBuilder().addAllKeys(keys.get(i)).setProto(frame)
-                        .setProtoOp(t.msg.getOperation()).build();
+                        .setProtoOp(t.msg.getOperation()).setRequestId(requestId()).build();
                 CometLink l = link(targets.get(i));
                 l.enqueue(new Send(l, Send.Kind.PUSH, req, one));
             }

@@ -221,4 +221,107 @@ class RealCometIT {
         double calls = meters.get("jgoim.job.comet.calls").tags("comet", "solo", "type", "room").counter().count();
         assertThat(calls).isLessThan(messages);
     }
+
+    /**
+     * A comet that answers after job's deadline (its loops behind, a slow network) has still delivered: job's retry
+     * carries the same request id and the comet answers it from the first attempt, so every session gets every
+     * message once, in order, and nothing is counted as failed.
+     */
+    @Test
+    void shouldNotDeliverTwiceWhenTheCometAnswersAfterTheDeadline() {
+        CometServer a = comet("slow", false);
+        List<GoimTcpClient> room = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            room.add(client(a, 200 + i, "k" + i, "live://slow"));
+        }
+        JobConfig cfg = TestConfigs.config("JGOIM_BATCH_WINDOW", "5ms", "JGOIM_COMET_CALL_DEADLINE", "150ms",
+                "JGOIM_RETRY_MAX_ATTEMPTS", "4", "JGOIM_RETRY_BACKOFF", "10ms");
+        LateFirstReply late = new LateFirstReply(a.pushService(), 600);
+        DirectCometDirectory dir = new DirectCometDirectory(cfg.comet(), cfg.retry()).add("slow", () -> late);
+        JobServer job = new JobServer(cfg, dir, sessions, meters);
+        job.start();
+        closing.add(job);
+
+        int messages = 10;
+        for (int i = 0; i < messages; i++) {
+            job.pushBus().publish("live://slow", room("live://slow", 1000, "m" + i)).join();
+            job.pushBus().publish("k0", push("slow", "k0", 1001, "k" + i)).join();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> job.metrics().inFlight().get() == 0);
+        // Every call was answered late the first time and retried at least once.
+        assertThat(meters.get("jgoim.job.retries").tags("comet", "slow").counter().count())
+                .isGreaterThanOrEqualTo(late.delayed.get());
+        assertThat(late.delayed.get()).isGreaterThanOrEqualTo(2);
+        assertThat(meters.get("jgoim_comet_repeated_requests").counter().count()).isGreaterThanOrEqualTo(2.0);
+        assertThat(meters.find("jgoim.job.push.failures").counters().stream().mapToDouble(x -> x.count()).sum())
+                .isZero();
+        for (GoimTcpClient c : room) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.bodies(1000).size() >= messages);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> room.get(0).bodies(1001).size() >= messages);
+        sleepQuietly(300); // a duplicate would arrive within this
+        for (GoimTcpClient c : room) {
+            assertThat(c.bodies(1000)).isEqualTo(seq("m", messages));
+        }
+        assertThat(room.get(0).bodies(1001)).isEqualTo(seq("k", messages));
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The comet's real push service, reached over a path that answers the first call of each request id late (after
+     * the comet has delivered), and every later call at once: what job sees of a comet that was behind once.
+     */
+    private static final class LateFirstReply implements io.jgoim.protocol.rpc.CometService {
+        private final io.jgoim.protocol.rpc.CometService comet;
+        private final long delayMillis;
+        private final java.util.Set<Long> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicInteger delayed = new java.util.concurrent.atomic.AtomicInteger();
+
+        LateFirstReply(io.jgoim.protocol.rpc.CometService comet, long delayMillis) {
+            this.comet = comet;
+            this.delayMillis = delayMillis;
+        }
+
+        private <T> java.util.concurrent.CompletableFuture<T> answer(long requestId,
+                java.util.concurrent.CompletableFuture<T> reply) {
+            if (requestId == 0 || !seen.add(requestId)) {
+                return reply;
+            }
+            delayed.incrementAndGet();
+            java.util.concurrent.Executor later = java.util.concurrent.CompletableFuture.delayedExecutor(
+                    delayMillis, TimeUnit.MILLISECONDS);
+            return reply.thenApplyAsync(r -> r, later);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<io.jgoim.protocol.rpc.comet.PushMsgReply> pushMsg(
+                io.jgoim.protocol.rpc.comet.PushMsgReq r) {
+            return answer(r.getRequestId(), comet.pushMsg(r));
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<io.jgoim.protocol.rpc.comet.BroadcastReply> broadcast(
+                io.jgoim.protocol.rpc.comet.BroadcastReq r) {
+            return answer(r.getRequestId(), comet.broadcast(r));
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<io.jgoim.protocol.rpc.comet.BroadcastRoomReply> broadcastRoom(
+                io.jgoim.protocol.rpc.comet.BroadcastRoomReq r) {
+            return answer(r.getRequestId(), comet.broadcastRoom(r));
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<io.jgoim.protocol.rpc.comet.RoomsReply> rooms(
+                io.jgoim.protocol.rpc.comet.RoomsReq r) {
+            return comet.rooms(r);
+        }
+    }
 }

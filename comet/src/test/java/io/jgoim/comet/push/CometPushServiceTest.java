@@ -1,0 +1,184 @@
+package io.jgoim.comet.push;
+
+import com.google.protobuf.ByteString;
+import io.jgoim.comet.TestSessions;
+import io.jgoim.comet.bucket.Buckets;
+import io.jgoim.comet.room.RoomBroadcaster;
+import io.jgoim.comet.room.SessionLoops;
+import io.jgoim.comet.session.Session;
+import io.jgoim.comet.session.Session.Transport;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.rpc.comet.BroadcastReq;
+import io.jgoim.protocol.rpc.comet.BroadcastRoomReply;
+import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
+import io.jgoim.protocol.rpc.comet.Proto;
+import io.jgoim.protocol.rpc.comet.PushMsgReq;
+import io.jgoim.testkit.LeakCheck;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Job's retries reach the comet with the request id of the first attempt: the comet delivers once and answers the
+ * retry with the first outcome. Sessions on EmbeddedChannels, the comet's real buckets, rooms and broadcaster.
+ */
+@ExtendWith(LeakCheck.class)
+class CometPushServiceTest {
+    /** One goim frame (op 1000, body {"n":0}), as job encodes it. */
+    private static final String INNER = "0000001700100001000003e8000000007b226e223a307d";
+
+    private final TestSessions sessions = new TestSessions();
+    private final EmbeddedChannel loopOwner = new EmbeddedChannel();
+    private final SessionLoops loops = new SessionLoops(loopOwner.eventLoop());
+    private final Buckets buckets = new Buckets(4, 16, 1);
+    private final AtomicInteger repeats = new AtomicInteger();
+    private final CometPushService service = new CometPushService(buckets,
+            new RoomBroadcaster(loops, sessions.metrics), ByteBufAllocator.DEFAULT, repeats::incrementAndGet);
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+    @AfterEach
+    void closeChannels() {
+        for (EmbeddedChannel ch : channels) {
+            Object o;
+            while ((o = ch.readOutbound()) != null) {
+                io.netty.util.ReferenceCountUtil.release(o);
+            }
+            ch.finishAndReleaseAll();
+        }
+        loopOwner.finishAndReleaseAll();
+    }
+
+    private EmbeddedChannel member(String key, String room) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        channels.add(ch);
+        Session s = sessions.session(ch, Transport.TCP, key, 0);
+        loops.sessions(0).add(s);
+        buckets.put(s);
+        if (room != null) {
+            buckets.join(s, room);
+        }
+        return ch;
+    }
+
+    private static Proto proto() {
+        return Proto.newBuilder().setVer(1).setOp(9).setBody(ByteString.copyFrom(ByteBufUtil.decodeHexDump(INNER)))
+                .build();
+    }
+
+    private static BroadcastRoomReq room(long requestId) {
+        return BroadcastRoomReq.newBuilder().setRoomId("live://r").setProto(proto()).setRequestId(requestId).build();
+    }
+
+    /** Frames written to {@code ch} so far (released). */
+    private static int written(EmbeddedChannel ch) {
+        int n = 0;
+        ByteBuf b;
+        while ((b = ch.readOutbound()) != null) {
+            assertThat(ByteBufUtil.hexDump(b)).isEqualTo(INNER);
+            b.release();
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void shouldDeliverARetriedRoomBroadcastOnceAndAnswerTheRetryWithTheFirstOutcome() throws Exception {
+        EmbeddedChannel a = member("a", "live://r");
+        EmbeddedChannel b = member("b", "live://r");
+
+        CompletableFuture<BroadcastRoomReply> first = service.broadcastRoom(room(42));
+        // The event loop has not run yet: job's deadline passes and it retries while the first is still pending.
+        CompletableFuture<BroadcastRoomReply> retry = service.broadcastRoom(room(42));
+        assertThat(retry).isNotDone();
+        loopOwner.runPendingTasks();
+
+        assertThat(first.get().getDelivered()).isEqualTo(2);
+        assertThat(retry.get().getDelivered()).isEqualTo(2);
+        // A retry after the first completed is answered at once, still without a delivery.
+        assertThat(service.broadcastRoom(room(42)).get().getDelivered()).isEqualTo(2);
+        loopOwner.runPendingTasks();
+        assertThat(written(a)).isEqualTo(1);
+        assertThat(written(b)).isEqualTo(1);
+        assertThat(repeats.get()).isEqualTo(2);
+
+        // Another request (another id) is delivered.
+        service.broadcastRoom(room(43));
+        loopOwner.runPendingTasks();
+        assertThat(written(a)).isEqualTo(1);
+        assertThat(written(b)).isEqualTo(1);
+        assertThat(repeats.get()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDeliverEveryRequestWithoutAnIdAsBefore() throws Exception {
+        EmbeddedChannel a = member("a", "live://r");
+        service.broadcastRoom(room(0));
+        service.broadcastRoom(room(0));
+        loopOwner.runPendingTasks();
+        assertThat(written(a)).isEqualTo(2);
+        assertThat(repeats.get()).isZero();
+    }
+
+    @Test
+    void shouldDeliverARetriedKeyPushAndBroadcastOnce() throws Exception {
+        EmbeddedChannel a = member("a", null);
+        // protoOp below 1000 reaches every session (business ops only sessions that watch them)
+        PushMsgReq push = PushMsgReq.newBuilder().addKeys("a").setProto(proto()).setProtoOp(5).setRequestId(7)
+                .build();
+        assertThat(service.pushMsg(push).get().getDelivered()).isEqualTo(1);
+        assertThat(service.pushMsg(push).get().getDelivered()).isEqualTo(1);
+        loopOwner.runPendingTasks();
+        a.runPendingTasks();
+        assertThat(written(a)).isEqualTo(1);
+
+        BroadcastReq all = BroadcastReq.newBuilder().setProtoOp(5).setProto(proto()).setRequestId(8).build();
+        service.broadcast(all);
+        service.broadcast(all);
+        loopOwner.runPendingTasks();
+        assertThat(written(a)).isEqualTo(1);
+        assertThat(repeats.get()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRunARetryAgainWhenTheFirstAttemptFailed() throws Exception {
+        EmbeddedChannel a = member("a", "live://r");
+        BroadcastRoomReq bad = BroadcastRoomReq.newBuilder().setRoomId("live://r").setRequestId(9).build();
+        assertThatThrownBy(() -> service.broadcastRoom(bad).get()).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(JgoimException.class)
+                .satisfies(e -> assertThat(((JgoimException) e).code()).isEqualTo(ErrorCode.BAD_PARAMETER));
+        // The failed attempt is forgotten: the same id is taken as new.
+        service.broadcastRoom(room(9));
+        loopOwner.runPendingTasks();
+        assertThat(written(a)).isEqualTo(1);
+        assertThat(repeats.get()).isZero();
+    }
+
+    @Test
+    void shouldRememberABoundedNumberOfIds() {
+        AtomicInteger runs = new AtomicInteger();
+        RecentRequests recent = new RecentRequests(4, () -> { });
+        for (long id = 1; id <= 6; id++) {
+            recent.once(id, () -> CompletableFuture.completedFuture(runs.incrementAndGet()));
+        }
+        assertThat(recent.size()).isEqualTo(4);
+        recent.once(6, () -> CompletableFuture.completedFuture(runs.incrementAndGet()));
+        assertThat(runs.get()).as("6 is remembered").isEqualTo(6);
+        recent.once(1, () -> CompletableFuture.completedFuture(runs.incrementAndGet()));
+        assertThat(runs.get()).as("1 was evicted by 5 and 6: runs again").isEqualTo(7);
+        assertThatThrownBy(() -> new RecentRequests(3, () -> { })).isInstanceOf(IllegalArgumentException.class);
+    }
+}
