@@ -7,6 +7,10 @@
 #   push-api       HTTP pushes accepted per second with latency, a rate ladder (every step runs)
 #   unicast        pushes to single mids at a fixed rate: end-to-end latency percentiles
 #   all            every one of the above, in that order
+# and, without any JVM (the floor under the fan-out targets):
+#   loopback-floor a C program (gcc) writes 80 or 400 B to each of 5,000 loopback TCP sockets in turn, 20 passes, a
+#                  child process reads them with epoll: the kernel's CPU per socket write and per read on this
+#                  machine, with a kernel profile (perf, when it runs here) and the bounds that follow for fanout
 # and, against a real cluster (redis-server, a Kafka broker, logic and one comet as separate processes, started by
 # benchmarks/scenarios/cluster.sh as in benchmarks/cluster-e2e.sh; not part of "all"):
 #   connect-storm-cluster  connects+auths per second through the cluster comet (auth over gRPC to logic, routes in
@@ -43,7 +47,8 @@ usage() {
 [ $# -ge 1 ] || usage
 for s in "$@"; do
     case "$s" in
-        idle | fanout | connect-storm | push-api | unicast | all | connect-storm-cluster | push-api-cluster) ;;
+        idle | fanout | connect-storm | push-api | unicast | all | connect-storm-cluster | push-api-cluster \
+            | loopback-floor) ;;
         *) echo "run.sh: unknown scenario '$s'" >&2; usage ;;
     esac
 done
@@ -328,6 +333,34 @@ scenario_push_api_cluster() {
     finish push-api-cluster
 }
 
+scenario_loopback_floor() {
+    begin loopback-floor
+    local bin="$DIR/loopback_floor" cfg
+    command -v gcc >/dev/null || { echo "run.sh: loopback-floor needs gcc (apt-get install gcc)" >&2; exit 2; }
+    gcc -O2 -Wall -o "$bin" "$SCEN_DIR/loopback_floor.c"
+    : >"$DIR/floor.jsonl"
+    # sockets passes bytes-per-write reader-nap-us: 80 B = one 64-byte push in a goim frame; 400 B = a batch of 5;
+    # a reader that naps 2 ms finds many sockets ready per wake-up (a busy client process)
+    for cfg in "5000 20 80 0" "5000 20 400 0" "5000 20 80 2000"; do
+        printf '%s\n' "$bin $cfg" >>"$DIR/commands.txt"
+        bench_log "loopback_floor $cfg"
+        (ulimit -n 20000 2>/dev/null || true; "$bin" $cfg 9555) >>"$DIR/floor.jsonl"
+        sleep 1
+    done
+    if command -v perf >/dev/null && perf record -q -e cpu-clock -F 2999 -g -o "$DIR/floor.perf" -- true \
+            >/dev/null 2>&1; then
+        (ulimit -n 20000 2>/dev/null || true
+            perf record -q -e cpu-clock -F 2999 -g -o "$DIR/floor.perf" -- "$bin" 5000 20 80 0 9556) >/dev/null 2>&1
+        perf report -i "$DIR/floor.perf" --no-children --sort sym --stdio -g none 2>/dev/null \
+            | grep '%' | head -n 30 >"$DIR/floor-perf.txt" || true
+        bench_log "kernel profile (writer and reader together): $DIR/floor-perf.txt"
+        head -n 12 "$DIR/floor-perf.txt" >&2 || true
+    else
+        bench_log "perf does not run here: no kernel profile"
+    fi
+    finish loopback-floor
+}
+
 run_one() {
     case "$1" in
         idle) scenario_idle ;;
@@ -337,6 +370,7 @@ run_one() {
         unicast) scenario_unicast ;;
         connect-storm-cluster) scenario_connect_storm_cluster ;;
         push-api-cluster) scenario_push_api_cluster ;;
+        loopback-floor) scenario_loopback_floor ;;
         all) for s in idle fanout connect-storm push-api unicast; do run_one "$s"; done ;;
         *) echo "run.sh: unknown scenario '$1'" >&2; usage ;;
     esac

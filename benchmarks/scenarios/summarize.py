@@ -494,6 +494,47 @@ def unicast(run_dir):
                               "value": d["e2eMs"].get("p99")}}
 
 
+def loopback_floor(run_dir):
+    """The kernel's CPU per loopback socket write and read (loopback_floor.c), and what it implies for fanout."""
+    runs = []
+    try:
+        with open(os.path.join(run_dir, "floor.jsonl")) as f:
+            runs = [json.loads(x) for x in f if x.strip()]
+    except (OSError, ValueError):
+        pass
+    if not runs:
+        return {"error": "no floor.jsonl"}, {}
+    base = runs[0]
+    pair = base["writerCpuUsPerWrite"] + base["readerCpuUsPerWrite"]
+    cores = os.cpu_count() or 1
+    sessions = 15000
+    # One batch to every session costs `pair` of CPU per session, writer and reader together, on `cores` cores:
+    # a pass takes at least sessions x pair / cores. A batch window W is sustainable only while passes fit in it
+    # (W >= pass), and a message waits up to W for its batch and then up to a pass for the last session: the
+    # lowest p99 any server can reach here with its clients on the same cores is about W + pass >= 2 x pass.
+    pass_ms = sessions * pair / cores / 1000.0
+    fig = {
+        "runs": runs,
+        "perf": [],
+        "derived": {
+            "writerPlusReaderCpuUsPerDelivery80B": round(pair, 2),
+            "minPassMsFor15000SessionsOnAllCores": round(pass_ms, 1),
+            "lowestReachableP99MsAt15000Sessions": round(2 * pass_ms, 1),
+            "messagesPerWriteFor0.3UsServerCpuPerMessage": round(base["writerCpuUsPerWrite"] / 0.3, 1),
+            "cores": cores,
+        },
+    }
+    try:
+        with open(os.path.join(run_dir, "floor-perf.txt")) as f:
+            fig["perf"] = [x.rstrip() for x in f][:30]
+    except OSError:
+        pass
+    return fig, {"fanoutLatencyFloor": {
+        "target": "the kernel floor must allow p99 <= 150 ms at 15,000 sessions (met = it does)",
+        "value": round(2 * pass_ms, 1),
+        "verdict": verdict(2 * pass_ms, 150.0)}}
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -523,7 +564,8 @@ def main():
         ap.add_argument("--" + k, default="")
     a = ap.parse_args()
     fn = {"idle": idle, "fanout": fanout, "connect-storm": storm, "push-api": push_api, "unicast": unicast,
-          "connect-storm-cluster": storm_cluster, "push-api-cluster": push_cluster}
+          "connect-storm-cluster": storm_cluster, "push-api-cluster": push_cluster,
+          "loopback-floor": loopback_floor}
     fig, targets = fn[a.scenario](a.run_dir)
     try:
         with open(os.path.join(a.run_dir, "commands.txt")) as f:
