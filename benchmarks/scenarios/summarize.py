@@ -440,6 +440,8 @@ def push_api(run_dir):
         steps.append({
             "rateRequested": d["parameters"]["rate"], "sent": c.get("messages.sent"),
             "accepted": c.get("messages.accepted"), "failures": d.get("failures"),
+            # due but held back by the tool's --max-in-flight (its own limit, not a server failure)
+            "notSentToolLimit": c.get("messages.notSent", 0),
             "acceptedPerSecond": round(c.get("messages.accepted", 0) / dur),
             "latencyMs": lat(d, "push"),
             "serverCpuSeconds": d.get("server", {}).get("cpuSeconds"),

@@ -74,7 +74,8 @@ final class CliOptions {
                 description = "body bytes, at least 24 (default ${DEFAULT-VALUE})")
         int payloadSize;
         @Option(names = "--max-in-flight", defaultValue = "1000",
-                description = "requests allowed in flight (default ${DEFAULT-VALUE})")
+                description = "requests allowed in flight; one due beyond it is not sent (counted as "
+                        + "messages.notSent) (default ${DEFAULT-VALUE})")
         int maxInFlight;
         @Option(names = "--http-connections", defaultValue = "1",
                 description = "pipelined HTTP connections, round robin; more than one gives up the push order "

@@ -18,15 +18,19 @@ import java.util.concurrent.locks.LockSupport;
  * Drives the HTTP push API open loop: request i is due at {@code start + i / rate}; it is sent then (or at once when
  * the driver is late) and its latency is measured from that due time, so a slow server cannot slow the schedule and
  * hide its own delay (no coordinated omission). Each body is a {@link Payload} carrying sequence i and the due time.
- * Counts {@code messages.sent}, {@code messages.accepted} (HTTP 2xx with {@code "code":0}) and failures by reason;
- * records the {@code push} histogram. Requests are pipelined on HTTP/1.1 keep-alive connections
- * ({@link PipelinedHttpClient}), round robin; with one connection (the default) the server sees them in sequence
+ * Counts {@code messages.sent}, {@code messages.accepted} (HTTP 2xx with {@code "code":0}), {@code messages.notSent}
+ * (due while {@code maxInFlight} requests were pending: the tool's own limit, not a server failure) and failures by
+ * reason: {@code HTTP <status> code <API code>} for a reply that is not an acceptance, the connection's loss (which
+ * side ended it) or the socket error otherwise; records the {@code push} histogram. Requests are pipelined on
+ * HTTP/1.1 keep-alive connections ({@link PipelinedHttpClient}), round robin; with one connection (the default) the server sees them in sequence
  * order. One run per instance, on the calling thread.
  */
 final class OpenLoopPublisher {
     private final PushOptions options;
     private final RunMetrics metrics;
     private final AtomicLong accepted = new AtomicLong();
+    /** {@link #apiCode} of a body without a JSON {@code "code"}. */
+    static final int NO_CODE = Integer.MIN_VALUE;
 
     OpenLoopPublisher(PushOptions options, RunMetrics metrics) {
         this.options = options;
@@ -56,7 +60,7 @@ final class OpenLoopPublisher {
                 }
                 metrics.counter("messages.sent").increment();
                 if (!inFlight.tryAcquire()) {
-                    metrics.fail("push: " + options.maxInFlight() + " requests already in flight");
+                    metrics.counter("messages.notSent").increment();
                     continue;
                 }
                 byte[] body = Payload.encode(options.publisherId(), i, EpochClock.toEpochNanos(due),
@@ -66,9 +70,11 @@ final class OpenLoopPublisher {
                     inFlight.release();
                     metrics.recorder("push").recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
                     if (err != null) {
-                        metrics.fail("push: " + err.getMessage());
-                    } else if (res.status() / 100 != 2 || !res.body().replace(" ", "").contains("\"code\":0")) {
-                        metrics.fail("push: HTTP " + res.status());
+                        metrics.fail("push: " + PipelinedHttpClient.describe(err));
+                    } else if (res.status() / 100 != 2 || apiCode(res.body()) != 0) {
+                        int code = apiCode(res.body());
+                        metrics.fail("push: HTTP " + res.status()
+                                + (code == NO_CODE ? " (no API code)" : " code " + code));
                     } else {
                         accepted.incrementAndGet();
                         metrics.counter("messages.accepted").increment();
@@ -85,5 +91,33 @@ final class OpenLoopPublisher {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         return accepted.get();
+    }
+
+    /** The API's {@code "code"} in a JSON reply body, {@link #NO_CODE} when there is none. */
+    static int apiCode(String body) {
+        int at = body.indexOf("\"code\"");
+        if (at < 0) {
+            return NO_CODE;
+        }
+        int i = body.indexOf(':', at + 6);
+        if (i < 0) {
+            return NO_CODE;
+        }
+        i++;
+        while (i < body.length() && body.charAt(i) == ' ') {
+            i++;
+        }
+        int start = i;
+        if (i < body.length() && body.charAt(i) == '-') {
+            i++;
+        }
+        while (i < body.length() && Character.isDigit(body.charAt(i))) {
+            i++;
+        }
+        try {
+            return Integer.parseInt(body.substring(start, i));
+        } catch (NumberFormatException e) {
+            return NO_CODE;
+        }
     }
 }

@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  * for earlier responses (open loop), and responses are matched to requests first in, first out, as HTTP/1.1
  * requires. One connection keeps the server's view of the push order equal to the sequence order, so receivers'
  * out-of-order counts measure the server, not the driver. {@link #post} is called from one thread; responses complete
- * on the connection's event loop. A lost connection fails its pending requests; the next post reconnects.
+ * on the connection's event loop. A lost connection fails its pending requests with a reason that says which side
+ * ended it: "server closed the connection" when the tool neither failed nor closed it, else the tool's own cause
+ * (a socket error such as a reset, a failed write, the end of the run). The next post reconnects.
  */
 final class PipelinedHttpClient implements AutoCloseable {
     /** A response: status code and body text. */
@@ -81,6 +83,7 @@ final class PipelinedHttpClient implements AutoCloseable {
             return f;
         }
         h.pending.add(f);
+        ResponseHandler handler = h;
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, pathAndQuery,
                 Unpooled.wrappedBuffer(body));
         req.headers().set(HttpHeaderNames.HOST, hostHeader)
@@ -88,8 +91,10 @@ final class PipelinedHttpClient implements AutoCloseable {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         ch.writeAndFlush(req).addListener(w -> {
             if (!w.isSuccess()) {
-                h.pending.remove(f);
-                f.completeExceptionally(w.cause());
+                handler.pending.remove(f);
+                f.completeExceptionally(new IOException("request not written: connection already closed ("
+                        + describe(w.cause()) + ")", w.cause()));
+                handler.closedBy("a failed write: " + describe(w.cause()));
                 ch.close();
             }
         });
@@ -109,15 +114,33 @@ final class PipelinedHttpClient implements AutoCloseable {
         return channel;
     }
 
+    /** An exception as a short reason: its message, or its class name when it has none. */
+    static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isEmpty() ? t.getClass().getSimpleName() : m;
+    }
+
     @Override
     public void close() {
         if (channel != null) {
+            ResponseHandler h = channel.pipeline().get(ResponseHandler.class);
+            if (h != null) {
+                h.closedBy("the tool at the end of the run");
+            }
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
     }
 
     private static final class ResponseHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
         private final Queue<CompletableFuture<Response>> pending = new ConcurrentLinkedQueue<>();
+        /** Why the tool ended the connection; null while only the server can have. */
+        private volatile String localCause;
+
+        void closedBy(String cause) {
+            if (localCause == null) {
+                localCause = cause;
+            }
+        }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse res) {
@@ -129,14 +152,20 @@ final class PipelinedHttpClient implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            String cause = localCause;
+            IOException e = new IOException(cause == null ? "server closed the connection with the request pending"
+                    : cause.contains("reset by peer") ? "server reset the connection with the request pending"
+                    : "connection closed by " + cause + ", with the request pending");
             CompletableFuture<Response> f;
             while ((f = pending.poll()) != null) {
-                f.completeExceptionally(new IOException("connection closed with the request pending"));
+                f.completeExceptionally(e);
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A reset by the server shows up here as "Connection reset by peer"
+            closedBy("an error: " + describe(cause));
             ctx.close();
         }
     }

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param rate        requests per second
  * @param duration    how long to push
  * @param payloadSize body size in bytes (&ge; 24)
- * @param maxInFlight requests allowed in flight; a send due while this many are pending is counted as a failure
+ * @param maxInFlight requests allowed in flight; a send due while this many are pending is not
+ *                    sent and counted in {@code messages.notSent} (the tool's limit, not a server failure)
  * @param publisherId written into every payload
  * @param serverPid   the server's pid for /proc readings, 0 for none
  * @param connections pipelined HTTP connections, used round robin; only one keeps the pushes in sequence order

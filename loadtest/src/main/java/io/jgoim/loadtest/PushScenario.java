@@ -19,8 +19,8 @@ public final class PushScenario {
     }
 
     public static ScenarioResult run(PushOptions options) {
-        RunMetrics metrics = new RunMetrics(List.of("push"), List.of("messages.sent", "messages.accepted"),
-                options.serverPid());
+        RunMetrics metrics = new RunMetrics(List.of("push"),
+                List.of("messages.sent", "messages.accepted", "messages.notSent"), options.serverPid());
         new OpenLoopPublisher(options, metrics).run();
         return metrics.result(NAME, parameters(options), Map.of());
     }

@@ -156,7 +156,7 @@ class ScenariosIT {
         assertThat(PushScenario.run(o).count("messages.accepted")).isEqualTo(50);
         ScenarioResult r = PushScenario.run(bad);
         assertThat(r.count("messages.accepted")).isZero();
-        assertThat(r.failures()).containsEntry("push: HTTP 404", 50L);
+        assertThat(r.failures()).containsEntry("push: HTTP 404 code 404", 50L);
     }
 
     @Test

@@ -42,11 +42,14 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
     }
 
     /** The push API listener. */
-    public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int ioThreads) {
+    public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int maxPipelinedRequests,
+                             int ioThreads) {
         public HttpConfig {
             Checks.notBlank(bind, "http.bind");
             Checks.port(port, "http.port");
             Checks.positive(maxBodyBytes, "http.maxBodyBytes");
+            Checks.check(maxPipelinedRequests >= 2 && maxPipelinedRequests <= 1 << 20,
+                    "http.maxPipelinedRequests must be within 2..1048576, was " + maxPipelinedRequests);
             Checks.nonNegative(ioThreads, "http.ioThreads");
         }
     }

@@ -54,6 +54,7 @@ class LogicApiIT {
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     private static final String TOPIC = "push-api-" + SUFFIX;
     private static final String UPSTREAM = "upstream-api-" + SUFFIX;
+    private static final int MAX_PIPELINED = 64;
 
     private static RedisServer redisServer;
     private static KafkaBroker kafka;
@@ -74,6 +75,7 @@ class LogicApiIT {
         Map<String, String> env = new HashMap<>();
         env.put("JGOIM_HTTP_PORT", "0");
         env.put("JGOIM_HTTP_MAX_BODY_BYTES", "1024");
+        env.put("JGOIM_HTTP_MAX_PIPELINED_REQUESTS", String.valueOf(MAX_PIPELINED));
         env.put("JGOIM_GRPC_PORT", "0");
         env.put("JGOIM_REDIS_URIS", redisServer.uri());
         env.put("JGOIM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -289,6 +291,73 @@ class LogicApiIT {
             assertThat(second).isGreaterThan(first);
             assertThat(third).isGreaterThan(second);
         }
+    }
+
+    /**
+     * Far more pipelined requests than logic keeps waiting per connection (and than Netty's codec allows by default,
+     * 128) in one burst: every one gets its own reply, in request order, the connection stays open to the last,
+     * and logic pauses reading instead of closing. Every 7th request is refused at once (404, answered on the event
+     * loop) between pushes answered from Kafka's threads, so the order of the two kinds of reply is checked too.
+     */
+    @Test
+    void shouldAnswerEveryPipelinedRequestInOrderBeyondThePipelineLimit() throws Exception {
+        int n = 3_000;
+        double pausesBefore = registry.get("jgoim.logic.http.read.pauses").counter().count();
+        double errorsBefore = registry.get("jgoim.logic.http.connection.errors").counter().count();
+        StringBuilder expected = new StringBuilder();
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String close = i == n - 1 ? "Connection: close\r\n" : "";
+            if (i % 7 == 3) {
+                requests.append("GET /goim/nope HTTP/1.1\r\nHost: x\r\n").append(close).append("\r\n");
+                expected.append("404 ");
+            } else {
+                String body = "deep-" + i;
+                requests.append("POST /goim/push/room?operation=1000&type=live&room=deep HTTP/1.1\r\nHost: x\r\n")
+                        .append(close).append("Content-Length: ").append(body.length()).append("\r\n\r\n")
+                        .append(body);
+                expected.append("200 ");
+            }
+        }
+        byte[] bytes = requests.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", logic.httpAddress().getPort())) {
+            s.setSoTimeout(30_000);
+            // logic stops reading while replies are due, so the requests go out from their own thread
+            Thread writer = new Thread(() -> {
+                try {
+                    s.getOutputStream().write(bytes);
+                    s.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    // the reader's count shows it
+                }
+            });
+            writer.start();
+            String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            writer.join(10_000);
+            StringBuilder statuses = new StringBuilder();
+            int at = 0;
+            while ((at = all.indexOf("HTTP/1.1 ", at)) >= 0) {
+                statuses.append(all, at + 9, at + 12).append(' ');
+                at += 12;
+            }
+            assertThat(statuses.toString()).isEqualTo(expected.toString());
+        }
+        assertThat(registry.get("jgoim.logic.http.read.pauses").counter().count()).isGreaterThan(pausesBefore);
+        assertThat(registry.get("jgoim.logic.http.connection.errors").counter().count()).isEqualTo(errorsBefore);
+    }
+
+    @Test
+    void shouldCountAConnectionResetWithARequestPending() throws Exception {
+        double before = registry.get("jgoim.logic.http.connection.errors").counter().count();
+        String body = "reset";
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", logic.httpAddress().getPort())) {
+            s.getOutputStream().write(("POST /goim/push/room?operation=1000&type=live&room=reset HTTP/1.1\r\nHost: x"
+                    + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.setSoLinger(true, 0); // close with RST: logic's read or write fails with "Connection reset by peer"
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                registry.get("jgoim.logic.http.connection.errors").counter().count() > before);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.jgoim.logic.push.PushService;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.logic.NodesReply;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.ChannelFutureListener;
@@ -19,10 +20,13 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,13 +35,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 /**
  * goim's HTTP API routes on one connection. Requests arrive on the channel's event loop; the work completes on Redis
- * or Kafka threads, and responses are written in request order (HTTP/1.1 pipelining) by chaining each response
- * behind the previous one. The request body is copied once (it becomes the pushed message) before the request is
- * released. One instance per channel.
+ * or Kafka threads, and responses are written on the event loop in request order (HTTP/1.1 pipelining) from a queue
+ * of reply slots. When {@code http.maxPipelinedRequests} replies are due (or the client does not read its replies)
+ * the handler stops reading from the socket until half are answered: every request read gets its reply, none is
+ * dropped by closing. Connection errors are logged at WARN (at most one a second) and counted. The request body is
+ * copied once (it becomes the pushed message) before the request is released. One instance per channel.
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
@@ -49,16 +57,41 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         final NodeBalancer nodes;
         final PrometheusMeterRegistry registry;
         final BooleanSupplier healthy;
+        /** Requests one connection may have waiting for their replies before logic stops reading from it. */
+        final int maxPipelined;
+        final Counter readPauses;
+        final Counter connectionErrors;
         /** route tag → timers by ErrorCode ordinal, created on first use; no per-request string building. */
         private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
+        private final AtomicLong nextWarnNanos = new AtomicLong(System.nanoTime());
+        private final AtomicLong suppressedWarns = new AtomicLong();
 
         Routes(PushService push, OnlineAggregator online, NodeBalancer nodes, PrometheusMeterRegistry registry,
-               BooleanSupplier healthy) {
+               BooleanSupplier healthy, int maxPipelined) {
             this.push = push;
             this.online = online;
             this.nodes = nodes;
             this.registry = registry;
             this.healthy = healthy;
+            this.maxPipelined = maxPipelined;
+            this.readPauses = Counter.builder("jgoim.logic.http.read.pauses")
+                    .description("times a connection's reads were paused: http.maxPipelinedRequests replies pending")
+                    .register(registry);
+            this.connectionErrors = Counter.builder("jgoim.logic.http.connection.errors")
+                    .description("HTTP connections closed by logic on an error").register(registry);
+        }
+
+        /** A WARN per connection error, at most one a second; the ones left out are counted in the next. */
+        void warnLimited(SocketAddress remote, Throwable cause, int unanswered) {
+            long now = System.nanoTime();
+            long next = nextWarnNanos.get();
+            if (now - next >= 0 && nextWarnNanos.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(1))) {
+                long more = suppressedWarns.getAndSet(0);
+                log.warn("HTTP connection from {} closed on error: {} ({} requests unanswered){}", remote, cause,
+                        unanswered, more == 0 ? "" : "; " + more + " more since the last such warning");
+            } else {
+                suppressedWarns.incrementAndGet();
+            }
         }
 
         void record(String route, ErrorCode code, long startNanos) {
@@ -77,68 +110,192 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private final Routes routes;
-    /** The last response in request order; touched only on the event loop. */
-    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /** Requests read and not yet answered, oldest first; touched only on the event loop. */
+    private final ArrayDeque<Reply> pending = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    /** Reads are off because too many requests wait for their replies (or the socket does not drain). */
+    private boolean readPaused;
+    /** A reply with Connection: close is queued: later requests are not served, the connection ends after it. */
+    private boolean closing;
 
     ApiHandler(Routes routes) {
         this.routes = routes;
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (closing) {
+            return; // after a Connection: close reply nothing more is answered, so nothing more is done
+        }
         long start = System.nanoTime();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        String path = uri.path();
-        CompletableFuture<FullHttpResponse> response;
         if (req.decoderResult().isFailure()) {
             // Not HTTP we can read (bad request line, header too long): answer and drop the connection.
             routes.record("other", ErrorCode.BAD_PARAMETER, start);
-            FullHttpResponse bad = ApiResponse.error(ErrorCode.BAD_PARAMETER,
-                    "malformed HTTP request: " + req.decoderResult().cause().getMessage());
-            tail = tail.thenAccept(v -> write(ctx, bad, false));
+            enqueue(false).complete(ApiResponse.error(ErrorCode.BAD_PARAMETER,
+                    "malformed HTTP request: " + req.decoderResult().cause().getMessage()));
             return;
         }
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.path();
+        Reply reply = enqueue(keepAlive);
         if ("/metrics".equals(path) || "/health".equals(path)) {
-            response = CompletableFuture.completedFuture(
-                    MetricsHttpServer.respond(routes.registry, routes.healthy, req));
-        } else {
-            CompletableFuture<Object> result;
-            try {
-                result = route(path, req.method(), uri.parameters(), req, ctx);
-            } catch (RuntimeException e) {
-                result = CompletableFuture.failedFuture(e);
-            }
-            response = result.handle((data, error) -> {
-                ErrorCode code = ErrorCode.OK;
-                FullHttpResponse r;
-                if (error == null) {
-                    r = ApiResponse.ok(data);
-                } else {
-                    Throwable t = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    if (t instanceof JgoimException) {
-                        code = ((JgoimException) t).code();
-                        r = ApiResponse.error(code, t.getMessage());
-                    } else {
-                        code = ErrorCode.INTERNAL;
-                        log.error("API bug on {} {}", req.method(), path, t);
-                        r = ApiResponse.error(code, "internal error");
-                    }
-                }
-                routes.record(routeTag(path), code, start);
-                return r;
-            });
+            reply.complete(MetricsHttpServer.respond(routes.registry, routes.healthy, req));
+            return;
         }
-        tail = tail.thenCombine(response, (v, r) -> r).thenAccept(r -> write(ctx, r, keepAlive));
+        CompletableFuture<Object> result;
+        try {
+            result = route(path, req.method(), uri.parameters(), req, ctx);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        reply.start(req.method(), path, start);
+        result.whenComplete(reply);
     }
 
-    private static void write(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
-        HttpUtil.setKeepAlive(r, keepAlive);
-        if (keepAlive) {
-            ctx.writeAndFlush(r, ctx.voidPromise());
-        } else {
-            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    /**
+     * Answers the request being read (or the one whose body was refused by the aggregator) with {@code response}
+     * and closes the connection after it, behind every earlier reply.
+     */
+    void replyAndClose(FullHttpResponse response) {
+        if (closing) {
+            response.release();
+            return;
+        }
+        enqueue(false).complete(response);
+    }
+
+    /** A slot for the next reply in request order; pauses reading when too many replies are outstanding. */
+    private Reply enqueue(boolean keepAlive) {
+        Reply r = new Reply(keepAlive);
+        pending.addLast(r);
+        if (!keepAlive) {
+            closing = true;
+            pauseReading(); // HTTP/1.1: nothing after a Connection: close request is answered
+        } else if (pending.size() >= routes.maxPipelined) {
+            routes.readPauses.increment();
+            pauseReading();
+        }
+        return r;
+    }
+
+    /** Writes every reply that is ready at the head of the queue; on the event loop. */
+    private void writeReady() {
+        boolean wrote = false;
+        boolean open = ctx.channel().isActive();
+        Reply head;
+        while ((head = pending.peekFirst()) != null && head.response != null) {
+            pending.pollFirst();
+            FullHttpResponse r = head.response;
+            head.response = null;
+            if (!open) {
+                r.release(); // the client went away: its replies have nowhere to go
+                continue;
+            }
+            HttpUtil.setKeepAlive(r, head.keepAlive);
+            if (!head.keepAlive) {
+                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            ctx.write(r, ctx.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        maybeResumeReading();
+    }
+
+    private void pauseReading() {
+        if (!readPaused) {
+            readPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void maybeResumeReading() {
+        if (readPaused && !closing && pending.size() <= routes.maxPipelined / 2 && ctx.channel().isWritable()) {
+            readPaused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            maybeResumeReading();
+        } else if (!readPaused) {
+            // The client does not read its replies: stop taking requests until the socket drains.
+            readPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * One request's place in the reply order. Completed on whatever thread finished the work (Redis, Kafka, the event
+     * loop); the response is then handed to the event loop, which writes replies strictly in request order. One
+     * object per request does the routing result, the hop and the queue slot.
+     */
+    private final class Reply implements BiConsumer<Object, Throwable>, Runnable {
+        final boolean keepAlive;
+        private HttpMethod method;
+        private String path;
+        private long startNanos;
+        /** Set before the hop to the event loop (happens-before by the executor's queue); read there. */
+        FullHttpResponse response;
+
+        Reply(boolean keepAlive) {
+            this.keepAlive = keepAlive;
+        }
+
+        void start(HttpMethod method, String path, long startNanos) {
+            this.method = method;
+            this.path = path;
+            this.startNanos = startNanos;
+        }
+
+        /** The route's result: turned into the API's JSON reply, recorded, then queued for writing. */
+        @Override
+        public void accept(Object data, Throwable error) {
+            ErrorCode code = ErrorCode.OK;
+            FullHttpResponse r;
+            if (error == null) {
+                r = ApiResponse.ok(data);
+            } else {
+                Throwable t = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (t instanceof JgoimException) {
+                    code = ((JgoimException) t).code();
+                    r = ApiResponse.error(code, t.getMessage());
+                } else {
+                    code = ErrorCode.INTERNAL;
+                    log.error("API bug on {} {}", method, path, t);
+                    r = ApiResponse.error(code, "internal error");
+                }
+            }
+            routes.record(routeTag(path), code, startNanos);
+            complete(r);
+        }
+
+        void complete(FullHttpResponse r) {
+            response = r;
+            EventExecutor loop = ctx.executor();
+            if (loop.inEventLoop()) {
+                writeReady();
+            } else {
+                loop.execute(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            writeReady();
         }
     }
 
@@ -338,7 +495,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("API connection error: {}", cause.toString());
+        routes.connectionErrors.increment();
+        routes.warnLimited(ctx.channel().remoteAddress(), cause, pending.size());
         ctx.close();
     }
+
+
 }

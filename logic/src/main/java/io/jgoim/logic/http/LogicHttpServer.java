@@ -8,7 +8,6 @@ import io.jgoim.protocol.ErrorCode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -23,10 +22,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
 
 import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
@@ -37,6 +36,8 @@ import java.util.function.BooleanSupplier;
  * {@link #start()} binds; {@link #close()} is idempotent.
  */
 public final class LogicHttpServer implements AutoCloseable {
+    /** Requests one read (at most 64 KiB) can hold past the point where ApiHandler stops reading. */
+    static final int PIPELINE_HEADROOM = 8192;
     private final HttpConfig config;
     private final ApiHandler.Routes routes;
     private EventLoopGroup group;
@@ -45,7 +46,7 @@ public final class LogicHttpServer implements AutoCloseable {
     public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
                            PrometheusMeterRegistry registry, BooleanSupplier healthy) {
         this.config = config;
-        this.routes = new ApiHandler.Routes(push, online, nodes, registry, healthy);
+        this.routes = new ApiHandler.Routes(push, online, nodes, registry, healthy, config.maxPipelinedRequests());
     }
 
     /** Binds and returns the bound address (port 0 = any free port). */
@@ -56,6 +57,10 @@ public final class LogicHttpServer implements AutoCloseable {
         int threads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
         group = new MultiThreadIoEventLoopGroup(threads, io);
         int maxBody = config.maxBodyBytes();
+        // Netty's codec closes a connection (dropping the replies still due) once more than maxPipelineDepth
+        // requests wait for replies; ApiHandler stops reading at maxPipelinedRequests instead, so the codec's
+        // bound is only a backstop: above ours by more requests than one 64 KiB read can hold (>= 18 bytes each).
+        int codecDepth = config.maxPipelinedRequests() + PIPELINE_HEADROOM;
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(type)
@@ -64,7 +69,8 @@ public final class LogicHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new BoundedAggregator(maxBody),
+                        ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig(), codecDepth),
+                                new BoundedAggregator(maxBody),
                                 new ApiHandler(routes));
                     }
                 });
@@ -105,9 +111,9 @@ public final class LogicHttpServer implements AutoCloseable {
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             FullHttpResponse r = ApiResponse.error(ErrorCode.PAYLOAD_TOO_LARGE,
                     "request body larger than " + maxContentLength() + " bytes");
-            HttpUtil.setKeepAlive(r, false);
-            // The rest of the body is unread, so the connection cannot be reused.
-            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            // The rest of the body is unread, so the connection cannot be reused; the 413 goes out behind the
+            // replies of earlier pipelined requests, then the connection closes.
+            ctx.pipeline().get(ApiHandler.class).replyAndClose(r);
         }
     }
 }

@@ -1,0 +1,171 @@
+package io.jgoim.loadtest;
+
+import io.jgoim.testkit.LeakCheck;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The push driver's failure reasons against a scripted HTTP server on a real socket: a refusal is counted with its
+ * status and API code, a connection the server drops with requests pending says the server ended it, and requests
+ * the tool holds back at its own in-flight limit are not counted as failures at all.
+ */
+@ExtendWith(LeakCheck.class)
+@Timeout(60)
+class PushFailureReasonsIT {
+    private static final String OK = "{\"code\":0,\"message\":\"\",\"data\":null}";
+    private static final String BUSY = "{\"code\":503,\"message\":\"kafka: too many sends pending\",\"data\":null}";
+
+    /** Reads one request (headers and Content-Length body); false at the end of the stream. */
+    private static boolean readRequest(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            head.append((char) c);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        if (c < 0) {
+            return false;
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return in.readNBytes(length).length == length;
+    }
+
+    private static void reply(OutputStream out, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: " + b.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+        out.flush();
+    }
+
+    private static PushOptions options(int port, int maxInFlight) {
+        return new PushOptions(URI.create("http://127.0.0.1:" + port), PushTarget.ROOM, "live", "1", List.of(),
+                List.of(), 1000, 200, Duration.ofMillis(250), 64, maxInFlight, 1, 0, 1);
+    }
+
+    @Test
+    void shouldNameTheRefusalsCodeAndTheSideThatClosedTheConnection() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket s = server.accept();
+                        int n = connections.incrementAndGet();
+                        InputStream in = new BufferedInputStream(s.getInputStream());
+                        OutputStream out = s.getOutputStream();
+                        if (n == 1) {
+                            // 10 accepted, 10 refused with 503, then 5 read and the connection closed unanswered
+                            for (int i = 0; i < 25 && readRequest(in); i++) {
+                                if (i < 20) {
+                                    reply(out, i < 10 ? 200 : 503, i < 10 ? OK : BUSY);
+                                }
+                            }
+                            s.close();
+                        } else {
+                            while (readRequest(in)) {
+                                reply(out, 200, OK);
+                            }
+                            s.close();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the server socket closed: the test is over
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+
+            ScenarioResult r = PushScenario.run(options(server.getLocalPort(), 1000));
+
+            Map<String, Long> f = r.failures();
+            assertThat(f).containsEntry("push: HTTP 503 code 503", 10L);
+            long byServer = f.entrySet().stream().filter(e -> e.getKey().startsWith("push: server "))
+                    .mapToLong(Map.Entry::getValue).sum();
+            assertThat(byServer).as("%s", f).isGreaterThanOrEqualTo(5);
+            assertThat(f.keySet()).allMatch(k -> k.equals("push: HTTP 503 code 503") || k.startsWith("push: server ")
+                    || k.startsWith("push: request not written"));
+            long failed = f.values().stream().mapToLong(Long::longValue).sum();
+            assertThat(r.count("messages.accepted") + failed).isEqualTo(r.count("messages.sent"));
+            assertThat(r.count("messages.accepted")).isGreaterThanOrEqualTo(10);
+            assertThat(r.count("messages.notSent")).isZero();
+            assertThat(connections.get()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldCountRequestsHeldBackAtTheToolsLimitAsNotSentNotAsFailures() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    InputStream in = new BufferedInputStream(s.getInputStream());
+                    int read = 0;
+                    while (read < 5 && readRequest(in)) {
+                        read++;
+                    }
+                    release.await(10, TimeUnit.SECONDS); // hold the five replies past the end of the run
+                    for (int i = 0; i < read; i++) {
+                        reply(s.getOutputStream(), 200, OK);
+                    }
+                    while (readRequest(in)) {
+                        reply(s.getOutputStream(), 200, OK);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the test is over
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Thread releaser = new Thread(() -> {
+                try {
+                    Thread.sleep(600);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                release.countDown();
+            });
+            releaser.start();
+
+            ScenarioResult r = PushScenario.run(options(server.getLocalPort(), 5));
+
+            assertThat(r.count("messages.sent")).isEqualTo(50);
+            assertThat(r.count("messages.accepted")).isEqualTo(5);
+            assertThat(r.count("messages.notSent")).isEqualTo(45);
+            assertThat(r.failures()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldReadTheApiCodeFromAReplyBody() {
+        assertThat(OpenLoopPublisher.apiCode(BUSY)).isEqualTo(503);
+        assertThat(OpenLoopPublisher.apiCode("{\"code\": -3}")).isEqualTo(-3);
+        assertThat(OpenLoopPublisher.apiCode("Service Unavailable")).isEqualTo(OpenLoopPublisher.NO_CODE);
+    }
+}
