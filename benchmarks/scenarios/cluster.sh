@@ -52,7 +52,7 @@ cluster_start() {
     local java="${CLUSTER_KAFKA_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
     [ -f "$CLUSTER_ROOT/testkit/target/classes/io/jgoim/testkit/KafkaMain.class" ] \
         || (cd "$CLUSTER_ROOT" && mvn -B -q -o -pl testkit compile)
-    (cd "$CLUSTER_ROOT" && mvn -B -q -o -pl testkit dependency:build-classpath -Dmdep.outputFile="$out/testkit.cp") >/dev/null
+    (cd "$CLUSTER_ROOT" && mvn -B -q -pl testkit dependency:build-classpath -Dmdep.outputFile="$out/testkit.cp") >/dev/null
     local cp
     cp="$(cat "$out/testkit.cp"):$CLUSTER_ROOT/testkit/target/classes"
 
