@@ -1,6 +1,9 @@
 package io.jgoim.loadtest;
 
+import io.jgoim.loadtest.metrics.ProcessStats;
 import io.jgoim.loadtest.metrics.RunMetrics;
+
+import java.time.Duration;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +38,19 @@ public final class ConnectScenario {
         RunMetrics metrics = new RunMetrics(List.of("ready", "connect", "auth"), List.of("sessions.connected"),
                 options.serverPid(), options.serverHeap());
         long held;
+        ConnectWindow window;
         try (SessionFleet fleet = new SessionFleet(options.sessions(), metrics)) {
+            // workers start their measured sessions together, once every one of them is warm
+            coordinator.phase("READY");
+            coordinator.awaitGo(Duration.ofMinutes(5));
+            ProcessStats serverBefore = options.serverPid() > 0 ? ProcessStats.tryRead(options.serverPid()) : null;
             fleet.open(null);
+            ProcessStats serverAfter = serverBefore != null ? ProcessStats.tryRead(options.serverPid()) : null;
+            window = fleet.window();
+            if (window != null && serverAfter != null) {
+                window = window.withServerCpu((serverAfter.cpuTicks() - serverBefore.cpuTicks())
+                        / (double) ProcessStats.TICKS_PER_SECOND);
+            }
             coordinator.phase("HOLDING");
             long holdNanos = options.hold().toNanos();
             long settle = Math.min(TimeUnit.SECONDS.toNanos(1), holdNanos / 2);
@@ -47,7 +61,7 @@ public final class ConnectScenario {
         }
         Map<String, Long> extra = new LinkedHashMap<>();
         extra.put("sessions.held", held);
-        return metrics.result(NAME, parameters(options), extra);
+        return metrics.result(NAME, parameters(options), extra, window);
     }
 
     static Map<String, Object> parameters(ConnectOptions o) {

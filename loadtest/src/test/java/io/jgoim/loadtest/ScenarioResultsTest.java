@@ -25,7 +25,7 @@ class ScenarioResultsTest {
                 Map.of("e2e", new Sample.IntervalLatency(100, 50, 99, 100, enc)), -1, -1);
         return new ScenarioResult("room-broadcast", "2026-01-01T00:00:0" + base / 1000 + "Z", 2.0, 1, Map.of(),
                 Map.of("sessions.held", sessions, "messages.distinct", sessions * 10), Map.of("connect refused", 1L),
-                Map.of("e2e", LatencySummary.of(h)), Map.of("e2e", enc), List.of(s), ServerStats.NONE);
+                Map.of("e2e", LatencySummary.of(h)), Map.of("e2e", enc), List.of(s), ServerStats.NONE, null);
     }
 
     @Test

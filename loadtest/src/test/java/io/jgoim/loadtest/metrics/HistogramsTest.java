@@ -93,6 +93,6 @@ class HistogramsTest {
                 -1, -1);
         return new ScenarioResult("connect", "2026-01-01T00:00:00Z", 1.0, 1, Map.of(), Map.of(), Map.of(),
                 Map.of("ready", LatencySummary.of(h)), Map.of("ready", Histograms.encode(h)), List.of(s),
-                ServerStats.NONE);
+                ServerStats.NONE, null);
     }
 }
