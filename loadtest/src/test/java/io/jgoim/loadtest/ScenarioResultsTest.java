@@ -49,6 +49,31 @@ class ScenarioResultsTest {
     }
 
     @Test
+    void shouldMergeConnectWindowsIntoTheirUnionWithSummedSessionsAndToolCpu() {
+        ScenarioResult a = withWindow(part(10, 0, 1000), ConnectWindow.of(1_000_000, 2_000_000, 6000, 0.6, -1));
+        ScenarioResult b = withWindow(part(10, 0, 1000), ConnectWindow.of(1_100_000, 2_500_000, 6000, 0.9, -1));
+        ScenarioResult parent = part(0, 0, 1000);
+
+        ScenarioResult m = ScenarioResults.merge("connect", Map.of(), List.of(a, b, parent), ServerStats.NONE, 0.3);
+
+        ConnectWindow w = m.window();
+        assertThat(w.firstStartEpochUs()).isEqualTo(1_000_000);
+        assertThat(w.lastAuthEpochUs()).isEqualTo(2_500_000);
+        assertThat(w.authenticated()).isEqualTo(12_000);
+        assertThat(w.seconds()).isEqualTo(1.5);
+        assertThat(w.perSecond()).isEqualTo(8000);
+        assertThat(w.toolCpuSeconds()).isCloseTo(1.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(w.toolCpuUsPerSession()).isEqualTo(125.0);
+        assertThat(w.serverCpuUsPerSession()).isEqualTo(25.0);
+        assertThat(w.definition()).contains("last auth reply", "first scheduled start");
+    }
+
+    private static ScenarioResult withWindow(ScenarioResult r, ConnectWindow w) {
+        return new ScenarioResult(r.scenario(), r.startedAt(), r.durationSeconds(), r.processes(), r.parameters(),
+                r.counts(), r.failures(), r.latencies(), r.histograms(), r.samples(), r.server(), w);
+    }
+
+    @Test
     void shouldWriteJsonThatReadsBackAndAnOfflineHtmlReport(@TempDir Path dir) throws Exception {
         ScenarioResult r = RoomBroadcastScenario.withLoss(ScenarioResults.merge("room-broadcast", Map.of(),
                 List.of(part(10, 0, 1000), part(10, 0, 1001)), ServerStats.NONE));

@@ -26,11 +26,16 @@ public final class StdioCoordinator implements Coordinator {
     private final CountDownLatch go = new CountDownLatch(1);
 
     public StdioCoordinator(PrintStream out) {
+        this(out, System.in);
+    }
+
+    /** Phases to {@code out}, GO and STOP from {@code in} (the parent's pipe). */
+    public StdioCoordinator(PrintStream out, java.io.InputStream in) {
         this.out = out;
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
-                while ((line = in.readLine()) != null) {
+                while ((line = r.readLine()) != null) {
                     if (line.trim().equals(STOP)) {
                         break;
                     }
