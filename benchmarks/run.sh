@@ -194,8 +194,9 @@ scenario_fanout() {
 # in every worker (their JITs), then starts the measured sessions of all workers together; the tool's JSON "window"
 # gives the achieved connects+auths/s (authenticated / (last auth reply - first scheduled start)) and its own and the
 # server's CPU in that window. The ladder stops at the first step with failures or with an achieved rate below 90 %
-# of the offered one (saturation); ladder.txt records which. With PROFILE=1 every worker JVM records JFR (CPU-time
-# samples on JDK 25) into storm-RATE-worker-PID.jfr, summarised into .jfr.txt next to it.
+# of the offered one (saturation); ladder.txt records which. Worker JVMs run C1 only (see below). With PROFILE=1
+# every worker JVM records JFR (CPU-time samples on JDK 25) into storm-RATE-worker-PID.jfr, summarised into .jfr.txt
+# next to it; the tool's JSON also splits its CPU in the window by thread pool (event loops, JIT, GC).
 storm_ladder() {
     local pid="$1" ports="$2" rates="$3" n="${STORM_SESSIONS:-12000}" ip=1 rate verdict wopts
     : >"$DIR/ladder.txt"
@@ -203,10 +204,12 @@ storm_ladder() {
         sleep 2
         bench_thread_cpu "$pid" "$DIR/storm-$rate-threads-0.txt"
         [ -n "${LOGIC_PID:-}" ] && bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-0.txt"
-        wopts="$WORKER_OPTS"
+        # C1 only: the tool's cost is kernel work (connect, socket, write), as fast in C1 code; C2 kept compiling
+        # through the measured window of a warm worker and used as much CPU as its event loops
+        wopts="$WORKER_OPTS -XX:TieredStopAtLevel=1"
         if [ "$PROFILE" = 1 ]; then
             wopts="$wopts -XX:StartFlightRecording=filename=$DIR/storm-$rate-worker-%p.jfr,settings=profile"
-            [ "${JDK_MAJOR:-17}" -ge 25 ] && wopts="$wopts,jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=10ms"
+            [ "${JDK_MAJOR:-17}" -ge 25 ] && wopts="$wopts,jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=20ms"
         fi
         # shellcheck disable=SC2086
         run_tool "$DIR" "storm-$rate" connect --sessions "$n" --connect-rate "$rate" --transport tcp $ports \

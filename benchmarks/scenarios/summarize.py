@@ -444,7 +444,8 @@ def storm(run_dir):
             achieved = round(w["perSecond"])
             window = {"definition": w["definition"], "seconds": round(w["seconds"], 3),
                       "loadToolCpuUsPerSession": w["toolCpuUsPerSession"],
-                      "serverCpuUsPerSession": w["serverCpuUsPerSession"]}
+                      "serverCpuUsPerSession": w["serverCpuUsPerSession"],
+                      "loadToolCpuSecondsByThreadPool": w.get("toolThreadsCpuSeconds")}
         else:
             # results of older tools: the last session became ready at most (n-1)/rate + max(ready) after the first
             span = (n - 1) / rate + ready.get("max", 0) / 1e6

@@ -1,6 +1,8 @@
 package io.jgoim.loadtest;
 
+import io.jgoim.client.ClientTransports;
 import io.jgoim.loadtest.metrics.ProcessStats;
+import io.netty.channel.EventLoopGroup;
 import io.jgoim.loadtest.metrics.RunMetrics;
 
 import java.time.Duration;
@@ -34,12 +36,21 @@ public final class ConnectScenario {
 
     /** Runs as a worker of a multi-process run (or stand-alone with {@link Coordinator#NONE}). */
     public static ScenarioResult run(ConnectOptions options, Coordinator coordinator) {
-        SessionFleet.warmUp(options.sessions());
+        EventLoopGroup loops = ClientTransports.newEventLoopGroup(options.sessions().threads());
+        try {
+            return run(options, coordinator, loops);
+        } finally {
+            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static ScenarioResult run(ConnectOptions options, Coordinator coordinator, EventLoopGroup loops) {
+        SessionFleet.warmUp(options.sessions(), loops);
         RunMetrics metrics = new RunMetrics(List.of("ready", "connect", "auth"), List.of("sessions.connected"),
                 options.serverPid(), options.serverHeap());
         long held;
         ConnectWindow window;
-        try (SessionFleet fleet = new SessionFleet(options.sessions(), metrics)) {
+        try (SessionFleet fleet = new SessionFleet(options.sessions(), metrics, loops)) {
             // workers start their measured sessions together, once every one of them is warm
             coordinator.phase("READY");
             coordinator.awaitGo(Duration.ofMinutes(5));

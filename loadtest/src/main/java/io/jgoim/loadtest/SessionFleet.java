@@ -8,6 +8,7 @@ import io.jgoim.client.GoimToken;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.loadtest.metrics.RunMetrics;
+import io.jgoim.loadtest.metrics.ThreadCpu;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import org.HdrHistogram.Recorder;
@@ -17,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,7 @@ final class SessionFleet implements AutoCloseable {
     private final SessionOptions options;
     private final RunMetrics metrics;
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final EventLoop[] loops;
     private final AtomicReferenceArray<JgoimClient> clients;
     private final Recorder connectLatency;
@@ -54,9 +57,15 @@ final class SessionFleet implements AutoCloseable {
     private ConnectWindow window;
 
     SessionFleet(SessionOptions options, RunMetrics metrics) {
+        this(options, metrics, null);
+    }
+
+    /** A fleet on {@code shared} event loops (not shut down by {@link #close}), or on its own when null. */
+    SessionFleet(SessionOptions options, RunMetrics metrics, EventLoopGroup shared) {
         this.options = options;
         this.metrics = metrics;
-        this.group = ClientTransports.newEventLoopGroup(options.threads());
+        this.ownsGroup = shared == null;
+        this.group = shared != null ? shared : ClientTransports.newEventLoopGroup(options.threads());
         List<EventLoop> l = new ArrayList<>();
         group.forEach(e -> l.add((EventLoop) e));
         this.loops = l.toArray(EventLoop[]::new);
@@ -79,6 +88,7 @@ final class SessionFleet implements AutoCloseable {
         int n = options.sessions();
         CountDownLatch done = new CountDownLatch(n);
         long cpuBefore = processCpuNanos();
+        Map<Long, Map.Entry<String, Long>> threadsBefore = ThreadCpu.snapshot();
         long start = System.nanoTime();
         long epochUsAtStart = System.currentTimeMillis() * 1000;
         double period = 1e9 / options.connectRate();
@@ -106,10 +116,11 @@ final class SessionFleet implements AutoCloseable {
         }
         long last = lastAuthNanos.get();
         long cpu = processCpuNanos() - cpuBefore;
+        Map<String, Double> threads = ThreadCpu.secondsByPool(threadsBefore, ThreadCpu.snapshot());
         int ok = (int) connected.sum();
         if (n > 0) {
             window = ConnectWindow.of(epochUsAtStart, last == 0 ? epochUsAtStart
-                    : epochUsAtStart + (last - start) / 1000, ok, cpu / 1e9, -1);
+                    : epochUsAtStart + (last - start) / 1000, ok, cpu / 1e9, -1, threads);
         }
         return ok;
     }
@@ -204,17 +215,54 @@ final class SessionFleet implements AutoCloseable {
 
     /**
      * Opens {@code options.warmup()} sessions at the connect rate and closes them again, unmeasured: the first
-     * thousands of connects of a cold JVM (client and server) measure the JIT, not the server.
+     * thousands of connects of a cold JVM (client and server) measure the JIT, not the server. Then waits (at most
+     * {@value #SETTLE_MAX_MILLIS} ms) until the JIT compiler threads are idle: C2 still compiles for seconds after
+     * the warm-up sessions, and inside the measured window that CPU was as large as the event loops' own.
      */
     static void warmUp(SessionOptions options) {
+        warmUp(options, null);
+    }
+
+    /**
+     * As above, on {@code shared} event loops when not null: the measured fleet then runs on the very threads and
+     * objects the warm-up compiled for (a new group after the warm-up cost deoptimisations and recompiles).
+     */
+    static void warmUp(SessionOptions options, EventLoopGroup shared) {
         if (options.warmup() == 0) {
             return;
         }
         SessionOptions w = options.withSessions(options.warmup(), options.connectRate()).withWarmup(0);
         try (RunMetrics throwaway = new RunMetrics(List.of("ready", "connect", "auth"), List.of(), 0);
-             SessionFleet fleet = new SessionFleet(w, throwaway)) {
+             SessionFleet fleet = new SessionFleet(w, throwaway, shared)) {
             fleet.open(null);
         }
+        awaitIdleCompiler();
+    }
+
+    private static final long SETTLE_MAX_MILLIS = 10_000;
+
+    /** Until the JIT compiler threads used under 5 % of a core over the last 200 ms (or the cap passed). */
+    static void awaitIdleCompiler() {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MILLIS);
+        double before = compilerSeconds();
+        while (System.nanoTime() < end) {
+            ConnectScenario.sleepNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            double now = compilerSeconds();
+            if (now - before <= 0.01) {
+                return;
+            }
+            before = now;
+        }
+    }
+
+    private static double compilerSeconds() {
+        double s = 0;
+        for (Map.Entry<String, Long> e : ThreadCpu.snapshot().values()) {
+            if (e.getKey().contains("CompilerThre")) {
+                s += e.getValue() / (double) io.jgoim.loadtest.metrics.ProcessStats.TICKS_PER_SECOND;
+            }
+        }
+        return s;
     }
 
     /** Sessions open now. */
@@ -248,7 +296,9 @@ final class SessionFleet implements AutoCloseable {
         } catch (Exception e) {
             System.err.println("loadtest: sessions still closing after 30 s: " + e);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
     }
 
     private final class FleetListener implements ClientListener {

@@ -74,6 +74,9 @@ class ScenariosIT {
         assertThat(w.perSecond()).isBetween(40.0, 1010.0);
         assertThat(w.toolCpuSeconds()).isPositive();
         assertThat(w.serverCpuSeconds()).isGreaterThanOrEqualTo(0);
+        // the tool's CPU in the window by thread pool: the client event loops are among them
+        assertThat(w.toolThreadsCpuSeconds()).isNotEmpty();
+        assertThat(w.toolThreadsCpuSeconds().keySet()).anyMatch(k -> k.startsWith("jgoim-client"));
         await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
     }
 

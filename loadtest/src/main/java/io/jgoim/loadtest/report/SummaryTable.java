@@ -46,6 +46,12 @@ public final class SummaryTable {
                     w.toolCpuUsPerSession(), w.serverCpuSeconds() >= 0
                             ? String.format("; server %.2f s: %.1f us per session", w.serverCpuSeconds(),
                             w.serverCpuUsPerSession()) : "");
+            if (w.toolThreadsCpuSeconds() != null && !w.toolThreadsCpuSeconds().isEmpty()) {
+                StringBuilder sb = new StringBuilder("load tool CPU by thread (s):");
+                w.toolThreadsCpuSeconds().entrySet().stream().limit(6)
+                        .forEach(e -> sb.append(String.format(" %s %.2f;", e.getKey(), e.getValue())));
+                out.println(sb);
+            }
         }
         ServerStats srv = r.server();
         if (srv.pid() > 0) {
