@@ -20,7 +20,7 @@
 #
 # Knobs (environment): JGOIM_JAR, JGOIM_COMMIT, BENCH_JAVA_HOME, SERVER_XMX (1g), SERVER_OPTS (extra server JVM
 # options), SERVER_GC_OPTS (replaces the GC flags, e.g. "-XX:+UseG1GC"), SESSIONS (15000), CONNECT_RATE (600),
-# FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 10000 15000 20000
+# FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 7500 10000 15000 20000
 # 30000"), STORM_WARMUP (8000 unmeasured sessions per step, split over the workers), STORM_PROCESSES (2),
 # PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp,
 # ws), FANOUT_MODES ("latency throughput"), PROFILE (1: JFR in fanout and connect-storm),
@@ -265,7 +265,7 @@ scenario_connect_storm() {
         --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS"
     wait_tool "$DIR/warm.out"
     [ "$PROFILE" = 1 ] && bench_jfr_start "$SERVER_PID"
-    storm_ladder "$SERVER_PID" "" "${STORM_RATES:-5000 10000 15000 20000 30000}"
+    storm_ladder "$SERVER_PID" "" "${STORM_RATES:-5000 7500 10000 15000 20000 30000}"
     [ "$PROFILE" = 1 ] && bench_jfr_stop "$SERVER_PID" "$DIR/storm.jfr"
     finish connect-storm
 }
