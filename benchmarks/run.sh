@@ -245,6 +245,34 @@ PY
     echo "end of ladder" >>"$DIR/ladder.txt"
 }
 
+# jit_ticks PID: CPU ticks of PID's JIT compiler threads so far
+jit_ticks() {
+    local t sum=0 v
+    for t in /proc/"$1"/task/*; do
+        grep -q 'CompilerThre' "$t/comm" 2>/dev/null || continue
+        v="$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
+        sum=$((sum + ${v:-0}))
+    done
+    echo "$sum"
+}
+
+# wait_jit_idle PID MAX_SECONDS: until PID's JIT compiler threads used < 4 % of a core over half a second (a warm
+# server: its C2 thread still used 25 % of a core in the first measured step after a short warm-up)
+wait_jit_idle() {
+    local before after i
+    before="$(jit_ticks "$1")"
+    for ((i = 0; i < $2 * 2; i++)); do
+        sleep 0.5
+        after="$(jit_ticks "$1")"
+        if [ $((after - before)) -le 2 ]; then
+            bench_log "server JIT idle after $((i / 2 + 1)) s"
+            return 0
+        fi
+        before="$after"
+    done
+    bench_log "server JIT still compiling after $2 s"
+}
+
 # storm_worker_profiles RATE: summarises the workers' JFR recordings of one step (top frames by CPU time)
 storm_worker_profiles() {
     local f ev=jdk.ExecutionSample
@@ -260,10 +288,11 @@ scenario_connect_storm() {
     bench_start_server "$DIR"
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
     bench_box_sampler "$DIR/box.txt"
-    # warm the server's JIT: connects at a moderate rate, not measured (each step warms its own tool JVMs)
-    run_tool "$DIR" warm connect --sessions 4000 --connect-rate 2000 --transport tcp --source-ips 127.0.0.9-127.0.0.10 \
-        --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS"
+    # warm the server's JIT: 20,000 connects at a moderate rate, not measured (each step warms its own tool JVMs)
+    run_tool "$DIR" warm connect --sessions 10000 --connect-rate 4000 --warmup 10000 --transport tcp \
+        --source-ips 127.0.0.7-127.0.0.10 --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS -XX:TieredStopAtLevel=1"
     wait_tool "$DIR/warm.out"
+    wait_jit_idle "$SERVER_PID" 15
     [ "$PROFILE" = 1 ] && bench_jfr_start "$SERVER_PID"
     storm_ladder "$SERVER_PID" "" "${STORM_RATES:-5000 7500 10000 15000 20000 30000}"
     [ "$PROFILE" = 1 ] && bench_jfr_stop "$SERVER_PID" "$DIR/storm.jfr"
@@ -334,9 +363,10 @@ start_cluster() {
 scenario_connect_storm_cluster() {
     begin connect-storm-cluster
     start_cluster comet
-    run_tool "$DIR" warm connect --sessions 4000 --connect-rate 2000 --transport tcp --tcp-port 7101 \
-        --source-ips 127.0.0.9-127.0.0.10 --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS"
+    run_tool "$DIR" warm connect --sessions 10000 --connect-rate 4000 --warmup 10000 --transport tcp --tcp-port 7101 \
+        --source-ips 127.0.0.7-127.0.0.10 --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS -XX:TieredStopAtLevel=1"
     wait_tool "$DIR/warm.out"
+    wait_jit_idle "$COMET_PID" 15
     storm_ladder "$COMET_PID" "--tcp-port 7101" "${CLUSTER_STORM_RATES:-5000 10000 15000 20000}"
     finish connect-storm-cluster
 }
