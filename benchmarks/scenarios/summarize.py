@@ -428,7 +428,7 @@ def ladder(run_dir):
 def storm(run_dir):
     steps = []
     for path in sorted(glob.glob(os.path.join(run_dir, "storm-*.json")),
-                       key=lambda p: int(re.search(r"storm-(\d+)", p).group(1))):
+                       key=lambda p: int(re.search(r"storm-(\d+)", os.path.basename(p)).group(1))):
         d = load(path)
         if not d:
             continue
