@@ -204,6 +204,7 @@ storm_ladder() {
         sleep 2
         bench_thread_cpu "$pid" "$DIR/storm-$rate-threads-0.txt"
         [ -n "${LOGIC_PID:-}" ] && bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-0.txt"
+        listen_drops >"$DIR/storm-$rate-listen-drops.txt"
         # C1 only: the tool's cost is kernel work (connect, socket, write), as fast in C1 code; C2 kept compiling
         # through the measured window of a warm worker and used as much CPU as its event loops
         wopts="$WORKER_OPTS -XX:TieredStopAtLevel=1"
@@ -219,6 +220,7 @@ storm_ladder() {
         ip=$((ip + 4))
         wait_tool "$DIR/storm-$rate.out"
         bench_thread_cpu "$pid" "$DIR/storm-$rate-threads-1.txt"
+        listen_drops >>"$DIR/storm-$rate-listen-drops.txt"
         if [ -n "${LOGIC_PID:-}" ]; then
             bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-1.txt"
             redis-cli -p 7379 dbsize >"$DIR/storm-$rate-redis-keys.txt" 2>/dev/null || true
@@ -243,6 +245,13 @@ PY
         fi
     done
     echo "end of ladder" >>"$DIR/ladder.txt"
+}
+
+# listen_drops: the kernel's count of connections dropped because an accept queue was full (system-wide, since
+# boot; TcpExtListenDrops): a step's delta tells whether clients waited for SYN retransmits (1 s, 3 s)
+listen_drops() {
+    awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) n[i] = $i; h = 1 } else { for (i = 1; i <= NF; i++)
+        if (n[i] == "ListenDrops") print $i } }' /proc/net/netstat
 }
 
 # jit_ticks PID: CPU ticks of PID's JIT compiler threads so far

@@ -104,7 +104,8 @@ def storm(r):
     out = ["| rate requested | connected / attempted | achieved connects+auths/s (% of requested) | "
            "ready p50 / p99 / max (ms) | server CPU µs per session (connect+auth window) | "
            "load-tool CPU µs per session (same window) | whole step: server / load tool µs per session | "
-           "machine busy % | busiest server threads (% of a core) |", "|---|---|---|---|---|---|---|---|---|"]
+           "machine busy % | accept-queue drops (system-wide) | busiest server threads (% of a core) |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for s in f["steps"]:
         whole = s.get("wholeStep") or s
         split = whole.get("cpuSplit") or {}
@@ -115,7 +116,7 @@ def storm(r):
                    f"{ms(s.get('readyMs'), ('p50', 'p99', 'max'))} | "
                    f"{n(w.get('serverCpuUsPerSession'), 1)} | {n(w.get('loadToolCpuUsPerSession'), 1)} | "
                    f"{n(whole.get('serverCpuUsPerSession'), 1)} / {n(whole.get('loadToolCpuUsPerSession'), 1)} | "
-                   f"{n(split.get('machineBusyPercentOfAllCores'), 1)} | {th} |")
+                   f"{n(split.get('machineBusyPercentOfAllCores'), 1)} | {n(s.get('listenDropsSystemWide'))} | {th} |")
     t = r["targets"]["connectsAuthsPerSecond"]
     lad = f.get("ladder") or {}
     out.append("")

@@ -464,6 +464,13 @@ def storm(run_dir):
         # session, machine busy
         steps[-1]["wholeStep"] = step_cpu(run_dir, d, connected, "Session")
         steps[-1]["busiestServerThreadsPercentOfOneCore"] = thread_cpu(run_dir, "storm-%d" % int(rate))
+        try:
+            with open(os.path.join(run_dir, "storm-%d-listen-drops.txt" % int(rate))) as f:
+                v = [int(x) for x in f.read().split()]
+            # full accept queues (system-wide counter): each drop costs its client a 1 s SYN retransmit
+            steps[-1]["listenDropsSystemWide"] = v[1] - v[0] if len(v) == 2 else None
+        except (OSError, ValueError):
+            pass
         prof = storm_worker_profile(run_dir, rate)
         if prof:
             steps[-1]["loadToolWorkerTopFramesByCpu"] = prof
