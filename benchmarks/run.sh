@@ -3,7 +3,8 @@
 #   idle           15,000 sessions held with heartbeats: live heap + direct memory per session, RSS, idle CPU
 #   fanout         15,000 sessions in one room: 20 msgs/s (latency mode), then a high rate (throughput mode):
 #                  deliveries/s, server CPU us per delivery, e2e p50/p99/p999, loss, max GC pause (GC log)
-#   connect-storm  connects+auths per second, a rate ladder until failures appear
+#   connect-storm  connects+auths per second, a rate ladder until failures appear or the achieved rate falls below
+#                  90 % of the offered one (saturation); warm worker JVMs, measured from first start to last auth
 #   push-api       HTTP pushes accepted per second with latency, a rate ladder (every step runs)
 #   unicast        pushes to single mids at a fixed rate: end-to-end latency percentiles
 #   all            every one of the above, in that order
@@ -14,7 +15,7 @@
 # and, against a real cluster (redis-server, a Kafka broker, logic and one comet as separate processes, started by
 # benchmarks/scenarios/cluster.sh as in benchmarks/cluster-e2e.sh; not part of "all"):
 #   connect-storm-cluster  connects+auths per second through the cluster comet (auth over gRPC to logic, routes in
-#                          Redis): a rate ladder until failures appear; CPU of comet, logic, redis, Kafka, load tool
+#                          Redis): the same ladder as connect-storm; CPU of comet, logic, redis, Kafka, load tool
 #   push-api-cluster       HTTP pushes accepted per second by logic into Kafka (acks=all), fixed offered rates
 # Each scenario starts its own standalone server (dist/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
@@ -23,10 +24,11 @@
 #
 # Knobs (environment): JGOIM_JAR, JGOIM_COMMIT, BENCH_JAVA_HOME, SERVER_XMX (1g), SERVER_OPTS (extra server JVM
 # options), SERVER_GC_OPTS (replaces the GC flags, e.g. "-XX:+UseG1GC"), SESSIONS (15000), CONNECT_RATE (600),
-# FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 10000 20000"),
+# FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 7500 10000 15000 20000
+# 30000"), STORM_WARMUP (8000 unmeasured sessions per step, split over the workers), STORM_PROCESSES (2),
 # PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp,
 # ws), FANOUT_MODES ("latency throughput"), PROFILE (1: JFR in fanout and connect-storm),
-# CLUSTER_STORM_RATES ("5000 10000 20000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15).
+# CLUSTER_STORM_RATES ("5000 10000 15000 20000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15).
 # Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
 # recorded with the server command in the result.
 set -euo pipefail
@@ -192,33 +194,121 @@ scenario_fanout() {
     finish fanout
 }
 
+# storm_ladder PID PORT_ARGS RATES: connect-storm steps at rising offered rates against the comet PID. Each step is
+# one tool run (--processes STORM_PROCESSES child JVMs) that first opens and closes STORM_WARMUP unmeasured sessions
+# in every worker (their JITs), then starts the measured sessions of all workers together; the tool's JSON "window"
+# gives the achieved connects+auths/s (authenticated / (last auth reply - first scheduled start)) and its own and the
+# server's CPU in that window. The ladder stops at the first step with failures or with an achieved rate below 90 %
+# of the offered one (saturation); ladder.txt records which. Worker JVMs run C1 only (see below). With PROFILE=1
+# every worker JVM records JFR (CPU-time samples on JDK 25) into storm-RATE-worker-PID.jfr, summarised into .jfr.txt
+# next to it; the tool's JSON also splits its CPU in the window by thread pool (event loops, JIT, GC).
+storm_ladder() {
+    local pid="$1" ports="$2" rates="$3" n="${STORM_SESSIONS:-12000}" ip=1 rate verdict wopts
+    : >"$DIR/ladder.txt"
+    for rate in $rates; do
+        sleep 2
+        bench_thread_cpu "$pid" "$DIR/storm-$rate-threads-0.txt"
+        [ -n "${LOGIC_PID:-}" ] && bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-0.txt"
+        listen_drops >"$DIR/storm-$rate-listen-drops.txt"
+        # C1 only: the tool's cost is kernel work (connect, socket, write), as fast in C1 code; C2 kept compiling
+        # through the measured window of a warm worker and used as much CPU as its event loops
+        wopts="$WORKER_OPTS -XX:TieredStopAtLevel=1"
+        if [ "$PROFILE" = 1 ]; then
+            wopts="$wopts -XX:StartFlightRecording=filename=$DIR/storm-$rate-worker-%p.jfr,settings=profile"
+            [ "${JDK_MAJOR:-17}" -ge 25 ] && wopts="$wopts,jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=20ms"
+        fi
+        # shellcheck disable=SC2086
+        run_tool "$DIR" "storm-$rate" connect --sessions "$n" --connect-rate "$rate" --transport tcp $ports \
+            --source-ips "127.0.0.$((ip + 10))-127.0.0.$((ip + 13))" --hold 2s --connect-timeout 10s \
+            --warmup "${STORM_WARMUP:-8000}" --processes "${STORM_PROCESSES:-2}" --server-pid "$pid" \
+            --worker-jvm-opts "$wopts"
+        ip=$((ip + 4))
+        wait_tool "$DIR/storm-$rate.out"
+        bench_thread_cpu "$pid" "$DIR/storm-$rate-threads-1.txt"
+        listen_drops >>"$DIR/storm-$rate-listen-drops.txt"
+        if [ -n "${LOGIC_PID:-}" ]; then
+            bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-1.txt"
+            redis-cli -p 7379 dbsize >"$DIR/storm-$rate-redis-keys.txt" 2>/dev/null || true
+        fi
+        [ "$PROFILE" = 1 ] && storm_worker_profiles "$rate"
+        verdict="$(python3 - "$DIR/storm-$rate.json" "$rate" <<'PY' 2>/dev/null || echo "no result"
+import json, sys
+d = json.load(open(sys.argv[1])); rate = float(sys.argv[2]); c = d["counts"]; w = d.get("window") or {}
+if c.get("sessions.connected", 0) != c.get("sessions.attempted", -1) or d.get("failures"):
+    print("failures")
+elif w.get("perSecond", 0) < 0.9 * rate:
+    print("saturated: %.0f of %.0f connects+auths/s offered" % (w.get("perSecond", 0), rate))
+else:
+    print("ok")
+PY
+)"
+        echo "$rate $verdict" >>"$DIR/ladder.txt"
+        bench_log "step $rate connects/s: $verdict"
+        if [ "$verdict" != ok ]; then
+            bench_log "the ladder stops at $rate connects/s ($verdict)"
+            return 0
+        fi
+    done
+    echo "end of ladder" >>"$DIR/ladder.txt"
+}
+
+# listen_drops: the kernel's count of connections dropped because an accept queue was full (system-wide, since
+# boot; TcpExtListenDrops): a step's delta tells whether clients waited for SYN retransmits (1 s, 3 s)
+listen_drops() {
+    awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) n[i] = $i; h = 1 } else { for (i = 1; i <= NF; i++)
+        if (n[i] == "ListenDrops") print $i } }' /proc/net/netstat
+}
+
+# jit_ticks PID: CPU ticks of PID's JIT compiler threads so far
+jit_ticks() {
+    local t sum=0 v
+    for t in /proc/"$1"/task/*; do
+        grep -q 'CompilerThre' "$t/comm" 2>/dev/null || continue
+        v="$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')"
+        sum=$((sum + ${v:-0}))
+    done
+    echo "$sum"
+}
+
+# wait_jit_idle PID MAX_SECONDS: until PID's JIT compiler threads used < 4 % of a core over half a second (a warm
+# server: its C2 thread still used 25 % of a core in the first measured step after a short warm-up)
+wait_jit_idle() {
+    local before after i
+    before="$(jit_ticks "$1")"
+    for ((i = 0; i < $2 * 2; i++)); do
+        sleep 0.5
+        after="$(jit_ticks "$1")"
+        if [ $((after - before)) -le 2 ]; then
+            bench_log "server JIT idle after $((i / 2 + 1)) s"
+            return 0
+        fi
+        before="$after"
+    done
+    bench_log "server JIT still compiling after $2 s"
+}
+
+# storm_worker_profiles RATE: summarises the workers' JFR recordings of one step (top frames by CPU time)
+storm_worker_profiles() {
+    local f ev=jdk.ExecutionSample
+    [ "${JDK_MAJOR:-17}" -ge 25 ] && ev=jdk.CPUTimeSample
+    for f in "$DIR"/storm-"$1"-worker-*.jfr; do
+        [ -s "$f" ] || continue
+        "$JFR" print --events "$ev" --stack-depth 3 "$f" | python3 "$SCEN_DIR/jfr_top.py" "$ev" >"$f.txt" 2>&1 || true
+    done
+}
+
 scenario_connect_storm() {
     begin connect-storm
     bench_start_server "$DIR"
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
     bench_box_sampler "$DIR/box.txt"
-    local n="${STORM_SESSIONS:-12000}" ip=1 rate
-    # warm the JITs of server and tool: connects at a moderate rate, not measured
-    run_tool "$DIR" warm connect --sessions 4000 --connect-rate 2000 --transport tcp --source-ips 127.0.0.9-127.0.0.10 \
-        --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS"
+    # warm the server's JIT: 20,000 connects at a moderate rate, not measured (each step warms its own tool JVMs)
+    run_tool "$DIR" warm connect --sessions 10000 --connect-rate 4000 --warmup 10000 --transport tcp \
+        --source-ips 127.0.0.7-127.0.0.10 --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS -XX:TieredStopAtLevel=1"
     wait_tool "$DIR/warm.out"
+    wait_jit_idle "$SERVER_PID" 15
     [ "$PROFILE" = 1 ] && bench_jfr_start "$SERVER_PID"
-    for rate in ${STORM_RATES:-5000 10000 20000}; do
-        sleep 2
-        bench_thread_cpu "$SERVER_PID" "$DIR/storm-$rate-threads-0.txt"
-        run_tool "$DIR" "storm-$rate" connect --sessions "$n" --connect-rate "$rate" --transport tcp \
-            --source-ips "127.0.0.$((ip + 10))-127.0.0.$((ip + 13))" --hold 2s --connect-timeout 10s \
-            --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS"
-        ip=$((ip + 4))
-        wait_tool "$DIR/storm-$rate.out"
-        bench_thread_cpu "$SERVER_PID" "$DIR/storm-$rate-threads-1.txt"
-        if ! python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["counts"]; \
-                sys.exit(0 if c.get("sessions.connected",0)==c.get("sessions.attempted",-1) else 1)' \
-                "$DIR/storm-$rate.json" 2>/dev/null; then
-            bench_log "failures at $rate connects/s: the ladder stops"
-            break
-        fi
-    done
+    storm_ladder "$SERVER_PID" "" "${STORM_RATES:-5000 7500 10000 15000 20000 30000}"
     [ "$PROFILE" = 1 ] && bench_jfr_stop "$SERVER_PID" "$DIR/storm.jfr"
     finish connect-storm
 }
@@ -287,29 +377,11 @@ start_cluster() {
 scenario_connect_storm_cluster() {
     begin connect-storm-cluster
     start_cluster comet
-    local n="${STORM_SESSIONS:-12000}" ip=1 rate
-    run_tool "$DIR" warm connect --sessions 4000 --connect-rate 2000 --transport tcp --tcp-port 7101 \
-        --source-ips 127.0.0.9-127.0.0.10 --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS"
+    run_tool "$DIR" warm connect --sessions 10000 --connect-rate 4000 --warmup 10000 --transport tcp --tcp-port 7101 \
+        --source-ips 127.0.0.7-127.0.0.10 --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS -XX:TieredStopAtLevel=1"
     wait_tool "$DIR/warm.out"
-    for rate in ${CLUSTER_STORM_RATES:-5000 10000 20000}; do
-        sleep 2
-        bench_thread_cpu "$COMET_PID" "$DIR/storm-$rate-threads-0.txt"
-        bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-0.txt"
-        run_tool "$DIR" "storm-$rate" connect --sessions "$n" --connect-rate "$rate" --transport tcp --tcp-port 7101 \
-            --source-ips "127.0.0.$((ip + 10))-127.0.0.$((ip + 13))" --hold 2s --connect-timeout 10s \
-            --processes 2 --server-pid "$COMET_PID" --worker-jvm-opts "$WORKER_OPTS"
-        ip=$((ip + 4))
-        wait_tool "$DIR/storm-$rate.out"
-        bench_thread_cpu "$COMET_PID" "$DIR/storm-$rate-threads-1.txt"
-        bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-1.txt"
-        redis-cli -p 7379 dbsize >"$DIR/storm-$rate-redis-keys.txt" 2>/dev/null || true
-        if ! python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["counts"]; \
-                sys.exit(0 if c.get("sessions.connected",0)==c.get("sessions.attempted",-1) else 1)' \
-                "$DIR/storm-$rate.json" 2>/dev/null; then
-            bench_log "failures at $rate connects/s: the ladder stops"
-            break
-        fi
-    done
+    wait_jit_idle "$COMET_PID" 15
+    storm_ladder "$COMET_PID" "--tcp-port 7101" "${CLUSTER_STORM_RATES:-5000 10000 15000 20000}"
     finish connect-storm-cluster
 }
 

@@ -20,7 +20,7 @@ for line in sys.stdin:
     if s.startswith(EVENT):
         total += 1
         state = None
-    elif s.startswith("sampledThread"):
+    elif s.startswith("sampledThread") or s.startswith("eventThread"):
         m = re.search(r'"([^"]*)"', s)
         threads[m.group(1) if m else s] += 1
     elif s.startswith("stackTrace = ["):

@@ -101,19 +101,28 @@ def fanout(r):
 
 def storm(r):
     f = r["figures"]
-    out = ["| rate requested | connected / attempted | achieved connects+auths/s | ready p50 / p99 / max (ms) | "
-           "server CPU µs per session (connect+auth+close) | load-tool CPU µs per session | machine busy % | "
-           "busiest server threads (% of a core) |", "|---|---|---|---|---|---|---|---|"]
+    out = ["| rate requested | connected / attempted | achieved connects+auths/s (% of requested) | "
+           "ready p50 / p99 / max (ms) | server CPU µs per session (connect+auth window) | "
+           "load-tool CPU µs per session (same window) | whole step: server / load tool µs per session | "
+           "machine busy % | accept-queue drops (system-wide) | busiest server threads (% of a core) |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for s in f["steps"]:
-        split = s.get("cpuSplit") or {}
+        whole = s.get("wholeStep") or s
+        split = whole.get("cpuSplit") or {}
+        w = s.get("window") or {}
         th = ", ".join(f"{a} {b}" for a, b in (s.get("busiestServerThreadsPercentOfOneCore") or [])[:3])
         out.append(f"| {n(s['rateRequested'])} | {n(s['connected'])} / {n(s['sessions'])} | "
-                   f"{n(s['achievedConnectsAuthsPerSecond'])} | {ms(s.get('readyMs'), ('p50', 'p99', 'max'))} | "
-                   f"{n(s.get('serverCpuUsPerSession'), 1)} | {n(s.get('loadToolCpuUsPerSession'), 1)} | "
-                   f"{n(split.get('machineBusyPercentOfAllCores'), 1)} | {th} |")
+                   f"{n(s['achievedConnectsAuthsPerSecond'])} ({n(s.get('achievedPercentOfRequested'), 1)} %) | "
+                   f"{ms(s.get('readyMs'), ('p50', 'p99', 'max'))} | "
+                   f"{n(w.get('serverCpuUsPerSession'), 1)} | {n(w.get('loadToolCpuUsPerSession'), 1)} | "
+                   f"{n(whole.get('serverCpuUsPerSession'), 1)} / {n(whole.get('loadToolCpuUsPerSession'), 1)} | "
+                   f"{n(split.get('machineBusyPercentOfAllCores'), 1)} | {n(s.get('listenDropsSystemWide'))} | {th} |")
     t = r["targets"]["connectsAuthsPerSecond"]
+    lad = f.get("ladder") or {}
     out.append("")
-    out.append(f"Best without failures: **{n(t['value'])} connects+auths/s** against ≥ 10,000: **{t['verdict']}**.")
+    out.append(f"Best without failures: **{n(t['value'])} connects+auths/s** against ≥ 10,000: **{t['verdict']}**. "
+               f"Ladder: {lad.get('why', 'n/a')}"
+               + (f" (at {n(lad['stoppedAtRate'])}/s)." if lad.get("stoppedAtRate") else "."))
     return out
 
 

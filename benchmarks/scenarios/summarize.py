@@ -394,10 +394,41 @@ def step_cpu(run_dir, d, count, unit):
     return out
 
 
+def storm_worker_profile(run_dir, rate, top=6):
+    """Top frames (self, by CPU time on JDK 25) of the first worker JVM's JFR summary of one step, as strings."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(run_dir, "storm-%d-worker-*.jfr.txt" % int(rate))))[:1]:
+        try:
+            with open(path) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            continue
+        try:
+            i = lines.index("top frames (self):")
+        except ValueError:
+            continue
+        out = [x.strip() for x in lines[i + 1:i + 1 + top]]
+    return out
+
+
+def ladder(run_dir):
+    """ladder.txt: one "RATE VERDICT" line per step, then "end of ladder" when no step stopped it."""
+    try:
+        with open(os.path.join(run_dir, "ladder.txt")) as f:
+            lines = [x.strip() for x in f if x.strip()]
+    except OSError:
+        return None
+    for x in lines:
+        rate, _, verdict = x.partition(" ")
+        if rate.isdigit() and verdict != "ok":
+            return {"stoppedAtRate": int(rate), "why": verdict}
+    return {"stoppedAtRate": None, "why": "end of ladder: no step had failures or fell below 90 % of its rate"}
+
+
 def storm(run_dir):
     steps = []
     for path in sorted(glob.glob(os.path.join(run_dir, "storm-*.json")),
-                       key=lambda p: int(re.search(r"storm-(\d+)", p).group(1))):
+                       key=lambda p: int(re.search(r"storm-(\d+)", os.path.basename(p)).group(1))):
         d = load(path)
         if not d:
             continue
@@ -406,21 +437,46 @@ def storm(run_dir):
         n = d["parameters"]["sessions"]
         ready = d["latencies"].get("ready", {})
         connected = c.get("sessions.connected", 0)
-        # the last session became ready at most (n-1)/rate + max(ready) after the first was due
-        span = (n - 1) / rate + ready.get("max", 0) / 1e6
+        w = d.get("window")
+        if w:
+            # the tool's own window: first scheduled start to last auth reply over all workers (warm, JVM start
+            # excluded), and the CPU of the tool and of the server inside it
+            achieved = round(w["perSecond"])
+            window = {"definition": w["definition"], "seconds": round(w["seconds"], 3),
+                      "loadToolCpuUsPerSession": w["toolCpuUsPerSession"],
+                      "serverCpuUsPerSession": w["serverCpuUsPerSession"],
+                      "loadToolCpuSecondsByThreadPool": w.get("toolThreadsCpuSeconds")}
+        else:
+            # results of older tools: the last session became ready at most (n-1)/rate + max(ready) after the first
+            span = (n - 1) / rate + ready.get("max", 0) / 1e6
+            achieved = round(connected / span) if span > 0 else None
+            window = None
         steps.append({
-            "rateRequested": rate, "sessions": n, "connected": connected,
-            "failed": n - connected, "failures": d.get("failures"),
-            "achievedConnectsAuthsPerSecond": round(connected / span) if span > 0 else None,
+            "rateRequested": rate, "sessions": n, "warmupSessions": d["parameters"].get("warmup"),
+            "connected": connected, "failed": n - connected, "failures": d.get("failures"),
+            "achievedConnectsAuthsPerSecond": achieved,
+            "achievedPercentOfRequested": round(100.0 * achieved / rate, 1) if achieved else None,
+            "window": window,
             "readyMs": lat(d, "ready"), "connectMs": lat(d, "connect"), "authMs": lat(d, "auth"),
             "serverCpuSecondsWholeRun": d.get("server", {}).get("cpuSeconds"),
         })
-        # the whole step (connect, auth, 2 s hold, close): server and load-tool CPU per session, machine busy
-        steps[-1].update(step_cpu(run_dir, d, connected, "Session"))
+        # the whole step (worker JVM start, warm-up, connect, auth, 2 s hold, close): server and load-tool CPU per
+        # session, machine busy
+        steps[-1]["wholeStep"] = step_cpu(run_dir, d, connected, "Session")
         steps[-1]["busiestServerThreadsPercentOfOneCore"] = thread_cpu(run_dir, "storm-%d" % int(rate))
+        try:
+            with open(os.path.join(run_dir, "storm-%d-listen-drops.txt" % int(rate))) as f:
+                v = [int(x) for x in f.read().split()]
+            # full accept queues (system-wide counter): each drop costs its client a 1 s SYN retransmit
+            steps[-1]["listenDropsSystemWide"] = v[1] - v[0] if len(v) == 2 else None
+        except (OSError, ValueError):
+            pass
+        prof = storm_worker_profile(run_dir, rate)
+        if prof:
+            steps[-1]["loadToolWorkerTopFramesByCpu"] = prof
     clean = [s for s in steps if s["failed"] == 0]
     best = max(clean, key=lambda s: s["achievedConnectsAuthsPerSecond"] or 0, default=None)
-    fig = {"steps": steps, "bestWithoutFailures": best,
+    fig = {"steps": steps, "bestWithoutFailures": best, "ladder": ladder(run_dir),
            "firstRateWithFailures": next((s["rateRequested"] for s in steps if s["failed"] > 0), None)}
     v = best["achievedConnectsAuthsPerSecond"] if best else None
     targets = {"connectsAuthsPerSecond": {"target": ">= 10,000 connects+auths/s standalone", "value": v,

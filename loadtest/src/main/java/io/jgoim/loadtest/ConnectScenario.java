@@ -1,6 +1,11 @@
 package io.jgoim.loadtest;
 
+import io.jgoim.client.ClientTransports;
+import io.jgoim.loadtest.metrics.ProcessStats;
+import io.netty.channel.EventLoopGroup;
 import io.jgoim.loadtest.metrics.RunMetrics;
+
+import java.time.Duration;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,12 +36,32 @@ public final class ConnectScenario {
 
     /** Runs as a worker of a multi-process run (or stand-alone with {@link Coordinator#NONE}). */
     public static ScenarioResult run(ConnectOptions options, Coordinator coordinator) {
-        SessionFleet.warmUp(options.sessions());
+        EventLoopGroup loops = ClientTransports.newEventLoopGroup(options.sessions().threads());
+        try {
+            return run(options, coordinator, loops);
+        } finally {
+            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static ScenarioResult run(ConnectOptions options, Coordinator coordinator, EventLoopGroup loops) {
+        SessionFleet.warmUp(options.sessions(), loops);
         RunMetrics metrics = new RunMetrics(List.of("ready", "connect", "auth"), List.of("sessions.connected"),
                 options.serverPid(), options.serverHeap());
         long held;
-        try (SessionFleet fleet = new SessionFleet(options.sessions(), metrics)) {
+        ConnectWindow window;
+        try (SessionFleet fleet = new SessionFleet(options.sessions(), metrics, loops)) {
+            // workers start their measured sessions together, once every one of them is warm
+            coordinator.phase("READY");
+            coordinator.awaitGo(Duration.ofMinutes(5));
+            ProcessStats serverBefore = options.serverPid() > 0 ? ProcessStats.tryRead(options.serverPid()) : null;
             fleet.open(null);
+            ProcessStats serverAfter = serverBefore != null ? ProcessStats.tryRead(options.serverPid()) : null;
+            window = fleet.window();
+            if (window != null && serverAfter != null) {
+                window = window.withServerCpu((serverAfter.cpuTicks() - serverBefore.cpuTicks())
+                        / (double) ProcessStats.TICKS_PER_SECOND);
+            }
             coordinator.phase("HOLDING");
             long holdNanos = options.hold().toNanos();
             long settle = Math.min(TimeUnit.SECONDS.toNanos(1), holdNanos / 2);
@@ -47,7 +72,7 @@ public final class ConnectScenario {
         }
         Map<String, Long> extra = new LinkedHashMap<>();
         extra.put("sessions.held", held);
-        return metrics.result(NAME, parameters(options), extra);
+        return metrics.result(NAME, parameters(options), extra, window);
     }
 
     static Map<String, Object> parameters(ConnectOptions o) {

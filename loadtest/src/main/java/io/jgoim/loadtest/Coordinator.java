@@ -21,6 +21,10 @@ public interface Coordinator {
         @Override
         public void awaitStop(Duration max) {
         }
+
+        @Override
+        public void awaitGo(Duration max) {
+        }
     };
 
     /** Announces that this process reached phase {@code name}. */
@@ -31,4 +35,10 @@ public interface Coordinator {
 
     /** Blocks until the parent says stop, at most {@code max}. */
     void awaitStop(Duration max);
+
+    /**
+     * Blocks until the parent says go, at most {@code max}: workers that announced {@code READY} start their measured
+     * sessions together, so the server sees the offered rate of all of them at once.
+     */
+    void awaitGo(Duration max);
 }

@@ -1,5 +1,6 @@
 package io.jgoim.loadtest;
 
+import io.jgoim.loadtest.metrics.ProcessStats;
 import io.jgoim.loadtest.metrics.RunMetrics;
 import io.jgoim.loadtest.worker.WorkerProcesses;
 
@@ -28,9 +29,22 @@ final class MultiProcess {
     static ScenarioResult connect(ConnectOptions options, CliOptions.Run run, List<String> args) throws Exception {
         RunMetrics parent = new RunMetrics(List.of(), List.of(), options.serverPid(), options.serverHeap());
         List<ScenarioResult> parts = new ArrayList<>();
+        double windowServerCpu = -1;
         try (WorkerProcesses w = LoadtestMain.startWorkers(run, args, ConnectScenario.NAME)) {
             Duration window = connectWindow(options.sessions());
+            Duration warm = connectWindow(options.sessions().withSessions(options.sessions().warmup(),
+                    options.sessions().connectRate()));
+            if (!w.awaitPhase("READY", warm)) {
+                parent.fail("workers: not all warm within " + warm);
+            }
+            ProcessStats before = options.serverPid() > 0 ? ProcessStats.tryRead(options.serverPid()) : null;
+            w.go();
             if (w.awaitPhase("HOLDING", window)) {
+                ProcessStats after = before != null ? ProcessStats.tryRead(options.serverPid()) : null;
+                if (after != null) {
+                    // the server's CPU from GO until every worker had its last auth reply (a few ms late at most)
+                    windowServerCpu = (after.cpuTicks() - before.cpuTicks()) / (double) ProcessStats.TICKS_PER_SECOND;
+                }
                 ConnectScenario.sleepNanos(Math.min(1_000_000_000L, options.hold().toNanos() / 2));
                 parent.markServerHeld();
             } else {
@@ -40,7 +54,8 @@ final class MultiProcess {
         }
         ScenarioResult own = parent.result(ConnectScenario.NAME, Map.of(), Map.of());
         parts.add(own);
-        return ScenarioResults.merge(ConnectScenario.NAME, ConnectScenario.parameters(options), parts, own.server());
+        return ScenarioResults.merge(ConnectScenario.NAME, ConnectScenario.parameters(options), parts, own.server(),
+                windowServerCpu);
     }
 
     static ScenarioResult roomBroadcast(RoomBroadcastOptions options, CliOptions.Run run, List<String> args)

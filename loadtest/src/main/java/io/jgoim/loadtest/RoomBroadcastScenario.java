@@ -94,7 +94,7 @@ public final class RoomBroadcastScenario {
         counts.put("messages.expected", expected);
         counts.put("messages.lost", Math.max(0, expected - r.count("messages.distinct")));
         return new ScenarioResult(r.scenario(), r.startedAt(), r.durationSeconds(), r.processes(), r.parameters(),
-                counts, r.failures(), r.latencies(), r.histograms(), r.samples(), r.server());
+                counts, r.failures(), r.latencies(), r.histograms(), r.samples(), r.server(), r.window());
     }
 
     private static void awaitDrain(List<Receiver> receivers, long expected, Duration grace) {

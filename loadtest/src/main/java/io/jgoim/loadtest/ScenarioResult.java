@@ -21,11 +21,13 @@ import java.util.Map;
  * @param histograms      encoded total histograms by name
  * @param samples         one sample per second
  * @param server          the server's cost, or {@link ServerStats#NONE}
+ * @param window          connect scenario: the measured window and the achieved connects+auths per second; null
+ *                        for other scenarios
  */
 public record ScenarioResult(String scenario, String startedAt, double durationSeconds, int processes,
                              Map<String, Object> parameters, Map<String, Long> counts, Map<String, Long> failures,
                              Map<String, LatencySummary> latencies, Map<String, String> histograms,
-                             List<Sample> samples, ServerStats server) {
+                             List<Sample> samples, ServerStats server, ConnectWindow window) {
     /** A count, 0 when absent. */
     public long count(String name) {
         return counts.getOrDefault(name, 0L);

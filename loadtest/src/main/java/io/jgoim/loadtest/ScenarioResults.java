@@ -20,6 +20,19 @@ public final class ScenarioResults {
 
     public static ScenarioResult merge(String scenario, Map<String, Object> parameters, List<ScenarioResult> parts,
                                        ServerStats server) {
+        return merge(scenario, parameters, parts, server, -1);
+    }
+
+    /**
+     * As above; {@code windowServerCpuSeconds} (&ge; 0) is the server's CPU over the workers' connect window, as the
+     * parent measured it.
+     */
+    public static ScenarioResult merge(String scenario, Map<String, Object> parameters, List<ScenarioResult> parts,
+                                       ServerStats server, double windowServerCpuSeconds) {
+        ConnectWindow window = ConnectWindow.merge(parts.stream().map(ScenarioResult::window).toList());
+        if (window != null && windowServerCpuSeconds >= 0) {
+            window = window.withServerCpu(windowServerCpuSeconds);
+        }
         Map<String, Long> counts = new TreeMap<>();
         Map<String, Long> failures = new TreeMap<>();
         Map<String, Histogram> hist = new LinkedHashMap<>();
@@ -49,7 +62,7 @@ public final class ScenarioResults {
         bySecond.forEach((t, list) -> samples.add(mergeSamples(t, list)));
         ServerStats srv = server.perSession(counts.getOrDefault("sessions.held", 0L));
         return new ScenarioResult(scenario, startedAt, duration, parts.size(), parameters, counts, failures, latencies,
-                encoded, samples, srv);
+                encoded, samples, srv, window);
     }
 
     private static Sample mergeSamples(long second, List<Sample> list) {

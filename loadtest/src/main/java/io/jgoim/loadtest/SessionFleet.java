@@ -8,99 +8,200 @@ import io.jgoim.client.GoimToken;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.loadtest.metrics.RunMetrics;
+import io.jgoim.loadtest.metrics.ThreadCpu;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import org.HdrHistogram.Recorder;
+
+import java.lang.management.ManagementFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 
 /**
  * Opens a scenario's sessions at a fixed rate (open loop: session i is started at {@code i / rate} seconds whatever
  * the fate of the others), records connect, auth and ready latency (ready: from the scheduled start to the auth
- * reply) and failures by reason, keeps the open-session gauge and
- * counts sessions the server drops. One fleet per run; {@link #open} is called from one thread, the listeners run on
- * the shared event loops.
+ * reply) and failures by reason, keeps the open-session gauge, counts sessions the server drops, and measures the
+ * {@link ConnectWindow} (first scheduled start to last auth reply, and this process's CPU inside it).
+ *
+ * <p>Pacing: the opening thread wakes at most once per {@value #TICK_MICROS} us and hands every session due by then
+ * to its event loop in one task per loop; the loop builds and connects those clients itself. A wake-up (and an event
+ * loop wake-up) per session cost more CPU than the session at 10,000/s and more. One fleet per run; {@link #open} is
+ * called from one thread, the listeners run on the event loops.
  */
 final class SessionFleet implements AutoCloseable {
+    private static final long TICK_MICROS = 1000;
     private final SessionOptions options;
     private final RunMetrics metrics;
     private final EventLoopGroup group;
-    private final List<JgoimClient> clients = new ArrayList<>();
+    private final boolean ownsGroup;
+    private final EventLoop[] loops;
+    private final AtomicReferenceArray<JgoimClient> clients;
+    private final Recorder connectLatency;
+    private final Recorder authLatency;
+    private final Recorder readyLatency;
+    private final LongAdder connected;
+    private final AtomicLong lastAuthNanos = new AtomicLong();
     private io.netty.handler.ssl.SslContext trustAll;
-    private final List<CompletableFuture<Void>> connects = new ArrayList<>();
     private volatile boolean closing;
+    private ConnectWindow window;
 
     SessionFleet(SessionOptions options, RunMetrics metrics) {
+        this(options, metrics, null);
+    }
+
+    /** A fleet on {@code shared} event loops (not shut down by {@link #close}), or on its own when null. */
+    SessionFleet(SessionOptions options, RunMetrics metrics, EventLoopGroup shared) {
         this.options = options;
         this.metrics = metrics;
-        this.group = ClientTransports.newEventLoopGroup(options.threads());
+        this.ownsGroup = shared == null;
+        this.group = shared != null ? shared : ClientTransports.newEventLoopGroup(options.threads());
+        List<EventLoop> l = new ArrayList<>();
+        group.forEach(e -> l.add((EventLoop) e));
+        this.loops = l.toArray(EventLoop[]::new);
+        this.clients = new AtomicReferenceArray<>(options.sessions());
+        this.connectLatency = metrics.recorder("connect");
+        this.authLatency = metrics.recorder("auth");
+        this.readyLatency = metrics.recorder("ready");
+        this.connected = metrics.counter("sessions.connected");
+        if (options.tls()) {
+            trustAll();
+        }
     }
 
     /**
      * Starts every session at its scheduled time, then waits for all of them to authenticate or fail. Returns the
-     * number that authenticated. {@code pushes} gives the push listener of session {@code index} (null: none).
+     * number that authenticated. {@code pushes} gives the push listener of session {@code index} (null: none); it is
+     * called on the opening thread.
      */
     int open(LongFunction<ClientListener> pushes) {
+        int n = options.sessions();
+        CountDownLatch done = new CountDownLatch(n);
+        long cpuBefore = processCpuNanos();
+        Map<Long, Map.Entry<String, Long>> threadsBefore = ThreadCpu.snapshot();
         long start = System.nanoTime();
+        long epochUsAtStart = System.currentTimeMillis() * 1000;
         double period = 1e9 / options.connectRate();
-        for (int i = 0; i < options.sessions(); i++) {
-            long due = start + (long) (i * period);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
+        int next = 0;
+        while (next < n) {
+            long now = System.nanoTime();
+            // every session due by now, plus those due within half a tick (the next wake-up is a tick away)
+            int due = (int) Math.min(n, Math.floor((now - start + TICK_MICROS * 500) / period) + 1);
+            if (due > next) {
+                submit(next, due, start, period, pushes, done);
+                next = due;
             }
-            long index = options.firstIndex() + i;
-            connects.add(connect(index, due, pushes == null ? null : pushes.apply(index)));
+            if (next < n) {
+                long nextDue = start + (long) (next * period);
+                LockSupport.parkNanos(Math.max(TICK_MICROS * 1000, nextDue - System.nanoTime()));
+            }
         }
         long deadline = options.connectTimeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(5);
         try {
-            CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new))
-                    .exceptionally(t -> null).get(deadline, TimeUnit.NANOSECONDS);
-        } catch (Exception e) {
-            metrics.fail("fleet: connects still pending after " + Duration.ofNanos(deadline));
+            if (!done.await(deadline, TimeUnit.NANOSECONDS)) {
+                metrics.fail("fleet: connects still pending after " + Duration.ofNanos(deadline));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return (int) connects.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
+        long last = lastAuthNanos.get();
+        long cpu = processCpuNanos() - cpuBefore;
+        Map<String, Double> threads = ThreadCpu.secondsByPool(threadsBefore, ThreadCpu.snapshot());
+        int ok = (int) connected.sum();
+        if (n > 0) {
+            window = ConnectWindow.of(epochUsAtStart, last == 0 ? epochUsAtStart
+                    : epochUsAtStart + (last - start) / 1000, ok, cpu / 1e9, -1, threads);
+        }
+        return ok;
     }
 
-    private CompletableFuture<Void> connect(long index, long due, ClientListener pushes) {
+    /** The measured window of the last {@link #open}, or null before. */
+    ConnectWindow window() {
+        return window;
+    }
+
+    private void submit(int from, int to, long start, double period, LongFunction<ClientListener> pushes,
+                        CountDownLatch done) {
+        ClientListener[] listeners = null;
+        if (pushes != null) {
+            listeners = new ClientListener[to - from];
+            for (int i = from; i < to; i++) {
+                listeners[i - from] = pushes.apply(options.firstIndex() + i);
+            }
+        }
+        metrics.counter("sessions.attempted").add(to - from);
+        ClientListener[] l = listeners;
+        for (int k = 0; k < loops.length; k++) {
+            EventLoop loop = loops[k];
+            int first = from + Math.floorMod(k - from, loops.length);
+            if (first >= to) {
+                continue;
+            }
+            loop.execute(() -> {
+                for (int i = first; i < to; i += loops.length) {
+                    connect(loop, i, start + (long) (i * period), l == null ? null : l[i - from], done);
+                }
+            });
+        }
+    }
+
+    private void connect(EventLoop loop, int i, long due, ClientListener pushes, CountDownLatch done) {
+        long index = options.firstIndex() + i;
         Transport transport = options.transport().of(index, options.tls());
         io.jgoim.client.JgoimClientBuilder b = JgoimClient.builder()
                 .host(options.host())
                 .port(transport.isWebSocket() ? options.wsPort() : options.tcpPort())
                 .transport(transport)
-                .sslContext(transport.isTls() ? trustAll() : null)
+                .sslContext(transport.isTls() ? trustAll : null)
                 .token(GoimToken.json(options.midBase() + index, "", options.room(), "loadtest"))
                 .heartbeatInterval(options.heartbeat())
                 .connectTimeout(options.connectTimeout())
                 .authTimeout(options.connectTimeout())
                 .reconnect(false)
-                .group(group)
+                .group(loop)
                 .listener(new FleetListener(pushes));
         if (!options.sourceAddresses().isEmpty()) {
             b.localAddress(options.sourceAddresses().get((int) (index % options.sourceAddresses().size())));
         }
         JgoimClient c = b.build();
-        clients.add(c);
-        metrics.counter("sessions.attempted").increment();
-        return c.connect().whenComplete((v, t) -> {
+        clients.set(i, c);
+        c.connect().whenComplete((v, t) -> {
             if (t == null) {
-                metrics.recorder("connect").recordValue(c.connectNanos() / 1000);
-                metrics.recorder("auth").recordValue(c.authNanos() / 1000);
+                long now = System.nanoTime();
+                connectLatency.recordValue(c.connectNanos() / 1000);
+                authLatency.recordValue(c.authNanos() / 1000);
                 // open loop: from the session's scheduled start, so client-side queueing is not hidden
-                metrics.recorder("ready").recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
-                metrics.counter("sessions.connected").increment();
+                readyLatency.recordValue(Math.max(0, (now - due) / 1000));
+                connected.increment();
+                lastAuthNanos.accumulateAndGet(now, Math::max);
             } else {
                 metrics.fail(FailureReasons.of(t));
             }
+            done.countDown();
         });
     }
 
+    /** CPU time (user + system) of this process so far, in nanoseconds; 0 when the JVM does not tell. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return Math.max(0, sun.getProcessCpuTime());
+        }
+        return 0;
+    }
+
     /** A client TLS context that accepts any certificate: a load tool measures, it does not authenticate servers. */
-    private io.netty.handler.ssl.SslContext trustAll() {
+    private synchronized io.netty.handler.ssl.SslContext trustAll() {
         if (trustAll == null) {
             try {
                 trustAll = io.netty.handler.ssl.SslContextBuilder.forClient()
@@ -114,17 +215,54 @@ final class SessionFleet implements AutoCloseable {
 
     /**
      * Opens {@code options.warmup()} sessions at the connect rate and closes them again, unmeasured: the first
-     * thousands of connects of a cold JVM (client and server) measure the JIT, not the server.
+     * thousands of connects of a cold JVM (client and server) measure the JIT, not the server. Then waits (at most
+     * {@value #SETTLE_MAX_MILLIS} ms) until the JIT compiler threads are idle: C2 still compiles for seconds after
+     * the warm-up sessions, and inside the measured window that CPU was as large as the event loops' own.
      */
     static void warmUp(SessionOptions options) {
+        warmUp(options, null);
+    }
+
+    /**
+     * As above, on {@code shared} event loops when not null: the measured fleet then runs on the very threads and
+     * objects the warm-up compiled for (a new group after the warm-up cost deoptimisations and recompiles).
+     */
+    static void warmUp(SessionOptions options, EventLoopGroup shared) {
         if (options.warmup() == 0) {
             return;
         }
         SessionOptions w = options.withSessions(options.warmup(), options.connectRate()).withWarmup(0);
         try (RunMetrics throwaway = new RunMetrics(List.of("ready", "connect", "auth"), List.of(), 0);
-             SessionFleet fleet = new SessionFleet(w, throwaway)) {
+             SessionFleet fleet = new SessionFleet(w, throwaway, shared)) {
             fleet.open(null);
         }
+        awaitIdleCompiler();
+    }
+
+    private static final long SETTLE_MAX_MILLIS = 10_000;
+
+    /** Until the JIT compiler threads used under 5 % of a core over the last 200 ms (or the cap passed). */
+    static void awaitIdleCompiler() {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MILLIS);
+        double before = compilerSeconds();
+        while (System.nanoTime() < end) {
+            ConnectScenario.sleepNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            double now = compilerSeconds();
+            if (now - before <= 0.01) {
+                return;
+            }
+            before = now;
+        }
+    }
+
+    private static double compilerSeconds() {
+        double s = 0;
+        for (Map.Entry<String, Long> e : ThreadCpu.snapshot().values()) {
+            if (e.getKey().contains("CompilerThre")) {
+                s += e.getValue() / (double) io.jgoim.loadtest.metrics.ProcessStats.TICKS_PER_SECOND;
+            }
+        }
+        return s;
     }
 
     /** Sessions open now. */
@@ -132,22 +270,35 @@ final class SessionFleet implements AutoCloseable {
         return metrics.sessions().get();
     }
 
+    /** The clients built so far (null where a session was not started). */
     List<JgoimClient> clients() {
-        return clients;
+        List<JgoimClient> out = new ArrayList<>(clients.length());
+        for (int i = 0; i < clients.length(); i++) {
+            out.add(clients.get(i));
+        }
+        return out;
     }
 
     /** Closes every session (not counted as drops) and the event loops; waits for them. */
     @Override
     public void close() {
         closing = true;
-        CompletableFuture<?>[] closed = clients.stream().map(JgoimClient::closeAsync)
-                .toArray(CompletableFuture[]::new);
+        List<CompletableFuture<Void>> closes = new ArrayList<>();
+        for (int i = 0; i < clients.length(); i++) {
+            JgoimClient c = clients.get(i);
+            if (c != null) {
+                closes.add(c.closeAsync());
+            }
+        }
+        CompletableFuture<?>[] closed = closes.toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(closed).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             System.err.println("loadtest: sessions still closing after 30 s: " + e);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
     }
 
     private final class FleetListener implements ClientListener {

@@ -25,7 +25,7 @@ class ScenarioResultsTest {
                 Map.of("e2e", new Sample.IntervalLatency(100, 50, 99, 100, enc)), -1, -1);
         return new ScenarioResult("room-broadcast", "2026-01-01T00:00:0" + base / 1000 + "Z", 2.0, 1, Map.of(),
                 Map.of("sessions.held", sessions, "messages.distinct", sessions * 10), Map.of("connect refused", 1L),
-                Map.of("e2e", LatencySummary.of(h)), Map.of("e2e", enc), List.of(s), ServerStats.NONE);
+                Map.of("e2e", LatencySummary.of(h)), Map.of("e2e", enc), List.of(s), ServerStats.NONE, null);
     }
 
     @Test
@@ -46,6 +46,31 @@ class ScenarioResultsTest {
         assertThat(m.processes()).isEqualTo(3);
         assertThat(m.server().bytesPerSession()).isEqualTo(10_000L * 1024 / 150);
         assertThat(m.server().heapBytesPerSession()).isEqualTo(5_000L * 1024 / 150);
+    }
+
+    @Test
+    void shouldMergeConnectWindowsIntoTheirUnionWithSummedSessionsAndToolCpu() {
+        ScenarioResult a = withWindow(part(10, 0, 1000), ConnectWindow.of(1_000_000, 2_000_000, 6000, 0.6, -1));
+        ScenarioResult b = withWindow(part(10, 0, 1000), ConnectWindow.of(1_100_000, 2_500_000, 6000, 0.9, -1));
+        ScenarioResult parent = part(0, 0, 1000);
+
+        ScenarioResult m = ScenarioResults.merge("connect", Map.of(), List.of(a, b, parent), ServerStats.NONE, 0.3);
+
+        ConnectWindow w = m.window();
+        assertThat(w.firstStartEpochUs()).isEqualTo(1_000_000);
+        assertThat(w.lastAuthEpochUs()).isEqualTo(2_500_000);
+        assertThat(w.authenticated()).isEqualTo(12_000);
+        assertThat(w.seconds()).isEqualTo(1.5);
+        assertThat(w.perSecond()).isEqualTo(8000);
+        assertThat(w.toolCpuSeconds()).isCloseTo(1.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(w.toolCpuUsPerSession()).isEqualTo(125.0);
+        assertThat(w.serverCpuUsPerSession()).isEqualTo(25.0);
+        assertThat(w.definition()).contains("last auth reply", "first scheduled start");
+    }
+
+    private static ScenarioResult withWindow(ScenarioResult r, ConnectWindow w) {
+        return new ScenarioResult(r.scenario(), r.startedAt(), r.durationSeconds(), r.processes(), r.parameters(),
+                r.counts(), r.failures(), r.latencies(), r.histograms(), r.samples(), r.server(), w);
     }
 
     @Test

@@ -67,6 +67,16 @@ class ScenariosIT {
         assertThat(r.server().heapBeforeKb()).isPositive();
         assertThat(r.server().heapHeldKb()).isPositive();
         assertThat(r.server().heapBytesPerSession()).isNotEqualTo(-1);
+        // the measured window: open loop at 1000/s, so the last of 200 sessions started 199 ms after the first
+        ConnectWindow w = r.window();
+        assertThat(w.authenticated()).isEqualTo(200);
+        assertThat(w.seconds()).isBetween(0.198, 5.0);
+        assertThat(w.perSecond()).isBetween(40.0, 1010.0);
+        assertThat(w.toolCpuSeconds()).isPositive();
+        assertThat(w.serverCpuSeconds()).isGreaterThanOrEqualTo(0);
+        // the tool's CPU in the window by thread pool: the client event loops are among them
+        assertThat(w.toolThreadsCpuSeconds()).isNotEmpty();
+        assertThat(w.toolThreadsCpuSeconds().keySet()).anyMatch(k -> k.startsWith("jgoim-client"));
         await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
     }
 
@@ -224,7 +234,8 @@ class ScenariosIT {
     void connectAcrossProcessesShouldMergeTheWorkersResults(@TempDir Path out) throws Exception {
         int code = LoadtestMain.execute("connect", "--tcp-port", Integer.toString(server.tcpPort()),
                 "--ws-port", Integer.toString(server.wsPort()), "--sessions", "100", "--connect-rate", "500",
-                "--source-ips", "127.0.0.1-127.0.0.4", "--hold", "2s", "--processes", "2", "--server-pid",
+                "--source-ips", "127.0.0.1-127.0.0.4", "--hold", "2s", "--processes", "2", "--warmup", "40",
+                "--server-pid",
                 Long.toString(ProcessHandle.current().pid()), "--worker-jvm-opts", "-Xmx128m -XX:TieredStopAtLevel=1",
                 "--out", out.toString(), "--name", "multi");
 
@@ -234,10 +245,17 @@ class ScenariosIT {
         assertThat(r.count("sessions.attempted")).isEqualTo(100);
         assertThat(r.count("sessions.held")).isEqualTo(100);
         assertThat(r.latency("auth").count()).isEqualTo(100);
-        assertThat(server.authCount()).isEqualTo(100);
+        assertThat(server.authCount()).isEqualTo(100 + 40); // and the 2 x 20 warm-up sessions
         await().atMost(Duration.ofSeconds(5)).until(() -> server.sessionCount() == 0);
         assertThat(r.server().bytesPerSession()).isNotEqualTo(-1);
         assertThat(r.samples().stream().mapToLong(Sample::sessions).max().orElse(0)).isEqualTo(100);
+        // both workers warmed up, then started on the parent's GO: one window over both (50 sessions each at
+        // 250/s), not two windows that JVM start-up set apart
+        ConnectWindow w = r.window();
+        assertThat(w.authenticated()).isEqualTo(100);
+        assertThat(w.seconds()).isBetween(0.195, 3.0);
+        assertThat(w.toolCpuSeconds()).isPositive();
+        assertThat(w.serverCpuSeconds()).isGreaterThanOrEqualTo(0);
     }
 
     @Test

@@ -175,6 +175,12 @@ public final class RunMetrics implements AutoCloseable {
 
     /** Closes and builds the result; {@code extraCounts} are added to the counters. */
     public ScenarioResult result(String scenario, Map<String, Object> parameters, Map<String, Long> extraCounts) {
+        return result(scenario, parameters, extraCounts, null);
+    }
+
+    /** Closes and builds the result with the connect window (null for none). */
+    public ScenarioResult result(String scenario, Map<String, Object> parameters, Map<String, Long> extraCounts,
+                                 io.jgoim.loadtest.ConnectWindow window) {
         close();
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -189,7 +195,7 @@ public final class RunMetrics implements AutoCloseable {
             hist.put(k, Histograms.encode(h));
         });
         return new ScenarioResult(scenario, startedAt.toString(), seconds, 1, parameters, counts, fails, lat, hist,
-                List.copyOf(samples), serverStats(counts.getOrDefault("sessions.held", 0L)));
+                List.copyOf(samples), serverStats(counts.getOrDefault("sessions.held", 0L)), window);
     }
 
     private ServerStats serverStats(long held) {

@@ -1,5 +1,6 @@
 package io.jgoim.loadtest.report;
 
+import io.jgoim.loadtest.ConnectWindow;
 import io.jgoim.loadtest.LatencySummary;
 import io.jgoim.loadtest.ScenarioResult;
 import io.jgoim.loadtest.ServerStats;
@@ -35,6 +36,22 @@ public final class SummaryTable {
             LatencySummary s = e.getValue();
             out.printf("%-8s %9d %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f%n", e.getKey(), s.count(), ms(s.p50()),
                     ms(s.p90()), ms(s.p99()), ms(s.p999()), ms(s.max()), s.mean() / 1000.0);
+        }
+        ConnectWindow w = r.window();
+        if (w != null) {
+            out.println(line(60));
+            out.printf("connects+auths/s %.0f (%d authenticated in %.3f s from first start to last auth)%n",
+                    w.perSecond(), w.authenticated(), w.seconds());
+            out.printf("load tool CPU in that window %.2f s: %.1f us per session%s%n", w.toolCpuSeconds(),
+                    w.toolCpuUsPerSession(), w.serverCpuSeconds() >= 0
+                            ? String.format("; server %.2f s: %.1f us per session", w.serverCpuSeconds(),
+                            w.serverCpuUsPerSession()) : "");
+            if (w.toolThreadsCpuSeconds() != null && !w.toolThreadsCpuSeconds().isEmpty()) {
+                StringBuilder sb = new StringBuilder("load tool CPU by thread (s):");
+                w.toolThreadsCpuSeconds().entrySet().stream().limit(6)
+                        .forEach(e -> sb.append(String.format(" %s %.2f;", e.getKey(), e.getValue())));
+                out.println(sb);
+            }
         }
         ServerStats srv = r.server();
         if (srv.pid() > 0) {

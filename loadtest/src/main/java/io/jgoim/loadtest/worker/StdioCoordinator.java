@@ -13,28 +13,40 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A worker's side of the parent link: phases are printed to stdout as {@code JGOIM-WORKER <phase>} lines, and a
- * {@code STOP} line on stdin (or stdin closing, when the parent dies) ends {@link #awaitStop}. Thread-safe.
+ * {@code GO} line on stdin ends {@link #awaitGo}, a {@code STOP} line (or stdin closing, when the parent dies) ends
+ * {@link #awaitStop} (and {@link #awaitGo}). Thread-safe.
  */
 public final class StdioCoordinator implements Coordinator {
     public static final String PREFIX = "JGOIM-WORKER ";
     public static final String STOP = "STOP";
+    public static final String GO = "GO";
 
     private final PrintStream out;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch go = new CountDownLatch(1);
 
     public StdioCoordinator(PrintStream out) {
+        this(out, System.in);
+    }
+
+    /** Phases to {@code out}, GO and STOP from {@code in} (the parent's pipe). */
+    public StdioCoordinator(PrintStream out, java.io.InputStream in) {
         this.out = out;
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
-                while ((line = in.readLine()) != null) {
+                while ((line = r.readLine()) != null) {
                     if (line.trim().equals(STOP)) {
                         break;
+                    }
+                    if (line.trim().equals(GO)) {
+                        go.countDown();
                     }
                 }
             } catch (IOException e) {
                 // stdin gone: the parent is gone; stop as well
             }
+            go.countDown();
             stop.countDown();
         }, "loadtest-worker-stdin");
         reader.setDaemon(true);
@@ -52,6 +64,15 @@ public final class StdioCoordinator implements Coordinator {
     @Override
     public boolean isWorker() {
         return true;
+    }
+
+    @Override
+    public void awaitGo(Duration max) {
+        try {
+            go.await(max.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

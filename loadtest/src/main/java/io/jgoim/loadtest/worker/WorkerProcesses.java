@@ -127,10 +127,19 @@ public final class WorkerProcesses implements AutoCloseable {
 
     /** Sends STOP to every worker. */
     public void stop() {
+        send(StdioCoordinator.STOP);
+    }
+
+    /** Sends GO to every worker: they start their measured sessions. */
+    public void go() {
+        send(StdioCoordinator.GO);
+    }
+
+    private void send(String line) {
         for (Process p : processes) {
             try {
                 OutputStream in = p.getOutputStream();
-                in.write((StdioCoordinator.STOP + "\n").getBytes(StandardCharsets.UTF_8));
+                in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
                 in.flush();
             } catch (IOException e) {
                 // already gone; its exit code tells
