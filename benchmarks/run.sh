@@ -153,7 +153,8 @@ scenario_idle() {
 profile_window() {
     [ "$PROFILE" = 1 ] || return 0
     wait_sockets "$SESSIONS" $((SESSIONS / CONNECT_RATE + 40)) || return 0
-    sleep 4
+    # past the tool's 5 s --prewarm and its drain: profile the measured messages
+    sleep 12
     local worker
     worker="$(pgrep -f 'LoadtestMain.*--worker-index' | head -1 || true)"
     curl -s -o "$DIR/$1-metrics-0.txt" http://127.0.0.1:3111/metrics || true
@@ -174,7 +175,7 @@ scenario_fanout() {
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
     bench_box_sampler "$DIR/box.txt"
     local common=(room-broadcast --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" --transport mix
-        --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s
+        --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s --prewarm 5s
         --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS")
     local modes=" ${FANOUT_MODES:-latency throughput} " warm="--warmup 2000"
     if [[ "$modes" == *" latency "* ]]; then

@@ -146,13 +146,18 @@ public final class LoadtestMain implements Runnable {
         @CommandLine.Option(names = "--grace", defaultValue = "3s",
                 description = "time for receivers to drain after the last push (default ${DEFAULT-VALUE})")
         String grace;
+        @CommandLine.Option(names = "--prewarm", defaultValue = "0s",
+                description = "publish unmeasured messages this long first (same rate and room), so server and "
+                        + "receivers are JIT-compiled before measuring (default ${DEFAULT-VALUE})")
+        String prewarm;
 
         @Override
         public Integer call() throws Exception {
             run.check();
             PushOptions push = publisher.toOptions(PushTarget.ROOM, List.of(), List.of(), run.serverPid);
             SessionOptions so = sessions.toOptions(push.roomKey());
-            RoomBroadcastOptions options = new RoomBroadcastOptions(so, push, CliValues.duration(grace), true);
+            RoomBroadcastOptions options = new RoomBroadcastOptions(so, push, CliValues.duration(grace), true,
+                    CliValues.duration(prewarm));
             if (run.isWorker()) {
                 options = new RoomBroadcastOptions(so.share(run.workerIndex, run.workerCount), push, options.grace(),
                         false);

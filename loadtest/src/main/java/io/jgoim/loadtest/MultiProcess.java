@@ -68,6 +68,7 @@ final class MultiProcess {
             if (!w.awaitPhase("SUBSCRIBED", window)) {
                 throw new IllegalStateException("workers did not subscribe within " + window);
             }
+            RoomBroadcastScenario.prewarm(options);
             parent.markServerHeld();
             new OpenLoopPublisher(options.push(), parent).run();
             ConnectScenario.sleepNanos(options.grace().toNanos());

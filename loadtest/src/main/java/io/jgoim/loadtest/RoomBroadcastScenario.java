@@ -51,9 +51,10 @@ public final class RoomBroadcastScenario {
             Recorder e2e = metrics.recorder("e2e");
             LongAdder delivered = metrics.counter("messages.delivered");
             LongAdder foreign = metrics.counter("messages.foreign");
+            LongAdder prewarm = metrics.counter("messages.prewarm");
             int op = options.push().operation();
             fleet.open(index -> {
-                Receiver r = new Receiver(op, e2e, delivered, foreign);
+                Receiver r = new Receiver(op, e2e, delivered, foreign, prewarm);
                 receivers.add(r);
                 return r;
             });
@@ -61,6 +62,7 @@ public final class RoomBroadcastScenario {
             metrics.markServerHeld();
             coordinator.phase("SUBSCRIBED");
             if (options.publish()) {
+                prewarm(options);
                 accepted = new OpenLoopPublisher(options.push(), metrics).run();
                 awaitDrain(receivers, subscribed * accepted, options.grace());
             } else {
@@ -85,6 +87,25 @@ public final class RoomBroadcastScenario {
         extra.put("messages.outOfOrder", outOfOrder);
         ScenarioResult result = metrics.result(NAME, parameters(options), extra);
         return options.publish() ? withLoss(result) : result;
+    }
+
+    /**
+     * Publishes {@link RoomBroadcastOptions#prewarm()} worth of unmeasured messages (publisher id
+     * {@link Payload#PREWARM_PUBLISHER}, same rate, room and size), then waits for them to drain: up to the grace, at
+     * most 3 s. Receivers count them in {@code messages.prewarm} and nowhere else.
+     */
+    static void prewarm(RoomBroadcastOptions o) {
+        if (o.prewarm().isZero()) {
+            return;
+        }
+        PushOptions p = o.push();
+        PushOptions warm = new PushOptions(p.httpBase(), p.target(), p.roomType(), p.roomId(), p.mids(), p.keys(),
+                p.operation(), p.rate(), o.prewarm(), p.payloadSize(), p.maxInFlight(), Payload.PREWARM_PUBLISHER,
+                0, p.connections());
+        try (RunMetrics throwaway = new RunMetrics(List.of("push"), List.of(), 0)) {
+            new OpenLoopPublisher(warm, throwaway).run();
+        }
+        ConnectScenario.sleepNanos(Math.min(o.grace().toNanos(), TimeUnit.SECONDS.toNanos(3)));
     }
 
     /** Adds {@code messages.expected} and {@code messages.lost} (after merging workers, on the merged result). */
@@ -124,11 +145,13 @@ public final class RoomBroadcastScenario {
         private final Recorder e2e;
         private final LongAdder delivered;
         private final LongAdder foreign;
+        private final LongAdder prewarm;
         private final SequenceTracker tracker = new SequenceTracker();
         private volatile long seen;
 
-        Receiver(int op, Recorder e2e, LongAdder delivered, LongAdder foreign) {
+        Receiver(int op, Recorder e2e, LongAdder delivered, LongAdder foreign, LongAdder prewarm) {
             this.op = op;
+            this.prewarm = prewarm;
             this.e2e = e2e;
             this.delivered = delivered;
             this.foreign = foreign;
@@ -138,6 +161,10 @@ public final class RoomBroadcastScenario {
         public void onPush(JgoimClient client, int pushOp, int seq, ByteBuf body) {
             if (pushOp != op || !Payload.isPayload(body)) {
                 foreign.increment();
+                return;
+            }
+            if (Payload.publisherId(body) == Payload.PREWARM_PUBLISHER) {
+                prewarm.increment();
                 return;
             }
             long latency = EpochClock.nowEpochNanos() - Payload.sendEpochNanos(body);

@@ -23,6 +23,8 @@ import java.nio.ByteBuffer;
 public final class Payload {
     public static final int MAGIC = 0x4A474C54;
     public static final int HEADER_SIZE = 24;
+    /** The publisher id of unmeasured warm-up messages: receivers count them apart and time none of them. */
+    public static final int PREWARM_PUBLISHER = -1;
 
     private Payload() {
     }
