@@ -68,7 +68,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private long lastRefreshNanos;
     private long unwritableSinceNanos;
     private int upstreamInFlight;
-    private ScheduledFuture<?> idleCheck;
     private ScheduledFuture<?> slowCheck;
 
     public SessionHandler(SessionServices services, Session.Transport transport) {
@@ -114,7 +113,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (replaced != null && replaced != session) {
             replaced.close(CloseCode.REPLACED);
         }
-        idleCheck = ctx.executor().schedule(this::checkIdle, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        services.loops().idleSweeper(loopIndex).due(lastReadNanos + idleTimeoutNanos);
         if (!ctx.channel().isWritable()) {
             channelWritabilityChanged(ctx);
         }
@@ -291,17 +290,19 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    private void checkIdle() {
+    /** Read by the loop's idle sweeper, which replaces a timer per session. */
+    @Override
+    public long idleDeadlineNanos() {
+        return closing ? Long.MAX_VALUE : lastReadNanos + idleTimeoutNanos;
+    }
+
+    @Override
+    public void expireIdle(long nowNanos) {
         if (closing || !ctx.channel().isActive()) {
             return;
         }
-        long idle = now() - lastReadNanos;
-        if (idle >= idleTimeoutNanos) {
-            exceptionCaught(ctx, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
-                    "no frame for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms"));
-        } else {
-            idleCheck = ctx.executor().schedule(this::checkIdle, idleTimeoutNanos - idle, TimeUnit.NANOSECONDS);
-        }
+        exceptionCaught(ctx, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
+                "no frame for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - lastReadNanos) + " ms"));
     }
 
     /** Slow-consumer policy: a session that stays over its outbound bound for slowCloseAfter is closed as SLOW. */
@@ -404,9 +405,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
-        }
         if (slowCheck != null) {
             slowCheck.cancel(false);
         }
