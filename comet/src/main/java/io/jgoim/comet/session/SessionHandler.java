@@ -5,6 +5,7 @@ import io.jgoim.comet.CometConfig;
 import io.jgoim.comet.metrics.CometMetrics.DropReason;
 import io.jgoim.comet.room.Room;
 import io.jgoim.comet.transport.PipelineNames;
+import io.jgoim.comet.transport.WsSessionCodec;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
@@ -19,6 +20,7 @@ import io.jgoim.protocol.rpc.logic.HeartbeatReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReply;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -340,6 +342,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             webSocketOpen = true;
             if (ctx.pipeline().get(PipelineNames.WS_NOT_FOUND) != null) {
                 ctx.pipeline().remove(PipelineNames.WS_NOT_FOUND);
+            }
+            ChannelHandler codec = ctx.pipeline().get(PipelineNames.WS_CODEC);
+            if (codec instanceof WsSessionCodec) {
+                ((WsSessionCodec) codec).upgraded(ctx, PipelineNames.WS_PROTOCOL);
             }
         }
         ReferenceCountUtil.release(evt);
