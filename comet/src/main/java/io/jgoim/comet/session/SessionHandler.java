@@ -39,7 +39,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,16 +56,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     static final int MAX_ROOM_ID_BYTES = 256;
 
     private final SessionServices services;
-    private final Session.Transport transport;
+    // Fields kept narrow: one instance lives as long as each connection (idle ones included).
+    private final boolean webSocket;
     private ChannelHandlerContext ctx;
     private Session session;
     private boolean extended;
     private boolean webSocketOpen;
     private boolean closing;
     private boolean pendingFlush;
-    private long idleTimeoutNanos;
+    private int idleTimeoutMillis;
     private long lastReadNanos;
-    private long refreshNanos;
     private long lastRefreshNanos;
     private long unwritableSinceNanos;
     private int upstreamInFlight;
@@ -74,7 +73,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     public SessionHandler(SessionServices services, Session.Transport transport) {
         this.services = services;
-        this.transport = transport;
+        this.webSocket = transport == Session.Transport.WEBSOCKET;
     }
 
     /** The authenticated session, or null before auth. */
@@ -94,19 +93,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Called by the handshake once logic accepted the token: registers the session and starts its timers. */
     void activate(long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds, int loopIndex) {
         CometConfig.ProtocolConfig pc = services.config().protocol();
-        session = new Session(ctx.channel(), transport, memberId, key, extended, loopIndex,
+        session = new Session(ctx.channel(), transport(), memberId, key, extended, loopIndex,
                 services.config().outbound().ringSize(), services.metrics(), this);
         if (accepts.length > 0) {
             session.watch(accepts);
         }
         long interval = heartbeatSeconds > 0 ? TimeUnit.SECONDS.toNanos(heartbeatSeconds)
                 : pc.heartbeatInterval().toNanos();
-        idleTimeoutNanos = interval * pc.heartbeatMaxMisses();
-        long refresh = pc.sessionRefreshInterval().toNanos();
-        refreshNanos = refresh + ThreadLocalRandom.current().nextLong(refresh / 4 + 1);
+        idleTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
+                TimeUnit.NANOSECONDS.toMillis(interval) * pc.heartbeatMaxMisses());
         lastReadNanos = now();
         lastRefreshNanos = lastReadNanos;
-        services.metrics().sessionOpened(transport == Session.Transport.WEBSOCKET);
+        services.metrics().sessionOpened(webSocket);
         Session replaced = services.buckets().put(session);
         services.loops().sessions(loopIndex).add(session);
         if (!roomId.isEmpty()) {
@@ -115,7 +113,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (replaced != null && replaced != session) {
             replaced.close(CloseCode.REPLACED);
         }
-        services.loops().idleSweeper(loopIndex).due(lastReadNanos + idleTimeoutNanos);
+        services.loops().idleSweeper(loopIndex).due(idleDeadlineNanos());
         if (!ctx.channel().isWritable()) {
             channelWritabilityChanged(ctx);
         }
@@ -182,9 +180,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         ProtoCodec.writeHeader(out, 4, p.ver(), Op.HEARTBEAT_REPLY, p.seq());
         out.writeInt(room == null ? 0 : room.heartbeatOnline());
         services.metrics().frameOut(Op.HEARTBEAT_REPLY);
-        ctx.write(transport == Session.Transport.TCP ? out : new BinaryWebSocketFrame(out), ctx.voidPromise());
+        ctx.write(webSocket ? new BinaryWebSocketFrame(out) : out, ctx.voidPromise());
         pendingFlush = true;
-        if (lastReadNanos - lastRefreshNanos >= refreshNanos) {
+        if (lastReadNanos - lastRefreshNanos >= refreshNanos()) {
             lastRefreshNanos = lastReadNanos;
             HeartbeatReq req = HeartbeatReq.newBuilder().setMid(session.memberId()).setKey(session.key())
                     .setServer(services.serverId()).build();
@@ -295,7 +293,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Read by the loop's idle sweeper, which replaces a timer per session. */
     @Override
     public long idleDeadlineNanos() {
-        return closing ? Long.MAX_VALUE : lastReadNanos + idleTimeoutNanos;
+        return closing ? Long.MAX_VALUE : lastReadNanos + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
     }
 
     @Override
@@ -405,7 +403,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         closing = true;
         services.metrics().closed(code);
-        Goodbye.send(ctx, transport, webSocketOpen, extended, code, error, seq, message, services.metrics());
+        Goodbye.send(ctx, transport(), webSocketOpen, extended, code, error, seq, message, services.metrics());
     }
 
     @Override
@@ -420,7 +418,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             services.buckets().leave(s);
             services.loops().sessions(s.loopIndex()).remove(s);
             s.discardRing();
-            services.metrics().sessionClosed(transport == Session.Transport.WEBSOCKET);
+            services.metrics().sessionClosed(webSocket);
             if (current) {
                 // A session replaced by a newer one with its key leaves the route alone: it belongs to the newer.
                 disconnectFromLogic(s.memberId(), s.key());
@@ -438,6 +436,20 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 log.debug("logic disconnect for {} failed: {}", key, e.toString());
             }
         });
+    }
+
+    private Session.Transport transport() {
+        return webSocket ? Session.Transport.WEBSOCKET : Session.Transport.TCP;
+    }
+
+    /**
+     * Least time between two route refreshes in logic: sessionRefreshInterval plus a jitter of up to a quarter
+     * drawn from the key, so the sessions of a reconnect storm spread out (derived, so no field per session).
+     */
+    private long refreshNanos() {
+        long refresh = services.config().protocol().sessionRefreshInterval().toNanos();
+        long h = session.key().hashCode() * 0x9E3779B97F4A7C15L;
+        return refresh + Math.floorMod(h ^ (h >>> 32), refresh / 4 + 1);
     }
 
     private long now() {
