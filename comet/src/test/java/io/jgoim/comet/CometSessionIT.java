@@ -308,12 +308,13 @@ class CometSessionIT {
     }
 
     @Test
-    void shouldAnswerPingsAndEchoTheClientsCloseOnceNettysProtocolHandlerIsGone() throws Exception {
+    void shouldAnswerPingsAndEchoTheClientsCloseOnceNettysProtocolHandlerAndEncoderAreGone() throws Exception {
         String key = newKey();
         try (TestClient c = authed(Mode.WS, 1, key, "")) {
             io.netty.channel.Channel server = comet.buckets().session(key).channel();
             assertThat(server.pipeline().get(PipelineNames.WS_PROTOCOL)).as("Netty's protocol handler").isNull();
             assertThat(server.pipeline().get(PipelineNames.WS_NOT_FOUND)).isNull();
+            assertThat(server.pipeline().get("wsencoder")).as("Netty's frame encoder").isNull();
             assertThat(server.hasAttr(AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER"))).isFalse();
             c.sendFrame(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
             assertThat(c.nextPong(3000)).containsExactly(1, 2, 3);
