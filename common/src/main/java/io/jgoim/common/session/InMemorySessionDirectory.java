@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The session directory in one JVM (standalone mode): the same contract as Redis, with expiries read from a clock.
  * Thread-safe; each call completes before it returns.
  *
- * <p>Sized for many idle sessions: a member's routes are an immutable array (almost always of one route) replaced
+ * <p>Sized for many idle sessions: a member's routes are its one route or an immutable array of them, replaced
  * atomically under {@link ConcurrentHashMap#compute}, not a map per member, so a session costs two map entries and
  * its route.
  */
@@ -22,8 +22,11 @@ public final class InMemorySessionDirectory implements SessionDirectory {
     private final Duration sessionTtl;
     /** key → route. */
     private final Map<String, Route> byKey = new ConcurrentHashMap<>();
-    /** mid → the member's routes, distinct keys; each array is immutable and replaced under compute(). */
-    private final ConcurrentHashMap<Long, Route[]> byMid = new ConcurrentHashMap<>();
+    /**
+     * mid → the member's routes, distinct keys: its one {@link Route}, or an immutable {@code Route[]} of two or more;
+     * replaced under compute().
+     */
+    private final ConcurrentHashMap<Long, Object> byMid = new ConcurrentHashMap<>();
     private final Map<String, Online> online = new ConcurrentHashMap<>();
 
     public InMemorySessionDirectory(Duration sessionTtl) {
@@ -67,10 +70,11 @@ public final class InMemorySessionDirectory implements SessionDirectory {
             return r;
         });
         if (mid != 0) {
-            byMid.computeIfPresent(mid, (m, routes) -> {
+            byMid.computeIfPresent(mid, (m, value) -> {
+                Route[] routes = routes(value);
                 int i = indexOf(routes, key);
                 if (i < 0 || !routes[i].server.equals(server)) {
-                    return routes;
+                    return value;
                 }
                 removed[0] = true;
                 return without(routes, i);
@@ -97,13 +101,15 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         long now = clock.millis();
         Map<String, String> out = new HashMap<>();
         for (Long mid : mids) {
-            Route[] routes = byMid.get(mid);
-            if (routes == null) {
+            Object value = byMid.get(mid);
+            if (value == null) {
                 continue;
             }
-            for (Route r : routes) {
-                if (r.expiresAt > now) {
-                    out.put(r.key, r.server);
+            if (value instanceof Route) {
+                put(out, (Route) value, now);
+            } else {
+                for (Route r : (Route[]) value) {
+                    put(out, r, now);
                 }
             }
         }
@@ -130,26 +136,43 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         return sessionTtl;
     }
 
-    /** {@code routes} with {@code r} in place of the route with its key, or appended. */
-    private static Route[] with(Route[] routes, Route r) {
-        if (routes == null) {
-            return new Route[] {r};
+    /** A member's value with {@code r} in place of the route with its key, or added. */
+    private static Object with(Object value, Route r) {
+        if (value == null) {
+            return r;
         }
+        Route[] routes = routes(value);
         int i = indexOf(routes, r.key);
+        if (i >= 0 && routes.length == 1) {
+            return r;
+        }
         Route[] out = Arrays.copyOf(routes, i < 0 ? routes.length + 1 : routes.length);
         out[i < 0 ? routes.length : i] = r;
         return out;
     }
 
-    /** {@code routes} without element {@code i}; null (no entry) when none is left. */
-    private static Route[] without(Route[] routes, int i) {
+    /** A member's value without route {@code i}: null (no entry) when none is left, the route when one is. */
+    private static Object without(Route[] routes, int i) {
         if (routes.length == 1) {
             return null;
+        }
+        if (routes.length == 2) {
+            return routes[1 - i];
         }
         Route[] out = new Route[routes.length - 1];
         System.arraycopy(routes, 0, out, 0, i);
         System.arraycopy(routes, i + 1, out, i, out.length - i);
         return out;
+    }
+
+    private static void put(Map<String, String> out, Route r, long now) {
+        if (r.expiresAt > now) {
+            out.put(r.key, r.server);
+        }
+    }
+
+    private static Route[] routes(Object value) {
+        return value instanceof Route ? new Route[] {(Route) value} : (Route[]) value;
     }
 
     private static int indexOf(Route[] routes, String key) {
