@@ -28,6 +28,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -53,6 +54,12 @@ import java.util.concurrent.TimeUnit;
  * of the comet's event loops.
  */
 public final class CometServer implements AutoCloseable {
+    /**
+     * Read buffer sizing for every session: Netty's default, but one shared instance (it holds only its settings;
+     * each channel still gets its own handle), where Netty would create one per channel (32 bytes per session).
+     */
+    private static final AdaptiveRecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
+
     private static final Logger log = LoggerFactory.getLogger(CometServer.class);
 
     private final CometConfig config;
@@ -169,6 +176,7 @@ public final class CometServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, tcp.noDelay())
                 .childOption(ChannelOption.SO_KEEPALIVE, tcp.keepAlive())
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(out.lowWaterMarkBytes(), out.highWaterMarkBytes()))
                 .childHandler(initializer);

@@ -6,6 +6,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.comet.TestClient.Mode;
 import io.jgoim.comet.metrics.CometMetrics.DropReason;
 import io.jgoim.comet.session.Session;
+import io.jgoim.comet.transport.PipelineNames;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
@@ -21,6 +22,12 @@ import io.jgoim.protocol.rpc.comet.RoomsReq;
 import io.jgoim.testkit.LeakCheck;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.util.AttributeKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -298,6 +305,29 @@ class CometSessionIT {
         }
         await().atMost(Duration.ofSeconds(3))
                 .until(() -> comet.metrics().closes(CloseCode.PROTOCOL_ERROR) == before + 1);
+    }
+
+    @Test
+    void shouldAnswerPingsAndEchoTheClientsCloseOnceNettysProtocolHandlerAndEncoderAreGone() throws Exception {
+        String key = newKey();
+        try (TestClient c = authed(Mode.WS, 1, key, "")) {
+            io.netty.channel.Channel server = comet.buckets().session(key).channel();
+            assertThat(server.pipeline().get(PipelineNames.WS_PROTOCOL)).as("Netty's protocol handler").isNull();
+            assertThat(server.pipeline().get(PipelineNames.WS_NOT_FOUND)).isNull();
+            assertThat(server.pipeline().get("wsencoder")).as("Netty's frame encoder").isNull();
+            assertThat(server.hasAttr(AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER"))).isFalse();
+            c.sendFrame(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2, 3})));
+            assertThat(c.nextPong(3000)).containsExactly(1, 2, 3);
+            c.sendFrame(new PongWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {4}))); // dropped, not an error
+            c.send(1, Op.HEARTBEAT, 5, new byte[0]);
+            byte[] hb = c.next(3000);
+            assertThat(TestClient.op(hb)).isEqualTo(Op.HEARTBEAT_REPLY);
+            assertThat(TestClient.seq(hb)).isEqualTo(5);
+            c.sendFrame(new CloseWebSocketFrame(4321, "bye"));
+            assertThat(c.closeCode().get(3, TimeUnit.SECONDS)).as("the echoed close").isEqualTo(4321);
+            c.closed().get(3, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(3)).until(() -> comet.buckets().session(key) == null);
+        }
     }
 
     @Test

@@ -18,9 +18,11 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -61,6 +63,7 @@ public final class TestClient implements AutoCloseable {
     private final Mode mode;
     private final ByteArrayOutputStream stream = new ByteArrayOutputStream();
     private final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
+    private final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> upgraded = new CompletableFuture<>();
@@ -118,12 +121,23 @@ public final class TestClient implements AutoCloseable {
                             p.addLast(new HttpClientCodec(), new HttpObjectAggregator(65536));
                             p.addLast(new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
                                     .webSocketUri(uri).version(WebSocketVersion.V13).handleCloseFrames(false)
-                                    .maxFramePayloadLength(1 << 20).dropPongFrames(true).build()));
+                                    .maxFramePayloadLength(1 << 20).dropPongFrames(false).build()));
                         }
                         p.addLast(new Collector());
                     }
                 });
         channel = b.connect(address).syncUninterruptibly().channel();
+    }
+
+    /** Sends one WebSocket frame as it is (ping, close, ...). */
+    public TestClient sendFrame(WebSocketFrame frame) {
+        channel.writeAndFlush(frame).syncUninterruptibly();
+        return this;
+    }
+
+    /** The payload of the next pong, or null after {@code timeoutMillis}. */
+    public byte[] nextPong(long timeoutMillis) throws InterruptedException {
+        return pongs.poll(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Sends raw bytes (TCP: on the stream; WebSocket: as one binary message). */
@@ -249,6 +263,8 @@ public final class TestClient implements AutoCloseable {
             try {
                 if (msg instanceof BinaryWebSocketFrame) {
                     messages.add(ByteBufUtil.getBytes(((BinaryWebSocketFrame) msg).content()));
+                } else if (msg instanceof PongWebSocketFrame) {
+                    pongs.add(ByteBufUtil.getBytes(((PongWebSocketFrame) msg).content()));
                 } else if (msg instanceof CloseWebSocketFrame) {
                     closeCode.complete(((CloseWebSocketFrame) msg).statusCode());
                 } else if (msg instanceof ByteBuf) {

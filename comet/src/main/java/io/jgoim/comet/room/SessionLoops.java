@@ -8,12 +8,14 @@ import java.util.List;
 
 /**
  * The comet's session event loops, numbered, each with the dense list of the sessions it serves. Broadcasts and the
- * graceful close walk these lists with one task per loop. The table is fixed at construction; each loop's list is
+ * graceful close walk these lists with one task per loop, and each loop's {@link IdleSweeper} walks its list to close
+ * silent sessions. The table is fixed at construction; each loop's list is
  * mutated only on that loop.
  */
 public final class SessionLoops {
     private final EventExecutor[] loops;
     private final MemberList[] sessions;
+    private final IdleSweeper[] sweepers;
 
     public SessionLoops(EventExecutor... loops) {
         if (loops.length == 0) {
@@ -21,8 +23,10 @@ public final class SessionLoops {
         }
         this.loops = loops.clone();
         this.sessions = new MemberList[loops.length];
+        this.sweepers = new IdleSweeper[loops.length];
         for (int i = 0; i < loops.length; i++) {
             sessions[i] = new MemberList(false);
+            sweepers[i] = new IdleSweeper(this.loops[i], sessions[i]);
         }
     }
 
@@ -54,6 +58,11 @@ public final class SessionLoops {
     /** All sessions on loop {@code index}; mutate on that loop only. */
     public MemberList sessions(int index) {
         return sessions[index];
+    }
+
+    /** The timer that closes silent sessions of loop {@code index}; use on that loop only. */
+    public IdleSweeper idleSweeper(int index) {
+        return sweepers[index];
     }
 
     /** Sessions on every loop (a racy sum of volatile sizes; exact when quiescent). */

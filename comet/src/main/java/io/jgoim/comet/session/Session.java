@@ -52,6 +52,16 @@ public final class Session implements Runnable {
     /** Closes a session on its event loop with a close code; implemented by the session's pipeline. */
     public interface Closer {
         void close(CloseCode code);
+
+        /** When the session expires for silence, in the loop's ticker time; never by default. Event loop only. */
+        default long idleDeadlineNanos() {
+            return Long.MAX_VALUE;
+        }
+
+        /** Closes the session for silence (HEARTBEAT_TIMEOUT) at {@code nowNanos}. Event loop only. */
+        default void expireIdle(long nowNanos) {
+            close(CloseCode.HEARTBEAT_TIMEOUT);
+        }
     }
 
     public Session(Channel channel, Transport transport, long memberId, String key, boolean extended, int loopIndex,
@@ -116,6 +126,16 @@ public final class Session implements Runnable {
 
     public void loopSlot(int slot) {
         this.loopSlot = slot;
+    }
+
+    /** When the session expires for silence (loop ticker time). Event loop only. */
+    public long idleDeadlineNanos() {
+        return closer.idleDeadlineNanos();
+    }
+
+    /** Closes the session for silence; called by the loop's idle sweeper once the deadline passed. Event loop only. */
+    public void expireIdle(long nowNanos) {
+        closer.expireIdle(nowNanos);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.jgoim.comet.CometConfig;
 import io.jgoim.comet.metrics.CometMetrics.DropReason;
 import io.jgoim.comet.room.Room;
 import io.jgoim.comet.transport.PipelineNames;
+import io.jgoim.comet.transport.WsSessionCodec;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
@@ -19,6 +20,7 @@ import io.jgoim.protocol.rpc.logic.HeartbeatReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReply;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -37,7 +39,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,25 +56,24 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     static final int MAX_ROOM_ID_BYTES = 256;
 
     private final SessionServices services;
-    private final Session.Transport transport;
+    // Fields kept narrow: one instance lives as long as each connection (idle ones included).
+    private final boolean webSocket;
     private ChannelHandlerContext ctx;
     private Session session;
     private boolean extended;
     private boolean webSocketOpen;
     private boolean closing;
     private boolean pendingFlush;
-    private long idleTimeoutNanos;
+    private int idleTimeoutMillis;
     private long lastReadNanos;
-    private long refreshNanos;
     private long lastRefreshNanos;
     private long unwritableSinceNanos;
     private int upstreamInFlight;
-    private ScheduledFuture<?> idleCheck;
     private ScheduledFuture<?> slowCheck;
 
     public SessionHandler(SessionServices services, Session.Transport transport) {
         this.services = services;
-        this.transport = transport;
+        this.webSocket = transport == Session.Transport.WEBSOCKET;
     }
 
     /** The authenticated session, or null before auth. */
@@ -93,19 +93,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Called by the handshake once logic accepted the token: registers the session and starts its timers. */
     void activate(long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds, int loopIndex) {
         CometConfig.ProtocolConfig pc = services.config().protocol();
-        session = new Session(ctx.channel(), transport, memberId, key, extended, loopIndex,
+        session = new Session(ctx.channel(), transport(), memberId, key, extended, loopIndex,
                 services.config().outbound().ringSize(), services.metrics(), this);
         if (accepts.length > 0) {
             session.watch(accepts);
         }
         long interval = heartbeatSeconds > 0 ? TimeUnit.SECONDS.toNanos(heartbeatSeconds)
                 : pc.heartbeatInterval().toNanos();
-        idleTimeoutNanos = interval * pc.heartbeatMaxMisses();
-        long refresh = pc.sessionRefreshInterval().toNanos();
-        refreshNanos = refresh + ThreadLocalRandom.current().nextLong(refresh / 4 + 1);
+        idleTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
+                TimeUnit.NANOSECONDS.toMillis(interval) * pc.heartbeatMaxMisses());
         lastReadNanos = now();
         lastRefreshNanos = lastReadNanos;
-        services.metrics().sessionOpened(transport == Session.Transport.WEBSOCKET);
+        services.metrics().sessionOpened(webSocket);
         Session replaced = services.buckets().put(session);
         services.loops().sessions(loopIndex).add(session);
         if (!roomId.isEmpty()) {
@@ -114,7 +113,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (replaced != null && replaced != session) {
             replaced.close(CloseCode.REPLACED);
         }
-        idleCheck = ctx.executor().schedule(this::checkIdle, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        services.loops().idleSweeper(loopIndex).due(idleDeadlineNanos());
         if (!ctx.channel().isWritable()) {
             channelWritabilityChanged(ctx);
         }
@@ -181,9 +180,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         ProtoCodec.writeHeader(out, 4, p.ver(), Op.HEARTBEAT_REPLY, p.seq());
         out.writeInt(room == null ? 0 : room.heartbeatOnline());
         services.metrics().frameOut(Op.HEARTBEAT_REPLY);
-        ctx.write(transport == Session.Transport.TCP ? out : new BinaryWebSocketFrame(out), ctx.voidPromise());
+        ctx.write(webSocket ? new BinaryWebSocketFrame(out) : out, ctx.voidPromise());
         pendingFlush = true;
-        if (lastReadNanos - lastRefreshNanos >= refreshNanos) {
+        if (lastReadNanos - lastRefreshNanos >= refreshNanos()) {
             lastRefreshNanos = lastReadNanos;
             HeartbeatReq req = HeartbeatReq.newBuilder().setMid(session.memberId()).setKey(session.key())
                     .setServer(services.serverId()).build();
@@ -291,17 +290,19 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    private void checkIdle() {
+    /** Read by the loop's idle sweeper, which replaces a timer per session. */
+    @Override
+    public long idleDeadlineNanos() {
+        return closing ? Long.MAX_VALUE : lastReadNanos + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
+    }
+
+    @Override
+    public void expireIdle(long nowNanos) {
         if (closing || !ctx.channel().isActive()) {
             return;
         }
-        long idle = now() - lastReadNanos;
-        if (idle >= idleTimeoutNanos) {
-            exceptionCaught(ctx, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
-                    "no frame for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms"));
-        } else {
-            idleCheck = ctx.executor().schedule(this::checkIdle, idleTimeoutNanos - idle, TimeUnit.NANOSECONDS);
-        }
+        exceptionCaught(ctx, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
+                "no frame for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - lastReadNanos) + " ms"));
     }
 
     /** Slow-consumer policy: a session that stays over its outbound bound for slowCloseAfter is closed as SLOW. */
@@ -339,6 +340,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             webSocketOpen = true;
             if (ctx.pipeline().get(PipelineNames.WS_NOT_FOUND) != null) {
                 ctx.pipeline().remove(PipelineNames.WS_NOT_FOUND);
+            }
+            ChannelHandler codec = ctx.pipeline().get(PipelineNames.WS_CODEC);
+            if (codec instanceof WsSessionCodec) {
+                ((WsSessionCodec) codec).upgraded(ctx, PipelineNames.WS_PROTOCOL);
             }
         }
         ReferenceCountUtil.release(evt);
@@ -398,15 +403,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         closing = true;
         services.metrics().closed(code);
-        Goodbye.send(ctx, transport, webSocketOpen, extended, code, error, seq, message, services.metrics());
+        Goodbye.send(ctx, transport(), webSocketOpen, extended, code, error, seq, message, services.metrics());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
-        }
         if (slowCheck != null) {
             slowCheck.cancel(false);
         }
@@ -416,7 +418,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             services.buckets().leave(s);
             services.loops().sessions(s.loopIndex()).remove(s);
             s.discardRing();
-            services.metrics().sessionClosed(transport == Session.Transport.WEBSOCKET);
+            services.metrics().sessionClosed(webSocket);
             if (current) {
                 // A session replaced by a newer one with its key leaves the route alone: it belongs to the newer.
                 disconnectFromLogic(s.memberId(), s.key());
@@ -434,6 +436,20 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 log.debug("logic disconnect for {} failed: {}", key, e.toString());
             }
         });
+    }
+
+    private Session.Transport transport() {
+        return webSocket ? Session.Transport.WEBSOCKET : Session.Transport.TCP;
+    }
+
+    /**
+     * Least time between two route refreshes in logic: sessionRefreshInterval plus a jitter of up to a quarter
+     * drawn from the key, so the sessions of a reconnect storm spread out (derived, so no field per session).
+     */
+    private long refreshNanos() {
+        long refresh = services.config().protocol().sessionRefreshInterval().toNanos();
+        long h = session.key().hashCode() * 0x9E3779B97F4A7C15L;
+        return refresh + Math.floorMod(h ^ (h >>> 32), refresh / 4 + 1);
     }
 
     private long now() {

@@ -4,7 +4,6 @@ package io.jgoim.comet.transport;
 public final class PipelineNames {
     public static final String TLS = "tls";
     public static final String FRAME = "frame";
-    public static final String ENCODER = "encoder";
     public static final String HTTP = "http";
     public static final String HTTP_AGGREGATOR = "httpAggregator";
     public static final String WS_PROTOCOL = "wsProtocol";

@@ -4,7 +4,6 @@ import io.jgoim.comet.session.HandshakeHandler;
 import io.jgoim.comet.session.Session;
 import io.jgoim.comet.session.SessionHandler;
 import io.jgoim.comet.session.SessionServices;
-import io.jgoim.protocol.ws.WsProtoCodec;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -18,7 +17,9 @@ import io.netty.handler.ssl.SslContext;
 /**
  * Builds the pipeline of a WebSocket connection: [TLS] → HTTP codec → aggregator → WebSocket upgrade on the
  * configured path (other paths get 404) → binary message ↔ frame codec → handshake → session. After the upgrade
- * Netty drops the HTTP handlers, so a session carries only the WebSocket codec and our handlers.
+ * Netty drops the HTTP handlers, and the session handler removes the 404 responder and Netty's protocol handler
+ * (whose work on an open WebSocket {@link WsSessionCodec} takes over), so a session carries only Netty's WebSocket
+ * frame decoder and encoder and our handlers.
  */
 public final class WebSocketChannelInitializer extends ChannelInitializer<Channel> {
     /** Largest HTTP upgrade request accepted. */
@@ -60,7 +61,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(PipelineNames.WS_NOT_FOUND, NotFoundHandler.INSTANCE);
-        p.addLast(PipelineNames.WS_CODEC, new WsProtoCodec(services.config().protocol().maxBodyBytes(), true));
+        p.addLast(PipelineNames.WS_CODEC, new WsSessionCodec(services.config().protocol().maxBodyBytes()));
         p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(services, session));
         p.addLast(PipelineNames.SESSION, session);
     }

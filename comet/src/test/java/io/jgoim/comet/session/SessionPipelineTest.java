@@ -10,8 +10,7 @@ import io.jgoim.comet.transport.PipelineNames;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
-import io.jgoim.protocol.ProtoEncoder;
-import io.jgoim.protocol.ProtoFrameDecoder;
+import io.jgoim.protocol.ProtoFrameCodec;
 import io.jgoim.testkit.LeakCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -30,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The TCP session pipeline (decoder, encoder, handshake, session) on an EmbeddedChannel with the in-memory logic;
+ * The TCP session pipeline (frame codec, handshake, session) on an EmbeddedChannel with the in-memory logic;
  * timeouts driven by advancing the channel's clock.
  */
 @ExtendWith(LeakCheck.class)
@@ -54,8 +53,7 @@ class SessionPipelineTest {
         buckets = new Buckets(4, 16, 1);
         SessionServices services = new SessionServices(config, logic, buckets, loops, metrics, draining);
         SessionHandler session = new SessionHandler(services, Session.Transport.TCP);
-        ch.pipeline().addLast(PipelineNames.FRAME, new ProtoFrameDecoder(config.protocol().maxBodyBytes(), true));
-        ch.pipeline().addLast(PipelineNames.ENCODER, ProtoEncoder.INSTANCE);
+        ch.pipeline().addLast(PipelineNames.FRAME, new ProtoFrameCodec(config.protocol().maxBodyBytes(), true));
         ch.pipeline().addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(services, session));
         ch.pipeline().addLast(PipelineNames.SESSION, session);
         return ch;

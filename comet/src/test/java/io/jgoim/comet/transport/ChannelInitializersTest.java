@@ -34,7 +34,7 @@ class ChannelInitializersTest {
     void shouldAssembleTheTcpPipeline() {
         EmbeddedChannel owner = new EmbeddedChannel();
         EmbeddedChannel ch = new EmbeddedChannel(new TcpChannelInitializer(services(owner), null));
-        assertThat(names(ch)).containsExactly(PipelineNames.FRAME, PipelineNames.ENCODER, PipelineNames.HANDSHAKE,
+        assertThat(names(ch)).containsExactly(PipelineNames.FRAME, PipelineNames.HANDSHAKE,
                 PipelineNames.SESSION);
         ch.finishAndReleaseAll();
     }

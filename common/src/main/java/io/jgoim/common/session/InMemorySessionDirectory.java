@@ -2,6 +2,7 @@ package io.jgoim.common.session;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,14 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The session directory in one JVM (standalone mode): the same contract as Redis, with expiries read from a clock.
  * Thread-safe; each call completes before it returns.
+ *
+ * <p>Sized for many idle sessions: a member's routes are its one route or an immutable array of them, replaced
+ * atomically under {@link ConcurrentHashMap#compute}, not a map per member, so a session costs two map entries and
+ * its route.
  */
 public final class InMemorySessionDirectory implements SessionDirectory {
     private final Clock clock;
     private final Duration sessionTtl;
     /** key → route. */
     private final Map<String, Route> byKey = new ConcurrentHashMap<>();
-    /** mid → (key → server). Guarded by synchronizing on the inner map. */
-    private final Map<Long, Map<String, Route>> byMid = new ConcurrentHashMap<>();
+    /**
+     * mid → the member's routes, distinct keys: its one {@link Route}, or an immutable {@code Route[]} of two or more;
+     * replaced under compute().
+     */
+    private final ConcurrentHashMap<Long, Object> byMid = new ConcurrentHashMap<>();
     private final Map<String, Online> online = new ConcurrentHashMap<>();
 
     public InMemorySessionDirectory(Duration sessionTtl) {
@@ -32,17 +40,10 @@ public final class InMemorySessionDirectory implements SessionDirectory {
 
     @Override
     public CompletableFuture<Void> addSession(long mid, String key, String server) {
-        Route r = new Route(server, clock.millis() + sessionTtl.toMillis());
+        Route r = new Route(key, server, clock.millis() + sessionTtl.toMillis());
         byKey.put(key, r);
         if (mid != 0) {
-            // compute() so a concurrent removeSession cannot drop the member's map while this adds to it
-            byMid.compute(mid, (m, keys) -> {
-                Map<String, Route> out = keys == null ? new HashMap<>() : keys;
-                synchronized (out) {
-                    out.put(key, r);
-                }
-                return out;
-            });
+            byMid.compute(mid, (m, routes) -> with(routes, r));
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -69,15 +70,14 @@ public final class InMemorySessionDirectory implements SessionDirectory {
             return r;
         });
         if (mid != 0) {
-            byMid.computeIfPresent(mid, (m, keys) -> {
-                synchronized (keys) {
-                    Route r = keys.get(key);
-                    if (r != null && r.server.equals(server)) {
-                        keys.remove(key);
-                        removed[0] = true;
-                    }
-                    return keys.isEmpty() ? null : keys;
+            byMid.computeIfPresent(mid, (m, value) -> {
+                Route[] routes = routes(value);
+                int i = indexOf(routes, key);
+                if (i < 0 || !routes[i].server.equals(server)) {
+                    return value;
                 }
+                removed[0] = true;
+                return without(routes, i);
             });
         }
         return CompletableFuture.completedFuture(removed[0]);
@@ -101,16 +101,16 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         long now = clock.millis();
         Map<String, String> out = new HashMap<>();
         for (Long mid : mids) {
-            Map<String, Route> keys = byMid.get(mid);
-            if (keys == null) {
+            Object value = byMid.get(mid);
+            if (value == null) {
                 continue;
             }
-            synchronized (keys) {
-                keys.forEach((k, r) -> {
-                    if (r.expiresAt > now) {
-                        out.put(k, r.server);
-                    }
-                });
+            if (value instanceof Route) {
+                put(out, (Route) value, now);
+            } else {
+                for (Route r : (Route[]) value) {
+                    put(out, r, now);
+                }
             }
         }
         return CompletableFuture.completedFuture(out);
@@ -136,7 +136,55 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         return sessionTtl;
     }
 
-    private record Route(String server, long expiresAt) {
+    /** A member's value with {@code r} in place of the route with its key, or added. */
+    private static Object with(Object value, Route r) {
+        if (value == null) {
+            return r;
+        }
+        Route[] routes = routes(value);
+        int i = indexOf(routes, r.key);
+        if (i >= 0 && routes.length == 1) {
+            return r;
+        }
+        Route[] out = Arrays.copyOf(routes, i < 0 ? routes.length + 1 : routes.length);
+        out[i < 0 ? routes.length : i] = r;
+        return out;
+    }
+
+    /** A member's value without route {@code i}: null (no entry) when none is left, the route when one is. */
+    private static Object without(Route[] routes, int i) {
+        if (routes.length == 1) {
+            return null;
+        }
+        if (routes.length == 2) {
+            return routes[1 - i];
+        }
+        Route[] out = new Route[routes.length - 1];
+        System.arraycopy(routes, 0, out, 0, i);
+        System.arraycopy(routes, i + 1, out, i, out.length - i);
+        return out;
+    }
+
+    private static void put(Map<String, String> out, Route r, long now) {
+        if (r.expiresAt > now) {
+            out.put(r.key, r.server);
+        }
+    }
+
+    private static Route[] routes(Object value) {
+        return value instanceof Route ? new Route[] {(Route) value} : (Route[]) value;
+    }
+
+    private static int indexOf(Route[] routes, String key) {
+        for (int i = 0; i < routes.length; i++) {
+            if (routes[i].key.equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private record Route(String key, String server, long expiresAt) {
     }
 
     private record Online(Map<String, Integer> counts, long expiresAt) {

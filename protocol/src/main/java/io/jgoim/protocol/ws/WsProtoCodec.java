@@ -97,7 +97,7 @@ public class WsProtoCodec extends ChannelDuplexHandler {
             } finally {
                 p.release();
             }
-            ctx.write(new BinaryWebSocketFrame(out), promise);
+            writeFrame(ctx, new BinaryWebSocketFrame(out), promise);
         } else if (msg instanceof ByteBuf) {
             ByteBuf raw = (ByteBuf) msg;
             ByteBuf out;
@@ -106,9 +106,16 @@ public class WsProtoCodec extends ChannelDuplexHandler {
             } finally {
                 raw.release();
             }
-            ctx.write(new BinaryWebSocketFrame(out), promise);
+            writeFrame(ctx, new BinaryWebSocketFrame(out), promise);
+        } else if (msg instanceof WebSocketFrame) {
+            writeFrame(ctx, (WebSocketFrame) msg, promise);
         } else {
             ctx.write(msg, promise);
         }
+    }
+
+    /** Passes a WebSocket message on to the WebSocket encoder; a subclass may encode it itself. */
+    protected void writeFrame(ChannelHandlerContext ctx, WebSocketFrame frame, ChannelPromise promise) {
+        ctx.write(frame, promise);
     }
 }
