@@ -28,7 +28,7 @@
 # 30000"), STORM_WARMUP (8000 unmeasured sessions per step, split over the workers), STORM_PROCESSES (2),
 # PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp,
 # ws), FANOUT_MODES ("latency throughput"), PROFILE (1: JFR in fanout and connect-storm),
-# CLUSTER_STORM_RATES ("5000 10000 15000 20000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15).
+# CLUSTER_STORM_RATES ("1000 2000 3000 5000 7500 10000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15).
 # Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
 # recorded with the server command in the result.
 set -euo pipefail
@@ -327,7 +327,7 @@ scenario_push_api() {
         sleep 1
         bench_thread_cpu "$SERVER_PID" "$DIR/push-$rate-threads-0.txt"
         run_tool "$DIR" "push-$rate" push --target room --room-type live --room-id 1000 --rate "$rate" \
-            --duration 10s --http-connections 4 --max-in-flight 5000 --server-pid "$SERVER_PID"
+            --duration 10s --http-connections 4 --max-in-flight 5000 --prewarm 3s --server-pid "$SERVER_PID"
         wait_tool "$DIR/push-$rate.out"
         bench_thread_cpu "$SERVER_PID" "$DIR/push-$rate-threads-1.txt"
     done
@@ -382,7 +382,7 @@ scenario_connect_storm_cluster() {
         --source-ips 127.0.0.7-127.0.0.10 --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS -XX:TieredStopAtLevel=1"
     wait_tool "$DIR/warm.out"
     wait_jit_idle "$COMET_PID" 15
-    storm_ladder "$COMET_PID" "--tcp-port 7101" "${CLUSTER_STORM_RATES:-5000 10000 15000 20000}"
+    storm_ladder "$COMET_PID" "--tcp-port 7101" "${CLUSTER_STORM_RATES:-1000 2000 3000 5000 7500 10000}"
     finish connect-storm-cluster
 }
 
@@ -398,7 +398,7 @@ scenario_push_api_cluster() {
         bench_thread_cpu "$LOGIC_PID" "$DIR/push-$rate-threads-0.txt"
         run_tool "$DIR" "push-$rate" push --http http://127.0.0.1:7111 --target room --room-type live --room-id 1000 \
             --rate "$rate" --duration "${CLUSTER_PUSH_SECONDS:-15}s" --http-connections 4 --max-in-flight 5000 \
-            --server-pid "$LOGIC_PID"
+            --prewarm 3s --server-pid "$LOGIC_PID"
         wait_tool "$DIR/push-$rate.out"
         bench_thread_cpu "$LOGIC_PID" "$DIR/push-$rate-threads-1.txt"
     done

@@ -7,14 +7,13 @@ import io.jgoim.comet.room.RoomBroadcaster;
 import io.jgoim.comet.session.Session;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.ProtoCodec;
-import io.jgoim.protocol.ProtoEncoder;
-import io.jgoim.protocol.ws.WsProtoCodec;
+import io.jgoim.protocol.ProtoFrameCodec;
+import io.jgoim.comet.transport.WsSessionCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,8 +38,8 @@ import java.util.concurrent.TimeUnit;
  * buffer and wrapped in a {@link PushFrame}) written to every member of a room of 1,000 or 10,000 sessions through
  * the comet's real fan-out core, {@link RoomBroadcaster#deliver} over a {@link MemberList} of {@link Session}s, then
  * one flush per member, as the per-loop task of a room broadcast does. Each session is an {@link EmbeddedChannel}
- * with the comet's real outbound handlers for its transport (TCP: {@link ProtoEncoder}; WebSocket: {@link WsProtoCodec}
- * and Netty's server frame encoder) in front of a {@link ReleasingSink} that stands in for the socket, so the figure
+ * with the comet's real outbound handlers for its transport (TCP: {@link ProtoFrameCodec}; WebSocket: the session's
+ * {@link WsSessionCodec} after the upgrade, which frames WebSocket messages itself) in front of a {@link ReleasingSink} that stands in for the socket, so the figure
  * is the CPU the comet spends per delivered message short of the {@code write(2)} itself. JMH divides by the room
  * size ({@code @OperationsPerInvocation}), so ns/op and B/op (with {@code -prof gc}) are per delivered message; the
  * issue's targets are &lt;= 100 ns and 0 B per recipient beyond pooled buffers. Runs on {@link EventLoopThreads} so
@@ -78,12 +77,17 @@ public class RoomFanoutBenchmark {
         void build(int recipients) {
             CometMetrics metrics = CometMetrics.noop();
             for (int i = 0; i < recipients; i++) {
-                EmbeddedChannel ch = transport == Session.Transport.TCP
-                        ? new EmbeddedChannel(ReleasingSink.INSTANCE, ProtoEncoder.INSTANCE)
-                        : new EmbeddedChannel(ReleasingSink.INSTANCE, new WebSocket08FrameEncoder(false),
-                                new WsProtoCodec(4096, true));
+                EmbeddedChannel ch;
+                if (transport == Session.Transport.TCP) {
+                    ch = new EmbeddedChannel(ReleasingSink.INSTANCE, new ProtoFrameCodec(4096, true));
+                } else {
+                    // as a comet session after the upgrade: the session codec frames WebSocket messages itself
+                    WsSessionCodec codec = new WsSessionCodec(4096);
+                    ch = new EmbeddedChannel(ReleasingSink.INSTANCE, codec);
+                    codec.upgraded(ch.pipeline().context(codec), "no-protocol-handler");
+                }
                 channels.add(ch);
-                // The last handler's context (ProtoEncoder or WsProtoCodec): writes from it skip that handler.
+                // The last handler's context (the frame or session codec): writes from it skip that handler.
                 heads.add(ch.pipeline().lastContext());
                 members.add(new Session(ch, transport, i + 1, "key-" + i, false, 0, 16, metrics, code -> { }));
             }
@@ -131,7 +135,7 @@ public class RoomFanoutBenchmark {
 
         /**
          * Experiment, not comet code: the writes of {@code deliver}, but issued from the last handler's context (TCP:
-         * {@code ProtoEncoder}, whose type check a raw buffer only passes through; WebSocket: {@code WsProtoCodec},
+         * {@code ProtoFrameCodec}, whose type check a raw buffer only passes through; WebSocket: {@code WsSessionCodec},
          * with the {@code BinaryWebSocketFrame} made here as {@code Session.write} makes it) instead of the channel's
          * tail; flushes likewise. Same two passes as {@code deliver}.
          */

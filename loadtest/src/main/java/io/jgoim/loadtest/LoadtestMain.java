@@ -118,6 +118,10 @@ public final class LoadtestMain implements Runnable {
         List<Long> mids = List.of();
         @CommandLine.Option(names = "--keys", split = ",", description = "session keys for --target KEYS")
         List<String> keys = List.of();
+        @CommandLine.Option(names = "--prewarm", defaultValue = "0s",
+                description = "publish unmeasured this long first (same rate and target), so tool and server are "
+                        + "JIT-compiled before measuring (default ${DEFAULT-VALUE})")
+        String prewarm;
 
         @Override
         public Integer call() throws Exception {
@@ -126,7 +130,7 @@ public final class LoadtestMain implements Runnable {
                 throw new IllegalArgumentException("push runs in one process (it holds no sessions)");
             }
             PushOptions options = publisher.toOptions(target, mids, keys, run.serverPid);
-            return finish(PushScenario.run(options), run, PushScenario.NAME);
+            return finish(PushScenario.run(options, CliValues.duration(prewarm)), run, PushScenario.NAME);
         }
     }
 

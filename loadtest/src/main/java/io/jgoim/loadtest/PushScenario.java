@@ -19,6 +19,22 @@ public final class PushScenario {
     }
 
     public static ScenarioResult run(PushOptions options) {
+        return run(options, java.time.Duration.ZERO);
+    }
+
+    /**
+     * Publishes {@code prewarm} worth of requests first (same rate and target), unmeasured, so that the tool's and the
+     * server's JITs have compiled the path; the measurement (and its start time) begins after it.
+     */
+    public static ScenarioResult run(PushOptions options, java.time.Duration prewarm) {
+        if (!prewarm.isZero()) {
+            PushOptions warm = new PushOptions(options.httpBase(), options.target(), options.roomType(),
+                    options.roomId(), options.mids(), options.keys(), options.operation(), options.rate(), prewarm,
+                    options.payloadSize(), options.maxInFlight(), options.publisherId(), 0, options.connections());
+            try (RunMetrics throwaway = new RunMetrics(List.of("push"), List.of(), 0)) {
+                new OpenLoopPublisher(warm, throwaway).run();
+            }
+        }
         RunMetrics metrics = new RunMetrics(List.of("push"),
                 List.of("messages.sent", "messages.accepted", "messages.notSent"), options.serverPid());
         new OpenLoopPublisher(options, metrics).run();

@@ -157,6 +157,21 @@ class ScenariosIT {
     }
 
     @Test
+    void pushShouldMeasureOnlyAfterItsPrewarm() {
+        PushOptions o = new PushOptions(http(), PushTarget.MIDS, null, null, List.of(1L), List.of(), 1000, 50,
+                Duration.ofSeconds(1), 64, 100, 1, 0, 1);
+        long before = System.currentTimeMillis();
+
+        ScenarioResult r = PushScenario.run(o, Duration.ofSeconds(1));
+
+        // 50 warm-up requests went first and are in no count; the measurement starts after them
+        assertThat(r.count("messages.sent")).isEqualTo(50);
+        assertThat(r.count("messages.accepted")).isEqualTo(50);
+        assertThat(r.latency("push").count()).isEqualTo(50);
+        assertThat(java.time.Instant.parse(r.startedAt()).toEpochMilli() - before).isGreaterThanOrEqualTo(900);
+    }
+
+    @Test
     void pushShouldCountRefusedRequests() {
         PushOptions o = new PushOptions(http(), PushTarget.MIDS, null, null, List.of(1L), List.of(), 1000, 50,
                 Duration.ofSeconds(1), 64, 100, 1, 0, 3);
