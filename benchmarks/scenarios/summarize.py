@@ -99,6 +99,8 @@ def cpu_seconds(samples, t0, t1):
 
 LINE = re.compile(r"^\[(\d{4}-\d\d-\d\dT[\d:.]+[+-]\d{4})\]")
 PAUSE = re.compile(r"Pause ([A-Za-z ]+?)(?: \([^)]*\))? ([\d.]+)ms")
+# G1: "GC(3) Pause Young (Normal) (G1 Evacuation Pause) 22M->6M(380M) 10.392ms", "GC(2) Pause Remark 10M->10M(37M) 2.9ms"
+G1_PAUSE = re.compile(r"\] GC\(\d+\) Pause (Young|Remark|Cleanup|Full)\b.* ([\d.]+)ms\s*$")
 STALL = re.compile(r"Allocation Stall \(([^)]*)\) ([\d.]+)ms")
 SAFEPOINT = re.compile(r'Safepoint "([^"]+)".*Total: (\d+) ns')
 
@@ -116,7 +118,7 @@ def gc_events(run_dir):
             if not m:
                 continue
             t = datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
-            p = PAUSE.search(line)
+            p = PAUSE.search(line) or G1_PAUSE.search(line)
             if p:
                 events.append((t, "pause", p.group(1).strip(), float(p.group(2))))
                 continue
