@@ -33,7 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  * timed receiver clock minus due time into an HdrHistogram (microseconds). Writes a JSON result.
  *
  * <p>Run as a single-file program against the dist jar:
- * {@code java -cp dist/target/jgoim.jar benchmarks/scenarios/Unicast.java SESSIONS RATE SECONDS OUT.json}.
+ * {@code java -cp dist/target/jgoim.jar benchmarks/scenarios/Unicast.java SESSIONS RATE SECONDS OUT.json}
+ * ({@code -Dprewarm=5}: seconds of unmeasured pushes from publisher 0 first; the JSON adds per-second p99s).
  * Threading: publisher on the main thread, HTTP replies on the HttpClient's executor, deliveries on the client event
  * loops; the histograms are Recorders (wait-free writers) and the counters LongAdders.
  */
@@ -51,8 +52,16 @@ public final class Unicast {
         int payload = Integer.getInteger("payload", 64);
         int sources = Integer.getInteger("sources", 2);
         int maxInFlight = Integer.getInteger("maxInFlight", 2000);
+        // unmeasured pushes at the same rate first (publisher id 0), so the JIT of this JVM, of its HTTP client and of
+        // the server has compiled the path before publisher 1's measured pushes
+        int prewarmSeconds = Integer.getInteger("prewarm", 5);
 
         Recorder e2e = new Recorder(3);
+        Recorder[] e2ePerSecond = new Recorder[seconds + 1];
+        for (int i = 0; i < e2ePerSecond.length; i++) {
+            e2ePerSecond[i] = new Recorder(3);
+        }
+        long[] measuredStartEpoch = {Long.MAX_VALUE};
         Recorder api = new Recorder(3);
         LongAdder delivered = new LongAdder();
         LongAdder accepted = new LongAdder();
@@ -63,9 +72,14 @@ public final class Unicast {
         ClientListener listener = new ClientListener() {
             @Override
             public void onPush(JgoimClient client, int op, int seq, ByteBuf body) {
-                if (body.readableBytes() >= 24 && body.getInt(body.readerIndex()) == MAGIC) {
+                if (body.readableBytes() >= 24 && body.getInt(body.readerIndex()) == MAGIC
+                        && body.getInt(body.readerIndex() + 4) == 1) {
                     long due = body.getLong(body.readerIndex() + 16);
-                    e2e.recordValue(Math.max(0, epochNanos() - due) / 1000);
+                    long us = Math.max(0, epochNanos() - due) / 1000;
+                    e2e.recordValue(us);
+                    int second = (int) Math.min(e2ePerSecond.length - 1,
+                            Math.max(0, (due - measuredStartEpoch[0]) / 1_000_000_000L));
+                    e2ePerSecond[second].recordValue(us);
                     delivered.increment();
                 }
             }
@@ -93,7 +107,58 @@ public final class Unicast {
 
         HttpClient hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Semaphore inFlight = new Semaphore(maxInFlight);
+        if (prewarmSeconds > 0) {
+            publish(hc, inFlight, http, midBase, sessions, payload, rate, (long) (rate * prewarmSeconds), 0,
+                    null, null, null, null);
+            if (inFlight.tryAcquire(maxInFlight, 10, TimeUnit.SECONDS)) {
+                inFlight.release(maxInFlight);
+            }
+            Thread.sleep(1000);
+        }
         long total = (long) (rate * seconds);
+        long start = System.nanoTime();
+        long startEpoch = epochNanos();
+        measuredStartEpoch[0] = startEpoch;
+        publish(hc, inFlight, http, midBase, sessions, payload, rate, total, 1, accepted, failed, overloaded, api);
+        double publishSeconds = (System.nanoTime() - start) / 1e9;
+        inFlight.tryAcquire(maxInFlight, 10, TimeUnit.SECONDS);
+        long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (delivered.sum() < accepted.sum() && System.nanoTime() < graceEnd) {
+            Thread.sleep(50);
+        }
+        Histogram h = e2e.getIntervalHistogram();
+        Histogram a = api.getIntervalHistogram();
+        StringBuilder perSecond = new StringBuilder("[");
+        for (int i = 0; i < e2ePerSecond.length; i++) {
+            Histogram ps = e2ePerSecond[i].getIntervalHistogram();
+            perSecond.append(i == 0 ? "" : ",").append(ps.getTotalCount() == 0 ? "null"
+                    : String.format(Locale.ROOT, "%.1f", ps.getValueAtPercentile(99) / 1000.0));
+        }
+        perSecond.append(']');
+        String json = String.format(Locale.ROOT, "{\"scenario\":\"unicast\",\"sessions\":%d,\"connected\":%d,"
+                        + "\"rate\":%.1f,\"seconds\":%d,\"prewarmSeconds\":%d,\"publishSeconds\":%.3f,"
+                        + "\"payloadSize\":%d,"
+                        + "\"sent\":%d,\"accepted\":%d,\"failed\":%d,\"overloaded\":%d,\"delivered\":%d,\"lost\":%d,"
+                        + "\"e2eUs\":%s,\"apiUs\":%s,\"perSecondE2eP99Ms\":%s}%n",
+                sessions, connected, rate, seconds, prewarmSeconds, publishSeconds, payload, total - overloaded.sum(),
+                accepted.sum(), failed.sum(), overloaded.sum(), delivered.sum(),
+                accepted.sum() - delivered.sum(), summary(h), summary(a), perSecond);
+        Files.writeString(out, json);
+        System.out.print(json);
+        for (JgoimClient c : clients) {
+            c.closeAsync();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        System.exit(0);
+    }
+
+    /**
+     * Sends {@code total} pushes at {@code rate}, open loop, to mids round robin, bodies from {@code publisher}; the
+     * counters and histogram may be null (warm-up).
+     */
+    private static void publish(HttpClient hc, Semaphore inFlight, String http, long midBase, int sessions,
+            int payload, double rate, long total, int publisher, LongAdder accepted, LongAdder failed,
+            LongAdder overloaded, Recorder api) {
         long start = System.nanoTime();
         long startEpoch = epochNanos();
         double period = 1e9 / rate;
@@ -104,12 +169,14 @@ public final class Unicast {
                 LockSupport.parkNanos(wait);
             }
             if (!inFlight.tryAcquire()) {
-                overloaded.increment();
+                if (overloaded != null) {
+                    overloaded.increment();
+                }
                 continue;
             }
             long dueEpoch = startEpoch + (dueNano - start);
             ByteBuffer b = ByteBuffer.allocate(payload);
-            b.putInt(MAGIC).putInt(1).putLong(i).putLong(dueEpoch);
+            b.putInt(MAGIC).putInt(publisher).putLong(i).putLong(dueEpoch);
             while (b.hasRemaining()) {
                 b.put((byte) 'x');
             }
@@ -118,6 +185,9 @@ public final class Unicast {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(b.array())).build();
             hc.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, t) -> {
                 inFlight.release();
+                if (accepted == null) {
+                    return;
+                }
                 if (t == null && r.statusCode() == 200) {
                     accepted.increment();
                     api.recordValue(Math.max(0, epochNanos() - dueEpoch) / 1000);
@@ -126,28 +196,6 @@ public final class Unicast {
                 }
             });
         }
-        double publishSeconds = (System.nanoTime() - start) / 1e9;
-        inFlight.tryAcquire(maxInFlight, 10, TimeUnit.SECONDS);
-        long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (delivered.sum() < accepted.sum() && System.nanoTime() < graceEnd) {
-            Thread.sleep(50);
-        }
-        Histogram h = e2e.getIntervalHistogram();
-        Histogram a = api.getIntervalHistogram();
-        String json = String.format(Locale.ROOT, "{\"scenario\":\"unicast\",\"sessions\":%d,\"connected\":%d,"
-                        + "\"rate\":%.1f,\"seconds\":%d,\"publishSeconds\":%.3f,\"payloadSize\":%d,"
-                        + "\"sent\":%d,\"accepted\":%d,\"failed\":%d,\"overloaded\":%d,\"delivered\":%d,\"lost\":%d,"
-                        + "\"e2eUs\":%s,\"apiUs\":%s}%n",
-                sessions, connected, rate, seconds, publishSeconds, payload, total - overloaded.sum(),
-                accepted.sum(), failed.sum(), overloaded.sum(), delivered.sum(),
-                accepted.sum() - delivered.sum(), summary(h), summary(a));
-        Files.writeString(out, json);
-        System.out.print(json);
-        for (JgoimClient c : clients) {
-            c.closeAsync();
-        }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-        System.exit(0);
     }
 
     private static long epochNanos() {
