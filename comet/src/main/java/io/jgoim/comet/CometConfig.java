@@ -150,7 +150,7 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
     /** Session protocol timings and limits. */
     public record ProtocolConfig(Duration handshakeTimeout, Duration heartbeatInterval, int heartbeatMaxMisses,
                                  int maxBodyBytes, Duration logicTimeout, Duration sessionRefreshInterval,
-                                 int maxPendingFrames, int maxInflightUpstream) {
+                                 int maxPendingFrames, int maxInflightUpstream, int maxPendingConnects) {
         public ProtocolConfig {
             Checks.positive(handshakeTimeout, "protocol.handshakeTimeout");
             Checks.positive(heartbeatInterval, "protocol.heartbeatInterval");
@@ -160,6 +160,7 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
             Checks.positive(sessionRefreshInterval, "protocol.sessionRefreshInterval");
             Checks.nonNegative(maxPendingFrames, "protocol.maxPendingFrames");
             Checks.positive(maxInflightUpstream, "protocol.maxInflightUpstream");
+            Checks.nonNegative(maxPendingConnects, "protocol.maxPendingConnects");
         }
     }
 

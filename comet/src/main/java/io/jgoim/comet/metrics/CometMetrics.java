@@ -35,6 +35,8 @@ public final class CometMetrics {
     private final Timer authLatency;
     private final Counter authFailures;
     private final Counter repeatedRequests;
+    private final Counter connectsShed;
+    private final AtomicInteger connectsPending = new AtomicInteger();
     private final AtomicInteger tcpSessions = new AtomicInteger();
     private final AtomicInteger webSocketSessions = new AtomicInteger();
 
@@ -61,6 +63,11 @@ public final class CometMetrics {
         authLatency = Timer.builder("jgoim_comet_auth_latency").description("logic Connect round trip at auth")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        connectsShed = Counter.builder("jgoim_comet_connects_shed")
+                .description("auths refused at once (4004) because protocol.maxPendingConnects Connects were waiting "
+                        + "for logic").register(registry);
+        Gauge.builder("jgoim_comet_connects_pending", connectsPending, AtomicInteger::get)
+                .description("Connects waiting for logic's answer").register(registry);
         repeatedRequests = Counter.builder("jgoim_comet_repeated_requests")
                 .description("job requests answered from their first attempt's outcome, not delivered again "
                         + "(retries of calls whose reply came after job's deadline)").register(registry);
@@ -123,6 +130,33 @@ public final class CometMetrics {
 
     public Timer authLatency() {
         return authLatency;
+    }
+
+    /**
+     * Takes one of {@code max} places for a Connect waiting for logic (0 = unlimited); false, counting the refusal,
+     * when all are taken. Every true must be followed by one {@link #connectDone()}. Thread-safe.
+     */
+    public boolean tryConnect(int max) {
+        int n = connectsPending.incrementAndGet();
+        if (max > 0 && n > max) {
+            connectsPending.decrementAndGet();
+            connectsShed.increment();
+            return false;
+        }
+        return true;
+    }
+
+    /** Logic answered (or failed) a Connect that {@link #tryConnect} admitted. */
+    public void connectDone() {
+        connectsPending.decrementAndGet();
+    }
+
+    public int connectsPending() {
+        return connectsPending.get();
+    }
+
+    public double connectsShed() {
+        return connectsShed.count();
     }
 
     /** A retried job request was answered from its first attempt (not delivered twice). */

@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * (so slow TLS and WebSocket handshakes count too). It calls logic's Connect asynchronously, waits at most
  * {@code protocol.logicTimeout} (the event loop stays free), registers the session, replies op 8 and removes itself.
  * Frames that arrive while logic answers are held (at most {@code protocol.maxPendingFrames}) and replayed after.
+ * At most {@code protocol.maxPendingConnects} Connects of the whole comet wait for logic at once; an auth beyond them
+ * is refused at once with LOGIC_UNAVAILABLE (4004), so a reconnect storm is admitted at logic's pace instead of
+ * queueing until every Connect outlasts {@code protocol.logicTimeout}.
  *
  * <p>Failures are not answered here: they are fired as {@link SessionCloseException} so
  * {@link SessionHandler#exceptionCaught} writes the goodbye. One instance per channel; event loop only.
@@ -124,6 +127,14 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         authSeq = p.seq();
         authVer = p.ver();
         session.extended(authVer == PacketLayout.VERSION_EXTENDED);
+        int maxPending = services.config().protocol().maxPendingConnects();
+        if (!services.metrics().tryConnect(maxPending)) {
+            // Shed at once rather than queue behind Connects that would outlast logicTimeout anyway.
+            services.metrics().authFailed();
+            fail(new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.LOGIC_UNAVAILABLE, authSeq,
+                    "comet has " + maxPending + " Connects waiting for logic; retry later"));
+            return;
+        }
         authStartNanos = System.nanoTime();
         ConnectReq req = ConnectReq.newBuilder()
                 .setServer(services.serverId())
@@ -144,6 +155,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             connect = CompletableFuture.failedFuture(e);
         }
         connect.whenComplete((reply, error) -> {
+            services.metrics().connectDone();
             if (ctx.executor().inEventLoop()) {
                 onConnect(reply, error);
             } else {
