@@ -34,6 +34,15 @@ public final class ProtoCodec {
         return out;
     }
 
+    /** Encodes {@code p} into a new buffer from {@code alloc} and releases {@code p}, whether or not encoding failed. */
+    public static ByteBuf encodeAndRelease(ByteBufAllocator alloc, Proto p) {
+        try {
+            return encode(alloc, p.ver(), p.op(), p.seq(), p.body());
+        } finally {
+            p.release();
+        }
+    }
+
     /** Encodes a frame from a byte array; the caller owns the result. */
     public static ByteBuf encode(ByteBufAllocator alloc, int ver, int op, int seq, byte[] body) {
         ByteBuf out = alloc.ioBuffer(PacketLayout.HEADER_LENGTH + body.length);

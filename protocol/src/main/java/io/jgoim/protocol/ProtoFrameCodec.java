@@ -26,13 +26,7 @@ public final class ProtoFrameCodec extends ProtoFrameDecoder implements ChannelO
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof Proto) {
-            Proto p = (Proto) msg;
-            ByteBuf out;
-            try {
-                out = ProtoCodec.encode(ctx.alloc(), p.ver(), p.op(), p.seq(), p.body());
-            } finally {
-                p.release();
-            }
+            ByteBuf out = ProtoCodec.encodeAndRelease(ctx.alloc(), (Proto) msg);
             ctx.write(out, promise);
         } else {
             ctx.write(msg, promise);

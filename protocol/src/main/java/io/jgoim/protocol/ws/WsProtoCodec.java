@@ -90,13 +90,7 @@ public class WsProtoCodec extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof Proto) {
-            Proto p = (Proto) msg;
-            ByteBuf out;
-            try {
-                out = ProtoCodec.encode(ctx.alloc(), p.ver(), p.op(), p.seq(), p.body());
-            } finally {
-                p.release();
-            }
+            ByteBuf out = ProtoCodec.encodeAndRelease(ctx.alloc(), (Proto) msg);
             writeFrame(ctx, new BinaryWebSocketFrame(out), promise);
         } else if (msg instanceof ByteBuf) {
             ByteBuf raw = (ByteBuf) msg;
