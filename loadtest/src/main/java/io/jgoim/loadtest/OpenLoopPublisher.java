@@ -37,6 +37,19 @@ final class OpenLoopPublisher {
         this.metrics = metrics;
     }
 
+    /**
+     * Publishes {@code duration} worth of requests like {@code options} (same target, rate, size and connections) from
+     * {@code publisherId}, measuring nothing: a warm-up of the tool's and the server's JITs before a measured run.
+     */
+    static void unmeasured(PushOptions options, java.time.Duration duration, int publisherId) {
+        PushOptions warm = new PushOptions(options.httpBase(), options.target(), options.roomType(), options.roomId(),
+                options.mids(), options.keys(), options.operation(), options.rate(), duration, options.payloadSize(),
+                options.maxInFlight(), publisherId, 0, options.connections());
+        try (RunMetrics throwaway = new RunMetrics(List.of("push"), List.of(), 0)) {
+            new OpenLoopPublisher(warm, throwaway).run();
+        }
+    }
+
     /** Publishes for the configured duration, waits for the replies, and returns the accepted count. */
     long run() {
         Semaphore inFlight = new Semaphore(options.maxInFlight());

@@ -28,12 +28,7 @@ public final class PushScenario {
      */
     public static ScenarioResult run(PushOptions options, java.time.Duration prewarm) {
         if (!prewarm.isZero()) {
-            PushOptions warm = new PushOptions(options.httpBase(), options.target(), options.roomType(),
-                    options.roomId(), options.mids(), options.keys(), options.operation(), options.rate(), prewarm,
-                    options.payloadSize(), options.maxInFlight(), options.publisherId(), 0, options.connections());
-            try (RunMetrics throwaway = new RunMetrics(List.of("push"), List.of(), 0)) {
-                new OpenLoopPublisher(warm, throwaway).run();
-            }
+            OpenLoopPublisher.unmeasured(options, prewarm, options.publisherId());
         }
         RunMetrics metrics = new RunMetrics(List.of("push"),
                 List.of("messages.sent", "messages.accepted", "messages.notSent"), options.serverPid());

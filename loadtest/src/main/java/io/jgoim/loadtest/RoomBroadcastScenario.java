@@ -98,13 +98,7 @@ public final class RoomBroadcastScenario {
         if (o.prewarm().isZero()) {
             return;
         }
-        PushOptions p = o.push();
-        PushOptions warm = new PushOptions(p.httpBase(), p.target(), p.roomType(), p.roomId(), p.mids(), p.keys(),
-                p.operation(), p.rate(), o.prewarm(), p.payloadSize(), p.maxInFlight(), Payload.PREWARM_PUBLISHER,
-                0, p.connections());
-        try (RunMetrics throwaway = new RunMetrics(List.of("push"), List.of(), 0)) {
-            new OpenLoopPublisher(warm, throwaway).run();
-        }
+        OpenLoopPublisher.unmeasured(o.push(), o.prewarm(), Payload.PREWARM_PUBLISHER);
         ConnectScenario.sleepNanos(Math.min(o.grace().toNanos(), TimeUnit.SECONDS.toNanos(3)));
     }
 
