@@ -2,9 +2,8 @@ package io.jgoim.loadtest;
 
 import io.jgoim.client.CloseStatus;
 import io.jgoim.client.JgoimClientException;
+import io.jgoim.protocol.Failures;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /** Turns a failed session into a short reason to count by: close codes by number and name, socket errors by kind. */
 final class FailureReasons {
@@ -12,9 +11,7 @@ final class FailureReasons {
     }
 
     static String of(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
+        t = Failures.unwrap(t);
         if (t instanceof JgoimClientException e) {
             if (e.closeStatus() != null) {
                 return of(e.closeStatus());

@@ -1,6 +1,7 @@
 package io.jgoim.common.redis;
 
 import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -21,7 +22,6 @@ import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -133,10 +133,7 @@ public final class RedisClients implements AutoCloseable {
      * timed out, queue full, connection reset) means the store is unavailable, which the API answers with 503.
      */
     public static JgoimException toJgoim(Throwable error) {
-        Throwable t = error;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Failures.unwrap(error);
         if (t instanceof JgoimException) {
             return (JgoimException) t;
         }

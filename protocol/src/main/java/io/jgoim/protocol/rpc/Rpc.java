@@ -4,10 +4,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 /** Bridges between gRPC's observers and {@link CompletableFuture}, and between gRPC status and {@link ErrorCode}. */
@@ -129,9 +129,6 @@ public final class Rpc {
     }
 
     private static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+        return Failures.unwrap(t);
     }
 }
