@@ -21,6 +21,8 @@ import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +35,13 @@ import java.util.concurrent.TimeUnit;
  * sends run on one dedicated thread fed by a bounded queue, never on a Netty or gRPC thread; a full queue fails at
  * once, and a send that waited past its deadline in the queue fails without being sent. Record keys are chosen by
  * {@link PushService} (room id for room pushes, comet server for key/mid pushes). Thread-safe; owns the producer.
+ *
+ * <p>{@code kafka.sendTimeout} is a hard bound on the answer: the producer's own timeouts are not (a batch already
+ * in flight when the broker dies is failed only after its request times out, so an answer could take up to twice
+ * the timeout), so a timer fails every send that Kafka has not acknowledged by its deadline. Kafka may still store
+ * such a record later: the caller was told 503 (not accepted) and a retry may then deliver the message twice
+ * (at-least-once); {@code jgoim.kafka.send.late} counts those late acknowledgements. To keep them rare, a send that
+ * spent more than half its time in the queue (the sender was blocked on a dead broker) fails without being sent.
  */
 public final class KafkaPushPublisher implements PushPublisher, UpstreamPublisher {
     private final Producer<String, byte[]> producer;
@@ -40,8 +49,10 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
     private final String upstreamTopic;
     private final long sendTimeoutNanos;
     private final ThreadPoolExecutor sender;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final Timer latency;
     private final Counter errors;
+    private final Counter late;
 
     public KafkaPushPublisher(KafkaConfig config, String clientId, MeterRegistry registry) {
         this.topic = config.topic();
@@ -58,7 +69,8 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
         p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(lingerMs));
         // The three bounds that make a dead Kafka fail within sendTimeout instead of the 2 min default:
         // delivery.timeout.ms >= linger.ms + request.timeout.ms is required by the producer.
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
+        // A send blocked on missing metadata holds up the queue behind it: give it half the budget.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(Math.max(1, timeoutMs / 2)));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs - lingerMs));
         p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "50");
@@ -70,9 +82,18 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
                     t.setDaemon(true);
                     return t;
                 });
+        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "jgoim-kafka-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
         this.latency = Timer.builder("jgoim.kafka.send.latency").description("publish until Kafka acknowledged")
                 .publishPercentileHistogram().register(registry);
         this.errors = Counter.builder("jgoim.kafka.send.errors").description("publishes Kafka did not acknowledge")
+                .register(registry);
+        this.late = Counter.builder("jgoim.kafka.send.late")
+                .description("records Kafka acknowledged after the send timeout (answered 503, stored anyway)")
                 .register(registry);
     }
 
@@ -92,9 +113,22 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
     private CompletableFuture<Void> send(String toTopic, String key, byte[] value) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         long start = System.nanoTime();
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = deadlines.schedule(() -> fail(done, new JgoimException(ErrorCode.UNAVAILABLE,
+                    "kafka: no acknowledgement within " + sendTimeoutNanos / 1_000_000 + " ms")),
+                    sendTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            fail(done, new JgoimException(ErrorCode.UNAVAILABLE, "kafka: publisher closed"));
+            return done;
+        }
+        done.whenComplete((v, e) -> deadline.cancel(false));
         try {
             sender.execute(() -> {
-                if (System.nanoTime() - start > sendTimeoutNanos) {
+                if (done.isDone()) {
+                    return;
+                }
+                if (System.nanoTime() - start > sendTimeoutNanos / 2) {
                     fail(done, new JgoimException(ErrorCode.UNAVAILABLE, "kafka: send queue waited past the timeout"));
                     return;
                 }
@@ -102,9 +136,10 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
                     producer.send(new ProducerRecord<>(toTopic, key, value), (metadata, error) -> {
                         if (error != null) {
                             fail(done, translate(error));
-                        } else {
+                        } else if (done.complete(null)) {
                             latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                            done.complete(null);
+                        } else {
+                            late.increment();
                         }
                     });
                 } catch (RuntimeException e) {
@@ -118,8 +153,9 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
     }
 
     private void fail(CompletableFuture<Void> done, JgoimException e) {
-        errors.increment();
-        done.completeExceptionally(e);
+        if (done.completeExceptionally(e)) {
+            errors.increment();
+        }
     }
 
     static JgoimException translate(Throwable e) {
@@ -139,5 +175,6 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(2));
+        deadlines.shutdown();
     }
 }
