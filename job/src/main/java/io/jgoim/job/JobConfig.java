@@ -174,10 +174,13 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
      * @param registryRefresh how often the comet list is re-read from the node registry
      * @param roomsRefresh    how often each comet is asked which rooms it hosts
      * @param filterRooms     send a room push only to comets that reported the room (false = every comet)
+     * @param emptyRegistryGrace how long the known comets are kept while the registry lists none at all (a registry
+     *                        store restarted empty: comets re-register at their next refresh)
      */
     public record CometConfig(Duration callDeadline, Duration registryRefresh, Duration roomsRefresh,
-                              boolean filterRooms) {
+                              boolean filterRooms, Duration emptyRegistryGrace) {
         public CometConfig {
+            Checks.notNull(emptyRegistryGrace, "comet.emptyRegistryGrace");
             Checks.positive(callDeadline, "comet.callDeadline");
             Checks.positive(registryRefresh, "comet.registryRefresh");
             Checks.positive(roomsRefresh, "comet.roomsRefresh");

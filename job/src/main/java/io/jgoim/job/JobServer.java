@@ -60,7 +60,7 @@ public final class JobServer implements AutoCloseable {
     /** Job in a cluster: comets discovered live from the node registry, reached over gRPC. */
     public JobServer(JobConfig config, NodeRegistry nodes, SessionDirectory sessions,
                      PrometheusMeterRegistry registry) {
-        this(config, new RegistryCometDirectory(nodes, config.comet(), config.retry()), sessions, registry);
+        this(config, new RegistryCometDirectory(nodes, config.comet(), config.retry(), registry), sessions, registry);
     }
 
     public synchronized void start() {

@@ -6,6 +6,8 @@ import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.job.JobConfig;
 import io.jgoim.protocol.rpc.GrpcCometClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,11 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cluster directory: re-reads the node registry every {@code comet.registryRefresh}, opens one gRPC channel per
  * comet ({@link NodeInfo#rpcAddr()}), replaces it when the address changes and shuts it down when the comet leaves.
  * Every call carries {@code comet.callDeadline}. Membership work runs on the directory's scheduler thread.
+ *
+ * <p>A registry that suddenly lists no comet at all while comets are known is taken for a store that lost its data
+ * (Redis restarted empty, failed over to an empty replica, flushed), not for every comet leaving at once: the known
+ * comets are kept for {@code comet.emptyRegistryGrace} (they re-register at their next refresh), like a registry
+ * error, so pushes accepted meanwhile still reach them. Gauge {@code jgoim_job_registry_empty_kept_comets} shows how
+ * many are kept that way (0 normally).
  */
 public final class RegistryCometDirectory extends AbstractCometDirectory {
     private static final Logger log = LoggerFactory.getLogger(RegistryCometDirectory.class);
@@ -27,10 +36,19 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
     private final NodeRegistry registry;
     /** id → (address, channel); touched only on the scheduler thread and in close(). */
     private final Map<String, Endpoint> endpoints = new HashMap<>();
+    private final long emptyGraceNanos;
+    /** When the registry began listing no comet while some were known (0: it lists some); scheduler thread only. */
+    private long emptySinceNanos;
+    private final AtomicInteger keptOnEmpty = new AtomicInteger();
 
-    public RegistryCometDirectory(NodeRegistry registry, JobConfig.CometConfig config, JobConfig.RetryConfig retry) {
+    public RegistryCometDirectory(NodeRegistry registry, JobConfig.CometConfig config, JobConfig.RetryConfig retry,
+                                  MeterRegistry meters) {
         super(config, retry);
         this.registry = registry;
+        this.emptyGraceNanos = config.emptyRegistryGrace().toNanos();
+        Gauge.builder("jgoim.job.registry.empty.kept.comets", keptOnEmpty, AtomicInteger::get)
+                .description("known comets kept while the node registry lists none (a registry store lost its data)")
+                .register(meters);
     }
 
     @Override
@@ -49,7 +67,33 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
             log.warn("node registry unavailable, keeping {} known comets: {}", endpoints.size(), e.toString());
             return;
         }
+        if (keepOnEmpty(nodes)) {
+            return;
+        }
         apply(nodes);
+    }
+
+    /** True when an empty registry is ignored for now (see the class comment). Scheduler thread only. */
+    private boolean keepOnEmpty(List<NodeInfo> nodes) {
+        if (!nodes.isEmpty() || endpoints.isEmpty()) {
+            emptySinceNanos = 0;
+            keptOnEmpty.set(0);
+            return false;
+        }
+        long now = System.nanoTime();
+        if (emptySinceNanos == 0) {
+            emptySinceNanos = now;
+            log.warn("node registry lists no comet; keeping the {} known ones for up to {} ms (a store restarted "
+                    + "empty?)", endpoints.size(), emptyGraceNanos / 1_000_000);
+        }
+        if (now - emptySinceNanos < emptyGraceNanos) {
+            keptOnEmpty.set(endpoints.size());
+            return true;
+        }
+        log.warn("node registry still lists no comet after {} ms; dropping the {} known ones",
+                emptyGraceNanos / 1_000_000, endpoints.size());
+        keptOnEmpty.set(0);
+        return false;
     }
 
     private synchronized void apply(List<NodeInfo> nodes) {
