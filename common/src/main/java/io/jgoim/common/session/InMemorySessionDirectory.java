@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,6 +33,8 @@ public final class InMemorySessionDirectory implements SessionDirectory {
     public InMemorySessionDirectory(Duration sessionTtl) {
         this(sessionTtl, Clock.systemUTC());
     }
+
+    private final String epoch = UUID.randomUUID().toString();
 
     public InMemorySessionDirectory(Duration sessionTtl, Clock clock) {
         this.sessionTtl = sessionTtl;
@@ -120,6 +123,12 @@ public final class InMemorySessionDirectory implements SessionDirectory {
     public CompletableFuture<Void> putOnline(String server, Map<String, Integer> roomCounts, Duration ttl) {
         online.put(server, new Online(Map.copyOf(roomCounts), clock.millis() + ttl.toMillis()));
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** This directory's epoch: one random id for its whole life (a restarted standalone gets a new one). */
+    @Override
+    public CompletableFuture<String> storeEpoch() {
+        return CompletableFuture.completedFuture(epoch);
     }
 
     @Override

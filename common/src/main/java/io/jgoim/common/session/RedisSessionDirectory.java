@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -28,6 +29,7 @@ import java.util.function.Function;
  *   key_{&lt;key&gt;}            string comet server                       TTL sessionTtl, renewed by heartbeats
  *   ol_{&lt;server&gt;}          hash   room id → sessions on that comet    TTL given by RenewOnline
  *   {jgoim}online_servers  zset   server, score = expiry (epoch ms)  lists the ol_ hashes (no SCAN on Cluster)
+ *   {jgoim}store_epoch     string a random id, set once                  gone = the store lost its data
  * </pre>
  * Conditional steps (refresh, remove) are Lua scripts on a single key, so they are atomic without WATCH: a session
  * is removed only while its key still routes to the server asking. Every call is asynchronous and pipelined on the
@@ -36,6 +38,11 @@ import java.util.function.Function;
  */
 public final class RedisSessionDirectory implements SessionDirectory {
     static final String ONLINE_SERVERS = "{jgoim}online_servers";
+    static final String STORE_EPOCH = "{jgoim}store_epoch";
+
+    /** KEYS[1] = the epoch key; ARGV[1] = a fresh id. Returns the stored id, storing ARGV[1] when there is none. */
+    private static final String EPOCH = "local e = redis.call('GET', KEYS[1]) "
+            + "if e then return e end redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1]";
 
     /** KEYS[1] = key_{key}; ARGV = server, ttl ms. Renews the route only while it points at this server. */
     private static final String REFRESH_KEY = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
@@ -231,6 +238,14 @@ public final class RedisSessionDirectory implements SessionDirectory {
         CompletableFuture<Long> listed = redis.zadd(ONLINE_SERVERS, (double) (clock.millis() + ttl.toMillis()),
                 server).toCompletableFuture();
         return observe(CompletableFuture.allOf(put, listed), start);
+    }
+
+    @Override
+    public CompletableFuture<String> storeEpoch() {
+        long start = System.nanoTime();
+        CompletableFuture<String> epoch = redis.<String>eval(EPOCH, ScriptOutputType.VALUE, new String[] {STORE_EPOCH},
+                UUID.randomUUID().toString()).toCompletableFuture();
+        return observe(epoch, start);
     }
 
     @Override

@@ -37,6 +37,13 @@ public interface SessionDirectory extends AutoCloseable {
     /** Every comet's last unexpired report: server → (room id → count). */
     CompletableFuture<Map<String, Map<String, Integer>>> onlines();
 
+    /**
+     * The store's epoch: an id the store keeps for as long as it keeps its data, and that changes when it loses it
+     * (Redis restarted empty, failed over to an empty replica, flushed; a new in-memory directory). A comet that
+     * sees it change knows its session routes are gone and announces them again. Never empty once it succeeded.
+     */
+    CompletableFuture<String> storeEpoch();
+
     /** How long a route lives without a refresh. */
     Duration sessionTtl();
 

@@ -56,6 +56,17 @@ class RedisSessionDirectoryTest extends SessionDirectoryContract {
     }
 
     @Test
+    void shouldChangeTheStoreEpochWhenRedisLosesItsData() throws Exception {
+        SessionDirectory d = directory(Duration.ofMinutes(1));
+        String before = d.storeEpoch().join();
+        assertThat(clients.async().get("{jgoim}store_epoch").get()).isEqualTo(before);
+        clients.async().flushall().get();
+        String after = d.storeEpoch().join();
+        assertThat(after).isNotEmpty().isNotEqualTo(before);
+        assertThat(d.storeEpoch().join()).isEqualTo(after);
+    }
+
+    @Test
     void shouldUseGoimSchemaWithHashTags() throws Exception {
         directory(Duration.ofMinutes(1)).addSession(42, "abc", "comet-a").join();
         assertThat(clients.async().get("key_{abc}").get()).isEqualTo("comet-a");

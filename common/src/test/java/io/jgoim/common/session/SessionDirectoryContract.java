@@ -116,4 +116,13 @@ abstract class SessionDirectoryContract {
         await().atMost(Duration.ofSeconds(5)).until(() -> !d.onlines().join().containsKey("comet-a"));
         assertThat(d.onlines().join()).isEqualTo(Map.of("comet-b", Map.of("live://1", 5)));
     }
+
+    @Test
+    void shouldKeepOneNonEmptyStoreEpochWhileItKeepsItsData() {
+        SessionDirectory d = directory(LONG);
+        String epoch = d.storeEpoch().join();
+        assertThat(epoch).isNotEmpty();
+        d.addSession(7, "k1", "comet-a").join();
+        assertThat(d.storeEpoch().join()).isEqualTo(epoch);
+    }
 }

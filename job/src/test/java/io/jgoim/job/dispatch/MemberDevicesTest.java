@@ -132,6 +132,11 @@ class MemberDevicesTest {
         }
 
         @Override
+        public CompletableFuture<String> storeEpoch() {
+            return CompletableFuture.failedFuture(new JgoimException(ErrorCode.UNAVAILABLE, "down"));
+        }
+
+        @Override
         public Duration sessionTtl() {
             return Duration.ofMinutes(1);
         }

@@ -134,8 +134,11 @@ public final class LocalLogicService implements LogicService {
         if (request.getServer().isEmpty()) {
             return failed(ErrorCode.BAD_PARAMETER, "renewOnline: server is required");
         }
+        // The epoch is read after the write: a store that restarted empty in between answers its new epoch.
         return directory.putOnline(request.getServer(), request.getRoomCountMap(), reportTtl)
-                .thenApply(v -> OnlineReply.newBuilder().putAllAllRoomCount(online.snapshot().rooms()).build());
+                .thenCompose(v -> directory.storeEpoch())
+                .thenApply(epoch -> OnlineReply.newBuilder().putAllAllRoomCount(online.snapshot().rooms())
+                        .setStoreEpoch(epoch).build());
     }
 
     @Override

@@ -104,6 +104,14 @@ class LocalLogicServiceTest {
     }
 
     @Test
+    void shouldAnswerRenewOnlineWithTheStoreEpoch() {
+        OnlineReq req = OnlineReq.newBuilder().setServer("comet-a").putRoomCount("live://1", 2).build();
+        String epoch = service.renewOnline(req).join().getStoreEpoch();
+        assertThat(epoch).isNotEmpty().isEqualTo(directory.storeEpoch().join());
+        assertThat(service.renewOnline(req).join().getStoreEpoch()).isEqualTo(epoch);
+    }
+
+    @Test
     void shouldPublishUpstreamMessageKeyedBySessionKey() {
         ReceiveReq req = ReceiveReq.newBuilder().setMid(5).setKey("k5").setServer("comet-a")
                 .setProto(Proto.newBuilder().setOp(4).setBody(ByteString.copyFromUtf8("hi"))).build();
