@@ -24,7 +24,8 @@ import java.util.function.BiConsumer;
  * close}, is answered behind the earlier ones and then the connection closes. Connection errors close the connection
  * and are counted and logged by the policy. One instance per channel; state touched only on its event loop.
  * Sits behind {@code HttpServerCodec} and an aggregator ({@link BoundedHttpAggregator} answers oversized bodies
- * through {@link #replyAndClose}).
+ * through {@link #replyAndClose}); give the codec a {@code maxPipelineDepth} well above the policy's bound (more
+ * than one read can hold), or Netty closes the connection, dropping replies, before this handler pauses reading.
  */
 public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(PipelinedHttpHandler.class);
