@@ -1,14 +1,17 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.common.http.BoundedHttpAggregator;
+import io.jgoim.common.http.PipelinedHttpHandler;
+import io.jgoim.common.http.PipeliningPolicy;
 import io.jgoim.logic.LogicConfig.HttpConfig;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.PushService;
 import io.jgoim.protocol.ErrorCode;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -23,8 +26,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.net.InetSocketAddress;
@@ -32,21 +33,29 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Logic's HTTP listener: Netty's HTTP codec, an aggregator bounded by {@code http.maxBodyBytes} (a larger body gets
- * the API's JSON 413 and the connection is closed), then the {@link ApiHandler} routes. Owns its event loops.
- * {@link #start()} binds; {@link #close()} is idempotent.
+ * the API's JSON 413 and the connection is closed), then a {@link PipelinedHttpHandler} answering in request order
+ * from the {@link ApiService} (the {@link Routes}). Owns its event loops. {@link #start()} binds; {@link #close()}
+ * is idempotent.
  */
 public final class LogicHttpServer implements AutoCloseable {
-    /** Requests one read (at most 64 KiB) can hold past the point where ApiHandler stops reading. */
+    /** Requests one read (at most 64 KiB) can hold past the point where PipelinedHttpHandler stops reading. */
     static final int PIPELINE_HEADROOM = 8192;
     private final HttpConfig config;
-    private final ApiHandler.Routes routes;
+    private final ApiService api;
+    private final PipeliningPolicy pipelining;
     private EventLoopGroup group;
     private Channel channel;
 
     public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
                            PrometheusMeterRegistry registry, BooleanSupplier healthy) {
         this.config = config;
-        this.routes = new ApiHandler.Routes(push, online, nodes, registry, healthy, config.maxPipelinedRequests());
+        this.api = new ApiService(new Routes(push, online, nodes), registry, healthy);
+        this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
+                Counter.builder("jgoim.logic.http.read.pauses").description(
+                        "times a connection's reads were paused: http.maxPipelinedRequests replies pending")
+                        .register(registry),
+                Counter.builder("jgoim.logic.http.connection.errors")
+                        .description("HTTP connections closed by logic on an error").register(registry));
     }
 
     /** Binds and returns the bound address (port 0 = any free port). */
@@ -58,7 +67,7 @@ public final class LogicHttpServer implements AutoCloseable {
         group = new MultiThreadIoEventLoopGroup(threads, io);
         int maxBody = config.maxBodyBytes();
         // Netty's codec closes a connection (dropping the replies still due) once more than maxPipelineDepth
-        // requests wait for replies; ApiHandler stops reading at maxPipelinedRequests instead, so the codec's
+        // requests wait for replies; PipelinedHttpHandler stops reading at maxPipelinedRequests instead, so the codec's
         // bound is only a backstop: above ours by more requests than one 64 KiB read can hold (>= 18 bytes each).
         int codecDepth = config.maxPipelinedRequests() + PIPELINE_HEADROOM;
         ServerBootstrap b = new ServerBootstrap()
@@ -70,8 +79,8 @@ public final class LogicHttpServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig(), codecDepth),
-                                new BoundedAggregator(maxBody),
-                                new ApiHandler(routes));
+                                new BoundedHttpAggregator(maxBody, LogicHttpServer::tooLarge),
+                                new PipelinedHttpHandler(api, pipelining));
                     }
                 });
         try {
@@ -101,19 +110,8 @@ public final class LogicHttpServer implements AutoCloseable {
         }
     }
 
-    /** Answers an oversized body with the API's own 413 JSON (code PAYLOAD_TOO_LARGE) instead of an empty 413. */
-    private static final class BoundedAggregator extends HttpObjectAggregator {
-        BoundedAggregator(int maxContentLength) {
-            super(maxContentLength);
-        }
-
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            FullHttpResponse r = ApiResponse.error(ErrorCode.PAYLOAD_TOO_LARGE,
-                    "request body larger than " + maxContentLength() + " bytes");
-            // The rest of the body is unread, so the connection cannot be reused; the 413 goes out behind the
-            // replies of earlier pipelined requests, then the connection closes.
-            ctx.pipeline().get(ApiHandler.class).replyAndClose(r);
-        }
+    /** The API's own 413 JSON (code PAYLOAD_TOO_LARGE) for an oversized body, instead of Netty's empty 413. */
+    private static FullHttpResponse tooLarge(int maxBodyBytes) {
+        return ApiResponse.error(ErrorCode.PAYLOAD_TOO_LARGE, "request body larger than " + maxBodyBytes + " bytes");
     }
 }

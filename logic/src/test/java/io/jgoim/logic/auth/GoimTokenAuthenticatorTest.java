@@ -1,5 +1,7 @@
 package io.jgoim.logic.auth;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,8 +15,33 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-class GoimTokenAuthenticatorTest {
+/** goim's JSON token: the {@link AuthenticatorContract} cases, then its own (unsigned JSON quirks). */
+class GoimTokenAuthenticatorTest extends AuthenticatorContract {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final GoimTokenAuthenticator auth = new GoimTokenAuthenticator();
+
+    @Override
+    Authenticator authenticator() {
+        return auth;
+    }
+
+    @Override
+    byte[] token(long mid, String key, String roomId, String platform, List<Integer> accepts) {
+        ObjectNode t = JSON.createObjectNode().put("mid", mid);
+        if (key != null) {
+            t.put("key", key);
+        }
+        if (roomId != null) {
+            t.put("room_id", roomId);
+        }
+        if (platform != null) {
+            t.put("platform", platform);
+        }
+        if (accepts != null) {
+            accepts.forEach(t.putArray("accepts")::add);
+        }
+        return t.toString().getBytes(StandardCharsets.UTF_8);
+    }
 
     private Identity of(String json) {
         return auth.authenticate(json.getBytes(StandardCharsets.UTF_8));

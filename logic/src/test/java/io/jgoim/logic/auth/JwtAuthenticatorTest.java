@@ -27,7 +27,8 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-class JwtAuthenticatorTest {
+/** Signed JWTs: the {@link AuthenticatorContract} cases (HS256 tokens), then its own (keys, algorithms, claims). */
+class JwtAuthenticatorTest extends AuthenticatorContract {
     private static final String SECRET = "0123456789abcdef0123456789abcdef";
     private static final KeyPair RSA = generate("RSA", null);
     private static final KeyPair EC = generate("EC", "secp256r1");
@@ -37,6 +38,30 @@ class JwtAuthenticatorTest {
                     new JwtKey("hs", "HS256", SECRET, null),
                     new JwtKey("rs", "RS256", null, pem(RSA)),
                     new JwtKey("es", "ES256", null, pem(EC)))));
+
+    @Override
+    Authenticator authenticator() {
+        return auth;
+    }
+
+    @Override
+    byte[] token(long mid, String key, String roomId, String platform, List<Integer> accepts) {
+        JWTCreator.Builder t = JWT.create().withKeyId("hs").withIssuer("issuer-1").withAudience("jgoim")
+                .withExpiresAt(Instant.now().plusSeconds(60)).withClaim("mid", mid);
+        if (key != null) {
+            t.withClaim("key", key);
+        }
+        if (roomId != null) {
+            t.withClaim("room_id", roomId);
+        }
+        if (platform != null) {
+            t.withClaim("platform", platform);
+        }
+        if (accepts != null) {
+            t.withClaim("accepts", accepts);
+        }
+        return t.sign(Algorithm.HMAC256(SECRET)).getBytes(StandardCharsets.US_ASCII);
+    }
 
     static KeyPair generate(String type, String curve) {
         try {

@@ -1,0 +1,195 @@
+package io.jgoim.common.http;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.concurrent.EventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * Answers one connection's HTTP/1.1 requests in request order (pipelining) while an {@link HttpService} completes
+ * them on other threads: each request read takes a reply slot at the tail of a queue, and the event loop writes the
+ * replies that are ready at its head. When {@link PipeliningPolicy#maxPipelined()} replies are due, or the client
+ * does not read its replies, the handler stops reading from the socket until half are answered: every request read
+ * gets its reply, none is dropped by closing. A request Netty could not decode, or one with {@code Connection:
+ * close}, is answered behind the earlier ones and then the connection closes. Connection errors close the connection
+ * and are counted and logged by the policy. One instance per channel; state touched only on its event loop.
+ * Sits behind {@code HttpServerCodec} and an aggregator ({@link BoundedHttpAggregator} answers oversized bodies
+ * through {@link #replyAndClose}); give the codec a {@code maxPipelineDepth} well above the policy's bound (more
+ * than one read can hold), or Netty closes the connection, dropping replies, before this handler pauses reading.
+ */
+public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(PipelinedHttpHandler.class);
+
+    private final HttpService service;
+    private final PipeliningPolicy policy;
+    /** Requests read and not yet answered, oldest first. */
+    private final ArrayDeque<Reply> pending = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    /** Reads are off because too many requests wait for their replies (or the socket does not drain). */
+    private boolean readPaused;
+    /** A reply with Connection: close is queued: later requests are not served, the connection ends after it. */
+    private boolean closing;
+
+    public PipelinedHttpHandler(HttpService service, PipeliningPolicy policy) {
+        this.service = service;
+        this.policy = policy;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (closing) {
+            return; // after a Connection: close reply nothing more is answered, so nothing more is done
+        }
+        if (req.decoderResult().isFailure()) {
+            // Not HTTP we can read (bad request line, header too long): answer and drop the connection.
+            enqueue(false).complete(service.malformed(req));
+            return;
+        }
+        Reply reply = enqueue(HttpUtil.isKeepAlive(req));
+        CompletableFuture<FullHttpResponse> response;
+        try {
+            response = service.serve(req, ctx.channel());
+        } catch (RuntimeException e) {
+            response = CompletableFuture.failedFuture(e);
+        }
+        response.whenComplete(reply);
+    }
+
+    /**
+     * Answers the request being read (or the one whose body the aggregator refused) with {@code response} and
+     * closes the connection after it, behind every earlier reply. On the event loop.
+     */
+    public void replyAndClose(FullHttpResponse response) {
+        if (closing) {
+            response.release();
+            return;
+        }
+        enqueue(false).complete(response);
+    }
+
+    /** A slot for the next reply in request order; pauses reading when too many replies are outstanding. */
+    private Reply enqueue(boolean keepAlive) {
+        Reply r = new Reply(keepAlive);
+        pending.addLast(r);
+        if (!keepAlive) {
+            closing = true;
+            pauseReading(); // HTTP/1.1: nothing after a Connection: close request is answered
+        } else if (pending.size() >= policy.maxPipelined()) {
+            policy.readPaused();
+            pauseReading();
+        }
+        return r;
+    }
+
+    /** Writes every reply that is ready at the head of the queue; on the event loop. */
+    private void writeReady() {
+        boolean wrote = false;
+        boolean open = ctx.channel().isActive();
+        Reply head;
+        while ((head = pending.peekFirst()) != null && head.response != null) {
+            pending.pollFirst();
+            FullHttpResponse r = head.response;
+            head.response = null;
+            if (!open) {
+                r.release(); // the client went away: its replies have nowhere to go
+                continue;
+            }
+            HttpUtil.setKeepAlive(r, head.keepAlive);
+            if (!head.keepAlive) {
+                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            ctx.write(r, ctx.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        maybeResumeReading();
+    }
+
+    private void pauseReading() {
+        if (!readPaused) {
+            readPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void maybeResumeReading() {
+        if (readPaused && !closing && pending.size() <= policy.maxPipelined() / 2 && ctx.channel().isWritable()) {
+            readPaused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            maybeResumeReading();
+        } else {
+            // The client does not read its replies: stop taking requests until the socket drains.
+            pauseReading();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        policy.connectionError(ctx.channel().remoteAddress(), cause, pending.size());
+        ctx.close();
+    }
+
+    /**
+     * One request's place in the reply order. Completed on whatever thread finished the work; the response is then
+     * handed to the event loop, which writes replies strictly in request order. One object per request is the
+     * completion callback, the hop and the queue slot.
+     */
+    private final class Reply implements BiConsumer<FullHttpResponse, Throwable>, Runnable {
+        final boolean keepAlive;
+        /** Set before the hop to the event loop (happens-before by the executor's queue); read there. */
+        FullHttpResponse response;
+
+        Reply(boolean keepAlive) {
+            this.keepAlive = keepAlive;
+        }
+
+        @Override
+        public void accept(FullHttpResponse r, Throwable error) {
+            if (error != null || r == null) {
+                log.error("HTTP service failed a request instead of answering it", error);
+                r = HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
+            }
+            complete(r);
+        }
+
+        void complete(FullHttpResponse r) {
+            response = r;
+            EventExecutor loop = ctx.executor();
+            if (loop.inEventLoop()) {
+                writeReady();
+            } else {
+                loop.execute(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            writeReady();
+        }
+    }
+}

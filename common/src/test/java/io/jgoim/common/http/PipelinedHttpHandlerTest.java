@@ -1,0 +1,189 @@
+package io.jgoim.common.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PipelinedHttpHandlerTest {
+    private static final int MAX_PIPELINED = 4;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Counter pauses = registry.counter("pauses");
+    private final Counter errors = registry.counter("errors");
+    /** One future per request served, in request order; the test completes them. */
+    private final List<CompletableFuture<FullHttpResponse>> served = new ArrayList<>();
+    private final List<String> uris = new ArrayList<>();
+    private final HttpService service = (request, channel) -> {
+        uris.add(request.uri());
+        CompletableFuture<FullHttpResponse> f = new CompletableFuture<>();
+        served.add(f);
+        return f;
+    };
+    private final EmbeddedChannel ch = new EmbeddedChannel(
+            new PipelinedHttpHandler(service, new PipeliningPolicy(MAX_PIPELINED, pauses, errors)));
+
+    @AfterEach
+    void finish() {
+        ch.finishAndReleaseAll();
+    }
+
+    private static FullHttpRequest get(String uri) {
+        return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
+    }
+
+    private static FullHttpResponse text(String body) {
+        return HttpResponses.text(HttpResponseStatus.OK, body);
+    }
+
+    private String readBody() {
+        FullHttpResponse r = ch.readOutbound();
+        assertThat(r).isNotNull();
+        try {
+            return r.content().toString(StandardCharsets.UTF_8);
+        } finally {
+            r.release();
+        }
+    }
+
+    @Test
+    void shouldWriteRepliesInRequestOrderWhateverOrderTheyComplete() {
+        ch.writeInbound(get("/1"), get("/2"), get("/3"));
+        served.get(2).complete(text("3"));
+        served.get(1).complete(text("2"));
+        assertThat((Object) ch.readOutbound()).isNull();
+        served.get(0).complete(text("1"));
+        assertThat(List.of(readBody(), readBody(), readBody())).containsExactly("1", "2", "3");
+        assertThat(ch.isActive()).isTrue();
+    }
+
+    @Test
+    void shouldPauseReadingAtTheBoundAndResumeAtHalf() {
+        ch.writeInbound(get("/1"), get("/2"), get("/3"));
+        assertThat(ch.config().isAutoRead()).isTrue();
+        ch.writeInbound(get("/4"));
+        assertThat(ch.config().isAutoRead()).isFalse();
+        assertThat(pauses.count()).isEqualTo(1.0);
+        served.get(0).complete(text("1"));
+        assertThat(ch.config().isAutoRead()).isFalse(); // 3 still due: above half
+        served.get(1).complete(text("2"));
+        assertThat(ch.config().isAutoRead()).isTrue();
+        assertThat(List.of(readBody(), readBody())).containsExactly("1", "2");
+    }
+
+    @Test
+    void shouldCloseAfterAConnectionCloseReplyAndServeNothingAfterIt() {
+        FullHttpRequest last = get("/last");
+        HttpUtil.setKeepAlive(last, false);
+        ch.writeInbound(get("/1"), last, get("/ignored"));
+        assertThat(uris).containsExactly("/1", "/last");
+        assertThat(ch.config().isAutoRead()).isFalse();
+        served.get(1).complete(text("last"));
+        assertThat(ch.isActive()).isTrue(); // waits behind /1
+        served.get(0).complete(text("1"));
+        FullHttpResponse first = ch.readOutbound();
+        assertThat(HttpUtil.isKeepAlive(first)).isTrue();
+        first.release();
+        FullHttpResponse closing = ch.readOutbound();
+        assertThat(closing.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo(HttpHeaderValues.CLOSE.toString());
+        closing.release();
+        assertThat(ch.isActive()).isFalse();
+    }
+
+    @Test
+    void shouldAnswerAnUndecodableRequestWithTheServicesAnswerAndClose() {
+        FullHttpRequest bad = get("/bad");
+        bad.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("bad header")));
+        ch.writeInbound(bad);
+        assertThat(uris).isEmpty();
+        FullHttpResponse r = ch.readOutbound();
+        assertThat(r.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+        r.release();
+        assertThat(ch.isActive()).isFalse();
+    }
+
+    @Test
+    void shouldAnswer500WhenTheServiceFailsOrThrows() {
+        HttpService throwing = (request, channel) -> {
+            throw new IllegalStateException("bug");
+        };
+        EmbeddedChannel other = new EmbeddedChannel(
+                new PipelinedHttpHandler(throwing, new PipeliningPolicy(MAX_PIPELINED, pauses, errors)));
+        other.writeInbound(get("/x"));
+        FullHttpResponse r = other.readOutbound();
+        assertThat(r.status()).isEqualTo(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+        r.release();
+        other.finishAndReleaseAll();
+
+        ch.writeInbound(get("/y"));
+        served.get(0).completeExceptionally(new IllegalStateException("bug"));
+        FullHttpResponse failed = ch.readOutbound();
+        assertThat(failed.status()).isEqualTo(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+        failed.release();
+        assertThat(ch.isActive()).isTrue();
+    }
+
+    @Test
+    void shouldReleaseRepliesDueAfterTheClientLeft() {
+        ch.writeInbound(get("/1"));
+        ch.close();
+        FullHttpResponse late = text("late");
+        served.get(0).complete(late);
+        assertThat(late.refCnt()).isZero();
+        assertThat((Object) ch.readOutbound()).isNull();
+    }
+
+    @Test
+    void shouldCountAndCloseOnAConnectionError() {
+        ch.writeInbound(get("/1"));
+        ch.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        assertThat(errors.count()).isEqualTo(1.0);
+        assertThat(ch.isActive()).isFalse();
+    }
+
+    @Test
+    void shouldAnswerAnOversizedBodyBehindEarlierRepliesThenClose() {
+        EmbeddedChannel bounded = new EmbeddedChannel(
+                new BoundedHttpAggregator(4, max -> HttpResponses.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "over " + max)),
+                new PipelinedHttpHandler(service, new PipeliningPolicy(MAX_PIPELINED, pauses, errors)));
+        bounded.writeInbound(get("/1"));
+        HttpRequest big = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/big");
+        HttpUtil.setContentLength(big, 10);
+        bounded.writeInbound(big, new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[10])));
+        assertThat((Object) bounded.readOutbound()).isNull(); // the 413 waits for /1's reply
+        served.get(0).complete(text("1"));
+        FullHttpResponse first = bounded.readOutbound();
+        first.release();
+        FullHttpResponse tooLarge = bounded.readOutbound();
+        assertThat(tooLarge.status()).isEqualTo(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+        assertThat(tooLarge.content().toString(StandardCharsets.UTF_8)).isEqualTo("over 4");
+        tooLarge.release();
+        assertThat(bounded.isActive()).isFalse();
+        assertThat(uris).containsExactly("/1");
+        bounded.finishAndReleaseAll();
+    }
+}

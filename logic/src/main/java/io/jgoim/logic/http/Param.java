@@ -1,0 +1,133 @@
+package io.jgoim.logic.http;
+
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One query parameter of a {@link Route}: its name and how it is read. A value that does not read is refused with
+ * BAD_PARAMETER and a message naming the parameter (the API's documented error texts). Immutable.
+ *
+ * @param name the query parameter's name
+ * @param kind how its value is read, and whether it may be absent
+ */
+record Param(String name, Kind kind) {
+    /** How a parameter's raw values become its value. */
+    enum Kind {
+        /** The first value, or null when absent; the service checks it. */
+        TEXT,
+        /** The first value; absent or empty is refused. */
+        REQUIRED_TEXT,
+        /** A required integer. */
+        INT,
+        /** An integer, 0 when the parameter is absent (present but empty is refused). */
+        OPTIONAL_INT,
+        /** Required items, comma-separated, repeated, or both; empty items are refused. */
+        LIST,
+        /** Like {@link #LIST}, each item a long integer. */
+        LONG_LIST
+    }
+
+    static Param text(String name) {
+        return new Param(name, Kind.TEXT);
+    }
+
+    static Param requiredText(String name) {
+        return new Param(name, Kind.REQUIRED_TEXT);
+    }
+
+    static Param intParam(String name) {
+        return new Param(name, Kind.INT);
+    }
+
+    static Param optionalInt(String name) {
+        return new Param(name, Kind.OPTIONAL_INT);
+    }
+
+    static Param list(String name) {
+        return new Param(name, Kind.LIST);
+    }
+
+    static Param longList(String name) {
+        return new Param(name, Kind.LONG_LIST);
+    }
+
+    /** This parameter's value in {@code query}: a String, Integer, List of String or List of Long, by kind. */
+    Object read(Map<String, List<String>> query) {
+        switch (kind) {
+            case TEXT:
+                return first(query);
+            case REQUIRED_TEXT:
+                return required(query);
+            case INT:
+                return integer(query);
+            case OPTIONAL_INT:
+                return query.containsKey(name) ? integer(query) : 0;
+            case LIST:
+                return items(query);
+            case LONG_LIST:
+                return longs(query);
+            default:
+                throw new IllegalStateException("unknown parameter kind " + kind);
+        }
+    }
+
+    private String first(Map<String, List<String>> query) {
+        List<String> v = query.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private String required(Map<String, List<String>> query) {
+        String v = first(query);
+        if (v == null || v.isEmpty()) {
+            throw bad(name + " is required");
+        }
+        return v;
+    }
+
+    private Integer integer(Map<String, List<String>> query) {
+        String v = required(query);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw bad(name + " must be an integer, was '" + v + "'");
+        }
+    }
+
+    private List<String> items(Map<String, List<String>> query) {
+        List<String> raw = query.get(name);
+        if (raw == null || raw.isEmpty()) {
+            throw bad(name + " is required");
+        }
+        List<String> out = new ArrayList<>();
+        for (String r : raw) {
+            for (String item : r.split(",", -1)) {
+                String t = item.trim();
+                if (t.isEmpty()) {
+                    throw bad(name + " holds an empty item");
+                }
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private List<Long> longs(Map<String, List<String>> query) {
+        List<Long> out = new ArrayList<>();
+        for (String v : items(query)) {
+            try {
+                out.add(Long.parseLong(v));
+            } catch (NumberFormatException e) {
+                throw bad(name + " must be integers, got '" + v + "'");
+            }
+        }
+        return out;
+    }
+
+    private static JgoimException bad(String message) {
+        return new JgoimException(ErrorCode.BAD_PARAMETER, message);
+    }
+}

@@ -1,0 +1,77 @@
+package io.jgoim.logic.http;
+
+import io.netty.handler.codec.http.HttpMethod;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.jgoim.logic.http.Param.intParam;
+import static io.jgoim.logic.http.Param.list;
+import static io.jgoim.logic.http.Param.longList;
+import static io.jgoim.logic.http.Param.optionalInt;
+import static io.jgoim.logic.http.Param.requiredText;
+import static io.jgoim.logic.http.Param.text;
+
+/**
+ * The push API's routes, the one list of them (goim's HTTP routes; docs/push-api.md describes each): path, method,
+ * query parameters in the order they are checked, and the metric tag. The path is the {@code route} tag of
+ * {@code jgoim.logic.api.requests}; any other path is tagged {@link #OTHER_TAG}, so the tag's values stay bounded.
+ * Which code answers each route is bound in {@link Routes}. Immutable.
+ */
+enum Route {
+    PUSH_KEYS("/goim/push/keys", HttpMethod.POST, intParam("operation"), list("keys")),
+    PUSH_MIDS("/goim/push/mids", HttpMethod.POST, intParam("operation"), longList("mids")),
+    // type and room are required by PushService.roomId, which words the refusal
+    PUSH_ROOM("/goim/push/room", HttpMethod.POST, intParam("operation"), text("type"), text("room")),
+    PUSH_ALL("/goim/push/all", HttpMethod.POST, intParam("operation"), optionalInt("speed")),
+    ONLINE_TOP("/goim/online/top", HttpMethod.GET, requiredText("type"), intParam("limit")),
+    ONLINE_ROOM("/goim/online/room", HttpMethod.GET, requiredText("type"), list("rooms")),
+    ONLINE_TOTAL("/goim/online/total", HttpMethod.GET),
+    NODES_WEIGHTED("/goim/nodes/weighted", HttpMethod.GET, requiredText("platform")),
+    NODES_INSTANCES("/goim/nodes/instances", HttpMethod.GET);
+
+    /** The metric tag of requests to a path that is no route (and of undecodable requests). */
+    static final String OTHER_TAG = "other";
+
+    private static final Map<String, Route> BY_PATH = new HashMap<>();
+
+    static {
+        for (Route r : values()) {
+            BY_PATH.put(r.path, r);
+        }
+    }
+
+    private final String path;
+    private final HttpMethod method;
+    private final List<Param> params;
+
+    Route(String path, HttpMethod method, Param... params) {
+        this.path = path;
+        this.method = method;
+        this.params = List.of(params);
+    }
+
+    /** The route at {@code path}, or null. */
+    static Route of(String path) {
+        return BY_PATH.get(path);
+    }
+
+    String path() {
+        return path;
+    }
+
+    HttpMethod method() {
+        return method;
+    }
+
+    /** Query parameters, in the order they are parsed (the first bad one is the one reported). */
+    List<Param> params() {
+        return params;
+    }
+
+    /** The {@code route} tag of this route's request metrics. */
+    String tag() {
+        return path;
+    }
+}

@@ -1,0 +1,41 @@
+package io.jgoim.logic.http;
+
+import io.netty.handler.codec.http.HttpMethod;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The route table's own rules: one route per path, the metric tags bounded, each route's parameters distinct. */
+class RoutesTest {
+    @Test
+    void shouldFindEachRouteByItsPathAndNothingElse() {
+        for (Route r : Route.values()) {
+            assertThat(Route.of(r.path())).isSameAs(r);
+        }
+        assertThat(Route.of("/goim/nope")).isNull();
+        assertThat(Route.of("/goim/push/keys/")).isNull();
+        assertThat(Route.of("/metrics")).isNull();
+    }
+
+    @Test
+    void shouldTagMetricsByPathWithOneTagForEverythingElse() {
+        Set<String> tags = new HashSet<>();
+        for (Route r : Route.values()) {
+            assertThat(r.tag()).isEqualTo(r.path());
+            tags.add(r.tag());
+        }
+        assertThat(tags).hasSize(Route.values().length).doesNotContain(Route.OTHER_TAG);
+    }
+
+    @Test
+    void shouldPushWithPostAndReadWithGet() {
+        for (Route r : Route.values()) {
+            HttpMethod expected = r.path().startsWith("/goim/push/") ? HttpMethod.POST : HttpMethod.GET;
+            assertThat(r.method()).as(r.path()).isEqualTo(expected);
+            assertThat(r.params().stream().map(Param::name).distinct().count()).isEqualTo(r.params().size());
+        }
+    }
+}
