@@ -1,6 +1,6 @@
-package io.jgoim.comet.online;
+package io.jgoim.comet.node;
 
-import io.jgoim.comet.bucket.Buckets;
+import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.logic.OnlineReq;
 import org.slf4j.Logger;
@@ -18,13 +18,13 @@ public final class OnlineReporter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(OnlineReporter.class);
 
     private final String serverId;
-    private final Buckets buckets;
+    private final SessionIndex index;
     private final LogicService logic;
     private final AtomicBoolean inFlight = new AtomicBoolean();
 
-    public OnlineReporter(String serverId, Buckets buckets, LogicService logic) {
+    public OnlineReporter(String serverId, SessionIndex index, LogicService logic) {
         this.serverId = serverId;
-        this.buckets = buckets;
+        this.index = index;
         this.logic = logic;
     }
 
@@ -34,14 +34,14 @@ public final class OnlineReporter implements Runnable {
             return;
         }
         try {
-            Map<String, Integer> counts = buckets.roomCounts();
+            Map<String, Integer> counts = index.roomCounts();
             logic.renewOnline(OnlineReq.newBuilder().setServer(serverId).putAllRoomCount(counts).build())
                     .whenComplete((reply, error) -> {
                         inFlight.set(false);
                         if (error != null) {
                             log.warn("RenewOnline failed: {}", error.toString());
                         } else {
-                            buckets.clusterCounts(reply.getAllRoomCountMap());
+                            index.clusterCounts(reply.getAllRoomCountMap());
                         }
                     });
         } catch (RuntimeException e) {

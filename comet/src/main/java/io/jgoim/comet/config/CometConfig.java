@@ -1,4 +1,4 @@
-package io.jgoim.comet;
+package io.jgoim.comet.config;
 
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigLoader;

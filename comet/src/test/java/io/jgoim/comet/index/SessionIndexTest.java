@@ -1,8 +1,7 @@
-package io.jgoim.comet.bucket;
+package io.jgoim.comet.index;
 
 import io.jgoim.comet.TestSessions;
-import io.jgoim.comet.room.Room;
-import io.jgoim.comet.session.Session;
+import io.jgoim.comet.frame.SessionTransport;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,20 +12,21 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class BucketsTest {
+class SessionIndexTest {
     private final TestSessions sessions = new TestSessions();
     private final EmbeddedChannel ch = new EmbeddedChannel();
+    private final SessionLoops loops = new SessionLoops(ch.eventLoop());
 
     private Session session(String key) {
-        return sessions.session(ch, Session.Transport.TCP, key, 0);
+        return sessions.session(ch, SessionTransport.TCP, key, 0);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 32, 1024})
     void shouldFindEverySessionByKey(int size) {
-        Buckets b = new Buckets(size, 16, 1);
+        SessionIndex b = new SessionIndex(size, 16, loops);
         for (int i = 0; i < 500; i++) {
-            assertThat(b.put(session("key-" + i))).isNull();
+            assertThat(b.register(session("key-" + i), "")).isNull();
         }
         assertThat(b.sessionCount()).isEqualTo(500);
         for (int i = 0; i < 500; i++) {
@@ -36,26 +36,26 @@ class BucketsTest {
 
     @Test
     void shouldRejectBucketCountThatIsNotAPowerOfTwo() {
-        assertThatThrownBy(() -> new Buckets(3, 16, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SessionIndex(3, 16, loops)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void shouldReturnReplacedSessionAndRemoveOnlyTheSameSession() {
-        Buckets b = new Buckets(4, 16, 1);
+        SessionIndex b = new SessionIndex(4, 16, loops);
         Session old = session("k");
         Session newer = session("k");
-        b.put(old);
-        assertThat(b.put(newer)).isSameAs(old);
+        b.register(old, "");
+        assertThat(b.register(newer, "")).isSameAs(old);
         // The old channel's late close must not evict the new session.
-        assertThat(b.remove(old)).isFalse();
+        assertThat(b.unregister(old)).isFalse();
         assertThat(b.session("k")).isSameAs(newer);
-        assertThat(b.remove(newer)).isTrue();
+        assertThat(b.unregister(newer)).isTrue();
         assertThat(b.session("k")).isNull();
     }
 
     @Test
     void shouldJoinLeaveAndDropEmptiedRooms() {
-        Buckets b = new Buckets(4, 16, 1);
+        SessionIndex b = new SessionIndex(4, 16, loops);
         Session s1 = session("a");
         Session s2 = session("b");
         Room r = b.join(s1, "live://1");
@@ -79,7 +79,7 @@ class BucketsTest {
 
     @Test
     void shouldPreferClusterCountForHeartbeats() {
-        Buckets b = new Buckets(4, 16, 1);
+        SessionIndex b = new SessionIndex(4, 16, loops);
         Room r = b.join(session("a"), "live://1");
         assertThat(r.heartbeatOnline()).isEqualTo(1);
         b.clusterCounts(Map.of("live://1", 40));

@@ -1,13 +1,11 @@
-package io.jgoim.comet.room;
-
-import io.jgoim.comet.session.Session;
+package io.jgoim.comet.index;
 
 /**
  * A dense list of the sessions of one event loop: either all of that loop's sessions or one room's members on that
  * loop. Add and remove are O(1) (a removed member's slot takes the last member; each session remembers its slot), and
  * iteration walks one array, so a fan-out task touches nothing but the members it writes to.
  *
- * <p>Confined to its event loop for every mutation; {@link #size()} is volatile so other threads can skip empty lists
+ * <p>Mutated only by the index, on its event loop; {@link #size()} is volatile so other threads can skip empty lists
  * without a task. Holds references only.
  */
 public final class MemberList {
@@ -18,12 +16,12 @@ public final class MemberList {
     private volatile int size;
 
     /** @param roomList true for a room's list (uses the session's room slot), false for a loop's list */
-    public MemberList(boolean roomList) {
+    MemberList(boolean roomList) {
         this.roomList = roomList;
     }
 
     /** Appends {@code s}. Event loop only. */
-    public void add(Session s) {
+    void add(Session s) {
         int n = size;
         if (n == members.length) {
             Session[] grown = new Session[Math.max(4, n << 1)];
@@ -36,7 +34,7 @@ public final class MemberList {
     }
 
     /** Removes {@code s} if it is a member; false otherwise. Event loop only. */
-    public boolean remove(Session s) {
+    boolean remove(Session s) {
         int i = roomList ? s.roomSlot() : s.loopSlot();
         int n = size;
         if (i < 0 || i >= n || members[i] != s) {

@@ -1,6 +1,4 @@
-package io.jgoim.comet.room;
-
-import io.jgoim.comet.session.Session;
+package io.jgoim.comet.index;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -10,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * member on that loop joins), the local online count and the cluster-wide count logic last reported.
  *
  * <p>Threading: a loop's member list changes only on that loop. The online count is atomic and doubles as the room's
- * life: a room whose count went to zero is dead (-1) and can no longer be entered, so the bucket replaces it; this
+ * life: a room whose count went to zero is dead (-1) and can no longer be entered, so the index replaces it; this
  * closes the race between the last member leaving and a new member joining on another loop.
  */
 public final class Room {
@@ -19,7 +17,7 @@ public final class Room {
     private final AtomicInteger online = new AtomicInteger();
     private volatile int clusterOnline;
 
-    public Room(String id, int loops) {
+    Room(String id, int loops) {
         this.id = id;
         this.shards = new AtomicReferenceArray<>(loops);
     }
@@ -29,7 +27,7 @@ public final class Room {
     }
 
     /** Reserves a place for a joining member; false when the room is dead (take a fresh one). */
-    public boolean tryEnter() {
+    boolean tryEnter() {
         for (;;) {
             int n = online.get();
             if (n < 0) {
@@ -42,12 +40,12 @@ public final class Room {
     }
 
     /** Gives a place back; true when this emptied the room, which is now dead and must leave its bucket. */
-    public boolean exit() {
+    boolean exit() {
         return online.decrementAndGet() == 0 && online.compareAndSet(0, -1);
     }
 
     /** Adds a member after {@link #tryEnter()}. On the member's event loop. */
-    public void add(Session s) {
+    void add(Session s) {
         int loop = s.loopIndex();
         MemberList list = shards.get(loop);
         if (list == null) {
@@ -58,7 +56,7 @@ public final class Room {
     }
 
     /** Removes a member; call {@link #exit()} after. On the member's event loop. */
-    public boolean remove(Session s) {
+    boolean remove(Session s) {
         MemberList list = shards.get(s.loopIndex());
         return list != null && list.remove(s);
     }
@@ -84,7 +82,7 @@ public final class Room {
     }
 
     /** Sets the cluster-wide count from logic's RenewOnline reply. */
-    public void clusterOnline(int count) {
+    void clusterOnline(int count) {
         this.clusterOnline = count;
     }
 

@@ -1,4 +1,4 @@
-package io.jgoim.comet.session;
+package io.jgoim.comet.frame;
 
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
@@ -14,8 +14,8 @@ import io.netty.buffer.Unpooled;
  * Builds the frames comet sends on its own (replies and goodbyes). Each returns a {@link Proto} the pipeline's
  * encoder turns into TCP bytes or a WebSocket binary message; the Proto owns its body.
  */
-public final class Frames {
-    private Frames() {
+public final class ReplyFrames {
+    private ReplyFrames() {
     }
 
     /** A reply with an empty body (auth reply, upstream reply). */

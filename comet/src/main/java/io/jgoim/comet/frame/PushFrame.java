@@ -1,4 +1,4 @@
-package io.jgoim.comet.push;
+package io.jgoim.comet.frame;
 
 import io.jgoim.protocol.ProtoCodec;
 import io.netty.buffer.ByteBuf;

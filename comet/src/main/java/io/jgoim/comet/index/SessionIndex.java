@@ -1,29 +1,30 @@
-package io.jgoim.comet.bucket;
-
-import io.jgoim.comet.room.Room;
-import io.jgoim.comet.session.Session;
+package io.jgoim.comet.index;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The comet's session and room index: a power-of-two number of {@link Bucket}s chosen by {@code hash & mask} (goim's
- * buckets), so no single map carries every session. Key lookups and room lookups are lock-free map reads; joining
- * and leaving a room runs on the session's event loop. Thread-safe.
+ * The comet's session and room index: sessions by key and rooms by id in a power-of-two number of {@link Bucket}s
+ * chosen by {@code hash & mask} (goim's buckets), so no single map carries every session, plus each event loop's
+ * session list ({@link SessionLoops}). It is the only writer of a session's position (bucket entry, room, list
+ * slots): {@link #register} and {@link #unregister} are the whole protocol of a session's life in the index.
+ *
+ * <p>Threading: key and room lookups are lock-free map reads from any thread; register, unregister, join and leave
+ * run on the session's event loop.
  */
-public final class Buckets {
+public final class SessionIndex {
     private final Bucket[] buckets;
     private final int mask;
-    private final int loops;
+    private final SessionLoops loops;
     private final Function<String, Room> newRoom;
 
     /**
-     * @param size             number of buckets, a power of two
-     * @param initialSessions  initial session capacity per bucket
-     * @param loops            number of session event loops (rooms split their members by loop)
+     * @param size            number of buckets, a power of two
+     * @param initialSessions initial session capacity per bucket
+     * @param loops           the session event loops (rooms split their members by loop)
      */
-    public Buckets(int size, int initialSessions, int loops) {
+    public SessionIndex(int size, int initialSessions, SessionLoops loops) {
         if (size <= 0 || (size & (size - 1)) != 0) {
             throw new IllegalArgumentException("bucket count must be a power of two: " + size);
         }
@@ -33,7 +34,13 @@ public final class Buckets {
         }
         this.mask = size - 1;
         this.loops = loops;
-        this.newRoom = id -> new Room(id, this.loops);
+        int loopCount = loops.size();
+        this.newRoom = id -> new Room(id, loopCount);
+    }
+
+    /** The session event loops and their session lists. */
+    public SessionLoops loops() {
+        return loops;
     }
 
     /** The bucket of a session key or room id. */
@@ -51,18 +58,35 @@ public final class Buckets {
         return bucket(key).session(key);
     }
 
-    /** Registers {@code s}; returns the session with the same key it replaced, or null. */
-    public Session put(Session s) {
-        return bucket(s.key()).put(s);
-    }
-
-    /** Unregisters {@code s} if it is still the session for its key. */
-    public boolean remove(Session s) {
-        return bucket(s.key()).remove(s);
-    }
-
     public Room room(String roomId) {
         return bucket(roomId).room(roomId);
+    }
+
+    /**
+     * Registers an authenticated session: under its key, in its loop's session list, in room {@code roomId} (none
+     * when empty) and with its loop's idle sweeper. Returns the session with the same key it replaced (the caller
+     * closes it), or null. On the session's event loop.
+     */
+    public Session register(Session s, String roomId) {
+        Session replaced = bucket(s.key()).put(s);
+        loops.sessions(s.loopIndex()).add(s);
+        if (!roomId.isEmpty()) {
+            join(s, roomId);
+        }
+        loops.idleSweeper(s.loopIndex()).due(s.idleDeadlineNanos());
+        return replaced == s ? null : replaced;
+    }
+
+    /**
+     * Takes a closed session out of everything {@link #register} put it in. Returns true when it was still the
+     * session for its key (false: a newer session with the key replaced it, and that one keeps the key's route).
+     * On the session's event loop.
+     */
+    public boolean unregister(Session s) {
+        boolean current = bucket(s.key()).remove(s);
+        leave(s);
+        loops.sessions(s.loopIndex()).remove(s);
+        return current;
     }
 
     /** Moves {@code s} into room {@code roomId} (leaving its current room first). On the session's event loop. */
@@ -94,6 +118,7 @@ public final class Buckets {
         }
     }
 
+    /** Sessions under a key (a racy sum; exact when quiescent). */
     public int sessionCount() {
         int n = 0;
         for (Bucket b : buckets) {

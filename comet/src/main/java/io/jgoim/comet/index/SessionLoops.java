@@ -1,4 +1,4 @@
-package io.jgoim.comet.room;
+package io.jgoim.comet.index;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -55,13 +55,13 @@ public final class SessionLoops {
         return -1;
     }
 
-    /** All sessions on loop {@code index}; mutate on that loop only. */
+    /** All sessions on loop {@code index}; read on that loop only (the index mutates it there). */
     public MemberList sessions(int index) {
         return sessions[index];
     }
 
     /** The timer that closes silent sessions of loop {@code index}; use on that loop only. */
-    public IdleSweeper idleSweeper(int index) {
+    IdleSweeper idleSweeper(int index) {
         return sweepers[index];
     }
 

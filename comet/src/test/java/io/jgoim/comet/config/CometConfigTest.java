@@ -1,4 +1,4 @@
-package io.jgoim.comet;
+package io.jgoim.comet.config;
 
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;

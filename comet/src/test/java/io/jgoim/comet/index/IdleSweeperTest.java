@@ -1,7 +1,7 @@
-package io.jgoim.comet.room;
+package io.jgoim.comet.index;
 
+import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.metrics.CometMetrics;
-import io.jgoim.comet.session.Session;
 import io.jgoim.protocol.CloseCode;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +59,7 @@ class IdleSweeperTest {
 
     private Silent add(String name, long deadlineSeconds) {
         Silent s = new Silent(name, deadlineSeconds);
-        s.session = new Session(new EmbeddedChannel(), Session.Transport.TCP, 1, name, false, 0, 4,
+        s.session = new Session(new EmbeddedChannel(), SessionTransport.TCP, 1, name, false, 0, 4,
                 CometMetrics.noop(), s);
         list.add(s.session);
         sweeper.due(s.deadline);

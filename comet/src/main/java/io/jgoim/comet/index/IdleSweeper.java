@@ -1,6 +1,5 @@
-package io.jgoim.comet.room;
+package io.jgoim.comet.index;
 
-import io.jgoim.comet.session.Session;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -16,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Confined to its event loop. Costs nothing per session beyond the two fields the session handler already keeps.
  */
-public final class IdleSweeper implements Runnable {
+final class IdleSweeper implements Runnable {
     /** Least time between two walks of the list. */
-    public static final long MIN_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    static final long MIN_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final EventExecutor loop;
     private final MemberList sessions;
@@ -31,7 +30,7 @@ public final class IdleSweeper implements Runnable {
     }
 
     /** A session on this loop expires at {@code deadlineNanos} (loop ticker time): run by then. Event loop only. */
-    public void due(long deadlineNanos) {
+    void due(long deadlineNanos) {
         if (deadlineNanos >= nextAt) {
             return;
         }

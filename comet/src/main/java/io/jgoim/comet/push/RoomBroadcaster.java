@@ -1,9 +1,12 @@
-package io.jgoim.comet.room;
+package io.jgoim.comet.push;
 
+import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.index.MemberList;
+import io.jgoim.comet.index.Room;
+import io.jgoim.comet.index.Session;
+import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.metrics.CometMetrics.PushKind;
-import io.jgoim.comet.push.PushFrame;
-import io.jgoim.comet.session.Session;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.concurrent.CompletableFuture;

@@ -1,14 +1,13 @@
-package io.jgoim.comet.session;
+package io.jgoim.comet.index;
 
+import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.metrics.CometMetrics.DropReason;
-import io.jgoim.comet.push.PushFrame;
 import io.jgoim.comet.ring.PushRing;
-import io.jgoim.comet.room.Room;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.Op;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,13 +22,10 @@ import java.util.concurrent.RejectedExecutionException;
  * holds no ring and no buffers.
  */
 public final class Session implements Runnable {
-    /** How the client is connected; decides how a push's bytes are framed. */
-    public enum Transport { TCP, WEBSOCKET }
-
     private static final int[] NO_OPS = new int[0];
 
     private final Channel channel;
-    private final Transport transport;
+    private final SessionTransport transport;
     private final long memberId;
     private final String key;
     private final boolean extended;
@@ -64,8 +60,8 @@ public final class Session implements Runnable {
         }
     }
 
-    public Session(Channel channel, Transport transport, long memberId, String key, boolean extended, int loopIndex,
-                   int ringSize, CometMetrics metrics, Closer closer) {
+    public Session(Channel channel, SessionTransport transport, long memberId, String key, boolean extended,
+                   int loopIndex, int ringSize, CometMetrics metrics, Closer closer) {
         this.channel = channel;
         this.transport = transport;
         this.memberId = memberId;
@@ -81,7 +77,8 @@ public final class Session implements Runnable {
         return channel;
     }
 
-    public Transport transport() {
+    /** How the client is connected; decides how a push's bytes are framed. */
+    public SessionTransport transport() {
         return transport;
     }
 
@@ -108,23 +105,24 @@ public final class Session implements Runnable {
         return room;
     }
 
-    public void room(Room room) {
+    // Position in the index: written only by SessionIndex and MemberList, on the session's event loop.
+    void room(Room room) {
         this.room = room;
     }
 
-    public int roomSlot() {
+    int roomSlot() {
         return roomSlot;
     }
 
-    public void roomSlot(int slot) {
+    void roomSlot(int slot) {
         this.roomSlot = slot;
     }
 
-    public int loopSlot() {
+    int loopSlot() {
         return loopSlot;
     }
 
-    public void loopSlot(int slot) {
+    void loopSlot(int slot) {
         this.loopSlot = slot;
     }
 
@@ -195,9 +193,7 @@ public final class Session implements Runnable {
             metrics.dropped(DropReason.SLOW);
             return false;
         }
-        Object msg = transport == Transport.TCP ? frame.tcp().retainedDuplicate()
-                : new BinaryWebSocketFrame(frame.webSocket().retainedDuplicate());
-        channel.write(msg, channel.voidPromise());
+        channel.write(transport.push(frame), channel.voidPromise());
         return true;
     }
 

@@ -1,11 +1,12 @@
-package io.jgoim.comet.room;
+package io.jgoim.comet.push;
 
 import io.jgoim.comet.TestSessions;
-import io.jgoim.comet.bucket.Buckets;
+import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.index.Session;
+import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics.DropReason;
-import io.jgoim.comet.push.PushFrame;
-import io.jgoim.comet.session.Session;
-import io.jgoim.comet.session.Session.Transport;
 import io.jgoim.testkit.LeakCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -28,7 +29,7 @@ class RoomBroadcasterTest {
     private final TestSessions sessions = new TestSessions();
     private final EmbeddedChannel loopOwner = new EmbeddedChannel();
     private final SessionLoops loops = new SessionLoops(loopOwner.eventLoop());
-    private final Buckets buckets = new Buckets(4, 16, 1);
+    private final SessionIndex index = new SessionIndex(4, 16, loops);
     private final RoomBroadcaster broadcaster = new RoomBroadcaster(loops, sessions.metrics);
 
     private PushFrame frame() {
@@ -37,13 +38,9 @@ class RoomBroadcasterTest {
         return new PushFrame(b, ByteBufAllocator.DEFAULT);
     }
 
-    private Session member(EmbeddedChannel ch, Transport t, String key, String room) {
+    private Session member(EmbeddedChannel ch, SessionTransport t, String key, String room) {
         Session s = sessions.session(ch, t, key, 0);
-        loops.sessions(0).add(s);
-        buckets.put(s);
-        if (room != null) {
-            buckets.join(s, room);
-        }
+        index.register(s, room == null ? "" : room);
         return s;
     }
 
@@ -53,15 +50,15 @@ class RoomBroadcasterTest {
         List<EmbeddedChannel> ws = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             tcp.add(new EmbeddedChannel());
-            member(tcp.get(i), Transport.TCP, "t" + i, "live://r");
+            member(tcp.get(i), SessionTransport.TCP, "t" + i, "live://r");
             ws.add(new EmbeddedChannel());
-            member(ws.get(i), Transport.WEBSOCKET, "w" + i, "live://r");
+            member(ws.get(i), SessionTransport.WEBSOCKET, "w" + i, "live://r");
         }
         EmbeddedChannel outsider = new EmbeddedChannel();
-        member(outsider, Transport.TCP, "o", "live://other");
+        member(outsider, SessionTransport.TCP, "o", "live://other");
 
         PushFrame f = frame();
-        var result = broadcaster.broadcastRoom(buckets.room("live://r"), f);
+        var result = broadcaster.broadcastRoom(index.room("live://r"), f);
         loopOwner.runPendingTasks();
         assertThat(result.get().delivered()).isEqualTo(6);
 
@@ -91,8 +88,8 @@ class RoomBroadcasterTest {
     void shouldFilterBroadcastByWatchedOps() throws Exception {
         EmbeddedChannel watching = new EmbeddedChannel();
         EmbeddedChannel other = new EmbeddedChannel();
-        member(watching, Transport.TCP, "a", null).watch(new int[] {1000});
-        member(other, Transport.TCP, "b", null);
+        member(watching, SessionTransport.TCP, "a", null).watch(new int[] {1000});
+        member(other, SessionTransport.TCP, "b", null);
         PushFrame f = frame();
         var result = broadcaster.broadcast(f, 1000, 0);
         loopOwner.runPendingTasks();
@@ -115,7 +112,7 @@ class RoomBroadcasterTest {
         List<EmbeddedChannel> chs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             chs.add(new EmbeddedChannel());
-            member(chs.get(i), Transport.TCP, "p" + i, null);
+            member(chs.get(i), SessionTransport.TCP, "p" + i, null);
         }
         PushFrame f = frame();
         // 20 sessions per second with one loop: 2 per 100 ms step
@@ -150,14 +147,14 @@ class RoomBroadcasterTest {
         EmbeddedChannel slow = new EmbeddedChannel();
         slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
         EmbeddedChannel fine = new EmbeddedChannel();
-        member(slow, Transport.TCP, "slow", "live://r");
-        member(fine, Transport.TCP, "fine", "live://r");
+        member(slow, SessionTransport.TCP, "slow", "live://r");
+        member(fine, SessionTransport.TCP, "fine", "live://r");
         ByteBuf pending = slow.alloc().buffer().writeZero(16);
         slow.write(pending);
         assertThat(slow.isWritable()).isFalse();
 
         PushFrame f = frame();
-        var result = broadcaster.broadcastRoom(buckets.room("live://r"), f);
+        var result = broadcaster.broadcastRoom(index.room("live://r"), f);
         loopOwner.runPendingTasks();
         assertThat(result.get().delivered()).isEqualTo(1);
         assertThat(result.get().dropped()).isEqualTo(1);
@@ -170,7 +167,7 @@ class RoomBroadcasterTest {
     @Test
     void shouldMergeKeyPushesInTheRingAndDropWhenFull() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        Session s = member(ch, Transport.TCP, "k", null);
+        Session s = member(ch, SessionTransport.TCP, "k", null);
         PushFrame f = frame();
         int accepted = 0;
         for (int i = 0; i < 6; i++) {

@@ -1,20 +1,17 @@
-package io.jgoim.comet.bucket;
-
-import io.jgoim.comet.room.Room;
-import io.jgoim.comet.session.Session;
+package io.jgoim.comet.index;
 
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One shard of the comet's indexes: the sessions whose key hashes here (key to session) and the rooms whose id
- * hashes here (room id to {@link Room}). Thread-safe; every operation is one concurrent-map call, so a lookup from a
- * push thread never waits for an event loop.
+ * hashes here (room id to {@link Room}). Written only through {@link SessionIndex}. Thread-safe; every operation
+ * is one concurrent-map call, so a lookup from a push thread never waits for an event loop.
  */
 public final class Bucket {
     private final ConcurrentHashMap<String, Session> sessions;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
 
-    public Bucket(int initialSessions) {
+    Bucket(int initialSessions) {
         this.sessions = new ConcurrentHashMap<>(initialSessions);
     }
 
@@ -24,12 +21,12 @@ public final class Bucket {
     }
 
     /** Puts {@code s} under its key and returns the session it replaced (to be closed), or null. */
-    public Session put(Session s) {
+    Session put(Session s) {
         return sessions.put(s.key(), s);
     }
 
     /** Removes {@code s} only if the bucket still holds this very session (a newer one with the key stays). */
-    public boolean remove(Session s) {
+    boolean remove(Session s) {
         return sessions.remove(s.key(), s);
     }
 

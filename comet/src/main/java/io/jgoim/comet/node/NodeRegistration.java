@@ -1,4 +1,4 @@
-package io.jgoim.comet.online;
+package io.jgoim.comet.node;
 
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
