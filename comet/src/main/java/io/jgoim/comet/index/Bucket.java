@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * hashes here (room id to {@link Room}). Written only through {@link SessionIndex}. Thread-safe; every operation
  * is one concurrent-map call, so a lookup from a push thread never waits for an event loop.
  */
-public final class Bucket {
+final class Bucket {
     private final ConcurrentHashMap<String, Session> sessions;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
 

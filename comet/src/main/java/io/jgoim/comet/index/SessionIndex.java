@@ -44,7 +44,7 @@ public final class SessionIndex {
     }
 
     /** The bucket of a session key or room id. */
-    public Bucket bucket(String keyOrRoom) {
+    Bucket bucket(String keyOrRoom) {
         int h = keyOrRoom.hashCode();
         // Spread the high bits so ids that differ only there do not share a bucket (as HashMap does).
         return buckets[(h ^ (h >>> 16)) & mask];
