@@ -1,9 +1,10 @@
 package io.jgoim.benchmarks;
 
+import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.index.Session;
 import io.jgoim.comet.metrics.CometMetrics;
-import io.jgoim.comet.push.PushFrame;
 import io.jgoim.comet.ring.PushRing;
-import io.jgoim.comet.session.Session;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.ProtoCodec;
 import io.jgoim.protocol.ProtoEncoder;
@@ -57,7 +58,7 @@ public class PushRingBenchmark {
     public void setUp() {
         ring = new PushRing(BURST);
         channel = new EmbeddedChannel(ReleasingSink.INSTANCE, ProtoEncoder.INSTANCE);
-        session = new Session(channel, Session.Transport.TCP, 1, "key-1", false, 0, BURST, CometMetrics.noop(),
+        session = new Session(channel, SessionTransport.TCP, 1, "key-1", false, 0, BURST, CometMetrics.noop(),
                 code -> { });
         ByteBuf frames = alloc.directBuffer(PacketLayout.HEADER_LENGTH + 64);
         ProtoCodec.writeHeader(frames, 64, PacketLayout.VERSION, 1000, 0);

@@ -1,11 +1,13 @@
 package io.jgoim.benchmarks;
 
+import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.index.Room;
+import io.jgoim.comet.index.Session;
+import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
-import io.jgoim.comet.push.PushFrame;
-import io.jgoim.comet.room.Room;
-import io.jgoim.comet.room.RoomBroadcaster;
-import io.jgoim.comet.room.SessionLoops;
-import io.jgoim.comet.session.Session;
+import io.jgoim.comet.push.RoomBroadcaster;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.ProtoCodec;
 import io.jgoim.protocol.ProtoEncoder;
@@ -64,7 +66,7 @@ public class RoomBroadcastBenchmark {
         group = new DefaultEventLoopGroup(LOOPS);
         SessionLoops loops = SessionLoops.of(group);
         broadcaster = new RoomBroadcaster(loops, CometMetrics.noop());
-        room = new Room("live://1000", LOOPS);
+        SessionIndex index = new SessionIndex(1, 16, loops);
         CometMetrics metrics = CometMetrics.noop();
         List<List<Session>> byLoop = new ArrayList<>();
         for (int l = 0; l < LOOPS; l++) {
@@ -74,7 +76,7 @@ public class RoomBroadcastBenchmark {
             EmbeddedChannel ch = new EmbeddedChannel(ReleasingSink.INSTANCE, ProtoEncoder.INSTANCE);
             channels.add(ch);
             int loop = i % LOOPS;
-            byLoop.get(loop).add(new Session(ch, Session.Transport.TCP, i + 1, "key-" + i, false, loop, 16, metrics,
+            byLoop.get(loop).add(new Session(ch, SessionTransport.TCP, i + 1, "key-" + i, false, loop, 16, metrics,
                     code -> { }));
         }
         for (int l = 0; l < LOOPS; l++) {
@@ -82,13 +84,11 @@ public class RoomBroadcastBenchmark {
             // Membership changes on the member's loop, as the comet does it.
             loops.loop(l).submit(() -> {
                 for (Session s : members) {
-                    if (!room.tryEnter()) {
-                        throw new IllegalStateException("room dead");
-                    }
-                    room.add(s);
+                    index.join(s, "live://1000");
                 }
             }).sync();
         }
+        room = index.room("live://1000");
         body = alloc.directBuffer(RoomFanoutBenchmark.BODY);
         body.writeZero(RoomFanoutBenchmark.BODY);
     }

@@ -1,19 +1,23 @@
 package io.jgoim.benchmarks;
 
+import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.index.MemberList;
+import io.jgoim.comet.index.Session;
+import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
-import io.jgoim.comet.push.PushFrame;
-import io.jgoim.comet.room.MemberList;
-import io.jgoim.comet.room.RoomBroadcaster;
-import io.jgoim.comet.session.Session;
+import io.jgoim.comet.push.RoomBroadcaster;
+import io.jgoim.comet.transport.WsSessionCodec;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.ProtoCodec;
 import io.jgoim.protocol.ProtoFrameCodec;
-import io.jgoim.comet.transport.WsSessionCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,10 +69,12 @@ public class RoomFanoutBenchmark {
     @State(Scope.Thread)
     public static class Room {
         @Param({"TCP", "WEBSOCKET"})
-        public Session.Transport transport;
+        public SessionTransport transport;
 
         final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT; // as CometServer (Netty 4.2: adaptive)
-        final MemberList members = new MemberList(true);
+        // Only the room's member list is used; its loop never runs a task here.
+        final SessionIndex index = new SessionIndex(1, 16, new SessionLoops(ImmediateEventExecutor.INSTANCE));
+        MemberList members;
         final List<EmbeddedChannel> channels = new ArrayList<>();
         final List<ChannelHandlerContext> heads = new ArrayList<>();
         final int[] counts = new int[2];
@@ -78,7 +84,7 @@ public class RoomFanoutBenchmark {
             CometMetrics metrics = CometMetrics.noop();
             for (int i = 0; i < recipients; i++) {
                 EmbeddedChannel ch;
-                if (transport == Session.Transport.TCP) {
+                if (transport == SessionTransport.TCP) {
                     ch = new EmbeddedChannel(ReleasingSink.INSTANCE, new ProtoFrameCodec(4096, true));
                 } else {
                     // as a comet session after the upgrade: the session codec frames WebSocket messages itself
@@ -89,8 +95,10 @@ public class RoomFanoutBenchmark {
                 channels.add(ch);
                 // The last handler's context (the frame or session codec): writes from it skip that handler.
                 heads.add(ch.pipeline().lastContext());
-                members.add(new Session(ch, transport, i + 1, "key-" + i, false, 0, 16, metrics, code -> { }));
+                Session member = new Session(ch, transport, i + 1, "key-" + i, false, 0, 16, metrics, code -> { });
+                index.join(member, "room");
             }
+            members = index.room("room").shard(0);
             body = alloc.directBuffer(BODY);
             for (int i = 0; i < BODY; i++) {
                 body.writeByte('a' + i % 26);
@@ -147,7 +155,7 @@ public class RoomFanoutBenchmark {
                 Session s = members.get(i);
                 if (s.channel().isActive() && s.channel().isWritable()) {
                     ChannelHandlerContext ctx = heads.get(i);
-                    Object msg = transport == Session.Transport.TCP ? frame.tcp().retainedDuplicate()
+                    Object msg = transport == SessionTransport.TCP ? frame.tcp().retainedDuplicate()
                             : new BinaryWebSocketFrame(frame.webSocket().retainedDuplicate());
                     ctx.write(msg, ctx.voidPromise());
                     delivered++;

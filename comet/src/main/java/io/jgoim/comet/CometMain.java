@@ -1,5 +1,6 @@
 package io.jgoim.comet;
 
+import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -2,15 +2,16 @@ package io.jgoim.comet;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
-import io.jgoim.comet.bucket.Buckets;
+import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
-import io.jgoim.comet.online.NodeRegistration;
-import io.jgoim.comet.online.OnlineReporter;
+import io.jgoim.comet.node.Listeners;
+import io.jgoim.comet.node.NodeRegistration;
+import io.jgoim.comet.node.OnlineReporter;
+import io.jgoim.comet.node.SessionDrain;
 import io.jgoim.comet.push.CometPushService;
-import io.jgoim.comet.room.MemberList;
-import io.jgoim.comet.room.RoomBroadcaster;
-import io.jgoim.comet.room.SessionLoops;
-import io.jgoim.comet.session.Session;
+import io.jgoim.comet.push.RoomBroadcaster;
 import io.jgoim.comet.session.SessionServices;
 import io.jgoim.comet.transport.TcpChannelInitializer;
 import io.jgoim.comet.transport.TlsContexts;
@@ -24,14 +25,8 @@ import io.jgoim.protocol.rpc.CometGrpcService;
 import io.jgoim.protocol.rpc.CometService;
 import io.jgoim.protocol.rpc.LogicService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -43,37 +38,31 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The comet node: owns the listening sockets (TCP, TCP+TLS, WebSocket, WSS, gRPC, admin), the event loops, the
- * bucket index and the push service. No I/O in the constructor; {@link #start()} binds everything (port 0 allowed,
+ * session index and the push service. No I/O in the constructor; {@link #start()} binds everything (port 0 allowed,
  * read the real ports from the accessors) and throws if a bind fails; {@link #close()} drains gracefully within
  * {@code shutdown.drainTime} and is idempotent. Not restartable. Call {@code close()} from a thread that is not one
  * of the comet's event loops.
  */
 public final class CometServer implements AutoCloseable {
-    /**
-     * Read buffer sizing for every session: Netty's default, but one shared instance (it holds only its settings;
-     * each channel still gets its own handle), where Netty would create one per channel (32 bytes per session).
-     */
-    private static final AdaptiveRecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
-
     private static final Logger log = LoggerFactory.getLogger(CometServer.class);
 
     private final CometConfig config;
     private final LogicService logic;
     private final NodeRegistry registry;
     private final PrometheusMeterRegistry meters;
-    private final List<Channel> listeners = new ArrayList<>();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
     private Transports transports;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
+    private Listeners listeners;
     private SessionLoops loops;
-    private Buckets buckets;
+    private SessionIndex index;
+    private SessionServices services;
     private CometMetrics metrics;
     private CometPushService pushService;
     private Server rpcServer;
@@ -118,13 +107,13 @@ public final class CometServer implements AutoCloseable {
         transports = Transports.select(config.transport().type());
         boss = transports.newGroup(config.transport().bossThreads(), "comet-boss");
         workers = transports.newGroup(config.transport().workerThreadsOrCpus(), "comet-io");
+        listeners = new Listeners(config, transports, boss, workers);
         loops = SessionLoops.of(workers);
-        buckets = new Buckets(config.bucket().size(), config.bucket().channels(), loops.size());
+        index = new SessionIndex(config.bucket().size(), config.bucket().channels(), loops);
         metrics = new CometMetrics(meters);
         RoomBroadcaster broadcaster = new RoomBroadcaster(loops, metrics);
-        pushService = new CometPushService(buckets, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest);
-        SessionServices services = new SessionServices(config, logic, buckets, loops, metrics,
-                () -> draining);
+        pushService = new CometPushService(index, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest);
+        services = new SessionServices(config, logic, index, metrics, () -> draining);
         registerGauges();
 
         SslContext ssl = null;
@@ -133,17 +122,18 @@ public final class CometServer implements AutoCloseable {
         }
         CometConfig.TcpConfig tcp = config.tcp();
         if (tcp.enabled()) {
-            tcpAddress = bind(tcp.bind(), tcp.port(), new TcpChannelInitializer(services, null));
+            tcpAddress = listeners.bind(tcp.bind(), tcp.port(), new TcpChannelInitializer(services, null));
             if (tcp.tlsEnabled()) {
-                tcpTlsAddress = bind(tcp.bind(), tcp.tlsPort(), new TcpChannelInitializer(services, ssl));
+                tcpTlsAddress = listeners.bind(tcp.bind(), tcp.tlsPort(), new TcpChannelInitializer(services, ssl));
             }
         }
         if (config.webSocket().enabled()) {
-            wsAddress = bind(config.webSocket().bind(), config.webSocket().port(),
+            wsAddress = listeners.bind(config.webSocket().bind(), config.webSocket().port(),
                     new WebSocketChannelInitializer(services, null));
         }
         if (config.wss().enabled()) {
-            wssAddress = bind(config.wss().bind(), config.wss().port(), new WebSocketChannelInitializer(services, ssl));
+            wssAddress = listeners.bind(config.wss().bind(), config.wss().port(),
+                    new WebSocketChannelInitializer(services, ssl));
         }
         if (config.rpc().enabled()) {
             startRpc();
@@ -154,7 +144,7 @@ public final class CometServer implements AutoCloseable {
         }
         long report = config.online().reportInterval().toMillis();
         EventExecutor timerLoop = boss.next();
-        timers.add(timerLoop.scheduleAtFixedRate(new OnlineReporter(config.node().id(), buckets, logic),
+        timers.add(timerLoop.scheduleAtFixedRate(new OnlineReporter(config.node().id(), index, logic),
                 report, report, TimeUnit.MILLISECONDS));
         if (registry != null && config.registry().enabled()) {
             registration = new NodeRegistration(registry, nodeInfo(), config.registry().ttl(), loops::sessionCount);
@@ -164,37 +154,6 @@ public final class CometServer implements AutoCloseable {
         }
         log.info("comet {} started ({}): tcp={} tcpTls={} ws={} wss={} rpc={} admin={}", config.node().id(),
                 transports, tcpAddress, tcpTlsAddress, wsAddress, wssAddress, rpcAddress, adminAddress);
-    }
-
-    private InetSocketAddress bind(String host, int port, ChannelHandler initializer) {
-        CometConfig.TcpConfig tcp = config.tcp();
-        CometConfig.OutboundConfig out = config.outbound();
-        ServerBootstrap b = new ServerBootstrap()
-                .group(boss, workers)
-                .channel(transports.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, tcp.backlog())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, tcp.noDelay())
-                .childOption(ChannelOption.SO_KEEPALIVE, tcp.keepAlive())
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(out.lowWaterMarkBytes(), out.highWaterMarkBytes()))
-                .childHandler(initializer);
-        if (tcp.sendBufferBytes() > 0) {
-            b.childOption(ChannelOption.SO_SNDBUF, tcp.sendBufferBytes());
-        }
-        if (tcp.receiveBufferBytes() > 0) {
-            b.childOption(ChannelOption.SO_RCVBUF, tcp.receiveBufferBytes());
-        }
-        Channel ch;
-        try {
-            ch = b.bind(host, port).syncUninterruptibly().channel();
-        } catch (Exception e) {
-            // syncUninterruptibly rethrows the checked BindException as is; name the listener instead.
-            throw new IllegalStateException("cannot bind " + host + ":" + port + ": " + e.getMessage(), e);
-        }
-        listeners.add(ch);
-        return (InetSocketAddress) ch.localAddress();
     }
 
     private void startRpc() {
@@ -216,7 +175,7 @@ public final class CometServer implements AutoCloseable {
     }
 
     private void registerGauges() {
-        metrics.gauge("jgoim_comet_rooms", "node", config.node().id(), buckets::roomCount);
+        metrics.gauge("jgoim_comet_rooms", "node", config.node().id(), index::roomCount);
         for (int i = 0; i < loops.size(); i++) {
             EventExecutor loop = loops.loop(i);
             if (loop instanceof SingleThreadEventExecutor) {
@@ -253,8 +212,13 @@ public final class CometServer implements AutoCloseable {
     }
 
     /** The session and room index (tests and diagnostics). */
-    public Buckets buckets() {
-        return buckets;
+    public SessionIndex index() {
+        return index;
+    }
+
+    /** Connects waiting for logic's answer now ({@code protocol.maxPendingConnects} bounds them). */
+    public int connectsPending() {
+        return services == null ? 0 : services.admission().pending();
     }
 
     /** Authenticated sessions on this comet. */
@@ -316,19 +280,18 @@ public final class CometServer implements AutoCloseable {
         draining = true;
         long drainNanos = config.shutdown().drainTime().toNanos();
         long deadline = System.nanoTime() + drainNanos;
-        for (Channel ch : listeners) {
-            ch.close().syncUninterruptibly();
+        if (listeners != null) {
+            listeners.close();
         }
         if (registration != null) {
             registration.markOffline();
         }
         if (loops != null) {
-            drainSessions(drainNanos * 8 / 10);
-            while (loops.sessionCount() > 0 && System.nanoTime() < deadline) {
-                sleep(10);
-            }
-            if (loops.sessionCount() > 0) {
-                log.warn("{} sessions still open after the drain time; closing them", loops.sessionCount());
+            SessionDrain drain = new SessionDrain(loops, config.shutdown().closeBatches());
+            drain.start(drainNanos * 8 / 10);
+            int left = drain.awaitEmpty(deadline);
+            if (left > 0) {
+                log.warn("{} sessions still open after the drain time; closing them", left);
             }
         }
         for (ScheduledFuture<?> t : timers) {
@@ -361,48 +324,7 @@ public final class CometServer implements AutoCloseable {
         log.info("comet {} closed", config.node().id());
     }
 
-    /** Schedules, on each loop, the SHUTDOWN close of its sessions in jittered batches ({@code closeBatches}). */
-    private void drainSessions(long windowNanos) {
-        int batches = config.shutdown().closeBatches();
-        for (int i = 0; i < loops.size(); i++) {
-            final int loopIndex = i;
-            EventExecutor loop = loops.loop(i);
-            loop.execute(() -> {
-                MemberList list = loops.sessions(loopIndex);
-                int n = list.size();
-                if (n == 0) {
-                    return;
-                }
-                Session[] snapshot = new Session[n];
-                for (int k = 0; k < n; k++) {
-                    snapshot[k] = list.get(k);
-                }
-                int perBatch = (n + batches - 1) / batches;
-                long step = windowNanos / batches;
-                for (int b = 0; b * perBatch < n; b++) {
-                    int from = b * perBatch;
-                    int to = Math.min(n, from + perBatch);
-                    long jitter = step > 1 ? ThreadLocalRandom.current().nextLong(step / 2 + 1) : 0;
-                    long delay = b == 0 ? 0 : b * step + jitter - step / 4;
-                    loop.schedule(() -> {
-                        for (int k = from; k < to; k++) {
-                            snapshot[k].close(CloseCode.SHUTDOWN);
-                        }
-                    }, Math.max(0, delay), TimeUnit.NANOSECONDS);
-                }
-            });
-        }
-    }
-
     private static long remainingMillis(long deadlineNanos) {
         return Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

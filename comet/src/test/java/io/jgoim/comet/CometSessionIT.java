@@ -4,8 +4,9 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.comet.TestClient.Mode;
+import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.index.Session;
 import io.jgoim.comet.metrics.CometMetrics.DropReason;
-import io.jgoim.comet.session.Session;
 import io.jgoim.comet.transport.PipelineNames;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
@@ -101,7 +102,7 @@ class CometSessionIT {
         assertThat(hb).as("the bystander's heartbeat reply").isNotNull();
         assertThat(TestClient.op(hb)).isEqualTo(Op.HEARTBEAT_REPLY);
         assertThat(TestClient.seq(hb)).isEqualTo(77);
-        assertThat(comet.buckets().session("bystander")).isNotNull();
+        assertThat(comet.index().session("bystander")).isNotNull();
     }
 
     static String token(long mid, String key, String room) {
@@ -311,7 +312,7 @@ class CometSessionIT {
     void shouldAnswerPingsAndEchoTheClientsCloseOnceNettysProtocolHandlerAndEncoderAreGone() throws Exception {
         String key = newKey();
         try (TestClient c = authed(Mode.WS, 1, key, "")) {
-            io.netty.channel.Channel server = comet.buckets().session(key).channel();
+            io.netty.channel.Channel server = comet.index().session(key).channel();
             assertThat(server.pipeline().get(PipelineNames.WS_PROTOCOL)).as("Netty's protocol handler").isNull();
             assertThat(server.pipeline().get(PipelineNames.WS_NOT_FOUND)).isNull();
             assertThat(server.pipeline().get("wsencoder")).as("Netty's frame encoder").isNull();
@@ -326,7 +327,7 @@ class CometSessionIT {
             c.sendFrame(new CloseWebSocketFrame(4321, "bye"));
             assertThat(c.closeCode().get(3, TimeUnit.SECONDS)).as("the echoed close").isEqualTo(4321);
             c.closed().get(3, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(3)).until(() -> comet.buckets().session(key) == null);
+            await().atMost(Duration.ofSeconds(3)).until(() -> comet.index().session(key) == null);
         }
     }
 
@@ -342,10 +343,10 @@ class CometSessionIT {
         try (TestClient first = authed(Mode.TCP, EXT, key, "live://replace");
              TestClient second = authed(Mode.WS, 1, key, "live://replace")) {
             assertTcpGoodbye(first, null, CloseCode.REPLACED);
-            await().atMost(Duration.ofSeconds(3)).until(() -> comet.buckets().room("live://replace") != null
-                    && comet.buckets().room("live://replace").online() == 1);
-            Session s = comet.buckets().session(key);
-            assertThat(s.transport()).isEqualTo(Session.Transport.WEBSOCKET);
+            await().atMost(Duration.ofSeconds(3)).until(() -> comet.index().room("live://replace") != null
+                    && comet.index().room("live://replace").online() == 1);
+            Session s = comet.index().session(key);
+            assertThat(s.transport()).isEqualTo(SessionTransport.WEBSOCKET);
             assertThat(logic.sessions).as("the old session's close kept the new route").containsKey(key);
             second.send(1, Op.HEARTBEAT, 8, new byte[0]);
             byte[] hb = second.next(3000);
@@ -369,8 +370,8 @@ class CometSessionIT {
             InputStream in = slow.getInputStream();
             byte[] authReply = in.readNBytes(16);
             assertThat(ByteBuffer.wrap(authReply).getInt(8)).isEqualTo(Op.AUTH_REPLY);
-            await().until(() -> comet.buckets().session(slowKey) != null);
-            Session slowSession = comet.buckets().session(slowKey);
+            await().until(() -> comet.index().session(slowKey) != null);
+            Session slowSession = comet.index().session(slowKey);
 
             String body = "x".repeat(1000);
             long maxPending = 0;
@@ -399,7 +400,7 @@ class CometSessionIT {
             assertThat(comet.metrics().closes(CloseCode.SLOW)).isGreaterThanOrEqualTo(1);
             assertThat(comet.metrics().drops(DropReason.SLOW)).isGreaterThan(0);
             // the channel reports inactive before its inactive event has run on the event loop
-            await().atMost(Duration.ofSeconds(3)).until(() -> comet.buckets().session(slowKey) == null);
+            await().atMost(Duration.ofSeconds(3)).until(() -> comet.index().session(slowKey) == null);
             while (fastGot < pushes) {
                 assertThat(fast.next(3000)).as("push %d to the fast member", fastGot).isNotNull();
                 fastGot++;

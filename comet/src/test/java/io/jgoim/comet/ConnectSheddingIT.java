@@ -58,7 +58,7 @@ class ConnectSheddingIT {
              TestClient ws = TestClient.connect(Mode.WS, comet)) {
             a.auth(EXT, CometSessionIT.token(11, "a", ""));
             b.auth(EXT, CometSessionIT.token(12, "b", ""));
-            await().atMost(Duration.ofSeconds(5)).until(() -> comet.metrics().connectsPending() == 2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> comet.connectsPending() == 2);
 
             long t0 = System.nanoTime();
             refused.auth(EXT, CometSessionIT.token(13, "c", ""));
@@ -75,14 +75,14 @@ class ConnectSheddingIT {
             ws.auth(1, CometSessionIT.token(14, "d", ""));
             assertThat(ws.closeCode().get(3, TimeUnit.SECONDS)).isEqualTo(CloseCode.LOGIC_UNAVAILABLE.code());
             assertThat(comet.metrics().connectsShed()).isEqualTo(2.0);
-            assertThat(comet.buckets().session("c")).isNull();
+            assertThat(comet.index().session("c")).isNull();
 
             gate.complete(null);
             assertThat(TestClient.op(a.next(3000))).isEqualTo(Op.AUTH_REPLY);
             assertThat(TestClient.op(b.next(3000))).isEqualTo(Op.AUTH_REPLY);
-            await().atMost(Duration.ofSeconds(5)).until(() -> comet.metrics().connectsPending() == 0);
-            assertThat(comet.buckets().session("a")).isNotNull();
-            assertThat(comet.buckets().session("b")).isNotNull();
+            await().atMost(Duration.ofSeconds(5)).until(() -> comet.connectsPending() == 0);
+            assertThat(comet.index().session("a")).isNotNull();
+            assertThat(comet.index().session("b")).isNotNull();
         }
         // The places came back: the next auth is admitted.
         try (TestClient later = TestClient.connect(Mode.TCP, comet)) {
@@ -104,7 +104,7 @@ class ConnectSheddingIT {
                 assertThat(TestClient.intBody(bye)).isEqualTo(CloseCode.LOGIC_UNAVAILABLE.code());
             }
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> comet.metrics().connectsPending() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> comet.connectsPending() == 0);
         assertThat(comet.metrics().connectsShed()).as("failed Connects released their places").isZero();
         logic.connectFailure(null);
         try (TestClient ok = TestClient.connect(Mode.TCP, comet)) {

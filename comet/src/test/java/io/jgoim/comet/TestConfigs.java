@@ -1,5 +1,6 @@
 package io.jgoim.comet;
 
+import io.jgoim.comet.config.CometConfig;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,20 +1,21 @@
 package io.jgoim.comet;
 
+import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.index.Session;
 import io.jgoim.comet.metrics.CometMetrics;
-import io.jgoim.comet.session.Session;
 import io.jgoim.protocol.CloseCode;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Sessions on EmbeddedChannels for the bucket, room and fan-out unit tests (and a model for benchmarks). */
+/** Sessions on EmbeddedChannels for the index, room and fan-out unit tests (and a model for benchmarks). */
 public final class TestSessions {
     /** Close codes requested through the sessions' closers. */
     public final List<CloseCode> closes = new ArrayList<>();
     public final CometMetrics metrics = CometMetrics.noop();
 
-    public Session session(EmbeddedChannel ch, Session.Transport transport, String key, int loopIndex) {
+    public Session session(EmbeddedChannel ch, SessionTransport transport, String key, int loopIndex) {
         return new Session(ch, transport, 1, key, false, loopIndex, 4, metrics, closes::add);
     }
 }

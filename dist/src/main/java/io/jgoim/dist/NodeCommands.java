@@ -2,8 +2,8 @@ package io.jgoim.dist;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.jgoim.comet.CometConfig;
 import io.jgoim.comet.CometServer;
+import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;

@@ -1,8 +1,8 @@
 package io.jgoim.dist;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jgoim.comet.CometConfig;
 import io.jgoim.comet.CometServer;
+import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.registry.InMemoryNodeRegistry;

@@ -1,6 +1,6 @@
 package io.jgoim.dist;
 
-import io.jgoim.comet.CometConfig;
+import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.job.JobConfig;
 import io.jgoim.logic.LogicConfig;

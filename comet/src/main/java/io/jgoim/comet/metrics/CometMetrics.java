@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +37,6 @@ public final class CometMetrics {
     private final Counter authFailures;
     private final Counter repeatedRequests;
     private final Counter connectsShed;
-    private final AtomicInteger connectsPending = new AtomicInteger();
     private final AtomicInteger tcpSessions = new AtomicInteger();
     private final AtomicInteger webSocketSessions = new AtomicInteger();
 
@@ -66,8 +66,6 @@ public final class CometMetrics {
         connectsShed = Counter.builder("jgoim_comet_connects_shed")
                 .description("auths refused at once (4004) because protocol.maxPendingConnects Connects were waiting "
                         + "for logic").register(registry);
-        Gauge.builder("jgoim_comet_connects_pending", connectsPending, AtomicInteger::get)
-                .description("Connects waiting for logic's answer").register(registry);
         repeatedRequests = Counter.builder("jgoim_comet_repeated_requests")
                 .description("job requests answered from their first attempt's outcome, not delivered again "
                         + "(retries of calls whose reply came after job's deadline)").register(registry);
@@ -132,27 +130,15 @@ public final class CometMetrics {
         return authLatency;
     }
 
-    /**
-     * Takes one of {@code max} places for a Connect waiting for logic (0 = unlimited); false, counting the refusal,
-     * when all are taken. Every true must be followed by one {@link #connectDone()}. Thread-safe.
-     */
-    public boolean tryConnect(int max) {
-        int n = connectsPending.incrementAndGet();
-        if (max > 0 && n > max) {
-            connectsPending.decrementAndGet();
-            connectsShed.increment();
-            return false;
-        }
-        return true;
+    /** Registers the gauge of Connects waiting for logic; the admission that counts them calls this once. */
+    public void connectsPending(IntSupplier pending) {
+        Gauge.builder("jgoim_comet_connects_pending", pending::getAsInt)
+                .description("Connects waiting for logic's answer").register(registry);
     }
 
-    /** Logic answered (or failed) a Connect that {@link #tryConnect} admitted. */
-    public void connectDone() {
-        connectsPending.decrementAndGet();
-    }
-
-    public int connectsPending() {
-        return connectsPending.get();
+    /** An auth was refused at once because protocol.maxPendingConnects Connects were waiting for logic. */
+    public void connectShed() {
+        connectsShed.increment();
     }
 
     public double connectsShed() {

@@ -1,10 +1,10 @@
 package io.jgoim.comet.push;
 
 import com.google.protobuf.ByteString;
-import io.jgoim.comet.bucket.Buckets;
-import io.jgoim.comet.room.Room;
-import io.jgoim.comet.room.RoomBroadcaster;
-import io.jgoim.comet.session.Session;
+import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.index.Room;
+import io.jgoim.comet.index.Session;
+import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.CometService;
@@ -30,18 +30,19 @@ import java.util.concurrent.CompletableFuture;
  * ({@link RecentRequests}), so sessions never receive a retried push twice.
  */
 public final class CometPushService implements CometService {
-    private final Buckets buckets;
+    private final SessionIndex index;
     private final RoomBroadcaster broadcaster;
     private final ByteBufAllocator alloc;
     private final RecentRequests recent;
 
-    public CometPushService(Buckets buckets, RoomBroadcaster broadcaster, ByteBufAllocator alloc) {
-        this(buckets, broadcaster, alloc, () -> { });
+    public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc) {
+        this(index, broadcaster, alloc, () -> { });
     }
 
     /** {@code onRepeat} is called for every request answered from its first attempt's outcome (a retry). */
-    public CometPushService(Buckets buckets, RoomBroadcaster broadcaster, ByteBufAllocator alloc, Runnable onRepeat) {
-        this.buckets = buckets;
+    public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
+                            Runnable onRepeat) {
+        this.index = index;
         this.broadcaster = broadcaster;
         this.alloc = alloc;
         this.recent = new RecentRequests(RECENT_REQUESTS, onRepeat);
@@ -66,7 +67,7 @@ public final class CometPushService implements CometService {
         int missing = 0;
         try {
             for (int i = 0; i < req.getKeysCount(); i++) {
-                Session s = buckets.session(req.getKeys(i));
+                Session s = index.session(req.getKeys(i));
                 if (s == null) {
                     missing++;
                 } else if (s.needPush(req.getProtoOp())) {
@@ -116,7 +117,7 @@ public final class CometPushService implements CometService {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                     "BroadcastRoom needs a non-empty proto body"));
         }
-        Room room = buckets.room(req.getRoomId());
+        Room room = index.room(req.getRoomId());
         if (room == null || room.online() == 0) {
             return CompletableFuture.completedFuture(BroadcastRoomReply.getDefaultInstance());
         }
@@ -132,7 +133,7 @@ public final class CometPushService implements CometService {
     @Override
     public CompletableFuture<RoomsReply> rooms(RoomsReq req) {
         RoomsReply.Builder b = RoomsReply.newBuilder();
-        buckets.roomCounts().keySet().forEach(id -> b.putRooms(id, true));
+        index.roomCounts().keySet().forEach(id -> b.putRooms(id, true));
         return CompletableFuture.completedFuture(b.build());
     }
 

@@ -1,20 +1,23 @@
 package io.jgoim.comet.session;
 
+import io.jgoim.comet.frame.ReplyFrames;
+import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
+import io.jgoim.protocol.Proto;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes how a session ends, per transport and client kind: WebSocket sends a close frame carrying the close code;
- * an extended TCP client (auth ver 2) gets an error reply for a failed request and a {@link Op#DISCONNECT} frame; a
- * goim TCP client gets nothing but the close (it knows no extension op). A slow consumer is closed at once: it cannot
- * take a goodbye. The close follows the flush, or a short timer if the peer does not read. Event loop only.
+ * Writes how a session ends: an error reply for a failed request (extended clients only), then the transport's
+ * goodbye ({@link SessionTransport#goodbye}: a WebSocket close frame carrying the close code, a {@link Op#DISCONNECT}
+ * frame for an extended TCP client, nothing for a goim TCP client), then the close. A slow consumer is closed at
+ * once: it cannot take a goodbye. The close follows the flush, or a short timer if the peer does not read.
+ * Stateless; event loop only.
  */
 final class Goodbye {
     /** How long a goodbye may take before the channel is closed anyway. */
@@ -23,38 +26,27 @@ final class Goodbye {
     private Goodbye() {
     }
 
-    static void send(ChannelHandlerContext ctx, Session.Transport transport, boolean webSocketOpen, boolean extended,
+    static void send(ChannelHandlerContext ctx, SessionTransport transport, boolean webSocketOpen, boolean extended,
                      CloseCode code, ErrorCode error, int seq, String message, CometMetrics metrics) {
         if (!ctx.channel().isActive() || code == CloseCode.SLOW) {
             ctx.close();
             return;
         }
-        if (code == CloseCode.HEARTBEAT_TIMEOUT || code == CloseCode.HANDSHAKE_TIMEOUT) {
-            // Not the answer to a request: the close code alone says it.
-            error = null;
-        }
-        if (transport == Session.Transport.WEBSOCKET) {
-            if (!webSocketOpen) {
-                ctx.close();
-                return;
-            }
-            if (extended && error != null) {
-                metrics.frameOut(Op.ERROR_REPLY);
-                ctx.write(Frames.errorReply(ctx.alloc(), seq, error, message), ctx.voidPromise());
-            }
-            ctx.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()))
-                    .addListener(ChannelFutureListener.CLOSE);
-        } else if (extended) {
-            if (error != null) {
-                metrics.frameOut(Op.ERROR_REPLY);
-                ctx.write(Frames.errorReply(ctx.alloc(), seq, error, message), ctx.voidPromise());
-            }
-            metrics.frameOut(Op.DISCONNECT);
-            ctx.writeAndFlush(Frames.disconnect(ctx.alloc(), code)).addListener(ChannelFutureListener.CLOSE);
-        } else {
+        Object bye = transport.goodbye(ctx.alloc(), code, extended, webSocketOpen);
+        if (bye == null) {
             ctx.close();
             return;
         }
+        // A timeout is not the answer to a request: the close code alone says it.
+        boolean answersRequest = code != CloseCode.HEARTBEAT_TIMEOUT && code != CloseCode.HANDSHAKE_TIMEOUT;
+        if (extended && error != null && answersRequest) {
+            metrics.frameOut(Op.ERROR_REPLY);
+            ctx.write(ReplyFrames.errorReply(ctx.alloc(), seq, error, message), ctx.voidPromise());
+        }
+        if (bye instanceof Proto) {
+            metrics.frameOut(((Proto) bye).op());
+        }
+        ctx.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
         ctx.executor().schedule(() -> {
             ctx.close();
         }, GOODBYE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);

@@ -1,9 +1,11 @@
 package io.jgoim.comet.session;
 
 import com.google.protobuf.ByteString;
-import io.jgoim.comet.room.SessionLoops;
+import io.jgoim.comet.frame.ReplyFrames;
+import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
@@ -18,7 +20,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -27,9 +28,7 @@ import java.util.concurrent.TimeUnit;
  * (so slow TLS and WebSocket handshakes count too). It calls logic's Connect asynchronously, waits at most
  * {@code protocol.logicTimeout} (the event loop stays free), registers the session, replies op 8 and removes itself.
  * Frames that arrive while logic answers are held (at most {@code protocol.maxPendingFrames}) and replayed after.
- * At most {@code protocol.maxPendingConnects} Connects of the whole comet wait for logic at once; an auth beyond them
- * is refused at once with LOGIC_UNAVAILABLE (4004), so a reconnect storm is admitted at logic's pace instead of
- * queueing until every Connect outlasts {@code protocol.logicTimeout}.
+ * Connects beyond the comet's {@link ConnectAdmission} bound are refused at once with LOGIC_UNAVAILABLE (4004).
  *
  * <p>Failures are not answered here: they are fired as {@link SessionCloseException} so
  * {@link SessionHandler#exceptionCaught} writes the goodbye. One instance per channel; event loop only.
@@ -127,12 +126,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         authSeq = p.seq();
         authVer = p.ver();
         session.extended(authVer == PacketLayout.VERSION_EXTENDED);
-        int maxPending = services.config().protocol().maxPendingConnects();
-        if (!services.metrics().tryConnect(maxPending)) {
+        if (!services.admission().tryAcquire()) {
             // Shed at once rather than queue behind Connects that would outlast logicTimeout anyway.
             services.metrics().authFailed();
             fail(new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.LOGIC_UNAVAILABLE, authSeq,
-                    "comet has " + maxPending + " Connects waiting for logic; retry later"));
+                    "comet has " + services.admission().max() + " Connects waiting for logic; retry later"));
             return;
         }
         authStartNanos = System.nanoTime();
@@ -155,7 +153,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             connect = CompletableFuture.failedFuture(e);
         }
         connect.whenComplete((reply, error) -> {
-            services.metrics().connectDone();
+            services.admission().done();
             if (ctx.executor().inEventLoop()) {
                 onConnect(reply, error);
             } else {
@@ -180,8 +178,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         cancel(logicDeadline);
         if (error != null) {
             services.metrics().authFailed();
-            Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            ErrorCode code = t instanceof JgoimException ? ((JgoimException) t).code() : ErrorCode.UNAVAILABLE;
+            Throwable t = Failures.unwrap(error);
+            ErrorCode code = Failures.code(t, ErrorCode.UNAVAILABLE);
             boolean retry = code.isRetryable() || code == ErrorCode.UNKNOWN || !(t instanceof JgoimException);
             fail(new SessionCloseException(code, retry ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
                     "logic Connect failed: " + t.getMessage()));
@@ -204,7 +202,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         state = State.DONE;
         cancel(deadline);
         String key = reply.getKey().isEmpty() ? UUID.randomUUID().toString() : reply.getKey();
-        SessionLoops loops = services.loops();
+        SessionLoops loops = services.index().loops();
         int loopIndex = Math.max(0, loops.indexOf(ctx.channel().eventLoop()));
         int[] accepts = new int[reply.getAcceptsCount()];
         for (int i = 0; i < accepts.length; i++) {
@@ -217,9 +215,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             // jgoim-aware clients learn the heartbeat interval and their key (a goim client gets the bare header).
             long hb = reply.getHeartbeat() > 0 ? reply.getHeartbeat()
                     : services.config().protocol().heartbeatInterval().toSeconds();
-            ctx.writeAndFlush(Frames.authReplyExtended(ctx.alloc(), authSeq, key, hb));
+            ctx.writeAndFlush(ReplyFrames.authReplyExtended(ctx.alloc(), authSeq, key, hb));
         } else {
-            ctx.writeAndFlush(Frames.empty(authVer, Op.AUTH_REPLY, authSeq));
+            ctx.writeAndFlush(ReplyFrames.empty(authVer, Op.AUTH_REPLY, authSeq));
         }
         services.metrics().frameOut(Op.AUTH_REPLY);
         ctx.pipeline().remove(this);

@@ -1,30 +1,97 @@
 package io.jgoim.comet.session;
 
-import io.jgoim.comet.CometConfig;
-import io.jgoim.comet.bucket.Buckets;
+import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.metrics.CometMetrics;
-import io.jgoim.comet.room.SessionLoops;
 import io.jgoim.protocol.rpc.LogicService;
 
 import java.util.function.BooleanSupplier;
 
 /**
- * What every session pipeline shares: configuration, the logic seam, the bucket index, the session loops and the
- * meters. One instance per comet, immutable, thread-safe (its parts are).
- *
- * @param config  the comet's configuration
- * @param logic   auth, heartbeat, disconnect and upstream calls (asynchronous)
- * @param buckets the session and room index
- * @param loops   the session event loops and their member lists
- * @param metrics  the comet's meters
- * @param draining true once the comet is closing: sessions that finish auth then are closed with SHUTDOWN
+ * What every session pipeline shares: configuration, the logic seam, the session index and the meters, plus the
+ * session handler's stateless collaborators (heartbeat, subscriptions, upstream, slow-consumer policy, connect
+ * admission), made once
+ * per comet so an idle session carries none of them. Immutable, thread-safe (its parts are).
  */
-public record SessionServices(CometConfig config, LogicService logic, Buckets buckets, SessionLoops loops,
-                              CometMetrics metrics, BooleanSupplier draining) {
+public final class SessionServices {
+    private final CometConfig config;
+    private final LogicService logic;
+    private final SessionIndex index;
+    private final CometMetrics metrics;
+    private final BooleanSupplier draining;
+    private final ConnectAdmission admission;
+    private final Heartbeat heartbeat;
+    private final Upstream upstream;
+    private final SlowConsumerPolicy slowConsumer;
+    private final Subscriptions subscriptions;
+
+    /**
+     * @param config   the comet's configuration
+     * @param logic    auth, heartbeat, disconnect and upstream calls (asynchronous)
+     * @param index    the session and room index, with the session event loops
+     * @param metrics  the comet's meters
+     * @param draining true once the comet is closing: sessions that finish auth then are closed with SHUTDOWN
+     */
+    public SessionServices(CometConfig config, LogicService logic, SessionIndex index, CometMetrics metrics,
+                           BooleanSupplier draining) {
+        this.config = config;
+        this.logic = logic;
+        this.index = index;
+        this.metrics = metrics;
+        this.draining = draining;
+        CometConfig.ProtocolConfig protocol = config.protocol();
+        this.admission = new ConnectAdmission(protocol.maxPendingConnects(), metrics);
+        this.heartbeat = new Heartbeat(logic, metrics, serverId(), protocol.sessionRefreshInterval());
+        this.upstream = new Upstream(protocol.maxInflightUpstream(), logic, metrics, serverId());
+        this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
+        this.subscriptions = new Subscriptions(index);
+    }
+
     /** Services of a comet that never drains (tests, benchmarks). */
-    public SessionServices(CometConfig config, LogicService logic, Buckets buckets, SessionLoops loops,
-                           CometMetrics metrics) {
-        this(config, logic, buckets, loops, metrics, () -> false);
+    public SessionServices(CometConfig config, LogicService logic, SessionIndex index, CometMetrics metrics) {
+        this(config, logic, index, metrics, () -> false);
+    }
+
+    public CometConfig config() {
+        return config;
+    }
+
+    public LogicService logic() {
+        return logic;
+    }
+
+    public SessionIndex index() {
+        return index;
+    }
+
+    public CometMetrics metrics() {
+        return metrics;
+    }
+
+    /** True once the comet is closing. */
+    public BooleanSupplier draining() {
+        return draining;
+    }
+
+    /** The comet-wide bound on Connects waiting for logic. */
+    public ConnectAdmission admission() {
+        return admission;
+    }
+
+    Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    Upstream upstream() {
+        return upstream;
+    }
+
+    SlowConsumerPolicy slowConsumer() {
+        return slowConsumer;
+    }
+
+    Subscriptions subscriptions() {
+        return subscriptions;
     }
 
     /** The comet's node id, sent to logic as {@code server}. */

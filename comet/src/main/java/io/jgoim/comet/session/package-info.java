@@ -1,6 +1,10 @@
 /**
- * Sessions: the handshake (auth through logic) and the session handler (heartbeats, rooms, watched ops, upstream,
- * slow-consumer policy, close codes) shared by both transports, and {@link io.jgoim.comet.session.Session}, the
- * per-connection state the push path writes to.
+ * The session pipeline's own handlers, shared by both transports: {@link io.jgoim.comet.session.HandshakeHandler}
+ * (auth through logic, bounded by {@link io.jgoim.comet.session.ConnectAdmission}) and
+ * {@link io.jgoim.comet.session.SessionHandler} (ops after auth, registration in the index, the close). The handler
+ * keeps the per-connection fields; its comet-wide, stateless collaborators live in
+ * {@link io.jgoim.comet.session.SessionServices}: heartbeat, subscriptions (room, watched ops), upstream, the
+ * slow-consumer policy, the {@link io.jgoim.comet.session.CloseOutcome} table and the goodbye. Above the index and
+ * push; below transport, which builds the pipelines, so nothing here knows how the bytes are framed.
  */
 package io.jgoim.comet.session;

@@ -1,7 +1,7 @@
 package io.jgoim.comet.transport;
 
+import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.session.HandshakeHandler;
-import io.jgoim.comet.session.Session;
 import io.jgoim.comet.session.SessionHandler;
 import io.jgoim.comet.session.SessionServices;
 import io.jgoim.protocol.ProtoFrameCodec;
@@ -32,7 +32,7 @@ public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
         if (ssl != null) {
             p.addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc()));
         }
-        SessionHandler session = new SessionHandler(services, Session.Transport.TCP);
+        SessionHandler session = new SessionHandler(services, SessionTransport.TCP);
         p.addLast(PipelineNames.FRAME, new ProtoFrameCodec(services.config().protocol().maxBodyBytes(), true));
         p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(services, session));
         p.addLast(PipelineNames.SESSION, session);

@@ -1,6 +1,6 @@
 package io.jgoim.comet.transport;
 
-import io.jgoim.comet.CometConfig.TlsConfig;
+import io.jgoim.comet.config.CometConfig.TlsConfig;
 import io.jgoim.common.config.ConfigException;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;

@@ -1,7 +1,7 @@
 package io.jgoim.comet.transport;
 
+import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.session.HandshakeHandler;
-import io.jgoim.comet.session.Session;
 import io.jgoim.comet.session.SessionHandler;
 import io.jgoim.comet.session.SessionServices;
 import io.netty.channel.Channel;
@@ -17,9 +17,9 @@ import io.netty.handler.ssl.SslContext;
 /**
  * Builds the pipeline of a WebSocket connection: [TLS] → HTTP codec → aggregator → WebSocket upgrade on the
  * configured path (other paths get 404) → binary message ↔ frame codec → handshake → session. After the upgrade
- * Netty drops the HTTP handlers, and the session handler removes the 404 responder and Netty's protocol handler
- * (whose work on an open WebSocket {@link WsSessionCodec} takes over), so a session carries only Netty's WebSocket
- * frame decoder and encoder and our handlers.
+ * Netty drops the HTTP handlers, and {@link WsSessionCodec} removes the 404 responder and Netty's protocol handler
+ * (whose work on an open WebSocket it takes over), so a session carries only Netty's WebSocket frame decoder and
+ * our handlers.
  */
 public final class WebSocketChannelInitializer extends ChannelInitializer<Channel> {
     /** Largest HTTP upgrade request accepted. */
@@ -56,7 +56,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
         if (ssl != null) {
             p.addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc()));
         }
-        SessionHandler session = new SessionHandler(services, Session.Transport.WEBSOCKET);
+        SessionHandler session = new SessionHandler(services, SessionTransport.WEBSOCKET);
         p.addLast(PipelineNames.HTTP, new HttpServerCodec());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));

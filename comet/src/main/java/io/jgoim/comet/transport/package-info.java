@@ -1,5 +1,7 @@
 /**
- * Listeners and pipelines: TCP (optionally TLS) and WebSocket (optionally TLS) connections are turned into goim
- * frames first, then share one handshake and one session handler. Epoll where available, NIO otherwise.
+ * Listeners' pipelines: TCP (optionally TLS) and WebSocket (optionally TLS) connections are turned into goim frames
+ * first, then share one handshake and one session handler. The WebSocket upgrade's glue (dropping the 404 responder
+ * and Netty's protocol handler) is {@link io.jgoim.comet.transport.WsSessionCodec}'s own business. Epoll where
+ * available, NIO otherwise. Above session: it assembles the session handlers, they never see it.
  */
 package io.jgoim.comet.transport;

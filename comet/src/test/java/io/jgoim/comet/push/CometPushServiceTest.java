@@ -2,11 +2,11 @@ package io.jgoim.comet.push;
 
 import com.google.protobuf.ByteString;
 import io.jgoim.comet.TestSessions;
-import io.jgoim.comet.bucket.Buckets;
-import io.jgoim.comet.room.RoomBroadcaster;
-import io.jgoim.comet.room.SessionLoops;
-import io.jgoim.comet.session.Session;
-import io.jgoim.comet.session.Session.Transport;
+import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.index.Session;
+import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.comet.index.SessionLoops;
+import io.jgoim.comet.push.RoomBroadcaster;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.comet.BroadcastReq;
@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Job's retries reach the comet with the request id of the first attempt: the comet delivers once and answers the
- * retry with the first outcome. Sessions on EmbeddedChannels, the comet's real buckets, rooms and broadcaster.
+ * retry with the first outcome. Sessions on EmbeddedChannels, the comet's real index, rooms and broadcaster.
  */
 @ExtendWith(LeakCheck.class)
 class CometPushServiceTest {
@@ -44,9 +44,9 @@ class CometPushServiceTest {
     private final TestSessions sessions = new TestSessions();
     private final EmbeddedChannel loopOwner = new EmbeddedChannel();
     private final SessionLoops loops = new SessionLoops(loopOwner.eventLoop());
-    private final Buckets buckets = new Buckets(4, 16, 1);
+    private final SessionIndex index = new SessionIndex(4, 16, loops);
     private final AtomicInteger repeats = new AtomicInteger();
-    private final CometPushService service = new CometPushService(buckets,
+    private final CometPushService service = new CometPushService(index,
             new RoomBroadcaster(loops, sessions.metrics), ByteBufAllocator.DEFAULT, repeats::incrementAndGet);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
@@ -65,12 +65,8 @@ class CometPushServiceTest {
     private EmbeddedChannel member(String key, String room) {
         EmbeddedChannel ch = new EmbeddedChannel();
         channels.add(ch);
-        Session s = sessions.session(ch, Transport.TCP, key, 0);
-        loops.sessions(0).add(s);
-        buckets.put(s);
-        if (room != null) {
-            buckets.join(s, room);
-        }
+        Session s = sessions.session(ch, SessionTransport.TCP, key, 0);
+        index.register(s, room == null ? "" : room);
         return ch;
     }
 

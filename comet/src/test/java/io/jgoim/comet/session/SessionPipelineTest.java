@@ -1,11 +1,12 @@
 package io.jgoim.comet.session;
 
-import io.jgoim.comet.CometConfig;
 import io.jgoim.comet.InMemoryLogic;
 import io.jgoim.comet.TestConfigs;
-import io.jgoim.comet.bucket.Buckets;
+import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
-import io.jgoim.comet.room.SessionLoops;
 import io.jgoim.comet.transport.PipelineNames;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
@@ -39,7 +40,7 @@ class SessionPipelineTest {
     private final CometMetrics metrics = CometMetrics.noop();
     private CometConfig config = TestConfigs.ephemeral(Map.of("JGOIM_PROTOCOL_SESSION_REFRESH_INTERVAL", "1m",
             "JGOIM_PROTOCOL_HEARTBEAT_INTERVAL", "30s", "JGOIM_PROTOCOL_HEARTBEAT_MAX_MISSES", "2"));
-    private Buckets buckets;
+    private SessionIndex index;
     private EmbeddedChannel ch;
 
     private EmbeddedChannel channel() {
@@ -50,9 +51,9 @@ class SessionPipelineTest {
         ch = new EmbeddedChannel();
         ch.freezeTime();
         SessionLoops loops = new SessionLoops(ch.eventLoop());
-        buckets = new Buckets(4, 16, 1);
-        SessionServices services = new SessionServices(config, logic, buckets, loops, metrics, draining);
-        SessionHandler session = new SessionHandler(services, Session.Transport.TCP);
+        index = new SessionIndex(4, 16, loops);
+        SessionServices services = new SessionServices(config, logic, index, metrics, draining);
+        SessionHandler session = new SessionHandler(services, SessionTransport.TCP);
         ch.pipeline().addLast(PipelineNames.FRAME, new ProtoFrameCodec(config.protocol().maxBodyBytes(), true));
         ch.pipeline().addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(services, session));
         ch.pipeline().addLast(PipelineNames.SESSION, session);
@@ -139,7 +140,7 @@ class SessionPipelineTest {
         channel();
         ch.writeInbound(frame(EXT, Op.AUTH, 1, "{\"mid\":-5}"));
         assertGoodbye(ErrorCode.UNAUTHORIZED, CloseCode.AUTH_FAILED);
-        assertThat(buckets.sessionCount()).isZero();
+        assertThat(index.sessionCount()).isZero();
     }
 
     @Test
@@ -195,7 +196,7 @@ class SessionPipelineTest {
         ch.advanceTimeBy(1, TimeUnit.SECONDS);
         ch.runScheduledPendingTasks();
         assertGoodbye(null, CloseCode.HEARTBEAT_TIMEOUT);
-        assertThat(buckets.session("k")).isNull();
+        assertThat(index.session("k")).isNull();
         assertThat(logic.disconnects).hasSize(1);
     }
 
@@ -222,16 +223,16 @@ class SessionPipelineTest {
         authenticate(1, "k", "live://a");
         ch.writeInbound(frame(1, Op.CHANGE_ROOM, 3, "live://b"));
         assertThat(next()).containsExactly(Op.CHANGE_ROOM_REPLY, 3, ByteBufUtil.hexDump("live://b".getBytes()));
-        assertThat(buckets.room("live://a")).isNull();
-        assertThat(buckets.room("live://b").online()).isEqualTo(1);
+        assertThat(index.room("live://a")).isNull();
+        assertThat(index.room("live://b").online()).isEqualTo(1);
         ch.writeInbound(frame(1, Op.SUB, 4, "1001,1002"));
         assertThat(next()[0]).isEqualTo(Op.SUB_REPLY);
         ch.writeInbound(frame(1, Op.UNSUB, 5, "1000"));
         assertThat(next()[0]).isEqualTo(Op.UNSUB_REPLY);
-        assertThat(buckets.session("k").watchedOps()).containsExactly(1001, 1002);
+        assertThat(index.session("k").watchedOps()).containsExactly(1001, 1002);
         ch.writeInbound(frame(1, Op.CHANGE_ROOM, 6, ""));
         next();
-        assertThat(buckets.room("live://b")).isNull();
+        assertThat(index.room("live://b")).isNull();
     }
 
     @Test
@@ -262,7 +263,7 @@ class SessionPipelineTest {
         channel(() -> true);
         ch.writeInbound(frame(EXT, Op.AUTH, 1, token("k", "")));
         assertGoodbye(ErrorCode.UNAVAILABLE, CloseCode.SHUTDOWN);
-        assertThat(buckets.sessionCount()).isZero();
+        assertThat(index.sessionCount()).isZero();
         assertThat(logic.sessions).as("logic's route was undone").isEmpty();
     }
 

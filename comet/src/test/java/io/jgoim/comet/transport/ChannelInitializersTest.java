@@ -1,11 +1,11 @@
 package io.jgoim.comet.transport;
 
-import io.jgoim.comet.CometConfig;
 import io.jgoim.comet.InMemoryLogic;
 import io.jgoim.comet.TestConfigs;
-import io.jgoim.comet.bucket.Buckets;
+import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
-import io.jgoim.comet.room.SessionLoops;
 import io.jgoim.comet.session.SessionServices;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
@@ -20,8 +20,8 @@ class ChannelInitializersTest {
     private final CometConfig config = TestConfigs.ephemeral();
 
     private SessionServices services(EmbeddedChannel owner) {
-        return new SessionServices(config, new InMemoryLogic(), new Buckets(4, 16, 1),
-                new SessionLoops(owner.eventLoop()), CometMetrics.noop());
+        return new SessionServices(config, new InMemoryLogic(),
+                new SessionIndex(4, 16, new SessionLoops(owner.eventLoop())), CometMetrics.noop());
     }
 
     private static List<String> names(EmbeddedChannel ch) {

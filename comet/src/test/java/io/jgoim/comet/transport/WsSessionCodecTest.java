@@ -7,7 +7,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -16,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,6 +56,33 @@ class WsSessionCodecTest {
             b.writeByte(i * 31);
         }
         return b;
+    }
+
+    @Test
+    void shouldTakeOverOnTheUpgradeEventAndPassTheEventOn() {
+        List<Object> events = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.pipeline().addLast(PipelineNames.WS_PROTOCOL, new ChannelInboundHandlerAdapter());
+        ch.pipeline().addLast(PipelineNames.WS_NOT_FOUND, NotFoundHandler.INSTANCE);
+        ch.pipeline().addLast(PipelineNames.WS_CODEC, new WsSessionCodec(4096));
+        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                events.add(evt);
+            }
+        });
+        WebSocketServerProtocolHandler.HandshakeComplete done = new WebSocketServerProtocolHandler.HandshakeComplete(
+                "/sub", EmptyHttpHeaders.INSTANCE, null);
+
+        ch.pipeline().context(PipelineNames.WS_PROTOCOL).fireUserEventTriggered(done);
+
+        assertThat(ch.pipeline().get(PipelineNames.WS_PROTOCOL)).isNull();
+        assertThat(ch.pipeline().get(PipelineNames.WS_NOT_FOUND)).isNull();
+        assertThat(events).containsExactly(done);
+        // Open now: the codec frames a close itself (Netty's encoder is gone).
+        ch.writeAndFlush(new CloseWebSocketFrame(4001, "shutdown"));
+        assertThat(drain(ch)).startsWith("88");
+        assertThat(ch.finish()).isFalse();
     }
 
     @Test

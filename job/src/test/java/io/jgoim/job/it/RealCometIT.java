@@ -1,7 +1,7 @@
 package io.jgoim.job.it;
 
 import com.google.protobuf.ByteString;
-import io.jgoim.comet.CometConfig;
+import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.CometServer;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.common.session.InMemorySessionDirectory;

@@ -1,0 +1,222 @@
+package io.jgoim.comet.config;
+
+import io.jgoim.common.config.Checks;
+import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.redis.RedisConnectionConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The comet's whole configuration, bound from {@code jgoim/comet-defaults.yaml}, the operator's file and
+ * {@code JGOIM_*} environment overrides by {@link #load}. Every record validates itself in its compact constructor,
+ * so a bad value fails at load naming its key. Immutable; pass it through constructors.
+ */
+public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig tcp, WebSocketConfig webSocket,
+                          WssConfig wss, TlsConfig tls, RpcConfig rpc, AdminConfig admin,
+                          ProtocolConfig protocol, OutboundConfig outbound, BucketConfig bucket,
+                          OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
+                          LogicConfig logic, RedisConnectionConfig redis) {
+
+    /** The classpath resource holding every key with its default. */
+    public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
+
+    public CometConfig {
+        Checks.notNull(node, "node");
+        Checks.notNull(transport, "transport");
+        Checks.notNull(tcp, "tcp");
+        Checks.notNull(webSocket, "webSocket");
+        Checks.notNull(wss, "wss");
+        Checks.notNull(tls, "tls");
+        Checks.notNull(rpc, "rpc");
+        Checks.notNull(admin, "admin");
+        Checks.notNull(protocol, "protocol");
+        Checks.notNull(outbound, "outbound");
+        Checks.notNull(bucket, "bucket");
+        Checks.notNull(online, "online");
+        Checks.notNull(registry, "registry");
+        Checks.notNull(shutdown, "shutdown");
+        Checks.notNull(logic, "logic");
+        Checks.notNull(redis, "redis");
+        Checks.check(webSocket.maxFrameBytes() >= protocol.maxBodyBytes() + 16,
+                "webSocket.maxFrameBytes must be >= protocol.maxBodyBytes + 16, was " + webSocket.maxFrameBytes());
+    }
+
+    /**
+     * Loads the defaults, then {@code fileOrNull}, then {@code env} overrides, and validates the result.
+     *
+     * @throws io.jgoim.common.config.ConfigException naming the first bad key
+     */
+    public static CometConfig load(Path fileOrNull, Map<String, String> env) {
+        return ConfigLoader.load(CometConfig.class, DEFAULTS, fileOrNull, env);
+    }
+
+    /** The embedded defaults with no file and no environment: every port fixed as documented. */
+    public static CometConfig defaults() {
+        return load(null, Map.of());
+    }
+
+    /** Identity published to logic and the node registry. */
+    public record NodeConfig(String id, String region, int weight, String host) {
+        public NodeConfig {
+            Checks.notBlank(id, "node.id");
+            Checks.notNull(region, "node.region");
+            Checks.nonNegative(weight, "node.weight");
+            Checks.notBlank(host, "node.host");
+        }
+    }
+
+    /** Event loops: {@code type} is auto, epoll or nio; {@code workerThreads} 0 means one per CPU. */
+    public record TransportConfig(String type, int bossThreads, int workerThreads) {
+        public TransportConfig {
+            Checks.check("auto".equals(type) || "epoll".equals(type) || "nio".equals(type),
+                    "transport.type must be auto, epoll or nio, was " + type);
+            Checks.positive(bossThreads, "transport.bossThreads");
+            Checks.nonNegative(workerThreads, "transport.workerThreads");
+        }
+
+        public int workerThreadsOrCpus() {
+            return workerThreads > 0 ? workerThreads : Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /** goim's TCP listener, optionally also over TLS on {@code tlsPort}. */
+    public record TcpConfig(boolean enabled, String bind, int port, boolean tlsEnabled, int tlsPort,
+                            int sendBufferBytes, int receiveBufferBytes, int backlog, boolean keepAlive,
+                            boolean noDelay) {
+        public TcpConfig {
+            Checks.notBlank(bind, "tcp.bind");
+            Checks.port(port, "tcp.port");
+            Checks.port(tlsPort, "tcp.tlsPort");
+            Checks.nonNegative(sendBufferBytes, "tcp.sendBufferBytes");
+            Checks.nonNegative(receiveBufferBytes, "tcp.receiveBufferBytes");
+            Checks.positive(backlog, "tcp.backlog");
+        }
+    }
+
+    /** The WebSocket listener; upgrades are accepted on {@code path} only. */
+    public record WebSocketConfig(boolean enabled, String bind, int port, String path, int maxFrameBytes) {
+        public WebSocketConfig {
+            Checks.notBlank(bind, "webSocket.bind");
+            Checks.port(port, "webSocket.port");
+            Checks.check(path != null && path.startsWith("/"), "webSocket.path must start with '/', was " + path);
+            Checks.positive(maxFrameBytes, "webSocket.maxFrameBytes");
+        }
+    }
+
+    /** The WebSocket-over-TLS listener (same path and frame limit as {@link WebSocketConfig}). */
+    public record WssConfig(boolean enabled, String bind, int port) {
+        public WssConfig {
+            Checks.notBlank(bind, "wss.bind");
+            Checks.port(port, "wss.port");
+        }
+    }
+
+    /** Certificate and key (PEM); both empty means a generated self-signed certificate. */
+    public record TlsConfig(String certFile, String keyFile, String keyPassword, String provider) {
+        public TlsConfig {
+            certFile = certFile == null ? "" : certFile;
+            keyFile = keyFile == null ? "" : keyFile;
+            keyPassword = keyPassword == null ? "" : keyPassword;
+            Checks.check(certFile.isEmpty() == keyFile.isEmpty(),
+                    "tls.certFile and tls.keyFile must be given together");
+            Checks.check("auto".equals(provider) || "openssl".equals(provider) || "jdk".equals(provider),
+                    "tls.provider must be auto, openssl or jdk, was " + provider);
+        }
+
+        public boolean selfSigned() {
+            return certFile.isEmpty();
+        }
+    }
+
+    /** The gRPC Comet service job pushes to. */
+    public record RpcConfig(boolean enabled, String bind, int port, int maxInboundMessageBytes) {
+        public RpcConfig {
+            Checks.notBlank(bind, "rpc.bind");
+            Checks.port(port, "rpc.port");
+            Checks.positive(maxInboundMessageBytes, "rpc.maxInboundMessageBytes");
+        }
+    }
+
+    /** The admin HTTP endpoint: {@code /metrics} and {@code /health}. */
+    public record AdminConfig(boolean enabled, String bind, int port) {
+        public AdminConfig {
+            Checks.notBlank(bind, "admin.bind");
+            Checks.port(port, "admin.port");
+        }
+    }
+
+    /** Session protocol timings and limits. */
+    public record ProtocolConfig(Duration handshakeTimeout, Duration heartbeatInterval, int heartbeatMaxMisses,
+                                 int maxBodyBytes, Duration logicTimeout, Duration sessionRefreshInterval,
+                                 int maxPendingFrames, int maxInflightUpstream, int maxPendingConnects) {
+        public ProtocolConfig {
+            Checks.positive(handshakeTimeout, "protocol.handshakeTimeout");
+            Checks.positive(heartbeatInterval, "protocol.heartbeatInterval");
+            Checks.positive(heartbeatMaxMisses, "protocol.heartbeatMaxMisses");
+            Checks.positive(maxBodyBytes, "protocol.maxBodyBytes");
+            Checks.positive(logicTimeout, "protocol.logicTimeout");
+            Checks.positive(sessionRefreshInterval, "protocol.sessionRefreshInterval");
+            Checks.nonNegative(maxPendingFrames, "protocol.maxPendingFrames");
+            Checks.positive(maxInflightUpstream, "protocol.maxInflightUpstream");
+            Checks.nonNegative(maxPendingConnects, "protocol.maxPendingConnects");
+        }
+    }
+
+    /** The per-session outbound bound: ring length, write water marks and the slow-consumer grace. */
+    public record OutboundConfig(int ringSize, int highWaterMarkBytes, int lowWaterMarkBytes,
+                                 Duration slowCloseAfter) {
+        public OutboundConfig {
+            Checks.positive(ringSize, "outbound.ringSize");
+            Checks.positive(highWaterMarkBytes, "outbound.highWaterMarkBytes");
+            Checks.positive(lowWaterMarkBytes, "outbound.lowWaterMarkBytes");
+            Checks.check(lowWaterMarkBytes <= highWaterMarkBytes,
+                    "outbound.lowWaterMarkBytes must be <= outbound.highWaterMarkBytes");
+            Checks.positive(slowCloseAfter, "outbound.slowCloseAfter");
+        }
+    }
+
+    /** Session sharding: {@code size} buckets (a power of two) by key hash. */
+    public record BucketConfig(int size, int channels) {
+        public BucketConfig {
+            Checks.powerOfTwo(size, "bucket.size");
+            Checks.positive(channels, "bucket.channels");
+        }
+    }
+
+    /** Room-count reporting to logic's RenewOnline. */
+    public record OnlineConfig(Duration reportInterval) {
+        public OnlineConfig {
+            Checks.positive(reportInterval, "online.reportInterval");
+        }
+    }
+
+    /** Node-registry membership (cluster mode). */
+    public record RegistryConfig(boolean enabled, Duration refreshInterval, Duration ttl) {
+        public RegistryConfig {
+            Checks.positive(refreshInterval, "registry.refreshInterval");
+            Checks.positive(ttl, "registry.ttl");
+            Checks.check(ttl.compareTo(refreshInterval) > 0,
+                    "registry.ttl must be longer than registry.refreshInterval");
+        }
+    }
+
+    /**
+     * Where a cluster comet reaches logic's gRPC service ({@code host:port} or any gRPC target such as
+     * {@code dns:///logic.internal:3119}). Standalone calls logic directly and ignores it.
+     */
+    public record LogicConfig(String target) {
+        public LogicConfig {
+            Checks.notBlank(target, "logic.target");
+        }
+    }
+
+    /** Graceful close. */
+    public record ShutdownConfig(Duration drainTime, int closeBatches) {
+        public ShutdownConfig {
+            Checks.positive(drainTime, "shutdown.drainTime");
+            Checks.positive(closeBatches, "shutdown.closeBatches");
+        }
+    }
+}

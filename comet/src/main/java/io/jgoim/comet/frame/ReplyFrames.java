@@ -1,0 +1,67 @@
+package io.jgoim.comet.frame;
+
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.Op;
+import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.Proto;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+
+/**
+ * Builds the frames comet sends on its own (replies and goodbyes). Each returns a {@link Proto} the pipeline's
+ * encoder turns into TCP bytes or a WebSocket binary message; the Proto owns its body.
+ */
+public final class ReplyFrames {
+    private ReplyFrames() {
+    }
+
+    /** A reply with an empty body (auth reply, upstream reply). */
+    public static Proto empty(int ver, int op, int seq) {
+        return Proto.newInstance(ver, op, seq, Unpooled.EMPTY_BUFFER);
+    }
+
+    /**
+     * The auth reply for extended clients (auth ver 2): body = JSON {@code {"key":"...","heartbeat":seconds}}, the
+     * session's key (which the server may have generated) and the heartbeat interval the client should keep.
+     */
+    public static Proto authReplyExtended(ByteBufAllocator alloc, int seq, String key, long heartbeatSeconds) {
+        String json = "{\"key\":\"" + escape(key) + "\",\"heartbeat\":" + heartbeatSeconds + "}";
+        return Proto.newInstance(PacketLayout.VERSION_EXTENDED, Op.AUTH_REPLY, seq, ByteBufUtil.writeUtf8(alloc, json));
+    }
+
+    /** An extension error reply for extended clients: body = JSON {"code":n,"message":"..."}. */
+    public static Proto errorReply(ByteBufAllocator alloc, int seq, ErrorCode code, String message) {
+        String json = "{\"code\":" + code.code() + ",\"message\":\"" + escape(message) + "\"}";
+        ByteBuf body = ByteBufUtil.writeUtf8(alloc, json);
+        return Proto.newInstance(PacketLayout.VERSION_EXTENDED, Op.ERROR_REPLY, seq, body);
+    }
+
+    /** The extension goodbye for extended TCP clients: body = int32 close code + UTF-8 reason. */
+    public static Proto disconnect(ByteBufAllocator alloc, CloseCode code) {
+        ByteBuf body = alloc.ioBuffer(4 + code.reason().length());
+        body.writeInt(code.code());
+        ByteBufUtil.writeUtf8(body, code.reason());
+        return Proto.newInstance(PacketLayout.VERSION_EXTENDED, Op.DISCONNECT, 0, body);
+    }
+
+    private static String escape(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append(' ');
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

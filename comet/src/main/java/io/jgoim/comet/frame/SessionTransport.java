@@ -1,0 +1,73 @@
+package io.jgoim.comet.frame;
+
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.Proto;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+
+/**
+ * How a session's client is connected, and the one place that says what that changes on the wire: how a push and
+ * a pre-encoded reply are framed, and what goodbye the client gets before the close (Zuul push's
+ * {@code PushProtocol}). Everything else about a session is the same for both transports.
+ *
+ * <p>Stateless constants; the per-recipient methods allocate only the WebSocket message wrapper.
+ */
+public enum SessionTransport {
+    /** goim TCP (optionally TLS): frames go out as they are encoded. */
+    TCP {
+        @Override
+        public Object push(PushFrame frame) {
+            return frame.tcp().retainedDuplicate();
+        }
+
+        @Override
+        public Object reply(ByteBuf encoded) {
+            return encoded;
+        }
+
+        @Override
+        public Object goodbye(ByteBufAllocator alloc, CloseCode code, boolean extended, boolean webSocketOpen) {
+            // A goim client knows no extension op: it gets the close alone.
+            return extended ? ReplyFrames.disconnect(alloc, code) : null;
+        }
+    },
+
+    /** WebSocket (optionally TLS): goim frames travel inside binary messages; the close code in the close frame. */
+    WEBSOCKET {
+        @Override
+        public Object push(PushFrame frame) {
+            return new BinaryWebSocketFrame(frame.webSocket().retainedDuplicate());
+        }
+
+        @Override
+        public Object reply(ByteBuf encoded) {
+            return new BinaryWebSocketFrame(encoded);
+        }
+
+        @Override
+        public Object goodbye(ByteBufAllocator alloc, CloseCode code, boolean extended, boolean webSocketOpen) {
+            // Before the upgrade completed there is no WebSocket to send a close frame on.
+            return webSocketOpen ? new CloseWebSocketFrame(code.code(), code.reason()) : null;
+        }
+    };
+
+    /** The message that carries {@code frame} to one recipient: a retained duplicate, owned by the write. */
+    public abstract Object push(PushFrame frame);
+
+    /** The message that carries one already-encoded goim frame (ownership passes to the returned message). */
+    public abstract Object reply(ByteBuf encoded);
+
+    /**
+     * The last message before the close ({@link Proto} or close frame), or null when the client gets none.
+     *
+     * @param extended      the client authenticated with the extended version (knows the DISCONNECT op)
+     * @param webSocketOpen the WebSocket upgrade completed (ignored for TCP)
+     */
+    public abstract Object goodbye(ByteBufAllocator alloc, CloseCode code, boolean extended, boolean webSocketOpen);
+
+    public boolean isWebSocket() {
+        return this == WEBSOCKET;
+    }
+}

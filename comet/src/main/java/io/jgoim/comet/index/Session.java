@@ -1,0 +1,309 @@
+package io.jgoim.comet.index;
+
+import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.metrics.CometMetrics.DropReason;
+import io.jgoim.comet.ring.PushRing;
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.Op;
+import io.netty.channel.Channel;
+
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * An authenticated connection: who it is (member id, key), where it sits (event loop index, room, slots in the
+ * dense member lists), which push ops it watches, and its outbound ring.
+ *
+ * <p>Threading: identity is immutable; room membership and slots change only on the session's event loop; the
+ * watched ops are an immutable sorted array behind a volatile reference (read by any pushing thread); the ring is
+ * guarded by this object's monitor and drained by {@link #run()} on the event loop. Small on purpose: an idle session
+ * holds no ring and no buffers.
+ */
+public final class Session implements Runnable {
+    private static final int[] NO_OPS = new int[0];
+
+    private final Channel channel;
+    private final SessionTransport transport;
+    private final long memberId;
+    private final String key;
+    private final boolean extended;
+    private final int loopIndex;
+    private final int ringSize;
+    private final CometMetrics metrics;
+    private final Closer closer;
+
+    private volatile int[] watchOps = NO_OPS;
+
+    // Loop-confined: the room and this session's slots in the room's and the loop's member lists.
+    private Room room;
+    private int roomSlot = -1;
+    private int loopSlot = -1;
+
+    // Guarded by this.
+    private PushRing ring;
+    private boolean drainScheduled;
+
+    /** Closes a session on its event loop with a close code; implemented by the session's pipeline. */
+    public interface Closer {
+        void close(CloseCode code);
+
+        /** When the session expires for silence, in the loop's ticker time; never by default. Event loop only. */
+        default long idleDeadlineNanos() {
+            return Long.MAX_VALUE;
+        }
+
+        /** Closes the session for silence (HEARTBEAT_TIMEOUT) at {@code nowNanos}. Event loop only. */
+        default void expireIdle(long nowNanos) {
+            close(CloseCode.HEARTBEAT_TIMEOUT);
+        }
+    }
+
+    public Session(Channel channel, SessionTransport transport, long memberId, String key, boolean extended,
+                   int loopIndex, int ringSize, CometMetrics metrics, Closer closer) {
+        this.channel = channel;
+        this.transport = transport;
+        this.memberId = memberId;
+        this.key = key;
+        this.extended = extended;
+        this.loopIndex = loopIndex;
+        this.ringSize = ringSize;
+        this.metrics = metrics;
+        this.closer = closer;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** How the client is connected; decides how a push's bytes are framed. */
+    public SessionTransport transport() {
+        return transport;
+    }
+
+    public long memberId() {
+        return memberId;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** True when the client authenticated with the extended version and understands extension ops. */
+    public boolean isExtended() {
+        return extended;
+    }
+
+    /** Index of the session's event loop in the comet's loop table. */
+    public int loopIndex() {
+        return loopIndex;
+    }
+
+    /** The room the session is in, or null. Event loop only. */
+    public Room room() {
+        return room;
+    }
+
+    // Position in the index: written only by SessionIndex and MemberList, on the session's event loop.
+    void room(Room room) {
+        this.room = room;
+    }
+
+    int roomSlot() {
+        return roomSlot;
+    }
+
+    void roomSlot(int slot) {
+        this.roomSlot = slot;
+    }
+
+    int loopSlot() {
+        return loopSlot;
+    }
+
+    void loopSlot(int slot) {
+        this.loopSlot = slot;
+    }
+
+    /** When the session expires for silence (loop ticker time). Event loop only. */
+    public long idleDeadlineNanos() {
+        return closer.idleDeadlineNanos();
+    }
+
+    /** Closes the session for silence; called by the loop's idle sweeper once the deadline passed. Event loop only. */
+    public void expireIdle(long nowNanos) {
+        closer.expireIdle(nowNanos);
+    }
+
+    /**
+     * goim's rule for key and broadcast pushes: ops below 1000 always pass, business ops only when watched (accepted at
+     * auth or watched with op 14).
+     */
+    public boolean needPush(int op) {
+        if (op >= 0 && op < Op.BUSINESS_MIN) {
+            return true;
+        }
+        return Arrays.binarySearch(watchOps, op) >= 0;
+    }
+
+    /** Adds ops to the watched set. Event loop only (single writer). */
+    public void watch(int[] ops) {
+        int[] cur = watchOps;
+        int[] merged = Arrays.copyOf(cur, cur.length + ops.length);
+        System.arraycopy(ops, 0, merged, cur.length, ops.length);
+        watchOps = distinctSorted(merged);
+    }
+
+    /** Removes ops from the watched set. Event loop only (single writer). */
+    public void unwatch(int[] ops) {
+        int[] cur = watchOps;
+        int[] out = new int[cur.length];
+        int n = 0;
+        for (int op : cur) {
+            boolean drop = false;
+            for (int u : ops) {
+                if (u == op) {
+                    drop = true;
+                    break;
+                }
+            }
+            if (!drop) {
+                out[n++] = op;
+            }
+        }
+        watchOps = n == 0 ? NO_OPS : Arrays.copyOf(out, n);
+    }
+
+    /** The watched ops, sorted. */
+    public int[] watchedOps() {
+        return watchOps.clone();
+    }
+
+    /**
+     * Writes one push without flushing. Event loop only. Returns false, counting the drop, when the session is closed
+     * or over its outbound bound (the slow-consumer policy in the session handler closes it if that lasts).
+     */
+    public boolean write(PushFrame frame) {
+        if (!channel.isActive()) {
+            metrics.dropped(DropReason.CLOSED);
+            return false;
+        }
+        if (!channel.isWritable()) {
+            metrics.dropped(DropReason.SLOW);
+            return false;
+        }
+        channel.write(transport.push(frame), channel.voidPromise());
+        return true;
+    }
+
+    /**
+     * Queues a push in the session's ring from any thread; the event loop writes the ring's contents with one flush.
+     * Returns false, counting the drop, when the ring is full or the session is over its bound. Retains
+     * {@code frame} while queued.
+     */
+    public boolean offer(PushFrame frame) {
+        if (!channel.isWritable()) {
+            metrics.dropped(channel.isActive() ? DropReason.SLOW : DropReason.CLOSED);
+            return false;
+        }
+        boolean schedule;
+        synchronized (this) {
+            if (ring == null) {
+                ring = new PushRing(ringSize);
+            }
+            frame.retain();
+            if (!ring.offer(frame)) {
+                frame.release();
+                metrics.dropped(DropReason.RING_FULL);
+                return false;
+            }
+            schedule = !drainScheduled;
+            drainScheduled = true;
+        }
+        if (schedule) {
+            try {
+                channel.eventLoop().execute(this);
+            } catch (RejectedExecutionException e) {
+                discardRing();
+            }
+        }
+        return true;
+    }
+
+    /** Drains the ring on the event loop: writes every queued push, then flushes once. */
+    @Override
+    public void run() {
+        int written = 0;
+        for (;;) {
+            PushFrame f;
+            synchronized (this) {
+                f = ring == null ? null : (PushFrame) ring.poll();
+                if (f == null) {
+                    drainScheduled = false;
+                    break;
+                }
+            }
+            try {
+                if (write(f)) {
+                    written++;
+                }
+            } finally {
+                f.release();
+            }
+        }
+        if (written > 0) {
+            channel.flush();
+            metrics.pushed(CometMetrics.PushKind.KEY, written);
+        }
+    }
+
+    /** Releases whatever the ring still holds (the session is closing). */
+    public void discardRing() {
+        for (;;) {
+            PushFrame f;
+            synchronized (this) {
+                f = ring == null ? null : (PushFrame) ring.poll();
+                if (f == null) {
+                    drainScheduled = false;
+                    return;
+                }
+            }
+            f.release();
+            metrics.dropped(DropReason.CLOSED);
+        }
+    }
+
+    /** Closes the session with {@code code} from any thread; the goodbye is written on its event loop. */
+    public void close(CloseCode code) {
+        if (channel.eventLoop().inEventLoop()) {
+            closer.close(code);
+        } else {
+            try {
+                channel.eventLoop().execute(() -> closer.close(code));
+            } catch (RejectedExecutionException e) {
+                channel.close();
+            }
+        }
+    }
+
+    private static int[] distinctSorted(int[] ops) {
+        if (ops.length == 0) {
+            return NO_OPS;
+        }
+        int[] s = ops.clone();
+        Arrays.sort(s);
+        int n = 1;
+        for (int i = 1; i < s.length; i++) {
+            if (s[i] != s[n - 1]) {
+                s[n++] = s[i];
+            }
+        }
+        return n == s.length ? s : Arrays.copyOf(s, n);
+    }
+
+    @Override
+    public String toString() {
+        return "Session{key=" + key + ", mid=" + memberId + ", " + transport + '}';
+    }
+}

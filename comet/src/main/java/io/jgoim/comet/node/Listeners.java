@@ -1,0 +1,80 @@
+package io.jgoim.comet.node;
+
+import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.transport.Transports;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The comet's client listeners (TCP, TCP+TLS, WebSocket, WSS): binds each with the socket options of the
+ * {@code tcp} and {@code outbound} config and keeps the listening channels so the close can stop accepting first.
+ * Used from the thread that starts or closes the comet.
+ */
+public final class Listeners {
+    /**
+     * Read buffer sizing for every session: Netty's default, but one shared instance (it holds only its settings;
+     * each channel still gets its own handle), where Netty would create one per channel (32 bytes per session).
+     */
+    private static final AdaptiveRecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
+
+    private final CometConfig config;
+    private final Transports transports;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final List<Channel> channels = new ArrayList<>();
+
+    public Listeners(CometConfig config, Transports transports, EventLoopGroup boss, EventLoopGroup workers) {
+        this.config = config;
+        this.transports = transports;
+        this.boss = boss;
+        this.workers = workers;
+    }
+
+    /** Binds one listener whose accepted channels {@code initializer} sets up; throws naming it if the bind fails. */
+    public InetSocketAddress bind(String host, int port, ChannelHandler initializer) {
+        CometConfig.TcpConfig tcp = config.tcp();
+        CometConfig.OutboundConfig out = config.outbound();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, tcp.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, tcp.noDelay())
+                .childOption(ChannelOption.SO_KEEPALIVE, tcp.keepAlive())
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(out.lowWaterMarkBytes(), out.highWaterMarkBytes()))
+                .childHandler(initializer);
+        if (tcp.sendBufferBytes() > 0) {
+            b.childOption(ChannelOption.SO_SNDBUF, tcp.sendBufferBytes());
+        }
+        if (tcp.receiveBufferBytes() > 0) {
+            b.childOption(ChannelOption.SO_RCVBUF, tcp.receiveBufferBytes());
+        }
+        Channel ch;
+        try {
+            ch = b.bind(host, port).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            // syncUninterruptibly rethrows the checked BindException as is; name the listener instead.
+            throw new IllegalStateException("cannot bind " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        channels.add(ch);
+        return (InetSocketAddress) ch.localAddress();
+    }
+
+    /** Stops accepting: closes every listening channel (accepted sessions stay open). */
+    public void close() {
+        for (Channel ch : channels) {
+            ch.close().syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.jgoim.comet.node;
+
+import io.jgoim.common.registry.NodeInfo;
+import io.jgoim.common.registry.NodeRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * Keeps this comet's node-registry entry fresh: addresses, weight, session count and the offline flag (set while
+ * draining, so logic stops offering the node while job still pushes to it). {@link #run()} is scheduled at the
+ * refresh interval; thread-safe.
+ */
+public final class NodeRegistration implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistration.class);
+
+    private final NodeRegistry registry;
+    private final NodeInfo base;
+    private final Duration ttl;
+    private final IntSupplier sessions;
+    private volatile boolean offline;
+
+    public NodeRegistration(NodeRegistry registry, NodeInfo base, Duration ttl, IntSupplier sessions) {
+        this.registry = registry;
+        this.base = base;
+        this.ttl = ttl;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void run() {
+        registry.register(base.withLoad(sessions.getAsInt(), offline, System.currentTimeMillis()), ttl)
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        log.warn("node registry refresh failed: {}", e.toString());
+                    }
+                });
+    }
+
+    /** Marks the node offline (draining) and publishes that at once. */
+    public void markOffline() {
+        offline = true;
+        run();
+    }
+
+    /** Removes the entry (the node is gone), waiting at most {@code timeout} for the registry. */
+    public void deregister(Duration timeout) {
+        try {
+            registry.deregister(base.id()).get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.warn("node registry deregister failed: {}", e.toString());
+        }
+    }
+}

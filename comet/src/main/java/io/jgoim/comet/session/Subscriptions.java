@@ -1,0 +1,80 @@
+package io.jgoim.comet.session;
+
+import io.jgoim.comet.frame.ReplyFrames;
+import io.jgoim.comet.index.Room;
+import io.jgoim.comet.index.Session;
+import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.Op;
+import io.jgoim.protocol.Proto;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The requests that change what a session receives: the room change (op 12: join a room, or leave with an empty
+ * body) and watch/unwatch (ops 14/16: comma-separated business ops). Each returns the reply to write: goim's echo of
+ * the body on success; on a bad request, an error reply for an extended client and goim's echo for a goim client
+ * (the session stays open either way). One instance per comet, stateless. Event loop only.
+ */
+final class Subscriptions {
+    /** Longest room id accepted by op 12, in bytes. */
+    static final int MAX_ROOM_ID_BYTES = 256;
+
+    private final SessionIndex index;
+
+    Subscriptions(SessionIndex index) {
+        this.index = index;
+    }
+
+    /** Op 12: moves {@code session} into the room named by the body (none when empty). */
+    Proto changeRoom(Session session, boolean extended, ByteBufAllocator alloc, Proto p) {
+        ByteBuf body = p.body();
+        int len = body.readableBytes();
+        String roomId = len == 0 ? "" : body.toString(body.readerIndex(), len, StandardCharsets.UTF_8);
+        if (len > MAX_ROOM_ID_BYTES || hasControlChars(roomId)) {
+            return refusal(extended, alloc, p, ErrorCode.BAD_ROOM,
+                    "room id must be 1-" + MAX_ROOM_ID_BYTES + " printable bytes");
+        }
+        if (roomId.isEmpty()) {
+            index.leave(session);
+        } else {
+            Room current = session.room();
+            if (current == null || !current.id().equals(roomId)) {
+                index.join(session, roomId);
+            }
+        }
+        return Proto.newInstance(p.ver(), Op.CHANGE_ROOM_REPLY, p.seq(), body.retain());
+    }
+
+    /** Ops 14 and 16: adds the listed ops to, or removes them from, the ops {@code session} watches. */
+    Proto watch(Session session, boolean extended, ByteBufAllocator alloc, Proto p) {
+        int[] ops = OpList.parse(p.body());
+        if (ops == null) {
+            return refusal(extended, alloc, p, ErrorCode.BAD_OPS, "op list must be comma-separated integers");
+        }
+        if (p.op() == Op.SUB) {
+            session.watch(ops);
+        } else {
+            session.unwatch(ops);
+        }
+        return Proto.newInstance(p.ver(), p.op() + 1, p.seq(), p.body().retain());
+    }
+
+    private static Proto refusal(boolean extended, ByteBufAllocator alloc, Proto p, ErrorCode code, String message) {
+        if (extended) {
+            return ReplyFrames.errorReply(alloc, p.seq(), code, message);
+        }
+        return Proto.newInstance(p.ver(), p.op() + 1, p.seq(), p.body().retain());
+    }
+
+    private static boolean hasControlChars(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < 0x20 || s.charAt(i) == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

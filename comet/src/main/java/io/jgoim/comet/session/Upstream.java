@@ -1,0 +1,93 @@
+package io.jgoim.comet.session;
+
+import com.google.protobuf.ByteString;
+import io.jgoim.comet.frame.ReplyFrames;
+import io.jgoim.comet.index.Session;
+import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.metrics.CometMetrics.DropReason;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.Failures;
+import io.jgoim.protocol.Op;
+import io.jgoim.protocol.Proto;
+import io.jgoim.protocol.rpc.LogicService;
+import io.jgoim.protocol.rpc.logic.ReceiveReply;
+import io.jgoim.protocol.rpc.logic.ReceiveReq;
+import io.netty.channel.ChannelHandlerContext;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Upstream messages (op 4 and business ops) to logic's Receive, at most {@code protocol.maxInflightUpstream} per
+ * session waiting for logic: beyond that a message is dropped (counted; an extended client gets RATE_LIMITED). The
+ * answer goes back on the session's event loop: goim's echo (same op and seq, empty body), or for an extended
+ * client whose message logic refused, an error reply. One instance per comet, stateless: the in-flight count stays
+ * in the session's handler.
+ */
+final class Upstream {
+    private final int maxInFlight;
+    private final LogicService logic;
+    private final CometMetrics metrics;
+    private final String serverId;
+
+    Upstream(int maxInFlight, LogicService logic, CometMetrics metrics, String serverId) {
+        this.maxInFlight = maxInFlight;
+        this.logic = logic;
+        this.metrics = metrics;
+        this.serverId = serverId;
+    }
+
+    /** Sends {@code p} (owned by the caller) to logic, or refuses it when the session's bound is full. Event loop. */
+    void send(SessionHandler handler, ChannelHandlerContext ctx, Session session, Proto p) {
+        if (!handler.tryStartUpstream(maxInFlight)) {
+            metrics.dropped(DropReason.UPSTREAM_OVERFLOW);
+            if (handler.isExtended()) {
+                handler.reply(ReplyFrames.errorReply(ctx.alloc(), p.seq(), ErrorCode.RATE_LIMITED,
+                        "too many upstream messages waiting for logic"));
+            }
+            return;
+        }
+        final int ver = p.ver();
+        final int op = p.op();
+        final int seq = p.seq();
+        io.jgoim.protocol.rpc.comet.Proto.Builder proto = io.jgoim.protocol.rpc.comet.Proto.newBuilder()
+                .setVer(ver).setOp(op).setSeq(seq).setBody(ByteString.copyFrom(p.body().nioBuffer()));
+        ReceiveReq req = ReceiveReq.newBuilder().setMid(session.memberId()).setKey(session.key())
+                .setServer(serverId).setProto(proto).build();
+        CompletableFuture<ReceiveReply> receive;
+        try {
+            receive = logic.receive(req);
+        } catch (RuntimeException e) {
+            receive = CompletableFuture.failedFuture(e);
+        }
+        receive.whenComplete((r, e) -> runOnLoop(ctx, () -> answer(handler, ctx, ver, op, seq, e)));
+    }
+
+    private void answer(SessionHandler handler, ChannelHandlerContext ctx, int ver, int op, int seq, Throwable e) {
+        if (!handler.upstreamDone() || !ctx.channel().isActive()) {
+            return;
+        }
+        if (e != null && handler.isExtended()) {
+            Throwable t = Failures.unwrap(e);
+            metrics.frameOut(Op.ERROR_REPLY);
+            ctx.writeAndFlush(ReplyFrames.errorReply(ctx.alloc(), seq, Failures.code(t, ErrorCode.UNAVAILABLE),
+                    String.valueOf(t.getMessage())), ctx.voidPromise());
+            return;
+        }
+        // goim answers an upstream message with the same op and seq and an empty body.
+        metrics.frameOut(op);
+        ctx.writeAndFlush(ReplyFrames.empty(ver, op, seq), ctx.voidPromise());
+    }
+
+    private static void runOnLoop(ChannelHandlerContext ctx, Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                ctx.executor().execute(task);
+            } catch (RejectedExecutionException e) {
+                // the comet is shutting down; the channel goes with its event loop
+            }
+        }
+    }
+}

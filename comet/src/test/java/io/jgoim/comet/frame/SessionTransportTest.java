@@ -1,0 +1,71 @@
+package io.jgoim.comet.frame;
+
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.Op;
+import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.Proto;
+import io.jgoim.testkit.LeakCheck;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What each transport puts on the wire for a push, a pre-encoded reply and the goodbye. */
+@ExtendWith(LeakCheck.class)
+class SessionTransportTest {
+    /** One goim frame (op 1000, body {"n":0}). */
+    private static final String INNER = "0000001700100001000003e8000000007b226e223a307d";
+    private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
+
+    private PushFrame frame() {
+        return new PushFrame(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(INNER)), alloc);
+    }
+
+    @Test
+    void shouldWriteAPushAsSharedDuplicatesOfTheOnceEncodedBytes() {
+        PushFrame f = frame();
+        ByteBuf tcp = (ByteBuf) SessionTransport.TCP.push(f);
+        assertThat(ByteBufUtil.hexDump(tcp)).isEqualTo(INNER);
+        assertThat(tcp.array()).as("a duplicate, not a copy").isSameAs(f.tcp().array());
+        BinaryWebSocketFrame ws = (BinaryWebSocketFrame) SessionTransport.WEBSOCKET.push(f);
+        assertThat(ByteBufUtil.hexDump(ws.content())).isEqualTo(ByteBufUtil.hexDump(f.webSocket()));
+        tcp.release();
+        ws.release();
+        f.release();
+        assertThat(f.refCnt()).isZero();
+    }
+
+    @Test
+    void shouldFrameAReplyAsIsOnTcpAndInABinaryMessageOnWebSocket() {
+        ByteBuf a = Unpooled.wrappedBuffer(new byte[] {1, 2});
+        assertThat(SessionTransport.TCP.reply(a)).isSameAs(a);
+        Object ws = SessionTransport.WEBSOCKET.reply(a);
+        assertThat(ws).isInstanceOf(BinaryWebSocketFrame.class);
+        assertThat(((BinaryWebSocketFrame) ws).content()).isSameAs(a);
+        ((BinaryWebSocketFrame) ws).release();
+    }
+
+    @Test
+    void shouldSayGoodbyeWithACloseFrameADisconnectFrameOrNothing() {
+        assertThat(SessionTransport.TCP.goodbye(alloc, CloseCode.KICKED, false, false)).as("goim TCP").isNull();
+        Proto disconnect = (Proto) SessionTransport.TCP.goodbye(alloc, CloseCode.KICKED, true, false);
+        assertThat(disconnect.op()).isEqualTo(Op.DISCONNECT);
+        assertThat(disconnect.ver()).isEqualTo(PacketLayout.VERSION_EXTENDED);
+        assertThat(disconnect.body().readInt()).isEqualTo(CloseCode.KICKED.code());
+        disconnect.release();
+
+        assertThat(SessionTransport.WEBSOCKET.goodbye(alloc, CloseCode.KICKED, true, false))
+                .as("before the upgrade").isNull();
+        CloseWebSocketFrame close = (CloseWebSocketFrame) SessionTransport.WEBSOCKET.goodbye(alloc,
+                CloseCode.KICKED, false, true);
+        assertThat(close.statusCode()).isEqualTo(CloseCode.KICKED.code());
+        assertThat(close.reasonText()).isEqualTo(CloseCode.KICKED.reason());
+        close.release();
+    }
+}
