@@ -4,9 +4,14 @@ import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.ProtoEncoder;
 import io.jgoim.protocol.ProtoFrameDecoder;
 import io.jgoim.protocol.ws.WsProtoCodec;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
@@ -18,18 +23,34 @@ import java.net.URI;
 /**
  * Builds a client channel's pipeline: optional TLS, then either the goim TCP codec or the WebSocket client stack
  * (HTTP upgrade to the configured path, control-frame handling, one goim frame per binary message), then the
- * {@link ClientHandler}. Shared by every channel of one client.
+ * {@link ClientHandler}; and the bootstrap that uses it. Shared by every channel of one client.
  */
 final class ClientChannelInitializer extends ChannelInitializer<Channel> {
-    private final JgoimClient client;
+    private final ClientConfig cfg;
+    private final Connection connection;
 
-    ClientChannelInitializer(JgoimClient client) {
-        this.client = client;
+    private ClientChannelInitializer(ClientConfig cfg, Connection connection) {
+        this.cfg = cfg;
+        this.connection = connection;
+    }
+
+    /** The bootstrap of one client's channels: pinned to {@code loop}, options from {@code cfg}. */
+    static Bootstrap bootstrap(ClientConfig cfg, EventLoopGroup group, EventLoop loop, Connection connection) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(ClientTransports.socketChannelClass(group))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) cfg.connectTimeout().toMillis())
+                .handler(new ClientChannelInitializer(cfg, connection));
+        if (cfg.localAddress() != null && ClientTransports.isEpoll(group)) {
+            // Lets the kernel pick the source port per destination, so one source address serves more sessions.
+            b.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
+        return b;
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        ClientConfig cfg = client.config();
         ChannelPipeline p = ch.pipeline();
         if (cfg.transport().isTls()) {
             p.addLast(PipelineNames.TLS, cfg.sslContext().newHandler(ch.alloc(), cfg.host(), cfg.port()));
@@ -54,7 +75,7 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
             p.addLast(PipelineNames.FRAME_DECODER, ProtoFrameDecoder.forServerFrames());
             p.addLast(PipelineNames.FRAME_ENCODER, ProtoEncoder.INSTANCE);
         }
-        p.addLast(PipelineNames.CLIENT, new ClientHandler(client, cfg.transport().isWebSocket(),
+        p.addLast(PipelineNames.CLIENT, new ClientHandler(connection, cfg.transport().isWebSocket(),
                 cfg.transport().isTls()));
     }
 }

@@ -1,5 +1,6 @@
 package io.jgoim.client;
 
+import io.jgoim.protocol.PacketLayout;
 import io.netty.handler.ssl.SslContext;
 
 import java.net.InetAddress;
@@ -93,5 +94,10 @@ public record ClientConfig(String host, int port, Transport transport, String pa
 
     byte[] tokenUnsafe() {
         return token;
+    }
+
+    /** The ver field of every frame the client writes: 2 for extended clients, goim's 1 otherwise. */
+    int wireVersion() {
+        return extended ? PacketLayout.VERSION_EXTENDED : PacketLayout.VERSION;
     }
 }

@@ -16,20 +16,21 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The last handler of a client channel: tells the client when the transport is ready, routes each decoded frame
- * (auth reply, heartbeat reply, request replies, the TCP goodbye, pushes), splits op-9 batches into their inner frames
- * without copying, and reports the close with its status. One instance per channel; runs on the channel's loop.
+ * The last handler of a client channel: tells the {@link Connection} when the transport is ready, routes each decoded
+ * frame (auth reply, heartbeat reply, request replies, the TCP goodbye, pushes), splits op-9 batches into their inner
+ * frames without copying, and reports the close with its status. One instance per channel; runs on the channel's
+ * loop.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** The close status recorded before the channel closes (server goodbye, close frame, local timeout). */
     static final AttributeKey<CloseStatus> CLOSE_STATUS = AttributeKey.valueOf("jgoim.client.closeStatus");
 
-    private final JgoimClient client;
+    private final Connection connection;
     private final boolean webSocket;
     private final boolean tls;
 
-    ClientHandler(JgoimClient client, boolean webSocket, boolean tls) {
-        this.client = client;
+    ClientHandler(Connection connection, boolean webSocket, boolean tls) {
+        this.connection = connection;
         this.webSocket = webSocket;
         this.tls = tls;
     }
@@ -43,7 +44,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (!webSocket && !tls) {
-            client.onTransportReady(ctx.channel());
+            connection.onTransportReady(ctx.channel());
         }
         super.channelActive(ctx);
     }
@@ -55,10 +56,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (!e.isSuccess()) {
                 closeWith(ctx.channel(), CloseStatus.abnormal("TLS handshake failed: " + e.cause()));
             } else if (!webSocket) {
-                client.onTransportReady(ctx.channel());
+                connection.onTransportReady(ctx.channel());
             }
         } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            client.onTransportReady(ctx.channel());
+            connection.onTransportReady(ctx.channel());
         } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             closeWith(ctx.channel(), CloseStatus.abnormal("WebSocket handshake timed out"));
         }
@@ -81,13 +82,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void dispatch(Channel ch, int op, int seq, ByteBuf body) {
         switch (op) {
-            case Op.AUTH_REPLY -> client.onAuthReply(ch, body);
-            case Op.HEARTBEAT_REPLY -> client.onHeartbeatReply(body.readableBytes() >= 4
+            case Op.AUTH_REPLY -> connection.onAuthReply(ch, body);
+            case Op.HEARTBEAT_REPLY -> connection.heartbeat().onReply(body.readableBytes() >= 4
                     ? body.getInt(body.readerIndex()) : 0);
             case Op.RAW -> unpack(ch, body);
             case Op.DISCONNECT -> ch.attr(CLOSE_STATUS).set(goodbye(body));
             case Op.ERROR_REPLY -> {
-                if (!client.completeReply(op, seq, body) && client.isAuthenticating(ch)) {
+                if (!connection.pending().complete(op, seq, body) && connection.isAuthenticating(ch)) {
                     byte[] bytes = new byte[body.readableBytes()];
                     body.getBytes(body.readerIndex(), bytes);
                     ch.attr(CLOSE_STATUS).setIfAbsent(new CloseStatus(CloseCode.AUTH_FAILED.code(),
@@ -95,8 +96,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             default -> {
-                if (!client.completeReply(op, seq, body)) {
-                    client.deliverPush(op, seq, body);
+                if (!connection.pending().complete(op, seq, body)) {
+                    ListenerCalls.pushed(connection.client(), op, seq, body);
                 }
             }
         }
@@ -142,7 +143,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         CloseStatus status = ctx.channel().attr(CLOSE_STATUS).get();
-        client.onConnectionLost(ctx.channel(), status != null ? status
+        connection.onConnectionLost(ctx.channel(), status != null ? status
                 : CloseStatus.abnormal("connection closed by peer"));
         super.channelInactive(ctx);
     }

@@ -7,6 +7,7 @@ import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.common.session.InMemorySessionDirectory;
+import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.job.comet.DirectCometDirectory;
@@ -127,6 +128,11 @@ public final class StandaloneServer implements AutoCloseable {
 
     public PrometheusMeterRegistry meters() {
         return meters;
+    }
+
+    /** The session directory logic routes by (tests and diagnostics: which keys a member's sessions have). */
+    public SessionDirectory sessions() {
+        return sessions;
     }
 
     /**

@@ -1,7 +1,20 @@
-package io.jgoim.loadtest;
+package io.jgoim.dist;
 
-import io.jgoim.client.testserver.GoimTestServer;
+import io.jgoim.loadtest.ConnectOptions;
+import io.jgoim.loadtest.ConnectScenario;
+import io.jgoim.loadtest.ConnectWindow;
+import io.jgoim.loadtest.LoadtestMain;
+import io.jgoim.loadtest.PushOptions;
+import io.jgoim.loadtest.PushScenario;
+import io.jgoim.loadtest.PushTarget;
+import io.jgoim.loadtest.RoomBroadcastOptions;
+import io.jgoim.loadtest.RoomBroadcastScenario;
+import io.jgoim.loadtest.Sample;
+import io.jgoim.loadtest.ScenarioResult;
+import io.jgoim.loadtest.SessionOptions;
+import io.jgoim.loadtest.TransportMix;
 import io.jgoim.loadtest.report.ReportWriter;
+import io.jgoim.protocol.CloseCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,23 +23,31 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.jgoim.testkit.LeakCheck;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+/**
+ * The load tool's scenarios and CLI against the real standalone server (comet + logic + job in this JVM, pushes
+ * through logic's HTTP API). Server-side counts come from logic's and job's meters; closes and drops are done to the
+ * comet's own sessions ({@link StandaloneProbe}).
+ */
 @ExtendWith(LeakCheck.class)
 @Timeout(90)
 class ScenariosIT {
-    private GoimTestServer server;
+    private StandaloneProbe server;
 
     @BeforeEach
-    void start() {
-        server = GoimTestServer.start();
+    void start(@TempDir Path dir) throws Exception {
+        server = StandaloneProbe.start(dir, false);
     }
 
     @AfterEach
@@ -34,20 +55,33 @@ class ScenariosIT {
         server.close();
     }
 
-    private SessionOptions sessions(int n) {
+    private SessionOptions sessions(int n) throws Exception {
+        List<InetAddress> sources = List.of(InetAddress.getByName("127.0.0.1"), InetAddress.getByName("127.0.0.2"),
+                InetAddress.getByName("127.0.0.3"), InetAddress.getByName("127.0.0.4"));
         return SessionOptions.defaults().withPorts(server.tcpPort(), server.wsPort()).withSessions(n, 1000)
-                .withTransport(TransportMix.MIX).withSourceAddresses(CliValues.addresses("127.0.0.1-127.0.0.4"));
+                .withTransport(TransportMix.MIX).withSourceAddresses(sources);
     }
 
     private URI http() {
-        return URI.create("http://127.0.0.1:" + server.httpPort());
+        return server.http();
+    }
+
+    /** The members the sessions of {@code o} authenticate as. */
+    private static List<Long> mids(SessionOptions o) {
+        return StandaloneProbe.mids(o.midBase(), o.sessions());
     }
 
     @Test
-    void connectShouldOpenHoldAndCountEverySession() {
+    void connectShouldOpenHoldAndCountEverySession() throws Exception {
         long pid = ProcessHandle.current().pid();
+        SessionOptions o = sessions(200);
+        // the peers of the sessions, read on the server while they are held
+        CompletableFuture<Set<String>> remoteHosts = CompletableFuture.supplyAsync(() -> {
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.sessionCount() == 200);
+            return server.remoteHosts(mids(o));
+        });
 
-        ScenarioResult r = ConnectScenario.run(new ConnectOptions(sessions(200), Duration.ofSeconds(2), pid, true));
+        ScenarioResult r = ConnectScenario.run(new ConnectOptions(o, Duration.ofSeconds(2), pid, true));
 
         assertThat(r.count("sessions.attempted")).isEqualTo(200);
         assertThat(r.count("sessions.connected")).isEqualTo(200);
@@ -57,7 +91,7 @@ class ScenariosIT {
         assertThat(r.latency("connect").count()).isEqualTo(200);
         assertThat(r.latency("auth").count()).isEqualTo(200);
         assertThat(server.authCount()).isEqualTo(200);
-        assertThat(server.remoteHosts()).containsExactlyInAnyOrder("127.0.0.1", "127.0.0.2", "127.0.0.3",
+        assertThat(remoteHosts.get()).containsExactlyInAnyOrder("127.0.0.1", "127.0.0.2", "127.0.0.3",
                 "127.0.0.4");
         assertThat(r.samples()).isNotEmpty();
         assertThat(r.samples().stream().mapToLong(Sample::sessions).max().orElse(0)).isEqualTo(200);
@@ -81,14 +115,11 @@ class ScenariosIT {
     }
 
     @Test
-    void connectShouldOpenTlsSessionsOverBothTransports() throws Exception {
-        io.netty.handler.ssl.util.SelfSignedCertificate cert = new io.netty.handler.ssl.util.SelfSignedCertificate(
-                "localhost");
-        io.netty.handler.ssl.SslContext ctx = io.netty.handler.ssl.SslContextBuilder
-                .forServer(cert.certificate(), cert.privateKey()).build();
-        try (GoimTestServer tls = GoimTestServer.start(null, ctx)) {
-            SessionOptions o = SessionOptions.defaults().withPorts(tls.tcpPort(), tls.wsPort()).withSessions(40, 500)
-                    .withTransport(TransportMix.MIX).withTls(true);
+    void connectShouldOpenTlsSessionsOverBothTransports(@TempDir Path dir) throws Exception {
+        // the comet's own TLS listeners, with the self-signed certificate it makes when none is configured
+        try (StandaloneProbe tls = StandaloneProbe.start(dir, true)) {
+            SessionOptions o = SessionOptions.defaults().withPorts(tls.tcpTlsPort(), tls.wssPort())
+                    .withSessions(40, 500).withTransport(TransportMix.MIX).withTls(true);
 
             ScenarioResult r = ConnectScenario.run(new ConnectOptions(o, Duration.ofMillis(200), 0));
 
@@ -96,13 +127,11 @@ class ScenariosIT {
             assertThat(r.count("sessions.held")).isEqualTo(40);
             assertThat(r.latency("ready").count()).isEqualTo(40);
             assertThat(r.parameters()).containsEntry("tls", true);
-        } finally {
-            cert.delete();
         }
     }
 
     @Test
-    void connectShouldWarmUpWithoutMeasuringTheWarmupSessions() {
+    void connectShouldWarmUpWithoutMeasuringTheWarmupSessions() throws Exception {
         ScenarioResult r = ConnectScenario.run(new ConnectOptions(sessions(20).withWarmup(30), Duration.ZERO, 0));
 
         assertThat(server.authCount()).isEqualTo(50);
@@ -126,16 +155,17 @@ class ScenariosIT {
 
     @Test
     void connectShouldCountSessionsTheServerDrops() throws Exception {
+        SessionOptions o = sessions(50);
         Thread dropper = new Thread(() -> {
             long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (server.sessionCount() < 50 && System.nanoTime() < end) {
                 Thread.onSpinWait();
             }
-            server.closeAll(io.jgoim.protocol.CloseCode.KICKED);
+            server.closeAll(mids(o), CloseCode.KICKED);
         });
         dropper.start();
 
-        ScenarioResult r = ConnectScenario.run(new ConnectOptions(sessions(50), Duration.ofSeconds(2), 0));
+        ScenarioResult r = ConnectScenario.run(new ConnectOptions(o, Duration.ofSeconds(2), 0));
         dropper.join();
 
         assertThat(r.count("sessions.connected")).isEqualTo(50);
@@ -185,7 +215,7 @@ class ScenariosIT {
     }
 
     @Test
-    void roomBroadcastShouldDeliverEveryMessageToEverySubscriberInOrder() {
+    void roomBroadcastShouldDeliverEveryMessageToEverySubscriberInOrder() throws Exception {
         PushOptions push = PushOptions.room(http(), "live", "1000", 100, Duration.ofSeconds(2));
         RoomBroadcastOptions o = new RoomBroadcastOptions(sessions(200), push, Duration.ofSeconds(5), true);
 
@@ -205,7 +235,7 @@ class ScenariosIT {
     }
 
     @Test
-    void roomBroadcastShouldDeliverPrewarmMessagesUnmeasuredBeforeTheMeasuredOnes() {
+    void roomBroadcastShouldDeliverPrewarmMessagesUnmeasuredBeforeTheMeasuredOnes() throws Exception {
         PushOptions push = PushOptions.room(http(), "live", "1000", 100, Duration.ofSeconds(1));
         RoomBroadcastOptions o = new RoomBroadcastOptions(sessions(50), push, Duration.ofSeconds(3), true,
                 Duration.ofSeconds(1));
@@ -225,15 +255,16 @@ class ScenariosIT {
     }
 
     @Test
-    void roomBroadcastShouldReportLossWhenSubscribersAreDropped() {
+    void roomBroadcastShouldReportLossWhenSubscribersAreDropped() throws Exception {
         PushOptions push = PushOptions.room(http(), "live", "1000", 100, Duration.ofSeconds(2));
         RoomBroadcastOptions o = new RoomBroadcastOptions(sessions(20), push, Duration.ofSeconds(1), true);
         Thread dropper = new Thread(() -> {
+            // a quarter of the 200 messages on their way to the 20 subscribers, then the link goes
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (server.pushedFrames() < 20 * 50 && System.nanoTime() < end) {
+            while (server.roomMessagesDispatched() < 50 && System.nanoTime() < end) {
                 Thread.onSpinWait();
             }
-            server.dropAll();
+            server.dropAll(mids(o.sessions()));
         });
         dropper.start();
 

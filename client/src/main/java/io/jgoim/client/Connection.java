@@ -1,0 +1,276 @@
+package io.jgoim.client;
+
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.Op;
+import io.jgoim.protocol.Proto;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The life cycle of one client's long connection: connect, send the auth frame once the transport is ready, become
+ * CONNECTED on the auth reply (starting the {@link Heartbeat} and restoring {@link Subscriptions} after a reconnect),
+ * and when the channel closes decide between reconnecting after a {@link ReconnectPolicy} delay and closing for good
+ * (first connection failed, terminal close code, reconnect off, client closed). Owns the state and the current
+ * channel; every transition and timer runs on the client's event loop, the volatile fields are read from any thread.
+ */
+final class Connection {
+    private final JgoimClient client;
+    private final ClientConfig config;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final PendingRequests pending;
+    private final Heartbeat heartbeat;
+    private final Runnable onReauthenticated;
+    private final ReconnectPolicy reconnectPolicy;
+    private final AtomicReference<CompletableFuture<Void>> firstConnect = new AtomicReference<>();
+
+    private volatile ClientState state = ClientState.NEW;
+    private volatile Channel channel;
+    private volatile CloseStatus lastClose;
+    private volatile long connectNanos;
+    private volatile long authNanos;
+    private volatile int reconnects;
+
+    // Confined to the event loop.
+    private boolean everAuthenticated;
+    private long attemptStartNanos;
+    private long authSentNanos;
+    private long authenticatedAtNanos;
+    private ScheduledFuture<?> authTimeoutTask;
+
+    /** {@code onReauthenticated} runs on the event loop after every successful auth but the first. */
+    Connection(JgoimClient client, EventLoopGroup group, EventLoop loop, PendingRequests pending,
+               Runnable onReauthenticated) {
+        this.client = client;
+        this.config = client.config();
+        this.loop = loop;
+        this.pending = pending;
+        this.onReauthenticated = onReauthenticated;
+        this.heartbeat = new Heartbeat(config, loop, this);
+        this.reconnectPolicy = new ReconnectPolicy(new Backoff(config.backoffMin(), config.backoffMax(),
+                () -> ThreadLocalRandom.current().nextDouble()), config.stablePeriod());
+        this.bootstrap = ClientChannelInitializer.bootstrap(config, group, loop, this);
+    }
+
+    /** The first connection attempt; a second call returns the first call's future. Any thread. */
+    CompletableFuture<Void> connect() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (!firstConnect.compareAndSet(null, f)) {
+            return firstConnect.get();
+        }
+        try {
+            loop.execute(() -> {
+                if (state == ClientState.CLOSED) {
+                    f.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, "client is closed"));
+                    return;
+                }
+                attemptConnect();
+            });
+        } catch (RejectedExecutionException e) {
+            // the client's own event loop group was shut down by close()
+            f.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, null, "client is closed", e));
+        }
+        return f;
+    }
+
+    /** Closes for good; the future completes once the socket is closed. Any thread; idempotent. */
+    CompletableFuture<Void> close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (loop.isShuttingDown()) {
+            state = ClientState.CLOSED;
+            done.complete(null);
+            return done;
+        }
+        loop.execute(() -> {
+            boolean wasClosed = state == ClientState.CLOSED;
+            setState(ClientState.CLOSED);
+            cancelTimers();
+            Channel ch = channel;
+            if (ch != null && ch.isOpen()) {
+                ch.close().addListener(f -> done.complete(null));
+            } else {
+                done.complete(null);
+            }
+            if (!wasClosed) {
+                pending.failAll(new JgoimClientException(ErrorCode.UNAVAILABLE, CloseStatus.abnormal("client closed"),
+                        "client closed", null));
+                CompletableFuture<Void> first = firstConnect.get();
+                if (first != null) {
+                    first.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, "client closed"));
+                }
+            }
+        });
+        return done;
+    }
+
+    private void attemptConnect() {
+        if (state == ClientState.CLOSED) {
+            return;
+        }
+        setState(ClientState.CONNECTING);
+        attemptStartNanos = System.nanoTime();
+        InetSocketAddress target = new InetSocketAddress(config.host(), config.port());
+        ChannelFuture cf = config.localAddress() == null ? bootstrap.connect(target)
+                : bootstrap.connect(target, new InetSocketAddress(config.localAddress(), 0));
+        channel = cf.channel();
+        cf.addListener(f -> {
+            if (!f.isSuccess()) {
+                onConnectionLost(cf.channel(), CloseStatus.abnormal("connect failed: " + f.cause()));
+            }
+        });
+    }
+
+    /** The transport is ready (TCP connected, TLS and WebSocket handshakes done): send the auth frame. */
+    void onTransportReady(Channel ch) {
+        if (ch != channel || state != ClientState.CONNECTING) {
+            return;
+        }
+        long now = System.nanoTime();
+        connectNanos = now - attemptStartNanos;
+        authSentNanos = now;
+        setState(ClientState.AUTHENTICATING);
+        ch.writeAndFlush(Proto.newInstance(config.wireVersion(), Op.AUTH, pending.nextSeq(),
+                Unpooled.wrappedBuffer(config.tokenUnsafe())));
+        authTimeoutTask = loop.schedule(() -> {
+            if (isAuthenticating(ch)) {
+                ClientHandler.closeWith(ch, CloseStatus.abnormal("no auth reply within " + config.authTimeout()));
+            }
+        }, config.authTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    void onAuthReply(Channel ch, ByteBuf body) {
+        if (!isAuthenticating(ch)) {
+            return;
+        }
+        long now = System.nanoTime();
+        authNanos = now - authSentNanos;
+        authenticatedAtNanos = now;
+        cancelAuthTimeout();
+        boolean reconnect = everAuthenticated;
+        everAuthenticated = true;
+        setState(ClientState.CONNECTED);
+        heartbeat.start(ch, body);
+        if (reconnect) {
+            reconnects++;
+            onReauthenticated.run();
+        }
+        CompletableFuture<Void> first = firstConnect.get();
+        if (first != null) {
+            first.complete(null);
+        }
+    }
+
+    /** The channel closed (or never connected); decide between reconnecting and closing for good. */
+    void onConnectionLost(Channel ch, CloseStatus status) {
+        if (ch != channel) {
+            return;
+        }
+        channel = null;
+        cancelTimers();
+        lastClose = status;
+        pending.failAll(new JgoimClientException(ErrorCode.UNAVAILABLE, status,
+                "connection closed: " + status.code() + " " + status.reason(), null));
+        if (state == ClientState.CLOSED) {
+            ListenerCalls.closed(client, status, false);
+            return;
+        }
+        boolean wasConnected = state == ClientState.CONNECTED;
+        if (!everAuthenticated || status.isTerminal() || !config.reconnect()) {
+            setState(ClientState.CLOSED);
+            CompletableFuture<Void> first = firstConnect.get();
+            if (first != null && !first.isDone()) {
+                ErrorCode code = status.isTerminal() ? ErrorCode.UNAUTHORIZED : ErrorCode.UNAVAILABLE;
+                first.completeExceptionally(new JgoimClientException(code, status,
+                        "connection failed: " + status.code() + " " + status.reason(), null));
+            }
+            ListenerCalls.closed(client, status, false);
+            return;
+        }
+        long delay = reconnectPolicy.nextDelayNanos(wasConnected ? System.nanoTime() - authenticatedAtNanos : -1);
+        setState(ClientState.RECONNECTING);
+        ListenerCalls.closed(client, status, true);
+        loop.schedule(this::attemptConnect, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimers() {
+        heartbeat.stop();
+        cancelAuthTimeout();
+    }
+
+    private void cancelAuthTimeout() {
+        if (authTimeoutTask != null) {
+            authTimeoutTask.cancel(false);
+            authTimeoutTask = null;
+        }
+    }
+
+    private void setState(ClientState s) {
+        if (state == s) {
+            return;
+        }
+        state = s;
+        ListenerCalls.stateChanged(client, s);
+    }
+
+    /** The seq for a frame that expects no matched reply (auth, heartbeat); shares the requests' counter. */
+    int nextSeq() {
+        return pending.nextSeq();
+    }
+
+    boolean isAuthenticating(Channel ch) {
+        return ch == channel && state == ClientState.AUTHENTICATING;
+    }
+
+    boolean isConnected(Channel ch) {
+        return ch == channel && state == ClientState.CONNECTED;
+    }
+
+    JgoimClient client() {
+        return client;
+    }
+
+    PendingRequests pending() {
+        return pending;
+    }
+
+    Heartbeat heartbeat() {
+        return heartbeat;
+    }
+
+    ClientState state() {
+        return state;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    CloseStatus lastClose() {
+        return lastClose;
+    }
+
+    long connectNanos() {
+        return connectNanos;
+    }
+
+    long authNanos() {
+        return authNanos;
+    }
+
+    int reconnects() {
+        return reconnects;
+    }
+}
