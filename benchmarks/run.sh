@@ -17,7 +17,7 @@
 #   connect-storm-cluster  connects+auths per second through the cluster comet (auth over gRPC to logic, routes in
 #                          Redis): the same ladder as connect-storm; CPU of comet, logic, redis, Kafka, load tool
 #   push-api-cluster       HTTP pushes accepted per second by logic into Kafka (acks=all), fixed offered rates
-# Each scenario starts its own standalone server (dist/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
+# Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
 # commit, load average). Raw outputs (tool JSON/HTML/hlog, GC log, JFR) stay in benchmarks/results/runs/ (ignored).

@@ -33,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  * timed receiver clock minus due time into an HdrHistogram (microseconds). Writes a JSON result.
  *
  * <p>Run as a single-file program against the dist jar:
- * {@code java -cp dist/target/jgoim.jar benchmarks/scenarios/Unicast.java SESSIONS RATE SECONDS OUT.json}
+ * {@code java -cp server/target/jgoim.jar benchmarks/scenarios/Unicast.java SESSIONS RATE SECONDS OUT.json}
  * ({@code -Dprewarm=5}: seconds of unmeasured pushes from publisher 0 first; the JSON adds per-second p99s).
  * Threading: publisher on the main thread, HTTP replies on the HttpClient's executor, deliveries on the client event
  * loops; the histograms are Recorders (wait-free writers) and the counters LongAdders.

@@ -61,15 +61,15 @@ bench_select_jdk() {
     fi
 }
 
-# The jar: $JGOIM_JAR, else dist/target/jgoim.jar, built once when missing or older than the sources.
+# The jar: $JGOIM_JAR, else server/target/jgoim.jar, built once when missing or older than the sources.
 bench_select_jar() {
     local root="$1"
-    JAR="${JGOIM_JAR:-$root/dist/target/jgoim.jar}"
+    JAR="${JGOIM_JAR:-$root/server/target/jgoim.jar}"
     if [ -z "${JGOIM_JAR:-}" ]; then
         if [ ! -f "$JAR" ] || [ -n "$(find "$root" -path "$root/*/src/main/*" -newer "$JAR" -type f -print -quit)" ] \
                 || [ "$root/pom.xml" -nt "$JAR" ]; then
-            bench_log "building $JAR (mvn -B -q -DskipTests -pl dist -am package)"
-            (cd "$root" && mvn -B -q -DskipTests -pl dist -am package) >&2
+            bench_log "building $JAR (mvn -B -q -DskipTests -pl server -am package)"
+            (cd "$root" && mvn -B -q -DskipTests -pl server -am package) >&2
         fi
     fi
     [ -f "$JAR" ] || { echo "run.sh: no jar at $JAR" >&2; exit 2; }

@@ -1,4 +1,4 @@
-package io.jgoim.dist;
+package io.jgoim.server;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;

@@ -1,4 +1,4 @@
-package io.jgoim.dist;
+package io.jgoim.server;
 
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.config.ConfigLoader;

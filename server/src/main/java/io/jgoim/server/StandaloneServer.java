@@ -1,4 +1,4 @@
-package io.jgoim.dist;
+package io.jgoim.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jgoim.comet.CometServer;

@@ -1,4 +1,4 @@
-package io.jgoim.dist;
+package io.jgoim.server;
 
 import io.jgoim.loadtest.ConnectOptions;
 import io.jgoim.loadtest.ConnectScenario;

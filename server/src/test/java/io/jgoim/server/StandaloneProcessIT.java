@@ -1,4 +1,4 @@
-package io.jgoim.dist;
+package io.jgoim.server;
 
 import io.jgoim.client.ClientListener;
 import io.jgoim.client.ClientTransports;

@@ -1,4 +1,4 @@
-package io.jgoim.dist;
+package io.jgoim.server;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
