@@ -88,9 +88,10 @@ final class CometLink {
             pump();
             return;
         }
+        s.beginAttempt();
         CompletableFuture<?> f;
         try {
-            f = s.callNext(comet.service());
+            f = s.call(comet.service());
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }

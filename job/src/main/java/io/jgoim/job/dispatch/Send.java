@@ -59,9 +59,13 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
         return attempt;
     }
 
-    /** Starts the next attempt of the call on {@code comet}. */
-    CompletableFuture<?> callNext(CometService comet) {
+    /** Counts a new attempt, before anything of it can fail. */
+    void beginAttempt() {
         attempt++;
+    }
+
+    /** Calls {@code comet} with the request (the same on every attempt). */
+    CompletableFuture<?> call(CometService comet) {
         switch (kind) {
             case PUSH:
                 return comet.pushMsg((PushMsgReq) request);
