@@ -21,14 +21,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Job's room batching on a lane: room messages (64-byte bodies, one busy room) go through {@link RoomBatcher#add}
- * and {@link RoomBatcher#flushDue} as the lane runs them, and each full batch is encoded once by {@link Frames#batch}
- * into one op-9 raw body inside the {@link BroadcastRoomReq} that every comet receives: {@code batched20} (goim's
- * batch of 20) and {@code batched128} (jgoim's default {@code batch.size}). {@code unbatched} sends one message
- * alone ({@link Frames#single} and one request), the cost batching replaces. All figures are per message
- * ({@code @OperationsPerInvocation}). The job-side cost is small either way; what batching buys is on the comets,
- * whose fan-out costs one write per session per batch instead of per message. Plain JMH threads: the lane thread is
- * not a Netty thread and nothing here is recycled. Lives in the job's dispatch package for its package-private
- * classes.
+ * and {@link RoomBatcher#flushDue} as the lane's router runs them, and each full batch is encoded once by
+ * {@link PushFrameEncoder#batch} into one op-9 raw body inside the {@link BroadcastRoomReq} that every comet
+ * receives: {@code batched20} (goim's batch of 20) and {@code batched128} (jgoim's default {@code batch.size}).
+ * {@code unbatched} sends one message alone ({@link PushFrameEncoder#single} and one request), the cost batching
+ * replaces. All figures are per message ({@code @OperationsPerInvocation}). The job-side cost is small either way;
+ * what batching buys is on the comets, whose fan-out costs one write per session per batch instead of per message.
+ * Plain JMH threads: the lane thread is not a Netty thread and nothing here is recycled. Lives in the job's dispatch
+ * package for its package-private classes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,9 +54,9 @@ public class RoomBatcherBenchmark {
             tasks = tasks(size);
             // Max bytes far above a batch: batches close on size, as in a busy room.
             batcher = new RoomBatcher(size, WINDOW_NANOS, 1 << 20, b -> {
-                flushed += b.tasks.size();
-                last = BroadcastRoomReq.newBuilder().setRoomId(b.room).setProto(Frames.batch(b.tasks, b.bytes))
-                        .build();
+                flushed += b.tasks().size();
+                last = BroadcastRoomReq.newBuilder().setRoomId(b.room())
+                        .setProto(PushFrameEncoder.batch(b.tasks(), b.bytes())).build();
             });
             // A fixed clock: after the first (quiet-room) flush the room stays busy, so batches close on size.
             now = System.nanoTime();
@@ -65,7 +65,7 @@ public class RoomBatcherBenchmark {
         BroadcastRoomReq run() {
             for (int i = 0; i < tasks.length; i++) {
                 PushTask t = tasks[i];
-                batcher.add(t, Frames.frameLength(t.msg), now);
+                batcher.add(t, PushFrameEncoder.frameLength(t.message()), now);
             }
             added += tasks.length;
             batcher.flushDue(now);
@@ -78,7 +78,7 @@ public class RoomBatcherBenchmark {
             if (added - flushed < 0 || added - flushed >= tasks.length) {
                 throw new IllegalStateException("added " + added + ", flushed " + flushed);
             }
-            if (last.getProto().getBody().size() != tasks.length * Frames.frameLength(tasks[0].msg)) {
+            if (last.getProto().getBody().size() != tasks.length * PushFrameEncoder.frameLength(tasks[0].message())) {
                 throw new IllegalStateException("batch body " + last.getProto().getBody().size());
             }
         }
@@ -104,7 +104,7 @@ public class RoomBatcherBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        single = tasks(1)[0].msg;
+        single = tasks(1)[0].message();
     }
 
     @Benchmark
@@ -122,7 +122,8 @@ public class RoomBatcherBenchmark {
     /** One message without batching: its own encode and its own request. */
     @Benchmark
     public BroadcastRoomReq unbatched() {
-        return BroadcastRoomReq.newBuilder().setRoomId(single.getRoom()).setProto(Frames.single(single)).build();
+        return BroadcastRoomReq.newBuilder().setRoomId(single.getRoom()).setProto(PushFrameEncoder.single(single))
+                .build();
     }
 
     static PushTask[] tasks(int n) {

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * retries) or it reached the dead-letter topic. Marked from lane or producer threads, read by the consumer thread.
  */
 final class OffsetSlot implements TaskListener {
-    final long offset;
+    private final long offset;
     private final AtomicInteger inFlight;
     private volatile boolean done;
 
@@ -18,6 +18,10 @@ final class OffsetSlot implements TaskListener {
         this.offset = offset;
         this.inFlight = inFlight;
         inFlight.incrementAndGet();
+    }
+
+    long offset() {
+        return offset;
     }
 
     @Override

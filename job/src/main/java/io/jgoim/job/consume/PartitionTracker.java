@@ -12,7 +12,7 @@ final class PartitionTracker {
     /** One past the last done record of the prefix, or -1 when nothing was completed yet. */
     private long next = -1;
     /** The offset last acknowledged by a commit, or -1. */
-    long committed = -1;
+    private long committed = -1;
 
     void add(OffsetSlot slot) {
         pending.add(slot);
@@ -23,9 +23,21 @@ final class PartitionTracker {
         OffsetSlot head;
         while ((head = pending.peek()) != null && head.isDone()) {
             pending.poll();
-            next = head.offset + 1;
+            next = head.offset() + 1;
         }
         return next;
+    }
+
+    /** The offset last acknowledged by a commit, or -1. */
+    long committed() {
+        return committed;
+    }
+
+    /** A commit of {@code offset} was acknowledged; an older acknowledgement arriving late changes nothing. */
+    void committed(long offset) {
+        if (offset > committed) {
+            committed = offset;
+        }
     }
 
     boolean isDrained() {

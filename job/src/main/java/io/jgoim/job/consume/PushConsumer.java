@@ -1,21 +1,14 @@
 package io.jgoim.job.consume;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobMetrics;
 import io.jgoim.job.dispatch.PushDispatcher;
-import io.jgoim.job.dispatch.PushTask;
-import io.jgoim.job.dispatch.PushValidator;
 import io.jgoim.job.event.DomainEvents;
-import io.jgoim.job.event.EventException;
-import io.jgoim.protocol.push.PushMsg;
-import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -23,29 +16,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Kafka side of job: one thread polls the push topic and the domain-event topics, turns each record into a push
  * task for the {@link PushDispatcher} (or dead-letters it), and commits an offset only once every record up to it is
- * done (accepted by the comets, given up after retries, or dead-lettered). Offsets are committed every
- * {@code kafka.commitInterval}, on partition revocation (after the revoked partitions drained) and on stop. Polling
- * pauses unless a whole poll fits under {@code kafka.maxInFlightRecords}, so no more records than that are ever in
- * flight. The KafkaConsumer is used on the consumer thread only.
+ * done (accepted by the comets, given up after retries, or dead-lettered). What a record becomes is the
+ * {@link RecordHandler}'s business and the offset bookkeeping the {@link OffsetCommitter}'s: offsets are committed
+ * every {@code kafka.commitInterval}, on partition revocation (after the revoked partitions drained) and on stop.
+ * This class owns the poll loop, its lifecycle and the rebalance callbacks. Polling pauses unless a whole poll fits
+ * under {@code kafka.maxInFlightRecords}, so no more records than that are ever in flight. The KafkaConsumer is used
+ * on the consumer thread only.
  */
 public final class PushConsumer implements Runnable, ConsumerRebalanceListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PushConsumer.class);
-    private static final long DRAIN_POLL_MS = 2;
     private static final long ERROR_BACKOFF_MS = 500;
 
     private final JobConfig config;
@@ -53,18 +43,15 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
     private final PushDispatcher dispatcher;
     private final DomainEvents events;
     private final JobMetrics metrics;
-    private final String commentTopic;
-    private final String playHistoryTopic;
     private final AtomicInteger inFlight;
-    private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
-    private final Map<String, Counter> consumedByTopic = new HashMap<>();
     private final Thread thread;
     private KafkaConsumer<byte[], byte[]> consumer;
     private DeadLetterPublisher deadLetters;
+    private RecordHandler records;
+    private OffsetCommitter offsets;
     private volatile boolean running;
     private volatile boolean crashed;
     private boolean paused;
-    private long lastCommitNanos;
 
     public PushConsumer(JobConfig config, PushDispatcher dispatcher, DomainEvents events, JobMetrics metrics) {
         this.config = config;
@@ -73,8 +60,6 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         this.events = events;
         this.metrics = metrics;
         this.inFlight = metrics.inFlight();
-        this.commentTopic = config.events().comment().topic();
-        this.playHistoryTopic = config.events().playHistory().topic();
         this.thread = new Thread(this, "job-consumer");
     }
 
@@ -83,10 +68,10 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         List<String> t = new ArrayList<>();
         t.add(kafka.pushTopic());
         if (config.events().comment().enabled()) {
-            t.add(commentTopic);
+            t.add(config.events().comment().topic());
         }
         if (config.events().playHistory().enabled()) {
-            t.add(playHistoryTopic);
+            t.add(config.events().playHistory().topic());
         }
         return t;
     }
@@ -103,6 +88,8 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(kafka.sessionTimeout().toMillis() / 3));
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         deadLetters = new DeadLetterPublisher(config, metrics);
+        records = new RecordHandler(config, dispatcher, events, deadLetters, metrics);
+        offsets = new OffsetCommitter(consumer, dispatcher, kafka.commitInterval(), () -> crashed);
         running = true;
         thread.start();
     }
@@ -123,9 +110,9 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
                     consumer.pause(consumer.assignment());
                     paused = true;
                 }
-                ConsumerRecords<byte[], byte[]> records;
+                ConsumerRecords<byte[], byte[]> polled;
                 try {
-                    records = consumer.poll(Duration.ofMillis(pollMs));
+                    polled = consumer.poll(Duration.ofMillis(pollMs));
                 } catch (WakeupException e) {
                     break;
                 } catch (KafkaException e) {
@@ -134,13 +121,13 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
                     Thread.sleep(ERROR_BACKOFF_MS);
                     continue;
                 }
-                for (TopicPartition tp : records.partitions()) {
-                    PartitionTracker tracker = trackers.get(tp);
-                    for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
-                        handle(rec, tracker);
+                for (TopicPartition tp : polled.partitions()) {
+                    PartitionTracker tracker = offsets.tracker(tp);
+                    for (ConsumerRecord<byte[], byte[]> rec : polled.records(tp)) {
+                        records.handle(rec, tracker);
                     }
                 }
-                maybeCommit(false);
+                offsets.maybeCommit(false);
                 updateLag();
             }
         } catch (InterruptedException e) {
@@ -158,145 +145,15 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         }
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> rec, PartitionTracker tracker) {
-        String topic = rec.topic();
-        Counter c = consumedByTopic.get(topic);
-        if (c == null) {
-            c = metrics.consumed(topic);
-            consumedByTopic.put(topic, c);
-        }
-        c.increment();
-        OffsetSlot slot = new OffsetSlot(rec.offset(), inFlight);
-        if (tracker != null) {
-            tracker.add(slot);
-        }
-        byte[] value = rec.value();
-        PushTask task;
-        try {
-            if (topic.equals(kafka.pushTopic())) {
-                if (value == null || value.length == 0) {
-                    deadLetters.send(rec, "undecodable", "empty record value", slot);
-                    return;
-                }
-                PushMsg msg = PushMsg.parseFrom(value);
-                String invalid = PushValidator.check(msg);
-                if (invalid != null) {
-                    deadLetters.send(rec, "invalid", invalid, slot);
-                    return;
-                }
-                String key = rec.key() == null ? null : new String(rec.key(), StandardCharsets.UTF_8);
-                task = PushTask.of(key, msg, slot);
-            } else if (topic.equals(commentTopic)) {
-                task = events.comment(value, rec.timestamp(), slot);
-            } else if (topic.equals(playHistoryTopic)) {
-                task = events.playHistory(value, rec.timestamp(), slot);
-            } else {
-                deadLetters.send(rec, "unknown_topic", "no handler for topic " + topic, slot);
-                return;
-            }
-        } catch (InvalidProtocolBufferException e) {
-            deadLetters.send(rec, "undecodable", "not a PushMsg: " + e.getMessage(), slot);
-            return;
-        } catch (EventException e) {
-            deadLetters.send(rec, "bad_event", e.getMessage(), slot);
-            return;
-        } catch (RuntimeException e) {
-            // A record that trips a bug must not block its partition: set it aside with the reason.
-            log.error("cannot handle {}-{}@{}", topic, rec.partition(), rec.offset(), e);
-            deadLetters.send(rec, "internal", e.toString(), slot);
-            return;
-        }
-        dispatcher.dispatch(task);
-    }
-
-    private void maybeCommit(boolean force) {
-        long now = System.nanoTime();
-        if (!force && now - lastCommitNanos < kafka.commitInterval().toNanos()) {
-            return;
-        }
-        lastCommitNanos = now;
-        Map<TopicPartition, OffsetAndMetadata> offsets = committable(trackers.keySet());
-        if (!offsets.isEmpty()) {
-            consumer.commitAsync(offsets, (committed, error) -> {
-                if (error != null) {
-                    log.warn("offset commit failed (will retry with later offsets): {}", error.toString());
-                    return;
-                }
-                committed.forEach((tp, om) -> {
-                    PartitionTracker t = trackers.get(tp);
-                    if (t != null && om.offset() > t.committed) {
-                        t.committed = om.offset();
-                    }
-                });
-            });
-        }
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            PartitionTracker t = trackers.get(tp);
-            if (t == null) {
-                continue;
-            }
-            long c = t.committable();
-            if (c > t.committed) {
-                offsets.put(tp, new OffsetAndMetadata(c));
-            }
-        }
-        return offsets;
-    }
-
     private void updateLag() {
         long lag = 0;
-        for (TopicPartition tp : trackers.keySet()) {
+        for (TopicPartition tp : offsets.partitions()) {
             OptionalLong l = consumer.currentLag(tp);
             if (l.isPresent()) {
                 lag += l.getAsLong();
             }
         }
         metrics.lag(lag);
-    }
-
-    /** Waits (bounded) until the given partitions' records are all done; true when they are. */
-    private boolean drain(Collection<TopicPartition> partitions, Duration timeout) {
-        dispatcher.flush(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean drained = true;
-            for (TopicPartition tp : partitions) {
-                PartitionTracker t = trackers.get(tp);
-                if (t != null && !t.isDrained()) {
-                    drained = false;
-                    break;
-                }
-            }
-            if (drained) {
-                return true;
-            }
-            if (System.nanoTime() - deadline >= 0 || crashed) {
-                return false;
-            }
-            try {
-                Thread.sleep(DRAIN_POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-    }
-
-    private void commitSync(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions);
-        if (offsets.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.commitSync(offsets, Duration.ofSeconds(10));
-            offsets.forEach((tp, om) -> trackers.get(tp).committed = om.offset());
-        } catch (RuntimeException e) {
-            log.warn("offset commit of {} failed: {}", offsets, e.toString());
-        }
     }
 
     @Override
@@ -306,28 +163,22 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         }
         // Finish what was taken from these partitions before the next owner starts from the committed offset: this
         // is what keeps order across a rebalance and loses nothing.
-        if (!drain(partitions, kafka.revokeTimeout())) {
+        if (!offsets.drain(partitions, kafka.revokeTimeout())) {
             log.warn("revoked partitions {} not drained within {}; the next owner may push some records again",
                     partitions, kafka.revokeTimeout());
         }
-        commitSync(partitions);
-        for (TopicPartition tp : partitions) {
-            trackers.remove(tp);
-        }
+        offsets.commitSync(partitions);
+        offsets.forget(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            trackers.remove(tp);
-        }
+        offsets.forget(partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            trackers.putIfAbsent(tp, new PartitionTracker());
-        }
+        offsets.assigned(partitions);
         if (paused) {
             consumer.pause(partitions);
         }
@@ -337,11 +188,11 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
     /** Consumer thread, on stop: finish in-flight work, commit, close. */
     private void shutdown() {
         try {
-            if (!drain(List.copyOf(trackers.keySet()), config.shutdown().drainTimeout())) {
+            if (!offsets.drain(offsets.allPartitions(), config.shutdown().drainTimeout())) {
                 log.warn("stopping with records in flight; they will be pushed again by the next owner");
             }
             deadLetters.flush();
-            commitSync(List.copyOf(trackers.keySet()));
+            offsets.commitSync(offsets.allPartitions());
         } catch (RuntimeException e) {
             log.warn("clean stop failed: {}", e.toString());
         } finally {

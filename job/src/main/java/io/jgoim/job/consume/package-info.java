@@ -1,5 +1,8 @@
 /**
- * The Kafka consumer of job: polls the push and domain-event topics, dispatches records, dead-letters the ones it
- * cannot use, and commits offsets only after the comets accepted the pushes (at-least-once).
+ * The Kafka consumer of job: {@link io.jgoim.job.consume.PushConsumer} runs the poll loop (bounded in-flight records,
+ * rebalances, stop and crash); {@code RecordHandler} turns each push or domain-event record into a push task, or
+ * dead-letters what it cannot use ({@code DeadLetterPublisher}); {@code OffsetCommitter} commits an offset only after
+ * every record up to it was accepted by the comets or dead-lettered ({@code PartitionTracker}, {@code OffsetSlot}):
+ * at-least-once.
  */
 package io.jgoim.job.consume;

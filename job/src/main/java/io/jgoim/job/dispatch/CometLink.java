@@ -21,13 +21,15 @@ import java.util.concurrent.TimeUnit;
  * pushes for one room or key reach the comet in the order they were dispatched even across retries (gRPC does not
  * order concurrent calls). A failed call is retried with exponential backoff while the error is retryable, attempts
  * remain and the comet's retry budget allows; then it is counted and the queue moves on. A slow or failing comet
- * holds only its own queue: other comets' links are unaffected. Lane thread only.
+ * holds only its own queue: other comets' links are unaffected. Lane thread only, but for {@link #answered}.
  */
 final class CometLink {
     private static final Logger log = LoggerFactory.getLogger(CometLink.class);
 
-    final Lane lane;
-    final Comet comet;
+    private final Lane lane;
+    private final CallPolicy policy;
+    private final JobMetrics metrics;
+    private final Comet comet;
     private final ArrayDeque<Send> queue = new ArrayDeque<>();
     private final Counter[] pushes = new Counter[Send.Kind.values().length];
     private final Counter[] calls = new Counter[Send.Kind.values().length];
@@ -37,10 +39,11 @@ final class CometLink {
     private final Counter missing;
     private Send inFlight;
 
-    CometLink(Lane lane, Comet comet) {
+    CometLink(Lane lane, Comet comet, CallPolicy policy, JobMetrics m) {
         this.lane = lane;
         this.comet = comet;
-        JobMetrics m = lane.metrics;
+        this.policy = policy;
+        this.metrics = m;
         for (Send.Kind k : Send.Kind.values()) {
             pushes[k.ordinal()] = m.pushes(comet.id(), k.tag);
             calls[k.ordinal()] = m.calls(comet.id(), k.tag);
@@ -56,8 +59,9 @@ final class CometLink {
         pump();
     }
 
-    boolean isIdle() {
-        return inFlight == null && queue.isEmpty();
+    /** True when the comet left the cluster and nothing is queued for it any more: the link may be forgotten. */
+    boolean isRetired() {
+        return comet.isRemoved() && inFlight == null && queue.isEmpty();
     }
 
     private void pump() {
@@ -70,7 +74,6 @@ final class CometLink {
                 giveUp(s, ErrorCode.UNAVAILABLE);
                 continue;
             }
-            s.attempt = 0;
             comet.retryBudget().onRequest();
             launch(s);
         }
@@ -85,45 +88,48 @@ final class CometLink {
             pump();
             return;
         }
-        s.attempt++;
+        s.beginAttempt();
         CompletableFuture<?> f;
         try {
             f = s.call(comet.service());
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        f.orTimeout(lane.callDeadlineMillis, TimeUnit.MILLISECONDS).whenComplete(s);
+        f.orTimeout(policy.deadlineMillis(), TimeUnit.MILLISECONDS).whenComplete(s);
+    }
+
+    /** Any thread: {@code s} was answered; its result is handled on the lane ({@link #onResult}). */
+    void answered(Send s) {
+        lane.execute(s);
     }
 
     void onResult(Send s) {
         if (s != inFlight) {
             return; // a link closed under it; nothing to do
         }
-        if (s.error == null) {
-            int ord = s.kind.ordinal();
+        Throwable error = s.takeError();
+        Object reply = s.takeReply();
+        if (error == null) {
+            int ord = s.kind().ordinal();
             calls[ord].increment();
-            pushes[ord].increment(s.tasks.size());
-            countSessions(s.reply);
-            s.reply = null;
+            pushes[ord].increment(s.taskCount());
+            countSessions(reply);
             inFlight = null;
-            for (int i = 0; i < s.tasks.size(); i++) {
-                lane.sendDone(s.tasks.get(i), true);
-            }
+            s.finish(true, metrics);
             pump();
             return;
         }
-        JgoimException e = Rpc.toJgoim(s.error);
-        s.error = null;
+        JgoimException e = Rpc.toJgoim(error);
         long now = System.nanoTime();
-        if (e.code().isRetryable() && s.attempt < lane.maxAttempts && !comet.isRemoved()
+        if (e.code().isRetryable() && policy.mayRetry(s.attempts()) && !comet.isRemoved()
                 && comet.retryBudget().tryRetry(now)) {
             retries.increment();
-            s.dueNanos = now + lane.backoffNanos(s.attempt);
+            s.retryAt(now + policy.backoffNanos(s.attempts()));
             lane.schedule(s);
             return;
         }
         if (log.isDebugEnabled()) {
-            log.debug("{} gave up a {} after {} attempts: {}", comet, s.kind.tag, s.attempt, e.toString());
+            log.debug("{} gave up a {} after {} attempts: {}", comet, s.kind().tag, s.attempts(), e.toString());
         }
         inFlight = null;
         giveUp(s, e.code());
@@ -146,9 +152,7 @@ final class CometLink {
     }
 
     private void giveUp(Send s, ErrorCode code) {
-        lane.metrics.failures(comet.id(), s.kind.tag, code.name()).increment(s.tasks.size());
-        for (int i = 0; i < s.tasks.size(); i++) {
-            lane.sendDone(s.tasks.get(i), false);
-        }
+        metrics.failures(comet.id(), s.kind().tag, code.name()).increment(s.taskCount());
+        s.finish(false, metrics);
     }
 }

@@ -45,9 +45,7 @@ public final class PushDispatcher implements AutoCloseable {
 
     /** Hands {@code task} to its lane; its listener is told when the comets accepted it (or gave up). */
     public void dispatch(PushTask task) {
-        Lane lane = lanes[laneOf(task.laneKey)];
-        task.lane = lane;
-        lane.execute(task);
+        lanes[laneOf(task.laneKey())].submit(task);
     }
 
     /** Sends every open room batch now; returns once every lane has done so (or the wait times out). */

@@ -1,24 +1,24 @@
 package io.jgoim.job.dispatch;
 
+import io.jgoim.job.JobMetrics;
 import io.jgoim.protocol.push.PushMsg;
 
 /**
  * One message to push: a decoded {@link PushMsg}, the key that picks its lane (its room, or the record key of a user
  * push), and the listener told when it is finished. A play-history event is a task whose keys are resolved on its lane
  * from the session directory ({@link #ofMemberDevices}). Created on the producing thread, then owned by one lane
- * thread; {@link #run()} is how it enters its lane (no extra Runnable per message).
+ * thread, which tracks the comet sends still open for it; the listener is told exactly once.
  */
-public final class PushTask implements Runnable {
-    final PushMsg msg;
-    final String laneKey;
-    final TaskListener listener;
+public final class PushTask {
+    private final PushMsg msg;
+    private final String laneKey;
+    private final TaskListener listener;
     /** For member pushes: whose devices, and which device to skip. */
-    final long memberId;
-    final String excludeKey;
-    Lane lane;
+    private final long memberId;
+    private final String excludeKey;
     /** Lane thread only: comet sends still open, and whether one gave up. */
-    int remaining;
-    boolean failed;
+    private int openSends;
+    private boolean failed;
 
     private PushTask(PushMsg msg, String laneKey, TaskListener listener, long memberId, String excludeKey) {
         this.msg = msg;
@@ -62,13 +62,46 @@ public final class PushTask implements Runnable {
         return laneKey;
     }
 
-    boolean needsResolution() {
+    /** True for a push to a member's devices, whose targets are looked up on the lane. */
+    boolean isForMemberDevices() {
         return memberId != 0;
     }
 
-    @Override
-    public void run() {
-        lane.accept(this);
+    long memberId() {
+        return memberId;
+    }
+
+    /** The sender's own device, which a member push skips (null for other pushes). */
+    String excludedKey() {
+        return excludeKey;
+    }
+
+    /** Lane thread: the task now waits for {@code sends} comet sends. */
+    void awaitSends(int sends) {
+        openSends = sends;
+    }
+
+    /** Lane thread: true while a comet send for this task is open. */
+    boolean hasOpenSends() {
+        return openSends != 0;
+    }
+
+    /** Lane thread: one target cannot be reached; the task will finish as not delivered. */
+    void markUndeliverable() {
+        failed = true;
+    }
+
+    /** Lane thread: one send that carried this task is over; the last one finishes the task. */
+    void sendDone(boolean ok, JobMetrics metrics) {
+        if (!ok) {
+            failed = true;
+        }
+        if (--openSends == 0) {
+            if (!failed) {
+                metrics.pushAge(msg.getCreatedAtMs(), System.currentTimeMillis());
+            }
+            listener.onDone(this, !failed);
+        }
     }
 
     /** Lane thread: finished without any send (no target, or resolution failed). */

@@ -20,18 +20,32 @@ import java.util.function.Consumer;
 final class RoomBatcher {
     private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
 
-    /** One open batch of one room. */
+    /** One batch of one room: open while the batcher fills it, read-only once handed to the sink. */
     static final class Batch {
-        final String room;
-        final long deadlineNanos;
-        final List<PushTask> tasks;
-        int bytes;
-        boolean flushed;
+        private final String room;
+        private final long deadlineNanos;
+        private final List<PushTask> tasks;
+        private int bytes;
+        private boolean flushed;
 
         Batch(String room, long deadlineNanos, int capacity) {
             this.room = room;
             this.deadlineNanos = deadlineNanos;
             this.tasks = new ArrayList<>(Math.min(capacity, 16));
+        }
+
+        String room() {
+            return room;
+        }
+
+        /** The batched tasks, in arrival order. */
+        List<PushTask> tasks() {
+            return tasks;
+        }
+
+        /** The sum of the tasks' encoded frame lengths. */
+        int bytes() {
+            return bytes;
         }
     }
 
@@ -58,7 +72,7 @@ final class RoomBatcher {
     }
 
     void add(PushTask task, int frameLength, long nowNanos) {
-        String room = task.msg.getRoom();
+        String room = task.message().getRoom();
         RoomState st = rooms.get(room);
         if (st == null) {
             st = new RoomState();

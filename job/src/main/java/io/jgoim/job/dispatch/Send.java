@@ -1,6 +1,7 @@
 package io.jgoim.job.dispatch;
 
 import com.google.protobuf.Message;
+import io.jgoim.job.JobMetrics;
 import io.jgoim.protocol.rpc.CometService;
 import io.jgoim.protocol.rpc.comet.BroadcastReq;
 import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
@@ -12,8 +13,9 @@ import java.util.function.BiConsumer;
 
 /**
  * One call to one comet carrying one or more tasks (a room batch carries many). The request is built once and shared
- * by the sends of every comet. Its completion hops back to the lane thread by enqueuing the send itself. Owned by its
- * {@link CometLink}'s lane.
+ * by the sends of every comet. Its completion hops back to the lane thread by enqueuing the send itself, and a retry
+ * waits on the lane's timers as the send itself, so a call costs no object beyond this one. Owned by its
+ * {@link CometLink}'s lane; only {@link #accept} runs on another thread.
  */
 final class Send implements Runnable, BiConsumer<Object, Throwable> {
     enum Kind {
@@ -26,14 +28,15 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
         }
     }
 
-    final CometLink link;
-    final Kind kind;
-    final Message request;
-    final List<PushTask> tasks;
-    int attempt;
-    long dueNanos;
-    Throwable error;
-    Object reply;
+    private final CometLink link;
+    private final Kind kind;
+    private final Message request;
+    private final List<PushTask> tasks;
+    private int attempt;
+    private long dueNanos;
+    /** The last answer, written by the answering thread before the hop to the lane, taken on the lane. */
+    private Throwable error;
+    private Object reply;
 
     Send(CometLink link, Kind kind, Message request, List<PushTask> tasks) {
         this.link = link;
@@ -42,6 +45,26 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
         this.tasks = tasks;
     }
 
+    Kind kind() {
+        return kind;
+    }
+
+    /** Tasks carried. */
+    int taskCount() {
+        return tasks.size();
+    }
+
+    /** Calls made so far. */
+    int attempts() {
+        return attempt;
+    }
+
+    /** Counts a new attempt, before anything of it can fail. */
+    void beginAttempt() {
+        attempt++;
+    }
+
+    /** Calls {@code comet} with the request (the same on every attempt). */
     CompletableFuture<?> call(CometService comet) {
         switch (kind) {
             case PUSH:
@@ -58,12 +81,47 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
     public void accept(Object reply, Throwable failure) {
         this.error = failure;
         this.reply = reply;
-        link.lane.execute(this);
+        link.answered(this);
     }
 
-    /** Lane thread. */
+    /** Lane thread: the answer arrived on the lane. */
     @Override
     public void run() {
         link.onResult(this);
+    }
+
+    /** Lane thread: the failure of the last attempt (null when it succeeded), forgotten once taken. */
+    Throwable takeError() {
+        Throwable e = error;
+        error = null;
+        return e;
+    }
+
+    /** Lane thread: the reply of the last attempt, forgotten once taken. */
+    Object takeReply() {
+        Object r = reply;
+        reply = null;
+        return r;
+    }
+
+    /** Lane thread: waits until {@code nanos} (see {@link Lane#schedule}) before {@link #retry}. */
+    void retryAt(long nanos) {
+        dueNanos = nanos;
+    }
+
+    long dueNanos() {
+        return dueNanos;
+    }
+
+    /** Lane thread: the backoff is over; the link calls again. */
+    void retry() {
+        link.launch(this);
+    }
+
+    /** Lane thread: the send is over for good; each task it carried learns whether this comet took it. */
+    void finish(boolean ok, JobMetrics metrics) {
+        for (int i = 0; i < tasks.size(); i++) {
+            tasks.get(i).sendDone(ok, metrics);
+        }
     }
 }

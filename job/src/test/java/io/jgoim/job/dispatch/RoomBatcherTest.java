@@ -22,7 +22,7 @@ class RoomBatcherTest {
     }
 
     private static List<String> bodies(RoomBatcher.Batch b) {
-        return b.tasks.stream().map(t -> t.message().getMsg().toStringUtf8()).toList();
+        return b.tasks().stream().map(t -> t.message().getMsg().toStringUtf8()).toList();
     }
 
     @Test
@@ -63,7 +63,7 @@ class RoomBatcherTest {
         // m0 alone (quiet room), then two full batches.
         assertThat(flushed).hasSize(3);
         assertThat(bodies(flushed.get(0))).containsExactly("m0");
-        assertThat(flushed.get(1).tasks).hasSize(size);
+        assertThat(flushed.get(1).tasks()).hasSize(size);
         assertThat(bodies(flushed.get(2)).get(size - 1)).isEqualTo("m" + (size * 2));
         assertThat(rb.openBatches()).isZero();
     }
@@ -76,7 +76,7 @@ class RoomBatcherTest {
         }
         assertThat(flushed).hasSize(2);
         assertThat(bodies(flushed.get(1))).containsExactly("m1", "m2", "m3");
-        assertThat(flushed.get(1).bytes).isEqualTo(120);
+        assertThat(flushed.get(1).bytes()).isEqualTo(120);
     }
 
     @Test
@@ -86,7 +86,7 @@ class RoomBatcherTest {
         rb.add(task("a", "a1"), 20, 1 * MS);
         rb.add(task("b", "b0"), 20, 4 * MS);
         rb.add(task("b", "b1"), 20, 5 * MS);
-        assertThat(flushed).extracting(b -> b.room).containsExactly("a", "b");
+        assertThat(flushed).extracting(b -> b.room()).containsExactly("a", "b");
         rb.flushDue(10 * MS);
         assertThat(bodies(flushed.get(2))).containsExactly("a1");
         rb.flushDue(13 * MS);

@@ -1,6 +1,8 @@
 package io.jgoim.job.it;
 
 import com.google.protobuf.UnsafeByteOperations;
+import io.jgoim.client.ClientListener;
+import io.jgoim.client.JgoimClient;
 import io.jgoim.comet.CometServer;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.common.session.InMemorySessionDirectory;
@@ -8,9 +10,12 @@ import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.job.TestConfigs;
 import io.jgoim.job.comet.DirectCometDirectory;
+import io.jgoim.logic.testing.LogicTwin;
+import io.jgoim.protocol.Op;
 import io.jgoim.protocol.push.PushMsg;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -45,22 +50,29 @@ class BatchWindowMeasurementIT {
         int[] rates = {20, 100};
         InMemorySessionDirectory dir = new InMemorySessionDirectory(Duration.ofMinutes(5));
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        CometServer comet = new CometServer(RealCometIT.cometConfig("m", false), new TokenLogic(dir),
-                new InMemoryNodeRegistry(), meters);
+        LogicTwin logic = LogicTwin.over(dir);
+        CometServer comet = new CometServer(RealCometIT.cometConfig("m", false), logic, new InMemoryNodeRegistry(),
+                meters);
         comet.start();
         EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         AtomicLongArray histogram = new AtomicLongArray(BUCKETS + 1);
         AtomicLong received = new AtomicLong();
-        GoimTcpClient.Sink sink = (op, body, now) -> {
-            long sent = body.getLong(body.readerIndex());
-            long micros = (now - sent) / 1000;
-            histogram.incrementAndGet((int) Math.min(BUCKETS, micros / BUCKET_MICROS));
-            received.incrementAndGet();
+        ClientListener sink = new ClientListener() {
+            @Override
+            public void onPush(JgoimClient client, int op, int seq, ByteBuf body) {
+                if (op < Op.BUSINESS_MIN) {
+                    return;
+                }
+                long sent = body.getLong(body.readerIndex());
+                long micros = (System.nanoTime() - sent) / 1000;
+                histogram.incrementAndGet((int) Math.min(BUCKETS, micros / BUCKET_MICROS));
+                received.incrementAndGet();
+            }
         };
-        List<GoimTcpClient> room = new ArrayList<>();
+        List<JgoimClient> room = new ArrayList<>();
         try {
             for (int i = 0; i < sessions; i++) {
-                room.add(GoimTcpClient.connect(clients, comet.tcpAddress(), i + 1, "m" + i, "live://m", sink));
+                room.add(PushRecorder.connect(clients, comet.tcpAddress(), i + 1, "m" + i, "live://m", sink));
             }
             System.out.printf("%n%d sessions in live://m on one comet (%d CPUs)%n", sessions,
                     Runtime.getRuntime().availableProcessors());
@@ -74,9 +86,10 @@ class BatchWindowMeasurementIT {
                 }
             }
         } finally {
-            room.forEach(GoimTcpClient::close);
+            room.forEach(JgoimClient::close);
             clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             comet.close();
+            logic.close();
         }
     }
 

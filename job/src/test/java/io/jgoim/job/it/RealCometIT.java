@@ -9,6 +9,7 @@ import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.job.TestConfigs;
 import io.jgoim.job.comet.DirectCometDirectory;
+import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.testkit.KafkaBroker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -51,7 +52,7 @@ class RealCometIT {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InMemorySessionDirectory sessions = new InMemorySessionDirectory(Duration.ofMinutes(5));
     private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
-    private final TokenLogic logic = new TokenLogic(sessions);
+    private final LogicTwin logic = LogicTwin.over(sessions);
     private final EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final List<AutoCloseable> closing = new ArrayList<>();
 
@@ -61,6 +62,7 @@ class RealCometIT {
             closing.get(i).close();
         }
         clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        logic.close();
     }
 
     static CometConfig cometConfig(String id, boolean register) {
@@ -84,10 +86,10 @@ class RealCometIT {
         return c;
     }
 
-    private GoimTcpClient client(CometServer comet, long mid, String key, String room) {
-        GoimTcpClient c = GoimTcpClient.connect(clientLoop, comet.tcpAddress(), mid, key, room);
-        closing.add(c);
-        return c;
+    private PushRecorder client(CometServer comet, long mid, String key, String room) {
+        PushRecorder pushes = new PushRecorder();
+        closing.add(PushRecorder.connect(clientLoop, comet.tcpAddress(), mid, key, room, pushes));
+        return pushes;
     }
 
     private static PushMsg room(String room, int op, String body) {
@@ -109,12 +111,12 @@ class RealCometIT {
     void shouldCarryEveryPushTypeAndBothEventsFromKafkaOverGrpcToClientSocketsInOrder() {
         CometServer a = comet("comet-a", true);
         CometServer b = comet("comet-b", true);
-        GoimTcpClient a1 = client(a, 1, "a1", "live://1");
-        GoimTcpClient b1 = client(b, 2, "b1", "live://1");
-        GoimTcpClient b2 = client(b, 3, "b2", "live://2");
-        GoimTcpClient phone = client(a, 7, "phone", "");
-        GoimTcpClient web = client(a, 7, "web", "");
-        GoimTcpClient tablet = client(b, 7, "tablet", "");
+        PushRecorder a1 = client(a, 1, "a1", "live://1");
+        PushRecorder b1 = client(b, 2, "b1", "live://1");
+        PushRecorder b2 = client(b, 3, "b2", "live://2");
+        PushRecorder phone = client(a, 7, "phone", "");
+        PushRecorder web = client(a, 7, "web", "");
+        PushRecorder tablet = client(b, 7, "tablet", "");
 
         KafkaBroker broker = KafkaBroker.shared();
         String topic = "push-" + UUID.randomUUID();
@@ -164,7 +166,7 @@ class RealCometIT {
         assertThat(b1.bodies(1000).stream().filter(s -> s.startsWith("r1-")).toList()).isEqualTo(r1);
         assertThat(b2.bodies(1000).stream().filter(s -> s.startsWith("r2-")).toList()).isEqualTo(seq("r2-", 50));
         assertThat(a1.bodies(1001)).isEqualTo(seq("p-", 30));
-        for (GoimTcpClient c : List.of(a1, b1, b2, phone, web, tablet)) {
+        for (PushRecorder c : List.of(a1, b1, b2, phone, web, tablet)) {
             assertThat(c.bodies(1000)).contains("everyone");
         }
         assertThat(b2.bodies(1001)).singleElement().asString().contains("\"content\":\"hello room 2\"");
@@ -179,7 +181,7 @@ class RealCometIT {
         CometServer a = comet("solo", false);
         int clients = 100;
         int messages = 300;
-        List<GoimTcpClient> room = new ArrayList<>();
+        List<PushRecorder> room = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             room.add(client(a, 100 + i, "s" + i, "live://big"));
         }
@@ -191,7 +193,7 @@ class RealCometIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> dir.comet("solo").rooms() != null
                 && dir.comet("solo").rooms().contains("live://big"));
 
-        GoimTcpClient s0 = room.get(0);
+        PushRecorder s0 = room.get(0);
         for (int i = 0; i < messages; i++) {
             job.pushBus().publish("live://big", room("live://big", 1000, "m" + i)).join();
             job.pushBus().publish("s0", push("solo", "s0", 1001, "k" + i)).join();
@@ -212,7 +214,7 @@ class RealCometIT {
             throw e;
         }
         List<String> expected = seq("m", messages);
-        for (GoimTcpClient c : room) {
+        for (PushRecorder c : room) {
             assertThat(c.bodies(1000)).isEqualTo(expected);
         }
         assertThat(room.get(0).bodies(1001)).isEqualTo(seq("k", messages));
@@ -230,7 +232,7 @@ class RealCometIT {
     @Test
     void shouldNotDeliverTwiceWhenTheCometAnswersAfterTheDeadline() {
         CometServer a = comet("slow", false);
-        List<GoimTcpClient> room = new ArrayList<>();
+        List<PushRecorder> room = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             room.add(client(a, 200 + i, "k" + i, "live://slow"));
         }
@@ -255,12 +257,12 @@ class RealCometIT {
         assertThat(meters.get("jgoim_comet_repeated_requests").counter().count()).isGreaterThanOrEqualTo(2.0);
         assertThat(meters.find("jgoim.job.push.failures").counters().stream().mapToDouble(x -> x.count()).sum())
                 .isZero();
-        for (GoimTcpClient c : room) {
+        for (PushRecorder c : room) {
             await().atMost(Duration.ofSeconds(10)).until(() -> c.bodies(1000).size() >= messages);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> room.get(0).bodies(1001).size() >= messages);
         sleepQuietly(300); // a duplicate would arrive within this
-        for (GoimTcpClient c : room) {
+        for (PushRecorder c : room) {
             assertThat(c.bodies(1000)).isEqualTo(seq("m", messages));
         }
         assertThat(room.get(0).bodies(1001)).isEqualTo(seq("k", messages));

@@ -15,10 +15,11 @@ import java.util.List;
 /**
  * Encodes pushes once: each message becomes one goim frame (ver 1, op = its operation, seq 0, body = its msg), a room
  * batch becomes its frames back to back, and the result is wrapped in an op-9 (raw) {@link Proto} whose bytes every
- * comet receives unchanged. One exact-size array per message or batch, wrapped without a copy. Stateless.
+ * comet receives unchanged. One exact-size array per message or batch, wrapped without a copy. Not comet's session
+ * frames: these are the job-side bytes a comet forwards as they are. Stateless.
  */
-public final class Frames {
-    private Frames() {
+public final class PushFrameEncoder {
+    private PushFrameEncoder() {
     }
 
     /** The length of {@code msg} as one encoded frame. */
@@ -38,7 +39,7 @@ public final class Frames {
         byte[] out = new byte[totalBytes];
         ByteBuf buf = Unpooled.wrappedBuffer(out).writerIndex(0);
         for (int i = 0; i < tasks.size(); i++) {
-            write(buf, out, tasks.get(i).msg);
+            write(buf, out, tasks.get(i).message());
         }
         return raw(UnsafeByteOperations.unsafeWrap(out));
     }

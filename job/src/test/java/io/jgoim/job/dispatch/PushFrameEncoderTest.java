@@ -11,7 +11,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Job's encodings are byte for byte what goim v2 sends (vectors captured from a running goim, protocol-vectors/). */
-class FramesTest {
+class PushFrameEncoderTest {
     /** goim v2: POST /goim/push/mids?operation=1000 body {"m":"one"}, as the client received it over TCP. */
     private static final String PUSH_VECTOR = "0000001b00100001000003e8000000007b226d223a226f6e65227d";
     /** goim v2: three room pushes {"n":0..2} op 1000 batched, as the client received them over TCP. */
@@ -25,12 +25,12 @@ class FramesTest {
 
     @Test
     void shouldEncodeOneMessageAsGoimDoesInsideARawFrame() {
-        Proto p = Frames.single(msg("{\"m\":\"one\"}"));
+        Proto p = PushFrameEncoder.single(msg("{\"m\":\"one\"}"));
         assertThat(p.getVer()).isEqualTo(1);
         assertThat(p.getOp()).isEqualTo(9);
         assertThat(p.getSeq()).isZero();
         assertThat(HexFormat.of().formatHex(p.getBody().toByteArray())).isEqualTo(PUSH_VECTOR);
-        assertThat(Frames.frameLength(msg("{\"m\":\"one\"}"))).isEqualTo(PUSH_VECTOR.length() / 2);
+        assertThat(PushFrameEncoder.frameLength(msg("{\"m\":\"one\"}"))).isEqualTo(PUSH_VECTOR.length() / 2);
     }
 
     @Test
@@ -39,15 +39,15 @@ class FramesTest {
                 PushTask.of(null, msg("{\"n\":0}"), (t, ok) -> { }),
                 PushTask.of(null, msg("{\"n\":1}"), (t, ok) -> { }),
                 PushTask.of(null, msg("{\"n\":2}"), (t, ok) -> { }));
-        int total = tasks.stream().mapToInt(t -> Frames.frameLength(t.message())).sum();
-        Proto p = Frames.batch(tasks, total);
+        int total = tasks.stream().mapToInt(t -> PushFrameEncoder.frameLength(t.message())).sum();
+        Proto p = PushFrameEncoder.batch(tasks, total);
         assertThat(p.getOp()).isEqualTo(9);
         assertThat(HexFormat.of().formatHex(p.getBody().toByteArray())).isEqualTo(ROOM_BATCH_VECTOR);
     }
 
     @Test
     void shouldEncodeAnEmptyBodyAsABareHeader() {
-        Proto p = Frames.single(msg(""));
+        Proto p = PushFrameEncoder.single(msg(""));
         assertThat(HexFormat.of().formatHex(p.getBody().toByteArray()))
                 .isEqualTo("00000010001000010000" + "03e8" + "00000000");
     }
