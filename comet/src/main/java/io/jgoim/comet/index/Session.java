@@ -235,15 +235,7 @@ public final class Session implements Runnable {
     @Override
     public void run() {
         int written = 0;
-        for (;;) {
-            PushFrame f;
-            synchronized (this) {
-                f = ring == null ? null : (PushFrame) ring.poll();
-                if (f == null) {
-                    drainScheduled = false;
-                    break;
-                }
-            }
+        for (PushFrame f; (f = pollRing()) != null; ) {
             try {
                 if (write(f)) {
                     written++;
@@ -258,17 +250,18 @@ public final class Session implements Runnable {
         }
     }
 
+    /** The next queued push, or null; a null also ends the scheduled drain, so the next offer schedules one. */
+    private synchronized PushFrame pollRing() {
+        PushFrame f = ring == null ? null : (PushFrame) ring.poll();
+        if (f == null) {
+            drainScheduled = false;
+        }
+        return f;
+    }
+
     /** Releases whatever the ring still holds (the session is closing). */
     public void discardRing() {
-        for (;;) {
-            PushFrame f;
-            synchronized (this) {
-                f = ring == null ? null : (PushFrame) ring.poll();
-                if (f == null) {
-                    drainScheduled = false;
-                    return;
-                }
-            }
+        for (PushFrame f; (f = pollRing()) != null; ) {
             f.release();
             metrics.dropped(DropReason.CLOSED);
         }
