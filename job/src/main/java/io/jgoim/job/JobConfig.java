@@ -176,11 +176,14 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
      * @param filterRooms     send a room push only to comets that reported the room (false = every comet)
      * @param emptyRegistryGrace how long the known comets are kept while the registry lists none at all (a registry
      *                        store restarted empty: comets re-register at their next refresh)
+     * @param waitForComets   how long room and broadcast pushes wait (in order, uncommitted) while job knows no comet
+     *                        at all, before they are counted as sent to no comet (0 = never wait)
      */
     public record CometConfig(Duration callDeadline, Duration registryRefresh, Duration roomsRefresh,
-                              boolean filterRooms, Duration emptyRegistryGrace) {
+                              boolean filterRooms, Duration emptyRegistryGrace, Duration waitForComets) {
         public CometConfig {
             Checks.notNull(emptyRegistryGrace, "comet.emptyRegistryGrace");
+            Checks.notNull(waitForComets, "comet.waitForComets");
             Checks.positive(callDeadline, "comet.callDeadline");
             Checks.positive(registryRefresh, "comet.registryRefresh");
             Checks.positive(roomsRefresh, "comet.roomsRefresh");

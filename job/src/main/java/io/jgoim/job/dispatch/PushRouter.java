@@ -11,6 +11,7 @@ import io.jgoim.protocol.rpc.comet.BroadcastReq;
 import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
 import io.jgoim.protocol.rpc.comet.Proto;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
+import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,13 @@ final class PushRouter {
     /** While a member push waits for its devices, later tasks of this lane wait behind it (order per member). */
     private final ArrayDeque<PushTask> gated = new ArrayDeque<>();
     private boolean gate;
+    /** How long room and broadcast pushes wait while no comet is known (0 = they never wait). */
+    private final long waitForCometsNanos;
+    /** When the lane began waiting for a comet (its gate is closed meanwhile), or 0. */
+    private long waitingSince;
+    /** The wait ran out with still no comet: later pushes go to no comet at once, until a comet is known again. */
+    private boolean gaveUpWaiting;
+    private final Counter waits;
 
     PushRouter(Lane lane, JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics) {
         this.lane = lane;
@@ -62,6 +70,9 @@ final class PushRouter {
         this.filterRooms = config.comet().filterRooms() && comets.isRemote();
         JobConfig.BatchConfig b = config.batch();
         this.batcher = new RoomBatcher(b.size(), b.window().toNanos(), b.maxBytes(), this::sendRoom);
+        this.waitForCometsNanos = config.comet().waitForComets().toNanos();
+        this.waits = metrics.counter("jgoim.job.push.waits", "times a lane held its pushes because no comet was known",
+                "reason", "no_comets");
     }
 
     /** A task arrives (in dispatch order). */
@@ -73,8 +84,11 @@ final class PushRouter {
         routeSafely(t);
     }
 
-    /** Flushes the room batches whose slot has come. */
+    /** Flushes the room batches whose slot has come; ends a wait for comets once one is known or time is up. */
     void flushDue(long nowNanos) {
+        if (waitingSince != 0) {
+            checkWait(nowNanos);
+        }
         batcher.flushDue(nowNanos);
     }
 
@@ -108,6 +122,10 @@ final class PushRouter {
             return;
         }
         PushMsg m = t.message();
+        if (m.getType() != PushMsg.Type.PUSH && mustWaitForComets()) {
+            waitForComets(t);
+            return;
+        }
         switch (m.getType()) {
             case PUSH:
                 sendPush(t, m.getServer(), m.getKeysList(), PushFrameEncoder.single(m));
@@ -118,6 +136,46 @@ final class PushRouter {
             default:
                 sendBroadcast(t);
                 break;
+        }
+    }
+
+    /**
+     * True when no comet is known and waiting is on: an accepted room or broadcast push is never sent to no comet
+     * just because the directory is momentarily empty (a job started before its comets, every comet restarting).
+     */
+    private boolean mustWaitForComets() {
+        if (!comets.comets().isEmpty()) {
+            gaveUpWaiting = false;
+            return false;
+        }
+        return waitForCometsNanos > 0 && !gaveUpWaiting;
+    }
+
+    /** Holds {@code t} and every later task of the lane (order) until a comet is known; see {@link #checkWait}. */
+    private void waitForComets(PushTask t) {
+        gate = true;
+        gated.addFirst(t);
+        waitingSince = System.nanoTime();
+        waits.increment();
+        log.warn("no comet known: holding room and broadcast pushes for up to {} ms", waitForCometsNanos / 1_000_000);
+    }
+
+    /** Lane thread, every duty cycle while waiting: releases the held tasks once a comet is known or time is up. */
+    private void checkWait(long nowNanos) {
+        boolean known = !comets.comets().isEmpty();
+        if (!known && nowNanos - waitingSince < waitForCometsNanos) {
+            return;
+        }
+        if (!known) {
+            gaveUpWaiting = true;
+            log.warn("still no comet after {} ms: pushes go to no comet until one is known",
+                    waitForCometsNanos / 1_000_000);
+        }
+        waitingSince = 0;
+        gate = false;
+        PushTask next;
+        while (!gate && (next = gated.poll()) != null) {
+            routeSafely(next);
         }
     }
 
