@@ -9,6 +9,7 @@ import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.node.Listeners;
 import io.jgoim.comet.node.NodeRegistration;
 import io.jgoim.comet.node.OnlineReporter;
+import io.jgoim.comet.node.RouteReannouncer;
 import io.jgoim.comet.node.SessionDrain;
 import io.jgoim.comet.push.CometPushService;
 import io.jgoim.comet.push.RoomBroadcaster;
@@ -68,6 +69,7 @@ public final class CometServer implements AutoCloseable {
     private Server rpcServer;
     private MetricsHttpServer admin;
     private NodeRegistration registration;
+    private RouteReannouncer reannouncer;
     private InetSocketAddress tcpAddress;
     private InetSocketAddress tcpTlsAddress;
     private InetSocketAddress wsAddress;
@@ -144,7 +146,8 @@ public final class CometServer implements AutoCloseable {
         }
         long report = config.online().reportInterval().toMillis();
         EventExecutor timerLoop = boss.next();
-        timers.add(timerLoop.scheduleAtFixedRate(new OnlineReporter(config.node().id(), index, logic),
+        reannouncer = new RouteReannouncer(loops, logic, config.node().id(), config.online().reannounceRate(), metrics);
+        timers.add(timerLoop.scheduleAtFixedRate(new OnlineReporter(config.node().id(), index, logic, reannouncer),
                 report, report, TimeUnit.MILLISECONDS));
         if (registry != null && config.registry().enabled()) {
             registration = new NodeRegistration(registry, nodeInfo(), config.registry().ttl(), loops::sessionCount);
@@ -285,6 +288,9 @@ public final class CometServer implements AutoCloseable {
         }
         if (registration != null) {
             registration.markOffline();
+        }
+        if (reannouncer != null) {
+            reannouncer.stop();
         }
         if (loops != null) {
             SessionDrain drain = new SessionDrain(loops, config.shutdown().closeBatches());

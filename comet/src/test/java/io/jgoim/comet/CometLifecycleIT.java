@@ -3,6 +3,7 @@ package io.jgoim.comet;
 import io.jgoim.comet.TestClient.Mode;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.common.registry.NodeInfo;
+import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.testkit.LeakCheck;
@@ -44,7 +45,7 @@ class CometLifecycleIT {
 
     @Test
     void shouldEvictSilentSessionsWithHeartbeatTimeoutAndKeepHeartbeatingOnes() throws Exception {
-        try (InMemoryLogic logic = new InMemoryLogic().heartbeatSeconds(1)) {
+        try (LogicTwin logic = LogicTwin.create().heartbeatSeconds(1)) {
             CometServer comet = start(logic, null, Map.of("JGOIM_PROTOCOL_HEARTBEAT_MAX_MISSES", "1"));
             try (TestClient silentTcp = TestClient.connect(Mode.TCP, comet);
                  TestClient silentWs = TestClient.connect(Mode.WS, comet);
@@ -68,7 +69,7 @@ class CometLifecycleIT {
                 assertThat(silentWs.closeCode().get(1, TimeUnit.SECONDS)).isEqualTo(CloseCode.HEARTBEAT_TIMEOUT.code());
                 assertThat(alive.isActive()).isTrue();
                 await().atMost(Duration.ofSeconds(3)).until(() -> comet.sessionCount() == 1);
-                await().until(() -> logic.disconnects.size() == 2);
+                await().until(() -> logic.disconnects().size() == 2);
             } finally {
                 comet.close();
             }
@@ -77,7 +78,7 @@ class CometLifecycleIT {
 
     @Test
     void shouldAuthenticateThroughGrpcLogicAndCloseWithLogicUnavailableOnceLogicIsGone() throws Exception {
-        try (InMemoryLogic twin = new InMemoryLogic()) {
+        try (LogicTwin twin = LogicTwin.create().heartbeatSeconds(0)) {
             String name = "logic-" + System.nanoTime();
             io.grpc.Server logicServer = io.grpc.inprocess.InProcessServerBuilder.forName(name).directExecutor()
                     .addService(new io.jgoim.protocol.rpc.LogicGrpcService(twin)).build().start();
@@ -90,7 +91,7 @@ class CometLifecycleIT {
                 assertThat(TestClient.op(ok.next(3000))).isEqualTo(Op.AUTH_REPLY);
                 ok.send(1, Op.SEND_MSG, 2, "up".getBytes());
                 assertThat(TestClient.op(ok.next(3000))).isEqualTo(Op.SEND_MSG);
-                assertThat(twin.received).hasSize(1);
+                assertThat(twin.received()).hasSize(1);
 
                 logicServer.shutdownNow();
                 try (TestClient refused = TestClient.connect(Mode.WS, comet)) {
@@ -111,7 +112,7 @@ class CometLifecycleIT {
 
     @Test
     void shouldFailStartWhenAPortIsTakenAndReleaseWhatItBound() throws Exception {
-        try (InMemoryLogic logic = new InMemoryLogic()) {
+        try (LogicTwin logic = LogicTwin.create().heartbeatSeconds(0)) {
             CometServer first = start(logic, null, Map.of());
             try {
                 CometServer second = new CometServer(TestConfigs.ephemeral(Map.of("JGOIM_WSS_ENABLED", "false",
@@ -135,8 +136,9 @@ class CometLifecycleIT {
 
     @Test
     void shouldReportRoomCountsAndAnswerHeartbeatsWithTheClusterCount() throws Exception {
-        try (InMemoryLogic logic = new InMemoryLogic()) {
-            logic.clusterCounts.put("live://r", 42);
+        try (LogicTwin logic = LogicTwin.create().heartbeatSeconds(0)) {
+            // Another comet's report in logic's directory: 40 there plus this comet's 2 make the cluster's 42.
+            logic.directory().putOnline("other-comet", Map.of("live://r", 40), Duration.ofMinutes(1)).join();
             CometServer comet = start(logic, null, Map.of("JGOIM_ONLINE_REPORT_INTERVAL", "200ms"));
             try (TestClient a = TestClient.connect(Mode.TCP, comet);
                  TestClient b = TestClient.connect(Mode.WS, comet)) {
@@ -147,8 +149,9 @@ class CometLifecycleIT {
                 a.send(1, Op.HEARTBEAT, 1, new byte[0]);
                 int first = TestClient.intBody(a.next(3000));
                 assertThat(first).isIn(2, 42);
-                await().atMost(Duration.ofSeconds(5)).until(() -> logic.onlineReports.stream()
+                await().atMost(Duration.ofSeconds(5)).until(() -> logic.onlineReports().stream()
                         .anyMatch(r -> Integer.valueOf(2).equals(r.getRoomCountMap().get("live://r"))));
+                assertThat(logic.aggregateOnline().rooms()).containsEntry("live://r", 42);
                 await().atMost(Duration.ofSeconds(5)).until(() -> {
                     a.send(1, Op.HEARTBEAT, 2, new byte[0]);
                     return TestClient.intBody(a.next(3000)) == 42;
@@ -162,7 +165,7 @@ class CometLifecycleIT {
     @Test
     void shouldRegisterThenDrainWithShutdownCodesAndDeregister() throws Exception {
         InMemoryNodeRegistry registry = new InMemoryNodeRegistry();
-        try (InMemoryLogic logic = new InMemoryLogic()) {
+        try (LogicTwin logic = LogicTwin.create().heartbeatSeconds(0)) {
             CometServer comet = start(logic, registry, Map.of("JGOIM_REGISTRY_ENABLED", "true",
                     "JGOIM_REGISTRY_REFRESH_INTERVAL", "100ms", "JGOIM_REGISTRY_TTL", "1s",
                     "JGOIM_SHUTDOWN_DRAIN_TIME", "600ms", "JGOIM_SHUTDOWN_CLOSE_BATCHES", "3"));

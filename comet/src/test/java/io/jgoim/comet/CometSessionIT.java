@@ -8,6 +8,7 @@ import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
 import io.jgoim.comet.metrics.CometMetrics.DropReason;
 import io.jgoim.comet.transport.PipelineNames;
+import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
@@ -58,21 +59,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A comet on real sockets with the in-memory logic: the session flows over TCP, TLS, WebSocket and WSS, and every
- * bad-input and fault case with its exact code, each checked against a bystander session that must stay served.
+ * A comet on real sockets with the logic twin (production's in-memory logic): the session flows over TCP, TLS,
+ * WebSocket and WSS, and every bad-input and fault case with its exact code, each checked against a bystander
+ * session that must stay served.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
 class CometSessionIT {
     private static final int EXT = 2;
-    private static InMemoryLogic logic;
+    private static LogicTwin logic;
     private static CometServer comet;
     private static TestClient bystander;
     private static final AtomicInteger KEYS = new AtomicInteger();
 
     @BeforeAll
     static void start() throws Exception {
-        logic = new InMemoryLogic();
+        logic = LogicTwin.create().heartbeatSeconds(0);
         comet = new CometServer(TestConfigs.ephemeral(Map.of(
                 "JGOIM_PROTOCOL_HANDSHAKE_TIMEOUT", "1s",
                 "JGOIM_PROTOCOL_LOGIC_TIMEOUT", "400ms",
@@ -96,7 +98,7 @@ class CometSessionIT {
 
     @AfterEach
     void bystanderStillServed() throws Exception {
-        logic.connectDelay(Duration.ZERO).connectFailure(null);
+        logic.connectDelay(Duration.ZERO).failConnects(null);
         bystander.send(1, Op.HEARTBEAT, 77, new byte[0]);
         byte[] hb = bystander.next(2000);
         assertThat(hb).as("the bystander's heartbeat reply").isNotNull();
@@ -207,10 +209,10 @@ class CometSessionIT {
     }
 
     @Test
-    void shouldRefuseTokenWithNegativeMidWithUnauthorizedAndAuthFailed() throws Exception {
+    void shouldRefuseMalformedTokenWithTokenMalformedAndAuthFailed() throws Exception {
         try (TestClient c = TestClient.connect(Mode.TCP, comet)) {
-            c.auth(EXT, token(-1, newKey(), ""));
-            assertTcpGoodbye(c, ErrorCode.UNAUTHORIZED, CloseCode.AUTH_FAILED);
+            c.auth(EXT, "{\"mid\":\"not a number\",\"key\":\"" + newKey() + "\"}");
+            assertTcpGoodbye(c, ErrorCode.TOKEN_MALFORMED, CloseCode.AUTH_FAILED);
         }
         try (TestClient c = TestClient.connect(Mode.WSS, comet)) {
             c.auth(1, "not json");
@@ -259,7 +261,7 @@ class CometSessionIT {
 
     @Test
     void shouldCloseWithLogicUnavailableWhenLogicIsDown() throws Exception {
-        logic.connectFailure(ErrorCode.UNAVAILABLE);
+        logic.failConnects(ErrorCode.UNAVAILABLE);
         try (TestClient tcp = TestClient.connect(Mode.TLS, comet)) {
             tcp.auth(EXT, token(5, newKey(), ""));
             assertTcpGoodbye(tcp, ErrorCode.UNAVAILABLE, CloseCode.LOGIC_UNAVAILABLE);
@@ -347,7 +349,8 @@ class CometSessionIT {
                     && comet.index().room("live://replace").online() == 1);
             Session s = comet.index().session(key);
             assertThat(s.transport()).isEqualTo(SessionTransport.WEBSOCKET);
-            assertThat(logic.sessions).as("the old session's close kept the new route").containsKey(key);
+            assertThat(logic.serverOf(key)).as("the old session's close kept the new route")
+                    .isEqualTo(comet.config().node().id());
             second.send(1, Op.HEARTBEAT, 8, new byte[0]);
             byte[] hb = second.next(3000);
             assertThat(TestClient.op(hb)).isEqualTo(Op.HEARTBEAT_REPLY);

@@ -1,6 +1,7 @@
 package io.jgoim.comet;
 
 import io.jgoim.comet.TestClient.Mode;
+import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
@@ -24,18 +25,18 @@ import static org.awaitility.Awaitility.await;
 /**
  * A reconnect storm against a slow logic: past {@code protocol.maxPendingConnects} Connects waiting for logic, an auth
  * is refused at once with a retryable 4004 (and an error reply for extended clients), the admitted ones complete when
- * logic answers, and the places come back. Real sockets, the in-memory logic holding its answers.
+ * logic answers, and the places come back. Real sockets, the logic twin holding its answers.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
 class ConnectSheddingIT {
     private static final int EXT = 2;
-    private InMemoryLogic logic;
+    private LogicTwin logic;
     private CometServer comet;
 
     @BeforeEach
     void start() {
-        logic = new InMemoryLogic();
+        logic = LogicTwin.create().heartbeatSeconds(0);
         comet = new CometServer(TestConfigs.ephemeral(Map.of(
                 "JGOIM_PROTOCOL_MAX_PENDING_CONNECTS", "2",
                 "JGOIM_PROTOCOL_LOGIC_TIMEOUT", "10s")), logic, null,
@@ -94,7 +95,7 @@ class ConnectSheddingIT {
 
     @Test
     void shouldGiveThePlaceBackWhenLogicFails() throws Exception {
-        logic.connectFailure(ErrorCode.UNAVAILABLE);
+        logic.failConnects(ErrorCode.UNAVAILABLE);
         for (int i = 0; i < 4; i++) {
             try (TestClient c = TestClient.connect(Mode.TCP, comet)) {
                 c.auth(EXT, CometSessionIT.token(20 + i, "f" + i, ""));
@@ -106,7 +107,7 @@ class ConnectSheddingIT {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> comet.connectsPending() == 0);
         assertThat(comet.metrics().connectsShed()).as("failed Connects released their places").isZero();
-        logic.connectFailure(null);
+        logic.failConnects(null);
         try (TestClient ok = TestClient.connect(Mode.TCP, comet)) {
             ok.auth(EXT, CometSessionIT.token(30, "g", ""));
             assertThat(TestClient.op(ok.next(3000))).isEqualTo(Op.AUTH_REPLY);

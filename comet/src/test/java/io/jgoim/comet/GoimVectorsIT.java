@@ -3,6 +3,7 @@ package io.jgoim.comet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jgoim.comet.TestClient.Mode;
+import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
 import io.jgoim.protocol.rpc.comet.Proto;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
@@ -36,7 +37,7 @@ class GoimVectorsIT {
     private static final Map<String, String> CLIENT = new HashMap<>();
     private static final Map<String, String> SERVER_TCP = new HashMap<>();
     private static final Map<String, String> SERVER_WS = new HashMap<>();
-    private static InMemoryLogic logic;
+    private static LogicTwin logic;
     private static CometServer comet;
 
     @BeforeAll
@@ -54,7 +55,7 @@ class GoimVectorsIT {
                 }
             }
         }
-        logic = new InMemoryLogic();
+        logic = LogicTwin.create().heartbeatSeconds(0);
         comet = new CometServer(TestConfigs.ephemeral(), logic, null,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         comet.start();
@@ -86,7 +87,7 @@ class GoimVectorsIT {
             assertThat(hex(c.next(3000))).isEqualTo(SERVER_TCP.get("business op 1000 from client, reply"));
             c.sendHex(CLIENT.get("change room"));
             assertThat(hex(c.next(3000))).isEqualTo(SERVER_TCP.get("change room reply"));
-            assertThat(logic.received).anySatisfy(r -> assertThat(r.getProto().getBody().toStringUtf8())
+            assertThat(logic.received()).anySatisfy(r -> assertThat(r.getProto().getBody().toStringUtf8())
                     .isEqualTo("hello upstream"));
         }
     }

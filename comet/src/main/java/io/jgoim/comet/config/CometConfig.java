@@ -185,10 +185,14 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         }
     }
 
-    /** Room-count reporting to logic's RenewOnline. */
-    public record OnlineConfig(Duration reportInterval) {
+    /**
+     * Room-count reporting to logic's RenewOnline, and the pace ({@code reannounceRate} sessions per second) at which
+     * every session is routed again when the reply shows that logic's session store lost its data.
+     */
+    public record OnlineConfig(Duration reportInterval, int reannounceRate) {
         public OnlineConfig {
             Checks.positive(reportInterval, "online.reportInterval");
+            Checks.positive(reannounceRate, "online.reannounceRate");
         }
     }
 

@@ -37,6 +37,8 @@ public final class CometMetrics {
     private final Counter authFailures;
     private final Counter repeatedRequests;
     private final Counter connectsShed;
+    private final Counter storeEpochChanges;
+    private final Counter sessionsReannounced;
     private final AtomicInteger tcpSessions = new AtomicInteger();
     private final AtomicInteger webSocketSessions = new AtomicInteger();
 
@@ -69,6 +71,12 @@ public final class CometMetrics {
         repeatedRequests = Counter.builder("jgoim_comet_repeated_requests")
                 .description("job requests answered from their first attempt's outcome, not delivered again "
                         + "(retries of calls whose reply came after job's deadline)").register(registry);
+        storeEpochChanges = Counter.builder("jgoim_comet_store_epoch_changes")
+                .description("times logic's session store was seen to have lost its data (a new store epoch in the "
+                        + "RenewOnline reply), each starting a re-announce of every session").register(registry);
+        sessionsReannounced = Counter.builder("jgoim_comet_sessions_reannounced")
+                .description("sessions routed again in logic after the session store lost its data")
+                .register(registry);
         authFailures = Counter.builder("jgoim_comet_auth_failures").description("auth refused or failed")
                 .register(registry);
         Gauge.builder("jgoim_comet_sessions", tcpSessions, AtomicInteger::get).tag("transport", "tcp")
@@ -152,6 +160,24 @@ public final class CometMetrics {
 
     public double repeatedRequests() {
         return repeatedRequests.count();
+    }
+
+    /** Logic's session store lost its data; every session is being re-announced. */
+    public void storeEpochChanged() {
+        storeEpochChanges.increment();
+    }
+
+    public double storeEpochChanges() {
+        return storeEpochChanges.count();
+    }
+
+    /** Logic routed one session again after a store loss. */
+    public void sessionReannounced() {
+        sessionsReannounced.increment();
+    }
+
+    public double sessionsReannounced() {
+        return sessionsReannounced.count();
     }
 
     public void authFailed() {

@@ -13,6 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Sends this comet's room counts to logic's RenewOnline and applies the cluster-wide counts of the reply to the
  * local rooms, whose heartbeat replies then carry them (goim's onlineproc). {@link #run()} is scheduled at the
  * configured interval; at most one report is in flight, and a failure keeps the last counts.
+ *
+ * <p>The reply also carries the session store's epoch, which changes when the store lost its data (a Redis that
+ * restarted empty): the reporter remembers the last non-empty epoch, and when a later one differs it has the
+ * {@link RouteReannouncer} route every session again. An empty epoch (an older logic) is ignored. Replies are handled
+ * one at a time (the in-flight flag orders them), so the remembered epoch needs no lock.
  */
 public final class OnlineReporter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(OnlineReporter.class);
@@ -20,12 +25,16 @@ public final class OnlineReporter implements Runnable {
     private final String serverId;
     private final SessionIndex index;
     private final LogicService logic;
+    private final RouteReannouncer reannouncer;
     private final AtomicBoolean inFlight = new AtomicBoolean();
+    /** The last non-empty store epoch seen; written before the in-flight flag is released. */
+    private String storeEpoch = "";
 
-    public OnlineReporter(String serverId, SessionIndex index, LogicService logic) {
+    public OnlineReporter(String serverId, SessionIndex index, LogicService logic, RouteReannouncer reannouncer) {
         this.serverId = serverId;
         this.index = index;
         this.logic = logic;
+        this.reannouncer = reannouncer;
     }
 
     @Override
@@ -37,16 +46,33 @@ public final class OnlineReporter implements Runnable {
             Map<String, Integer> counts = index.roomCounts();
             logic.renewOnline(OnlineReq.newBuilder().setServer(serverId).putAllRoomCount(counts).build())
                     .whenComplete((reply, error) -> {
-                        inFlight.set(false);
-                        if (error != null) {
-                            log.warn("RenewOnline failed: {}", error.toString());
-                        } else {
-                            index.clusterCounts(reply.getAllRoomCountMap());
+                        try {
+                            if (error != null) {
+                                log.warn("RenewOnline failed: {}", error.toString());
+                            } else {
+                                index.clusterCounts(reply.getAllRoomCountMap());
+                                storeEpoch(reply.getStoreEpoch());
+                            }
+                        } finally {
+                            inFlight.set(false);
                         }
                     });
         } catch (RuntimeException e) {
             inFlight.set(false);
             log.warn("RenewOnline failed: {}", e.toString());
+        }
+    }
+
+    private void storeEpoch(String epoch) {
+        if (epoch.isEmpty() || epoch.equals(storeEpoch)) {
+            return;
+        }
+        String previous = storeEpoch;
+        storeEpoch = epoch;
+        if (!previous.isEmpty()) {
+            log.warn("logic's session store lost its data (epoch {} -> {}): re-announcing {} sessions", previous,
+                    epoch, index.sessionCount());
+            reannouncer.start();
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.jgoim.comet.session;
 
-import io.jgoim.comet.InMemoryLogic;
 import io.jgoim.comet.TestConfigs;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.SessionTransport;
@@ -8,6 +7,7 @@ import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.transport.PipelineNames;
+import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
@@ -30,13 +30,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The TCP session pipeline (frame codec, handshake, session) on an EmbeddedChannel with the in-memory logic;
- * timeouts driven by advancing the channel's clock.
+ * The TCP session pipeline (frame codec, handshake, session) on an EmbeddedChannel with the logic twin
+ * (production's in-memory logic); timeouts driven by advancing the channel's clock.
  */
 @ExtendWith(LeakCheck.class)
 class SessionPipelineTest {
     private static final int EXT = 2;
-    private final InMemoryLogic logic = new InMemoryLogic();
+    private final LogicTwin logic = LogicTwin.create().heartbeatSeconds(0);
     private final CometMetrics metrics = CometMetrics.noop();
     private CometConfig config = TestConfigs.ephemeral(Map.of("JGOIM_PROTOCOL_SESSION_REFRESH_INTERVAL", "1m",
             "JGOIM_PROTOCOL_HEARTBEAT_INTERVAL", "30s", "JGOIM_PROTOCOL_HEARTBEAT_MAX_MISSES", "2"));
@@ -138,8 +138,8 @@ class SessionPipelineTest {
     @Test
     void shouldCloseWithAuthFailedOnARefusedToken() {
         channel();
-        ch.writeInbound(frame(EXT, Op.AUTH, 1, "{\"mid\":-5}"));
-        assertGoodbye(ErrorCode.UNAUTHORIZED, CloseCode.AUTH_FAILED);
+        ch.writeInbound(frame(EXT, Op.AUTH, 1, "{\"mid\":\"five\"}"));
+        assertGoodbye(ErrorCode.TOKEN_MALFORMED, CloseCode.AUTH_FAILED);
         assertThat(index.sessionCount()).isZero();
     }
 
@@ -197,7 +197,7 @@ class SessionPipelineTest {
         ch.runScheduledPendingTasks();
         assertGoodbye(null, CloseCode.HEARTBEAT_TIMEOUT);
         assertThat(index.session("k")).isNull();
-        assertThat(logic.disconnects).hasSize(1);
+        assertThat(logic.disconnects()).hasSize(1);
     }
 
     @Test
@@ -208,13 +208,13 @@ class SessionPipelineTest {
             ch.writeInbound(frame(1, Op.HEARTBEAT, i, ""));
             next();
         }
-        assertThat(logic.heartbeats).isEmpty();
+        assertThat(logic.heartbeats()).isEmpty();
         ch.advanceTimeBy(76, TimeUnit.SECONDS);
         ch.writeInbound(frame(1, Op.HEARTBEAT, 9, ""));
         next();
         ch.writeInbound(frame(1, Op.HEARTBEAT, 10, ""));
         next();
-        assertThat(logic.heartbeats).hasSize(1);
+        assertThat(logic.heartbeats()).hasSize(1);
     }
 
     @Test
@@ -264,7 +264,8 @@ class SessionPipelineTest {
         ch.writeInbound(frame(EXT, Op.AUTH, 1, token("k", "")));
         assertGoodbye(ErrorCode.UNAVAILABLE, CloseCode.SHUTDOWN);
         assertThat(index.sessionCount()).isZero();
-        assertThat(logic.sessions).as("logic's route was undone").isEmpty();
+        assertThat(logic.serverOf("k")).as("logic's route was undone").isNull();
+        assertThat(logic.routesOf(1)).isEmpty();
     }
 
     @Test
@@ -294,7 +295,7 @@ class SessionPipelineTest {
             seqs.add((Integer) r[1]);
         }
         assertThat(seqs).hasSize(max);
-        assertThat(logic.received).hasSize(max);
+        assertThat(logic.received()).hasSize(max);
         assertThat(ch.isActive()).isTrue();
     }
 

@@ -1,12 +1,12 @@
 package io.jgoim.comet.transport;
 
-import io.jgoim.comet.InMemoryLogic;
 import io.jgoim.comet.TestConfigs;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.session.SessionServices;
+import io.jgoim.logic.testing.LogicTwin;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ class ChannelInitializersTest {
     private final CometConfig config = TestConfigs.ephemeral();
 
     private SessionServices services(EmbeddedChannel owner) {
-        return new SessionServices(config, new InMemoryLogic(),
+        return new SessionServices(config, LogicTwin.create().heartbeatSeconds(0),
                 new SessionIndex(4, 16, new SessionLoops(owner.eventLoop())), CometMetrics.noop());
     }
 

@@ -68,6 +68,7 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     private volatile ErrorCode connectRefusal;
     private volatile ErrorCode down;
     private volatile Long heartbeatSeconds;
+    private volatile String storeEpoch;
     private volatile CompletableFuture<Void> connectGate;
     private volatile CompletableFuture<Void> receiveGate;
 
@@ -124,6 +125,15 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     /** The heartbeat interval Connect replies carry instead of logic's configured one (0 = none: comet's own). */
     public LogicTwin heartbeatSeconds(long seconds) {
         this.heartbeatSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * The store epoch RenewOnline replies carry instead of the directory's: a new value signals a store that lost its
+     * data (without losing any route), "" plays an older logic that sends none; null heals.
+     */
+    public LogicTwin storeEpoch(String epoch) {
+        this.storeEpoch = epoch;
         return this;
     }
 
@@ -248,7 +258,9 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     @Override
     public CompletableFuture<OnlineReply> renewOnline(OnlineReq req) {
         onlineReports.add(req);
-        return unlessDown(() -> logic.renewOnline(req));
+        String epoch = storeEpoch;
+        return unlessDown(() -> logic.renewOnline(req)).thenApply(r -> epoch == null ? r
+                : r.toBuilder().setStoreEpoch(epoch).build());
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.jgoim.protocol.rpc.logic.HeartbeatReq;
+import io.jgoim.protocol.rpc.logic.OnlineReq;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,17 @@ class LogicTwinTest {
         assertThat(twin.disconnect(DisconnectReq.newBuilder().setMid(7).setKey("k7").setServer("comet-a").build())
                 .join().getHas()).isTrue();
         assertThat(twin.serverOf("k7")).isNull();
+    }
+
+    @Test
+    void shouldAnswerRenewOnlineWithTheDirectorysEpochUnlessOverridden() {
+        OnlineReq report = OnlineReq.newBuilder().setServer("comet-a").putRoomCount("live://1", 2).build();
+        String epoch = twin.renewOnline(report).join().getStoreEpoch();
+        assertThat(epoch).isNotEmpty().isEqualTo(twin.directory().storeEpoch().join());
+        assertThat(twin.storeEpoch("lost").renewOnline(report).join().getStoreEpoch()).isEqualTo("lost");
+        assertThat(twin.storeEpoch("").renewOnline(report).join().getStoreEpoch()).isEmpty();
+        assertThat(twin.storeEpoch(null).renewOnline(report).join().getStoreEpoch()).isEqualTo(epoch);
+        assertThat(twin.onlineReports()).hasSize(4);
     }
 
     @Test
