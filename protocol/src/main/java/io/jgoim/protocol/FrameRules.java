@@ -30,18 +30,22 @@ public final class FrameRules {
         return null;
     }
 
-    /** An op a client may not send, or an empty body on an op that needs one. */
-    public static ProtocolException checkClientOp(int op, int bodyLength) {
+    /**
+     * An op a client may not send, or an empty body on an op that needs one; the refusal carries the frame's
+     * {@code ver} and {@code seq}.
+     */
+    public static ProtocolException checkClientOp(short ver, int op, int seq, int bodyLength) {
         if (op == Op.RAW) {
             return new ProtocolException(ErrorCode.OP_NOT_ALLOWED, CloseCode.PROTOCOL_ERROR,
-                    "op 9 (raw) is server-to-client only");
+                    "op 9 (raw) is server-to-client only", ver, seq);
         }
         if (!Op.isClientOp(op)) {
             return new ProtocolException(ErrorCode.UNKNOWN_OP, CloseCode.PROTOCOL_ERROR,
-                    "op " + op + " may not be sent by a client");
+                    "op " + op + " may not be sent by a client", ver, seq);
         }
         if (bodyLength == 0 && Op.requiresBody(op)) {
-            return new ProtocolException(ErrorCode.EMPTY_BODY, CloseCode.PROTOCOL_ERROR, "op " + op + " needs a body");
+            return new ProtocolException(ErrorCode.EMPTY_BODY, CloseCode.PROTOCOL_ERROR, "op " + op + " needs a body",
+                    ver, seq);
         }
         return null;
     }

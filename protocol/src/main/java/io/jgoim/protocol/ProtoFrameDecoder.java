@@ -70,7 +70,7 @@ public class ProtoFrameDecoder extends ByteToMessageDecoder {
         int seq = in.getInt(start + PacketLayout.SEQ_OFFSET);
         int bodyLen = packLen - PacketLayout.HEADER_LENGTH;
         if (clientFrames) {
-            bad = FrameRules.checkClientOp(op, bodyLen);
+            bad = FrameRules.checkClientOp(ver, op, seq, bodyLen);
             if (bad != null) {
                 throw fail(in, bad);
             }

@@ -6,6 +6,7 @@ import io.jgoim.protocol.ProtocolException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.ssl.NotSslRecordException;
 
 import java.io.IOException;
@@ -55,13 +56,14 @@ public record CloseOutcome(CloseCode closeCode, ErrorCode error, int seq, String
             return new CloseOutcome(e.closeCode(), e.code(), e.seq(), e.getMessage(), Kind.SESSION, t);
         } else if (t instanceof ProtocolException) {
             ProtocolException e = (ProtocolException) t;
-            return new CloseOutcome(e.closeCode(), e.errorCode(), 0, e.getMessage(), Kind.BAD_FRAME, t);
+            return new CloseOutcome(e.closeCode(), e.errorCode(), e.seq(), e.getMessage(), Kind.BAD_FRAME, t);
         } else if (t instanceof TooLongFrameException) {
             return new CloseOutcome(CloseCode.FRAME_TOO_LARGE, ErrorCode.BODY_TOO_LARGE, 0, t.getMessage(),
                     Kind.FRAME_TOO_LARGE, t);
         } else if (t instanceof CorruptedWebSocketFrameException) {
             String m = String.valueOf(t.getMessage());
-            boolean tooLarge = m.contains("Max frame length");
+            boolean tooLarge = ((CorruptedWebSocketFrameException) t).closeStatus()
+                    == WebSocketCloseStatus.MESSAGE_TOO_BIG;
             return new CloseOutcome(tooLarge ? CloseCode.FRAME_TOO_LARGE : CloseCode.PROTOCOL_ERROR,
                     tooLarge ? ErrorCode.BODY_TOO_LARGE : ErrorCode.BAD_PACKET, 0, m, Kind.BAD_WEBSOCKET_FRAME, t);
         } else if (t instanceof NotSslRecordException || t instanceof SSLException) {

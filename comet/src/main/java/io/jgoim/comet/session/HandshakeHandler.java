@@ -10,6 +10,7 @@ import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.Proto;
+import io.jgoim.protocol.ProtocolException;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.netty.channel.ChannelHandlerContext;
@@ -229,6 +230,20 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             }
             ctx.fireChannelReadComplete();
         }
+    }
+
+    /**
+     * A codec refused the first frame: when its header was read whole, its ver decides whether the client gets an
+     * error reply, as the ver of a first frame that decoded does (a ver-2 auth with an empty body is refused by the
+     * codec before this handler could see its ver).
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (state == State.WAITING && cause instanceof ProtocolException
+                && ((ProtocolException) cause).ver() == PacketLayout.VERSION_EXTENDED) {
+            session.extended(true);
+        }
+        ctx.fireExceptionCaught(cause);
     }
 
     private void fail(SessionCloseException e) {

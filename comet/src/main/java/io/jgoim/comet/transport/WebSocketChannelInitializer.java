@@ -43,6 +43,10 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(services.config().webSocket().maxFrameBytes())
                         .allowExtensions(false)
+                        // Netty would answer a violation with its own close frame (1002/1009) from below our codec,
+                        // and the close that follows would send 1000 first; the session handler answers instead,
+                        // with the codes of docs/errors.md (CloseOutcome).
+                        .closeOnProtocolViolation(false)
                         // goim frames travel in binary messages only (text is refused), so skip UTF-8 checking
                         // and the per-session validator handler it would add.
                         .withUTF8Validator(false)

@@ -1,5 +1,8 @@
 package io.jgoim.comet.transport;
 
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.ProtocolException;
 import io.jgoim.protocol.ws.WsProtoCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -35,10 +38,12 @@ import java.nio.channels.ClosedChannelException;
  *
  * <p>Taken over, with Netty's configuration of this comet (close frames handled, pongs dropped, close frame
  * {@code 1000} on a bare close, no grace for an unflushed close frame): a ping is answered with a pong; a pong is
- * dropped; a close frame from the client is echoed and the channel closed; once a close frame went out, later writes
+ * dropped; a close frame from the client is echoed and the channel closed, unless its code is not one a peer may
+ * send; a fragmented binary message is refused at its first fragment; once a close frame went out, later writes
  * fail and are released; closing the channel without a close frame sends {@code 1000} first; a close frame that is
  * not flushed at once (a peer that does not read) does not hold the close up; errors from the WebSocket decoder
- * close the channel after the session handler saw them. Before the upgrade Netty's handler is still in front and
+ * (configured not to answer them itself) go to the session handler, whose goodbye carries the close code of
+ * docs/errors.md, and then close the channel. Before the upgrade Netty's handler is still in front and
  * none of this is reached. One instance per channel; event loop only.
  */
 public final class WsSessionCodec extends WsProtoCodec {
@@ -106,8 +111,19 @@ public final class WsSessionCodec extends WsProtoCodec {
                 return;
             }
             if (msg instanceof CloseWebSocketFrame) {
+                int code = ((CloseWebSocketFrame) msg).statusCode();
+                if (code != -1 && !isValidCloseCode(code)) {
+                    refuse(ctx, msg, "close code " + code + " is not one a peer may send (RFC 6455 7.4)");
+                    return;
+                }
                 // The client's close: echo it and close (the echo is refused if our own close frame went first).
                 ctx.channel().writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            if (msg instanceof BinaryWebSocketFrame && !((BinaryWebSocketFrame) msg).isFinalFragment()) {
+                // One binary message carries one whole goim frame and there is no aggregator (it would cost every
+                // session a handler): a fragmented message is refused at its first fragment.
+                refuse(ctx, msg, "fragmented WebSocket messages are not accepted");
                 return;
             }
         }
@@ -119,11 +135,24 @@ public final class WsSessionCodec extends WsProtoCodec {
         }
     }
 
+    /**
+     * The close codes a peer may send: RFC 6455 7.4 and IANA's registry (1000-1003, 1007-1014), libraries (3000-3999)
+     * and applications (4000-4999). Netty's decoder checks the lower ranges but lets 5000 and up through.
+     */
+    static boolean isValidCloseCode(int code) {
+        return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, Object msg, String why) {
+        ReferenceCountUtil.release(msg);
+        ctx.fireExceptionCaught(new ProtocolException(ErrorCode.BAD_PACKET, CloseCode.PROTOCOL_ERROR, why));
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.fireExceptionCaught(cause);
         if (open) {
-            // From the WebSocket decoder: it already sent its close frame; the session handler wrote its goodbye.
+            // From the WebSocket decoder: the session handler wrote its goodbye (the close frame) and flushed it.
             ctx.close();
         }
     }

@@ -51,6 +51,25 @@ class CloseOutcomeTest {
     }
 
     @Test
+    void shouldTellAnOversizeWebSocketFrameByItsCloseStatusAndAnswerTheRefusedFramesSeq() {
+        CloseOutcome large = CloseOutcome.of(new CorruptedWebSocketFrameException(
+                WebSocketCloseStatus.MESSAGE_TOO_BIG, "frame length 4611686018427387904 over the maximum"));
+        assertThat(large.closeCode()).isEqualTo(CloseCode.FRAME_TOO_LARGE);
+        assertThat(large.error()).isEqualTo(ErrorCode.BODY_TOO_LARGE);
+
+        CloseOutcome badClose = CloseOutcome.of(new CorruptedWebSocketFrameException(
+                WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "Invalid close frame body"));
+        assertThat(badClose.closeCode()).isEqualTo(CloseCode.PROTOCOL_ERROR);
+        assertThat(badClose.error()).isEqualTo(ErrorCode.BAD_PACKET);
+
+        CloseOutcome emptyAuth = CloseOutcome.of(new ProtocolException(ErrorCode.EMPTY_BODY, CloseCode.PROTOCOL_ERROR,
+                "op 7 needs a body", (short) 2, 41));
+        assertThat(emptyAuth.seq()).isEqualTo(41);
+        assertThat(emptyAuth.error()).isEqualTo(ErrorCode.EMPTY_BODY);
+        assertThat(emptyAuth.closeCode()).isEqualTo(CloseCode.PROTOCOL_ERROR);
+    }
+
+    @Test
     void shouldKeepTheCodesAProtocolExceptionCarries() {
         ProtocolException e = new ProtocolException(ErrorCode.BAD_PACKET, CloseCode.PROTOCOL_ERROR, "bad header");
         CloseOutcome o = CloseOutcome.of(e);

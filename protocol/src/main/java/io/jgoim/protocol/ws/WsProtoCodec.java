@@ -76,14 +76,14 @@ public class WsProtoCodec extends ChannelDuplexHandler {
         }
         int op = in.getInt(start + PacketLayout.OP_OFFSET);
         int bodyLen = packLen - PacketLayout.HEADER_LENGTH;
+        short ver = in.getShort(start + PacketLayout.VER_OFFSET);
+        int seq = in.getInt(start + PacketLayout.SEQ_OFFSET);
         if (clientFrames) {
-            bad = FrameRules.checkClientOp(op, bodyLen);
+            bad = FrameRules.checkClientOp(ver, op, seq, bodyLen);
             if (bad != null) {
                 throw bad;
             }
         }
-        short ver = in.getShort(start + PacketLayout.VER_OFFSET);
-        int seq = in.getInt(start + PacketLayout.SEQ_OFFSET);
         return Proto.newInstance(ver, op, seq, in.retainedSlice(start + PacketLayout.HEADER_LENGTH, bodyLen));
     }
 
