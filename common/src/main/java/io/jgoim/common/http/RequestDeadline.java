@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * a request's head, its body, waiting for the next request, closing) and when that phase must end. A fresh
  * connection waits for its first request's head. Past the deadline a head or body is refused 408 (the reply queued
  * like any other, then the connection closes) and an idle or closing connection is closed; while replies are still
- * due the client waits for this server, so the deadline moves on instead. Bytes of a next request that came in the
- * same read as the end of the previous one are timed as idle until more bytes arrive.
+ * due (not yet handed to the socket) the client waits for this server, so the deadline moves on instead. Bytes of a
+ * next request that came in the same read as the end of the previous one are timed as idle until more bytes arrive.
  *
  * <p>Owned by its {@link PipelinedHttpHandler}, which reports the connection's events; touched only on the
  * channel's event loop. Moving the deadline is a field write: one timer is scheduled at a time, and moved only when
@@ -119,13 +119,13 @@ final class RequestDeadline implements Runnable {
             arm();
             return;
         }
-        if (phase == Phase.CLOSING) {
-            timeouts.idleTimeouts.increment(); // the last reply did not drain: the client does not read
-            ctx.close();
-        } else if (owner.hasRepliesDue()) {
+        if (owner.hasRepliesDue()) {
             deadline = now + (phase == Phase.BODY ? timeouts.bodyNanos
                     : phase == Phase.HEAD ? timeouts.headerNanos : timeouts.idleNanos);
             arm();
+        } else if (phase == Phase.CLOSING) {
+            timeouts.idleTimeouts.increment(); // the last reply is written but does not drain: the client won't read
+            ctx.close();
         } else if (phase == Phase.IDLE) {
             timeouts.idleTimeouts.increment();
             ctx.close();

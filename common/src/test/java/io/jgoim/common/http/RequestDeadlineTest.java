@@ -135,4 +135,17 @@ class RequestDeadlineTest {
         assertThat(replyStatus()).isEqualTo(HttpResponseStatus.REQUEST_TIMEOUT);
         assertThat(header.count()).isEqualTo(1.0);
     }
+
+    @Test
+    void shouldWaitForASlowLastReplyBeforeClosingThenNotForTheClientToReadIt() {
+        DefaultFullHttpRequest last = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/last");
+        HttpUtil.setKeepAlive(last, false);
+        ch.writeInbound(last);
+        advanceSeconds(61);
+        assertThat(ch.isActive()).as("its reply is still due").isTrue();
+        served.get(0).complete(HttpResponses.text(HttpResponseStatus.OK, "last"));
+        assertThat(replyStatus()).isEqualTo(HttpResponseStatus.OK);
+        assertThat(ch.isActive()).isFalse();
+        assertThat(idle.count()).isZero();
+    }
 }

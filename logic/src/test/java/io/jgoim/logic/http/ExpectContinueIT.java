@@ -48,6 +48,22 @@ class ExpectContinueIT {
     }
 
     @Test
+    void shouldAnswerAnUnknownExpectationWithAJson417InOrder() throws Exception {
+        try (HttpFixture.Conn c = http.connect()) {
+            c.send("GET /goim/online/total HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /goim/push/all?operation=1000 HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n"
+                    + "Content-Length: 1\r\n\r\n");
+            assertThat(c.read().code()).isZero();
+            HttpFixture.Response r = c.read();
+            assertThat(r.status()).isEqualTo(417);
+            assertThat(r.code()).isEqualTo(417);
+            assertThat(r.headers().get("connection")).isEqualTo("close");
+            assertThat(c.closedWithin(SLACK)).isTrue();
+        }
+        http.assertServesNormally();
+    }
+
+    @Test
     void shouldStillAnswerAnOversizedBodyWithoutExpectWithTheJson413() throws Exception {
         try (HttpFixture.Conn c = http.connect()) {
             c.send("POST /goim/push/all?operation=1000 HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n"
