@@ -1,16 +1,11 @@
 package io.jgoim.common.http;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-
 /**
  * Checks a request target's percent-escapes before anything decodes it: each {@code %} followed by two hex digits,
- * and each run of escapes valid UTF-8. Netty's {@code QueryStringDecoder} throws on a bad escape (which a service
- * would take for its own bug) and turns invalid UTF-8 into U+FFFD (a key or room nobody asked for); a target this
- * finds no problem in decodes exactly as the client meant. Stateless; allocates only for targets with escapes.
+ * and each run of escapes well-formed UTF-8. Netty's {@code QueryStringDecoder} throws on a bad escape (which a
+ * service would take for its own bug) and turns invalid UTF-8 into U+FFFD (a key or room nobody asked for); a target
+ * this finds no problem in decodes exactly as the client meant. Stateless; allocates nothing unless it finds a
+ * problem.
  */
 public final class PercentEscapes {
     private PercentEscapes() {
@@ -23,8 +18,10 @@ public final class PercentEscapes {
         int i = target.indexOf('%');
         while (i >= 0 && i < end) {
             int runStart = i;
-            byte[] run = new byte[8];
-            int n = 0;
+            // UTF-8 (RFC 3629): continuation bytes still due, and the range the next one must fall in.
+            int due = 0;
+            int lower = 0x80;
+            int upper = 0xBF;
             while (i < end && target.charAt(i) == '%') {
                 int hi = i + 1 < end ? Character.digit(target.charAt(i + 1), 16) : -1;
                 int lo = i + 2 < end ? Character.digit(target.charAt(i + 2), 16) : -1;
@@ -32,27 +29,40 @@ public final class PercentEscapes {
                     return "'" + target.substring(i, Math.min(end, i + 3)) + "' at offset " + i
                             + " is not a percent-escape (% and two hex digits)";
                 }
-                if (n == run.length) {
-                    run = Arrays.copyOf(run, n * 2);
-                }
-                run[n++] = (byte) (hi << 4 | lo);
+                int b = hi << 4 | lo;
                 i += 3;
+                if (due > 0) {
+                    if (b < lower || b > upper) {
+                        return notUtf8(target, runStart, i);
+                    }
+                    lower = 0x80;
+                    upper = 0xBF;
+                    due--;
+                } else if (b >= 0x80) {
+                    if (b >= 0xC2 && b <= 0xDF) {
+                        due = 1;
+                    } else if (b >= 0xE0 && b <= 0xEF) {
+                        due = 2;
+                        lower = b == 0xE0 ? 0xA0 : 0x80; // no overlong 3-byte forms
+                        upper = b == 0xED ? 0x9F : 0xBF; // no UTF-16 surrogates
+                    } else if (b >= 0xF0 && b <= 0xF4) {
+                        due = 3;
+                        lower = b == 0xF0 ? 0x90 : 0x80; // no overlong 4-byte forms
+                        upper = b == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+                    } else {
+                        return notUtf8(target, runStart, i); // a stray continuation byte, C0, C1 or F5..FF
+                    }
+                }
             }
-            if (!isUtf8(run, n)) {
-                return "'" + target.substring(runStart, i) + "' at offset " + runStart + " is not UTF-8";
+            if (due > 0) {
+                return notUtf8(target, runStart, i); // a sequence cut short
             }
             i = target.indexOf('%', i);
         }
         return null;
     }
 
-    private static boolean isUtf8(byte[] bytes, int length) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+    private static String notUtf8(String target, int from, int to) {
+        return "'" + target.substring(from, to) + "' at offset " + from + " is not UTF-8";
     }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -65,14 +66,13 @@ class MalformedUriIT {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         long start = System.nanoTime();
-        int sent = 0;
+        List<Integer> statuses = new ArrayList<>();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try (HttpFixture.Conn c = http.connect()) {
             for (int round = 0; round < 10; round++) {
                 for (String target : BAD_TARGETS) {
                     c.send("POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nm");
-                    assertThat(c.read().status()).isEqualTo(400);
-                    sent++;
+                    statuses.add(c.read().status());
                 }
             }
         } finally {
@@ -81,10 +81,15 @@ class MalformedUriIT {
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         String log = captured.toString(StandardCharsets.UTF_8);
         List<String> lines = Arrays.stream(log.split("\n")).filter(l -> !l.isBlank()).toList();
-        assertThat(lines).as("no stack trace in\n%s", log).noneMatch(l -> l.startsWith("\tat ") || l.contains("ERROR"));
+        // Other components may log meanwhile: only the HTTP listener's lines and stacks through it count.
+        assertThat(lines).as("no ERROR and no stack trace from the HTTP listener in\n%s", log).noneMatch(l ->
+                l.contains("ERROR io.jgoim.logic.http") || l.contains("ERROR io.jgoim.common.http")
+                        || l.startsWith("\tat ") && (l.contains("QueryStringDecoder") || l.contains("jgoim.logic.http")
+                        || l.contains("jgoim.common.http")));
         assertThat(lines.stream().filter(l -> l.contains("malformed")).count())
-                .as("%d malformed requests in %d s logged as\n%s", sent, seconds, log)
+                .as("%d malformed requests in %d s logged as\n%s", statuses.size(), seconds, log)
                 .isLessThanOrEqualTo(seconds + 2);
+        assertThat(statuses).hasSize(10 * BAD_TARGETS.size()).containsOnly(400);
         http.assertServesNormally();
     }
 }
