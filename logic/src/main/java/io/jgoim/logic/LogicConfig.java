@@ -41,9 +41,10 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         }
     }
 
-    /** The push API listener. */
+    /** The push API listener, and the limits that keep one client from holding it. */
     public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int maxPipelinedRequests,
-                             int ioThreads) {
+                             int ioThreads, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
+                             int maxConnectionsPerIp) {
         public HttpConfig {
             Checks.notBlank(bind, "http.bind");
             Checks.port(port, "http.port");
@@ -51,6 +52,10 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.check(maxPipelinedRequests >= 2 && maxPipelinedRequests <= 1 << 20,
                     "http.maxPipelinedRequests must be within 2..1048576, was " + maxPipelinedRequests);
             Checks.nonNegative(ioThreads, "http.ioThreads");
+            Checks.positive(headerTimeout, "http.headerTimeout");
+            Checks.positive(bodyTimeout, "http.bodyTimeout");
+            Checks.positive(idleTimeout, "http.idleTimeout");
+            Checks.positive(maxConnectionsPerIp, "http.maxConnectionsPerIp");
         }
     }
 

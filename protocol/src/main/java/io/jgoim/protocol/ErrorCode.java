@@ -40,7 +40,11 @@ public enum ErrorCode {
     BAD_PARAMETER(400, 400, false, "bad or missing parameter"),
     NOT_FOUND(404, 404, false, "no such route"),
     METHOD_NOT_ALLOWED(405, 405, false, "method not allowed on this route"),
+    REQUEST_TIMEOUT(408, 408, true, "request line, headers or body not received within the HTTP timeouts"),
     PAYLOAD_TOO_LARGE(413, 413, false, "request body larger than the configured maximum"),
+    EXPECTATION_FAILED(417, 417, false, "an Expect header other than 100-continue"),
+    // HTTP files it under 5xx, but it is the client's request that is refused: the API-request group, code = status
+    HTTP_VERSION_NOT_SUPPORTED(505, 505, false, "HTTP version other than 1.0 and 1.1"),
 
     // 500-599: server side
     INTERNAL(500, 500, true, "internal error"),

@@ -1,20 +1,29 @@
 package io.jgoim.common.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.function.IntFunction;
 
 /**
- * An {@link HttpObjectAggregator} whose answer to a body over the limit is the service's own (logic's JSON 413
- * instead of Netty's empty one), queued behind the replies of earlier pipelined requests by the
- * {@link PipelinedHttpHandler} that must follow it in the pipeline; the connection then closes, since the rest of
- * the body is unread. One instance per channel, like any aggregator.
+ * An {@link HttpObjectAggregator} whose refusals are the service's own answers (logic's JSON 413 and 417 instead of
+ * Netty's empty ones), queued behind the replies of earlier pipelined requests by the {@link PipelinedHttpHandler}
+ * that must follow it in the pipeline, whether the body is over the limit as received, as declared, or as declared
+ * with {@code Expect: 100-continue}; the connection then closes, since the rest of the body is unread. It also tells
+ * that handler when each request's headers are read, which starts the body's timeout. One instance per channel, like
+ * any aggregator; on the channel's event loop.
  */
 public final class BoundedHttpAggregator extends HttpObjectAggregator {
     private final IntFunction<FullHttpResponse> tooLarge;
+    /** The handler after this one, found on first use (it is added after this one). */
+    private PipelinedHttpHandler replies;
 
     /** @param tooLarge builds the answer from the limit in bytes */
     public BoundedHttpAggregator(int maxContentLength, IntFunction<FullHttpResponse> tooLarge) {
@@ -23,7 +32,37 @@ public final class BoundedHttpAggregator extends HttpObjectAggregator {
     }
 
     @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (!(answer instanceof FullHttpResponse refusal) || refusal.status().code() < 400) {
+            return answer; // 100 Continue (or no expectation): Netty writes it, the body follows
+        }
+        // Netty would write its own empty refusal at once, ahead of earlier replies: answer in order instead.
+        HttpResponseStatus status = refusal.status();
+        refusal.release();
+        if (!HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.equals(status)) {
+            replies(pipeline).refuse(HttpRefusal.EXPECTATION_FAILED, "Expect: "
+                    + start.headers().get(HttpHeaderNames.EXPECT) + " is not supported, only 100-continue");
+        }
+        // null: the aggregator goes on to its declared-length check, which refuses an oversized body below.
+        return null;
+    }
+
+    @Override
+    protected FullHttpMessage beginAggregation(HttpMessage start, ByteBuf content) throws Exception {
+        replies(ctx().pipeline()).headersRead();
+        return super.beginAggregation(start, content);
+    }
+
+    @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        ctx.pipeline().get(PipelinedHttpHandler.class).replyAndClose(tooLarge.apply(maxContentLength()));
+        replies(ctx.pipeline()).replyAndClose(tooLarge.apply(maxContentLength()));
+    }
+
+    private PipelinedHttpHandler replies(ChannelPipeline pipeline) {
+        if (replies == null) {
+            replies = pipeline.get(PipelinedHttpHandler.class);
+        }
+        return replies;
     }
 }

@@ -26,4 +26,12 @@ public interface HttpService {
     default FullHttpResponse malformed(FullHttpRequest request) {
         return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n");
     }
+
+    /**
+     * The answer when the listener itself refuses a request or a connection ({@code refusal} says why and gives the
+     * status; {@code message} is the detail); the connection closes after it. On the event loop.
+     */
+    default FullHttpResponse refuse(HttpRefusal refusal, String message) {
+        return HttpResponses.text(refusal.status(), message + "\n");
+    }
 }

@@ -7,9 +7,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.EventExecutor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -20,18 +19,20 @@ import java.util.function.BiConsumer;
  * them on other threads: each request read takes a reply slot at the tail of a queue, and the event loop writes the
  * replies that are ready at its head. When {@link PipeliningPolicy#maxPipelined()} replies are due, or the client
  * does not read its replies, the handler stops reading from the socket until half are answered: every request read
- * gets its reply, none is dropped by closing. A request Netty could not decode, or one with {@code Connection:
- * close}, is answered behind the earlier ones and then the connection closes. Connection errors close the connection
- * and are counted and logged by the policy. One instance per channel; state touched only on its event loop.
- * Sits behind {@code HttpServerCodec} and an aggregator ({@link BoundedHttpAggregator} answers oversized bodies
- * through {@link #replyAndClose}); give the codec a {@code maxPipelineDepth} well above the policy's bound (more
- * than one read can hold), or Netty closes the connection, dropping replies, before this handler pauses reading.
+ * gets its reply, none is dropped by closing. A request Netty could not decode, one naming an HTTP version other
+ * than 1.0 and 1.1, or one with {@code Connection: close}, is answered behind the earlier ones and then the
+ * connection closes. A {@link RequestDeadline} holds the connection to the listener's {@link HttpTimeouts} (slow head
+ * or body: 408, then close; idle: close). Connection errors close the connection and are counted and logged by the
+ * policy, client errors logged at its bounded rate. One instance per channel; state touched only on its event loop.
+ * Sits behind {@code HttpServerCodec} and a {@link BoundedHttpAggregator} (which answers oversized bodies through
+ * {@link #replyAndClose} and reports each request's end of headers); give the codec a {@code maxPipelineDepth} well
+ * above the policy's bound (more than one read can hold), or Netty closes the connection, dropping replies, before
+ * this handler pauses reading.
  */
 public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final Logger log = LoggerFactory.getLogger(PipelinedHttpHandler.class);
-
     private final HttpService service;
     private final PipeliningPolicy policy;
+    private final RequestDeadline deadline;
     /** Requests read and not yet answered, oldest first. */
     private final ArrayDeque<Reply> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -40,24 +41,55 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
     /** A reply with Connection: close is queued: later requests are not served, the connection ends after it. */
     private boolean closing;
 
-    public PipelinedHttpHandler(HttpService service, PipeliningPolicy policy) {
+    public PipelinedHttpHandler(HttpService service, PipeliningPolicy policy, HttpTimeouts timeouts) {
         this.service = service;
         this.policy = policy;
+        this.deadline = new RequestDeadline(timeouts, this);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            deadline.start(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        deadline.start(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        deadline.stop();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        deadline.readComplete();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        deadline.requestRead();
         if (closing) {
             return; // after a Connection: close reply nothing more is answered, so nothing more is done
         }
         if (req.decoderResult().isFailure()) {
             // Not HTTP we can read (bad request line, header too long): answer and drop the connection.
+            policy.clientError(ctx.channel().remoteAddress(), "malformed HTTP request: "
+                    + req.decoderResult().cause().getMessage());
             enqueue(false).complete(service.malformed(req));
+            return;
+        }
+        HttpVersion version = req.protocolVersion();
+        if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+            // HTTP/2.0, HTTP/1.2, HTTP/0.9 in a request line: none of them is read as HTTP/1.1 would be.
+            refuse(HttpRefusal.VERSION, "HTTP version " + version.text() + " not supported: use HTTP/1.1");
             return;
         }
         Reply reply = enqueue(HttpUtil.isKeepAlive(req));
@@ -71,6 +103,18 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
     }
 
     /**
+     * Refuses the request being read (or the connection, if none is) with the service's answer to {@code refusal},
+     * logged at the policy's bounded rate, and closes the connection after it, behind every earlier reply. On the
+     * event loop.
+     */
+    void refuse(HttpRefusal refusal, String message) {
+        if (!closing) {
+            policy.clientError(ctx.channel().remoteAddress(), message);
+            enqueue(false).complete(service.refuse(refusal, message));
+        }
+    }
+
+    /**
      * Answers the request being read (or the one whose body the aggregator refused) with {@code response} and
      * closes the connection after it, behind every earlier reply. On the event loop.
      */
@@ -79,7 +123,18 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
             response.release();
             return;
         }
+        policy.clientError(ctx.channel().remoteAddress(), "refused " + response.status());
         enqueue(false).complete(response);
+    }
+
+    /** A request's headers are read (by the aggregator): its body is now due. */
+    void headersRead() {
+        deadline.headersRead();
+    }
+
+    /** Whether requests read wait for their replies (the client is then waiting for this server). */
+    boolean hasRepliesDue() {
+        return !pending.isEmpty();
     }
 
     /** A slot for the next reply in request order; pauses reading when too many replies are outstanding. */
@@ -88,6 +143,7 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
         pending.addLast(r);
         if (!keepAlive) {
             closing = true;
+            deadline.closing();
             pauseReading(); // HTTP/1.1: nothing after a Connection: close request is answered
         } else if (pending.size() >= policy.maxPipelined()) {
             policy.readPaused();
@@ -119,6 +175,9 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
         }
         if (wrote) {
             ctx.flush();
+            if (pending.isEmpty()) {
+                deadline.repliesWritten();
+            }
         }
         maybeResumeReading();
     }
@@ -171,7 +230,7 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
         @Override
         public void accept(FullHttpResponse r, Throwable error) {
             if (error != null || r == null) {
-                log.error("HTTP service failed a request instead of answering it", error);
+                policy.serviceFailed(error);
                 r = HttpResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
             }
             complete(r);

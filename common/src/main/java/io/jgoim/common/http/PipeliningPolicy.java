@@ -5,13 +5,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What every connection of one HTTP listener shares: how many requests a connection may have waiting for their
  * replies before its reads pause, the counters of read pauses and of connections closed on an error (named by the
- * listener's owner), and a WARN rate limit (one a second for the whole listener). Thread-safe.
+ * listener's owner), and the bounded-rate logs (one line a second each for the whole listener) of connection errors
+ * and of client errors (malformed requests, refusals, timeouts), and of service bugs. Thread-safe.
  */
 public final class PipeliningPolicy {
     private static final Logger log = LoggerFactory.getLogger(PipelinedHttpHandler.class);
@@ -19,8 +18,9 @@ public final class PipeliningPolicy {
     private final int maxPipelined;
     private final Counter readPauses;
     private final Counter connectionErrors;
-    private final AtomicLong nextWarnNanos = new AtomicLong(System.nanoTime());
-    private final AtomicLong suppressedWarns = new AtomicLong();
+    private final RateLimitedLog connectionErrorLog = new RateLimitedLog();
+    private final RateLimitedLog clientErrorLog = new RateLimitedLog();
+    private final RateLimitedLog serviceFailureLog = new RateLimitedLog();
 
     /**
      * @param maxPipelined     requests one connection may have waiting for their replies before its reads pause
@@ -48,14 +48,27 @@ public final class PipeliningPolicy {
     /** Counts the error and WARNs, at most once a second; the ones left out are counted in the next WARN. */
     void connectionError(SocketAddress remote, Throwable cause, int unanswered) {
         connectionErrors.increment();
-        long now = System.nanoTime();
-        long next = nextWarnNanos.get();
-        if (now - next >= 0 && nextWarnNanos.compareAndSet(next, now + TimeUnit.SECONDS.toNanos(1))) {
-            long more = suppressedWarns.getAndSet(0);
+        long more = connectionErrorLog.acquire();
+        if (more >= 0) {
             log.warn("HTTP connection from {} closed on error: {} ({} requests unanswered){}", remote, cause,
                     unanswered, more == 0 ? "" : "; " + more + " more since the last such warning");
-        } else {
-            suppressedWarns.incrementAndGet();
+        }
+    }
+
+    /** A request refused as the client's fault: one WARN line (no stack) a second at most, with the count left out. */
+    void clientError(SocketAddress remote, String what) {
+        long more = clientErrorLog.acquire();
+        if (more >= 0) {
+            log.warn("HTTP client error from {}: {}{}", remote, what, RateLimitedLog.suppressedNote(more));
+        }
+    }
+
+    /** The service failed a request (a bug): ERROR with the stack, one a second at most, with the count left out. */
+    void serviceFailed(Throwable error) {
+        long more = serviceFailureLog.acquire();
+        if (more >= 0) {
+            log.error("HTTP service failed a request instead of answering it{}", RateLimitedLog.suppressedNote(more),
+                    error);
         }
     }
 }

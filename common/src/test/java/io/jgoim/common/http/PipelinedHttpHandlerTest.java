@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,8 @@ class PipelinedHttpHandlerTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Counter pauses = registry.counter("pauses");
     private final Counter errors = registry.counter("errors");
+    private final HttpTimeouts timeouts = new HttpTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofSeconds(60), registry.counter("header"), registry.counter("body"), registry.counter("idle"));
     /** One future per request served, in request order; the test completes them. */
     private final List<CompletableFuture<FullHttpResponse>> served = new ArrayList<>();
     private final List<String> uris = new ArrayList<>();
@@ -44,7 +47,7 @@ class PipelinedHttpHandlerTest {
         return f;
     };
     private final EmbeddedChannel ch = new EmbeddedChannel(
-            new PipelinedHttpHandler(service, new PipeliningPolicy(MAX_PIPELINED, pauses, errors)));
+            new PipelinedHttpHandler(service, new PipeliningPolicy(MAX_PIPELINED, pauses, errors), timeouts));
 
     @AfterEach
     void finish() {
@@ -131,7 +134,7 @@ class PipelinedHttpHandlerTest {
             throw new IllegalStateException("bug");
         };
         EmbeddedChannel other = new EmbeddedChannel(
-                new PipelinedHttpHandler(throwing, new PipeliningPolicy(MAX_PIPELINED, pauses, errors)));
+                new PipelinedHttpHandler(throwing, new PipeliningPolicy(MAX_PIPELINED, pauses, errors), timeouts));
         other.writeInbound(get("/x"));
         FullHttpResponse r = other.readOutbound();
         assertThat(r.status()).isEqualTo(HttpResponseStatus.INTERNAL_SERVER_ERROR);
@@ -169,7 +172,7 @@ class PipelinedHttpHandlerTest {
         EmbeddedChannel bounded = new EmbeddedChannel(
                 new BoundedHttpAggregator(4, max -> HttpResponses.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                         "over " + max)),
-                new PipelinedHttpHandler(service, new PipeliningPolicy(MAX_PIPELINED, pauses, errors)));
+                new PipelinedHttpHandler(service, new PipeliningPolicy(MAX_PIPELINED, pauses, errors), timeouts));
         bounded.writeInbound(get("/1"));
         HttpRequest big = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/big");
         HttpUtil.setContentLength(big, 10);

@@ -1,6 +1,9 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.common.http.HttpRefusal;
 import io.jgoim.common.http.HttpService;
+import io.jgoim.common.http.PercentEscapes;
+import io.jgoim.common.http.RateLimitedLog;
 import io.jgoim.common.metrics.MetricsHttpServer;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
@@ -20,8 +23,11 @@ import java.util.function.BooleanSupplier;
 /**
  * Logic's HTTP API as an {@link HttpService}: {@code /metrics} and {@code /health} as comet and job serve them, every
  * other path through the {@link Routes}, whose result or refusal becomes the API's JSON reply ({@link ApiResponse})
- * and a {@code jgoim.logic.api.requests} timing. A failure that is not a {@link JgoimException} is a bug: answered
- * INTERNAL and logged. Shared by every connection of the listener; thread-safe.
+ * and a {@code jgoim.logic.api.requests} timing. A request target with a malformed percent-escape (or one that is
+ * not UTF-8) is refused BAD_PARAMETER before anything decodes it; the listener's own refusals (timeouts, versions,
+ * limits) get their codes here too. A failure that is not a {@link JgoimException} is a bug: answered INTERNAL and
+ * logged with its stack. Both logs are bounded to a line a second. Shared by every connection of the listener;
+ * thread-safe.
  */
 final class ApiService implements HttpService {
     private static final Logger log = LoggerFactory.getLogger(ApiService.class);
@@ -30,6 +36,8 @@ final class ApiService implements HttpService {
     private final ApiMetrics metrics;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier healthy;
+    private final RateLimitedLog clientErrorLog = new RateLimitedLog();
+    private final RateLimitedLog bugLog = new RateLimitedLog();
 
     ApiService(Routes routes, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
         this.routes = routes;
@@ -41,6 +49,10 @@ final class ApiService implements HttpService {
     @Override
     public CompletableFuture<FullHttpResponse> serve(FullHttpRequest request, Channel channel) {
         long start = System.nanoTime();
+        String problem = PercentEscapes.problem(request.uri());
+        if (problem != null) {
+            return CompletableFuture.completedFuture(malformedTarget(request.uri(), problem, channel, start));
+        }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         if ("/metrics".equals(path) || "/health".equals(path)) {
@@ -65,6 +77,34 @@ final class ApiService implements HttpService {
                 "malformed HTTP request: " + request.decoderResult().cause().getMessage());
     }
 
+    @Override
+    public FullHttpResponse refuse(HttpRefusal refusal, String message) {
+        ErrorCode code = switch (refusal) {
+            case MALFORMED -> ErrorCode.BAD_PARAMETER;
+            case TIMEOUT -> ErrorCode.REQUEST_TIMEOUT;
+            case TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case EXPECTATION_FAILED -> ErrorCode.EXPECTATION_FAILED;
+            case VERSION -> ErrorCode.HTTP_VERSION_NOT_SUPPORTED;
+            case TOO_MANY_CONNECTIONS -> ErrorCode.RATE_LIMITED;
+        };
+        metrics.record(Route.OTHER_TAG, code, System.nanoTime());
+        return ApiResponse.error(code, message);
+    }
+
+    /** BAD_PARAMETER for a target whose escapes do not decode, tagged by its route if its raw path names one. */
+    private FullHttpResponse malformedTarget(String target, String problem, Channel channel, long startNanos) {
+        String message = "malformed request target: " + problem;
+        long more = clientErrorLog.acquire();
+        if (more >= 0) {
+            log.warn("HTTP client error from {}: {}{}", channel.remoteAddress(), message,
+                    RateLimitedLog.suppressedNote(more));
+        }
+        int end = target.indexOf('?');
+        Route route = Route.of(end < 0 ? target : target.substring(0, end));
+        metrics.record(route == null ? Route.OTHER_TAG : route.tag(), ErrorCode.BAD_PARAMETER, startNanos);
+        return ApiResponse.error(ErrorCode.BAD_PARAMETER, message);
+    }
+
     /** The route's outcome as the API's JSON reply, timed under the route's tag; on the completing thread. */
     private FullHttpResponse reply(Object data, Throwable error, String tag, HttpMethod method, String path,
                                    long startNanos) {
@@ -79,7 +119,10 @@ final class ApiService implements HttpService {
                 r = ApiResponse.error(code, t.getMessage());
             } else {
                 code = ErrorCode.INTERNAL;
-                log.error("API bug on {} {}", method, path, t);
+                long more = bugLog.acquire();
+                if (more >= 0) {
+                    log.error("API bug on {} {}{}", method, path, RateLimitedLog.suppressedNote(more), t);
+                }
                 r = ApiResponse.error(code, "internal error");
             }
         }

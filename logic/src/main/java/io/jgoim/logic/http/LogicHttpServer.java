@@ -1,6 +1,9 @@
 package io.jgoim.logic.http;
 
 import io.jgoim.common.http.BoundedHttpAggregator;
+import io.jgoim.common.http.ConnectionLimiter;
+import io.jgoim.common.http.HttpRefusal;
+import io.jgoim.common.http.HttpTimeouts;
 import io.jgoim.common.http.PipelinedHttpHandler;
 import io.jgoim.common.http.PipeliningPolicy;
 import io.jgoim.logic.LogicConfig.HttpConfig;
@@ -34,8 +37,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Logic's HTTP listener: Netty's HTTP codec, an aggregator bounded by {@code http.maxBodyBytes} (a larger body gets
  * the API's JSON 413 and the connection is closed), then a {@link PipelinedHttpHandler} answering in request order
- * from the {@link ApiService} (the {@link Routes}). Owns its event loops. {@link #start()} binds; {@link #close()}
- * is idempotent.
+ * from the {@link ApiService} (the {@link Routes}), under the read timeouts of {@code http.headerTimeout},
+ * {@code bodyTimeout} and {@code idleTimeout}; a connection over {@code http.maxConnectionsPerIp} from one address is
+ * refused at once (429). Owns its event loops. {@link #start()} binds; {@link #close()} is idempotent.
  */
 public final class LogicHttpServer implements AutoCloseable {
     /** Requests one read (at most 64 KiB) can hold past the point where PipelinedHttpHandler stops reading. */
@@ -43,6 +47,8 @@ public final class LogicHttpServer implements AutoCloseable {
     private final HttpConfig config;
     private final ApiService api;
     private final PipeliningPolicy pipelining;
+    private final HttpTimeouts timeouts;
+    private final ConnectionLimiter limiter;
     private EventLoopGroup group;
     private Channel channel;
 
@@ -56,6 +62,18 @@ public final class LogicHttpServer implements AutoCloseable {
                         .register(registry),
                 Counter.builder("jgoim.logic.http.connection.errors")
                         .description("HTTP connections closed by logic on an error").register(registry));
+        this.timeouts = new HttpTimeouts(config.headerTimeout(), config.bodyTimeout(), config.idleTimeout(),
+                timeoutCounter(registry, "header"), timeoutCounter(registry, "body"), timeoutCounter(registry, "idle"));
+        this.limiter = new ConnectionLimiter(config.maxConnectionsPerIp(),
+                Counter.builder("jgoim.logic.http.connections.refused").description(
+                        "HTTP connections refused at once: their address held http.maxConnectionsPerIp")
+                        .register(registry));
+    }
+
+    private static Counter timeoutCounter(PrometheusMeterRegistry registry, String kind) {
+        return Counter.builder("jgoim.logic.http.timeouts").tag("kind", kind)
+                .description("HTTP requests refused 408 (header, body) and connections closed idle, by timeout")
+                .register(registry);
     }
 
     /** Binds and returns the bound address (port 0 = any free port). */
@@ -78,9 +96,14 @@ public final class LogicHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!limiter.admit(ch)) {
+                            ConnectionLimiter.refuse(ch, api.refuse(HttpRefusal.TOO_MANY_CONNECTIONS,
+                                    "more than " + config.maxConnectionsPerIp() + " connections from one address"));
+                            return;
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig(), codecDepth),
                                 new BoundedHttpAggregator(maxBody, LogicHttpServer::tooLarge),
-                                new PipelinedHttpHandler(api, pipelining));
+                                new PipelinedHttpHandler(api, pipelining, timeouts));
                     }
                 });
         try {

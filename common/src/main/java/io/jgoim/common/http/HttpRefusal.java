@@ -1,0 +1,33 @@
+package io.jgoim.common.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * Why the listener itself, not the service's routes, refuses a request or a connection, with the HTTP status each
+ * is answered with; {@link HttpService#refuse} words the answer. Immutable.
+ */
+public enum HttpRefusal {
+    /** The request could not be read as HTTP: a bad request line, header or escape. */
+    MALFORMED(HttpResponseStatus.BAD_REQUEST),
+    /** Request line and headers, or the body, did not arrive within their timeout. */
+    TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT),
+    /** The body is over the listener's limit (declared or received). */
+    TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE),
+    /** An {@code Expect} other than {@code 100-continue}. */
+    EXPECTATION_FAILED(HttpResponseStatus.EXPECTATION_FAILED),
+    /** A request line naming an HTTP version other than 1.0 and 1.1. */
+    VERSION(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED),
+    /** One client address already holds the listener's cap of connections. */
+    TOO_MANY_CONNECTIONS(HttpResponseStatus.TOO_MANY_REQUESTS);
+
+    private final HttpResponseStatus status;
+
+    HttpRefusal(HttpResponseStatus status) {
+        this.status = status;
+    }
+
+    /** The HTTP status this refusal is answered with. */
+    public HttpResponseStatus status() {
+        return status;
+    }
+}
