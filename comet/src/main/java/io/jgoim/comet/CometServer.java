@@ -46,8 +46,8 @@ import java.util.concurrent.TimeUnit;
  * The comet node: owns the listening sockets (TCP, TCP+TLS, WebSocket, WSS, gRPC, admin), the event loops, the
  * session index and the push service. No I/O in the constructor; {@link #start()} binds everything (port 0 allowed,
  * read the real ports from the accessors) and throws if a bind fails; {@link #drain} moves the clients elsewhere
- * without stopping; {@link #close()} drains gracefully within {@code shutdown.drainTime} and is idempotent. Not restartable. Call {@code close()} from a thread that is not one
- * of the comet's event loops.
+ * without stopping; {@link #close()} drains gracefully within {@code shutdown.drainTime} and is idempotent. Not
+ * restartable. Call {@code close()} from a thread that is not one of the comet's event loops.
  */
 public final class CometServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CometServer.class);
