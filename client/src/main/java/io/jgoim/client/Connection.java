@@ -211,8 +211,10 @@ final class Connection {
         if (!status.nodes().isEmpty()) {
             endpoints.hint(status.nodes());
         }
-        if (!everAuthenticated && !status.isTerminal() && ++failedFirstAttempts < endpoints.roundSize()) {
-            // The first connect tries each address once, at once: only a live session earns backoff reconnects.
+        if (!everAuthenticated && !status.isTerminal()
+                && (endpoints.hasHints() || ++failedFirstAttempts < endpoints.roundSize())) {
+            // The first connect tries each address (and each node a draining comet named) once, at once: only a
+            // live session earns backoff reconnects.
             ListenerCalls.closed(client, status, true);
             loop.execute(this::attemptConnect);
             return;

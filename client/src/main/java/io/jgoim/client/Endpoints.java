@@ -97,6 +97,11 @@ final class Endpoints {
         hints.addAll(nodes);
     }
 
+    /** True while hinted nodes are left to try. */
+    boolean hasHints() {
+        return !hints.isEmpty();
+    }
+
     /** How many addresses one round of the rotation tries (hints aside). */
     int roundSize() {
         return rotation.size();
