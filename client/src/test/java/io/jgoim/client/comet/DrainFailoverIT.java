@@ -10,6 +10,10 @@ import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.common.registry.NodeInfo;
+import io.jgoim.common.session.InMemorySessionDirectory;
+import io.jgoim.logic.LogicConfig;
+import io.jgoim.logic.LogicServer;
+import io.jgoim.logic.push.InMemoryPushPublisher;
 import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.testkit.LeakCheck;
@@ -28,6 +32,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -222,6 +230,41 @@ class DrainFailoverIT {
         a.drain(DRAIN);
         assertMovedTo(ws(b), closes, 300);
         assertThat(closes.get(0).all.get(0).reason()).isEqualTo(CloseCode.SHUTDOWN.reason());
+    }
+
+    @Test
+    void shouldFindTheCometsInLogicsNodeListAndFollowTheDrain() throws Exception {
+        LogicConfig config = LogicConfig.load(null, Map.of("JGOIM_HTTP_BIND", "127.0.0.1", "JGOIM_HTTP_PORT", "0",
+                "JGOIM_GRPC_ENABLED", "false"));
+        try (LogicServer nodeList = new LogicServer(config, new InMemorySessionDirectory(Duration.ofMinutes(1)),
+                new InMemoryPushPublisher(), registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            nodeList.start();
+            String url = "http://127.0.0.1:" + nodeList.httpAddress().getPort() + "/goim/nodes/weighted";
+            Closes closes = new Closes();
+            // The one configured address is dead: the client finds the comets in logic's list.
+            JgoimClient c = JgoimClient.builder().addresses("127.0.0.1:" + deadPort()).nodesUrl(url)
+                    .goimToken(600, "", "live://drain", "tcp", 1000)
+                    .backoff(Duration.ofMillis(100), Duration.ofMillis(500))
+                    .group(group).listener(closes).build();
+            clients.add(c);
+            c.connect().orTimeout(10, TimeUnit.SECONDS).join();
+            assertThat(c.node()).isIn(tcp(a), tcp(b));
+            CometServer first = c.node().equals(tcp(a)) ? a : b;
+            String other = first == a ? tcp(b) : tcp(a);
+            first.drain(DRAIN);
+            await().atMost(MOVE_WITHIN).until(() -> c.state() == ClientState.CONNECTED && other.equals(c.node()));
+            assertThat(closes.willReconnect).doesNotContain(false);
+            HttpResponse<String> list = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
+                    + "?platform=tcp")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(list.body()).as("logic offers only the comet that is not draining").contains(other)
+                    .doesNotContain(tcp(first));
+        }
+    }
+
+    private static int deadPort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     @Test
