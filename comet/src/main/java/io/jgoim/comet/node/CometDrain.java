@@ -101,7 +101,7 @@ public final class CometDrain {
             return CompletableFuture.completedFuture(NodeHints.NONE);
         }
         try {
-            return registry.nodes().orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(maxNanos)),
+            return registry.nodes().copy().orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(maxNanos)),
                     TimeUnit.MILLISECONDS).handle((List<NodeInfo> nodes, Throwable e) -> {
                         if (e != null) {
                             log.warn("drain: node registry unreadable, goodbyes carry no hints: {}", e.toString());
