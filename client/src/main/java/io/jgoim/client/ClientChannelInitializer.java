@@ -52,12 +52,17 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        // The address of this attempt: set by the connection before it connects, on this same loop.
+        String target = connection.target();
+        String host = NodeLists.host(target);
+        int port = NodeLists.port(target);
         if (cfg.transport().isTls()) {
-            p.addLast(PipelineNames.TLS, cfg.sslContext().newHandler(ch.alloc(), cfg.host(), cfg.port()));
+            p.addLast(PipelineNames.TLS, cfg.sslContext().newHandler(ch.alloc(), host, port));
         }
         if (cfg.transport().isWebSocket()) {
             String scheme = cfg.transport().isTls() ? "wss" : "ws";
-            URI uri = URI.create(scheme + "://" + cfg.host() + ":" + cfg.port() + cfg.path());
+            URI uri = URI.create(scheme + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port
+                    + cfg.path());
             p.addLast(PipelineNames.HTTP_CODEC, new HttpClientCodec());
             p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(8192));
             p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig

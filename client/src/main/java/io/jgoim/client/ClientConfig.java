@@ -4,7 +4,9 @@ import io.jgoim.protocol.PacketLayout;
 import io.netty.handler.ssl.SslContext;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -34,13 +36,17 @@ import java.util.Objects;
  * @param heartbeatFromServer use the interval the server advises in its auth reply (jgoim comets tell extended
  *                          clients; goim comets advise nothing, so {@code heartbeatInterval} is kept)
  * @param listener          receives pushes, state changes and closes
+ * @param addresses         the bootstrap addresses ({@code host:port}) tried in turn; the first is {@code host} and
+ *                          {@code port}
+ * @param nodesUrl          logic's node list ({@code /goim/nodes/weighted}) whose addresses lead the rotation, or
+ *                          null; plain TCP and WebSocket only (the list names no TLS ports)
  */
 public record ClientConfig(String host, int port, Transport transport, String path, SslContext sslContext,
                            byte[] token, Duration heartbeatInterval, int heartbeatMaxMissed, Duration connectTimeout,
                            Duration authTimeout, Duration requestTimeout, boolean reconnect, Duration backoffMin,
                            Duration backoffMax, Duration stablePeriod, InetAddress localAddress, boolean extended,
                            int maxFrameBytes, int maxRequestBodyBytes, boolean heartbeatFromServer,
-                           ClientListener listener) {
+                           ClientListener listener, List<String> addresses, URI nodesUrl) {
     public ClientConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
@@ -78,6 +84,18 @@ public record ClientConfig(String host, int port, Transport transport, String pa
             throw new IllegalArgumentException("maxFrameBytes must be >= 1024: " + maxFrameBytes);
         }
         token = token.clone();
+        addresses = addresses == null || addresses.isEmpty() ? List.of(host + ":" + port) : List.copyOf(addresses);
+        for (String a : addresses) {
+            if (NodeLists.port(a) < 0 || NodeLists.host(a).isEmpty()) {
+                throw new IllegalArgumentException("address must be host:port: " + a);
+            }
+        }
+        if (!addresses.get(0).equals(host + ":" + port)) {
+            throw new IllegalArgumentException("the first address must be host:port, was " + addresses.get(0));
+        }
+        if (nodesUrl != null && transport.isTls()) {
+            throw new IllegalArgumentException("nodesUrl lists plain TCP and WebSocket addresses, not " + transport);
+        }
     }
 
     private static void positive(String name, Duration d) {

@@ -13,7 +13,6 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * The last handler of a client channel: tells the {@link Connection} when the transport is ready, routes each decoded
@@ -86,7 +85,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             case Op.HEARTBEAT_REPLY -> connection.heartbeat().onReply(body.readableBytes() >= 4
                     ? body.getInt(body.readerIndex()) : 0);
             case Op.RAW -> unpack(ch, body);
-            case Op.DISCONNECT -> ch.attr(CLOSE_STATUS).set(goodbye(body));
+            case Op.DISCONNECT -> ch.attr(CLOSE_STATUS).set(Goodbyes.parse(body));
             case Op.ERROR_REPLY -> {
                 if (!connection.pending().complete(op, seq, body) && connection.isAuthenticating(ch)) {
                     byte[] bytes = new byte[body.readableBytes()];
@@ -129,15 +128,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (i != end) {
             closeWith(ch, new CloseStatus(CloseCode.PROTOCOL_ERROR.code(), "trailing bytes inside op 9"));
         }
-    }
-
-    private static CloseStatus goodbye(ByteBuf body) {
-        if (body.readableBytes() < 4) {
-            return CloseStatus.abnormal("server goodbye without a code");
-        }
-        int code = body.getInt(body.readerIndex());
-        String reason = body.toString(body.readerIndex() + 4, body.readableBytes() - 4, StandardCharsets.UTF_8);
-        return new CloseStatus(code, reason);
     }
 
     @Override

@@ -21,6 +21,14 @@ public interface ClientListener {
     }
 
     /**
+     * The client authenticated on the comet at {@code node} ({@code host:port}): after the first connect and after
+     * every reconnect, so an application sees a failover move it to another comet. Called after the state became
+     * {@link ClientState#CONNECTED}.
+     */
+    default void onConnected(JgoimClient client, String node) {
+    }
+
+    /**
      * A connection ended. {@code willReconnect} is true when the client has scheduled a reconnect; false when it is
      * now {@link ClientState#CLOSED}.
      */

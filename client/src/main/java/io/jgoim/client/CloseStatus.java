@@ -2,6 +2,8 @@ package io.jgoim.client;
 
 import io.jgoim.protocol.CloseCode;
 
+import java.util.List;
+
 /**
  * Why a connection ended: the server's close code and reason (WebSocket close frame, or the TCP {@code Op.DISCONNECT}
  * goodbye sent to extended clients), or {@link #ABNORMAL_CODE} when the connection ended without one (a dropped
@@ -9,13 +11,21 @@ import io.jgoim.protocol.CloseCode;
  *
  * @param code   a {@link CloseCode} number (4000-4499 reconnect, 4500+ terminal), 1000, or 1006 when none was sent
  * @param reason a short human-readable reason, never null
+ * @param nodes  other comets ({@code host:port}, best first) a draining comet's goodbye suggested to an extended
+ *               client (with {@link CloseCode#SHUTDOWN}); empty when none, never null
  */
-public record CloseStatus(int code, String reason) {
+public record CloseStatus(int code, String reason, List<String> nodes) {
     /** The WebSocket code for "closed without a close frame" (RFC 6455 §7.4.1), used for every silent drop. */
     public static final int ABNORMAL_CODE = 1006;
 
     public CloseStatus {
         reason = reason == null ? "" : reason;
+        nodes = nodes == null ? List.of() : List.copyOf(nodes);
+    }
+
+    /** A status without node hints. */
+    public CloseStatus(int code, String reason) {
+        this(code, reason, List.of());
     }
 
     /** A connection that ended without a close code. */

@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * The life cycle of one client's long connection: connect, send the auth frame once the transport is ready, become
  * CONNECTED on the auth reply (starting the {@link Heartbeat} and restoring {@link Subscriptions} after a reconnect),
  * and when the channel closes decide between reconnecting after a {@link ReconnectPolicy} delay and closing for good
- * (first connection failed, terminal close code, reconnect off, client closed). Owns the state and the current
+ * (first connection failed at every address, terminal close code, reconnect off, client closed). Each attempt's
+ * address comes from {@link Endpoints} (a draining comet's hints first, then the next address of the rotation); the
+ * session key the server generated is kept for later auths ({@link SessionKeys}). Owns the state and the current
  * channel; every transition and timer runs on the client's event loop, the volatile fields are read from any thread.
  */
 final class Connection {
@@ -35,6 +37,7 @@ final class Connection {
     private final Heartbeat heartbeat;
     private final Runnable onReauthenticated;
     private final ReconnectPolicy reconnectPolicy;
+    private final Endpoints endpoints;
     private final AtomicReference<CompletableFuture<Void>> firstConnect = new AtomicReference<>();
 
     private volatile ClientState state = ClientState.NEW;
@@ -43,6 +46,8 @@ final class Connection {
     private volatile long connectNanos;
     private volatile long authNanos;
     private volatile int reconnects;
+    private volatile String target;
+    private volatile String node;
 
     // Confined to the event loop.
     private boolean everAuthenticated;
@@ -50,6 +55,8 @@ final class Connection {
     private long authSentNanos;
     private long authenticatedAtNanos;
     private ScheduledFuture<?> authTimeoutTask;
+    private byte[] authToken;
+    private int failedFirstAttempts;
 
     /** {@code onReauthenticated} runs on the event loop after every successful auth but the first. */
     Connection(JgoimClient client, EventLoopGroup group, EventLoop loop, PendingRequests pending,
@@ -63,6 +70,8 @@ final class Connection {
         this.reconnectPolicy = new ReconnectPolicy(new Backoff(config.backoffMin(), config.backoffMax(),
                 () -> ThreadLocalRandom.current().nextDouble()), config.stablePeriod());
         this.bootstrap = ClientChannelInitializer.bootstrap(config, group, loop, this);
+        this.endpoints = new Endpoints(config.addresses(), config.nodesUrl(), config.connectTimeout(), loop);
+        this.authToken = config.tokenUnsafe();
     }
 
     /** The first connection attempt; a second call returns the first call's future. Any thread. */
@@ -121,10 +130,18 @@ final class Connection {
             return;
         }
         setState(ClientState.CONNECTING);
+        endpoints.next(this::connectTo);
+    }
+
+    private void connectTo(String address) {
+        if (state != ClientState.CONNECTING) {
+            return;
+        }
+        target = address;
         attemptStartNanos = System.nanoTime();
-        InetSocketAddress target = new InetSocketAddress(config.host(), config.port());
-        ChannelFuture cf = config.localAddress() == null ? bootstrap.connect(target)
-                : bootstrap.connect(target, new InetSocketAddress(config.localAddress(), 0));
+        InetSocketAddress to = new InetSocketAddress(NodeLists.host(address), NodeLists.port(address));
+        ChannelFuture cf = config.localAddress() == null ? bootstrap.connect(to)
+                : bootstrap.connect(to, new InetSocketAddress(config.localAddress(), 0));
         channel = cf.channel();
         cf.addListener(f -> {
             if (!f.isSuccess()) {
@@ -143,7 +160,7 @@ final class Connection {
         authSentNanos = now;
         setState(ClientState.AUTHENTICATING);
         ch.writeAndFlush(Proto.newInstance(config.wireVersion(), Op.AUTH, pending.nextSeq(),
-                Unpooled.wrappedBuffer(config.tokenUnsafe())));
+                Unpooled.wrappedBuffer(authToken)));
         authTimeoutTask = loop.schedule(() -> {
             if (isAuthenticating(ch)) {
                 ClientHandler.closeWith(ch, CloseStatus.abnormal("no auth reply within " + config.authTimeout()));
@@ -161,8 +178,11 @@ final class Connection {
         cancelAuthTimeout();
         boolean reconnect = everAuthenticated;
         everAuthenticated = true;
+        authToken = SessionKeys.withKey(authToken, SessionKeys.fromAuthReply(body));
+        node = target;
         setState(ClientState.CONNECTED);
         heartbeat.start(ch, body);
+        ListenerCalls.connected(client, target);
         if (reconnect) {
             reconnects++;
             onReauthenticated.run();
@@ -188,6 +208,17 @@ final class Connection {
             return;
         }
         boolean wasConnected = state == ClientState.CONNECTED;
+        if (!status.nodes().isEmpty()) {
+            endpoints.hint(status.nodes());
+        }
+        if (!everAuthenticated && !status.isTerminal()
+                && (endpoints.hasHints() || ++failedFirstAttempts < endpoints.roundSize())) {
+            // The first connect tries each address (and each node a draining comet named) once, at once: only a
+            // live session earns backoff reconnects.
+            ListenerCalls.closed(client, status, true);
+            loop.execute(this::attemptConnect);
+            return;
+        }
         if (!everAuthenticated || status.isTerminal() || !config.reconnect()) {
             setState(ClientState.CLOSED);
             CompletableFuture<Void> first = firstConnect.get();
@@ -272,5 +303,15 @@ final class Connection {
 
     int reconnects() {
         return reconnects;
+    }
+
+    /** The address of the current or last connection attempt ({@code host:port}), or null before the first. */
+    String target() {
+        return target;
+    }
+
+    /** The address of the comet the client last authenticated on, or null before the first auth. */
+    String node() {
+        return node;
     }
 }

@@ -122,6 +122,14 @@ public final class JgoimClient implements AutoCloseable {
         return connection.authNanos();
     }
 
+    /**
+     * The comet the client last authenticated on, {@code host:port} (one of its addresses, a node of logic's list, or
+     * a node a draining comet hinted); null before the first auth.
+     */
+    public String node() {
+        return connection.node();
+    }
+
     /** How many times a lost connection was re-established and re-authenticated. */
     public int reconnects() {
         return connection.reconnects();

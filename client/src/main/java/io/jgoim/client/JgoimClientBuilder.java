@@ -4,8 +4,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Builds a {@link JgoimClient}. Defaults: TCP, path {@code /sub}, heartbeat every 30 s (3 missed replies close the
@@ -36,17 +38,51 @@ public final class JgoimClientBuilder {
     private ClientListener listener = new ClientListener() {
     };
     private EventLoopGroup group;
+    private List<String> addresses = List.of();
+    private URI nodesUrl;
 
     JgoimClientBuilder() {
     }
 
+    /** The comet's host (one address; see {@link #addresses} for several). */
     public JgoimClientBuilder host(String host) {
         this.host = host;
+        this.addresses = List.of();
         return this;
     }
 
     public JgoimClientBuilder port(int port) {
         this.port = port;
+        this.addresses = List.of();
+        return this;
+    }
+
+    /**
+     * Several comets to fail over between, {@code host:port} each, tried in this order (replaces {@link #host} and
+     * {@link #port}, which become the first address). A draining comet's hints are tried before them.
+     */
+    public JgoimClientBuilder addresses(String... addresses) {
+        return addresses(List.of(addresses));
+    }
+
+    /** See {@link #addresses(String...)}. */
+    public JgoimClientBuilder addresses(List<String> addresses) {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("at least one address");
+        }
+        this.addresses = List.copyOf(addresses);
+        this.host = NodeLists.host(addresses.get(0));
+        this.port = NodeLists.port(addresses.get(0));
+        return this;
+    }
+
+    /**
+     * Logic's node list, e.g. {@code http://logic:3111/goim/nodes/weighted?platform=web}: fetched before the first
+     * attempt and after each round of addresses; its nodes are tried before the bootstrap addresses. A URL without
+     * {@code platform} gets {@code web} for WebSocket, {@code tcp} for TCP. Plain TCP and WebSocket only.
+     */
+    public JgoimClientBuilder nodesUrl(String url) {
+        this.nodesUrl = URI.create(url);
         return this;
     }
 
@@ -166,6 +202,15 @@ public final class JgoimClientBuilder {
         return this;
     }
 
+    private static URI withPlatform(URI url, Transport transport) {
+        if (url == null || (url.getQuery() != null && url.getQuery().contains("platform="))) {
+            return url;
+        }
+        String platform = "platform=" + (transport.isWebSocket() ? "web" : "tcp");
+        String s = url.toString();
+        return URI.create(s + (url.getQuery() == null ? "?" : "&") + platform);
+    }
+
     /** Builds the client without connecting. */
     public JgoimClient build() {
         if (token == null) {
@@ -174,7 +219,7 @@ public final class JgoimClientBuilder {
         ClientConfig config = new ClientConfig(host, port, transport, path, sslContext, token, heartbeatInterval,
                 heartbeatMaxMissed, connectTimeout, authTimeout, requestTimeout, reconnect, backoffMin,
                 backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, maxRequestBodyBytes,
-                extended && !heartbeatFixed, listener);
+                extended && !heartbeatFixed, listener, addresses, withPlatform(nodesUrl, transport));
         return new JgoimClient(config, group);
     }
 }

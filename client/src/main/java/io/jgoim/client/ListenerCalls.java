@@ -24,6 +24,14 @@ final class ListenerCalls {
         }
     }
 
+    static void connected(JgoimClient client, String node) {
+        try {
+            client.config().listener().onConnected(client, node);
+        } catch (RuntimeException e) {
+            LOG.warn("listener onConnected threw", e);
+        }
+    }
+
     static void closed(JgoimClient client, CloseStatus status, boolean willReconnect) {
         try {
             client.config().listener().onClose(client, status, willReconnect);

@@ -11,8 +11,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Keeps WebSocket control frames away from the goim codec: a close frame's code and reason become the channel's
- * {@link CloseStatus}, the close is echoed and the channel closed; pong and text frames are dropped. Binary messages
- * pass on. Stateless and shared.
+ * {@link CloseStatus} (unless a DISCONNECT message with the same code and node hints came first), the close is
+ * echoed and the channel closed; pong and text frames are dropped. Binary messages pass on. Stateless and shared.
  */
 @ChannelHandler.Sharable
 final class WsControlHandler extends ChannelInboundHandlerAdapter {
@@ -31,8 +31,12 @@ final class WsControlHandler extends ChannelInboundHandlerAdapter {
             CloseWebSocketFrame close = (CloseWebSocketFrame) msg;
             int code = close.statusCode();
             String reason = close.reasonText();
-            ctx.channel().attr(ClientHandler.CLOSE_STATUS).set(code < 0
-                    ? CloseStatus.abnormal("close frame without a code") : new CloseStatus(code, reason));
+            CloseStatus goodbye = ctx.channel().attr(ClientHandler.CLOSE_STATUS).get();
+            // A draining comet sent its DISCONNECT (with node hints) first: keep it, the close frame says no more.
+            if (goodbye == null || goodbye.code() != code || goodbye.nodes().isEmpty()) {
+                ctx.channel().attr(ClientHandler.CLOSE_STATUS).set(code < 0
+                        ? CloseStatus.abnormal("close frame without a code") : new CloseStatus(code, reason));
+            }
             close.release();
             ctx.writeAndFlush(new CloseWebSocketFrame(code < 0 ? 1000 : code, null))
                     .addListener(ChannelFutureListener.CLOSE);

@@ -3,7 +3,9 @@
  * TCP or WebSocket (path {@code /sub}), optionally inside TLS. It authenticates with a token (goim's JSON or a JWT),
  * heartbeats, hands every pushed frame to a {@link io.jgoim.client.ClientListener} (op-9 batches split into their
  * frames, in order), changes room, watches ops, sends upstream messages whose futures complete with the matching
- * reply, surfaces close codes, and reconnects with full-jitter exponential backoff ({@link io.jgoim.client.Backoff}).
+ * reply, surfaces close codes, and reconnects with full-jitter exponential backoff ({@link io.jgoim.client.Backoff}),
+ * failing over between several comet addresses and logic's node list and following the node hints of a draining
+ * comet's goodbye ({@code addresses(...)}, {@code nodesUrl(...)}, {@link io.jgoim.client.JgoimClient#node()}).
  * Thousands of clients can share one small event loop group.
  *
  * <pre>{@code

@@ -6,11 +6,12 @@ import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.frame.NodeHints;
+import io.jgoim.comet.node.CometDrain;
 import io.jgoim.comet.node.Listeners;
 import io.jgoim.comet.node.NodeRegistration;
 import io.jgoim.comet.node.OnlineReporter;
 import io.jgoim.comet.node.RouteReannouncer;
-import io.jgoim.comet.node.SessionDrain;
 import io.jgoim.comet.push.CometPushService;
 import io.jgoim.comet.push.RoomBroadcaster;
 import io.jgoim.comet.session.SessionServices;
@@ -39,14 +40,15 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The comet node: owns the listening sockets (TCP, TCP+TLS, WebSocket, WSS, gRPC, admin), the event loops, the
  * session index and the push service. No I/O in the constructor; {@link #start()} binds everything (port 0 allowed,
- * read the real ports from the accessors) and throws if a bind fails; {@link #close()} drains gracefully within
- * {@code shutdown.drainTime} and is idempotent. Not restartable. Call {@code close()} from a thread that is not one
- * of the comet's event loops.
+ * read the real ports from the accessors) and throws if a bind fails; {@link #drain} moves the clients elsewhere
+ * without stopping; {@link #close()} drains gracefully within {@code shutdown.drainTime} and is idempotent. Not
+ * restartable. Call {@code close()} from a thread that is not one of the comet's event loops.
  */
 public final class CometServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CometServer.class);
@@ -70,6 +72,7 @@ public final class CometServer implements AutoCloseable {
     private MetricsHttpServer admin;
     private NodeRegistration registration;
     private RouteReannouncer reannouncer;
+    private volatile CometDrain drainer;
     private InetSocketAddress tcpAddress;
     private InetSocketAddress tcpTlsAddress;
     private InetSocketAddress wsAddress;
@@ -77,7 +80,6 @@ public final class CometServer implements AutoCloseable {
     private InetSocketAddress rpcAddress;
     private InetSocketAddress adminAddress;
     private volatile boolean started;
-    private volatile boolean draining;
     private volatile boolean closed;
 
     /**
@@ -115,7 +117,7 @@ public final class CometServer implements AutoCloseable {
         metrics = new CometMetrics(meters);
         RoomBroadcaster broadcaster = new RoomBroadcaster(loops, metrics);
         pushService = new CometPushService(index, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest);
-        services = new SessionServices(config, logic, index, metrics, () -> draining);
+        services = new SessionServices(config, logic, index, metrics, this::isDraining, this::drainHints);
         registerGauges();
 
         SslContext ssl = null;
@@ -141,7 +143,7 @@ public final class CometServer implements AutoCloseable {
             startRpc();
         }
         if (config.admin().enabled()) {
-            admin = new MetricsHttpServer(meters, () -> !draining);
+            admin = new MetricsHttpServer(meters, () -> !isDraining());
             adminAddress = admin.start(boss, transports.serverChannel(), config.admin().bind(), config.admin().port());
         }
         long report = config.online().reportInterval().toMillis();
@@ -150,11 +152,14 @@ public final class CometServer implements AutoCloseable {
         timers.add(timerLoop.scheduleAtFixedRate(new OnlineReporter(config.node().id(), index, logic, reannouncer),
                 report, report, TimeUnit.MILLISECONDS));
         if (registry != null && config.registry().enabled()) {
-            registration = new NodeRegistration(registry, nodeInfo(), config.registry().ttl(), loops::sessionCount);
+            NodeInfo self = NodeRegistration.describe(config, tcpAddress, wsAddress, wssAddress, rpcAddress);
+            registration = new NodeRegistration(registry, self, config.registry().ttl(), loops::sessionCount);
             registration.run();
             long refresh = config.registry().refreshInterval().toMillis();
             timers.add(timerLoop.scheduleAtFixedRate(registration, refresh, refresh, TimeUnit.MILLISECONDS));
         }
+        drainer = new CometDrain(config.node().id(), loops, config.shutdown().closeBatches(),
+                config.registry().enabled() ? registry : null, registration, timerLoop);
         log.info("comet {} started ({}): tcp={} tcpTls={} ws={} wss={} rpc={} admin={}", config.node().id(),
                 transports, tcpAddress, tcpTlsAddress, wsAddress, wssAddress, rpcAddress, adminAddress);
     }
@@ -186,19 +191,6 @@ public final class CometServer implements AutoCloseable {
                 metrics.gauge("jgoim_comet_event_loop_pending_tasks", "loop", Integer.toString(i), st::pendingTasks);
             }
         }
-    }
-
-    private NodeInfo nodeInfo() {
-        String host = config.node().host();
-        List<String> tcp = new ArrayList<>();
-        if (tcpAddress != null) {
-            tcp.add(host + ":" + tcpAddress.getPort());
-        }
-        List<String> ws = wsAddress == null ? List.of() : List.of(host + ":" + wsAddress.getPort());
-        List<String> wss = wssAddress == null ? List.of() : List.of(host + ":" + wssAddress.getPort());
-        String rpc = rpcAddress == null ? "" : host + ":" + rpcAddress.getPort();
-        return new NodeInfo(config.node().id(), config.node().region(), config.node().weight(), tcp, ws, wss, rpc, 0,
-                false, System.currentTimeMillis());
     }
 
     /** The push entry point job uses: direct (in-process) calls, no gRPC. Valid after {@link #start()}. */
@@ -265,14 +257,36 @@ public final class CometServer implements AutoCloseable {
         return out;
     }
 
-    /** True once {@link #close()} began: the node takes no new sessions. */
+    /** True once {@link #drain} or {@link #close()} began: the node takes no new sessions. */
     public boolean isDraining() {
-        return draining;
+        CometDrain d = drainer;
+        return closed || (d != null && d.isDraining());
+    }
+
+    private NodeHints drainHints() {
+        return drainer == null ? NodeHints.NONE : drainer.hints();
     }
 
     /**
-     * Graceful close: stop accepting, mark the node offline, close sessions with {@link CloseCode#SHUTDOWN} in
-     * jittered batches over most of {@code shutdown.drainTime}, then stop gRPC, admin and the event loops.
+     * Drains the comet without stopping it: new sessions are refused with {@link CloseCode#SHUTDOWN}, the node is
+     * marked offline in the registry (logic and job stop offering it; pushes to the sessions left still arrive),
+     * and the sessions are closed with SHUTDOWN in jittered batches over most of {@code time}, their goodbyes naming
+     * other comets for extended clients. Idempotent: later calls (and {@link #close()}) join the first drain. Any
+     * thread; valid after {@link #start()}.
+     *
+     * @return completes with the sessions still open when none is left or {@code time} passed; never fails
+     */
+    public CompletableFuture<Integer> drain(Duration time) {
+        CometDrain d = drainer;
+        if (d == null) {
+            throw new IllegalStateException("not started");
+        }
+        return d.drain(time);
+    }
+
+    /**
+     * Graceful close: stop accepting, then the {@link #drain} (joined if it already runs) bounded by
+     * {@code shutdown.drainTime}, then stop gRPC, admin and the event loops.
      */
     @Override
     public synchronized void close() {
@@ -280,25 +294,16 @@ public final class CometServer implements AutoCloseable {
             return;
         }
         closed = true;
-        draining = true;
-        long drainNanos = config.shutdown().drainTime().toNanos();
-        long deadline = System.nanoTime() + drainNanos;
+        long deadline = System.nanoTime() + config.shutdown().drainTime().toNanos();
         if (listeners != null) {
             listeners.close();
-        }
-        if (registration != null) {
-            registration.markOffline();
         }
         if (reannouncer != null) {
             reannouncer.stop();
         }
-        if (loops != null) {
-            SessionDrain drain = new SessionDrain(loops, config.shutdown().closeBatches());
-            drain.start(drainNanos * 8 / 10);
-            int left = drain.awaitEmpty(deadline);
-            if (left > 0) {
-                log.warn("{} sessions still open after the drain time; closing them", left);
-            }
+        CometDrain d = drainer;
+        if (d != null) {
+            awaitDrain(d.drain(config.shutdown().drainTime()), deadline);
         }
         for (ScheduledFuture<?> t : timers) {
             t.cancel(false);
@@ -328,6 +333,15 @@ public final class CometServer implements AutoCloseable {
             boss.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS).syncUninterruptibly();
         }
         log.info("comet {} closed", config.node().id());
+    }
+
+    /** Waits for the drain, at most until {@code deadline}: a longer runtime drain does not hold the close up. */
+    private void awaitDrain(CompletableFuture<Integer> drain, long deadline) {
+        int left = drain.copy().completeOnTimeout(-1, deadline - System.nanoTime(), TimeUnit.NANOSECONDS).join();
+        left = left < 0 ? sessionCount() : left;
+        if (left > 0) {
+            log.warn("{} sessions still open after the drain time; closing them", left);
+        }
     }
 
     private static long remainingMillis(long deadlineNanos) {

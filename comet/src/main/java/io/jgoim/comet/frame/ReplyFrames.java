@@ -15,6 +15,9 @@ import io.netty.buffer.Unpooled;
  * encoder turns into TCP bytes or a WebSocket binary message; the Proto owns its body.
  */
 public final class ReplyFrames {
+    /** The byte between a DISCONNECT body's reason and its node hints: NUL, which no reason text contains. */
+    public static final byte HINTS_SEPARATOR = 0;
+
     private ReplyFrames() {
     }
 
@@ -41,9 +44,26 @@ public final class ReplyFrames {
 
     /** The extension goodbye for extended TCP clients: body = int32 close code + UTF-8 reason. */
     public static Proto disconnect(ByteBufAllocator alloc, CloseCode code) {
-        ByteBuf body = alloc.ioBuffer(4 + code.reason().length());
+        return disconnect(alloc, code, null);
+    }
+
+    /**
+     * The extension goodbye with node hints (docs/protocol.md, "DISCONNECT"): body = int32 close code + UTF-8
+     * reason, then, when {@code hints} is not null, one {@link #HINTS_SEPARATOR} byte and the hints' UTF-8 JSON
+     * ({@code {"nodes":["host:port",...]}}). No reason text holds that byte, so a reader splits at the first one; a
+     * reader that does not know hints sees them as the reason's tail.
+     *
+     * @param hints the encoded JSON from {@link NodeHints#pick}, or null for the plain goodbye
+     */
+    public static Proto disconnect(ByteBufAllocator alloc, CloseCode code, byte[] hints) {
+        int hintBytes = hints == null ? 0 : 1 + hints.length;
+        ByteBuf body = alloc.ioBuffer(4 + code.reason().length() + hintBytes);
         body.writeInt(code.code());
         ByteBufUtil.writeUtf8(body, code.reason());
+        if (hints != null) {
+            body.writeByte(HINTS_SEPARATOR);
+            body.writeBytes(hints);
+        }
         return Proto.newInstance(PacketLayout.VERSION_EXTENDED, Op.DISCONNECT, 0, body);
     }
 

@@ -1,11 +1,14 @@
 package io.jgoim.comet.node;
 
+import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -28,6 +31,19 @@ public final class NodeRegistration implements Runnable {
         this.base = base;
         this.ttl = ttl;
         this.sessions = sessions;
+    }
+
+    /** This comet's entry as clients and job reach it: {@code node.host} with each bound port (null: disabled). */
+    public static NodeInfo describe(CometConfig config, InetSocketAddress tcp, InetSocketAddress ws,
+                                    InetSocketAddress wss, InetSocketAddress rpc) {
+        String host = config.node().host();
+        return new NodeInfo(config.node().id(), config.node().region(), config.node().weight(), addrs(host, tcp),
+                addrs(host, ws), addrs(host, wss), rpc == null ? "" : host + ":" + rpc.getPort(), 0, false,
+                System.currentTimeMillis());
+    }
+
+    private static List<String> addrs(String host, InetSocketAddress a) {
+        return a == null ? List.of() : List.of(host + ":" + a.getPort());
     }
 
     @Override

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Empties the comet of sessions: each event loop closes its sessions with {@link CloseCode#SHUTDOWN} in
  * {@code batches} jittered batches spread over a window, so clients reconnect elsewhere at a pace the cluster takes
- * instead of all at once (Zuul's and centrifuge's graceful close). Used by the comet's close; {@link #start} is the
- * entry point a runtime drain can call too. Thread-safe: the work runs as tasks on the loops.
+ * instead of all at once (Zuul's and centrifuge's graceful close). Used by {@link CometDrain} (runtime drain and
+ * close). Thread-safe: the work runs as tasks on the loops.
  */
 public final class SessionDrain {
     private final SessionLoops loops;
@@ -35,22 +35,6 @@ public final class SessionDrain {
             EventExecutor loop = loops.loop(i);
             loop.execute(() -> drainLoop(loop, loops.sessions(loopIndex), windowNanos));
         }
-    }
-
-    /**
-     * Waits until no session is left or {@code deadlineNanos} ({@link System#nanoTime()}) passed; returns the
-     * sessions still open.
-     */
-    public int awaitEmpty(long deadlineNanos) {
-        while (loops.sessionCount() > 0 && System.nanoTime() < deadlineNanos) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                // Keep the interrupt for the caller; the drain time still bounds the wait.
-                Thread.currentThread().interrupt();
-            }
-        }
-        return loops.sessionCount();
     }
 
     private void drainLoop(EventExecutor loop, MemberList list, long windowNanos) {

@@ -1,5 +1,6 @@
 package io.jgoim.comet.session;
 
+import io.jgoim.comet.frame.NodeHints;
 import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.metrics.CometMetrics;
@@ -9,13 +10,17 @@ import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * Writes how a session ends: an error reply for a failed request (extended clients only), then the transport's
  * goodbye ({@link SessionTransport#goodbye}: a WebSocket close frame carrying the close code, a {@link Op#DISCONNECT}
- * frame for an extended TCP client, nothing for a goim TCP client), then the close. A slow consumer is closed at
+ * frame for an extended TCP client, nothing for a goim TCP client), then the close. A draining comet's
+ * {@link CloseCode#SHUTDOWN} goodbye to an extended client carries node hints ({@link NodeHints}): in the TCP
+ * DISCONNECT frame, and for WebSocket in a DISCONNECT binary message before the close frame; goim clients get
+ * exactly the plain goodbye. A slow consumer is closed at
  * once: it cannot take a goodbye. The close follows the flush, or a short timer if the peer does not read.
  * Stateless; event loop only.
  */
@@ -27,12 +32,16 @@ final class Goodbye {
     }
 
     static void send(ChannelHandlerContext ctx, SessionTransport transport, boolean webSocketOpen, boolean extended,
-                     CloseCode code, ErrorCode error, int seq, String message, CometMetrics metrics) {
+                     CloseCode code, ErrorCode error, int seq, String message, NodeHints hints,
+                     CometMetrics metrics) {
         if (!ctx.channel().isActive() || code == CloseCode.SLOW) {
             ctx.close();
             return;
         }
-        Object bye = transport.goodbye(ctx.alloc(), code, extended, webSocketOpen);
+        byte[] nodes = extended && code == CloseCode.SHUTDOWN
+                ? hints.pick(transport, ctx.pipeline().get(SslHandler.class) != null) : null;
+        Object bye = nodes != null && !transport.isWebSocket() ? ReplyFrames.disconnect(ctx.alloc(), code, nodes)
+                : transport.goodbye(ctx.alloc(), code, extended, webSocketOpen);
         if (bye == null) {
             ctx.close();
             return;
@@ -42,6 +51,12 @@ final class Goodbye {
         if (extended && error != null && answersRequest) {
             metrics.frameOut(Op.ERROR_REPLY);
             ctx.write(ReplyFrames.errorReply(ctx.alloc(), seq, error, message), ctx.voidPromise());
+        }
+        if (nodes != null && transport.isWebSocket()) {
+            // The close frame's reason (123 bytes at most) cannot hold a node list: an extended WebSocket client
+            // gets the TCP goodbye as a binary message first; the close frame still carries the code.
+            metrics.frameOut(Op.DISCONNECT);
+            ctx.write(ReplyFrames.disconnect(ctx.alloc(), code, nodes), ctx.voidPromise());
         }
         if (bye instanceof Proto) {
             metrics.frameOut(((Proto) bye).op());

@@ -249,7 +249,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         closing = true;
         services.metrics().closed(code);
-        Goodbye.send(ctx, transport, webSocketOpen, extended, code, error, seq, message, services.metrics());
+        Goodbye.send(ctx, transport, webSocketOpen, extended, code, error, seq, message, services.hints().get(),
+                services.metrics());
     }
 
     @Override

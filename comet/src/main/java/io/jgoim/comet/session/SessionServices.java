@@ -1,11 +1,13 @@
 package io.jgoim.comet.session;
 
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.frame.NodeHints;
 import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.protocol.rpc.LogicService;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * What every session pipeline shares: configuration, the logic seam, the session index and the meters, plus the
@@ -19,6 +21,7 @@ public final class SessionServices {
     private final SessionIndex index;
     private final CometMetrics metrics;
     private final BooleanSupplier draining;
+    private final Supplier<NodeHints> hints;
     private final ConnectAdmission admission;
     private final Heartbeat heartbeat;
     private final Upstream upstream;
@@ -30,21 +33,29 @@ public final class SessionServices {
      * @param logic    auth, heartbeat, disconnect and upstream calls (asynchronous)
      * @param index    the session and room index, with the session event loops
      * @param metrics  the comet's meters
-     * @param draining true once the comet is closing: sessions that finish auth then are closed with SHUTDOWN
+     * @param draining true once the comet is draining: sessions that finish auth then are closed with SHUTDOWN
+     * @param hints    the node hints of the current drain for SHUTDOWN goodbyes ({@link NodeHints#NONE} when none)
      */
     public SessionServices(CometConfig config, LogicService logic, SessionIndex index, CometMetrics metrics,
-                           BooleanSupplier draining) {
+                           BooleanSupplier draining, Supplier<NodeHints> hints) {
         this.config = config;
         this.logic = logic;
         this.index = index;
         this.metrics = metrics;
         this.draining = draining;
+        this.hints = hints;
         CometConfig.ProtocolConfig protocol = config.protocol();
         this.admission = new ConnectAdmission(protocol.maxPendingConnects(), metrics);
         this.heartbeat = new Heartbeat(logic, metrics, serverId(), protocol.sessionRefreshInterval());
         this.upstream = new Upstream(protocol.maxInflightUpstream(), logic, metrics, serverId());
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
         this.subscriptions = new Subscriptions(index);
+    }
+
+    /** Services of a comet whose goodbyes carry no node hints. */
+    public SessionServices(CometConfig config, LogicService logic, SessionIndex index, CometMetrics metrics,
+                           BooleanSupplier draining) {
+        this(config, logic, index, metrics, draining, () -> NodeHints.NONE);
     }
 
     /** Services of a comet that never drains (tests, benchmarks). */
@@ -68,9 +79,14 @@ public final class SessionServices {
         return metrics;
     }
 
-    /** True once the comet is closing. */
+    /** True once the comet is draining (at runtime or closing). */
     public BooleanSupplier draining() {
         return draining;
+    }
+
+    /** The node hints SHUTDOWN goodbyes carry now. */
+    public Supplier<NodeHints> hints() {
+        return hints;
     }
 
     /** The comet-wide bound on Connects waiting for logic. */
