@@ -1,6 +1,5 @@
 package io.jgoim.comet.session;
 
-import io.jgoim.comet.InMemoryLogic;
 import io.jgoim.comet.TestConfigs;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.NodeHints;
@@ -9,6 +8,7 @@ import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.transport.PipelineNames;
+import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.ProtoFrameCodec;
@@ -39,7 +39,7 @@ class DrainGoodbyeTest {
     private static final NodeHints HINTS = NodeHints.of(List.of(List.of("10.0.0.2:3101")),
             List.of(List.of("10.0.0.2:3102")), List.of());
 
-    private final InMemoryLogic logic = new InMemoryLogic();
+    private final LogicTwin logic = LogicTwin.create().heartbeatSeconds(0);
     private final CometMetrics metrics = CometMetrics.noop();
     private final CometConfig config = TestConfigs.ephemeral();
     private boolean draining;
