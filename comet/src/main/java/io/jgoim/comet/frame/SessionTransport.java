@@ -70,4 +70,9 @@ public enum SessionTransport {
     public boolean isWebSocket() {
         return this == WEBSOCKET;
     }
+
+    /** The transport of a session whose per-session state keeps only the one bit (see SessionHandler). */
+    public static SessionTransport of(boolean webSocket) {
+        return webSocket ? WEBSOCKET : TCP;
+    }
 }
