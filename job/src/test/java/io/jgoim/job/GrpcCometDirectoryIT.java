@@ -2,20 +2,15 @@ package io.jgoim.job;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
-import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.protocol.push.PushMsg;
-import io.jgoim.protocol.rpc.CometGrpcService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 class GrpcCometDirectoryIT {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
-    private final List<Server> servers = new ArrayList<>();
+    private final ServedComets comets = new ServedComets(nodes, Duration.ofMinutes(1));
     private JobServer job;
 
     @AfterEach
@@ -38,18 +33,7 @@ class GrpcCometDirectoryIT {
         if (job != null) {
             job.close();
         }
-        for (Server s : servers) {
-            s.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private Server serve(RecordingCometService comet) throws IOException {
-        Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new CometGrpcService(comet)).build().start();
-        servers.add(s);
-        nodes.register(new NodeInfo(comet.id(), "", 1, List.of(), List.of(), List.of(),
-                "127.0.0.1:" + s.getPort(), 0, false, System.currentTimeMillis()), Duration.ofMinutes(1));
-        return s;
+        comets.close();
     }
 
     private JobServer start(String... overrides) {
@@ -75,9 +59,11 @@ class GrpcCometDirectoryIT {
     void shouldPushOverGrpcAndFollowCometsJoiningAndLeaving() throws Exception {
         RecordingCometService g1 = new RecordingCometService("g1").rooms(Set.of("live://1"));
         RecordingCometService g2 = new RecordingCometService("g2").rooms(Set.of("live://2"));
-        serve(g1);
-        serve(g2);
-        start();
+        comets.serve(g1);
+        comets.serve(g2);
+        // Room lists are polled on demand only here: a background poll that outlasts the call deadline (a loaded
+        // machine) would make both comets' rooms unknown again, and then every room push goes to both.
+        start("JGOIM_COMET_ROOMS_REFRESH", "1h");
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 2);
         // Until a poll answered in time a comet's rooms are unknown and it gets every room push (never lose one);
         // on a loaded machine the first poll can outlast the call deadline, so wait until both lists are known.
@@ -104,7 +90,7 @@ class GrpcCometDirectoryIT {
         nodes.deregister("g2");
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 1);
         RecordingCometService g3 = new RecordingCometService("g3");
-        serve(g3);
+        comets.serve(g3);
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comet("g3") != null);
         publish("", broadcast("after-changes"));
         await().atMost(Duration.ofSeconds(10)).until(() -> g1.frameCount() == 2 && g3.frameCount() == 1);
@@ -117,9 +103,9 @@ class GrpcCometDirectoryIT {
         RecordingCometService slow = new RecordingCometService("slow").mode(RecordingCometService.Mode.TIMEOUT);
         RecordingCometService gone = new RecordingCometService("gone");
         RecordingCometService fine = new RecordingCometService("fine");
-        serve(slow);
-        Server goneServer = serve(gone);
-        serve(fine);
+        comets.serve(slow);
+        Server goneServer = comets.serve(gone).server();
+        comets.serve(fine);
         start("JGOIM_COMET_CALL_DEADLINE", "200ms", "JGOIM_RETRY_MAX_ATTEMPTS", "3", "JGOIM_RETRY_BACKOFF", "10ms");
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 3);
         goneServer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

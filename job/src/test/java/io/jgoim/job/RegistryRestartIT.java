@@ -1,14 +1,11 @@
 package io.jgoim.job;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.protocol.push.PushMsg;
-import io.jgoim.protocol.rpc.CometGrpcService;
 import io.jgoim.testkit.RedisServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,10 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -37,10 +31,10 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class RegistryRestartIT {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final List<Server> servers = new ArrayList<>();
     private RedisServer redis;
     private RedisClients clients;
     private RedisNodeRegistry nodes;
+    private ServedComets comets;
     private JobServer job;
 
     @BeforeEach
@@ -48,6 +42,7 @@ class RegistryRestartIT {
         redis = RedisServer.start();
         clients = RedisClients.connect(List.of(redis.uri()), false, Duration.ofMillis(500), 10_000);
         nodes = new RedisNodeRegistry(clients);
+        comets = new ServedComets(nodes, Duration.ofSeconds(15));
     }
 
     @AfterEach
@@ -55,21 +50,9 @@ class RegistryRestartIT {
         if (job != null) {
             job.close();
         }
-        for (Server s : servers) {
-            s.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        comets.close();
         clients.close();
         redis.close();
-    }
-
-    private NodeInfo serve(RecordingCometService comet) throws IOException {
-        Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new CometGrpcService(comet)).build().start();
-        servers.add(s);
-        NodeInfo info = new NodeInfo(comet.id(), "", 1, List.of(), List.of(), List.of(), "127.0.0.1:" + s.getPort(),
-                0, false, System.currentTimeMillis());
-        nodes.register(info, Duration.ofSeconds(15)).join();
-        return info;
     }
 
     private void start(String grace) {
@@ -92,8 +75,8 @@ class RegistryRestartIT {
     void shouldKeepPushingToKnownCometsWhileTheRegistryRestartsEmpty() throws Exception {
         RecordingCometService a = new RecordingCometService("a");
         RecordingCometService b = new RecordingCometService("b");
-        NodeInfo infoA = serve(a);
-        NodeInfo infoB = serve(b);
+        NodeInfo infoA = comets.serve(a).info();
+        NodeInfo infoB = comets.serve(b).info();
         start("30s");
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 2);
         assertThat(kept()).isZero();
@@ -129,7 +112,7 @@ class RegistryRestartIT {
 
     @Test
     void shouldApplyARegistryThatStaysEmptyPastTheGrace() throws Exception {
-        serve(new RecordingCometService("a"));
+        comets.serve(new RecordingCometService("a"));
         start("400ms");
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 1);
         redis.restart();

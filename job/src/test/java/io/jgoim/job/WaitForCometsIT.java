@@ -1,13 +1,9 @@
 package io.jgoim.job;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
-import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.protocol.push.PushMsg;
-import io.jgoim.protocol.rpc.CometGrpcService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,11 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 class WaitForCometsIT {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
-    private final List<Server> servers = new ArrayList<>();
+    private final ServedComets comets = new ServedComets(nodes, Duration.ofMinutes(1));
     private JobServer job;
 
     @AfterEach
@@ -41,17 +33,7 @@ class WaitForCometsIT {
         if (job != null) {
             job.close();
         }
-        for (Server s : servers) {
-            s.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private void serve(RecordingCometService comet) throws IOException {
-        Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new CometGrpcService(comet)).build().start();
-        servers.add(s);
-        nodes.register(new NodeInfo(comet.id(), "", 1, List.of(), List.of(), List.of(), "127.0.0.1:" + s.getPort(),
-                0, false, System.currentTimeMillis()), Duration.ofMinutes(1));
+        comets.close();
     }
 
     private void start(String wait) {
@@ -87,7 +69,7 @@ class WaitForCometsIT {
         Thread.sleep(1_000);
         assertThat(meters.get("jgoim.job.push.waits").tags("reason", "no_comets").counter().count()).isEqualTo(1.0);
         RecordingCometService late = new RecordingCometService("late");
-        serve(late);
+        comets.serve(late);
         await().atMost(Duration.ofSeconds(15)).until(() -> late.frameCount() == 7);
         // Order holds per stream (room messages are batched, a broadcast is its own stream).
         assertThat(late.roomBodies("live://1")).containsExactly("r0", "r1", "r2", "r3", "r4", "r5");
@@ -110,7 +92,7 @@ class WaitForCometsIT {
         assertThat(meters.get("jgoim.job.push.waits").tags("reason", "no_comets").counter().count()).isEqualTo(1.0);
 
         RecordingCometService c = new RecordingCometService("c");
-        serve(c);
+        comets.serve(c);
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 1);
         room("delivered");
         await().atMost(Duration.ofSeconds(10)).until(() -> c.frameCount() == 1);
