@@ -7,6 +7,7 @@ import io.jgoim.common.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -41,10 +42,13 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         }
     }
 
-    /** The push API listener, and the limits that keep one client from holding it. */
+    /**
+     * The push API listener, the limits that keep one client from holding it, and who may call it: {@code apiKeys}
+     * (empty = an open API, allowed only on a loopback {@code bind} unless {@code allowOpen}).
+     */
     public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int maxPipelinedRequests,
                              int ioThreads, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
-                             int maxConnectionsPerIp) {
+                             int maxConnectionsPerIp, boolean allowOpen, List<ApiKey> apiKeys) {
         public HttpConfig {
             Checks.notBlank(bind, "http.bind");
             Checks.port(port, "http.port");
@@ -56,6 +60,42 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.positive(bodyTimeout, "http.bodyTimeout");
             Checks.positive(idleTimeout, "http.idleTimeout");
             Checks.positive(maxConnectionsPerIp, "http.maxConnectionsPerIp");
+            apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+            Checks.check(apiKeys.stream().map(ApiKey::id).distinct().count() == apiKeys.size(),
+                    "http.apiKeys: id values must be unique");
+            Checks.check(apiKeys.stream().map(k -> k.sha256().toLowerCase(Locale.ROOT)).distinct().count()
+                    == apiKeys.size(), "http.apiKeys: two entries hold the same key (equal sha256)");
+        }
+    }
+
+    /**
+     * One push API key, stored only as the hex SHA-256 of the key; {@code scopes} name the routes it may call (push,
+     * read); {@code ratePerSecond} (0 = unlimited) and {@code burst} size its token bucket.
+     */
+    public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst) {
+        public static final String PUSH = "push";
+        public static final String READ = "read";
+
+        public ApiKey {
+            Checks.notBlank(id, "http.apiKeys[].id");
+            Checks.check(sha256 != null && sha256.matches("[0-9a-fA-F]{64}"), "http.apiKeys[" + id
+                    + "].sha256 must be the 64 hex digits of the key's SHA-256 (printf %s KEY | sha256sum)");
+            Checks.check(scopes != null && !scopes.isEmpty(), "http.apiKeys[" + id + "].scopes is required");
+            scopes = List.copyOf(scopes);
+            for (String scope : scopes) {
+                Checks.check(PUSH.equals(scope) || READ.equals(scope),
+                        "http.apiKeys[" + id + "].scopes entries must be push or read, was '" + scope + "'");
+            }
+            Checks.check(ratePerSecond >= 0 && ratePerSecond <= 1_000_000,
+                    "http.apiKeys[" + id + "].ratePerSecond must be within 0..1000000, was " + ratePerSecond);
+            Checks.check(ratePerSecond == 0 || burst >= 1,
+                    "http.apiKeys[" + id + "].burst must be >= 1 when ratePerSecond is set, was " + burst);
+        }
+
+        @Override
+        public String toString() {
+            return "ApiKey[id=" + id + ", scopes=" + scopes + ", ratePerSecond=" + ratePerSecond + ", burst=" + burst
+                    + "]"; // the hash stays out of logs too
         }
     }
 

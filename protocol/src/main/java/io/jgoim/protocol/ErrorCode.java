@@ -31,6 +31,9 @@ public enum ErrorCode {
     TOKEN_BAD_ISSUER(106, 401, false, "token issuer not accepted"),
     TOKEN_ALG_NOT_ALLOWED(107, 401, false, "token algorithm not allowed for its key (or alg none)"),
     TOKEN_UNKNOWN_KEY(108, 401, false, "token names a key id that is not configured"),
+    API_KEY_MISSING(109, 401, false, "the push API needs an API key (Authorization: Bearer, or X-Api-Key)"),
+    API_KEY_INVALID(110, 401, false, "the API key is not one of http.apiKeys"),
+    FORBIDDEN(111, 403, false, "the API key lacks the route's scope"),
 
     // 300-399: limits
     RATE_LIMITED(300, 429, true, "rate limited"),

@@ -5,6 +5,7 @@ import io.jgoim.common.http.HttpService;
 import io.jgoim.common.http.PercentEscapes;
 import io.jgoim.common.http.RateLimitedLog;
 import io.jgoim.common.metrics.MetricsHttpServer;
+import io.jgoim.logic.http.access.ApiKeyring;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;
@@ -21,9 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
- * Logic's HTTP API as an {@link HttpService}: {@code /metrics} and {@code /health} as comet and job serve them, every
- * other path through the {@link Routes}, whose result or refusal becomes the API's JSON reply ({@link ApiResponse})
- * and a {@code jgoim.logic.api.requests} timing. A request target with a malformed percent-escape (or one that is
+ * Logic's HTTP API as an {@link HttpService}: {@code /metrics} and {@code /health} as comet and job serve them (no
+ * API key needed), every other path through the {@link ApiGate} when {@code http.apiKeys} is set, then the
+ * {@link Routes}, whose result or refusal becomes the API's JSON reply ({@link ApiResponse}) and a
+ * {@code jgoim.logic.api.requests} timing. A request target with a malformed percent-escape (or one that is
  * not UTF-8) is refused BAD_PARAMETER before anything decodes it; the listener's own refusals (timeouts, versions,
  * limits) get their codes here too. A failure that is not a {@link JgoimException} is a bug: answered INTERNAL and
  * logged with its stack. Both logs are bounded to a line a second. Shared by every connection of the listener;
@@ -34,14 +36,18 @@ final class ApiService implements HttpService {
 
     private final Routes routes;
     private final ApiMetrics metrics;
+    /** Null when no API key is configured: the API is open (allowed on loopback, or with http.allowOpen). */
+    private final ApiGate gate;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier healthy;
     private final RateLimitedLog clientErrorLog = new RateLimitedLog();
     private final RateLimitedLog bugLog = new RateLimitedLog();
 
-    ApiService(Routes routes, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+    /** {@code keyring} null: no API key configured, the API is open. */
+    ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
         this.routes = routes;
         this.metrics = new ApiMetrics(registry);
+        this.gate = keyring == null ? null : new ApiGate(keyring, metrics);
         this.registry = registry;
         this.healthy = healthy;
     }
@@ -55,10 +61,17 @@ final class ApiService implements HttpService {
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
+        // Exempt from API keys: Prometheus and probes send none (a separate admin listener is still to come).
         if ("/metrics".equals(path) || "/health".equals(path)) {
             return CompletableFuture.completedFuture(MetricsHttpServer.respond(registry, healthy, request));
         }
         Route route = Route.of(path);
+        if (gate != null) {
+            FullHttpResponse refused = gate.refusal(request, route, channel, start);
+            if (refused != null) {
+                return CompletableFuture.completedFuture(refused);
+            }
+        }
         HttpMethod method = request.method();
         CompletableFuture<?> result;
         try {

@@ -1,12 +1,15 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.http.BoundedHttpAggregator;
 import io.jgoim.common.http.ConnectionLimiter;
 import io.jgoim.common.http.HttpRefusal;
 import io.jgoim.common.http.HttpTimeouts;
 import io.jgoim.common.http.PipelinedHttpHandler;
 import io.jgoim.common.http.PipeliningPolicy;
+import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicConfig.HttpConfig;
+import io.jgoim.logic.http.access.ApiKeyring;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.PushService;
@@ -30,8 +33,12 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -39,9 +46,12 @@ import java.util.function.BooleanSupplier;
  * the API's JSON 413 and the connection is closed), then a {@link PipelinedHttpHandler} answering in request order
  * from the {@link ApiService} (the {@link Routes}), under the read timeouts of {@code http.headerTimeout},
  * {@code bodyTimeout} and {@code idleTimeout}; a connection over {@code http.maxConnectionsPerIp} from one address is
- * refused at once (429). Owns its event loops. {@link #start()} binds; {@link #close()} is idempotent.
+ * refused at once (429). With {@code http.apiKeys} set every route needs a key ({@link ApiGate}); without, the
+ * listener starts only on a loopback address or with {@code http.allowOpen}. Owns its event loops.
+ * {@link #start()} binds; {@link #close()} is idempotent.
  */
 public final class LogicHttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LogicHttpServer.class);
     /** Requests one read (at most 64 KiB) can hold past the point where PipelinedHttpHandler stops reading. */
     static final int PIPELINE_HEADROOM = 8192;
     private final HttpConfig config;
@@ -55,7 +65,9 @@ public final class LogicHttpServer implements AutoCloseable {
     public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
                            PrometheusMeterRegistry registry, BooleanSupplier healthy) {
         this.config = config;
-        this.api = new ApiService(new Routes(push, online, nodes), registry, healthy);
+        this.api = new ApiService(new Routes(push, online, nodes),
+                config.apiKeys().isEmpty() ? null : new ApiKeyring(config.apiKeys(), registry, System::nanoTime),
+                registry, healthy);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")
@@ -76,8 +88,14 @@ public final class LogicHttpServer implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Binds and returns the bound address (port 0 = any free port). */
+    /**
+     * Binds and returns the bound address (port 0 = any free port).
+     *
+     * @throws ConfigException when no API key is configured, {@code http.bind} is not a loopback address and
+     *                         {@code http.allowOpen} is not set: an open push API reachable from the network
+     */
     public synchronized InetSocketAddress start() {
+        checkExposure(config);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -131,6 +149,31 @@ public final class LogicHttpServer implements AutoCloseable {
             group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
         }
+    }
+
+    /** Refuses an open API (no keys) on an address other hosts can reach, unless the operator allowed it. */
+    static void checkExposure(HttpConfig config) {
+        if (!config.apiKeys().isEmpty()) {
+            log.info("push API on {}:{} takes API keys {}", config.bind(), config.port(),
+                    config.apiKeys().stream().map(LogicConfig.ApiKey::id).toList());
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(config.bind()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return; // the bind fails next, with its own message
+        }
+        if (loopback) {
+            return;
+        }
+        if (!config.allowOpen()) {
+            throw new ConfigException("http.apiKeys: the push API binds " + config.bind() + " without API keys; add"
+                    + " a key (configs/logic.yaml shows how: openssl rand -hex 32) or bind 127.0.0.1"
+                    + " (http.allowOpen: true starts it open anyway: unsafe)");
+        }
+        log.warn("push API open to anyone on {}:{} (http.allowOpen: true, no http.apiKeys): anyone who reaches it"
+                + " can push to every session", config.bind(), config.port());
     }
 
     /** The API's own 413 JSON (code PAYLOAD_TOO_LARGE) for an oversized body, instead of Netty's empty 413. */

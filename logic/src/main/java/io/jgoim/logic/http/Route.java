@@ -1,5 +1,6 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.logic.http.access.ApiScope;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.HashMap;
@@ -12,24 +13,27 @@ import static io.jgoim.logic.http.Param.longList;
 import static io.jgoim.logic.http.Param.optionalInt;
 import static io.jgoim.logic.http.Param.requiredText;
 import static io.jgoim.logic.http.Param.text;
+import static io.jgoim.logic.http.access.ApiScope.PUSH;
+import static io.jgoim.logic.http.access.ApiScope.READ;
 
 /**
  * The push API's routes, the one list of them (goim's HTTP routes; docs/push-api.md describes each): path, method,
- * query parameters in the order they are checked, and the metric tag. The path is the {@code route} tag of
- * {@code jgoim.logic.api.requests}; any other path is tagged {@link #OTHER_TAG}, so the tag's values stay bounded.
+ * the API-key scope it needs, query parameters in the order they are checked, and the metric tag. The path is the
+ * {@code route} tag of {@code jgoim.logic.api.requests}; any other path is tagged {@link #OTHER_TAG}, so the tag's
+ * values stay bounded.
  * Which code answers each route is bound in {@link Routes}. Immutable.
  */
 enum Route {
-    PUSH_KEYS("/goim/push/keys", HttpMethod.POST, intParam("operation"), list("keys")),
-    PUSH_MIDS("/goim/push/mids", HttpMethod.POST, intParam("operation"), longList("mids")),
+    PUSH_KEYS("/goim/push/keys", HttpMethod.POST, PUSH, intParam("operation"), list("keys")),
+    PUSH_MIDS("/goim/push/mids", HttpMethod.POST, PUSH, intParam("operation"), longList("mids")),
     // type and room are required by PushService.roomId, which words the refusal
-    PUSH_ROOM("/goim/push/room", HttpMethod.POST, intParam("operation"), text("type"), text("room")),
-    PUSH_ALL("/goim/push/all", HttpMethod.POST, intParam("operation"), optionalInt("speed")),
-    ONLINE_TOP("/goim/online/top", HttpMethod.GET, requiredText("type"), intParam("limit")),
-    ONLINE_ROOM("/goim/online/room", HttpMethod.GET, requiredText("type"), list("rooms")),
-    ONLINE_TOTAL("/goim/online/total", HttpMethod.GET),
-    NODES_WEIGHTED("/goim/nodes/weighted", HttpMethod.GET, requiredText("platform")),
-    NODES_INSTANCES("/goim/nodes/instances", HttpMethod.GET);
+    PUSH_ROOM("/goim/push/room", HttpMethod.POST, PUSH, intParam("operation"), text("type"), text("room")),
+    PUSH_ALL("/goim/push/all", HttpMethod.POST, PUSH, intParam("operation"), optionalInt("speed")),
+    ONLINE_TOP("/goim/online/top", HttpMethod.GET, READ, requiredText("type"), intParam("limit")),
+    ONLINE_ROOM("/goim/online/room", HttpMethod.GET, READ, requiredText("type"), list("rooms")),
+    ONLINE_TOTAL("/goim/online/total", HttpMethod.GET, READ),
+    NODES_WEIGHTED("/goim/nodes/weighted", HttpMethod.GET, READ, requiredText("platform")),
+    NODES_INSTANCES("/goim/nodes/instances", HttpMethod.GET, READ);
 
     /** The metric tag of requests to a path that is no route (and of undecodable requests). */
     static final String OTHER_TAG = "other";
@@ -44,11 +48,13 @@ enum Route {
 
     private final String path;
     private final HttpMethod method;
+    private final ApiScope scope;
     private final List<Param> params;
 
-    Route(String path, HttpMethod method, Param... params) {
+    Route(String path, HttpMethod method, ApiScope scope, Param... params) {
         this.path = path;
         this.method = method;
+        this.scope = scope;
         this.params = List.of(params);
     }
 
@@ -63,6 +69,11 @@ enum Route {
 
     HttpMethod method() {
         return method;
+    }
+
+    /** The scope an API key needs to call this route (when {@code http.apiKeys} is set). */
+    ApiScope scope() {
+        return scope;
     }
 
     /** Query parameters, in the order they are parsed (the first bad one is the one reported). */

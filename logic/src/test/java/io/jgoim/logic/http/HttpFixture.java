@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -36,9 +37,15 @@ final class HttpFixture implements AutoCloseable {
     final int port;
 
     HttpFixture(Map<String, String> env) {
+        this(null, env);
+    }
+
+    /** With a config file too ({@code http.apiKeys} lists can only come from a file). */
+    HttpFixture(Path fileOrNull, Map<String, String> env) {
         Map<String, String> all = new HashMap<>(Map.of("JGOIM_HTTP_PORT", "0", "JGOIM_GRPC_ENABLED", "false"));
         all.putAll(env);
-        logic = new LogicServer(LogicConfig.load(null, all), new InMemorySessionDirectory(Duration.ofMinutes(1)),
+        logic = new LogicServer(LogicConfig.load(fileOrNull, all),
+                new InMemorySessionDirectory(Duration.ofMinutes(1)),
                 new InMemoryPushPublisher(), new InMemoryNodeRegistry(), registry);
         logic.start();
         port = logic.httpAddress().getPort();

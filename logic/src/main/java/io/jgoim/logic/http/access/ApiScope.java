@@ -1,0 +1,33 @@
+package io.jgoim.logic.http.access;
+
+import io.jgoim.logic.LogicConfig.ApiKey;
+
+/**
+ * What an API key may call: {@link #PUSH} the {@code /goim/push/*} routes, {@link #READ} the online-count and node
+ * routes. Each route declares the one scope it needs. Immutable.
+ */
+public enum ApiScope {
+    PUSH(ApiKey.PUSH),
+    READ(ApiKey.READ);
+
+    private final String configName;
+
+    ApiScope(String configName) {
+        this.configName = configName;
+    }
+
+    /** The name in {@code http.apiKeys[].scopes}. */
+    public String configName() {
+        return configName;
+    }
+
+    /** The scope named {@code name} in config (validated there, so an unknown name is a bug). */
+    public static ApiScope of(String name) {
+        for (ApiScope s : values()) {
+            if (s.configName.equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no API scope " + name);
+    }
+}
