@@ -71,6 +71,9 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
                     .maxFramePayloadLength(cfg.maxFrameBytes())
                     .handleCloseFrames(false)
                     .handshakeTimeoutMillis(cfg.connectTimeout().toMillis())
+                    // Netty would send an Origin made from the comet's own URL; the SDK is no browser page, and a
+                    // comet's webSocket.allowedOrigins lets requests without an Origin through (browsers send one).
+                    .generateOriginHeader(false)
                     .build()));
             p.addLast(PipelineNames.WS_AGGREGATOR, new WebSocketFrameAggregator(cfg.maxFrameBytes()));
             p.addLast(PipelineNames.WS_CONTROL, WsControlHandler.INSTANCE);

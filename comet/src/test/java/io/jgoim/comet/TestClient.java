@@ -121,7 +121,8 @@ public final class TestClient implements AutoCloseable {
                             p.addLast(new HttpClientCodec(), new HttpObjectAggregator(65536));
                             p.addLast(new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
                                     .webSocketUri(uri).version(WebSocketVersion.V13).handleCloseFrames(false)
-                                    .maxFramePayloadLength(1 << 20).dropPongFrames(false).build()));
+                                    .maxFramePayloadLength(1 << 20).dropPongFrames(false)
+                                    .generateOriginHeader(false).build()));
                         }
                         p.addLast(new Collector());
                     }

@@ -6,6 +6,7 @@ import io.jgoim.common.redis.RedisConnectionConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -95,17 +96,28 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         }
     }
 
-    /** The WebSocket listener; upgrades are accepted on {@code path} only. */
-    public record WebSocketConfig(boolean enabled, String bind, int port, String path, int maxFrameBytes) {
+    /**
+     * The WebSocket listener; upgrades are accepted on {@code path} only, from requests without an {@code Origin}
+     * header or with one in {@code allowedOrigins} (which the WSS listener applies too).
+     */
+    public record WebSocketConfig(boolean enabled, String bind, int port, String path, int maxFrameBytes,
+                                  List<String> allowedOrigins) {
         public WebSocketConfig {
             Checks.notBlank(bind, "webSocket.bind");
             Checks.port(port, "webSocket.port");
             Checks.check(path != null && path.startsWith("/"), "webSocket.path must start with '/', was " + path);
             Checks.positive(maxFrameBytes, "webSocket.maxFrameBytes");
+            OriginAllowList.parse(allowedOrigins, "webSocket.allowedOrigins");
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+
+        /** {@link #allowedOrigins} parsed (valid: the constructor checked it). */
+        public OriginAllowList originAllowList() {
+            return OriginAllowList.parse(allowedOrigins, "webSocket.allowedOrigins");
         }
     }
 
-    /** The WebSocket-over-TLS listener (same path and frame limit as {@link WebSocketConfig}). */
+    /** The WebSocket-over-TLS listener (same path, frame limit and allowed origins as {@link WebSocketConfig}). */
     public record WssConfig(boolean enabled, String bind, int port) {
         public WssConfig {
             Checks.notBlank(bind, "wss.bind");

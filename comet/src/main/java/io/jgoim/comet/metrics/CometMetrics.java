@@ -39,6 +39,7 @@ public final class CometMetrics {
     private final Counter connectsShed;
     private final Counter storeEpochChanges;
     private final Counter sessionsReannounced;
+    private final Counter originsRefused;
     private final AtomicInteger tcpSessions = new AtomicInteger();
     private final AtomicInteger webSocketSessions = new AtomicInteger();
 
@@ -77,6 +78,9 @@ public final class CometMetrics {
         sessionsReannounced = Counter.builder("jgoim_comet_sessions_reannounced")
                 .description("sessions routed again in logic after the session store lost its data")
                 .register(registry);
+        originsRefused = Counter.builder("jgoim_comet_ws_origin_refused")
+                .description("WebSocket upgrade requests refused with 403 because their Origin is not in "
+                        + "webSocket.allowedOrigins").register(registry);
         authFailures = Counter.builder("jgoim_comet_auth_failures").description("auth refused or failed")
                 .register(registry);
         Gauge.builder("jgoim_comet_sessions", tcpSessions, AtomicInteger::get).tag("transport", "tcp")
@@ -178,6 +182,15 @@ public final class CometMetrics {
 
     public double sessionsReannounced() {
         return sessionsReannounced.count();
+    }
+
+    /** An HTTP request on a WebSocket listener was refused for its Origin header. */
+    public void originRefused() {
+        originsRefused.increment();
+    }
+
+    public double originsRefused() {
+        return originsRefused.count();
     }
 
     public void authFailed() {

@@ -6,6 +6,7 @@ public final class PipelineNames {
     public static final String FRAME = "frame";
     public static final String HTTP = "http";
     public static final String HTTP_AGGREGATOR = "httpAggregator";
+    public static final String WS_ORIGIN = "wsOrigin";
     public static final String WS_PROTOCOL = "wsProtocol";
     public static final String WS_NOT_FOUND = "wsNotFound";
     public static final String WS_CODEC = "wsCodec";

@@ -15,11 +15,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 
 /**
- * Builds the pipeline of a WebSocket connection: [TLS] → HTTP codec → aggregator → WebSocket upgrade on the
- * configured path (other paths get 404) → binary message ↔ frame codec → handshake → session. After the upgrade
- * Netty drops the HTTP handlers, and {@link WsSessionCodec} removes the 404 responder and Netty's protocol handler
- * (whose work on an open WebSocket it takes over), so a session carries only Netty's WebSocket frame decoder and
- * our handlers.
+ * Builds the pipeline of a WebSocket connection: [TLS] → HTTP codec → aggregator → Origin check (403 for an origin
+ * not in {@code webSocket.allowedOrigins}) → WebSocket upgrade on the configured path (other paths get 404) → binary
+ * message ↔ frame codec → handshake → session. After the upgrade Netty drops the HTTP handlers, and
+ * {@link WsSessionCodec} removes the Origin check, the 404 responder and Netty's protocol handler (whose work on an
+ * open WebSocket it takes over), so a session carries only Netty's WebSocket frame decoder and our handlers. One
+ * initializer per listener (WebSocket or WSS), shared by its channels.
  */
 public final class WebSocketChannelInitializer extends ChannelInitializer<Channel> {
     /** Largest HTTP upgrade request accepted. */
@@ -28,11 +29,14 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
     private final SessionServices services;
     private final SslContext ssl;
     private final WebSocketServerProtocolConfig wsConfig;
+    private final OriginCheckHandler originCheck;
 
     /** @param ssl the server TLS context, or null for plain WebSocket */
     public WebSocketChannelInitializer(SessionServices services, SslContext ssl) {
         this.services = services;
         this.ssl = ssl;
+        this.originCheck = new OriginCheckHandler(services.config().webSocket().originAllowList(),
+                services.metrics());
         this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(services.config().webSocket().path())
                 .checkStartsWith(false)
@@ -63,6 +67,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
         SessionHandler session = new SessionHandler(services, SessionTransport.WEBSOCKET);
         p.addLast(PipelineNames.HTTP, new HttpServerCodec());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
+        p.addLast(PipelineNames.WS_ORIGIN, originCheck);
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(PipelineNames.WS_NOT_FOUND, NotFoundHandler.INSTANCE);
         p.addLast(PipelineNames.WS_CODEC, new WsSessionCodec(services.config().protocol().maxBodyBytes()));

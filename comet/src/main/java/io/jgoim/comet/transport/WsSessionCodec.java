@@ -65,12 +65,15 @@ public final class WsSessionCodec extends WsProtoCodec {
     }
 
     /**
-     * On the upgrade's completion, before the session handlers see the event: the 404 responder and Netty's
-     * protocol handler leave and this codec takes over.
+     * On the upgrade's completion, before the session handlers see the event: the origin check, the 404 responder
+     * and Netty's protocol handler leave and this codec takes over.
      */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            if (ctx.pipeline().get(PipelineNames.WS_ORIGIN) != null) {
+                ctx.pipeline().remove(PipelineNames.WS_ORIGIN);
+            }
             if (ctx.pipeline().get(PipelineNames.WS_NOT_FOUND) != null) {
                 ctx.pipeline().remove(PipelineNames.WS_NOT_FOUND);
             }

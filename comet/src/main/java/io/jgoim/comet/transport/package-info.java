@@ -1,7 +1,8 @@
 /**
  * Listeners' pipelines: TCP (optionally TLS) and WebSocket (optionally TLS) connections are turned into goim frames
- * first, then share one handshake and one session handler. The WebSocket upgrade's glue (dropping the 404 responder
- * and Netty's protocol handler) is {@link io.jgoim.comet.transport.WsSessionCodec}'s own business. Epoll where
- * available, NIO otherwise. Above session: it assembles the session handlers, they never see it.
+ * first, then share one handshake and one session handler. A WebSocket upgrade passes the Origin allow-list
+ * ({@link io.jgoim.comet.transport.OriginCheckHandler}) first. The upgrade's glue (dropping the origin check, the
+ * 404 responder and Netty's protocol handler) is {@link io.jgoim.comet.transport.WsSessionCodec}'s own business.
+ * Epoll where available, NIO otherwise. Above session: it assembles the session handlers, they never see it.
  */
 package io.jgoim.comet.transport;

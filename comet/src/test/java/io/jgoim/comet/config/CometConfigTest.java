@@ -53,6 +53,47 @@ class CometConfigTest {
     }
 
     @Test
+    void shouldAllowOnlyLocalPagesByDefault() {
+        CometConfig c = CometConfig.defaults();
+        assertThat(c.webSocket().allowedOrigins())
+                .containsExactly("http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*");
+        OriginAllowList origins = c.webSocket().originAllowList();
+        assertThat(origins.allows("http://localhost:3111")).isTrue();
+        assertThat(origins.allows("http://127.0.0.1:3111")).isTrue();
+        assertThat(origins.allows("http://[::1]:3111")).isTrue();
+        assertThat(origins.allows("https://app.example.com")).isFalse();
+        assertThat(origins.allowsAny()).isFalse();
+    }
+
+    @Test
+    void shouldReadAllowedOriginsFromFileAndEnv(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("comet.yaml");
+        Files.writeString(file, "webSocket:\n  allowedOrigins:\n    - \"https://app.example.com\"\n"
+                + "    - \"https://*.example.org\"\n");
+        assertThat(CometConfig.load(file, Map.of()).webSocket().allowedOrigins())
+                .containsExactly("https://app.example.com", "https://*.example.org");
+        assertThat(CometConfig.load(file, Map.of("JGOIM_WEB_SOCKET_ALLOWED_ORIGINS", "*")).webSocket()
+                .originAllowList().allowsAny()).isTrue();
+        assertThat(CometConfig.load(null, Map.of("JGOIM_WEB_SOCKET_ALLOWED_ORIGINS", "")).webSocket()
+                .allowedOrigins()).as("empty: native clients only").isEmpty();
+    }
+
+    @Test
+    void shouldNameTheKeyOfABadOriginEntry(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> CometConfig.load(null,
+                Map.of("JGOIM_WEB_SOCKET_ALLOWED_ORIGINS", "https://app.example.com,https://app.example.com/")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("webSocket.allowedOrigins[1]")
+                .hasMessageContaining("https://app.example.com/");
+        Path file = dir.resolve("comet.yaml");
+        Files.writeString(file, "webSocket:\n  allowedOrigins: [\"app.example.com\"]\n");
+        assertThatThrownBy(() -> CometConfig.load(file, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("webSocket.allowedOrigins[0]");
+        Files.writeString(file, "webSocket:\n  allowedOrigins: [\"https://a.*.example.com:8080\"]\n");
+        assertThatThrownBy(() -> CometConfig.load(file, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("webSocket.allowedOrigins[0]");
+    }
+
+    @Test
     void shouldRefuseUnknownKeyInFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path file = dir.resolve("comet.yaml");
         Files.writeString(file, "tcp:\n  prot: 1\n");

@@ -16,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +40,14 @@ final class HostileComet implements AutoCloseable {
     private final AtomicInteger pushes = new AtomicInteger();
 
     HostileComet() throws Exception {
-        comet = new CometServer(TestConfigs.ephemeral(Map.of("JGOIM_PROTOCOL_HANDSHAKE_TIMEOUT", "5s")), logic, null,
+        this(Map.of());
+    }
+
+    /** @param overrides config overrides in env form (e.g. JGOIM_WEB_SOCKET_ALLOWED_ORIGINS) */
+    HostileComet(Map<String, String> overrides) throws Exception {
+        Map<String, String> env = new HashMap<>(overrides);
+        env.putIfAbsent("JGOIM_PROTOCOL_HANDSHAKE_TIMEOUT", "5s");
+        comet = new CometServer(TestConfigs.ephemeral(env), logic, null,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         comet.start();
         bystander = TestClient.connect(Mode.TCP, comet);

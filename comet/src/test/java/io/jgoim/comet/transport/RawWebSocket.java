@@ -46,13 +46,7 @@ final class RawWebSocket implements AutoCloseable {
     static RawWebSocket open(InetSocketAddress address, String path) throws IOException {
         Socket s = new Socket();
         s.connect(address, 3000);
-        s.setSoTimeout(3000);
-        RawWebSocket ws = new RawWebSocket(s);
-        String key = Base64.getEncoder().encodeToString("jgoim-hostile-16".getBytes(StandardCharsets.US_ASCII));
-        String request = "GET " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        ws.write(request.getBytes(StandardCharsets.US_ASCII));
+        RawWebSocket ws = request(s, address, path, null);
         String head = ws.readHead();
         if (!head.startsWith("HTTP/1.1 101")) {
             s.close();
@@ -61,7 +55,24 @@ final class RawWebSocket implements AutoCloseable {
         return ws;
     }
 
-    private String readHead() throws IOException {
+    /**
+     * Sends an upgrade request on {@code path} over the connected socket {@code s} (plain or TLS), with an
+     * {@code Origin} header unless {@code origin} is null; the caller reads the answer with {@link #readHead()}.
+     */
+    static RawWebSocket request(Socket s, InetSocketAddress address, String path, String origin) throws IOException {
+        s.setSoTimeout(3000);
+        RawWebSocket ws = new RawWebSocket(s);
+        String key = Base64.getEncoder().encodeToString("jgoim-hostile-16".getBytes(StandardCharsets.US_ASCII));
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                + (origin == null ? "" : "\r\nOrigin: " + origin)
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        ws.write(request.getBytes(StandardCharsets.US_ASCII));
+        return ws;
+    }
+
+    /** The status line and headers of the server's HTTP answer, up to and with the blank line. */
+    String readHead() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int matched = 0;
         byte[] end = {'\r', '\n', '\r', '\n'};
@@ -136,6 +147,13 @@ final class RawWebSocket implements AutoCloseable {
     /** Sends {@code payload} as one masked, final binary message. */
     void sendBinary(byte[] payload) throws IOException {
         write(frame(0x82, true, payload));
+    }
+
+    /** The next {@code n} bytes as ASCII (an HTTP body whose length the head gave). */
+    String readAscii(int n) throws IOException {
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return new String(b, StandardCharsets.US_ASCII);
     }
 
     /** The server's next frame, or null when the connection ended (or nothing came within 3 s). */
