@@ -88,7 +88,7 @@ public final class UnsignedTokenWarning {
             return;
         }
         long more = suppressed.getAndSet(0);
-        sink.accept("unsigned goim token accepted from non-loopback client " + remoteAddr
+        sink.accept("unsigned goim token presented by non-loopback client " + remoteAddr
                 + (more > 0 ? " (and " + more + " more since the last warning)" : "")
                 + "; anyone on the network can impersonate any member: set auth.mode: jwt (docs/operations.md)");
     }
