@@ -28,6 +28,7 @@ trap cluster_stop EXIT
 
 # Build what is missing (bin/jgoim builds the jar); the cluster start-up is shared with run.sh's *-cluster scenarios.
 bin/jgoim --version >/dev/null
+# cluster_start runs logic with JGOIM_AUTH_MODE=goim: the load tool connects with goim tokens.
 CLUSTER_COMET_OPTS="-Xmx1g -Xlog:gc*:file=$out/comet-gc.log" cluster_start "$out" job
 comet_pid=$COMET_PID
 sleep 3   # job discovers the comet from the registry (comet.registryRefresh, 1 s)

@@ -70,7 +70,9 @@ cluster_start() {
     [ -n "$CLUSTER_BOOTSTRAP" ] || { echo "Kafka did not start; see $out/kafka.log" >&2; return 1; }
 
     export JGOIM_REDIS_URIS="redis://127.0.0.1:7379" JGOIM_KAFKA_BOOTSTRAP_SERVERS="$CLUSTER_BOOTSTRAP"
-    JGOIM_HTTP_PORT=7111 JGOIM_GRPC_PORT=7119 JGOIM_KAFKA_UPSTREAM_TOPIC="" \
+    # The load tools connect with goim tokens: say so, so the run does not depend on which auth mode the default or
+    # a --config file (configs/logic.yaml requires signed tokens) has.
+    JGOIM_HTTP_PORT=7111 JGOIM_GRPC_PORT=7119 JGOIM_KAFKA_UPSTREAM_TOPIC="" JGOIM_AUTH_MODE=goim \
         cluster_role logic "$out/logic.log" "${CLUSTER_LOGIC_OPTS:--Xmx1g}"
     LOGIC_PID=$CLUSTER_LAST_PID
     cluster_wait_port 127.0.0.1 7119 60

@@ -3,9 +3,11 @@ package io.jgoim.logic;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.logic.auth.HmacSecret;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,9 +32,28 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         Checks.notNull(nodes, "nodes");
     }
 
-    /** Loads defaults, then {@code fileOrNull}, then {@code env}; throws {@link ConfigException} naming a bad key. */
+    /**
+     * Loads defaults, then {@code fileOrNull}, then {@code env}; throws {@link ConfigException} naming a bad key. In
+     * jwt mode an HS256 secret's {@code env:NAME} form is replaced by that variable's value, and every HS256 secret
+     * is read once here, so a missing variable or file stops the node before anything starts.
+     */
     public static LogicConfig load(Path fileOrNull, Map<String, String> env) {
-        return ConfigLoader.load(LogicConfig.class, DEFAULTS, fileOrNull, env);
+        LogicConfig c = ConfigLoader.load(LogicConfig.class, DEFAULTS, fileOrNull, env);
+        if (!AuthConfig.JWT.equals(c.auth().mode())) {
+            return c; // goim mode never reads the keys (scripts run the cluster file with JGOIM_AUTH_MODE=goim)
+        }
+        List<JwtKey> keys = new ArrayList<>();
+        for (JwtKey k : c.auth().jwt().keys()) {
+            if ("HS256".equals(k.alg())) {
+                HmacSecret.resolve(k.kid(), k.secret(), env);
+                k = new JwtKey(k.kid(), k.alg(), HmacSecret.expandEnv(k.secret(), env), k.publicKey());
+            }
+            keys.add(k);
+        }
+        JwtConfig j = c.auth().jwt();
+        AuthConfig auth = new AuthConfig(c.auth().mode(),
+                new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys));
+        return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes());
     }
 
     /** This node's identity. */
@@ -138,8 +159,9 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.check("HS256".equals(alg) || "RS256".equals(alg) || "ES256".equals(alg),
                     "auth.jwt.keys[" + kid + "].alg must be HS256, RS256 or ES256, was " + alg);
             if ("HS256".equals(alg)) {
-                // A file: secret is read (and its length checked) when the authenticator is built.
-                Checks.check(secret != null && (secret.startsWith("file:") || secret.length() >= 32),
+                // file: and env: secrets are read (and their length checked) by load() and by the authenticator.
+                Checks.check(secret != null && (secret.startsWith(HmacSecret.FILE)
+                                || secret.startsWith(HmacSecret.ENV) || secret.length() >= HmacSecret.MIN_BYTES),
                         "auth.jwt.keys[" + kid + "].secret must be at least 32 characters for HS256");
             } else {
                 Checks.notBlank(publicKey, "auth.jwt.keys[" + kid + "].publicKey");

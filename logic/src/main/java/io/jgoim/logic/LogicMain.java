@@ -1,5 +1,6 @@
 package io.jgoim.logic;
 
+import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
@@ -20,7 +21,15 @@ public final class LogicMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        LogicConfig config = LogicConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+        LogicConfig config;
+        try {
+            config = LogicConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+        } catch (ConfigException e) {
+            // One line naming the key (e.g. the token secret to set), no stack trace: it is the operator's to fix.
+            System.err.println("jgoim logic: bad config: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         // Records print every value; JwtKey.toString() leaves secrets out.
         LoggerFactory.getLogger(LogicMain.class).info("effective config: {}", config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -2,11 +2,13 @@ package io.jgoim.logic;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.logic.auth.Authenticator;
 import io.jgoim.logic.auth.GoimTokenAuthenticator;
 import io.jgoim.logic.auth.JwtAuthenticator;
+import io.jgoim.logic.auth.UnsignedTokenWarning;
 import io.jgoim.logic.http.LogicHttpServer;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
@@ -32,13 +34,16 @@ import java.util.concurrent.TimeUnit;
  * The logic node: the Logic service for comets (gRPC, or {@link #service()} called directly in standalone), the HTTP
  * push API (with /metrics and /health) and the online-count aggregation. The constructor wires everything and does
  * no I/O; {@link #start()} binds the listeners (port 0 allowed, see {@link #httpAddress()}, {@link #grpcAddress()});
- * {@link #close()} is idempotent. The session directory, bus, node registry and meter registry are injected and not
+ * {@link #close()} is idempotent. In goim mode it warns at start when unsigned tokens are reachable from the network
+ * ({@link UnsignedTokenWarning}). The session directory, bus, node registry and meter registry are injected and not
  * owned (the caller closes them); the upstream publisher is not owned either.
  */
 public final class LogicServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogicServer.class);
 
     private final LogicConfig config;
+    private final NodeRegistry nodes;
+    private final UnsignedTokenWarning unsignedOrNull;
     private final OnlineAggregator online;
     private final PushService push;
     private final LocalLogicService service;
@@ -57,9 +62,12 @@ public final class LogicServer implements AutoCloseable {
     public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
                        PrometheusMeterRegistry registry, UpstreamPublisher upstream) {
         this.config = config;
+        this.nodes = nodes;
         Clock clock = Clock.systemUTC();
-        Authenticator auth = LogicConfig.AuthConfig.JWT.equals(config.auth().mode())
-                ? new JwtAuthenticator(config.auth().jwt()) : new GoimTokenAuthenticator();
+        boolean jwt = LogicConfig.AuthConfig.JWT.equals(config.auth().mode());
+        this.unsignedOrNull = jwt ? null : UnsignedTokenWarning.toLog(log);
+        Authenticator auth = jwt
+                ? new JwtAuthenticator(config.auth().jwt()) : new GoimTokenAuthenticator(unsignedOrNull);
         NodeBalancer balancer = new NodeBalancer(config.nodes(), nodes, clock);
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), registry);
         this.push = new PushService(directory, bus, registry, clock);
@@ -98,6 +106,27 @@ public final class LogicServer implements AutoCloseable {
         }
         running = true;
         log.info("logic {} started: http {} grpc {}", config.node().id(), httpAddress(), grpcAddress());
+        warnIfUnsignedTokensAreExposed();
+    }
+
+    /**
+     * goim mode only. The registry answers asynchronously (Redis), so the block may follow the start line; the
+     * timeout is on a copy because the registry may share its future.
+     */
+    private void warnIfUnsignedTokensAreExposed() {
+        if (unsignedOrNull == null) {
+            return;
+        }
+        String grpcBind = config.grpc().enabled() ? config.grpc().bind() : null;
+        nodes.nodes().copy().orTimeout(5, TimeUnit.SECONDS).whenComplete((list, error) -> {
+            List<String> addresses = new ArrayList<>();
+            for (NodeInfo n : list == null ? List.<NodeInfo>of() : list) {
+                addresses.addAll(n.tcpAddrs());
+                addresses.addAll(n.wsAddrs());
+                addresses.addAll(n.wssAddrs());
+            }
+            unsignedOrNull.atStart(grpcBind, addresses);
+        });
     }
 
     /** The Logic service, for direct calls (standalone) and for the gRPC adapter. */

@@ -26,9 +26,15 @@ class LogicConfigTest {
     }
 
     @Test
-    void shouldShipConfigFileEqualToDefaults() {
+    void shouldShipConfigFileEqualToDefaultsExceptSignedTokens() {
+        // The cluster file differs from the embedded defaults only in auth (issue 14): it requires signed tokens.
         Path shipped = Path.of("..", "configs", "logic.yaml");
-        assertThat(LogicConfig.load(shipped, Map.of())).isEqualTo(LogicConfig.load(null, Map.of()));
+        LogicConfig defaults = LogicConfig.load(null, Map.of());
+        LogicConfig file = LogicConfig.load(shipped, Map.of("JGOIM_TOKEN_SECRET", "0123456789abcdef0123456789abcdef"));
+        assertThat(file.auth().mode()).isEqualTo("jwt");
+        assertThat(new LogicConfig(file.node(), file.http(), file.grpc(), defaults.auth(), file.redis(), file.kafka(),
+                file.online(), file.nodes())).isEqualTo(defaults);
+        assertThat(LogicConfig.load(shipped, Map.of("JGOIM_AUTH_MODE", "goim")).auth().mode()).isEqualTo("goim");
     }
 
     @Test

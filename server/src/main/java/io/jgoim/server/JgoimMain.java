@@ -4,14 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The one runnable: {@code jgoim standalone | comet | logic | job | client | loadtest}. Each subcommand takes
+ * The one runnable: {@code jgoim standalone | comet | logic | job | client | token | loadtest}. Each subcommand takes
  * {@code --config FILE} and {@code --help}; every config key can also be set with a {@code JGOIM_*} environment
  * variable (see docs/config.md).
  */
 @Command(name = "jgoim", mixinStandardHelpOptions = true, version = "jgoim 0.1.0",
         description = "A goim-compatible long-connection push server.",
         subcommands = {StandaloneCommand.class, NodeCommands.Comet.class, NodeCommands.Logic.class,
-            NodeCommands.Job.class, ClientCommand.class, LoadtestCommand.class})
+            NodeCommands.Job.class, ClientCommand.class, TokenCommand.class, LoadtestCommand.class})
 public final class JgoimMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

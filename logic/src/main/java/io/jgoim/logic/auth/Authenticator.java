@@ -13,4 +13,12 @@ public interface Authenticator {
      *         TOKEN_EXPIRED, TOKEN_BAD_SIGNATURE, TOKEN_ALG_NOT_ALLOWED, TOKEN_UNKNOWN_KEY, ...)
      */
     Identity authenticate(byte[] token);
+
+    /**
+     * As {@link #authenticate(byte[])}, for a session from {@code remoteAddr} (comet's {@code ConnectReq.remote_addr},
+     * possibly empty); the goim authenticator uses it to warn about unsigned tokens from the network.
+     */
+    default Identity authenticate(byte[] token, String remoteAddr) {
+        return authenticate(token);
+    }
 }

@@ -14,11 +14,34 @@ import java.util.UUID;
 /**
  * goim's token: plain, unsigned JSON {@code {"mid":123,"key":"","room_id":"live://1000","platform":"web",
  * "accepts":[1000,1001]}}. An empty or absent key gets a random UUID, as in goim. Anyone can forge such a token, so
- * it is for compatibility and trusted networks; production uses {@link JwtAuthenticator}. Thread-safe.
+ * it is for compatibility and trusted networks; production uses {@link JwtAuthenticator}. Given an
+ * {@link UnsignedTokenWarning}, every token from a non-loopback client is reported to it (rate-limited there).
+ * Thread-safe.
  */
 public final class GoimTokenAuthenticator implements Authenticator {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+
+    private final UnsignedTokenWarning warning;
+
+    /** Without warnings (tests, benchmarks, in-process callers). */
+    public GoimTokenAuthenticator() {
+        this(null);
+    }
+
+    /** @param warningOrNull told of every token's remote address; null = no warnings */
+    public GoimTokenAuthenticator(UnsignedTokenWarning warningOrNull) {
+        this.warning = warningOrNull;
+    }
+
+    @Override
+    public Identity authenticate(byte[] token, String remoteAddr) {
+        if (warning != null) {
+            // Before parsing: a refused forgery attempt from the network is as telling as an accepted one.
+            warning.onGoimToken(remoteAddr);
+        }
+        return authenticate(token);
+    }
 
     @Override
     public Identity authenticate(byte[] token) {

@@ -155,10 +155,12 @@ public final class JwtAuthenticator implements Authenticator {
     }
 
     private static Algorithm algorithm(JwtKey k) {
+        if ("HS256".equals(k.alg())) {
+            // A secret still in env: form (a config built without LogicConfig.load) reads the process environment.
+            return Algorithm.HMAC256(HmacSecret.resolve(k.kid(), k.secret(), System.getenv()));
+        }
         try {
             switch (k.alg()) {
-                case "HS256":
-                    return Algorithm.HMAC256(secret(k));
                 case "RS256":
                     return Algorithm.RSA256((RSAPublicKey) publicKey(k, "RSA"), null);
                 case "ES256":
@@ -170,19 +172,6 @@ public final class JwtAuthenticator implements Authenticator {
             throw new ConfigException("auth.jwt.keys[" + k.kid() + "].publicKey: not a " + k.alg()
                     + " X.509 PEM public key (" + e.getMessage() + ")", e);
         }
-    }
-
-    /** The HMAC secret, inline or read from {@code file:<path>} (trailing newline dropped); at least 32 bytes. */
-    static byte[] secret(JwtKey k) throws IOException {
-        String s = k.secret();
-        if (s.startsWith("file:")) {
-            s = Files.readString(Path.of(s.substring("file:".length()))).strip();
-        }
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length < 32) {
-            throw new ConfigException("auth.jwt.keys[" + k.kid() + "].secret must be at least 32 bytes for HS256");
-        }
-        return bytes;
     }
 
     /** Parses an X.509 (SubjectPublicKeyInfo) PEM key given inline or as {@code file:<path>}. */

@@ -81,7 +81,7 @@ public final class LocalLogicService implements LogicService {
         }
         Identity id;
         try {
-            id = authenticator.authenticate(request.getToken().toByteArray());
+            id = authenticator.authenticate(request.getToken().toByteArray(), request.getRemoteAddr());
         } catch (JgoimException e) {
             refusals.computeIfAbsent(e.code(), c -> Counter.builder("jgoim.logic.auth.refused")
                     .description("tokens refused, by error code").tag("code", c.name()).register(registry))
