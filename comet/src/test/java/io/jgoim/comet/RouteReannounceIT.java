@@ -73,7 +73,8 @@ class RouteReannounceIT {
     }
 
     private Set<String> reannouncedKeys(int from) {
-        List<HeartbeatReq> all = logic.heartbeats();
+        // A snapshot: the comet keeps announcing while the test reads (a live sub-list of the twin's list throws).
+        List<HeartbeatReq> all = List.copyOf(logic.heartbeats());
         return all.subList(from, all.size()).stream().map(HeartbeatReq::getKey).collect(Collectors.toSet());
     }
 

@@ -61,7 +61,7 @@ class RouteReannouncerTest {
     }
 
     private Set<String> announced(int from) {
-        List<HeartbeatReq> calls = logic.heartbeats();
+        List<HeartbeatReq> calls = List.copyOf(logic.heartbeats());
         return calls.subList(from, calls.size()).stream().map(HeartbeatReq::getKey).collect(Collectors.toSet());
     }
 
