@@ -4,6 +4,7 @@ import io.jgoim.loadtest.metrics.Histograms;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,16 +37,18 @@ public final class ScenarioResults {
         Map<String, Long> counts = new TreeMap<>();
         Map<String, Long> failures = new TreeMap<>();
         Map<String, Histogram> hist = new LinkedHashMap<>();
-        TreeMap<Long, List<Sample>> bySecond = new TreeMap<>();
+        TreeMap<Long, List<PartSample>> bySecond = new TreeMap<>();
         String startedAt = null;
         double duration = 0;
+        int part = 0;
         for (ScenarioResult p : parts) {
+            part++;
             p.counts().forEach((k, v) -> counts.merge(k, v, Long::sum));
             p.failures().forEach((k, v) -> failures.merge(k, v, Long::sum));
             p.histograms().forEach((k, v) -> hist.computeIfAbsent(k, n -> Histograms.newHistogram())
                     .add(Histograms.decode(v)));
             for (Sample s : p.samples()) {
-                bySecond.computeIfAbsent(s.epochSecond(), t -> new ArrayList<>()).add(s);
+                bySecond.computeIfAbsent(s.epochSecond(), t -> new ArrayList<>()).add(new PartSample(part, s));
             }
             if (startedAt == null || p.startedAt().compareTo(startedAt) < 0) {
                 startedAt = p.startedAt();
@@ -65,14 +68,24 @@ public final class ScenarioResults {
                 encoded, samples, srv, window);
     }
 
-    private static Sample mergeSamples(long second, List<Sample> list) {
-        long sessions = 0;
+    /** A sample and the process (part) it came from. */
+    private record PartSample(int part, Sample sample) {
+    }
+
+    /**
+     * One second of the merged run. Sessions are a level, not a count per interval: a process whose sampling jitter
+     * put two of its samples into one rounded second contributes its larger level once (summing both counted its
+     * sessions twice); rates and latencies are per interval and add up.
+     */
+    private static Sample mergeSamples(long second, List<PartSample> list) {
+        Map<Integer, Long> sessionsByPart = new HashMap<>();
         long rss = -1;
         double cpu = -1;
         Map<String, Long> rates = new LinkedHashMap<>();
         Map<String, Histogram> lat = new LinkedHashMap<>();
-        for (Sample s : list) {
-            sessions += s.sessions();
+        for (PartSample ps : list) {
+            Sample s = ps.sample();
+            sessionsByPart.merge(ps.part(), s.sessions(), Math::max);
             rss = Math.max(rss, s.serverRssKb());
             cpu = Math.max(cpu, s.serverCpuPercent());
             s.rates().forEach((k, v) -> rates.merge(k, v, Long::sum));
@@ -82,6 +95,10 @@ public final class ScenarioResults {
         Map<String, Sample.IntervalLatency> latency = new LinkedHashMap<>();
         lat.forEach((k, h) -> latency.put(k, new Sample.IntervalLatency(h.getTotalCount(), h.getValueAtPercentile(50),
                 h.getValueAtPercentile(99), h.getMaxValue(), Histograms.encode(h))));
+        long sessions = 0;
+        for (long n : sessionsByPart.values()) {
+            sessions += n;
+        }
         return new Sample(second, sessions, rates, latency, rss, cpu);
     }
 }

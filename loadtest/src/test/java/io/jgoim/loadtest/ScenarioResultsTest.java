@@ -49,6 +49,23 @@ class ScenarioResultsTest {
     }
 
     @Test
+    void shouldCountAProcessSessionsOnceWhenTwoOfItsSamplesRoundIntoOneSecond() {
+        ScenarioResult a = part(50, 0, 1000);
+        Sample late = new Sample(1000, 50, Map.of("messages.delivered", 10L), Map.of(), -1, -1);
+        List<Sample> twoInOneSecond = List.of(a.samples().get(0), late);
+        ScenarioResult jittered = new ScenarioResult(a.scenario(), a.startedAt(), a.durationSeconds(), 1,
+                a.parameters(), a.counts(), a.failures(), a.latencies(), a.histograms(), twoInOneSecond, a.server(),
+                null);
+        ScenarioResult m = ScenarioResults.merge("connect", Map.of(), List.of(jittered, part(25, 0, 1000)),
+                ServerStats.NONE);
+
+        assertThat(m.samples()).hasSize(1);
+        // 50 (the jittered process, once) + 25, not 50 + 50 + 25; its two intervals' rates still add up
+        assertThat(m.samples().get(0).sessions()).isEqualTo(75);
+        assertThat(m.samples().get(0).rates()).containsEntry("messages.delivered", 30L);
+    }
+
+    @Test
     void shouldMergeConnectWindowsIntoTheirUnionWithSummedSessionsAndToolCpu() {
         ScenarioResult a = withWindow(part(10, 0, 1000), ConnectWindow.of(1_000_000, 2_000_000, 6000, 0.6, -1));
         ScenarioResult b = withWindow(part(10, 0, 1000), ConnectWindow.of(1_100_000, 2_500_000, 6000, 0.9, -1));
