@@ -16,6 +16,7 @@ public enum CloseCode {
     HANDSHAKE_TIMEOUT(4005, "no auth frame within the handshake deadline"),
     SLOW(4008, "client did not read fast enough; outbound bound exceeded"),
     HEARTBEAT_TIMEOUT(4012, "no heartbeat within the idle timeout"),
+    RESUME(4013, "missed messages could not be recovered in time; reconnect with your last positions"),
 
     // 4500-4999: terminal
     AUTH_FAILED(4501, "token refused"),

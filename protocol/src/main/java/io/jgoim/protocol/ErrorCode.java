@@ -20,6 +20,7 @@ public enum ErrorCode {
     HANDSHAKE_TIMEOUT(9, 408, true, "no auth frame within the handshake deadline"),
     BAD_ROOM(10, 400, false, "room id is not valid"),
     BAD_OPS(11, 400, false, "op list is not comma-separated integers"),
+    BAD_POSITION(12, 400, false, "a position list is malformed (auth tail or ack)"),
 
     // 100-199: authentication
     UNAUTHORIZED(100, 401, false, "token refused"),
@@ -34,6 +35,15 @@ public enum ErrorCode {
     API_KEY_MISSING(109, 401, false, "the push API needs an API key (Authorization: Bearer, or X-Api-Key)"),
     API_KEY_INVALID(110, 401, false, "the API key is not one of http.apiKeys"),
     FORBIDDEN(111, 403, false, "the API key lacks the route's scope"),
+
+    // 200-299: streams, positions and history
+    EPOCH_CHANGED(200, 409, false, "the stream's history was lost or reset (its epoch changed): reload state"),
+    HISTORY_TOO_SHORT(201, 409, false, "the stream's history does not reach back to the given position: reload state"),
+    POSITION_AHEAD(202, 400, false, "the position is ahead of the stream (an offset never assigned)"),
+    HISTORY_OFF(203, 409, false, "this stream keeps no history (off for its room type)"),
+    STREAM_FORBIDDEN(204, 403, false, "not this session's stream (another member's, or a room it is not in)"),
+    HISTORY_UNAVAILABLE(205, 503, true, "the history store did not answer in time: reconnect with the same positions"),
+    ACK_UNKNOWN(206, 400, false, "an ack names a stream or position this session was not sent"),
 
     // 300-399: limits
     RATE_LIMITED(300, 429, true, "rate limited"),

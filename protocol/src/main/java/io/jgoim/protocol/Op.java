@@ -47,6 +47,22 @@ public final class Op {
     public static final int DISCONNECT = 18;
     /** Extension: a failed request's reply for extended clients, body = JSON {"code":n,"message":"..."}. */
     public static final int ERROR_REPLY = 19;
+    /**
+     * Extension for position-aware clients (auth ver {@link PacketLayout#VERSION_POSITIONS}): messages of one stream
+     * with consecutive positions, body = u16 stream length, stream (UTF-8), u64 epoch, u64 offset of the first frame,
+     * then whole frames back to back, frame i at offset first + i ({@link io.jgoim.protocol.stream.Publications}).
+     */
+    public static final int PUBLICATIONS = 20;
+    /**
+     * Extension for position-aware clients: a stream's state changed inside a session (a gap that could not be
+     * recovered, an epoch change), body = a position list ({@link io.jgoim.protocol.stream.PositionList}).
+     */
+    public static final int STREAM_STATE = 21;
+    /**
+     * Extension, client to server: cumulative acknowledgements, body = a position list (each entry: everything of
+     * that stream up to that offset was received). Not answered.
+     */
+    public static final int ACK = 22;
     /** Last op of the range reserved for jgoim extensions. */
     public static final int EXTENSION_MAX = 99;
 
@@ -59,12 +75,12 @@ public final class Op {
     /** True for ops a client may send to a comet after auth. */
     public static boolean isClientOp(int op) {
         return op == HEARTBEAT || op == SEND_MSG || op == AUTH || op == CHANGE_ROOM || op == SUB || op == UNSUB
-                || op >= BUSINESS_MIN;
+                || op == ACK || op >= BUSINESS_MIN;
     }
 
     /** True for client ops whose body must not be empty (auth token, room id, op lists). */
     public static boolean requiresBody(int op) {
-        return op == AUTH || op == SUB || op == UNSUB;
+        return op == AUTH || op == SUB || op == UNSUB || op == ACK;
     }
 
     public static boolean isExtension(int op) {

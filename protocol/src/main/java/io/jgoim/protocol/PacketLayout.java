@@ -44,6 +44,14 @@ public final class PacketLayout {
      */
     public static final short VERSION_EXTENDED = 2;
 
+    /**
+     * The version a client puts in its auth frame to ask for stream positions: everything {@link #VERSION_EXTENDED}
+     * means, and pushes come as {@link Op#PUBLICATIONS} with their stream and position, the auth body may carry the
+     * client's last positions after the token (a NUL byte, then a position list) and the auth reply carries the
+     * streams' current positions the same way. A ver-2 client sees none of it.
+     */
+    public static final short VERSION_POSITIONS = 3;
+
     private PacketLayout() {
     }
 }

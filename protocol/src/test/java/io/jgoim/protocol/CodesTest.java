@@ -56,7 +56,8 @@ class CodesTest {
     void shouldReserveExtensionRange() {
         for (int op = Op.EXTENSION_MIN; op <= Op.EXTENSION_MAX; op++) {
             assertThat(Op.isExtension(op)).isTrue();
-            assertThat(Op.isClientOp(op)).isFalse();
+            // ACK (22) is the one extension a client sends; a session that did not ask for positions refuses it
+            assertThat(Op.isClientOp(op)).isEqualTo(op == Op.ACK);
         }
         assertThat(Op.isExtension(Op.UNSUB_REPLY)).isFalse();
         assertThat(Op.isExtension(Op.BUSINESS_MIN)).isFalse();

@@ -16,6 +16,8 @@ import io.jgoim.protocol.rpc.logic.DisconnectReply;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.jgoim.protocol.rpc.logic.HeartbeatReply;
 import io.jgoim.protocol.rpc.logic.HeartbeatReq;
+import io.jgoim.protocol.rpc.logic.HistoryReply;
+import io.jgoim.protocol.rpc.logic.HistoryReq;
 import io.jgoim.protocol.rpc.logic.NodesReply;
 import io.jgoim.protocol.rpc.logic.NodesReq;
 import io.jgoim.protocol.rpc.logic.OnlineReply;
@@ -153,6 +155,12 @@ public final class LocalLogicService implements LogicService {
     @Override
     public CompletableFuture<NodesReply> nodes(NodesReq request) {
         return balancer.nodes(request.getPlatform(), request.getClientIp());
+    }
+
+    @Override
+    public CompletableFuture<HistoryReply> history(HistoryReq request) {
+        // No history store wired yet: every stream answers "keeps no history".
+        return CompletableFuture.completedFuture(HistoryReply.newBuilder().setOff(true).build());
     }
 
     private static <T> CompletableFuture<T> failed(ErrorCode code, String message) {

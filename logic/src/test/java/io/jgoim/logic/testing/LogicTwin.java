@@ -19,6 +19,8 @@ import io.jgoim.protocol.rpc.logic.DisconnectReply;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.jgoim.protocol.rpc.logic.HeartbeatReply;
 import io.jgoim.protocol.rpc.logic.HeartbeatReq;
+import io.jgoim.protocol.rpc.logic.HistoryReply;
+import io.jgoim.protocol.rpc.logic.HistoryReq;
 import io.jgoim.protocol.rpc.logic.NodesReply;
 import io.jgoim.protocol.rpc.logic.NodesReq;
 import io.jgoim.protocol.rpc.logic.OnlineReply;
@@ -276,6 +278,11 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     @Override
     public CompletableFuture<NodesReply> nodes(NodesReq req) {
         return unlessDown(() -> logic.nodes(req));
+    }
+
+    @Override
+    public CompletableFuture<HistoryReply> history(HistoryReq req) {
+        return unlessDown(() -> logic.history(req));
     }
 
     private <T> CompletableFuture<T> unlessDown(Supplier<CompletableFuture<T>> call) {

@@ -5,6 +5,8 @@ import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReply;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
+import io.jgoim.protocol.rpc.logic.HistoryReply;
+import io.jgoim.protocol.rpc.logic.HistoryReq;
 import io.jgoim.protocol.rpc.logic.HeartbeatReply;
 import io.jgoim.protocol.rpc.logic.HeartbeatReq;
 import io.jgoim.protocol.rpc.logic.LogicGrpc;
@@ -75,6 +77,13 @@ public final class GrpcLogicClient implements LogicService {
     public CompletableFuture<NodesReply> nodes(NodesReq request) {
         CompletableFuture<NodesReply> f = new CompletableFuture<>();
         stub().nodes(request, Rpc.completing(f));
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<HistoryReply> history(HistoryReq request) {
+        CompletableFuture<HistoryReply> f = new CompletableFuture<>();
+        stub().history(request, Rpc.completing(f));
         return f;
     }
 }

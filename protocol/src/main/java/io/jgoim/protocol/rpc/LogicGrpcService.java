@@ -5,6 +5,8 @@ import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReply;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
+import io.jgoim.protocol.rpc.logic.HistoryReply;
+import io.jgoim.protocol.rpc.logic.HistoryReq;
 import io.jgoim.protocol.rpc.logic.HeartbeatReply;
 import io.jgoim.protocol.rpc.logic.HeartbeatReq;
 import io.jgoim.protocol.rpc.logic.LogicGrpc;
@@ -46,6 +48,11 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     @Override
     public void receive(ReceiveReq request, StreamObserver<ReceiveReply> observer) {
         Rpc.reply(logic.receive(request), observer);
+    }
+
+    @Override
+    public void history(HistoryReq request, StreamObserver<HistoryReply> observer) {
+        Rpc.reply(logic.history(request), observer);
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReply;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
+import io.jgoim.protocol.rpc.logic.HistoryReply;
+import io.jgoim.protocol.rpc.logic.HistoryReq;
 import io.jgoim.protocol.rpc.logic.HeartbeatReply;
 import io.jgoim.protocol.rpc.logic.HeartbeatReq;
 import io.jgoim.protocol.rpc.logic.NodesReply;
@@ -36,4 +38,7 @@ public interface LogicService {
     CompletableFuture<ReceiveReply> receive(ReceiveReq request);
 
     CompletableFuture<NodesReply> nodes(NodesReq request);
+
+    /** Reads a stream's history (resume, gaps, last N). A logic node without a history store answers off. */
+    CompletableFuture<HistoryReply> history(HistoryReq request);
 }

@@ -1,0 +1,53 @@
+package io.jgoim.common.history;
+
+import io.jgoim.common.config.Checks;
+import io.jgoim.protocol.stream.StreamPosition;
+
+import java.util.Map;
+
+/**
+ * Which streams keep history and how much: {@code rooms} by room type (the part of a goim room id before
+ * {@code ://}; the type {@value #ANY_TYPE} stands for every type not listed), {@code members} for every member's
+ * personal stream. A stream without an enabled {@link Retention} keeps no history and its pushes carry no position.
+ * Immutable.
+ */
+public record HistoryConfig(Map<String, Retention> rooms, Retention members) {
+    public static final String ANY_TYPE = "*";
+
+    public HistoryConfig {
+        Checks.notNull(rooms, "history.rooms");
+        Checks.notNull(members, "history.members");
+        rooms = Map.copyOf(rooms);
+    }
+
+    /** No history for any stream. */
+    public static HistoryConfig off() {
+        return new HistoryConfig(Map.of(), Retention.OFF);
+    }
+
+    /** The retention of {@code stream} (a room id or a member stream), {@link Retention#OFF} when it keeps none. */
+    public Retention retention(String stream) {
+        if (StreamPosition.isMemberStream(stream)) {
+            return members;
+        }
+        int sep = stream.indexOf("://");
+        Retention r = sep > 0 ? rooms.get(stream.substring(0, sep)) : null;
+        if (r == null) {
+            r = rooms.get(ANY_TYPE);
+        }
+        return r == null ? Retention.OFF : r;
+    }
+
+    /** True when any stream keeps history. */
+    public boolean anyEnabled() {
+        if (members.enabled()) {
+            return true;
+        }
+        for (Retention r : rooms.values()) {
+            if (r.enabled()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,19 @@
+package io.jgoim.protocol.stream;
+
+/**
+ * A message's place in its stream: the stream's {@code epoch} (it changes whenever the stream's history may have been
+ * lost, so offsets of different epochs are never compared) and the message's {@code offset} (+1 per message within an
+ * epoch, the first message is 1; 0 = before the first message). Stream names: a room stream is the room id
+ * ({@code type://id}), a member's stream is {@code mid:<mid>} ({@link #memberStream}).
+ */
+public record StreamPosition(String stream, long epoch, long offset) {
+    /** The stream name of member {@code mid}'s personal stream. */
+    public static String memberStream(long mid) {
+        return "mid:" + mid;
+    }
+
+    /** True for a member stream name ({@code mid:<digits>}). */
+    public static boolean isMemberStream(String stream) {
+        return stream.startsWith("mid:");
+    }
+}
