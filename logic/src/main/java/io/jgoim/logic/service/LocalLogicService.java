@@ -4,6 +4,7 @@ import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.auth.Authenticator;
 import io.jgoim.logic.auth.Identity;
+import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.UpstreamPublisher;
@@ -49,6 +50,7 @@ public final class LocalLogicService implements LogicService {
     private final UpstreamPublisher upstream;
     private final OnlineAggregator online;
     private final NodeBalancer balancer;
+    private final StreamHistory history;
     private final long heartbeatSeconds;
     private final Duration reportTtl;
     private final MeterRegistry registry;
@@ -60,6 +62,13 @@ public final class LocalLogicService implements LogicService {
     public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
                              UpstreamPublisher upstream, OnlineAggregator online, NodeBalancer balancer,
                              MeterRegistry registry) {
+        this(config, authenticator, directory, upstream, online, balancer, StreamHistory.none(), registry);
+    }
+
+    public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
+                             UpstreamPublisher upstream, OnlineAggregator online, NodeBalancer balancer,
+                             StreamHistory history, MeterRegistry registry) {
+        this.history = history;
         this.authenticator = authenticator;
         this.directory = directory;
         this.upstream = upstream;
@@ -159,8 +168,7 @@ public final class LocalLogicService implements LogicService {
 
     @Override
     public CompletableFuture<HistoryReply> history(HistoryReq request) {
-        // No history store wired yet: every stream answers "keeps no history".
-        return CompletableFuture.completedFuture(HistoryReply.newBuilder().setOff(true).build());
+        return history.read(request);
     }
 
     private static <T> CompletableFuture<T> failed(ErrorCode code, String message) {

@@ -9,6 +9,10 @@ import io.jgoim.logic.auth.GoimTokenAuthenticator;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.UpstreamPublisher;
+import io.jgoim.common.history.HistoryConfig;
+import io.jgoim.common.history.MemoryHistoryStore;
+import io.jgoim.common.history.Retention;
+import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.logic.service.LocalLogicService;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
@@ -54,6 +58,11 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     private final OnlineAggregator online;
     private final NodeRegistry nodes;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** Every room type and every member stream keeps 100 messages for 10 minutes. */
+    public static final HistoryConfig HISTORY = new HistoryConfig(
+            Map.of(HistoryConfig.ANY_TYPE, new Retention(100, Duration.ofMinutes(10))),
+            new Retention(100, Duration.ofMinutes(10)));
+    private final MemoryHistoryStore history = new MemoryHistoryStore();
     private final List<ConnectReq> connects = new CopyOnWriteArrayList<>();
     private final List<DisconnectReq> disconnects = new CopyOnWriteArrayList<>();
     private final List<HeartbeatReq> heartbeats = new CopyOnWriteArrayList<>();
@@ -80,7 +89,8 @@ public final class LogicTwin implements LogicService, AutoCloseable {
         this.nodes = nodes;
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), meters);
         this.logic = new LocalLogicService(config, new GoimTokenAuthenticator(), directory, UpstreamPublisher.DISCARD,
-                online, new NodeBalancer(config.nodes(), nodes, Clock.systemUTC()), meters);
+                online, new NodeBalancer(config.nodes(), nodes, Clock.systemUTC()),
+                new StreamHistory(history, HISTORY), meters);
     }
 
     /** A twin over an in-memory session directory (routes live one minute) and an in-memory node registry. */
@@ -96,6 +106,11 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     /** A twin over the given directory and node registry (the node list it answers comes from the registry). */
     public static LogicTwin over(SessionDirectory directory, NodeRegistry nodes) {
         return new LogicTwin(directory, nodes);
+    }
+
+    /** The twin's history store (every stream keeps {@link #HISTORY}): tests append to it as job would. */
+    public MemoryHistoryStore historyStore() {
+        return history;
     }
 
     // ---- fault switches ----
