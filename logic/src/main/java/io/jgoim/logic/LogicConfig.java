@@ -3,6 +3,7 @@ package io.jgoim.logic;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.logic.auth.HmacSecret;
 
 import java.nio.file.Path;
@@ -15,10 +16,11 @@ import java.util.Map;
 /**
  * The logic node's configuration: the embedded defaults ({@value #DEFAULTS}), the operator's file, then
  * {@code JGOIM_*} environment overrides, validated by each record's constructor so nothing starts with a bad value.
- * Immutable; {@code configs/logic.yaml} documents every key.
+ * Immutable; {@code configs/logic.yaml} documents every key. {@code history} says which streams keep history (and so
+ * get positions); it is read whether or not this node has a history store ({@code LogicServer} without one keeps none).
  */
 public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, AuthConfig auth, RedisConfig redis,
-                          KafkaConfig kafka, OnlineConfig online, NodesConfig nodes) {
+                          KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history) {
     public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
 
     public LogicConfig {
@@ -30,6 +32,12 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         Checks.notNull(kafka, "kafka");
         Checks.notNull(online, "online");
         Checks.notNull(nodes, "nodes");
+        Checks.notNull(history, "history");
+        for (String type : history.rooms().keySet()) {
+            // A type is the part of a room id before "://": an empty one or one holding "://" never matches a room.
+            Checks.check(!type.isEmpty() && !type.contains("://"), "history.rooms: '" + type
+                    + "' is not a room type (the part of a room id before ://, e.g. live, or \"*\" for any other)");
+        }
     }
 
     /**
@@ -53,7 +61,8 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         JwtConfig j = c.auth().jwt();
         AuthConfig auth = new AuthConfig(c.auth().mode(),
                 new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys));
-        return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes());
+        return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
+                c.history());
     }
 
     /** This node's identity. */

@@ -3,6 +3,7 @@ package io.jgoim.common.config;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
@@ -117,6 +118,12 @@ public final class ConfigLoader {
         } catch (IOException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ConfigException) {
+                // A record's own check failed. Shared records (a history Retention) cannot know where they sit
+                // (history.rooms.live, history.members): name the key unless the message already does.
+                String at = e instanceof JsonMappingException ? path((JsonMappingException) e) : "";
+                if (!at.isEmpty() && !cause.getMessage().contains(at)) {
+                    throw new ConfigException("config key '" + at + "': " + cause.getMessage(), cause);
+                }
                 throw (ConfigException) cause;
             }
             if (cause instanceof IllegalArgumentException) {
@@ -261,7 +268,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static String path(MismatchedInputException e) {
+    private static String path(JsonMappingException e) {
         List<String> parts = new ArrayList<>();
         e.getPath().forEach(r -> parts.add(r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]"));
         return String.join(".", parts);
