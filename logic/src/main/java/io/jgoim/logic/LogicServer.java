@@ -2,6 +2,7 @@ package io.jgoim.logic;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.session.SessionDirectory;
@@ -9,6 +10,7 @@ import io.jgoim.logic.auth.Authenticator;
 import io.jgoim.logic.auth.GoimTokenAuthenticator;
 import io.jgoim.logic.auth.JwtAuthenticator;
 import io.jgoim.logic.auth.UnsignedTokenWarning;
+import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.logic.http.LogicHttpServer;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
@@ -36,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * no I/O; {@link #start()} binds the listeners (port 0 allowed, see {@link #httpAddress()}, {@link #grpcAddress()});
  * {@link #close()} is idempotent. In goim mode it warns at start when unsigned tokens are reachable from the network
  * ({@link UnsignedTokenWarning}). The session directory, bus, node registry and meter registry are injected and not
- * owned (the caller closes them); the upstream publisher is not owned either.
+ * owned (the caller closes them); the upstream publisher is not owned either, nor is the history store: with one,
+ * the streams {@code history} config enables keep history and get positions (member pushes are sequenced at publish,
+ * comets' History calls are answered); without one (null) no stream does, whatever the config says.
  */
 public final class LogicServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogicServer.class);
@@ -59,8 +63,15 @@ public final class LogicServer implements AutoCloseable {
         this(config, directory, bus, nodes, registry, UpstreamPublisher.DISCARD);
     }
 
+    /** No history store: no stream keeps history. */
     public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
                        PrometheusMeterRegistry registry, UpstreamPublisher upstream) {
+        this(config, directory, bus, nodes, registry, upstream, null);
+    }
+
+    /** @param historyOrNull the history store (Redis in a cluster, memory in standalone), or null for none */
+    public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
+                       PrometheusMeterRegistry registry, UpstreamPublisher upstream, HistoryStore historyOrNull) {
         this.config = config;
         this.nodes = nodes;
         Clock clock = Clock.systemUTC();
@@ -70,8 +81,10 @@ public final class LogicServer implements AutoCloseable {
                 ? new JwtAuthenticator(config.auth().jwt()) : new GoimTokenAuthenticator(unsignedOrNull);
         NodeBalancer balancer = new NodeBalancer(config.nodes(), nodes, clock);
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), registry);
-        this.push = new PushService(directory, bus, registry, clock);
-        this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, registry);
+        StreamHistory history = historyOrNull == null
+                ? StreamHistory.none() : new StreamHistory(historyOrNull, config.history());
+        this.push = new PushService(directory, bus, history, registry, clock);
+        this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, registry);
         this.http = config.http().enabled()
                 ? new LogicHttpServer(config.http(), push, online, balancer, registry, () -> running) : null;
     }

@@ -1,14 +1,19 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.logic.push.MidsPushed;
 import io.jgoim.logic.push.PushService;
+import io.jgoim.protocol.stream.StreamPosition;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The push routes: to keys, to members' sessions, to a room, to everyone. Each answers once the bus holds the push
  * ({@link PushService} validates and publishes); key and mid pushes answer {@code {"routed": n}}, the others
- * {@code null}. Stateless apart from the service; thread-safe.
+ * {@code null}. A mid push whose members' streams keep history adds {@code "positions": {"<mid>": {"epoch":
+ * "<decimal>", "offset": n}}} (the epoch, a u64, as a string: JavaScript numbers lose digits past 2^53); without
+ * positions the answer is goim's. Stateless apart from the service; thread-safe.
  */
 final class PushRoutes {
     private final PushService push;
@@ -29,7 +34,7 @@ final class PushRoutes {
     }
 
     private CompletableFuture<?> mids(RouteRequest r) {
-        return push.pushMids(r.integer("operation"), r.longs("mids"), r.body()).thenApply(PushRoutes::routed);
+        return push.pushMids(r.integer("operation"), r.longs("mids"), r.body()).thenApply(PushRoutes::mids);
     }
 
     private CompletableFuture<?> room(RouteRequest r) {
@@ -42,5 +47,24 @@ final class PushRoutes {
 
     private static Object routed(int sessions) {
         return Map.of("routed", sessions);
+    }
+
+    /** One member's position as the API answers it. */
+    record Position(String epoch, long offset) {
+    }
+
+    static Object mids(MidsPushed pushed) {
+        if (pushed.positions().isEmpty()) {
+            return routed(pushed.routed());
+        }
+        Map<String, Object> positions = new LinkedHashMap<>();
+        for (Map.Entry<Long, StreamPosition> e : pushed.positions().entrySet()) {
+            positions.put(Long.toString(e.getKey()),
+                    new Position(Long.toUnsignedString(e.getValue().epoch()), e.getValue().offset()));
+        }
+        Map<String, Object> out = new LinkedHashMap<>(2);
+        out.put("routed", pushed.routed());
+        out.put("positions", positions);
+        return out;
     }
 }

@@ -1,11 +1,15 @@
 package io.jgoim.logic.push;
 
 import com.google.protobuf.ByteString;
+import io.jgoim.common.history.HistoryStore;
+import io.jgoim.common.history.Retention;
 import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.protocol.rpc.PushPublisher;
+import io.jgoim.protocol.stream.StreamPosition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -13,6 +17,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +32,11 @@ import java.util.concurrent.CompletableFuture;
  * <p>Record keys: a room push is keyed by its room id (order per room). Key and mid pushes are grouped per comet
  * server (one record per comet, as goim does) and keyed by that server id: a session lives on exactly one comet, so
  * all of one session's pushes share a record key and stay in order. Broadcasts are keyed {@code "broadcast"}.
- * Thread-safe and stateless apart from its counters.
+ *
+ * <p>Members whose stream {@code mid:<mid>} keeps history ({@link StreamHistory}) are sequenced at publish by the
+ * {@link MemberSequencer}: one store append per member, then one record per (member, comet) carrying the position.
+ * Other members, and every member on a node without a history store, are pushed exactly as goim does. Key pushes
+ * carry no position. Thread-safe and stateless apart from its counters.
  */
 public final class PushService {
     /** Ops below this are protocol ops (heartbeat, auth, raw...); pushes carry business ops. */
@@ -39,13 +49,27 @@ public final class PushService {
     private final PushPublisher bus;
     private final Clock clock;
     private final Counter routed;
+    private final StreamHistory history;
+    private final MemberSequencer sequencer;
 
+    /** No member stream keeps history: every push is goim's. */
     public PushService(SessionDirectory directory, PushPublisher bus, MeterRegistry registry, Clock clock) {
+        this(directory, bus, StreamHistory.none(), registry, clock);
+    }
+
+    public PushService(SessionDirectory directory, PushPublisher bus, StreamHistory history, MeterRegistry registry,
+                       Clock clock) {
         this.directory = directory;
         this.bus = bus;
         this.clock = clock;
+        this.history = history;
         this.routed = Counter.builder("jgoim.logic.push.sessions.routed")
                 .description("sessions a key or mid push was routed to").register(registry);
+        HistoryStore store = history.store();
+        this.sequencer = store == null ? null : new MemberSequencer(directory, bus, store,
+                Counter.builder("jgoim.logic.history.append.failures")
+                        .description("member pushes refused because the history store failed to append them")
+                        .register(registry));
     }
 
     /** Pushes to sessions by key; completes with the number of connected sessions the push was routed to. */
@@ -61,11 +85,49 @@ public final class PushService {
         return directory.serversByKeys(keys).thenCompose(routes -> publishPerServer(operation, routes, message));
     }
 
-    /** Pushes to every session of these members; completes with the number of sessions routed to. */
-    public CompletableFuture<Integer> pushMids(int operation, Collection<Long> mids, ByteString message) {
+    /**
+     * Pushes to every session of these members; completes with the number of sessions routed to and, for members
+     * whose stream keeps history, the position their stream gave the message (a member without a session too).
+     */
+    public CompletableFuture<MidsPushed> pushMids(int operation, Collection<Long> mids, ByteString message) {
         checkOp(operation);
         checkTargets(mids.size(), "mids");
         checkMessage(message);
+        if (sequencer == null) {
+            return pushPlainMids(operation, mids, message).thenApply(MidsPushed::unpositioned);
+        }
+        List<Long> plain = new ArrayList<>();
+        List<CompletableFuture<MemberSequencer.Sequenced>> sequenced = new ArrayList<>();
+        byte[] frame = null;
+        long now = clock.millis();
+        for (Long mid : new LinkedHashSet<>(mids)) {
+            String stream = StreamPosition.memberStream(mid);
+            Retention retention = history.config().retention(stream);
+            if (!retention.enabled()) {
+                plain.add(mid);
+                continue;
+            }
+            frame = frame == null ? MemberSequencer.frame(operation, message) : frame; // once per push
+            sequenced.add(sequencer.push(mid, stream, retention, operation, message, frame, now));
+        }
+        CompletableFuture<Integer> plainDone = plain.isEmpty()
+                ? CompletableFuture.completedFuture(0) : pushPlainMids(operation, plain, message);
+        CompletableFuture<?>[] all = sequenced.toArray(new CompletableFuture<?>[sequenced.size() + 1]);
+        all[sequenced.size()] = plainDone;
+        return CompletableFuture.allOf(all).thenApply(v -> {
+            Map<Long, StreamPosition> positions = new LinkedHashMap<>();
+            int count = 0;
+            for (CompletableFuture<MemberSequencer.Sequenced> f : sequenced) {
+                MemberSequencer.Sequenced s = f.join();
+                positions.put(s.mid(), s.position());
+                count += s.routed();
+            }
+            routed.increment(count); // the plain part counted itself
+            return new MidsPushed(count + plainDone.join(), positions);
+        });
+    }
+
+    private CompletableFuture<Integer> pushPlainMids(int operation, Collection<Long> mids, ByteString message) {
         return directory.keysByMids(mids).thenCompose(routes -> publishPerServer(operation, routes, message));
     }
 

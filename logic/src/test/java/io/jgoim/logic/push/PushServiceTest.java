@@ -49,7 +49,7 @@ class PushServiceTest {
 
     @Test
     void shouldPublishNothingWhenNoTargetIsConnected() {
-        assertThat(push.pushMids(1000, List.of(404L), MSG).join()).isZero();
+        assertThat(push.pushMids(1000, List.of(404L), MSG).join()).isEqualTo(MidsPushed.unpositioned(0));
         assertThat(bus.records()).isEmpty();
     }
 

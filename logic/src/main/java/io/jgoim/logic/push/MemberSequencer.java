@@ -1,0 +1,124 @@
+package io.jgoim.logic.push;
+
+import com.google.protobuf.ByteString;
+import io.jgoim.common.history.HistoryStore;
+import io.jgoim.common.history.Retention;
+import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.Failures;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.ProtoCodec;
+import io.jgoim.protocol.push.PushMsg;
+import io.jgoim.protocol.rpc.PushPublisher;
+import io.jgoim.protocol.stream.StreamPosition;
+import io.micrometer.core.instrument.Counter;
+import io.netty.buffer.Unpooled;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Sequences one member's push at publish, the one ordering point of a member stream {@code mid:<mid>}: look up the
+ * member's sessions, append the message's frame to its stream (ONE store call per member, however many devices),
+ * then publish one record per comet holding that member's keys, keyed by the comet's id as every key/mid push is,
+ * with the stream's position in {@code PushMsg.stream/epoch/offset}.
+ *
+ * <p>The append follows the lookup, and the records are published from the append's completion: a failed lookup
+ * leaves no history entry behind, and one logic node publishes a member's pushes in the order the store numbered
+ * them (the store answers one connection's calls in order), so comets see no gap from it. A member with no session
+ * is still appended (a device that comes back resumes from history) and gets no record. A failed append publishes
+ * nothing for that member; UNAVAILABLE and TIMEOUT from the store become UNAVAILABLE (HTTP 503, "not accepted,
+ * retry"), as a Redis or Kafka failure does. Thread-safe; stateless apart from its counter.
+ */
+final class MemberSequencer {
+    private final SessionDirectory directory;
+    private final PushPublisher bus;
+    private final HistoryStore store;
+    private final Counter appendFailures;
+
+    MemberSequencer(SessionDirectory directory, PushPublisher bus, HistoryStore store, Counter appendFailures) {
+        this.directory = directory;
+        this.bus = bus;
+        this.store = store;
+        this.appendFailures = appendFailures;
+    }
+
+    /** One member's outcome: its message's position and the sessions it was routed to. */
+    record Sequenced(long mid, StreamPosition position, int routed) {
+    }
+
+    /**
+     * The whole goim frame of a pushed message (16-byte header: packLen, headerLen 16, ver 1, op, seq 0; then the
+     * body): the history entry, exactly the bytes a TCP client gets for it. Encoded once per push, shared by every
+     * member's append (the store never changes it).
+     */
+    static byte[] frame(int operation, ByteString message) {
+        byte[] out = new byte[PacketLayout.HEADER_LENGTH + message.size()];
+        ProtoCodec.writeHeader(Unpooled.wrappedBuffer(out).writerIndex(0), message.size(), PacketLayout.VERSION,
+                operation, 0);
+        message.copyTo(out, PacketLayout.HEADER_LENGTH);
+        return out;
+    }
+
+    /** Looks up, appends {@code frame} to {@code stream}, publishes; fails with the first failure of the chain. */
+    CompletableFuture<Sequenced> push(long mid, String stream, Retention retention, int operation,
+                                      ByteString message, byte[] frame, long createdAtMs) {
+        return directory.keysByMids(List.of(mid)).thenCompose(routes -> append(stream, frame, retention)
+                .thenCompose(at -> publish(mid, at, routes, operation, message, createdAtMs)));
+    }
+
+    private CompletableFuture<StreamPosition> append(String stream, byte[] frame, Retention retention) {
+        CompletableFuture<HistoryStore.Appended> call;
+        try {
+            call = store.append(stream, List.of(frame), null, retention);
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        return call.handle((appended, error) -> {
+            if (error == null && appended.offsets().length == 1) {
+                return new StreamPosition(stream, appended.epoch(), appended.offsets()[0]);
+            }
+            appendFailures.increment();
+            throw new CompletionException(storeFailure(stream, error));
+        });
+    }
+
+    private static Throwable storeFailure(String stream, Throwable error) {
+        if (error == null) {
+            return new JgoimException(ErrorCode.INTERNAL, "history store: one entry appended to " + stream
+                    + " but not one offset back");
+        }
+        Throwable t = Failures.unwrap(error);
+        if (t instanceof JgoimException) {
+            ErrorCode code = ((JgoimException) t).code();
+            if (code == ErrorCode.UNAVAILABLE || code == ErrorCode.TIMEOUT) {
+                return new JgoimException(ErrorCode.UNAVAILABLE, "history store: " + t.getMessage(), t);
+            }
+        }
+        return t;
+    }
+
+    private CompletableFuture<Sequenced> publish(long mid, StreamPosition at, Map<String, String> routes,
+                                                 int operation, ByteString message, long createdAtMs) {
+        if (routes.isEmpty()) {
+            return CompletableFuture.completedFuture(new Sequenced(mid, at, 0));
+        }
+        Map<String, List<String>> byServer = new HashMap<>();
+        routes.forEach((key, server) -> byServer.computeIfAbsent(server, s -> new ArrayList<>(2)).add(key));
+        CompletableFuture<?>[] sends = new CompletableFuture<?>[byServer.size()];
+        int i = 0;
+        for (Map.Entry<String, List<String>> e : byServer.entrySet()) {
+            PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation)
+                    .setServer(e.getKey()).addAllKeys(e.getValue()).setMsg(message).setCreatedAtMs(createdAtMs)
+                    .setStream(at.stream()).setEpoch(at.epoch()).setOffset(at.offset()).build();
+            sends[i++] = bus.publish(e.getKey(), msg);
+        }
+        int routed = routes.size();
+        return CompletableFuture.allOf(sends).thenApply(v -> new Sequenced(mid, at, routed));
+    }
+}
