@@ -40,13 +40,15 @@ import java.util.Objects;
  *                          {@code port}
  * @param nodesUrl          logic's node list ({@code /goim/nodes/weighted}) whose addresses lead the rotation, or
  *                          null; plain TCP and WebSocket only (the list names no TLS ports)
+ * @param positions         authenticate with ver 3 (requires {@code extended}): messages come with their stream and
+ *                          position, duplicates are dropped, and a reconnect resumes from the last positions
  */
 public record ClientConfig(String host, int port, Transport transport, String path, SslContext sslContext,
                            byte[] token, Duration heartbeatInterval, int heartbeatMaxMissed, Duration connectTimeout,
                            Duration authTimeout, Duration requestTimeout, boolean reconnect, Duration backoffMin,
                            Duration backoffMax, Duration stablePeriod, InetAddress localAddress, boolean extended,
                            int maxFrameBytes, int maxRequestBodyBytes, boolean heartbeatFromServer,
-                           ClientListener listener, List<String> addresses, URI nodesUrl) {
+                           ClientListener listener, List<String> addresses, URI nodesUrl, boolean positions) {
     public ClientConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
@@ -93,6 +95,9 @@ public record ClientConfig(String host, int port, Transport transport, String pa
         if (!addresses.get(0).equals(host + ":" + port)) {
             throw new IllegalArgumentException("the first address must be host:port, was " + addresses.get(0));
         }
+        if (positions && !extended) {
+            throw new IllegalArgumentException("positions need the extended protocol: extended(true)");
+        }
         if (nodesUrl != null && transport.isTls()) {
             throw new IllegalArgumentException("nodesUrl lists plain TCP and WebSocket addresses, not " + transport);
         }
@@ -114,8 +119,11 @@ public record ClientConfig(String host, int port, Transport transport, String pa
         return token;
     }
 
-    /** The ver field of every frame the client writes: 2 for extended clients, goim's 1 otherwise. */
+    /** The ver field of every frame the client writes: 3 with positions, 2 for extended clients, goim's 1 otherwise. */
     int wireVersion() {
+        if (positions) {
+            return PacketLayout.VERSION_POSITIONS;
+        }
         return extended ? PacketLayout.VERSION_EXTENDED : PacketLayout.VERSION;
     }
 }

@@ -1,9 +1,11 @@
 package io.jgoim.client;
 
 import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.Proto;
+import io.jgoim.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,8 +18,9 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The last handler of a client channel: tells the {@link Connection} when the transport is ready, routes each decoded
- * frame (auth reply, heartbeat reply, request replies, the TCP goodbye, pushes), splits op-9 batches into their inner
- * frames without copying, and reports the close with its status. One instance per channel; runs on the channel's
+ * frame (auth reply, heartbeat reply, request replies, the TCP goodbye, pushes, and for a position-aware client op 20
+ * and op 21 to its {@link StreamFrames}), splits op-9 batches into their inner frames without copying, and reports
+ * the close with its status. One instance per channel; runs on the channel's
  * loop.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
@@ -80,6 +83,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(Channel ch, int op, int seq, ByteBuf body) {
+        StreamFrames streams = connection.streams();
+        if (streams != null && (op == Op.PUBLICATIONS || op == Op.STREAM_STATE)) {
+            try {
+                if (op == Op.PUBLICATIONS) {
+                    streams.onPublications(ch, body);
+                } else {
+                    streams.onStreamState(body);
+                }
+            } catch (ProtocolException e) {
+                closeWith(ch, new CloseStatus(CloseCode.PROTOCOL_ERROR.code(), "op " + op + ": " + e.getMessage()));
+            }
+            return;
+        }
         switch (op) {
             case Op.AUTH_REPLY -> connection.onAuthReply(ch, body);
             case Op.HEARTBEAT_REPLY -> connection.heartbeat().onReply(body.readableBytes() >= 4
@@ -90,8 +106,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 if (!connection.pending().complete(op, seq, body) && connection.isAuthenticating(ch)) {
                     byte[] bytes = new byte[body.readableBytes()];
                     body.getBytes(body.readerIndex(), bytes);
-                    ch.attr(CLOSE_STATUS).setIfAbsent(new CloseStatus(CloseCode.AUTH_FAILED.code(),
-                            ErrorReplies.parse(bytes).message()));
+                    ErrorReplies.Parsed e = ErrorReplies.parse(bytes);
+                    // The goodbye that follows (op 18, close frame) says the real code; this stands if it is lost.
+                    // A resume the history store could not serve is retried with the same positions.
+                    CloseCode close = e.code() == ErrorCode.HISTORY_UNAVAILABLE ? CloseCode.RESUME
+                            : CloseCode.AUTH_FAILED;
+                    ch.attr(CLOSE_STATUS).setIfAbsent(new CloseStatus(close.code(), e.message()));
                 }
             }
             default -> {
@@ -107,9 +127,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         int i = raw.readerIndex();
         int end = raw.writerIndex();
         while (end - i >= PacketLayout.HEADER_LENGTH) {
-            int packLen = raw.getInt(i + PacketLayout.PACK_LEN_OFFSET);
-            int headerLen = raw.getShort(i + PacketLayout.HEADER_LEN_OFFSET);
-            if (packLen < PacketLayout.HEADER_LENGTH || packLen > end - i || headerLen != PacketLayout.HEADER_LENGTH) {
+            int packLen = InnerFrames.length(raw, i, end);
+            if (packLen < 0) {
                 closeWith(ch, new CloseStatus(CloseCode.PROTOCOL_ERROR.code(),
                         "malformed frame inside op 9 at offset " + (i - raw.readerIndex())));
                 return;

@@ -1,5 +1,6 @@
 package io.jgoim.client;
 
+import io.jgoim.protocol.stream.StreamState;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -14,6 +15,34 @@ public interface ClientListener {
      * later.
      */
     default void onPush(JgoimClient client, int op, int seq, ByteBuf body) {
+    }
+
+    /**
+     * A message of a stream, for a client built with {@code positions(true)}: it arrived in an op-20 frame, at
+     * {@code offset} of {@code stream} in {@code epoch}, and is new to this client (duplicates, offset at or below
+     * the last one delivered in the same epoch, are dropped before this call). Called in stream order, also for the
+     * messages a resume recovers after a reconnect. {@code op} is the message's business op; {@code body} is only
+     * valid during the call.
+     *
+     * <p>The default hands the message to {@link #onPush} with seq 0, so a listener that only implements
+     * {@code onPush} gets every message once; override this method to see positions, and then {@code onPush} receives
+     * only the pushes that carry none (streams without history, broadcasts, key pushes, and every push from a server
+     * that does not speak ver 3).
+     */
+    default void onPublication(JgoimClient client, String stream, long epoch, long offset, int op, ByteBuf body) {
+        onPush(client, op, 0, body);
+    }
+
+    /**
+     * Where a stream stands, for a client built with {@code positions(true)}: once per stream the session has after
+     * each auth (from the auth reply), and whenever the server reports a change inside the session (op 21: a gap it
+     * could not fill, a new epoch, a room change). {@link StreamState#recovered()} true: every message missed while
+     * disconnected follows through {@link #onPublication}. Otherwise {@link StreamState#code()} says why not
+     * (an {@link io.jgoim.protocol.ErrorCode}: EPOCH_CHANGED, HISTORY_TOO_SHORT, POSITION_AHEAD, HISTORY_OFF,
+     * STREAM_FORBIDDEN; 0 for a stream the client held no position of): messages may be missing, so reload the
+     * stream's state from the application's source of truth. The stream continues after the state's position.
+     */
+    default void onStreamState(JgoimClient client, StreamState state) {
     }
 
     /** The client moved to {@code state}. */

@@ -1,8 +1,12 @@
 package io.jgoim.client;
 
+import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
+import io.jgoim.protocol.ProtocolException;
+import io.jgoim.protocol.stream.AuthBody;
+import io.jgoim.protocol.stream.StreamState;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,6 +17,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * and when the channel closes decide between reconnecting after a {@link ReconnectPolicy} delay and closing for good
  * (first connection failed at every address, terminal close code, reconnect off, client closed). Each attempt's
  * address comes from {@link Endpoints} (a draining comet's hints first, then the next address of the rotation); the
- * session key the server generated is kept for later auths ({@link SessionKeys}). Owns the state and the current
+ * session key the server generated is kept for later auths ({@link SessionKeys}), and a position-aware client's
+ * positions go after the token and come back in the reply ({@link StreamFrames}). Owns the state and the current
  * channel; every transition and timer runs on the client's event loop, the volatile fields are read from any thread.
  */
 final class Connection {
@@ -38,6 +44,7 @@ final class Connection {
     private final Runnable onReauthenticated;
     private final ReconnectPolicy reconnectPolicy;
     private final Endpoints endpoints;
+    private final StreamFrames streams;
     private final AtomicReference<CompletableFuture<Void>> firstConnect = new AtomicReference<>();
 
     private volatile ClientState state = ClientState.NEW;
@@ -72,6 +79,7 @@ final class Connection {
         this.bootstrap = ClientChannelInitializer.bootstrap(config, group, loop, this);
         this.endpoints = new Endpoints(config.addresses(), config.nodesUrl(), config.connectTimeout(), loop);
         this.authToken = config.tokenUnsafe();
+        this.streams = config.positions() ? new StreamFrames(client) : null;
     }
 
     /** The first connection attempt; a second call returns the first call's future. Any thread. */
@@ -160,7 +168,7 @@ final class Connection {
         authSentNanos = now;
         setState(ClientState.AUTHENTICATING);
         ch.writeAndFlush(Proto.newInstance(config.wireVersion(), Op.AUTH, pending.nextSeq(),
-                Unpooled.wrappedBuffer(authToken)));
+                streams != null ? streams.authBody(authToken) : Unpooled.wrappedBuffer(authToken)));
         authTimeoutTask = loop.schedule(() -> {
             if (isAuthenticating(ch)) {
                 ClientHandler.closeWith(ch, CloseStatus.abnormal("no auth reply within " + config.authTimeout()));
@@ -172,17 +180,32 @@ final class Connection {
         if (!isAuthenticating(ch)) {
             return;
         }
+        // A ver-3 reply is the JSON, a NUL and the streams' positions; a ver-2 reply has no NUL, a goim one no body.
+        List<StreamState> states = List.of();
+        if (streams != null) {
+            try {
+                states = AuthBody.positions(body);
+            } catch (ProtocolException e) {
+                ClientHandler.closeWith(ch, new CloseStatus(CloseCode.PROTOCOL_ERROR.code(),
+                        "auth reply: " + e.getMessage()));
+                return;
+            }
+        }
+        ByteBuf json = AuthBody.token(body);
         long now = System.nanoTime();
         authNanos = now - authSentNanos;
         authenticatedAtNanos = now;
         cancelAuthTimeout();
         boolean reconnect = everAuthenticated;
         everAuthenticated = true;
-        authToken = SessionKeys.withKey(authToken, SessionKeys.fromAuthReply(body));
+        authToken = SessionKeys.withKey(authToken, SessionKeys.fromAuthReply(json));
         node = target;
         setState(ClientState.CONNECTED);
-        heartbeat.start(ch, body);
+        heartbeat.start(ch, json);
         ListenerCalls.connected(client, target);
+        if (streams != null) {
+            streams.onStates(states);
+        }
         if (reconnect) {
             reconnects++;
             onReauthenticated.run();
@@ -279,6 +302,11 @@ final class Connection {
 
     Heartbeat heartbeat() {
         return heartbeat;
+    }
+
+    /** The position-aware side, or null for a client without {@code positions(true)}. */
+    StreamFrames streams() {
+        return streams;
     }
 
     ClientState state() {

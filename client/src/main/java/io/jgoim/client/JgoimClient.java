@@ -1,11 +1,13 @@
 package io.jgoim.client;
 
 import io.jgoim.protocol.Op;
+import io.jgoim.protocol.stream.StreamPosition;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * carries their seq, and reconnects by itself with jittered backoff after a connection is lost (not after a terminal
  * close code). See the package documentation for an example. This class is the public face; the work is done by its
  * {@link Connection} (life cycle, reconnects, {@link Heartbeat}), {@link Requests} with {@link PendingRequests}
- * (request/reply matching) and {@link Subscriptions} (room and watched ops, restored after a reconnect).
+ * (request/reply matching), {@link Subscriptions} (room and watched ops, restored after a reconnect) and, with
+ * {@code positions(true)}, {@link StreamFrames} with {@link Positions} (stream positions, dedupe, resume).
  *
  * <p>Threading: every public method is thread-safe. The client pins itself to one event loop of its group; all state
  * transitions, timers and listener calls happen there. Ownership: a client created without a group owns a
@@ -128,6 +131,21 @@ public final class JgoimClient implements AutoCloseable {
      */
     public String node() {
         return connection.node();
+    }
+
+    /**
+     * The last position of each stream the client holds (built with {@code positions(true)}), by stream name: what
+     * it sends after its token when it reconnects. Empty for other clients.
+     */
+    public List<StreamPosition> positions() {
+        StreamFrames streams = connection.streams();
+        return streams == null ? List.of() : streams.positions().snapshot();
+    }
+
+    /** Positioned messages dropped as duplicates (offset at or below the last delivered in the same epoch). */
+    public long duplicatesDropped() {
+        StreamFrames streams = connection.streams();
+        return streams == null ? 0 : streams.positions().duplicates();
     }
 
     /** How many times a lost connection was re-established and re-authenticated. */

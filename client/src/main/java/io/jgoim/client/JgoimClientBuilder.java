@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Builds a {@link JgoimClient}. Defaults: TCP, path {@code /sub}, heartbeat every 30 s (3 missed replies close the
  * connection), connect and auth timeouts 10 s, request timeout 10 s, reconnect on with backoff 1 s .. 30 s reset
- * after 30 s of stability, extended (ver 2) auth on. Not thread-safe; build once per client.
+ * after 30 s of stability, extended (ver 2) auth on, positions (ver 3) off. Not thread-safe; build once per client.
  */
 public final class JgoimClientBuilder {
     private String host = "127.0.0.1";
@@ -40,6 +40,7 @@ public final class JgoimClientBuilder {
     private EventLoopGroup group;
     private List<String> addresses = List.of();
     private URI nodesUrl;
+    private boolean positions;
 
     JgoimClientBuilder() {
     }
@@ -180,6 +181,17 @@ public final class JgoimClientBuilder {
         return this;
     }
 
+    /**
+     * Ask for stream positions (auth ver 3; default false): everything the extended protocol does, and messages of
+     * streams that keep history arrive with their stream and position ({@link ClientListener#onPublication}), are
+     * deduplicated by offset, and after a reconnect the client sends its last positions so the server replays what it
+     * missed ({@link ClientListener#onStreamState} says whether it could). Needs {@code extended(true)}, the default.
+     */
+    public JgoimClientBuilder positions(boolean positions) {
+        this.positions = positions;
+        return this;
+    }
+
     public JgoimClientBuilder maxFrameBytes(int maxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
         return this;
@@ -219,7 +231,7 @@ public final class JgoimClientBuilder {
         ClientConfig config = new ClientConfig(host, port, transport, path, sslContext, token, heartbeatInterval,
                 heartbeatMaxMissed, connectTimeout, authTimeout, requestTimeout, reconnect, backoffMin,
                 backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, maxRequestBodyBytes,
-                extended && !heartbeatFixed, listener, addresses, withPlatform(nodesUrl, transport));
+                extended && !heartbeatFixed, listener, addresses, withPlatform(nodesUrl, transport), positions);
         return new JgoimClient(config, group);
     }
 }

@@ -1,5 +1,6 @@
 package io.jgoim.client;
 
+import io.jgoim.protocol.stream.StreamState;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,22 @@ final class ListenerCalls {
             client.config().listener().onPush(client, op, seq, body);
         } catch (RuntimeException e) {
             LOG.warn("listener onPush threw for op {}", op, e);
+        }
+    }
+
+    static void published(JgoimClient client, String stream, long epoch, long offset, int op, ByteBuf body) {
+        try {
+            client.config().listener().onPublication(client, stream, epoch, offset, op, body);
+        } catch (RuntimeException e) {
+            LOG.warn("listener onPublication threw for {} offset {}", stream, offset, e);
+        }
+    }
+
+    static void streamState(JgoimClient client, StreamState state) {
+        try {
+            client.config().listener().onStreamState(client, state);
+        } catch (RuntimeException e) {
+            LOG.warn("listener onStreamState threw for {}", state.stream(), e);
         }
     }
 }

@@ -5,7 +5,10 @@
  * frames, in order), changes room, watches ops, sends upstream messages whose futures complete with the matching
  * reply, surfaces close codes, and reconnects with full-jitter exponential backoff ({@link io.jgoim.client.Backoff}),
  * failing over between several comet addresses and logic's node list and following the node hints of a draining
- * comet's goodbye ({@code addresses(...)}, {@code nodesUrl(...)}, {@link io.jgoim.client.JgoimClient#node()}).
+ * comet's goodbye ({@code addresses(...)}, {@code nodesUrl(...)}, {@link io.jgoim.client.JgoimClient#node()}). With
+ * {@code positions(true)} it receives stream messages with their positions, drops duplicates and resumes from its
+ * last positions after a reconnect ({@link io.jgoim.client.ClientListener#onPublication},
+ * {@link io.jgoim.client.ClientListener#onStreamState}).
  * Thousands of clients can share one small event loop group.
  *
  * <pre>{@code

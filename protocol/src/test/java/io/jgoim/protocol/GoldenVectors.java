@@ -9,12 +9,17 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The bytes captured from a running goim v2 (copied from shared/protocol-vectors), by name and transport. */
+/**
+ * The bytes captured from a running goim v2 (copied from shared/protocol-vectors), by name and transport; and, kept
+ * apart so the captures stay goim's only, the vectors of jgoim's own extensions (ver 3 streams and positions, built
+ * by hand from docs/protocol.md).
+ */
 final class GoldenVectors {
     record Vector(String name, String direction, String transport, byte[] bytes) {
     }
 
-    private static final List<Vector> ALL = load();
+    private static final List<Vector> ALL = load("/goim-v2-captured.json");
+    private static final List<Vector> JGOIM = load("/jgoim-v3-vectors.json");
 
     private GoldenVectors() {
     }
@@ -32,8 +37,22 @@ final class GoldenVectors {
         return ALL;
     }
 
-    private static List<Vector> load() {
-        try (InputStream in = GoldenVectors.class.getResourceAsStream("/goim-v2-captured.json")) {
+    /** A jgoim extension vector (TCP bytes) by name. */
+    static byte[] jgoim(String name) {
+        for (Vector v : JGOIM) {
+            if (v.name().equals(name)) {
+                return v.bytes().clone();
+            }
+        }
+        throw new IllegalArgumentException("no jgoim vector " + name);
+    }
+
+    static List<Vector> jgoimAll() {
+        return JGOIM;
+    }
+
+    private static List<Vector> load(String resource) {
+        try (InputStream in = GoldenVectors.class.getResourceAsStream(resource)) {
             JsonNode root = new ObjectMapper().readTree(in);
             List<Vector> out = new ArrayList<>();
             for (JsonNode v : root.get("vectors")) {

@@ -49,17 +49,33 @@ public final class PositionList {
         return n;
     }
 
-    /** Writes {@code entries} (at most {@value #MAX_ENTRIES}) to {@code out}. */
+    /**
+     * Writes {@code entries} (at most {@value #MAX_ENTRIES}) to {@code out}. Refuses, before writing a byte, a list
+     * that {@link #read} would refuse (so a writer never produces what its peer closes the session for).
+     */
     public static void write(ByteBuf out, List<StreamState> entries) {
         if (entries.size() > MAX_ENTRIES) {
             throw new IllegalArgumentException("at most " + MAX_ENTRIES + " entries");
         }
+        Set<String> seen = new HashSet<>();
+        for (StreamState e : entries) {
+            int n = e.stream().getBytes(StandardCharsets.UTF_8).length;
+            if (n == 0 || n > MAX_STREAM_BYTES) {
+                throw new IllegalArgumentException("stream name of " + n + " bytes");
+            }
+            if (e.offset() < 0) {
+                throw new IllegalArgumentException("negative offset for " + e.stream());
+            }
+            if (e.code() < 0 || e.code() > 0xFFFF) {
+                throw new IllegalArgumentException("code " + e.code() + " does not fit in u16");
+            }
+            if (!seen.add(e.stream())) {
+                throw new IllegalArgumentException("stream " + e.stream() + " named twice");
+            }
+        }
         out.writeByte(entries.size());
         for (StreamState e : entries) {
             byte[] name = e.stream().getBytes(StandardCharsets.UTF_8);
-            if (name.length == 0 || name.length > MAX_STREAM_BYTES) {
-                throw new IllegalArgumentException("stream name of " + name.length + " bytes");
-            }
             out.writeByte(e.asked() ? 1 : 0);
             out.writeShort(e.code());
             out.writeShort(name.length);
@@ -94,6 +110,9 @@ public final class PositionList {
                 throw bad("position list truncated");
             }
             String stream = utf8(in, len);
+            if (stream == null) {
+                throw bad("stream name is not UTF-8");
+            }
             long epoch = in.readLong();
             long offset = in.readLong();
             if (offset < 0) {
@@ -110,14 +129,15 @@ public final class PositionList {
         return out;
     }
 
-    private static String utf8(ByteBuf in, int len) {
+    /** Reads {@code len} bytes of strict UTF-8 (advancing {@code in}); null when they are not UTF-8. */
+    static String utf8(ByteBuf in, int len) {
         ByteBuffer b = in.nioBuffer(in.readerIndex(), len);
         in.skipBytes(len);
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(b).toString();
         } catch (CharacterCodingException e) {
-            throw bad("stream name is not UTF-8");
+            return null;
         }
     }
 

@@ -40,6 +40,10 @@ public final class Publications {
      * writes the frames.
      */
     public static void writeHeader(ByteBuf out, byte[] stream, long epoch, long firstOffset, int framesLength) {
+        if (stream.length == 0 || stream.length > PositionList.MAX_STREAM_BYTES || firstOffset < 1) {
+            throw new IllegalArgumentException("stream name of " + stream.length + " bytes, first offset "
+                    + firstOffset);
+        }
         int body = prefixLength(stream.length) + framesLength;
         ProtoCodec.writeHeader(out, body, PacketLayout.VERSION_POSITIONS, Op.PUBLICATIONS, 0);
         out.writeShort(stream.length);
@@ -52,19 +56,31 @@ public final class Publications {
     public record Batch(String stream, long epoch, long firstOffset, ByteBuf frames) {
     }
 
-    /** Reads an op-20 body; refuses a malformed one with BAD_PACKET. */
+    /**
+     * Reads an op-20 body (advancing it); refuses with BAD_PACKET a truncated one, an empty, overlong
+     * (&gt; {@value PositionList#MAX_STREAM_BYTES} bytes) or non-UTF-8 stream name, and a first offset below 1
+     * (offsets start at 1). The frames themselves are the reader's to walk.
+     */
     public static Batch read(ByteBuf body) {
         if (body.readableBytes() < 2) {
             throw bad("publications body truncated");
         }
         int len = body.readUnsignedShort();
+        if (len == 0 || len > PositionList.MAX_STREAM_BYTES) {
+            throw bad("stream name of " + len + " bytes");
+        }
         if (body.readableBytes() < len + 16) {
             throw bad("publications body truncated");
         }
-        String stream = body.toString(body.readerIndex(), len, StandardCharsets.UTF_8);
-        body.skipBytes(len);
+        String stream = PositionList.utf8(body, len);
+        if (stream == null) {
+            throw bad("stream name is not UTF-8");
+        }
         long epoch = body.readLong();
         long first = body.readLong();
+        if (first < 1) {
+            throw bad("first offset " + first + " < 1");
+        }
         return new Batch(stream, epoch, first, body.slice());
     }
 
