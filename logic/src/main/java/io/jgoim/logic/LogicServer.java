@@ -9,6 +9,7 @@ import io.jgoim.logic.auth.Authenticator;
 import io.jgoim.logic.auth.GoimTokenAuthenticator;
 import io.jgoim.logic.auth.JwtAuthenticator;
 import io.jgoim.logic.auth.UnsignedTokenWarning;
+import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.logic.http.LogicHttpServer;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
@@ -61,6 +62,12 @@ public final class LogicServer implements AutoCloseable {
 
     public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
                        PrometheusMeterRegistry registry, UpstreamPublisher upstream) {
+        this(config, directory, bus, nodes, registry, upstream, StreamHistory.none());
+    }
+
+    /** With stream history answered from {@code history} (standalone shares its store with job; not owned). */
+    public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
+                       PrometheusMeterRegistry registry, UpstreamPublisher upstream, StreamHistory history) {
         this.config = config;
         this.nodes = nodes;
         Clock clock = Clock.systemUTC();
@@ -71,7 +78,8 @@ public final class LogicServer implements AutoCloseable {
         NodeBalancer balancer = new NodeBalancer(config.nodes(), nodes, clock);
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), registry);
         this.push = new PushService(directory, bus, registry, clock);
-        this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, registry);
+        this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history,
+                registry);
         this.http = config.http().enabled()
                 ? new LogicHttpServer(config.http(), push, online, balancer, registry, () -> running) : null;
     }
