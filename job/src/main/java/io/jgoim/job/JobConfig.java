@@ -2,6 +2,8 @@ package io.jgoim.job;
 
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.history.HistoryConfig;
+import io.jgoim.common.history.Retention;
 import io.jgoim.common.redis.RedisConnectionConfig;
 
 import java.nio.file.Path;
@@ -23,10 +25,12 @@ import java.util.Map;
  * @param metrics  the /metrics endpoint
  * @param shutdown graceful stop
  * @param redis    the node registry (comet discovery) and session store (play-history lookups) in a cluster
+ * @param history  which room streams keep history (job gives their batches positions) and how long an append waits
  */
 public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, EventsConfig events,
                         DispatchConfig dispatch, BatchConfig batch, CometConfig comet, RetryConfig retry,
-                        MetricsConfig metrics, ShutdownConfig shutdown, RedisConnectionConfig redis) {
+                        MetricsConfig metrics, ShutdownConfig shutdown, RedisConnectionConfig redis,
+                        JobHistoryConfig history) {
     public static final String DEFAULTS = "jgoim/job-defaults.yaml";
 
     public JobConfig {
@@ -41,6 +45,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
         Checks.notNull(metrics, "metrics");
         Checks.notNull(shutdown, "shutdown");
         Checks.notNull(redis, "redis");
+        Checks.notNull(history, "history");
     }
 
     /** Loads defaults, then {@code file} (may be null), then env overrides; throws ConfigException naming the key. */
@@ -56,7 +61,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with the in-process bus (standalone: no Kafka consumer is started). */
     public JobConfig inProcess() {
         return new JobConfig(node, new BusConfig(BusConfig.IN_PROCESS, bus.capacity()), kafka, events, dispatch, batch,
-                comet, retry, metrics, shutdown, redis);
+                comet, retry, metrics, shutdown, redis, history);
     }
 
     /** @param id this instance's name, used as the Kafka client id */
@@ -221,6 +226,38 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     public record ShutdownConfig(Duration drainTimeout) {
         public ShutdownConfig {
             Checks.positive(drainTimeout, "shutdown.drainTimeout");
+        }
+    }
+
+    /**
+     * The {@code history:} section, the same shape as logic's ({@code rooms} by room type, {@code "*"} for every
+     * other type; {@code members}) plus job's own {@code appendTimeout}. Job reads only the room part: it appends room
+     * batches; member streams are sequenced by logic at publish.
+     *
+     * @param rooms         retention per room type; size 0 = that type keeps no history (goim: no positions)
+     * @param members       retention of members' personal streams (logic's business; here for one shared shape)
+     * @param appendTimeout the longest a room batch waits for its positions; then it is sent without one
+     */
+    /** This config with {@code streams} as its history rules (standalone: logic's history section rules both). */
+    public JobConfig withHistory(HistoryConfig streams) {
+        return new JobConfig(node, bus, kafka, events, dispatch, batch, comet, retry, metrics, shutdown, redis,
+                new JobHistoryConfig(streams.rooms(), streams.members(), history.appendTimeout()));
+    }
+
+    public record JobHistoryConfig(Map<String, Retention> rooms, Retention members, Duration appendTimeout) {
+        public JobHistoryConfig {
+            Checks.notNull(rooms, "history.rooms");
+            for (Map.Entry<String, Retention> e : rooms.entrySet()) {
+                Checks.notNull(e.getValue(), "history.rooms." + e.getKey());
+            }
+            Checks.notNull(members, "history.members");
+            Checks.positive(appendTimeout, "history.appendTimeout");
+            rooms = Map.copyOf(rooms);
+        }
+
+        /** Which streams keep history, as the store's callers share it. */
+        public HistoryConfig streams() {
+            return new HistoryConfig(rooms, members);
         }
     }
 }

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The job's meters (Prometheus names after the {@code jgoim_job_} prefix): records consumed, pushes per comet and
- * type, failures, retries, batch sizes, consumer lag, in-flight records, dead-lettered records and the end-to-end age
- * of a push. Thread-safe; counters are cached per tag set so the hot path does no registry lookup after warm-up.
+ * type, failures, retries, batch sizes, consumer lag, in-flight records, dead-lettered records, failed history
+ * appends and the end-to-end age of a push. Thread-safe; counters are cached per tag set so the hot path does no registry lookup after warm-up.
  */
 public final class JobMetrics {
     private final MeterRegistry registry;
@@ -111,6 +111,15 @@ public final class JobMetrics {
 
     public Counter deadLettered(String topic, String reason) {
         return counter("jgoim.job.dead_lettered", "records sent to the dead-letter topic", "topic", topic,
+                "reason", reason);
+    }
+
+    /**
+     * Room batches sent without a position because their history append failed or timed out, by error code
+     * (TIMEOUT, UNAVAILABLE, ...).
+     */
+    public Counter historyAppendFailures(String reason) {
+        return counter("jgoim.job.history.append.failures", "room batches sent without position: append failed",
                 "reason", reason);
     }
 

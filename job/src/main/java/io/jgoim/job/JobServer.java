@@ -1,5 +1,6 @@
 package io.jgoim.job;
 
+import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.metrics.MetricsHttpServer;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.session.SessionDirectory;
@@ -26,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * available) go through one {@link PushDispatcher} to the comets of a {@link CometDirectory}. The constructor does no
  * I/O; {@link #start()} starts the directory, the lanes, the consumer and /metrics; {@link #close()} stops polling,
  * finishes in-flight pushes (bounded by shutdown.drainTimeout), commits, and closes the consumer, the lanes and the
- * directory (which this server owns). Start and close from one thread.
+ * directory (which this server owns). The {@link HistoryStore} that gives room batches their stream positions is
+ * injected (Redis in a cluster, standalone's memory store shared with logic) and not owned; null = no positions.
+ * Start and close from one thread.
  */
 public final class JobServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobServer.class);
@@ -35,6 +38,7 @@ public final class JobServer implements AutoCloseable {
     private final CometDirectory comets;
     private final JobMetrics metrics;
     private final PrometheusMeterRegistry registry;
+    private final HistoryStore history;
     private final PushDispatcher dispatcher;
     private final InProcessPushBus bus;
     private final PushConsumer consumer;
@@ -47,20 +51,37 @@ public final class JobServer implements AutoCloseable {
     /** Job over the given comet directory (a {@link io.jgoim.job.comet.DirectCometDirectory} in standalone). */
     public JobServer(JobConfig config, CometDirectory comets, SessionDirectory sessions,
                      PrometheusMeterRegistry registry) {
+        this(config, comets, sessions, registry, null);
+    }
+
+    /**
+     * Job over the given comet directory whose room batches get their positions from {@code history} (null: none;
+     * not owned).
+     */
+    public JobServer(JobConfig config, CometDirectory comets, SessionDirectory sessions,
+                     PrometheusMeterRegistry registry, HistoryStore history) {
         this.config = config;
         this.comets = comets;
         this.registry = registry;
         this.metrics = new JobMetrics(registry);
-        this.dispatcher = new PushDispatcher(config, comets, sessions, metrics);
+        this.history = history;
+        this.dispatcher = new PushDispatcher(config, comets, sessions, metrics, history);
         this.bus = new InProcessPushBus(dispatcher, config.bus().capacity(), metrics);
         this.consumer = config.bus().isKafka()
                 ? new PushConsumer(config, dispatcher, new DomainEvents(config.events()), metrics) : null;
     }
 
-    /** Job in a cluster: comets discovered live from the node registry, reached over gRPC. */
+    /** Job in a cluster: comets discovered live from the node registry, reached over gRPC; no stream positions. */
     public JobServer(JobConfig config, NodeRegistry nodes, SessionDirectory sessions,
                      PrometheusMeterRegistry registry) {
-        this(config, new RegistryCometDirectory(nodes, config.comet(), config.retry(), registry), sessions, registry);
+        this(config, nodes, sessions, registry, null);
+    }
+
+    /** Job in a cluster whose room batches get their positions from {@code history} (null: none; not owned). */
+    public JobServer(JobConfig config, NodeRegistry nodes, SessionDirectory sessions,
+                     PrometheusMeterRegistry registry, HistoryStore history) {
+        this(config, new RegistryCometDirectory(nodes, config.comet(), config.retry(), registry), sessions, registry,
+                history);
     }
 
     public synchronized void start() {
@@ -79,9 +100,9 @@ public final class JobServer implements AutoCloseable {
         if (consumer != null) {
             consumer.start();
         }
-        log.info("job {} started: bus {}, {} lanes, batch {} msgs / {}, metrics {}", config.node().id(),
-                config.bus().mode(), config.dispatch().lanes(), config.batch().size(), config.batch().window(),
-                metricsAddress);
+        log.info("job {} started: bus {}, {} lanes, batch {} msgs / {}, room positions {}, metrics {}",
+                config.node().id(), config.bus().mode(), config.dispatch().lanes(), config.batch().size(),
+                config.batch().window(), history == null ? "off (no history store)" : "on", metricsAddress);
     }
 
     /** The in-process bus feeding this job's dispatcher (standalone's PushPublisher). */

@@ -69,7 +69,12 @@ class InProcessPushBusTest extends PushPathContract {
                 PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(1000).build(),
                 PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(1000).setSpeed(-1).build(),
                 PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(9).build(),
-                PushMsg.newBuilder().setTypeValue(7).setOperation(1000).build());
+                PushMsg.newBuilder().setTypeValue(7).setOperation(1000).build(),
+                // A stream position is logic's sequencing of a member push: whole, on a push, for a member stream.
+                PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(1000).setRoom("live://1")
+                        .setStream("live://1").setEpoch(1).setOffset(1).build(),
+                PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(1000).setServer("c1").addKeys("k")
+                        .setStream("mid:1").setOffset(1).build());
     }
 
     @ParameterizedTest

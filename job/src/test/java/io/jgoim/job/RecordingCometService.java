@@ -15,12 +15,14 @@ import io.jgoim.protocol.rpc.comet.PushMsgReply;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
 import io.jgoim.protocol.rpc.comet.RoomsReply;
 import io.jgoim.protocol.rpc.comet.RoomsReq;
+import io.jgoim.protocol.rpc.comet.StreamPosition;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -41,9 +43,12 @@ public final class RecordingCometService implements CometService {
     public record Frame(int ver, int op, int seq, String body) {
     }
 
-    /** One accepted call: kind is push|room|broadcast; target is the room or the keys. */
+    /**
+     * One accepted call: kind is push|room|broadcast; target is the room or the keys; position is the request's
+     * stream position (null when it has none).
+     */
     public record Call(String kind, String room, List<String> keys, int protoOp, int speed, List<Frame> frames,
-                       Object bodyIdentity) {
+                       Object bodyIdentity, StreamPosition position) {
     }
 
     private final String id;
@@ -128,6 +133,22 @@ public final class RecordingCometService implements CometService {
         return out;
     }
 
+    /**
+     * The stream offset each delivered frame of {@code room} got (a call's position is its first frame's offset,
+     * the others follow), by frame body, in arrival order; a frame sent without position maps to 0.
+     */
+    public synchronized LinkedHashMap<String, Long> roomOffsets(String room) {
+        LinkedHashMap<String, Long> out = new LinkedHashMap<>();
+        for (Call c : calls) {
+            if (room.equals(c.room)) {
+                for (int i = 0; i < c.frames.size(); i++) {
+                    out.put(c.frames.get(i).body, c.position == null ? 0L : c.position.getOffset() + i);
+                }
+            }
+        }
+        return out;
+    }
+
     public synchronized int frameCount() {
         int n = 0;
         for (Call c : calls) {
@@ -140,20 +161,21 @@ public final class RecordingCometService implements CometService {
     public CompletableFuture<PushMsgReply> pushMsg(PushMsgReq r) {
         return handle(r.getRequestId(), () -> new Call("push", null, List.copyOf(r.getKeysList()),
                         r.getProtoOp(), 0,
-                        decode(r.getProto()), r.getProto().getBody()),
+                        decode(r.getProto()), r.getProto().getBody(), r.hasPosition() ? r.getPosition() : null),
                 () -> PushMsgReply.newBuilder().setDelivered(r.getKeysCount()).build());
     }
 
     @Override
     public CompletableFuture<BroadcastReply> broadcast(BroadcastReq r) {
         return handle(r.getRequestId(), () -> new Call("broadcast", null, List.of(), r.getProtoOp(), r.getSpeed(),
-                decode(r.getProto()), r.getProto().getBody()), () -> BroadcastReply.newBuilder().build());
+                decode(r.getProto()), r.getProto().getBody(), null), () -> BroadcastReply.newBuilder().build());
     }
 
     @Override
     public CompletableFuture<BroadcastRoomReply> broadcastRoom(BroadcastRoomReq r) {
         return handle(r.getRequestId(), () -> new Call("room", r.getRoomId(), List.of(), 0, 0, decode(r.getProto()),
-                r.getProto().getBody()), () -> BroadcastRoomReply.newBuilder().build());
+                r.getProto().getBody(), r.hasPosition() ? r.getPosition() : null),
+                () -> BroadcastRoomReply.newBuilder().build());
     }
 
     @Override

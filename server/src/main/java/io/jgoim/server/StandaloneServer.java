@@ -5,6 +5,7 @@ import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.history.MemoryHistoryStore;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.common.session.SessionDirectory;
@@ -13,6 +14,7 @@ import io.jgoim.job.JobServer;
 import io.jgoim.job.comet.DirectCometDirectory;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
+import io.jgoim.logic.push.UpstreamPublisher;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -33,7 +35,9 @@ import java.util.Set;
  * comet + logic + job in one JVM with the embedded defaults: the in-memory session directory and node registry, the
  * in-process push bus, and direct calls in place of gRPC. The same ports and HTTP API as a cluster (TCP 3101, WebSocket
  * 3102, HTTP API and /metrics 3111; WSS 3103 once a certificate is configured). The constructor does no I/O; {@link #start()} starts job, logic, then
- * comet; {@link #close()} stops logic, drains job, then drains the comet. Start and close from one thread.
+ * comet; {@link #close()} stops logic, drains job, then drains the comet. Stream history lives in one
+ * {@link MemoryHistoryStore} shared by job (room positions) and logic (History reads, member positions); a restart
+ * starts every stream under a new epoch. Start and close from one thread.
  */
 public final class StandaloneServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
@@ -44,6 +48,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final InMemorySessionDirectory sessions;
     private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
     private final DirectCometDirectory comets;
+    private final MemoryHistoryStore history = new MemoryHistoryStore();
     private final JobServer job;
     private final LogicServer logic;
     private final CometServer comet;
@@ -58,8 +63,10 @@ public final class StandaloneServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         this.sessions = new InMemorySessionDirectory(logicConfig.redis().sessionTtl());
         this.comets = new DirectCometDirectory(jobConfig.comet(), jobConfig.retry());
-        this.job = new JobServer(jobConfig, comets, sessions, meters);
-        this.logic = new LogicServer(logicConfig, sessions, job.pushBus(), nodes, meters);
+        // Which streams keep history: logic's history section rules both nodes (one process, one store, one rule).
+        this.job = new JobServer(jobConfig.withHistory(logicConfig.history()), comets, sessions, meters, history);
+        this.logic = new LogicServer(logicConfig, sessions, job.pushBus(), nodes, meters, UpstreamPublisher.DISCARD,
+                history);
         this.comet = new CometServer(cometConfig, logic.service(), nodes, meters);
         this.cometId = cometConfig.node().id();
     }
@@ -130,6 +137,11 @@ public final class StandaloneServer implements AutoCloseable {
         return meters;
     }
 
+    /** The history store job and logic share (tests and diagnostics: a stream's positions and entries). */
+    public MemoryHistoryStore history() {
+        return history;
+    }
+
     /** The session directory logic routes by (tests and diagnostics: which keys a member's sessions have). */
     public SessionDirectory sessions() {
         return sessions;
@@ -149,6 +161,7 @@ public final class StandaloneServer implements AutoCloseable {
         closeQuietly(job);
         comets.removeComet(cometId);
         closeQuietly(comet);
+        history.close();
         meters.close();
     }
 

@@ -3,6 +3,8 @@ package io.jgoim.server;
 import io.jgoim.client.ClientTransports;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
+import io.jgoim.protocol.rpc.logic.HistoryReply;
+import io.jgoim.protocol.rpc.logic.HistoryReq;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +135,24 @@ class StandaloneIT {
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> p.received.size() >= 100);
         assertThat(p.received).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void shouldAnswerHistoryFromTheStoreJobAppendsRoomPushesTo() throws Exception {
+        Pushes p = new Pushes();
+        connect(Transport.TCP, 801, "history-801", "live://50", p);
+        for (int i = 0; i < 3; i++) {
+            assertOk(Pushes.post(api, "/goim/push/room?operation=1000&type=live&room=50", "h" + i));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> p.received.size() >= 3);
+        // Job gave the room's batches their positions in the store logic reads History from (one store, shared).
+        HistoryReply h = server.logic().service().history(HistoryReq.newBuilder().setStream("live://50").build())
+                .get(5, TimeUnit.SECONDS);
+        assertThat(h.getOff()).isFalse();
+        assertThat(h.getTop()).isEqualTo(3);
+        assertThat(h.getFirst()).isEqualTo(1);
+        assertThat(h.getEntriesList()).extracting(e -> e.substring(16).toStringUtf8()).containsExactly("h0", "h1",
+                "h2");
     }
 
     @Test

@@ -100,6 +100,6 @@ final class RecordHandler {
             deadLetters.send(rec, "internal", e.toString(), slot);
             return;
         }
-        dispatcher.dispatch(task);
+        dispatcher.dispatch(task.fromRecord(topic, rec.partition(), rec.offset()));
     }
 }

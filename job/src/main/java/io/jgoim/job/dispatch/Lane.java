@@ -1,5 +1,6 @@
 package io.jgoim.job.dispatch;
 
+import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobMetrics;
@@ -30,8 +31,9 @@ final class Lane implements Runnable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    Lane(int index, JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics) {
-        this.router = new PushRouter(this, config, comets, sessions, metrics);
+    Lane(int index, JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics,
+         HistoryStore history) {
+        this.router = new PushRouter(this, config, comets, sessions, metrics, history);
         this.thread = new Thread(this, "job-lane-" + index);
         this.thread.setDaemon(true);
     }
@@ -48,6 +50,11 @@ final class Lane implements Runnable {
     /** Any thread: runs {@code r} on this lane. */
     void execute(Runnable r) {
         inbox.add(r);
+    }
+
+    /** True on this lane's own thread (a callback that completed synchronously may then skip the hop). */
+    boolean onLaneThread() {
+        return Thread.currentThread() == thread;
     }
 
     /** Stops the thread; pending work is dropped (the caller waited for it or is crashing). */

@@ -1,5 +1,6 @@
 package io.jgoim.job.dispatch;
 
+import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobMetrics;
@@ -13,16 +14,25 @@ import java.util.concurrent.TimeUnit;
  * key (room, or record key), and a lane keeps one ordered queue per comet. Room messages are batched per room. Both
  * push sources (the Kafka consumer and the in-process bus) feed this same dispatcher. {@link #dispatch} may be called
  * from any thread; tasks with the same lane key must be dispatched from one thread (or in a known order) to be ordered.
+ * With a {@link HistoryStore}, room batches of room types that keep history get their stream positions on their lane
+ * ({@link RoomSequencer}); the store is not owned.
  */
 public final class PushDispatcher implements AutoCloseable {
     private final Lane[] lanes;
     private boolean started;
     private boolean closed;
 
+    /** No history: no room push carries a position (goim's behaviour). */
     public PushDispatcher(JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics) {
+        this(config, comets, sessions, metrics, null);
+    }
+
+    /** {@code history} null (or config.history() keeping no room history): no room push carries a position. */
+    public PushDispatcher(JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics,
+                          HistoryStore history) {
         this.lanes = new Lane[config.dispatch().lanes()];
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new Lane(i, config, comets, sessions, metrics);
+            lanes[i] = new Lane(i, config, comets, sessions, metrics, history);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jgoim.job.dispatch;
 
+import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobMetrics;
@@ -11,6 +12,7 @@ import io.jgoim.protocol.rpc.comet.BroadcastReq;
 import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
 import io.jgoim.protocol.rpc.comet.Proto;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
+import io.jgoim.protocol.rpc.comet.StreamPosition;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,10 @@ import java.util.concurrent.TimeUnit;
  * What a lane's tasks become: a PUSH is one request to the comet that holds its keys, a ROOM message joins its room's
  * batch ({@link RoomBatcher}) whose request goes to every comet that may host the room, a BROADCAST is one request to
  * every comet, and a push to a member's devices is looked up in the session directory first, holding the lane's later
- * tasks until the answer (order per member). Each request gets one request id and is queued on the
- * {@link CometLink} of each target comet ({@link CometLinks}). One router per {@link Lane}; lane thread only.
+ * tasks until the answer (order per member). A room batch whose room keeps history gets its stream positions first
+ * ({@link RoomSequencer}); a member push carries the position logic gave its record. Each request gets one request id
+ * and is queued on the {@link CometLink} of each target comet ({@link CometLinks}). One router per {@link Lane}; lane
+ * thread only.
  */
 final class PushRouter {
     private static final Logger log = LoggerFactory.getLogger(PushRouter.class);
@@ -43,6 +47,7 @@ final class PushRouter {
     private final SessionDirectory sessions;
     private final CometLinks links;
     private final RoomBatcher batcher;
+    private final RoomSequencer sequencer;
     /**
      * The next request id: one id per built request, the same on each retry and for every comet it goes to (each
      * comet answers a repeated id from its first attempt instead of delivering twice). Starts at a random 64-bit value
@@ -60,7 +65,8 @@ final class PushRouter {
     private boolean gaveUpWaiting;
     private final Counter waits;
 
-    PushRouter(Lane lane, JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics) {
+    PushRouter(Lane lane, JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics,
+               HistoryStore history) {
         this.lane = lane;
         this.metrics = metrics;
         this.comets = comets;
@@ -70,6 +76,8 @@ final class PushRouter {
         this.filterRooms = config.comet().filterRooms() && comets.isRemote();
         JobConfig.BatchConfig b = config.batch();
         this.batcher = new RoomBatcher(b.size(), b.window().toNanos(), b.maxBytes(), this::sendRoom);
+        this.sequencer = new RoomSequencer(lane, history, config.history().streams(),
+                config.history().appendTimeout().toMillis(), metrics, this::sendRoomRequest);
         this.waitForCometsNanos = config.comet().waitForComets().toNanos();
         this.waits = metrics.counter("jgoim.job.push.waits", "times a lane held its pushes because no comet was known",
                 "reason", "no_comets");
@@ -192,10 +200,16 @@ final class PushRouter {
             t.finishWithoutSend(false);
             return;
         }
-        PushMsgReq req = PushMsgReq.newBuilder().addAllKeys(keys).setProto(frame)
-                .setProtoOp(t.message().getOperation()).setRequestId(requestId()).build();
+        PushMsg m = t.message();
+        PushMsgReq.Builder req = PushMsgReq.newBuilder().addAllKeys(keys).setProto(frame)
+                .setProtoOp(m.getOperation()).setRequestId(requestId());
+        if (m.getOffset() != 0) {
+            // Sequenced by logic at publish (PushValidator checked stream and epoch); older records have none.
+            req.setPosition(StreamPosition.newBuilder().setStream(m.getStream()).setEpoch(m.getEpoch())
+                    .setOffset(m.getOffset()));
+        }
         t.awaitSends(1);
-        links.send(c, Send.Kind.PUSH, req, List.of(t));
+        links.send(c, Send.Kind.PUSH, req.build(), List.of(t));
     }
 
     private void sendBroadcast(PushTask t) {
@@ -218,16 +232,28 @@ final class PushRouter {
         }
     }
 
-    /** The batcher's sink: one room batch becomes one request to every comet that may host the room. */
+    /**
+     * The batcher's sink: a batch of a room that keeps history is sequenced first (its request follows once its
+     * positions are known); any other is one request, as in goim.
+     */
     private void sendRoom(RoomBatcher.Batch b) {
         List<PushTask> tasks = b.tasks();
         metrics.batchMessages().record(tasks.size());
         metrics.batchBytes().record(b.bytes());
+        if (sequencer.keepsHistory(b.room())) {
+            sequencer.sequence(b.room(), tasks);
+        } else {
+            sendRoomRequest(b.room(), tasks, PushFrameEncoder.batch(tasks, b.bytes()), null);
+        }
+    }
+
+    /** One room request (position null: none) to every comet that may host the room. */
+    private void sendRoomRequest(String room, List<PushTask> tasks, Proto frames, StreamPosition position) {
         List<Comet> all = comets.comets();
         List<Comet> targets = new ArrayList<>(all.size());
         for (int i = 0; i < all.size(); i++) {
             Comet c = all.get(i);
-            if (!filterRooms || c.mayHost(b.room())) {
+            if (!filterRooms || c.mayHost(room)) {
                 targets.add(c);
             }
         }
@@ -238,13 +264,17 @@ final class PushRouter {
             }
             return;
         }
-        BroadcastRoomReq req = BroadcastRoomReq.newBuilder().setRoomId(b.room())
-                .setProto(PushFrameEncoder.batch(tasks, b.bytes())).setRequestId(requestId()).build();
+        BroadcastRoomReq.Builder req = BroadcastRoomReq.newBuilder().setRoomId(room).setProto(frames)
+                .setRequestId(requestId());
+        if (position != null) {
+            req.setPosition(position);
+        }
+        BroadcastRoomReq built = req.build();
         for (int i = 0; i < tasks.size(); i++) {
             tasks.get(i).awaitSends(targets.size());
         }
         for (int i = 0; i < targets.size(); i++) {
-            links.send(targets.get(i), Send.Kind.ROOM, req, tasks);
+            links.send(targets.get(i), Send.Kind.ROOM, built, tasks);
         }
     }
 

@@ -6,8 +6,9 @@ import io.jgoim.protocol.push.PushMsg;
 /**
  * One message to push: a decoded {@link PushMsg}, the key that picks its lane (its room, or the record key of a user
  * push), and the listener told when it is finished. A play-history event is a task whose keys are resolved on its lane
- * from the session directory ({@link #ofMemberDevices}). Created on the producing thread, then owned by one lane
- * thread, which tracks the comet sends still open for it; the listener is told exactly once.
+ * from the session directory ({@link #ofMemberDevices}). A task read from Kafka knows its record
+ * ({@link #fromRecord}), whose coordinates are its history dedupe id. Created on the producing thread, then owned by
+ * one lane thread, which tracks the comet sends still open for it; the listener is told exactly once.
  */
 public final class PushTask {
     private final PushMsg msg;
@@ -16,6 +17,10 @@ public final class PushTask {
     /** For member pushes: whose devices, and which device to skip. */
     private final long memberId;
     private final String excludeKey;
+    /** The Kafka record this task came from (null topic: the in-process bus); set before dispatch. */
+    private String recordTopic;
+    private int recordPartition;
+    private long recordOffset;
     /** Lane thread only: comet sends still open, and whether one gave up. */
     private int openSends;
     private boolean failed;
@@ -52,6 +57,23 @@ public final class PushTask {
      */
     public static PushTask ofMemberDevices(long memberId, String excludeKey, PushMsg msg, TaskListener listener) {
         return new PushTask(msg, "mid:" + memberId, listener, memberId, excludeKey);
+    }
+
+    /**
+     * Producer thread, before {@link PushDispatcher#dispatch}: the Kafka record this task was read from. A room
+     * batch's history append passes it as the entry's dedupe id, so a record consumed again (a restart before the
+     * commit, a rebalance) keeps the position it got the first time.
+     */
+    public PushTask fromRecord(String topic, int partition, long offset) {
+        this.recordTopic = topic;
+        this.recordPartition = partition;
+        this.recordOffset = offset;
+        return this;
+    }
+
+    /** {@code topic/partition/offset} of the task's Kafka record, or null (in-process bus). Built on demand. */
+    String dedupeId() {
+        return recordTopic == null ? null : recordTopic + '/' + recordPartition + '/' + recordOffset;
     }
 
     public PushMsg message() {

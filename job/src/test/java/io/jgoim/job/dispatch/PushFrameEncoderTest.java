@@ -51,4 +51,22 @@ class PushFrameEncoderTest {
         assertThat(HexFormat.of().formatHex(p.getBody().toByteArray()))
                 .isEqualTo("00000010001000010000" + "03e8" + "00000000");
     }
+
+    @Test
+    void shouldEncodeAHistoryBatchAsEntriesWhoseJoinIsTheSameBatch() {
+        List<PushTask> tasks = List.of(
+                PushTask.of(null, msg("{\"n\":0}"), (t, ok) -> { }),
+                PushTask.of(null, msg("{\"n\":1}"), (t, ok) -> { }),
+                PushTask.of(null, msg("{\"n\":2}"), (t, ok) -> { }));
+        List<byte[]> entries = PushFrameEncoder.frames(tasks);
+        assertThat(entries).hasSize(3);
+        // Each entry is one whole goim frame: exactly what a TCP client gets for that message.
+        assertThat(HexFormat.of().formatHex(entries.get(1))).isEqualTo(ROOM_BATCH_VECTOR.substring(46, 92));
+        Proto all = PushFrameEncoder.join(entries, 0, 3);
+        assertThat(all.getOp()).isEqualTo(9);
+        assertThat(HexFormat.of().formatHex(all.getBody().toByteArray())).isEqualTo(ROOM_BATCH_VECTOR);
+        assertThat(HexFormat.of().formatHex(PushFrameEncoder.join(entries, 1, 3).getBody().toByteArray()))
+                .isEqualTo(ROOM_BATCH_VECTOR.substring(46));
+        assertThat(PushFrameEncoder.join(entries, 2, 3).getBody().toByteArray()).isEqualTo(entries.get(2));
+    }
 }
