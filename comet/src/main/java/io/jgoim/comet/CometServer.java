@@ -15,6 +15,7 @@ import io.jgoim.comet.node.RouteReannouncer;
 import io.jgoim.comet.push.CometPushService;
 import io.jgoim.comet.push.RoomBroadcaster;
 import io.jgoim.comet.session.SessionServices;
+import io.jgoim.comet.stream.HistoryReads;
 import io.jgoim.comet.transport.TcpChannelInitializer;
 import io.jgoim.comet.transport.TlsContexts;
 import io.jgoim.comet.transport.Transports;
@@ -68,6 +69,7 @@ public final class CometServer implements AutoCloseable {
     private SessionServices services;
     private CometMetrics metrics;
     private CometPushService pushService;
+    private HistoryReads historyReads;
     private Server rpcServer;
     private MetricsHttpServer admin;
     private NodeRegistration registration;
@@ -116,8 +118,11 @@ public final class CometServer implements AutoCloseable {
         index = new SessionIndex(config.bucket().size(), config.bucket().channels(), loops);
         metrics = new CometMetrics(meters);
         RoomBroadcaster broadcaster = new RoomBroadcaster(loops, metrics);
-        pushService = new CometPushService(index, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest);
-        services = new SessionServices(config, logic, index, metrics, this::isDraining, this::drainHints);
+        historyReads = new HistoryReads(logic, config.history().cacheSize(), config.history().resumeTimeout(), metrics);
+        pushService = new CometPushService(index, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest,
+                historyReads);
+        services = new SessionServices(config, logic, index, metrics, this::isDraining, this::drainHints,
+                historyReads);
         registerGauges();
 
         SslContext ssl = null;
@@ -204,6 +209,11 @@ public final class CometServer implements AutoCloseable {
 
     public CometMetrics metrics() {
         return metrics;
+    }
+
+    /** How sessions read stream history, with the recent messages of room streams (tests and diagnostics). */
+    public HistoryReads historyReads() {
+        return historyReads;
     }
 
     /** The session and room index (tests and diagnostics). */

@@ -4,6 +4,6 @@
  * {@link io.jgoim.comet.config.CometConfig}.
  *
  * <p>The packages are layers, each importing only those below it (checked by {@code CometLayersTest}): config,
- * metrics, ring, frame, index, push, session, transport, node, and this root package on top.
+ * metrics, ring, frame, stream, index, push, session, transport, node, and this root package on top.
  */
 package io.jgoim.comet;

@@ -31,6 +31,7 @@ class CometLayersTest {
             "metrics",
             "ring",
             "frame",
+            "stream",
             "index",
             "push",
             "session",

@@ -130,6 +130,19 @@ public final class TestClient implements AutoCloseable {
         channel = b.connect(address).syncUninterruptibly().channel();
     }
 
+    /** Stops reading from the socket (the server's writes pile up until it becomes unwritable). */
+    public TestClient pauseReading() {
+        channel.config().setAutoRead(false);
+        return this;
+    }
+
+    /** Reads from the socket again. */
+    public TestClient resumeReading() {
+        channel.config().setAutoRead(true);
+        channel.read();
+        return this;
+    }
+
     /** Sends one WebSocket frame as it is (ping, close, ...). */
     public TestClient sendFrame(WebSocketFrame frame) {
         channel.writeAndFlush(frame).syncUninterruptibly();

@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig tcp, WebSocketConfig webSocket,
                           WssConfig wss, TlsConfig tls, RpcConfig rpc, AdminConfig admin,
-                          ProtocolConfig protocol, OutboundConfig outbound, BucketConfig bucket,
+                          ProtocolConfig protocol, OutboundConfig outbound, HistoryConfig history,
+                          BucketConfig bucket,
                           OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
                           LogicConfig logic, RedisConnectionConfig redis) {
 
@@ -34,6 +35,7 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         Checks.notNull(admin, "admin");
         Checks.notNull(protocol, "protocol");
         Checks.notNull(outbound, "outbound");
+        Checks.notNull(history, "history");
         Checks.notNull(bucket, "bucket");
         Checks.notNull(online, "online");
         Checks.notNull(registry, "registry");
@@ -186,6 +188,20 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
             Checks.check(lowWaterMarkBytes <= highWaterMarkBytes,
                     "outbound.lowWaterMarkBytes must be <= outbound.highWaterMarkBytes");
             Checks.positive(slowCloseAfter, "outbound.slowCloseAfter");
+        }
+    }
+
+    /**
+     * Reading stream history for position-aware sessions (auth ver 3): a resume (or a gap recovery, or a room change)
+     * waits at most {@code resumeTimeout} for logic's History answers before the session is closed with RESUME
+     * (4013), and the comet keeps the last {@code cacheSize} messages of each room stream it delivers (0 = no cache)
+     * so that resumes inside that window cost no History call.
+     */
+    public record HistoryConfig(Duration resumeTimeout, int cacheSize) {
+        public HistoryConfig {
+            Checks.positive(resumeTimeout, "history.resumeTimeout");
+            Checks.check(cacheSize >= 0 && cacheSize <= 10_000, "history.cacheSize must be within 0..10000, was "
+                    + cacheSize);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jgoim.comet.frame;
 
+import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.ProtoCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -9,21 +10,44 @@ import io.netty.util.ReferenceCounted;
 /**
  * One push, encoded once and shared by every recipient: {@link #tcp()} holds the already-encoded goim frames (what
  * a TCP session gets, byte for byte) and {@link #webSocket()} the same bytes wrapped once in an outer op-9 frame (what
- * every WebSocket session gets), made on first use. Recipients write {@code retainedDuplicate()}s of these buffers,
- * never copies.
+ * every WebSocket session gets), made on first use. A push with a stream {@link Position} also has
+ * {@link #publications()}: the same frames in one op-20 frame, made on first use by a position-aware recipient (so a
+ * push that reaches none of them builds none). Recipients write {@code retainedDuplicate()}s of these buffers, never
+ * copies.
  *
  * <p>Reference-counted: the creator holds one reference, each fan-out task or ring slot retains one while it holds
- * the frame; the last release frees both buffers. {@link #webSocket()} is safe to call from several event loops.
+ * the frame; the last release frees every buffer. The lazy variants are safe to build from several event loops.
  */
 public final class PushFrame extends AbstractReferenceCounted {
     private final ByteBuf tcp;
     private final ByteBufAllocator alloc;
+    private final Position position;
     private volatile ByteBuf webSocket;
+    private volatile ByteBuf publications;
+
+    /**
+     * Where a push sits in its stream: {@code count} messages (the frames of the push, in order) at offsets
+     * {@code first .. first + count - 1} of {@code stream}'s epoch {@code epoch}.
+     */
+    public record Position(String stream, long epoch, long first, int count) {
+        public long last() {
+            return first + count - 1;
+        }
+    }
 
     /** Takes ownership of {@code tcp}: one or more whole encoded frames. */
     public PushFrame(ByteBuf tcp, ByteBufAllocator alloc) {
+        this(tcp, alloc, null);
+    }
+
+    /**
+     * Takes ownership of {@code tcp}, whose frames sit at {@code position} (null: the push has none); the frame
+     * count of {@code position} must be the number of frames in {@code tcp}.
+     */
+    public PushFrame(ByteBuf tcp, ByteBufAllocator alloc, Position position) {
         this.tcp = tcp;
         this.alloc = alloc;
+        this.position = position;
     }
 
     /** The frames as a TCP session receives them. Do not release; duplicate. */
@@ -46,6 +70,43 @@ public final class PushFrame extends AbstractReferenceCounted {
         return ws;
     }
 
+    /** The push's stream position, or null when it has none (a plain push for every session). */
+    public Position position() {
+        return position;
+    }
+
+    public boolean isPositioned() {
+        return position != null;
+    }
+
+    /**
+     * The frames in one op-20 frame (both transports: over WebSocket it is the binary message itself); built once,
+     * on the first call. Only for a positioned push. Do not release.
+     */
+    public ByteBuf publications() {
+        ByteBuf p = publications;
+        if (p == null) {
+            synchronized (this) {
+                p = publications;
+                if (p == null) {
+                    p = PublicationFrames.encode(alloc, position.stream(), position.epoch(), position.first(), tcp,
+                            tcp.readerIndex(), tcp.readableBytes());
+                    publications = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /** The reader index in {@link #tcp()} of frame {@code index} (0-based); walks the frame headers. */
+    public int frameStart(int index) {
+        int at = tcp.readerIndex();
+        for (int i = 0; i < index; i++) {
+            at += tcp.getInt(at + PacketLayout.PACK_LEN_OFFSET);
+        }
+        return at;
+    }
+
     /** Bytes a recipient adds to its outbound buffer. */
     public int size() {
         return tcp.readableBytes();
@@ -63,6 +124,10 @@ public final class PushFrame extends AbstractReferenceCounted {
         ByteBuf ws = webSocket;
         if (ws != null) {
             ws.release();
+        }
+        ByteBuf p = publications;
+        if (p != null) {
+            p.release();
         }
     }
 

@@ -5,10 +5,16 @@ import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.Proto;
+import io.jgoim.protocol.stream.AuthBody;
+import io.jgoim.protocol.stream.PositionList;
+import io.jgoim.protocol.stream.StreamState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Builds the frames comet sends on its own (replies and goodbyes). Each returns a {@link Proto} the pipeline's
@@ -33,6 +39,26 @@ public final class ReplyFrames {
     public static Proto authReplyExtended(ByteBufAllocator alloc, int seq, String key, long heartbeatSeconds) {
         String json = "{\"key\":\"" + escape(key) + "\",\"heartbeat\":" + heartbeatSeconds + "}";
         return Proto.newInstance(PacketLayout.VERSION_EXTENDED, Op.AUTH_REPLY, seq, ByteBufUtil.writeUtf8(alloc, json));
+    }
+
+    /**
+     * The auth reply for position-aware clients (auth ver 3): the extended JSON, a NUL, then the position list of the
+     * session's streams ({@link AuthBody#write}).
+     */
+    public static Proto authReplyPositions(ByteBufAllocator alloc, int seq, String key, long heartbeatSeconds,
+                                           List<StreamState> positions) {
+        byte[] json = ("{\"key\":\"" + escape(key) + "\",\"heartbeat\":" + heartbeatSeconds + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        ByteBuf body = alloc.ioBuffer(json.length + 1 + PositionList.size(positions));
+        AuthBody.write(body, json, positions);
+        return Proto.newInstance(PacketLayout.VERSION_POSITIONS, Op.AUTH_REPLY, seq, body);
+    }
+
+    /** A stream-state frame (op 21) for position-aware clients: body = a position list. */
+    public static Proto streamState(ByteBufAllocator alloc, List<StreamState> states) {
+        ByteBuf body = alloc.ioBuffer(PositionList.size(states));
+        PositionList.write(body, states);
+        return Proto.newInstance(PacketLayout.VERSION_POSITIONS, Op.STREAM_STATE, 0, body);
     }
 
     /** An extension error reply for extended clients: body = JSON {"code":n,"message":"..."}. */

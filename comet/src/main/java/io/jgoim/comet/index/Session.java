@@ -5,7 +5,9 @@ import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.metrics.CometMetrics.DropReason;
 import io.jgoim.comet.ring.PushRing;
+import io.jgoim.comet.stream.StreamDelivery;
 import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.netty.channel.Channel;
 
@@ -14,7 +16,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * An authenticated connection: who it is (member id, key), where it sits (event loop index, room, slots in the
- * dense member lists), which push ops it watches, and its outbound ring.
+ * dense member lists), which push ops it watches, its outbound ring, and for a position-aware client (auth ver 3)
+ * its {@link StreamDelivery}, which turns positioned pushes into op-20 frames merged by offset (null for goim and
+ * ver-2 clients: one reference is all they pay).
  *
  * <p>Threading: identity is immutable; room membership and slots change only on the session's event loop; the
  * watched ops are an immutable sorted array behind a volatile reference (read by any pushing thread); the ring is
@@ -33,6 +37,7 @@ public final class Session implements Runnable {
     private final int ringSize;
     private final CometMetrics metrics;
     private final Closer closer;
+    private final StreamDelivery streams;
 
     private volatile int[] watchOps = NO_OPS;
 
@@ -49,6 +54,11 @@ public final class Session implements Runnable {
     public interface Closer {
         void close(CloseCode code);
 
+        /** Closes the session with {@code code}, telling an extended client {@code error}. Event loop only. */
+        default void close(CloseCode code, ErrorCode error, String message) {
+            close(code);
+        }
+
         /** When the session expires for silence, in the loop's ticker time; never by default. Event loop only. */
         default long idleDeadlineNanos() {
             return Long.MAX_VALUE;
@@ -62,6 +72,13 @@ public final class Session implements Runnable {
 
     public Session(Channel channel, SessionTransport transport, long memberId, String key, boolean extended,
                    int loopIndex, int ringSize, CometMetrics metrics, Closer closer) {
+        this(channel, transport, memberId, key, extended, loopIndex, ringSize, metrics, closer, null);
+    }
+
+    /** A session whose pushes go through {@code streams} (a position-aware client), or none when null. */
+    public Session(Channel channel, SessionTransport transport, long memberId, String key, boolean extended,
+                   int loopIndex, int ringSize, CometMetrics metrics, Closer closer, StreamDelivery streams) {
+        this.streams = streams;
         this.channel = channel;
         this.transport = transport;
         this.memberId = memberId;
@@ -93,6 +110,11 @@ public final class Session implements Runnable {
     /** True when the client authenticated with the extended version and understands extension ops. */
     public boolean isExtended() {
         return extended;
+    }
+
+    /** The position-aware delivery of this session, or null for a goim or ver-2 client. */
+    public StreamDelivery streams() {
+        return streams;
     }
 
     /** Index of the session's event loop in the comet's loop table. */
@@ -182,7 +204,9 @@ public final class Session implements Runnable {
 
     /**
      * Writes one push without flushing. Event loop only. Returns false, counting the drop, when the session is closed
-     * or over its outbound bound (the slow-consumer policy in the session handler closes it if that lasts).
+     * or over its outbound bound (the slow-consumer policy in the session handler closes it if that lasts). A
+     * position-aware session's pushes go through its {@link StreamDelivery}; a drop here leaves its cursor where it
+     * was, so the next positioned batch shows the gap and history fills it.
      */
     public boolean write(PushFrame frame) {
         if (!channel.isActive()) {
@@ -192,6 +216,10 @@ public final class Session implements Runnable {
         if (!channel.isWritable()) {
             metrics.dropped(DropReason.SLOW);
             return false;
+        }
+        StreamDelivery d = streams;
+        if (d != null) {
+            return d.write(frame);
         }
         channel.write(transport.push(frame), channel.voidPromise());
         return true;

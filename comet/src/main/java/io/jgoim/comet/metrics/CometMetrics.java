@@ -24,6 +24,9 @@ public final class CometMetrics {
     /** Why a push was not written to a session. */
     public enum DropReason { RING_FULL, SLOW, CLOSED, UPSTREAM_OVERFLOW }
 
+    /** Where a History read for a position-aware session was answered. */
+    public enum HistorySource { STORE, CACHE, JOINED }
+
     /** Which push path delivered a frame. */
     public enum PushKind { KEY, ROOM, BROADCAST }
 
@@ -33,6 +36,7 @@ public final class CometMetrics {
     private final Map<PushKind, Counter> pushes = new EnumMap<>(PushKind.class);
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
     private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
+    private final Map<HistorySource, Counter> historyReads = new EnumMap<>(HistorySource.class);
     private final Timer authLatency;
     private final Counter authFailures;
     private final Counter repeatedRequests;
@@ -62,6 +66,12 @@ public final class CometMetrics {
         for (CloseCode c : CloseCode.values()) {
             closes.put(c, Counter.builder("jgoim_comet_closes").tag("reason", c.name().toLowerCase())
                     .description("sessions closed by the server, by close code").register(registry));
+        }
+        for (HistorySource h : HistorySource.values()) {
+            historyReads.put(h, Counter.builder("jgoim_comet_history_reads").tag("source", h.name().toLowerCase())
+                    .description("stream history reads for position-aware sessions: store = a History call to logic, "
+                            + "cache = answered from the comet's recent messages, joined = waited for an identical "
+                            + "read already in flight").register(registry));
         }
         authLatency = Timer.builder("jgoim_comet_auth_latency").description("logic Connect round trip at auth")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -138,6 +148,15 @@ public final class CometMetrics {
         return drops.get(reason).count();
     }
 
+    /** A History read was answered from {@code source}. */
+    public void historyRead(HistorySource source) {
+        historyReads.get(source).increment();
+    }
+
+    public double historyReads(HistorySource source) {
+        return historyReads.get(source).count();
+    }
+
     public Timer authLatency() {
         return authLatency;
     }
@@ -207,7 +226,8 @@ public final class CometMetrics {
         HEARTBEAT("heartbeat"), HEARTBEAT_REPLY("heartbeat_reply"), SEND("send"), AUTH("auth"),
         AUTH_REPLY("auth_reply"), CHANGE_ROOM("change_room"), CHANGE_ROOM_REPLY("change_room_reply"),
         SUB("watch"), SUB_REPLY("watch_reply"), UNSUB("unwatch"), UNSUB_REPLY("unwatch_reply"),
-        BUSINESS("business"), PUSH("push"), DISCONNECT("disconnect"), ERROR_REPLY("error_reply"), OTHER("other");
+        BUSINESS("business"), PUSH("push"), DISCONNECT("disconnect"), ERROR_REPLY("error_reply"),
+        PUBLICATIONS("publications"), STREAM_STATE("stream_state"), ACK("ack"), OTHER("other");
 
         final String label;
 
@@ -231,6 +251,9 @@ public final class CometMetrics {
                 case Op.UNSUB_REPLY: return UNSUB_REPLY;
                 case Op.DISCONNECT: return DISCONNECT;
                 case Op.ERROR_REPLY: return ERROR_REPLY;
+                case Op.PUBLICATIONS: return PUBLICATIONS;
+                case Op.STREAM_STATE: return STREAM_STATE;
+                case Op.ACK: return ACK;
                 default: return op >= Op.BUSINESS_MIN ? BUSINESS : OTHER;
             }
         }

@@ -1,10 +1,12 @@
 package io.jgoim.comet.push;
 
 import com.google.protobuf.ByteString;
+import io.jgoim.comet.frame.PublicationFrames;
 import io.jgoim.comet.frame.PushFrame;
 import io.jgoim.comet.index.Room;
 import io.jgoim.comet.index.Session;
 import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.comet.stream.HistoryReads;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.CometService;
@@ -16,9 +18,11 @@ import io.jgoim.protocol.rpc.comet.PushMsgReply;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
 import io.jgoim.protocol.rpc.comet.RoomsReply;
 import io.jgoim.protocol.rpc.comet.RoomsReq;
+import io.jgoim.protocol.rpc.comet.StreamPosition;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,12 +32,18 @@ import java.util.concurrent.CompletableFuture;
  * futures complete once the frame was handed to the sessions' event loops. A request that carries job's request id is
  * taken once: a retry of it (job's deadline passed while this comet was still at it) gets the first attempt's outcome
  * ({@link RecentRequests}), so sessions never receive a retried push twice.
+ *
+ * <p>A request with a stream position (a room batch or a member push whose stream keeps history) makes a positioned
+ * frame: plain for goim and ver-2 sessions, one shared op-20 frame for position-aware ones. A positioned room batch
+ * also feeds the comet's recent messages of that room ({@link HistoryReads}) before it fans out, so a session that
+ * resumes meanwhile finds it in one place or the other.
  */
 public final class CometPushService implements CometService {
     private final SessionIndex index;
     private final RoomBroadcaster broadcaster;
     private final ByteBufAllocator alloc;
     private final RecentRequests recent;
+    private final HistoryReads history;
 
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc) {
         this(index, broadcaster, alloc, () -> { });
@@ -42,6 +52,13 @@ public final class CometPushService implements CometService {
     /** {@code onRepeat} is called for every request answered from its first attempt's outcome (a retry). */
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
                             Runnable onRepeat) {
+        this(index, broadcaster, alloc, onRepeat, null);
+    }
+
+    /** {@code history}: the comet's history reads, whose recent messages positioned room batches feed (or null). */
+    public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
+                            Runnable onRepeat, HistoryReads history) {
+        this.history = history;
         this.index = index;
         this.broadcaster = broadcaster;
         this.alloc = alloc;
@@ -61,7 +78,13 @@ public final class CometPushService implements CometService {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                     "PushMsg needs keys and a non-empty proto body"));
         }
-        PushFrame frame = frame(req.getProto().getBody());
+        PushFrame frame;
+        try {
+            frame = req.hasPosition() ? positioned(req.getProto().getBody(), req.getPosition(), null)
+                    : frame(req.getProto().getBody());
+        } catch (JgoimException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         int delivered = 0;
         int dropped = 0;
         int missing = 0;
@@ -117,11 +140,33 @@ public final class CometPushService implements CometService {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                     "BroadcastRoom needs a non-empty proto body"));
         }
+        List<ByteString> frames = null;
+        if (req.hasPosition()) {
+            StreamPosition p = req.getPosition();
+            frames = checkPosition(req.getProto().getBody(), p, req.getRoomId());
+            if (frames == null) {
+                return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
+                        "BroadcastRoom position must name the room, offset >= 1, and the body whole frames"));
+            }
+        }
         Room room = index.room(req.getRoomId());
         if (room == null || room.online() == 0) {
+            if (frames != null && history != null) {
+                // Not delivered here: the room's recent messages would have a hole.
+                history.invalidate(req.getRoomId());
+            }
             return CompletableFuture.completedFuture(BroadcastRoomReply.getDefaultInstance());
         }
-        PushFrame frame = frame(req.getProto().getBody());
+        PushFrame frame;
+        if (frames != null) {
+            StreamPosition p = req.getPosition();
+            if (history != null) {
+                history.feed(p.getStream(), p.getEpoch(), p.getOffset(), frames);
+            }
+            frame = positioned(req.getProto().getBody(), p, frames);
+        } else {
+            frame = frame(req.getProto().getBody());
+        }
         try {
             return broadcaster.broadcastRoom(room, frame).thenApply(d ->
                     BroadcastRoomReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build());
@@ -137,11 +182,37 @@ public final class CometPushService implements CometService {
         return CompletableFuture.completedFuture(b.build());
     }
 
+    /**
+     * The frames of a positioned request's body, or null when the position is not valid: no stream (or not
+     * {@code stream} when given), an offset below 1, or a body that is not whole goim frames.
+     */
+    private static List<ByteString> checkPosition(ByteString body, StreamPosition p, String stream) {
+        if (p.getStream().isEmpty() || (stream != null && !stream.equals(p.getStream())) || p.getOffset() < 1) {
+            return null;
+        }
+        List<ByteString> frames = PublicationFrames.split(body);
+        return frames == null || frames.isEmpty() ? null : frames;
+    }
+
+    /** A frame at position {@code p}; {@code frames} the body's frames when already split (else checked here). */
+    private PushFrame positioned(ByteString body, StreamPosition p, List<ByteString> frames) {
+        List<ByteString> f = frames != null ? frames : checkPosition(body, p, null);
+        if (f == null) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER,
+                    "position must name a stream, offset >= 1, and the body whole frames");
+        }
+        return frame(body, new PushFrame.Position(p.getStream(), p.getEpoch(), p.getOffset(), f.size()));
+    }
+
     private PushFrame frame(ByteString body) {
+        return frame(body, null);
+    }
+
+    private PushFrame frame(ByteString body, PushFrame.Position position) {
         ByteBuf buf = alloc.directBuffer(body.size());
         for (java.nio.ByteBuffer part : body.asReadOnlyByteBufferList()) {
             buf.writeBytes(part);
         }
-        return new PushFrame(buf, alloc);
+        return new PushFrame(buf, alloc, position);
     }
 }

@@ -13,12 +13,17 @@ import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.ProtocolException;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
+import io.jgoim.protocol.stream.AuthBody;
+import io.jgoim.protocol.stream.StreamPosition;
+import io.jgoim.protocol.stream.StreamState;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,13 +34,15 @@ import java.util.concurrent.TimeUnit;
  * (so slow TLS and WebSocket handshakes count too). It calls logic's Connect asynchronously, waits at most
  * {@code protocol.logicTimeout} (the event loop stays free), registers the session, replies op 8 and removes itself.
  * Frames that arrive while logic answers are held (at most {@code protocol.maxPendingFrames}) and replayed after.
+ * A position-aware client (auth ver 3: token, NUL, its last positions) is resumed before the reply: its streams are
+ * read from history and the reply carries their positions ({@link io.jgoim.comet.stream.StreamDelivery#resume}).
  * Connects beyond the comet's {@link ConnectAdmission} bound are refused at once with LOGIC_UNAVAILABLE (4004).
  *
  * <p>Failures are not answered here: they are fired as {@link SessionCloseException} so
  * {@link SessionHandler#exceptionCaught} writes the goodbye. One instance per channel; event loop only.
  */
 public final class HandshakeHandler extends ChannelInboundHandlerAdapter implements Runnable {
-    private enum State { WAITING, AUTHENTICATING, DONE }
+    private enum State { WAITING, AUTHENTICATING, RESUMING, DONE }
 
     private final SessionServices services;
     private final SessionHandler session;
@@ -47,6 +54,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     private int authSeq;
     private short authVer;
     private long authStartNanos;
+    private List<StreamState> asked;
 
     public HandshakeHandler(SessionServices services, SessionHandler session) {
         this.services = services;
@@ -95,7 +103,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
                 services.metrics().frameIn(p.op());
                 try {
                     if (p.op() != Op.AUTH) {
-                        session.extended(p.ver() == PacketLayout.VERSION_EXTENDED);
+                        session.extended(extendedVersion(p.ver()));
                         fail(new SessionCloseException(ErrorCode.NOT_AUTHENTICATED, CloseCode.NOT_AUTHENTICATED,
                                 p.seq(), "op " + p.op() + " before auth"));
                     } else {
@@ -106,6 +114,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
                 }
                 break;
             case AUTHENTICATING:
+            case RESUMING:
                 if (early == null) {
                     early = new ArrayDeque<>(4);
                 }
@@ -126,7 +135,20 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         state = State.AUTHENTICATING;
         authSeq = p.seq();
         authVer = p.ver();
-        session.extended(authVer == PacketLayout.VERSION_EXTENDED);
+        session.extended(extendedVersion(authVer));
+        ByteString token;
+        if (authVer == PacketLayout.VERSION_POSITIONS) {
+            // token NUL positions: logic sees the token alone, as it does for every other version.
+            try {
+                asked = AuthBody.positions(p.body());
+            } catch (ProtocolException e) {
+                fail(new SessionCloseException(e.errorCode(), e.closeCode(), authSeq, e.getMessage()));
+                return;
+            }
+            token = ByteString.copyFrom(AuthBody.token(p.body()).nioBuffer());
+        } else {
+            token = ByteString.copyFrom(p.body().nioBuffer());
+        }
         if (!services.admission().tryAcquire()) {
             // Shed at once rather than queue behind Connects that would outlast logicTimeout anyway.
             services.metrics().authFailed();
@@ -137,7 +159,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         authStartNanos = System.nanoTime();
         ConnectReq req = ConnectReq.newBuilder()
                 .setServer(services.serverId())
-                .setToken(ByteString.copyFrom(p.body().nioBuffer()))
+                .setToken(token)
                 .setRemoteAddr(String.valueOf(ctx.channel().remoteAddress()))
                 .build();
         logicDeadline = ctx.executor().schedule(() -> {
@@ -211,16 +233,59 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         }
         // Register first, then reply, in this one event-loop task: pushes reach a session only through tasks on
         // this loop, so none can overtake the reply, and a client that saw the reply is already in its room.
-        session.activate(reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(), loopIndex);
+        boolean positions = authVer == PacketLayout.VERSION_POSITIONS;
+        session.activate(reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(), loopIndex,
+                positions);
+        long hb = reply.getHeartbeat() > 0 ? reply.getHeartbeat()
+                : services.config().protocol().heartbeatInterval().toSeconds();
+        if (positions) {
+            resume(reply, key, hb);
+            return;
+        }
         if (authVer == PacketLayout.VERSION_EXTENDED) {
             // jgoim-aware clients learn the heartbeat interval and their key (a goim client gets the bare header).
-            long hb = reply.getHeartbeat() > 0 ? reply.getHeartbeat()
-                    : services.config().protocol().heartbeatInterval().toSeconds();
             ctx.writeAndFlush(ReplyFrames.authReplyExtended(ctx.alloc(), authSeq, key, hb));
         } else {
             ctx.writeAndFlush(ReplyFrames.empty(authVer, Op.AUTH_REPLY, authSeq));
         }
         services.metrics().frameOut(Op.AUTH_REPLY);
+        finish();
+    }
+
+    /**
+     * A position-aware session (auth ver 3) is registered (live pushes to it are held from now on): each of its
+     * streams is read from history, then the auth reply with their positions goes out, then the missed messages,
+     * then the held live ones. Client frames stay held until then. History too slow or failing: RESUME (4013).
+     */
+    private void resume(ConnectReply reply, String key, long hb) {
+        state = State.RESUMING;
+        List<String> streams = new ArrayList<>(2);
+        if (!reply.getRoomId().isEmpty()) {
+            streams.add(reply.getRoomId());
+        }
+        if (reply.getMid() != 0) {
+            streams.add(StreamPosition.memberStream(reply.getMid()));
+        }
+        session.session().streams().resume(streams, asked == null ? List.of() : asked, states -> {
+            services.metrics().frameOut(Op.AUTH_REPLY);
+            ctx.write(ReplyFrames.authReplyPositions(ctx.alloc(), authSeq, key, hb, states));
+        }).whenComplete((v, e) -> {
+            // Completes on the event loop.
+            if (state != State.RESUMING || !ctx.channel().isActive()) {
+                return;
+            }
+            if (e != null) {
+                fail(new SessionCloseException(ErrorCode.HISTORY_UNAVAILABLE, CloseCode.RESUME, authSeq,
+                        "resume failed: " + Failures.unwrap(e).getMessage()));
+                return;
+            }
+            state = State.DONE;
+            finish();
+        });
+    }
+
+    /** The auth is answered: hands the channel to the session handler with the frames that came meanwhile. */
+    private void finish() {
         ctx.pipeline().remove(this);
         ArrayDeque<Proto> held = early;
         early = null;
@@ -240,10 +305,15 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (state == State.WAITING && cause instanceof ProtocolException
-                && ((ProtocolException) cause).ver() == PacketLayout.VERSION_EXTENDED) {
+                && extendedVersion(((ProtocolException) cause).ver())) {
             session.extended(true);
         }
         ctx.fireExceptionCaught(cause);
+    }
+
+    /** Ver 2 and ver 3 clients understand the extension ops (error replies, DISCONNECT). */
+    private static boolean extendedVersion(int ver) {
+        return ver == PacketLayout.VERSION_EXTENDED || ver == PacketLayout.VERSION_POSITIONS;
     }
 
     private void fail(SessionCloseException e) {

@@ -1,12 +1,17 @@
 package io.jgoim.comet.session;
 
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
+import io.jgoim.comet.stream.StreamDelivery;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
+import io.jgoim.protocol.ProtocolException;
+import io.jgoim.protocol.stream.PositionList;
+import io.jgoim.protocol.stream.StreamState;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,6 +21,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,11 +78,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         this.ctx = ctx;
     }
 
-    /** Called by the handshake once logic accepted the token: registers the session and starts its timers. */
-    void activate(long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds, int loopIndex) {
+    /**
+     * Called by the handshake once logic accepted the token: registers the session and starts its timers. A
+     * {@code positionAware} session (auth ver 3) gets its {@link StreamDelivery}.
+     */
+    void activate(long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds, int loopIndex,
+                  boolean positionAware) {
         CometConfig.ProtocolConfig pc = services.config().protocol();
+        StreamDelivery streams = positionAware ? new StreamDelivery(ctx.channel(), transport(),
+                services.historyReads(), services.metrics(), this::close,
+                services.config().history().resumeTimeout().toNanos(), StreamDelivery.MAX_HELD_BATCHES) : null;
         session = new Session(ctx.channel(), transport(), memberId, key, extended, loopIndex,
-                services.config().outbound().ringSize(), services.metrics(), this);
+                services.config().outbound().ringSize(), services.metrics(), this, streams);
         if (accepts.length > 0) {
             session.watch(accepts);
         }
@@ -118,6 +131,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 case Op.CHANGE_ROOM:
                     reply(services.subscriptions().changeRoom(session, extended, ctx.alloc(), p));
                     break;
+                case Op.ACK:
+                    if (session.streams() == null) {
+                        unknownOp(ctx, p);
+                    } else {
+                        ack(ctx, p);
+                    }
+                    break;
                 case Op.SUB:
                 case Op.UNSUB:
                     reply(services.subscriptions().watch(session, extended, ctx.alloc(), p));
@@ -129,12 +149,39 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                     if (p.op() >= Op.BUSINESS_MIN) {
                         services.upstream().send(this, ctx, session, p);
                     } else {
-                        exceptionCaught(ctx, new SessionCloseException(ErrorCode.UNKNOWN_OP,
-                                CloseCode.PROTOCOL_ERROR, p.seq(), "op " + p.op() + " not allowed after auth"));
+                        unknownOp(ctx, p);
                     }
             }
         } finally {
             p.release();
+        }
+    }
+
+    private void unknownOp(ChannelHandlerContext ctx, Proto p) {
+        exceptionCaught(ctx, new SessionCloseException(ErrorCode.UNKNOWN_OP, CloseCode.PROTOCOL_ERROR, p.seq(),
+                "op " + p.op() + " not allowed after auth"));
+    }
+
+    /**
+     * Op 22 from a position-aware session: cumulative acks. A malformed list closes the session (BAD_POSITION); an
+     * ack of a position the session was not sent gets an ACK_UNKNOWN error reply and the session stays open. Accepted
+     * acks are not stored yet (a later step keeps them for delivery tracking).
+     */
+    private void ack(ChannelHandlerContext ctx, Proto p) {
+        List<StreamState> acks;
+        try {
+            acks = PositionList.read(p.body().duplicate());
+        } catch (ProtocolException e) {
+            exceptionCaught(ctx, new SessionCloseException(e.errorCode(), e.closeCode(), p.seq(), e.getMessage()));
+            return;
+        }
+        for (StreamState a : acks) {
+            if (!session.streams().sent(a.stream(), a.epoch(), a.offset())) {
+                reply(ReplyFrames.errorReply(ctx.alloc(), p.seq(), ErrorCode.ACK_UNKNOWN,
+                        "ack of " + a.stream() + " " + a.epoch() + "/" + a.offset() + " names a position this "
+                                + "session was not sent"));
+                return;
+            }
         }
     }
 
@@ -229,6 +276,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         closeWith(code, null, 0, code.reason());
     }
 
+    /** Closes the session with {@code code}, an extended client learning {@code error} first. Event loop only. */
+    @Override
+    public void close(CloseCode code, ErrorCode error, String message) {
+        closeWith(code, error, 0, message);
+    }
+
     /** The one place that turns a failure into a close, by the {@link CloseOutcome} table. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -265,6 +318,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (s != null) {
             boolean current = services.index().unregister(s);
             s.discardRing();
+            if (s.streams() != null) {
+                s.streams().close();
+            }
             services.metrics().sessionClosed(webSocket);
             if (current) {
                 // A session replaced by a newer one with its key leaves the route alone: it belongs to the newer.

@@ -4,6 +4,7 @@ import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.NodeHints;
 import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.stream.HistoryReads;
 import io.jgoim.protocol.rpc.LogicService;
 
 import java.util.function.BooleanSupplier;
@@ -27,6 +28,7 @@ public final class SessionServices {
     private final Upstream upstream;
     private final SlowConsumerPolicy slowConsumer;
     private final Subscriptions subscriptions;
+    private final HistoryReads historyReads;
 
     /**
      * @param config   the comet's configuration
@@ -35,9 +37,11 @@ public final class SessionServices {
      * @param metrics  the comet's meters
      * @param draining true once the comet is draining: sessions that finish auth then are closed with SHUTDOWN
      * @param hints    the node hints of the current drain for SHUTDOWN goodbyes ({@link NodeHints#NONE} when none)
+     * @param history the comet's history reads (shared with the push service, which feeds its recent messages)
      */
     public SessionServices(CometConfig config, LogicService logic, SessionIndex index, CometMetrics metrics,
-                           BooleanSupplier draining, Supplier<NodeHints> hints) {
+                           BooleanSupplier draining, Supplier<NodeHints> hints, HistoryReads history) {
+        this.historyReads = history;
         this.config = config;
         this.logic = logic;
         this.index = index;
@@ -50,6 +54,13 @@ public final class SessionServices {
         this.upstream = new Upstream(protocol.maxInflightUpstream(), logic, metrics, serverId());
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
         this.subscriptions = new Subscriptions(index);
+    }
+
+    /** Services with history reads of their own (nothing feeds their recent messages). */
+    public SessionServices(CometConfig config, LogicService logic, SessionIndex index, CometMetrics metrics,
+                           BooleanSupplier draining, Supplier<NodeHints> hints) {
+        this(config, logic, index, metrics, draining, hints, new HistoryReads(logic, config.history().cacheSize(),
+                config.history().resumeTimeout(), metrics));
     }
 
     /** Services of a comet whose goodbyes carry no node hints. */
@@ -92,6 +103,11 @@ public final class SessionServices {
     /** The comet-wide bound on Connects waiting for logic. */
     public ConnectAdmission admission() {
         return admission;
+    }
+
+    /** How sessions read stream history (resume, gaps, room changes). */
+    public HistoryReads historyReads() {
+        return historyReads;
     }
 
     Heartbeat heartbeat() {

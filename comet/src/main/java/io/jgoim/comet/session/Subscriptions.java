@@ -11,12 +11,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * The requests that change what a session receives: the room change (op 12: join a room, or leave with an empty
  * body) and watch/unwatch (ops 14/16: comma-separated business ops). Each returns the reply to write: goim's echo of
  * the body on success; on a bad request, an error reply for an extended client and goim's echo for a goim client
- * (the session stays open either way). One instance per comet, stateless. Event loop only.
+ * (the session stays open either way). A position-aware session's room stream follows the room change
+ * ({@link io.jgoim.comet.stream.StreamDelivery#roomChanged}). One instance per comet, stateless. Event loop only.
  */
 final class Subscriptions {
     /** Longest room id accepted by op 12, in bytes. */
@@ -37,13 +39,17 @@ final class Subscriptions {
             return refusal(extended, alloc, p, ErrorCode.BAD_ROOM,
                     "room id must be 1-" + MAX_ROOM_ID_BYTES + " printable bytes");
         }
+        Room current = session.room();
+        String from = current == null ? null : current.id();
         if (roomId.isEmpty()) {
             index.leave(session);
-        } else {
-            Room current = session.room();
-            if (current == null || !current.id().equals(roomId)) {
-                index.join(session, roomId);
-            }
+        } else if (from == null || !from.equals(roomId)) {
+            index.join(session, roomId);
+        }
+        String to = roomId.isEmpty() ? null : roomId;
+        if (session.streams() != null && !Objects.equals(from, to)) {
+            // The new room's stream starts at its newest position, told in an op-21 frame after this reply.
+            session.streams().roomChanged(from, to);
         }
         return Proto.newInstance(p.ver(), Op.CHANGE_ROOM_REPLY, p.seq(), body.retain());
     }

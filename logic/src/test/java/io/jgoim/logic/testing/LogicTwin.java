@@ -68,6 +68,7 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     private final List<HeartbeatReq> heartbeats = new CopyOnWriteArrayList<>();
     private final List<OnlineReq> onlineReports = new CopyOnWriteArrayList<>();
     private final List<ReceiveReq> received = new CopyOnWriteArrayList<>();
+    private final List<HistoryReq> histories = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "logic-twin");
         t.setDaemon(true);
@@ -82,20 +83,30 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     private volatile String storeEpoch;
     private volatile CompletableFuture<Void> connectGate;
     private volatile CompletableFuture<Void> receiveGate;
+    private volatile CompletableFuture<Void> historyGate;
 
     private LogicTwin(SessionDirectory directory, NodeRegistry nodes) {
+        this(directory, nodes, HISTORY);
+    }
+
+    private LogicTwin(SessionDirectory directory, NodeRegistry nodes, HistoryConfig historyConfig) {
         LogicConfig config = LogicConfig.load(null, Map.of());
         this.directory = directory;
         this.nodes = nodes;
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), meters);
         this.logic = new LocalLogicService(config, new GoimTokenAuthenticator(), directory, UpstreamPublisher.DISCARD,
                 online, new NodeBalancer(config.nodes(), nodes, Clock.systemUTC()),
-                new StreamHistory(history, HISTORY), meters);
+                new StreamHistory(history, historyConfig), meters);
     }
 
     /** A twin over an in-memory session directory (routes live one minute) and an in-memory node registry. */
     public static LogicTwin create() {
         return new LogicTwin(new InMemorySessionDirectory(Duration.ofMinutes(1)), new InMemoryNodeRegistry());
+    }
+
+    /** A twin like {@link #create()} whose streams keep the history {@code history} says (some may keep none). */
+    public static LogicTwin create(HistoryConfig history) {
+        return new LogicTwin(new InMemorySessionDirectory(Duration.ofMinutes(1)), new InMemoryNodeRegistry(), history);
     }
 
     /** A twin whose routes go to {@code directory} (for example Redis, so other nodes see them). */
@@ -168,7 +179,19 @@ public final class LogicTwin implements LogicService, AutoCloseable {
         return gate;
     }
 
+    /** Holds every History answer until the returned future completes. */
+    public CompletableFuture<Void> holdHistory() {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        historyGate = gate;
+        return gate;
+    }
+
     // ---- what happened ----
+
+    /** Every History call, in order. */
+    public List<HistoryReq> histories() {
+        return histories;
+    }
 
     public List<ConnectReq> connects() {
         return connects;
@@ -297,6 +320,11 @@ public final class LogicTwin implements LogicService, AutoCloseable {
 
     @Override
     public CompletableFuture<HistoryReply> history(HistoryReq req) {
+        histories.add(req);
+        CompletableFuture<Void> gate = historyGate;
+        if (gate != null) {
+            return gate.thenCompose(v -> unlessDown(() -> logic.history(req)));
+        }
         return unlessDown(() -> logic.history(req));
     }
 

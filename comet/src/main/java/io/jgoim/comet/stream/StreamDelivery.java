@@ -1,0 +1,399 @@
+package io.jgoim.comet.stream;
+
+import com.google.protobuf.ByteString;
+import io.jgoim.comet.frame.PublicationFrames;
+import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.frame.ReplyFrames;
+import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.stream.StreamCursor.Verdict;
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.Op;
+import io.jgoim.protocol.stream.PositionList;
+import io.jgoim.protocol.stream.StreamState;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Delivers pushes to one position-aware session (auth ver 3) by merging live batches and history by offset, with its
+ * {@link StreamCursor}: a positioned push goes as one op-20 frame (the push's shared variant, or a trimmed copy when
+ * it overlaps what was sent), a gap is held and filled from history ({@link HistoryReads}), a stream whose state
+ * changed gets an op-21 frame. The resume at auth ({@link #resume}) and a room change ({@link #roomChanged}) use the
+ * same machinery: the stream is marked recovering right after the session joined it, so live batches are held until
+ * history answered, then written after the recovered messages with nothing lost or doubled at the switch-over.
+ * A recovery that does not finish within {@code history.resumeTimeout}, fails, or holds more than
+ * {@link #MAX_HELD_BATCHES} batches ends the session with RESUME (4013): the client reconnects with its positions.
+ *
+ * <p>One instance per position-aware session (ver 1/2 sessions have none); every method runs on the session's event
+ * loop. Owns the held batches' references until it writes or releases them ({@link #close}).
+ */
+public final class StreamDelivery {
+    /** Live batches one stream may hold while its recovery runs. */
+    public static final int MAX_HELD_BATCHES = 256;
+
+    /** Ends the session (on its event loop) with a close code and the error an extended client is told. */
+    @FunctionalInterface
+    public interface Ender {
+        void end(CloseCode code, ErrorCode error, String message);
+    }
+
+    private final Channel channel;
+    private final SessionTransport transport;
+    private final HistoryReads reads;
+    private final CometMetrics metrics;
+    private final Ender ender;
+    private final long timeoutNanos;
+    private final StreamCursor cursor;
+    private boolean closed;
+
+    public StreamDelivery(Channel channel, SessionTransport transport, HistoryReads reads, CometMetrics metrics,
+                          Ender ender, long timeoutNanos, int maxHeld) {
+        this.channel = channel;
+        this.transport = transport;
+        this.reads = reads;
+        this.metrics = metrics;
+        this.ender = ender;
+        this.timeoutNanos = timeoutNanos;
+        this.cursor = new StreamCursor(maxHeld);
+    }
+
+    /** The session's cursor (tests and acks). */
+    public StreamCursor cursor() {
+        return cursor;
+    }
+
+    // ---- live pushes ----
+
+    /**
+     * Writes one push without flushing; the caller checked that the channel is open and writable (a push dropped
+     * before this never advances the cursor). A push without a position goes as today's plain frames.
+     */
+    public boolean write(PushFrame f) {
+        if (closed) {
+            return false;
+        }
+        if (!f.isPositioned()) {
+            channel.write(transport.push(f), channel.voidPromise());
+            return true;
+        }
+        PushFrame.Position p = f.position();
+        Verdict v = cursor.verdict(p.stream(), p.epoch(), p.first(), p.last());
+        if (v == Verdict.HOLD) {
+            if (!cursor.hold(p.stream(), f)) {
+                fail("more than " + MAX_HELD_BATCHES + " batches of " + p.stream() + " held while it recovers");
+                return false;
+            }
+            return true;
+        }
+        if (v == Verdict.GAP) {
+            if (!cursor.hold(p.stream(), f)) {
+                fail("cannot hold a batch of " + p.stream());
+                return false;
+            }
+            recoverGap(p.stream());
+            return true;
+        }
+        apply(v, f);
+        return true;
+    }
+
+    /** Writes (or skips) a batch the cursor judged; never HOLD or GAP. */
+    private void apply(Verdict v, PushFrame f) {
+        PushFrame.Position p = f.position();
+        switch (v) {
+            case SKIP:
+                return;
+            case EPOCH_CHANGED:
+                writeState(new StreamState(p.stream(), p.epoch(), p.first() - 1, false, ErrorCode.EPOCH_CHANGED.code()));
+                channel.write(transport.reply(f.publications().retainedDuplicate()), channel.voidPromise());
+                break;
+            case TRIM:
+                long from = cursor.next(p.stream());
+                ByteBuf tcp = f.tcp();
+                int start = f.frameStart((int) (from - p.first()));
+                channel.write(transport.reply(PublicationFrames.encode(channel.alloc(), p.stream(), p.epoch(), from,
+                        tcp, start, tcp.writerIndex() - start)), channel.voidPromise());
+                break;
+            default: // TAKE, UNTRACKED
+                channel.write(transport.reply(f.publications().retainedDuplicate()), channel.voidPromise());
+        }
+        cursor.took(p.stream(), p.epoch(), p.last());
+    }
+
+    /** Recovers the gap before the oldest held batch of {@code stream} from history. */
+    private void recoverGap(String stream) {
+        cursor.recovering(stream, true);
+        long generation = cursor.generation(stream);
+        long epoch = cursor.epoch(stream);
+        long since = cursor.next(stream) - 1;
+        await(reads.readAll(stream, epoch, since), (h, e) -> {
+            if (closed || cursor.generation(stream) != generation) {
+                return;
+            }
+            if (e != null) {
+                fail("history of " + stream + " unavailable: " + e);
+                return;
+            }
+            PushFrame head = cursor.peekHeld(stream);
+            if (!h.off() && h.epoch() == epoch && h.complete() && !h.entries().isEmpty() && h.first() == since + 1) {
+                writeEntries(stream, epoch, h.first(), h.entries());
+                cursor.took(stream, epoch, h.last());
+            } else if (head != null) {
+                // History cannot fill the gap: say so, and go on from the batch that showed it.
+                PushFrame.Position p = head.position();
+                writeState(new StreamState(stream, p.epoch(), p.first() - 1, false,
+                        ErrorCode.HISTORY_TOO_SHORT.code()));
+                cursor.position(stream, p.epoch(), p.first() - 1);
+            }
+            cursor.recovering(stream, false);
+            drainHeld(stream);
+            channel.flush();
+        });
+    }
+
+    /** Writes the held batches of {@code stream} in order, until one shows a gap (which starts a recovery). */
+    private void drainHeld(String stream) {
+        for (PushFrame f; !cursor.isRecovering(stream) && (f = cursor.peekHeld(stream)) != null; ) {
+            PushFrame.Position p = f.position();
+            Verdict v = cursor.verdict(stream, p.epoch(), p.first(), p.last());
+            if (v == Verdict.GAP) {
+                recoverGap(stream);
+                return;
+            }
+            cursor.pollHeld(stream);
+            try {
+                apply(v, f);
+            } finally {
+                f.release();
+            }
+        }
+    }
+
+    // ---- resume at auth ----
+
+    /**
+     * Resumes the session's {@code streams} (its room, its member stream) right after it was registered, in the same
+     * event-loop task: live batches are held from now on; each stream is read ({@code asked} positions from the
+     * client's offset, the others for their newest position), then {@code reply} gets the auth reply's positions
+     * (one per stream, then the refused ones) and must write the reply, after which the recovered messages and the
+     * held batches are written and flushed. Fails (writing nothing) when history does not answer in time.
+     */
+    public CompletableFuture<Void> resume(List<String> streams, List<StreamState> asked,
+                                          Consumer<List<StreamState>> reply) {
+        List<StreamState> refused = new ArrayList<>();
+        List<CompletableFuture<Outcome>> parts = new ArrayList<>(streams.size());
+        for (StreamState a : asked) {
+            if (!streams.contains(a.stream()) && streams.size() + refused.size() < PositionList.MAX_ENTRIES) {
+                refused.add(new StreamState(a.stream(), 0, 0, true, ErrorCode.STREAM_FORBIDDEN.code()));
+            }
+        }
+        for (String s : streams) {
+            cursor.track(s);
+            cursor.recovering(s, true);
+            StreamState a = find(asked, s);
+            if (a == null) {
+                parts.add(reads.latest(s).thenApply(h -> Outcome.fresh(s, h)));
+            } else {
+                boolean fromStart = a.epoch() == 0 && a.offset() == 0;
+                parts.add(reads.readAll(s, a.epoch(), a.offset()).thenApply(h -> Outcome.resumed(a, h, fromStart)));
+            }
+        }
+        CompletableFuture<Void> out = new CompletableFuture<>();
+        await(CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])), (v, e) -> {
+            if (closed) {
+                out.completeExceptionally(new JgoimException(ErrorCode.UNAVAILABLE, "session closed"));
+                return;
+            }
+            if (e != null) {
+                out.completeExceptionally(e);
+                return;
+            }
+            List<StreamState> states = new ArrayList<>(streams.size() + refused.size());
+            for (CompletableFuture<Outcome> p : parts) {
+                states.add(p.join().state());
+            }
+            states.addAll(refused);
+            reply.accept(states);
+            for (CompletableFuture<Outcome> p : parts) {
+                Outcome o = p.join();
+                String s = o.state().stream();
+                if (!o.entries().isEmpty()) {
+                    writeEntries(s, o.state().epoch(), o.first(), o.entries());
+                }
+                if (o.state().code() == ErrorCode.HISTORY_OFF.code()) {
+                    cursor.unknown(s);
+                } else {
+                    cursor.position(s, o.state().epoch(), o.state().offset());
+                }
+                cursor.recovering(s, false);
+                drainHeld(s);
+            }
+            channel.flush();
+            out.complete(null);
+        });
+        return out;
+    }
+
+    private static StreamState find(List<StreamState> asked, String stream) {
+        for (StreamState a : asked) {
+            if (a.stream().equals(stream)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What a resume found for one stream: the auth reply's entry and the messages to write first ({@code entries}
+     * from offset {@code first}). The entry's position is where the client is once they are written.
+     */
+    record Outcome(StreamState state, long first, List<ByteString> entries) {
+        /** A stream the client asked nothing for: its newest position. */
+        static Outcome fresh(String stream, History h) {
+            if (h.off()) {
+                return new Outcome(new StreamState(stream, 0, 0, false, ErrorCode.HISTORY_OFF.code()), 0, List.of());
+            }
+            return new Outcome(new StreamState(stream, h.epoch(), h.top(), false, 0), 0, List.of());
+        }
+
+        /**
+         * A stream the client asked to resume from {@code a}; {@code fromStart}: it asked from (0, 0), before the
+         * stream had any message, so every message of the current epoch is one it missed.
+         */
+        static Outcome resumed(StreamState a, History h, boolean fromStart) {
+            String s = a.stream();
+            if (h.off()) {
+                return new Outcome(new StreamState(s, 0, 0, true, ErrorCode.HISTORY_OFF.code()), 0, List.of());
+            }
+            ErrorCode code = null;
+            if (!fromStart && h.epoch() != a.epoch()) {
+                code = ErrorCode.EPOCH_CHANGED;
+            } else if (a.offset() > h.top()) {
+                code = ErrorCode.POSITION_AHEAD;
+            } else if (!h.complete()) {
+                code = ErrorCode.HISTORY_TOO_SHORT;
+            }
+            if (code != null) {
+                return new Outcome(new StreamState(s, h.epoch(), h.top(), true, code.code()), 0, List.of());
+            }
+            long last = a.offset() + h.entries().size();
+            return new Outcome(new StreamState(s, h.epoch(), last, true, 0), a.offset() + 1, h.entries());
+        }
+    }
+
+    // ---- room change ----
+
+    /**
+     * The session moved from room {@code from} to room {@code to} (either may be null: none). The new room's stream
+     * starts recovering (live batches held); once its newest position is read, the client gets it in an op-21 frame
+     * (code 0, or HISTORY_OFF) and the held batches after it follow. Call after the join, in the same task.
+     */
+    public void roomChanged(String from, String to) {
+        if (from != null) {
+            cursor.forget(from);
+        }
+        if (to == null) {
+            return;
+        }
+        long generation = cursor.track(to);
+        cursor.recovering(to, true);
+        await(reads.latest(to), (h, e) -> {
+            if (closed || cursor.generation(to) != generation) {
+                return;
+            }
+            if (e != null) {
+                fail("history of " + to + " unavailable: " + e);
+                return;
+            }
+            Outcome o = Outcome.fresh(to, h);
+            writeState(o.state());
+            if (h.off()) {
+                cursor.unknown(to);
+            } else {
+                cursor.position(to, h.epoch(), h.top());
+            }
+            cursor.recovering(to, false);
+            drainHeld(to);
+            channel.flush();
+        });
+    }
+
+    // ---- acks ----
+
+    /** True when the session was sent {@code offset} of {@code stream} in {@code epoch} (an ack may name it). */
+    public boolean sent(String stream, long epoch, long offset) {
+        return cursor.sent(stream, epoch, offset);
+    }
+
+    /** The session is closing: releases what is held; later answers are ignored. */
+    public void close() {
+        closed = true;
+        cursor.clear();
+    }
+
+    // ---- helpers ----
+
+    private void fail(String message) {
+        if (!closed) {
+            close();
+            ender.end(CloseCode.RESUME, ErrorCode.HISTORY_UNAVAILABLE, message);
+        }
+    }
+
+    private void writeEntries(String stream, long epoch, long first, List<ByteString> entries) {
+        for (ByteBuf buf : PublicationFrames.encode(channel.alloc(), stream, epoch, first, entries)) {
+            metrics.frameOut(Op.PUBLICATIONS);
+            channel.write(transport.reply(buf), channel.voidPromise());
+        }
+    }
+
+    private void writeState(StreamState s) {
+        metrics.frameOut(Op.STREAM_STATE);
+        channel.write(ReplyFrames.streamState(channel.alloc(), List.of(s)), channel.voidPromise());
+    }
+
+    /**
+     * Runs {@code then} on the session's event loop with {@code f}'s outcome, or with a timeout failure when
+     * {@code f} takes longer than {@code history.resumeTimeout}; exactly once.
+     */
+    private <T> void await(CompletableFuture<T> f, BiConsumer<T, Throwable> then) {
+        boolean[] done = new boolean[1];
+        ScheduledFuture<?> timer;
+        try {
+            timer = channel.eventLoop().schedule(() -> {
+                if (!done[0]) {
+                    done[0] = true;
+                    then.accept(null, new JgoimException(ErrorCode.TIMEOUT, "no history within "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
+                }
+            }, timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return;
+        }
+        f.whenComplete((v, e) -> {
+            try {
+                // Always a new task, even when f is already done: what the caller writes now goes first.
+                channel.eventLoop().execute(() -> {
+                    if (!done[0]) {
+                        done[0] = true;
+                        timer.cancel(false);
+                        then.accept(v, e);
+                    }
+                });
+            } catch (RejectedExecutionException ignored) {
+                // the comet is shutting down; the session goes with its event loop
+            }
+        });
+    }
+}
