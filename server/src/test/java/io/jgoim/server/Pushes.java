@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Test helpers: a listener that records pushes as "op:body", and a plain HTTP client for logic's API. */
-final class Pushes implements ClientListener {
+class Pushes implements ClientListener {
     final List<String> received = new CopyOnWriteArrayList<>();
 
     @Override

@@ -1,0 +1,207 @@
+package io.jgoim.server;
+
+import io.jgoim.client.ClientState;
+import io.jgoim.client.ClientTransports;
+import io.jgoim.client.JgoimClient;
+import io.jgoim.client.Transport;
+import io.jgoim.comet.index.Session;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.stream.StreamState;
+import io.netty.channel.EventLoopGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Stream positions end to end in standalone mode with the Java SDK (positions on): a client that loses its connection
+ * gets what was pushed meanwhile to its room and to its member stream, in order, with no duplicate, and is told it
+ * recovered; a standalone restart is a new epoch for every stream, and a client resuming across it is told
+ * EPOCH_CHANGED instead of silently missing messages. goim (ver 1) clients in the same room are unaffected.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StandaloneResumeIT {
+    private static final String ROOM = "live://resume";
+
+    @TempDir
+    Path dir;
+    private StandaloneServer server;
+    private EventLoopGroup group;
+    private String api;
+    private int tcpPort;
+    private int wsPort;
+    private final List<JgoimClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        tcpPort = freePort();
+        wsPort = freePort();
+        server = startServer();
+        group = ClientTransports.newEventLoopGroup(1);
+    }
+
+    private StandaloneServer startServer() throws Exception {
+        Path cfg = dir.resolve("standalone.yaml");
+        Files.writeString(cfg, String.join("\n",
+                "comet:",
+                "  tcp: {port: " + tcpPort + "}",
+                "  webSocket: {port: " + wsPort + "}",
+                "  wss: {port: 0}",
+                "logic:",
+                "  http: {port: 0}",
+                ""));
+        StandaloneServer s = StandaloneServer.load(cfg, Map.of());
+        s.start();
+        api = "http://127.0.0.1:" + s.logic().httpAddress().getPort();
+        return s;
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(JgoimClient::close);
+        if (server != null) {
+            server.close();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private JgoimClient client(Transport t, long mid, String key, boolean positions, Pushes listener)
+            throws Exception {
+        int port = t == Transport.TCP ? tcpPort : wsPort;
+        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(port).transport(t)
+                .goimToken(mid, key, ROOM, "test", 1000)
+                .heartbeatInterval(Duration.ofSeconds(5))
+                .positions(positions).extended(positions)
+                .reconnect(true).backoff(Duration.ofMillis(200), Duration.ofMillis(400))
+                .group(group).listener(listener).build();
+        c.connect().get(10, TimeUnit.SECONDS);
+        clients.add(c);
+        return c;
+    }
+
+    private void pushRoom(String body) {
+        HttpResponse<String> r = Pushes.post(api, "/goim/push/room?operation=1000&type=live&room=resume", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    private void pushMid(long mid, String body) {
+        HttpResponse<String> r = Pushes.post(api, "/goim/push/mids?operation=1000&mids=" + mid, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"positions\"");
+    }
+
+    /** Closes the session's socket from the server side, as a network blip would: no goodbye. */
+    private void dropConnection(String key, JgoimClient c) {
+        Session s = server.comet().index().session(key);
+        assertThat(s).as("session " + key).isNotNull();
+        s.channel().close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.state() != ClientState.CONNECTED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
+    void shouldRecoverWhatWasPushedWhileDisconnected(Transport t) throws Exception {
+        Publications pubs = new Publications();
+        Pushes goim = new Pushes();
+        String key = "resume-" + t;
+        JgoimClient c = client(t, 501, key, true, pubs);
+        client(Transport.TCP, 0, "goim-" + t, false, goim);
+
+        for (int i = 1; i <= 3; i++) {
+            pushRoom("r" + i);
+        }
+        pushMid(501, "m1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pubs.bodies(ROOM).size() == 3
+                && pubs.bodies("mid:501").size() == 1);
+
+        dropConnection(key, c);
+        // Pushed while the client is away: only history can bring these back.
+        for (int i = 4; i <= 8; i++) {
+            pushRoom("r" + i);
+        }
+        pushMid(501, "m2");
+        pushMid(501, "m3");
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.state() == ClientState.CONNECTED);
+        pushRoom("r9");
+        pushMid(501, "m4");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> pubs.bodies(ROOM).size() >= 9
+                && pubs.bodies("mid:501").size() >= 4);
+        assertThat(pubs.bodies(ROOM)).containsExactly("r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9");
+        assertThat(pubs.offsets(ROOM)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(pubs.bodies("mid:501")).containsExactly("m1", "m2", "m3", "m4");
+        assertThat(pubs.offsets("mid:501")).containsExactly(1L, 2L, 3L, 4L);
+        StreamState room = reconnectState(pubs, ROOM);
+        StreamState member = reconnectState(pubs, "mid:501");
+        assertThat(room.recovered()).as("room state %s", room).isTrue();
+        assertThat(member.recovered()).as("member state %s", member).isTrue();
+        assertThat(c.reconnects()).isEqualTo(1);
+
+        // The goim client stayed connected: every room message live, as plain frames, nothing of the member stream.
+        await().atMost(Duration.ofSeconds(10)).until(() -> goim.received.size() >= 9);
+        assertThat(goim.received).containsExactly("1000:r1", "1000:r2", "1000:r3", "1000:r4", "1000:r5", "1000:r6",
+                "1000:r7", "1000:r8", "1000:r9");
+    }
+
+    @Test
+    void shouldSayEpochChangedAfterARestart() throws Exception {
+        Publications pubs = new Publications();
+        JgoimClient c = client(Transport.TCP, 502, "epoch-502", true, pubs);
+        pushRoom("before-1");
+        pushRoom("before-2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pubs.bodies(ROOM).size() == 2);
+        long oldEpoch = pubs.messages.get(0).epoch();
+
+        server.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.state() != ClientState.CONNECTED);
+        server = startServer();
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.state() == ClientState.CONNECTED);
+        pushRoom("after-1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pubs.bodies(ROOM).size() == 3);
+
+        // Asked to resume a stream of an epoch the restarted server does not have: told so, never a silent hole.
+        StreamState room = reconnectState(pubs, ROOM);
+        assertThat(room.asked()).isTrue();
+        assertThat(room.code()).isEqualTo(ErrorCode.EPOCH_CHANGED.code());
+        Publications.Message after = pubs.messages.get(2);
+        assertThat(after.body()).isEqualTo("after-1");
+        assertThat(after.epoch()).isNotEqualTo(oldEpoch);
+        assertThat(after.offset()).isEqualTo(1L);
+    }
+
+    /** The state the server reported for {@code stream} at the reconnect (the auth reply's entry with asked set). */
+    private static StreamState reconnectState(Publications pubs, String stream) {
+        StreamState asked = null;
+        for (StreamState s : pubs.states) {
+            if (s.stream().equals(stream) && s.asked()) {
+                asked = s;
+            }
+        }
+        assertThat(asked).as("a resume state for %s in %s", stream, pubs.states).isNotNull();
+        return asked;
+    }
+}
