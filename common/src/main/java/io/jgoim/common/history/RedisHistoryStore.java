@@ -18,7 +18,8 @@ import java.util.function.Function;
 
 /**
  * The {@link HistoryStore} in Redis (single node or Cluster): one Lua script call per {@link #append} whatever the
- * number of entries, one per {@link #read}. Each stream has four keys sharing the hash tag {@code {<stream>}}, so a
+ * number of entries, one per {@link #read} (EVALSHA; a call that meets a Redis without the script is sent once more
+ * as EVAL, in call order: see {@link RedisScript}). Each stream has four keys sharing the hash tag {@code {<stream>}}, so a
  * script only touches one slot (the tag is the same for the four keys even when the stream name holds braces: they
  * differ only after the tag's closing brace):
  * <pre>

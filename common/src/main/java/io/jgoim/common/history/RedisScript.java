@@ -13,38 +13,45 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One Lua script run by {@code EVALSHA} (its SHA-1 is computed here, the text is sent once), with {@code EVAL} as the
- * fallback when Redis answers NOSCRIPT (first use, a restart, a failover, SCRIPT FLUSH). Arguments are passed as raw
- * bytes, replies come back as a {@link FlatReply}.
+ * One Lua script run by {@code EVALSHA} (its SHA-1 is computed here, the text is sent only when needed), with
+ * {@code EVAL} as the fallback when Redis answers NOSCRIPT (first use, a restart, a failover, SCRIPT FLUSH). Arguments
+ * are passed as raw bytes, replies come back as a {@link FlatReply}.
  *
- * <p>The fallback keeps the calls' order on the wire. When a NOSCRIPT reply arrives, every EVALSHA sent before it
- * also fails, and each is sent again as EVAL from its own reply callback (replies arrive in order). New calls are
- * held until all those earlier EVALSHAs have answered, then sent in order: otherwise a new call could overtake an
- * older one still waiting to be sent again, and the stream's offsets would be assigned out of submission order.
- * Thread-safe; the wire order of calls is the order in which {@link #run} was called.
+ * <p>The fallback keeps the calls' order. A call handed to lettuce is not yet on the wire, so sending a NOSCRIPT'd
+ * call again at once could load the script ahead of later EVALSHAs already handed over, which would then succeed
+ * before it. Instead: from the first NOSCRIPT reply, new calls are held; the NOSCRIPT'd calls are collected in
+ * reply order; when every EVALSHA handed over before has answered (all of them NOSCRIPT, since nothing loaded the
+ * script meanwhile), the collected calls are sent again as EVAL in order, then the held ones as EVALSHA. "Nothing
+ * loaded it meanwhile" needs the script to be this instance's alone: its text starts with a comment holding a random
+ * id, so another process (or store) never loads this digest. Redis keeps one such script per store instance until
+ * its script cache is flushed: a few kilobytes per process start. Thread-safe; for calls to one hash slot, the order
+ * of execution is the order in which {@link #run} was called.
  */
 final class RedisScript {
     private final RedisClusterAsyncCommands<String, String> redis;
     private final String source;
     private final String sha;
     private final Object lock = new Object();
-    /** EVALSHA commands sent and not yet answered; guarded by lock. */
+    /** EVALSHA commands handed to lettuce and not yet answered; guarded by lock. */
     private int inFlight;
-    /** True from a NOSCRIPT reply until every EVALSHA sent before it has answered; guarded by lock. */
+    /** True from a NOSCRIPT reply until every EVALSHA handed over before it has answered; guarded by lock. */
     private boolean recovering;
-    /** Calls made while recovering, sent in order when it ends; guarded by lock. */
+    /** Calls answered NOSCRIPT while recovering, in reply order, to send again as EVAL; guarded by lock. */
+    private final ArrayDeque<Call> refused = new ArrayDeque<>();
+    /** Calls made while recovering, sent in order after the refused ones; guarded by lock. */
     private final ArrayDeque<Call> held = new ArrayDeque<>();
 
     /** One run: the keys (all in one hash slot), the arguments (String or byte[]) and its outcome. */
     private record Call(String[] keys, Object[] argv, CompletableFuture<List<Object>> result) {
     }
 
-    RedisScript(RedisClusterAsyncCommands<String, String> redis, String source) {
+    RedisScript(RedisClusterAsyncCommands<String, String> redis, String body) {
         this.redis = redis;
-        this.source = source;
+        this.source = "-- jgoim script instance " + UUID.randomUUID() + "\n" + body;
         this.sha = sha1(source);
     }
 
@@ -65,30 +72,35 @@ final class RedisScript {
         return call.result;
     }
 
-    /** Called under lock (so calls reach the connection in {@link #run} order). */
+    /** Called under lock (so calls reach lettuce in {@link #run} order). */
     private void sendSha(Call call) {
         inFlight++;
         redis.dispatch(CommandType.EVALSHA, new FlatReply(), args(sha, call))
                 .whenComplete((reply, error) -> shaAnswered(call, reply, error));
     }
 
+    /** Called under lock. */
+    private void sendEval(Call call) {
+        redis.dispatch(CommandType.EVAL, new FlatReply(), args(source, call))
+                .whenComplete((reply, error) -> complete(call, reply, error));
+    }
+
     private void shaAnswered(Call call, List<Object> reply, Throwable error) {
-        if (error == null) {
-            call.result.complete(reply);
-        } else if (isNoScript(error)) {
-            synchronized (lock) {
-                recovering = true;
-            }
-            redis.dispatch(CommandType.EVAL, new FlatReply(), args(source, call))
-                    .whenComplete((again, failure) -> complete(call, again, failure));
-        } else {
-            call.result.completeExceptionally(error);
+        boolean noScript = error != null && isNoScript(error);
+        if (!noScript) {
+            complete(call, reply, error);
         }
         synchronized (lock) {
             inFlight--;
+            if (noScript) {
+                recovering = true;
+                refused.addLast(call);
+            }
             if (inFlight == 0 && recovering) {
                 recovering = false;
-                // Every earlier EVALSHA has been answered and, if it failed, sent again: the held calls go after.
+                while (!refused.isEmpty()) {
+                    sendEval(refused.pollFirst());
+                }
                 while (!held.isEmpty()) {
                     sendSha(held.pollFirst());
                 }

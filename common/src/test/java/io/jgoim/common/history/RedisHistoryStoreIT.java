@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,6 +129,7 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
     }
 
     @Test
+    @Timeout(120) // thousands of pipelined calls: slow on a loaded machine, and the order is what is asserted
     void shouldReloadTheScriptAndKeepSubmissionOrderAfterAScriptFlush() throws Exception {
         // its own connection with a long command timeout: thousands of pipelined calls on a loaded machine
         try (RedisClients patient = RedisClients.connect(List.of(server.uri()), false, Duration.ofSeconds(20),
