@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>A stream's epoch is created with its first message and changes whenever its history may have been lost (the
  * store flushed or restarted empty, the stream expired after its ttl); offsets are contiguous within an epoch,
  * starting at 1. Every method is asynchronous and never blocks; a failed future carries a
- * {@link io.jgoim.protocol.JgoimException} (UNAVAILABLE or TIMEOUT when the store is down). Thread-safe.
+ * {@link io.jgoim.protocol.JgoimException} (UNAVAILABLE or TIMEOUT when the store is down, BAD_PARAMETER for an
+ * empty stream name, a null entry, dedupe ids not one per entry, a negative since or limit). Thread-safe.
  */
 public interface HistoryStore extends AutoCloseable {
     /**

@@ -1,0 +1,364 @@
+package io.jgoim.common.history;
+
+import io.jgoim.common.history.HistoryStore.Appended;
+import io.jgoim.common.history.HistoryStore.Slice;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+/** The behaviour every {@link HistoryStore} must have; run against the in-memory twin and Redis (node and Cluster). */
+@Timeout(30)
+abstract class HistoryStoreContract {
+    static final Retention TEN = new Retention(10, Duration.ofMinutes(5));
+
+    /** A store over an empty backend; closed after each test. */
+    abstract HistoryStore newStore();
+
+    HistoryStore store;
+
+    @BeforeEach
+    void open() {
+        store = newStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static List<byte[]> frames(String... s) {
+        List<byte[]> out = new ArrayList<>();
+        for (String x : s) {
+            out.add(bytes(x));
+        }
+        return out;
+    }
+
+    static List<String> texts(Slice s) {
+        List<String> out = new ArrayList<>();
+        for (byte[] e : s.entries()) {
+            out.add(new String(e, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    Appended append(String stream, Retention r, String... entries) {
+        return store.append(stream, frames(entries), null, r).join();
+    }
+
+    static ErrorCode codeOf(Throwable t) {
+        Throwable c = t.getCause() != null ? t.getCause() : t;
+        assertThat(c).isInstanceOf(JgoimException.class);
+        return ((JgoimException) c).code();
+    }
+
+    @Test
+    void shouldNumberOffsetsFromOnePerStreamAndKeepTheEpoch() {
+        Appended a1 = append("live://1", TEN, "a", "b");
+        Appended b1 = append("mid:7", TEN, "x");
+        Appended a2 = append("live://1", TEN, "c");
+        Appended b2 = append("mid:7", TEN, "y", "z");
+        assertThat(a1.offsets()).containsExactly(1, 2);
+        assertThat(a2.offsets()).containsExactly(3);
+        assertThat(b1.offsets()).containsExactly(1);
+        assertThat(b2.offsets()).containsExactly(2, 3);
+        assertThat(a1.epoch()).isPositive().isEqualTo(a2.epoch());
+        assertThat(b1.epoch()).isPositive().isEqualTo(b2.epoch());
+        Slice s = store.read("live://1", 0, 100, false).join();
+        assertThat(s.epoch()).isEqualTo(a1.epoch());
+        assertThat(s.top()).isEqualTo(3);
+        assertThat(s.first()).isEqualTo(1);
+        assertThat(texts(s)).containsExactly("a", "b", "c");
+        assertThat(s.complete()).isTrue();
+    }
+
+    @Test
+    void shouldReadAnUnknownStreamAsEpochZeroTopZero() {
+        Slice s = store.read("live://none", 0, 10, false).join();
+        assertThat(s.epoch()).isZero();
+        assertThat(s.top()).isZero();
+        assertThat(s.entries()).isEmpty();
+        assertThat(s.complete()).isTrue();
+        assertThat(store.read("live://none", 0, 10, true).join().complete()).isTrue();
+        // a position in a stream that no longer exists cannot be filled
+        Slice lost = store.read("live://none", 5, 10, false).join();
+        assertThat(lost.epoch()).isZero();
+        assertThat(lost.entries()).isEmpty();
+        assertThat(lost.complete()).isFalse();
+    }
+
+    @Test
+    void shouldKeepEntriesByteForByte() {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        byte[] invalidUtf8 = {(byte) 0xC3, (byte) 0x28, 0, (byte) 0xFF, (byte) 0xFE};
+        store.append("live://bin", List.of(all, invalidUtf8, new byte[0]), null, TEN).join();
+        Slice s = store.read("live://bin", 0, 10, false).join();
+        assertThat(s.entries()).hasSize(3);
+        assertThat(s.entries().get(0)).isEqualTo(all);
+        assertThat(s.entries().get(1)).isEqualTo(invalidUtf8);
+        assertThat(s.entries().get(2)).isEmpty();
+    }
+
+    @Test
+    void shouldReadSinceWithLimitAndLast() {
+        append("live://r", TEN, "1", "2", "3", "4", "5");
+        Slice after2 = store.read("live://r", 2, 2, false).join();
+        assertThat(after2.first()).isEqualTo(3);
+        assertThat(texts(after2)).containsExactly("3", "4");
+        assertThat(after2.top()).isEqualTo(5);
+        assertThat(after2.complete()).isTrue();
+
+        Slice last2 = store.read("live://r", 0, 2, true).join();
+        assertThat(last2.first()).isEqualTo(4);
+        assertThat(texts(last2)).containsExactly("4", "5");
+        assertThat(last2.complete()).isTrue();
+
+        Slice lastMany = store.read("live://r", 4, 100, true).join(); // last ignores since
+        assertThat(texts(lastMany)).containsExactly("1", "2", "3", "4", "5");
+        assertThat(lastMany.first()).isEqualTo(1);
+
+        Slice none = store.read("live://r", 1, 0, false).join();
+        assertThat(none.entries()).isEmpty();
+        assertThat(none.complete()).isTrue();
+    }
+
+    @Test
+    void shouldReadNothingButCompleteAtOrBeyondTop() {
+        Appended a = append("live://top", TEN, "1", "2", "3");
+        Slice atTop = store.read("live://top", 3, 10, false).join();
+        assertThat(atTop.entries()).isEmpty();
+        assertThat(atTop.complete()).isTrue();
+        assertThat(atTop.top()).isEqualTo(3);
+        assertThat(atTop.first()).isEqualTo(4);
+        assertThat(atTop.epoch()).isEqualTo(a.epoch());
+        for (long ahead : new long[] {4, 1_000, Long.MAX_VALUE - 1, Long.MAX_VALUE}) {
+            Slice s = store.read("live://top", ahead, 10, false).join();
+            assertThat(s.entries()).as("since %d", ahead).isEmpty();
+            assertThat(s.complete()).as("since %d", ahead).isTrue();
+            assertThat(s.top()).isEqualTo(3);
+            assertThat(s.first()).as("since %d", ahead).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void shouldTrimToSizeAndReportIncompleteReadsBeforeTheRetainedRange() {
+        Retention three = new Retention(3, Duration.ofMinutes(5));
+        append("live://trim", three, "1", "2");
+        append("live://trim", three, "3", "4", "5");
+        Slice all = store.read("live://trim", 0, 100, false).join();
+        assertThat(all.first()).isEqualTo(3);
+        assertThat(texts(all)).containsExactly("3", "4", "5");
+        assertThat(all.complete()).isFalse(); // 1 and 2 were trimmed
+        assertThat(store.read("live://trim", 1, 100, false).join().complete()).isFalse();
+
+        Slice from2 = store.read("live://trim", 2, 100, false).join();
+        assertThat(from2.first()).isEqualTo(3);
+        assertThat(texts(from2)).containsExactly("3", "4", "5");
+        assertThat(from2.complete()).isTrue();
+
+        Slice last = store.read("live://trim", 0, 100, true).join();
+        assertThat(texts(last)).containsExactly("3", "4", "5");
+        assertThat(last.complete()).isTrue();
+
+        // a smaller size on a later append trims what is already kept
+        append("live://trim", new Retention(2, Duration.ofMinutes(5)), "6");
+        Slice smaller = store.read("live://trim", 0, 100, false).join();
+        assertThat(smaller.first()).isEqualTo(5);
+        assertThat(texts(smaller)).containsExactly("5", "6");
+        assertThat(smaller.top()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldKeepNoEntriesButStillNumberThemWithSizeZero() {
+        Retention off = new Retention(0, Duration.ofMinutes(5));
+        Appended a = store.append("live://zero", frames("1", "2"), List.of("z/0/1", "z/0/2"), off).join();
+        assertThat(a.offsets()).containsExactly(1, 2);
+        Slice s = store.read("live://zero", 0, 10, false).join();
+        assertThat(s.top()).isEqualTo(2);
+        assertThat(s.entries()).isEmpty();
+        assertThat(s.complete()).isFalse();
+        // nothing is remembered either: the same id is a new entry
+        assertThat(store.append("live://zero", frames("1"), List.of("z/0/1"), off).join().offsets())
+                .containsExactly(3);
+    }
+
+    @Test
+    void shouldStartANewEpochAtOffsetOneAfterTheTtl() {
+        Retention brief = new Retention(10, Duration.ofMillis(300));
+        Appended before = append("live://ttl", brief, "1", "2");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> store.read("live://ttl", 0, 10, false).join().epoch() == 0);
+        Appended after = append("live://ttl", brief, "3");
+        assertThat(after.offsets()).containsExactly(1);
+        assertThat(after.epoch()).isPositive().isNotEqualTo(before.epoch());
+        Slice s = store.read("live://ttl", 0, 10, false).join();
+        assertThat(texts(s)).containsExactly("3");
+        assertThat(s.epoch()).isEqualTo(after.epoch());
+    }
+
+    @Test
+    void shouldKeepAStreamAliveWhileAppendsComeWithinTheTtl() throws InterruptedException {
+        Retention twoSeconds = new Retention(10, Duration.ofSeconds(2));
+        Appended first = append("live://alive", twoSeconds, "1");
+        Thread.sleep(1_200);
+        append("live://alive", twoSeconds, "2");
+        Thread.sleep(1_200); // 2.4 s after the first append: alive only because the second one renewed the ttl
+        Slice s = store.read("live://alive", 0, 10, false).join();
+        assertThat(s.epoch()).isEqualTo(first.epoch());
+        assertThat(texts(s)).containsExactly("1", "2");
+    }
+
+    @Test
+    void shouldKeepTheFirstOffsetOfAReplayedId() {
+        Appended first = store.append("live://dd", frames("a", "b", "c"),
+                List.of("t/0/1", "t/0/2", "t/0/3"), TEN).join();
+        assertThat(first.offsets()).containsExactly(1, 2, 3);
+        // a consumer restarted: the batch's prefix again, then new records; and an entry without id in between
+        Appended replay = store.append("live://dd", frames("b", "c", "d", "x", "e"),
+                Arrays.asList("t/0/2", "t/0/3", "t/0/4", null, "t/0/5"), TEN).join();
+        assertThat(replay.epoch()).isEqualTo(first.epoch());
+        assertThat(replay.offsets()).containsExactly(2, 3, 4, 5, 6);
+        Slice s = store.read("live://dd", 0, 100, false).join();
+        assertThat(texts(s)).containsExactly("a", "b", "c", "d", "x", "e");
+        assertThat(s.top()).isEqualTo(6);
+        // the same id twice in one batch is one entry
+        Appended twice = store.append("live://dd", frames("f", "f"), List.of("t/0/6", "t/0/6"), TEN).join();
+        assertThat(twice.offsets()).containsExactly(7, 7);
+        // ids are per stream
+        assertThat(store.append("live://other", frames("b"), List.of("t/0/2"), TEN).join().offsets())
+                .containsExactly(1);
+    }
+
+    @Test
+    void shouldRememberOnlyTheLastSizeIds() {
+        Retention three = new Retention(3, Duration.ofMinutes(5));
+        for (int i = 1; i <= 5; i++) {
+            assertThat(store.append("live://mem", frames("e" + i), List.of("id" + i), three).join().offsets())
+                    .containsExactly(i);
+        }
+        assertThat(store.append("live://mem", frames("e5"), List.of("id5"), three).join().offsets())
+                .containsExactly(5);
+        assertThat(store.append("live://mem", frames("e3"), List.of("id3"), three).join().offsets())
+                .containsExactly(3);
+        // id2 left the memory when id5 came: it is a new entry now
+        assertThat(store.append("live://mem", frames("e2"), List.of("id2"), three).join().offsets())
+                .containsExactly(6);
+        // and it pushed id3 out
+        assertThat(store.append("live://mem", frames("e3"), List.of("id3"), three).join().offsets())
+                .containsExactly(7);
+    }
+
+    @Test
+    void shouldGiveConcurrentAppendsUniqueContiguousOffsets() throws Exception {
+        int threads = 6;
+        int perThread = 40;
+        Retention big = new Retention(1_000, Duration.ofMinutes(5));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<List<long[]>>> results = new ArrayList<>();
+        try {
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    go.await();
+                    List<CompletableFuture<Appended>> pending = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        int n = 1 + i % 3; // batches of 1..3 entries
+                        String[] entries = new String[n];
+                        for (int k = 0; k < n; k++) {
+                            entries[k] = thread + "/" + i + "/" + k;
+                        }
+                        pending.add(store.append("live://busy", frames(entries), null, big));
+                    }
+                    List<long[]> offsets = new ArrayList<>();
+                    for (CompletableFuture<Appended> p : pending) {
+                        offsets.add(p.join().offsets());
+                    }
+                    return offsets;
+                }));
+            }
+            go.countDown();
+            List<Long> all = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long previous = 0;
+                for (long[] batch : results.get(t).get()) {
+                    for (int k = 0; k < batch.length; k++) {
+                        all.add(batch[k]);
+                        if (k > 0) {
+                            assertThat(batch[k]).isEqualTo(batch[k - 1] + 1); // a batch stays together
+                        }
+                    }
+                    assertThat(batch[0]).isGreaterThan(previous); // one thread's calls keep their order
+                    previous = batch[batch.length - 1];
+                }
+            }
+            Collections.sort(all);
+            int total = 0;
+            for (int i = 0; i < perThread; i++) {
+                total += threads * (1 + i % 3);
+            }
+            assertThat(all).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+            Slice s = store.read("live://busy", 0, 10_000, false).join();
+            assertThat(s.entries()).hasSize(total);
+            assertThat(s.top()).isEqualTo(total);
+            // each entry sits at the offset its append was given
+            for (int t = 0; t < threads; t++) {
+                List<long[]> batches = results.get(t).get();
+                for (int i = 0; i < batches.size(); i++) {
+                    for (int k = 0; k < batches.get(i).length; k++) {
+                        long off = batches.get(i)[k];
+                        assertThat(new String(s.entries().get((int) off - 1), StandardCharsets.UTF_8))
+                                .isEqualTo(t + "/" + i + "/" + k);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldRefuseBadArgumentsWithBadParameter() {
+        List<CompletableFuture<?>> bad = List.of(
+                store.append("", frames("a"), null, TEN),
+                store.append("live://x", frames("a", "b"), List.of("only-one"), TEN),
+                store.append("live://x", Arrays.asList(bytes("a"), null), null, TEN),
+                store.read("", 0, 10, false),
+                store.read("live://x", -1, 10, false),
+                store.read("live://x", 0, -1, false));
+        for (CompletableFuture<?> f : bad) {
+            assertThat(codeOf(catchThrowable(f::join))).isEqualTo(ErrorCode.BAD_PARAMETER);
+        }
+        // and nothing happened to the stream
+        Slice s = store.read("live://x", 0, 10, false).join();
+        assertThat(s.epoch()).isZero();
+        assertThat(s.top()).isZero();
+    }
+}
