@@ -1,6 +1,8 @@
 package io.jgoim.logic;
 
 import io.jgoim.common.config.ConfigException;
+import io.jgoim.common.history.HistoryStore;
+import io.jgoim.common.history.RedisHistoryStore;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
@@ -38,7 +40,8 @@ public final class LogicMain {
         RedisSessionDirectory directory = new RedisSessionDirectory(redis, config.redis().sessionTtl(), registry);
         RedisNodeRegistry nodes = new RedisNodeRegistry(redis);
         KafkaPushPublisher kafka = new KafkaPushPublisher(config.kafka(), config.node().id(), registry);
-        LogicServer server = new LogicServer(config, directory, kafka, nodes, registry, kafka);
+        HistoryStore history = config.history().anyEnabled() ? new RedisHistoryStore(redis, registry) : null;
+        LogicServer server = new LogicServer(config, directory, kafka, nodes, registry, kafka, history);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -4,6 +4,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.common.history.HistoryStore;
+import io.jgoim.common.history.RedisHistoryStore;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
@@ -89,7 +91,10 @@ final class NodeCommands {
                     c.redis().requestQueueSize());
             RedisSessionDirectory sessions = new RedisSessionDirectory(r, c.redis().sessionTtl(), meters);
             KafkaPushPublisher kafka = new KafkaPushPublisher(c.kafka(), c.node().id(), meters);
-            LogicServer server = new LogicServer(c, sessions, kafka, new RedisNodeRegistry(r), meters, kafka);
+            // Stream history (member positions, History reads for comets) in the same Redis as the routes.
+            HistoryStore history = c.history().anyEnabled() ? new RedisHistoryStore(r, meters) : null;
+            LogicServer server = new LogicServer(c, sessions, kafka, new RedisNodeRegistry(r), meters, kafka,
+                    history);
             server.start();
             System.out.printf("jgoim logic %s started: http %s, grpc %s%n", c.node().id(), server.httpAddress(),
                     server.grpcAddress());
@@ -111,7 +116,9 @@ final class NodeCommands {
             RedisClients r = c.redis().connect();
             // Job only reads routes (play-history lookups); logic owns their TTL.
             RedisSessionDirectory sessions = new RedisSessionDirectory(r, Duration.ofMinutes(30), meters);
-            JobServer server = new JobServer(c, new RedisNodeRegistry(r), sessions, meters);
+            // Room positions: one history append per room batch, in the Redis logic reads history from.
+            HistoryStore history = c.history().streams().anyEnabled() ? new RedisHistoryStore(r, meters) : null;
+            JobServer server = new JobServer(c, new RedisNodeRegistry(r), sessions, meters, history);
             server.start();
             System.out.printf("jgoim job %s started%n", c.node().id());
             return awaitShutdown(server, r);
