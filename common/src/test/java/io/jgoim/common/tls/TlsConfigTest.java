@@ -33,7 +33,8 @@ class TlsConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("keyFile '/no/such/key.pem' is not a readable file");
         assertThatThrownBy(() -> new TlsServerConfig(true, cert, key, "", true))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("caFile is required when requireClientCert");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("caFile is required when requireClientCert");
         assertThatThrownBy(() -> new TlsServerConfig(true, cert, key, "/no/ca.pem", false))
                 .isInstanceOf(ConfigException.class).hasMessage("caFile '/no/ca.pem' is not a readable file");
     }
@@ -49,7 +50,8 @@ class TlsConfigTest {
         assertThatThrownBy(() -> new TlsClientConfig(true, "/no/ca.pem", "", "", ""))
                 .isInstanceOf(ConfigException.class).hasMessage("caFile '/no/ca.pem' is not a readable file");
         assertThatThrownBy(() -> new TlsClientConfig(true, ca, cert, "", ""))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("certFile and keyFile must be given together");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("certFile and keyFile must be given together");
         assertThatThrownBy(() -> new TlsClientConfig(true, ca, "/no/c.pem", key, ""))
                 .isInstanceOf(ConfigException.class).hasMessage("certFile '/no/c.pem' is not a readable file");
     }
