@@ -21,6 +21,7 @@ import io.jgoim.comet.transport.TlsContexts;
 import io.jgoim.comet.transport.Transports;
 import io.jgoim.comet.transport.WebSocketChannelInitializer;
 import io.jgoim.common.metrics.MetricsHttpServer;
+import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.protocol.CloseCode;
@@ -148,7 +149,8 @@ public final class CometServer implements AutoCloseable {
             startRpc();
         }
         if (config.admin().enabled()) {
-            admin = new MetricsHttpServer(meters, () -> !isDraining());
+            admin = new MetricsHttpServer(meters, () -> !isDraining(),
+                    NodeSslContexts.httpServer(config.admin().tls(), "admin.tls"));
             adminAddress = admin.start(boss, transports.serverChannel(), config.admin().bind(), config.admin().port());
         }
         long report = config.online().reportInterval().toMillis();
@@ -172,6 +174,7 @@ public final class CometServer implements AutoCloseable {
     private void startRpc() {
         try {
             rpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.rpc().bind(), config.rpc().port()))
+                    .sslContext(NodeSslContexts.grpcServer(config.rpc().tls(), "rpc.tls"))
                     .channelType(transports.serverChannel())
                     .bossEventLoopGroup(boss)
                     .workerEventLoopGroup(workers)

@@ -5,6 +5,8 @@ import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.history.Retention;
 import io.jgoim.common.redis.RedisConnectionConfig;
+import io.jgoim.common.tls.TlsClientConfig;
+import io.jgoim.common.tls.TlsServerConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -185,8 +187,10 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
      *                        at all, before they are counted as sent to no comet (0 = never wait)
      */
     public record CometConfig(Duration callDeadline, Duration registryRefresh, Duration roomsRefresh,
-                              boolean filterRooms, Duration emptyRegistryGrace, Duration waitForComets) {
+                              boolean filterRooms, Duration emptyRegistryGrace, Duration waitForComets,
+                              TlsClientConfig tls) {
         public CometConfig {
+            Checks.notNull(tls, "comet.tls");
             Checks.notNull(emptyRegistryGrace, "comet.emptyRegistryGrace");
             Checks.notNull(waitForComets, "comet.waitForComets");
             Checks.positive(callDeadline, "comet.callDeadline");
@@ -215,8 +219,9 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     }
 
     /** @param enabled serve /metrics and /health; @param port 0 = any free port */
-    public record MetricsConfig(boolean enabled, String host, int port) {
+    public record MetricsConfig(boolean enabled, String host, int port, TlsServerConfig tls) {
         public MetricsConfig {
+            Checks.notNull(tls, "metrics.tls");
             Checks.notBlank(host, "metrics.host");
             Checks.port(port, "metrics.port");
         }

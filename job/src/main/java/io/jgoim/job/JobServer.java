@@ -2,6 +2,7 @@ package io.jgoim.job;
 
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.metrics.MetricsHttpServer;
+import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.job.bus.InProcessPushBus;
@@ -93,7 +94,8 @@ public final class JobServer implements AutoCloseable {
         dispatcher.start();
         if (config.metrics().enabled()) {
             metricsGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-            metricsServer = new MetricsHttpServer(registry, () -> !closed);
+            metricsServer = new MetricsHttpServer(registry, () -> !closed,
+                    NodeSslContexts.httpServer(config.metrics().tls(), "metrics.tls"));
             metricsAddress = metricsServer.start(metricsGroup, NioServerSocketChannel.class,
                     config.metrics().host(), config.metrics().port());
         }

@@ -4,6 +4,7 @@ import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.history.HistoryConfig;
+import io.jgoim.common.tls.TlsServerConfig;
 import io.jgoim.logic.auth.HmacSecret;
 
 import java.nio.file.Path;
@@ -129,9 +130,10 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         }
     }
 
-    /** The Logic gRPC listener for comets. */
-    public record GrpcConfig(boolean enabled, String bind, int port) {
+    /** The Logic gRPC listener for comets ({@code tls}: see docs/operations.md, Security). */
+    public record GrpcConfig(boolean enabled, String bind, int port, TlsServerConfig tls) {
         public GrpcConfig {
+            Checks.notNull(tls, "grpc.tls");
             Checks.notBlank(bind, "grpc.bind");
             Checks.port(port, "grpc.port");
         }

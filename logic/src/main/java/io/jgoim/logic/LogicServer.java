@@ -2,6 +2,7 @@ package io.jgoim.logic;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
@@ -103,6 +104,7 @@ public final class LogicServer implements AutoCloseable {
             if (config.grpc().enabled()) {
                 grpc = NettyServerBuilder
                         .forAddress(new InetSocketAddress(config.grpc().bind(), config.grpc().port()))
+                        .sslContext(NodeSslContexts.grpcServer(config.grpc().tls(), "grpc.tls"))
                         // LogicService never blocks, so calls run on the transport threads without a hop.
                         .directExecutor()
                         .addService(new LogicGrpcService(service))

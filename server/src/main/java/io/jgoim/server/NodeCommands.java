@@ -9,6 +9,7 @@ import io.jgoim.common.history.RedisHistoryStore;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
+import io.jgoim.common.tls.GrpcChannelTls;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.logic.LogicConfig;
@@ -67,7 +68,8 @@ final class NodeCommands {
         @Override
         public Integer call() throws InterruptedException {
             CometConfig c = CometConfig.load(config, System.getenv());
-            ManagedChannel channel = NettyChannelBuilder.forTarget(c.logic().target()).usePlaintext().build();
+            ManagedChannel channel = GrpcChannelTls.of(c.logic().tls(), "logic.tls")
+                    .apply(NettyChannelBuilder.forTarget(c.logic().target())).build();
             RedisClients r = c.redis().connect();
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
                     new RedisNodeRegistry(r), meters());

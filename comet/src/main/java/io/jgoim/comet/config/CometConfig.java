@@ -3,6 +3,8 @@ package io.jgoim.comet.config;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.redis.RedisConnectionConfig;
+import io.jgoim.common.tls.TlsClientConfig;
+import io.jgoim.common.tls.TlsServerConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,9 +146,10 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         }
     }
 
-    /** The gRPC Comet service job pushes to. */
-    public record RpcConfig(boolean enabled, String bind, int port, int maxInboundMessageBytes) {
+    /** The gRPC Comet service job pushes to ({@code tls}: job's channels, see docs/operations.md, Security). */
+    public record RpcConfig(boolean enabled, String bind, int port, int maxInboundMessageBytes, TlsServerConfig tls) {
         public RpcConfig {
+            Checks.notNull(tls, "rpc.tls");
             Checks.notBlank(bind, "rpc.bind");
             Checks.port(port, "rpc.port");
             Checks.positive(maxInboundMessageBytes, "rpc.maxInboundMessageBytes");
@@ -154,8 +157,9 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
     }
 
     /** The admin HTTP endpoint: {@code /metrics} and {@code /health}. */
-    public record AdminConfig(boolean enabled, String bind, int port) {
+    public record AdminConfig(boolean enabled, String bind, int port, TlsServerConfig tls) {
         public AdminConfig {
+            Checks.notNull(tls, "admin.tls");
             Checks.notBlank(bind, "admin.bind");
             Checks.port(port, "admin.port");
         }
@@ -238,8 +242,9 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
      * Where a cluster comet reaches logic's gRPC service ({@code host:port} or any gRPC target such as
      * {@code dns:///logic.internal:3119}). Standalone calls logic directly and ignores it.
      */
-    public record LogicConfig(String target) {
+    public record LogicConfig(String target, TlsClientConfig tls) {
         public LogicConfig {
+            Checks.notNull(tls, "logic.tls");
             Checks.notBlank(target, "logic.target");
         }
     }

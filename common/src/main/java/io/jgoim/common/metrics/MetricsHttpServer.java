@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,16 +29,24 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The admin HTTP endpoint of comet and job: {@code GET /metrics} (Prometheus text) and {@code GET /health}
- * ({@code 200 ok}, or {@code 503 draining} once the node stops taking work). Runs on the event loops it is given.
+ * ({@code 200 ok}, or {@code 503 draining} once the node stops taking work), over TLS when given a context (then a
+ * plaintext request is dropped without an answer). Runs on the event loops it is given.
  */
 public final class MetricsHttpServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier healthy;
+    private final SslContext ssl;
     private Channel channel;
 
     public MetricsHttpServer(PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+        this(registry, healthy, null);
+    }
+
+    /** @param sslOrNull server TLS context ({@code io.jgoim.common.tls.NodeSslContexts#httpServer}), null = HTTP */
+    public MetricsHttpServer(PrometheusMeterRegistry registry, BooleanSupplier healthy, SslContext sslOrNull) {
         this.registry = registry;
         this.healthy = healthy;
+        this.ssl = sslOrNull;
     }
 
     /** Binds {@code host:port} (port 0 = any free port) and returns the bound address. */
@@ -49,6 +58,9 @@ public final class MetricsHttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
                     }
                 });
@@ -97,6 +109,13 @@ public final class MetricsHttpServer implements AutoCloseable {
             } else {
                 ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A failed TLS handshake (plaintext request, untrusted client certificate) or a peer reset: nothing to
+            // answer on this connection, and nothing the node's log needs per scrape attempt.
+            ctx.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
+import io.jgoim.common.tls.GrpcChannelTls;
 import io.jgoim.job.JobConfig;
 import io.jgoim.protocol.rpc.GrpcCometClient;
 import io.micrometer.core.instrument.Gauge;
@@ -40,12 +41,15 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
     /** When the registry began listing no comet while some were known (0: it lists some); scheduler thread only. */
     private long emptySinceNanos;
     private final AtomicInteger keptOnEmpty = new AtomicInteger();
+    /** Plaintext or TLS ({@code comet.tls}); one context shared by every comet's channel. */
+    private final GrpcChannelTls tls;
 
     public RegistryCometDirectory(NodeRegistry registry, JobConfig.CometConfig config, JobConfig.RetryConfig retry,
                                   MeterRegistry meters) {
         super(config, retry);
         this.registry = registry;
         this.emptyGraceNanos = config.emptyRegistryGrace().toNanos();
+        this.tls = GrpcChannelTls.of(config.tls(), "comet.tls");
         Gauge.builder("jgoim.job.registry.empty.kept.comets", keptOnEmpty, AtomicInteger::get)
                 .description("known comets kept while the node registry lists none (a registry store lost its data)")
                 .register(meters);
@@ -107,8 +111,7 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
             if (e != null && e.address.equals(n.rpcAddr())) {
                 continue;
             }
-            ManagedChannel channel = NettyChannelBuilder.forTarget(n.rpcAddr())
-                    .usePlaintext()
+            ManagedChannel channel = tls.apply(NettyChannelBuilder.forTarget(n.rpcAddr()))
                     .directExecutor()
                     .build();
             endpoints.put(n.id(), new Endpoint(n.rpcAddr(), channel));
