@@ -1,5 +1,6 @@
 package io.jgoim.common.metrics;
 
+import io.jgoim.common.http.RateLimitedLog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -22,6 +24,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +37,7 @@ import java.util.function.BooleanSupplier;
  * plaintext request is dropped without an answer). Runs on the event loops it is given.
  */
 public final class MetricsHttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MetricsHttpServer.class);
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier healthy;
     private final SslContext ssl;
@@ -98,6 +103,8 @@ public final class MetricsHttpServer implements AutoCloseable {
         return r;
     }
 
+    private final RateLimitedLog errors = new RateLimitedLog();
+
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -114,7 +121,14 @@ public final class MetricsHttpServer implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // A failed TLS handshake (plaintext request, untrusted client certificate) or a peer reset: nothing to
-            // answer on this connection, and nothing the node's log needs per scrape attempt.
+            // answer on this connection. Anything else is a bug worth a line: one a second at most, no stack.
+            if (!(cause instanceof java.io.IOException) && !(cause instanceof DecoderException)) {
+                long suppressed = errors.acquire();
+                if (suppressed >= 0) {
+                    log.warn("admin HTTP connection from {} failed: {}{}", ctx.channel().remoteAddress(), cause,
+                            RateLimitedLog.suppressedNote(suppressed));
+                }
+            }
             ctx.close();
         }
     }
