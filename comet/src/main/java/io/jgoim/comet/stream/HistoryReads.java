@@ -1,9 +1,12 @@
 package io.jgoim.comet.stream;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.metrics.CometMetrics.HistorySource;
 import io.jgoim.protocol.rpc.LogicService;
+import io.jgoim.protocol.rpc.logic.HistoryReply;
 import io.jgoim.protocol.rpc.logic.HistoryReq;
 import io.jgoim.protocol.stream.StreamPosition;
 
@@ -154,6 +157,11 @@ public final class HistoryReads {
         mine.whenComplete((h, e) -> inFlight.remove(key, mine));
         try {
             logic.history(req).whenComplete((reply, e) -> {
+                if (e != null && olderLogic(e)) {
+                    // A logic node from before streams (a rolling upgrade) has no History call: it keeps no history.
+                    mine.complete(History.of(HistoryReply.newBuilder().setOff(true).build()));
+                    return;
+                }
                 if (e != null) {
                     mine.completeExceptionally(e);
                     return;
@@ -173,6 +181,16 @@ public final class HistoryReads {
             mine.completeExceptionally(e);
         }
         return mine.copy();
+    }
+
+    /** True when logic answered that it has no History call at all (gRPC UNIMPLEMENTED: an older logic node). */
+    static boolean olderLogic(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void evictIfFull() {
