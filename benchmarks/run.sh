@@ -28,7 +28,10 @@
 # 30000"), STORM_WARMUP (8000 unmeasured sessions per step, split over the workers), STORM_PROCESSES (2),
 # PUSH_RATES ("5000 10000 20000 40000"), UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp,
 # ws), FANOUT_MODES ("latency throughput"), PROFILE (1: JFR in fanout and connect-storm),
-# CLUSTER_STORM_RATES ("1000 2000 3000 5000 7500 10000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15).
+# CLUSTER_STORM_RATES ("1000 2000 3000 5000 7500 10000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
+# HISTORY (on: the embedded defaults, every room type keeps 100 messages; off: no stream keeps history, goim's
+# behaviour), FANOUT_POSITIONS (1: the fanout sessions ask for positions, auth ver 3, and get op-20 pushes),
+# SERVER_CONFIG (a standalone YAML passed as --config; HISTORY=off writes one).
 # Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
 # recorded with the server command in the result.
 set -euo pipefail
@@ -119,7 +122,7 @@ finish() {
     python3 "$SCEN_DIR/summarize.py" "$scenario" "$DIR" "$out" \
         --jdk="$JDK_VERSION" --gc="$GC_NAME" --commit="$JAR_COMMIT" --jar="$JAR" \
         --load-before="$LOAD_BEFORE" --load-after="$(bench_loadavg)" \
-        --server-cmd="$(env | grep '^JGOIM_[A-Z_]*=' | grep -v '^JGOIM_JAR=\|^JGOIM_COMMIT=' | tr '\n' ' ')${SERVER_CMD[*]}" --seconds="$(($(date +%s) - START_EPOCH))" >&2
+        --server-cmd="$(env | grep '^JGOIM_[A-Z_]*=\|^HISTORY=\|^FANOUT_POSITIONS=' | grep -v '^JGOIM_JAR=\|^JGOIM_COMMIT=' | tr '\n' ' ')${SERVER_CMD[*]}" --seconds="$(($(date +%s) - START_EPOCH))" >&2
     bench_log "=== $scenario done in $(($(date +%s) - START_EPOCH)) s: $out"
     bench_cleanup
 }
@@ -169,14 +172,28 @@ profile_window() {
     return 0
 }
 
+# HISTORY=off: a standalone config in which no stream keeps history (no positions, no appends: goim's behaviour).
+history_config() {
+    if [ "${HISTORY:-on}" = off ]; then
+        SERVER_CONFIG="$1/history-off.yaml"
+        printf 'logic:\n  history:\n    rooms: {"*": {size: 0, ttl: 1s}}\n    members: {size: 0, ttl: 1s}\n' \
+            >"$SERVER_CONFIG"
+        bench_log "history off: $SERVER_CONFIG"
+    fi
+}
+
 scenario_fanout() {
     begin fanout
+    history_config "$DIR"
     bench_start_server "$DIR"
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
     bench_box_sampler "$DIR/box.txt"
     local common=(room-broadcast --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" --transport mix
         --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s --prewarm 5s
         --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS")
+    if [ "${FANOUT_POSITIONS:-0}" = 1 ]; then
+        common+=(--positions)
+    fi
     local modes=" ${FANOUT_MODES:-latency throughput} " warm="--warmup 2000"
     if [[ "$modes" == *" latency "* ]]; then
         run_tool "$DIR" latency "${common[@]}" $warm --rate "${FANOUT_LATENCY_RATE:-20}" --duration 20s

@@ -103,6 +103,9 @@ bench_start_server() {
     done
     SERVER_CMD=("$JAVA" "${JVM_COMMON[@]}" "${SERVER_GC[@]}" "-Xmx${SERVER_XMX:-1g}"
         "-Xlog:gc*,safepoint:file=$dir/gc.log:utctime,uptime,level,tags" "$@" ${SERVER_OPTS:-} -jar "$JAR" standalone)
+    if [ -n "${SERVER_CONFIG:-}" ]; then
+        SERVER_CMD+=(--config "$SERVER_CONFIG")
+    fi
     bench_log "server: ${SERVER_CMD[*]}"
     setsid "${SERVER_CMD[@]}" >"$dir/server.out" 2>&1 &
     SERVER_PID=$!

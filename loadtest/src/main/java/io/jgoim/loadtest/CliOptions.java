@@ -47,6 +47,9 @@ final class CliOptions {
         @Option(names = "--tls", description = "TLS on every session: point --tcp-port / --ws-port at the TLS ports "
                 + "(comet: WSS 3103); certificates are not verified")
         boolean tls;
+        @Option(names = "--positions", description = "sessions ask for stream positions (auth ver 3): pushes come as "
+                + "op 20 with their position, as the SDK's positions(true) gets them")
+        boolean positions;
         @Option(names = "--warmup", defaultValue = "0",
                 description = "sessions to open and close before the measured run, warming the JITs of client and "
                         + "server (default ${DEFAULT-VALUE})")
@@ -55,7 +58,7 @@ final class CliOptions {
         SessionOptions toOptions(String room) {
             return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate,
                     CliValues.addresses(sourceIps), CliValues.duration(heartbeat), room, midBase, 0, threads,
-                    CliValues.duration(connectTimeout), tls, warmup);
+                    CliValues.duration(connectTimeout), tls, warmup, positions);
         }
     }
 

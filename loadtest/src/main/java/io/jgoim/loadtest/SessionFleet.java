@@ -168,6 +168,7 @@ final class SessionFleet implements AutoCloseable {
                 .connectTimeout(options.connectTimeout())
                 .authTimeout(options.connectTimeout())
                 .reconnect(false)
+                .positions(options.positions())
                 .group(loop)
                 .listener(new FleetListener(pushes));
         if (!options.sourceAddresses().isEmpty()) {
