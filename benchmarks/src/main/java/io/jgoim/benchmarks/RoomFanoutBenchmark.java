@@ -8,6 +8,8 @@ import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.push.RoomBroadcaster;
+import io.jgoim.comet.stream.HistoryReads;
+import io.jgoim.comet.stream.StreamDelivery;
 import io.jgoim.comet.transport.WsSessionCodec;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.ProtoCodec;
@@ -60,6 +62,9 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsPrepend = {"-Dio.netty.leakDetection.level=disabled", "-Djmh.executor=CUSTOM",
     "-Djmh.executor.class=io.jgoim.benchmarks.EventLoopThreads"})
 public class RoomFanoutBenchmark {
+    /** History reads never happen here (offsets are contiguous); a read would fail the trial. */
+    static final HistoryReads NO_HISTORY = new HistoryReads(null, 0, java.time.Duration.ofSeconds(1),
+            CometMetrics.noop());
     /** Body bytes of the pushed message (goim's benchmark and the load tool use 64). */
     static final int BODY = 64;
     /** The business op a room message carries (goim's push API takes it from the caller; 1000 in its examples). */
@@ -70,6 +75,15 @@ public class RoomFanoutBenchmark {
     public static class Room {
         @Param({"TCP", "WEBSOCKET"})
         public SessionTransport transport;
+
+        /**
+         * false: goim and ver-2 sessions, plain pushes (the room keeps no history). true: every session asked for
+         * positions (auth ver 3) and every push carries the next offset of the room's stream, so each recipient's
+         * cursor takes it and gets the shared op-20 frame: the comet's per-recipient cost of positions.
+         */
+        @Param({"false", "true"})
+        public boolean positions;
+        long nextOffset = 1;
 
         final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT; // as CometServer (Netty 4.2: adaptive)
         // Only the room's member list is used; its loop never runs a task here.
@@ -95,7 +109,12 @@ public class RoomFanoutBenchmark {
                 channels.add(ch);
                 // The last handler's context (the frame or session codec): writes from it skip that handler.
                 heads.add(ch.pipeline().lastContext());
-                Session member = new Session(ch, transport, i + 1, "key-" + i, false, 0, 16, metrics, code -> { });
+                Session member = positions
+                        ? new Session(ch, transport, i + 1, "key-" + i, false, 0, 16, metrics, code -> { },
+                                new StreamDelivery(ch, transport, NO_HISTORY, metrics, (code, error, message) -> {
+                                    throw new IllegalStateException("session ended: " + message);
+                                }, TimeUnit.SECONDS.toNanos(3), 256))
+                        : new Session(ch, transport, i + 1, "key-" + i, false, 0, 16, metrics, code -> { });
                 index.join(member, "room");
             }
             members = index.room("room").shard(0);
@@ -105,11 +124,15 @@ public class RoomFanoutBenchmark {
             }
         }
 
-        /** One push as comet receives it from job: encoded goim frame(s), once, in a pooled direct buffer. */
+        /**
+         * One push as comet receives it from job: encoded goim frame(s), once, in a pooled direct buffer; with
+         * positions, at the room stream's next offset.
+         */
         PushFrame frame() {
             ByteBuf frames = alloc.directBuffer(PacketLayout.HEADER_LENGTH + BODY);
             ProtoCodec.writeFrame(frames, PacketLayout.VERSION, ROOM_OP, 0, body.readerIndex(0));
-            return new PushFrame(frames, alloc);
+            return positions ? new PushFrame(frames, alloc, new PushFrame.Position("live://1", 1, nextOffset++, 1))
+                    : new PushFrame(frames, alloc);
         }
 
         int fanOut() {
