@@ -85,6 +85,25 @@ public final class JgoimClient implements AutoCloseable {
         return requests.send(op, Unpooled.wrappedBuffer(body));
     }
 
+    /**
+     * The last {@code count} messages (1..1000) of {@code stream} — the client's room, or its own member stream
+     * {@code mid:<mid>} — for a client that joins late (a live stream's recent comments); needs
+     * {@code positions(true)}. The answer does not move the client's positions and does not reach the listener.
+     * Fails with a {@link JgoimClientException} whose code says why: STREAM_FORBIDDEN, HISTORY_OFF,
+     * HISTORY_UNAVAILABLE (retry), BAD_PARAMETER for a count out of range.
+     */
+    public CompletableFuture<List<Publication>> recent(String stream, int count) {
+        if (!config.positions()) {
+            return CompletableFuture.failedFuture(new JgoimClientException(io.jgoim.protocol.ErrorCode.UNKNOWN_OP,
+                    "recent messages need positions(true)"));
+        }
+        try {
+            return RecentMessages.ask(requests, stream, count);
+        } catch (io.jgoim.protocol.ProtocolException e) {
+            return CompletableFuture.failedFuture(RecentMessages.refused(e));
+        }
+    }
+
     /** The current state. */
     public ClientState state() {
         return connection.state();

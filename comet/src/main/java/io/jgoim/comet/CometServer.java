@@ -120,6 +120,7 @@ public final class CometServer implements AutoCloseable {
         metrics = new CometMetrics(meters);
         RoomBroadcaster broadcaster = new RoomBroadcaster(loops, metrics);
         historyReads = new HistoryReads(logic, config.history().cacheSize(), config.history().resumeTimeout(), metrics);
+        index.onRoomOpened(historyReads::invalidate);
         pushService = new CometPushService(index, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest,
                 historyReads);
         services = new SessionServices(config, logic, index, metrics, this::isDraining, this::drainHints,

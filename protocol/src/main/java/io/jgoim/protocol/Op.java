@@ -63,6 +63,14 @@ public final class Op {
      * that stream up to that offset was received). Not answered.
      */
     public static final int ACK = 22;
+    /**
+     * Extension, client to server, position-aware sessions only: the last messages of a stream (a late joiner's
+     * recent comments), body = {@link io.jgoim.protocol.stream.RecentRequest} (u16 count, then the stream name);
+     * answered with {@link #RECENT_REPLY}.
+     */
+    public static final int RECENT = 25;
+    /** Extension: the answer to {@link #RECENT}, same seq, body = an op-20 body (stream, epoch, first, frames). */
+    public static final int RECENT_REPLY = 26;
     /** Last op of the range reserved for jgoim extensions. */
     public static final int EXTENSION_MAX = 99;
 
@@ -75,12 +83,12 @@ public final class Op {
     /** True for ops a client may send to a comet after auth. */
     public static boolean isClientOp(int op) {
         return op == HEARTBEAT || op == SEND_MSG || op == AUTH || op == CHANGE_ROOM || op == SUB || op == UNSUB
-                || op == ACK || op >= BUSINESS_MIN;
+                || op == ACK || op == RECENT || op >= BUSINESS_MIN;
     }
 
     /** True for client ops whose body must not be empty (auth token, room id, op lists). */
     public static boolean requiresBody(int op) {
-        return op == AUTH || op == SUB || op == UNSUB || op == ACK;
+        return op == AUTH || op == SUB || op == UNSUB || op == ACK || op == RECENT;
     }
 
     public static boolean isExtension(int op) {

@@ -193,6 +193,40 @@ class StandaloneResumeIT {
         assertThat(after.offset()).isEqualTo(1L);
     }
 
+    @Test
+    void shouldGiveALateJoinerTheRoomsLastMessages() throws Exception {
+        for (int i = 1; i <= 12; i++) {
+            pushRoom("c" + i);
+        }
+        // No one was in the room: a late joiner asks for the last comments instead of replaying all of history.
+        // (The pushes are accepted at once and reach the history with job's room batches: ask until all are in.)
+        await().atMost(Duration.ofSeconds(10)).until(() -> recentBodies(5).contains("c12"));
+        assertThat(recentBodies(5)).containsExactly("c8", "c9", "c10", "c11", "c12");
+    }
+
+    private List<String> recentBodies(int n) throws Exception {
+        Publications pubs = new Publications();
+        JgoimClient late = client(Transport.TCP, 0, "late-" + System.nanoTime(), true, pubs);
+        try {
+            List<io.jgoim.client.Publication> got = late.recent(ROOM, n).get(10, TimeUnit.SECONDS);
+            List<String> bodies = new ArrayList<>();
+            long expected = -1;
+            for (io.jgoim.client.Publication p : got) {
+                assertThat(p.stream()).isEqualTo(ROOM);
+                assertThat(p.op()).isEqualTo(1000);
+                if (expected >= 0) {
+                    assertThat(p.offset()).as("consecutive offsets").isEqualTo(expected);
+                }
+                expected = p.offset() + 1;
+                bodies.add(p.bodyAsString());
+            }
+            assertThat(pubs.messages).as("the answer is not a live delivery").isEmpty();
+            return bodies;
+        } finally {
+            late.close();
+        }
+    }
+
     /** The state the server reported for {@code stream} at the reconnect (the auth reply's entry with asked set). */
     private static StreamState reconnectState(Publications pubs, String stream) {
         StreamState asked = null;

@@ -2,6 +2,7 @@ package io.jgoim.comet.index;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -18,6 +19,8 @@ public final class SessionIndex {
     private final int mask;
     private final SessionLoops loops;
     private final Function<String, Room> newRoom;
+    /** Told the id of a room that had no member here and now has one (see {@link #onRoomOpened}). */
+    private volatile Consumer<String> roomOpened = id -> { };
 
     /**
      * @param size            number of buckets, a power of two
@@ -94,15 +97,36 @@ public final class SessionIndex {
         leave(s);
         Bucket b = bucket(roomId);
         for (;;) {
-            Room r = b.roomMap().computeIfAbsent(roomId, newRoom);
+            Room r = b.roomMap().get(roomId);
+            boolean opened = false;
+            if (r == null) {
+                Room fresh = newRoom.apply(roomId);
+                r = b.roomMap().putIfAbsent(roomId, fresh);
+                if (r == null) {
+                    r = fresh;
+                    opened = true;
+                }
+            }
             if (r.tryEnter()) {
                 r.add(s);
                 s.room(r);
+                if (opened) {
+                    roomOpened.accept(roomId);
+                }
                 return r;
             }
             // The room emptied and died between lookup and entry; drop it and take a fresh one.
             b.roomMap().remove(roomId, r);
         }
+    }
+
+    /**
+     * Tells {@code listener} (on the joining session's event loop) the id of every room that had no member on this
+     * comet and got one: what the comet knew of that room's messages may be stale, since job stops sending a room's
+     * batches to a comet that does not host it (the comet's recent messages of the room are dropped then).
+     */
+    public void onRoomOpened(Consumer<String> listener) {
+        this.roomOpened = listener;
     }
 
     /** Takes {@code s} out of its room, if any; an emptied room leaves its bucket. On the session's event loop. */

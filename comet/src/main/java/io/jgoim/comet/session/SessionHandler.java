@@ -11,6 +11,7 @@ import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.ProtocolException;
 import io.jgoim.protocol.stream.PositionList;
+import io.jgoim.protocol.stream.RecentRequest;
 import io.jgoim.protocol.stream.StreamState;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.netty.channel.ChannelHandlerContext;
@@ -138,6 +139,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                         ack(ctx, p);
                     }
                     break;
+                case Op.RECENT:
+                    if (session.streams() == null) {
+                        unknownOp(ctx, p);
+                    } else {
+                        recent(ctx, p);
+                    }
+                    break;
                 case Op.SUB:
                 case Op.UNSUB:
                     reply(services.subscriptions().watch(session, extended, ctx.alloc(), p));
@@ -160,6 +168,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private void unknownOp(ChannelHandlerContext ctx, Proto p) {
         exceptionCaught(ctx, new SessionCloseException(ErrorCode.UNKNOWN_OP, CloseCode.PROTOCOL_ERROR, p.seq(),
                 "op " + p.op() + " not allowed after auth"));
+    }
+
+    /** Op 25 from a position-aware session: its room's or its own member stream's last messages. */
+    private void recent(ChannelHandlerContext ctx, Proto p) {
+        RecentRequest request;
+        try {
+            request = RecentRequest.read(p.body());
+        } catch (ProtocolException e) {
+            exceptionCaught(ctx, new SessionCloseException(e.errorCode(), e.closeCode(), p.seq(), e.getMessage()));
+            return;
+        }
+        services.recent().serve(this, ctx, session, request, p.seq());
     }
 
     /**

@@ -29,6 +29,7 @@ public final class SessionServices {
     private final SlowConsumerPolicy slowConsumer;
     private final Subscriptions subscriptions;
     private final HistoryReads historyReads;
+    private final RecentRequests recent;
 
     /**
      * @param config   the comet's configuration
@@ -54,6 +55,7 @@ public final class SessionServices {
         this.upstream = new Upstream(protocol.maxInflightUpstream(), logic, metrics, serverId());
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
         this.subscriptions = new Subscriptions(index);
+        this.recent = new RecentRequests(history);
     }
 
     /** Services with history reads of their own (nothing feeds their recent messages). */
@@ -106,6 +108,10 @@ public final class SessionServices {
     }
 
     /** How sessions read stream history (resume, gaps, room changes). */
+    RecentRequests recent() {
+        return recent;
+    }
+
     public HistoryReads historyReads() {
         return historyReads;
     }

@@ -35,6 +35,8 @@ public final class HistoryReads {
     public static final int MAX_ENTRIES = 10_000;
     /** The single-flight key of a "latest position" read (never a real since). */
     private static final long LATEST = -1;
+    /** Single-flight keys of "the last n" reads are {@code LAST_BASE - n} (never a real since, never LATEST). */
+    private static final long LAST_BASE = -2;
 
     private final LogicService logic;
     private final int cacheSize;
@@ -86,6 +88,33 @@ public final class HistoryReads {
         }
         int limit = cacheable(stream) ? Math.max(1, cacheSize) : 1;
         return call(stream, LATEST, HistoryReq.newBuilder().setStream(stream).setLast(true).setLimit(limit).build());
+    }
+
+    /**
+     * The newest {@code n} messages of {@code stream} (a late joiner's recent comments): from the room's recent
+     * messages when they hold them, else one read of the store (joined with an identical read in flight), which also
+     * seeds the window when it fits.
+     */
+    public CompletableFuture<History> last(String stream, int n) {
+        RecentMessages r = recent.get(stream);
+        History cached = r == null ? null : r.last(n);
+        if (cached != null) {
+            metrics.historyRead(HistorySource.CACHE);
+            return CompletableFuture.completedFuture(cached);
+        }
+        int limit = cacheable(stream) ? Math.max(n, Math.min(cacheSize, MAX_ENTRIES)) : n;
+        return call(stream, LAST_BASE - limit, HistoryReq.newBuilder().setStream(stream).setLast(true)
+                .setLimit(limit).build()).thenApply(h -> tail(h, n));
+    }
+
+    /** {@code h} cut to its newest {@code n} entries. */
+    private static History tail(History h, int n) {
+        if (h.off() || h.entries().size() <= n) {
+            return h;
+        }
+        int from = h.entries().size() - n;
+        return new History(false, h.epoch(), h.top(), h.first() + from,
+                h.entries().subList(from, h.entries().size()), h.complete());
     }
 
     /**

@@ -85,6 +85,19 @@ final class RecentMessages {
         return new History(false, epoch, high(), since + 1, out, true);
     }
 
+    /**
+     * The newest {@code n} messages, or null when the window holds fewer than {@code n} and does not start at the
+     * stream's first message (then only the store knows the older ones).
+     */
+    synchronized History last(int n) {
+        if (frames.isEmpty() || (frames.size() < n && low != 1)) {
+            return null;
+        }
+        touchedNanos = System.nanoTime();
+        long since = Math.max(low - 1, high() - n);
+        return read(epoch, since);
+    }
+
     /** The newest position (no entries), or null when the window is empty. */
     synchronized History latest() {
         if (frames.isEmpty()) {
