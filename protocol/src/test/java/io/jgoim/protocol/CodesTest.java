@@ -56,8 +56,8 @@ class CodesTest {
     void shouldReserveExtensionRange() {
         for (int op = Op.EXTENSION_MIN; op <= Op.EXTENSION_MAX; op++) {
             assertThat(Op.isExtension(op)).isTrue();
-            // ACK (22) is the one extension a client sends; a session that did not ask for positions refuses it
-            assertThat(Op.isClientOp(op)).isEqualTo(op == Op.ACK);
+            // ACK (22) and REFRESH (23) are the extensions a client sends; a session that did not ask for positions refuses it
+            assertThat(Op.isClientOp(op)).isEqualTo(op == Op.ACK || op == Op.REFRESH);
         }
         assertThat(Op.isExtension(Op.UNSUB_REPLY)).isFalse();
         assertThat(Op.isExtension(Op.BUSINESS_MIN)).isFalse();

@@ -147,8 +147,9 @@ public final class JwtAuthenticator implements Authenticator {
             if (ops == null) {
                 throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "accepts is not an array of integers");
             }
+            java.time.Instant exp = jwt.getExpiresAtAsInstant();
             return new Identity(mid, key, jwt.getClaim("room_id").asString(), jwt.getClaim("platform").asString(),
-                    ops);
+                    ops, exp == null ? 0 : Math.max(1, exp.toEpochMilli()), jwt.getId(), jwt.getKeyId());
         } catch (NumberFormatException | JWTDecodeException e) {
             throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "bad claim: " + e.getMessage());
         }
