@@ -29,6 +29,7 @@ public final class SessionServices {
     private final SlowConsumerPolicy slowConsumer;
     private final Subscriptions subscriptions;
     private final HistoryReads historyReads;
+    private final TokenRefresh tokenRefresh;
 
     /**
      * @param config   the comet's configuration
@@ -54,6 +55,7 @@ public final class SessionServices {
         this.upstream = new Upstream(protocol.maxInflightUpstream(), logic, metrics, serverId());
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
         this.subscriptions = new Subscriptions(index);
+        this.tokenRefresh = new TokenRefresh(protocol.maxInflightUpstream(), logic, index, metrics, serverId());
     }
 
     /** Services with history reads of their own (nothing feeds their recent messages). */
@@ -124,6 +126,10 @@ public final class SessionServices {
 
     Subscriptions subscriptions() {
         return subscriptions;
+    }
+
+    TokenRefresh tokenRefresh() {
+        return tokenRefresh;
     }
 
     /** The comet's node id, sent to logic as {@code server}. */
