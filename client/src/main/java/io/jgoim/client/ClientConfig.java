@@ -42,13 +42,16 @@ import java.util.Objects;
  *                          null; plain TCP and WebSocket only (the list names no TLS ports)
  * @param positions         authenticate with ver 3 (requires {@code extended}): messages come with their stream and
  *                          position, duplicates are dropped, and a reconnect resumes from the last positions
+ * @param tokenRefresher    supplies a new token shortly before the current one expires (requires {@code extended}),
+ *                          or null: the session is then closed at exp (TOKEN_EXPIRED) unless refreshed by hand
  */
 public record ClientConfig(String host, int port, Transport transport, String path, SslContext sslContext,
                            byte[] token, Duration heartbeatInterval, int heartbeatMaxMissed, Duration connectTimeout,
                            Duration authTimeout, Duration requestTimeout, boolean reconnect, Duration backoffMin,
                            Duration backoffMax, Duration stablePeriod, InetAddress localAddress, boolean extended,
                            int maxFrameBytes, int maxRequestBodyBytes, boolean heartbeatFromServer,
-                           ClientListener listener, List<String> addresses, URI nodesUrl, boolean positions) {
+                           ClientListener listener, List<String> addresses, URI nodesUrl, boolean positions,
+                           TokenRefresher tokenRefresher) {
     public ClientConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
@@ -97,6 +100,9 @@ public record ClientConfig(String host, int port, Transport transport, String pa
         }
         if (positions && !extended) {
             throw new IllegalArgumentException("positions need the extended protocol: extended(true)");
+        }
+        if (tokenRefresher != null && !extended) {
+            throw new IllegalArgumentException("a token refresher needs the extended protocol: extended(true)");
         }
         if (nodesUrl != null && transport.isTls()) {
             throw new IllegalArgumentException("nodesUrl lists plain TCP and WebSocket addresses, not " + transport);

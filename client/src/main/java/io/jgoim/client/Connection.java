@@ -45,6 +45,7 @@ final class Connection {
     private final ReconnectPolicy reconnectPolicy;
     private final Endpoints endpoints;
     private final StreamFrames streams;
+    private final TokenLifetime tokens;
     private final AtomicReference<CompletableFuture<Void>> firstConnect = new AtomicReference<>();
 
     private volatile ClientState state = ClientState.NEW;
@@ -80,6 +81,7 @@ final class Connection {
         this.endpoints = new Endpoints(config.addresses(), config.nodesUrl(), config.connectTimeout(), loop);
         this.authToken = config.tokenUnsafe();
         this.streams = config.positions() ? new StreamFrames(client) : null;
+        this.tokens = new TokenLifetime(loop, config.tokenRefresher(), client);
     }
 
     /** The first connection attempt; a second call returns the first call's future. Any thread. */
@@ -202,6 +204,7 @@ final class Connection {
         node = target;
         setState(ClientState.CONNECTED);
         heartbeat.start(ch, json);
+        tokens.onAuthenticated(json);
         ListenerCalls.connected(client, target);
         if (streams != null) {
             streams.onStates(states);
@@ -261,6 +264,7 @@ final class Connection {
 
     private void cancelTimers() {
         heartbeat.stop();
+        tokens.stop();
         cancelAuthTimeout();
     }
 
@@ -277,6 +281,26 @@ final class Connection {
         }
         state = s;
         ListenerCalls.stateChanged(client, s);
+    }
+
+    /**
+     * A refresh was accepted: later auths (reconnects) send {@code token}, and its expiry ({@code expiresSeconds},
+     * 0 = never) schedules the next refresh. Any thread.
+     */
+    void refreshed(byte[] token, long expiresSeconds) {
+        Runnable apply = () -> {
+            authToken = token;
+            tokens.onRefreshed(expiresSeconds);
+        };
+        if (loop.inEventLoop()) {
+            apply.run();
+        } else {
+            loop.execute(apply);
+        }
+    }
+
+    TokenLifetime tokens() {
+        return tokens;
     }
 
     /** The seq for a frame that expects no matched reply (auth, heartbeat); shares the requests' counter. */

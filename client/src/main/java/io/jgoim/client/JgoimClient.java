@@ -1,12 +1,15 @@
 package io.jgoim.client;
 
+import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.stream.StreamPosition;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +105,32 @@ public final class JgoimClient implements AutoCloseable {
         } catch (io.jgoim.protocol.ProtocolException e) {
             return CompletableFuture.failedFuture(RecentMessages.refused(e));
         }
+    }
+
+    /**
+     * Sends a new token for the open session (op 23, extended clients only) so it outlives the current token's exp
+     * without reconnecting. Completes with the new expiry (null: the new token never expires) once the server
+     * accepted it, and later reconnects authenticate with it; fails with a {@link JgoimClientException} carrying the
+     * refusal's code (TOKEN_WRONG_MEMBER for another member's token, TOKEN_EXPIRED, TOKEN_REVOKED, ...), in which
+     * case the session stays open until the current token expires.
+     */
+    public CompletableFuture<Instant> refreshToken(byte[] token) {
+        if (!config.extended()) {
+            return CompletableFuture.failedFuture(new JgoimClientException(ErrorCode.UNKNOWN_OP,
+                    "refreshing a token needs the extended protocol (a goim session is closed for op 23)"));
+        }
+        byte[] copy = token.clone();
+        return requests.send(Op.REFRESH, Unpooled.wrappedBuffer(copy)).thenApply(reply -> {
+            long exp = TokenLifetime.expires(new String(reply.body(), StandardCharsets.UTF_8));
+            connection.refreshed(copy, exp);
+            return exp == 0 ? null : Instant.ofEpochSecond(exp);
+        });
+    }
+
+    /** When the session's current token expires, from the auth reply or the last refresh; null: never or unknown. */
+    public Instant tokenExpiry() {
+        long exp = connection.tokens().expiresAtSeconds();
+        return exp == 0 ? null : Instant.ofEpochSecond(exp);
     }
 
     /** The current state. */

@@ -41,6 +41,7 @@ public final class JgoimClientBuilder {
     private List<String> addresses = List.of();
     private URI nodesUrl;
     private boolean positions;
+    private TokenRefresher tokenRefresher;
 
     JgoimClientBuilder() {
     }
@@ -203,6 +204,16 @@ public final class JgoimClientBuilder {
         return this;
     }
 
+    /**
+     * Refresh the token before it expires: the client asks {@code refresher} for a new one at the later of 30 s
+     * before exp and half the time left, and sends it with op 23 (extended clients only). Without one, a session
+     * whose token expires is closed with TOKEN_EXPIRED (4014) unless {@link JgoimClient#refreshToken} was called.
+     */
+    public JgoimClientBuilder tokenRefresher(TokenRefresher refresher) {
+        this.tokenRefresher = refresher;
+        return this;
+    }
+
     public JgoimClientBuilder listener(ClientListener listener) {
         this.listener = listener;
         return this;
@@ -231,7 +242,8 @@ public final class JgoimClientBuilder {
         ClientConfig config = new ClientConfig(host, port, transport, path, sslContext, token, heartbeatInterval,
                 heartbeatMaxMissed, connectTimeout, authTimeout, requestTimeout, reconnect, backoffMin,
                 backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, maxRequestBodyBytes,
-                extended && !heartbeatFixed, listener, addresses, withPlatform(nodesUrl, transport), positions);
+                extended && !heartbeatFixed, listener, addresses, withPlatform(nodesUrl, transport), positions,
+                tokenRefresher);
         return new JgoimClient(config, group);
     }
 }

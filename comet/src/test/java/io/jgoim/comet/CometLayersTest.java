@@ -31,6 +31,7 @@ class CometLayersTest {
             "metrics",
             "ring",
             "frame",
+            "token",
             "stream",
             "index",
             "push",

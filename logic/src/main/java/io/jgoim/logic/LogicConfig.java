@@ -61,7 +61,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         }
         JwtConfig j = c.auth().jwt();
         AuthConfig auth = new AuthConfig(c.auth().mode(),
-                new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys));
+                new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys), c.auth().revokeFor());
         return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
                 c.history());
     }
@@ -101,11 +101,13 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
 
     /**
      * One push API key, stored only as the hex SHA-256 of the key; {@code scopes} name the routes it may call (push,
-     * read); {@code ratePerSecond} (0 = unlimited) and {@code burst} size its token bucket.
+     * read, admin); {@code ratePerSecond} (0 = unlimited) and {@code burst} size its token bucket.
      */
     public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst) {
         public static final String PUSH = "push";
         public static final String READ = "read";
+        /** The deny list routes ({@code /goim/admin/*}): revoke tokens, keys and members. */
+        public static final String ADMIN = "admin";
 
         public ApiKey {
             Checks.notBlank(id, "http.apiKeys[].id");
@@ -114,8 +116,8 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.check(scopes != null && !scopes.isEmpty(), "http.apiKeys[" + id + "].scopes is required");
             scopes = List.copyOf(scopes);
             for (String scope : scopes) {
-                Checks.check(PUSH.equals(scope) || READ.equals(scope),
-                        "http.apiKeys[" + id + "].scopes entries must be push or read, was '" + scope + "'");
+                Checks.check(PUSH.equals(scope) || READ.equals(scope) || ADMIN.equals(scope),
+                        "http.apiKeys[" + id + "].scopes entries must be push, read or admin, was '" + scope + "'");
             }
             Checks.check(ratePerSecond >= 0 && ratePerSecond <= 1_000_000,
                     "http.apiKeys[" + id + "].ratePerSecond must be within 0..1000000, was " + ratePerSecond);
@@ -139,8 +141,11 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         }
     }
 
-    /** Which authenticator checks tokens. */
-    public record AuthConfig(String mode, JwtConfig jwt) {
+    /**
+     * Which authenticator checks tokens, and how long a revocation without an explicit end lasts ({@code revokeFor}:
+     * at least the longest lifetime of the tokens issued, so a revoked token cannot outlive its revocation).
+     */
+    public record AuthConfig(String mode, JwtConfig jwt, Duration revokeFor) {
         public static final String GOIM = "goim";
         public static final String JWT = "jwt";
 
@@ -148,6 +153,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.check(GOIM.equals(mode) || JWT.equals(mode), "auth.mode must be goim or jwt, was " + mode);
             Checks.notNull(jwt, "auth.jwt");
             Checks.check(!JWT.equals(mode) || !jwt.keys().isEmpty(), "auth.jwt.keys is required when auth.mode is jwt");
+            Checks.positive(revokeFor, "auth.revokeFor");
         }
     }
 

@@ -41,7 +41,8 @@ public final class LogicMain {
         RedisNodeRegistry nodes = new RedisNodeRegistry(redis);
         KafkaPushPublisher kafka = new KafkaPushPublisher(config.kafka(), config.node().id(), registry);
         HistoryStore history = config.history().anyEnabled() ? new RedisHistoryStore(redis, registry) : null;
-        LogicServer server = new LogicServer(config, directory, kafka, nodes, registry, kafka, history);
+        LogicServer server = new LogicServer(config, directory, kafka, nodes, registry, kafka, history,
+                new io.jgoim.logic.revoke.RedisDenyList(redis, java.time.Clock.systemUTC()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

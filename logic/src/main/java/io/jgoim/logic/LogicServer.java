@@ -17,6 +17,8 @@ import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.PushService;
 import io.jgoim.logic.push.UpstreamPublisher;
+import io.jgoim.logic.revoke.DenyList;
+import io.jgoim.logic.revoke.InMemoryDenyList;
 import io.jgoim.logic.service.LocalLogicService;
 import io.jgoim.protocol.rpc.LogicGrpcService;
 import io.jgoim.protocol.rpc.LogicService;
@@ -73,6 +75,16 @@ public final class LogicServer implements AutoCloseable {
     /** @param historyOrNull the history store (Redis in a cluster, memory in standalone), or null for none */
     public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
                        PrometheusMeterRegistry registry, UpstreamPublisher upstream, HistoryStore historyOrNull) {
+        this(config, directory, bus, nodes, registry, upstream, historyOrNull, new InMemoryDenyList(Clock.systemUTC()));
+    }
+
+    /**
+     * @param historyOrNull the history store (Redis in a cluster, memory in standalone), or null for none
+     * @param denyList      the revoked tokens, keys and members (Redis in a cluster, memory in standalone); not owned
+     */
+    public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
+                       PrometheusMeterRegistry registry, UpstreamPublisher upstream, HistoryStore historyOrNull,
+                       DenyList denyList) {
         this.config = config;
         this.nodes = nodes;
         Clock clock = Clock.systemUTC();
@@ -85,9 +97,10 @@ public final class LogicServer implements AutoCloseable {
         StreamHistory history = historyOrNull == null
                 ? StreamHistory.none() : new StreamHistory(historyOrNull, config.history());
         this.push = new PushService(directory, bus, history, registry, clock);
-        this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, registry);
-        this.http = config.http().enabled()
-                ? new LogicHttpServer(config.http(), push, online, balancer, registry, () -> running) : null;
+        this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, denyList,
+                registry);
+        this.http = config.http().enabled() ? new LogicHttpServer(config.http(), push, online, balancer, denyList,
+                config.auth().revokeFor(), registry, () -> running) : null;
     }
 
     /** Binds the enabled listeners and starts aggregating online counts. Not restartable. */

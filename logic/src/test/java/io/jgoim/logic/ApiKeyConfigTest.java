@@ -58,7 +58,7 @@ class ApiKeyConfigTest {
     @CsvSource(delimiter = ';', value = {
         "a; 9f86d0; push; 0; 0; http.apiKeys[a].sha256",
         "a; " + HASH + "; ; 0; 0; http.apiKeys[a].scopes",
-        "a; " + HASH + "; admin; 0; 0; http.apiKeys[a].scopes",
+        "a; " + HASH + "; root; 0; 0; http.apiKeys[a].scopes",
         "a; " + HASH + "; push; -1; 1; http.apiKeys[a].ratePerSecond",
         "a; " + HASH + "; push; 10; 0; http.apiKeys[a].burst",
         "'\"\"'; " + HASH + "; push; 0; 0; http.apiKeys[].id"})

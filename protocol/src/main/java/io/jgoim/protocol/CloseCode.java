@@ -17,6 +17,7 @@ public enum CloseCode {
     SLOW(4008, "client did not read fast enough; outbound bound exceeded"),
     HEARTBEAT_TIMEOUT(4012, "no heartbeat within the idle timeout"),
     RESUME(4013, "missed messages could not be recovered in time; reconnect with your last positions"),
+    TOKEN_EXPIRED(4014, "token expired; refresh it before exp, or reconnect with a new token"),
 
     // 4500-4999: terminal
     AUTH_FAILED(4501, "token refused"),

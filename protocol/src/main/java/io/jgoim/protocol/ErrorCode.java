@@ -35,6 +35,8 @@ public enum ErrorCode {
     API_KEY_MISSING(109, 401, false, "the push API needs an API key (Authorization: Bearer, or X-Api-Key)"),
     API_KEY_INVALID(110, 401, false, "the API key is not one of http.apiKeys"),
     FORBIDDEN(111, 403, false, "the API key lacks the route's scope"),
+    TOKEN_REVOKED(112, 401, false, "token revoked (its jti, its signing key or its member is on the deny list)"),
+    TOKEN_WRONG_MEMBER(113, 403, false, "a refresh token names another member than the session's"),
 
     // 200-299: streams, positions and history
     EPOCH_CHANGED(200, 409, false, "the stream's history was lost or reset (its epoch changed): reload state"),

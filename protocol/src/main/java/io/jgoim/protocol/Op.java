@@ -13,6 +13,7 @@ package io.jgoim.protocol;
  *   <tr><td>12</td><td>13</td><td>change room, body = room id</td></tr>
  *   <tr><td>14</td><td>15</td><td>watch ops, body = comma-separated op numbers</td></tr>
  *   <tr><td>16</td><td>17</td><td>unwatch ops, body = comma-separated op numbers</td></tr>
+ *   <tr><td>23</td><td>24</td><td>extension: refresh the session's token, body = the new token</td></tr>
  *   <tr><td>18–99</td><td></td><td>reserved for jgoim extensions; a goim client never receives one it did not ask
  *       for (it must authenticate with ver {@link PacketLayout#VERSION_EXTENDED})</td></tr>
  *   <tr><td>&ge; 1000</td><td></td><td>business operations chosen by the pusher; a client may send them upstream</td></tr>
@@ -64,6 +65,15 @@ public final class Op {
      */
     public static final int ACK = 22;
     /**
+     * Extension, client to server, for extended sessions (auth ver &ge; 2): a new token for the open session, body =
+     * the token. It must name the session's member; accepted, the session's expiry moves to the new token's (reply
+     * {@link #REFRESH_REPLY}); refused, an {@link #ERROR_REPLY} with the auth error code, and the session stays open
+     * until its old expiry. Exists so a session can outlive one token without reconnecting (Centrifugo's refresh).
+     */
+    public static final int REFRESH = 23;
+    /** Extension: the refresh is accepted, body = JSON {"expires":unix seconds} (0 = the new token never expires). */
+    public static final int REFRESH_REPLY = 24;
+    /**
      * Extension, client to server, position-aware sessions only: the last messages of a stream (a late joiner's
      * recent comments), body = {@link io.jgoim.protocol.stream.RecentRequest} (u16 count, then the stream name);
      * answered with {@link #RECENT_REPLY}.
@@ -83,12 +93,12 @@ public final class Op {
     /** True for ops a client may send to a comet after auth. */
     public static boolean isClientOp(int op) {
         return op == HEARTBEAT || op == SEND_MSG || op == AUTH || op == CHANGE_ROOM || op == SUB || op == UNSUB
-                || op == ACK || op == RECENT || op >= BUSINESS_MIN;
+                || op == ACK || op == REFRESH || op == RECENT || op >= BUSINESS_MIN;
     }
 
     /** True for client ops whose body must not be empty (auth token, room id, op lists). */
     public static boolean requiresBody(int op) {
-        return op == AUTH || op == SUB || op == UNSUB || op == ACK || op == RECENT;
+        return op == AUTH || op == SUB || op == UNSUB || op == ACK || op == REFRESH || op == RECENT;
     }
 
     public static boolean isExtension(int op) {

@@ -56,8 +56,8 @@ class CodesTest {
     void shouldReserveExtensionRange() {
         for (int op = Op.EXTENSION_MIN; op <= Op.EXTENSION_MAX; op++) {
             assertThat(Op.isExtension(op)).isTrue();
-            // ACK (22) and RECENT (25) are the extensions a client sends; a session without positions refuses them
-            assertThat(Op.isClientOp(op)).isEqualTo(op == Op.ACK || op == Op.RECENT);
+            // ACK (22), REFRESH (23) and RECENT (25) are the extensions a client sends; the others are server-only
+            assertThat(Op.isClientOp(op)).isEqualTo(op == Op.ACK || op == Op.REFRESH || op == Op.RECENT);
         }
         assertThat(Op.isExtension(Op.UNSUB_REPLY)).isFalse();
         assertThat(Op.isExtension(Op.BUSINESS_MIN)).isFalse();

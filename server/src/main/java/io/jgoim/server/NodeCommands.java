@@ -15,6 +15,7 @@ import io.jgoim.job.JobServer;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
 import io.jgoim.logic.push.KafkaPushPublisher;
+import io.jgoim.logic.revoke.RedisDenyList;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -95,8 +96,9 @@ final class NodeCommands {
             KafkaPushPublisher kafka = new KafkaPushPublisher(c.kafka(), c.node().id(), meters);
             // Stream history (member positions, History reads for comets) in the same Redis as the routes.
             HistoryStore history = c.history().anyEnabled() ? new RedisHistoryStore(r, meters) : null;
+            // The deny list in the same Redis too: every logic node refuses, every comet closes, the same tokens.
             LogicServer server = new LogicServer(c, sessions, kafka, new RedisNodeRegistry(r), meters, kafka,
-                    history);
+                    history, new RedisDenyList(r, java.time.Clock.systemUTC()));
             server.start();
             System.out.printf("jgoim logic %s started: http %s, grpc %s%n", c.node().id(), server.httpAddress(),
                     server.grpcAddress());

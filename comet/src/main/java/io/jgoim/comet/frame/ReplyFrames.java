@@ -37,8 +37,29 @@ public final class ReplyFrames {
      * session's key (which the server may have generated) and the heartbeat interval the client should keep.
      */
     public static Proto authReplyExtended(ByteBufAllocator alloc, int seq, String key, long heartbeatSeconds) {
-        String json = "{\"key\":\"" + escape(key) + "\",\"heartbeat\":" + heartbeatSeconds + "}";
+        return authReplyExtended(alloc, seq, key, heartbeatSeconds, 0);
+    }
+
+    /**
+     * The extended auth reply of a session whose token expires: the JSON also carries {@code "expires"}, the token's
+     * expiry in unix seconds (left out when {@code expiresSeconds} is 0: the token never expires), the time by which
+     * the client should refresh it (op 23).
+     */
+    public static Proto authReplyExtended(ByteBufAllocator alloc, int seq, String key, long heartbeatSeconds,
+                                          long expiresSeconds) {
+        String json = authJson(key, heartbeatSeconds, expiresSeconds);
         return Proto.newInstance(PacketLayout.VERSION_EXTENDED, Op.AUTH_REPLY, seq, ByteBufUtil.writeUtf8(alloc, json));
+    }
+
+    private static String authJson(String key, long heartbeatSeconds, long expiresSeconds) {
+        return "{\"key\":\"" + escape(key) + "\",\"heartbeat\":" + heartbeatSeconds
+                + (expiresSeconds > 0 ? ",\"expires\":" + expiresSeconds : "") + "}";
+    }
+
+    /** The reply to an accepted refresh (op 24): body = JSON {@code {"expires":unix seconds}}, 0 = never. */
+    public static Proto refreshReply(ByteBufAllocator alloc, int seq, long expiresSeconds) {
+        return Proto.newInstance(PacketLayout.VERSION_EXTENDED, Op.REFRESH_REPLY, seq,
+                ByteBufUtil.writeUtf8(alloc, "{\"expires\":" + expiresSeconds + "}"));
     }
 
     /**
@@ -47,8 +68,13 @@ public final class ReplyFrames {
      */
     public static Proto authReplyPositions(ByteBufAllocator alloc, int seq, String key, long heartbeatSeconds,
                                            List<StreamState> positions) {
-        byte[] json = ("{\"key\":\"" + escape(key) + "\",\"heartbeat\":" + heartbeatSeconds + "}")
-                .getBytes(StandardCharsets.UTF_8);
+        return authReplyPositions(alloc, seq, key, heartbeatSeconds, 0, positions);
+    }
+
+    /** As above, the JSON carrying {@code "expires"} when {@code expiresSeconds} is not 0 (see authReplyExtended). */
+    public static Proto authReplyPositions(ByteBufAllocator alloc, int seq, String key, long heartbeatSeconds,
+                                           long expiresSeconds, List<StreamState> positions) {
+        byte[] json = authJson(key, heartbeatSeconds, expiresSeconds).getBytes(StandardCharsets.UTF_8);
         ByteBuf body = alloc.ioBuffer(json.length + 1 + PositionList.size(positions));
         AuthBody.write(body, json, positions);
         return Proto.newInstance(PacketLayout.VERSION_POSITIONS, Op.AUTH_REPLY, seq, body);

@@ -6,7 +6,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes the silent sessions of one event loop: one timer per loop instead of one per session. A run walks the
+ * Closes the silent sessions of one event loop, and those whose token expired (a session's deadline is the earlier of
+ * its idle deadline and its token's expiry; the session decides which close code applies): one timer per loop
+ * instead of one per session. A run walks the
  * loop's session list, expires every session whose idle deadline passed and sleeps until the earliest deadline left,
  * but never less than {@link #MIN_GAP_NANOS} (so a crowd of sessions expiring one after another costs a few walks,
  * not one walk each). A session is therefore closed at its deadline or at most {@code MIN_GAP_NANOS} after it.

@@ -6,6 +6,7 @@ import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.metrics.CometMetrics.DropReason;
 import io.jgoim.comet.ring.PushRing;
 import io.jgoim.comet.stream.StreamDelivery;
+import io.jgoim.comet.token.Revocations;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
@@ -67,6 +68,16 @@ public final class Session implements Runnable {
         /** Closes the session for silence (HEARTBEAT_TIMEOUT) at {@code nowNanos}. Event loop only. */
         default void expireIdle(long nowNanos) {
             close(CloseCode.HEARTBEAT_TIMEOUT);
+        }
+
+        /** The session token's jti hash ({@link io.jgoim.comet.token.TokenIds}), 0 for none. Event loop only. */
+        default long jtiHash() {
+            return 0;
+        }
+
+        /** The session token's kid number ({@link io.jgoim.comet.token.TokenIds}), 0 for none. Event loop only. */
+        default int kid() {
+            return 0;
         }
     }
 
@@ -156,6 +167,16 @@ public final class Session implements Runnable {
     /** Closes the session for silence; called by the loop's idle sweeper once the deadline passed. Event loop only. */
     public void expireIdle(long nowNanos) {
         closer.expireIdle(nowNanos);
+    }
+
+    /** True when {@code revoked} names this session's member or token at {@code nowMs}. Event loop only. */
+    public boolean revokedBy(Revocations revoked, long nowMs) {
+        return revoked.matches(memberId, closer.jtiHash(), closer.kid(), nowMs);
+    }
+
+    /** Closes the session with {@code code}, telling an extended client {@code error}. Event loop only. */
+    public void close(CloseCode code, ErrorCode error, String message) {
+        closer.close(code, error, message);
     }
 
     /**

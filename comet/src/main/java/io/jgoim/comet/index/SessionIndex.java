@@ -81,6 +81,14 @@ public final class SessionIndex {
     }
 
     /**
+     * The session's deadline ({@link Session#idleDeadlineNanos()}) may have moved earlier (a refreshed token that
+     * expires sooner): its loop's sweeper runs by then. On the session's event loop.
+     */
+    public void deadlineMoved(Session s) {
+        loops.idleSweeper(s.loopIndex()).due(s.idleDeadlineNanos());
+    }
+
+    /**
      * Takes a closed session out of everything {@link #register} put it in. Returns true when it was still the
      * session for its key (false: a newer session with the key replaced it, and that one keeps the key's route).
      * On the session's event loop.

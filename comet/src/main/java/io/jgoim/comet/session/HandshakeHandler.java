@@ -234,6 +234,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         // Register first, then reply, in this one event-loop task: pushes reach a session only through tasks on
         // this loop, so none can overtake the reply, and a client that saw the reply is already in its room.
         boolean positions = authVer == PacketLayout.VERSION_POSITIONS;
+        session.credentials(reply.getExpiresAtMs(), reply.getJti(), reply.getKid());
         session.activate(reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(), loopIndex,
                 positions);
         long hb = reply.getHeartbeat() > 0 ? reply.getHeartbeat()
@@ -244,7 +245,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         }
         if (authVer == PacketLayout.VERSION_EXTENDED) {
             // jgoim-aware clients learn the heartbeat interval and their key (a goim client gets the bare header).
-            ctx.writeAndFlush(ReplyFrames.authReplyExtended(ctx.alloc(), authSeq, key, hb));
+            ctx.writeAndFlush(ReplyFrames.authReplyExtended(ctx.alloc(), authSeq, key, hb,
+                    reply.getExpiresAtMs() / 1000));
         } else {
             ctx.writeAndFlush(ReplyFrames.empty(authVer, Op.AUTH_REPLY, authSeq));
         }
@@ -268,7 +270,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         }
         session.session().streams().resume(streams, asked == null ? List.of() : asked, states -> {
             services.metrics().frameOut(Op.AUTH_REPLY);
-            ctx.write(ReplyFrames.authReplyPositions(ctx.alloc(), authSeq, key, hb, states));
+            ctx.write(ReplyFrames.authReplyPositions(ctx.alloc(), authSeq, key, hb, reply.getExpiresAtMs() / 1000,
+                    states));
         }).whenComplete((v, e) -> {
             // Completes on the event loop.
             if (state != State.RESUMING || !ctx.channel().isActive()) {

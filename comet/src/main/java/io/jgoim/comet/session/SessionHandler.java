@@ -5,6 +5,7 @@ import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
 import io.jgoim.comet.stream.StreamDelivery;
+import io.jgoim.comet.token.TokenIds;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
@@ -37,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter implements Session.Closer {
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+    /** Tokens that live longer than this are treated as never expiring (and the ticker arithmetic cannot overflow). */
+    private static final long MAX_LIFETIME_MS = TimeUnit.DAYS.toMillis(3650);
 
     private final SessionServices services;
     // Fields kept narrow: one instance lives as long as each connection (idle ones included).
@@ -55,6 +58,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private long unwritableSinceNanos;
     private int upstreamInFlight;
     private ScheduledFuture<?> slowCheck;
+    // The token's lifetime and ids (16 B): expiry in loop ticker time (MAX_VALUE: never), jti hash, kid number.
+    private long expiresNanos = Long.MAX_VALUE;
+    private long jtiHash;
+    private int kid;
 
     public SessionHandler(SessionServices services, SessionTransport transport) {
         this.services = services;
@@ -77,6 +84,29 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    /**
+     * The session token's expiry (unix ms, 0 = never) and ids, from Connect (before {@link #activate}) or Refresh:
+     * the loop's sweeper closes the session with TOKEN_EXPIRED at that time, and the deny list is matched against
+     * the ids. Event loop only.
+     */
+    void credentials(long expiresAtMs, String jti, String kid) {
+        long leftMs = expiresAtMs - System.currentTimeMillis();
+        expiresNanos = expiresAtMs <= 0 || leftMs > MAX_LIFETIME_MS ? Long.MAX_VALUE
+                : now() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, leftMs));
+        this.jtiHash = TokenIds.jtiHash(jti);
+        this.kid = TokenIds.kid(kid);
+    }
+
+    @Override
+    public long jtiHash() {
+        return jtiHash;
+    }
+
+    @Override
+    public int kid() {
+        return kid;
     }
 
     /**
@@ -152,6 +182,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                     break;
                 case Op.SEND_MSG:
                     services.upstream().send(this, ctx, session, p);
+                    break;
+                case Op.REFRESH:
+                    if (extended) {
+                        services.tokenRefresh().refresh(this, ctx, session, p);
+                    } else {
+                        unknownOp(ctx, p);
+                    }
                     break;
                 default:
                     if (p.op() >= Op.BUSINESS_MIN) {
@@ -235,15 +272,21 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return !closing;
     }
 
-    /** Read by the loop's idle sweeper, which replaces a timer per session. */
+    /** Read by the loop's idle sweeper, which replaces a timer per session: silence or the token's expiry. */
     @Override
     public long idleDeadlineNanos() {
-        return closing ? Long.MAX_VALUE : lastReadNanos + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
+        return closing ? Long.MAX_VALUE
+                : Math.min(expiresNanos, lastReadNanos + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis));
     }
 
     @Override
     public void expireIdle(long nowNanos) {
         if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (expiresNanos - nowNanos <= 0) {
+            exceptionCaught(ctx, new SessionCloseException(ErrorCode.TOKEN_EXPIRED, CloseCode.TOKEN_EXPIRED, 0,
+                    "token expired; refresh it before exp (op 23), or reconnect with a new token"));
             return;
         }
         exceptionCaught(ctx, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,

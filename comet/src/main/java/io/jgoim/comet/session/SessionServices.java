@@ -30,6 +30,7 @@ public final class SessionServices {
     private final Subscriptions subscriptions;
     private final HistoryReads historyReads;
     private final RecentRequests recent;
+    private final TokenRefresh tokenRefresh;
 
     /**
      * @param config   the comet's configuration
@@ -56,6 +57,7 @@ public final class SessionServices {
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
         this.subscriptions = new Subscriptions(index);
         this.recent = new RecentRequests(history);
+        this.tokenRefresh = new TokenRefresh(protocol.maxInflightUpstream(), logic, index, metrics, serverId());
     }
 
     /** Services with history reads of their own (nothing feeds their recent messages). */
@@ -130,6 +132,10 @@ public final class SessionServices {
 
     Subscriptions subscriptions() {
         return subscriptions;
+    }
+
+    TokenRefresh tokenRefresh() {
+        return tokenRefresh;
     }
 
     /** The comet's node id, sent to logic as {@code server}. */

@@ -47,9 +47,11 @@ import java.util.UUID;
 public final class JwtAuthenticator implements Authenticator {
     private final Map<String, PinnedKey> keys = new HashMap<>();
     private final boolean requireExp;
+    private final long leewayMs;
 
     public JwtAuthenticator(JwtConfig config) {
         this.requireExp = config.requireExp();
+        this.leewayMs = config.leeway().toMillis();
         for (JwtKey k : config.keys()) {
             Algorithm alg = algorithm(k);
             Verification v = JWT.require(alg).acceptLeeway(config.leeway().toSeconds());
@@ -102,7 +104,7 @@ public final class JwtAuthenticator implements Authenticator {
         if (requireExp && jwt.getExpiresAtAsInstant() == null) {
             throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "token has no exp");
         }
-        return identity(jwt);
+        return identity(jwt, leewayMs);
     }
 
     private static ErrorCode claimCode(InvalidClaimException e) {
@@ -123,7 +125,8 @@ public final class JwtAuthenticator implements Authenticator {
         }
     }
 
-    private static Identity identity(DecodedJWT jwt) {
+    /** The session's expiry is exp plus the leeway: the instant this authenticator itself stops accepting it. */
+    private static Identity identity(DecodedJWT jwt, long leewayMs) {
         long mid;
         try {
             Claim m = jwt.getClaim("mid");
@@ -147,8 +150,9 @@ public final class JwtAuthenticator implements Authenticator {
             if (ops == null) {
                 throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "accepts is not an array of integers");
             }
+            java.time.Instant exp = jwt.getExpiresAtAsInstant();
             return new Identity(mid, key, jwt.getClaim("room_id").asString(), jwt.getClaim("platform").asString(),
-                    ops);
+                    ops, exp == null ? 0 : Math.max(1, exp.toEpochMilli() + leewayMs), jwt.getId(), jwt.getKeyId());
         } catch (NumberFormatException | JWTDecodeException e) {
             throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "bad claim: " + e.getMessage());
         }

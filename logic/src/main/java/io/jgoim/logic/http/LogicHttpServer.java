@@ -13,6 +13,7 @@ import io.jgoim.logic.http.access.ApiKeyring;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.PushService;
+import io.jgoim.logic.revoke.DenyList;
 import io.jgoim.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,10 +63,13 @@ public final class LogicHttpServer implements AutoCloseable {
     private EventLoopGroup group;
     private Channel channel;
 
+    /** @param denyList the deny list the admin routes add to; {@code revokeFor} is their default lifetime */
     public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
-                           PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+                           DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
+                           BooleanSupplier healthy) {
         this.config = config;
-        this.api = new ApiService(new Routes(push, online, nodes),
+        this.api = new ApiService(new Routes(push, online, nodes,
+                new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC())),
                 config.apiKeys().isEmpty() ? null : new ApiKeyring(config.apiKeys(), registry, System::nanoTime),
                 registry, healthy);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),

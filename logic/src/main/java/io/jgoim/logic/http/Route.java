@@ -13,6 +13,7 @@ import static io.jgoim.logic.http.Param.longList;
 import static io.jgoim.logic.http.Param.optionalInt;
 import static io.jgoim.logic.http.Param.requiredText;
 import static io.jgoim.logic.http.Param.text;
+import static io.jgoim.logic.http.access.ApiScope.ADMIN;
 import static io.jgoim.logic.http.access.ApiScope.PUSH;
 import static io.jgoim.logic.http.access.ApiScope.READ;
 
@@ -33,7 +34,9 @@ enum Route {
     ONLINE_ROOM("/goim/online/room", HttpMethod.GET, READ, requiredText("type"), list("rooms")),
     ONLINE_TOTAL("/goim/online/total", HttpMethod.GET, READ),
     NODES_WEIGHTED("/goim/nodes/weighted", HttpMethod.GET, READ, requiredText("platform")),
-    NODES_INSTANCES("/goim/nodes/instances", HttpMethod.GET, READ);
+    NODES_INSTANCES("/goim/nodes/instances", HttpMethod.GET, READ),
+    ADMIN_REVOKE("/goim/admin/revoke", HttpMethod.POST, ADMIN, text("jti"), text("kid"), text("mid"), text("until")),
+    ADMIN_REVOKED("/goim/admin/revoked", HttpMethod.GET, ADMIN);
 
     /** The metric tag of requests to a path that is no route (and of undecodable requests). */
     static final String OTHER_TAG = "other";

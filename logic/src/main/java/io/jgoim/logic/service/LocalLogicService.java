@@ -8,6 +8,9 @@ import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.UpstreamPublisher;
+import io.jgoim.logic.revoke.DenyList;
+import io.jgoim.logic.revoke.InMemoryDenyList;
+import io.jgoim.logic.revoke.Revocation;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.LogicService;
@@ -25,9 +28,12 @@ import io.jgoim.protocol.rpc.logic.OnlineReply;
 import io.jgoim.protocol.rpc.logic.OnlineReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReply;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
+import io.jgoim.protocol.rpc.logic.RefreshReply;
+import io.jgoim.protocol.rpc.logic.RefreshReq;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +42,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Logic's answers to comet: Connect (authenticate, then route the session in the directory), Disconnect, Heartbeat
  * (renew the route; re-add it when it expired, as goim does), RenewOnline (store this comet's room counts, answer
- * with the cluster's), Receive (publish upstream) and Nodes. Standalone calls it directly; in a cluster
+ * with the cluster's, and the deny list when the comet's copy is out of date), Receive (publish upstream), Nodes and
+ * Refresh (a session's new token). Connect and Refresh refuse a token the {@link DenyList} names (TOKEN_REVOKED). Standalone calls it directly; in a cluster
  * {@link io.jgoim.protocol.rpc.LogicGrpcService} serves it. Non-blocking and thread-safe: every call returns at once
  * and completes on a Redis or Kafka client thread. A refused token is a normal reply with {@code error_code}; Redis
  * being down fails the future with UNAVAILABLE (comet retries later).
@@ -51,6 +58,7 @@ public final class LocalLogicService implements LogicService {
     private final OnlineAggregator online;
     private final NodeBalancer balancer;
     private final StreamHistory history;
+    private final DenyList denyList;
     private final long heartbeatSeconds;
     private final Duration reportTtl;
     private final MeterRegistry registry;
@@ -68,6 +76,15 @@ public final class LocalLogicService implements LogicService {
     public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
                              UpstreamPublisher upstream, OnlineAggregator online, NodeBalancer balancer,
                              StreamHistory history, MeterRegistry registry) {
+        this(config, authenticator, directory, upstream, online, balancer, history,
+                new InMemoryDenyList(Clock.systemUTC()), registry);
+    }
+
+    /** @param denyList the revoked tokens, keys and members (Redis in a cluster, memory in standalone) */
+    public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
+                             UpstreamPublisher upstream, OnlineAggregator online, NodeBalancer balancer,
+                             StreamHistory history, DenyList denyList, MeterRegistry registry) {
+        this.denyList = denyList;
         this.history = history;
         this.authenticator = authenticator;
         this.directory = directory;
@@ -94,23 +111,76 @@ public final class LocalLogicService implements LogicService {
         try {
             id = authenticator.authenticate(request.getToken().toByteArray(), request.getRemoteAddr());
         } catch (JgoimException e) {
-            refusals.computeIfAbsent(e.code(), c -> Counter.builder("jgoim.logic.auth.refused")
-                    .description("tokens refused, by error code").tag("code", c.name()).register(registry))
-                    .increment();
+            refused(e.code());
             return CompletableFuture.completedFuture(ConnectReply.newBuilder()
                     .setErrorCode(e.code().code()).setErrorMessage(String.valueOf(e.getMessage())).build());
         }
-        return directory.addSession(id.memberId(), id.key(), request.getServer()).thenApply(v -> {
-            connects.increment();
-            return ConnectReply.newBuilder()
-                    .setMid(id.memberId())
-                    .setKey(id.key())
-                    .setRoomId(id.roomId())
-                    .addAllAccepts(id.accepts())
-                    .setHeartbeat(heartbeatSeconds)
-                    .setPlatform(id.platform())
+        return denyList.find(id.jti(), id.kid(), id.memberId()).thenCompose(revoked -> {
+            if (revoked != null) {
+                refused(ErrorCode.TOKEN_REVOKED);
+                return CompletableFuture.completedFuture(ConnectReply.newBuilder()
+                        .setErrorCode(ErrorCode.TOKEN_REVOKED.code()).setErrorMessage(revokedMessage(revoked))
+                        .build());
+            }
+            return directory.addSession(id.memberId(), id.key(), request.getServer()).thenApply(v -> {
+                connects.increment();
+                return ConnectReply.newBuilder()
+                        .setMid(id.memberId())
+                        .setKey(id.key())
+                        .setRoomId(id.roomId())
+                        .addAllAccepts(id.accepts())
+                        .setHeartbeat(heartbeatSeconds)
+                        .setPlatform(id.platform())
+                        .setExpiresAtMs(id.expiresAtMs())
+                        .setJti(id.jti())
+                        .setKid(id.kid())
+                        .build();
+            });
+        });
+    }
+
+    /**
+     * Verifies a session's new token: it must verify as at Connect, name the session's member (else
+     * TOKEN_WRONG_MEMBER) and not be revoked. The session keeps its key and room whatever the new token says.
+     */
+    @Override
+    public CompletableFuture<RefreshReply> refresh(RefreshReq request) {
+        if (request.getKey().isEmpty() || request.getServer().isEmpty()) {
+            return failed(ErrorCode.BAD_PARAMETER, "refresh: key and server are required");
+        }
+        Identity id;
+        try {
+            id = authenticator.authenticate(request.getToken().toByteArray());
+        } catch (JgoimException e) {
+            refused(e.code());
+            return CompletableFuture.completedFuture(refreshRefusal(e.code(), String.valueOf(e.getMessage())));
+        }
+        if (id.memberId() != request.getMid()) {
+            refused(ErrorCode.TOKEN_WRONG_MEMBER);
+            return CompletableFuture.completedFuture(refreshRefusal(ErrorCode.TOKEN_WRONG_MEMBER,
+                    "the token is member " + id.memberId() + "'s, the session member " + request.getMid() + "'s"));
+        }
+        return denyList.find(id.jti(), id.kid(), id.memberId()).thenApply(revoked -> {
+            if (revoked != null) {
+                refused(ErrorCode.TOKEN_REVOKED);
+                return refreshRefusal(ErrorCode.TOKEN_REVOKED, revokedMessage(revoked));
+            }
+            return RefreshReply.newBuilder().setExpiresAtMs(id.expiresAtMs()).setJti(id.jti()).setKid(id.kid())
                     .build();
         });
+    }
+
+    private static RefreshReply refreshRefusal(ErrorCode code, String message) {
+        return RefreshReply.newBuilder().setErrorCode(code.code()).setErrorMessage(message).build();
+    }
+
+    private static String revokedMessage(Revocation r) {
+        return "token revoked (" + r.kind().wire() + " " + r.value() + ")";
+    }
+
+    private void refused(ErrorCode code) {
+        refusals.computeIfAbsent(code, c -> Counter.builder("jgoim.logic.auth.refused")
+                .description("tokens refused, by error code").tag("code", c.name()).register(registry)).increment();
     }
 
     @Override
@@ -149,7 +219,31 @@ public final class LocalLogicService implements LogicService {
         return directory.putOnline(request.getServer(), request.getRoomCountMap(), reportTtl)
                 .thenCompose(v -> directory.storeEpoch())
                 .thenApply(epoch -> OnlineReply.newBuilder().putAllAllRoomCount(online.snapshot().rooms())
-                        .setStoreEpoch(epoch).build());
+                        .setStoreEpoch(epoch))
+                .thenCompose(reply -> withRevoked(reply, request.getRevokedVersion()))
+                .thenApply(OnlineReply.Builder::build);
+    }
+
+    /** Adds the deny list's version, and its entries when the comet's copy ({@code held}) is another version. */
+    private CompletableFuture<OnlineReply.Builder> withRevoked(OnlineReply.Builder reply, String held) {
+        return denyList.version().thenCompose(version -> {
+            if (version.isEmpty() || version.equals(held)) {
+                return CompletableFuture.completedFuture(reply.setRevokedVersion(version));
+            }
+            return denyList.snapshot().thenApply(s -> {
+                reply.setRevokedVersion(s.version());
+                for (Revocation r : s.entries()) {
+                    reply.addRevoked(io.jgoim.protocol.rpc.logic.Revocation.newBuilder().setKind(r.kind().wire())
+                            .setValue(r.value()).setUntilMs(r.untilMs()));
+                }
+                return reply;
+            });
+        });
+    }
+
+    /** The deny list Connect and Refresh check (the admin API adds to it). */
+    public DenyList denyList() {
+        return denyList;
     }
 
     @Override

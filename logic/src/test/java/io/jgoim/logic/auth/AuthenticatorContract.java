@@ -44,7 +44,7 @@ abstract class AuthenticatorContract {
     @Test
     void shouldReadEveryClaimOfAValidToken() {
         Identity id = check(token(42, "sess-1", "live://7", "ios", List.of(1000, 1001)));
-        assertThat(id).isEqualTo(new Identity(42, "sess-1", "live://7", "ios", List.of(1000, 1001)));
+        assertThat(sessionPart(id)).isEqualTo(new Identity(42, "sess-1", "live://7", "ios", List.of(1000, 1001)));
     }
 
     @Test
@@ -61,7 +61,7 @@ abstract class AuthenticatorContract {
     @Test
     void shouldReadAbsentRoomPlatformAndAcceptsAsEmpty() {
         Identity id = check(token(5, "k5", null, null, null));
-        assertThat(id).isEqualTo(new Identity(5, "k5", "", "", List.of()));
+        assertThat(sessionPart(id)).isEqualTo(new Identity(5, "k5", "", "", List.of()));
     }
 
     /**
@@ -129,5 +129,10 @@ abstract class AuthenticatorContract {
             assertThat(t).as(what).isInstanceOf(JgoimException.class);
             assertThat(((JgoimException) t).code()).as(what).isNotEqualTo(ErrorCode.OK);
         }
+    }
+
+    /** The identity without the token's lifetime and ids (the JWT authenticator's own tests check those). */
+    static Identity sessionPart(Identity id) {
+        return new Identity(id.memberId(), id.key(), id.roomId(), id.platform(), id.accepts());
     }
 }

@@ -100,11 +100,22 @@ class JwtAuthenticatorTest extends AuthenticatorContract {
     @Test
     void shouldAcceptEachAlgorithmWithItsKey() {
         Identity expected = new Identity(42, "sess-1", "live://7", "ios", List.of(1000, 1001));
-        assertThat(check(valid("hs").sign(Algorithm.HMAC256(SECRET)))).isEqualTo(expected);
-        assertThat(check(valid("rs").sign(Algorithm.RSA256(null, (RSAPrivateKey) RSA.getPrivate()))))
+        assertThat(sessionPart(check(valid("hs").sign(Algorithm.HMAC256(SECRET))))).isEqualTo(expected);
+        assertThat(sessionPart(check(valid("rs").sign(Algorithm.RSA256(null, (RSAPrivateKey) RSA.getPrivate())))))
                 .isEqualTo(expected);
-        assertThat(check(valid("es").sign(Algorithm.ECDSA256(null, (ECPrivateKey) EC.getPrivate()))))
+        assertThat(sessionPart(check(valid("es").sign(Algorithm.ECDSA256(null, (ECPrivateKey) EC.getPrivate())))))
                 .isEqualTo(expected);
+    }
+
+    @Test
+    void shouldReportTheExpiryWithItsLeewayAndTheTokensIds() {
+        Instant exp = Instant.ofEpochSecond(Instant.now().plusSeconds(60).getEpochSecond());
+        Identity id = check(valid("hs").withExpiresAt(exp).withJWTId("j-9").sign(Algorithm.HMAC256(SECRET)));
+        assertThat(id.expiresAtMs()).isEqualTo(exp.toEpochMilli() + 5000);
+        assertThat(id.jti()).isEqualTo("j-9");
+        assertThat(id.kid()).isEqualTo("hs");
+        Identity noJti = check(valid("hs").sign(Algorithm.HMAC256(SECRET)));
+        assertThat(noJti.jti()).isEmpty();
     }
 
     @Test

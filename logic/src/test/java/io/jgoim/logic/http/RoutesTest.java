@@ -31,9 +31,10 @@ class RoutesTest {
     }
 
     @Test
-    void shouldPushWithPostAndReadWithGet() {
+    void shouldPushAndRevokeWithPostAndReadWithGet() {
         for (Route r : Route.values()) {
-            HttpMethod expected = r.path().startsWith("/goim/push/") ? HttpMethod.POST : HttpMethod.GET;
+            boolean writes = r.path().startsWith("/goim/push/") || r == Route.ADMIN_REVOKE;
+            HttpMethod expected = writes ? HttpMethod.POST : HttpMethod.GET;
             assertThat(r.method()).as(r.path()).isEqualTo(expected);
             assertThat(r.params().stream().map(Param::name).distinct().count()).isEqualTo(r.params().size());
         }

@@ -22,6 +22,8 @@ import io.jgoim.protocol.rpc.logic.NodesReply;
 import io.jgoim.protocol.rpc.logic.NodesReq;
 import io.jgoim.protocol.rpc.logic.OnlineReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
+import io.jgoim.protocol.rpc.logic.RefreshReply;
+import io.jgoim.protocol.rpc.logic.RefreshReq;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,6 +131,18 @@ abstract class LogicServiceContract {
         assertThat(failure(service.renewOnline(OnlineReq.newBuilder().putRoomCount("live://1", 1).build())))
                 .isEqualTo(ErrorCode.BAD_PARAMETER);
         assertThat(route("k1")).isEmpty();
+    }
+
+    @Test
+    void shouldRefreshOnlyWithTheSessionMembersTokenKeepingTheCodeAcrossTheTransport() {
+        RefreshReq.Builder req = RefreshReq.newBuilder().setServer("comet-a").setMid(9).setKey("k9");
+        RefreshReply ok = service.refresh(req.setToken(ByteString.copyFromUtf8("{\"mid\":9}")).build()).join();
+        assertThat(ok.getErrorCode()).isZero();
+        assertThat(ok.getExpiresAtMs()).as("a goim token never expires").isZero();
+        RefreshReply other = service.refresh(req.setToken(ByteString.copyFromUtf8("{\"mid\":10}")).build()).join();
+        assertThat(other.getErrorCode()).isEqualTo(ErrorCode.TOKEN_WRONG_MEMBER.code());
+        assertThat(other.getErrorMessage()).isNotEmpty();
+        assertThat(failure(service.refresh(req.setKey("").build()))).isEqualTo(ErrorCode.BAD_PARAMETER);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.logic.LogicConfig;
+import io.jgoim.logic.auth.Authenticator;
 import io.jgoim.logic.auth.GoimTokenAuthenticator;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
@@ -13,6 +14,7 @@ import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.history.MemoryHistoryStore;
 import io.jgoim.common.history.Retention;
 import io.jgoim.logic.history.StreamHistory;
+import io.jgoim.logic.revoke.InMemoryDenyList;
 import io.jgoim.logic.service.LocalLogicService;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
@@ -31,6 +33,8 @@ import io.jgoim.protocol.rpc.logic.OnlineReply;
 import io.jgoim.protocol.rpc.logic.OnlineReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReply;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
+import io.jgoim.protocol.rpc.logic.RefreshReply;
+import io.jgoim.protocol.rpc.logic.RefreshReq;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.time.Clock;
@@ -69,6 +73,8 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     private final List<OnlineReq> onlineReports = new CopyOnWriteArrayList<>();
     private final List<ReceiveReq> received = new CopyOnWriteArrayList<>();
     private final List<HistoryReq> histories = new CopyOnWriteArrayList<>();
+    private final List<RefreshReq> refreshes = new CopyOnWriteArrayList<>();
+    private final InMemoryDenyList denyList = new InMemoryDenyList(Clock.systemUTC());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "logic-twin");
         t.setDaemon(true);
@@ -90,13 +96,29 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     }
 
     private LogicTwin(SessionDirectory directory, NodeRegistry nodes, HistoryConfig historyConfig) {
+        this(directory, nodes, historyConfig, new GoimTokenAuthenticator());
+    }
+
+    private LogicTwin(SessionDirectory directory, NodeRegistry nodes, HistoryConfig historyConfig,
+                      Authenticator authenticator) {
         LogicConfig config = LogicConfig.load(null, Map.of());
         this.directory = directory;
         this.nodes = nodes;
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), meters);
-        this.logic = new LocalLogicService(config, new GoimTokenAuthenticator(), directory, UpstreamPublisher.DISCARD,
+        this.logic = new LocalLogicService(config, authenticator, directory, UpstreamPublisher.DISCARD,
                 online, new NodeBalancer(config.nodes(), nodes, Clock.systemUTC()),
-                new StreamHistory(history, historyConfig), meters);
+                new StreamHistory(history, historyConfig), denyList, meters);
+    }
+
+    /** A twin like {@link #create()} whose tokens {@code authenticator} checks (a JwtAuthenticator: expiring tokens). */
+    public static LogicTwin create(Authenticator authenticator) {
+        return new LogicTwin(new InMemorySessionDirectory(Duration.ofMinutes(1)), new InMemoryNodeRegistry(), HISTORY,
+                authenticator);
+    }
+
+    /** The twin's deny list: tests revoke in it as the admin API would. */
+    public InMemoryDenyList denyList() {
+        return denyList;
     }
 
     /** A twin over an in-memory session directory (routes live one minute) and an in-memory node registry. */
@@ -213,6 +235,11 @@ public final class LogicTwin implements LogicService, AutoCloseable {
         return received;
     }
 
+    /** Every Refresh call, in order. */
+    public List<RefreshReq> refreshes() {
+        return refreshes;
+    }
+
     /** The server (comet id) logic routes {@code key} to, or null when it routes it nowhere. */
     public String serverOf(String key) {
         return directory.serversByKeys(List.of(key)).join().get(key);
@@ -326,6 +353,12 @@ public final class LogicTwin implements LogicService, AutoCloseable {
             return gate.thenCompose(v -> unlessDown(() -> logic.history(req)));
         }
         return unlessDown(() -> logic.history(req));
+    }
+
+    @Override
+    public CompletableFuture<RefreshReply> refresh(RefreshReq req) {
+        refreshes.add(req);
+        return unlessDown(() -> logic.refresh(req));
     }
 
     private <T> CompletableFuture<T> unlessDown(Supplier<CompletableFuture<T>> call) {

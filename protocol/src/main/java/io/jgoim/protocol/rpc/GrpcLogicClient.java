@@ -15,6 +15,8 @@ import io.jgoim.protocol.rpc.logic.NodesReq;
 import io.jgoim.protocol.rpc.logic.OnlineReply;
 import io.jgoim.protocol.rpc.logic.OnlineReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReply;
+import io.jgoim.protocol.rpc.logic.RefreshReply;
+import io.jgoim.protocol.rpc.logic.RefreshReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
 
 import java.time.Duration;
@@ -84,6 +86,13 @@ public final class GrpcLogicClient implements LogicService {
     public CompletableFuture<HistoryReply> history(HistoryReq request) {
         CompletableFuture<HistoryReply> f = new CompletableFuture<>();
         stub().history(request, Rpc.completing(f));
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<RefreshReply> refresh(RefreshReq request) {
+        CompletableFuture<RefreshReply> f = new CompletableFuture<>();
+        stub().refresh(request, Rpc.completing(f));
         return f;
     }
 }

@@ -15,6 +15,8 @@ import io.jgoim.protocol.rpc.logic.NodesReq;
 import io.jgoim.protocol.rpc.logic.OnlineReply;
 import io.jgoim.protocol.rpc.logic.OnlineReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReply;
+import io.jgoim.protocol.rpc.logic.RefreshReply;
+import io.jgoim.protocol.rpc.logic.RefreshReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
 
 /** Serves a {@link LogicService} over gRPC; errors become statuses through {@link Rpc#toStatus}. */
@@ -58,5 +60,10 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     @Override
     public void nodes(NodesReq request, StreamObserver<NodesReply> observer) {
         Rpc.reply(logic.nodes(request), observer);
+    }
+
+    @Override
+    public void refresh(RefreshReq request, StreamObserver<RefreshReply> observer) {
+        Rpc.reply(logic.refresh(request), observer);
     }
 }

@@ -13,6 +13,8 @@ import io.jgoim.protocol.rpc.logic.NodesReq;
 import io.jgoim.protocol.rpc.logic.OnlineReply;
 import io.jgoim.protocol.rpc.logic.OnlineReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReply;
+import io.jgoim.protocol.rpc.logic.RefreshReply;
+import io.jgoim.protocol.rpc.logic.RefreshReq;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
 
 import java.util.concurrent.CompletableFuture;
@@ -41,4 +43,10 @@ public interface LogicService {
 
     /** Reads a stream's history (resume, gaps, last N). A logic node without a history store answers off. */
     CompletableFuture<HistoryReply> history(HistoryReq request);
+
+    /**
+     * Verifies a session's new token (op 23): it must name the session's member. A refused token completes normally
+     * with {@code error_code != 0}; the caller keeps the session open either way.
+     */
+    CompletableFuture<RefreshReply> refresh(RefreshReq request);
 }

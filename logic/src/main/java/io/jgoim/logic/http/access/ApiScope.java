@@ -4,11 +4,12 @@ import io.jgoim.logic.LogicConfig.ApiKey;
 
 /**
  * What an API key may call: {@link #PUSH} the {@code /goim/push/*} routes, {@link #READ} the online-count and node
- * routes. Each route declares the one scope it needs. Immutable.
+ * routes, {@link #ADMIN} the deny list ({@code /goim/admin/*}). Each route declares the one scope it needs. Immutable.
  */
 public enum ApiScope {
     PUSH(ApiKey.PUSH),
-    READ(ApiKey.READ);
+    READ(ApiKey.READ),
+    ADMIN(ApiKey.ADMIN);
 
     private final String configName;
 

@@ -1,0 +1,96 @@
+package io.jgoim.logic.http;
+
+import io.jgoim.logic.revoke.DenyList;
+import io.jgoim.logic.revoke.Revocation;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The deny-list routes: revoke one JWT id, one signing key or one member until a time ({@code until}, unix seconds;
+ * default now + {@code auth.revokeFor}), and list what is revoked. Connect and Refresh refuse a revoked token at once;
+ * comets close the open sessions it names at their next online report. Thread-safe.
+ */
+final class AdminRoutes {
+    private final DenyList denyList;
+    private final Duration revokeFor;
+    private final Clock clock;
+
+    AdminRoutes(DenyList denyList, Duration revokeFor, Clock clock) {
+        this.denyList = denyList;
+        this.revokeFor = revokeFor;
+        this.clock = clock;
+    }
+
+    void bindTo(Map<Route, RouteHandler> table) {
+        table.put(Route.ADMIN_REVOKE, this::revoke);
+        table.put(Route.ADMIN_REVOKED, this::revoked);
+    }
+
+    /** {@code {"kind":"jti","value":"...","until":unix seconds}}: exactly one of jti, kid, mid. */
+    private CompletableFuture<?> revoke(RouteRequest r) {
+        Revocation.Kind kind = null;
+        String value = null;
+        for (Revocation.Kind k : Revocation.Kind.values()) {
+            String v = r.text(k.wire());
+            if (v != null) {
+                if (kind != null) {
+                    throw bad("give exactly one of jti, kid, mid");
+                }
+                kind = k;
+                value = v;
+            }
+        }
+        if (kind == null) {
+            throw bad("give exactly one of jti, kid, mid");
+        }
+        long now = clock.millis();
+        long untilMs = now + revokeFor.toMillis();
+        String until = r.text("until");
+        if (until != null) {
+            try {
+                untilMs = Math.multiplyExact(Long.parseLong(until.trim()), 1000L);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw bad("until must be unix seconds, was '" + until + "'");
+            }
+            if (untilMs <= now) {
+                throw bad("until must be in the future");
+            }
+        }
+        Revocation rev = new Revocation(kind, value, untilMs);
+        return denyList.revoke(rev).thenApply(v -> json(rev));
+    }
+
+    /** {@code {"version":"...","revoked":[{"kind":..,"value":..,"until":..}, ...]}}. */
+    private CompletableFuture<?> revoked(RouteRequest r) {
+        return denyList.snapshot().thenApply(s -> {
+            List<Map<String, Object>> entries = new ArrayList<>(s.entries().size());
+            for (Revocation rev : s.entries()) {
+                entries.add(json(rev));
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("version", s.version());
+            out.put("revoked", entries);
+            return out;
+        });
+    }
+
+    private static Map<String, Object> json(Revocation r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kind", r.kind().wire());
+        out.put("value", r.value());
+        out.put("until", r.untilMs() / 1000);
+        return out;
+    }
+
+    private static JgoimException bad(String message) {
+        return new JgoimException(ErrorCode.BAD_PARAMETER, message);
+    }
+}

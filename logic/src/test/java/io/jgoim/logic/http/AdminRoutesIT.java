@@ -1,0 +1,104 @@
+package io.jgoim.logic.http;
+
+import io.jgoim.logic.http.HttpFixture.Conn;
+import io.jgoim.logic.http.HttpFixture.Response;
+import io.jgoim.protocol.ErrorCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deny-list routes over real HTTP: revoke by jti, kid or mid with a default or given end, list what is revoked,
+ * each bad request with BAD_PARAMETER, and the admin scope required once API keys are set.
+ */
+@Timeout(60)
+class AdminRoutesIT {
+    @TempDir
+    Path dir;
+
+    private static Response call(HttpFixture http, String requestLine, String... headers) throws IOException {
+        try (Conn c = http.connect()) {
+            StringBuilder raw = new StringBuilder(requestLine).append(" HTTP/1.1\r\nHost: x\r\n");
+            for (String h : headers) {
+                raw.append(h).append("\r\n");
+            }
+            raw.append(requestLine.startsWith("POST") ? "Content-Length: 0\r\n\r\n" : "\r\n");
+            c.send(raw.toString());
+            return c.read();
+        }
+    }
+
+    @Test
+    void shouldRevokeByJtiKidAndMidAndListThem() throws Exception {
+        try (HttpFixture http = new HttpFixture(Map.of("JGOIM_AUTH_REVOKE_FOR", "2h"))) {
+            long before = System.currentTimeMillis() / 1000;
+            Response jti = call(http, "POST /goim/admin/revoke?jti=abc");
+            assertThat(jti.status()).isEqualTo(200);
+            assertThat(jti.code()).isZero();
+            assertThat(jti.json().get("data").get("kind").asText()).isEqualTo("jti");
+            assertThat(jti.json().get("data").get("until").asLong()).isBetween(before + 7200, before + 7202);
+            long until = before + 600;
+            assertThat(call(http, "POST /goim/admin/revoke?kid=old-key&until=" + until).code()).isZero();
+            assertThat(call(http, "POST /goim/admin/revoke?mid=42").code()).isZero();
+
+            Response list = call(http, "GET /goim/admin/revoked");
+            assertThat(list.code()).isZero();
+            assertThat(list.json().get("data").get("version").asText()).isNotEmpty();
+            assertThat(list.json().get("data").get("revoked")).hasSize(3);
+            assertThat(list.body()).contains("\"kind\":\"kid\",\"value\":\"old-key\",\"until\":" + until)
+                    .contains("\"kind\":\"mid\",\"value\":\"42\"");
+        }
+    }
+
+    @Test
+    void shouldRefuseABadRevokeWithBadParameter() throws Exception {
+        try (HttpFixture http = new HttpFixture(Map.of())) {
+            for (String bad : new String[] {"POST /goim/admin/revoke", "POST /goim/admin/revoke?jti=a&mid=1",
+                    "POST /goim/admin/revoke?mid=x", "POST /goim/admin/revoke?jti=a&until=soon",
+                    "POST /goim/admin/revoke?jti=a&until=1000", "POST /goim/admin/revoke?jti="}) {
+                Response r = call(http, bad);
+                assertThat(r.status()).as(bad).isEqualTo(400);
+                assertThat(r.code()).as(bad).isEqualTo(ErrorCode.BAD_PARAMETER.code());
+            }
+            assertThat(call(http, "GET /goim/admin/revoke?jti=a").code())
+                    .isEqualTo(ErrorCode.METHOD_NOT_ALLOWED.code());
+            assertThat(call(http, "GET /goim/admin/revoked").json().get("data").get("revoked")).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRequireTheAdminScope() throws Exception {
+        String pusher = "p".repeat(64);
+        String admin = "a".repeat(64);
+        Path file = dir.resolve("logic.yaml");
+        Files.writeString(file, "http:\n  apiKeys:\n" + entry("pusher", pusher, "push, read") + entry("ops", admin,
+                "admin"));
+        try (HttpFixture http = new HttpFixture(file, Map.of())) {
+            Response refused = call(http, "POST /goim/admin/revoke?jti=x", "Authorization: Bearer " + pusher);
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.code()).isEqualTo(ErrorCode.FORBIDDEN.code());
+            assertThat(call(http, "GET /goim/admin/revoked", "X-Api-Key: " + pusher).code())
+                    .isEqualTo(ErrorCode.FORBIDDEN.code());
+            assertThat(call(http, "POST /goim/admin/revoke?jti=x", "Authorization: Bearer " + admin).code()).isZero();
+            assertThat(call(http, "GET /goim/admin/revoked", "X-Api-Key: " + admin).json().get("data")
+                    .get("revoked")).hasSize(1);
+        }
+    }
+
+    private static String entry(String id, String key, String scopes) throws Exception {
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(key.getBytes(StandardCharsets.US_ASCII)));
+        return "    - id: \"" + id + "\"\n      sha256: \"" + sha + "\"\n      scopes: [" + scopes + "]\n"
+                + "      ratePerSecond: 0\n      burst: 0\n";
+    }
+}
