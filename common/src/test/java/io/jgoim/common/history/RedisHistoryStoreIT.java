@@ -90,7 +90,7 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
                 assertThat(SlotHash.getSlot(key)).as(key).isEqualTo(SlotHash.getSlot(k[0]));
             }
         }
-        assertThat(clients.async().hget(keys[0], "top").get()).isEqualTo("2");
+        assertThat(clients.async().hget(keys[0], "top").get()).isEqualTo("3");
     }
 
     @Test
