@@ -15,6 +15,7 @@ import io.jgoim.comet.node.RouteReannouncer;
 import io.jgoim.comet.push.CometPushService;
 import io.jgoim.comet.push.RoomBroadcaster;
 import io.jgoim.comet.session.SessionServices;
+import io.jgoim.comet.stream.AckBatcher;
 import io.jgoim.comet.stream.HistoryReads;
 import io.jgoim.comet.transport.TcpChannelInitializer;
 import io.jgoim.comet.transport.TlsContexts;
@@ -153,6 +154,9 @@ public final class CometServer implements AutoCloseable {
         }
         long report = config.online().reportInterval().toMillis();
         EventExecutor timerLoop = boss.next();
+        long ackFlush = config.history().ackFlushInterval().toMillis();
+        AckBatcher acks = services.acks();
+        timers.add(timerLoop.scheduleAtFixedRate(acks::flush, ackFlush, ackFlush, TimeUnit.MILLISECONDS));
         reannouncer = new RouteReannouncer(loops, logic, config.node().id(), config.online().reannounceRate(), metrics);
         timers.add(timerLoop.scheduleAtFixedRate(new OnlineReporter(config.node().id(), index, logic, reannouncer),
                 report, report, TimeUnit.MILLISECONDS));
@@ -317,6 +321,9 @@ public final class CometServer implements AutoCloseable {
         }
         for (ScheduledFuture<?> t : timers) {
             t.cancel(false);
+        }
+        if (services != null) {
+            services.acks().flush(); // the acks of the sessions the drain closed
         }
         // What is left of the drain time bounds the rest, with a small floor so each step gets a chance.
         if (rpcServer != null) {

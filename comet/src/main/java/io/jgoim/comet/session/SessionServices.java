@@ -4,6 +4,7 @@ import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.NodeHints;
 import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.stream.AckBatcher;
 import io.jgoim.comet.stream.HistoryReads;
 import io.jgoim.protocol.rpc.LogicService;
 
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
 /**
  * What every session pipeline shares: configuration, the logic seam, the session index and the meters, plus the
  * session handler's stateless collaborators (heartbeat, subscriptions, upstream, slow-consumer policy, connect
- * admission), made once
+ * admission, the ack batcher), made once
  * per comet so an idle session carries none of them. Immutable, thread-safe (its parts are).
  */
 public final class SessionServices {
@@ -29,6 +30,7 @@ public final class SessionServices {
     private final SlowConsumerPolicy slowConsumer;
     private final Subscriptions subscriptions;
     private final HistoryReads historyReads;
+    private final AckBatcher acks;
 
     /**
      * @param config   the comet's configuration
@@ -54,6 +56,7 @@ public final class SessionServices {
         this.upstream = new Upstream(protocol.maxInflightUpstream(), logic, metrics, serverId());
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
         this.subscriptions = new Subscriptions(index);
+        this.acks = new AckBatcher(logic, serverId());
     }
 
     /** Services with history reads of their own (nothing feeds their recent messages). */
@@ -108,6 +111,11 @@ public final class SessionServices {
     /** How sessions read stream history (resume, gaps, room changes). */
     public HistoryReads historyReads() {
         return historyReads;
+    }
+
+    /** The sessions' member-stream acks, waiting for the next flush to logic (the comet's timer flushes them). */
+    public AckBatcher acks() {
+        return acks;
     }
 
     Heartbeat heartbeat() {

@@ -17,6 +17,8 @@ import io.jgoim.logic.service.LocalLogicService;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.LogicService;
+import io.jgoim.protocol.rpc.logic.AckReply;
+import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReply;
@@ -63,12 +65,14 @@ public final class LogicTwin implements LogicService, AutoCloseable {
             Map.of(HistoryConfig.ANY_TYPE, new Retention(100, Duration.ofMinutes(10))),
             new Retention(100, Duration.ofMinutes(10)));
     private final MemoryHistoryStore history = new MemoryHistoryStore();
+    private final StreamHistory streamHistory;
     private final List<ConnectReq> connects = new CopyOnWriteArrayList<>();
     private final List<DisconnectReq> disconnects = new CopyOnWriteArrayList<>();
     private final List<HeartbeatReq> heartbeats = new CopyOnWriteArrayList<>();
     private final List<OnlineReq> onlineReports = new CopyOnWriteArrayList<>();
     private final List<ReceiveReq> received = new CopyOnWriteArrayList<>();
     private final List<HistoryReq> histories = new CopyOnWriteArrayList<>();
+    private final List<AckReq> acks = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "logic-twin");
         t.setDaemon(true);
@@ -94,9 +98,10 @@ public final class LogicTwin implements LogicService, AutoCloseable {
         this.directory = directory;
         this.nodes = nodes;
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), meters);
+        this.streamHistory = new StreamHistory(history, historyConfig);
         this.logic = new LocalLogicService(config, new GoimTokenAuthenticator(), directory, UpstreamPublisher.DISCARD,
                 online, new NodeBalancer(config.nodes(), nodes, Clock.systemUTC()),
-                new StreamHistory(history, historyConfig), meters);
+                streamHistory, meters);
     }
 
     /** A twin over an in-memory session directory (routes live one minute) and an in-memory node registry. */
@@ -122,6 +127,11 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     /** The twin's history store (every stream keeps {@link #HISTORY}): tests append to it as job would. */
     public MemoryHistoryStore historyStore() {
         return history;
+    }
+
+    /** Logic's stream history over {@link #historyStore()} (member acks, devices seen). */
+    public StreamHistory streamHistory() {
+        return streamHistory;
     }
 
     // ---- fault switches ----
@@ -187,6 +197,11 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     }
 
     // ---- what happened ----
+
+    /** Every Ack call, in order. */
+    public List<AckReq> acks() {
+        return acks;
+    }
 
     /** Every History call, in order. */
     public List<HistoryReq> histories() {
@@ -326,6 +341,12 @@ public final class LogicTwin implements LogicService, AutoCloseable {
             return gate.thenCompose(v -> unlessDown(() -> logic.history(req)));
         }
         return unlessDown(() -> logic.history(req));
+    }
+
+    @Override
+    public CompletableFuture<AckReply> ack(AckReq req) {
+        acks.add(req);
+        return unlessDown(() -> logic.ack(req));
     }
 
     private <T> CompletableFuture<T> unlessDown(Supplier<CompletableFuture<T>> call) {

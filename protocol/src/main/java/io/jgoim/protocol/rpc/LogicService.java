@@ -1,5 +1,7 @@
 package io.jgoim.protocol.rpc;
 
+import io.jgoim.protocol.rpc.logic.AckReply;
+import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReply;
@@ -41,4 +43,10 @@ public interface LogicService {
 
     /** Reads a stream's history (resume, gaps, last N). A logic node without a history store answers off. */
     CompletableFuture<HistoryReply> history(HistoryReq request);
+
+    /**
+     * Acks of member-stream positions from this comet's sessions (coalesced: the latest per session). A logic node
+     * without a history store, or a member stream keeping none, takes none of them.
+     */
+    CompletableFuture<AckReply> ack(AckReq request);
 }
