@@ -220,6 +220,11 @@ public final class CometServer implements AutoCloseable {
         return historyReads;
     }
 
+    /** The sessions' member-stream acks waiting for the next flush to logic (tests and diagnostics). */
+    public AckBatcher acks() {
+        return services.acks();
+    }
+
     /** The session and room index (tests and diagnostics). */
     public SessionIndex index() {
         return index;
