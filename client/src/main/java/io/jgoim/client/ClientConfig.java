@@ -1,6 +1,7 @@
 package io.jgoim.client;
 
 import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.stream.StreamPosition;
 import io.netty.handler.ssl.SslContext;
 
 import java.net.InetAddress;
@@ -42,13 +43,18 @@ import java.util.Objects;
  *                          null; plain TCP and WebSocket only (the list names no TLS ports)
  * @param positions         authenticate with ver 3 (requires {@code extended}): messages come with their stream and
  *                          position, duplicates are dropped, and a reconnect resumes from the last positions
+ * @param ackInterval       with positions: the client acks its member stream (op 22, cumulative) at most this often,
+ *                          when its position advanced, plus once right after a resume
+ * @param resumeFrom        with positions: the positions to send at the first auth (an app that kept its key and its
+ *                          last positions across a restart resumes where it was); empty for none
  */
 public record ClientConfig(String host, int port, Transport transport, String path, SslContext sslContext,
                            byte[] token, Duration heartbeatInterval, int heartbeatMaxMissed, Duration connectTimeout,
                            Duration authTimeout, Duration requestTimeout, boolean reconnect, Duration backoffMin,
                            Duration backoffMax, Duration stablePeriod, InetAddress localAddress, boolean extended,
                            int maxFrameBytes, int maxRequestBodyBytes, boolean heartbeatFromServer,
-                           ClientListener listener, List<String> addresses, URI nodesUrl, boolean positions) {
+                           ClientListener listener, List<String> addresses, URI nodesUrl, boolean positions,
+                           Duration ackInterval, List<StreamPosition> resumeFrom) {
     public ClientConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
@@ -73,6 +79,11 @@ public record ClientConfig(String host, int port, Transport transport, String pa
         positive("requestTimeout", requestTimeout);
         positive("backoffMin", backoffMin);
         positive("stablePeriod", stablePeriod);
+        positive("ackInterval", ackInterval);
+        resumeFrom = resumeFrom == null ? List.of() : List.copyOf(resumeFrom);
+        if (!resumeFrom.isEmpty() && !positions) {
+            throw new IllegalArgumentException("resumeFrom needs positions(true)");
+        }
         if (backoffMax.compareTo(backoffMin) < 0) {
             throw new IllegalArgumentException("backoffMax " + backoffMax + " < backoffMin " + backoffMin);
         }

@@ -79,7 +79,7 @@ final class Connection {
         this.bootstrap = ClientChannelInitializer.bootstrap(config, group, loop, this);
         this.endpoints = new Endpoints(config.addresses(), config.nodesUrl(), config.connectTimeout(), loop);
         this.authToken = config.tokenUnsafe();
-        this.streams = config.positions() ? new StreamFrames(client) : null;
+        this.streams = config.positions() ? new StreamFrames(client, this::nextSeq) : null;
     }
 
     /** The first connection attempt; a second call returns the first call's future. Any thread. */
@@ -204,7 +204,8 @@ final class Connection {
         heartbeat.start(ch, json);
         ListenerCalls.connected(client, target);
         if (streams != null) {
-            streams.onStates(states);
+            streams.onAuthStates(states);
+            streams.acks().start(ch, loop);
         }
         if (reconnect) {
             reconnects++;
@@ -261,6 +262,9 @@ final class Connection {
 
     private void cancelTimers() {
         heartbeat.stop();
+        if (streams != null) {
+            streams.acks().stop();
+        }
         cancelAuthTimeout();
     }
 
