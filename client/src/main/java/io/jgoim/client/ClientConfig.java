@@ -1,6 +1,7 @@
 package io.jgoim.client;
 
 import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.stream.StreamPosition;
 import io.netty.handler.ssl.SslContext;
 
 import java.net.InetAddress;
@@ -44,6 +45,10 @@ import java.util.Objects;
  *                          position, duplicates are dropped, and a reconnect resumes from the last positions
  * @param tokenRefresher    supplies a new token shortly before the current one expires (requires {@code extended}),
  *                          or null: the session is then closed at exp (TOKEN_EXPIRED) unless refreshed by hand
+ * @param ackInterval       with positions: the client acks its member stream (op 22, cumulative) at most this often,
+ *                          when its position advanced, plus once right after a resume
+ * @param resumeFrom        with positions: the positions to send at the first auth (an app that kept its key and its
+ *                          last positions across a restart resumes where it was); empty for none
  */
 public record ClientConfig(String host, int port, Transport transport, String path, SslContext sslContext,
                            byte[] token, Duration heartbeatInterval, int heartbeatMaxMissed, Duration connectTimeout,
@@ -51,7 +56,7 @@ public record ClientConfig(String host, int port, Transport transport, String pa
                            Duration backoffMax, Duration stablePeriod, InetAddress localAddress, boolean extended,
                            int maxFrameBytes, int maxRequestBodyBytes, boolean heartbeatFromServer,
                            ClientListener listener, List<String> addresses, URI nodesUrl, boolean positions,
-                           TokenRefresher tokenRefresher) {
+                           TokenRefresher tokenRefresher, Duration ackInterval, List<StreamPosition> resumeFrom) {
     public ClientConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
@@ -76,6 +81,11 @@ public record ClientConfig(String host, int port, Transport transport, String pa
         positive("requestTimeout", requestTimeout);
         positive("backoffMin", backoffMin);
         positive("stablePeriod", stablePeriod);
+        positive("ackInterval", ackInterval);
+        resumeFrom = resumeFrom == null ? List.of() : List.copyOf(resumeFrom);
+        if (!resumeFrom.isEmpty() && !positions) {
+            throw new IllegalArgumentException("resumeFrom needs positions(true)");
+        }
         if (backoffMax.compareTo(backoffMin) < 0) {
             throw new IllegalArgumentException("backoffMax " + backoffMax + " < backoffMin " + backoffMin);
         }

@@ -80,7 +80,7 @@ final class Connection {
         this.bootstrap = ClientChannelInitializer.bootstrap(config, group, loop, this);
         this.endpoints = new Endpoints(config.addresses(), config.nodesUrl(), config.connectTimeout(), loop);
         this.authToken = config.tokenUnsafe();
-        this.streams = config.positions() ? new StreamFrames(client) : null;
+        this.streams = config.positions() ? new StreamFrames(client, this::nextSeq) : null;
         this.tokens = new TokenLifetime(loop, config.tokenRefresher(), client);
     }
 
@@ -207,7 +207,8 @@ final class Connection {
         tokens.onAuthenticated(json);
         ListenerCalls.connected(client, target);
         if (streams != null) {
-            streams.onStates(states);
+            streams.onAuthStates(states);
+            streams.acks().start(ch, loop);
         }
         if (reconnect) {
             reconnects++;
@@ -265,6 +266,9 @@ final class Connection {
     private void cancelTimers() {
         heartbeat.stop();
         tokens.stop();
+        if (streams != null) {
+            streams.acks().stop();
+        }
         cancelAuthTimeout();
     }
 

@@ -196,6 +196,12 @@ public final class JgoimClient implements AutoCloseable {
         return streams == null ? 0 : streams.positions().duplicates();
     }
 
+    /** Op-22 acks of the member stream sent (built with {@code positions(true)}): at most one per ackInterval. */
+    public long acksSent() {
+        StreamFrames streams = connection.streams();
+        return streams == null ? 0 : streams.acks().sent();
+    }
+
     /** How many times a lost connection was re-established and re-authenticated. */
     public int reconnects() {
         return connection.reconnects();

@@ -1,5 +1,6 @@
 package io.jgoim.client;
 
+import io.jgoim.protocol.stream.StreamPosition;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 
@@ -7,6 +8,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -42,6 +44,8 @@ public final class JgoimClientBuilder {
     private URI nodesUrl;
     private boolean positions;
     private TokenRefresher tokenRefresher;
+    private Duration ackInterval = Duration.ofSeconds(1);
+    private List<StreamPosition> resumeFrom = List.of();
 
     JgoimClientBuilder() {
     }
@@ -193,6 +197,27 @@ public final class JgoimClientBuilder {
         return this;
     }
 
+    /**
+     * With {@link #positions(boolean) positions}: the client acknowledges its member stream ({@code mid:<mid>}, op 22,
+     * cumulative) at most once per {@code interval} (default 1 s) while its position advanced, plus once right after a
+     * resume, never once per message. Acks let must-deliver pushes leave the member's history once every device
+     * acknowledged them.
+     */
+    public JgoimClientBuilder ackInterval(Duration interval) {
+        this.ackInterval = interval;
+        return this;
+    }
+
+    /**
+     * With {@link #positions(boolean) positions}: resume from these positions at the first auth, as after a reconnect
+     * (an app that stored {@link JgoimClient#positions()} and its session key before it stopped). Keep the key the
+     * same (in the token): a device is its key, and must-deliver messages wait for it.
+     */
+    public JgoimClientBuilder resumeFrom(Collection<StreamPosition> positions) {
+        this.resumeFrom = List.copyOf(positions);
+        return this;
+    }
+
     public JgoimClientBuilder maxFrameBytes(int maxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
         return this;
@@ -243,7 +268,7 @@ public final class JgoimClientBuilder {
                 heartbeatMaxMissed, connectTimeout, authTimeout, requestTimeout, reconnect, backoffMin,
                 backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, maxRequestBodyBytes,
                 extended && !heartbeatFixed, listener, addresses, withPlatform(nodesUrl, transport), positions,
-                tokenRefresher);
+                tokenRefresher, ackInterval, resumeFrom);
         return new JgoimClient(config, group);
     }
 }

@@ -4,6 +4,7 @@ import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.stream.AuthBody;
 import io.jgoim.protocol.stream.PositionList;
+import io.jgoim.protocol.stream.StreamPosition;
 import io.jgoim.protocol.stream.Publications;
 import io.jgoim.protocol.stream.StreamState;
 import io.netty.buffer.ByteBuf;
@@ -11,24 +12,44 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * The position-aware side of one client (auth ver 3): writes the auth body with the client's last positions after
  * the token, hands the stream states of the auth reply and of op 21 to {@link Positions} and the listener, and walks
  * an op-20 frame's messages in order, delivering each one {@link Positions} finds new with its stream and position
- * and dropping duplicates. Exists only for clients built with {@code positions(true)}; one per client, surviving its
- * reconnects. Called on the client's event loop.
+ * and dropping duplicates; its {@link Acks} acknowledge the member stream. Exists only for clients built with
+ * {@code positions(true)}; one per client, surviving its reconnects. Called on the client's event loop.
  */
 final class StreamFrames {
     private final JgoimClient client;
     private final Positions positions = new Positions();
+    private final Acks acks;
 
-    StreamFrames(JgoimClient client) {
+    /** {@code seq} gives the seq of each op-22 frame (the client's request counter). */
+    StreamFrames(JgoimClient client, IntSupplier seq) {
         this.client = client;
+        this.acks = new Acks(positions, client.config(), seq);
+        for (StreamPosition p : client.config().resumeFrom()) {
+            positions.accept(p.stream(), p.epoch(), p.offset());
+        }
     }
 
     Positions positions() {
         return positions;
+    }
+
+    /** The member stream's acks (started and stopped with each authenticated connection). */
+    Acks acks() {
+        return acks;
+    }
+
+    /** The states of a ver-3 auth reply: as {@link #onStates}, and a recovered member stream is acked once in. */
+    void onAuthStates(List<StreamState> states) {
+        for (StreamState s : states) {
+            acks.onAuthState(s);
+        }
+        onStates(states);
     }
 
     /** The auth body: the token alone while no position is known, else token, NUL, the positions. */
@@ -89,5 +110,6 @@ final class StreamFrames {
             i += packLen;
             offset++;
         }
+        acks.afterDelivery();
     }
 }

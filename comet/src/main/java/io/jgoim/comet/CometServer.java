@@ -15,6 +15,7 @@ import io.jgoim.comet.node.RouteReannouncer;
 import io.jgoim.comet.push.CometPushService;
 import io.jgoim.comet.push.RoomBroadcaster;
 import io.jgoim.comet.session.SessionServices;
+import io.jgoim.comet.stream.AckBatcher;
 import io.jgoim.comet.stream.HistoryReads;
 import io.jgoim.comet.transport.TcpChannelInitializer;
 import io.jgoim.comet.transport.TlsContexts;
@@ -156,6 +157,9 @@ public final class CometServer implements AutoCloseable {
         }
         long report = config.online().reportInterval().toMillis();
         EventExecutor timerLoop = boss.next();
+        long ackFlush = config.history().ackFlushInterval().toMillis();
+        AckBatcher acks = services.acks();
+        timers.add(timerLoop.scheduleAtFixedRate(acks::flush, ackFlush, ackFlush, TimeUnit.MILLISECONDS));
         reannouncer = new RouteReannouncer(loops, logic, config.node().id(), config.online().reannounceRate(), metrics);
         timers.add(timerLoop.scheduleAtFixedRate(new OnlineReporter(config.node().id(), index, logic, reannouncer),
                 report, report, TimeUnit.MILLISECONDS));
@@ -218,6 +222,11 @@ public final class CometServer implements AutoCloseable {
     /** How sessions read stream history, with the recent messages of room streams (tests and diagnostics). */
     public HistoryReads historyReads() {
         return historyReads;
+    }
+
+    /** The sessions' member-stream acks waiting for the next flush to logic (tests and diagnostics). */
+    public AckBatcher acks() {
+        return services.acks();
     }
 
     /** The session and room index (tests and diagnostics). */
@@ -321,6 +330,9 @@ public final class CometServer implements AutoCloseable {
         }
         for (ScheduledFuture<?> t : timers) {
             t.cancel(false);
+        }
+        if (services != null) {
+            services.acks().flush(); // the acks of the sessions the drain closed
         }
         // What is left of the drain time bounds the rest, with a small floor so each step gets a chance.
         if (rpcServer != null) {

@@ -22,11 +22,22 @@ public final class CountingHistoryStore implements HistoryStore {
 
     @Override
     public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
-                                              Retention retention) {
+                                              Retention retention, boolean pinned) {
         synchronized (this) {
             appends.add(new Append(stream, entries.size(), dedupeIds == null ? null : new ArrayList<>(dedupeIds)));
         }
-        return store.append(stream, entries, dedupeIds, retention);
+        return store.append(stream, entries, dedupeIds, retention, pinned);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> acknowledge(String stream, String deviceKey, long epoch, long offset,
+                                                  Retention retention) {
+        return store.acknowledge(stream, deviceKey, epoch, offset, retention);
+    }
+
+    @Override
+    public CompletableFuture<Devices> devices(String stream, Retention retention) {
+        return store.devices(stream, retention);
     }
 
     @Override

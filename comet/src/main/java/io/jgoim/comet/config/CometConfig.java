@@ -199,11 +199,13 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
      * Reading stream history for position-aware sessions (auth ver 3): a resume (or a gap recovery, or a room change)
      * waits at most {@code resumeTimeout} for logic's History answers before the session is closed with RESUME
      * (4013), and the comet keeps the last {@code cacheSize} messages of each room stream it delivers (0 = no cache)
-     * so that resumes inside that window cost no History call.
+     * so that resumes inside that window cost no History call. Acks of member-stream positions are sent to logic at
+     * most every {@code ackFlushInterval}, the latest per session.
      */
-    public record HistoryConfig(Duration resumeTimeout, int cacheSize) {
+    public record HistoryConfig(Duration resumeTimeout, int cacheSize, Duration ackFlushInterval) {
         public HistoryConfig {
             Checks.positive(resumeTimeout, "history.resumeTimeout");
+            Checks.positive(ackFlushInterval, "history.ackFlushInterval");
             Checks.check(cacheSize >= 0 && cacheSize <= 10_000, "history.cacheSize must be within 0..10000, was "
                     + cacheSize);
         }

@@ -161,6 +161,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
                 .setServer(services.serverId())
                 .setToken(token)
                 .setRemoteAddr(String.valueOf(ctx.channel().remoteAddress()))
+                .setPositions(authVer == PacketLayout.VERSION_POSITIONS)
                 .build();
         logicDeadline = ctx.executor().schedule(() -> {
             if (state == State.AUTHENTICATING) {

@@ -13,6 +13,7 @@ import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.ProtocolException;
 import io.jgoim.protocol.stream.PositionList;
 import io.jgoim.protocol.stream.RecentRequest;
+import io.jgoim.protocol.stream.StreamPosition;
 import io.jgoim.protocol.stream.StreamState;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.netty.channel.ChannelHandlerContext;
@@ -221,8 +222,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     /**
      * Op 22 from a position-aware session: cumulative acks. A malformed list closes the session (BAD_POSITION); an
-     * ack of a position the session was not sent gets an ACK_UNKNOWN error reply and the session stays open. Accepted
-     * acks are not stored yet (a later step keeps them for delivery tracking).
+     * ack of a position the session was not sent gets one ACK_UNKNOWN error reply and the session stays open (the
+     * list's other acks still count). An ack of its member stream goes to the comet's {@link
+     * io.jgoim.comet.stream.AckBatcher} (one map update; logic hears the latest at the next flush); an ack of its room
+     * stream is accepted and dropped: room messages are never must-deliver, so nothing waits for it.
      */
     private void ack(ChannelHandlerContext ctx, Proto p) {
         List<StreamState> acks;
@@ -232,13 +235,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             exceptionCaught(ctx, new SessionCloseException(e.errorCode(), e.closeCode(), p.seq(), e.getMessage()));
             return;
         }
+        StreamState unknown = null;
         for (StreamState a : acks) {
             if (!session.streams().sent(a.stream(), a.epoch(), a.offset())) {
-                reply(ReplyFrames.errorReply(ctx.alloc(), p.seq(), ErrorCode.ACK_UNKNOWN,
-                        "ack of " + a.stream() + " " + a.epoch() + "/" + a.offset() + " names a position this "
-                                + "session was not sent"));
-                return;
+                unknown = unknown == null ? a : unknown;
+            } else if (a.offset() > 0 && StreamPosition.isMemberStream(a.stream())) {
+                services.acks().offer(session.key(), session.memberId(), a.stream(), a.epoch(), a.offset());
             }
+        }
+        if (unknown != null) {
+            reply(ReplyFrames.errorReply(ctx.alloc(), p.seq(), ErrorCode.ACK_UNKNOWN,
+                    "ack of " + unknown.stream() + " " + unknown.epoch() + "/" + unknown.offset()
+                            + " names a position this session was not sent"));
         }
     }
 

@@ -4,6 +4,7 @@ import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.NodeHints;
 import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.stream.AckBatcher;
 import io.jgoim.comet.stream.HistoryReads;
 import io.jgoim.protocol.rpc.LogicService;
 
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
 /**
  * What every session pipeline shares: configuration, the logic seam, the session index and the meters, plus the
  * session handler's stateless collaborators (heartbeat, subscriptions, upstream, slow-consumer policy, connect
- * admission), made once
+ * admission, the ack batcher), made once
  * per comet so an idle session carries none of them. Immutable, thread-safe (its parts are).
  */
 public final class SessionServices {
@@ -31,6 +32,7 @@ public final class SessionServices {
     private final HistoryReads historyReads;
     private final RecentRequests recent;
     private final TokenRefresh tokenRefresh;
+    private final AckBatcher acks;
 
     /**
      * @param config   the comet's configuration
@@ -58,6 +60,7 @@ public final class SessionServices {
         this.subscriptions = new Subscriptions(index);
         this.recent = new RecentRequests(history);
         this.tokenRefresh = new TokenRefresh(protocol.maxInflightUpstream(), logic, index, metrics, serverId());
+        this.acks = new AckBatcher(logic, serverId());
     }
 
     /** Services with history reads of their own (nothing feeds their recent messages). */
@@ -116,6 +119,11 @@ public final class SessionServices {
 
     public HistoryReads historyReads() {
         return historyReads;
+    }
+
+    /** The sessions' member-stream acks, waiting for the next flush to logic (the comet's timer flushes them). */
+    public AckBatcher acks() {
+        return acks;
     }
 
     Heartbeat heartbeat() {

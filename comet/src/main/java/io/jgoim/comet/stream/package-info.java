@@ -3,7 +3,8 @@
  * {@link io.jgoim.comet.stream.StreamCursor} (epoch and next offset per stream, the merge-by-offset rule),
  * {@link io.jgoim.comet.stream.StreamDelivery}, which acts on it (op-20 frames, gap recovery, resume at auth, room
  * changes, op-21 stream states), and {@link io.jgoim.comet.stream.HistoryReads}, the comet's single-flight reads of
- * logic's History with the recent messages of each room stream. Sits above frame (it writes push and reply frames)
+ * logic's History with the recent messages of each room stream, and {@link io.jgoim.comet.stream.AckBatcher}, which
+ * coalesces the sessions' member-stream acks (op 22) into one Ack call to logic per flush interval. Sits above frame (it writes push and reply frames)
  * and below index (a {@link io.jgoim.comet.index.Session} holds its delivery, null for goim and ver-2 clients).
  */
 package io.jgoim.comet.stream;

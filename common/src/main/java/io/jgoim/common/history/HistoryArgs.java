@@ -47,6 +47,28 @@ final class HistoryArgs {
         return null;
     }
 
+    /** Null when the acknowledge's arguments are valid, otherwise the failure to complete its future with. */
+    static JgoimException ackError(String stream, String deviceKey, long epoch, long offset, Retention retention) {
+        if (stream == null || stream.isEmpty()) {
+            return bad("history stream name is empty");
+        }
+        if (deviceKey == null || deviceKey.isEmpty() || retention == null) {
+            return bad("ack of " + stream + " without a device key or retention");
+        }
+        if (epoch < 0 || offset < 0) {
+            return bad("ack of " + stream + ": epoch " + epoch + " and offset " + offset + " must not be negative");
+        }
+        return null;
+    }
+
+    /** Null when the devices call's arguments are valid, otherwise the failure to complete its future with. */
+    static JgoimException devicesError(String stream, Retention retention) {
+        if (stream == null || stream.isEmpty()) {
+            return bad("history stream name is empty");
+        }
+        return retention == null ? bad("devices of " + stream + " without retention") : null;
+    }
+
     static <T> CompletableFuture<T> failed(JgoimException e) {
         return CompletableFuture.failedFuture(e);
     }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,20 +20,25 @@ import java.util.function.Function;
 /**
  * The {@link HistoryStore} in Redis (single node or Cluster): one Lua script call per {@link #append} whatever the
  * number of entries, one per {@link #read} (EVALSHA; a call that meets a Redis without the script is sent once more
- * as EVAL, in call order: see {@link RedisScript}). Each stream has four keys sharing the hash tag {@code {<stream>}}, so a
- * script only touches one slot (the tag is the same for the four keys even when the stream name holds braces: they
+ * as EVAL, in call order: see {@link RedisScript}). Each stream has six keys sharing the hash tag {@code {<stream>}}, so a
+ * script only touches one slot (the tag is the same for the six keys even when the stream name holds braces: they
  * differ only after the tag's closing brace):
  * <pre>
  *   jgoim:h:{&lt;stream&gt;}:m   hash   epoch (decimal micros), top (last offset assigned)
  *   jgoim:h:{&lt;stream&gt;}:l   list   the last retention.size entries, oldest first; entry i has offset top-LLEN+1+i
  *   jgoim:h:{&lt;stream&gt;}:d   hash   dedupe id → the offset it got
  *   jgoim:h:{&lt;stream&gt;}:q   list   dedupe ids, oldest first, at most retention.size: bounds :d
+ *   jgoim:h:{&lt;stream&gt;}:p   list   live pins (must-deliver entries), oldest first: "offset pinnedAtMillis"
+ *   jgoim:h:{&lt;stream&gt;}:v   hash   device key → "seenAtMillis ackedEpoch ackedOffset"; expires ttl after a touch
  * </pre>
  * A list holds the entries rather than a Stream or a sorted set: offsets are contiguous by construction (RPUSH then
- * LTRIM from the head only), so an entry's offset is its index plus {@code top - LLEN + 1} and needs no per-entry
- * id or score; RPUSH/LTRIM/LRANGE are O(1) per entry on a compact listpack encoding. Every append PEXPIREs the four
- * keys to the ttl, so they expire together; a missing meta key (first message, flush, restart empty, failover that
- * lost it, ttl expiry, eviction) makes the script delete the other three and start a new epoch at offset 1.
+ * LTRIM from the head only, pins only holding the head back), so an entry's offset is its index plus {@code top - LLEN + 1} and needs no per-entry
+ * id or score; RPUSH/LTRIM/LRANGE are O(1) per entry on a compact listpack encoding. Every append PEXPIREs the five
+ * entry keys to the ttl, so they expire together; a missing meta key (first message, flush, restart empty, failover
+ * that lost it, ttl expiry, eviction) makes the script delete the other entry keys and start a new epoch at offset
+ * 1. The devices key lives apart (ttl after a device was last seen) and outlives epochs: an ack it holds for an old
+ * epoch counts as none. An ack or an append while pins are live reads the devices hash: O(devices), at most
+ * {@link #MAX_DEVICES}.
  *
  * <p>The epoch is Redis {@code TIME} in microseconds, returned as a decimal string (a Lua number is a double). It
  * differs from the stream's previous epoch unless the new one is created within the same microsecond of the
@@ -50,25 +56,93 @@ public final class RedisHistoryStore implements HistoryStore {
     static final String KEY_PREFIX = "jgoim:h:{";
 
     /**
-     * KEYS = m, l, d, q; ARGV = size, ttl ms, n, n entries, n dedupe ids ('' = none, else '+' .. id).
-     * Returns {epoch (string), offset of each entry...}.
+     * Lua helpers every writing script starts with (KEYS = m, l, d, q, p, v): the server clock in milliseconds, the
+     * devices seen within the ttl (the others are deleted), and {@code settle}, the pin release and trim rule of
+     * {@link MemoryHistoryStore}'s {@code settle}: pins are released oldest first while expired, acknowledged by
+     * every live device in the stream's epoch, or more than {@code size * cap} entries back; then the entries before
+     * {@code min(top - size + 1, oldest live pin)} are trimmed.
      */
-    static final String APPEND = """
+    static final String SETTLE = """
+            local function now_ms()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            local function live_devices(now, ttl)
+              local all = redis.call('HGETALL', KEYS[6])
+              local out = {}
+              for i = 1, #all, 2 do
+                local seen, e, o = string.match(all[i + 1], '^(%d+) (%d+) (%d+)$')
+                if seen and tonumber(seen) + ttl > now then
+                  out[#out + 1] = {all[i], e, tonumber(o), tonumber(seen)}
+                else
+                  redis.call('HDEL', KEYS[6], all[i])
+                end
+              end
+              return out
+            end
+            local function pin_offset(pin)
+              return tonumber(string.match(pin, '^(%d+)'))
+            end
+            local function settle(epoch, top, size, ttl, cap, now)
+              local devices = nil
+              local cap_from = top - size * cap + 1
+              local head = redis.call('LINDEX', KEYS[5], 0)
+              while head do
+                local off, at = string.match(head, '^(%d+) (%d+)$')
+                off = tonumber(off)
+                local release = off < cap_from or tonumber(at) + ttl <= now
+                if not release then
+                  devices = devices or live_devices(now, ttl)
+                  release = true
+                  for i = 1, #devices do
+                    if devices[i][2] ~= epoch or devices[i][3] < off then
+                      release = false
+                      break
+                    end
+                  end
+                end
+                if not release then
+                  break
+                end
+                redis.call('LPOP', KEYS[5])
+                head = redis.call('LINDEX', KEYS[5], 0)
+              end
+              local keep_from = top - size + 1
+              if head and pin_offset(head) < keep_from then
+                keep_from = pin_offset(head)
+              end
+              local keep = top - keep_from + 1
+              if keep > 0 then
+                redis.call('LTRIM', KEYS[2], -keep, -1)
+              else
+                redis.call('DEL', KEYS[2])
+              end
+            end
+            """;
+
+    /**
+     * KEYS = m, l, d, q, p, v; ARGV = size, ttl ms, n, pinned ('1'/'0'), cap, n entries, n dedupe ids ('' = none,
+     * else '+' .. id). Returns {epoch (string), offset of each entry...}.
+     */
+    static final String APPEND = SETTLE + """
             local size = tonumber(ARGV[1])
+            local ttl = tonumber(ARGV[2])
             local n = tonumber(ARGV[3])
+            local pinned = ARGV[4] == '1'
+            local now = now_ms()
             local meta = redis.call('HMGET', KEYS[1], 'epoch', 'top')
             local epoch = meta[1]
             local top = 0
             if epoch then
               top = tonumber(meta[2])
             else
-              redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+              redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
               local t = redis.call('TIME')
               epoch = t[1] .. string.format('%06d', tonumber(t[2]))
             end
             local reply = {epoch}
             for i = 1, n do
-              local id = ARGV[3 + n + i]
+              local id = ARGV[5 + n + i]
               local seen = false
               if id == '' then
                 id = false
@@ -81,7 +155,10 @@ public final class RedisHistoryStore implements HistoryStore {
               else
                 top = top + 1
                 reply[i + 1] = top
-                redis.call('RPUSH', KEYS[2], ARGV[3 + i])
+                redis.call('RPUSH', KEYS[2], ARGV[5 + i])
+                if pinned then
+                  redis.call('RPUSH', KEYS[5], string.format('%d %d', top, now))
+                end
                 if id then
                   redis.call('HSET', KEYS[3], id, top)
                   local remembered = redis.call('RPUSH', KEYS[4], id)
@@ -92,14 +169,74 @@ public final class RedisHistoryStore implements HistoryStore {
                 end
               end
             end
-            if size > 0 then
-              redis.call('LTRIM', KEYS[2], -size, -1)
-            else
-              redis.call('DEL', KEYS[2])
-            end
+            settle(epoch, top, size, ttl, tonumber(ARGV[5]), now)
             redis.call('HSET', KEYS[1], 'epoch', epoch, 'top', top)
-            for k = 1, 4 do
-              redis.call('PEXPIRE', KEYS[k], ARGV[2])
+            for k = 1, 5 do
+              redis.call('PEXPIRE', KEYS[k], ttl)
+            end
+            return reply
+            """;
+
+    /**
+     * KEYS = m, l, d, q, p, v; ARGV = device key, epoch (decimal), offset, size, ttl ms, cap, most devices. Records
+     * the device as seen (its acknowledged position raised when the ack names the current epoch and an assigned
+     * offset), then settles. Returns 1 when the ack was taken, 0 when it only recorded the device.
+     */
+    static final String ACK = SETTLE + """
+            local offset = tonumber(ARGV[3])
+            local size = tonumber(ARGV[4])
+            local ttl = tonumber(ARGV[5])
+            local now = now_ms()
+            local meta = redis.call('HMGET', KEYS[1], 'epoch', 'top')
+            local epoch = meta[1]
+            local top = tonumber(meta[2] or '0')
+            local ae, ao = '0', 0
+            local prev = redis.call('HGET', KEYS[6], ARGV[1])
+            local pe, po = nil, nil
+            if prev then
+              pe, po = string.match(prev, '^%d+ (%d+) (%d+)$')
+            end
+            if pe then
+              ae, ao = pe, tonumber(po)
+            else
+              local devices = live_devices(now, ttl)
+              if #devices >= tonumber(ARGV[7]) then
+                local stalest = devices[1]
+                for i = 2, #devices do
+                  if devices[i][4] < stalest[4] then
+                    stalest = devices[i]
+                  end
+                end
+                redis.call('HDEL', KEYS[6], stalest[1])
+              end
+            end
+            local taken = 0
+            if epoch and ARGV[2] == epoch and offset >= 1 and offset <= top then
+              taken = 1
+              if ae ~= epoch or offset > ao then
+                ae, ao = epoch, offset
+              end
+            end
+            redis.call('HSET', KEYS[6], ARGV[1], string.format('%d %s %d', now, ae, ao))
+            redis.call('PEXPIRE', KEYS[6], ttl)
+            if epoch then
+              settle(epoch, top, size, ttl, tonumber(ARGV[6]), now)
+            end
+            return taken
+            """;
+
+    /**
+     * KEYS = m, l, d, q, p, v; ARGV = ttl ms. Returns {epoch (string, '0' when none), top, then key, acked epoch
+     * (string), acked offset for each device seen within the ttl}.
+     */
+    static final String DEVICES = SETTLE + """
+            local meta = redis.call('HMGET', KEYS[1], 'epoch', 'top')
+            local reply = {meta[1] or '0', tonumber(meta[2] or '0')}
+            local devices = live_devices(now_ms(), tonumber(ARGV[1]))
+            for i = 1, #devices do
+              reply[#reply + 1] = devices[i][1]
+              reply[#reply + 1] = devices[i][2]
+              reply[#reply + 1] = devices[i][3]
             end
             return reply
             """;
@@ -139,6 +276,8 @@ public final class RedisHistoryStore implements HistoryStore {
 
     private final RedisScript append;
     private final RedisScript read;
+    private final RedisScript ack;
+    private final RedisScript devices;
     private final Timer latency;
     private final Counter errors;
     private volatile boolean closed;
@@ -150,6 +289,8 @@ public final class RedisHistoryStore implements HistoryStore {
     public RedisHistoryStore(RedisClients clients, MeterRegistry registry) {
         this.append = new RedisScript(clients.async(), APPEND);
         this.read = new RedisScript(clients.async(), READ);
+        this.ack = new RedisScript(clients.async(), ACK);
+        this.devices = new RedisScript(clients.async(), DEVICES);
         if (registry != null) {
             this.latency = Timer.builder("jgoim.redis.latency").description("history store call latency")
                     .tag("store", "history").publishPercentileHistogram().register(registry);
@@ -161,28 +302,30 @@ public final class RedisHistoryStore implements HistoryStore {
         }
     }
 
-    /** The four keys of {@code stream}: meta, entries, dedupe ids, dedupe order. */
+    /** The six keys of {@code stream}: meta, entries, dedupe ids, dedupe order, pins, devices. */
     static String[] keys(String stream) {
         String base = KEY_PREFIX + stream + "}:";
-        return new String[] {base + "m", base + "l", base + "d", base + "q"};
+        return new String[] {base + "m", base + "l", base + "d", base + "q", base + "p", base + "v"};
     }
 
     @Override
     public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
-                                              Retention retention) {
+                                              Retention retention, boolean pinned) {
         JgoimException bad = HistoryArgs.appendError(stream, entries, dedupeIds, retention);
         if (bad != null) {
             return HistoryArgs.failed(bad);
         }
         int n = entries.size();
-        Object[] argv = new Object[3 + 2 * n];
+        Object[] argv = new Object[5 + 2 * n];
         argv[0] = Integer.toString(retention.size());
         argv[1] = Long.toString(retention.ttl().toMillis());
         argv[2] = Integer.toString(n);
+        argv[3] = pinned ? "1" : "0";
+        argv[4] = Integer.toString(PIN_CAP_FACTOR);
         for (int i = 0; i < n; i++) {
-            argv[3 + i] = entries.get(i);
+            argv[5 + i] = entries.get(i);
             String id = dedupeIds == null ? null : dedupeIds.get(i);
-            argv[3 + n + i] = id == null ? "" : "+" + id;
+            argv[5 + n + i] = id == null ? "" : "+" + id;
         }
         return call(append, stream, argv, reply -> {
             long[] offsets = new long[n];
@@ -207,6 +350,37 @@ public final class RedisHistoryStore implements HistoryStore {
             }
             return new Slice(epoch(reply.get(0)), (Long) reply.get(1), (Long) reply.get(2), out,
                     (Long) reply.get(3) == 1L);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> acknowledge(String stream, String deviceKey, long epoch, long offset,
+                                                  Retention retention) {
+        JgoimException bad = HistoryArgs.ackError(stream, deviceKey, epoch, offset, retention);
+        if (bad != null) {
+            return HistoryArgs.failed(bad);
+        }
+        Object[] argv = {deviceKey, Long.toUnsignedString(epoch), Long.toString(offset),
+                Integer.toString(retention.size()), Long.toString(retention.ttl().toMillis()),
+                Integer.toString(PIN_CAP_FACTOR), Integer.toString(MAX_DEVICES)};
+        return call(ack, stream, argv, reply -> (Long) reply.get(0) == 1L);
+    }
+
+    @Override
+    public CompletableFuture<Devices> devices(String stream, Retention retention) {
+        JgoimException bad = HistoryArgs.devicesError(stream, retention);
+        if (bad != null) {
+            return HistoryArgs.failed(bad);
+        }
+        Object[] argv = {Long.toString(retention.ttl().toMillis())};
+        return call(devices, stream, argv, reply -> {
+            List<Device> out = new ArrayList<>((reply.size() - 2) / 3);
+            for (int i = 2; i + 2 < reply.size(); i += 3) {
+                out.add(new Device(new String((byte[]) reply.get(i), StandardCharsets.UTF_8),
+                        epoch(reply.get(i + 1)), (Long) reply.get(i + 2)));
+            }
+            out.sort(Comparator.comparing(Device::key));
+            return new Devices(epoch(reply.get(0)), (Long) reply.get(1), out);
         });
     }
 

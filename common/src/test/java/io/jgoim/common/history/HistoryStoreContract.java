@@ -344,6 +344,178 @@ abstract class HistoryStoreContract {
         }
     }
 
+    // ---- must-deliver pins and device acks ----
+
+    Appended pinned(String stream, Retention r, String... entries) {
+        return store.append(stream, frames(entries), null, r, true).join();
+    }
+
+    boolean ack(String stream, String device, long epoch, long offset, Retention r) {
+        return store.acknowledge(stream, device, epoch, offset, r).join();
+    }
+
+    @Test
+    void shouldKeepAPinnedEntryPastTheSizeUntilEveryDeviceSeenAckedIt() {
+        Retention three = new Retention(3, Duration.ofMinutes(5));
+        String s = "mid:pin";
+        ack(s, "phone", 0, 0, three);
+        ack(s, "laptop", 0, 0, three);
+        append(s, three, "1", "2");
+        Appended must = pinned(s, three, "p");
+        assertThat(must.offsets()).containsExactly(3);
+        for (int i = 4; i <= 10; i++) {
+            append(s, three, Integer.toString(i));
+        }
+        Slice held = store.read(s, 2, 100, false).join();
+        assertThat(held.first()).isEqualTo(3);
+        assertThat(texts(held)).containsExactly("p", "4", "5", "6", "7", "8", "9", "10");
+        assertThat(held.complete()).isTrue();
+        assertThat(store.read(s, 1, 100, false).join().complete()).isFalse(); // 2 was trimmed: retention contiguous
+
+        long e = must.epoch();
+        assertThat(ack(s, "phone", e, 10, three)).isTrue();
+        assertThat(store.read(s, 0, 100, false).join().first()).isEqualTo(3);
+        assertThat(ack(s, "laptop", e, 2, three)).isTrue(); // taken, but below the pin
+        assertThat(store.read(s, 0, 100, false).join().first()).isEqualTo(3);
+        assertThat(store.devices(s, three).join().devices()).containsExactly(
+                new HistoryStore.Device("laptop", e, 2), new HistoryStore.Device("phone", e, 10));
+
+        assertThat(ack(s, "laptop", e, 3, three)).isTrue(); // the last device acked the pin: released, trimmed
+        Slice trimmed = store.read(s, 0, 100, false).join();
+        assertThat(trimmed.first()).isEqualTo(8);
+        assertThat(texts(trimmed)).containsExactly("8", "9", "10");
+        HistoryStore.Devices d = store.devices(s, three).join();
+        assertThat(d.epoch()).isEqualTo(e);
+        assertThat(d.top()).isEqualTo(10);
+        assertThat(d.devices()).containsExactly(
+                new HistoryStore.Device("laptop", e, 3), new HistoryStore.Device("phone", e, 10));
+    }
+
+    @Test
+    void shouldHoldTheOldestPinAndReleasePinsInOrder() {
+        Retention two = new Retention(2, Duration.ofMinutes(5));
+        String s = "mid:pins";
+        ack(s, "a", 0, 0, two);
+        Appended first = pinned(s, two, "p1");
+        append(s, two, "x", "y");
+        pinned(s, two, "p4");
+        append(s, two, "z", "w", "v");
+        assertThat(store.read(s, 0, 100, false).join().first()).isEqualTo(1);
+        ack(s, "a", first.epoch(), 1, two); // p1 released; p4 holds the history back to 4
+        Slice s4 = store.read(s, 0, 100, false).join();
+        assertThat(s4.first()).isEqualTo(4);
+        assertThat(texts(s4)).containsExactly("p4", "z", "w", "v");
+        ack(s, "a", first.epoch(), 7, two);
+        assertThat(store.read(s, 0, 100, false).join().first()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldNotHoldAPinWhenNoDeviceIsKnown() {
+        Retention two = new Retention(2, Duration.ofMinutes(5));
+        pinned("mid:nobody", two, "p");
+        append("mid:nobody", two, "2", "3");
+        assertThat(texts(store.read("mid:nobody", 0, 100, false).join())).containsExactly("2", "3");
+    }
+
+    @Test
+    void shouldReleaseAPinOlderThanTheTtl() {
+        Retention brief = new Retention(2, Duration.ofMillis(400));
+        String s = "mid:pin-ttl";
+        ack(s, "silent", 0, 0, brief);
+        pinned(s, brief, "p");
+        append(s, brief, "2", "3", "4");
+        assertThat(store.read(s, 0, 100, false).join().first()).isEqualTo(1);
+        // the device stays seen and the stream alive (appends within the ttl), but the pin ages out
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            ack(s, "silent", 0, 0, brief);
+            append(s, brief, "more");
+            return store.read(s, 0, 100, false).join().first() > 1;
+        });
+        Slice after = store.read(s, 0, 100, false).join();
+        assertThat(after.entries()).hasSize(2);
+        assertThat(after.first()).isEqualTo(after.top() - 1);
+        assertThat(store.devices(s, brief).join().devices()).extracting(HistoryStore.Device::key)
+                .containsExactly("silent");
+    }
+
+    @Test
+    void shouldCapPinnedHistoryAtTenTimesTheSize() {
+        Retention two = new Retention(2, Duration.ofMinutes(5));
+        String s = "mid:cap";
+        ack(s, "never-acks", 0, 0, two);
+        pinned(s, two, "p");
+        int cap = 2 * HistoryStore.PIN_CAP_FACTOR;
+        for (int i = 2; i <= cap; i++) {
+            append(s, two, Integer.toString(i));
+        }
+        Slice full = store.read(s, 0, 100, false).join();
+        assertThat(full.first()).isEqualTo(1);
+        assertThat(full.entries()).hasSize(cap);
+        // one more would keep more than the cap: the pin is released and the history trims back to the size
+        append(s, two, "over");
+        Slice capped = store.read(s, 0, 100, false).join();
+        assertThat(capped.top()).isEqualTo(cap + 1);
+        assertThat(texts(capped)).containsExactly(Integer.toString(cap), "over");
+    }
+
+    @Test
+    void shouldTakeOnlyAcksOfTheCurrentEpochAndAnAssignedOffset() {
+        Appended a = append("mid:acks", TEN, "1", "2", "3");
+        long e = a.epoch();
+        assertThat(ack("mid:acks", "k", e + 1, 2, TEN)).isFalse();
+        assertThat(ack("mid:acks", "k", e, 4, TEN)).isFalse();
+        assertThat(ack("mid:acks", "k", 0, 0, TEN)).isFalse();
+        assertThat(ack("mid:acks", "k", e, 2, TEN)).isTrue();
+        assertThat(ack("mid:acks", "k", e, 1, TEN)).isTrue(); // cumulative: a lower ack changes nothing
+        assertThat(ack("mid:acks", "k", e + 1, 3, TEN)).isFalse();
+        HistoryStore.Devices d = store.devices("mid:acks", TEN).join();
+        assertThat(d.devices()).containsExactly(new HistoryStore.Device("k", e, 2));
+        assertThat(d.devices().get(0).acked(e, 2)).isTrue();
+        assertThat(d.devices().get(0).acked(e, 3)).isFalse();
+        assertThat(d.devices().get(0).acked(e + 1, 1)).isFalse();
+        // nothing about the entries changed
+        assertThat(texts(store.read("mid:acks", 0, 10, false).join())).containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void shouldRememberADeviceOfAStreamWithoutMessagesWithoutStartingIt() {
+        assertThat(ack("mid:quiet", "k", 0, 0, TEN)).isFalse();
+        HistoryStore.Devices d = store.devices("mid:quiet", TEN).join();
+        assertThat(d.epoch()).isZero();
+        assertThat(d.top()).isZero();
+        assertThat(d.devices()).containsExactly(new HistoryStore.Device("k", 0, 0));
+        Slice s = store.read("mid:quiet", 0, 10, false).join();
+        assertThat(s.epoch()).isZero();
+        assertThat(s.top()).isZero();
+        assertThat(store.devices("mid:none", TEN).join().devices()).isEmpty();
+    }
+
+    @Test
+    void shouldListOnlyDevicesSeenWithinTheTtl() throws InterruptedException {
+        Retention brief = new Retention(10, Duration.ofMillis(600));
+        ack("mid:seen", "old", 0, 0, brief);
+        Thread.sleep(300);
+        ack("mid:seen", "new", 0, 0, brief);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
+                store.devices("mid:seen", brief).join().devices().size() == 1);
+        assertThat(store.devices("mid:seen", brief).join().devices()).extracting(HistoryStore.Device::key)
+                .containsExactly("new");
+    }
+
+    @Test
+    void shouldForgetTheLeastRecentlySeenDevicePastTheBound() throws InterruptedException {
+        ack("mid:many", "d-stalest", 0, 0, TEN);
+        Thread.sleep(5);
+        for (int i = 1; i < HistoryStore.MAX_DEVICES; i++) {
+            ack("mid:many", "d" + i, 0, 0, TEN);
+        }
+        assertThat(store.devices("mid:many", TEN).join().devices()).hasSize(HistoryStore.MAX_DEVICES);
+        ack("mid:many", "d-newest", 0, 0, TEN);
+        List<HistoryStore.Device> d = store.devices("mid:many", TEN).join().devices();
+        assertThat(d).hasSize(HistoryStore.MAX_DEVICES);
+        assertThat(d).extracting(HistoryStore.Device::key).contains("d-newest").doesNotContain("d-stalest");
+    }
+
     @Test
     void shouldRefuseBadArgumentsWithBadParameter() {
         List<CompletableFuture<?>> bad = List.of(
@@ -352,7 +524,13 @@ abstract class HistoryStoreContract {
                 store.append("live://x", Arrays.asList(bytes("a"), null), null, TEN),
                 store.read("", 0, 10, false),
                 store.read("live://x", -1, 10, false),
-                store.read("live://x", 0, -1, false));
+                store.read("live://x", 0, -1, false),
+                store.acknowledge("", "k", 1, 1, TEN),
+                store.acknowledge("mid:1", "", 1, 1, TEN),
+                store.acknowledge("mid:1", "k", 1, -1, TEN),
+                store.acknowledge("mid:1", "k", 1, 1, null),
+                store.devices("", TEN),
+                store.devices("mid:1", null));
         for (CompletableFuture<?> f : bad) {
             assertThat(codeOf(catchThrowable(f::join))).isEqualTo(ErrorCode.BAD_PARAMETER);
         }
@@ -360,5 +538,6 @@ abstract class HistoryStoreContract {
         Slice s = store.read("live://x", 0, 10, false).join();
         assertThat(s.epoch()).isZero();
         assertThat(s.top()).isZero();
+        assertThat(store.devices("mid:1", TEN).join().devices()).isEmpty();
     }
 }

@@ -71,7 +71,14 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
         store.append("live://1000", frames("a", "b"), List.of("t/0/1", "t/0/2"), TEN).join();
         String[] keys = RedisHistoryStore.keys("live://1000");
         assertThat(keys).containsExactly("jgoim:h:{live://1000}:m", "jgoim:h:{live://1000}:l",
-                "jgoim:h:{live://1000}:d", "jgoim:h:{live://1000}:q");
+                "jgoim:h:{live://1000}:d", "jgoim:h:{live://1000}:q", "jgoim:h:{live://1000}:p",
+                "jgoim:h:{live://1000}:v");
+        for (String k : List.of(keys).subList(0, 4)) { // no pin, no device yet
+            assertThat(clients.async().exists(k).get()).as(k).isEqualTo(1L);
+            assertThat(clients.async().pttl(k).get()).as(k).isBetween(1L, TEN.ttl().toMillis());
+        }
+        store.acknowledge("live://1000", "k", 0, 0, TEN).join(); // a device that has not acked holds the pin
+        store.append("live://1000", frames("c"), null, TEN, true).join();
         for (String k : keys) {
             assertThat(clients.async().exists(k).get()).as(k).isEqualTo(1L);
             assertThat(clients.async().pttl(k).get()).as(k).isBetween(1L, TEN.ttl().toMillis());
@@ -83,7 +90,7 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
                 assertThat(SlotHash.getSlot(key)).as(key).isEqualTo(SlotHash.getSlot(k[0]));
             }
         }
-        assertThat(clients.async().hget(keys[0], "top").get()).isEqualTo("2");
+        assertThat(clients.async().hget(keys[0], "top").get()).isEqualTo("3");
     }
 
     @Test

@@ -265,8 +265,9 @@ class RoomPositionsTest {
 
         @Override
         public synchronized CompletableFuture<Appended> append(String stream, List<byte[]> entries,
-                                                               List<String> dedupeIds, Retention retention) {
-            answers.add(store.append(stream, entries, dedupeIds, retention).join());
+                                                               List<String> dedupeIds, Retention retention,
+                                                               boolean pinned) {
+            answers.add(store.append(stream, entries, dedupeIds, retention, pinned).join());
             CompletableFuture<Appended> f = new CompletableFuture<>();
             futures.add(f);
             return f;
@@ -286,6 +287,17 @@ class RoomPositionsTest {
         }
 
         @Override
+        public CompletableFuture<Boolean> acknowledge(String stream, String deviceKey, long epoch, long offset,
+                                                      Retention retention) {
+            return store.acknowledge(stream, deviceKey, epoch, offset, retention);
+        }
+
+        @Override
+        public CompletableFuture<Devices> devices(String stream, Retention retention) {
+            return store.devices(stream, retention);
+        }
+
+        @Override
         public void close() {
         }
     }
@@ -294,7 +306,18 @@ class RoomPositionsTest {
     private static final class FailingStore implements HistoryStore {
         @Override
         public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
-                                                  Retention retention) {
+                                                  Retention retention, boolean pinned) {
+            return CompletableFuture.failedFuture(new JgoimException(ErrorCode.UNAVAILABLE, "store down"));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> acknowledge(String stream, String deviceKey, long epoch, long offset,
+                                                      Retention retention) {
+            return CompletableFuture.failedFuture(new JgoimException(ErrorCode.UNAVAILABLE, "store down"));
+        }
+
+        @Override
+        public CompletableFuture<Devices> devices(String stream, Retention retention) {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.UNAVAILABLE, "store down"));
         }
 

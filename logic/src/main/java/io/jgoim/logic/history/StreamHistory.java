@@ -3,15 +3,25 @@ package io.jgoim.logic.history;
 import com.google.protobuf.UnsafeByteOperations;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.history.HistoryStore;
+import io.jgoim.common.history.Retention;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.rpc.logic.AckReply;
+import io.jgoim.protocol.rpc.logic.AckReq;
+import io.jgoim.protocol.rpc.logic.DeviceAck;
 import io.jgoim.protocol.rpc.logic.HistoryReply;
 import io.jgoim.protocol.rpc.logic.HistoryReq;
+import io.jgoim.protocol.stream.StreamPosition;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Logic's view of stream history: which streams keep it ({@link HistoryConfig}) and the {@link HistoryStore} that
- * holds it. Answers comets' History calls; a stream that keeps none answers {@code off}. Thread-safe.
+ * holds it. Answers comets' History calls (a stream that keeps none answers {@code off}) and their Ack calls, records
+ * the devices of member streams (a position-aware session's key, at connect), and answers which devices acknowledged
+ * a message (the push API's ack status). Thread-safe.
  */
 public final class StreamHistory {
     /** Most entries one History call returns. */
@@ -52,6 +62,85 @@ public final class StreamHistory {
                 b.addEntries(UnsafeByteOperations.unsafeWrap(entries.get(i)));
             }
             return b.build();
+        });
+    }
+
+    /** The member stream's retention, or null when it keeps no history here (no store, or size 0). */
+    private Retention memberRetention(String stream) {
+        if (store == null) {
+            return null;
+        }
+        Retention r = config.retention(stream);
+        return r.enabled() ? r : null;
+    }
+
+    /**
+     * Records {@code key} as a device of member {@code mid}'s stream, seen now (a position-aware session connected):
+     * must-deliver messages then wait for its ack. Completes at once when the stream keeps no history.
+     */
+    public CompletableFuture<Void> deviceSeen(long mid, String key) {
+        String stream = StreamPosition.memberStream(mid);
+        Retention r = memberRetention(stream);
+        if (r == null || mid == 0 || key.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.acknowledge(stream, key, 0, 0, r).thenApply(taken -> null);
+    }
+
+    /**
+     * Stores a comet's acks, one store call per device ack; an ack for another stream than its member's, or for a
+     * stream keeping no history, is skipped. Fails when the store fails (the comet's next flush carries newer acks).
+     */
+    public CompletableFuture<AckReply> ack(AckReq req) {
+        List<CompletableFuture<Boolean>> calls = new ArrayList<>(req.getAcksCount());
+        for (DeviceAck a : req.getAcksList()) {
+            String stream = StreamPosition.memberStream(a.getMid());
+            Retention r = memberRetention(stream);
+            if (r == null || a.getMid() == 0 || a.getKey().isEmpty() || !stream.equals(a.getStream())) {
+                continue;
+            }
+            calls.add(store.acknowledge(stream, a.getKey(), a.getEpoch(), a.getOffset(), r));
+        }
+        return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+            int taken = 0;
+            for (CompletableFuture<Boolean> c : calls) {
+                taken += c.join() ? 1 : 0;
+            }
+            return AckReply.newBuilder().setTaken(taken).build();
+        });
+    }
+
+    /**
+     * Which devices of member {@code mid} seen within the ttl acknowledged {@code offset} of {@code epoch}. Fails
+     * with HISTORY_OFF when the member stream keeps no history, EPOCH_CHANGED when {@code epoch} is not the stream's
+     * current one (its history was lost, or it expired), POSITION_AHEAD for an offset it never assigned.
+     */
+    public CompletableFuture<AckStatus> acks(long mid, long epoch, long offset) {
+        String stream = StreamPosition.memberStream(mid);
+        Retention r = memberRetention(stream);
+        if (r == null) {
+            return CompletableFuture.failedFuture(new JgoimException(ErrorCode.HISTORY_OFF,
+                    stream + " keeps no history: no acks to tell"));
+        }
+        if (offset < 1) {
+            return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
+                    "offset must be >= 1, was " + offset));
+        }
+        return store.devices(stream, r).thenApply(d -> {
+            if (d.epoch() == 0 || d.epoch() != epoch) {
+                throw new JgoimException(ErrorCode.EPOCH_CHANGED, stream + " is not in epoch "
+                        + Long.toUnsignedString(epoch) + " (now " + Long.toUnsignedString(d.epoch())
+                        + "): its history was lost or expired");
+            }
+            if (offset > d.top()) {
+                throw new JgoimException(ErrorCode.POSITION_AHEAD, stream + " has no offset " + offset
+                        + " yet (top " + d.top() + ")");
+            }
+            List<AckStatus.DeviceAck> out = new ArrayList<>(d.devices().size());
+            for (HistoryStore.Device device : d.devices()) {
+                out.add(new AckStatus.DeviceAck(device.key(), device.acked(epoch, offset)));
+            }
+            return new AckStatus(stream, epoch, offset, out);
         });
     }
 }

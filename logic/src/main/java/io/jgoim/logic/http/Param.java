@@ -28,7 +28,13 @@ record Param(String name, Kind kind) {
         /** Required items, comma-separated, repeated, or both; empty items are refused. */
         LIST,
         /** Like {@link #LIST}, each item a long integer. */
-        LONG_LIST
+        LONG_LIST,
+        /** A required long integer. */
+        LONG,
+        /** A required unsigned 64-bit decimal (an epoch: JavaScript clients send it as a string). */
+        U64,
+        /** {@code true}/{@code 1} or {@code false}/{@code 0}; false when absent. */
+        OPTIONAL_BOOL
     }
 
     static Param text(String name) {
@@ -55,7 +61,22 @@ record Param(String name, Kind kind) {
         return new Param(name, Kind.LONG_LIST);
     }
 
-    /** This parameter's value in {@code query}: a String, Integer, List of String or List of Long, by kind. */
+    static Param longParam(String name) {
+        return new Param(name, Kind.LONG);
+    }
+
+    static Param u64(String name) {
+        return new Param(name, Kind.U64);
+    }
+
+    static Param optionalBool(String name) {
+        return new Param(name, Kind.OPTIONAL_BOOL);
+    }
+
+    /**
+     * This parameter's value in {@code query}: a String, Integer, Long, Boolean, List of String or List of Long, by
+     * kind (a U64 is a Long holding the unsigned value's bits).
+     */
     Object read(Map<String, List<String>> query) {
         switch (kind) {
             case TEXT:
@@ -70,6 +91,12 @@ record Param(String name, Kind kind) {
                 return items(query);
             case LONG_LIST:
                 return longs(query);
+            case LONG:
+                return longValue(query, false);
+            case U64:
+                return longValue(query, true);
+            case OPTIONAL_BOOL:
+                return bool(query);
             default:
                 throw new IllegalStateException("unknown parameter kind " + kind);
         }
@@ -94,6 +121,33 @@ record Param(String name, Kind kind) {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
             throw bad(name + " must be an integer, was '" + v + "'");
+        }
+    }
+
+    private Long longValue(Map<String, List<String>> query, boolean unsigned) {
+        String v = required(query).trim();
+        try {
+            return unsigned ? Long.parseUnsignedLong(v) : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw bad(name + " must be " + (unsigned ? "an unsigned 64-bit decimal" : "an integer") + ", was '" + v
+                    + "'");
+        }
+    }
+
+    private Boolean bool(Map<String, List<String>> query) {
+        String v = first(query);
+        if (v == null) {
+            return false;
+        }
+        switch (v.trim()) {
+            case "true":
+            case "1":
+                return true;
+            case "false":
+            case "0":
+                return false;
+            default:
+                throw bad(name + " must be true, false, 1 or 0, was '" + v + "'");
         }
     }
 

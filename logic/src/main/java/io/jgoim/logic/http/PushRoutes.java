@@ -1,10 +1,13 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.logic.history.AckStatus;
 import io.jgoim.logic.push.MidsPushed;
 import io.jgoim.logic.push.PushService;
 import io.jgoim.protocol.stream.StreamPosition;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * ({@link PushService} validates and publishes); key and mid pushes answer {@code {"routed": n}}, the others
  * {@code null}. A mid push whose members' streams keep history adds {@code "positions": {"<mid>": {"epoch":
  * "<decimal>", "offset": n}}} (the epoch, a u64, as a string: JavaScript numbers lose digits past 2^53); without
- * positions the answer is goim's. Stateless apart from the service; thread-safe.
+ * positions the answer is goim's. {@code must_deliver} pins the message in each member's history until its devices
+ * acked it; {@code GET /goim/push/acks} answers which devices did. Stateless apart from the service; thread-safe.
  */
 final class PushRoutes {
     private final PushService push;
@@ -27,6 +31,7 @@ final class PushRoutes {
         table.put(Route.PUSH_MIDS, this::mids);
         table.put(Route.PUSH_ROOM, this::room);
         table.put(Route.PUSH_ALL, this::all);
+        table.put(Route.PUSH_ACKS, this::acks);
     }
 
     private CompletableFuture<?> keys(RouteRequest r) {
@@ -34,7 +39,8 @@ final class PushRoutes {
     }
 
     private CompletableFuture<?> mids(RouteRequest r) {
-        return push.pushMids(r.integer("operation"), r.longs("mids"), r.body()).thenApply(PushRoutes::mids);
+        return push.pushMids(r.integer("operation"), r.longs("mids"), r.body(), r.bool("must_deliver"))
+                .thenApply(PushRoutes::mids);
     }
 
     private CompletableFuture<?> room(RouteRequest r) {
@@ -43,6 +49,28 @@ final class PushRoutes {
 
     private CompletableFuture<?> all(RouteRequest r) {
         return push.pushAll(r.integer("operation"), r.integer("speed"), r.body());
+    }
+
+    private CompletableFuture<?> acks(RouteRequest r) {
+        return push.history().acks(r.longValue("mid"), r.longValue("epoch"), r.longValue("offset"))
+                .thenApply(PushRoutes::acks);
+    }
+
+    /** The ack status as the API answers it (the epoch as a decimal string, like the push's positions). */
+    static Object acks(AckStatus s) {
+        List<Map<String, Object>> devices = new ArrayList<>(s.devices().size());
+        for (AckStatus.DeviceAck d : s.devices()) {
+            Map<String, Object> one = new LinkedHashMap<>(2);
+            one.put("key", d.key());
+            one.put("acked", d.acked());
+            devices.add(one);
+        }
+        Map<String, Object> out = new LinkedHashMap<>(4);
+        out.put("stream", s.stream());
+        out.put("epoch", Long.toUnsignedString(s.epoch()));
+        out.put("offset", s.offset());
+        out.put("devices", devices);
+        return out;
     }
 
     private static Object routed(int sessions) {

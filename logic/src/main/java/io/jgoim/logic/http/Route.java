@@ -10,6 +10,9 @@ import java.util.Map;
 import static io.jgoim.logic.http.Param.intParam;
 import static io.jgoim.logic.http.Param.list;
 import static io.jgoim.logic.http.Param.longList;
+import static io.jgoim.logic.http.Param.longParam;
+import static io.jgoim.logic.http.Param.optionalBool;
+import static io.jgoim.logic.http.Param.u64;
 import static io.jgoim.logic.http.Param.optionalInt;
 import static io.jgoim.logic.http.Param.requiredText;
 import static io.jgoim.logic.http.Param.text;
@@ -26,10 +29,13 @@ import static io.jgoim.logic.http.access.ApiScope.READ;
  */
 enum Route {
     PUSH_KEYS("/goim/push/keys", HttpMethod.POST, PUSH, intParam("operation"), list("keys")),
-    PUSH_MIDS("/goim/push/mids", HttpMethod.POST, PUSH, intParam("operation"), longList("mids")),
+    PUSH_MIDS("/goim/push/mids", HttpMethod.POST, PUSH, intParam("operation"), longList("mids"),
+            optionalBool("must_deliver")),
     // type and room are required by PushService.roomId, which words the refusal
     PUSH_ROOM("/goim/push/room", HttpMethod.POST, PUSH, intParam("operation"), text("type"), text("room")),
     PUSH_ALL("/goim/push/all", HttpMethod.POST, PUSH, intParam("operation"), optionalInt("speed")),
+    // which devices acked a must-deliver push: the pusher's follow-up (PUSH scope: it names a member's device keys)
+    PUSH_ACKS("/goim/push/acks", HttpMethod.GET, PUSH, longParam("mid"), u64("epoch"), longParam("offset")),
     ONLINE_TOP("/goim/online/top", HttpMethod.GET, READ, requiredText("type"), intParam("limit")),
     ONLINE_ROOM("/goim/online/room", HttpMethod.GET, READ, requiredText("type"), list("rooms")),
     ONLINE_TOTAL("/goim/online/total", HttpMethod.GET, READ),

@@ -41,6 +41,14 @@ final class RouteRequest {
         return (Integer) value(name);
     }
 
+    long longValue(String name) {
+        return (Long) value(name);
+    }
+
+    boolean bool(String name) {
+        return (Boolean) value(name);
+    }
+
     /** A TEXT (possibly null) or REQUIRED_TEXT parameter. */
     String text(String name) {
         return (String) value(name);

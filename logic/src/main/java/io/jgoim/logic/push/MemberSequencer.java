@@ -65,17 +65,21 @@ final class MemberSequencer {
         return out;
     }
 
-    /** Looks up, appends {@code frame} to {@code stream}, publishes; fails with the first failure of the chain. */
+    /**
+     * Looks up, appends {@code frame} to {@code stream} ({@code pinned}: a must-deliver message), publishes; fails
+     * with the first failure of the chain.
+     */
     CompletableFuture<Sequenced> push(long mid, String stream, Retention retention, int operation,
-                                      ByteString message, byte[] frame, long createdAtMs) {
-        return directory.keysByMids(List.of(mid)).thenCompose(routes -> append(stream, frame, retention)
+                                      ByteString message, byte[] frame, long createdAtMs, boolean pinned) {
+        return directory.keysByMids(List.of(mid)).thenCompose(routes -> append(stream, frame, retention, pinned)
                 .thenCompose(at -> publish(mid, at, routes, operation, message, createdAtMs)));
     }
 
-    private CompletableFuture<StreamPosition> append(String stream, byte[] frame, Retention retention) {
+    private CompletableFuture<StreamPosition> append(String stream, byte[] frame, Retention retention,
+                                                     boolean pinned) {
         CompletableFuture<HistoryStore.Appended> call;
         try {
-            call = store.append(stream, List.of(frame), null, retention);
+            call = store.append(stream, List.of(frame), null, retention, pinned);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }

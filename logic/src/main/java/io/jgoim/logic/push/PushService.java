@@ -72,6 +72,11 @@ public final class PushService {
                         .register(registry));
     }
 
+    /** Which streams keep history, and the store (the push API's ack status reads it). */
+    public StreamHistory history() {
+        return history;
+    }
+
     /** Pushes to sessions by key; completes with the number of connected sessions the push was routed to. */
     public CompletableFuture<Integer> pushKeys(int operation, Collection<String> keys, ByteString message) {
         checkOp(operation);
@@ -90,9 +95,23 @@ public final class PushService {
      * whose stream keeps history, the position their stream gave the message (a member without a session too).
      */
     public CompletableFuture<MidsPushed> pushMids(int operation, Collection<Long> mids, ByteString message) {
+        return pushMids(operation, mids, message, false);
+    }
+
+    /**
+     * {@link #pushMids(int, Collection, ByteString)}; {@code mustDeliver} pins the message in each member's history
+     * until every device of the member seen within the ttl acknowledged it (or the ttl passed). Refused with
+     * HISTORY_OFF, before anything is published, when any of the members' streams keeps no history.
+     */
+    public CompletableFuture<MidsPushed> pushMids(int operation, Collection<Long> mids, ByteString message,
+                                                  boolean mustDeliver) {
         checkOp(operation);
         checkTargets(mids.size(), "mids");
         checkMessage(message);
+        if (mustDeliver && (sequencer == null || !history.config().members().enabled())) {
+            throw new JgoimException(ErrorCode.HISTORY_OFF, "must_deliver needs member streams that keep history "
+                    + "(history.members.size > 0 and a history store)");
+        }
         if (sequencer == null) {
             return pushPlainMids(operation, mids, message).thenApply(MidsPushed::unpositioned);
         }
@@ -108,7 +127,7 @@ public final class PushService {
                 continue;
             }
             frame = frame == null ? MemberSequencer.frame(operation, message) : frame; // once per push
-            sequenced.add(sequencer.push(mid, stream, retention, operation, message, frame, now));
+            sequenced.add(sequencer.push(mid, stream, retention, operation, message, frame, now, mustDeliver));
         }
         CompletableFuture<Integer> plainDone = plain.isEmpty()
                 ? CompletableFuture.completedFuture(0) : pushPlainMids(operation, plain, message);

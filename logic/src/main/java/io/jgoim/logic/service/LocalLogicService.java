@@ -14,6 +14,8 @@ import io.jgoim.logic.revoke.Revocation;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.LogicService;
+import io.jgoim.protocol.rpc.logic.AckReply;
+import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReply;
@@ -42,8 +44,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Logic's answers to comet: Connect (authenticate, then route the session in the directory), Disconnect, Heartbeat
  * (renew the route; re-add it when it expired, as goim does), RenewOnline (store this comet's room counts, answer
- * with the cluster's, and the deny list when the comet's copy is out of date), Receive (publish upstream), Nodes and
- * Refresh (a session's new token). Connect and Refresh refuse a token the {@link DenyList} names (TOKEN_REVOKED). Standalone calls it directly; in a cluster
+ * with the cluster's, and the deny list when the comet's copy is out of date), Receive (publish upstream), Nodes,
+ * Refresh (a session's new token), History and Ack (stream history, {@link StreamHistory}). Connect and Refresh refuse
+ * a token the {@link DenyList} names (TOKEN_REVOKED). A position-aware session's Connect also records its key as a
+ * device of its member stream, concurrently with the route; a failure to record it is counted and does not refuse
+ * the session (its first ack records it). Standalone calls it directly; in a cluster
  * {@link io.jgoim.protocol.rpc.LogicGrpcService} serves it. Non-blocking and thread-safe: every call returns at once
  * and completes on a Redis or Kafka client thread. A refused token is a normal reply with {@code error_code}; Redis
  * being down fails the future with UNAVAILABLE (comet retries later).
@@ -65,6 +70,7 @@ public final class LocalLogicService implements LogicService {
     private final Counter connects;
     private final Counter disconnects;
     private final Counter upstreamMessages;
+    private final Counter deviceFailures;
     private final Map<ErrorCode, Counter> refusals = new ConcurrentHashMap<>();
 
     public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
@@ -100,6 +106,8 @@ public final class LocalLogicService implements LogicService {
                 .description("session routes removed").register(registry);
         this.upstreamMessages = Counter.builder("jgoim.logic.upstream.messages")
                 .description("upstream client messages published").register(registry);
+        this.deviceFailures = Counter.builder("jgoim.logic.history.device.failures")
+                .description("connects whose device could not be recorded in the history store").register(registry);
     }
 
     @Override
@@ -122,7 +130,12 @@ public final class LocalLogicService implements LogicService {
                         .setErrorCode(ErrorCode.TOKEN_REVOKED.code()).setErrorMessage(revokedMessage(revoked))
                         .build());
             }
-            return directory.addSession(id.memberId(), id.key(), request.getServer()).thenApply(v -> {
+            CompletableFuture<Void> seen = !request.getPositions() ? CompletableFuture.completedFuture(null)
+                    : history.deviceSeen(id.memberId(), id.key()).exceptionally(e -> {
+                        deviceFailures.increment();
+                        return null;
+                    });
+            return directory.addSession(id.memberId(), id.key(), request.getServer()).thenCombine(seen, (v, w) -> {
                 connects.increment();
                 return ConnectReply.newBuilder()
                         .setMid(id.memberId())
@@ -263,6 +276,11 @@ public final class LocalLogicService implements LogicService {
     @Override
     public CompletableFuture<HistoryReply> history(HistoryReq request) {
         return history.read(request);
+    }
+
+    @Override
+    public CompletableFuture<AckReply> ack(AckReq request) {
+        return history.ack(request);
     }
 
     private static <T> CompletableFuture<T> failed(ErrorCode code, String message) {

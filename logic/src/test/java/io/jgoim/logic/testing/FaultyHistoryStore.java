@@ -41,13 +41,32 @@ public final class FaultyHistoryStore implements HistoryStore {
 
     @Override
     public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
-                                              Retention retention) {
+                                              Retention retention, boolean pinned) {
         appends.computeIfAbsent(stream, s -> new AtomicInteger()).incrementAndGet();
         ErrorCode d = down;
         if (d != null) {
             return CompletableFuture.failedFuture(new JgoimException(d, "history store down (test switch)"));
         }
-        return store.append(stream, entries, dedupeIds, retention);
+        return store.append(stream, entries, dedupeIds, retention, pinned);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> acknowledge(String stream, String deviceKey, long epoch, long offset,
+                                                  Retention retention) {
+        ErrorCode d = down;
+        if (d != null) {
+            return CompletableFuture.failedFuture(new JgoimException(d, "history store down (test switch)"));
+        }
+        return store.acknowledge(stream, deviceKey, epoch, offset, retention);
+    }
+
+    @Override
+    public CompletableFuture<Devices> devices(String stream, Retention retention) {
+        ErrorCode d = down;
+        if (d != null) {
+            return CompletableFuture.failedFuture(new JgoimException(d, "history store down (test switch)"));
+        }
+        return store.devices(stream, retention);
     }
 
     @Override

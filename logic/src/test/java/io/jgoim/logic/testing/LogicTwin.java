@@ -19,6 +19,8 @@ import io.jgoim.logic.service.LocalLogicService;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.LogicService;
+import io.jgoim.protocol.rpc.logic.AckReply;
+import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReply;
@@ -67,6 +69,7 @@ public final class LogicTwin implements LogicService, AutoCloseable {
             Map.of(HistoryConfig.ANY_TYPE, new Retention(100, Duration.ofMinutes(10))),
             new Retention(100, Duration.ofMinutes(10)));
     private final MemoryHistoryStore history = new MemoryHistoryStore();
+    private final StreamHistory streamHistory;
     private final List<ConnectReq> connects = new CopyOnWriteArrayList<>();
     private final List<DisconnectReq> disconnects = new CopyOnWriteArrayList<>();
     private final List<HeartbeatReq> heartbeats = new CopyOnWriteArrayList<>();
@@ -75,6 +78,7 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     private final List<HistoryReq> histories = new CopyOnWriteArrayList<>();
     private final List<RefreshReq> refreshes = new CopyOnWriteArrayList<>();
     private final InMemoryDenyList denyList = new InMemoryDenyList(Clock.systemUTC());
+    private final List<AckReq> acks = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "logic-twin");
         t.setDaemon(true);
@@ -105,9 +109,10 @@ public final class LogicTwin implements LogicService, AutoCloseable {
         this.directory = directory;
         this.nodes = nodes;
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), meters);
+        this.streamHistory = new StreamHistory(history, historyConfig);
         this.logic = new LocalLogicService(config, authenticator, directory, UpstreamPublisher.DISCARD,
                 online, new NodeBalancer(config.nodes(), nodes, Clock.systemUTC()),
-                new StreamHistory(history, historyConfig), denyList, meters);
+                streamHistory, denyList, meters);
     }
 
     /** A twin like {@link #create()} whose tokens {@code authenticator} checks (a JwtAuthenticator: expiring tokens). */
@@ -144,6 +149,11 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     /** The twin's history store (every stream keeps {@link #HISTORY}): tests append to it as job would. */
     public MemoryHistoryStore historyStore() {
         return history;
+    }
+
+    /** Logic's stream history over {@link #historyStore()} (member acks, devices seen). */
+    public StreamHistory streamHistory() {
+        return streamHistory;
     }
 
     // ---- fault switches ----
@@ -209,6 +219,11 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     }
 
     // ---- what happened ----
+
+    /** Every Ack call, in order. */
+    public List<AckReq> acks() {
+        return acks;
+    }
 
     /** Every History call, in order. */
     public List<HistoryReq> histories() {
@@ -359,6 +374,12 @@ public final class LogicTwin implements LogicService, AutoCloseable {
     public CompletableFuture<RefreshReply> refresh(RefreshReq req) {
         refreshes.add(req);
         return unlessDown(() -> logic.refresh(req));
+    }
+
+    @Override
+    public CompletableFuture<AckReply> ack(AckReq req) {
+        acks.add(req);
+        return unlessDown(() -> logic.ack(req));
     }
 
     private <T> CompletableFuture<T> unlessDown(Supplier<CompletableFuture<T>> call) {

@@ -1,6 +1,8 @@
 package io.jgoim.protocol.rpc;
 
 import io.grpc.Channel;
+import io.jgoim.protocol.rpc.logic.AckReply;
+import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReply;
@@ -93,6 +95,13 @@ public final class GrpcLogicClient implements LogicService {
     public CompletableFuture<RefreshReply> refresh(RefreshReq request) {
         CompletableFuture<RefreshReply> f = new CompletableFuture<>();
         stub().refresh(request, Rpc.completing(f));
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<AckReply> ack(AckReq request) {
+        CompletableFuture<AckReply> f = new CompletableFuture<>();
+        stub().ack(request, Rpc.completing(f));
         return f;
     }
 }

@@ -1,6 +1,8 @@
 package io.jgoim.protocol.rpc;
 
 import io.grpc.stub.StreamObserver;
+import io.jgoim.protocol.rpc.logic.AckReply;
+import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReply;
@@ -55,6 +57,11 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     @Override
     public void history(HistoryReq request, StreamObserver<HistoryReply> observer) {
         Rpc.reply(logic.history(request), observer);
+    }
+
+    @Override
+    public void ack(AckReq request, StreamObserver<AckReply> observer) {
+        Rpc.reply(logic.ack(request), observer);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.jgoim.protocol.rpc;
 
+import io.jgoim.protocol.rpc.logic.AckReply;
+import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.rpc.logic.DisconnectReply;
@@ -49,4 +51,10 @@ public interface LogicService {
      * with {@code error_code != 0}; the caller keeps the session open either way.
      */
     CompletableFuture<RefreshReply> refresh(RefreshReq request);
+
+    /**
+     * Acks of member-stream positions from this comet's sessions (coalesced: the latest per session). A logic node
+     * without a history store, or a member stream keeping none, takes none of them.
+     */
+    CompletableFuture<AckReply> ack(AckReq request);
 }
