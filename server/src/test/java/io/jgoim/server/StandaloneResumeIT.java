@@ -200,11 +200,12 @@ class StandaloneResumeIT {
         }
         // No one was in the room: a late joiner asks for the last comments instead of replaying all of history.
         // (The pushes are accepted at once and reach the history with job's room batches: ask until all are in.)
-        await().atMost(Duration.ofSeconds(10)).until(() -> recentBodies(5).contains("c12"));
-        assertThat(recentBodies(5)).containsExactly("c8", "c9", "c10", "c11", "c12");
+        await().atMost(Duration.ofSeconds(10)).until(() -> recentBodies(5, false).contains("c12"));
+        Thread.sleep(500); // let the last room batch finish reaching the comet: the next joiner gets nothing live
+        assertThat(recentBodies(5, true)).containsExactly("c8", "c9", "c10", "c11", "c12");
     }
 
-    private List<String> recentBodies(int n) throws Exception {
+    private List<String> recentBodies(int n, boolean settled) throws Exception {
         Publications pubs = new Publications();
         JgoimClient late = client(Transport.TCP, 0, "late-" + System.nanoTime(), true, pubs);
         try {
@@ -220,7 +221,9 @@ class StandaloneResumeIT {
                 expected = p.offset() + 1;
                 bodies.add(p.bodyAsString());
             }
-            assertThat(pubs.messages).as("the answer is not a live delivery").isEmpty();
+            if (settled) {
+                assertThat(pubs.messages).as("the answer is not a live delivery").isEmpty();
+            }
             return bodies;
         } finally {
             late.close();
