@@ -51,7 +51,7 @@ public final class CometNode {
                 + "rpc: {port: " + rpcPort + "}\nadmin: {enabled: false}\n"
                 + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms, ttl: 3s}\n"
                 + "shutdown: {drainTime: 3s}\n"
-                + "redis: {uris: [\"" + redisUri + "\"]}\n"
+                + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
                 + extraYaml);
         CometConfig cc = CometConfig.load(yaml, Map.of());
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", logicGrpcPort).usePlaintext().build();

@@ -76,6 +76,17 @@ public final class Fleet implements AutoCloseable {
         return clients.stream().filter(c -> c.state() != ClientState.CONNECTED).count();
     }
 
+    /** How many clients are in each state, with their last close, for a failure message. */
+    public synchronized String describe() {
+        java.util.Map<String, Long> by = new java.util.TreeMap<>();
+        for (JgoimClient c : clients) {
+            if (c.state() != ClientState.CONNECTED) {
+                by.merge(c.state() + " after " + c.lastClose(), 1L, Long::sum);
+            }
+        }
+        return by.toString();
+    }
+
     public synchronized List<JgoimClient> clients() {
         return new ArrayList<>(clients);
     }

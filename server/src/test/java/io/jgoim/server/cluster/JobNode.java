@@ -43,8 +43,8 @@ public final class JobNode {
                 + "comet: {registryRefresh: 500ms}\n"
                 + "metrics: {enabled: false}\n"
                 + "shutdown: {drainTimeout: 5s}\n"
-                + "redis: {uris: [\"" + redisUri + "\"]}\n"
-                + historyYaml);
+                + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
+                + historyYaml + "  appendTimeout: 3s\n");
         JobConfig jc = JobConfig.load(yaml, Map.of());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RedisClients redis = jc.redis().connect();
