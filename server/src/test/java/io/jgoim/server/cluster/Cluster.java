@@ -173,9 +173,32 @@ public final class Cluster implements AutoCloseable {
             CometNode c = CometNode.start(dir, id, redis.uri(), logic.grpcAddress().getPort(), tcp, ws, rpc,
                     options.cometYaml());
             comets.put(id, c);
+            for (JobNode j : jobs()) {
+                awaitKnows(j, id);
+            }
             return c;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Waits until {@code job} knows the comet: job reads the registry every {@code comet.registryRefresh}, and a room
+     * push it dispatches before then skips the new comet (its sessions miss it; ver-3 sessions recover it from
+     * history only when the room's next message shows the gap). A started node is one job pushes to.
+     */
+    private static void awaitKnows(JobNode job, String cometId) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        while (job.server().comets().comet(cometId) == null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(job.id() + " did not learn of " + cometId + " within 15 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -205,6 +228,9 @@ public final class Cluster implements AutoCloseable {
         try {
             JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic, options.history());
             jobs.put(id, j);
+            for (CometNode c : comets()) {
+                awaitKnows(j, c.id());
+            }
             return j;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -222,6 +248,9 @@ public final class Cluster implements AutoCloseable {
         try {
             JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic, options.history());
             jobs.put(id, j);
+            for (CometNode c : comets()) {
+                awaitKnows(j, c.id());
+            }
             return j;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
