@@ -49,7 +49,7 @@ public final class CometNode {
         Files.writeString(yaml, "node: {id: \"" + id + "\", host: \"127.0.0.1\"}\n"
                 + "tcp: {port: " + tcpPort + "}\nwebSocket: {port: " + wsPort + "}\nwss: {enabled: false}\n"
                 + "rpc: {port: " + rpcPort + "}\nadmin: {enabled: false}\n"
-                + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms, ttl: 3s}\n"
+                + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms, ttl: 15s}\n"
                 + "shutdown: {drainTime: 3s}\n"
                 + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
                 + extraYaml);

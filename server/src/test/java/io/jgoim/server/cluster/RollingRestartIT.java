@@ -126,20 +126,22 @@ class RollingRestartIT {
 
         Pusher.Ledger ledger = pusher.ledger();
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> Reconciliation.of(trackers, ledger).missingCount() == 0);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // reported below with what is missing
         }
         Reconciliation r = Reconciliation.of(trackers, ledger);
+        long quiet = System.nanoTime();
         long reconnects = clients.stream().mapToLong(JgoimClient::reconnects).sum();
         long duplicatesDropped = clients.stream().mapToLong(JgoimClient::duplicatesDropped).sum();
         System.out.printf("RollingRestartIT: %d clients, %d rooms, %d members; %d pushes sent at %d/s, %d accepted,"
                         + " %d refused, %d unanswered; steps: %s%n", CLIENTS, rooms, mids.size(), pusher.sent(), RATE,
                 ledger.accepted(), ledger.refused(), ledger.uncertain(), steps);
         System.out.printf("RollingRestartIT: %s; %d reconnects, %d duplicates dropped by the SDK; roll %d ms, "
-                        + "total %d ms%n", r.summary(), reconnects, duplicatesDropped,
-                (rolled - connected) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
+                        + "quiescent %d ms after the pusher stopped, total %d ms%n", r.summary(), reconnects,
+                duplicatesDropped, (rolled - connected) / 1_000_000, (quiet - rolled) / 1_000_000,
+                (quiet - t0) / 1_000_000);
         System.out.printf("RollingRestartIT: %s%n", delivery.summary());
         r.notRecovered().stream().limit(20).forEach(s -> System.out.println("RollingRestartIT: not recovered: " + s));
         r.missing().forEach(s -> System.out.println("RollingRestartIT: missing: " + s));
