@@ -1,0 +1,154 @@
+package io.jgoim.server.cluster;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.NettyChannelBuilder;
+import io.jgoim.comet.CometServer;
+import io.jgoim.comet.config.CometConfig;
+import io.jgoim.common.redis.RedisClients;
+import io.jgoim.common.registry.RedisNodeRegistry;
+import io.jgoim.protocol.rpc.GrpcLogicClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One comet of a {@link Cluster}, as its own process would have it: its own gRPC channel to logic and its own Redis
+ * connection for the node registry. {@link #stop()} is what SIGTERM does (the graceful close: drain with goodbyes and
+ * node hints, routes removed, deregistered); {@link #kill()} is the closest in-JVM equivalent of SIGKILL (see there).
+ * A comet restarted through the cluster keeps its node id and its TCP, WebSocket and gRPC ports, as a process
+ * restarted on the same host would.
+ */
+public final class CometNode {
+    private final String id;
+    private final CometServer server;
+    private final ManagedChannel logicChannel;
+    private final RedisClients redis;
+    private volatile boolean running = true;
+
+    private CometNode(String id, CometServer server, ManagedChannel logicChannel, RedisClients redis) {
+        this.id = id;
+        this.server = server;
+        this.logicChannel = logicChannel;
+        this.redis = redis;
+    }
+
+    /** Starts a comet; ports 0 pick free ones (read them back from {@link #server()}). */
+    static CometNode start(Path dir, String id, String redisUri, int logicGrpcPort, int tcpPort, int wsPort,
+                           int rpcPort, String extraYaml) throws IOException {
+        Path yaml = dir.resolve(id + "-" + System.nanoTime() + ".yaml");
+        Files.writeString(yaml, "node: {id: \"" + id + "\", host: \"127.0.0.1\"}\n"
+                + "tcp: {port: " + tcpPort + "}\nwebSocket: {port: " + wsPort + "}\nwss: {enabled: false}\n"
+                + "rpc: {port: " + rpcPort + "}\nadmin: {enabled: false}\n"
+                + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms, ttl: 15s}\n"
+                + "shutdown: {drainTime: 3s}\n"
+                + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
+                + extraYaml);
+        CometConfig cc = CometConfig.load(yaml, Map.of());
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", logicGrpcPort).usePlaintext().build();
+        RedisClients redis = cc.redis().connect();
+        CometServer server = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
+                new RedisNodeRegistry(redis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            channel.shutdownNow();
+            redis.close();
+            throw e;
+        }
+        return new CometNode(id, server, channel, redis);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public CometServer server() {
+        return server;
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** {@code 127.0.0.1:port} of the TCP listener. */
+    public String tcp() {
+        return "127.0.0.1:" + server.tcpAddress().getPort();
+    }
+
+    /** {@code 127.0.0.1:port} of the WebSocket listener. */
+    public String ws() {
+        return "127.0.0.1:" + server.wsAddress().getPort();
+    }
+
+    int tcpPort() {
+        return server.tcpAddress().getPort();
+    }
+
+    int wsPort() {
+        return server.wsAddress().getPort();
+    }
+
+    int rpcPort() {
+        return server.rpcAddress().getPort();
+    }
+
+    /** What SIGTERM does: the comet's graceful close (drain within {@code shutdown.drainTime}, then stop). */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        server.close();
+        logicChannel.shutdownNow();
+        redis.close();
+    }
+
+    /**
+     * The closest in-JVM equivalent of SIGKILL: nothing the comet would say on its way out gets out. Its gRPC channel
+     * to logic is cut first (so no Disconnect reaches logic: the routes stay in Redis, as after a crash), then its
+     * event loops are shut down with no quiet period, which closes every socket they hold - client sessions (a FIN,
+     * no goodbye, no hints), listeners, job's gRPC connections - and ends the registry refresh timers, so the
+     * registry entry expires after its TTL instead of being removed. Its Redis connection closes as a dead process's
+     * would. The comet is not closed afterwards (its close would try to drain).
+     */
+    public synchronized void kill() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        logicChannel.shutdownNow();
+        Server rpc = field(server, "rpcServer", Server.class);
+        EventLoopGroup workers = field(server, "workers", EventLoopGroup.class);
+        EventLoopGroup boss = field(server, "boss", EventLoopGroup.class);
+        for (EventLoopGroup g : List.of(workers, boss)) {
+            g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        }
+        if (rpc != null) {
+            rpc.shutdownNow();
+        }
+        for (EventLoopGroup g : List.of(workers, boss)) {
+            g.terminationFuture().syncUninterruptibly();
+        }
+        redis.close();
+    }
+
+    private static <T> T field(Object target, String name, Class<T> type) {
+        try {
+            Field f = target.getClass().getDeclaredField(name);
+            f.setAccessible(true);
+            return type.cast(f.get(target));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("CometServer." + name + " is needed to kill a comet in-JVM", e);
+        }
+    }
+}
