@@ -7,7 +7,11 @@
 #                  90 % of the offered one (saturation); warm worker JVMs, measured from first start to last auth
 #   push-api       HTTP pushes accepted per second with latency, a rate ladder (every step runs)
 #   unicast        pushes to single mids at a fixed rate: end-to-end latency percentiles
-#   all            every one of the above, in that order
+#   resume-storm   STORM_RESUME_SESSIONS (15,000) position-aware sessions of one room get seed messages, lose their
+#                  link together (cut on the client side), miss RESUME_MISSED (100) messages and reconnect spread
+#                  over RESUME_WINDOW (10s): recovered / total, not recovered by code, time to recover p50/p99/max,
+#                  duplicates/gaps, and the comet's history reads (store / cache / joined) from /metrics (issue 13)
+#   all            every one of the above but resume-storm, in that order
 # and, without any JVM (the floor under the fan-out targets):
 #   loopback-floor a C program (gcc) writes 80 or 400 B to each of 5,000 loopback TCP sockets in turn, 20 passes, a
 #                  child process reads them with epoll: the kernel's CPU per socket write and per read on this
@@ -31,7 +35,10 @@
 # CLUSTER_STORM_RATES ("1000 2000 3000 5000 7500 10000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
 # HISTORY (on: the embedded defaults, every room type keeps 100 messages; off: no stream keeps history, goim's
 # behaviour), FANOUT_POSITIONS (1: the fanout sessions ask for positions, auth ver 3, and get op-20 pushes),
-# SERVER_CONFIG (a standalone YAML passed as --config; HISTORY=off writes one).
+# SERVER_CONFIG (a standalone YAML passed as --config; HISTORY=off writes one), STORM_RESUME_SESSIONS (15000),
+# RESUME_MISSED (100; the comet keeps a room's last 100, history 100: more are read from the store or lost),
+# RESUME_WINDOW (10s), RESUME_AWAY (3s: cut to first reconnect), RESUME_PROCESSES (2), RESUME_MIDS (1: each session
+# is a member and also resumes its own member stream, a store read each; default member id 0, the room only).
 # Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
 # recorded with the server command in the result.
 set -euo pipefail
@@ -53,7 +60,7 @@ usage() {
 for s in "$@"; do
     case "$s" in
         idle | fanout | connect-storm | push-api | unicast | all | connect-storm-cluster | push-api-cluster \
-            | loopback-floor) ;;
+            | loopback-floor | resume-storm) ;;
         *) echo "run.sh: unknown scenario '$s'" >&2; usage ;;
     esac
 done
@@ -122,7 +129,7 @@ finish() {
     python3 "$SCEN_DIR/summarize.py" "$scenario" "$DIR" "$out" \
         --jdk="$JDK_VERSION" --gc="$GC_NAME" --commit="$JAR_COMMIT" --jar="$JAR" \
         --load-before="$LOAD_BEFORE" --load-after="$(bench_loadavg)" \
-        --server-cmd="$(env | grep '^JGOIM_[A-Z_]*=\|^HISTORY=\|^FANOUT_POSITIONS=' | grep -v '^JGOIM_JAR=\|^JGOIM_COMMIT=' | tr '\n' ' ')${SERVER_CMD[*]}" --seconds="$(($(date +%s) - START_EPOCH))" >&2
+        --server-cmd="$(env | grep '^JGOIM_[A-Z_]*=\|^HISTORY=\|^FANOUT_POSITIONS=\|^RESUME_\|^STORM_RESUME_' | grep -v '^JGOIM_JAR=\|^JGOIM_COMMIT=' | tr '\n' ' ')${SERVER_CMD[*]}" --seconds="$(($(date +%s) - START_EPOCH))" >&2
     bench_log "=== $scenario done in $(($(date +%s) - START_EPOCH)) s: $out"
     bench_cleanup
 }
@@ -423,6 +430,31 @@ scenario_push_api_cluster() {
     finish push-api-cluster
 }
 
+# The resume storm (issue 13): the tool's parent publishes (seed, then the missed messages while the sessions are
+# away) and reads the comet's jgoim_comet_history_reads_total from /metrics before the cut and after the recoveries;
+# its workers (RESUME_PROCESSES, 127.0.0.x source addresses as in fanout) hold the sessions, cut them, and time
+# each reconnect (SDK backoff set to the session's slot in the window) until its last missed message.
+scenario_resume_storm() {
+    begin resume-storm
+    history_config "$DIR"
+    bench_start_server "$DIR"
+    bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    bench_box_sampler "$DIR/box.txt"
+    local args=(resume-storm --sessions "${STORM_RESUME_SESSIONS:-15000}" --connect-rate "$CONNECT_RATE"
+        --transport mix --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64
+        --rate 1000 --seed-messages 5 --missed "${RESUME_MISSED:-100}" --away "${RESUME_AWAY:-3s}"
+        --window "${RESUME_WINDOW:-10s}" --grace 30s --processes "${RESUME_PROCESSES:-2}"
+        --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS")
+    if [ "${RESUME_MIDS:-0}" = 1 ]; then
+        args+=(--member-streams)
+    fi
+    curl -s -o "$DIR/start-metrics.txt" http://127.0.0.1:3111/metrics || true
+    run_tool "$DIR" storm "${args[@]}"
+    wait_tool "$DIR/storm.out"
+    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:3111/metrics || true
+    finish resume-storm
+}
+
 scenario_loopback_floor() {
     begin loopback-floor
     local bin="$DIR/loopback_floor" cfg
@@ -461,6 +493,7 @@ run_one() {
         connect-storm-cluster) scenario_connect_storm_cluster ;;
         push-api-cluster) scenario_push_api_cluster ;;
         loopback-floor) scenario_loopback_floor ;;
+        resume-storm) scenario_resume_storm ;;
         all) for s in idle fanout connect-storm push-api unicast; do run_one "$s"; done ;;
         *) echo "run.sh: unknown scenario '$1'" >&2; usage ;;
     esac

@@ -597,6 +597,54 @@ def loopback_floor(run_dir):
         "verdict": verdict(2 * pass_ms, 150.0)}}
 
 
+def resume_storm(run_dir):
+    """The resume storm (issue 13): recovered / total, not recovered by code, time to recover, the store's reads."""
+    d = load(os.path.join(run_dir, "storm.json"))
+    if not d:
+        return {"error": "no storm.json"}, {}
+    c = d.get("counts", {})
+    p = d.get("parameters", {})
+    cut = c.get("sessions.cut")
+    not_recovered = {k[len("resume.notRecovered."):]: v for k, v in c.items()
+                     if k.startswith("resume.notRecovered.")}
+    for k in ("incomplete", "notReconnected", "closed"):
+        if c.get("resume." + k):
+            not_recovered[k] = c["resume." + k]
+    errors = {k: c.get("messages." + k, 0) for k in ("duplicates", "gaps", "outOfOrder", "sequenceSkips",
+                                                     "beforeReconnect", "epochChanges")}
+    reads = {k: c.get("history." + k) for k in ("store", "cache", "joined")}
+    fig = {
+        "sessions": p.get("sessions"), "subscribed": c.get("sessions.subscribed"), "cut": cut,
+        "missedPerSession": p.get("missedMessages"), "window": p.get("window"), "away": p.get("away"),
+        "memberStreams": p.get("memberStreams"), "processes": d.get("processes"),
+        "recovered": c.get("resume.recovered"), "notRecoveredBy": not_recovered,
+        "retried": c.get("resume.retried"),
+        "missedExpected": c.get("messages.missed.expected"), "missedReceived": c.get("messages.missed.received"),
+        "errors": errors,
+        "recoverMs": lat(d, "recover"), "reconnectToAuthReplyMs": lat(d, "reconnect"),
+        "historyReads": reads,
+        "failures": d.get("failures"),
+    }
+    recover_p99 = (fig["recoverMs"] or {}).get("p99")
+    targets = {
+        "allRecovered": {"target": "every client recovered all it missed (issue 13)",
+                         "value": "%s / %s" % (c.get("resume.recovered"), cut),
+                         "verdict": "met" if cut and c.get("resume.recovered") == cut else "MISSED"},
+        "noDuplicatesNoGaps": {"target": "0 duplicates, gaps, out-of-order", "value": sum(errors.values()),
+                               "verdict": verdict(sum(errors.values()), 0)},
+        "timeToRecoverP99": {"target": "none set in issue 13 (reported)", "value": recover_p99},
+    }
+    if p.get("memberStreams"):
+        targets["storeReads"] = {"target": "rooms x comets = 1, plus one per client's own member stream",
+                                 "value": reads["store"],
+                                 "verdict": verdict(reads["store"], 1 + (cut or 0)) if reads["store"] is not None
+                                 else "not measured"}
+    else:
+        targets["storeReads"] = {"target": "<= rooms x comets = 1 (not x clients)", "value": reads["store"],
+                                 "verdict": verdict(reads["store"], 1)}
+    return fig, targets
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -627,7 +675,7 @@ def main():
     a = ap.parse_args()
     fn = {"idle": idle, "fanout": fanout, "connect-storm": storm, "push-api": push_api, "unicast": unicast,
           "connect-storm-cluster": storm_cluster, "push-api-cluster": push_cluster,
-          "loopback-floor": loopback_floor}
+          "loopback-floor": loopback_floor, "resume-storm": resume_storm}
     fig, targets = fn[a.scenario](a.run_dir)
     try:
         with open(os.path.join(a.run_dir, "commands.txt")) as f:

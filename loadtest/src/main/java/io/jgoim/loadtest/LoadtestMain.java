@@ -13,13 +13,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The load tool's command line ({@code bin/jgoim loadtest ...}): subcommands {@code connect}, {@code push} and
- * {@code room-broadcast}, each bounded in sessions and time. Every run prints a summary table and writes a JSON
+ * The load tool's command line ({@code bin/jgoim loadtest ...}): subcommands {@code connect}, {@code push},
+ * {@code room-broadcast} and {@code resume-storm}, each bounded in sessions and time. Every run prints a summary table and writes a JSON
  * result, an HdrHistogram log and an HTML report; {@code --processes N} spreads a run over N child JVMs.
  */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, version = "jgoim loadtest 0.1",
         description = "Bounded load scenarios against a goim-compatible server.",
-        subcommands = {LoadtestMain.Connect.class, LoadtestMain.Push.class, LoadtestMain.RoomBroadcast.class})
+        subcommands = {LoadtestMain.Connect.class, LoadtestMain.Push.class, LoadtestMain.RoomBroadcast.class,
+                LoadtestMain.ResumeStorm.class})
 public final class LoadtestMain implements Runnable {
     @Spec
     CommandSpec spec;
@@ -173,6 +174,67 @@ public final class LoadtestMain implements Runnable {
             }
             return finish(MultiProcess.roomBroadcast(options, run, originalArgs(spec)), run,
                     RoomBroadcastScenario.NAME);
+        }
+    }
+
+    /** {@code resume-storm}: a room's position-aware sessions lose their link together and resume spread over a window. */
+    @Command(name = "resume-storm", mixinStandardHelpOptions = true,
+            description = "N position-aware sessions in one room get seed messages, lose their link together, miss M "
+                    + "messages and reconnect spread over a window: recovered or not (by code), time to recover, "
+                    + "duplicates and gaps, and the server's history reads (store, cache, joined).")
+    static final class ResumeStorm implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @CommandLine.Mixin
+        CliOptions.Sessions sessions = new CliOptions.Sessions();
+        @CommandLine.Mixin
+        CliOptions.Publisher publisher = new CliOptions.Publisher();
+        @CommandLine.Mixin
+        CliOptions.Run run = new CliOptions.Run();
+        @CommandLine.Option(names = "--seed-messages", defaultValue = "5",
+                description = "messages every session receives before the cut (default ${DEFAULT-VALUE})")
+        int seedMessages;
+        @CommandLine.Option(names = "--missed", defaultValue = "100",
+                description = "messages published while the sessions are away (default ${DEFAULT-VALUE})")
+        int missed;
+        @CommandLine.Option(names = "--away", defaultValue = "3s",
+                description = "from the cut to the first reconnect; the missed messages must be published by then "
+                        + "(default ${DEFAULT-VALUE})")
+        String away;
+        @CommandLine.Option(names = "--window", defaultValue = "10s",
+                description = "the reconnects are spread evenly over this long (default ${DEFAULT-VALUE})")
+        String window;
+        @CommandLine.Option(names = "--grace", defaultValue = "30s",
+                description = "time for the recoveries after the last reconnect, and for the seed messages "
+                        + "(default ${DEFAULT-VALUE})")
+        String grace;
+        @CommandLine.Option(names = "--member-streams", description = "sessions authenticate as members "
+                + "--mid-base + index and also resume their own member stream (a store read each); default: member "
+                + "id 0, the room stream only")
+        boolean memberStreams;
+        @CommandLine.Option(names = "--metrics-url", description = "the server's Prometheus page, read before the "
+                + "cut and after the recoveries (default: --http + /metrics; none: not read)")
+        String metricsUrl;
+
+        @Override
+        public Integer call() throws Exception {
+            run.check();
+            PushOptions push = publisher.toOptions(PushTarget.ROOM, List.of(), List.of(), run.serverPid);
+            SessionOptions so = sessions.toOptions(push.roomKey());
+            java.net.URI metrics = metricsUrl == null
+                    ? java.net.URI.create(publisher.http.replaceAll("/+$", "") + "/metrics")
+                    : "none".equals(metricsUrl) ? null : java.net.URI.create(metricsUrl);
+            ResumeStormOptions options = new ResumeStormOptions(so, push, seedMessages, missed,
+                    CliValues.duration(away), CliValues.duration(window), so.sessions(), memberStreams,
+                    CliValues.duration(grace), true, metrics);
+            if (run.isWorker()) {
+                return finish(ResumeStormScenario.run(options.share(run.workerIndex, run.workerCount),
+                        new StdioCoordinator(System.out)), run, ResumeStormScenario.NAME);
+            }
+            if (run.processes == 1) {
+                return finish(ResumeStormScenario.run(options), run, ResumeStormScenario.NAME);
+            }
+            return finish(MultiProcess.resumeStorm(options, run, originalArgs(spec)), run, ResumeStormScenario.NAME);
         }
     }
 

@@ -80,4 +80,47 @@ final class MultiProcess {
         return RoomBroadcastScenario.withLoss(ScenarioResults.merge(RoomBroadcastScenario.NAME,
                 RoomBroadcastScenario.parameters(options), parts, own.server()));
     }
+
+    /**
+     * The parent of a resume storm: once every worker's sessions are in the room it publishes the seed messages,
+     * reads the server's history reads, sends GO (the workers cut their sessions), publishes the missed messages once
+     * every worker cut, and reads the history reads again after the workers' results.
+     */
+    static ScenarioResult resumeStorm(ResumeStormOptions options, CliOptions.Run run, List<String> args)
+            throws Exception {
+        RunMetrics parent = new RunMetrics(List.of("push"), List.of("messages.sent", "messages.accepted"),
+                options.push().serverPid());
+        List<ScenarioResult> parts = new ArrayList<>();
+        Map<String, Long> reads = Map.of();
+        try (WorkerProcesses w = LoadtestMain.startWorkers(run, args, ResumeStormScenario.NAME)) {
+            Duration window = connectWindow(options.sessions());
+            if (!w.awaitPhase("SUBSCRIBED", window)) {
+                throw new IllegalStateException("workers did not subscribe within " + window);
+            }
+            parent.markServerHeld();
+            ResumeStormScenario.publishSeed(options, parent);
+            if (!w.awaitPhase("SEEDED", options.grace().plus(STARTUP))) {
+                throw new IllegalStateException("workers did not report their seed messages within "
+                        + options.grace().plus(STARTUP));
+            }
+            Map<String, Double> before = ResumeStormScenario.scrape(options, parent);
+            w.go();
+            long cutAt = System.nanoTime();
+            if (!w.awaitPhase("CUT", STARTUP)) {
+                throw new IllegalStateException("workers did not cut their sessions within " + STARTUP);
+            }
+            ResumeStormScenario.publishMissed(options, parent, cutAt);
+            parts.addAll(w.results(options.recoveryBound().plus(STARTUP)));
+            if (before != null) {
+                Map<String, Double> after = ResumeStormScenario.scrape(options, parent);
+                if (after != null) {
+                    reads = ResumeStormScenario.historyCounts(HistoryReadsScrape.delta(before, after));
+                }
+            }
+        }
+        ScenarioResult own = parent.result(ResumeStormScenario.NAME, Map.of(), reads);
+        parts.add(own);
+        return ScenarioResults.merge(ResumeStormScenario.NAME, ResumeStormScenario.parameters(options), parts,
+                own.server());
+    }
 }

@@ -52,6 +52,9 @@ final class SessionFleet implements AutoCloseable {
     private final Recorder readyLatency;
     private final LongAdder connected;
     private final AtomicLong lastAuthNanos = new AtomicLong();
+    private final Tuning tuning;
+    /** Clients whose connection the scenario cut on purpose ({@link #cut}): their next close is no drop. */
+    private final java.util.Set<JgoimClient> cuts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private io.netty.handler.ssl.SslContext trustAll;
     private volatile boolean closing;
     private ConnectWindow window;
@@ -62,7 +65,13 @@ final class SessionFleet implements AutoCloseable {
 
     /** A fleet on {@code shared} event loops (not shut down by {@link #close}), or on its own when null. */
     SessionFleet(SessionOptions options, RunMetrics metrics, EventLoopGroup shared) {
+        this(options, metrics, shared, Tuning.NONE);
+    }
+
+    /** As above, each client's builder changed by {@code tuning} after the fleet's own settings. */
+    SessionFleet(SessionOptions options, RunMetrics metrics, EventLoopGroup shared, Tuning tuning) {
         this.options = options;
+        this.tuning = tuning;
         this.metrics = metrics;
         this.ownsGroup = shared == null;
         this.group = shared != null ? shared : ClientTransports.newEventLoopGroup(options.threads());
@@ -174,6 +183,7 @@ final class SessionFleet implements AutoCloseable {
         if (!options.sourceAddresses().isEmpty()) {
             b.localAddress(options.sourceAddresses().get((int) (index % options.sourceAddresses().size())));
         }
+        tuning.tune(index, b);
         JgoimClient c = b.build();
         clients.set(i, c);
         c.connect().whenComplete((v, t) -> {
@@ -280,6 +290,28 @@ final class SessionFleet implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Cuts the connection of every client that has one, as a lost link would (see {@link ConnectionCut}); clients
+     * built with reconnects on then come back by themselves, keeping their key and positions. The close that follows
+     * each cut is not counted as a drop. Returns how many connections were cut.
+     */
+    int cut() {
+        int n = 0;
+        for (int i = 0; i < clients.length(); i++) {
+            JgoimClient c = clients.get(i);
+            if (c == null) {
+                continue;
+            }
+            cuts.add(c);
+            if (ConnectionCut.cut(c)) {
+                n++;
+            } else {
+                cuts.remove(c);
+            }
+        }
+        return n;
+    }
+
     /** Closes every session (not counted as drops) and the event loops; waits for them. */
     @Override
     public void close() {
@@ -302,6 +334,16 @@ final class SessionFleet implements AutoCloseable {
         }
     }
 
+    /** Per-session changes a scenario makes to the fleet's client settings (reconnects, backoff, token). */
+    @FunctionalInterface
+    interface Tuning {
+        Tuning NONE = (index, builder) -> {
+        };
+
+        /** Changes the builder of session {@code index} (global over all processes) before it is built. */
+        void tune(long index, io.jgoim.client.JgoimClientBuilder builder);
+    }
+
     private final class FleetListener implements ClientListener {
         private final ClientListener pushes;
 
@@ -317,20 +359,49 @@ final class SessionFleet implements AutoCloseable {
         }
 
         @Override
+        public void onPublication(JgoimClient client, String stream, long epoch, long offset, int op,
+                                  io.netty.buffer.ByteBuf body) {
+            if (pushes != null) {
+                pushes.onPublication(client, stream, epoch, offset, op, body);
+            }
+        }
+
+        @Override
+        public void onStreamState(JgoimClient client, io.jgoim.protocol.stream.StreamState state) {
+            if (pushes != null) {
+                pushes.onStreamState(client, state);
+            }
+        }
+
+        @Override
+        public void onConnected(JgoimClient client, String node) {
+            if (pushes != null) {
+                pushes.onConnected(client, node);
+            }
+        }
+
+        @Override
         public void onStateChange(JgoimClient client, ClientState state) {
             if (state == ClientState.CONNECTED) {
                 metrics.sessions().incrementAndGet();
+            }
+            if (pushes != null) {
+                pushes.onStateChange(client, state);
             }
         }
 
         @Override
         public void onClose(JgoimClient client, CloseStatus status, boolean willReconnect) {
+            boolean planned = cuts.remove(client);
             if (client.reconnects() > 0 || client.authNanos() > 0) {
                 metrics.sessions().decrementAndGet();
-                if (!closing) {
+                if (!closing && !planned) {
                     metrics.counter("sessions.dropped").increment();
                     metrics.fail("dropped: " + FailureReasons.of(status));
                 }
+            }
+            if (pushes != null) {
+                pushes.onClose(client, status, willReconnect);
             }
         }
     }
