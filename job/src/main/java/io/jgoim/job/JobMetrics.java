@@ -123,6 +123,12 @@ public final class JobMetrics {
                 "reason", reason);
     }
 
+    /** Room batch appends repeated (same record ids) after a failure or a timeout that may have run anyway. */
+    public Counter historyAppendRetries() {
+        return counter("jgoim.job.history.append.retries",
+                "room batch appends repeated with the same record ids after a failure or timeout");
+    }
+
     public Counter busRejected(String reason) {
         return counter("jgoim.job.bus.rejected", "in-process publishes refused", "reason", reason);
     }

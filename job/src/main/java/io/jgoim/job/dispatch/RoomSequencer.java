@@ -42,16 +42,23 @@ final class RoomSequencer {
         final String room;
         final List<PushTask> tasks;
         final List<byte[]> frames;
+        /** The records' ids, or null when some task came without one (then an append is never repeated). */
+        final List<String> ids;
+        int attempts;
         HistoryStore.Appended appended;
         Throwable error;
         boolean done;
 
-        Pending(String room, List<PushTask> tasks, List<byte[]> frames) {
+        Pending(String room, List<PushTask> tasks, List<byte[]> frames, List<String> ids) {
             this.room = room;
             this.tasks = tasks;
             this.frames = frames;
+            this.ids = ids;
         }
     }
+
+    /** Appends of one batch at most (the first and its repeats), each bounded by the append timeout. */
+    static final int MAX_ATTEMPTS = 3;
 
     private final Lane lane;
     private final HistoryStore store;
@@ -90,12 +97,18 @@ final class RoomSequencer {
 
     /** Appends a flushed batch of {@code room} (which {@link #keepsHistory}); it is sent once its turn comes. */
     void sequence(String room, List<PushTask> tasks) {
-        Retention retention = config.retention(room);
-        Pending p = new Pending(room, tasks, PushFrameEncoder.frames(tasks));
+        List<String> ids = dedupeIds(tasks);
+        Pending p = new Pending(room, tasks, PushFrameEncoder.frames(tasks),
+                ids != null && !ids.contains(null) ? ids : null);
         waiting.computeIfAbsent(room, r -> new ArrayDeque<>(4)).add(p);
+        submit(p, ids);
+    }
+
+    private void submit(Pending p, List<String> ids) {
+        p.attempts++;
         CompletableFuture<HistoryStore.Appended> f;
         try {
-            f = store.append(room, p.frames, dedupeIds(tasks), retention);
+            f = store.append(p.room, p.frames, ids, config.retention(p.room));
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -103,14 +116,30 @@ final class RoomSequencer {
         f.copy().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((a, e) -> {
             if (lane.onLaneThread()) {
                 try {
-                    appended(p, a, e); // the store answered at once (memory): no hop, no delay
+                    answered(p, a, e); // the store answered at once (memory): no hop, no delay
                 } catch (RuntimeException | Error bug) {
-                    log.error("room {} batch failed after its append", room, bug); // whenComplete would hide it
+                    log.error("room {} batch failed after its append", p.room, bug); // whenComplete would hide it
                 }
             } else {
-                lane.execute(() -> appended(p, a, e));
+                lane.execute(() -> answered(p, a, e));
             }
         });
+    }
+
+    /**
+     * Lane thread: an append failed or timed out, and it may still have run in the store (a timeout, a reply lost
+     * with its connection). Sending the batch without positions then would let the comets fill the next batch's
+     * "gap" from history: a second copy of each message. So a batch whose every message carries its record's id is
+     * appended again, up to {@value #MAX_ATTEMPTS} times: the ids make a repeat return the first positions instead of
+     * appending twice. Only then (or at once for a batch without ids) does it go without positions.
+     */
+    private void answered(Pending p, HistoryStore.Appended a, Throwable e) {
+        if (e != null && p.ids != null && p.attempts < MAX_ATTEMPTS) {
+            metrics.historyAppendRetries().increment();
+            submit(p, p.ids);
+            return;
+        }
+        appended(p, a, e);
     }
 
     /** The tasks' record ids, or null when none came from a record (the in-process bus). */

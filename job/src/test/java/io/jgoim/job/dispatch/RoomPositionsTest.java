@@ -208,6 +208,32 @@ class RoomPositionsTest {
     }
 
     @Test
+    void shouldAppendRecordsAgainAfterATimeoutAndKeepTheirFirstPositions() {
+        AnswerLostStore store = new AnswerLostStore();
+        start(TestConfigs.config("JGOIM_BATCH_SIZE", "1", "JGOIM_HISTORY_APPEND_TIMEOUT", "200ms"), store);
+        // The store ran the first append, but its answer is lost (a timeout): the records' ids make the repeat
+        // return the same positions instead of appending twice, and no batch goes without a position.
+        dispatcher.dispatch(room("live://t", "t1").fromRecord("push", 0, 10));
+        dispatcher.dispatch(room("live://t", "t2").fromRecord("push", 0, 11));
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 2);
+        assertThat(roomCalls(c1, "live://t")).containsExactly("1 [t1]", "2 [t2]");
+        assertThat(store.store.read("live://t", 0, 10, false).join().top()).as("appended once each").isEqualTo(2);
+        assertThat(failures("TIMEOUT")).isZero();
+        assertThat(meters.get("jgoim.job.history.append.retries").counter().count()).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldNotAppendAgainWhatHasNoRecordId() {
+        AnswerLostStore store = new AnswerLostStore();
+        start(TestConfigs.config("JGOIM_BATCH_SIZE", "1", "JGOIM_HISTORY_APPEND_TIMEOUT", "200ms"), store);
+        dispatcher.dispatch(room("live://u", "u1")); // the in-process bus: a repeat would append a second copy
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 1);
+        assertThat(roomCalls(c1, "live://u")).containsExactly("0 [u1]");
+        assertThat(store.store.read("live://u", 0, 10, false).join().top()).isEqualTo(1);
+        assertThat(failures("TIMEOUT")).isEqualTo(1.0);
+    }
+
+    @Test
     void shouldNeitherAppendNorPositionARoomTypeWithoutHistory(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("job.yaml");
         Files.writeString(f, "history:\n  rooms:\n    \"chat\": {size: 0, ttl: 1s}\n");
@@ -279,6 +305,40 @@ class RoomPositionsTest {
 
         void complete(int call) {
             futures.get(call).complete(answers.get(call));
+        }
+
+        @Override
+        public CompletableFuture<Slice> read(String stream, long since, int limit, boolean last) {
+            return store.read(stream, since, limit, last);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> acknowledge(String stream, String deviceKey, long epoch, long offset,
+                                                      Retention retention) {
+            return store.acknowledge(stream, deviceKey, epoch, offset, retention);
+        }
+
+        @Override
+        public CompletableFuture<Devices> devices(String stream, Retention retention) {
+            return store.devices(stream, retention);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A store that runs every append, but loses the answer of each batch's first one (it never comes). */
+    private static final class AnswerLostStore implements HistoryStore {
+        final MemoryHistoryStore store = new MemoryHistoryStore();
+        private final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
+                                                  Retention retention, boolean pinned) {
+            Appended a = store.append(stream, entries, dedupeIds, retention, pinned).join();
+            String batch = stream + "|" + new String(entries.get(0), java.nio.charset.StandardCharsets.ISO_8859_1);
+            return seen.add(batch) ? new CompletableFuture<>() : CompletableFuture.completedFuture(a);
         }
 
         @Override
