@@ -39,7 +39,8 @@ final class PushRoutes {
     }
 
     private CompletableFuture<?> mids(RouteRequest r) {
-        return push.pushMids(r.integer("operation"), r.longs("mids"), r.body(), r.bool("must_deliver"))
+        return push.pushMids(r.integer("operation"), r.longs("mids"), r.body(), r.bool("must_deliver"),
+                r.text("id"))
                 .thenApply(PushRoutes::mids);
     }
 

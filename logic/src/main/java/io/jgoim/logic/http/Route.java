@@ -30,7 +30,7 @@ import static io.jgoim.logic.http.access.ApiScope.READ;
 enum Route {
     PUSH_KEYS("/goim/push/keys", HttpMethod.POST, PUSH, intParam("operation"), list("keys")),
     PUSH_MIDS("/goim/push/mids", HttpMethod.POST, PUSH, intParam("operation"), longList("mids"),
-            optionalBool("must_deliver")),
+            optionalBool("must_deliver"), text("id")),
     // type and room are required by PushService.roomId, which words the refusal
     PUSH_ROOM("/goim/push/room", HttpMethod.POST, PUSH, intParam("operation"), text("type"), text("room")),
     PUSH_ALL("/goim/push/all", HttpMethod.POST, PUSH, intParam("operation"), optionalInt("speed")),

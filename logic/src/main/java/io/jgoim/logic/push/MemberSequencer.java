@@ -70,16 +70,18 @@ final class MemberSequencer {
      * with the first failure of the chain.
      */
     CompletableFuture<Sequenced> push(long mid, String stream, Retention retention, int operation,
-                                      ByteString message, byte[] frame, long createdAtMs, boolean pinned) {
-        return directory.keysByMids(List.of(mid)).thenCompose(routes -> append(stream, frame, retention, pinned)
+                                      ByteString message, byte[] frame, long createdAtMs, boolean pinned,
+                                      String pushId) {
+        List<String> ids = pushId == null ? null : List.of("api:" + pushId);
+        return directory.keysByMids(List.of(mid)).thenCompose(routes -> append(stream, frame, ids, retention, pinned)
                 .thenCompose(at -> publish(mid, at, routes, operation, message, createdAtMs)));
     }
 
-    private CompletableFuture<StreamPosition> append(String stream, byte[] frame, Retention retention,
-                                                     boolean pinned) {
+    private CompletableFuture<StreamPosition> append(String stream, byte[] frame, List<String> ids,
+                                                     Retention retention, boolean pinned) {
         CompletableFuture<HistoryStore.Appended> call;
         try {
-            call = store.append(stream, List.of(frame), null, retention, pinned);
+            call = store.append(stream, List.of(frame), ids, retention, pinned);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }

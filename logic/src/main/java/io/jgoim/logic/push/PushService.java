@@ -105,7 +105,25 @@ public final class PushService {
      */
     public CompletableFuture<MidsPushed> pushMids(int operation, Collection<Long> mids, ByteString message,
                                                   boolean mustDeliver) {
+        return pushMids(operation, mids, message, mustDeliver, null);
+    }
+
+    /** Most characters of a push id. */
+    public static final int MAX_PUSH_ID = 128;
+
+    /**
+     * {@link #pushMids(int, Collection, ByteString, boolean)} with the caller's id of this push ({@code pushId}, null
+     * for none): a member stream that already took a push with this id within its history keeps the position it gave
+     * it and does not append it again, so a caller retrying after a 503 (the push may have been stored before the
+     * failure) reaches each member at most once more under the SAME position, which comets and clients drop as a
+     * duplicate.
+     */
+    public CompletableFuture<MidsPushed> pushMids(int operation, Collection<Long> mids, ByteString message,
+                                                  boolean mustDeliver, String pushId) {
         checkOp(operation);
+        if (pushId != null && (pushId.isEmpty() || pushId.length() > MAX_PUSH_ID)) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, "id must be 1.." + MAX_PUSH_ID + " characters");
+        }
         checkTargets(mids.size(), "mids");
         checkMessage(message);
         if (mustDeliver && (sequencer == null || !history.config().members().enabled())) {
@@ -127,7 +145,8 @@ public final class PushService {
                 continue;
             }
             frame = frame == null ? MemberSequencer.frame(operation, message) : frame; // once per push
-            sequenced.add(sequencer.push(mid, stream, retention, operation, message, frame, now, mustDeliver));
+            sequenced.add(sequencer.push(mid, stream, retention, operation, message, frame, now, mustDeliver,
+                    pushId));
         }
         CompletableFuture<Integer> plainDone = plain.isEmpty()
                 ? CompletableFuture.completedFuture(0) : pushPlainMids(operation, plain, message);

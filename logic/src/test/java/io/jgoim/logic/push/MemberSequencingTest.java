@@ -9,6 +9,7 @@ import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.logic.testing.FaultyHistoryStore;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
+import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.ProtoCodec;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.protocol.stream.StreamPosition;
@@ -187,5 +188,27 @@ class MemberSequencingTest {
         assertThat(Failures.code(catchThrowable(f::join), ErrorCode.OK)).isEqualTo(ErrorCode.UNAVAILABLE);
         // The entry stays in history (a resuming device gets it); the API said 503, so the caller retries.
         assertThat(store.read("mid:1", 0, 10, false).join().top()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldGiveARetriedPushItsFirstPositionWhenTheCallerNamesIt() {
+        connect();
+        PushService push = push(MEMBERS);
+        bus.setDown(true);
+        CompletableFuture<MidsPushed> refused = push.pushMids(1000, List.of(1L), MSG, false, "order-17");
+        assertThat(Failures.code(catchThrowable(refused::join), ErrorCode.OK)).isEqualTo(ErrorCode.UNAVAILABLE);
+        bus.setDown(false);
+        // The caller retries the 503 with the same id: the member's stream already holds it (stored before the bus
+        // refused), so the retry keeps that position instead of a second copy under a new one.
+        MidsPushed retried = push.pushMids(1000, List.of(1L), MSG, false, "order-17").join();
+        assertThat(retried.positions().get(1L).offset()).isEqualTo(1L);
+        assertThat(store.read("mid:1", 0, 10, false).join().top()).isEqualTo(1);
+        assertThat(recordsOf(1)).isNotEmpty().allSatisfy(m -> assertThat(m.getOffset()).isEqualTo(1L));
+        // Another id is another message.
+        assertThat(push.pushMids(1000, List.of(1L), MSG, false, "order-18").join().positions().get(1L).offset())
+                .isEqualTo(2L);
+        assertThat(catchThrowable(() -> push.pushMids(1000, List.of(1L), MSG, false, "x".repeat(129))))
+                .isInstanceOfSatisfying(JgoimException.class, e -> assertThat(e.code())
+                        .isEqualTo(ErrorCode.BAD_PARAMETER));
     }
 }
