@@ -41,6 +41,7 @@ import static io.jgoim.comet.StreamKit.messages;
 import static io.jgoim.comet.StreamKit.received;
 import static io.jgoim.comet.StreamKit.streamState;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Positioned pushes inside sessions on real sockets: goim and ver-2 clients get exactly today's bytes while a ver-3
@@ -223,6 +224,25 @@ class StreamDeliveryIT {
                     new StreamState(room, epoch + 7, 0, false, ErrorCode.EPOCH_CHANGED.code()));
             assertThat(StreamKit.pub(c.next(3000))).extracting(StreamKit.Pub::epoch, StreamKit.Pub::first)
                     .containsExactly(epoch + 7, 1L);
+        }
+    }
+
+    @Test
+    void shouldFillANewEpochFromItsStartWhenItsFirstMessagesWereNotSent() throws Exception {
+        String room = "brief://epoch-" + newKey();
+        try (TestClient c = v3(Mode.TCP, 0, newKey(), room)) {
+            long old = kit.publish(room, 1, 2);
+            assertThat(received(c, 2)).containsExactlyElementsOf(expected(room, 1, 2));
+            // The stream expires (its history is lost: a new epoch), and its new epoch's first two messages never
+            // reach this comet (a comet request lost while the store restarted); the third does.
+            await().atMost(5, TimeUnit.SECONDS).until(() ->
+                    logic.historyStore().read(room, 0, 1, false).join().epoch() == 0);
+            long fresh = kit.append(room, 1, 2, 0).epoch();
+            assertThat(fresh).isNotEqualTo(old);
+            kit.publish(room, 3, 3);
+            assertThat(streamState(c.next(3000))).containsExactly(
+                    new StreamState(room, fresh, 0, false, ErrorCode.EPOCH_CHANGED.code()));
+            assertThat(received(c, 3)).containsExactlyElementsOf(expected(room, 1, 3));
         }
     }
 

@@ -37,10 +37,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as job does (append first, then the positioned request), ver-3 auth bodies, and readers of op 8/20/21 frames.
  */
 final class StreamKit {
-    /** Room types: "short" keeps 5 messages, "nohist" none, every other type and members 100. */
+    /**
+     * Room types: "short" keeps 5 messages, "brief" expires 700 ms after its last message (a new epoch then),
+     * "nohist" none, every other type and members 100.
+     */
     static final HistoryConfig HISTORY = new HistoryConfig(Map.of(
             HistoryConfig.ANY_TYPE, new Retention(100, Duration.ofMinutes(10)),
             "short", new Retention(5, Duration.ofMinutes(10)),
+            "brief", new Retention(100, Duration.ofMillis(700)),
             "nohist", Retention.OFF), new Retention(100, Duration.ofMinutes(10)));
 
     private final LogicTwin logic;

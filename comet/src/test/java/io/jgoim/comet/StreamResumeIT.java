@@ -160,17 +160,33 @@ class StreamResumeIT {
     }
 
     @Test
-    void shouldAnswerEpochChangedWithTheCurrentPositionAndGoOnLive() throws Exception {
+    void shouldAnswerEpochChangedThenDeliverTheNewEpochFromItsStartAndGoOnLive() throws Exception {
         String key = newKey();
         String room = "live://" + key;
         String member = StreamPosition.memberStream(mid(key));
-        long epoch = kit.publish(room, 1, 3);
+        long epoch = kit.publish(room, 1, 3); // the new epoch's messages (the client held another epoch)
         try (TestClient c = TestClient.connect(Mode.TCP, comet)) {
             List<StreamState> states = authV3(c, mid(key), key, room, List.of(StreamState.of(room, epoch + 1000, 2)));
-            assertThat(states).containsExactly(new StreamState(room, epoch, 3, true, ErrorCode.EPOCH_CHANGED.code()),
+            // Told: what it held is gone (the stream continues after 0 of the new epoch) ...
+            assertThat(states).containsExactly(new StreamState(room, epoch, 0, true, ErrorCode.EPOCH_CHANGED.code()),
                     new StreamState(member, 0, 0, false, 0));
+            // ... and given every message of the new epoch, which history still holds from its first.
+            assertThat(received(c, 3)).containsExactlyElementsOf(expected(room, 1, 3));
             kit.publish(room, 4, 4);
             assertThat(received(c, 1)).containsExactly(room + "@4=m4");
+        }
+    }
+
+    @Test
+    void shouldAnswerEpochChangedAtTheTopWhenTheNewEpochIsLongerThanItsHistory() throws Exception {
+        String key = newKey();
+        String room = "short://" + key;
+        long epoch = kit.publish(room, 1, 8); // keeps 4..8: the new epoch's start is gone too
+        try (TestClient c = TestClient.connect(Mode.TCP, comet)) {
+            assertThat(authV3(c, 0, key, room, List.of(StreamState.of(room, epoch + 1000, 2)))).containsExactly(
+                    new StreamState(room, epoch, 8, true, ErrorCode.EPOCH_CHANGED.code()));
+            kit.publish(room, 9, 9);
+            assertThat(received(c, 1)).containsExactly(room + "@9=m9");
         }
     }
 

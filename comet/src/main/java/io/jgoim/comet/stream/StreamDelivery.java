@@ -89,6 +89,13 @@ public final class StreamDelivery {
         }
         PushFrame.Position p = f.position();
         Verdict v = cursor.verdict(p.stream(), p.epoch(), p.first(), p.last());
+        if (v == Verdict.EPOCH_CHANGED && p.first() > 1) {
+            // A new epoch whose first messages this session was not sent (the store lost its data and new messages
+            // came meanwhile): say so, then fill the new epoch from its start out of history, like any gap.
+            writeState(new StreamState(p.stream(), p.epoch(), 0, false, ErrorCode.EPOCH_CHANGED.code()));
+            cursor.position(p.stream(), p.epoch(), 0);
+            v = cursor.verdict(p.stream(), p.epoch(), p.first(), p.last());
+        }
         if (v == Verdict.HOLD) {
             if (!cursor.hold(p.stream(), f)) {
                 fail("more than " + MAX_HELD_BATCHES + " batches of " + p.stream() + " held while it recovers");
@@ -206,7 +213,14 @@ public final class StreamDelivery {
                 parts.add(reads.latest(s).thenApply(h -> Outcome.fresh(s, h)));
             } else {
                 boolean fromStart = a.epoch() == 0 && a.offset() == 0;
-                parts.add(reads.readAll(s, a.epoch(), a.offset()).thenApply(h -> Outcome.resumed(a, h, fromStart)));
+                parts.add(reads.readAll(s, a.epoch(), a.offset()).thenCompose(h -> {
+                    if (fromStart || h.off() || h.epoch() == a.epoch() || h.top() == 0) {
+                        return CompletableFuture.completedFuture(Outcome.resumed(a, h, fromStart));
+                    }
+                    // The epoch changed: what the client holds is gone, but the new epoch's messages (those since
+                    // the store lost its data) may all still be here: they are all new to this client.
+                    return reads.readAll(s, h.epoch(), 0).thenApply(all -> Outcome.newEpoch(a, all));
+                }));
             }
         }
         CompletableFuture<Void> out = new CompletableFuture<>();
@@ -234,7 +248,7 @@ public final class StreamDelivery {
                 if (o.state().code() == ErrorCode.HISTORY_OFF.code()) {
                     cursor.unknown(s);
                 } else {
-                    cursor.position(s, o.state().epoch(), o.state().offset());
+                    cursor.position(s, o.state().epoch(), o.cursorAt());
                 }
                 cursor.recovering(s, false);
                 drainHeld(s);
@@ -259,6 +273,25 @@ public final class StreamDelivery {
      * from offset {@code first}). The entry's position is where the client is once they are written.
      */
     record Outcome(StreamState state, long first, List<ByteString> entries) {
+        /** Where the session stands once the entries are written. */
+        long cursorAt() {
+            return entries.isEmpty() ? state.offset() : first + entries.size() - 1;
+        }
+
+        /**
+         * A stream the client asked to resume from {@code a}, whose epoch changed: EPOCH_CHANGED at (new epoch, 0) —
+         * the stream continues after 0 — with every message of the new epoch when history still holds them all from
+         * its first; else EPOCH_CHANGED at the new epoch's top, as before.
+         */
+        static Outcome newEpoch(StreamState a, History h) {
+            String s = a.stream();
+            int code = ErrorCode.EPOCH_CHANGED.code();
+            if (!h.off() && h.complete() && !h.entries().isEmpty() && h.first() == 1) {
+                return new Outcome(new StreamState(s, h.epoch(), 0, true, code), 1, h.entries());
+            }
+            return new Outcome(new StreamState(s, h.epoch(), h.top(), true, code), 0, List.of());
+        }
+
         /** A stream the client asked nothing for: its newest position. */
         static Outcome fresh(String stream, History h) {
             if (h.off()) {
