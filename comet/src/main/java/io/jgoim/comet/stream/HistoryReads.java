@@ -183,7 +183,8 @@ public final class HistoryReads {
         }
         metrics.historyRead(HistorySource.STORE);
         mine.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        mine.whenComplete((h, e) -> inFlight.remove(key, mine));
+        // The caller's stage completes after the slot is free (dependents run last-registered first).
+        CompletableFuture<History> freed = mine.whenComplete((h, e) -> inFlight.remove(key, mine));
         try {
             logic.history(req).whenComplete((reply, e) -> {
                 if (e != null && olderLogic(e)) {
@@ -209,7 +210,7 @@ public final class HistoryReads {
         } catch (RuntimeException e) {
             mine.completeExceptionally(e);
         }
-        return mine.copy();
+        return freed;
     }
 
     /** True when logic answered that it has no History call at all (gRPC UNIMPLEMENTED: an older logic node). */
