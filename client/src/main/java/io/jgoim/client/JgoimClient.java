@@ -97,8 +97,11 @@ public final class JgoimClient implements AutoCloseable {
      */
     public CompletableFuture<List<Publication>> recent(String stream, int count) {
         if (!config.positions()) {
-            return CompletableFuture.failedFuture(new JgoimClientException(io.jgoim.protocol.ErrorCode.UNKNOWN_OP,
+            return CompletableFuture.failedFuture(new JgoimClientException(ErrorCode.UNKNOWN_OP,
                     "recent messages need positions(true)"));
+        }
+        if (stream == null) {
+            return CompletableFuture.failedFuture(new JgoimClientException(ErrorCode.BAD_PARAMETER, "stream is null"));
         }
         try {
             return RecentMessages.ask(requests, stream, count);

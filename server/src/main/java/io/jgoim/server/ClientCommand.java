@@ -4,7 +4,10 @@ import io.jgoim.client.ClientListener;
 import io.jgoim.client.ClientTransports;
 import io.jgoim.client.CloseStatus;
 import io.jgoim.client.JgoimClient;
+import io.jgoim.client.Publication;
 import io.jgoim.client.Transport;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.stream.StreamState;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -62,6 +65,14 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "0", description = "exit after this many pushes (0 = run until killed)")
     int count;
 
+    @Option(names = "--positions", description = "ask for stream positions (auth ver 3): each push is printed with its "
+            + "stream and position, and after a reconnect the client resumes and prints whether it recovered")
+    boolean positions;
+
+    @Option(names = "--last", defaultValue = "0",
+            description = "with --positions: print the last N messages of --room after connecting (a late joiner)")
+    int last;
+
     @Option(names = "--config", description = "accepted for symmetry with the node commands; the client has no file")
     String config;
 
@@ -88,6 +99,27 @@ final class ClientCommand implements Callable<Integer> {
                     }
 
                     @Override
+                    public void onPublication(JgoimClient c, String stream, long epoch, long offset, int op,
+                                              ByteBuf body) {
+                        out.printf("%s push op=%d %s@%d/%d %s%n", LocalTime.now(), op, stream, epoch, offset,
+                                body.toString(StandardCharsets.UTF_8));
+                        out.flush();
+                        if (count > 0) {
+                            done.countDown();
+                        }
+                    }
+
+                    @Override
+                    public void onStreamState(JgoimClient c, StreamState s) {
+                        String what = s.recovered() ? "recovered everything missed"
+                                : s.code() == 0 ? "at its latest position"
+                                : "NOT recovered: " + ErrorCode.of(s.code()) + " (reload this stream's state)";
+                        out.printf("%s stream %s@%d/%d %s%n", LocalTime.now(), s.stream(), s.epoch(), s.offset(),
+                                what);
+                        out.flush();
+                    }
+
+                    @Override
                     public void onClose(JgoimClient c, CloseStatus status, boolean willReconnect) {
                         out.printf("%s closed code=%d %s%s%n", LocalTime.now(), status.code(), status.reason(),
                                 willReconnect ? " (reconnecting)" : "");
@@ -103,6 +135,9 @@ final class ClientCommand implements Callable<Integer> {
             SslContext ssl = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
             b.sslContext(ssl);
         }
+        if (positions) {
+            b.extended(true).positions(true);
+        }
         if (token != null) {
             b.token(token);
         } else {
@@ -113,6 +148,13 @@ final class ClientCommand implements Callable<Integer> {
             out.printf("%s connected %s://%s:%d%s; waiting for pushes%n", LocalTime.now(), transport, host, p,
                     token == null ? " as mid " + mid + " in " + room : "");
             out.flush();
+            if (positions && last > 0) {
+                for (Publication m : client.recent(room, last).get(15, TimeUnit.SECONDS)) {
+                    out.printf("%s recent op=%d %s@%d/%d %s%n", LocalTime.now(), m.op(), m.stream(), m.epoch(),
+                            m.offset(), m.bodyAsString());
+                }
+                out.flush();
+            }
             done.await();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

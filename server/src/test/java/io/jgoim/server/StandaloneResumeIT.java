@@ -230,6 +230,33 @@ class StandaloneResumeIT {
         }
     }
 
+    @Test
+    void shouldShowPositionsAndRecentMessagesInTheCliClient() throws Exception {
+        pushRoom("cli-1");
+        pushRoom("cli-2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> recentBodies(2, false).contains("cli-2"));
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> new picocli.CommandLine(new ClientCommand()).execute("--port", String.valueOf(tcpPort),
+                            "--mid", "0", "--room", ROOM, "--positions", "--last", "2", "--count", "1"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> exit.isDone() || captured.toString(
+                    java.nio.charset.StandardCharsets.UTF_8).contains("recent op=1000 " + ROOM + "@"));
+            assertThat(exit.isDone()).as("the client ended early: %s", captured).isFalse();
+            pushRoom("cli-3");
+            assertThat(exit.get(15, TimeUnit.SECONDS)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(out).containsPattern("recent op=1000 live://resume@\\d+/\\d+ cli-1")
+                .containsPattern("recent op=1000 live://resume@\\d+/\\d+ cli-2")
+                .containsPattern("stream live://resume@\\d+/\\d+ at its latest position")
+                .containsPattern("push op=1000 live://resume@\\d+/\\d+ cli-3");
+    }
+
     /** The state the server reported for {@code stream} at the reconnect (the auth reply's entry with asked set). */
     private static StreamState reconnectState(Publications pubs, String stream) {
         StreamState asked = null;
