@@ -19,6 +19,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -260,7 +261,31 @@ final class Connection {
         long delay = reconnectPolicy.nextDelayNanos(wasConnected ? System.nanoTime() - authenticatedAtNanos : -1);
         setState(ClientState.RECONNECTING);
         ListenerCalls.closed(client, status, true);
-        loop.schedule(this::attemptConnect, delay, TimeUnit.NANOSECONDS);
+        Runnable next = status.code() == CloseCode.TOKEN_EXPIRED.code() && config.tokenRefresher() != null
+                ? this::renewTokenThenConnect : this::attemptConnect;
+        loop.schedule(next, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The session was closed at its token's expiry (its refresh failed or came too late): ask the application's
+     * refresher for a new token before authenticating again, instead of presenting the expired one (a terminal
+     * refusal). A refresher that fails leaves the old token; the auth then says why.
+     */
+    private void renewTokenThenConnect() {
+        CompletionStage<byte[]> renewed;
+        try {
+            renewed = config.tokenRefresher().newToken();
+        } catch (RuntimeException e) {
+            renewed = CompletableFuture.failedFuture(e);
+        }
+        renewed.whenComplete((token, e) -> loop.execute(() -> {
+            if (e == null && token != null && token.length > 0) {
+                authToken = token.clone();
+            }
+            if (state != ClientState.CLOSED) {
+                attemptConnect();
+            }
+        }));
     }
 
     private void cancelTimers() {

@@ -7,7 +7,8 @@ import java.util.concurrent.CompletionStage;
  * refresh reply's {@code "expires"}); the client sends it with op 23 ({@link JgoimClient#refreshToken}). Called on
  * the client's event loop: return at once with a stage that completes later (fetch the token asynchronously), never
  * block. A stage that fails is retried while time is left; if none comes in time the server closes the session with
- * TOKEN_EXPIRED (4014) and the client reconnects with the last token it holds.
+ * TOKEN_EXPIRED (4014); the client then asks once more before it reconnects and authenticates with that token (with
+ * the last one it holds when this stage fails too, which the server refuses).
  */
 @FunctionalInterface
 public interface TokenRefresher {

@@ -228,6 +228,20 @@ class StreamDeliveryIT {
     }
 
     @Test
+    void shouldFillAStreamsFirstMessagesThatWentOutBeforeTheSessionCouldGetThemLive() throws Exception {
+        String key = newKey();
+        long mid = 700_000 + KEYS.get();
+        String member = io.jgoim.protocol.stream.StreamPosition.memberStream(mid);
+        try (TestClient c = v3(Mode.TCP, mid, key, "live://first-" + key)) {
+            // The member's stream was empty at auth. Its first message was routed before this session was (no
+            // device to send it to), the second reaches the session live: the first is a gap, not a start.
+            kit.append(member, 1, 1, 0);
+            assertThat(kit.pushMember(key, mid, 2).getDelivered()).isEqualTo(1);
+            assertThat(received(c, 2)).containsExactlyElementsOf(expected(member, 1, 2));
+        }
+    }
+
+    @Test
     void shouldFillANewEpochFromItsStartWhenItsFirstMessagesWereNotSent() throws Exception {
         String room = "brief://epoch-" + newKey();
         try (TestClient c = v3(Mode.TCP, 0, newKey(), room)) {

@@ -108,4 +108,24 @@ class TokenRefreshIT {
             assertThat(c.lastClose().code()).isEqualTo(CloseCode.TOKEN_EXPIRED.code());
         }
     }
+
+    @Test
+    void shouldAskTheRefresherForANewTokenBeforeReconnectingAfterTokenExpired() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        // The refresher is down while the session lives (the in-session refresh fails, the session is closed at exp
+        // with 4014), then works: the reconnect must present its new token, not the expired one.
+        io.jgoim.client.TokenRefresher refresher = () -> asked.incrementAndGet() == 1
+                ? CompletableFuture.failedFuture(new IllegalStateException("token service down"))
+                : CompletableFuture.completedFuture(token(5, 60).getBytes());
+        try (JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(comet.port(Transport.TCP))
+                .transport(Transport.TCP).token(token(5, 2)).tokenRefresher(refresher).reconnect(true)
+                .backoff(Duration.ofMillis(100), Duration.ofMillis(200)).build()) {
+            c.connect().get(5, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(15)).until(() -> c.reconnects() >= 1
+                    && c.state() == ClientState.CONNECTED);
+            assertThat(c.lastClose().code()).isEqualTo(CloseCode.TOKEN_EXPIRED.code());
+            assertThat(c.tokenExpiry()).isAfter(Instant.now().plusSeconds(30));
+            assertThat(asked.get()).isGreaterThanOrEqualTo(2);
+        }
+    }
 }

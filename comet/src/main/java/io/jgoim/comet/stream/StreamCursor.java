@@ -44,6 +44,8 @@ public final class StreamCursor {
         final String stream;
         final long generation;
         boolean known;
+        /** Read as a stream with no message yet (epoch 0, top 0): whatever epoch comes, it starts at offset 1. */
+        boolean emptyAtStart;
         long epoch;
         long next;
         boolean recovering;
@@ -126,6 +128,7 @@ public final class StreamCursor {
         Entry e = entry(stream);
         if (e != null) {
             e.known = true;
+            e.emptyAtStart = false;
             e.epoch = epoch;
             e.next = last + 1;
         }
@@ -133,15 +136,27 @@ public final class StreamCursor {
 
     /**
      * The session's position in {@code stream} is {@code top} of {@code epoch} (it expects {@code top + 1}); epoch 0
-     * (a stream with no message yet) leaves the position unknown, so the first batch is taken whatever it is.
+     * (a stream with no message yet) leaves the epoch unknown but remembers that the session stands before the first
+     * message ({@link #startsEmpty}): a first batch that starts past offset 1 is then a gap, not a start.
      */
     public void position(String stream, long epoch, long top) {
         Entry e = entry(stream);
         if (e != null) {
             e.known = epoch != 0;
+            e.emptyAtStart = epoch == 0 && top == 0;
             e.epoch = epoch;
             e.next = top + 1;
         }
+    }
+
+    /**
+     * True when the session's position was read from a stream with no message yet and nothing was taken since: its
+     * first batch must start at offset 1 of whatever epoch it comes in, or the messages before it are missing (they
+     * were sent before this session could receive them live, e.g. a member push routed before the session existed).
+     */
+    public boolean startsEmpty(String stream) {
+        Entry e = entry(stream);
+        return e != null && !e.known && e.emptyAtStart;
     }
 
     /** Forgets the position of {@code stream}: the next batch is taken whatever it is. */
@@ -149,6 +164,7 @@ public final class StreamCursor {
         Entry e = entry(stream);
         if (e != null) {
             e.known = false;
+            e.emptyAtStart = false;
         }
     }
 

@@ -88,6 +88,11 @@ public final class StreamDelivery {
             return true;
         }
         PushFrame.Position p = f.position();
+        if (p.first() > 1 && cursor.startsEmpty(p.stream())) {
+            // The stream had no message when this session's position was read, and its first live batch starts
+            // later: the messages before it went out before the session could get them live. A gap from 0.
+            cursor.position(p.stream(), p.epoch(), 0);
+        }
         Verdict v = cursor.verdict(p.stream(), p.epoch(), p.first(), p.last());
         if (v == Verdict.EPOCH_CHANGED && p.first() > 1) {
             // A new epoch whose first messages this session was not sent (the store lost its data and new messages

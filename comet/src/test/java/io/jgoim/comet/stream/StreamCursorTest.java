@@ -46,11 +46,16 @@ class StreamCursorTest {
     }
 
     @Test
-    void shouldTreatEpochZeroAsNoPositionYet() {
+    void shouldTreatEpochZeroAsNoPositionYetButRememberItStandsBeforeTheFirstMessage() {
         cursor.track(ROOM);
         cursor.position(ROOM, 0, 0);
         assertThat(cursor.isKnown(ROOM)).isFalse();
+        assertThat(cursor.startsEmpty(ROOM)).isTrue();
         assertThat(cursor.verdict(ROOM, 7, 3, 3)).isEqualTo(Verdict.TAKE);
+        cursor.took(ROOM, 7, 3);
+        assertThat(cursor.startsEmpty(ROOM)).isFalse();
+        cursor.unknown(ROOM);
+        assertThat(cursor.startsEmpty(ROOM)).as("a stream keeping no history").isFalse();
     }
 
     @Test
