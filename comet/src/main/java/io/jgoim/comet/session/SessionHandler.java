@@ -1,7 +1,6 @@
 package io.jgoim.comet.session;
 
 import io.jgoim.comet.config.CometConfig;
-import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
 import io.jgoim.comet.stream.StreamDelivery;
@@ -10,11 +9,6 @@ import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
-import io.jgoim.protocol.ProtocolException;
-import io.jgoim.protocol.stream.PositionList;
-import io.jgoim.protocol.stream.RecentRequest;
-import io.jgoim.protocol.stream.StreamPosition;
-import io.jgoim.protocol.stream.StreamState;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -24,7 +18,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -167,14 +160,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                     if (session.streams() == null) {
                         unknownOp(ctx, p);
                     } else {
-                        ack(ctx, p);
+                        services.streamRequests().ack(this, ctx, session, p);
                     }
                     break;
                 case Op.RECENT:
                     if (session.streams() == null) {
                         unknownOp(ctx, p);
                     } else {
-                        recent(ctx, p);
+                        services.streamRequests().recent(this, ctx, session, p);
                     }
                     break;
                 case Op.SUB:
@@ -206,48 +199,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private void unknownOp(ChannelHandlerContext ctx, Proto p) {
         exceptionCaught(ctx, new SessionCloseException(ErrorCode.UNKNOWN_OP, CloseCode.PROTOCOL_ERROR, p.seq(),
                 "op " + p.op() + " not allowed after auth"));
-    }
-
-    /** Op 25 from a position-aware session: its room's or its own member stream's last messages. */
-    private void recent(ChannelHandlerContext ctx, Proto p) {
-        RecentRequest request;
-        try {
-            request = RecentRequest.read(p.body());
-        } catch (ProtocolException e) {
-            exceptionCaught(ctx, new SessionCloseException(e.errorCode(), e.closeCode(), p.seq(), e.getMessage()));
-            return;
-        }
-        services.recent().serve(this, ctx, session, request, p.seq());
-    }
-
-    /**
-     * Op 22 from a position-aware session: cumulative acks. A malformed list closes the session (BAD_POSITION); an
-     * ack of a position the session was not sent gets one ACK_UNKNOWN error reply and the session stays open (the
-     * list's other acks still count). An ack of its member stream goes to the comet's {@link
-     * io.jgoim.comet.stream.AckBatcher} (one map update; logic hears the latest at the next flush); an ack of its room
-     * stream is accepted and dropped: room messages are never must-deliver, so nothing waits for it.
-     */
-    private void ack(ChannelHandlerContext ctx, Proto p) {
-        List<StreamState> acks;
-        try {
-            acks = PositionList.read(p.body().duplicate());
-        } catch (ProtocolException e) {
-            exceptionCaught(ctx, new SessionCloseException(e.errorCode(), e.closeCode(), p.seq(), e.getMessage()));
-            return;
-        }
-        StreamState unknown = null;
-        for (StreamState a : acks) {
-            if (!session.streams().sent(a.stream(), a.epoch(), a.offset())) {
-                unknown = unknown == null ? a : unknown;
-            } else if (a.offset() > 0 && StreamPosition.isMemberStream(a.stream())) {
-                services.acks().offer(session.key(), session.memberId(), a.stream(), a.epoch(), a.offset());
-            }
-        }
-        if (unknown != null) {
-            reply(ReplyFrames.errorReply(ctx.alloc(), p.seq(), ErrorCode.ACK_UNKNOWN,
-                    "ack of " + unknown.stream() + " " + unknown.epoch() + "/" + unknown.offset()
-                            + " names a position this session was not sent"));
-        }
     }
 
     @Override

@@ -30,7 +30,7 @@ public final class SessionServices {
     private final SlowConsumerPolicy slowConsumer;
     private final Subscriptions subscriptions;
     private final HistoryReads historyReads;
-    private final RecentRequests recent;
+    private final StreamRequests streamRequests;
     private final TokenRefresh tokenRefresh;
     private final AckBatcher acks;
 
@@ -58,9 +58,10 @@ public final class SessionServices {
         this.upstream = new Upstream(protocol.maxInflightUpstream(), logic, metrics, serverId());
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
         this.subscriptions = new Subscriptions(index);
-        this.recent = new RecentRequests(history);
+        RecentRequests recent = new RecentRequests(history);
         this.tokenRefresh = new TokenRefresh(protocol.maxInflightUpstream(), logic, index, metrics, serverId());
         this.acks = new AckBatcher(logic, serverId());
+        this.streamRequests = new StreamRequests(acks, recent);
     }
 
     /** Services with history reads of their own (nothing feeds their recent messages). */
@@ -112,9 +113,9 @@ public final class SessionServices {
         return admission;
     }
 
-    /** How sessions read stream history (resume, gaps, room changes). */
-    RecentRequests recent() {
-        return recent;
+    /** Op 22 and op 25 of position-aware sessions. */
+    StreamRequests streamRequests() {
+        return streamRequests;
     }
 
     public HistoryReads historyReads() {
