@@ -68,6 +68,7 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            EnvCheck.warnUnknown(System.getenv(), config);
             CometConfig c = CometConfig.load(config, System.getenv());
             ManagedChannel channel = GrpcChannelTls.of(c.logic().tls(), "logic.tls")
                     .apply(NettyChannelBuilder.forTarget(c.logic().target())).build();
@@ -88,6 +89,7 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            EnvCheck.warnUnknown(System.getenv(), config);
             LogicConfig c = LogicConfig.load(config, System.getenv());
             PrometheusMeterRegistry meters = meters();
             RedisClients r = RedisClients.connect(c.redis().uris(), c.redis().cluster(), c.redis().commandTimeout(),
@@ -115,6 +117,7 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            EnvCheck.warnUnknown(System.getenv(), config);
             JobConfig c = JobConfig.load(config, System.getenv());
             PrometheusMeterRegistry meters = meters();
             RedisClients r = c.redis().connect();
