@@ -1,5 +1,6 @@
 package io.jgoim.logic;
 
+import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
@@ -205,7 +206,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
 
     /** The push bus producer. */
     public record KafkaConfig(String bootstrapServers, String topic, String upstreamTopic, Duration sendTimeout,
-                              Duration linger, int maxPendingSends) {
+                              Duration linger, int maxPendingSends, TopicsConfig topics) {
         public KafkaConfig {
             Checks.notBlank(bootstrapServers, "kafka.bootstrapServers");
             Checks.notBlank(topic, "kafka.topic");
@@ -215,6 +216,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.check(linger != null && !linger.isNegative(), "kafka.linger must be >= 0");
             Checks.check(linger.compareTo(sendTimeout) < 0, "kafka.linger must be below kafka.sendTimeout");
             Checks.positive(maxPendingSends, "kafka.maxPendingSends");
+            Checks.check(topics != null, "kafka.topics is required");
         }
     }
 

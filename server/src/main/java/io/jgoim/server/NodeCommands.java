@@ -6,6 +6,7 @@ import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.RedisHistoryStore;
+import io.jgoim.common.kafka.KafkaTopics;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -91,6 +93,8 @@ final class NodeCommands {
         public Integer call() throws InterruptedException {
             EnvCheck.warnUnknown(System.getenv(), config);
             LogicConfig c = LogicConfig.load(config, System.getenv());
+            KafkaTopics.ensure(c.kafka().bootstrapServers(), List.of(c.kafka().topic(), c.kafka().upstreamTopic()),
+                    c.kafka().topics());
             PrometheusMeterRegistry meters = meters();
             RedisClients r = RedisClients.connect(c.redis().uris(), c.redis().cluster(), c.redis().commandTimeout(),
                     c.redis().requestQueueSize());
@@ -119,6 +123,7 @@ final class NodeCommands {
         public Integer call() throws InterruptedException {
             EnvCheck.warnUnknown(System.getenv(), config);
             JobConfig c = JobConfig.load(config, System.getenv());
+            KafkaTopics.ensure(c.kafka().bootstrapServers(), c.kafkaTopics(), c.kafka().topics());
             PrometheusMeterRegistry meters = meters();
             RedisClients r = c.redis().connect();
             // Job only reads routes (play-history lookups); logic owns their TTL.
