@@ -134,11 +134,25 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
     }
 
     /** The Logic gRPC listener for comets ({@code tls}: see docs/operations.md, Security). */
-    public record GrpcConfig(boolean enabled, String bind, int port, TlsServerConfig tls) {
+    public record GrpcConfig(boolean enabled, String bind, int port, TlsServerConfig tls, String advertise,
+                             RegistryConfig registry) {
         public GrpcConfig {
             Checks.notNull(tls, "grpc.tls");
             Checks.notBlank(bind, "grpc.bind");
             Checks.port(port, "grpc.port");
+            advertise = advertise == null ? "" : advertise.trim();
+            Checks.check(advertise.isEmpty() || advertise.lastIndexOf(':') > 0,
+                    "grpc.advertise must be host:port or empty, was '" + advertise + "'");
+            Checks.notNull(registry, "grpc.registry");
+        }
+    }
+
+    /** This logic node's entry in the logic-node registry comets balance over. */
+    public record RegistryConfig(boolean enabled, Duration refreshInterval, Duration ttl) {
+        public RegistryConfig {
+            Checks.positive(refreshInterval, "grpc.registry.refreshInterval");
+            Checks.positive(ttl, "grpc.registry.ttl");
+            Checks.check(ttl.compareTo(refreshInterval) > 0, "grpc.registry.ttl must be longer than refreshInterval");
         }
     }
 

@@ -1,7 +1,9 @@
 package io.jgoim.logic;
 
 import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.registry.NodeInfo;
@@ -23,6 +25,7 @@ import io.jgoim.logic.service.LocalLogicService;
 import io.jgoim.protocol.rpc.LogicGrpcService;
 import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.PushPublisher;
+import io.jgoim.protocol.rpc.logic.LogicGrpc;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +58,7 @@ public final class LogicServer implements AutoCloseable {
     private final PushService push;
     private final LocalLogicService service;
     private final LogicHttpServer http;
+    private final HealthStatusManager health = new HealthStatusManager();
     private volatile boolean running;
     private Server grpc;
     private boolean started;
@@ -121,8 +125,12 @@ public final class LogicServer implements AutoCloseable {
                         // LogicService never blocks, so calls run on the transport threads without a hop.
                         .directExecutor()
                         .addService(new LogicGrpcService(service))
+                        // gRPC health: comets' round_robin skips a node that is not SERVING (set NOT_SERVING
+                        // first thing at close, so comets move new calls off while in-flight ones finish).
+                        .addService(health.getHealthService())
                         .build()
                         .start();
+                health.setStatus(LogicGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
             }
         } catch (IOException e) {
             close();
@@ -199,6 +207,7 @@ public final class LogicServer implements AutoCloseable {
         closed = true;
         running = false;
         if (grpc != null) {
+            health.enterTerminalState();
             grpc.shutdown();
             try {
                 if (!grpc.awaitTermination(2, TimeUnit.SECONDS)) {

@@ -1,9 +1,9 @@
 package io.jgoim.server;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.logic.LogicChannels;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.RedisHistoryStore;
 import io.jgoim.common.kafka.KafkaTopics;
@@ -15,6 +15,7 @@ import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
+import io.jgoim.logic.node.LogicRegistration;
 import io.jgoim.logic.push.KafkaPushPublisher;
 import io.jgoim.logic.revoke.RedisDenyList;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -72,9 +74,12 @@ final class NodeCommands {
         public Integer call() throws InterruptedException {
             EnvCheck.warnUnknown(System.getenv(), config);
             CometConfig c = CometConfig.load(config, System.getenv());
-            ManagedChannel channel = GrpcChannelTls.of(c.logic().tls(), "logic.tls")
-                    .apply(NettyChannelBuilder.forTarget(c.logic().target())).build();
             RedisClients r = c.redis().connect();
+            // Every logic node registered in Redis (or a DNS name, or a fixed list), balanced and failed over.
+            GrpcChannelTls tls = GrpcChannelTls.of(c.logic().tls(), "logic.tls");
+            ManagedChannel channel = LogicChannels.build(c.logic().target(),
+                    new RedisNodeRegistry(r, Clock.systemUTC(), RedisNodeRegistry.LOGIC), c.logic().refreshInterval(),
+                    tls::apply);
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
                     new RedisNodeRegistry(r), meters());
             server.start();
@@ -108,6 +113,15 @@ final class NodeCommands {
             server.start();
             System.out.printf("jgoim logic %s started: http %s, grpc %s%n", c.node().id(), server.httpAddress(),
                     server.grpcAddress());
+            if (c.grpc().enabled() && c.grpc().registry().enabled()) {
+                // Comets balance over the registered logic nodes; closed first at stop, so they move off this one.
+                LogicRegistration registration = new LogicRegistration(
+                        new RedisNodeRegistry(r, Clock.systemUTC(), RedisNodeRegistry.LOGIC), c.grpc().registry(),
+                        c.node().id(), LogicRegistration.advertised(c.grpc().advertise(), server.grpcAddress()),
+                        Clock.systemUTC());
+                registration.start();
+                return awaitShutdown(registration, server, kafka, r);
+            }
             return awaitShutdown(server, kafka, r);
         }
     }
