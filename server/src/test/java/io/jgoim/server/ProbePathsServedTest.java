@@ -36,6 +36,7 @@ class ProbePathsServedTest {
                 "  tcp: {bind: 127.0.0.1, port: 0}",
                 "  webSocket: {bind: 127.0.0.1, port: 0}",
                 "  admin: {enabled: true, bind: 127.0.0.1, port: 0}",
+                "  shutdown: {drainTime: 1s}",
                 "logic:",
                 "  http: {port: 0}",
                 "job:",
