@@ -2,6 +2,8 @@ package io.jgoim.logic;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.health.EventLoopsCheck;
+import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.registry.NodeInfo;
@@ -55,6 +57,7 @@ public final class LogicServer implements AutoCloseable {
     private final PushService push;
     private final LocalLogicService service;
     private final LogicHttpServer http;
+    private final NodeHealth health;
     private volatile boolean running;
     private Server grpc;
     private boolean started;
@@ -99,8 +102,14 @@ public final class LogicServer implements AutoCloseable {
         this.push = new PushService(directory, bus, history, registry, clock);
         this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, denyList,
                 registry);
+        this.health = new NodeHealth(config.node().id(), config.health(), config.http().enabled() ? registry : null);
+        health.condition("stopped", () -> !running, "logic is not started or is stopping");
         this.http = config.http().enabled() ? new LogicHttpServer(config.http(), push, online, balancer, denyList,
-                config.auth().revokeFor(), registry, () -> running) : null;
+                config.auth().revokeFor(), registry, health) : null;
+        if (http != null) {
+            health.liveCheck("api-event-loops", new EventLoopsCheck(() -> java.util.Collections.singletonList(
+                    http.eventLoops())));
+        }
     }
 
     /** Binds the enabled listeners and starts aggregating online counts. Not restartable. */
@@ -133,6 +142,7 @@ public final class LogicServer implements AutoCloseable {
             throw e;
         }
         running = true;
+        health.start();
         log.info("logic {} started: http {} grpc {}", config.node().id(), httpAddress(), grpcAddress());
         warnIfUnsignedTokensAreExposed();
     }
@@ -165,6 +175,14 @@ public final class LogicServer implements AutoCloseable {
     /** The push API without HTTP (standalone, tests). */
     public PushService pushService() {
         return push;
+    }
+
+    /**
+     * Readiness and liveness, served on the API's port. The composition root adds the probes of what it injected
+     * (Redis, Kafka: {@code health.watch}); standalone adds the comet's draining state. Add before {@link #start()}.
+     */
+    public NodeHealth health() {
+        return health;
     }
 
     /** The cluster online counts. */
@@ -213,5 +231,6 @@ public final class LogicServer implements AutoCloseable {
             http.close();
         }
         online.close();
+        health.close();
     }
 }
