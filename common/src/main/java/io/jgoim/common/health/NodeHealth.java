@@ -46,7 +46,11 @@ public final class NodeHealth implements AutoCloseable {
     private final Map<String, Boolean> lastUp = new LinkedHashMap<>();
     private ScheduledThreadPoolExecutor scheduler;
     private volatile boolean closed;
-    private boolean lastReady = true;
+    /** Readiness at the last log check; starts false so a starting node logs "ready", not a warning. */
+    private boolean lastReady;
+    private boolean everReady;
+    private boolean warnedNeverReady;
+    private long startNanos;
 
     /** A condition that makes the node unready at once, without grace, while it holds. */
     private record Condition(String name, BooleanSupplier holds, String reason) {
@@ -125,6 +129,7 @@ public final class NodeHealth implements AutoCloseable {
             return t;
         });
         scheduler.setRemoveOnCancelPolicy(true);
+        startNanos = nanoClock.getAsLong();
         probes.forEach((d, p) -> schedule(d, p, 0));
         long every = config.probeInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::logChanges, every, every, TimeUnit.MILLISECONDS);
@@ -195,10 +200,15 @@ public final class NodeHealth implements AutoCloseable {
         if (r.ready() != lastReady) {
             lastReady = r.ready();
             if (r.ready()) {
-                log.info("{}: ready again", node);
+                log.info("{}: {}", node, everReady ? "ready again" : "ready");
+                everReady = true;
             } else {
                 log.warn("{}: not ready: {}", node, r.reasons());
             }
+        } else if (!everReady && !warnedNeverReady
+                && nanoClock.getAsLong() - startNanos > TimeUnit.SECONDS.toNanos(30)) {
+            warnedNeverReady = true; // a node that never got ready (a dependency misconfigured) says why, once
+            log.warn("{}: not ready 30 s after start: {}", node, r.reasons());
         }
     }
 
