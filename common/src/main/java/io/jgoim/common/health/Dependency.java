@@ -73,6 +73,11 @@ public final class Dependency {
         return up;
     }
 
+    /** True once an observation said up (the grace applies only after that). */
+    public boolean wasEverUp() {
+        return everUp;
+    }
+
     /** The state with the grace applied. */
     public State state() {
         if (up) {

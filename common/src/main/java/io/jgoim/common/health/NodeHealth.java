@@ -229,7 +229,7 @@ public final class NodeHealth implements AutoCloseable {
         }
         for (Dependency d : deps) {
             if (d.blocksReadiness()) {
-                reasons.add(d.name() + ": " + (d.downForMillis() > d.graceMillis()
+                reasons.add(d.name() + ": " + (d.wasEverUp()
                         ? "down for " + d.downForMillis() + " ms (grace " + d.graceMillis() + " ms): "
                         : "not up since start: ") + d.reason());
             }

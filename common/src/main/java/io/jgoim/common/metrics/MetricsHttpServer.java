@@ -114,22 +114,26 @@ public final class MetricsHttpServer implements AutoCloseable {
 
     private final RateLimitedLog errors = new RateLimitedLog();
 
+    /** One per connection. */
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        /** The last answer of this connection: answers are written in request order (pipelined requests). */
+        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
-            // Answered in order: the next request of a keep-alive connection is read only after this answer.
-            ctx.channel().config().setAutoRead(false);
-            respond(registry, health, req).whenComplete((resp, error) -> {
+            CompletableFuture<FullHttpResponse> answer = respond(registry, health, req);
+            tail = tail.thenCompose(v -> answer.handle((resp, error) -> {
                 FullHttpResponse r = resp != null ? resp
                         : text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n", "text/plain");
                 HttpUtil.setKeepAlive(r, keepAlive);
                 if (keepAlive) {
-                    ctx.writeAndFlush(r).addListener(f -> ctx.channel().config().setAutoRead(true));
+                    ctx.writeAndFlush(r);
                 } else {
                     ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
                 }
-            });
+                return null;
+            }));
         }
 
         @Override

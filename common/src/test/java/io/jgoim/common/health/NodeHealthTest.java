@@ -43,6 +43,9 @@ class NodeHealthTest {
         Readiness r = h.readiness();
         assertThat(r.ready()).isFalse();
         assertThat(r.reasons()).containsExactly("kafka: not up since start: not checked yet");
+        advance(20_000);
+        kafka.down("connection refused");
+        assertThat(h.readiness().reasons()).containsExactly("kafka: not up since start: connection refused");
         kafka.up();
         assertThat(h.readiness().ready()).isTrue();
         assertThat(meters.get("jgoim.ready").gauge().value()).isEqualTo(1.0);
