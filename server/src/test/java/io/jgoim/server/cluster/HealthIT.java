@@ -38,9 +38,9 @@ import static org.awaitility.Awaitility.await;
  * wired by {@code NodeProbes} as the node commands wire them) while its stores fail, read over HTTP as a load balancer
  * or Kubernetes would: logic's {@code /health/ready} stays 200 through a Kafka outage shorter than its grace, goes 503
  * naming Kafka once the outage outlasts the grace and 200 again when Kafka returns; a comet stays ready while Redis
- * is down (its sessions still get room pushes); a draining comet is not ready at once; {@code /health/live} answers
- * 200 throughout. Short probe intervals and graces keep it bounded; the Kafka grace (12 s) is chosen above the time
- * the test broker takes to stop and start again.
+ * is down (its sessions still get room pushes); a draining comet is not ready at once, and a comet that cannot reach
+ * logic past its grace is not ready; {@code /health/live} answers 200 throughout. Short probe intervals and graces
+ * keep it bounded; the Kafka grace (12 s) is chosen above the time the test broker takes to stop and start again.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -327,5 +327,27 @@ class HealthIT {
         assertThat(scrape(base)).contains("jgoim_ready 0.0");
         assertThat(get(comet().admin() + "/health/ready").status()).as("the other comet").isEqualTo(200);
         cluster.stopComet(draining.id());
+    }
+
+    /** Last: logic stops for good. The comet cannot authenticate new sessions: not ready past its logic grace. */
+    @Test
+    @Order(6)
+    void shouldReportACometNotReadyOnceLogicIsUnreachablePastTheGrace() throws Exception {
+        String ready = comet().admin() + "/health/ready";
+        String live = comet().admin() + "/health/live";
+        try (Watch watch = new Watch(ready, live)) {
+            long stopped = System.nanoTime();
+            cluster.logic().close();
+            Answer degraded = watch.awaitAnswer(ready, stopped, Duration.ofSeconds(10),
+                    a -> "DEGRADED".equals(a.state("logic")));
+            assertThat(degraded.status()).as("within the grace").isEqualTo(200);
+            Answer unready = watch.awaitAnswer(ready, stopped, Duration.ofSeconds(30), a -> a.status() == 503);
+            assertThat(unready.state("logic")).isEqualTo("DOWN");
+            assertThat(unready.body().path("reasons").get(0).asText()).startsWith("logic: down for ");
+            assertThat(TimeUnit.NANOSECONDS.toMillis(unready.atNanos() - degraded.atNanos()))
+                    .isGreaterThanOrEqualTo(5_000 - 1_000);
+            watch.close();
+            assertThat(watch.of(live)).extracting(Answer::status).containsOnly(200);
+        }
     }
 }
