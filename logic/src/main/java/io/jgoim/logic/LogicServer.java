@@ -4,6 +4,8 @@ import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.jgoim.common.health.EventLoopsCheck;
+import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.registry.NodeInfo;
@@ -58,7 +60,8 @@ public final class LogicServer implements AutoCloseable {
     private final PushService push;
     private final LocalLogicService service;
     private final LogicHttpServer http;
-    private final HealthStatusManager health = new HealthStatusManager();
+    private final HealthStatusManager grpcHealth = new HealthStatusManager();
+    private final NodeHealth health;
     private volatile boolean running;
     private Server grpc;
     private boolean started;
@@ -103,8 +106,14 @@ public final class LogicServer implements AutoCloseable {
         this.push = new PushService(directory, bus, history, registry, clock);
         this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, denyList,
                 registry);
+        this.health = new NodeHealth(config.node().id(), config.health(), config.http().enabled() ? registry : null);
+        health.condition("stopped", () -> !running, "logic is not started or is stopping");
         this.http = config.http().enabled() ? new LogicHttpServer(config.http(), push, online, balancer, denyList,
-                config.auth().revokeFor(), registry, () -> running) : null;
+                config.auth().revokeFor(), registry, health) : null;
+        if (http != null) {
+            health.liveCheck("api-event-loops", new EventLoopsCheck(() -> java.util.Collections.singletonList(
+                    http.eventLoops())));
+        }
     }
 
     /** Binds the enabled listeners and starts aggregating online counts. Not restartable. */
@@ -127,10 +136,10 @@ public final class LogicServer implements AutoCloseable {
                         .addService(new LogicGrpcService(service))
                         // gRPC health: comets' round_robin skips a node that is not SERVING (set NOT_SERVING
                         // first thing at close, so comets move new calls off while in-flight ones finish).
-                        .addService(health.getHealthService())
+                        .addService(grpcHealth.getHealthService())
                         .build()
                         .start();
-                health.setStatus(LogicGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
+                grpcHealth.setStatus(LogicGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
             }
         } catch (IOException e) {
             close();
@@ -141,6 +150,7 @@ public final class LogicServer implements AutoCloseable {
             throw e;
         }
         running = true;
+        health.start();
         log.info("logic {} started: http {} grpc {}", config.node().id(), httpAddress(), grpcAddress());
         warnIfUnsignedTokensAreExposed();
     }
@@ -175,6 +185,14 @@ public final class LogicServer implements AutoCloseable {
         return push;
     }
 
+    /**
+     * Readiness and liveness, served on the API's port. The composition root adds the probes of what it injected
+     * (Redis, Kafka: {@code health.watch}); standalone adds the comet's draining state. Add before {@link #start()}.
+     */
+    public NodeHealth health() {
+        return health;
+    }
+
     /** The cluster online counts. */
     public OnlineAggregator online() {
         return online;
@@ -207,7 +225,7 @@ public final class LogicServer implements AutoCloseable {
         closed = true;
         running = false;
         if (grpc != null) {
-            health.enterTerminalState();
+            grpcHealth.enterTerminalState();
             grpc.shutdown();
             try {
                 if (!grpc.awaitTermination(2, TimeUnit.SECONDS)) {
@@ -222,5 +240,6 @@ public final class LogicServer implements AutoCloseable {
             http.close();
         }
         online.close();
+        health.close();
     }
 }

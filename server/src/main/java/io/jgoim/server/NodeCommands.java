@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.logic.LogicChannels;
+import io.jgoim.common.health.KafkaTopicProbe;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.RedisHistoryStore;
 import io.jgoim.common.kafka.KafkaTopics;
@@ -82,6 +83,7 @@ final class NodeCommands {
                     tls::apply);
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
                     new RedisNodeRegistry(r), meters());
+            NodeProbes.comet(server, channel, r);
             server.start();
             System.out.printf("jgoim comet %s started: %s%n", c.node().id(), server.boundAddresses());
             return awaitShutdown(server, channel::shutdownNow, r);
@@ -110,6 +112,7 @@ final class NodeCommands {
             // The deny list in the same Redis too: every logic node refuses, every comet closes, the same tokens.
             LogicServer server = new LogicServer(c, sessions, kafka, new RedisNodeRegistry(r), meters, kafka,
                     history, new RedisDenyList(r, java.time.Clock.systemUTC()));
+            KafkaTopicProbe probe = NodeProbes.logic(server, c, r);
             server.start();
             System.out.printf("jgoim logic %s started: http %s, grpc %s%n", c.node().id(), server.httpAddress(),
                     server.grpcAddress());
@@ -120,9 +123,9 @@ final class NodeCommands {
                         c.node().id(), LogicRegistration.advertised(c.grpc().advertise(), server.grpcAddress()),
                         Clock.systemUTC());
                 registration.start();
-                return awaitShutdown(registration, server, kafka, r);
+                return awaitShutdown(registration, server, probe, kafka, r);
             }
-            return awaitShutdown(server, kafka, r);
+            return awaitShutdown(server, probe, kafka, r);
         }
     }
 
@@ -145,9 +148,10 @@ final class NodeCommands {
             // Room positions: one history append per room batch, in the Redis logic reads history from.
             HistoryStore history = c.history().streams().anyEnabled() ? new RedisHistoryStore(r, meters) : null;
             JobServer server = new JobServer(c, new RedisNodeRegistry(r), sessions, meters, history);
+            KafkaTopicProbe probe = NodeProbes.job(server, c, r);
             server.start();
             System.out.printf("jgoim job %s started%n", c.node().id());
-            return awaitShutdown(server, r);
+            return awaitShutdown(server, probe, r);
         }
     }
 }

@@ -69,6 +69,14 @@ public final class StandaloneServer implements AutoCloseable {
                 history);
         this.comet = new CometServer(cometConfig, logic.service(), nodes, meters);
         this.cometId = cometConfig.node().id();
+        // One health on logic's port (3111): ready unless the comet drains; live while the comet's loops run too.
+        logic.health().condition("comet-draining", comet::isDraining,
+                "the comet is draining: new sessions must go elsewhere");
+        logic.health().liveCheck("comet", () -> comet.health().liveness().thenAccept(l -> {
+            if (!l.live()) {
+                throw new IllegalStateException("comet: " + l.checks());
+            }
+        }));
     }
 
     /**

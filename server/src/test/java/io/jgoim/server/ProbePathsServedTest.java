@@ -1,6 +1,5 @@
 package io.jgoim.server;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +26,6 @@ class ProbePathsServedTest {
     Path dir;
 
     @Test
-    @Disabled("the liveness/readiness split (/health/live, /health/ready; branch wt-health) is not on this branch yet:"
-            + " today every node serves only /health. Remove this line when it is merged.")
     void shouldAnswerTheProbePathsOnEveryNodesHealthListener() throws Exception {
         Path cfg = dir.resolve("standalone.yaml");
         Files.writeString(cfg, String.join("\n",
@@ -51,10 +48,13 @@ class ProbePathsServedTest {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             for (Map.Entry<String, InetSocketAddress> l : listeners.entrySet()) {
                 for (String path : new String[]{DeployFiles.LIVE_PATH, DeployFiles.READY_PATH}) {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + l.getValue().getPort() + path))
-                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                    assertThat(r.statusCode()).as("GET %s on %s: %s", path, l.getKey(), r.body()).isEqualTo(200);
+                    // Readiness follows the nodes' first dependency probes (a probe interval after start).
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + l.getValue().getPort() + path))
+                                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                        assertThat(r.statusCode()).as("GET %s on %s: %s", path, l.getKey(), r.body()).isEqualTo(200);
+                    });
                 }
             }
         }
