@@ -7,15 +7,17 @@
  * address, terminal close code, reconnect off, client closed). A frame that breaks the protocol closes the
  * connection with PROTOCOL_ERROR (4504) and the reason; no exception reaches the application.
  */
+import { abortSocket, statusOf, type Attempt } from "./attempt.js";
 import { Backoff, ReconnectPolicy } from "./backoff.js";
-import { CloseCode, CloseStatus, ErrorCode, JgoimError, parseErrorReply, parseGoodbye } from "./codes.js";
+import { CloseCode, CloseStatus, ErrorCode, JgoimError } from "./codes.js";
 import { Endpoints } from "./endpoints.js";
-import { FrameError, Op, decodeFrame, encodeFrame, forEachFrame, type Frame, utf8 } from "./frame.js";
+import { FrameError, Op, decodeFrame, encodeFrame, utf8 } from "./frame.js";
 import { Heartbeat } from "./heartbeat.js";
 import type { ResolvedOptions } from "./options.js";
 import { PendingRequests, type Reply } from "./requests.js";
 import { readAuthReply, type StreamState } from "./streamWire.js";
 import { StreamFrames, type Publication } from "./streams.js";
+import { routeFrame, type FrameTarget } from "./router.js";
 import { TokenLifetime } from "./tokenLifetime.js";
 import { keyFromAuthReply, withKey } from "./tokens.js";
 import { messageBytes, type WebSocketLike } from "./transport.js";
@@ -32,16 +34,6 @@ export interface ConnectionEvents {
   published(p: Publication): void;
   streamState(s: StreamState): void;
   reauthenticated(): void;
-}
-
-interface Attempt {
-  ws?: WebSocketLike;
-  url: string;
-  done: boolean;
-  local?: CloseStatus;
-  goodbye?: CloseStatus;
-  authError?: CloseStatus;
-  timer?: ReturnType<typeof setTimeout>;
 }
 
 export class Connection {
@@ -180,19 +172,7 @@ export class Connection {
     ws.onopen = () => this.transportReady(att);
     ws.onmessage = (m) => this.onMessage(att, m.data);
     ws.onerror = () => undefined; // the close event follows with the reason
-    ws.onclose = (c) => this.lost(att, this.statusOf(att, c.code, c.reason));
-  }
-
-  private statusOf(att: Attempt, code: number, reason: string): CloseStatus {
-    if (att.local) {
-      return att.local;
-    }
-    if (code === 1005 || code === 1006 || !code) {
-      return att.goodbye ?? att.authError ?? CloseStatus.abnormal(reason || "connection closed by peer");
-    }
-    // The close frame's code rules; a goodbye with the same code brings its node hints.
-    const nodes = att.goodbye && att.goodbye.code === code ? att.goodbye.nodes : [];
-    return new CloseStatus(code, reason || att.goodbye?.reason || "", nodes);
+    ws.onclose = (c) => this.lost(att, statusOf(att, c.code, c.reason));
   }
 
   private transportReady(att: Attempt): void {
@@ -218,7 +198,7 @@ export class Connection {
       if (!bytes) {
         throw new FrameError("a text message from the server");
       }
-      this.dispatch(att, decodeFrame(bytes));
+      routeFrame(decodeFrame(bytes), this.router(att));
     } catch (e) {
       const status =
         e instanceof FrameError
@@ -228,48 +208,18 @@ export class Connection {
     }
   }
 
-  private dispatch(att: Attempt, f: Frame): void {
-    if (this.streams && (f.op === Op.PUBLICATIONS || f.op === Op.STREAM_STATE)) {
-      if (f.op === Op.PUBLICATIONS) {
-        this.streams.onPublications(f.body);
-      } else {
-        this.streams.onStreamState(f.body);
-      }
-      return;
-    }
-    switch (f.op) {
-      case Op.AUTH_REPLY:
-        this.authReply(att, f.body);
-        return;
-      case Op.HEARTBEAT_REPLY:
-        this.heartbeat.onReply(
-          f.body.length >= 4 ? new DataView(f.body.buffer, f.body.byteOffset, 4).getInt32(0) : 0,
-        );
-        return;
-      case Op.RAW: {
-        const bad = forEachFrame(f.body, (inner) => this.dispatch(att, inner));
-        if (bad >= 0) {
-          throw new FrameError(`malformed frame inside op 9 at offset ${bad}`);
-        }
-        return;
-      }
-      case Op.DISCONNECT:
-        att.goodbye = parseGoodbye(f.body);
-        return;
-      case Op.ERROR_REPLY:
-        if (!this.pending.complete(f.op, f.seq, f.body) && this.state === "AUTHENTICATING") {
-          // The goodbye that follows says the real code; this stands if it is lost. A resume the history store could
-          // not serve is retried with the same positions.
-          const e = parseErrorReply(f.body);
-          const code = e.code === ErrorCode.HISTORY_UNAVAILABLE ? CloseCode.RESUME : CloseCode.AUTH_FAILED;
-          att.authError = new CloseStatus(code, e.message);
-        }
-        return;
-      default:
-        if (!this.pending.complete(f.op, f.seq, f.body)) {
-          this.ev.pushed(f.op, f.seq, f.body.slice());
-        }
-    }
+  /** What the frames of {@code att} act on. */
+  private router(att: Attempt): FrameTarget {
+    return {
+      streams: this.streams,
+      heartbeat: this.heartbeat,
+      pending: this.pending,
+      authenticating: () => this.state === "AUTHENTICATING",
+      authReply: (body) => this.authReply(att, body),
+      goodbye: (status) => (att.goodbye = status),
+      authRefused: (status) => (att.authError = status),
+      pushed: (op, seq, body) => this.ev.pushed(op, seq, body),
+    };
   }
 
   private authReply(att: Attempt, body: Uint8Array): void {
@@ -316,21 +266,7 @@ export class Connection {
       return;
     }
     att.local = att.local ?? status;
-    const ws = att.ws;
-    if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = null;
-      ws.onerror = () => undefined;
-      try {
-        const terminate = (ws as { terminate?: () => void }).terminate;
-        if (typeof terminate === "function") {
-          terminate.call(ws);
-        } else {
-          ws.close(status.code === CloseCode.NORMAL ? 1000 : 4000);
-        }
-      } catch {
-        // already closing
-      }
-    }
+    abortSocket(att, status);
     this.lost(att, att.local);
   }
 

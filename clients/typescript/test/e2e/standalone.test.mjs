@@ -152,8 +152,9 @@ test("a forced reconnect resumes with the last positions: no loss, no duplicate,
   assert.deepEqual(r.bodies(room), ["r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9"]);
   assert.deepEqual(r.offsets(room), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   assert.deepEqual(r.bodies("mid:701"), ["m1", "m2"]);
-  assert.equal(r.closes[0].status.code, 1006);
-  assert.equal(r.closes[0].again, true);
+  // the comet's socket closed under the session: not terminal, so the client came back by itself
+  assert.equal(r.closes.length, 1, JSON.stringify(r.closes));
+  assert.deepEqual([r.closes[0].status.terminal, r.closes[0].again], [false, true], `${r.closes[0].status}`);
   const asked = (stream) => r.states.filter((s) => s.stream === stream && s.asked).at(-1);
   assert.ok(recovered(asked(room)), JSON.stringify(r.states));
   assert.ok(recovered(asked("mid:701")), JSON.stringify(r.states));
