@@ -127,7 +127,7 @@ export class JgoimClient {
     const b = readPublications(r.body);
     const out: Publication[] = [];
     const bad = forEachFrame(b.frames, (f, i) =>
-      out.push({ stream: b.stream, epoch: b.epoch, offset: b.firstOffset + i, op: f.op, body: f.body.slice() }),
+      out.push({ stream: b.stream, epoch: b.epoch, offset: b.firstOffset + i, op: f.op, body: f.body }),
     );
     if (bad >= 0) {
       throw new JgoimError(ErrorCode.BAD_PACKET, "malformed frame in a recent-messages answer");

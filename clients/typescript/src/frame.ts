@@ -41,7 +41,10 @@ export const Op = {
   BUSINESS_MIN: 1000,
 } as const;
 
-/** One decoded frame. {@link body} is a view into the received bytes, not a copy. */
+/**
+ * One decoded frame. {@link body} is a view into the received message, not a copy: each WebSocket message arrives in
+ * a buffer of its own that the client never reuses, so the view stays valid for as long as the application keeps it.
+ */
 export interface Frame {
   ver: number;
   op: number;
@@ -80,11 +83,10 @@ function view(bytes: Uint8Array): DataView {
  * The packLen of the frame at {@code at} of {@code bytes}, or -1 when fewer than a header's bytes remain, packLen is
  * below 16 or past the end, or headerLen is not 16 (the Java SDK's InnerFrames).
  */
-export function frameLength(bytes: Uint8Array, at: number): number {
+export function frameLength(bytes: Uint8Array, at: number, v: DataView = view(bytes)): number {
   if (bytes.length - at < HEADER_LENGTH) {
     return -1;
   }
-  const v = view(bytes);
   const packLen = v.getInt32(at);
   const headerLen = v.getInt16(at + 4);
   if (packLen < HEADER_LENGTH || packLen > bytes.length - at || headerLen !== HEADER_LENGTH) {
@@ -95,18 +97,18 @@ export function frameLength(bytes: Uint8Array, at: number): number {
 
 /** Decodes a WebSocket message, which holds exactly one frame; throws {@link FrameError} otherwise. */
 export function decodeFrame(bytes: Uint8Array): Frame {
-  const len = frameLength(bytes, 0);
+  const v = view(bytes);
+  const len = frameLength(bytes, 0, v);
   if (len < 0) {
     throw new FrameError(`malformed frame header (${bytes.length} bytes)`);
   }
   if (len !== bytes.length) {
     throw new FrameError(`message of ${bytes.length} bytes holds a frame of ${len} bytes`);
   }
-  return frameAt(bytes, 0, len);
+  return frameAt(bytes, v, 0, len);
 }
 
-function frameAt(bytes: Uint8Array, at: number, len: number): Frame {
-  const v = view(bytes);
+function frameAt(bytes: Uint8Array, v: DataView, at: number, len: number): Frame {
   return {
     ver: v.getInt16(at + 6),
     op: v.getInt32(at + 8),
@@ -136,14 +138,15 @@ export function unpackFrames(bytes: Uint8Array): Frame[] {
  * frame (or trailing bytes) and returns its offset: the frames before it were delivered.
  */
 export function forEachFrame(bytes: Uint8Array, each: (frame: Frame, index: number) => void): number {
+  const v = view(bytes); // one view for the whole batch, not one per frame
   let at = 0;
   let index = 0;
   while (at < bytes.length) {
-    const len = frameLength(bytes, at);
+    const len = frameLength(bytes, at, v);
     if (len < 0) {
       return at;
     }
-    each(frameAt(bytes, at, len), index++);
+    each(frameAt(bytes, v, at, len), index++);
     at += len;
   }
   return -1;

@@ -7,7 +7,7 @@
 import { ErrorCode, JgoimError, parseErrorReply } from "./codes.js";
 import { Op } from "./frame.js";
 
-/** A reply to a request: its op, seq and body (a copy, the caller's to keep). */
+/** A reply to a request: its op, seq and body (a view of the received message, the caller's to keep). */
 export interface Reply {
   op: number;
   seq: number;
@@ -64,7 +64,7 @@ export class PendingRequests {
       const e = parseErrorReply(body);
       p.reject(new JgoimError(e.code, e.message));
     } else {
-      p.resolve({ op, seq, body: body.slice() });
+      p.resolve({ op, seq, body });
     }
     return true;
   }

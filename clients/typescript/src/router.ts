@@ -59,7 +59,7 @@ export function routeFrame(f: Frame, t: FrameTarget): void {
       return;
     default:
       if (!t.pending.complete(f.op, f.seq, f.body)) {
-        t.pushed(f.op, f.seq, f.body.slice());
+        t.pushed(f.op, f.seq, f.body);
       }
   }
 }

@@ -18,7 +18,7 @@ import {
   type StreamState,
 } from "./streamWire.js";
 
-/** A message of a stream with its position. {@link body} is the caller's to keep. */
+/** A message of a stream with its position. {@link body} is a view of the received message, the caller's to keep. */
 export interface Publication {
   stream: string;
   epoch: number;
@@ -83,7 +83,7 @@ export class StreamFrames {
     const bad = forEachFrame(batch.frames, (f, i) => {
       const offset = batch.firstOffset + i;
       if (this.positions.accept(batch.stream, batch.epoch, offset)) {
-        this.sink.published({ stream: batch.stream, epoch: batch.epoch, offset, op: f.op, body: f.body.slice() });
+        this.sink.published({ stream: batch.stream, epoch: batch.epoch, offset, op: f.op, body: f.body });
       }
     });
     this.afterDelivery();
