@@ -7,6 +7,8 @@
 import { expiresSeconds } from "./tokens.js";
 
 const MAX_LEAD_MS = 30_000;
+/** setTimeout fires at once past this (2^31 - 1 ms, ~24.8 days): longer waits are taken in steps. */
+const MAX_TIMER_MS = 0x7fffffff;
 
 export class TokenLifetime {
   private readonly refresh?: () => Promise<unknown>;
@@ -50,6 +52,10 @@ export class TokenLifetime {
       delayMs = leftMs / 4;
     } else {
       delayMs = Math.max(0, leftMs - Math.min(MAX_LEAD_MS, leftMs / 2));
+    }
+    if (delayMs > MAX_TIMER_MS) {
+      this.timer = setTimeout(() => this.schedule(retry), MAX_TIMER_MS);
+      return;
     }
     this.timer = setTimeout(() => {
       this.timer = undefined;

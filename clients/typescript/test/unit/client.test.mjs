@@ -173,3 +173,31 @@ test("a first connect that nothing answers fails and leaves the client CLOSED", 
   await assert.rejects(c.connect(), (e) => e.code === ErrorCode.UNAVAILABLE);
   assert.equal(c.state, "CLOSED");
 });
+
+test("token refresh: op 23 by hand and ahead of expiry with a refresher; a refusal keeps the session", async () => {
+  const soon = Math.floor(Date.now() / 1000) + 3;
+  const refreshed = [];
+  const s = await scripted((ws, f) => {
+    if (f.op === Op.REFRESH) {
+      const token = new TextDecoder().decode(f.body);
+      refreshed.push(token);
+      ws.send(token === "bad"
+        ? encodeFrame(2, Op.ERROR_REPLY, f.seq, enc('{"code":113,"message":"another member"}'))
+        : encodeFrame(2, Op.REFRESH_REPLY, f.seq, enc('{"expires":0}')));
+    }
+  }, `{"key":"k","heartbeat":30,"expires":${soon}}`);
+  const c = new JgoimClient({ url: s.url, token: "t1", WebSocket, tokenRefresher: async () => "t2" });
+  try {
+    await c.connect();
+    assert.equal(c.tokenExpiry, soon);
+    // half of the ~3 s left: the refresher's token goes as op 23 and its expiry (never) is taken
+    await until(() => refreshed.includes("t2"), 4000);
+    await until(() => c.tokenExpiry === 0);
+    await assert.rejects(c.refreshToken("bad"), (e) => e.code === ErrorCode.TOKEN_WRONG_MEMBER);
+    assert.equal(await c.refreshToken("t3"), 0);
+    assert.equal(c.state, "CONNECTED");
+  } finally {
+    c.close();
+    await s.close();
+  }
+});
