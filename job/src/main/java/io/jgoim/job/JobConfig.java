@@ -4,6 +4,7 @@ import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.history.Retention;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.redis.RedisConnectionConfig;
 import io.jgoim.common.tls.TlsClientConfig;
 import io.jgoim.common.tls.TlsServerConfig;
@@ -28,11 +29,12 @@ import java.util.Map;
  * @param shutdown graceful stop
  * @param redis    the node registry (comet discovery) and session store (play-history lookups) in a cluster
  * @param history  which room streams keep history (job gives their batches positions) and how long an append waits
+ * @param logging  log line format and levels (docs/operations.md, Logs)
  */
 public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, EventsConfig events,
                         DispatchConfig dispatch, BatchConfig batch, CometConfig comet, RetryConfig retry,
                         MetricsConfig metrics, ShutdownConfig shutdown, RedisConnectionConfig redis,
-                        JobHistoryConfig history) {
+                        JobHistoryConfig history, LoggingConfig logging) {
     public static final String DEFAULTS = "jgoim/job-defaults.yaml";
 
     public JobConfig {
@@ -48,6 +50,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
         Checks.notNull(shutdown, "shutdown");
         Checks.notNull(redis, "redis");
         Checks.notNull(history, "history");
+        Checks.notNull(logging, "logging");
     }
 
     /** Loads defaults, then {@code file} (may be null), then env overrides; throws ConfigException naming the key. */
@@ -63,7 +66,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with the in-process bus (standalone: no Kafka consumer is started). */
     public JobConfig inProcess() {
         return new JobConfig(node, new BusConfig(BusConfig.IN_PROCESS, bus.capacity()), kafka, events, dispatch, batch,
-                comet, retry, metrics, shutdown, redis, history);
+                comet, retry, metrics, shutdown, redis, history, logging);
     }
 
     /** @param id this instance's name, used as the Kafka client id */
@@ -246,7 +249,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with {@code streams} as its history rules (standalone: logic's history section rules both). */
     public JobConfig withHistory(HistoryConfig streams) {
         return new JobConfig(node, bus, kafka, events, dispatch, batch, comet, retry, metrics, shutdown, redis,
-                new JobHistoryConfig(streams.rooms(), streams.members(), history.appendTimeout()));
+                new JobHistoryConfig(streams.rooms(), streams.members(), history.appendTimeout()), logging);
     }
 
     public record JobHistoryConfig(Map<String, Retention> rooms, Retention members, Duration appendTimeout) {

@@ -4,6 +4,7 @@ import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.history.HistoryConfig;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.tls.TlsServerConfig;
 import io.jgoim.logic.auth.HmacSecret;
 
@@ -21,7 +22,8 @@ import java.util.Map;
  * get positions); it is read whether or not this node has a history store ({@code LogicServer} without one keeps none).
  */
 public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, AuthConfig auth, RedisConfig redis,
-                          KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history) {
+                          KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history,
+                          LoggingConfig logging) {
     public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
 
     public LogicConfig {
@@ -34,6 +36,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         Checks.notNull(online, "online");
         Checks.notNull(nodes, "nodes");
         Checks.notNull(history, "history");
+        Checks.notNull(logging, "logging");
         for (String type : history.rooms().keySet()) {
             // A type is the part of a room id before "://": an empty one or one holding "://" never matches a room.
             Checks.check(!type.isEmpty() && !type.contains("://"), "history.rooms: '" + type
@@ -63,7 +66,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         AuthConfig auth = new AuthConfig(c.auth().mode(),
                 new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys), c.auth().revokeFor());
         return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
-                c.history());
+                c.history(), c.logging());
     }
 
     /** This node's identity. */

@@ -6,6 +6,7 @@ import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.RedisHistoryStore;
+import io.jgoim.common.logging.NodeLogging;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
@@ -20,6 +21,8 @@ import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -29,9 +32,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The cluster node commands: {@code jgoim comet | logic | job --config FILE}. Each builds its node with the Redis
- * and Kafka implementations of the seams, starts it, and waits for SIGTERM, on which it shuts down gracefully.
+ * and Kafka implementations of the seams, starts it, and waits for SIGTERM, on which it shuts down gracefully. Each
+ * applies its {@code logging:} section first, so from then on every log line is the node's (JSON by default).
  */
 final class NodeCommands {
+    private static final Logger log = LoggerFactory.getLogger(NodeCommands.class);
+
     private NodeCommands() {
     }
 
@@ -45,7 +51,7 @@ final class NodeCommands {
                 try {
                     r.close();
                 } catch (Exception e) {
-                    System.err.println("jgoim: error while stopping: " + e);
+                    log.warn("error while stopping: {}", e.toString());
                 }
             }
             closed.countDown();
@@ -69,13 +75,14 @@ final class NodeCommands {
         @Override
         public Integer call() throws InterruptedException {
             CometConfig c = CometConfig.load(config, System.getenv());
+            NodeLogging.apply("comet", c.node().id(), c.logging(), true);
             ManagedChannel channel = GrpcChannelTls.of(c.logic().tls(), "logic.tls")
                     .apply(NettyChannelBuilder.forTarget(c.logic().target())).build();
             RedisClients r = c.redis().connect();
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
                     new RedisNodeRegistry(r), meters());
             server.start();
-            System.out.printf("jgoim comet %s started: %s%n", c.node().id(), server.boundAddresses());
+            log.info("jgoim comet {} started: {}", c.node().id(), server.boundAddresses());
             return awaitShutdown(server, channel::shutdownNow, r);
         }
     }
@@ -89,6 +96,7 @@ final class NodeCommands {
         @Override
         public Integer call() throws InterruptedException {
             LogicConfig c = LogicConfig.load(config, System.getenv());
+            NodeLogging.apply("logic", c.node().id(), c.logging(), true);
             PrometheusMeterRegistry meters = meters();
             RedisClients r = RedisClients.connect(c.redis().uris(), c.redis().cluster(), c.redis().commandTimeout(),
                     c.redis().requestQueueSize());
@@ -100,7 +108,7 @@ final class NodeCommands {
             LogicServer server = new LogicServer(c, sessions, kafka, new RedisNodeRegistry(r), meters, kafka,
                     history, new RedisDenyList(r, java.time.Clock.systemUTC()));
             server.start();
-            System.out.printf("jgoim logic %s started: http %s, grpc %s%n", c.node().id(), server.httpAddress(),
+            log.info("jgoim logic {} started: http {}, grpc {}", c.node().id(), server.httpAddress(),
                     server.grpcAddress());
             return awaitShutdown(server, kafka, r);
         }
@@ -116,6 +124,7 @@ final class NodeCommands {
         @Override
         public Integer call() throws InterruptedException {
             JobConfig c = JobConfig.load(config, System.getenv());
+            NodeLogging.apply("job", c.node().id(), c.logging(), true);
             PrometheusMeterRegistry meters = meters();
             RedisClients r = c.redis().connect();
             // Job only reads routes (play-history lookups); logic owns their TTL.
@@ -124,7 +133,7 @@ final class NodeCommands {
             HistoryStore history = c.history().streams().anyEnabled() ? new RedisHistoryStore(r, meters) : null;
             JobServer server = new JobServer(c, new RedisNodeRegistry(r), sessions, meters, history);
             server.start();
-            System.out.printf("jgoim job %s started%n", c.node().id());
+            log.info("jgoim job {} started", c.node().id());
             return awaitShutdown(server, r);
         }
     }

@@ -2,6 +2,7 @@ package io.jgoim.comet.config;
 
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.redis.RedisConnectionConfig;
 import io.jgoim.common.tls.TlsClientConfig;
 import io.jgoim.common.tls.TlsServerConfig;
@@ -21,7 +22,7 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
                           ProtocolConfig protocol, OutboundConfig outbound, HistoryConfig history,
                           BucketConfig bucket,
                           OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
-                          LogicConfig logic, RedisConnectionConfig redis) {
+                          LogicConfig logic, RedisConnectionConfig redis, LoggingConfig logging) {
 
     /** The classpath resource holding every key with its default. */
     public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
@@ -44,6 +45,7 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         Checks.notNull(shutdown, "shutdown");
         Checks.notNull(logic, "logic");
         Checks.notNull(redis, "redis");
+        Checks.notNull(logging, "logging");
         Checks.check(webSocket.maxFrameBytes() >= protocol.maxBodyBytes() + 16,
                 "webSocket.maxFrameBytes must be >= protocol.maxBodyBytes + 16, was " + webSocket.maxFrameBytes());
     }
