@@ -109,7 +109,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
     public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst) {
         public static final String PUSH = "push";
         public static final String READ = "read";
-        /** The deny list routes ({@code /goim/admin/*}): revoke tokens, keys and members. */
+        /** The admin routes ({@code /goim/admin/*}): revoke tokens, keys and members; change log levels. */
         public static final String ADMIN = "admin";
 
         public ApiKey {
