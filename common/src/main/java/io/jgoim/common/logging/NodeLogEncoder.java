@@ -53,10 +53,6 @@ public final class NodeLogEncoder extends EncoderBase<ILoggingEvent> {
         this.node = node;
     }
 
-    public void setRole(String role) {
-        this.role = role;
-    }
-
     @Override
     public byte[] headerBytes() {
         return null;
