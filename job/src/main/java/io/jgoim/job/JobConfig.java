@@ -6,6 +6,7 @@ import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.history.Retention;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.redis.RedisConnectionConfig;
 import io.jgoim.common.tls.TlsClientConfig;
 import io.jgoim.common.tls.TlsServerConfig;
@@ -31,11 +32,13 @@ import java.util.Map;
  * @param redis    the node registry (comet discovery) and session store (play-history lookups) in a cluster
  * @param history  which room streams keep history (job gives their batches positions) and how long an append waits
  * @param health   readiness probes and grace per dependency (kafka, comets, redis)
+ * @param logging  log line format and levels (docs/operations.md, Logs)
  */
 public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, EventsConfig events,
                         DispatchConfig dispatch, BatchConfig batch, CometConfig comet, RetryConfig retry,
                         MetricsConfig metrics, ShutdownConfig shutdown, RedisConnectionConfig redis,
-                        JobHistoryConfig history, HealthConfig health) {
+                        JobHistoryConfig history, HealthConfig health,
+                        LoggingConfig logging) {
     public static final String DEFAULTS = "jgoim/job-defaults.yaml";
 
     public JobConfig {
@@ -53,6 +56,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
         Checks.notNull(history, "history");
         Checks.notNull(health, "health");
         health.requireKnown(java.util.Set.of("kafka", "comets", "redis"));
+        Checks.notNull(logging, "logging");
     }
 
     /** Loads defaults, then {@code file} (may be null), then env overrides; throws ConfigException naming the key. */
@@ -79,7 +83,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with the in-process bus (standalone: no Kafka consumer is started). */
     public JobConfig inProcess() {
         return new JobConfig(node, new BusConfig(BusConfig.IN_PROCESS, bus.capacity()), kafka, events, dispatch, batch,
-                comet, retry, metrics, shutdown, redis, history, health);
+                comet, retry, metrics, shutdown, redis, history, health, logging);
     }
 
     /** @param id this instance's name, used as the Kafka client id */
@@ -263,7 +267,8 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with {@code streams} as its history rules (standalone: logic's history section rules both). */
     public JobConfig withHistory(HistoryConfig streams) {
         return new JobConfig(node, bus, kafka, events, dispatch, batch, comet, retry, metrics, shutdown, redis,
-                new JobHistoryConfig(streams.rooms(), streams.members(), history.appendTimeout()), health);
+                new JobHistoryConfig(streams.rooms(), streams.members(), history.appendTimeout()), health,
+                logging);
     }
 
     public record JobHistoryConfig(Map<String, Retention> rooms, Retention members, Duration appendTimeout) {

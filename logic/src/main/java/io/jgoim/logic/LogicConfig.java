@@ -6,6 +6,7 @@ import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.history.HistoryConfig;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.tls.TlsServerConfig;
 import io.jgoim.logic.auth.HmacSecret;
 
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, AuthConfig auth, RedisConfig redis,
                           KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history,
-                          HealthConfig health) {
+                          HealthConfig health, LoggingConfig logging) {
     public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
 
     public LogicConfig {
@@ -39,6 +40,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         Checks.notNull(history, "history");
         Checks.notNull(health, "health");
         health.requireKnown(java.util.Set.of("redis", "kafka"));
+        Checks.notNull(logging, "logging");
         for (String type : history.rooms().keySet()) {
             // A type is the part of a room id before "://": an empty one or one holding "://" never matches a room.
             Checks.check(!type.isEmpty() && !type.contains("://"), "history.rooms: '" + type
@@ -68,7 +70,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         AuthConfig auth = new AuthConfig(c.auth().mode(),
                 new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys), c.auth().revokeFor());
         return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
-                c.history(), c.health());
+                c.history(), c.health(), c.logging());
     }
 
     /** This node's identity. */
@@ -111,7 +113,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
     public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst) {
         public static final String PUSH = "push";
         public static final String READ = "read";
-        /** The deny list routes ({@code /goim/admin/*}): revoke tokens, keys and members. */
+        /** The admin routes ({@code /goim/admin/*}): revoke tokens, keys and members; change log levels. */
         public static final String ADMIN = "admin";
 
         public ApiKey {

@@ -8,6 +8,7 @@ import io.jgoim.common.health.KafkaTopicProbe;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.RedisHistoryStore;
 import io.jgoim.common.kafka.KafkaTopics;
+import io.jgoim.common.logging.NodeLogging;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
@@ -23,6 +24,8 @@ import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -34,9 +37,12 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The cluster node commands: {@code jgoim comet | logic | job --config FILE}. Each builds its node with the Redis
- * and Kafka implementations of the seams, starts it, and waits for SIGTERM, on which it shuts down gracefully.
+ * and Kafka implementations of the seams, starts it, and waits for SIGTERM, on which it shuts down gracefully. Each
+ * applies its {@code logging:} section first, so from then on every log line is the node's (JSON by default).
  */
 final class NodeCommands {
+    private static final Logger log = LoggerFactory.getLogger(NodeCommands.class);
+
     private NodeCommands() {
     }
 
@@ -50,7 +56,7 @@ final class NodeCommands {
                 try {
                     r.close();
                 } catch (Exception e) {
-                    System.err.println("jgoim: error while stopping: " + e);
+                    log.warn("error while stopping: {}", e.toString());
                 }
             }
             closed.countDown();
@@ -73,8 +79,9 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws InterruptedException {
-            EnvCheck.warnUnknown(System.getenv(), config);
             CometConfig c = CometConfig.load(config, System.getenv());
+            NodeLogging.apply("comet", c.node().id(), c.logging(), true);
+            EnvCheck.warnUnknown(System.getenv(), config);
             RedisClients r = c.redis().connect();
             // Every logic node registered in Redis (or a DNS name, or a fixed list), balanced and failed over.
             GrpcChannelTls tls = GrpcChannelTls.of(c.logic().tls(), "logic.tls");
@@ -85,7 +92,7 @@ final class NodeCommands {
                     new RedisNodeRegistry(r), meters());
             NodeProbes.comet(server, channel, r);
             server.start();
-            System.out.printf("jgoim comet %s started: %s%n", c.node().id(), server.boundAddresses());
+            log.info("jgoim comet {} started: {}", c.node().id(), server.boundAddresses());
             return awaitShutdown(server, channel::shutdownNow, r);
         }
     }
@@ -98,8 +105,9 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws InterruptedException {
-            EnvCheck.warnUnknown(System.getenv(), config);
             LogicConfig c = LogicConfig.load(config, System.getenv());
+            NodeLogging.apply("logic", c.node().id(), c.logging(), true);
+            EnvCheck.warnUnknown(System.getenv(), config);
             KafkaTopics.ensure(c.kafka().bootstrapServers(), List.of(c.kafka().topic(), c.kafka().upstreamTopic()),
                     c.kafka().topics());
             PrometheusMeterRegistry meters = meters();
@@ -114,7 +122,7 @@ final class NodeCommands {
                     history, new RedisDenyList(r, java.time.Clock.systemUTC()));
             KafkaTopicProbe probe = NodeProbes.logic(server, c, r);
             server.start();
-            System.out.printf("jgoim logic %s started: http %s, grpc %s%n", c.node().id(), server.httpAddress(),
+            log.info("jgoim logic {} started: http {}, grpc {}", c.node().id(), server.httpAddress(),
                     server.grpcAddress());
             if (c.grpc().enabled() && c.grpc().registry().enabled()) {
                 // Comets balance over the registered logic nodes; closed first at stop, so they move off this one.
@@ -138,8 +146,9 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws InterruptedException {
-            EnvCheck.warnUnknown(System.getenv(), config);
             JobConfig c = JobConfig.load(config, System.getenv());
+            NodeLogging.apply("job", c.node().id(), c.logging(), true);
+            EnvCheck.warnUnknown(System.getenv(), config);
             KafkaTopics.ensure(c.kafka().bootstrapServers(), c.kafkaTopics(), c.kafka().topics());
             PrometheusMeterRegistry meters = meters();
             RedisClients r = c.redis().connect();
@@ -150,7 +159,7 @@ final class NodeCommands {
             JobServer server = new JobServer(c, new RedisNodeRegistry(r), sessions, meters, history);
             KafkaTopicProbe probe = NodeProbes.job(server, c, r);
             server.start();
-            System.out.printf("jgoim job %s started%n", c.node().id());
+            log.info("jgoim job {} started", c.node().id());
             return awaitShutdown(server, probe, r);
         }
     }

@@ -1,5 +1,7 @@
 package io.jgoim.server;
 
+import io.jgoim.common.logging.NodeLogging;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,10 +20,12 @@ final class StandaloneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         long t0 = System.nanoTime();
-        EnvCheck.warnUnknown(System.getenv(), config);
         StandaloneServer server = StandaloneServer.load(config, System.getenv());
+        NodeLogging.apply("standalone", server.comet().config().node().id(), server.logging(), false);
+        EnvCheck.warnUnknown(System.getenv(), config);
         server.start();
-        System.out.printf("jgoim standalone started in %d ms: tcp %s, websocket %s/sub%s, http %s%n",
+        LoggerFactory.getLogger(StandaloneCommand.class).info(
+                "jgoim standalone started in {} ms: tcp {}, websocket {}/sub{}, http {}",
                 (System.nanoTime() - t0) / 1_000_000, server.comet().tcpAddress(), server.comet().wsAddress(),
                 server.comet().wssAddress() == null ? "" : ", wss " + server.comet().wssAddress(),
                 server.logic().httpAddress());

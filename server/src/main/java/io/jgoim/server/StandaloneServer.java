@@ -6,6 +6,7 @@ import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.history.MemoryHistoryStore;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.common.session.SessionDirectory;
@@ -42,7 +43,8 @@ import java.util.Set;
 public final class StandaloneServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
     static final String EMBEDDED = "jgoim/standalone.yaml";
-    private static final Set<String> SECTIONS = Set.of("comet", "logic", "job");
+    private static final String LOGGING = "logging";
+    private static final Set<String> SECTIONS = Set.of("comet", "logic", "job", LOGGING);
 
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InMemorySessionDirectory sessions;
@@ -53,6 +55,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final LogicServer logic;
     private final CometServer comet;
     private final String cometId;
+    private final LoggingConfig logging;
     private boolean started;
     private boolean closed;
 
@@ -77,11 +80,13 @@ public final class StandaloneServer implements AutoCloseable {
                 throw new IllegalStateException("comet: " + l.checks());
             }
         }));
+        this.logging = logicConfig.logging();
     }
 
     /**
      * Loads the three node configs: each node's embedded defaults, standalone's changes ({@value #EMBEDDED}), the
-     * operator's file (sections {@code comet}, {@code logic}, {@code job}; may be null), then {@code JGOIM_*} env.
+     * operator's file (sections {@code comet}, {@code logic}, {@code job}, and {@code logging} for the one process's
+     * logs, layered over each node's own; may be null), then {@code JGOIM_*} env.
      */
     public static StandaloneServer load(Path file, Map<String, String> env) {
         Configs c = configs(file, env);
@@ -100,7 +105,8 @@ public final class StandaloneServer implements AutoCloseable {
             for (Iterator<String> it = user.fieldNames(); it.hasNext(); ) {
                 String name = it.next();
                 if (!SECTIONS.contains(name)) {
-                    throw new ConfigException(file + ": unknown section '" + name + "' (use comet:, logic:, job:)");
+                    throw new ConfigException(file + ": unknown section '" + name
+                            + "' (use comet:, logic:, job:, logging:)");
                 }
             }
         }
@@ -129,6 +135,12 @@ public final class StandaloneServer implements AutoCloseable {
         out.add(ConfigLoader.section(embedded, section, EMBEDDED));
         if (user != null) {
             out.add(ConfigLoader.section(user, section, String.valueOf(file)));
+            ObjectNode logging = ConfigLoader.section(user, LOGGING, String.valueOf(file));
+            if (!logging.isEmpty()) {
+                ObjectNode layer = logging.objectNode();
+                layer.set(LOGGING, logging);
+                out.add(layer);
+            }
         }
         return out;
     }
@@ -149,6 +161,11 @@ public final class StandaloneServer implements AutoCloseable {
         }
         log.info("jgoim standalone serving: tcp {}, websocket {}, http api + /metrics {}", comet.tcpAddress(),
                 comet.wsAddress(), logic.httpAddress());
+    }
+
+    /** The process's logging section (logic's, with the file's top-level {@code logging:} over it). */
+    public LoggingConfig logging() {
+        return logging;
     }
 
     public CometServer comet() {

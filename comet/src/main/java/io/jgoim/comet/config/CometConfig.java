@@ -3,6 +3,7 @@ package io.jgoim.comet.config;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.redis.RedisConnectionConfig;
 import io.jgoim.common.tls.TlsClientConfig;
 import io.jgoim.common.tls.TlsServerConfig;
@@ -22,7 +23,8 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
                           ProtocolConfig protocol, OutboundConfig outbound, HistoryConfig history,
                           BucketConfig bucket,
                           OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
-                          LogicConfig logic, RedisConnectionConfig redis, HealthConfig health) {
+                          LogicConfig logic, RedisConnectionConfig redis, HealthConfig health,
+                          LoggingConfig logging) {
 
     /** The classpath resource holding every key with its default. */
     public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
@@ -47,6 +49,7 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         Checks.notNull(redis, "redis");
         Checks.notNull(health, "health");
         health.requireKnown(java.util.Set.of("logic", "redis"));
+        Checks.notNull(logging, "logging");
         Checks.check(webSocket.maxFrameBytes() >= protocol.maxBodyBytes() + 16,
                 "webSocket.maxFrameBytes must be >= protocol.maxBodyBytes + 16, was " + webSocket.maxFrameBytes());
     }

@@ -8,6 +8,7 @@ import io.jgoim.common.http.HttpRefusal;
 import io.jgoim.common.http.HttpTimeouts;
 import io.jgoim.common.http.PipelinedHttpHandler;
 import io.jgoim.common.http.PipeliningPolicy;
+import io.jgoim.common.logging.LogLevels;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicConfig.HttpConfig;
 import io.jgoim.logic.http.access.ApiKeyring;
@@ -68,10 +69,11 @@ public final class LogicHttpServer implements AutoCloseable {
                            DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
                            NodeHealth health) {
         this.config = config;
+        ApiKeyring keyring = config.apiKeys().isEmpty() ? null
+                : new ApiKeyring(config.apiKeys(), registry, System::nanoTime);
         this.api = new ApiService(new Routes(push, online, nodes,
-                new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC())),
-                config.apiKeys().isEmpty() ? null : new ApiKeyring(config.apiKeys(), registry, System::nanoTime),
-                registry, health);
+                new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC()),
+                new LogLevelRoutes(LogLevels.backend(), keyring)), keyring, registry, health);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")
