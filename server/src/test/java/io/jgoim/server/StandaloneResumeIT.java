@@ -167,6 +167,60 @@ class StandaloneResumeIT {
                 "1000:r7", "1000:r8", "1000:r9");
     }
 
+    private void pushKey(String key, String body) {
+        HttpResponse<String> r = Pushes.post(api, "/goim/push/keys?operation=1000&keys=" + key, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"positions\"");
+    }
+
+    @Test
+    void shouldGiveKeyPushesOnlyToTheirDeviceAndResumeBothDevicesOfTheMember() throws Exception {
+        Publications a = new Publications();
+        Publications b = new Publications();
+        JgoimClient ca = client(Transport.TCP, 503, "dev-a", true, a);
+        JgoimClient cb = client(Transport.WEBSOCKET, 503, "dev-b", true, b);
+        double reads = server.comet().metrics().historyReads(
+                io.jgoim.comet.metrics.CometMetrics.HistorySource.STORE);
+
+        pushKey("dev-a", "to-a-1");
+        pushMid(503, "all-2");
+        pushKey("dev-b", "to-b-3");
+        pushKey("dev-a", "to-a-4");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.bodies("mid:503").size() == 3
+                && b.bodies("mid:503").size() == 2);
+        assertThat(a.bodies("mid:503")).containsExactly("to-a-1", "all-2", "to-a-4");
+        assertThat(a.offsets("mid:503")).containsExactly(1L, 2L, 4L);
+        assertThat(b.bodies("mid:503")).containsExactly("all-2", "to-b-3");
+        assertThat(b.offsets("mid:503")).containsExactly(2L, 3L);
+        assertThat(server.comet().metrics().historyReads(io.jgoim.comet.metrics.CometMetrics.HistorySource.STORE))
+                .as("skipping another device's key push reads no history").isEqualTo(reads);
+        assertThat(b.states).as("b was told of no gap").allSatisfy(st -> assertThat(st.code()).isZero());
+
+        // a is away: b's key push and a member push; a resumes with the member push only
+        dropConnection("dev-a", ca);
+        pushKey("dev-b", "to-b-5");
+        pushMid(503, "all-6");
+        await().atMost(Duration.ofSeconds(15)).until(() -> ca.state() == ClientState.CONNECTED);
+        // b is away: a member push and a's key push; b resumes with the member push only
+        dropConnection("dev-b", cb);
+        pushMid(503, "all-7");
+        pushKey("dev-a", "to-a-8");
+        await().atMost(Duration.ofSeconds(15)).until(() -> cb.state() == ClientState.CONNECTED);
+        pushMid(503, "all-9");
+        await().atMost(Duration.ofSeconds(15)).until(() -> a.bodies("mid:503").size() >= 7
+                && b.bodies("mid:503").size() >= 6);
+        assertThat(a.bodies("mid:503")).containsExactly("to-a-1", "all-2", "to-a-4", "all-6", "all-7", "to-a-8",
+                "all-9");
+        assertThat(a.offsets("mid:503")).containsExactly(1L, 2L, 4L, 6L, 7L, 8L, 9L);
+        assertThat(b.bodies("mid:503")).containsExactly("all-2", "to-b-3", "to-b-5", "all-6", "all-7", "all-9");
+        assertThat(b.offsets("mid:503")).containsExactly(2L, 3L, 5L, 6L, 7L, 9L);
+        assertThat(reconnectState(a, "mid:503").recovered()).isTrue();
+        assertThat(reconnectState(b, "mid:503").recovered()).isTrue();
+        Thread.sleep(300);
+        assertThat(a.bodies("mid:503")).as("no duplicate").hasSize(7);
+        assertThat(b.bodies("mid:503")).as("no duplicate").hasSize(6);
+    }
+
     @Test
     void shouldSayEpochChangedAfterARestart() throws Exception {
         Publications pubs = new Publications();

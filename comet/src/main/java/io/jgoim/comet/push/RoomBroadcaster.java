@@ -81,6 +81,9 @@ public final class RoomBroadcaster {
         for (int i = from; i < end; i++) {
             Session s = members.get(i);
             if (op >= 0 && !s.needPush(op)) {
+                if (frame.isPositioned() && s.streams() != null) {
+                    s.write(frame); // not watched: its delivery skips it and only advances the cursor
+                }
                 continue;
             }
             if (s.write(frame)) {

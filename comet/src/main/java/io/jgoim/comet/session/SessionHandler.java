@@ -110,11 +110,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     void activate(long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds, int loopIndex,
                   boolean positionAware) {
         CometConfig.ProtocolConfig pc = services.config().protocol();
-        StreamDelivery streams = positionAware ? new StreamDelivery(ctx.channel(), transport(),
-                services.historyReads(), services.metrics(), this::close,
-                services.config().history().resumeTimeout().toNanos(), StreamDelivery.MAX_HELD_BATCHES) : null;
+        Session[] self = new Session[1]; // the delivery's filter reads the session's watched ops once it exists
+        StreamDelivery streams = positionAware ? services.streamDelivery(ctx.channel(), transport(), this::close,
+                key, op -> self[0].needPush(op)) : null;
         session = new Session(ctx.channel(), transport(), memberId, key, extended, loopIndex,
                 services.config().outbound().ringSize(), services.metrics(), this, streams);
+        self[0] = session;
         if (accepts.length > 0) {
             session.watch(accepts);
         }

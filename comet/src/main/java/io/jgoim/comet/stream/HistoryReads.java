@@ -12,6 +12,7 @@ import io.jgoim.protocol.stream.StreamPosition;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -114,7 +115,7 @@ public final class HistoryReads {
         }
         int from = h.entries().size() - n;
         return new History(false, h.epoch(), h.top(), h.first() + from,
-                h.entries().subList(from, h.entries().size()), h.complete());
+                h.entries().subList(from, h.entries().size()), h.complete(), h.audiences());
     }
 
     /**
@@ -126,22 +127,26 @@ public final class HistoryReads {
             if (h.off() || !h.complete() || (epoch != 0 && h.epoch() != epoch) || h.entries().isEmpty()) {
                 return CompletableFuture.completedFuture(h);
             }
-            return more(stream, h.epoch(), h.top(), h.first(), new ArrayList<>(h.entries()));
+            return more(stream, h.epoch(), h.top(), h.first(), new ArrayList<>(h.entries()),
+                    new HashMap<>(h.audiences()));
         });
     }
 
-    private CompletableFuture<History> more(String stream, long epoch, long top, long first, List<ByteString> all) {
+    private CompletableFuture<History> more(String stream, long epoch, long top, long first, List<ByteString> all,
+                                            Map<Long, List<String>> audiences) {
         long last = first + all.size() - 1;
         if (last >= top || all.size() >= MAX_ENTRIES) {
-            return CompletableFuture.completedFuture(new History(false, epoch, top, first, all, true));
+            return CompletableFuture.completedFuture(new History(false, epoch, top, first, all, true, audiences));
         }
         return read(stream, epoch, last).thenCompose(next -> {
             if (next.off() || !next.complete() || next.epoch() != epoch || next.entries().isEmpty()) {
                 // The stream changed under the read (lost, trimmed past it): what was read is still consecutive.
-                return CompletableFuture.completedFuture(new History(false, epoch, top, first, all, true));
+                return CompletableFuture.completedFuture(new History(false, epoch, top, first, all, true,
+                        audiences));
             }
             all.addAll(next.entries());
-            return more(stream, epoch, Math.max(top, next.top()), first, all);
+            audiences.putAll(next.audiences());
+            return more(stream, epoch, Math.max(top, next.top()), first, all, audiences);
         });
     }
 

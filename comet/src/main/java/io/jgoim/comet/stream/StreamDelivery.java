@@ -1,19 +1,14 @@
 package io.jgoim.comet.stream;
 
-import com.google.protobuf.ByteString;
-import io.jgoim.comet.frame.PublicationFrames;
 import io.jgoim.comet.frame.PushFrame;
-import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.stream.StreamCursor.Verdict;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
-import io.jgoim.protocol.Op;
 import io.jgoim.protocol.stream.PositionList;
 import io.jgoim.protocol.stream.StreamState;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -49,9 +44,8 @@ public final class StreamDelivery {
     }
 
     private final Channel channel;
-    private final SessionTransport transport;
+    private final StreamWriter writer;
     private final HistoryReads reads;
-    private final CometMetrics metrics;
     private final Ender ender;
     private final long timeoutNanos;
     private final StreamCursor cursor;
@@ -59,10 +53,15 @@ public final class StreamDelivery {
 
     public StreamDelivery(Channel channel, SessionTransport transport, HistoryReads reads, CometMetrics metrics,
                           Ender ender, long timeoutNanos, int maxHeld) {
+        this(channel, transport, reads, metrics, ender, timeoutNanos, maxHeld, new StreamFilter("", op -> true));
+    }
+
+    /** {@code filter}: which messages this session skips while its cursor advances past them. */
+    public StreamDelivery(Channel channel, SessionTransport transport, HistoryReads reads, CometMetrics metrics,
+                          Ender ender, long timeoutNanos, int maxHeld, StreamFilter filter) {
         this.channel = channel;
-        this.transport = transport;
+        this.writer = new StreamWriter(channel, transport, metrics, filter);
         this.reads = reads;
-        this.metrics = metrics;
         this.ender = ender;
         this.timeoutNanos = timeoutNanos;
         this.cursor = new StreamCursor(maxHeld);
@@ -84,7 +83,7 @@ public final class StreamDelivery {
             return false;
         }
         if (!f.isPositioned()) {
-            channel.write(transport.push(f), channel.voidPromise());
+            writer.plain(f);
             return true;
         }
         PushFrame.Position p = f.position();
@@ -97,7 +96,7 @@ public final class StreamDelivery {
         if (v == Verdict.EPOCH_CHANGED && p.first() > 1) {
             // A new epoch whose first messages this session was not sent (the store lost its data and new messages
             // came meanwhile): say so, then fill the new epoch from its start out of history, like any gap.
-            writeState(new StreamState(p.stream(), p.epoch(), 0, false, ErrorCode.EPOCH_CHANGED.code()));
+            writer.state(new StreamState(p.stream(), p.epoch(), 0, false, ErrorCode.EPOCH_CHANGED.code()));
             cursor.position(p.stream(), p.epoch(), 0);
             v = cursor.verdict(p.stream(), p.epoch(), p.first(), p.last());
         }
@@ -120,27 +119,29 @@ public final class StreamDelivery {
         return true;
     }
 
-    /** Writes (or skips) a batch the cursor judged; never HOLD or GAP. */
+    /**
+     * Writes (or skips) a batch the cursor judged; never HOLD or GAP. A push the session's {@link StreamFilter}
+     * skips is not written but advances the cursor all the same (its stream state, if any, is still told).
+     */
     private void apply(Verdict v, PushFrame f) {
         PushFrame.Position p = f.position();
-        switch (v) {
-            case SKIP:
-                return;
-            case EPOCH_CHANGED:
-                writeState(new StreamState(p.stream(), p.epoch(), p.first() - 1, false, ErrorCode.EPOCH_CHANGED.code()));
-                channel.write(transport.reply(f.publications().retainedDuplicate()), channel.voidPromise());
-                break;
-            case TRIM:
-                long from = cursor.next(p.stream());
-                ByteBuf tcp = f.tcp();
-                int start = f.frameStart((int) (from - p.first()));
-                channel.write(transport.reply(PublicationFrames.encode(channel.alloc(), p.stream(), p.epoch(), from,
-                        tcp, start, tcp.writerIndex() - start)), channel.voidPromise());
-                break;
-            default: // TAKE, UNTRACKED
-                channel.write(transport.reply(f.publications().retainedDuplicate()), channel.voidPromise());
+        if (v == Verdict.SKIP) {
+            return;
         }
-        cursor.took(p.stream(), p.epoch(), p.last());
+        boolean skipped = writer.skips(f);
+        if (v == Verdict.EPOCH_CHANGED) {
+            writer.state(new StreamState(p.stream(), p.epoch(), p.first() - 1, false, ErrorCode.EPOCH_CHANGED.code()));
+        }
+        if (!skipped) {
+            if (v == Verdict.TRIM) {
+                writer.from(f, cursor.next(p.stream()));
+            } else { // TAKE, UNTRACKED, EPOCH_CHANGED
+                writer.whole(f);
+            }
+        }
+        if (v != Verdict.UNTRACKED) {
+            cursor.took(p.stream(), p.epoch(), p.last());
+        }
     }
 
     /** Recovers the gap before the oldest held batch of {@code stream} from history. */
@@ -159,12 +160,12 @@ public final class StreamDelivery {
             }
             PushFrame head = cursor.peekHeld(stream);
             if (!h.off() && h.epoch() == epoch && h.complete() && !h.entries().isEmpty() && h.first() == since + 1) {
-                writeEntries(stream, epoch, h.first(), h.entries());
+                writer.entries(stream, epoch, h.first(), h.entries(), h.audiences());
                 cursor.took(stream, epoch, h.last());
             } else if (head != null) {
                 // History cannot fill the gap: say so, and go on from the batch that showed it.
                 PushFrame.Position p = head.position();
-                writeState(new StreamState(stream, p.epoch(), p.first() - 1, false,
+                writer.state(new StreamState(stream, p.epoch(), p.first() - 1, false,
                         ErrorCode.HISTORY_TOO_SHORT.code()));
                 cursor.position(stream, p.epoch(), p.first() - 1);
             }
@@ -204,7 +205,7 @@ public final class StreamDelivery {
     public CompletableFuture<Void> resume(List<String> streams, List<StreamState> asked,
                                           Consumer<List<StreamState>> reply) {
         List<StreamState> refused = new ArrayList<>();
-        List<CompletableFuture<Outcome>> parts = new ArrayList<>(streams.size());
+        List<CompletableFuture<ResumeOutcome>> parts = new ArrayList<>(streams.size());
         for (StreamState a : asked) {
             if (!streams.contains(a.stream()) && streams.size() + refused.size() < PositionList.MAX_ENTRIES) {
                 refused.add(new StreamState(a.stream(), 0, 0, true, ErrorCode.STREAM_FORBIDDEN.code()));
@@ -215,16 +216,16 @@ public final class StreamDelivery {
             cursor.recovering(s, true);
             StreamState a = find(asked, s);
             if (a == null) {
-                parts.add(reads.latest(s).thenApply(h -> Outcome.fresh(s, h)));
+                parts.add(reads.latest(s).thenApply(h -> ResumeOutcome.fresh(s, h)));
             } else {
                 boolean fromStart = a.epoch() == 0 && a.offset() == 0;
                 parts.add(reads.readAll(s, a.epoch(), a.offset()).thenCompose(h -> {
                     if (fromStart || h.off() || h.epoch() == a.epoch() || h.top() == 0) {
-                        return CompletableFuture.completedFuture(Outcome.resumed(a, h, fromStart));
+                        return CompletableFuture.completedFuture(ResumeOutcome.resumed(a, h, fromStart));
                     }
                     // The epoch changed: what the client holds is gone, but the new epoch's messages (those since
                     // the store lost its data) may all still be here: they are all new to this client.
-                    return reads.readAll(s, h.epoch(), 0).thenApply(all -> Outcome.newEpoch(a, all));
+                    return reads.readAll(s, h.epoch(), 0).thenApply(all -> ResumeOutcome.newEpoch(a, all));
                 }));
             }
         }
@@ -239,16 +240,16 @@ public final class StreamDelivery {
                 return;
             }
             List<StreamState> states = new ArrayList<>(streams.size() + refused.size());
-            for (CompletableFuture<Outcome> p : parts) {
+            for (CompletableFuture<ResumeOutcome> p : parts) {
                 states.add(p.join().state());
             }
             states.addAll(refused);
             reply.accept(states);
-            for (CompletableFuture<Outcome> p : parts) {
-                Outcome o = p.join();
+            for (CompletableFuture<ResumeOutcome> p : parts) {
+                ResumeOutcome o = p.join();
                 String s = o.state().stream();
                 if (!o.entries().isEmpty()) {
-                    writeEntries(s, o.state().epoch(), o.first(), o.entries());
+                    writer.entries(s, o.state().epoch(), o.first(), o.entries(), o.audiences());
                 }
                 if (o.state().code() == ErrorCode.HISTORY_OFF.code()) {
                     cursor.unknown(s);
@@ -271,63 +272,6 @@ public final class StreamDelivery {
             }
         }
         return null;
-    }
-
-    /**
-     * What a resume found for one stream: the auth reply's entry and the messages to write first ({@code entries}
-     * from offset {@code first}). The entry's position is where the client is once they are written.
-     */
-    record Outcome(StreamState state, long first, List<ByteString> entries) {
-        /** Where the session stands once the entries are written. */
-        long cursorAt() {
-            return entries.isEmpty() ? state.offset() : first + entries.size() - 1;
-        }
-
-        /**
-         * A stream the client asked to resume from {@code a}, whose epoch changed: EPOCH_CHANGED at (new epoch, 0) —
-         * the stream continues after 0 — with every message of the new epoch when history still holds them all from
-         * its first; else EPOCH_CHANGED at the new epoch's top, as before.
-         */
-        static Outcome newEpoch(StreamState a, History h) {
-            String s = a.stream();
-            int code = ErrorCode.EPOCH_CHANGED.code();
-            if (!h.off() && h.complete() && !h.entries().isEmpty() && h.first() == 1) {
-                return new Outcome(new StreamState(s, h.epoch(), 0, true, code), 1, h.entries());
-            }
-            return new Outcome(new StreamState(s, h.epoch(), h.top(), true, code), 0, List.of());
-        }
-
-        /** A stream the client asked nothing for: its newest position. */
-        static Outcome fresh(String stream, History h) {
-            if (h.off()) {
-                return new Outcome(new StreamState(stream, 0, 0, false, ErrorCode.HISTORY_OFF.code()), 0, List.of());
-            }
-            return new Outcome(new StreamState(stream, h.epoch(), h.top(), false, 0), 0, List.of());
-        }
-
-        /**
-         * A stream the client asked to resume from {@code a}; {@code fromStart}: it asked from (0, 0), before the
-         * stream had any message, so every message of the current epoch is one it missed.
-         */
-        static Outcome resumed(StreamState a, History h, boolean fromStart) {
-            String s = a.stream();
-            if (h.off()) {
-                return new Outcome(new StreamState(s, 0, 0, true, ErrorCode.HISTORY_OFF.code()), 0, List.of());
-            }
-            ErrorCode code = null;
-            if (!fromStart && h.epoch() != a.epoch()) {
-                code = ErrorCode.EPOCH_CHANGED;
-            } else if (a.offset() > h.top()) {
-                code = ErrorCode.POSITION_AHEAD;
-            } else if (!h.complete()) {
-                code = ErrorCode.HISTORY_TOO_SHORT;
-            }
-            if (code != null) {
-                return new Outcome(new StreamState(s, h.epoch(), h.top(), true, code.code()), 0, List.of());
-            }
-            long last = a.offset() + h.entries().size();
-            return new Outcome(new StreamState(s, h.epoch(), last, true, 0), a.offset() + 1, h.entries());
-        }
     }
 
     // ---- room change ----
@@ -354,8 +298,8 @@ public final class StreamDelivery {
                 fail("history of " + to + " unavailable: " + e);
                 return;
             }
-            Outcome o = Outcome.fresh(to, h);
-            writeState(o.state());
+            ResumeOutcome o = ResumeOutcome.fresh(to, h);
+            writer.state(o.state());
             if (h.off()) {
                 cursor.unknown(to);
             } else {
@@ -387,18 +331,6 @@ public final class StreamDelivery {
             close();
             ender.end(CloseCode.RESUME, ErrorCode.HISTORY_UNAVAILABLE, message);
         }
-    }
-
-    private void writeEntries(String stream, long epoch, long first, List<ByteString> entries) {
-        for (ByteBuf buf : PublicationFrames.encode(channel.alloc(), stream, epoch, first, entries)) {
-            metrics.frameOut(Op.PUBLICATIONS);
-            channel.write(transport.reply(buf), channel.voidPromise());
-        }
-    }
-
-    private void writeState(StreamState s) {
-        metrics.frameOut(Op.STREAM_STATE);
-        channel.write(ReplyFrames.streamState(channel.alloc(), List.of(s)), channel.voidPromise());
     }
 
     /**

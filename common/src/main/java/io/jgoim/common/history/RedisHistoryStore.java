@@ -12,7 +12,9 @@ import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -20,7 +22,7 @@ import java.util.function.Function;
 /**
  * The {@link HistoryStore} in Redis (single node or Cluster): one Lua script call per {@link #append} whatever the
  * number of entries, one per {@link #read} (EVALSHA; a call that meets a Redis without the script is sent once more
- * as EVAL, in call order: see {@link RedisScript}). Each stream has six keys sharing the hash tag {@code {<stream>}}, so a
+ * as EVAL, in call order: see {@link RedisScript}). Each stream has seven keys sharing the hash tag {@code {<stream>}}, so a
  * script only touches one slot (the tag is the same for the six keys even when the stream name holds braces: they
  * differ only after the tag's closing brace):
  * <pre>
@@ -30,7 +32,11 @@ import java.util.function.Function;
  *   jgoim:h:{&lt;stream&gt;}:q   list   dedupe ids, oldest first, at most retention.size: bounds :d
  *   jgoim:h:{&lt;stream&gt;}:p   list   live pins (must-deliver entries), oldest first: "offset pinnedAtMillis"
  *   jgoim:h:{&lt;stream&gt;}:v   hash   device key → "seenAtMillis ackedEpoch ackedOffset"; expires ttl after a touch
+ *   jgoim:h:{&lt;stream&gt;}:a   zset   entries with an {@link Audience}: score offset, member "epoch offset audience"
  * </pre>
+ * The audience key exists only for streams that took an entry with an audience (key pushes in member streams); it is
+ * trimmed with the entries (ZREMRANGEBYSCORE), and a read ignores members of another epoch (a store that lost the
+ * meta key alone, or an older node's script that started a new epoch without knowing this key).
  * A list holds the entries rather than a Stream or a sorted set: offsets are contiguous by construction (RPUSH then
  * LTRIM from the head only, pins only holding the head back), so an entry's offset is its index plus {@code top - LLEN + 1} and needs no per-entry
  * id or score; RPUSH/LTRIM/LRANGE are O(1) per entry on a compact listpack encoding. Every append PEXPIREs the five
@@ -56,7 +62,7 @@ public final class RedisHistoryStore implements HistoryStore {
     static final String KEY_PREFIX = "jgoim:h:{";
 
     /**
-     * Lua helpers every writing script starts with (KEYS = m, l, d, q, p, v): the server clock in milliseconds, the
+     * Lua helpers every writing script starts with (KEYS = m, l, d, q, p, v, a): the server clock in milliseconds, the
      * devices seen within the ttl (the others are deleted), and {@code settle}, the pin release and trim rule of
      * {@link MemoryHistoryStore}'s {@code settle}: pins are released oldest first while expired, acknowledged by
      * every live device in the stream's epoch, or more than {@code size * cap} entries back; then the entries before
@@ -117,12 +123,13 @@ public final class RedisHistoryStore implements HistoryStore {
               else
                 redis.call('DEL', KEYS[2])
               end
+              redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', '(' .. keep_from)
             end
             """;
 
     /**
-     * KEYS = m, l, d, q, p, v; ARGV = size, ttl ms, n, pinned ('1'/'0'), cap, n entries, n dedupe ids ('' = none,
-     * else '+' .. id). Returns {epoch (string), offset of each entry...}.
+     * KEYS = m, l, d, q, p, v, a; ARGV = size, ttl ms, n, pinned ('1'/'0'), cap, n entries, n dedupe ids ('' = none,
+     * else '+' .. id), audience ('' = none). Returns {epoch (string), offset of each entry...}.
      */
     static final String APPEND = SETTLE + """
             local size = tonumber(ARGV[1])
@@ -136,11 +143,12 @@ public final class RedisHistoryStore implements HistoryStore {
             if epoch then
               top = tonumber(meta[2])
             else
-              redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+              redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[7])
               local t = redis.call('TIME')
               epoch = t[1] .. string.format('%06d', tonumber(t[2]))
             end
             local reply = {epoch}
+            local audience = ARGV[6 + 2 * n]
             for i = 1, n do
               local id = ARGV[5 + n + i]
               local seen = false
@@ -156,6 +164,9 @@ public final class RedisHistoryStore implements HistoryStore {
                 top = top + 1
                 reply[i + 1] = top
                 redis.call('RPUSH', KEYS[2], ARGV[5 + i])
+                if audience ~= '' then
+                  redis.call('ZADD', KEYS[7], top, epoch .. ' ' .. top .. ' ' .. audience)
+                end
                 if pinned then
                   redis.call('RPUSH', KEYS[5], string.format('%d %d', top, now))
                 end
@@ -174,11 +185,12 @@ public final class RedisHistoryStore implements HistoryStore {
             for k = 1, 5 do
               redis.call('PEXPIRE', KEYS[k], ttl)
             end
+            redis.call('PEXPIRE', KEYS[7], ttl)
             return reply
             """;
 
     /**
-     * KEYS = m, l, d, q, p, v; ARGV = device key, epoch (decimal), offset, size, ttl ms, cap, most devices. Records
+     * KEYS = m, l, d, q, p, v, a; ARGV = device key, epoch (decimal), offset, size, ttl ms, cap, most devices. Records
      * the device as seen (its acknowledged position raised when the ack names the current epoch and an assigned
      * offset), then settles. Returns 1 when the ack was taken, 0 when it only recorded the device.
      */
@@ -226,7 +238,7 @@ public final class RedisHistoryStore implements HistoryStore {
             """;
 
     /**
-     * KEYS = m, l, d, q, p, v; ARGV = ttl ms. Returns {epoch (string, '0' when none), top, then key, acked epoch
+     * KEYS = m, l, d, q, p, v, a; ARGV = ttl ms. Returns {epoch (string, '0' when none), top, then key, acked epoch
      * (string), acked offset for each device seen within the ttl}.
      */
     static final String DEVICES = SETTLE + """
@@ -242,8 +254,9 @@ public final class RedisHistoryStore implements HistoryStore {
             """;
 
     /**
-     * KEYS = m, l; ARGV = since, limit, last ('1' or '0'). Returns {epoch (string), top, first, complete (1/0),
-     * entries...}; the same arithmetic as {@link MemoryHistoryStore#read}.
+     * KEYS = m, l, (d, q, p, v,) a; ARGV = since, limit, last ('1' or '0'). Returns {epoch (string), top, first,
+     * complete (1/0), n, n entries..., then the stored audience members ("epoch offset audience") of the entries
+     * read}; the same arithmetic as {@link MemoryHistoryStore#read}.
      */
     static final String READ = """
             local meta = redis.call('HMGET', KEYS[1], 'epoch', 'top')
@@ -251,7 +264,7 @@ public final class RedisHistoryStore implements HistoryStore {
             local limit = tonumber(ARGV[2])
             local last = ARGV[3] == '1'
             if not meta[1] then
-              return {'0', 0, 1, (since == 0 or last) and 1 or 0}
+              return {'0', 0, 1, (since == 0 or last) and 1 or 0, 0}
             end
             local top = tonumber(meta[2])
             local first = top - redis.call('LLEN', KEYS[2]) + 1
@@ -264,11 +277,16 @@ public final class RedisHistoryStore implements HistoryStore {
               from = math.max(first, since + 1)
             end
             local to = math.min(top, from + limit - 1)
-            local reply = {meta[1], top, from, complete}
+            local reply = {meta[1], top, from, complete, 0}
             if to >= from then
               local items = redis.call('LRANGE', KEYS[2], from - first, to - first)
+              reply[5] = #items
               for i = 1, #items do
-                reply[4 + i] = items[i]
+                reply[5 + i] = items[i]
+              end
+              local audiences = redis.call('ZRANGEBYSCORE', KEYS[7], from, to)
+              for i = 1, #audiences do
+                reply[#reply + 1] = audiences[i]
               end
             end
             return reply
@@ -302,21 +320,28 @@ public final class RedisHistoryStore implements HistoryStore {
         }
     }
 
-    /** The six keys of {@code stream}: meta, entries, dedupe ids, dedupe order, pins, devices. */
+    /** The seven keys of {@code stream}: meta, entries, dedupe ids, dedupe order, pins, devices, audiences. */
     static String[] keys(String stream) {
         String base = KEY_PREFIX + stream + "}:";
-        return new String[] {base + "m", base + "l", base + "d", base + "q", base + "p", base + "v"};
+        return new String[] {base + "m", base + "l", base + "d", base + "q", base + "p", base + "v", base + "a"};
     }
 
     @Override
     public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
                                               Retention retention, boolean pinned) {
+        return append(stream, entries, dedupeIds, retention, pinned, null);
+    }
+
+    @Override
+    public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
+                                              Retention retention, boolean pinned, String audience) {
         JgoimException bad = HistoryArgs.appendError(stream, entries, dedupeIds, retention);
         if (bad != null) {
             return HistoryArgs.failed(bad);
         }
         int n = entries.size();
-        Object[] argv = new Object[5 + 2 * n];
+        Object[] argv = new Object[6 + 2 * n];
+        argv[5 + 2 * n] = audience == null ? "" : audience;
         argv[0] = Integer.toString(retention.size());
         argv[1] = Long.toString(retention.ttl().toMillis());
         argv[2] = Integer.toString(n);
@@ -344,12 +369,25 @@ public final class RedisHistoryStore implements HistoryStore {
         }
         Object[] argv = {Long.toString(since), Integer.toString(limit), last ? "1" : "0"};
         return call(read, stream, argv, reply -> {
-            List<byte[]> out = new ArrayList<>(reply.size() - 4);
-            for (int i = 4; i < reply.size(); i++) {
-                out.add((byte[]) reply.get(i));
+            int n = ((Long) reply.get(4)).intValue();
+            List<byte[]> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add((byte[]) reply.get(5 + i));
             }
-            return new Slice(epoch(reply.get(0)), (Long) reply.get(1), (Long) reply.get(2), out,
-                    (Long) reply.get(3) == 1L);
+            long epoch = epoch(reply.get(0));
+            Map<Long, String> audiences = new HashMap<>();
+            for (int i = 5 + n; i < reply.size(); i++) {
+                // "epoch offset audience": only this epoch's count
+                String member = new String((byte[]) reply.get(i), StandardCharsets.UTF_8);
+                int a = member.indexOf(' ');
+                int b = a < 0 ? -1 : member.indexOf(' ', a + 1);
+                if (b > 0 && member.startsWith(Long.toUnsignedString(epoch)) && a == Long.toUnsignedString(epoch)
+                        .length()) {
+                    audiences.put(Long.parseLong(member, a + 1, b, 10), member.substring(b + 1));
+                }
+            }
+            return new Slice(epoch, (Long) reply.get(1), (Long) reply.get(2), out, (Long) reply.get(3) == 1L,
+                    audiences);
         });
     }
 

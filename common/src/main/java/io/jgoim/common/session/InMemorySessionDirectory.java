@@ -43,7 +43,7 @@ public final class InMemorySessionDirectory implements SessionDirectory {
 
     @Override
     public CompletableFuture<Void> addSession(long mid, String key, String server) {
-        Route r = new Route(key, server, clock.millis() + sessionTtl.toMillis());
+        Route r = new Route(key, server, mid, clock.millis() + sessionTtl.toMillis());
         byKey.put(key, r);
         if (mid != 0) {
             byMid.compute(mid, (m, routes) -> with(routes, r));
@@ -94,6 +94,19 @@ public final class InMemorySessionDirectory implements SessionDirectory {
             Route r = byKey.get(k);
             if (r != null && r.expiresAt > now) {
                 out.put(k, r.server);
+            }
+        }
+        return CompletableFuture.completedFuture(out);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, KeyRoute>> routesByKeys(Collection<String> keys) {
+        long now = clock.millis();
+        Map<String, KeyRoute> out = new HashMap<>();
+        for (String k : keys) {
+            Route r = byKey.get(k);
+            if (r != null && r.expiresAt > now) {
+                out.put(k, new KeyRoute(r.server, r.mid));
             }
         }
         return CompletableFuture.completedFuture(out);
@@ -193,7 +206,7 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         return -1;
     }
 
-    private record Route(String key, String server, long expiresAt) {
+    private record Route(String key, String server, long mid, long expiresAt) {
     }
 
     private record Online(Map<String, Integer> counts, long expiresAt) {

@@ -29,6 +29,27 @@ abstract class SessionDirectoryContract {
     }
 
     @Test
+    void shouldAnswerEachKeysServerAndMemberInOneLookup() {
+        SessionDirectory d = directory(LONG);
+        d.addSession(7, "k1", "comet-a").join();
+        d.addSession(0, "anon", "comet-b").join();
+        assertThat(d.routesByKeys(List.of("k1", "anon", "nobody")).join()).isEqualTo(Map.of(
+                "k1", new SessionDirectory.KeyRoute("comet-a", 7),
+                "anon", new SessionDirectory.KeyRoute("comet-b", 0)));
+        // the same key connected again anonymously: no member any more; then as another member elsewhere
+        d.addSession(0, "k1", "comet-a").join();
+        assertThat(d.routesByKeys(List.of("k1")).join()).isEqualTo(Map.of("k1", new SessionDirectory.KeyRoute(
+                "comet-a", 0)));
+        d.addSession(9, "k1", "comet-c").join();
+        assertThat(d.routesByKeys(List.of("k1")).join()).isEqualTo(Map.of("k1", new SessionDirectory.KeyRoute(
+                "comet-c", 9)));
+        assertThat(d.refreshSession(9, "k1", "comet-c").join()).isTrue();
+        assertThat(d.routesByKeys(List.of("k1")).join().get("k1").mid()).isEqualTo(9);
+        assertThat(d.removeSession(9, "k1", "comet-c").join()).isTrue();
+        assertThat(d.routesByKeys(List.of("k1")).join()).isEmpty();
+    }
+
+    @Test
     void shouldRouteAnonymousSessionByKeyOnly() {
         SessionDirectory d = directory(LONG);
         d.addSession(0, "anon", "comet-a").join();

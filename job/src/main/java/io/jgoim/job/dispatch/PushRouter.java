@@ -206,7 +206,7 @@ final class PushRouter {
         if (m.getOffset() != 0) {
             // Sequenced by logic at publish (PushValidator checked stream and epoch); older records have none.
             req.setPosition(StreamPosition.newBuilder().setStream(m.getStream()).setEpoch(m.getEpoch())
-                    .setOffset(m.getOffset()));
+                    .setOffset(m.getOffset())).addAllAdvanceKeys(m.getAdvanceKeysList());
         }
         t.awaitSends(1);
         links.send(c, Send.Kind.PUSH, req.build(), List.of(t));
