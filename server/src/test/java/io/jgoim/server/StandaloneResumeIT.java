@@ -221,6 +221,41 @@ class StandaloneResumeIT {
         assertThat(b.bodies("mid:503")).as("no duplicate").hasSize(6);
     }
 
+    private void pushAll(int op, String body) {
+        HttpResponse<String> r = Pushes.post(api, "/goim/push/all?operation=" + op, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldSkipUnwatchedBroadcastsAndResumeBroadcastsAfterAReconnect() throws Exception {
+        Publications pubs = new Publications();
+        Pushes goim = new Pushes();
+        JgoimClient c = client(Transport.TCP, 504, "bc-504", true, pubs);
+        client(Transport.TCP, 0, "bc-goim", false, goim);
+        pushAll(1000, "b1");
+        pushAll(1001, "unwatched-2"); // the token watches op 1000 only
+        pushAll(1000, "b3");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pubs.bodies("broadcast").size() == 2);
+        assertThat(pubs.bodies("broadcast")).containsExactly("b1", "b3");
+        assertThat(pubs.offsets("broadcast")).containsExactly(1L, 3L);
+        assertThat(pubs.states).as("no gap reported").allSatisfy(st -> assertThat(st.code()).isZero());
+
+        dropConnection("bc-504", c);
+        pushAll(1000, "b4");
+        pushAll(1001, "unwatched-5");
+        pushAll(1000, "b6");
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.state() == ClientState.CONNECTED);
+        pushAll(1000, "b7");
+        await().atMost(Duration.ofSeconds(15)).until(() -> pubs.bodies("broadcast").size() >= 5);
+        Thread.sleep(300);
+        assertThat(pubs.bodies("broadcast")).containsExactly("b1", "b3", "b4", "b6", "b7");
+        assertThat(pubs.offsets("broadcast")).containsExactly(1L, 3L, 4L, 6L, 7L);
+        assertThat(reconnectState(pubs, "broadcast").recovered()).isTrue();
+        // goim's client: the watched broadcasts as plain frames, as before
+        await().atMost(Duration.ofSeconds(10)).until(() -> goim.received.size() >= 5);
+        assertThat(goim.received).containsExactly("1000:b1", "1000:b3", "1000:b4", "1000:b6", "1000:b7");
+    }
+
     @Test
     void shouldSayEpochChangedAfterARestart() throws Exception {
         Publications pubs = new Publications();

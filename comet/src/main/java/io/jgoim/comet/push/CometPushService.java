@@ -37,7 +37,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>A request with a stream position (a room batch or a member push whose stream keeps history) makes a positioned
  * frame: plain for goim and ver-2 sessions, one shared op-20 frame for position-aware ones. A positioned room batch
  * also feeds the comet's recent messages of that room ({@link HistoryReads}) before it fans out, so a session that
- * resumes meanwhile finds it in one place or the other.
+ * resumes meanwhile finds it in one place or the other; so does a positioned broadcast (the broadcast stream). A
+ * positioned broadcast reaches every position-aware session, those that do not watch its op only advancing past it.
  */
 public final class CometPushService implements CometService {
     private final SessionIndex index;
@@ -136,7 +137,22 @@ public final class CometPushService implements CometService {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                     "Broadcast needs a non-empty proto body and speed >= 0"));
         }
-        PushFrame frame = frame(req.getProto().getBody());
+        PushFrame frame;
+        if (req.hasPosition()) {
+            StreamPosition p = req.getPosition();
+            List<ByteString> frames = checkPosition(req.getProto().getBody(), p,
+                    io.jgoim.protocol.stream.StreamPosition.BROADCAST);
+            if (frames == null || frames.size() != 1) {
+                return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
+                        "Broadcast position must name the broadcast stream, offset >= 1, and the body one frame"));
+            }
+            if (history != null) {
+                history.feed(p.getStream(), p.getEpoch(), p.getOffset(), frames);
+            }
+            frame = positioned(req.getProto().getBody(), p, frames, req.getProtoOp(), null);
+        } else {
+            frame = frame(req.getProto().getBody());
+        }
         try {
             return broadcaster.broadcast(frame, req.getProtoOp(), req.getSpeed()).thenApply(d ->
                     BroadcastReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build());

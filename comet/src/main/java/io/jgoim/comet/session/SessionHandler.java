@@ -110,12 +110,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     void activate(long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds, int loopIndex,
                   boolean positionAware) {
         CometConfig.ProtocolConfig pc = services.config().protocol();
-        Session[] self = new Session[1]; // the delivery's filter reads the session's watched ops once it exists
         StreamDelivery streams = positionAware ? services.streamDelivery(ctx.channel(), transport(), this::close,
-                key, op -> self[0].needPush(op)) : null;
+                key, op -> session.needPush(op)) : null;
         session = new Session(ctx.channel(), transport(), memberId, key, extended, loopIndex,
                 services.config().outbound().ringSize(), services.metrics(), this, streams);
-        self[0] = session;
         if (accepts.length > 0) {
             session.watch(accepts);
         }

@@ -2,6 +2,7 @@ package io.jgoim.comet.stream;
 
 import com.google.protobuf.ByteString;
 import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.stream.StreamPosition;
 import io.jgoim.protocol.stream.StreamState;
 
 import java.util.List;
@@ -16,6 +17,16 @@ import java.util.Map;
 record ResumeOutcome(StreamState state, long first, List<ByteString> entries, Map<Long, List<String>> audiences) {
     ResumeOutcome(StreamState state, long first, List<ByteString> entries) {
         this(state, first, entries, Map.of());
+    }
+
+    /**
+     * True for the broadcast stream when it keeps no history and the client did not ask for it: every session has
+     * it, but the auth reply lists it only when it has positions (so a cluster without broadcast history answers
+     * exactly as before).
+     */
+    boolean unlisted() {
+        return StreamPosition.isBroadcastStream(state.stream()) && !state.asked()
+                && state.code() == ErrorCode.HISTORY_OFF.code();
     }
 
     /** Where the session stands once the entries are written. */

@@ -10,14 +10,10 @@ import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.stream.PositionList;
 import io.jgoim.protocol.stream.StreamState;
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -27,6 +23,8 @@ import java.util.function.Consumer;
  * changed gets an op-21 frame. The resume at auth ({@link #resume}) and a room change ({@link #roomChanged}) use the
  * same machinery: the stream is marked recovering right after the session joined it, so live batches are held until
  * history answered, then written after the recovered messages with nothing lost or doubled at the switch-over.
+ * Messages the session's {@link StreamFilter} skips (a key push for another device of its member, an unwatched op on
+ * its member or broadcast stream) are never written but advance the cursor like written ones, live and in history.
  * A recovery that does not finish within {@code history.resumeTimeout}, fails, or holds more than
  * {@link #MAX_HELD_BATCHES} batches ends the session with RESUME (4013): the client reconnects with its positions.
  *
@@ -47,7 +45,7 @@ public final class StreamDelivery {
     private final StreamWriter writer;
     private final HistoryReads reads;
     private final Ender ender;
-    private final long timeoutNanos;
+    private final HistoryDeadline deadline;
     private final StreamCursor cursor;
     private boolean closed;
 
@@ -63,7 +61,7 @@ public final class StreamDelivery {
         this.writer = new StreamWriter(channel, transport, metrics, filter);
         this.reads = reads;
         this.ender = ender;
-        this.timeoutNanos = timeoutNanos;
+        this.deadline = new HistoryDeadline(channel, timeoutNanos);
         this.cursor = new StreamCursor(maxHeld);
     }
 
@@ -150,7 +148,7 @@ public final class StreamDelivery {
         long generation = cursor.generation(stream);
         long epoch = cursor.epoch(stream);
         long since = cursor.next(stream) - 1;
-        await(reads.readAll(stream, epoch, since), (h, e) -> {
+        deadline.await(reads.readAll(stream, epoch, since), (h, e) -> {
             if (closed || cursor.generation(stream) != generation) {
                 return;
             }
@@ -230,7 +228,7 @@ public final class StreamDelivery {
             }
         }
         CompletableFuture<Void> out = new CompletableFuture<>();
-        await(CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])), (v, e) -> {
+        deadline.await(CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])), (v, e) -> {
             if (closed) {
                 out.completeExceptionally(new JgoimException(ErrorCode.UNAVAILABLE, "session closed"));
                 return;
@@ -241,13 +239,19 @@ public final class StreamDelivery {
             }
             List<StreamState> states = new ArrayList<>(streams.size() + refused.size());
             for (CompletableFuture<ResumeOutcome> p : parts) {
-                states.add(p.join().state());
+                if (!p.join().unlisted()) {
+                    states.add(p.join().state());
+                }
             }
             states.addAll(refused);
             reply.accept(states);
             for (CompletableFuture<ResumeOutcome> p : parts) {
                 ResumeOutcome o = p.join();
                 String s = o.state().stream();
+                if (o.unlisted()) {
+                    cursor.forget(s); // broadcasts stay plain frames for this session
+                    continue;
+                }
                 if (!o.entries().isEmpty()) {
                     writer.entries(s, o.state().epoch(), o.first(), o.entries(), o.audiences());
                 }
@@ -290,7 +294,7 @@ public final class StreamDelivery {
         }
         long generation = cursor.track(to);
         cursor.recovering(to, true);
-        await(reads.latest(to), (h, e) -> {
+        deadline.await(reads.latest(to), (h, e) -> {
             if (closed || cursor.generation(to) != generation) {
                 return;
             }
@@ -331,39 +335,5 @@ public final class StreamDelivery {
             close();
             ender.end(CloseCode.RESUME, ErrorCode.HISTORY_UNAVAILABLE, message);
         }
-    }
-
-    /**
-     * Runs {@code then} on the session's event loop with {@code f}'s outcome, or with a timeout failure when
-     * {@code f} takes longer than {@code history.resumeTimeout}; exactly once.
-     */
-    private <T> void await(CompletableFuture<T> f, BiConsumer<T, Throwable> then) {
-        boolean[] done = new boolean[1];
-        ScheduledFuture<?> timer;
-        try {
-            timer = channel.eventLoop().schedule(() -> {
-                if (!done[0]) {
-                    done[0] = true;
-                    then.accept(null, new JgoimException(ErrorCode.TIMEOUT, "no history within "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
-                }
-            }, timeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            return;
-        }
-        f.whenComplete((v, e) -> {
-            try {
-                // Always a new task, even when f is already done: what the caller writes now goes first.
-                channel.eventLoop().execute(() -> {
-                    if (!done[0]) {
-                        done[0] = true;
-                        timer.cancel(false);
-                        then.accept(v, e);
-                    }
-                });
-            } catch (RejectedExecutionException ignored) {
-                // the comet is shutting down; the session goes with its event loop
-            }
-        });
     }
 }

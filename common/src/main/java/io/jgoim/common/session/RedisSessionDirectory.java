@@ -22,6 +22,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
+import static io.jgoim.common.session.RedisSessionScripts.EPOCH;
+import static io.jgoim.common.session.RedisSessionScripts.PUT_ONLINE;
+import static io.jgoim.common.session.RedisSessionScripts.REFRESH_KEY;
+import static io.jgoim.common.session.RedisSessionScripts.REFRESH_MID;
+import static io.jgoim.common.session.RedisSessionScripts.REMOVE_KEY;
+import static io.jgoim.common.session.RedisSessionScripts.REMOVE_MID;
+
 /**
  * The session directory in Redis (single node or Cluster), goim's schema with hash tags so that every atomic step
  * touches one slot:
@@ -38,7 +45,8 @@ import java.util.function.Function;
  * as a GET). It is a separate key so that goim's {@code key_} value stays what older nodes read during a rolling
  * upgrade; a {@code keymid_} whose server is not the {@code key_} route's (the key was routed again by an older
  * node) counts as no member, and an older node's route has none: its key is pushed without a position.
- * Conditional steps (refresh, remove) are Lua scripts on a single key, so they are atomic without WATCH: a session
+ * Conditional steps (refresh, remove) are Lua scripts ({@link RedisSessionScripts}) on a single key, so they are
+ * atomic without WATCH: a session
  * is removed only while its key still routes to the server asking. Every call is asynchronous and pipelined on the
  * shared connection; a failure completes the future with an UNAVAILABLE {@link io.jgoim.protocol.JgoimException}.
  * Thread-safe. Does not own the {@link RedisClients}.
@@ -46,32 +54,6 @@ import java.util.function.Function;
 public final class RedisSessionDirectory implements SessionDirectory {
     static final String ONLINE_SERVERS = "{jgoim}online_servers";
     static final String STORE_EPOCH = "{jgoim}store_epoch";
-
-    /** KEYS[1] = the epoch key; ARGV[1] = a fresh id. Returns the stored id, storing ARGV[1] when there is none. */
-    private static final String EPOCH = "local e = redis.call('GET', KEYS[1]) "
-            + "if e then return e end redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1]";
-
-    /**
-     * KEYS = key_{key}, keymid_{key}; ARGV = server, ttl ms, "mid server" ('' for mid 0). Renews the route only while
-     * it points at this server, and its member record with it (restored when it expired alone).
-     */
-    private static final String REFRESH_KEY = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) "
-            + "if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2]) end return 1 end return 0";
-    /** KEYS[1] = mid_{mid}; ARGV = key, server, ttl ms. Restores the field (the hash may have expired alone). */
-    private static final String REFRESH_MID = "local s = redis.call('HGET', KEYS[1], ARGV[1]) "
-            + "if s == false or s == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1 end return 0";
-    /** KEYS = key_{key}, keymid_{key}; ARGV = server. */
-    private static final String REMOVE_KEY = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-            + "redis.call('DEL', KEYS[2]) return redis.call('DEL', KEYS[1]) end return 0";
-    /** KEYS[1] = mid_{mid}; ARGV = key, server. */
-    private static final String REMOVE_MID = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then "
-            + "return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";
-    /** KEYS[1] = ol_{server}; ARGV = ttl ms, then room, count pairs. Replaces the comet's previous report. */
-    private static final String PUT_ONLINE = "redis.call('DEL', KEYS[1]) "
-            + "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
-            + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 1";
 
     private final RedisClusterAsyncCommands<String, String> redis;
     private final Duration sessionTtl;

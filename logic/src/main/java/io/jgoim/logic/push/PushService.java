@@ -36,7 +36,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Members whose stream {@code mid:<mid>} keeps history ({@link StreamHistory}) are sequenced at publish by the
  * {@link MemberSequencer}: one store append per member, then one record per (member, comet) carrying the position.
  * Other members, and every member on a node without a history store, are pushed exactly as goim does. Key pushes
- * to a member's session are sequenced in the member's stream too (the entry records its target keys). Thread-safe and stateless apart from its counters.
+ * to a member's session are sequenced in the member's stream too (the entry records its target keys). Thread-safe
+ * and stateless apart from its counters.
  */
 public final class PushService {
     /** Ops below this are protocol ops (heartbeat, auth, raw...); pushes carry business ops. */

@@ -11,6 +11,22 @@ public record StreamPosition(String stream, long epoch, long offset) {
     /** The stream of broadcasts ({@code /goim/push/all}). */
     public static final String BROADCAST = "broadcast";
 
+    /**
+     * The streams a session in room {@code roomId} (empty: none) of member {@code mid} (0: anonymous) has, in the
+     * order its auth reply lists them: its room, its member stream, the broadcast stream.
+     */
+    public static java.util.List<String> sessionStreams(String roomId, long mid) {
+        java.util.List<String> out = new java.util.ArrayList<>(3);
+        if (!roomId.isEmpty()) {
+            out.add(roomId);
+        }
+        if (mid != 0) {
+            out.add(memberStream(mid));
+        }
+        out.add(BROADCAST);
+        return out;
+    }
+
     /** True for the broadcast stream's name. */
     public static boolean isBroadcastStream(String stream) {
         return BROADCAST.equals(stream);
