@@ -196,29 +196,32 @@ class StandaloneResumeIT {
                 .as("skipping another device's key push reads no history").isEqualTo(reads);
         assertThat(b.states).as("b was told of no gap").allSatisfy(st -> assertThat(st.code()).isZero());
 
-        // a is away: b's key push and a member push; a resumes with the member push only
+        // a is away: b's key push, a key push to a itself, a member push; a resumes with its own and the member's
         dropConnection("dev-a", ca);
         pushKey("dev-b", "to-b-5");
-        pushMid(503, "all-6");
-        await().atMost(Duration.ofSeconds(15)).until(() -> ca.state() == ClientState.CONNECTED);
-        // b is away: a member push and a's key push; b resumes with the member push only
-        dropConnection("dev-b", cb);
+        pushKey("dev-a", "to-a-away-6"); // a's key is away, its member known: kept for a's resume
         pushMid(503, "all-7");
-        pushKey("dev-a", "to-a-8");
+        await().atMost(Duration.ofSeconds(15)).until(() -> ca.state() == ClientState.CONNECTED);
+        // b is away: a member push, a's key push, a key push to b; b resumes with the member push and its own
+        dropConnection("dev-b", cb);
+        pushMid(503, "all-8");
+        pushKey("dev-a", "to-a-9");
+        pushKey("dev-b", "to-b-away-10");
         await().atMost(Duration.ofSeconds(15)).until(() -> cb.state() == ClientState.CONNECTED);
-        pushMid(503, "all-9");
-        await().atMost(Duration.ofSeconds(15)).until(() -> a.bodies("mid:503").size() >= 7
-                && b.bodies("mid:503").size() >= 6);
-        assertThat(a.bodies("mid:503")).containsExactly("to-a-1", "all-2", "to-a-4", "all-6", "all-7", "to-a-8",
-                "all-9");
-        assertThat(a.offsets("mid:503")).containsExactly(1L, 2L, 4L, 6L, 7L, 8L, 9L);
-        assertThat(b.bodies("mid:503")).containsExactly("all-2", "to-b-3", "to-b-5", "all-6", "all-7", "all-9");
-        assertThat(b.offsets("mid:503")).containsExactly(2L, 3L, 5L, 6L, 7L, 9L);
+        pushMid(503, "all-11");
+        await().atMost(Duration.ofSeconds(15)).until(() -> a.bodies("mid:503").size() >= 8
+                && b.bodies("mid:503").size() >= 7);
+        assertThat(a.bodies("mid:503")).containsExactly("to-a-1", "all-2", "to-a-4", "to-a-away-6", "all-7",
+                "all-8", "to-a-9", "all-11");
+        assertThat(a.offsets("mid:503")).containsExactly(1L, 2L, 4L, 6L, 7L, 8L, 9L, 11L);
+        assertThat(b.bodies("mid:503")).containsExactly("all-2", "to-b-3", "to-b-5", "all-7", "all-8",
+                "to-b-away-10", "all-11");
+        assertThat(b.offsets("mid:503")).containsExactly(2L, 3L, 5L, 7L, 8L, 10L, 11L);
         assertThat(reconnectState(a, "mid:503").recovered()).isTrue();
         assertThat(reconnectState(b, "mid:503").recovered()).isTrue();
         Thread.sleep(300);
-        assertThat(a.bodies("mid:503")).as("no duplicate").hasSize(7);
-        assertThat(b.bodies("mid:503")).as("no duplicate").hasSize(6);
+        assertThat(a.bodies("mid:503")).as("no duplicate").hasSize(8);
+        assertThat(b.bodies("mid:503")).as("no duplicate").hasSize(7);
     }
 
     private void pushAll(int op, String body) {

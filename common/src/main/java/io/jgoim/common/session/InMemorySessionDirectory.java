@@ -29,6 +29,8 @@ public final class InMemorySessionDirectory implements SessionDirectory {
      */
     private final ConcurrentHashMap<Long, Object> byMid = new ConcurrentHashMap<>();
     private final Map<String, Online> online = new ConcurrentHashMap<>();
+    /** key → the member route of a session that ended (until its ttl): a device that is away. */
+    private final Map<String, Route> away = new ConcurrentHashMap<>();
 
     public InMemorySessionDirectory(Duration sessionTtl) {
         this(sessionTtl, Clock.systemUTC());
@@ -45,6 +47,7 @@ public final class InMemorySessionDirectory implements SessionDirectory {
     public CompletableFuture<Void> addSession(long mid, String key, String server) {
         Route r = new Route(key, server, mid, clock.millis() + sessionTtl.toMillis());
         byKey.put(key, r);
+        away.remove(key);
         if (mid != 0) {
             byMid.compute(mid, (m, routes) -> with(routes, r));
         }
@@ -68,10 +71,17 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         byKey.computeIfPresent(key, (k, r) -> {
             if (r.server.equals(server)) {
                 removed[0] = true;
+                if (r.mid != 0) {
+                    away.put(k, r);
+                }
                 return null;
             }
             return r;
         });
+        if (removed[0] && away.size() > 4096) {
+            long now = clock.millis();
+            away.values().removeIf(r -> r.expiresAt <= now);
+        }
         if (mid != 0) {
             byMid.computeIfPresent(mid, (m, value) -> {
                 Route[] routes = routes(value);
@@ -107,6 +117,13 @@ public final class InMemorySessionDirectory implements SessionDirectory {
             Route r = byKey.get(k);
             if (r != null && r.expiresAt > now) {
                 out.put(k, new KeyRoute(r.server, r.mid));
+                continue;
+            }
+            Route gone = away.get(k);
+            if (gone != null && gone.expiresAt > now) {
+                out.put(k, new KeyRoute(null, gone.mid));
+            } else if (gone != null) {
+                away.remove(k, gone);
             }
         }
         return CompletableFuture.completedFuture(out);

@@ -44,7 +44,9 @@ import static io.jgoim.common.session.RedisSessionScripts.REMOVE_MID;
  * so a key push can find the key's member stream with one MGET per key (what {@code serversByKeys} already costs
  * as a GET). It is a separate key so that goim's {@code key_} value stays what older nodes read during a rolling
  * upgrade; a {@code keymid_} whose server is not the {@code key_} route's (the key was routed again by an older
- * node) counts as no member, and an older node's route has none: its key is pushed without a position.
+ * node) counts as no member, and an older node's route has none: its key is pushed without a position. A
+ * disconnect removes {@code key_} but leaves {@code keymid_} to its ttl: a key push to a device that is away (a
+ * reconnect, a drain) is still kept in its member's stream, for its resume.
  * Conditional steps (refresh, remove) are Lua scripts ({@link RedisSessionScripts}) on a single key, so they are
  * atomic without WATCH: a session
  * is removed only while its key still routes to the server asking. Every call is asynchronous and pipelined on the
@@ -191,8 +193,12 @@ public final class RedisSessionDirectory implements SessionDirectory {
             for (int i = 0; i < ordered.size(); i++) {
                 List<KeyValue<String, String>> kv = done.get(i).join();
                 String server = kv.get(0).getValueOrElse(null);
+                String member = kv.get(1).getValueOrElse(null);
                 if (server != null) {
-                    out.put(ordered.get(i), new KeyRoute(server, memberOf(kv.get(1).getValueOrElse(null), server)));
+                    out.put(ordered.get(i), new KeyRoute(server, memberOf(member, server)));
+                } else if (member != null && memberOf(member, null) != 0) {
+                    // away: its last session ended within the ttl
+                    out.put(ordered.get(i), new KeyRoute(null, memberOf(member, null)));
                 }
             }
             return out;
@@ -200,14 +206,14 @@ public final class RedisSessionDirectory implements SessionDirectory {
         return observe(result, start);
     }
 
-    /** The mid of a {@code keymid_} value "mid server" when it names {@code server}, else 0. */
+    /** The mid of a {@code keymid_} value "mid server" when it names {@code server} (null: any), else 0. */
     static long memberOf(String value, String server) {
         if (value == null) {
             return 0;
         }
         int sp = value.indexOf(' ');
-        if (sp <= 0 || !value.regionMatches(sp + 1, server, 0, server.length())
-                || value.length() != sp + 1 + server.length()) {
+        if (sp <= 0 || (server != null && (!value.regionMatches(sp + 1, server, 0, server.length())
+                || value.length() != sp + 1 + server.length()))) {
             return 0;
         }
         try {

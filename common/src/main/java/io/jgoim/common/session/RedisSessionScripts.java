@@ -23,9 +23,9 @@ final class RedisSessionScripts {
     static final String REFRESH_MID = "local s = redis.call('HGET', KEYS[1], ARGV[1]) "
             + "if s == false or s == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1 end return 0";
-    /** KEYS = key_{key}, keymid_{key}; ARGV = server. */
+    /** KEYS = key_{key}, keymid_{key}; ARGV = server. The member record stays to its ttl (a device that is away). */
     static final String REMOVE_KEY = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-            + "redis.call('DEL', KEYS[2]) return redis.call('DEL', KEYS[1]) end return 0";
+            + "return redis.call('DEL', KEYS[1]) end return 0";
     /** KEYS[1] = mid_{mid}; ARGV = key, server. */
     static final String REMOVE_MID = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then "
             + "return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";

@@ -81,11 +81,12 @@ final class MemberSequencer {
     }
 
     /**
-     * A key push to {@code targets}, keys of member {@code mid} (whose routes are {@code targetRoutes}): looks up
+     * A key push to {@code targets}, keys of member {@code mid} (whose routes are {@code targetRoutes}; a null server:
+     * that device is away, it gets the push by resume): looks up
      * the member's devices, appends {@code frame} ONCE to its stream with the targets as the entry's
      * {@link Audience}, then publishes to every comet holding one of the member's devices: the targets there in
      * {@code keys}, the member's other devices there in {@code advance_keys} (their cursors advance silently).
-     * Completes with the targets routed.
+     * Completes with the targets routed (connected).
      */
     CompletableFuture<Sequenced> pushKeys(long mid, String stream, Retention retention, List<String> targets,
                                           Map<String, String> targetRoutes, int operation, ByteString message,
@@ -95,14 +96,19 @@ final class MemberSequencer {
                 false, audience).thenCompose(at -> {
                     Map<String, List<String>> write = new HashMap<>();
                     Map<String, List<String>> advance = new HashMap<>();
-                    targetRoutes.forEach((key, server) -> write.computeIfAbsent(server, s -> new ArrayList<>(1))
-                            .add(key));
+                    int[] routed = {0};
+                    targetRoutes.forEach((key, server) -> {
+                        if (server != null) { // null: the device is away, it gets the push by resume
+                            write.computeIfAbsent(server, s -> new ArrayList<>(1)).add(key);
+                            routed[0]++;
+                        }
+                    });
                     devices.forEach((key, server) -> {
                         if (!targetRoutes.containsKey(key)) {
                             advance.computeIfAbsent(server, s -> new ArrayList<>(2)).add(key);
                         }
                     });
-                    return publish(mid, at, write, advance, operation, message, createdAtMs, targetRoutes.size());
+                    return publish(mid, at, write, advance, operation, message, createdAtMs, routed[0]);
                 }));
     }
 

@@ -84,8 +84,9 @@ public final class PushService {
      * Those keys' pushes are sequenced in the member's stream ({@link MemberSequencer#pushKeys}: one append per
      * member, the targeted keys recorded with the entry, every comet holding the member's devices told); keys of
      * anonymous sessions, of members without history, and keys whose route names no member (routed by an older
-     * node) are pushed as goim does. One directory lookup for all keys (one command per key, as before), then one
-     * device lookup and one append per member.
+     * node) are pushed as goim does. A member's key that is away (its session ended within the session ttl: a
+     * reconnect, a drain) is sequenced too, not routed: its device gets the push when it resumes. One directory
+     * lookup for all keys (one command per key, as before), then one device lookup and one append per member.
      */
     public CompletableFuture<MidsPushed> pushKeys(int operation, Collection<String> keys, ByteString message) {
         checkOp(operation);
@@ -109,8 +110,8 @@ public final class PushService {
         Map<Long, Map<String, String>> byMember = new LinkedHashMap<>();
         routes.forEach((key, r) -> {
             if (r.mid() != 0 && history.config().retention(StreamPosition.memberStream(r.mid())).enabled()) {
-                byMember.computeIfAbsent(r.mid(), m -> new HashMap<>(2)).put(key, r.server());
-            } else {
+                byMember.computeIfAbsent(r.mid(), m -> new HashMap<>(2)).put(key, r.server()); // server null: away
+            } else if (r.server() != null) {
                 plain.put(key, r.server());
             }
         });

@@ -260,4 +260,21 @@ class MemberSequencingTest {
             assertThat(r.message().getAdvanceKeysList()).isEmpty();
         });
     }
+
+    @Test
+    void shouldKeepAKeyPushToADeviceThatIsAwayInItsMembersStream() {
+        connect();
+        directory.removeSession(1, "1-pad", "c2").join(); // the device reconnects, or its comet drains
+        MidsPushed pushed = push(new HistoryConfig(Map.of(), KEEP)).pushKeys(1000, List.of("1-pad"), MSG).join();
+        assertThat(pushed.routed()).isZero();
+        assertThat(pushed.positions()).containsOnlyKeys(1L);
+        HistoryStore.Slice s = store.read("mid:1", 0, 10, false).join();
+        assertThat(io.jgoim.common.history.Audience.decode(s.audiences().get(1L))).containsExactly("1-pad");
+        // the member's other devices advance; nothing is written for the away device
+        assertThat(recordsOf(1)).singleElement().satisfies(m -> {
+            assertThat(m.getServer()).isEqualTo("c1");
+            assertThat(m.getKeysList()).isEmpty();
+            assertThat(m.getAdvanceKeysList()).containsExactlyInAnyOrder("1-phone", "1-web");
+        });
+    }
 }
