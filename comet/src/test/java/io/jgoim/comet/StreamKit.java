@@ -1,6 +1,7 @@
 package io.jgoim.comet;
 
 import com.google.protobuf.ByteString;
+import io.jgoim.common.history.Audience;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.Retention;
@@ -106,10 +107,36 @@ final class StreamKit {
 
     /** Job's path for a member push: append message {@code i} to mid:{mid}, then push it to {@code key}. */
     PushMsgReply pushMember(String key, long mid, int i) {
+        return pushMember(List.of(key), mid, i);
+    }
+
+    /** Job's path for a member push to several devices: one append, one request. */
+    PushMsgReply pushMember(List<String> keys, long mid, int i) {
         String stream = io.jgoim.protocol.stream.StreamPosition.memberStream(mid);
         HistoryStore.Appended a = append(stream, i, i, 0);
-        return comet.pushService().pushMsg(PushMsgReq.newBuilder().addKeys(key).setProtoOp(1000)
+        return comet.pushService().pushMsg(PushMsgReq.newBuilder().addAllKeys(keys).setProtoOp(1000)
                 .setProto(raw(message(i)))
+                .setPosition(StreamPosition.newBuilder().setStream(stream).setEpoch(a.epoch())
+                        .setOffset(a.offsets()[0])).build()).join();
+    }
+
+    /** Message {@code i} with business op {@code op}. */
+    static byte[] message(int i, int pad, int op) {
+        byte[] m = message(i, pad);
+        ByteBuffer.wrap(m).putInt(8, op);
+        return m;
+    }
+
+    /**
+     * Logic's path for a key push to {@code targets}, keys of member {@code mid}: append message {@code i} with the
+     * targets as its audience, then push it to them with the member's {@code others} as advance keys.
+     */
+    PushMsgReply pushKeys(long mid, List<String> targets, List<String> others, int i) {
+        String stream = io.jgoim.protocol.stream.StreamPosition.memberStream(mid);
+        HistoryStore.Appended a = logic.historyStore().append(stream, List.of(message(i)), null,
+                HISTORY.retention(stream), false, Audience.encode(targets)).join();
+        return comet.pushService().pushMsg(PushMsgReq.newBuilder().addAllKeys(targets).addAllAdvanceKeys(others)
+                .setProtoOp(1000).setProto(raw(message(i)))
                 .setPosition(StreamPosition.newBuilder().setStream(stream).setEpoch(a.epoch())
                         .setOffset(a.offsets()[0])).build()).join();
     }

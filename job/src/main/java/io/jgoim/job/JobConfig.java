@@ -255,36 +255,39 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
         }
     }
 
-    /**
-     * The {@code history:} section, the same shape as logic's ({@code rooms} by room type, {@code "*"} for every
-     * other type; {@code members}) plus job's own {@code appendTimeout}. Job reads only the room part: it appends room
-     * batches; member streams are sequenced by logic at publish.
-     *
-     * @param rooms         retention per room type; size 0 = that type keeps no history (goim: no positions)
-     * @param members       retention of members' personal streams (logic's business; here for one shared shape)
-     * @param appendTimeout the longest a room batch waits for its positions; then it is sent without one
-     */
     /** This config with {@code streams} as its history rules (standalone: logic's history section rules both). */
     public JobConfig withHistory(HistoryConfig streams) {
         return new JobConfig(node, bus, kafka, events, dispatch, batch, comet, retry, metrics, shutdown, redis,
-                new JobHistoryConfig(streams.rooms(), streams.members(), history.appendTimeout()), health,
-                logging);
+                new JobHistoryConfig(streams.rooms(), streams.members(), streams.broadcast(),
+                        history.appendTimeout()), health, logging);
     }
 
-    public record JobHistoryConfig(Map<String, Retention> rooms, Retention members, Duration appendTimeout) {
+    /**
+     * The {@code history:} section, the same shape as logic's ({@code rooms} by room type, {@code "*"} for every
+     * other type; {@code members}; {@code broadcast}) plus job's own {@code appendTimeout}. Job reads the room and
+     * broadcast parts: it appends room batches and broadcasts; member streams are sequenced by logic at publish.
+     *
+     * @param rooms         retention per room type; size 0 = that type keeps no history (goim: no positions)
+     * @param members       retention of members' personal streams (logic's business; here for one shared shape)
+     * @param broadcast     retention of the broadcast stream; size 0 = broadcasts carry no position (goim)
+     * @param appendTimeout the longest a room batch or a broadcast waits for its positions; then it goes without
+     */
+    public record JobHistoryConfig(Map<String, Retention> rooms, Retention members, Retention broadcast,
+                                   Duration appendTimeout) {
         public JobHistoryConfig {
             Checks.notNull(rooms, "history.rooms");
             for (Map.Entry<String, Retention> e : rooms.entrySet()) {
                 Checks.notNull(e.getValue(), "history.rooms." + e.getKey());
             }
             Checks.notNull(members, "history.members");
+            Checks.notNull(broadcast, "history.broadcast");
             Checks.positive(appendTimeout, "history.appendTimeout");
             rooms = Map.copyOf(rooms);
         }
 
         /** Which streams keep history, as the store's callers share it. */
         public HistoryConfig streams() {
-            return new HistoryConfig(rooms, members);
+            return new HistoryConfig(rooms, members, broadcast);
         }
     }
 }

@@ -168,7 +168,8 @@ public final class RecordingCometService implements CometService {
     @Override
     public CompletableFuture<BroadcastReply> broadcast(BroadcastReq r) {
         return handle(r.getRequestId(), () -> new Call("broadcast", null, List.of(), r.getProtoOp(), r.getSpeed(),
-                decode(r.getProto()), r.getProto().getBody(), null), () -> BroadcastReply.newBuilder().build());
+                decode(r.getProto()), r.getProto().getBody(), r.hasPosition() ? r.getPosition() : null),
+                () -> BroadcastReply.newBuilder().build());
     }
 
     @Override

@@ -167,6 +167,98 @@ class StandaloneResumeIT {
                 "1000:r7", "1000:r8", "1000:r9");
     }
 
+    private void pushKey(String key, String body) {
+        HttpResponse<String> r = Pushes.post(api, "/goim/push/keys?operation=1000&keys=" + key, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"positions\"");
+    }
+
+    @Test
+    void shouldGiveKeyPushesOnlyToTheirDeviceAndResumeBothDevicesOfTheMember() throws Exception {
+        Publications a = new Publications();
+        Publications b = new Publications();
+        JgoimClient ca = client(Transport.TCP, 503, "dev-a", true, a);
+        JgoimClient cb = client(Transport.WEBSOCKET, 503, "dev-b", true, b);
+        double reads = server.comet().metrics().historyReads(
+                io.jgoim.comet.metrics.CometMetrics.HistorySource.STORE);
+
+        pushKey("dev-a", "to-a-1");
+        pushMid(503, "all-2");
+        pushKey("dev-b", "to-b-3");
+        pushKey("dev-a", "to-a-4");
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.bodies("mid:503").size() == 3
+                && b.bodies("mid:503").size() == 2);
+        assertThat(a.bodies("mid:503")).containsExactly("to-a-1", "all-2", "to-a-4");
+        assertThat(a.offsets("mid:503")).containsExactly(1L, 2L, 4L);
+        assertThat(b.bodies("mid:503")).containsExactly("all-2", "to-b-3");
+        assertThat(b.offsets("mid:503")).containsExactly(2L, 3L);
+        assertThat(server.comet().metrics().historyReads(io.jgoim.comet.metrics.CometMetrics.HistorySource.STORE))
+                .as("skipping another device's key push reads no history").isEqualTo(reads);
+        assertThat(b.states).as("b was told of no gap").allSatisfy(st -> assertThat(st.code()).isZero());
+
+        // a is away: b's key push, a key push to a itself, a member push; a resumes with its own and the member's
+        dropConnection("dev-a", ca);
+        pushKey("dev-b", "to-b-5");
+        pushKey("dev-a", "to-a-away-6"); // a's key is away, its member known: kept for a's resume
+        pushMid(503, "all-7");
+        await().atMost(Duration.ofSeconds(15)).until(() -> ca.state() == ClientState.CONNECTED);
+        // b is away: a member push, a's key push, a key push to b; b resumes with the member push and its own
+        dropConnection("dev-b", cb);
+        pushMid(503, "all-8");
+        pushKey("dev-a", "to-a-9");
+        pushKey("dev-b", "to-b-away-10");
+        await().atMost(Duration.ofSeconds(15)).until(() -> cb.state() == ClientState.CONNECTED);
+        pushMid(503, "all-11");
+        await().atMost(Duration.ofSeconds(15)).until(() -> a.bodies("mid:503").size() >= 8
+                && b.bodies("mid:503").size() >= 7);
+        assertThat(a.bodies("mid:503")).containsExactly("to-a-1", "all-2", "to-a-4", "to-a-away-6", "all-7",
+                "all-8", "to-a-9", "all-11");
+        assertThat(a.offsets("mid:503")).containsExactly(1L, 2L, 4L, 6L, 7L, 8L, 9L, 11L);
+        assertThat(b.bodies("mid:503")).containsExactly("all-2", "to-b-3", "to-b-5", "all-7", "all-8",
+                "to-b-away-10", "all-11");
+        assertThat(b.offsets("mid:503")).containsExactly(2L, 3L, 5L, 7L, 8L, 10L, 11L);
+        assertThat(reconnectState(a, "mid:503").recovered()).isTrue();
+        assertThat(reconnectState(b, "mid:503").recovered()).isTrue();
+        Thread.sleep(300);
+        assertThat(a.bodies("mid:503")).as("no duplicate").hasSize(8);
+        assertThat(b.bodies("mid:503")).as("no duplicate").hasSize(7);
+    }
+
+    private void pushAll(int op, String body) {
+        HttpResponse<String> r = Pushes.post(api, "/goim/push/all?operation=" + op, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldSkipUnwatchedBroadcastsAndResumeBroadcastsAfterAReconnect() throws Exception {
+        Publications pubs = new Publications();
+        Pushes goim = new Pushes();
+        JgoimClient c = client(Transport.TCP, 504, "bc-504", true, pubs);
+        client(Transport.TCP, 0, "bc-goim", false, goim);
+        pushAll(1000, "b1");
+        pushAll(1001, "unwatched-2"); // the token watches op 1000 only
+        pushAll(1000, "b3");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pubs.bodies("broadcast").size() == 2);
+        assertThat(pubs.bodies("broadcast")).containsExactly("b1", "b3");
+        assertThat(pubs.offsets("broadcast")).containsExactly(1L, 3L);
+        assertThat(pubs.states).as("no gap reported").allSatisfy(st -> assertThat(st.code()).isZero());
+
+        dropConnection("bc-504", c);
+        pushAll(1000, "b4");
+        pushAll(1001, "unwatched-5");
+        pushAll(1000, "b6");
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.state() == ClientState.CONNECTED);
+        pushAll(1000, "b7");
+        await().atMost(Duration.ofSeconds(15)).until(() -> pubs.bodies("broadcast").size() >= 5);
+        Thread.sleep(300);
+        assertThat(pubs.bodies("broadcast")).containsExactly("b1", "b3", "b4", "b6", "b7");
+        assertThat(pubs.offsets("broadcast")).containsExactly(1L, 3L, 4L, 6L, 7L);
+        assertThat(reconnectState(pubs, "broadcast").recovered()).isTrue();
+        // goim's client: the watched broadcasts as plain frames, as before
+        await().atMost(Duration.ofSeconds(10)).until(() -> goim.received.size() >= 5);
+        assertThat(goim.received).containsExactly("1000:b1", "1000:b3", "1000:b4", "1000:b6", "1000:b7");
+    }
+
     @Test
     void shouldSayEpochChangedAfterARestart() throws Exception {
         Publications pubs = new Publications();

@@ -7,6 +7,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
+import java.util.Set;
+
 /**
  * One push, encoded once and shared by every recipient: {@link #tcp()} holds the already-encoded goim frames (what
  * a TCP session gets, byte for byte) and {@link #webSocket()} the same bytes wrapped once in an outer op-9 frame (what
@@ -22,6 +24,8 @@ public final class PushFrame extends AbstractReferenceCounted {
     private final ByteBuf tcp;
     private final ByteBufAllocator alloc;
     private final Position position;
+    private final int op;
+    private final Set<String> audience;
     private volatile ByteBuf webSocket;
     private volatile ByteBuf publications;
 
@@ -45,9 +49,31 @@ public final class PushFrame extends AbstractReferenceCounted {
      * count of {@code position} must be the number of frames in {@code tcp}.
      */
     public PushFrame(ByteBuf tcp, ByteBufAllocator alloc, Position position) {
+        this(tcp, alloc, position, -1, null);
+    }
+
+    /**
+     * A positioned push of one message with business op {@code op} (-1: unknown, as for a room batch) addressed to
+     * the sessions {@code audience} among those it is offered to (null: all of them). A position-aware session that
+     * is offered it but is not in its audience, or does not watch its op on a member or broadcast stream, only
+     * advances its cursor past it (see {@code StreamFilter}).
+     */
+    public PushFrame(ByteBuf tcp, ByteBufAllocator alloc, Position position, int op, Set<String> audience) {
         this.tcp = tcp;
         this.alloc = alloc;
         this.position = position;
+        this.op = op;
+        this.audience = audience;
+    }
+
+    /** The business op of the push, or -1 when unknown (several messages). */
+    public int op() {
+        return op;
+    }
+
+    /** The session keys the push is for among those it is offered to, or null: every one of them. */
+    public Set<String> audience() {
+        return audience;
     }
 
     /** The frames as a TCP session receives them. Do not release; duplicate. */

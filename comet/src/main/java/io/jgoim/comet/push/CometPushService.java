@@ -23,6 +23,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,7 +37,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>A request with a stream position (a room batch or a member push whose stream keeps history) makes a positioned
  * frame: plain for goim and ver-2 sessions, one shared op-20 frame for position-aware ones. A positioned room batch
  * also feeds the comet's recent messages of that room ({@link HistoryReads}) before it fans out, so a session that
- * resumes meanwhile finds it in one place or the other.
+ * resumes meanwhile finds it in one place or the other; so does a positioned broadcast (the broadcast stream). A
+ * positioned broadcast reaches every position-aware session, those that do not watch its op only advancing past it.
  */
 public final class CometPushService implements CometService {
     private final SessionIndex index;
@@ -73,15 +75,24 @@ public final class CometPushService implements CometService {
         return recent.once(req.getRequestId(), () -> doPushMsg(req));
     }
 
+    /**
+     * Offers the push to its keys' sessions that watch its op. A positioned push is offered to every position-aware
+     * session among them, watching or not, and to the position-aware sessions of {@code advance_keys} (the member's
+     * devices it is not addressed to): their delivery skips what is not for them and only advances its cursor, so
+     * they see no gap. Skipped offers are not counted as delivered.
+     */
     private CompletableFuture<PushMsgReply> doPushMsg(PushMsgReq req) {
-        if (req.getKeysCount() == 0 || !req.hasProto() || req.getProto().getBody().isEmpty()) {
+        boolean positioned = req.hasPosition();
+        if ((req.getKeysCount() == 0 && (!positioned || req.getAdvanceKeysCount() == 0)) || !req.hasProto()
+                || req.getProto().getBody().isEmpty()) {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                     "PushMsg needs keys and a non-empty proto body"));
         }
         PushFrame frame;
         try {
-            frame = req.hasPosition() ? positioned(req.getProto().getBody(), req.getPosition(), null)
-                    : frame(req.getProto().getBody());
+            Set<String> audience = req.getAdvanceKeysCount() == 0 ? null : Set.copyOf(req.getKeysList());
+            frame = positioned ? positioned(req.getProto().getBody(), req.getPosition(), null, req.getProtoOp(),
+                    audience) : frame(req.getProto().getBody());
         } catch (JgoimException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -99,6 +110,14 @@ public final class CometPushService implements CometService {
                     } else {
                         dropped++;
                     }
+                } else if (positioned && s.streams() != null) {
+                    s.offer(frame); // an op it does not watch: skipped, the cursor advances
+                }
+            }
+            for (int i = 0; positioned && i < req.getAdvanceKeysCount(); i++) {
+                Session s = index.session(req.getAdvanceKeys(i));
+                if (s != null && s.streams() != null) {
+                    s.offer(frame);
                 }
             }
         } finally {
@@ -118,7 +137,22 @@ public final class CometPushService implements CometService {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                     "Broadcast needs a non-empty proto body and speed >= 0"));
         }
-        PushFrame frame = frame(req.getProto().getBody());
+        PushFrame frame;
+        if (req.hasPosition()) {
+            StreamPosition p = req.getPosition();
+            List<ByteString> frames = checkPosition(req.getProto().getBody(), p,
+                    io.jgoim.protocol.stream.StreamPosition.BROADCAST);
+            if (frames == null || frames.size() != 1) {
+                return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
+                        "Broadcast position must name the broadcast stream, offset >= 1, and the body one frame"));
+            }
+            if (history != null) {
+                history.feed(p.getStream(), p.getEpoch(), p.getOffset(), frames);
+            }
+            frame = positioned(req.getProto().getBody(), p, frames, req.getProtoOp(), null);
+        } else {
+            frame = frame(req.getProto().getBody());
+        }
         try {
             return broadcaster.broadcast(frame, req.getProtoOp(), req.getSpeed()).thenApply(d ->
                     BroadcastReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build());
@@ -163,7 +197,7 @@ public final class CometPushService implements CometService {
             if (history != null) {
                 history.feed(p.getStream(), p.getEpoch(), p.getOffset(), frames);
             }
-            frame = positioned(req.getProto().getBody(), p, frames);
+            frame = positioned(req.getProto().getBody(), p, frames, -1, null);
         } else {
             frame = frame(req.getProto().getBody());
         }
@@ -194,25 +228,30 @@ public final class CometPushService implements CometService {
         return frames == null || frames.isEmpty() ? null : frames;
     }
 
-    /** A frame at position {@code p}; {@code frames} the body's frames when already split (else checked here). */
-    private PushFrame positioned(ByteString body, StreamPosition p, List<ByteString> frames) {
+    /**
+     * A frame at position {@code p}; {@code frames} the body's frames when already split (else checked here), with
+     * its business op (-1: several messages) and audience (null: every session offered it).
+     */
+    private PushFrame positioned(ByteString body, StreamPosition p, List<ByteString> frames, int op,
+                                 Set<String> audience) {
         List<ByteString> f = frames != null ? frames : checkPosition(body, p, null);
         if (f == null) {
             throw new JgoimException(ErrorCode.BAD_PARAMETER,
                     "position must name a stream, offset >= 1, and the body whole frames");
         }
-        return frame(body, new PushFrame.Position(p.getStream(), p.getEpoch(), p.getOffset(), f.size()));
+        return frame(body, new PushFrame.Position(p.getStream(), p.getEpoch(), p.getOffset(), f.size()), op,
+                audience);
     }
 
     private PushFrame frame(ByteString body) {
-        return frame(body, null);
+        return frame(body, null, -1, null);
     }
 
-    private PushFrame frame(ByteString body, PushFrame.Position position) {
+    private PushFrame frame(ByteString body, PushFrame.Position position, int op, Set<String> audience) {
         ByteBuf buf = alloc.directBuffer(body.size());
         for (java.nio.ByteBuffer part : body.asReadOnlyByteBufferList()) {
             buf.writeBytes(part);
         }
-        return new PushFrame(buf, alloc, position);
+        return new PushFrame(buf, alloc, position, op, audience);
     }
 }

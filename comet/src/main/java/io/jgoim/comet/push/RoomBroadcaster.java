@@ -78,9 +78,14 @@ public final class RoomBroadcaster {
         int end = Math.min(to, members.size());
         int delivered = 0;
         int dropped = 0;
+        boolean skipped = false;
         for (int i = from; i < end; i++) {
             Session s = members.get(i);
             if (op >= 0 && !s.needPush(op)) {
+                if (frame.isPositioned() && s.streams() != null) {
+                    // not watched: its delivery skips it and only advances the cursor (it may still tell a state)
+                    skipped |= s.write(frame);
+                }
                 continue;
             }
             if (s.write(frame)) {
@@ -89,7 +94,7 @@ public final class RoomBroadcaster {
                 dropped++;
             }
         }
-        if (delivered > 0) {
+        if (delivered > 0 || skipped) {
             for (int i = from; i < end; i++) {
                 members.get(i).channel().flush();
             }

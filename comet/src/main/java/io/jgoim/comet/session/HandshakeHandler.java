@@ -22,7 +22,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -262,13 +261,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
      */
     private void resume(ConnectReply reply, String key, long hb) {
         state = State.RESUMING;
-        List<String> streams = new ArrayList<>(2);
-        if (!reply.getRoomId().isEmpty()) {
-            streams.add(reply.getRoomId());
-        }
-        if (reply.getMid() != 0) {
-            streams.add(StreamPosition.memberStream(reply.getMid()));
-        }
+        List<String> streams = StreamPosition.sessionStreams(reply.getRoomId(), reply.getMid());
         session.session().streams().resume(streams, asked == null ? List.of() : asked, states -> {
             services.metrics().frameOut(Op.AUTH_REPLY);
             ctx.write(ReplyFrames.authReplyPositions(ctx.alloc(), authSeq, key, hb, reply.getExpiresAtMs() / 1000,

@@ -110,9 +110,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     void activate(long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds, int loopIndex,
                   boolean positionAware) {
         CometConfig.ProtocolConfig pc = services.config().protocol();
-        StreamDelivery streams = positionAware ? new StreamDelivery(ctx.channel(), transport(),
-                services.historyReads(), services.metrics(), this::close,
-                services.config().history().resumeTimeout().toNanos(), StreamDelivery.MAX_HELD_BATCHES) : null;
+        StreamDelivery streams = positionAware ? services.streamDelivery(ctx.channel(), transport(), this::close,
+                key, op -> session.needPush(op)) : null;
         session = new Session(ctx.channel(), transport(), memberId, key, extended, loopIndex,
                 services.config().outbound().ringSize(), services.metrics(), this, streams);
         if (accepts.length > 0) {

@@ -6,9 +6,14 @@ import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.stream.AckBatcher;
 import io.jgoim.comet.stream.HistoryReads;
+import io.jgoim.comet.stream.StreamDelivery;
+import io.jgoim.comet.stream.StreamFilter;
+import io.jgoim.comet.frame.SessionTransport;
+import io.netty.channel.Channel;
 import io.jgoim.protocol.rpc.LogicService;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -120,6 +125,18 @@ public final class SessionServices {
 
     public HistoryReads historyReads() {
         return historyReads;
+    }
+
+    /**
+     * The delivery of a position-aware session on {@code channel}: its pushes merged with history by offset, the
+     * messages it skips ({@link StreamFilter}: not for {@code key}, or an op {@code watches} refuses) advancing its
+     * cursor unwritten.
+     */
+    public StreamDelivery streamDelivery(Channel channel, SessionTransport transport, StreamDelivery.Ender ender,
+                                         String key, IntPredicate watches) {
+        return new StreamDelivery(channel, transport, historyReads, metrics, ender,
+                config.history().resumeTimeout().toNanos(), StreamDelivery.MAX_HELD_BATCHES,
+                new StreamFilter(key, watches));
     }
 
     /** The sessions' member-stream acks, waiting for the next flush to logic (the comet's timer flushes them). */

@@ -12,6 +12,7 @@ import io.jgoim.protocol.stream.StreamPosition;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,21 @@ public final class HistoryReads {
     private final CometMetrics metrics;
     private final ConcurrentHashMap<Key, CompletableFuture<History>> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RecentMessages> recent = new ConcurrentHashMap<>();
+    /**
+     * Answers of room and broadcast streams that have no message or no history: every position-aware auth reads the
+     * broadcast stream, which may have no broadcast yet (nothing to seed recent messages with) or no history at all.
+     * The broadcast stream's answer holds until a broadcast reaches this comet (every comet gets every broadcast); a
+     * room's for {@link #QUIET_NANOS} (a comet without the room's sessions is not sent its batches). A stale "no
+     * message" is safe: the session then treats a first live message past offset 1 as a gap from 0 and fills it.
+     */
+    private final ConcurrentHashMap<String, Quiet> quiet = new ConcurrentHashMap<>();
+    static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private record Quiet(History history, long untilNanos) {
+        boolean live() {
+            return untilNanos == Long.MAX_VALUE || System.nanoTime() - untilNanos < 0;
+        }
+    }
 
     private record Key(String stream, long since) {
     }
@@ -67,6 +83,10 @@ public final class HistoryReads {
     public CompletableFuture<History> read(String stream, long epoch, long since) {
         RecentMessages r = epoch == 0 ? null : recent.get(stream);
         History cached = r == null ? null : r.read(epoch, since);
+        Quiet q = epoch == 0 && since == 0 ? quiet.get(stream) : null;
+        if (q != null && q.live()) {
+            cached = q.history(); // a resume from before the first message of a stream that has none
+        }
         if (cached != null) {
             metrics.historyRead(HistorySource.CACHE);
             return CompletableFuture.completedFuture(cached);
@@ -82,6 +102,10 @@ public final class HistoryReads {
     public CompletableFuture<History> latest(String stream) {
         RecentMessages r = recent.get(stream);
         History cached = r == null ? null : r.latest();
+        Quiet q = cached == null ? quiet.get(stream) : null;
+        if (q != null && q.live()) {
+            cached = q.history();
+        }
         if (cached != null) {
             metrics.historyRead(HistorySource.CACHE);
             return CompletableFuture.completedFuture(cached);
@@ -114,7 +138,7 @@ public final class HistoryReads {
         }
         int from = h.entries().size() - n;
         return new History(false, h.epoch(), h.top(), h.first() + from,
-                h.entries().subList(from, h.entries().size()), h.complete());
+                h.entries().subList(from, h.entries().size()), h.complete(), h.audiences());
     }
 
     /**
@@ -126,27 +150,32 @@ public final class HistoryReads {
             if (h.off() || !h.complete() || (epoch != 0 && h.epoch() != epoch) || h.entries().isEmpty()) {
                 return CompletableFuture.completedFuture(h);
             }
-            return more(stream, h.epoch(), h.top(), h.first(), new ArrayList<>(h.entries()));
+            return more(stream, h.epoch(), h.top(), h.first(), new ArrayList<>(h.entries()),
+                    new HashMap<>(h.audiences()));
         });
     }
 
-    private CompletableFuture<History> more(String stream, long epoch, long top, long first, List<ByteString> all) {
+    private CompletableFuture<History> more(String stream, long epoch, long top, long first, List<ByteString> all,
+                                            Map<Long, List<String>> audiences) {
         long last = first + all.size() - 1;
         if (last >= top || all.size() >= MAX_ENTRIES) {
-            return CompletableFuture.completedFuture(new History(false, epoch, top, first, all, true));
+            return CompletableFuture.completedFuture(new History(false, epoch, top, first, all, true, audiences));
         }
         return read(stream, epoch, last).thenCompose(next -> {
             if (next.off() || !next.complete() || next.epoch() != epoch || next.entries().isEmpty()) {
                 // The stream changed under the read (lost, trimmed past it): what was read is still consecutive.
-                return CompletableFuture.completedFuture(new History(false, epoch, top, first, all, true));
+                return CompletableFuture.completedFuture(new History(false, epoch, top, first, all, true,
+                        audiences));
             }
             all.addAll(next.entries());
-            return more(stream, epoch, Math.max(top, next.top()), first, all);
+            audiences.putAll(next.audiences());
+            return more(stream, epoch, Math.max(top, next.top()), first, all, audiences);
         });
     }
 
     /** A live positioned batch of room stream {@code stream} this comet delivers. */
     public void feed(String stream, long epoch, long first, List<ByteString> frames) {
+        quiet.remove(stream);
         if (cacheSize == 0 || !cacheable(stream)) {
             return;
         }
@@ -197,6 +226,9 @@ public final class HistoryReads {
                     return;
                 }
                 History h = History.of(reply);
+                if (cacheable(stream) && (h.off() || h.top() == 0) && h.entries().isEmpty()) {
+                    quiet(stream, h);
+                }
                 if (cacheSize > 0 && cacheable(stream) && h.reachesTop()) {
                     RecentMessages r = recent.get(stream);
                     if (r == null) {
@@ -211,6 +243,14 @@ public final class HistoryReads {
             mine.completeExceptionally(e);
         }
         return freed;
+    }
+
+    private void quiet(String stream, History h) {
+        if (quiet.size() >= MAX_CACHED_STREAMS) {
+            quiet.clear();
+        }
+        long until = StreamPosition.isBroadcastStream(stream) ? Long.MAX_VALUE : System.nanoTime() + QUIET_NANOS;
+        quiet.put(stream, new Quiet(new History(h.off(), h.epoch(), 0, 1, List.of(), !h.off()), until));
     }
 
     /** True when logic answered that it has no History call at all (gRPC UNIMPLEMENTED: an older logic node). */

@@ -1,28 +1,19 @@
 package io.jgoim.comet.stream;
 
-import com.google.protobuf.ByteString;
-import io.jgoim.comet.frame.PublicationFrames;
 import io.jgoim.comet.frame.PushFrame;
-import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.stream.StreamCursor.Verdict;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
-import io.jgoim.protocol.Op;
 import io.jgoim.protocol.stream.PositionList;
 import io.jgoim.protocol.stream.StreamState;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +23,8 @@ import java.util.function.Consumer;
  * changed gets an op-21 frame. The resume at auth ({@link #resume}) and a room change ({@link #roomChanged}) use the
  * same machinery: the stream is marked recovering right after the session joined it, so live batches are held until
  * history answered, then written after the recovered messages with nothing lost or doubled at the switch-over.
+ * Messages the session's {@link StreamFilter} skips (a key push for another device of its member, an unwatched op on
+ * its member or broadcast stream) are never written but advance the cursor like written ones, live and in history.
  * A recovery that does not finish within {@code history.resumeTimeout}, fails, or holds more than
  * {@link #MAX_HELD_BATCHES} batches ends the session with RESUME (4013): the client reconnects with its positions.
  *
@@ -49,22 +42,26 @@ public final class StreamDelivery {
     }
 
     private final Channel channel;
-    private final SessionTransport transport;
+    private final StreamWriter writer;
     private final HistoryReads reads;
-    private final CometMetrics metrics;
     private final Ender ender;
-    private final long timeoutNanos;
+    private final HistoryDeadline deadline;
     private final StreamCursor cursor;
     private boolean closed;
 
     public StreamDelivery(Channel channel, SessionTransport transport, HistoryReads reads, CometMetrics metrics,
                           Ender ender, long timeoutNanos, int maxHeld) {
+        this(channel, transport, reads, metrics, ender, timeoutNanos, maxHeld, new StreamFilter("", op -> true));
+    }
+
+    /** {@code filter}: which messages this session skips while its cursor advances past them. */
+    public StreamDelivery(Channel channel, SessionTransport transport, HistoryReads reads, CometMetrics metrics,
+                          Ender ender, long timeoutNanos, int maxHeld, StreamFilter filter) {
         this.channel = channel;
-        this.transport = transport;
+        this.writer = new StreamWriter(channel, transport, metrics, filter);
         this.reads = reads;
-        this.metrics = metrics;
         this.ender = ender;
-        this.timeoutNanos = timeoutNanos;
+        this.deadline = new HistoryDeadline(channel, timeoutNanos);
         this.cursor = new StreamCursor(maxHeld);
     }
 
@@ -84,7 +81,7 @@ public final class StreamDelivery {
             return false;
         }
         if (!f.isPositioned()) {
-            channel.write(transport.push(f), channel.voidPromise());
+            writer.plain(f);
             return true;
         }
         PushFrame.Position p = f.position();
@@ -97,7 +94,7 @@ public final class StreamDelivery {
         if (v == Verdict.EPOCH_CHANGED && p.first() > 1) {
             // A new epoch whose first messages this session was not sent (the store lost its data and new messages
             // came meanwhile): say so, then fill the new epoch from its start out of history, like any gap.
-            writeState(new StreamState(p.stream(), p.epoch(), 0, false, ErrorCode.EPOCH_CHANGED.code()));
+            writer.state(new StreamState(p.stream(), p.epoch(), 0, false, ErrorCode.EPOCH_CHANGED.code()));
             cursor.position(p.stream(), p.epoch(), 0);
             v = cursor.verdict(p.stream(), p.epoch(), p.first(), p.last());
         }
@@ -120,27 +117,29 @@ public final class StreamDelivery {
         return true;
     }
 
-    /** Writes (or skips) a batch the cursor judged; never HOLD or GAP. */
+    /**
+     * Writes (or skips) a batch the cursor judged; never HOLD or GAP. A push the session's {@link StreamFilter}
+     * skips is not written but advances the cursor all the same (its stream state, if any, is still told).
+     */
     private void apply(Verdict v, PushFrame f) {
         PushFrame.Position p = f.position();
-        switch (v) {
-            case SKIP:
-                return;
-            case EPOCH_CHANGED:
-                writeState(new StreamState(p.stream(), p.epoch(), p.first() - 1, false, ErrorCode.EPOCH_CHANGED.code()));
-                channel.write(transport.reply(f.publications().retainedDuplicate()), channel.voidPromise());
-                break;
-            case TRIM:
-                long from = cursor.next(p.stream());
-                ByteBuf tcp = f.tcp();
-                int start = f.frameStart((int) (from - p.first()));
-                channel.write(transport.reply(PublicationFrames.encode(channel.alloc(), p.stream(), p.epoch(), from,
-                        tcp, start, tcp.writerIndex() - start)), channel.voidPromise());
-                break;
-            default: // TAKE, UNTRACKED
-                channel.write(transport.reply(f.publications().retainedDuplicate()), channel.voidPromise());
+        if (v == Verdict.SKIP) {
+            return;
         }
-        cursor.took(p.stream(), p.epoch(), p.last());
+        boolean skipped = writer.skips(f);
+        if (v == Verdict.EPOCH_CHANGED) {
+            writer.state(new StreamState(p.stream(), p.epoch(), p.first() - 1, false, ErrorCode.EPOCH_CHANGED.code()));
+        }
+        if (!skipped) {
+            if (v == Verdict.TRIM) {
+                writer.from(f, cursor.next(p.stream()));
+            } else { // TAKE, UNTRACKED, EPOCH_CHANGED
+                writer.whole(f);
+            }
+        }
+        if (v != Verdict.UNTRACKED) {
+            cursor.took(p.stream(), p.epoch(), p.last());
+        }
     }
 
     /** Recovers the gap before the oldest held batch of {@code stream} from history. */
@@ -149,7 +148,7 @@ public final class StreamDelivery {
         long generation = cursor.generation(stream);
         long epoch = cursor.epoch(stream);
         long since = cursor.next(stream) - 1;
-        await(reads.readAll(stream, epoch, since), (h, e) -> {
+        deadline.await(reads.readAll(stream, epoch, since), (h, e) -> {
             if (closed || cursor.generation(stream) != generation) {
                 return;
             }
@@ -159,12 +158,12 @@ public final class StreamDelivery {
             }
             PushFrame head = cursor.peekHeld(stream);
             if (!h.off() && h.epoch() == epoch && h.complete() && !h.entries().isEmpty() && h.first() == since + 1) {
-                writeEntries(stream, epoch, h.first(), h.entries());
+                writer.entries(stream, epoch, h.first(), h.entries(), h.audiences());
                 cursor.took(stream, epoch, h.last());
             } else if (head != null) {
                 // History cannot fill the gap: say so, and go on from the batch that showed it.
                 PushFrame.Position p = head.position();
-                writeState(new StreamState(stream, p.epoch(), p.first() - 1, false,
+                writer.state(new StreamState(stream, p.epoch(), p.first() - 1, false,
                         ErrorCode.HISTORY_TOO_SHORT.code()));
                 cursor.position(stream, p.epoch(), p.first() - 1);
             }
@@ -204,7 +203,7 @@ public final class StreamDelivery {
     public CompletableFuture<Void> resume(List<String> streams, List<StreamState> asked,
                                           Consumer<List<StreamState>> reply) {
         List<StreamState> refused = new ArrayList<>();
-        List<CompletableFuture<Outcome>> parts = new ArrayList<>(streams.size());
+        List<CompletableFuture<ResumeOutcome>> parts = new ArrayList<>(streams.size());
         for (StreamState a : asked) {
             if (!streams.contains(a.stream()) && streams.size() + refused.size() < PositionList.MAX_ENTRIES) {
                 refused.add(new StreamState(a.stream(), 0, 0, true, ErrorCode.STREAM_FORBIDDEN.code()));
@@ -215,21 +214,21 @@ public final class StreamDelivery {
             cursor.recovering(s, true);
             StreamState a = find(asked, s);
             if (a == null) {
-                parts.add(reads.latest(s).thenApply(h -> Outcome.fresh(s, h)));
+                parts.add(reads.latest(s).thenApply(h -> ResumeOutcome.fresh(s, h)));
             } else {
                 boolean fromStart = a.epoch() == 0 && a.offset() == 0;
                 parts.add(reads.readAll(s, a.epoch(), a.offset()).thenCompose(h -> {
                     if (fromStart || h.off() || h.epoch() == a.epoch() || h.top() == 0) {
-                        return CompletableFuture.completedFuture(Outcome.resumed(a, h, fromStart));
+                        return CompletableFuture.completedFuture(ResumeOutcome.resumed(a, h, fromStart));
                     }
                     // The epoch changed: what the client holds is gone, but the new epoch's messages (those since
                     // the store lost its data) may all still be here: they are all new to this client.
-                    return reads.readAll(s, h.epoch(), 0).thenApply(all -> Outcome.newEpoch(a, all));
+                    return reads.readAll(s, h.epoch(), 0).thenApply(all -> ResumeOutcome.newEpoch(a, all));
                 }));
             }
         }
         CompletableFuture<Void> out = new CompletableFuture<>();
-        await(CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])), (v, e) -> {
+        deadline.await(CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])), (v, e) -> {
             if (closed) {
                 out.completeExceptionally(new JgoimException(ErrorCode.UNAVAILABLE, "session closed"));
                 return;
@@ -239,16 +238,22 @@ public final class StreamDelivery {
                 return;
             }
             List<StreamState> states = new ArrayList<>(streams.size() + refused.size());
-            for (CompletableFuture<Outcome> p : parts) {
-                states.add(p.join().state());
+            for (CompletableFuture<ResumeOutcome> p : parts) {
+                if (!p.join().unlisted()) {
+                    states.add(p.join().state());
+                }
             }
             states.addAll(refused);
             reply.accept(states);
-            for (CompletableFuture<Outcome> p : parts) {
-                Outcome o = p.join();
+            for (CompletableFuture<ResumeOutcome> p : parts) {
+                ResumeOutcome o = p.join();
                 String s = o.state().stream();
+                if (o.unlisted()) {
+                    cursor.forget(s); // broadcasts stay plain frames for this session
+                    continue;
+                }
                 if (!o.entries().isEmpty()) {
-                    writeEntries(s, o.state().epoch(), o.first(), o.entries());
+                    writer.entries(s, o.state().epoch(), o.first(), o.entries(), o.audiences());
                 }
                 if (o.state().code() == ErrorCode.HISTORY_OFF.code()) {
                     cursor.unknown(s);
@@ -273,63 +278,6 @@ public final class StreamDelivery {
         return null;
     }
 
-    /**
-     * What a resume found for one stream: the auth reply's entry and the messages to write first ({@code entries}
-     * from offset {@code first}). The entry's position is where the client is once they are written.
-     */
-    record Outcome(StreamState state, long first, List<ByteString> entries) {
-        /** Where the session stands once the entries are written. */
-        long cursorAt() {
-            return entries.isEmpty() ? state.offset() : first + entries.size() - 1;
-        }
-
-        /**
-         * A stream the client asked to resume from {@code a}, whose epoch changed: EPOCH_CHANGED at (new epoch, 0) —
-         * the stream continues after 0 — with every message of the new epoch when history still holds them all from
-         * its first; else EPOCH_CHANGED at the new epoch's top, as before.
-         */
-        static Outcome newEpoch(StreamState a, History h) {
-            String s = a.stream();
-            int code = ErrorCode.EPOCH_CHANGED.code();
-            if (!h.off() && h.complete() && !h.entries().isEmpty() && h.first() == 1) {
-                return new Outcome(new StreamState(s, h.epoch(), 0, true, code), 1, h.entries());
-            }
-            return new Outcome(new StreamState(s, h.epoch(), h.top(), true, code), 0, List.of());
-        }
-
-        /** A stream the client asked nothing for: its newest position. */
-        static Outcome fresh(String stream, History h) {
-            if (h.off()) {
-                return new Outcome(new StreamState(stream, 0, 0, false, ErrorCode.HISTORY_OFF.code()), 0, List.of());
-            }
-            return new Outcome(new StreamState(stream, h.epoch(), h.top(), false, 0), 0, List.of());
-        }
-
-        /**
-         * A stream the client asked to resume from {@code a}; {@code fromStart}: it asked from (0, 0), before the
-         * stream had any message, so every message of the current epoch is one it missed.
-         */
-        static Outcome resumed(StreamState a, History h, boolean fromStart) {
-            String s = a.stream();
-            if (h.off()) {
-                return new Outcome(new StreamState(s, 0, 0, true, ErrorCode.HISTORY_OFF.code()), 0, List.of());
-            }
-            ErrorCode code = null;
-            if (!fromStart && h.epoch() != a.epoch()) {
-                code = ErrorCode.EPOCH_CHANGED;
-            } else if (a.offset() > h.top()) {
-                code = ErrorCode.POSITION_AHEAD;
-            } else if (!h.complete()) {
-                code = ErrorCode.HISTORY_TOO_SHORT;
-            }
-            if (code != null) {
-                return new Outcome(new StreamState(s, h.epoch(), h.top(), true, code.code()), 0, List.of());
-            }
-            long last = a.offset() + h.entries().size();
-            return new Outcome(new StreamState(s, h.epoch(), last, true, 0), a.offset() + 1, h.entries());
-        }
-    }
-
     // ---- room change ----
 
     /**
@@ -346,7 +294,7 @@ public final class StreamDelivery {
         }
         long generation = cursor.track(to);
         cursor.recovering(to, true);
-        await(reads.latest(to), (h, e) -> {
+        deadline.await(reads.latest(to), (h, e) -> {
             if (closed || cursor.generation(to) != generation) {
                 return;
             }
@@ -354,8 +302,8 @@ public final class StreamDelivery {
                 fail("history of " + to + " unavailable: " + e);
                 return;
             }
-            Outcome o = Outcome.fresh(to, h);
-            writeState(o.state());
+            ResumeOutcome o = ResumeOutcome.fresh(to, h);
+            writer.state(o.state());
             if (h.off()) {
                 cursor.unknown(to);
             } else {
@@ -387,51 +335,5 @@ public final class StreamDelivery {
             close();
             ender.end(CloseCode.RESUME, ErrorCode.HISTORY_UNAVAILABLE, message);
         }
-    }
-
-    private void writeEntries(String stream, long epoch, long first, List<ByteString> entries) {
-        for (ByteBuf buf : PublicationFrames.encode(channel.alloc(), stream, epoch, first, entries)) {
-            metrics.frameOut(Op.PUBLICATIONS);
-            channel.write(transport.reply(buf), channel.voidPromise());
-        }
-    }
-
-    private void writeState(StreamState s) {
-        metrics.frameOut(Op.STREAM_STATE);
-        channel.write(ReplyFrames.streamState(channel.alloc(), List.of(s)), channel.voidPromise());
-    }
-
-    /**
-     * Runs {@code then} on the session's event loop with {@code f}'s outcome, or with a timeout failure when
-     * {@code f} takes longer than {@code history.resumeTimeout}; exactly once.
-     */
-    private <T> void await(CompletableFuture<T> f, BiConsumer<T, Throwable> then) {
-        boolean[] done = new boolean[1];
-        ScheduledFuture<?> timer;
-        try {
-            timer = channel.eventLoop().schedule(() -> {
-                if (!done[0]) {
-                    done[0] = true;
-                    then.accept(null, new JgoimException(ErrorCode.TIMEOUT, "no history within "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
-                }
-            }, timeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            return;
-        }
-        f.whenComplete((v, e) -> {
-            try {
-                // Always a new task, even when f is already done: what the caller writes now goes first.
-                channel.eventLoop().execute(() -> {
-                    if (!done[0]) {
-                        done[0] = true;
-                        timer.cancel(false);
-                        then.accept(v, e);
-                    }
-                });
-            } catch (RejectedExecutionException ignored) {
-                // the comet is shutting down; the session goes with its event loop
-            }
-        });
     }
 }

@@ -204,4 +204,43 @@ class HistoryReadsTest {
         reads.read(ROOM, 1, 0);
         assertThat(logic.histories()).as("a new read after the failed one").hasSize(2);
     }
+
+    @Test
+    void shouldReadTheBroadcastStreamOnceWhileItHasNoMessageUntilABroadcastArrives() throws Exception {
+        String b = io.jgoim.protocol.stream.StreamPosition.BROADCAST;
+        // without broadcast history: one call says so
+        assertThat(reads.latest(b).get().off()).isTrue();
+        assertThat(reads.latest(b).get().off()).isTrue();
+        assertThat(logic.histories()).hasSize(1);
+        logic.close();
+        logic = LogicTwin.create(new io.jgoim.common.history.HistoryConfig(LogicTwin.HISTORY.rooms(),
+                LogicTwin.HISTORY.members(), new io.jgoim.common.history.Retention(100, Duration.ofMinutes(10))));
+        reads = new HistoryReads(logic, 100, Duration.ofSeconds(5), metrics);
+        for (int i = 0; i < 5; i++) {
+            History h = reads.latest(b).get(5, TimeUnit.SECONDS);
+            assertThat(h.top()).isZero();
+            // a client resuming from before the first broadcast: nothing missed, no call either
+            History from0 = reads.read(b, 0, 0).get(5, TimeUnit.SECONDS);
+            assertThat(from0.entries()).isEmpty();
+            assertThat(from0.complete()).isTrue();
+        }
+        assertThat(logic.histories()).hasSize(1);
+        reads.feed(b, 7, 1, frames(1, 1)); // the first broadcast reached this comet
+        assertThat(reads.latest(b).get().top()).isEqualTo(1);
+        assertThat(reads.latest(b).get().epoch()).isEqualTo(7);
+        assertThat(logic.histories()).hasSize(1);
+    }
+
+    @Test
+    void shouldRememberARoomWithoutMessagesOnlyBriefly() throws Exception {
+        assertThat(reads.latest("live://empty").get().top()).isZero();
+        assertThat(reads.latest("live://empty").get().top()).isZero();
+        assertThat(logic.histories()).hasSize(1);
+        Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(HistoryReads.QUIET_NANOS) + 100);
+        long epoch = append("live://empty", 1, 2);
+        History h = reads.latest("live://empty").get();
+        assertThat(h.epoch()).isEqualTo(epoch);
+        assertThat(h.top()).isEqualTo(2);
+        assertThat(logic.histories()).hasSize(2);
+    }
 }

@@ -8,27 +8,39 @@ import java.util.Map;
 /**
  * Which streams keep history and how much: {@code rooms} by room type (the part of a goim room id before
  * {@code ://}; the type {@value #ANY_TYPE} stands for every type not listed), {@code members} for every member's
- * personal stream. A stream without an enabled {@link Retention} keeps no history and its pushes carry no position.
- * Immutable.
+ * personal stream, {@code broadcast} for the one stream of broadcasts ({@link StreamPosition#BROADCAST}). A stream
+ * without an enabled {@link Retention} keeps no history and its pushes carry no position. Immutable.
  */
-public record HistoryConfig(Map<String, Retention> rooms, Retention members) {
+public record HistoryConfig(Map<String, Retention> rooms, Retention members, Retention broadcast) {
     public static final String ANY_TYPE = "*";
 
     public HistoryConfig {
         Checks.notNull(rooms, "history.rooms");
         Checks.notNull(members, "history.members");
+        Checks.notNull(broadcast, "history.broadcast");
         rooms = Map.copyOf(rooms);
+    }
+
+    /** Rooms and members as given; broadcasts keep no history. */
+    public HistoryConfig(Map<String, Retention> rooms, Retention members) {
+        this(rooms, members, Retention.OFF);
     }
 
     /** No history for any stream. */
     public static HistoryConfig off() {
-        return new HistoryConfig(Map.of(), Retention.OFF);
+        return new HistoryConfig(Map.of(), Retention.OFF, Retention.OFF);
     }
 
-    /** The retention of {@code stream} (a room id or a member stream), {@link Retention#OFF} when it keeps none. */
+    /**
+     * The retention of {@code stream} (a room id, a member stream or the broadcast stream), {@link Retention#OFF}
+     * when it keeps none.
+     */
     public Retention retention(String stream) {
         if (StreamPosition.isMemberStream(stream)) {
             return members;
+        }
+        if (StreamPosition.isBroadcastStream(stream)) {
+            return broadcast;
         }
         int sep = stream.indexOf("://");
         Retention r = sep > 0 ? rooms.get(stream.substring(0, sep)) : null;
@@ -40,7 +52,7 @@ public record HistoryConfig(Map<String, Retention> rooms, Retention members) {
 
     /** True when any stream keeps history. */
     public boolean anyEnabled() {
-        if (members.enabled()) {
+        if (members.enabled() || broadcast.enabled()) {
             return true;
         }
         for (Retention r : rooms.values()) {

@@ -1,6 +1,7 @@
 package io.jgoim.common.history;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -53,6 +54,21 @@ public interface HistoryStore extends AutoCloseable {
                                        Retention retention, boolean pinned);
 
     /**
+     * {@link #append(String, List, List, Retention, boolean)} with an {@code audience} ({@link Audience}'s stored
+     * form; null: every reader of the stream) for each new entry: {@link #read} returns it with the entry's offset,
+     * so a reader that is not in it skips the entry and still advances past its offset. An entry a dedupe id found
+     * again keeps its first audience. Kept as long as its entry; a new epoch starts without any.
+     */
+    default CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
+                                               Retention retention, boolean pinned, String audience) {
+        if (audience == null) {
+            return append(stream, entries, dedupeIds, retention, pinned);
+        }
+        return CompletableFuture.failedFuture(new io.jgoim.protocol.JgoimException(
+                io.jgoim.protocol.ErrorCode.INTERNAL, getClass().getSimpleName() + " keeps no entry audiences"));
+    }
+
+    /**
      * Device {@code deviceKey} of {@code stream} was seen now and acknowledged every offset up to {@code offset} of
      * {@code epoch} (cumulative; a lower offset than the one it acknowledged before changes nothing). {@code (0, 0)}
      * only records the device as seen (a session connected). Releases the pins this completes and trims the entries
@@ -82,8 +98,19 @@ public interface HistoryStore extends AutoCloseable {
      * What a {@link #read} found: the stream's {@code epoch} and {@code top} (last offset assigned, 0 = none),
      * {@code entries} at consecutive offsets from {@code first}, and whether they are {@code complete}: they start
      * right after {@code since} (or, with {@code last}, at the oldest retained entry) with nothing trimmed between.
+     * {@code audiences}: offset → {@link Audience} of the returned entries that have one (the others are for every
+     * reader).
      */
-    record Slice(long epoch, long top, long first, List<byte[]> entries, boolean complete) {
+    record Slice(long epoch, long top, long first, List<byte[]> entries, boolean complete,
+                 Map<Long, String> audiences) {
+        public Slice {
+            audiences = Map.copyOf(audiences);
+        }
+
+        /** A slice whose entries are all for every reader. */
+        public Slice(long epoch, long top, long first, List<byte[]> entries, boolean complete) {
+            this(epoch, top, first, entries, complete, Map.of());
+        }
     }
 
     /**

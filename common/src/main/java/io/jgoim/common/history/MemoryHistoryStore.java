@@ -61,6 +61,8 @@ public final class MemoryHistoryStore implements HistoryStore {
         /** Expired and removed from the map: a call that raced the removal must start a new stream. */
         boolean dead;
         final ArrayDeque<byte[]> entries = new ArrayDeque<>();
+        /** offset → audience of the retained entries that have one. */
+        final Map<Long, String> audiences = new HashMap<>();
         final Map<String, Long> dedupe = new HashMap<>();
         final ArrayDeque<String> dedupeOrder = new ArrayDeque<>();
         final ArrayDeque<long[]> pins = new ArrayDeque<>();
@@ -85,6 +87,7 @@ public final class MemoryHistoryStore implements HistoryStore {
             epoch = 0;
             top = 0;
             entries.clear();
+            audiences.clear();
             dedupe.clear();
             dedupeOrder.clear();
             pins.clear();
@@ -127,17 +130,23 @@ public final class MemoryHistoryStore implements HistoryStore {
     @Override
     public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
                                               Retention retention, boolean pinned) {
+        return append(stream, entries, dedupeIds, retention, pinned, null);
+    }
+
+    @Override
+    public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
+                                              Retention retention, boolean pinned, String audience) {
         JgoimException bad = HistoryArgs.appendError(stream, entries, dedupeIds, retention);
         if (bad != null) {
             return HistoryArgs.failed(bad);
         }
         return CompletableFuture.completedFuture(onStream(stream,
-                (s, now) -> append(s, entries, dedupeIds, retention, pinned, now)));
+                (s, now) -> append(s, entries, dedupeIds, retention, pinned, audience, now)));
     }
 
     /** Called holding the stream's lock. */
     private static Appended append(Stream s, List<byte[]> entries, List<String> dedupeIds, Retention retention,
-                                   boolean pinned, long now) {
+                                   boolean pinned, String audience, long now) {
         if (!s.hasData(now)) {
             s.resetData();
             s.epoch = newEpoch();
@@ -152,6 +161,9 @@ public final class MemoryHistoryStore implements HistoryStore {
             }
             offsets[i] = ++s.top;
             s.entries.addLast(entries.get(i));
+            if (audience != null) {
+                s.audiences.put(s.top, audience);
+            }
             if (pinned) {
                 s.pins.addLast(new long[] {s.top, now});
             }
@@ -253,6 +265,7 @@ public final class MemoryHistoryStore implements HistoryStore {
             keepFrom = Math.min(keepFrom, s.pins.peekFirst()[0]);
         }
         while (!s.entries.isEmpty() && s.first() < keepFrom) {
+            s.audiences.remove(s.first());
             s.entries.pollFirst();
         }
     }
@@ -291,14 +304,19 @@ public final class MemoryHistoryStore implements HistoryStore {
         long from = last ? Math.max(first, s.top - limit + 1) : Math.max(first, after + 1);
         long to = Math.min(s.top, from + limit - 1);
         List<byte[]> out = new ArrayList<>((int) Math.max(0, to - from + 1));
+        Map<Long, String> audiences = s.audiences.isEmpty() ? Map.of() : new HashMap<>();
         Iterator<byte[]> it = s.entries.iterator();
         for (long off = first; it.hasNext() && off <= to; off++) {
             byte[] e = it.next();
             if (off >= from) {
                 out.add(e);
+                String a = s.audiences.isEmpty() ? null : s.audiences.get(off);
+                if (a != null) {
+                    audiences.put(off, a);
+                }
             }
         }
-        return new Slice(s.epoch, s.top, from, out, complete);
+        return new Slice(s.epoch, s.top, from, out, complete, audiences);
     }
 
     /** Drops every expired stream, at most once per {@link #SWEEP_EVERY_MILLIS} (by whichever call gets there). */

@@ -30,6 +30,8 @@ public final class InMemorySessionDirectory implements SessionDirectory {
      */
     private final ConcurrentHashMap<Long, Object> byMid = new ConcurrentHashMap<>();
     private final Map<String, Online> online = new ConcurrentHashMap<>();
+    /** key → the member route of a session that ended (until its ttl): a device that is away. */
+    private final Map<String, Route> away = new ConcurrentHashMap<>();
     private static final AtomicLongFieldUpdater<InMemorySessionDirectory> PURGE =
             AtomicLongFieldUpdater.newUpdater(InMemorySessionDirectory.class, "nextPurgeAt");
     /** When the next purge of expired routes is due (epoch ms); one caller wins it by CAS. */
@@ -48,8 +50,9 @@ public final class InMemorySessionDirectory implements SessionDirectory {
 
     @Override
     public CompletableFuture<Void> addSession(long mid, String key, String server) {
-        Route r = new Route(key, server, clock.millis() + sessionTtl.toMillis());
+        Route r = new Route(key, server, mid, clock.millis() + sessionTtl.toMillis());
         byKey.put(key, r);
+        away.remove(key);
         if (mid != 0) {
             byMid.compute(mid, (m, routes) -> with(routes, r));
         }
@@ -73,10 +76,17 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         byKey.computeIfPresent(key, (k, r) -> {
             if (r.server.equals(server)) {
                 removed[0] = true;
+                if (r.mid != 0) {
+                    away.put(k, r);
+                }
                 return null;
             }
             return r;
         });
+        if (removed[0] && away.size() > 4096) {
+            long now = clock.millis();
+            away.values().removeIf(r -> r.expiresAt <= now);
+        }
         if (mid != 0) {
             byMid.computeIfPresent(mid, (m, value) -> {
                 Route[] routes = routes(value);
@@ -99,6 +109,26 @@ public final class InMemorySessionDirectory implements SessionDirectory {
             Route r = byKey.get(k);
             if (r != null && r.expiresAt > now) {
                 out.put(k, r.server);
+            }
+        }
+        return CompletableFuture.completedFuture(out);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, KeyRoute>> routesByKeys(Collection<String> keys) {
+        long now = clock.millis();
+        Map<String, KeyRoute> out = new HashMap<>();
+        for (String k : keys) {
+            Route r = byKey.get(k);
+            if (r != null && r.expiresAt > now) {
+                out.put(k, new KeyRoute(r.server, r.mid));
+                continue;
+            }
+            Route gone = away.get(k);
+            if (gone != null && gone.expiresAt > now) {
+                out.put(k, new KeyRoute(null, gone.mid));
+            } else if (gone != null) {
+                away.remove(k, gone);
             }
         }
         return CompletableFuture.completedFuture(out);
@@ -157,6 +187,7 @@ public final class InMemorySessionDirectory implements SessionDirectory {
             });
         }
         online.values().removeIf(o -> o.expiresAt <= now);
+        away.values().removeIf(r -> r.expiresAt <= now);
         return removed[0];
     }
 
@@ -242,7 +273,7 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         return -1;
     }
 
-    private record Route(String key, String server, long expiresAt) {
+    private record Route(String key, String server, long mid, long expiresAt) {
     }
 
     private record Online(Map<String, Integer> counts, long expiresAt) {

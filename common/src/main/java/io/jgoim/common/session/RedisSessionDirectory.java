@@ -1,6 +1,7 @@
 package io.jgoim.common.session;
 
 import io.jgoim.common.redis.RedisClients;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -21,17 +22,33 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
+import static io.jgoim.common.session.RedisSessionScripts.EPOCH;
+import static io.jgoim.common.session.RedisSessionScripts.PUT_ONLINE;
+import static io.jgoim.common.session.RedisSessionScripts.REFRESH_KEY;
+import static io.jgoim.common.session.RedisSessionScripts.REFRESH_MID;
+import static io.jgoim.common.session.RedisSessionScripts.REMOVE_KEY;
+import static io.jgoim.common.session.RedisSessionScripts.REMOVE_MID;
+
 /**
  * The session directory in Redis (single node or Cluster), goim's schema with hash tags so that every atomic step
  * touches one slot:
  * <pre>
  *   mid_{&lt;mid&gt;}            hash   session key → comet server        TTL sessionTtl, renewed by heartbeats
  *   key_{&lt;key&gt;}            string comet server                       TTL sessionTtl, renewed by heartbeats
+ *   keymid_{&lt;key&gt;}         string "mid server" of a member's session TTL sessionTtl, renewed with key_
  *   ol_{&lt;server&gt;}          hash   room id → sessions on that comet    TTL given by RenewOnline
  *   {jgoim}online_servers  zset   server, score = expiry (epoch ms)  lists the ol_ hashes (no SCAN on Cluster)
  *   {jgoim}store_epoch     string a random id, set once                  gone = the store lost its data
  * </pre>
- * Conditional steps (refresh, remove) are Lua scripts on a single key, so they are atomic without WATCH: a session
+ * {@code keymid_} (jgoim 0.4) records each member session's mid beside goim's {@code key_} route, in the same slot,
+ * so a key push can find the key's member stream with one MGET per key (what {@code serversByKeys} already costs
+ * as a GET). It is a separate key so that goim's {@code key_} value stays what older nodes read during a rolling
+ * upgrade; a {@code keymid_} whose server is not the {@code key_} route's (the key was routed again by an older
+ * node) counts as no member, and an older node's route has none: its key is pushed without a position. A
+ * disconnect removes {@code key_} but leaves {@code keymid_} to its ttl: a key push to a device that is away (a
+ * reconnect, a drain) is still kept in its member's stream, for its resume.
+ * Conditional steps (refresh, remove) are Lua scripts ({@link RedisSessionScripts}) on a single key, so they are
+ * atomic without WATCH: a session
  * is removed only while its key still routes to the server asking. Every call is asynchronous and pipelined on the
  * shared connection; a failure completes the future with an UNAVAILABLE {@link io.jgoim.protocol.JgoimException}.
  * Thread-safe. Does not own the {@link RedisClients}.
@@ -39,28 +56,6 @@ import java.util.function.Function;
 public final class RedisSessionDirectory implements SessionDirectory {
     static final String ONLINE_SERVERS = "{jgoim}online_servers";
     static final String STORE_EPOCH = "{jgoim}store_epoch";
-
-    /** KEYS[1] = the epoch key; ARGV[1] = a fresh id. Returns the stored id, storing ARGV[1] when there is none. */
-    private static final String EPOCH = "local e = redis.call('GET', KEYS[1]) "
-            + "if e then return e end redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1]";
-
-    /** KEYS[1] = key_{key}; ARGV = server, ttl ms. Renews the route only while it points at this server. */
-    private static final String REFRESH_KEY = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end return 0";
-    /** KEYS[1] = mid_{mid}; ARGV = key, server, ttl ms. Restores the field (the hash may have expired alone). */
-    private static final String REFRESH_MID = "local s = redis.call('HGET', KEYS[1], ARGV[1]) "
-            + "if s == false or s == ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1 end return 0";
-    /** KEYS[1] = key_{key}; ARGV = server. */
-    private static final String REMOVE_KEY = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-            + "return redis.call('DEL', KEYS[1]) end return 0";
-    /** KEYS[1] = mid_{mid}; ARGV = key, server. */
-    private static final String REMOVE_MID = "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then "
-            + "return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";
-    /** KEYS[1] = ol_{server}; ARGV = ttl ms, then room, count pairs. Replaces the comet's previous report. */
-    private static final String PUT_ONLINE = "redis.call('DEL', KEYS[1]) "
-            + "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
-            + "if #ARGV > 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return 1";
 
     private final RedisClusterAsyncCommands<String, String> redis;
     private final Duration sessionTtl;
@@ -104,6 +99,10 @@ public final class RedisSessionDirectory implements SessionDirectory {
         return "key_{" + key + "}";
     }
 
+    static String keyMidKey(String key) {
+        return "keymid_{" + key + "}";
+    }
+
     static String onlineKey(String server) {
         return "ol_{" + server + "}";
     }
@@ -115,11 +114,14 @@ public final class RedisSessionDirectory implements SessionDirectory {
         CompletableFuture<Void> all;
         if (mid != 0) {
             String hash = midKey(mid);
+            CompletableFuture<String> member = redis.set(keyMidKey(key), mid + " " + server, keySetArgs)
+                    .toCompletableFuture();
             CompletableFuture<Boolean> hset = redis.hset(hash, key, server).toCompletableFuture();
             CompletableFuture<Boolean> expire = redis.pexpire(hash, sessionTtl.toMillis()).toCompletableFuture();
-            all = CompletableFuture.allOf(set, hset, expire);
+            all = CompletableFuture.allOf(set, member, hset, expire);
         } else {
-            all = set.thenApply(ok -> null);
+            // the key may have been a member's session before
+            all = CompletableFuture.allOf(set, redis.del(keyMidKey(key)).toCompletableFuture());
         }
         return observe(all, start);
     }
@@ -128,7 +130,8 @@ public final class RedisSessionDirectory implements SessionDirectory {
     public CompletableFuture<Boolean> refreshSession(long mid, String key, String server) {
         long start = System.nanoTime();
         CompletableFuture<Long> byKey = redis.<Long>eval(REFRESH_KEY, ScriptOutputType.INTEGER,
-                new String[] {keyKey(key)}, server, ttlMillis).toCompletableFuture();
+                new String[] {keyKey(key), keyMidKey(key)}, server, ttlMillis, mid == 0 ? "" : mid + " " + server)
+                .toCompletableFuture();
         CompletableFuture<Boolean> result;
         if (mid != 0) {
             CompletableFuture<Long> byMid = redis.<Long>eval(REFRESH_MID, ScriptOutputType.INTEGER,
@@ -144,7 +147,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
     public CompletableFuture<Boolean> removeSession(long mid, String key, String server) {
         long start = System.nanoTime();
         CompletableFuture<Long> byKey = redis.<Long>eval(REMOVE_KEY, ScriptOutputType.INTEGER,
-                new String[] {keyKey(key)}, server).toCompletableFuture();
+                new String[] {keyKey(key), keyMidKey(key)}, server).toCompletableFuture();
         CompletableFuture<Boolean> result;
         if (mid != 0) {
             CompletableFuture<Long> byMid = redis.<Long>eval(REMOVE_MID, ScriptOutputType.INTEGER,
@@ -175,6 +178,49 @@ public final class RedisSessionDirectory implements SessionDirectory {
             return out;
         });
         return observe(result, start);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, KeyRoute>> routesByKeys(Collection<String> keys) {
+        long start = System.nanoTime();
+        List<String> ordered = new ArrayList<>(keys);
+        List<CompletableFuture<List<KeyValue<String, String>>>> gets = new ArrayList<>(ordered.size());
+        for (String k : ordered) {
+            gets.add(redis.mget(keyKey(k), keyMidKey(k)).toCompletableFuture());
+        }
+        CompletableFuture<Map<String, KeyRoute>> result = allOf(gets, done -> {
+            Map<String, KeyRoute> out = new HashMap<>();
+            for (int i = 0; i < ordered.size(); i++) {
+                List<KeyValue<String, String>> kv = done.get(i).join();
+                String server = kv.get(0).getValueOrElse(null);
+                String member = kv.get(1).getValueOrElse(null);
+                if (server != null) {
+                    out.put(ordered.get(i), new KeyRoute(server, memberOf(member, server)));
+                } else if (member != null && memberOf(member, null) != 0) {
+                    // away: its last session ended within the ttl
+                    out.put(ordered.get(i), new KeyRoute(null, memberOf(member, null)));
+                }
+            }
+            return out;
+        });
+        return observe(result, start);
+    }
+
+    /** The mid of a {@code keymid_} value "mid server" when it names {@code server} (null: any), else 0. */
+    static long memberOf(String value, String server) {
+        if (value == null) {
+            return 0;
+        }
+        int sp = value.indexOf(' ');
+        if (sp <= 0 || (server != null && (!value.regionMatches(sp + 1, server, 0, server.length())
+                || value.length() != sp + 1 + server.length()))) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value, 0, sp, 10);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**

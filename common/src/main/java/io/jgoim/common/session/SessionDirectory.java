@@ -28,6 +28,29 @@ public interface SessionDirectory extends AutoCloseable {
     /** key → server for the keys that are connected; absent keys are left out. */
     CompletableFuture<Map<String, String>> serversByKeys(Collection<String> keys);
 
+    /**
+     * key → its route (server and member) for the keys that are connected, and for keys of a member's session that
+     * ended within the session ttl (server null: a device that is away; a key push to it is kept in its member's
+     * stream for its resume); other keys are left out. A route's mid is 0 for an anonymous session and for a route
+     * recorded by a node that did not record members per key (older than jgoim 0.4, during a rolling upgrade): such
+     * a key is pushed as goim does, without a position. One store command per key, as {@link #serversByKeys},
+     * pipelined.
+     */
+    default CompletableFuture<Map<String, KeyRoute>> routesByKeys(Collection<String> keys) {
+        return serversByKeys(keys).thenApply(servers -> {
+            Map<String, KeyRoute> out = new java.util.HashMap<>();
+            servers.forEach((k, server) -> out.put(k, new KeyRoute(server, 0)));
+            return out;
+        });
+    }
+
+    /**
+     * Where a key is connected: its comet {@code server} (null: not connected now, its member session ended within
+     * the session ttl) and its member {@code mid} (0: anonymous or unknown).
+     */
+    record KeyRoute(String server, long mid) {
+    }
+
     /** key → server for every session of these members. */
     CompletableFuture<Map<String, String>> keysByMids(Collection<Long> mids);
 

@@ -196,6 +196,59 @@ abstract class HistoryStoreContract {
     }
 
     @Test
+    void shouldReturnEachEntrysAudienceWithItsOffsetAndTrimItWithTheEntry() {
+        Retention three = new Retention(3, Duration.ofMinutes(5));
+        String toA = Audience.encode(List.of("k-a"));
+        String toAb = Audience.encode(List.of("k b", "k:a"));
+        store.append("mid:9", frames("all-1"), null, three, false, null).join();
+        Appended a = store.append("mid:9", frames("a-2"), null, three, false, toA).join();
+        store.append("mid:9", frames("all-3"), null, three, false).join();
+        store.append("mid:9", frames("ab-4"), List.of("push-4"), three, false, toAb).join();
+        assertThat(a.offsets()).containsExactly(2);
+
+        Slice s = store.read("mid:9", 1, 100, false).join();
+        assertThat(texts(s)).containsExactly("a-2", "all-3", "ab-4");
+        assertThat(s.audiences()).containsOnlyKeys(2L, 4L);
+        assertThat(Audience.decode(s.audiences().get(2L))).containsExactly("k-a");
+        assertThat(Audience.decode(s.audiences().get(4L))).containsExactlyInAnyOrder("k b", "k:a");
+        // only the audiences of the entries read
+        assertThat(store.read("mid:9", 2, 1, false).join().audiences()).isEmpty();
+        assertThat(store.read("mid:9", 0, 1, true).join().audiences()).containsOnlyKeys(4L);
+        // a replayed id keeps its first audience (none would otherwise be stored)
+        store.append("mid:9", frames("ab-4"), List.of("push-4"), three, false, toA).join();
+        assertThat(store.read("mid:9", 3, 10, false).join().audiences().get(4L)).isEqualTo(toAb);
+
+        // trimmed with its entry: offsets 5..7 retained, 4 gone
+        store.append("mid:9", frames("5", "6", "7"), null, three, false).join();
+        Slice after = store.read("mid:9", 0, 100, false).join();
+        assertThat(after.first()).isEqualTo(5);
+        assertThat(after.audiences()).isEmpty();
+    }
+
+    @Test
+    void shouldStartANewEpochWithoutTheOldEpochsAudiences() {
+        Retention shortLived = new Retention(10, Duration.ofMillis(300));
+        store.append("mid:10", frames("x"), null, shortLived, false, Audience.encode(List.of("k"))).join();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() ->
+                store.read("mid:10", 0, 10, false).join().epoch() == 0);
+        store.append("mid:10", frames("y"), null, shortLived, false).join();
+        Slice s = store.read("mid:10", 0, 10, false).join();
+        assertThat(texts(s)).containsExactly("y");
+        assertThat(s.first()).isEqualTo(1);
+        assertThat(s.audiences()).isEmpty();
+    }
+
+    @Test
+    void shouldRoundTripAudiencesOfAnyKeys() {
+        List<String> keys = List.of("plain", "with:colon", "12:3", "", "new\nline é");
+        assertThat(Audience.decode(Audience.encode(keys))).containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(Audience.encode(List.of("b", "a"))).isEqualTo(Audience.encode(List.of("a", "b")));
+        assertThat(Audience.contains(Audience.encode(List.of("k-1", "k-12")), "k-1")).isTrue();
+        assertThat(Audience.contains(Audience.encode(List.of("k-12")), "k-1")).isFalse();
+        assertThat(Audience.decode("garbage")).isEmpty();
+    }
+
+    @Test
     void shouldKeepNoEntriesButStillNumberThemWithSizeZero() {
         Retention off = new Retention(0, Duration.ofMinutes(5));
         Appended a = store.append("live://zero", frames("1", "2"), List.of("z/0/1", "z/0/2"), off).join();

@@ -72,13 +72,13 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
         String[] keys = RedisHistoryStore.keys("live://1000");
         assertThat(keys).containsExactly("jgoim:h:{live://1000}:m", "jgoim:h:{live://1000}:l",
                 "jgoim:h:{live://1000}:d", "jgoim:h:{live://1000}:q", "jgoim:h:{live://1000}:p",
-                "jgoim:h:{live://1000}:v");
+                "jgoim:h:{live://1000}:v", "jgoim:h:{live://1000}:a");
         for (String k : List.of(keys).subList(0, 4)) { // no pin, no device yet
             assertThat(clients.async().exists(k).get()).as(k).isEqualTo(1L);
             assertThat(clients.async().pttl(k).get()).as(k).isBetween(1L, TEN.ttl().toMillis());
         }
         store.acknowledge("live://1000", "k", 0, 0, TEN).join(); // a device that has not acked holds the pin
-        store.append("live://1000", frames("c"), null, TEN, true).join();
+        store.append("live://1000", frames("c"), null, TEN, true, Audience.encode(List.of("k"))).join();
         for (String k : keys) {
             assertThat(clients.async().exists(k).get()).as(k).isEqualTo(1L);
             assertThat(clients.async().pttl(k).get()).as(k).isBetween(1L, TEN.ttl().toMillis());

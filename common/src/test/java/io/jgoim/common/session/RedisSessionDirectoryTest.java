@@ -56,6 +56,23 @@ class RedisSessionDirectoryTest extends SessionDirectoryContract {
     }
 
     @Test
+    void shouldPushAKeyRoutedByAnOlderNodeWithoutAMember() {
+        SessionDirectory d = directory(Duration.ofMinutes(1));
+        // an older logic writes goim's key_ route only, and re-routes a member's key without touching keymid_
+        clients.async().set(RedisSessionDirectory.keyKey("old"), "comet-a").toCompletableFuture().join();
+        d.addSession(7, "moved", "comet-a").join();
+        clients.async().set(RedisSessionDirectory.keyKey("moved"), "comet-b").toCompletableFuture().join();
+        assertThat(d.routesByKeys(List.of("old", "moved")).join()).isEqualTo(Map.of(
+                "old", new SessionDirectory.KeyRoute("comet-a", 0),
+                "moved", new SessionDirectory.KeyRoute("comet-b", 0)));
+        // goim's key_ value is unchanged for older readers
+        assertThat(d.serversByKeys(List.of("moved")).join()).isEqualTo(Map.of("moved", "comet-b"));
+        d.addSession(7, "new", "comet-a").join();
+        assertThat(clients.async().get(RedisSessionDirectory.keyKey("new")).toCompletableFuture().join())
+                .isEqualTo("comet-a");
+    }
+
+    @Test
     void shouldChangeTheStoreEpochWhenRedisLosesItsData() throws Exception {
         SessionDirectory d = directory(Duration.ofMinutes(1));
         String before = d.storeEpoch().join();

@@ -29,6 +29,46 @@ abstract class SessionDirectoryContract {
     }
 
     @Test
+    void shouldAnswerEachKeysServerAndMemberInOneLookup() {
+        SessionDirectory d = directory(LONG);
+        d.addSession(7, "k1", "comet-a").join();
+        d.addSession(0, "anon", "comet-b").join();
+        assertThat(d.routesByKeys(List.of("k1", "anon", "nobody")).join()).isEqualTo(Map.of(
+                "k1", new SessionDirectory.KeyRoute("comet-a", 7),
+                "anon", new SessionDirectory.KeyRoute("comet-b", 0)));
+        // the same key connected again anonymously: no member any more; then as another member elsewhere
+        d.addSession(0, "k1", "comet-a").join();
+        assertThat(d.routesByKeys(List.of("k1")).join()).isEqualTo(Map.of("k1", new SessionDirectory.KeyRoute(
+                "comet-a", 0)));
+        d.addSession(9, "k1", "comet-c").join();
+        assertThat(d.routesByKeys(List.of("k1")).join()).isEqualTo(Map.of("k1", new SessionDirectory.KeyRoute(
+                "comet-c", 9)));
+        assertThat(d.refreshSession(9, "k1", "comet-c").join()).isTrue();
+        assertThat(d.routesByKeys(List.of("k1")).join().get("k1").mid()).isEqualTo(9);
+        assertThat(d.removeSession(9, "k1", "comet-c").join()).isTrue();
+        // away: not connected, its member still known (a key push is kept for its resume); goim's route is gone
+        assertThat(d.routesByKeys(List.of("k1")).join()).isEqualTo(Map.of("k1", new SessionDirectory.KeyRoute(
+                null, 9)));
+        assertThat(d.serversByKeys(List.of("k1")).join()).isEmpty();
+        d.addSession(0, "anon", "comet-a").join();
+        assertThat(d.removeSession(0, "anon", "comet-a").join()).isTrue();
+        assertThat(d.routesByKeys(List.of("anon")).join()).as("an anonymous key is not kept").isEmpty();
+    }
+
+    @Test
+    void shouldForgetAnAwayKeysMemberAfterTheSessionTtl() {
+        SessionDirectory d = directory(Duration.ofMillis(1000));
+        d.addSession(5, "gone", "comet-a").join();
+        assertThat(d.removeSession(5, "gone", "comet-a").join()).isTrue();
+        assertThat(d.routesByKeys(List.of("gone")).join()).isEqualTo(Map.of("gone", new SessionDirectory.KeyRoute(
+                null, 5)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> d.routesByKeys(List.of("gone")).join().isEmpty());
+        d.addSession(6, "gone", "comet-b").join(); // back as another member: connected, that member
+        assertThat(d.routesByKeys(List.of("gone")).join()).isEqualTo(Map.of("gone", new SessionDirectory.KeyRoute(
+                "comet-b", 6)));
+    }
+
+    @Test
     void shouldRouteAnonymousSessionByKeyOnly() {
         SessionDirectory d = directory(LONG);
         d.addSession(0, "anon", "comet-a").join();

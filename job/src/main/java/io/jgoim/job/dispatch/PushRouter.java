@@ -8,8 +8,6 @@ import io.jgoim.job.comet.Comet;
 import io.jgoim.job.comet.CometDirectory;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.protocol.rpc.Rpc;
-import io.jgoim.protocol.rpc.comet.BroadcastReq;
-import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
 import io.jgoim.protocol.rpc.comet.Proto;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
 import io.jgoim.protocol.rpc.comet.StreamPosition;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,28 +29,24 @@ import java.util.concurrent.TimeUnit;
  * batch ({@link RoomBatcher}) whose request goes to every comet that may host the room, a BROADCAST is one request to
  * every comet, and a push to a member's devices is looked up in the session directory first, holding the lane's later
  * tasks until the answer (order per member). A room batch whose room keeps history gets its stream positions first
- * ({@link RoomSequencer}); a member push carries the position logic gave its record. Each request gets one request id
- * and is queued on the {@link CometLink} of each target comet ({@link CometLinks}). One router per {@link Lane}; lane
- * thread only.
+ * ({@link RoomSequencer}), and so does a broadcast when the broadcast stream keeps history (one append per
+ * broadcast on the one lane that holds them all); a member push carries the position logic gave its record. The
+ * {@link RequestSender} gives each request one request id and queues it on the {@link CometLink} of each target comet
+ * ({@link CometLinks}). One router per {@link Lane}; lane thread only.
  */
 final class PushRouter {
+    private static final String BROADCAST = io.jgoim.protocol.stream.StreamPosition.BROADCAST;
     private static final Logger log = LoggerFactory.getLogger(PushRouter.class);
 
     private final Lane lane;
     private final JobMetrics metrics;
     private final CallPolicy policy;
-    private final boolean filterRooms;
+    private final RequestSender sender;
     private final CometDirectory comets;
     private final SessionDirectory sessions;
     private final CometLinks links;
     private final RoomBatcher batcher;
     private final RoomSequencer sequencer;
-    /**
-     * The next request id: one id per built request, the same on each retry and for every comet it goes to (each
-     * comet answers a repeated id from its first attempt instead of delivering twice). Starts at a random 64-bit value
-     * per lane, so lanes and job instances do not reuse each other's ids within any comet's memory of them.
-     */
-    private long nextRequestId = ThreadLocalRandom.current().nextLong();
     /** While a member push waits for its devices, later tasks of this lane wait behind it (order per member). */
     private final ArrayDeque<PushTask> gated = new ArrayDeque<>();
     private boolean gate;
@@ -73,11 +66,12 @@ final class PushRouter {
         this.sessions = sessions;
         this.policy = new CallPolicy(config);
         this.links = new CometLinks(lane, policy, metrics);
-        this.filterRooms = config.comet().filterRooms() && comets.isRemote();
+        this.sender = new RequestSender(comets, links, metrics,
+                config.comet().filterRooms() && comets.isRemote());
         JobConfig.BatchConfig b = config.batch();
         this.batcher = new RoomBatcher(b.size(), b.window().toNanos(), b.maxBytes(), this::sendRoom);
         this.sequencer = new RoomSequencer(lane, history, config.history().streams(),
-                config.history().appendTimeout().toMillis(), metrics, this::sendRoomRequest);
+                config.history().appendTimeout().toMillis(), metrics, this::sendSequenced);
         this.waitForCometsNanos = config.comet().waitForComets().toNanos();
         this.waits = metrics.counter("jgoim.job.push.waits", "times a lane held its pushes because no comet was known",
                 "reason", "no_comets");
@@ -136,13 +130,18 @@ final class PushRouter {
         }
         switch (m.getType()) {
             case PUSH:
-                sendPush(t, m.getServer(), m.getKeysList(), PushFrameEncoder.single(m));
+                sender.push(t, m.getServer(), m.getKeysList(), PushFrameEncoder.single(m));
                 break;
             case ROOM:
                 batcher.add(t, PushFrameEncoder.frameLength(m), System.nanoTime());
                 break;
             default:
-                sendBroadcast(t);
+                if (sequencer.keepsHistory(BROADCAST)) {
+                    // One lane holds every broadcast (record key "broadcast"): the broadcast stream's ordering point.
+                    sequencer.sequence(BROADCAST, List.of(t));
+                } else {
+                    sender.broadcast(t, PushFrameEncoder.single(t.message()), null);
+                }
                 break;
         }
     }
@@ -187,48 +186,15 @@ final class PushRouter {
         }
     }
 
-    /** Never 0 (0 means "no id" to a comet). */
-    private long requestId() {
-        long id = nextRequestId++;
-        return id != 0 ? id : nextRequestId++;
-    }
-
-    private void sendPush(PushTask t, String server, List<String> keys, Proto frame) {
-        Comet c = comets.comet(server);
-        if (c == null) {
-            metrics.noTarget("push").increment();
-            t.finishWithoutSend(false);
-            return;
-        }
-        PushMsg m = t.message();
-        PushMsgReq.Builder req = PushMsgReq.newBuilder().addAllKeys(keys).setProto(frame)
-                .setProtoOp(m.getOperation()).setRequestId(requestId());
-        if (m.getOffset() != 0) {
-            // Sequenced by logic at publish (PushValidator checked stream and epoch); older records have none.
-            req.setPosition(StreamPosition.newBuilder().setStream(m.getStream()).setEpoch(m.getEpoch())
-                    .setOffset(m.getOffset()));
-        }
-        t.awaitSends(1);
-        links.send(c, Send.Kind.PUSH, req.build(), List.of(t));
-    }
-
-    private void sendBroadcast(PushTask t) {
-        List<Comet> all = comets.comets();
-        if (all.isEmpty()) {
-            metrics.noTarget("broadcast").increment();
-            t.finishWithoutSend(true);
-            return;
-        }
-        PushMsg m = t.message();
-        int speed = m.getSpeed();
-        // goim splits the speed across comets: each writes to its share of the sessions per second.
-        int perComet = speed <= 0 ? 0 : Math.max(1, speed / all.size());
-        BroadcastReq req = BroadcastReq.newBuilder().setProtoOp(m.getOperation())
-                .setProto(PushFrameEncoder.single(m)).setSpeed(perComet).setRequestId(requestId()).build();
-        List<PushTask> one = List.of(t);
-        t.awaitSends(all.size());
-        for (int i = 0; i < all.size(); i++) {
-            links.send(all.get(i), Send.Kind.BROADCAST, req, one);
+    /** The sequencer's sink: a sequenced broadcast goes to every comet, a room batch to the room's comets. */
+    private void sendSequenced(String stream, List<PushTask> tasks, Proto frames, StreamPosition position) {
+        if (io.jgoim.protocol.stream.StreamPosition.isBroadcastStream(stream)) {
+            for (int i = 0; i < tasks.size(); i++) { // one task per broadcast
+                sender.broadcast(tasks.get(i), tasks.size() == 1 ? frames : PushFrameEncoder.single(tasks.get(i)
+                        .message()), tasks.size() == 1 ? position : null);
+            }
+        } else {
+            sender.room(stream, tasks, frames, position);
         }
     }
 
@@ -243,38 +209,7 @@ final class PushRouter {
         if (sequencer.keepsHistory(b.room())) {
             sequencer.sequence(b.room(), tasks);
         } else {
-            sendRoomRequest(b.room(), tasks, PushFrameEncoder.batch(tasks, b.bytes()), null);
-        }
-    }
-
-    /** One room request (position null: none) to every comet that may host the room. */
-    private void sendRoomRequest(String room, List<PushTask> tasks, Proto frames, StreamPosition position) {
-        List<Comet> all = comets.comets();
-        List<Comet> targets = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size(); i++) {
-            Comet c = all.get(i);
-            if (!filterRooms || c.mayHost(room)) {
-                targets.add(c);
-            }
-        }
-        if (targets.isEmpty()) {
-            metrics.noTarget("room").increment(tasks.size());
-            for (int i = 0; i < tasks.size(); i++) {
-                tasks.get(i).finishWithoutSend(true);
-            }
-            return;
-        }
-        BroadcastRoomReq.Builder req = BroadcastRoomReq.newBuilder().setRoomId(room).setProto(frames)
-                .setRequestId(requestId());
-        if (position != null) {
-            req.setPosition(position);
-        }
-        BroadcastRoomReq built = req.build();
-        for (int i = 0; i < tasks.size(); i++) {
-            tasks.get(i).awaitSends(targets.size());
-        }
-        for (int i = 0; i < targets.size(); i++) {
-            links.send(targets.get(i), Send.Kind.ROOM, built, tasks);
+            sender.room(b.room(), tasks, PushFrameEncoder.batch(tasks, b.bytes()), null);
         }
     }
 
@@ -342,7 +277,7 @@ final class PushRouter {
         List<PushTask> one = List.of(t);
         for (int i = 0; i < targets.size(); i++) {
             PushMsgReq req = PushMsgReq.newBuilder().addAllKeys(keys.get(i)).setProto(frame)
-                    .setProtoOp(t.message().getOperation()).setRequestId(requestId()).build();
+                    .setProtoOp(t.message().getOperation()).setRequestId(sender.requestId()).build();
             links.send(targets.get(i), Send.Kind.PUSH, req, one);
         }
     }

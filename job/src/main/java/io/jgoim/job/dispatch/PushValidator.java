@@ -28,12 +28,20 @@ public final class PushValidator {
                 if (msg.getServer().isEmpty()) {
                     return "push without server";
                 }
-                if (msg.getKeysCount() == 0) {
+                if (msg.getKeysCount() == 0 && msg.getAdvanceKeysCount() == 0) {
                     return "push without keys";
+                }
+                if (msg.getAdvanceKeysCount() > 0 && msg.getOffset() == 0) {
+                    return "advance_keys without a stream position";
                 }
                 for (int i = 0; i < msg.getKeysCount(); i++) {
                     if (msg.getKeys(i).isEmpty()) {
                         return "push with an empty key";
+                    }
+                }
+                for (int i = 0; i < msg.getAdvanceKeysCount(); i++) {
+                    if (msg.getAdvanceKeys(i).isEmpty()) {
+                        return "push with an empty advance key";
                     }
                 }
                 return null;

@@ -41,4 +41,18 @@ class PushValidatorTest {
         assertThat(PushValidator.check(push().setStream("mid:7").setEpoch(-1L).build()))
                 .isEqualTo("incomplete stream position: epoch 18446744073709551615, offset 0");
     }
+
+    @Test
+    void shouldAcceptAPositionedKeyPushWhoseCometHoldsOnlyOtherDevicesOfTheMember() {
+        PushMsg onlyOthers = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(1000).setServer("c1")
+                .addAdvanceKeys("b").setStream("mid:7").setEpoch(1).setOffset(4).setMsg(ByteString.copyFromUtf8("x"))
+                .build();
+        assertThat(PushValidator.check(onlyOthers)).isNull();
+        assertThat(PushValidator.check(push().addAdvanceKeys("b").build()))
+                .isEqualTo("advance_keys without a stream position");
+        assertThat(PushValidator.check(onlyOthers.toBuilder().addAdvanceKeys("").build()))
+                .isEqualTo("push with an empty advance key");
+        assertThat(PushValidator.check(onlyOthers.toBuilder().clearAdvanceKeys().build()))
+                .isEqualTo("push without keys");
+    }
 }

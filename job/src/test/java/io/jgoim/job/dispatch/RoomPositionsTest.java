@@ -390,4 +390,51 @@ class RoomPositionsTest {
         public void close() {
         }
     }
+
+    private PushTask broadcast(String body, int op) {
+        PushMsg m = PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(op)
+                .setMsg(ByteString.copyFromUtf8(body)).build();
+        return PushTask.of("broadcast", m, (t, ok) -> done.add(body + ":" + ok));
+    }
+
+    /** Every broadcast of {@code comet}: "offset body/op" (offset 0: no position). */
+    private static List<String> broadcasts(RecordingCometService comet) {
+        List<String> out = new ArrayList<>();
+        for (Call c : comet.calls()) {
+            if (c.kind().equals("broadcast")) {
+                out.add((c.position() == null ? 0 : c.position().getOffset()) + " " + c.frames().get(0).body() + "/"
+                        + c.protoOp());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void shouldSequenceBroadcastsInTheBroadcastStreamAndKeepAReplayedRecordsPosition() {
+        CountingHistoryStore store = new CountingHistoryStore();
+        start(TestConfigs.config(), store);
+        dispatcher.dispatch(broadcast("x1", 1000).fromRecord("t", 3, 10));
+        dispatcher.dispatch(broadcast("x2", 1001).fromRecord("t", 3, 11));
+        dispatcher.dispatch(broadcast("x1", 1000).fromRecord("t", 3, 10)); // consumed again after a rebalance
+        dispatcher.dispatch(broadcast("x3", 1000).fromRecord("t", 3, 12));
+        await().atMost(Duration.ofSeconds(20)).until(() -> done.size() == 4);
+        assertThat(done).allMatch(s -> s.endsWith(":true"));
+        assertThat(broadcasts(c1)).containsExactly("1 x1/1000", "2 x2/1001", "1 x1/1000", "3 x3/1000");
+        assertThat(broadcasts(c2)).isEqualTo(broadcasts(c1));
+        assertThat(c1.calls()).filteredOn(c -> c.kind().equals("broadcast"))
+                .allSatisfy(c -> assertThat(c.position().getStream()).isEqualTo("broadcast"));
+        assertThat(store.appends("broadcast")).hasSize(4).allSatisfy(a -> assertThat(a.entries()).isEqualTo(1));
+        HistoryStore.Slice s = store.read("broadcast", 0, 10, false).join();
+        assertThat(s.top()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldSendBroadcastsPlainWhenTheBroadcastStreamKeepsNoHistory() {
+        CountingHistoryStore store = new CountingHistoryStore();
+        start(TestConfigs.config("JGOIM_HISTORY_BROADCAST_SIZE", "0"), store);
+        dispatcher.dispatch(broadcast("p1", 1000));
+        await().atMost(Duration.ofSeconds(20)).until(() -> done.size() == 1);
+        assertThat(broadcasts(c1)).containsExactly("0 p1/1000");
+        assertThat(store.appends("broadcast")).isEmpty();
+    }
 }

@@ -1,6 +1,7 @@
 package io.jgoim.logic.history;
 
 import com.google.protobuf.UnsafeByteOperations;
+import io.jgoim.common.history.Audience;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.Retention;
@@ -9,6 +10,7 @@ import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.logic.AckReply;
 import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.DeviceAck;
+import io.jgoim.protocol.rpc.logic.EntryAudience;
 import io.jgoim.protocol.rpc.logic.HistoryReply;
 import io.jgoim.protocol.rpc.logic.HistoryReq;
 import io.jgoim.protocol.stream.StreamPosition;
@@ -61,6 +63,8 @@ public final class StreamHistory {
             for (int i = 0; i < entries.size(); i++) {
                 b.addEntries(UnsafeByteOperations.unsafeWrap(entries.get(i)));
             }
+            s.audiences().forEach((offset, audience) -> b.addAudiences(EntryAudience.newBuilder().setOffset(offset)
+                    .addAllKeys(Audience.decode(audience))));
             return b.build();
         });
     }

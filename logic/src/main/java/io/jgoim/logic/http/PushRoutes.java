@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The push routes: to keys, to members' sessions, to a room, to everyone. Each answers once the bus holds the push
  * ({@link PushService} validates and publishes); key, mid and room pushes answer {@code {"routed": n}}, a
- * broadcast {@code null}. A mid push whose members' streams keep history adds {@code "positions": {"<mid>": {"epoch":
- * "<decimal>", "offset": n}}} (the epoch, a u64, as a string: JavaScript numbers lose digits past 2^53); without
+ * broadcast {@code null}. A mid (or key) push whose members' streams keep history adds
+ * {@code "positions": {"<mid>": {"epoch": "<decimal>", "offset": n}}} (the epoch, a u64, as a string: JavaScript numbers lose digits past 2^53); without
  * positions the answer is goim's. {@code must_deliver} pins the message in each member's history until its devices
  * acked it; {@code GET /goim/push/acks} answers which devices did. Stateless apart from the service; thread-safe.
  */
@@ -38,7 +38,7 @@ final class PushRoutes {
     }
 
     private CompletableFuture<?> keys(RouteRequest r) {
-        return push.pushKeys(r.integer("operation"), r.strings("keys"), r.body()).thenApply(PushRoutes::routed);
+        return push.pushKeys(r.integer("operation"), r.strings("keys"), r.body()).thenApply(PushRoutes::mids);
     }
 
     private CompletableFuture<?> mids(RouteRequest r) {

@@ -1,6 +1,7 @@
 package io.jgoim.logic.push;
 
 import com.google.protobuf.ByteString;
+import io.jgoim.common.history.Audience;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.Retention;
 import io.jgoim.common.session.SessionDirectory;
@@ -17,8 +18,10 @@ import io.netty.buffer.Unpooled;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -77,11 +80,48 @@ final class MemberSequencer {
                 .thenCompose(at -> publish(mid, at, routes, operation, message, createdAtMs)));
     }
 
+    /**
+     * A key push to {@code targets}, keys of member {@code mid} (whose routes are {@code targetRoutes}; a null server:
+     * that device is away, it gets the push by resume): looks up
+     * the member's devices, appends {@code frame} ONCE to its stream with the targets as the entry's
+     * {@link Audience}, then publishes to every comet holding one of the member's devices: the targets there in
+     * {@code keys}, the member's other devices there in {@code advance_keys} (their cursors advance silently).
+     * Completes with the targets routed (connected).
+     */
+    CompletableFuture<Sequenced> pushKeys(long mid, String stream, Retention retention, List<String> targets,
+                                          Map<String, String> targetRoutes, int operation, ByteString message,
+                                          byte[] frame, long createdAtMs) {
+        String audience = Audience.encode(targets);
+        return directory.keysByMids(List.of(mid)).thenCompose(devices -> append(stream, frame, null, retention,
+                false, audience).thenCompose(at -> {
+                    Map<String, List<String>> write = new HashMap<>();
+                    Map<String, List<String>> advance = new HashMap<>();
+                    int[] routed = {0};
+                    targetRoutes.forEach((key, server) -> {
+                        if (server != null) { // null: the device is away, it gets the push by resume
+                            write.computeIfAbsent(server, s -> new ArrayList<>(1)).add(key);
+                            routed[0]++;
+                        }
+                    });
+                    devices.forEach((key, server) -> {
+                        if (!targetRoutes.containsKey(key)) {
+                            advance.computeIfAbsent(server, s -> new ArrayList<>(2)).add(key);
+                        }
+                    });
+                    return publish(mid, at, write, advance, operation, message, createdAtMs, routed[0]);
+                }));
+    }
+
     private CompletableFuture<StreamPosition> append(String stream, byte[] frame, List<String> ids,
                                                      Retention retention, boolean pinned) {
+        return append(stream, frame, ids, retention, pinned, null);
+    }
+
+    private CompletableFuture<StreamPosition> append(String stream, byte[] frame, List<String> ids,
+                                                     Retention retention, boolean pinned, String audience) {
         CompletableFuture<HistoryStore.Appended> call;
         try {
-            call = store.append(stream, List.of(frame), ids, retention, pinned);
+            call = store.append(stream, List.of(frame), ids, retention, pinned, audience);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -116,15 +156,25 @@ final class MemberSequencer {
         }
         Map<String, List<String>> byServer = new HashMap<>();
         routes.forEach((key, server) -> byServer.computeIfAbsent(server, s -> new ArrayList<>(2)).add(key));
-        CompletableFuture<?>[] sends = new CompletableFuture<?>[byServer.size()];
+        return publish(mid, at, byServer, Map.of(), operation, message, createdAtMs, routes.size());
+    }
+
+    /** One record per comet in {@code write} or {@code advance}, keyed by the comet's id. */
+    private CompletableFuture<Sequenced> publish(long mid, StreamPosition at, Map<String, List<String>> write,
+                                                 Map<String, List<String>> advance, int operation,
+                                                 ByteString message, long createdAtMs, int routed) {
+        Set<String> servers = new LinkedHashSet<>(write.keySet());
+        servers.addAll(advance.keySet());
+        CompletableFuture<?>[] sends = new CompletableFuture<?>[servers.size()];
         int i = 0;
-        for (Map.Entry<String, List<String>> e : byServer.entrySet()) {
+        for (String server : servers) {
             PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation)
-                    .setServer(e.getKey()).addAllKeys(e.getValue()).setMsg(message).setCreatedAtMs(createdAtMs)
-                    .setStream(at.stream()).setEpoch(at.epoch()).setOffset(at.offset()).build();
-            sends[i++] = bus.publish(e.getKey(), msg);
+                    .setServer(server).addAllKeys(write.getOrDefault(server, List.of()))
+                    .addAllAdvanceKeys(advance.getOrDefault(server, List.of())).setMsg(message)
+                    .setCreatedAtMs(createdAtMs).setStream(at.stream()).setEpoch(at.epoch()).setOffset(at.offset())
+                    .build();
+            sends[i++] = bus.publish(server, msg);
         }
-        int routed = routes.size();
         return CompletableFuture.allOf(sends).thenApply(v -> new Sequenced(mid, at, routed));
     }
 }

@@ -36,7 +36,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Members whose stream {@code mid:<mid>} keeps history ({@link StreamHistory}) are sequenced at publish by the
  * {@link MemberSequencer}: one store append per member, then one record per (member, comet) carrying the position.
  * Other members, and every member on a node without a history store, are pushed exactly as goim does. Key pushes
- * carry no position. Thread-safe and stateless apart from its counters.
+ * to a member's session are sequenced in the member's stream too (the entry records its target keys). Thread-safe
+ * and stateless apart from its counters.
  */
 public final class PushService {
     /** Ops below this are protocol ops (heartbeat, auth, raw...); pushes carry business ops. */
@@ -77,8 +78,17 @@ public final class PushService {
         return history;
     }
 
-    /** Pushes to sessions by key; completes with the number of connected sessions the push was routed to. */
-    public CompletableFuture<Integer> pushKeys(int operation, Collection<String> keys, ByteString message) {
+    /**
+     * Pushes to sessions by key; completes with the number of connected sessions the push was routed to and, for
+     * each member whose stream keeps history and who owns some of the keys, the position its stream gave the message.
+     * Those keys' pushes are sequenced in the member's stream ({@link MemberSequencer#pushKeys}: one append per
+     * member, the targeted keys recorded with the entry, every comet holding the member's devices told); keys of
+     * anonymous sessions, of members without history, and keys whose route names no member (routed by an older
+     * node) are pushed as goim does. A member's key that is away (its session ended within the session ttl: a
+     * reconnect, a drain) is sequenced too, not routed: its device gets the push when it resumes. One directory
+     * lookup for all keys (one command per key, as before), then one device lookup and one append per member.
+     */
+    public CompletableFuture<MidsPushed> pushKeys(int operation, Collection<String> keys, ByteString message) {
         checkOp(operation);
         checkTargets(keys.size(), "keys");
         for (String k : keys) {
@@ -87,7 +97,56 @@ public final class PushService {
             }
         }
         checkMessage(message);
-        return directory.serversByKeys(keys).thenCompose(routes -> publishPerServer(operation, routes, message));
+        if (sequencer == null || !history.config().members().enabled()) {
+            return directory.serversByKeys(keys).thenCompose(routes -> publishPerServer(operation, routes, message))
+                    .thenApply(MidsPushed::unpositioned);
+        }
+        return directory.routesByKeys(keys).thenCompose(routes -> sequenceKeys(operation, routes, message));
+    }
+
+    private CompletableFuture<MidsPushed> sequenceKeys(int operation, Map<String, SessionDirectory.KeyRoute> routes,
+                                                       ByteString message) {
+        Map<String, String> plain = new HashMap<>();
+        Map<Long, Map<String, String>> byMember = new LinkedHashMap<>();
+        routes.forEach((key, r) -> {
+            if (r.mid() != 0 && history.config().retention(StreamPosition.memberStream(r.mid())).enabled()) {
+                byMember.computeIfAbsent(r.mid(), m -> new HashMap<>(2)).put(key, r.server()); // server null: away
+            } else if (r.server() != null) {
+                plain.put(key, r.server());
+            }
+        });
+        CompletableFuture<Integer> plainDone = plain.isEmpty()
+                ? CompletableFuture.completedFuture(0) : publishPerServer(operation, plain, message);
+        if (byMember.isEmpty()) {
+            return plainDone.thenApply(MidsPushed::unpositioned);
+        }
+        byte[] frame = MemberSequencer.frame(operation, message);
+        long now = clock.millis();
+        List<CompletableFuture<MemberSequencer.Sequenced>> sequenced = new ArrayList<>(byMember.size());
+        byMember.forEach((mid, targets) -> {
+            String stream = StreamPosition.memberStream(mid);
+            sequenced.add(sequencer.pushKeys(mid, stream, history.config().retention(stream),
+                    new ArrayList<>(targets.keySet()), targets, operation, message, frame, now));
+        });
+        return collect(sequenced, plainDone);
+    }
+
+    /** The positions of the sequenced members and the sessions routed, once every publish completed. */
+    private CompletableFuture<MidsPushed> collect(List<CompletableFuture<MemberSequencer.Sequenced>> sequenced,
+                                                  CompletableFuture<Integer> plainDone) {
+        CompletableFuture<?>[] all = sequenced.toArray(new CompletableFuture<?>[sequenced.size() + 1]);
+        all[sequenced.size()] = plainDone;
+        return CompletableFuture.allOf(all).thenApply(v -> {
+            Map<Long, StreamPosition> positions = new LinkedHashMap<>();
+            int count = 0;
+            for (CompletableFuture<MemberSequencer.Sequenced> f : sequenced) {
+                MemberSequencer.Sequenced s = f.join();
+                positions.put(s.mid(), s.position());
+                count += s.routed();
+            }
+            routed.increment(count); // the plain part counted itself
+            return new MidsPushed(count + plainDone.join(), positions);
+        });
     }
 
     /**
@@ -150,19 +209,7 @@ public final class PushService {
         }
         CompletableFuture<Integer> plainDone = plain.isEmpty()
                 ? CompletableFuture.completedFuture(0) : pushPlainMids(operation, plain, message);
-        CompletableFuture<?>[] all = sequenced.toArray(new CompletableFuture<?>[sequenced.size() + 1]);
-        all[sequenced.size()] = plainDone;
-        return CompletableFuture.allOf(all).thenApply(v -> {
-            Map<Long, StreamPosition> positions = new LinkedHashMap<>();
-            int count = 0;
-            for (CompletableFuture<MemberSequencer.Sequenced> f : sequenced) {
-                MemberSequencer.Sequenced s = f.join();
-                positions.put(s.mid(), s.position());
-                count += s.routed();
-            }
-            routed.increment(count); // the plain part counted itself
-            return new MidsPushed(count + plainDone.join(), positions);
-        });
+        return collect(sequenced, plainDone);
     }
 
     private CompletableFuture<Integer> pushPlainMids(int operation, Collection<Long> mids, ByteString message) {

@@ -86,8 +86,16 @@ class MidPositionsIT {
         assertThat(r.code()).isEqualTo(ErrorCode.UNAVAILABLE.code());
         assertThat(r.json().get("message").asText()).startsWith("history store: ");
         assertThat(bus.records()).isEmpty();
-        // Key pushes carry no position and do not touch the store.
-        assertThat(api.post("/goim/push/keys?operation=1000&keys=7-phone", "hi").status()).isEqualTo(200);
+        // A key push to a member's device is sequenced in its stream too: the same 503, nothing published ...
+        ApiClient.Reply byKey = api.post("/goim/push/keys?operation=1000&keys=7-phone", "hi");
+        assertThat(byKey.status()).isEqualTo(503);
+        assertThat(byKey.code()).isEqualTo(ErrorCode.UNAVAILABLE.code());
+        assertThat(bus.records()).isEmpty();
+        // ... while a key of an anonymous session carries no position and does not touch the store.
+        directory.addSession(0, "anon", "c1").join();
+        ApiClient.Reply anon = api.post("/goim/push/keys?operation=1000&keys=anon", "hi");
+        assertThat(anon.status()).isEqualTo(200);
+        assertThat(anon.text()).isEqualTo("{\"code\":0,\"message\":\"\",\"data\":{\"routed\":1}}");
         assertThat(bus.records()).hasSize(1);
     }
 }

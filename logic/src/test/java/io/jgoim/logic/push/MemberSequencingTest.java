@@ -211,4 +211,70 @@ class MemberSequencingTest {
                 .isInstanceOfSatisfying(JgoimException.class, e -> assertThat(e.code())
                         .isEqualTo(ErrorCode.BAD_PARAMETER));
     }
+
+    @Test
+    void shouldSequenceAKeyPushOncePerMemberAndTellEveryCometOfTheMember() {
+        connect();
+        directory.addSession(0, "anon", "c2").join();
+        directory.addSession(3, "3-phone", "c2").join();
+        PushService push = push(new HistoryConfig(Map.of(), KEEP));
+        MidsPushed pushed = push.pushKeys(1000, List.of("1-phone", "1-web", "anon", "3-phone", "gone"), MSG).join();
+        assertThat(pushed.routed()).isEqualTo(4);
+        assertThat(pushed.positions()).containsOnlyKeys(1L, 3L);
+        assertThat(store.appends("mid:1")).isEqualTo(1);
+        assertThat(store.appends("mid:3")).isEqualTo(1);
+        HistoryStore.Slice s = store.read("mid:1", 0, 10, false).join();
+        assertThat(s.entries()).hasSize(1);
+        assertThat(io.jgoim.common.history.Audience.decode(s.audiences().get(1L)))
+                .containsExactlyInAnyOrder("1-phone", "1-web");
+        // member 1: its targets on c1, its other device (on c2) only advances
+        StreamPosition one = pushed.positions().get(1L);
+        assertThat(recordsOf(1)).hasSize(2).allSatisfy(m -> assertThat(m.getOffset()).isEqualTo(one.offset()))
+                .anySatisfy(m -> {
+                    assertThat(m.getServer()).isEqualTo("c1");
+                    assertThat(m.getKeysList()).containsExactlyInAnyOrder("1-phone", "1-web");
+                    assertThat(m.getAdvanceKeysList()).isEmpty();
+                }).anySatisfy(m -> {
+                    assertThat(m.getServer()).isEqualTo("c2");
+                    assertThat(m.getKeysList()).isEmpty();
+                    assertThat(m.getAdvanceKeysList()).containsExactly("1-pad");
+                });
+        // the anonymous key: goim's record, no position
+        assertThat(bus.records()).map(InMemoryPushPublisher.Record::message)
+                .filteredOn(m -> m.getStream().isEmpty()).singleElement().satisfies(m -> {
+                    assertThat(m.getServer()).isEqualTo("c2");
+                    assertThat(m.getKeysList()).containsExactly("anon");
+                });
+    }
+
+    @Test
+    void shouldPushKeysAsTodayWhenMemberStreamsKeepNoHistory() {
+        connect();
+        MidsPushed pushed = push(new HistoryConfig(Map.of(), Retention.OFF)).pushKeys(1000,
+                List.of("1-phone", "1-pad"), MSG).join();
+        assertThat(pushed.routed()).isEqualTo(2);
+        assertThat(pushed.positions()).isEmpty();
+        assertThat(store.appends()).isZero();
+        assertThat(bus.records()).hasSize(2).allSatisfy(r -> {
+            assertThat(r.message().getOffset()).isZero();
+            assertThat(r.message().getAdvanceKeysList()).isEmpty();
+        });
+    }
+
+    @Test
+    void shouldKeepAKeyPushToADeviceThatIsAwayInItsMembersStream() {
+        connect();
+        directory.removeSession(1, "1-pad", "c2").join(); // the device reconnects, or its comet drains
+        MidsPushed pushed = push(new HistoryConfig(Map.of(), KEEP)).pushKeys(1000, List.of("1-pad"), MSG).join();
+        assertThat(pushed.routed()).isZero();
+        assertThat(pushed.positions()).containsOnlyKeys(1L);
+        HistoryStore.Slice s = store.read("mid:1", 0, 10, false).join();
+        assertThat(io.jgoim.common.history.Audience.decode(s.audiences().get(1L))).containsExactly("1-pad");
+        // the member's other devices advance; nothing is written for the away device
+        assertThat(recordsOf(1)).singleElement().satisfies(m -> {
+            assertThat(m.getServer()).isEqualTo("c1");
+            assertThat(m.getKeysList()).isEmpty();
+            assertThat(m.getAdvanceKeysList()).containsExactlyInAnyOrder("1-phone", "1-web");
+        });
+    }
 }

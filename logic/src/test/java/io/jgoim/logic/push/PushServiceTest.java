@@ -38,7 +38,7 @@ class PushServiceTest {
         directory.addSession(1, "a", "c1").join();
         directory.addSession(2, "b", "c1").join();
         directory.addSession(3, "c", "c2").join();
-        assertThat(push.pushKeys(1000, List.of("a", "b", "c", "zzz"), MSG).join()).isEqualTo(3);
+        assertThat(push.pushKeys(1000, List.of("a", "b", "c", "zzz"), MSG).join().routed()).isEqualTo(3);
         assertThat(bus.records()).hasSize(2).allSatisfy(r -> {
             assertThat(r.key()).isEqualTo(r.message().getServer());
             assertThat(r.message().getType()).isEqualTo(PushMsg.Type.PUSH);

@@ -42,12 +42,18 @@ public final class FaultyHistoryStore implements HistoryStore {
     @Override
     public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
                                               Retention retention, boolean pinned) {
+        return append(stream, entries, dedupeIds, retention, pinned, null);
+    }
+
+    @Override
+    public CompletableFuture<Appended> append(String stream, List<byte[]> entries, List<String> dedupeIds,
+                                              Retention retention, boolean pinned, String audience) {
         appends.computeIfAbsent(stream, s -> new AtomicInteger()).incrementAndGet();
         ErrorCode d = down;
         if (d != null) {
             return CompletableFuture.failedFuture(new JgoimException(d, "history store down (test switch)"));
         }
-        return store.append(stream, entries, dedupeIds, retention, pinned);
+        return store.append(stream, entries, dedupeIds, retention, pinned, audience);
     }
 
     @Override

@@ -22,8 +22,8 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Rolling upgrades, node by node, at the wire: every field jgoim 0.3 added between nodes (stream positions on comet
- * requests and on the Kafka record) is optional both ways. An older node's schema is today's with the new fields
+ * Rolling upgrades, node by node, at the wire: every field jgoim 0.3 and 0.4 added between nodes (stream positions on
+ * comet requests and on the Kafka record, advance keys, history entry audiences) is optional both ways. An older node's schema is today's with the new fields
  * removed; it reads a new node's message with every old field intact (the new ones are unknown fields it skips), and
  * a new node reads an older node's message as "no position".
  */
@@ -127,5 +127,40 @@ class WireCompatibilityTest {
         assertThat(fromOldLogic.getStream()).isEmpty();
         assertThat(fromOldLogic.getOffset()).isZero();
         assertThat(fromOldLogic.getKeysList()).containsExactly("a", "b");
+    }
+
+    /** jgoim 0.4: advance_keys, entry audiences and the broadcast position are optional both ways too. */
+    @Test
+    void shouldKeepThe04FieldsOptionalBetweenOlderAndNewerNodes() throws Exception {
+        StreamPosition member = POSITION.toBuilder().setStream("mid:1").build();
+        PushMsgReq keyPush = PushMsgReq.newBuilder().addKeys("a").addAdvanceKeys("b").setProto(FRAME)
+                .setProtoOp(1000).setRequestId(3).setPosition(member).build();
+        DynamicMessage byOldComet = readByOlder(keyPush, Set.of("advance_keys"));
+        assertThat(byOldComet.getUnknownFields().hasField(6)).isTrue();
+        assertThat(PushMsgReq.parseFrom(writtenByOlder(keyPush, Set.of("advance_keys"))).getAdvanceKeysList())
+                .isEmpty();
+
+        PushMsg record = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(1000).setServer("comet-1")
+                .addKeys("a").addAdvanceKeys("b").setMsg(ByteString.copyFromUtf8("hi")).setStream("mid:1")
+                .setEpoch(7).setOffset(3).build();
+        readByOlder(record, Set.of("advance_keys"));
+        assertThat(PushMsg.parseFrom(writtenByOlder(record, Set.of("advance_keys"))).getKeysList())
+                .containsExactly("a");
+
+        io.jgoim.protocol.rpc.comet.BroadcastReq broadcast = io.jgoim.protocol.rpc.comet.BroadcastReq.newBuilder()
+                .setProtoOp(1000).setProto(FRAME).setRequestId(4)
+                .setPosition(POSITION.toBuilder().setStream("broadcast")).build();
+        readByOlder(broadcast, Set.of("position"));
+        assertThat(io.jgoim.protocol.rpc.comet.BroadcastReq.parseFrom(writtenByOlder(broadcast, Set.of("position")))
+                .hasPosition()).isFalse();
+
+        io.jgoim.protocol.rpc.logic.HistoryReply history = io.jgoim.protocol.rpc.logic.HistoryReply.newBuilder()
+                .setEpoch(7).setTop(3).setFirst(2).addEntries(ByteString.copyFromUtf8("e2"))
+                .addEntries(ByteString.copyFromUtf8("e3")).setComplete(true)
+                .addAudiences(io.jgoim.protocol.rpc.logic.EntryAudience.newBuilder().setOffset(3).addKeys("a"))
+                .build();
+        readByOlder(history, Set.of("audiences"));
+        assertThat(io.jgoim.protocol.rpc.logic.HistoryReply.parseFrom(writtenByOlder(history, Set.of("audiences")))
+                .getAudiencesList()).isEmpty();
     }
 }
