@@ -1,6 +1,7 @@
 package io.jgoim.job;
 
 import io.jgoim.common.config.Checks;
+import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.history.Retention;
@@ -32,11 +33,12 @@ import java.util.Map;
 public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, EventsConfig events,
                         DispatchConfig dispatch, BatchConfig batch, CometConfig comet, RetryConfig retry,
                         MetricsConfig metrics, ShutdownConfig shutdown, RedisConnectionConfig redis,
-                        JobHistoryConfig history) {
+                        JobHistoryConfig history, TracingConfig tracing) {
     public static final String DEFAULTS = "jgoim/job-defaults.yaml";
 
     public JobConfig {
         Checks.notNull(node, "node");
+        Checks.notNull(tracing, "tracing");
         Checks.notNull(bus, "bus");
         Checks.notNull(kafka, "kafka");
         Checks.notNull(events, "events");
@@ -63,7 +65,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with the in-process bus (standalone: no Kafka consumer is started). */
     public JobConfig inProcess() {
         return new JobConfig(node, new BusConfig(BusConfig.IN_PROCESS, bus.capacity()), kafka, events, dispatch, batch,
-                comet, retry, metrics, shutdown, redis, history);
+                comet, retry, metrics, shutdown, redis, history, tracing);
     }
 
     /** @param id this instance's name, used as the Kafka client id */
@@ -246,7 +248,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with {@code streams} as its history rules (standalone: logic's history section rules both). */
     public JobConfig withHistory(HistoryConfig streams) {
         return new JobConfig(node, bus, kafka, events, dispatch, batch, comet, retry, metrics, shutdown, redis,
-                new JobHistoryConfig(streams.rooms(), streams.members(), history.appendTimeout()));
+                new JobHistoryConfig(streams.rooms(), streams.members(), history.appendTimeout()), tracing);
     }
 
     public record JobHistoryConfig(Map<String, Retention> rooms, Retention members, Duration appendTimeout) {

@@ -1,6 +1,7 @@
 package io.jgoim.logic;
 
 import io.jgoim.common.config.Checks;
+import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.history.HistoryConfig;
@@ -21,11 +22,13 @@ import java.util.Map;
  * get positions); it is read whether or not this node has a history store ({@code LogicServer} without one keeps none).
  */
 public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, AuthConfig auth, RedisConfig redis,
-                          KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history) {
+                          KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history,
+                          TracingConfig tracing) {
     public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
 
     public LogicConfig {
         Checks.notNull(node, "node");
+        Checks.notNull(tracing, "tracing");
         Checks.notNull(http, "http");
         Checks.notNull(grpc, "grpc");
         Checks.notNull(auth, "auth");
@@ -63,7 +66,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         AuthConfig auth = new AuthConfig(c.auth().mode(),
                 new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys), c.auth().revokeFor());
         return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
-                c.history());
+                c.history(), c.tracing());
     }
 
     /** This node's identity. */

@@ -1,6 +1,11 @@
 package io.jgoim.logic;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.jgoim.common.tracing.GrpcTracing;
+import io.jgoim.common.tracing.TracedConnect;
+import io.jgoim.common.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import io.grpc.netty.NettyServerBuilder;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.history.HistoryStore;
@@ -53,6 +58,9 @@ public final class LogicServer implements AutoCloseable {
     private final UnsignedTokenWarning unsignedOrNull;
     private final OnlineAggregator online;
     private final PushService push;
+    private final Tracing tracing;
+    /** The service gRPC serves: Connect in a span when tracing is on. */
+    private final io.jgoim.protocol.rpc.LogicService traced;
     private final LocalLogicService service;
     private final LogicHttpServer http;
     private volatile boolean running;
@@ -96,11 +104,13 @@ public final class LogicServer implements AutoCloseable {
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), registry);
         StreamHistory history = historyOrNull == null
                 ? StreamHistory.none() : new StreamHistory(historyOrNull, config.history());
-        this.push = new PushService(directory, bus, history, registry, clock);
+        this.tracing = Tracing.start(config.tracing(), "logic", config.node().id(), registry);
+        this.push = new PushService(directory, bus, history, registry, clock, tracing);
         this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, denyList,
                 registry);
+        this.traced = TracedConnect.wrap(service, tracing, SpanKind.SERVER);
         this.http = config.http().enabled() ? new LogicHttpServer(config.http(), push, online, balancer, denyList,
-                config.auth().revokeFor(), registry, () -> running) : null;
+                config.auth().revokeFor(), registry, () -> running, tracing) : null;
     }
 
     /** Binds the enabled listeners and starts aggregating online counts. Not restartable. */
@@ -120,7 +130,9 @@ public final class LogicServer implements AutoCloseable {
                         .sslContext(NodeSslContexts.grpcServer(config.grpc().tls(), "grpc.tls"))
                         // LogicService never blocks, so calls run on the transport threads without a hop.
                         .directExecutor()
-                        .addService(new LogicGrpcService(service))
+                        .addService(tracing.enabled()
+                                ? ServerInterceptors.intercept(new LogicGrpcService(traced), GrpcTracing.server())
+                                : new LogicGrpcService(service).bindService())
                         .build()
                         .start();
             }
@@ -213,5 +225,6 @@ public final class LogicServer implements AutoCloseable {
             http.close();
         }
         online.close();
+        tracing.close();
     }
 }

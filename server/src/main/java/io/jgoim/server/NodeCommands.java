@@ -10,6 +10,7 @@ import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
 import io.jgoim.common.tls.GrpcChannelTls;
+import io.jgoim.common.tracing.GrpcTracing;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.logic.LogicConfig;
@@ -70,7 +71,8 @@ final class NodeCommands {
         public Integer call() throws InterruptedException {
             CometConfig c = CometConfig.load(config, System.getenv());
             ManagedChannel channel = GrpcChannelTls.of(c.logic().tls(), "logic.tls")
-                    .apply(NettyChannelBuilder.forTarget(c.logic().target())).build();
+                    .apply(NettyChannelBuilder.forTarget(c.logic().target()))
+                    .intercept(GrpcTracing.clientIf(c.tracing().enabled())).build();
             RedisClients r = c.redis().connect();
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
                     new RedisNodeRegistry(r), meters());

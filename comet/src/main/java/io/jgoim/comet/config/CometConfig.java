@@ -1,6 +1,7 @@
 package io.jgoim.comet.config;
 
 import io.jgoim.common.config.Checks;
+import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.redis.RedisConnectionConfig;
 import io.jgoim.common.tls.TlsClientConfig;
@@ -21,13 +22,14 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
                           ProtocolConfig protocol, OutboundConfig outbound, HistoryConfig history,
                           BucketConfig bucket,
                           OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
-                          LogicConfig logic, RedisConnectionConfig redis) {
+                          LogicConfig logic, RedisConnectionConfig redis, TracingConfig tracing) {
 
     /** The classpath resource holding every key with its default. */
     public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
 
     public CometConfig {
         Checks.notNull(node, "node");
+        Checks.notNull(tracing, "tracing");
         Checks.notNull(transport, "transport");
         Checks.notNull(tcp, "tcp");
         Checks.notNull(webSocket, "webSocket");

@@ -66,12 +66,12 @@ public final class LogicHttpServer implements AutoCloseable {
     /** @param denyList the deny list the admin routes add to; {@code revokeFor} is their default lifetime */
     public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
                            DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
-                           BooleanSupplier healthy) {
+                           BooleanSupplier healthy, io.jgoim.common.tracing.Tracing tracing) {
         this.config = config;
         this.api = new ApiService(new Routes(push, online, nodes,
                 new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC())),
                 config.apiKeys().isEmpty() ? null : new ApiKeyring(config.apiKeys(), registry, System::nanoTime),
-                registry, healthy);
+                registry, healthy, tracing);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")
