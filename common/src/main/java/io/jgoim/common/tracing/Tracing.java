@@ -64,6 +64,15 @@ public final class Tracing implements AutoCloseable {
      * counters are registered in {@code registry} at zero whether tracing is on or off (dashboards find them).
      */
     public static Tracing start(TracingConfig config, String role, String nodeId, MeterRegistry registry) {
+        return start(config, role, nodeId, registry, null);
+    }
+
+    /**
+     * {@link #start(TracingConfig, String, String, MeterRegistry)} exporting to {@code exporterOrNull} instead of the
+     * configured endpoint (tests hand an in-memory exporter; null: the configured one).
+     */
+    public static Tracing start(TracingConfig config, String role, String nodeId, MeterRegistry registry,
+                                SpanExporter exporterOrNull) {
         Counter exported = Counter.builder("jgoim.tracing.spans.exported")
                 .description("spans the trace collector accepted").register(registry);
         Counter dropped = Counter.builder("jgoim.tracing.spans.dropped")
@@ -74,7 +83,8 @@ public final class Tracing implements AutoCloseable {
         if (!config.enabled()) {
             return OFF;
         }
-        SpanExporter exporter = new CountingSpanExporter(exporter(config), exported, dropped);
+        SpanExporter exporter = new CountingSpanExporter(exporterOrNull == null ? exporter(config) : exporterOrNull,
+                exported, dropped);
         SpanProcessor batch = BatchSpanProcessor.builder(exporter)
                 .setMaxQueueSize(config.maxQueueSize())
                 .setMaxExportBatchSize(Math.min(512, config.maxQueueSize()))
