@@ -213,7 +213,7 @@ public final class CometServer implements AutoCloseable {
 
     /** The push entry point job uses: direct (in-process) calls, no gRPC. Valid after {@link #start()}. */
     public CometService pushService() {
-        return pushService;
+        return TracedCometService.wrap(pushService, tracing);
     }
 
     public CometConfig config() {

@@ -35,8 +35,8 @@ import static org.awaitility.Awaitility.await;
  * followed through Zipkin's query API: ONE trace, whose spans cover logic (HTTP push, Kafka produce), job (Kafka
  * consume, dispatch, one gRPC call per comet) and each comet (one fan-out span per comet with its recipient count),
  * each span the child of the one before it, and whose id is the one the push API returned to the caller. A caller's
- * sampled {@code traceparent} is continued (at samplingRatio 0, so only the caller's flag records it); a malformed
- * one starts a new trace.
+ * {@code traceparent} is continued; a malformed one starts a new trace. A session's auth is one trace across comet
+ * and logic. (Sampling at ratio 0 with a caller's sampled flag is checked in logic's PushSpansTest.)
  */
 class TracingClusterIT {
     private static final String ROOM = "traced";
@@ -52,9 +52,8 @@ class TracingClusterIT {
     @BeforeAll
     static void start() throws Exception {
         zipkin = ZipkinProcess.start(dir);
-        // Ratio 0: only a sampled traceparent from the caller records a trace (parent-based sampling end to end).
         cluster = Cluster.start(dir, Cluster.Options.of(2, 1).nodeYaml("tracing: {enabled: true, exporter: zipkin, "
-                + "endpoint: \"" + zipkin.spansEndpoint() + "\", samplingRatio: 0.0}\n"));
+                + "endpoint: \"" + zipkin.spansEndpoint() + "\", samplingRatio: 1.0}\n"));
         zipkin.awaitReady(Duration.ofSeconds(120));
         group = ClientTransports.newEventLoopGroup(1);
         long mid = 7000;
@@ -201,19 +200,41 @@ class TracingClusterIT {
     }
 
     @Test
-    void shouldStartANewTraceForAMalformedTraceparentAndRecordNothingUnsampled() throws Exception {
-        // Malformed: ignored, a new trace begins; at samplingRatio 0 it is not recorded, but its id is answered.
-        HttpResponse<String> r = push("malformed", "00-not-a-trace-01");
+    void shouldStartANewTraceForAMalformedTraceparent() {
+        String malformed = "00-" + hex(31) + "-" + hex(16) + "-01"; // a trace id one digit short
+        HttpResponse<String> r = push("malformed", malformed);
         String traceId = r.headers().firstValue("X-Trace-Id").orElseThrow();
-        assertThat(traceId).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
-        assertThat(r.headers().firstValue("traceparent").orElseThrow())
-                .matches("00-" + traceId + "-[0-9a-f]{16}-0[02]"); // not sampled (02: random id bit)
+        assertThat(traceId).matches("[0-9a-f]{32}").isNotEqualTo(malformed.substring(3, 34));
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 received.stream().allMatch(p -> p.received.contains("1000:malformed")));
+        List<JsonNode> spans = spans(traceId, 8);
+        JsonNode http = one(spans, "POST /goim/push/room", "logic");
+        assertThat(http.has("parentId")).as("a new trace: the push span is its root").isFalse();
+    }
 
-        // A sampled push after it is fully recorded; the unsampled one left nothing in Zipkin meanwhile.
-        String sampled = tracedPush("after-malformed", hex(16), hex(32));
-        spans(sampled, 8);
-        assertThat(zipkin.trace(traceId)).isEmpty();
+    @Test
+    void shouldTraceASessionsAuthFromTheCometThroughLogic() {
+        // The sessions of start() authenticated with tracing on: comet's Connect call and logic's Connect.
+        await().atMost(Duration.ofSeconds(30)).until(() -> authTraced(zipkin.traces("comet", "Logic/Connect")));
+    }
+
+    private static boolean authTraced(JsonNode traces) {
+        boolean found = false;
+        for (JsonNode trace : traces) {
+            List<JsonNode> spans = new ArrayList<>();
+            trace.forEach(spans::add);
+            List<JsonNode> connect = named(spans, "Logic/Connect");
+            JsonNode client = connect.stream().filter(s -> s.path("kind").asText().equals("CLIENT")).findFirst()
+                    .orElse(null);
+            JsonNode server = connect.stream().filter(s -> s.path("kind").asText().equals("SERVER")).findFirst()
+                    .orElse(null);
+            if (client != null && server != null) {
+                assertThat(service(client)).isEqualTo("comet");
+                assertThat(service(server)).isEqualTo("logic");
+                assertThat(server.path("parentId").asText()).isEqualTo(client.path("id").asText());
+                found = true;
+            }
+        }
+        return found;
     }
 }

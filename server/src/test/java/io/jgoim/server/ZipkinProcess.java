@@ -82,6 +82,14 @@ final class ZipkinProcess implements AutoCloseable {
         return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createArrayNode();
     }
 
+    /** The recent traces holding a span {@code spanName} of {@code service} (Zipkin's search). */
+    JsonNode traces(String service, String spanName) throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/api/v2/traces?serviceName=" + service + "&spanName="
+                + java.net.URLEncoder.encode(spanName.toLowerCase(java.util.Locale.ROOT),
+                java.nio.charset.StandardCharsets.UTF_8) + "&limit=10");
+        return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createArrayNode();
+    }
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -47,6 +47,11 @@ public final class TracedCometService implements CometService {
                 GrpcTracing.server());
     }
 
+    /** {@code push} itself when tracing is off, else its fan-outs in spans (standalone's direct calls). */
+    public static CometService wrap(CometService push, Tracing tracing) {
+        return tracing.enabled() ? new TracedCometService(push, tracing) : push;
+    }
+
     @Override
     public CompletableFuture<PushMsgReply> pushMsg(PushMsgReq request) {
         Span span = start("PushMsg").setAttribute("jgoim.keys", request.getKeysCount());
