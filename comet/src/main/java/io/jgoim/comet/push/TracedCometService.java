@@ -54,19 +54,25 @@ public final class TracedCometService implements CometService {
 
     @Override
     public CompletableFuture<PushMsgReply> pushMsg(PushMsgReq request) {
-        Span span = start("PushMsg").setAttribute("jgoim.keys", request.getKeysCount());
+        Span span = start("comet fan-out PushMsg", "PushMsg");
+        if (span.isRecording()) {
+            span.setAttribute("jgoim.keys", request.getKeysCount());
+        }
         return finish(span, () -> delegate.pushMsg(request), r -> r.getDelivered(), r -> r.getDropped());
     }
 
     @Override
     public CompletableFuture<BroadcastReply> broadcast(BroadcastReq request) {
-        return finish(start("Broadcast"), () -> delegate.broadcast(request), r -> r.getDelivered(),
+        return finish(start("comet fan-out Broadcast", "Broadcast"), () -> delegate.broadcast(request), r -> r.getDelivered(),
                 r -> r.getDropped());
     }
 
     @Override
     public CompletableFuture<BroadcastRoomReply> broadcastRoom(BroadcastRoomReq request) {
-        Span span = start("BroadcastRoom").setAttribute("jgoim.room", request.getRoomId());
+        Span span = start("comet fan-out BroadcastRoom", "BroadcastRoom");
+        if (span.isRecording()) {
+            span.setAttribute("jgoim.room", request.getRoomId());
+        }
         return finish(span, () -> delegate.broadcastRoom(request), r -> r.getDelivered(), r -> r.getDropped());
     }
 
@@ -75,9 +81,12 @@ public final class TracedCometService implements CometService {
         return delegate.rooms(request);
     }
 
-    private Span start(String method) {
-        return tracing.tracer().spanBuilder("comet fan-out " + method).setSpanKind(SpanKind.SERVER)
-                .setAttribute("rpc.system", "grpc").setAttribute("rpc.method", method).startSpan();
+    private Span start(String name, String method) {
+        Span span = tracing.tracer().spanBuilder(name).setSpanKind(SpanKind.SERVER).startSpan();
+        if (span.isRecording()) { // attributes of an unsampled span would be built and thrown away
+            span.setAttribute("rpc.system", "grpc").setAttribute("rpc.method", method);
+        }
+        return span;
     }
 
     private static <R> CompletableFuture<R> finish(Span span, Supplier<CompletableFuture<R>> call,
@@ -91,6 +100,10 @@ public final class TracedCometService implements CometService {
             throw e;
         }
         return f.whenComplete((r, e) -> {
+            if (!span.isRecording()) {
+                span.end();
+                return;
+            }
             if (e != null) {
                 span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
             } else {

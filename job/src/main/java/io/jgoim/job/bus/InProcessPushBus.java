@@ -56,8 +56,7 @@ public final class InProcessPushBus implements PushPublisher, TaskListener {
         PushTask task = PushTask.of(recordKey, message, this);
         if (dispatcher.tracing().enabled()) {
             // The caller's span (logic's produce span) is current: the dispatch span is its child, as after Kafka.
-            task.traced(dispatcher.tracing().tracer().spanBuilder("job dispatch")
-                    .setAttribute("jgoim.push.type", message.getType().name()).startSpan());
+            task.traced(dispatcher.tracing().tracer().spanBuilder("job dispatch").startSpan());
         }
         dispatcher.dispatch(task);
         return CompletableFuture.completedFuture(null);

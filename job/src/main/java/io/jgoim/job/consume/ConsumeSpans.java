@@ -50,16 +50,18 @@ final class ConsumeSpans {
     void dispatch(ConsumerRecord<?, ?> rec, PushTask task, PushDispatcher dispatcher) {
         Context parent = Tracing.extract(rec.headers(), HEADERS);
         Span consume = tracing.tracer().spanBuilder("kafka consume").setParent(parent)
-                .setSpanKind(SpanKind.CONSUMER)
-                .setAttribute("messaging.system", "kafka")
-                .setAttribute("messaging.destination.name", rec.topic())
-                .setAttribute("messaging.destination.partition.id", Integer.toString(rec.partition()))
-                .setAttribute("messaging.kafka.offset", rec.offset())
-                .startSpan();
+                .setSpanKind(SpanKind.CONSUMER).startSpan();
+        if (consume.isRecording()) { // attributes of an unsampled span would be built and thrown away
+            consume.setAttribute("messaging.system", "kafka")
+                    .setAttribute("messaging.destination.name", rec.topic())
+                    .setAttribute("messaging.destination.partition.id", Integer.toString(rec.partition()))
+                    .setAttribute("messaging.kafka.offset", rec.offset());
+        }
         try (TraceScope s = TraceScope.open(consume)) {
-            Span dispatch = tracing.tracer().spanBuilder("job dispatch")
-                    .setAttribute("jgoim.push.type", task.message().getType().name())
-                    .startSpan();
+            Span dispatch = tracing.tracer().spanBuilder("job dispatch").startSpan();
+            if (dispatch.isRecording()) {
+                dispatch.setAttribute("jgoim.push.type", task.message().getType().name());
+            }
             dispatcher.dispatch(task.traced(dispatch));
         } finally {
             consume.end();

@@ -19,12 +19,9 @@ final class CallSpans {
     private CallSpans() {
     }
 
-    static Span start(Tracing tracing, String method, String cometId, List<PushTask> tasks) {
-        SpanBuilder b = tracing.tracer().spanBuilder("Comet/" + method).setSpanKind(SpanKind.CLIENT)
-                .setAttribute("rpc.system", "grpc")
-                .setAttribute("rpc.method", method)
-                .setAttribute("jgoim.comet.id", cometId)
-                .setAttribute("jgoim.pushes", tasks.size());
+    /** {@code spanName}: {@code "Comet/" + method}, built once per kind. */
+    static Span start(Tracing tracing, String spanName, String method, String cometId, List<PushTask> tasks) {
+        SpanBuilder b = tracing.tracer().spanBuilder(spanName).setSpanKind(SpanKind.CLIENT);
         if (tasks.size() == 1) {
             Span parent = tasks.get(0).span();
             b.setParent(parent == null ? Context.root() : Context.root().with(parent));
@@ -37,11 +34,18 @@ final class CallSpans {
                 }
             }
         }
-        return b.startSpan();
+        Span span = b.startSpan();
+        if (span.isRecording()) { // attributes of an unsampled span would be built and thrown away
+            span.setAttribute("rpc.system", "grpc").setAttribute("rpc.method", method)
+                    .setAttribute("jgoim.comet.id", cometId).setAttribute("jgoim.pushes", tasks.size());
+        }
+        return span;
     }
 
     static void end(Span span, boolean ok, int attempts) {
-        span.setAttribute("jgoim.attempts", attempts);
+        if (span.isRecording()) {
+            span.setAttribute("jgoim.attempts", attempts);
+        }
         if (!ok) {
             span.setStatus(StatusCode.ERROR, "comet did not take the push");
         }

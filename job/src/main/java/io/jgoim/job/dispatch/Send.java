@@ -26,10 +26,12 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
 
         final String tag;
         final String rpcMethod;
+        final String spanName;
 
         Kind(String tag, String rpcMethod) {
             this.tag = tag;
             this.rpcMethod = rpcMethod;
+            this.spanName = "Comet/" + rpcMethod;
         }
     }
 
@@ -77,7 +79,7 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
      */
     CompletableFuture<?> callTraced(CometService comet, Tracing tracing, String cometId) {
         if (span == null) {
-            span = CallSpans.start(tracing, kind.rpcMethod, cometId, tasks);
+            span = CallSpans.start(tracing, kind.spanName, kind.rpcMethod, cometId, tasks);
         }
         try (TraceScope s = TraceScope.open(span)) {
             return call(comet);

@@ -35,18 +35,21 @@ final class PushSpans {
     /** Starts the span of {@code route}'s request under the caller's trace context, if any. */
     Span start(Route route, FullHttpRequest request) {
         Context parent = Tracing.extract(request.headers(), Carriers.HTTP_HEADERS);
-        return tracing.tracer().spanBuilder("POST " + route.path()).setParent(parent)
-                .setSpanKind(SpanKind.SERVER)
-                .setAttribute("http.request.method", "POST")
-                .setAttribute("url.path", route.path())
+        Span span = tracing.tracer().spanBuilder(route.spanName()).setParent(parent).setSpanKind(SpanKind.SERVER)
                 .startSpan();
+        if (span.isRecording()) { // attributes of an unsampled span would be built and thrown away
+            span.setAttribute("http.request.method", "POST").setAttribute("url.path", route.path());
+        }
+        return span;
     }
 
     /** Ends {@code span} with the API's code and tells the caller its trace in the response headers. */
     static FullHttpResponse finish(Span span, ErrorCode code, FullHttpResponse response) {
-        span.setAttribute("jgoim.code", code.code());
-        if (code != ErrorCode.OK) {
-            span.setStatus(StatusCode.ERROR, code.name());
+        if (span.isRecording()) {
+            span.setAttribute("jgoim.code", code.code());
+            if (code != ErrorCode.OK) {
+                span.setStatus(StatusCode.ERROR, code.name());
+            }
         }
         span.end();
         response.headers().set(Tracing.TRACEPARENT, Tracing.traceparent(span.getSpanContext()));

@@ -26,10 +26,10 @@ final class ProduceSpans {
     }
 
     CompletableFuture<Void> publish(PushPublisher bus, String recordKey, PushMsg msg) {
-        Span span = tracing.tracer().spanBuilder("kafka produce").setSpanKind(SpanKind.PRODUCER)
-                .setAttribute("messaging.system", "kafka")
-                .setAttribute("jgoim.push.type", msg.getType().name())
-                .startSpan();
+        Span span = tracing.tracer().spanBuilder("kafka produce").setSpanKind(SpanKind.PRODUCER).startSpan();
+        if (span.isRecording()) {
+            span.setAttribute("messaging.system", "kafka").setAttribute("jgoim.push.type", msg.getType().name());
+        }
         CompletableFuture<Void> f;
         try (TraceScope s = TraceScope.open(span)) {
             f = bus.publish(recordKey, msg);
