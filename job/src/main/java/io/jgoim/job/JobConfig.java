@@ -1,5 +1,6 @@
 package io.jgoim.job;
 
+import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigLoader;
@@ -53,6 +54,17 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     }
 
     /** Loads defaults, then {@code file} (may be null), then env overrides; throws ConfigException naming the key. */
+    /** Every topic this job consumes from or produces to: what {@code kafka.topics} checks at start. */
+    public java.util.List<String> kafkaTopics() {
+        java.util.List<String> out = new java.util.ArrayList<>(4);
+        out.add(kafka.pushTopic());
+        out.add(kafka.pushTopic() + kafka.deadLetterSuffix());
+        out.add(events.comment().topic());
+        out.add(events.playHistory().topic());
+        out.removeIf(String::isEmpty);
+        return out;
+    }
+
     public static JobConfig load(Path file, Map<String, String> env) {
         return ConfigLoader.load(JobConfig.class, DEFAULTS, file, env);
     }
@@ -107,12 +119,13 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     public record KafkaConfig(String bootstrapServers, String groupId, String pushTopic, String deadLetterSuffix,
                               int maxPollRecords, Duration pollTimeout, Duration commitInterval,
                               int maxInFlightRecords, Duration revokeTimeout, Duration sessionTimeout,
-                              String autoOffsetReset) {
+                              String autoOffsetReset, TopicsConfig topics) {
         public KafkaConfig {
             Checks.notBlank(bootstrapServers, "kafka.bootstrapServers");
             Checks.notBlank(groupId, "kafka.groupId");
             Checks.notBlank(pushTopic, "kafka.pushTopic");
             Checks.notBlank(deadLetterSuffix, "kafka.deadLetterSuffix");
+            Checks.check(topics != null, "kafka.topics is required");
             Checks.positive(maxPollRecords, "kafka.maxPollRecords");
             Checks.positive(pollTimeout, "kafka.pollTimeout");
             Checks.positive(commitInterval, "kafka.commitInterval");

@@ -1,5 +1,6 @@
 package io.jgoim.logic;
 
+import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigException;
@@ -136,11 +137,25 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
     }
 
     /** The Logic gRPC listener for comets ({@code tls}: see docs/operations.md, Security). */
-    public record GrpcConfig(boolean enabled, String bind, int port, TlsServerConfig tls) {
+    public record GrpcConfig(boolean enabled, String bind, int port, TlsServerConfig tls, String advertise,
+                             RegistryConfig registry) {
         public GrpcConfig {
             Checks.notNull(tls, "grpc.tls");
             Checks.notBlank(bind, "grpc.bind");
             Checks.port(port, "grpc.port");
+            advertise = advertise == null ? "" : advertise.trim();
+            Checks.check(advertise.isEmpty() || advertise.lastIndexOf(':') > 0,
+                    "grpc.advertise must be host:port or empty, was '" + advertise + "'");
+            Checks.notNull(registry, "grpc.registry");
+        }
+    }
+
+    /** This logic node's entry in the logic-node registry comets balance over. */
+    public record RegistryConfig(boolean enabled, Duration refreshInterval, Duration ttl) {
+        public RegistryConfig {
+            Checks.positive(refreshInterval, "grpc.registry.refreshInterval");
+            Checks.positive(ttl, "grpc.registry.ttl");
+            Checks.check(ttl.compareTo(refreshInterval) > 0, "grpc.registry.ttl must be longer than refreshInterval");
         }
     }
 
@@ -208,7 +223,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
 
     /** The push bus producer. */
     public record KafkaConfig(String bootstrapServers, String topic, String upstreamTopic, Duration sendTimeout,
-                              Duration linger, int maxPendingSends) {
+                              Duration linger, int maxPendingSends, TopicsConfig topics) {
         public KafkaConfig {
             Checks.notBlank(bootstrapServers, "kafka.bootstrapServers");
             Checks.notBlank(topic, "kafka.topic");
@@ -218,6 +233,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.check(linger != null && !linger.isNegative(), "kafka.linger must be >= 0");
             Checks.check(linger.compareTo(sendTimeout) < 0, "kafka.linger must be below kafka.sendTimeout");
             Checks.positive(maxPendingSends, "kafka.maxPendingSends");
+            Checks.check(topics != null, "kafka.topics is required");
         }
     }
 

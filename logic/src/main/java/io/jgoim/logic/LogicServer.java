@@ -2,16 +2,17 @@ package io.jgoim.logic;
 
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
-import io.jgoim.common.tracing.GrpcTracing;
-import io.jgoim.common.tracing.TracedConnect;
-import io.jgoim.common.tracing.Tracing;
-import io.opentelemetry.api.trace.SpanKind;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.common.tracing.GrpcTracing;
+import io.jgoim.common.tracing.TracedConnect;
+import io.jgoim.common.tracing.Tracing;
 import io.jgoim.logic.auth.Authenticator;
 import io.jgoim.logic.auth.GoimTokenAuthenticator;
 import io.jgoim.logic.auth.JwtAuthenticator;
@@ -28,7 +29,9 @@ import io.jgoim.logic.service.LocalLogicService;
 import io.jgoim.protocol.rpc.LogicGrpcService;
 import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.PushPublisher;
+import io.jgoim.protocol.rpc.logic.LogicGrpc;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.trace.SpanKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +63,10 @@ public final class LogicServer implements AutoCloseable {
     private final PushService push;
     private final Tracing tracing;
     /** The service gRPC serves: Connect in a span when tracing is on. */
-    private final io.jgoim.protocol.rpc.LogicService traced;
+    private final LogicService traced;
     private final LocalLogicService service;
     private final LogicHttpServer http;
+    private final HealthStatusManager health = new HealthStatusManager();
     private volatile boolean running;
     private Server grpc;
     private boolean started;
@@ -133,8 +137,12 @@ public final class LogicServer implements AutoCloseable {
                         .addService(tracing.enabled()
                                 ? ServerInterceptors.intercept(new LogicGrpcService(traced), GrpcTracing.server())
                                 : new LogicGrpcService(service).bindService())
+                        // gRPC health: comets' round_robin skips a node that is not SERVING (set NOT_SERVING
+                        // first thing at close, so comets move new calls off while in-flight ones finish).
+                        .addService(health.getHealthService())
                         .build()
                         .start();
+                health.setStatus(LogicGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
             }
         } catch (IOException e) {
             close();
@@ -211,6 +219,7 @@ public final class LogicServer implements AutoCloseable {
         closed = true;
         running = false;
         if (grpc != null) {
+            health.enterTerminalState();
             grpc.shutdown();
             try {
                 if (!grpc.awaitTermination(2, TimeUnit.SECONDS)) {

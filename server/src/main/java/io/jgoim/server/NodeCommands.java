@@ -1,11 +1,12 @@
 package io.jgoim.server;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.logic.LogicChannels;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.RedisHistoryStore;
+import io.jgoim.common.kafka.KafkaTopics;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
@@ -15,6 +16,7 @@ import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
+import io.jgoim.logic.node.LogicRegistration;
 import io.jgoim.logic.push.KafkaPushPublisher;
 import io.jgoim.logic.revoke.RedisDenyList;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -69,11 +73,14 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            EnvCheck.warnUnknown(System.getenv(), config);
             CometConfig c = CometConfig.load(config, System.getenv());
-            ManagedChannel channel = GrpcChannelTls.of(c.logic().tls(), "logic.tls")
-                    .apply(NettyChannelBuilder.forTarget(c.logic().target()))
-                    .intercept(GrpcTracing.clientIf(c.tracing().enabled())).build();
             RedisClients r = c.redis().connect();
+            // Every logic node registered in Redis (or a DNS name, or a fixed list), balanced and failed over.
+            GrpcChannelTls tls = GrpcChannelTls.of(c.logic().tls(), "logic.tls");
+            ManagedChannel channel = LogicChannels.build(c.logic().target(),
+                    new RedisNodeRegistry(r, Clock.systemUTC(), RedisNodeRegistry.LOGIC), c.logic().refreshInterval(),
+                    b -> tls.apply(b).intercept(GrpcTracing.clientIf(c.tracing().enabled())));
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
                     new RedisNodeRegistry(r), meters());
             server.start();
@@ -90,7 +97,10 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            EnvCheck.warnUnknown(System.getenv(), config);
             LogicConfig c = LogicConfig.load(config, System.getenv());
+            KafkaTopics.ensure(c.kafka().bootstrapServers(), List.of(c.kafka().topic(), c.kafka().upstreamTopic()),
+                    c.kafka().topics());
             PrometheusMeterRegistry meters = meters();
             RedisClients r = RedisClients.connect(c.redis().uris(), c.redis().cluster(), c.redis().commandTimeout(),
                     c.redis().requestQueueSize());
@@ -104,6 +114,15 @@ final class NodeCommands {
             server.start();
             System.out.printf("jgoim logic %s started: http %s, grpc %s%n", c.node().id(), server.httpAddress(),
                     server.grpcAddress());
+            if (c.grpc().enabled() && c.grpc().registry().enabled()) {
+                // Comets balance over the registered logic nodes; closed first at stop, so they move off this one.
+                LogicRegistration registration = new LogicRegistration(
+                        new RedisNodeRegistry(r, Clock.systemUTC(), RedisNodeRegistry.LOGIC), c.grpc().registry(),
+                        c.node().id(), LogicRegistration.advertised(c.grpc().advertise(), server.grpcAddress()),
+                        Clock.systemUTC());
+                registration.start();
+                return awaitShutdown(registration, server, kafka, r);
+            }
             return awaitShutdown(server, kafka, r);
         }
     }
@@ -117,7 +136,9 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws InterruptedException {
+            EnvCheck.warnUnknown(System.getenv(), config);
             JobConfig c = JobConfig.load(config, System.getenv());
+            KafkaTopics.ensure(c.kafka().bootstrapServers(), c.kafkaTopics(), c.kafka().topics());
             PrometheusMeterRegistry meters = meters();
             RedisClients r = c.redis().connect();
             // Job only reads routes (play-history lookups); logic owns their TTL.

@@ -8,8 +8,9 @@ import java.util.concurrent.Callable;
 
 /** {@code jgoim standalone}: comet + logic + job in one JVM, no Redis, no Kafka, no config file needed. */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
-        description = {"Run comet, logic and job in one JVM with the embedded defaults (in-memory sessions,",
-            "in-process bus): TCP 3101, WebSocket 3102 (/sub), HTTP API and /metrics 3111."})
+        description = {"Run comet, logic and job in one JVM: no Redis, no Kafka, no config needed.",
+            "Embedded defaults (in-memory sessions, in-process bus): TCP 3101, WebSocket 3102 (/sub),",
+            "HTTP API and /metrics 3111."})
 final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--config", description = "YAML with optional sections comet:, logic:, job: (keys of configs/*.yaml)")
     Path config;
@@ -17,6 +18,7 @@ final class StandaloneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         long t0 = System.nanoTime();
+        EnvCheck.warnUnknown(System.getenv(), config);
         StandaloneServer server = StandaloneServer.load(config, System.getenv());
         server.start();
         System.out.printf("jgoim standalone started in %d ms: tcp %s, websocket %s/sub%s, http %s%n",

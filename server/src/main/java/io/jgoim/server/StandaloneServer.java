@@ -76,6 +76,16 @@ public final class StandaloneServer implements AutoCloseable {
      * operator's file (sections {@code comet}, {@code logic}, {@code job}; may be null), then {@code JGOIM_*} env.
      */
     public static StandaloneServer load(Path file, Map<String, String> env) {
+        Configs c = configs(file, env);
+        return new StandaloneServer(c.comet(), c.logic(), c.job());
+    }
+
+    /** The three node configs standalone runs with. */
+    record Configs(CometConfig comet, LogicConfig logic, JobConfig job) {
+    }
+
+    /** What {@link #load} starts from: the three configs, layered as it describes. */
+    static Configs configs(Path file, Map<String, String> env) {
         ObjectNode embedded = ConfigLoader.readResourceTree(EMBEDDED);
         ObjectNode user = file == null ? null : ConfigLoader.readTree(file);
         if (user != null) {
@@ -88,10 +98,22 @@ public final class StandaloneServer implements AutoCloseable {
         }
         CometConfig c = ConfigLoader.load(CometConfig.class, CometConfig.DEFAULTS, layers(embedded, user, "comet",
                 file), env);
-        LogicConfig l = ConfigLoader.load(LogicConfig.class, LogicConfig.DEFAULTS, layers(embedded, user, "logic",
-                file), env);
+        // The node list advertises the ports this process really serves (and no WSS port when WSS is off); the
+        // operator's own logic.nodes settings, then env, still win.
+        List<ObjectNode> logicLayers = layers(embedded, user, "logic", file);
+        logicLayers.add(1, advertisedPorts(c));
+        LogicConfig l = ConfigLoader.load(LogicConfig.class, LogicConfig.DEFAULTS, logicLayers, env);
         JobConfig j = ConfigLoader.load(JobConfig.class, JobConfig.DEFAULTS, layers(embedded, user, "job", file), env);
-        return new StandaloneServer(c, l, j);
+        return new Configs(c, l, j);
+    }
+
+    private static ObjectNode advertisedPorts(CometConfig c) {
+        ObjectNode layer = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode nodes = layer.putObject("nodes");
+        nodes.put("tcpPort", c.tcp().enabled() ? c.tcp().port() : 0);
+        nodes.put("wsPort", c.webSocket().enabled() ? c.webSocket().port() : 0);
+        nodes.put("wssPort", c.wss().enabled() ? c.wss().port() : 0);
+        return layer;
     }
 
     private static List<ObjectNode> layers(ObjectNode embedded, ObjectNode user, String section, Path file) {

@@ -246,10 +246,11 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
      * Where a cluster comet reaches logic's gRPC service ({@code host:port} or any gRPC target such as
      * {@code dns:///logic.internal:3119}). Standalone calls logic directly and ignores it.
      */
-    public record LogicConfig(String target, TlsClientConfig tls) {
+    public record LogicConfig(String target, Duration refreshInterval, TlsClientConfig tls) {
         public LogicConfig {
             Checks.notNull(tls, "logic.tls");
             Checks.notBlank(target, "logic.target");
+            Checks.positive(refreshInterval, "logic.refreshInterval");
         }
     }
 

@@ -23,7 +23,7 @@ final class Routes {
     private final Map<Route, RouteHandler> handlers = new EnumMap<>(Route.class);
 
     Routes(PushService push, OnlineAggregator online, NodeBalancer nodes, AdminRoutes admin) {
-        new PushRoutes(push).bindTo(handlers);
+        new PushRoutes(push, online).bindTo(handlers);
         admin.bindTo(handlers);
         new OnlineRoutes(online, nodes).bindTo(handlers);
         new NodeRoutes(nodes).bindTo(handlers);
