@@ -3,6 +3,7 @@ package io.jgoim.comet;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.common.tls.GrpcChannelTls;
+import io.jgoim.common.tracing.GrpcTracing;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,7 +23,8 @@ public final class CometMain {
         CometConfig config = CometConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
         String logicTarget = args.length > 1 ? args[1] : "127.0.0.1:3119";
         io.grpc.ManagedChannel channel = GrpcChannelTls.of(config.logic().tls(), "logic.tls")
-                .apply(io.grpc.netty.NettyChannelBuilder.forTarget(logicTarget)).build();
+                .apply(io.grpc.netty.NettyChannelBuilder.forTarget(logicTarget))
+                .intercept(GrpcTracing.clientIf(config.tracing().enabled())).build();
         GrpcLogicClient logic = new GrpcLogicClient(channel, config.protocol().logicTimeout());
         CometServer server = new CometServer(config, logic, new InMemoryNodeRegistry(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));

@@ -14,6 +14,10 @@ import io.jgoim.comet.node.NodeRegistration;
 import io.jgoim.comet.node.OnlineReporter;
 import io.jgoim.comet.node.RouteReannouncer;
 import io.jgoim.comet.push.CometPushService;
+import io.jgoim.comet.push.TracedCometService;
+import io.jgoim.common.tracing.TracedConnect;
+import io.jgoim.common.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import io.jgoim.comet.push.RoomBroadcaster;
 import io.jgoim.comet.session.SessionServices;
 import io.jgoim.comet.stream.AckBatcher;
@@ -27,7 +31,6 @@ import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.protocol.CloseCode;
-import io.jgoim.protocol.rpc.CometGrpcService;
 import io.jgoim.protocol.rpc.CometService;
 import io.jgoim.protocol.rpc.LogicService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,6 +62,7 @@ public final class CometServer implements AutoCloseable {
 
     private final CometConfig config;
     private final LogicService logic;
+    private final Tracing tracing;
     private final NodeRegistry registry;
     private final PrometheusMeterRegistry meters;
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
@@ -92,7 +96,8 @@ public final class CometServer implements AutoCloseable {
      */
     public CometServer(CometConfig config, LogicService logic, NodeRegistry registry, PrometheusMeterRegistry meters) {
         this.config = config;
-        this.logic = logic;
+        this.tracing = Tracing.start(config.tracing(), "comet", config.node().id(), meters);
+        this.logic = TracedConnect.wrap(logic, tracing, SpanKind.CLIENT);
         this.registry = registry;
         this.meters = meters;
         this.admin = new CometAdmin(config, meters, this::isDraining, () -> java.util.Arrays.asList(boss, workers));
@@ -183,7 +188,7 @@ public final class CometServer implements AutoCloseable {
                     // The push service never blocks, so the gRPC transport thread may call it directly.
                     .directExecutor()
                     .maxInboundMessageSize(config.rpc().maxInboundMessageBytes())
-                    .addService(new CometGrpcService(pushService))
+                    .addService(TracedCometService.grpcService(pushService, tracing))
                     .build()
                     .start();
             rpcAddress = (InetSocketAddress) rpcServer.getListenSockets().get(0);
@@ -205,7 +210,7 @@ public final class CometServer implements AutoCloseable {
 
     /** The push entry point job uses: direct (in-process) calls, no gRPC. Valid after {@link #start()}. */
     public CometService pushService() {
-        return pushService;
+        return TracedCometService.wrap(pushService, tracing);
     }
 
     public CometConfig config() {
@@ -358,6 +363,7 @@ public final class CometServer implements AutoCloseable {
         if (boss != null) {
             boss.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS).syncUninterruptibly();
         }
+        tracing.close();
         log.info("comet {} closed", config.node().id());
     }
 

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CometLayersTest {
     /** Bottom to top; packages on one line share a layer. "" is the root package. */
     static final List<String> LAYERS = List.of(
-            "config",
+            "config logic",
             "metrics",
             "ring",
             "frame",

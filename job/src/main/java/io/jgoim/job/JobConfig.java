@@ -2,6 +2,7 @@ package io.jgoim.job;
 
 import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
+import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.history.HistoryConfig;
@@ -38,11 +39,12 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
                         DispatchConfig dispatch, BatchConfig batch, CometConfig comet, RetryConfig retry,
                         MetricsConfig metrics, ShutdownConfig shutdown, RedisConnectionConfig redis,
                         JobHistoryConfig history, HealthConfig health,
-                        LoggingConfig logging) {
+                        LoggingConfig logging, TracingConfig tracing) {
     public static final String DEFAULTS = "jgoim/job-defaults.yaml";
 
     public JobConfig {
         Checks.notNull(node, "node");
+        Checks.notNull(tracing, "tracing");
         Checks.notNull(bus, "bus");
         Checks.notNull(kafka, "kafka");
         Checks.notNull(events, "events");
@@ -83,7 +85,8 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with the in-process bus (standalone: no Kafka consumer is started). */
     public JobConfig inProcess() {
         return new JobConfig(node, new BusConfig(BusConfig.IN_PROCESS, bus.capacity()), kafka, events, dispatch, batch,
-                comet, retry, metrics, shutdown, redis, history, health, logging);
+                comet, retry, metrics, shutdown, redis, history, health, logging,
+                tracing);
     }
 
     /** @param id this instance's name, used as the Kafka client id */
@@ -259,7 +262,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     public JobConfig withHistory(HistoryConfig streams) {
         return new JobConfig(node, bus, kafka, events, dispatch, batch, comet, retry, metrics, shutdown, redis,
                 new JobHistoryConfig(streams.rooms(), streams.members(), streams.broadcast(),
-                        history.appendTimeout()), health, logging);
+                        history.appendTimeout()), health, logging, tracing);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.metrics.MetricsHttpServer;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.registry.NodeRegistry;
+import io.jgoim.common.tracing.Tracing;
 import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.job.bus.InProcessPushBus;
 import io.jgoim.job.comet.CometDirectory;
@@ -42,6 +43,7 @@ public final class JobServer implements AutoCloseable {
     private final CometDirectory comets;
     private final JobMetrics metrics;
     private final PrometheusMeterRegistry registry;
+    private final Tracing tracing;
     private final HistoryStore history;
     private final PushDispatcher dispatcher;
     private final InProcessPushBus bus;
@@ -70,7 +72,8 @@ public final class JobServer implements AutoCloseable {
         this.registry = registry;
         this.metrics = new JobMetrics(registry);
         this.history = history;
-        this.dispatcher = new PushDispatcher(config, comets, sessions, metrics, history);
+        this.tracing = Tracing.start(config.tracing(), "job", config.node().id(), registry);
+        this.dispatcher = new PushDispatcher(config, comets, sessions, metrics, history, tracing);
         this.bus = new InProcessPushBus(dispatcher, config.bus().capacity(), metrics);
         this.consumer = config.bus().isKafka()
                 ? new PushConsumer(config, dispatcher, new DomainEvents(config.events()), metrics) : null;
@@ -105,8 +108,8 @@ public final class JobServer implements AutoCloseable {
     /** Job in a cluster whose room batches get their positions from {@code history} (null: none; not owned). */
     public JobServer(JobConfig config, NodeRegistry nodes, SessionDirectory sessions,
                      PrometheusMeterRegistry registry, HistoryStore history) {
-        this(config, new RegistryCometDirectory(nodes, config.comet(), config.retry(), registry), sessions, registry,
-                history);
+        this(config, new RegistryCometDirectory(nodes, config.comet(), config.retry(), registry,
+                config.tracing().enabled()), sessions, registry, history);
     }
 
     public synchronized void start() {
@@ -168,6 +171,7 @@ public final class JobServer implements AutoCloseable {
         closed = true;
         if (!started) {
             comets.close();
+            tracing.close();
             return;
         }
         bus.close();
@@ -180,6 +184,7 @@ public final class JobServer implements AutoCloseable {
         dispatcher.close();
         comets.close();
         closeMetrics();
+        tracing.close();
     }
 
     /**

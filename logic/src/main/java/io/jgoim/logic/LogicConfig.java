@@ -2,6 +2,7 @@ package io.jgoim.logic;
 
 import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
+import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
@@ -25,11 +26,13 @@ import java.util.Map;
  */
 public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, AuthConfig auth, RedisConfig redis,
                           KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history,
-                          HealthConfig health, LoggingConfig logging) {
+                          HealthConfig health, LoggingConfig logging,
+                          TracingConfig tracing) {
     public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
 
     public LogicConfig {
         Checks.notNull(node, "node");
+        Checks.notNull(tracing, "tracing");
         Checks.notNull(http, "http");
         Checks.notNull(grpc, "grpc");
         Checks.notNull(auth, "auth");
@@ -70,7 +73,8 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         AuthConfig auth = new AuthConfig(c.auth().mode(),
                 new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys), c.auth().revokeFor());
         return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
-                c.history(), c.health(), c.logging());
+                c.history(), c.health(), c.logging(),
+                c.tracing());
     }
 
     /** This node's identity. */

@@ -1,6 +1,7 @@
 package io.jgoim.logic;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -11,6 +12,9 @@ import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.common.tracing.GrpcTracing;
+import io.jgoim.common.tracing.TracedConnect;
+import io.jgoim.common.tracing.Tracing;
 import io.jgoim.logic.auth.Authenticator;
 import io.jgoim.logic.auth.GoimTokenAuthenticator;
 import io.jgoim.logic.auth.JwtAuthenticator;
@@ -29,6 +33,7 @@ import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.PushPublisher;
 import io.jgoim.protocol.rpc.logic.LogicGrpc;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.trace.SpanKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +63,9 @@ public final class LogicServer implements AutoCloseable {
     private final UnsignedTokenWarning unsignedOrNull;
     private final OnlineAggregator online;
     private final PushService push;
+    private final Tracing tracing;
+    /** The service gRPC serves: Connect in a span when tracing is on. */
+    private final LogicService traced;
     private final LocalLogicService service;
     private final LogicHttpServer http;
     private final HealthStatusManager grpcHealth = new HealthStatusManager();
@@ -103,13 +111,15 @@ public final class LogicServer implements AutoCloseable {
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), registry);
         StreamHistory history = historyOrNull == null
                 ? StreamHistory.none() : new StreamHistory(historyOrNull, config.history());
-        this.push = new PushService(directory, bus, history, registry, clock);
+        this.tracing = Tracing.start(config.tracing(), "logic", config.node().id(), registry);
+        this.push = new PushService(directory, bus, history, registry, clock, tracing);
         this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, denyList,
                 registry);
         this.health = new NodeHealth(config.node().id(), config.health(), config.http().enabled() ? registry : null);
         health.condition("stopped", () -> !running, "logic is not started or is stopping");
+        this.traced = TracedConnect.wrap(service, tracing, SpanKind.SERVER);
         this.http = config.http().enabled() ? new LogicHttpServer(config.http(), push, online, balancer, denyList,
-                config.auth().revokeFor(), registry, health) : null;
+                config.auth().revokeFor(), registry, health, tracing) : null;
         if (http != null) {
             health.liveCheck("api-event-loops", new EventLoopsCheck(() -> java.util.Collections.singletonList(
                     http.eventLoops())));
@@ -133,7 +143,9 @@ public final class LogicServer implements AutoCloseable {
                         .sslContext(NodeSslContexts.grpcServer(config.grpc().tls(), "grpc.tls"))
                         // LogicService never blocks, so calls run on the transport threads without a hop.
                         .directExecutor()
-                        .addService(new LogicGrpcService(service))
+                        .addService(tracing.enabled()
+                                ? ServerInterceptors.intercept(new LogicGrpcService(traced), GrpcTracing.server())
+                                : new LogicGrpcService(service).bindService())
                         // gRPC health: comets' round_robin skips a node that is not SERVING (set NOT_SERVING
                         // first thing at close, so comets move new calls off while in-flight ones finish).
                         .addService(grpcHealth.getHealthService())
@@ -241,5 +253,6 @@ public final class LogicServer implements AutoCloseable {
         }
         online.close();
         health.close();
+        tracing.close();
     }
 }

@@ -13,6 +13,7 @@ import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
 import io.jgoim.common.tls.GrpcChannelTls;
+import io.jgoim.common.tracing.GrpcTracing;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.logic.LogicConfig;
@@ -87,7 +88,7 @@ final class NodeCommands {
             GrpcChannelTls tls = GrpcChannelTls.of(c.logic().tls(), "logic.tls");
             ManagedChannel channel = LogicChannels.build(c.logic().target(),
                     new RedisNodeRegistry(r, Clock.systemUTC(), RedisNodeRegistry.LOGIC), c.logic().refreshInterval(),
-                    tls::apply);
+                    b -> tls.apply(b).intercept(GrpcTracing.clientIf(c.tracing().enabled())));
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
                     new RedisNodeRegistry(r), meters());
             NodeProbes.comet(server, channel, r);

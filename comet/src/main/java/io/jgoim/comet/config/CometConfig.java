@@ -1,6 +1,7 @@
 package io.jgoim.comet.config;
 
 import io.jgoim.common.config.Checks;
+import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.logging.LoggingConfig;
@@ -24,13 +25,14 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
                           BucketConfig bucket,
                           OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
                           LogicConfig logic, RedisConnectionConfig redis, HealthConfig health,
-                          LoggingConfig logging) {
+                          LoggingConfig logging, TracingConfig tracing) {
 
     /** The classpath resource holding every key with its default. */
     public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
 
     public CometConfig {
         Checks.notNull(node, "node");
+        Checks.notNull(tracing, "tracing");
         Checks.notNull(transport, "transport");
         Checks.notNull(tcp, "tcp");
         Checks.notNull(webSocket, "webSocket");

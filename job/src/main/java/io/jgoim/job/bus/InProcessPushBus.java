@@ -53,7 +53,12 @@ public final class InProcessPushBus implements PushPublisher, TaskListener {
                     "push bus full: " + capacity + " messages in flight"));
         }
         metrics.inFlight().incrementAndGet();
-        dispatcher.dispatch(PushTask.of(recordKey, message, this));
+        PushTask task = PushTask.of(recordKey, message, this);
+        if (dispatcher.tracing().enabled()) {
+            // The caller's span (logic's produce span) is current: the dispatch span is its child, as after Kafka.
+            task.traced(dispatcher.tracing().tracer().spanBuilder("job dispatch").startSpan());
+        }
+        dispatcher.dispatch(task);
         return CompletableFuture.completedFuture(null);
     }
 

@@ -7,6 +7,7 @@ import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.tls.GrpcChannelTls;
 import io.jgoim.job.JobConfig;
 import io.jgoim.protocol.rpc.GrpcCometClient;
+import io.jgoim.common.tracing.GrpcTracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -43,10 +44,18 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
     private final AtomicInteger keptOnEmpty = new AtomicInteger();
     /** Plaintext or TLS ({@code comet.tls}); one context shared by every comet's channel. */
     private final GrpcChannelTls tls;
+    private final boolean traced;
 
     public RegistryCometDirectory(NodeRegistry registry, JobConfig.CometConfig config, JobConfig.RetryConfig retry,
                                   MeterRegistry meters) {
+        this(registry, config, retry, meters, false);
+    }
+
+    /** {@code traced}: every comet channel carries the caller's trace context in its calls' metadata. */
+    public RegistryCometDirectory(NodeRegistry registry, JobConfig.CometConfig config, JobConfig.RetryConfig retry,
+                                  MeterRegistry meters, boolean traced) {
         super(config, retry);
+        this.traced = traced;
         this.registry = registry;
         this.emptyGraceNanos = config.emptyRegistryGrace().toNanos();
         this.tls = GrpcChannelTls.of(config.tls(), "comet.tls");
@@ -111,9 +120,11 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
             if (e != null && e.address.equals(n.rpcAddr())) {
                 continue;
             }
-            ManagedChannel channel = tls.apply(NettyChannelBuilder.forTarget(n.rpcAddr()))
-                    .directExecutor()
-                    .build();
+            NettyChannelBuilder builder = tls.apply(NettyChannelBuilder.forTarget(n.rpcAddr())).directExecutor();
+            if (traced) {
+                builder.intercept(GrpcTracing.client());
+            }
+            ManagedChannel channel = builder.build();
             endpoints.put(n.id(), new Endpoint(n.rpcAddr(), channel));
             put(n.id(), new GrpcCometClient(channel, config.callDeadline()));
             if (e != null) {

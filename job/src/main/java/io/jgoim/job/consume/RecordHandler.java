@@ -38,6 +38,8 @@ final class RecordHandler {
     private final JobMetrics metrics;
     private final AtomicInteger inFlight;
     private final Map<String, Counter> consumedByTopic = new HashMap<>();
+    /** Null when tracing is off. */
+    private final ConsumeSpans spans;
 
     RecordHandler(JobConfig config, PushDispatcher dispatcher, DomainEvents events, DeadLetterPublisher deadLetters,
                   JobMetrics metrics) {
@@ -49,6 +51,7 @@ final class RecordHandler {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.inFlight = metrics.inFlight();
+        this.spans = dispatcher.tracing().enabled() ? new ConsumeSpans(dispatcher.tracing()) : null;
     }
 
     /** Tracks {@code rec} in {@code tracker} (null when its partition is no longer assigned) and hands it on. */
@@ -100,6 +103,11 @@ final class RecordHandler {
             deadLetters.send(rec, "internal", e.toString(), slot);
             return;
         }
-        dispatcher.dispatch(task.fromRecord(topic, rec.partition(), rec.offset()));
+        task.fromRecord(topic, rec.partition(), rec.offset());
+        if (spans == null) {
+            dispatcher.dispatch(task);
+        } else {
+            spans.dispatch(rec, task, dispatcher);
+        }
     }
 }

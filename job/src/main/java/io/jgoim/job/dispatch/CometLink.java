@@ -1,5 +1,6 @@
 package io.jgoim.job.dispatch;
 
+import io.jgoim.common.tracing.Tracing;
 import io.jgoim.job.JobMetrics;
 import io.jgoim.job.comet.Comet;
 import io.jgoim.protocol.ErrorCode;
@@ -91,7 +92,8 @@ final class CometLink {
         s.beginAttempt();
         CompletableFuture<?> f;
         try {
-            f = s.call(comet.service());
+            Tracing tracing = lane.tracing();
+            f = tracing.enabled() ? s.callTraced(comet.service(), tracing, comet.id()) : s.call(comet.service());
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }

@@ -2,6 +2,7 @@ package io.jgoim.job.dispatch;
 
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.common.tracing.Tracing;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobMetrics;
 import io.jgoim.job.comet.CometDirectory;
@@ -28,14 +29,21 @@ final class Lane implements Runnable {
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final PriorityQueue<Send> timers = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos(), b.dueNanos()));
     private final PushRouter router;
+    private final Tracing tracing;
     private final Thread thread;
     private volatile boolean running = true;
 
     Lane(int index, JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics,
-         HistoryStore history) {
+         HistoryStore history, Tracing tracing) {
+        this.tracing = tracing;
         this.router = new PushRouter(this, config, comets, sessions, metrics, history);
         this.thread = new Thread(this, "job-lane-" + index);
         this.thread.setDaemon(true);
+    }
+
+    /** The job's tracing (its comet calls are spans when enabled). */
+    Tracing tracing() {
+        return tracing;
     }
 
     void start() {

@@ -2,6 +2,7 @@ package io.jgoim.job.dispatch;
 
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.common.tracing.Tracing;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobMetrics;
 import io.jgoim.job.comet.CometDirectory;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PushDispatcher implements AutoCloseable {
     private final Lane[] lanes;
+    private final Tracing tracing;
     private boolean started;
     private boolean closed;
 
@@ -30,10 +32,25 @@ public final class PushDispatcher implements AutoCloseable {
     /** {@code history} null (or config.history() keeping no room history): no room push carries a position. */
     public PushDispatcher(JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics,
                           HistoryStore history) {
+        this(config, comets, sessions, metrics, history, Tracing.off());
+    }
+
+    /**
+     * {@code tracing} (not owned): a traced task's comet calls become CLIENT spans, the children of its dispatch span
+     * (or, for a call carrying a batch of several tasks, a root span linking to each task's dispatch span).
+     */
+    public PushDispatcher(JobConfig config, CometDirectory comets, SessionDirectory sessions, JobMetrics metrics,
+                          HistoryStore history, Tracing tracing) {
+        this.tracing = tracing;
         this.lanes = new Lane[config.dispatch().lanes()];
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new Lane(i, config, comets, sessions, metrics, history);
+            lanes[i] = new Lane(i, config, comets, sessions, metrics, history, tracing);
         }
+    }
+
+    /** The tracing the dispatcher's spans use (the consumer starts each task's consume and dispatch spans). */
+    public Tracing tracing() {
+        return tracing;
     }
 
     public synchronized void start() {

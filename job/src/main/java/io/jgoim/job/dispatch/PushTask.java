@@ -2,6 +2,8 @@ package io.jgoim.job.dispatch;
 
 import io.jgoim.job.JobMetrics;
 import io.jgoim.protocol.push.PushMsg;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 
 /**
  * One message to push: a decoded {@link PushMsg}, the key that picks its lane (its room, or the record key of a user
@@ -21,6 +23,8 @@ public final class PushTask {
     private String recordTopic;
     private int recordPartition;
     private long recordOffset;
+    /** The task's dispatch span (null: not traced), ended when the listener is told. */
+    private Span span;
     /** Lane thread only: comet sends still open, and whether one gave up. */
     private int openSends;
     private boolean failed;
@@ -69,6 +73,20 @@ public final class PushTask {
         this.recordPartition = partition;
         this.recordOffset = offset;
         return this;
+    }
+
+    /**
+     * Producer thread, before {@link PushDispatcher#dispatch}: the task's dispatch span, which it ends when done;
+     * its comet calls are its children (or link to it when a call carries a batch).
+     */
+    public PushTask traced(Span dispatchSpan) {
+        this.span = dispatchSpan;
+        return this;
+    }
+
+    /** The dispatch span, or null when the task is not traced. */
+    Span span() {
+        return span;
     }
 
     /** {@code topic/partition/offset} of the task's Kafka record, or null (in-process bus). Built on demand. */
@@ -122,12 +140,23 @@ public final class PushTask {
             if (!failed) {
                 metrics.pushAge(msg.getCreatedAtMs(), System.currentTimeMillis());
             }
+            endSpan(!failed);
             listener.onDone(this, !failed);
+        }
+    }
+
+    private void endSpan(boolean ok) {
+        if (span != null) {
+            if (!ok) {
+                span.setStatus(StatusCode.ERROR, "not delivered to every comet");
+            }
+            span.end();
         }
     }
 
     /** Lane thread: finished without any send (no target, or resolution failed). */
     void finishWithoutSend(boolean ok) {
+        endSpan(ok);
         listener.onDone(this, ok);
     }
 }

@@ -1,7 +1,10 @@
 package io.jgoim.job.dispatch;
 
 import com.google.protobuf.Message;
+import io.jgoim.common.tracing.TraceScope;
+import io.jgoim.common.tracing.Tracing;
 import io.jgoim.job.JobMetrics;
+import io.opentelemetry.api.trace.Span;
 import io.jgoim.protocol.rpc.CometService;
 import io.jgoim.protocol.rpc.comet.BroadcastReq;
 import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
@@ -19,12 +22,16 @@ import java.util.function.BiConsumer;
  */
 final class Send implements Runnable, BiConsumer<Object, Throwable> {
     enum Kind {
-        PUSH("push"), ROOM("room"), BROADCAST("broadcast");
+        PUSH("push", "PushMsg"), ROOM("room", "BroadcastRoom"), BROADCAST("broadcast", "Broadcast");
 
         final String tag;
+        final String rpcMethod;
+        final String spanName;
 
-        Kind(String tag) {
+        Kind(String tag, String rpcMethod) {
             this.tag = tag;
+            this.rpcMethod = rpcMethod;
+            this.spanName = "Comet/" + rpcMethod;
         }
     }
 
@@ -37,6 +44,8 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
     /** The last answer, written by the answering thread before the hop to the lane, taken on the lane. */
     private Throwable error;
     private Object reply;
+    /** The call's span when traced (lane thread). */
+    private Span span;
 
     Send(CometLink link, Kind kind, Message request, List<PushTask> tasks) {
         this.link = link;
@@ -62,6 +71,19 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
     /** Counts a new attempt, before anything of it can fail. */
     void beginAttempt() {
         attempt++;
+    }
+
+    /**
+     * Calls {@code comet} as {@link #call} does, inside the call's CLIENT span (opened on the first attempt, current
+     * while the call starts so gRPC carries it to the comet in its metadata, ended by {@link #finish}).
+     */
+    CompletableFuture<?> callTraced(CometService comet, Tracing tracing, String cometId) {
+        if (span == null) {
+            span = CallSpans.start(tracing, kind.spanName, kind.rpcMethod, cometId, tasks);
+        }
+        try (TraceScope s = TraceScope.open(span)) {
+            return call(comet);
+        }
     }
 
     /** Calls {@code comet} with the request (the same on every attempt). */
@@ -120,6 +142,9 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
 
     /** Lane thread: the send is over for good; each task it carried learns whether this comet took it. */
     void finish(boolean ok, JobMetrics metrics) {
+        if (span != null) {
+            CallSpans.end(span, ok, attempt);
+        }
         for (int i = 0; i < tasks.size(); i++) {
             tasks.get(i).sendDone(ok, metrics);
         }

@@ -6,12 +6,15 @@ import io.jgoim.common.http.HttpService;
 import io.jgoim.common.http.PercentEscapes;
 import io.jgoim.common.http.RateLimitedLog;
 import io.jgoim.common.metrics.MetricsHttpServer;
+import io.jgoim.common.tracing.TraceScope;
+import io.jgoim.common.tracing.Tracing;
 import io.jgoim.logic.http.access.ApiKeyring;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
+import io.opentelemetry.api.trace.Span;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
@@ -40,11 +43,15 @@ final class ApiService implements HttpService {
     private final ApiGate gate;
     private final PrometheusMeterRegistry registry;
     private final NodeHealth health;
+    /** Null when tracing is off. */
+    private final PushSpans spans;
     private final RateLimitedLog clientErrorLog = new RateLimitedLog();
     private final RateLimitedLog bugLog = new RateLimitedLog();
 
-    /** {@code keyring} null: no API key configured, the API is open. */
-    ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, NodeHealth health) {
+    /** {@code keyring} null: no API key configured, the API is open. Push requests are traced when enabled. */
+    ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, NodeHealth health,
+               Tracing tracing) {
+        this.spans = tracing.enabled() ? new PushSpans(tracing) : null;
         this.routes = routes;
         this.metrics = new ApiMetrics(registry);
         this.gate = keyring == null ? null : new ApiGate(keyring, metrics);
@@ -73,14 +80,30 @@ final class ApiService implements HttpService {
             }
         }
         HttpMethod method = request.method();
-        CompletableFuture<?> result;
-        try {
-            result = routes.dispatch(route, path, method, uri.parameters(), request, channel);
-        } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(e);
-        }
         String tag = route == null ? Route.OTHER_TAG : route.tag();
-        return result.handle((data, error) -> reply(data, error, tag, method, path, start));
+        if (spans != null && PushSpans.traces(route) && method.equals(HttpMethod.POST)) {
+            Span span = spans.start(route, request);
+            CompletableFuture<?> result;
+            try (TraceScope s = TraceScope.open(span)) {
+                result = dispatch(route, path, method, uri, request, channel);
+            }
+            return result.handle((data, error) -> {
+                ErrorCode[] code = new ErrorCode[1];
+                FullHttpResponse r = reply(data, error, tag, method, path, start, code);
+                return PushSpans.finish(span, code[0], r);
+            });
+        }
+        CompletableFuture<?> result = dispatch(route, path, method, uri, request, channel);
+        return result.handle((data, error) -> reply(data, error, tag, method, path, start, null));
+    }
+
+    private CompletableFuture<?> dispatch(Route route, String path, HttpMethod method, QueryStringDecoder uri,
+                                          FullHttpRequest request, Channel channel) {
+        try {
+            return routes.dispatch(route, path, method, uri.parameters(), request, channel);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
@@ -120,7 +143,7 @@ final class ApiService implements HttpService {
 
     /** The route's outcome as the API's JSON reply, timed under the route's tag; on the completing thread. */
     private FullHttpResponse reply(Object data, Throwable error, String tag, HttpMethod method, String path,
-                                   long startNanos) {
+                                   long startNanos, ErrorCode[] codeOut) {
         ErrorCode code = ErrorCode.OK;
         FullHttpResponse r;
         if (error == null) {
@@ -140,6 +163,9 @@ final class ApiService implements HttpService {
             }
         }
         metrics.record(tag, code, startNanos);
+        if (codeOut != null) {
+            codeOut[0] = code;
+        }
         return r;
     }
 }

@@ -67,13 +67,13 @@ public final class LogicHttpServer implements AutoCloseable {
     /** @param denyList the deny list the admin routes add to; {@code revokeFor} is their default lifetime */
     public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
                            DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
-                           NodeHealth health) {
+                           NodeHealth health, io.jgoim.common.tracing.Tracing tracing) {
         this.config = config;
         ApiKeyring keyring = config.apiKeys().isEmpty() ? null
                 : new ApiKeyring(config.apiKeys(), registry, System::nanoTime);
         this.api = new ApiService(new Routes(push, online, nodes,
                 new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC()),
-                new LogLevelRoutes(LogLevels.backend(), keyring)), keyring, registry, health);
+                new LogLevelRoutes(LogLevels.backend(), keyring)), keyring, registry, health, tracing);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")

@@ -62,16 +62,24 @@ enum Route {
     private final ApiScope scope;
     private final List<Param> params;
 
+    private final String spanName;
+
     Route(String path, HttpMethod method, ApiScope scope, Param... params) {
         this.path = path;
         this.method = method;
         this.scope = scope;
         this.params = List.of(params);
+        this.spanName = method.name() + " " + path;
     }
 
     /** The route at {@code path}, or null. */
     static Route of(String path) {
         return BY_PATH.get(path);
+    }
+
+    /** The name of the push API's span for this route ({@code POST /goim/push/room}), built once. */
+    String spanName() {
+        return spanName;
     }
 
     String path() {

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -45,6 +46,9 @@ import java.util.concurrent.TimeUnit;
  * such a record later: the caller was told 503 (not accepted) and a retry may then deliver the message twice
  * (at-least-once); {@code jgoim.kafka.send.late} counts those late acknowledgements. To keep them rare, a send that
  * spent more than half its time in the queue (the sender was blocked on a dead broker) fails without being sent.
+ *
+ * <p>A record published while a span is current (tracing on: the produce span) carries its W3C context in a
+ * {@code traceparent} record header; job continues the trace from it. Old jobs ignore record headers.
  */
 public final class KafkaPushPublisher implements PushPublisher, UpstreamPublisher {
     private final Producer<String, byte[]> producer;
@@ -117,6 +121,7 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
 
     private CompletableFuture<Void> send(String toTopic, String key, byte[] value) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        Headers headers = TraceHeaders.ofCurrent(); // read on the caller's thread, where its span is current
         long start = System.nanoTime();
         ScheduledFuture<?> deadline;
         try {
@@ -138,7 +143,7 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
                     return;
                 }
                 try {
-                    producer.send(new ProducerRecord<>(toTopic, key, value), (metadata, error) -> {
+                    producer.send(new ProducerRecord<>(toTopic, null, key, value, headers), (metadata, error) -> {
                         if (error != null) {
                             fail(done, explain(error));
                         } else if (done.complete(null)) {

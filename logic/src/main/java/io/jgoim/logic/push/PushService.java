@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.Retention;
 import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.common.tracing.Tracing;
 import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
@@ -52,6 +53,8 @@ public final class PushService {
     private final Counter routed;
     private final StreamHistory history;
     private final MemberSequencer sequencer;
+    /** Null when tracing is off. */
+    private final ProduceSpans produce;
 
     /** No member stream keeps history: every push is goim's. */
     public PushService(SessionDirectory directory, PushPublisher bus, MeterRegistry registry, Clock clock) {
@@ -60,6 +63,13 @@ public final class PushService {
 
     public PushService(SessionDirectory directory, PushPublisher bus, StreamHistory history, MeterRegistry registry,
                        Clock clock) {
+        this(directory, bus, history, registry, clock, Tracing.off());
+    }
+
+    /** {@code tracing}: each publish gets a Kafka produce span, the child of the push API's span. */
+    public PushService(SessionDirectory directory, PushPublisher bus, StreamHistory history, MeterRegistry registry,
+                       Clock clock, Tracing tracing) {
+        this.produce = tracing.enabled() ? new ProduceSpans(tracing) : null;
         this.directory = directory;
         this.bus = bus;
         this.clock = clock;
@@ -98,10 +108,11 @@ public final class PushService {
         }
         checkMessage(message);
         if (sequencer == null || !history.config().members().enabled()) {
-            return directory.serversByKeys(keys).thenCompose(routes -> publishPerServer(operation, routes, message))
-                    .thenApply(MidsPushed::unpositioned);
+            return directory.serversByKeys(keys).thenCompose(ProduceSpans.inCurrent(
+                    routes -> publishPerServer(operation, routes, message))).thenApply(MidsPushed::unpositioned);
         }
-        return directory.routesByKeys(keys).thenCompose(routes -> sequenceKeys(operation, routes, message));
+        return directory.routesByKeys(keys).thenCompose(ProduceSpans.inCurrent(
+                routes -> sequenceKeys(operation, routes, message)));
     }
 
     private CompletableFuture<MidsPushed> sequenceKeys(int operation, Map<String, SessionDirectory.KeyRoute> routes,
@@ -213,7 +224,8 @@ public final class PushService {
     }
 
     private CompletableFuture<Integer> pushPlainMids(int operation, Collection<Long> mids, ByteString message) {
-        return directory.keysByMids(mids).thenCompose(routes -> publishPerServer(operation, routes, message));
+        return directory.keysByMids(mids).thenCompose(ProduceSpans.inCurrent(
+                routes -> publishPerServer(operation, routes, message)));
     }
 
     /** Pushes to every member of room {@code type://room}. */
@@ -223,7 +235,7 @@ public final class PushService {
         checkMessage(message);
         PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(operation).setRoom(roomId)
                 .setMsg(message).setCreatedAtMs(clock.millis()).build();
-        return bus.publish(roomId, msg);
+        return publish(roomId, msg);
     }
 
     /** Pushes to every session, spread at {@code speed} sessions/s over the cluster (0 = as fast as possible). */
@@ -235,7 +247,7 @@ public final class PushService {
         checkMessage(message);
         PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(operation).setSpeed(speed)
                 .setMsg(message).setCreatedAtMs(clock.millis()).build();
-        return bus.publish(BROADCAST_KEY, msg);
+        return publish(BROADCAST_KEY, msg);
     }
 
     /** goim's room id: {@code type://room}; both parts required. */
@@ -262,13 +274,18 @@ public final class PushService {
         for (Map.Entry<String, List<String>> e : byServer.entrySet()) {
             PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation)
                     .setServer(e.getKey()).addAllKeys(e.getValue()).setMsg(message).setCreatedAtMs(now).build();
-            sends[i++] = bus.publish(e.getKey(), msg);
+            sends[i++] = publish(e.getKey(), msg);
         }
         int count = routes.size();
         return CompletableFuture.allOf(sends).thenApply(v -> {
             routed.increment(count);
             return count;
         });
+    }
+
+    /** Publishes to the bus, in a Kafka produce span when tracing is on (the publisher injects its context). */
+    private CompletableFuture<Void> publish(String recordKey, PushMsg msg) {
+        return produce == null ? bus.publish(recordKey, msg) : produce.publish(bus, recordKey, msg);
     }
 
     private static void checkOp(int operation) {

@@ -46,24 +46,30 @@ public final class Cluster implements AutoCloseable {
             + "  members: {size: 500, ttl: 1h}\n";
 
     /** How to build a cluster. */
-    public record Options(int comets, int jobs, String history, String cometYaml, String logicYaml, String jobYaml) {
+    public record Options(int comets, int jobs, String history, String cometYaml, String logicYaml, String jobYaml,
+                          String nodeYaml) {
         public static Options of(int comets, int jobs) {
-            return new Options(comets, jobs, DEFAULT_HISTORY, "", "", "");
+            return new Options(comets, jobs, DEFAULT_HISTORY, "", "", "", "");
         }
 
         /** Extra comet YAML (top-level keys not set by the fixture, e.g. {@code outbound:}). */
         public Options cometYaml(String yaml) {
-            return new Options(comets, jobs, history, yaml, logicYaml, jobYaml);
+            return new Options(comets, jobs, history, yaml, logicYaml, jobYaml, nodeYaml);
         }
 
         /** Extra logic YAML (top-level keys not set by the fixture). */
         public Options logicYaml(String yaml) {
-            return new Options(comets, jobs, history, cometYaml, yaml, jobYaml);
+            return new Options(comets, jobs, history, cometYaml, yaml, jobYaml, nodeYaml);
         }
 
         /** Extra job YAML (top-level keys not set by the fixture, e.g. {@code health:}). */
         public Options jobYaml(String yaml) {
-            return new Options(comets, jobs, history, cometYaml, logicYaml, yaml);
+            return new Options(comets, jobs, history, cometYaml, logicYaml, yaml, nodeYaml);
+        }
+
+        /** Extra YAML for every node, logic, comets and jobs (a section they share, e.g. {@code tracing:}). */
+        public Options nodeYaml(String yaml) {
+            return new Options(comets, jobs, history, cometYaml, logicYaml, jobYaml, yaml);
         }
     }
 
@@ -98,7 +104,7 @@ public final class Cluster implements AutoCloseable {
                 + "kafka: {bootstrapServers: \"" + kafka.bootstrapServers() + "\", topic: \"" + topic
                 + "\", upstreamTopic: \"\", sendTimeout: 2s}\n"
                 + "online: {aggregateInterval: 500ms}\n"
-                + options.history() + options.logicYaml());
+                + options.history() + options.logicYaml() + options.nodeYaml());
         LogicConfig lc = LogicConfig.load(logicYaml, Map.of());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         logicRedis = RedisClients.connect(lc.redis().uris(), false, lc.redis().commandTimeout(),
@@ -180,7 +186,7 @@ public final class Cluster implements AutoCloseable {
     private CometNode startComet(String id, int tcp, int ws, int rpc) {
         try {
             CometNode c = CometNode.start(dir, id, redis.uri(), logic.grpcAddress().getPort(), tcp, ws, rpc,
-                    options.cometYaml());
+                    options.cometYaml() + options.nodeYaml());
             comets.put(id, c);
             for (JobNode j : jobs()) {
                 awaitKnows(j, id);
@@ -236,7 +242,7 @@ public final class Cluster implements AutoCloseable {
         String id = "job-" + (++jobIds);
         try {
             JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic,
-                    options.jobYaml() + options.history());
+                    options.jobYaml() + options.history(), options.nodeYaml());
             jobs.put(id, j);
             for (CometNode c : comets()) {
                 awaitKnows(j, c.id());
@@ -257,7 +263,7 @@ public final class Cluster implements AutoCloseable {
         jobs.get(id).stop();
         try {
             JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic,
-                    options.jobYaml() + options.history());
+                    options.jobYaml() + options.history(), options.nodeYaml());
             jobs.put(id, j);
             for (CometNode c : comets()) {
                 awaitKnows(j, c.id());

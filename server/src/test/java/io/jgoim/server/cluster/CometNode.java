@@ -7,6 +7,7 @@ import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
+import io.jgoim.common.tracing.GrpcTracing;
 import io.jgoim.server.NodeProbes;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -55,7 +56,8 @@ public final class CometNode {
                 + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
                 + extraYaml);
         CometConfig cc = CometConfig.load(yaml, Map.of());
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", logicGrpcPort).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", logicGrpcPort).usePlaintext()
+                .intercept(GrpcTracing.clientIf(cc.tracing().enabled())).build();
         RedisClients redis = cc.redis().connect();
         CometServer server = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
                 new RedisNodeRegistry(redis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));

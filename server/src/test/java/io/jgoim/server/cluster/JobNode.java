@@ -39,9 +39,12 @@ public final class JobNode {
         this.meters = meters;
     }
 
-    /** @param historyYaml extra top-level YAML ending with the {@code history:} section (appendTimeout follows) */
-    static JobNode start(Path dir, String id, String redisUri, String kafka, String topic, String historyYaml)
-            throws IOException {
+    /**
+     * @param historyYaml extra top-level YAML ending with the {@code history:} section (appendTimeout follows)
+     * @param extraYaml   more top-level YAML (a section every node shares, e.g. {@code tracing:})
+     */
+    static JobNode start(Path dir, String id, String redisUri, String kafka, String topic, String historyYaml,
+                         String extraYaml) throws IOException {
         Path yaml = dir.resolve(id + "-" + System.nanoTime() + ".yaml");
         Files.writeString(yaml, "node: {id: \"" + id + "\"}\n"
                 + "kafka: {bootstrapServers: \"" + kafka + "\", pushTopic: \"" + topic + "\", groupId: \"job-" + topic
@@ -50,7 +53,7 @@ public final class JobNode {
                 + "metrics: {enabled: false}\n"
                 + "shutdown: {drainTimeout: 5s}\n"
                 + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
-                + historyYaml + "  appendTimeout: 3s\n");
+                + historyYaml + "  appendTimeout: 3s\n" + extraYaml);
         JobConfig jc = JobConfig.load(yaml, Map.of());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RedisClients redis = jc.redis().connect();

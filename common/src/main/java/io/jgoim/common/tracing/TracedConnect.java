@@ -1,0 +1,113 @@
+package io.jgoim.common.tracing;
+
+import io.jgoim.protocol.rpc.LogicService;
+import io.jgoim.protocol.rpc.logic.AckReply;
+import io.jgoim.protocol.rpc.logic.AckReq;
+import io.jgoim.protocol.rpc.logic.ConnectReply;
+import io.jgoim.protocol.rpc.logic.ConnectReq;
+import io.jgoim.protocol.rpc.logic.DisconnectReply;
+import io.jgoim.protocol.rpc.logic.DisconnectReq;
+import io.jgoim.protocol.rpc.logic.HeartbeatReply;
+import io.jgoim.protocol.rpc.logic.HeartbeatReq;
+import io.jgoim.protocol.rpc.logic.HistoryReply;
+import io.jgoim.protocol.rpc.logic.HistoryReq;
+import io.jgoim.protocol.rpc.logic.NodesReply;
+import io.jgoim.protocol.rpc.logic.NodesReq;
+import io.jgoim.protocol.rpc.logic.OnlineReply;
+import io.jgoim.protocol.rpc.logic.OnlineReq;
+import io.jgoim.protocol.rpc.logic.ReceiveReply;
+import io.jgoim.protocol.rpc.logic.ReceiveReq;
+import io.jgoim.protocol.rpc.logic.RefreshReply;
+import io.jgoim.protocol.rpc.logic.RefreshReq;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The auth path as spans: a {@link LogicService} whose {@code connect} runs in a span ({@code Logic/Connect}) of
+ * the given kind: CLIENT on the comet (its context goes to logic in the gRPC metadata), SERVER on logic (the child of
+ * the comet's; it covers the token check and the session's routes written to Redis). Other calls pass through
+ * untraced: they are per-session chatter (heartbeats) or already inside a push's trace. Wrap only when tracing is
+ * enabled ({@link #wrap}). Thread-safe as the delegate.
+ */
+public final class TracedConnect implements LogicService {
+    private final LogicService delegate;
+    private final Tracing tracing;
+    private final SpanKind kind;
+
+    private TracedConnect(LogicService delegate, Tracing tracing, SpanKind kind) {
+        this.delegate = delegate;
+        this.tracing = tracing;
+        this.kind = kind;
+    }
+
+    /** {@code logic} itself when tracing is off. */
+    public static LogicService wrap(LogicService logic, Tracing tracing, SpanKind kind) {
+        return tracing.enabled() ? new TracedConnect(logic, tracing, kind) : logic;
+    }
+
+    @Override
+    public CompletableFuture<ConnectReply> connect(ConnectReq request) {
+        Span span = tracing.tracer().spanBuilder("Logic/Connect").setSpanKind(kind)
+                .setAttribute("rpc.system", "grpc").setAttribute("rpc.method", "Connect")
+                .setAttribute("jgoim.comet.id", request.getServer())
+                .startSpan();
+        CompletableFuture<ConnectReply> f;
+        try (TraceScope s = TraceScope.open(span)) {
+            f = delegate.connect(request);
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.toString()).end();
+            throw e;
+        }
+        return f.whenComplete((r, e) -> {
+            if (e != null) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+            } else if (r.getErrorCode() != 0) {
+                span.setAttribute("jgoim.auth.error_code", r.getErrorCode());
+            }
+            span.end();
+        });
+    }
+
+    @Override
+    public CompletableFuture<DisconnectReply> disconnect(DisconnectReq request) {
+        return delegate.disconnect(request);
+    }
+
+    @Override
+    public CompletableFuture<HeartbeatReply> heartbeat(HeartbeatReq request) {
+        return delegate.heartbeat(request);
+    }
+
+    @Override
+    public CompletableFuture<OnlineReply> renewOnline(OnlineReq request) {
+        return delegate.renewOnline(request);
+    }
+
+    @Override
+    public CompletableFuture<ReceiveReply> receive(ReceiveReq request) {
+        return delegate.receive(request);
+    }
+
+    @Override
+    public CompletableFuture<NodesReply> nodes(NodesReq request) {
+        return delegate.nodes(request);
+    }
+
+    @Override
+    public CompletableFuture<HistoryReply> history(HistoryReq request) {
+        return delegate.history(request);
+    }
+
+    @Override
+    public CompletableFuture<RefreshReply> refresh(RefreshReq request) {
+        return delegate.refresh(request);
+    }
+
+    @Override
+    public CompletableFuture<AckReply> ack(AckReq request) {
+        return delegate.ack(request);
+    }
+}

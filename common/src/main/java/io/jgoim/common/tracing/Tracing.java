@@ -1,0 +1,157 @@
+package io.jgoim.common.tracing;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.context.propagation.TextMapSetter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import zipkin2.reporter.urlconnection.URLConnectionSender;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node's tracing: a tracer named after the node's role ({@code logic}, {@code job}, {@code comet}), W3C
+ * {@code traceparent} propagation, parent-based sampling at {@code tracing.samplingRatio} for new traces, and a batch
+ * exporter (OTLP/HTTP or Zipkin) that never blocks the caller: spans beyond the queue or whose export failed are
+ * dropped and counted ({@code jgoim.tracing.spans.dropped}), the push path is never slowed by a dead collector.
+ *
+ * <p>{@link #off()} (tracing not configured) has {@link #enabled()} false: callers test it once per message and do
+ * nothing else, so a node without tracing allocates nothing for it. Not a global: every node owns its instance (a
+ * test JVM may run several nodes), created at start and closed at stop (flushing what is queued). Thread-safe.
+ */
+public final class Tracing implements AutoCloseable {
+    /** MDC keys set while a span is current on a logging thread ({@link TraceScope}). */
+    public static final String MDC_TRACE_ID = "trace_id";
+    public static final String MDC_SPAN_ID = "span_id";
+    /** The header, metadata key and record header name of the W3C trace context. */
+    public static final String TRACEPARENT = "traceparent";
+
+    private static final Tracing OFF = new Tracing(false, OpenTelemetry.noop().getTracer("jgoim"), null);
+    private static final TextMapPropagator PROPAGATOR = W3CTraceContextPropagator.getInstance();
+
+    private final boolean enabled;
+    private final Tracer tracer;
+    private final SdkTracerProvider provider;
+
+    private Tracing(boolean enabled, Tracer tracer, SdkTracerProvider provider) {
+        this.enabled = enabled;
+        this.tracer = tracer;
+        this.provider = provider;
+    }
+
+    /** No tracing: no span, no header, no cost beyond testing {@link #enabled()}. */
+    public static Tracing off() {
+        return OFF;
+    }
+
+    /**
+     * Tracing as {@code config} says for a node of {@code role} (the service name) and id {@code nodeId}; its
+     * counters are registered in {@code registry} at zero whether tracing is on or off (dashboards find them).
+     */
+    public static Tracing start(TracingConfig config, String role, String nodeId, MeterRegistry registry) {
+        return start(config, role, nodeId, registry, null);
+    }
+
+    /**
+     * {@link #start(TracingConfig, String, String, MeterRegistry)} exporting to {@code exporterOrNull} instead of the
+     * configured endpoint (tests hand an in-memory exporter; null: the configured one).
+     */
+    public static Tracing start(TracingConfig config, String role, String nodeId, MeterRegistry registry,
+                                SpanExporter exporterOrNull) {
+        Counter exported = Counter.builder("jgoim.tracing.spans.exported")
+                .description("spans the trace collector accepted").register(registry);
+        Counter dropped = Counter.builder("jgoim.tracing.spans.dropped")
+                .description("spans dropped because their export failed (collector down, timeout)").register(registry);
+        Counter ended = Counter.builder("jgoim.tracing.spans.ended")
+                .description("sampled spans handed to the exporter queue; ended - exported - dropped = still queued "
+                        + "or dropped by a full queue").register(registry);
+        if (!config.enabled()) {
+            return OFF;
+        }
+        SpanExporter exporter = new CountingSpanExporter(exporterOrNull == null ? exporter(config) : exporterOrNull,
+                exported, dropped);
+        SpanProcessor batch = BatchSpanProcessor.builder(exporter)
+                .setMaxQueueSize(config.maxQueueSize())
+                .setMaxExportBatchSize(Math.min(512, config.maxQueueSize()))
+                .setScheduleDelay(Duration.ofMillis(500))
+                .setExporterTimeout(config.exportTimeout())
+                .build();
+        Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
+                AttributeKey.stringKey("service.name"), role,
+                AttributeKey.stringKey("service.instance.id"), nodeId)));
+        SdkTracerProvider provider = SdkTracerProvider.builder()
+                .setResource(resource)
+                .setSampler(LinkAwareSampler.parentBased(config.samplingRatio()))
+                .addSpanProcessor(SpanProcessor.composite(new EndedSpanCounter(ended), batch))
+                .build();
+        return new Tracing(true, provider.get("io.jgoim." + role), provider);
+    }
+
+    private static SpanExporter exporter(TracingConfig c) {
+        long timeoutMs = c.exportTimeout().toMillis();
+        if (TracingConfig.ZIPKIN.equals(c.exporter())) {
+            URLConnectionSender sender = URLConnectionSender.newBuilder().endpoint(c.endpoint())
+                    .connectTimeout((int) timeoutMs).readTimeout((int) timeoutMs).build();
+            return ZipkinSpanExporter.builder().setSender(sender).build();
+        }
+        return OtlpHttpSpanExporter.builder().setEndpoint(c.endpoint())
+                .setTimeout(timeoutMs, TimeUnit.MILLISECONDS).build();
+    }
+
+    /** True when spans are recorded; callers skip every tracing step when false. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    /**
+     * The context a carrier holds (a {@code traceparent}), on top of the root context. A missing or malformed
+     * {@code traceparent} gives the root context: the span started under it begins a new trace.
+     */
+    public static <C> Context extract(C carrier, TextMapGetter<C> getter) {
+        return PROPAGATOR.extract(Context.root(), carrier, getter);
+    }
+
+    /** Writes {@code context}'s span context into a carrier (nothing when it holds no valid span). */
+    public static <C> void inject(Context context, C carrier, TextMapSetter<C> setter) {
+        PROPAGATOR.inject(context, carrier, setter);
+    }
+
+    /** {@code 00-<trace id>-<span id>-<flags>}: the W3C form of {@code span}, as returned to push API callers. */
+    public static String traceparent(SpanContext span) {
+        return "00-" + span.getTraceId() + '-' + span.getSpanId() + '-' + span.getTraceFlags().asHex();
+    }
+
+    /** Exports what is queued now, waiting at most {@code timeout} (tests, shutdown). */
+    public void flush(Duration timeout) {
+        if (provider != null) {
+            provider.forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Flushes and stops the exporter; spans ended later are not recorded. Idempotent. */
+    @Override
+    public void close() {
+        if (provider != null) {
+            provider.shutdown().join(5, TimeUnit.SECONDS);
+        }
+    }
+}
