@@ -81,8 +81,8 @@ public final class JobServer implements AutoCloseable {
     /** Job in a cluster whose room batches get their positions from {@code history} (null: none; not owned). */
     public JobServer(JobConfig config, NodeRegistry nodes, SessionDirectory sessions,
                      PrometheusMeterRegistry registry, HistoryStore history) {
-        this(config, new RegistryCometDirectory(nodes, config.comet(), config.retry(), registry), sessions, registry,
-                history);
+        this(config, new RegistryCometDirectory(nodes, config.comet(), config.retry(), registry, config.node().id()),
+                sessions, registry, history);
     }
 
     public synchronized void start() {

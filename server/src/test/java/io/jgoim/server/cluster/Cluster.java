@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,19 +45,25 @@ public final class Cluster implements AutoCloseable {
             + "  members: {size: 500, ttl: 1h}\n";
 
     /** How to build a cluster. */
-    public record Options(int comets, int jobs, String history, String cometYaml, String logicYaml) {
+    public record Options(int comets, int jobs, String history, String cometYaml, String logicYaml,
+                          Duration jobRegistryRefresh) {
         public static Options of(int comets, int jobs) {
-            return new Options(comets, jobs, DEFAULT_HISTORY, "", "");
+            return new Options(comets, jobs, DEFAULT_HISTORY, "", "", Duration.ofMillis(500));
         }
 
         /** Extra comet YAML (top-level keys not set by the fixture, e.g. {@code outbound:}). */
         public Options cometYaml(String yaml) {
-            return new Options(comets, jobs, history, yaml, logicYaml);
+            return new Options(comets, jobs, history, yaml, logicYaml, jobRegistryRefresh);
         }
 
         /** Extra logic YAML (top-level keys not set by the fixture). */
         public Options logicYaml(String yaml) {
-            return new Options(comets, jobs, history, cometYaml, yaml);
+            return new Options(comets, jobs, history, cometYaml, yaml, jobRegistryRefresh);
+        }
+
+        /** Job's {@code comet.registryRefresh} (500 ms unless set). */
+        public Options jobRegistryRefresh(Duration every) {
+            return new Options(comets, jobs, history, cometYaml, logicYaml, every);
         }
     }
 
@@ -101,7 +108,7 @@ public final class Cluster implements AutoCloseable {
         logic = new LogicServer(lc, sessions, publisher, new RedisNodeRegistry(logicRedis), meters, publisher,
                 logicHistory);
         logic.start();
-        testRedis = RedisClients.connect(List.of(redis.uri()), false, java.time.Duration.ofSeconds(2), 10_000);
+        testRedis = RedisClients.connect(List.of(redis.uri()), false, Duration.ofSeconds(2), 10_000);
         testHistory = new RedisHistoryStore(testRedis, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         for (int i = 0; i < options.comets(); i++) {
             addComet();
@@ -162,18 +169,27 @@ public final class Cluster implements AutoCloseable {
         return jobs.values().stream().filter(JobNode::isRunning).toList();
     }
 
-    /** Starts a new comet on free ports, registered in Redis. */
+    /** Starts a new comet on free ports, registered in Redis, and waits until every job knows it. */
     public CometNode addComet() {
         String id = "comet-" + (++cometIds);
-        return startComet(id, 0, 0, 0);
+        return startComet(id, 0, 0, 0, true);
     }
 
-    private CometNode startComet(String id, int tcp, int ws, int rpc) {
+    /**
+     * Starts a new comet on free ports and returns as soon as its start returned, as an operator sees it: its
+     * clients may connect at once (the comet's own join decides when they can).
+     */
+    public CometNode addCometAsIs() {
+        String id = "comet-" + (++cometIds);
+        return startComet(id, 0, 0, 0, false);
+    }
+
+    private CometNode startComet(String id, int tcp, int ws, int rpc, boolean awaitJobs) {
         try {
             CometNode c = CometNode.start(dir, id, redis.uri(), logic.grpcAddress().getPort(), tcp, ws, rpc,
                     options.cometYaml());
             comets.put(id, c);
-            for (JobNode j : jobs()) {
+            for (JobNode j : awaitJobs ? jobs() : List.<JobNode>of()) {
                 awaitKnows(j, id);
             }
             return c;
@@ -183,9 +199,9 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code job} knows the comet: job reads the registry every {@code comet.registryRefresh}, and a room
-     * push it dispatches before then skips the new comet (its sessions miss it; ver-3 sessions recover it from
-     * history only when the room's next message shows the gap). A started node is one job pushes to.
+     * Waits until {@code job} knows the comet. A comet's start already waits for every job that reports its view
+     * ({@code registry.joinTimeout}), so this returns at once unless that join timed out; a new job knows the comets
+     * after its first registry read. A started node is one job pushes to.
      */
     private static void awaitKnows(JobNode job, String cometId) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
@@ -219,14 +235,15 @@ public final class Cluster implements AutoCloseable {
     public CometNode restartComet(String id) {
         CometNode old = comets.get(id);
         old.stop();
-        return startComet(id, old.tcpPort(), old.wsPort(), old.rpcPort());
+        return startComet(id, old.tcpPort(), old.wsPort(), old.rpcPort(), true);
     }
 
     /** Starts a new job in the cluster's consumer group. */
     public JobNode addJob() {
         String id = "job-" + (++jobIds);
         try {
-            JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic, options.history());
+            JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic, options.history(),
+                    options.jobRegistryRefresh());
             jobs.put(id, j);
             for (CometNode c : comets()) {
                 awaitKnows(j, c.id());
@@ -246,7 +263,8 @@ public final class Cluster implements AutoCloseable {
     public JobNode restartJob(String id) {
         jobs.get(id).stop();
         try {
-            JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic, options.history());
+            JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic, options.history(),
+                    options.jobRegistryRefresh());
             jobs.put(id, j);
             for (CometNode c : comets()) {
                 awaitKnows(j, c.id());
