@@ -38,6 +38,8 @@ public final class RedisNodeRegistry implements NodeRegistry {
     static final String INDEX = "{jgoim}nodes";
     static final String VERSION = "{jgoim}nodes_version";
     static final String VIEWS = "{jgoim}node_views";
+    /** A lapsed view report is deleted this long after it lapsed. */
+    private static final long PRUNE_AFTER_MILLIS = 60_000;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -146,10 +148,11 @@ public final class RedisNodeRegistry implements NodeRegistry {
                     redis.hdel(VIEWS, e.getKey());
                     continue;
                 }
-                if (expiry <= now) {
-                    redis.hdel(VIEWS, e.getKey()); // a reader that died; it no longer counts
-                } else {
+                if (expiry > now) {
                     min = Math.min(min, version);
+                } else if (expiry < now - PRUNE_AFTER_MILLIS) {
+                    // A reader gone for a minute (not one whose fresh report could race this delete).
+                    redis.hdel(VIEWS, e.getKey());
                 }
             }
             return min;
