@@ -64,15 +64,15 @@ public final class NodeRegistration implements Runnable {
      * room pushes dispatched before a job's next registry read skip it).
      */
     public boolean join(Duration timeout) {
+        if (timeout.isZero()) {
+            run(); // no join: register and take clients at once
+            return true;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         long announced;
         try {
             registry.register(base.withLoad(sessions.getAsInt(), offline, System.currentTimeMillis()), ttl)
-                    .get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-            if (timeout.isZero()) {
-                registry.announce(base.id());
-                return true;
-            }
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             announced = registry.announce(base.id()).get(remaining(deadline), TimeUnit.MILLISECONDS);
             while (registry.minViewVersion().get(remaining(deadline), TimeUnit.MILLISECONDS) < announced) {
                 if (System.nanoTime() > deadline) {

@@ -46,24 +46,29 @@ public final class Cluster implements AutoCloseable {
 
     /** How to build a cluster. */
     public record Options(int comets, int jobs, String history, String cometYaml, String logicYaml,
-                          Duration jobRegistryRefresh) {
+                          Duration jobRegistryRefresh, Duration cometJoinTimeout) {
         public static Options of(int comets, int jobs) {
-            return new Options(comets, jobs, DEFAULT_HISTORY, "", "", Duration.ofMillis(500));
+            return new Options(comets, jobs, DEFAULT_HISTORY, "", "", Duration.ofMillis(500), Duration.ZERO);
+        }
+
+        /** The comets' {@code registry.joinTimeout} (0, the default: no join). */
+        public Options cometJoinTimeout(Duration timeout) {
+            return new Options(comets, jobs, history, cometYaml, logicYaml, jobRegistryRefresh, timeout);
         }
 
         /** Extra comet YAML (top-level keys not set by the fixture, e.g. {@code outbound:}). */
         public Options cometYaml(String yaml) {
-            return new Options(comets, jobs, history, yaml, logicYaml, jobRegistryRefresh);
+            return new Options(comets, jobs, history, yaml, logicYaml, jobRegistryRefresh, cometJoinTimeout);
         }
 
         /** Extra logic YAML (top-level keys not set by the fixture). */
         public Options logicYaml(String yaml) {
-            return new Options(comets, jobs, history, cometYaml, yaml, jobRegistryRefresh);
+            return new Options(comets, jobs, history, cometYaml, yaml, jobRegistryRefresh, cometJoinTimeout);
         }
 
         /** Job's {@code comet.registryRefresh} (500 ms unless set). */
         public Options jobRegistryRefresh(Duration every) {
-            return new Options(comets, jobs, history, cometYaml, logicYaml, every);
+            return new Options(comets, jobs, history, cometYaml, logicYaml, every, cometJoinTimeout);
         }
     }
 
@@ -187,7 +192,7 @@ public final class Cluster implements AutoCloseable {
     private CometNode startComet(String id, int tcp, int ws, int rpc, boolean awaitJobs) {
         try {
             CometNode c = CometNode.start(dir, id, redis.uri(), logic.grpcAddress().getPort(), tcp, ws, rpc,
-                    options.cometYaml());
+                    options.cometYaml(), options.cometJoinTimeout());
             comets.put(id, c);
             for (JobNode j : awaitJobs ? jobs() : List.<JobNode>of()) {
                 awaitKnows(j, id);
@@ -199,9 +204,9 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code job} knows the comet. A comet's start already waits for every job that reports its view
-     * ({@code registry.joinTimeout}), so this returns at once unless that join timed out; a new job knows the comets
-     * after its first registry read. A started node is one job pushes to.
+     * Waits until {@code job} knows the comet: without the comet's join ({@code registry.joinTimeout} 0, the
+     * default) job learns of it at its next registry read, and a room push it dispatches before then skips the comet;
+     * with the join, the comet's start already waited for that. A new job knows the comets after its first read.
      */
     private static void awaitKnows(JobNode job, String cometId) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);

@@ -38,7 +38,8 @@ class CometJoinIT {
 
     @Test
     void shouldDeliverToAGoimClientOfACometThatJustStarted(@TempDir Path dir) throws Exception {
-        cluster = Cluster.start(dir, Cluster.Options.of(1, 1).jobRegistryRefresh(Duration.ofSeconds(5)));
+        cluster = Cluster.start(dir, Cluster.Options.of(1, 1).jobRegistryRefresh(Duration.ofSeconds(5))
+                .cometJoinTimeout(Duration.ofSeconds(10)));
         Pusher pusher = new Pusher(cluster.api(), List.of(), List.of(), 0, 1);
         for (int round = 1; round <= 3; round++) {
             String room = "live://join-" + round;

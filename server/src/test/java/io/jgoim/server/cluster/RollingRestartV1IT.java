@@ -71,7 +71,7 @@ class RollingRestartV1IT {
     @Test
     void shouldKeepGoimClientsOnGoimsWireAndInOrderThroughARollingRestart(@TempDir Path dir) throws Exception {
         long t0 = System.nanoTime();
-        cluster = Cluster.start(dir, Cluster.Options.of(3, 2));
+        cluster = Cluster.start(dir, Cluster.Options.of(3, 2).cometJoinTimeout(Duration.ofSeconds(5)));
         scheduler = Executors.newScheduledThreadPool(4);
         List<CometNode> initial = cluster.comets();
         int rooms = Math.max(1, CLIENTS / ROOM_SIZE);
