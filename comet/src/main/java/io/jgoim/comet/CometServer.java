@@ -53,9 +53,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The comet node: owns the listening sockets (TCP, TCP+TLS, WebSocket, WSS, gRPC, admin), the event loops, the
  * session index and the push service. No I/O in the constructor; {@link #start()} binds everything (port 0 allowed,
- * read the real ports from the accessors) and throws if a bind fails; {@link #drain} moves the clients elsewhere
- * without stopping; {@link #close()} drains gracefully within {@code shutdown.drainTime} and is idempotent. Not
- * restartable. Call {@code close()} from a thread that is not one of the comet's event loops.
+ * read the real ports from the accessors), throws if a bind fails, and in a cluster accepts clients only once every
+ * job pushes to it ({@code registry.joinTimeout}); {@link #drain} moves the clients elsewhere without stopping;
+ * {@link #close()} drains within {@code shutdown.drainTime}, idempotent, not restartable, not from an event loop.
  */
 public final class CometServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CometServer.class);
@@ -167,13 +167,14 @@ public final class CometServer implements AutoCloseable {
         if (registry != null && config.registry().enabled()) {
             NodeInfo self = NodeRegistration.describe(config, tcpAddress, wsAddress, wssAddress, rpcAddress);
             registration = new NodeRegistration(registry, self, config.registry().ttl(), loops::sessionCount);
-            registration.run();
+            registration.join(config.registry().joinTimeout());
             long refresh = config.registry().refreshInterval().toMillis();
             timers.add(timerLoop.scheduleAtFixedRate(registration, refresh, refresh, TimeUnit.MILLISECONDS));
         }
         drainer = new CometDrain(config.node().id(), loops, config.shutdown().closeBatches(),
                 config.registry().enabled() ? registry : null, registration, timerLoop);
         admin.start(boss, transports.serverChannel());
+        listeners.open(); // after the join: no session before every job pushes to this comet
         log.info("comet {} started ({}): tcp={} tcpTls={} ws={} wss={} rpc={} admin={}", config.node().id(),
                 transports, tcpAddress, tcpTlsAddress, wsAddress, wssAddress, rpcAddress, adminAddress());
     }

@@ -60,7 +60,23 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Receives what the server sends as it arrives, on the client's event loop, instead of the client collecting it
+     * (for tests that hold many long-lived clients): TCP bytes as they are read (frames may span calls), one
+     * WebSocket binary message's payload per call, the close code of a close frame, and the end of the connection.
+     */
+    public interface Sink {
+        void onBytes(byte[] bytes);
+
+        default void onCloseFrame(int code) {
+        }
+
+        default void onClosed() {
+        }
+    }
+
     private final Mode mode;
+    private final Sink sink;
     private final ByteArrayOutputStream stream = new ByteArrayOutputStream();
     private final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
     private final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
@@ -71,7 +87,32 @@ public final class TestClient implements AutoCloseable {
     private Channel channel;
 
     private TestClient(Mode mode) {
+        this(mode, null);
+    }
+
+    private TestClient(Mode mode, Sink sink) {
         this.mode = mode;
+        this.sink = sink;
+    }
+
+    /**
+     * Connects like {@link #connect(Mode, InetSocketAddress, String)}, handing everything the server sends to
+     * {@code sink} (nothing is collected: {@link #next} and {@link #closeCode} are not for such a client). Waits at
+     * most {@code timeoutMillis} for the WebSocket upgrade.
+     */
+    public static TestClient connect(Mode mode, InetSocketAddress address, String path, Sink sink,
+                                     long timeoutMillis) throws Exception {
+        TestClient c = new TestClient(mode, sink);
+        c.open(address, path);
+        if (mode == Mode.WS || mode == Mode.WSS) {
+            try {
+                c.upgraded.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
     }
 
     /** Connects (and completes the WebSocket upgrade on {@code path}); fails if the upgrade is refused. */
@@ -275,7 +316,9 @@ public final class TestClient implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                if (msg instanceof BinaryWebSocketFrame) {
+                if (sink != null) {
+                    toSink(msg);
+                } else if (msg instanceof BinaryWebSocketFrame) {
                     messages.add(ByteBufUtil.getBytes(((BinaryWebSocketFrame) msg).content()));
                 } else if (msg instanceof PongWebSocketFrame) {
                     pongs.add(ByteBufUtil.getBytes(((PongWebSocketFrame) msg).content()));
@@ -292,6 +335,16 @@ public final class TestClient implements AutoCloseable {
                 throw new IllegalStateException(e);
             } finally {
                 ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void toSink(Object msg) {
+            if (msg instanceof BinaryWebSocketFrame) {
+                sink.onBytes(ByteBufUtil.getBytes(((BinaryWebSocketFrame) msg).content()));
+            } else if (msg instanceof CloseWebSocketFrame) {
+                sink.onCloseFrame(((CloseWebSocketFrame) msg).statusCode());
+            } else if (msg instanceof ByteBuf) {
+                sink.onBytes(ByteBufUtil.getBytes((ByteBuf) msg));
             }
         }
 
@@ -316,6 +369,9 @@ public final class TestClient implements AutoCloseable {
             upgraded.completeExceptionally(new IllegalStateException("closed before the upgrade"));
             closeCode.complete(-1);
             closed.complete(null);
+            if (sink != null) {
+                sink.onClosed();
+            }
             synchronized (stream) {
                 stream.notifyAll();
             }

@@ -109,7 +109,7 @@ public final class JobServer implements AutoCloseable {
     public JobServer(JobConfig config, NodeRegistry nodes, SessionDirectory sessions,
                      PrometheusMeterRegistry registry, HistoryStore history) {
         this(config, new RegistryCometDirectory(nodes, config.comet(), config.retry(), registry,
-                config.tracing().enabled()), sessions, registry, history);
+                config.tracing().enabled(), config.node().id()), sessions, registry, history);
     }
 
     public synchronized void start() {

@@ -238,11 +238,16 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         }
     }
 
-    /** Node-registry membership (cluster mode). */
-    public record RegistryConfig(boolean enabled, Duration refreshInterval, Duration ttl) {
+    /**
+     * Node-registry membership (cluster mode). {@code joinTimeout}: at start, how long the comet waits for every live
+     * job to push to it before it opens its client listeners anyway (0: it does not wait).
+     */
+    public record RegistryConfig(boolean enabled, Duration refreshInterval, Duration ttl, Duration joinTimeout) {
         public RegistryConfig {
             Checks.positive(refreshInterval, "registry.refreshInterval");
             Checks.positive(ttl, "registry.ttl");
+            Checks.notNull(joinTimeout, "registry.joinTimeout");
+            Checks.check(!joinTimeout.isNegative(), "registry.joinTimeout must not be negative");
             Checks.check(ttl.compareTo(refreshInterval) > 0,
                     "registry.ttl must be longer than registry.refreshInterval");
         }

@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * The comet's client listeners (TCP, TCP+TLS, WebSocket, WSS): binds each with the socket options of the
- * {@code tcp} and {@code outbound} config and keeps the listening channels so the close can stop accepting first.
+ * {@code tcp} and {@code outbound} config, accepts once {@link #open()} is called (the comet first makes sure job
+ * pushes to it), and keeps the listening channels so the close can stop accepting first.
  * Used from the thread that starts or closes the comet.
  */
 public final class Listeners {
@@ -39,7 +40,10 @@ public final class Listeners {
         this.workers = workers;
     }
 
-    /** Binds one listener whose accepted channels {@code initializer} sets up; throws naming it if the bind fails. */
+    /**
+     * Binds one listener whose accepted channels {@code initializer} sets up; throws naming it if the bind fails.
+     * It accepts no connection before {@link #open()} (clients' connects wait in the backlog meanwhile).
+     */
     public InetSocketAddress bind(String host, int port, ChannelHandler initializer) {
         CometConfig.TcpConfig tcp = config.tcp();
         CometConfig.OutboundConfig out = config.outbound();
@@ -48,6 +52,7 @@ public final class Listeners {
                 .channel(transports.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, tcp.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, tcp.noDelay())
                 .childOption(ChannelOption.SO_KEEPALIVE, tcp.keepAlive())
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)
@@ -69,6 +74,13 @@ public final class Listeners {
         }
         channels.add(ch);
         return (InetSocketAddress) ch.localAddress();
+    }
+
+    /** Starts accepting on every bound listener. */
+    public void open() {
+        for (Channel ch : channels) {
+            ch.config().setAutoRead(true);
+        }
     }
 
     /** Stops accepting: closes every listening channel (accepted sessions stay open). */

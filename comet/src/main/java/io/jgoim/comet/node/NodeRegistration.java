@@ -56,6 +56,46 @@ public final class NodeRegistration implements Runnable {
                 });
     }
 
+    /**
+     * Registers this node and waits until every live job pushes to it, at most {@code timeout} (0: registers and
+     * returns at once): writes the entry, {@link NodeRegistry#announce announces} it, then polls the jobs' reports
+     * ({@link NodeRegistry#minViewVersion}) every 20 ms until they reach the announce. Returns true when they did
+     * (or no job reports); false when the time ran out or the registry failed (logged; the comet opens anyway and
+     * room pushes dispatched before a job's next registry read skip it).
+     */
+    public boolean join(Duration timeout) {
+        if (timeout.isZero()) {
+            run(); // no join: register and take clients at once
+            return true;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long announced;
+        try {
+            registry.register(base.withLoad(sessions.getAsInt(), offline, System.currentTimeMillis()), ttl)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            announced = registry.announce(base.id()).get(remaining(deadline), TimeUnit.MILLISECONDS);
+            while (registry.minViewVersion().get(remaining(deadline), TimeUnit.MILLISECONDS) < announced) {
+                if (System.nanoTime() > deadline) {
+                    log.warn("not every job pushes to this comet {} ms after it registered; taking clients anyway "
+                            + "(room pushes may skip it until the jobs read the registry)", timeout.toMillis());
+                    return false;
+                }
+                Thread.sleep(20);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            log.warn("node registry join failed, taking clients anyway: {}", e.toString());
+            return false;
+        }
+    }
+
+    private static long remaining(long deadlineNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
     /** Marks the node offline (draining) and publishes that at once. */
     public void markOffline() {
         offline = true;

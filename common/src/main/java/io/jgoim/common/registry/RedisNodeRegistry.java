@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -22,7 +23,12 @@ import java.util.concurrent.CompletionStage;
  * <pre>
  *   node_{&lt;id&gt;}    string  the NodeInfo as JSON           TTL given at register()
  *   {jgoim}nodes   zset    node id, score = expiry (ms)   the index (no SCAN on Cluster)
+ *   {jgoim}nodes_version  string  membership version      INCR by announce()
+ *   {jgoim}node_views     hash    reader id -&gt; "version:expiry ms"   the readers' reports
  * </pre>
+ * The version and the views share the index's hash tag (one slot on Redis Cluster). A node's entry is written before
+ * its announce is sent and a reader reads the version before the index, so a version read covers every node
+ * announced at or below it.
  * An entry is live while its string exists and its index score is in the future; expired index members are pruned
  * on read. Asynchronous and pipelined; failures complete with an UNAVAILABLE
  * {@link io.jgoim.protocol.JgoimException}. Thread-safe. Does not own the {@link RedisClients}.
@@ -32,6 +38,10 @@ public final class RedisNodeRegistry implements NodeRegistry {
     static final String INDEX = "{jgoim}nodes";
     /** The registry of logic nodes (comets balance their calls over them): its own index and entry keys. */
     public static final String LOGIC = "logic";
+    static final String VERSION = "{jgoim}nodes_version";
+    static final String VIEWS = "{jgoim}node_views";
+    /** A lapsed view report is deleted this long after it lapsed. */
+    private static final long PRUNE_AFTER_MILLIS = 60_000;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -113,6 +123,55 @@ public final class RedisNodeRegistry implements NodeRegistry {
                         return out;
                     });
                 }));
+    }
+
+    @Override
+    public CompletableFuture<Long> announce(String nodeId) {
+        return translate(redis.incr(VERSION));
+    }
+
+    @Override
+    public CompletableFuture<Long> version() {
+        return translate(redis.get(VERSION).thenApply(v -> v == null ? 0L : Long.parseLong(v)));
+    }
+
+    @Override
+    public CompletableFuture<Void> reportView(String readerId, long version, Duration ttl) {
+        return translate(redis.hset(VIEWS, readerId, version + ":" + (clock.millis() + ttl.toMillis()))
+                .thenApply(x -> (Void) null));
+    }
+
+    @Override
+    public CompletableFuture<Void> removeView(String readerId) {
+        return translate(redis.hdel(VIEWS, readerId).thenApply(x -> (Void) null));
+    }
+
+    @Override
+    public CompletableFuture<Long> minViewVersion() {
+        long now = clock.millis();
+        return translate(redis.hgetall(VIEWS).thenApply(views -> {
+            long min = Long.MAX_VALUE;
+            for (Map.Entry<String, String> e : views.entrySet()) {
+                String v = e.getValue();
+                int colon = v.indexOf(':');
+                long version;
+                long expiry;
+                try {
+                    version = Long.parseLong(v.substring(0, colon));
+                    expiry = Long.parseLong(v.substring(colon + 1));
+                } catch (RuntimeException bad) {
+                    redis.hdel(VIEWS, e.getKey());
+                    continue;
+                }
+                if (expiry > now) {
+                    min = Math.min(min, version);
+                } else if (expiry < now - PRUNE_AFTER_MILLIS) {
+                    // A reader gone for a minute (not one whose fresh report could race this delete).
+                    redis.hdel(VIEWS, e.getKey());
+                }
+            }
+            return min;
+        }));
     }
 
     private static <T> CompletableFuture<T> translate(CompletionStage<T> stage) {

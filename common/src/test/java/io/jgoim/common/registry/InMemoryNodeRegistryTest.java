@@ -5,4 +5,10 @@ class InMemoryNodeRegistryTest extends NodeRegistryContract {
     NodeRegistry registry() {
         return new InMemoryNodeRegistry();
     }
+
+    /** Standalone: job calls its comets directly and reports no views. */
+    @Override
+    boolean keepsViews() {
+        return false;
+    }
 }

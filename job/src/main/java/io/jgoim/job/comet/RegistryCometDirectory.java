@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * comets are kept for {@code comet.emptyRegistryGrace} (they re-register at their next refresh), like a registry
  * error, so pushes accepted meanwhile still reach them. Gauge {@code jgoim_job_registry_empty_kept_comets} shows how
  * many are kept that way (0 normally).
+ *
+ * <p>Joining comets: the directory reads the registry's membership version before each node list and, once it
+ * applied the list, reports that version under the job's id ({@link NodeRegistry#reportView}, lapsing after
+ * {@link #viewTtl three reads}); a new comet opens its listeners only when every live job's report reached its own
+ * announce, so no room push accepted after a session joined it is dispatched without it.
  */
 public final class RegistryCometDirectory extends AbstractCometDirectory {
     private static final Logger log = LoggerFactory.getLogger(RegistryCometDirectory.class);
@@ -45,18 +51,28 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
     /** Plaintext or TLS ({@code comet.tls}); one context shared by every comet's channel. */
     private final GrpcChannelTls tls;
     private final boolean traced;
+    /** This job's id in the registry's view reports; null: reports none. */
+    private final String readerId;
+    private final Duration viewTtl;
 
     public RegistryCometDirectory(NodeRegistry registry, JobConfig.CometConfig config, JobConfig.RetryConfig retry,
                                   MeterRegistry meters) {
-        this(registry, config, retry, meters, false);
+        this(registry, config, retry, meters, false, null);
     }
 
-    /** {@code traced}: every comet channel carries the caller's trace context in its calls' metadata. */
+    /**
+     * @param traced   every comet channel carries the caller's trace context in its calls' metadata
+     * @param readerId this job's node id: after each registry read it applied, the directory reports the membership
+     *                 version that read covered ({@link NodeRegistry#reportView}), so a joining comet opens its
+     *                 listeners only once this job pushes to it; null reports nothing
+     */
     public RegistryCometDirectory(NodeRegistry registry, JobConfig.CometConfig config, JobConfig.RetryConfig retry,
-                                  MeterRegistry meters, boolean traced) {
+                                  MeterRegistry meters, boolean traced, String readerId) {
         super(config, retry);
         this.traced = traced;
         this.registry = registry;
+        this.readerId = readerId;
+        this.viewTtl = viewTtl(config.registryRefresh());
         this.emptyGraceNanos = config.emptyRegistryGrace().toNanos();
         this.tls = GrpcChannelTls.of(config.tls(), "comet.tls");
         Gauge.builder("jgoim.job.registry.empty.kept.comets", keptOnEmpty, AtomicInteger::get)
@@ -64,8 +80,21 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
                 .register(meters);
     }
 
+    /**
+     * How long a view report stands without a refresh: three registry reads, at least 3 s, so that one slow read
+     * does not make joining comets stop waiting for this job, while a job that died stops counting soon.
+     */
+    static Duration viewTtl(Duration registryRefresh) {
+        Duration three = registryRefresh.multipliedBy(3);
+        return three.compareTo(Duration.ofSeconds(3)) < 0 ? Duration.ofSeconds(3) : three;
+    }
+
     @Override
     protected void onStart() {
+        if (readerId != null) {
+            // Before the first read: a comet joining now waits for this job too, not only for the ones running.
+            scheduler.execute(() -> report(0));
+        }
         scheduler.scheduleWithFixedDelay(this::refreshNodes, 0, config.registryRefresh().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -73,7 +102,10 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
     /** Reads the registry once and applies the difference; returns when done (used by tests via refresh()). */
     private void refreshNodes() {
         List<NodeInfo> nodes;
+        long version;
         try {
+            // The version first: the node list read after it holds every comet announced at or below it.
+            version = registry.version().get(config.callDeadline().toMillis(), TimeUnit.MILLISECONDS);
             nodes = registry.nodes().get(config.callDeadline().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // Keep the comets we know: a registry hiccup must not stop pushes.
@@ -84,6 +116,20 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
             return;
         }
         apply(nodes);
+        report(version);
+    }
+
+    /** Reports the membership version this job's node list now covers; a failure only delays joining comets. */
+    private void report(long version) {
+        if (readerId == null) {
+            return;
+        }
+        try {
+            registry.reportView(readerId, version, viewTtl).get(config.callDeadline().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.debug("view report failed: {}", e.toString());
+        }
     }
 
     /** True when an empty registry is ignored for now (see the class comment). Scheduler thread only. */
@@ -153,6 +199,13 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
     @Override
     public void close() {
         super.close();
+        if (readerId != null) {
+            try {
+                registry.removeView(readerId).get(config.callDeadline().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.debug("view report not withdrawn (it lapses): {}", e.toString());
+            }
+        }
         synchronized (this) {
             for (Endpoint e : endpoints.values()) {
                 e.channel.shutdownNow();

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,29 +48,45 @@ public final class Cluster implements AutoCloseable {
 
     /** How to build a cluster. */
     public record Options(int comets, int jobs, String history, String cometYaml, String logicYaml, String jobYaml,
-                          String nodeYaml) {
+                          String nodeYaml, Duration jobRegistryRefresh, Duration cometJoinTimeout) {
         public static Options of(int comets, int jobs) {
-            return new Options(comets, jobs, DEFAULT_HISTORY, "", "", "", "");
+            return new Options(comets, jobs, DEFAULT_HISTORY, "", "", "", "", Duration.ofMillis(500), Duration.ZERO);
+        }
+
+        /** The comets' {@code registry.joinTimeout} (0, the default: no join). */
+        public Options cometJoinTimeout(Duration timeout) {
+            return new Options(comets, jobs, history, cometYaml, logicYaml, jobYaml, nodeYaml, jobRegistryRefresh,
+                    timeout);
         }
 
         /** Extra comet YAML (top-level keys not set by the fixture, e.g. {@code outbound:}). */
         public Options cometYaml(String yaml) {
-            return new Options(comets, jobs, history, yaml, logicYaml, jobYaml, nodeYaml);
+            return new Options(comets, jobs, history, yaml, logicYaml, jobYaml, nodeYaml, jobRegistryRefresh,
+                    cometJoinTimeout);
         }
 
         /** Extra logic YAML (top-level keys not set by the fixture). */
         public Options logicYaml(String yaml) {
-            return new Options(comets, jobs, history, cometYaml, yaml, jobYaml, nodeYaml);
+            return new Options(comets, jobs, history, cometYaml, yaml, jobYaml, nodeYaml, jobRegistryRefresh,
+                    cometJoinTimeout);
         }
 
         /** Extra job YAML (top-level keys not set by the fixture, e.g. {@code health:}). */
         public Options jobYaml(String yaml) {
-            return new Options(comets, jobs, history, cometYaml, logicYaml, yaml, nodeYaml);
+            return new Options(comets, jobs, history, cometYaml, logicYaml, yaml, nodeYaml, jobRegistryRefresh,
+                    cometJoinTimeout);
         }
 
         /** Extra YAML for every node, logic, comets and jobs (a section they share, e.g. {@code tracing:}). */
         public Options nodeYaml(String yaml) {
-            return new Options(comets, jobs, history, cometYaml, logicYaml, jobYaml, yaml);
+            return new Options(comets, jobs, history, cometYaml, logicYaml, jobYaml, yaml, jobRegistryRefresh,
+                    cometJoinTimeout);
+        }
+
+        /** Job's {@code comet.registryRefresh} (500 ms unless set). */
+        public Options jobRegistryRefresh(Duration every) {
+            return new Options(comets, jobs, history, cometYaml, logicYaml, jobYaml, nodeYaml, every,
+                    cometJoinTimeout);
         }
     }
 
@@ -116,7 +133,7 @@ public final class Cluster implements AutoCloseable {
                 logicHistory);
         logicKafkaProbe = NodeProbes.logic(logic, lc, logicRedis);
         logic.start();
-        testRedis = RedisClients.connect(List.of(redis.uri()), false, java.time.Duration.ofSeconds(2), 10_000);
+        testRedis = RedisClients.connect(List.of(redis.uri()), false, Duration.ofSeconds(2), 10_000);
         testHistory = new RedisHistoryStore(testRedis, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         for (int i = 0; i < options.comets(); i++) {
             addComet();
@@ -177,18 +194,27 @@ public final class Cluster implements AutoCloseable {
         return jobs.values().stream().filter(JobNode::isRunning).toList();
     }
 
-    /** Starts a new comet on free ports, registered in Redis. */
+    /** Starts a new comet on free ports, registered in Redis, and waits until every job knows it. */
     public CometNode addComet() {
         String id = "comet-" + (++cometIds);
-        return startComet(id, 0, 0, 0);
+        return startComet(id, 0, 0, 0, true);
     }
 
-    private CometNode startComet(String id, int tcp, int ws, int rpc) {
+    /**
+     * Starts a new comet on free ports and returns as soon as its start returned, as an operator sees it: its
+     * clients may connect at once (the comet's own join decides when they can).
+     */
+    public CometNode addCometAsIs() {
+        String id = "comet-" + (++cometIds);
+        return startComet(id, 0, 0, 0, false);
+    }
+
+    private CometNode startComet(String id, int tcp, int ws, int rpc, boolean awaitJobs) {
         try {
             CometNode c = CometNode.start(dir, id, redis.uri(), logic.grpcAddress().getPort(), tcp, ws, rpc,
-                    options.cometYaml() + options.nodeYaml());
+                    options.cometYaml() + options.nodeYaml(), options.cometJoinTimeout());
             comets.put(id, c);
-            for (JobNode j : jobs()) {
+            for (JobNode j : awaitJobs ? jobs() : List.<JobNode>of()) {
                 awaitKnows(j, id);
             }
             return c;
@@ -198,9 +224,9 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code job} knows the comet: job reads the registry every {@code comet.registryRefresh}, and a room
-     * push it dispatches before then skips the new comet (its sessions miss it; ver-3 sessions recover it from
-     * history only when the room's next message shows the gap). A started node is one job pushes to.
+     * Waits until {@code job} knows the comet: without the comet's join ({@code registry.joinTimeout} 0, the
+     * default) job learns of it at its next registry read, and a room push it dispatches before then skips the comet;
+     * with the join, the comet's start already waited for that. A new job knows the comets after its first read.
      */
     private static void awaitKnows(JobNode job, String cometId) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
@@ -234,7 +260,7 @@ public final class Cluster implements AutoCloseable {
     public CometNode restartComet(String id) {
         CometNode old = comets.get(id);
         old.stop();
-        return startComet(id, old.tcpPort(), old.wsPort(), old.rpcPort());
+        return startComet(id, old.tcpPort(), old.wsPort(), old.rpcPort(), true);
     }
 
     /** Starts a new job in the cluster's consumer group. */
@@ -242,7 +268,7 @@ public final class Cluster implements AutoCloseable {
         String id = "job-" + (++jobIds);
         try {
             JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic,
-                    options.jobYaml() + options.history(), options.nodeYaml());
+                    options.jobYaml() + options.history(), options.nodeYaml(), options.jobRegistryRefresh());
             jobs.put(id, j);
             for (CometNode c : comets()) {
                 awaitKnows(j, c.id());
@@ -263,7 +289,7 @@ public final class Cluster implements AutoCloseable {
         jobs.get(id).stop();
         try {
             JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic,
-                    options.jobYaml() + options.history(), options.nodeYaml());
+                    options.jobYaml() + options.history(), options.nodeYaml(), options.jobRegistryRefresh());
             jobs.put(id, j);
             for (CometNode c : comets()) {
                 awaitKnows(j, c.id());

@@ -46,12 +46,13 @@ public final class CometNode {
 
     /** Starts a comet; ports 0 pick free ones (read them back from {@link #server()}). */
     static CometNode start(Path dir, String id, String redisUri, int logicGrpcPort, int tcpPort, int wsPort,
-                           int rpcPort, String extraYaml) throws IOException {
+                           int rpcPort, String extraYaml, Duration joinTimeout) throws IOException {
         Path yaml = dir.resolve(id + "-" + System.nanoTime() + ".yaml");
         Files.writeString(yaml, "node: {id: \"" + id + "\", host: \"127.0.0.1\"}\n"
                 + "tcp: {port: " + tcpPort + "}\nwebSocket: {port: " + wsPort + "}\nwss: {enabled: false}\n"
                 + "rpc: {port: " + rpcPort + "}\nadmin: {port: 0}\n"
-                + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms, ttl: 15s}\n"
+                + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms, ttl: 15s, joinTimeout: "
+                + joinTimeout.toMillis() + "ms}\n"
                 + "shutdown: {drainTime: 3s}\n"
                 + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
                 + extraYaml);

@@ -44,12 +44,12 @@ public final class JobNode {
      * @param extraYaml   more top-level YAML (a section every node shares, e.g. {@code tracing:})
      */
     static JobNode start(Path dir, String id, String redisUri, String kafka, String topic, String historyYaml,
-                         String extraYaml) throws IOException {
+                         String extraYaml, Duration registryRefresh) throws IOException {
         Path yaml = dir.resolve(id + "-" + System.nanoTime() + ".yaml");
         Files.writeString(yaml, "node: {id: \"" + id + "\"}\n"
                 + "kafka: {bootstrapServers: \"" + kafka + "\", pushTopic: \"" + topic + "\", groupId: \"job-" + topic
                 + "\", autoOffsetReset: earliest}\n"
-                + "comet: {registryRefresh: 500ms}\n"
+                + "comet: {registryRefresh: " + registryRefresh.toMillis() + "ms}\n"
                 + "metrics: {enabled: false}\n"
                 + "shutdown: {drainTimeout: 5s}\n"
                 + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"

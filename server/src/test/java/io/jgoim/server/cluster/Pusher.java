@@ -115,6 +115,8 @@ public final class Pusher implements AutoCloseable {
     private final AtomicLong maxRefusalNanos = new AtomicLong();
     private volatile boolean running;
     private Thread thread;
+    /** Per stream, the last push sent or queued, when pushes of a stream go one at a time (pusher thread only). */
+    private Map<String, java.util.concurrent.CompletableFuture<Void>> tails;
 
     /**
      * @param rooms     room ids as clients name them ({@code live://7}); pushed with type and id split
@@ -131,6 +133,16 @@ public final class Pusher implements AutoCloseable {
         this.inFlight = new Semaphore(maxInFlight);
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * Sends the pushes of each stream one at a time, the next after the previous one's answer, so that their sequence
+     * numbers are their publish order (concurrent requests to one stream may reach Kafka in any order): for clients
+     * without positions, whose order can only be checked by sequence number. Call before {@link #start}.
+     */
+    public Pusher orderedPerStream() {
+        tails = new ConcurrentHashMap<>();
+        return this;
     }
 
     public Ledger ledger() {
@@ -206,6 +218,17 @@ public final class Pusher implements AutoCloseable {
     }
 
     private void send(String stream, String uri) {
+        if (tails == null) {
+            sendNow(stream, uri);
+            return;
+        }
+        java.util.concurrent.CompletableFuture<Void> tail = tails.get(stream);
+        tails.put(stream, tail == null || tail.isDone() ? sendNow(stream, uri)
+                : tail.thenCompose(v -> sendNow(stream, uri)));
+    }
+
+    /** Sends one push now; the future completes when its answer was recorded (never exceptionally). */
+    private java.util.concurrent.CompletableFuture<Void> sendNow(String stream, String uri) {
         Ledger.Stream s = ledger.stream(stream);
         int seq = s.seqs.incrementAndGet();
         long now = System.nanoTime();
@@ -213,7 +236,7 @@ public final class Pusher implements AutoCloseable {
         HttpRequest req = HttpRequest.newBuilder(URI.create(api + uri)).timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         sent.incrementAndGet();
-        http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((r, e) -> {
             try {
                 if (e != null) {
                     s.answer(seq, -1, "");
@@ -226,6 +249,7 @@ public final class Pusher implements AutoCloseable {
             } finally {
                 inFlight.release();
             }
+            return null;
         });
     }
 

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -106,19 +105,7 @@ class RollingRestartIT {
         pusher.start(RATE);
         Thread.sleep(3_000);
 
-        List<String> steps = new ArrayList<>();
-        step(steps, "restart " + initial.get(0).id(), () -> cluster.restartComet(initial.get(0).id()));
-        step(steps, "add comet", cluster::addComet);
-        step(steps, "restart " + initial.get(1).id(), () -> cluster.restartComet(initial.get(1).id()));
-        step(steps, "restart " + initial.get(2).id(), () -> cluster.restartComet(initial.get(2).id()));
-        for (JobNode j : cluster.jobs()) {
-            step(steps, "restart " + j.id(), () -> cluster.restartJob(j.id()));
-        }
-        CometNode busiest = cluster.comets().stream()
-                .max(Comparator.comparingInt(c -> c.server().sessionCount())).orElseThrow();
-        int killedSessions = busiest.server().sessionCount();
-        step(steps, "kill " + busiest.id() + " (" + killedSessions + " sessions)", () -> cluster.killComet(
-                busiest.id()));
+        Roll.Result roll = new Roll(cluster, fleet::notConnected, fleet::describe).run();
         Thread.sleep(2_000);
         pusher.stop();
         delivery.measuring(false);
@@ -137,7 +124,7 @@ class RollingRestartIT {
         long duplicatesDropped = clients.stream().mapToLong(JgoimClient::duplicatesDropped).sum();
         System.out.printf("RollingRestartIT: %d clients, %d rooms, %d members; %d pushes sent at %d/s, %d accepted,"
                         + " %d refused, %d unanswered; steps: %s%n", CLIENTS, rooms, mids.size(), pusher.sent(), RATE,
-                ledger.accepted(), ledger.refused(), ledger.uncertain(), steps);
+                ledger.accepted(), ledger.refused(), ledger.uncertain(), roll.steps());
         System.out.printf("RollingRestartIT: %s; %d reconnects, %d duplicates dropped by the SDK; roll %d ms, "
                         + "quiescent %d ms after the pusher stopped, total %d ms%n", r.summary(), reconnects,
                 duplicatesDropped, (rolled - connected) / 1_000_000, (quiet - rolled) / 1_000_000,
@@ -153,19 +140,5 @@ class RollingRestartIT {
         assertThat(r.missingCount()).as("accepted pushes an entitled client never got").isZero();
         assertThat(reconnects).as("every client moved at least once").isGreaterThanOrEqualTo(CLIENTS);
         assertThat(clients).allMatch(c -> c.state() == ClientState.CONNECTED);
-    }
-
-    /** Runs one step of the roll, then waits until every client is connected again and a little traffic passed. */
-    private void step(List<String> steps, String name, Runnable action) throws InterruptedException {
-        long start = System.nanoTime();
-        action.run();
-        try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> fleet.notConnected() == 0);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("after " + name + ": not connected: " + fleet.describe(), e);
-        }
-        steps.add(name + " " + (System.nanoTime() - start) / 1_000_000 + " ms");
-        Thread.sleep(1_500);
     }
 }
