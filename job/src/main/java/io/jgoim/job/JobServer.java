@@ -1,7 +1,9 @@
 package io.jgoim.job;
 
 import io.jgoim.common.history.HistoryStore;
+import io.jgoim.common.metrics.EventLoopMeters;
 import io.jgoim.common.metrics.MetricsHttpServer;
+import io.jgoim.common.metrics.NodeMeters;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.session.SessionDirectory;
@@ -45,6 +47,7 @@ public final class JobServer implements AutoCloseable {
     private final PushConsumer consumer;
     private EventLoopGroup metricsGroup;
     private MetricsHttpServer metricsServer;
+    private NodeMeters.Share nodeMeters;
     private InetSocketAddress metricsAddress;
     private volatile boolean started;
     private volatile boolean closed;
@@ -65,6 +68,7 @@ public final class JobServer implements AutoCloseable {
         this.comets = comets;
         this.registry = registry;
         this.metrics = new JobMetrics(registry);
+        comets.onCometAdded(metrics::cometLinked);
         this.history = history;
         this.dispatcher = new PushDispatcher(config, comets, sessions, metrics, history);
         this.bus = new InProcessPushBus(dispatcher, config.bus().capacity(), metrics);
@@ -90,10 +94,12 @@ public final class JobServer implements AutoCloseable {
             return;
         }
         started = true;
+        nodeMeters = NodeMeters.bind(registry);
         comets.start();
         dispatcher.start();
         if (config.metrics().enabled()) {
             metricsGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            EventLoopMeters.bind(registry, "job-admin", metricsGroup);
             metricsServer = new MetricsHttpServer(registry, () -> !closed,
                     NodeSslContexts.httpServer(config.metrics().tls(), "metrics.tls"));
             metricsAddress = metricsServer.start(metricsGroup, NioServerSocketChannel.class,
@@ -176,6 +182,9 @@ public final class JobServer implements AutoCloseable {
         }
         if (metricsGroup != null) {
             metricsGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (nodeMeters != null) {
+            nodeMeters.close();
         }
     }
 }

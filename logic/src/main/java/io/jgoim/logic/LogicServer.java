@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.history.HistoryStore;
+import io.jgoim.common.metrics.NodeMeters;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.session.SessionDirectory;
@@ -59,6 +60,8 @@ public final class LogicServer implements AutoCloseable {
     private Server grpc;
     private boolean started;
     private boolean closed;
+    private NodeMeters.Share nodeMeters;
+    private final PrometheusMeterRegistry registry;
 
     /** Upstream client messages (Receive) are counted and dropped; use the other constructor to publish them. */
     public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
@@ -87,6 +90,7 @@ public final class LogicServer implements AutoCloseable {
                        DenyList denyList) {
         this.config = config;
         this.nodes = nodes;
+        this.registry = registry;
         Clock clock = Clock.systemUTC();
         boolean jwt = LogicConfig.AuthConfig.JWT.equals(config.auth().mode());
         this.unsignedOrNull = jwt ? null : UnsignedTokenWarning.toLog(log);
@@ -109,6 +113,7 @@ public final class LogicServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         started = true;
+        nodeMeters = NodeMeters.bind(registry);
         online.start();
         try {
             if (http != null) {
@@ -213,5 +218,8 @@ public final class LogicServer implements AutoCloseable {
             http.close();
         }
         online.close();
+        if (nodeMeters != null) {
+            nodeMeters.close();
+        }
     }
 }

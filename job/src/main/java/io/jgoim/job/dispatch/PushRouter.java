@@ -201,15 +201,9 @@ final class PushRouter {
             return;
         }
         PushMsg m = t.message();
-        PushMsgReq.Builder req = PushMsgReq.newBuilder().addAllKeys(keys).setProto(frame)
-                .setProtoOp(m.getOperation()).setRequestId(requestId());
-        if (m.getOffset() != 0) {
-            // Sequenced by logic at publish (PushValidator checked stream and epoch); older records have none.
-            req.setPosition(StreamPosition.newBuilder().setStream(m.getStream()).setEpoch(m.getEpoch())
-                    .setOffset(m.getOffset()));
-        }
+        PushMsgReq req = CometRequests.push(m, keys, frame, requestId(), m.getMember());
         t.awaitSends(1);
-        links.send(c, Send.Kind.PUSH, req.build(), List.of(t));
+        links.send(c, Send.Kind.PUSH, req, List.of(t));
     }
 
     private void sendBroadcast(PushTask t) {
@@ -223,8 +217,7 @@ final class PushRouter {
         int speed = m.getSpeed();
         // goim splits the speed across comets: each writes to its share of the sessions per second.
         int perComet = speed <= 0 ? 0 : Math.max(1, speed / all.size());
-        BroadcastReq req = BroadcastReq.newBuilder().setProtoOp(m.getOperation())
-                .setProto(PushFrameEncoder.single(m)).setSpeed(perComet).setRequestId(requestId()).build();
+        BroadcastReq req = CometRequests.broadcast(m, perComet, requestId());
         List<PushTask> one = List.of(t);
         t.awaitSends(all.size());
         for (int i = 0; i < all.size(); i++) {
@@ -264,12 +257,7 @@ final class PushRouter {
             }
             return;
         }
-        BroadcastRoomReq.Builder req = BroadcastRoomReq.newBuilder().setRoomId(room).setProto(frames)
-                .setRequestId(requestId());
-        if (position != null) {
-            req.setPosition(position);
-        }
-        BroadcastRoomReq built = req.build();
+        BroadcastRoomReq built = CometRequests.room(room, tasks, frames, position, requestId());
         for (int i = 0; i < tasks.size(); i++) {
             tasks.get(i).awaitSends(targets.size());
         }
@@ -341,8 +329,8 @@ final class PushRouter {
         t.awaitSends(targets.size());
         List<PushTask> one = List.of(t);
         for (int i = 0; i < targets.size(); i++) {
-            PushMsgReq req = PushMsgReq.newBuilder().addAllKeys(keys.get(i)).setProto(frame)
-                    .setProtoOp(t.message().getOperation()).setRequestId(requestId()).build();
+            // A play-history event goes to a member's devices (no position: it is not sequenced).
+            PushMsgReq req = CometRequests.push(t.message(), keys.get(i), frame, requestId(), true);
             links.send(targets.get(i), Send.Kind.PUSH, req, one);
         }
     }

@@ -121,7 +121,7 @@ final class MemberSequencer {
         for (Map.Entry<String, List<String>> e : byServer.entrySet()) {
             PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation)
                     .setServer(e.getKey()).addAllKeys(e.getValue()).setMsg(message).setCreatedAtMs(createdAtMs)
-                    .setStream(at.stream()).setEpoch(at.epoch()).setOffset(at.offset()).build();
+                    .setStream(at.stream()).setEpoch(at.epoch()).setOffset(at.offset()).setMember(true).build();
             sends[i++] = bus.publish(e.getKey(), msg);
         }
         int routed = routes.size();

@@ -87,7 +87,8 @@ public final class PushService {
             }
         }
         checkMessage(message);
-        return directory.serversByKeys(keys).thenCompose(routes -> publishPerServer(operation, routes, message));
+        return directory.serversByKeys(keys)
+                .thenCompose(routes -> publishPerServer(operation, routes, message, false));
     }
 
     /**
@@ -166,7 +167,7 @@ public final class PushService {
     }
 
     private CompletableFuture<Integer> pushPlainMids(int operation, Collection<Long> mids, ByteString message) {
-        return directory.keysByMids(mids).thenCompose(routes -> publishPerServer(operation, routes, message));
+        return directory.keysByMids(mids).thenCompose(routes -> publishPerServer(operation, routes, message, true));
     }
 
     /** Pushes to every member of room {@code type://room}. */
@@ -202,8 +203,9 @@ public final class PushService {
         return type + "://" + room;
     }
 
+    /** One record per comet holding some of {@code routes}; {@code member}: the push was addressed to members. */
     private CompletableFuture<Integer> publishPerServer(int operation, Map<String, String> routes,
-                                                        ByteString message) {
+                                                        ByteString message, boolean member) {
         if (routes.isEmpty()) {
             return CompletableFuture.completedFuture(0);
         }
@@ -213,7 +215,7 @@ public final class PushService {
         CompletableFuture<?>[] sends = new CompletableFuture<?>[byServer.size()];
         int i = 0;
         for (Map.Entry<String, List<String>> e : byServer.entrySet()) {
-            PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation)
+            PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation).setMember(member)
                     .setServer(e.getKey()).addAllKeys(e.getValue()).setMsg(message).setCreatedAtMs(now).build();
             sends[i++] = bus.publish(e.getKey(), msg);
         }
