@@ -81,6 +81,14 @@ public final class NodeMeters {
         }
     }
 
+    /** How many nodes hold a share of {@code registry}'s process meters (0: not bound). Tests. */
+    static int shares(MeterRegistry registry) {
+        synchronized (BOUND) {
+            NodeMeters m = BOUND.get(registry);
+            return m == null ? 0 : m.users;
+        }
+    }
+
     private void release() {
         synchronized (BOUND) {
             if (--users == 0) {
