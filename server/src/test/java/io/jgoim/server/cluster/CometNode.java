@@ -48,7 +48,7 @@ public final class CometNode {
         Path yaml = dir.resolve(id + "-" + System.nanoTime() + ".yaml");
         Files.writeString(yaml, "node: {id: \"" + id + "\", host: \"127.0.0.1\"}\n"
                 + "tcp: {port: " + tcpPort + "}\nwebSocket: {port: " + wsPort + "}\nwss: {enabled: false}\n"
-                + "rpc: {port: " + rpcPort + "}\nadmin: {enabled: false}\n"
+                + "rpc: {port: " + rpcPort + "}\nadmin: {port: 0}\n"
                 + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms, ttl: 15s}\n"
                 + "shutdown: {drainTime: 3s}\n"
                 + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
