@@ -128,6 +128,29 @@ class PushLatencyTest {
     }
 
     @Test
+    void shouldRecordWithoutAllocatingOnceWarm() {
+        // The record sits on the fan-out path (once per push per comet): a Prometheus timer's histogram is atomic
+        // counters, so a warm record allocates nothing. A per-record allocation (24+ bytes) would show as megabytes.
+        PushLatency prometheus = new PushLatency(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long now = System.currentTimeMillis();
+        Kind[] kinds = Kind.values();
+        for (int i = 0; i < 200_000; i++) {
+            prometheus.written(kinds[i & 3], now - (i & 1023), now);
+        }
+        long tid = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 100_000; i++) {
+            prometheus.written(kinds[i & 3], now - (i & 1023), now);
+        }
+        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        assertThat(allocated).as("bytes allocated by 100,000 records").isLessThan(64 * 1024);
+        assertThat(prometheus.timer(Kind.ROOM).count()).isEqualTo(50_000 + 25_000);
+    }
+
+    @Test
     void shouldObserveNothingWithoutACreationTimeOrARecipientOrFromAClockAhead() throws Exception {
         member("a", "live://r");
         long now = System.currentTimeMillis();
