@@ -7,6 +7,7 @@ import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.frame.NodeHints;
+import io.jgoim.comet.node.CometAdmin;
 import io.jgoim.comet.node.CometDrain;
 import io.jgoim.comet.node.Listeners;
 import io.jgoim.comet.node.NodeRegistration;
@@ -21,7 +22,7 @@ import io.jgoim.comet.transport.TcpChannelInitializer;
 import io.jgoim.comet.transport.TlsContexts;
 import io.jgoim.comet.transport.Transports;
 import io.jgoim.comet.transport.WebSocketChannelInitializer;
-import io.jgoim.common.metrics.MetricsHttpServer;
+import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.metrics.NodeMeters;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.registry.NodeInfo;
@@ -73,7 +74,7 @@ public final class CometServer implements AutoCloseable {
     private CometPushService pushService;
     private HistoryReads historyReads;
     private Server rpcServer;
-    private MetricsHttpServer admin;
+    private final CometAdmin admin;
     private NodeMeters.Share nodeMeters;
     private NodeRegistration registration;
     private RouteReannouncer reannouncer;
@@ -83,7 +84,6 @@ public final class CometServer implements AutoCloseable {
     private InetSocketAddress wsAddress;
     private InetSocketAddress wssAddress;
     private InetSocketAddress rpcAddress;
-    private InetSocketAddress adminAddress;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -96,6 +96,7 @@ public final class CometServer implements AutoCloseable {
         this.logic = logic;
         this.registry = registry;
         this.meters = meters;
+        this.admin = new CometAdmin(config, meters, this::isDraining, () -> java.util.Arrays.asList(boss, workers));
     }
 
     /** Binds every enabled listener and starts the periodic reports. */
@@ -152,11 +153,6 @@ public final class CometServer implements AutoCloseable {
         if (config.rpc().enabled()) {
             startRpc();
         }
-        if (config.admin().enabled()) {
-            admin = new MetricsHttpServer(meters, () -> !isDraining(),
-                    NodeSslContexts.httpServer(config.admin().tls(), "admin.tls"));
-            adminAddress = admin.start(boss, transports.serverChannel(), config.admin().bind(), config.admin().port());
-        }
         long report = config.online().reportInterval().toMillis();
         EventExecutor timerLoop = boss.next();
         long ackFlush = config.history().ackFlushInterval().toMillis();
@@ -174,8 +170,9 @@ public final class CometServer implements AutoCloseable {
         }
         drainer = new CometDrain(config.node().id(), loops, config.shutdown().closeBatches(),
                 config.registry().enabled() ? registry : null, registration, timerLoop);
+        admin.start(boss, transports.serverChannel());
         log.info("comet {} started ({}): tcp={} tcpTls={} ws={} wss={} rpc={} admin={}", config.node().id(),
-                transports, tcpAddress, tcpTlsAddress, wsAddress, wssAddress, rpcAddress, adminAddress);
+                transports, tcpAddress, tcpTlsAddress, wsAddress, wssAddress, rpcAddress, adminAddress());
     }
 
     private void startRpc() {
@@ -204,6 +201,11 @@ public final class CometServer implements AutoCloseable {
 
     public CometConfig config() {
         return config;
+    }
+
+    /** Readiness and liveness (the admin port's /health); the composition root adds logic and Redis probes. */
+    public NodeHealth health() {
+        return admin.health();
     }
 
     public CometMetrics metrics() {
@@ -256,14 +258,14 @@ public final class CometServer implements AutoCloseable {
     }
 
     public InetSocketAddress adminAddress() {
-        return adminAddress;
+        return admin.address();
     }
 
     /** Every bound address (listeners that are disabled are left out). */
     public List<InetSocketAddress> boundAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
         for (InetSocketAddress a : new InetSocketAddress[] {tcpAddress, tcpTlsAddress, wsAddress, wssAddress,
-                rpcAddress, adminAddress}) {
+                rpcAddress, adminAddress()}) {
             if (a != null) {
                 out.add(a);
             }
@@ -337,9 +339,7 @@ public final class CometServer implements AutoCloseable {
                 rpcServer.shutdownNow();
             }
         }
-        if (admin != null) {
-            admin.close();
-        }
+        admin.close();
         if (registration != null) {
             registration.deregister(Duration.ofMillis(remainingMillis(deadline)));
         }

@@ -1,9 +1,12 @@
 package io.jgoim.job;
 
+import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.history.Retention;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.redis.RedisConnectionConfig;
 import io.jgoim.common.tls.TlsClientConfig;
 import io.jgoim.common.tls.TlsServerConfig;
@@ -28,11 +31,14 @@ import java.util.Map;
  * @param shutdown graceful stop
  * @param redis    the node registry (comet discovery) and session store (play-history lookups) in a cluster
  * @param history  which room streams keep history (job gives their batches positions) and how long an append waits
+ * @param health   readiness probes and grace per dependency (kafka, comets, redis)
+ * @param logging  log line format and levels (docs/operations.md, Logs)
  */
 public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, EventsConfig events,
                         DispatchConfig dispatch, BatchConfig batch, CometConfig comet, RetryConfig retry,
                         MetricsConfig metrics, ShutdownConfig shutdown, RedisConnectionConfig redis,
-                        JobHistoryConfig history) {
+                        JobHistoryConfig history, HealthConfig health,
+                        LoggingConfig logging) {
     public static final String DEFAULTS = "jgoim/job-defaults.yaml";
 
     public JobConfig {
@@ -48,9 +54,23 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
         Checks.notNull(shutdown, "shutdown");
         Checks.notNull(redis, "redis");
         Checks.notNull(history, "history");
+        Checks.notNull(health, "health");
+        health.requireKnown(java.util.Set.of("kafka", "comets", "redis"));
+        Checks.notNull(logging, "logging");
     }
 
     /** Loads defaults, then {@code file} (may be null), then env overrides; throws ConfigException naming the key. */
+    /** Every topic this job consumes from or produces to: what {@code kafka.topics} checks at start. */
+    public java.util.List<String> kafkaTopics() {
+        java.util.List<String> out = new java.util.ArrayList<>(4);
+        out.add(kafka.pushTopic());
+        out.add(kafka.pushTopic() + kafka.deadLetterSuffix());
+        out.add(events.comment().topic());
+        out.add(events.playHistory().topic());
+        out.removeIf(String::isEmpty);
+        return out;
+    }
+
     public static JobConfig load(Path file, Map<String, String> env) {
         return ConfigLoader.load(JobConfig.class, DEFAULTS, file, env);
     }
@@ -63,7 +83,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with the in-process bus (standalone: no Kafka consumer is started). */
     public JobConfig inProcess() {
         return new JobConfig(node, new BusConfig(BusConfig.IN_PROCESS, bus.capacity()), kafka, events, dispatch, batch,
-                comet, retry, metrics, shutdown, redis, history);
+                comet, retry, metrics, shutdown, redis, history, health, logging);
     }
 
     /** @param id this instance's name, used as the Kafka client id */
@@ -105,12 +125,13 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     public record KafkaConfig(String bootstrapServers, String groupId, String pushTopic, String deadLetterSuffix,
                               int maxPollRecords, Duration pollTimeout, Duration commitInterval,
                               int maxInFlightRecords, Duration revokeTimeout, Duration sessionTimeout,
-                              String autoOffsetReset) {
+                              String autoOffsetReset, TopicsConfig topics) {
         public KafkaConfig {
             Checks.notBlank(bootstrapServers, "kafka.bootstrapServers");
             Checks.notBlank(groupId, "kafka.groupId");
             Checks.notBlank(pushTopic, "kafka.pushTopic");
             Checks.notBlank(deadLetterSuffix, "kafka.deadLetterSuffix");
+            Checks.check(topics != null, "kafka.topics is required");
             Checks.positive(maxPollRecords, "kafka.maxPollRecords");
             Checks.positive(pollTimeout, "kafka.pollTimeout");
             Checks.positive(commitInterval, "kafka.commitInterval");
@@ -246,7 +267,8 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     /** This config with {@code streams} as its history rules (standalone: logic's history section rules both). */
     public JobConfig withHistory(HistoryConfig streams) {
         return new JobConfig(node, bus, kafka, events, dispatch, batch, comet, retry, metrics, shutdown, redis,
-                new JobHistoryConfig(streams.rooms(), streams.members(), history.appendTimeout()));
+                new JobHistoryConfig(streams.rooms(), streams.members(), history.appendTimeout()), health,
+                logging);
     }
 
     public record JobHistoryConfig(Map<String, Retention> rooms, Retention members, Duration appendTimeout) {

@@ -1,5 +1,7 @@
 package io.jgoim.job;
 
+import io.jgoim.common.health.EventLoopsCheck;
+import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.metrics.EventLoopMeters;
 import io.jgoim.common.metrics.MetricsHttpServer;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,7 +48,8 @@ public final class JobServer implements AutoCloseable {
     private final PushDispatcher dispatcher;
     private final InProcessPushBus bus;
     private final PushConsumer consumer;
-    private EventLoopGroup metricsGroup;
+    private final NodeHealth health;
+    private volatile EventLoopGroup metricsGroup;
     private MetricsHttpServer metricsServer;
     private NodeMeters.Share nodeMeters;
     private InetSocketAddress metricsAddress;
@@ -74,6 +78,26 @@ public final class JobServer implements AutoCloseable {
         this.bus = new InProcessPushBus(dispatcher, config.bus().capacity(), metrics);
         this.consumer = config.bus().isKafka()
                 ? new PushConsumer(config, dispatcher, new DomainEvents(config.events()), metrics) : null;
+        this.health = newHealth();
+    }
+
+    /**
+     * Not ready while stopped or when no comet is known past the grace of {@code comets}; live while the poll loop
+     * runs (Kafka mode) and the admin loop answers. The composition root adds Kafka and Redis.
+     */
+    private NodeHealth newHealth() {
+        NodeHealth h = new NodeHealth(config.node().id(), config.health(),
+                config.metrics().enabled() ? registry : null);
+        h.condition("stopped", () -> !started || closed, "job is not started or is stopping");
+        h.watch("comets", true, () -> comets.comets().isEmpty()
+                ? CompletableFuture.failedFuture(new IllegalStateException("no comet known to push to"))
+                : CompletableFuture.completedFuture(null));
+        if (consumer != null) {
+            h.liveCheck("kafka-consumer-loop", () -> consumer.isPolling() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(new IllegalStateException("the Kafka poll loop is not running")));
+        }
+        h.liveCheck("admin-event-loop", new EventLoopsCheck(() -> java.util.Collections.singletonList(metricsGroup)));
+        return h;
     }
 
     /** Job in a cluster: comets discovered live from the node registry, reached over gRPC; no stream positions. */
@@ -100,7 +124,7 @@ public final class JobServer implements AutoCloseable {
         if (config.metrics().enabled()) {
             metricsGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopMeters.bind(registry, "job-admin", metricsGroup);
-            metricsServer = new MetricsHttpServer(registry, () -> !closed,
+            metricsServer = new MetricsHttpServer(registry, health,
                     NodeSslContexts.httpServer(config.metrics().tls(), "metrics.tls"));
             metricsAddress = metricsServer.start(metricsGroup, NioServerSocketChannel.class,
                     config.metrics().host(), config.metrics().port());
@@ -108,6 +132,7 @@ public final class JobServer implements AutoCloseable {
         if (consumer != null) {
             consumer.start();
         }
+        health.start();
         log.info("job {} started: bus {}, {} lanes, batch {} msgs / {}, room positions {}, metrics {}",
                 config.node().id(), config.bus().mode(), config.dispatch().lanes(), config.batch().size(),
                 config.batch().window(), history == null ? "off (no history store)" : "on", metricsAddress);
@@ -120,6 +145,11 @@ public final class JobServer implements AutoCloseable {
 
     public CometDirectory comets() {
         return comets;
+    }
+
+    /** Readiness and liveness (the metrics port's /health); the composition root adds Kafka and Redis probes. */
+    public NodeHealth health() {
+        return health;
     }
 
     public JobMetrics metrics() {
@@ -177,6 +207,7 @@ public final class JobServer implements AutoCloseable {
     }
 
     private void closeMetrics() {
+        health.close();
         if (metricsServer != null) {
             metricsServer.close();
         }

@@ -31,7 +31,16 @@ public final class LoadtestMain implements Runnable {
 
     /** Runs the CLI and returns its exit code (0 on success). */
     public static int execute(String... args) {
+        return executeAs("loadtest", args);
+    }
+
+    /**
+     * Runs the CLI under {@code commandName} (how the user typed it: {@code jgoim loadtest} from the one jar, so
+     * every usage line says what to type) and returns its exit code.
+     */
+    public static int executeAs(String commandName, String... args) {
         CommandLine cl = new CommandLine(new LoadtestMain());
+        cl.setCommandName(commandName);
         cl.setOverwrittenOptionsAllowed(true);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

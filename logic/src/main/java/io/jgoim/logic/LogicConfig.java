@@ -1,9 +1,12 @@
 package io.jgoim.logic;
 
+import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.history.HistoryConfig;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.tls.TlsServerConfig;
 import io.jgoim.logic.auth.HmacSecret;
 
@@ -21,7 +24,8 @@ import java.util.Map;
  * get positions); it is read whether or not this node has a history store ({@code LogicServer} without one keeps none).
  */
 public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, AuthConfig auth, RedisConfig redis,
-                          KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history) {
+                          KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history,
+                          HealthConfig health, LoggingConfig logging) {
     public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
 
     public LogicConfig {
@@ -34,6 +38,9 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         Checks.notNull(online, "online");
         Checks.notNull(nodes, "nodes");
         Checks.notNull(history, "history");
+        Checks.notNull(health, "health");
+        health.requireKnown(java.util.Set.of("redis", "kafka"));
+        Checks.notNull(logging, "logging");
         for (String type : history.rooms().keySet()) {
             // A type is the part of a room id before "://": an empty one or one holding "://" never matches a room.
             Checks.check(!type.isEmpty() && !type.contains("://"), "history.rooms: '" + type
@@ -63,7 +70,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         AuthConfig auth = new AuthConfig(c.auth().mode(),
                 new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys), c.auth().revokeFor());
         return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
-                c.history());
+                c.history(), c.health(), c.logging());
     }
 
     /** This node's identity. */
@@ -106,7 +113,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
     public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst) {
         public static final String PUSH = "push";
         public static final String READ = "read";
-        /** The deny list routes ({@code /goim/admin/*}): revoke tokens, keys and members. */
+        /** The admin routes ({@code /goim/admin/*}): revoke tokens, keys and members; change log levels. */
         public static final String ADMIN = "admin";
 
         public ApiKey {
@@ -133,11 +140,25 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
     }
 
     /** The Logic gRPC listener for comets ({@code tls}: see docs/operations.md, Security). */
-    public record GrpcConfig(boolean enabled, String bind, int port, TlsServerConfig tls) {
+    public record GrpcConfig(boolean enabled, String bind, int port, TlsServerConfig tls, String advertise,
+                             RegistryConfig registry) {
         public GrpcConfig {
             Checks.notNull(tls, "grpc.tls");
             Checks.notBlank(bind, "grpc.bind");
             Checks.port(port, "grpc.port");
+            advertise = advertise == null ? "" : advertise.trim();
+            Checks.check(advertise.isEmpty() || advertise.lastIndexOf(':') > 0,
+                    "grpc.advertise must be host:port or empty, was '" + advertise + "'");
+            Checks.notNull(registry, "grpc.registry");
+        }
+    }
+
+    /** This logic node's entry in the logic-node registry comets balance over. */
+    public record RegistryConfig(boolean enabled, Duration refreshInterval, Duration ttl) {
+        public RegistryConfig {
+            Checks.positive(refreshInterval, "grpc.registry.refreshInterval");
+            Checks.positive(ttl, "grpc.registry.ttl");
+            Checks.check(ttl.compareTo(refreshInterval) > 0, "grpc.registry.ttl must be longer than refreshInterval");
         }
     }
 
@@ -205,7 +226,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
 
     /** The push bus producer. */
     public record KafkaConfig(String bootstrapServers, String topic, String upstreamTopic, Duration sendTimeout,
-                              Duration linger, int maxPendingSends) {
+                              Duration linger, int maxPendingSends, TopicsConfig topics) {
         public KafkaConfig {
             Checks.notBlank(bootstrapServers, "kafka.bootstrapServers");
             Checks.notBlank(topic, "kafka.topic");
@@ -215,6 +236,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.check(linger != null && !linger.isNegative(), "kafka.linger must be >= 0");
             Checks.check(linger.compareTo(sendTimeout) < 0, "kafka.linger must be below kafka.sendTimeout");
             Checks.positive(maxPendingSends, "kafka.maxPendingSends");
+            Checks.check(topics != null, "kafka.topics is required");
         }
     }
 

@@ -1,7 +1,11 @@
 package io.jgoim.logic;
 
 import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.jgoim.common.health.EventLoopsCheck;
+import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.metrics.NodeMeters;
@@ -24,6 +28,7 @@ import io.jgoim.logic.service.LocalLogicService;
 import io.jgoim.protocol.rpc.LogicGrpcService;
 import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.PushPublisher;
+import io.jgoim.protocol.rpc.logic.LogicGrpc;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +61,8 @@ public final class LogicServer implements AutoCloseable {
     private final PushService push;
     private final LocalLogicService service;
     private final LogicHttpServer http;
+    private final HealthStatusManager grpcHealth = new HealthStatusManager();
+    private final NodeHealth health;
     private volatile boolean running;
     private Server grpc;
     private boolean started;
@@ -103,8 +110,14 @@ public final class LogicServer implements AutoCloseable {
         this.push = new PushService(directory, bus, history, registry, clock);
         this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, denyList,
                 registry);
+        this.health = new NodeHealth(config.node().id(), config.health(), config.http().enabled() ? registry : null);
+        health.condition("stopped", () -> !running, "logic is not started or is stopping");
         this.http = config.http().enabled() ? new LogicHttpServer(config.http(), push, online, balancer, denyList,
-                config.auth().revokeFor(), registry, () -> running) : null;
+                config.auth().revokeFor(), registry, health) : null;
+        if (http != null) {
+            health.liveCheck("api-event-loops", new EventLoopsCheck(() -> java.util.Collections.singletonList(
+                    http.eventLoops())));
+        }
     }
 
     /** Binds the enabled listeners and starts aggregating online counts. Not restartable. */
@@ -126,8 +139,12 @@ public final class LogicServer implements AutoCloseable {
                         // LogicService never blocks, so calls run on the transport threads without a hop.
                         .directExecutor()
                         .addService(new LogicGrpcService(service))
+                        // gRPC health: comets' round_robin skips a node that is not SERVING (set NOT_SERVING
+                        // first thing at close, so comets move new calls off while in-flight ones finish).
+                        .addService(grpcHealth.getHealthService())
                         .build()
                         .start();
+                grpcHealth.setStatus(LogicGrpc.SERVICE_NAME, HealthCheckResponse.ServingStatus.SERVING);
             }
         } catch (IOException e) {
             close();
@@ -138,6 +155,7 @@ public final class LogicServer implements AutoCloseable {
             throw e;
         }
         running = true;
+        health.start();
         log.info("logic {} started: http {} grpc {}", config.node().id(), httpAddress(), grpcAddress());
         warnIfUnsignedTokensAreExposed();
     }
@@ -172,6 +190,14 @@ public final class LogicServer implements AutoCloseable {
         return push;
     }
 
+    /**
+     * Readiness and liveness, served on the API's port. The composition root adds the probes of what it injected
+     * (Redis, Kafka: {@code health.watch}); standalone adds the comet's draining state. Add before {@link #start()}.
+     */
+    public NodeHealth health() {
+        return health;
+    }
+
     /** The cluster online counts. */
     public OnlineAggregator online() {
         return online;
@@ -204,6 +230,7 @@ public final class LogicServer implements AutoCloseable {
         closed = true;
         running = false;
         if (grpc != null) {
+            grpcHealth.enterTerminalState();
             grpc.shutdown();
             try {
                 if (!grpc.awaitTermination(2, TimeUnit.SECONDS)) {
@@ -221,5 +248,6 @@ public final class LogicServer implements AutoCloseable {
         if (nodeMeters != null) {
             nodeMeters.close();
         }
+        health.close();
     }
 }

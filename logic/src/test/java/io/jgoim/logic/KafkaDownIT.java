@@ -97,6 +97,28 @@ class KafkaDownIT {
         }
     }
 
+    /** No broker at the bootstrap address at all: the 503 says so, not "topic not present in metadata". */
+    @Test
+    void shouldSayNoBrokerIsReachableWhenNoneAnswers() throws Exception {
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        LogicConfig config = LogicConfig.load(null, Map.of("JGOIM_HTTP_PORT", "0", "JGOIM_GRPC_ENABLED", "false",
+                "JGOIM_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + dead, "JGOIM_KAFKA_TOPIC", TOPIC,
+                "JGOIM_KAFKA_SEND_TIMEOUT", "1500ms"));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (KafkaPushPublisher publisher = new KafkaPushPublisher(config.kafka(), "logic-absent-it", registry);
+             LogicServer logic = new LogicServer(config, new InMemorySessionDirectory(Duration.ofMinutes(1)),
+                     publisher, new InMemoryNodeRegistry(), registry)) {
+            logic.start();
+            Reply r = new ApiClient(logic.httpAddress()).post("/goim/push/room?operation=1000&type=live&room=1", "m");
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.code()).isEqualTo(ErrorCode.UNAVAILABLE.code());
+            assertThat(r.json().get("message").asText()).startsWith("kafka: no broker reachable at 127.0.0.1:" + dead);
+        }
+    }
+
     /**
      * Pushes keep arriving (50/s, several connections) while Kafka stops and comes back: every answer, 200 or 503,
      * comes within kafka.sendTimeout plus scheduling slack - also for records already in flight when the broker died,

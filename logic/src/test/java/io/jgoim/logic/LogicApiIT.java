@@ -220,6 +220,7 @@ class LogicApiIT {
         Reply room = api.post("/goim/push/room?operation=1002&type=live&room=1000", "room-msg");
         assertThat(room.status()).isEqualTo(200);
         assertThat(room.code()).isZero();
+        assertThat(room.data().get("routed").asInt()).isZero(); // nobody in it: 0, not goim's null
         PushMsg r = messagesFor("room-msg", 1).get(0);
         assertThat(r.getType()).isEqualTo(PushMsg.Type.ROOM);
         assertThat(r.getRoom()).isEqualTo("live://1000");
@@ -400,6 +401,9 @@ class LogicApiIT {
         assertThat(top.data()).hasSize(1);
         assertThat(top.data().get(0).get("room_id").asText()).isEqualTo("1");
         assertThat(top.data().get(0).get("count").asInt()).isEqualTo(7);
+        // A room push answers the room's sessions at the last count, as a mid push answers its routed sessions.
+        assertThat(api.post("/goim/push/room?operation=1000&type=chat&room=1", "m").data().get("routed").asInt())
+                .isEqualTo(7);
         Reply rooms = api.get("/goim/online/room?type=chat&rooms=1,2,3");
         assertThat(rooms.data().get("2").asInt()).isEqualTo(1);
         assertThat(rooms.data().get("3").asInt()).isZero();

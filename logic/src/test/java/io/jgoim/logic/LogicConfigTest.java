@@ -33,7 +33,7 @@ class LogicConfigTest {
         LogicConfig file = LogicConfig.load(shipped, Map.of("JGOIM_TOKEN_SECRET", "0123456789abcdef0123456789abcdef"));
         assertThat(file.auth().mode()).isEqualTo("jwt");
         assertThat(new LogicConfig(file.node(), file.http(), file.grpc(), defaults.auth(), file.redis(), file.kafka(),
-                file.online(), file.nodes(), file.history())).isEqualTo(defaults);
+                file.online(), file.nodes(), file.history(), file.health(), file.logging())).isEqualTo(defaults);
         assertThat(LogicConfig.load(shipped, Map.of("JGOIM_AUTH_MODE", "goim")).auth().mode()).isEqualTo("goim");
     }
 

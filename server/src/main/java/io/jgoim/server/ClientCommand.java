@@ -37,7 +37,7 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--port", description = "comet port (default: 3101 for tcp, 3102 for ws, 3103 for wss)")
     Integer port;
 
-    @Option(names = "--transport", defaultValue = "tcp", description = "tcp, ws or wss (default: ${DEFAULT-VALUE})")
+    @Option(names = "--transport", defaultValue = "tcp", description = "tcp, tls (TCP over TLS), ws or wss (default: ${DEFAULT-VALUE})")
     String transport;
 
     @Option(names = "--token", description = "the auth token as sent (goim JSON or a JWT); overrides --mid/--room")
@@ -73,6 +73,18 @@ final class ClientCommand implements Callable<Integer> {
             description = "with --positions: print the last N messages of --room after connecting (a late joiner)")
     int last;
 
+    @Option(names = "--addresses", split = ",", description = "more comets to fail over to, host:port each "
+            + "(tried after --host/--port and after a draining comet's hints)")
+    java.util.List<String> addresses;
+
+    @Option(names = "--nodes", description = "logic's node list to fail over with, e.g. "
+            + "http://127.0.0.1:3111/goim/nodes/weighted (its nodes are tried before --host/--addresses)")
+    String nodes;
+
+    @Option(names = "--connect-attempts", defaultValue = "0",
+            description = "first-connect attempts before giving up, with backoff (0 = until connected)")
+    int connectAttempts;
+
     @Option(names = "--config", description = "accepted for symmetry with the node commands; the client has no file")
     String config;
 
@@ -82,6 +94,8 @@ final class ClientCommand implements Callable<Integer> {
         int p = port != null ? port : (t == Transport.TCP ? 3101 : t == Transport.WEBSOCKET ? 3102 : 3103);
         PrintStream out = System.out;
         CountDownLatch done = new CountDownLatch(count > 0 ? count : 1);
+        // Closes before the first connect succeeded are FirstConnect's to report; they must not end the run.
+        java.util.concurrent.atomic.AtomicBoolean connected = new java.util.concurrent.atomic.AtomicBoolean();
         EventLoopGroup group = ClientTransports.newEventLoopGroup(1);
         var b = JgoimClient.builder()
                 .host(host).port(p).transport(t)
@@ -121,6 +135,9 @@ final class ClientCommand implements Callable<Integer> {
 
                     @Override
                     public void onClose(JgoimClient c, CloseStatus status, boolean willReconnect) {
+                        if (!connected.get()) {
+                            return;
+                        }
                         out.printf("%s closed code=%d %s%s%n", LocalTime.now(), status.code(), status.reason(),
                                 willReconnect ? " (reconnecting)" : "");
                         if (!willReconnect) {
@@ -143,8 +160,23 @@ final class ClientCommand implements Callable<Integer> {
         } else {
             b.goimToken(mid, key, room, platform, accepts);
         }
-        try (JgoimClient client = b.build()) {
-            client.connect().get(15, TimeUnit.SECONDS);
+        if (addresses != null && !addresses.isEmpty()) {
+            java.util.List<String> all = new java.util.ArrayList<>();
+            all.add(host + ":" + p);
+            all.addAll(addresses);
+            b.addresses(all);
+        }
+        if (nodes != null) {
+            b.nodesUrl(nodes);
+        }
+        JgoimClient first = new FirstConnect(Duration.ofSeconds(1), Duration.ofSeconds(30), connectAttempts, out)
+                .connect(b::build);
+        if (first == null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            return 1;
+        }
+        connected.set(true);
+        try (JgoimClient client = first) {
             out.printf("%s connected %s://%s:%d%s; waiting for pushes%n", LocalTime.now(), transport, host, p,
                     token == null ? " as mid " + mid + " in " + room : "");
             out.flush();

@@ -37,7 +37,14 @@ public final class JgoimMain implements Runnable {
                 cmd.getErr().println("jgoim: bad config: " + ex.getMessage());
                 return 2;
             }
-            throw ex;
+            // One clear line (a port in use, Redis absent): the stack trace only when asked for.
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + StartupFailure.describe(ex));
+            if (StartupFailure.debug(System.getenv())) {
+                ex.printStackTrace(cmd.getErr());
+            } else {
+                cmd.getErr().println("(set JGOIM_DEBUG=1 for the stack trace)");
+            }
+            return 1;
         });
         return cl.execute(args);
     }

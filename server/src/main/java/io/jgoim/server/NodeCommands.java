@@ -1,11 +1,14 @@
 package io.jgoim.server;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.logic.LogicChannels;
+import io.jgoim.common.health.KafkaTopicProbe;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.RedisHistoryStore;
+import io.jgoim.common.kafka.KafkaTopics;
+import io.jgoim.common.logging.NodeLogging;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
@@ -14,24 +17,32 @@ import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
+import io.jgoim.logic.node.LogicRegistration;
 import io.jgoim.logic.push.KafkaPushPublisher;
 import io.jgoim.logic.revoke.RedisDenyList;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The cluster node commands: {@code jgoim comet | logic | job --config FILE}. Each builds its node with the Redis
- * and Kafka implementations of the seams, starts it, and waits for SIGTERM, on which it shuts down gracefully.
+ * and Kafka implementations of the seams, starts it, and waits for SIGTERM, on which it shuts down gracefully. Each
+ * applies its {@code logging:} section first, so from then on every log line is the node's (JSON by default).
  */
 final class NodeCommands {
+    private static final Logger log = LoggerFactory.getLogger(NodeCommands.class);
+
     private NodeCommands() {
     }
 
@@ -45,7 +56,7 @@ final class NodeCommands {
                 try {
                     r.close();
                 } catch (Exception e) {
-                    System.err.println("jgoim: error while stopping: " + e);
+                    log.warn("error while stopping: {}", e.toString());
                 }
             }
             closed.countDown();
@@ -69,13 +80,19 @@ final class NodeCommands {
         @Override
         public Integer call() throws InterruptedException {
             CometConfig c = CometConfig.load(config, System.getenv());
-            ManagedChannel channel = GrpcChannelTls.of(c.logic().tls(), "logic.tls")
-                    .apply(NettyChannelBuilder.forTarget(c.logic().target())).build();
+            NodeLogging.apply("comet", c.node().id(), c.logging(), true);
+            EnvCheck.warnUnknown(System.getenv(), config);
             RedisClients r = c.redis().connect();
+            // Every logic node registered in Redis (or a DNS name, or a fixed list), balanced and failed over.
+            GrpcChannelTls tls = GrpcChannelTls.of(c.logic().tls(), "logic.tls");
+            ManagedChannel channel = LogicChannels.build(c.logic().target(),
+                    new RedisNodeRegistry(r, Clock.systemUTC(), RedisNodeRegistry.LOGIC), c.logic().refreshInterval(),
+                    tls::apply);
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
                     new RedisNodeRegistry(r), meters());
+            NodeProbes.comet(server, channel, r);
             server.start();
-            System.out.printf("jgoim comet %s started: %s%n", c.node().id(), server.boundAddresses());
+            log.info("jgoim comet {} started: {}", c.node().id(), server.boundAddresses());
             return awaitShutdown(server, channel::shutdownNow, r);
         }
     }
@@ -89,6 +106,10 @@ final class NodeCommands {
         @Override
         public Integer call() throws InterruptedException {
             LogicConfig c = LogicConfig.load(config, System.getenv());
+            NodeLogging.apply("logic", c.node().id(), c.logging(), true);
+            EnvCheck.warnUnknown(System.getenv(), config);
+            KafkaTopics.ensure(c.kafka().bootstrapServers(), List.of(c.kafka().topic(), c.kafka().upstreamTopic()),
+                    c.kafka().topics());
             PrometheusMeterRegistry meters = meters();
             RedisClients r = RedisClients.connect(c.redis().uris(), c.redis().cluster(), c.redis().commandTimeout(),
                     c.redis().requestQueueSize());
@@ -99,10 +120,20 @@ final class NodeCommands {
             // The deny list in the same Redis too: every logic node refuses, every comet closes, the same tokens.
             LogicServer server = new LogicServer(c, sessions, kafka, new RedisNodeRegistry(r), meters, kafka,
                     history, new RedisDenyList(r, java.time.Clock.systemUTC()));
+            KafkaTopicProbe probe = NodeProbes.logic(server, c, r);
             server.start();
-            System.out.printf("jgoim logic %s started: http %s, grpc %s%n", c.node().id(), server.httpAddress(),
+            log.info("jgoim logic {} started: http {}, grpc {}", c.node().id(), server.httpAddress(),
                     server.grpcAddress());
-            return awaitShutdown(server, kafka, r);
+            if (c.grpc().enabled() && c.grpc().registry().enabled()) {
+                // Comets balance over the registered logic nodes; closed first at stop, so they move off this one.
+                LogicRegistration registration = new LogicRegistration(
+                        new RedisNodeRegistry(r, Clock.systemUTC(), RedisNodeRegistry.LOGIC), c.grpc().registry(),
+                        c.node().id(), LogicRegistration.advertised(c.grpc().advertise(), server.grpcAddress()),
+                        Clock.systemUTC());
+                registration.start();
+                return awaitShutdown(registration, server, probe, kafka, r);
+            }
+            return awaitShutdown(server, probe, kafka, r);
         }
     }
 
@@ -116,6 +147,9 @@ final class NodeCommands {
         @Override
         public Integer call() throws InterruptedException {
             JobConfig c = JobConfig.load(config, System.getenv());
+            NodeLogging.apply("job", c.node().id(), c.logging(), true);
+            EnvCheck.warnUnknown(System.getenv(), config);
+            KafkaTopics.ensure(c.kafka().bootstrapServers(), c.kafkaTopics(), c.kafka().topics());
             PrometheusMeterRegistry meters = meters();
             RedisClients r = c.redis().connect();
             // Job only reads routes (play-history lookups); logic owns their TTL.
@@ -123,9 +157,10 @@ final class NodeCommands {
             // Room positions: one history append per room batch, in the Redis logic reads history from.
             HistoryStore history = c.history().streams().anyEnabled() ? new RedisHistoryStore(r, meters) : null;
             JobServer server = new JobServer(c, new RedisNodeRegistry(r), sessions, meters, history);
+            KafkaTopicProbe probe = NodeProbes.job(server, c, r);
             server.start();
-            System.out.printf("jgoim job %s started%n", c.node().id());
-            return awaitShutdown(server, r);
+            log.info("jgoim job {} started", c.node().id());
+            return awaitShutdown(server, probe, r);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.history.MemoryHistoryStore;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.common.session.SessionDirectory;
@@ -38,7 +39,8 @@ import java.util.Set;
 public final class StandaloneServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StandaloneServer.class);
     static final String EMBEDDED = "jgoim/standalone.yaml";
-    private static final Set<String> SECTIONS = Set.of("comet", "logic", "job");
+    private static final String LOGGING = "logging";
+    private static final Set<String> SECTIONS = Set.of("comet", "logic", "job", LOGGING);
 
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InMemorySessionDirectory sessions;
@@ -49,6 +51,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final LogicServer logic;
     private final CometServer comet;
     private final String cometId;
+    private final LoggingConfig logging;
     private boolean started;
     private boolean closed;
 
@@ -61,29 +64,62 @@ public final class StandaloneServer implements AutoCloseable {
                 history);
         this.comet = new CometServer(cometConfig, logic.service(), nodes, meters);
         this.cometId = cometConfig.node().id();
+        // One health on logic's port (3111): ready unless the comet drains; live while the comet's loops run too.
+        logic.health().condition("comet-draining", comet::isDraining,
+                "the comet is draining: new sessions must go elsewhere");
+        logic.health().liveCheck("comet", () -> comet.health().liveness().thenAccept(l -> {
+            if (!l.live()) {
+                throw new IllegalStateException("comet: " + l.checks());
+            }
+        }));
+        this.logging = logicConfig.logging();
     }
 
     /**
      * Loads the three node configs: each node's embedded defaults, standalone's changes ({@value #EMBEDDED}), the
-     * operator's file (sections {@code comet}, {@code logic}, {@code job}; may be null), then {@code JGOIM_*} env.
+     * operator's file (sections {@code comet}, {@code logic}, {@code job}, and {@code logging} for the one process's
+     * logs, layered over each node's own; may be null), then {@code JGOIM_*} env.
      */
     public static StandaloneServer load(Path file, Map<String, String> env) {
+        Configs c = configs(file, env);
+        return new StandaloneServer(c.comet(), c.logic(), c.job());
+    }
+
+    /** The three node configs standalone runs with. */
+    record Configs(CometConfig comet, LogicConfig logic, JobConfig job) {
+    }
+
+    /** What {@link #load} starts from: the three configs, layered as it describes. */
+    static Configs configs(Path file, Map<String, String> env) {
         ObjectNode embedded = ConfigLoader.readResourceTree(EMBEDDED);
         ObjectNode user = file == null ? null : ConfigLoader.readTree(file);
         if (user != null) {
             for (Iterator<String> it = user.fieldNames(); it.hasNext(); ) {
                 String name = it.next();
                 if (!SECTIONS.contains(name)) {
-                    throw new ConfigException(file + ": unknown section '" + name + "' (use comet:, logic:, job:)");
+                    throw new ConfigException(file + ": unknown section '" + name
+                            + "' (use comet:, logic:, job:, logging:)");
                 }
             }
         }
         CometConfig c = ConfigLoader.load(CometConfig.class, CometConfig.DEFAULTS, layers(embedded, user, "comet",
                 file), env);
-        LogicConfig l = ConfigLoader.load(LogicConfig.class, LogicConfig.DEFAULTS, layers(embedded, user, "logic",
-                file), env);
+        // The node list advertises the ports this process really serves (and no WSS port when WSS is off); the
+        // operator's own logic.nodes settings, then env, still win.
+        List<ObjectNode> logicLayers = layers(embedded, user, "logic", file);
+        logicLayers.add(1, advertisedPorts(c));
+        LogicConfig l = ConfigLoader.load(LogicConfig.class, LogicConfig.DEFAULTS, logicLayers, env);
         JobConfig j = ConfigLoader.load(JobConfig.class, JobConfig.DEFAULTS, layers(embedded, user, "job", file), env);
-        return new StandaloneServer(c, l, j);
+        return new Configs(c, l, j);
+    }
+
+    private static ObjectNode advertisedPorts(CometConfig c) {
+        ObjectNode layer = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode nodes = layer.putObject("nodes");
+        nodes.put("tcpPort", c.tcp().enabled() ? c.tcp().port() : 0);
+        nodes.put("wsPort", c.webSocket().enabled() ? c.webSocket().port() : 0);
+        nodes.put("wssPort", c.wss().enabled() ? c.wss().port() : 0);
+        return layer;
     }
 
     private static List<ObjectNode> layers(ObjectNode embedded, ObjectNode user, String section, Path file) {
@@ -91,6 +127,12 @@ public final class StandaloneServer implements AutoCloseable {
         out.add(ConfigLoader.section(embedded, section, EMBEDDED));
         if (user != null) {
             out.add(ConfigLoader.section(user, section, String.valueOf(file)));
+            ObjectNode logging = ConfigLoader.section(user, LOGGING, String.valueOf(file));
+            if (!logging.isEmpty()) {
+                ObjectNode layer = logging.objectNode();
+                layer.set(LOGGING, logging);
+                out.add(layer);
+            }
         }
         return out;
     }
@@ -111,6 +153,11 @@ public final class StandaloneServer implements AutoCloseable {
         }
         log.info("jgoim standalone serving: tcp {}, websocket {}, http api + /metrics {}", comet.tcpAddress(),
                 comet.wsAddress(), logic.httpAddress());
+    }
+
+    /** The process's logging section (logic's, with the file's top-level {@code logging:} over it). */
+    public LoggingConfig logging() {
+        return logging;
     }
 
     public CometServer comet() {

@@ -41,7 +41,7 @@ class ConfigDocsTest {
             LogicConfig f = (LogicConfig) fromFile;
             assertThat(f.auth().mode()).isEqualTo(LogicConfig.AuthConfig.JWT);
             fromFile = new LogicConfig(f.node(), f.http(), f.grpc(), ((LogicConfig) embedded).auth(), f.redis(),
-                    f.kafka(), f.online(), f.nodes(), f.history());
+                    f.kafka(), f.online(), f.nodes(), f.history(), f.health(), f.logging());
         }
         assertThat(fromFile).isEqualTo(embedded);
         // Every key of the defaults is spelled out in the file (the file is the operator's documentation).
@@ -66,5 +66,35 @@ class ConfigDocsTest {
         String section = to < 0 ? doc.substring(from) : doc.substring(from, to);
         ConfigLoader.envNames(defaults).forEach((key, env) ->
                 assertThat(section).as("%s key %s", node, key).contains("| `" + key + "` |").contains("`" + env + "`"));
+    }
+
+    /**
+     * Every key has a description of its own: not empty, and not a copy of another key's — unless the two are the
+     * same setting of different listeners (same last name: tcp.bind and webSocket.bind), which may share one.
+     */
+    @ParameterizedTest
+    @CsvSource({"comet", "logic", "job"})
+    void shouldDescribeEveryKeyOnItsOwn(String node) throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "config.md"));
+        int from = doc.indexOf("## " + node + " ");
+        int to = doc.indexOf("\n## ", from + 1);
+        String section = to < 0 ? doc.substring(from) : doc.substring(from, to);
+        Map<String, String> byDescription = new java.util.HashMap<>();
+        section.lines().filter(l -> l.startsWith("| `")).forEach(row -> {
+            String[] cells = row.substring(1, row.length() - 1).split(" \\| ");
+            String key = cells[0].trim().replace("`", "");
+            String description = cells[cells.length - 1].trim();
+            assertThat(description).as("docs/config.md %s: the description of %s", node, key).isNotEmpty();
+            String other = byDescription.putIfAbsent(description, key);
+            if (other != null) {
+                assertThat(leaf(other)).as("docs/config.md %s: %s has the description of %s", node, key, other)
+                        .isEqualTo(leaf(key));
+            }
+        });
+        assertThat(byDescription).isNotEmpty();
+    }
+
+    private static String leaf(String key) {
+        return key.substring(key.lastIndexOf('.') + 1);
     }
 }

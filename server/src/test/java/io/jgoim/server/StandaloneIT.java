@@ -164,4 +164,33 @@ class StandaloneIT {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("\"code\":400");
     }
+
+    /**
+     * Standalone answers health on the API port for the whole process: ready (no external dependency), live while
+     * logic's and the comet's event loops run; a draining comet makes it not ready at once, still live.
+     */
+    @Test
+    void shouldAnswerHealthForTheWholeProcessAndGoNotReadyWhenTheCometDrains(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("own.yaml");
+        Files.writeString(cfg, "comet: {tcp: {port: 0}, webSocket: {port: 0}}\nlogic: {http: {port: 0}}\n");
+        try (StandaloneServer own = StandaloneServer.load(cfg, Map.of())) {
+            own.start();
+            String at = "http://127.0.0.1:" + own.logic().httpAddress().getPort();
+            HttpResponse<String> ready = Pushes.get(at, "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"status\":\"ready\"").contains("\"comet-draining\":false");
+            HttpResponse<String> live = Pushes.get(at, "/health/live");
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(live.body()).contains("\"comet\":\"ok\"").contains("\"api-event-loops\":\"ok\"");
+            assertThat(Pushes.get(at, "/metrics").body()).contains("jgoim_ready 1.0");
+
+            own.comet().drain(java.time.Duration.ofSeconds(1));
+            HttpResponse<String> draining = Pushes.get(at, "/health");
+            assertThat(draining.statusCode()).isEqualTo(503);
+            assertThat(draining.body()).contains("\"status\":\"not_ready\"")
+                    .contains("\"comet-draining: the comet is draining").contains("\"live\":true");
+            assertThat(Pushes.get(at, "/health/live").statusCode()).isEqualTo(200);
+            assertThat(Pushes.get(at, "/metrics").body()).contains("jgoim_ready 0.0");
+        }
+    }
 }

@@ -2,6 +2,8 @@ package io.jgoim.comet.config;
 
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.config.ConfigLoader;
+import io.jgoim.common.health.HealthConfig;
+import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.redis.RedisConnectionConfig;
 import io.jgoim.common.tls.TlsClientConfig;
 import io.jgoim.common.tls.TlsServerConfig;
@@ -21,7 +23,8 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
                           ProtocolConfig protocol, OutboundConfig outbound, HistoryConfig history,
                           BucketConfig bucket,
                           OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
-                          LogicConfig logic, RedisConnectionConfig redis) {
+                          LogicConfig logic, RedisConnectionConfig redis, HealthConfig health,
+                          LoggingConfig logging) {
 
     /** The classpath resource holding every key with its default. */
     public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
@@ -44,6 +47,9 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         Checks.notNull(shutdown, "shutdown");
         Checks.notNull(logic, "logic");
         Checks.notNull(redis, "redis");
+        Checks.notNull(health, "health");
+        health.requireKnown(java.util.Set.of("logic", "redis"));
+        Checks.notNull(logging, "logging");
         Checks.check(webSocket.maxFrameBytes() >= protocol.maxBodyBytes() + 16,
                 "webSocket.maxFrameBytes must be >= protocol.maxBodyBytes + 16, was " + webSocket.maxFrameBytes());
     }
@@ -244,10 +250,11 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
      * Where a cluster comet reaches logic's gRPC service ({@code host:port} or any gRPC target such as
      * {@code dns:///logic.internal:3119}). Standalone calls logic directly and ignores it.
      */
-    public record LogicConfig(String target, TlsClientConfig tls) {
+    public record LogicConfig(String target, Duration refreshInterval, TlsClientConfig tls) {
         public LogicConfig {
             Checks.notNull(tls, "logic.tls");
             Checks.notBlank(target, "logic.target");
+            Checks.positive(refreshInterval, "logic.refreshInterval");
         }
     }
 

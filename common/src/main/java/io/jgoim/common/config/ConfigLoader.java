@@ -109,10 +109,16 @@ public final class ConfigLoader {
         try {
             return YAML.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException("unknown config key '" + path(e) + "'", e);
+            List<String> known = new ArrayList<>();
+            if (e.getKnownPropertyIds() != null) {
+                e.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
+            }
+            String near = Nearest.of(e.getPropertyName(), known);
+            throw new ConfigException("unknown config key '" + path(e) + "'"
+                    + (near != null ? " (did you mean '" + near + "'?)" : ""), e);
         } catch (InvalidFormatException e) {
             throw new ConfigException("config key '" + path(e) + "': cannot use value '" + e.getValue() + "' as "
-                    + e.getTargetType().getSimpleName(), e);
+                    + e.getTargetType().getSimpleName() + hint(e), e);
         } catch (MismatchedInputException e) {
             throw new ConfigException("config key '" + path(e) + "': " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -266,6 +272,16 @@ public final class ConfigLoader {
                 out.put(key, envName(key));
             }
         }
+    }
+
+    /** What to write instead, where the mistake is a common one (a duration without its unit). */
+    private static String hint(InvalidFormatException e) {
+        if (e.getTargetType() == Duration.class && e.getValue() != null
+                && String.valueOf(e.getValue()).trim().matches("[0-9]+")) {
+            String n = String.valueOf(e.getValue()).trim();
+            return ": a duration needs its unit, e.g. '" + n + "s' (or " + n + "ms, " + n + "m)";
+        }
+        return "";
     }
 
     private static String path(JsonMappingException e) {

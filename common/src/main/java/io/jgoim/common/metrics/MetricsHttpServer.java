@@ -1,5 +1,7 @@
 package io.jgoim.common.metrics;
 
+import io.jgoim.common.health.HealthRoutes;
+import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.http.RateLimitedLog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -29,28 +31,28 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * The admin HTTP endpoint of comet and job: {@code GET /metrics} (Prometheus text) and {@code GET /health}
- * ({@code 200 ok}, or {@code 503 draining} once the node stops taking work), over TLS when given a context (then a
- * plaintext request is dropped without an answer). Runs on the event loops it is given.
+ * The admin HTTP endpoint of comet and job: {@code GET /metrics} (Prometheus text) and the health endpoints of
+ * {@link HealthRoutes} ({@code /health}, {@code /health/live}, {@code /health/ready}: JSON, 200 or 503), over TLS
+ * when given a context (then a plaintext request is dropped without an answer). Runs on the event loops it is given.
  */
 public final class MetricsHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsHttpServer.class);
     private final PrometheusMeterRegistry registry;
-    private final BooleanSupplier healthy;
+    private final NodeHealth health;
     private final SslContext ssl;
     private Channel channel;
 
-    public MetricsHttpServer(PrometheusMeterRegistry registry, BooleanSupplier healthy) {
-        this(registry, healthy, null);
+    public MetricsHttpServer(PrometheusMeterRegistry registry, NodeHealth health) {
+        this(registry, health, null);
     }
 
     /** @param sslOrNull server TLS context ({@code io.jgoim.common.tls.NodeSslContexts#httpServer}), null = HTTP */
-    public MetricsHttpServer(PrometheusMeterRegistry registry, BooleanSupplier healthy, SslContext sslOrNull) {
+    public MetricsHttpServer(PrometheusMeterRegistry registry, NodeHealth health, SslContext sslOrNull) {
         this.registry = registry;
-        this.healthy = healthy;
+        this.health = health;
         this.ssl = sslOrNull;
     }
 
@@ -80,19 +82,26 @@ public final class MetricsHttpServer implements AutoCloseable {
         }
     }
 
-    /** Builds the response for a request; shared with logic's API server, which serves /metrics on its own port. */
-    public static FullHttpResponse respond(PrometheusMeterRegistry registry, BooleanSupplier healthy,
-                                           FullHttpRequest req) {
+    /** True for the paths {@link #respond} answers besides 404: /metrics and the health endpoints. */
+    public static boolean handles(String path) {
+        return "/metrics".equals(path) || HealthRoutes.handles(path);
+    }
+
+    /**
+     * Builds the response for a request; shared with logic's API server, which serves /metrics and the health
+     * endpoints on its own port. Completes on a probe's thread for the liveness paths.
+     */
+    public static CompletableFuture<FullHttpResponse> respond(PrometheusMeterRegistry registry, NodeHealth health,
+                                                              FullHttpRequest req) {
         String path = new QueryStringDecoder(req.uri()).path();
-        switch (path) {
-            case "/metrics":
-                return text(HttpResponseStatus.OK, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8");
-            case "/health":
-                return healthy.getAsBoolean() ? text(HttpResponseStatus.OK, "ok\n", "text/plain")
-                        : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n", "text/plain");
-            default:
-                return text(HttpResponseStatus.NOT_FOUND, "not found\n", "text/plain");
+        if ("/metrics".equals(path)) {
+            return CompletableFuture.completedFuture(text(HttpResponseStatus.OK, registry.scrape(),
+                    "text/plain; version=0.0.4; charset=utf-8"));
         }
+        if (HealthRoutes.handles(path)) {
+            return HealthRoutes.respond(path, health);
+        }
+        return CompletableFuture.completedFuture(text(HttpResponseStatus.NOT_FOUND, "not found\n", "text/plain"));
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body, String type) {
@@ -105,17 +114,26 @@ public final class MetricsHttpServer implements AutoCloseable {
 
     private final RateLimitedLog errors = new RateLimitedLog();
 
+    /** One per connection. */
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        /** The last answer of this connection: answers are written in request order (pipelined requests). */
+        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            FullHttpResponse resp = respond(registry, healthy, req);
             boolean keepAlive = HttpUtil.isKeepAlive(req);
-            HttpUtil.setKeepAlive(resp, keepAlive);
-            if (keepAlive) {
-                ctx.writeAndFlush(resp);
-            } else {
-                ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
-            }
+            CompletableFuture<FullHttpResponse> answer = respond(registry, health, req);
+            tail = tail.thenCompose(v -> answer.handle((resp, error) -> {
+                FullHttpResponse r = resp != null ? resp
+                        : text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n", "text/plain");
+                HttpUtil.setKeepAlive(r, keepAlive);
+                if (keepAlive) {
+                    ctx.writeAndFlush(r);
+                } else {
+                    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                }
+                return null;
+            }));
         }
 
         @Override

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The comet registry in Redis (single node or Cluster):
+ * A node registry in Redis (single node or Cluster) — comets', or logic nodes' with role {@link #LOGIC}:
  * <pre>
  *   node_{&lt;id&gt;}    string  the NodeInfo as JSON           TTL given at register()
  *   {jgoim}nodes   zset    node id, score = expiry (ms)   the index (no SCAN on Cluster)
@@ -30,23 +30,38 @@ import java.util.concurrent.CompletionStage;
 public final class RedisNodeRegistry implements NodeRegistry {
     private static final Logger log = LoggerFactory.getLogger(RedisNodeRegistry.class);
     static final String INDEX = "{jgoim}nodes";
+    /** The registry of logic nodes (comets balance their calls over them): its own index and entry keys. */
+    public static final String LOGIC = "logic";
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final RedisClusterAsyncCommands<String, String> redis;
     private final Clock clock;
+    private final String index;
+    private final String entryPrefix;
 
+    /** The comet registry. */
     public RedisNodeRegistry(RedisClients clients) {
         this(clients, Clock.systemUTC());
     }
 
     public RedisNodeRegistry(RedisClients clients, Clock clock) {
-        this.redis = clients.async();
-        this.clock = clock;
+        this(clients, clock, null);
     }
 
-    static String nodeKey(String id) {
-        return "node_{" + id + "}";
+    /**
+     * The registry of one role: {@code null} for comets (keys {@code {jgoim}nodes}, {@code node_{id}}, as ever),
+     * {@link #LOGIC} for logic nodes ({@code {jgoim}logic-nodes}, {@code logic_{id}}).
+     */
+    public RedisNodeRegistry(RedisClients clients, Clock clock, String role) {
+        this.redis = clients.async();
+        this.clock = clock;
+        this.index = role == null ? INDEX : "{jgoim}" + role + "-nodes";
+        this.entryPrefix = role == null ? "node_{" : role + "_{";
+    }
+
+    private String entryKey(String id) {
+        return entryPrefix + id + "}";
     }
 
     @Override
@@ -57,30 +72,30 @@ public final class RedisNodeRegistry implements NodeRegistry {
         } catch (JsonProcessingException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<String> set = redis.set(nodeKey(node.id()), json, SetArgs.Builder.px(ttl.toMillis()))
+        CompletableFuture<String> set = redis.set(entryKey(node.id()), json, SetArgs.Builder.px(ttl.toMillis()))
                 .toCompletableFuture();
-        CompletableFuture<Long> index = redis.zadd(INDEX, (double) (clock.millis() + ttl.toMillis()), node.id())
+        CompletableFuture<Long> indexed = redis.zadd(index, (double) (clock.millis() + ttl.toMillis()), node.id())
                 .toCompletableFuture();
-        return translate(CompletableFuture.allOf(set, index));
+        return translate(CompletableFuture.allOf(set, indexed));
     }
 
     @Override
     public CompletableFuture<Void> deregister(String nodeId) {
-        CompletableFuture<Long> del = redis.del(nodeKey(nodeId)).toCompletableFuture();
-        CompletableFuture<Long> index = redis.zrem(INDEX, nodeId).toCompletableFuture();
-        return translate(CompletableFuture.allOf(del, index));
+        CompletableFuture<Long> del = redis.del(entryKey(nodeId)).toCompletableFuture();
+        CompletableFuture<Long> indexed = redis.zrem(index, nodeId).toCompletableFuture();
+        return translate(CompletableFuture.allOf(del, indexed));
     }
 
     @Override
     public CompletableFuture<List<NodeInfo>> nodes() {
         long now = clock.millis();
-        return translate(redis.zrangebyscore(INDEX, Range.create((double) now, Double.POSITIVE_INFINITY))
+        return translate(redis.zrangebyscore(index, Range.create((double) now, Double.POSITIVE_INFINITY))
                 .toCompletableFuture()
                 .thenCompose(ids -> {
-                    redis.zremrangebyscore(INDEX, Range.create(Double.NEGATIVE_INFINITY, (double) now));
+                    redis.zremrangebyscore(index, Range.create(Double.NEGATIVE_INFINITY, (double) now));
                     List<CompletableFuture<String>> gets = new ArrayList<>(ids.size());
                     for (String id : ids) {
-                        gets.add(redis.get(nodeKey(id)).toCompletableFuture());
+                        gets.add(redis.get(entryKey(id)).toCompletableFuture());
                     }
                     return CompletableFuture.allOf(gets.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
                         List<NodeInfo> out = new ArrayList<>(gets.size());

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * The session directory in one JVM (standalone mode): the same contract as Redis, with expiries read from a clock.
@@ -29,6 +30,10 @@ public final class InMemorySessionDirectory implements SessionDirectory {
      */
     private final ConcurrentHashMap<Long, Object> byMid = new ConcurrentHashMap<>();
     private final Map<String, Online> online = new ConcurrentHashMap<>();
+    private static final AtomicLongFieldUpdater<InMemorySessionDirectory> PURGE =
+            AtomicLongFieldUpdater.newUpdater(InMemorySessionDirectory.class, "nextPurgeAt");
+    /** When the next purge of expired routes is due (epoch ms); one caller wins it by CAS. */
+    private volatile long nextPurgeAt;
 
     public InMemorySessionDirectory(Duration sessionTtl) {
         this(sessionTtl, Clock.systemUTC());
@@ -121,8 +126,52 @@ public final class InMemorySessionDirectory implements SessionDirectory {
 
     @Override
     public CompletableFuture<Void> putOnline(String server, Map<String, Integer> roomCounts, Duration ttl) {
-        online.put(server, new Online(Map.copyOf(roomCounts), clock.millis() + ttl.toMillis()));
+        long now = clock.millis();
+        online.put(server, new Online(Map.copyOf(roomCounts), now + ttl.toMillis()));
+        // Every comet reports its counts every few seconds, off the session path: the place to purge routes that
+        // expired (a comet that died without removing its sessions), as Redis expires keys on its own.
+        long due = nextPurgeAt;
+        if (now >= due && PURGE.compareAndSet(this, due, now + purgeEveryMillis())) {
+            purgeExpired(now);
+        }
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Removes every route that expired by {@code now}; returns how many sessions it removed. */
+    int purgeExpired(long now) {
+        int[] removed = {0};
+        byKey.values().removeIf(r -> {
+            boolean expired = r.expiresAt <= now;
+            removed[0] += expired ? 1 : 0;
+            return expired;
+        });
+        for (Long mid : byMid.keySet()) {
+            byMid.computeIfPresent(mid, (m, value) -> {
+                Object kept = null;
+                for (Route r : routes(value)) {
+                    if (r.expiresAt > now) {
+                        kept = with(kept, r);
+                    }
+                }
+                return kept;
+            });
+        }
+        online.values().removeIf(o -> o.expiresAt <= now);
+        return removed[0];
+    }
+
+    /** Sessions (keys) held, expired or not: what {@link #purgeExpired} bounds. */
+    int size() {
+        return byKey.size();
+    }
+
+    /** Members with at least one route held, expired or not. */
+    int members() {
+        return byMid.size();
+    }
+
+    private long purgeEveryMillis() {
+        return Math.max(1_000, sessionTtl.toMillis() / 4);
     }
 
     /** This directory's epoch: one random id for its whole life (a restarted standalone gets a new one). */

@@ -58,7 +58,20 @@ class ConfigLoaderTest {
         Path f = dir.resolve("c.yaml");
         Files.writeString(f, "tcp:\n  prot: 1\n");
         assertThatThrownBy(() -> ConfigLoader.load(Sample.class, DEFAULTS, f, Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("tcp.prot");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tcp.prot")
+                .hasMessageContaining("did you mean 'port'?");
+        Files.writeString(f, "tcp:\n  zzzzzzzz: 1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Sample.class, DEFAULTS, f, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessage("unknown config key 'tcp.zzzzzzzz'");
+    }
+
+    @Test
+    void shouldSuggestTheUnitOfABareDuration(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, "tcp:\n  timeout: 30\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Sample.class, DEFAULTS, f, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tcp.timeout")
+                .hasMessageContaining("a duration needs its unit, e.g. '30s'");
     }
 
     @Test

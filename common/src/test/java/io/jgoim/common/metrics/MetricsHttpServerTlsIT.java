@@ -1,5 +1,7 @@
 package io.jgoim.common.metrics;
 
+import io.jgoim.common.health.HealthConfig;
+import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.tls.TlsServerConfig;
 import io.jgoim.testkit.LeakCheck;
@@ -24,6 +26,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +54,9 @@ class MetricsHttpServerTlsIT {
                 pki.server().keyFile().toString(), requireClientCert ? pki.caFile().toString() : "",
                 requireClientCert);
         registry.counter("jgoim_tls_probe").increment();
-        server = new MetricsHttpServer(registry, () -> true, NodeSslContexts.httpServer(tls, "admin.tls"));
+        NodeHealth health = new NodeHealth("tls-it", new HealthConfig(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(5), Map.of()), null);
+        server = new MetricsHttpServer(registry, health, NodeSslContexts.httpServer(tls, "admin.tls"));
         return server.start(group, NioServerSocketChannel.class, "127.0.0.1", 0);
     }
 
@@ -73,7 +78,8 @@ class MetricsHttpServerTlsIT {
         HttpResponse<String> metrics = get(pki.jdkContext(pki.caFile(), null), "https", at, "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("jgoim_tls_probe_total 1.0");
-        assertThat(get(pki.jdkContext(pki.caFile(), null), "https", at, "/health").body()).isEqualTo("ok\n");
+        assertThat(get(pki.jdkContext(pki.caFile(), null), "https", at, "/health").body())
+                .startsWith("{\"node\":\"tls-it\",\"status\":\"ready\"");
 
         assertThatThrownBy(() -> get(null, "http", at, "/metrics")).isInstanceOf(IOException.class);
         // A scraper trusting another CA refuses the node's certificate.

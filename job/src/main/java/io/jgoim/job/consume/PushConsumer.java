@@ -220,6 +220,11 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         consumer.close(Duration.ZERO);
     }
 
+    /** True while the poll loop runs (job's liveness): false before start, after stop, or once the loop died. */
+    public boolean isPolling() {
+        return running && thread.isAlive();
+    }
+
     /** Stops polling, finishes in-flight pushes (bounded by shutdown.drainTimeout), commits, closes. Idempotent. */
     @Override
     public void close() {

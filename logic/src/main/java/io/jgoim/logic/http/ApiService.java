@@ -1,5 +1,6 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.http.HttpRefusal;
 import io.jgoim.common.http.HttpService;
 import io.jgoim.common.http.PercentEscapes;
@@ -19,11 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 /**
- * Logic's HTTP API as an {@link HttpService}: {@code /metrics} and {@code /health} as comet and job serve them (no
- * API key needed), every other path through the {@link ApiGate} when {@code http.apiKeys} is set, then the
+ * Logic's HTTP API as an {@link HttpService}: {@code /metrics} and {@code /health}, {@code /health/live},
+ * {@code /health/ready} as comet and job serve them (no API key needed), every other path through the {@link ApiGate} when {@code http.apiKeys} is set, then the
  * {@link Routes}, whose result or refusal becomes the API's JSON reply ({@link ApiResponse}) and a
  * {@code jgoim.logic.api.requests} timing. A request target with a malformed percent-escape (or one that is
  * not UTF-8) is refused BAD_PARAMETER before anything decodes it; the listener's own refusals (timeouts, versions,
@@ -39,17 +39,17 @@ final class ApiService implements HttpService {
     /** Null when no API key is configured: the API is open (allowed on loopback, or with http.allowOpen). */
     private final ApiGate gate;
     private final PrometheusMeterRegistry registry;
-    private final BooleanSupplier healthy;
+    private final NodeHealth health;
     private final RateLimitedLog clientErrorLog = new RateLimitedLog();
     private final RateLimitedLog bugLog = new RateLimitedLog();
 
     /** {@code keyring} null: no API key configured, the API is open. */
-    ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, BooleanSupplier healthy) {
+    ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, NodeHealth health) {
         this.routes = routes;
         this.metrics = new ApiMetrics(registry);
         this.gate = keyring == null ? null : new ApiGate(keyring, metrics);
         this.registry = registry;
-        this.healthy = healthy;
+        this.health = health;
     }
 
     @Override
@@ -62,8 +62,8 @@ final class ApiService implements HttpService {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         // Exempt from API keys: Prometheus and probes send none (a separate admin listener is still to come).
-        if ("/metrics".equals(path) || "/health".equals(path)) {
-            return CompletableFuture.completedFuture(MetricsHttpServer.respond(registry, healthy, request));
+        if (MetricsHttpServer.handles(path)) {
+            return MetricsHttpServer.respond(registry, health, request);
         }
         Route route = Route.of(path);
         if (gate != null) {

@@ -1,6 +1,7 @@
 package io.jgoim.logic.http;
 
 import io.jgoim.common.config.ConfigException;
+import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.http.BoundedHttpAggregator;
 import io.jgoim.common.http.ConnectionLimiter;
 import io.jgoim.common.http.HttpRefusal;
@@ -8,6 +9,7 @@ import io.jgoim.common.http.HttpTimeouts;
 import io.jgoim.common.http.PipelinedHttpHandler;
 import io.jgoim.common.http.PipeliningPolicy;
 import io.jgoim.common.metrics.EventLoopMeters;
+import io.jgoim.common.logging.LogLevels;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicConfig.HttpConfig;
 import io.jgoim.logic.http.access.ApiKeyring;
@@ -41,7 +43,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.function.BooleanSupplier;
 
 /**
  * Logic's HTTP listener: Netty's HTTP codec, an aggregator bounded by {@code http.maxBodyBytes} (a larger body gets
@@ -68,13 +69,14 @@ public final class LogicHttpServer implements AutoCloseable {
     /** @param denyList the deny list the admin routes add to; {@code revokeFor} is their default lifetime */
     public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
                            DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
-                           BooleanSupplier healthy) {
+                           NodeHealth health) {
         this.config = config;
         this.registry = registry;
+        ApiKeyring keyring = config.apiKeys().isEmpty() ? null
+                : new ApiKeyring(config.apiKeys(), registry, System::nanoTime);
         this.api = new ApiService(new Routes(push, online, nodes,
-                new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC())),
-                config.apiKeys().isEmpty() ? null : new ApiKeyring(config.apiKeys(), registry, System::nanoTime),
-                registry, healthy);
+                new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC()),
+                new LogLevelRoutes(LogLevels.backend(), keyring)), keyring, registry, health);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")
@@ -141,6 +143,11 @@ public final class LogicHttpServer implements AutoCloseable {
                     + e.getMessage(), e);
         }
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** The API's event loops, null before start and after close (the liveness check of logic). */
+    public synchronized EventLoopGroup eventLoops() {
+        return group;
     }
 
     public synchronized InetSocketAddress address() {

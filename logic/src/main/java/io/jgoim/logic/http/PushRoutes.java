@@ -1,6 +1,7 @@
 package io.jgoim.logic.http;
 
 import io.jgoim.logic.history.AckStatus;
+import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.MidsPushed;
 import io.jgoim.logic.push.PushService;
 import io.jgoim.protocol.stream.StreamPosition;
@@ -13,17 +14,19 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The push routes: to keys, to members' sessions, to a room, to everyone. Each answers once the bus holds the push
- * ({@link PushService} validates and publishes); key and mid pushes answer {@code {"routed": n}}, the others
- * {@code null}. A mid push whose members' streams keep history adds {@code "positions": {"<mid>": {"epoch":
+ * ({@link PushService} validates and publishes); key, mid and room pushes answer {@code {"routed": n}}, a
+ * broadcast {@code null}. A mid push whose members' streams keep history adds {@code "positions": {"<mid>": {"epoch":
  * "<decimal>", "offset": n}}} (the epoch, a u64, as a string: JavaScript numbers lose digits past 2^53); without
  * positions the answer is goim's. {@code must_deliver} pins the message in each member's history until its devices
  * acked it; {@code GET /goim/push/acks} answers which devices did. Stateless apart from the service; thread-safe.
  */
 final class PushRoutes {
     private final PushService push;
+    private final OnlineAggregator online;
 
-    PushRoutes(PushService push) {
+    PushRoutes(PushService push, OnlineAggregator online) {
         this.push = push;
+        this.online = online;
     }
 
     void bindTo(Map<Route, RouteHandler> table) {
@@ -44,8 +47,16 @@ final class PushRoutes {
                 .thenApply(PushRoutes::mids);
     }
 
+    /**
+     * A room push answers {@code {"routed": n}} like a key or mid push: the room's sessions at the last online count
+     * (up to {@code online.reportInterval + online.aggregateInterval} old: room pushes are not routed per session),
+     * so an empty room answers 0 rather than goim's {@code null}.
+     */
     private CompletableFuture<?> room(RouteRequest r) {
-        return push.pushRoom(r.integer("operation"), r.text("type"), r.text("room"), r.body());
+        String type = r.text("type");
+        String room = r.text("room");
+        return push.pushRoom(r.integer("operation"), type, room, r.body()).thenApply(v ->
+                routed(online.snapshot().rooms().getOrDefault(PushService.roomId(type, room), 0)));
     }
 
     private CompletableFuture<?> all(RouteRequest r) {

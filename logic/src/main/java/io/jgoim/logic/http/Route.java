@@ -42,7 +42,9 @@ enum Route {
     NODES_WEIGHTED("/goim/nodes/weighted", HttpMethod.GET, READ, requiredText("platform")),
     NODES_INSTANCES("/goim/nodes/instances", HttpMethod.GET, READ),
     ADMIN_REVOKE("/goim/admin/revoke", HttpMethod.POST, ADMIN, text("jti"), text("kid"), text("mid"), text("until")),
-    ADMIN_REVOKED("/goim/admin/revoked", HttpMethod.GET, ADMIN);
+    ADMIN_REVOKED("/goim/admin/revoked", HttpMethod.GET, ADMIN),
+    // one logger's level in this logic process, while it runs (audited in the log)
+    ADMIN_LOGLEVEL("/goim/admin/loglevel", HttpMethod.POST, ADMIN, requiredText("logger"), requiredText("level"));
 
     /** The metric tag of requests to a path that is no route (and of undecodable requests). */
     static final String OTHER_TAG = "other";

@@ -69,6 +69,11 @@ final class RouteRequest {
         return ByteString.copyFrom(request.content().nioBuffer());
     }
 
+    /** The request's headers (valid only during the handler's call). */
+    io.netty.handler.codec.http.HttpHeaders headers() {
+        return request.headers();
+    }
+
     /** The client's address: the first {@code X-Forwarded-For} hop if any, else the connection's peer. */
     String clientIp() {
         String forwarded = request.headers().get("X-Forwarded-For");

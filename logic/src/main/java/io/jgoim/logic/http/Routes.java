@@ -15,16 +15,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The route table: each {@link Route} bound to its handler (push, online, node and admin routes), and the checks every
+ * The route table: each {@link Route} bound to its handler (push, online, node, admin and log-level routes), and the checks every
  * route shares, in this order: a route at the path (else NOT_FOUND), its method (else METHOD_NOT_ALLOWED), its
  * parameters (else BAD_PARAMETER). Built once per listener; read-only afterwards, so thread-safe.
  */
 final class Routes {
     private final Map<Route, RouteHandler> handlers = new EnumMap<>(Route.class);
 
-    Routes(PushService push, OnlineAggregator online, NodeBalancer nodes, AdminRoutes admin) {
-        new PushRoutes(push).bindTo(handlers);
+    Routes(PushService push, OnlineAggregator online, NodeBalancer nodes, AdminRoutes admin,
+           LogLevelRoutes logLevels) {
+        new PushRoutes(push, online).bindTo(handlers);
         admin.bindTo(handlers);
+        logLevels.bindTo(handlers);
         new OnlineRoutes(online, nodes).bindTo(handlers);
         new NodeRoutes(nodes).bindTo(handlers);
         for (Route r : Route.values()) {

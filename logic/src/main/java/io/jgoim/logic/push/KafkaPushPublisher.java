@@ -12,11 +12,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 public final class KafkaPushPublisher implements PushPublisher, UpstreamPublisher {
     private final Producer<String, byte[]> producer;
     private final String topic;
+    private final String bootstrap;
     private final String upstreamTopic;
     private final long sendTimeoutNanos;
     private final ThreadPoolExecutor sender;
@@ -56,6 +60,7 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
 
     public KafkaPushPublisher(KafkaConfig config, String clientId, MeterRegistry registry) {
         this.topic = config.topic();
+        this.bootstrap = config.bootstrapServers();
         this.upstreamTopic = config.upstreamTopic();
         this.sendTimeoutNanos = config.sendTimeout().toNanos();
         long timeoutMs = config.sendTimeout().toMillis();
@@ -116,7 +121,7 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
         ScheduledFuture<?> deadline;
         try {
             deadline = deadlines.schedule(() -> fail(done, new JgoimException(ErrorCode.UNAVAILABLE,
-                    "kafka: no acknowledgement within " + sendTimeoutNanos / 1_000_000 + " ms")),
+                    "kafka: no acknowledgement within " + sendTimeoutNanos / 1_000_000 + " ms" + brokerState())),
                     sendTimeoutNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             fail(done, new JgoimException(ErrorCode.UNAVAILABLE, "kafka: publisher closed"));
@@ -135,7 +140,7 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
                 try {
                     producer.send(new ProducerRecord<>(toTopic, key, value), (metadata, error) -> {
                         if (error != null) {
-                            fail(done, translate(error));
+                            fail(done, explain(error));
                         } else if (done.complete(null)) {
                             latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                         } else {
@@ -143,7 +148,7 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
                         }
                     });
                 } catch (RuntimeException e) {
-                    fail(done, translate(e));
+                    fail(done, explain(e));
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -156,6 +161,34 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
         if (done.completeExceptionally(e)) {
             errors.increment();
         }
+    }
+
+    /**
+     * {@link #translate} with the reason an operator needs first: when the producer holds no connection to any
+     * broker, a metadata timeout ("Topic … not present in metadata") means the brokers are unreachable, not that
+     * the topic is missing.
+     */
+    private JgoimException explain(Throwable e) {
+        if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+            String state = brokerState();
+            if (!state.isEmpty()) {
+                return new JgoimException(ErrorCode.UNAVAILABLE, "kafka:" + state.substring(1) + " (" + e.getMessage()
+                        + ")", e);
+            }
+        }
+        return translate(e);
+    }
+
+    /** {@code "; no broker reachable at <bootstrap>"} while the producer has no broker connection, else empty. */
+    private String brokerState() {
+        for (Map.Entry<MetricName, ? extends Metric> m : producer.metrics().entrySet()) {
+            if ("connection-count".equals(m.getKey().name()) && "producer-metrics".equals(m.getKey().group())) {
+                Object v = m.getValue().metricValue();
+                return v instanceof Number && ((Number) v).doubleValue() == 0
+                        ? "; no broker reachable at " + bootstrap : "";
+            }
+        }
+        return "";
     }
 
     static JgoimException translate(Throwable e) {

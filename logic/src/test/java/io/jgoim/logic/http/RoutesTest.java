@@ -31,10 +31,11 @@ class RoutesTest {
     }
 
     @Test
-    void shouldPushAndRevokeWithPostAndReadWithGet() {
+    void shouldPushRevokeAndSetLevelsWithPostAndReadWithGet() {
         for (Route r : Route.values()) {
             // the ack status of a push is read under /goim/push/ (it is the pusher's follow-up), so it is a GET
-            boolean writes = (r.path().startsWith("/goim/push/") && r != Route.PUSH_ACKS) || r == Route.ADMIN_REVOKE;
+            boolean writes = (r.path().startsWith("/goim/push/") && r != Route.PUSH_ACKS) || r == Route.ADMIN_REVOKE
+                    || r == Route.ADMIN_LOGLEVEL;
             HttpMethod expected = writes ? HttpMethod.POST : HttpMethod.GET;
             assertThat(r.method()).as(r.path()).isEqualTo(expected);
             assertThat(r.params().stream().map(Param::name).distinct().count()).isEqualTo(r.params().size());

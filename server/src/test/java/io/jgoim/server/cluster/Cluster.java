@@ -1,12 +1,14 @@
 package io.jgoim.server.cluster;
 
 import io.jgoim.common.history.HistoryStore;
+import io.jgoim.common.health.KafkaTopicProbe;
 import io.jgoim.common.history.RedisHistoryStore;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
+import io.jgoim.server.NodeProbes;
 import io.jgoim.logic.push.KafkaPushPublisher;
 import io.jgoim.testkit.KafkaBroker;
 import io.jgoim.testkit.RedisServer;
@@ -44,19 +46,24 @@ public final class Cluster implements AutoCloseable {
             + "  members: {size: 500, ttl: 1h}\n";
 
     /** How to build a cluster. */
-    public record Options(int comets, int jobs, String history, String cometYaml, String logicYaml) {
+    public record Options(int comets, int jobs, String history, String cometYaml, String logicYaml, String jobYaml) {
         public static Options of(int comets, int jobs) {
-            return new Options(comets, jobs, DEFAULT_HISTORY, "", "");
+            return new Options(comets, jobs, DEFAULT_HISTORY, "", "", "");
         }
 
         /** Extra comet YAML (top-level keys not set by the fixture, e.g. {@code outbound:}). */
         public Options cometYaml(String yaml) {
-            return new Options(comets, jobs, history, yaml, logicYaml);
+            return new Options(comets, jobs, history, yaml, logicYaml, jobYaml);
         }
 
         /** Extra logic YAML (top-level keys not set by the fixture). */
         public Options logicYaml(String yaml) {
-            return new Options(comets, jobs, history, cometYaml, yaml);
+            return new Options(comets, jobs, history, cometYaml, yaml, jobYaml);
+        }
+
+        /** Extra job YAML (top-level keys not set by the fixture, e.g. {@code health:}). */
+        public Options jobYaml(String yaml) {
+            return new Options(comets, jobs, history, cometYaml, logicYaml, yaml);
         }
     }
 
@@ -67,6 +74,7 @@ public final class Cluster implements AutoCloseable {
     private final String topic;
     private final RedisClients logicRedis;
     private final KafkaPushPublisher publisher;
+    private final KafkaTopicProbe logicKafkaProbe;
     private final LogicServer logic;
     private final RedisHistoryStore logicHistory;
     private final RedisClients testRedis;
@@ -100,6 +108,7 @@ public final class Cluster implements AutoCloseable {
         logicHistory = new RedisHistoryStore(logicRedis, meters);
         logic = new LogicServer(lc, sessions, publisher, new RedisNodeRegistry(logicRedis), meters, publisher,
                 logicHistory);
+        logicKafkaProbe = NodeProbes.logic(logic, lc, logicRedis);
         logic.start();
         testRedis = RedisClients.connect(List.of(redis.uri()), false, java.time.Duration.ofSeconds(2), 10_000);
         testHistory = new RedisHistoryStore(testRedis, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -231,7 +240,8 @@ public final class Cluster implements AutoCloseable {
     public JobNode addJob() {
         String id = "job-" + (++jobIds);
         try {
-            JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic, options.history());
+            JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic,
+                    options.jobYaml() + options.history());
             jobs.put(id, j);
             for (CometNode c : comets()) {
                 awaitKnows(j, c.id());
@@ -251,7 +261,8 @@ public final class Cluster implements AutoCloseable {
     public JobNode restartJob(String id) {
         jobs.get(id).stop();
         try {
-            JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic, options.history());
+            JobNode j = JobNode.start(dir, id, redis.uri(), kafka.bootstrapServers(), topic,
+                    options.jobYaml() + options.history());
             jobs.put(id, j);
             for (CometNode c : comets()) {
                 awaitKnows(j, c.id());
@@ -277,6 +288,7 @@ public final class Cluster implements AutoCloseable {
             order.add(c::stop);
         }
         order.add(logic);
+        order.add(logicKafkaProbe);
         order.add(publisher);
         order.add(logicHistory);
         order.add(logicRedis);

@@ -7,6 +7,7 @@ import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
+import io.jgoim.server.NodeProbes;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,6 +59,7 @@ public final class CometNode {
         RedisClients redis = cc.redis().connect();
         CometServer server = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
                 new RedisNodeRegistry(redis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        NodeProbes.comet(server, channel, redis);
         try {
             server.start();
         } catch (RuntimeException e) {
@@ -88,6 +90,11 @@ public final class CometNode {
     /** {@code 127.0.0.1:port} of the WebSocket listener. */
     public String ws() {
         return "127.0.0.1:" + server.wsAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:port} of the admin port (/metrics, /health, /health/live, /health/ready). */
+    public String admin() {
+        return "http://127.0.0.1:" + server.adminAddress().getPort();
     }
 
     int tcpPort() {
@@ -136,6 +143,7 @@ public final class CometNode {
         if (rpc != null) {
             rpc.shutdownNow();
         }
+        server.health().close();
         for (EventLoopGroup g : List.of(workers, boss)) {
             g.terminationFuture().syncUninterruptibly();
         }

@@ -1,11 +1,13 @@
 package io.jgoim.server.cluster;
 
+import io.jgoim.common.health.KafkaTopicProbe;
 import io.jgoim.common.history.RedisHistoryStore;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.session.RedisSessionDirectory;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
+import io.jgoim.server.NodeProbes;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -25,15 +27,19 @@ public final class JobNode {
     private final JobServer server;
     private final RedisClients redis;
     private final PrometheusMeterRegistry meters;
+    private final KafkaTopicProbe kafkaProbe;
     private volatile boolean running = true;
 
-    private JobNode(String id, JobServer server, RedisClients redis, PrometheusMeterRegistry meters) {
+    private JobNode(String id, JobServer server, RedisClients redis, PrometheusMeterRegistry meters,
+                    KafkaTopicProbe kafkaProbe) {
+        this.kafkaProbe = kafkaProbe;
         this.id = id;
         this.server = server;
         this.redis = redis;
         this.meters = meters;
     }
 
+    /** @param historyYaml extra top-level YAML ending with the {@code history:} section (appendTimeout follows) */
     static JobNode start(Path dir, String id, String redisUri, String kafka, String topic, String historyYaml)
             throws IOException {
         Path yaml = dir.resolve(id + "-" + System.nanoTime() + ".yaml");
@@ -51,8 +57,9 @@ public final class JobNode {
         RedisSessionDirectory sessions = new RedisSessionDirectory(redis, Duration.ofMinutes(30), meters);
         JobServer server = new JobServer(jc, new RedisNodeRegistry(redis), sessions, meters,
                 new RedisHistoryStore(redis, meters));
+        KafkaTopicProbe probe = NodeProbes.job(server, jc, redis);
         server.start();
-        return new JobNode(id, server, redis, meters);
+        return new JobNode(id, server, redis, meters, probe);
     }
 
     public String id() {
@@ -82,6 +89,7 @@ public final class JobNode {
         if (running) {
             running = false;
             server.close();
+            kafkaProbe.close();
             redis.close();
         }
     }

@@ -5,7 +5,7 @@ import io.jgoim.logic.LogicConfig.ApiKey;
 /**
  * What an API key may call: {@link #PUSH} the {@code /goim/push/*} routes (the pushes, and the ack status of a
  * must-deliver push, which names a member's device keys), {@link #READ} the online-count and node routes,
- * {@link #ADMIN} the deny list ({@code /goim/admin/*}). Each route declares the one scope it needs. Immutable.
+ * {@link #ADMIN} the deny list and runtime log levels ({@code /goim/admin/*}). Each route declares the one scope it needs. Immutable.
  */
 public enum ApiScope {
     PUSH(ApiKey.PUSH),

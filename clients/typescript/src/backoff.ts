@@ -1,0 +1,66 @@
+/**
+ * Full-jitter exponential backoff above a floor (the Java SDK's Backoff and ReconnectPolicy): before reconnect attempt
+ * n (0-based) the client waits a uniformly random time in [min, min(max, min * 2^(n+1))]. The spread keeps thousands
+ * of clients dropped at once by a restarting comet from coming back in one wave; the floor keeps one client from
+ * spinning. The attempt count resets when the connection that ended had lived the stable period.
+ */
+export class Backoff {
+  readonly minMs: number;
+  readonly maxMs: number;
+  private readonly random: () => number;
+
+  /** @param random uniform numbers in [0, 1); a seeded source in tests */
+  constructor(minMs: number, maxMs: number, random: () => number = Math.random) {
+    if (!(minMs > 0)) {
+      throw new RangeError(`backoff min must be > 0: ${minMs}`);
+    }
+    if (!(maxMs >= minMs)) {
+      throw new RangeError(`backoff max ${maxMs} < min ${minMs}`);
+    }
+    this.minMs = minMs;
+    this.maxMs = maxMs;
+    this.random = random;
+  }
+
+  /** The upper bound of the wait before attempt n: min(max, min * 2^(n+1)). */
+  ceilingMs(attempt: number): number {
+    const shift = Math.min(Math.max(attempt, 0), 61) + 1;
+    return Math.min(this.maxMs, this.minMs * 2 ** shift);
+  }
+
+  /** A random wait before attempt n, within [min, ceilingMs(n)]. */
+  delayMs(attempt: number): number {
+    const ceiling = this.ceilingMs(attempt);
+    return this.minMs + Math.floor((ceiling - this.minMs) * this.random());
+  }
+}
+
+/** The attempt counter over a {@link Backoff}, reset by a connection that lived the stable period. */
+export class ReconnectPolicy {
+  private readonly backoff: Backoff;
+  private readonly stableMs: number;
+  private count = 0;
+
+  constructor(backoff: Backoff, stableMs: number) {
+    this.backoff = backoff;
+    this.stableMs = stableMs;
+  }
+
+  /**
+   * The wait before the next attempt.
+   * @param livedMs how long the connection that ended had been authenticated, or negative when it never was
+   */
+  nextDelayMs(livedMs: number): number {
+    if (livedMs >= this.stableMs) {
+      this.count = 0;
+    }
+    const delay = this.backoff.delayMs(this.count);
+    this.count = Math.min(this.count + 1, 62);
+    return delay;
+  }
+
+  /** The attempt number the next delay is drawn for. */
+  get attempt(): number {
+    return this.count;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Which comet the client tries next (the Java SDK's Endpoints). Node hints from a draining comet's goodbye come first
+ * (each once, in the server's order); otherwise the rotation: the addresses of logic's node list
+ * ({@code /goim/nodes/weighted}) when one is configured and answered, then the configured URLs, each in turn, so a
+ * dead address is tried once per round and never twice in a row while another is known. The list is fetched before
+ * the first attempt and again each time the rotation wraps; a failed fetch keeps the last list.
+ */
+import { parseNodeList, portOf } from "./codes.js";
+
+export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+
+export class Endpoints {
+  private readonly bootstrap: string[];
+  private readonly nodesUrl?: string;
+  private readonly fetcher?: FetchLike;
+  private readonly scheme: string;
+  private readonly path: string;
+  private readonly hints: string[] = [];
+  private rotation: string[];
+  private cursor = 0;
+  private fetchDue: boolean;
+
+  /**
+   * @param urls     the configured WebSocket URLs (ws:// or wss://, path included), at least one unless nodesUrl
+   * @param nodesUrl logic's node list; {@code platform=web} is added when the URL has no platform
+   * @param fetcher  fetch (the global one by default)
+   */
+  constructor(urls: string[], nodesUrl?: string, fetcher?: FetchLike) {
+    if (urls.length === 0 && !nodesUrl) {
+      throw new RangeError("at least one url, or a nodesUrl");
+    }
+    for (const u of urls) {
+      if (!/^wss?:\/\/[^/]+/.test(u)) {
+        throw new RangeError(`not a ws:// or wss:// URL: ${u}`);
+      }
+    }
+    this.bootstrap = [...urls];
+    this.rotation = [...urls];
+    const first = urls[0] ?? "ws://localhost/sub";
+    this.scheme = first.startsWith("wss:") ? "wss" : "ws";
+    const m = /^wss?:\/\/[^/]+(\/.*)?$/.exec(first);
+    this.path = (m && m[1]) || "/sub";
+    if (nodesUrl) {
+      this.nodesUrl = /[?&]platform=/.test(nodesUrl) ? nodesUrl : `${nodesUrl}${nodesUrl.includes("?") ? "&" : "?"}platform=web`;
+      this.fetcher = fetcher ?? (globalThis as { fetch?: FetchLike }).fetch;
+      if (!this.fetcher) {
+        throw new Error("nodesUrl needs fetch: pass the fetch option");
+      }
+    }
+    this.fetchDue = !!nodesUrl;
+  }
+
+  /** The URL to try next, after fetching the node list when it is due. */
+  async next(): Promise<string> {
+    if (this.hints.length === 0 && this.fetchDue) {
+      this.fetchDue = false;
+      try {
+        const nodes = await this.fetchNodes();
+        if (nodes.length > 0) {
+          this.listed(nodes);
+        }
+      } catch {
+        // keep the last list: the configured URLs still work
+      }
+    }
+    return this.nextNow();
+  }
+
+  /** The URL to try next, without fetching. */
+  nextNow(): string {
+    const h = this.hints.shift();
+    if (h !== undefined) {
+      return h;
+    }
+    if (this.rotation.length === 0) {
+      throw new Error(`no address to connect to: node list ${this.nodesUrl} gave none`);
+    }
+    const addr = this.rotation[this.cursor];
+    this.cursor++;
+    if (this.cursor >= this.rotation.length) {
+      this.cursor = 0;
+      this.fetchDue = !!this.nodesUrl;
+    }
+    return addr;
+  }
+
+  /** A draining comet named these nodes: tried first, in order (replacing older hints). */
+  hint(nodes: readonly string[]): void {
+    this.hints.length = 0;
+    for (const n of nodes) {
+      this.hints.push(this.toUrl(n));
+    }
+  }
+
+  get hasHints(): boolean {
+    return this.hints.length > 0;
+  }
+
+  /** How many addresses one round of the rotation tries (hints aside). */
+  get roundSize(): number {
+    return Math.max(1, this.rotation.length);
+  }
+
+  /** Takes logic's node list: its addresses lead the rotation, the configured URLs follow. */
+  listed(nodes: readonly string[]): void {
+    this.rotation = [...new Set([...nodes.map((n) => this.toUrl(n)), ...this.bootstrap])];
+    this.cursor = 0;
+  }
+
+  /** {@code host:port} as a URL with the configured scheme and path; URLs stay as they are. */
+  toUrl(node: string): string {
+    if (/^wss?:\/\//.test(node)) {
+      return node;
+    }
+    if (portOf(node) < 0) {
+      throw new RangeError(`not host:port: ${node}`);
+    }
+    return `${this.scheme}://${node}${this.path}`;
+  }
+
+  private async fetchNodes(): Promise<string[]> {
+    const r = await this.fetcher!(this.nodesUrl!);
+    if (!r.ok) {
+      throw new Error(`HTTP ${r.status}`);
+    }
+    return parseNodeList(await r.text());
+  }
+}

@@ -1,0 +1,102 @@
+package io.jgoim.server.cluster;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A loopback TCP proxy in front of one node that can be cut at once, as a crashed host or a pulled cable would:
+ * listener and every connection closed with a reset, nothing drained. {@code delayMillis} holds each chunk before
+ * forwarding it, so calls are reliably in flight when the cut comes.
+ */
+final class CuttableProxy implements AutoCloseable {
+    private final ServerSocket listener;
+    private final InetSocketAddress target;
+    private final long delayMillis;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean cut;
+
+    CuttableProxy(InetSocketAddress target, long delayMillis) throws IOException {
+        this.target = target;
+        this.delayMillis = delayMillis;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(this::acceptLoop, "proxy-accept");
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    String address() {
+        return "127.0.0.1:" + listener.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!cut) {
+            try {
+                Socket in = listener.accept();
+                Socket out = new Socket(target.getAddress(), target.getPort());
+                sockets.add(in);
+                sockets.add(out);
+                pump(in, out);
+                pump(out, in);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    if (delayMillis > 0) {
+                        Thread.sleep(delayMillis);
+                    }
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
+                // cut, or the peer closed
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }, "proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Closes the listener and resets every connection at once. */
+    void cut() {
+        cut = true;
+        closeQuietly(listener);
+        for (Socket s : sockets) {
+            try {
+                s.setSoLinger(true, 0); // RST, not FIN: the peer sees a crash
+            } catch (IOException e) {
+                // already closed
+            }
+            closeQuietly(s);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // best effort
+        }
+    }
+
+    @Override
+    public void close() {
+        cut();
+    }
+}

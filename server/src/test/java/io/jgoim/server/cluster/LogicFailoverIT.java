@@ -1,0 +1,254 @@
+package io.jgoim.server.cluster;
+
+import io.grpc.ManagedChannel;
+import io.jgoim.client.ClientTransports;
+import io.jgoim.client.JgoimClient;
+import io.jgoim.comet.CometServer;
+import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.logic.LogicChannels;
+import io.jgoim.common.redis.RedisClients;
+import io.jgoim.common.registry.RedisNodeRegistry;
+import io.jgoim.common.session.RedisSessionDirectory;
+import io.jgoim.logic.LogicConfig;
+import io.jgoim.logic.LogicServer;
+import io.jgoim.logic.node.LogicRegistration;
+import io.jgoim.logic.push.InMemoryPushPublisher;
+import io.jgoim.protocol.rpc.GrpcLogicClient;
+import io.jgoim.testkit.RedisServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several logic nodes (issue 16): two logic nodes register in the logic-node registry of a real Redis, a comet with
+ * {@code logic.target: registry} balances its Connects over both, and when one stops under a steady stream of
+ * connecting clients no auth fails — the stopping node turns NOT_SERVING and leaves the registry before its gRPC
+ * server stops, and a Connect that still meets it UNAVAILABLE is retried on the other. A third node added later takes
+ * calls without touching the comet.
+ */
+@Timeout(120)
+class LogicFailoverIT {
+    private record Logic(LogicServer server, LogicRegistration registration, PrometheusMeterRegistry meters,
+                         RedisClients redis) implements AutoCloseable {
+        double connects() {
+            return meters.get("jgoim.logic.sessions.connected").counter().count();
+        }
+
+        /** A clean stop as NodeCommands does it: leave the registry, then stop the server. */
+        @Override
+        public void close() {
+            registration.close();
+            server.close();
+            redis.close();
+        }
+    }
+
+    private static Logic logic(Path dir, String id, String redisUri) throws Exception {
+        return logic(dir, id, redisUri, null);
+    }
+
+    /** {@code proxyDelayMillis} non-null: comets reach this node through a {@link CuttableProxy} (returned too). */
+    private static Logic logic(Path dir, String id, String redisUri, CuttableProxy[] proxy) throws Exception {
+        Path yaml = dir.resolve(id + ".yaml");
+        Files.writeString(yaml, "node: {id: \"" + id + "\"}\nhttp: {enabled: false}\n"
+                + "grpc: {port: 0, registry: {refreshInterval: 300ms, ttl: 2s}}\n"
+                + "redis: {uris: [\"" + redisUri + "\"]}\n");
+        LogicConfig lc = LogicConfig.load(yaml, Map.of());
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RedisClients redis = RedisClients.connect(lc.redis().uris(), false, lc.redis().commandTimeout(),
+                lc.redis().requestQueueSize());
+        LogicServer server = new LogicServer(lc, new RedisSessionDirectory(redis, lc.redis().sessionTtl(), meters),
+                new InMemoryPushPublisher(), new RedisNodeRegistry(redis), meters);
+        server.start();
+        String advertise = lc.grpc().advertise();
+        if (proxy != null) {
+            proxy[0] = new CuttableProxy(server.grpcAddress(), 30);
+            advertise = proxy[0].address();
+        }
+        LogicRegistration registration = new LogicRegistration(
+                new RedisNodeRegistry(redis, Clock.systemUTC(), RedisNodeRegistry.LOGIC), lc.grpc().registry(), id,
+                LogicRegistration.advertised(advertise, server.grpcAddress()), Clock.systemUTC());
+        registration.start();
+        return new Logic(server, registration, meters, redis);
+    }
+
+    @Test
+    void shouldBalanceOverLogicNodesAndLoseNoAuthWhenOneStops(@TempDir Path dir) throws Exception {
+        try (RedisServer redisServer = RedisServer.start()) {
+            String uri = redisServer.uri();
+            Logic a = logic(dir, "logic-a", uri);
+            Logic b = logic(dir, "logic-b", uri);
+            Logic c = null;
+            Path cometYaml = dir.resolve("comet.yaml");
+            Files.writeString(cometYaml, "node: {id: \"comet-1\", host: \"127.0.0.1\"}\n"
+                    + "tcp: {port: 0}\nwebSocket: {port: 0}\nwss: {enabled: false}\nrpc: {port: 0}\n"
+                    + "admin: {enabled: false}\nlogic: {target: registry, refreshInterval: 300ms}\n"
+                    + "redis: {uris: [\"" + uri + "\"]}\n");
+            CometConfig cc = CometConfig.load(cometYaml, Map.of());
+            RedisClients cometRedis = cc.redis().connect();
+            ManagedChannel channel = LogicChannels.build(cc.logic().target(),
+                    new RedisNodeRegistry(cometRedis, Clock.systemUTC(), RedisNodeRegistry.LOGIC),
+                    cc.logic().refreshInterval(), builder -> builder.usePlaintext());
+            CometServer comet = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
+                    new RedisNodeRegistry(cometRedis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            EventLoopGroup group = ClientTransports.newEventLoopGroup(2);
+            try {
+                comet.start();
+                int port = comet.tcpAddress().getPort();
+                AtomicInteger mids = new AtomicInteger();
+                List<String> failures = new ArrayList<>();
+                // Clients connect one after another, 4 at a time, for the whole test.
+                Runnable connectOne = () -> {
+                    int mid = mids.incrementAndGet();
+                    try (JgoimClient client = JgoimClient.builder().host("127.0.0.1").port(port).group(group)
+                            .reconnect(false).goimToken(mid, "k" + mid, "live://1", "test", 1000).build()) {
+                        client.connect().get(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        synchronized (failures) {
+                            failures.add(mid + ": " + e);
+                        }
+                    }
+                };
+                // Both nodes take Connects.
+                runFor(connectOne, Duration.ofSeconds(3));
+                assertThat(a.connects()).as("logic-a's connects").isPositive();
+                assertThat(b.connects()).as("logic-b's connects").isPositive();
+
+                // logic-b stops while clients keep connecting: no auth fails.
+                Thread stopper = new Thread(() -> {
+                    sleep(1_000);
+                    b.close();
+                });
+                stopper.start();
+                runFor(connectOne, Duration.ofSeconds(4));
+                stopper.join();
+                double bAtStop = b.connects();
+                double aBefore = a.connects();
+                runFor(connectOne, Duration.ofSeconds(1));
+                assertThat(a.connects()).as("logic-a takes every connect after the stop").isGreaterThan(aBefore);
+                assertThat(b.connects()).isEqualTo(bAtStop);
+
+                // A new logic node registers and takes calls, with no change to the comet.
+                c = logic(dir, "logic-c", uri);
+                Logic added = c;
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                    runFor(connectOne, Duration.ofMillis(500));
+                    assertThat(added.connects()).isPositive();
+                });
+                assertThat(failures).as("auth failures across the stop").isEmpty();
+                assertThat(mids.get()).isGreaterThan(50);
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                comet.close();
+                channel.shutdownNow();
+                cometRedis.close();
+                a.close();
+                if (c != null) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    private static void runFor(Runnable connectOne, Duration d) throws InterruptedException {
+        long end = System.nanoTime() + d.toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Thread t = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    connectOne.run();
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A logic node that crashes (its connections reset, its registry entry left until its ttl) while Connects are in
+     * flight on it: each of them is retried on the other node, so none fails.
+     */
+    @Test
+    void shouldRetryConnectsInFlightOnALogicNodeThatCrashes(@TempDir Path dir) throws Exception {
+        try (RedisServer redisServer = RedisServer.start()) {
+            String uri = redisServer.uri();
+            Logic a = logic(dir, "logic-a", uri);
+            CuttableProxy[] proxy = new CuttableProxy[1];
+            Logic b = logic(dir, "logic-b", uri, proxy);
+            Path cometYaml = dir.resolve("comet.yaml");
+            Files.writeString(cometYaml, "node: {id: \"comet-1\", host: \"127.0.0.1\"}\n"
+                    + "tcp: {port: 0}\nwebSocket: {port: 0}\nwss: {enabled: false}\nrpc: {port: 0}\n"
+                    + "admin: {enabled: false}\nlogic: {target: registry, refreshInterval: 300ms}\n"
+                    + "redis: {uris: [\"" + uri + "\"]}\n");
+            CometConfig cc = CometConfig.load(cometYaml, Map.of());
+            RedisClients cometRedis = cc.redis().connect();
+            ManagedChannel channel = LogicChannels.build(cc.logic().target(),
+                    new RedisNodeRegistry(cometRedis, Clock.systemUTC(), RedisNodeRegistry.LOGIC),
+                    cc.logic().refreshInterval(), builder -> builder.usePlaintext());
+            CometServer comet = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
+                    new RedisNodeRegistry(cometRedis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            EventLoopGroup group = ClientTransports.newEventLoopGroup(2);
+            try {
+                comet.start();
+                int port = comet.tcpAddress().getPort();
+                AtomicInteger mids = new AtomicInteger();
+                List<String> failures = new ArrayList<>();
+                Runnable connectOne = () -> {
+                    int mid = mids.incrementAndGet();
+                    try (JgoimClient client = JgoimClient.builder().host("127.0.0.1").port(port).group(group)
+                            .reconnect(false).goimToken(mid, "k" + mid, "live://1", "test", 1000).build()) {
+                        client.connect().get(10, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        synchronized (failures) {
+                            failures.add(mid + ": " + e);
+                        }
+                    }
+                };
+                runFor(connectOne, Duration.ofSeconds(2));
+                assertThat(b.connects()).as("logic-b's connects (through its proxy)").isPositive();
+                Thread crash = new Thread(() -> {
+                    sleep(700);
+                    proxy[0].cut();
+                });
+                crash.start();
+                runFor(connectOne, Duration.ofSeconds(3));
+                crash.join();
+                assertThat(failures).as("auth failures across the crash").isEmpty();
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                comet.close();
+                channel.shutdownNow();
+                cometRedis.close();
+                a.close();
+                b.close();
+            }
+        }
+    }
+}
