@@ -27,6 +27,7 @@ import io.jgoim.comet.transport.TlsContexts;
 import io.jgoim.comet.transport.Transports;
 import io.jgoim.comet.transport.WebSocketChannelInitializer;
 import io.jgoim.common.health.NodeHealth;
+import io.jgoim.common.metrics.NodeMeters;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
@@ -39,7 +40,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.concurrent.SingleThreadEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +79,7 @@ public final class CometServer implements AutoCloseable {
     private HistoryReads historyReads;
     private Server rpcServer;
     private final CometAdmin admin;
+    private NodeMeters.Share nodeMeters;
     private NodeRegistration registration;
     private RouteReannouncer reannouncer;
     private volatile CometDrain drainer;
@@ -129,10 +130,11 @@ public final class CometServer implements AutoCloseable {
         historyReads = new HistoryReads(logic, config.history().cacheSize(), config.history().resumeTimeout(), metrics);
         index.onRoomOpened(historyReads::invalidate);
         pushService = new CometPushService(index, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest,
-                historyReads);
+                historyReads, metrics.pushLatency());
         services = new SessionServices(config, logic, index, metrics, this::isDraining, this::drainHints,
                 historyReads);
-        registerGauges();
+        metrics.bindNode(config.node().id(), index::roomCount, loops::loop, loops.size());
+        nodeMeters = NodeMeters.bind(meters);
 
         SslContext ssl = null;
         if ((config.tcp().enabled() && config.tcp().tlsEnabled()) || config.wss().enabled()) {
@@ -195,17 +197,6 @@ public final class CometServer implements AutoCloseable {
             rpcAddress = (InetSocketAddress) rpcServer.getListenSockets().get(0);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("rpc: cannot bind " + config.rpc().bind() + ":" + config.rpc().port(), e);
-        }
-    }
-
-    private void registerGauges() {
-        metrics.gauge("jgoim_comet_rooms", "node", config.node().id(), index::roomCount);
-        for (int i = 0; i < loops.size(); i++) {
-            EventExecutor loop = loops.loop(i);
-            if (loop instanceof SingleThreadEventExecutor) {
-                SingleThreadEventExecutor st = (SingleThreadEventExecutor) loop;
-                metrics.gauge("jgoim_comet_event_loop_pending_tasks", "loop", Integer.toString(i), st::pendingTasks);
-            }
         }
     }
 
@@ -365,6 +356,9 @@ public final class CometServer implements AutoCloseable {
             boss.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS).syncUninterruptibly();
         }
         tracing.close();
+        if (nodeMeters != null) {
+            nodeMeters.close();
+        }
         log.info("comet {} closed", config.node().id());
     }
 

@@ -50,6 +50,53 @@ public final class JobMetrics {
         Gauge.builder("jgoim.job.inflight.records", inFlight, AtomicInteger::get)
                 .description("records dispatched and not yet accepted by comets (or dead-lettered)")
                 .register(registry);
+        registerKnownLabels();
+    }
+
+    /**
+     * Puts the counters whose label values are known in advance at zero, so every series a dashboard or an alert
+     * names exists before the first push or failure. Per-comet counters follow when a comet is first linked
+     * ({@link #cometLinked}); Kafka topics when the consumer is built. A failure code not listed here (one a comet
+     * rarely answers) still gets its series on first use, under the same metric name.
+     */
+    private void registerKnownLabels() {
+        for (String type : TYPES) {
+            noTarget(type);
+            failures("job", type, "INTERNAL");
+        }
+        for (String code : CALL_FAILURES) {
+            failures("sessions", "push", code);
+            historyAppendFailures(code);
+        }
+        historyAppendFailures("BAD_ANSWER");
+        historyAppendRetries();
+        for (String reason : new String[] {"closed", "invalid", "full"}) {
+            busRejected(reason);
+        }
+    }
+
+    /** The push types job tags by (Send.Kind's tags, PushMsg.Type lowercased). */
+    private static final String[] TYPES = {"push", "room", "broadcast"};
+    /** The failure codes of calls to a comet, Redis or the history store that dashboards watch. */
+    private static final String[] CALL_FAILURES = {"UNAVAILABLE", "TIMEOUT"};
+
+    /** Registers the counters of one comet at zero (its link's pushes, calls, sessions, retries and failures). */
+    public void cometLinked(String comet) {
+        for (String type : TYPES) {
+            pushes(comet, type);
+            calls(comet, type);
+            for (String code : CALL_FAILURES) {
+                failures(comet, type, code);
+            }
+        }
+        retries(comet);
+        for (String result : new String[] {"delivered", "dropped", "missing"}) {
+            sessions(comet, result);
+        }
+    }
+
+    public MeterRegistry registry() {
+        return registry;
     }
 
     /** A cached counter; {@code tags} are name/value pairs. */

@@ -3,7 +3,9 @@ package io.jgoim.job;
 import io.jgoim.common.health.EventLoopsCheck;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.history.HistoryStore;
+import io.jgoim.common.metrics.EventLoopMeters;
 import io.jgoim.common.metrics.MetricsHttpServer;
+import io.jgoim.common.metrics.NodeMeters;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.tracing.Tracing;
@@ -51,6 +53,7 @@ public final class JobServer implements AutoCloseable {
     private final NodeHealth health;
     private volatile EventLoopGroup metricsGroup;
     private MetricsHttpServer metricsServer;
+    private NodeMeters.Share nodeMeters;
     private InetSocketAddress metricsAddress;
     private volatile boolean started;
     private volatile boolean closed;
@@ -71,6 +74,7 @@ public final class JobServer implements AutoCloseable {
         this.comets = comets;
         this.registry = registry;
         this.metrics = new JobMetrics(registry);
+        comets.onCometAdded(metrics::cometLinked);
         this.history = history;
         this.tracing = Tracing.start(config.tracing(), "job", config.node().id(), registry);
         this.dispatcher = new PushDispatcher(config, comets, sessions, metrics, history, tracing);
@@ -117,10 +121,12 @@ public final class JobServer implements AutoCloseable {
             return;
         }
         started = true;
+        nodeMeters = NodeMeters.bind(registry);
         comets.start();
         dispatcher.start();
         if (config.metrics().enabled()) {
             metricsGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            EventLoopMeters.bind(registry, "job-admin", metricsGroup);
             metricsServer = new MetricsHttpServer(registry, health,
                     NodeSslContexts.httpServer(config.metrics().tls(), "metrics.tls"));
             metricsAddress = metricsServer.start(metricsGroup, NioServerSocketChannel.class,
@@ -212,6 +218,9 @@ public final class JobServer implements AutoCloseable {
         }
         if (metricsGroup != null) {
             metricsGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (nodeMeters != null) {
+            nodeMeters.close();
         }
     }
 }

@@ -116,10 +116,11 @@ class GrpcCometDirectoryIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> fine.frameCount() == 3);
         assertThat(fine.bodies()).containsExactly("b0", "b1", "b2");
         await().atMost(Duration.ofSeconds(20)).until(() -> job.metrics().inFlight().get() == 0);
-        assertThat(registry.get("jgoim.job.push.failures").tags("comet", "slow", "code", "TIMEOUT").counter().count())
-                .isEqualTo(3.0);
-        assertThat(registry.get("jgoim.job.push.failures").tags("comet", "gone", "code", "UNAVAILABLE").counter()
-                .count()).isEqualTo(3.0);
+        // each failure series by its full tag set: every comet's TIMEOUT and UNAVAILABLE series of every type exist
+        assertThat(registry.get("jgoim.job.push.failures").tags("comet", "slow", "type", "broadcast", "code",
+                "TIMEOUT").counter().count()).isEqualTo(3.0);
+        assertThat(registry.get("jgoim.job.push.failures").tags("comet", "gone", "type", "broadcast", "code",
+                "UNAVAILABLE").counter().count()).isEqualTo(3.0);
         assertThat(registry.get("jgoim.job.retries").tags("comet", "slow").counter().count()).isEqualTo(6.0);
         assertThat(slow.attempts()).isEqualTo(9);
     }

@@ -104,7 +104,8 @@ class JobCometTlsIT {
         JobServer job = job(meters, false);
         job.pushBus().publish("k", toKey("k", "refused")).join();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Counter c = meters.find("jgoim.job.push.failures").tags("comet", "t1", "code", "UNAVAILABLE").counter();
+            Counter c = meters.find("jgoim.job.push.failures")
+                    .tags("comet", "t1", "type", "push", "code", "UNAVAILABLE").counter();
             return c != null && c.count() == 1.0;
         });
         assertThat(twin.frameCount()).isZero();

@@ -9,6 +9,7 @@ import io.jgoim.common.health.EventLoopsCheck;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.history.HistoryStore;
+import io.jgoim.common.metrics.NodeMeters;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.session.SessionDirectory;
@@ -74,6 +75,8 @@ public final class LogicServer implements AutoCloseable {
     private Server grpc;
     private boolean started;
     private boolean closed;
+    private NodeMeters.Share nodeMeters;
+    private final PrometheusMeterRegistry registry;
 
     /** Upstream client messages (Receive) are counted and dropped; use the other constructor to publish them. */
     public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
@@ -102,6 +105,7 @@ public final class LogicServer implements AutoCloseable {
                        DenyList denyList) {
         this.config = config;
         this.nodes = nodes;
+        this.registry = registry;
         Clock clock = Clock.systemUTC();
         boolean jwt = LogicConfig.AuthConfig.JWT.equals(config.auth().mode());
         this.unsignedOrNull = jwt ? null : UnsignedTokenWarning.toLog(log);
@@ -132,6 +136,7 @@ public final class LogicServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         started = true;
+        nodeMeters = NodeMeters.bind(registry);
         online.start();
         try {
             if (http != null) {
@@ -252,6 +257,9 @@ public final class LogicServer implements AutoCloseable {
             http.close();
         }
         online.close();
+        if (nodeMeters != null) {
+            nodeMeters.close();
+        }
         health.close();
         tracing.close();
     }

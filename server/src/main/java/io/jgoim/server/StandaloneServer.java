@@ -16,10 +16,6 @@ import io.jgoim.job.comet.DirectCometDirectory;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
 import io.jgoim.logic.push.UpstreamPublisher;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -60,10 +56,6 @@ public final class StandaloneServer implements AutoCloseable {
     private boolean closed;
 
     public StandaloneServer(CometConfig cometConfig, LogicConfig logicConfig, JobConfig jobConfig) {
-        new JvmMemoryMetrics().bindTo(meters);
-        new JvmGcMetrics().bindTo(meters);
-        new JvmThreadMetrics().bindTo(meters);
-        new ProcessorMetrics().bindTo(meters);
         this.sessions = new InMemorySessionDirectory(logicConfig.redis().sessionTtl());
         this.comets = new DirectCometDirectory(jobConfig.comet(), jobConfig.retry());
         // Which streams keep history: logic's history section rules both nodes (one process, one store, one rule).

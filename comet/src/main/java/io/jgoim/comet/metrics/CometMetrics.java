@@ -7,11 +7,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -46,6 +49,7 @@ public final class CometMetrics {
     private final Counter originsRefused;
     private final AtomicInteger tcpSessions = new AtomicInteger();
     private final AtomicInteger webSocketSessions = new AtomicInteger();
+    private final PushLatency pushLatency;
 
     public CometMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -97,6 +101,27 @@ public final class CometMetrics {
                 .description("authenticated sessions").register(registry);
         Gauge.builder("jgoim_comet_sessions", webSocketSessions, AtomicInteger::get).tag("transport", "websocket")
                 .description("authenticated sessions").register(registry);
+        pushLatency = new PushLatency(registry);
+    }
+
+    /**
+     * Registers the node's gauges read on scrape: rooms hosted ({@code node} label: this comet's id) and the pending
+     * tasks of each session event loop ({@code loop}: its index).
+     */
+    public void bindNode(String nodeId, Supplier<Number> rooms, IntFunction<EventExecutor> loops, int loopCount) {
+        gauge("jgoim_comet_rooms", "node", nodeId, rooms);
+        for (int i = 0; i < loopCount; i++) {
+            EventExecutor loop = loops.apply(i);
+            if (loop instanceof SingleThreadEventExecutor) {
+                SingleThreadEventExecutor st = (SingleThreadEventExecutor) loop;
+                gauge("jgoim_comet_event_loop_pending_tasks", "loop", Integer.toString(i), st::pendingTasks);
+            }
+        }
+    }
+
+    /** The end-to-end push latency histogram. */
+    public PushLatency pushLatency() {
+        return pushLatency;
     }
 
     /** A session authenticated (TCP or TLS over TCP when {@code webSocket} is false). */

@@ -6,6 +6,7 @@ import io.jgoim.comet.frame.PushFrame;
 import io.jgoim.comet.index.Room;
 import io.jgoim.comet.index.Session;
 import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.comet.metrics.PushLatency;
 import io.jgoim.comet.stream.HistoryReads;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
@@ -46,6 +47,7 @@ public final class CometPushService implements CometService {
     private final ByteBufAllocator alloc;
     private final RecentRequests recent;
     private final HistoryReads history;
+    private final PushLatency latency;
 
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc) {
         this(index, broadcaster, alloc, () -> { });
@@ -60,6 +62,13 @@ public final class CometPushService implements CometService {
     /** {@code history}: the comet's history reads, whose recent messages positioned room batches feed (or null). */
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
                             Runnable onRepeat, HistoryReads history) {
+        this(index, broadcaster, alloc, onRepeat, history, PushLatency.noop());
+    }
+
+    /** {@code latency}: where each push's publish-to-written time goes (once per push, never per session). */
+    public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
+                            Runnable onRepeat, HistoryReads history, PushLatency latency) {
+        this.latency = latency;
         this.history = history;
         this.index = index;
         this.broadcaster = broadcaster;
@@ -123,6 +132,10 @@ public final class CometPushService implements CometService {
         } finally {
             frame.release();
         }
+        if (delivered > 0) {
+            latency.written(req.getMember() ? PushLatency.Kind.MID : PushLatency.Kind.KEY, req.getCreatedAtMs(),
+                    System.currentTimeMillis());
+        }
         return CompletableFuture.completedFuture(PushMsgReply.newBuilder().setDelivered(delivered)
                 .setDropped(dropped).setMissing(missing).build());
     }
@@ -154,8 +167,13 @@ public final class CometPushService implements CometService {
             frame = frame(req.getProto().getBody());
         }
         try {
-            return broadcaster.broadcast(frame, req.getProtoOp(), req.getSpeed()).thenApply(d ->
-                    BroadcastReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build());
+            // A paced broadcast (speed > 0) answers at once with zero counts: its latency is its pacing, not observed.
+            return broadcaster.broadcast(frame, req.getProtoOp(), req.getSpeed()).thenApply(d -> {
+                if (d.delivered() > 0) {
+                    latency.written(PushLatency.Kind.BROADCAST, req.getCreatedAtMs(), System.currentTimeMillis());
+                }
+                return BroadcastReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build();
+            });
         } finally {
             frame.release();
         }
@@ -202,10 +220,22 @@ public final class CometPushService implements CometService {
             frame = frame(req.getProto().getBody());
         }
         try {
-            return broadcaster.broadcastRoom(room, frame).thenApply(d ->
-                    BroadcastRoomReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build());
+            return broadcaster.broadcastRoom(room, frame).thenApply(d -> {
+                if (d.delivered() > 0) {
+                    roomWritten(req);
+                }
+                return BroadcastRoomReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build();
+            });
         } finally {
             frame.release();
+        }
+    }
+
+    /** Every loop wrote the batch: one latency observation per message of it (none from an older job). */
+    private void roomWritten(BroadcastRoomReq req) {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < req.getCreatedAtMsCount(); i++) {
+            latency.written(PushLatency.Kind.ROOM, req.getCreatedAtMs(i), now);
         }
     }
 

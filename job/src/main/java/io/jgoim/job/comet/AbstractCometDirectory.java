@@ -30,6 +30,7 @@ abstract class AbstractCometDirectory implements CometDirectory {
     private final Map<String, Comet> byId = new ConcurrentHashMap<>();
     private volatile List<Comet> snapshot = List.of();
     protected final ScheduledExecutorService scheduler;
+    private java.util.function.Consumer<String> added = id -> { };
     private boolean started;
 
     AbstractCometDirectory(JobConfig.CometConfig config, JobConfig.RetryConfig retry) {
@@ -67,8 +68,15 @@ abstract class AbstractCometDirectory implements CometDirectory {
         return snapshot;
     }
 
+    @Override
+    public synchronized void onCometAdded(java.util.function.Consumer<String> listener) {
+        this.added = listener;
+        byId.keySet().forEach(listener);
+    }
+
     /** Adds or replaces the comet {@code id}; returns the one replaced, already marked removed, or null. */
     protected synchronized Comet put(String id, CometService service) {
+        added.accept(id);
         Comet c = new Comet(id, service, new RetryBudget(retry.budgetRatio(), retry.minRetriesPerSecond()));
         Comet old = byId.put(id, c);
         if (old != null) {

@@ -27,6 +27,13 @@ public interface CometDirectory extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Calls {@code listener} with the id of every comet known now and of each one added later (on the thread that
+     * adds it): job registers the comet's meters at zero then. One listener; the default ignores it.
+     */
+    default void onCometAdded(java.util.function.Consumer<String> listener) {
+    }
+
     /** Refreshes every comet's room list now; completes when each comet answered or failed. */
     java.util.concurrent.CompletableFuture<Void> refreshRooms();
 

@@ -27,6 +27,9 @@ final class DeadLetterPublisher implements AutoCloseable {
 
     static final String REASON = "jgoim.dlt.reason";
     static final String CATEGORY = "jgoim.dlt.category";
+    /** Every category a record is dead-lettered under (the {@code reason} tag of jgoim_job_dead_lettered). */
+    static final java.util.List<String> CATEGORIES =
+            java.util.List.of("undecodable", "invalid", "unknown_topic", "bad_event", "internal", "dlt_write_failed");
     static final String TOPIC = "jgoim.dlt.original.topic";
     static final String PARTITION = "jgoim.dlt.original.partition";
     static final String OFFSET = "jgoim.dlt.original.offset";

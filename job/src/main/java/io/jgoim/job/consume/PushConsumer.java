@@ -44,6 +44,7 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
     private final DomainEvents events;
     private final JobMetrics metrics;
     private final AtomicInteger inFlight;
+    private final PartitionLag partitionLag;
     private final Thread thread;
     private KafkaConsumer<byte[], byte[]> consumer;
     private DeadLetterPublisher deadLetters;
@@ -60,7 +61,14 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         this.events = events;
         this.metrics = metrics;
         this.inFlight = metrics.inFlight();
+        this.partitionLag = new PartitionLag(metrics.registry());
         this.thread = new Thread(this, "job-consumer");
+        for (String topic : topics()) { // at zero from the start, as every other meter
+            metrics.consumed(topic);
+            for (String category : DeadLetterPublisher.CATEGORIES) {
+                metrics.deadLettered(topic, category);
+            }
+        }
     }
 
     /** The topics consumed: the push topic and the enabled event topics. */
@@ -151,6 +159,7 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
             OptionalLong l = consumer.currentLag(tp);
             if (l.isPresent()) {
                 lag += l.getAsLong();
+                partitionLag.set(tp, l.getAsLong());
             }
         }
         metrics.lag(lag);
@@ -169,16 +178,19 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         }
         offsets.commitSync(partitions);
         offsets.forget(partitions);
+        partitionLag.forget(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         offsets.forget(partitions);
+        partitionLag.forget(partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         offsets.assigned(partitions);
+        partitionLag.assigned(partitions);
         if (paused) {
             consumer.pause(partitions);
         }
@@ -198,6 +210,7 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         } finally {
             deadLetters.close();
             consumer.close(Duration.ofSeconds(5));
+            partitionLag.forgetAll();
         }
     }
 

@@ -45,6 +45,7 @@ final class CometLink {
         this.comet = comet;
         this.policy = policy;
         this.metrics = m;
+        m.cometLinked(comet.id());
         for (Send.Kind k : Send.Kind.values()) {
             pushes[k.ordinal()] = m.pushes(comet.id(), k.tag);
             calls[k.ordinal()] = m.calls(comet.id(), k.tag);

@@ -277,7 +277,9 @@ final class PushRouter {
         List<PushTask> one = List.of(t);
         for (int i = 0; i < targets.size(); i++) {
             PushMsgReq req = PushMsgReq.newBuilder().addAllKeys(keys.get(i)).setProto(frame)
-                    .setProtoOp(t.message().getOperation()).setRequestId(sender.requestId()).build();
+                    .setProtoOp(t.message().getOperation()).setRequestId(sender.requestId())
+                    // A play-history event goes to a member's devices (no position: it is not sequenced).
+                    .setCreatedAtMs(t.message().getCreatedAtMs()).setMember(true).build();
             links.send(targets.get(i), Send.Kind.PUSH, req, one);
         }
     }

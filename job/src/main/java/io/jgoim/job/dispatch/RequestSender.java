@@ -54,8 +54,10 @@ final class RequestSender {
             return;
         }
         PushMsg m = t.message();
+        // created_at_ms and member: the comet's end-to-end latency observation (kind "mid" or "key").
         PushMsgReq.Builder req = PushMsgReq.newBuilder().addAllKeys(keys).setProto(frame)
-                .setProtoOp(m.getOperation()).setRequestId(requestId());
+                .setProtoOp(m.getOperation()).setRequestId(requestId())
+                .setCreatedAtMs(m.getCreatedAtMs()).setMember(m.getMember());
         if (m.getOffset() != 0) {
             // Sequenced by logic at publish (PushValidator checked stream and epoch); older records have none.
             req.setPosition(StreamPosition.newBuilder().setStream(m.getStream()).setEpoch(m.getEpoch())
@@ -78,7 +80,7 @@ final class RequestSender {
         // goim splits the speed across comets: each writes to its share of the sessions per second.
         int perComet = speed <= 0 ? 0 : Math.max(1, speed / all.size());
         BroadcastReq.Builder b = BroadcastReq.newBuilder().setProtoOp(m.getOperation())
-                .setProto(frame).setSpeed(perComet).setRequestId(requestId());
+                .setProto(frame).setSpeed(perComet).setRequestId(requestId()).setCreatedAtMs(m.getCreatedAtMs());
         if (position != null) {
             b.setPosition(position);
         }
@@ -111,6 +113,9 @@ final class RequestSender {
                 .setRequestId(requestId());
         if (position != null) {
             req.setPosition(position);
+        }
+        for (int i = 0; i < tasks.size(); i++) { // each message's publish time, in batch order (latency)
+            req.addCreatedAtMs(tasks.get(i).message().getCreatedAtMs());
         }
         BroadcastRoomReq built = req.build();
         for (int i = 0; i < tasks.size(); i++) {

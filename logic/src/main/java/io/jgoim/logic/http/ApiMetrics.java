@@ -18,11 +18,24 @@ final class ApiMetrics {
     /** route tag → timers by ErrorCode ordinal. */
     private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
 
+    /**
+     * Registers every route's (and {@code other}'s) success timer at once, so request rates and latencies are series
+     * from the start; a route's error codes get theirs on first use (every route x code would be hundreds of
+     * histograms that stay at zero).
+     */
     ApiMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (Route r : Route.values()) {
+            timer(r.tag(), ErrorCode.OK);
+        }
+        timer(Route.OTHER_TAG, ErrorCode.OK);
     }
 
     void record(String routeTag, ErrorCode code, long startNanos) {
+        timer(routeTag, code).record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(String routeTag, ErrorCode code) {
         Timer[] byCode = timers.computeIfAbsent(routeTag, r -> new Timer[ErrorCode.values().length]);
         Timer t = byCode[code.ordinal()];
         if (t == null) {
@@ -33,6 +46,6 @@ final class ApiMetrics {
                     .publishPercentileHistogram().register(registry);
             byCode[code.ordinal()] = t;
         }
-        t.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        return t;
     }
 }

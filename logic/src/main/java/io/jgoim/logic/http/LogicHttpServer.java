@@ -8,6 +8,7 @@ import io.jgoim.common.http.HttpRefusal;
 import io.jgoim.common.http.HttpTimeouts;
 import io.jgoim.common.http.PipelinedHttpHandler;
 import io.jgoim.common.http.PipeliningPolicy;
+import io.jgoim.common.metrics.EventLoopMeters;
 import io.jgoim.common.logging.LogLevels;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicConfig.HttpConfig;
@@ -61,6 +62,7 @@ public final class LogicHttpServer implements AutoCloseable {
     private final PipeliningPolicy pipelining;
     private final HttpTimeouts timeouts;
     private final ConnectionLimiter limiter;
+    private final PrometheusMeterRegistry registry;
     private EventLoopGroup group;
     private Channel channel;
 
@@ -69,6 +71,7 @@ public final class LogicHttpServer implements AutoCloseable {
                            DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
                            NodeHealth health, io.jgoim.common.tracing.Tracing tracing) {
         this.config = config;
+        this.registry = registry;
         ApiKeyring keyring = config.apiKeys().isEmpty() ? null
                 : new ApiKeyring(config.apiKeys(), registry, System::nanoTime);
         this.api = new ApiService(new Routes(push, online, nodes,
@@ -107,6 +110,7 @@ public final class LogicHttpServer implements AutoCloseable {
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int threads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
         group = new MultiThreadIoEventLoopGroup(threads, io);
+        EventLoopMeters.bind(registry, "logic-http", group);
         int maxBody = config.maxBodyBytes();
         // Netty's codec closes a connection (dropping the replies still due) once more than maxPipelineDepth
         // requests wait for replies; PipelinedHttpHandler stops reading at maxPipelinedRequests instead, so the codec's

@@ -108,7 +108,7 @@ final class MemberSequencer {
                             advance.computeIfAbsent(server, s -> new ArrayList<>(2)).add(key);
                         }
                     });
-                    return publish(mid, at, write, advance, operation, message, createdAtMs, routed[0]);
+                    return publish(mid, at, write, advance, operation, message, createdAtMs, routed[0], false);
                 }));
     }
 
@@ -156,13 +156,16 @@ final class MemberSequencer {
         }
         Map<String, List<String>> byServer = new HashMap<>();
         routes.forEach((key, server) -> byServer.computeIfAbsent(server, s -> new ArrayList<>(2)).add(key));
-        return publish(mid, at, byServer, Map.of(), operation, message, createdAtMs, routes.size());
+        return publish(mid, at, byServer, Map.of(), operation, message, createdAtMs, routes.size(), true);
     }
 
-    /** One record per comet in {@code write} or {@code advance}, keyed by the comet's id. */
+    /**
+     * One record per comet in {@code write} or {@code advance}, keyed by the comet's id; {@code member}: a push
+     * addressed to the member (the comet's latency kind "mid"), not to its keys.
+     */
     private CompletableFuture<Sequenced> publish(long mid, StreamPosition at, Map<String, List<String>> write,
                                                  Map<String, List<String>> advance, int operation,
-                                                 ByteString message, long createdAtMs, int routed) {
+                                                 ByteString message, long createdAtMs, int routed, boolean member) {
         Set<String> servers = new LinkedHashSet<>(write.keySet());
         servers.addAll(advance.keySet());
         CompletableFuture<?>[] sends = new CompletableFuture<?>[servers.size()];
@@ -172,7 +175,7 @@ final class MemberSequencer {
                     .setServer(server).addAllKeys(write.getOrDefault(server, List.of()))
                     .addAllAdvanceKeys(advance.getOrDefault(server, List.of())).setMsg(message)
                     .setCreatedAtMs(createdAtMs).setStream(at.stream()).setEpoch(at.epoch()).setOffset(at.offset())
-                    .build();
+                    .setMember(member).build();
             sends[i++] = bus.publish(server, msg);
         }
         return CompletableFuture.allOf(sends).thenApply(v -> new Sequenced(mid, at, routed));

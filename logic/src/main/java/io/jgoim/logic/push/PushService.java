@@ -109,7 +109,7 @@ public final class PushService {
         checkMessage(message);
         if (sequencer == null || !history.config().members().enabled()) {
             return directory.serversByKeys(keys).thenCompose(ProduceSpans.inCurrent(
-                    routes -> publishPerServer(operation, routes, message))).thenApply(MidsPushed::unpositioned);
+                    routes -> publishPerServer(operation, routes, message, false))).thenApply(MidsPushed::unpositioned);
         }
         return directory.routesByKeys(keys).thenCompose(ProduceSpans.inCurrent(
                 routes -> sequenceKeys(operation, routes, message)));
@@ -127,7 +127,7 @@ public final class PushService {
             }
         });
         CompletableFuture<Integer> plainDone = plain.isEmpty()
-                ? CompletableFuture.completedFuture(0) : publishPerServer(operation, plain, message);
+                ? CompletableFuture.completedFuture(0) : publishPerServer(operation, plain, message, false);
         if (byMember.isEmpty()) {
             return plainDone.thenApply(MidsPushed::unpositioned);
         }
@@ -225,7 +225,7 @@ public final class PushService {
 
     private CompletableFuture<Integer> pushPlainMids(int operation, Collection<Long> mids, ByteString message) {
         return directory.keysByMids(mids).thenCompose(ProduceSpans.inCurrent(
-                routes -> publishPerServer(operation, routes, message)));
+                routes -> publishPerServer(operation, routes, message, true)));
     }
 
     /** Pushes to every member of room {@code type://room}. */
@@ -261,8 +261,9 @@ public final class PushService {
         return type + "://" + room;
     }
 
+    /** One record per comet holding some of {@code routes}; {@code member}: the push was addressed to members. */
     private CompletableFuture<Integer> publishPerServer(int operation, Map<String, String> routes,
-                                                        ByteString message) {
+                                                        ByteString message, boolean member) {
         if (routes.isEmpty()) {
             return CompletableFuture.completedFuture(0);
         }
@@ -272,7 +273,7 @@ public final class PushService {
         CompletableFuture<?>[] sends = new CompletableFuture<?>[byServer.size()];
         int i = 0;
         for (Map.Entry<String, List<String>> e : byServer.entrySet()) {
-            PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation)
+            PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation).setMember(member)
                     .setServer(e.getKey()).addAllKeys(e.getValue()).setMsg(message).setCreatedAtMs(now).build();
             sends[i++] = publish(e.getKey(), msg);
         }

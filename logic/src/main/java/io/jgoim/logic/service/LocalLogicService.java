@@ -108,6 +108,12 @@ public final class LocalLogicService implements LogicService {
                 .description("upstream client messages published").register(registry);
         this.deviceFailures = Counter.builder("jgoim.logic.history.device.failures")
                 .description("connects whose device could not be recorded in the history store").register(registry);
+        // Every refusal code a token can get, at zero from the start (the 100-113 range but the API-key ones).
+        for (ErrorCode c : ErrorCode.values()) {
+            if (c == ErrorCode.UNAUTHORIZED || c.name().startsWith("TOKEN_")) {
+                refused(c, 0);
+            }
+        }
     }
 
     @Override
@@ -192,8 +198,12 @@ public final class LocalLogicService implements LogicService {
     }
 
     private void refused(ErrorCode code) {
+        refused(code, 1);
+    }
+
+    private void refused(ErrorCode code, int n) {
         refusals.computeIfAbsent(code, c -> Counter.builder("jgoim.logic.auth.refused")
-                .description("tokens refused, by error code").tag("code", c.name()).register(registry)).increment();
+                .description("tokens refused, by error code").tag("code", c.name()).register(registry)).increment(n);
     }
 
     @Override

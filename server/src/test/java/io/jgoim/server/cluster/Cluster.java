@@ -161,6 +161,11 @@ public final class Cluster implements AutoCloseable {
         return logic;
     }
 
+    /** The push topic logic publishes to and the jobs consume (4 partitions). */
+    public String topic() {
+        return topic;
+    }
+
     public RedisServer redis() {
         return redis;
     }

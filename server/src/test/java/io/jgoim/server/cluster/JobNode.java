@@ -50,7 +50,7 @@ public final class JobNode {
                 + "kafka: {bootstrapServers: \"" + kafka + "\", pushTopic: \"" + topic + "\", groupId: \"job-" + topic
                 + "\", autoOffsetReset: earliest}\n"
                 + "comet: {registryRefresh: " + registryRefresh.toMillis() + "ms}\n"
-                + "metrics: {enabled: false}\n"
+                + "metrics: {port: 0}\n"
                 + "shutdown: {drainTimeout: 5s}\n"
                 + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
                 + historyYaml + "  appendTimeout: 3s\n" + extraYaml);
