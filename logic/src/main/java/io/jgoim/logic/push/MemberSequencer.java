@@ -26,14 +26,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Sequences one member's push at publish, the one ordering point of a member stream {@code mid:<mid>}: look up the
- * member's sessions, append the message's frame to its stream (ONE store call per member, however many devices),
+ * Sequences one member's push at publish, the one ordering point of a member stream {@code mid:<mid>}: append the
+ * message's frame to its stream (ONE store call per member, however many devices), look up the member's sessions,
  * then publish one record per comet holding that member's keys, keyed by the comet's id as every key/mid push is,
  * with the stream's position in {@code PushMsg.stream/epoch/offset}.
  *
- * <p>The append follows the lookup, and the records are published from the append's completion: a failed lookup
- * leaves no history entry behind, and one logic node publishes a member's pushes in the order the store numbered
- * them (the store answers one connection's calls in order), so comets see no gap from it. A member with no session
+ * <p>The lookup follows the append: a device that connects meanwhile is found by the lookup (and gets the message
+ * live) or reads, after its Connect, a history that already holds it (and gets it by resume) — with the lookup
+ * first, a device connecting between the two got neither until the member's next message showed the gap (seen
+ * once in a million deliveries in RollingRestartIT). The price: a lookup that fails after the append leaves the
+ * entry behind (the push answers 503; a retry without {@code id} appends it again — at least once, as with any
+ * multi-target push). One logic node publishes a member's pushes in the order the store numbered them (appends,
+ * then lookups, are answered in order on one connection), so comets see no gap from it. A member with no session
  * is still appended (a device that comes back resumes from history) and gets no record. A failed append publishes
  * nothing for that member; UNAVAILABLE and TIMEOUT from the store become UNAVAILABLE (HTTP 503, "not accepted,
  * retry"), as a Redis or Kafka failure does. Thread-safe; stateless apart from its counter.
@@ -69,22 +73,23 @@ final class MemberSequencer {
     }
 
     /**
-     * Looks up, appends {@code frame} to {@code stream} ({@code pinned}: a must-deliver message), publishes; fails
-     * with the first failure of the chain.
+     * Appends {@code frame} to {@code stream} ({@code pinned}: a must-deliver message), looks the member's devices
+     * up, publishes; fails with the first failure of the chain.
      */
     CompletableFuture<Sequenced> push(long mid, String stream, Retention retention, int operation,
                                       ByteString message, byte[] frame, long createdAtMs, boolean pinned,
                                       String pushId) {
         List<String> ids = pushId == null ? null : List.of("api:" + pushId);
-        return directory.keysByMids(List.of(mid)).thenCompose(routes -> append(stream, frame, ids, retention, pinned)
-                .thenCompose(at -> publish(mid, at, routes, operation, message, createdAtMs)));
+        // Append first, then look the devices up: a device that connects in between is either found by the lookup
+        // (live) or reads a history that holds the message (resume) — never neither.
+        return append(stream, frame, ids, retention, pinned).thenCompose(at -> directory.keysByMids(List.of(mid))
+                .thenCompose(routes -> publish(mid, at, routes, operation, message, createdAtMs)));
     }
 
     /**
      * A key push to {@code targets}, keys of member {@code mid} (whose routes are {@code targetRoutes}; a null server:
-     * that device is away, it gets the push by resume): looks up
-     * the member's devices, appends {@code frame} ONCE to its stream with the targets as the entry's
-     * {@link Audience}, then publishes to every comet holding one of the member's devices: the targets there in
+     * that device is away, it gets the push by resume): appends {@code frame} ONCE to its stream with the targets as
+     * the entry's {@link Audience}, looks up the member's devices, then publishes to every comet holding one of the member's devices: the targets there in
      * {@code keys}, the member's other devices there in {@code advance_keys} (their cursors advance silently).
      * Completes with the targets routed (connected).
      */
@@ -92,8 +97,8 @@ final class MemberSequencer {
                                           Map<String, String> targetRoutes, int operation, ByteString message,
                                           byte[] frame, long createdAtMs) {
         String audience = Audience.encode(targets);
-        return directory.keysByMids(List.of(mid)).thenCompose(devices -> append(stream, frame, null, retention,
-                false, audience).thenCompose(at -> {
+        return append(stream, frame, null, retention, false, audience).thenCompose(at -> directory
+                .keysByMids(List.of(mid)).thenCompose(devices -> {
                     Map<String, List<String>> write = new HashMap<>();
                     Map<String, List<String>> advance = new HashMap<>();
                     int[] routed = {0};

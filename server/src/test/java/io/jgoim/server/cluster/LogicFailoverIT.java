@@ -88,6 +88,58 @@ class LogicFailoverIT {
         return new Logic(server, registration, meters, redis);
     }
 
+    /** One comet with {@code logic.target: registry}, and clients that connect, authenticate and leave in a loop. */
+    private static final class Comet implements AutoCloseable {
+        final RedisClients redis;
+        final ManagedChannel channel;
+        final CometServer server;
+        final EventLoopGroup group = ClientTransports.newEventLoopGroup(2);
+        final AtomicInteger mids = new AtomicInteger();
+        final List<String> failures = new ArrayList<>();
+
+        Comet(Path dir, String redisUri) throws Exception {
+            Path yaml = dir.resolve("comet.yaml");
+            Files.writeString(yaml, "node: {id: \"comet-1\", host: \"127.0.0.1\"}\n"
+                    + "tcp: {port: 0}\nwebSocket: {port: 0}\nwss: {enabled: false}\nrpc: {port: 0}\n"
+                    + "admin: {enabled: false}\nlogic: {target: registry, refreshInterval: 300ms}\n"
+                    + "redis: {uris: [\"" + redisUri + "\"]}\n");
+            CometConfig cc = CometConfig.load(yaml, Map.of());
+            redis = cc.redis().connect();
+            channel = LogicChannels.build(cc.logic().target(),
+                    new RedisNodeRegistry(redis, Clock.systemUTC(), RedisNodeRegistry.LOGIC),
+                    cc.logic().refreshInterval(), builder -> builder.usePlaintext());
+            server = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
+                    new RedisNodeRegistry(redis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            server.start();
+        }
+
+        /** One client: connect, authenticate (one Connect call to some logic node), close; a failure is kept. */
+        void connectOne() {
+            int mid = mids.incrementAndGet();
+            try (JgoimClient client = JgoimClient.builder().host("127.0.0.1").port(server.tcpAddress().getPort())
+                    .group(group).reconnect(false).goimToken(mid, "k" + mid, "live://1", "test", 1000).build()) {
+                client.connect().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                synchronized (failures) {
+                    failures.add(mid + ": " + e);
+                }
+            }
+        }
+
+        /** Clients connect one after another, 4 at a time, for {@code d}. */
+        void connectFor(Duration d) throws InterruptedException {
+            runFor(this::connectOne, d);
+        }
+
+        @Override
+        public void close() {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            server.close();
+            channel.shutdownNow();
+            redis.close();
+        }
+    }
+
     @Test
     void shouldBalanceOverLogicNodesAndLoseNoAuthWhenOneStops(@TempDir Path dir) throws Exception {
         try (RedisServer redisServer = RedisServer.start()) {
@@ -95,38 +147,9 @@ class LogicFailoverIT {
             Logic a = logic(dir, "logic-a", uri);
             Logic b = logic(dir, "logic-b", uri);
             Logic c = null;
-            Path cometYaml = dir.resolve("comet.yaml");
-            Files.writeString(cometYaml, "node: {id: \"comet-1\", host: \"127.0.0.1\"}\n"
-                    + "tcp: {port: 0}\nwebSocket: {port: 0}\nwss: {enabled: false}\nrpc: {port: 0}\n"
-                    + "admin: {enabled: false}\nlogic: {target: registry, refreshInterval: 300ms}\n"
-                    + "redis: {uris: [\"" + uri + "\"]}\n");
-            CometConfig cc = CometConfig.load(cometYaml, Map.of());
-            RedisClients cometRedis = cc.redis().connect();
-            ManagedChannel channel = LogicChannels.build(cc.logic().target(),
-                    new RedisNodeRegistry(cometRedis, Clock.systemUTC(), RedisNodeRegistry.LOGIC),
-                    cc.logic().refreshInterval(), builder -> builder.usePlaintext());
-            CometServer comet = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
-                    new RedisNodeRegistry(cometRedis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-            EventLoopGroup group = ClientTransports.newEventLoopGroup(2);
-            try {
-                comet.start();
-                int port = comet.tcpAddress().getPort();
-                AtomicInteger mids = new AtomicInteger();
-                List<String> failures = new ArrayList<>();
-                // Clients connect one after another, 4 at a time, for the whole test.
-                Runnable connectOne = () -> {
-                    int mid = mids.incrementAndGet();
-                    try (JgoimClient client = JgoimClient.builder().host("127.0.0.1").port(port).group(group)
-                            .reconnect(false).goimToken(mid, "k" + mid, "live://1", "test", 1000).build()) {
-                        client.connect().get(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        synchronized (failures) {
-                            failures.add(mid + ": " + e);
-                        }
-                    }
-                };
+            try (Comet comet = new Comet(dir, uri)) {
                 // Both nodes take Connects.
-                runFor(connectOne, Duration.ofSeconds(3));
+                comet.connectFor(Duration.ofSeconds(3));
                 assertThat(a.connects()).as("logic-a's connects").isPositive();
                 assertThat(b.connects()).as("logic-b's connects").isPositive();
 
@@ -136,11 +159,11 @@ class LogicFailoverIT {
                     b.close();
                 });
                 stopper.start();
-                runFor(connectOne, Duration.ofSeconds(4));
+                comet.connectFor(Duration.ofSeconds(4));
                 stopper.join();
                 double bAtStop = b.connects();
                 double aBefore = a.connects();
-                runFor(connectOne, Duration.ofSeconds(1));
+                comet.connectFor(Duration.ofSeconds(1));
                 assertThat(a.connects()).as("logic-a takes every connect after the stop").isGreaterThan(aBefore);
                 assertThat(b.connects()).isEqualTo(bAtStop);
 
@@ -148,20 +171,45 @@ class LogicFailoverIT {
                 c = logic(dir, "logic-c", uri);
                 Logic added = c;
                 await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-                    runFor(connectOne, Duration.ofMillis(500));
+                    comet.connectFor(Duration.ofMillis(500));
                     assertThat(added.connects()).isPositive();
                 });
-                assertThat(failures).as("auth failures across the stop").isEmpty();
-                assertThat(mids.get()).isGreaterThan(50);
+                assertThat(comet.failures).as("auth failures across the stop").isEmpty();
+                assertThat(comet.mids.get()).isGreaterThan(50);
             } finally {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                comet.close();
-                channel.shutdownNow();
-                cometRedis.close();
                 a.close();
                 if (c != null) {
                     c.close();
                 }
+            }
+        }
+    }
+
+    /**
+     * A logic node that crashes (its connections reset, its registry entry left until its ttl) while Connects are in
+     * flight on it: each of them is retried on the other node, so none fails.
+     */
+    @Test
+    void shouldRetryConnectsInFlightOnALogicNodeThatCrashes(@TempDir Path dir) throws Exception {
+        try (RedisServer redisServer = RedisServer.start()) {
+            String uri = redisServer.uri();
+            Logic a = logic(dir, "logic-a", uri);
+            CuttableProxy[] proxy = new CuttableProxy[1];
+            Logic b = logic(dir, "logic-b", uri, proxy);
+            try (Comet comet = new Comet(dir, uri)) {
+                comet.connectFor(Duration.ofSeconds(2));
+                assertThat(b.connects()).as("logic-b's connects (through its proxy)").isPositive();
+                Thread crash = new Thread(() -> {
+                    sleep(700);
+                    proxy[0].cut();
+                });
+                crash.start();
+                comet.connectFor(Duration.ofSeconds(3));
+                crash.join();
+                assertThat(comet.failures).as("auth failures across the crash").isEmpty();
+            } finally {
+                a.close();
+                b.close();
             }
         }
     }
@@ -188,67 +236,6 @@ class LogicFailoverIT {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * A logic node that crashes (its connections reset, its registry entry left until its ttl) while Connects are in
-     * flight on it: each of them is retried on the other node, so none fails.
-     */
-    @Test
-    void shouldRetryConnectsInFlightOnALogicNodeThatCrashes(@TempDir Path dir) throws Exception {
-        try (RedisServer redisServer = RedisServer.start()) {
-            String uri = redisServer.uri();
-            Logic a = logic(dir, "logic-a", uri);
-            CuttableProxy[] proxy = new CuttableProxy[1];
-            Logic b = logic(dir, "logic-b", uri, proxy);
-            Path cometYaml = dir.resolve("comet.yaml");
-            Files.writeString(cometYaml, "node: {id: \"comet-1\", host: \"127.0.0.1\"}\n"
-                    + "tcp: {port: 0}\nwebSocket: {port: 0}\nwss: {enabled: false}\nrpc: {port: 0}\n"
-                    + "admin: {enabled: false}\nlogic: {target: registry, refreshInterval: 300ms}\n"
-                    + "redis: {uris: [\"" + uri + "\"]}\n");
-            CometConfig cc = CometConfig.load(cometYaml, Map.of());
-            RedisClients cometRedis = cc.redis().connect();
-            ManagedChannel channel = LogicChannels.build(cc.logic().target(),
-                    new RedisNodeRegistry(cometRedis, Clock.systemUTC(), RedisNodeRegistry.LOGIC),
-                    cc.logic().refreshInterval(), builder -> builder.usePlaintext());
-            CometServer comet = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
-                    new RedisNodeRegistry(cometRedis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-            EventLoopGroup group = ClientTransports.newEventLoopGroup(2);
-            try {
-                comet.start();
-                int port = comet.tcpAddress().getPort();
-                AtomicInteger mids = new AtomicInteger();
-                List<String> failures = new ArrayList<>();
-                Runnable connectOne = () -> {
-                    int mid = mids.incrementAndGet();
-                    try (JgoimClient client = JgoimClient.builder().host("127.0.0.1").port(port).group(group)
-                            .reconnect(false).goimToken(mid, "k" + mid, "live://1", "test", 1000).build()) {
-                        client.connect().get(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        synchronized (failures) {
-                            failures.add(mid + ": " + e);
-                        }
-                    }
-                };
-                runFor(connectOne, Duration.ofSeconds(2));
-                assertThat(b.connects()).as("logic-b's connects (through its proxy)").isPositive();
-                Thread crash = new Thread(() -> {
-                    sleep(700);
-                    proxy[0].cut();
-                });
-                crash.start();
-                runFor(connectOne, Duration.ofSeconds(3));
-                crash.join();
-                assertThat(failures).as("auth failures across the crash").isEmpty();
-            } finally {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                comet.close();
-                channel.shutdownNow();
-                cometRedis.close();
-                a.close();
-                b.close();
-            }
         }
     }
 }
