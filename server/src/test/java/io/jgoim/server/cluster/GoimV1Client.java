@@ -82,6 +82,12 @@ final class GoimV1Client {
         return c != null && c.authenticated;
     }
 
+    /** The address of the current authenticated connection, or null. */
+    String connectedTo() {
+        Connection c = current;
+        return c != null && c.authenticated ? c.address : null;
+    }
+
     /** Connections that authenticated (the first one included). */
     synchronized int connects() {
         return connects;
@@ -183,7 +189,14 @@ final class GoimV1Client {
         if (c == null || !c.authenticated || stopped) {
             return;
         }
+        if (c.awaitingHeartbeatReply) {
+            // No reply to the last heartbeat within one interval: the comet is gone without a close reaching this
+            // socket (goim's clients give up on a silent server too). Its close reconnects.
+            c.client.close();
+            return;
+        }
         try {
+            c.awaitingHeartbeatReply = true;
             c.client.send(1, 2, ++c.heartbeatSeq, new byte[0]);
         } catch (RuntimeException e) {
             // the connection is closing; its close reconnects
@@ -202,6 +215,8 @@ final class GoimV1Client {
         volatile TestClient client;
         volatile boolean authenticated;
         volatile int heartbeatSeq = AUTH_SEQ;
+        /** A heartbeat went out and its reply has not come yet. */
+        volatile boolean awaitingHeartbeatReply;
         byte[] pending = new byte[0];
         int closeCode = -1;
         /** Per stream, the last sequence number of this session: goim's order holds while a session is up. */
@@ -271,6 +286,7 @@ final class GoimV1Client {
                 return;
             }
             if (op == 3) {
+                awaitingHeartbeatReply = false;
                 if (len != 20 || seq != heartbeatSeq) {
                     violation("heartbeat reply length " + len + " seq " + seq + " (20, " + heartbeatSeq + ")");
                 }
