@@ -12,7 +12,7 @@ import io.jgoim.common.metrics.EventLoopMeters;
 import io.jgoim.common.logging.LogLevels;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicConfig.HttpConfig;
-import io.jgoim.logic.http.access.ApiKeyring;
+import io.jgoim.common.http.access.ApiKeyring;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.PushService;

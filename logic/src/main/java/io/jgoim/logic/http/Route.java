@@ -1,6 +1,6 @@
 package io.jgoim.logic.http;
 
-import io.jgoim.logic.http.access.ApiScope;
+import io.jgoim.common.http.access.ApiScope;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.HashMap;
@@ -16,9 +16,9 @@ import static io.jgoim.logic.http.Param.u64;
 import static io.jgoim.logic.http.Param.optionalInt;
 import static io.jgoim.logic.http.Param.requiredText;
 import static io.jgoim.logic.http.Param.text;
-import static io.jgoim.logic.http.access.ApiScope.ADMIN;
-import static io.jgoim.logic.http.access.ApiScope.PUSH;
-import static io.jgoim.logic.http.access.ApiScope.READ;
+import static io.jgoim.common.http.access.ApiScope.ADMIN;
+import static io.jgoim.common.http.access.ApiScope.PUSH;
+import static io.jgoim.common.http.access.ApiScope.READ;
 
 /**
  * The push API's routes, the one list of them (goim's HTTP routes; docs/push-api.md describes each): path, method,
