@@ -9,6 +9,7 @@ import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.logging.LoggingConfig;
+import io.jgoim.common.tls.TlsClientConfig;
 import io.jgoim.common.tls.TlsServerConfig;
 import io.jgoim.logic.auth.HmacSecret;
 
@@ -90,8 +91,10 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
      */
     public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int maxPipelinedRequests,
                              int ioThreads, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
-                             int maxConnectionsPerIp, boolean allowOpen, List<ApiKey> apiKeys) {
+                             int maxConnectionsPerIp, boolean allowOpen, List<ApiKey> apiKeys,
+                             AdminCometsConfig adminComets) {
         public HttpConfig {
+            Checks.notNull(adminComets, "http.adminComets");
             Checks.notBlank(bind, "http.bind");
             Checks.port(port, "http.port");
             Checks.positive(maxBodyBytes, "http.maxBodyBytes");
@@ -104,6 +107,18 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.positive(maxConnectionsPerIp, "http.maxConnectionsPerIp");
             apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
             ApiKeySpec.validateAll("http.apiKeys", apiKeys);
+        }
+    }
+
+    /**
+     * How the cluster admin routes ({@code /goim/admin/kick}, sessions, presence, comet weight and drain) reach each
+     * comet's gRPC {@code CometAdmin} service: a deadline per call and the TLS of the channels (as job's
+     * {@code comet.tls}: the comets' {@code rpc.tls} server).
+     */
+    public record AdminCometsConfig(Duration callDeadline, TlsClientConfig tls) {
+        public AdminCometsConfig {
+            Checks.positive(callDeadline, "http.adminComets.callDeadline");
+            Checks.notNull(tls, "http.adminComets.tls");
         }
     }
 
