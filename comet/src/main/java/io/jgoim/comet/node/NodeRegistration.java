@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
- * Keeps this comet's node-registry entry fresh: addresses, weight (changeable at runtime), session count and the offline flag (set while
- * draining, so logic stops offering the node while job still pushes to it). {@link #run()} is scheduled at the
- * refresh interval; thread-safe.
+ * Keeps this comet's node-registry entry fresh: addresses, weight (changeable at runtime), session count and the
+ * offline flag (set while draining, so logic stops offering the node while job still pushes to it). {@link #run()} is
+ * scheduled at the refresh interval; thread-safe.
  */
 public final class NodeRegistration implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistration.class);

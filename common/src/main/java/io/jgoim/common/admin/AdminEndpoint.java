@@ -92,7 +92,11 @@ public final class AdminEndpoint {
             return done(JsonReply.error(ErrorCode.METHOD_NOT_ALLOWED, "use " + methods.keySet().iterator().next()));
         }
         String by = "API key " + o.key().id() + " from " + ip;
-        String target = target(route, uri.parameters());
+        Map<String, List<String>> query = uri.parameters();
+        String target = AdminAudit.target(route.targetParams(), p -> {
+            List<String> v = query.get(p);
+            return v == null || v.isEmpty() ? null : v.get(0);
+        });
         CompletableFuture<?> result;
         try {
             result = route.handler().run(new AdminCall(uri.parameters(), by));
@@ -103,10 +107,10 @@ public final class AdminEndpoint {
     }
 
     private FullHttpResponse reply(AdminRoutes.Route route, String target, String by, Object data, Throwable error) {
+        if (route.audited()) {
+            AdminAudit.record(route.action(), target, by, data, error);
+        }
         if (error == null) {
-            if (route.audited()) {
-                AdminAudit.record(route.action(), target, by, "ok " + summary(data));
-            }
             return JsonReply.ok(data);
         }
         Throwable t = Failures.unwrap(error);
@@ -124,42 +128,7 @@ public final class AdminEndpoint {
                         RateLimitedLog.suppressedNote(more), t);
             }
         }
-        if (route.audited()) {
-            AdminAudit.record(route.action(), target, by, "refused " + code.code() + " " + message);
-        }
         return JsonReply.error(code, message);
-    }
-
-    /** The audit's short result: a map's scalar fields (counts, weights), never lists of sessions. */
-    private static String summary(Object data) {
-        if (!(data instanceof Map<?, ?> m)) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof Number || v instanceof Boolean || v instanceof String) {
-                b.append(b.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(v);
-            }
-        }
-        return b.toString();
-    }
-
-    private static String target(AdminRoutes.Route route, Map<String, List<String>> query) {
-        StringBuilder b = new StringBuilder();
-        for (String p : route.targetParams()) {
-            List<String> v = query.get(p);
-            if (v != null && !v.isEmpty()) {
-                b.append(b.length() == 0 ? "" : " ").append(p).append('=').append(clip(v.get(0)));
-            }
-        }
-        return b.toString();
-    }
-
-    /** Target values come from the caller: bounded and without line breaks in the log. */
-    private static String clip(String s) {
-        String one = s.replaceAll("[\\r\\n\\t]", "_");
-        return one.length() <= 128 ? one : one.substring(0, 128) + "...";
     }
 
     private void logRefused(String why, String ip) {

@@ -35,10 +35,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The admin HTTP endpoint of comet and job: {@code GET /metrics} (Prometheus text) and the health endpoints of
- * {@link HealthRoutes} ({@code /health}, {@code /health/live}, {@code /health/ready}: JSON, 200 or 503), open to
- * scrapers and probes, and when given one the node's {@link AdminEndpoint} ({@code /admin/*}, API key required), over TLS
- * when given a context (then a plaintext request is dropped without an answer). Runs on the event loops it is given.
+ * The admin HTTP endpoint of comet and job: {@code GET /metrics} (Prometheus text) and the health endpoints of {@link
+ * HealthRoutes} ({@code /health}, {@code /health/live}, {@code /health/ready}: JSON, 200 or 503), open to scrapers and
+ * probes, and when given one the node's {@link AdminEndpoint} ({@code /admin/*}, API key required), over TLS when
+ * given a context (then a plaintext request is dropped without an answer). Runs on the event loops it is given.
  */
 public final class MetricsHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsHttpServer.class);

@@ -300,32 +300,10 @@ final class ClusterAdminRoutes {
     /** One audit line per action with its outcome; the caller's key id, never the key. */
     private CompletableFuture<?> audited(RouteRequest r, String action, CompletableFuture<?> result) {
         String by = by(r);
-        StringBuilder target = new StringBuilder();
-        for (Param p : r.route().params()) {
-            String v = r.text(p.name());
-            if (v != null && !p.name().equals("cursor")) {
-                target.append(target.length() == 0 ? "" : " ").append(p.name()).append('=')
-                        .append(v.length() > 128 ? v.substring(0, 128) + "..." : v.replaceAll("[\\r\\n\\t]", "_"));
-            }
-        }
-        return result.whenComplete((data, error) -> {
-            String outcome;
-            if (error == null) {
-                outcome = "ok";
-                if (data instanceof Map<?, ?> m) {
-                    for (String k : new String[] {"closed", "count", "previous", "weight", "sessions", "already"}) {
-                        Object v = m.get(k);
-                        if (v instanceof Number || v instanceof Boolean) {
-                            outcome += " " + k + "=" + v;
-                        }
-                    }
-                }
-            } else {
-                Throwable t = Failures.unwrap(error);
-                outcome = "refused " + (t instanceof JgoimException j ? j.code().code() + " " + t.getMessage()
-                        : "500 internal error");
-            }
-            AdminAudit.record(action, target.toString(), by, outcome);
-        });
+        List<String> names = new ArrayList<>();
+        r.route().params().forEach(p -> names.add(p.name()));
+        names.remove("cursor"); // opaque and long: the page is named by room and limit
+        String target = AdminAudit.target(names, r::text);
+        return result.whenComplete((data, error) -> AdminAudit.record(action, target, by, data, error));
     }
 }

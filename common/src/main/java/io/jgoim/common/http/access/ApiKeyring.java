@@ -17,12 +17,12 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The configured API keys (logic's {@code http.apiKeys}, the admin ports' keys) and the lookup of the one a request presents, as
- * {@code Authorization: Bearer KEY} or {@code X-Api-Key: KEY}: the presented key is hashed (SHA-256, into a
- * per-thread buffer) and compared with every configured hash in constant time, so neither the time taken nor an
+ * The configured API keys (logic's {@code http.apiKeys}, the admin ports' keys) and the lookup of the one a request
+ * presents, as {@code Authorization: Bearer KEY} or {@code X-Api-Key: KEY}: the presented key is hashed (SHA-256, into
+ * a per-thread buffer) and compared with every configured hash in constant time, so neither the time taken nor an
  * allocation depends on which key, or how much of one, matched. Each key carries its scopes, its {@link TokenBucket}
- * and its counters (logic's {@code jgoim.logic.http.auth}), registered at zero when the keyring is built. Built once per
- * listener; thread-safe.
+ * and its counters (logic's {@code jgoim.logic.http.auth}), registered at zero when the keyring is built. Built once
+ * per listener; thread-safe.
  */
 public final class ApiKeyring {
     /** The {@code key} tag of outcomes that name no configured key (missing, invalid). */

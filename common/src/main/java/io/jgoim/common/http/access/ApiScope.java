@@ -2,8 +2,9 @@ package io.jgoim.common.http.access;
 
 /**
  * What an API key may call: {@link #PUSH} the {@code /goim/push/*} routes (the pushes, and the ack status of a
- * must-deliver push, which names a member's device keys), {@link #READ} the online-count and node routes,
- * {@link #ADMIN} the admin routes (logic's {@code /goim/admin/*}, the {@code /admin/*} routes of comet's and job's admin ports). Each route declares the one scope it needs. Immutable.
+ * must-deliver push, which names a member's device keys), {@link #READ} the online-count and node routes, {@link
+ * #ADMIN} the admin routes (logic's {@code /goim/admin/*}, the {@code /admin/*} routes of comet's and job's admin
+ * ports). Each route declares the one scope it needs. Immutable.
  */
 public enum ApiScope {
     PUSH("push"),
