@@ -1,5 +1,12 @@
 package io.jgoim.comet;
 
+import io.jgoim.comet.admin.CometAdminRoutes;
+import io.jgoim.comet.admin.CometControl;
+import io.jgoim.comet.admin.DeferredCometAdmin;
+import io.jgoim.common.admin.AdminRoutes;
+import io.jgoim.common.logging.LogLevels;
+import io.jgoim.protocol.rpc.CometAdminGrpcService;
+import io.jgoim.protocol.rpc.CometAdminService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.jgoim.comet.config.CometConfig;
@@ -83,6 +90,8 @@ public final class CometServer implements AutoCloseable {
     private NodeRegistration registration;
     private RouteReannouncer reannouncer;
     private volatile CometDrain drainer;
+    /** The operator's actions (admin port and gRPC CometAdmin); set once the registration and drain exist. */
+    private volatile CometControl control;
     private InetSocketAddress tcpAddress;
     private InetSocketAddress tcpTlsAddress;
     private InetSocketAddress wsAddress;
@@ -175,7 +184,10 @@ public final class CometServer implements AutoCloseable {
         }
         drainer = new CometDrain(config.node().id(), loops, config.shutdown().closeBatches(),
                 config.registry().enabled() ? registry : null, registration, timerLoop);
-        admin.start(boss, transports.serverChannel());
+        control = new CometControl(config.node().id(), index, registration, this::drain, this::isDraining,
+                config.shutdown().drainTime());
+        admin.start(boss, transports.serverChannel(), CometAdminRoutes.bindTo(new AdminRoutes(), control,
+                LogLevels.backend()));
         listeners.open(); // after the join: no session before every job pushes to this comet
         log.info("comet {} started ({}): tcp={} tcpTls={} ws={} wss={} rpc={} admin={}", config.node().id(),
                 transports, tcpAddress, tcpTlsAddress, wsAddress, wssAddress, rpcAddress, adminAddress());
@@ -192,12 +204,18 @@ public final class CometServer implements AutoCloseable {
                     .directExecutor()
                     .maxInboundMessageSize(config.rpc().maxInboundMessageBytes())
                     .addService(TracedCometService.grpcService(pushService, tracing))
+                    .addService(new CometAdminGrpcService(new DeferredCometAdmin(config.node().id(), () -> control)))
                     .build()
                     .start();
             rpcAddress = (InetSocketAddress) rpcServer.getListenSockets().get(0);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("rpc: cannot bind " + config.rpc().bind() + ":" + config.rpc().port(), e);
         }
+    }
+
+    /** The operator's actions on this comet (standalone's logic calls them directly). Valid after {@link #start()}. */
+    public CometAdminService adminService() {
+        return control;
     }
 
     /** The push entry point job uses: direct (in-process) calls, no gRPC. Valid after {@link #start()}. */

@@ -2,6 +2,8 @@ package io.jgoim.job;
 
 import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
+import io.jgoim.common.http.access.AdminKey;
+import io.jgoim.common.http.access.ApiKeySpec;
 import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
@@ -14,6 +16,7 @@ import io.jgoim.common.tls.TlsServerConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -242,12 +245,18 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
         }
     }
 
-    /** @param enabled serve /metrics and /health; @param port 0 = any free port */
-    public record MetricsConfig(boolean enabled, String host, int port, TlsServerConfig tls) {
+    /**
+     * @param enabled serve /metrics and /health (open) and the {@code /admin/*} routes (log levels), which need one of
+     *                {@code apiKeys} with scope admin (none: refused)
+     * @param port    0 = any free port
+     */
+    public record MetricsConfig(boolean enabled, String host, int port, TlsServerConfig tls, List<AdminKey> apiKeys) {
         public MetricsConfig {
             Checks.notNull(tls, "metrics.tls");
             Checks.notBlank(host, "metrics.host");
             Checks.port(port, "metrics.port");
+            apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+            ApiKeySpec.validateAll("metrics.apiKeys", apiKeys);
         }
     }
 

@@ -4,6 +4,11 @@ import io.jgoim.common.health.EventLoopsCheck;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.metrics.EventLoopMeters;
+import io.jgoim.common.admin.AdminEndpoint;
+import io.jgoim.common.admin.AdminRoutes;
+import io.jgoim.common.admin.LogLevelAction;
+import io.jgoim.common.http.access.ApiKeyring;
+import io.jgoim.common.logging.LogLevels;
 import io.jgoim.common.metrics.MetricsHttpServer;
 import io.jgoim.common.metrics.NodeMeters;
 import io.jgoim.common.tls.NodeSslContexts;
@@ -127,8 +132,12 @@ public final class JobServer implements AutoCloseable {
         if (config.metrics().enabled()) {
             metricsGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopMeters.bind(registry, "job-admin", metricsGroup);
+            ApiKeyring keyring = config.metrics().apiKeys().isEmpty() ? null
+                    : new ApiKeyring(config.metrics().apiKeys(), "jgoim.job.admin.auth", registry, System::nanoTime);
+            AdminRoutes routes = new AdminRoutes().add(LogLevelAction.route(LogLevels.backend()));
             metricsServer = new MetricsHttpServer(registry, health,
-                    NodeSslContexts.httpServer(config.metrics().tls(), "metrics.tls"));
+                    NodeSslContexts.httpServer(config.metrics().tls(), "metrics.tls"),
+                    new AdminEndpoint(routes, keyring, "metrics.apiKeys"));
             metricsAddress = metricsServer.start(metricsGroup, NioServerSocketChannel.class,
                     config.metrics().host(), config.metrics().port());
         }

@@ -2,12 +2,14 @@ package io.jgoim.logic;
 
 import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
+import io.jgoim.common.http.access.ApiKeySpec;
 import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.logging.LoggingConfig;
+import io.jgoim.common.tls.TlsClientConfig;
 import io.jgoim.common.tls.TlsServerConfig;
 import io.jgoim.logic.auth.HmacSecret;
 
@@ -15,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -90,8 +91,10 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
      */
     public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int maxPipelinedRequests,
                              int ioThreads, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
-                             int maxConnectionsPerIp, boolean allowOpen, List<ApiKey> apiKeys) {
+                             int maxConnectionsPerIp, boolean allowOpen, List<ApiKey> apiKeys,
+                             AdminCometsConfig adminComets) {
         public HttpConfig {
+            Checks.notNull(adminComets, "http.adminComets");
             Checks.notBlank(bind, "http.bind");
             Checks.port(port, "http.port");
             Checks.positive(maxBodyBytes, "http.maxBodyBytes");
@@ -103,10 +106,19 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.positive(idleTimeout, "http.idleTimeout");
             Checks.positive(maxConnectionsPerIp, "http.maxConnectionsPerIp");
             apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
-            Checks.check(apiKeys.stream().map(ApiKey::id).distinct().count() == apiKeys.size(),
-                    "http.apiKeys: id values must be unique");
-            Checks.check(apiKeys.stream().map(k -> k.sha256().toLowerCase(Locale.ROOT)).distinct().count()
-                    == apiKeys.size(), "http.apiKeys: two entries hold the same key (equal sha256)");
+            ApiKeySpec.validateAll("http.apiKeys", apiKeys);
+        }
+    }
+
+    /**
+     * How the cluster admin routes ({@code /goim/admin/kick}, sessions, presence, comet weight and drain) reach each
+     * comet's gRPC {@code CometAdmin} service: a deadline per call and the TLS of the channels (as job's
+     * {@code comet.tls}: the comets' {@code rpc.tls} server).
+     */
+    public record AdminCometsConfig(Duration callDeadline, TlsClientConfig tls) {
+        public AdminCometsConfig {
+            Checks.positive(callDeadline, "http.adminComets.callDeadline");
+            Checks.notNull(tls, "http.adminComets.tls");
         }
     }
 
@@ -114,26 +126,16 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
      * One push API key, stored only as the hex SHA-256 of the key; {@code scopes} name the routes it may call (push,
      * read, admin); {@code ratePerSecond} (0 = unlimited) and {@code burst} size its token bucket.
      */
-    public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst) {
+    public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst)
+            implements ApiKeySpec {
         public static final String PUSH = "push";
         public static final String READ = "read";
         /** The admin routes ({@code /goim/admin/*}): revoke tokens, keys and members; change log levels. */
         public static final String ADMIN = "admin";
 
         public ApiKey {
-            Checks.notBlank(id, "http.apiKeys[].id");
-            Checks.check(sha256 != null && sha256.matches("[0-9a-fA-F]{64}"), "http.apiKeys[" + id
-                    + "].sha256 must be the 64 hex digits of the key's SHA-256 (printf %s KEY | sha256sum)");
-            Checks.check(scopes != null && !scopes.isEmpty(), "http.apiKeys[" + id + "].scopes is required");
-            scopes = List.copyOf(scopes);
-            for (String scope : scopes) {
-                Checks.check(PUSH.equals(scope) || READ.equals(scope) || ADMIN.equals(scope),
-                        "http.apiKeys[" + id + "].scopes entries must be push, read or admin, was '" + scope + "'");
-            }
-            Checks.check(ratePerSecond >= 0 && ratePerSecond <= 1_000_000,
-                    "http.apiKeys[" + id + "].ratePerSecond must be within 0..1000000, was " + ratePerSecond);
-            Checks.check(ratePerSecond == 0 || burst >= 1,
-                    "http.apiKeys[" + id + "].burst must be >= 1 when ratePerSecond is set, was " + burst);
+            scopes = scopes == null ? null : List.copyOf(scopes);
+            ApiKeySpec.validate("http.apiKeys", id, sha256, scopes, ratePerSecond, burst);
         }
 
         @Override

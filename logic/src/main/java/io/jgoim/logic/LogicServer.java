@@ -1,5 +1,8 @@
 package io.jgoim.logic;
 
+import io.jgoim.logic.admin.CometControls;
+import io.jgoim.logic.admin.RegistryCometControls;
+import io.jgoim.logic.admin.SwitchableCometControls;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -69,6 +72,8 @@ public final class LogicServer implements AutoCloseable {
     private final LogicService traced;
     private final LocalLogicService service;
     private final LogicHttpServer http;
+    /** The comets the cluster admin routes act on: the registry's over gRPC, or standalone's own. */
+    private final SwitchableCometControls comets;
     private final HealthStatusManager grpcHealth = new HealthStatusManager();
     private final NodeHealth health;
     private volatile boolean running;
@@ -122,8 +127,9 @@ public final class LogicServer implements AutoCloseable {
         this.health = new NodeHealth(config.node().id(), config.health(), config.http().enabled() ? registry : null);
         health.condition("stopped", () -> !running, "logic is not started or is stopping");
         this.traced = TracedConnect.wrap(service, tracing, SpanKind.SERVER);
+        this.comets = new SwitchableCometControls(new RegistryCometControls(nodes, config.http().adminComets()));
         this.http = config.http().enabled() ? new LogicHttpServer(config.http(), push, online, balancer, denyList,
-                config.auth().revokeFor(), registry, health, tracing) : null;
+                config.auth().revokeFor(), registry, health, tracing, directory, comets) : null;
         if (http != null) {
             health.liveCheck("api-event-loops", new EventLoopsCheck(() -> java.util.Collections.singletonList(
                     http.eventLoops())));
@@ -197,6 +203,14 @@ public final class LogicServer implements AutoCloseable {
         return service;
     }
 
+    /**
+     * Points the cluster admin routes ({@code /goim/admin/kick}, presence, comet weight and drain) at these comets
+     * instead of the node registry's over gRPC: standalone's in-process comet. Any time; later calls win.
+     */
+    public void useComets(CometControls inProcess) {
+        comets.use(inProcess);
+    }
+
     /** The push API without HTTP (standalone, tests). */
     public PushService pushService() {
         return push;
@@ -256,6 +270,7 @@ public final class LogicServer implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        comets.close();
         online.close();
         if (nodeMeters != null) {
             nodeMeters.close();

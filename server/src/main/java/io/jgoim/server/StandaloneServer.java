@@ -1,5 +1,6 @@
 package io.jgoim.server;
 
+import io.jgoim.logic.admin.CometControls;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
@@ -146,6 +147,8 @@ public final class StandaloneServer implements AutoCloseable {
             job.start();
             logic.start();
             comet.start();
+            // The cluster admin routes on logic's port act on this process's comet directly (no comet gRPC here).
+            logic.useComets(CometControls.of(Map.of(cometId, comet.adminService())));
             comets.add(cometId, comet.pushService()); // the push service exists once the comet has started
         } catch (RuntimeException e) {
             close();

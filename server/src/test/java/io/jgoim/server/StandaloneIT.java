@@ -193,4 +193,28 @@ class StandaloneIT {
             assertThat(Pushes.get(at, "/metrics").body()).contains("jgoim_ready 0.0");
         }
     }
+    /** Standalone (admin ports off) serves the cluster admin routes on logic's port, acting on its comet in-process. */
+    @Test
+    void shouldServeTheClusterAdminRoutesOnTheApiPort() throws Exception {
+        Pushes kicked = new Pushes();
+        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(server.comet().tcpAddress().getPort())
+                .goimToken(777, "admin-777", "live://admin", "test", 1000).heartbeatInterval(Duration.ofSeconds(5))
+                .group(group).listener(kicked).build();
+        c.connect().get(10, TimeUnit.SECONDS);
+        clients.add(c);
+        String id = server.comet().config().node().id();
+        HttpResponse<String> sessions = Pushes.get(api, "/goim/admin/sessions?mid=777");
+        assertOk(sessions);
+        assertThat(sessions.body()).contains("\"key\":\"admin-777\"").contains("\"server\":\"" + id + "\"")
+                .contains("\"room\":\"live://admin\"").contains("\"transport\":\"tcp\"");
+        HttpResponse<String> presence = Pushes.get(api, "/goim/admin/presence?type=live&room=admin");
+        assertOk(presence);
+        assertThat(presence.body()).contains("\"admin-777\"").contains("\"cursor\":null");
+        assertThat(Pushes.post(api, "/goim/admin/comet/weight?server=nope&weight=0", "").statusCode()).isEqualTo(404);
+        assertOk(Pushes.post(api, "/goim/admin/kick?key=admin-777", ""));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.state() == io.jgoim.client.ClientState.CLOSED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Pushes.get(api, "/goim/admin/sessions?mid=777").body()
+                .contains("\"count\":0"));
+        assertThat(Pushes.post(api, "/goim/admin/kick?key=admin-777", "").statusCode()).as("gone").isEqualTo(404);
+    }
 }

@@ -1,6 +1,8 @@
 package io.jgoim.comet.config;
 
 import io.jgoim.common.config.Checks;
+import io.jgoim.common.http.access.AdminKey;
+import io.jgoim.common.http.access.ApiKeySpec;
 import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
@@ -164,12 +166,17 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         }
     }
 
-    /** The admin HTTP endpoint: {@code /metrics} and {@code /health}. */
-    public record AdminConfig(boolean enabled, String bind, int port, TlsServerConfig tls) {
+    /**
+     * The admin HTTP endpoint: {@code /metrics} and {@code /health} (open), and the {@code /admin/*} routes, which
+     * need one of {@code apiKeys} with scope admin (none configured: every admin route is refused).
+     */
+    public record AdminConfig(boolean enabled, String bind, int port, TlsServerConfig tls, List<AdminKey> apiKeys) {
         public AdminConfig {
             Checks.notNull(tls, "admin.tls");
             Checks.notBlank(bind, "admin.bind");
             Checks.port(port, "admin.port");
+            apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
+            ApiKeySpec.validateAll("admin.apiKeys", apiKeys);
         }
     }
 

@@ -1,6 +1,10 @@
 package io.jgoim.comet.node;
 
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.common.admin.AdminEndpoint;
+import io.jgoim.common.admin.AdminRoutes;
+import io.jgoim.common.http.access.AdminKey;
+import io.jgoim.common.http.access.ApiKeyring;
 import io.jgoim.common.health.EventLoopsCheck;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.metrics.MetricsHttpServer;
@@ -15,7 +19,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The comet's admin port ({@code /metrics}, {@code /health}, {@code /health/live}, {@code /health/ready}) and the
+ * The comet's admin port ({@code /metrics}, {@code /health}, {@code /health/live}, {@code /health/ready}, open; the
+ * operator's {@code /admin/*} routes behind {@code admin.apiKeys}) and the
  * comet's {@link NodeHealth}: not ready at once while draining (new sessions must go elsewhere; the sessions still
  * here keep receiving pushes), and when a critical dependency the composition root adds (logic) stays down past its
  * grace; live while every event loop runs a task. Standalone disables the port and serves the same health through
@@ -46,13 +51,21 @@ public final class CometAdmin implements AutoCloseable {
         return health;
     }
 
-    /** Starts the probes and binds the admin port when enabled; returns its address, or null when disabled. */
-    public synchronized InetSocketAddress start(EventLoopGroup group, Class<? extends ServerChannel> channelType) {
+    /**
+     * Starts the probes and binds the admin port when enabled, serving {@code routes} under {@code /admin/} to
+     * callers with one of {@code admin.apiKeys}; returns its address, or null when disabled.
+     */
+    public synchronized InetSocketAddress start(EventLoopGroup group, Class<? extends ServerChannel> channelType,
+                                                AdminRoutes routes) {
         health.start();
         if (!config.admin().enabled()) {
             return null;
         }
-        server = new MetricsHttpServer(meters, health, NodeSslContexts.httpServer(config.admin().tls(), "admin.tls"));
+        List<AdminKey> keys = config.admin().apiKeys();
+        ApiKeyring keyring = keys.isEmpty() ? null
+                : new ApiKeyring(keys, "jgoim.comet.admin.auth", meters, System::nanoTime);
+        server = new MetricsHttpServer(meters, health, NodeSslContexts.httpServer(config.admin().tls(), "admin.tls"),
+                new AdminEndpoint(routes, keyring, "admin.apiKeys"));
         address = server.start(group, channelType, config.admin().bind(), config.admin().port());
         return address;
     }

@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
- * Keeps this comet's node-registry entry fresh: addresses, weight, session count and the offline flag (set while
- * draining, so logic stops offering the node while job still pushes to it). {@link #run()} is scheduled at the
- * refresh interval; thread-safe.
+ * Keeps this comet's node-registry entry fresh: addresses, weight (changeable at runtime), session count and the
+ * offline flag (set while draining, so logic stops offering the node while job still pushes to it). {@link #run()} is
+ * scheduled at the refresh interval; thread-safe.
  */
 public final class NodeRegistration implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistration.class);
@@ -25,12 +25,15 @@ public final class NodeRegistration implements Runnable {
     private final Duration ttl;
     private final IntSupplier sessions;
     private volatile boolean offline;
+    /** The operator's weight: {@code node.weight} at start, changed at runtime by the admin API. */
+    private volatile int weight;
 
     public NodeRegistration(NodeRegistry registry, NodeInfo base, Duration ttl, IntSupplier sessions) {
         this.registry = registry;
         this.base = base;
         this.ttl = ttl;
         this.sessions = sessions;
+        this.weight = base.weight();
     }
 
     /** This comet's entry as clients and job reach it: {@code node.host} with each bound port (null: disabled). */
@@ -46,9 +49,29 @@ public final class NodeRegistration implements Runnable {
         return a == null ? List.of() : List.of(host + ":" + a.getPort());
     }
 
+    /**
+     * Sets the weight from now on and publishes it at once (readers see it at their next registry read; the
+     * scheduled refresh keeps it). 0: logic offers this comet to no new client. Returns the previous weight.
+     */
+    public int weight(int newWeight) {
+        int previous = weight;
+        weight = newWeight;
+        run();
+        return previous;
+    }
+
+    /** The weight this comet publishes now. */
+    public int weight() {
+        return weight;
+    }
+
+    private NodeInfo entry() {
+        return base.withWeight(weight).withLoad(sessions.getAsInt(), offline, System.currentTimeMillis());
+    }
+
     @Override
     public void run() {
-        registry.register(base.withLoad(sessions.getAsInt(), offline, System.currentTimeMillis()), ttl)
+        registry.register(entry(), ttl)
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         log.warn("node registry refresh failed: {}", e.toString());
@@ -71,7 +94,7 @@ public final class NodeRegistration implements Runnable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long announced;
         try {
-            registry.register(base.withLoad(sessions.getAsInt(), offline, System.currentTimeMillis()), ttl)
+            registry.register(entry(), ttl)
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             announced = registry.announce(base.id()).get(remaining(deadline), TimeUnit.MILLISECONDS);
             while (registry.minViewVersion().get(remaining(deadline), TimeUnit.MILLISECONDS) < announced) {

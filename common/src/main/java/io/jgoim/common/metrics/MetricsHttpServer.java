@@ -1,5 +1,6 @@
 package io.jgoim.common.metrics;
 
+import io.jgoim.common.admin.AdminEndpoint;
 import io.jgoim.common.health.HealthRoutes;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.http.RateLimitedLog;
@@ -34,15 +35,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The admin HTTP endpoint of comet and job: {@code GET /metrics} (Prometheus text) and the health endpoints of
- * {@link HealthRoutes} ({@code /health}, {@code /health/live}, {@code /health/ready}: JSON, 200 or 503), over TLS
- * when given a context (then a plaintext request is dropped without an answer). Runs on the event loops it is given.
+ * The admin HTTP endpoint of comet and job: {@code GET /metrics} (Prometheus text) and the health endpoints of {@link
+ * HealthRoutes} ({@code /health}, {@code /health/live}, {@code /health/ready}: JSON, 200 or 503), open to scrapers and
+ * probes, and when given one the node's {@link AdminEndpoint} ({@code /admin/*}, API key required), over TLS when
+ * given a context (then a plaintext request is dropped without an answer). Runs on the event loops it is given.
  */
 public final class MetricsHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsHttpServer.class);
     private final PrometheusMeterRegistry registry;
     private final NodeHealth health;
     private final SslContext ssl;
+    private final AdminEndpoint adminOrNull;
     private Channel channel;
 
     public MetricsHttpServer(PrometheusMeterRegistry registry, NodeHealth health) {
@@ -51,9 +54,19 @@ public final class MetricsHttpServer implements AutoCloseable {
 
     /** @param sslOrNull server TLS context ({@code io.jgoim.common.tls.NodeSslContexts#httpServer}), null = HTTP */
     public MetricsHttpServer(PrometheusMeterRegistry registry, NodeHealth health, SslContext sslOrNull) {
+        this(registry, health, sslOrNull, null);
+    }
+
+    /**
+     * @param sslOrNull   server TLS context, null = HTTP
+     * @param adminOrNull the node's admin routes under {@code /admin/} (API key required), null = none (404)
+     */
+    public MetricsHttpServer(PrometheusMeterRegistry registry, NodeHealth health, SslContext sslOrNull,
+                             AdminEndpoint adminOrNull) {
         this.registry = registry;
         this.health = health;
         this.ssl = sslOrNull;
+        this.adminOrNull = adminOrNull;
     }
 
     /** Binds {@code host:port} (port 0 = any free port) and returns the bound address. */
@@ -122,7 +135,12 @@ public final class MetricsHttpServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
-            CompletableFuture<FullHttpResponse> answer = respond(registry, health, req);
+            CompletableFuture<FullHttpResponse> answer;
+            if (adminOrNull != null && AdminEndpoint.handles(new QueryStringDecoder(req.uri()).path())) {
+                answer = adminOrNull.serve(req, ctx.channel());
+            } else {
+                answer = respond(registry, health, req);
+            }
             tail = tail.thenCompose(v -> answer.handle((resp, error) -> {
                 FullHttpResponse r = resp != null ? resp
                         : text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n", "text/plain");

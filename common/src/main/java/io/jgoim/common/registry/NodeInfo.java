@@ -29,4 +29,10 @@ public record NodeInfo(String id, String region, int weight, List<String> tcpAdd
         return new NodeInfo(id, region, weight, tcpAddrs, wsAddrs, wssAddrs, rpcAddr, sessions, offline,
                 updatedAtMillis);
     }
+
+    /** The same entry with the operator's weight changed (comet's runtime weight). */
+    public NodeInfo withWeight(int weight) {
+        return new NodeInfo(id, region, weight, tcpAddrs, wsAddrs, wssAddrs, rpcAddr, sessions, offline,
+                updatedAtMillis);
+    }
 }

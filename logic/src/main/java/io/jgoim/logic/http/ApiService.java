@@ -8,7 +8,7 @@ import io.jgoim.common.http.RateLimitedLog;
 import io.jgoim.common.metrics.MetricsHttpServer;
 import io.jgoim.common.tracing.TraceScope;
 import io.jgoim.common.tracing.Tracing;
-import io.jgoim.logic.http.access.ApiKeyring;
+import io.jgoim.common.http.access.ApiKeyring;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;

@@ -1,11 +1,9 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.common.admin.LogLevelAction;
 import io.jgoim.common.logging.LogLevels;
-import io.jgoim.logic.http.access.ApiKeyring;
-import io.jgoim.protocol.ErrorCode;
-import io.jgoim.protocol.JgoimException;
+import io.jgoim.common.http.access.ApiKeyring;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code POST /goim/admin/loglevel?logger=NAME&level=LEVEL}: changes one logger's level in this logic process while
  * it runs (API-key scope {@code admin}, checked by {@link ApiGate} like every admin route). The change is written to
  * the audit logger first, naming the caller's key id and address. A bad logger or level, or the audit logger itself,
- * is BAD_PARAMETER; a process whose logging backend is not Logback answers UNAVAILABLE and changes nothing.
+ * is BAD_PARAMETER; a process whose logging backend is not Logback answers UNAVAILABLE and changes nothing (the
+ * change itself is {@link LogLevelAction}'s, shared with comet's and job's admin ports).
  * Thread-safe (called on the listener's event loops).
  */
 final class LogLevelRoutes {
@@ -34,19 +33,7 @@ final class LogLevelRoutes {
     private CompletableFuture<?> set(RouteRequest r) {
         String by = (keyringOrNull == null ? "the open API" : "API key " + keyringOrNull.match(r.headers()).id())
                 + " from " + r.clientIp();
-        LogLevels.Change change;
-        try {
-            change = levels.set(r.text("logger"), r.text("level"), by);
-        } catch (IllegalArgumentException e) {
-            throw new JgoimException(ErrorCode.BAD_PARAMETER, e.getMessage());
-        } catch (UnsupportedOperationException e) {
-            throw new JgoimException(ErrorCode.UNAVAILABLE, e.getMessage());
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("logger", change.logger());
-        out.put("previous", change.previous());
-        out.put("level", change.level());
-        out.put("effective", change.effective());
+        Map<String, Object> out = LogLevelAction.set(levels, r.text("logger"), r.text("level"), by);
         return CompletableFuture.completedFuture(out);
     }
 }

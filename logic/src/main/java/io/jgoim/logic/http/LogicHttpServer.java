@@ -1,5 +1,7 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.logic.admin.CometControls;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.http.BoundedHttpAggregator;
@@ -12,7 +14,7 @@ import io.jgoim.common.metrics.EventLoopMeters;
 import io.jgoim.common.logging.LogLevels;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicConfig.HttpConfig;
-import io.jgoim.logic.http.access.ApiKeyring;
+import io.jgoim.common.http.access.ApiKeyring;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.PushService;
@@ -66,17 +68,22 @@ public final class LogicHttpServer implements AutoCloseable {
     private EventLoopGroup group;
     private Channel channel;
 
-    /** @param denyList the deny list the admin routes add to; {@code revokeFor} is their default lifetime */
+    /**
+     * @param denyList the deny list the admin routes add to; {@code revokeFor} is their default lifetime
+     * @param comets   the comets the cluster admin routes act on (kick, presence, weight, drain)
+     */
     public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
                            DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
-                           NodeHealth health, io.jgoim.common.tracing.Tracing tracing) {
+                           NodeHealth health, io.jgoim.common.tracing.Tracing tracing, SessionDirectory directory,
+                           CometControls comets) {
         this.config = config;
         this.registry = registry;
         ApiKeyring keyring = config.apiKeys().isEmpty() ? null
                 : new ApiKeyring(config.apiKeys(), registry, System::nanoTime);
         this.api = new ApiService(new Routes(push, online, nodes,
                 new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC()),
-                new LogLevelRoutes(LogLevels.backend(), keyring)), keyring, registry, health, tracing);
+                new LogLevelRoutes(LogLevels.backend(), keyring), new ClusterAdminRoutes(directory, comets, keyring)),
+                keyring, registry, health, tracing);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")

@@ -1,6 +1,6 @@
 package io.jgoim.logic.http;
 
-import io.jgoim.logic.http.access.ApiScope;
+import io.jgoim.common.http.access.ApiScope;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.HashMap;
@@ -16,9 +16,9 @@ import static io.jgoim.logic.http.Param.u64;
 import static io.jgoim.logic.http.Param.optionalInt;
 import static io.jgoim.logic.http.Param.requiredText;
 import static io.jgoim.logic.http.Param.text;
-import static io.jgoim.logic.http.access.ApiScope.ADMIN;
-import static io.jgoim.logic.http.access.ApiScope.PUSH;
-import static io.jgoim.logic.http.access.ApiScope.READ;
+import static io.jgoim.common.http.access.ApiScope.ADMIN;
+import static io.jgoim.common.http.access.ApiScope.PUSH;
+import static io.jgoim.common.http.access.ApiScope.READ;
 
 /**
  * The push API's routes, the one list of them (goim's HTTP routes; docs/push-api.md describes each): path, method,
@@ -44,7 +44,14 @@ enum Route {
     ADMIN_REVOKE("/goim/admin/revoke", HttpMethod.POST, ADMIN, text("jti"), text("kid"), text("mid"), text("until")),
     ADMIN_REVOKED("/goim/admin/revoked", HttpMethod.GET, ADMIN),
     // one logger's level in this logic process, while it runs (audited in the log)
-    ADMIN_LOGLEVEL("/goim/admin/loglevel", HttpMethod.POST, ADMIN, requiredText("logger"), requiredText("level"));
+    ADMIN_LOGLEVEL("/goim/admin/loglevel", HttpMethod.POST, ADMIN, requiredText("logger"), requiredText("level")),
+    // the cluster admin routes (ClusterAdminRoutes): parameters are read there, with the admin ports' messages
+    ADMIN_KICK("/goim/admin/kick", HttpMethod.POST, ADMIN, text("mid"), text("key")),
+    ADMIN_SESSIONS("/goim/admin/sessions", HttpMethod.GET, ADMIN, text("mid")),
+    ADMIN_PRESENCE("/goim/admin/presence", HttpMethod.GET, ADMIN, text("type"), text("room"), text("cursor"),
+            text("limit")),
+    ADMIN_COMET_WEIGHT("/goim/admin/comet/weight", HttpMethod.POST, ADMIN, text("server"), text("weight")),
+    ADMIN_COMET_DRAIN("/goim/admin/comet/drain", HttpMethod.POST, ADMIN, text("server"), text("seconds"));
 
     /** The metric tag of requests to a path that is no route (and of undecodable requests). */
     static final String OTHER_TAG = "other";

@@ -37,6 +37,10 @@ final class RouteRequest {
         return new RouteRequest(route, values, request, channel);
     }
 
+    Route route() {
+        return route;
+    }
+
     int integer(String name) {
         return (Integer) value(name);
     }

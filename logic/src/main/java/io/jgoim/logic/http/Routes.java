@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The route table: each {@link Route} bound to its handler (push, online, node, admin and log-level routes), and the checks every
+ * The route table: each {@link Route} bound to its handler (push, online, node, admin, cluster admin and log-level routes), and the checks every
  * route shares, in this order: a route at the path (else NOT_FOUND), its method (else METHOD_NOT_ALLOWED), its
  * parameters (else BAD_PARAMETER). Built once per listener; read-only afterwards, so thread-safe.
  */
@@ -23,9 +23,10 @@ final class Routes {
     private final Map<Route, RouteHandler> handlers = new EnumMap<>(Route.class);
 
     Routes(PushService push, OnlineAggregator online, NodeBalancer nodes, AdminRoutes admin,
-           LogLevelRoutes logLevels) {
+           LogLevelRoutes logLevels, ClusterAdminRoutes cluster) {
         new PushRoutes(push, online).bindTo(handlers);
         admin.bindTo(handlers);
+        cluster.bindTo(handlers);
         logLevels.bindTo(handlers);
         new OnlineRoutes(online, nodes).bindTo(handlers);
         new NodeRoutes(nodes).bindTo(handlers);

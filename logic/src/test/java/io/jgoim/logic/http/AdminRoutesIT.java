@@ -95,6 +95,61 @@ class AdminRoutesIT {
         }
     }
 
+    @Test
+    void shouldRefuseTheClusterAdminRoutesWithoutAnAdminKeyWithTheExactCodes() throws Exception {
+        String pusher = "p".repeat(64);
+        String admin = "a".repeat(64);
+        Path file = dir.resolve("logic.yaml");
+        Files.writeString(file, "http:\n  apiKeys:\n" + entry("pusher", pusher, "push, read") + entry("ops", admin,
+                "admin"));
+        try (HttpFixture http = new HttpFixture(file, Map.of())) {
+            for (String route : new String[] {"POST /goim/admin/kick?mid=1", "GET /goim/admin/sessions?mid=1",
+                    "GET /goim/admin/presence?type=live&room=1", "POST /goim/admin/comet/weight?server=a&weight=0",
+                    "POST /goim/admin/comet/drain?server=a"}) {
+                Response missing = call(http, route);
+                assertThat(missing.status()).as(route).isEqualTo(401);
+                assertThat(missing.code()).as(route).isEqualTo(ErrorCode.API_KEY_MISSING.code());
+                Response wrong = call(http, route, "Authorization: Bearer " + "w".repeat(64));
+                assertThat(wrong.status()).as(route).isEqualTo(401);
+                assertThat(wrong.code()).as(route).isEqualTo(ErrorCode.API_KEY_INVALID.code());
+                Response forbidden = call(http, route, "X-Api-Key: " + pusher);
+                assertThat(forbidden.status()).as(route).isEqualTo(403);
+                assertThat(forbidden.code()).as(route).isEqualTo(ErrorCode.FORBIDDEN.code());
+            }
+            // With the admin key: an unknown member, key or comet answers NOT_FOUND (the registry here is empty),
+            // a bad parameter BAD_PARAMETER; never a 500.
+            String ops = "Authorization: Bearer " + admin;
+            assertThat(call(http, "POST /goim/admin/kick?mid=77", ops).code()).isEqualTo(ErrorCode.NOT_FOUND.code());
+            assertThat(call(http, "POST /goim/admin/kick?key=nope", ops).code()).isEqualTo(ErrorCode.NOT_FOUND.code());
+            Response weight = call(http, "POST /goim/admin/comet/weight?server=nope&weight=0", ops);
+            assertThat(weight.status()).isEqualTo(404);
+            assertThat(weight.body()).contains("no comet 'nope'");
+            assertThat(call(http, "POST /goim/admin/comet/drain?server=nope", ops).code())
+                    .isEqualTo(ErrorCode.NOT_FOUND.code());
+            Response none = call(http, "GET /goim/admin/sessions?mid=77", ops);
+            assertThat(none.code()).isZero();
+            assertThat(none.json().get("data").get("sessions")).isEmpty();
+            Response empty = call(http, "GET /goim/admin/presence?type=live&room=1", ops);
+            assertThat(empty.code()).isZero();
+            assertThat(empty.json().get("data").get("members")).isEmpty();
+            assertThat(empty.json().get("data").get("cursor").isNull()).isTrue();
+            for (String bad : new String[] {"POST /goim/admin/kick", "POST /goim/admin/kick?mid=1&key=k",
+                    "POST /goim/admin/kick?mid=-3", "POST /goim/admin/kick?mid=x", "GET /goim/admin/sessions",
+                    "GET /goim/admin/presence?room=1", "GET /goim/admin/presence?type=live&room=1&limit=0",
+                    "GET /goim/admin/presence?type=live&room=1&limit=1001",
+                    "GET /goim/admin/presence?type=live&room=1&cursor=%25%25",
+                    "GET /goim/admin/presence?type=live&room=1&cursor=bm9wZQ",
+                    "POST /goim/admin/comet/weight?server=a", "POST /goim/admin/comet/weight?server=a&weight=-1",
+                    "POST /goim/admin/comet/weight?weight=1", "POST /goim/admin/comet/drain?server=a&seconds=0"}) {
+                Response r = call(http, bad, ops);
+                assertThat(r.status()).as(bad).isEqualTo(400);
+                assertThat(r.code()).as(bad).isEqualTo(ErrorCode.BAD_PARAMETER.code());
+            }
+            assertThat(call(http, "GET /goim/admin/kick?mid=1", ops).code())
+                    .isEqualTo(ErrorCode.METHOD_NOT_ALLOWED.code());
+        }
+    }
+
     private static String entry(String id, String key, String scopes) throws Exception {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(key.getBytes(StandardCharsets.US_ASCII)));

@@ -35,7 +35,8 @@ class RoutesTest {
         for (Route r : Route.values()) {
             // the ack status of a push is read under /goim/push/ (it is the pusher's follow-up), so it is a GET
             boolean writes = (r.path().startsWith("/goim/push/") && r != Route.PUSH_ACKS) || r == Route.ADMIN_REVOKE
-                    || r == Route.ADMIN_LOGLEVEL;
+                    || r == Route.ADMIN_LOGLEVEL || r == Route.ADMIN_KICK || r == Route.ADMIN_COMET_WEIGHT
+                    || r == Route.ADMIN_COMET_DRAIN;
             HttpMethod expected = writes ? HttpMethod.POST : HttpMethod.GET;
             assertThat(r.method()).as(r.path()).isEqualTo(expected);
             assertThat(r.params().stream().map(Param::name).distinct().count()).isEqualTo(r.params().size());

@@ -1,4 +1,4 @@
-package io.jgoim.logic.http.access;
+package io.jgoim.common.http.access;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,5 @@
-package io.jgoim.logic.http.access;
+package io.jgoim.common.http.access;
 
-import io.jgoim.logic.LogicConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,12 +17,12 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The configured API keys ({@code http.apiKeys}) and the lookup of the one a request presents, as
- * {@code Authorization: Bearer KEY} or {@code X-Api-Key: KEY}: the presented key is hashed (SHA-256, into a
- * per-thread buffer) and compared with every configured hash in constant time, so neither the time taken nor an
+ * The configured API keys (logic's {@code http.apiKeys}, the admin ports' keys) and the lookup of the one a request
+ * presents, as {@code Authorization: Bearer KEY} or {@code X-Api-Key: KEY}: the presented key is hashed (SHA-256, into
+ * a per-thread buffer) and compared with every configured hash in constant time, so neither the time taken nor an
  * allocation depends on which key, or how much of one, matched. Each key carries its scopes, its {@link TokenBucket}
- * and its {@code jgoim.logic.http.auth} counters, registered at zero when the keyring is built. Built once per
- * listener; thread-safe.
+ * and its counters (logic's {@code jgoim.logic.http.auth}), registered at zero when the keyring is built. Built once
+ * per listener; thread-safe.
  */
 public final class ApiKeyring {
     /** The {@code key} tag of outcomes that name no configured key (missing, invalid). */
@@ -42,19 +41,28 @@ public final class ApiKeyring {
     private final Key missing;
     private final Key unknown;
 
-    /** Registers every key's counters at zero; build it only when keys are configured (an open API has none). */
-    public ApiKeyring(List<LogicConfig.ApiKey> config, MeterRegistry registry, LongSupplier nanoClock) {
+    /** Logic's push API keyring: counters {@code jgoim.logic.http.auth}. */
+    public ApiKeyring(List<? extends ApiKeySpec> config, MeterRegistry registry, LongSupplier nanoClock) {
+        this(config, "jgoim.logic.http.auth", registry, nanoClock);
+    }
+
+    /**
+     * Registers every key's counters ({@code meterName}, tagged result and key) at zero; build it only when keys are
+     * configured (an open API has none).
+     */
+    public ApiKeyring(List<? extends ApiKeySpec> config, String meterName, MeterRegistry registry,
+                      LongSupplier nanoClock) {
         this.keys = new Key[config.size()];
         for (int i = 0; i < keys.length; i++) {
-            LogicConfig.ApiKey k = config.get(i);
+            ApiKeySpec k = config.get(i);
             EnumSet<ApiScope> scopes = EnumSet.noneOf(ApiScope.class);
             k.scopes().forEach(s -> scopes.add(ApiScope.of(s)));
             keys[i] = new Key(k.id(), HexFormat.of().parseHex(k.sha256()), scopes,
-                    new TokenBucket(k.ratePerSecond(), k.burst(), nanoClock), registry);
+                    new TokenBucket(k.ratePerSecond(), k.burst(), nanoClock), meterName, registry);
         }
         // Two stand-ins so the caller can tell them apart; the registry hands both the same two counters.
-        this.missing = new Key(NO_KEY_TAG, null, Set.of(), null, registry);
-        this.unknown = new Key(NO_KEY_TAG, null, Set.of(), null, registry);
+        this.missing = new Key(NO_KEY_TAG, null, Set.of(), null, meterName, registry);
+        this.unknown = new Key(NO_KEY_TAG, null, Set.of(), null, meterName, registry);
     }
 
     /**
@@ -118,7 +126,8 @@ public final class ApiKeyring {
         private final TokenBucket bucket;
         private final Counter[] counters = new Counter[AccessResult.values().length];
 
-        private Key(String id, byte[] sha256, Set<ApiScope> scopes, TokenBucket bucket, MeterRegistry registry) {
+        private Key(String id, byte[] sha256, Set<ApiScope> scopes, TokenBucket bucket, String meterName,
+                    MeterRegistry registry) {
             this.id = id;
             this.sha256 = sha256;
             this.scopes = scopes;
@@ -128,8 +137,8 @@ public final class ApiKeyring {
                         ? r == AccessResult.MISSING || r == AccessResult.INVALID
                         : r != AccessResult.MISSING && r != AccessResult.INVALID;
                 if (applies) {
-                    counters[r.ordinal()] = Counter.builder("jgoim.logic.http.auth")
-                            .description("push API requests by API-key check result and key id (- for none)")
+                    counters[r.ordinal()] = Counter.builder(meterName)
+                            .description("requests by API-key check result and key id (- for none)")
                             .tag("result", r.tag()).tag("key", id).register(registry);
                 }
             }

@@ -1,6 +1,6 @@
-package io.jgoim.logic.http.access;
+package io.jgoim.common.http.access;
 
-import io.jgoim.logic.LogicConfig;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -19,8 +19,8 @@ class ApiKeyringTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ApiKeyring keyring = new ApiKeyring(List.of(
-            new LogicConfig.ApiKey("pusher", sha256(PUSHER), List.of("push", "read"), 0, 0),
-            new LogicConfig.ApiKey("reader", sha256(READER).toUpperCase(), List.of("read"), 1, 1)),
+            new AdminKey("pusher", sha256(PUSHER), List.of("push", "read"), 0, 0),
+            new AdminKey("reader", sha256(READER).toUpperCase(), List.of("read"), 1, 1)),
             registry, System::nanoTime);
 
     static String sha256(String key) {

@@ -1,4 +1,4 @@
-package io.jgoim.logic.http.access;
+package io.jgoim.common.http.access;
 
 /**
  * The outcome of checking a request's API key, in the order the checks run; {@link #tag()} is the {@code result}

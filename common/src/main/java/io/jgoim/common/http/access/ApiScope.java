@@ -1,16 +1,15 @@
-package io.jgoim.logic.http.access;
-
-import io.jgoim.logic.LogicConfig.ApiKey;
+package io.jgoim.common.http.access;
 
 /**
  * What an API key may call: {@link #PUSH} the {@code /goim/push/*} routes (the pushes, and the ack status of a
- * must-deliver push, which names a member's device keys), {@link #READ} the online-count and node routes,
- * {@link #ADMIN} the deny list and runtime log levels ({@code /goim/admin/*}). Each route declares the one scope it needs. Immutable.
+ * must-deliver push, which names a member's device keys), {@link #READ} the online-count and node routes, {@link
+ * #ADMIN} the admin routes (logic's {@code /goim/admin/*}, the {@code /admin/*} routes of comet's and job's admin
+ * ports). Each route declares the one scope it needs. Immutable.
  */
 public enum ApiScope {
-    PUSH(ApiKey.PUSH),
-    READ(ApiKey.READ),
-    ADMIN(ApiKey.ADMIN);
+    PUSH("push"),
+    READ("read"),
+    ADMIN("admin");
 
     private final String configName;
 
@@ -21,6 +20,16 @@ public enum ApiScope {
     /** The name in {@code http.apiKeys[].scopes}. */
     public String configName() {
         return configName;
+    }
+
+    /** True when {@code name} names a scope (config validation). */
+    public static boolean isName(String name) {
+        for (ApiScope s : values()) {
+            if (s.configName.equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The scope named {@code name} in config (validated there, so an unknown name is a bug). */

@@ -1,4 +1,4 @@
-package io.jgoim.logic.http.access;
+package io.jgoim.common.http.access;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;

@@ -1,0 +1,113 @@
+package io.jgoim.comet.admin;
+
+import io.jgoim.common.admin.AdminCall;
+import io.jgoim.common.admin.AdminRoutes;
+import io.jgoim.common.admin.LogLevelAction;
+import io.jgoim.common.admin.PageCursor;
+import io.jgoim.common.logging.LogLevels;
+import io.jgoim.protocol.rpc.CometAdminService;
+import io.jgoim.protocol.rpc.comet.DrainReq;
+import io.jgoim.protocol.rpc.comet.KickReq;
+import io.jgoim.protocol.rpc.comet.MemberSessionsReq;
+import io.jgoim.protocol.rpc.comet.PresenceReply;
+import io.jgoim.protocol.rpc.comet.PresenceReq;
+import io.jgoim.protocol.rpc.comet.SessionInfo;
+import io.jgoim.protocol.rpc.comet.WeightReq;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.netty.handler.codec.http.HttpMethod.GET;
+import static io.netty.handler.codec.http.HttpMethod.POST;
+
+/**
+ * The comet admin port's routes, each a thin HTTP face of a {@link CometAdminService} call (the same code logic's
+ * cluster routes reach over gRPC): {@code POST /admin/weight}, {@code POST /admin/drain}, {@code POST /admin/kick},
+ * {@code GET /admin/sessions}, {@code GET /admin/presence}, and {@code POST /admin/loglevel}. The overload feature's
+ * bans go in the same table ({@code GET/DELETE /admin/bans}, see {@link #bindTo}). Stateless once bound.
+ */
+public final class CometAdminRoutes {
+    /** A presence page's size when the caller gives none. */
+    public static final int DEFAULT_PAGE = 100;
+
+    private CometAdminRoutes() {
+    }
+
+    /** Adds this comet's routes to {@code routes}. */
+    public static AdminRoutes bindTo(AdminRoutes routes, CometAdminService comet, LogLevels levels) {
+        routes.add(POST, "/admin/weight", "weight", List.of("weight"), call -> {
+            call.required("weight");
+            int weight = call.integer("weight", 0, CometControl.MAX_WEIGHT, 0);
+            return comet.weight(WeightReq.newBuilder().setWeight(weight).build())
+                    .thenApply(r -> map("previous", r.getPrevious(), "weight", r.getWeight()));
+        });
+        routes.add(POST, "/admin/drain", "drain", List.of("seconds"), call -> comet.drain(
+                DrainReq.newBuilder().setDrainSeconds(call.integer("seconds", 1, 3600, 0)).build())
+                .thenApply(r -> map("sessions", r.getSessions(), "already", r.getAlready(),
+                        "drainSeconds", r.getDrainSeconds())));
+        routes.add(POST, "/admin/kick", "kick", List.of("key", "mid"), call -> {
+            String key = call.text("key");
+            long mid = call.memberId("mid");
+            if ((key == null) == (mid == 0)) {
+                throw AdminCall.bad("give exactly one of key, mid");
+            }
+            return comet.kick(KickReq.newBuilder().setKey(key == null ? "" : key).setMid(mid)
+                    .setReason("admin API, " + call.by()).build())
+                    .thenApply(r -> map("closed", r.getClosed()));
+        });
+        routes.add(GET, "/admin/sessions", "sessions", List.of("mid"), call -> {
+            long mid = call.memberId("mid");
+            if (mid == 0) {
+                throw AdminCall.bad("mid is required");
+            }
+            return comet.memberSessions(MemberSessionsReq.newBuilder().setMid(mid).build())
+                    .thenApply(r -> sessionsJson(r.getSessionsList()));
+        });
+        routes.add(GET, "/admin/presence", "presence", List.of("room", "cursor", "limit"), call -> {
+            PresenceReq req = PresenceReq.newBuilder().setRoomId(call.required("room"))
+                    .setAfter(PageCursor.decode(call.text("cursor")))
+                    .setLimit(call.integer("limit", 1, CometControl.MAX_PAGE, DEFAULT_PAGE)).build();
+            return comet.presence(req).thenApply(CometAdminRoutes::presenceJson);
+        });
+        routes.add(LogLevelAction.route(levels));
+        return routes;
+    }
+
+    /** {@code {"members":[...],"count":n,"online":n,"cursor":"..."|null}}: cursor null on the last page. */
+    static Map<String, Object> presenceJson(PresenceReply r) {
+        List<SessionInfo> members = r.getMembersList();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("members", sessionsJson(members));
+        out.put("count", members.size());
+        out.put("online", r.getOnline());
+        out.put("cursor", r.getMore() && !members.isEmpty()
+                ? PageCursor.encode(members.get(members.size() - 1).getKey()) : null);
+        return out;
+    }
+
+    /** Sessions as JSON objects: key, mid, room, transport, remoteAddr, server. */
+    public static List<Map<String, Object>> sessionsJson(List<SessionInfo> sessions) {
+        List<Map<String, Object>> out = new ArrayList<>(sessions.size());
+        for (SessionInfo s : sessions) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("key", s.getKey());
+            m.put("mid", s.getMid());
+            m.put("room", s.getRoomId());
+            m.put("transport", s.getTransport());
+            m.put("remoteAddr", s.getRemoteAddr());
+            m.put("server", s.getServer());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            out.put((String) kv[i], kv[i + 1]);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,309 @@
+package io.jgoim.logic.http;
+
+import io.jgoim.common.admin.AdminAudit;
+import io.jgoim.common.admin.AdminCall;
+import io.jgoim.common.admin.PageCursor;
+import io.jgoim.common.http.access.ApiKeyring;
+import io.jgoim.common.session.SessionDirectory;
+import io.jgoim.logic.admin.CometControls;
+import io.jgoim.logic.push.PushService;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.Failures;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.rpc.comet.DrainReq;
+import io.jgoim.protocol.rpc.comet.KickReply;
+import io.jgoim.protocol.rpc.comet.KickReq;
+import io.jgoim.protocol.rpc.comet.MemberSessionsReq;
+import io.jgoim.protocol.rpc.comet.PresenceReply;
+import io.jgoim.protocol.rpc.comet.PresenceReq;
+import io.jgoim.protocol.rpc.comet.SessionInfo;
+import io.jgoim.protocol.rpc.comet.WeightReq;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The cluster admin routes (scope admin, {@code /goim/admin/*}): kick a member or a key wherever it is connected
+ * (the session directory says which comets; each is asked over its {@code CometAdmin} service to close with KICKED),
+ * list a member's sessions (the directory's routes, with room, transport and address from the comets that answer),
+ * page a room's members across every comet (each comet's page merged by key, an opaque cursor, at most
+ * {@link #MAX_PAGE}), and set a named comet's weight or start its drain. Every action leaves one audit line naming
+ * the caller's key id. Thread-safe; called on the listener's event loops, never blocks.
+ */
+final class ClusterAdminRoutes {
+    static final int MAX_PAGE = 1000;
+    static final int DEFAULT_PAGE = 100;
+
+    private final SessionDirectory directory;
+    private final CometControls comets;
+    private final ApiKeyring keyringOrNull;
+
+    ClusterAdminRoutes(SessionDirectory directory, CometControls comets, ApiKeyring keyringOrNull) {
+        this.directory = directory;
+        this.comets = comets;
+        this.keyringOrNull = keyringOrNull;
+    }
+
+    void bindTo(Map<Route, RouteHandler> table) {
+        table.put(Route.ADMIN_KICK, handler("kick", this::kick));
+        table.put(Route.ADMIN_SESSIONS, handler("sessions", this::sessions));
+        table.put(Route.ADMIN_PRESENCE, handler("presence", this::presence));
+        table.put(Route.ADMIN_COMET_WEIGHT, handler("weight", this::weight));
+        table.put(Route.ADMIN_COMET_DRAIN, handler("drain", this::drain));
+    }
+
+    /** Runs the action; a refusal thrown before it went asynchronous is audited like any other outcome. */
+    private RouteHandler handler(String action, Function<AdminCall, CompletableFuture<?>> body) {
+        return r -> {
+            CompletableFuture<?> result;
+            try {
+                result = body.apply(call(r));
+            } catch (RuntimeException e) {
+                result = CompletableFuture.failedFuture(e);
+            }
+            return audited(r, action, result);
+        };
+    }
+
+    /** The route's parameters as the shared admin call (its parsing and messages are the admin ports'). */
+    private AdminCall call(RouteRequest r) {
+        Map<String, List<String>> q = new HashMap<>();
+        for (Param p : r.route().params()) {
+            String v = r.text(p.name());
+            if (v != null) {
+                q.put(p.name(), List.of(v));
+            }
+        }
+        return new AdminCall(q, by(r));
+    }
+
+    private String by(RouteRequest r) {
+        return (keyringOrNull == null ? "the open API" : "API key " + keyringOrNull.match(r.headers()).id())
+                + " from " + r.clientIp();
+    }
+
+    private CompletableFuture<?> kick(AdminCall call) {
+        String key = call.text("key");
+        long mid = call.memberId("mid");
+        if ((key == null) == (mid == 0)) {
+            throw AdminCall.bad("give exactly one of key, mid");
+        }
+        String reason = "admin API, " + call.by();
+        if (key != null) {
+            return directory.serversByKeys(List.of(key)).thenCompose(servers -> {
+                String server = servers.get(key);
+                if (server == null) {
+                    throw new JgoimException(ErrorCode.NOT_FOUND, "no session with key '" + key + "'");
+                }
+                KickReq req = KickReq.newBuilder().setKey(key).setReason(reason).build();
+                return kickOn(Map.of(server, req));
+            });
+        }
+        return directory.keysByMids(List.of(mid)).thenCompose(routes -> {
+            if (routes.isEmpty()) {
+                throw new JgoimException(ErrorCode.NOT_FOUND, "member " + mid + " has no session");
+            }
+            KickReq req = KickReq.newBuilder().setMid(mid).setReason(reason).build();
+            Map<String, KickReq> perServer = new TreeMap<>();
+            routes.values().forEach(server -> perServer.put(server, req));
+            return kickOn(perServer);
+        });
+    }
+
+    /** Asks each comet to kick; answers the total closed and, per comet, its count or why it did not answer. */
+    private CompletableFuture<Map<String, Object>> kickOn(Map<String, KickReq> perServer) {
+        Map<String, CompletableFuture<KickReply>> calls = new TreeMap<>();
+        perServer.forEach((server, req) -> calls.put(server, comets.comet(server).thenCompose(c -> c.kick(req))));
+        return settle(calls).thenApply(results -> {
+            int closed = 0;
+            Map<String, Object> byComet = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : results.entrySet()) {
+                if (e.getValue() instanceof KickReply k) {
+                    closed += k.getClosed();
+                    byComet.put(e.getKey(), k.getClosed());
+                } else {
+                    byComet.put(e.getKey(), e.getValue());
+                }
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("closed", closed);
+            out.put("comets", byComet);
+            return out;
+        });
+    }
+
+    private CompletableFuture<?> sessions(AdminCall call) {
+        long mid = call.memberId("mid");
+        if (mid == 0) {
+            throw AdminCall.bad("mid is required");
+        }
+        return directory.keysByMids(List.of(mid)).thenCompose(routes -> {
+            Map<String, CompletableFuture<?>> calls = new TreeMap<>();
+            for (String server : new TreeSet<>(routes.values())) {
+                calls.put(server, comets.comet(server).thenCompose(c -> c.memberSessions(
+                        MemberSessionsReq.newBuilder().setMid(mid).build())));
+            }
+            return settle(calls).thenApply(results -> {
+                Map<String, SessionInfo> seen = new HashMap<>();
+                results.values().forEach(v -> {
+                    if (v instanceof io.jgoim.protocol.rpc.comet.MemberSessionsReply m) {
+                        m.getSessionsList().forEach(s -> seen.put(s.getKey(), s));
+                    }
+                });
+                List<Map<String, Object>> sessions = new ArrayList<>();
+                new TreeMap<>(routes).forEach((key, server) -> {
+                    Map<String, Object> s = new LinkedHashMap<>();
+                    SessionInfo info = seen.get(key);
+                    s.put("key", key);
+                    s.put("server", server);
+                    // null: the comet did not answer (or no longer holds the key the directory still routes)
+                    s.put("room", info == null ? null : info.getRoomId());
+                    s.put("transport", info == null ? null : info.getTransport());
+                    s.put("remoteAddr", info == null ? null : info.getRemoteAddr());
+                    sessions.add(s);
+                });
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("mid", mid);
+                out.put("count", sessions.size());
+                out.put("sessions", sessions);
+                out.put("unavailable", failures(results));
+                return out;
+            });
+        });
+    }
+
+    /**
+     * Every comet answers the members after the cursor's key, at most {@code limit}; the merge keeps the first
+     * {@code limit} keys (a key on two comets during a reconnect is listed once). More follow when any comet had
+     * more or the merge cut some.
+     */
+    private CompletableFuture<?> presence(AdminCall call) {
+        String roomId = PushService.roomId(call.text("type"), call.text("room"));
+        String after = PageCursor.decode(call.text("cursor"));
+        int limit = call.integer("limit", 1, MAX_PAGE, DEFAULT_PAGE);
+        PresenceReq req = PresenceReq.newBuilder().setRoomId(roomId).setAfter(after).setLimit(limit).build();
+        return comets.all().thenCompose(all -> {
+            Map<String, CompletableFuture<?>> calls = new TreeMap<>();
+            all.forEach((id, c) -> calls.put(id, c.presence(req)));
+            return settle(calls).thenApply(results -> {
+                TreeMap<String, SessionInfo> merged = new TreeMap<>();
+                boolean more = false;
+                int online = 0;
+                for (Object v : results.values()) {
+                    if (v instanceof PresenceReply p) {
+                        more |= p.getMore();
+                        online += p.getOnline();
+                        p.getMembersList().forEach(s -> merged.putIfAbsent(s.getKey(), s));
+                    }
+                }
+                List<Map<String, Object>> members = new ArrayList<>();
+                String last = null;
+                for (SessionInfo s : merged.values()) {
+                    if (members.size() == limit) {
+                        more = true;
+                        break;
+                    }
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("key", s.getKey());
+                    m.put("mid", s.getMid());
+                    m.put("server", s.getServer());
+                    m.put("transport", s.getTransport());
+                    members.add(m);
+                    last = s.getKey();
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("room", roomId);
+                out.put("count", members.size());
+                out.put("online", online);
+                out.put("members", members);
+                out.put("cursor", more && last != null ? PageCursor.encode(last) : null);
+                out.put("unavailable", failures(results));
+                return out;
+            });
+        });
+    }
+
+    private CompletableFuture<?> weight(AdminCall call) {
+        String server = call.required("server");
+        call.required("weight");
+        int weight = call.integer("weight", 0, 10_000, 0);
+        return comets.comet(server).thenCompose(c -> c.weight(WeightReq.newBuilder().setWeight(weight).build()))
+                .thenApply(r -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("server", server);
+                    out.put("previous", r.getPrevious());
+                    out.put("weight", r.getWeight());
+                    return out;
+                });
+    }
+
+    private CompletableFuture<?> drain(AdminCall call) {
+        String server = call.required("server");
+        int seconds = call.integer("seconds", 1, 3600, 0);
+        return comets.comet(server).thenCompose(c -> c.drain(DrainReq.newBuilder().setDrainSeconds(seconds).build()))
+                .thenApply(r -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("server", server);
+                    out.put("sessions", r.getSessions());
+                    out.put("already", r.getAlready());
+                    out.put("drainSeconds", r.getDrainSeconds());
+                    return out;
+                });
+    }
+
+    /**
+     * Waits for every call: a reply, or for a comet that failed the jgoim code and message ({@code "503 ..."}), so one
+     * unreachable comet costs its part of the answer, never the whole action.
+     */
+    private static <T> CompletableFuture<Map<String, Object>> settle(Map<String, ? extends CompletableFuture<?>> calls) {
+        Map<String, Object> out = new TreeMap<>();
+        CompletableFuture<?>[] all = new CompletableFuture<?>[calls.size()];
+        int i = 0;
+        for (Map.Entry<String, ? extends CompletableFuture<?>> e : calls.entrySet()) {
+            all[i++] = e.getValue().handle((v, error) -> {
+                Object result = v;
+                if (error != null) {
+                    Throwable t = Failures.unwrap(error);
+                    ErrorCode code = t instanceof JgoimException j ? j.code() : ErrorCode.UNAVAILABLE;
+                    result = code.code() + " " + t.getMessage();
+                }
+                synchronized (out) {
+                    out.put(e.getKey(), result);
+                }
+                return null;
+            });
+        }
+        return CompletableFuture.allOf(all).thenApply(v -> {
+            synchronized (out) {
+                return new TreeMap<>(out);
+            }
+        });
+    }
+
+    private static Map<String, String> failures(Map<String, Object> results) {
+        Map<String, String> out = new TreeMap<>();
+        results.forEach((id, v) -> {
+            if (v instanceof String s) {
+                out.put(id, s);
+            }
+        });
+        return out;
+    }
+
+    /** One audit line per action with its outcome; the caller's key id, never the key. */
+    private CompletableFuture<?> audited(RouteRequest r, String action, CompletableFuture<?> result) {
+        String by = by(r);
+        List<String> names = new ArrayList<>();
+        r.route().params().forEach(p -> names.add(p.name()));
+        names.remove("cursor"); // opaque and long: the page is named by room and limit
+        String target = AdminAudit.target(names, r::text);
+        return result.whenComplete((data, error) -> AdminAudit.record(action, target, by, data, error));
+    }
+}
