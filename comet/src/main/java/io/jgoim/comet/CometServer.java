@@ -133,6 +133,7 @@ public final class CometServer implements AutoCloseable {
                 historyReads, metrics.pushLatency());
         services = new SessionServices(config, logic, index, metrics, this::isDraining, this::drainHints,
                 historyReads);
+        services.authShedding().start();
         metrics.bindNode(config.node().id(), index::roomCount, loops::loop, loops.size());
         nodeMeters = NodeMeters.bind(meters);
 
@@ -331,6 +332,7 @@ public final class CometServer implements AutoCloseable {
             t.cancel(false);
         }
         if (services != null) {
+            services.authShedding().close();
             services.acks().flush(); // the acks of the sessions the drain closed
         }
         // What is left of the drain time bounds the rest, with a small floor so each step gets a chance.
