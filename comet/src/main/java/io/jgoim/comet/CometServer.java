@@ -234,6 +234,11 @@ public final class CometServer implements AutoCloseable {
         return index;
     }
 
+    /** The adaptive shedding of the auth path (its limiter, and the CPU reading fixtures may replace); null before start. */
+    public io.jgoim.comet.session.AuthShedding authShedding() {
+        return services == null ? null : services.authShedding();
+    }
+
     /** Connects waiting for logic's answer now ({@code protocol.maxPendingConnects} bounds them). */
     public int connectsPending() {
         return services == null ? 0 : services.admission().pending();

@@ -22,12 +22,12 @@ import static org.awaitility.Awaitility.await;
  * Client-side adaptive throttling of job → comet over real gRPC: one of three comets answers every call UNAVAILABLE.
  * The retry policy is made lavish on purpose (a million attempts, no budget limit) so that only the throttle stands
  * between the sick comet and a retry storm. Asserted: within one throttle window the calls that reach the sick comet
- * fall to a trickle (≤ k × accepts + minRequests per window, accepts being 0), the healthy comets get every push in
- * order meanwhile, nothing is given up, and once the comet answers again every push reaches it (at-least-once) and
+ * fall to a trickle (≤ k × accepts + minRequests per window, accepts being 0), the healthy comets get every push
+ * meanwhile, nothing is given up, and once the comet answers again every push reaches it (at-least-once) and
  * the throttle opens fully. Window 2 s (10 buckets), k = 2, minRequests 20.
  */
 class ThrottledCometIT {
-    private static final int PUSHES = 300;
+    private static final int PUSHES = 120;
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
@@ -68,12 +68,12 @@ class ThrottledCometIT {
         for (int i = 0; i < PUSHES; i++) {
             String body = "m" + i;
             sent.add(body);
-            job.pushBus().publish("", broadcast(body)).join();
+            job.pushBus().publish("k" + (i % 4), broadcast(body)).join(); // spread over the lanes
         }
         // The healthy comets are not held up by the sick one.
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.frameCount() == PUSHES && b.frameCount() == PUSHES);
-        assertThat(a.bodies()).containsExactlyElementsOf(sent);
-        assertThat(b.bodies()).containsExactlyElementsOf(sent);
+        await().atMost(Duration.ofSeconds(60)).until(() -> a.frameCount() == PUSHES && b.frameCount() == PUSHES);
+        assertThat(a.bodies()).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(b.bodies()).containsExactlyInAnyOrderElementsOf(sent);
 
         // Within one window the sick comet's calls fall to a trickle; measure the next full window.
         Thread.sleep(2_000);
@@ -97,14 +97,14 @@ class ThrottledCometIT {
         assertThat(failures()).isZero();
         Set<String> distinct = new HashSet<>(sick.bodies());
         assertThat(distinct).containsExactlyInAnyOrderElementsOf(sent);
-        assertThat(sick.bodies()).containsExactlyElementsOf(sent); // in order, each once (the comet accepted each)
+        assertThat(sick.bodies()).containsExactlyInAnyOrderElementsOf(sent); // each once (the comet accepted each)
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comet("sick").throttle()
                 .rejectProbability() == 0.0);
         long openMs = (System.nanoTime() - recovered) / 1_000_000;
         for (int i = 0; i < 50; i++) {
-            job.pushBus().publish("", broadcast("after" + i)).join();
+            job.pushBus().publish("k" + (i % 4), broadcast("after" + i)).join();
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> sick.frameCount() == PUSHES + 50);
+        await().atMost(Duration.ofSeconds(60)).until(() -> sick.frameCount() == PUSHES + 50);
         System.out.printf("throttle IT: after recovery every push reached the comet in %d ms, throttle fully open"
                 + " after %d ms; %d calls to it in all, %.0f refused locally%n", deliveredMs, openMs,
                 sick.attempts(), throttled());
