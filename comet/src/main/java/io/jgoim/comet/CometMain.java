@@ -22,12 +22,13 @@ public final class CometMain {
     public static void main(String[] args) throws InterruptedException {
         CometConfig config = CometConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
         String logicTarget = args.length > 1 ? args[1] : "127.0.0.1:3119";
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         io.grpc.ManagedChannel channel = GrpcChannelTls.of(config.logic().tls(), "logic.tls")
                 .apply(io.grpc.netty.NettyChannelBuilder.forTarget(logicTarget))
-                .intercept(GrpcTracing.clientIf(config.tracing().enabled())).build();
+                .intercept(GrpcTracing.clientIf(config.tracing().enabled()))
+                .intercept(io.jgoim.comet.logic.LogicChannels.throttle(config.logic(), meters)).build();
         GrpcLogicClient logic = new GrpcLogicClient(channel, config.protocol().logicTimeout());
-        CometServer server = new CometServer(config, logic, new InMemoryNodeRegistry(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        CometServer server = new CometServer(config, logic, new InMemoryNodeRegistry(), meters);
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

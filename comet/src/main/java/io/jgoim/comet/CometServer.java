@@ -142,6 +142,7 @@ public final class CometServer implements AutoCloseable {
                 historyReads, metrics.pushLatency());
         services = new SessionServices(config, logic, index, metrics, this::isDraining, this::drainHints,
                 historyReads);
+        services.authShedding().start();
         metrics.bindNode(config.node().id(), index::roomCount, loops::loop, loops.size());
         nodeMeters = NodeMeters.bind(meters);
 
@@ -251,6 +252,11 @@ public final class CometServer implements AutoCloseable {
         return index;
     }
 
+    /** The adaptive shedding of the auth path (its limiter, and the CPU reading fixtures may replace); null before start. */
+    public io.jgoim.comet.session.AuthShedding authShedding() {
+        return services == null ? null : services.authShedding();
+    }
+
     /** Connects waiting for logic's answer now ({@code protocol.maxPendingConnects} bounds them). */
     public int connectsPending() {
         return services == null ? 0 : services.admission().pending();
@@ -349,6 +355,7 @@ public final class CometServer implements AutoCloseable {
             t.cancel(false);
         }
         if (services != null) {
+            services.authShedding().close();
             services.acks().flush(); // the acks of the sessions the drain closed
         }
         // What is left of the drain time bounds the rest, with a small floor so each step gets a chance.

@@ -4,6 +4,7 @@ import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.http.access.AdminKey;
 import io.jgoim.common.http.access.ApiKeySpec;
+import io.jgoim.common.overload.ThrottleConfig;
 import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
@@ -212,11 +213,13 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
      *                        store restarted empty: comets re-register at their next refresh)
      * @param waitForComets   how long room and broadcast pushes wait (in order, uncommitted) while job knows no comet
      *                        at all, before they are counted as sent to no comet (0 = never wait)
+     * @param throttle        client-side adaptive throttling of the calls to each comet (Google SRE)
      */
     public record CometConfig(Duration callDeadline, Duration registryRefresh, Duration roomsRefresh,
                               boolean filterRooms, Duration emptyRegistryGrace, Duration waitForComets,
-                              TlsClientConfig tls) {
+                              TlsClientConfig tls, ThrottleConfig throttle) {
         public CometConfig {
+            Checks.notNull(throttle, "comet.throttle");
             Checks.notNull(tls, "comet.tls");
             Checks.notNull(emptyRegistryGrace, "comet.emptyRegistryGrace");
             Checks.notNull(waitForComets, "comet.waitForComets");

@@ -151,6 +151,14 @@ public final class JobMetrics {
         return counter("jgoim.job.retries", "comet calls retried", "comet", comet);
     }
 
+    /**
+     * Calls to {@code comet} refused locally by its client-side adaptive throttle (each is offered again later).
+     */
+    public Counter throttled(String comet) {
+        return counter("jgoim.job.throttle.rejected", "comet calls refused locally by adaptive throttling (retried"
+                + " later, never dropped)", "comet", comet);
+    }
+
     /** Messages with no comet to go to (unknown server, room hosted nowhere, no comets, nobody online). */
     public Counter noTarget(String type) {
         return counter("jgoim.job.push.no_target", "messages that had no comet to go to", "type", type);

@@ -10,6 +10,7 @@ import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.history.HistoryConfig;
 import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.tls.TlsClientConfig;
+import io.jgoim.common.overload.OverloadConfig;
 import io.jgoim.common.tls.TlsServerConfig;
 import io.jgoim.logic.auth.HmacSecret;
 
@@ -28,7 +29,7 @@ import java.util.Map;
 public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, AuthConfig auth, RedisConfig redis,
                           KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history,
                           HealthConfig health, LoggingConfig logging,
-                          TracingConfig tracing) {
+                          TracingConfig tracing, OverloadConfig overload) {
     public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
 
     public LogicConfig {
@@ -45,6 +46,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         Checks.notNull(health, "health");
         health.requireKnown(java.util.Set.of("redis", "kafka"));
         Checks.notNull(logging, "logging");
+        Checks.notNull(overload, "overload");
         for (String type : history.rooms().keySet()) {
             // A type is the part of a room id before "://": an empty one or one holding "://" never matches a room.
             Checks.check(!type.isEmpty() && !type.contains("://"), "history.rooms: '" + type
@@ -75,7 +77,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
                 new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys), c.auth().revokeFor());
         return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
                 c.history(), c.health(), c.logging(),
-                c.tracing());
+                c.tracing(), c.overload());
     }
 
     /** This node's identity. */

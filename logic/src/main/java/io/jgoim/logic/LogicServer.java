@@ -27,6 +27,8 @@ import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.logic.http.LogicHttpServer;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
+import io.jgoim.logic.overload.LogicOverload;
+import io.jgoim.logic.overload.ShedConnect;
 import io.jgoim.logic.push.PushService;
 import io.jgoim.logic.push.UpstreamPublisher;
 import io.jgoim.logic.revoke.DenyList;
@@ -71,6 +73,9 @@ public final class LogicServer implements AutoCloseable {
     /** The service gRPC serves: Connect in a span when tracing is on. */
     private final LogicService traced;
     private final LocalLogicService service;
+    /** {@link #service} with adaptive shedding on Connect: what gRPC and direct callers reach. */
+    private final LogicService guarded;
+    private final LogicOverload overload;
     private final LogicHttpServer http;
     /** The comets the cluster admin routes act on: the registry's over gRPC, or standalone's own. */
     private final SwitchableCometControls comets;
@@ -124,12 +129,14 @@ public final class LogicServer implements AutoCloseable {
         this.push = new PushService(directory, bus, history, registry, clock, tracing);
         this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, denyList,
                 registry);
+        this.overload = new LogicOverload(config.overload(), registry);
+        this.guarded = new ShedConnect(service, overload.connect(), overload.connectShed());
         this.health = new NodeHealth(config.node().id(), config.health(), config.http().enabled() ? registry : null);
         health.condition("stopped", () -> !running, "logic is not started or is stopping");
-        this.traced = TracedConnect.wrap(service, tracing, SpanKind.SERVER);
+        this.traced = TracedConnect.wrap(guarded, tracing, SpanKind.SERVER);
         this.comets = new SwitchableCometControls(new RegistryCometControls(nodes, config.http().adminComets()));
         this.http = config.http().enabled() ? new LogicHttpServer(config.http(), push, online, balancer, denyList,
-                config.auth().revokeFor(), registry, health, tracing, directory, comets) : null;
+                config.auth().revokeFor(), registry, health, tracing, directory, comets, overload) : null;
         if (http != null) {
             health.liveCheck("api-event-loops", new EventLoopsCheck(() -> java.util.Collections.singletonList(
                     http.eventLoops())));
@@ -143,6 +150,7 @@ public final class LogicServer implements AutoCloseable {
         }
         started = true;
         nodeMeters = NodeMeters.bind(registry);
+        overload.start();
         online.start();
         try {
             if (http != null) {
@@ -156,7 +164,7 @@ public final class LogicServer implements AutoCloseable {
                         .directExecutor()
                         .addService(tracing.enabled()
                                 ? ServerInterceptors.intercept(new LogicGrpcService(traced), GrpcTracing.server())
-                                : new LogicGrpcService(service).bindService())
+                                : new LogicGrpcService(guarded).bindService())
                         // gRPC health: comets' round_robin skips a node that is not SERVING (set NOT_SERVING
                         // first thing at close, so comets move new calls off while in-flight ones finish).
                         .addService(grpcHealth.getHealthService())
@@ -200,7 +208,12 @@ public final class LogicServer implements AutoCloseable {
 
     /** The Logic service, for direct calls (standalone) and for the gRPC adapter. */
     public LogicService service() {
-        return service;
+        return guarded;
+    }
+
+    /** The adaptive shedding of this node (its limiters, and the CPU reading fixtures may replace). */
+    public LogicOverload overload() {
+        return overload;
     }
 
     /**
@@ -276,6 +289,7 @@ public final class LogicServer implements AutoCloseable {
             nodeMeters.close();
         }
         health.close();
+        overload.close();
         tracing.close();
     }
 }

@@ -18,6 +18,7 @@ public enum CloseCode {
     HEARTBEAT_TIMEOUT(4012, "no heartbeat within the idle timeout"),
     RESUME(4013, "missed messages could not be recovered in time; reconnect with your last positions"),
     TOKEN_EXPIRED(4014, "token expired; refresh it before exp, or reconnect with a new token"),
+    OVERLOADED(4015, "server overloaded (adaptive shedding); reconnect with backoff, preferably to another node"),
 
     // 4500-4999: terminal
     AUTH_FAILED(4501, "token refused"),

@@ -50,6 +50,7 @@ public enum ErrorCode {
     // 300-399: limits
     RATE_LIMITED(300, 429, true, "rate limited"),
     SLOW_CONSUMER(301, 429, true, "outbound bound exceeded"),
+    OVERLOADED(302, 429, true, "the node is overloaded (adaptive shedding): retry after Retry-After, preferably elsewhere"),
 
     // 400-499: API requests
     BAD_PARAMETER(400, 400, false, "bad or missing parameter"),

@@ -86,11 +86,14 @@ final class NodeCommands {
             RedisClients r = c.redis().connect();
             // Every logic node registered in Redis (or a DNS name, or a fixed list), balanced and failed over.
             GrpcChannelTls tls = GrpcChannelTls.of(c.logic().tls(), "logic.tls");
+            PrometheusMeterRegistry meters = meters();
+            // Client-side adaptive throttling of the calls to logic (one throttle for the target), outermost.
+            io.grpc.ClientInterceptor throttle = LogicChannels.throttle(c.logic(), meters);
             ManagedChannel channel = LogicChannels.build(c.logic().target(),
                     new RedisNodeRegistry(r, Clock.systemUTC(), RedisNodeRegistry.LOGIC), c.logic().refreshInterval(),
-                    b -> tls.apply(b).intercept(GrpcTracing.clientIf(c.tracing().enabled())));
+                    b -> tls.apply(b).intercept(GrpcTracing.clientIf(c.tracing().enabled())).intercept(throttle));
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
-                    new RedisNodeRegistry(r), meters());
+                    new RedisNodeRegistry(r), meters);
             NodeProbes.comet(server, channel, r);
             server.start();
             log.info("jgoim comet {} started: {}", c.node().id(), server.boundAddresses());

@@ -7,6 +7,8 @@ import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.logging.LoggingConfig;
+import io.jgoim.common.overload.OverloadConfig;
+import io.jgoim.common.overload.ThrottleConfig;
 import io.jgoim.common.redis.RedisConnectionConfig;
 import io.jgoim.common.tls.TlsClientConfig;
 import io.jgoim.common.tls.TlsServerConfig;
@@ -27,7 +29,7 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
                           BucketConfig bucket,
                           OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
                           LogicConfig logic, RedisConnectionConfig redis, HealthConfig health,
-                          LoggingConfig logging, TracingConfig tracing) {
+                          LoggingConfig logging, TracingConfig tracing, OverloadConfig overload) {
 
     /** The classpath resource holding every key with its default. */
     public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
@@ -54,6 +56,7 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         Checks.notNull(health, "health");
         health.requireKnown(java.util.Set.of("logic", "redis"));
         Checks.notNull(logging, "logging");
+        Checks.notNull(overload, "overload");
         Checks.check(webSocket.maxFrameBytes() >= protocol.maxBodyBytes() + 16,
                 "webSocket.maxFrameBytes must be >= protocol.maxBodyBytes + 16, was " + webSocket.maxFrameBytes());
     }
@@ -264,8 +267,9 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
      * Where a cluster comet reaches logic's gRPC service ({@code host:port} or any gRPC target such as
      * {@code dns:///logic.internal:3119}). Standalone calls logic directly and ignores it.
      */
-    public record LogicConfig(String target, Duration refreshInterval, TlsClientConfig tls) {
+    public record LogicConfig(String target, Duration refreshInterval, TlsClientConfig tls, ThrottleConfig throttle) {
         public LogicConfig {
+            Checks.notNull(throttle, "logic.throttle");
             Checks.notNull(tls, "logic.tls");
             Checks.notBlank(target, "logic.target");
             Checks.positive(refreshInterval, "logic.refreshInterval");

@@ -1,6 +1,11 @@
 package io.jgoim.comet.logic;
 
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
+import io.jgoim.common.overload.AdaptiveThrottle;
+import io.jgoim.common.overload.OverloadMeters;
+import io.jgoim.common.overload.ThrottlingInterceptor;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.registry.NodeInfo;
@@ -75,6 +80,16 @@ public final class LogicChannels {
                 .defaultServiceConfig(serviceConfig())
                 .enableRetry()
                 .build();
+    }
+
+    /**
+     * The client-side adaptive throttle of the calls to logic ({@code logic.throttle}), one for the whole target:
+     * its refusals are counted in {@code jgoim_comet_throttle_rejected_total{peer="logic"}}.
+     */
+    public static ClientInterceptor throttle(io.jgoim.comet.config.CometConfig.LogicConfig logic,
+                                             MeterRegistry registry) {
+        AdaptiveThrottle t = new AdaptiveThrottle(logic.throttle());
+        return new ThrottlingInterceptor(t, OverloadMeters.bindThrottle(registry, "comet", "logic", t));
     }
 
     @SuppressWarnings("deprecation") // the public way to give one channel its own resolver

@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * Frames that arrive while logic answers are held (at most {@code protocol.maxPendingFrames}) and replayed after.
  * A position-aware client (auth ver 3: token, NUL, its last positions) is resumed before the reply: its streams are
  * read from history and the reply carries their positions ({@link io.jgoim.comet.stream.StreamDelivery#resume}).
- * Connects beyond the comet's {@link ConnectAdmission} bound are refused at once with LOGIC_UNAVAILABLE (4004).
+ * Connects beyond the comet's {@link ConnectAdmission} bound are refused at once with LOGIC_UNAVAILABLE (4004);
+ * auths the comet's adaptive shedding refuses ({@link AuthShedding}), and Connects logic refuses as OVERLOADED, close
+ * with OVERLOADED (4015).
  *
  * <p>Failures are not answered here: they are fired as {@link SessionCloseException} so
  * {@link SessionHandler#exceptionCaught} writes the goodbye. One instance per channel; event loop only.
@@ -148,7 +150,16 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         } else {
             token = ByteString.copyFrom(p.body().nioBuffer());
         }
+        long shedPass = services.authShedding().tryAcquire();
+        if (shedPass == AuthShedding.REJECTED) {
+            // This comet is short of CPU and more auths wait than it has shown it can carry: reconnect elsewhere.
+            services.metrics().authFailed();
+            fail(new SessionCloseException(ErrorCode.OVERLOADED, CloseCode.OVERLOADED, authSeq,
+                    "comet is overloaded; reconnect with backoff"));
+            return;
+        }
         if (!services.admission().tryAcquire()) {
+            services.authShedding().release(shedPass);
             // Shed at once rather than queue behind Connects that would outlast logicTimeout anyway.
             services.metrics().authFailed();
             fail(new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.LOGIC_UNAVAILABLE, authSeq,
@@ -177,6 +188,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         }
         connect.whenComplete((reply, error) -> {
             services.admission().done();
+            services.authShedding().release(shedPass);
             if (ctx.executor().inEventLoop()) {
                 onConnect(reply, error);
             } else {
@@ -204,15 +216,16 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             Throwable t = Failures.unwrap(error);
             ErrorCode code = Failures.code(t, ErrorCode.UNAVAILABLE);
             boolean retry = code.isRetryable() || code == ErrorCode.UNKNOWN || !(t instanceof JgoimException);
-            fail(new SessionCloseException(code, retry ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
+            fail(new SessionCloseException(code, code == ErrorCode.OVERLOADED ? CloseCode.OVERLOADED
+                    : retry ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
                     "logic Connect failed: " + t.getMessage()));
             return;
         }
         if (reply.getErrorCode() != 0) {
             services.metrics().authFailed();
             ErrorCode code = ErrorCode.of(reply.getErrorCode());
-            fail(new SessionCloseException(code, code.isRetryable() ? CloseCode.LOGIC_UNAVAILABLE
-                    : CloseCode.AUTH_FAILED, authSeq, reply.getErrorMessage().isEmpty() ? code.description()
+            fail(new SessionCloseException(code, code == ErrorCode.OVERLOADED ? CloseCode.OVERLOADED
+                    : code.isRetryable() ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq, reply.getErrorMessage().isEmpty() ? code.description()
                     : reply.getErrorMessage()));
             return;
         }

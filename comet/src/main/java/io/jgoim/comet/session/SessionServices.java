@@ -38,6 +38,7 @@ public final class SessionServices {
     private final StreamRequests streamRequests;
     private final TokenRefresh tokenRefresh;
     private final AckBatcher acks;
+    private final AuthShedding authShedding;
 
     /**
      * @param config   the comet's configuration
@@ -59,6 +60,7 @@ public final class SessionServices {
         this.hints = hints;
         CometConfig.ProtocolConfig protocol = config.protocol();
         this.admission = new ConnectAdmission(protocol.maxPendingConnects(), metrics);
+        this.authShedding = new AuthShedding(config.overload(), metrics.registry());
         this.heartbeat = new Heartbeat(logic, metrics, serverId(), protocol.sessionRefreshInterval());
         this.upstream = new Upstream(protocol.maxInflightUpstream(), logic, metrics, serverId());
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
@@ -116,6 +118,11 @@ public final class SessionServices {
     /** The comet-wide bound on Connects waiting for logic. */
     public ConnectAdmission admission() {
         return admission;
+    }
+
+    /** Adaptive shedding of auths (CPU over threshold and Connects waiting for logic over capacity). */
+    public AuthShedding authShedding() {
+        return authShedding;
     }
 
     /** Op 22 and op 25 of position-aware sessions. */

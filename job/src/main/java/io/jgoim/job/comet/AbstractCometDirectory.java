@@ -1,5 +1,6 @@
 package io.jgoim.job.comet;
 
+import io.jgoim.common.overload.AdaptiveThrottle;
 import io.jgoim.job.JobConfig;
 import io.jgoim.protocol.rpc.CometService;
 import io.jgoim.protocol.rpc.comet.RoomsReq;
@@ -77,7 +78,8 @@ abstract class AbstractCometDirectory implements CometDirectory {
     /** Adds or replaces the comet {@code id}; returns the one replaced, already marked removed, or null. */
     protected synchronized Comet put(String id, CometService service) {
         added.accept(id);
-        Comet c = new Comet(id, service, new RetryBudget(retry.budgetRatio(), retry.minRetriesPerSecond()));
+        Comet c = new Comet(id, service, new RetryBudget(retry.budgetRatio(), retry.minRetriesPerSecond()),
+                new AdaptiveThrottle(config.throttle()));
         Comet old = byId.put(id, c);
         if (old != null) {
             old.markRemoved();

@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * The ordered path from one lane to one comet: at most one call in flight, the rest queued behind it, so that two
  * pushes for one room or key reach the comet in the order they were dispatched even across retries (gRPC does not
  * order concurrent calls). A failed call is retried with exponential backoff while the error is retryable, attempts
- * remain and the comet's retry budget allows; then it is counted and the queue moves on. A slow or failing comet
+ * remain and the comet's retry budget allows; then it is counted and the queue moves on. Before each attempt the
+ * comet's client-side adaptive throttle may refuse the call locally: the send then waits a backoff at the head of
+ * the queue without counting an attempt (so throttling delays a push but never drops it). A slow or failing comet
  * holds only its own queue: other comets' links are unaffected. Lane thread only, but for {@link #answered}.
  */
 final class CometLink {
@@ -38,6 +40,7 @@ final class CometLink {
     private final Counter delivered;
     private final Counter dropped;
     private final Counter missing;
+    private final Counter throttled;
     private Send inFlight;
 
     CometLink(Lane lane, Comet comet, CallPolicy policy, JobMetrics m) {
@@ -54,6 +57,7 @@ final class CometLink {
         this.delivered = m.sessions(comet.id(), "delivered");
         this.dropped = m.sessions(comet.id(), "dropped");
         this.missing = m.sessions(comet.id(), "missing");
+        this.throttled = m.throttled(comet.id());
     }
 
     void enqueue(Send s) {
@@ -90,6 +94,14 @@ final class CometLink {
             pump();
             return;
         }
+        if (!comet.throttle().tryAcquire()) {
+            // Refused locally (the comet refuses most calls): not an attempt, no retry budget spent, never given
+            // up. The send keeps its place at the head of the queue and is offered again after a backoff.
+            throttled.increment();
+            s.retryAt(System.nanoTime() + policy.backoffNanos(Math.max(1, s.attempts())));
+            lane.schedule(s);
+            return;
+        }
         s.beginAttempt();
         CompletableFuture<?> f;
         try {
@@ -113,6 +125,7 @@ final class CometLink {
         Throwable error = s.takeError();
         Object reply = s.takeReply();
         if (error == null) {
+            comet.throttle().onAccepted();
             int ord = s.kind().ordinal();
             calls[ord].increment();
             pushes[ord].increment(s.taskCount());
@@ -123,6 +136,9 @@ final class CometLink {
             return;
         }
         JgoimException e = Rpc.toJgoim(error);
+        if (isAnswer(e.code())) {
+            comet.throttle().onAccepted(); // the comet worked on it, even if it said no
+        }
         long now = System.nanoTime();
         if (e.code().isRetryable() && policy.mayRetry(s.attempts()) && !comet.isRemoved()
                 && comet.retryBudget().tryRetry(now)) {
@@ -137,6 +153,14 @@ final class CometLink {
         inFlight = null;
         giveUp(s, e.code());
         pump();
+    }
+
+    /** True when a call that failed with {@code code} was still answered by a working comet. */
+    private static boolean isAnswer(ErrorCode code) {
+        return switch (code) {
+            case UNAVAILABLE, TIMEOUT, RATE_LIMITED, SLOW_CONSUMER, OVERLOADED, INTERNAL, UNKNOWN -> false;
+            default -> true;
+        };
     }
 
     /** What the comet reported: sessions written to, dropped by its slow-consumer bound, keys it does not hold. */

@@ -47,10 +47,12 @@ final class ApiService implements HttpService {
     private final PushSpans spans;
     private final RateLimitedLog clientErrorLog = new RateLimitedLog();
     private final RateLimitedLog bugLog = new RateLimitedLog();
+    private final PushShedding shedding;
 
     /** {@code keyring} null: no API key configured, the API is open. Push requests are traced when enabled. */
     ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, NodeHealth health,
-               Tracing tracing) {
+               Tracing tracing, PushShedding shedding) {
+        this.shedding = shedding;
         this.spans = tracing.enabled() ? new PushSpans(tracing) : null;
         this.routes = routes;
         this.metrics = new ApiMetrics(registry);
@@ -81,6 +83,22 @@ final class ApiService implements HttpService {
         }
         HttpMethod method = request.method();
         String tag = route == null ? Route.OTHER_TAG : route.tag();
+        if (PushShedding.sheds(route)) {
+            // Adaptive shedding before the route parses anything; the pass ends when the reply is ready.
+            long admitted = shedding.tryAcquire();
+            if (admitted == PushShedding.REJECTED) {
+                metrics.record(tag, ErrorCode.OVERLOADED, start);
+                return CompletableFuture.completedFuture(shedding.refusal());
+            }
+            return shedding.releaseWhenDone(admitted, serveRoute(route, path, method, uri, request, channel, tag,
+                    start));
+        }
+        return serveRoute(route, path, method, uri, request, channel, tag, start);
+    }
+
+    private CompletableFuture<FullHttpResponse> serveRoute(Route route, String path, HttpMethod method,
+                                                           QueryStringDecoder uri, FullHttpRequest request,
+                                                           Channel channel, String tag, long start) {
         if (spans != null && PushSpans.traces(route) && method.equals(HttpMethod.POST)) {
             Span span = spans.start(route, request);
             CompletableFuture<?> result;

@@ -75,7 +75,8 @@ public final class LogicHttpServer implements AutoCloseable {
     public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
                            DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
                            NodeHealth health, io.jgoim.common.tracing.Tracing tracing, SessionDirectory directory,
-                           CometControls comets) {
+                           CometControls comets,
+                           io.jgoim.logic.overload.LogicOverload overload) {
         this.config = config;
         this.registry = registry;
         ApiKeyring keyring = config.apiKeys().isEmpty() ? null
@@ -83,7 +84,7 @@ public final class LogicHttpServer implements AutoCloseable {
         this.api = new ApiService(new Routes(push, online, nodes,
                 new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC()),
                 new LogLevelRoutes(LogLevels.backend(), keyring), new ClusterAdminRoutes(directory, comets, keyring)),
-                keyring, registry, health, tracing);
+                keyring, registry, health, tracing, new PushShedding(overload.pushApi(), overload.pushApiShed()));
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")

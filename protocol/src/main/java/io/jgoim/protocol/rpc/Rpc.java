@@ -63,6 +63,7 @@ public final class Rpc {
                 break;
             case RATE_LIMITED:
             case SLOW_CONSUMER:
+            case OVERLOADED:
                 status = Status.RESOURCE_EXHAUSTED;
                 break;
             case BAD_PARAMETER:

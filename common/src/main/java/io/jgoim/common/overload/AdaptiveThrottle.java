@@ -1,0 +1,85 @@
+package io.jgoim.common.overload;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Client-side adaptive throttling (Google SRE book, "Handling Overload"): the caller counts, over a sliding window,
+ * the requests it meant to send to one peer and the ones that peer accepted, and refuses a new request locally with
+ * probability {@code max(0, (requests − k·accepts) / (requests + 1))}. A healthy peer accepts nearly everything and
+ * nothing is refused; a peer that refuses (UNAVAILABLE, overloaded, timing out) sees its load fall towards
+ * {@code k} times what it accepts, and gets the full rate back as accepts return. A locally refused request still
+ * counts as a request, which is what lets the probability approach 1 while the peer is down. Below
+ * {@code minRequests} requests in the window nothing is refused.
+ *
+ * <p>One instance per peer. Thread-safe: the counts are updated under the instance's lock (a few array operations);
+ * a decision allocates nothing ({@code random} defaults to {@link ThreadLocalRandom}).
+ */
+public final class AdaptiveThrottle {
+    private final boolean enabled;
+    private final double k;
+    private final int minRequests;
+    private final LongSupplier clock;
+    private final DoubleSupplier random;
+    private final BucketWindow requests;
+    private final BucketWindow accepts;
+
+    public AdaptiveThrottle(ThrottleConfig config) {
+        this(config, System::nanoTime, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * @param clock  monotonic nanoseconds
+     * @param random uniform values in [0, 1)
+     */
+    public AdaptiveThrottle(ThrottleConfig config, LongSupplier clock, DoubleSupplier random) {
+        this.enabled = config.enabled();
+        this.k = config.k();
+        this.minRequests = config.minRequests();
+        this.clock = clock;
+        this.random = random;
+        long bucketNanos = config.window().toNanos() / config.buckets();
+        this.requests = new BucketWindow(config.buckets(), bucketNanos);
+        this.accepts = new BucketWindow(config.buckets(), bucketNanos);
+    }
+
+    /** Counts a request; true = send it, false = refuse it locally (the peer is refusing most of its calls). */
+    public boolean tryAcquire() {
+        if (!enabled) {
+            return true;
+        }
+        long now = clock.getAsLong();
+        double p;
+        synchronized (this) {
+            requests.add(now, 1);
+            p = probability(now);
+        }
+        return p <= 0 || random.getAsDouble() >= p;
+    }
+
+    /** The peer accepted a request (answered it, even with an application error: it was able to work). */
+    public void onAccepted() {
+        if (!enabled) {
+            return;
+        }
+        long now = clock.getAsLong();
+        synchronized (this) {
+            accepts.add(now, 1);
+        }
+    }
+
+    /** The probability that the next request is refused locally. */
+    public synchronized double rejectProbability() {
+        return probability(clock.getAsLong());
+    }
+
+    private double probability(long now) {
+        long req = requests.totalSum(now);
+        if (req < minRequests) {
+            return 0;
+        }
+        long acc = accepts.totalSum(now);
+        return Math.max(0, (req - k * acc) / (req + 1));
+    }
+}

@@ -1,0 +1,155 @@
+package io.jgoim.common.overload;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Adaptive load shedding in the BBR style (the Kratos school, after TCP BBR): a request is refused only while the
+ * node's smoothed CPU is at or above the threshold <em>and</em> more requests are in flight than the node has shown it
+ * can carry, {@code capacity = max passes in one bucket × min mean response time of one bucket / bucket length}
+ * (Little's law over the best bucket seen in the window). A healthy node — CPU below the threshold — never sheds,
+ * except during the cool-down: for {@code coolDown} after the last drop under high CPU it keeps refusing what exceeds
+ * capacity, so a CPU average hovering around the threshold does not flap between shedding and flooding.
+ *
+ * <p>Use: {@code long t = tryAcquire(); if (t == REJECTED) refuse; else ... finally release(t)}. Thread-safe; a
+ * decision allocates nothing: in-flight is one atomic, the capacity estimate is recomputed at most once per bucket
+ * under a lock and read from volatile fields otherwise, the CPU is a volatile read ({@link CpuMonitor}).
+ */
+public final class BbrLimiter {
+    /** What {@link #tryAcquire} returns for a refused request. */
+    public static final long REJECTED = Long.MIN_VALUE;
+    private static final long NONE = Long.MIN_VALUE;
+    private static final long DEFAULT_MIN_RT_NANOS = 1_000_000L;
+
+    private final boolean enabled;
+    private final int thresholdPermille;
+    private final long coolDownNanos;
+    private final IntSupplier cpuPermille;
+    private final LongSupplier clock;
+    private final BucketWindow passes;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong lastDrop = new AtomicLong(NONE);
+
+    // The estimate of the current bucket; written under the window's lock (value before bucket), read lock-free.
+    private volatile long estimateBucket = NONE;
+    private volatile long maxInFlight;
+    private volatile long maxPass;
+    private volatile long minRtNanos = DEFAULT_MIN_RT_NANOS;
+
+    /**
+     * @param cpuPermille the smoothed CPU load in per mille (a {@link CpuMonitor})
+     * @param clock       monotonic nanoseconds ({@code System::nanoTime})
+     */
+    public BbrLimiter(OverloadConfig config, IntSupplier cpuPermille, LongSupplier clock) {
+        this.enabled = config.enabled();
+        this.thresholdPermille = (int) Math.round(config.cpuThreshold() * 1000);
+        this.coolDownNanos = config.coolDown().toNanos();
+        this.cpuPermille = cpuPermille;
+        this.clock = clock;
+        this.passes = new BucketWindow(config.buckets(), config.window().toNanos() / config.buckets());
+    }
+
+    /** Admits a request and returns its start time for {@link #release}, or {@link #REJECTED}. */
+    public long tryAcquire() {
+        long now = clock.getAsLong();
+        if (enabled && shouldShed(now)) {
+            return REJECTED;
+        }
+        inFlight.incrementAndGet();
+        return now;
+    }
+
+    /** The admitted request that started at {@code startNanos} is over: it counts as a pass with its response time. */
+    public void release(long startNanos) {
+        long now = clock.getAsLong();
+        synchronized (passes) {
+            passes.add(now, Math.max(0, now - startNanos));
+        }
+        inFlight.decrementAndGet();
+    }
+
+    private boolean shouldShed(long now) {
+        if (cpuPermille.getAsInt() < thresholdPermille) {
+            long last = lastDrop.get();
+            if (last == NONE) {
+                return false;
+            }
+            if (now - last <= coolDownNanos) {
+                return overCapacity(now);
+            }
+            lastDrop.compareAndSet(last, NONE);
+            return false;
+        }
+        if (overCapacity(now)) {
+            lastDrop.set(now);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean overCapacity(long now) {
+        int n = inFlight.get();
+        return n > 1 && n > maxInFlight(now);
+    }
+
+    /** The capacity estimate (requests that may be in flight at once) as of {@code now}. */
+    long maxInFlight(long now) {
+        long bucket = passes.bucketOf(now);
+        if (estimateBucket != bucket) {
+            synchronized (passes) {
+                if (estimateBucket != bucket) {
+                    long pass = Math.max(1, passes.maxCountCompleted(now));
+                    long rt = passes.minMeanCompleted(now);
+                    if (rt <= 0) {
+                        rt = DEFAULT_MIN_RT_NANOS;
+                    }
+                    maxPass = pass;
+                    minRtNanos = rt;
+                    maxInFlight = (long) Math.floor((double) pass * rt / passes.bucketNanos() + 0.5);
+                    estimateBucket = bucket;
+                }
+            }
+        }
+        return maxInFlight;
+    }
+
+    /** The capacity estimate now (requests in flight at once). */
+    public long maxInFlight() {
+        return maxInFlight(clock.getAsLong());
+    }
+
+    /** Requests admitted and not yet released. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Most passes seen in one completed bucket of the window (1 when none). */
+    public long maxPassPerBucket() {
+        maxInFlight(clock.getAsLong());
+        return maxPass;
+    }
+
+    /** Smallest mean response time of one completed bucket of the window (1 ms when none), in nanoseconds. */
+    public long minRtNanos() {
+        maxInFlight(clock.getAsLong());
+        return minRtNanos;
+    }
+
+    /** The smoothed CPU load the decisions use, in per mille. */
+    public int cpuPermille() {
+        return cpuPermille.getAsInt();
+    }
+
+    /** True while a drop under high CPU happened within the cool-down. */
+    public boolean isCoolingDown() {
+        long last = lastDrop.get();
+        return last != NONE && clock.getAsLong() - last <= coolDownNanos;
+    }
+
+    /** Whole seconds a refused client should wait (the HTTP {@code Retry-After}): the cool-down, at least 1. */
+    public long retryAfterSeconds() {
+        return Math.max(1, (coolDownNanos + 999_999_999L) / 1_000_000_000L);
+    }
+}

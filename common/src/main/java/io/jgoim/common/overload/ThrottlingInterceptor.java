@@ -1,0 +1,90 @@
+package io.jgoim.common.overload;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+
+/**
+ * Puts an {@link AdaptiveThrottle} in front of every call of one gRPC channel (one peer, or one target balanced over
+ * several nodes): a call the throttle refuses fails at once with UNAVAILABLE (description {@code 503:...}, so jgoim's
+ * error model reads it as a retryable {@code UNAVAILABLE}) without touching the network; a call that ends with any
+ * status but UNAVAILABLE, RESOURCE_EXHAUSTED or DEADLINE_EXCEEDED counts as accepted (the peer was able to work,
+ * even if it said no). Sits above the channel's own retries: one application call is one request. Thread-safe.
+ */
+public final class ThrottlingInterceptor implements ClientInterceptor {
+    private static final Status REFUSED = Status.UNAVAILABLE.withDescription(
+            "503:refused locally by adaptive throttling: the peer refused most recent calls");
+
+    private final AdaptiveThrottle throttle;
+    private final Counter rejected;
+
+    public ThrottlingInterceptor(AdaptiveThrottle throttle, Counter rejected) {
+        this.throttle = throttle;
+        this.rejected = rejected;
+    }
+
+    public AdaptiveThrottle throttle() {
+        return throttle;
+    }
+
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        if (!throttle.tryAcquire()) {
+            rejected.increment();
+            return new RefusedCall<>();
+        }
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+            @Override
+            public void start(Listener<R> listener, Metadata headers) {
+                super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        if (isAccepted(status)) {
+                            throttle.onAccepted();
+                        }
+                        super.onClose(status, trailers);
+                    }
+                }, headers);
+            }
+        };
+    }
+
+    /** True when {@code status} shows the peer took the call (answered it), whatever its answer. */
+    static boolean isAccepted(Status status) {
+        return switch (status.getCode()) {
+            case UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, CANCELLED -> false;
+            default -> true;
+        };
+    }
+
+    /** A call that never reaches the network: it closes with {@link #REFUSED} as soon as it is started. */
+    private static final class RefusedCall<Q, R> extends ClientCall<Q, R> {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+            listener.onClose(REFUSED, new Metadata());
+        }
+
+        @Override
+        public void request(int numMessages) {
+        }
+
+        @Override
+        public void cancel(String message, Throwable cause) {
+        }
+
+        @Override
+        public void halfClose() {
+        }
+
+        @Override
+        public void sendMessage(Q message) {
+        }
+    }
+}
