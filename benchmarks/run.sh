@@ -11,7 +11,14 @@
 #                  link together (cut on the client side), miss RESUME_MISSED (100) messages and reconnect spread
 #                  over RESUME_WINDOW (10s): recovered / total, not recovered by code, time to recover p50/p99/max,
 #                  duplicates/gaps, and the comet's history reads (store / cache / joined) from /metrics (issue 13)
-#   all            every one of the above but resume-storm, in that order
+#   latency-sweep  one room of SWEEP_SESSIONS ("1000 5000 15000") sessions at SWEEP_RATES ("2 20 100 200") msgs/s
+#                  over SWEEP_TRANSPORTS ("tcp ws"), SWEEP_SECONDS (20) each, one server per session count: per cell
+#                  p50/p99/p99.9, lost, server CPU per delivery, messages per write (the comet's fan-out counters)
+#                  and the box's load average, beside the loopback floor for that session count (derivation in the
+#                  output: a message waits up to one pass of writes for its batch, then one pass for the last
+#                  session; a pass costs sessions x (kernel write + read CPU) / cores; the per-write CPU comes from
+#                  the newest benchmarks/results/loopback-floor-*.json, else a quick loopback_floor run here)
+#   all            every one of the above but resume-storm and latency-sweep, in that order
 # and, without any JVM (the floor under the fan-out targets):
 #   loopback-floor a C program (gcc) writes 80 or 400 B to each of 5,000 loopback TCP sockets in turn, 20 passes, a
 #                  child process reads them with epoll: the kernel's CPU per socket write and per read on this
@@ -60,7 +67,7 @@ usage() {
 for s in "$@"; do
     case "$s" in
         idle | fanout | connect-storm | push-api | unicast | all | connect-storm-cluster | push-api-cluster \
-            | loopback-floor | resume-storm) ;;
+            | loopback-floor | resume-storm | latency-sweep) ;;
         *) echo "run.sh: unknown scenario '$s'" >&2; usage ;;
     esac
 done
@@ -483,6 +490,52 @@ scenario_loopback_floor() {
     finish loopback-floor
 }
 
+# sweep_floor_us: the kernel's CPU per loopback write + read (80 B), from the newest loopback-floor result or a quick run
+sweep_floor_us() {
+    local f
+    f="$(ls -t "$RESULTS"/loopback-floor-*.json 2>/dev/null | head -1 || true)"
+    if [ -n "$f" ]; then
+        python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["figures"]["derived"]["writerPlusReaderCpuUsPerDelivery80B"])' "$f" \
+            && echo "$f" >"$DIR/floor-source.txt" && return 0
+    fi
+    command -v gcc >/dev/null || { echo 13.5; echo "assumed 13.5 us (no gcc, no loopback-floor result)" >"$DIR/floor-source.txt"; return 0; }
+    gcc -O2 -Wall -o "$DIR/loopback_floor" "$SCEN_DIR/loopback_floor.c"
+    (ulimit -n 20000 2>/dev/null || true; "$DIR/loopback_floor" 5000 20 80 0 9557) >"$DIR/floor.jsonl"
+    echo "quick run: $DIR/loopback_floor 5000 20 80 0" >"$DIR/floor-source.txt"
+    python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); print(r["writerCpuUsPerWrite"]+r["readerCpuUsPerWrite"])' "$DIR/floor.jsonl"
+}
+
+scenario_latency_sweep() {
+    begin latency-sweep
+    history_config "$DIR"
+    sweep_floor_us >"$DIR/floor-us.txt"
+    bench_log "floor: $(cat "$DIR/floor-us.txt") us of CPU per loopback write + read ($(cat "$DIR/floor-source.txt"))"
+    local n t r name
+    bench_box_sampler "$DIR/box.txt"
+    for n in ${SWEEP_SESSIONS:-1000 5000 15000}; do
+        bench_start_server "$DIR"
+        bench_cpu_sampler "$SERVER_PID" "$DIR/cpu-s$n.txt"
+        for t in ${SWEEP_TRANSPORTS:-tcp ws}; do
+            for r in ${SWEEP_RATES:-2 20 100 200}; do
+                name="s$n-$t-r$r"
+                echo "$name $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
+                curl -s -o "$DIR/$name-metrics-before.txt" http://127.0.0.1:3111/metrics || true
+                run_tool "$DIR" "$name" room-broadcast --sessions "$n" --connect-rate "$CONNECT_RATE" --transport "$t" \
+                    --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s \
+                    --prewarm 5s --warmup 500 --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
+                    --rate "$r" --duration "${SWEEP_SECONDS:-20}s"
+                wait_tool "$DIR/$name.out"
+                curl -s -o "$DIR/$name-metrics-after.txt" http://127.0.0.1:3111/metrics || true
+                echo "$name-end $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
+                sleep 2
+            done
+        done
+        bench_stop_server
+        sleep 2
+    done
+    finish latency-sweep
+}
+
 run_one() {
     case "$1" in
         idle) scenario_idle ;;
@@ -494,6 +547,7 @@ run_one() {
         push-api-cluster) scenario_push_api_cluster ;;
         loopback-floor) scenario_loopback_floor ;;
         resume-storm) scenario_resume_storm ;;
+        latency-sweep) scenario_latency_sweep ;;
         all) for s in idle fanout connect-storm push-api unicast; do run_one "$s"; done ;;
         *) echo "run.sh: unknown scenario '$1'" >&2; usage ;;
     esac

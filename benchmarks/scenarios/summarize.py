@@ -597,6 +597,72 @@ def loopback_floor(run_dir):
         "verdict": verdict(2 * pass_ms, 150.0)}}
 
 
+def latency_sweep(run_dir):
+    """One row per (sessions, transport, rate) cell with the loopback floor for that session count beside it."""
+    try:
+        floor_us = float(open(os.path.join(run_dir, "floor-us.txt")).read().strip())
+        floor_src = open(os.path.join(run_dir, "floor-source.txt")).read().strip()
+    except (OSError, ValueError):
+        floor_us, floor_src = 13.5, "assumed"
+    cores = os.cpu_count() or 1
+    events = gc_events(run_dir)
+    loads = {}
+    try:
+        with open(os.path.join(run_dir, "cells.txt")) as f:
+            for line in f:
+                p = line.split()
+                loads[p[0]] = " ".join(p[2:5])
+    except OSError:
+        pass
+    rows, targets = [], {}
+    for path in sorted(glob.glob(os.path.join(run_dir, "s*-*-r*.json"))):
+        name = os.path.basename(path)[:-5]
+        m = re.match(r"s(\d+)-(\w+)-r(\d+)$", name)
+        if not m:
+            continue
+        n, transport, rate = int(m.group(1)), m.group(2), int(m.group(3))
+        fig = fanout_run(run_dir, name, events, cpu_samples(run_dir, "cpu-s%d.txt" % n)) or {}
+        before = metrics(os.path.join(run_dir, name + "-metrics-before.txt")) or {}
+        after = metrics(os.path.join(run_dir, name + "-metrics-after.txt")) or {}
+        msgs = after.get("jgoim_comet_fanout_messages_total", 0) - before.get("jgoim_comet_fanout_messages_total", 0)
+        writes = after.get("jgoim_comet_fanout_writes_total", 0) - before.get("jgoim_comet_fanout_writes_total", 0)
+        pass_ms = n * floor_us / cores / 1000.0
+        e2e = fig.get("e2eMs") or {}
+        row = {
+            "cell": name, "sessions": n, "transport": transport, "rate": rate,
+            "p50Ms": e2e.get("p50"), "p99Ms": e2e.get("p99"), "p999Ms": e2e.get("p999"),
+            "lost": fig.get("lost"), "expected": fig.get("expected"),
+            "serverCpuUsPerDelivery": fig.get("serverCpuUsPerDelivery"),
+            "messagesPerWrite": round(msgs / writes, 2) if writes else None,
+            "floorP99Ms": round(2 * pass_ms, 1),
+            "loadAverageAtStart": loads.get(name), "loadAverageAtEnd": loads.get(name + "-end"),
+        }
+        rows.append(row)
+        if rate == 20 and row["p99Ms"] is not None:
+            targets["p99AtRate20_" + name] = {"target": "p99 <= 1.3 x floor (%.1f ms)" % (1.3 * 2 * pass_ms),
+                                              "value": row["p99Ms"],
+                                              "verdict": verdict(row["p99Ms"], 1.3 * 2 * pass_ms)}
+        if rate == 2 and row["p99Ms"] is not None:
+            targets["p99AtRate2_" + name] = {"target": "p99 <= 1.5 x floor (%.1f ms)" % (1.5 * 2 * pass_ms),
+                                             "value": row["p99Ms"],
+                                             "verdict": verdict(row["p99Ms"], 1.5 * 2 * pass_ms)}
+    table = ["| sessions | transport | msgs/s | p50 ms | p99 ms | p99.9 ms | lost/expected | server us/delivery "
+             "| msgs/write | floor p99 ms | load avg (start) |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["sessions"], r["transport"], r["rate"])):
+        table.append("| %s | %s | %s | %s | %s | %s | %s/%s | %s | %s | %s | %s |" % (
+            r["sessions"], r["transport"], r["rate"], r["p50Ms"], r["p99Ms"], r["p999Ms"], r["lost"], r["expected"],
+            r["serverCpuUsPerDelivery"], r["messagesPerWrite"], r["floorP99Ms"], r["loadAverageAtStart"]))
+    print("\n".join(table), file=sys.stderr)
+    return {
+        "floorDerivation": ("floor p99 = 2 passes: a message waits up to one pass of writes for its batch, then one "
+                            "pass for the last session; one pass = sessions x %.2f us (kernel CPU per loopback write "
+                            "+ read of 80 B, %s) / %d cores" % (floor_us, floor_src, cores)),
+        "floorUsPerWritePlusRead": floor_us,
+        "cells": rows,
+        "table": table,
+    }, targets
+
+
 def resume_storm(run_dir):
     """The resume storm (issue 13): recovered / total, not recovered by code, time to recover, the store's reads."""
     d = load(os.path.join(run_dir, "storm.json"))
@@ -675,7 +741,8 @@ def main():
     a = ap.parse_args()
     fn = {"idle": idle, "fanout": fanout, "connect-storm": storm, "push-api": push_api, "unicast": unicast,
           "connect-storm-cluster": storm_cluster, "push-api-cluster": push_cluster,
-          "loopback-floor": loopback_floor, "resume-storm": resume_storm}
+          "loopback-floor": loopback_floor, "resume-storm": resume_storm,
+          "latency-sweep": latency_sweep}
     fig, targets = fn[a.scenario](a.run_dir)
     try:
         with open(os.path.join(a.run_dir, "commands.txt")) as f:

@@ -144,6 +144,10 @@ public final class CometServer implements AutoCloseable {
                 historyReads);
         services.authShedding().start();
         metrics.bindNode(config.node().id(), index::roomCount, loops::loop, loops.size());
+        for (int i = 0; i < loops.size(); i++) {
+            int loop = i;
+            metrics.gauge("jgoim_comet_fanout_backlog", "loop", Integer.toString(i), () -> broadcaster.backlog(loop));
+        }
         nodeMeters = NodeMeters.bind(meters);
 
         SslContext ssl = null;

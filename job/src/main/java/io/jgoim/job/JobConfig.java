@@ -192,14 +192,16 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     }
 
     /**
-     * @param size     messages per room batch; a batch is sent when it holds this many
-     * @param window   the longest a room message waits for others before its batch is sent
+     * @param size     messages per room batch (and per room call a lane gathers while the previous one is in flight)
+     * @param window   0 (default): no clock, a room's messages go as soon as the lane has them, gathered only with
+     *                 those already waiting; above 0, an optional cap of one batch per room per window
      * @param maxBytes a batch is also sent once its frames reach this many bytes
      */
     public record BatchConfig(int size, Duration window, int maxBytes) {
         public BatchConfig {
             Checks.positive(size, "batch.size");
-            Checks.positive(window, "batch.window");
+            Checks.notNull(window, "batch.window");
+            Checks.check(!window.isNegative(), "batch.window must be >= 0, was " + window);
             Checks.positive(maxBytes, "batch.maxBytes");
         }
     }

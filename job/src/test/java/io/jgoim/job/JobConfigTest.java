@@ -22,7 +22,7 @@ class JobConfigTest {
         JobConfig c = JobConfig.defaults();
         assertThat(c.kafka().pushTopic()).isEqualTo("goim-push-topic");
         assertThat(c.kafka().deadLetterTopic("goim-push-topic")).isEqualTo("goim-push-topic.DLT");
-        assertThat(c.batch().window()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.batch().window()).as("no clock by default (issue 17)").isZero();
         assertThat(c.batch().size()).isEqualTo(128);
         assertThat(c.events().comment().operation()).isEqualTo(1001);
         assertThat(c.bus().isKafka()).isTrue();

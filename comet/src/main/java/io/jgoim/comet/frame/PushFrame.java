@@ -133,6 +133,64 @@ public final class PushFrame extends AbstractReferenceCounted {
         return at;
     }
 
+    /** The number of goim frames this push carries (its position's count, else counted from the frame headers). */
+    public int frameCount() {
+        if (position != null) {
+            return position.count();
+        }
+        int n = 0;
+        int end = tcp.writerIndex();
+        for (int at = tcp.readerIndex(); at + PacketLayout.HEADER_LENGTH <= end; n++) {
+            int len = tcp.getInt(at + PacketLayout.PACK_LEN_OFFSET);
+            if (len < PacketLayout.HEADER_LENGTH) {
+                return n + 1; // not goim frames: one opaque message
+            }
+            at += len;
+        }
+        return Math.max(n, 1);
+    }
+
+    /**
+     * True when {@code next} may be written right after this push as part of one write: both for every session they
+     * are offered to (no audience), the same business op, and either both without position or {@code next}
+     * continuing this one's stream and epoch at the very next offset. Then {@link #concat} of the two means the same
+     * to every recipient as the two one after the other.
+     */
+    public boolean isFollowedBy(PushFrame next) {
+        if (audience != null || next.audience != null || op != next.op) {
+            return false;
+        }
+        Position p = position;
+        Position q = next.position;
+        if (p == null || q == null) {
+            return p == q;
+        }
+        return p.epoch() == q.epoch() && q.first() == p.last() + 1 && p.stream().equals(q.stream());
+    }
+
+    /**
+     * One push of {@code parts[from, to)} back to back (each {@link #isFollowedBy} the one before it): their bytes
+     * copied once into one buffer, the position spanning them all. The caller owns the result; the parts are not
+     * released.
+     */
+    public static PushFrame concat(PushFrame[] parts, int from, int to) {
+        PushFrame first = parts[from];
+        int bytes = 0;
+        int count = 0;
+        for (int i = from; i < to; i++) {
+            bytes += parts[i].size();
+            count += parts[i].position != null ? parts[i].position.count() : 0;
+        }
+        ByteBuf buf = first.alloc.directBuffer(bytes);
+        for (int i = from; i < to; i++) {
+            ByteBuf t = parts[i].tcp;
+            buf.writeBytes(t, t.readerIndex(), t.readableBytes());
+        }
+        Position p = first.position;
+        Position merged = p == null ? null : new Position(p.stream(), p.epoch(), p.first(), count);
+        return new PushFrame(buf, first.alloc, merged, first.op, null);
+    }
+
     /** Bytes a recipient adds to its outbound buffer. */
     public int size() {
         return tcp.readableBytes();

@@ -47,6 +47,8 @@ public final class CometMetrics {
     private final Counter storeEpochChanges;
     private final Counter sessionsReannounced;
     private final Counter originsRefused;
+    private final Counter fanOutMessages;
+    private final Counter fanOutWrites;
     private final AtomicInteger tcpSessions = new AtomicInteger();
     private final AtomicInteger webSocketSessions = new AtomicInteger();
     private final PushLatency pushLatency;
@@ -95,6 +97,14 @@ public final class CometMetrics {
         originsRefused = Counter.builder("jgoim_comet_ws_origin_refused")
                 .description("WebSocket upgrade requests refused with 403 because their Origin is not in "
                         + "webSocket.allowedOrigins").register(registry);
+        fanOutMessages = Counter.builder("jgoim_comet_fanout_messages")
+                .description("room and broadcast messages written by the event loops' passes (each counted once per "
+                        + "loop pass, not per session); divided by jgoim_comet_fanout_writes: messages per write")
+                .register(registry);
+        fanOutWrites = Counter.builder("jgoim_comet_fanout_writes")
+                .description("writes of the event loops' room and broadcast passes (one write goes to every member "
+                        + "of the room on that loop; the messages gathered while the loop was busy share it)")
+                .register(registry);
         authFailures = Counter.builder("jgoim_comet_auth_failures").description("auth refused or failed")
                 .register(registry);
         Gauge.builder("jgoim_comet_sessions", tcpSessions, AtomicInteger::get).tag("transport", "tcp")
@@ -155,6 +165,17 @@ public final class CometMetrics {
             pushes.get(kind).increment(n);
             framesOut[OpLabel.PUSH.ordinal()].increment(n);
         }
+    }
+
+    /** A loop's pass wrote {@code messages} room or broadcast messages in {@code writes} writes per member. */
+    public void fanOutPass(int messages, int writes) {
+        fanOutMessages.increment(messages);
+        fanOutWrites.increment(writes);
+    }
+
+    /** Messages per write of the fan-out passes so far (NaN before the first). */
+    public double fanOutMessagesPerWrite() {
+        return fanOutMessages.count() / fanOutWrites.count();
     }
 
     public void dropped(DropReason reason) {

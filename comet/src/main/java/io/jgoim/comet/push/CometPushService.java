@@ -30,7 +30,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The comet side of {@link CometService}: what job calls to reach sessions. Each request's frame bytes are copied
  * once into one pooled direct buffer ({@link PushFrame}); key pushes are offered to the target sessions' rings,
- * room and broadcast pushes go to {@link RoomBroadcaster} (one task per event loop). Non-blocking and thread-safe;
+ * room and broadcast pushes go to {@link RoomBroadcaster} (each event loop's next fan-out pass, joined there with what
+ * else gathered for the same room). Non-blocking and thread-safe;
  * futures complete once the frame was handed to the sessions' event loops. A request that carries job's request id is
  * taken once: a retry of it (job's deadline passed while this comet was still at it) gets the first attempt's outcome
  * ({@link RecentRequests}), so sessions never receive a retried push twice.

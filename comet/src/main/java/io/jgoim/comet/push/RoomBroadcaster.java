@@ -12,15 +12,16 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fans one encoded push out to a room or to every session, grouped by event loop: one task per loop writes the
- * shared frame to that loop's members and then flushes each of them once; no cross-thread write per session. The
- * frame is retained by each task and released when it is done; the caller keeps its own reference.
+ * Fans one encoded push out to a room or to every session, grouped by event loop: each loop's part goes to that loop's
+ * {@link LoopFanOut}, whose next pass writes it, joined with whatever else gathered for the same room meanwhile, to
+ * the loop's members and then flushes each of them once; no cross-thread write per session and no timer. The frame is
+ * retained by each loop part and released when its pass is over; the caller keeps its own reference. A paced
+ * broadcast ({@code speed} &gt; 0) keeps its own stepped task per loop.
  *
  * <p>{@link #deliver} is the single-loop core, public so benchmarks can drive it on one thread without sockets.
- * Thread-safe; the returned futures complete on an event loop.
+ * Thread-safe; the returned futures complete on an event loop once the pass carrying the push was written.
  */
 public final class RoomBroadcaster {
     /** Sessions whose write is attempted in one paced step of a throttled broadcast. */
@@ -28,10 +29,20 @@ public final class RoomBroadcaster {
 
     private final SessionLoops loops;
     private final CometMetrics metrics;
+    private final LoopFanOut[] fanOuts;
 
     public RoomBroadcaster(SessionLoops loops, CometMetrics metrics) {
         this.loops = loops;
         this.metrics = metrics;
+        this.fanOuts = new LoopFanOut[loops.size()];
+        for (int i = 0; i < fanOuts.length; i++) {
+            fanOuts[i] = new LoopFanOut(i, loops.loop(i), loops.sessions(i), metrics);
+        }
+    }
+
+    /** Room and broadcast pushes handed to loop {@code index} and not yet in one of its passes. */
+    public int backlog(int index) {
+        return fanOuts[index].backlog();
     }
 
     /** What a fan-out did: frames handed to sessions and frames dropped (over bound or closed). */
@@ -41,11 +52,12 @@ public final class RoomBroadcaster {
 
     /** Writes {@code frame} to every member of {@code room}; completes when every loop's task ran. */
     public CompletableFuture<Delivery> broadcastRoom(Room room, PushFrame frame) {
-        Job job = new Job(PushKind.ROOM);
+        FanOutJob job = new FanOutJob(PushKind.ROOM, metrics);
         for (int i = 0; i < loops.size(); i++) {
             MemberList shard = room.shard(i);
             if (shard != null && shard.size() > 0) {
-                job.submit(new LoopTask(job, i, room, frame, -1, 0));
+                job.expect();
+                fanOuts[i].submit(new LoopFanOut.Entry(room, -1, frame.retain(), job));
             }
         }
         return job.seal();
@@ -57,11 +69,16 @@ public final class RoomBroadcaster {
      * completes at once with zero counts (the outcome shows in the metrics), as goim answers before pacing ends.
      */
     public CompletableFuture<Delivery> broadcast(PushFrame frame, int op, int speed) {
-        Job job = new Job(PushKind.BROADCAST);
+        FanOutJob job = new FanOutJob(PushKind.BROADCAST, metrics);
         int perStep = speed > 0 ? Math.max(1, (int) ((long) speed * SPEED_STEP_MILLIS / 1000 / loops.size())) : 0;
         for (int i = 0; i < loops.size(); i++) {
             if (loops.sessions(i).size() > 0) {
-                job.submit(new LoopTask(job, i, null, frame, op, perStep));
+                job.expect();
+                if (perStep > 0) {
+                    submitPaced(new LoopTask(job, i, frame.retain(), op, perStep));
+                } else {
+                    fanOuts[i].submit(new LoopFanOut.Entry(null, op, frame.retain(), job));
+                }
             }
         }
         CompletableFuture<Delivery> f = job.seal();
@@ -75,6 +92,16 @@ public final class RoomBroadcaster {
      * @param counts out: counts[0] += delivered, counts[1] += dropped
      */
     public static void deliver(MemberList members, int from, int to, PushFrame frame, int op, int[] counts) {
+        if (writeAll(members, from, to, frame, op, counts)) {
+            flushAll(members, from, to);
+        }
+    }
+
+    /**
+     * Writes {@code frame} without flushing to members {@code from} to {@code to} of {@code members} that pass the op
+     * filter, adding to {@code counts}; true when some member needs a flush (written to, or its cursor advanced).
+     */
+    static boolean writeAll(MemberList members, int from, int to, PushFrame frame, int op, int[] counts) {
         int end = Math.min(to, members.size());
         int delivered = 0;
         int dropped = 0;
@@ -94,73 +121,41 @@ public final class RoomBroadcaster {
                 dropped++;
             }
         }
-        if (delivered > 0 || skipped) {
-            for (int i = from; i < end; i++) {
-                members.get(i).channel().flush();
-            }
-        }
         counts[0] += delivered;
         counts[1] += dropped;
+        return delivered > 0 || skipped;
     }
 
-    /** Aggregates the per-loop outcomes of one fan-out. */
-    private final class Job {
-        private final PushKind kind;
-        private final CompletableFuture<Delivery> future = new CompletableFuture<>();
-        // Starts at 1 for the submitter so the future cannot complete before every task is submitted.
-        private final AtomicInteger pending = new AtomicInteger(1);
-        private final AtomicInteger delivered = new AtomicInteger();
-        private final AtomicInteger dropped = new AtomicInteger();
-
-        Job(PushKind kind) {
-            this.kind = kind;
-        }
-
-        void submit(LoopTask task) {
-            pending.incrementAndGet();
-            task.frame.retain();
-            try {
-                loops.loop(task.loopIndex).execute(task);
-            } catch (RejectedExecutionException e) {
-                task.frame.release();
-                done(0, 0);
-            }
-        }
-
-        CompletableFuture<Delivery> seal() {
-            done(0, 0);
-            return future;
-        }
-
-        void done(int d, int dr) {
-            if (d > 0) {
-                delivered.addAndGet(d);
-            }
-            if (dr > 0) {
-                dropped.addAndGet(dr);
-            }
-            if (pending.decrementAndGet() == 0) {
-                metrics.pushed(kind, delivered.get());
-                future.complete(new Delivery(delivered.get(), dropped.get()));
-            }
+    /** Flushes members {@code from} to {@code to} of {@code members}. */
+    static void flushAll(MemberList members, int from, int to) {
+        int end = Math.min(to, members.size());
+        for (int i = from; i < end; i++) {
+            members.get(i).channel().flush();
         }
     }
 
-    /** One loop's share of a fan-out; re-schedules itself in steps when paced. */
+    private void submitPaced(LoopTask task) {
+        try {
+            loops.loop(task.loopIndex).execute(task);
+        } catch (RejectedExecutionException e) {
+            task.frame.release();
+            task.job.done(0, 0);
+        }
+    }
+
+    /** One loop's share of a paced broadcast; re-schedules itself in steps. */
     private final class LoopTask implements Runnable {
-        private final Job job;
+        private final FanOutJob job;
         private final int loopIndex;
-        private final Room room;
         private final PushFrame frame;
         private final int op;
         private final int perStep;
         private final int[] counts = new int[2];
         private int next;
 
-        LoopTask(Job job, int loopIndex, Room room, PushFrame frame, int op, int perStep) {
+        LoopTask(FanOutJob job, int loopIndex, PushFrame frame, int op, int perStep) {
             this.job = job;
             this.loopIndex = loopIndex;
-            this.room = room;
             this.frame = frame;
             this.op = op;
             this.perStep = perStep;
@@ -168,19 +163,13 @@ public final class RoomBroadcaster {
 
         @Override
         public void run() {
-            MemberList members = room != null ? room.shard(loopIndex) : loops.sessions(loopIndex);
+            MemberList members = loops.sessions(loopIndex);
             boolean finished = true;
             try {
-                if (members != null) {
-                    if (perStep <= 0) {
-                        deliver(members, 0, members.size(), frame, op, counts);
-                    } else {
-                        deliver(members, next, next + perStep, frame, op, counts);
-                        next += perStep;
-                        if (next < members.size()) {
-                            finished = !reschedule();
-                        }
-                    }
+                deliver(members, next, next + perStep, frame, op, counts);
+                next += perStep;
+                if (next < members.size()) {
+                    finished = !reschedule();
                 }
             } finally {
                 if (finished) {

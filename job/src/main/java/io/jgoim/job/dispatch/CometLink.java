@@ -1,5 +1,6 @@
 package io.jgoim.job.dispatch;
 
+import com.google.protobuf.ByteString;
 import io.jgoim.common.tracing.Tracing;
 import io.jgoim.job.JobMetrics;
 import io.jgoim.job.comet.Comet;
@@ -8,12 +9,17 @@ import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.Rpc;
 import io.jgoim.protocol.rpc.comet.BroadcastReply;
 import io.jgoim.protocol.rpc.comet.BroadcastRoomReply;
+import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
 import io.jgoim.protocol.rpc.comet.PushMsgReply;
+import io.jgoim.protocol.rpc.comet.StreamPosition;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +47,11 @@ final class CometLink {
     private final Counter dropped;
     private final Counter missing;
     private final Counter throttled;
+    private final Counter gathered;
     private Send inFlight;
+
+    /** Queued sends a room gather looks at, at most (a long queue is a backlog: the first ones matter). */
+    static final int GATHER_SCAN = 256;
 
     CometLink(Lane lane, Comet comet, CallPolicy policy, JobMetrics m) {
         this.lane = lane;
@@ -58,6 +68,8 @@ final class CometLink {
         this.dropped = m.sessions(comet.id(), "dropped");
         this.missing = m.sessions(comet.id(), "missing");
         this.throttled = m.throttled(comet.id());
+        this.gathered = m.counter("jgoim.job.room.calls.joined", "queued room batches joined into an earlier call of "
+                + "their room while the link's previous call was in flight", "comet", comet.id());
     }
 
     void enqueue(Send s) {
@@ -76,6 +88,9 @@ final class CometLink {
             if (s == null) {
                 return;
             }
+            if (s.kind() == Send.Kind.ROOM && !queue.isEmpty() && policy.joinsRoomCalls()) {
+                s = gather(s);
+            }
             if (comet.isRemoved()) {
                 giveUp(s, ErrorCode.UNAVAILABLE);
                 continue;
@@ -83,6 +98,69 @@ final class CometLink {
             comet.retryBudget().onRequest();
             launch(s);
         }
+    }
+
+    /**
+     * {@code first} (a room batch not yet sent) joined with the later queued batches of its room that continue it:
+     * both without position, or the next offsets of the same stream and epoch. Scans at most
+     * {@value #GATHER_SCAN} queued sends and stops at the first batch of the room that cannot join (room order
+     * holds); sends of other rooms and kinds keep their places. The joined call keeps the first request's id (never
+     * sent to this comet before) and finishes every task it carries.
+     */
+    private Send gather(Send first) {
+        BroadcastRoomReq a = (BroadcastRoomReq) first.request();
+        String room = a.getRoomId();
+        boolean positioned = a.hasPosition();
+        int messages = first.taskCount();
+        int bytes = a.getProto().getBody().size();
+        long nextOffset = positioned ? a.getPosition().getOffset() + messages : 0;
+        List<Send> joined = null;
+        int scanned = 0;
+        for (Iterator<Send> it = queue.iterator(); it.hasNext() && scanned < GATHER_SCAN; scanned++) {
+            Send s = it.next();
+            if (s.kind() != Send.Kind.ROOM) {
+                continue;
+            }
+            BroadcastRoomReq r = (BroadcastRoomReq) s.request();
+            if (!r.getRoomId().equals(room)) {
+                continue;
+            }
+            if (r.hasPosition() != positioned || (positioned && !continues(a.getPosition(), r.getPosition(),
+                    nextOffset)) || messages + s.taskCount() > policy.roomCallMessages()
+                    || bytes + r.getProto().getBody().size() > policy.roomCallBytes()) {
+                break;
+            }
+            it.remove();
+            if (joined == null) {
+                joined = new ArrayList<>(4);
+            }
+            joined.add(s);
+            messages += s.taskCount();
+            bytes += r.getProto().getBody().size();
+            nextOffset += s.taskCount();
+        }
+        if (joined == null) {
+            return first;
+        }
+        List<PushTask> tasks = new ArrayList<>(messages);
+        tasks.addAll(first.tasks());
+        ByteString body = a.getProto().getBody();
+        BroadcastRoomReq.Builder b = a.toBuilder();
+        for (int i = 0; i < joined.size(); i++) {
+            Send s = joined.get(i);
+            BroadcastRoomReq r = (BroadcastRoomReq) s.request();
+            tasks.addAll(s.tasks());
+            body = body.concat(r.getProto().getBody());
+            b.addAllCreatedAtMs(r.getCreatedAtMsList());
+        }
+        b.setProto(a.getProto().toBuilder().setBody(body));
+        gathered.increment(joined.size());
+        return new Send(this, Send.Kind.ROOM, b.build(), tasks);
+    }
+
+    private static boolean continues(StreamPosition first, StreamPosition next, long nextOffset) {
+        return next.getEpoch() == first.getEpoch() && next.getOffset() == nextOffset
+                && next.getStream().equals(first.getStream());
     }
 
     /** Starts (or restarts, after a backoff) the call of {@code s}, which is the in-flight send. */

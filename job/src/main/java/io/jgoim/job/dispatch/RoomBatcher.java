@@ -9,13 +9,17 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * Joins a lane's room messages per room (goim's job/room.go, in milliseconds instead of a second) and caps how often
- * a room is flushed: at most one batch per room per {@code window}. A message to a quiet room (no flush within the
- * last window) goes at once; messages to a busy room wait for the room's next slot, {@code window} after its last
- * flush, unless the batch reaches {@code size} messages or {@code maxBytes} first. A big room's fan-out cost is per
- * batch (one write per session), so this bounds it at {@code 1 s / window} batches per room whatever the message
- * rate, while a quiet room pays no batching delay. Messages keep their order inside a batch and a room's batches
- * are flushed in order. Lane thread only.
+ * Joins a lane's room messages per room. With {@code window} 0 (the default) there is no clock: a room's messages
+ * that the lane takes in one duty cycle (at most its drain limit) form one batch, flushed at the start of the next
+ * cycle, so a message never waits for time, only for the messages already queued beside it. How many messages share a
+ * socket write is then decided downstream by the load: the lane's link to a comet gathers a room's batches while its
+ * previous call is in flight, and each comet event loop gathers what arrives while it writes a pass.
+ *
+ * <p>With {@code window} above 0 it is an optional cap on a room's write rate (goim's job/room.go, in milliseconds):
+ * at most one batch per room per window. A message to a quiet room (no flush within the last window) goes at once;
+ * messages to a busy room wait for the room's next slot, unless the batch reaches {@code size} messages or
+ * {@code maxBytes} first. Either way messages keep their order inside a batch and a room's batches are flushed in
+ * order. Lane thread only.
  */
 final class RoomBatcher {
     private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
@@ -80,7 +84,14 @@ final class RoomBatcher {
             rooms.put(room, st);
         }
         Batch b = st.open;
-        if (b == null) {
+        if (b == null && windowNanos == 0) {
+            // No window: open a batch due now; it takes what else this duty cycle brings and goes at the next one.
+            b = new Batch(room, nowNanos, size);
+            b.tasks.add(task);
+            b.bytes = frameLength;
+            st.open = b;
+            byDeadline.add(b);
+        } else if (b == null) {
             long due = st.lastFlushNanos + windowNanos;
             b = new Batch(room, due - nowNanos > 0 ? due : nowNanos, size);
             b.tasks.add(task);

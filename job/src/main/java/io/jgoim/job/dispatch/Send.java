@@ -58,6 +58,16 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
         return kind;
     }
 
+    /** The request (shared by the sends of every comet; never changed). */
+    Message request() {
+        return request;
+    }
+
+    /** The tasks carried, in order. */
+    List<PushTask> tasks() {
+        return tasks;
+    }
+
     /** Tasks carried. */
     int taskCount() {
         return tasks.size();

@@ -26,6 +26,23 @@ class RoomBatcherTest {
     }
 
     @Test
+    void shouldGatherOnlyWhatOneDutyCycleBringsWithoutAWindow() {
+        RoomBatcher rb = new RoomBatcher(64, 0, 1 << 20, flushed::add);
+        rb.add(task("r", "m0"), 18, 5 * MS);
+        assertThat(rb.nextDeadline()).as("due at once: no clock").isEqualTo(5 * MS);
+        rb.add(task("r", "m1"), 18, 5 * MS);
+        rb.add(task("s", "x"), 18, 5 * MS);
+        rb.flushDue(5 * MS);
+        assertThat(flushed).hasSize(2);
+        assertThat(bodies(flushed.get(0))).containsExactly("m0", "m1");
+        assertThat(bodies(flushed.get(1))).containsExactly("x");
+        rb.add(task("r", "m2"), 18, 5 * MS);
+        rb.flushDue(5 * MS);
+        assertThat(bodies(flushed.get(2))).as("the next cycle: no wait for a slot").containsExactly("m2");
+        assertThat(rb.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void shouldSendAMessageToAQuietRoomAtOnce() {
         RoomBatcher rb = new RoomBatcher(64, 10 * MS, 1 << 20, flushed::add);
         rb.add(task("r", "m0"), 18, 0);

@@ -1,0 +1,125 @@
+package io.jgoim.comet.push;
+
+import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.index.MemberList;
+import io.jgoim.comet.metrics.CometMetrics;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Writes one target's share of a {@link LoopFanOut} pass: the pushes gathered for one room (or for broadcast) on one
+ * loop are joined into as few writes as their streams allow ({@link PushFrame#isFollowedBy}, at most
+ * {@value LoopFanOut#MAX_WRITE_BYTES} bytes each, one copy for the whole loop), each write goes to every member, then
+ * every member is flushed once. Each push then reports the sessions its write reached to its job and is released.
+ * Loop-confined; its arrays are reused by every pass.
+ */
+final class PassWriter {
+    private final CometMetrics metrics;
+    private PushFrame[] parts = new PushFrame[16];
+    private PushFrame[] writes = new PushFrame[16];
+    /** For each part, the index of the write that carries it. */
+    private int[] writeOf = new int[16];
+    /** Per write: the op its sessions must watch (a broadcast's), or -1 (a room's: every member). */
+    private int[] writeOp = new int[16];
+    /** Per write: whether it is a copy joining several parts (released after the pass) or a part itself. */
+    private boolean[] joined = new boolean[16];
+    /** Per write: sessions written, sessions dropped. */
+    private int[] counts = new int[32];
+    private final int[] one = new int[2];
+
+    PassWriter(CometMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * Writes {@code entries} (one target's, in arrival order) to {@code members} (null: none on this loop); a
+     * broadcast filters each write by its op, a room write goes to every member.
+     */
+    void write(MemberList members, List<LoopFanOut.Entry> entries, boolean broadcast) {
+        int n = entries.size();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            parts[i] = entries.get(i).frame();
+        }
+        Arrays.fill(counts, 0, 2 * n, 0);
+        Arrays.fill(writeOf, 0, n, 0);
+        int w = 0;
+        int messages = 0;
+        try {
+            w = join(entries, n, broadcast);
+            if (members != null && members.size() > 0) {
+                boolean flush = false;
+                int[] c = one;
+                for (int k = 0; k < w; k++) {
+                    c[0] = 0;
+                    c[1] = 0;
+                    flush |= RoomBroadcaster.writeAll(members, 0, members.size(), writes[k],
+                            writeOp[k], c);
+                    counts[2 * k] = c[0];
+                    counts[2 * k + 1] = c[1];
+                    messages += writes[k].frameCount();
+                }
+                if (flush) {
+                    RoomBroadcaster.flushAll(members, 0, members.size());
+                }
+                metrics.fanOutPass(messages, w);
+            }
+        } finally {
+            for (int i = 0; i < n; i++) {
+                LoopFanOut.Entry e = entries.get(i);
+                int k = writeOf[i];
+                e.frame().release();
+                e.job().done(counts[2 * k], counts[2 * k + 1]);
+                parts[i] = null;
+            }
+            for (int k = 0; k < w; k++) {
+                if (joined[k]) {
+                    writes[k].release();
+                }
+                writes[k] = null;
+            }
+        }
+    }
+
+    /**
+     * Joins parts[0, n) into writes[0, w); returns w. A write of one part is that part itself (no copy). Broadcasts
+     * join only when they filter by the same op.
+     */
+    private int join(List<LoopFanOut.Entry> entries, int n, boolean broadcast) {
+        int w = 0;
+        int start = 0;
+        int bytes = parts[0].size();
+        for (int i = 1; i <= n; i++) {
+            if (i < n && parts[i - 1].isFollowedBy(parts[i]) && bytes + parts[i].size() <= LoopFanOut.MAX_WRITE_BYTES
+                    && (!broadcast || entries.get(i).op() == entries.get(i - 1).op())) {
+                bytes += parts[i].size();
+                continue;
+            }
+            writeOp[w] = broadcast ? entries.get(start).op() : -1;
+            joined[w] = i - start > 1;
+            writes[w] = joined[w] ? PushFrame.concat(parts, start, i) : parts[start];
+            for (int j = start; j < i; j++) {
+                writeOf[j] = w;
+            }
+            w++;
+            start = i;
+            if (i < n) {
+                bytes = parts[i].size();
+            }
+        }
+        return w;
+    }
+
+    private void ensure(int n) {
+        if (parts.length < n) {
+            int cap = Integer.highestOneBit(n) << 1;
+            parts = new PushFrame[cap];
+            writes = new PushFrame[cap];
+            writeOf = new int[cap];
+            joined = new boolean[cap];
+            writeOp = new int[cap];
+            counts = new int[2 * cap];
+        }
+    }
+}
