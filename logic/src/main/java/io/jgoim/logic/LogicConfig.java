@@ -90,8 +90,9 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
      */
     public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int maxPipelinedRequests,
                              int ioThreads, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
-                             int maxConnectionsPerIp, boolean allowOpen, List<ApiKey> apiKeys) {
+                             int maxConnectionsPerIp, boolean allowOpen, List<ApiKey> apiKeys, DemoConfig demo) {
         public HttpConfig {
+            Checks.notNull(demo, "http.demo");
             Checks.notBlank(bind, "http.bind");
             Checks.port(port, "http.port");
             Checks.positive(maxBodyBytes, "http.maxBodyBytes");
@@ -108,6 +109,13 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.check(apiKeys.stream().map(k -> k.sha256().toLowerCase(Locale.ROOT)).distinct().count()
                     == apiKeys.size(), "http.apiKeys: two entries hold the same key (equal sha256)");
         }
+    }
+
+    /**
+     * The live-comments demo page under {@code /demo/} on this listener (static files from the jar, no API key):
+     * off by default, on in standalone.
+     */
+    public record DemoConfig(boolean enabled) {
     }
 
     /**

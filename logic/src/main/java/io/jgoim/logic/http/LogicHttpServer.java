@@ -76,7 +76,8 @@ public final class LogicHttpServer implements AutoCloseable {
                 : new ApiKeyring(config.apiKeys(), registry, System::nanoTime);
         this.api = new ApiService(new Routes(push, online, nodes,
                 new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC()),
-                new LogLevelRoutes(LogLevels.backend(), keyring)), keyring, registry, health, tracing);
+                new LogLevelRoutes(LogLevels.backend(), keyring)), keyring, registry, health, tracing,
+                config.demo().enabled() ? new DemoPages(DemoPages.ROOT) : null);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")
