@@ -27,13 +27,11 @@ function done() {
 const started = Date.now();
 for (let i = 0; i < total; i++) {
   const due = started + (i * 1000) / Number(rate);
-  const wait = due - Date.now();
-  if (wait > 0) {
-    await new Promise((r) => setTimeout(r, wait));
-  }
+  // Always yield: a loop running behind schedule must not create the rest at once while none can open.
+  await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
   // Same shape as the Java load tool's sessions: a goim token, one room, no positions, the server's heartbeat.
   const c = new JgoimClient({ url, WebSocket, token: goimToken(1_000_000 + i, "", "live://1000", "web", [1000]),
-    reconnect: false });
+    reconnect: false, connectTimeoutMs: 60_000, authTimeoutMs: 60_000 });
   clients.push(c);
   c.connect().then(() => ok++, (e) => {
     failed++;
