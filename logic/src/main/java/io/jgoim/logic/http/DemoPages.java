@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * work on the raw request path, before any decoding, so no spelling of {@code ..} can leave the folder: a
  * percent-escape or a backslash anywhere, or a {@code .}/{@code ..} segment, is BAD_PARAMETER (400); a name that is
  * not a servable file (no known extension, a hidden file, a folder, a missing file) is NOT_FOUND (404); another
- * method is METHOD_NOT_ALLOWED (405); errors use the API's JSON shape. Files are read once and kept (a few tens of
- * KiB in all). Thread-safe.
+ * method is METHOD_NOT_ALLOWED (405); errors use the API's JSON shape. Files found are read once and kept (a few tens
+ * of KiB in all); a missing name is looked up again each time, never remembered. Thread-safe.
  */
 final class DemoPages {
     /** The route tag of its requests in {@code jgoim.logic.api.requests}. */
@@ -55,7 +55,7 @@ final class DemoPages {
 
     private final String root;
     private final ClassLoader loader;
-    private final Map<String, Optional<byte[]>> files = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
     /** Serves the files under classpath folder {@code root} (ending in '/'; {@link #ROOT} in the product). */
     public DemoPages(String root) {
@@ -114,8 +114,16 @@ final class DemoPages {
         if (segments.length > MAX_DEPTH || type == null || !allMatch(segments)) {
             return notFound(rel);
         }
-        Optional<byte[]> bytes = files.computeIfAbsent(rel, this::read);
-        return bytes.map(b -> new Served(ErrorCode.OK, file(b, type))).orElseGet(() -> notFound(rel));
+        byte[] bytes = files.get(rel);
+        if (bytes == null) {
+            // Only files that exist are kept: names asked for in vain never grow the map.
+            bytes = read(rel).orElse(null);
+            if (bytes == null) {
+                return notFound(rel);
+            }
+            files.putIfAbsent(rel, bytes);
+        }
+        return new Served(ErrorCode.OK, file(bytes, type));
     }
 
     /** Why {@code rel} (raw, without escapes) is refused outright, or null: backslashes, NULs, dot segments. */
