@@ -42,7 +42,9 @@ export class Endpoints {
     this.path = (m && m[1]) || "/sub";
     if (nodesUrl) {
       this.nodesUrl = /[?&]platform=/.test(nodesUrl) ? nodesUrl : `${nodesUrl}${nodesUrl.includes("?") ? "&" : "?"}platform=web`;
-      this.fetcher = fetcher ?? (globalThis as { fetch?: FetchLike }).fetch;
+      // Browsers' fetch throws "Illegal invocation" unless called on the global object: bind it.
+      const global = globalThis as { fetch?: FetchLike };
+      this.fetcher = fetcher ?? (global.fetch ? global.fetch.bind(globalThis) : undefined);
       if (!this.fetcher) {
         throw new Error("nodesUrl needs fetch: pass the fetch option");
       }

@@ -114,3 +114,20 @@ test("endpoints: hints first, then the node list ahead of the configured URLs, i
   assert.equal(await down.next(), "ws://a:1/sub");
   assert.throws(() => new Endpoints(["http://a/sub"]), RangeError);
 });
+
+test("the default fetch is called on the global object, as browsers require (found by the demo's browser test)", async () => {
+  const original = globalThis.fetch;
+  // A browser's fetch called with another `this` throws TypeError: Illegal invocation.
+  globalThis.fetch = function (url) {
+    if (this !== globalThis && this !== undefined) {
+      throw new TypeError("Illegal invocation");
+    }
+    return Promise.resolve({ ok: true, status: 200, text: async () => `{"data":{"nodes":["n1:3102"]},"u":"${url}"}` });
+  };
+  try {
+    const e = new Endpoints([], "http://logic/goim/nodes/weighted");
+    assert.equal(await e.next(), "ws://n1:3102/sub");
+  } finally {
+    globalThis.fetch = original;
+  }
+});

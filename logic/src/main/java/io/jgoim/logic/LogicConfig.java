@@ -94,9 +94,10 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
     public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int maxPipelinedRequests,
                              int ioThreads, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
                              int maxConnectionsPerIp, boolean allowOpen, List<ApiKey> apiKeys,
-                             AdminCometsConfig adminComets) {
+                             AdminCometsConfig adminComets, DemoConfig demo) {
         public HttpConfig {
             Checks.notNull(adminComets, "http.adminComets");
+            Checks.notNull(demo, "http.demo");
             Checks.notBlank(bind, "http.bind");
             Checks.port(port, "http.port");
             Checks.positive(maxBodyBytes, "http.maxBodyBytes");
@@ -122,6 +123,13 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.positive(callDeadline, "http.adminComets.callDeadline");
             Checks.notNull(tls, "http.adminComets.tls");
         }
+    }
+
+    /**
+     * The live-comments demo page under {@code /demo/} on this listener (static files from the jar, no API key):
+     * off by default, on in standalone.
+     */
+    public record DemoConfig(boolean enabled) {
     }
 
     /**

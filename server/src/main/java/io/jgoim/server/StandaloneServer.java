@@ -53,6 +53,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final CometServer comet;
     private final String cometId;
     private final LoggingConfig logging;
+    private final boolean demo;
     private boolean started;
     private boolean closed;
 
@@ -74,6 +75,7 @@ public final class StandaloneServer implements AutoCloseable {
             }
         }));
         this.logging = logicConfig.logging();
+        this.demo = logicConfig.http().enabled() && logicConfig.http().demo().enabled();
     }
 
     /**
@@ -156,6 +158,23 @@ public final class StandaloneServer implements AutoCloseable {
         }
         log.info("jgoim standalone serving: tcp {}, websocket {}, http api + /metrics {}", comet.tcpAddress(),
                 comet.wsAddress(), logic.httpAddress());
+    }
+
+    /**
+     * The live-comments demo page's URL on logic's HTTP port ({@code logic.http.demo.enabled}, on by default here),
+     * or null when it is off or not started; a wildcard bind is shown as 127.0.0.1 (the page's own machine is the one
+     * the comet's default allowed origins admit).
+     */
+    public synchronized String demoUrl() {
+        java.net.InetSocketAddress a = started && demo ? logic.httpAddress() : null;
+        if (a == null) {
+            return null;
+        }
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        if (host.indexOf(':') >= 0) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + a.getPort() + "/demo/";
     }
 
     /** The process's logging section (logic's, with the file's top-level {@code logging:} over it). */

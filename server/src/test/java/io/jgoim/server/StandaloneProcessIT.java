@@ -26,11 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The runnable jar as a user runs it: {@code java -jar jgoim.jar standalone} serves, takes a session, and on SIGTERM
- * closes that session with SHUTDOWN (4001, reconnect) and exits by itself.
+ * closes that session with SHUTDOWN (4001, reconnect) and exits by itself; it prints the demo page's URL, which
+ * serves the page.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StandaloneProcessIT {
     private static final Pattern STARTED = Pattern.compile("started in (\\d+) ms: tcp \\S*:(\\d+),");
+    /** The line a newcomer opens: the demo page (docs/demo.md), on by default in standalone. */
+    private static final Pattern DEMO = Pattern.compile("^demo: (http://127\\.0\\.0\\.1:\\d+/demo/) ");
+    private final CompletableFuture<String> demoUrl = new CompletableFuture<>();
 
     @Test
     void shouldServeThenDrainSessionsOnSigterm(@TempDir Path dir) throws Exception {
@@ -55,6 +59,12 @@ class StandaloneProcessIT {
                         }
                     }).build();
             c.connect().get(10, TimeUnit.SECONDS);
+            java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(demoUrl.get(20, TimeUnit.SECONDS)))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as("the printed demo URL").isEqualTo(200);
+            assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+            assertThat(page.body()).contains("jgoim live comments");
 
             p.destroy(); // SIGTERM
             assertThat(closeCode.get(20, TimeUnit.SECONDS)).isEqualTo(CloseCode.SHUTDOWN.code());
@@ -66,7 +76,7 @@ class StandaloneProcessIT {
         }
     }
 
-    private static int awaitStarted(Process p) throws Exception {
+    private int awaitStarted(Process p) throws Exception {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
@@ -77,6 +87,10 @@ class StandaloneProcessIT {
                     Matcher m = STARTED.matcher(line);
                     if (m.find()) {
                         port.complete(Integer.parseInt(m.group(2)));
+                    }
+                    Matcher d = DEMO.matcher(line);
+                    if (d.find()) {
+                        demoUrl.complete(d.group(1));
                     }
                 }
                 port.completeExceptionally(new AssertionError("standalone exited before it started"));

@@ -26,7 +26,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Logic's HTTP API as an {@link HttpService}: {@code /metrics} and {@code /health}, {@code /health/live},
- * {@code /health/ready} as comet and job serve them (no API key needed), every other path through the {@link ApiGate} when {@code http.apiKeys} is set, then the
+ * {@code /health/ready} as comet and job serve them (no API key needed), the demo page under {@code /demo/} when
+ * enabled ({@link DemoPages}, no key either), every other path through the {@link ApiGate} when {@code http.apiKeys} is set, then the
  * {@link Routes}, whose result or refusal becomes the API's JSON reply ({@link ApiResponse}) and a
  * {@code jgoim.logic.api.requests} timing. A request target with a malformed percent-escape (or one that is
  * not UTF-8) is refused BAD_PARAMETER before anything decodes it; the listener's own refusals (timeouts, versions,
@@ -43,6 +44,8 @@ final class ApiService implements HttpService {
     private final ApiGate gate;
     private final PrometheusMeterRegistry registry;
     private final NodeHealth health;
+    /** Null when the demo page is off ({@code http.demo.enabled}). */
+    private final DemoPages demo;
     /** Null when tracing is off. */
     private final PushSpans spans;
     private final RateLimitedLog clientErrorLog = new RateLimitedLog();
@@ -51,8 +54,9 @@ final class ApiService implements HttpService {
 
     /** {@code keyring} null: no API key configured, the API is open. Push requests are traced when enabled. */
     ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, NodeHealth health,
-               Tracing tracing, PushShedding shedding) {
+               Tracing tracing, PushShedding shedding, DemoPages demo) {
         this.shedding = shedding;
+        this.demo = demo;
         this.spans = tracing.enabled() ? new PushSpans(tracing) : null;
         this.routes = routes;
         this.metrics = new ApiMetrics(registry);
@@ -73,6 +77,12 @@ final class ApiService implements HttpService {
         // Exempt from API keys: Prometheus and probes send none (a separate admin listener is still to come).
         if (MetricsHttpServer.handles(path)) {
             return MetricsHttpServer.respond(registry, health, request);
+        }
+        // The demo page is public static content (no key: a browser holds none); checked on the raw target.
+        if (demo != null && DemoPages.handles(path)) {
+            DemoPages.Served page = demo.respond(request.method(), request.uri());
+            metrics.record(DemoPages.TAG, page.code(), start);
+            return CompletableFuture.completedFuture(page.response());
         }
         Route route = Route.of(path);
         if (gate != null) {

@@ -84,7 +84,8 @@ public final class LogicHttpServer implements AutoCloseable {
         this.api = new ApiService(new Routes(push, online, nodes,
                 new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC()),
                 new LogLevelRoutes(LogLevels.backend(), keyring), new ClusterAdminRoutes(directory, comets, keyring)),
-                keyring, registry, health, tracing, new PushShedding(overload.pushApi(), overload.pushApiShed()));
+                keyring, registry, health, tracing, new PushShedding(overload.pushApi(), overload.pushApiShed()),
+                config.demo().enabled() ? new DemoPages(DemoPages.ROOT) : null);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")
