@@ -3,6 +3,9 @@ package io.jgoim.comet.session;
 import com.google.protobuf.ByteString;
 import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.index.SessionLoops;
+import io.jgoim.comet.limit.BanReason;
+import io.jgoim.comet.limit.ClientIp;
+import io.jgoim.comet.limit.Refusal;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
@@ -54,6 +57,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     private short authVer;
     private long authStartNanos;
     private List<StreamState> asked;
+    /**
+     * What a close before the auth is done counts toward the address's ban: a flap unless logic refused the token
+     * (an auth failure) or the comet itself refused for a reason of its own (null: nothing).
+     */
+    private BanReason strike = BanReason.FLAPS;
 
     public HandshakeHandler(SessionServices services, SessionHandler session) {
         this.services = services;
@@ -148,7 +156,17 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         } else {
             token = ByteString.copyFrom(p.body().nioBuffer());
         }
+        ClientIp ip = session.clientIp();
+        if (ip != null && ip.banned()) {
+            // Banned after this connection was admitted: refused before its token reaches logic.
+            strike = null;
+            services.limits().refused(Refusal.IP_BANNED);
+            fail(new SessionCloseException(ErrorCode.IP_BANNED, CloseCode.BANNED, authSeq,
+                    "address banned for " + services.config().limits().banTime()));
+            return;
+        }
         if (!services.admission().tryAcquire()) {
+            strike = null;
             // Shed at once rather than queue behind Connects that would outlast logicTimeout anyway.
             services.metrics().authFailed();
             fail(new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.LOGIC_UNAVAILABLE, authSeq,
@@ -159,11 +177,13 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         ConnectReq req = ConnectReq.newBuilder()
                 .setServer(services.serverId())
                 .setToken(token)
-                .setRemoteAddr(String.valueOf(ctx.channel().remoteAddress()))
+                .setRemoteAddr(String.valueOf(ip != null && ip.address() != null ? ip.address()
+                        : ctx.channel().remoteAddress()))
                 .setPositions(authVer == PacketLayout.VERSION_POSITIONS)
                 .build();
         logicDeadline = ctx.executor().schedule(() -> {
             if (state == State.AUTHENTICATING) {
+                strike = null;
                 services.metrics().authFailed();
                 fail(new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.LOGIC_UNAVAILABLE, authSeq,
                         "logic did not answer Connect within " + services.config().protocol().logicTimeout()));
@@ -204,6 +224,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             Throwable t = Failures.unwrap(error);
             ErrorCode code = Failures.code(t, ErrorCode.UNAVAILABLE);
             boolean retry = code.isRetryable() || code == ErrorCode.UNKNOWN || !(t instanceof JgoimException);
+            strike = retry ? null : BanReason.AUTH_FAILURES;
             fail(new SessionCloseException(code, retry ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
                     "logic Connect failed: " + t.getMessage()));
             return;
@@ -211,11 +232,13 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         if (reply.getErrorCode() != 0) {
             services.metrics().authFailed();
             ErrorCode code = ErrorCode.of(reply.getErrorCode());
+            strike = code.isRetryable() ? null : BanReason.AUTH_FAILURES;
             fail(new SessionCloseException(code, code.isRetryable() ? CloseCode.LOGIC_UNAVAILABLE
                     : CloseCode.AUTH_FAILED, authSeq, reply.getErrorMessage().isEmpty() ? code.description()
                     : reply.getErrorMessage()));
             return;
         }
+        strike = null;
         if (services.draining().getAsBoolean()) {
             session.disconnectFromLogic(reply.getMid(), reply.getKey());
             fail(new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.SHUTDOWN, authSeq,
@@ -323,6 +346,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        ClientIp ip = session.clientIp();
+        if (ip != null && strike != null && !services.draining().getAsBoolean()) {
+            // Before the session handler releases the address's place (the slot stays valid until then).
+            ip.strike(strike);
+        }
         state = State.DONE;
         cancel(deadline);
         cancel(logicDeadline);
