@@ -58,8 +58,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     private long authStartNanos;
     private List<StreamState> asked;
     /**
-     * What a close before the auth is done counts toward the address's ban: a flap unless logic refused the token
-     * (an auth failure) or the comet itself refused for a reason of its own (null: nothing).
+     * What a close before the auth is done counts toward the address's ban: a flap while no auth frame came (the
+     * client connected and left, or broke the protocol), an auth failure when logic refused the token, nothing
+     * (null) once the client sent its auth and waits (a slow comet or logic is not its fault) or when the comet
+     * refused for a reason of its own, or closed it at the handshake deadline.
      */
     private BanReason strike = BanReason.FLAPS;
 
@@ -93,6 +95,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void run() {
         if (state != State.DONE && ctx.channel().isActive()) {
+            strike = null;
             fail(new SessionCloseException(ErrorCode.HANDSHAKE_TIMEOUT, CloseCode.HANDSHAKE_TIMEOUT, 0,
                     "no auth within " + services.config().protocol().handshakeTimeout()));
         }
@@ -140,6 +143,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
 
     private void authenticate(Proto p) {
         state = State.AUTHENTICATING;
+        strike = null;
         authSeq = p.seq();
         authVer = p.ver();
         session.extended(extendedVersion(authVer));
@@ -159,14 +163,12 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         ClientIp ip = session.clientIp();
         if (ip != null && ip.banned()) {
             // Banned after this connection was admitted: refused before its token reaches logic.
-            strike = null;
             services.limits().refused(Refusal.IP_BANNED);
             fail(new SessionCloseException(ErrorCode.IP_BANNED, CloseCode.BANNED, authSeq,
                     "address banned for " + services.config().limits().banTime()));
             return;
         }
         if (!services.admission().tryAcquire()) {
-            strike = null;
             // Shed at once rather than queue behind Connects that would outlast logicTimeout anyway.
             services.metrics().authFailed();
             fail(new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.LOGIC_UNAVAILABLE, authSeq,
@@ -183,7 +185,6 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
                 .build();
         logicDeadline = ctx.executor().schedule(() -> {
             if (state == State.AUTHENTICATING) {
-                strike = null;
                 services.metrics().authFailed();
                 fail(new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.LOGIC_UNAVAILABLE, authSeq,
                         "logic did not answer Connect within " + services.config().protocol().logicTimeout()));
@@ -238,7 +239,6 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
                     : reply.getErrorMessage()));
             return;
         }
-        strike = null;
         if (services.draining().getAsBoolean()) {
             session.disconnectFromLogic(reply.getMid(), reply.getKey());
             fail(new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.SHUTDOWN, authSeq,

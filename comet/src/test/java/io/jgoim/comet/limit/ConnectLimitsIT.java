@@ -89,6 +89,14 @@ class ConnectLimitsIT {
                 refused++;
             }
             assertThat(refused).isEqualTo(900);
+            // A WebSocket client is refused with HTTP 429 naming the code; a TLS one with a bare close.
+            try (java.net.Socket ws = RealClientAddressIT.upgrade("127.0.0.4", comet.wsAddress(), "10.0.0.1")) {
+                assertThat(RealClientAddressIT.head(ws)).startsWith("HTTP/1.1 429")
+                        .contains("X-Jgoim-Close-Code: " + CloseCode.TOO_MANY_CONNECTIONS.code());
+            }
+            try (RawConn tls = RawConn.open("127.0.0.4", comet.tcpTlsAddress())) {
+                assertThat(tls.next()).isSameAs(RawConn.EOF);
+            }
             // Every admitted one authenticates.
             for (int i = 0; i < 100; i++) {
                 RawConn c = open.get(i);
@@ -105,7 +113,7 @@ class ConnectLimitsIT {
             open.forEach(RawConn::close);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> bans.connections("127.0.0.4") == 0);
-        assertThat(comet.limits().meters().refusals(Refusal.IP_CONNECTIONS)).isEqualTo(900.0);
+        assertThat(comet.limits().meters().refusals(Refusal.IP_CONNECTIONS)).isEqualTo(902.0);
 
         // 1,000 open/close cycles leave nothing counted behind.
         for (int i = 0; i < 1000; i++) {
@@ -118,7 +126,7 @@ class ConnectLimitsIT {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> bans.connections("127.0.0.4") == 0);
         assertThat(comet.limits().meters().refusals(Refusal.IP_CONNECTIONS)).as("none refused while cycling")
-                .isEqualTo(900.0);
+                .isEqualTo(902.0);
     }
 
     @Test
@@ -220,7 +228,8 @@ class ConnectLimitsIT {
 
     @Test
     void shouldCloseAnUpstreamFloodWithItsCodeAfterTheErrorReply() throws Exception {
-        start(Map.of("JGOIM_LIMITS_UPSTREAM_RATE", "5", "JGOIM_LIMITS_UPSTREAM_BURST", "5"));
+        // 1 a second with a burst of 5: the 20 messages go out in one write, so no token comes back meanwhile.
+        start(Map.of("JGOIM_LIMITS_UPSTREAM_RATE", "1", "JGOIM_LIMITS_UPSTREAM_BURST", "5"));
         try (RawConn ext = RawConn.open("127.0.0.6", comet.tcpAddress())) {
             ext.auth(EXT, token(1, "flood-ext"));
             assertThat(TestClient.op(ext.next())).isEqualTo(Op.AUTH_REPLY);
@@ -265,15 +274,13 @@ class ConnectLimitsIT {
         assertThat(comet.metrics().closes(CloseCode.SESSION_RATE_LIMITED)).isEqualTo(3.0);
     }
 
-    /** 20 upstream messages at once; writes after the comet closed the socket may fail, which is the point. */
-    private static void flood(RawConn c, int ver) {
-        try {
-            for (int i = 0; i < 20; i++) {
-                c.send(ver, Op.SEND_MSG, 100 + i, "x".getBytes());
-            }
-        } catch (java.io.IOException closedMeanwhile) {
-            // the comet closed the session after the sixth
+    /** 20 upstream messages in one write. */
+    private static void flood(RawConn c, int ver) throws java.io.IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 20; i++) {
+            all.writeBytes(TestClient.frame(ver, Op.SEND_MSG, 100 + i, "x".getBytes()));
         }
+        c.send(all.toByteArray());
     }
 
     @Test

@@ -139,7 +139,7 @@ class RealClientAddressIT {
     }
 
     /** Sends a WebSocket upgrade with {@code X-Forwarded-For: xff} from {@code source}; the answer is read later. */
-    private static Socket upgrade(String source, InetSocketAddress target, String xff) throws IOException {
+    static Socket upgrade(String source, InetSocketAddress target, String xff) throws IOException {
         Socket s = new Socket();
         s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
         s.connect(target, 5000);
@@ -153,7 +153,7 @@ class RealClientAddressIT {
     }
 
     /** The response head (through the blank line). */
-    private static String head(Socket s) throws IOException {
+    static String head(Socket s) throws IOException {
         InputStream in = s.getInputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (true) {
