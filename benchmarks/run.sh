@@ -46,6 +46,9 @@
 # RESUME_MISSED (100; the comet keeps a room's last 100, history 100: more are read from the store or lost),
 # RESUME_WINDOW (10s), RESUME_AWAY (3s: cut to first reconnect), RESUME_PROCESSES (2), RESUME_MIDS (1: each session
 # is a member and also resumes its own member stream, a store read each; default member id 0, the room only).
+# LIMITS (off: every comet rate limit and ban is turned off, since the load tool opens tens of thousands of sessions
+# from 127.0.0.1 a second and the scenarios measure the server, not its limits; on: the comet's defaults, e.g. to
+# measure the limits' cost on vs off; a JGOIM_LIMITS_* variable set by the caller always wins).
 # Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
 # recorded with the server command in the result.
 set -euo pipefail
@@ -57,6 +60,14 @@ source "$SCEN_DIR/lib.sh"
 # shellcheck source=scenarios/cluster.sh
 source "$SCEN_DIR/cluster.sh"
 trap bench_cleanup EXIT
+if [ "${LIMITS:-off}" = off ]; then
+    export JGOIM_LIMITS_ACCEPT_RATE="${JGOIM_LIMITS_ACCEPT_RATE:-0}"
+    export JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP="${JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP:-0}"
+    export JGOIM_LIMITS_CONNECT_RATE_PER_IP="${JGOIM_LIMITS_CONNECT_RATE_PER_IP:-0}"
+    export JGOIM_LIMITS_AUTH_FAILURES_PER_IP="${JGOIM_LIMITS_AUTH_FAILURES_PER_IP:-0}"
+    export JGOIM_LIMITS_UPSTREAM_RATE="${JGOIM_LIMITS_UPSTREAM_RATE:-0}"
+    export JGOIM_LIMITS_MIN_HEARTBEAT_INTERVAL="${JGOIM_LIMITS_MIN_HEARTBEAT_INTERVAL:-0s}"
+fi
 trap 'exit 130' INT TERM
 
 usage() {

@@ -237,6 +237,14 @@ public final class CometServer implements AutoCloseable {
         return admin.health();
     }
 
+    /**
+     * The connect limits of the client listeners; {@code limits().bans()} is the ban list the admin API lists and
+     * lifts. Null before {@link #start()}.
+     */
+    public io.jgoim.comet.limit.ConnectLimits limits() {
+        return services == null ? null : services.limits();
+    }
+
     public CometMetrics metrics() {
         return metrics;
     }

@@ -29,6 +29,7 @@ class CometLayersTest {
     static final List<String> LAYERS = List.of(
             "config logic",
             "metrics",
+            "limit",
             "ring",
             "frame",
             "token",

@@ -19,6 +19,10 @@ public enum CloseCode {
     RESUME(4013, "missed messages could not be recovered in time; reconnect with your last positions"),
     TOKEN_EXPIRED(4014, "token expired; refresh it before exp, or reconnect with a new token"),
     OVERLOADED(4015, "server overloaded (adaptive shedding); reconnect with backoff, preferably to another node"),
+    CONNECT_RATE_LIMITED(4016, "too many connects to this node or from this address; reconnect after a backoff"),
+    TOO_MANY_CONNECTIONS(4017, "too many open connections from this address; reconnect after a backoff"),
+    BANNED(4018, "address banned for repeated auth failures; back off for at least the ban time"),
+    SESSION_RATE_LIMITED(4019, "too many upstream messages or heartbeats on this session"),
 
     // 4500-4999: terminal
     AUTH_FAILED(4501, "token refused"),

@@ -51,6 +51,12 @@ public enum ErrorCode {
     RATE_LIMITED(300, 429, true, "rate limited"),
     SLOW_CONSUMER(301, 429, true, "outbound bound exceeded"),
     OVERLOADED(302, 429, true, "the node is overloaded (adaptive shedding): retry after Retry-After, preferably elsewhere"),
+    CONNECT_RATE_LIMITED(303, 429, true,
+            "too many connects to this comet, or from this address, per second: reconnect after a backoff"),
+    TOO_MANY_CONNECTIONS_FROM_IP(304, 429, true, "too many open connections from this address"),
+    IP_BANNED(305, 429, true, "address banned for repeated auth failures or connect/close flaps: back off for the "
+            + "ban time"),
+    HEARTBEAT_TOO_FREQUENT(306, 429, true, "heartbeats more frequent than limits.minHeartbeatInterval allows"),
 
     // 400-499: API requests
     BAD_PARAMETER(400, 400, false, "bad or missing parameter"),

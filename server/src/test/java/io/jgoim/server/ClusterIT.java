@@ -102,7 +102,9 @@ class ClusterIT {
         Path yaml = write(dir, id + ".yaml", "node: {id: \"" + id + "\"}\n"
                 + "tcp: {port: 0}\nwebSocket: {port: 0}\nwss: {enabled: false}\nrpc: {port: 0}\nadmin: {port: 0}\n"
                 + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms}\n"
-                + "shutdown: {drainTime: 500ms}\n");
+                + "shutdown: {drainTime: 500ms}\n"
+                // The clients here beat faster than limits.minHeartbeatInterval allows a real one.
+                + "limits: {minHeartbeatInterval: 0s}\n");
         CometConfig cc = CometConfig.load(yaml, Map.of());
         CometServer c = new CometServer(cc, new GrpcLogicClient(logicChannel, Duration.ofSeconds(3)), nodes,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));

@@ -43,6 +43,8 @@ class StandaloneIT {
                 "  tcp: {port: 0}",
                 "  webSocket: {port: 0}",
                 "  wss: {port: 0}",
+                // The clients here beat every 300 ms, faster than limits.minHeartbeatInterval allows a real one.
+                "  limits: {minHeartbeatInterval: 0s}",
                 "logic:",
                 "  http: {port: 0}",
                 ""));

@@ -109,6 +109,12 @@ class DrainFailoverIT {
         env.put("JGOIM_REGISTRY_ENABLED", "true");
         env.put("JGOIM_TRANSPORT_WORKER_THREADS", "2");
         env.put("JGOIM_SHUTDOWN_DRAIN_TIME", "1s");
+        // Tests open sessions from 127.0.0.1 faster than any client would: no rate limits or bans.
+        for (String k : new String[] {"ACCEPT_RATE", "MAX_CONNECTIONS_PER_IP", "CONNECT_RATE_PER_IP",
+                "AUTH_FAILURES_PER_IP", "UPSTREAM_RATE"}) {
+            env.put("JGOIM_LIMITS_" + k, "0");
+        }
+        env.put("JGOIM_LIMITS_MIN_HEARTBEAT_INTERVAL", "0s");
         CometServer c = new CometServer(CometConfig.load(null, env), logic, registry,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         c.start();

@@ -29,7 +29,8 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
                           BucketConfig bucket,
                           OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
                           LogicConfig logic, RedisConnectionConfig redis, HealthConfig health,
-                          LoggingConfig logging, TracingConfig tracing, OverloadConfig overload) {
+                          LoggingConfig logging, TracingConfig tracing, OverloadConfig overload,
+                          LimitsConfig limits, ProxyConfig proxy) {
 
     /** The classpath resource holding every key with its default. */
     public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
@@ -57,6 +58,8 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         health.requireKnown(java.util.Set.of("logic", "redis"));
         Checks.notNull(logging, "logging");
         Checks.notNull(overload, "overload");
+        Checks.notNull(limits, "limits");
+        Checks.notNull(proxy, "proxy");
         Checks.check(webSocket.maxFrameBytes() >= protocol.maxBodyBytes() + 16,
                 "webSocket.maxFrameBytes must be >= protocol.maxBodyBytes + 16, was " + webSocket.maxFrameBytes());
     }

@@ -3,6 +3,9 @@ package io.jgoim.comet.session;
 import com.google.protobuf.ByteString;
 import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.index.SessionLoops;
+import io.jgoim.comet.limit.BanReason;
+import io.jgoim.comet.limit.ClientIp;
+import io.jgoim.comet.limit.Refusal;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
@@ -56,6 +59,13 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     private short authVer;
     private long authStartNanos;
     private List<StreamState> asked;
+    /**
+     * What a close before the auth is done counts toward the address's ban: a flap while no auth frame came (the
+     * client connected and left, or broke the protocol), an auth failure when logic refused the token, nothing
+     * (null) once the client sent its auth and waits (a slow comet or logic is not its fault) or when the comet
+     * refused for a reason of its own, or closed it at the handshake deadline.
+     */
+    private BanReason strike = BanReason.FLAPS;
 
     public HandshakeHandler(SessionServices services, SessionHandler session) {
         this.services = services;
@@ -87,6 +97,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void run() {
         if (state != State.DONE && ctx.channel().isActive()) {
+            strike = null;
             fail(new SessionCloseException(ErrorCode.HANDSHAKE_TIMEOUT, CloseCode.HANDSHAKE_TIMEOUT, 0,
                     "no auth within " + services.config().protocol().handshakeTimeout()));
         }
@@ -134,6 +145,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
 
     private void authenticate(Proto p) {
         state = State.AUTHENTICATING;
+        strike = null;
         authSeq = p.seq();
         authVer = p.ver();
         session.extended(extendedVersion(authVer));
@@ -149,6 +161,14 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             token = ByteString.copyFrom(AuthBody.token(p.body()).nioBuffer());
         } else {
             token = ByteString.copyFrom(p.body().nioBuffer());
+        }
+        ClientIp ip = session.clientIp();
+        if (ip != null && ip.banned()) {
+            // Banned after this connection was admitted: refused before its token reaches logic.
+            services.limits().refused(Refusal.IP_BANNED);
+            fail(new SessionCloseException(ErrorCode.IP_BANNED, CloseCode.BANNED, authSeq,
+                    "address banned for " + services.config().limits().banTime()));
+            return;
         }
         long shedPass = services.authShedding().tryAcquire();
         if (shedPass == AuthShedding.REJECTED) {
@@ -170,7 +190,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         ConnectReq req = ConnectReq.newBuilder()
                 .setServer(services.serverId())
                 .setToken(token)
-                .setRemoteAddr(String.valueOf(ctx.channel().remoteAddress()))
+                .setRemoteAddr(String.valueOf(ip != null && ip.address() != null ? ip.address()
+                        : ctx.channel().remoteAddress()))
                 .setPositions(authVer == PacketLayout.VERSION_POSITIONS)
                 .build();
         logicDeadline = ctx.executor().schedule(() -> {
@@ -216,6 +237,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             Throwable t = Failures.unwrap(error);
             ErrorCode code = Failures.code(t, ErrorCode.UNAVAILABLE);
             boolean retry = code.isRetryable() || code == ErrorCode.UNKNOWN || !(t instanceof JgoimException);
+            strike = retry ? null : BanReason.AUTH_FAILURES;
             fail(new SessionCloseException(code, code == ErrorCode.OVERLOADED ? CloseCode.OVERLOADED
                     : retry ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
                     "logic Connect failed: " + t.getMessage()));
@@ -224,8 +246,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         if (reply.getErrorCode() != 0) {
             services.metrics().authFailed();
             ErrorCode code = ErrorCode.of(reply.getErrorCode());
+            strike = code.isRetryable() ? null : BanReason.AUTH_FAILURES;
             fail(new SessionCloseException(code, code == ErrorCode.OVERLOADED ? CloseCode.OVERLOADED
-                    : code.isRetryable() ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq, reply.getErrorMessage().isEmpty() ? code.description()
+                    : code.isRetryable() ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
+                    reply.getErrorMessage().isEmpty() ? code.description()
                     : reply.getErrorMessage()));
             return;
         }
@@ -336,6 +360,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        ClientIp ip = session.clientIp();
+        if (ip != null && strike != null && !services.draining().getAsBoolean()) {
+            // Before the session handler releases the address's place (the slot stays valid until then).
+            ip.strike(strike);
+        }
         state = State.DONE;
         cancel(deadline);
         cancel(logicDeadline);

@@ -3,6 +3,9 @@ package io.jgoim.comet.session;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
+import io.jgoim.comet.limit.ClientIp;
+import io.jgoim.comet.limit.Gcra;
+import io.jgoim.comet.limit.Refusal;
 import io.jgoim.comet.stream.StreamDelivery;
 import io.jgoim.comet.token.TokenIds;
 import io.jgoim.protocol.CloseCode;
@@ -51,6 +54,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private long lastRefreshNanos;
     private long unwritableSinceNanos;
     private int upstreamInFlight;
+    // The per-session rate states (limits.minHeartbeatInterval, limits.upstreamRate), one Gcra TAT each.
+    private long heartbeatTat;
+    private long upstreamTat;
+    private ClientIp clientIp;
     private ScheduledFuture<?> slowCheck;
     // The token's lifetime and ids (16 B): expiry in loop ticker time (MAX_VALUE: never), jti hash, kid number.
     private long expiresNanos = Long.MAX_VALUE;
@@ -65,6 +72,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** The authenticated session, or null before auth. */
     public Session session() {
         return session;
+    }
+
+    /** The connection's client address and its place in the address table (set by the transport at accept). */
+    public void clientIp(ClientIp clientIp) {
+        this.clientIp = clientIp;
+    }
+
+    /** The client address, or null when the transport set none (tests of the handlers alone). */
+    ClientIp clientIp() {
+        return clientIp;
     }
 
     void extended(boolean extended) {
@@ -123,6 +140,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 TimeUnit.NANOSECONDS.toMillis(interval) * pc.heartbeatMaxMisses());
         lastReadNanos = now();
         lastRefreshNanos = lastReadNanos;
+        heartbeatTat = lastReadNanos;
+        upstreamTat = lastReadNanos;
         services.metrics().sessionOpened(webSocket);
         Session replaced = services.index().register(session, roomId);
         if (replaced != null) {
@@ -148,6 +167,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             services.metrics().frameIn(p.op());
             switch (p.op()) {
                 case Op.HEARTBEAT:
+                    long hb = services.limits().heartbeat(heartbeatTat, lastReadNanos,
+                            TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis) / services.config().protocol()
+                                    .heartbeatMaxMisses());
+                    if (hb == Gcra.REFUSED) {
+                        limitClose(ctx, Refusal.HEARTBEAT_RATE, p.seq(), "heartbeats more often than every "
+                                + services.config().limits().minHeartbeatInterval().toMillis() + " ms");
+                        break;
+                    }
+                    heartbeatTat = hb;
                     services.heartbeat().reply(ctx, transport(), session, p);
                     pendingFlush = true;
                     lastRefreshNanos = services.heartbeat().refresh(session, lastReadNanos, lastRefreshNanos);
@@ -174,7 +202,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                     reply(services.subscriptions().watch(session, extended, ctx.alloc(), p));
                     break;
                 case Op.SEND_MSG:
-                    services.upstream().send(this, ctx, session, p);
+                    upstream(ctx, p);
                     break;
                 case Op.REFRESH:
                     if (extended) {
@@ -185,7 +213,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                     break;
                 default:
                     if (p.op() >= Op.BUSINESS_MIN) {
-                        services.upstream().send(this, ctx, session, p);
+                        upstream(ctx, p);
                     } else {
                         unknownOp(ctx, p);
                     }
@@ -193,6 +221,27 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         } finally {
             p.release();
         }
+    }
+
+    /** An upstream message within {@code limits.upstreamRate} goes to logic; one beyond it closes the session. */
+    private void upstream(ChannelHandlerContext ctx, Proto p) {
+        long t = services.limits().upstream(upstreamTat, lastReadNanos);
+        if (t == Gcra.REFUSED) {
+            limitClose(ctx, Refusal.UPSTREAM_RATE, p.seq(), "more than " + services.config().limits().upstreamRate()
+                    + " upstream messages a second");
+            return;
+        }
+        upstreamTat = t;
+        services.upstream().send(this, ctx, session, p);
+    }
+
+    /**
+     * A per-session limit was passed: counted, then the session closes with the limit's close code, an extended
+     * client reading the error reply first (a goim client cannot read one).
+     */
+    private void limitClose(ChannelHandlerContext ctx, Refusal r, int seq, String message) {
+        services.limits().refused(r);
+        exceptionCaught(ctx, new SessionCloseException(r.error(), r.close(), seq, message));
     }
 
     private void unknownOp(ChannelHandlerContext ctx, Proto p) {
@@ -347,6 +396,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 // A session replaced by a newer one with its key leaves the route alone: it belongs to the newer.
                 disconnectFromLogic(s.memberId(), s.key());
             }
+        }
+        if (clientIp != null) {
+            clientIp.release();
         }
         ctx.fireChannelInactive();
     }

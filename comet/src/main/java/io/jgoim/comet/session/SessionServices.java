@@ -3,6 +3,7 @@ package io.jgoim.comet.session;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.NodeHints;
 import io.jgoim.comet.index.SessionIndex;
+import io.jgoim.comet.limit.ConnectLimits;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.stream.AckBatcher;
 import io.jgoim.comet.stream.HistoryReads;
@@ -39,6 +40,7 @@ public final class SessionServices {
     private final TokenRefresh tokenRefresh;
     private final AckBatcher acks;
     private final AuthShedding authShedding;
+    private final ConnectLimits limits;
 
     /**
      * @param config   the comet's configuration
@@ -69,6 +71,7 @@ public final class SessionServices {
         this.tokenRefresh = new TokenRefresh(protocol.maxInflightUpstream(), logic, index, metrics, serverId());
         this.acks = new AckBatcher(logic, serverId());
         this.streamRequests = new StreamRequests(acks, recent);
+        this.limits = new ConnectLimits(config.limits(), metrics.registry());
     }
 
     /** Services with history reads of their own (nothing feeds their recent messages). */
@@ -123,6 +126,11 @@ public final class SessionServices {
     /** Adaptive shedding of auths (CPU over threshold and Connects waiting for logic over capacity). */
     public AuthShedding authShedding() {
         return authShedding;
+    }
+
+    /** The rate limits, per-address table and bans of this comet's listeners and sessions. */
+    public ConnectLimits limits() {
+        return limits;
     }
 
     /** Op 22 and op 25 of position-aware sessions. */

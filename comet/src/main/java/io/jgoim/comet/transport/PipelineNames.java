@@ -2,6 +2,10 @@ package io.jgoim.comet.transport;
 
 /** Names of the handlers in a session pipeline, so code that edits a pipeline never uses bare strings. */
 public final class PipelineNames {
+    public static final String REFUSED = "refused";
+    public static final String PROXY_DECODER = "proxyDecoder";
+    public static final String PROXY = "proxy";
+    public static final String WS_FORWARDED_FOR = "wsForwardedFor";
     public static final String TLS = "tls";
     public static final String FRAME = "frame";
     public static final String HTTP = "http";

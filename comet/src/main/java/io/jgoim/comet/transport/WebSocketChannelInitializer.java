@@ -1,6 +1,7 @@
 package io.jgoim.comet.transport;
 
 import io.jgoim.comet.frame.SessionTransport;
+import io.jgoim.comet.limit.ClientIp;
 import io.jgoim.comet.session.HandshakeHandler;
 import io.jgoim.comet.session.SessionHandler;
 import io.jgoim.comet.session.SessionServices;
@@ -15,7 +16,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 
 /**
- * Builds the pipeline of a WebSocket connection: [TLS] → HTTP codec → aggregator → Origin check (403 for an origin
+ * Builds the pipeline of a WebSocket connection, once the {@link ConnectGate} admitted it: [PROXY header] → [TLS] →
+ * HTTP codec → [X-Forwarded-For from a trusted proxy] → aggregator → Origin check (403 for an origin
  * not in {@code webSocket.allowedOrigins}) → WebSocket upgrade on the configured path (other paths get 404) → binary
  * message ↔ frame codec → handshake → session. After the upgrade Netty drops the HTTP handlers, and
  * {@link WsSessionCodec} removes the Origin check, the 404 responder and Netty's protocol handler (whose work on an
@@ -30,11 +32,13 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
     private final SslContext ssl;
     private final WebSocketServerProtocolConfig wsConfig;
     private final OriginCheckHandler originCheck;
+    private final ConnectGate gate;
 
     /** @param ssl the server TLS context, or null for plain WebSocket */
     public WebSocketChannelInitializer(SessionServices services, SslContext ssl) {
         this.services = services;
         this.ssl = ssl;
+        this.gate = new ConnectGate(services.limits(), services.config().proxy(), true, ssl != null);
         this.originCheck = new OriginCheckHandler(services.config().webSocket().originAllowList(),
                 services.metrics());
         this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
@@ -61,12 +65,21 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        ClientIp client = new ClientIp(services.limits(), ch.remoteAddress());
+        ConnectGate.Verdict verdict = gate.admit(ch, client);
+        if (verdict == ConnectGate.Verdict.REFUSED) {
+            return;
+        }
         if (ssl != null) {
             p.addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc()));
         }
         SessionHandler session = new SessionHandler(services, SessionTransport.WEBSOCKET);
+        session.clientIp(client);
         p.addLast(PipelineNames.HTTP, new HttpServerCodec());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
+        if (verdict == ConnectGate.Verdict.AWAIT_FORWARDED_FOR) {
+            p.addLast(PipelineNames.WS_FORWARDED_FOR, new ForwardedForHandler(gate, client));
+        }
         p.addLast(PipelineNames.WS_ORIGIN, originCheck);
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(PipelineNames.WS_NOT_FOUND, NotFoundHandler.INSTANCE);

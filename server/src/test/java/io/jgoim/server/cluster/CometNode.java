@@ -54,6 +54,9 @@ public final class CometNode {
                 + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms, ttl: 15s, joinTimeout: "
                 + joinTimeout.toMillis() + "ms}\n"
                 + "shutdown: {drainTime: 3s}\n"
+                // Tests open many sessions from 127.0.0.1 at once: no rate limits or bans (docs/config.md, limits).
+                + "limits: {acceptRate: 0, maxConnectionsPerIp: 0, connectRatePerIp: 0, authFailuresPerIp: 0, "
+                + "upstreamRate: 0, minHeartbeatInterval: 0s}\n"
                 + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
                 + extraYaml);
         CometConfig cc = CometConfig.load(yaml, Map.of());

@@ -1,0 +1,142 @@
+package io.jgoim.comet.limit;
+
+import io.jgoim.comet.config.LimitsConfig;
+import io.jgoim.common.http.RateLimitedLog;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.util.function.LongSupplier;
+
+/**
+ * The comet's connect limits ({@code limits.*}): the node's accept bucket, the per-address table (connections,
+ * connect rate, failures and bans) and the per-session rates, with their meters and the ban list
+ * ({@link #bans()}). One instance per comet, shared by every listener and session; thread-safe, and no decision
+ * allocates. Time is the injected nanosecond clock (tests move it).
+ */
+public final class ConnectLimits {
+    private static final Logger log = LoggerFactory.getLogger(ConnectLimits.class);
+
+    private final LimitsConfig config;
+    private final LongSupplier clock;
+    private final AcceptRate acceptRate;
+    private final IpTable table;
+    private final LimitMeters meters;
+    private final IpBans bans;
+    private final long upstreamInterval;
+    private final long upstreamTolerance;
+    private final long heartbeatInterval;
+    private final long heartbeatTolerance;
+    /** Bans are a client's doing: a spray of banned addresses logs one line a second at most. */
+    private final RateLimitedLog banLog = new RateLimitedLog();
+
+    public ConnectLimits(LimitsConfig config, MeterRegistry registry, LongSupplier nanoClock) {
+        this.config = config;
+        this.clock = nanoClock;
+        this.acceptRate = new AcceptRate(config.acceptRate(), config.acceptBurst(), nanoClock);
+        this.table = config.perIp() ? new IpTable(config.ipTableSize(), config.maxConnectionsPerIp(),
+                config.connectRatePerIp(), config.connectBurstPerIp(), config.authFailuresPerIp(),
+                config.banTime().toNanos()) : null;
+        this.bans = new IpBans(table, nanoClock);
+        this.meters = new LimitMeters(registry, bans::count);
+        this.upstreamInterval = Gcra.interval(config.upstreamRate());
+        this.upstreamTolerance = Gcra.tolerance(upstreamInterval, config.upstreamBurst());
+        this.heartbeatInterval = config.minHeartbeatInterval().toNanos();
+        this.heartbeatTolerance = Gcra.tolerance(heartbeatInterval, config.heartbeatBurst());
+    }
+
+    /** Limits on the system clock. */
+    public ConnectLimits(LimitsConfig config, MeterRegistry registry) {
+        this(config, registry, System::nanoTime);
+    }
+
+    public LimitsConfig config() {
+        return config;
+    }
+
+    public LimitMeters meters() {
+        return meters;
+    }
+
+    /** The ban list, for operators (the admin API's {@code /admin/bans}). */
+    public IpBans bans() {
+        return bans;
+    }
+
+    /** The node's accept bucket, at accept: null when admitted, else {@link Refusal#ACCEPT_RATE} (counted). */
+    public Refusal acceptNode() {
+        if (acceptRate.tryAcquire()) {
+            return null;
+        }
+        meters.refused(Refusal.ACCEPT_RATE);
+        return Refusal.ACCEPT_RATE;
+    }
+
+    /**
+     * Admits a connection of {@code client} from {@code address} by the per-address limits: null when admitted
+     * ({@code client} then holds its slot, released by {@link ClientIp#release()}), else the refusal (counted).
+     */
+    public Refusal admit(ClientIp client, InetAddress address) {
+        if (table == null) {
+            return null;
+        }
+        int r = table.admit(IpKey.hi(address), IpKey.lo(address), clock.getAsLong());
+        if (r >= 0) {
+            client.slot(r);
+            return null;
+        }
+        if (r == IpTable.UNTRACKED) {
+            meters.tableFull();
+            return null;
+        }
+        Refusal refusal = Refusal.ofAdmit(r);
+        meters.refused(refusal);
+        return refusal;
+    }
+
+    /** Counts a refusal decided elsewhere (the proxy checks, the per-session limits). */
+    public void refused(Refusal r) {
+        meters.refused(r);
+    }
+
+    void release(int slot) {
+        table.release(slot);
+    }
+
+    boolean banned(int slot) {
+        return table.banned(slot, clock.getAsLong());
+    }
+
+    void strike(int slot, BanReason reason, ClientIp client) {
+        if (table.strike(slot, reason, clock.getAsLong())) {
+            meters.banned();
+            long suppressed = banLog.acquire();
+            if (suppressed >= 0) {
+                log.warn("banned {} for {}: more than {} failed handshakes a minute ({}){}",
+                        client.hostText(), config.banTime(), config.authFailuresPerIp(), reason,
+                        RateLimitedLog.suppressedNote(suppressed));
+            }
+        }
+    }
+
+    /**
+     * The heartbeat state of a session after a heartbeat at {@code now}: its next value, or {@link Gcra#REFUSED}
+     * when heartbeats come faster than {@code limits.minHeartbeatInterval} allows, or than half the interval the
+     * session was told ({@code assignedNanos}): the comet never refuses the pace it asked for. State starts at the
+     * session's start time.
+     */
+    public long heartbeat(long tat, long now, long assignedNanos) {
+        if (heartbeatInterval == 0) {
+            return tat;
+        }
+        long interval = Math.min(heartbeatInterval, assignedNanos / 2);
+        return Gcra.next(tat, now, interval, interval == heartbeatInterval ? heartbeatTolerance
+                : Gcra.tolerance(interval, config.heartbeatBurst()));
+    }
+
+    /** As {@link #heartbeat}, for upstream messages ({@code limits.upstreamRate}). */
+    public long upstream(long tat, long now) {
+        return upstreamInterval == 0 ? tat : Gcra.next(tat, now, upstreamInterval, upstreamTolerance);
+    }
+}

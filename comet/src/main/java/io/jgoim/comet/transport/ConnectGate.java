@@ -1,0 +1,124 @@
+package io.jgoim.comet.transport;
+
+import io.jgoim.comet.config.CidrList;
+import io.jgoim.comet.config.ProxyConfig;
+import io.jgoim.comet.limit.ClientIp;
+import io.jgoim.comet.limit.ConnectLimits;
+import io.jgoim.comet.limit.Refusal;
+import io.jgoim.common.http.RateLimitedLog;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The limits at accept, first thing in a listener's {@code initChannel}, before any TLS, WebSocket or auth work:
+ * the node's accept bucket, then the per-address limits and bans on the peer's address, or, when the client's real
+ * address comes later from a trusted load balancer, the handler that will apply them to it (a PROXY header:
+ * {@link ProxyProtocolHandler}; an X-Forwarded-For header of a WebSocket upgrade: {@link ForwardedForHandler}). A
+ * refused connection gets the {@link RefusedConnection} pipeline only. One instance per listener; thread-safe.
+ */
+final class ConnectGate {
+    private static final Logger log = LoggerFactory.getLogger(ConnectGate.class);
+
+    /** What the initializer builds after {@link #admit}. */
+    enum Verdict { REFUSED, ADMITTED, AWAIT_FORWARDED_FOR }
+
+    private final ConnectLimits limits;
+    private final boolean webSocket;
+    private final boolean tls;
+    private final boolean proxyProtocol;
+    private final CidrList trustedProxies;
+    private final CidrList forwardedForTrusted;
+    private final RefusalReplies replies;
+    /** Refused proxy peers are not clients: one log line a second at most, however many connect. */
+    private final RateLimitedLog proxyLog = new RateLimitedLog();
+
+    ConnectGate(ConnectLimits limits, ProxyConfig proxy, boolean webSocket, boolean tls) {
+        this.limits = limits;
+        this.webSocket = webSocket;
+        this.tls = tls;
+        this.proxyProtocol = proxy.protocol();
+        this.trustedProxies = proxy.trustedProxyList();
+        this.forwardedForTrusted = webSocket ? proxy.forwardedForList() : CidrList.empty();
+        this.replies = new RefusalReplies(limits.config().banTime().toSeconds());
+    }
+
+    /**
+     * Applies the limits to the accepted channel {@code ch}, whose client is {@code client}: on a refusal the
+     * channel's pipeline is the refusal alone; with the PROXY protocol on, the header's decoder and handler are added
+     * (the caller adds the rest after them).
+     */
+    Verdict admit(Channel ch, ClientIp client) {
+        Refusal r = limits.acceptNode();
+        if (r != null) {
+            refuse(ch, r);
+            return Verdict.REFUSED;
+        }
+        InetAddress peer = client.address() == null ? null : client.address().getAddress();
+        if (proxyProtocol) {
+            if (!trustedProxies.contains(peer)) {
+                limits.refused(Refusal.PROXY_UNTRUSTED);
+                logProxy("refused a connection from {}: not in proxy.trustedProxies, and proxy.protocol is on{}",
+                        client.address());
+                ch.close();
+                return Verdict.REFUSED;
+            }
+            ch.pipeline().addLast(PipelineNames.PROXY_DECODER, new HAProxyMessageDecoder());
+            ch.pipeline().addLast(PipelineNames.PROXY, new ProxyProtocolHandler(this, client));
+            return Verdict.ADMITTED;
+        }
+        if (peer != null && forwardedForTrusted.contains(peer)) {
+            return Verdict.AWAIT_FORWARDED_FOR;
+        }
+        if (peer == null) {
+            return Verdict.ADMITTED;
+        }
+        r = limits.admit(client, peer);
+        if (r != null) {
+            refuse(ch, r);
+            return Verdict.REFUSED;
+        }
+        return Verdict.ADMITTED;
+    }
+
+    private void refuse(Channel ch, Refusal r) {
+        ch.pipeline().addLast(PipelineNames.REFUSED, new RefusedConnection(tls ? null : replies.raw(r, webSocket)));
+    }
+
+    ConnectLimits limits() {
+        return limits;
+    }
+
+    RefusalReplies replies() {
+        return replies;
+    }
+
+    boolean webSocket() {
+        return webSocket;
+    }
+
+    boolean tls() {
+        return tls;
+    }
+
+    CidrList forwardedForTrusted() {
+        return forwardedForTrusted;
+    }
+
+    /** The peer of a WebSocket upgrade is trusted for X-Forwarded-For (after a PROXY header named it, too). */
+    boolean trustsForwardedFor(InetSocketAddress address) {
+        return address != null && forwardedForTrusted.contains(address.getAddress());
+    }
+
+    /** Logs a refused proxy peer or header, one line a second at most. */
+    void logProxy(String format, Object detail) {
+        long suppressed = proxyLog.acquire();
+        if (suppressed >= 0) {
+            log.warn(format, detail, RateLimitedLog.suppressedNote(suppressed));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.jgoim.comet.transport;
+
+import io.jgoim.comet.limit.Refusal;
+import io.jgoim.protocol.Op;
+import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.ProtoCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * What a connection refused by a limit before its handshake is told, encoded once per listener: over TCP a
+ * DISCONNECT frame (op 18, ver 2: int32 close code + reason), over WebSocket an HTTP 429 (503 for the node's accept
+ * rate) with {@code Retry-After} and {@code X-Jgoim-Close-Code}. A goim (ver 1) TCP client, which knows no op 18,
+ * reads it as a failed auth and reconnects, as it would after a bare close. Immutable; each write takes a duplicate.
+ */
+final class RefusalReplies {
+    /** The header naming the close code in a refused WebSocket upgrade. */
+    static final String CLOSE_CODE_HEADER = "X-Jgoim-Close-Code";
+
+    private final Map<Refusal, ByteBuf> tcp = new EnumMap<>(Refusal.class);
+    private final Map<Refusal, ByteBuf> http = new EnumMap<>(Refusal.class);
+    private final long banSeconds;
+
+    RefusalReplies(long banSeconds) {
+        this.banSeconds = banSeconds;
+        for (Refusal r : Refusal.values()) {
+            if (r.close() == null || r.httpStatus() == 0) {
+                continue;
+            }
+            byte[] reason = r.close().reason().getBytes(StandardCharsets.UTF_8);
+            ByteBuf f = Unpooled.buffer(PacketLayout.HEADER_LENGTH + 4 + reason.length);
+            ProtoCodec.writeHeader(f, 4 + reason.length, PacketLayout.VERSION_EXTENDED, Op.DISCONNECT, 0);
+            f.writeInt(r.close().code()).writeBytes(reason);
+            tcp.put(r, Unpooled.unreleasableBuffer(f.asReadOnly()));
+            String head = "HTTP/1.1 " + r.httpStatus() + " " + HttpResponseStatus.valueOf(r.httpStatus())
+                    .reasonPhrase() + "\r\nRetry-After: " + retryAfter(r) + "\r\n" + CLOSE_CODE_HEADER + ": "
+                    + r.close().code() + "\r\nContent-Type: text/plain\r\nContent-Length: " + (reason.length + 1)
+                    + "\r\nConnection: close\r\n\r\n";
+            ByteBuf h = Unpooled.buffer();
+            h.writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(reason).writeByte('\n');
+            http.put(r, Unpooled.unreleasableBuffer(h.asReadOnly()));
+        }
+    }
+
+    /** The raw bytes refusing {@code r} on a plain listener (a duplicate to write), or null for a bare close. */
+    ByteBuf raw(Refusal r, boolean webSocket) {
+        ByteBuf b = (webSocket ? http : tcp).get(r);
+        return b == null ? null : b.duplicate();
+    }
+
+    /** The refusal as an HTTP response, for a request already read through the HTTP codec. */
+    FullHttpResponse response(Refusal r) {
+        byte[] reason = (r.close() == null ? "refused" : r.close().reason()).concat("\n")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponseStatus status = r.httpStatus() == 0 ? HttpResponseStatus.BAD_REQUEST
+                : HttpResponseStatus.valueOf(r.httpStatus());
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(reason));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, reason.length);
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (r.close() != null) {
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter(r));
+            res.headers().setInt(CLOSE_CODE_HEADER, r.close().code());
+        }
+        return res;
+    }
+
+    private long retryAfter(Refusal r) {
+        return r.retryAfterSeconds() < 0 ? banSeconds : r.retryAfterSeconds();
+    }
+}
