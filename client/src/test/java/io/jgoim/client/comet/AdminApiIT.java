@@ -108,6 +108,10 @@ class AdminApiIT {
     }
 
     private CometServer comet(String id, boolean keys) throws Exception {
+        return comet(id, keys, Map.of());
+    }
+
+    private CometServer comet(String id, boolean keys, Map<String, String> extraEnv) throws Exception {
         Path yaml = dir.resolve(id + "-" + System.nanoTime() + ".yaml");
         Files.writeString(yaml, "admin:\n  bind: 127.0.0.1\n  port: 0\n  apiKeys:"
                 + (keys ? "\n" + key("ops", OPS, "admin") + key("reader", READER, "read, push") : " []\n"));
@@ -123,6 +127,7 @@ class AdminApiIT {
         env.put("JGOIM_REGISTRY_ENABLED", "true");
         env.put("JGOIM_TRANSPORT_WORKER_THREADS", "2");
         env.put("JGOIM_SHUTDOWN_DRAIN_TIME", "1s");
+        env.putAll(extraEnv);
         CometServer c = new CometServer(CometConfig.load(yaml, env), logic, registry,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         c.start();
@@ -199,6 +204,55 @@ class AdminApiIT {
 
     private static String ws(CometServer c) {
         return "127.0.0.1:" + c.wsAddress().getPort();
+    }
+
+    @Test
+    void shouldListAndLiftTheBansOfAComet() throws Exception {
+        CometServer c = comet("bans", true, Map.of("JGOIM_LIMITS_AUTH_FAILURES_PER_IP", "3"));
+        try {
+            // Connect/close flaps from one loopback alias until the comet bans it.
+            java.net.InetSocketAddress tcp = c.tcpAddress();
+            for (int i = 0; i < 20 && c.limits().bans().list().isEmpty(); i++) {
+                try (java.net.Socket s = new java.net.Socket()) {
+                    s.bind(new java.net.InetSocketAddress("127.0.0.7", 0));
+                    s.connect(tcp, 2000);
+                }
+                int flaps = i + 1;
+                await().atMost(Duration.ofSeconds(5)).until(() -> c.limits().bans().failures("127.0.0.7") >= flaps
+                        || !c.limits().bans().list().isEmpty());
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> !c.limits().bans().list().isEmpty());
+
+            Reply missing = call(c, "GET", "/admin/bans", null);
+            assertThat(missing.status()).isEqualTo(401);
+            assertThat(missing.code()).isEqualTo(ErrorCode.API_KEY_MISSING.code());
+            assertThat(call(c, "DELETE", "/admin/bans?ip=127.0.0.7", READER).code())
+                    .isEqualTo(ErrorCode.FORBIDDEN.code());
+            assertThat(c.limits().bans().list()).as("a refused call lifted nothing").hasSize(1);
+
+            Reply listed = ops(c, "GET", "/admin/bans");
+            assertThat(listed.status()).isEqualTo(200);
+            assertThat(listed.data().get("count").asInt()).isEqualTo(1);
+            JsonNode ban = listed.data().get("bans").get(0);
+            assertThat(ban.get("ip").asText()).isEqualTo("127.0.0.7");
+            assertThat(ban.get("reason").asText()).isEqualTo("flaps");
+            assertThat(java.time.Instant.parse(ban.get("until").asText())).isAfter(java.time.Instant.now());
+
+            for (String bad : new String[] {"/admin/bans", "/admin/bans?ip=not-an-ip", "/admin/bans?ip=example.com"}) {
+                Reply r = ops(c, "DELETE", bad);
+                assertThat(r.status()).as(bad).isEqualTo(400);
+                assertThat(r.code()).as(bad).isEqualTo(ErrorCode.BAD_PARAMETER.code());
+            }
+            assertThat(ops(c, "DELETE", "/admin/bans?ip=127.0.0.8").data().get("lifted").asBoolean())
+                    .as("an address that was not banned").isFalse();
+            Reply lifted = ops(c, "DELETE", "/admin/bans?ip=127.0.0.7");
+            assertThat(lifted.status()).isEqualTo(200);
+            assertThat(lifted.data().get("lifted").asBoolean()).isTrue();
+            assertThat(c.limits().bans().list()).isEmpty();
+            assertThat(ops(c, "GET", "/admin/bans").data().get("count").asInt()).isZero();
+        } finally {
+            c.close();
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.jgoim.comet.admin;
 
+import io.jgoim.comet.limit.IpBans;
 import io.jgoim.common.admin.AdminCall;
 import io.jgoim.common.admin.AdminRoutes;
 import io.jgoim.common.admin.LogLevelAction;
@@ -25,8 +26,8 @@ import static io.netty.handler.codec.http.HttpMethod.POST;
 /**
  * The comet admin port's routes, each a thin HTTP face of a {@link CometAdminService} call (the same code logic's
  * cluster routes reach over gRPC): {@code POST /admin/weight}, {@code POST /admin/drain}, {@code POST /admin/kick},
- * {@code GET /admin/sessions}, {@code GET /admin/presence}, and {@code POST /admin/loglevel}. The overload feature's
- * bans go in the same table ({@code GET/DELETE /admin/bans}, see {@link #bindTo}). Stateless once bound.
+ * {@code GET /admin/sessions}, {@code GET /admin/presence}, {@code POST /admin/loglevel}, and the IP bans
+ * ({@code GET/DELETE /admin/bans}, {@link BanRoutes}). Stateless once bound.
  */
 public final class CometAdminRoutes {
     /** A presence page's size when the caller gives none. */
@@ -36,7 +37,7 @@ public final class CometAdminRoutes {
     }
 
     /** Adds this comet's routes to {@code routes}. */
-    public static AdminRoutes bindTo(AdminRoutes routes, CometAdminService comet, LogLevels levels) {
+    public static AdminRoutes bindTo(AdminRoutes routes, CometAdminService comet, LogLevels levels, IpBans bans) {
         routes.add(POST, "/admin/weight", "weight", List.of("weight"), call -> {
             call.required("weight");
             int weight = call.integer("weight", 0, CometControl.MAX_WEIGHT, 0);
@@ -72,6 +73,7 @@ public final class CometAdminRoutes {
             return comet.presence(req).thenApply(CometAdminRoutes::presenceJson);
         });
         routes.add(LogLevelAction.route(levels));
+        BanRoutes.bindTo(routes, bans);
         return routes;
     }
 
