@@ -161,6 +161,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
                 .setToken(token)
                 .setRemoteAddr(String.valueOf(ctx.channel().remoteAddress()))
                 .setPositions(authVer == PacketLayout.VERSION_POSITIONS)
+                .setTransport(session.transportName(ctx))
                 .build();
         logicDeadline = ctx.executor().schedule(() -> {
             if (state == State.AUTHENTICATING) {
