@@ -1,7 +1,8 @@
 /**
  * A client's requests waiting for their replies, by seq, and the seq counter (the Java SDK's PendingRequests). A reply
  * answers a request when it carries the request's seq and either op + 1 (change room, watch, recent, refresh), the
- * same op with an empty body (goim's echo of upstream and business ops) or the error-reply op (which rejects it with
+ * same op (goim's empty echo of upstream and business ops, or the body the server's upstream route answered: pushes
+ * carry seq 0, so the same op with the request's seq is never a push) or the error-reply op (which rejects it with
  * the server's code). Each request has a timeout; a lost connection rejects every waiting request.
  */
 import { ErrorCode, JgoimError, parseErrorReply } from "./codes.js";
@@ -54,7 +55,7 @@ export class PendingRequests {
       return false;
     }
     const answers =
-      (op === p.op + 1 && p.op < Op.BUSINESS_MIN) || (op === p.op && body.length === 0) || op === Op.ERROR_REPLY;
+      (op === p.op + 1 && p.op < Op.BUSINESS_MIN) || op === p.op || op === Op.ERROR_REPLY;
     if (!answers) {
       return false;
     }

@@ -54,8 +54,10 @@ final class PendingRequests {
         if (p == null) {
             return false;
         }
+        // Pushes carry seq 0, so a frame of the request's op with its (non-zero) seq is its reply: goim's empty echo,
+        // or the body an upstream route answered (a backend's reply, a comment id).
         boolean answers = (op == p.op + 1 && p.op < Op.BUSINESS_MIN)
-                || (op == p.op && !body.isReadable())
+                || op == p.op
                 || op == Op.ERROR_REPLY;
         if (!answers || !pending.remove(replySeq, p)) {
             return false;

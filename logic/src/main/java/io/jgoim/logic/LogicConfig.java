@@ -12,7 +12,9 @@ import io.jgoim.common.logging.LoggingConfig;
 import io.jgoim.common.tls.TlsClientConfig;
 import io.jgoim.common.overload.OverloadConfig;
 import io.jgoim.common.tls.TlsServerConfig;
+import io.jgoim.logic.auth.ConnectProxyConfig;
 import io.jgoim.logic.auth.HmacSecret;
+import io.jgoim.logic.upstream.UpstreamConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +31,8 @@ import java.util.Map;
 public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, AuthConfig auth, RedisConfig redis,
                           KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history,
                           HealthConfig health, LoggingConfig logging,
-                          TracingConfig tracing, OverloadConfig overload) {
+                          TracingConfig tracing, OverloadConfig overload,
+                          UpstreamConfig upstream) {
     public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
 
     public LogicConfig {
@@ -47,6 +50,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         health.requireKnown(java.util.Set.of("redis", "kafka"));
         Checks.notNull(logging, "logging");
         Checks.notNull(overload, "overload");
+        Checks.notNull(upstream, "upstream");
         for (String type : history.rooms().keySet()) {
             // A type is the part of a room id before "://": an empty one or one holding "://" never matches a room.
             Checks.check(!type.isEmpty() && !type.contains("://"), "history.rooms: '" + type
@@ -74,10 +78,11 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         }
         JwtConfig j = c.auth().jwt();
         AuthConfig auth = new AuthConfig(c.auth().mode(),
-                new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys), c.auth().revokeFor());
+                new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys), c.auth().revokeFor(),
+                c.auth().connectProxy());
         return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
                 c.history(), c.health(), c.logging(),
-                c.tracing(), c.overload());
+                c.tracing(), c.overload(), c.upstream());
     }
 
     /** This node's identity. */
@@ -180,9 +185,10 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
 
     /**
      * Which authenticator checks tokens, and how long a revocation without an explicit end lasts ({@code revokeFor}:
-     * at least the longest lifetime of the tokens issued, so a revoked token cannot outlive its revocation).
+     * at least the longest lifetime of the tokens issued, so a revoked token cannot outlive its revocation);
+     * {@code connectProxy}, when enabled, asks a backend instead of checking tokens.
      */
-    public record AuthConfig(String mode, JwtConfig jwt, Duration revokeFor) {
+    public record AuthConfig(String mode, JwtConfig jwt, Duration revokeFor, ConnectProxyConfig connectProxy) {
         public static final String GOIM = "goim";
         public static final String JWT = "jwt";
 
@@ -191,6 +197,7 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
             Checks.notNull(jwt, "auth.jwt");
             Checks.check(!JWT.equals(mode) || !jwt.keys().isEmpty(), "auth.jwt.keys is required when auth.mode is jwt");
             Checks.positive(revokeFor, "auth.revokeFor");
+            Checks.notNull(connectProxy, "auth.connectProxy");
         }
     }
 

@@ -20,6 +20,7 @@ import io.jgoim.common.tracing.GrpcTracing;
 import io.jgoim.common.tracing.TracedConnect;
 import io.jgoim.common.tracing.Tracing;
 import io.jgoim.logic.auth.Authenticator;
+import io.jgoim.logic.auth.ConnectProxy;
 import io.jgoim.logic.auth.GoimTokenAuthenticator;
 import io.jgoim.logic.auth.JwtAuthenticator;
 import io.jgoim.logic.auth.UnsignedTokenWarning;
@@ -34,6 +35,8 @@ import io.jgoim.logic.push.UpstreamPublisher;
 import io.jgoim.logic.revoke.DenyList;
 import io.jgoim.logic.revoke.InMemoryDenyList;
 import io.jgoim.logic.service.LocalLogicService;
+import io.jgoim.logic.upstream.CommentSink;
+import io.jgoim.logic.upstream.UpstreamRouter;
 import io.jgoim.protocol.rpc.LogicGrpcService;
 import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.PushPublisher;
@@ -59,7 +62,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link UnsignedTokenWarning}). The session directory, bus, node registry and meter registry are injected and not
  * owned (the caller closes them); the upstream publisher is not owned either, nor is the history store: with one,
  * the streams {@code history} config enables keep history and get positions (member pushes are sequenced at publish,
- * comets' History calls are answered); without one (null) no stream does, whatever the config says.
+ * comets' History calls are answered); without one (null) no stream does, whatever the config says. It owns the
+ * upstream router's and the connect proxy's HTTP clients (closed with it).
  */
 public final class LogicServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogicServer.class);
@@ -76,6 +80,8 @@ public final class LogicServer implements AutoCloseable {
     /** {@link #service} with adaptive shedding on Connect: what gRPC and direct callers reach. */
     private final LogicService guarded;
     private final LogicOverload overload;
+    private final UpstreamRouter upstreamRouter;
+    private final ConnectProxy connectProxy;
     private final LogicHttpServer http;
     /** The comets the cluster admin routes act on: the registry's over gRPC, or standalone's own. */
     private final SwitchableCometControls comets;
@@ -113,6 +119,18 @@ public final class LogicServer implements AutoCloseable {
     public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
                        PrometheusMeterRegistry registry, UpstreamPublisher upstream, HistoryStore historyOrNull,
                        DenyList denyList) {
+        this(config, directory, bus, nodes, registry, upstream, historyOrNull, denyList, CommentSink.NONE);
+    }
+
+    /**
+     * @param historyOrNull the history store (Redis in a cluster, memory in standalone), or null for none
+     * @param denyList      the revoked tokens, keys and members (Redis in a cluster, memory in standalone); not owned
+     * @param comments      where {@code comment} upstream routes send comments (job's event path in standalone, the
+     *                      comment topic in a cluster); not owned
+     */
+    public LogicServer(LogicConfig config, SessionDirectory directory, PushPublisher bus, NodeRegistry nodes,
+                       PrometheusMeterRegistry registry, UpstreamPublisher upstream, HistoryStore historyOrNull,
+                       DenyList denyList, CommentSink comments) {
         this.config = config;
         this.nodes = nodes;
         this.registry = registry;
@@ -127,8 +145,11 @@ public final class LogicServer implements AutoCloseable {
                 ? StreamHistory.none() : new StreamHistory(historyOrNull, config.history());
         this.tracing = Tracing.start(config.tracing(), "logic", config.node().id(), registry);
         this.push = new PushService(directory, bus, history, registry, clock, tracing);
-        this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, denyList,
-                registry);
+        this.upstreamRouter = UpstreamRouter.of(config.upstream(), upstream, comments, registry);
+        this.connectProxy = config.auth().connectProxy().enabled()
+                ? new ConnectProxy(config.auth().connectProxy()) : null;
+        this.service = new LocalLogicService(config, auth, directory, upstreamRouter, connectProxy, online, balancer,
+                history, denyList, registry);
         this.overload = new LogicOverload(config.overload(), registry);
         this.guarded = new ShedConnect(service, overload.connect(), overload.connectShed());
         this.health = new NodeHealth(config.node().id(), config.health(), config.http().enabled() ? registry : null);
@@ -285,6 +306,10 @@ public final class LogicServer implements AutoCloseable {
         }
         comets.close();
         online.close();
+        upstreamRouter.close();
+        if (connectProxy != null) {
+            connectProxy.close();
+        }
         if (nodeMeters != null) {
             nodeMeters.close();
         }

@@ -37,6 +37,7 @@ public enum ErrorCode {
     FORBIDDEN(111, 403, false, "the API key lacks the route's scope"),
     TOKEN_REVOKED(112, 401, false, "token revoked (its jti, its signing key or its member is on the deny list)"),
     TOKEN_WRONG_MEMBER(113, 403, false, "a refresh token names another member than the session's"),
+    CONNECT_REFUSED(116, 401, false, "the connect proxy's backend refused the connection"),
 
     // 200-299: streams, positions and history
     EPOCH_CHANGED(200, 409, false, "the stream's history was lost or reset (its epoch changed): reload state"),
@@ -70,6 +71,7 @@ public enum ErrorCode {
 
     // 500-599: server side
     INTERNAL(500, 500, true, "internal error"),
+    UPSTREAM_FAILED(502, 502, false, "the upstream backend answered an HTTP error status (4xx or 5xx)"),
     UNAVAILABLE(503, 503, true, "a dependency (Redis, Kafka, logic, comet) is unavailable"),
     TIMEOUT(504, 504, true, "a dependency did not answer in time"),
 

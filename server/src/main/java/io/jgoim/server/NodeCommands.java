@@ -112,8 +112,11 @@ final class NodeCommands {
             LogicConfig c = LogicConfig.load(config, System.getenv());
             NodeLogging.apply("logic", c.node().id(), c.logging(), true);
             EnvCheck.warnUnknown(System.getenv(), config);
-            KafkaTopics.ensure(c.kafka().bootstrapServers(), List.of(c.kafka().topic(), c.kafka().upstreamTopic()),
-                    c.kafka().topics());
+            List<String> topics = new java.util.ArrayList<>(List.of(c.kafka().topic(), c.kafka().upstreamTopic()));
+            if (c.upstream().hasComments()) {
+                topics.add(c.upstream().comment().topic());
+            }
+            KafkaTopics.ensure(c.kafka().bootstrapServers(), topics, c.kafka().topics());
             PrometheusMeterRegistry meters = meters();
             RedisClients r = RedisClients.connect(c.redis().uris(), c.redis().cluster(), c.redis().commandTimeout(),
                     c.redis().requestQueueSize());
@@ -122,8 +125,11 @@ final class NodeCommands {
             // Stream history (member positions, History reads for comets) in the same Redis as the routes.
             HistoryStore history = c.history().anyEnabled() ? new RedisHistoryStore(r, meters) : null;
             // The deny list in the same Redis too: every logic node refuses, every comet closes, the same tokens.
+            // comment upstream routes publish the comment event to job's comment topic, keyed by room.
+            String commentTopic = c.upstream().comment().topic();
             LogicServer server = new LogicServer(c, sessions, kafka, new RedisNodeRegistry(r), meters, kafka,
-                    history, new RedisDenyList(r, java.time.Clock.systemUTC()));
+                    history, new RedisDenyList(r, java.time.Clock.systemUTC()),
+                    (room, event) -> kafka.publishRecord(commentTopic, room, event));
             KafkaTopicProbe probe = NodeProbes.logic(server, c, r);
             server.start();
             log.info("jgoim logic {} started: http {}, grpc {}", c.node().id(), server.httpAddress(),

@@ -16,13 +16,22 @@ import io.jgoim.job.JobServer;
 import io.jgoim.job.comet.DirectCometDirectory;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
+import io.jgoim.job.event.DomainEvents;
+import io.jgoim.job.event.EventException;
 import io.jgoim.logic.push.UpstreamPublisher;
+import io.jgoim.logic.revoke.InMemoryDenyList;
+import io.jgoim.logic.upstream.CommentSink;
+import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.push.PushMsg;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -62,8 +71,20 @@ public final class StandaloneServer implements AutoCloseable {
         this.comets = new DirectCometDirectory(jobConfig.comet(), jobConfig.retry());
         // Which streams keep history: logic's history section rules both nodes (one process, one store, one rule).
         this.job = new JobServer(jobConfig.withHistory(logicConfig.history()), comets, sessions, meters, history);
+        // The built-in comment handler's comments take job's comment-event path (DomainEvents, as a jgoim-comment
+        // record would), then the in-process bus, into the same room lanes as every push.
+        DomainEvents events = new DomainEvents(jobConfig.events());
+        CommentSink comments = (room, event) -> {
+            PushMsg push;
+            try {
+                push = events.commentPush(event, System.currentTimeMillis());
+            } catch (EventException e) {
+                return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER, e.getMessage()));
+            }
+            return job.pushBus().publish(room, push);
+        };
         this.logic = new LogicServer(logicConfig, sessions, job.pushBus(), nodes, meters, UpstreamPublisher.DISCARD,
-                history);
+                history, new InMemoryDenyList(Clock.systemUTC()), comments);
         this.comet = new CometServer(cometConfig, logic.service(), nodes, meters);
         this.cometId = cometConfig.node().id();
         // One health on logic's port (3111): ready unless the comet drains; live while the comet's loops run too.

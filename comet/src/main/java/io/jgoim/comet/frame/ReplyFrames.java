@@ -32,6 +32,11 @@ public final class ReplyFrames {
         return Proto.newInstance(ver, op, seq, Unpooled.EMPTY_BUFFER);
     }
 
+    /** A reply carrying {@code body} (owned by the returned Proto): an upstream message's answer. */
+    public static Proto withBody(int ver, int op, int seq, ByteBuf body) {
+        return Proto.newInstance(ver, op, seq, body);
+    }
+
     /**
      * The auth reply for extended clients (auth ver 2): body = JSON {@code {"key":"...","heartbeat":seconds}}, the
      * session's key (which the server may have generated) and the heartbeat interval the client should keep.

@@ -193,6 +193,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
                 .setRemoteAddr(String.valueOf(ip != null && ip.address() != null ? ip.address()
                         : ctx.channel().remoteAddress()))
                 .setPositions(authVer == PacketLayout.VERSION_POSITIONS)
+                .setTransport(session.transportName(ctx))
                 .build();
         logicDeadline = ctx.executor().schedule(() -> {
             if (state == State.AUTHENTICATING) {

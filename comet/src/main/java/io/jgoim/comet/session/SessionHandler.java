@@ -92,6 +92,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return extended;
     }
 
+    /** How the client is connected, as logic's Connect names it: tcp, tcp-tls, ws or wss. */
+    String transportName(ChannelHandlerContext ctx) {
+        boolean tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
+        return webSocket ? (tls ? "wss" : "ws") : (tls ? "tcp-tls" : "tcp");
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;

@@ -12,17 +12,20 @@ import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.logic.ReceiveReply;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Upstream messages (op 4 and business ops) to logic's Receive, at most {@code protocol.maxInflightUpstream} per
- * session waiting for logic: beyond that a message is dropped (counted; an extended client gets RATE_LIMITED). The
- * answer goes back on the session's event loop: goim's echo (same op and seq, empty body), or for an extended
- * client whose message logic refused, an error reply. One instance per comet, stateless: the in-flight count stays
- * in the session's handler.
+ * Upstream messages (op 4 and business ops) to logic's Receive, with the session's room, at most
+ * {@code protocol.maxInflightUpstream} per session waiting for logic: beyond that a message is dropped (counted; an
+ * extended client gets RATE_LIMITED). The answer goes back on the session's event loop: a reply with the same op and
+ * seq carrying the body logic's upstream route answered (empty for goim's echo), or, when the route failed (logic
+ * down, or {@code ReceiveReply.error_code}), an op-19 error reply for an extended client and the empty echo for a
+ * goim (ver 1) client, which cannot read error replies (goim answers every upstream message so). One instance per
+ * comet, stateless: the in-flight count stays in the session's handler.
  */
 final class Upstream {
     private final int maxInFlight;
@@ -52,30 +55,49 @@ final class Upstream {
         final int seq = p.seq();
         io.jgoim.protocol.rpc.comet.Proto.Builder proto = io.jgoim.protocol.rpc.comet.Proto.newBuilder()
                 .setVer(ver).setOp(op).setSeq(seq).setBody(ByteString.copyFrom(p.body().nioBuffer()));
-        ReceiveReq req = ReceiveReq.newBuilder().setMid(session.memberId()).setKey(session.key())
-                .setServer(serverId).setProto(proto).build();
+        ReceiveReq.Builder req = ReceiveReq.newBuilder().setMid(session.memberId()).setKey(session.key())
+                .setServer(serverId).setProto(proto);
+        if (session.room() != null) {
+            req.setRoomId(session.room().id());
+        }
         CompletableFuture<ReceiveReply> receive;
         try {
-            receive = logic.receive(req);
+            receive = logic.receive(req.build());
         } catch (RuntimeException e) {
             receive = CompletableFuture.failedFuture(e);
         }
-        receive.whenComplete((r, e) -> runOnLoop(ctx, () -> answer(handler, ctx, ver, op, seq, e)));
+        receive.whenComplete((r, e) -> runOnLoop(ctx, () -> answer(handler, ctx, ver, op, seq, r, e)));
     }
 
-    private void answer(SessionHandler handler, ChannelHandlerContext ctx, int ver, int op, int seq, Throwable e) {
+    private void answer(SessionHandler handler, ChannelHandlerContext ctx, int ver, int op, int seq,
+                        ReceiveReply r, Throwable e) {
         if (!handler.upstreamDone() || !ctx.channel().isActive()) {
             return;
         }
-        if (e != null && handler.isExtended()) {
-            Throwable t = Failures.unwrap(e);
+        boolean refused = e == null && r != null && r.getErrorCode() != 0;
+        if ((e != null || refused) && handler.isExtended()) {
+            ErrorCode code;
+            String message;
+            if (refused) {
+                code = ErrorCode.of(r.getErrorCode());
+                message = r.getErrorMessage().isEmpty() ? code.description() : r.getErrorMessage();
+            } else {
+                Throwable t = Failures.unwrap(e);
+                code = Failures.code(t, ErrorCode.UNAVAILABLE);
+                message = String.valueOf(t.getMessage());
+            }
             metrics.frameOut(Op.ERROR_REPLY);
-            ctx.writeAndFlush(ReplyFrames.errorReply(ctx.alloc(), seq, Failures.code(t, ErrorCode.UNAVAILABLE),
-                    String.valueOf(t.getMessage())), ctx.voidPromise());
+            ctx.writeAndFlush(ReplyFrames.errorReply(ctx.alloc(), seq, code, message), ctx.voidPromise());
+            return;
+        }
+        metrics.frameOut(op);
+        if (e == null && !refused && r != null && !r.getBody().isEmpty()) {
+            // The route's answer (the backend's response body, the comment id): wrapped, not copied.
+            ctx.writeAndFlush(ReplyFrames.withBody(ver, op, seq,
+                    Unpooled.wrappedBuffer(r.getBody().asReadOnlyByteBuffer())), ctx.voidPromise());
             return;
         }
         // goim answers an upstream message with the same op and seq and an empty body.
-        metrics.frameOut(op);
         ctx.writeAndFlush(ReplyFrames.empty(ver, op, seq), ctx.voidPromise());
     }
 

@@ -33,6 +33,15 @@ public final class DomainEvents {
 
     /** A comment event as a room push. {@code fallbackTimeMs} is used when the event has no created_at_ms. */
     public PushTask comment(byte[] value, long fallbackTimeMs, TaskListener listener) {
+        PushMsg msg = commentPush(value, fallbackTimeMs);
+        return PushTask.of(msg.getRoom(), msg, listener);
+    }
+
+    /**
+     * A comment event as the room push it becomes (validated, canonical body): what {@link #comment} dispatches for a
+     * {@code jgoim-comment} record, and what standalone's built-in comment handler publishes on the in-process bus.
+     */
+    public PushMsg commentPush(byte[] value, long fallbackTimeMs) {
         JsonNode e = parse(value);
         String room = text(e, "room_id", true, MAX_ROOM);
         int sep = room.indexOf("://");
@@ -59,14 +68,13 @@ public final class DomainEvents {
         }
         body.put("content", content);
         body.put("created_at_ms", createdAt);
-        PushMsg msg = PushMsg.newBuilder()
+        return PushMsg.newBuilder()
                 .setType(PushMsg.Type.ROOM)
                 .setOperation(config.comment().operation())
                 .setRoom(room)
                 .setMsg(UnsafeByteOperations.unsafeWrap(bytes(body)))
                 .setCreatedAtMs(createdAt)
                 .build();
-        return PushTask.of(room, msg, listener);
     }
 
     /** A play-history event as a push to the member's other devices. */

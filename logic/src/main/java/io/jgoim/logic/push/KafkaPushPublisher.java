@@ -119,6 +119,14 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
         return send(upstreamTopic, recordKey, value);
     }
 
+    /**
+     * Publishes {@code value} to {@code toTopic} with the same guarantees as a push (acknowledged, bounded by
+     * {@code kafka.sendTimeout}): the built-in comment handler's events to the comment topic.
+     */
+    public CompletableFuture<Void> publishRecord(String toTopic, String key, byte[] value) {
+        return send(toTopic, key, value);
+    }
+
     private CompletableFuture<Void> send(String toTopic, String key, byte[] value) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Headers headers = TraceHeaders.ofCurrent(); // read on the caller's thread, where its span is current

@@ -3,6 +3,7 @@ package io.jgoim.logic.service;
 import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.auth.Authenticator;
+import io.jgoim.logic.auth.ConnectProxy;
 import io.jgoim.logic.auth.Identity;
 import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.logic.node.NodeBalancer;
@@ -11,6 +12,9 @@ import io.jgoim.logic.push.UpstreamPublisher;
 import io.jgoim.logic.revoke.DenyList;
 import io.jgoim.logic.revoke.InMemoryDenyList;
 import io.jgoim.logic.revoke.Revocation;
+import io.jgoim.logic.upstream.CommentSink;
+import io.jgoim.logic.upstream.UpstreamRouter;
+import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.LogicService;
@@ -44,8 +48,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Logic's answers to comet: Connect (authenticate, then route the session in the directory), Disconnect, Heartbeat
  * (renew the route; re-add it when it expired, as goim does), RenewOnline (store this comet's room counts, answer
- * with the cluster's, and the deny list when the comet's copy is out of date), Receive (publish upstream), Nodes,
- * Refresh (a session's new token), History and Ack (stream history, {@link StreamHistory}). Connect and Refresh refuse
+ * with the cluster's, and the deny list when the comet's copy is out of date), Receive (the {@link UpstreamRouter}:
+ * Kafka, an HTTP backend or the comment handler, by op), Nodes,
+ * Refresh (a session's new token), History and Ack (stream history, {@link StreamHistory}). With a
+ * {@link ConnectProxy}, Connect asks the operator's backend instead of checking the token (a refusal is
+ * CONNECT_REFUSED; no answer fails the future, so comet tells the client to retry). Connect and Refresh refuse
  * a token the {@link DenyList} names (TOKEN_REVOKED). A position-aware session's Connect also records its key as a
  * device of its member stream, concurrently with the route; a failure to record it is counted and does not refuse
  * the session (its first ack records it). Standalone calls it directly; in a cluster
@@ -55,11 +62,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalLogicService implements LogicService {
     private static final HeartbeatReply HEARTBEAT_OK = HeartbeatReply.getDefaultInstance();
-    private static final ReceiveReply RECEIVE_OK = ReceiveReply.getDefaultInstance();
 
     private final Authenticator authenticator;
     private final SessionDirectory directory;
-    private final UpstreamPublisher upstream;
+    private final UpstreamRouter upstream;
+    private final ConnectProxy connectProxy;
     private final OnlineAggregator online;
     private final NodeBalancer balancer;
     private final StreamHistory history;
@@ -69,7 +76,6 @@ public final class LocalLogicService implements LogicService {
     private final MeterRegistry registry;
     private final Counter connects;
     private final Counter disconnects;
-    private final Counter upstreamMessages;
     private final Counter deviceFailures;
     private final Map<ErrorCode, Counter> refusals = new ConcurrentHashMap<>();
 
@@ -86,10 +92,25 @@ public final class LocalLogicService implements LogicService {
                 new InMemoryDenyList(Clock.systemUTC()), registry);
     }
 
-    /** @param denyList the revoked tokens, keys and members (Redis in a cluster, memory in standalone) */
+    /**
+     * @param denyList the revoked tokens, keys and members (Redis in a cluster, memory in standalone)
+     * @param upstream where the kafka upstream route (and every op no route names) publishes; comment routes fail
+     */
     public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
                              UpstreamPublisher upstream, OnlineAggregator online, NodeBalancer balancer,
                              StreamHistory history, DenyList denyList, MeterRegistry registry) {
+        this(config, authenticator, directory, UpstreamRouter.of(config.upstream(), upstream, CommentSink.NONE,
+                registry), null, online, balancer, history, denyList, registry);
+    }
+
+    /**
+     * @param upstream       the upstream routes (not owned)
+     * @param connectProxyOrNull the connect proxy that replaces {@code authenticator}, or null (not owned)
+     */
+    public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
+                             UpstreamRouter upstream, ConnectProxy connectProxyOrNull, OnlineAggregator online,
+                             NodeBalancer balancer, StreamHistory history, DenyList denyList, MeterRegistry registry) {
+        this.connectProxy = connectProxyOrNull;
         this.denyList = denyList;
         this.history = history;
         this.authenticator = authenticator;
@@ -104,13 +125,12 @@ public final class LocalLogicService implements LogicService {
                 .description("sessions authenticated and routed").register(registry);
         this.disconnects = Counter.builder("jgoim.logic.sessions.disconnected")
                 .description("session routes removed").register(registry);
-        this.upstreamMessages = Counter.builder("jgoim.logic.upstream.messages")
-                .description("upstream client messages published").register(registry);
         this.deviceFailures = Counter.builder("jgoim.logic.history.device.failures")
                 .description("connects whose device could not be recorded in the history store").register(registry);
         // Every refusal code a token can get, at zero from the start (the 100-113 range but the API-key ones).
         for (ErrorCode c : ErrorCode.values()) {
-            if (c == ErrorCode.UNAUTHORIZED || c.name().startsWith("TOKEN_")) {
+            if (c == ErrorCode.UNAUTHORIZED || c.name().startsWith("TOKEN_")
+                    || c == ErrorCode.CONNECT_REFUSED && connectProxy != null) {
                 refused(c, 0);
             }
         }
@@ -121,14 +141,37 @@ public final class LocalLogicService implements LogicService {
         if (request.getServer().isEmpty()) {
             return failed(ErrorCode.BAD_PARAMETER, "connect: server is required");
         }
+        if (connectProxy != null) {
+            return connectProxy.authorize(request).handle((verdict, error) -> {
+                if (error == null) {
+                    // verdict.tenant() (validated, "" for none) is not used yet: the tenants feature reads it here.
+                    return admit(request, verdict.identity());
+                }
+                Throwable t = Failures.unwrap(error);
+                if (t instanceof JgoimException j && j.code() == ErrorCode.CONNECT_REFUSED) {
+                    refused(j.code());
+                    return CompletableFuture.completedFuture(connectRefusal(j));
+                }
+                return CompletableFuture.<ConnectReply>failedFuture(t);
+            }).thenCompose(f -> f);
+        }
         Identity id;
         try {
             id = authenticator.authenticate(request.getToken().toByteArray(), request.getRemoteAddr());
         } catch (JgoimException e) {
             refused(e.code());
-            return CompletableFuture.completedFuture(ConnectReply.newBuilder()
-                    .setErrorCode(e.code().code()).setErrorMessage(String.valueOf(e.getMessage())).build());
+            return CompletableFuture.completedFuture(connectRefusal(e));
         }
+        return admit(request, id);
+    }
+
+    private static ConnectReply connectRefusal(JgoimException e) {
+        return ConnectReply.newBuilder().setErrorCode(e.code().code()).setErrorMessage(String.valueOf(e.getMessage()))
+                .build();
+    }
+
+    /** Routes an identified session unless the deny list names it. */
+    private CompletableFuture<ConnectReply> admit(ConnectReq request, Identity id) {
         return denyList.find(id.jti(), id.kid(), id.memberId()).thenCompose(revoked -> {
             if (revoked != null) {
                 refused(ErrorCode.TOKEN_REVOKED);
@@ -271,11 +314,7 @@ public final class LocalLogicService implements LogicService {
 
     @Override
     public CompletableFuture<ReceiveReply> receive(ReceiveReq request) {
-        String recordKey = request.getKey().isEmpty() ? Long.toString(request.getMid()) : request.getKey();
-        return upstream.publishUpstream(recordKey, request.toByteArray()).thenApply(v -> {
-            upstreamMessages.increment();
-            return RECEIVE_OK;
-        });
+        return upstream.route(request);
     }
 
     @Override
