@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.fail;
  *
  * <p>Needs node, npm and chromium on the PATH ({@code JGOIM_CHROMIUM} names another binary); .ci/run installs them.
  * playwright-core (pinned in clients/demo-e2e/package-lock.json) is installed with {@code npm ci} only when missing.
- * Until standalone's comment handler is merged, {@link CommentStandIn} plays it (test only).
+ * Comments go through standalone's built-in comment handler (upstream op 1001, docs/demo.md).
  */
 @Timeout(value = 400, unit = TimeUnit.SECONDS)
 class DemoBrowserIT {
@@ -78,7 +78,6 @@ class DemoBrowserIT {
     private StandaloneServer startServer() {
         StandaloneServer s = StandaloneServer.load(cfg, Map.of());
         s.start();
-        CommentStandIn.installIfMissing(s);
         return s;
     }
 
