@@ -27,12 +27,19 @@ import java.util.Map;
 public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, AuthConfig auth, RedisConfig redis,
                           KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history,
                           HealthConfig health, LoggingConfig logging,
-                          TracingConfig tracing) {
+                          TracingConfig tracing, TenantsConfig tenants) {
     public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
 
     public LogicConfig {
         Checks.notNull(node, "node");
         Checks.notNull(tracing, "tracing");
+        Checks.notNull(tenants, "tenants");
+        for (ApiKey k : http.apiKeys()) {
+            for (String t : k.tenants()) {
+                Checks.check(TenantsConfig.DEFAULT.equals(t) || tenants.declared().contains(t), "http.apiKeys["
+                        + k.id() + "].tenants: '" + t + "' is not a declared tenant (tenants.declared) nor default");
+            }
+        }
         Checks.notNull(http, "http");
         Checks.notNull(grpc, "grpc");
         Checks.notNull(auth, "auth");
@@ -74,7 +81,31 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
                 new JwtConfig(j.leeway(), j.audience(), j.issuer(), j.requireExp(), keys), c.auth().revokeFor());
         return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
                 c.history(), c.health(), c.logging(),
-                c.tracing());
+                c.tracing(), c.tenants());
+    }
+
+    /**
+     * The tenants this cluster serves besides the default one (docs/operations.md, Tenants). {@code declared}: tenant
+     * names ({@code [a-z0-9-]{1,32}}, never {@value #DEFAULT}); an empty list is a single-tenant cluster, as before.
+     * {@code claim}: the JWT claim naming a session's tenant (absent = the default tenant). The push API names the
+     * tenant in the {@value #HEADER} header or takes its API key's first tenant ({@code http.apiKeys[].tenants}).
+     */
+    public record TenantsConfig(String claim, List<String> declared) {
+        /** The name of the default tenant (un-prefixed keys and rooms) in config, headers, claims and metrics. */
+        public static final String DEFAULT = "default";
+        /** The push API's header naming the tenant a push is for. */
+        public static final String HEADER = "X-Jgoim-Tenant";
+
+        public TenantsConfig {
+            Checks.notBlank(claim, "tenants.claim");
+            declared = declared == null ? List.of() : List.copyOf(declared);
+            for (String t : declared) {
+                Checks.check(t != null && t.matches("[a-z0-9-]{1,32}") && !DEFAULT.equals(t),
+                        "tenants.declared: '" + t + "' must match [a-z0-9-]{1,32} and not be " + DEFAULT);
+            }
+            Checks.check(declared.stream().distinct().count() == declared.size(),
+                    "tenants.declared: names must be unique");
+        }
     }
 
     /** This node's identity. */
@@ -114,7 +145,8 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
      * One push API key, stored only as the hex SHA-256 of the key; {@code scopes} name the routes it may call (push,
      * read, admin); {@code ratePerSecond} (0 = unlimited) and {@code burst} size its token bucket.
      */
-    public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst) {
+    public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst,
+                         List<String> tenants) {
         public static final String PUSH = "push";
         public static final String READ = "read";
         /** The admin routes ({@code /goim/admin/*}): revoke tokens, keys and members; change log levels. */
@@ -134,6 +166,12 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
                     "http.apiKeys[" + id + "].ratePerSecond must be within 0..1000000, was " + ratePerSecond);
             Checks.check(ratePerSecond == 0 || burst >= 1,
                     "http.apiKeys[" + id + "].burst must be >= 1 when ratePerSecond is set, was " + burst);
+            tenants = tenants == null || tenants.isEmpty() ? List.of(TenantsConfig.DEFAULT) : List.copyOf(tenants);
+        }
+
+        /** A key of the default tenant only. */
+        public ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst) {
+            this(id, sha256, scopes, ratePerSecond, burst, null);
         }
 
         @Override

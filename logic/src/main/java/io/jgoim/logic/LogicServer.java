@@ -110,7 +110,9 @@ public final class LogicServer implements AutoCloseable {
         boolean jwt = LogicConfig.AuthConfig.JWT.equals(config.auth().mode());
         this.unsignedOrNull = jwt ? null : UnsignedTokenWarning.toLog(log);
         Authenticator auth = jwt
-                ? new JwtAuthenticator(config.auth().jwt()) : new GoimTokenAuthenticator(unsignedOrNull);
+                ? new JwtAuthenticator(config.auth().jwt(), config.tenants().claim())
+                : new GoimTokenAuthenticator(unsignedOrNull);
+        io.jgoim.logic.tenant.Tenants tenants = new io.jgoim.logic.tenant.Tenants(config.tenants(), registry);
         NodeBalancer balancer = new NodeBalancer(config.nodes(), nodes, clock);
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), registry);
         StreamHistory history = historyOrNull == null
@@ -118,12 +120,12 @@ public final class LogicServer implements AutoCloseable {
         this.tracing = Tracing.start(config.tracing(), "logic", config.node().id(), registry);
         this.push = new PushService(directory, bus, history, registry, clock, tracing);
         this.service = new LocalLogicService(config, auth, directory, upstream, online, balancer, history, denyList,
-                registry);
+                tenants, registry);
         this.health = new NodeHealth(config.node().id(), config.health(), config.http().enabled() ? registry : null);
         health.condition("stopped", () -> !running, "logic is not started or is stopping");
         this.traced = TracedConnect.wrap(service, tracing, SpanKind.SERVER);
         this.http = config.http().enabled() ? new LogicHttpServer(config.http(), push, online, balancer, denyList,
-                config.auth().revokeFor(), registry, health, tracing) : null;
+                config.auth().revokeFor(), registry, health, tracing, tenants) : null;
         if (http != null) {
             health.liveCheck("api-event-loops", new EventLoopsCheck(() -> java.util.Collections.singletonList(
                     http.eventLoops())));

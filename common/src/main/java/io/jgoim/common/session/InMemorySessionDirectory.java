@@ -30,6 +30,8 @@ public final class InMemorySessionDirectory implements SessionDirectory {
      */
     private final ConcurrentHashMap<Long, Object> byMid = new ConcurrentHashMap<>();
     private final Map<String, Online> online = new ConcurrentHashMap<>();
+    /** Tenant views: a directory of their own each (their member ids never meet another tenant's). */
+    private final Map<String, InMemorySessionDirectory> tenants = new ConcurrentHashMap<>();
     /** key → the member route of a session that ended (until its ttl): a device that is away. */
     private final Map<String, Route> away = new ConcurrentHashMap<>();
     private static final AtomicLongFieldUpdater<InMemorySessionDirectory> PURGE =
@@ -46,6 +48,13 @@ public final class InMemorySessionDirectory implements SessionDirectory {
     public InMemorySessionDirectory(Duration sessionTtl, Clock clock) {
         this.sessionTtl = sessionTtl;
         this.clock = clock;
+    }
+
+    @Override
+    public SessionDirectory forTenant(String tenant) {
+        return tenant.isEmpty() ? this : tenants.computeIfAbsent(tenant,
+                t -> new InMemorySessionDirectory(sessionTtl, clock)); // a view's own views: not used (logic asks
+                                                                       // the default directory for every tenant)
     }
 
     @Override

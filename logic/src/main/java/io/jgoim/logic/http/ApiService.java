@@ -8,7 +8,11 @@ import io.jgoim.common.http.RateLimitedLog;
 import io.jgoim.common.metrics.MetricsHttpServer;
 import io.jgoim.common.tracing.TraceScope;
 import io.jgoim.common.tracing.Tracing;
+import io.jgoim.logic.LogicConfig.TenantsConfig;
 import io.jgoim.logic.http.access.ApiKeyring;
+import io.jgoim.logic.http.access.ApiScope;
+import io.jgoim.logic.tenant.Tenants;
+import io.opentelemetry.context.Scope;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;
@@ -49,6 +53,15 @@ final class ApiService implements HttpService {
     private final RateLimitedLog bugLog = new RateLimitedLog();
 
     /** {@code keyring} null: no API key configured, the API is open. Push requests are traced when enabled. */
+    /** The declared tenants; a push or read route runs for the tenant its request names (X-Jgoim-Tenant). */
+    private Tenants tenants;
+
+    ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, NodeHealth health,
+               Tracing tracing, Tenants tenants) {
+        this(routes, keyring, registry, health, tracing);
+        this.tenants = tenants;
+    }
+
     ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, NodeHealth health,
                Tracing tracing) {
         this.spans = tracing.enabled() ? new PushSpans(tracing) : null;
@@ -57,6 +70,7 @@ final class ApiService implements HttpService {
         this.gate = keyring == null ? null : new ApiGate(keyring, metrics);
         this.registry = registry;
         this.health = health;
+        this.tenants = Tenants.single(registry);
     }
 
     @Override
@@ -73,19 +87,33 @@ final class ApiService implements HttpService {
             return MetricsHttpServer.respond(registry, health, request);
         }
         Route route = Route.of(path);
+        ApiKeyring.Key key = null;
         if (gate != null) {
-            FullHttpResponse refused = gate.refusal(request, route, channel, start);
+            key = gate.match(request);
+            FullHttpResponse refused = gate.refusal(key, route, channel, start);
             if (refused != null) {
                 return CompletableFuture.completedFuture(refused);
             }
         }
         HttpMethod method = request.method();
         String tag = route == null ? Route.OTHER_TAG : route.tag();
+        String tenant = io.jgoim.protocol.Tenancy.DEFAULT;
+        if (route != null && route.scope() != ApiScope.ADMIN) {
+            try {
+                tenant = tenants.forPush(request.headers().get(TenantsConfig.HEADER),
+                        key == null ? null : key.tenants());
+            } catch (JgoimException e) {
+                return CompletableFuture.completedFuture(reply(null, e, tag, method, path, start, null));
+            }
+            if (route.scope() == ApiScope.PUSH) {
+                tenants.pushed(tenant);
+            }
+        }
         if (spans != null && PushSpans.traces(route) && method.equals(HttpMethod.POST)) {
             Span span = spans.start(route, request);
             CompletableFuture<?> result;
             try (TraceScope s = TraceScope.open(span)) {
-                result = dispatch(route, path, method, uri, request, channel);
+                result = dispatch(tenant, route, path, method, uri, request, channel);
             }
             return result.handle((data, error) -> {
                 ErrorCode[] code = new ErrorCode[1];
@@ -93,8 +121,19 @@ final class ApiService implements HttpService {
                 return PushSpans.finish(span, code[0], r);
             });
         }
-        CompletableFuture<?> result = dispatch(route, path, method, uri, request, channel);
+        CompletableFuture<?> result = dispatch(tenant, route, path, method, uri, request, channel);
         return result.handle((data, error) -> reply(data, error, tag, method, path, start, null));
+    }
+
+    /** Dispatches with {@code tenant} current ({@link Tenants#current()}), when it is not the default one. */
+    private CompletableFuture<?> dispatch(String tenant, Route route, String path, HttpMethod method,
+                                          QueryStringDecoder uri, FullHttpRequest request, Channel channel) {
+        if (tenant.isEmpty()) {
+            return dispatch(route, path, method, uri, request, channel);
+        }
+        try (Scope s = Tenants.open(tenant)) {
+            return dispatch(route, path, method, uri, request, channel);
+        }
     }
 
     private CompletableFuture<?> dispatch(Route route, String path, HttpMethod method, QueryStringDecoder uri,

@@ -70,13 +70,22 @@ public final class LogicHttpServer implements AutoCloseable {
     public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
                            DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
                            NodeHealth health, io.jgoim.common.tracing.Tracing tracing) {
+        this(config, push, online, nodes, denyList, revokeFor, registry, health, tracing,
+                io.jgoim.logic.tenant.Tenants.single(registry));
+    }
+
+    /** @param tenants the declared tenants: each push or read request runs for the one its request names */
+    public LogicHttpServer(HttpConfig config, PushService push, OnlineAggregator online, NodeBalancer nodes,
+                           DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
+                           NodeHealth health, io.jgoim.common.tracing.Tracing tracing,
+                           io.jgoim.logic.tenant.Tenants tenants) {
         this.config = config;
         this.registry = registry;
         ApiKeyring keyring = config.apiKeys().isEmpty() ? null
                 : new ApiKeyring(config.apiKeys(), registry, System::nanoTime);
         this.api = new ApiService(new Routes(push, online, nodes,
                 new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC()),
-                new LogLevelRoutes(LogLevels.backend(), keyring)), keyring, registry, health, tracing);
+                new LogLevelRoutes(LogLevels.backend(), keyring)), keyring, registry, health, tracing, tenants);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")
