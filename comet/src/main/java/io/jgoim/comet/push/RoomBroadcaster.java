@@ -57,11 +57,16 @@ public final class RoomBroadcaster {
      * completes at once with zero counts (the outcome shows in the metrics), as goim answers before pacing ends.
      */
     public CompletableFuture<Delivery> broadcast(PushFrame frame, int op, int speed) {
+        return broadcast(frame, op, speed, io.jgoim.protocol.Tenancy.DEFAULT);
+    }
+
+    /** {@link #broadcast(PushFrame, int, int)} to the sessions of {@code tenant} only ("" = the default tenant). */
+    public CompletableFuture<Delivery> broadcast(PushFrame frame, int op, int speed, String tenant) {
         Job job = new Job(PushKind.BROADCAST);
         int perStep = speed > 0 ? Math.max(1, (int) ((long) speed * SPEED_STEP_MILLIS / 1000 / loops.size())) : 0;
         for (int i = 0; i < loops.size(); i++) {
             if (loops.sessions(i).size() > 0) {
-                job.submit(new LoopTask(job, i, null, frame, op, perStep));
+                job.submit(new LoopTask(job, i, null, frame, op, perStep, tenant));
             }
         }
         CompletableFuture<Delivery> f = job.seal();
@@ -75,12 +80,21 @@ public final class RoomBroadcaster {
      * @param counts out: counts[0] += delivered, counts[1] += dropped
      */
     public static void deliver(MemberList members, int from, int to, PushFrame frame, int op, int[] counts) {
+        deliver(members, from, to, frame, op, counts, null);
+    }
+
+    /** {@code tenant}: only its sessions take the frame (a broadcast); null = every member (a room: one tenant's). */
+    static void deliver(MemberList members, int from, int to, PushFrame frame, int op, int[] counts,
+                        String tenant) {
         int end = Math.min(to, members.size());
         int delivered = 0;
         int dropped = 0;
         boolean skipped = false;
         for (int i = from; i < end; i++) {
             Session s = members.get(i);
+            if (tenant != null && !tenant.equals(s.tenant())) {
+                continue;
+            }
             if (op >= 0 && !s.needPush(op)) {
                 if (frame.isPositioned() && s.streams() != null) {
                     // not watched: its delivery skips it and only advances the cursor (it may still tell a state)
@@ -155,9 +169,15 @@ public final class RoomBroadcaster {
         private final int op;
         private final int perStep;
         private final int[] counts = new int[2];
+        private final String tenant;
         private int next;
 
         LoopTask(Job job, int loopIndex, Room room, PushFrame frame, int op, int perStep) {
+            this(job, loopIndex, room, frame, op, perStep, null);
+        }
+
+        LoopTask(Job job, int loopIndex, Room room, PushFrame frame, int op, int perStep, String tenant) {
+            this.tenant = tenant;
             this.job = job;
             this.loopIndex = loopIndex;
             this.room = room;
@@ -173,9 +193,9 @@ public final class RoomBroadcaster {
             try {
                 if (members != null) {
                     if (perStep <= 0) {
-                        deliver(members, 0, members.size(), frame, op, counts);
+                        deliver(members, 0, members.size(), frame, op, counts, tenant);
                     } else {
-                        deliver(members, next, next + perStep, frame, op, counts);
+                        deliver(members, next, next + perStep, frame, op, counts, tenant);
                         next += perStep;
                         if (next < members.size()) {
                             finished = !reschedule();
