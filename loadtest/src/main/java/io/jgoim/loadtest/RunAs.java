@@ -33,20 +33,22 @@ public record RunAs(String tenant, String claim, String kid, byte[] secret, Stri
         Objects.requireNonNull(kid, "kid");
         secret = secret.clone();
         Objects.requireNonNull(apiKey, "apiKey");
-        if (!tenant.isEmpty() && secret.length == 0) {
-            throw new IllegalArgumentException("a tenant needs signed tokens: give the cluster's HS256 secret");
-        }
     }
 
-    /** The token of session {@code mid} in {@code room}: a JWT when a secret is set, else goim's JSON. */
-    public byte[] token(long mid, String room) {
-        if (secret.length == 0) {
-            return GoimToken.json(mid, "", room, "loadtest");
-        }
+    /**
+     * The token of session {@code mid} in {@code room} with session key {@code key} ("" = a generated one): an HS256
+     * JWT when a secret is set, else goim's JSON (with the tenant field when there is a tenant: logic in goim mode
+     * reads it, unsigned).
+     */
+    public byte[] token(long mid, String key, String room) {
         StringBuilder claims = new StringBuilder(128).append("{\"mid\":").append(mid)
-                .append(",\"room_id\":\"").append(room).append("\",\"platform\":\"loadtest\"");
+                .append(",\"key\":\"").append(key)
+                .append("\",\"room_id\":\"").append(room).append("\",\"platform\":\"loadtest\"");
         if (!tenant.isEmpty()) {
             claims.append(",\"").append(claim).append("\":\"").append(tenant).append('"');
+        }
+        if (secret.length == 0) {
+            return claims.append(",\"accepts\":[]}").toString().getBytes(StandardCharsets.UTF_8);
         }
         claims.append('}');
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
@@ -61,6 +63,12 @@ public record RunAs(String tenant, String claim, String kid, byte[] secret, Stri
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
+    }
+
+    /** {@link #token(long, String, String)} with a generated key. */
+    public byte[] token(long mid, String room) {
+        return secret.length == 0 && tenant.isEmpty() ? GoimToken.json(mid, "", room, "loadtest")
+                : token(mid, "", room);
     }
 
     /** Adds this identity's push API headers (tenant, API key) to a request's headers. */

@@ -111,7 +111,7 @@ public final class LogicServer implements AutoCloseable {
         this.unsignedOrNull = jwt ? null : UnsignedTokenWarning.toLog(log);
         Authenticator auth = jwt
                 ? new JwtAuthenticator(config.auth().jwt(), config.tenants().claim())
-                : new GoimTokenAuthenticator(unsignedOrNull);
+                : new GoimTokenAuthenticator(unsignedOrNull, config.tenants().claim());
         io.jgoim.logic.tenant.Tenants tenants = new io.jgoim.logic.tenant.Tenants(config.tenants(), registry);
         NodeBalancer balancer = new NodeBalancer(config.nodes(), nodes, clock);
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), registry);
