@@ -47,6 +47,8 @@
 # TENANT (a tenant name: the standalone declares it and the fanout, push-api and tenants tools run as it; tenants
 # runs as "loadtest" when unset), TRACING (on: tracing enabled on every node at the default 1 % sampling, exporting
 # to TRACING_ENDPOINT, default a closed local port: spans built, sampled, batched and dropped on export, counted).
+# BENCH_TCP_PORT, BENCH_WS_PORT, BENCH_HTTP_PORT (3101, 3102, 3111): the standalone's ports in fanout, push-api and
+# tenants (another server on the shared machine holds the defaults).
 # Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
 # recorded with the server command in the result.
 set -euo pipefail
@@ -175,12 +177,12 @@ profile_window() {
     sleep 12
     local worker
     worker="$(pgrep -f 'LoadtestMain.*--worker-index' | head -1 || true)"
-    curl -s -o "$DIR/$1-metrics-0.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/$1-metrics-0.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-0.txt"
     bench_jfr_start "$SERVER_PID"
     [ -n "$worker" ] && bench_jfr_start "$worker"
     sleep 12
-    curl -s -o "$DIR/$1-metrics-1.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/$1-metrics-1.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-1.txt"
     bench_jfr_stop "$SERVER_PID" "$DIR/$1.jfr"
     [ -n "$worker" ] && bench_jfr_stop "$worker" "$DIR/$1-receiver.jfr"
@@ -203,9 +205,14 @@ history_config() {
         trace="  tracing: {enabled: true, endpoint: \"${TRACING_ENDPOINT:-http://127.0.0.1:9/v1/traces}\"}\n"
         bench_log "tracing on (default sampling), exporting to ${TRACING_ENDPOINT:-a closed port}"
     fi
-    if [ -n "$logic$trace" ]; then
+    local cports=""
+    if [ "${BENCH_TCP_PORT:-3101}${BENCH_WS_PORT:-3102}${BENCH_HTTP_PORT:-3111}" != 310131023111 ]; then
+        cports="  tcp: {port: ${BENCH_TCP_PORT:-3101}}\n  webSocket: {port: ${BENCH_WS_PORT:-3102}}\n"
+        logic+="  http: {port: ${BENCH_HTTP_PORT:-3111}}\n"
+    fi
+    if [ -n "$logic$trace$cports" ]; then
         SERVER_CONFIG="$1/server-config.yaml"
-        printf "comet:\n${trace}logic:\n${logic}${trace}job:\n${trace}" >"$SERVER_CONFIG"
+        printf "comet:\n${cports}${trace}logic:\n${logic}${trace}job:\n${trace}" >"$SERVER_CONFIG"
         bench_log "server config: $SERVER_CONFIG"
     fi
 }
@@ -214,6 +221,12 @@ history_config() {
 tenant_args() {
     [ -n "${TENANT:-}" ] && printf '%s\n' --tenant "$TENANT"
     return 0
+}
+
+# The load tool's port arguments: sessions (room-broadcast) or HTTP only (push).
+port_args() {
+    [ "${1:-}" = sessions ] && printf '%s\n' --tcp-port "${BENCH_TCP_PORT:-3101}" --ws-port "${BENCH_WS_PORT:-3102}"
+    printf '%s\n' --http "http://127.0.0.1:${BENCH_HTTP_PORT:-3111}"
 }
 
 scenario_fanout() {
@@ -228,7 +241,7 @@ scenario_fanout() {
     if [ "${FANOUT_POSITIONS:-0}" = 1 ]; then
         common+=(--positions)
     fi
-    mapfile -t targs < <(tenant_args)
+    mapfile -t targs < <(tenant_args; port_args sessions)
     common+=("${targs[@]}")
     local modes=" ${FANOUT_MODES:-latency throughput} " warm="--warmup 2000"
     if [[ "$modes" == *" latency "* ]]; then
@@ -244,7 +257,7 @@ scenario_fanout() {
         profile_window throughput
         wait_tool "$DIR/throughput.out"
     fi
-    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     finish fanout
 }
 
@@ -370,12 +383,12 @@ scenario_connect_storm() {
 scenario_push_api() {
     begin push-api
     history_config "$DIR"
-    mapfile -t targs < <(tenant_args)
+    mapfile -t targs < <(tenant_args; port_args)
     bench_start_server "$DIR"
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
     bench_box_sampler "$DIR/box.txt"
     run_tool "$DIR" warm push --target room --room-type live --room-id 1000 --rate 2000 --duration 5s \
-        --http-connections 4 --max-in-flight 5000
+        --http-connections 4 --max-in-flight 5000 "${targs[@]}"
     wait_tool "$DIR/warm.out"
     local rate
     for rate in ${PUSH_RATES:-5000 10000 20000 40000}; do
@@ -480,10 +493,10 @@ scenario_resume_storm() {
     if [ "${RESUME_MIDS:-0}" = 1 ]; then
         args+=(--member-streams)
     fi
-    curl -s -o "$DIR/start-metrics.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/start-metrics.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     run_tool "$DIR" storm "${args[@]}"
     wait_tool "$DIR/storm.out"
-    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     finish resume-storm
 }
 
@@ -497,12 +510,14 @@ scenario_tenants() {
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
     bench_box_sampler "$DIR/box.txt"
     local n="${TENANT_SESSIONS:-2000}" rep load_pid
+    mapfile -t pargs < <(port_args sessions)
     local prod=(room-broadcast --sessions "$n" --connect-rate "$CONNECT_RATE" --transport tcp
         --source-ips 127.0.0.1-127.0.0.2 --room-type live --room-id 1000 --payload-size 64 --grace 5s --prewarm 3s
-        --rate "${TENANT_PROD_RATE:-20}" --duration 20s --server-pid "$SERVER_PID")
+        --rate "${TENANT_PROD_RATE:-20}" --duration 20s --server-pid "$SERVER_PID" "${pargs[@]}")
     local load=(room-broadcast --sessions "$n" --connect-rate "$CONNECT_RATE" --transport tcp
         --source-ips 127.0.0.3-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s --prewarm 3s
-        --rate "${TENANT_LOAD_RATE:-200}" --duration 40s --max-in-flight 5000 --tenant "${TENANT:-loadtest}")
+        --rate "${TENANT_LOAD_RATE:-200}" --duration 40s --max-in-flight 5000 --tenant "${TENANT:-loadtest}"
+        "${pargs[@]}")
     for ((rep = 1; rep <= ${TENANT_REPS:-2}; rep++)); do
         run_tool "$DIR" "alone-$rep" "${prod[@]}"
         wait_tool "$DIR/alone-$rep.out"
@@ -516,7 +531,7 @@ scenario_tenants() {
         wait_tool "$DIR/load-$rep.out"
         sleep 2
     done
-    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     finish tenants
 }
 
