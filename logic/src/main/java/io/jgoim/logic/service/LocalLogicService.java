@@ -158,7 +158,7 @@ public final class LocalLogicService implements LogicService {
      * refused as a malformed token once tenants are declared (with none, every id is the default tenant's, as before).
      */
     private void checkNotForged(Identity id) {
-        if (tenants.names().size() > 1 && (Tenancy.forged(id.key()) || Tenancy.forged(id.roomId()))) {
+        if (tenants.any() && (Tenancy.forged(id.key()) || Tenancy.forged(id.roomId()))) {
             throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "key and room_id may not hold U+001F");
         }
     }
@@ -166,7 +166,7 @@ public final class LocalLogicService implements LogicService {
     /** The directory view of the tenant whose namespace {@code key} is in (the default one for an undeclared). */
     private SessionDirectory directoryOf(String key) {
         String t = Tenancy.tenantOf(key);
-        return t.isEmpty() || !tenants.names().contains(t) ? directory : directory.forTenant(t);
+        return tenants.isDeclared(t) ? directory.forTenant(t) : directory;
     }
 
     private CompletableFuture<ConnectReply> connect(ConnectReq request, Identity id, String tenant) {

@@ -52,6 +52,16 @@ public final class Tenants {
         return new Tenants(new TenantsConfig("tenant", List.of()), registry);
     }
 
+    /** True when {@code tenant} (an internal id) is a declared tenant (never for the default tenant, ""). */
+    public boolean isDeclared(String tenant) {
+        return !tenant.isEmpty() && declared.contains(tenant);
+    }
+
+    /** True when any tenant besides the default one is declared. */
+    public boolean any() {
+        return !declared.isEmpty();
+    }
+
     /** The declared names and {@code default}: every value a {@code tenant} label can take. */
     public List<String> names() {
         List<String> out = new java.util.ArrayList<>(declared.size() + 1);
