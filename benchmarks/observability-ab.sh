@@ -13,13 +13,13 @@ REPS="${REPS:-2}"
 for ((i = 1; i <= REPS; i++)); do
     for cfg in off on; do
         for scenario in fanout push-api; do
-            before="$(ls "$ROOT"/benchmarks/results/"$scenario"-*.json 2>/dev/null | sort | tail -1 || true)"
+            before="$(ls "$ROOT"/benchmarks/results/"$scenario"-2*.json 2>/dev/null | sort | tail -1 || true)"
             if [ "$cfg" = on ]; then
                 TRACING=on TENANT=loadtest "$ROOT/benchmarks/run.sh" "$scenario"
             else
                 TRACING=off TENANT= "$ROOT/benchmarks/run.sh" "$scenario"
             fi
-            after="$(ls "$ROOT"/benchmarks/results/"$scenario"-*.json | sort | tail -1)"
+            after="$(ls "$ROOT"/benchmarks/results/"$scenario"-2*.json | sort | tail -1)"
             [ "$after" != "$before" ] && echo "$i $cfg $scenario $after" >>"$AB_LOG"
         done
     done
