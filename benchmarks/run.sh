@@ -7,6 +7,11 @@
 #                  90 % of the offered one (saturation); warm worker JVMs, measured from first start to last auth
 #   push-api       HTTP pushes accepted per second with latency, a rate ladder (every step runs)
 #   unicast        pushes to single mids at a fixed rate: end-to-end latency percentiles
+#   tenants        (issue 15) the production (default) tenant's room push latency, TENANT_SESSIONS (2000) sessions at
+#                  TENANT_PROD_RATE (20) msgs/s, alone and with the load-test tenant's traffic beside it (its own
+#                  TENANT_SESSIONS sessions in the SAME room name, TENANT_LOAD_RATE (200) msgs/s), interleaved
+#                  TENANT_REPS (2) times: latency, loss and cross-tenant deliveries (none may arrive: the load tool
+#                  counts a message it did not expect as a failure) of the production tenant in both conditions
 #   resume-storm   STORM_RESUME_SESSIONS (15,000) position-aware sessions of one room get seed messages, lose their
 #                  link together (cut on the client side), miss RESUME_MISSED (100) messages and reconnect spread
 #                  over RESUME_WINDOW (10s): recovered / total, not recovered by code, time to recover p50/p99/max,
@@ -49,6 +54,11 @@
 # LIMITS (off: every comet rate limit and ban is turned off, since the load tool opens tens of thousands of sessions
 # from 127.0.0.1 a second and the scenarios measure the server, not its limits; on: the comet's defaults, e.g. to
 # measure the limits' cost on vs off; a JGOIM_LIMITS_* variable set by the caller always wins).
+# TENANT (a tenant name: the standalone declares it and the fanout, push-api and tenants tools run as it; tenants
+# runs as "loadtest" when unset), TRACING (on: tracing enabled on every node at the default 1 % sampling, exporting
+# to TRACING_ENDPOINT, default a closed local port: spans built, sampled, batched and dropped on export, counted).
+# BENCH_TCP_PORT, BENCH_WS_PORT, BENCH_HTTP_PORT (3101, 3102, 3111): the standalone's ports in fanout, push-api and
+# tenants (another server on the shared machine holds the defaults).
 # Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
 # recorded with the server command in the result.
 set -euo pipefail
@@ -78,7 +88,7 @@ usage() {
 for s in "$@"; do
     case "$s" in
         idle | fanout | connect-storm | push-api | unicast | all | connect-storm-cluster | push-api-cluster \
-            | loopback-floor | resume-storm | latency-sweep) ;;
+            | loopback-floor | resume-storm | latency-sweep | tenants) ;;
         *) echo "run.sh: unknown scenario '$s'" >&2; usage ;;
     esac
 done
@@ -185,12 +195,12 @@ profile_window() {
     sleep 12
     local worker
     worker="$(pgrep -f 'LoadtestMain.*--worker-index' | head -1 || true)"
-    curl -s -o "$DIR/$1-metrics-0.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/$1-metrics-0.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-0.txt"
     bench_jfr_start "$SERVER_PID"
     [ -n "$worker" ] && bench_jfr_start "$worker"
     sleep 12
-    curl -s -o "$DIR/$1-metrics-1.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/$1-metrics-1.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-1.txt"
     bench_jfr_stop "$SERVER_PID" "$DIR/$1.jfr"
     [ -n "$worker" ] && bench_jfr_stop "$worker" "$DIR/$1-receiver.jfr"
@@ -198,13 +208,43 @@ profile_window() {
 }
 
 # HISTORY=off: a standalone config in which no stream keeps history (no positions, no appends: goim's behaviour).
+# TENANT: the standalone declares that tenant; TRACING=on: every node traces at the default sampling.
 history_config() {
+    local logic="" trace=""
     if [ "${HISTORY:-on}" = off ]; then
-        SERVER_CONFIG="$1/history-off.yaml"
-        printf 'logic:\n  history:\n    rooms: {"*": {size: 0, ttl: 1s}}\n    members: {size: 0, ttl: 1s}\n' \
-            >"$SERVER_CONFIG"
-        bench_log "history off: $SERVER_CONFIG"
+        logic+='  history:\n    rooms: {"*": {size: 0, ttl: 1s}}\n    members: {size: 0, ttl: 1s}\n'
+        bench_log "history off"
     fi
+    if [ -n "${TENANT:-}" ]; then
+        logic+="  tenants: {declared: [$TENANT]}\n"
+        bench_log "tenant $TENANT declared; the load tool runs as it"
+    fi
+    if [ "${TRACING:-off}" = on ]; then
+        trace="  tracing: {enabled: true, endpoint: \"${TRACING_ENDPOINT:-http://127.0.0.1:9/v1/traces}\"}\n"
+        bench_log "tracing on (default sampling), exporting to ${TRACING_ENDPOINT:-a closed port}"
+    fi
+    local cports=""
+    if [ "${BENCH_TCP_PORT:-3101}${BENCH_WS_PORT:-3102}${BENCH_HTTP_PORT:-3111}" != 310131023111 ]; then
+        cports="  tcp: {port: ${BENCH_TCP_PORT:-3101}}\n  webSocket: {port: ${BENCH_WS_PORT:-3102}}\n"
+        logic+="  http: {port: ${BENCH_HTTP_PORT:-3111}}\n"
+    fi
+    if [ -n "$logic$trace$cports" ]; then
+        SERVER_CONFIG="$1/server-config.yaml"
+        printf "comet:\n${cports}${trace}logic:\n${logic}${trace}job:\n${trace}" >"$SERVER_CONFIG"
+        bench_log "server config: $SERVER_CONFIG"
+    fi
+}
+
+# The load tool's tenant arguments (none for the default tenant).
+tenant_args() {
+    [ -n "${TENANT:-}" ] && printf '%s\n' --tenant "$TENANT"
+    return 0
+}
+
+# The load tool's port arguments: sessions (room-broadcast) or HTTP only (push).
+port_args() {
+    [ "${1:-}" = sessions ] && printf '%s\n' --tcp-port "${BENCH_TCP_PORT:-3101}" --ws-port "${BENCH_WS_PORT:-3102}"
+    printf '%s\n' --http "http://127.0.0.1:${BENCH_HTTP_PORT:-3111}"
 }
 
 scenario_fanout() {
@@ -219,6 +259,8 @@ scenario_fanout() {
     if [ "${FANOUT_POSITIONS:-0}" = 1 ]; then
         common+=(--positions)
     fi
+    mapfile -t targs < <(tenant_args; port_args sessions)
+    common+=("${targs[@]}")
     local modes=" ${FANOUT_MODES:-latency throughput} " warm="--warmup 2000"
     if [[ "$modes" == *" latency "* ]]; then
         run_tool "$DIR" latency "${common[@]}" $warm --rate "${FANOUT_LATENCY_RATE:-20}" --duration 20s
@@ -233,7 +275,7 @@ scenario_fanout() {
         profile_window throughput
         wait_tool "$DIR/throughput.out"
     fi
-    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     finish fanout
 }
 
@@ -358,18 +400,21 @@ scenario_connect_storm() {
 
 scenario_push_api() {
     begin push-api
+    history_config "$DIR"
+    mapfile -t targs < <(tenant_args; port_args)
     bench_start_server "$DIR"
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
     bench_box_sampler "$DIR/box.txt"
     run_tool "$DIR" warm push --target room --room-type live --room-id 1000 --rate 2000 --duration 5s \
-        --http-connections 4 --max-in-flight 5000
+        --http-connections 4 --max-in-flight 5000 "${targs[@]}"
     wait_tool "$DIR/warm.out"
     local rate
     for rate in ${PUSH_RATES:-5000 10000 20000 40000}; do
         sleep 1
         bench_thread_cpu "$SERVER_PID" "$DIR/push-$rate-threads-0.txt"
         run_tool "$DIR" "push-$rate" push --target room --room-type live --room-id 1000 --rate "$rate" \
-            --duration 10s --http-connections 4 --max-in-flight 5000 --prewarm 3s --server-pid "$SERVER_PID"
+            --duration 10s --http-connections 4 --max-in-flight 5000 --prewarm 3s --server-pid "$SERVER_PID" \
+            "${targs[@]}"
         wait_tool "$DIR/push-$rate.out"
         bench_thread_cpu "$SERVER_PID" "$DIR/push-$rate-threads-1.txt"
     done
@@ -466,11 +511,46 @@ scenario_resume_storm() {
     if [ "${RESUME_MIDS:-0}" = 1 ]; then
         args+=(--member-streams)
     fi
-    curl -s -o "$DIR/start-metrics.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/start-metrics.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     run_tool "$DIR" storm "${args[@]}"
     wait_tool "$DIR/storm.out"
-    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:3111/metrics || true
+    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
     finish resume-storm
+}
+
+# tenants: one standalone with the load-test tenant declared; rounds of (production alone, production + load-test
+# tenant) so both conditions see the same machine drift. The production run is the measured one (latency-*.json);
+# the load-test tenant's run (load-*.json) starts first, in the same room name, and outlasts it.
+scenario_tenants() {
+    begin tenants
+    TENANT="${TENANT:-loadtest}" history_config "$DIR"
+    bench_start_server "$DIR"
+    bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
+    bench_box_sampler "$DIR/box.txt"
+    local n="${TENANT_SESSIONS:-2000}" rep load_pid
+    mapfile -t pargs < <(port_args sessions)
+    local prod=(room-broadcast --sessions "$n" --connect-rate "$CONNECT_RATE" --transport tcp
+        --source-ips 127.0.0.1-127.0.0.2 --room-type live --room-id 1000 --payload-size 64 --grace 5s --prewarm 3s
+        --rate "${TENANT_PROD_RATE:-20}" --duration 20s --server-pid "$SERVER_PID" "${pargs[@]}")
+    local load=(room-broadcast --sessions "$n" --connect-rate "$CONNECT_RATE" --transport tcp
+        --source-ips 127.0.0.3-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s --prewarm 3s
+        --rate "${TENANT_LOAD_RATE:-200}" --duration 40s --max-in-flight 5000 --tenant "${TENANT:-loadtest}"
+        "${pargs[@]}")
+    for ((rep = 1; rep <= ${TENANT_REPS:-2}; rep++)); do
+        run_tool "$DIR" "alone-$rep" "${prod[@]}"
+        wait_tool "$DIR/alone-$rep.out"
+        sleep 2
+        run_tool "$DIR" "load-$rep" "${load[@]}"
+        load_pid="$TOOL_PID"
+        sleep $((n / CONNECT_RATE + 8)) # the load-test tenant's sessions are in and pushing
+        run_tool "$DIR" "mixed-$rep" "${prod[@]}"
+        wait_tool "$DIR/mixed-$rep.out"
+        TOOL_PID="$load_pid"
+        wait_tool "$DIR/load-$rep.out"
+        sleep 2
+    done
+    curl -s -o "$DIR/end-metrics.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
+    finish tenants
 }
 
 scenario_loopback_floor() {
@@ -559,6 +639,7 @@ run_one() {
         loopback-floor) scenario_loopback_floor ;;
         resume-storm) scenario_resume_storm ;;
         latency-sweep) scenario_latency_sweep ;;
+        tenants) scenario_tenants ;;
         all) for s in idle fanout connect-storm push-api unicast; do run_one "$s"; done ;;
         *) echo "run.sh: unknown scenario '$1'" >&2; usage ;;
     esac

@@ -95,7 +95,7 @@ bench_start_server() {
     local dir="$1"
     shift
     local port
-    for port in 3101 3102 3111; do
+    for port in "${BENCH_TCP_PORT:-3101}" "${BENCH_WS_PORT:-3102}" "${BENCH_HTTP_PORT:-3111}"; do
         if ! bench_port_free "$port"; then
             echo "run.sh: port $port is in use (another jgoim?); the scenarios need 3101, 3102 and 3111" >&2
             exit 3
@@ -112,7 +112,7 @@ bench_start_server() {
     BENCH_PIDS+=("$SERVER_PID")
     local i
     for i in $(seq 1 120); do
-        if curl -sf -o /dev/null http://127.0.0.1:3111/health; then
+        if curl -sf -o /dev/null "http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/health"; then
             bench_log "server pid $SERVER_PID ready"
             return 0
         fi
@@ -189,7 +189,8 @@ bench_thread_cpu() {
 
 # Established server-side sockets on the client ports (the number of sessions the server holds).
 bench_server_sockets() {
-    ss -Htn state established '( sport = :3101 or sport = :3102 )' 2>/dev/null | wc -l
+    ss -Htn state established "( sport = :${BENCH_TCP_PORT:-3101} or sport = :${BENCH_WS_PORT:-3102} )" 2>/dev/null \
+        | wc -l
 }
 
 # bench_memory_snapshot PID FILE: live heap after a full GC (class histogram total), NMT "Other" (direct buffers

@@ -731,6 +731,34 @@ def machine():
             "kernel": platform.release(), "os": platform.platform()}
 
 
+def tenants(run_dir):
+    """Issue 15: the production tenant's room latency alone and beside the load-test tenant, per round."""
+    events = gc_events(run_dir)
+    cpu = cpu_samples(run_dir)
+    rounds = []
+    i = 1
+    while os.path.exists(os.path.join(run_dir, "alone-%d.json" % i)):
+        r = {"round": i}
+        for name in ("alone", "mixed", "load"):
+            f = fanout_run(run_dir, "%s-%d" % (name, i), events, cpu)
+            if f:
+                f.pop("perSecondE2eP50P99Ms", None)
+            r[name] = f
+        rounds.append(r)
+        i += 1
+
+    def p(run, q):
+        return ((run or {}).get("e2eMs") or {}).get(q)
+    fig = {"rounds": rounds,
+           "productionP50Ms": {"alone": [p(r["alone"], "p50") for r in rounds],
+                               "withLoadTenant": [p(r["mixed"], "p50") for r in rounds]},
+           "productionP99Ms": {"alone": [p(r["alone"], "p99") for r in rounds],
+                               "withLoadTenant": [p(r["mixed"], "p99") for r in rounds]},
+           "productionLostAndForeign": [[(r[k] or {}).get("lost"), (r[k] or {}).get("failures")]
+                                        for r in rounds for k in ("alone", "mixed")]}
+    return fig, {}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("scenario")
@@ -742,7 +770,7 @@ def main():
     fn = {"idle": idle, "fanout": fanout, "connect-storm": storm, "push-api": push_api, "unicast": unicast,
           "connect-storm-cluster": storm_cluster, "push-api-cluster": push_cluster,
           "loopback-floor": loopback_floor, "resume-storm": resume_storm,
-          "latency-sweep": latency_sweep}
+          "latency-sweep": latency_sweep, "tenants": tenants}
     fig, targets = fn[a.scenario](a.run_dir)
     try:
         with open(os.path.join(a.run_dir, "commands.txt")) as f:

@@ -62,6 +62,46 @@ final class CliOptions {
         }
     }
 
+    /** Whose sessions and pushes: the default tenant (goim tokens), or a tenant's (signed tokens, header, key). */
+    static final class Tenant {
+        @Option(names = "--tenant", defaultValue = "",
+                description = "run as this tenant (logic's tenants.declared): tokens carry the tenant claim, pushes "
+                        + "X-Jgoim-Tenant; needs --jwt-secret-file (default: the default tenant, goim tokens)")
+        String tenant;
+        @Option(names = "--tenant-claim", defaultValue = "tenant",
+                description = "the JWT claim logic reads the tenant from, tenants.claim (default ${DEFAULT-VALUE})")
+        String claim;
+        @Option(names = "--jwt-secret-file", description = "file holding the cluster's HS256 secret "
+                + "(JGOIM_TOKEN_SECRET): sessions get signed tokens")
+        Path secretFile;
+        @Option(names = "--jwt-kid", defaultValue = "main",
+                description = "kid of that secret in auth.jwt.keys (default ${DEFAULT-VALUE})")
+        String kid;
+        @Option(names = "--api-key-file", description = "file holding the push API key (sent as Bearer)")
+        Path apiKeyFile;
+
+        RunAs toRunAs() {
+            try {
+                byte[] secret = secretFile == null ? new byte[0] : trim(java.nio.file.Files.readAllBytes(secretFile));
+                String key = apiKeyFile == null ? ""
+                        : new String(trim(java.nio.file.Files.readAllBytes(apiKeyFile)),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+                return new RunAs(tenant, claim, kid, secret, key);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read a tenant credential file: " + e.getMessage(), e);
+            }
+        }
+
+        /** Drops one trailing newline (a file written by echo). */
+        private static byte[] trim(byte[] b) {
+            int n = b.length;
+            while (n > 0 && (b[n - 1] == '\n' || b[n - 1] == '\r')) {
+                n--;
+            }
+            return java.util.Arrays.copyOf(b, n);
+        }
+    }
+
     /** The HTTP push driver. */
     static final class Publisher {
         @Option(names = "--http", defaultValue = "http://127.0.0.1:3111",
@@ -97,6 +137,10 @@ final class CliOptions {
 
     /** Outputs, server measurement and multi-process control. */
     static final class Run {
+        /** Whose sessions and pushes (the default tenant unless --tenant). */
+        @picocli.CommandLine.Mixin
+        Tenant tenant = new Tenant();
+
         @Option(names = "--server-pid", defaultValue = "0",
                 description = "server pid: report its RSS, CPU and memory per session from /proc")
         long serverPid;

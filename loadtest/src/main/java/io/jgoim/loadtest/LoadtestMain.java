@@ -99,7 +99,7 @@ public final class LoadtestMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             run.check();
-            SessionOptions so = sessions.toOptions(room);
+            SessionOptions so = sessions.toOptions(room).withRunAs(run.tenant.toRunAs());
             ConnectOptions options = new ConnectOptions(so, CliValues.duration(hold), run.serverPid, serverHeap);
             if (run.isWorker()) {
                 options = new ConnectOptions(so.share(run.workerIndex, run.workerCount), options.hold(), 0, false);
@@ -139,7 +139,8 @@ public final class LoadtestMain implements Runnable {
             if (run.processes != 1) {
                 throw new IllegalArgumentException("push runs in one process (it holds no sessions)");
             }
-            PushOptions options = publisher.toOptions(target, mids, keys, run.serverPid);
+            PushOptions options = publisher.toOptions(target, mids, keys, run.serverPid)
+                    .withRunAs(run.tenant.toRunAs());
             return finish(PushScenario.run(options, CliValues.duration(prewarm)), run, PushScenario.NAME);
         }
     }
@@ -168,8 +169,9 @@ public final class LoadtestMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             run.check();
-            PushOptions push = publisher.toOptions(PushTarget.ROOM, List.of(), List.of(), run.serverPid);
-            SessionOptions so = sessions.toOptions(push.roomKey());
+            PushOptions push = publisher.toOptions(PushTarget.ROOM, List.of(), List.of(), run.serverPid)
+                    .withRunAs(run.tenant.toRunAs());
+            SessionOptions so = sessions.toOptions(push.roomKey()).withRunAs(run.tenant.toRunAs());
             RoomBroadcastOptions options = new RoomBroadcastOptions(so, push, CliValues.duration(grace), true,
                     CliValues.duration(prewarm));
             if (run.isWorker()) {
@@ -228,8 +230,9 @@ public final class LoadtestMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             run.check();
-            PushOptions push = publisher.toOptions(PushTarget.ROOM, List.of(), List.of(), run.serverPid);
-            SessionOptions so = sessions.toOptions(push.roomKey());
+            PushOptions push = publisher.toOptions(PushTarget.ROOM, List.of(), List.of(), run.serverPid)
+                    .withRunAs(run.tenant.toRunAs());
+            SessionOptions so = sessions.toOptions(push.roomKey()).withRunAs(run.tenant.toRunAs());
             java.net.URI metrics = metricsUrl == null
                     ? java.net.URI.create(publisher.http.replaceAll("/+$", "") + "/metrics")
                     : "none".equals(metricsUrl) ? null : java.net.URI.create(metricsUrl);

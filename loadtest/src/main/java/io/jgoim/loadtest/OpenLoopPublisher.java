@@ -44,7 +44,7 @@ final class OpenLoopPublisher {
     static void unmeasured(PushOptions options, java.time.Duration duration, int publisherId) {
         PushOptions warm = new PushOptions(options.httpBase(), options.target(), options.roomType(), options.roomId(),
                 options.mids(), options.keys(), options.operation(), options.rate(), duration, options.payloadSize(),
-                options.maxInFlight(), publisherId, 0, options.connections());
+                options.maxInFlight(), publisherId, 0, options.connections(), options.runAs());
         try (RunMetrics throwaway = new RunMetrics(List.of("push"), List.of(), 0)) {
             new OpenLoopPublisher(warm, throwaway).run();
         }
@@ -59,7 +59,7 @@ final class OpenLoopPublisher {
         EventLoopGroup group = ClientTransports.newEventLoopGroup(Math.min(options.connections(), 2));
         List<PipelinedHttpClient> connections = new ArrayList<>();
         for (int c = 0; c < options.connections(); c++) {
-            connections.add(new PipelinedHttpClient(options.uri(), group));
+            connections.add(new PipelinedHttpClient(options.uri(), group, options.runAs()));
         }
         try {
             for (long i = 0; ; i++) {

@@ -48,9 +48,16 @@ final class PipelinedHttpClient implements AutoCloseable {
     private final String pathAndQuery;
     private final String hostHeader;
     private Channel channel;
+    private final RunAs who;
 
     /** A client on {@code group}, which the caller owns. */
     PipelinedHttpClient(URI uri, EventLoopGroup group) {
+        this(uri, group, RunAs.DEFAULT);
+    }
+
+    /** A client whose requests carry {@code who}'s tenant header and API key. */
+    PipelinedHttpClient(URI uri, EventLoopGroup group, RunAs who) {
+        this.who = who;
         this.uri = uri;
         this.group = group;
         this.pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
@@ -89,6 +96,7 @@ final class PipelinedHttpClient implements AutoCloseable {
         req.headers().set(HttpHeaderNames.HOST, hostHeader)
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        who.addHeaders(req.headers());
         ch.writeAndFlush(req).addListener(w -> {
             if (!w.isSuccess()) {
                 handler.pending.remove(f);

@@ -24,11 +24,27 @@ import java.util.Objects;
  * @param publisherId written into every payload
  * @param serverPid   the server's pid for /proc readings, 0 for none
  * @param connections pipelined HTTP connections, used round robin; only one keeps the pushes in sequence order
+ * @param runAs       whose pushes: the tenant header and API key sent with each
  */
 public record PushOptions(URI httpBase, PushTarget target, String roomType, String roomId, List<Long> mids,
                           List<String> keys, int operation, double rate, Duration duration, int payloadSize,
-                          int maxInFlight, int publisherId, long serverPid, int connections) {
+                          int maxInFlight, int publisherId, long serverPid, int connections, RunAs runAs) {
+    /** Pushes of the default tenant without an API key. */
+    public PushOptions(URI httpBase, PushTarget target, String roomType, String roomId, List<Long> mids,
+                       List<String> keys, int operation, double rate, Duration duration, int payloadSize,
+                       int maxInFlight, int publisherId, long serverPid, int connections) {
+        this(httpBase, target, roomType, roomId, mids, keys, operation, rate, duration, payloadSize, maxInFlight,
+                publisherId, serverPid, connections, RunAs.DEFAULT);
+    }
+
+    /** These pushes as {@code who} (its tenant header and API key). */
+    public PushOptions withRunAs(RunAs who) {
+        return new PushOptions(httpBase, target, roomType, roomId, mids, keys, operation, rate, duration, payloadSize,
+                maxInFlight, publisherId, serverPid, connections, who);
+    }
+
     public PushOptions {
+        runAs = runAs == null ? RunAs.DEFAULT : runAs;
         Objects.requireNonNull(httpBase, "httpBase");
         Objects.requireNonNull(target, "target");
         mids = List.copyOf(mids);
@@ -71,7 +87,7 @@ public record PushOptions(URI httpBase, PushTarget target, String roomType, Stri
     /** A room push: {@code POST /goim/push/room?operation=&type=&room=}. */
     public static PushOptions room(URI httpBase, String roomType, String roomId, double rate, Duration duration) {
         return new PushOptions(httpBase, PushTarget.ROOM, roomType, roomId, List.of(), List.of(), 1000, rate,
-                duration, 64, 1000, 1, 0, 1);
+                duration, 64, 1000, 1, 0, 1, RunAs.DEFAULT);
     }
 
     /** The goim room key this push reaches ({@code type://id}). */

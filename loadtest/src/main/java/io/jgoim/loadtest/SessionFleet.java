@@ -172,7 +172,7 @@ final class SessionFleet implements AutoCloseable {
                 .port(transport.isWebSocket() ? options.wsPort() : options.tcpPort())
                 .transport(transport)
                 .sslContext(transport.isTls() ? trustAll : null)
-                .token(GoimToken.json(options.midBase() + index, "", options.room(), "loadtest"))
+                .token(options.runAs().token(options.midBase() + index, options.room()))
                 .heartbeatInterval(options.heartbeat())
                 .connectTimeout(options.connectTimeout())
                 .authTimeout(options.connectTimeout())

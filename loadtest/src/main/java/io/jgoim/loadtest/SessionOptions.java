@@ -26,17 +26,34 @@ import java.util.Objects;
  * @param tls             wrap every session in TLS (the ports are then the TLS ports; certificates are not checked)
  * @param warmup          sessions opened and closed before the measured ones (JIT of client and server), 0 for none
  * @param positions       sessions ask for stream positions (auth ver 3, op-20 pushes, resume) as the SDK does
+ * @param runAs           whose sessions: the default tenant's goim tokens, or a tenant's signed ones
  */
 public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix transport, int sessions,
                              double connectRate, List<InetAddress> sourceAddresses, Duration heartbeat, String room,
                              long midBase, long firstIndex, int threads, Duration connectTimeout, boolean tls,
-                             int warmup, boolean positions) {
+                             int warmup, boolean positions, RunAs runAs) {
     public static final int MAX_SESSIONS = 1_000_000;
+
+    /** Sessions of the default tenant with goim JSON tokens. */
+    public SessionOptions(String host, int tcpPort, int wsPort, TransportMix transport, int sessions,
+                          double connectRate, List<InetAddress> sourceAddresses, Duration heartbeat, String room,
+                          long midBase, long firstIndex, int threads, Duration connectTimeout, boolean tls,
+                          int warmup, boolean positions) {
+        this(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat, room, midBase,
+                firstIndex, threads, connectTimeout, tls, warmup, positions, RunAs.DEFAULT);
+    }
+
+    /** These sessions as {@code who} (a tenant's signed tokens). */
+    public SessionOptions withRunAs(RunAs who) {
+        return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
+                room, midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, who);
+    }
 
     public SessionOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(room, "room");
+        runAs = runAs == null ? RunAs.DEFAULT : runAs;
         sourceAddresses = List.copyOf(sourceAddresses);
         if (sessions < 0 || sessions > MAX_SESSIONS) {
             throw new IllegalArgumentException("sessions must be in 0.." + MAX_SESSIONS + ": " + sessions);
@@ -57,47 +74,47 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
     /** Local defaults: 127.0.0.1:3101/3102, TCP, 100 sessions at 1000/s, heartbeat 30 s, room live://1000. */
     public static SessionOptions defaults() {
         return new SessionOptions("127.0.0.1", 3101, 3102, TransportMix.TCP, 100, 1000, List.of(),
-                Duration.ofSeconds(30), "live://1000", 1, 0, 2, Duration.ofSeconds(10), false, 0, false);
+                Duration.ofSeconds(30), "live://1000", 1, 0, 2, Duration.ofSeconds(10), false, 0, false, RunAs.DEFAULT);
     }
 
     public SessionOptions withPorts(int tcp, int ws) {
         return new SessionOptions(host, tcp, ws, transport, sessions, connectRate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs);
     }
 
     public SessionOptions withSessions(int count, double rate) {
         return new SessionOptions(host, tcpPort, wsPort, transport, count, rate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs);
     }
 
     public SessionOptions withWarmup(int sessionsToWarmUp) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                room, midBase, firstIndex, threads, connectTimeout, tls, sessionsToWarmUp, positions);
+                room, midBase, firstIndex, threads, connectTimeout, tls, sessionsToWarmUp, positions, runAs);
     }
 
     public SessionOptions withPositions(boolean on) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                room, midBase, firstIndex, threads, connectTimeout, tls, warmup, on);
+                room, midBase, firstIndex, threads, connectTimeout, tls, warmup, on, runAs);
     }
 
     public SessionOptions withTls(boolean on) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                room, midBase, firstIndex, threads, connectTimeout, on, warmup, positions);
+                room, midBase, firstIndex, threads, connectTimeout, on, warmup, positions, runAs);
     }
 
     public SessionOptions withTransport(TransportMix mix) {
         return new SessionOptions(host, tcpPort, wsPort, mix, sessions, connectRate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs);
     }
 
     public SessionOptions withRoom(String roomId) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                roomId, midBase, firstIndex, threads, connectTimeout, tls, warmup, positions);
+                roomId, midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs);
     }
 
     public SessionOptions withSourceAddresses(List<InetAddress> addresses) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, addresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs);
     }
 
     /** The share of worker {@code index} of {@code count}: a disjoint session range, rate and address subset. */
@@ -112,6 +129,6 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
                     .mapToObj(addrs::get).toList();
         }
         return new SessionOptions(host, tcpPort, wsPort, transport, mine, connectRate / count, addrs, heartbeat, room,
-                midBase, first, threads, connectTimeout, tls, warmup / count, positions);
+                midBase, first, threads, connectTimeout, tls, warmup / count, positions, runAs);
     }
 }

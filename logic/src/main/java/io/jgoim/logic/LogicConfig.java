@@ -32,12 +32,19 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
                           KafkaConfig kafka, OnlineConfig online, NodesConfig nodes, HistoryConfig history,
                           HealthConfig health, LoggingConfig logging,
                           TracingConfig tracing, OverloadConfig overload,
-                          UpstreamConfig upstream) {
+                          UpstreamConfig upstream, TenantsConfig tenants) {
     public static final String DEFAULTS = "jgoim/logic-defaults.yaml";
 
     public LogicConfig {
         Checks.notNull(node, "node");
         Checks.notNull(tracing, "tracing");
+        Checks.notNull(tenants, "tenants");
+        for (ApiKey k : http.apiKeys()) {
+            for (String t : k.tenants()) {
+                Checks.check(TenantsConfig.DEFAULT.equals(t) || tenants.declared().contains(t), "http.apiKeys["
+                        + k.id() + "].tenants: '" + t + "' is not a declared tenant (tenants.declared) nor default");
+            }
+        }
         Checks.notNull(http, "http");
         Checks.notNull(grpc, "grpc");
         Checks.notNull(auth, "auth");
@@ -82,7 +89,31 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
                 c.auth().connectProxy());
         return new LogicConfig(c.node(), c.http(), c.grpc(), auth, c.redis(), c.kafka(), c.online(), c.nodes(),
                 c.history(), c.health(), c.logging(),
-                c.tracing(), c.overload(), c.upstream());
+                c.tracing(), c.overload(), c.upstream(), c.tenants());
+    }
+
+    /**
+     * The tenants this cluster serves besides the default one (docs/operations.md, Tenants). {@code declared}: tenant
+     * names ({@code [a-z0-9-]{1,32}}, never {@value #DEFAULT}); an empty list is a single-tenant cluster, as before.
+     * {@code claim}: the JWT claim naming a session's tenant (absent = the default tenant). The push API names the
+     * tenant in the {@value #HEADER} header or takes its API key's first tenant ({@code http.apiKeys[].tenants}).
+     */
+    public record TenantsConfig(String claim, List<String> declared) {
+        /** The name of the default tenant (un-prefixed keys and rooms) in config, headers, claims and metrics. */
+        public static final String DEFAULT = "default";
+        /** The push API's header naming the tenant a push is for. */
+        public static final String HEADER = "X-Jgoim-Tenant";
+
+        public TenantsConfig {
+            Checks.notBlank(claim, "tenants.claim");
+            declared = declared == null ? List.of() : List.copyOf(declared);
+            for (String t : declared) {
+                Checks.check(t != null && t.matches("[a-z0-9-]{1,32}") && !DEFAULT.equals(t),
+                        "tenants.declared: '" + t + "' must match [a-z0-9-]{1,32} and not be " + DEFAULT);
+            }
+            Checks.check(declared.stream().distinct().count() == declared.size(),
+                    "tenants.declared: names must be unique");
+        }
     }
 
     /** This node's identity. */
@@ -141,8 +172,8 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
      * One push API key, stored only as the hex SHA-256 of the key; {@code scopes} name the routes it may call (push,
      * read, admin); {@code ratePerSecond} (0 = unlimited) and {@code burst} size its token bucket.
      */
-    public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst)
-            implements ApiKeySpec {
+    public record ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst,
+                         List<String> tenants) implements ApiKeySpec {
         public static final String PUSH = "push";
         public static final String READ = "read";
         /** The admin routes ({@code /goim/admin/*}): revoke tokens, keys and members; change log levels. */
@@ -151,6 +182,12 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         public ApiKey {
             scopes = scopes == null ? null : List.copyOf(scopes);
             ApiKeySpec.validate("http.apiKeys", id, sha256, scopes, ratePerSecond, burst);
+            tenants = tenants == null || tenants.isEmpty() ? List.of(TenantsConfig.DEFAULT) : List.copyOf(tenants);
+        }
+
+        /** A key of the default tenant only. */
+        public ApiKey(String id, String sha256, List<String> scopes, double ratePerSecond, int burst) {
+            this(id, sha256, scopes, ratePerSecond, burst, null);
         }
 
         @Override

@@ -138,7 +138,9 @@ public final class LogicServer implements AutoCloseable {
         boolean jwt = LogicConfig.AuthConfig.JWT.equals(config.auth().mode());
         this.unsignedOrNull = jwt ? null : UnsignedTokenWarning.toLog(log);
         Authenticator auth = jwt
-                ? new JwtAuthenticator(config.auth().jwt()) : new GoimTokenAuthenticator(unsignedOrNull);
+                ? new JwtAuthenticator(config.auth().jwt(), config.tenants().claim())
+                : new GoimTokenAuthenticator(unsignedOrNull, config.tenants().claim());
+        io.jgoim.logic.tenant.Tenants tenants = new io.jgoim.logic.tenant.Tenants(config.tenants(), registry);
         NodeBalancer balancer = new NodeBalancer(config.nodes(), nodes, clock);
         this.online = new OnlineAggregator(directory, config.online().aggregateInterval(), registry);
         StreamHistory history = historyOrNull == null
@@ -149,7 +151,7 @@ public final class LogicServer implements AutoCloseable {
         this.connectProxy = config.auth().connectProxy().enabled()
                 ? new ConnectProxy(config.auth().connectProxy()) : null;
         this.service = new LocalLogicService(config, auth, directory, upstreamRouter, connectProxy, online, balancer,
-                history, denyList, registry);
+                history, denyList, tenants, registry);
         this.overload = new LogicOverload(config.overload(), registry);
         this.guarded = new ShedConnect(service, overload.connect(), overload.connectShed());
         this.health = new NodeHealth(config.node().id(), config.health(), config.http().enabled() ? registry : null);
@@ -157,7 +159,7 @@ public final class LogicServer implements AutoCloseable {
         this.traced = TracedConnect.wrap(guarded, tracing, SpanKind.SERVER);
         this.comets = new SwitchableCometControls(new RegistryCometControls(nodes, config.http().adminComets()));
         this.http = config.http().enabled() ? new LogicHttpServer(config.http(), push, online, balancer, denyList,
-                config.auth().revokeFor(), registry, health, tracing, directory, comets, overload) : null;
+                config.auth().revokeFor(), registry, health, tracing, directory, comets, overload, tenants) : null;
         if (http != null) {
             health.liveCheck("api-event-loops", new EventLoopsCheck(() -> java.util.Collections.singletonList(
                     http.eventLoops())));

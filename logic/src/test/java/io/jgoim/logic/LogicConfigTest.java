@@ -34,7 +34,7 @@ class LogicConfigTest {
         assertThat(file.auth().mode()).isEqualTo("jwt");
         assertThat(new LogicConfig(file.node(), file.http(), file.grpc(), defaults.auth(), file.redis(), file.kafka(),
                 file.online(), file.nodes(), file.history(), file.health(), file.logging(),
-                file.tracing(), file.overload(), file.upstream())).isEqualTo(defaults);
+                file.tracing(), file.overload(), file.upstream(), file.tenants())).isEqualTo(defaults);
         assertThat(LogicConfig.load(shipped, Map.of("JGOIM_AUTH_MODE", "goim")).auth().mode()).isEqualTo("goim");
     }
 

@@ -37,6 +37,10 @@ public enum ErrorCode {
     FORBIDDEN(111, 403, false, "the API key lacks the route's scope"),
     TOKEN_REVOKED(112, 401, false, "token revoked (its jti, its signing key or its member is on the deny list)"),
     TOKEN_WRONG_MEMBER(113, 403, false, "a refresh token names another member than the session's"),
+    // 400, not 401: the caller did authenticate (a valid key, a verified token); the tenant it names is not declared
+    // (tenants[] of logic), which no other credential fixes; a 401 would send token-refresh loops around in vain.
+    UNKNOWN_TENANT(114, 400, false, "the tenant (X-Jgoim-Tenant header or the token's tenant claim) is not declared"),
+    TENANT_FORBIDDEN(115, 403, false, "the API key may not push for this tenant (http.apiKeys[].tenants)"),
     CONNECT_REFUSED(116, 401, false, "the connect proxy's backend refused the connection"),
 
     // 200-299: streams, positions and history

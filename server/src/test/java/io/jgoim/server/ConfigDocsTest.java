@@ -42,7 +42,7 @@ class ConfigDocsTest {
             assertThat(f.auth().mode()).isEqualTo(LogicConfig.AuthConfig.JWT);
             fromFile = new LogicConfig(f.node(), f.http(), f.grpc(), ((LogicConfig) embedded).auth(), f.redis(),
                     f.kafka(), f.online(), f.nodes(), f.history(), f.health(), f.logging(),
-                    f.tracing(), f.overload(), f.upstream());
+                    f.tracing(), f.overload(), f.upstream(), f.tenants());
         }
         assertThat(fromFile).isEqualTo(embedded);
         // Every key of the defaults is spelled out in the file (the file is the operator's documentation).

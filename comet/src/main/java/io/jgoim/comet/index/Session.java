@@ -33,6 +33,7 @@ public final class Session implements Runnable {
     private final SessionTransport transport;
     private final long memberId;
     private final String key;
+    private String tenant = io.jgoim.protocol.Tenancy.DEFAULT;
     private final boolean extended;
     private final int loopIndex;
     private final int ringSize;
@@ -116,6 +117,19 @@ public final class Session implements Runnable {
 
     public String key() {
         return key;
+    }
+
+    /**
+     * The session's tenant ({@code ConnectReply.tenant}; "" = the default tenant): its key and room ids are in the
+     * tenant's namespace already; broadcasts compare it (io.jgoim.protocol.Tenancy). Set once, on the session's
+     * event loop, before it is registered.
+     */
+    public String tenant() {
+        return tenant;
+    }
+
+    public void tenant(String tenant) {
+        this.tenant = tenant;
     }
 
     /** True when the client authenticated with the extended version and understands extension ops. */

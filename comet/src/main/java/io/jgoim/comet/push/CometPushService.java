@@ -169,7 +169,7 @@ public final class CometPushService implements CometService {
         }
         try {
             // A paced broadcast (speed > 0) answers at once with zero counts: its latency is its pacing, not observed.
-            return broadcaster.broadcast(frame, req.getProtoOp(), req.getSpeed()).thenApply(d -> {
+            return broadcaster.broadcast(frame, req.getProtoOp(), req.getSpeed(), req.getTenant()).thenApply(d -> {
                 if (d.delivered() > 0) {
                     latency.written(PushLatency.Kind.BROADCAST, req.getCreatedAtMs(), System.currentTimeMillis());
                 }

@@ -36,8 +36,14 @@ final class LoopFanOut implements Runnable {
     /** A merged write grows to this many bytes at most; the rest of the pass goes in further writes (same flush). */
     static final int MAX_WRITE_BYTES = 64 * 1024;
 
-    /** One push for this loop: to a room's members here, or (room null) to every session here watching {@code op}. */
-    record Entry(Room room, int op, PushFrame frame, FanOutJob job) {
+    /**
+     * One push for this loop: to a room's members here, or (room null) to every session here of {@code tenant}
+     * ("" the default tenant; null for a room, whose members are one tenant's) watching {@code op}.
+     */
+    record Entry(Room room, int op, PushFrame frame, FanOutJob job, String tenant) {
+        Entry(Room room, int op, PushFrame frame, FanOutJob job) {
+            this(room, op, frame, job, null);
+        }
     }
 
     private final int loopIndex;

@@ -22,6 +22,7 @@ final class PassWriter {
     private int[] writeOf = new int[16];
     /** Per write: the op its sessions must watch (a broadcast's), or -1 (a room's: every member). */
     private int[] writeOp = new int[16];
+    private String[] writeTenant = new String[16];
     /** Per write: whether it is a copy joining several parts (released after the pass) or a part itself. */
     private boolean[] joined = new boolean[16];
     /** Per write: sessions written, sessions dropped. */
@@ -55,7 +56,7 @@ final class PassWriter {
                     c[0] = 0;
                     c[1] = 0;
                     flush |= RoomBroadcaster.writeAll(members, 0, members.size(), writes[k],
-                            writeOp[k], c);
+                            writeOp[k], c, writeTenant[k]);
                     counts[2 * k] = c[0];
                     counts[2 * k + 1] = c[1];
                     messages += writes[k].frameCount();
@@ -78,13 +79,14 @@ final class PassWriter {
                     writes[k].release();
                 }
                 writes[k] = null;
+                writeTenant[k] = null;
             }
         }
     }
 
     /**
      * Joins parts[0, n) into writes[0, w); returns w. A write of one part is that part itself (no copy). Broadcasts
-     * join only when they filter by the same op.
+     * join only when they filter by the same op and tenant.
      */
     private int join(List<LoopFanOut.Entry> entries, int n, boolean broadcast) {
         int w = 0;
@@ -92,11 +94,13 @@ final class PassWriter {
         int bytes = parts[0].size();
         for (int i = 1; i <= n; i++) {
             if (i < n && parts[i - 1].isFollowedBy(parts[i]) && bytes + parts[i].size() <= LoopFanOut.MAX_WRITE_BYTES
-                    && (!broadcast || entries.get(i).op() == entries.get(i - 1).op())) {
+                    && (!broadcast || entries.get(i).op() == entries.get(i - 1).op()
+                        && java.util.Objects.equals(entries.get(i).tenant(), entries.get(i - 1).tenant()))) {
                 bytes += parts[i].size();
                 continue;
             }
             writeOp[w] = broadcast ? entries.get(start).op() : -1;
+            writeTenant[w] = broadcast ? entries.get(start).tenant() : null;
             joined[w] = i - start > 1;
             writes[w] = joined[w] ? PushFrame.concat(parts, start, i) : parts[start];
             for (int j = start; j < i; j++) {
@@ -119,6 +123,7 @@ final class PassWriter {
             writeOf = new int[cap];
             joined = new boolean[cap];
             writeOp = new int[cap];
+            writeTenant = new String[cap];
             counts = new int[2 * cap];
         }
     }

@@ -69,15 +69,20 @@ public final class RoomBroadcaster {
      * completes at once with zero counts (the outcome shows in the metrics), as goim answers before pacing ends.
      */
     public CompletableFuture<Delivery> broadcast(PushFrame frame, int op, int speed) {
+        return broadcast(frame, op, speed, io.jgoim.protocol.Tenancy.DEFAULT);
+    }
+
+    /** {@link #broadcast(PushFrame, int, int)} to the sessions of {@code tenant} only ("" = the default tenant). */
+    public CompletableFuture<Delivery> broadcast(PushFrame frame, int op, int speed, String tenant) {
         FanOutJob job = new FanOutJob(PushKind.BROADCAST, metrics);
         int perStep = speed > 0 ? Math.max(1, (int) ((long) speed * SPEED_STEP_MILLIS / 1000 / loops.size())) : 0;
         for (int i = 0; i < loops.size(); i++) {
             if (loops.sessions(i).size() > 0) {
                 job.expect();
                 if (perStep > 0) {
-                    submitPaced(new LoopTask(job, i, frame.retain(), op, perStep));
+                    submitPaced(new LoopTask(job, i, frame.retain(), op, perStep, tenant));
                 } else {
-                    fanOuts[i].submit(new LoopFanOut.Entry(null, op, frame.retain(), job));
+                    fanOuts[i].submit(new LoopFanOut.Entry(null, op, frame.retain(), job, tenant));
                 }
             }
         }
@@ -92,22 +97,33 @@ public final class RoomBroadcaster {
      * @param counts out: counts[0] += delivered, counts[1] += dropped
      */
     public static void deliver(MemberList members, int from, int to, PushFrame frame, int op, int[] counts) {
-        if (writeAll(members, from, to, frame, op, counts)) {
+        deliver(members, from, to, frame, op, counts, null);
+    }
+
+    /** {@code tenant}: only its sessions take the frame (a broadcast); null = every member (a room: one tenant's). */
+    static void deliver(MemberList members, int from, int to, PushFrame frame, int op, int[] counts,
+                        String tenant) {
+        if (writeAll(members, from, to, frame, op, counts, tenant)) {
             flushAll(members, from, to);
         }
     }
 
     /**
      * Writes {@code frame} without flushing to members {@code from} to {@code to} of {@code members} that pass the op
-     * filter, adding to {@code counts}; true when some member needs a flush (written to, or its cursor advanced).
+     * filter and are of {@code tenant} (null: any, a room's members are one tenant's), adding to {@code counts}; true
+     * when some member needs a flush (written to, or its cursor advanced).
      */
-    static boolean writeAll(MemberList members, int from, int to, PushFrame frame, int op, int[] counts) {
+    static boolean writeAll(MemberList members, int from, int to, PushFrame frame, int op, int[] counts,
+                            String tenant) {
         int end = Math.min(to, members.size());
         int delivered = 0;
         int dropped = 0;
         boolean skipped = false;
         for (int i = from; i < end; i++) {
             Session s = members.get(i);
+            if (tenant != null && !tenant.equals(s.tenant())) {
+                continue;
+            }
             if (op >= 0 && !s.needPush(op)) {
                 if (frame.isPositioned() && s.streams() != null) {
                     // not watched: its delivery skips it and only advances the cursor (it may still tell a state)
@@ -151,9 +167,11 @@ public final class RoomBroadcaster {
         private final int op;
         private final int perStep;
         private final int[] counts = new int[2];
+        private final String tenant;
         private int next;
 
-        LoopTask(FanOutJob job, int loopIndex, PushFrame frame, int op, int perStep) {
+        LoopTask(FanOutJob job, int loopIndex, PushFrame frame, int op, int perStep, String tenant) {
+            this.tenant = tenant;
             this.job = job;
             this.loopIndex = loopIndex;
             this.frame = frame;
@@ -166,7 +184,7 @@ public final class RoomBroadcaster {
             MemberList members = loops.sessions(loopIndex);
             boolean finished = true;
             try {
-                deliver(members, next, next + perStep, frame, op, counts);
+                deliver(members, next, next + perStep, frame, op, counts, tenant);
                 next += perStep;
                 if (next < members.size()) {
                     finished = !reschedule();

@@ -1,5 +1,7 @@
 package io.jgoim.comet.session;
 
+import io.jgoim.protocol.Tenancy;
+
 import com.google.protobuf.ByteString;
 import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.index.SessionLoops;
@@ -274,7 +276,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         boolean positions = authVer == PacketLayout.VERSION_POSITIONS;
         session.credentials(reply.getExpiresAtMs(), reply.getJti(), reply.getKid());
         session.activate(reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(), loopIndex,
-                positions);
+                positions, reply.getTenant());
         long hb = reply.getHeartbeat() > 0 ? reply.getHeartbeat()
                 : services.config().protocol().heartbeatInterval().toSeconds();
         if (positions) {
@@ -283,7 +285,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         }
         if (authVer == PacketLayout.VERSION_EXTENDED) {
             // jgoim-aware clients learn the heartbeat interval and their key (a goim client gets the bare header).
-            ctx.writeAndFlush(ReplyFrames.authReplyExtended(ctx.alloc(), authSeq, key, hb,
+            ctx.writeAndFlush(ReplyFrames.authReplyExtended(ctx.alloc(), authSeq, Tenancy.local(key), hb,
                     reply.getExpiresAtMs() / 1000));
         } else {
             ctx.writeAndFlush(ReplyFrames.empty(authVer, Op.AUTH_REPLY, authSeq));
@@ -299,10 +301,14 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
      */
     private void resume(ConnectReply reply, String key, long hb) {
         state = State.RESUMING;
-        List<String> streams = StreamPosition.sessionStreams(reply.getRoomId(), reply.getMid());
+        // A declared tenant's session has its (namespaced) room stream only: member and broadcast streams keep the
+        // default tenant's history (docs/operations.md, Tenants).
+        List<String> streams = reply.getTenant().isEmpty()
+                ? StreamPosition.sessionStreams(reply.getRoomId(), reply.getMid())
+                : reply.getRoomId().isEmpty() ? List.of() : List.of(reply.getRoomId());
         session.session().streams().resume(streams, asked == null ? List.of() : asked, states -> {
             services.metrics().frameOut(Op.AUTH_REPLY);
-            ctx.write(ReplyFrames.authReplyPositions(ctx.alloc(), authSeq, key, hb, reply.getExpiresAtMs() / 1000,
+            ctx.write(ReplyFrames.authReplyPositions(ctx.alloc(), authSeq, Tenancy.local(key), hb, reply.getExpiresAtMs() / 1000,
                     states));
         }).whenComplete((v, e) -> {
             // Completes on the event loop.

@@ -131,12 +131,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
      * {@code positionAware} session (auth ver 3) gets its {@link StreamDelivery}.
      */
     void activate(long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds, int loopIndex,
-                  boolean positionAware) {
+                  boolean positionAware, String tenant) {
         CometConfig.ProtocolConfig pc = services.config().protocol();
         StreamDelivery streams = positionAware ? services.streamDelivery(ctx.channel(), transport(), this::close,
                 key, op -> session.needPush(op)) : null;
         session = new Session(ctx.channel(), transport(), memberId, key, extended, loopIndex,
                 services.config().outbound().ringSize(), services.metrics(), this, streams);
+        session.tenant(tenant);
         if (accepts.length > 0) {
             session.watch(accepts);
         }

@@ -39,6 +39,8 @@ final class Subscriptions {
             return refusal(extended, alloc, p, ErrorCode.BAD_ROOM,
                     "room id must be 1-" + MAX_ROOM_ID_BYTES + " printable bytes");
         }
+        // A declared tenant's session moves within its tenant's rooms (no control char, so none can name another's).
+        roomId = roomId.isEmpty() ? roomId : io.jgoim.protocol.Tenancy.namespaced(session.tenant(), roomId);
         Room current = session.room();
         String from = current == null ? null : current.id();
         if (roomId.isEmpty()) {

@@ -30,6 +30,10 @@ public final class InMemorySessionDirectory implements SessionDirectory {
      */
     private final ConcurrentHashMap<Long, Object> byMid = new ConcurrentHashMap<>();
     private final Map<String, Online> online = new ConcurrentHashMap<>();
+    /** Tenant views: a directory of their own each (their member ids never meet another tenant's); shared. */
+    private final Map<String, InMemorySessionDirectory> tenants;
+    /** The default tenant's directory: this one, or the one this tenant view was made from. */
+    private final InMemorySessionDirectory root;
     /** key → the member route of a session that ended (until its ttl): a device that is away. */
     private final Map<String, Route> away = new ConcurrentHashMap<>();
     private static final AtomicLongFieldUpdater<InMemorySessionDirectory> PURGE =
@@ -46,6 +50,21 @@ public final class InMemorySessionDirectory implements SessionDirectory {
     public InMemorySessionDirectory(Duration sessionTtl, Clock clock) {
         this.sessionTtl = sessionTtl;
         this.clock = clock;
+        this.tenants = new ConcurrentHashMap<>();
+        this.root = this;
+    }
+
+    /** A tenant's view of {@code root}. */
+    private InMemorySessionDirectory(InMemorySessionDirectory root) {
+        this.sessionTtl = root.sessionTtl;
+        this.clock = root.clock;
+        this.tenants = root.tenants;
+        this.root = root;
+    }
+
+    @Override
+    public SessionDirectory forTenant(String tenant) {
+        return tenant.isEmpty() ? root : tenants.computeIfAbsent(tenant, t -> new InMemorySessionDirectory(root));
     }
 
     @Override

@@ -64,6 +64,11 @@ public final class RedisSessionDirectory implements SessionDirectory {
     private final Clock clock;
     private final Timer latency;
     private final Counter errors;
+    /** "" for the default tenant (goim's mid_{mid}); {@code <tenant><US>} for a tenant view (mid_{t<US>mid}). */
+    private final String midPrefix;
+    private final java.util.Map<String, RedisSessionDirectory> tenants;
+    /** The default tenant's directory (this one, or the one this view was made from). */
+    private final RedisSessionDirectory root;
 
     /**
      * @param clients    the connection (not owned)
@@ -89,6 +94,33 @@ public final class RedisSessionDirectory implements SessionDirectory {
             this.latency = null;
             this.errors = null;
         }
+        this.midPrefix = "";
+        this.tenants = new java.util.concurrent.ConcurrentHashMap<>();
+        this.root = this;
+    }
+
+    /** A tenant's view of {@code base}: the same connection and meters, its own member hashes. */
+    private RedisSessionDirectory(RedisSessionDirectory base, String tenant) {
+        this.redis = base.redis;
+        this.sessionTtl = base.sessionTtl;
+        this.ttlMillis = base.ttlMillis;
+        this.keySetArgs = base.keySetArgs;
+        this.clock = base.clock;
+        this.latency = base.latency;
+        this.errors = base.errors;
+        this.midPrefix = io.jgoim.protocol.Tenancy.namespaced(tenant, "");
+        this.tenants = base.tenants;
+        this.root = base.root;
+    }
+
+    @Override
+    public SessionDirectory forTenant(String tenant) {
+        return tenant.isEmpty() ? root : tenants.computeIfAbsent(tenant, t -> new RedisSessionDirectory(root, t));
+    }
+
+    /** The member hash of {@code mid} in this view's tenant. */
+    private String midKeyOf(long mid) {
+        return midPrefix.isEmpty() ? midKey(mid) : "mid_{" + midPrefix + mid + "}";
     }
 
     static String midKey(long mid) {
@@ -113,7 +145,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
         CompletableFuture<String> set = redis.set(keyKey(key), server, keySetArgs).toCompletableFuture();
         CompletableFuture<Void> all;
         if (mid != 0) {
-            String hash = midKey(mid);
+            String hash = midKeyOf(mid);
             CompletableFuture<String> member = redis.set(keyMidKey(key), mid + " " + server, keySetArgs)
                     .toCompletableFuture();
             CompletableFuture<Boolean> hset = redis.hset(hash, key, server).toCompletableFuture();
@@ -135,7 +167,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
         CompletableFuture<Boolean> result;
         if (mid != 0) {
             CompletableFuture<Long> byMid = redis.<Long>eval(REFRESH_MID, ScriptOutputType.INTEGER,
-                    new String[] {midKey(mid)}, key, server, ttlMillis).toCompletableFuture();
+                    new String[] {midKeyOf(mid)}, key, server, ttlMillis).toCompletableFuture();
             result = byKey.thenCombine(byMid, (k, m) -> k == 1L);
         } else {
             result = byKey.thenApply(k -> k == 1L);
@@ -151,7 +183,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
         CompletableFuture<Boolean> result;
         if (mid != 0) {
             CompletableFuture<Long> byMid = redis.<Long>eval(REMOVE_MID, ScriptOutputType.INTEGER,
-                    new String[] {midKey(mid)}, key, server).toCompletableFuture();
+                    new String[] {midKeyOf(mid)}, key, server).toCompletableFuture();
             result = byKey.thenCombine(byMid, (k, m) -> k > 0 || m > 0);
         } else {
             result = byKey.thenApply(k -> k > 0);
@@ -237,7 +269,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
         List<Long> ordered = new ArrayList<>(mids);
         List<CompletableFuture<Map<String, String>>> hashes = new ArrayList<>(ordered.size());
         for (Long mid : ordered) {
-            hashes.add(redis.hgetall(midKey(mid)).toCompletableFuture());
+            hashes.add(redis.hgetall(midKeyOf(mid)).toCompletableFuture());
         }
         CompletableFuture<Map<String, String>> result = allOf(hashes, done -> done).thenCompose(done -> {
             List<Long> owners = new ArrayList<>();
@@ -259,7 +291,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
                     if (servers.get(i).equals(route)) {
                         out.put(keys.get(i), route);
                     } else if (route == null) {
-                        redis.eval(REMOVE_MID, ScriptOutputType.INTEGER, new String[] {midKey(owners.get(i))},
+                        redis.eval(REMOVE_MID, ScriptOutputType.INTEGER, new String[] {midKeyOf(owners.get(i))},
                                 keys.get(i), servers.get(i));
                     }
                 }

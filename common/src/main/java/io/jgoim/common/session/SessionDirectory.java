@@ -67,6 +67,20 @@ public interface SessionDirectory extends AutoCloseable {
      */
     CompletableFuture<String> storeEpoch();
 
+    /**
+     * This directory as tenant {@code tenant} sees it (docs/operations.md, Tenants): its member routes ({@code mid})
+     * are its own, so member 5 of one tenant is never member 5 of another; its session keys come already namespaced
+     * ({@link io.jgoim.protocol.Tenancy}). {@code ""} (the default tenant) is this directory itself, today's keys.
+     * Online reports are cluster-wide (room ids are namespaced) and read from the default view. Views are cached:
+     * a tenant's view is the same object on every call.
+     */
+    default SessionDirectory forTenant(String tenant) {
+        if (tenant.isEmpty()) {
+            return this;
+        }
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no tenant views");
+    }
+
     /** How long a route lives without a refresh. */
     Duration sessionTtl();
 

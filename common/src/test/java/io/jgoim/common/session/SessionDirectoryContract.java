@@ -165,4 +165,25 @@ abstract class SessionDirectoryContract {
         d.addSession(7, "k1", "comet-a").join();
         assertThat(d.storeEpoch().join()).isEqualTo(epoch);
     }
+
+    /** Tenant views (docs/operations.md, Tenants): member 7 of one tenant is not member 7 of another. */
+    @Test
+    void shouldKeepEachTenantsMembersApart() {
+        SessionDirectory d = directory(LONG);
+        SessionDirectory load = d.forTenant("loadtest");
+        assertThat(d.forTenant("loadtest")).isSameAs(load);
+        assertThat(d.forTenant("")).isSameAs(d);
+        assertThat(load.forTenant("")).isSameAs(d);
+        String loadKey = "loadtest\u001fk1";
+        d.addSession(7, "k1", "comet-a").join();
+        load.addSession(7, loadKey, "comet-b").join();
+        assertThat(d.keysByMids(List.of(7L)).join()).isEqualTo(Map.of("k1", "comet-a"));
+        assertThat(load.keysByMids(List.of(7L)).join()).isEqualTo(Map.of(loadKey, "comet-b"));
+        assertThat(d.forTenant("staging").keysByMids(List.of(7L)).join()).isEmpty();
+        assertThat(load.serversByKeys(List.of(loadKey, "k1")).join().get(loadKey)).isEqualTo("comet-b");
+        assertThat(load.refreshSession(7, loadKey, "comet-b").join()).isTrue();
+        assertThat(load.removeSession(7, loadKey, "comet-b").join()).isTrue();
+        assertThat(load.keysByMids(List.of(7L)).join()).isEmpty();
+        assertThat(d.keysByMids(List.of(7L)).join()).isEqualTo(Map.of("k1", "comet-a"));
+    }
 }

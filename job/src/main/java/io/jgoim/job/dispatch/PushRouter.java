@@ -136,7 +136,9 @@ final class PushRouter {
                 batcher.add(t, PushFrameEncoder.frameLength(m), System.nanoTime());
                 break;
             default:
-                if (sequencer.keepsHistory(BROADCAST)) {
+                // A declared tenant's broadcast is never sequenced: the broadcast stream's history is the default
+                // tenant's, which resuming sessions of that tenant read (docs/operations.md, Tenants).
+                if (sequencer.keepsHistory(BROADCAST) && m.getTenant().isEmpty()) {
                     // One lane holds every broadcast (record key "broadcast"): the broadcast stream's ordering point.
                     sequencer.sequence(BROADCAST, List.of(t));
                 } else {

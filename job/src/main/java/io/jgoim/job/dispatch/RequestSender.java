@@ -80,7 +80,8 @@ final class RequestSender {
         // goim splits the speed across comets: each writes to its share of the sessions per second.
         int perComet = speed <= 0 ? 0 : Math.max(1, speed / all.size());
         BroadcastReq.Builder b = BroadcastReq.newBuilder().setProtoOp(m.getOperation())
-                .setProto(frame).setSpeed(perComet).setRequestId(requestId()).setCreatedAtMs(m.getCreatedAtMs());
+                .setProto(frame).setSpeed(perComet).setRequestId(requestId()).setCreatedAtMs(m.getCreatedAtMs())
+                .setTenant(m.getTenant()); // only that tenant's sessions take it ("" = the default tenant's)
         if (position != null) {
             b.setPosition(position);
         }

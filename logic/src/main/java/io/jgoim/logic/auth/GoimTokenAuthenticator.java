@@ -23,6 +23,8 @@ public final class GoimTokenAuthenticator implements Authenticator {
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
     private final UnsignedTokenWarning warning;
+    /** The field naming the session's tenant ({@code tenants.claim}); absent = the default tenant (goim's tokens). */
+    private final String tenantClaim;
 
     /** Without warnings (tests, benchmarks, in-process callers). */
     public GoimTokenAuthenticator() {
@@ -31,7 +33,16 @@ public final class GoimTokenAuthenticator implements Authenticator {
 
     /** @param warningOrNull told of every token's remote address; null = no warnings */
     public GoimTokenAuthenticator(UnsignedTokenWarning warningOrNull) {
+        this(warningOrNull, "tenant");
+    }
+
+    /**
+     * {@code tenantClaim}: the token field naming a tenant. Unsigned like the rest of the token, so in goim mode a
+     * client picks its tenant as it picks its mid: fine for load tests on a trusted network, never for production.
+     */
+    public GoimTokenAuthenticator(UnsignedTokenWarning warningOrNull, String tenantClaim) {
         this.warning = warningOrNull;
+        this.tenantClaim = tenantClaim;
     }
 
     @Override
@@ -68,7 +79,8 @@ public final class GoimTokenAuthenticator implements Authenticator {
         if (key.isEmpty()) {
             key = UUID.randomUUID().toString();
         }
-        return new Identity(mid.asLong(0), key, text(root, "room_id"), text(root, "platform"), accepts(root));
+        return new Identity(mid.asLong(0), key, text(root, "room_id"), text(root, "platform"), accepts(root),
+                0, "", "", text(root, tenantClaim));
     }
 
     private static String text(JsonNode root, String field) {

@@ -48,8 +48,16 @@ public final class JwtAuthenticator implements Authenticator {
     private final Map<String, PinnedKey> keys = new HashMap<>();
     private final boolean requireExp;
     private final long leewayMs;
+    /** The claim naming the session's tenant ({@code tenants.claim}); absent = the default tenant. */
+    private final String tenantClaim;
 
     public JwtAuthenticator(JwtConfig config) {
+        this(config, "tenant");
+    }
+
+    /** {@code tenantClaim}: the claim that names the session's tenant (checked later, by logic's Tenants). */
+    public JwtAuthenticator(JwtConfig config, String tenantClaim) {
+        this.tenantClaim = tenantClaim;
         this.requireExp = config.requireExp();
         this.leewayMs = config.leeway().toMillis();
         for (JwtKey k : config.keys()) {
@@ -104,7 +112,7 @@ public final class JwtAuthenticator implements Authenticator {
         if (requireExp && jwt.getExpiresAtAsInstant() == null) {
             throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "token has no exp");
         }
-        return identity(jwt, leewayMs);
+        return identity(jwt, leewayMs, tenantClaim);
     }
 
     private static ErrorCode claimCode(InvalidClaimException e) {
@@ -125,8 +133,20 @@ public final class JwtAuthenticator implements Authenticator {
         }
     }
 
+    /** The tenant claim's value; "" when absent; a claim that is not a string is malformed. */
+    private static String tenant(Claim c) {
+        if (c.isMissing() || c.isNull()) {
+            return "";
+        }
+        String t = c.asString();
+        if (t == null) {
+            throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "the tenant claim is not a string");
+        }
+        return t;
+    }
+
     /** The session's expiry is exp plus the leeway: the instant this authenticator itself stops accepting it. */
-    private static Identity identity(DecodedJWT jwt, long leewayMs) {
+    private static Identity identity(DecodedJWT jwt, long leewayMs, String tenantClaim) {
         long mid;
         try {
             Claim m = jwt.getClaim("mid");
@@ -152,7 +172,8 @@ public final class JwtAuthenticator implements Authenticator {
             }
             java.time.Instant exp = jwt.getExpiresAtAsInstant();
             return new Identity(mid, key, jwt.getClaim("room_id").asString(), jwt.getClaim("platform").asString(),
-                    ops, exp == null ? 0 : Math.max(1, exp.toEpochMilli() + leewayMs), jwt.getId(), jwt.getKeyId());
+                    ops, exp == null ? 0 : Math.max(1, exp.toEpochMilli() + leewayMs), jwt.getId(), jwt.getKeyId(),
+                    tenant(jwt.getClaim(tenantClaim)));
         } catch (NumberFormatException | JWTDecodeException e) {
             throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "bad claim: " + e.getMessage());
         }

@@ -38,8 +38,18 @@ final class ApiGate {
      * @return null when the request may go on; else the refusal to send, already timed under the route's tag
      */
     FullHttpResponse refusal(FullHttpRequest request, Route route, Channel channel, long startNanos) {
+        return refusal(match(request), route, channel, startNanos);
+    }
+
+    /** The key {@code request} presents (a stand-in when none or an unknown one). */
+    ApiKeyring.Key match(FullHttpRequest request) {
+        return keyring.match(request.headers());
+    }
+
+    /** {@link #refusal(FullHttpRequest, Route, Channel, long)} of an already {@link #match matched} key. */
+    FullHttpResponse refusal(ApiKeyring.Key key, Route route, Channel channel, long startNanos) {
         String tag = route == null ? Route.OTHER_TAG : route.tag();
-        ApiKeyCheck.Outcome o = ApiKeyCheck.check(keyring, request.headers(), route == null ? null : route.scope());
+        ApiKeyCheck.Outcome o = ApiKeyCheck.check(keyring, key, route == null ? null : route.scope());
         switch (o.result()) {
             case OK:
                 return null;

@@ -9,6 +9,10 @@ import io.jgoim.common.metrics.MetricsHttpServer;
 import io.jgoim.common.tracing.TraceScope;
 import io.jgoim.common.tracing.Tracing;
 import io.jgoim.common.http.access.ApiKeyring;
+import io.jgoim.common.http.access.ApiScope;
+import io.jgoim.logic.LogicConfig.TenantsConfig;
+import io.jgoim.logic.tenant.Tenants;
+import io.opentelemetry.context.Scope;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;
@@ -52,9 +56,13 @@ final class ApiService implements HttpService {
     private final RateLimitedLog bugLog = new RateLimitedLog();
     private final PushShedding shedding;
 
+    /** The declared tenants; a push or read route runs for the tenant its request names (X-Jgoim-Tenant). */
+    private final Tenants tenants;
+
     /** {@code keyring} null: no API key configured, the API is open. Push requests are traced when enabled. */
     ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, NodeHealth health,
-               Tracing tracing, PushShedding shedding, DemoPages demo) {
+               Tracing tracing, PushShedding shedding, DemoPages demo, Tenants tenants) {
+        this.tenants = tenants;
         this.shedding = shedding;
         this.demo = demo;
         this.spans = tracing.enabled() ? new PushSpans(tracing) : null;
@@ -63,6 +71,7 @@ final class ApiService implements HttpService {
         this.gate = keyring == null ? null : new ApiGate(keyring, metrics);
         this.registry = registry;
         this.health = health;
+        this.tenants = Tenants.single(registry);
     }
 
     @Override
@@ -85,14 +94,28 @@ final class ApiService implements HttpService {
             return CompletableFuture.completedFuture(page.response());
         }
         Route route = Route.of(path);
+        ApiKeyring.Key key = null;
         if (gate != null) {
-            FullHttpResponse refused = gate.refusal(request, route, channel, start);
+            key = gate.match(request);
+            FullHttpResponse refused = gate.refusal(key, route, channel, start);
             if (refused != null) {
                 return CompletableFuture.completedFuture(refused);
             }
         }
         HttpMethod method = request.method();
         String tag = route == null ? Route.OTHER_TAG : route.tag();
+        String tenant = io.jgoim.protocol.Tenancy.DEFAULT;
+        if (route != null && route.scope() != ApiScope.ADMIN) {
+            try {
+                tenant = tenants.forPush(request.headers().get(TenantsConfig.HEADER),
+                        key == null ? null : key.tenants());
+            } catch (JgoimException e) {
+                return CompletableFuture.completedFuture(reply(null, e, tag, method, path, start, null));
+            }
+            if (route.scope() == ApiScope.PUSH) {
+                tenants.pushed(tenant);
+            }
+        }
         if (PushShedding.sheds(route)) {
             // Adaptive shedding before the route parses anything; the pass ends when the reply is ready.
             long admitted = shedding.tryAcquire();
@@ -100,20 +123,20 @@ final class ApiService implements HttpService {
                 metrics.record(tag, ErrorCode.OVERLOADED, start);
                 return CompletableFuture.completedFuture(shedding.refusal());
             }
-            return shedding.releaseWhenDone(admitted, serveRoute(route, path, method, uri, request, channel, tag,
-                    start));
+            return shedding.releaseWhenDone(admitted, serveRoute(tenant, route, path, method, uri, request, channel,
+                    tag, start));
         }
-        return serveRoute(route, path, method, uri, request, channel, tag, start);
+        return serveRoute(tenant, route, path, method, uri, request, channel, tag, start);
     }
 
-    private CompletableFuture<FullHttpResponse> serveRoute(Route route, String path, HttpMethod method,
+    private CompletableFuture<FullHttpResponse> serveRoute(String tenant, Route route, String path, HttpMethod method,
                                                            QueryStringDecoder uri, FullHttpRequest request,
                                                            Channel channel, String tag, long start) {
         if (spans != null && PushSpans.traces(route) && method.equals(HttpMethod.POST)) {
             Span span = spans.start(route, request);
             CompletableFuture<?> result;
             try (TraceScope s = TraceScope.open(span)) {
-                result = dispatch(route, path, method, uri, request, channel);
+                result = dispatch(tenant, route, path, method, uri, request, channel);
             }
             return result.handle((data, error) -> {
                 ErrorCode[] code = new ErrorCode[1];
@@ -121,8 +144,19 @@ final class ApiService implements HttpService {
                 return PushSpans.finish(span, code[0], r);
             });
         }
-        CompletableFuture<?> result = dispatch(route, path, method, uri, request, channel);
+        CompletableFuture<?> result = dispatch(tenant, route, path, method, uri, request, channel);
         return result.handle((data, error) -> reply(data, error, tag, method, path, start, null));
+    }
+
+    /** Dispatches with {@code tenant} current ({@link Tenants#current()}), when it is not the default one. */
+    private CompletableFuture<?> dispatch(String tenant, Route route, String path, HttpMethod method,
+                                          QueryStringDecoder uri, FullHttpRequest request, Channel channel) {
+        if (tenant.isEmpty()) {
+            return dispatch(route, path, method, uri, request, channel);
+        }
+        try (Scope s = Tenants.open(tenant)) {
+            return dispatch(route, path, method, uri, request, channel);
+        }
     }
 
     private CompletableFuture<?> dispatch(Route route, String path, HttpMethod method, QueryStringDecoder uri,

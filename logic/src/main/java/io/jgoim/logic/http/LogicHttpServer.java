@@ -76,7 +76,8 @@ public final class LogicHttpServer implements AutoCloseable {
                            DenyList denyList, java.time.Duration revokeFor, PrometheusMeterRegistry registry,
                            NodeHealth health, io.jgoim.common.tracing.Tracing tracing, SessionDirectory directory,
                            CometControls comets,
-                           io.jgoim.logic.overload.LogicOverload overload) {
+                           io.jgoim.logic.overload.LogicOverload overload,
+                           io.jgoim.logic.tenant.Tenants tenants) {
         this.config = config;
         this.registry = registry;
         ApiKeyring keyring = config.apiKeys().isEmpty() ? null
@@ -85,7 +86,7 @@ public final class LogicHttpServer implements AutoCloseable {
                 new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC()),
                 new LogLevelRoutes(LogLevels.backend(), keyring), new ClusterAdminRoutes(directory, comets, keyring)),
                 keyring, registry, health, tracing, new PushShedding(overload.pushApi(), overload.pushApiShed()),
-                config.demo().enabled() ? new DemoPages(DemoPages.ROOT) : null);
+                config.demo().enabled() ? new DemoPages(DemoPages.ROOT) : null, tenants);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")

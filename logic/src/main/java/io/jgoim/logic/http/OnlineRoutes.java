@@ -37,7 +37,7 @@ final class OnlineRoutes {
 
     /** {@code [{"room_id": id, "count": n}, ...]}, largest first. */
     private CompletableFuture<?> top(RouteRequest r) {
-        String type = r.text("type");
+        String type = io.jgoim.protocol.Tenancy.namespaced(io.jgoim.logic.tenant.Tenants.current(), r.text("type"));
         int limit = r.integer("limit");
         if (limit <= 0 || limit > MAX_TOP) {
             throw new JgoimException(ErrorCode.BAD_PARAMETER,
@@ -55,11 +55,24 @@ final class OnlineRoutes {
 
     /** {@code {"<room>": n, ...}} for the rooms asked. */
     private CompletableFuture<?> room(RouteRequest r) {
-        return CompletableFuture.completedFuture(online.rooms(r.text("type"), r.strings("rooms")));
+        return CompletableFuture.completedFuture(online.rooms(
+                io.jgoim.protocol.Tenancy.namespaced(io.jgoim.logic.tenant.Tenants.current(), r.text("type")),
+                r.strings("rooms")));
     }
 
     private CompletableFuture<?> total(RouteRequest r) {
         OnlineAggregator.Snapshot s = online.snapshot();
+        String tenant = io.jgoim.logic.tenant.Tenants.current();
+        long tenantSessions = 0;
+        int tenantRooms = 0;
+        for (Map.Entry<String, Integer> e : s.rooms().entrySet()) {
+            if (io.jgoim.protocol.Tenancy.tenantOf(e.getKey()).equals(tenant)) {
+                tenantSessions += e.getValue();
+                tenantRooms++;
+            }
+        }
+        long roomSessions = tenantSessions;
+        int roomCount = tenantRooms;
         return nodes.instances().thenApply(comets -> {
             long conns = 0;
             for (NodeInfo n : comets) {
@@ -67,8 +80,8 @@ final class OnlineRoutes {
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("conn_count", conns);
-            out.put("room_sessions", s.total());
-            out.put("room_count", s.rooms().size());
+            out.put("room_sessions", roomSessions); // the request's tenant's rooms (all rooms: no tenants)
+            out.put("room_count", roomCount);
             out.put("comet_count", comets.size());
             return out;
         });

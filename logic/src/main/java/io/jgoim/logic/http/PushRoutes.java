@@ -21,12 +21,17 @@ import java.util.concurrent.CompletableFuture;
  * acked it; {@code GET /goim/push/acks} answers which devices did. Stateless apart from the service; thread-safe.
  */
 final class PushRoutes {
-    private final PushService push;
+    private final PushService defaultPush;
     private final OnlineAggregator online;
 
     PushRoutes(PushService push, OnlineAggregator online) {
-        this.push = push;
+        this.defaultPush = push;
         this.online = online;
+    }
+
+    /** The push service of the request's tenant (the one ApiService made current, after checking it). */
+    private PushService push() {
+        return defaultPush.forTenant(io.jgoim.logic.tenant.Tenants.current());
     }
 
     void bindTo(Map<Route, RouteHandler> table) {
@@ -38,11 +43,11 @@ final class PushRoutes {
     }
 
     private CompletableFuture<?> keys(RouteRequest r) {
-        return push.pushKeys(r.integer("operation"), r.strings("keys"), r.body()).thenApply(PushRoutes::mids);
+        return push().pushKeys(r.integer("operation"), r.strings("keys"), r.body()).thenApply(PushRoutes::mids);
     }
 
     private CompletableFuture<?> mids(RouteRequest r) {
-        return push.pushMids(r.integer("operation"), r.longs("mids"), r.body(), r.bool("must_deliver"),
+        return push().pushMids(r.integer("operation"), r.longs("mids"), r.body(), r.bool("must_deliver"),
                 r.text("id"))
                 .thenApply(PushRoutes::mids);
     }
@@ -55,16 +60,16 @@ final class PushRoutes {
     private CompletableFuture<?> room(RouteRequest r) {
         String type = r.text("type");
         String room = r.text("room");
-        return push.pushRoom(r.integer("operation"), type, room, r.body()).thenApply(v ->
+        return push().pushRoom(r.integer("operation"), type, room, r.body()).thenApply(v ->
                 routed(online.snapshot().rooms().getOrDefault(PushService.roomId(type, room), 0)));
     }
 
     private CompletableFuture<?> all(RouteRequest r) {
-        return push.pushAll(r.integer("operation"), r.integer("speed"), r.body());
+        return push().pushAll(r.integer("operation"), r.integer("speed"), r.body());
     }
 
     private CompletableFuture<?> acks(RouteRequest r) {
-        return push.history().acks(r.longValue("mid"), r.longValue("epoch"), r.longValue("offset"))
+        return push().history().acks(r.longValue("mid"), r.longValue("epoch"), r.longValue("offset"))
                 .thenApply(PushRoutes::acks);
     }
 

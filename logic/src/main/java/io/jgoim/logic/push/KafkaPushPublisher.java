@@ -106,9 +106,12 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
                 .register(registry);
     }
 
+    /** The Kafka record header naming a declared tenant's push (absent: the default tenant). */
+    public static final String TENANT_HEADER = "jgoim-tenant";
+
     @Override
     public CompletableFuture<Void> publish(String recordKey, PushMsg message) {
-        return send(topic, recordKey, message.toByteArray());
+        return send(topic, recordKey, message.toByteArray(), message.getTenant());
     }
 
     @Override
@@ -116,7 +119,7 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
         if (upstreamTopic.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return send(upstreamTopic, recordKey, value);
+        return send(upstreamTopic, recordKey, value, "");
     }
 
     /**
@@ -124,12 +127,18 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
      * {@code kafka.sendTimeout}): the built-in comment handler's events to the comment topic.
      */
     public CompletableFuture<Void> publishRecord(String toTopic, String key, byte[] value) {
-        return send(toTopic, key, value);
+        return send(toTopic, key, value, "");
     }
 
-    private CompletableFuture<Void> send(String toTopic, String key, byte[] value) {
+    /** {@code tenant}: a declared tenant's record also carries it in the {@code jgoim-tenant} header (tools). */
+    private CompletableFuture<Void> send(String toTopic, String key, byte[] value, String tenant) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Headers headers = TraceHeaders.ofCurrent(); // read on the caller's thread, where its span is current
+        Headers traced = TraceHeaders.ofCurrent(); // read on the caller's thread, where its span is current
+        if (!tenant.isEmpty()) {
+            traced = traced == null ? new org.apache.kafka.common.header.internals.RecordHeaders() : traced;
+            traced.add(TENANT_HEADER, tenant.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        Headers headers = traced;
         long start = System.nanoTime();
         ScheduledFuture<?> deadline;
         try {

@@ -55,6 +55,9 @@ public final class PushService {
     private final MemberSequencer sequencer;
     /** Null when tracing is off. */
     private final ProduceSpans produce;
+    /** The tenant this service pushes for: "" = the default tenant, else its keys and rooms are namespaced. */
+    private final String tenant;
+    private final Map<String, PushService> tenants;
 
     /** No member stream keeps history: every push is goim's. */
     public PushService(SessionDirectory directory, PushPublisher bus, MeterRegistry registry, Clock clock) {
@@ -70,6 +73,8 @@ public final class PushService {
     public PushService(SessionDirectory directory, PushPublisher bus, StreamHistory history, MeterRegistry registry,
                        Clock clock, Tracing tracing) {
         this.produce = tracing.enabled() ? new ProduceSpans(tracing) : null;
+        this.tenant = io.jgoim.protocol.Tenancy.DEFAULT;
+        this.tenants = new java.util.concurrent.ConcurrentHashMap<>();
         this.directory = directory;
         this.bus = bus;
         this.clock = clock;
@@ -81,6 +86,44 @@ public final class PushService {
                 Counter.builder("jgoim.logic.history.append.failures")
                         .description("member pushes refused because the history store failed to append them")
                         .register(registry));
+    }
+
+    /**
+     * A tenant's view of the default tenant's service: the same bus and meters, the tenant's directory view (its
+     * members), its keys and rooms namespaced and its pushes marked with it (docs/operations.md, Tenants). A declared
+     * tenant's member streams keep no history (its mid pushes are goim's). {@code tenant} must be resolved
+     * ({@link io.jgoim.logic.tenant.Tenants#resolve}); "" answers this service. Views are cached.
+     */
+    public PushService forTenant(String tenant) {
+        return tenant.isEmpty() ? this : tenants.computeIfAbsent(tenant, t -> new PushService(this, t));
+    }
+
+    private PushService(PushService base, String tenant) {
+        this.produce = base.produce;
+        this.directory = base.directory.forTenant(tenant);
+        this.bus = base.bus;
+        this.clock = base.clock;
+        this.history = StreamHistory.none();
+        this.routed = base.routed;
+        this.sequencer = null;
+        this.tenant = tenant;
+        this.tenants = base.tenants;
+    }
+
+    /** The tenant this service pushes for ("" = the default tenant). */
+    public String tenant() {
+        return tenant;
+    }
+
+    /** {@code id} (a key or room id from the caller) in this service's tenant namespace. */
+    private String ns(String id) {
+        if (tenant.isEmpty()) {
+            return id;
+        }
+        if (io.jgoim.protocol.Tenancy.forged(id)) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, "keys and rooms may not hold U+001F");
+        }
+        return io.jgoim.protocol.Tenancy.namespaced(tenant, id);
     }
 
     /** Which streams keep history, and the store (the push API's ack status reads it). */
@@ -107,6 +150,13 @@ public final class PushService {
             }
         }
         checkMessage(message);
+        if (!tenant.isEmpty()) {
+            List<String> namespaced = new ArrayList<>(keys.size());
+            for (String k : keys) {
+                namespaced.add(ns(k));
+            }
+            keys = namespaced;
+        }
         if (sequencer == null || !history.config().members().enabled()) {
             return directory.serversByKeys(keys).thenCompose(ProduceSpans.inCurrent(
                     routes -> publishPerServer(operation, routes, message, false))).thenApply(MidsPushed::unpositioned);
@@ -231,10 +281,10 @@ public final class PushService {
     /** Pushes to every member of room {@code type://room}. */
     public CompletableFuture<Void> pushRoom(int operation, String type, String room, ByteString message) {
         checkOp(operation);
-        String roomId = roomId(type, room);
+        String roomId = ns(roomId(type, room));
         checkMessage(message);
         PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(operation).setRoom(roomId)
-                .setMsg(message).setCreatedAtMs(clock.millis()).build();
+                .setMsg(message).setCreatedAtMs(clock.millis()).setTenant(tenant).build();
         return publish(roomId, msg);
     }
 
@@ -246,7 +296,7 @@ public final class PushService {
         }
         checkMessage(message);
         PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(operation).setSpeed(speed)
-                .setMsg(message).setCreatedAtMs(clock.millis()).build();
+                .setMsg(message).setCreatedAtMs(clock.millis()).setTenant(tenant).build();
         return publish(BROADCAST_KEY, msg);
     }
 
@@ -274,7 +324,8 @@ public final class PushService {
         int i = 0;
         for (Map.Entry<String, List<String>> e : byServer.entrySet()) {
             PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation).setMember(member)
-                    .setServer(e.getKey()).addAllKeys(e.getValue()).setMsg(message).setCreatedAtMs(now).build();
+                    .setServer(e.getKey()).addAllKeys(e.getValue()).setMsg(message).setCreatedAtMs(now)
+                    .setTenant(tenant).build();
             sends[i++] = publish(e.getKey(), msg);
         }
         int count = routes.size();

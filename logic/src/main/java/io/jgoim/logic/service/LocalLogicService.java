@@ -1,5 +1,8 @@
 package io.jgoim.logic.service;
 
+import io.jgoim.logic.tenant.Tenants;
+import io.jgoim.protocol.Tenancy;
+
 import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.auth.Authenticator;
@@ -71,6 +74,7 @@ public final class LocalLogicService implements LogicService {
     private final NodeBalancer balancer;
     private final StreamHistory history;
     private final DenyList denyList;
+    private final Tenants tenants;
     private final long heartbeatSeconds;
     private final Duration reportTtl;
     private final MeterRegistry registry;
@@ -100,17 +104,22 @@ public final class LocalLogicService implements LogicService {
                              UpstreamPublisher upstream, OnlineAggregator online, NodeBalancer balancer,
                              StreamHistory history, DenyList denyList, MeterRegistry registry) {
         this(config, authenticator, directory, UpstreamRouter.of(config.upstream(), upstream, CommentSink.NONE,
-                registry), null, online, balancer, history, denyList, registry);
+                registry), null, online, balancer, history, denyList, new Tenants(config.tenants(), registry), registry);
     }
 
     /**
      * @param upstream       the upstream routes (not owned)
      * @param connectProxyOrNull the connect proxy that replaces {@code authenticator}, or null (not owned)
+     * @param tenants the declared tenants: a session's token (or the connect proxy) names one (else the default
+     *                tenant); its key and room are namespaced and its member routes live in the tenant's view of
+     *                {@code directory}
      */
     public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
                              UpstreamRouter upstream, ConnectProxy connectProxyOrNull, OnlineAggregator online,
-                             NodeBalancer balancer, StreamHistory history, DenyList denyList, MeterRegistry registry) {
+                             NodeBalancer balancer, StreamHistory history, DenyList denyList, Tenants tenants,
+                             MeterRegistry registry) {
         this.connectProxy = connectProxyOrNull;
+        this.tenants = tenants;
         this.denyList = denyList;
         this.history = history;
         this.authenticator = authenticator;
@@ -129,7 +138,7 @@ public final class LocalLogicService implements LogicService {
                 .description("connects whose device could not be recorded in the history store").register(registry);
         // Every refusal code a token can get, at zero from the start (the 100-113 range but the API-key ones).
         for (ErrorCode c : ErrorCode.values()) {
-            if (c == ErrorCode.UNAUTHORIZED || c.name().startsWith("TOKEN_")
+            if (c == ErrorCode.UNAUTHORIZED || c == ErrorCode.UNKNOWN_TENANT || c.name().startsWith("TOKEN_")
                     || c == ErrorCode.CONNECT_REFUSED && connectProxy != null) {
                 refused(c, 0);
             }
@@ -144,8 +153,16 @@ public final class LocalLogicService implements LogicService {
         if (connectProxy != null) {
             return connectProxy.authorize(request).handle((verdict, error) -> {
                 if (error == null) {
-                    // verdict.tenant() (validated, "" for none) is not used yet: the tenants feature reads it here.
-                    return admit(request, verdict.identity());
+                    // The proxy's tenant passes the same one check as a token's claim.
+                    String tenant;
+                    try {
+                        tenant = tenants.resolve(verdict.tenant());
+                        checkNotForged(verdict.identity());
+                    } catch (JgoimException e) {
+                        refused(e.code());
+                        return CompletableFuture.completedFuture(connectRefusal(e));
+                    }
+                    return connect(request, verdict.identity().inNamespace(tenant), tenant);
                 }
                 Throwable t = Failures.unwrap(error);
                 if (t instanceof JgoimException j && j.code() == ErrorCode.CONNECT_REFUSED) {
@@ -156,13 +173,18 @@ public final class LocalLogicService implements LogicService {
             }).thenCompose(f -> f);
         }
         Identity id;
+        String tenant;
         try {
             id = authenticator.authenticate(request.getToken().toByteArray(), request.getRemoteAddr());
+            // The one check of a session's tenant, whatever named it (the token's claim today; a connect proxy's
+            // tenant goes through tenants.resolve here too): UNKNOWN_TENANT unless declared.
+            tenant = tenants.resolve(id.tenant());
+            checkNotForged(id);
         } catch (JgoimException e) {
             refused(e.code());
             return CompletableFuture.completedFuture(connectRefusal(e));
         }
-        return admit(request, id);
+        return connect(request, id.inNamespace(tenant), tenant);
     }
 
     private static ConnectReply connectRefusal(JgoimException e) {
@@ -170,8 +192,23 @@ public final class LocalLogicService implements LogicService {
                 .build();
     }
 
-    /** Routes an identified session unless the deny list names it. */
-    private CompletableFuture<ConnectReply> admit(ConnectReq request, Identity id) {
+    /**
+     * A key or room holding the tenant separator could pose as another tenant's (io.jgoim.protocol.Tenancy):
+     * refused as a malformed token once tenants are declared (with none, every id is the default tenant's, as before).
+     */
+    private void checkNotForged(Identity id) {
+        if (tenants.any() && (Tenancy.forged(id.key()) || Tenancy.forged(id.roomId()))) {
+            throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "key and room_id may not hold U+001F");
+        }
+    }
+
+    /** The directory view of the tenant whose namespace {@code key} is in (the default one for an undeclared). */
+    private SessionDirectory directoryOf(String key) {
+        String t = Tenancy.tenantOf(key);
+        return tenants.isDeclared(t) ? directory.forTenant(t) : directory;
+    }
+
+    private CompletableFuture<ConnectReply> connect(ConnectReq request, Identity id, String tenant) {
         return denyList.find(id.jti(), id.kid(), id.memberId()).thenCompose(revoked -> {
             if (revoked != null) {
                 refused(ErrorCode.TOKEN_REVOKED);
@@ -179,13 +216,17 @@ public final class LocalLogicService implements LogicService {
                         .setErrorCode(ErrorCode.TOKEN_REVOKED.code()).setErrorMessage(revokedMessage(revoked))
                         .build());
             }
-            CompletableFuture<Void> seen = !request.getPositions() ? CompletableFuture.completedFuture(null)
+            // A declared tenant's member streams keep no history (docs/operations.md, Tenants): no device to record.
+            CompletableFuture<Void> seen = !request.getPositions() || !tenant.isEmpty()
+                    ? CompletableFuture.completedFuture(null)
                     : history.deviceSeen(id.memberId(), id.key()).exceptionally(e -> {
                         deviceFailures.increment();
                         return null;
                     });
-            return directory.addSession(id.memberId(), id.key(), request.getServer()).thenCombine(seen, (v, w) -> {
+            return directory.forTenant(tenant).addSession(id.memberId(), id.key(), request.getServer())
+                    .thenCombine(seen, (v, w) -> {
                 connects.increment();
+                tenants.connected(tenant);
                 return ConnectReply.newBuilder()
                         .setMid(id.memberId())
                         .setKey(id.key())
@@ -196,6 +237,7 @@ public final class LocalLogicService implements LogicService {
                         .setExpiresAtMs(id.expiresAtMs())
                         .setJti(id.jti())
                         .setKid(id.kid())
+                        .setTenant(tenant)
                         .build();
             });
         });
@@ -217,7 +259,15 @@ public final class LocalLogicService implements LogicService {
             refused(e.code());
             return CompletableFuture.completedFuture(refreshRefusal(e.code(), String.valueOf(e.getMessage())));
         }
-        if (id.memberId() != request.getMid()) {
+        String sessionTenant = Tenancy.tenantOf(request.getKey());
+        String tokenTenant;
+        try {
+            tokenTenant = tenants.resolve(id.tenant());
+        } catch (JgoimException e) {
+            refused(e.code());
+            return CompletableFuture.completedFuture(refreshRefusal(e.code(), String.valueOf(e.getMessage())));
+        }
+        if (id.memberId() != request.getMid() || !tokenTenant.equals(sessionTenant)) {
             refused(ErrorCode.TOKEN_WRONG_MEMBER);
             return CompletableFuture.completedFuture(refreshRefusal(ErrorCode.TOKEN_WRONG_MEMBER,
                     "the token is member " + id.memberId() + "'s, the session member " + request.getMid() + "'s"));
@@ -254,7 +304,8 @@ public final class LocalLogicService implements LogicService {
         if (request.getKey().isEmpty() || request.getServer().isEmpty()) {
             return failed(ErrorCode.BAD_PARAMETER, "disconnect: key and server are required");
         }
-        return directory.removeSession(request.getMid(), request.getKey(), request.getServer()).thenApply(has -> {
+        return directoryOf(request.getKey()).removeSession(request.getMid(), request.getKey(), request.getServer())
+                .thenApply(has -> {
             if (has) {
                 disconnects.increment();
             }
@@ -270,10 +321,11 @@ public final class LocalLogicService implements LogicService {
         long mid = request.getMid();
         String key = request.getKey();
         String server = request.getServer();
-        return directory.refreshSession(mid, key, server).thenCompose(live -> live
+        SessionDirectory routes = directoryOf(key);
+        return routes.refreshSession(mid, key, server).thenCompose(live -> live
                 ? CompletableFuture.completedFuture(HEARTBEAT_OK)
                 // The route expired (or Redis lost it): the session is alive, so route it again, as goim does.
-                : directory.addSession(mid, key, server).thenApply(v -> HEARTBEAT_OK));
+                : routes.addSession(mid, key, server).thenApply(v -> HEARTBEAT_OK));
     }
 
     @Override

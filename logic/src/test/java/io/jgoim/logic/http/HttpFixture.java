@@ -34,6 +34,8 @@ final class HttpFixture implements AutoCloseable {
 
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final LogicServer logic;
+    /** What the API published (the bus of this fixture). */
+    final InMemoryPushPublisher published = new InMemoryPushPublisher();
     final int port;
 
     HttpFixture(Map<String, String> env) {
@@ -46,7 +48,7 @@ final class HttpFixture implements AutoCloseable {
         all.putAll(env);
         logic = new LogicServer(LogicConfig.load(fileOrNull, all),
                 new InMemorySessionDirectory(Duration.ofMinutes(1)),
-                new InMemoryPushPublisher(), new InMemoryNodeRegistry(), registry);
+                published, new InMemoryNodeRegistry(), registry);
         logic.start();
         port = logic.httpAddress().getPort();
     }

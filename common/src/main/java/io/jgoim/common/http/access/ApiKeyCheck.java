@@ -33,7 +33,11 @@ public final class ApiKeyCheck {
      * that is no route, which then gets its 404) and takes a token of its rate.
      */
     public static Outcome check(ApiKeyring keyring, HttpHeaders headers, ApiScope scopeOrNull) {
-        ApiKeyring.Key key = keyring.match(headers);
+        return check(keyring, keyring.match(headers), scopeOrNull);
+    }
+
+    /** As {@link #check(ApiKeyring, HttpHeaders, ApiScope)} for a key already {@link ApiKeyring#match matched}. */
+    public static Outcome check(ApiKeyring keyring, ApiKeyring.Key key, ApiScope scopeOrNull) {
         if (key == keyring.missing()) {
             key.count(AccessResult.MISSING);
             return new Outcome(key, AccessResult.MISSING, ErrorCode.API_KEY_MISSING,

@@ -21,6 +21,17 @@ public interface ApiKeySpec {
 
     int burst();
 
+    /** The name of the default tenant (un-prefixed keys and rooms), as logic's {@code tenants} config spells it. */
+    String DEFAULT_TENANT = "default";
+
+    /**
+     * The tenants this key may push for, the first being its tenant when a request names none (logic's
+     * {@code http.apiKeys[].tenants}); the admin ports' keys have the default tenant only.
+     */
+    default List<String> tenants() {
+        return List.of(DEFAULT_TENANT);
+    }
+
     /**
      * Checks one entry at config load; {@code where} names the list in messages ({@code http.apiKeys}).
      *

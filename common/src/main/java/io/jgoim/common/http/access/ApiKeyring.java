@@ -59,6 +59,7 @@ public final class ApiKeyring {
             k.scopes().forEach(s -> scopes.add(ApiScope.of(s)));
             keys[i] = new Key(k.id(), HexFormat.of().parseHex(k.sha256()), scopes,
                     new TokenBucket(k.ratePerSecond(), k.burst(), nanoClock), meterName, registry);
+            keys[i].tenants = k.tenants();
         }
         // Two stand-ins so the caller can tell them apart; the registry hands both the same two counters.
         this.missing = new Key(NO_KEY_TAG, null, Set.of(), null, meterName, registry);
@@ -125,6 +126,8 @@ public final class ApiKeyring {
         private final Set<ApiScope> scopes;
         private final TokenBucket bucket;
         private final Counter[] counters = new Counter[AccessResult.values().length];
+        /** The tenants it may push for, first = its tenant without a header; set once, before the ring is shared. */
+        private List<String> tenants = List.of(ApiKeySpec.DEFAULT_TENANT);
 
         private Key(String id, byte[] sha256, Set<ApiScope> scopes, TokenBucket bucket, String meterName,
                     MeterRegistry registry) {
@@ -142,6 +145,11 @@ public final class ApiKeyring {
                             .tag("result", r.tag()).tag("key", id).register(registry);
                 }
             }
+        }
+
+        /** The tenants this key may push for ({@code http.apiKeys[].tenants}); the first is its default. */
+        public List<String> tenants() {
+            return tenants;
         }
 
         /** The configured id ({@link #NO_KEY_TAG} for a stand-in). */
