@@ -62,7 +62,7 @@ final class ApiService implements HttpService {
     /** {@code keyring} null: no API key configured, the API is open. Push requests are traced when enabled. */
     ApiService(Routes routes, ApiKeyring keyring, PrometheusMeterRegistry registry, NodeHealth health,
                Tracing tracing, PushShedding shedding, DemoPages demo, Tenants tenants) {
-        this.tenants = tenants;
+        this.tenants = tenants == null ? Tenants.single(registry) : tenants;
         this.shedding = shedding;
         this.demo = demo;
         this.spans = tracing.enabled() ? new PushSpans(tracing) : null;
@@ -71,7 +71,6 @@ final class ApiService implements HttpService {
         this.gate = keyring == null ? null : new ApiGate(keyring, metrics);
         this.registry = registry;
         this.health = health;
-        this.tenants = Tenants.single(registry);
     }
 
     @Override

@@ -51,8 +51,9 @@ class TenantConnectTest {
     private final Tenants tenants = new Tenants(new TenantsConfig("tnt", List.of("loadtest", "staging")), registry);
 
     private LocalLogicService service(Authenticator auth) {
-        return new LocalLogicService(config, auth, directory, new InMemoryPushPublisher(),
-                new OnlineAggregator(directory, Duration.ofMinutes(1), registry),
+        return new LocalLogicService(config, auth, directory, io.jgoim.logic.upstream.UpstreamRouter.of(
+                config.upstream(), new InMemoryPushPublisher(), io.jgoim.logic.upstream.CommentSink.NONE, registry),
+                null, new OnlineAggregator(directory, Duration.ofMinutes(1), registry),
                 new NodeBalancer(config.nodes(), new InMemoryNodeRegistry(), Clock.systemUTC()), StreamHistory.none(),
                 new InMemoryDenyList(Clock.systemUTC()), tenants, registry);
     }
