@@ -71,6 +71,7 @@ public final class LocalLogicService implements LogicService {
     private final Counter disconnects;
     private final Counter upstreamMessages;
     private final Counter deviceFailures;
+    private final Counter expiredConnects;
     private final Map<ErrorCode, Counter> refusals = new ConcurrentHashMap<>();
 
     public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
@@ -106,6 +107,9 @@ public final class LocalLogicService implements LogicService {
                 .description("session routes removed").register(registry);
         this.upstreamMessages = Counter.builder("jgoim.logic.upstream.messages")
                 .description("upstream client messages published").register(registry);
+        this.expiredConnects = Counter.builder("jgoim.logic.connects.expired")
+                .description("Connects not started: the comet's deadline had passed while they waited")
+                .register(registry);
         this.deviceFailures = Counter.builder("jgoim.logic.history.device.failures")
                 .description("connects whose device could not be recorded in the history store").register(registry);
         // Every refusal code a token can get, at zero from the start (the 100-113 range but the API-key ones).
@@ -120,6 +124,12 @@ public final class LocalLogicService implements LogicService {
     public CompletableFuture<ConnectReply> connect(ConnectReq request) {
         if (request.getServer().isEmpty()) {
             return failed(ErrorCode.BAD_PARAMETER, "connect: server is required");
+        }
+        long deadline = callerDeadline();
+        if (deadline != 0 && System.nanoTime() - deadline > 0) {
+            // the comet gave up on this Connect while it waited in logic's queue: its session is already refused
+            expiredConnects.increment();
+            return failed(ErrorCode.TIMEOUT, "connect: the caller's deadline passed before logic started it");
         }
         Identity id;
         try {
@@ -141,20 +151,21 @@ public final class LocalLogicService implements LogicService {
                         deviceFailures.increment();
                         return null;
                     });
-            return directory.addSession(id.memberId(), id.key(), request.getServer()).thenCombine(seen, (v, w) -> {
-                connects.increment();
-                return ConnectReply.newBuilder()
-                        .setMid(id.memberId())
-                        .setKey(id.key())
-                        .setRoomId(id.roomId())
-                        .addAllAccepts(id.accepts())
-                        .setHeartbeat(heartbeatSeconds)
-                        .setPlatform(id.platform())
-                        .setExpiresAtMs(id.expiresAtMs())
-                        .setJti(id.jti())
-                        .setKid(id.kid())
-                        .build();
-            });
+            return directory.addSession(id.memberId(), id.key(), request.getServer(), deadline)
+                    .thenCombine(seen, (v, w) -> {
+                        connects.increment();
+                        return ConnectReply.newBuilder()
+                                .setMid(id.memberId())
+                                .setKey(id.key())
+                                .setRoomId(id.roomId())
+                                .addAllAccepts(id.accepts())
+                                .setHeartbeat(heartbeatSeconds)
+                                .setPlatform(id.platform())
+                                .setExpiresAtMs(id.expiresAtMs())
+                                .setJti(id.jti())
+                                .setKid(id.kid())
+                                .build();
+                    });
         });
     }
 
@@ -291,6 +302,15 @@ public final class LocalLogicService implements LogicService {
     @Override
     public CompletableFuture<AckReply> ack(AckReq request) {
         return history.ack(request);
+    }
+
+    /**
+     * The gRPC caller's deadline on the {@link System#nanoTime()} scale, 0 when there is none (a direct call in
+     * standalone). Read on the calling thread: the gRPC context does not follow the call onto Redis's threads.
+     */
+    private static long callerDeadline() {
+        io.grpc.Deadline d = io.grpc.Context.current().getDeadline();
+        return d == null ? 0 : System.nanoTime() + d.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private static <T> CompletableFuture<T> failed(ErrorCode code, String message) {
