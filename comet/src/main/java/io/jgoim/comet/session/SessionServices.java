@@ -38,6 +38,7 @@ public final class SessionServices {
     private final StreamRequests streamRequests;
     private final TokenRefresh tokenRefresh;
     private final AckBatcher acks;
+    private final LogicDisconnects disconnects;
 
     /**
      * @param config   the comet's configuration
@@ -66,6 +67,8 @@ public final class SessionServices {
         RecentRequests recent = new RecentRequests(history);
         this.tokenRefresh = new TokenRefresh(protocol.maxInflightUpstream(), logic, index, metrics, serverId());
         this.acks = new AckBatcher(logic, serverId());
+        this.disconnects = new LogicDisconnects(logic, LogicDisconnects.DEFAULT_WINDOW,
+                LogicDisconnects.DEFAULT_MAX_QUEUED, metrics.registry());
         this.streamRequests = new StreamRequests(acks, recent);
     }
 
@@ -93,6 +96,11 @@ public final class SessionServices {
 
     public LogicService logic() {
         return logic;
+    }
+
+    /** The comet's Disconnect calls to logic, flow-controlled and retried. */
+    public LogicDisconnects disconnects() {
+        return disconnects;
     }
 
     public SessionIndex index() {
