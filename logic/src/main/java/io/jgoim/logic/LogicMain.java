@@ -37,7 +37,9 @@ public final class LogicMain {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RedisClients redis = RedisClients.connect(config.redis().uris(), config.redis().cluster(),
                 config.redis().commandTimeout(), config.redis().requestQueueSize());
-        RedisSessionDirectory directory = new RedisSessionDirectory(redis, config.redis().sessionTtl(), registry);
+        RedisSessionDirectory directory = new RedisSessionDirectory(redis, config.redis().sessionTtl(),
+                config.redis().sessionWriteWindow(), config.redis().sessionWriteQueue(), registry,
+                java.time.Clock.systemUTC());
         RedisNodeRegistry nodes = new RedisNodeRegistry(redis);
         KafkaPushPublisher kafka = new KafkaPushPublisher(config.kafka(), config.node().id(), registry);
         HistoryStore history = config.history().anyEnabled() ? new RedisHistoryStore(redis, registry) : null;

@@ -120,7 +120,8 @@ final class NodeCommands {
             PrometheusMeterRegistry meters = meters();
             RedisClients r = RedisClients.connect(c.redis().uris(), c.redis().cluster(), c.redis().commandTimeout(),
                     c.redis().requestQueueSize());
-            RedisSessionDirectory sessions = new RedisSessionDirectory(r, c.redis().sessionTtl(), meters);
+            RedisSessionDirectory sessions = new RedisSessionDirectory(r, c.redis().sessionTtl(),
+                    c.redis().sessionWriteWindow(), c.redis().sessionWriteQueue(), meters, Clock.systemUTC());
             KafkaPushPublisher kafka = new KafkaPushPublisher(c.kafka(), c.node().id(), meters);
             // Stream history (member positions, History reads for comets) in the same Redis as the routes.
             HistoryStore history = c.history().anyEnabled() ? new RedisHistoryStore(r, meters) : null;

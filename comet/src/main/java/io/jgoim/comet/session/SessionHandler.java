@@ -410,15 +410,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         ctx.fireChannelInactive();
     }
 
-    /** Tells logic the session is gone (fire and forget; logic's route TTL covers a lost call). */
+    /** Tells logic the session is gone (queued, flow-controlled and retried: {@link LogicDisconnects}). */
     void disconnectFromLogic(long memberId, String key) {
-        DisconnectReq req = DisconnectReq.newBuilder().setMid(memberId).setKey(key).setServer(services.serverId())
-                .build();
-        services.logic().disconnect(req).whenComplete((r, e) -> {
-            if (e != null && log.isDebugEnabled()) {
-                log.debug("logic disconnect for {} failed: {}", key, e.toString());
-            }
-        });
+        services.disconnects().submit(DisconnectReq.newBuilder().setMid(memberId).setKey(key)
+                .setServer(services.serverId()).build());
     }
 
     private long now() {

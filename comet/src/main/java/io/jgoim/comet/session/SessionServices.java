@@ -41,6 +41,7 @@ public final class SessionServices {
     private final AckBatcher acks;
     private final AuthShedding authShedding;
     private final ConnectLimits limits;
+    private final LogicDisconnects disconnects;
 
     /**
      * @param config   the comet's configuration
@@ -70,6 +71,8 @@ public final class SessionServices {
         RecentRequests recent = new RecentRequests(history);
         this.tokenRefresh = new TokenRefresh(protocol.maxInflightUpstream(), logic, index, metrics, serverId());
         this.acks = new AckBatcher(logic, serverId());
+        this.disconnects = new LogicDisconnects(logic, LogicDisconnects.DEFAULT_WINDOW,
+                LogicDisconnects.DEFAULT_MAX_QUEUED, metrics.registry());
         this.streamRequests = new StreamRequests(acks, recent);
         this.limits = new ConnectLimits(config.limits(), metrics.registry());
     }
@@ -98,6 +101,11 @@ public final class SessionServices {
 
     public LogicService logic() {
         return logic;
+    }
+
+    /** The comet's Disconnect calls to logic, flow-controlled and retried. */
+    public LogicDisconnects disconnects() {
+        return disconnects;
     }
 
     public SessionIndex index() {

@@ -4,7 +4,6 @@ import io.jgoim.common.redis.RedisClients;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,9 +23,6 @@ import java.util.function.Function;
 
 import static io.jgoim.common.session.RedisSessionScripts.EPOCH;
 import static io.jgoim.common.session.RedisSessionScripts.PUT_ONLINE;
-import static io.jgoim.common.session.RedisSessionScripts.REFRESH_KEY;
-import static io.jgoim.common.session.RedisSessionScripts.REFRESH_MID;
-import static io.jgoim.common.session.RedisSessionScripts.REMOVE_KEY;
 import static io.jgoim.common.session.RedisSessionScripts.REMOVE_MID;
 
 /**
@@ -51,16 +47,27 @@ import static io.jgoim.common.session.RedisSessionScripts.REMOVE_MID;
  * atomic without WATCH: a session
  * is removed only while its key still routes to the server asking. Every call is asynchronous and pipelined on the
  * shared connection; a failure completes the future with an UNAVAILABLE {@link io.jgoim.protocol.JgoimException}.
+ * Route writes (add, refresh, remove; {@link RedisRouteWrites}) go through a {@link SessionWriteQueue} that keeps at
+ * most a window of their commands on the connection, so a disconnect or reconnect storm waits instead of
+ * overflowing lettuce's request queue.
  * Thread-safe. Does not own the {@link RedisClients}.
  */
 public final class RedisSessionDirectory implements SessionDirectory {
     static final String ONLINE_SERVERS = "{jgoim}online_servers";
     static final String STORE_EPOCH = "{jgoim}store_epoch";
+    /**
+     * Session-write commands on the connection at most, by default: a twentieth of lettuce's default 10,000 bound,
+     * enough to keep the pipeline full on a LAN, small enough that a stalled machine answers a window within the
+     * command timeout.
+     */
+    public static final int DEFAULT_WRITE_WINDOW = 512;
+    /** Session writes waiting at most, by default: a disconnect storm of 15,000 sessions four times over. */
+    public static final int DEFAULT_WRITE_QUEUE = 65536;
 
     private final RedisClusterAsyncCommands<String, String> redis;
     private final Duration sessionTtl;
-    private final String ttlMillis;
-    private final SetArgs keySetArgs;
+    private final RedisRouteWrites routes;
+    private final SessionWriteQueue writes;
     private final Clock clock;
     private final Timer latency;
     private final Counter errors;
@@ -80,10 +87,20 @@ public final class RedisSessionDirectory implements SessionDirectory {
     }
 
     public RedisSessionDirectory(RedisClients clients, Duration sessionTtl, MeterRegistry registry, Clock clock) {
+        this(clients, sessionTtl, DEFAULT_WRITE_WINDOW, DEFAULT_WRITE_QUEUE, registry, clock);
+    }
+
+    /**
+     * @param writeWindow Redis commands of session writes (add, refresh, remove) on the connection at most; keep it
+     *                    well below the connection's request queue bound, which the other calls share
+     * @param writeQueue  session writes waiting for room at most; beyond it a write fails with UNAVAILABLE
+     */
+    public RedisSessionDirectory(RedisClients clients, Duration sessionTtl, int writeWindow, int writeQueue,
+                                 MeterRegistry registry, Clock clock) {
         this.redis = clients.async();
         this.sessionTtl = sessionTtl;
-        this.ttlMillis = Long.toString(sessionTtl.toMillis());
-        this.keySetArgs = SetArgs.Builder.px(sessionTtl.toMillis());
+        this.routes = new RedisRouteWrites(redis, sessionTtl);
+        this.writes = new SessionWriteQueue(writeWindow, writeQueue, registry);
         this.clock = clock;
         if (registry != null) {
             this.latency = Timer.builder("jgoim.redis.latency").description("session directory call latency")
@@ -103,8 +120,8 @@ public final class RedisSessionDirectory implements SessionDirectory {
     private RedisSessionDirectory(RedisSessionDirectory base, String tenant) {
         this.redis = base.redis;
         this.sessionTtl = base.sessionTtl;
-        this.ttlMillis = base.ttlMillis;
-        this.keySetArgs = base.keySetArgs;
+        this.routes = base.routes;
+        this.writes = base.writes;
         this.clock = base.clock;
         this.latency = base.latency;
         this.errors = base.errors;
@@ -141,54 +158,28 @@ public final class RedisSessionDirectory implements SessionDirectory {
 
     @Override
     public CompletableFuture<Void> addSession(long mid, String key, String server) {
+        return addSession(mid, key, server, 0);
+    }
+
+    @Override
+    public CompletableFuture<Void> addSession(long mid, String key, String server, long deadlineNanos) {
         long start = System.nanoTime();
-        CompletableFuture<String> set = redis.set(keyKey(key), server, keySetArgs).toCompletableFuture();
-        CompletableFuture<Void> all;
-        if (mid != 0) {
-            String hash = midKeyOf(mid);
-            CompletableFuture<String> member = redis.set(keyMidKey(key), mid + " " + server, keySetArgs)
-                    .toCompletableFuture();
-            CompletableFuture<Boolean> hset = redis.hset(hash, key, server).toCompletableFuture();
-            CompletableFuture<Boolean> expire = redis.pexpire(hash, sessionTtl.toMillis()).toCompletableFuture();
-            all = CompletableFuture.allOf(set, member, hset, expire);
-        } else {
-            // the key may have been a member's session before
-            all = CompletableFuture.allOf(set, redis.del(keyMidKey(key)).toCompletableFuture());
-        }
-        return observe(all, start);
+        return observe(writes.submit(RedisRouteWrites.addCommands(mid), deadlineNanos,
+                () -> routes.add(mid, midKeyOf(mid), key, server)), start);
     }
 
     @Override
     public CompletableFuture<Boolean> refreshSession(long mid, String key, String server) {
         long start = System.nanoTime();
-        CompletableFuture<Long> byKey = redis.<Long>eval(REFRESH_KEY, ScriptOutputType.INTEGER,
-                new String[] {keyKey(key), keyMidKey(key)}, server, ttlMillis, mid == 0 ? "" : mid + " " + server)
-                .toCompletableFuture();
-        CompletableFuture<Boolean> result;
-        if (mid != 0) {
-            CompletableFuture<Long> byMid = redis.<Long>eval(REFRESH_MID, ScriptOutputType.INTEGER,
-                    new String[] {midKeyOf(mid)}, key, server, ttlMillis).toCompletableFuture();
-            result = byKey.thenCombine(byMid, (k, m) -> k == 1L);
-        } else {
-            result = byKey.thenApply(k -> k == 1L);
-        }
-        return observe(result, start);
+        return observe(writes.submit(RedisRouteWrites.refreshCommands(mid), 0,
+                () -> routes.refresh(mid, midKeyOf(mid), key, server)), start);
     }
 
     @Override
     public CompletableFuture<Boolean> removeSession(long mid, String key, String server) {
         long start = System.nanoTime();
-        CompletableFuture<Long> byKey = redis.<Long>eval(REMOVE_KEY, ScriptOutputType.INTEGER,
-                new String[] {keyKey(key), keyMidKey(key)}, server).toCompletableFuture();
-        CompletableFuture<Boolean> result;
-        if (mid != 0) {
-            CompletableFuture<Long> byMid = redis.<Long>eval(REMOVE_MID, ScriptOutputType.INTEGER,
-                    new String[] {midKeyOf(mid)}, key, server).toCompletableFuture();
-            result = byKey.thenCombine(byMid, (k, m) -> k > 0 || m > 0);
-        } else {
-            result = byKey.thenApply(k -> k > 0);
-        }
-        return observe(result, start);
+        return observe(writes.submit(RedisRouteWrites.removeCommands(mid), 0,
+                () -> routes.remove(mid, midKeyOf(mid), key, server)), start);
     }
 
     @Override

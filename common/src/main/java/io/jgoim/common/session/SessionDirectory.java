@@ -16,6 +16,20 @@ public interface SessionDirectory extends AutoCloseable {
     /** Records a session's route: {@code mid} (0 = anonymous, only the key route) and {@code key} on {@code server}. */
     CompletableFuture<Void> addSession(long mid, String key, String server);
 
+    /**
+     * {@link #addSession(long, String, String)} for a caller that gives up at {@code deadlineNanos}
+     * ({@link System#nanoTime()} scale, 0 = never), such as a comet's Connect call: a write that has not started by
+     * then is not done (its session was refused, so its route would be stale) and fails with TIMEOUT. Removals carry
+     * no deadline: every one is applied.
+     */
+    default CompletableFuture<Void> addSession(long mid, String key, String server, long deadlineNanos) {
+        if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos > 0) {
+            return CompletableFuture.failedFuture(new io.jgoim.protocol.JgoimException(
+                    io.jgoim.protocol.ErrorCode.TIMEOUT, "addSession: the caller's deadline passed"));
+        }
+        return addSession(mid, key, server);
+    }
+
     /** Refreshes a session's TTL; completes with false when the route is gone (it should be re-added). */
     CompletableFuture<Boolean> refreshSession(long mid, String key, String server);
 

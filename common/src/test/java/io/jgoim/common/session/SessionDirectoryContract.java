@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /** The behaviour every {@link SessionDirectory} must have; run against the in-memory twin and Redis. */
@@ -185,5 +186,64 @@ abstract class SessionDirectoryContract {
         assertThat(load.removeSession(7, loadKey, "comet-b").join()).isTrue();
         assertThat(load.keysByMids(List.of(7L)).join()).isEmpty();
         assertThat(d.keysByMids(List.of(7L)).join()).isEqualTo(Map.of("k1", "comet-a"));
+    }
+
+    /**
+     * Issue 19: 15,000 sessions of one comet close at once (and connect at once before): every add and every removal
+     * is applied, none refused, whatever the store's own queue bound (Redis: lettuce's 10,000 commands, which 60,000
+     * adds' commands and 30,000 removals' scripts would overflow if issued together).
+     */
+    @Test
+    @Timeout(120)
+    void shouldApplyEveryWriteOfAConnectAndDisconnectStorm() {
+        SessionDirectory d = directory(LONG);
+        int n = 15_000;
+        List<java.util.concurrent.CompletableFuture<?>> adds = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            adds.add(d.addSession(i % 3 == 0 ? 0 : 1_000 + i / 2, "storm-" + i, "comet-a"));
+        }
+        java.util.concurrent.CompletableFuture.allOf(adds.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                .join();
+        List<String> keys = new java.util.ArrayList<>(n);
+        List<Long> mids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            keys.add("storm-" + i);
+            if (i % 3 != 0) {
+                mids.add(1_000L + i / 2);
+            }
+        }
+        assertThat(routed(d, keys)).isEqualTo(n);
+        List<java.util.concurrent.CompletableFuture<Boolean>> removals = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            removals.add(d.removeSession(i % 3 == 0 ? 0 : 1_000 + i / 2, "storm-" + i, "comet-a"));
+        }
+        // every removal completes (none refused); "removed" may be false for one started again after a timeout
+        // that Redis had carried out after all, so the routes themselves are what is checked
+        java.util.concurrent.CompletableFuture.allOf(removals.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                .join();
+        assertThat(routed(d, keys)).isZero();
+        for (int i = 0; i < mids.size(); i += 1_000) {
+            assertThat(d.keysByMids(mids.subList(i, Math.min(mids.size(), i + 1_000))).join()).isEmpty();
+        }
+    }
+
+    /** How many of {@code keys} are routed, read 1,000 at a time (reads do not go through the write queue). */
+    private static int routed(SessionDirectory d, List<String> keys) {
+        int n = 0;
+        for (int i = 0; i < keys.size(); i += 1_000) {
+            n += d.serversByKeys(keys.subList(i, Math.min(keys.size(), i + 1_000))).join().size();
+        }
+        return n;
+    }
+
+    @Test
+    void shouldNotAddARouteWhoseCallerGaveUp() {
+        SessionDirectory d = directory(LONG);
+        java.util.concurrent.CompletableFuture<Void> late = d.addSession(7, "late", "comet-a", System.nanoTime() - 1);
+        assertThat(catchThrowable(late::join)).hasCauseInstanceOf(io.jgoim.protocol.JgoimException.class)
+                .satisfies(e -> assertThat(((io.jgoim.protocol.JgoimException) e.getCause()).code())
+                        .isEqualTo(io.jgoim.protocol.ErrorCode.TIMEOUT));
+        d.addSession(8, "in-time", "comet-a", System.nanoTime() + 60_000_000_000L).join();
+        assertThat(d.serversByKeys(List.of("late", "in-time")).join()).isEqualTo(Map.of("in-time", "comet-a"));
     }
 }

@@ -81,6 +81,7 @@ public final class LocalLogicService implements LogicService {
     private final Counter connects;
     private final Counter disconnects;
     private final Counter deviceFailures;
+    private final Counter expiredConnects;
     private final Map<ErrorCode, Counter> refusals = new ConcurrentHashMap<>();
 
     public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
@@ -134,6 +135,9 @@ public final class LocalLogicService implements LogicService {
                 .description("sessions authenticated and routed").register(registry);
         this.disconnects = Counter.builder("jgoim.logic.sessions.disconnected")
                 .description("session routes removed").register(registry);
+        this.expiredConnects = Counter.builder("jgoim.logic.connects.expired")
+                .description("Connects not started: the comet's deadline had passed while they waited")
+                .register(registry);
         this.deviceFailures = Counter.builder("jgoim.logic.history.device.failures")
                 .description("connects whose device could not be recorded in the history store").register(registry);
         // Every refusal code a token can get, at zero from the start (the 100-113 range but the API-key ones).
@@ -150,6 +154,12 @@ public final class LocalLogicService implements LogicService {
         if (request.getServer().isEmpty()) {
             return failed(ErrorCode.BAD_PARAMETER, "connect: server is required");
         }
+        long deadline = callerDeadline();
+        if (deadline != 0 && System.nanoTime() - deadline > 0) {
+            // the comet gave up on this Connect while it waited in logic's queue: its session is already refused
+            expiredConnects.increment();
+            return failed(ErrorCode.TIMEOUT, "connect: the caller's deadline passed before logic started it");
+        }
         if (connectProxy != null) {
             return connectProxy.authorize(request).handle((verdict, error) -> {
                 if (error == null) {
@@ -162,7 +172,7 @@ public final class LocalLogicService implements LogicService {
                         refused(e.code());
                         return CompletableFuture.completedFuture(connectRefusal(e));
                     }
-                    return connect(request, verdict.identity().inNamespace(tenant), tenant);
+                    return connect(request, verdict.identity().inNamespace(tenant), tenant, deadline);
                 }
                 Throwable t = Failures.unwrap(error);
                 if (t instanceof JgoimException j && j.code() == ErrorCode.CONNECT_REFUSED) {
@@ -184,7 +194,7 @@ public final class LocalLogicService implements LogicService {
             refused(e.code());
             return CompletableFuture.completedFuture(connectRefusal(e));
         }
-        return connect(request, id.inNamespace(tenant), tenant);
+        return connect(request, id.inNamespace(tenant), tenant, deadline);
     }
 
     private static ConnectReply connectRefusal(JgoimException e) {
@@ -208,7 +218,8 @@ public final class LocalLogicService implements LogicService {
         return tenants.isDeclared(t) ? directory.forTenant(t) : directory;
     }
 
-    private CompletableFuture<ConnectReply> connect(ConnectReq request, Identity id, String tenant) {
+    private CompletableFuture<ConnectReply> connect(ConnectReq request, Identity id, String tenant,
+                                                    long deadline) {
         return denyList.find(id.jti(), id.kid(), id.memberId()).thenCompose(revoked -> {
             if (revoked != null) {
                 refused(ErrorCode.TOKEN_REVOKED);
@@ -223,7 +234,7 @@ public final class LocalLogicService implements LogicService {
                         deviceFailures.increment();
                         return null;
                     });
-            return directory.forTenant(tenant).addSession(id.memberId(), id.key(), request.getServer())
+            return directory.forTenant(tenant).addSession(id.memberId(), id.key(), request.getServer(), deadline)
                     .thenCombine(seen, (v, w) -> {
                 connects.increment();
                 tenants.connected(tenant);
@@ -382,6 +393,15 @@ public final class LocalLogicService implements LogicService {
     @Override
     public CompletableFuture<AckReply> ack(AckReq request) {
         return history.ack(request);
+    }
+
+    /**
+     * The gRPC caller's deadline on the {@link System#nanoTime()} scale, 0 when there is none (a direct call in
+     * standalone). Read on the calling thread: the gRPC context does not follow the call onto Redis's threads.
+     */
+    private static long callerDeadline() {
+        io.grpc.Deadline d = io.grpc.Context.current().getDeadline();
+        return d == null ? 0 : System.nanoTime() + d.timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private static <T> CompletableFuture<T> failed(ErrorCode code, String message) {

@@ -58,6 +58,30 @@ class LocalLogicServiceTest {
         assertThat(registry.get("jgoim.logic.sessions.connected").counter().count()).isEqualTo(1.0);
     }
 
+    /** Issue 19: a Connect whose comet gave up while it waited in logic is not done (no stale route). */
+    @Test
+    void shouldNotAuthenticateNorRouteAConnectWhoseCallerDeadlinePassed() throws Exception {
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try {
+            io.grpc.Context.CancellableContext late = io.grpc.Context.current().withDeadline(
+                    io.grpc.Deadline.after(-1, java.util.concurrent.TimeUnit.MILLISECONDS), timer);
+            java.util.concurrent.CompletableFuture<ConnectReply> r = late.call(() -> service.connect(connect(
+                    "{\"mid\":9,\"key\":\"late\",\"room_id\":\"live://1\",\"accepts\":[1000]}")));
+            CompletionException e = catchThrowableOfType(CompletionException.class, r::join);
+            assertThat(((JgoimException) e.getCause()).code()).isEqualTo(ErrorCode.TIMEOUT);
+            assertThat(directory.serversByKeys(List.of("late")).join()).isEmpty();
+            assertThat(registry.get("jgoim.logic.connects.expired").counter().count()).isEqualTo(1.0);
+            io.grpc.Context.CancellableContext inTime = io.grpc.Context.current().withDeadline(
+                    io.grpc.Deadline.after(1, java.util.concurrent.TimeUnit.MINUTES), timer);
+            assertThat(inTime.call(() -> service.connect(connect("{\"mid\":9,\"key\":\"in-time\"}"))).join()
+                    .getErrorCode()).isZero();
+            assertThat(directory.serversByKeys(List.of("in-time")).join()).containsKey("in-time");
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
     @Test
     void shouldReplyWithErrorCodeForRefusedTokenAndRouteNothing() {
         ConnectReply r = service.connect(connect("garbage")).join();

@@ -126,7 +126,8 @@ public final class Cluster implements AutoCloseable {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         logicRedis = RedisClients.connect(lc.redis().uris(), false, lc.redis().commandTimeout(),
                 lc.redis().requestQueueSize());
-        RedisSessionDirectory sessions = new RedisSessionDirectory(logicRedis, lc.redis().sessionTtl(), meters);
+        RedisSessionDirectory sessions = new RedisSessionDirectory(logicRedis, lc.redis().sessionTtl(),
+                lc.redis().sessionWriteWindow(), lc.redis().sessionWriteQueue(), meters, java.time.Clock.systemUTC());
         publisher = new KafkaPushPublisher(lc.kafka(), lc.node().id(), meters);
         logicHistory = new RedisHistoryStore(logicRedis, meters);
         logic = new LogicServer(lc, sessions, publisher, new RedisNodeRegistry(logicRedis), meters, publisher,
