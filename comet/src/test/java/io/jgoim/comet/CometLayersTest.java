@@ -39,6 +39,7 @@ class CometLayersTest {
             "session",
             "transport",
             "node",
+            "admin",
             "");
 
     private static final Path SOURCES = Path.of("src/main/java/io/jgoim/comet");

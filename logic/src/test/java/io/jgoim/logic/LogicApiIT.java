@@ -82,6 +82,9 @@ class LogicApiIT {
         env.put("JGOIM_KAFKA_TOPIC", TOPIC);
         env.put("JGOIM_KAFKA_UPSTREAM_TOPIC", UPSTREAM);
         env.put("JGOIM_ONLINE_AGGREGATE_INTERVAL", "200ms");
+        // The pipelining tests flood logic from this JVM on a shared CPU: adaptive shedding would answer 429 here
+        // (PushSheddingIT tests it with an injected CPU reading).
+        env.put("JGOIM_OVERLOAD_ENABLED", "false");
         LogicConfig config = LogicConfig.load(null, env);
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         redis = RedisClients.connect(config.redis().uris(), false, config.redis().commandTimeout(), 10_000);

@@ -121,6 +121,8 @@ public final class Cluster implements AutoCloseable {
                 + "kafka: {bootstrapServers: \"" + kafka.bootstrapServers() + "\", topic: \"" + topic
                 + "\", upstreamTopic: \"\", sendTimeout: 2s}\n"
                 + "online: {aggregateInterval: 500ms}\n"
+                // Clients share this JVM's CPU: no adaptive shedding (PushSheddingIT tests it with an injected CPU).
+                + "overload: {enabled: false}\n"
                 + options.history() + options.logicYaml() + options.nodeYaml());
         LogicConfig lc = LogicConfig.load(logicYaml, Map.of());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

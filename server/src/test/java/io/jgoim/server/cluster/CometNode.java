@@ -57,6 +57,9 @@ public final class CometNode {
                 // Tests open many sessions from 127.0.0.1 at once: no rate limits or bans (docs/config.md, limits).
                 + "limits: {acceptRate: 0, maxConnectionsPerIp: 0, connectRatePerIp: 0, authFailuresPerIp: 0, "
                 + "upstreamRate: 0, minHeartbeatInterval: 0s}\n"
+                // Clients share this JVM's CPU: adaptive shedding would refuse their auths here (AuthSheddingIT and
+                // OverloadReconnectIT test it with an injected CPU reading).
+                + "overload: {enabled: false}\n"
                 + "redis: {uris: [\"" + redisUri + "\"], commandTimeout: 2s}\n"
                 + extraYaml);
         CometConfig cc = CometConfig.load(yaml, Map.of());
