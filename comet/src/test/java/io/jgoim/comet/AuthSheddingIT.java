@@ -40,7 +40,8 @@ class AuthSheddingIT {
     @BeforeEach
     void start() {
         logic = LogicTwin.create().heartbeatSeconds(0);
-        comet = new CometServer(TestConfigs.ephemeral(Map.of("JGOIM_PROTOCOL_LOGIC_TIMEOUT", "10s")), logic, null,
+        comet = new CometServer(TestConfigs.ephemeral(Map.of("JGOIM_PROTOCOL_LOGIC_TIMEOUT", "10s",
+                "JGOIM_OVERLOAD_ENABLED", "true")), logic, null,
                 registry);
         comet.start();
     }

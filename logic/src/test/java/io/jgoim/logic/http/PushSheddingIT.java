@@ -74,7 +74,8 @@ class PushSheddingIT {
 
     @BeforeEach
     void start() {
-        logic = new LogicServer(LogicConfig.load(null, Map.of("JGOIM_HTTP_PORT", "0", "JGOIM_GRPC_ENABLED", "false")),
+        logic = new LogicServer(LogicConfig.load(null, Map.of("JGOIM_HTTP_PORT", "0", "JGOIM_GRPC_ENABLED", "false",
+                "JGOIM_OVERLOAD_ENABLED", "true")),
                 new InMemorySessionDirectory(Duration.ofMinutes(1)), new PacedBus(), new InMemoryNodeRegistry(),
                 registry);
         logic.start();
