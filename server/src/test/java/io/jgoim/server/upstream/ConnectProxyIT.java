@@ -50,6 +50,8 @@ class ConnectProxyIT {
                 "  http: {port: 0}",
                 "  auth:",
                 "    connectProxy: {enabled: true, url: \"" + backend.url("/connect") + "\", timeout: 2s}",
+                // The backend names tenant acme: declared, so the session's key and room are acme's.
+                "  tenants: {declared: [\"acme\"]}",
                 ""));
         server = StandaloneServer.load(cfg, Map.of());
         server.start();
@@ -90,11 +92,14 @@ class ConnectProxyIT {
     void shouldOpenTheSessionTheBackendAllowsWithItsMemberKeyAndRoom() throws Exception {
         JgoimClient c = client(Transport.WEBSOCKET, "allow-321");
         c.connect().get(15, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.comet().index().session("proxied-321") != null);
-        Session s = server.comet().index().session("proxied-321");
+        // The proxy's tenant went through the same resolve as a token's claim: acme's namespace.
+        String key = io.jgoim.protocol.Tenancy.namespaced("acme", "proxied-321");
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.comet().index().session(key) != null);
+        Session s = server.comet().index().session(key);
         assertThat(s.memberId()).isEqualTo(321);
         await().atMost(Duration.ofSeconds(10)).until(() -> s.channel().eventLoop().submit(
-                () -> s.room() == null ? "" : s.room().id()).get().equals("live://77"));
+                () -> s.room() == null ? "" : s.room().id()).get()
+                .equals(io.jgoim.protocol.Tenancy.namespaced("acme", "live://77")));
         // The backend saw the connect: the token, the transport and the client's address.
         assertThat(backend.requests).anySatisfy(r -> assertThat(r)
                 .contains("\"token\":\"allow-321\"").contains("\"transport\":\"ws\"")
