@@ -102,7 +102,10 @@ class LogicFailoverIT {
             Files.writeString(yaml, "node: {id: \"comet-1\", host: \"127.0.0.1\"}\n"
                     + "tcp: {port: 0}\nwebSocket: {port: 0}\nwss: {enabled: false}\nrpc: {port: 0}\n"
                     + "admin: {enabled: false}\nlogic: {target: registry, refreshInterval: 300ms}\n"
-                    + "redis: {uris: [\"" + redisUri + "\"]}\n");
+                    + "redis: {uris: [\"" + redisUri + "\"]}\n"
+                    // Thousands of auths from 127.0.0.1 in seconds: no rate limits or bans (docs/config.md, limits).
+                    + "limits: {acceptRate: 0, maxConnectionsPerIp: 0, connectRatePerIp: 0, authFailuresPerIp: 0, "
+                    + "upstreamRate: 0, minHeartbeatInterval: 0s}\n");
             CometConfig cc = CometConfig.load(yaml, Map.of());
             redis = cc.redis().connect();
             channel = LogicChannels.build(cc.logic().target(),
