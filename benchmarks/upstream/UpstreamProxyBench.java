@@ -46,6 +46,9 @@ public class UpstreamProxyBench {
         Files.writeString(cfg, String.join("\n",
                 "comet:", "  tcp: {port: 0}", "  webSocket: {port: 0}",
                 "  protocol: {maxInflightUpstream: 64}",
+                // The bench's sessions send rate/clients upstream messages a second each (100 at the defaults):
+                // above the per-session default of 50, so the limit is set here, as the scenarios do.
+                "  limits: {upstreamRate: 0}",
                 "logic:", "  http: {port: 0}",
                 "  upstream:", "    routes:",
                 "      - {ops: \"2000\", kind: http, url: \"http://127.0.0.1:" + backend.getAddress().getPort() + "/up\"}",
