@@ -1,19 +1,14 @@
 package io.jgoim.comet;
 
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.testkit.TestLimits;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Comet configs for tests: every listener on 127.0.0.1 port 0, two event loops, short drain. */
 public final class TestConfigs {
-    /** Every rate limit and ban off (the env names of limits.*). */
-    public static final Map<String, String> LIMITS_OFF = Map.of(
-            "JGOIM_LIMITS_ACCEPT_RATE", "0",
-            "JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP", "0",
-            "JGOIM_LIMITS_CONNECT_RATE_PER_IP", "0",
-            "JGOIM_LIMITS_AUTH_FAILURES_PER_IP", "0",
-            "JGOIM_LIMITS_UPSTREAM_RATE", "0",
-            "JGOIM_LIMITS_MIN_HEARTBEAT_INTERVAL", "0s");
+    /** Every rate limit and ban off (the env names of limits.*): {@link TestLimits#OFF_ENV}. */
+    public static final Map<String, String> LIMITS_OFF = TestLimits.OFF_ENV;
 
     private TestConfigs() {
     }
@@ -30,7 +25,7 @@ public final class TestConfigs {
         env.put("JGOIM_TRANSPORT_WORKER_THREADS", "2");
         env.put("JGOIM_REGISTRY_ENABLED", "false");
         env.put("JGOIM_SHUTDOWN_DRAIN_TIME", "1s");
-        // Tests open many sessions from 127.0.0.1 quickly: the limits are off unless a test sets its own.
+        // The limits are off unless a test sets its own (TestLimits says why).
         env.putAll(LIMITS_OFF);
         env.putAll(overrides);
         return CometConfig.load(null, env);

@@ -18,6 +18,7 @@ import io.jgoim.logic.push.KafkaPushPublisher;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.jgoim.testkit.KafkaBroker;
 import io.jgoim.testkit.RedisServer;
+import io.jgoim.testkit.TestLimits;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -103,8 +104,8 @@ class ClusterIT {
                 + "tcp: {port: 0}\nwebSocket: {port: 0}\nwss: {enabled: false}\nrpc: {port: 0}\nadmin: {port: 0}\n"
                 + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms}\n"
                 + "shutdown: {drainTime: 500ms}\n"
-                // The clients here beat faster than limits.minHeartbeatInterval allows a real one.
-                + "limits: {minHeartbeatInterval: 0s}\n");
+                // The clients here beat faster than a real one; the other limits stay at their defaults.
+                + TestLimits.FAST_HEARTBEATS_YAML + "\n");
         CometConfig cc = CometConfig.load(yaml, Map.of());
         CometServer c = new CometServer(cc, new GrpcLogicClient(logicChannel, Duration.ofSeconds(3)), nodes,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));

@@ -5,6 +5,7 @@ import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.protocol.rpc.logic.HistoryReply;
 import io.jgoim.protocol.rpc.logic.HistoryReq;
+import io.jgoim.testkit.TestLimits;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,8 +44,8 @@ class StandaloneIT {
                 "  tcp: {port: 0}",
                 "  webSocket: {port: 0}",
                 "  wss: {port: 0}",
-                // The clients here beat every 300 ms, faster than limits.minHeartbeatInterval allows a real one.
-                "  limits: {minHeartbeatInterval: 0s}",
+                // The clients here beat every 300 ms; the other limits stay at their defaults.
+                "  " + TestLimits.FAST_HEARTBEATS_YAML,
                 "logic:",
                 "  http: {port: 0}",
                 ""));

@@ -12,6 +12,7 @@ import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
 import io.jgoim.protocol.rpc.comet.Proto;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
+import io.jgoim.testkit.TestLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,12 +58,7 @@ public final class RealComet implements AutoCloseable {
         env.put("JGOIM_REGISTRY_ENABLED", "false");
         env.put("JGOIM_TRANSPORT_WORKER_THREADS", "2");
         env.put("JGOIM_SHUTDOWN_DRAIN_TIME", "1s");
-        // Tests open sessions from 127.0.0.1 faster than any client would: no rate limits or bans.
-        for (String k : new String[] {"ACCEPT_RATE", "MAX_CONNECTIONS_PER_IP", "CONNECT_RATE_PER_IP",
-                "AUTH_FAILURES_PER_IP", "UPSTREAM_RATE"}) {
-            env.put("JGOIM_LIMITS_" + k, "0");
-        }
-        env.put("JGOIM_LIMITS_MIN_HEARTBEAT_INTERVAL", "0s");
+        env.putAll(TestLimits.OFF_ENV);
         this.comet = new CometServer(CometConfig.load(null, env), logic, null, meters);
         comet.start();
     }

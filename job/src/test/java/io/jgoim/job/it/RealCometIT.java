@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import io.jgoim.testkit.LeakCheck;
+import io.jgoim.testkit.TestLimits;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -76,12 +77,7 @@ class RealCometIT {
         env.put("JGOIM_TRANSPORT_WORKER_THREADS", "1");
         env.put("JGOIM_REGISTRY_ENABLED", Boolean.toString(register));
         env.put("JGOIM_SHUTDOWN_DRAIN_TIME", "1s");
-        // Tests open sessions from 127.0.0.1 faster than any client would: no rate limits or bans.
-        for (String k : new String[] {"ACCEPT_RATE", "MAX_CONNECTIONS_PER_IP", "CONNECT_RATE_PER_IP",
-                "AUTH_FAILURES_PER_IP", "UPSTREAM_RATE"}) {
-            env.put("JGOIM_LIMITS_" + k, "0");
-        }
-        env.put("JGOIM_LIMITS_MIN_HEARTBEAT_INTERVAL", "0s");
+        env.putAll(TestLimits.OFF_ENV);
         return CometConfig.load(null, env);
     }
 

@@ -10,6 +10,7 @@ import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.tracing.GrpcTracing;
 import io.jgoim.server.NodeProbes;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
+import io.jgoim.testkit.TestLimits;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -54,9 +55,7 @@ public final class CometNode {
                 + "online: {reportInterval: 500ms}\nregistry: {refreshInterval: 500ms, ttl: 15s, joinTimeout: "
                 + joinTimeout.toMillis() + "ms}\n"
                 + "shutdown: {drainTime: 3s}\n"
-                // Tests open many sessions from 127.0.0.1 at once: no rate limits or bans (docs/config.md, limits).
-                + "limits: {acceptRate: 0, maxConnectionsPerIp: 0, connectRatePerIp: 0, authFailuresPerIp: 0, "
-                + "upstreamRate: 0, minHeartbeatInterval: 0s}\n"
+                + TestLimits.OFF_YAML + "\n"
                 // Clients share this JVM's CPU: adaptive shedding would refuse their auths here (AuthSheddingIT and
                 // OverloadReconnectIT test it with an injected CPU reading).
                 + "overload: {enabled: false}\n"

@@ -15,6 +15,7 @@ import io.jgoim.logic.node.LogicRegistration;
 import io.jgoim.logic.push.InMemoryPushPublisher;
 import io.jgoim.protocol.rpc.GrpcLogicClient;
 import io.jgoim.testkit.RedisServer;
+import io.jgoim.testkit.TestLimits;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -103,9 +104,8 @@ class LogicFailoverIT {
                     + "tcp: {port: 0}\nwebSocket: {port: 0}\nwss: {enabled: false}\nrpc: {port: 0}\n"
                     + "admin: {enabled: false}\nlogic: {target: registry, refreshInterval: 300ms}\n"
                     + "redis: {uris: [\"" + redisUri + "\"]}\n"
-                    // Thousands of auths from 127.0.0.1 in seconds: no rate limits or bans (docs/config.md, limits).
-                    + "limits: {acceptRate: 0, maxConnectionsPerIp: 0, connectRatePerIp: 0, authFailuresPerIp: 0, "
-                    + "upstreamRate: 0, minHeartbeatInterval: 0s}\n");
+                    // Thousands of auths from 127.0.0.1 in seconds.
+                    + TestLimits.OFF_YAML + "\n");
             CometConfig cc = CometConfig.load(yaml, Map.of());
             redis = cc.redis().connect();
             channel = LogicChannels.build(cc.logic().target(),
