@@ -2,16 +2,11 @@ package io.jgoim.client.comet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jgoim.client.ClientListener;
 import io.jgoim.client.ClientState;
 import io.jgoim.client.ClientTransports;
-import io.jgoim.client.CloseStatus;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.comet.CometServer;
-import io.jgoim.comet.config.CometConfig;
-import io.jgoim.common.registry.InMemoryNodeRegistry;
-import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
@@ -49,9 +44,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static io.jgoim.client.comet.RegisteredComets.tcp;
+import static io.jgoim.client.comet.RegisteredComets.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -76,8 +72,8 @@ class AdminApiIT {
 
     private final List<JgoimClient> clients = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
-    private InMemoryNodeRegistry registry;
     private LogicTwin logic;
+    private RegisteredComets comets;
     private CometServer a;
     private CometServer b;
 
@@ -93,8 +89,8 @@ class AdminApiIT {
 
     @BeforeEach
     void startComets() throws Exception {
-        registry = new InMemoryNodeRegistry();
         logic = LogicTwin.create().heartbeatSeconds(0);
+        comets = new RegisteredComets(logic);
         a = comet("a", true);
         b = comet("b", true);
     }
@@ -102,8 +98,7 @@ class AdminApiIT {
     @AfterEach
     void stop() {
         clients.forEach(JgoimClient::close);
-        a.close();
-        b.close();
+        comets.close();
         logic.close();
     }
 
@@ -111,27 +106,14 @@ class AdminApiIT {
         return comet(id, keys, Map.of());
     }
 
+    /** A comet of {@link #comets} with its admin port on: keys {@code ops} and {@code reader}, or none. */
     private CometServer comet(String id, boolean keys, Map<String, String> extraEnv) throws Exception {
         Path yaml = dir.resolve(id + "-" + System.nanoTime() + ".yaml");
-        Files.writeString(yaml, "admin:\n  bind: 127.0.0.1\n  port: 0\n  apiKeys:"
+        Files.writeString(yaml, "admin:\n  apiKeys:"
                 + (keys ? "\n" + key("ops", OPS, "admin") + key("reader", READER, "read, push") : " []\n"));
-        Map<String, String> env = new HashMap<>();
-        for (String l : new String[] {"TCP", "WEB_SOCKET", "RPC"}) {
-            env.put("JGOIM_" + l + "_BIND", "127.0.0.1");
-            env.put("JGOIM_" + l + "_PORT", "0");
-        }
-        env.put("JGOIM_WSS_ENABLED", "false");
-        env.put("JGOIM_RPC_ENABLED", "false");
-        env.put("JGOIM_NODE_ID", id);
-        env.put("JGOIM_NODE_HOST", "127.0.0.1");
-        env.put("JGOIM_REGISTRY_ENABLED", "true");
-        env.put("JGOIM_TRANSPORT_WORKER_THREADS", "2");
-        env.put("JGOIM_SHUTDOWN_DRAIN_TIME", "1s");
-        env.putAll(extraEnv);
-        CometServer c = new CometServer(CometConfig.load(yaml, env), logic, registry,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        c.start();
-        return c;
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("JGOIM_ADMIN_ENABLED", "true");
+        return comets.start(id, yaml, env);
     }
 
     private static String key(String id, String key, String scopes) throws Exception {
@@ -166,24 +148,6 @@ class AdminApiIT {
         return call(c, method, pathAndQuery, OPS);
     }
 
-    /** Records every close of one client. */
-    private static final class Closes implements ClientListener {
-        final List<CloseStatus> all = new CopyOnWriteArrayList<>();
-        final List<Boolean> willReconnect = new CopyOnWriteArrayList<>();
-        final List<String> nodes = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onClose(JgoimClient client, CloseStatus status, boolean reconnect) {
-            all.add(status);
-            willReconnect.add(reconnect);
-        }
-
-        @Override
-        public void onConnected(JgoimClient client, String node) {
-            nodes.add(node);
-        }
-    }
-
     private JgoimClient client(Transport t, long mid, String room, Closes closes, String... addresses) {
         JgoimClient c = JgoimClient.builder().addresses(addresses).transport(t)
                 .goimToken(mid, "", room, "web", 1000)
@@ -196,14 +160,6 @@ class AdminApiIT {
 
     private static void joinAll(List<CompletableFuture<Void>> connects) {
         CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).orTimeout(20, TimeUnit.SECONDS).join();
-    }
-
-    private static String tcp(CometServer c) {
-        return "127.0.0.1:" + c.tcpAddress().getPort();
-    }
-
-    private static String ws(CometServer c) {
-        return "127.0.0.1:" + c.wsAddress().getPort();
     }
 
     @Test
@@ -409,16 +365,13 @@ class AdminApiIT {
         assertThat(all.data().get("cursor").isNull()).isTrue();
     }
 
-    private NodeInfo entry(String id) {
-        return registry.nodes().join().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
-    }
-
     @Test
     void shouldStopRoutingNewSessionsToACometWhoseWeightIsZero() throws Exception {
         LogicConfig config = LogicConfig.load(null, Map.of("JGOIM_HTTP_BIND", "127.0.0.1", "JGOIM_HTTP_PORT", "0",
                 "JGOIM_GRPC_ENABLED", "false"));
         try (LogicServer nodeList = new LogicServer(config, new InMemorySessionDirectory(Duration.ofMinutes(1)),
-                new InMemoryPushPublisher(), registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+                new InMemoryPushPublisher(), comets.registry(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
             nodeList.start();
             String url = "http://127.0.0.1:" + nodeList.httpAddress().getPort() + "/goim/nodes/weighted";
             assertThat(weighted(url)).contains(tcp(a), tcp(b));
@@ -427,8 +380,8 @@ class AdminApiIT {
             assertThat(w.code()).isZero();
             assertThat(w.data().get("previous").asInt()).isEqualTo(10);
             assertThat(w.data().get("weight").asInt()).isZero();
-            assertThat(entry("a").weight()).as("published at once").isZero();
-            assertThat(entry("a").offline()).as("weight 0 is not a drain").isFalse();
+            assertThat(comets.entry("a").weight()).as("published at once").isZero();
+            assertThat(comets.entry("a").offline()).as("weight 0 is not a drain").isFalse();
             assertThat(weighted(url)).contains(tcp(b)).doesNotContain(tcp(a));
 
             List<CompletableFuture<Void>> connects = new ArrayList<>();
@@ -444,7 +397,7 @@ class AdminApiIT {
             assertThat(b.sessionCount()).isEqualTo(8);
 
             assertThat(ops(a, "POST", "/admin/weight?weight=3").data().get("previous").asInt()).isZero();
-            assertThat(entry("a").weight()).isEqualTo(3);
+            assertThat(comets.entry("a").weight()).isEqualTo(3);
             assertThat(weighted(url)).contains(tcp(a));
         }
     }
@@ -471,7 +424,7 @@ class AdminApiIT {
         assertThat(drain.data().get("already").asBoolean()).isFalse();
         assertThat(drain.data().get("drainSeconds").asInt()).isEqualTo(2);
         assertThat(a.isDraining()).isTrue();
-        assertThat(entry("a").offline()).isTrue();
+        assertThat(comets.entry("a").offline()).isTrue();
         assertThat(ops(a, "POST", "/admin/drain").data().get("already").asBoolean()).isTrue();
         await().atMost(Duration.ofSeconds(8)).untilAsserted(() -> {
             for (JgoimClient c : clients) {

@@ -1,15 +1,11 @@
 package io.jgoim.client.comet;
 
-import io.jgoim.client.ClientListener;
 import io.jgoim.client.ClientState;
 import io.jgoim.client.ClientTransports;
 import io.jgoim.client.CloseStatus;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.comet.CometServer;
-import io.jgoim.comet.config.CometConfig;
-import io.jgoim.common.registry.InMemoryNodeRegistry;
-import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
@@ -43,9 +39,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static io.jgoim.client.comet.RegisteredComets.tcp;
+import static io.jgoim.client.comet.RegisteredComets.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -64,8 +61,8 @@ class DrainFailoverIT {
     private static EventLoopGroup group;
 
     private final List<JgoimClient> clients = new ArrayList<>();
-    private InMemoryNodeRegistry registry;
     private LogicTwin logic;
+    private RegisteredComets comets;
     private CometServer a;
     private CometServer b;
 
@@ -81,70 +78,17 @@ class DrainFailoverIT {
 
     @BeforeEach
     void startComets() {
-        registry = new InMemoryNodeRegistry();
         logic = LogicTwin.create().heartbeatSeconds(0);
-        a = comet("a");
-        b = comet("b");
+        comets = new RegisteredComets(logic);
+        a = comets.start("a");
+        b = comets.start("b");
     }
 
     @AfterEach
     void stop() {
         clients.forEach(JgoimClient::close);
-        a.close();
-        b.close();
+        comets.close();
         logic.close();
-    }
-
-    private CometServer comet(String id) {
-        Map<String, String> env = new HashMap<>();
-        for (String l : new String[] {"TCP", "WEB_SOCKET", "RPC", "ADMIN"}) {
-            env.put("JGOIM_" + l + "_BIND", "127.0.0.1");
-            env.put("JGOIM_" + l + "_PORT", "0");
-        }
-        env.put("JGOIM_WSS_ENABLED", "false");
-        env.put("JGOIM_RPC_ENABLED", "false");
-        env.put("JGOIM_ADMIN_ENABLED", "false");
-        env.put("JGOIM_NODE_ID", id);
-        env.put("JGOIM_NODE_HOST", "127.0.0.1");
-        env.put("JGOIM_REGISTRY_ENABLED", "true");
-        env.put("JGOIM_TRANSPORT_WORKER_THREADS", "2");
-        env.put("JGOIM_SHUTDOWN_DRAIN_TIME", "1s");
-        // Tests open sessions from 127.0.0.1 faster than any client would: no rate limits or bans.
-        for (String k : new String[] {"ACCEPT_RATE", "MAX_CONNECTIONS_PER_IP", "CONNECT_RATE_PER_IP",
-                "AUTH_FAILURES_PER_IP", "UPSTREAM_RATE"}) {
-            env.put("JGOIM_LIMITS_" + k, "0");
-        }
-        env.put("JGOIM_LIMITS_MIN_HEARTBEAT_INTERVAL", "0s");
-        CometServer c = new CometServer(CometConfig.load(null, env), logic, registry,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        c.start();
-        return c;
-    }
-
-    private static String tcp(CometServer c) {
-        return "127.0.0.1:" + c.tcpAddress().getPort();
-    }
-
-    private static String ws(CometServer c) {
-        return "127.0.0.1:" + c.wsAddress().getPort();
-    }
-
-    /** Records every close of one client. */
-    private static final class Closes implements ClientListener {
-        final List<CloseStatus> all = new CopyOnWriteArrayList<>();
-        final List<Boolean> willReconnect = new CopyOnWriteArrayList<>();
-        final List<String> nodes = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onClose(JgoimClient client, CloseStatus status, boolean reconnect) {
-            all.add(status);
-            willReconnect.add(reconnect);
-        }
-
-        @Override
-        public void onConnected(JgoimClient client, String node) {
-            nodes.add(node);
-        }
     }
 
     private JgoimClient client(Transport t, long mid, Closes closes, String... addresses) {
@@ -167,10 +111,6 @@ class DrainFailoverIT {
         }
         CompletableFuture.allOf(connects.toArray(CompletableFuture[]::new)).orTimeout(10, TimeUnit.SECONDS).join();
         return out;
-    }
-
-    private NodeInfo entry(String id) {
-        return registry.nodes().join().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
     }
 
     private void assertMovedTo(String node, List<Closes> closes, long firstMid) {
@@ -204,8 +144,8 @@ class DrainFailoverIT {
         CompletableFuture<Integer> drained = a.drain(DRAIN);
         assertThat(a.drain(Duration.ofSeconds(30))).as("idempotent").isSameAs(drained);
         assertThat(a.isDraining()).isTrue();
-        assertThat(entry("a").offline()).as("offered to nobody").isTrue();
-        assertThat(entry("b").offline()).isFalse();
+        assertThat(comets.entry("a").offline()).as("offered to nobody").isTrue();
+        assertThat(comets.entry("b").offline()).isFalse();
 
         Closes late = new Closes();
         JgoimClient newcomer = client(Transport.TCP, 999, late, tcp(a));
@@ -243,7 +183,8 @@ class DrainFailoverIT {
         LogicConfig config = LogicConfig.load(null, Map.of("JGOIM_HTTP_BIND", "127.0.0.1", "JGOIM_HTTP_PORT", "0",
                 "JGOIM_GRPC_ENABLED", "false"));
         try (LogicServer nodeList = new LogicServer(config, new InMemorySessionDirectory(Duration.ofMinutes(1)),
-                new InMemoryPushPublisher(), registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+                new InMemoryPushPublisher(), comets.registry(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
             nodeList.start();
             String url = "http://127.0.0.1:" + nodeList.httpAddress().getPort() + "/goim/nodes/weighted";
             Closes closes = new Closes();

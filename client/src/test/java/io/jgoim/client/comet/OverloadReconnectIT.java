@@ -1,24 +1,18 @@
 package io.jgoim.client.comet;
 
-import io.jgoim.client.ClientListener;
 import io.jgoim.client.ClientState;
 import io.jgoim.client.ClientTransports;
-import io.jgoim.client.CloseStatus;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.comet.CometServer;
-import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.overload.BbrLimiter;
 import io.jgoim.common.overload.OverloadConfig;
-import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.logic.overload.ShedConnect;
 import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.testkit.LeakCheck;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,11 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,49 +45,16 @@ class OverloadReconnectIT {
             System::nanoTime);
     private final Counter shed = new SimpleMeterRegistry().counter("shed");
     private final ShedConnect logic = new ShedConnect(twin, limiter, shed);
-    private final InMemoryNodeRegistry registry = new InMemoryNodeRegistry();
+    private final RegisteredComets comets = new RegisteredComets(logic);
     private final EventLoopGroup group = ClientTransports.newEventLoopGroup(1);
     private final List<JgoimClient> clients = new ArrayList<>();
-    private final List<CometServer> comets = new ArrayList<>();
 
     @AfterEach
     void stop() {
         clients.forEach(JgoimClient::close);
-        comets.forEach(CometServer::close);
+        comets.close();
         twin.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
-
-    private CometServer comet(String id) {
-        Map<String, String> env = new HashMap<>();
-        for (String l : new String[] {"TCP", "WEB_SOCKET", "RPC", "ADMIN"}) {
-            env.put("JGOIM_" + l + "_BIND", "127.0.0.1");
-            env.put("JGOIM_" + l + "_PORT", "0");
-        }
-        env.put("JGOIM_WSS_ENABLED", "false");
-        env.put("JGOIM_RPC_ENABLED", "false");
-        env.put("JGOIM_ADMIN_ENABLED", "false");
-        env.put("JGOIM_NODE_ID", id);
-        env.put("JGOIM_NODE_HOST", "127.0.0.1");
-        env.put("JGOIM_REGISTRY_ENABLED", "true");
-        env.put("JGOIM_TRANSPORT_WORKER_THREADS", "1");
-        env.put("JGOIM_SHUTDOWN_DRAIN_TIME", "1s");
-        CometServer c = new CometServer(CometConfig.load(null, env), logic, registry,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        c.start();
-        comets.add(c);
-        return c;
-    }
-
-    private static final class Closes implements ClientListener {
-        final List<CloseStatus> all = new CopyOnWriteArrayList<>();
-        final List<Boolean> willReconnect = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onClose(JgoimClient client, CloseStatus status, boolean reconnect) {
-            all.add(status);
-            willReconnect.add(reconnect);
-        }
     }
 
     private JgoimClient client(long mid, Closes closes, String... addresses) {
@@ -111,10 +69,10 @@ class OverloadReconnectIT {
 
     @Test
     void shouldCloseWith4015WhileLogicShedsConnectsAndReconnectOnceItRecovers() {
-        CometServer a = comet("a");
-        CometServer b = comet("b");
-        String tcpA = "127.0.0.1:" + a.tcpAddress().getPort();
-        String tcpB = "127.0.0.1:" + b.tcpAddress().getPort();
+        CometServer a = comets.start("a");
+        CometServer b = comets.start("b");
+        String tcpA = RegisteredComets.tcp(a);
+        String tcpB = RegisteredComets.tcp(b);
         Closes closes = new Closes();
         JgoimClient c = client(1, closes, tcpA, tcpB);
         c.connect().orTimeout(10, TimeUnit.SECONDS).join();
