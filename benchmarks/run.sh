@@ -43,7 +43,8 @@
 # FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 7500 10000 15000 20000
 # 30000"), STORM_WARMUP (8000 unmeasured sessions per step, split over the workers), STORM_PROCESSES (2),
 # STORM_CONTINUE (0; 1: every step runs, past the first failing one too), PUSH_RATES ("5000 10000 20000 40000"),
-# UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp, ws), FANOUT_MODES ("latency throughput"), PROFILE (1: JFR in fanout and connect-storm),
+# UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp, ws), FANOUT_MODES ("latency throughput"),
+# PROFILE (1: JFR in fanout and connect-storm),
 # CLUSTER_STORM_RATES ("1000 2000 3000 5000 7500 10000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
 # HISTORY (on: the embedded defaults, every room type keeps 100 messages; off: no stream keeps history, goim's
 # behaviour), FANOUT_POSITIONS (1: the fanout sessions ask for positions, auth ver 3, and get op-20 pushes),
