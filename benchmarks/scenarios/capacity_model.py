@@ -4,11 +4,15 @@
 # rooms: (count, members, messages per second); unicast and broadcast per second; churn_s: mean session length.
 import math
 
-# Section 1 of docs/capacity.md: B per session, µs per operation; W = batch.window; 60 % utilisation; 16-vCPU comets.
+# Section 1 of docs/capacity.md: B per session, µs per operation; W = the time a busy room's messages may wait for
+# their write (the latency budget you plan for: with the default load-following coalescing there is no window, a comet
+# joins what arrives during a pass; a batch.window you set is a floor under W); 60 % utilisation; 16-vCPU comets.
+# Usage: python3 capacity_model.py [W seconds, default 0.25]
 m_jvm, m_kern = 7322, 4880
 c_idle, c_write, c_msg, c_conn = 4.2, 13.3, 0.2, 144
 c_push_logic, c_conn_logic, c_redis = 55, 41, 2.7
-W = 0.25; util = 0.6; cores = 16
+import sys
+W = float(sys.argv[1]) if len(sys.argv) > 1 else 0.25; util = 0.6; cores = 16
 def run(name, N, rooms, unicast, bcast, churn_s):
     writes = sum(c*m*min(r, 1/W) for c,m,r in rooms) + unicast + bcast*N
     deliv = sum(c*m*r for c,m,r in rooms) + unicast + bcast*N
@@ -25,7 +29,7 @@ def run(name, N, rooms, unicast, bcast, churn_s):
     rooms_n = sum(c for c,m,r in rooms)
     hist_rooms = rooms_n*100*163; hist_members = min(unicast*3600, N*100)*98
     ops = conn*4 + refresh*2 + batches + unicast*2 + Nc/10
-    print(f"== {name}: N={N:,} writes/s {writes:,.0f} deliveries/s {deliv:,.0f} (msgs/write {deliv/writes:.1f}) connects/s {conn:,.0f}")
+    print(f"== {name} (W = {W*1000:.0f} ms): N={N:,} writes/s {writes:,.0f} deliveries/s {deliv:,.0f} (msgs/write {deliv/writes:.1f}) connects/s {conn:,.0f}")
     print(f"  comet cores idle {parts[0]:.1f} writes {parts[1]:.1f} msgs {parts[2]:.1f} connects {parts[3]:.2f} = {cpu:.1f}; mem {N*(m_jvm+m_kern)/2**30:.1f} GiB -> comets {Nc} (16 vCPU, incl +1)")
     print(f"  pushes/s {pushes:,.0f} refresh/s {refresh:,.0f} logic cores {logic_cores:.2f} -> logic {logic} (2 vCPU)")
     print(f"  batches/s {batches:,.0f}; job->comet calls/s {calls:,.0f}")
