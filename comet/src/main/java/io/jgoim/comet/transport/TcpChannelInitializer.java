@@ -22,6 +22,7 @@ public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
     private final SessionServices services;
     private final SslContext ssl;
     private final ConnectGate gate;
+    private final SharedLocalAddress localAddress = new SharedLocalAddress();
 
     /** @param ssl the server TLS context, or null for plain TCP */
     public TcpChannelInitializer(SessionServices services, SslContext ssl) {
@@ -32,6 +33,7 @@ public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        localAddress.share(ch);
         ChannelPipeline p = ch.pipeline();
         ClientIp client = new ClientIp(services.limits(), ch.remoteAddress());
         if (gate.admit(ch, client) == ConnectGate.Verdict.REFUSED) {

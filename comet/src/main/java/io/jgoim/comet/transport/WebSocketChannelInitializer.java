@@ -33,6 +33,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
     private final WebSocketServerProtocolConfig wsConfig;
     private final OriginCheckHandler originCheck;
     private final ConnectGate gate;
+    private final SharedLocalAddress localAddress = new SharedLocalAddress();
 
     /** @param ssl the server TLS context, or null for plain WebSocket */
     public WebSocketChannelInitializer(SessionServices services, SslContext ssl) {
@@ -64,6 +65,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
 
     @Override
     protected void initChannel(Channel ch) {
+        localAddress.share(ch);
         ChannelPipeline p = ch.pipeline();
         ClientIp client = new ClientIp(services.limits(), ch.remoteAddress());
         ConnectGate.Verdict verdict = gate.admit(ch, client);
