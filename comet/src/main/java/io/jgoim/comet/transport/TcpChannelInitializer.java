@@ -17,6 +17,7 @@ import io.netty.handler.ssl.SslContext;
  * stream into frames first, so the handshake and session handlers are the same as WebSocket's; it encodes replies
  * too (one handler, not a decoder and an encoder: each pipeline context costs an idle session about 100 bytes).
  * Shared by all accepted channels; the handlers it adds are per channel.
+ * The accepted channel's local address is swapped for the listener's shared one first ({@link SharedLocalAddress}).
  */
 public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
     private final SessionServices services;
