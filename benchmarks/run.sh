@@ -58,8 +58,8 @@
 # TENANT (a tenant name: the standalone declares it and the fanout, push-api and tenants tools run as it; tenants
 # runs as "loadtest" when unset), TRACING (on: tracing enabled on every node at the default 1 % sampling, exporting
 # to TRACING_ENDPOINT, default a closed local port: spans built, sampled, batched and dropped on export, counted).
-# BENCH_TCP_PORT, BENCH_WS_PORT, BENCH_HTTP_PORT (3101, 3102, 3111): the standalone's ports in fanout, push-api and
-# tenants (another server on the shared machine holds the defaults).
+# BENCH_TCP_PORT, BENCH_WS_PORT, BENCH_HTTP_PORT (3101, 3102, 3111): the standalone's ports in idle, fanout, push-api
+# and tenants (another server on the shared machine holds the defaults).
 # Any other JGOIM_* variable reaches the server as a config override (e.g. JGOIM_BATCH_WINDOW=500ms) and is
 # recorded with the server command in the result.
 set -euo pipefail
@@ -165,6 +165,7 @@ finish() {
 
 scenario_idle() {
     begin idle
+    history_config "$DIR"
     bench_start_server "$DIR" -XX:NativeMemoryTracking=summary
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
     bench_box_sampler "$DIR/box.txt"
@@ -173,7 +174,7 @@ scenario_idle() {
     run_tool "$DIR" idle connect --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" \
         --transport "${IDLE_TRANSPORT:-mix}" \
         --source-ips 127.0.0.1-127.0.0.4 --heartbeat 30s --hold 50s --processes 2 --server-pid "$SERVER_PID" \
-        --worker-jvm-opts "$WORKER_OPTS"
+        --worker-jvm-opts "$WORKER_OPTS" --tcp-port "${BENCH_TCP_PORT:-3101}" --ws-port "${BENCH_WS_PORT:-3102}"
     if wait_sockets "$SESSIONS" $((SESSIONS / CONNECT_RATE + 40)); then
         sleep 4
         bench_memory_snapshot "$SERVER_PID" "$DIR/mem-held.json"

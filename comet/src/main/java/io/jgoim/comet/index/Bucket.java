@@ -3,16 +3,16 @@ package io.jgoim.comet.index;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One shard of the comet's indexes: the sessions whose key hashes here (key to session) and the rooms whose id
- * hashes here (room id to {@link Room}). Written only through {@link SessionIndex}. Thread-safe; every operation
- * is one concurrent-map call, so a lookup from a push thread never waits for an event loop.
+ * One shard of the comet's indexes: the sessions whose key hashes here (key to session, a {@link SessionTable}:
+ * no map node per session) and the rooms whose id hashes here (room id to {@link Room}). Written only through
+ * {@link SessionIndex}. Thread-safe; lookups are lock-free, so a push thread never waits for an event loop.
  */
 final class Bucket {
-    private final ConcurrentHashMap<String, Session> sessions;
+    private final SessionTable sessions;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
 
     Bucket(int initialSessions) {
-        this.sessions = new ConcurrentHashMap<>(initialSessions);
+        this.sessions = new SessionTable(initialSessions);
     }
 
     /** The session holding {@code key}, or null. */
@@ -22,21 +22,16 @@ final class Bucket {
 
     /** Puts {@code s} under its key and returns the session it replaced (to be closed), or null. */
     Session put(Session s) {
-        return sessions.put(s.key(), s);
+        return sessions.put(s);
     }
 
     /** Removes {@code s} only if the bucket still holds this very session (a newer one with the key stays). */
     boolean remove(Session s) {
-        return sessions.remove(s.key(), s);
+        return sessions.remove(s);
     }
 
     public int sessionCount() {
         return sessions.size();
-    }
-
-    /** Iterates sessions (weakly consistent). */
-    public Iterable<Session> sessions() {
-        return sessions.values();
     }
 
     public Room room(String roomId) {

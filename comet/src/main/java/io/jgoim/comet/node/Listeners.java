@@ -1,9 +1,9 @@
 package io.jgoim.comet.node;
 
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.transport.SessionRecvAllocator;
 import io.jgoim.comet.transport.Transports;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -22,10 +22,11 @@ import java.util.List;
  */
 public final class Listeners {
     /**
-     * Read buffer sizing for every session: Netty's default, but one shared instance (it holds only its settings;
-     * each channel still gets its own handle), where Netty would create one per channel (32 bytes per session).
+     * Read buffer sizing for every session: one shared instance whose per-channel handle is one 40-byte object
+     * (Netty's adaptive allocator gives each channel 128 bytes of handle, calculator and supplier), sized as Netty's
+     * (64 B to 64 KiB, from 2 KiB) and, as Netty's allocator set as a channel option does, one read per read pass.
      */
-    private static final AdaptiveRecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
+    private static final SessionRecvAllocator RECV_ALLOCATOR = new SessionRecvAllocator(1);
 
     private final CometConfig config;
     private final Transports transports;

@@ -17,11 +17,13 @@ import io.netty.handler.ssl.SslContext;
  * stream into frames first, so the handshake and session handlers are the same as WebSocket's; it encodes replies
  * too (one handler, not a decoder and an encoder: each pipeline context costs an idle session about 100 bytes).
  * Shared by all accepted channels; the handlers it adds are per channel.
+ * The accepted channel's local address is swapped for the listener's shared one first ({@link SharedLocalAddress}).
  */
 public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
     private final SessionServices services;
     private final SslContext ssl;
     private final ConnectGate gate;
+    private final SharedLocalAddress localAddress = new SharedLocalAddress();
 
     /** @param ssl the server TLS context, or null for plain TCP */
     public TcpChannelInitializer(SessionServices services, SslContext ssl) {
@@ -32,6 +34,7 @@ public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        localAddress.share(ch);
         ChannelPipeline p = ch.pipeline();
         ClientIp client = new ClientIp(services.limits(), ch.remoteAddress());
         if (gate.admit(ch, client) == ConnectGate.Verdict.REFUSED) {

@@ -22,7 +22,8 @@ import io.netty.handler.ssl.SslContext;
  * message ↔ frame codec → handshake → session. After the upgrade Netty drops the HTTP handlers, and
  * {@link WsSessionCodec} removes the Origin check, the 404 responder and Netty's protocol handler (whose work on an
  * open WebSocket it takes over), so a session carries only Netty's WebSocket frame decoder and our handlers. One
- * initializer per listener (WebSocket or WSS), shared by its channels.
+ * initializer per listener (WebSocket or WSS), shared by its channels. The accepted channel's local address is
+ * swapped for the listener's shared one first ({@link SharedLocalAddress}).
  */
 public final class WebSocketChannelInitializer extends ChannelInitializer<Channel> {
     /** Largest HTTP upgrade request accepted. */
@@ -33,6 +34,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
     private final WebSocketServerProtocolConfig wsConfig;
     private final OriginCheckHandler originCheck;
     private final ConnectGate gate;
+    private final SharedLocalAddress localAddress = new SharedLocalAddress();
 
     /** @param ssl the server TLS context, or null for plain WebSocket */
     public WebSocketChannelInitializer(SessionServices services, SslContext ssl) {
@@ -64,6 +66,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
 
     @Override
     protected void initChannel(Channel ch) {
+        localAddress.share(ch);
         ChannelPipeline p = ch.pipeline();
         ClientIp client = new ClientIp(services.limits(), ch.remoteAddress());
         ConnectGate.Verdict verdict = gate.admit(ch, client);

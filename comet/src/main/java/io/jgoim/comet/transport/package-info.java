@@ -3,6 +3,9 @@
  * first, then share one handshake and one session handler. A WebSocket upgrade passes the Origin allow-list
  * ({@link io.jgoim.comet.transport.OriginCheckHandler}) first. The upgrade's glue (dropping the origin check, the
  * 404 responder and Netty's protocol handler) is {@link io.jgoim.comet.transport.WsSessionCodec}'s own business.
- * Epoll where available, NIO otherwise. Above session: it assembles the session handlers, they never see it.
+ * Epoll where available, NIO otherwise. What every idle session keeps is kept small here: one read-size handle
+ * object per channel ({@link io.jgoim.comet.transport.SessionRecvAllocator}) and one local-address object per
+ * listener address ({@link io.jgoim.comet.transport.SharedLocalAddress}). Above session: it assembles the session
+ * handlers, they never see it.
  */
 package io.jgoim.comet.transport;
