@@ -35,6 +35,19 @@ export class Backoff {
   }
 }
 
+/** The close-reason token that says how long to stay away: `retry-after=<seconds>` (docs/errors.md). */
+const RETRY_AFTER = /(?:^|\s)retry-after=(\d{1,9})$/;
+
+/** The seconds a close reason's `retry-after=<s>` token (its last token) names, or -1 when it has none. */
+export function retryAfterSeconds(reason: string | undefined): number {
+  const m = reason === undefined ? null : RETRY_AFTER.exec(reason);
+  return m ? Number(m[1]) : -1;
+}
+
+/** BANNED and CONNECT_RATE_LIMITED (the numbers of codes.ts's CloseCode, kept here to avoid an import cycle). */
+const BANNED = 4018;
+const CONNECT_RATE_LIMITED = 4016;
+
 /** The attempt counter over a {@link Backoff}, reset by a connection that lived the stable period. */
 export class ReconnectPolicy {
   private readonly backoff: Backoff;
@@ -49,14 +62,33 @@ export class ReconnectPolicy {
   /**
    * The wait before the next attempt.
    * @param livedMs how long the connection that ended had been authenticated, or negative when it never was
+   * @param status  how it ended: BANNED (4018) waits at least the ban time its reason names (`retry-after=<s>`), or
+   *                the longest backoff when it names none; CONNECT_RATE_LIMITED (4016) waits at least the top of this
+   *                attempt's window and its reason's retry-after. The jitter is added above that floor.
    */
-  nextDelayMs(livedMs: number): number {
+  nextDelayMs(livedMs: number, status?: { code: number; reason: string }): number {
     if (livedMs >= this.stableMs) {
       this.count = 0;
     }
+    const floor = this.floorMs(status);
     const delay = this.backoff.delayMs(this.count);
     this.count = Math.min(this.count + 1, 62);
-    return delay;
+    return floor <= 0 ? delay : floor + (delay - this.backoff.minMs);
+  }
+
+  private floorMs(status?: { code: number; reason: string }): number {
+    if (status === undefined) {
+      return 0;
+    }
+    const retryAfter = retryAfterSeconds(status.reason);
+    const retryAfterMs = retryAfter > 0 ? retryAfter * 1000 : 0;
+    if (status.code === BANNED) {
+      return retryAfterMs > 0 ? retryAfterMs : this.backoff.maxMs;
+    }
+    if (status.code === CONNECT_RATE_LIMITED) {
+      return Math.max(retryAfterMs, this.backoff.ceilingMs(this.count));
+    }
+    return 0;
   }
 
   /** The attempt number the next delay is drawn for. */

@@ -308,7 +308,7 @@ export class Connection {
       this.ev.closed(status, false);
       return;
     }
-    const delay = this.policy.nextDelayMs(wasConnected ? Date.now() - this.authenticatedAt : -1);
+    const delay = this.policy.nextDelayMs(wasConnected ? Date.now() - this.authenticatedAt : -1, status);
     this.setState("RECONNECTING");
     this.ev.closed(status, true);
     const renew = status.code === CloseCode.TOKEN_EXPIRED && this.o.tokenRefresher;

@@ -19,7 +19,7 @@ export {
   parseNodeList,
   type CloseKind,
 } from "./codes.js";
-export { Backoff, ReconnectPolicy } from "./backoff.js";
+export { Backoff, ReconnectPolicy, retryAfterSeconds } from "./backoff.js";
 export { Endpoints, type FetchLike } from "./endpoints.js";
 export {
   FrameError,

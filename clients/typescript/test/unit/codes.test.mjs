@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
-  Backoff, CloseCode, CloseStatus, Endpoints, ReconnectPolicy, closeKind, closeName, isTerminal, parseErrorReply,
+  Backoff, CloseCode, CloseStatus, Endpoints, ReconnectPolicy, retryAfterSeconds, closeKind, closeName, isTerminal, parseErrorReply,
   parseGoodbye, parseNodeList,
 } from "../../dist/index.js";
 
@@ -130,4 +130,36 @@ test("the default fetch is called on the global object, as browsers require (fou
   } finally {
     globalThis.fetch = original;
   }
+});
+
+test("a ban waits at least the ban time its close names, or the longest backoff when it names none", () => {
+  const p = new ReconnectPolicy(new Backoff(100, 1000, () => 0.999999), 30_000);
+  const banned = new CloseStatus(CloseCode.BANNED, "address banned retry-after=300");
+  assert.equal(p.nextDelayMs(-1, banned), 300_000 + 99);
+  assert.equal(p.nextDelayMs(-1, banned), 300_000 + 299);
+  const q = new ReconnectPolicy(new Backoff(100, 1000, () => 0), 30_000);
+  assert.equal(q.nextDelayMs(-1, new CloseStatus(CloseCode.BANNED, "address banned")), 1000);
+});
+
+test("a rate-limited connect backs off more than a lost connection", () => {
+  const lost = new ReconnectPolicy(new Backoff(100, 10_000, () => 0), 30_000);
+  const limited = new ReconnectPolicy(new Backoff(100, 10_000, () => 0), 30_000);
+  const network = CloseStatus.abnormal("connection reset");
+  const rate = new CloseStatus(CloseCode.CONNECT_RATE_LIMITED, "too many connects retry-after=1");
+  for (let i = 0; i < 6; i++) {
+    const a = lost.nextDelayMs(-1, network);
+    const b = limited.nextDelayMs(-1, rate);
+    assert.equal(a, 100);
+    assert.ok(b >= 1000 && b > a, `attempt ${i}: ${b} after 4016 vs ${a} after a network error`);
+  }
+  assert.equal(limited.nextDelayMs(-1, rate), 10_000);
+});
+
+test("the retry-after token is read only in its documented form", () => {
+  assert.equal(retryAfterSeconds("banned retry-after=42"), 42);
+  assert.equal(retryAfterSeconds("retry-after=5"), 5);
+  assert.equal(retryAfterSeconds("banned retry-after="), -1);
+  assert.equal(retryAfterSeconds("banned retry-after=4x"), -1);
+  assert.equal(retryAfterSeconds("bannedretry-after=4"), -1);
+  assert.equal(retryAfterSeconds(""), -1);
 });

@@ -258,7 +258,8 @@ final class Connection {
             ListenerCalls.closed(client, status, false);
             return;
         }
-        long delay = reconnectPolicy.nextDelayNanos(wasConnected ? System.nanoTime() - authenticatedAtNanos : -1);
+        long delay = reconnectPolicy.nextDelayNanos(wasConnected ? System.nanoTime() - authenticatedAtNanos : -1,
+                status);
         setState(ClientState.RECONNECTING);
         ListenerCalls.closed(client, status, true);
         Runnable next = status.code() == CloseCode.TOKEN_EXPIRED.code() && config.tokenRefresher() != null

@@ -1,6 +1,10 @@
 package io.jgoim.client;
 
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.CloseReasons;
+
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Decides how long a client waits before each reconnect attempt: {@link Backoff} over a growing attempt count, reset
@@ -16,6 +20,37 @@ final class ReconnectPolicy {
     ReconnectPolicy(Backoff backoff, Duration stablePeriod) {
         this.backoff = backoff;
         this.stableNanos = stablePeriod.toNanos();
+    }
+
+    /**
+     * The wait before the next attempt after a connection that ended with {@code status}. Two refusals ask for more
+     * than a lost connection: BANNED (4018) waits at least the ban time its reason names
+     * ({@link CloseReasons#retryAfterSeconds}: {@code retry-after=<s>}), or the longest backoff when it names none;
+     * CONNECT_RATE_LIMITED (4016) waits at least the top of this attempt's backoff window and its reason's
+     * retry-after. The jitter of the backoff is added above that floor, so refused clients do not return in a wave.
+     */
+    long nextDelayNanos(long livedNanos, CloseStatus status) {
+        if (livedNanos >= stableNanos) {
+            attempt = 0;
+        }
+        long floor = floorNanos(status, attempt);
+        long delay = nextDelayNanos(livedNanos);
+        return floor <= 0 ? delay : floor + (delay - backoff.minNanos());
+    }
+
+    private long floorNanos(CloseStatus status, int attempt) {
+        if (status == null) {
+            return 0;
+        }
+        long retryAfter = CloseReasons.retryAfterSeconds(status.reason());
+        long retryAfterNanos = retryAfter > 0 ? TimeUnit.SECONDS.toNanos(retryAfter) : 0;
+        if (status.code() == CloseCode.BANNED.code()) {
+            return retryAfterNanos > 0 ? retryAfterNanos : backoff.maxNanos();
+        }
+        if (status.code() == CloseCode.CONNECT_RATE_LIMITED.code()) {
+            return Math.max(retryAfterNanos, backoff.ceilingNanos(attempt));
+        }
+        return 0;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.jgoim.client;
 
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.CloseReasons;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -39,5 +41,45 @@ class ReconnectPolicyTest {
 
         assertThat(policy.nextDelayNanos(Duration.ofSeconds(30).toNanos())).isBetween(199 * MS, 200 * MS);
         assertThat(policy.attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldWaitAtLeastTheBanTimeTheBannedCloseNames() {
+        CloseStatus banned = new CloseStatus(CloseCode.BANNED.code(), "address banned retry-after=300");
+        assertThat(policy.nextDelayNanos(-1, banned)).isBetween(300_000 * MS, 300_100 * MS);
+        assertThat(policy.nextDelayNanos(-1, banned)).isBetween(300_000 * MS, 300_300 * MS);
+    }
+
+    @Test
+    void shouldWaitTheLongestBackoffWhenABanNamesNoTime() {
+        CloseStatus banned = new CloseStatus(CloseCode.BANNED.code(), "address banned");
+        assertThat(policy.nextDelayNanos(-1, banned)).isBetween(1_000 * MS, 1_100 * MS);
+    }
+
+    @Test
+    void shouldBackOffMoreForARateLimitedConnectThanForALostConnection() {
+        ReconnectPolicy lost = new ReconnectPolicy(
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.0), Duration.ofSeconds(30));
+        ReconnectPolicy limited = new ReconnectPolicy(
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.0), Duration.ofSeconds(30));
+        CloseStatus network = CloseStatus.abnormal("connection reset");
+        CloseStatus rate = new CloseStatus(CloseCode.CONNECT_RATE_LIMITED.code(), "too many connects retry-after=1");
+        for (int i = 0; i < 6; i++) {
+            long a = lost.nextDelayNanos(-1, network);
+            long b = limited.nextDelayNanos(-1, rate);
+            assertThat(a).isEqualTo(100 * MS); // the floor of the window (random 0)
+            assertThat(b).isGreaterThanOrEqualTo(1_000 * MS).isGreaterThan(a); // retry-after, then the window's top
+        }
+        assertThat(limited.nextDelayNanos(-1, rate)).isEqualTo(10_000 * MS); // the top of attempt 6: the max
+    }
+
+    @Test
+    void shouldReadTheRetryAfterTokenOnlyInItsDocumentedForm() {
+        assertThat(CloseReasons.retryAfterSeconds("banned retry-after=42")).isEqualTo(42);
+        assertThat(CloseReasons.retryAfterSeconds(CloseReasons.withRetryAfter("x", 7))).isEqualTo(7);
+        assertThat(CloseReasons.retryAfterSeconds("banned retry-after=")).isEqualTo(-1);
+        assertThat(CloseReasons.retryAfterSeconds("banned retry-after=4x")).isEqualTo(-1);
+        assertThat(CloseReasons.retryAfterSeconds("bannedretry-after=4")).isEqualTo(-1);
+        assertThat(CloseReasons.retryAfterSeconds("")).isEqualTo(-1);
     }
 }

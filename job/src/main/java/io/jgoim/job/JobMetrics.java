@@ -152,11 +152,12 @@ public final class JobMetrics {
     }
 
     /**
-     * Calls to {@code comet} refused locally by its client-side adaptive throttle (each is offered again later).
+     * Calls to {@code comet} refused locally by its client-side adaptive throttle (each a failed attempt, offered
+     * again like one).
      */
     public Counter throttled(String comet) {
-        return counter("jgoim.job.throttle.rejected", "comet calls refused locally by adaptive throttling (retried"
-                + " later, never dropped)", "comet", comet);
+        return counter("jgoim.job.throttle.rejected", "comet calls refused locally by adaptive throttling (offered"
+                + " again like a failed call)", "comet", comet);
     }
 
     /** Messages with no comet to go to (unknown server, room hosted nowhere, no comets, nobody online). */

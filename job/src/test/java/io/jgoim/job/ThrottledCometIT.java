@@ -22,9 +22,11 @@ import static org.awaitility.Awaitility.await;
  * Client-side adaptive throttling of job → comet over real gRPC: one of three comets answers every call UNAVAILABLE.
  * The retry policy is made lavish on purpose (a million attempts, no budget limit) so that only the throttle stands
  * between the sick comet and a retry storm. Asserted: within one throttle window the calls that reach the sick comet
- * fall to a trickle (≤ k × accepts + minRequests per window, accepts being 0), the healthy comets get every push
- * meanwhile, nothing is given up, and once the comet answers again every push reaches it (at-least-once) and
- * the throttle opens fully. Window 2 s (10 buckets), k = 2, minRequests 20.
+ * fall to a trickle (≤ k × accepts + minRequests per window, accepts being 0, plus a send per lane), the healthy comets get every push
+ * meanwhile, nothing is given up, retries (real calls that failed and went again) stay under 20 % of the calls job
+ * offered the comet (sent or refused locally: a re-offer of a refused send is a local refusal, not a retry), and once
+ * the comet answers again every push reaches it exactly once (at-least-once, no second copy) and the throttle opens
+ * fully. Window 2 s (10 buckets), k = 2, minRequests 20.
  */
 class ThrottledCometIT {
     private static final int PUSHES = 120;
@@ -84,9 +86,16 @@ class ThrottledCometIT {
         double rejectedInWindow = throttled() - rejectedBefore;
         System.out.printf("throttle IT: sick comet got %d calls in one 2 s window while job refused %.0f locally;"
                 + " %d calls in all%n", inWindow, rejectedInWindow, sick.attempts());
-        assertThat(inWindow).isLessThanOrEqualTo(20); // k × accepts (0) + minRequests
+        // k × accepts (0) + minRequests (20), plus the head send of each of the 4 lanes released when the window's
+        // count dips below minRequests, and once more for the window's 200 ms buckets (a 2 s stretch of wall time can
+        // hold 2.2 s of them). A re-offer is not a request, so refusals no longer push the count far above
+        // minRequests: the price of recovering within two windows instead of four.
+        assertThat(inWindow).isLessThanOrEqualTo(20 + 2 * 4);
         assertThat(rejectedInWindow).isGreaterThan(inWindow);
         assertThat(failures()).isZero(); // nothing given up
+        double offered = sick.attempts() + throttled();
+        System.out.printf("throttle IT: %.0f retries of %.0f calls offered to the sick comet%n", retries(), offered);
+        assertThat(retries()).isLessThanOrEqualTo(0.2 * offered);
 
         // Recovery: every push reaches the sick comet, and the throttle opens fully.
         long recovered = System.nanoTime();
@@ -112,6 +121,10 @@ class ThrottledCometIT {
 
     private double throttled() {
         return registry.get("jgoim.job.throttle.rejected").tags("comet", "sick").counter().count();
+    }
+
+    private double retries() {
+        return registry.get("jgoim.job.retries").tags("comet", "sick").counter().count();
     }
 
     private double failures() {

@@ -7,7 +7,6 @@ import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.limit.BanReason;
 import io.jgoim.comet.limit.ClientIp;
-import io.jgoim.comet.limit.Refusal;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
@@ -40,9 +39,8 @@ import java.util.concurrent.TimeUnit;
  * Frames that arrive while logic answers are held (at most {@code protocol.maxPendingFrames}) and replayed after.
  * A position-aware client (auth ver 3: token, NUL, its last positions) is resumed before the reply: its streams are
  * read from history and the reply carries their positions ({@link io.jgoim.comet.stream.StreamDelivery#resume}).
- * Connects beyond the comet's {@link ConnectAdmission} bound are refused at once with LOGIC_UNAVAILABLE (4004);
- * auths the comet's adaptive shedding refuses ({@link AuthShedding}), and Connects logic refuses as OVERLOADED, close
- * with OVERLOADED (4015).
+ * Whether an auth may call logic at all (ban, adaptive shedding, the bound of waiting Connects) is
+ * {@link AuthAdmission}'s decision; Connects logic refuses as OVERLOADED close with OVERLOADED (4015).
  *
  * <p>Failures are not answered here: they are fired as {@link SessionCloseException} so
  * {@link SessionHandler#exceptionCaught} writes the goodbye. One instance per channel; event loop only.
@@ -52,6 +50,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
 
     private final SessionServices services;
     private final SessionHandler session;
+    private final AuthAdmission admission;
     private ChannelHandlerContext ctx;
     private State state = State.WAITING;
     private ScheduledFuture<?> deadline;
@@ -61,17 +60,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     private short authVer;
     private long authStartNanos;
     private List<StreamState> asked;
-    /**
-     * What a close before the auth is done counts toward the address's ban: a flap while no auth frame came (the
-     * client connected and left, or broke the protocol), an auth failure when logic refused the token, nothing
-     * (null) once the client sent its auth and waits (a slow comet or logic is not its fault) or when the comet
-     * refused for a reason of its own, or closed it at the handshake deadline.
-     */
-    private BanReason strike = BanReason.FLAPS;
-
     public HandshakeHandler(SessionServices services, SessionHandler session) {
         this.services = services;
         this.session = session;
+        this.admission = new AuthAdmission(services);
     }
 
     @Override
@@ -99,7 +91,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void run() {
         if (state != State.DONE && ctx.channel().isActive()) {
-            strike = null;
+            admission.strike(null);
             fail(new SessionCloseException(ErrorCode.HANDSHAKE_TIMEOUT, CloseCode.HANDSHAKE_TIMEOUT, 0,
                     "no auth within " + services.config().protocol().handshakeTimeout()));
         }
@@ -147,7 +139,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
 
     private void authenticate(Proto p) {
         state = State.AUTHENTICATING;
-        strike = null;
+        admission.strike(null);
         authSeq = p.seq();
         authVer = p.ver();
         session.extended(extendedVersion(authVer));
@@ -165,27 +157,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             token = ByteString.copyFrom(p.body().nioBuffer());
         }
         ClientIp ip = session.clientIp();
-        if (ip != null && ip.banned()) {
-            // Banned after this connection was admitted: refused before its token reaches logic.
-            services.limits().refused(Refusal.IP_BANNED);
-            fail(new SessionCloseException(ErrorCode.IP_BANNED, CloseCode.BANNED, authSeq,
-                    "address banned for " + services.config().limits().banTime()));
-            return;
-        }
-        long shedPass = services.authShedding().tryAcquire();
-        if (shedPass == AuthShedding.REJECTED) {
-            // This comet is short of CPU and more auths wait than it has shown it can carry: reconnect elsewhere.
-            services.metrics().authFailed();
-            fail(new SessionCloseException(ErrorCode.OVERLOADED, CloseCode.OVERLOADED, authSeq,
-                    "comet is overloaded; reconnect with backoff"));
-            return;
-        }
-        if (!services.admission().tryAcquire()) {
-            services.authShedding().release(shedPass);
-            // Shed at once rather than queue behind Connects that would outlast logicTimeout anyway.
-            services.metrics().authFailed();
-            fail(new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.LOGIC_UNAVAILABLE, authSeq,
-                    "comet has " + services.admission().max() + " Connects waiting for logic; retry later"));
+        SessionCloseException refused = admission.admit(ip, authSeq);
+        if (refused != null) {
+            fail(refused);
             return;
         }
         authStartNanos = System.nanoTime();
@@ -211,8 +185,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             connect = CompletableFuture.failedFuture(e);
         }
         connect.whenComplete((reply, error) -> {
-            services.admission().done();
-            services.authShedding().release(shedPass);
+            admission.done();
             if (ctx.executor().inEventLoop()) {
                 onConnect(reply, error);
             } else {
@@ -240,7 +213,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             Throwable t = Failures.unwrap(error);
             ErrorCode code = Failures.code(t, ErrorCode.UNAVAILABLE);
             boolean retry = code.isRetryable() || code == ErrorCode.UNKNOWN || !(t instanceof JgoimException);
-            strike = retry ? null : BanReason.AUTH_FAILURES;
+            admission.strike(retry ? null : BanReason.AUTH_FAILURES);
             fail(new SessionCloseException(code, code == ErrorCode.OVERLOADED ? CloseCode.OVERLOADED
                     : retry ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
                     "logic Connect failed: " + t.getMessage()));
@@ -249,7 +222,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         if (reply.getErrorCode() != 0) {
             services.metrics().authFailed();
             ErrorCode code = ErrorCode.of(reply.getErrorCode());
-            strike = code.isRetryable() ? null : BanReason.AUTH_FAILURES;
+            admission.strike(code.isRetryable() ? null : BanReason.AUTH_FAILURES);
             fail(new SessionCloseException(code, code == ErrorCode.OVERLOADED ? CloseCode.OVERLOADED
                     : code.isRetryable() ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
                     reply.getErrorMessage().isEmpty() ? code.description()
@@ -367,10 +340,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        ClientIp ip = session.clientIp();
-        if (ip != null && strike != null && !services.draining().getAsBoolean()) {
-            // Before the session handler releases the address's place (the slot stays valid until then).
-            ip.strike(strike);
+        if (!services.draining().getAsBoolean()) {
+            admission.onClose(session.clientIp());
         }
         state = State.DONE;
         cancel(deadline);

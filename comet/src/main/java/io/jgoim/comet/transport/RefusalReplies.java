@@ -1,6 +1,7 @@
 package io.jgoim.comet.transport;
 
 import io.jgoim.comet.limit.Refusal;
+import io.jgoim.protocol.CloseReasons;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.ProtoCodec;
@@ -37,7 +38,9 @@ final class RefusalReplies {
             if (r.close() == null || r.httpStatus() == 0) {
                 continue;
             }
-            byte[] reason = r.close().reason().getBytes(StandardCharsets.UTF_8);
+            // The reason ends with the time to stay away (CloseReasons), as the WebSocket refusal's Retry-After says.
+            byte[] reason = CloseReasons.withRetryAfter(r.close().reason(), retryAfter(r))
+                    .getBytes(StandardCharsets.UTF_8);
             ByteBuf f = Unpooled.buffer(PacketLayout.HEADER_LENGTH + 4 + reason.length);
             ProtoCodec.writeHeader(f, 4 + reason.length, PacketLayout.VERSION_EXTENDED, Op.DISCONNECT, 0);
             f.writeInt(r.close().code()).writeBytes(reason);

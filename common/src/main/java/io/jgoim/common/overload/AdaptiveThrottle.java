@@ -13,6 +13,12 @@ import java.util.function.LongSupplier;
  * counts as a request, which is what lets the probability approach 1 while the peer is down. Below
  * {@code minRequests} requests in the window nothing is refused.
  *
+ * <p>A request is counted once however often it is offered: a caller that keeps a refused request and offers it again
+ * later (job's ordered link to a comet) decides that re-offer with {@link #tryAgain}, which counts nothing. Counting
+ * each re-offer as a new request would fill the window with requests no one made — while the peer is sick the caller
+ * re-offers every backoff — and after the peer recovers, its accepts would have to outgrow all of those (k times
+ * over) before the full rate returned: several windows instead of one.
+ *
  * <p>One instance per peer. Thread-safe: the counts are updated under the instance's lock (a few array operations);
  * a decision allocates nothing ({@code random} defaults to {@link ThreadLocalRandom}).
  */
@@ -46,6 +52,15 @@ public final class AdaptiveThrottle {
 
     /** Counts a request; true = send it, false = refuse it locally (the peer is refusing most of its calls). */
     public boolean tryAcquire() {
+        return !enabled || tryAcquire(random.getAsDouble());
+    }
+
+    /**
+     * Counts a request that holds {@code ticket} (a uniform draw in [0, 1) from {@link #draw}) and admits it when the
+     * refusal probability is at most the ticket. A caller that keeps a refused request offers it again with
+     * {@link #tryAgain} and the same ticket.
+     */
+    public boolean tryAcquire(double ticket) {
         if (!enabled) {
             return true;
         }
@@ -55,7 +70,27 @@ public final class AdaptiveThrottle {
             requests.add(now, 1);
             p = probability(now);
         }
-        return p <= 0 || random.getAsDouble() >= p;
+        return p <= 0 || ticket >= p;
+    }
+
+    /**
+     * Decides again on a request counted by {@link #tryAcquire(double)} and refused, offered again with its ticket:
+     * counts nothing, and admits it once the refusal probability has fallen to its ticket. Keeping the ticket (rather
+     * than drawing anew at each offer) is what keeps re-offers from slipping through: a request refused at p is
+     * admitted when p falls, not by luck on its tenth try, so the calls that reach the peer still converge to k times
+     * what it accepts.
+     */
+    public boolean tryAgain(double ticket) {
+        if (!enabled) {
+            return true;
+        }
+        double p = rejectProbability();
+        return p <= 0 || ticket >= p;
+    }
+
+    /** A uniform draw in [0, 1) for a new request's ticket (the injected random source in tests). */
+    public double draw() {
+        return random.getAsDouble();
     }
 
     /** The peer accepted a request (answered it, even with an application error: it was able to work). */

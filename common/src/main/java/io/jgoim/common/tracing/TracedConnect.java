@@ -1,24 +1,9 @@
 package io.jgoim.common.tracing;
 
+import io.jgoim.protocol.rpc.ForwardingLogicService;
 import io.jgoim.protocol.rpc.LogicService;
-import io.jgoim.protocol.rpc.logic.AckReply;
-import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
-import io.jgoim.protocol.rpc.logic.DisconnectReply;
-import io.jgoim.protocol.rpc.logic.DisconnectReq;
-import io.jgoim.protocol.rpc.logic.HeartbeatReply;
-import io.jgoim.protocol.rpc.logic.HeartbeatReq;
-import io.jgoim.protocol.rpc.logic.HistoryReply;
-import io.jgoim.protocol.rpc.logic.HistoryReq;
-import io.jgoim.protocol.rpc.logic.NodesReply;
-import io.jgoim.protocol.rpc.logic.NodesReq;
-import io.jgoim.protocol.rpc.logic.OnlineReply;
-import io.jgoim.protocol.rpc.logic.OnlineReq;
-import io.jgoim.protocol.rpc.logic.ReceiveReply;
-import io.jgoim.protocol.rpc.logic.ReceiveReq;
-import io.jgoim.protocol.rpc.logic.RefreshReply;
-import io.jgoim.protocol.rpc.logic.RefreshReq;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -32,13 +17,12 @@ import java.util.concurrent.CompletableFuture;
  * untraced: they are per-session chatter (heartbeats) or already inside a push's trace. Wrap only when tracing is
  * enabled ({@link #wrap}). Thread-safe as the delegate.
  */
-public final class TracedConnect implements LogicService {
-    private final LogicService delegate;
+public final class TracedConnect extends ForwardingLogicService {
     private final Tracing tracing;
     private final SpanKind kind;
 
     private TracedConnect(LogicService delegate, Tracing tracing, SpanKind kind) {
-        this.delegate = delegate;
+        super(delegate);
         this.tracing = tracing;
         this.kind = kind;
     }
@@ -69,45 +53,5 @@ public final class TracedConnect implements LogicService {
             }
             span.end();
         });
-    }
-
-    @Override
-    public CompletableFuture<DisconnectReply> disconnect(DisconnectReq request) {
-        return delegate.disconnect(request);
-    }
-
-    @Override
-    public CompletableFuture<HeartbeatReply> heartbeat(HeartbeatReq request) {
-        return delegate.heartbeat(request);
-    }
-
-    @Override
-    public CompletableFuture<OnlineReply> renewOnline(OnlineReq request) {
-        return delegate.renewOnline(request);
-    }
-
-    @Override
-    public CompletableFuture<ReceiveReply> receive(ReceiveReq request) {
-        return delegate.receive(request);
-    }
-
-    @Override
-    public CompletableFuture<NodesReply> nodes(NodesReq request) {
-        return delegate.nodes(request);
-    }
-
-    @Override
-    public CompletableFuture<HistoryReply> history(HistoryReq request) {
-        return delegate.history(request);
-    }
-
-    @Override
-    public CompletableFuture<RefreshReply> refresh(RefreshReq request) {
-        return delegate.refresh(request);
-    }
-
-    @Override
-    public CompletableFuture<AckReply> ack(AckReq request) {
-        return delegate.ack(request);
     }
 }

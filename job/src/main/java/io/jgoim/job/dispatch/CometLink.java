@@ -28,9 +28,10 @@ import java.util.concurrent.TimeUnit;
  * pushes for one room or key reach the comet in the order they were dispatched even across retries (gRPC does not
  * order concurrent calls). A failed call is retried with exponential backoff while the error is retryable, attempts
  * remain and the comet's retry budget allows; then it is counted and the queue moves on. Before each attempt the
- * comet's client-side adaptive throttle may refuse the call locally: the send then waits a backoff at the head of
- * the queue without counting an attempt (so throttling delays a push but never drops it). A slow or failing comet
- * holds only its own queue: other comets' links are unaffected. Lane thread only, but for {@link #answered}.
+ * comet's client-side adaptive throttle may refuse the call locally: that is a failed attempt without the network,
+ * retried like one but spending no retry budget and counted once in the throttle however often it is offered
+ * again. A slow or failing comet holds only its own queue: other comets' links are unaffected. Lane thread only, but
+ * for {@link #answered}.
  */
 final class CometLink {
     private static final Logger log = LoggerFactory.getLogger(CometLink.class);
@@ -172,14 +173,21 @@ final class CometLink {
             pump();
             return;
         }
-        if (!comet.throttle().tryAcquire()) {
-            // Refused locally (the comet refuses most calls): not an attempt, no retry budget spent, never given
-            // up. The send keeps its place at the head of the queue and is offered again after a backoff.
-            throttled.increment();
-            s.retryAt(System.nanoTime() + policy.backoffNanos(Math.max(1, s.attempts())));
-            lane.schedule(s);
+        // A send refused locally and offered again is the same request: only its first offer counts in the throttle.
+        // It keeps its ticket (its random draw), so it is admitted once the refusal probability falls, not by a
+        // lucky draw on one of its re-offers.
+        boolean allowed;
+        if (s.isRefusedLocally()) {
+            allowed = comet.throttle().tryAgain(s.ticket());
+        } else {
+            s.ticket(comet.throttle().draw());
+            allowed = comet.throttle().tryAcquire(s.ticket());
+        }
+        if (!allowed) {
+            refusedLocally(s);
             return;
         }
+        s.refusedLocally(false);
         s.beginAttempt();
         CompletableFuture<?> f;
         try {
@@ -189,6 +197,30 @@ final class CometLink {
             f = CompletableFuture.failedFuture(e);
         }
         f.orTimeout(policy.deadlineMillis(), TimeUnit.MILLISECONDS).whenComplete(s);
+    }
+
+    /**
+     * {@code s} was refused by the comet's throttle: a failed attempt that never reached the network, retried later
+     * like a failed call (the backoff of its attempt, in its place at the head of the queue) until its attempts run
+     * out, then given up like one — so a comet that stays registered but refuses fails fast instead of stalling its
+     * queue, and a push is never dropped by a refusal alone. It spends no retry budget (the comet got no load).
+     */
+    private void refusedLocally(Send s) {
+        throttled.increment();
+        s.refusedLocally(true);
+        s.beginAttempt();
+        if (policy.mayRetry(s.attempts()) && !comet.isRemoved()) {
+            s.retryAt(System.nanoTime() + policy.backoffNanos(s.attempts()));
+            lane.schedule(s);
+            return;
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("{} gave up a {} after {} attempts, the last refused locally", comet, s.kind().tag,
+                    s.attempts());
+        }
+        inFlight = null;
+        giveUp(s, ErrorCode.UNAVAILABLE);
+        pump();
     }
 
     /** Any thread: {@code s} was answered; its result is handled on the lane ({@link #onResult}). */

@@ -40,6 +40,10 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
     private final Message request;
     private final List<PushTask> tasks;
     private int attempt;
+    /** The last offer was refused by the comet's throttle (its request is already counted there). */
+    private boolean refusedLocally;
+    /** The throttle's draw for the current request, kept across its re-offers. */
+    private double ticket;
     private long dueNanos;
     /** The last answer, written by the answering thread before the hop to the lane, taken on the lane. */
     private Throwable error;
@@ -76,6 +80,23 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
     /** Calls made so far. */
     int attempts() {
         return attempt;
+    }
+
+    /** True when the last offer was refused locally: the next one is the same request to the throttle. */
+    boolean isRefusedLocally() {
+        return refusedLocally;
+    }
+
+    double ticket() {
+        return ticket;
+    }
+
+    void ticket(double ticket) {
+        this.ticket = ticket;
+    }
+
+    void refusedLocally(boolean refused) {
+        this.refusedLocally = refused;
     }
 
     /** Counts a new attempt, before anything of it can fail. */

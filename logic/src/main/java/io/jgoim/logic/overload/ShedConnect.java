@@ -3,25 +3,10 @@ package io.jgoim.logic.overload;
 import io.jgoim.common.overload.BbrLimiter;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.rpc.ForwardingLogicService;
 import io.jgoim.protocol.rpc.LogicService;
-import io.jgoim.protocol.rpc.logic.AckReply;
-import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.rpc.logic.ConnectReq;
-import io.jgoim.protocol.rpc.logic.DisconnectReply;
-import io.jgoim.protocol.rpc.logic.DisconnectReq;
-import io.jgoim.protocol.rpc.logic.HeartbeatReply;
-import io.jgoim.protocol.rpc.logic.HeartbeatReq;
-import io.jgoim.protocol.rpc.logic.HistoryReply;
-import io.jgoim.protocol.rpc.logic.HistoryReq;
-import io.jgoim.protocol.rpc.logic.NodesReply;
-import io.jgoim.protocol.rpc.logic.NodesReq;
-import io.jgoim.protocol.rpc.logic.OnlineReply;
-import io.jgoim.protocol.rpc.logic.OnlineReq;
-import io.jgoim.protocol.rpc.logic.ReceiveReply;
-import io.jgoim.protocol.rpc.logic.ReceiveReq;
-import io.jgoim.protocol.rpc.logic.RefreshReply;
-import io.jgoim.protocol.rpc.logic.RefreshReq;
 import io.micrometer.core.instrument.Counter;
 
 import java.util.concurrent.CompletableFuture;
@@ -32,13 +17,12 @@ import java.util.concurrent.CompletableFuture;
  * the comet closes that session with 4015 and the client reconnects with backoff. Every other call passes through:
  * Disconnect and Heartbeat keep existing sessions' routes, which shedding must not break. Thread-safe.
  */
-public final class ShedConnect implements LogicService {
-    private final LogicService delegate;
+public final class ShedConnect extends ForwardingLogicService {
     private final BbrLimiter limiter;
     private final Counter shed;
 
     public ShedConnect(LogicService delegate, BbrLimiter limiter, Counter shed) {
-        this.delegate = delegate;
+        super(delegate);
         this.limiter = limiter;
         this.shed = shed;
     }
@@ -60,45 +44,5 @@ public final class ShedConnect implements LogicService {
         }
         f.whenComplete((reply, error) -> limiter.release(start));
         return f;
-    }
-
-    @Override
-    public CompletableFuture<DisconnectReply> disconnect(DisconnectReq request) {
-        return delegate.disconnect(request);
-    }
-
-    @Override
-    public CompletableFuture<HeartbeatReply> heartbeat(HeartbeatReq request) {
-        return delegate.heartbeat(request);
-    }
-
-    @Override
-    public CompletableFuture<OnlineReply> renewOnline(OnlineReq request) {
-        return delegate.renewOnline(request);
-    }
-
-    @Override
-    public CompletableFuture<ReceiveReply> receive(ReceiveReq request) {
-        return delegate.receive(request);
-    }
-
-    @Override
-    public CompletableFuture<NodesReply> nodes(NodesReq request) {
-        return delegate.nodes(request);
-    }
-
-    @Override
-    public CompletableFuture<HistoryReply> history(HistoryReq request) {
-        return delegate.history(request);
-    }
-
-    @Override
-    public CompletableFuture<RefreshReply> refresh(RefreshReq request) {
-        return delegate.refresh(request);
-    }
-
-    @Override
-    public CompletableFuture<AckReply> ack(AckReq request) {
-        return delegate.ack(request);
     }
 }

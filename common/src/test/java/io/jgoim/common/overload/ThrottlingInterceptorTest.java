@@ -1,0 +1,130 @@
+package io.jgoim.common.overload;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * comet → logic: the interceptor counts each application call once (a call refused locally fails at once and is never
+ * offered again by the interceptor; the comet's next Heartbeat or the client's reconnect is a new call), so a peer
+ * that recovers gets its full rate back (at a sustained call rate, after about window / 2 × ln(requests per window):
+ * more than two windows at 1 000 calls a window; the figure is printed). Injected clock; a channel whose calls close with the
+ * status the test sets. k = 2, a 1 s window of 10 buckets, minRequests 10.
+ */
+class ThrottlingInterceptorTest {
+    private static final long MS = 1_000_000L;
+    private static final MethodDescriptor.Marshaller<String> STRINGS = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(String value) {
+            return new ByteArrayInputStream(value.getBytes());
+        }
+
+        @Override
+        public String parse(InputStream stream) {
+            return "";
+        }
+    };
+    private static final MethodDescriptor<String, String> METHOD = MethodDescriptor.<String, String>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("jgoim.Logic/Heartbeat")
+            .setRequestMarshaller(STRINGS).setResponseMarshaller(STRINGS).build();
+
+    private long now = 10_000 * MS;
+    private Status answer = Status.UNAVAILABLE;
+    private int reachedPeer;
+    private final Random draws = new Random(3);
+    private final AdaptiveThrottle throttle = new AdaptiveThrottle(
+            new ThrottleConfig(true, 2, Duration.ofSeconds(1), 10, 10), () -> now, draws::nextDouble);
+    private final Counter rejected = new SimpleMeterRegistry().counter("rejected");
+    private final ThrottlingInterceptor interceptor = new ThrottlingInterceptor(throttle, rejected);
+
+    private final Channel peer = new Channel() {
+        @Override
+        public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
+            reachedPeer++;
+            return new ClientCall<>() {
+                @Override
+                public void start(Listener<R> listener, Metadata headers) {
+                    listener.onClose(answer, new Metadata());
+                }
+
+                @Override
+                public void request(int n) {
+                }
+
+                @Override
+                public void cancel(String message, Throwable cause) {
+                }
+
+                @Override
+                public void halfClose() {
+                }
+
+                @Override
+                public void sendMessage(Q message) {
+                }
+            };
+        }
+
+        @Override
+        public String authority() {
+            return "logic";
+        }
+    };
+
+    /** {@code calls} calls spread over {@code nanos}; returns how many reached the peer. */
+    private int call(int calls, long nanos) {
+        int before = reachedPeer;
+        for (int i = 0; i < calls; i++) {
+            now += nanos / calls;
+            ClientCall<String, String> c = interceptor.interceptCall(METHOD, CallOptions.DEFAULT, peer);
+            c.start(new ClientCall.Listener<>() {
+            }, new Metadata());
+        }
+        return reachedPeer - before;
+    }
+
+    @Test
+    void shouldCountEachCallOnceAndRestoreTheFullRateOnceThePeerRecovers() {
+        int first = call(1_000, 1_000 * MS); // the peer refuses everything for a window
+        int sick = call(1_000, 1_000 * MS);
+        System.out.printf("interceptor: peer down: %d then %d of 1000 calls reached it; %.0f refused locally%n",
+                first, sick, rejected.count());
+        assertThat(sick).isLessThan(30); // a trickle: k × accepts (0) + minRequests, with some luck
+        assertThat(rejected.count()).isEqualTo(2_000 - first - sick); // each refusal counted once
+        assertThat(throttle.rejectProbability()).isGreaterThan(0.9);
+
+        answer = Status.OK; // the peer recovers
+        int windows = 0;
+        while (throttle.rejectProbability() > 0 && windows < 10) {
+            call(1_000, 1_000 * MS);
+            windows++;
+        }
+        // Each call is a new request here (nothing is re-offered), so recovery follows SRE's own curve: about
+        // window / 2 × ln(requests in the outage's window) — more than two windows at 1 000 calls a window.
+        System.out.printf("interceptor: full rate back %d windows after the peer recovered%n", windows);
+        assertThat(windows).isBetween(1, 5);
+        double refusedBefore = rejected.count();
+        assertThat(call(1_000, 1_000 * MS)).as("once open, every call goes").isEqualTo(1_000);
+        assertThat(rejected.count()).isEqualTo(refusedBefore);
+    }
+
+    @Test
+    void shouldCountAnAnswerWithAnApplicationErrorAsAccepted() {
+        answer = Status.PERMISSION_DENIED;
+        assertThat(call(1_000, 1_000 * MS)).isEqualTo(1_000);
+        assertThat(rejected.count()).isZero();
+    }
+}
