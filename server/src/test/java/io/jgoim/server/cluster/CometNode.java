@@ -66,7 +66,9 @@ public final class CometNode {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", logicGrpcPort).usePlaintext()
                 .intercept(GrpcTracing.clientIf(cc.tracing().enabled())).build();
         RedisClients redis = cc.redis().connect();
-        CometServer server = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
+        // The gRPC deadline is the comet's logicTimeout, as CometMain sets it (a test that raises logicTimeout
+        // raises both; a fixed 3 s here once cut every Connect of a slow storm at 3 s whatever the test set).
+        CometServer server = new CometServer(cc, new GrpcLogicClient(channel, cc.protocol().logicTimeout()),
                 new RedisNodeRegistry(redis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         NodeProbes.comet(server, channel, redis);
         try {
