@@ -148,11 +148,13 @@ public final class CometNode {
         Server rpc = field(server, "rpcServer", Server.class);
         EventLoopGroup workers = field(server, "workers", EventLoopGroup.class);
         EventLoopGroup boss = field(server, "boss", EventLoopGroup.class);
+        if (rpc != null) {
+            // Before the event loops stop: its shutdown waits for its channels to close on them, and once they were
+            // gone that wait never ended (ReconnectStormIT hung here).
+            rpc.shutdownNow();
+        }
         for (EventLoopGroup g : List.of(workers, boss)) {
             g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-        }
-        if (rpc != null) {
-            rpc.shutdownNow();
         }
         server.health().close();
         for (EventLoopGroup g : List.of(workers, boss)) {
