@@ -54,11 +54,16 @@ final class CliOptions {
                 description = "sessions to open and close before the measured run, warming the JITs of client and "
                         + "server (default ${DEFAULT-VALUE})")
         int warmup;
+        @Option(names = "--max-pending", defaultValue = "0",
+                description = "sessions connecting at once at most, over all processes (0: none; the rate alone "
+                        + "paces them): past it the next waits for an earlier one to authenticate or fail, so a "
+                        + "slow server is met at its own pace instead of timing sessions out (default ${DEFAULT-VALUE})")
+        int maxPending;
 
         SessionOptions toOptions(String room) {
             return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate,
                     CliValues.addresses(sourceIps), CliValues.duration(heartbeat), room, midBase, 0, threads,
-                    CliValues.duration(connectTimeout), tls, warmup, positions);
+                    CliValues.duration(connectTimeout), tls, warmup, positions).withMaxPending(maxPending);
         }
     }
 

@@ -102,12 +102,20 @@ final class SessionFleet implements AutoCloseable {
         long epochUsAtStart = System.currentTimeMillis() * 1000;
         double period = 1e9 / options.connectRate();
         int next = 0;
+        java.util.concurrent.Semaphore connecting = options.maxPending() > 0
+                ? new java.util.concurrent.Semaphore(options.maxPending()) : null;
+        CountDownLatch finished = connecting == null ? done : released(done, connecting);
         while (next < n) {
             long now = System.nanoTime();
             // every session due by now, plus those due within half a tick (the next wake-up is a tick away)
             int due = (int) Math.min(n, Math.floor((now - start + TICK_MICROS * 500) / period) + 1);
+            if (due > next && connecting != null) {
+                // closed loop: no more than maxPending connecting at once; wait for earlier ones to finish
+                due = Math.min(due, next + options.maxPending());
+                connecting.acquireUninterruptibly(due - next);
+            }
             if (due > next) {
-                submit(next, due, start, period, pushes, done);
+                submit(next, due, start, period, pushes, finished);
                 next = due;
             }
             if (next < n) {
@@ -132,6 +140,17 @@ final class SessionFleet implements AutoCloseable {
                     : epochUsAtStart + (last - start) / 1000, ok, cpu / 1e9, -1, threads);
         }
         return ok;
+    }
+
+    /** A latch whose count-down also returns a permit to {@code connecting}. */
+    private static CountDownLatch released(CountDownLatch done, java.util.concurrent.Semaphore connecting) {
+        return new CountDownLatch(0) {
+            @Override
+            public void countDown() {
+                connecting.release();
+                done.countDown();
+            }
+        };
     }
 
     /** The measured window of the last {@link #open}, or null before. */

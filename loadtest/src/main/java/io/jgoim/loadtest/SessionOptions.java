@@ -27,12 +27,23 @@ import java.util.Objects;
  * @param warmup          sessions opened and closed before the measured ones (JIT of client and server), 0 for none
  * @param positions       sessions ask for stream positions (auth ver 3, op-20 pushes, resume) as the SDK does
  * @param runAs           whose sessions: the default tenant's goim tokens, or a tenant's signed ones
+ * @param maxPending      sessions connecting (not yet authenticated or failed) at most at once, 0 for no bound: the
+ *                        rate then slows to what the server answers instead of timing sessions out (closed loop)
  */
 public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix transport, int sessions,
                              double connectRate, List<InetAddress> sourceAddresses, Duration heartbeat, String room,
                              long midBase, long firstIndex, int threads, Duration connectTimeout, boolean tls,
-                             int warmup, boolean positions, RunAs runAs) {
+                             int warmup, boolean positions, RunAs runAs, int maxPending) {
     public static final int MAX_SESSIONS = 1_000_000;
+
+    /** Sessions as {@code runAs}, paced by the rate alone (no bound on those connecting at once). */
+    public SessionOptions(String host, int tcpPort, int wsPort, TransportMix transport, int sessions,
+                          double connectRate, List<InetAddress> sourceAddresses, Duration heartbeat, String room,
+                          long midBase, long firstIndex, int threads, Duration connectTimeout, boolean tls,
+                          int warmup, boolean positions, RunAs runAs) {
+        this(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat, room, midBase,
+                firstIndex, threads, connectTimeout, tls, warmup, positions, runAs, 0);
+    }
 
     /** Sessions of the default tenant with goim JSON tokens. */
     public SessionOptions(String host, int tcpPort, int wsPort, TransportMix transport, int sessions,
@@ -46,7 +57,7 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
     /** These sessions as {@code who} (a tenant's signed tokens). */
     public SessionOptions withRunAs(RunAs who) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                room, midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, who);
+                room, midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, who, maxPending);
     }
 
     public SessionOptions {
@@ -67,6 +78,9 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
         if (warmup < 0 || warmup > MAX_SESSIONS) {
             throw new IllegalArgumentException("warmup must be in 0.." + MAX_SESSIONS + ": " + warmup);
         }
+        if (maxPending < 0) {
+            throw new IllegalArgumentException("max pending must be >= 0: " + maxPending);
+        }
         Bounds.positive("heartbeat", heartbeat);
         Bounds.positive("connect timeout", connectTimeout);
     }
@@ -79,42 +93,48 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
 
     public SessionOptions withPorts(int tcp, int ws) {
         return new SessionOptions(host, tcp, ws, transport, sessions, connectRate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs, maxPending);
     }
 
     public SessionOptions withSessions(int count, double rate) {
         return new SessionOptions(host, tcpPort, wsPort, transport, count, rate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs, maxPending);
     }
 
     public SessionOptions withWarmup(int sessionsToWarmUp) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                room, midBase, firstIndex, threads, connectTimeout, tls, sessionsToWarmUp, positions, runAs);
+                room, midBase, firstIndex, threads, connectTimeout, tls, sessionsToWarmUp, positions, runAs, maxPending);
     }
 
     public SessionOptions withPositions(boolean on) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                room, midBase, firstIndex, threads, connectTimeout, tls, warmup, on, runAs);
+                room, midBase, firstIndex, threads, connectTimeout, tls, warmup, on, runAs, maxPending);
     }
 
     public SessionOptions withTls(boolean on) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                room, midBase, firstIndex, threads, connectTimeout, on, warmup, positions, runAs);
+                room, midBase, firstIndex, threads, connectTimeout, on, warmup, positions, runAs, maxPending);
     }
 
     public SessionOptions withTransport(TransportMix mix) {
         return new SessionOptions(host, tcpPort, wsPort, mix, sessions, connectRate, sourceAddresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs, maxPending);
     }
 
     public SessionOptions withRoom(String roomId) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
-                roomId, midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs);
+                roomId, midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs, maxPending);
+    }
+
+    /** At most {@code n} sessions connecting at once (0: no bound). */
+    public SessionOptions withMaxPending(int n) {
+        return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, sourceAddresses, heartbeat,
+                room, midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs, n);
     }
 
     public SessionOptions withSourceAddresses(List<InetAddress> addresses) {
         return new SessionOptions(host, tcpPort, wsPort, transport, sessions, connectRate, addresses, heartbeat, room,
-                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs);
+                midBase, firstIndex, threads, connectTimeout, tls, warmup, positions, runAs, maxPending);
     }
 
     /** The share of worker {@code index} of {@code count}: a disjoint session range, rate and address subset. */
@@ -129,6 +149,7 @@ public record SessionOptions(String host, int tcpPort, int wsPort, TransportMix 
                     .mapToObj(addrs::get).toList();
         }
         return new SessionOptions(host, tcpPort, wsPort, transport, mine, connectRate / count, addrs, heartbeat, room,
-                midBase, first, threads, connectTimeout, tls, warmup / count, positions, runAs);
+                midBase, first, threads, connectTimeout, tls, warmup / count, positions, runAs,
+                maxPending == 0 ? 0 : Math.max(1, maxPending / count));
     }
 }

@@ -67,6 +67,7 @@ public final class ConnectLimits {
     /** The node's accept bucket, at accept: null when admitted, else {@link Refusal#ACCEPT_RATE} (counted). */
     public Refusal acceptNode() {
         if (acceptRate.tryAcquire()) {
+            meters.accepted();
             return null;
         }
         meters.refused(Refusal.ACCEPT_RATE);

@@ -15,6 +15,7 @@ import java.util.function.IntSupplier;
  */
 public final class LimitMeters {
     private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
+    private final Counter accepts;
     private final Counter bans;
     private final Counter tableFull;
 
@@ -24,6 +25,9 @@ public final class LimitMeters {
                     .description("connections refused or sessions closed by a limit (limits.*, proxy.*), by limit")
                     .register(registry));
         }
+        accepts = Counter.builder("jgoim_comet_accepts")
+                .description("connections past the node's accept bucket (limits.acceptRate), refused later or not")
+                .register(registry);
         bans = Counter.builder("jgoim_comet_ip_bans")
                 .description("client addresses banned for going over limits.authFailuresPerIp").register(registry);
         tableFull = Counter.builder("jgoim_comet_ip_table_full")
@@ -31,6 +35,15 @@ public final class LimitMeters {
                 .register(registry);
         Gauge.builder("jgoim_comet_banned_ips", banned::getAsInt)
                 .description("client addresses banned now").register(registry);
+    }
+
+    void accepted() {
+        accepts.increment();
+    }
+
+    /** Connections the node's accept bucket let through since start (all of them when the bucket is off). */
+    public double accepts() {
+        return accepts.count();
     }
 
     public void refused(Refusal r) {

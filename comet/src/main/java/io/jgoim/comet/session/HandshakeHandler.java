@@ -139,6 +139,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
 
     private void authenticate(Proto p) {
         state = State.AUTHENTICATING;
+        // The auth frame came within the handshake deadline: from here logicTimeout bounds the wait (a deadline left
+        // running would close a session waiting for logic with 4005, "no auth", once logicTimeout outlasts it).
+        cancel(deadline);
         admission.strike(null);
         authSeq = p.seq();
         authVer = p.ver();

@@ -157,6 +157,23 @@ class SessionPipelineTest {
     }
 
     @Test
+    void shouldLeaveAnAuthWaitingForLogicToTheLogicTimeoutNotTheHandshakeDeadline() {
+        logic.connectDelay(Duration.ofHours(1));
+        channel();
+        ch.advanceTimeBy(7, TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        ch.writeInbound(frame(EXT, Op.AUTH, 1, token("k", "")));
+        // past the 8 s handshake deadline, inside the 3 s logicTimeout of an auth that came at 7 s
+        ch.advanceTimeBy(config.protocol().logicTimeout().toMillis() - 1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isActive()).isTrue();
+        assertThat(metrics.closes(CloseCode.HANDSHAKE_TIMEOUT)).isZero();
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertGoodbye(ErrorCode.TIMEOUT, CloseCode.LOGIC_UNAVAILABLE);
+    }
+
+    @Test
     void shouldHoldFramesSentBeforeTheAuthReplyAndAnswerThemAfter() {
         CompletableFuture<Void> release = logic.holdConnects();
         channel();

@@ -65,7 +65,9 @@ public final class CometNode {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", logicGrpcPort).usePlaintext()
                 .intercept(GrpcTracing.clientIf(cc.tracing().enabled())).build();
         RedisClients redis = cc.redis().connect();
-        CometServer server = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
+        // The gRPC deadline is the comet's logicTimeout, as CometMain sets it (a test that raises logicTimeout
+        // raises both; a fixed 3 s here once cut every Connect of a slow storm at 3 s whatever the test set).
+        CometServer server = new CometServer(cc, new GrpcLogicClient(channel, cc.protocol().logicTimeout()),
                 new RedisNodeRegistry(redis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         NodeProbes.comet(server, channel, redis);
         try {
@@ -145,11 +147,13 @@ public final class CometNode {
         Server rpc = field(server, "rpcServer", Server.class);
         EventLoopGroup workers = field(server, "workers", EventLoopGroup.class);
         EventLoopGroup boss = field(server, "boss", EventLoopGroup.class);
+        if (rpc != null) {
+            // Before the event loops stop: its shutdown waits for its channels to close on them, and once they were
+            // gone that wait never ended (ReconnectStormIT hung here).
+            rpc.shutdownNow();
+        }
         for (EventLoopGroup g : List.of(workers, boss)) {
             g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-        }
-        if (rpc != null) {
-            rpc.shutdownNow();
         }
         server.health().close();
         for (EventLoopGroup g : List.of(workers, boss)) {
