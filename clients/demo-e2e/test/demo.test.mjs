@@ -58,6 +58,9 @@ async function viewer(name, mid, { query = "", join: doJoin = true } = {}) {
     }
   });
   await page.goto(`${DEMO}?room=${encodeURIComponent(ROOM)}&nick=${name}&mid=${mid}${query}`);
+  // The page's module awaits the SDK and then fills the form from the URL: typing before that races with it
+  // (a nickname "bobbob" once). It marks itself ready when done.
+  await page.waitForSelector('html[data-ready="true"]', { timeout: WAIT });
   if (doJoin) {
     await page.fill("#nick", name);
     await page.click("#join-button");
