@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -28,6 +29,7 @@ final class BackendResponseHandler extends ChannelInboundHandlerAdapter {
     private final int maxReplyBytes;
     private BackendExchange current;
     private boolean replyStarted;
+    private boolean informational;
     private int status;
     private boolean keepAlive;
     private byte[] body = EMPTY;
@@ -42,6 +44,7 @@ final class BackendResponseHandler extends ChannelInboundHandlerAdapter {
     void begin(BackendExchange exchange) {
         this.current = exchange;
         this.replyStarted = false;
+        this.informational = false;
         this.body = EMPTY;
         this.size = 0;
     }
@@ -56,6 +59,14 @@ final class BackendResponseHandler extends ChannelInboundHandlerAdapter {
             if (o.decoderResult().isFailure()) {
                 fail(ctx, new JgoimException(ErrorCode.UNAVAILABLE, "backend sent a malformed reply: "
                         + o.decoderResult().cause().getMessage()));
+                return;
+            }
+            if (msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                informational = true; // 100 Continue and the like: the real reply follows
+                return;
+            }
+            if (informational) {
+                informational = !(msg instanceof LastHttpContent); // the interim reply's end
                 return;
             }
             if (msg instanceof HttpResponse r) {
