@@ -23,7 +23,13 @@
 #                  output: a message waits up to one pass of writes for its batch, then one pass for the last
 #                  session; a pass costs sessions x (kernel write + read CPU) / cores; the per-write CPU comes from
 #                  the newest benchmarks/results/loopback-floor-*.json, else a quick loopback_floor run here)
-#   all            every one of the above but resume-storm and latency-sweep, in that order
+#   upstream       (issue 18) upstream messages through an http route: UPSTREAM_CLIENTS (50) TCP SDK sessions send
+#                  op-2000 messages open loop at UPSTREAM_RATES ("5000") msgs/s for UPSTREAM_SECONDS (20) each to a
+#                  standalone whose route POSTs them to a local backend (UPSTREAM_BACKEND: netty, one event loop; or
+#                  jdk, the JDK's HttpServer), over at most UPSTREAM_MAX_CONNECTIONS (64) keep-alive connections:
+#                  replies/s, errors by code, latency p50/p90/p99/p99.9 from the intended send time; one JVM
+#                  (benchmarks/upstream/UpstreamProxyBench.java: server, clients and backend share the CPU)
+#   all            every one of the above but resume-storm, latency-sweep and upstream, in that order
 # and, without any JVM (the floor under the fan-out targets):
 #   loopback-floor a C program (gcc) writes 80 or 400 B to each of 5,000 loopback TCP sockets in turn, 20 passes, a
 #                  child process reads them with epoll: the kernel's CPU per socket write and per read on this
@@ -89,7 +95,7 @@ usage() {
 for s in "$@"; do
     case "$s" in
         idle | fanout | connect-storm | push-api | unicast | all | connect-storm-cluster | push-api-cluster \
-            | loopback-floor | resume-storm | latency-sweep | tenants) ;;
+            | loopback-floor | resume-storm | latency-sweep | tenants | upstream) ;;
         *) echo "run.sh: unknown scenario '$s'" >&2; usage ;;
     esac
 done
@@ -631,6 +637,23 @@ scenario_latency_sweep() {
     finish latency-sweep
 }
 
+scenario_upstream() {
+    begin upstream
+    local r
+    SERVER_CMD=("$JAVA" "${JVM_COMMON[@]}" "${SERVER_GC[@]}" "-Xmx${SERVER_XMX:-1g}" -cp "$JAR"
+        "$ROOT/benchmarks/upstream/UpstreamProxyBench.java")
+    for r in ${UPSTREAM_RATES:-5000}; do
+        local args=("$r" "${UPSTREAM_SECONDS:-20}" "${UPSTREAM_CLIENTS:-50}" "${UPSTREAM_BACKEND:-netty}"
+            "${UPSTREAM_MAX_CONNECTIONS:-64}")
+        printf '%s\n' "${SERVER_CMD[*]} ${args[*]}" >>"$DIR/commands.txt"
+        bench_log "upstream: ${args[*]} (rate seconds clients backend maxConnections)"
+        "${SERVER_CMD[@]}" "${args[@]}" >"$DIR/upstream-r$r.out" 2>&1 || bench_log "bench exited with $?"
+        grep -v '^RESULT ' "$DIR/upstream-r$r.out" | tail -n 5 >&2 || true
+        sleep 2
+    done
+    finish upstream
+}
+
 run_one() {
     case "$1" in
         idle) scenario_idle ;;
@@ -644,6 +667,7 @@ run_one() {
         resume-storm) scenario_resume_storm ;;
         latency-sweep) scenario_latency_sweep ;;
         tenants) scenario_tenants ;;
+        upstream) scenario_upstream ;;
         all) for s in idle fanout connect-storm push-api unicast; do run_one "$s"; done ;;
         *) echo "run.sh: unknown scenario '$1'" >&2; usage ;;
     esac

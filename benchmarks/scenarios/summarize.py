@@ -759,6 +759,27 @@ def tenants(run_dir):
     return fig, {}
 
 
+def upstream(run_dir):
+    """UpstreamProxyBench's RESULT lines (one per run in upstream-*.out): throughput, errors by code, latency."""
+    runs = []
+    for p in sorted(glob.glob(os.path.join(run_dir, "upstream-*.out"))):
+        with open(p) as f:
+            for line in f:
+                if line.startswith("RESULT "):
+                    r = json.loads(line[len("RESULT "):])
+                    r["run"] = os.path.basename(p)[:-4]
+                    runs.append(r)
+    if not runs:
+        return {"error": "no RESULT line in upstream-*.out"}, {}
+    best = max(runs, key=lambda r: (r["errors"] == 0, r["repliesPerSecond"]))
+    v = best["repliesPerSecond"] if best["errors"] == 0 else None
+    return {"runs": runs}, {
+        "repliesPerSecond": {"target": ">= 5,000 upstream messages/s through an http route to a local backend, "
+                                       "0 errors (issue 18)", "value": v,
+                             "verdict": verdict(v, 5000 * 0.98, smaller_is_better=False)},
+        "p99": {"target": "none set in issue 18 (reported)", "value": best["latencyMs"]["p99"]}}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("scenario")
@@ -770,7 +791,7 @@ def main():
     fn = {"idle": idle, "fanout": fanout, "connect-storm": storm, "push-api": push_api, "unicast": unicast,
           "connect-storm-cluster": storm_cluster, "push-api-cluster": push_cluster,
           "loopback-floor": loopback_floor, "resume-storm": resume_storm,
-          "latency-sweep": latency_sweep, "tenants": tenants}
+          "latency-sweep": latency_sweep, "tenants": tenants, "upstream": upstream}
     fig, targets = fn[a.scenario](a.run_dir)
     try:
         with open(os.path.join(a.run_dir, "commands.txt")) as f:

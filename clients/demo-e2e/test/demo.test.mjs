@@ -42,6 +42,20 @@ before(async () => {
 });
 
 after(async () => {
+  // Every page as it ended (a failed wait leaves no step screenshot): its state, close reason and counters.
+  for (const [name, page] of Object.entries(pages)) {
+    if (page.isClosed()) {
+      continue;
+    }
+    try {
+      const status = await page.evaluate(() => ["state", "close-reason", "reconnects", "node", "online"]
+        .map((id) => `${id}=${document.getElementById(id)?.textContent}`).join(" "));
+      console.log(`[${name} at the end] ${status}`);
+      await page.screenshot({ path: join(SHOTS, `end-${name}.png`), fullPage: true });
+    } catch (e) {
+      console.log(`[${name} at the end] unreadable: ${e.message}`);
+    }
+  }
   await browser?.close();
 });
 
@@ -53,11 +67,14 @@ async function viewer(name, mid, { query = "", join: doJoin = true } = {}) {
   page.on("pageerror", (e) => pageErrors.push(`${name}: ${e.message}`));
   page.on("websocket", () => page.sockets++);
   page.on("console", (m) => {
-    if (m.type() === "error") {
+    if (m.type() === "error" || m.type() === "warning") {
       console.log(`[${name} console] ${m.text()}`);
     }
   });
   await page.goto(`${DEMO}?room=${encodeURIComponent(ROOM)}&nick=${name}&mid=${mid}${query}`);
+  // The page's module awaits the SDK and then fills the form from the URL: typing before that races with it
+  // (a nickname "bobbob" once). It marks itself ready when done.
+  await page.waitForSelector('html[data-ready="true"]', { timeout: WAIT });
   if (doJoin) {
     await page.fill("#nick", name);
     await page.click("#join-button");

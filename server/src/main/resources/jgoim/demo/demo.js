@@ -23,9 +23,13 @@ $("nick").value = params.get("nick") ?? `viewer-${Math.floor(Math.random() * 900
 $("mid").value = params.get("mid") ?? String(Math.floor(Math.random() * 1_000_000) + 1);
 $("room").value = params.get("room") ?? "live://demo";
 
+// The module awaits the SDK, so it runs after the page has loaded: until here a field typed into could be
+// overwritten above and Join would submit the form natively. Join is enabled, and the page marked ready
+// (html[data-ready], what the browser test waits for), only now.
 if (!sdk) {
   $("sdk-missing").hidden = false;
   $("join-button").disabled = true;
+  document.documentElement.dataset.ready = "false";
 } else {
   $("join").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -37,6 +41,8 @@ if (!sdk) {
     post();
   });
   setInterval(showCounters, 500);
+  $("join-button").disabled = false;
+  document.documentElement.dataset.ready = "true";
   if (params.get("join") === "1") {
     join();
   }

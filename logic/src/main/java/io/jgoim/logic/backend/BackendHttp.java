@@ -2,61 +2,63 @@ package io.jgoim.logic.backend;
 
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
-import java.io.IOException;
-import java.net.ConnectException;
+import javax.net.ssl.SSLException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.util.concurrent.CancellationException;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * POSTs JSON to a backend with the JDK's {@link HttpClient}: asynchronous (a request holds no thread while it waits),
- * HTTP/1.1 keep-alive connections pooled and reused by the client, and no dependency beyond the JDK. Netty's HTTP
- * codec would keep the calls on Netty loops, but it has no client connection pool; the JDK client's selector thread
- * and a two-thread executor do the I/O, so no comet or API event loop ever waits on a backend.
+ * POSTs JSON to backends over HTTP/1.1 with Netty ("Netty for every socket"): one event-loop thread of its own
+ * ({@code jgoim-<name>-http}), so no comet or API event loop ever waits on a backend, and per backend (scheme, host,
+ * port) a {@link BackendPool} of at most {@code maxConnections} keep-alive connections.
  *
- * <p>Bounds: at most {@code maxInFlight} requests at once on this node (one more fails at once with RATE_LIMITED),
- * each attempt at most {@code timeout} (TIMEOUT; the exchange is cancelled, which closes its connection), reply
- * bodies at most {@code maxReplyBytes} (BODY_TOO_LARGE). A refused or failed connection is UNAVAILABLE. A non-2xx
- * status is not an error here: callers decide what it means. {@code retries} further attempts follow UNAVAILABLE,
- * TIMEOUT and 502/503/504. Thread-safe; owns its threads ({@link #close()}).
+ * <p>Bounds: at most {@code maxInFlight} requests at once on this node, waiting for a connection or on one (one more
+ * fails at once with RATE_LIMITED); each attempt at most {@code timeout} from submission to the reply's last byte,
+ * queueing included (TIMEOUT; a connection mid-exchange is closed); reply bodies at most {@code maxReplyBytes}
+ * (BODY_TOO_LARGE). A refused, timed-out or failed connection is UNAVAILABLE. A non-2xx status is not an error here:
+ * callers decide what it means. {@code retries} further attempts follow UNAVAILABLE, TIMEOUT and 502/503/504 (0 by
+ * default). Apart from them exactly one case is retried, once: a pooled keep-alive connection the backend closed
+ * before any byte of a reply arrived (it closed the idle connection as the request left; the request was not
+ * processed) — the request goes again on a fresh connection. Thread-safe; owns its thread ({@link #close()}).
  */
 public final class BackendHttp implements AutoCloseable {
     private final BackendConfig config;
-    private final ExecutorService executor;
-    private final ScheduledThreadPoolExecutor timers;
-    private final HttpClient client;
+    private final EventLoopGroup group;
+    private final Class<? extends Channel> channelType;
     private final Semaphore permits;
-    private final HttpResponse.BodyHandler<byte[]> bodies;
+    private final Map<String, BackendPool> pools = new ConcurrentHashMap<>();
+    private final Map<URI, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private volatile SslContext ssl;
 
-    /** @param name names this client's threads ({@code jgoim-<name>-http}) */
+    private record Endpoint(BackendPool pool, String requestTarget) {
+    }
+
+    /** @param name names this client's thread ({@code jgoim-<name>-http}) */
     public BackendHttp(String name, BackendConfig config) {
         this.config = config;
-        this.executor = Executors.newFixedThreadPool(2, daemon("jgoim-" + name + "-http"));
-        this.timers = new ScheduledThreadPoolExecutor(1, daemon("jgoim-" + name + "-deadline"));
-        timers.setRemoveOnCancelPolicy(true);
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("jgoim-" + name + "-http", true), io);
         this.permits = new Semaphore(config.maxInFlight());
-        this.bodies = LimitedBody.handler(config.maxReplyBytes());
     }
 
     /** POSTs {@code json} to {@code url}; completes with the backend's reply or fails with a JgoimException. */
@@ -65,13 +67,13 @@ public final class BackendHttp implements AutoCloseable {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.RATE_LIMITED,
                     config.maxInFlight() + " backend requests already in flight on this logic node"));
         }
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(config.timeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "jgoim-logic")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json))
-                .build();
-        CompletableFuture<BackendReply> done = attempt(request, config.retries());
+        CompletableFuture<BackendReply> done;
+        try {
+            done = attempt(endpoint(url), json, config.retries());
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e instanceof JgoimException ? e
+                    : new JgoimException(ErrorCode.UNAVAILABLE, "backend: " + e));
+        }
         done.whenComplete((r, e) -> permits.release());
         return done;
     }
@@ -81,91 +83,73 @@ public final class BackendHttp implements AutoCloseable {
         return config.maxInFlight() - permits.availablePermits();
     }
 
-    private CompletableFuture<BackendReply> attempt(HttpRequest request, int retriesLeft) {
-        CompletableFuture<BackendReply> result = new CompletableFuture<>();
-        CompletableFuture<HttpResponse<byte[]>> send;
+    private CompletableFuture<BackendReply> attempt(Endpoint endpoint, byte[] json, int retriesLeft) {
+        BackendExchange ex = new BackendExchange(endpoint.pool(), endpoint.requestTarget(), json);
         try {
-            send = client.sendAsync(request, bodies);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new JgoimException(ErrorCode.UNAVAILABLE, "backend: " + e));
-        }
-        ScheduledFuture<?> deadline;
-        try {
-            // HttpRequest.timeout stops at the response headers; this bounds the body too.
-            deadline = timers.schedule(() -> {
-                if (result.completeExceptionally(timeout())) {
-                    send.cancel(true);
-                }
-            }, config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            endpoint.pool().submit(ex);
         } catch (RejectedExecutionException e) {
-            send.cancel(true);
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.UNAVAILABLE, "backend client closed"));
         }
-        send.whenComplete((response, error) -> {
-            deadline.cancel(false);
-            if (error == null) {
-                result.complete(new BackendReply(response.statusCode(), response.body()));
-            } else {
-                result.completeExceptionally(map(error));
-            }
-        });
         if (retriesLeft == 0) {
-            return result;
+            return ex.result();
         }
-        return result.handle((reply, error) -> {
+        return ex.result().handle((reply, error) -> {
             boolean again = error != null ? isRetryable(error) : reply.status() >= 502 && reply.status() <= 504;
             if (again) {
-                return attempt(request, retriesLeft - 1);
+                return attempt(endpoint, json, retriesLeft - 1);
             }
             return error == null ? CompletableFuture.completedFuture(reply)
                     : CompletableFuture.<BackendReply>failedFuture(error);
         }).thenCompose(f -> f);
     }
 
-    private JgoimException timeout() {
-        return new JgoimException(ErrorCode.TIMEOUT, "backend did not answer within " + config.timeout());
-    }
-
     private static boolean isRetryable(Throwable e) {
         return e instanceof JgoimException j && (j.code() == ErrorCode.UNAVAILABLE || j.code() == ErrorCode.TIMEOUT);
     }
 
-    private JgoimException map(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        if (t instanceof JgoimException j) {
-            return j;
-        }
-        if (t instanceof HttpConnectTimeoutException) {
-            return new JgoimException(ErrorCode.UNAVAILABLE, "backend: no connection within "
-                    + config.connectTimeout());
-        }
-        if (t instanceof HttpTimeoutException || t instanceof CancellationException) {
-            return timeout();
-        }
-        if (t instanceof ConnectException) {
-            return new JgoimException(ErrorCode.UNAVAILABLE, "backend refused the connection");
-        }
-        if (t instanceof IOException) {
-            return new JgoimException(ErrorCode.UNAVAILABLE, "backend connection failed: " + t.getMessage());
-        }
-        return new JgoimException(ErrorCode.UNAVAILABLE, "backend call failed: " + t);
+    private Endpoint endpoint(URI url) {
+        Endpoint e = endpoints.get(url);
+        return e != null ? e : endpoints.computeIfAbsent(url, this::newEndpoint);
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
+    private Endpoint newEndpoint(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        boolean tls = scheme.equals("https");
+        if (!tls && !scheme.equals("http")) {
+            throw new JgoimException(ErrorCode.UNAVAILABLE, "backend URL must be http or https: " + url);
+        }
+        String host = url.getHost();
+        int port = url.getPort() < 0 ? (tls ? 443 : 80) : url.getPort();
+        boolean defaultPort = url.getPort() < 0 || port == (tls ? 443 : 80);
+        BackendPool pool = pools.computeIfAbsent(scheme + "://" + host + ":" + port, k -> new BackendPool(
+                group.next(), channelType, host, port, defaultPort, tls ? sslContext() : null, config));
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        return new Endpoint(pool, url.getRawQuery() == null ? path : path + "?" + url.getRawQuery());
     }
 
-    /** Stops the client's threads; requests in flight fail. The JDK client's selector thread ends with it. */
+    private SslContext sslContext() {
+        SslContext s = ssl;
+        if (s == null) {
+            try {
+                s = SslContextBuilder.forClient().build(); // the JDK's trusted CAs
+            } catch (SSLException e) {
+                throw new JgoimException(ErrorCode.UNAVAILABLE, "backend TLS: " + e.getMessage());
+            }
+            ssl = s;
+        }
+        return s;
+    }
+
+    /** Fails waiting requests, closes every connection (requests on them fail) and stops the thread. */
     @Override
     public void close() {
-        timers.shutdownNow();
-        executor.shutdownNow();
+        for (BackendPool p : pools.values()) {
+            try {
+                p.loop().execute(p::close);
+            } catch (RejectedExecutionException e) {
+                // already stopping
+            }
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 }

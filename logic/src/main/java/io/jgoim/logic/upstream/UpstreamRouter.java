@@ -7,6 +7,7 @@ import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.rpc.logic.ReceiveReply;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -40,6 +41,12 @@ public final class UpstreamRouter implements AutoCloseable {
         this.fallback = new KafkaUpstream(kafka, published);
         boolean anyHttp = config.routes().stream().anyMatch(r -> UpstreamConfig.HTTP.equals(r.kind()));
         this.httpOrNull = anyHttp ? new BackendHttp("upstream", config.http()) : null;
+        if (httpOrNull != null) {
+            Gauge.builder("jgoim.logic.upstream.http.inflight", httpOrNull, BackendHttp::inFlight)
+                    .description("upstream http requests admitted and not yet answered: on a connection or waiting"
+                            + " for one (at most upstream.http.maxInFlight)")
+                    .register(registry);
+        }
         this.httpLatency = Timer.builder("jgoim.logic.upstream.http.latency")
                 .description("upstream http route: request until the backend's reply (or failure)")
                 .publishPercentileHistogram().register(registry);
