@@ -3,9 +3,15 @@
  * (each once, in the server's order); otherwise the rotation: the addresses of logic's node list
  * ({@code /goim/nodes/weighted}) when one is configured and answered, then the configured URLs, each in turn, so a
  * dead address is tried once per round and never twice in a row while another is known. The list is fetched before
- * the first attempt and again each time the rotation wraps; a failed fetch keeps the last list.
+ * the first attempt and again each time the rotation wraps; a failed fetch keeps the last list, and so does one that
+ * has not answered within {@link NODE_LIST_TIMEOUT_MS}: a logic node that accepted the connection and never answers
+ * (a listener that is no longer accepting keeps completing TCP handshakes in its backlog) must not hold the client
+ * in CONNECTING.
  */
 import { parseNodeList, portOf } from "./codes.js";
+
+/** How long the client waits for logic's node list before it goes on with the list it has. */
+export const NODE_LIST_TIMEOUT_MS = 5000;
 
 export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
 
@@ -19,13 +25,15 @@ export class Endpoints {
   private rotation: string[];
   private cursor = 0;
   private fetchDue: boolean;
+  private readonly fetchTimeoutMs: number;
 
   /**
    * @param urls     the configured WebSocket URLs (ws:// or wss://, path included), at least one unless nodesUrl
    * @param nodesUrl logic's node list; {@code platform=web} is added when the URL has no platform
    * @param fetcher  fetch (the global one by default)
+   * @param fetchTimeoutMs how long a node-list fetch may take (status and body together)
    */
-  constructor(urls: string[], nodesUrl?: string, fetcher?: FetchLike) {
+  constructor(urls: string[], nodesUrl?: string, fetcher?: FetchLike, fetchTimeoutMs = NODE_LIST_TIMEOUT_MS) {
     if (urls.length === 0 && !nodesUrl) {
       throw new RangeError("at least one url, or a nodesUrl");
     }
@@ -50,6 +58,7 @@ export class Endpoints {
       }
     }
     this.fetchDue = !!nodesUrl;
+    this.fetchTimeoutMs = fetchTimeoutMs;
   }
 
   /** The URL to try next, after fetching the node list when it is due. */
@@ -121,10 +130,23 @@ export class Endpoints {
   }
 
   private async fetchNodes(): Promise<string[]> {
-    const r = await this.fetcher!(this.nodesUrl!);
-    if (!r.ok) {
-      throw new Error(`HTTP ${r.status}`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`node list: no answer within ${this.fetchTimeoutMs} ms`)),
+        this.fetchTimeoutMs);
+    });
+    const list = (async () => {
+      const r = await this.fetcher!(this.nodesUrl!);
+      if (!r.ok) {
+        throw new Error(`HTTP ${r.status}`);
+      }
+      return parseNodeList(await r.text());
+    })();
+    list.catch(() => undefined); // a late failure after the timeout has nobody to tell
+    try {
+      return await Promise.race([list, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
-    return parseNodeList(await r.text());
   }
 }

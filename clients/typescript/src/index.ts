@@ -20,7 +20,7 @@ export {
   type CloseKind,
 } from "./codes.js";
 export { Backoff, ReconnectPolicy, retryAfterSeconds } from "./backoff.js";
-export { Endpoints, type FetchLike } from "./endpoints.js";
+export { Endpoints, NODE_LIST_TIMEOUT_MS, type FetchLike } from "./endpoints.js";
 export {
   FrameError,
   HEADER_LENGTH,

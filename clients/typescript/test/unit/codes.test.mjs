@@ -115,6 +115,22 @@ test("endpoints: hints first, then the node list ahead of the configured URLs, i
   assert.throws(() => new Endpoints(["http://a/sub"]), RangeError);
 });
 
+test("a node list that never answers does not hold the client: it goes on with the configured URLs", async () => {
+  // A logic whose listener stopped accepting still completes TCP handshakes in its backlog: fetch then never settles.
+  let calls = 0;
+  const hung = () => { calls++; return new Promise(() => {}); };
+  const e = new Endpoints(["ws://a:3102/sub", "ws://b:3102/sub"], "http://logic/goim/nodes/weighted", hung, 50);
+  assert.equal(await e.next(), "ws://a:3102/sub");
+  assert.equal(await e.next(), "ws://b:3102/sub");
+  assert.equal(calls, 1);
+  assert.equal(await e.next(), "ws://a:3102/sub"); // wrapped: asked again, timed out again, same rotation
+  assert.equal(calls, 2);
+  // a body that never ends is bounded the same way
+  const slowBody = async () => ({ ok: true, status: 200, text: () => new Promise(() => {}) });
+  const f = new Endpoints(["ws://c:3102/sub"], "http://logic/x?platform=web", slowBody, 50);
+  assert.equal(await f.next(), "ws://c:3102/sub");
+});
+
 test("the default fetch is called on the global object, as browsers require (found by the demo's browser test)", async () => {
   const original = globalThis.fetch;
   // A browser's fetch called with another `this` throws TypeError: Illegal invocation.
