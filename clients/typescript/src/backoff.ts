@@ -63,8 +63,9 @@ export class ReconnectPolicy {
    * The wait before the next attempt.
    * @param livedMs how long the connection that ended had been authenticated, or negative when it never was
    * @param status  how it ended: BANNED (4018) waits at least the ban time its reason names (`retry-after=<s>`), or
-   *                the longest backoff when it names none; CONNECT_RATE_LIMITED (4016) waits at least the top of this
-   *                attempt's window and its reason's retry-after. The jitter is added above that floor.
+   *                the longest backoff when it names none; CONNECT_RATE_LIMITED (4016) waits its reason's retry-after
+   *                plus this attempt's full-jitter draw (spread over the window, never all at its top). The jitter is
+   *                added above that floor.
    */
   nextDelayMs(livedMs: number, status?: { code: number; reason: string }): number {
     if (livedMs >= this.stableMs) {
@@ -86,7 +87,7 @@ export class ReconnectPolicy {
       return retryAfterMs > 0 ? retryAfterMs : this.backoff.maxMs;
     }
     if (status.code === CONNECT_RATE_LIMITED) {
-      return Math.max(retryAfterMs, this.backoff.ceilingMs(this.count));
+      return retryAfterMs > 0 ? retryAfterMs : this.backoff.minMs;
     }
     return 0;
   }

@@ -26,8 +26,10 @@ final class ReconnectPolicy {
      * The wait before the next attempt after a connection that ended with {@code status}. Two refusals ask for more
      * than a lost connection: BANNED (4018) waits at least the ban time its reason names
      * ({@link CloseReasons#retryAfterSeconds}: {@code retry-after=<s>}), or the longest backoff when it names none;
-     * CONNECT_RATE_LIMITED (4016) waits at least the top of this attempt's backoff window and its reason's
-     * retry-after. The jitter of the backoff is added above that floor, so refused clients do not return in a wave.
+     * CONNECT_RATE_LIMITED (4016) waits its reason's retry-after (the node refills its bucket meanwhile) plus this
+     * attempt's full-jitter draw, so it backs off more than after a lost connection while the refused clients stay
+     * spread over the window (a floor at the window's top would send every client of one attempt back together, late).
+     * The jitter of the backoff is added above the floor, so refused clients do not return in a wave.
      */
     long nextDelayNanos(long livedNanos, CloseStatus status) {
         if (livedNanos >= stableNanos) {
@@ -48,7 +50,7 @@ final class ReconnectPolicy {
             return retryAfterNanos > 0 ? retryAfterNanos : backoff.maxNanos();
         }
         if (status.code() == CloseCode.CONNECT_RATE_LIMITED.code()) {
-            return Math.max(retryAfterNanos, backoff.ceilingNanos(attempt));
+            return retryAfterNanos > 0 ? retryAfterNanos : backoff.minNanos();
         }
         return 0;
     }

@@ -68,9 +68,15 @@ class ReconnectPolicyTest {
             long a = lost.nextDelayNanos(-1, network);
             long b = limited.nextDelayNanos(-1, rate);
             assertThat(a).isEqualTo(100 * MS); // the floor of the window (random 0)
-            assertThat(b).isGreaterThanOrEqualTo(1_000 * MS).isGreaterThan(a); // retry-after, then the window's top
+            assertThat(b).isEqualTo(1_000 * MS).isGreaterThan(a); // retry-after, then the draw (0 here)
         }
-        assertThat(limited.nextDelayNanos(-1, rate)).isEqualTo(10_000 * MS); // the top of attempt 6: the max
+        // the draw stays full jitter over the attempt's window, above the retry-after: spread, not a wave at the top
+        ReconnectPolicy high = new ReconnectPolicy(
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.999_999), Duration.ofSeconds(30));
+        for (int i = 0; i < 6; i++) {
+            high.nextDelayNanos(-1, rate);
+        }
+        assertThat(high.nextDelayNanos(-1, rate)).isBetween(10_899 * MS, 10_900 * MS); // 1 s + (10 s - 100 ms)
     }
 
     @Test
