@@ -38,9 +38,12 @@ export function recovered(s: StreamState): boolean {
   return s.asked && s.code === 0;
 }
 
-/** True for a member's personal stream, {@code mid:<mid>}. */
+/**
+ * True for a member's personal stream, {@code mid:<mid>}, of any tenant: a declared tenant's is namespaced
+ * {@code <tenant>\u001fmid:<mid>}.
+ */
 export function isMemberStream(stream: string): boolean {
-  return stream.startsWith("mid:");
+  return stream.startsWith("mid:", stream.indexOf("\u001f") + 1);
 }
 
 function bad(message: string): FrameError {

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   ErrorCode, FrameError, Op, Positions, decodeFrame, encodeFrame, readAuthReply, readPositionList, readPublications,
-  recovered, unpackFrames, writeAuthBody, writePositionList, writeRecentRequest,
+  isMemberStream, recovered, unpackFrames, writeAuthBody, writePositionList, writeRecentRequest,
 } from "../../dist/index.js";
 import { hex, str, vector } from "./vectors.mjs";
 
@@ -133,4 +133,13 @@ test("u64 values beyond 2^53 are refused, not rounded", () => {
   b.fill(0x01, 7, 15); // epoch 0x0101010101010101
   assert.throws(() => readPositionList(b), /beyond/);
   assert.throws(() => writePositionList([{ stream: "a", epoch: 2 ** 60, offset: 1 }]), RangeError);
+});
+
+test("a member stream is recognised in any tenant's namespace, a room or broadcast stream is not", () => {
+  assert.equal(isMemberStream("mid:42"), true);
+  assert.equal(isMemberStream("acme\u001fmid:42"), true);
+  assert.equal(isMemberStream("acme\u001flive://1"), false);
+  assert.equal(isMemberStream("acme\u001fbroadcast"), false);
+  assert.equal(isMemberStream("live://mid:1"), false);
+  assert.equal(isMemberStream("broadcast"), false);
 });

@@ -134,12 +134,12 @@ public final class CometServer implements AutoCloseable {
         listeners = new Listeners(config, transports, boss, workers);
         loops = SessionLoops.of(workers);
         index = new SessionIndex(config.bucket().size(), config.bucket().channels(), loops);
-        metrics = new CometMetrics(meters);
+        metrics = new CometMetrics(meters, config.tenants());
         RoomBroadcaster broadcaster = new RoomBroadcaster(loops, metrics);
         historyReads = new HistoryReads(logic, config.history().cacheSize(), config.history().resumeTimeout(), metrics);
         index.onRoomOpened(historyReads::invalidate);
         pushService = new CometPushService(index, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest,
-                historyReads, metrics.pushLatency());
+                historyReads, metrics.pushLatency(), metrics.tenantDeliveries());
         services = new SessionServices(config, logic, index, metrics, this::isDraining, this::drainHints,
                 historyReads);
         services.authShedding().start();

@@ -1,5 +1,6 @@
 package io.jgoim.job;
 
+import io.jgoim.common.metrics.TenantLabels;
 import io.jgoim.common.kafka.TopicsConfig;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.http.access.AdminKey;
@@ -43,7 +44,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
                         DispatchConfig dispatch, BatchConfig batch, CometConfig comet, RetryConfig retry,
                         MetricsConfig metrics, ShutdownConfig shutdown, RedisConnectionConfig redis,
                         JobHistoryConfig history, HealthConfig health,
-                        LoggingConfig logging, TracingConfig tracing) {
+                        LoggingConfig logging, TracingConfig tracing, TenantLabels tenants) {
     public static final String DEFAULTS = "jgoim/job-defaults.yaml";
 
     public JobConfig {
@@ -63,6 +64,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
         Checks.notNull(health, "health");
         health.requireKnown(java.util.Set.of("kafka", "comets", "redis"));
         Checks.notNull(logging, "logging");
+        Checks.notNull(tenants, "tenants");
     }
 
     /** Loads defaults, then {@code file} (may be null), then env overrides; throws ConfigException naming the key. */
@@ -90,7 +92,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     public JobConfig inProcess() {
         return new JobConfig(node, new BusConfig(BusConfig.IN_PROCESS, bus.capacity()), kafka, events, dispatch, batch,
                 comet, retry, metrics, shutdown, redis, history, health, logging,
-                tracing);
+                tracing, tenants);
     }
 
     /** @param id this instance's name, used as the Kafka client id */
@@ -276,7 +278,7 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
     public JobConfig withHistory(HistoryConfig streams) {
         return new JobConfig(node, bus, kafka, events, dispatch, batch, comet, retry, metrics, shutdown, redis,
                 new JobHistoryConfig(streams.rooms(), streams.members(), streams.broadcast(),
-                        history.appendTimeout()), health, logging, tracing);
+                        history.appendTimeout()), health, logging, tracing, tenants);
     }
 
     /**

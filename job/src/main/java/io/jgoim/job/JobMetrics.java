@@ -1,5 +1,6 @@
 package io.jgoim.job;
 
+import io.jgoim.common.metrics.TenantLabels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -26,9 +27,30 @@ public final class JobMetrics {
     private final Timer pushAge;
     private final AtomicLong lag = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final TenantLabels.Counters tenantPushes;
+    private final TenantLabels.Counters tenantDelivered;
+
+    /** Pushes taken from the bus, by tenant: resolved once per push. */
+    public TenantLabels.Counters tenantPushes() {
+        return tenantPushes;
+    }
+
+    /** Sessions delivered to, by the push's tenant: resolved once per comet call. */
+    public TenantLabels.Counters tenantDelivered() {
+        return tenantDelivered;
+    }
 
     public JobMetrics(MeterRegistry registry) {
+        this(registry, TenantLabels.none());
+    }
+
+    /** {@code tenants}: the values of the tenant meters' {@code tenant} label, each registered at zero now. */
+    public JobMetrics(MeterRegistry registry, TenantLabels tenants) {
         this.registry = registry;
+        this.tenantPushes = tenants.counters(registry, "jgoim.job.tenant.pushes",
+                "pushes taken from the bus, by tenant (default, the declared tenants, other)");
+        this.tenantDelivered = tenants.counters(registry, "jgoim.job.tenant.sessions.delivered",
+                "sessions comets reported a push written to, by the push's tenant (counted once per comet call)");
         this.batchMessages = DistributionSummary.builder("jgoim.job.batch.messages")
                 .description("room messages per batch sent to comets")
                 .publishPercentileHistogram()

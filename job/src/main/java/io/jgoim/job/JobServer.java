@@ -78,7 +78,7 @@ public final class JobServer implements AutoCloseable {
         this.config = config;
         this.comets = comets;
         this.registry = registry;
-        this.metrics = new JobMetrics(registry);
+        this.metrics = new JobMetrics(registry, config.tenants());
         comets.onCometAdded(metrics::cometLinked);
         this.history = history;
         this.tracing = Tracing.start(config.tracing(), "job", config.node().id(), registry);

@@ -126,15 +126,34 @@ public final class StandaloneServer implements AutoCloseable {
                 }
             }
         }
-        CometConfig c = ConfigLoader.load(CometConfig.class, CometConfig.DEFAULTS, layers(embedded, user, "comet",
-                file), env);
+        // The comet's and job's tenant meters are labelled with logic's declared tenants (one process, one list).
+        ObjectNode tenants = logicTenants(user, file);
+        List<ObjectNode> cometLayers = layers(embedded, user, "comet", file);
+        cometLayers.add(tenants);
+        CometConfig c = ConfigLoader.load(CometConfig.class, CometConfig.DEFAULTS, cometLayers, env);
         // The node list advertises the ports this process really serves (and no WSS port when WSS is off); the
         // operator's own logic.nodes settings, then env, still win.
         List<ObjectNode> logicLayers = layers(embedded, user, "logic", file);
         logicLayers.add(1, advertisedPorts(c));
         LogicConfig l = ConfigLoader.load(LogicConfig.class, LogicConfig.DEFAULTS, logicLayers, env);
-        JobConfig j = ConfigLoader.load(JobConfig.class, JobConfig.DEFAULTS, layers(embedded, user, "job", file), env);
+        List<ObjectNode> jobLayers = layers(embedded, user, "job", file);
+        jobLayers.add(tenants);
+        JobConfig j = ConfigLoader.load(JobConfig.class, JobConfig.DEFAULTS, jobLayers, env);
         return new Configs(c, l, j);
+    }
+
+    /** A layer {@code tenants: {declared: <logic's tenants.declared>}} (empty when logic declares none). */
+    private static ObjectNode logicTenants(ObjectNode user, Path file) {
+        ObjectNode layer = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        if (user == null) {
+            return layer;
+        }
+        com.fasterxml.jackson.databind.JsonNode declared = ConfigLoader.section(user, "logic", String.valueOf(file))
+                .path("tenants").path("declared");
+        if (declared.isArray()) {
+            layer.putObject("tenants").set("declared", declared.deepCopy());
+        }
+        return layer;
     }
 
     private static ObjectNode advertisedPorts(CometConfig c) {

@@ -1,5 +1,6 @@
 package io.jgoim.comet.config;
 
+import io.jgoim.common.metrics.TenantLabels;
 import io.jgoim.common.config.Checks;
 import io.jgoim.common.http.access.AdminKey;
 import io.jgoim.common.http.access.ApiKeySpec;
@@ -30,7 +31,7 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
                           OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
                           LogicConfig logic, RedisConnectionConfig redis, HealthConfig health,
                           LoggingConfig logging, TracingConfig tracing, OverloadConfig overload,
-                          LimitsConfig limits, ProxyConfig proxy) {
+                          LimitsConfig limits, ProxyConfig proxy, TenantLabels tenants) {
 
     /** The classpath resource holding every key with its default. */
     public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
@@ -60,6 +61,7 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         Checks.notNull(overload, "overload");
         Checks.notNull(limits, "limits");
         Checks.notNull(proxy, "proxy");
+        Checks.notNull(tenants, "tenants");
         Checks.check(webSocket.maxFrameBytes() >= protocol.maxBodyBytes() + 16,
                 "webSocket.maxFrameBytes must be >= protocol.maxBodyBytes + 16, was " + webSocket.maxFrameBytes());
     }

@@ -189,7 +189,7 @@ public final class Session implements Runnable {
 
     /** True when {@code revoked} names this session's member or token at {@code nowMs}. Event loop only. */
     public boolean revokedBy(Revocations revoked, long nowMs) {
-        return revoked.matches(memberId, closer.jtiHash(), closer.kid(), nowMs);
+        return revoked.matches(tenant, memberId, closer.jtiHash(), closer.kid(), nowMs);
     }
 
     /** Closes the session with {@code code}, telling an extended client {@code error}. Event loop only. */

@@ -1,5 +1,6 @@
 package io.jgoim.comet.metrics;
 
+import io.jgoim.common.metrics.TenantLabels;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.Op;
 import io.micrometer.core.instrument.Counter;
@@ -52,9 +53,24 @@ public final class CometMetrics {
     private final AtomicInteger tcpSessions = new AtomicInteger();
     private final AtomicInteger webSocketSessions = new AtomicInteger();
     private final PushLatency pushLatency;
+    private final TenantLabels.Gauges tenantSessions;
+    private final TenantLabels.Counters tenantDeliveries;
 
     public CometMetrics(MeterRegistry registry) {
+        this(registry, TenantLabels.none());
+    }
+
+    /**
+     * {@code tenants}: the values of the {@code tenant} label of the tenant meters (sessions, deliveries), each
+     * registered at zero now.
+     */
+    public CometMetrics(MeterRegistry registry, TenantLabels tenants) {
         this.registry = registry;
+        tenantSessions = tenants.gauges(registry, "jgoim_comet_tenant_sessions",
+                "authenticated sessions, by tenant (default, the declared tenants, other)");
+        tenantDeliveries = tenants.counters(registry, "jgoim_comet_tenant_pushes_delivered",
+                "push frames handed to sessions by key, mid, room and broadcast pushes, by the push's tenant "
+                        + "(counted once per push)");
         for (OpLabel l : OpLabel.values()) {
             framesIn[l.ordinal()] = Counter.builder("jgoim_comet_frames_in").tag("op", l.label)
                     .description("frames received from clients").register(registry);
@@ -127,6 +143,16 @@ public final class CometMetrics {
                 gauge("jgoim_comet_event_loop_pending_tasks", "loop", Integer.toString(i), st::pendingTasks);
             }
         }
+    }
+
+    /** The up-down session count of {@code tenant} (an internal id): resolved once per session. */
+    public java.util.concurrent.atomic.AtomicInteger tenantSessions(String tenant) {
+        return tenantSessions.of(tenant);
+    }
+
+    /** Frames handed to sessions, by the push's tenant. */
+    public TenantLabels.Counters tenantDeliveries() {
+        return tenantDeliveries;
     }
 
     /** The end-to-end push latency histogram. */

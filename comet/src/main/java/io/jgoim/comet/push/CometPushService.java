@@ -1,5 +1,7 @@
 package io.jgoim.comet.push;
 
+import io.jgoim.common.metrics.TenantLabels;
+import io.jgoim.protocol.Tenancy;
 import com.google.protobuf.ByteString;
 import io.jgoim.comet.frame.PublicationFrames;
 import io.jgoim.comet.frame.PushFrame;
@@ -49,6 +51,8 @@ public final class CometPushService implements CometService {
     private final RecentRequests recent;
     private final HistoryReads history;
     private final PushLatency latency;
+    /** Frames handed to sessions, by the push's tenant: resolved once per push. */
+    private final TenantLabels.Counters tenantDeliveries;
 
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc) {
         this(index, broadcaster, alloc, () -> { });
@@ -69,6 +73,16 @@ public final class CometPushService implements CometService {
     /** {@code latency}: where each push's publish-to-written time goes (once per push, never per session). */
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
                             Runnable onRepeat, HistoryReads history, PushLatency latency) {
+        this(index, broadcaster, alloc, onRepeat, history, latency,
+                TenantLabels.none().counters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "noop",
+                        "noop"));
+    }
+
+    /** {@code tenantDeliveries}: the frames each push handed to sessions, by its tenant (once per push). */
+    public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
+                            Runnable onRepeat, HistoryReads history, PushLatency latency,
+                            TenantLabels.Counters tenantDeliveries) {
+        this.tenantDeliveries = tenantDeliveries;
         this.latency = latency;
         this.history = history;
         this.index = index;
@@ -136,6 +150,8 @@ public final class CometPushService implements CometService {
         if (delivered > 0) {
             latency.written(req.getMember() ? PushLatency.Kind.MID : PushLatency.Kind.KEY, req.getCreatedAtMs(),
                     System.currentTimeMillis());
+            // One push's keys are one tenant's (namespaced alike): the first names it.
+            tenantDeliveries.of(Tenancy.tenantOf(req.getKeys(0))).increment(delivered);
         }
         return CompletableFuture.completedFuture(PushMsgReply.newBuilder().setDelivered(delivered)
                 .setDropped(dropped).setMissing(missing).build());
@@ -154,8 +170,9 @@ public final class CometPushService implements CometService {
         PushFrame frame;
         if (req.hasPosition()) {
             StreamPosition p = req.getPosition();
+            // Its tenant's broadcast stream: a position naming another tenant's is refused.
             List<ByteString> frames = checkPosition(req.getProto().getBody(), p,
-                    io.jgoim.protocol.stream.StreamPosition.BROADCAST);
+                    io.jgoim.protocol.stream.StreamPosition.broadcastStream(req.getTenant()));
             if (frames == null || frames.size() != 1) {
                 return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                         "Broadcast position must name the broadcast stream, offset >= 1, and the body one frame"));
@@ -172,6 +189,7 @@ public final class CometPushService implements CometService {
             return broadcaster.broadcast(frame, req.getProtoOp(), req.getSpeed(), req.getTenant()).thenApply(d -> {
                 if (d.delivered() > 0) {
                     latency.written(PushLatency.Kind.BROADCAST, req.getCreatedAtMs(), System.currentTimeMillis());
+                    tenantDeliveries.of(req.getTenant()).increment(d.delivered());
                 }
                 return BroadcastReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build();
             });
@@ -224,6 +242,7 @@ public final class CometPushService implements CometService {
             return broadcaster.broadcastRoom(room, frame).thenApply(d -> {
                 if (d.delivered() > 0) {
                     roomWritten(req);
+                    tenantDeliveries.of(Tenancy.tenantOf(req.getRoomId())).increment(d.delivered());
                 }
                 return BroadcastRoomReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build();
             });

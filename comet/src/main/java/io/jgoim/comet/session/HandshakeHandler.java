@@ -277,11 +277,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
      */
     private void resume(ConnectReply reply, String key, long hb) {
         state = State.RESUMING;
-        // A declared tenant's session has its (namespaced) room stream only: member and broadcast streams keep the
-        // default tenant's history (docs/operations.md, Tenants).
-        List<String> streams = reply.getTenant().isEmpty()
-                ? StreamPosition.sessionStreams(reply.getRoomId(), reply.getMid())
-                : reply.getRoomId().isEmpty() ? List.of() : List.of(reply.getRoomId());
+        // A declared tenant's streams are its own: its room (already namespaced), <tenant><US>mid:<mid>,
+        // <tenant><US>broadcast (docs/operations.md, Tenants).
+        List<String> streams = StreamPosition.sessionStreams(reply.getRoomId(), reply.getMid(), reply.getTenant());
         session.session().streams().resume(streams, asked == null ? List.of() : asked, states -> {
             services.metrics().frameOut(Op.AUTH_REPLY);
             ctx.write(ReplyFrames.authReplyPositions(ctx.alloc(), authSeq, Tenancy.local(key), hb, reply.getExpiresAtMs() / 1000,

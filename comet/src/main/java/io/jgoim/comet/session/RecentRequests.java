@@ -39,8 +39,8 @@ final class RecentRequests {
         Room room = session.room();
         String stream = request.stream();
         boolean own = (room != null && stream.equals(room.id()))
-                || (session.memberId() != 0 && session.tenant().isEmpty()
-                    && stream.equals(StreamPosition.memberStream(session.memberId())));
+                || (session.memberId() != 0
+                    && stream.equals(StreamPosition.memberStream(session.tenant(), session.memberId())));
         if (!own) {
             handler.reply(ReplyFrames.errorReply(ctx.alloc(), seq, ErrorCode.STREAM_FORBIDDEN,
                     stream + " is neither this session's room nor its member stream"));

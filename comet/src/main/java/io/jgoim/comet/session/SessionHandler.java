@@ -44,6 +44,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private final boolean webSocket;
     private ChannelHandlerContext ctx;
     private Session session;
+    /** This session's tenant's session count (the tenant meter), set at activation. */
+    private java.util.concurrent.atomic.AtomicInteger tenantSessions;
     private boolean extended;
     private boolean webSocketOpen;
     private boolean closing;
@@ -151,6 +153,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         heartbeatTat = lastReadNanos;
         upstreamTat = lastReadNanos;
         services.metrics().sessionOpened(webSocket);
+        tenantSessions = services.metrics().tenantSessions(tenant); // resolved once per session
+        tenantSessions.incrementAndGet();
         Session replaced = services.index().register(session, roomId);
         if (replaced != null) {
             replaced.close(CloseCode.REPLACED);
@@ -399,6 +403,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 s.streams().close();
             }
             services.metrics().sessionClosed(webSocket);
+            if (tenantSessions != null) {
+                tenantSessions.decrementAndGet();
+            }
             if (current) {
                 // A session replaced by a newer one with its key leaves the route alone: it belongs to the newer.
                 disconnectFromLogic(s.memberId(), s.key());

@@ -1,25 +1,33 @@
 package io.jgoim.comet.token;
 
+import io.jgoim.protocol.Tenancy;
+
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The deny list as a comet holds it: revoked jti hashes, kid numbers and member ids, each with the time it lapses
  * (unix ms). Built once per list version logic hands out, then read by the event loops that close matching sessions.
- * Immutable, so any thread may read it.
+ * A member is one tenant's: logic words a declared tenant's member {@code <tenant><US><mid>}
+ * ({@link io.jgoim.protocol.Tenancy}), held apart from the default tenant's members. Immutable, so any thread may
+ * read it.
  */
 public final class Revocations {
     /** Nothing revoked. */
-    public static final Revocations NONE = new Revocations(Map.of(), Map.of(), Map.of());
+    public static final Revocations NONE = new Revocations(Map.of(), Map.of(), Map.of(), Map.of());
 
     private final Map<Long, Long> jtis;
     private final Map<Integer, Long> kids;
     private final Map<Long, Long> members;
+    /** Declared tenants' revoked members, by tenant. */
+    private final Map<String, Map<Long, Long>> tenantMembers;
 
-    private Revocations(Map<Long, Long> jtis, Map<Integer, Long> kids, Map<Long, Long> members) {
+    private Revocations(Map<Long, Long> jtis, Map<Integer, Long> kids, Map<Long, Long> members,
+                        Map<String, Map<Long, Long>> tenantMembers) {
         this.jtis = jtis;
         this.kids = kids;
         this.members = members;
+        this.tenantMembers = tenantMembers;
     }
 
     /** Collects entries; {@link #build()} makes the immutable list. Not thread-safe. */
@@ -27,6 +35,7 @@ public final class Revocations {
         private final Map<Long, Long> jtis = new HashMap<>();
         private final Map<Integer, Long> kids = new HashMap<>();
         private final Map<Long, Long> members = new HashMap<>();
+        private final Map<String, Map<Long, Long>> tenantMembers = new HashMap<>();
 
         /**
          * Adds one entry as logic words it: {@code kind} jti, kid or mid, its value, and its lapse time. Returns
@@ -45,7 +54,10 @@ public final class Revocations {
                     return true;
                 case "mid":
                     try {
-                        members.merge(Long.parseLong(value), untilMs, Math::max);
+                        long mid = Long.parseLong(Tenancy.local(value));
+                        String tenant = Tenancy.tenantOf(value);
+                        (tenant.isEmpty() ? members : tenantMembers.computeIfAbsent(tenant, t -> new HashMap<>()))
+                                .merge(mid, untilMs, Math::max);
                         return true;
                     } catch (NumberFormatException e) {
                         return false;
@@ -56,8 +68,12 @@ public final class Revocations {
         }
 
         public Revocations build() {
-            return jtis.isEmpty() && kids.isEmpty() && members.isEmpty() ? NONE
-                    : new Revocations(Map.copyOf(jtis), Map.copyOf(kids), Map.copyOf(members));
+            if (jtis.isEmpty() && kids.isEmpty() && members.isEmpty() && tenantMembers.isEmpty()) {
+                return NONE;
+            }
+            Map<String, Map<Long, Long>> byTenant = new HashMap<>();
+            tenantMembers.forEach((t, m) -> byTenant.put(t, Map.copyOf(m)));
+            return new Revocations(Map.copyOf(jtis), Map.copyOf(kids), Map.copyOf(members), Map.copyOf(byTenant));
         }
     }
 
@@ -65,9 +81,18 @@ public final class Revocations {
         return this == NONE;
     }
 
-    /** True when an entry in force at {@code nowMs} names this member, jti hash or kid number (0: none). */
+    /** {@link #matches(String, long, long, int, long)} of a default-tenant member. */
     public boolean matches(long memberId, long jtiHash, int kid, long nowMs) {
-        return inForce(members.get(memberId), nowMs)
+        return matches(Tenancy.DEFAULT, memberId, jtiHash, kid, nowMs);
+    }
+
+    /**
+     * True when an entry in force at {@code nowMs} names {@code tenant}'s member ("" = the default tenant), this jti
+     * hash or this kid number (0: none).
+     */
+    public boolean matches(String tenant, long memberId, long jtiHash, int kid, long nowMs) {
+        Map<Long, Long> m = tenant.isEmpty() ? members : tenantMembers.getOrDefault(tenant, Map.of());
+        return inForce(m.get(memberId), nowMs)
                 || jtiHash != TokenIds.NONE && inForce(jtis.get(jtiHash), nowMs)
                 || kid != TokenIds.NONE && inForce(kids.get(kid), nowMs);
     }
@@ -78,6 +103,10 @@ public final class Revocations {
 
     /** Entries held (lapsed ones included). */
     public int size() {
-        return jtis.size() + kids.size() + members.size();
+        int n = jtis.size() + kids.size() + members.size();
+        for (Map<Long, Long> m : tenantMembers.values()) {
+            n += m.size();
+        }
+        return n;
     }
 }

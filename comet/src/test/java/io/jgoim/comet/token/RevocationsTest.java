@@ -28,6 +28,24 @@ class RevocationsTest {
     }
 
     @Test
+    void shouldMatchARevokedMemberOfItsOwnTenantOnly() {
+        Revocations.Builder b = new Revocations.Builder();
+        assertThat(b.add("mid", "acme\u001f7", NOW + 1000)).isTrue();
+        assertThat(b.add("mid", "8", NOW + 1000)).isTrue();
+        assertThat(b.add("jti", "j-1", NOW + 1000)).isTrue();
+        Revocations r = b.build();
+        assertThat(r.size()).isEqualTo(3);
+        assertThat(r.matches("acme", 7, TokenIds.NONE, TokenIds.NONE, NOW)).isTrue();
+        assertThat(r.matches(7, TokenIds.NONE, TokenIds.NONE, NOW)).as("the default tenant's member 7").isFalse();
+        assertThat(r.matches("beta", 7, TokenIds.NONE, TokenIds.NONE, NOW)).as("beta's member 7").isFalse();
+        assertThat(r.matches(8, TokenIds.NONE, TokenIds.NONE, NOW)).isTrue();
+        assertThat(r.matches("acme", 8, TokenIds.NONE, TokenIds.NONE, NOW)).as("acme's member 8").isFalse();
+        assertThat(r.matches("beta", 1, TokenIds.jtiHash("j-1"), TokenIds.NONE, NOW)).as("a jti: any tenant")
+                .isTrue();
+        assertThat(r.matches("acme", 7, TokenIds.NONE, TokenIds.NONE, NOW + 1000)).as("lapsed").isFalse();
+    }
+
+    @Test
     void shouldIgnoreKindsAndMembersItDoesNotKnow() {
         Revocations.Builder b = new Revocations.Builder();
         assertThat(b.add("sid", "x", NOW + 1000)).isFalse();

@@ -42,8 +42,10 @@ public record HistoryConfig(Map<String, Retention> rooms, Retention members, Ret
         if (StreamPosition.isBroadcastStream(stream)) {
             return broadcast;
         }
-        int sep = stream.indexOf("://");
-        Retention r = sep > 0 ? rooms.get(stream.substring(0, sep)) : null;
+        // A declared tenant's room (<tenant><US>type://id) keeps its type's retention.
+        int from = stream.indexOf(io.jgoim.protocol.Tenancy.SEPARATOR) + 1;
+        int sep = stream.indexOf("://", from);
+        Retention r = sep > from ? rooms.get(stream.substring(from, sep)) : null;
         if (r == null) {
             r = rooms.get(ANY_TYPE);
         }

@@ -239,7 +239,7 @@ final class CometLink {
             int ord = s.kind().ordinal();
             calls[ord].increment();
             pushes[ord].increment(s.taskCount());
-            countSessions(reply);
+            countSessions(reply, s);
             inFlight = null;
             s.finish(true, metrics);
             pump();
@@ -274,17 +274,23 @@ final class CometLink {
     }
 
     /** What the comet reported: sessions written to, dropped by its slow-consumer bound, keys it does not hold. */
-    private void countSessions(Object reply) {
+    private void countSessions(Object reply, Send s) {
+        int n = 0;
         if (reply instanceof PushMsgReply r) {
-            delivered.increment(r.getDelivered());
+            n = r.getDelivered();
             dropped.increment(r.getDropped());
             missing.increment(r.getMissing());
         } else if (reply instanceof BroadcastRoomReply r) {
-            delivered.increment(r.getDelivered());
+            n = r.getDelivered();
             dropped.increment(r.getDropped());
         } else if (reply instanceof BroadcastReply r) {
-            delivered.increment(r.getDelivered());
+            n = r.getDelivered();
             dropped.increment(r.getDropped());
+        }
+        delivered.increment(n);
+        if (n > 0 && s.taskCount() > 0) {
+            // One call's tasks are one tenant's (one comet's keys of one push, one room's batch, one broadcast).
+            metrics.tenantDelivered().of(s.tasks().get(0).message().getTenant()).increment(n);
         }
     }
 

@@ -79,6 +79,7 @@ final class PushRouter {
 
     /** A task arrives (in dispatch order). */
     void accept(PushTask t) {
+        metrics.tenantPushes().of(t.message().getTenant()).increment(); // one map lookup per push, not per session
         if (gate) {
             gated.add(t);
             return;
@@ -136,11 +137,12 @@ final class PushRouter {
                 batcher.add(t, PushFrameEncoder.frameLength(m), System.nanoTime());
                 break;
             default:
-                // A declared tenant's broadcast is never sequenced: the broadcast stream's history is the default
-                // tenant's, which resuming sessions of that tenant read (docs/operations.md, Tenants).
-                if (sequencer.keepsHistory(BROADCAST) && m.getTenant().isEmpty()) {
-                    // One lane holds every broadcast (record key "broadcast"): the broadcast stream's ordering point.
-                    sequencer.sequence(BROADCAST, List.of(t));
+                if (sequencer.keepsHistory(BROADCAST)) {
+                    // One lane holds every broadcast (record key "broadcast"): the ordering point of every tenant's
+                    // broadcast stream. A declared tenant's is its own (<tenant><US>broadcast, docs/operations.md,
+                    // Tenants): numbered and stored apart from the default tenant's.
+                    sequencer.sequence(m.getTenant().isEmpty() ? BROADCAST
+                            : io.jgoim.protocol.stream.StreamPosition.broadcastStream(m.getTenant()), List.of(t));
                 } else {
                     sender.broadcast(t, PushFrameEncoder.single(t.message()), null);
                 }

@@ -7,6 +7,7 @@ import io.jgoim.common.history.HistoryStore;
 import io.jgoim.common.history.Retention;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.Tenancy;
 import io.jgoim.protocol.rpc.logic.AckReply;
 import io.jgoim.protocol.rpc.logic.AckReq;
 import io.jgoim.protocol.rpc.logic.DeviceAck;
@@ -83,7 +84,8 @@ public final class StreamHistory {
      * must-deliver messages then wait for its ack. Completes at once when the stream keeps no history.
      */
     public CompletableFuture<Void> deviceSeen(long mid, String key) {
-        String stream = StreamPosition.memberStream(mid);
+        // The key is in its tenant's namespace (io.jgoim.protocol.Tenancy): so is the member's stream.
+        String stream = StreamPosition.memberStream(Tenancy.tenantOf(key), mid);
         Retention r = memberRetention(stream);
         if (r == null || mid == 0 || key.isEmpty()) {
             return CompletableFuture.completedFuture(null);
@@ -98,7 +100,7 @@ public final class StreamHistory {
     public CompletableFuture<AckReply> ack(AckReq req) {
         List<CompletableFuture<Boolean>> calls = new ArrayList<>(req.getAcksCount());
         for (DeviceAck a : req.getAcksList()) {
-            String stream = StreamPosition.memberStream(a.getMid());
+            String stream = StreamPosition.memberStream(Tenancy.tenantOf(a.getKey()), a.getMid());
             Retention r = memberRetention(stream);
             if (r == null || a.getMid() == 0 || a.getKey().isEmpty() || !stream.equals(a.getStream())) {
                 continue;
@@ -120,7 +122,12 @@ public final class StreamHistory {
      * current one (its history was lost, or it expired), POSITION_AHEAD for an offset it never assigned.
      */
     public CompletableFuture<AckStatus> acks(long mid, long epoch, long offset) {
-        String stream = StreamPosition.memberStream(mid);
+        return acks(Tenancy.DEFAULT, mid, epoch, offset);
+    }
+
+    /** {@link #acks(long, long, long)} of {@code tenant}'s member {@code mid} ("" = the default tenant). */
+    public CompletableFuture<AckStatus> acks(String tenant, long mid, long epoch, long offset) {
+        String stream = StreamPosition.memberStream(tenant, mid);
         Retention r = memberRetention(stream);
         if (r == null) {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.HISTORY_OFF,

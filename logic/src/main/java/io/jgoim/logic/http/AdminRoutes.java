@@ -2,8 +2,10 @@ package io.jgoim.logic.http;
 
 import io.jgoim.logic.revoke.DenyList;
 import io.jgoim.logic.revoke.Revocation;
+import io.jgoim.logic.tenant.Tenants;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.Tenancy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,17 +18,22 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The deny-list routes: revoke one JWT id, one signing key or one member until a time ({@code until}, unix seconds;
  * default now + {@code auth.revokeFor}), and list what is revoked. Connect and Refresh refuse a revoked token at once;
- * comets close the open sessions it names at their next online report. Thread-safe.
+ * comets close the open sessions it names at their next online report. A member is one tenant's: {@code tenant}
+ * (a declared name, resolved by {@link Tenants#resolve}: 114 for any other) names whose member {@code mid} is; none
+ * or {@code default} is the default tenant's. jti and kid are every tenant's (a token, a signing key), so
+ * {@code tenant} beside them is refused. Thread-safe.
  */
 final class AdminRoutes {
     private final DenyList denyList;
     private final Duration revokeFor;
     private final Clock clock;
+    private final Tenants tenants;
 
-    AdminRoutes(DenyList denyList, Duration revokeFor, Clock clock) {
+    AdminRoutes(DenyList denyList, Duration revokeFor, Clock clock, Tenants tenants) {
         this.denyList = denyList;
         this.revokeFor = revokeFor;
         this.clock = clock;
+        this.tenants = tenants;
     }
 
     void bindTo(Map<Route, RouteHandler> table) {
@@ -64,7 +71,15 @@ final class AdminRoutes {
                 throw bad("until must be in the future");
             }
         }
-        Revocation rev = new Revocation(kind, value, untilMs);
+        String tenantName = r.text("tenant");
+        String tenant = tenants.resolve(tenantName == null ? null : tenantName.trim()); // 114 when undeclared
+        if (!tenant.isEmpty() && kind != Revocation.Kind.MID) {
+            throw bad("tenant applies to mid only: a jti or kid revocation is every tenant's");
+        }
+        if (kind == Revocation.Kind.MID && Tenancy.forged(value)) {
+            throw bad("mid must be an integer, was '" + value.replace(Tenancy.SEPARATOR, '?') + "'");
+        }
+        Revocation rev = new Revocation(kind, Tenancy.namespaced(tenant, value), untilMs);
         return denyList.revoke(rev).thenApply(v -> json(rev));
     }
 
@@ -85,7 +100,10 @@ final class AdminRoutes {
     private static Map<String, Object> json(Revocation r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("kind", r.kind().wire());
-        out.put("value", r.value());
+        out.put("value", Tenancy.local(r.value()));
+        if (!r.tenant().isEmpty()) {
+            out.put("tenant", r.tenant()); // the default tenant's entries read as before
+        }
         out.put("until", r.untilMs() / 1000);
         return out;
     }

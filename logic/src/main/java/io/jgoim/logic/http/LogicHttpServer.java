@@ -83,7 +83,8 @@ public final class LogicHttpServer implements AutoCloseable {
         ApiKeyring keyring = config.apiKeys().isEmpty() ? null
                 : new ApiKeyring(config.apiKeys(), registry, System::nanoTime);
         this.api = new ApiService(new Routes(push, online, nodes,
-                new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC()),
+                new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC(),
+                        tenants == null ? io.jgoim.logic.tenant.Tenants.single(registry) : tenants),
                 new LogLevelRoutes(LogLevels.backend(), keyring), new ClusterAdminRoutes(directory, comets, keyring)),
                 keyring, registry, health, tracing, new PushShedding(overload.pushApi(), overload.pushApiShed()),
                 config.demo().enabled() ? new DemoPages(DemoPages.ROOT) : null, tenants);

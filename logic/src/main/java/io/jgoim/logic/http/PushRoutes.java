@@ -69,7 +69,8 @@ final class PushRoutes {
     }
 
     private CompletableFuture<?> acks(RouteRequest r) {
-        return push().history().acks(r.longValue("mid"), r.longValue("epoch"), r.longValue("offset"))
+        PushService push = push();
+        return push.history().acks(push.tenant(), r.longValue("mid"), r.longValue("epoch"), r.longValue("offset"))
                 .thenApply(PushRoutes::acks);
     }
 
@@ -78,12 +79,12 @@ final class PushRoutes {
         List<Map<String, Object>> devices = new ArrayList<>(s.devices().size());
         for (AckStatus.DeviceAck d : s.devices()) {
             Map<String, Object> one = new LinkedHashMap<>(2);
-            one.put("key", d.key());
+            one.put("key", io.jgoim.protocol.Tenancy.local(d.key())); // a tenant's pusher names its own keys
             one.put("acked", d.acked());
             devices.add(one);
         }
         Map<String, Object> out = new LinkedHashMap<>(4);
-        out.put("stream", s.stream());
+        out.put("stream", io.jgoim.protocol.Tenancy.local(s.stream()));
         out.put("epoch", Long.toUnsignedString(s.epoch()));
         out.put("offset", s.offset());
         out.put("devices", devices);

@@ -41,7 +41,8 @@ enum Route {
     ONLINE_TOTAL("/goim/online/total", HttpMethod.GET, READ),
     NODES_WEIGHTED("/goim/nodes/weighted", HttpMethod.GET, READ, requiredText("platform")),
     NODES_INSTANCES("/goim/nodes/instances", HttpMethod.GET, READ),
-    ADMIN_REVOKE("/goim/admin/revoke", HttpMethod.POST, ADMIN, text("jti"), text("kid"), text("mid"), text("until")),
+    ADMIN_REVOKE("/goim/admin/revoke", HttpMethod.POST, ADMIN, text("jti"), text("kid"), text("mid"), text("until"),
+            text("tenant")),
     ADMIN_REVOKED("/goim/admin/revoked", HttpMethod.GET, ADMIN),
     // one logger's level in this logic process, while it runs (audited in the log)
     ADMIN_LOGLEVEL("/goim/admin/loglevel", HttpMethod.POST, ADMIN, requiredText("logger"), requiredText("level")),

@@ -47,12 +47,25 @@ final class MemberSequencer {
     private final PushPublisher bus;
     private final HistoryStore store;
     private final Counter appendFailures;
+    /** The tenant whose members this sequences ("" = the default tenant); its records carry it. */
+    private final String tenant;
 
     MemberSequencer(SessionDirectory directory, PushPublisher bus, HistoryStore store, Counter appendFailures) {
+        this(directory, bus, store, appendFailures, io.jgoim.protocol.Tenancy.DEFAULT);
+    }
+
+    private MemberSequencer(SessionDirectory directory, PushPublisher bus, HistoryStore store,
+                            Counter appendFailures, String tenant) {
         this.directory = directory;
         this.bus = bus;
         this.store = store;
         this.appendFailures = appendFailures;
+        this.tenant = tenant;
+    }
+
+    /** This sequencer for {@code tenant}'s members, who live in {@code tenantDirectory} (its directory view). */
+    MemberSequencer forTenant(SessionDirectory tenantDirectory, String tenant) {
+        return new MemberSequencer(tenantDirectory, bus, store, appendFailures, tenant);
     }
 
     /** One member's outcome: its message's position and the sessions it was routed to. */
@@ -180,7 +193,7 @@ final class MemberSequencer {
                     .setServer(server).addAllKeys(write.getOrDefault(server, List.of()))
                     .addAllAdvanceKeys(advance.getOrDefault(server, List.of())).setMsg(message)
                     .setCreatedAtMs(createdAtMs).setStream(at.stream()).setEpoch(at.epoch()).setOffset(at.offset())
-                    .setMember(member).build();
+                    .setMember(member).setTenant(tenant).build();
             sends[i++] = bus.publish(server, msg);
         }
         return CompletableFuture.allOf(sends).thenApply(v -> new Sequenced(mid, at, routed));

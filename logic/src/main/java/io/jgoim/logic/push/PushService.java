@@ -91,7 +91,8 @@ public final class PushService {
     /**
      * A tenant's view of the default tenant's service: the same bus and meters, the tenant's directory view (its
      * members), its keys and rooms namespaced and its pushes marked with it (docs/operations.md, Tenants). A declared
-     * tenant's member streams keep no history (its mid pushes are goim's). {@code tenant} must be resolved
+     * tenant's member streams ({@code <tenant><US>mid:<mid>}) keep history like the default tenant's, sequenced by
+     * the same store apart from every other tenant's. {@code tenant} must be resolved
      * ({@link io.jgoim.logic.tenant.Tenants#resolve}); "" answers this service. Views are cached.
      */
     public PushService forTenant(String tenant) {
@@ -103,9 +104,9 @@ public final class PushService {
         this.directory = base.directory.forTenant(tenant);
         this.bus = base.bus;
         this.clock = base.clock;
-        this.history = StreamHistory.none();
+        this.history = base.history;
         this.routed = base.routed;
-        this.sequencer = null;
+        this.sequencer = base.sequencer == null ? null : base.sequencer.forTenant(this.directory, tenant);
         this.tenant = tenant;
         this.tenants = base.tenants;
     }
@@ -170,7 +171,7 @@ public final class PushService {
         Map<String, String> plain = new HashMap<>();
         Map<Long, Map<String, String>> byMember = new LinkedHashMap<>();
         routes.forEach((key, r) -> {
-            if (r.mid() != 0 && history.config().retention(StreamPosition.memberStream(r.mid())).enabled()) {
+            if (r.mid() != 0 && history.config().retention(StreamPosition.memberStream(tenant, r.mid())).enabled()) {
                 byMember.computeIfAbsent(r.mid(), m -> new HashMap<>(2)).put(key, r.server()); // server null: away
             } else if (r.server() != null) {
                 plain.put(key, r.server());
@@ -185,7 +186,7 @@ public final class PushService {
         long now = clock.millis();
         List<CompletableFuture<MemberSequencer.Sequenced>> sequenced = new ArrayList<>(byMember.size());
         byMember.forEach((mid, targets) -> {
-            String stream = StreamPosition.memberStream(mid);
+            String stream = StreamPosition.memberStream(tenant, mid);
             sequenced.add(sequencer.pushKeys(mid, stream, history.config().retention(stream),
                     new ArrayList<>(targets.keySet()), targets, operation, message, frame, now));
         });
@@ -258,7 +259,7 @@ public final class PushService {
         byte[] frame = null;
         long now = clock.millis();
         for (Long mid : new LinkedHashSet<>(mids)) {
-            String stream = StreamPosition.memberStream(mid);
+            String stream = StreamPosition.memberStream(tenant, mid);
             Retention retention = history.config().retention(stream);
             if (!retention.enabled()) {
                 plain.add(mid);

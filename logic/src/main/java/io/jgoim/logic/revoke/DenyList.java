@@ -17,10 +17,15 @@ public interface DenyList {
     CompletableFuture<Void> revoke(Revocation r);
 
     /**
-     * The entry in force that refuses a token with this {@code jti}, {@code kid} and member (empty ids are not
-     * looked up), or null when none does.
+     * The entry in force that refuses a token with this {@code jti}, {@code kid} and member of {@code tenant} ("" =
+     * the default tenant; empty ids are not looked up), or null when none does.
      */
-    CompletableFuture<Revocation> find(String jti, String kid, long memberId);
+    CompletableFuture<Revocation> find(String jti, String kid, String tenant, long memberId);
+
+    /** {@link #find(String, String, String, long)} of a default-tenant member. */
+    default CompletableFuture<Revocation> find(String jti, String kid, long memberId) {
+        return find(jti, kid, io.jgoim.protocol.Tenancy.DEFAULT, memberId);
+    }
 
     /** The list's version now. */
     CompletableFuture<String> version();

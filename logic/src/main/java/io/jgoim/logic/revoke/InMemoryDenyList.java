@@ -29,7 +29,7 @@ public final class InMemoryDenyList implements DenyList {
     }
 
     @Override
-    public CompletableFuture<Revocation> find(String jti, String kid, long memberId) {
+    public CompletableFuture<Revocation> find(String jti, String kid, String tenant, long memberId) {
         long now = clock.millis();
         Revocation hit = null;
         if (!jti.isEmpty()) {
@@ -39,7 +39,7 @@ public final class InMemoryDenyList implements DenyList {
             hit = live(Revocation.field(Revocation.Kind.KID, kid), now);
         }
         if (hit == null) {
-            hit = live(Revocation.field(Revocation.Kind.MID, Long.toString(memberId)), now);
+            hit = live(Revocation.field(Revocation.Kind.MID, Revocation.memberValue(tenant, memberId)), now);
         }
         return CompletableFuture.completedFuture(hit);
     }

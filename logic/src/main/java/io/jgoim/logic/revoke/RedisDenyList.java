@@ -56,7 +56,7 @@ public final class RedisDenyList implements DenyList {
     }
 
     @Override
-    public CompletableFuture<Revocation> find(String jti, String kid, long memberId) {
+    public CompletableFuture<Revocation> find(String jti, String kid, String tenant, long memberId) {
         List<String> fields = new ArrayList<>(3);
         if (!jti.isEmpty()) {
             fields.add(Revocation.field(Revocation.Kind.JTI, jti));
@@ -64,7 +64,7 @@ public final class RedisDenyList implements DenyList {
         if (!kid.isEmpty()) {
             fields.add(Revocation.field(Revocation.Kind.KID, kid));
         }
-        fields.add(Revocation.field(Revocation.Kind.MID, Long.toString(memberId)));
+        fields.add(Revocation.field(Revocation.Kind.MID, Revocation.memberValue(tenant, memberId)));
         return redis.hmget(KEY, fields.toArray(new String[0])).toCompletableFuture().handle((values, e) -> {
             if (e != null) {
                 throw RedisClients.toJgoim(e);

@@ -2,15 +2,20 @@ package io.jgoim.logic.revoke;
 
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.Tenancy;
 
 import java.util.Locale;
 
 /**
  * One deny-list entry: tokens whose {@code jti} is {@code value}, tokens signed with key {@code value}, or every token
- * of member {@code value}, are refused until {@code untilMs} (unix ms). Immutable.
+ * of member {@code value}, are refused until {@code untilMs} (unix ms). A member is one tenant's: a declared
+ * tenant's member is {@code <tenant><US><mid>} (the namespace of {@link Tenancy}), the default tenant's the bare
+ * decimal, so revoking member 5 of one tenant leaves member 5 of every other tenant alone. A jti (one token) and a
+ * kid (a signing key, which signs tokens of whichever tenants use it) are not a tenant's and apply to every tenant.
+ * Immutable.
  *
  * @param kind    what {@code value} names
- * @param value   the jti, the kid, or the member id in decimal
+ * @param value   the jti, the kid, or the member id in decimal (namespaced for a declared tenant's member)
  * @param untilMs when the entry lapses (unix ms)
  */
 public record Revocation(Kind kind, String value, long untilMs) {
@@ -42,12 +47,28 @@ public record Revocation(Kind kind, String value, long untilMs) {
                     + MAX_VALUE_LENGTH + " characters");
         }
         if (kind == Kind.MID) {
+            String local = Tenancy.local(value);
             try {
-                value = Long.toString(Long.parseLong(value));
+                value = Tenancy.namespaced(Tenancy.tenantOf(value), Long.toString(Long.parseLong(local)));
             } catch (NumberFormatException e) {
-                throw new JgoimException(ErrorCode.BAD_PARAMETER, "mid must be an integer, was '" + value + "'");
+                throw new JgoimException(ErrorCode.BAD_PARAMETER, "mid must be an integer, was '" + local + "'");
             }
         }
+    }
+
+    /** Every token of {@code tenant}'s member {@code mid} ("" = the default tenant), refused until {@code untilMs}. */
+    public static Revocation member(String tenant, long mid, long untilMs) {
+        return new Revocation(Kind.MID, memberValue(tenant, mid), untilMs);
+    }
+
+    /** The value naming {@code tenant}'s member {@code mid}: the decimal, in the tenant's namespace. */
+    public static String memberValue(String tenant, long mid) {
+        return Tenancy.namespaced(tenant, Long.toString(mid));
+    }
+
+    /** The tenant this entry is for: a declared tenant's member's tenant, else "" (jti and kid: every tenant). */
+    public String tenant() {
+        return kind == Kind.MID ? Tenancy.tenantOf(value) : Tenancy.DEFAULT;
     }
 
     /** The entry's field in the deny list's hash: {@code kind:value}. */

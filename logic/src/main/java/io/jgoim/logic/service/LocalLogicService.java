@@ -220,15 +220,15 @@ public final class LocalLogicService implements LogicService {
 
     private CompletableFuture<ConnectReply> connect(ConnectReq request, Identity id, String tenant,
                                                     long deadline) {
-        return denyList.find(id.jti(), id.kid(), id.memberId()).thenCompose(revoked -> {
+        return denyList.find(id.jti(), id.kid(), tenant, id.memberId()).thenCompose(revoked -> {
             if (revoked != null) {
                 refused(ErrorCode.TOKEN_REVOKED);
                 return CompletableFuture.completedFuture(ConnectReply.newBuilder()
                         .setErrorCode(ErrorCode.TOKEN_REVOKED.code()).setErrorMessage(revokedMessage(revoked))
                         .build());
             }
-            // A declared tenant's member streams keep no history (docs/operations.md, Tenants): no device to record.
-            CompletableFuture<Void> seen = !request.getPositions() || !tenant.isEmpty()
+            // A declared tenant's device is recorded in its tenant's member stream (its key is namespaced).
+            CompletableFuture<Void> seen = !request.getPositions()
                     ? CompletableFuture.completedFuture(null)
                     : history.deviceSeen(id.memberId(), id.key()).exceptionally(e -> {
                         deviceFailures.increment();
@@ -283,7 +283,7 @@ public final class LocalLogicService implements LogicService {
             return CompletableFuture.completedFuture(refreshRefusal(ErrorCode.TOKEN_WRONG_MEMBER,
                     "the token is member " + id.memberId() + "'s, the session member " + request.getMid() + "'s"));
         }
-        return denyList.find(id.jti(), id.kid(), id.memberId()).thenApply(revoked -> {
+        return denyList.find(id.jti(), id.kid(), sessionTenant, id.memberId()).thenApply(revoked -> {
             if (revoked != null) {
                 refused(ErrorCode.TOKEN_REVOKED);
                 return refreshRefusal(ErrorCode.TOKEN_REVOKED, revokedMessage(revoked));
@@ -298,7 +298,7 @@ public final class LocalLogicService implements LogicService {
     }
 
     private static String revokedMessage(Revocation r) {
-        return "token revoked (" + r.kind().wire() + " " + r.value() + ")";
+        return "token revoked (" + r.kind().wire() + " " + Tenancy.local(r.value()) + ")";
     }
 
     private void refused(ErrorCode code) {

@@ -61,6 +61,33 @@ class AdminRoutesIT {
     }
 
     @Test
+    void shouldRevokeADeclaredTenantsMemberAndRefuseAnUnknownTenant() throws Exception {
+        Path file = dir.resolve("logic.yaml");
+        Files.writeString(file, "tenants: {declared: [acme]}\n");
+        try (HttpFixture http = new HttpFixture(file, Map.of())) {
+            Response acme = call(http, "POST /goim/admin/revoke?mid=42&tenant=acme");
+            assertThat(acme.code()).as(acme.body()).isZero();
+            assertThat(acme.json().get("data").get("value").asText()).isEqualTo("42");
+            assertThat(acme.json().get("data").get("tenant").asText()).isEqualTo("acme");
+            assertThat(call(http, "POST /goim/admin/revoke?mid=42&tenant=default").code()).isZero();
+            Response unknown = call(http, "POST /goim/admin/revoke?mid=42&tenant=nope");
+            assertThat(unknown.status()).isEqualTo(400);
+            assertThat(unknown.code()).isEqualTo(ErrorCode.UNKNOWN_TENANT.code());
+            for (String bad : new String[] {"POST /goim/admin/revoke?jti=a&tenant=acme",
+                    "POST /goim/admin/revoke?kid=k&tenant=acme", "POST /goim/admin/revoke?mid=acme%1F42"}) {
+                Response r = call(http, bad);
+                assertThat(r.status()).as(bad).isEqualTo(400);
+                assertThat(r.code()).as(bad).isEqualTo(ErrorCode.BAD_PARAMETER.code());
+            }
+            Response list = call(http, "GET /goim/admin/revoked");
+            java.util.List<String> entries = new java.util.ArrayList<>();
+            list.json().get("data").get("revoked").forEach(e -> entries.add(e.get("kind").asText() + " "
+                    + e.get("value").asText() + " " + e.path("tenant").asText("-")));
+            assertThat(entries).containsExactlyInAnyOrder("mid 42 acme", "mid 42 -");
+        }
+    }
+
+    @Test
     void shouldRefuseABadRevokeWithBadParameter() throws Exception {
         try (HttpFixture http = new HttpFixture(Map.of())) {
             for (String bad : new String[] {"POST /goim/admin/revoke", "POST /goim/admin/revoke?jti=a&mid=1",

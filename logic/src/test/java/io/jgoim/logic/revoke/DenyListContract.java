@@ -48,6 +48,26 @@ abstract class DenyListContract {
     }
 
     @Test
+    void shouldRevokeAMemberOfOneTenantOnlyAndTokensAndKeysOfEveryTenant() {
+        DenyList d = denyList();
+        d.revoke(Revocation.member("acme", 7, in(Duration.ofMinutes(5)))).join();
+        assertThat(d.find("", "", "acme", 7).join()).isEqualTo(Revocation.member("acme", 7, in(Duration.ofMinutes(5))));
+        assertThat(d.find("", "", "acme", 7).join().tenant()).isEqualTo("acme");
+        assertThat(d.find("", "", 7).join()).as("the default tenant's member 7").isNull();
+        assertThat(d.find("", "", "beta", 7).join()).as("another tenant's member 7").isNull();
+        d.revoke(new Revocation(Kind.MID, "8", in(Duration.ofMinutes(5)))).join();
+        assertThat(d.find("", "", 8).join().tenant()).isEmpty();
+        assertThat(d.find("", "", "acme", 8).join()).as("a default-tenant member revocation stays there").isNull();
+        // A token and a signing key are no tenant's: refused whatever the session's tenant.
+        d.revoke(new Revocation(Kind.JTI, "j1", in(Duration.ofMinutes(5)))).join();
+        d.revoke(new Revocation(Kind.KID, "k1", in(Duration.ofMinutes(5)))).join();
+        assertThat(d.find("j1", "", "acme", 1).join().kind()).isEqualTo(Kind.JTI);
+        assertThat(d.find("", "k1", "beta", 1).join().kind()).isEqualTo(Kind.KID);
+        assertThat(d.snapshot().join().entries()).contains(Revocation.member("acme", 7, in(Duration.ofMinutes(5))),
+                new Revocation(Kind.MID, "8", in(Duration.ofMinutes(5))));
+    }
+
+    @Test
     void shouldChangeTheVersionWithEveryRevokeAndListTheEntries() {
         DenyList d = denyList();
         assertThat(d.version().join()).isEmpty();

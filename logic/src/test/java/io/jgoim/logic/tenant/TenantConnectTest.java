@@ -50,12 +50,34 @@ class TenantConnectTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Tenants tenants = new Tenants(new TenantsConfig("tnt", List.of("loadtest", "staging")), registry);
 
+    private final InMemoryDenyList denyList = new InMemoryDenyList(Clock.systemUTC());
+
     private LocalLogicService service(Authenticator auth) {
         return new LocalLogicService(config, auth, directory, io.jgoim.logic.upstream.UpstreamRouter.of(
                 config.upstream(), new InMemoryPushPublisher(), io.jgoim.logic.upstream.CommentSink.NONE, registry),
                 null, new OnlineAggregator(directory, Duration.ofMinutes(1), registry),
                 new NodeBalancer(config.nodes(), new InMemoryNodeRegistry(), Clock.systemUTC()), StreamHistory.none(),
-                new InMemoryDenyList(Clock.systemUTC()), tenants, registry);
+                denyList, tenants, registry);
+    }
+
+    @Test
+    void shouldRefuseARevokedMemberInItsOwnTenantOnly() {
+        LocalLogicService s = service(new GoimTokenAuthenticator(null, "tnt"));
+        denyList.revoke(io.jgoim.logic.revoke.Revocation.member("loadtest", 7,
+                System.currentTimeMillis() + 60_000)).join();
+        ConnectReply load = connect(s, "{\"mid\":7,\"key\":\"k\",\"room_id\":\"\",\"tnt\":\"loadtest\"}");
+        assertThat(load.getErrorCode()).isEqualTo(ErrorCode.TOKEN_REVOKED.code());
+        assertThat(load.getErrorMessage()).contains("mid 7").doesNotContain("\u001f");
+        assertThat(connect(s, "{\"mid\":7,\"key\":\"k\",\"room_id\":\"\"}").getErrorCode())
+                .as("the default tenant's member 7").isZero();
+        assertThat(connect(s, "{\"mid\":7,\"key\":\"k\",\"room_id\":\"\",\"tnt\":\"staging\"}").getErrorCode())
+                .as("staging's member 7").isZero();
+        // A default-tenant member revocation stays in the default tenant.
+        denyList.revoke(io.jgoim.logic.revoke.Revocation.member("", 8, System.currentTimeMillis() + 60_000)).join();
+        assertThat(connect(s, "{\"mid\":8,\"key\":\"k8\",\"room_id\":\"\"}").getErrorCode())
+                .isEqualTo(ErrorCode.TOKEN_REVOKED.code());
+        assertThat(connect(s, "{\"mid\":8,\"key\":\"k8\",\"room_id\":\"\",\"tnt\":\"loadtest\"}")
+                .getErrorCode()).isZero();
     }
 
     private static ConnectReply connect(LocalLogicService s, String token) {

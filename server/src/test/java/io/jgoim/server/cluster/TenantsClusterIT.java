@@ -57,7 +57,8 @@ class TenantsClusterIT {
 
     @BeforeAll
     static void start(@TempDir Path dir) {
-        cluster = Cluster.start(dir, Cluster.Options.of(2, 1).logicYaml("tenants: {declared: [" + LOAD + "]}\n"));
+        String tenants = "tenants: {declared: [" + LOAD + "]}\n"; // logic's list; comets and job label meters by it
+        cluster = Cluster.start(dir, Cluster.Options.of(2, 1).logicYaml(tenants).cometYaml(tenants).jobYaml(tenants));
         group = ClientTransports.newEventLoopGroup(2);
     }
 
@@ -267,6 +268,44 @@ class TenantsClusterIT {
         assertThat(metrics).containsPattern("jgoim_logic_tenant_pushes_total\\{[^}]*tenant=\"default\"[^}]*} [1-9]");
         assertThat(metrics).containsPattern(
                 "jgoim_logic_tenant_sessions_connected_total\\{[^}]*tenant=\"loadtest\"[^}]*} " + PER_TENANT + "\\.0");
+        // Comets and the job: sessions and deliveries by tenant, the declared names only (nothing under "other").
+        double loadSessions = 0;
+        double defaultSessions = 0;
+        double loadDelivered = 0;
+        for (CometNode c : cluster.comets()) {
+            String text = scrape(c.server().adminAddress());
+            loadSessions += value(text, "jgoim_comet_tenant_sessions", LOAD);
+            defaultSessions += value(text, "jgoim_comet_tenant_sessions", "default");
+            loadDelivered += value(text, "jgoim_comet_tenant_pushes_delivered_total", LOAD);
+            assertThat(value(text, "jgoim_comet_tenant_pushes_delivered_total", "other")).isZero();
+            assertThat(value(text, "jgoim_comet_tenant_sessions", "other")).isZero();
+        }
+        assertThat(loadSessions).isEqualTo(PER_TENANT);
+        assertThat(defaultSessions).isEqualTo(PER_TENANT + 1); // and the goim ver-1 client
+        assertThat(loadDelivered).isPositive();
+        String job = scrape(cluster.jobs().get(0).server().metricsAddress());
+        assertThat(value(job, "jgoim_job_tenant_pushes_total", LOAD)).isPositive();
+        assertThat(value(job, "jgoim_job_tenant_pushes_total", "default")).isPositive();
+        assertThat(value(job, "jgoim_job_tenant_pushes_total", "other")).isZero();
+        // at least: a retried call the comet answers from its first outcome counts twice here, once there
+        assertThat(value(job, "jgoim_job_tenant_sessions_delivered_total", LOAD))
+                .isGreaterThanOrEqualTo(loadDelivered);
+    }
+
+    private static String scrape(InetSocketAddress a) throws Exception {
+        // The admin ports bind every address: scrape them on loopback.
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    /** The value of {@code name{tenant="<tenant>"}} in a Prometheus scrape (the series must be there). */
+    private static double value(String scrape, String name, String tenant) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "\\{[^}]*tenant=\"" + tenant
+                + "\"[^}]*} (\\S+)$").matcher(scrape);
+        assertThat(m.find()).as(name + "{tenant=" + tenant + "}").isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     @Test

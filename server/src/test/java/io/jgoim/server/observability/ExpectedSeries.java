@@ -24,6 +24,11 @@ final class ExpectedSeries {
     static final String JOB_INTERNAL = "jgoim_job_push_failures_total{code=\"INTERNAL\",comet=\"job\",type=\"room\"}";
     static final String APPEND_TIMEOUTS = "jgoim_job_history_append_failures_total{reason=\"TIMEOUT\"}";
     static final String BUS_FULL = "jgoim_job_bus_rejected_total{reason=\"full\"}";
+    static final String TENANT_DELIVERED = "jgoim_comet_tenant_pushes_delivered_total{tenant=\"default\"}";
+    static final String TENANT_DELIVERED_OTHER = "jgoim_comet_tenant_pushes_delivered_total{tenant=\"other\"}";
+    static final String JOB_TENANT_PUSHES = "jgoim_job_tenant_pushes_total{tenant=\"default\"}";
+    static final String JOB_TENANT_DELIVERED = "jgoim_job_tenant_sessions_delivered_total{tenant=\"default\"}";
+    static final String LOGIC_TENANT_PUSHES = "jgoim_logic_tenant_pushes_total{tenant=\"default\"}";
 
     /** The process meters of every node (common/metrics NodeMeters). */
     static final List<String> PROCESS = List.of(
@@ -44,7 +49,9 @@ final class ExpectedSeries {
             "jgoim_comet_push_latency_seconds_count{kind=\"broadcast\"}",
             "jgoim_comet_push_latency_seconds_bucket{kind=\"room\",", COMET_AUTH_FAILURES, CONNECTS_SHED,
             "jgoim_comet_connects_pending ", "jgoim_comet_event_loop_pending_tasks{loop=\"0\"}",
-            "jgoim_comet_rooms{node=", "jgoim_comet_frames_in_total{op=\"auth\"}");
+            "jgoim_comet_rooms{node=", "jgoim_comet_frames_in_total{op=\"auth\"}",
+            "jgoim_comet_tenant_sessions{tenant=\"default\"}", "jgoim_comet_tenant_sessions{tenant=\"other\"}",
+            TENANT_DELIVERED, TENANT_DELIVERED_OTHER);
 
     static final List<String> LOGIC = List.of(
             CONNECTED, "jgoim_logic_sessions_disconnected_total ", REFUSED_EXPIRED, REFUSED_UNAUTHORIZED,
@@ -52,7 +59,8 @@ final class ExpectedSeries {
             "jgoim_logic_api_requests_seconds_count{code=\"0\",route=\"/goim/push/mids\"}",
             "jgoim_logic_api_requests_seconds_bucket{code=\"0\",route=\"/goim/push/keys\",",
             "jgoim_event_loop_pending_tasks{group=\"logic-http\",loop=\"0\"}",
-            "jgoim_logic_http_connections_refused_total ", "jgoim_logic_http_timeouts_total{kind=\"header\"}");
+            "jgoim_logic_http_connections_refused_total ", "jgoim_logic_http_timeouts_total{kind=\"header\"}",
+            LOGIC_TENANT_PUSHES);
 
     /** logic in a cluster: its Kafka producer. */
     static final List<String> LOGIC_KAFKA = List.of(KAFKA_ERRORS, "jgoim_kafka_send_latency_seconds_count ");
@@ -61,7 +69,8 @@ final class ExpectedSeries {
             "jgoim_job_consumer_lag ", "jgoim_job_inflight_records ", NO_TARGET_ROOM,
             "jgoim_job_push_no_target_total{type=\"push\"}", "jgoim_job_push_no_target_total{type=\"broadcast\"}",
             JOB_INTERNAL, APPEND_TIMEOUTS, "jgoim_job_history_append_retries_total ", BUS_FULL,
-            "jgoim_job_batch_messages_count ");
+            "jgoim_job_batch_messages_count ", JOB_TENANT_PUSHES, JOB_TENANT_DELIVERED,
+            "jgoim_job_tenant_pushes_total{tenant=\"other\"}");
 
     /** job in a cluster: the push topic consumed, and its admin event loop. */
     static List<String> jobKafka(String topic) {
@@ -82,5 +91,6 @@ final class ExpectedSeries {
     /** Counters that read exactly 0 before any traffic. */
     static final Set<String> ZERO = Set.of(DELIVERED_ROOM, DROPS_SLOW, DROPS_RING, COMET_AUTH_FAILURES, CONNECTS_SHED,
             REFUSED_EXPIRED, REFUSED_UNAUTHORIZED, CONNECTED, KAFKA_ERRORS, NO_TARGET_ROOM, JOB_INTERNAL,
-            APPEND_TIMEOUTS, BUS_FULL);
+            APPEND_TIMEOUTS, BUS_FULL, TENANT_DELIVERED, TENANT_DELIVERED_OTHER, JOB_TENANT_PUSHES,
+            JOB_TENANT_DELIVERED, LOGIC_TENANT_PUSHES);
 }
