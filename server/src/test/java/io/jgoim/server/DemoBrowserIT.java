@@ -2,6 +2,7 @@ package io.jgoim.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.jgoim.testkit.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,9 +57,9 @@ class DemoBrowserIT {
 
     @BeforeEach
     void start() throws Exception {
-        int tcp = freePort();
-        int ws = freePort();
-        int http = freePort();
+        int tcp = FreePorts.next();
+        int ws = FreePorts.next();
+        int http = FreePorts.next();
         cfg = dir.resolve("standalone.yaml");
         Files.writeString(cfg, String.join("\n",
                 "comet:",
@@ -205,12 +205,6 @@ class DemoBrowserIT {
         throw new IOException("connection closed before the end of the headers");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
-    }
 
     private static boolean installNeeded() throws IOException {
         Path marker = E2E.resolve("node_modules/.package-lock.json");

@@ -7,6 +7,7 @@ import io.jgoim.client.Transport;
 import io.jgoim.comet.index.Session;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.stream.StreamState;
+import io.jgoim.testkit.FreePorts;
 import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +50,8 @@ class StandaloneResumeIT {
 
     @BeforeEach
     void start() throws Exception {
-        tcpPort = freePort();
-        wsPort = freePort();
+        tcpPort = FreePorts.next();
+        wsPort = FreePorts.next();
         server = startServer();
         group = ClientTransports.newEventLoopGroup(1);
     }
@@ -83,11 +83,6 @@ class StandaloneResumeIT {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private JgoimClient client(Transport t, long mid, String key, boolean positions, Pushes listener)
             throws Exception {

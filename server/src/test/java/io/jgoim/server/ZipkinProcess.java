@@ -2,9 +2,9 @@ package io.jgoim.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jgoim.testkit.FreePorts;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,10 +38,7 @@ final class ZipkinProcess implements AutoCloseable {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run the build's pre-integration-test"
                     + " phase (mvn verify), which copies io.zipkin:zipkin-server:exec there");
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.next();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
                 jar.toAbsolutePath().toString(), "--logging.level.root=WARN");

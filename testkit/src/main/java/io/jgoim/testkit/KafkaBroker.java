@@ -62,8 +62,8 @@ public final class KafkaBroker implements AutoCloseable {
     /** Formats a fresh log directory and starts a broker on free ports. */
     public static KafkaBroker start() {
         try {
-            KafkaBroker b = new KafkaBroker(Files.createTempDirectory("jgoim-kafka"), RedisServer.freePort(),
-                    RedisServer.freePort());
+            KafkaBroker b = new KafkaBroker(Files.createTempDirectory("jgoim-kafka"), FreePorts.next(),
+                    FreePorts.next());
             b.format();
             b.startServer();
             return b;

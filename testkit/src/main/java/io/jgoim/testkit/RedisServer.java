@@ -2,7 +2,6 @@ package io.jgoim.testkit;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ public final class RedisServer implements AutoCloseable {
     /** Starts a redis-server on a free port and waits until it accepts connections. */
     public static RedisServer start() {
         try {
-            RedisServer r = new RedisServer(freePort(), Files.createTempDirectory("jgoim-redis"));
+            RedisServer r = new RedisServer(FreePorts.next(), Files.createTempDirectory("jgoim-redis"));
             r.startProcess();
             return r;
         } catch (IOException e) {
@@ -96,12 +95,6 @@ public final class RedisServer implements AutoCloseable {
         stop();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
-    }
 
     static void sleep(long millis) {
         try {

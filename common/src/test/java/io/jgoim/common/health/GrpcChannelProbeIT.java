@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.testkit.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,8 +23,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class GrpcChannelProbeIT {
     @Test
     void shouldFollowThePeerDownAndBackUp() throws Exception {
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).build().start();
-        int port = server.getPort();
+        // not port 0: the server comes back on this port, and an ephemeral one could meanwhile be taken as the
+        // source port of the probe's own reconnects
+        int port = FreePorts.next();
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)).build().start();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         GrpcChannelProbe probe = new GrpcChannelProbe(channel);
         try {

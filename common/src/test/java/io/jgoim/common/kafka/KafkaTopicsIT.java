@@ -1,6 +1,7 @@
 package io.jgoim.common.kafka;
 
 import io.jgoim.common.config.ConfigException;
+import io.jgoim.testkit.FreePorts;
 import io.jgoim.testkit.KafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -8,7 +9,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +55,7 @@ class KafkaTopicsIT {
 
     @Test
     void shouldSayNoBrokerAnsweredWithinTheCheckTimeout() throws Exception {
-        int dead;
-        try (ServerSocket s = new ServerSocket(0)) {
-            dead = s.getLocalPort();
-        }
+        int dead = FreePorts.next();  // nothing listens there: connections are refused
         TopicsConfig config = new TopicsConfig(true, 1, -1, Duration.ofSeconds(1));
         assertThatThrownBy(() -> KafkaTopics.ensure("127.0.0.1:" + dead, List.of("t"), config))
                 .isInstanceOf(IllegalStateException.class)

@@ -1,8 +1,9 @@
 package io.jgoim.common.redis;
 
+import io.jgoim.testkit.FreePorts;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +51,8 @@ public final class RedisClusterHarness implements AutoCloseable {
     private void boot() throws IOException {
         List<String> addrs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            int port = freePort();
-            int bus = freePort();
+            int port = FreePorts.next();
+            int bus = FreePorts.next();
             Path nodeDir = Files.createDirectories(dir.resolve("n" + i));
             Process p = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                     "--cluster-enabled", "yes", "--cluster-port", String.valueOf(bus),
@@ -118,11 +119,6 @@ public final class RedisClusterHarness implements AutoCloseable {
         throw new IOException("redis-server did not open port " + port);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package io.jgoim.common.tracing;
 
+import io.jgoim.testkit.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -11,7 +12,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +46,7 @@ class TracingTest {
 
     @Test
     void shouldDropAndCountSpansWhenTheCollectorIsDown() throws Exception {
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort(); // closed again: connections are refused
-        }
+        int deadPort = FreePorts.next();  // nothing listens there: connections are refused
         for (String exporter : List.of(TracingConfig.ZIPKIN, TracingConfig.OTLP)) {
             SimpleMeterRegistry m = new SimpleMeterRegistry();
             String path = exporter.equals(TracingConfig.ZIPKIN) ? "/api/v2/spans" : "/v1/traces";

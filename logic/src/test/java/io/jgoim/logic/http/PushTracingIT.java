@@ -1,9 +1,9 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.testkit.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -29,10 +29,7 @@ class PushTracingIT {
 
     @Test
     void shouldAnswerEveryPushAndCountTheDroppedSpansWhenTheCollectorIsDown() throws Exception {
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
+        int deadPort = FreePorts.next();  // nothing listens there: connections are refused
         http = new HttpFixture(Map.of("JGOIM_TRACING_ENABLED", "true", "JGOIM_TRACING_EXPORTER", "zipkin",
                 "JGOIM_TRACING_ENDPOINT", "http://127.0.0.1:" + deadPort + "/api/v2/spans",
                 "JGOIM_TRACING_SAMPLING_RATIO", "1.0", "JGOIM_TRACING_EXPORT_TIMEOUT", "1s"));

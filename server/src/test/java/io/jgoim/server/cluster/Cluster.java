@@ -10,6 +10,7 @@ import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
 import io.jgoim.server.NodeProbes;
 import io.jgoim.logic.push.KafkaPushPublisher;
+import io.jgoim.testkit.FreePorts;
 import io.jgoim.testkit.KafkaBroker;
 import io.jgoim.testkit.RedisServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -202,10 +203,10 @@ public final class Cluster implements AutoCloseable {
         return jobs.values().stream().filter(JobNode::isRunning).toList();
     }
 
-    /** Starts a new comet on free ports, registered in Redis, and waits until every job knows it. */
+    /** Starts a new comet on free ports (outside the ephemeral range: it may restart on them), registered in Redis, and waits until every job knows it. */
     public CometNode addComet() {
         String id = "comet-" + (++cometIds);
-        return startComet(id, 0, 0, 0, true);
+        return startComet(id, FreePorts.next(), FreePorts.next(), FreePorts.next(), true);
     }
 
     /**
@@ -214,7 +215,7 @@ public final class Cluster implements AutoCloseable {
      */
     public CometNode addCometAsIs() {
         String id = "comet-" + (++cometIds);
-        return startComet(id, 0, 0, 0, false);
+        return startComet(id, FreePorts.next(), FreePorts.next(), FreePorts.next(), false);
     }
 
     private CometNode startComet(String id, int tcp, int ws, int rpc, boolean awaitJobs) {

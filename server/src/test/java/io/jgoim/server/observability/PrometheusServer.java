@@ -2,10 +2,10 @@ package io.jgoim.server.observability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jgoim.testkit.FreePorts;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -57,10 +57,7 @@ final class PrometheusServer implements AutoCloseable {
 
     /** Starts Prometheus with {@code config}, storing under {@code dir}, and waits until it is ready (bounded). */
     static PrometheusServer start(Path binary, Path config, Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.next();
         Path log = dir.resolve("prometheus.log");
         Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
