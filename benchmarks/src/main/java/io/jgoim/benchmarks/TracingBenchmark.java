@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -111,57 +112,79 @@ public class TracingBenchmark {
         }
         Headers record;
         try (TraceScope a = TraceScope.open(http)) {
-            Span produce = tracer.spanBuilder("kafka produce").setSpanKind(SpanKind.PRODUCER).startSpan();
-            if (produce.isRecording()) {
-                produce.setAttribute("messaging.system", "kafka").setAttribute("jgoim.push.type", "ROOM");
+            if (Tracing.notSampled(Context.current())) { // ProduceSpans: no produce span, the API span's context
+                record = kafkaHeaders();
+            } else {
+                Span produce = tracer.spanBuilder("kafka produce").setSpanKind(SpanKind.PRODUCER).startSpan();
+                if (produce.isRecording()) {
+                    produce.setAttribute("messaging.system", "kafka").setAttribute("jgoim.push.type", "ROOM");
+                }
+                try (TraceScope b = TraceScope.open(produce)) {
+                    record = kafkaHeaders();
+                }
+                produce.end();
             }
-            try (TraceScope b = TraceScope.open(produce)) {
-                record = new RecordHeaders();
-                Tracing.inject(Context.current(), record, (h, k, v) -> h.add(k, v.getBytes(StandardCharsets.US_ASCII)));
-            }
-            produce.end();
         }
         if (http.isRecording()) {
             http.setAttribute("jgoim.code", 0);
         }
         http.end();
-        // job: consume and dispatch spans, one call span with its metadata
-        Span consume = tracer.spanBuilder("kafka consume").setParent(Tracing.extract(record, KAFKA))
-                .setSpanKind(SpanKind.CONSUMER).startSpan();
-        if (consume.isRecording()) {
-            consume.setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", "push")
-                    .setAttribute("messaging.destination.partition.id", "3").setAttribute("messaging.kafka.offset", 42L);
-        }
-        Span dispatch;
-        try (TraceScope c = TraceScope.open(consume)) {
-            dispatch = tracer.spanBuilder("job dispatch").startSpan();
-        }
-        consume.end();
-        Span call = tracer.spanBuilder("Comet/BroadcastRoom").setSpanKind(SpanKind.CLIENT)
-                .setParent(Context.root().with(dispatch)).startSpan();
-        if (call.isRecording()) {
-            call.setAttribute("rpc.system", "grpc").setAttribute("rpc.method", "BroadcastRoom")
-                    .setAttribute("jgoim.comet.id", "comet-1").setAttribute("jgoim.pushes", 1);
+        // job: consume and dispatch spans, none when the record says "not sampled" (ConsumeSpans); one call span with
+        // its metadata, none when no push it carries is sampled (CallSpans, Send)
+        Span dispatch = null;
+        Header traceparent = record.lastHeader(Tracing.TRACEPARENT);
+        if (traceparent == null || Tracing.sampledFlag(traceparent.value()) != 0) {
+            Span consume = tracer.spanBuilder("kafka consume").setParent(Tracing.extract(record, KAFKA))
+                    .setSpanKind(SpanKind.CONSUMER).startSpan();
+            if (consume.isRecording()) {
+                consume.setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", "push")
+                        .setAttribute("messaging.destination.partition.id", "3")
+                        .setAttribute("messaging.kafka.offset", 42L);
+            }
+            try (TraceScope c = TraceScope.open(consume)) {
+                dispatch = tracer.spanBuilder("job dispatch").startSpan();
+            }
+            consume.end();
         }
         Metadata metadata = new Metadata();
-        try (TraceScope d = TraceScope.open(call)) {
-            Tracing.inject(Context.current(), metadata, Carriers.GRPC_SET);
+        Span call = Span.getInvalid();
+        if (dispatch != null && dispatch.getSpanContext().isSampled()) {
+            call = tracer.spanBuilder("Comet/BroadcastRoom").setSpanKind(SpanKind.CLIENT)
+                    .setParent(Context.root().with(dispatch)).startSpan();
+            if (call.isRecording()) {
+                call.setAttribute("rpc.system", "grpc").setAttribute("rpc.method", "BroadcastRoom")
+                        .setAttribute("jgoim.comet.id", "comet-1").setAttribute("jgoim.pushes", 1);
+            }
+            try (TraceScope d = TraceScope.open(call)) {
+                Tracing.inject(Context.current(), metadata, Carriers.GRPC_SET);
+            }
         }
-        // comet: the fan-out span under the metadata's context
-        Span fanOut = tracer.spanBuilder("comet fan-out BroadcastRoom").setSpanKind(SpanKind.SERVER)
-                .setParent(Tracing.extract(metadata, Carriers.GRPC_GET)).startSpan();
-        if (fanOut.isRecording()) {
-            fanOut.setAttribute("rpc.system", "grpc").setAttribute("rpc.method", "BroadcastRoom")
-                    .setAttribute("jgoim.room", "live://1000").setAttribute("jgoim.recipients", 15_000)
-                    .setAttribute("jgoim.delivered", 15_000).setAttribute("jgoim.dropped", 0);
+        // comet: the fan-out span under the metadata's context, only when it is sampled (GrpcTracing.sampledOnly)
+        Span fanOut = Span.getInvalid();
+        if (Tracing.sampledFlag(metadata.get(Carriers.TRACEPARENT_KEY)) == 1) {
+            fanOut = tracer.spanBuilder("comet fan-out BroadcastRoom").setSpanKind(SpanKind.SERVER)
+                    .setParent(Tracing.extract(metadata, Carriers.GRPC_GET)).startSpan();
+            if (fanOut.isRecording()) {
+                fanOut.setAttribute("rpc.system", "grpc").setAttribute("rpc.method", "BroadcastRoom")
+                        .setAttribute("jgoim.room", "live://1000").setAttribute("jgoim.recipients", 15_000)
+                        .setAttribute("jgoim.delivered", 15_000).setAttribute("jgoim.dropped", 0);
+            }
+            fanOut.end();
         }
-        fanOut.end();
         if (call.isRecording()) {
             call.setAttribute("jgoim.attempts", 1);
         }
         call.end();
-        dispatch.end();
+        if (dispatch != null) {
+            dispatch.end();
+        }
         return fanOut;
+    }
+
+    /** What logic's {@code TraceHeaders.ofCurrent()} writes into the Kafka record (no caller tracestate here). */
+    private static Headers kafkaHeaders() {
+        return new RecordHeaders(new Header[] {new RecordHeader(Tracing.TRACEPARENT,
+                Tracing.traceparentBytes(Span.current().getSpanContext()))});
     }
 
     /** Takes every batch and drops it. */

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * the child of job's call span whose context arrived in the gRPC metadata, with the recipient count
  * ({@code jgoim.recipients} = sessions written to + dropped by the slow-consumer bound) set when the frame was
  * handed to the sessions' event loops. Never a span per session: the sessions' writes are not traced. Used only when
- * tracing is enabled ({@link #grpcService}); thread-safe as the delegate.
+ * tracing is enabled ({@link #grpcService}); thread-safe as the delegate. Only a call under a SAMPLED caller is a span;
+ * any other is handed to the delegate as it is, with nothing read or allocated for tracing.
  */
 public final class TracedCometService implements CometService {
     private final CometService delegate;
@@ -44,7 +45,7 @@ public final class TracedCometService implements CometService {
             return new CometGrpcService(push).bindService();
         }
         return ServerInterceptors.intercept(new CometGrpcService(new TracedCometService(push, tracing)),
-                GrpcTracing.server());
+                GrpcTracing.sampledOnly());
     }
 
     /** {@code push} itself when tracing is off, else its fan-outs in spans (standalone's direct calls). */
@@ -54,6 +55,9 @@ public final class TracedCometService implements CometService {
 
     @Override
     public CompletableFuture<PushMsgReply> pushMsg(PushMsgReq request) {
+        if (!sampledCaller()) {
+            return delegate.pushMsg(request);
+        }
         Span span = start("comet fan-out PushMsg", "PushMsg");
         if (span.isRecording()) {
             span.setAttribute("jgoim.keys", request.getKeysCount());
@@ -63,12 +67,18 @@ public final class TracedCometService implements CometService {
 
     @Override
     public CompletableFuture<BroadcastReply> broadcast(BroadcastReq request) {
+        if (!sampledCaller()) {
+            return delegate.broadcast(request);
+        }
         return finish(start("comet fan-out Broadcast", "Broadcast"), () -> delegate.broadcast(request), r -> r.getDelivered(),
                 r -> r.getDropped());
     }
 
     @Override
     public CompletableFuture<BroadcastRoomReply> broadcastRoom(BroadcastRoomReq request) {
+        if (!sampledCaller()) {
+            return delegate.broadcastRoom(request);
+        }
         Span span = start("comet fan-out BroadcastRoom", "BroadcastRoom");
         if (span.isRecording()) {
             span.setAttribute("jgoim.room", request.getRoomId());
@@ -79,6 +89,14 @@ public final class TracedCometService implements CometService {
     @Override
     public CompletableFuture<RoomsReply> rooms(RoomsReq request) {
         return delegate.rooms(request);
+    }
+
+    /**
+     * Whether job's call span (its context current: from the gRPC metadata, or standalone's direct call) is sampled.
+     * The comet never starts a trace of its own for a push: job decided, and an unsampled call is not recorded.
+     */
+    private static boolean sampledCaller() {
+        return Span.current().getSpanContext().isSampled();
     }
 
     private Span start(String name, String method) {

@@ -36,16 +36,29 @@ public final class Carriers {
 
         @Override
         public String get(Metadata carrier, String key) {
-            return carrier == null ? null : carrier.get(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
+            return carrier == null ? null : carrier.get(key(key));
         }
     };
 
     public static final TextMapSetter<Metadata> GRPC_SET = (carrier, key, value) -> {
         if (carrier != null) {
-            carrier.put(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER), value);
+            carrier.put(key(key), value);
         }
     };
 
     /** Names of the headers a W3C trace context uses. */
     public static final List<String> FIELDS = List.of(Tracing.TRACEPARENT, "tracestate");
+
+    /** The metadata key of {@code traceparent}, made once (a key is an object and the name's bytes). */
+    public static final Metadata.Key<String> TRACEPARENT_KEY =
+            Metadata.Key.of(Tracing.TRACEPARENT, Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> TRACESTATE_KEY =
+            Metadata.Key.of("tracestate", Metadata.ASCII_STRING_MARSHALLER);
+
+    private static Metadata.Key<String> key(String name) {
+        if (Tracing.TRACEPARENT.equals(name)) {
+            return TRACEPARENT_KEY;
+        }
+        return "tracestate".equals(name) ? TRACESTATE_KEY : Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+    }
 }

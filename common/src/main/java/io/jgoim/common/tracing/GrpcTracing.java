@@ -38,6 +38,15 @@ public final class GrpcTracing {
         return SERVER;
     }
 
+    /**
+     * The server interceptor for a service that records spans only under a sampled caller (the comet's push
+     * service): a call whose {@code traceparent} is absent, malformed or says "not sampled" is served as it is, with
+     * nothing parsed or allocated for it ({@link Tracing#sampledFlag}); a sampled one as {@link #server()} serves it.
+     */
+    public static ServerInterceptor sampledOnly() {
+        return SAMPLED_ONLY;
+    }
+
     private static final ClientInterceptor CLIENT = new ClientInterceptor() {
         @Override
         public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
@@ -48,6 +57,17 @@ public final class GrpcTracing {
                     super.start(listener, headers);
                 }
             };
+        }
+    };
+
+    private static final ServerInterceptor SAMPLED_ONLY = new ServerInterceptor() {
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+                                                          ServerCallHandler<Q, A> next) {
+            if (Tracing.sampledFlag(headers.get(Carriers.TRACEPARENT_KEY)) != 1) {
+                return next.startCall(call, headers);
+            }
+            return SERVER.interceptCall(call, headers, next);
         }
     };
 

@@ -12,6 +12,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,27 @@ class TracingTest {
         }
         SpanContext sc = Span.fromContext(valid).getSpanContext();
         assertThat(Tracing.traceparent(sc)).isEqualTo("00-" + TRACE + "-" + SPAN + "-01");
+        assertThat(new String(Tracing.traceparentBytes(sc), StandardCharsets.US_ASCII))
+                .isEqualTo("00-" + TRACE + "-" + SPAN + "-01");
+    }
+
+    @Test
+    void shouldReadTheSampledFlagWithoutParsingAndLeaveAnythingOddToTheParser() {
+        String sampled = "00-" + TRACE + "-" + SPAN + "-01";
+        String unsampled = "00-" + TRACE + "-" + SPAN + "-00";
+        assertThat(Tracing.sampledFlag(sampled)).isEqualTo(1);
+        assertThat(Tracing.sampledFlag(unsampled)).isZero();
+        assertThat(Tracing.sampledFlag("00-" + TRACE + "-" + SPAN + "-03")).isEqualTo(1); // other flag bits set
+        assertThat(Tracing.sampledFlag("01-" + TRACE + "-" + SPAN + "-00-extra")).isZero(); // a later version
+        assertThat(Tracing.sampledFlag(sampled.getBytes(StandardCharsets.US_ASCII))).isEqualTo(1);
+        assertThat(Tracing.sampledFlag(unsampled.getBytes(StandardCharsets.US_ASCII))).isZero();
+        for (String odd : List.of("", "garbage", "00-" + TRACE + "-" + SPAN, "00-" + TRACE + "-" + SPAN + "-0g",
+                "00-" + TRACE + "-" + SPAN + "-001", "00-" + TRACE + "x" + SPAN + "-01", sampled + "x")) {
+            assertThat(Tracing.sampledFlag(odd)).as(odd).isEqualTo(-1);
+            assertThat(Tracing.sampledFlag(odd.getBytes(StandardCharsets.US_ASCII))).as(odd).isEqualTo(-1);
+        }
+        assertThat(Tracing.sampledFlag((String) null)).isEqualTo(-1);
+        assertThat(Tracing.sampledFlag((byte[]) null)).isEqualTo(-1);
     }
 
     /**

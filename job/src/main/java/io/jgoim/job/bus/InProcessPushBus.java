@@ -1,5 +1,6 @@
 package io.jgoim.job.bus;
 
+import io.jgoim.common.tracing.Tracing;
 import io.jgoim.job.JobMetrics;
 import io.jgoim.job.dispatch.PushDispatcher;
 import io.jgoim.job.dispatch.PushTask;
@@ -9,6 +10,8 @@ import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.protocol.rpc.PushPublisher;
+
+import io.opentelemetry.context.Context;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -54,8 +57,9 @@ public final class InProcessPushBus implements PushPublisher, TaskListener {
         }
         metrics.inFlight().incrementAndGet();
         PushTask task = PushTask.of(recordKey, message, this);
-        if (dispatcher.tracing().enabled()) {
+        if (dispatcher.tracing().enabled() && !Tracing.notSampled(Context.current())) {
             // The caller's span (logic's produce span) is current: the dispatch span is its child, as after Kafka.
+            // An unsampled push gets none, as after Kafka (ConsumeSpans): nothing below it is recorded.
             task.traced(dispatcher.tracing().tracer().spanBuilder("job dispatch").startSpan());
         }
         dispatcher.dispatch(task);

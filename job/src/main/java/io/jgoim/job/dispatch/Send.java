@@ -112,6 +112,9 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
         if (span == null) {
             span = CallSpans.start(tracing, kind.spanName, kind.rpcMethod, cometId, tasks);
         }
+        if (!span.getSpanContext().isSampled()) {
+            return call(comet); // no context: the comet records nothing for an unsampled call
+        }
         try (TraceScope s = TraceScope.open(span)) {
             return call(comet);
         }

@@ -13,6 +13,8 @@ import io.jgoim.protocol.push.PushMsg;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -124,5 +126,33 @@ class CallSpansTest {
             assertThat(call.getParentSpanId()).isEqualTo(pushes.get(0).getSpanId());
             assertThat(call.getLinks()).isEmpty();
         });
+    }
+
+    @Test
+    void shouldRecordNoCallForPushesThatAreNotSampled() {
+        start(TestConfigs.config("JGOIM_BATCH_SIZE", "3", "JGOIM_BATCH_WINDOW", "5s"));
+        // A single unsampled push, then a batch of three: at ratio 1.0 a batch call used to start a trace of its own.
+        dispatcher.dispatch(unsampled("live://3", "lead"));
+        for (int i = 0; i < 3; i++) {
+            dispatcher.dispatch(unsampled("live://3", "u" + i));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> done.size() == 4);
+        assertThat(done).allMatch(s -> s.endsWith(":true"));
+        // A sampled push afterwards: once its spans are exported, anything the unsampled calls made would be too.
+        List<SpanContext> fence = new ArrayList<>();
+        dispatcher.dispatch(traced("live://4", "fence", fence));
+        await().atMost(Duration.ofSeconds(20)).until(() -> done.size() == 5);
+        List<SpanData> calls = calls(finished(1 + 2));
+        assertThat(calls).hasSize(2)
+                .allSatisfy(call -> assertThat(call.getTraceId()).isEqualTo(fence.get(0).getTraceId()));
+    }
+
+    /** A room push whose trace was not sampled where it entered (its context, as the consumer may carry it). */
+    private PushTask unsampled(String room, String body) {
+        PushMsg m = PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(1000).setRoom(room)
+                .setMsg(ByteString.copyFromUtf8(body)).build();
+        SpanContext remote = SpanContext.createFromRemoteParent("0af7651916cd43dd8448eb211c80319c",
+                "b7ad6b7169203331", TraceFlags.getDefault(), TraceState.getDefault());
+        return PushTask.of(room, m, (t, ok) -> done.add(body + ":" + ok)).traced(Span.wrap(remote));
     }
 }

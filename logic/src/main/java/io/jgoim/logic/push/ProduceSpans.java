@@ -16,7 +16,7 @@ import java.util.function.Function;
  * The Kafka produce span of one published record: a PRODUCER child of the current span (the push API's), current
  * while the publisher takes the record, so {@link KafkaPushPublisher} writes its context into the record's
  * {@code traceparent} header; it ends when Kafka acknowledged the record (or refused it). Used only when tracing is
- * enabled; thread-safe.
+ * enabled; thread-safe. A push whose API span is not sampled gets no produce span ({@link Tracing#notSampled}).
  */
 final class ProduceSpans {
     private final Tracing tracing;
@@ -26,6 +26,9 @@ final class ProduceSpans {
     }
 
     CompletableFuture<Void> publish(PushPublisher bus, String recordKey, PushMsg msg) {
+        if (Tracing.notSampled(Context.current())) {
+            return bus.publish(recordKey, msg); // the record carries the push API span's "not sampled" context
+        }
         Span span = tracing.tracer().spanBuilder("kafka produce").setSpanKind(SpanKind.PRODUCER).startSpan();
         if (span.isRecording()) {
             span.setAttribute("messaging.system", "kafka").setAttribute("jgoim.push.type", msg.getType().name());

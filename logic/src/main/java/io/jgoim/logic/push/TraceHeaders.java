@@ -2,9 +2,12 @@ package io.jgoim.logic.push;
 
 import io.jgoim.common.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapSetter;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
@@ -23,10 +26,15 @@ final class TraceHeaders {
 
     static Headers ofCurrent() {
         Context now = Context.current();
-        if (!Span.fromContext(now).getSpanContext().isValid()) {
+        SpanContext span = Span.fromContext(now).getSpanContext();
+        if (!span.isValid()) {
             return null;
         }
-        Headers h = new RecordHeaders();
+        if (span.getTraceState().isEmpty()) { // the common case: the traceparent alone, its bytes written directly
+            Header traceparent = new RecordHeader(Tracing.TRACEPARENT, Tracing.traceparentBytes(span));
+            return new RecordHeaders(new Header[] {traceparent});
+        }
+        Headers h = new RecordHeaders(); // a caller's tracestate travels too
         Tracing.inject(now, h, SETTER);
         return h;
     }
