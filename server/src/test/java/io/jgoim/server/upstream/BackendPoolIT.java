@@ -1,14 +1,11 @@
 package io.jgoim.server.upstream;
 
-import io.jgoim.client.ClientListener;
-import io.jgoim.client.ClientTransports;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.JgoimClientException;
 import io.jgoim.client.Reply;
 import io.jgoim.client.Transport;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.server.StandaloneServer;
-import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,12 +13,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -46,14 +41,13 @@ class BackendPoolIT {
     private static final int HOLDS = 2023;
     private static final int MAX_IN_FLIGHT = 4;
     private static final int MAX_CONNECTIONS = 2;
+    private static StandaloneWithClients fixture;
     private static StandaloneServer server;
     private static final List<RawHttpBackend> backends = new ArrayList<>();
     private static RawHttpBackend closesIdle;
     private static RawHttpBackend races;
     private static RawHttpBackend drops;
     private static RawHttpBackend holds;
-    private static EventLoopGroup group;
-    private static final List<JgoimClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
@@ -61,26 +55,17 @@ class BackendPoolIT {
         races = backend(RawHttpBackend.Mode.ANSWER_THEN_DROP_NEXT);
         drops = backend(RawHttpBackend.Mode.DROP_ALL);
         holds = backend(RawHttpBackend.Mode.HOLD);
-        Path cfg = dir.resolve("standalone.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "comet:",
-                "  tcp: {port: 0}",
-                "  webSocket: {port: 0}",
-                "logic:",
-                "  http: {port: 0}",
-                "  upstream:",
-                "    routes:",
-                "      - {ops: \"" + CLOSES_IDLE + "\", kind: http, url: \"" + closesIdle.url("/up") + "\"}",
-                "      - {ops: \"" + RACES + "\", kind: http, url: \"" + races.url("/up") + "\"}",
-                "      - {ops: \"" + DROPS + "\", kind: http, url: \"" + drops.url("/up") + "\"}",
-                "      - {ops: \"" + HOLDS + "\", kind: http, url: \"" + holds.url("/up?x=1") + "\"}",
+        fixture = StandaloneWithClients.start(dir,
+                "upstream:",
+                "  routes:",
+                "    - {ops: \"" + CLOSES_IDLE + "\", kind: http, url: \"" + closesIdle.url("/up") + "\"}",
+                "    - {ops: \"" + RACES + "\", kind: http, url: \"" + races.url("/up") + "\"}",
+                "    - {ops: \"" + DROPS + "\", kind: http, url: \"" + drops.url("/up") + "\"}",
+                "    - {ops: \"" + HOLDS + "\", kind: http, url: \"" + holds.url("/up?x=1") + "\"}",
                 // retries stay at their default, 0: only the stale keep-alive case may go twice
-                "    http: {timeout: 30s, maxInFlight: " + MAX_IN_FLIGHT + ", maxConnections: " + MAX_CONNECTIONS
-                        + "}",
-                ""));
-        server = StandaloneServer.load(cfg, Map.of());
-        server.start();
-        group = ClientTransports.newEventLoopGroup(1);
+                "  http: {timeout: 30s, maxInFlight: " + MAX_IN_FLIGHT + ", maxConnections: " + MAX_CONNECTIONS
+                        + "}");
+        server = fixture.server();
     }
 
     private static RawHttpBackend backend(RawHttpBackend.Mode mode) throws Exception {
@@ -91,26 +76,17 @@ class BackendPoolIT {
 
     @AfterAll
     static void stop() throws Exception {
-        clients.forEach(JgoimClient::close);
-        if (server != null) {
-            server.close();
+        if (fixture != null) {
+            fixture.close();
         }
         for (RawHttpBackend b : backends) {
             b.close();
         }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        }
     }
 
     private static JgoimClient connect(long mid) throws Exception {
-        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(server.comet().tcpAddress().getPort())
-                .transport(Transport.TCP).goimToken(mid, "pool-" + mid, "live://9", "test", 1000)
-                .extended(true).reconnect(false).requestTimeout(Duration.ofSeconds(60))
-                .group(group).listener(new ClientListener() { }).build();
-        c.connect().get(10, TimeUnit.SECONDS);
-        clients.add(c);
-        return c;
+        return fixture.connect(fixture.client(Transport.TCP).goimToken(mid, "pool-" + mid, "live://9", "test", 1000)
+                .extended(true).requestTimeout(Duration.ofSeconds(60)));
     }
 
     private static CompletableFuture<Reply> send(JgoimClient c, int op, String body) {

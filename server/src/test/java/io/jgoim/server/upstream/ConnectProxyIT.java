@@ -1,25 +1,18 @@
 package io.jgoim.server.upstream;
 
-import io.jgoim.client.ClientListener;
-import io.jgoim.client.ClientTransports;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.comet.index.Session;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.server.StandaloneServer;
-import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,53 +26,33 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConnectProxyIT {
+    private static StandaloneWithClients fixture;
     private static StandaloneServer server;
     private static TestBackend backend;
-    private static EventLoopGroup group;
-    private static final List<JgoimClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         backend = new TestBackend(0);
-        Path cfg = dir.resolve("standalone.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "comet:",
-                "  tcp: {port: 0}",
-                "  webSocket: {port: 0}",
-                "logic:",
-                "  http: {port: 0}",
-                "  auth:",
-                "    connectProxy: {enabled: true, url: \"" + backend.url("/connect") + "\", timeout: 2s}",
+        fixture = StandaloneWithClients.start(dir,
+                "auth:",
+                "  connectProxy: {enabled: true, url: \"" + backend.url("/connect") + "\", timeout: 2s}",
                 // The backend names tenant acme: declared, so the session's key and room are acme's.
-                "  tenants: {declared: [\"acme\"]}",
-                ""));
-        server = StandaloneServer.load(cfg, Map.of());
-        server.start();
-        group = ClientTransports.newEventLoopGroup(1);
+                "tenants: {declared: [\"acme\"]}");
+        server = fixture.server();
     }
 
     @AfterAll
     static void stop() {
-        clients.forEach(JgoimClient::close);
-        if (server != null) {
-            server.close();
+        if (fixture != null) {
+            fixture.close();
         }
         if (backend != null) {
             backend.close();
         }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        }
     }
 
     private static JgoimClient client(Transport t, String token) {
-        int port = t == Transport.TCP ? server.comet().tcpAddress().getPort() : server.comet().wsAddress().getPort();
-        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(port).transport(t)
-                .token(token)
-                .reconnect(false)
-                .group(group).listener(new ClientListener() { }).build();
-        clients.add(c);
-        return c;
+        return fixture.open(fixture.client(t).token(token));
     }
 
     private static int closeCodeOf(JgoimClient c) {

@@ -3,7 +3,6 @@ package io.jgoim.server.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jgoim.client.ClientListener;
-import io.jgoim.client.ClientTransports;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.JgoimClientException;
 import io.jgoim.client.Reply;
@@ -11,7 +10,6 @@ import io.jgoim.client.Transport;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.server.StandaloneServer;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,12 +17,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -43,9 +38,8 @@ import static org.awaitility.Awaitility.await;
 class StandaloneCommentsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int COMMENT = 1001;
+    private static StandaloneWithClients fixture;
     private static StandaloneServer server;
-    private static EventLoopGroup group;
-    private static final List<JgoimClient> clients = new ArrayList<>();
 
     /** Records pushes of op 1001 as their bodies. */
     static final class Comments implements ClientListener {
@@ -61,40 +55,20 @@ class StandaloneCommentsIT {
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        Path cfg = dir.resolve("standalone.yaml");
-        // Only ports: the comment route is standalone's default.
-        Files.writeString(cfg, String.join("\n",
-                "comet:",
-                "  tcp: {port: 0}",
-                "  webSocket: {port: 0}",
-                "logic:",
-                "  http: {port: 0}",
-                ""));
-        server = StandaloneServer.load(cfg, Map.of());
-        server.start();
-        group = ClientTransports.newEventLoopGroup(1);
+        fixture = StandaloneWithClients.start(dir); // only ports: the comment route is standalone's default
+        server = fixture.server();
     }
 
     @AfterAll
     static void stop() {
-        clients.forEach(JgoimClient::close);
-        if (server != null) {
-            server.close();
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     private static JgoimClient connect(Transport t, long mid, String room, ClientListener l) throws Exception {
-        int port = t == Transport.TCP ? server.comet().tcpAddress().getPort() : server.comet().wsAddress().getPort();
-        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(port).transport(t)
-                .goimToken(mid, "c-" + mid + "-" + t, room, "web", COMMENT)
-                .reconnect(false)
-                .group(group).listener(l).build();
-        c.connect().get(10, TimeUnit.SECONDS);
-        clients.add(c);
-        return c;
+        return fixture.connect(fixture.client(t).goimToken(mid, "c-" + mid + "-" + t, room, "web", COMMENT)
+                .listener(l));
     }
 
     private static ErrorCode failure(JgoimClient c, String body) {

@@ -2,15 +2,12 @@ package io.jgoim.server.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jgoim.client.ClientListener;
-import io.jgoim.client.ClientTransports;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.JgoimClientException;
 import io.jgoim.client.Reply;
 import io.jgoim.client.Transport;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.server.StandaloneServer;
-import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,13 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,59 +37,37 @@ class UpstreamProxyIT {
     private static final int FAIL = 2002;
     private static final int BIG = 2003;
     private static final int DOWN = 2004;
+    private static StandaloneWithClients fixture;
     private static StandaloneServer server;
     private static TestBackend backend;
-    private static EventLoopGroup group;
-    private static final List<JgoimClient> clients = new ArrayList<>();
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         backend = new TestBackend(4096);
-        Path cfg = dir.resolve("standalone.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "comet:",
-                "  tcp: {port: 0}",
-                "  webSocket: {port: 0}",
-                "logic:",
-                "  http: {port: 0}",
-                "  upstream:",
-                "    routes:",
-                "      - {ops: \"" + ECHO + "\", kind: http, url: \"" + backend.url("/echo") + "\"}",
-                "      - {ops: \"" + SLOW + "\", kind: http, url: \"" + backend.url("/slow") + "\"}",
-                "      - {ops: \"" + FAIL + "\", kind: http, url: \"" + backend.url("/fail") + "\"}",
-                "      - {ops: \"" + BIG + "\", kind: http, url: \"" + backend.url("/big") + "\"}",
-                "      - {ops: \"" + DOWN + "\", kind: http, url: \"" + TestBackend.deadUrl() + "\"}",
-                "    http: {timeout: 3s, maxReplyBytes: 1024}",
-                ""));
-        server = StandaloneServer.load(cfg, Map.of());
-        server.start();
-        group = ClientTransports.newEventLoopGroup(1);
+        fixture = StandaloneWithClients.start(dir,
+                "upstream:",
+                "  routes:",
+                "    - {ops: \"" + ECHO + "\", kind: http, url: \"" + backend.url("/echo") + "\"}",
+                "    - {ops: \"" + SLOW + "\", kind: http, url: \"" + backend.url("/slow") + "\"}",
+                "    - {ops: \"" + FAIL + "\", kind: http, url: \"" + backend.url("/fail") + "\"}",
+                "    - {ops: \"" + BIG + "\", kind: http, url: \"" + backend.url("/big") + "\"}",
+                "    - {ops: \"" + DOWN + "\", kind: http, url: \"" + TestBackend.deadUrl() + "\"}",
+                "  http: {timeout: 3s, maxReplyBytes: 1024}");
+        server = fixture.server();
     }
 
     @AfterAll
     static void stop() {
-        clients.forEach(JgoimClient::close);
-        if (server != null) {
-            server.close();
+        if (fixture != null) {
+            fixture.close();
         }
         if (backend != null) {
             backend.close();
         }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        }
     }
 
     private static JgoimClient connect(Transport t, long mid, String room, boolean extended) throws Exception {
-        int port = t == Transport.TCP ? server.comet().tcpAddress().getPort() : server.comet().wsAddress().getPort();
-        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(port).transport(t)
-                .goimToken(mid, "up-" + mid, room, "test", 1000)
-                .extended(extended)
-                .reconnect(false)
-                .group(group).listener(new ClientListener() { }).build();
-        c.connect().get(10, TimeUnit.SECONDS);
-        clients.add(c);
-        return c;
+        return fixture.connect(fixture.client(t).goimToken(mid, "up-" + mid, room, "test", 1000).extended(extended));
     }
 
     private static Reply send(JgoimClient c, int op, String body) throws Exception {
