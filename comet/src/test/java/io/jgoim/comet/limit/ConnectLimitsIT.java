@@ -3,14 +3,11 @@ package io.jgoim.comet.limit;
 import io.jgoim.comet.CometServer;
 import io.jgoim.comet.TestClient;
 import io.jgoim.comet.TestClient.Mode;
-import io.jgoim.comet.TestConfigs;
 import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.testkit.LeakCheck;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -43,22 +39,18 @@ class ConnectLimitsIT {
     private LogicTwin logic;
     private CometServer comet;
 
+    private LimitedComet fixture;
+
     private void start(Map<String, String> limits) {
-        logic = LogicTwin.create().heartbeatSeconds(0);
-        Map<String, String> env = new HashMap<>(TestConfigs.LIMITS_OFF);
-        env.putAll(limits);
-        comet = new CometServer(TestConfigs.ephemeral(env), logic, null,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        comet.start();
+        fixture = LimitedComet.start(limits);
+        logic = fixture.logic();
+        comet = fixture.comet();
     }
 
     @AfterEach
     void stop() {
-        if (comet != null) {
-            comet.close();
-        }
-        if (logic != null) {
-            logic.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -2,13 +2,10 @@ package io.jgoim.comet.limit;
 
 import io.jgoim.comet.CometServer;
 import io.jgoim.comet.TestClient;
-import io.jgoim.comet.TestConfigs;
 import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.testkit.LeakCheck;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +20,6 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,22 +37,18 @@ class RealClientAddressIT {
     private LogicTwin logic;
     private CometServer comet;
 
+    private LimitedComet fixture;
+
     private void start(Map<String, String> settings) {
-        logic = LogicTwin.create().heartbeatSeconds(0);
-        Map<String, String> env = new HashMap<>(TestConfigs.LIMITS_OFF);
-        env.putAll(settings);
-        comet = new CometServer(TestConfigs.ephemeral(env), logic, null,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        comet.start();
+        fixture = LimitedComet.start(settings);
+        logic = fixture.logic();
+        comet = fixture.comet();
     }
 
     @AfterEach
     void stop() {
-        if (comet != null) {
-            comet.close();
-        }
-        if (logic != null) {
-            logic.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
