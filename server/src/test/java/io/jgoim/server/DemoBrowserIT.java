@@ -18,8 +18,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +25,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The live-comments demo page (docs/demo.md) in a real browser: Debian's Chromium, headless, driven by playwright-core
@@ -117,21 +114,20 @@ class DemoBrowserIT {
         assertThat(demo).isEqualTo("http://127.0.0.1:" + server.logic().httpAddress().getPort() + "/demo/");
         assertServesThePageSafely(server.logic().httpAddress().getPort());
 
-        requireTool("node", "Node.js 18+ (Debian: apt-get install nodejs npm)");
-        requireTool("npm", "npm (Debian: apt-get install npm)");
+        NpmProject.requireTool("node", "Node.js 18+ (Debian: apt-get install nodejs npm)");
+        NpmProject.requireTool("npm", "npm (Debian: apt-get install npm)");
         String chromium = System.getenv().getOrDefault("JGOIM_CHROMIUM", "chromium");
-        requireTool(chromium, "Chromium for the browser tests (Debian: apt-get install chromium; .ci/run does it),"
+        NpmProject.requireTool(chromium, "Chromium for the browser tests (Debian: apt-get install chromium; .ci/run does it),"
                 + " or JGOIM_CHROMIUM=/path/to/chromium");
-        if (installNeeded()) {
-            run(180, Map.of(), "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline");
-        }
+        NpmProject e2e = new NpmProject(E2E, dir);
+        e2e.installIfNeeded(180, "playwright-core");
         Files.createDirectories(SHOTS);
         Map<String, String> env = new HashMap<>();
         env.put("JGOIM_DEMO_URL", demo);
         env.put("JGOIM_CHROMIUM", chromium);
         env.put("JGOIM_CONTROL", "http://127.0.0.1:" + control.getAddress().getPort());
         env.put("JGOIM_SCREENSHOTS", SHOTS.toString());
-        run(300, env, "npm", "test");
+        e2e.run(300, env, "npm", "test");
         assertThat(restarts).as("the browser test restarted the server once").isEqualTo(1);
         try (var shots = Files.list(SHOTS)) {
             assertThat(shots.filter(p -> p.toString().endsWith(".png")).count()).as("screenshots in %s", SHOTS)
@@ -203,52 +199,5 @@ class DemoBrowserIT {
             }
         }
         throw new IOException("connection closed before the end of the headers");
-    }
-
-
-    private static boolean installNeeded() throws IOException {
-        Path marker = E2E.resolve("node_modules/.package-lock.json");
-        if (!Files.exists(marker) || !Files.isDirectory(E2E.resolve("node_modules/playwright-core"))) {
-            return true;
-        }
-        FileTime installed = Files.getLastModifiedTime(marker);
-        return installed.compareTo(Files.getLastModifiedTime(E2E.resolve("package-lock.json"))) < 0;
-    }
-
-    private static void requireTool(String tool, String what) throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return;
-            }
-            p.destroyForcibly();
-        } catch (IOException e) {
-            // not on the PATH: the message below says what to do
-        }
-        fail("'" + tool + "' is needed by the demo's browser test and was not found on the PATH: install " + what);
-    }
-
-    private void run(int timeoutSeconds, Map<String, String> env, String... command) throws Exception {
-        Path log = dir.resolve(String.join("-", command).replaceAll("[^a-zA-Z0-9-]", "_") + ".log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(E2E.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!done) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println("--- " + String.join(" ", command) + ":\n" + tail(out, 60));
-        assertThat(done).as("%s did not finish within %d s:%n%s", String.join(" ", command), timeoutSeconds,
-                tail(out, 150)).isTrue();
-        assertThat(p.exitValue()).as("%s failed:%n%s", String.join(" ", command), tail(out, 150)).isZero();
-    }
-
-    private static String tail(String out, int n) {
-        List<String> lines = new ArrayList<>(List.of(out.split("\n")));
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 }

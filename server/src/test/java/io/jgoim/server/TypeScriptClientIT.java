@@ -15,14 +15,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The TypeScript client SDK (clients/typescript) end to end against a real standalone server: builds it with the
@@ -97,76 +93,18 @@ class TypeScriptClientIT {
 
     @Test
     void shouldPassTheTypeScriptSdkTestsAgainstARealServer() throws Exception {
-        requireTool("node");
-        requireTool("npm");
+        String install = "Node.js 18+ and npm (Debian: apt-get install nodejs npm; .ci/run does it)";
+        NpmProject.requireTool("node", install);
+        NpmProject.requireTool("npm", install);
         assertThat(SDK.resolve("package.json")).as("the TypeScript SDK's folder").exists();
-        if (installNeeded()) {
-            run(120, "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline");
-        }
+        NpmProject sdk = new NpmProject(SDK, dir);
+        sdk.installIfNeeded(120, "typescript", "ws");
         Map<String, String> env = Map.of(
                 "JGOIM_WS_URL", "ws://127.0.0.1:" + server.comet().wsAddress().getPort() + "/sub",
                 "JGOIM_API", "http://127.0.0.1:" + server.logic().httpAddress().getPort(),
                 "JGOIM_CONTROL", "http://127.0.0.1:" + control.getAddress().getPort());
         // npm test: tsc, then the unit tests; test:e2e: the tests against this server.
-        run(60, env, "npm", "test");
-        run(60, env, "npm", "run", "test:e2e");
-    }
-
-    /** node_modules missing, or older than the lock file: install (npm ci needs the registry or its cache). */
-    private static boolean installNeeded() throws IOException {
-        Path marker = SDK.resolve("node_modules/.package-lock.json");
-        if (!Files.exists(marker) || !Files.isDirectory(SDK.resolve("node_modules/typescript"))
-                || !Files.isDirectory(SDK.resolve("node_modules/ws"))) {
-            return true;
-        }
-        FileTime installed = Files.getLastModifiedTime(marker);
-        return installed.compareTo(Files.getLastModifiedTime(SDK.resolve("package-lock.json"))) < 0;
-    }
-
-    private static void requireTool(String tool) throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return;
-            }
-        } catch (IOException e) {
-            // not on the PATH: the message below says what to do
-        }
-        fail("'" + tool + "' is needed for the TypeScript SDK tests (clients/typescript) and was not found on the"
-                + " PATH: install Node.js 18+ and npm (Debian: apt-get install nodejs npm; .ci/run does it)");
-    }
-
-    private void run(int timeoutSeconds, String... command) throws Exception {
-        run(timeoutSeconds, Map.of(), command);
-    }
-
-    private void run(int timeoutSeconds, Map<String, String> env, String... command) throws Exception {
-        Path log = dir.resolve(String.join("-", command).replaceAll("[^a-zA-Z0-9-]", "_") + ".log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(command)).directory(SDK.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!done) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        System.out.println("--- " + String.join(" ", command) + ": " + summary(out));
-        assertThat(done).as("%s did not finish within %d s:%n%s", String.join(" ", command), timeoutSeconds, tail(out))
-                .isTrue();
-        assertThat(p.exitValue()).as("%s failed:%n%s", String.join(" ", command), tail(out)).isZero();
-    }
-
-    /** node:test's closing counts ("# tests 12", "# pass 12", ...), or the last line. */
-    private static String summary(String out) {
-        List<String> counts = out.lines().filter(l -> l.matches("# (tests|pass|fail|skipped) \\d+")).toList();
-        return counts.isEmpty() ? tail(out).lines().reduce((a, b) -> b).orElse("") : String.join(", ", counts);
-    }
-
-    private static String tail(String out) {
-        List<String> lines = new ArrayList<>(List.of(out.split("\n")));
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 120), lines.size()));
+        sdk.run(60, env, "npm", "test");
+        sdk.run(60, env, "npm", "run", "test:e2e");
     }
 }
