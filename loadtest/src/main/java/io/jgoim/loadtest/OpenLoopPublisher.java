@@ -102,7 +102,7 @@ final class OpenLoopPublisher {
                         metrics.fail("push: HTTP " + res.status()
                                 + (code == NO_CODE ? " (no API code)" : " code " + code));
                         if (split != null) {
-                            split.notAccepted(res.status(), micros, now);
+                            split.notAccepted(res.status(), due, micros, now);
                         }
                     } else {
                         accepted.incrementAndGet();

@@ -24,6 +24,7 @@ final class ReplySplit {
     private final RunMetrics metrics;
     private final AtomicLong firstRefusal = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastRefusal = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong lastRefusedDue = new AtomicLong(Long.MIN_VALUE);
     private volatile long scheduleStart;
     private volatile long scheduleEnd;
 
@@ -44,8 +45,11 @@ final class ReplySplit {
         metrics.recorder(ACCEPTED).recordValue(latencyMicros);
     }
 
-    /** A reply that is not an acceptance; only HTTP 429 counts as a refusal. */
-    void notAccepted(int status, long latencyMicros, long nowNanos) {
+    /**
+     * A reply that is not an acceptance, arrived at {@code nowNanos} for the request due at {@code dueNanos}; only
+     * HTTP 429 counts as a refusal.
+     */
+    void notAccepted(int status, long dueNanos, long latencyMicros, long nowNanos) {
         if (status != TOO_MANY_REQUESTS) {
             return;
         }
@@ -53,12 +57,14 @@ final class ReplySplit {
         metrics.counter(REFUSED_COUNT).increment();
         firstRefusal.accumulateAndGet(nowNanos, Math::min);
         lastRefusal.accumulateAndGet(nowNanos, Math::max);
+        lastRefusedDue.accumulateAndGet(dueNanos, Math::max);
     }
 
     /**
      * The times as epoch milliseconds: {@code schedule.startEpochMillis}, {@code schedule.endEpochMillis} (the load
      * stops there), and {@code refused.firstEpochMillis}, {@code refused.lastEpochMillis} (when the first and last
-     * 429 arrived; absent when none did).
+     * 429 arrived) and {@code refused.lastDueEpochMillis} (when the latest request that got a 429 was due: the server
+     * refused it after that, before its reply arrived); absent when no 429 came.
      */
     Map<String, Long> times() {
         Map<String, Long> t = new LinkedHashMap<>();
@@ -67,6 +73,7 @@ final class ReplySplit {
         if (lastRefusal.get() != Long.MIN_VALUE) {
             t.put("refused.firstEpochMillis", epochMillis(firstRefusal.get()));
             t.put("refused.lastEpochMillis", epochMillis(lastRefusal.get()));
+            t.put("refused.lastDueEpochMillis", epochMillis(lastRefusedDue.get()));
         }
         return t;
     }

@@ -198,6 +198,7 @@ class PushFailureReasonsIT {
             assertThat(r.count("schedule.endEpochMillis") - start).isEqualTo(250);
             // request 0 is due at the start, request 19 (the last 429) 95 ms later: no reply comes before its request
             assertThat(r.count("refused.firstEpochMillis")).isGreaterThanOrEqualTo(start);
+            assertThat(r.count("refused.lastDueEpochMillis")).isEqualTo(start + 95);
             assertThat(r.count("refused.lastEpochMillis")).isGreaterThanOrEqualTo(start + 95)
                     .isGreaterThanOrEqualTo(r.count("refused.firstEpochMillis"));
         }
@@ -222,7 +223,8 @@ class PushFailureReasonsIT {
             ScenarioResult r = PushScenario.run(options(server.getLocalPort(), 1000));
 
             assertThat(r.count("messages.accepted")).isEqualTo(50);
-            assertThat(r.counts()).doesNotContainKeys("refused.firstEpochMillis", "refused.lastEpochMillis")
+            assertThat(r.counts()).doesNotContainKeys("refused.firstEpochMillis", "refused.lastEpochMillis",
+                            "refused.lastDueEpochMillis")
                     .containsKey("schedule.endEpochMillis");
             assertThat(r.count(ReplySplit.REFUSED_COUNT)).isZero();
             assertThat(r.latency(ReplySplit.REFUSED).count()).isZero();
