@@ -39,6 +39,12 @@
 #   connect-storm-cluster  connects+auths per second through the cluster comet (auth over gRPC to logic, routes in
 #                          Redis): the same ladder as connect-storm; CPU of comet, logic, redis, Kafka, load tool
 #   push-api-cluster       HTTP pushes accepted per second by logic into Kafka (acks=all), fixed offered rates
+#   push-api-overload      (issue 19) logic's adaptive shedding (BBR) on the push API: the maximum with BBR off, then
+#                          logic restarted with BBR on (cpuSource system): the unloaded p99 at OVERLOAD_BASE_RATE, then
+#                          OVERLOAD_FACTOR (3) x the maximum plus OVERLOAD_BURNERS (1) CPU burners beside a base stream
+#                          that outlives the burst: 429 latency, accepted/s vs the maximum, accepted p99 vs unloaded,
+#                          errors other than 429, time from the load drop to the last 429; one verdict line per
+#                          criterion (knobs and why the cluster, not standalone: above scenario_push_api_overload)
 # Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
@@ -52,6 +58,9 @@
 # UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp, ws), FANOUT_MODES ("latency throughput"),
 # PROFILE (1: JFR in fanout and connect-storm),
 # CLUSTER_STORM_RATES ("1000 2000 3000 5000 7500 10000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
+# OVERLOAD_MAX (unset: measured; N skips the BBR-off step), OVERLOAD_MAX_OFFERED (30000), OVERLOAD_SECONDS (10),
+# OVERLOAD_BASE_RATE (2000), OVERLOAD_FACTOR (3), OVERLOAD_BURNERS (1), OVERLOAD_RECOVERY_SECONDS (5),
+# OVERLOAD_MAX_IN_FLIGHT (20000), JGOIM_OVERLOAD_CPU_SOURCE (system) and any other JGOIM_OVERLOAD_* (push-api-overload),
 # HISTORY (on: the embedded defaults, every room type keeps 100 messages; off: no stream keeps history, goim's
 # behaviour), FANOUT_POSITIONS (1: the fanout sessions ask for positions, auth ver 3, and get op-20 pushes),
 # SERVER_CONFIG (a standalone YAML passed as --config; HISTORY=off writes one), STORM_RESUME_SESSIONS (15000),
@@ -95,7 +104,7 @@ usage() {
 for s in "$@"; do
     case "$s" in
         idle | fanout | connect-storm | push-api | unicast | all | connect-storm-cluster | push-api-cluster \
-            | loopback-floor | resume-storm | latency-sweep | tenants | upstream) ;;
+            | loopback-floor | resume-storm | latency-sweep | tenants | upstream | push-api-overload) ;;
         *) echo "run.sh: unknown scenario '$s'" >&2; usage ;;
     esac
 done
@@ -431,6 +440,105 @@ scenario_push_api() {
     finish push-api
 }
 
+# push-api-overload (issue 19): logic's adaptive shedding (BBR) on the push API against the issue's figures, in the
+# cluster (logic alone in its JVM, publishing into Kafka). Not in standalone: there a push completes on the HTTP event
+# loop itself (the in-process bus answers in ~10 us), so the limiter sees next to nothing in flight and does not shed
+# however high the CPU; the excess waits unread in the sockets (a standalone smoke run at 3x with the CPU at 1000
+# per mille: in flight 0 in every 0.5 s sample, capacity 0, 0 refusals, accepted p99 5 s). In the cluster a push is
+# in flight until Kafka acknowledges it, which is the queue the limiter measures. Steps:
+#  1. BBR off: OVERLOAD_MAX_OFFERED (30000) pushes/s for OVERLOAD_SECONDS (10), the tool holding the excess back at
+#     its in-flight bound: the median accepted pushes per full second is the measured maximum (OVERLOAD_MAX=N skips
+#     this step and takes N).
+#  2. logic restarted with BBR on (overload.enabled, overload.cpuSource: system so that the burner counts; a
+#     JGOIM_OVERLOAD_* variable set by the caller wins, e.g. JGOIM_OVERLOAD_CPU_THRESHOLD): OVERLOAD_BASE_RATE
+#     (2000)/s for OVERLOAD_SECONDS: the unloaded accepted p99.
+#  3. A base stream at OVERLOAD_BASE_RATE/s starts, then OVERLOAD_BURNERS (1) busy loops and a burst of
+#     OVERLOAD_FACTOR (3) x the maximum for OVERLOAD_SECONDS (at most OVERLOAD_MAX_IN_FLIGHT (20000) requests
+#     pending in the tool); the base stream goes on OVERLOAD_RECOVERY_SECONDS (5) after the burst: accepted/s (burst
+#     + base, full seconds after the first 2), accepted p99, 429 latency, errors other than 429, and the time from
+#     the burst's end (the load drop) to the last 429 of either stream. logic's overload gauges every 0.5 s in
+#     overload-gauges.txt (cpu_permille, inflight, capacity, shed_total).
+overload_gauges() {
+    (
+        while kill -0 "$1" 2>/dev/null; do
+            curl -s "http://127.0.0.1:7111/metrics" 2>/dev/null | grep '^jgoim_logic_overload.*push_api' \
+                | sed "s/^/$(date +%s.%N) /"
+            sleep 0.5
+        done
+    ) >>"$2" &
+    BENCH_PIDS+=("$!")
+}
+
+# restart_logic LOG: the cluster's logic again, with the environment as it is now (redis, Kafka, comet keep running)
+restart_logic() {
+    local i
+    kill -TERM "$LOGIC_PID" 2>/dev/null || true
+    for i in $(seq 1 40); do
+        kill -0 "$LOGIC_PID" 2>/dev/null || break
+        sleep 0.25
+    done
+    kill -KILL "$LOGIC_PID" 2>/dev/null || true
+    JGOIM_HTTP_PORT=7111 JGOIM_GRPC_PORT=7119 JGOIM_KAFKA_UPSTREAM_TOPIC="" JGOIM_AUTH_MODE=goim \
+        cluster_role logic "$1" "${CLUSTER_LOGIC_OPTS/gc-logic.log/gc-logic-bbr.log}"
+    LOGIC_PID="$CLUSTER_LAST_PID"
+    SERVER_PID="$LOGIC_PID"
+    BENCH_PIDS+=("$LOGIC_PID")
+    cluster_wait_port 127.0.0.1 7111 60
+    bench_log "logic restarted: pid $LOGIC_PID"
+}
+
+scenario_push_api_overload() {
+    begin push-api-overload
+    local push=(push --http http://127.0.0.1:7111 --target room --room-type live --room-id 1000 --http-connections 4)
+    local base="${OVERLOAD_BASE_RATE:-2000}" secs="${OVERLOAD_SECONDS:-10}" max="${OVERLOAD_MAX:-}" i
+    export JGOIM_OVERLOAD_ENABLED=false
+    start_cluster logic
+    if [ -z "$max" ]; then
+        run_tool "$DIR" warm-max "${push[@]}" --rate "$base" --duration 5s --max-in-flight 5000
+        wait_tool "$DIR/warm-max.out"
+        run_tool "$DIR" max "${push[@]}" --rate "${OVERLOAD_MAX_OFFERED:-30000}" --duration "${secs}s" \
+            --max-in-flight 5000 --prewarm 3s --server-pid "$LOGIC_PID"
+        wait_tool "$DIR/max.out"
+        max="$(cd "$SCEN_DIR" && python3 -c 'import sys, summarize; print(summarize.steady_accepted_per_second(sys.argv[1]) or 0)' "$DIR/max.json")"
+    fi
+    echo "$max" >"$DIR/max-rate.txt"
+    bench_log "maximum: $max accepted pushes/s (BBR off); the burst offers ${OVERLOAD_FACTOR:-3} x that"
+    [ "${max%.*}" -gt 0 ] || { bench_log "no maximum measured: stopping"; finish push-api-overload; return 0; }
+    export JGOIM_OVERLOAD_ENABLED=true
+    export JGOIM_OVERLOAD_CPU_SOURCE="${JGOIM_OVERLOAD_CPU_SOURCE:-system}"
+    restart_logic "$DIR/logic-bbr.log"
+    SERVER_CMD+=("; then logic with BBR on:" "$(tail -n 1 "$DIR/logic-bbr.cmd")")
+    bench_cpu_sampler "$LOGIC_PID" "$DIR/cpu-logic-bbr.txt"
+    overload_gauges "$LOGIC_PID" "$DIR/overload-gauges.txt"
+    run_tool "$DIR" warm "${push[@]}" --rate "$base" --duration 5s --max-in-flight 5000
+    wait_tool "$DIR/warm.out"
+    run_tool "$DIR" unloaded "${push[@]}" --rate "$base" --duration "${secs}s" --max-in-flight 5000 --prewarm 3s \
+        --server-pid "$LOGIC_PID"
+    wait_tool "$DIR/unloaded.out"
+    sleep 2
+    local rec="${OVERLOAD_RECOVERY_SECONDS:-5}" base_pid burners=() b0
+    # the base stream: 3 s alone (its JVM starts), ~2 s of the burst's JVM start, the burst, the recovery
+    run_tool "$DIR" base "${push[@]}" --rate "$base" --duration "$((secs + rec + 5))s" --max-in-flight 5000
+    base_pid="$TOOL_PID"
+    sleep 3
+    b0="$(date +%s%3N)"
+    for ((i = 0; i < ${OVERLOAD_BURNERS:-1}; i++)); do
+        # a busy loop for the burst (the tool's JVM takes about a second to start its schedule)
+        setsid timeout "$((secs + 1))" sh -c 'while :; do :; done' &
+        burners+=("$!")
+        BENCH_PIDS+=("$!")
+    done
+    run_tool "$DIR" burst "${push[@]}" --rate "$(python3 -c "print(round(${OVERLOAD_FACTOR:-3} * $max))")" \
+        --duration "${secs}s" --max-in-flight "${OVERLOAD_MAX_IN_FLIGHT:-20000}" --server-pid "$LOGIC_PID"
+    for i in "${burners[@]}"; do wait "$i" 2>/dev/null || true; done
+    echo "$b0 $(date +%s%3N) ${OVERLOAD_BURNERS:-1}" >"$DIR/burner.txt"
+    wait_tool "$DIR/burst.out"
+    TOOL_PID="$base_pid"
+    wait_tool "$DIR/base.out"
+    curl -s -o "$DIR/logic-metrics.txt" http://127.0.0.1:7111/metrics || true
+    finish push-api-overload
+}
+
 scenario_unicast() {
     begin unicast
     bench_start_server "$DIR"
@@ -668,6 +776,7 @@ run_one() {
         latency-sweep) scenario_latency_sweep ;;
         tenants) scenario_tenants ;;
         upstream) scenario_upstream ;;
+        push-api-overload) scenario_push_api_overload ;;
         all) for s in idle fanout connect-storm push-api unicast; do run_one "$s"; done ;;
         *) echo "run.sh: unknown scenario '$1'" >&2; usage ;;
     esac

@@ -546,6 +546,146 @@ def push_cluster(run_dir):
         "verdict": verdict(v, 10000, smaller_is_better=False)}}
 
 
+def schedule_seconds(d, skip=0):
+    """The tool's per-second samples that lie wholly inside its schedule (a sample closes second E and covers
+    (E-1, E]), after the first SKIP seconds."""
+    c = d.get("counts", {})
+    start, end = c.get("schedule.startEpochMillis"), c.get("schedule.endEpochMillis")
+    if start is None or end is None:
+        return []
+    return [s for s in d.get("samples", []) if (s["epochSecond"] - 1) * 1000 >= start + skip * 1000
+            and s["epochSecond"] * 1000 <= end]
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if xs else None
+
+
+def steady_accepted_per_second(path):
+    """Median accepted pushes per second over the full seconds of one push run (what overload.sh's maximum is)."""
+    d = load(path)
+    return median([s["rates"].get("messages.accepted", 0) for s in schedule_seconds(d or {})])
+
+
+def gauges(run_dir, t0, t1):
+    """logic's push_api overload gauges between t0 and t1 (overload-gauges.txt: "epoch name{place=..} value"): the
+    highest smoothed CPU, in-flight and capacity seen, and the refusals counted in the window."""
+    seen = {}
+    try:
+        with open(os.path.join(run_dir, "overload-gauges.txt")) as f:
+            for line in f:
+                p = line.split()
+                if len(p) == 3 and t0 <= float(p[0]) <= t1:
+                    seen.setdefault(p[1].split("{")[0].replace("jgoim_logic_overload_", ""), []).append(float(p[2]))
+    except (OSError, ValueError):
+        return None
+    shed = seen.get("shed_total", [])
+    return {"maxCpuPermille": max(seen.get("cpu_permille") or [0]),
+            "maxInflight": max(seen.get("inflight") or [0]), "maxCapacity": max(seen.get("capacity") or [0]),
+            "minRtSecondsLast": (seen.get("min_rt_seconds") or [None])[-1],
+            "shedInWindow": shed[-1] - shed[0] if shed else None, "samples": len(seen.get("cpu_permille", []))}
+
+
+def push_overload(run_dir):
+    """Issue 19's BBR figures: the maximum (BBR off), the unloaded p99, then 3x the maximum plus a CPU burner against
+    BBR on (burst.json) beside a steady base stream (base.json) that outlives it: accepted/s, accepted p99, 429
+    latency, errors, and how long 429s went on after the burst's schedule ended."""
+    mx, unloaded = load(os.path.join(run_dir, "max.json")), load(os.path.join(run_dir, "unloaded.json"))
+    burst, base = load(os.path.join(run_dir, "burst.json")), load(os.path.join(run_dir, "base.json"))
+    fig = {"maxOfferedPerSecond": (mx or {}).get("parameters", {}).get("rate")}
+    try:
+        with open(os.path.join(run_dir, "max-rate.txt")) as f:
+            fig["maximumAcceptedPerSecond"] = int(float(f.read().split()[0]))
+    except (OSError, ValueError, IndexError):
+        fig["maximumAcceptedPerSecond"] = None
+    maximum = fig["maximumAcceptedPerSecond"]
+    fig["maximumStep"] = {"latencyMs": lat(mx, "accepted"), "failures": (mx or {}).get("failures"),
+                          "notSentToolLimit": (mx or {}).get("counts", {}).get("messages.notSent")}
+    fig["unloaded"] = {"ratePerSecond": (unloaded or {}).get("parameters", {}).get("rate"),
+                       "acceptedMs": lat(unloaded, "accepted"), "failures": (unloaded or {}).get("failures"),
+                       "refused": (unloaded or {}).get("counts", {}).get("messages.refused")}
+    unloaded_p99 = (fig["unloaded"]["acceptedMs"] or {}).get("p99")
+    other_errors = 0
+    for d in (unloaded, burst, base):
+        for k, v in ((d or {}).get("failures") or {}).items():
+            if not k.startswith("push: HTTP 429 "):
+                other_errors += v
+    o = {}
+    if burst:
+        bc = burst["counts"]
+        per_base = {s["epochSecond"]: s["rates"].get("messages.accepted", 0) for s in (base or {}).get("samples", [])}
+        secs = schedule_seconds(burst, skip=2)
+        o = {"offeredPerSecond": burst["parameters"]["rate"], "sent": bc.get("messages.sent"),
+             "notSentToolLimit": bc.get("messages.notSent"), "accepted": bc.get("messages.accepted"),
+             "refused429": bc.get("messages.refused"), "failures": burst.get("failures"),
+             "acceptedMs": lat(burst, "accepted"), "refused429Ms": lat(burst, "refused"),
+             "baseStreamRefused429Ms": lat(base, "refused"),
+             "perSecond": [{"epochSecond": s["epochSecond"], "accepted": s["rates"].get("messages.accepted"),
+                            "baseAccepted": per_base.get(s["epochSecond"]), "refused": s["rates"].get("messages.refused"),
+                            "acceptedP99Ms": round(s["latency"].get("accepted", {}).get("p99", 0) / 1000.0, 1),
+                            "serverCpuPercent": s.get("serverCpuPercent")}
+                           for s in burst.get("samples", [])],
+             "acceptedPerSecondAfterFirst2s": median([s["rates"].get("messages.accepted", 0)
+                                                      + per_base.get(s["epochSecond"], 0) for s in secs])}
+        p99s = [s["latency"].get("accepted", {}).get("p99", 0) / 1000.0 for s in secs
+                if s["latency"].get("accepted", {}).get("count")]
+        o["acceptedPerSecondP99AfterFirst2sMedianMs"] = round(median(p99s), 1) if p99s else None
+        drop = bc.get("schedule.endEpochMillis")
+        lasts = [d["counts"]["refused.lastEpochMillis"] for d in (burst, base)
+                 if d and "refused.lastEpochMillis" in d["counts"]]
+        o["loadDropEpochMillis"] = drop
+        o["last429EpochMillis"] = max(lasts) if lasts else None
+        o["sheddingAfterDropMs"] = max(0, max(lasts) - drop) if lasts and drop else None
+        # the same by the refused requests' due times: a 429 for a request due after the drop (the base stream's)
+        # shows shedding still on then; a lower bound where the reply times above are an upper one
+        dues = [d["counts"]["refused.lastDueEpochMillis"] for d in (burst, base)
+                if d and "refused.lastDueEpochMillis" in d["counts"]]
+        o["sheddingAfterDropByDueTimeMs"] = max(0, max(dues) - drop) if dues and drop else None
+        start = bc.get("schedule.startEpochMillis")
+        if start and drop:
+            # every burst push accepted, replies after the schedule included, per second of the schedule
+            o["burstAcceptedPerScheduleSecond"] = round(bc.get("messages.accepted", 0) * 1000.0 / (drop - start))
+            o["logicGaugesDuringBurst"] = gauges(run_dir, start / 1000.0, drop / 1000.0)
+        o["baseStreamRefused429"] = (base or {}).get("counts", {}).get("messages.refused")
+    try:
+        with open(os.path.join(run_dir, "burner.txt")) as f:
+            b = f.read().split()
+            o["burnerStartEpochMillis"], o["burnerEndEpochMillis"], o["burners"] = int(b[0]), int(b[1]), int(b[2])
+    except (OSError, ValueError, IndexError):
+        pass
+    fig["overload"] = o
+    fig["otherErrors"] = other_errors
+    shed = o.get("refused429") or 0
+    tp = o.get("acceptedPerSecondAfterFirst2s")
+    rej = (o.get("refused429Ms") or {}).get("p99") if shed else None
+    acc = (o.get("acceptedMs") or {}).get("p99")
+    rec = o.get("sheddingAfterDropMs")
+    unloaded_shed = fig["unloaded"]["refused"]
+    targets = {
+        "unloadedNotShed": {"target": "no 429 in the unloaded step (else the machine's other load kept the CPU over "
+                                      "overload.cpuThreshold and the unloaded p99 is not unloaded)",
+                            "value": unloaded_shed, "verdict": verdict(unloaded_shed, 0)},
+        "sheds": {"target": "the burst is shed (429 code 302) at all: else the CPU never reached "
+                            "overload.cpuThreshold and the other criteria say nothing", "value": shed,
+                  "verdict": "met" if shed > 0 else "MISSED"},
+        "rejectionLatencyP99Ms": {"target": "< 5 ms (issue 19)", "value": rej, "verdict": verdict(rej, 5)},
+        "acceptedThroughputShare": {
+            "target": ">= 80 %% of the measured maximum (%s/s) (issue 19)" % maximum,
+            "value": round(tp / maximum, 3) if tp is not None and maximum else None,
+            "verdict": verdict(tp, 0.8 * maximum, smaller_is_better=False) if maximum else "not measured"},
+        "acceptedP99Ms": {"target": "<= 2 x unloaded (%s ms) (issue 19)" % unloaded_p99, "value": acc,
+                          "verdict": verdict(acc, 2 * unloaded_p99) if unloaded_p99 else "not measured"},
+        "sheddingStopsAfterDropMs": {"target": "<= 1000 ms after the load drops (issue 19)", "value": rec,
+                                     "verdict": verdict(rec, 1000) if shed else "not measured"},
+        "errorsOtherThan429": {"target": "0", "value": other_errors, "verdict": verdict(other_errors, 0)},
+    }
+    for k, t in targets.items():
+        print("push-api-overload %s: %s (value %s, target %s)" % (k, t["verdict"], t["value"], t["target"]),
+              file=sys.stderr)
+    return fig, targets
+
+
 def unicast(run_dir):
     d = load(os.path.join(run_dir, "unicast.json"))
     if not d:
@@ -791,7 +931,8 @@ def main():
     fn = {"idle": idle, "fanout": fanout, "connect-storm": storm, "push-api": push_api, "unicast": unicast,
           "connect-storm-cluster": storm_cluster, "push-api-cluster": push_cluster,
           "loopback-floor": loopback_floor, "resume-storm": resume_storm,
-          "latency-sweep": latency_sweep, "tenants": tenants, "upstream": upstream}
+          "latency-sweep": latency_sweep, "tenants": tenants, "upstream": upstream,
+          "push-api-overload": push_overload}
     fig, targets = fn[a.scenario](a.run_dir)
     try:
         with open(os.path.join(a.run_dir, "commands.txt")) as f:

@@ -21,20 +21,28 @@ import java.util.concurrent.locks.LockSupport;
  * Counts {@code messages.sent}, {@code messages.accepted} (HTTP 2xx with {@code "code":0}), {@code messages.notSent}
  * (due while {@code maxInFlight} requests were pending: the tool's own limit, not a server failure) and failures by
  * reason: {@code HTTP <status> code <API code>} for a reply that is not an acceptance, the connection's loss (which
- * side ended it) or the socket error otherwise; records the {@code push} histogram. Requests are pipelined on
+ * side ended it) or the socket error otherwise; records the {@code push} histogram (every reply) and, given a
+ * {@link ReplySplit}, accepted and 429 replies apart. Requests are pipelined on
  * HTTP/1.1 keep-alive connections ({@link PipelinedHttpClient}), round robin; with one connection (the default) the server sees them in sequence
  * order. One run per instance, on the calling thread.
  */
 final class OpenLoopPublisher {
     private final PushOptions options;
     private final RunMetrics metrics;
+    private final ReplySplit split;
     private final AtomicLong accepted = new AtomicLong();
     /** {@link #apiCode} of a body without a JSON {@code "code"}. */
     static final int NO_CODE = Integer.MIN_VALUE;
 
     OpenLoopPublisher(PushOptions options, RunMetrics metrics) {
+        this(options, metrics, null);
+    }
+
+    /** Also splits the replies into accepted and refused (HTTP 429) with {@code split}; null for no split. */
+    OpenLoopPublisher(PushOptions options, RunMetrics metrics, ReplySplit split) {
         this.options = options;
         this.metrics = metrics;
+        this.split = split;
     }
 
     /**
@@ -56,6 +64,9 @@ final class OpenLoopPublisher {
         long start = System.nanoTime();
         long end = start + options.duration().toNanos();
         double period = 1e9 / options.rate();
+        if (split != null) {
+            split.schedule(start, end);
+        }
         EventLoopGroup group = ClientTransports.newEventLoopGroup(Math.min(options.connections(), 2));
         List<PipelinedHttpClient> connections = new ArrayList<>();
         for (int c = 0; c < options.connections(); c++) {
@@ -81,16 +92,24 @@ final class OpenLoopPublisher {
                 PipelinedHttpClient http = connections.get((int) (i % connections.size()));
                 http.post(body).whenComplete((res, err) -> {
                     inFlight.release();
-                    metrics.recorder("push").recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
+                    long now = System.nanoTime();
+                    long micros = Math.max(0, (now - due) / 1000);
+                    metrics.recorder("push").recordValue(micros);
                     if (err != null) {
                         metrics.fail("push: " + PipelinedHttpClient.describe(err));
                     } else if (res.status() / 100 != 2 || apiCode(res.body()) != 0) {
                         int code = apiCode(res.body());
                         metrics.fail("push: HTTP " + res.status()
                                 + (code == NO_CODE ? " (no API code)" : " code " + code));
+                        if (split != null) {
+                            split.notAccepted(res.status(), due, micros, now);
+                        }
                     } else {
                         accepted.incrementAndGet();
                         metrics.counter("messages.accepted").increment();
+                        if (split != null) {
+                            split.accepted(micros);
+                        }
                     }
                 });
             }

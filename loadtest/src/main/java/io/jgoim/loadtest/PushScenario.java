@@ -10,7 +10,9 @@ import java.util.Map;
  * The {@code push} scenario: the HTTP push API under a fixed request rate (open loop), to a room, to mids, to keys or
  * to everyone. Measures the API's latency from each request's due time. Counts {@code messages.sent},
  * {@code messages.accepted}; histogram {@code push} (microseconds); failures by reason. Pair it with sessions from a
- * separate {@code connect} run to load the fan-out as well.
+ * separate {@code connect} run to load the fan-out as well. For a node that sheds load ({@link ReplySplit}): histograms
+ * {@code accepted} (accepted replies only) and {@code refused} (HTTP 429), counter {@code messages.refused}, and the
+ * schedule's and the first and last 429's times as epoch milliseconds among the counts.
  */
 public final class PushScenario {
     public static final String NAME = "push";
@@ -30,10 +32,12 @@ public final class PushScenario {
         if (!prewarm.isZero()) {
             OpenLoopPublisher.unmeasured(options, prewarm, options.publisherId());
         }
-        RunMetrics metrics = new RunMetrics(List.of("push"),
-                List.of("messages.sent", "messages.accepted", "messages.notSent"), options.serverPid());
-        new OpenLoopPublisher(options, metrics).run();
-        return metrics.result(NAME, parameters(options), Map.of());
+        RunMetrics metrics = new RunMetrics(List.of("push", ReplySplit.ACCEPTED, ReplySplit.REFUSED),
+                List.of("messages.sent", "messages.accepted", ReplySplit.REFUSED_COUNT, "messages.notSent"),
+                options.serverPid());
+        ReplySplit split = new ReplySplit(metrics);
+        new OpenLoopPublisher(options, metrics, split).run();
+        return metrics.result(NAME, parameters(options), split.times());
     }
 
     static Map<String, Object> parameters(PushOptions o) {

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The push driver's failure reasons against a scripted HTTP server on a real socket: a refusal is counted with its
  * status and API code, a connection the server drops with requests pending says the server ended it, and requests
- * the tool holds back at its own in-flight limit are not counted as failures at all.
+ * the tool holds back at its own in-flight limit are not counted as failures at all; 429s (adaptive shedding) are
+ * split from accepted replies, counted per second and timed.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
@@ -159,6 +160,75 @@ class PushFailureReasonsIT {
             assertThat(r.count("messages.accepted")).isEqualTo(5);
             assertThat(r.count("messages.notSent")).isEqualTo(45);
             assertThat(r.failures()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldSplitAcceptedFromRefusedRepliesAndTimeTheRefusals() throws Exception {
+        String overloaded = "{\"code\":302,\"message\":\"logic is overloaded; retry after 1 s\",\"data\":null}";
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    InputStream in = new BufferedInputStream(s.getInputStream());
+                    OutputStream out = s.getOutputStream();
+                    // 20 shed (429), 5 refused otherwise (503), then every one accepted
+                    for (int i = 0; readRequest(in); i++) {
+                        reply(out, i < 20 ? 429 : i < 25 ? 503 : 200, i < 20 ? overloaded : i < 25 ? BUSY : OK);
+                    }
+                } catch (IOException e) {
+                    // the test is over
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+
+            ScenarioResult r = PushScenario.run(options(server.getLocalPort(), 1000));
+
+            assertThat(r.count("messages.sent")).isEqualTo(50);
+            assertThat(r.count("messages.accepted")).isEqualTo(25);
+            assertThat(r.count(ReplySplit.REFUSED_COUNT)).isEqualTo(20);
+            assertThat(r.failures()).containsOnly(Map.entry("push: HTTP 429 code 302", 20L),
+                    Map.entry("push: HTTP 503 code 503", 5L));
+            assertThat(r.latency("push").count()).isEqualTo(50);
+            assertThat(r.latency(ReplySplit.ACCEPTED).count()).isEqualTo(25);
+            assertThat(r.latency(ReplySplit.REFUSED).count()).isEqualTo(20);
+            long perSecond = r.samples().stream().mapToLong(s -> s.rates().get(ReplySplit.REFUSED_COUNT)).sum();
+            assertThat(perSecond).isEqualTo(20);
+            long start = r.count("schedule.startEpochMillis");
+            assertThat(r.count("schedule.endEpochMillis") - start).isEqualTo(250);
+            // request 0 is due at the start, request 19 (the last 429) 95 ms later: no reply comes before its request
+            assertThat(r.count("refused.firstEpochMillis")).isGreaterThanOrEqualTo(start);
+            assertThat(r.count("refused.lastDueEpochMillis")).isEqualTo(start + 95);
+            assertThat(r.count("refused.lastEpochMillis")).isGreaterThanOrEqualTo(start + 95)
+                    .isGreaterThanOrEqualTo(r.count("refused.firstEpochMillis"));
+        }
+    }
+
+    @Test
+    void shouldLeaveTheRefusalTimesOutWhenNothingWasRefused() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    InputStream in = new BufferedInputStream(s.getInputStream());
+                    while (readRequest(in)) {
+                        reply(s.getOutputStream(), 200, OK);
+                    }
+                } catch (IOException e) {
+                    // the test is over
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+
+            ScenarioResult r = PushScenario.run(options(server.getLocalPort(), 1000));
+
+            assertThat(r.count("messages.accepted")).isEqualTo(50);
+            assertThat(r.counts()).doesNotContainKeys("refused.firstEpochMillis", "refused.lastEpochMillis",
+                            "refused.lastDueEpochMillis")
+                    .containsKey("schedule.endEpochMillis");
+            assertThat(r.count(ReplySplit.REFUSED_COUNT)).isZero();
+            assertThat(r.latency(ReplySplit.REFUSED).count()).isZero();
+            assertThat(r.latency(ReplySplit.ACCEPTED).count()).isEqualTo(50);
         }
     }
 
