@@ -3,17 +3,19 @@ package io.jgoim.comet.session;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
-import io.jgoim.comet.limit.ClientIp;
 import io.jgoim.comet.limit.Gcra;
 import io.jgoim.comet.limit.Refusal;
 import io.jgoim.comet.stream.StreamDelivery;
 import io.jgoim.comet.token.TokenIds;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.FrameReceiver;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -30,9 +32,14 @@ import java.util.concurrent.TimeUnit;
  * transports' pipelines and the one place that turns a failure into a close: {@link #exceptionCaught} applies the
  * {@link CloseOutcome} table and writes the goodbye.
  *
+ * <p>Until the auth is answered it is the pipeline's last handler; then it leaves the pipeline and the codec in front
+ * of it calls it directly as its {@link FrameReceiver} ({@link #leavePipeline}): one pipeline context less per idle
+ * session. So it writes and closes through the channel (the pipeline's tail, then the codec), never through a
+ * context, and keeps no context: the channel is the session's.
+ *
  * <p>One instance per channel; every method runs on the channel's event loop.
  */
-public final class SessionHandler extends ChannelInboundHandlerAdapter implements Session.Closer {
+public final class SessionHandler extends ChannelInboundHandlerAdapter implements Session.Closer, FrameReceiver {
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
     /** Tokens that live longer than this are treated as never expiring (and the ticker arithmetic cannot overflow). */
     private static final long MAX_LIFETIME_MS = TimeUnit.DAYS.toMillis(3650);
@@ -42,10 +49,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     // A boolean, not the SessionTransport reference: one byte instead of a reference (8 B without compressed oops, as
     // under ZGC) in an object every idle session holds; transport() turns it back into the strategy.
     private final boolean webSocket;
-    private ChannelHandlerContext ctx;
     private Session session;
-    /** This session's tenant's session count (the tenant meter), set at activation. */
-    private java.util.concurrent.atomic.AtomicInteger tenantSessions;
     private boolean extended;
     private boolean webSocketOpen;
     private boolean closing;
@@ -55,10 +59,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private long lastRefreshNanos;
     private long unwritableSinceNanos;
     private int upstreamInFlight;
+    /**
+     * The client address's place in the address table, handed over by the handshake at activation (-1: none): an
+     * int, not the handshake's ClientIp (32 B more per session), since releasing the place is all that is left.
+     */
+    private int ipSlot = -1;
     // The per-session rate states (limits.minHeartbeatInterval, limits.upstreamRate), one Gcra TAT each.
     private long heartbeatTat;
     private long upstreamTat;
-    private ClientIp clientIp;
     // A slow-consumer check is scheduled (a flag, not the future: 8 B less; a check that fires after the close
     // finds the session closing and does nothing).
     private boolean slowCheckScheduled;
@@ -77,16 +85,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return session;
     }
 
-    /** The connection's client address and its place in the address table (set by the transport at accept). */
-    public void clientIp(ClientIp clientIp) {
-        this.clientIp = clientIp;
-    }
-
-    /** The client address, or null when the transport set none (tests of the handlers alone). */
-    ClientIp clientIp() {
-        return clientIp;
-    }
-
     void extended(boolean extended) {
         this.extended = extended;
     }
@@ -101,20 +99,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return webSocket ? (tls ? "wss" : "ws") : (tls ? "tcp-tls" : "tcp");
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
     /**
      * The session token's expiry (unix ms, 0 = never) and ids, from Connect (before {@link #activate}) or Refresh:
      * the loop's sweeper closes the session with TOKEN_EXPIRED at that time, and the deny list is matched against
      * the ids. Event loop only.
      */
-    void credentials(long expiresAtMs, String jti, String kid) {
+    void credentials(Channel ch, long expiresAtMs, String jti, String kid) {
         long leftMs = expiresAtMs - System.currentTimeMillis();
         expiresNanos = expiresAtMs <= 0 || leftMs > MAX_LIFETIME_MS ? Long.MAX_VALUE
-                : now() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, leftMs));
+                : now(ch) + TimeUnit.MILLISECONDS.toNanos(Math.max(0, leftMs));
         this.jtiHash = TokenIds.jtiHash(jti);
         this.kid = TokenIds.kid(kid);
     }
@@ -131,14 +124,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     /**
      * Called by the handshake once logic accepted the token: registers the session and starts its timers. A
-     * {@code positionAware} session (auth ver 3) gets its {@link StreamDelivery}.
+     * {@code positionAware} session (auth ver 3) gets its {@link StreamDelivery}. {@code ipSlot}: the client
+     * address's place in the address table, released by this handler from now on (-1: none).
      */
-    void activate(long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds, int loopIndex,
-                  boolean positionAware, String tenant) {
+    void activate(Channel ch, long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds,
+                  int loopIndex, boolean positionAware, String tenant, int ipSlot) {
         CometConfig.ProtocolConfig pc = services.config().protocol();
-        StreamDelivery streams = positionAware ? services.streamDelivery(ctx.channel(), transport(), this::close,
+        this.ipSlot = ipSlot;
+        StreamDelivery streams = positionAware ? services.streamDelivery(ch, transport(), this::close,
                 key, op -> session.needPush(op)) : null;
-        session = new Session(ctx.channel(), transport(), memberId, key, extended, loopIndex,
+        session = new Session(ch, transport(), memberId, key, extended, loopIndex,
                 services.config().outbound().ringSize(), services.metrics(), this, streams);
         session.tenant(tenant);
         if (accepts.length > 0) {
@@ -148,34 +143,54 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 : pc.heartbeatInterval().toNanos();
         idleTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
                 TimeUnit.NANOSECONDS.toMillis(interval) * pc.heartbeatMaxMisses());
-        lastReadNanos = now();
+        lastReadNanos = now(ch);
         lastRefreshNanos = lastReadNanos;
         heartbeatTat = lastReadNanos;
         upstreamTat = lastReadNanos;
         services.metrics().sessionOpened(webSocket);
-        tenantSessions = services.metrics().tenantSessions(tenant); // resolved once per session
-        tenantSessions.incrementAndGet();
+        // Looked up again at the close (a fixed table), not kept: 8 B less per session.
+        services.metrics().tenantSessions(tenant).incrementAndGet();
         Session replaced = services.index().register(session, roomId);
         if (replaced != null) {
             replaced.close(CloseCode.REPLACED);
         }
-        if (!ctx.channel().isWritable()) {
-            channelWritabilityChanged(ctx);
+        if (!ch.isWritable()) {
+            writabilityChanged();
         }
+    }
+
+    /**
+     * The auth is answered and the pipeline stops changing: hands this handler to the codec in front of it (a
+     * {@link FrameReceiver.Host}) and leaves the pipeline, so an idle session holds one pipeline context less. A
+     * closing session, or a pipeline without such a codec (tests of the handlers alone), keeps it as it is.
+     */
+    void leavePipeline(Channel ch) {
+        ChannelPipeline pipeline = ch.pipeline();
+        FrameReceiver.Host codec = pipeline.get(FrameReceiver.Host.class);
+        if (codec == null || closing || session == null || pipeline.context(this) == null) {
+            return;
+        }
+        codec.attach(this);
+        pipeline.remove(this);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Proto)) {
+        if (msg instanceof Proto) {
+            frameRead((Proto) msg);
+        } else {
             ReferenceCountUtil.release(msg);
-            return;
         }
-        Proto p = (Proto) msg;
+    }
+
+    @Override
+    public void frameRead(Proto p) {
         try {
             if (session == null || closing) {
                 return;
             }
-            lastReadNanos = now();
+            Channel ch = session.channel();
+            lastReadNanos = now(ch);
             services.metrics().frameIn(p.op());
             switch (p.op()) {
                 case Op.HEARTBEAT:
@@ -183,51 +198,51 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                             TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis) / services.config().protocol()
                                     .heartbeatMaxMisses());
                     if (hb == Gcra.REFUSED) {
-                        limitClose(ctx, Refusal.HEARTBEAT_RATE, p.seq(), "heartbeats more often than every "
+                        limitClose(ch, Refusal.HEARTBEAT_RATE, p.seq(), "heartbeats more often than every "
                                 + services.config().limits().minHeartbeatInterval().toMillis() + " ms");
                         break;
                     }
                     heartbeatTat = hb;
-                    services.heartbeat().reply(ctx, transport(), session, p);
+                    services.heartbeat().reply(ch, transport(), session, p);
                     pendingFlush = true;
                     lastRefreshNanos = services.heartbeat().refresh(session, lastReadNanos, lastRefreshNanos);
                     break;
                 case Op.CHANGE_ROOM:
-                    reply(services.subscriptions().changeRoom(session, extended, ctx.alloc(), p));
+                    reply(services.subscriptions().changeRoom(session, extended, ch.alloc(), p));
                     break;
                 case Op.ACK:
                     if (session.streams() == null) {
-                        unknownOp(ctx, p);
+                        unknownOp(ch, p);
                     } else {
-                        services.streamRequests().ack(this, ctx, session, p);
+                        services.streamRequests().ack(this, ch, session, p);
                     }
                     break;
                 case Op.RECENT:
                     if (session.streams() == null) {
-                        unknownOp(ctx, p);
+                        unknownOp(ch, p);
                     } else {
-                        services.streamRequests().recent(this, ctx, session, p);
+                        services.streamRequests().recent(this, ch, session, p);
                     }
                     break;
                 case Op.SUB:
                 case Op.UNSUB:
-                    reply(services.subscriptions().watch(session, extended, ctx.alloc(), p));
+                    reply(services.subscriptions().watch(session, extended, ch.alloc(), p));
                     break;
                 case Op.SEND_MSG:
-                    upstream(ctx, p);
+                    upstream(ch, p);
                     break;
                 case Op.REFRESH:
                     if (extended) {
-                        services.tokenRefresh().refresh(this, ctx, session, p);
+                        services.tokenRefresh().refresh(this, ch, session, p);
                     } else {
-                        unknownOp(ctx, p);
+                        unknownOp(ch, p);
                     }
                     break;
                 default:
                     if (p.op() >= Op.BUSINESS_MIN) {
-                        upstream(ctx, p);
+                        upstream(ch, p);
                     } else {
-                        unknownOp(ctx, p);
+                        unknownOp(ch, p);
                     }
             }
         } finally {
@@ -236,43 +251,49 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     /** An upstream message within {@code limits.upstreamRate} goes to logic; one beyond it closes the session. */
-    private void upstream(ChannelHandlerContext ctx, Proto p) {
+    private void upstream(Channel ch, Proto p) {
         long t = services.limits().upstream(upstreamTat, lastReadNanos);
         if (t == Gcra.REFUSED) {
-            limitClose(ctx, Refusal.UPSTREAM_RATE, p.seq(), "more than " + services.config().limits().upstreamRate()
+            limitClose(ch, Refusal.UPSTREAM_RATE, p.seq(), "more than " + services.config().limits().upstreamRate()
                     + " upstream messages a second");
             return;
         }
         upstreamTat = t;
-        services.upstream().send(this, ctx, session, p);
+        services.upstream().send(this, ch, session, p);
     }
 
     /**
      * A per-session limit was passed: counted, then the session closes with the limit's close code, an extended
      * client reading the error reply first (a goim client cannot read one).
      */
-    private void limitClose(ChannelHandlerContext ctx, Refusal r, int seq, String message) {
+    private void limitClose(Channel ch, Refusal r, int seq, String message) {
         services.limits().refused(r);
-        exceptionCaught(ctx, new SessionCloseException(r.error(), r.close(), seq, message));
+        fail(ch, new SessionCloseException(r.error(), r.close(), seq, message));
     }
 
-    private void unknownOp(ChannelHandlerContext ctx, Proto p) {
-        exceptionCaught(ctx, new SessionCloseException(ErrorCode.UNKNOWN_OP, CloseCode.PROTOCOL_ERROR, p.seq(),
+    private void unknownOp(Channel ch, Proto p) {
+        fail(ch, new SessionCloseException(ErrorCode.UNKNOWN_OP, CloseCode.PROTOCOL_ERROR, p.seq(),
                 "op " + p.op() + " not allowed after auth"));
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        readComplete();
+    }
+
+    @Override
+    public void readComplete() {
         if (pendingFlush) {
             pendingFlush = false;
-            ctx.flush();
+            session.channel().flush();
         }
     }
 
     /** Writes a reply; flushed at the end of the read. */
     void reply(Proto p) {
         services.metrics().frameOut(p.op());
-        ctx.write(p, ctx.voidPromise());
+        Channel ch = session.channel();
+        ch.write(p, ch.voidPromise());
         pendingFlush = true;
     }
 
@@ -300,41 +321,52 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void expireIdle(long nowNanos) {
-        if (closing || !ctx.channel().isActive()) {
+        Channel ch = session.channel();
+        if (closing || !ch.isActive()) {
             return;
         }
         if (expiresNanos - nowNanos <= 0) {
-            exceptionCaught(ctx, new SessionCloseException(ErrorCode.TOKEN_EXPIRED, CloseCode.TOKEN_EXPIRED, 0,
+            fail(ch, new SessionCloseException(ErrorCode.TOKEN_EXPIRED, CloseCode.TOKEN_EXPIRED, 0,
                     "token expired; refresh it before exp (op 23), or reconnect with a new token"));
             return;
         }
-        exceptionCaught(ctx, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
+        fail(ch, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
                 "no frame for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - lastReadNanos) + " ms"));
     }
 
     /** Starts the slow-consumer clock when the session goes over its outbound bound ({@link SlowConsumerPolicy}). */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+        writabilityChanged();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void writabilityChanged() {
+        Session s = session;
+        if (s == null) {
+            return;
+        }
+        if (s.channel().isWritable()) {
             unwritableSinceNanos = 0;
-        } else if (unwritableSinceNanos == 0 && session != null) {
-            unwritableSinceNanos = now();
+        } else if (unwritableSinceNanos == 0) {
+            unwritableSinceNanos = now(s.channel());
             if (!slowCheckScheduled) {
                 scheduleSlowCheck(services.slowConsumer().closeAfterNanos());
             }
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
     private void checkSlow() {
         slowCheckScheduled = false;
-        if (closing || unwritableSinceNanos == 0 || !ctx.channel().isActive()) {
+        Channel ch = session.channel();
+        if (closing || unwritableSinceNanos == 0 || !ch.isActive()) {
             return;
         }
-        long now = now();
+        long now = now(ch);
         long left = services.slowConsumer().remainingNanos(unwritableSinceNanos, now);
         if (left <= 0) {
-            exceptionCaught(ctx, services.slowConsumer().verdict(unwritableSinceNanos, now));
+            fail(ch, services.slowConsumer().verdict(unwritableSinceNanos, now));
         } else {
             scheduleSlowCheck(left);
         }
@@ -342,7 +374,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     private void scheduleSlowCheck(long delayNanos) {
         slowCheckScheduled = true;
-        ctx.executor().schedule(this::checkSlow, delayNanos, TimeUnit.NANOSECONDS);
+        session.channel().eventLoop().schedule(this::checkSlow, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** The WebSocket upgrade completed (the transport's codec took over first): close frames can go out now. */
@@ -357,43 +389,58 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Closes the session with {@code code} (replaced, kicked, shutdown). Event loop only. */
     @Override
     public void close(CloseCode code) {
-        closeWith(code, null, 0, code.reason());
+        closeWith(session.channel(), code, null, 0, code.reason());
     }
 
     /** Closes the session with {@code code}, an extended client learning {@code error} first. Event loop only. */
     @Override
     public void close(CloseCode code, ErrorCode error, String message) {
-        closeWith(code, error, 0, message);
+        closeWith(session.channel(), code, error, 0, message);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx.channel(), cause);
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        fail(session.channel(), cause);
     }
 
     /** The one place that turns a failure into a close, by the {@link CloseOutcome} table. */
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    void fail(Channel ch, Throwable cause) {
         CloseOutcome o = CloseOutcome.of(cause);
         if (o.logAtError()) {
-            log.error("{} unexpected error; closing", ctx.channel(), o.cause());
+            log.error("{} unexpected error; closing", ch, o.cause());
         } else if (log.isDebugEnabled()) {
-            log.debug("{} {} {}", ctx.channel(), o.kind().words(), o.logDetail());
+            log.debug("{} {} {}", ch, o.kind().words(), o.logDetail());
         }
         if (o.closeCode() == null) {
-            ctx.close();
+            ch.close();
         } else {
-            closeWith(o.closeCode(), o.error(), o.seq(), o.message());
+            closeWith(ch, o.closeCode(), o.error(), o.seq(), o.message());
         }
     }
 
-    private void closeWith(CloseCode code, ErrorCode error, int seq, String message) {
+    private void closeWith(Channel ch, CloseCode code, ErrorCode error, int seq, String message) {
         if (closing) {
             return;
         }
         closing = true;
         services.metrics().closed(code);
-        Goodbye.send(ctx, transport(), webSocketOpen, extended, code, error, seq, message, services.hints().get(),
+        Goodbye.send(ch, transport(), webSocketOpen, extended, code, error, seq, message, services.hints().get(),
                 services.metrics());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        inactive();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void inactive() {
         closing = true;
         Session s = session;
         if (s != null) {
@@ -403,18 +450,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 s.streams().close();
             }
             services.metrics().sessionClosed(webSocket);
-            if (tenantSessions != null) {
-                tenantSessions.decrementAndGet();
-            }
+            services.metrics().tenantSessions(s.tenant()).decrementAndGet();
             if (current) {
                 // A session replaced by a newer one with its key leaves the route alone: it belongs to the newer.
                 disconnectFromLogic(s.memberId(), s.key());
             }
         }
-        if (clientIp != null) {
-            clientIp.release();
+        if (ipSlot >= 0) {
+            services.limits().release(ipSlot);
+            ipSlot = -1;
         }
-        ctx.fireChannelInactive();
     }
 
     /** Tells logic the session is gone (queued, flow-controlled and retried: {@link LogicDisconnects}). */
@@ -423,8 +468,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 .setServer(services.serverId()).build());
     }
 
-    private long now() {
-        return ctx.executor().ticker().nanoTime();
+    private static long now(Channel ch) {
+        return ch.eventLoop().ticker().nanoTime();
     }
 
     private SessionTransport transport() {
