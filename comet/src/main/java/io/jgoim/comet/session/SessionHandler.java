@@ -46,12 +46,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     private final SessionServices services;
     // Fields kept narrow: one instance lives as long as each connection (idle ones included).
-    // A boolean, not the SessionTransport reference: one byte instead of a reference (8 B without compressed oops, as
-    // under ZGC) in an object every idle session holds; transport() turns it back into the strategy.
-    private final boolean webSocket;
     private Session session;
-    // The session's five yes/no states in one byte (EXTENDED ... SLOW_CHECK), not five booleans: with the kid as a
-    // char this keeps the object at 96 B under ZGC (the booleans took it to 104).
+    // The session's yes/no states in one byte (WEB_SOCKET ... SLOW_CHECK), not six booleans: with the kid as a char
+    // this keeps the object at 96 B under ZGC (the booleans took it to 104). The transport is a flag, not the
+    // SessionTransport reference (8 B without compressed oops, as under ZGC); transport() turns it back.
     private byte flags;
     private int idleTimeoutMillis;
     private long lastReadNanos;
@@ -72,6 +70,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private long jtiHash;
     private char kid;
 
+    /** The connection is a WebSocket (set once, at construction). */
+    private static final int WEB_SOCKET = 32;
     /** The client authenticated with an extended version (ver 2 or 3) and reads error replies and DISCONNECT. */
     private static final int EXTENDED = 1;
     /** The WebSocket upgrade completed: close frames can go out. */
@@ -88,7 +88,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     public SessionHandler(SessionServices services, SessionTransport transport) {
         this.services = services;
-        this.webSocket = transport.isWebSocket();
+        flag(WEB_SOCKET, transport.isWebSocket());
     }
 
     /** The authenticated session, or null before auth. */
@@ -107,7 +107,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** How the client is connected, as logic's Connect names it: tcp, tcp-tls, ws or wss. */
     String transportName(ChannelHandlerContext ctx) {
         boolean tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
-        return webSocket ? (tls ? "wss" : "ws") : (tls ? "tcp-tls" : "tcp");
+        return is(WEB_SOCKET) ? (tls ? "wss" : "ws") : (tls ? "tcp-tls" : "tcp");
     }
 
     /**
@@ -158,7 +158,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         lastRefreshNanos = lastReadNanos;
         heartbeatTat = lastReadNanos;
         upstreamTat = lastReadNanos;
-        services.metrics().sessionOpened(webSocket);
+        services.metrics().sessionOpened(is(WEB_SOCKET));
         // Looked up again at the close (a fixed table), not kept: 8 B less per session.
         services.metrics().tenantSessions(tenant).incrementAndGet();
         Session replaced = services.index().register(session, roomId);
@@ -460,7 +460,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             if (s.streams() != null) {
                 s.streams().close();
             }
-            services.metrics().sessionClosed(webSocket);
+            services.metrics().sessionClosed(is(WEB_SOCKET));
             services.metrics().tenantSessions(s.tenant()).decrementAndGet();
             if (current) {
                 // A session replaced by a newer one with its key leaves the route alone: it belongs to the newer.
@@ -492,6 +492,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     private SessionTransport transport() {
-        return SessionTransport.of(webSocket);
+        return SessionTransport.of(is(WEB_SOCKET));
     }
 }
