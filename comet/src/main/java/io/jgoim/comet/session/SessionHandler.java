@@ -70,8 +70,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private long jtiHash;
     private char kid;
 
-    /** The connection is a WebSocket (set once, at construction). */
-    private static final int WEB_SOCKET = 32;
     /** The client authenticated with an extended version (ver 2 or 3) and reads error replies and DISCONNECT. */
     private static final int EXTENDED = 1;
     /** The WebSocket upgrade completed: close frames can go out. */
@@ -85,6 +83,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
      * the session closing and does nothing).
      */
     private static final int SLOW_CHECK = 16;
+    /** The connection is a WebSocket (set once, at construction). */
+    private static final int WEB_SOCKET = 32;
 
     public SessionHandler(SessionServices services, SessionTransport transport) {
         this.services = services;
@@ -173,12 +173,20 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /**
      * The auth is answered and the pipeline stops changing: hands this handler to the codec in front of it (a
      * {@link FrameReceiver.Host}) and leaves the pipeline, so an idle session holds one pipeline context less. A
-     * closing session, or a pipeline without such a codec (tests of the handlers alone), keeps it as it is.
+     * closing session, or a pipeline where the handler does not directly follow such a codec (tests of the handlers
+     * alone), keeps it as it is.
      */
     void leavePipeline(Channel ch) {
         ChannelPipeline pipeline = ch.pipeline();
         FrameReceiver.Host codec = pipeline.get(FrameReceiver.Host.class);
-        if (codec == null || is(CLOSING) || session == null || pipeline.context(this) == null) {
+        ChannelHandlerContext own = pipeline.context(this);
+        if (codec == null || own == null || is(CLOSING) || session == null) {
+            return;
+        }
+        // Only the codec right in front may stand in for this context: a handler between them would be skipped.
+        java.util.List<String> names = pipeline.names();
+        int at = names.indexOf(own.name());
+        if (at < 1 || !names.get(at - 1).equals(pipeline.context(codec).name())) {
             return;
         }
         codec.attach(this);
