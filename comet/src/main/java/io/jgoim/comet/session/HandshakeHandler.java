@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * {@link AuthAdmission}'s decision; Connects logic refuses as OVERLOADED close with OVERLOADED (4015).
  *
  * <p>Failures are not answered here: they are fired as {@link SessionCloseException} so
- * {@link SessionHandler#exceptionCaught} writes the goodbye. One instance per channel; event loop only.
+ * {@link SessionHandler#fail} writes the goodbye. One instance per channel; event loop only.
  */
 public final class HandshakeHandler extends ChannelInboundHandlerAdapter implements Runnable {
     private enum State { WAITING, AUTHENTICATING, RESUMING, DONE }

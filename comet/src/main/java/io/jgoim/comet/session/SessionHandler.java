@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
  * The session after auth: dispatches the client's ops (heartbeat, room change, watch, upstream), keeps the
  * session's few per-connection fields, registers it in the index and takes it out at the close. The work itself is
  * done by the comet-wide collaborators in {@link SessionServices} ({@link Heartbeat}, {@link Subscriptions},
- * {@link Upstream}, {@link SlowConsumerPolicy}, {@link Goodbye}), which hold no per-session state. It is the last handler of both
- * transports' pipelines and the one place that turns a failure into a close: {@link #exceptionCaught} applies the
- * {@link CloseOutcome} table and writes the goodbye.
+ * {@link Upstream}, {@link SlowConsumerPolicy}, {@link Goodbye}), which hold no per-session state. It is the one
+ * place that turns a failure into a close: {@link #fail} (reached from {@link #exceptionCaught} before auth, from
+ * {@link #failed} after) applies the {@link CloseOutcome} table and writes the goodbye.
  *
  * <p>Until the auth is answered it is the pipeline's last handler; then it leaves the pipeline and the codec in front
  * of it calls it directly as its {@link FrameReceiver} ({@link #leavePipeline}): one pipeline context less per idle
