@@ -77,7 +77,12 @@ public class ProtoFrameDecoder extends ByteToMessageDecoder {
         }
         in.skipBytes(PacketLayout.HEADER_LENGTH);
         ByteBuf body = in.readRetainedSlice(bodyLen);
-        out.add(Proto.newInstance(ver, op, seq, body));
+        emit(ctx, Proto.newInstance(ver, op, seq, body), out);
+    }
+
+    /** Hands on a decoded frame: to the next handler through {@code out}; a subclass may deliver it itself. */
+    protected void emit(ChannelHandlerContext ctx, Proto frame, List<Object> out) {
+        out.add(frame);
     }
 
     @Override

@@ -38,6 +38,16 @@ public final class ClientIp {
         return slot >= 0;
     }
 
+    /**
+     * Hands the address's place in the table to the caller, who releases it with {@link ConnectLimits#release}
+     * when the connection ends (the session, which keeps an int, not this object); -1 when none is held.
+     */
+    public int handOver() {
+        int s = slot;
+        slot = -1;
+        return s;
+    }
+
     /** The connection ended: its address has one connection less. Idempotent. */
     public void release() {
         if (slot >= 0) {

@@ -101,7 +101,8 @@ public final class ConnectLimits {
         meters.refused(r);
     }
 
-    void release(int slot) {
+    /** A connection that held {@code slot} ended ({@link ClientIp#release}, {@link ClientIp#handOver}). */
+    public void release(int slot) {
         table.release(slot);
     }
 

@@ -44,7 +44,7 @@ public record CloseOutcome(CloseCode closeCode, ErrorCode error, int seq, String
         }
     }
 
-    /** The outcome of {@code cause}, as {@link SessionHandler#exceptionCaught} applies it. */
+    /** The outcome of {@code cause}, as {@link SessionHandler#fail} applies it. */
     public static CloseOutcome of(Throwable cause) {
         Throwable t = cause;
         // A decoder wraps what it threw; our own ProtocolException is itself a DecoderException and carries the code.

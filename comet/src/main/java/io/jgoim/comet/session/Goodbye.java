@@ -9,7 +9,7 @@ import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 
 import java.util.concurrent.TimeUnit;
@@ -31,39 +31,39 @@ final class Goodbye {
     private Goodbye() {
     }
 
-    static void send(ChannelHandlerContext ctx, SessionTransport transport, boolean webSocketOpen, boolean extended,
+    static void send(Channel ch, SessionTransport transport, boolean webSocketOpen, boolean extended,
                      CloseCode code, ErrorCode error, int seq, String message, NodeHints hints,
                      CometMetrics metrics) {
-        if (!ctx.channel().isActive() || code == CloseCode.SLOW) {
-            ctx.close();
+        if (!ch.isActive() || code == CloseCode.SLOW) {
+            ch.close();
             return;
         }
         byte[] nodes = extended && code == CloseCode.SHUTDOWN
-                ? hints.pick(transport, ctx.pipeline().get(SslHandler.class) != null) : null;
-        Object bye = nodes != null && !transport.isWebSocket() ? ReplyFrames.disconnect(ctx.alloc(), code, nodes)
-                : transport.goodbye(ctx.alloc(), code, extended, webSocketOpen);
+                ? hints.pick(transport, ch.pipeline().get(SslHandler.class) != null) : null;
+        Object bye = nodes != null && !transport.isWebSocket() ? ReplyFrames.disconnect(ch.alloc(), code, nodes)
+                : transport.goodbye(ch.alloc(), code, extended, webSocketOpen);
         if (bye == null) {
-            ctx.close();
+            ch.close();
             return;
         }
         // A timeout is not the answer to a request: the close code alone says it.
         boolean answersRequest = code != CloseCode.HEARTBEAT_TIMEOUT && code != CloseCode.HANDSHAKE_TIMEOUT;
         if (extended && error != null && answersRequest) {
             metrics.frameOut(Op.ERROR_REPLY);
-            ctx.write(ReplyFrames.errorReply(ctx.alloc(), seq, error, message), ctx.voidPromise());
+            ch.write(ReplyFrames.errorReply(ch.alloc(), seq, error, message), ch.voidPromise());
         }
         if (nodes != null && transport.isWebSocket()) {
             // The close frame's reason (123 bytes at most) cannot hold a node list: an extended WebSocket client
             // gets the TCP goodbye as a binary message first; the close frame still carries the code.
             metrics.frameOut(Op.DISCONNECT);
-            ctx.write(ReplyFrames.disconnect(ctx.alloc(), code, nodes), ctx.voidPromise());
+            ch.write(ReplyFrames.disconnect(ch.alloc(), code, nodes), ch.voidPromise());
         }
         if (bye instanceof Proto) {
             metrics.frameOut(((Proto) bye).op());
         }
-        ctx.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
-        ctx.executor().schedule(() -> {
-            ctx.close();
+        ch.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
+        ch.eventLoop().schedule(() -> {
+            ch.close();
         }, GOODBYE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 }

@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * {@link AuthAdmission}'s decision; Connects logic refuses as OVERLOADED close with OVERLOADED (4015).
  *
  * <p>Failures are not answered here: they are fired as {@link SessionCloseException} so
- * {@link SessionHandler#exceptionCaught} writes the goodbye. One instance per channel; event loop only.
+ * {@link SessionHandler#fail} writes the goodbye. One instance per channel; event loop only.
  */
 public final class HandshakeHandler extends ChannelInboundHandlerAdapter implements Runnable {
     private enum State { WAITING, AUTHENTICATING, RESUMING, DONE }
@@ -51,6 +51,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     private final SessionServices services;
     private final SessionHandler session;
     private final AuthAdmission admission;
+    /** The connection's client address and its place in the address table; null in tests of the handlers alone. */
+    private final ClientIp clientIp;
     private ChannelHandlerContext ctx;
     private State state = State.WAITING;
     private ScheduledFuture<?> deadline;
@@ -60,9 +62,20 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     private short authVer;
     private long authStartNanos;
     private List<StreamState> asked;
+
+    /** A handshake for a connection without a client address (tests of the handlers alone). */
     public HandshakeHandler(SessionServices services, SessionHandler session) {
+        this(services, session, null);
+    }
+
+    /**
+     * @param clientIp the connection's client address and place in the address table (set by the transport at
+     *                 accept): released here if the connection ends before auth, else handed to the session
+     */
+    public HandshakeHandler(SessionServices services, SessionHandler session, ClientIp clientIp) {
         this.services = services;
         this.session = session;
+        this.clientIp = clientIp;
         this.admission = new AuthAdmission(services);
     }
 
@@ -159,7 +172,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         } else {
             token = ByteString.copyFrom(p.body().nioBuffer());
         }
-        ClientIp ip = session.clientIp();
+        ClientIp ip = clientIp;
         SessionCloseException refused = admission.admit(ip, authSeq);
         if (refused != null) {
             fail(refused);
@@ -250,9 +263,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         // Register first, then reply, in this one event-loop task: pushes reach a session only through tasks on
         // this loop, so none can overtake the reply, and a client that saw the reply is already in its room.
         boolean positions = authVer == PacketLayout.VERSION_POSITIONS;
-        session.credentials(reply.getExpiresAtMs(), reply.getJti(), reply.getKid());
-        session.activate(reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(), loopIndex,
-                positions, reply.getTenant());
+        session.credentials(ctx.channel(), reply.getExpiresAtMs(), reply.getJti(), reply.getKid());
+        session.activate(ctx.channel(), reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(),
+                loopIndex, positions, reply.getTenant(), clientIp == null ? -1 : clientIp.handOver());
         long hb = reply.getHeartbeat() > 0 ? reply.getHeartbeat()
                 : services.config().protocol().heartbeatInterval().toSeconds();
         if (positions) {
@@ -299,7 +312,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         });
     }
 
-    /** The auth is answered: hands the channel to the session handler with the frames that came meanwhile. */
+    /**
+     * The auth is answered: hands the channel to the session handler with the frames that came meanwhile, then the
+     * session handler leaves the pipeline for its codec ({@link SessionHandler#leavePipeline}).
+     */
     private void finish() {
         ctx.pipeline().remove(this);
         ArrayDeque<Proto> held = early;
@@ -310,6 +326,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             }
             ctx.fireChannelReadComplete();
         }
+        session.leavePipeline(ctx.channel());
     }
 
     /**
@@ -342,7 +359,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!services.draining().getAsBoolean()) {
-            admission.onClose(session.clientIp());
+            admission.onClose(clientIp);
+        }
+        if (clientIp != null) {
+            // Before the session had it; after, the session releases the place (handOver left none here).
+            clientIp.release();
         }
         state = State.DONE;
         cancel(deadline);

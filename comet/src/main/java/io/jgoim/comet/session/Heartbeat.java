@@ -11,7 +11,7 @@ import io.jgoim.protocol.ProtoCodec;
 import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.logic.HeartbeatReq;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,13 +40,13 @@ final class Heartbeat {
     }
 
     /** Writes the reply to heartbeat {@code p} without flushing. */
-    void reply(ChannelHandlerContext ctx, SessionTransport transport, Session session, Proto p) {
+    void reply(Channel ch, SessionTransport transport, Session session, Proto p) {
         Room room = session.room();
-        ByteBuf out = ctx.alloc().ioBuffer(PacketLayout.HEADER_LENGTH + 4);
+        ByteBuf out = ch.alloc().ioBuffer(PacketLayout.HEADER_LENGTH + 4);
         ProtoCodec.writeHeader(out, 4, p.ver(), Op.HEARTBEAT_REPLY, p.seq());
         out.writeInt(room == null ? 0 : room.heartbeatOnline());
         metrics.frameOut(Op.HEARTBEAT_REPLY);
-        ctx.write(transport.reply(out), ctx.voidPromise());
+        ch.write(transport.reply(out), ch.voidPromise());
     }
 
     /**

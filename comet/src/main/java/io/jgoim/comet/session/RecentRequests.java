@@ -14,7 +14,7 @@ import io.jgoim.protocol.stream.Publications;
 import io.jgoim.protocol.stream.RecentRequest;
 import io.jgoim.protocol.stream.StreamPosition;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.Channel;
 
 import java.util.concurrent.RejectedExecutionException;
 
@@ -35,52 +35,52 @@ final class RecentRequests {
     }
 
     /** Event loop: {@code request} arrived from {@code session}; the answer is written when the read completes. */
-    void serve(SessionHandler handler, ChannelHandlerContext ctx, Session session, RecentRequest request, int seq) {
+    void serve(SessionHandler handler, Channel ch, Session session, RecentRequest request, int seq) {
         Room room = session.room();
         String stream = request.stream();
         boolean own = (room != null && stream.equals(room.id()))
                 || (session.memberId() != 0
                     && stream.equals(StreamPosition.memberStream(session.tenant(), session.memberId())));
         if (!own) {
-            handler.reply(ReplyFrames.errorReply(ctx.alloc(), seq, ErrorCode.STREAM_FORBIDDEN,
+            handler.reply(ReplyFrames.errorReply(ch.alloc(), seq, ErrorCode.STREAM_FORBIDDEN,
                     stream + " is neither this session's room nor its member stream"));
             return;
         }
         reads.last(stream, request.count()).whenComplete((h, e) -> {
             try {
-                ctx.executor().execute(() -> answer(handler, ctx, stream, seq, h, e));
+                ch.eventLoop().execute(() -> answer(handler, ch, stream, seq, h, e));
             } catch (RejectedExecutionException gone) {
                 // the comet is stopping; the session goes with its event loop
             }
         });
     }
 
-    private static void answer(SessionHandler handler, ChannelHandlerContext ctx, String stream, int seq, History h,
+    private static void answer(SessionHandler handler, Channel ch, String stream, int seq, History h,
                                Throwable e) {
-        if (!ctx.channel().isActive()) {
+        if (!ch.isActive()) {
             return;
         }
         Proto reply;
         if (e != null) {
-            reply = ReplyFrames.errorReply(ctx.alloc(), seq, ErrorCode.HISTORY_UNAVAILABLE,
+            reply = ReplyFrames.errorReply(ch.alloc(), seq, ErrorCode.HISTORY_UNAVAILABLE,
                     "history of " + stream + " not read: " + Failures.unwrap(e).getMessage());
         } else if (h.off()) {
-            reply = ReplyFrames.errorReply(ctx.alloc(), seq, ErrorCode.HISTORY_OFF, stream + " keeps no history");
+            reply = ReplyFrames.errorReply(ch.alloc(), seq, ErrorCode.HISTORY_OFF, stream + " keeps no history");
         } else {
-            reply = Proto.newInstance(PacketLayout.VERSION_POSITIONS, Op.RECENT_REPLY, seq, body(ctx, stream, h));
+            reply = Proto.newInstance(PacketLayout.VERSION_POSITIONS, Op.RECENT_REPLY, seq, body(ch, stream, h));
         }
         handler.reply(reply);
-        ctx.flush();
+        ch.flush();
     }
 
     /** An op-20 body: stream, epoch, offset of the first entry, the entries back to back. */
-    private static ByteBuf body(ChannelHandlerContext ctx, String stream, History h) {
+    private static ByteBuf body(Channel ch, String stream, History h) {
         byte[] name = Publications.streamBytes(stream);
         int frames = 0;
         for (int i = 0; i < h.entries().size(); i++) {
             frames += h.entries().get(i).size();
         }
-        ByteBuf b = ctx.alloc().ioBuffer(Publications.prefixLength(name.length) + frames);
+        ByteBuf b = ch.alloc().ioBuffer(Publications.prefixLength(name.length) + frames);
         b.writeShort(name.length).writeBytes(name).writeLong(h.epoch()).writeLong(h.entries().isEmpty()
                 ? h.top() + 1 : h.first());
         for (int i = 0; i < h.entries().size(); i++) {

@@ -6,7 +6,7 @@ import io.jgoim.protocol.JgoimException;
 
 /**
  * Ends a session: fired down the pipeline by the handshake and session handlers so that
- * {@link SessionHandler#exceptionCaught} is the one place that turns a failure into a goodbye and a close. Carries the
+ * {@link SessionHandler#fail} is the one place that turns a failure into a goodbye and a close. Carries the
  * wire error code, the close code and the seq of the request that failed (0 when none).
  */
 public final class SessionCloseException extends JgoimException {

@@ -3,17 +3,19 @@ package io.jgoim.comet.session;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
-import io.jgoim.comet.limit.ClientIp;
 import io.jgoim.comet.limit.Gcra;
 import io.jgoim.comet.limit.Refusal;
 import io.jgoim.comet.stream.StreamDelivery;
 import io.jgoim.comet.token.TokenIds;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.FrameReceiver;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -26,50 +28,67 @@ import java.util.concurrent.TimeUnit;
  * The session after auth: dispatches the client's ops (heartbeat, room change, watch, upstream), keeps the
  * session's few per-connection fields, registers it in the index and takes it out at the close. The work itself is
  * done by the comet-wide collaborators in {@link SessionServices} ({@link Heartbeat}, {@link Subscriptions},
- * {@link Upstream}, {@link SlowConsumerPolicy}, {@link Goodbye}), which hold no per-session state. It is the last handler of both
- * transports' pipelines and the one place that turns a failure into a close: {@link #exceptionCaught} applies the
- * {@link CloseOutcome} table and writes the goodbye.
+ * {@link Upstream}, {@link SlowConsumerPolicy}, {@link Goodbye}), which hold no per-session state. It is the one
+ * place that turns a failure into a close: {@link #fail} (reached from {@link #exceptionCaught} before auth, from
+ * {@link #failed} after) applies the {@link CloseOutcome} table and writes the goodbye.
+ *
+ * <p>Until the auth is answered it is the pipeline's last handler; then it leaves the pipeline and the codec in front
+ * of it calls it directly as its {@link FrameReceiver} ({@link #leavePipeline}): one pipeline context less per idle
+ * session. So it writes and closes through the channel (the pipeline's tail, then the codec), never through a
+ * context, and keeps no context: the channel is the session's.
  *
  * <p>One instance per channel; every method runs on the channel's event loop.
  */
-public final class SessionHandler extends ChannelInboundHandlerAdapter implements Session.Closer {
+public final class SessionHandler extends ChannelInboundHandlerAdapter implements Session.Closer, FrameReceiver {
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
     /** Tokens that live longer than this are treated as never expiring (and the ticker arithmetic cannot overflow). */
     private static final long MAX_LIFETIME_MS = TimeUnit.DAYS.toMillis(3650);
 
     private final SessionServices services;
     // Fields kept narrow: one instance lives as long as each connection (idle ones included).
-    // A boolean, not the SessionTransport reference: one byte instead of a reference (8 B without compressed oops, as
-    // under ZGC) in an object every idle session holds; transport() turns it back into the strategy.
-    private final boolean webSocket;
-    private ChannelHandlerContext ctx;
     private Session session;
-    /** This session's tenant's session count (the tenant meter), set at activation. */
-    private java.util.concurrent.atomic.AtomicInteger tenantSessions;
-    private boolean extended;
-    private boolean webSocketOpen;
-    private boolean closing;
-    private boolean pendingFlush;
+    // The session's yes/no states in one byte (WEB_SOCKET ... SLOW_CHECK), not six booleans: with the kid as a char
+    // this keeps the object at 96 B under ZGC (the booleans took it to 104). The transport is a flag, not the
+    // SessionTransport reference (8 B without compressed oops, as under ZGC); transport() turns it back.
+    private byte flags;
     private int idleTimeoutMillis;
     private long lastReadNanos;
     private long lastRefreshNanos;
     private long unwritableSinceNanos;
     private int upstreamInFlight;
+    /**
+     * The client address's place in the address table, handed over by the handshake at activation (-1: none): an
+     * int, not the handshake's ClientIp (32 B more per session), since releasing the place is all that is left.
+     */
+    private int ipSlot = -1;
     // The per-session rate states (limits.minHeartbeatInterval, limits.upstreamRate), one Gcra TAT each.
     private long heartbeatTat;
     private long upstreamTat;
-    private ClientIp clientIp;
-    // A slow-consumer check is scheduled (a flag, not the future: 8 B less; a check that fires after the close
-    // finds the session closing and does nothing).
-    private boolean slowCheckScheduled;
-    // The token's lifetime and ids (16 B): expiry in loop ticker time (MAX_VALUE: never), jti hash, kid number.
+    // The token's lifetime and ids: expiry in loop ticker time (MAX_VALUE: never), jti hash, kid number (a char:
+    // TokenIds numbers at most MAX_KIDS kids).
     private long expiresNanos = Long.MAX_VALUE;
     private long jtiHash;
-    private int kid;
+    private char kid;
+
+    /** The client authenticated with an extended version (ver 2 or 3) and reads error replies and DISCONNECT. */
+    private static final int EXTENDED = 1;
+    /** The WebSocket upgrade completed: close frames can go out. */
+    private static final int WS_OPEN = 2;
+    /** The goodbye is written or the channel is gone: nothing more is read or answered. */
+    private static final int CLOSING = 4;
+    /** Replies were written in this read pass and wait for its flush. */
+    private static final int PENDING_FLUSH = 8;
+    /**
+     * A slow-consumer check is scheduled (a flag, not the future: 8 B less; a check that fires after the close finds
+     * the session closing and does nothing).
+     */
+    private static final int SLOW_CHECK = 16;
+    /** The connection is a WebSocket (set once, at construction). */
+    private static final int WEB_SOCKET = 32;
 
     public SessionHandler(SessionServices services, SessionTransport transport) {
         this.services = services;
-        this.webSocket = transport.isWebSocket();
+        flag(WEB_SOCKET, transport.isWebSocket());
     }
 
     /** The authenticated session, or null before auth. */
@@ -77,33 +96,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return session;
     }
 
-    /** The connection's client address and its place in the address table (set by the transport at accept). */
-    public void clientIp(ClientIp clientIp) {
-        this.clientIp = clientIp;
-    }
-
-    /** The client address, or null when the transport set none (tests of the handlers alone). */
-    ClientIp clientIp() {
-        return clientIp;
-    }
-
     void extended(boolean extended) {
-        this.extended = extended;
+        flag(EXTENDED, extended);
     }
 
     boolean isExtended() {
-        return extended;
+        return is(EXTENDED);
     }
 
     /** How the client is connected, as logic's Connect names it: tcp, tcp-tls, ws or wss. */
     String transportName(ChannelHandlerContext ctx) {
         boolean tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
-        return webSocket ? (tls ? "wss" : "ws") : (tls ? "tcp-tls" : "tcp");
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+        return is(WEB_SOCKET) ? (tls ? "wss" : "ws") : (tls ? "tcp-tls" : "tcp");
     }
 
     /**
@@ -111,12 +115,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
      * the loop's sweeper closes the session with TOKEN_EXPIRED at that time, and the deny list is matched against
      * the ids. Event loop only.
      */
-    void credentials(long expiresAtMs, String jti, String kid) {
+    void credentials(Channel ch, long expiresAtMs, String jti, String kid) {
         long leftMs = expiresAtMs - System.currentTimeMillis();
         expiresNanos = expiresAtMs <= 0 || leftMs > MAX_LIFETIME_MS ? Long.MAX_VALUE
-                : now() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, leftMs));
+                : now(ch) + TimeUnit.MILLISECONDS.toNanos(Math.max(0, leftMs));
         this.jtiHash = TokenIds.jtiHash(jti);
-        this.kid = TokenIds.kid(kid);
+        this.kid = (char) TokenIds.kid(kid);
     }
 
     @Override
@@ -131,14 +135,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     /**
      * Called by the handshake once logic accepted the token: registers the session and starts its timers. A
-     * {@code positionAware} session (auth ver 3) gets its {@link StreamDelivery}.
+     * {@code positionAware} session (auth ver 3) gets its {@link StreamDelivery}. {@code ipSlot}: the client
+     * address's place in the address table, released by this handler from now on (-1: none).
      */
-    void activate(long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds, int loopIndex,
-                  boolean positionAware, String tenant) {
+    void activate(Channel ch, long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds,
+                  int loopIndex, boolean positionAware, String tenant, int ipSlot) {
         CometConfig.ProtocolConfig pc = services.config().protocol();
-        StreamDelivery streams = positionAware ? services.streamDelivery(ctx.channel(), transport(), this::close,
+        this.ipSlot = ipSlot;
+        StreamDelivery streams = positionAware ? services.streamDelivery(ch, transport(), this::close,
                 key, op -> session.needPush(op)) : null;
-        session = new Session(ctx.channel(), transport(), memberId, key, extended, loopIndex,
+        session = new Session(ch, transport(), memberId, key, is(EXTENDED), loopIndex,
                 services.config().outbound().ringSize(), services.metrics(), this, streams);
         session.tenant(tenant);
         if (accepts.length > 0) {
@@ -148,34 +154,62 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 : pc.heartbeatInterval().toNanos();
         idleTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
                 TimeUnit.NANOSECONDS.toMillis(interval) * pc.heartbeatMaxMisses());
-        lastReadNanos = now();
+        lastReadNanos = now(ch);
         lastRefreshNanos = lastReadNanos;
         heartbeatTat = lastReadNanos;
         upstreamTat = lastReadNanos;
-        services.metrics().sessionOpened(webSocket);
-        tenantSessions = services.metrics().tenantSessions(tenant); // resolved once per session
-        tenantSessions.incrementAndGet();
+        services.metrics().sessionOpened(is(WEB_SOCKET));
+        // Looked up again at the close (a fixed table), not kept: 8 B less per session.
+        services.metrics().tenantSessions(tenant).incrementAndGet();
         Session replaced = services.index().register(session, roomId);
         if (replaced != null) {
             replaced.close(CloseCode.REPLACED);
         }
-        if (!ctx.channel().isWritable()) {
-            channelWritabilityChanged(ctx);
+        if (!ch.isWritable()) {
+            writabilityChanged();
         }
+    }
+
+    /**
+     * The auth is answered and the pipeline stops changing: hands this handler to the codec in front of it (a
+     * {@link FrameReceiver.Host}) and leaves the pipeline, so an idle session holds one pipeline context less. A
+     * closing session, or a pipeline where the handler does not directly follow such a codec (tests of the handlers
+     * alone), keeps it as it is.
+     */
+    void leavePipeline(Channel ch) {
+        ChannelPipeline pipeline = ch.pipeline();
+        FrameReceiver.Host codec = pipeline.get(FrameReceiver.Host.class);
+        ChannelHandlerContext own = pipeline.context(this);
+        if (codec == null || own == null || is(CLOSING) || session == null) {
+            return;
+        }
+        // Only the codec right in front may stand in for this context: a handler between them would be skipped.
+        java.util.List<String> names = pipeline.names();
+        int at = names.indexOf(own.name());
+        if (at < 1 || !names.get(at - 1).equals(pipeline.context(codec).name())) {
+            return;
+        }
+        codec.attach(this);
+        pipeline.remove(this);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Proto)) {
+        if (msg instanceof Proto) {
+            frameRead((Proto) msg);
+        } else {
             ReferenceCountUtil.release(msg);
-            return;
         }
-        Proto p = (Proto) msg;
+    }
+
+    @Override
+    public void frameRead(Proto p) {
         try {
-            if (session == null || closing) {
+            if (session == null || is(CLOSING)) {
                 return;
             }
-            lastReadNanos = now();
+            Channel ch = session.channel();
+            lastReadNanos = now(ch);
             services.metrics().frameIn(p.op());
             switch (p.op()) {
                 case Op.HEARTBEAT:
@@ -183,51 +217,51 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                             TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis) / services.config().protocol()
                                     .heartbeatMaxMisses());
                     if (hb == Gcra.REFUSED) {
-                        limitClose(ctx, Refusal.HEARTBEAT_RATE, p.seq(), "heartbeats more often than every "
+                        limitClose(ch, Refusal.HEARTBEAT_RATE, p.seq(), "heartbeats more often than every "
                                 + services.config().limits().minHeartbeatInterval().toMillis() + " ms");
                         break;
                     }
                     heartbeatTat = hb;
-                    services.heartbeat().reply(ctx, transport(), session, p);
-                    pendingFlush = true;
+                    services.heartbeat().reply(ch, transport(), session, p);
+                    flag(PENDING_FLUSH, true);
                     lastRefreshNanos = services.heartbeat().refresh(session, lastReadNanos, lastRefreshNanos);
                     break;
                 case Op.CHANGE_ROOM:
-                    reply(services.subscriptions().changeRoom(session, extended, ctx.alloc(), p));
+                    reply(services.subscriptions().changeRoom(session, is(EXTENDED), ch.alloc(), p));
                     break;
                 case Op.ACK:
                     if (session.streams() == null) {
-                        unknownOp(ctx, p);
+                        unknownOp(ch, p);
                     } else {
-                        services.streamRequests().ack(this, ctx, session, p);
+                        services.streamRequests().ack(this, ch, session, p);
                     }
                     break;
                 case Op.RECENT:
                     if (session.streams() == null) {
-                        unknownOp(ctx, p);
+                        unknownOp(ch, p);
                     } else {
-                        services.streamRequests().recent(this, ctx, session, p);
+                        services.streamRequests().recent(this, ch, session, p);
                     }
                     break;
                 case Op.SUB:
                 case Op.UNSUB:
-                    reply(services.subscriptions().watch(session, extended, ctx.alloc(), p));
+                    reply(services.subscriptions().watch(session, is(EXTENDED), ch.alloc(), p));
                     break;
                 case Op.SEND_MSG:
-                    upstream(ctx, p);
+                    upstream(ch, p);
                     break;
                 case Op.REFRESH:
-                    if (extended) {
-                        services.tokenRefresh().refresh(this, ctx, session, p);
+                    if (is(EXTENDED)) {
+                        services.tokenRefresh().refresh(this, ch, session, p);
                     } else {
-                        unknownOp(ctx, p);
+                        unknownOp(ch, p);
                     }
                     break;
                 default:
                     if (p.op() >= Op.BUSINESS_MIN) {
-                        upstream(ctx, p);
+                        upstream(ch, p);
                     } else {
-                        unknownOp(ctx, p);
+                        unknownOp(ch, p);
                     }
             }
         } finally {
@@ -236,44 +270,50 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     /** An upstream message within {@code limits.upstreamRate} goes to logic; one beyond it closes the session. */
-    private void upstream(ChannelHandlerContext ctx, Proto p) {
+    private void upstream(Channel ch, Proto p) {
         long t = services.limits().upstream(upstreamTat, lastReadNanos);
         if (t == Gcra.REFUSED) {
-            limitClose(ctx, Refusal.UPSTREAM_RATE, p.seq(), "more than " + services.config().limits().upstreamRate()
+            limitClose(ch, Refusal.UPSTREAM_RATE, p.seq(), "more than " + services.config().limits().upstreamRate()
                     + " upstream messages a second");
             return;
         }
         upstreamTat = t;
-        services.upstream().send(this, ctx, session, p);
+        services.upstream().send(this, ch, session, p);
     }
 
     /**
      * A per-session limit was passed: counted, then the session closes with the limit's close code, an extended
      * client reading the error reply first (a goim client cannot read one).
      */
-    private void limitClose(ChannelHandlerContext ctx, Refusal r, int seq, String message) {
+    private void limitClose(Channel ch, Refusal r, int seq, String message) {
         services.limits().refused(r);
-        exceptionCaught(ctx, new SessionCloseException(r.error(), r.close(), seq, message));
+        fail(ch, new SessionCloseException(r.error(), r.close(), seq, message));
     }
 
-    private void unknownOp(ChannelHandlerContext ctx, Proto p) {
-        exceptionCaught(ctx, new SessionCloseException(ErrorCode.UNKNOWN_OP, CloseCode.PROTOCOL_ERROR, p.seq(),
+    private void unknownOp(Channel ch, Proto p) {
+        fail(ch, new SessionCloseException(ErrorCode.UNKNOWN_OP, CloseCode.PROTOCOL_ERROR, p.seq(),
                 "op " + p.op() + " not allowed after auth"));
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (pendingFlush) {
-            pendingFlush = false;
-            ctx.flush();
+        readComplete();
+    }
+
+    @Override
+    public void readComplete() {
+        if (is(PENDING_FLUSH)) {
+            flag(PENDING_FLUSH, false);
+            session.channel().flush();
         }
     }
 
     /** Writes a reply; flushed at the end of the read. */
     void reply(Proto p) {
         services.metrics().frameOut(p.op());
-        ctx.write(p, ctx.voidPromise());
-        pendingFlush = true;
+        Channel ch = session.channel();
+        ch.write(p, ch.voidPromise());
+        flag(PENDING_FLUSH, true);
     }
 
     /** Takes a place for an upstream message waiting for logic; false when {@code max} already wait. */
@@ -288,68 +328,79 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Logic answered an upstream message; true when the answer should still be written. */
     boolean upstreamDone() {
         upstreamInFlight--;
-        return !closing;
+        return !is(CLOSING);
     }
 
     /** Read by the loop's idle sweeper, which replaces a timer per session: silence or the token's expiry. */
     @Override
     public long idleDeadlineNanos() {
-        return closing ? Long.MAX_VALUE
+        return is(CLOSING) ? Long.MAX_VALUE
                 : Math.min(expiresNanos, lastReadNanos + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis));
     }
 
     @Override
     public void expireIdle(long nowNanos) {
-        if (closing || !ctx.channel().isActive()) {
+        Channel ch = session.channel();
+        if (is(CLOSING) || !ch.isActive()) {
             return;
         }
         if (expiresNanos - nowNanos <= 0) {
-            exceptionCaught(ctx, new SessionCloseException(ErrorCode.TOKEN_EXPIRED, CloseCode.TOKEN_EXPIRED, 0,
+            fail(ch, new SessionCloseException(ErrorCode.TOKEN_EXPIRED, CloseCode.TOKEN_EXPIRED, 0,
                     "token expired; refresh it before exp (op 23), or reconnect with a new token"));
             return;
         }
-        exceptionCaught(ctx, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
+        fail(ch, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
                 "no frame for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - lastReadNanos) + " ms"));
     }
 
     /** Starts the slow-consumer clock when the session goes over its outbound bound ({@link SlowConsumerPolicy}). */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            unwritableSinceNanos = 0;
-        } else if (unwritableSinceNanos == 0 && session != null) {
-            unwritableSinceNanos = now();
-            if (!slowCheckScheduled) {
-                scheduleSlowCheck(services.slowConsumer().closeAfterNanos());
-            }
-        }
+        writabilityChanged();
         ctx.fireChannelWritabilityChanged();
     }
 
-    private void checkSlow() {
-        slowCheckScheduled = false;
-        if (closing || unwritableSinceNanos == 0 || !ctx.channel().isActive()) {
+    @Override
+    public void writabilityChanged() {
+        Session s = session;
+        if (s == null) {
             return;
         }
-        long now = now();
+        if (s.channel().isWritable()) {
+            unwritableSinceNanos = 0;
+        } else if (unwritableSinceNanos == 0) {
+            unwritableSinceNanos = now(s.channel());
+            if (!is(SLOW_CHECK)) {
+                scheduleSlowCheck(services.slowConsumer().closeAfterNanos());
+            }
+        }
+    }
+
+    private void checkSlow() {
+        flag(SLOW_CHECK, false);
+        Channel ch = session.channel();
+        if (is(CLOSING) || unwritableSinceNanos == 0 || !ch.isActive()) {
+            return;
+        }
+        long now = now(ch);
         long left = services.slowConsumer().remainingNanos(unwritableSinceNanos, now);
         if (left <= 0) {
-            exceptionCaught(ctx, services.slowConsumer().verdict(unwritableSinceNanos, now));
+            fail(ch, services.slowConsumer().verdict(unwritableSinceNanos, now));
         } else {
             scheduleSlowCheck(left);
         }
     }
 
     private void scheduleSlowCheck(long delayNanos) {
-        slowCheckScheduled = true;
-        ctx.executor().schedule(this::checkSlow, delayNanos, TimeUnit.NANOSECONDS);
+        flag(SLOW_CHECK, true);
+        session.channel().eventLoop().schedule(this::checkSlow, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** The WebSocket upgrade completed (the transport's codec took over first): close frames can go out now. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-            webSocketOpen = true;
+            flag(WS_OPEN, true);
         }
         ReferenceCountUtil.release(evt);
     }
@@ -357,44 +408,59 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Closes the session with {@code code} (replaced, kicked, shutdown). Event loop only. */
     @Override
     public void close(CloseCode code) {
-        closeWith(code, null, 0, code.reason());
+        closeWith(session.channel(), code, null, 0, code.reason());
     }
 
     /** Closes the session with {@code code}, an extended client learning {@code error} first. Event loop only. */
     @Override
     public void close(CloseCode code, ErrorCode error, String message) {
-        closeWith(code, error, 0, message);
+        closeWith(session.channel(), code, error, 0, message);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx.channel(), cause);
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        fail(session.channel(), cause);
     }
 
     /** The one place that turns a failure into a close, by the {@link CloseOutcome} table. */
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    void fail(Channel ch, Throwable cause) {
         CloseOutcome o = CloseOutcome.of(cause);
         if (o.logAtError()) {
-            log.error("{} unexpected error; closing", ctx.channel(), o.cause());
+            log.error("{} unexpected error; closing", ch, o.cause());
         } else if (log.isDebugEnabled()) {
-            log.debug("{} {} {}", ctx.channel(), o.kind().words(), o.logDetail());
+            log.debug("{} {} {}", ch, o.kind().words(), o.logDetail());
         }
         if (o.closeCode() == null) {
-            ctx.close();
+            ch.close();
         } else {
-            closeWith(o.closeCode(), o.error(), o.seq(), o.message());
+            closeWith(ch, o.closeCode(), o.error(), o.seq(), o.message());
         }
     }
 
-    private void closeWith(CloseCode code, ErrorCode error, int seq, String message) {
-        if (closing) {
+    private void closeWith(Channel ch, CloseCode code, ErrorCode error, int seq, String message) {
+        if (is(CLOSING)) {
             return;
         }
-        closing = true;
+        flag(CLOSING, true);
         services.metrics().closed(code);
-        Goodbye.send(ctx, transport(), webSocketOpen, extended, code, error, seq, message, services.hints().get(),
+        Goodbye.send(ch, transport(), is(WS_OPEN), is(EXTENDED), code, error, seq, message, services.hints().get(),
                 services.metrics());
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closing = true;
+        inactive();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void inactive() {
+        flag(CLOSING, true);
         Session s = session;
         if (s != null) {
             boolean current = services.index().unregister(s);
@@ -402,19 +468,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             if (s.streams() != null) {
                 s.streams().close();
             }
-            services.metrics().sessionClosed(webSocket);
-            if (tenantSessions != null) {
-                tenantSessions.decrementAndGet();
-            }
+            services.metrics().sessionClosed(is(WEB_SOCKET));
+            services.metrics().tenantSessions(s.tenant()).decrementAndGet();
             if (current) {
                 // A session replaced by a newer one with its key leaves the route alone: it belongs to the newer.
                 disconnectFromLogic(s.memberId(), s.key());
             }
         }
-        if (clientIp != null) {
-            clientIp.release();
+        if (ipSlot >= 0) {
+            services.limits().release(ipSlot);
+            ipSlot = -1;
         }
-        ctx.fireChannelInactive();
     }
 
     /** Tells logic the session is gone (queued, flow-controlled and retried: {@link LogicDisconnects}). */
@@ -423,11 +487,19 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 .setServer(services.serverId()).build());
     }
 
-    private long now() {
-        return ctx.executor().ticker().nanoTime();
+    private boolean is(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    private void flag(int flag, boolean on) {
+        flags = (byte) (on ? flags | flag : flags & ~flag);
+    }
+
+    private static long now(Channel ch) {
+        return ch.eventLoop().ticker().nanoTime();
     }
 
     private SessionTransport transport() {
-        return SessionTransport.of(webSocket);
+        return SessionTransport.of(is(WEB_SOCKET));
     }
 }

@@ -10,7 +10,7 @@ import io.jgoim.protocol.stream.PositionList;
 import io.jgoim.protocol.stream.RecentRequest;
 import io.jgoim.protocol.stream.StreamPosition;
 import io.jgoim.protocol.stream.StreamState;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.Channel;
 
 import java.util.List;
 
@@ -29,15 +29,15 @@ final class StreamRequests {
     }
 
     /** Op 25: the session's room's or its own member stream's last messages. */
-    void recent(SessionHandler handler, ChannelHandlerContext ctx, Session session, Proto p) {
+    void recent(SessionHandler handler, Channel ch, Session session, Proto p) {
         RecentRequest request;
         try {
             request = RecentRequest.read(p.body());
         } catch (ProtocolException e) {
-            refuse(handler, ctx, p, e);
+            refuse(handler, ch, p, e);
             return;
         }
-        recent.serve(handler, ctx, session, request, p.seq());
+        recent.serve(handler, ch, session, request, p.seq());
     }
 
     /**
@@ -47,12 +47,12 @@ final class StreamRequests {
      * next flush); an ack of its room stream is accepted and dropped: room messages are never must-deliver, so
      * nothing waits for it.
      */
-    void ack(SessionHandler handler, ChannelHandlerContext ctx, Session session, Proto p) {
+    void ack(SessionHandler handler, Channel ch, Session session, Proto p) {
         List<StreamState> list;
         try {
             list = PositionList.read(p.body().duplicate());
         } catch (ProtocolException e) {
-            refuse(handler, ctx, p, e);
+            refuse(handler, ch, p, e);
             return;
         }
         StreamState unknown = null;
@@ -64,13 +64,13 @@ final class StreamRequests {
             }
         }
         if (unknown != null) {
-            handler.reply(ReplyFrames.errorReply(ctx.alloc(), p.seq(), ErrorCode.ACK_UNKNOWN,
+            handler.reply(ReplyFrames.errorReply(ch.alloc(), p.seq(), ErrorCode.ACK_UNKNOWN,
                     "ack of " + unknown.stream() + " " + unknown.epoch() + "/" + unknown.offset()
                             + " names a position this session was not sent"));
         }
     }
 
-    private static void refuse(SessionHandler handler, ChannelHandlerContext ctx, Proto p, ProtocolException e) {
-        handler.exceptionCaught(ctx, new SessionCloseException(e.errorCode(), e.closeCode(), p.seq(), e.getMessage()));
+    private static void refuse(SessionHandler handler, Channel ch, Proto p, ProtocolException e) {
+        handler.fail(ch, new SessionCloseException(e.errorCode(), e.closeCode(), p.seq(), e.getMessage()));
     }
 }

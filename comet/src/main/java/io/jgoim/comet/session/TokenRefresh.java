@@ -12,7 +12,7 @@ import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.logic.RefreshReply;
 import io.jgoim.protocol.rpc.logic.RefreshReq;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.Channel;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,10 +41,10 @@ final class TokenRefresh {
     }
 
     /** Sends the token in {@code p} (owned by the caller) to logic. */
-    void refresh(SessionHandler handler, ChannelHandlerContext ctx, Session session, Proto p) {
+    void refresh(SessionHandler handler, Channel ch, Session session, Proto p) {
         int seq = p.seq();
         if (!handler.tryStartUpstream(maxInFlight)) {
-            handler.reply(ReplyFrames.errorReply(ctx.alloc(), seq, ErrorCode.RATE_LIMITED,
+            handler.reply(ReplyFrames.errorReply(ch.alloc(), seq, ErrorCode.RATE_LIMITED,
                     "too many requests waiting for logic"));
             return;
         }
@@ -57,12 +57,12 @@ final class TokenRefresh {
             call = CompletableFuture.failedFuture(e);
         }
         call.whenComplete((r, e) -> {
-            Runnable answer = () -> answer(handler, ctx, session, seq, r, e);
-            if (ctx.executor().inEventLoop()) {
+            Runnable answer = () -> answer(handler, ch, session, seq, r, e);
+            if (ch.eventLoop().inEventLoop()) {
                 answer.run();
             } else {
                 try {
-                    ctx.executor().execute(answer);
+                    ch.eventLoop().execute(answer);
                 } catch (RejectedExecutionException rejected) {
                     // the comet is shutting down; the channel goes with its event loop
                 }
@@ -70,29 +70,29 @@ final class TokenRefresh {
         });
     }
 
-    private void answer(SessionHandler handler, ChannelHandlerContext ctx, Session session, int seq, RefreshReply r,
+    private void answer(SessionHandler handler, Channel ch, Session session, int seq, RefreshReply r,
                         Throwable e) {
-        if (!handler.upstreamDone() || !ctx.channel().isActive()) {
+        if (!handler.upstreamDone() || !ch.isActive()) {
             return;
         }
         if (e != null) {
             Throwable t = Failures.unwrap(e);
-            error(ctx, seq, Failures.code(t, ErrorCode.UNAVAILABLE), String.valueOf(t.getMessage()));
+            error(ch, seq, Failures.code(t, ErrorCode.UNAVAILABLE), String.valueOf(t.getMessage()));
             return;
         }
         if (r.getErrorCode() != 0) {
             ErrorCode code = ErrorCode.of(r.getErrorCode());
-            error(ctx, seq, code, r.getErrorMessage().isEmpty() ? code.description() : r.getErrorMessage());
+            error(ch, seq, code, r.getErrorMessage().isEmpty() ? code.description() : r.getErrorMessage());
             return;
         }
-        handler.credentials(r.getExpiresAtMs(), r.getJti(), r.getKid());
+        handler.credentials(session.channel(), r.getExpiresAtMs(), r.getJti(), r.getKid());
         index.deadlineMoved(session);
         metrics.frameOut(Op.REFRESH_REPLY);
-        ctx.writeAndFlush(ReplyFrames.refreshReply(ctx.alloc(), seq, r.getExpiresAtMs() / 1000), ctx.voidPromise());
+        ch.writeAndFlush(ReplyFrames.refreshReply(ch.alloc(), seq, r.getExpiresAtMs() / 1000), ch.voidPromise());
     }
 
-    private void error(ChannelHandlerContext ctx, int seq, ErrorCode code, String message) {
+    private void error(Channel ch, int seq, ErrorCode code, String message) {
         metrics.frameOut(Op.ERROR_REPLY);
-        ctx.writeAndFlush(ReplyFrames.errorReply(ctx.alloc(), seq, code, message), ctx.voidPromise());
+        ch.writeAndFlush(ReplyFrames.errorReply(ch.alloc(), seq, code, message), ch.voidPromise());
     }
 }

@@ -13,7 +13,7 @@ import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.logic.ReceiveReply;
 import io.jgoim.protocol.rpc.logic.ReceiveReq;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.Channel;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,11 +41,11 @@ final class Upstream {
     }
 
     /** Sends {@code p} (owned by the caller) to logic, or refuses it when the session's bound is full. Event loop. */
-    void send(SessionHandler handler, ChannelHandlerContext ctx, Session session, Proto p) {
+    void send(SessionHandler handler, Channel ch, Session session, Proto p) {
         if (!handler.tryStartUpstream(maxInFlight)) {
             metrics.dropped(DropReason.UPSTREAM_OVERFLOW);
             if (handler.isExtended()) {
-                handler.reply(ReplyFrames.errorReply(ctx.alloc(), p.seq(), ErrorCode.RATE_LIMITED,
+                handler.reply(ReplyFrames.errorReply(ch.alloc(), p.seq(), ErrorCode.RATE_LIMITED,
                         "too many upstream messages waiting for logic"));
             }
             return;
@@ -66,12 +66,12 @@ final class Upstream {
         } catch (RuntimeException e) {
             receive = CompletableFuture.failedFuture(e);
         }
-        receive.whenComplete((r, e) -> runOnLoop(ctx, () -> answer(handler, ctx, ver, op, seq, r, e)));
+        receive.whenComplete((r, e) -> runOnLoop(ch, () -> answer(handler, ch, ver, op, seq, r, e)));
     }
 
-    private void answer(SessionHandler handler, ChannelHandlerContext ctx, int ver, int op, int seq,
+    private void answer(SessionHandler handler, Channel ch, int ver, int op, int seq,
                         ReceiveReply r, Throwable e) {
-        if (!handler.upstreamDone() || !ctx.channel().isActive()) {
+        if (!handler.upstreamDone() || !ch.isActive()) {
             return;
         }
         boolean refused = e == null && r != null && r.getErrorCode() != 0;
@@ -87,26 +87,26 @@ final class Upstream {
                 message = String.valueOf(t.getMessage());
             }
             metrics.frameOut(Op.ERROR_REPLY);
-            ctx.writeAndFlush(ReplyFrames.errorReply(ctx.alloc(), seq, code, message), ctx.voidPromise());
+            ch.writeAndFlush(ReplyFrames.errorReply(ch.alloc(), seq, code, message), ch.voidPromise());
             return;
         }
         metrics.frameOut(op);
         if (e == null && !refused && r != null && !r.getBody().isEmpty()) {
             // The route's answer (the backend's response body, the comment id): wrapped, not copied.
-            ctx.writeAndFlush(ReplyFrames.withBody(ver, op, seq,
-                    Unpooled.wrappedBuffer(r.getBody().asReadOnlyByteBuffer())), ctx.voidPromise());
+            ch.writeAndFlush(ReplyFrames.withBody(ver, op, seq,
+                    Unpooled.wrappedBuffer(r.getBody().asReadOnlyByteBuffer())), ch.voidPromise());
             return;
         }
         // goim answers an upstream message with the same op and seq and an empty body.
-        ctx.writeAndFlush(ReplyFrames.empty(ver, op, seq), ctx.voidPromise());
+        ch.writeAndFlush(ReplyFrames.empty(ver, op, seq), ch.voidPromise());
     }
 
-    private static void runOnLoop(ChannelHandlerContext ctx, Runnable task) {
-        if (ctx.executor().inEventLoop()) {
+    private static void runOnLoop(Channel ch, Runnable task) {
+        if (ch.eventLoop().inEventLoop()) {
             task.run();
         } else {
             try {
-                ctx.executor().execute(task);
+                ch.eventLoop().execute(task);
             } catch (RejectedExecutionException e) {
                 // the comet is shutting down; the channel goes with its event loop
             }

@@ -44,9 +44,8 @@ public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
             p.addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc()));
         }
         SessionHandler session = new SessionHandler(services, SessionTransport.TCP);
-        session.clientIp(client);
         p.addLast(PipelineNames.FRAME, new ProtoFrameCodec(services.config().protocol().maxBodyBytes(), true));
-        p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(services, session));
+        p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(services, session, client));
         p.addLast(PipelineNames.SESSION, session);
     }
 }

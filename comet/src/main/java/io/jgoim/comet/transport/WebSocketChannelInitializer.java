@@ -77,7 +77,6 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
             p.addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc()));
         }
         SessionHandler session = new SessionHandler(services, SessionTransport.WEBSOCKET);
-        session.clientIp(client);
         p.addLast(PipelineNames.HTTP, new HttpServerCodec());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
         if (verdict == ConnectGate.Verdict.AWAIT_FORWARDED_FOR) {
@@ -87,7 +86,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
         p.addLast(PipelineNames.WS_PROTOCOL, new WebSocketServerProtocolHandler(wsConfig));
         p.addLast(PipelineNames.WS_NOT_FOUND, NotFoundHandler.INSTANCE);
         p.addLast(PipelineNames.WS_CODEC, new WsSessionCodec(services.config().protocol().maxBodyBytes()));
-        p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(services, session));
+        p.addLast(PipelineNames.HANDSHAKE, new HandshakeHandler(services, session, client));
         p.addLast(PipelineNames.SESSION, session);
     }
 }

@@ -2,6 +2,8 @@ package io.jgoim.comet.transport;
 
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.FrameReceiver;
+import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.ProtocolException;
 import io.jgoim.protocol.ws.WsProtoCodec;
 import io.netty.buffer.ByteBuf;
@@ -44,9 +46,11 @@ import java.nio.channels.ClosedChannelException;
  * not flushed at once (a peer that does not read) does not hold the close up; errors from the WebSocket decoder
  * (configured not to answer them itself) go to the session handler, whose goodbye carries the close code of
  * docs/errors.md, and then close the channel. Before the upgrade Netty's handler is still in front and
- * none of this is reached. One instance per channel; event loop only.
+ * none of this is reached. After auth the session handler is its {@link FrameReceiver} (one pipeline context
+ * less): decoded frames, failures and the read, writability and close events go to it directly. One instance per
+ * channel; event loop only.
  */
-public final class WsSessionCodec extends WsProtoCodec {
+public final class WsSessionCodec extends WsProtoCodec implements FrameReceiver.Host {
     /** The attribute Netty's handler keeps the handshaker in (an AttributeKey name is a constant per class). */
     private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
             AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
@@ -59,6 +63,7 @@ public final class WsSessionCodec extends WsProtoCodec {
     private boolean open;
     private ChannelPromise closeSent;
     private boolean forceCloseArmed;
+    private FrameReceiver receiver;
 
     public WsSessionCodec(int maxBody) {
         super(maxBody, true);
@@ -100,6 +105,62 @@ public final class WsSessionCodec extends WsProtoCodec {
     }
 
     @Override
+    public void attach(FrameReceiver receiver) {
+        this.receiver = receiver;
+    }
+
+    @Override
+    protected void frameRead(ChannelHandlerContext ctx, Proto frame) {
+        FrameReceiver r = receiver;
+        if (r == null) {
+            super.frameRead(ctx, frame);
+            return;
+        }
+        try {
+            r.frameRead(frame);
+        } catch (Throwable t) {
+            r.failed(t);
+        }
+    }
+
+    /** A failure for the session handler: its receiver once attached, else the next handler. */
+    private void fail(ChannelHandlerContext ctx, Throwable cause) {
+        FrameReceiver r = receiver;
+        if (r != null) {
+            r.failed(cause);
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.fireChannelReadComplete();
+        FrameReceiver r = receiver;
+        if (r != null) {
+            r.readComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        FrameReceiver r = receiver;
+        if (r != null) {
+            r.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        ctx.fireChannelInactive();
+        FrameReceiver r = receiver;
+        if (r != null) {
+            r.inactive();
+        }
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (open) {
             if (msg instanceof PingWebSocketFrame) {
@@ -134,7 +195,7 @@ public final class WsSessionCodec extends WsProtoCodec {
             super.channelRead(ctx, msg);
         } catch (RuntimeException e) {
             // Our own refusals go to the session handler alone, as they did when this codec threw them.
-            ctx.fireExceptionCaught(e);
+            fail(ctx, e);
         }
     }
 
@@ -146,14 +207,14 @@ public final class WsSessionCodec extends WsProtoCodec {
         return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     }
 
-    private static void refuse(ChannelHandlerContext ctx, Object msg, String why) {
+    private void refuse(ChannelHandlerContext ctx, Object msg, String why) {
         ReferenceCountUtil.release(msg);
-        ctx.fireExceptionCaught(new ProtocolException(ErrorCode.BAD_PACKET, CloseCode.PROTOCOL_ERROR, why));
+        fail(ctx, new ProtocolException(ErrorCode.BAD_PACKET, CloseCode.PROTOCOL_ERROR, why));
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.fireExceptionCaught(cause);
+        fail(ctx, cause);
         if (open) {
             // From the WebSocket decoder: the session handler wrote its goodbye (the close frame) and flushed it.
             ctx.close();

@@ -5,7 +5,8 @@
  * 404 responder and Netty's protocol handler) is {@link io.jgoim.comet.transport.WsSessionCodec}'s own business.
  * Epoll where available, NIO otherwise. What every idle session keeps is kept small here: one read-size handle
  * object per channel ({@link io.jgoim.comet.transport.SessionRecvAllocator}) and one local-address object per
- * listener address ({@link io.jgoim.comet.transport.SharedLocalAddress}). Above session: it assembles the session
- * handlers, they never see it.
+ * listener address ({@link io.jgoim.comet.transport.SharedLocalAddress}); after auth the session handler leaves the
+ * pipeline and the codec (a {@link io.jgoim.protocol.FrameReceiver.Host}) calls it directly, one pipeline context
+ * less. Above session: it assembles the session handlers, they never see it.
  */
 package io.jgoim.comet.transport;

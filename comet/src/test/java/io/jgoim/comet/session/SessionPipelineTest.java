@@ -199,6 +199,31 @@ class SessionPipelineTest {
     }
 
     @Test
+    void shouldServeTheSessionFromTheCodecOnceTheHandlerLeftThePipeline() {
+        channel();
+        authenticate(EXT, "k1", "live://1");
+        assertThat(ch.pipeline().names()).as("the session handler left; the codec calls it")
+                .contains(PipelineNames.FRAME).doesNotContain(PipelineNames.SESSION);
+        ch.writeInbound(frame(EXT, Op.HEARTBEAT, 5, ""));
+        Object[] hb = next();
+        assertThat(hb[0]).isEqualTo(Op.HEARTBEAT_REPLY);
+        assertThat(hb[1]).isEqualTo(5);
+        // Over the outbound bound: the writability event reaches the session through the codec.
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        ch.runPendingTasks(); // Netty fires the writability change as a task
+        long closeAfterMs = config.outbound().slowCloseAfter().toMillis();
+        ch.advanceTimeBy(closeAfterMs - 1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isActive()).isTrue();
+        ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        ch.runPendingTasks();
+        assertThat(ch.isActive()).isFalse();
+        assertThat(metrics.closes(CloseCode.SLOW)).isEqualTo(1);
+        assertThat(index.sessionCount()).as("the close reached the session through the codec").isZero();
+    }
+
+    @Test
     void shouldCloseIdleSessionWithHeartbeatTimeoutAfterIntervalTimesMisses() {
         channel();
         authenticate(EXT, "k", "");

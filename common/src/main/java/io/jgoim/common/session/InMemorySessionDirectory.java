@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * Thread-safe; each call completes before it returns.
  *
  * <p>Sized for many idle sessions: a member's routes are its one route or an immutable array of them, replaced
- * atomically under {@link ConcurrentHashMap#compute}, not a map per member, so a session costs two map entries and
- * its route.
+ * atomically under {@link LongKeyedTable#compute}, not a map per member, so a session costs a map entry, a slot in
+ * the member table (which boxes no member id) and its route.
  */
 public final class InMemorySessionDirectory implements SessionDirectory {
     private final Clock clock;
@@ -30,7 +30,7 @@ public final class InMemorySessionDirectory implements SessionDirectory {
      * mid → the member's routes, distinct keys: its one {@link Route}, or an immutable {@code Route[]} of two or more;
      * replaced under compute().
      */
-    private final ConcurrentHashMap<Long, Object> byMid = new ConcurrentHashMap<>();
+    private final LongKeyedTable<Object> byMid = new LongKeyedTable<>(InMemorySessionDirectory::midOf);
     private final Map<String, Online> online = new ConcurrentHashMap<>();
     /** Tenant views: a directory of their own each (their member ids never meet another tenant's); shared. */
     private final Map<String, InMemorySessionDirectory> tenants;
@@ -86,7 +86,7 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         byKey.put(key, r);
         away.remove(key);
         if (mid != 0) {
-            byMid.compute(mid, (m, routes) -> with(routes, r));
+            byMid.compute(mid, routes -> with(routes, r));
         }
         return CompletableFuture.completedFuture(null);
     }
@@ -119,7 +119,10 @@ public final class InMemorySessionDirectory implements SessionDirectory {
             pruneAway();
         }
         if (mid != 0) {
-            byMid.computeIfPresent(mid, (m, value) -> {
+            byMid.compute(mid, value -> {
+                if (value == null) {
+                    return null;
+                }
                 Route[] routes = routes(value);
                 int i = indexOf(routes, key);
                 if (i < 0 || !routes[i].server.equals(server)) {
@@ -222,17 +225,15 @@ public final class InMemorySessionDirectory implements SessionDirectory {
             removed[0] += expired ? 1 : 0;
             return expired;
         });
-        for (Long mid : byMid.keySet()) {
-            byMid.computeIfPresent(mid, (m, value) -> {
-                Object kept = null;
-                for (Route r : routes(value)) {
-                    if (r.expiresAt > now) {
-                        kept = with(kept, r);
-                    }
+        byMid.replaceAll(value -> {
+            Object kept = null;
+            for (Route r : routes(value)) {
+                if (r.expiresAt > now) {
+                    kept = with(kept, r);
                 }
-                return kept;
-            });
-        }
+            }
+            return kept;
+        });
         online.values().removeIf(o -> o.expiresAt <= now);
         away.values().removeIf(r -> r.expiresAt <= now);
         return removed[0];
@@ -315,6 +316,11 @@ public final class InMemorySessionDirectory implements SessionDirectory {
         if (r.expiresAt > now) {
             out.put(r.key, r.server);
         }
+    }
+
+    /** The member id a member's routes carry. */
+    private static long midOf(Object value) {
+        return value instanceof Route ? ((Route) value).mid : ((Route[]) value)[0].mid;
     }
 
     private static Route[] routes(Object value) {

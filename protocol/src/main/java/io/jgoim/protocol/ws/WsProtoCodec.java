@@ -42,7 +42,7 @@ public class WsProtoCodec extends ChannelDuplexHandler {
         if (msg instanceof BinaryWebSocketFrame) {
             BinaryWebSocketFrame frame = (BinaryWebSocketFrame) msg;
             try {
-                ctx.fireChannelRead(decode(frame.content()));
+                frameRead(ctx, decode(frame.content()));
             } finally {
                 frame.release();
             }
@@ -53,6 +53,11 @@ public class WsProtoCodec extends ChannelDuplexHandler {
         } else {
             ctx.fireChannelRead(msg);
         }
+    }
+
+    /** Hands on a decoded frame to the next handler; a subclass may deliver it itself. */
+    protected void frameRead(ChannelHandlerContext ctx, Proto frame) {
+        ctx.fireChannelRead(frame);
     }
 
     private Proto decode(ByteBuf in) {
