@@ -55,6 +55,8 @@
 # FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 7500 10000 15000 20000
 # 30000"), STORM_WARMUP (8000 unmeasured sessions per step, split over the workers), STORM_PROCESSES (2),
 # STORM_CONTINUE (0; 1: every step runs, past the first failing one too), PUSH_RATES ("5000 10000 20000 40000"),
+# PUSH_WARM_RATE (2000) and PUSH_WARM_SECONDS (5): push-api's warm-up before the steps (the JIT settles over about a
+# minute at 20,000/s: an on/off comparison wants 10000 and 60),
 # UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp, ws), FANOUT_MODES ("latency throughput"),
 # PROFILE (1: JFR in fanout and connect-storm),
 # CLUSTER_STORM_RATES ("1000 2000 3000 5000 7500 10000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
@@ -424,8 +426,8 @@ scenario_push_api() {
     bench_start_server "$DIR"
     bench_cpu_sampler "$SERVER_PID" "$DIR/cpu.txt"
     bench_box_sampler "$DIR/box.txt"
-    run_tool "$DIR" warm push --target room --room-type live --room-id 1000 --rate 2000 --duration 5s \
-        --http-connections 4 --max-in-flight 5000 "${targs[@]}"
+    run_tool "$DIR" warm push --target room --room-type live --room-id 1000 --rate "${PUSH_WARM_RATE:-2000}" \
+        --duration "${PUSH_WARM_SECONDS:-5}s" --http-connections 4 --max-in-flight 5000 "${targs[@]}"
     wait_tool "$DIR/warm.out"
     local rate
     for rate in ${PUSH_RATES:-5000 10000 20000 40000}; do
