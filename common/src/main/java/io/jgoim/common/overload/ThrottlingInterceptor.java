@@ -38,7 +38,7 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
     public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
         if (!throttle.tryAcquire()) {
             rejected.increment();
-            return new RefusedCall<>();
+            return new ClosedCall<>(REFUSED);
         }
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
             @Override
@@ -62,29 +62,5 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
             case UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED, CANCELLED -> false;
             default -> true;
         };
-    }
-
-    /** A call that never reaches the network: it closes with {@link #REFUSED} as soon as it is started. */
-    private static final class RefusedCall<Q, R> extends ClientCall<Q, R> {
-        @Override
-        public void start(Listener<R> listener, Metadata headers) {
-            listener.onClose(REFUSED, new Metadata());
-        }
-
-        @Override
-        public void request(int numMessages) {
-        }
-
-        @Override
-        public void cancel(String message, Throwable cause) {
-        }
-
-        @Override
-        public void halfClose() {
-        }
-
-        @Override
-        public void sendMessage(Q message) {
-        }
     }
 }
