@@ -238,8 +238,11 @@ class RealCometIT {
         for (int i = 0; i < 3; i++) {
             room.add(client(a, 200 + i, "k" + i, "live://slow"));
         }
+        // The throttle off: every first attempt here times out, so the SRE throttle (k = 2) would refuse some retries
+        // locally at random and a push could spend its attempts on refusals (ThrottledCometIT covers that); this test
+        // is about the comet answering a retry from its first attempt.
         JobConfig cfg = TestConfigs.config("JGOIM_BATCH_WINDOW", "5ms", "JGOIM_COMET_CALL_DEADLINE", "150ms",
-                "JGOIM_RETRY_MAX_ATTEMPTS", "4", "JGOIM_RETRY_BACKOFF", "10ms");
+                "JGOIM_RETRY_MAX_ATTEMPTS", "4", "JGOIM_RETRY_BACKOFF", "10ms", "JGOIM_COMET_THROTTLE_ENABLED", "false");
         LateFirstReply late = new LateFirstReply(a.pushService(), 600);
         DirectCometDirectory dir = new DirectCometDirectory(cfg.comet(), cfg.retry()).add("slow", () -> late);
         JobServer job = new JobServer(cfg, dir, sessions, meters);
