@@ -58,7 +58,7 @@
 # PUSH_WARM_RATE (2000) and PUSH_WARM_SECONDS (5): push-api's warm-up before the steps (the JIT settles over about a
 # minute at 20,000/s: an on/off comparison wants 10000 and 60),
 # UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp, ws), FANOUT_MODES ("latency throughput"),
-# PROFILE (1: JFR in fanout and connect-storm),
+# PROFILE (1: JFR in fanout and connect-storm), PUSH_PROFILE (unset; a rate: JFR of push-api's step at that rate),
 # CLUSTER_STORM_RATES ("1000 2000 3000 5000 7500 10000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
 # OVERLOAD_MAX (unset: measured; N skips the BBR-off step), OVERLOAD_MAX_OFFERED (30000), OVERLOAD_SECONDS (10),
 # OVERLOAD_BASE_RATE (2000), OVERLOAD_FACTOR (3), OVERLOAD_BURNERS (1), OVERLOAD_RECOVERY_SECONDS (5),
@@ -433,10 +433,12 @@ scenario_push_api() {
     for rate in ${PUSH_RATES:-5000 10000 20000 40000}; do
         sleep 1
         bench_thread_cpu "$SERVER_PID" "$DIR/push-$rate-threads-0.txt"
+        [ -n "${PUSH_PROFILE:-}" ] && [ "$rate" = "$PUSH_PROFILE" ] && bench_jfr_start "$SERVER_PID"
         run_tool "$DIR" "push-$rate" push --target room --room-type live --room-id 1000 --rate "$rate" \
             --duration 10s --http-connections 4 --max-in-flight 5000 --prewarm 3s --server-pid "$SERVER_PID" \
             "${targs[@]}"
         wait_tool "$DIR/push-$rate.out"
+        [ -n "${PUSH_PROFILE:-}" ] && [ "$rate" = "$PUSH_PROFILE" ] && bench_jfr_stop "$SERVER_PID" "$DIR/push-$rate.jfr"
         bench_thread_cpu "$SERVER_PID" "$DIR/push-$rate-threads-1.txt"
     done
     finish push-api

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.Map;
  */
 public final class JsonReply {
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private static final AsciiString JSON_UTF8 =
+            AsciiString.cached(HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8");
 
     private JsonReply() {
     }
@@ -46,7 +49,7 @@ public final class JsonReply {
         }
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(code.httpStatus()), Unpooled.wrappedBuffer(bytes));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8");
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON_UTF8);
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         return r;
     }

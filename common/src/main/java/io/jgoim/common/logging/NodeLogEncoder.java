@@ -6,6 +6,8 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.encoder.EncoderBase;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,16 +19,17 @@ import java.util.Map;
 /**
  * The nodes' log line, in one of two forms. JSON (cluster mode): one object per line with {@code ts} (UTC, ms),
  * {@code level}, {@code role} and {@code node} (which node wrote it), {@code logger}, {@code thread}, {@code msg},
- * then {@value #TRACE_ID} and {@value #SPAN_ID} when the event's MDC holds them, and {@code error} and {@code stack}
- * (the whole trace as one string) when it carries a throwable. Text (standalone): {@code time LEVEL role/node
- * [thread] logger - message}, the trace ids appended when present, a stack on the lines below. The role, node and
- * form are set by {@link NodeLogging} once the node's config is read and may change while appenders run, so they are
- * volatile. Used by Logback's appender threads; encoding allocates per line (logging is off the push path).
+ * then {@value #TRACE_ID} and {@value #SPAN_ID} when a span is current on the writing thread (or the event's MDC
+ * holds them), and {@code error} and {@code stack} (the whole trace as one string) when it carries a throwable.
+ * Text (standalone): {@code time LEVEL role/node [thread] logger - message}, the trace ids appended when present, a
+ * stack on the lines below. The role, node and form are set by {@link NodeLogging} once the node's config is read
+ * and may change while appenders run, so they are volatile. Called by the appender on the thread that logs; encoding allocates per line (logging is off the push
+ * path).
  */
 public final class NodeLogEncoder extends EncoderBase<ILoggingEvent> {
-    /** The MDC key of the current trace's id (W3C, 32 hex), put there by the tracing code. */
+    /** The field (and MDC key) of the current trace's id (W3C, 32 hex). */
     public static final String TRACE_ID = "trace_id";
-    /** The MDC key of the current span's id (W3C, 16 hex), put there by the tracing code. */
+    /** The field (and MDC key) of the current span's id (W3C, 16 hex). */
     public static final String SPAN_ID = "span_id";
     private static final DateTimeFormatter JSON_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -78,10 +81,10 @@ public final class NodeLogEncoder extends EncoderBase<ILoggingEvent> {
         field(sb, "logger", e.getLoggerName());
         field(sb, "thread", e.getThreadName());
         field(sb, "msg", e.getFormattedMessage());
-        Map<String, String> mdc = e.getMDCPropertyMap();
-        if (mdc != null && !mdc.isEmpty()) {
-            optional(sb, TRACE_ID, mdc.get(TRACE_ID));
-            optional(sb, SPAN_ID, mdc.get(SPAN_ID));
+        String[] ids = traceIds(e);
+        if (ids != null) {
+            optional(sb, TRACE_ID, ids[0]);
+            optional(sb, SPAN_ID, ids[1]);
         }
         IThrowableProxy t = e.getThrowableProxy();
         if (t != null) {
@@ -98,16 +101,12 @@ public final class NodeLogEncoder extends EncoderBase<ILoggingEvent> {
         sb.append(level).append(level.length() == 4 ? "  " : " ");
         sb.append(role).append('/').append(node).append(" [").append(e.getThreadName()).append("] ")
                 .append(abbreviator.abbreviate(e.getLoggerName())).append(" - ").append(e.getFormattedMessage());
-        Map<String, String> mdc = e.getMDCPropertyMap();
-        if (mdc != null && !mdc.isEmpty()) {
-            String trace = mdc.get(TRACE_ID);
-            if (trace != null) {
-                sb.append(" trace_id=").append(trace);
-            }
-            String span = mdc.get(SPAN_ID);
-            if (span != null) {
-                sb.append(" span_id=").append(span);
-            }
+        String[] ids = traceIds(e);
+        if (ids != null && ids[0] != null) {
+            sb.append(" trace_id=").append(ids[0]);
+        }
+        if (ids != null && ids[1] != null) {
+            sb.append(" span_id=").append(ids[1]);
         }
         sb.append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy t = e.getThrowableProxy();
@@ -115,6 +114,21 @@ public final class NodeLogEncoder extends EncoderBase<ILoggingEvent> {
             sb.append(ThrowableProxyUtil.asString(t)).append(CoreConstants.LINE_SEPARATOR);
         }
         return sb.toString();
+    }
+
+    /**
+     * The line's trace and span ids: the event's MDC when code put them there, else the span current on the
+     * thread writing the line (the tracing code makes a push's span current and puts nothing in the MDC). The
+     * console appender encodes on the logging thread, so that span is the caller's; an asynchronous appender
+     * would encode elsewhere and keep only MDC ids. Null when neither has one.
+     */
+    private static String[] traceIds(ILoggingEvent e) {
+        Map<String, String> mdc = e.getMDCPropertyMap();
+        if (mdc != null && (mdc.containsKey(TRACE_ID) || mdc.containsKey(SPAN_ID))) {
+            return new String[] {mdc.get(TRACE_ID), mdc.get(SPAN_ID)};
+        }
+        SpanContext current = Span.current().getSpanContext();
+        return current.isValid() ? new String[] {current.getTraceId(), current.getSpanId()} : null;
     }
 
     private static void optional(StringBuilder sb, String name, String value) {

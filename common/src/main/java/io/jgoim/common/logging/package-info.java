@@ -1,6 +1,7 @@
 /**
  * The nodes' logs: one line per event, readable text in standalone and one JSON object per line in cluster mode,
- * each carrying the node (role and id) and, when the caller's MDC has them, {@code trace_id} and {@code span_id}
+ * each carrying the node (role and id) and, when a span is current on the logging thread (or the MDC names one),
+ * {@code trace_id} and {@code span_id}
  * ({@link io.jgoim.common.logging.NodeLogEncoder}); the {@code logging:} config section
  * ({@link io.jgoim.common.logging.LoggingConfig}) applied at start ({@link io.jgoim.common.logging.NodeLogging}); and
  * level changes while running, each audited ({@link io.jgoim.common.logging.LogLevels}). Logback is the backend of

@@ -7,9 +7,14 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
@@ -23,6 +28,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import zipkin2.reporter.urlconnection.URLConnectionSender;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,23 +42,31 @@ import java.util.concurrent.TimeUnit;
  * test JVM may run several nodes), created at start and closed at stop (flushing what is queued). Thread-safe.
  */
 public final class Tracing implements AutoCloseable {
-    /** MDC keys set while a span is current on a logging thread ({@link TraceScope}). */
+    /** The log fields (and MDC keys) of a line written while a span is current ({@link TraceScope}). */
     public static final String MDC_TRACE_ID = "trace_id";
     public static final String MDC_SPAN_ID = "span_id";
     /** The header, metadata key and record header name of the W3C trace context. */
     public static final String TRACEPARENT = "traceparent";
 
-    private static final Tracing OFF = new Tracing(false, OpenTelemetry.noop().getTracer("jgoim"), null);
+    /** Marks a root the caller already decided to sample ({@link #sampledRoot()}); read by the sampler. */
+    static final ContextKey<Boolean> SAMPLED_ROOT = ContextKey.named("jgoim.sampled-root");
+    private static final Context SAMPLED_ROOT_CONTEXT = Context.root().with(SAMPLED_ROOT, Boolean.TRUE);
+    /** W3C flags of an {@link #unsampledRoot()}: not sampled, trace id random (as the SDK marks its own roots). */
+    private static final TraceFlags RANDOM_NOT_SAMPLED = TraceFlags.fromByte((byte) 0x02);
+
+    private static final Tracing OFF = new Tracing(false, OpenTelemetry.noop().getTracer("jgoim"), null, 0.0);
     private static final TextMapPropagator PROPAGATOR = W3CTraceContextPropagator.getInstance();
 
     private final boolean enabled;
     private final Tracer tracer;
     private final SdkTracerProvider provider;
+    private final double ratio;
 
-    private Tracing(boolean enabled, Tracer tracer, SdkTracerProvider provider) {
+    private Tracing(boolean enabled, Tracer tracer, SdkTracerProvider provider, double ratio) {
         this.enabled = enabled;
         this.tracer = tracer;
         this.provider = provider;
+        this.ratio = ratio;
     }
 
     /** No tracing: no span, no header, no cost beyond testing {@link #enabled()}. */
@@ -100,7 +114,7 @@ public final class Tracing implements AutoCloseable {
                 .setSampler(LinkAwareSampler.parentBased(config.samplingRatio()))
                 .addSpanProcessor(SpanProcessor.composite(new EndedSpanCounter(ended), batch))
                 .build();
-        return new Tracing(true, provider.get("io.jgoim." + role), provider);
+        return new Tracing(true, provider.get("io.jgoim." + role), provider, config.samplingRatio());
     }
 
     private static SpanExporter exporter(TracingConfig c) {
@@ -129,6 +143,43 @@ public final class Tracing implements AutoCloseable {
      */
     public static <C> Context extract(C carrier, TextMapGetter<C> getter) {
         return PROPAGATOR.extract(Context.root(), carrier, getter);
+    }
+
+    /**
+     * Decides, at the sampling ratio, whether a new trace (a request that brought no trace context) is recorded.
+     * The push API asks before it builds anything: the 99 % of pushes the default ratio does not sample then cost
+     * {@link #unsampledRoot()} (three random longs and their ids) instead of an SDK span builder, an id generator
+     * and a sampler call; the others start their span under {@link #sampledRoot()}, which the sampler records
+     * without drawing again (the ratio is applied once).
+     */
+    public boolean sampleNewTrace() {
+        return ratio >= 1.0 || ratio > 0.0 && ThreadLocalRandom.current().nextDouble() < ratio;
+    }
+
+    /** The parent to start a root span under once {@link #sampleNewTrace()} said yes: the span is recorded. */
+    public static Context sampledRoot() {
+        return SAMPLED_ROOT_CONTEXT;
+    }
+
+    /**
+     * A new trace's root that is not sampled: valid random ids, flags {@code 02} (not sampled, random trace id, as
+     * the SDK flags its own roots), no SDK span behind it
+     * (what the SDK itself returns for an unsampled span, without its builder). Its context still carries the
+     * decision to every node below, and its ids are what the caller is told.
+     */
+    public static Span unsampledRoot() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = r.nextLong();
+        long lo;
+        do {
+            lo = r.nextLong();
+        } while (lo == 0); // an all-zero trace id is invalid; a non-zero low half makes it valid whatever hi is
+        long span;
+        do {
+            span = r.nextLong();
+        } while (span == 0);
+        return Span.wrap(SpanContext.create(TraceId.fromLongs(hi, lo), SpanId.fromLong(span), RANDOM_NOT_SAMPLED,
+                TraceState.getDefault()));
     }
 
     /** Writes {@code context}'s span context into a carrier (nothing when it holds no valid span). */

@@ -6,6 +6,11 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Scope;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -104,6 +109,33 @@ class NodeLogEncoderTest {
         String traced = line(enc, event(Level.INFO, "pushed", null,
                 Map.of("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736", "span_id", "00f067aa0ba902b7")));
         assertThat(traced).contains(" - pushed trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7");
+    }
+
+    /** The tracing code makes a push's span current and puts nothing in the MDC: the line reads the current span. */
+    @Test
+    void shouldWriteTheIdsOfTheSpanCurrentOnTheLoggingThread() throws Exception {
+        Span span = Span.wrap(SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
+                TraceFlags.getDefault(), TraceState.getDefault())); // not sampled: its ids still name the push
+        String text;
+        String json;
+        try (Scope s = span.makeCurrent()) {
+            text = line(encoder(false), event(Level.WARN, "slow", null, Map.of()));
+            json = line(encoder(true), event(Level.WARN, "slow", null, Map.of()));
+        }
+        assertThat(text).contains(" - slow trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7");
+        JsonNode n = JSON.readTree(json);
+        assertThat(n.get("trace_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(n.get("span_id").asText()).isEqualTo("00f067aa0ba902b7");
+
+        String after = line(encoder(false), event(Level.WARN, "later", null, Map.of()));
+        assertThat(after).doesNotContain("trace_id"); // the scope closed: no span is current
+
+        try (Scope s = span.makeCurrent()) { // ids a caller put in the MDC win over the current span
+            JsonNode m = JSON.readTree(line(encoder(true), event(Level.INFO, "x", null,
+                    Map.of("trace_id", "0af7651916cd43dd8448eb211c80319c"))));
+            assertThat(m.get("trace_id").asText()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+            assertThat(m.has("span_id")).isFalse();
+        }
     }
 
     @Test

@@ -14,8 +14,10 @@ import org.slf4j.MDC;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -131,47 +133,61 @@ class TracingTest {
         assertThat(Tracing.sampledFlag((byte[]) null)).isEqualTo(-1);
     }
 
-    /**
-     * slf4j-simple's MDC is a no-op (it keeps nothing): there the ids cannot be read back, so the MDC half is checked
-     * only under a backend with an MDC (Logback); the span being current and restored is checked either way.
-     */
+    /** A scope makes its span current and restores the outer one; it leaves the MDC alone (the encoder reads it). */
     @Test
-    void shouldPutTheSpanIdsInTheMdcWhileCurrentAndRestoreAfter() {
-        boolean mdc = !(MDC.getMDCAdapter() instanceof org.slf4j.helpers.NOPMDCAdapter);
-        if (!mdc) {
-            InMemorySpanExporter out = InMemorySpanExporter.create();
-            Tracing t = Tracing.start(on("otlp", "http://127.0.0.1:1/v1/traces", 1.0), "logic", "l", meters, out);
-            Span outer = t.tracer().spanBuilder("outer").startSpan();
-            try (TraceScope a = TraceScope.open(outer)) {
-                assertThat(Span.current()).isSameAs(outer);
-                Span inner = t.tracer().spanBuilder("inner").startSpan();
-                try (TraceScope b = TraceScope.open(inner)) {
-                    assertThat(Span.current()).isSameAs(inner);
-                }
-                assertThat(Span.current()).isSameAs(outer);
-            }
-            assertThat(Span.current().getSpanContext().isValid()).isFalse();
-            t.close();
-            return;
-        }
+    void shouldMakeTheSpanCurrentAndRestoreTheOuterOneWithoutTouchingTheMdc() {
         InMemorySpanExporter out = InMemorySpanExporter.create();
         Tracing t = Tracing.start(on("otlp", "http://127.0.0.1:1/v1/traces", 1.0), "logic", "l", meters, out);
-        MDC.put(Tracing.MDC_TRACE_ID, "before");
         Span outer = t.tracer().spanBuilder("outer").startSpan();
         try (TraceScope a = TraceScope.open(outer)) {
-            assertThat(MDC.get(Tracing.MDC_TRACE_ID)).isEqualTo(outer.getSpanContext().getTraceId());
-            assertThat(MDC.get(Tracing.MDC_SPAN_ID)).isEqualTo(outer.getSpanContext().getSpanId());
+            assertThat(Span.current()).isSameAs(outer);
             Span inner = t.tracer().spanBuilder("inner").startSpan();
             try (TraceScope b = TraceScope.open(inner)) {
-                assertThat(MDC.get(Tracing.MDC_SPAN_ID)).isEqualTo(inner.getSpanContext().getSpanId());
                 assertThat(Span.current()).isSameAs(inner);
+                assertThat(MDC.get(Tracing.MDC_TRACE_ID)).isNull();
             }
-            assertThat(MDC.get(Tracing.MDC_SPAN_ID)).isEqualTo(outer.getSpanContext().getSpanId());
+            assertThat(Span.current()).isSameAs(outer);
         }
-        assertThat(MDC.get(Tracing.MDC_TRACE_ID)).isEqualTo("before");
-        assertThat(MDC.get(Tracing.MDC_SPAN_ID)).isNull();
-        MDC.clear();
+        assertThat(Span.current().getSpanContext().isValid()).isFalse();
         t.close();
+    }
+
+    /** Push API roots: the ratio is drawn once; a root under sampledRoot() is recorded, an unsampled one is no span. */
+    @Test
+    void shouldDrawNewTracesAtTheRatioAndRecordOnlyTheSampledRoots() {
+        InMemorySpanExporter out = InMemorySpanExporter.create();
+        Tracing never = Tracing.start(on("otlp", "http://127.0.0.1:1/v1/traces", 0.0), "logic", "l", meters, out);
+        Tracing always = Tracing.start(on("otlp", "http://127.0.0.1:1/v1/traces", 1.0), "logic", "l", meters, out);
+        Tracing half = Tracing.start(on("otlp", "http://127.0.0.1:1/v1/traces", 0.5), "logic", "l", meters, out);
+        int sampled = 0;
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(never.sampleNewTrace()).isFalse();
+            assertThat(always.sampleNewTrace()).isTrue();
+            sampled += half.sampleNewTrace() ? 1 : 0;
+        }
+        assertThat(sampled).isBetween(4_500, 5_500); // 0.5 ± 10 standard deviations (50)
+
+        Span root = never.tracer().spanBuilder("POST /goim/push/room").setParent(Tracing.sampledRoot()).startSpan();
+        assertThat(root.isRecording()).as("a root the caller drew is recorded even at ratio 0").isTrue();
+        assertThat(root.getSpanContext().isSampled()).isTrue();
+        root.end();
+        never.flush(Duration.ofSeconds(5));
+        assertThat(out.getFinishedSpanItems()).hasSize(1);
+        assertThat(out.getFinishedSpanItems().get(0).getParentSpanContext().isValid()).isFalse();
+
+        Set<String> traces = new HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            Span u = Tracing.unsampledRoot();
+            assertThat(u.getSpanContext().isValid()).isTrue();
+            assertThat(u.getSpanContext().isSampled()).isFalse();
+            assertThat(u.isRecording()).isFalse();
+            assertThat(Tracing.notSampled(Context.root().with(u))).isTrue();
+            traces.add(u.getSpanContext().getTraceId());
+        }
+        assertThat(traces).hasSize(1_000);
+        never.close();
+        always.close();
+        half.close();
     }
 
     @Test

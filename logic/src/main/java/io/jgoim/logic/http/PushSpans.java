@@ -9,6 +9,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.util.AsciiString;
 
 /**
  * The push API's server span: one per push request ({@code /goim/push/keys|mids|room|all}), the child of the
@@ -19,6 +20,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 final class PushSpans {
     /** The response header carrying the push's 32-hex-digit trace id. */
     static final String TRACE_ID_HEADER = "X-Trace-Id";
+    private static final AsciiString TRACE_ID = AsciiString.cached(TRACE_ID_HEADER);
+    private static final AsciiString TRACEPARENT = AsciiString.cached(Tracing.TRACEPARENT);
 
     private final Tracing tracing;
 
@@ -32,9 +35,20 @@ final class PushSpans {
                 || route == Route.PUSH_ALL;
     }
 
-    /** Starts the span of {@code route}'s request under the caller's trace context, if any. */
+    /**
+     * Starts the span of {@code route}'s request under the caller's trace context, if any. A request without a
+     * {@code traceparent} (the usual case) is decided at the sampling ratio first, so an unsampled one costs no SDK
+     * span ({@link Tracing#unsampledRoot()}).
+     */
     Span start(Route route, FullHttpRequest request) {
-        Context parent = Tracing.extract(request.headers(), Carriers.HTTP_HEADERS);
+        Context parent;
+        if (request.headers().contains(TRACEPARENT)) {
+            parent = Tracing.extract(request.headers(), Carriers.HTTP_HEADERS); // malformed: root, a new trace
+        } else if (tracing.sampleNewTrace()) {
+            parent = Tracing.sampledRoot();
+        } else {
+            return Tracing.unsampledRoot();
+        }
         Span span = tracing.tracer().spanBuilder(route.spanName()).setParent(parent).setSpanKind(SpanKind.SERVER)
                 .startSpan();
         if (span.isRecording()) { // attributes of an unsampled span would be built and thrown away
@@ -52,8 +66,10 @@ final class PushSpans {
             }
         }
         span.end();
-        response.headers().set(Tracing.TRACEPARENT, Tracing.traceparent(span.getSpanContext()));
-        response.headers().set(TRACE_ID_HEADER, span.getSpanContext().getTraceId());
+        // one array holds both values: the trace id is a view of the traceparent's digits (no strings built)
+        byte[] traceparent = Tracing.traceparentBytes(span.getSpanContext());
+        response.headers().set(TRACEPARENT, new AsciiString(traceparent, false));
+        response.headers().set(TRACE_ID, new AsciiString(traceparent, 3, 32, false));
         return response;
     }
 }

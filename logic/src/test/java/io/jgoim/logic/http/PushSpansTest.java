@@ -96,6 +96,34 @@ class PushSpansTest {
         assertThat(exported()).as("a new trace at ratio 0 is not recorded").isEmpty();
     }
 
+    /** No traceparent: the ratio decides once; every push is told a trace whose two headers agree. */
+    @Test
+    void shouldStartNewTracesAtTheRatioAndAnswerThemWhetherSampledOrNot() {
+        Tracing always = Tracing.start(new TracingConfig(true, "otlp", "http://127.0.0.1:1/v1/traces",
+                1.0, 64, Duration.ofSeconds(1)), "logic", "logic-1", new SimpleMeterRegistry(), out);
+        try {
+            for (PushSpans s : List.of(spans, new PushSpans(always))) {
+                FullHttpRequest req = request(null);
+                FullHttpResponse r = PushSpans.finish(s.start(Route.PUSH_ROOM, req), ErrorCode.OK,
+                        ApiResponse.ok(null));
+                req.release();
+                String id = r.headers().get(PushSpans.TRACE_ID_HEADER);
+                String flags = s == spans ? "02" : "0[13]"; // W3C level 2: bit 1 says the trace id is random
+                assertThat(id).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
+                assertThat(r.headers().get("traceparent")).matches("00-" + id + "-[0-9a-f]{16}-" + flags)
+                        .doesNotContain("-0000000000000000-");
+                r.release();
+            }
+            always.flush(Duration.ofSeconds(5));
+            List<SpanData> s = out.getFinishedSpanItems();
+            assertThat(s).as("only the push drawn at ratio 1 is recorded").hasSize(1);
+            assertThat(s.get(0).getParentSpanContext().isValid()).isFalse();
+            assertThat(s.get(0).getKind().name()).isEqualTo("SERVER");
+        } finally {
+            always.close();
+        }
+    }
+
     @Test
     void shouldMarkARefusedPushAsAnError() {
         answered("00-" + TRACE + "-" + SPAN + "-01", ErrorCode.UNAVAILABLE).release();
