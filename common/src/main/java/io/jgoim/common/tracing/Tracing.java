@@ -7,10 +7,6 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanId;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceId;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -51,8 +47,6 @@ public final class Tracing implements AutoCloseable {
     /** Marks a root the caller already decided to sample ({@link #sampledRoot()}); read by the sampler. */
     static final ContextKey<Boolean> SAMPLED_ROOT = ContextKey.named("jgoim.sampled-root");
     private static final Context SAMPLED_ROOT_CONTEXT = Context.root().with(SAMPLED_ROOT, Boolean.TRUE);
-    /** W3C flags of an {@link #unsampledRoot()}: not sampled, trace id random (as the SDK marks its own roots). */
-    private static final TraceFlags RANDOM_NOT_SAMPLED = TraceFlags.fromByte((byte) 0x02);
 
     private static final Tracing OFF = new Tracing(false, OpenTelemetry.noop().getTracer("jgoim"), null, 0.0);
     private static final TextMapPropagator PROPAGATOR = W3CTraceContextPropagator.getInstance();
@@ -163,9 +157,9 @@ public final class Tracing implements AutoCloseable {
 
     /**
      * A new trace's root that is not sampled: valid random ids, flags {@code 02} (not sampled, random trace id, as
-     * the SDK flags its own roots), no SDK span behind it
-     * (what the SDK itself returns for an unsampled span, without its builder). Its context still carries the
-     * decision to every node below, and its ids are what the caller is told.
+     * the SDK flags its own roots), no SDK span behind it (what the SDK itself returns for an unsampled span, without
+     * its builder, id generator or sampler) and its ids held as traceparent bytes ({@link UnsampledRoot}). Its
+     * context still carries the decision to every node below, and its ids are what the caller is told.
      */
     public static Span unsampledRoot() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -178,8 +172,7 @@ public final class Tracing implements AutoCloseable {
         do {
             span = r.nextLong();
         } while (span == 0);
-        return Span.wrap(SpanContext.create(TraceId.fromLongs(hi, lo), SpanId.fromLong(span), RANDOM_NOT_SAMPLED,
-                TraceState.getDefault()));
+        return Span.wrap(new UnsampledRoot(hi, lo, span));
     }
 
     /** Writes {@code context}'s span context into a carrier (nothing when it holds no valid span). */
@@ -237,8 +230,14 @@ public final class Tracing implements AutoCloseable {
         return "00-" + span.getTraceId() + '-' + span.getSpanId() + '-' + span.getTraceFlags().asHex();
     }
 
-    /** {@link #traceparent(SpanContext)} as ASCII bytes, written directly (a Kafka record header's value). */
+    /**
+     * {@link #traceparent(SpanContext)} as ASCII bytes, written directly (a Kafka record header's value, a response
+     * header). An {@link #unsampledRoot()}'s are its own array, shared by every caller: never write into the result.
+     */
     public static byte[] traceparentBytes(SpanContext span) {
+        if (span instanceof UnsampledRoot) {
+            return ((UnsampledRoot) span).traceparent();
+        }
         byte[] b = new byte[55];
         b[0] = '0';
         b[1] = '0';

@@ -183,6 +183,20 @@ class TracingTest {
             assertThat(u.isRecording()).isFalse();
             assertThat(Tracing.notSampled(Context.root().with(u))).isTrue();
             traces.add(u.getSpanContext().getTraceId());
+            SpanContext c = u.getSpanContext();
+            String w3c = "00-" + c.getTraceId() + "-" + c.getSpanId() + "-02";
+            assertThat(w3c).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-02");
+            assertThat(Tracing.traceparent(c)).isEqualTo(w3c);
+            byte[] bytes = Tracing.traceparentBytes(c);
+            assertThat(new String(bytes, StandardCharsets.US_ASCII)).isEqualTo(w3c);
+            assertThat(Tracing.traceparentBytes(c)).as("made once, shared").isSameAs(bytes);
+            assertThat(Tracing.sampledFlag(bytes)).isZero();
+            SpanContext parsed = Span.fromContext(Tracing.extract(Map.of("traceparent", w3c), MAPS))
+                    .getSpanContext(); // what job reads back from the record header
+            assertThat(parsed.isValid()).isTrue();
+            assertThat(parsed.getTraceId()).isEqualTo(c.getTraceId());
+            assertThat(parsed.getSpanId()).isEqualTo(c.getSpanId());
+            assertThat(parsed.isSampled()).isFalse();
         }
         assertThat(traces).hasSize(1_000);
         never.close();

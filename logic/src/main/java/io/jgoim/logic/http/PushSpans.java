@@ -66,7 +66,8 @@ final class PushSpans {
             }
         }
         span.end();
-        // one array holds both values: the trace id is a view of the traceparent's digits (no strings built)
+        // one array holds both values: the trace id is a view of the traceparent's digits (no strings built); an
+        // unsampled root's array is the one its Kafka record header already carries
         byte[] traceparent = Tracing.traceparentBytes(span.getSpanContext());
         response.headers().set(TRACEPARENT, new AsciiString(traceparent, false));
         response.headers().set(TRACE_ID, new AsciiString(traceparent, 3, 32, false));
