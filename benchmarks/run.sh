@@ -56,7 +56,7 @@
 # 30000"), STORM_WARMUP (8000 unmeasured sessions per step, split over the workers), STORM_PROCESSES (2),
 # STORM_CONTINUE (0; 1: every step runs, past the first failing one too), PUSH_RATES ("5000 10000 20000 40000"),
 # PUSH_WARM_RATE (2000) and PUSH_WARM_SECONDS (5): push-api's warm-up before the steps (the JIT settles over about a
-# minute at 20,000/s: an on/off comparison wants 10000 and 60),
+# minute at 20,000/s: an on/off comparison wants 10000 and 60), PUSH_SECONDS (10: each measured step),
 # UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp, ws), FANOUT_MODES ("latency throughput"),
 # PROFILE (1: JFR in fanout and connect-storm), PUSH_PROFILE (unset; a rate: JFR of push-api's step at that rate),
 # CLUSTER_STORM_RATES ("1000 2000 3000 5000 7500 10000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
@@ -435,8 +435,8 @@ scenario_push_api() {
         bench_thread_cpu "$SERVER_PID" "$DIR/push-$rate-threads-0.txt"
         [ -n "${PUSH_PROFILE:-}" ] && [ "$rate" = "$PUSH_PROFILE" ] && bench_jfr_start "$SERVER_PID"
         run_tool "$DIR" "push-$rate" push --target room --room-type live --room-id 1000 --rate "$rate" \
-            --duration 10s --http-connections 4 --max-in-flight 5000 --prewarm 3s --server-pid "$SERVER_PID" \
-            "${targs[@]}"
+            --duration "${PUSH_SECONDS:-10}s" --http-connections 4 --max-in-flight 5000 --prewarm 3s \
+            --server-pid "$SERVER_PID" "${targs[@]}"
         wait_tool "$DIR/push-$rate.out"
         [ -n "${PUSH_PROFILE:-}" ] && [ "$rate" = "$PUSH_PROFILE" ] && bench_jfr_stop "$SERVER_PID" "$DIR/push-$rate.jfr"
         bench_thread_cpu "$SERVER_PID" "$DIR/push-$rate-threads-1.txt"
