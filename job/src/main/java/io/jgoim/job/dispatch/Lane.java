@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.PriorityQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +25,7 @@ final class Lane implements Runnable {
     private static final int DRAIN_LIMIT = 256;
 
     /** {@link PushTask}s to route and {@link Runnable}s to run, in arrival order; no wrapper object per task. */
-    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final LaneInbox inbox;
     private final PriorityQueue<Send> timers = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos(), b.dueNanos()));
     private final PushRouter router;
     private final Tracing tracing;
@@ -39,6 +38,7 @@ final class Lane implements Runnable {
         this.router = new PushRouter(this, config, comets, sessions, metrics, history);
         this.thread = new Thread(this, "job-lane-" + index);
         this.thread.setDaemon(true);
+        this.inbox = new LaneInbox(thread);
     }
 
     /** The job's tracing (its comet calls are spans when enabled). */
@@ -86,7 +86,10 @@ final class Lane implements Runnable {
                 long next = Math.min(timers.isEmpty() ? Long.MAX_VALUE : timers.peek().dueNanos(),
                         router.nextDeadline());
                 long park = next == Long.MAX_VALUE ? MAX_PARK_NANOS : Math.min(MAX_PARK_NANOS, next - now);
-                Object work = park <= 0 ? inbox.poll() : inbox.poll(park, TimeUnit.NANOSECONDS);
+                Object work = inbox.poll(park);
+                if (Thread.interrupted() && !running) {
+                    return; // stop(): the interrupt only ends the park
+                }
                 int n = 0;
                 while (work != null) {
                     if (work instanceof PushTask task) {
@@ -98,10 +101,6 @@ final class Lane implements Runnable {
                         break;
                     }
                     work = inbox.poll();
-                }
-            } catch (InterruptedException e) {
-                if (!running) {
-                    return;
                 }
             } catch (RuntimeException | Error e) {
                 log.error("lane {} task failed", thread.getName(), e);
