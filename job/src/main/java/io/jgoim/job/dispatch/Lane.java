@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@value #DRAIN_LIMIT} inbox entries (tasks from the producers in arrival order, comet answers, lookups), parking
  * until the next deadline when idle. What each task becomes is the router's business. Everything but
  * {@link #submit}, {@link #execute} and the lifecycle runs on the lane thread, so the lane's state needs no locks.
+ * The idle lane parks until a producer wakes it ({@link LaneInbox}) rather than polling with one of Agrona's idle
+ * strategies, which cost ~3 % of a core per idle lane (BENCHMARKS.md, issue 17).
  */
 final class Lane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Lane.class);
