@@ -7,7 +7,9 @@ package io.jgoim.comet.ring;
  * <p>Capacity is fixed at construction (rounded up to a power of two so the index wraps with a mask) and never
  * grows: {@link #offer} returns {@code false} when full and the caller counts a drop. Not thread-safe on its own; the
  * owning session guards it with its monitor, which is held only for the few instructions of an offer or a poll.
- * Holds references only; the caller owns reference counts of what it stores.
+ * Holds references only; the caller owns reference counts of what it stores. A lock-free MPSC queue (JCTools,
+ * Agrona) was measured in its place: no less allocation per push (none either way) and 40–216 more bytes per session,
+ * so the ring stays a plain array (BENCHMARKS.md, "Issue 17: Agrona and JCTools on the hot paths").
  */
 public final class PushRing {
     private final Object[] slots;

@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.PriorityQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * {@value #DRAIN_LIMIT} inbox entries (tasks from the producers in arrival order, comet answers, lookups), parking
  * until the next deadline when idle. What each task becomes is the router's business. Everything but
  * {@link #submit}, {@link #execute} and the lifecycle runs on the lane thread, so the lane's state needs no locks.
+ * The idle lane parks until a producer wakes it ({@link LaneInbox}) rather than polling with one of Agrona's idle
+ * strategies, which cost ~3 % of a core per idle lane (BENCHMARKS.md, issue 17).
  */
 final class Lane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Lane.class);
@@ -26,7 +27,7 @@ final class Lane implements Runnable {
     private static final int DRAIN_LIMIT = 256;
 
     /** {@link PushTask}s to route and {@link Runnable}s to run, in arrival order; no wrapper object per task. */
-    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final LaneInbox inbox;
     private final PriorityQueue<Send> timers = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos(), b.dueNanos()));
     private final PushRouter router;
     private final Tracing tracing;
@@ -39,6 +40,7 @@ final class Lane implements Runnable {
         this.router = new PushRouter(this, config, comets, sessions, metrics, history);
         this.thread = new Thread(this, "job-lane-" + index);
         this.thread.setDaemon(true);
+        this.inbox = new LaneInbox(thread);
     }
 
     /** The job's tracing (its comet calls are spans when enabled). */
@@ -86,7 +88,10 @@ final class Lane implements Runnable {
                 long next = Math.min(timers.isEmpty() ? Long.MAX_VALUE : timers.peek().dueNanos(),
                         router.nextDeadline());
                 long park = next == Long.MAX_VALUE ? MAX_PARK_NANOS : Math.min(MAX_PARK_NANOS, next - now);
-                Object work = park <= 0 ? inbox.poll() : inbox.poll(park, TimeUnit.NANOSECONDS);
+                Object work = inbox.poll(park);
+                if (Thread.interrupted() && !running) {
+                    return; // stop(): the interrupt only ends the park
+                }
                 int n = 0;
                 while (work != null) {
                     if (work instanceof PushTask task) {
@@ -98,10 +103,6 @@ final class Lane implements Runnable {
                         break;
                     }
                     work = inbox.poll();
-                }
-            } catch (InterruptedException e) {
-                if (!running) {
-                    return;
                 }
             } catch (RuntimeException | Error e) {
                 log.error("lane {} task failed", thread.getName(), e);
