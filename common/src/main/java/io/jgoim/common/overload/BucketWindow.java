@@ -38,6 +38,11 @@ final class BucketWindow {
         return bucketNanos;
     }
 
+    /** Buckets in the window. */
+    int size() {
+        return size;
+    }
+
     /** Adds one event of {@code value} to the bucket of {@code nowNanos}. */
     void add(long nowNanos, long value) {
         long b = bucketOf(nowNanos);
