@@ -584,13 +584,15 @@ def gauges(run_dir, t0, t1):
     return {"maxCpuPermille": max(seen.get("cpu_permille") or [0]),
             "maxInflight": max(seen.get("inflight") or [0]), "maxCapacity": max(seen.get("capacity") or [0]),
             "minRtSecondsLast": (seen.get("min_rt_seconds") or [None])[-1],
+            "capacityRtSecondsLast": (seen.get("capacity_rt_seconds") or [None])[-1],
             "shedInWindow": shed[-1] - shed[0] if shed else None, "samples": len(seen.get("cpu_permille", []))}
 
 
 def push_overload(run_dir):
-    """Issue 19's BBR figures: the maximum (BBR off), the unloaded p99, then 3x the maximum plus a CPU burner against
-    BBR on (burst.json) beside a steady base stream (base.json) that outlives it: accepted/s, accepted p99, 429
-    latency, errors, and how long 429s went on after the burst's schedule ended."""
+    """Issue 19's BBR figures, one logic process with BBR on throughout: the maximum (no burner), the unloaded p99,
+    then 3x the maximum plus a CPU burner at nice 19 (burst.json) beside a steady base stream (base.json) that
+    outlives it: accepted/s, accepted p99, 429 latency, errors, and how long 429s went on after the burst's schedule
+    ended."""
     mx, unloaded = load(os.path.join(run_dir, "max.json")), load(os.path.join(run_dir, "unloaded.json"))
     burst, base = load(os.path.join(run_dir, "burst.json")), load(os.path.join(run_dir, "base.json"))
     fig = {"maxOfferedPerSecond": (mx or {}).get("parameters", {}).get("rate")}
@@ -601,7 +603,15 @@ def push_overload(run_dir):
         fig["maximumAcceptedPerSecond"] = None
     maximum = fig["maximumAcceptedPerSecond"]
     fig["maximumStep"] = {"latencyMs": lat(mx, "accepted"), "failures": (mx or {}).get("failures"),
-                          "notSentToolLimit": (mx or {}).get("counts", {}).get("messages.notSent")}
+                          "notSentToolLimit": (mx or {}).get("counts", {}).get("messages.notSent"),
+                          # BBR is on in the maximum step too (one logic process throughout): 429s here mean the
+                          # node's own CPU reached the threshold at its maximum, and the maximum is BBR's
+                          "refused429": (mx or {}).get("counts", {}).get("messages.refused")}
+    try:
+        with open(os.path.join(run_dir, "cpu-source.txt")) as f:
+            fig["cpuSource"] = f.read().strip()
+    except OSError:
+        fig["cpuSource"] = None
     fig["unloaded"] = {"ratePerSecond": (unloaded or {}).get("parameters", {}).get("rate"),
                        "acceptedMs": lat(unloaded, "accepted"), "failures": (unloaded or {}).get("failures"),
                        "refused": (unloaded or {}).get("counts", {}).get("messages.refused")}

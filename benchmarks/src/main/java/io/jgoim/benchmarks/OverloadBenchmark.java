@@ -41,6 +41,7 @@ public class OverloadBenchmark {
     private BbrLimiter overloaded;
     private AdaptiveThrottle peerUp;
     private AdaptiveThrottle peerDown;
+    private long countedAt;
 
     @Setup
     public void setUp() {
@@ -54,6 +55,7 @@ public class OverloadBenchmark {
         for (int i = 0; i < 1_000; i++) {
             peerDown.tryAcquire(); // requests, no accepts
         }
+        countedAt = peerDown.nanoTime();
     }
 
     /** What an admitted push or Connect pays: the decision, then the pass with its response time. */
@@ -91,5 +93,11 @@ public class OverloadBenchmark {
     @Benchmark
     public boolean throttleDeadPeer() {
         return peerDown.tryAcquire();
+    }
+
+    /** Job's re-offer of a send refused locally: still counted in the window, decided again with its ticket. */
+    @Benchmark
+    public boolean throttleReoffer() {
+        return peerDown.isCounted(countedAt) & peerDown.tryAgain(0.5); // both run, whatever the first says
     }
 }

@@ -174,12 +174,12 @@ public final class JobMetrics {
     }
 
     /**
-     * Calls to {@code comet} refused locally by its client-side adaptive throttle (each a failed attempt, offered
-     * again like one).
+     * Offers to {@code comet} refused locally by its client-side adaptive throttle (not attempts: each send waits at
+     * the head of its queue and is offered again; a send refused five times counts five).
      */
     public Counter throttled(String comet) {
         return counter("jgoim.job.throttle.rejected", "comet calls refused locally by adaptive throttling (offered"
-                + " again like a failed call)", "comet", comet);
+                + " again after a backoff, never given up)", "comet", comet);
     }
 
     /** Messages with no comet to go to (unknown server, room hosted nowhere, no comets, nobody online). */

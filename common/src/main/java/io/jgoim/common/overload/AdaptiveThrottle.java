@@ -13,11 +13,16 @@ import java.util.function.LongSupplier;
  * counts as a request, which is what lets the probability approach 1 while the peer is down. Below
  * {@code minRequests} requests in the window nothing is refused.
  *
- * <p>A request is counted once however often it is offered: a caller that keeps a refused request and offers it again
- * later (job's ordered link to a comet) decides that re-offer with {@link #tryAgain}, which counts nothing. Counting
- * each re-offer as a new request would fill the window with requests no one made — while the peer is sick the caller
- * re-offers every backoff — and after the peer recovers, its accepts would have to outgrow all of those (k times
- * over) before the full rate returned: several windows instead of one.
+ * <p>A request is counted once per window however often it is offered: a caller that keeps a refused request and
+ * offers it again later (job's ordered link to a comet) decides that re-offer with {@link #tryAgain}, which counts
+ * nothing, while {@link #isCounted} says its count is still in the window; once it is not, the caller counts it again
+ * as a new request with a new ticket. Counting each re-offer as a new request would fill the window with requests no
+ * one made — while the peer is sick the caller re-offers every backoff — and after the peer recovers, its accepts
+ * would have to outgrow all of those (k times over) before the full rate returned: several windows instead of one.
+ * Never counting it again would let a request that drew a low ticket wait until the probability falls below it,
+ * holding its caller's queue (and its demand) out of the window meanwhile: with a peer at its capacity, the requests
+ * waiting on low tickets left it a third idle (ThrottledLinkSimulationTest). Once per window is what the formula
+ * means by requests: the sends that wanted to go during the window, each once.
  *
  * <p>One instance per peer. Thread-safe: the counts are updated under the instance's lock (a few array operations);
  * a decision allocates nothing ({@code random} defaults to {@link ThreadLocalRandom}).
@@ -91,6 +96,20 @@ public final class AdaptiveThrottle {
     /** A uniform draw in [0, 1) for a new request's ticket (the injected random source in tests). */
     public double draw() {
         return random.getAsDouble();
+    }
+
+    /** The throttle's clock (monotonic nanoseconds): when a request counted now is counted, for {@link #isCounted}. */
+    public long nanoTime() {
+        return clock.getAsLong();
+    }
+
+    /**
+     * True while a request counted at {@code countedAtNanos} ({@link #nanoTime} when {@link #tryAcquire(double)} counted
+     * it) is still in the window: a re-offer then goes through {@link #tryAgain}; after it, it is a new request.
+     */
+    public boolean isCounted(long countedAtNanos) {
+        long now = clock.getAsLong();
+        return requests.bucketOf(now) - requests.bucketOf(countedAtNanos) < requests.size();
     }
 
     /** The peer accepted a request (answered it, even with an application error: it was able to work). */

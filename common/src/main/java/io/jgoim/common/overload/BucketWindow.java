@@ -38,6 +38,11 @@ final class BucketWindow {
         return bucketNanos;
     }
 
+    /** Buckets in the window. */
+    int size() {
+        return size;
+    }
+
     /** Adds one event of {@code value} to the bucket of {@code nowNanos}. */
     void add(long nowNanos, long value) {
         long b = bucketOf(nowNanos);
@@ -79,11 +84,20 @@ final class BucketWindow {
 
     /** The smallest mean value (sum / count) of one completed bucket with events, or -1 when none has any. */
     long minMeanCompleted(long nowNanos) {
+        return minMeanCompleted(nowNanos, 1);
+    }
+
+    /**
+     * The smallest mean value (sum / count) of one completed bucket with at least {@code minCount} events, or -1
+     * when none has that many.
+     */
+    long minMeanCompleted(long nowNanos, long minCount) {
         long cur = bucketOf(nowNanos);
         long min = -1;
+        long atLeast = Math.max(1, minCount);
         for (int i = 0; i < size; i++) {
             long b = index[i];
-            if (b != EMPTY && b < cur && b > cur - size && count[i] > 0) {
+            if (b != EMPTY && b < cur && b > cur - size && count[i] >= atLeast) {
                 long mean = (sum[i] + count[i] - 1) / count[i];
                 if (min < 0 || mean < min) {
                     min = mean;

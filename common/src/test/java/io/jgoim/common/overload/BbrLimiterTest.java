@@ -9,7 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Golden behaviour of the BBR limiter with an injected CPU and clock: 100 ms buckets over a 1 s window, threshold
  * 800 per mille, 1 s cool-down. The history fed to it (passes per bucket, response times) fixes its capacity, so
- * every admission below is exact.
+ * every admission below is exact: while shedding it admits up to capacity + max(1, ceil(capacity / 4)) in flight
+ * (capacity 10: 13). {@link BbrConvergenceTest} drives it with a simulated server instead.
  */
 class BbrLimiterTest {
     private static final long MS = 1_000_000L;
@@ -60,33 +61,34 @@ class BbrLimiterTest {
     }
 
     @Test
-    void shouldShedUnderHighCpuOnlyWhatExceedsCapacity() {
+    void shouldShedUnderHighCpuOnlyWhatExceedsCapacityAndItsProbingMargin() {
         learnCapacityOfTen();
         cpu = 900;
-        // admitted while in-flight (before this one) is at most the capacity: 0..10 → 11 admitted
-        assertThat(hold(20)).isEqualTo(11);
-        assertThat(limiter.inFlight()).isEqualTo(11);
+        assertThat(limiter.admitLimit()).isEqualTo(13); // 10 + ceil(10 / 4)
+        // admitted while in-flight (before this one) is at most the limit: 0..13 → 14 admitted
+        assertThat(hold(20)).isEqualTo(14);
+        assertThat(limiter.inFlight()).isEqualTo(14);
     }
 
     @Test
     void shouldPassAgainWhenInFlightDropsEvenWithHighCpu() {
         learnCapacityOfTen();
         cpu = 900;
-        long[] held = new long[11];
+        long[] held = new long[14];
         for (int i = 0; i < held.length; i++) {
             held[i] = limiter.tryAcquire();
         }
         assertThat(limiter.tryAcquire()).isEqualTo(BbrLimiter.REJECTED);
         limiter.release(held[0]);
         limiter.release(held[1]);
-        assertThat(hold(1)).isEqualTo(1); // 9 in flight: under capacity
+        assertThat(hold(1)).isEqualTo(1); // 12 in flight: under the limit
     }
 
     @Test
     void shouldKeepSheddingDuringCoolDownThenStop() {
         learnCapacityOfTen();
         cpu = 900;
-        hold(11);
+        hold(14);
         assertThat(limiter.tryAcquire()).isEqualTo(BbrLimiter.REJECTED); // the last drop: t = 10 150 ms
         cpu = 500;
         now += 999 * MS;
@@ -101,7 +103,7 @@ class BbrLimiterTest {
     void shouldMeasureCoolDownFromTheLastDropUnderHighCpu() {
         learnCapacityOfTen();
         cpu = 900;
-        hold(11);
+        hold(14);
         assertThat(limiter.tryAcquire()).isEqualTo(BbrLimiter.REJECTED);
         now += 800 * MS;
         assertThat(limiter.tryAcquire()).isEqualTo(BbrLimiter.REJECTED); // a later drop renews the cool-down
@@ -116,7 +118,7 @@ class BbrLimiterTest {
     void shouldAdmitUnderCpuWhileCoolingDownIfUnderCapacity() {
         learnCapacityOfTen();
         cpu = 900;
-        long[] held = new long[11];
+        long[] held = new long[14];
         for (int i = 0; i < held.length; i++) {
             held[i] = limiter.tryAcquire();
         }
@@ -138,17 +140,33 @@ class BbrLimiterTest {
     }
 
     @Test
-    void shouldEstimateCapacityFromBestPassRateAndLowestResponseTime() {
+    void shouldEstimateCapacityFromBestPassRateAndTheResponseTimeAtIt() {
         now = 10_050 * MS;
         passes(30, 40);          // bucket 100: 30 passes, mean 40 ms
         now = 10_150 * MS;
         passes(80, 10);          // bucket 101: 80 passes, mean 10 ms
         now = 10_250 * MS;
         passes(20, 5);           // bucket 102: 20 passes, mean 5 ms
-        now = 10_350 * MS;       // bucket 103: max pass 80 × min RT 5 ms / 100 ms = 4
+        now = 10_350 * MS;       // bucket 103: max pass 80 × its RT 10 ms / 100 ms = 8 (Kratos: × min RT 5 ms = 4)
         assertThat(limiter.maxPassPerBucket()).isEqualTo(80);
         assertThat(limiter.minRtNanos()).isEqualTo(5 * MS);
-        assertThat(limiter.maxInFlight()).isEqualTo(4);
+        assertThat(limiter.capacityRtNanos()).isEqualTo(10 * MS);
+        assertThat(limiter.maxInFlight()).isEqualTo(8);
+    }
+
+    @Test
+    void shouldTakeTheLowestResponseTimeAmongTheBucketsNearTheBestPassRate() {
+        now = 10_050 * MS;
+        passes(80, 10);          // bucket 100: 80 passes, mean 10 ms
+        now = 10_150 * MS;
+        passes(78, 30);          // bucket 101: 78 ≥ 31/32 × 80 passes, mean 30 ms (queueing: no more passed)
+        now = 10_250 * MS;
+        passes(77, 2);           // bucket 102: 77 < 78 passes: not near the best, its 2 ms does not count
+        now = 10_350 * MS;       // 80 × 10 ms / 100 ms = 8
+        assertThat(limiter.capacityRtNanos()).isEqualTo(10 * MS);
+        assertThat(limiter.minRtNanos()).isEqualTo(2 * MS);
+        assertThat(limiter.maxInFlight()).isEqualTo(8);
+        assertThat(limiter.admitLimit()).isEqualTo(10);
     }
 
     @Test

@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The throttle as job's ordered links use it, on an injected clock: several links (lanes) to one peer share its
  * throttle, each with an endless backlog and one call in flight (1 ms per call). A send's first offer and each retry
  * after a real failure are counted ({@link AdaptiveThrottle#tryAcquire}); a send refused locally keeps its place and is
- * offered again after the backoff with its ticket, without being counted again ({@link AdaptiveThrottle#tryAgain}).
+ * offered again after the backoff with its ticket, without being counted again ({@link AdaptiveThrottle#tryAgain})
+ * while its count is in the window (then it is counted again, with a new ticket), and a refusal is not an attempt:
+ * only real failures count against maxAttempts (job's CometLink).
  * k = 2, a 1 s
  * window of 10 buckets, minRequests 10, backoff 10 ms doubling to 20 ms.
  */
@@ -32,9 +34,11 @@ class ThrottledLinkSimulationTest {
     private final long[] due = new long[MAX_LINKS];
     private final boolean[] refused = new boolean[MAX_LINKS];
     private final int[] tries = new int[MAX_LINKS];
+    private final int[] refusalsInARow = new int[MAX_LINKS];
     private final double[] ticket = new double[MAX_LINKS];
+    private final long[] countedAt = new long[MAX_LINKS];
     private int links = 8;
-    /** Attempts per send, local refusals included (job's retry.maxAttempts); then it is given up. */
+    /** Attempts per send, real calls only (job's retry.maxAttempts); then it is given up. */
     private int maxAttempts = Integer.MAX_VALUE;
     private int gaveUp;
     /** The peer accepts this many calls per second (refill per ms); negative = everything. */
@@ -45,7 +49,7 @@ class ThrottledLinkSimulationTest {
     void shouldConvergeToKTimesAcceptsWithinOneWindowWhenThePeerTakesOnlyItsCapacity() {
         links = 64; // each retries a failed call after 10-20 ms: ~4 000 calls/s at the peer without the throttle
         capacityPerSecond = 1_000;
-        maxAttempts = 4; // job's default retry.maxAttempts: a send refused or failed four times is given up
+        maxAttempts = 4; // job's default retry.maxAttempts: a send whose calls failed four times is given up
         run(WINDOW); // the first window: the throttle learns
         Stretch s = run(2 * WINDOW);
         System.out.printf("links: peer at capacity 1000/s: %s over 2 windows, %d given up%n", s, gaveUp);
@@ -93,6 +97,16 @@ class ThrottledLinkSimulationTest {
         assertThat(t.tryAgain(0.0)).isTrue();
     }
 
+    @Test
+    void shouldSayARequestIsCountedUntilItsBucketLeavesTheWindow() {
+        AdaptiveThrottle t = new AdaptiveThrottle(CONFIG, () -> now, () -> 0.0);
+        long at = t.nanoTime(); // 10 000 ms: bucket 100 of 100 ms
+        now += 950 * MS;        // bucket 109: bucket 100 is still one of the window's 10
+        assertThat(t.isCounted(at)).isTrue();
+        now += 50 * MS;         // bucket 110: bucket 100 has left the window
+        assertThat(t.isCounted(at)).isFalse();
+    }
+
     /** Runs the links for {@code nanos} of simulated time in 1 ms steps. */
     private Stretch run(long nanos) {
         int attempts = 0;
@@ -106,18 +120,20 @@ class ThrottledLinkSimulationTest {
                 if (due[l] > now) {
                     continue;
                 }
-                if (!refused[l]) {
+                boolean again = refused[l] && throttle.isCounted(countedAt[l]);
+                if (!again) {
                     ticket[l] = throttle.draw();
+                    countedAt[l] = throttle.nanoTime();
                 }
-                boolean allowed = refused[l] ? throttle.tryAgain(ticket[l]) : throttle.tryAcquire(ticket[l]);
+                boolean allowed = again ? throttle.tryAgain(ticket[l]) : throttle.tryAcquire(ticket[l]);
                 if (!allowed) {
                     refusals++;
                     refused[l] = true;
-                    due[l] = now + backoff(++tries[l]);
-                    giveUpAfterLastAttempt(l);
+                    due[l] = now + backoff(++refusalsInARow[l]); // not an attempt: never given up for it
                     continue;
                 }
                 refused[l] = false;
+                refusalsInARow[l] = 0;
                 attempts++;
                 if (capacityPerSecond < 0 || credit >= 1) {
                     credit = capacityPerSecond < 0 ? 0 : credit - 1;

@@ -1,6 +1,7 @@
 package io.jgoim.job.dispatch;
 
 import com.google.protobuf.ByteString;
+import io.jgoim.common.overload.AdaptiveThrottle;
 import io.jgoim.common.tracing.Tracing;
 import io.jgoim.job.JobMetrics;
 import io.jgoim.job.comet.Comet;
@@ -28,10 +29,10 @@ import java.util.concurrent.TimeUnit;
  * pushes for one room or key reach the comet in the order they were dispatched even across retries (gRPC does not
  * order concurrent calls). A failed call is retried with exponential backoff while the error is retryable, attempts
  * remain and the comet's retry budget allows; then it is counted and the queue moves on. Before each attempt the
- * comet's client-side adaptive throttle may refuse the call locally: that is a failed attempt without the network,
- * retried like one but spending no retry budget and counted once in the throttle however often it is offered
- * again. A slow or failing comet holds only its own queue: other comets' links are unaffected. Lane thread only, but
- * for {@link #answered}.
+ * comet's client-side adaptive throttle may refuse the call locally: the send then waits a backoff at the head of the
+ * queue and is offered again — not an attempt, no retry budget spent, never given up for it (at-least-once) — and it
+ * is one request to the throttle however often it is offered. A slow or failing comet holds only its own queue: other
+ * comets' links are unaffected. Lane thread only, but for {@link #answered}.
  */
 final class CometLink {
     private static final Logger log = LoggerFactory.getLogger(CometLink.class);
@@ -173,21 +174,23 @@ final class CometLink {
             pump();
             return;
         }
-        // A send refused locally and offered again is the same request: only its first offer counts in the throttle.
-        // It keeps its ticket (its random draw), so it is admitted once the refusal probability falls, not by a
-        // lucky draw on one of its re-offers.
+        // A send refused locally and offered again is the same request: it counts in the throttle once per window.
+        // It keeps its ticket (its random draw) while its count is in the window, so it is admitted once the refusal
+        // probability falls, not by a lucky draw on one of its re-offers; a send still waiting when its count has
+        // left the window is counted again with a new ticket (AdaptiveThrottle explains why).
+        AdaptiveThrottle throttle = comet.throttle();
         boolean allowed;
-        if (s.isRefusedLocally()) {
-            allowed = comet.throttle().tryAgain(s.ticket());
+        if (s.isRefusedLocally() && throttle.isCounted(s.countedAt())) {
+            allowed = throttle.tryAgain(s.ticket());
         } else {
-            s.ticket(comet.throttle().draw());
-            allowed = comet.throttle().tryAcquire(s.ticket());
+            s.ticket(throttle.draw(), throttle.nanoTime());
+            allowed = throttle.tryAcquire(s.ticket());
         }
         if (!allowed) {
             refusedLocally(s);
             return;
         }
-        s.refusedLocally(false);
+        s.admitted();
         s.beginAttempt();
         CompletableFuture<?> f;
         try {
@@ -200,27 +203,18 @@ final class CometLink {
     }
 
     /**
-     * {@code s} was refused by the comet's throttle: a failed attempt that never reached the network, retried later
-     * like a failed call (the backoff of its attempt, in its place at the head of the queue) until its attempts run
-     * out, then given up like one — so a comet that stays registered but refuses fails fast instead of stalling its
-     * queue, and a push is never dropped by a refusal alone. It spends no retry budget (the comet got no load).
+     * {@code s} was refused by the comet's throttle. That is not an attempt: the comet saw nothing, so it neither
+     * counts against {@code retry.maxAttempts} nor spends retry budget, and a send is never given up because of
+     * refusals (at-least-once holds; stop 15 counted them as attempts and gave pushes up after four). It keeps its
+     * place at the head of the queue (order holds) and is offered again after a backoff that grows with its refusals
+     * in a row ({@code retry.backoff} doubling to {@code retry.maxBackoff}), with its ticket, as the same request.
+     * Only a comet that leaves the directory ends the wait: what is queued for it is given up as before.
      */
     private void refusedLocally(Send s) {
         throttled.increment();
-        s.refusedLocally(true);
-        s.beginAttempt();
-        if (policy.mayRetry(s.attempts()) && !comet.isRemoved()) {
-            s.retryAt(System.nanoTime() + policy.backoffNanos(s.attempts()));
-            lane.schedule(s);
-            return;
-        }
-        if (log.isDebugEnabled()) {
-            log.debug("{} gave up a {} after {} attempts, the last refused locally", comet, s.kind().tag,
-                    s.attempts());
-        }
-        inFlight = null;
-        giveUp(s, ErrorCode.UNAVAILABLE);
-        pump();
+        s.refusedLocally();
+        s.retryAt(System.nanoTime() + policy.backoffNanos(s.refusals()));
+        lane.schedule(s);
     }
 
     /** Any thread: {@code s} was answered; its result is handled on the lane ({@link #onResult}). */

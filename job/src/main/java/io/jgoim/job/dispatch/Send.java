@@ -40,10 +40,11 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
     private final Message request;
     private final List<PushTask> tasks;
     private int attempt;
-    /** The last offer was refused by the comet's throttle (its request is already counted there). */
-    private boolean refusedLocally;
-    /** The throttle's draw for the current request, kept across its re-offers. */
+    /** Local refusals of the current request in a row (0 = not refused: the next offer is a new request). */
+    private int refusals;
+    /** The throttle's draw for the current request, kept across its re-offers, and when it was counted. */
     private double ticket;
+    private long countedAt;
     private long dueNanos;
     /** The last answer, written by the answering thread before the hop to the lane, taken on the lane. */
     private Throwable error;
@@ -84,19 +85,37 @@ final class Send implements Runnable, BiConsumer<Object, Throwable> {
 
     /** True when the last offer was refused locally: the next one is the same request to the throttle. */
     boolean isRefusedLocally() {
-        return refusedLocally;
+        return refusals > 0;
+    }
+
+    /** Local refusals of the current request in a row (its backoff grows with them). */
+    int refusals() {
+        return refusals;
     }
 
     double ticket() {
         return ticket;
     }
 
-    void ticket(double ticket) {
-        this.ticket = ticket;
+    /** When the current request was counted in the throttle (its clock). */
+    long countedAt() {
+        return countedAt;
     }
 
-    void refusedLocally(boolean refused) {
-        this.refusedLocally = refused;
+    /** A new request to the throttle: its draw and when it is counted. */
+    void ticket(double ticket, long countedAt) {
+        this.ticket = ticket;
+        this.countedAt = countedAt;
+    }
+
+    /** The throttle refused the current request once more: not an attempt (the comet saw nothing). */
+    void refusedLocally() {
+        refusals++;
+    }
+
+    /** The throttle admitted the current request: a later offer (a retry after a real failure) is a new request. */
+    void admitted() {
+        refusals = 0;
     }
 
     /** Counts a new attempt, before anything of it can fail. */

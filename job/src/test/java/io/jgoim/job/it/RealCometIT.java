@@ -229,20 +229,40 @@ class RealCometIT {
     /**
      * A comet that answers after job's deadline (its loops behind, a slow network) has still delivered: job's retry
      * carries the same request id and the comet answers it from the first attempt, so every session gets every
-     * message once, in order, and nothing is counted as failed.
+     * message once, in order, and nothing is counted as failed. Job's throttle is on (its defaults): every first
+     * attempt here times out, and a retry it refuses locally waits instead of spending an attempt.
      */
     @Test
     void shouldNotDeliverTwiceWhenTheCometAnswersAfterTheDeadline() {
+        lateComet(TestConfigs.config("JGOIM_BATCH_WINDOW", "5ms", "JGOIM_COMET_CALL_DEADLINE", "150ms",
+                "JGOIM_RETRY_MAX_ATTEMPTS", "4", "JGOIM_RETRY_BACKOFF", "10ms"));
+    }
+
+    /**
+     * The same slow-but-sure comet under a strict throttle (k = 1, a 1 s window, 4 requests before it refuses):
+     * half of what job sends it times out, so the throttle refuses many sends, some of them again and again, for
+     * longer than four attempts would last. None is given up, and every push arrives once, in order.
+     */
+    @Test
+    void shouldLoseNoPushToACometThatAnswersLateWhileTheThrottleRefuses() {
+        double refused = lateComet(TestConfigs.config("JGOIM_BATCH_WINDOW", "5ms",
+                "JGOIM_COMET_CALL_DEADLINE", "150ms", "JGOIM_RETRY_MAX_ATTEMPTS", "4", "JGOIM_RETRY_BACKOFF", "10ms",
+                "JGOIM_COMET_THROTTLE_K", "1", "JGOIM_COMET_THROTTLE_WINDOW", "1s",
+                "JGOIM_COMET_THROTTLE_BUCKETS", "10", "JGOIM_COMET_THROTTLE_MIN_REQUESTS", "4"));
+        assertThat(refused).isGreaterThanOrEqualTo(4);
+    }
+
+    /**
+     * Sends 10 room and 10 key pushes through a comet whose first answer to each request comes 600 ms late (after
+     * the 150 ms deadline, the push already delivered), and asserts each arrived once, in order, none given up.
+     * Returns the throttle's local refusals of the comet.
+     */
+    private double lateComet(JobConfig cfg) {
         CometServer a = comet("slow", false);
         List<PushRecorder> room = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             room.add(client(a, 200 + i, "k" + i, "live://slow"));
         }
-        // The throttle off: every first attempt here times out, so the SRE throttle (k = 2) would refuse some retries
-        // locally at random and a push could spend its attempts on refusals (ThrottledCometIT covers that); this test
-        // is about the comet answering a retry from its first attempt.
-        JobConfig cfg = TestConfigs.config("JGOIM_BATCH_WINDOW", "5ms", "JGOIM_COMET_CALL_DEADLINE", "150ms",
-                "JGOIM_RETRY_MAX_ATTEMPTS", "4", "JGOIM_RETRY_BACKOFF", "10ms", "JGOIM_COMET_THROTTLE_ENABLED", "false");
         LateFirstReply late = new LateFirstReply(a.pushService(), 600);
         DirectCometDirectory dir = new DirectCometDirectory(cfg.comet(), cfg.retry()).add("slow", () -> late);
         JobServer job = new JobServer(cfg, dir, sessions, meters);
@@ -254,7 +274,7 @@ class RealCometIT {
             job.pushBus().publish("live://slow", room("live://slow", 1000, "m" + i)).join();
             job.pushBus().publish("k0", push("slow", "k0", 1001, "k" + i)).join();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> job.metrics().inFlight().get() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> job.metrics().inFlight().get() == 0);
         // Every call was answered late the first time and retried at least once.
         assertThat(meters.get("jgoim.job.retries").tags("comet", "slow").counter().count())
                 .isGreaterThanOrEqualTo(late.delayed.get());
@@ -271,6 +291,11 @@ class RealCometIT {
             assertThat(c.bodies(1000)).isEqualTo(seq("m", messages));
         }
         assertThat(room.get(0).bodies(1001)).isEqualTo(seq("k", messages));
+        double throttled = meters.get("jgoim.job.throttle.rejected").tags("comet", "slow").counter().count();
+        System.out.printf("late comet: %d late first answers, %.0f retries, %.0f local refusals%n",
+                late.delayed.get(), meters.get("jgoim.job.retries").tags("comet", "slow").counter().count(),
+                throttled);
+        return throttled;
     }
 
     private static void sleepQuietly(long millis) {
