@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * The session after auth: keeps the session's few per-connection fields, hands each frame the client sends to
  * {@link OpDispatch} (heartbeat, room change, watch, upstream, ...), registers the session in the index and takes it
  * out at the close. The work itself is done by the comet-wide collaborators in {@link SessionServices}
- * ({@link OpDispatch}, {@link SlowConsumerPolicy}, {@link Goodbye}, ...), which hold no per-session state. It is the one
- * place that turns a failure into a close: {@link #fail} (reached from {@link #exceptionCaught} before auth, from
+ * ({@link OpDispatch}, {@link SlowConsumerPolicy}, {@link Goodbye}, ...), which hold no per-session state. It is the
+ * one place that turns a failure into a close: {@link #fail} (reached from {@link #exceptionCaught} before auth, from
  * {@link #failed} after) applies the {@link CloseOutcome} table and writes the goodbye.
  *
  * <p>Until the auth is answered it is the pipeline's last handler; then it leaves the pipeline and the codec in front
