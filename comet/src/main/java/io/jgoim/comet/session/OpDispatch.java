@@ -60,18 +60,8 @@ final class OpDispatch {
                 handler.reply(subscriptions.changeRoom(session, handler.isExtended(), ch.alloc(), p));
                 break;
             case Op.ACK:
-                if (session.streams() == null) {
-                    unknownOp(handler, ch, p);
-                } else {
-                    streamRequests.ack(handler, ch, session, p);
-                }
-                break;
             case Op.RECENT:
-                if (session.streams() == null) {
-                    unknownOp(handler, ch, p);
-                } else {
-                    streamRequests.recent(handler, ch, session, p);
-                }
+                streamRequest(handler, ch, session, p);
                 break;
             case Op.SUB:
             case Op.UNSUB:
@@ -112,6 +102,17 @@ final class OpDispatch {
         heartbeat.reply(ch, handler.transport(), session, p);
         handler.flushAtReadEnd();
         handler.lastRefreshNanos(heartbeat.refresh(session, now, handler.lastRefreshNanos()));
+    }
+
+    /** Op 22 (acks) and op 25 (recent messages) are ops of position-aware sessions only. */
+    private void streamRequest(SessionHandler handler, Channel ch, Session session, Proto p) {
+        if (session.streams() == null) {
+            unknownOp(handler, ch, p);
+        } else if (p.op() == Op.ACK) {
+            streamRequests.ack(handler, ch, session, p);
+        } else {
+            streamRequests.recent(handler, ch, session, p);
+        }
     }
 
     /** An upstream message within {@code limits.upstreamRate} goes to logic; one beyond it closes the session. */
