@@ -1,24 +1,19 @@
 package io.jgoim.server;
 
-import io.jgoim.client.ClientTransports;
-import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.loadtest.LoadtestMain;
 import io.jgoim.loadtest.ScenarioResult;
 import io.jgoim.loadtest.report.ReportWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,37 +33,19 @@ class LoadtestTenantIT {
 
     @TempDir
     Path dir;
+    private StandaloneWithClients fixture;
     private StandaloneServer server;
-    private EventLoopGroup group;
-    private JgoimClient probe;
 
     @BeforeEach
     void start() throws Exception {
-        Path cfg = dir.resolve("standalone.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "comet:",
-                "  tcp: {port: 0}",
-                "  webSocket: {port: 0}",
-                "  wss: {port: 0}",
-                "logic:",
-                "  http: {port: 0}",
-                "  tenants: {declared: [acme]}",
-                ""));
-        server = StandaloneServer.load(cfg, Map.of());
-        server.start();
-        group = ClientTransports.newEventLoopGroup(1);
+        fixture = StandaloneWithClients.in(dir).logic("tenants: {declared: [acme]}").start();
+        server = fixture.server();
     }
 
     @AfterEach
     void stop() {
-        if (probe != null) {
-            probe.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -83,16 +60,14 @@ class LoadtestTenantIT {
         assertThat(counter("jgoim_comet_tenant_pushes_delivered", "acme")).isZero();
         assertThat(counter("jgoim.job.tenant.pushes", "acme")).isZero();
         Pushes got = new Pushes();
-        probe = JgoimClient.builder().host("127.0.0.1").port(server.comet().tcpAddress().getPort())
-                .transport(Transport.TCP).goimToken(1, "probe", "live://1000", "test", 1000)
-                .heartbeatInterval(Duration.ofSeconds(5)).reconnect(false).group(group).listener(got).build();
-        probe.connect().get(10, TimeUnit.SECONDS);
+        fixture.connect(fixture.client(Transport.TCP).goimToken(1, "probe", "live://1000", "test", 1000)
+                .heartbeatInterval(Duration.ofSeconds(5)).listener(got));
 
         int code = LoadtestMain.execute("room-broadcast",
-                "--tcp-port", Integer.toString(server.comet().tcpAddress().getPort()),
-                "--ws-port", Integer.toString(server.comet().wsAddress().getPort()),
+                "--tcp-port", Integer.toString(fixture.tcpPort()),
+                "--ws-port", Integer.toString(fixture.wsPort()),
                 "--transport", "mix", "--sessions", Integer.toString(SESSIONS),
-                "--http", "http://127.0.0.1:" + server.logic().httpAddress().getPort(),
+                "--http", fixture.api(),
                 "--rate", "20", "--duration", "2s", "--grace", "1s", "--tenant", "acme",
                 "--processes", "2", "--worker-jvm-opts", "-Xmx128m -XX:TieredStopAtLevel=1",
                 "--out", out.toString(), "--name", "tenant-rb");

@@ -3,7 +3,6 @@ package io.jgoim.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jgoim.client.ClientState;
-import io.jgoim.client.ClientTransports;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.common.history.HistoryStore;
@@ -11,15 +10,12 @@ import io.jgoim.comet.index.Session;
 import io.jgoim.protocol.stream.StreamPosition;
 import io.jgoim.protocol.stream.StreamState;
 import io.micrometer.core.instrument.Counter;
-import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,60 +42,34 @@ class StandaloneAcksIT {
 
     @TempDir
     Path dir;
+    private StandaloneWithClients fixture;
     private StandaloneServer server;
-    private EventLoopGroup group;
-    private String api;
-    private final List<JgoimClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void group() {
-        group = ClientTransports.newEventLoopGroup(1);
-    }
 
     /** A standalone with member history of {@code size} messages and {@code ttl}, acks flushed every 100 ms. */
     private void start(int size, String ttl) throws Exception {
-        Path cfg = dir.resolve("standalone.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "comet:",
-                "  tcp: {port: 0}",
-                "  webSocket: {port: 0}",
-                "  wss: {port: 0}",
-                "  history: {ackFlushInterval: \"100ms\"}",
-                "logic:",
-                "  http: {port: 0}",
-                "  history:",
-                "    members: {size: " + size + ", ttl: \"" + ttl + "\"}",
-                ""));
-        server = StandaloneServer.load(cfg, Map.of());
-        server.start();
-        api = "http://127.0.0.1:" + server.logic().httpAddress().getPort();
+        fixture = StandaloneWithClients.in(dir)
+                .comet("history: {ackFlushInterval: \"100ms\"}")
+                .logic("history:", "  members: {size: " + size + ", ttl: \"" + ttl + "\"}").start();
+        server = fixture.server();
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(JgoimClient::close);
-        if (server != null) {
-            server.close();
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     private JgoimClient device(long mid, String key, Duration ackInterval, List<StreamPosition> resumeFrom,
                                Publications listener) throws Exception {
-        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(server.comet().tcpAddress().getPort())
-                .transport(Transport.TCP).goimToken(mid, key, ROOM, "test", 1000)
+        return fixture.connect(fixture.client(Transport.TCP).goimToken(mid, key, ROOM, "test", 1000)
                 .heartbeatInterval(Duration.ofSeconds(5)).positions(true).ackInterval(ackInterval)
                 .resumeFrom(resumeFrom).reconnect(true).backoff(Duration.ofMillis(200), Duration.ofMillis(400))
-                .group(group).listener(listener).build();
-        c.connect().get(10, TimeUnit.SECONDS);
-        clients.add(c);
-        return c;
+                .listener(listener));
     }
 
     private JsonNode pushMid(long mid, String body, boolean mustDeliver) throws Exception {
-        HttpResponse<String> r = Pushes.post(api, "/goim/push/mids?operation=1000&mids=" + mid
+        HttpResponse<String> r = Pushes.post(fixture.api(), "/goim/push/mids?operation=1000&mids=" + mid
                 + (mustDeliver ? "&must_deliver=true" : ""), body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body()).get("data").get("positions").get(Long.toString(mid));
@@ -107,7 +77,7 @@ class StandaloneAcksIT {
 
     /** key -> acked, from GET /goim/push/acks. */
     private Map<String, Boolean> acked(long mid, String epoch, long offset) throws Exception {
-        HttpResponse<String> r = Pushes.get(api, "/goim/push/acks?mid=" + mid + "&epoch=" + epoch
+        HttpResponse<String> r = Pushes.get(fixture.api(), "/goim/push/acks?mid=" + mid + "&epoch=" + epoch
                 + "&offset=" + offset);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         Map<String, Boolean> out = new HashMap<>();
@@ -137,7 +107,6 @@ class StandaloneAcksIT {
                 && phone.bodies("mid:601").size() == 1);
         List<StreamPosition> tabletKept = b.positions(); // what the app stores before it stops
         b.close();
-        clients.remove(b);
 
         JsonNode must = pushMid(601, "must", true);
         String epoch = must.get("epoch").asText();
@@ -228,7 +197,6 @@ class StandaloneAcksIT {
         device(603, "603-phone", Duration.ofMillis(200), List.of(), phone);
         JgoimClient b = device(603, "603-tablet", Duration.ofMillis(200), List.of(), tablet);
         b.close(); // seen, never acks
-        clients.remove(b);
         JsonNode must = pushMid(603, "must", true);
         for (int i = 0; i < 10; i++) {
             pushMid(603, "p" + i, false);

@@ -1,14 +1,11 @@
 package io.jgoim.server;
 
 import io.jgoim.client.ClientState;
-import io.jgoim.client.ClientTransports;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.comet.index.Session;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.stream.StreamState;
-import io.jgoim.testkit.FreePorts;
-import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,12 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,77 +36,45 @@ class StandaloneResumeIT {
 
     @TempDir
     Path dir;
-    private StandaloneServer server;
-    private EventLoopGroup group;
-    private String api;
-    private int tcpPort;
-    private int wsPort;
-    private final List<JgoimClient> clients = new ArrayList<>();
+    private StandaloneWithClients fixture;
 
     @BeforeEach
     void start() throws Exception {
-        tcpPort = FreePorts.next();
-        wsPort = FreePorts.next();
-        server = startServer();
-        group = ClientTransports.newEventLoopGroup(1);
-    }
-
-    private StandaloneServer startServer() throws Exception {
-        Path cfg = dir.resolve("standalone.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "comet:",
-                "  tcp: {port: " + tcpPort + "}",
-                "  webSocket: {port: " + wsPort + "}",
-                "  wss: {port: 0}",
-                "logic:",
-                "  http: {port: 0}",
-                ""));
-        StandaloneServer s = StandaloneServer.load(cfg, Map.of());
-        s.start();
-        api = "http://127.0.0.1:" + s.logic().httpAddress().getPort();
-        return s;
+        // Fixed ports: the restart test's clients reconnect to the restarted server on the ports they know.
+        fixture = StandaloneWithClients.in(dir).fixedPorts().start();
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(JgoimClient::close);
-        if (server != null) {
-            server.close();
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (fixture != null) {
+            fixture.close();
         }
     }
-
 
     private JgoimClient client(Transport t, long mid, String key, boolean positions, Pushes listener)
             throws Exception {
-        int port = t == Transport.TCP ? tcpPort : wsPort;
-        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(port).transport(t)
-                .goimToken(mid, key, ROOM, "test", 1000)
+        return fixture.connect(fixture.client(t).goimToken(mid, key, ROOM, "test", 1000)
                 .heartbeatInterval(Duration.ofSeconds(5))
                 .positions(positions).extended(positions)
                 .reconnect(true).backoff(Duration.ofMillis(200), Duration.ofMillis(400))
-                .group(group).listener(listener).build();
-        c.connect().get(10, TimeUnit.SECONDS);
-        clients.add(c);
-        return c;
+                .listener(listener));
     }
 
     private void pushRoom(String body) {
-        HttpResponse<String> r = Pushes.post(api, "/goim/push/room?operation=1000&type=live&room=resume", body);
+        HttpResponse<String> r = Pushes.post(fixture.api(), "/goim/push/room?operation=1000&type=live&room=resume",
+                body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
     private void pushMid(long mid, String body) {
-        HttpResponse<String> r = Pushes.post(api, "/goim/push/mids?operation=1000&mids=" + mid, body);
+        HttpResponse<String> r = Pushes.post(fixture.api(), "/goim/push/mids?operation=1000&mids=" + mid, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"positions\"");
     }
 
     /** Closes the session's socket from the server side, as a network blip would: no goodbye. */
     private void dropConnection(String key, JgoimClient c) {
-        Session s = server.comet().index().session(key);
+        Session s = fixture.server().comet().index().session(key);
         assertThat(s).as("session " + key).isNotNull();
         s.channel().close();
         await().atMost(Duration.ofSeconds(10)).until(() -> c.state() != ClientState.CONNECTED);
@@ -163,7 +126,7 @@ class StandaloneResumeIT {
     }
 
     private void pushKey(String key, String body) {
-        HttpResponse<String> r = Pushes.post(api, "/goim/push/keys?operation=1000&keys=" + key, body);
+        HttpResponse<String> r = Pushes.post(fixture.api(), "/goim/push/keys?operation=1000&keys=" + key, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"positions\"");
     }
@@ -174,7 +137,7 @@ class StandaloneResumeIT {
         Publications b = new Publications();
         JgoimClient ca = client(Transport.TCP, 503, "dev-a", true, a);
         JgoimClient cb = client(Transport.WEBSOCKET, 503, "dev-b", true, b);
-        double reads = server.comet().metrics().historyReads(
+        double reads = fixture.server().comet().metrics().historyReads(
                 io.jgoim.comet.metrics.CometMetrics.HistorySource.STORE);
 
         pushKey("dev-a", "to-a-1");
@@ -187,7 +150,8 @@ class StandaloneResumeIT {
         assertThat(a.offsets("mid:503")).containsExactly(1L, 2L, 4L);
         assertThat(b.bodies("mid:503")).containsExactly("all-2", "to-b-3");
         assertThat(b.offsets("mid:503")).containsExactly(2L, 3L);
-        assertThat(server.comet().metrics().historyReads(io.jgoim.comet.metrics.CometMetrics.HistorySource.STORE))
+        assertThat(fixture.server().comet().metrics().historyReads(
+                io.jgoim.comet.metrics.CometMetrics.HistorySource.STORE))
                 .as("skipping another device's key push reads no history").isEqualTo(reads);
         assertThat(b.states).as("b was told of no gap").allSatisfy(st -> assertThat(st.code()).isZero());
 
@@ -220,7 +184,7 @@ class StandaloneResumeIT {
     }
 
     private void pushAll(int op, String body) {
-        HttpResponse<String> r = Pushes.post(api, "/goim/push/all?operation=" + op, body);
+        HttpResponse<String> r = Pushes.post(fixture.api(), "/goim/push/all?operation=" + op, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
@@ -263,9 +227,7 @@ class StandaloneResumeIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> pubs.bodies(ROOM).size() == 2);
         long oldEpoch = pubs.messages.get(0).epoch();
 
-        server.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> c.state() != ClientState.CONNECTED);
-        server = startServer();
+        fixture.restart(() -> await().atMost(Duration.ofSeconds(10)).until(() -> c.state() != ClientState.CONNECTED));
         await().atMost(Duration.ofSeconds(15)).until(() -> c.state() == ClientState.CONNECTED);
         pushRoom("after-1");
         await().atMost(Duration.ofSeconds(10)).until(() -> pubs.bodies(ROOM).size() == 3);
@@ -327,7 +289,8 @@ class StandaloneResumeIT {
         System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> new picocli.CommandLine(new ClientCommand()).execute("--port", String.valueOf(tcpPort),
+                    () -> new picocli.CommandLine(new ClientCommand()).execute(
+                            "--port", String.valueOf(fixture.tcpPort()),
                             "--mid", "0", "--room", ROOM, "--positions", "--last", "2", "--count", "1"));
             await().atMost(Duration.ofSeconds(15)).until(() -> exit.isDone() || captured.toString(
                     java.nio.charset.StandardCharsets.UTF_8).contains("recent op=1000 " + ROOM + "@"));

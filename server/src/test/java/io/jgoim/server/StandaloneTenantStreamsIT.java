@@ -1,13 +1,11 @@
 package io.jgoim.server;
 
-import io.jgoim.client.ClientTransports;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.common.history.HistoryStore;
 import io.jgoim.protocol.Tenancy;
 import io.jgoim.protocol.stream.StreamPosition;
 import io.jgoim.protocol.stream.StreamState;
-import io.netty.channel.EventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,12 +16,10 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,40 +40,23 @@ class StandaloneTenantStreamsIT {
 
     @TempDir
     Path dir;
+    private StandaloneWithClients fixture;
     private StandaloneServer server;
-    private EventLoopGroup group;
-    private String api;
-    private final List<JgoimClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        group = ClientTransports.newEventLoopGroup(1);
-        Path cfg = dir.resolve("standalone.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "comet:",
-                "  tcp: {port: 0}",
-                "  webSocket: {port: 0}",
-                "  wss: {port: 0}",
-                "logic:",
-                "  http: {port: 0}",
-                "  tenants: {declared: [" + ACME + ", " + BETA + "]}",
-                "  history:",
-                "    members: {size: 100, ttl: \"1h\"}",
-                "    broadcast: {size: 100, ttl: \"1h\"}",
-                ""));
-        server = StandaloneServer.load(cfg, Map.of());
-        server.start();
-        api = "http://127.0.0.1:" + server.logic().httpAddress().getPort();
+        fixture = StandaloneWithClients.in(dir).logic(
+                "tenants: {declared: [" + ACME + ", " + BETA + "]}",
+                "history:",
+                "  members: {size: 100, ttl: \"1h\"}",
+                "  broadcast: {size: 100, ttl: \"1h\"}").start();
+        server = fixture.server();
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(JgoimClient::close);
-        if (server != null) {
-            server.close();
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -89,17 +68,13 @@ class StandaloneTenantStreamsIT {
 
     private JgoimClient device(String tenant, long mid, String key, List<StreamPosition> resumeFrom,
                                Publications listener) throws Exception {
-        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(server.comet().tcpAddress().getPort())
-                .transport(Transport.TCP).token(token(tenant, mid, key))
+        return fixture.connect(fixture.client(Transport.TCP).token(token(tenant, mid, key))
                 .heartbeatInterval(Duration.ofSeconds(5)).positions(true).ackInterval(Duration.ofMillis(200))
-                .resumeFrom(resumeFrom).reconnect(false).group(group).listener(listener).build();
-        c.connect().get(10, TimeUnit.SECONDS);
-        clients.add(c);
-        return c;
+                .resumeFrom(resumeFrom).listener(listener));
     }
 
     private void push(String tenant, String pathAndQuery, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + pathAndQuery))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fixture.api() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body));
         if (!tenant.isEmpty()) {
             b.header("X-Jgoim-Tenant", tenant);
@@ -140,7 +115,6 @@ class StandaloneTenantStreamsIT {
         List<StreamPosition> kept = a.positions(); // what the app stores before it goes away
         assertThat(kept).extracting(StreamPosition::stream).contains(member, broadcast);
         a.close();
-        clients.remove(a);
         await().atMost(Duration.ofSeconds(10)).until(() -> server.comet().index().sessionCount() == 2);
 
         // While acme's device is away: its tenant's pushes, and the other tenants' pushes to the same mid and key.

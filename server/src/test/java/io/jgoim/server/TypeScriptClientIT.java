@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,26 +37,14 @@ class TypeScriptClientIT {
 
     @TempDir
     Path dir;
-    private StandaloneServer server;
+    private StandaloneWithClients fixture;
     private HttpServer control;
 
     @BeforeEach
     void start() throws Exception {
-        Path cfg = dir.resolve("standalone.yaml");
-        Files.writeString(cfg, String.join("\n",
-                "comet:",
-                "  tcp: {port: 0}",
-                "  webSocket: {port: 0}",
-                "  wss: {port: 0}",
-                "logic:",
-                "  http: {port: 0}",
-                // The SDK's e2e unwraps op-9 batches: an idle room's pushes now go one per write (the comet's
-                // coalescing follows the load), so the optional window makes job gather them into batches here.
-                "job:",
-                "  batch: {window: 250ms}",
-                ""));
-        server = StandaloneServer.load(cfg, Map.of());
-        server.start();
+        // The SDK's e2e unwraps op-9 batches: an idle room's pushes now go one per write (the comet's coalescing
+        // follows the load), so the optional window makes job gather them into batches here.
+        fixture = StandaloneWithClients.in(dir).job("batch: {window: 250ms}").start();
         control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         control.createContext("/drop", this::drop);
         control.start();
@@ -68,15 +55,15 @@ class TypeScriptClientIT {
         if (control != null) {
             control.stop(0);
         }
-        if (server != null) {
-            server.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     private void drop(HttpExchange ex) throws IOException {
         String query = ex.getRequestURI().getQuery();
         String key = query != null && query.startsWith("key=") ? query.substring(4) : "";
-        Session s = server.comet().index().session(key);
+        Session s = fixture.server().comet().index().session(key);
         int status = 404;
         String body = "no session " + key;
         if (s != null) {
@@ -100,8 +87,8 @@ class TypeScriptClientIT {
         NpmProject sdk = new NpmProject(SDK, dir);
         sdk.installIfNeeded(120, "typescript", "ws");
         Map<String, String> env = Map.of(
-                "JGOIM_WS_URL", "ws://127.0.0.1:" + server.comet().wsAddress().getPort() + "/sub",
-                "JGOIM_API", "http://127.0.0.1:" + server.logic().httpAddress().getPort(),
+                "JGOIM_WS_URL", "ws://127.0.0.1:" + fixture.wsPort() + "/sub",
+                "JGOIM_API", fixture.api(),
                 "JGOIM_CONTROL", "http://127.0.0.1:" + control.getAddress().getPort());
         // npm test: tsc, then the unit tests; test:e2e: the tests against this server.
         sdk.run(60, env, "npm", "test");

@@ -3,14 +3,11 @@ package io.jgoim.comet.session;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
-import io.jgoim.comet.limit.Gcra;
-import io.jgoim.comet.limit.Refusal;
 import io.jgoim.comet.stream.StreamDelivery;
 import io.jgoim.comet.token.TokenIds;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.FrameReceiver;
-import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.netty.channel.Channel;
@@ -25,11 +22,11 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The session after auth: dispatches the client's ops (heartbeat, room change, watch, upstream), keeps the
- * session's few per-connection fields, registers it in the index and takes it out at the close. The work itself is
- * done by the comet-wide collaborators in {@link SessionServices} ({@link Heartbeat}, {@link Subscriptions},
- * {@link Upstream}, {@link SlowConsumerPolicy}, {@link Goodbye}), which hold no per-session state. It is the one
- * place that turns a failure into a close: {@link #fail} (reached from {@link #exceptionCaught} before auth, from
+ * The session after auth: keeps the session's few per-connection fields, hands each frame the client sends to
+ * {@link OpDispatch} (heartbeat, room change, watch, upstream, ...), registers the session in the index and takes it
+ * out at the close. The work itself is done by the comet-wide collaborators in {@link SessionServices}
+ * ({@link OpDispatch}, {@link SlowConsumerPolicy}, {@link Goodbye}, ...), which hold no per-session state. It is the
+ * one place that turns a failure into a close: {@link #fail} (reached from {@link #exceptionCaught} before auth, from
  * {@link #failed} after) applies the {@link CloseOutcome} table and writes the goodbye.
  *
  * <p>Until the auth is answered it is the pipeline's last handler; then it leaves the pipeline and the codec in front
@@ -202,97 +199,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /** Reads frame {@code p} (owned here) of the open session; {@link OpDispatch} answers its op. */
     @Override
     public void frameRead(Proto p) {
         try {
             if (session == null || is(CLOSING)) {
                 return;
             }
-            Channel ch = session.channel();
-            lastReadNanos = now(ch);
-            services.metrics().frameIn(p.op());
-            switch (p.op()) {
-                case Op.HEARTBEAT:
-                    long hb = services.limits().heartbeat(heartbeatTat, lastReadNanos,
-                            TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis) / services.config().protocol()
-                                    .heartbeatMaxMisses());
-                    if (hb == Gcra.REFUSED) {
-                        limitClose(ch, Refusal.HEARTBEAT_RATE, p.seq(), "heartbeats more often than every "
-                                + services.config().limits().minHeartbeatInterval().toMillis() + " ms");
-                        break;
-                    }
-                    heartbeatTat = hb;
-                    services.heartbeat().reply(ch, transport(), session, p);
-                    flag(PENDING_FLUSH, true);
-                    lastRefreshNanos = services.heartbeat().refresh(session, lastReadNanos, lastRefreshNanos);
-                    break;
-                case Op.CHANGE_ROOM:
-                    reply(services.subscriptions().changeRoom(session, is(EXTENDED), ch.alloc(), p));
-                    break;
-                case Op.ACK:
-                    if (session.streams() == null) {
-                        unknownOp(ch, p);
-                    } else {
-                        services.streamRequests().ack(this, ch, session, p);
-                    }
-                    break;
-                case Op.RECENT:
-                    if (session.streams() == null) {
-                        unknownOp(ch, p);
-                    } else {
-                        services.streamRequests().recent(this, ch, session, p);
-                    }
-                    break;
-                case Op.SUB:
-                case Op.UNSUB:
-                    reply(services.subscriptions().watch(session, is(EXTENDED), ch.alloc(), p));
-                    break;
-                case Op.SEND_MSG:
-                    upstream(ch, p);
-                    break;
-                case Op.REFRESH:
-                    if (is(EXTENDED)) {
-                        services.tokenRefresh().refresh(this, ch, session, p);
-                    } else {
-                        unknownOp(ch, p);
-                    }
-                    break;
-                default:
-                    if (p.op() >= Op.BUSINESS_MIN) {
-                        upstream(ch, p);
-                    } else {
-                        unknownOp(ch, p);
-                    }
-            }
+            lastReadNanos = now(session.channel());
+            services.dispatch().frameRead(this, session, p, lastReadNanos);
         } finally {
             p.release();
         }
-    }
-
-    /** An upstream message within {@code limits.upstreamRate} goes to logic; one beyond it closes the session. */
-    private void upstream(Channel ch, Proto p) {
-        long t = services.limits().upstream(upstreamTat, lastReadNanos);
-        if (t == Gcra.REFUSED) {
-            limitClose(ch, Refusal.UPSTREAM_RATE, p.seq(), "more than " + services.config().limits().upstreamRate()
-                    + " upstream messages a second");
-            return;
-        }
-        upstreamTat = t;
-        services.upstream().send(this, ch, session, p);
-    }
-
-    /**
-     * A per-session limit was passed: counted, then the session closes with the limit's close code, an extended
-     * client reading the error reply first (a goim client cannot read one).
-     */
-    private void limitClose(Channel ch, Refusal r, int seq, String message) {
-        services.limits().refused(r);
-        fail(ch, new SessionCloseException(r.error(), r.close(), seq, message));
-    }
-
-    private void unknownOp(Channel ch, Proto p) {
-        fail(ch, new SessionCloseException(ErrorCode.UNKNOWN_OP, CloseCode.PROTOCOL_ERROR, p.seq(),
-                "op " + p.op() + " not allowed after auth"));
     }
 
     @Override
@@ -313,7 +231,41 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         services.metrics().frameOut(p.op());
         Channel ch = session.channel();
         ch.write(p, ch.voidPromise());
+        flushAtReadEnd();
+    }
+
+    /** Something was written in this read pass without a flush: {@link #readComplete} flushes it. */
+    void flushAtReadEnd() {
         flag(PENDING_FLUSH, true);
+    }
+
+    // The per-session states OpDispatch reads and advances; event loop only.
+    long heartbeatTat() {
+        return heartbeatTat;
+    }
+
+    void heartbeatTat(long tat) {
+        heartbeatTat = tat;
+    }
+
+    long upstreamTat() {
+        return upstreamTat;
+    }
+
+    void upstreamTat(long tat) {
+        upstreamTat = tat;
+    }
+
+    long lastRefreshNanos() {
+        return lastRefreshNanos;
+    }
+
+    void lastRefreshNanos(long nanos) {
+        lastRefreshNanos = nanos;
+    }
+
+    int idleTimeoutMillis() {
+        return idleTimeoutMillis;
     }
 
     /** Takes a place for an upstream message waiting for logic; false when {@code max} already wait. */
@@ -499,7 +451,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return ch.eventLoop().ticker().nanoTime();
     }
 
-    private SessionTransport transport() {
+    SessionTransport transport() {
         return SessionTransport.of(is(WEB_SOCKET));
     }
 }

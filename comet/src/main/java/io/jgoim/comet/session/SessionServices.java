@@ -19,9 +19,9 @@ import java.util.function.Supplier;
 
 /**
  * What every session pipeline shares: configuration, the logic seam, the session index and the meters, plus the
- * session handler's stateless collaborators (heartbeat, subscriptions, upstream, slow-consumer policy, connect
- * admission, the ack batcher), made once
- * per comet so an idle session carries none of them. Immutable, thread-safe (its parts are).
+ * session handler's stateless collaborators (the op dispatch with heartbeat, subscriptions, upstream and the rest,
+ * the slow-consumer policy, connect admission, the ack batcher), made once per comet so an idle session carries none
+ * of them. Immutable, thread-safe (its parts are).
  */
 public final class SessionServices {
     private final CometConfig config;
@@ -31,17 +31,13 @@ public final class SessionServices {
     private final BooleanSupplier draining;
     private final Supplier<NodeHints> hints;
     private final ConnectAdmission admission;
-    private final Heartbeat heartbeat;
-    private final Upstream upstream;
     private final SlowConsumerPolicy slowConsumer;
-    private final Subscriptions subscriptions;
     private final HistoryReads historyReads;
-    private final StreamRequests streamRequests;
-    private final TokenRefresh tokenRefresh;
     private final AckBatcher acks;
     private final AuthShedding authShedding;
     private final ConnectLimits limits;
     private final LogicDisconnects disconnects;
+    private final OpDispatch dispatch;
 
     /**
      * @param config   the comet's configuration
@@ -64,17 +60,18 @@ public final class SessionServices {
         CometConfig.ProtocolConfig protocol = config.protocol();
         this.admission = new ConnectAdmission(protocol.maxPendingConnects(), metrics);
         this.authShedding = new AuthShedding(config.overload(), metrics.registry());
-        this.heartbeat = new Heartbeat(logic, metrics, serverId(), protocol.sessionRefreshInterval());
-        this.upstream = new Upstream(protocol.maxInflightUpstream(), logic, metrics, serverId());
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
-        this.subscriptions = new Subscriptions(index);
-        RecentRequests recent = new RecentRequests(history);
-        this.tokenRefresh = new TokenRefresh(protocol.maxInflightUpstream(), logic, index, metrics, serverId());
         this.acks = new AckBatcher(logic, serverId());
         this.disconnects = new LogicDisconnects(logic, LogicDisconnects.DEFAULT_WINDOW,
                 LogicDisconnects.DEFAULT_MAX_QUEUED, metrics.registry());
-        this.streamRequests = new StreamRequests(acks, recent);
         this.limits = new ConnectLimits(config.limits(), metrics.registry());
+        // The op collaborators are reached through the dispatch only.
+        this.dispatch = new OpDispatch(config, metrics, limits,
+                new Heartbeat(logic, metrics, serverId(), protocol.sessionRefreshInterval()),
+                new Subscriptions(index),
+                new StreamRequests(acks, new RecentRequests(history)),
+                new Upstream(protocol.maxInflightUpstream(), logic, metrics, serverId()),
+                new TokenRefresh(protocol.maxInflightUpstream(), logic, index, metrics, serverId()));
     }
 
     /** Services with history reads of their own (nothing feeds their recent messages). */
@@ -141,11 +138,6 @@ public final class SessionServices {
         return limits;
     }
 
-    /** Op 22 and op 25 of position-aware sessions. */
-    StreamRequests streamRequests() {
-        return streamRequests;
-    }
-
     public HistoryReads historyReads() {
         return historyReads;
     }
@@ -167,24 +159,13 @@ public final class SessionServices {
         return acks;
     }
 
-    Heartbeat heartbeat() {
-        return heartbeat;
-    }
-
-    Upstream upstream() {
-        return upstream;
+    /** The answer to each op of an authenticated session. */
+    OpDispatch dispatch() {
+        return dispatch;
     }
 
     SlowConsumerPolicy slowConsumer() {
         return slowConsumer;
-    }
-
-    Subscriptions subscriptions() {
-        return subscriptions;
-    }
-
-    TokenRefresh tokenRefresh() {
-        return tokenRefresh;
     }
 
     /** The comet's node id, sent to logic as {@code server}. */

@@ -3,8 +3,9 @@
  * (auth through logic, bounded by {@link io.jgoim.comet.session.ConnectAdmission}) and
  * {@link io.jgoim.comet.session.SessionHandler} (ops after auth, registration in the index, the close). The handler
  * keeps the per-connection fields; its comet-wide, stateless collaborators live in
- * {@link io.jgoim.comet.session.SessionServices}: heartbeat, subscriptions (room, watched ops), upstream, the
- * slow-consumer policy, the {@link io.jgoim.comet.session.CloseOutcome} table and the goodbye. Above the index and
- * push; below transport, which builds the pipelines, so nothing here knows how the bytes are framed.
+ * {@link io.jgoim.comet.session.SessionServices}: the op dispatch ({@link io.jgoim.comet.session.OpDispatch}, with
+ * heartbeat, subscriptions (room, watched ops), upstream, stream requests, token refresh), the slow-consumer policy,
+ * the {@link io.jgoim.comet.session.CloseOutcome} table and the goodbye. Above the index and push; below transport,
+ * which builds the pipelines, so nothing here knows how the bytes are framed.
  */
 package io.jgoim.comet.session;

@@ -6,6 +6,7 @@ import io.jgoim.client.Reply;
 import io.jgoim.client.Transport;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.server.StandaloneServer;
+import io.jgoim.server.StandaloneWithClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class BackendPoolIT {
         races = backend(RawHttpBackend.Mode.ANSWER_THEN_DROP_NEXT);
         drops = backend(RawHttpBackend.Mode.DROP_ALL);
         holds = backend(RawHttpBackend.Mode.HOLD);
-        fixture = StandaloneWithClients.start(dir,
+        fixture = StandaloneWithClients.in(dir).logic(
                 "upstream:",
                 "  routes:",
                 "    - {ops: \"" + CLOSES_IDLE + "\", kind: http, url: \"" + closesIdle.url("/up") + "\"}",
@@ -64,7 +65,7 @@ class BackendPoolIT {
                 "    - {ops: \"" + HOLDS + "\", kind: http, url: \"" + holds.url("/up?x=1") + "\"}",
                 // retries stay at their default, 0: only the stale keep-alive case may go twice
                 "  http: {timeout: 30s, maxInFlight: " + MAX_IN_FLIGHT + ", maxConnections: " + MAX_CONNECTIONS
-                        + "}");
+                        + "}").start();
         server = fixture.server();
     }
 

@@ -5,6 +5,7 @@ import io.jgoim.client.Transport;
 import io.jgoim.comet.index.Session;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.server.StandaloneServer;
+import io.jgoim.server.StandaloneWithClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,11 +34,11 @@ class ConnectProxyIT {
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         backend = new TestBackend(0);
-        fixture = StandaloneWithClients.start(dir,
+        fixture = StandaloneWithClients.in(dir).logic(
                 "auth:",
                 "  connectProxy: {enabled: true, url: \"" + backend.url("/connect") + "\", timeout: 2s}",
                 // The backend names tenant acme: declared, so the session's key and room are acme's.
-                "tenants: {declared: [\"acme\"]}");
+                "tenants: {declared: [\"acme\"]}").start();
         server = fixture.server();
     }
 

@@ -9,6 +9,7 @@ import io.jgoim.client.Reply;
 import io.jgoim.client.Transport;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.server.StandaloneServer;
+import io.jgoim.server.StandaloneWithClients;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +56,7 @@ class StandaloneCommentsIT {
 
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
-        fixture = StandaloneWithClients.start(dir); // only ports: the comment route is standalone's default
+        fixture = StandaloneWithClients.in(dir).start(); // only ports: the comment route is standalone's default
         server = fixture.server();
     }
 

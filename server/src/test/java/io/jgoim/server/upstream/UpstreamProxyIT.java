@@ -8,6 +8,7 @@ import io.jgoim.client.Reply;
 import io.jgoim.client.Transport;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.server.StandaloneServer;
+import io.jgoim.server.StandaloneWithClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class UpstreamProxyIT {
     @BeforeAll
     static void start(@TempDir Path dir) throws Exception {
         backend = new TestBackend(4096);
-        fixture = StandaloneWithClients.start(dir,
+        fixture = StandaloneWithClients.in(dir).logic(
                 "upstream:",
                 "  routes:",
                 "    - {ops: \"" + ECHO + "\", kind: http, url: \"" + backend.url("/echo") + "\"}",
@@ -52,7 +53,7 @@ class UpstreamProxyIT {
                 "    - {ops: \"" + FAIL + "\", kind: http, url: \"" + backend.url("/fail") + "\"}",
                 "    - {ops: \"" + BIG + "\", kind: http, url: \"" + backend.url("/big") + "\"}",
                 "    - {ops: \"" + DOWN + "\", kind: http, url: \"" + TestBackend.deadUrl() + "\"}",
-                "  http: {timeout: 3s, maxReplyBytes: 1024}");
+                "  http: {timeout: 3s, maxReplyBytes: 1024}").start();
         server = fixture.server();
     }
 
