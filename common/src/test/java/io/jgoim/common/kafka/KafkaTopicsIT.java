@@ -16,6 +16,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The start-up topic check against a real KRaft broker: create, refuse, or say the brokers are unreachable. */
 @Timeout(90)
@@ -34,9 +35,13 @@ class KafkaTopicsIT {
         TopicsConfig config = new TopicsConfig(true, 3, -1, Duration.ofSeconds(20));
         assertThat(KafkaTopics.ensure(KAFKA.bootstrapServers(), List.of(a, b, ""), config)).containsExactly(a);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-            Map<String, TopicDescription> d = admin.describeTopics(List.of(a, b)).allTopicNames().get();
-            assertThat(d.get(a).partitions()).hasSize(3);
-            assertThat(d.get(b).partitions()).hasSize(2);
+            // A created topic reaches the broker's metadata a moment later (KRaft applies it asynchronously): until
+            // then describe answers UnknownTopicOrPartition, which a loaded CI machine showed once.
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+                Map<String, TopicDescription> d = admin.describeTopics(List.of(a, b)).allTopicNames().get();
+                assertThat(d.get(a).partitions()).hasSize(3);
+                assertThat(d.get(b).partitions()).hasSize(2);
+            });
         }
         assertThat(KafkaTopics.ensure(KAFKA.bootstrapServers(), List.of(a, b), config)).isEmpty();
     }
