@@ -134,7 +134,7 @@ public final class RoomBroadcastScenario {
     }
 
     /** One subscriber's receive path, on its event loop: time, classify, count. */
-    private static final class Receiver implements ClientListener {
+    static final class Receiver implements ClientListener {
         private final int op;
         private final Recorder e2e;
         private final LongAdder delivered;
@@ -149,6 +149,11 @@ public final class RoomBroadcastScenario {
             this.e2e = e2e;
             this.delivered = delivered;
             this.foreign = foreign;
+        }
+
+        /** Distinct deliveries timed so far; any thread. */
+        long seen() {
+            return seen;
         }
 
         @Override
