@@ -15,7 +15,7 @@ public final class Receivers {
 
     /** A receiver of business op {@code op} recording into {@code metrics} (which must have an "e2e" histogram). */
     public static ClientListener room(int op, RunMetrics metrics) {
-        return new RoomBroadcastScenario.Receiver(op, metrics.recorder("e2e"), metrics.counter("messages.delivered"),
+        return new RoomBroadcastScenario.Receiver(op, metrics.loopRecorder("e2e"), metrics.counter("messages.delivered"),
                 metrics.counter("messages.foreign"), metrics.counter("messages.prewarm"));
     }
 
