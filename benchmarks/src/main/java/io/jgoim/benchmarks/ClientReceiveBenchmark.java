@@ -43,8 +43,9 @@ import java.util.concurrent.TimeUnit;
  * what a TCP session gets from a coalesced pass), and one op-9 frame holding {@value #BATCH} op-1000 frames
  * ({@link #batch16}, the WebSocket shape, and goim's). Bodies are 64 bytes, built once with the protocol's encoders;
  * each invocation copies them into a buffer from the client channel's allocator, as a socket read would fill one
- * (that copy is part of the figure, as the read is in production). ns/op and B/op ({@code -prof gc}) are per delivered message. Runs on a Netty
- * {@code FastThreadLocalThread} ({@link EventLoopThreads}) so recycled objects are pooled as on a client loop.
+ * (that copy is part of the figure, as the read is in production). ns/op and B/op ({@code -prof gc}) are per
+ * delivered message. Runs on a Netty {@code FastThreadLocalThread} ({@link EventLoopThreads}) so recycled objects
+ * are pooled as on a client loop.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -146,7 +147,7 @@ public class ClientReceiveBenchmark {
         }
     }
 
-    /** What a channel's read does with the bytes of one read (EmbeddedChannel#writeInbound would add a varargs array). */
+    /** What a socket read does with its bytes ({@code EmbeddedChannel#writeInbound} would add a varargs array). */
     private void read(ByteBuf in) {
         pipeline.fireChannelRead(in);
         pipeline.fireChannelReadComplete();

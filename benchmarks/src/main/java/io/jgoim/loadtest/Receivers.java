@@ -15,8 +15,9 @@ public final class Receivers {
 
     /** A receiver of business op {@code op} recording into {@code metrics} (which must have an "e2e" histogram). */
     public static ClientListener room(int op, RunMetrics metrics) {
-        return new RoomBroadcastScenario.Receiver(op, metrics.loopRecorder("e2e"), metrics.counter("messages.delivered"),
-                metrics.counter("messages.foreign"), metrics.counter("messages.prewarm"));
+        return new RoomBroadcastScenario.Receiver(op, metrics.loopRecorder("e2e"),
+                metrics.counter("messages.delivered"), metrics.counter("messages.foreign"),
+                metrics.counter("messages.prewarm"));
     }
 
     /** How many deliveries {@code listener} (from {@link #room}) timed so far. */
