@@ -135,7 +135,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
             int op = raw.getInt(i + PacketLayout.OP_OFFSET);
             int seq = raw.getInt(i + PacketLayout.SEQ_OFFSET);
-            // A retained slice of a pooled buffer is itself pooled: no allocation per inner frame.
+            // A retained slice of a pooled buffer is itself recycled: no allocation per inner frame (the channel's
+            // allocator is pooled for this, see ClientChannelInitializer.ALLOCATOR).
             ByteBuf body = raw.retainedSlice(i + PacketLayout.HEADER_LENGTH, packLen - PacketLayout.HEADER_LENGTH);
             try {
                 dispatch(ch, op, seq, body);

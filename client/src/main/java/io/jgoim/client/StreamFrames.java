@@ -98,7 +98,8 @@ final class StreamFrames {
             }
             if (positions.accept(stream, epoch, offset)) {
                 int op = frames.getInt(i + PacketLayout.OP_OFFSET);
-                // A retained slice of a pooled buffer is itself pooled: no allocation per message.
+                // A retained slice of a pooled buffer is itself recycled: no allocation per message (the channel's
+                // allocator is pooled for this, see ClientChannelInitializer.ALLOCATOR).
                 ByteBuf msg = frames.retainedSlice(i + PacketLayout.HEADER_LENGTH,
                         packLen - PacketLayout.HEADER_LENGTH);
                 try {

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class RunMetrics implements AutoCloseable {
     private final Map<String, Recorder> recorders = new LinkedHashMap<>();
+    private final Map<String, LoopRecorder> loopRecorders = new LinkedHashMap<>();
     private final Map<String, Histogram> totals = new LinkedHashMap<>();
     private final List<String> rateNames;
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
@@ -63,6 +64,7 @@ public final class RunMetrics implements AutoCloseable {
     public RunMetrics(List<String> latencyNames, List<String> rateNames, long serverPid, boolean serverHeap) {
         for (String n : latencyNames) {
             recorders.put(n, new Recorder(Histograms.DIGITS));
+            loopRecorders.put(n, new LoopRecorder());
             totals.put(n, Histograms.newHistogram());
         }
         this.rateNames = List.copyOf(rateNames);
@@ -91,6 +93,18 @@ public final class RunMetrics implements AutoCloseable {
     /** The recorder of histogram {@code name}; record microseconds. */
     public Recorder recorder(String name) {
         Recorder r = recorders.get(name);
+        if (r == null) {
+            throw new IllegalArgumentException("no histogram " + name);
+        }
+        return r;
+    }
+
+    /**
+     * The per-event-loop recorder of histogram {@code name} (microseconds), for values recorded once per delivered
+     * message: its values join those of {@link #recorder} in the same samples and totals.
+     */
+    public LoopRecorder loopRecorder(String name) {
+        LoopRecorder r = loopRecorders.get(name);
         if (r == null) {
             throw new IllegalArgumentException("no histogram " + name);
         }
@@ -144,6 +158,7 @@ public final class RunMetrics implements AutoCloseable {
         Map<String, Sample.IntervalLatency> latency = new LinkedHashMap<>();
         for (Map.Entry<String, Recorder> e : recorders.entrySet()) {
             Histogram h = e.getValue().getIntervalHistogram();
+            loopRecorders.get(e.getKey()).addIntervalTo(h);
             totals.get(e.getKey()).add(h);
             latency.put(e.getKey(), new Sample.IntervalLatency(h.getTotalCount(), h.getValueAtPercentile(50),
                     h.getValueAtPercentile(99), h.getMaxValue(), Histograms.encode(h)));
