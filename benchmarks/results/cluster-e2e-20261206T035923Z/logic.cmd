@@ -1,0 +1,1 @@
+JGOIM_JAVA_OPTS="-Xmx1g" bin/jgoim logic
