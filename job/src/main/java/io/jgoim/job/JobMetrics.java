@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The job's meters (Prometheus names after the {@code jgoim_job_} prefix): records consumed, pushes per comet and
  * type, failures, retries, batch sizes, consumer lag, in-flight records, dead-lettered records, failed history
- * appends and the end-to-end age of a push. Thread-safe; counters are cached per tag set so the hot path does no registry lookup after warm-up.
+ * appends and the end-to-end age of a push. Thread-safe; counters are cached per tag set so the hot path does no
+ * registry lookup after warm-up.
  */
 public final class JobMetrics {
     private final MeterRegistry registry;

@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class TypeScriptClientIT {
-    private static final Path SDK = Path.of(System.getProperty("user.dir")).resolve("../clients/typescript").normalize();
+    private static final Path SDK =
+            Path.of(System.getProperty("user.dir")).resolve("../clients/typescript").normalize();
 
     @TempDir
     Path dir;

@@ -23,8 +23,8 @@ import java.util.Map;
  * holds them), and {@code error} and {@code stack} (the whole trace as one string) when it carries a throwable.
  * Text (standalone): {@code time LEVEL role/node [thread] logger - message}, the trace ids appended when present, a
  * stack on the lines below. The role, node and form are set by {@link NodeLogging} once the node's config is read
- * and may change while appenders run, so they are volatile. Called by the appender on the thread that logs; encoding allocates per line (logging is off the push
- * path).
+ * and may change while appenders run, so they are volatile. Called by the appender on the thread that logs;
+ * encoding allocates per line (logging is off the push path).
  */
 public final class NodeLogEncoder extends EncoderBase<ILoggingEvent> {
     /** The field (and MDC key) of the current trace's id (W3C, 32 hex). */
@@ -160,7 +160,8 @@ public final class NodeLogEncoder extends EncoderBase<ILoggingEvent> {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        sb.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+                        sb.append("\\u00").append(Character.forDigit(c >> 4, 16))
+                                .append(Character.forDigit(c & 15, 16));
                     } else {
                         sb.append(c);
                     }

@@ -104,8 +104,9 @@ public final class AdaptiveThrottle {
     }
 
     /**
-     * True while a request counted at {@code countedAtNanos} ({@link #nanoTime} when {@link #tryAcquire(double)} counted
-     * it) is still in the window: a re-offer then goes through {@link #tryAgain}; after it, it is a new request.
+     * True while a request counted at {@code countedAtNanos} ({@link #nanoTime} when {@link #tryAcquire(double)}
+     * counted it) is still in the window: a re-offer then goes through {@link #tryAgain}; after it, it is a new
+     * request.
      */
     public boolean isCounted(long countedAtNanos) {
         long now = clock.getAsLong();
