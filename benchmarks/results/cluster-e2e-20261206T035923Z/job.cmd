@@ -1,1 +1,0 @@
-JGOIM_JAVA_OPTS="-Xmx1g" bin/jgoim job
