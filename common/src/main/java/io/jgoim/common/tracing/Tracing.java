@@ -1,6 +1,7 @@
 package io.jgoim.common.tracing;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -26,12 +27,14 @@ import zipkin2.reporter.urlconnection.URLConnectionSender;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One node's tracing: a tracer named after the node's role ({@code logic}, {@code job}, {@code comet}), W3C
  * {@code traceparent} propagation, parent-based sampling at {@code tracing.samplingRatio} for new traces, and a batch
  * exporter (OTLP/HTTP or Zipkin) that never blocks the caller: spans beyond the queue or whose export failed are
- * dropped and counted ({@code jgoim.tracing.spans.dropped}), the push path is never slowed by a dead collector.
+ * dropped and counted ({@code jgoim.tracing.spans.dropped}), the push path is never slowed by a dead collector, and
+ * after a failed export the collector is left alone for a growing back-off ({@code jgoim.tracing.export.failing}).
  *
  * <p>{@link #off()} (tracing not configured) has {@link #enabled()} false: callers test it once per message and do
  * nothing else, so a node without tracing allocates nothing for it. Not a global: every node owns its instance (a
@@ -89,11 +92,17 @@ public final class Tracing implements AutoCloseable {
         Counter ended = Counter.builder("jgoim.tracing.spans.ended")
                 .description("sampled spans handed to the exporter queue; ended - exported - dropped = still queued "
                         + "or dropped by a full queue").register(registry);
+        AtomicReference<CountingSpanExporter> live = new AtomicReference<>();
+        Gauge.builder("jgoim.tracing.export.failing", live, l -> l.get() == null ? 0 : l.get().failing())
+                .description("1 while the last span export failed: the exporter drops batches (counted in "
+                        + "spans.dropped) and tries the collector again after a back-off of 1 s doubling to 30 s")
+                .strongReference(true).register(registry);
         if (!config.enabled()) {
             return OFF;
         }
-        SpanExporter exporter = new CountingSpanExporter(exporterOrNull == null ? exporter(config) : exporterOrNull,
-                exported, dropped);
+        CountingSpanExporter exporter = new CountingSpanExporter(
+                exporterOrNull == null ? exporter(config) : exporterOrNull, exported, dropped, System::nanoTime);
+        live.set(exporter);
         SpanProcessor batch = BatchSpanProcessor.builder(exporter)
                 .setMaxQueueSize(config.maxQueueSize())
                 .setMaxExportBatchSize(Math.min(512, config.maxQueueSize()))

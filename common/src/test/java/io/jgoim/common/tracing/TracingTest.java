@@ -45,6 +45,7 @@ class TracingTest {
         assertThat(count("jgoim.tracing.spans.dropped")).isZero();
         assertThat(count("jgoim.tracing.spans.exported")).isZero();
         assertThat(count("jgoim.tracing.spans.ended")).isZero();
+        assertThat(meters.get("jgoim.tracing.export.failing").gauge().value()).isZero();
     }
 
     @Test
@@ -65,6 +66,7 @@ class TracingTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(m.get("jgoim.tracing.spans.dropped").counter().count()).as(exporter).isEqualTo(25));
             assertThat(m.get("jgoim.tracing.spans.exported").counter().count()).as(exporter).isZero();
+            assertThat(m.get("jgoim.tracing.export.failing").gauge().value()).as(exporter).isEqualTo(1);
             t.close();
         }
     }
