@@ -1,7 +1,6 @@
 package io.jgoim.logic.http;
 
 import io.jgoim.common.tracing.Carriers;
-import io.jgoim.common.tracing.TraceScope;
 import io.jgoim.common.tracing.Tracing;
 import io.jgoim.common.tracing.TracingConfig;
 import io.jgoim.protocol.ErrorCode;
@@ -43,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * record's {@code traceparent} bytes), the span's end and the two response headers. {@code code}: {@code off} (the
  * response alone: the baseline to subtract), {@code before} (stop 16's code, inlined: SDK span builder for every
  * push, MDC put/restore in the scope, String headers) and {@code after} (the code as it is: {@link PushSpans},
- * {@link TraceScope}). The exporter endpoint is closed (sampled spans are queued and dropped). In this package to
+ * the span made current as {@code ApiService} does). The exporter endpoint is closed (sampled spans are queued and dropped). In this package to
  * call {@link PushSpans} as {@code ApiService} does.
  */
 @org.openjdk.jmh.annotations.State(org.openjdk.jmh.annotations.Scope.Thread)
@@ -84,7 +83,7 @@ public class PushApiTracingBenchmark {
             case "after": {
                 Span span = spans.start(Route.PUSH_ROOM, request);
                 byte[] record;
-                try (TraceScope s = TraceScope.open(span)) {
+                try (Scope s = Context.current().with(span).makeCurrent()) { // as ApiService.serveTraced
                     record = produce();
                 }
                 PushSpans.finish(span, ErrorCode.OK, r);

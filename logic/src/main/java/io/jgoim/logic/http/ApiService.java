@@ -6,12 +6,12 @@ import io.jgoim.common.http.HttpService;
 import io.jgoim.common.http.PercentEscapes;
 import io.jgoim.common.http.RateLimitedLog;
 import io.jgoim.common.metrics.MetricsHttpServer;
-import io.jgoim.common.tracing.TraceScope;
 import io.jgoim.common.tracing.Tracing;
 import io.jgoim.common.http.access.ApiKeyring;
 import io.jgoim.common.http.access.ApiScope;
 import io.jgoim.logic.LogicConfig.TenantsConfig;
 import io.jgoim.logic.tenant.Tenants;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
@@ -109,7 +109,7 @@ final class ApiService implements HttpService {
                 tenant = tenants.forPush(request.headers().get(TenantsConfig.HEADER),
                         key == null ? null : key.tenants());
             } catch (JgoimException e) {
-                return CompletableFuture.completedFuture(reply(null, e, tag, method, path, start, null));
+                return CompletableFuture.completedFuture(reply(null, e, e.code(), tag, method, path, start));
             }
             if (route.scope() == ApiScope.PUSH) {
                 tenants.pushed(tenant);
@@ -132,19 +132,29 @@ final class ApiService implements HttpService {
                                                            QueryStringDecoder uri, FullHttpRequest request,
                                                            Channel channel, String tag, long start) {
         if (spans != null && PushSpans.traces(route) && method.equals(HttpMethod.POST)) {
-            Span span = spans.start(route, request);
-            CompletableFuture<?> result;
-            try (TraceScope s = TraceScope.open(span)) {
-                result = dispatch(tenant, route, path, method, uri, request, channel);
-            }
-            return result.handle((data, error) -> {
-                ErrorCode[] code = new ErrorCode[1];
-                FullHttpResponse r = reply(data, error, tag, method, path, start, code);
-                return PushSpans.finish(span, code[0], r);
-            });
+            return serveTraced(tenant, route, path, method, uri, request, channel, tag, start);
         }
         CompletableFuture<?> result = dispatch(tenant, route, path, method, uri, request, channel);
-        return result.handle((data, error) -> reply(data, error, tag, method, path, start, null));
+        return result.handle((data, error) -> reply(data, error, codeOf(error), tag, method, path, start));
+    }
+
+    /**
+     * A push under its API span: the span and the tenant current in one context (one scope opened and closed per
+     * push), the span ended with the reply's code. Out of line so the untraced path stays small for the JIT.
+     */
+    private CompletableFuture<FullHttpResponse> serveTraced(String tenant, Route route, String path,
+                                                            HttpMethod method, QueryStringDecoder uri,
+                                                            FullHttpRequest request, Channel channel, String tag,
+                                                            long start) {
+        Span span = spans.start(route, request);
+        CompletableFuture<?> result;
+        try (Scope s = Tenants.with(Context.current().with(span), tenant).makeCurrent()) {
+            result = dispatch(route, path, method, uri, request, channel);
+        }
+        return result.handle((data, error) -> {
+            ErrorCode code = codeOf(error);
+            return PushSpans.finish(span, code, reply(data, error, code, tag, method, path, start));
+        });
     }
 
     /** Dispatches with {@code tenant} current ({@link Tenants#current()}), when it is not the default one. */
@@ -202,20 +212,29 @@ final class ApiService implements HttpService {
         return ApiResponse.error(ErrorCode.BAD_PARAMETER, message);
     }
 
-    /** The route's outcome as the API's JSON reply, timed under the route's tag; on the completing thread. */
-    private FullHttpResponse reply(Object data, Throwable error, String tag, HttpMethod method, String path,
-                                   long startNanos, ErrorCode[] codeOut) {
-        ErrorCode code = ErrorCode.OK;
+    /** The API code of a route's outcome: OK, the refusal's own code, or INTERNAL for anything else (a bug). */
+    private static ErrorCode codeOf(Throwable error) {
+        if (error == null) {
+            return ErrorCode.OK;
+        }
+        Throwable t = Failures.unwrap(error);
+        return t instanceof JgoimException ? ((JgoimException) t).code() : ErrorCode.INTERNAL;
+    }
+
+    /**
+     * The route's outcome ({@code code} = {@link #codeOf} of {@code error}) as the API's JSON reply, timed under the
+     * route's tag; on the completing thread.
+     */
+    private FullHttpResponse reply(Object data, Throwable error, ErrorCode code, String tag, HttpMethod method,
+                                   String path, long startNanos) {
         FullHttpResponse r;
         if (error == null) {
             r = ApiResponse.ok(data);
         } else {
             Throwable t = Failures.unwrap(error);
             if (t instanceof JgoimException) {
-                code = ((JgoimException) t).code();
                 r = ApiResponse.error(code, t.getMessage());
             } else {
-                code = ErrorCode.INTERNAL;
                 long more = bugLog.acquire();
                 if (more >= 0) {
                     log.error("API bug on {} {}{}", method, path, RateLimitedLog.suppressedNote(more), t);
@@ -224,9 +243,6 @@ final class ApiService implements HttpService {
             }
         }
         metrics.record(tag, code, startNanos);
-        if (codeOut != null) {
-            codeOut[0] = code;
-        }
         return r;
     }
 }

@@ -121,6 +121,15 @@ public final class Tenants {
         pushes.get(tenant).increment();
     }
 
+    /**
+     * {@code context} with {@code tenant} as its tenant; {@code context} itself for the default tenant {@code ""}
+     * (which {@link #current()} answers when none is set). For a caller that makes one context current for several
+     * values at once (the traced push: its span and its tenant).
+     */
+    public static Context with(Context context, String tenant) {
+        return tenant.isEmpty() ? context : context.with(KEY, tenant);
+    }
+
     /** Makes {@code tenant} the current tenant of this thread's context until the scope closes. */
     public static Scope open(String tenant) {
         return Context.current().with(KEY, tenant).makeCurrent();

@@ -6,6 +6,9 @@ import io.jgoim.logic.push.InMemoryPushPublisher;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.push.PushMsg;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.jgoim.testkit.FreePorts;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,9 +49,16 @@ class TenantApiIT {
     }
 
     private HttpFixture logic() throws Exception {
+        return logic(false);
+    }
+
+    /** {@code traced}: tracing on at ratio 1 (a push's span and tenant are made current together). */
+    private HttpFixture logic(boolean traced) throws Exception {
         Path file = dir.resolve("logic.yaml");
         Files.writeString(file, "http:\n  apiKeys:\n" + entry("prod", PROD, null) + entry("load", LOAD, "loadtest")
-                + entry("both", BOTH, "default, loadtest") + "tenants:\n  declared: [loadtest, staging]\n");
+                + entry("both", BOTH, "default, loadtest") + "tenants:\n  declared: [loadtest, staging]\n"
+                + (traced ? "tracing: {enabled: true, samplingRatio: 1.0, endpoint: \"http://127.0.0.1:"
+                + FreePorts.next() + "/v1/traces\"}\n" : ""));
         return new HttpFixture(file, Map.of());
     }
 
@@ -90,11 +100,13 @@ class TenantApiIT {
         }
     }
 
-    @Test
-    void shouldPublishATenantsPushesNamespacedAndTheDefaultTenantsAsBefore() throws Exception {
-        try (HttpFixture http = logic()) {
-            assertThat(call(http, "POST /goim/push/room?operation=1000&type=live&room=1", LOAD, null).status())
-                    .isEqualTo(200); // the key's only tenant, without a header
+    @ParameterizedTest(name = "traced {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldPublishATenantsPushesNamespacedAndTheDefaultTenantsAsBefore(boolean traced) throws Exception {
+        try (HttpFixture http = logic(traced)) {
+            Response first = call(http, "POST /goim/push/room?operation=1000&type=live&room=1", LOAD, null);
+            assertThat(first.status()).isEqualTo(200); // the key's only tenant, without a header
+            assertThat(first.headers().containsKey("traceparent")).as("served under a span").isEqualTo(traced);
             assertThat(call(http, "POST /goim/push/all?operation=1000", BOTH, "loadtest").status()).isEqualTo(200);
             assertThat(call(http, "POST /goim/push/room?operation=1000&type=live&room=1", BOTH, null).status())
                     .isEqualTo(200); // the key's first tenant: default
