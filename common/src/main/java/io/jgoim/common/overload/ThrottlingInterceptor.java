@@ -9,6 +9,7 @@ import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.jgoim.protocol.rpc.ThrottleTicket;
 import io.micrometer.core.instrument.Counter;
 
 /**
@@ -17,6 +18,12 @@ import io.micrometer.core.instrument.Counter;
  * error model reads it as a retryable {@code UNAVAILABLE}) without touching the network; a call that ends with any
  * status but UNAVAILABLE, RESOURCE_EXHAUSTED or DEADLINE_EXCEEDED counts as accepted (the peer was able to work,
  * even if it said no). Sits above the channel's own retries: one application call is one request. Thread-safe.
+ *
+ * <p>A call is a new request each time, unless it carries a {@link ThrottleTicket} in its options (a caller that
+ * offers a refused call again, as the comet's Disconnect queue does): then it is one request per window however often
+ * it is offered, each re-offer is decided with its first draw, as job's links do ({@link AdaptiveThrottle}), and the
+ * ticket records whether this offer was refused locally, the one sign a caller has of it (the status is the same as a
+ * peer's own UNAVAILABLE). Either way a decision allocates nothing beyond the refused call's closed stand-in.
  */
 public final class ThrottlingInterceptor implements ClientInterceptor {
     private static final Status REFUSED = Status.UNAVAILABLE.withDescription(
@@ -36,7 +43,8 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
 
     @Override
     public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-        if (!throttle.tryAcquire()) {
+        ThrottleTicket ticket = options.getOption(ThrottleTicket.KEY);
+        if (!(ticket == null ? throttle.tryAcquire() : admit(ticket))) {
             rejected.increment();
             return new ClosedCall<>(REFUSED);
         }
@@ -54,6 +62,26 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
                 }, headers);
             }
         };
+    }
+
+    /**
+     * Decides an offer of the call holding {@code ticket}: a re-offer whose count is still in the window is decided
+     * again with its draw and counts nothing; anything else is a new request with a new draw.
+     */
+    private boolean admit(ThrottleTicket ticket) {
+        boolean allowed;
+        if (ticket.isRefusedLocally() && throttle.isCounted(ticket.countedAt())) {
+            allowed = throttle.tryAgain(ticket.draw());
+        } else {
+            ticket.counted(throttle.draw(), throttle.nanoTime());
+            allowed = throttle.tryAcquire(ticket.draw());
+        }
+        if (allowed) {
+            ticket.admitted();
+        } else {
+            ticket.refusedLocally();
+        }
+        return allowed;
     }
 
     /** True when {@code status} shows the peer took the call (answered it), whatever its answer. */
