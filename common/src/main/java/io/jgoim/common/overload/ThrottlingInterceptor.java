@@ -23,11 +23,13 @@ import io.micrometer.core.instrument.Counter;
  * offers a refused call again, as the comet's Disconnect queue does): then it is one request per window however often
  * it is offered, each re-offer is decided with its first draw, as job's links do ({@link AdaptiveThrottle}), and the
  * ticket records whether this offer was refused locally, the one sign a caller has of it (the status is the same as a
- * peer's own UNAVAILABLE). Either way a decision allocates nothing beyond the refused call's closed stand-in.
+ * peer's own UNAVAILABLE). Either way a decision allocates nothing (a refused call gets the one shared closed call).
  */
 public final class ThrottlingInterceptor implements ClientInterceptor {
     private static final Status REFUSED = Status.UNAVAILABLE.withDescription(
             "503:refused locally by adaptive throttling: the peer refused most recent calls");
+    /** What every refused call gets: a closed call holds no state of its own, so one serves all. */
+    private static final ClosedCall<Object, Object> REFUSED_CALL = new ClosedCall<>(REFUSED);
 
     private final AdaptiveThrottle throttle;
     private final Counter rejected;
@@ -46,7 +48,7 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
         ThrottleTicket ticket = options.getOption(ThrottleTicket.KEY);
         if (!(ticket == null ? throttle.tryAcquire() : admit(ticket))) {
             rejected.increment();
-            return new ClosedCall<>(REFUSED);
+            return refusedCall();
         }
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
             @Override
@@ -62,6 +64,11 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
                 }, headers);
             }
         };
+    }
+
+    @SuppressWarnings("unchecked") // a closed call never sends nor receives a message
+    private static <Q, R> ClientCall<Q, R> refusedCall() {
+        return (ClientCall<Q, R>) (ClientCall<?, ?>) REFUSED_CALL;
     }
 
     /**
