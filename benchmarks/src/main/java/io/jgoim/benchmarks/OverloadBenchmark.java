@@ -1,9 +1,16 @@
 package io.jgoim.benchmarks;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.MethodDescriptor;
 import io.jgoim.common.overload.AdaptiveThrottle;
 import io.jgoim.common.overload.BbrLimiter;
 import io.jgoim.common.overload.OverloadConfig;
 import io.jgoim.common.overload.ThrottleConfig;
+import io.jgoim.common.overload.ThrottlingInterceptor;
+import io.jgoim.protocol.rpc.ThrottleTicket;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,6 +23,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * The cost of the adaptive decisions on the paths they guard (issue 19: "the limiters cost nothing measurable";
  * 0 B/op expected with {@code -prof gc}): the BBR limiter's admit + release pair on a healthy node (what every push
  * and Connect pays), its refusal on an overloaded one, and the SRE throttle's request + accept pair towards a
- * healthy peer and its refusal towards a dead one. Real clock ({@code System::nanoTime}), real
+ * healthy peer and its refusal towards a dead one, and the comet's re-offer of a held Disconnect through the gRPC
+ * interceptor (its ticket in the call options; a peer gone for longer than the run, so it stays refused). Real clock ({@code System::nanoTime}), real
  * {@code ThreadLocalRandom}; the CPU reading is a constant (the sampler is not on the path).
  */
 @State(Scope.Benchmark)
@@ -42,6 +52,35 @@ public class OverloadBenchmark {
     private AdaptiveThrottle peerUp;
     private AdaptiveThrottle peerDown;
     private long countedAt;
+    private ThrottlingInterceptor gone;
+    private CallOptions ticketed;
+
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            return new byte[0];
+        }
+    };
+    private static final MethodDescriptor<byte[], byte[]> DISCONNECT = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("jgoim.Logic/Disconnect")
+            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    /** The network below the interceptor: never reached while the peer stays refused. */
+    private static final Channel NOWHERE = new Channel() {
+        @Override
+        public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
+            throw new IllegalStateException("the throttle let a call through");
+        }
+
+        @Override
+        public String authority() {
+            return "logic";
+        }
+    };
 
     @Setup
     public void setUp() {
@@ -56,6 +95,14 @@ public class OverloadBenchmark {
             peerDown.tryAcquire(); // requests, no accepts
         }
         countedAt = peerDown.nanoTime();
+        AdaptiveThrottle peerGone = new AdaptiveThrottle(
+                new ThrottleConfig(true, 2, Duration.ofHours(1), 20, 20), System::nanoTime, () -> 0.5);
+        for (int i = 0; i < 1_000; i++) {
+            peerGone.tryAcquire(); // requests, no accepts, for longer than the run
+        }
+        gone = new ThrottlingInterceptor(peerGone, new SimpleMeterRegistry().counter("rejected"));
+        ticketed = CallOptions.DEFAULT.withOption(ThrottleTicket.KEY, new ThrottleTicket());
+        gone.interceptCall(DISCONNECT, ticketed, NOWHERE); // the first offer: counted, refused
     }
 
     /** What an admitted push or Connect pays: the decision, then the pass with its response time. */
@@ -99,5 +146,11 @@ public class OverloadBenchmark {
     @Benchmark
     public boolean throttleReoffer() {
         return peerDown.isCounted(countedAt) & peerDown.tryAgain(0.5); // both run, whatever the first says
+    }
+
+    /** The comet's re-offer of a held Disconnect: the interceptor reads its ticket, decides again, refuses. */
+    @Benchmark
+    public Object interceptorReoffer() {
+        return gone.interceptCall(DISCONNECT, ticketed, NOWHERE);
     }
 }

@@ -9,6 +9,7 @@ import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.jgoim.protocol.rpc.ThrottleTicket;
 import io.micrometer.core.instrument.Counter;
 
 /**
@@ -17,10 +18,18 @@ import io.micrometer.core.instrument.Counter;
  * error model reads it as a retryable {@code UNAVAILABLE}) without touching the network; a call that ends with any
  * status but UNAVAILABLE, RESOURCE_EXHAUSTED or DEADLINE_EXCEEDED counts as accepted (the peer was able to work,
  * even if it said no). Sits above the channel's own retries: one application call is one request. Thread-safe.
+ *
+ * <p>A call is a new request each time, unless it carries a {@link ThrottleTicket} in its options (a caller that
+ * offers a refused call again, as the comet's Disconnect queue does): then it is one request per window however often
+ * it is offered, each re-offer is decided with its first draw, as job's links do ({@link AdaptiveThrottle}), and the
+ * ticket records whether this offer was refused locally, the one sign a caller has of it (the status is the same as a
+ * peer's own UNAVAILABLE). Either way a decision allocates nothing (a refused call gets the one shared closed call).
  */
 public final class ThrottlingInterceptor implements ClientInterceptor {
     private static final Status REFUSED = Status.UNAVAILABLE.withDescription(
             "503:refused locally by adaptive throttling: the peer refused most recent calls");
+    /** What every refused call gets: a closed call holds no state of its own, so one serves all. */
+    private static final ClosedCall<Object, Object> REFUSED_CALL = new ClosedCall<>(REFUSED);
 
     private final AdaptiveThrottle throttle;
     private final Counter rejected;
@@ -36,9 +45,10 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
 
     @Override
     public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-        if (!throttle.tryAcquire()) {
+        ThrottleTicket ticket = options.getOption(ThrottleTicket.KEY);
+        if (!(ticket == null ? throttle.tryAcquire() : admit(ticket))) {
             rejected.increment();
-            return new ClosedCall<>(REFUSED);
+            return refusedCall();
         }
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
             @Override
@@ -54,6 +64,31 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
                 }, headers);
             }
         };
+    }
+
+    @SuppressWarnings("unchecked") // a closed call never sends nor receives a message
+    private static <Q, R> ClientCall<Q, R> refusedCall() {
+        return (ClientCall<Q, R>) (ClientCall<?, ?>) REFUSED_CALL;
+    }
+
+    /**
+     * Decides an offer of the call holding {@code ticket}: a re-offer whose count is still in the window is decided
+     * again with its draw and counts nothing; anything else is a new request with a new draw.
+     */
+    private boolean admit(ThrottleTicket ticket) {
+        boolean allowed;
+        if (ticket.isRefusedLocally() && throttle.isCounted(ticket.countedAt())) {
+            allowed = throttle.tryAgain(ticket.draw());
+        } else {
+            ticket.counted(throttle.draw(), throttle.nanoTime());
+            allowed = throttle.tryAcquire(ticket.draw());
+        }
+        if (allowed) {
+            ticket.admitted();
+        } else {
+            ticket.refusedLocally();
+        }
+        return allowed;
     }
 
     /** True when {@code status} shows the peer took the call (answered it), whatever its answer. */

@@ -6,6 +6,7 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.jgoim.protocol.rpc.ThrottleTicket;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,20 @@ class ThrottlingInterceptorTest {
         }
     };
 
+    /** One call with {@code options}; true when it reached the peer. */
+    private boolean offer(CallOptions options) {
+        int before = reachedPeer;
+        interceptor.interceptCall(METHOD, options, peer).start(new ClientCall.Listener<>() {
+        }, new Metadata());
+        return reachedPeer > before;
+    }
+
+    /** Requests counted in the window, read back from p = requests / (requests + 1) while nothing is accepted. */
+    private long requestsCounted() {
+        double p = throttle.rejectProbability();
+        return Math.round(p / (1 - p));
+    }
+
     /** {@code calls} calls spread over {@code nanos}; returns how many reached the peer. */
     private int call(int calls, long nanos) {
         int before = reachedPeer;
@@ -105,5 +120,37 @@ class ThrottlingInterceptorTest {
         answer = Status.PERMISSION_DENIED;
         assertThat(call(1_000, 1_000 * MS)).isEqualTo(1_000);
         assertThat(rejected.count()).isZero();
+    }
+
+    @Test
+    void shouldCountACallOfferedAgainWithItsTicketOncePerWindowAndRecordItsRefusals() {
+        for (int i = 0; i < 99; i++) {
+            throttle.tryAcquire(0.0); // sent, never accepted: the peer looks down
+        }
+        ThrottleTicket ticket = new ThrottleTicket();
+        CallOptions options = CallOptions.DEFAULT.withOption(ThrottleTicket.KEY, ticket);
+        assertThat(offer(options)).isFalse(); // the 100th request: p = 100/101; its draw (Random(3)), 0.73
+        assertThat(ticket.isRefusedLocally()).isTrue();
+        double draw = ticket.draw();
+        long countedAt = ticket.countedAt();
+        for (int i = 0; i < 50; i++) {
+            now += MS;
+            assertThat(offer(options)).isFalse();
+        }
+        assertThat(ticket.refusals()).isEqualTo(51);
+        assertThat(rejected.count()).isEqualTo(51);
+        assertThat(requestsCounted()).as("one request however often it is offered").isEqualTo(100);
+        assertThat(ticket.draw()).isEqualTo(draw);
+        assertThat(ticket.countedAt()).isEqualTo(countedAt);
+        assertThat(reachedPeer).isZero();
+
+        now += 1_100 * MS; // the window passes: the next offer is a new request with a new draw
+        answer = Status.OK;
+        assertThat(offer(options)).isTrue(); // alone in the window: below minRequests
+        assertThat(ticket.isRefusedLocally()).isFalse();
+        assertThat(ticket.countedAt()).isGreaterThan(countedAt);
+        assertThat(requestsCounted()).isZero(); // 1 request, 1 accept
+        assertThat(offer(CallOptions.DEFAULT)).isTrue(); // a call without a ticket: a new request each time
+        assertThat(rejected.count()).isEqualTo(51);
     }
 }

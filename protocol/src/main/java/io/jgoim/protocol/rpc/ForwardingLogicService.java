@@ -45,6 +45,11 @@ public abstract class ForwardingLogicService implements LogicService {
     }
 
     @Override
+    public CompletableFuture<DisconnectReply> disconnect(DisconnectReq request, ThrottleTicket ticket) {
+        return delegate.disconnect(request, ticket); // the ticket must reach the throttle under the delegate
+    }
+
+    @Override
     public CompletableFuture<HeartbeatReply> heartbeat(HeartbeatReq request) {
         return delegate.heartbeat(request);
     }

@@ -56,6 +56,14 @@ public final class GrpcLogicClient implements LogicService {
         return f;
     }
 
+    /** A Disconnect whose {@code ticket} rides in the call's options to the channel's throttling interceptor. */
+    @Override
+    public CompletableFuture<DisconnectReply> disconnect(DisconnectReq request, ThrottleTicket ticket) {
+        CompletableFuture<DisconnectReply> f = new CompletableFuture<>();
+        stub().withOption(ThrottleTicket.KEY, ticket).disconnect(request, Rpc.completing(f));
+        return f;
+    }
+
     @Override
     public CompletableFuture<HeartbeatReply> heartbeat(HeartbeatReq request) {
         CompletableFuture<HeartbeatReply> f = new CompletableFuture<>();

@@ -32,6 +32,16 @@ public interface LogicService {
 
     CompletableFuture<DisconnectReply> disconnect(DisconnectReq request);
 
+    /**
+     * A Disconnect that the caller offers again when the client-side throttle refuses it locally: the transport
+     * hands {@code ticket} to the throttle (gRPC: in the call's options), which counts the call once per window and
+     * records in the ticket whether this offer was refused locally. An implementation without a throttle (logic in
+     * process) ignores the ticket.
+     */
+    default CompletableFuture<DisconnectReply> disconnect(DisconnectReq request, ThrottleTicket ticket) {
+        return disconnect(request);
+    }
+
     /** Refreshes the session's routing entries (their TTL). */
     CompletableFuture<HeartbeatReply> heartbeat(HeartbeatReq request);
 
