@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class CpuSourceBenchmark {
-    @Param({"mxbean-process", "procfs-process", "mxbean-system", "procfs-system"})
+    /** {@code none}: a constant, the harness's own cost (what a paced single shot costs besides the sample). */
+    @Param({"mxbean-process", "procfs-process", "mxbean-system", "procfs-system", "none"})
     public String source;
 
     private CpuSource cpu;
@@ -42,6 +43,7 @@ public class CpuSourceBenchmark {
             case "procfs-process" -> CpuSource.process();
             case "mxbean-system" -> CpuSource.systemBean();
             case "procfs-system" -> CpuSource.system();
+            case "none" -> () -> 0.5;
             default -> throw new IllegalArgumentException(source);
         };
         if (source.startsWith("procfs") && !cpu.toString().startsWith("/proc/")) {
@@ -62,7 +64,8 @@ public class CpuSourceBenchmark {
 
     /**
      * One sample per iteration, 250 ms after the previous one: the sampler's own pace ({@code overload.cpuSample}),
-     * with the caches and branch predictors other work cooled in between. Its CPU is the {@code cpu.thread} figure.
+     * with the caches and branch predictors other work cooled in between. Its CPU is the {@code cpu.thread} figure
+     * less that of {@code none} (a single shot's harness work: iteration setup, results, profilers).
      */
     @Benchmark
     @BenchmarkMode(Mode.SingleShotTime)
