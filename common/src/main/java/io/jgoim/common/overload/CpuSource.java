@@ -8,8 +8,8 @@ import java.nio.file.Path;
  * quota when it has one), or a negative value when unknown (the monitor skips it). On Linux the sources read procfs
  * ({@link ProcMachineCpu}, {@link ProcProcessCpu}: one {@code pread} and no garbage per sample); elsewhere, or where
  * procfs cannot serve, the {@code OperatingSystemMXBean} (which reads the container's metric files on every call:
- * 0.2–0.8 ms of CPU on a container-aware JVM). A source may hold a file open: {@link #close} releases it. Tests
- * inject their own.
+ * 1.4–1.7 ms of CPU and ~100 KB of garbage per sample on a container-aware JVM, BENCHMARKS.md). A source may
+ * hold a file open: {@link #close} releases it. Tests inject their own.
  */
 @FunctionalInterface
 public interface CpuSource extends AutoCloseable {

@@ -9,7 +9,7 @@ import java.util.List;
  * The machine's CPU load from {@code /proc/stat}: the share of all CPUs' ticks since the previous sample that were
  * not idle (idle and iowait are idle; steal counts as busy: the time was not ours to use). The first sample after
  * {@link #open} is measured from the reading {@code open} took. Replaces the {@code OperatingSystemMXBean}'s
- * {@code getCpuLoad}, which reads several container metric files per call (0.2–0.8 ms of CPU here). Thread-safe (one
+ * {@code getCpuLoad}, which reads several container metric files per call (1.4–1.7 ms of CPU here). Thread-safe (one
  * lock; one caller in practice, the {@code jgoim-cpu} sampler).
  */
 final class ProcMachineCpu implements CpuSource {
