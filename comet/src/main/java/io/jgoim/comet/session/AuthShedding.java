@@ -1,7 +1,7 @@
 package io.jgoim.comet.session;
 
 import io.jgoim.common.overload.BbrLimiter;
-import io.jgoim.common.overload.CpuMonitor;
+import io.jgoim.common.overload.CpuReading;
 import io.jgoim.common.overload.OverloadConfig;
 import io.jgoim.common.overload.OverloadMeters;
 import io.micrometer.core.instrument.Counter;
@@ -12,8 +12,9 @@ import java.util.function.IntSupplier;
 /**
  * Adaptive shedding of the comet's auth path ({@code overload} section): a BBR limiter over the auths waiting for
  * logic's Connect, reading the comet's own CPU. An auth it refuses closes with OVERLOADED (4015) before logic is
- * called, so a comet short of CPU sends reconnecting clients elsewhere instead of queueing them. Owns the CPU
- * monitor ({@link #start}, {@link #close}); its meters are registered at construction, at zero. Thread-safe.
+ * called, so a comet short of CPU sends reconnecting clients elsewhere instead of queueing them. Owns the comet's
+ * {@link CpuReading}: from {@link #start} to {@link #close} it leases the JVM's CPU sampler when shedding is on, and
+ * starts none when it is off. Its meters are registered at construction, at zero. Thread-safe.
  */
 public final class AuthShedding implements AutoCloseable {
     /** What {@link #tryAcquire} returns for a refused auth. */
@@ -21,17 +22,13 @@ public final class AuthShedding implements AutoCloseable {
     /** The {@code place} tag of the auth path's refusals. */
     public static final String PLACE = "auth";
 
-    private final OverloadConfig config;
-    private final CpuMonitor monitor;
-    private volatile IntSupplier cpu;
+    private final CpuReading cpu;
     private final BbrLimiter limiter;
     private final Counter shed;
 
     public AuthShedding(OverloadConfig config, MeterRegistry registry) {
-        this.config = config;
-        this.monitor = config.cpuMonitor();
-        this.cpu = monitor;
-        this.limiter = new BbrLimiter(config, () -> cpu.getAsInt(), System::nanoTime);
+        this.cpu = new CpuReading(config);
+        this.limiter = new BbrLimiter(config, cpu, System::nanoTime);
         this.shed = OverloadMeters.bind(registry, "comet", PLACE, limiter);
     }
 
@@ -58,15 +55,15 @@ public final class AuthShedding implements AutoCloseable {
      * {@code null} restores the sampler.
      */
     public void cpuReading(IntSupplier permille) {
-        this.cpu = permille == null ? monitor : permille;
+        cpu.override(permille);
     }
 
     public void start() {
-        monitor.start(config.cpuSample());
+        cpu.start();
     }
 
     @Override
     public void close() {
-        monitor.close();
+        cpu.close();
     }
 }

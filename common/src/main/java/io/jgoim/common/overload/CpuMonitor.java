@@ -10,7 +10,9 @@ import java.util.function.IntSupplier;
  * The node's CPU load smoothed by an exponentially weighted moving average, in per mille: every sample does
  * {@code cpu = cpu * decay + sample * (1 - decay)}, so one spike does not start shedding and one quiet sample does not
  * stop it. Sampled by one daemon thread ({@code jgoim-cpu}) once {@link #start}ed, or by {@link #sample} (tests).
- * {@link #getAsInt} is a volatile read, safe from any thread.
+ * {@link #getAsInt} is a volatile read, safe from any thread. Owns its source: {@link #close} stops the thread and
+ * closes the source (not restartable). Nodes do not start their own: they lease the JVM's one
+ * ({@link SharedCpuMonitor}).
  */
 public final class CpuMonitor implements IntSupplier, AutoCloseable {
     private final CpuSource source;
@@ -43,7 +45,10 @@ public final class CpuMonitor implements IntSupplier, AutoCloseable {
         return permille;
     }
 
-    /** Samples every {@code period} on a daemon thread until {@link #close}. */
+    /**
+     * Samples every {@code period} on a daemon thread until {@link #close}, the first time one period from now (a
+     * procfs source measures each sample from the previous one, the first from when it opened).
+     */
     public synchronized CpuMonitor start(Duration period) {
         if (sampler == null) {
             sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -52,7 +57,7 @@ public final class CpuMonitor implements IntSupplier, AutoCloseable {
                 return t;
             });
             long every = Math.max(1, period.toMillis());
-            sampler.scheduleAtFixedRate(this::sampleQuietly, 0, every, TimeUnit.MILLISECONDS);
+            sampler.scheduleAtFixedRate(this::sampleQuietly, every, every, TimeUnit.MILLISECONDS);
         }
         return this;
     }
@@ -71,5 +76,6 @@ public final class CpuMonitor implements IntSupplier, AutoCloseable {
             sampler.shutdownNow();
             sampler = null;
         }
+        source.close();
     }
 }

@@ -49,9 +49,29 @@ class CpuMonitorTest {
 
     @Test
     void shouldReadTheOperatingSystemsLoad() {
-        double system = CpuSource.system().load();
-        double process = CpuSource.process().load();
-        assertThat(system).isLessThanOrEqualTo(1.0);
-        assertThat(process).isLessThanOrEqualTo(1.0);
+        for (CpuSource source : new CpuSource[] {CpuSource.system(), CpuSource.process(), CpuSource.systemBean(),
+                CpuSource.processBean()}) {
+            try (source) {
+                assertThat(source.load()).isLessThanOrEqualTo(1.0);
+            }
+        }
+    }
+
+    @Test
+    void shouldCloseItsSourceWhenClosed() {
+        boolean[] closed = new boolean[1];
+        CpuSource source = new CpuSource() {
+            @Override
+            public double load() {
+                return 0.5;
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        new CpuMonitor(source, 0.5).start(Duration.ofSeconds(1)).close();
+        assertThat(closed[0]).isTrue();
     }
 }

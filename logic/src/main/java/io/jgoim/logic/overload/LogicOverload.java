@@ -1,7 +1,7 @@
 package io.jgoim.logic.overload;
 
 import io.jgoim.common.overload.BbrLimiter;
-import io.jgoim.common.overload.CpuMonitor;
+import io.jgoim.common.overload.CpuReading;
 import io.jgoim.common.overload.OverloadConfig;
 import io.jgoim.common.overload.OverloadMeters;
 import io.micrometer.core.instrument.Counter;
@@ -12,8 +12,9 @@ import java.util.function.IntSupplier;
 /**
  * The shedding points of one logic node ({@code overload} section): the push API and Connect, each its own
  * {@link BbrLimiter} (their response times differ by orders of magnitude, so each measures its own capacity), both
- * reading one {@link CpuMonitor}. Meters are registered at construction, at zero. {@link #start} begins CPU
- * sampling, {@link #close} stops it. Thread-safe.
+ * reading one {@link CpuReading}: from {@link #start} to {@link #close} it leases the JVM's CPU sampler (one per
+ * process, shared with a comet in the same JVM) when shedding is on, and starts none when it is off. Meters are
+ * registered at construction, at zero. Thread-safe.
  */
 public final class LogicOverload implements AutoCloseable {
     /** The {@code place} tag of the push API's refusals. */
@@ -21,21 +22,16 @@ public final class LogicOverload implements AutoCloseable {
     /** The {@code place} tag of Connect's refusals. */
     public static final String CONNECT = "connect";
 
-    private final OverloadConfig config;
-    private final CpuMonitor monitor;
-    private volatile IntSupplier cpu;
+    private final CpuReading cpu;
     private final BbrLimiter pushApi;
     private final BbrLimiter connect;
     private final Counter pushApiShed;
     private final Counter connectShed;
 
     public LogicOverload(OverloadConfig config, MeterRegistry registry) {
-        this.config = config;
-        this.monitor = config.cpuMonitor();
-        this.cpu = monitor;
-        IntSupplier current = () -> cpu.getAsInt();
-        this.pushApi = new BbrLimiter(config, current, System::nanoTime);
-        this.connect = new BbrLimiter(config, current, System::nanoTime);
+        this.cpu = new CpuReading(config);
+        this.pushApi = new BbrLimiter(config, cpu, System::nanoTime);
+        this.connect = new BbrLimiter(config, cpu, System::nanoTime);
         this.pushApiShed = OverloadMeters.bind(registry, "logic", PUSH_API, pushApi);
         this.connectShed = OverloadMeters.bind(registry, "logic", CONNECT, connect);
     }
@@ -61,15 +57,15 @@ public final class LogicOverload implements AutoCloseable {
      * overload drills that must make a node look busy without burning its CPU. {@code null} restores the sampler.
      */
     public void cpuReading(IntSupplier permille) {
-        this.cpu = permille == null ? monitor : permille;
+        cpu.override(permille);
     }
 
     public void start() {
-        monitor.start(config.cpuSample());
+        cpu.start();
     }
 
     @Override
     public void close() {
-        monitor.close();
+        cpu.close();
     }
 }
