@@ -99,8 +99,9 @@ public final class CometMetrics {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
         connectsShed = Counter.builder("jgoim_comet_connects_shed")
-                .description("auths refused at once (4004) because protocol.maxPendingConnects Connects were waiting "
-                        + "for logic").register(registry);
+                .description("auths refused at once (4004) because the adaptive bound of Connects waiting for logic "
+                        + "(jgoim_comet_connects_limit, at most protocol.maxPendingConnects) was reached")
+                .register(registry);
         repeatedRequests = Counter.builder("jgoim_comet_repeated_requests")
                 .description("job requests answered from their first attempt's outcome, not delivered again "
                         + "(retries of calls whose reply came after job's deadline)").register(registry);
@@ -239,7 +240,14 @@ public final class CometMetrics {
                 .description("Connects waiting for logic's answer").register(registry);
     }
 
-    /** An auth was refused at once because protocol.maxPendingConnects Connects were waiting for logic. */
+    /** Registers the gauge of the adaptive bound on Connects waiting for logic; its admission calls this once. */
+    public void connectsLimit(IntSupplier limit) {
+        Gauge.builder("jgoim_comet_connects_limit", limit::getAsInt)
+                .description("Connects that may wait for logic at once now (adaptive, at most "
+                        + "protocol.maxPendingConnects)").register(registry);
+    }
+
+    /** An auth was refused at once because the adaptive bound of Connects waiting for logic was reached. */
     public void connectShed() {
         connectsShed.increment();
     }

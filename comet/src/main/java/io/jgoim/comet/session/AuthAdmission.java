@@ -11,9 +11,9 @@ import io.jgoim.protocol.ErrorCode;
  * The admission of a new connection's auth, and what its end counts toward its address's ban. Whether one auth may go
  * on to logic is checked in order before its token leaves the comet: the client's address is
  * not banned (a ban that began after the connection was accepted), the comet's adaptive shedding lets it pass
- * ({@link AuthShedding}), and fewer Connects wait for logic than the comet's bound ({@link ConnectAdmission}). An
- * admitted auth holds a shedding pass and a place in the bound until {@link #done}. The per-IP limits of the accept
- * itself are applied before this, when the connection opened ({@code comet.limit}).
+ * ({@link AuthShedding}), and fewer Connects wait for logic than the comet's adaptive bound
+ * ({@link ConnectAdmission}). An admitted auth holds a shedding pass and a place in the bound until {@link #done}.
+ * The per-IP limits of the accept itself are applied before this, when the connection opened ({@code comet.limit}).
  *
  * <p>One instance per channel (it holds the auth's shedding pass), owned by its {@link HandshakeHandler}: event
  * loop only, but {@link #done} may run on the thread that completed the Connect.
@@ -56,7 +56,7 @@ final class AuthAdmission {
             // Shed at once rather than queue behind Connects that would outlast logicTimeout anyway.
             services.metrics().authFailed();
             return new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.LOGIC_UNAVAILABLE, seq,
-                    "comet has " + services.admission().max() + " Connects waiting for logic; retry later");
+                    "comet has " + services.admission().limit() + " Connects waiting for logic; retry later");
         }
         shedPass = pass;
         return null;
@@ -77,9 +77,12 @@ final class AuthAdmission {
         }
     }
 
-    /** The admitted auth's Connect is over (answered or failed): gives back its place and its shedding pass. */
-    void done() {
-        services.admission().done();
+    /**
+     * The admitted auth's Connect is over, {@code nanos} after it was sent: gives back its place (its latency and
+     * whether logic {@code answered} it steer the adaptive bound) and its shedding pass.
+     */
+    void done(long nanos, boolean answered) {
+        services.admission().done(nanos, answered);
         services.authShedding().release(shedPass);
     }
 }

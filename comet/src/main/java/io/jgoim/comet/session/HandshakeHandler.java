@@ -201,7 +201,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             connect = CompletableFuture.failedFuture(e);
         }
         connect.whenComplete((reply, error) -> {
-            admission.done();
+            admission.done(System.nanoTime() - authStartNanos, error == null);
             if (ctx.executor().inEventLoop()) {
                 onConnect(reply, error);
             } else {

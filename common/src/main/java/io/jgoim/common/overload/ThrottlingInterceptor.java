@@ -17,7 +17,9 @@ import io.micrometer.core.instrument.Counter;
  * several nodes): a call the throttle refuses fails at once with UNAVAILABLE (description {@code 503:...}, so jgoim's
  * error model reads it as a retryable {@code UNAVAILABLE}) without touching the network; a call that ends with any
  * status but UNAVAILABLE, RESOURCE_EXHAUSTED or DEADLINE_EXCEEDED counts as accepted (the peer was able to work,
- * even if it said no). Sits above the channel's own retries: one application call is one request. Thread-safe.
+ * even if it said no). A call counts only once its outcome is known ({@link AdaptiveThrottle#started}): a slow peer
+ * with many calls in flight is not taken for one that refuses them. Sits above the channel's own retries: one
+ * application call is one request. Thread-safe.
  *
  * <p>A call is a new request each time, unless it carries a {@link ThrottleTicket} in its options (a caller that
  * offers a refused call again, as the comet's Disconnect queue does): then it is one request per window however often
@@ -53,15 +55,20 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
             @Override
             public void start(Listener<R> listener, Metadata headers) {
-                super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-                    @Override
-                    public void onClose(Status status, Metadata trailers) {
-                        if (isAccepted(status)) {
-                            throttle.onAccepted();
+                // gRPC closes every started call exactly once: one finished per started.
+                throttle.started();
+                try {
+                    super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                        @Override
+                        public void onClose(Status status, Metadata trailers) {
+                            throttle.finished(isAccepted(status));
+                            super.onClose(status, trailers);
                         }
-                        super.onClose(status, trailers);
-                    }
-                }, headers);
+                    }, headers);
+                } catch (RuntimeException e) {
+                    throttle.finished(false); // never started: no onClose will come
+                    throw e;
+                }
             }
         };
     }

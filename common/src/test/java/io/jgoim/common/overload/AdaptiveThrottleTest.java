@@ -42,6 +42,25 @@ class AdaptiveThrottleTest {
     }
 
     @Test
+    void shouldLeaveRequestsInFlightOutOfTheFormulaUntilTheirOutcomeIsKnown() {
+        random = 0.0; // the most eager refusal possible
+        for (int i = 0; i < 500; i++) {
+            assertThat(throttle.tryAcquire()).as("call %d, the others still in flight", i).isTrue();
+            throttle.started();
+        }
+        assertThat(throttle.inFlight()).isEqualTo(500);
+        assertThat(throttle.rejectProbability()).isZero();
+        for (int i = 0; i < 200; i++) {
+            throttle.finished(true);
+        }
+        for (int i = 0; i < 300; i++) {
+            throttle.finished(false); // timed out: these count as refused by the peer
+        }
+        assertThat(throttle.inFlight()).isZero();
+        assertThat(throttle.rejectProbability()).isCloseTo((500 - 2.0 * 200) / 501, within(1e-12));
+    }
+
+    @Test
     void shouldLetThroughExactlyTheRequestsBelowTheRandomDrawWhileThePeerIsDown() {
         random = 0.99; // request i (1-based) is refused when i / (i + 1) > 0.99, i.e. from i = 100 on
         int sent = 0;

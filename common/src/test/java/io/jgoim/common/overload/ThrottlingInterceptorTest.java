@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,6 +82,10 @@ class ThrottlingInterceptorTest {
 
     /** {@code calls} calls spread over {@code nanos}; returns how many reached the peer. */
     private int call(int calls, long nanos) {
+        return call(calls, nanos, peer);
+    }
+
+    private int call(int calls, long nanos, Channel peer) {
         int before = reachedPeer;
         for (int i = 0; i < calls; i++) {
             now += nanos / calls;
@@ -113,6 +119,39 @@ class ThrottlingInterceptorTest {
         double refusedBefore = rejected.count();
         assertThat(call(1_000, 1_000 * MS)).as("once open, every call goes").isEqualTo(1_000);
         assertThat(rejected.count()).isEqualTo(refusedBefore);
+    }
+
+    @Test
+    void shouldNotTakeASlowPeersCallsInFlightForRefusals() {
+        // A peer that answers after seconds (a cold logic at the start of a connect storm): 1 000 calls in flight and
+        // none answered yet is no sign of refusal. Counted as requests without accepts, they refused nearly every call
+        // past the first minRequests (issue 19).
+        List<HeldCall<?, ?>> held = new ArrayList<>();
+        Channel slow = new Channel() {
+            @Override
+            public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
+                reachedPeer++;
+                HeldCall<Q, R> c = new HeldCall<>();
+                held.add(c);
+                return c;
+            }
+
+            @Override
+            public String authority() {
+                return "logic";
+            }
+        };
+        assertThat(call(1_000, 1_000 * MS, slow)).isEqualTo(1_000);
+        assertThat(rejected.count()).isZero();
+        assertThat(throttle.inFlight()).isEqualTo(1_000);
+        held.forEach(c -> c.close(Status.OK));
+        assertThat(throttle.inFlight()).isZero();
+        assertThat(call(1_000, 1_000 * MS, slow)).as("answered late, but answered").isEqualTo(1_000);
+
+        // The same calls timing out are refusals once their outcome is known: the next ones are throttled.
+        held.forEach(c -> c.close(Status.DEADLINE_EXCEEDED));
+        assertThat(call(1_000, 1_000 * MS, slow)).isLessThan(100);
+        assertThat(rejected.count()).isGreaterThan(900);
     }
 
     @Test
@@ -152,5 +191,39 @@ class ThrottlingInterceptorTest {
         assertThat(requestsCounted()).isZero(); // 1 request, 1 accept
         assertThat(offer(CallOptions.DEFAULT)).isTrue(); // a call without a ticket: a new request each time
         assertThat(rejected.count()).isEqualTo(51);
+    }
+
+    /** A call the peer answers when the test says so (once; later closes are ignored). */
+    private static final class HeldCall<Q, R> extends ClientCall<Q, R> {
+        private Listener<R> listener;
+
+        void close(Status status) {
+            if (listener != null) {
+                Listener<R> l = listener;
+                listener = null;
+                l.onClose(status, new Metadata());
+            }
+        }
+
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void request(int numMessages) {
+        }
+
+        @Override
+        public void cancel(String message, Throwable cause) {
+        }
+
+        @Override
+        public void halfClose() {
+        }
+
+        @Override
+        public void sendMessage(Q message) {
+        }
     }
 }

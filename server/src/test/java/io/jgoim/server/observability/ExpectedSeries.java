@@ -48,7 +48,8 @@ final class ExpectedSeries {
             "jgoim_comet_push_latency_seconds_count{kind=\"mid\"}",
             "jgoim_comet_push_latency_seconds_count{kind=\"broadcast\"}",
             "jgoim_comet_push_latency_seconds_bucket{kind=\"room\",", COMET_AUTH_FAILURES, CONNECTS_SHED,
-            "jgoim_comet_connects_pending ", "jgoim_comet_event_loop_pending_tasks{loop=\"0\"}",
+            "jgoim_comet_connects_pending ", "jgoim_comet_connects_limit ",
+            "jgoim_comet_event_loop_pending_tasks{loop=\"0\"}",
             "jgoim_comet_rooms{node=", "jgoim_comet_frames_in_total{op=\"auth\"}",
             "jgoim_comet_tenant_sessions{tenant=\"default\"}", "jgoim_comet_tenant_sessions{tenant=\"other\"}",
             TENANT_DELIVERED, TENANT_DELIVERED_OTHER);
