@@ -7,6 +7,8 @@
 #
 #   SESSIONS=10000 RATES="20 100" DURATION=30s benchmarks/cluster-e2e.sh
 #   MODE=idle SESSIONS=15000 benchmarks/cluster-e2e.sh     # memory per idle session of a comet alone
+#   PREWARM=5s PROCESSES=2 WARMUP=500 CONNECT_RATE=1000   # the load tool's defaults here (the latency sweep's)
+#   IDLE_SAMPLE=30                                         # first, every node's CPU over 30 s with nothing to do
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -32,6 +34,23 @@ bin/jgoim --version >/dev/null
 CLUSTER_COMET_OPTS="-Xmx1g -Xlog:gc*:file=$out/comet-gc.log" cluster_start "$out" job
 comet_pid=$COMET_PID
 sleep 3   # job discovers the comet from the registry (comet.registryRefresh, 1 s)
+if [ "${IDLE_SAMPLE:-0}" -gt 0 ]; then
+    # The cluster's own CPU with no session and no push (timers, polls, probes, GC, JIT still settling): what the
+    # nodes take from the comet and the clients on shared cores before any work.
+    node_ticks() {
+        local r
+        for r in redis:$REDIS_PID kafka:$KAFKA_PID logic:$LOGIC_PID job:$JOB_PID comet:$COMET_PID; do
+            echo "${r%%:*} $(awk '{print $14 + $15}' "/proc/${r#*:}/stat")"
+        done
+    }
+    node_ticks >"$out/idle-a.ticks"
+    sleep "$IDLE_SAMPLE"
+    node_ticks >"$out/idle-b.ticks"
+    paste "$out/idle-a.ticks" "$out/idle-b.ticks" | awk -v s="$IDLE_SAMPLE" -v hz="$(getconf CLK_TCK)" \
+        '{d = ($4 - $2) / hz; t += d; printf "%s %.2f s (%.1f %% of a core)\n", $1, d, 100 * d / s}
+         END {printf "all %.2f s (%.1f %% of a core) over %d s idle\n", t, 100 * t / s, s}' | tee "$out/idle-cpu.txt"
+    rm -f "$out/idle-a.ticks" "$out/idle-b.ticks"
+fi
 
 if [ "${MODE:-room}" = idle ]; then
     # The comet JVM holds only comet state here (logic's session directory is in Redis), so live heap per session
@@ -42,10 +61,49 @@ if [ "${MODE:-room}" = idle ]; then
         --name "idle-$sessions" | tee "$out/idle-$sessions.txt"
     rates=""
 fi
+# The load tool's flags are the latency sweep's (benchmarks/run.sh latency-sweep), so a cell here and the standalone
+# cell of the same size differ only in the server: PREWARM (publish unmeasured first, so every node is JIT-compiled
+# and the first Kafka fetches, history appends and gRPC calls are behind), two receiving processes, 64-byte payloads.
+# While each rate runs every node's /metrics is scraped once a second (scrapes-*/ROLE-EPOCH.prom, not kept: they are
+# removed after the stage table); stage_latency.py diffs the scrapes around the tool's measured window into the
+# per-stage table (Kafka produce, the Kafka leg to job, the comet's fan-out, publish-to-written, publish-to-job-answer)
+# in stages-*.txt/json.
+scraper() { # DIR: scrapes once a second until killed
+    mkdir -p "$1"
+    while :; do
+        local t
+        t=$(date +%s)
+        curl -s -m 2 -o "$1/logic-$t.prom" http://127.0.0.1:7111/metrics &
+        curl -s -m 2 -o "$1/job-$t.prom" http://127.0.0.1:7129/metrics &
+        curl -s -m 2 -o "$1/comet-$t.prom" http://127.0.0.1:7105/metrics &
+        local role pid
+        for role in redis:$REDIS_PID kafka:$KAFKA_PID logic:$LOGIC_PID job:$JOB_PID comet:$COMET_PID; do
+            pid=${role#*:}
+            [ -r "/proc/$pid/stat" ] && echo "$t ${role%%:*} $(awk '{print $14 + $15}' "/proc/$pid/stat")" >>"$1/cpu.ticks"
+        done
+        wait
+        sleep 1
+    done
+}
+worker_opts="-Xms64m -Xmx384m"
+if "$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+    worker_opts="$worker_opts --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+fi
 for rate in $rates; do
+    name="room-$sessions-$rate"
+    scraper "$out/scrapes-$name" &
+    scraper_pid=$!
     bin/jgoim loadtest room-broadcast --sessions "$sessions" --rate "$rate" --duration "$duration" \
         --tcp-port 7101 --http http://127.0.0.1:7111 --source-ips 127.0.0.2-127.0.0.9 --connect-rate "${CONNECT_RATE:-1000}" \
-        --warmup "${WARMUP:-2000}" --server-pid "$comet_pid" --room-id "e2e-$rate" --out "$out" --name "room-$sessions-$rate" \
-        | tee "$out/room-$sessions-$rate.txt"
+        --warmup "${WARMUP:-500}" --prewarm "${PREWARM:-5s}" --processes "${PROCESSES:-2}" --payload-size 64 \
+        --grace 5s --worker-jvm-opts "$worker_opts" --server-pid "$comet_pid" --room-id "e2e-$rate" --out "$out" \
+        --name "$name" | tee "$out/$name.txt"
+    sleep 2
+    kill "$scraper_pid" 2>/dev/null || true
+    wait "$scraper_pid" 2>/dev/null || true
+    python3 "$root/benchmarks/scenarios/stage_latency.py" "$out/stages-$name.json" "$out/$name.json" \
+        "$out/scrapes-$name" | tee "$out/stages-$name.txt" || true
+    cp "$out/scrapes-$name/cpu.ticks" "$out/cpu-$name.ticks" 2>/dev/null || true
+    [ -n "${KEEP_SCRAPES:-}" ] || rm -rf "$out/scrapes-$name"
 done
 echo "results in $out (JDK: $("$java" -version 2>&1 | head -1); load: $(cut -d' ' -f1-3 /proc/loadavg))"
