@@ -64,46 +64,25 @@ fi
 # The load tool's flags are the latency sweep's (benchmarks/run.sh latency-sweep), so a cell here and the standalone
 # cell of the same size differ only in the server: PREWARM (publish unmeasured first, so every node is JIT-compiled
 # and the first Kafka fetches, history appends and gRPC calls are behind), two receiving processes, 64-byte payloads.
-# While each rate runs every node's /metrics is scraped once a second (scrapes-*/ROLE-EPOCH.prom, not kept: they are
-# removed after the stage table); stage_latency.py diffs the scrapes around the tool's measured window into the
-# per-stage table (Kafka produce, the Kafka leg to job, the comet's fan-out, publish-to-written, publish-to-job-answer)
-# in stages-*.txt/json.
-scraper() { # DIR: scrapes once a second until killed
-    mkdir -p "$1"
-    while :; do
-        local t
-        t=$(date +%s)
-        curl -s -m 2 -o "$1/logic-$t.prom" http://127.0.0.1:7111/metrics &
-        curl -s -m 2 -o "$1/job-$t.prom" http://127.0.0.1:7129/metrics &
-        curl -s -m 2 -o "$1/comet-$t.prom" http://127.0.0.1:7105/metrics &
-        local role pid
-        for role in redis:$REDIS_PID kafka:$KAFKA_PID logic:$LOGIC_PID job:$JOB_PID comet:$COMET_PID; do
-            pid=${role#*:}
-            [ -r "/proc/$pid/stat" ] && echo "$t ${role%%:*} $(awk '{print $14 + $15}' "/proc/$pid/stat")" >>"$1/cpu.ticks"
-        done
-        wait
-        sleep 1
-    done
-}
+# While each rate runs every node's /metrics and CPU are scraped once a second (scenarios/stages.sh); the scrapes
+# around the tool's measured window become the per-stage table (Kafka produce, the Kafka leg to job, the comet's
+# fan-out, publish-to-written, publish-to-job-answer) and each node's CPU, in stages-*.txt/json.
+# shellcheck source=scenarios/stages.sh
+source "$root/benchmarks/scenarios/stages.sh"
 worker_opts="-Xms64m -Xmx384m"
 if "$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
     worker_opts="$worker_opts --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
 fi
 for rate in $rates; do
     name="room-$sessions-$rate"
-    scraper "$out/scrapes-$name" &
-    scraper_pid=$!
+    stages_start "$out/scrapes-$name" "logic=http://127.0.0.1:7111/metrics=$LOGIC_PID" \
+        "job=http://127.0.0.1:7129/metrics=$JOB_PID" "comet=http://127.0.0.1:7105/metrics=$COMET_PID" \
+        "kafka==$KAFKA_PID" "redis==$REDIS_PID"
     bin/jgoim loadtest room-broadcast --sessions "$sessions" --rate "$rate" --duration "$duration" \
         --tcp-port 7101 --http http://127.0.0.1:7111 --source-ips 127.0.0.2-127.0.0.9 --connect-rate "${CONNECT_RATE:-1000}" \
         --warmup "${WARMUP:-500}" --prewarm "${PREWARM:-5s}" --processes "${PROCESSES:-2}" --payload-size 64 \
         --grace 5s --worker-jvm-opts "$worker_opts" --server-pid "$comet_pid" --room-id "e2e-$rate" --out "$out" \
         --name "$name" | tee "$out/$name.txt"
-    sleep 2
-    kill "$scraper_pid" 2>/dev/null || true
-    wait "$scraper_pid" 2>/dev/null || true
-    python3 "$root/benchmarks/scenarios/stage_latency.py" "$out/stages-$name.json" "$out/$name.json" \
-        "$out/scrapes-$name" | tee "$out/stages-$name.txt" || true
-    cp "$out/scrapes-$name/cpu.ticks" "$out/cpu-$name.ticks" 2>/dev/null || true
-    [ -n "${KEEP_SCRAPES:-}" ] || rm -rf "$out/scrapes-$name"
+    stages_finish "$out/scrapes-$name" "$out/$name.json" "$out/stages-$name"
 done
 echo "results in $out (JDK: $("$java" -version 2>&1 | head -1); load: $(cut -d' ' -f1-3 /proc/loadavg))"
