@@ -7,6 +7,8 @@
 #
 #   SESSIONS=10000 RATES="20 100" DURATION=30s benchmarks/cluster-e2e.sh
 #   MODE=idle SESSIONS=15000 benchmarks/cluster-e2e.sh     # memory per idle session of a comet alone
+#   PREWARM=5s PROCESSES=2 WARMUP=500 CONNECT_RATE=1000   # the load tool's defaults here (the latency sweep's)
+#   IDLE_SAMPLE=30                                         # first, every node's CPU over 30 s with nothing to do
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -32,6 +34,23 @@ bin/jgoim --version >/dev/null
 CLUSTER_COMET_OPTS="-Xmx1g -Xlog:gc*:file=$out/comet-gc.log" cluster_start "$out" job
 comet_pid=$COMET_PID
 sleep 3   # job discovers the comet from the registry (comet.registryRefresh, 1 s)
+if [ "${IDLE_SAMPLE:-0}" -gt 0 ]; then
+    # The cluster's own CPU with no session and no push (timers, polls, probes, GC, JIT still settling): what the
+    # nodes take from the comet and the clients on shared cores before any work.
+    node_ticks() {
+        local r
+        for r in redis:$REDIS_PID kafka:$KAFKA_PID logic:$LOGIC_PID job:$JOB_PID comet:$COMET_PID; do
+            echo "${r%%:*} $(awk '{print $14 + $15}' "/proc/${r#*:}/stat")"
+        done
+    }
+    node_ticks >"$out/idle-a.ticks"
+    sleep "$IDLE_SAMPLE"
+    node_ticks >"$out/idle-b.ticks"
+    paste "$out/idle-a.ticks" "$out/idle-b.ticks" | awk -v s="$IDLE_SAMPLE" -v hz="$(getconf CLK_TCK)" \
+        '{d = ($4 - $2) / hz; t += d; printf "%s %.2f s (%.1f %% of a core)\n", $1, d, 100 * d / s}
+         END {printf "all %.2f s (%.1f %% of a core) over %d s idle\n", t, 100 * t / s, s}' | tee "$out/idle-cpu.txt"
+    rm -f "$out/idle-a.ticks" "$out/idle-b.ticks"
+fi
 
 if [ "${MODE:-room}" = idle ]; then
     # The comet JVM holds only comet state here (logic's session directory is in Redis), so live heap per session
@@ -42,10 +61,28 @@ if [ "${MODE:-room}" = idle ]; then
         --name "idle-$sessions" | tee "$out/idle-$sessions.txt"
     rates=""
 fi
+# The load tool's flags are the latency sweep's (benchmarks/run.sh latency-sweep), so a cell here and the standalone
+# cell of the same size differ only in the server: PREWARM (publish unmeasured first, so every node is JIT-compiled
+# and the first Kafka fetches, history appends and gRPC calls are behind), two receiving processes, 64-byte payloads.
+# While each rate runs every node's /metrics and CPU are scraped once a second (scenarios/stages.sh); the scrapes
+# around the tool's measured window become the per-stage table (Kafka produce, the Kafka leg to job, the comet's
+# fan-out, publish-to-written, publish-to-job-answer) and each node's CPU, in stages-*.txt/json.
+# shellcheck source=scenarios/stages.sh
+source "$root/benchmarks/scenarios/stages.sh"
+worker_opts="-Xms64m -Xmx384m"
+if "$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+    worker_opts="$worker_opts --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+fi
 for rate in $rates; do
+    name="room-$sessions-$rate"
+    stages_start "$out/scrapes-$name" "logic=http://127.0.0.1:7111/metrics=$LOGIC_PID" \
+        "job=http://127.0.0.1:7129/metrics=$JOB_PID" "comet=http://127.0.0.1:7105/metrics=$COMET_PID" \
+        "kafka==$KAFKA_PID" "redis==$REDIS_PID"
     bin/jgoim loadtest room-broadcast --sessions "$sessions" --rate "$rate" --duration "$duration" \
         --tcp-port 7101 --http http://127.0.0.1:7111 --source-ips 127.0.0.2-127.0.0.9 --connect-rate "${CONNECT_RATE:-1000}" \
-        --warmup "${WARMUP:-2000}" --server-pid "$comet_pid" --room-id "e2e-$rate" --out "$out" --name "room-$sessions-$rate" \
-        | tee "$out/room-$sessions-$rate.txt"
+        --warmup "${WARMUP:-500}" --prewarm "${PREWARM:-5s}" --processes "${PROCESSES:-2}" --payload-size 64 \
+        --grace 5s --worker-jvm-opts "$worker_opts" --server-pid "$comet_pid" --room-id "e2e-$rate" --out "$out" \
+        --name "$name" | tee "$out/$name.txt"
+    stages_finish "$out/scrapes-$name" "$out/$name.json" "$out/stages-$name"
 done
 echo "results in $out (JDK: $("$java" -version 2>&1 | head -1); load: $(cut -d' ' -f1-3 /proc/loadavg))"

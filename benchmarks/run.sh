@@ -88,6 +88,8 @@ RESULTS="$ROOT/benchmarks/results"
 source "$SCEN_DIR/lib.sh"
 # shellcheck source=scenarios/cluster.sh
 source "$SCEN_DIR/cluster.sh"
+# shellcheck source=scenarios/stages.sh
+source "$SCEN_DIR/stages.sh"
 trap bench_cleanup EXIT
 if [ "${LIMITS:-off}" = off ]; then
     export JGOIM_LIMITS_ACCEPT_RATE="${JGOIM_LIMITS_ACCEPT_RATE:-0}"
@@ -726,11 +728,14 @@ scenario_latency_sweep() {
                 name="s$n-$t-r$r"
                 echo "$name $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
                 curl -s -o "$DIR/$name-metrics-before.txt" http://127.0.0.1:3111/metrics || true
+                # the per-stage table of the cell (issue 17), as benchmarks/cluster-e2e.sh prints for the cluster
+                stages_start "$DIR/scrapes-$name" "standalone=http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics=$SERVER_PID"
                 run_tool "$DIR" "$name" room-broadcast --sessions "$n" --connect-rate "$CONNECT_RATE" --transport "$t" \
                     --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s \
                     --prewarm 5s --warmup 500 --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
                     --rate "$r" --duration "${SWEEP_SECONDS:-20}s"
                 wait_tool "$DIR/$name.out"
+                stages_finish "$DIR/scrapes-$name" "$DIR/$name.json" "$DIR/stages-$name" >/dev/null
                 curl -s -o "$DIR/$name-metrics-after.txt" http://127.0.0.1:3111/metrics || true
                 echo "$name-end $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
                 sleep 2

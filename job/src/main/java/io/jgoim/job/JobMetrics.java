@@ -26,6 +26,7 @@ public final class JobMetrics {
     private final DistributionSummary batchMessages;
     private final DistributionSummary batchBytes;
     private final Timer pushAge;
+    private final Timer consumeAge;
     private final AtomicLong lag = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final TenantLabels.Counters tenantPushes;
@@ -63,6 +64,13 @@ public final class JobMetrics {
                 .register(registry);
         this.pushAge = Timer.builder("jgoim.job.push.age")
                 .description("from PushMsg.created_at_ms (logic accepted it) to the comet accepting the push")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+        this.consumeAge = Timer.builder("jgoim.job.consume.age")
+                .description("from PushMsg.created_at_ms (logic accepted it) to job polling its record: the Kafka "
+                        + "leg (producer batching, the broker, the consumer's fetch) of jgoim.job.push.age")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60))
@@ -224,6 +232,13 @@ public final class JobMetrics {
     public void pushAge(long createdAtMs, long nowMs) {
         if (createdAtMs > 0 && nowMs >= createdAtMs) {
             pushAge.record(nowMs - createdAtMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Records how old a push record was when polled ({@code createdAtMs} 0 = unknown, ignored). */
+    public void consumeAge(long createdAtMs, long polledAtMs) {
+        if (createdAtMs > 0 && polledAtMs >= createdAtMs) {
+            consumeAge.record(polledAtMs - createdAtMs, TimeUnit.MILLISECONDS);
         }
     }
 

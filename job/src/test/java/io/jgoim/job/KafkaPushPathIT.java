@@ -1,8 +1,10 @@
 package io.jgoim.job;
 
+import com.google.protobuf.ByteString;
 import io.jgoim.job.comet.DirectCometDirectory;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.testkit.KafkaBroker;
+import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -12,12 +14,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The Kafka bus held to the same push-path contract, against a real KRaft broker. */
 @Tag("kafka")
@@ -82,6 +90,23 @@ class KafkaPushPathIT extends PushPathContract {
     @Override
     protected void flushPublishes() {
         producer.flush();
+    }
+
+    @Test
+    void shouldObserveTheKafkaLegOncePerPushRecordThatCarriesItsCreationTime() {
+        start();
+        long created = System.currentTimeMillis() - 60_000;
+        PushMsg old = room("live://age", "one").toBuilder().setCreatedAtMs(created).build();
+        publish("live://age", old);
+        publish("live://age", old.toBuilder().setMsg(ByteString.copyFromUtf8("two")).build());
+        // an older logic sets no creation time: nothing to observe
+        publish("live://age", old.toBuilder().clearCreatedAtMs().setMsg(ByteString.copyFromUtf8("three")).build());
+        flushPublishes();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> c1.roomBodies("live://age").size() == 3);
+        Timer age = registry.get("jgoim.job.consume.age").timer();
+        assertThat(age.count()).isEqualTo(2);
+        assertThat(age.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(60_000);
     }
 
     @AfterEach

@@ -22,12 +22,22 @@ public final class PushLatency {
     public enum Kind { KEY, MID, ROOM, BROADCAST }
 
     private final Timer[] timers = new Timer[Kind.values().length];
+    /** Room and broadcast only: from this comet receiving the request to every loop having written it. */
+    private final Timer[] fanOut = new Timer[Kind.values().length];
 
     public PushLatency(MeterRegistry registry) {
         for (Kind k : Kind.values()) {
             timers[k.ordinal()] = Timer.builder("jgoim_comet_push_latency")
                     .tag("kind", k.name().toLowerCase(Locale.ROOT))
                     .description("from logic accepting a push to this comet handing it to its sessions")
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        }
+        for (Kind k : new Kind[] {Kind.ROOM, Kind.BROADCAST}) {
+            fanOut[k.ordinal()] = Timer.builder("jgoim_comet_push_fanout")
+                    .tag("kind", k.name().toLowerCase(Locale.ROOT))
+                    .description("from this comet receiving a room or broadcast request to every event loop having "
+                            + "written it: the comet's own share of jgoim_comet_push_latency")
                     .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                     .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
         }
@@ -43,6 +53,19 @@ public final class PushLatency {
         if (createdAtMs > 0 && nowMs >= createdAtMs) {
             timers[kind.ordinal()].record(nowMs - createdAtMs, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** One room or broadcast request ({@code kind}), received at {@code receivedNanos}, written by every loop now. */
+    public void fannedOut(Kind kind, long receivedNanos, long nowNanos) {
+        Timer t = fanOut[kind.ordinal()];
+        if (t != null) {
+            t.record(nowNanos - receivedNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The fan-out timer of {@code kind}: null for key and member pushes (tests). */
+    public Timer fanOutTimer(Kind kind) {
+        return fanOut[kind.ordinal()];
     }
 
     /** The timer of {@code kind} (tests). */

@@ -163,6 +163,7 @@ public final class CometPushService implements CometService {
     }
 
     private CompletableFuture<BroadcastReply> doBroadcast(BroadcastReq req) {
+        long received = System.nanoTime();
         if (!req.hasProto() || req.getProto().getBody().isEmpty() || req.getSpeed() < 0) {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                     "Broadcast needs a non-empty proto body and speed >= 0"));
@@ -188,6 +189,7 @@ public final class CometPushService implements CometService {
             // A paced broadcast (speed > 0) answers at once with zero counts: its latency is its pacing, not observed.
             return broadcaster.broadcast(frame, req.getProtoOp(), req.getSpeed(), req.getTenant()).thenApply(d -> {
                 if (d.delivered() > 0) {
+                    latency.fannedOut(PushLatency.Kind.BROADCAST, received, System.nanoTime());
                     latency.written(PushLatency.Kind.BROADCAST, req.getCreatedAtMs(), System.currentTimeMillis());
                     tenantDeliveries.of(req.getTenant()).increment(d.delivered());
                 }
@@ -204,6 +206,7 @@ public final class CometPushService implements CometService {
     }
 
     private CompletableFuture<BroadcastRoomReply> doBroadcastRoom(BroadcastRoomReq req) {
+        long received = System.nanoTime();
         if (req.getRoomId().isEmpty()) {
             return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_ROOM, "room_id is empty"));
         }
@@ -241,6 +244,7 @@ public final class CometPushService implements CometService {
         try {
             return broadcaster.broadcastRoom(room, frame).thenApply(d -> {
                 if (d.delivered() > 0) {
+                    latency.fannedOut(PushLatency.Kind.ROOM, received, System.nanoTime());
                     roomWritten(req);
                     tenantDeliveries.of(Tenancy.tenantOf(req.getRoomId())).increment(d.delivered());
                 }

@@ -86,10 +86,12 @@ class PushLatencyTest {
                 .build();
         var reply = service.broadcastRoom(batch);
         assertThat(count(Kind.ROOM)).as("not before the event loops wrote it").isZero();
+        assertThat(latency.fanOutTimer(Kind.ROOM).count()).isZero();
         loopOwner.runPendingTasks();
 
         assertThat(reply.get().getDelivered()).isEqualTo(5);
         assertThat(count(Kind.ROOM)).isEqualTo(3);
+        assertThat(latency.fanOutTimer(Kind.ROOM).count()).as("the comet's share: once per request").isEqualTo(1);
         assertThat(latency.timer(Kind.ROOM).max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(400);
         // job's retry of the same request is answered from the first outcome: no second observation
         service.broadcastRoom(batch);
@@ -125,6 +127,8 @@ class PushLatencyTest {
 
         assertThat(reply.get().getDelivered()).isEqualTo(2);
         assertThat(count(Kind.BROADCAST)).isEqualTo(1);
+        assertThat(latency.fanOutTimer(Kind.BROADCAST).count()).isEqualTo(1);
+        assertThat(latency.fanOutTimer(Kind.KEY)).as("key pushes have no fan-out timer").isNull();
     }
 
     @Test
@@ -171,5 +175,6 @@ class PushLatencyTest {
         for (Kind k : Kind.values()) {
             assertThat(count(k)).as(k.name()).isZero();
         }
+        assertThat(latency.fanOutTimer(Kind.ROOM).count()).as("an empty room here is no fan-out").isZero();
     }
 }

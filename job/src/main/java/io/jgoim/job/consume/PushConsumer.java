@@ -129,10 +129,11 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
                     Thread.sleep(ERROR_BACKOFF_MS);
                     continue;
                 }
+                long polledAtMs = polled.isEmpty() ? 0 : System.currentTimeMillis();
                 for (TopicPartition tp : polled.partitions()) {
                     PartitionTracker tracker = offsets.tracker(tp);
                     for (ConsumerRecord<byte[], byte[]> rec : polled.records(tp)) {
-                        records.handle(rec, tracker);
+                        records.handle(rec, tracker, polledAtMs);
                     }
                 }
                 offsets.maybeCommit(false);

@@ -54,8 +54,11 @@ final class RecordHandler {
         this.spans = dispatcher.tracing().enabled() ? new ConsumeSpans(dispatcher.tracing()) : null;
     }
 
-    /** Tracks {@code rec} in {@code tracker} (null when its partition is no longer assigned) and hands it on. */
-    void handle(ConsumerRecord<byte[], byte[]> rec, PartitionTracker tracker) {
+    /**
+     * Tracks {@code rec} in {@code tracker} (null when its partition is no longer assigned) and hands it on;
+     * {@code polledAtMs} is when its poll returned (read once per poll).
+     */
+    void handle(ConsumerRecord<byte[], byte[]> rec, PartitionTracker tracker, long polledAtMs) {
         String topic = rec.topic();
         Counter c = consumedByTopic.get(topic);
         if (c == null) {
@@ -76,6 +79,7 @@ final class RecordHandler {
                     return;
                 }
                 PushMsg msg = PushMsg.parseFrom(value);
+                metrics.consumeAge(msg.getCreatedAtMs(), polledAtMs);
                 String invalid = PushValidator.check(msg);
                 if (invalid != null) {
                     deadLetters.send(rec, "invalid", invalid, slot);

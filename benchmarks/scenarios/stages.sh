@@ -1,0 +1,41 @@
+# Per-stage latency of a measured run (issue 17): scrape every node's /metrics and CPU once a second while the load
+# tool runs, then let stage_latency.py diff the scrapes around the tool's measured window. Sourced, never run.
+#
+#   stages_start DIR ROLE=URL=PID ...   scrapes ROLE's URL into DIR/ROLE-EPOCH.prom and its process's CPU ticks into
+#                                       DIR/cpu.ticks, once a second, in the background (sets STAGES_PID)
+#   stages_finish DIR RUN_JSON OUT      stops the scraper, writes OUT.json and OUT.txt, keeps DIR/cpu.ticks as
+#                                       OUT.ticks and removes the scrapes (KEEP_SCRAPES=1 keeps them)
+
+stages_start() {
+    local dir="$1"
+    shift
+    mkdir -p "$dir"
+    (
+        while :; do
+            t=$(date +%s)
+            for spec in "$@"; do
+                role=${spec%%=*}
+                rest=${spec#*=}
+                url=${rest%=*}
+                pid=${rest##*=}
+                [ -z "$url" ] || curl -s -m 2 -o "$dir/$role-$t.prom" "$url" &
+                if [ -r "/proc/$pid/stat" ]; then
+                    echo "$t $role $(awk '{print $14 + $15}' "/proc/$pid/stat")" >>"$dir/cpu.ticks"
+                fi
+            done
+            wait
+            sleep 1
+        done
+    ) &
+    STAGES_PID=$!
+}
+
+stages_finish() {
+    local dir="$1" run_json="$2" out="$3"
+    sleep 2
+    kill "$STAGES_PID" 2>/dev/null || true
+    wait "$STAGES_PID" 2>/dev/null || true
+    python3 "$(dirname "${BASH_SOURCE[0]}")/stage_latency.py" "$out.json" "$run_json" "$dir" | tee "$out.txt" || true
+    cp "$dir/cpu.ticks" "$out.ticks" 2>/dev/null || true
+    [ -n "${KEEP_SCRAPES:-}" ] || rm -rf "$dir"
+}
