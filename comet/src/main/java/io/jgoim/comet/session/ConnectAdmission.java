@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Bounds the Connects of the whole comet that wait for logic at once, adaptively: at most {@link #limit()} of them,
  * a limit that follows logic's answers (AIMD, as Netflix's concurrency-limits' {@code AIMDLimit}). A Connect
- * answered within the target latency ({@code protocol.logicTimeout} / 4) while at least half the limit was in use
+ * answered within the target latency ({@code protocol.logicTimeout} / 2: half the deadline, so a
+ * loaded logic that still answers every Connect in time is not cut) while at least half the limit was in use
  * raises it by one; one answered later, or failed (timed out, logic unreachable, refused locally by the throttle),
  * lowers it to 0.9 of itself, at most once per {@link #DECREASE_EVERY_NANOS}. It lies between {@link #MIN_LIMIT} and
  * {@code protocol.maxPendingConnects} (the fixed ceiling, 0 = no bound and no adaptation). An auth beyond it is
@@ -43,13 +44,13 @@ public final class ConnectAdmission {
 
     /**
      * @param max          the ceiling ({@code protocol.maxPendingConnects}; 0 = unlimited)
-     * @param logicTimeout the comet's wait for a Connect; a quarter of it is the target latency. Null: the limit stays
+     * @param logicTimeout the comet's wait for a Connect; half of it is the target latency. Null: the limit stays
      *                     at {@code max} (no adaptation)
      */
     public ConnectAdmission(int max, Duration logicTimeout, CometMetrics metrics) {
         this.max = max;
         this.metrics = metrics;
-        this.targetNanos = logicTimeout == null ? 0 : logicTimeout.toNanos() / 4;
+        this.targetNanos = logicTimeout == null ? 0 : logicTimeout.toNanos() / 2;
         this.floor = Math.min(MIN_LIMIT, max);
         this.limit = logicTimeout == null ? max : Math.min(INITIAL_LIMIT, max);
         this.currentLimit = (int) limit;
