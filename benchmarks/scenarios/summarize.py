@@ -275,6 +275,7 @@ def idle(run_dir):
             fig["cpuSplit"] = box_split(run_dir, t0, t1, cpu / span)
             if n:
                 fig["idleCpuNsPerSessionSecond"] = round(cpu / span / n * 1e9, 1)
+            fig["idleThreadsPercentOfOneCore"] = thread_cpu(run_dir, "idle", top=12)
     except (OSError, ValueError):
         pass
     try:
@@ -786,6 +787,7 @@ def latency_sweep(run_dir):
             "messagesPerWrite": round(msgs / writes, 2) if writes else None,
             "floorP99Ms": round(2 * pass_ms, 1),
             "loadAverageAtStart": loads.get(name), "loadAverageAtEnd": loads.get(name + "-end"),
+            "serverThreadsPercentOfOneCore": thread_cpu(run_dir, name, top=10),
         }
         rows.append(row)
         if rate == 20 and row["p99Ms"] is not None:

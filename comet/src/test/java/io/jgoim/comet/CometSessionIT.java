@@ -411,6 +411,69 @@ class CometSessionIT {
         }
     }
 
+    /**
+     * A lone room push to a plain TCP member goes to its socket at once; once the socket's buffers are full the rest
+     * waits in the outbound buffer, and later pushes queue behind it until it drains, then go at once again. The member
+     * must get every push exactly once and in order across those changes.
+     */
+    @Test
+    void shouldKeepRoomPushesInOrderWhileAMembersSocketFillsQueuesAndDrains() throws Exception {
+        String room = "live://fill";
+        String key = newKey();
+        try (Socket member = new Socket()) {
+            member.setReceiveBufferSize(4096);
+            member.connect(comet.tcpAddress());
+            OutputStream out = member.getOutputStream();
+            out.write(TestClient.frame(1, Op.AUTH, 1, token(3, key, room).getBytes(StandardCharsets.UTF_8)));
+            out.flush();
+            InputStream in = member.getInputStream();
+            assertThat(ByteBuffer.wrap(in.readNBytes(16)).getInt(8)).isEqualTo(Op.AUTH_REPLY);
+            await().until(() -> comet.index().session(key) != null);
+            Session session = comet.index().session(key);
+            var ob = session.channel().unsafe().outboundBuffer();
+
+            String body = "y".repeat(400);
+            int sent = 0;
+            // the member does not read: pushes fill its socket, then one is split and queued
+            while (ob.totalPendingWriteBytes() == 0 && sent < 2000) {
+                pushSeq(room, sent++, body);
+            }
+            assertThat(ob.totalPendingWriteBytes()).as("bytes queued behind a full socket").isPositive();
+            for (int i = 0; i < 3; i++) {
+                pushSeq(room, sent++, body); // behind the queued bytes
+            }
+            int read = 0;
+            while (read < sent) {
+                assertPush(in, read++);
+            }
+            await().until(() -> ob.totalPendingWriteBytes() == 0);
+            for (int i = 0; i < 5; i++) {
+                pushSeq(room, sent++, body); // straight to the socket again
+            }
+            while (read < sent) {
+                assertPush(in, read++);
+            }
+            assertThat(session.channel().isActive()).isTrue();
+            member.setSoTimeout(200);
+            assertThatThrownBy(in::read).as("nothing more, no duplicate").isInstanceOf(
+                    java.net.SocketTimeoutException.class);
+        }
+    }
+
+    private static void pushSeq(String room, int seq, String body) throws Exception {
+        Proto p = Proto.newBuilder().setVer(1).setOp(Op.RAW).setBody(ByteString.copyFrom(
+                TestClient.frame(1, 1000, seq, body.getBytes(StandardCharsets.UTF_8)))).build();
+        comet.pushService().broadcastRoom(BroadcastRoomReq.newBuilder().setRoomId(room).setProto(p).build()).get();
+    }
+
+    private static void assertPush(InputStream in, int seq) throws Exception {
+        ByteBuffer head = ByteBuffer.wrap(in.readNBytes(16));
+        assertThat(head.remaining()).as("push %d", seq).isEqualTo(16);
+        assertThat(head.getInt(8)).as("op of push %d", seq).isEqualTo(1000);
+        assertThat(head.getInt(12)).as("push in order").isEqualTo(seq);
+        assertThat(in.readNBytes(head.getInt(0) - 16)).hasSize(400);
+    }
+
     @Test
     void shouldServePushesThroughGrpcAndMetricsOnTheAdminPort() throws Exception {
         String key = newKey();
