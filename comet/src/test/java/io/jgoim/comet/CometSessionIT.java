@@ -42,6 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +51,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -413,8 +415,9 @@ class CometSessionIT {
 
     /**
      * A lone room push to a plain TCP member goes to its socket at once; once the socket's buffers are full the rest
-     * waits in the outbound buffer, and later pushes queue behind it until it drains, then go at once again. The member
-     * must get every push exactly once and in order across those changes.
+     * waits in the outbound buffer, and later pushes queue behind it until it drains (even when the socket has room
+     * again before the loop wrote the queue), then go at once again. The member must get every push exactly once and
+     * in order across those changes.
      */
     @Test
     void shouldKeepRoomPushesInOrderWhileAMembersSocketFillsQueuesAndDrains() throws Exception {
@@ -439,10 +442,28 @@ class CometSessionIT {
                 pushSeq(room, sent++, body);
             }
             assertThat(ob.totalPendingWriteBytes()).as("bytes queued behind a full socket").isPositive();
-            for (int i = 0; i < 3; i++) {
-                pushSeq(room, sent++, body); // behind the queued bytes
-            }
+            // the socket gets room while the loop is held, so the next pass finds bytes queued AND a socket that
+            // would take more: the push must still go behind the queued bytes
+            CountDownLatch hold = new CountDownLatch(1);
+            session.channel().eventLoop().execute(() -> {
+                try {
+                    hold.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             int read = 0;
+            while (read < sent / 2) {
+                assertPush(in, read++);
+            }
+            Thread.sleep(100);
+            var behind = comet.pushService().broadcastRoom(BroadcastRoomReq.newBuilder().setRoomId(room)
+                    .setProto(seqProto(sent++, body)).build());
+            hold.countDown();
+            behind.get();
+            for (int i = 0; i < 2; i++) {
+                pushSeq(room, sent++, body);
+            }
             while (read < sent) {
                 assertPush(in, read++);
             }
@@ -456,14 +477,18 @@ class CometSessionIT {
             assertThat(session.channel().isActive()).isTrue();
             member.setSoTimeout(200);
             assertThatThrownBy(in::read).as("nothing more, no duplicate").isInstanceOf(
-                    java.net.SocketTimeoutException.class);
+                    SocketTimeoutException.class);
         }
     }
 
     private static void pushSeq(String room, int seq, String body) throws Exception {
-        Proto p = Proto.newBuilder().setVer(1).setOp(Op.RAW).setBody(ByteString.copyFrom(
+        comet.pushService().broadcastRoom(BroadcastRoomReq.newBuilder().setRoomId(room)
+                .setProto(seqProto(seq, body)).build()).get();
+    }
+
+    private static Proto seqProto(int seq, String body) {
+        return Proto.newBuilder().setVer(1).setOp(Op.RAW).setBody(ByteString.copyFrom(
                 TestClient.frame(1, 1000, seq, body.getBytes(StandardCharsets.UTF_8)))).build();
-        comet.pushService().broadcastRoom(BroadcastRoomReq.newBuilder().setRoomId(room).setProto(p).build()).get();
     }
 
     private static void assertPush(InputStream in, int seq) throws Exception {
