@@ -722,10 +722,10 @@ sweep_floor_us() {
     python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); print(r["writerCpuUsPerWrite"]+r["readerCpuUsPerWrite"])' "$DIR/floor.jsonl"
 }
 
-# sweep_profile CELL SESSIONS: per-thread server CPU over 10 s of the cell's measured window (past the connects, the
-# tool's 5 s --prewarm and 4 s more), with SWEEP_PROFILE=1 a JFR recording of the same 10 s (CELL.jfr[.txt]).
+# sweep_profile CELL SESSIONS: per-thread server CPU over 10 s in the middle of the cell's measured window (past the
+# tool's start, connects and 5 s --prewarm), with SWEEP_PROFILE=1 a JFR recording of the same 10 s (CELL.jfr[.txt]).
 sweep_profile() {
-    sleep $(($2 / CONNECT_RATE + 12))
+    sleep $(($2 / CONNECT_RATE + 7 + ${SWEEP_SECONDS:-20} / 2))
     kill -0 "$TOOL_PID" 2>/dev/null || return 0
     bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-0.txt"
     [ "${SWEEP_PROFILE:-0}" = 1 ] && bench_jfr_start "$SERVER_PID"
