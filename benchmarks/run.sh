@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark scenarios of jgoim (issue 8): `benchmarks/run.sh SCENARIO...` with SCENARIO one of
-#   idle           15,000 sessions held with heartbeats: live heap + direct memory per session, RSS, idle CPU
+#   idle           15,000 sessions held with heartbeats: live heap + direct memory per session, RSS, idle CPU (and
+#                  per thread); IDLE_PROFILE=1 adds 12 s of JFR after the measured window
 #   fanout         15,000 sessions in one room: 20 msgs/s (latency mode), then a high rate (throughput mode):
 #                  deliveries/s, server CPU us per delivery, e2e p50/p99/p999, loss, max GC pause (GC log)
 #   connect-storm  connects+auths per second, a rate ladder until failures appear or the achieved rate falls below
@@ -22,7 +23,8 @@
 #                  and the box's load average, beside the loopback floor for that session count (derivation in the
 #                  output: a message waits up to one pass of writes for its batch, then one pass for the last
 #                  session; a pass costs sessions x (kernel write + read CPU) / cores; the per-write CPU comes from
-#                  the newest benchmarks/results/loopback-floor-*.json, else a quick loopback_floor run here)
+#                  the newest benchmarks/results/loopback-floor-*.json, else a quick loopback_floor run here); the
+#                  server's busiest threads over 10 s of each cell, and with SWEEP_PROFILE=1 a JFR of those 10 s
 #   upstream       (issue 18) upstream messages through an http route: UPSTREAM_CLIENTS (50) TCP SDK sessions send
 #                  op-2000 messages open loop at UPSTREAM_RATES ("5000") msgs/s for UPSTREAM_SECONDS (20) each to a
 #                  standalone whose route POSTs them to a local backend (UPSTREAM_BACKEND: netty, one event loop; or
@@ -193,16 +195,25 @@ scenario_idle() {
     bench_memory_snapshot "$SERVER_PID" "$DIR/mem-before.json"
     run_tool "$DIR" idle connect --sessions "$SESSIONS" --connect-rate "$CONNECT_RATE" \
         --transport "${IDLE_TRANSPORT:-mix}" \
-        --source-ips 127.0.0.1-127.0.0.4 --heartbeat 30s --hold 50s --processes 2 --server-pid "$SERVER_PID" \
+        --source-ips 127.0.0.1-127.0.0.4 --heartbeat 30s --hold "$((50 + ${IDLE_PROFILE:-0} * 16))s" --processes 2 \
+        --server-pid "$SERVER_PID" \
         --worker-jvm-opts "$WORKER_OPTS" --tcp-port "${BENCH_TCP_PORT:-3101}" --ws-port "${BENCH_WS_PORT:-3102}"
     if wait_sockets "$SESSIONS" $((SESSIONS / CONNECT_RATE + 40)); then
         sleep 4
         bench_memory_snapshot "$SERVER_PID" "$DIR/mem-held.json"
         sleep 2
         echo "$(date +%s.%N)" >"$DIR/idle-window.txt"
+        bench_thread_cpu "$SERVER_PID" "$DIR/idle-threads-0.txt"
         sleep 30
         echo "$(date +%s.%N)" >>"$DIR/idle-window.txt"
+        bench_thread_cpu "$SERVER_PID" "$DIR/idle-threads-1.txt"
         echo "$(bench_server_sockets)" >"$DIR/sockets-end.txt"
+        # IDLE_PROFILE=1: 12 s of JFR after the measured window (the recording's own cost stays out of the figure)
+        if [ "${IDLE_PROFILE:-0}" = 1 ]; then
+            bench_jfr_start "$SERVER_PID"
+            sleep 12
+            bench_jfr_stop "$SERVER_PID" "$DIR/idle.jfr"
+        fi
     fi
     wait_tool "$DIR/idle.out"
     finish idle
@@ -713,6 +724,19 @@ sweep_floor_us() {
     python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); print(r["writerCpuUsPerWrite"]+r["readerCpuUsPerWrite"])' "$DIR/floor.jsonl"
 }
 
+# sweep_profile CELL SESSIONS: per-thread server CPU over 10 s in the middle of the cell's measured window (past the
+# tool's start, connects and 5 s --prewarm), with SWEEP_PROFILE=1 a JFR recording of the same 10 s (CELL.jfr[.txt]).
+sweep_profile() {
+    sleep $(($2 / CONNECT_RATE + 7 + ${SWEEP_SECONDS:-20} / 2))
+    kill -0 "$TOOL_PID" 2>/dev/null || return 0
+    bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-0.txt"
+    [ "${SWEEP_PROFILE:-0}" = 1 ] && bench_jfr_start "$SERVER_PID"
+    sleep 10
+    bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-1.txt"
+    [ "${SWEEP_PROFILE:-0}" = 1 ] && bench_jfr_stop "$SERVER_PID" "$DIR/$1.jfr"
+    return 0
+}
+
 scenario_latency_sweep() {
     begin latency-sweep
     history_config "$DIR"
@@ -727,16 +751,17 @@ scenario_latency_sweep() {
             for r in ${SWEEP_RATES:-2 20 100 200}; do
                 name="s$n-$t-r$r"
                 echo "$name $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
-                curl -s -o "$DIR/$name-metrics-before.txt" http://127.0.0.1:3111/metrics || true
+                curl -s -o "$DIR/$name-metrics-before.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
                 # the per-stage table of the cell (issue 17), as benchmarks/cluster-e2e.sh prints for the cluster
                 stages_start "$DIR/scrapes-$name" "standalone=http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics=$SERVER_PID"
                 run_tool "$DIR" "$name" room-broadcast --sessions "$n" --connect-rate "$CONNECT_RATE" --transport "$t" \
                     --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s \
                     --prewarm 5s --warmup 500 --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
                     --rate "$r" --duration "${SWEEP_SECONDS:-20}s"
+                sweep_profile "$name" "$n"
                 wait_tool "$DIR/$name.out"
                 stages_finish "$DIR/scrapes-$name" "$DIR/$name.json" "$DIR/stages-$name" >/dev/null
-                curl -s -o "$DIR/$name-metrics-after.txt" http://127.0.0.1:3111/metrics || true
+                curl -s -o "$DIR/$name-metrics-after.txt" http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics || true
                 echo "$name-end $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
                 sleep 2
             done

@@ -209,6 +209,42 @@ def thread_cpu(run_dir, name, top=8):
     return [[comm, round(100.0 * d / CLK_TCK / span, 1)] for d, comm in rows[:top]]
 
 
+def thread_us_per_delivery(run_dir, name):
+    """Server CPU per delivery by thread group over the bench_thread_cpu window, with the tool's deliveries in it."""
+    try:
+        snaps = []
+        for i in (0, 1):
+            with open(os.path.join(run_dir, "%s-threads-%d.txt" % (name, i))) as f:
+                lines = f.read().split("\n")
+            snaps.append((float(lines[0]), {p[0]: (int(p[1]), p[2]) for p in (x.split() for x in lines[1:])
+                                            if len(p) == 3}))
+        tool = load(os.path.join(run_dir, name + ".json"))
+    except (OSError, ValueError, IndexError):
+        return None
+    (t0, a), (t1, b) = snaps
+    secs = [s for s in (tool or {}).get("samples", []) if t0 <= s["epochSecond"] and s["epochSecond"] + 1 <= t1]
+    n = sum(s["rates"].get("messages.delivered", 0) for s in secs)
+    if not secs or not n:
+        return None
+    per_s = n / len(secs)
+
+    def group(comm):
+        for prefix, g in (("comet-io", "eventLoops"), ("C1_", "jit"), ("C2_", "jit"), ("Z", "gc"), ("GC", "gc"),
+                          ("G1", "gc"), ("jgoim-cpu", "cpuMonitor"), ("job-lane", "jobLanes")):
+            if comm.startswith(prefix):
+                return g
+        return "other"
+    out = {}
+    for tid, (ticks, comm) in b.items():
+        d = ticks - a.get(tid, (0, comm))[0]
+        if d > 0:
+            out[group(comm)] = out.get(group(comm), 0) + d / CLK_TCK / (t1 - t0)
+    res = {k: round(v / per_s * 1e6, 2) for k, v in sorted(out.items(), key=lambda kv: -kv[1])}
+    res["total"] = round(sum(out.values()) / per_s * 1e6, 2)
+    res["deliveriesPerSecond"] = round(per_s)
+    return res
+
+
 def lat(d, key):
     x = (d or {}).get("latencies", {}).get(key)
     if not x:
@@ -275,6 +311,7 @@ def idle(run_dir):
             fig["cpuSplit"] = box_split(run_dir, t0, t1, cpu / span)
             if n:
                 fig["idleCpuNsPerSessionSecond"] = round(cpu / span / n * 1e9, 1)
+            fig["idleThreadsPercentOfOneCore"] = thread_cpu(run_dir, "idle", top=12)
     except (OSError, ValueError):
         pass
     try:
@@ -786,6 +823,8 @@ def latency_sweep(run_dir):
             "messagesPerWrite": round(msgs / writes, 2) if writes else None,
             "floorP99Ms": round(2 * pass_ms, 1),
             "loadAverageAtStart": loads.get(name), "loadAverageAtEnd": loads.get(name + "-end"),
+            "serverThreadsPercentOfOneCore": thread_cpu(run_dir, name, top=10),
+            "serverThreadUsPerDeliveryInProfileWindow": thread_us_per_delivery(run_dir, name),
         }
         rows.append(row)
         if rate == 20 and row["p99Ms"] is not None:

@@ -42,6 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +51,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -409,6 +411,92 @@ class CometSessionIT {
                 fastGot++;
             }
         }
+    }
+
+    /**
+     * A lone room push to a plain TCP member goes to its socket at once; once the socket's buffers are full the rest
+     * waits in the outbound buffer, and later pushes queue behind it until it drains (even when the socket has room
+     * again before the loop wrote the queue), then go at once again. The member must get every push exactly once and
+     * in order across those changes.
+     */
+    @Test
+    void shouldKeepRoomPushesInOrderWhileAMembersSocketFillsQueuesAndDrains() throws Exception {
+        String room = "live://fill";
+        String key = newKey();
+        try (Socket member = new Socket()) {
+            member.setReceiveBufferSize(4096);
+            member.connect(comet.tcpAddress());
+            OutputStream out = member.getOutputStream();
+            out.write(TestClient.frame(1, Op.AUTH, 1, token(3, key, room).getBytes(StandardCharsets.UTF_8)));
+            out.flush();
+            InputStream in = member.getInputStream();
+            assertThat(ByteBuffer.wrap(in.readNBytes(16)).getInt(8)).isEqualTo(Op.AUTH_REPLY);
+            await().until(() -> comet.index().session(key) != null);
+            Session session = comet.index().session(key);
+            var ob = session.channel().unsafe().outboundBuffer();
+
+            String body = "y".repeat(400);
+            int sent = 0;
+            // the member does not read: pushes fill its socket, then one is split and queued
+            while (ob.totalPendingWriteBytes() == 0 && sent < 2000) {
+                pushSeq(room, sent++, body);
+            }
+            assertThat(ob.totalPendingWriteBytes()).as("bytes queued behind a full socket").isPositive();
+            // the socket gets room while the loop is held, so the next pass finds bytes queued AND a socket that
+            // would take more: the push must still go behind the queued bytes
+            CountDownLatch hold = new CountDownLatch(1);
+            session.channel().eventLoop().execute(() -> {
+                try {
+                    hold.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            int read = 0;
+            while (read < sent / 2) {
+                assertPush(in, read++);
+            }
+            Thread.sleep(100);
+            var behind = comet.pushService().broadcastRoom(BroadcastRoomReq.newBuilder().setRoomId(room)
+                    .setProto(seqProto(sent++, body)).build());
+            hold.countDown();
+            behind.get();
+            for (int i = 0; i < 2; i++) {
+                pushSeq(room, sent++, body);
+            }
+            while (read < sent) {
+                assertPush(in, read++);
+            }
+            await().until(() -> ob.totalPendingWriteBytes() == 0);
+            for (int i = 0; i < 5; i++) {
+                pushSeq(room, sent++, body); // straight to the socket again
+            }
+            while (read < sent) {
+                assertPush(in, read++);
+            }
+            assertThat(session.channel().isActive()).isTrue();
+            member.setSoTimeout(200);
+            assertThatThrownBy(in::read).as("nothing more, no duplicate").isInstanceOf(
+                    SocketTimeoutException.class);
+        }
+    }
+
+    private static void pushSeq(String room, int seq, String body) throws Exception {
+        comet.pushService().broadcastRoom(BroadcastRoomReq.newBuilder().setRoomId(room)
+                .setProto(seqProto(seq, body)).build()).get();
+    }
+
+    private static Proto seqProto(int seq, String body) {
+        return Proto.newBuilder().setVer(1).setOp(Op.RAW).setBody(ByteString.copyFrom(
+                TestClient.frame(1, 1000, seq, body.getBytes(StandardCharsets.UTF_8)))).build();
+    }
+
+    private static void assertPush(InputStream in, int seq) throws Exception {
+        ByteBuffer head = ByteBuffer.wrap(in.readNBytes(16));
+        assertThat(head.remaining()).as("push %d", seq).isEqualTo(16);
+        assertThat(head.getInt(8)).as("op of push %d", seq).isEqualTo(1000);
+        assertThat(head.getInt(12)).as("push in order").isEqualTo(seq);
+        assertThat(in.readNBytes(head.getInt(0) - 16)).hasSize(400);
     }
 
     @Test

@@ -248,6 +248,16 @@ public final class Session implements Runnable {
      * was, so the next positioned batch shows the gap and history fills it.
      */
     public boolean write(PushFrame frame) {
+        return write(frame, false);
+    }
+
+    /**
+     * {@link #write(PushFrame)}, and when {@code alone} (the caller writes this session nothing else before its
+     * {@link #flush}) a plain-TCP session's bytes may go to the socket at once ({@link SocketWrite}): one send, no
+     * per-session pipeline write or flush. Several writes before one flush keep the ordinary way, so they still leave
+     * in one system call. Event loop only.
+     */
+    public boolean write(PushFrame frame, boolean alone) {
         if (!channel.isActive()) {
             metrics.dropped(DropReason.CLOSED);
             return false;
@@ -260,8 +270,17 @@ public final class Session implements Runnable {
         if (d != null) {
             return d.write(frame);
         }
-        channel.write(transport().push(frame), channel.voidPromise());
+        if (!alone || webSocket || !SocketWrite.write(channel, frame.tcp())) {
+            channel.write(transport().push(frame), channel.voidPromise());
+        }
         return true;
+    }
+
+    /** Flushes what {@link #write} left queued, if anything (a write sent straight to the socket left nothing). */
+    public void flush() {
+        if (webSocket || SocketWrite.needsFlush(channel)) {
+            channel.flush();
+        }
     }
 
     /**

@@ -56,7 +56,7 @@ final class PassWriter {
                     c[0] = 0;
                     c[1] = 0;
                     flush |= RoomBroadcaster.writeAll(members, 0, members.size(), writes[k],
-                            writeOp[k], c, writeTenant[k]);
+                            writeOp[k], c, writeTenant[k], w == 1);
                     counts[2 * k] = c[0];
                     counts[2 * k + 1] = c[1];
                     messages += writes[k].frameCount();

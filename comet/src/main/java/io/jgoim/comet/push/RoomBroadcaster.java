@@ -103,7 +103,7 @@ public final class RoomBroadcaster {
     /** {@code tenant}: only its sessions take the frame (a broadcast); null = every member (a room: one tenant's). */
     static void deliver(MemberList members, int from, int to, PushFrame frame, int op, int[] counts,
                         String tenant) {
-        if (writeAll(members, from, to, frame, op, counts, tenant)) {
+        if (writeAll(members, from, to, frame, op, counts, tenant, true)) {
             flushAll(members, from, to);
         }
     }
@@ -111,10 +111,12 @@ public final class RoomBroadcaster {
     /**
      * Writes {@code frame} without flushing to members {@code from} to {@code to} of {@code members} that pass the op
      * filter and are of {@code tenant} (null: any, a room's members are one tenant's), adding to {@code counts}; true
-     * when some member needs a flush (written to, or its cursor advanced).
+     * when some member needs a flush (written to, or its cursor advanced). {@code alone}: this is the only write to
+     * these members before their flush, so a plain-TCP member's bytes may go to its socket at once
+     * ({@link Session#write(PushFrame, boolean)}).
      */
     static boolean writeAll(MemberList members, int from, int to, PushFrame frame, int op, int[] counts,
-                            String tenant) {
+                            String tenant, boolean alone) {
         int end = Math.min(to, members.size());
         int delivered = 0;
         int dropped = 0;
@@ -131,7 +133,7 @@ public final class RoomBroadcaster {
                 }
                 continue;
             }
-            if (s.write(frame)) {
+            if (s.write(frame, alone)) {
                 delivered++;
             } else {
                 dropped++;
@@ -142,11 +144,11 @@ public final class RoomBroadcaster {
         return delivered > 0 || skipped;
     }
 
-    /** Flushes members {@code from} to {@code to} of {@code members}. */
+    /** Flushes members {@code from} to {@code to} of {@code members} (those with something queued). */
     static void flushAll(MemberList members, int from, int to) {
         int end = Math.min(to, members.size());
         for (int i = from; i < end; i++) {
-            members.get(i).channel().flush();
+            members.get(i).flush();
         }
     }
 

@@ -23,7 +23,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class Lane implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Lane.class);
-    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * Longest park of an idle lane with no deadline. A producer's add wakes it and stop() interrupts it, so this is
+     * only a safety net: at 50 ms four idle lanes woke 80 times a second for nothing (~0.8 % of a core on the
+     * 2-core box, charged to every delivery at a light rate; BENCHMARKS.md, issue 17's 2 msgs/s cell).
+     */
+    private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int DRAIN_LIMIT = 256;
 
     /** {@link PushTask}s to route and {@link Runnable}s to run, in arrival order; no wrapper object per task. */
