@@ -69,6 +69,14 @@ final class RoomSequencer {
     private final RateLimitedLog failureLog = new RateLimitedLog();
     /** Per room, its batches whose append is pending or that wait behind one, in flush order. */
     private final Map<String, ArrayDeque<Pending>> waiting = new HashMap<>();
+    /**
+     * Emptied queues kept for the next room that needs one: a room's queue lives only while one of its appends is
+     * pending, so without these every batch would build a queue again. At most {@value #SPARE_QUEUES}.
+     */
+    private final ArrayDeque<ArrayDeque<Pending>> spare = new ArrayDeque<>(SPARE_QUEUES);
+
+    /** Emptied queues kept for reuse: about the rooms whose appends overlap on one lane. */
+    static final int SPARE_QUEUES = 64;
 
     /** {@code store} null or a config keeping no room history: {@link #keepsHistory} is always false. */
     RoomSequencer(Lane lane, HistoryStore store, HistoryConfig config, long timeoutMillis, JobMetrics metrics,
@@ -100,7 +108,15 @@ final class RoomSequencer {
         List<String> ids = dedupeIds(tasks);
         Pending p = new Pending(room, tasks, PushFrameEncoder.frames(tasks),
                 ids != null && !ids.contains(null) ? ids : null);
-        waiting.computeIfAbsent(room, r -> new ArrayDeque<>(4)).add(p);
+        ArrayDeque<Pending> q = waiting.get(room);
+        if (q == null) {
+            q = spare.poll();
+            if (q == null) {
+                q = new ArrayDeque<>(4);
+            }
+            waiting.put(room, q);
+        }
+        q.add(p);
         submit(p, ids);
     }
 
@@ -173,6 +189,9 @@ final class RoomSequencer {
         }
         if (q.isEmpty()) {
             waiting.remove(p.room);
+            if (spare.size() < SPARE_QUEUES) {
+                spare.push(q);
+            }
         }
     }
 

@@ -1,10 +1,12 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.common.http.RawJson;
 import io.jgoim.logic.history.AckStatus;
 import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.MidsPushed;
 import io.jgoim.logic.push.PushService;
 import io.jgoim.protocol.stream.StreamPosition;
+import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -92,7 +94,22 @@ final class PushRoutes {
     }
 
     private static Object routed(int sessions) {
-        return Map.of("routed", sessions);
+        return new Routed(sessions);
+    }
+
+    /**
+     * {@code {"routed": n}}, the answer of most pushes: written straight into the reply ({@link RawJson}), and the
+     * same JSON from Jackson wherever it is serialised another way.
+     */
+    record Routed(int routed) implements RawJson {
+        private static final byte[] PREFIX = "{\"routed\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        @Override
+        public void writeJson(ByteBuf out) {
+            out.writeBytes(PREFIX);
+            RawJson.writeLong(out, routed);
+            out.writeByte('}');
+        }
     }
 
     /** One member's position as the API answers it. */
