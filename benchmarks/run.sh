@@ -47,7 +47,12 @@
 #                          burners at nice 19 beside a base stream
 #                          that outlives the burst: 429 latency, accepted/s vs the maximum, accepted p99 vs unloaded,
 #                          errors other than 429, time from the load drop to the last 429; one verdict line per
-#                          criterion (knobs and why the cluster, not standalone: above scenario_push_api_overload)
+#                          criterion (knobs and why the cluster, not standalone: above scenario_push_api_overload);
+#                          OVERLOAD_PIN (1 where taskset exists and nproc >= 2): logic alone on the last CPU
+#                          (OVERLOAD_LOGIC_CPU), the rest on the others (OVERLOAD_OTHER_CPUS), burners on logic's CPU
+#                          (OVERLOAD_BURNER_CPUS) at OVERLOAD_BURNER_NICE (0 pinned, 19 not); OVERLOAD_MAX_BURNER=1
+#                          runs the burner in the maximum step too; OVERLOAD_AUTOGROUP_NICE (unset): the scheduler
+#                          autogroup nice of the scenario's processes; OVERLOAD_PROFILE=1: a JFR of logic in the burst
 # Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
@@ -474,9 +479,10 @@ scenario_push_api() {
 #     any, are in maximumStep.refused429: the node's own CPU reached the threshold at its maximum). OVERLOAD_MAX=N
 #     skips this step and takes N.
 #  2. OVERLOAD_BASE_RATE (2000)/s for OVERLOAD_SECONDS: the unloaded accepted p99.
-#  3. A base stream at OVERLOAD_BASE_RATE/s starts, then OVERLOAD_BURNERS (1) busy loops at nice 19 (the CPU gauge
-#     reads high, yet logic still gets the cores it asks for: the burner models load that is there, not a node that
-#     is starved) and a burst of OVERLOAD_FACTOR (3) x the maximum for OVERLOAD_SECONDS (at most
+#  3. A base stream at OVERLOAD_BASE_RATE/s starts, then OVERLOAD_BURNERS (1) busy loops (pinned: on logic's CPU at
+#     nice 0, each in its own session and so its own scheduler autogroup: it takes about half of logic's CPU, the
+#     node is overloaded; not pinned: at nice 19 anywhere — but with kernel.sched_autogroup_enabled=1 nice counts
+#     only within a session, so that burner competes at equal weight too) and a burst of OVERLOAD_FACTOR (3) x the maximum for OVERLOAD_SECONDS (at most
 #     OVERLOAD_MAX_IN_FLIGHT (20000) requests pending in the tool); the base stream goes on
 #     OVERLOAD_RECOVERY_SECONDS (5) after the burst: accepted/s (burst + base, full seconds after the first 2),
 #     accepted p99, 429 latency, errors other than 429, and the time from the burst's end (the load drop) to the
@@ -601,6 +607,7 @@ scenario_push_api_overload() {
     base_pid="$TOOL_PID"
     sleep 3
     b0="$(date +%s%3N)"
+    [ "${OVERLOAD_PROFILE:-0}" = 1 ] && bench_jfr_start "$LOGIC_PID"
     # busy loops for the burst (the tool's JVM takes about a second to start its schedule)
     overload_burner "$((secs + 1))"
     run_tool "$DIR" burst "${push[@]}" --rate "$(python3 -c "print(round(${OVERLOAD_FACTOR:-3} * $max))")" \
@@ -609,6 +616,7 @@ scenario_push_api_overload() {
     for i in "${BURNERS[@]}"; do wait "$i" 2>/dev/null || true; done
     echo "$b0 $(date +%s%3N) ${OVERLOAD_BURNERS:-1}" >"$DIR/burner.txt"
     wait_tool "$DIR/burst.out"
+    [ "${OVERLOAD_PROFILE:-0}" = 1 ] && bench_jfr_stop "$LOGIC_PID" "$DIR/logic-burst.jfr"
     TOOL_PID="$base_pid"
     wait_tool "$DIR/base.out"
     curl -s -o "$DIR/logic-metrics.txt" http://127.0.0.1:7111/metrics || true
