@@ -52,7 +52,8 @@
 #                          (OVERLOAD_LOGIC_CPU), the rest on the others (OVERLOAD_OTHER_CPUS), burners on logic's CPU
 #                          (OVERLOAD_BURNER_CPUS) at OVERLOAD_BURNER_NICE (0 pinned, 19 not); OVERLOAD_MAX_BURNER=1
 #                          runs the burner in the maximum step too; OVERLOAD_AUTOGROUP_NICE (unset): the scheduler
-#                          autogroup nice of the scenario's processes; OVERLOAD_PROFILE=1: a JFR of logic in the burst
+#                          autogroup nice of the scenario's processes; OVERLOAD_PROFILE=1: a JFR of logic in the burst;
+#                          OVERLOAD_BURST_PREWARM (0): seconds of the burst sent unmeasured before its schedule
 # Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
@@ -602,16 +603,21 @@ scenario_push_api_overload() {
     sleep 2
     local rec="${OVERLOAD_RECOVERY_SECONDS:-5}" base_pid b0
     # the base stream: 3 s alone (its JVM starts), ~2 s of the burst's JVM start, the burst, the recovery
-    run_tool "$DIR" base "${push[@]}" --rate "$base" --duration "$((secs + rec + 5))s" --max-in-flight 5000
+    run_tool "$DIR" base "${push[@]}" --rate "$base" --duration "$((secs + rec + 5 + ${OVERLOAD_BURST_PREWARM:-0}))s" \
+        --max-in-flight 5000
     overload_autogroup "$TOOL_PID"
     base_pid="$TOOL_PID"
     sleep 3
     b0="$(date +%s%3N)"
     [ "${OVERLOAD_PROFILE:-0}" = 1 ] && bench_jfr_start "$LOGIC_PID"
     # busy loops for the burst (the tool's JVM takes about a second to start its schedule)
-    overload_burner "$((secs + 1))"
+    # OVERLOAD_BURST_PREWARM (0): seconds of the burst the tool sends unmeasured first (its JVM, started cold on a
+    # busy CPU, otherwise runs seconds behind its schedule and its latencies are its own lag)
+    local bpre="${OVERLOAD_BURST_PREWARM:-0}"
+    overload_burner "$((secs + bpre + 1))"
     run_tool "$DIR" burst "${push[@]}" --rate "$(python3 -c "print(round(${OVERLOAD_FACTOR:-3} * $max))")" \
-        --duration "${secs}s" --max-in-flight "${OVERLOAD_MAX_IN_FLIGHT:-20000}" --server-pid "$LOGIC_PID"
+        --duration "${secs}s" --prewarm "${bpre}s" --max-in-flight "${OVERLOAD_MAX_IN_FLIGHT:-20000}" \
+        --server-pid "$LOGIC_PID"
     overload_autogroup "$TOOL_PID"
     for i in "${BURNERS[@]}"; do wait "$i" 2>/dev/null || true; done
     echo "$b0 $(date +%s%3N) ${OVERLOAD_BURNERS:-1}" >"$DIR/burner.txt"
