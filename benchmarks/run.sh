@@ -53,7 +53,8 @@
 #                          (OVERLOAD_BURNER_CPUS) at OVERLOAD_BURNER_NICE (0 pinned, 19 not); OVERLOAD_MAX_BURNER=1
 #                          runs the burner in the maximum step too; OVERLOAD_AUTOGROUP_NICE (unset): the scheduler
 #                          autogroup nice of the scenario's processes; OVERLOAD_PROFILE=1: a JFR of logic in the burst;
-#                          OVERLOAD_BURST_PREWARM (0): seconds of the burst sent unmeasured before its schedule
+#                          OVERLOAD_BURST_PREWARM (0): seconds of the burst and of the base stream sent unmeasured
+#                          before their schedules (a cold tool JVM lags its schedule by seconds on a busy CPU)
 # Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
@@ -604,7 +605,7 @@ scenario_push_api_overload() {
     local rec="${OVERLOAD_RECOVERY_SECONDS:-5}" base_pid b0
     # the base stream: 3 s alone (its JVM starts), ~2 s of the burst's JVM start, the burst, the recovery
     run_tool "$DIR" base "${push[@]}" --rate "$base" --duration "$((secs + rec + 5 + ${OVERLOAD_BURST_PREWARM:-0}))s" \
-        --max-in-flight 5000
+        --prewarm "${OVERLOAD_BURST_PREWARM:-0}s" --max-in-flight 5000
     overload_autogroup "$TOOL_PID"
     base_pid="$TOOL_PID"
     sleep 3
