@@ -628,6 +628,10 @@ scenario_push_api_overload() {
     wait_tool "$DIR/base.out"
     curl -s -o "$DIR/logic-metrics.txt" http://127.0.0.1:7111/metrics || true
     finish push-api-overload
+    # a scenario after this one gets every CPU again
+    [ "$pin" = 1 ] && taskset -p -c "0-$((ncpu - 1))" $$ >/dev/null
+    unset CLUSTER_PIN_LOGIC CLUSTER_PIN_OTHERS
+    return 0
 }
 
 scenario_unicast() {
