@@ -9,13 +9,13 @@ import java.util.List;
  * The machine's CPU load from {@code /proc/stat}: the share of all CPUs' ticks since the previous sample that were
  * not idle (idle and iowait are idle; steal counts as busy: the time was not ours to use). A JVM pinned to some of the
  * machine's CPUs (its affinity or cpuset, e.g. {@code taskset -c 1}) reads the per-CPU lines of those CPUs only: the
- * load of the CPUs it can run on, other processes' work on them included, and not the load of CPUs it cannot use. The first sample after
- * {@link #open} is measured from the reading {@code open} took. Replaces the {@code OperatingSystemMXBean}'s
+ * load of the CPUs it can run on, other processes' work on them included, and not the load of CPUs it cannot use.
+ * The first sample after {@link #open} is measured from the reading {@code open} took. Replaces the {@code OperatingSystemMXBean}'s
  * {@code getCpuLoad}, which reads several container metric files per call (1.4–1.7 ms of CPU here). Thread-safe (one
  * lock; one caller in practice, the {@code jgoim-cpu} sampler).
  */
 final class ProcMachineCpu implements CpuSource {
-    // The aggregate line is ~100 bytes on any machine; the per-CPU lines that follow are not needed.
+    // The aggregate line is ~100 bytes on any machine; an unpinned JVM needs none of the per-CPU lines that follow.
     private static final int HEAD_BYTES = 512;
 
     // A per-CPU line is at most ~120 bytes (ten 20-digit counters); what the aggregate line leaves of HEAD_BYTES
