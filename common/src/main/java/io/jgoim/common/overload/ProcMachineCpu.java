@@ -10,9 +10,9 @@ import java.util.List;
  * not idle (idle and iowait are idle; steal counts as busy: the time was not ours to use). A JVM pinned to some of the
  * machine's CPUs (its affinity or cpuset, e.g. {@code taskset -c 1}) reads the per-CPU lines of those CPUs only: the
  * load of the CPUs it can run on, other processes' work on them included, and not the load of CPUs it cannot use.
- * The first sample after {@link #open} is measured from the reading {@code open} took. Replaces the {@code OperatingSystemMXBean}'s
- * {@code getCpuLoad}, which reads several container metric files per call (1.4–1.7 ms of CPU here). Thread-safe (one
- * lock; one caller in practice, the {@code jgoim-cpu} sampler).
+ * The first sample after {@link #open} is measured from the reading {@code open} took. Replaces the
+ * {@code OperatingSystemMXBean}'s {@code getCpuLoad}, which reads several container metric files per call (1.4–1.7 ms
+ * of CPU here). Thread-safe (one lock; one caller in practice, the {@code jgoim-cpu} sampler).
  */
 final class ProcMachineCpu implements CpuSource {
     // The aggregate line is ~100 bytes on any machine; an unpinned JVM needs none of the per-CPU lines that follow.
