@@ -47,7 +47,14 @@
 #                          burners at nice 19 beside a base stream
 #                          that outlives the burst: 429 latency, accepted/s vs the maximum, accepted p99 vs unloaded,
 #                          errors other than 429, time from the load drop to the last 429; one verdict line per
-#                          criterion (knobs and why the cluster, not standalone: above scenario_push_api_overload)
+#                          criterion (knobs and why the cluster, not standalone: above scenario_push_api_overload);
+#                          OVERLOAD_PIN (1 where taskset exists and nproc >= 2): logic alone on the last CPU
+#                          (OVERLOAD_LOGIC_CPU), the rest on the others (OVERLOAD_OTHER_CPUS), burners on logic's CPU
+#                          (OVERLOAD_BURNER_CPUS) at OVERLOAD_BURNER_NICE (0 pinned, 19 not); OVERLOAD_MAX_BURNER=1
+#                          runs the burner in the maximum step too; OVERLOAD_AUTOGROUP_NICE (unset): the scheduler
+#                          autogroup nice of the scenario's processes; OVERLOAD_PROFILE=1: a JFR of logic in the burst;
+#                          OVERLOAD_BURST_PREWARM (0): seconds of the burst and of the base stream sent unmeasured
+#                          before their schedules (a cold tool JVM lags its schedule by seconds on a busy CPU)
 # Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
@@ -474,9 +481,10 @@ scenario_push_api() {
 #     any, are in maximumStep.refused429: the node's own CPU reached the threshold at its maximum). OVERLOAD_MAX=N
 #     skips this step and takes N.
 #  2. OVERLOAD_BASE_RATE (2000)/s for OVERLOAD_SECONDS: the unloaded accepted p99.
-#  3. A base stream at OVERLOAD_BASE_RATE/s starts, then OVERLOAD_BURNERS (1) busy loops at nice 19 (the CPU gauge
-#     reads high, yet logic still gets the cores it asks for: the burner models load that is there, not a node that
-#     is starved) and a burst of OVERLOAD_FACTOR (3) x the maximum for OVERLOAD_SECONDS (at most
+#  3. A base stream at OVERLOAD_BASE_RATE/s starts, then OVERLOAD_BURNERS (1) busy loops (pinned: on logic's CPU at
+#     nice 0, each in its own session and so its own scheduler autogroup: it takes about half of logic's CPU, the
+#     node is overloaded; not pinned: at nice 19 anywhere — but with kernel.sched_autogroup_enabled=1 nice counts
+#     only within a session, so that burner competes at equal weight too) and a burst of OVERLOAD_FACTOR (3) x the maximum for OVERLOAD_SECONDS (at most
 #     OVERLOAD_MAX_IN_FLIGHT (20000) requests pending in the tool); the base stream goes on
 #     OVERLOAD_RECOVERY_SECONDS (5) after the burst: accepted/s (burst + base, full seconds after the first 2),
 #     accepted p99, 429 latency, errors other than 429, and the time from the burst's end (the load drop) to the
@@ -493,60 +501,137 @@ overload_gauges() {
     BENCH_PIDS+=("$!")
 }
 
+# overload_burner SECONDS: starts OVERLOAD_BURNERS busy loops for SECONDS on OVERLOAD_BURNER_CPUS at
+# OVERLOAD_BURNER_NICE; their pids in BURNERS
+overload_burner() {
+    local i pin=()
+    BURNERS=()
+    [ -n "$BURNER_CPUS" ] && pin=(taskset -c "$BURNER_CPUS")
+    for ((i = 0; i < ${OVERLOAD_BURNERS:-1}; i++)); do
+        setsid "${pin[@]}" nice -n "$BURNER_NICE" timeout "$1" sh -c 'while :; do :; done' &
+        BURNERS+=("$!")
+        BENCH_PIDS+=("$!")
+        overload_autogroup "$!"
+    done
+}
+
+# overload_autogroup PID...: with OVERLOAD_AUTOGROUP_NICE set, gives the scheduler autogroup of each PID (its
+# session: every setsid process has its own) that nice value. With kernel.sched_autogroup_enabled=1, nice works only
+# within a session, so another session's `nice -n 19` build competes with logic (and the burner) at equal weight;
+# a negative value here makes such builds on a shared box yield to the scenario as nice 19 means them to. The burner
+# gets the same value as logic: it still competes at equal standing.
+overload_autogroup() {
+    [ -n "${OVERLOAD_AUTOGROUP_NICE:-}" ] || return 0
+    local p
+    for p in "$@"; do
+        echo "$OVERLOAD_AUTOGROUP_NICE" >"/proc/$p/autogroup" 2>/dev/null \
+            || bench_log "could not set the autogroup nice of $p"
+    done
+}
+
 scenario_push_api_overload() {
+    local pin="${OVERLOAD_PIN:-}" ncpu
+    BURNERS=()
+    ncpu="$(nproc)"
+    if [ -z "$pin" ]; then
+        pin=0
+        command -v taskset >/dev/null && [ "$ncpu" -ge 2 ] && pin=1
+    fi
+    local logic_cpu="${OVERLOAD_LOGIC_CPU:-$((ncpu - 1))}" others="${OVERLOAD_OTHER_CPUS:-0-$((ncpu - 2))}"
     local source="${OVERLOAD_CPU_SOURCE:-${JGOIM_OVERLOAD_CPU_SOURCE:-system}}"
     case "$source" in
         process | system) ;;
         *) echo "OVERLOAD_CPU_SOURCE must be process or system, was '$source'" >&2; return 1 ;;
     esac
     begin push-api-overload
+    BURNER_CPUS="" BURNER_NICE="${OVERLOAD_BURNER_NICE:-19}"
+    if [ "$pin" = 1 ]; then
+        # logic alone on its CPU, everything else (this shell and so the load tool, samplers, burner unless told
+        # otherwise; redis, Kafka, comet through cluster.sh) on the others; the burner competes with logic on its CPU
+        # at nice 0 (a busy loop of equal standing: the node is overloaded, not merely observed)
+        taskset -p -c "$others" $$ >/dev/null
+        export CLUSTER_PIN_LOGIC="$logic_cpu" CLUSTER_PIN_OTHERS="$others"
+        BURNER_CPUS="${OVERLOAD_BURNER_CPUS:-$logic_cpu}" BURNER_NICE="${OVERLOAD_BURNER_NICE:-0}"
+        printf 'logic %s; others %s; burner %s at nice %s; max step with burner %s\n' "$logic_cpu" "$others" \
+            "$BURNER_CPUS" "$BURNER_NICE" "${OVERLOAD_MAX_BURNER:-0}" >"$DIR/pin.txt"
+    else
+        BURNER_CPUS="${OVERLOAD_BURNER_CPUS:-}"
+        printf 'not pinned; burner %s at nice %s; max step with burner %s\n' "${BURNER_CPUS:-any CPU}" \
+            "$BURNER_NICE" "${OVERLOAD_MAX_BURNER:-0}" >"$DIR/pin.txt"
+    fi
+    bench_log "pinning: $(cat "$DIR/pin.txt")"
     local push=(push --http http://127.0.0.1:7111 --target room --room-type live --room-id 1000 --http-connections 4)
     local base="${OVERLOAD_BASE_RATE:-2000}" secs="${OVERLOAD_SECONDS:-10}" max="${OVERLOAD_MAX:-}" i
     export JGOIM_OVERLOAD_ENABLED=true
     export JGOIM_OVERLOAD_CPU_SOURCE="$source"
     echo "$source" >"$DIR/cpu-source.txt"
     start_cluster logic
+    overload_autogroup "$REDIS_PID" "$KAFKA_PID" "$LOGIC_PID" "$COMET_PID"
+    cat /proc/sys/kernel/sched_autogroup_enabled >"$DIR/autogroup.txt" 2>/dev/null || true
+    echo "autogroup nice ${OVERLOAD_AUTOGROUP_NICE:-unset}" >>"$DIR/autogroup.txt"
     bench_cpu_sampler "$LOGIC_PID" "$DIR/cpu-logic-bbr.txt"
     overload_gauges "$LOGIC_PID" "$DIR/overload-gauges.txt"
     if [ -z "$max" ]; then
         run_tool "$DIR" warm-max "${push[@]}" --rate "$base" --duration 5s --max-in-flight 5000
+        overload_autogroup "$TOOL_PID"
         wait_tool "$DIR/warm-max.out"
+        # the threads logic started, by name (pools sized from availableProcessors: one CPU when pinned)
+        for i in /proc/"$LOGIC_PID"/task/*/comm; do cat "$i"; done 2>/dev/null | sed 's/[-#]*[0-9]*$//' | sort \
+            | uniq -c | sort -rn >"$DIR/logic-threads.txt"
+        taskset -p "$LOGIC_PID" >>"$DIR/pin.txt" 2>&1 || true
+        if [ "${OVERLOAD_MAX_BURNER:-0}" = 1 ]; then
+            overload_burner "$((secs + 5))"
+        fi
         run_tool "$DIR" max "${push[@]}" --rate "${OVERLOAD_MAX_OFFERED:-30000}" --duration "${secs}s" \
             --max-in-flight 5000 --prewarm 3s --server-pid "$LOGIC_PID"
+        overload_autogroup "$TOOL_PID"
         wait_tool "$DIR/max.out"
+        for i in "${BURNERS[@]}"; do kill "$i" 2>/dev/null || true; done
         max="$(cd "$SCEN_DIR" && python3 -c 'import sys, summarize; print(summarize.steady_accepted_per_second(sys.argv[1]) or 0)' "$DIR/max.json")"
     fi
     echo "$max" >"$DIR/max-rate.txt"
-    bench_log "maximum: $max accepted pushes/s (BBR on, cpuSource $source, no burner);" \
+    bench_log "maximum: $max accepted pushes/s (BBR on, cpuSource $source, burner ${OVERLOAD_MAX_BURNER:-0});" \
         "the burst offers ${OVERLOAD_FACTOR:-3} x that"
     [ "${max%.*}" -gt 0 ] || { bench_log "no maximum measured: stopping"; finish push-api-overload; return 0; }
+    sleep 2
     run_tool "$DIR" warm "${push[@]}" --rate "$base" --duration 5s --max-in-flight 5000
+    overload_autogroup "$TOOL_PID"
     wait_tool "$DIR/warm.out"
     run_tool "$DIR" unloaded "${push[@]}" --rate "$base" --duration "${secs}s" --max-in-flight 5000 --prewarm 3s \
         --server-pid "$LOGIC_PID"
+    overload_autogroup "$TOOL_PID"
     wait_tool "$DIR/unloaded.out"
     sleep 2
-    local rec="${OVERLOAD_RECOVERY_SECONDS:-5}" base_pid burners=() b0
+    local rec="${OVERLOAD_RECOVERY_SECONDS:-5}" base_pid b0
     # the base stream: 3 s alone (its JVM starts), ~2 s of the burst's JVM start, the burst, the recovery
-    run_tool "$DIR" base "${push[@]}" --rate "$base" --duration "$((secs + rec + 5))s" --max-in-flight 5000
+    run_tool "$DIR" base "${push[@]}" --rate "$base" --duration "$((secs + rec + 5 + ${OVERLOAD_BURST_PREWARM:-0}))s" \
+        --prewarm "${OVERLOAD_BURST_PREWARM:-0}s" --max-in-flight 5000
+    overload_autogroup "$TOOL_PID"
     base_pid="$TOOL_PID"
     sleep 3
     b0="$(date +%s%3N)"
-    for ((i = 0; i < ${OVERLOAD_BURNERS:-1}; i++)); do
-        # a busy loop for the burst at nice 19 (the tool's JVM takes about a second to start its schedule)
-        setsid nice -n 19 timeout "$((secs + 1))" sh -c 'while :; do :; done' &
-        burners+=("$!")
-        BENCH_PIDS+=("$!")
-    done
+    [ "${OVERLOAD_PROFILE:-0}" = 1 ] && bench_jfr_start "$LOGIC_PID"
+    # busy loops for the burst (the tool's JVM takes about a second to start its schedule)
+    # OVERLOAD_BURST_PREWARM (0): seconds of the burst the tool sends unmeasured first (its JVM, started cold on a
+    # busy CPU, otherwise runs seconds behind its schedule and its latencies are its own lag)
+    local bpre="${OVERLOAD_BURST_PREWARM:-0}"
+    overload_burner "$((secs + bpre + 1))"
     run_tool "$DIR" burst "${push[@]}" --rate "$(python3 -c "print(round(${OVERLOAD_FACTOR:-3} * $max))")" \
-        --duration "${secs}s" --max-in-flight "${OVERLOAD_MAX_IN_FLIGHT:-20000}" --server-pid "$LOGIC_PID"
-    for i in "${burners[@]}"; do wait "$i" 2>/dev/null || true; done
+        --duration "${secs}s" --prewarm "${bpre}s" --max-in-flight "${OVERLOAD_MAX_IN_FLIGHT:-20000}" \
+        --server-pid "$LOGIC_PID"
+    overload_autogroup "$TOOL_PID"
+    for i in "${BURNERS[@]}"; do wait "$i" 2>/dev/null || true; done
     echo "$b0 $(date +%s%3N) ${OVERLOAD_BURNERS:-1}" >"$DIR/burner.txt"
     wait_tool "$DIR/burst.out"
+    [ "${OVERLOAD_PROFILE:-0}" = 1 ] && bench_jfr_stop "$LOGIC_PID" "$DIR/logic-burst.jfr"
     TOOL_PID="$base_pid"
     wait_tool "$DIR/base.out"
     curl -s -o "$DIR/logic-metrics.txt" http://127.0.0.1:7111/metrics || true
     finish push-api-overload
+    # a scenario after this one gets every CPU again
+    [ "$pin" = 1 ] && taskset -p -c "0-$((ncpu - 1))" $$ >/dev/null
+    unset CLUSTER_PIN_LOGIC CLUSTER_PIN_OTHERS
+    return 0
 }
 
 scenario_unicast() {

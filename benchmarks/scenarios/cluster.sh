@@ -11,6 +11,9 @@
 # its JDK and GC flags, the jar as it is); otherwise bin/jgoim ROLE with the role's options in JGOIM_JAVA_OPTS.
 # Per-role JVM options: CLUSTER_LOGIC_OPTS, CLUSTER_JOB_OPTS, CLUSTER_COMET_OPTS (default -Xmx1g for each).
 # Kafka's classpath comes from testkit (compiled offline when missing).
+# Pinning: CLUSTER_PIN_LOGIC and CLUSTER_PIN_OTHERS (CPU lists for taskset -c, e.g. 1 and 0; unset = not pinned)
+# start logic, resp. redis, Kafka, job and comet, under `taskset -c LIST` from their first instruction, so a JVM sizes
+# its pools (Runtime.availableProcessors) from the CPUs it was given.
 
 CLUSTER_PIDS=()
 CLUSTER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -25,17 +28,26 @@ cluster_wait_port() { # host port seconds
     return 1
 }
 
+# cluster_pin ROLE: the command prefix that pins ROLE (taskset -c LIST), one word a line; nothing when not pinned
+cluster_pin() {
+    local cpus="${CLUSTER_PIN_OTHERS:-}"
+    [ "$1" = logic ] && cpus="${CLUSTER_PIN_LOGIC:-}"
+    [ -n "$cpus" ] && printf '%s\n' taskset -c "$cpus"
+    return 0
+}
+
 # cluster_role ROLE LOG JVM_OPTS: one jgoim role in its own process group; prints nothing, sets CLUSTER_LAST_PID
 cluster_role() {
-    local role="$1" log="$2" opts="$3"
+    local role="$1" log="$2" opts="$3" pin
+    mapfile -t pin < <(cluster_pin "$role")
     if [ -n "${CLUSTER_JAR:-}" ]; then
         # shellcheck disable=SC2086
-        printf '%s\n' "$(env | grep '^JGOIM_[A-Z_]*=' | grep -v '^JGOIM_JAR=\|^JGOIM_COMMIT=' | tr '\n' ' ')$CLUSTER_JAVA ${CLUSTER_JVM_OPTS:-} $opts -jar $CLUSTER_JAR $role" >>"${log%.log}.cmd"
+        printf '%s\n' "$(env | grep '^JGOIM_[A-Z_]*=' | grep -v '^JGOIM_JAR=\|^JGOIM_COMMIT=' | tr '\n' ' ')${pin[*]:+${pin[*]} }$CLUSTER_JAVA ${CLUSTER_JVM_OPTS:-} $opts -jar $CLUSTER_JAR $role" >>"${log%.log}.cmd"
         # shellcheck disable=SC2086
-        setsid "$CLUSTER_JAVA" ${CLUSTER_JVM_OPTS:-} $opts -jar "$CLUSTER_JAR" "$role" >"$log" 2>&1 &
+        setsid "${pin[@]}" "$CLUSTER_JAVA" ${CLUSTER_JVM_OPTS:-} $opts -jar "$CLUSTER_JAR" "$role" >"$log" 2>&1 &
     else
-        printf '%s\n' "JGOIM_JAVA_OPTS=\"$opts\" bin/jgoim $role" >>"${log%.log}.cmd"
-        JGOIM_JAVA_OPTS="$opts" setsid "$CLUSTER_ROOT/bin/jgoim" "$role" >"$log" 2>&1 &
+        printf '%s\n' "JGOIM_JAVA_OPTS=\"$opts\" ${pin[*]:+${pin[*]} }bin/jgoim $role" >>"${log%.log}.cmd"
+        JGOIM_JAVA_OPTS="$opts" setsid "${pin[@]}" "$CLUSTER_ROOT/bin/jgoim" "$role" >"$log" 2>&1 &
     fi
     CLUSTER_LAST_PID=$!
     CLUSTER_PIDS+=("$CLUSTER_LAST_PID")
@@ -53,15 +65,16 @@ cluster_start() {
     [ -f "$CLUSTER_ROOT/testkit/target/classes/io/jgoim/testkit/KafkaMain.class" ] \
         || (cd "$CLUSTER_ROOT" && mvn -B -q -o -pl testkit compile)
     (cd "$CLUSTER_ROOT" && mvn -B -q -pl testkit dependency:build-classpath -Dmdep.outputFile="$out/testkit.cp") >/dev/null
-    local cp
+    local cp pin
     cp="$(cat "$out/testkit.cp"):$CLUSTER_ROOT/testkit/target/classes"
+    mapfile -t pin < <(cluster_pin redis)
 
-    setsid redis-server --port 7379 --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$out/redis.log" 2>&1 &
+    setsid "${pin[@]}" redis-server --port 7379 --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$out/redis.log" 2>&1 &
     REDIS_PID=$!
     CLUSTER_PIDS+=("$REDIS_PID")
     cluster_wait_port 127.0.0.1 7379 10
 
-    setsid "$java" -Xmx1g -cp "$cp" io.jgoim.testkit.KafkaMain goim-push-topic:4 >"$out/kafka.log" 2>&1 &
+    setsid "${pin[@]}" "$java" -Xmx1g -cp "$cp" io.jgoim.testkit.KafkaMain goim-push-topic:4 >"$out/kafka.log" 2>&1 &
     KAFKA_PID=$!
     CLUSTER_PIDS+=("$KAFKA_PID")
     local _

@@ -644,11 +644,12 @@ def push_overload(run_dir):
                           # BBR is on in the maximum step too (one logic process throughout): 429s here mean the
                           # node's own CPU reached the threshold at its maximum, and the maximum is BBR's
                           "refused429": (mx or {}).get("counts", {}).get("messages.refused")}
-    try:
-        with open(os.path.join(run_dir, "cpu-source.txt")) as f:
-            fig["cpuSource"] = f.read().strip()
-    except OSError:
-        fig["cpuSource"] = None
+    for key, name in (("cpuSource", "cpu-source.txt"), ("pinning", "pin.txt"), ("autogroup", "autogroup.txt")):
+        try:
+            with open(os.path.join(run_dir, name)) as f:
+                fig[key] = f.read().strip()
+        except OSError:
+            fig[key] = None
     fig["unloaded"] = {"ratePerSecond": (unloaded or {}).get("parameters", {}).get("rate"),
                        "acceptedMs": lat(unloaded, "accepted"), "failures": (unloaded or {}).get("failures"),
                        "refused": (unloaded or {}).get("counts", {}).get("messages.refused")}
@@ -705,8 +706,11 @@ def push_overload(run_dir):
     fig["otherErrors"] = other_errors
     shed = o.get("refused429") or 0
     tp = o.get("acceptedPerSecondAfterFirst2s")
-    rej = (o.get("refused429Ms") or {}).get("p99") if shed else None
+    # a rejection is a 429 of either stream, its latency as the tool measured it (reply time - send time)
+    rejs = [x.get("p99") for x in (o.get("refused429Ms"), o.get("baseStreamRefused429Ms")) if x and x.get("p99")]
+    rej = max(rejs) if shed and rejs else None
     acc = (o.get("acceptedMs") or {}).get("p99")
+    o["baseStreamAcceptedMs"] = lat(base, "accepted")
     rec = o.get("sheddingAfterDropMs")
     unloaded_shed = fig["unloaded"]["refused"]
     targets = {
@@ -716,12 +720,15 @@ def push_overload(run_dir):
         "sheds": {"target": "the burst is shed (429 code 302) at all: else the CPU never reached "
                             "overload.cpuThreshold and the other criteria say nothing", "value": shed,
                   "verdict": "met" if shed > 0 else "MISSED"},
-        "rejectionLatencyP99Ms": {"target": "< 5 ms (issue 19)", "value": rej, "verdict": verdict(rej, 5)},
+        "rejectionLatencyP99Ms": {"target": "< 5 ms (issue 19; p99 of the burst's and the base stream's 429s, the "
+                                            "higher)", "value": rej,
+                                  "verdict": "not measured" if rej is None else ("met" if rej < 5 else "MISSED")},
         "acceptedThroughputShare": {
             "target": ">= 80 %% of the measured maximum (%s/s) (issue 19)" % maximum,
             "value": round(tp / maximum, 3) if tp is not None and maximum else None,
             "verdict": verdict(tp, 0.8 * maximum, smaller_is_better=False) if maximum else "not measured"},
-        "acceptedP99Ms": {"target": "<= 2 x unloaded (%s ms) (issue 19)" % unloaded_p99, "value": acc,
+        "acceptedP99Ms": {"target": "<= 2 x unloaded (%s ms) (issue 19; the burst's accepted pushes, whole burst)"
+                                    % unloaded_p99, "value": acc,
                           "verdict": verdict(acc, 2 * unloaded_p99) if unloaded_p99 else "not measured"},
         "sheddingStopsAfterDropMs": {"target": "<= 1000 ms after the load drops (issue 19)", "value": rec,
                                      "verdict": verdict(rec, 1000) if shed else "not measured"},

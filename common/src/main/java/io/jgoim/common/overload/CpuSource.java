@@ -20,9 +20,13 @@ public interface CpuSource extends AutoCloseable {
     default void close() {
     }
 
-    /** The whole machine (or container): what decides whether this node can still do work. */
+    /**
+     * The whole machine (or container), or the CPUs this JVM is pinned to: what decides whether this node can still
+     * do work.
+     */
     static CpuSource system() {
-        CpuSource proc = ProcMachineCpu.open(Path.of("/proc/stat"), Runtime.getRuntime().availableProcessors());
+        CpuSource proc = ProcMachineCpu.open(Path.of("/proc/stat"), Runtime.getRuntime().availableProcessors(),
+                ProcMachineCpu.allowedCpus(Path.of("/proc/self/status")));
         return proc != null ? proc : systemBean();
     }
 

@@ -7,22 +7,32 @@ import java.util.List;
 
 /**
  * The machine's CPU load from {@code /proc/stat}: the share of all CPUs' ticks since the previous sample that were
- * not idle (idle and iowait are idle; steal counts as busy: the time was not ours to use). The first sample after
- * {@link #open} is measured from the reading {@code open} took. Replaces the {@code OperatingSystemMXBean}'s
- * {@code getCpuLoad}, which reads several container metric files per call (1.4–1.7 ms of CPU here). Thread-safe (one
- * lock; one caller in practice, the {@code jgoim-cpu} sampler).
+ * not idle (idle and iowait are idle; steal counts as busy: the time was not ours to use). A JVM pinned to some of the
+ * machine's CPUs (its affinity or cpuset, e.g. {@code taskset -c 1}) reads the per-CPU lines of those CPUs only: the
+ * load of the CPUs it can run on, other processes' work on them included, and not the load of CPUs it cannot use.
+ * The first sample after {@link #open} is measured from the reading {@code open} took. Replaces the
+ * {@code OperatingSystemMXBean}'s {@code getCpuLoad}, which reads several container metric files per call (1.4–1.7 ms
+ * of CPU here). Thread-safe (one lock; one caller in practice, the {@code jgoim-cpu} sampler).
  */
 final class ProcMachineCpu implements CpuSource {
-    // The aggregate line is ~100 bytes on any machine; the per-CPU lines that follow are not needed.
+    // The aggregate line is ~100 bytes on any machine; an unpinned JVM needs none of the per-CPU lines that follow.
     private static final int HEAD_BYTES = 512;
 
+    // A per-CPU line is at most ~120 bytes (ten 20-digit counters); what the aggregate line leaves of HEAD_BYTES
+    // and this much per CPU holds every cpu line.
+    private static final int CPU_LINE_BYTES = 128;
+
     private final ProcFile file;
+    private final boolean[] pinned;
+    private final int pinnedCount;
     private final long[] ticks = new long[2];
     private long lastBusy;
     private long lastTotal;
 
-    private ProcMachineCpu(ProcFile file) {
+    private ProcMachineCpu(ProcFile file, boolean[] pinned, int pinnedCount) {
         this.file = file;
+        this.pinned = pinned;
+        this.pinnedCount = pinnedCount;
     }
 
     /**
@@ -31,14 +41,30 @@ final class ProcMachineCpu implements CpuSource {
      * machine's figure is not this node's, and the MXBean, which reads the container's own metrics, stays in charge.
      */
     static ProcMachineCpu open(Path stat, int availableProcessors) {
-        if (availableProcessors < machineCpus(stat)) {
-            return null;
+        return open(stat, availableProcessors, null);
+    }
+
+    /**
+     * As {@link #open(Path, int)}, but a JVM whose {@code availableProcessors} are exactly the CPUs of
+     * {@code allowedCpus} (its affinity: {@code Cpus_allowed_list} of {@code /proc/self/status}; null = unknown), fewer
+     * than the machine's, reads those CPUs' lines. A quota (fewer processors than allowed CPUs) still gets null.
+     */
+    static ProcMachineCpu open(Path stat, int availableProcessors, boolean[] allowedCpus) {
+        int machine = machineCpus(stat);
+        boolean[] pinned = null;
+        int pinnedCount = 0;
+        if (availableProcessors < machine) {
+            pinnedCount = count(allowedCpus);
+            if (pinnedCount != availableProcessors || pinnedCount == 0) {
+                return null;
+            }
+            pinned = allowedCpus;
         }
-        ProcFile file = ProcFile.open(stat, HEAD_BYTES);
+        ProcFile file = ProcFile.open(stat, pinned == null ? HEAD_BYTES : HEAD_BYTES + CPU_LINE_BYTES * machine);
         if (file == null) {
             return null;
         }
-        ProcMachineCpu source = new ProcMachineCpu(file);
+        ProcMachineCpu source = new ProcMachineCpu(file, pinned, pinnedCount);
         if (!source.read()) {
             file.close();
             return null;
@@ -46,6 +72,56 @@ final class ProcMachineCpu implements CpuSource {
         source.lastBusy = source.ticks[ProcStat.BUSY];
         source.lastTotal = source.ticks[ProcStat.TOTAL];
         return source;
+    }
+
+    /**
+     * The CPUs of a {@code Cpus_allowed_list} line in {@code status} (normally {@code /proc/self/status}; "0-3,6"),
+     * indexed by CPU number, or null when unreadable.
+     */
+    static boolean[] allowedCpus(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return cpuList(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** A kernel CPU list ("0-3,6") as flags by CPU number, or null when it is not one. */
+    static boolean[] cpuList(String list) {
+        try {
+            int max = -1;
+            for (String part : list.split(",")) {
+                String[] range = part.trim().split("-");
+                max = Math.max(max, Integer.parseInt(range[range.length - 1].trim()));
+            }
+            if (max < 0 || max > 65535) {
+                return null;
+            }
+            boolean[] cpus = new boolean[max + 1];
+            for (String part : list.split(",")) {
+                String[] range = part.trim().split("-");
+                int from = Integer.parseInt(range[0].trim());
+                for (int c = from; c <= Integer.parseInt(range[range.length - 1].trim()); c++) {
+                    cpus[c] = true;
+                }
+            }
+            return cpus;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static int count(boolean[] cpus) {
+        int n = 0;
+        for (int i = 0; cpus != null && i < cpus.length; i++) {
+            n += cpus[i] ? 1 : 0;
+        }
+        return n;
     }
 
     /** The per-CPU lines ({@code cpu0}, {@code cpu1}, ...) of {@code stat}, read once; 0 when unreadable. */
@@ -84,7 +160,8 @@ final class ProcMachineCpu implements CpuSource {
 
     private boolean read() {
         int n = file.read();
-        return n > 0 && ProcStat.machine(file.buffer(), n, ticks);
+        return n > 0 && (pinned == null ? ProcStat.machine(file.buffer(), n, ticks)
+                : ProcStat.cpus(file.buffer(), n, pinned, pinnedCount, ticks));
     }
 
     @Override
@@ -94,6 +171,6 @@ final class ProcMachineCpu implements CpuSource {
 
     @Override
     public String toString() {
-        return "/proc/stat";
+        return pinned == null ? "/proc/stat" : "/proc/stat (" + pinnedCount + " pinned CPUs)";
     }
 }

@@ -87,6 +87,28 @@ class ProcCpuTest {
     }
 
     @Test
+    void shouldReadThePinnedCpusOnlyWhenTheAffinityIsWhatTheJvmWasGiven(@TempDir Path dir) throws Exception {
+        Path stat = dir.resolve("stat");
+        Files.writeString(stat, "cpu  300 0 0 700\ncpu0 0 0 0 500\ncpu1 300 0 0 200\nintr 1\n");
+        Path status = dir.resolve("status");
+        Files.writeString(status, "Name:\tjava\nCpus_allowed:\t2\nCpus_allowed_list:\t1\n");
+        boolean[] allowed = ProcMachineCpu.allowedCpus(status);
+        assertThat(allowed).containsExactly(false, true);
+        try (ProcMachineCpu cpu = ProcMachineCpu.open(stat, 1, allowed)) {
+            assertThat(cpu).isNotNull();
+            // cpu1 goes from 300 busy of 500 to 400 of 600 (fully busy since), cpu0 stays idle: the pinned CPU's load
+            Files.writeString(stat, "cpu  400 0 0 800\ncpu0 0 0 0 600\ncpu1 400 0 0 200\nintr 1\n");
+            assertThat(cpu.load()).isEqualTo(1.0);
+            assertThat(cpu.toString()).contains("1 pinned CPUs");
+        }
+        // a quota (one processor of two allowed CPUs) is not a pinning: the MXBean stays in charge
+        assertThat(ProcMachineCpu.open(stat, 1, ProcMachineCpu.cpuList("0-1"))).isNull();
+        assertThat(ProcMachineCpu.open(stat, 1, null)).isNull();
+        assertThat(ProcMachineCpu.cpuList("0-3,6")).containsExactly(true, true, true, true, false, false, true);
+        assertThat(ProcMachineCpu.cpuList("x")).isNull();
+    }
+
+    @Test
     void shouldReadProcfsOnLinux() {
         try (CpuSource process = CpuSource.process()) {
             assertThat(process).isInstanceOf(ProcProcessCpu.class);

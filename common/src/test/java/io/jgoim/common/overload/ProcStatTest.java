@@ -48,6 +48,28 @@ class ProcStatTest {
     }
 
     @Test
+    void shouldSumOnlyTheLinesOfThePinnedCpus() {
+        assertThat(ProcStat.cpus(bytes(STAT), STAT.length(), new boolean[] {false, true}, 1, out)).isTrue();
+        assertThat(out[ProcStat.BUSY]).isEqualTo(3589 + 5850 + 4176 + 192);
+        assertThat(out[ProcStat.TOTAL]).isEqualTo(3589 + 5850 + 4176 + 18528 + 384 + 192);
+        assertThat(ProcStat.cpus(bytes(STAT), STAT.length(), new boolean[] {true, true}, 2, out)).isTrue();
+        assertThat(out[ProcStat.BUSY]).isEqualTo(2702 + 5950 + 2873 + 84 + 3589 + 5850 + 4176 + 192);
+    }
+
+    @Test
+    void shouldRefuseWhenAPinnedCpusLineIsMissingOrCut() {
+        assertThat(ProcStat.cpus(bytes(STAT), STAT.length(), new boolean[] {false, false, true}, 1, out)).isFalse();
+        int cut = STAT.indexOf("cpu1") + 12;
+        assertThat(ProcStat.cpus(bytes(STAT), cut, new boolean[] {false, true}, 1, out)).isFalse();
+        String cpu10 = "cpu  1 1 1 1\ncpu1 5 0 0 5\ncpu10 7 0 0 3\n";
+        boolean[] ten = new boolean[11];
+        ten[10] = true;
+        assertThat(ProcStat.cpus(bytes(cpu10), cpu10.length(), ten, 1, out)).isTrue();
+        assertThat(out[ProcStat.BUSY]).isEqualTo(7);
+        assertThat(out[ProcStat.TOTAL]).isEqualTo(10);
+    }
+
+    @Test
     void shouldReadUserPlusSystemTicksOfTheProcess() {
         assertThat(ProcStat.processTicks(bytes(SELF_STAT), SELF_STAT.length())).isEqualTo(18 + 31);
     }
