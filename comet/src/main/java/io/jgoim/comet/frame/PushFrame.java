@@ -1,7 +1,9 @@
 package io.jgoim.comet.frame;
 
 import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.Op;
 import io.jgoim.protocol.ProtoCodec;
+import io.jgoim.protocol.ws.WsFrameHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AbstractReferenceCounted;
@@ -11,8 +13,9 @@ import java.util.Set;
 
 /**
  * One push, encoded once and shared by every recipient: {@link #tcp()} holds the already-encoded goim frames (what
- * a TCP session gets, byte for byte) and {@link #webSocket()} the same bytes wrapped once in an outer op-9 frame (what
- * every WebSocket session gets), made on first use. A push with a stream {@link Position} also has
+ * a TCP session gets, byte for byte) and {@link #webSocketMessage()} the same bytes wrapped once in an outer op-9
+ * frame inside one complete WebSocket binary frame (what every WebSocket session gets, byte for byte), made on first
+ * use. A push with a stream {@link Position} also has
  * {@link #publications()}: the same frames in one op-20 frame, made on first use by a position-aware recipient (so a
  * push that reaches none of them builds none). Recipients write {@code retainedDuplicate()}s of these buffers, never
  * copies.
@@ -81,14 +84,21 @@ public final class PushFrame extends AbstractReferenceCounted {
         return tcp;
     }
 
-    /** The frames wrapped in one op-9 frame, as a WebSocket message carries them; built once. Do not release. */
-    public ByteBuf webSocket() {
+    /**
+     * The whole WebSocket message every plain WebSocket session gets, byte for byte: the header of an unmasked final
+     * binary frame (server frames carry no mask, and no session negotiates an extension) and its payload, the frames
+     * wrapped in one op-9 frame; built once, on the first call, in a direct buffer. Do not release.
+     */
+    public ByteBuf webSocketMessage() {
         ByteBuf ws = webSocket;
         if (ws == null) {
             synchronized (this) {
                 ws = webSocket;
                 if (ws == null) {
-                    ws = ProtoCodec.wrapRaw(alloc, tcp);
+                    int payload = PacketLayout.HEADER_LENGTH + tcp.readableBytes();
+                    ws = alloc.directBuffer(WsFrameHeader.size(payload) + payload);
+                    WsFrameHeader.write(ws, WsFrameHeader.FIN_BINARY, payload);
+                    ProtoCodec.writeFrame(ws, PacketLayout.VERSION, Op.RAW, 0, tcp);
                     webSocket = ws;
                 }
             }
