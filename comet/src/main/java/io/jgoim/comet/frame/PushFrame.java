@@ -30,6 +30,11 @@ public final class PushFrame extends AbstractReferenceCounted {
     private final int op;
     private final Set<String> audience;
     private volatile ByteBuf webSocket;
+    // The native addresses of tcp's and webSocket's memory (0: none, a heap buffer), taken once per push for the
+    // sends straight from them: ByteBuf.memoryAddress() checks the reference count on every call, once per session.
+    // webSocketAddress is written before webSocket's volatile write and read after its volatile read.
+    private final long tcpAddress;
+    private long webSocketAddress;
     private volatile ByteBuf publications;
 
     /**
@@ -67,6 +72,7 @@ public final class PushFrame extends AbstractReferenceCounted {
         this.position = position;
         this.op = op;
         this.audience = audience;
+        this.tcpAddress = tcp.hasMemoryAddress() ? tcp.memoryAddress() : 0;
     }
 
     /** The business op of the push, or -1 when unknown (several messages). */
@@ -99,11 +105,26 @@ public final class PushFrame extends AbstractReferenceCounted {
                     ws = alloc.directBuffer(WsFrameHeader.size(payload) + payload);
                     WsFrameHeader.write(ws, WsFrameHeader.FIN_BINARY, payload);
                     ProtoCodec.writeFrame(ws, PacketLayout.VERSION, Op.RAW, 0, tcp);
+                    webSocketAddress = ws.hasMemoryAddress() ? ws.memoryAddress() : 0;
                     webSocket = ws;
                 }
             }
         }
         return ws;
+    }
+
+    /**
+     * The native memory address of the buffer of {@link #tcp()}, or with {@code webSocket} of
+     * {@link #webSocketMessage()} (building it on first use), as {@link ByteBuf#memoryAddress()} gives it (index 0),
+     * or 0 when the buffer has none. Valid only while the caller holds a reference to this push, like the bytes
+     * themselves; taken once per push, so a fan-out does not check the buffer's reference count per session.
+     */
+    public long address(boolean webSocket) {
+        if (webSocket) {
+            webSocketMessage();
+            return webSocketAddress;
+        }
+        return tcpAddress;
     }
 
     /** The push's stream position, or null when it has none (a plain push for every session). */

@@ -271,7 +271,8 @@ public final class Session implements Runnable {
         if (d != null) {
             return d.write(frame);
         }
-        if (!alone || !SocketWrite.write(channel, webSocket ? frame.webSocketMessage() : frame.tcp())) {
+        if (!alone || !SocketWrite.write(channel, webSocket ? frame.webSocketMessage() : frame.tcp(),
+                frame.address(webSocket))) {
             channel.write(transport().push(frame), channel.voidPromise());
         }
         return true;

@@ -34,11 +34,13 @@ final class SocketWrite {
 
     /**
      * Sends {@code buf}'s readable bytes to {@code ch} now when {@code ch} qualifies (see the class), queueing what
-     * the socket did not take; false when it does not qualify or the send failed (the caller writes the usual way).
-     * Leaves {@code buf} and its reference count as they were.
+     * the socket did not take; false when it does not qualify, {@code address} is 0 or the send failed (the caller
+     * writes the usual way). {@code address} is {@code buf}'s {@link ByteBuf#memoryAddress()}, taken once for every
+     * session of a pass by the caller, who holds a reference to {@code buf} throughout (so it is not re-checked
+     * here). Leaves {@code buf} and its reference count as they were.
      */
-    static boolean write(Channel ch, ByteBuf buf) {
-        if (!qualifies(ch) || !buf.hasMemoryAddress()) {
+    static boolean write(Channel ch, ByteBuf buf, long address) {
+        if (address == 0 || !qualifies(ch)) {
             return false;
         }
         // On the channel's own loop only (nothing else writes to it meanwhile), and only while it is open: a closed
@@ -55,7 +57,7 @@ final class SocketWrite {
         int length = buf.readableBytes();
         int sent;
         try {
-            sent = ((Socket) ((EpollSocketChannel) ch).fd()).sendAddress(buf.memoryAddress(), from, from + length);
+            sent = ((Socket) ((EpollSocketChannel) ch).fd()).sendAddress(address, from, from + length);
         } catch (IOException e) {
             return false;
         }

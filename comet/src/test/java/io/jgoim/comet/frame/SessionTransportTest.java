@@ -53,6 +53,18 @@ class SessionTransportTest {
     }
 
     @Test
+    void shouldTakeTheSharedBytesAddressesOncePerPushForSendsStraightFromThem() {
+        ByteBuf direct = alloc.directBuffer().writeBytes(ByteBufUtil.decodeHexDump(INNER));
+        PushFrame f = new PushFrame(direct, alloc);
+        assertThat(f.address(false)).isEqualTo(direct.memoryAddress()).isNotZero();
+        assertThat(f.address(true)).isEqualTo(f.webSocketMessage().memoryAddress()).isNotZero();
+        f.release();
+        PushFrame heap = frame();
+        assertThat(heap.address(false)).as("a heap buffer has none").isZero();
+        heap.release();
+    }
+
+    @Test
     void shouldFrameThePushesWebSocketMessageExactlyAsNettysEncoderFramesItsBinaryMessage() {
         for (int body : new int[] {0, 1, 93, 94, 1000, 65503, 65504, 70000}) {
             byte[] bytes = new byte[16 + body];
