@@ -24,7 +24,9 @@
 #                  output: a message waits up to one pass of writes for its batch, then one pass for the last
 #                  session; a pass costs sessions x (kernel write + read CPU) / cores; the per-write CPU comes from
 #                  the newest benchmarks/results/loopback-floor-*.json, else a quick loopback_floor run here); the
-#                  server's busiest threads over 10 s of each cell, and with SWEEP_PROFILE=1 a JFR of those 10 s
+#                  server's busiest threads over 10 s of each cell, and with SWEEP_PROFILE=1 a JFR of those 10 s;
+#                  each server first gets an unmeasured warm-up cell per transport, SWEEP_WARMUP_SECONDS (10; 0: none)
+#                  at SWEEP_WARMUP_RATE (20) msgs/s, so the first measured cell does not pay the JIT
 #   upstream       (issue 18) upstream messages through an http route: UPSTREAM_CLIENTS (50) TCP SDK sessions send
 #                  op-2000 messages open loop at UPSTREAM_RATES ("5000") msgs/s for UPSTREAM_SECONDS (20) each to a
 #                  standalone whose route POSTs them to a local backend (UPSTREAM_BACKEND: netty, one event loop; or
@@ -822,6 +824,26 @@ sweep_profile() {
     return 0
 }
 
+# sweep_warmup SESSIONS: before a fresh server's measured cells, one unmeasured cell per transport of the sweep
+# (SWEEP_WARMUP_SECONDS, 10; 0 turns it off) at SWEEP_WARMUP_RATE (20) msgs/s with the same sessions, so the first
+# measured cell (2 msgs/s) does not pay the JIT's compilations of the push path; its outputs are warmup-* files,
+# which the summary does not read.
+sweep_warmup() {
+    [ "${SWEEP_WARMUP_SECONDS:-10}" -gt 0 ] || return 0
+    local t name
+    for t in ${SWEEP_TRANSPORTS:-tcp ws}; do
+        name="warmup-s$1-$t"
+        echo "$name $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
+        run_tool "$DIR" "$name" room-broadcast --sessions "$1" --connect-rate "$CONNECT_RATE" --transport "$t" \
+            --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s \
+            --prewarm 5s --warmup 500 --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
+            --rate "${SWEEP_WARMUP_RATE:-20}" --duration "${SWEEP_WARMUP_SECONDS:-10}s"
+        wait_tool "$DIR/$name.out"
+        echo "$name-end $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
+        sleep 2
+    done
+}
+
 scenario_latency_sweep() {
     begin latency-sweep
     history_config "$DIR"
@@ -832,6 +854,7 @@ scenario_latency_sweep() {
     for n in ${SWEEP_SESSIONS:-1000 5000 15000}; do
         bench_start_server "$DIR"
         bench_cpu_sampler "$SERVER_PID" "$DIR/cpu-s$n.txt"
+        sweep_warmup "$n"
         for t in ${SWEEP_TRANSPORTS:-tcp ws}; do
             for r in ${SWEEP_RATES:-2 20 100 200}; do
                 name="s$n-$t-r$r"

@@ -18,7 +18,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -167,7 +166,7 @@ public class RoomFanoutBenchmark {
         /**
          * Experiment, not comet code: the writes of {@code deliver}, but issued from the last handler's context (TCP:
          * {@code ProtoFrameCodec}, whose type check a raw buffer only passes through; WebSocket: {@code WsSessionCodec},
-         * with the {@code BinaryWebSocketFrame} made here as {@code Session.write} makes it) instead of the channel's
+         * with the message {@code Session.write} writes, {@code SessionTransport.push}) instead of the channel's
          * tail; flushes likewise. Same two passes as {@code deliver}.
          */
         int fanOutFromEncoder() {
@@ -178,8 +177,7 @@ public class RoomFanoutBenchmark {
                 Session s = members.get(i);
                 if (s.channel().isActive() && s.channel().isWritable()) {
                     ChannelHandlerContext ctx = heads.get(i);
-                    Object msg = transport == SessionTransport.TCP ? frame.tcp().retainedDuplicate()
-                            : new BinaryWebSocketFrame(frame.webSocket().retainedDuplicate());
+                    Object msg = transport.push(frame);
                     ctx.write(msg, ctx.voidPromise());
                     delivered++;
                 }

@@ -1,7 +1,9 @@
 package io.jgoim.comet.frame;
 
 import io.jgoim.protocol.PacketLayout;
+import io.jgoim.protocol.Op;
 import io.jgoim.protocol.ProtoCodec;
+import io.jgoim.protocol.ws.WsFrameHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AbstractReferenceCounted;
@@ -11,8 +13,9 @@ import java.util.Set;
 
 /**
  * One push, encoded once and shared by every recipient: {@link #tcp()} holds the already-encoded goim frames (what
- * a TCP session gets, byte for byte) and {@link #webSocket()} the same bytes wrapped once in an outer op-9 frame (what
- * every WebSocket session gets), made on first use. A push with a stream {@link Position} also has
+ * a TCP session gets, byte for byte) and {@link #webSocketMessage()} the same bytes wrapped once in an outer op-9
+ * frame inside one complete WebSocket binary frame (what every WebSocket session gets, byte for byte), made on first
+ * use. A push with a stream {@link Position} also has
  * {@link #publications()}: the same frames in one op-20 frame, made on first use by a position-aware recipient (so a
  * push that reaches none of them builds none). Recipients write {@code retainedDuplicate()}s of these buffers, never
  * copies.
@@ -27,6 +30,11 @@ public final class PushFrame extends AbstractReferenceCounted {
     private final int op;
     private final Set<String> audience;
     private volatile ByteBuf webSocket;
+    // The native addresses of tcp's and webSocket's memory (0: none, a heap buffer), taken once per push for the
+    // sends straight from them: ByteBuf.memoryAddress() checks the reference count on every call, once per session.
+    // webSocketAddress is written before webSocket's volatile write and read after its volatile read.
+    private final long tcpAddress;
+    private long webSocketAddress;
     private volatile ByteBuf publications;
 
     /**
@@ -64,6 +72,7 @@ public final class PushFrame extends AbstractReferenceCounted {
         this.position = position;
         this.op = op;
         this.audience = audience;
+        this.tcpAddress = tcp.hasMemoryAddress() ? tcp.memoryAddress() : 0;
     }
 
     /** The business op of the push, or -1 when unknown (several messages). */
@@ -81,19 +90,41 @@ public final class PushFrame extends AbstractReferenceCounted {
         return tcp;
     }
 
-    /** The frames wrapped in one op-9 frame, as a WebSocket message carries them; built once. Do not release. */
-    public ByteBuf webSocket() {
+    /**
+     * The whole WebSocket message every plain WebSocket session gets, byte for byte: the header of an unmasked final
+     * binary frame (server frames carry no mask, and no session negotiates an extension) and its payload, the frames
+     * wrapped in one op-9 frame; built once, on the first call, in a direct buffer. Do not release.
+     */
+    public ByteBuf webSocketMessage() {
         ByteBuf ws = webSocket;
         if (ws == null) {
             synchronized (this) {
                 ws = webSocket;
                 if (ws == null) {
-                    ws = ProtoCodec.wrapRaw(alloc, tcp);
+                    int payload = PacketLayout.HEADER_LENGTH + tcp.readableBytes();
+                    ws = alloc.directBuffer(WsFrameHeader.size(payload) + payload);
+                    WsFrameHeader.write(ws, WsFrameHeader.FIN_BINARY, payload);
+                    ProtoCodec.writeFrame(ws, PacketLayout.VERSION, Op.RAW, 0, tcp);
+                    webSocketAddress = ws.hasMemoryAddress() ? ws.memoryAddress() : 0;
                     webSocket = ws;
                 }
             }
         }
         return ws;
+    }
+
+    /**
+     * The native memory address of the buffer of {@link #tcp()}, or with {@code webSocket} of
+     * {@link #webSocketMessage()} (building it on first use), as {@link ByteBuf#memoryAddress()} gives it (index 0),
+     * or 0 when the buffer has none. Valid only while the caller holds a reference to this push, like the bytes
+     * themselves; taken once per push, so a fan-out does not check the buffer's reference count per session.
+     */
+    public long address(boolean webSocket) {
+        if (webSocket) {
+            webSocketMessage();
+            return webSocketAddress;
+        }
+        return tcpAddress;
     }
 
     /** The push's stream position, or null when it has none (a plain push for every session). */

@@ -12,7 +12,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
  * a pre-encoded reply are framed, and what goodbye the client gets before the close (Zuul push's
  * {@code PushProtocol}). Everything else about a session is the same for both transports.
  *
- * <p>Stateless constants; the per-recipient methods allocate only the WebSocket message wrapper.
+ * <p>Stateless constants; a push allocates only its recipient's (pooled) duplicate, for both transports; a reply
+ * over WebSocket its message wrapper.
  */
 public enum SessionTransport {
     /** goim TCP (optionally TLS): frames go out as they are encoded. */
@@ -38,7 +39,8 @@ public enum SessionTransport {
     WEBSOCKET {
         @Override
         public Object push(PushFrame frame) {
-            return new BinaryWebSocketFrame(frame.webSocket().retainedDuplicate());
+            // The complete frame, built once per push: the session codec passes a ByteBuf on as it is.
+            return frame.webSocketMessage().retainedDuplicate();
         }
 
         @Override

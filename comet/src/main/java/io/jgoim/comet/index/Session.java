@@ -253,8 +253,9 @@ public final class Session implements Runnable {
 
     /**
      * {@link #write(PushFrame)}, and when {@code alone} (the caller writes this session nothing else before its
-     * {@link #flush}) a plain-TCP session's bytes may go to the socket at once ({@link SocketWrite}): one send, no
-     * per-session pipeline write or flush. Several writes before one flush keep the ordinary way, so they still leave
+     * {@link #flush}) a plain-TCP or plain-WebSocket session's bytes (the push's shared TCP bytes or its shared
+     * WebSocket message) may go to the socket at once ({@link SocketWrite}): one send, no per-session pipeline write
+     * or flush. Several writes before one flush keep the ordinary way, so they still leave
      * in one system call. Event loop only.
      */
     public boolean write(PushFrame frame, boolean alone) {
@@ -270,7 +271,8 @@ public final class Session implements Runnable {
         if (d != null) {
             return d.write(frame);
         }
-        if (!alone || webSocket || !SocketWrite.write(channel, frame.tcp())) {
+        if (!alone || !SocketWrite.write(channel, webSocket ? frame.webSocketMessage() : frame.tcp(),
+                frame.address(webSocket))) {
             channel.write(transport().push(frame), channel.voidPromise());
         }
         return true;
@@ -278,7 +280,7 @@ public final class Session implements Runnable {
 
     /** Flushes what {@link #write} left queued, if anything (a write sent straight to the socket left nothing). */
     public void flush() {
-        if (webSocket || SocketWrite.needsFlush(channel)) {
+        if (SocketWrite.needsFlush(channel)) {
             channel.flush();
         }
     }

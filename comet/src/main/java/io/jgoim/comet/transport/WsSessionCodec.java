@@ -5,6 +5,7 @@ import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.FrameReceiver;
 import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.ProtocolException;
+import io.jgoim.protocol.ws.WsFrameHeader;
 import io.jgoim.protocol.ws.WsProtoCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -36,7 +37,10 @@ import java.nio.channels.ClosedChannelException;
  *
  * <p>Encoding as Netty's server-side encoder does: unmasked frames, FIN and RSV bits from the frame, payloads up to
  * {@value #COPY_THRESHOLD} bytes copied behind the header into one buffer, larger ones written after a header
- * buffer without a copy; a ping over 125 bytes is refused.
+ * buffer without a copy; a ping over 125 bytes is refused. Once open, a raw {@link ByteBuf} is not wrapped in an
+ * op-9 frame as {@link WsProtoCodec} does: the server writes one only as a complete, already framed WebSocket message
+ * (a push's binary message, built once per push for every recipient, {@code PushFrame.webSocketMessage()}), and it
+ * passes on untouched; that is also why the push path may send those bytes to the socket past this codec.
  *
  * <p>Taken over, with Netty's configuration of this comet (close frames handled, pongs dropped, close frame
  * {@code 1000} on a bare close, no grace for an unflushed close frame): a ping is answered with a pong; a pong is
@@ -228,6 +232,9 @@ public final class WsSessionCodec extends WsProtoCodec implements FrameReceiver.
         } else if (closeSent != null) {
             ReferenceCountUtil.release(msg);
             promise.setFailure(new ClosedChannelException());
+        } else if (msg instanceof ByteBuf) {
+            // A whole WebSocket frame already (a push's binary message, framed once for every recipient): on as is.
+            ctx.write(msg, promise);
         } else if (msg instanceof CloseWebSocketFrame) {
             closeSent = promise.unvoid();
             ChannelPromise written = ctx.newPromise();
@@ -254,19 +261,10 @@ public final class WsSessionCodec extends WsProtoCodec implements FrameReceiver.
                     + length + ")"));
             return;
         }
-        int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
+        int header = WsFrameHeader.size(length);
         boolean copy = length <= COPY_THRESHOLD;
         ByteBuf out = ctx.alloc().buffer(copy ? header + length : header);
-        out.writeByte((frame.isFinalFragment() ? 0x80 : 0) | (frame.rsv() % 8) << 4 | opcode);
-        if (length <= 125) {
-            out.writeByte(length);
-        } else if (length <= 0xFFFF) {
-            out.writeByte(126);
-            out.writeShort(length);
-        } else {
-            out.writeByte(127);
-            out.writeLong(length);
-        }
+        WsFrameHeader.write(out, (frame.isFinalFragment() ? 0x80 : 0) | (frame.rsv() % 8) << 4 | opcode, length);
         if (copy) {
             out.writeBytes(data, data.readerIndex(), length);
             frame.release();

@@ -4,13 +4,16 @@ import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.Proto;
+import io.jgoim.protocol.ProtoCodec;
 import io.jgoim.testkit.LeakCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,12 +36,55 @@ class SessionTransportTest {
         ByteBuf tcp = (ByteBuf) SessionTransport.TCP.push(f);
         assertThat(ByteBufUtil.hexDump(tcp)).isEqualTo(INNER);
         assertThat(tcp.array()).as("a duplicate, not a copy").isSameAs(f.tcp().array());
-        BinaryWebSocketFrame ws = (BinaryWebSocketFrame) SessionTransport.WEBSOCKET.push(f);
-        assertThat(ByteBufUtil.hexDump(ws.content())).isEqualTo(ByteBufUtil.hexDump(f.webSocket()));
+        ByteBuf ws = (ByteBuf) SessionTransport.WEBSOCKET.push(f);
+        // FIN + binary, 39 bytes: the op-9 header (packLen 0x27, header 16, ver 1, op 9, seq 0), then the frame
+        assertThat(ByteBufUtil.hexDump(ws)).isEqualTo("8227" + "00000027" + "0010" + "0001" + "00000009" + "00000000"
+                + INNER);
+        ByteBuf again = (ByteBuf) SessionTransport.WEBSOCKET.push(f);
+        assertThat(again.memoryAddress()).as("the same message for every session, built once")
+                .isEqualTo(ws.memoryAddress());
         tcp.release();
         ws.release();
+        again.release();
+        ByteBuf message = f.webSocketMessage();
         f.release();
         assertThat(f.refCnt()).isZero();
+        assertThat(message.refCnt()).as("released with the push").isZero();
+    }
+
+    @Test
+    void shouldTakeTheSharedBytesAddressesOncePerPushForSendsStraightFromThem() {
+        ByteBuf direct = alloc.directBuffer().writeBytes(ByteBufUtil.decodeHexDump(INNER));
+        PushFrame f = new PushFrame(direct, alloc);
+        assertThat(f.address(false)).isEqualTo(direct.memoryAddress()).isNotZero();
+        assertThat(f.address(true)).isEqualTo(f.webSocketMessage().memoryAddress()).isNotZero();
+        f.release();
+        PushFrame heap = frame();
+        assertThat(heap.address(false)).as("a heap buffer has none").isZero();
+        heap.release();
+    }
+
+    @Test
+    void shouldFrameThePushesWebSocketMessageExactlyAsNettysEncoderFramesItsBinaryMessage() {
+        for (int body : new int[] {0, 1, 93, 94, 1000, 65503, 65504, 70000}) {
+            byte[] bytes = new byte[16 + body];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) (i * 7);
+            }
+            PushFrame f = new PushFrame(Unpooled.wrappedBuffer(bytes), alloc);
+            EmbeddedChannel netty = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
+            netty.writeOutbound(new BinaryWebSocketFrame(ProtoCodec.wrapRaw(alloc, f.tcp())));
+            StringBuilder expected = new StringBuilder();
+            for (ByteBuf b; (b = netty.readOutbound()) != null; ) {
+                expected.append(ByteBufUtil.hexDump(b));
+                b.release();
+            }
+            assertThat(ByteBufUtil.hexDump(f.webSocketMessage())).as("%d-byte frame", bytes.length)
+                    .isEqualTo(expected.toString());
+            assertThat(f.webSocketMessage().hasMemoryAddress()).as("direct, for a send from its address").isTrue();
+            assertThat(netty.finish()).isFalse();
+            f.release();
+        }
     }
 
     @Test

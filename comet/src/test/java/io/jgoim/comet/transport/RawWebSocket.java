@@ -60,12 +60,19 @@ final class RawWebSocket implements AutoCloseable {
      * {@code Origin} header unless {@code origin} is null; the caller reads the answer with {@link #readHead()}.
      */
     static RawWebSocket request(Socket s, InetSocketAddress address, String path, String origin) throws IOException {
+        return request(s, address, path, origin, null);
+    }
+
+    /** {@link #request}, offering the extensions {@code extensions} (Sec-WebSocket-Extensions) unless null. */
+    static RawWebSocket request(Socket s, InetSocketAddress address, String path, String origin, String extensions)
+            throws IOException {
         s.setSoTimeout(3000);
         RawWebSocket ws = new RawWebSocket(s);
         String key = Base64.getEncoder().encodeToString("jgoim-hostile-16".getBytes(StandardCharsets.US_ASCII));
         String request = "GET " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + ":" + address.getPort()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
                 + (origin == null ? "" : "\r\nOrigin: " + origin)
+                + (extensions == null ? "" : "\r\nSec-WebSocket-Extensions: " + extensions)
                 + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         ws.write(request.getBytes(StandardCharsets.US_ASCII));
         return ws;
@@ -154,6 +161,13 @@ final class RawWebSocket implements AutoCloseable {
         byte[] b = new byte[n];
         in.readFully(b);
         return new String(b, StandardCharsets.US_ASCII);
+    }
+
+    /** The next {@code n} bytes exactly as the server sent them (fails at the end of the stream or on a timeout). */
+    byte[] readBytes(int n) throws IOException {
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
     }
 
     /** The server's next frame, or null when the connection ended (or nothing came within 3 s). */

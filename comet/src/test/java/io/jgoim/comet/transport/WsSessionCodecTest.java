@@ -126,6 +126,25 @@ class WsSessionCodecTest {
     }
 
     @Test
+    void shouldPassAPreFramedMessageOnUntouchedInOrderWithTheFramesItEncodes() {
+        EmbeddedChannel ch = open();
+        ByteBuf message = Unpooled.directBuffer(4).writeByte(0x82).writeByte(2).writeByte(0xAB).writeByte(0xCD);
+        ch.write(Proto.newInstance(1, Op.HEARTBEAT_REPLY, 7, Unpooled.EMPTY_BUFFER));
+        ch.write(message.retainedDuplicate());
+        ch.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1})));
+        ch.write(message.retainedDuplicate());
+        ch.writeAndFlush(new CloseWebSocketFrame(4012, "idle"));
+        assertThat(drain(ch)).startsWith("8210" + "00000010" + "0010" + "0001" + "00000003" + "00000007"
+                + "8202abcd" + "820101" + "8202abcd" + "88");
+        ByteBuf late = message.retainedDuplicate();
+        assertThat(ch.writeOneOutbound(late).cause()).as("nothing after the close frame")
+                .isInstanceOf(ClosedChannelException.class);
+        assertThat(message.refCnt()).isOne();
+        message.release();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void shouldRefusePingsOverTheControlFrameLimit() {
         EmbeddedChannel ch = open();
         ChannelFuture f = ch.writeOneOutbound(new PingWebSocketFrame(payload(126)));
