@@ -337,6 +337,7 @@ storm_ladder() {
             wopts="$wopts -XX:StartFlightRecording=filename=$DIR/storm-$rate-worker-%p.jfr,settings=profile"
             [ "${JDK_MAJOR:-17}" -ge 25 ] && wopts="$wopts,jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=20ms"
         fi
+        echo "$rate start $(date +%s.%N | cut -c1-14)" >>"$DIR/steps.txt"
         # shellcheck disable=SC2086
         run_tool "$DIR" "storm-$rate" connect --sessions "$n" --connect-rate "$rate" --transport tcp $ports \
             --source-ips "127.0.0.$((ip + 10))-127.0.0.$((ip + 13))" --hold 2s --connect-timeout 10s \
@@ -344,6 +345,7 @@ storm_ladder() {
             --worker-jvm-opts "$wopts"
         ip=$((ip + 4))
         wait_tool "$DIR/storm-$rate.out"
+        echo "$rate end $(date +%s.%N | cut -c1-14)" >>"$DIR/steps.txt"
         bench_thread_cpu "$pid" "$DIR/storm-$rate-threads-1.txt"
         listen_drops >>"$DIR/storm-$rate-listen-drops.txt"
         if [ -n "${LOGIC_PID:-}" ]; then
@@ -590,6 +592,26 @@ start_cluster() {
     bench_box_sampler "$DIR/box.txt"
 }
 
+# cluster_connect_scraper FILE: the connect path's metrics of comet (admin 7105) and logic (7111) every 0.5 s, each
+# line "epoch role metric value" (the comet's adaptive bound, its refusals at the bound, its closes by reason, the
+# throttle's refusals, logic's expired Connects and BBR refusals), as benchmarks/connect-path.sh scrapes them; the
+# ladder's steps.txt gives each step's start and end, so a step's deltas and the bound's range can be read off.
+cluster_connect_scraper() {
+    local file="$1"
+    ( set +e +o pipefail
+      while true; do
+        t=$(date +%s.%N | cut -c1-14)
+        curl -s -m 1 http://127.0.0.1:7105/metrics \
+            | grep -E '^jgoim_comet_(connects|auth|closes|limit_refusals)|overload|throttle' | grep -v '^#' \
+            | sed "s/^/$t comet /"
+        curl -s -m 1 http://127.0.0.1:7111/metrics \
+            | grep -E 'connects_expired|sessions_connected_total|sessions_disconnected_total|overload|refused|shed' \
+            | grep -v '^#' | sed "s/^/$t logic /"
+        sleep 0.5
+      done ) >"$file" 2>&1 &
+    BENCH_PIDS+=("$!")
+}
+
 scenario_connect_storm_cluster() {
     begin connect-storm-cluster
     start_cluster comet
@@ -597,6 +619,7 @@ scenario_connect_storm_cluster() {
         --source-ips 127.0.0.7-127.0.0.10 --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS -XX:TieredStopAtLevel=1"
     wait_tool "$DIR/warm.out"
     wait_jit_idle "$COMET_PID" 15
+    cluster_connect_scraper "$DIR/metrics.txt"
     storm_ladder "$COMET_PID" "--tcp-port 7101" "${CLUSTER_STORM_RATES:-1000 2000 3000 5000 7500 10000}"
     finish connect-storm-cluster
 }
