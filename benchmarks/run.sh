@@ -630,8 +630,9 @@ scenario_connect_storm_cluster() {
 import json, sys
 g = json.load(open(sys.argv[1]))["figures"].get("gracefulDegradation")
 if g:
-    print("admitted/s peak %s at %s offered; tool saturated at %s offered" % (
-        g["peakAdmittedPerSecond"], g["peakAtRate"], g["toolSaturatedAtRate"] or "no step"))
+    print("admitted/s peak %s at %s offered; server saturated at %s offered, tool at %s; verdict %s" % (
+        g["peakAdmittedPerSecond"], g["peakAtRate"], g["serverSaturatedAtRate"] or "no step",
+        g["toolSaturatedAtRate"] or "no step", g["verdict"]))
     for r in g["steps"]:
         print("step %.0f/s offered: %s admitted/s = %.0f %% of peak, %s refused; tool start lag p50 %s ms, tool %s %% "
               "of a core: %s" % (r["rateRequested"], r["admittedPerSecond"], 100 * r["ratioToPeak"], r["refused"],

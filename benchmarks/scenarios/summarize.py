@@ -558,25 +558,28 @@ def storm_admission(d):
 
 
 def graceful_degradation(steps):
-    """Issue 19's criterion over the ladder: the peak admitted rate, each step's ratio to it, a verdict per step
-    past the peak (>= 90 %), and the first step at which the tool fell behind its own schedule (median start lag
-    over TOOL_LAG_SATURATED_MS), where the criterion stops applying."""
+    """Issue 19's criterion over the ladder: the peak admitted rate (over every step up to the tool's saturation),
+    each step's ratio to it, and a verdict per step from the server's saturation on (the first step that admitted
+    less than 90 % of its offered rate): admitted >= 90 % of the peak. Steps below saturation admitted what was
+    offered; steps from the first one at which the tool fell behind its own schedule (median start lag over
+    TOOL_LAG_SATURATED_MS) on are outside the criterion."""
     rated = [s for s in steps if s.get("admittedPerSecond")]
     if not rated:
         return None
-    peak = max(rated, key=lambda s: s["admittedPerSecond"])
     tool_sat = next((s["rateRequested"] for s in rated
                      if (s.get("toolStartLagMs") or {}).get("p50", 0) > TOOL_LAG_SATURATED_MS), None)
+    within = [s for s in rated if tool_sat is None or s["rateRequested"] < tool_sat] or rated
+    peak = max(within, key=lambda s: s["admittedPerSecond"])
+    server_sat = next((s["rateRequested"] for s in rated
+                       if s["admittedPerSecond"] < 0.9 * s["rateRequested"]), None)
     rows, worst = [], None
-    past_peak = False
     for s in rated:
-        past_peak = past_peak or s is peak
         ratio = round(s["admittedPerSecond"] / peak["admittedPerSecond"], 3)
         beyond_tool = tool_sat is not None and s["rateRequested"] >= tool_sat
-        if not past_peak:
-            v = "before the peak"
-        elif beyond_tool:
+        if beyond_tool:
             v = "tool saturated (criterion does not apply)"
+        elif server_sat is None or s["rateRequested"] < server_sat:
+            v = "below saturation (admitted >= 90 % of offered)"
         else:
             v = "admitted >= 90 % of peak: " + ("PASS" if ratio >= 0.9 else "FAIL")
             worst = ratio if worst is None else min(worst, ratio)
@@ -586,7 +589,7 @@ def graceful_degradation(steps):
                      "loadToolPercentOfOneCoreInWindow": s.get("loadToolPercentOfOneCoreInWindow"),
                      "refused": s["failed"]})
     return {"peakAdmittedPerSecond": peak["admittedPerSecond"], "peakAtRate": peak["rateRequested"],
-            "toolSaturatedAtRate": tool_sat,
+            "serverSaturatedAtRate": server_sat, "toolSaturatedAtRate": tool_sat,
             "toolSaturationRule": "first step whose median start lag (scheduled start to the tool's connect call) "
                                   "exceeds %.0f ms" % TOOL_LAG_SATURATED_MS,
             "steps": rows, "worstRatioToPeakUpToToolSaturation": worst,
