@@ -597,8 +597,9 @@ start_cluster() {
 
 # cluster_connect_scraper FILE: the connect path's metrics of comet (admin 7105) and logic (7111) every 0.5 s, each
 # line "epoch role metric value" (the comet's adaptive bound, its refusals at the bound, its closes by reason, the
-# throttle's refusals, logic's expired Connects, BBR refusals and its session-route write queue), as benchmarks/connect-path.sh scrapes them; the
-# ladder's steps.txt gives each step's start and end, so a step's deltas and the bound's range can be read off.
+# throttle's refusals, logic's expired Connects, BBR refusals and its session-route write queue), as
+# benchmarks/connect-path.sh scrapes them; the ladder's steps.txt gives each step's start and end, so a step's deltas
+# and the bound's range can be read off.
 cluster_connect_scraper() {
     local file="$1"
     ( set +e +o pipefail
@@ -608,7 +609,7 @@ cluster_connect_scraper() {
             | grep -E '^jgoim_comet_(connects|auth|closes|limit_refusals)|overload|throttle' | grep -v '^#' \
             | sed "s/^/$t comet /"
         curl -s -m 1 http://127.0.0.1:7111/metrics \
-            | grep -E 'connects_expired|sessions_connected_total|sessions_disconnected_total|sessions_writes|overload|refused|shed' \
+            | grep -E 'connects_expired|sessions_(connected|disconnected)_total|sessions_writes|overload|refused|shed' \
             | grep -v '^#' | sed "s/^/$t logic /"
         sleep 0.5
       done ) >"$file" 2>&1 &
