@@ -66,7 +66,9 @@
 # options), SERVER_GC_OPTS (replaces the GC flags, e.g. "-XX:+UseG1GC"), SESSIONS (15000), CONNECT_RATE (600),
 # FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 7500 10000 15000 20000
 # 30000"), STORM_WARMUP (8000 unmeasured sessions per step, split over the workers), STORM_PROCESSES (2),
-# STORM_CONTINUE (0; 1: every step runs, past the first failing one too), PUSH_RATES ("5000 10000 20000 40000"),
+# STORM_CONTINUE (0; 1: every step runs, past the first failing one too), STORM_RETRY (0; 1: the tool's
+# --retry-refused, refused sessions try again as the SDK would, for STORM_RETRY_FOR (10s) after the last start),
+# PUSH_RATES ("5000 10000 20000 40000"),
 # PUSH_WARM_RATE (2000) and PUSH_WARM_SECONDS (5): push-api's warm-up before the steps (the JIT settles over about a
 # minute at 20,000/s: an on/off comparison wants 10000 and 60), PUSH_SECONDS (10: each measured step),
 # UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp, ws), FANOUT_MODES ("latency throughput"),
@@ -332,7 +334,8 @@ scenario_fanout() {
 # every worker JVM records JFR (CPU-time samples on JDK 25) into storm-RATE-worker-PID.jfr, summarised into .jfr.txt
 # next to it; the tool's JSON also splits its CPU in the window by thread pool (event loops, JIT, GC).
 storm_ladder() {
-    local pid="$1" ports="$2" rates="$3" n="${STORM_SESSIONS:-12000}" ip=1 rate verdict wopts
+    local pid="$1" ports="$2" rates="$3" n="${STORM_SESSIONS:-12000}" ip=1 rate verdict wopts retry=""
+    [ "${STORM_RETRY:-0}" = 1 ] && retry="--retry-refused --retry-for ${STORM_RETRY_FOR:-10s}"
     : >"$DIR/ladder.txt"
     for rate in $rates; do
         sleep 2
@@ -346,13 +349,15 @@ storm_ladder() {
             wopts="$wopts -XX:StartFlightRecording=filename=$DIR/storm-$rate-worker-%p.jfr,settings=profile"
             [ "${JDK_MAJOR:-17}" -ge 25 ] && wopts="$wopts,jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=20ms"
         fi
+        echo "$rate start $(date +%s.%N | cut -c1-14)" >>"$DIR/steps.txt"
         # shellcheck disable=SC2086
         run_tool "$DIR" "storm-$rate" connect --sessions "$n" --connect-rate "$rate" --transport tcp $ports \
             --source-ips "127.0.0.$((ip + 10))-127.0.0.$((ip + 13))" --hold 2s --connect-timeout 10s \
             --warmup "${STORM_WARMUP:-8000}" --processes "${STORM_PROCESSES:-2}" --server-pid "$pid" \
-            --worker-jvm-opts "$wopts"
+            --worker-jvm-opts "$wopts" $retry
         ip=$((ip + 4))
         wait_tool "$DIR/storm-$rate.out"
+        echo "$rate end $(date +%s.%N | cut -c1-14)" >>"$DIR/steps.txt"
         bench_thread_cpu "$pid" "$DIR/storm-$rate-threads-1.txt"
         listen_drops >>"$DIR/storm-$rate-listen-drops.txt"
         if [ -n "${LOGIC_PID:-}" ]; then
@@ -677,6 +682,27 @@ start_cluster() {
     bench_box_sampler "$DIR/box.txt"
 }
 
+# cluster_connect_scraper FILE: the connect path's metrics of comet (admin 7105) and logic (7111) every 0.5 s, each
+# line "epoch role metric value" (the comet's adaptive bound, its refusals at the bound, its closes by reason, the
+# throttle's refusals, logic's expired Connects, BBR refusals and its session-route write queue), as
+# benchmarks/connect-path.sh scrapes them; the ladder's steps.txt gives each step's start and end, so a step's deltas
+# and the bound's range can be read off.
+cluster_connect_scraper() {
+    local file="$1"
+    ( set +e +o pipefail
+      while true; do
+        t=$(date +%s.%N | cut -c1-14)
+        curl -s -m 1 http://127.0.0.1:7105/metrics \
+            | grep -E '^jgoim_comet_(connects|auth|closes|limit_refusals)|overload|throttle' | grep -v '^#' \
+            | sed "s/^/$t comet /"
+        curl -s -m 1 http://127.0.0.1:7111/metrics \
+            | grep -E 'connects_expired|sessions_(connected|disconnected)_total|sessions_writes|overload|refused|shed' \
+            | grep -v '^#' | sed "s/^/$t logic /"
+        sleep 0.5
+      done ) >"$file" 2>&1 &
+    BENCH_PIDS+=("$!")
+}
+
 scenario_connect_storm_cluster() {
     begin connect-storm-cluster
     start_cluster comet
@@ -684,8 +710,22 @@ scenario_connect_storm_cluster() {
         --source-ips 127.0.0.7-127.0.0.10 --hold 1s --processes 2 --worker-jvm-opts "$WORKER_OPTS -XX:TieredStopAtLevel=1"
     wait_tool "$DIR/warm.out"
     wait_jit_idle "$COMET_PID" 15
+    cluster_connect_scraper "$DIR/metrics.txt"
     storm_ladder "$COMET_PID" "--tcp-port 7101" "${CLUSTER_STORM_RATES:-1000 2000 3000 5000 7500 10000}"
     finish connect-storm-cluster
+    # issue 19's criterion, one line per step (figures.gracefulDegradation of the result)
+    python3 - "$RESULTS/connect-storm-cluster-$STAMP.json" <<'PY' | while read -r line; do bench_log "$line"; done
+import json, sys
+g = json.load(open(sys.argv[1]))["figures"].get("gracefulDegradation")
+if g:
+    print("admitted/s peak %s at %s offered; server saturated at %s offered, tool at %s; verdict %s" % (
+        g["peakAdmittedPerSecond"], g["peakAtRate"], g["serverSaturatedAtRate"] or "no step",
+        g["toolSaturatedAtRate"] or "no step", g["verdict"]))
+    for r in g["steps"]:
+        print("step %.0f/s offered: %s admitted/s = %.0f %% of peak, %s refused; tool start lag p50 %s ms, tool %s %% "
+              "of a core: %s" % (r["rateRequested"], r["admittedPerSecond"], 100 * r["ratioToPeak"], r["refused"],
+                                 r["toolStartLagP50Ms"], r["loadToolPercentOfOneCoreInWindow"], r["verdict"]))
+PY
 }
 
 scenario_push_api_cluster() {

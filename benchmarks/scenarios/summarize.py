@@ -513,6 +513,7 @@ def storm(run_dir):
         prof = storm_worker_profile(run_dir, rate)
         if prof:
             steps[-1]["loadToolWorkerTopFramesByCpu"] = prof
+        steps[-1].update(storm_admission(d))
     clean = [s for s in steps if s["failed"] == 0]
     best = max(clean, key=lambda s: s["achievedConnectsAuthsPerSecond"] or 0, default=None)
     fig = {"steps": steps, "bestWithoutFailures": best, "ladder": ladder(run_dir),
@@ -520,7 +521,79 @@ def storm(run_dir):
     v = best["achievedConnectsAuthsPerSecond"] if best else None
     targets = {"connectsAuthsPerSecond": {"target": ">= 10,000 connects+auths/s standalone", "value": v,
                                           "verdict": verdict(v, 10000, smaller_is_better=False)}}
+    degradation = graceful_degradation(steps)
+    if degradation:
+        fig["gracefulDegradation"] = degradation
+        targets["admittedAtLeast90PercentOfPeak"] = {
+            "target": "issue 19: past saturation the admitted rate stays >= 90 % of its peak, up to the step where "
+                      "the load tool runs out of CPU",
+            "value": degradation["worstRatioToPeakUpToToolSaturation"],
+            "verdict": degradation["verdict"]}
     return fig, targets
+
+
+# A step where the tool started its sessions this late (median) could not keep the offered rate itself.
+TOOL_LAG_SATURATED_MS = 100.0
+
+
+def storm_admission(d):
+    """One step's admitted rate (auth OK per second: the window's, and per second of the run), the tool's start
+    lag and CPU in the window, and with --retry-refused its attempts, refusals by code and admissions by attempt."""
+    w = d.get("window") or {}
+    out = {"admittedPerSecond": round(w["perSecond"]) if w.get("perSecond") is not None else None,
+           "admittedPerSecondSeries": [s["latency"].get("ready", {}).get("count", 0) for s in d.get("samples", [])
+                                       if s.get("latency", {}).get("ready", {}).get("count")],
+           "toolStartLagMs": lat(d, "lag")}
+    if w.get("seconds"):
+        out["loadToolPercentOfOneCoreInWindow"] = round(100.0 * w.get("toolCpuSeconds", 0) / w["seconds"], 1)
+    c = d.get("counts", {})
+    if d.get("parameters", {}).get("retryRefused"):
+        by_attempt = {k.rsplit(".", 1)[1]: v for k, v in c.items() if k.startswith("admitted.attempt.")}
+        out["retry"] = {"attempts": c.get("sessions.attempts", 0),
+                        "refusalsByCode": {k[len("refused "):]: v for k, v in c.items() if k.startswith("refused ")},
+                        "admittedByAttempt": dict(sorted(by_attempt.items(), key=lambda kv: int(kv[0]))),
+                        "timeToAdmissionMs": lat(d, "ready"),
+                        "retryFor": d["parameters"].get("retryFor")}
+    return out
+
+
+def graceful_degradation(steps):
+    """Issue 19's criterion over the ladder: the peak admitted rate (over every step up to the tool's saturation),
+    each step's ratio to it, and a verdict per step from the server's saturation on (the first step that admitted
+    less than 90 % of its offered rate): admitted >= 90 % of the peak. Steps below saturation admitted what was
+    offered; steps from the first one at which the tool fell behind its own schedule (median start lag over
+    TOOL_LAG_SATURATED_MS) on are outside the criterion."""
+    rated = [s for s in steps if s.get("admittedPerSecond")]
+    if not rated:
+        return None
+    tool_sat = next((s["rateRequested"] for s in rated
+                     if (s.get("toolStartLagMs") or {}).get("p50", 0) > TOOL_LAG_SATURATED_MS), None)
+    within = [s for s in rated if tool_sat is None or s["rateRequested"] < tool_sat] or rated
+    peak = max(within, key=lambda s: s["admittedPerSecond"])
+    server_sat = next((s["rateRequested"] for s in rated
+                       if s["admittedPerSecond"] < 0.9 * s["rateRequested"]), None)
+    rows, worst = [], None
+    for s in rated:
+        ratio = round(s["admittedPerSecond"] / peak["admittedPerSecond"], 3)
+        beyond_tool = tool_sat is not None and s["rateRequested"] >= tool_sat
+        if beyond_tool:
+            v = "tool saturated (criterion does not apply)"
+        elif server_sat is None or s["rateRequested"] < server_sat:
+            v = "below saturation (admitted >= 90 % of offered)"
+        else:
+            v = "admitted >= 90 % of peak: " + ("PASS" if ratio >= 0.9 else "FAIL")
+            worst = ratio if worst is None else min(worst, ratio)
+        rows.append({"rateRequested": s["rateRequested"], "admittedPerSecond": s["admittedPerSecond"],
+                     "ratioToPeak": ratio, "verdict": v,
+                     "toolStartLagP50Ms": (s.get("toolStartLagMs") or {}).get("p50"),
+                     "loadToolPercentOfOneCoreInWindow": s.get("loadToolPercentOfOneCoreInWindow"),
+                     "refused": s["failed"]})
+    return {"peakAdmittedPerSecond": peak["admittedPerSecond"], "peakAtRate": peak["rateRequested"],
+            "serverSaturatedAtRate": server_sat, "toolSaturatedAtRate": tool_sat,
+            "toolSaturationRule": "first step whose median start lag (scheduled start to the tool's connect call) "
+                                  "exceeds %.0f ms" % TOOL_LAG_SATURATED_MS,
+            "steps": rows, "worstRatioToPeakUpToToolSaturation": worst,
+            "verdict": None if worst is None else ("PASS" if worst >= 0.9 else "FAIL")}
 
 
 def push_api(run_dir):

@@ -20,8 +20,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Counts: {@code sessions.attempted}, {@code sessions.connected} (authenticated), {@code sessions.held} (still open
  * at the end of the hold), {@code sessions.dropped} (closed by the server during the run). Histograms: {@code ready}
  * (open loop: from the session's scheduled start to its auth reply, queueing included), {@code connect} (TCP + TLS +
- * WebSocket handshake) and {@code auth} (op 7 to op 8), in microseconds. Failures by reason. With a pid,
- * the server's RSS before and while holding, CPU, and bytes per session. Thread-safe to run several at once.
+ * WebSocket handshake), {@code auth} (op 7 to op 8) and {@code lag} (from the session's scheduled start to the
+ * moment the tool began its connect: past a millisecond or so the tool could not keep the offered rate), in
+ * microseconds. Failures by reason. With a pid,
+ * the server's RSS before and while holding, CPU, and bytes per session. With {@link ConnectOptions#retry} on, a
+ * session refused with a code of the reconnect class tries again ({@link SessionFleet#retryRefused}: counts
+ * {@code sessions.attempts}, {@code refused <code> <name>}, {@code admitted.attempt.<k>}). Thread-safe to run several
+ * at once.
  */
 public final class ConnectScenario {
     public static final String NAME = "connect";
@@ -46,11 +51,12 @@ public final class ConnectScenario {
 
     private static ScenarioResult run(ConnectOptions options, Coordinator coordinator, EventLoopGroup loops) {
         SessionFleet.warmUp(options.sessions(), loops);
-        RunMetrics metrics = new RunMetrics(List.of("ready", "connect", "auth"), List.of("sessions.connected"),
+        RunMetrics metrics = new RunMetrics(List.of("ready", "connect", "auth", "lag"), List.of("sessions.connected"),
                 options.serverPid(), options.serverHeap());
         long held;
         ConnectWindow window;
-        try (SessionFleet fleet = new SessionFleet(options.sessions(), metrics, loops)) {
+        try (SessionFleet fleet = new SessionFleet(options.sessions(), metrics, loops)
+                .retryRefused(options.retry())) {
             // workers start their measured sessions together, once every one of them is warm
             coordinator.phase("READY");
             coordinator.awaitGo(Duration.ofMinutes(5));
@@ -78,6 +84,10 @@ public final class ConnectScenario {
     static Map<String, Object> parameters(ConnectOptions o) {
         Map<String, Object> p = sessionParameters(o.sessions());
         p.put("hold", o.hold().toString());
+        p.put("retryRefused", o.retry().enabled());
+        if (o.retry().enabled()) {
+            p.put("retryFor", o.retry().window().toString());
+        }
         return p;
     }
 

@@ -95,14 +95,28 @@ public final class LoadtestMain implements Runnable {
         @CommandLine.Option(names = "--hold", defaultValue = "30s",
                 description = "hold time (default ${DEFAULT-VALUE})")
         String hold;
+        @CommandLine.Option(names = "--retry-refused", description = "a session the server refuses before it "
+                + "authenticates with a close of the reconnect class (4000-4499: 4004 LOGIC_UNAVAILABLE, 4015 "
+                + "OVERLOADED, 4016 CONNECT_RATE_LIMITED, 4017, 4018, ...) tries again as the SDK waits: full-jitter "
+                + "backoff 1 s to 30 s over its refusals, at least the reason's retry-after; counts attempts, "
+                + "refusals by code and sessions admitted on their 1st, 2nd, ... attempt (default: every refusal is "
+                + "a lost session)")
+        boolean retryRefused;
+        @CommandLine.Option(names = "--retry-for", defaultValue = "10s", description = "with --retry-refused: no "
+                + "retry starts later than this after the last scheduled session start (default ${DEFAULT-VALUE})")
+        String retryFor;
 
         @Override
         public Integer call() throws Exception {
             run.check();
             SessionOptions so = sessions.toOptions(room).withRunAs(run.tenant.toRunAs());
-            ConnectOptions options = new ConnectOptions(so, CliValues.duration(hold), run.serverPid, serverHeap);
+            RefusalRetry retry = retryRefused ? RefusalRetry.sdkDefaults(CliValues.duration(retryFor))
+                    : RefusalRetry.OFF;
+            ConnectOptions options = new ConnectOptions(so, CliValues.duration(hold), run.serverPid, serverHeap,
+                    retry);
             if (run.isWorker()) {
-                options = new ConnectOptions(so.share(run.workerIndex, run.workerCount), options.hold(), 0, false);
+                options = new ConnectOptions(so.share(run.workerIndex, run.workerCount), options.hold(), 0, false,
+                        retry);
                 return finish(ConnectScenario.run(options, new StdioCoordinator(System.out)), run,
                         ConnectScenario.NAME);
             }

@@ -50,12 +50,17 @@ final class SessionFleet implements AutoCloseable {
     private final Recorder connectLatency;
     private final Recorder authLatency;
     private final Recorder readyLatency;
+    /** The scenario's "lag" histogram (null when it keeps none): how late the tool started each session. */
+    private final Recorder startLag;
     private final LongAdder connected;
     private final AtomicLong lastAuthNanos = new AtomicLong();
     private final Tuning tuning;
     /** Clients whose connection the scenario cut on purpose ({@link #cut}): their next close is no drop. */
     private final java.util.Set<JgoimClient> cuts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private io.netty.handler.ssl.SslContext trustAll;
+    private RefusalRetry retry = RefusalRetry.OFF;
+    /** No retry starts after this ({@link System#nanoTime}); set by {@link #open} before any session starts. */
+    private volatile long retryDeadlineNanos;
     private volatile boolean closing;
     private ConnectWindow window;
 
@@ -82,10 +87,23 @@ final class SessionFleet implements AutoCloseable {
         this.connectLatency = metrics.recorder("connect");
         this.authLatency = metrics.recorder("auth");
         this.readyLatency = metrics.recorder("ready");
+        this.startLag = metrics.recorderOrNull("lag");
         this.connected = metrics.counter("sessions.connected");
         if (options.tls()) {
             trustAll();
         }
+    }
+
+    /**
+     * Refused sessions (a close of the reconnect class before they authenticated) try again by {@code retry}'s
+     * policy; call before {@link #open}. Each attempt counts in {@code sessions.attempts}, each refusal in
+     * {@code refused <code> <name>}, each session admitted on its k-th attempt in {@code admitted.attempt.k}; the
+     * {@code ready} histogram of a retried session runs from its first scheduled start, so it is its time to
+     * admission. Only the last refusal of a session that never got in counts as its failure.
+     */
+    SessionFleet retryRefused(RefusalRetry retry) {
+        this.retry = retry;
+        return this;
     }
 
     /**
@@ -105,6 +123,7 @@ final class SessionFleet implements AutoCloseable {
         java.util.concurrent.Semaphore connecting = options.maxPending() > 0
                 ? new java.util.concurrent.Semaphore(options.maxPending()) : null;
         CountDownLatch finished = connecting == null ? done : released(done, connecting);
+        retryDeadlineNanos = start + (long) (n * period) + retry.window().toNanos();
         while (next < n) {
             long now = System.nanoTime();
             // every session due by now, plus those due within half a tick (the next wake-up is a tick away)
@@ -123,7 +142,8 @@ final class SessionFleet implements AutoCloseable {
                 LockSupport.parkNanos(Math.max(TICK_MICROS * 1000, nextDue - System.nanoTime()));
             }
         }
-        long deadline = options.connectTimeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(5);
+        long deadline = options.connectTimeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(5)
+                + (retry.enabled() ? retry.window().toNanos() + retry.backoff().maxNanos() : 0);
         try {
             if (!done.await(deadline, TimeUnit.NANOSECONDS)) {
                 metrics.fail("fleet: connects still pending after " + Duration.ofNanos(deadline));
@@ -177,13 +197,13 @@ final class SessionFleet implements AutoCloseable {
             }
             loop.execute(() -> {
                 for (int i = first; i < to; i += loops.length) {
-                    connect(loop, i, start + (long) (i * period), l == null ? null : l[i - from], done);
+                    connect(loop, i, start + (long) (i * period), l == null ? null : l[i - from], done, 1);
                 }
             });
         }
     }
 
-    private void connect(EventLoop loop, int i, long due, ClientListener pushes, CountDownLatch done) {
+    private void connect(EventLoop loop, int i, long due, ClientListener pushes, CountDownLatch done, int attempt) {
         long index = options.firstIndex() + i;
         Transport transport = options.transport().of(index, options.tls());
         io.jgoim.client.JgoimClientBuilder b = JgoimClient.builder()
@@ -205,8 +225,21 @@ final class SessionFleet implements AutoCloseable {
         tuning.tune(index, b);
         JgoimClient c = b.build();
         clients.set(i, c);
+        if (retry.enabled()) {
+            metrics.counter("sessions.attempts").increment();
+        }
+        if (attempt == 1 && startLag != null) {
+            // behind its schedule by more than a tick: the tool itself is short of CPU at this rate
+            startLag.recordValue(Math.max(0, (System.nanoTime() - due) / 1000));
+        }
         c.connect().whenComplete((v, t) -> {
+            if (t != null && retry.enabled() && retryLater(loop, i, due, pushes, done, attempt, t)) {
+                return;
+            }
             if (t == null) {
+                if (retry.enabled()) {
+                    metrics.counter("admitted.attempt." + attempt).increment();
+                }
                 long now = System.nanoTime();
                 connectLatency.recordValue(c.connectNanos() / 1000);
                 authLatency.recordValue(c.authNanos() / 1000);
@@ -219,6 +252,27 @@ final class SessionFleet implements AutoCloseable {
             }
             done.countDown();
         });
+    }
+
+    /**
+     * Counts a refusal and schedules the session's next attempt when {@code t} is a refusal of the reconnect class
+     * and the attempt would start before the retry deadline (and the fleet is not closing); false: {@code t} is the
+     * session's final outcome.
+     */
+    private boolean retryLater(EventLoop loop, int i, long due, ClientListener pushes, CountDownLatch done,
+                               int attempt, Throwable t) {
+        Throwable cause = io.jgoim.protocol.Failures.unwrap(t);
+        CloseStatus status = cause instanceof io.jgoim.client.JgoimClientException e ? e.closeStatus() : null;
+        if (!retry.retries(status)) {
+            return false;
+        }
+        metrics.counter("refused " + status.code() + " " + status.closeCode()).increment();
+        long delay = retry.delayNanos(status, attempt);
+        if (closing || System.nanoTime() + delay > retryDeadlineNanos) {
+            return false;
+        }
+        loop.schedule(() -> connect(loop, i, due, pushes, done, attempt + 1), delay, TimeUnit.NANOSECONDS);
+        return true;
     }
 
     /** CPU time (user + system) of this process so far, in nanoseconds; 0 when the JVM does not tell. */

@@ -32,6 +32,11 @@ final class StandaloneProbe implements AutoCloseable {
 
     /** Starts a standalone server; with {@code tls} the comet also serves TCP over TLS and WSS (self-signed). */
     static StandaloneProbe start(Path dir, boolean tls) throws Exception {
+        return start(dir, tls, "");
+    }
+
+    /** As above, with {@code cometYaml} (lines of the comet section, indented two spaces) added to the comet's. */
+    static StandaloneProbe start(Path dir, boolean tls, String cometYaml) throws Exception {
         Path cfg = dir.resolve("standalone.yaml");
         Files.writeString(cfg, String.join("\n",
                 "comet:",
@@ -39,6 +44,7 @@ final class StandaloneProbe implements AutoCloseable {
                 "  webSocket: {bind: 127.0.0.1, port: 0}",
                 "  wss: {bind: 127.0.0.1, port: 0, enabled: " + tls + "}",
                 "  shutdown: {drainTime: 1s}",
+                cometYaml,
                 "logic:",
                 "  http: {port: 0}",
                 ""));

@@ -99,6 +99,11 @@ public final class RunMetrics implements AutoCloseable {
         return r;
     }
 
+    /** The recorder of histogram {@code name}, or null when this run has none of that name. */
+    public Recorder recorderOrNull(String name) {
+        return recorders.get(name);
+    }
+
     /**
      * The per-event-loop recorder of histogram {@code name} (microseconds), for values recorded once per delivered
      * message: its values join those of {@link #recorder} in the same samples and totals.
