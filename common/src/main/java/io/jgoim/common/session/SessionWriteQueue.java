@@ -14,15 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * The bounded path every session-route write (add, refresh, remove) of one node takes to its Redis connection: at
- * most {@code window} Redis commands of such writes are on the connection at once, the rest wait here (up to
- * {@code maxQueued} writes) and are started in batches as earlier ones complete, all pipelined on the one connection.
- * Writes whose caller waits with a deadline (a Connect's route add, on a user's way in) go before those without one
- * (removals, refreshes), each kind in arrival order: a disconnect storm's removals then wait behind a connect storm's
- * adds instead of the other way round (in issue 19's connect-storm ladder logic answered 0–130 Connects a second
- * while it removed the routes of the tool's 8,000 warm-up sessions, closed at once, and the comets' adaptive bound,
- * seeing Connects late, cut and refused). Adds cannot hold removals back for long: the comets' bounds on Connects
- * waiting for logic bound them.
- * A disconnect storm of 15,000 sessions (30,000 scripts) thus waits here instead of overflowing
+ * most {@code window} Redis commands of such writes are on the connection at once, the rest wait here in arrival
+ * order (up to {@code maxQueued} writes) and are started in batches as earlier ones complete, all pipelined on the
+ * one connection. A disconnect storm of 15,000 sessions (30,000 scripts) thus waits here instead of overflowing
  * lettuce's request queue, which refused every command past it ("Internal stack size exceeded") and left those
  * routes stale until their ttl. Only a queue already holding {@code maxQueued} writes refuses (UNAVAILABLE, the
  * caller retries); callers are flow-controlled by the time their future takes, not by rejection. The window adapts
@@ -59,8 +53,7 @@ final class SessionWriteQueue {
 
     private final int window;
     private final int maxQueued;
-    private final ArrayDeque<Task<?>> urgent = new ArrayDeque<>(); // writes with a deadline; guarded by this
-    private final ArrayDeque<Task<?>> queue = new ArrayDeque<>(); // the others; guarded by this
+    private final ArrayDeque<Task<?>> queue = new ArrayDeque<>();
     private final Counter full;
     private final Counter expired;
     private final Counter retried;
@@ -104,21 +97,20 @@ final class SessionWriteQueue {
 
     /**
      * Runs {@code write} (which issues {@code commands} Redis commands and completes when they did) once there is
-     * room: before every waiting write without a deadline when it has one, else in arrival order.
-     * {@code deadlineNanos} ({@link System#nanoTime()} scale, 0 = none): not started after it.
+     * room, in arrival order. {@code deadlineNanos} ({@link System#nanoTime()} scale, 0 = none): not started after it.
      */
     <T> CompletableFuture<T> submit(int commands, long deadlineNanos, Supplier<CompletableFuture<T>> write) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Task<T> task = new Task<>(Math.min(commands, MIN_WINDOW), deadlineNanos, write, result,
                 TIMEOUT_RETRIES);
         synchronized (this) {
-            if (queue.size() + urgent.size() >= maxQueued) {
+            if (queue.size() >= maxQueued) {
                 increment(full);
                 result.completeExceptionally(new JgoimException(ErrorCode.UNAVAILABLE,
                         "session writes: " + maxQueued + " already waiting for Redis"));
                 return result;
             }
-            (deadlineNanos != 0 ? urgent : queue).addLast(task);
+            queue.addLast(task);
         }
         drain();
         return result;
@@ -135,8 +127,8 @@ final class SessionWriteQueue {
                 draining = true;
                 batch.clear();
                 Task<?> next;
-                while ((next = next()) != null && inFlight + next.commands() <= limit) {
-                    (urgent.isEmpty() ? queue : urgent).pollFirst();
+                while ((next = queue.peekFirst()) != null && inFlight + next.commands() <= limit) {
+                    queue.pollFirst();
                     inFlight += next.commands();
                     batch.add(next);
                 }
@@ -150,12 +142,6 @@ final class SessionWriteQueue {
                 start(t, now);
             }
         }
-    }
-
-    /** The write to start next (guarded by this): the oldest with a deadline, else the oldest. */
-    private Task<?> next() {
-        Task<?> t = urgent.peekFirst();
-        return t != null ? t : queue.peekFirst();
     }
 
     private <T> void start(Task<T> t, long now) {
@@ -176,7 +162,7 @@ final class SessionWriteQueue {
             if (error != null && t.retries() > 0 && isTimeout(error)) {
                 increment(retried);
                 synchronized (this) {
-                    (t.deadlineNanos() != 0 ? urgent : queue).addFirst(t.retried());
+                    queue.addFirst(t.retried());
                     long at = System.nanoTime();
                     if (at - shrunkAt >= SHRINK_EVERY_NANOS) {
                         shrunkAt = at;
@@ -230,7 +216,7 @@ final class SessionWriteQueue {
 
     /** Writes waiting now. */
     synchronized int queued() {
-        return queue.size() + urgent.size();
+        return queue.size();
     }
 
     /** Redis commands of session writes on the connection now. */

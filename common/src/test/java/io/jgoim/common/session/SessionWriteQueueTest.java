@@ -72,37 +72,6 @@ class SessionWriteQueueTest {
                 .isEqualTo(1);
     }
 
-    @Test
-    void shouldStartWritesWithADeadlineBeforeQueuedRemovalsEachInArrivalOrder() {
-        // a disconnect storm's removals (no deadline) fill the window and the queue; Connects' adds arrive behind them
-        SessionWriteQueue q = new SessionWriteQueue(4, 1_000, new SimpleMeterRegistry());
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        List<CompletableFuture<Integer>> results = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            results.add(write(q, i, 2, 0));
-        }
-        results.add(write(q, 1_000, 2, deadline));
-        results.add(write(q, 1_001, 2, deadline));
-        assertThat(order).containsExactly(0, 1);
-        assertThat(q.queued()).isEqualTo(100);
-        started.get(0).complete(0);
-        // the first room that opens goes to the oldest add, not to the 98 removals queued before it
-        assertThat(order).containsExactly(0, 1, 1_000);
-        started.get(1).complete(1);
-        assertThat(order).containsExactly(0, 1, 1_000, 1_001);
-        started.get(2).complete(2);
-        assertThat(order).containsExactly(0, 1, 1_000, 1_001, 2);
-        // then the removals, in arrival order, every one of them
-        for (int k = 3; k < started.size(); k++) {
-            started.get(k).complete(k);
-        }
-        assertThat(order).hasSize(102);
-        assertThat(order.subList(4, 102)).isSorted().doesNotContain(1_000, 1_001);
-        assertThat(results).allMatch(CompletableFuture::isDone);
-        assertThat(q.queued()).isZero();
-        assertThat(q.inFlight()).isZero();
-    }
-
     private static ErrorCode code(CompletableFuture<?> f) {
         Throwable t = catchThrowable(f::join);
         assertThat(t.getCause()).isInstanceOf(JgoimException.class);
