@@ -60,15 +60,53 @@ class ConnectAdmissionTest {
     void shouldShrinkWhenLogicAnswersLateOrFailsButNeverBelowTheFloor() throws InterruptedException {
         int before = admission.limit();
         offer(before);
-        admission.done(SLOW, true); // late: one decrease
-        assertThat(admission.limit()).isEqualTo((int) (before * 0.9));
-        admission.done(SLOW, true); // the same slow spell (within 100 ms): no second decrease
-        assertThat(admission.limit()).isEqualTo((int) (before * 0.9));
+        admission.done(SLOW, true); // 3 s against a 2 s target: the limit scaled by 2/3
+        int afterLate = admission.limit();
+        assertThat(afterLate).isEqualTo((int) (before * (2.0 / 3.0)));
+        admission.done(SLOW, true); // sent before that decrease: the same slow spell, no second one
+        assertThat(admission.limit()).isEqualTo(afterLate);
         for (int i = 0; i < 25; i++) {
             Thread.sleep(ConnectAdmission.DECREASE_EVERY_NANOS / 1_000_000 + 1);
-            admission.done(0, false); // failed (timed out, unreachable, throttled)
+            admission.done(0, false); // failed (unreachable, throttled) just now: halves
         }
         assertThat(admission.limit()).isEqualTo(ConnectAdmission.MIN_LIMIT);
+    }
+
+    /**
+     * The quiet-machine ladder's collapse (issue 19): at ×0.9 per 100 ms, the 2,048 Connects a grown limit let in
+     * came back late one after another and cut it to 520 within 1.7 s. Now only a Connect sent after the last decrease
+     * can lower it again: a second of late answers from before it leaves the limit where the first put it.
+     */
+    @Test
+    void shouldDecreaseOncePerRoundTripNotOncePerLateAnswerOfTheSameSpell() throws InterruptedException {
+        ConnectAdmission a = new ConnectAdmission(2_048, Duration.ofMillis(400), new CometMetrics(registry)); // 200 ms
+        for (int round = 0; round < 40; round++) {
+            int n = 0;
+            for (int i = a.limit(); i > 0; i--) {
+                n += a.tryAcquire() ? 1 : 0;
+            }
+            for (int i = 0; i < n; i++) {
+                a.done(1_000_000L, true);
+            }
+        }
+        assertThat(a.limit()).isEqualTo(2_048);
+        for (int i = 0; i < 2_048; i++) {
+            assertThat(a.tryAcquire()).isTrue();
+        }
+        a.done(250_000_000L, true); // 250 ms against 200: ×0.8
+        int once = a.limit();
+        assertThat(once).isEqualTo((int) (2_048 * 0.8));
+        long start = System.nanoTime();
+        for (int i = 0; i < 1_000; i++) { // the rest of the spell, each sent before the decrease
+            if (i % 100 == 0) {
+                Thread.sleep(ConnectAdmission.DECREASE_EVERY_NANOS / 1_000_000 + 1);
+            }
+            a.done(System.nanoTime() - start + 300_000_000L, true);
+        }
+        assertThat(a.limit()).isEqualTo(once);
+        Thread.sleep(ConnectAdmission.DECREASE_EVERY_NANOS / 1_000_000 + 1);
+        a.done(150_000_000L, false); // sent after the decrease (150 ms ago, the limit fell > 1 s ago), failed: halves
+        assertThat(a.limit()).isEqualTo((int) (once * 0.5));
     }
 
     @Test
