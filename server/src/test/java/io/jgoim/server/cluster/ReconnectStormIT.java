@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 19, reconnect storm: 4,000 Java SDK clients (default full-jitter backoff, 1 s .. 30 s) hold sessions on one
  * comet of a real cluster (redis-server, Kafka, logic over gRPC); the comet is killed ({@link CometNode#kill()}: its
  * event loops and listeners stop at once, no goodbye, no Disconnect) and started again on the same ports 5 s later,
- * with the node's accept bucket set to 500 a second with a burst of 10. Asserted: at least 99 % of the clients are
+ * with the node's accept bucket set to 300 a second with a burst of 15. Asserted: at least 99 % of the clients are
  * back (authenticated) within 30 s of the restart; the restarted comet never accepted more than {@code rate x T +
  * burst} connections in any interval T between two of the test's 100 ms samples of its accept counter (the bucket
  * held); no 100 ms bucket of the comet's accepts from the restart to 99 % back held more than 3x their mean
@@ -50,14 +50,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReconnectStormIT {
     private static final int CLIENTS = Integer.getInteger("jgoim.reconnect.clients", 4_000);
     /**
-     * The node bucket: at 1,000 a second with a burst of 500 the SDK's jitter spread the returning clients below it
-     * (at most 963 accepted in any second of the first run), so it was never exercised; 500 is. Its burst is a
-     * fiftieth of the rate: a 100 ms bucket then admits at most 10 + 50 = 60, where the storm's mean is ~26 (4,000
-     * clients in the ~16 s to 99 %: 3x is 78; a burst of 25 measured 2.84x, too close), while the burst of 250 this
-     * test had spent itself in the first sample (140-163 accepts against a mean of ~22).
+     * The node bucket. At 1,000 a second with a burst of 500 the SDK's jitter spread the returning clients below it
+     * (at most 963 accepted in any second of the first run), so it was never exercised; at 500 with 250 the burst
+     * spent itself in the first sample (140-163 accepts against a mean of ~22). A 100 ms bucket admits at most
+     * rate / 10 + burst, and the mean over the storm is 0.99 x 4,000 / (time to 99 % in 100 ms units), so the 3x
+     * bound holds while that time is under 3 x 396 / (rate / 10 + burst) seconds: 15.8 s at 500 with 25 (measured
+     * 15.7 s, 2.84x: a coin toss, as the SDK's backoff tail alone takes ~15 s); 26 s at 300 with 15, where the
+     * bucket, not the tail, sets the pace (4,000 / 300 = 13.3 s). The burst is a twentieth of the rate: 47 ms of
+     * tolerance, which the comet's own scheduling jitter needs (a burst of 10 at 500, 18 ms, refused 8,303 connects
+     * on a busy machine and took 45 s to 99 %).
      */
-    private static final int ACCEPT_RATE = Integer.getInteger("jgoim.reconnect.acceptRate", 500);
-    private static final int ACCEPT_BURST = Integer.getInteger("jgoim.reconnect.acceptBurst", 10);
+    private static final int ACCEPT_RATE = Integer.getInteger("jgoim.reconnect.acceptRate", 300);
+    private static final int ACCEPT_BURST = Integer.getInteger("jgoim.reconnect.acceptBurst", 15);
     private static final long BUCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int BUCKETS = 900; // 90 s after the kill
 
