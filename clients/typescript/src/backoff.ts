@@ -28,6 +28,11 @@ export class Backoff {
     return Math.min(this.maxMs, this.minMs * 2 ** shift);
   }
 
+  /** A uniformly random part of spanMs, within [0, spanMs): the jitter around a given wait. */
+  jitterMs(spanMs: number): number {
+    return Math.floor(spanMs * this.random());
+  }
+
   /** A random wait before attempt n, within [min, ceilingMs(n)]. */
   delayMs(attempt: number): number {
     const ceiling = this.ceilingMs(attempt);
@@ -63,33 +68,26 @@ export class ReconnectPolicy {
    * The wait before the next attempt.
    * @param livedMs how long the connection that ended had been authenticated, or negative when it never was
    * @param status  how it ended: BANNED (4018) waits at least the ban time its reason names (`retry-after=<s>`), or
-   *                the longest backoff when it names none; CONNECT_RATE_LIMITED (4016) waits its reason's retry-after
-   *                plus this attempt's full-jitter draw (spread over the window, never all at its top). The jitter is
-   *                added above that floor.
+   *                the longest backoff when it names none, plus this attempt's jitter above it. CONNECT_RATE_LIMITED
+   *                (4016) with a retry-after waits those seconds plus a uniform draw within one second: the comet's
+   *                accept bucket books each refused client a place in a second of its calendar and names that
+   *                second, so the clients told one second spread across it (the attempt count still grows, for the
+   *                next lost connection). A 4016 without one waits as after a lost connection.
    */
   nextDelayMs(livedMs: number, status?: { code: number; reason: string }): number {
     if (livedMs >= this.stableMs) {
       this.count = 0;
     }
-    const floor = this.floorMs(status);
+    const retryAfter = status === undefined ? -1 : retryAfterSeconds(status.reason);
+    const retryAfterMs = retryAfter > 0 ? retryAfter * 1000 : 0;
+    if (status !== undefined && status.code === CONNECT_RATE_LIMITED && retryAfterMs > 0) {
+      this.count = Math.min(this.count + 1, 62);
+      return retryAfterMs + this.backoff.jitterMs(1000);
+    }
+    const floor = status !== undefined && status.code === BANNED ? (retryAfterMs > 0 ? retryAfterMs : this.backoff.maxMs) : 0;
     const delay = this.backoff.delayMs(this.count);
     this.count = Math.min(this.count + 1, 62);
     return floor <= 0 ? delay : floor + (delay - this.backoff.minMs);
-  }
-
-  private floorMs(status?: { code: number; reason: string }): number {
-    if (status === undefined) {
-      return 0;
-    }
-    const retryAfter = retryAfterSeconds(status.reason);
-    const retryAfterMs = retryAfter > 0 ? retryAfter * 1000 : 0;
-    if (status.code === BANNED) {
-      return retryAfterMs > 0 ? retryAfterMs : this.backoff.maxMs;
-    }
-    if (status.code === CONNECT_RATE_LIMITED) {
-      return retryAfterMs > 0 ? retryAfterMs : this.backoff.minMs;
-    }
-    return 0;
   }
 
   /** The attempt number the next delay is drawn for. */

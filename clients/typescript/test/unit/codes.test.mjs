@@ -157,24 +157,47 @@ test("a ban waits at least the ban time its close names, or the longest backoff 
   assert.equal(q.nextDelayMs(-1, new CloseStatus(CloseCode.BANNED, "address banned")), 1000);
 });
 
-test("a rate-limited connect backs off more than a lost connection", () => {
-  const lost = new ReconnectPolicy(new Backoff(100, 10_000, () => 0), 30_000);
-  const limited = new ReconnectPolicy(new Backoff(100, 10_000, () => 0), 30_000);
-  const network = CloseStatus.abnormal("connection reset");
-  const rate = new CloseStatus(CloseCode.CONNECT_RATE_LIMITED, "too many connects retry-after=1");
-  for (let i = 0; i < 6; i++) {
-    const a = lost.nextDelayMs(-1, network);
-    const b = limited.nextDelayMs(-1, rate);
-    assert.equal(a, 100);
-    assert.ok(b === 1000 && b > a, `attempt ${i}: ${b} after 4016 vs ${a} after a network error`);
-  }
-  // full jitter over the attempt's window above the retry-after: spread, not a wave at the window's top
+test("a rate-limited connect waits its retry-after plus a jitter within one second, whatever the attempt", () => {
+  const rate = new CloseStatus(CloseCode.CONNECT_RATE_LIMITED, "too many connects retry-after=3");
+  const low = new ReconnectPolicy(new Backoff(100, 10_000, () => 0), 30_000);
   const high = new ReconnectPolicy(new Backoff(100, 10_000, () => 0.999999), 30_000);
-  for (let i = 0; i < 6; i++) {
-    high.nextDelayMs(-1, rate);
+  for (let i = 0; i < 8; i++) {
+    assert.equal(low.nextDelayMs(-1, rate), 3000);
+    assert.equal(high.nextDelayMs(-1, rate), 3999);
   }
-  const top = high.nextDelayMs(-1, rate);
-  assert.ok(top >= 10_899 && top <= 10_900, `${top}`);
+  assert.equal(low.attempt, 8, "the count still grows, for the next lost connection");
+  assert.equal(low.nextDelayMs(-1, CloseStatus.abnormal("connection reset")), 100);
+  assert.equal(high.nextDelayMs(-1, CloseStatus.abnormal("connection reset")), 9999);
+});
+
+test("the clients told one second spread across that second", () => {
+  let seed = 19;
+  const lcg = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const p = new ReconnectPolicy(new Backoff(1000, 30_000, lcg), 30_000);
+  const rate = new CloseStatus(CloseCode.CONNECT_RATE_LIMITED, "too many connects retry-after=1");
+  const tenths = new Array(10).fill(0);
+  for (let i = 0; i < 10_000; i++) {
+    const d = p.nextDelayMs(-1, rate);
+    assert.ok(d >= 1000 && d < 2000, `${d}`);
+    tenths[Math.floor((d - 1000) / 100)]++;
+  }
+  for (const n of tenths) {
+    assert.ok(n >= 850 && n <= 1150, `returns per 100 ms of the second: ${tenths}`);
+  }
+});
+
+test("a rate-limited connect that names no time backs off as a lost connection", () => {
+  const lost = new ReconnectPolicy(new Backoff(100, 10_000, () => 0.5), 30_000);
+  const limited = new ReconnectPolicy(new Backoff(100, 10_000, () => 0.5), 30_000);
+  for (let i = 0; i < 6; i++) {
+    const a = lost.nextDelayMs(-1, CloseStatus.abnormal("connection reset"));
+    const b = limited.nextDelayMs(-1, new CloseStatus(CloseCode.CONNECT_RATE_LIMITED, "too many connects"));
+    assert.equal(b, a);
+    assert.equal(b, 100 + Math.floor((Math.min(10_000, 100 * 2 ** (i + 1)) - 100) * 0.5));
+  }
 });
 
 test("the retry-after token is read only in its documented form", () => {

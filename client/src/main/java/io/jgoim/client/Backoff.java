@@ -48,6 +48,11 @@ public final class Backoff {
         return minNanos + (long) ((ceiling - minNanos) * r);
     }
 
+    /** A uniformly random part of {@code spanNanos}, within {@code [0, spanNanos)}: the jitter around a given wait. */
+    public long jitterNanos(long spanNanos) {
+        return (long) (spanNanos * random.getAsDouble());
+    }
+
     public long minNanos() {
         return minNanos;
     }

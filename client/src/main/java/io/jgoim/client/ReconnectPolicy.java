@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
  * its event loop.
  */
 final class ReconnectPolicy {
+    private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
     private final Backoff backoff;
     private final long stableNanos;
     private int attempt;
@@ -23,34 +24,40 @@ final class ReconnectPolicy {
     }
 
     /**
-     * The wait before the next attempt after a connection that ended with {@code status}. Two refusals ask for more
-     * than a lost connection: BANNED (4018) waits at least the ban time its reason names
-     * ({@link CloseReasons#retryAfterSeconds}: {@code retry-after=<s>}), or the longest backoff when it names none;
-     * CONNECT_RATE_LIMITED (4016) waits its reason's retry-after (the node refills its bucket meanwhile) plus this
-     * attempt's full-jitter draw, so it backs off more than after a lost connection while the refused clients stay
-     * spread over the window (a floor at the window's top would send every client of one attempt back together, late).
-     * The jitter of the backoff is added above the floor, so refused clients do not return in a wave.
+     * The wait before the next attempt after a connection that ended with {@code status}. Two refusals name their
+     * own time: BANNED (4018) waits at least the ban time its reason names
+     * ({@link CloseReasons#retryAfterSeconds}: {@code retry-after=<s>}), or the longest backoff when it names none,
+     * plus this attempt's jitter above it. CONNECT_RATE_LIMITED (4016) with a retry-after waits those seconds plus a
+     * uniform draw within one second: the comet's accept bucket books each refused client a place in a second of its
+     * calendar and names that second, so the clients told one second spread across it, at the bucket's rate (the
+     * attempt count still grows, for the next lost connection). A 4016 without one waits as after a lost connection
+     * (this attempt's full-jitter draw).
      */
     long nextDelayNanos(long livedNanos, CloseStatus status) {
         if (livedNanos >= stableNanos) {
             attempt = 0;
         }
-        long floor = floorNanos(status, attempt);
+        long retryAfterNanos = retryAfterNanos(status);
+        if (status != null && status.code() == CloseCode.CONNECT_RATE_LIMITED.code() && retryAfterNanos > 0) {
+            attempt = Math.min(attempt + 1, 62);
+            return retryAfterNanos + backoff.jitterNanos(SECOND_NANOS);
+        }
+        long floor = floorNanos(status, retryAfterNanos);
         long delay = nextDelayNanos(livedNanos);
         return floor <= 0 ? delay : floor + (delay - backoff.minNanos());
     }
 
-    private long floorNanos(CloseStatus status, int attempt) {
+    private static long retryAfterNanos(CloseStatus status) {
+        long retryAfter = status == null ? -1 : CloseReasons.retryAfterSeconds(status.reason());
+        return retryAfter > 0 ? TimeUnit.SECONDS.toNanos(retryAfter) : 0;
+    }
+
+    private long floorNanos(CloseStatus status, long retryAfterNanos) {
         if (status == null) {
             return 0;
         }
-        long retryAfter = CloseReasons.retryAfterSeconds(status.reason());
-        long retryAfterNanos = retryAfter > 0 ? TimeUnit.SECONDS.toNanos(retryAfter) : 0;
         if (status.code() == CloseCode.BANNED.code()) {
             return retryAfterNanos > 0 ? retryAfterNanos : backoff.maxNanos();
-        }
-        if (status.code() == CloseCode.CONNECT_RATE_LIMITED.code()) {
-            return retryAfterNanos > 0 ? retryAfterNanos : backoff.minNanos();
         }
         return 0;
     }

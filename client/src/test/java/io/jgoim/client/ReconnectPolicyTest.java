@@ -57,26 +57,55 @@ class ReconnectPolicyTest {
     }
 
     @Test
-    void shouldBackOffMoreForARateLimitedConnectThanForALostConnection() {
-        ReconnectPolicy lost = new ReconnectPolicy(
+    void shouldWaitARateLimitedConnectsRetryAfterPlusAJitterWithinOneSecond() {
+        CloseStatus rate = new CloseStatus(CloseCode.CONNECT_RATE_LIMITED.code(), "too many connects retry-after=3");
+        ReconnectPolicy low = new ReconnectPolicy(
                 new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.0), Duration.ofSeconds(30));
-        ReconnectPolicy limited = new ReconnectPolicy(
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.0), Duration.ofSeconds(30));
-        CloseStatus network = CloseStatus.abnormal("connection reset");
+        ReconnectPolicy high = new ReconnectPolicy(
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.999_999), Duration.ofSeconds(30));
+        for (int i = 0; i < 8; i++) {
+            // the attempt's backoff window (up to 10 s by now) does not widen it: the comet named the second
+            assertThat(low.nextDelayNanos(-1, rate)).isEqualTo(3_000 * MS);
+            assertThat(high.nextDelayNanos(-1, rate)).isBetween(3_999 * MS, 3_999_999_999L);
+        }
+        assertThat(low.attempt()).as("the count still grows, for the next lost connection").isEqualTo(8);
+        assertThat(low.nextDelayNanos(-1, CloseStatus.abnormal("connection reset"))).isEqualTo(100 * MS);
+        assertThat(high.nextDelayNanos(-1, CloseStatus.abnormal("connection reset")))
+                .isBetween(9_999 * MS, 10_000 * MS);
+    }
+
+    @Test
+    void shouldSpreadTheClientsToldOneSecondAcrossThatSecond() {
+        java.util.Random seeded = new java.util.Random(19);
+        ReconnectPolicy p = new ReconnectPolicy(
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), seeded::nextDouble), Duration.ofSeconds(30));
         CloseStatus rate = new CloseStatus(CloseCode.CONNECT_RATE_LIMITED.code(), "too many connects retry-after=1");
+        int[] tenths = new int[10];
+        for (int i = 0; i < 10_000; i++) {
+            long d = p.nextDelayNanos(-1, rate);
+            assertThat(d).isBetween(1_000 * MS, 1_999_999_999L);
+            tenths[(int) ((d - 1_000 * MS) / (100 * MS))]++;
+        }
+        for (int t = 0; t < 10; t++) {
+            // 1,000 expected in each 100 ms; a binomial sd of 30, so 150 off would be a 5-sigma miss
+            assertThat(tenths[t]).as("returns in the %d-th 100 ms of the second", t).isBetween(850, 1_150);
+        }
+    }
+
+    @Test
+    void shouldBackOffAsForALostConnectionWhenARateLimitedConnectNamesNoTime() {
+        ReconnectPolicy lost = new ReconnectPolicy(
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.5), Duration.ofSeconds(30));
+        ReconnectPolicy limited = new ReconnectPolicy(
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.5), Duration.ofSeconds(30));
+        CloseStatus network = CloseStatus.abnormal("connection reset");
+        CloseStatus rate = new CloseStatus(CloseCode.CONNECT_RATE_LIMITED.code(), "too many connects");
         for (int i = 0; i < 6; i++) {
             long a = lost.nextDelayNanos(-1, network);
             long b = limited.nextDelayNanos(-1, rate);
-            assertThat(a).isEqualTo(100 * MS); // the floor of the window (random 0)
-            assertThat(b).isEqualTo(1_000 * MS).isGreaterThan(a); // retry-after, then the draw (0 here)
+            assertThat(b).as("attempt %d: the same growing draw", i).isEqualTo(a).isEqualTo(
+                    100 * MS + (Math.min(10_000, 100 << (i + 1)) - 100) * MS / 2);
         }
-        // the draw stays full jitter over the attempt's window, above the retry-after: spread, not a wave at the top
-        ReconnectPolicy high = new ReconnectPolicy(
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), () -> 0.999_999), Duration.ofSeconds(30));
-        for (int i = 0; i < 6; i++) {
-            high.nextDelayNanos(-1, rate);
-        }
-        assertThat(high.nextDelayNanos(-1, rate)).isBetween(10_899 * MS, 10_900 * MS); // 1 s + (10 s - 100 ms)
     }
 
     @Test

@@ -75,6 +75,14 @@ public final class ConnectLimits {
     }
 
     /**
+     * The whole seconds a connection {@link #acceptNode} just refused is told to stay away: its booked place in the
+     * accept bucket's calendar ({@link AcceptRate#retryAfterSeconds}). Call once per refusal that is told it.
+     */
+    public int acceptRetryAfterSeconds() {
+        return acceptRate.retryAfterSeconds();
+    }
+
+    /**
      * Admits a connection of {@code client} from {@code address} by the per-address limits: null when admitted
      * ({@code client} then holds its slot, released by {@link ClientIp#release()}), else the refusal (counted).
      */

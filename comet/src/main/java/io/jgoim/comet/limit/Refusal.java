@@ -51,7 +51,11 @@ public enum Refusal {
         return httpStatus;
     }
 
-    /** The Retry-After of a refused upgrade in seconds; -1: the ban time. */
+    /**
+     * The Retry-After of a refused upgrade in seconds; -1: the ban time. The node bucket's refusal (ACCEPT_RATE) is
+     * told its booked second instead ({@link AcceptRate#retryAfterSeconds}); its 1 here is what an already-read
+     * upgrade would get.
+     */
     public int retryAfterSeconds() {
         return retryAfterSeconds;
     }

@@ -55,7 +55,9 @@ final class ConnectGate {
     Verdict admit(Channel ch, ClientIp client) {
         Refusal r = limits.acceptNode();
         if (r != null) {
-            refuse(ch, r);
+            // a TLS listener closes bare (nothing is written before the handshake), so it books no place either
+            ch.pipeline().addLast(PipelineNames.REFUSED, new RefusedConnection(tls ? null
+                    : replies.acceptRefusal(limits.acceptRetryAfterSeconds(), webSocket)));
             return Verdict.REFUSED;
         }
         InetAddress peer = client.address() == null ? null : client.address().getAddress();

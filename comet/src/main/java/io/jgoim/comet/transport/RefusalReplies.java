@@ -1,5 +1,6 @@
 package io.jgoim.comet.transport;
 
+import io.jgoim.comet.limit.AcceptRate;
 import io.jgoim.comet.limit.Refusal;
 import io.jgoim.protocol.CloseReasons;
 import io.jgoim.protocol.Op;
@@ -22,7 +23,9 @@ import java.util.Map;
  * What a connection refused by a limit before its handshake is told, encoded once per listener: over TCP a
  * DISCONNECT frame (op 18, ver 2: int32 close code + reason), over WebSocket an HTTP 429 (503 for the node's accept
  * rate) with {@code Retry-After} and {@code X-Jgoim-Close-Code}. A goim (ver 1) TCP client, which knows no op 18,
- * reads it as a failed auth and reconnects, as it would after a bare close. Immutable; each write takes a duplicate.
+ * reads it as a failed auth and reconnects, as it would after a bare close. The node bucket's refusal names the
+ * seconds its {@link AcceptRate} calendar booked, so it is encoded once for each of 1..{@link
+ * AcceptRate#HORIZON_SECONDS}. Immutable; each write takes a duplicate.
  */
 final class RefusalReplies {
     /** The header naming the close code in a refused WebSocket upgrade. */
@@ -30,6 +33,9 @@ final class RefusalReplies {
 
     private final Map<Refusal, ByteBuf> tcp = new EnumMap<>(Refusal.class);
     private final Map<Refusal, ByteBuf> http = new EnumMap<>(Refusal.class);
+    /** The node bucket's refusals by the seconds they name (index 1..HORIZON_SECONDS). */
+    private final ByteBuf[] acceptTcp = new ByteBuf[AcceptRate.HORIZON_SECONDS + 1];
+    private final ByteBuf[] acceptHttp = new ByteBuf[AcceptRate.HORIZON_SECONDS + 1];
     private final long banSeconds;
 
     RefusalReplies(long banSeconds) {
@@ -38,27 +44,54 @@ final class RefusalReplies {
             if (r.close() == null || r.httpStatus() == 0) {
                 continue;
             }
-            // The reason ends with the time to stay away (CloseReasons), as the WebSocket refusal's Retry-After says.
-            byte[] reason = CloseReasons.withRetryAfter(r.close().reason(), retryAfter(r))
-                    .getBytes(StandardCharsets.UTF_8);
-            ByteBuf f = Unpooled.buffer(PacketLayout.HEADER_LENGTH + 4 + reason.length);
-            ProtoCodec.writeHeader(f, 4 + reason.length, PacketLayout.VERSION_EXTENDED, Op.DISCONNECT, 0);
-            f.writeInt(r.close().code()).writeBytes(reason);
-            tcp.put(r, Unpooled.unreleasableBuffer(f.asReadOnly()));
-            String head = "HTTP/1.1 " + r.httpStatus() + " " + HttpResponseStatus.valueOf(r.httpStatus())
-                    .reasonPhrase() + "\r\nRetry-After: " + retryAfter(r) + "\r\n" + CLOSE_CODE_HEADER + ": "
-                    + r.close().code() + "\r\nContent-Type: text/plain\r\nContent-Length: " + (reason.length + 1)
-                    + "\r\nConnection: close\r\n\r\n";
-            ByteBuf h = Unpooled.buffer();
-            h.writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(reason).writeByte('\n');
-            http.put(r, Unpooled.unreleasableBuffer(h.asReadOnly()));
+            tcp.put(r, tcpFrame(r, retryAfter(r)));
+            http.put(r, httpHead(r, retryAfter(r)));
         }
+        for (int s = 1; s <= AcceptRate.HORIZON_SECONDS; s++) {
+            acceptTcp[s] = tcpFrame(Refusal.ACCEPT_RATE, s);
+            acceptHttp[s] = httpHead(Refusal.ACCEPT_RATE, s);
+        }
+    }
+
+    /** The DISCONNECT frame refusing {@code r}; its reason ends with the time to stay away (CloseReasons). */
+    private static ByteBuf tcpFrame(Refusal r, long retryAfter) {
+        byte[] reason = reason(r, retryAfter);
+        ByteBuf f = Unpooled.buffer(PacketLayout.HEADER_LENGTH + 4 + reason.length);
+        ProtoCodec.writeHeader(f, 4 + reason.length, PacketLayout.VERSION_EXTENDED, Op.DISCONNECT, 0);
+        f.writeInt(r.close().code()).writeBytes(reason);
+        return Unpooled.unreleasableBuffer(f.asReadOnly());
+    }
+
+    /** The HTTP refusal of an upgrade, whose Retry-After says what the reason's token says. */
+    private static ByteBuf httpHead(Refusal r, long retryAfter) {
+        byte[] reason = reason(r, retryAfter);
+        String head = "HTTP/1.1 " + r.httpStatus() + " " + HttpResponseStatus.valueOf(r.httpStatus())
+                .reasonPhrase() + "\r\nRetry-After: " + retryAfter + "\r\n" + CLOSE_CODE_HEADER + ": "
+                + r.close().code() + "\r\nContent-Type: text/plain\r\nContent-Length: " + (reason.length + 1)
+                + "\r\nConnection: close\r\n\r\n";
+        ByteBuf h = Unpooled.buffer();
+        h.writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(reason).writeByte('\n');
+        return Unpooled.unreleasableBuffer(h.asReadOnly());
+    }
+
+    private static byte[] reason(Refusal r, long retryAfter) {
+        return CloseReasons.withRetryAfter(r.close().reason(), retryAfter).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The raw bytes refusing {@code r} on a plain listener (a duplicate to write), or null for a bare close. */
     ByteBuf raw(Refusal r, boolean webSocket) {
         ByteBuf b = (webSocket ? http : tcp).get(r);
         return b == null ? null : b.duplicate();
+    }
+
+    /**
+     * The raw bytes refusing a connection the node's bucket refused, telling it to stay away {@code seconds}
+     * ({@link AcceptRate#retryAfterSeconds}, clamped to 1..{@link AcceptRate#HORIZON_SECONDS}): a duplicate of one
+     * of the replies encoded at start, so a refusal allocates nothing but the duplicate.
+     */
+    ByteBuf acceptRefusal(int seconds, boolean webSocket) {
+        int s = Math.max(1, Math.min(AcceptRate.HORIZON_SECONDS, seconds));
+        return (webSocket ? acceptHttp : acceptTcp)[s].duplicate();
     }
 
     /** The refusal as an HTTP response, for a request already read through the HTTP codec. */

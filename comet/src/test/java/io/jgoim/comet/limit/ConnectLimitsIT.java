@@ -122,6 +122,38 @@ class ConnectLimitsIT {
     }
 
     @Test
+    void shouldTellEachConnectTheNodeBucketRefusesTheSecondItBookedIt() throws Exception {
+        // 1 a second, burst 1: the first connect is admitted, the next ones refused and booked 1 s apart from 1 s on
+        // (places at +1, +2, +3, ... s after the first refusal, each told the whole seconds to it)
+        start(Map.of("JGOIM_LIMITS_ACCEPT_RATE", "1", "JGOIM_LIMITS_ACCEPT_BURST", "1"));
+        List<RawConn> open = new ArrayList<>();
+        try {
+            RawConn first = RawConn.open("127.0.0.5", comet.tcpAddress());
+            open.add(first);
+            await().atMost(Duration.ofSeconds(10)).until(() -> comet.limits().meters().accepts() == 1.0);
+            long t0 = System.nanoTime();
+            List<Long> told = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                RawConn c = RawConn.open("127.0.0.5", comet.tcpAddress());
+                open.add(c);
+                byte[] f = c.next();
+                assertThat(RawConn.disconnectCode(f)).as("connect %d", i + 2)
+                        .isEqualTo(CloseCode.CONNECT_RATE_LIMITED.code());
+                String reason = new String(f, 20, f.length - 20, java.nio.charset.StandardCharsets.UTF_8);
+                told.add(io.jgoim.protocol.CloseReasons.retryAfterSeconds(reason));
+                assertThat(c.next()).isSameAs(RawConn.EOF);
+            }
+            assertThat(System.nanoTime() - t0).as("the refusals came within a second (else the places shift)")
+                    .isLessThan(TimeUnit.SECONDS.toNanos(1));
+            // the first refusal's place is exactly 1 s away; later ones are read a little later, so +2 s is < 2 s
+            assertThat(told).containsExactly(1L, 1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(comet.limits().meters().refusals(Refusal.ACCEPT_RATE)).isEqualTo(7.0);
+        } finally {
+            open.forEach(RawConn::close);
+        }
+    }
+
+    @Test
     void shouldBanABruteForcingAddressBeforeItsTokensReachLogic() throws Exception {
         start(Map.of("JGOIM_LIMITS_AUTH_FAILURES_PER_IP", "20", "JGOIM_LIMITS_BAN_TIME", "10m"));
         AtomicInteger authFailed = new AtomicInteger();
