@@ -242,6 +242,17 @@ public final class CometPushService implements CometService {
             frame = frame(req.getProto().getBody());
         }
         try {
+            if (broadcaster.answersEarly()) {
+                // The reply says the members it was handed to; what was written feeds this comet's metrics.
+                return broadcaster.broadcastRoomEarly(room, frame, d -> {
+                    if (d.delivered() > 0) {
+                        latency.fannedOut(PushLatency.Kind.ROOM, received, System.nanoTime());
+                        roomWritten(req);
+                        tenantDeliveries.of(Tenancy.tenantOf(req.getRoomId())).increment(d.delivered());
+                    }
+                }).thenApply(d -> BroadcastRoomReply.newBuilder().setDelivered(d.delivered())
+                        .setDropped(d.dropped()).build());
+            }
             return broadcaster.broadcastRoom(room, frame).thenApply(d -> {
                 if (d.delivered() > 0) {
                     latency.fannedOut(PushLatency.Kind.ROOM, received, System.nanoTime());

@@ -19,6 +19,10 @@ final class FanOutJob {
     private final AtomicInteger pending = new AtomicInteger(1);
     private final AtomicInteger delivered = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
+    /** Loop parts not yet taken into a pass (+1 for the submitter), and sessions they were handed for. */
+    private final AtomicInteger untaken = new AtomicInteger(1);
+    private final AtomicInteger handed = new AtomicInteger();
+    private final CompletableFuture<Delivery> taken = new CompletableFuture<>();
 
     FanOutJob(PushKind kind, CometMetrics metrics) {
         this.kind = kind;
@@ -28,10 +32,33 @@ final class FanOutJob {
     /** One more loop part will report through {@link #done}. */
     void expect() {
         pending.incrementAndGet();
+        untaken.incrementAndGet();
+    }
+
+    /** One more loop part, for {@code members} sessions (what an early answer reports as delivered). */
+    void expect(int members) {
+        expect();
+        handed.addAndGet(members);
+    }
+
+    /**
+     * Completes, with the sessions handed to the loops as delivered and none dropped, once every loop part was taken
+     * into a pass ({@link #taken()}): the early answer of a room call. Call after {@link #seal}.
+     */
+    CompletableFuture<Delivery> takenFuture() {
+        return taken;
+    }
+
+    /** A loop part was taken into a pass (it counts in that loop's pending bytes, no longer in its queue). */
+    void taken() {
+        if (untaken.decrementAndGet() == 0) {
+            taken.complete(new Delivery(handed.get(), 0));
+        }
     }
 
     /** Every part was handed over; the future completes once they all reported. */
     CompletableFuture<Delivery> seal() {
+        taken();
         done(0, 0);
         return future;
     }

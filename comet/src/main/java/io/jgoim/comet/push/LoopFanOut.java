@@ -59,12 +59,21 @@ final class LoopFanOut implements Runnable {
     private final ArrayList<ArrayList<Entry>> spareLists = new ArrayList<>();
     private final ArrayList<Entry> broadcasts = new ArrayList<>();
     private final PassWriter writer;
+    /** Members per chunk of a rolling pass ({@link RoomSweep}); 0: a room's pass is written whole. */
+    private final int rollingChunk;
+    private final HashMap<Room, RoomSweep> sweeps = new HashMap<>();
+    private final ArrayList<RoomSweep> activeSweeps = new ArrayList<>();
 
     LoopFanOut(int loopIndex, EventExecutor loop, MemberList allSessions, CometMetrics metrics) {
+        this(loopIndex, loop, allSessions, metrics, 0);
+    }
+
+    LoopFanOut(int loopIndex, EventExecutor loop, MemberList allSessions, CometMetrics metrics, int rollingChunk) {
         this.loopIndex = loopIndex;
         this.loop = loop;
         this.allSessions = allSessions;
         this.writer = new PassWriter(metrics);
+        this.rollingChunk = rollingChunk;
     }
 
     /** Any thread: queues {@code e} (whose frame reference it now owns) for this loop's next pass. */
@@ -87,12 +96,21 @@ final class LoopFanOut implements Runnable {
             // The loop is shutting down: nothing will write these.
             for (Entry x; (x = gathered.poll()) != null; ) {
                 x.frame().release();
+                x.job().taken();
                 x.job().done(0, 0);
             }
+            for (int i = 0; i < activeSweeps.size(); i++) {
+                activeSweeps.get(i).abort();
+            }
+            activeSweeps.clear();
         }
     }
 
-    /** One pass: everything gathered until now; then the next pass is queued if more arrived meanwhile. */
+    /**
+     * One pass: everything gathered until now; then the next pass is queued if more arrived meanwhile. With rolling
+     * passes, a room's pushes join its sweep in progress and every active sweep writes one chunk; the task then
+     * queues itself again behind the loop's I/O while a sweep is active.
+     */
     @Override
     public void run() {
         try {
@@ -100,8 +118,13 @@ final class LoopFanOut implements Runnable {
                 pass.add(e);
             }
             writePass();
+            stepSweeps();
         } finally {
             pass.clear();
+            if (!activeSweeps.isEmpty()) {
+                schedule(); // still scheduled: the next chunk goes behind the loop's I/O and other tasks
+                return;
+            }
             scheduled.set(false);
             if (!gathered.isEmpty() && scheduled.compareAndSet(false, true)) {
                 schedule();
@@ -113,8 +136,17 @@ final class LoopFanOut implements Runnable {
     private void writePass() {
         for (int i = 0; i < pass.size(); i++) {
             Entry e = pass.get(i);
+            if (rollingChunk > 0 && e.room() != null) {
+                if (!broadcasts.isEmpty()) {
+                    writeBroadcasts();
+                }
+                sweep(e);
+                continue;
+            }
+            e.job().taken();
             if (e.room() == null) {
                 writeRooms();
+                finishSweeps(); // a broadcast goes after every room push that arrived before it
                 broadcasts.add(e);
             } else {
                 if (!broadcasts.isEmpty()) {
@@ -131,6 +163,52 @@ final class LoopFanOut implements Runnable {
         }
         writeRooms();
         writeBroadcasts();
+    }
+
+    private void sweep(Entry e) {
+        RoomSweep s = sweeps.get(e.room());
+        MemberList members = e.room().shard(loopIndex);
+        if (s == null || s.members() != members) {
+            if (s != null && s.isActive()) {
+                s.finish();
+            }
+            s = new RoomSweep(e.room(), members, rollingChunk, writer);
+            sweeps.put(e.room(), s);
+        }
+        if (!s.isActive()) {
+            activeSweeps.add(s);
+        }
+        s.add(e);
+    }
+
+    /** One chunk of every active sweep; idle ones leave the list (and the map, so an empty room is forgotten). */
+    private void stepSweeps() {
+        for (int i = 0; i < activeSweeps.size(); i++) {
+            RoomSweep s = activeSweeps.get(i);
+            try {
+                s.step();
+            } catch (RuntimeException e) {
+                log.error("rolling pass of {} failed", s.room(), e); // a bug: the sweep gives up what it holds
+                s.abort();
+            }
+        }
+        for (int i = activeSweeps.size() - 1; i >= 0; i--) {
+            RoomSweep s = activeSweeps.get(i);
+            if (!s.isActive()) {
+                activeSweeps.remove(i);
+                if (s.members().size() == 0) {
+                    sweeps.remove(s.room());
+                }
+            }
+        }
+    }
+
+    /** Writes every active sweep to its end (a broadcast is next, and must follow them). */
+    private void finishSweeps() {
+        for (int i = 0; i < activeSweeps.size(); i++) {
+            activeSweeps.get(i).finish();
+        }
+        activeSweeps.clear();
     }
 
     private void writeRooms() {

@@ -48,7 +48,7 @@ final class PassWriter {
         int w = 0;
         int messages = 0;
         try {
-            w = join(entries, n, broadcast);
+            w = join(entries, 0, n, broadcast);
             if (members != null && members.size() > 0) {
                 boolean flush = false;
                 int[] c = one;
@@ -85,22 +85,73 @@ final class PassWriter {
     }
 
     /**
+     * One chunk of a rolling pass ({@link RoomSweep}): writes {@code entries} [from, to) (one room's, in arrival
+     * order) to {@code members} [first, last), then flushes those members; adds each entry's sessions written and
+     * dropped to {@code perEntry} (2 ints per entry, at i * 2). Neither releases the entries' frames nor
+     * completes their jobs: the sweep does once every member has them.
+     */
+    void writeChunk(MemberList members, int first, int last, List<LoopFanOut.Entry> entries, int from, int to,
+                    int[] perEntry) {
+        int n = to - from;
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            parts[i] = entries.get(from + i).frame();
+        }
+        Arrays.fill(writeOf, 0, n, 0);
+        int w = 0;
+        try {
+            w = join(entries, from, n, false);
+            boolean flush = false;
+            int messages = 0;
+            int[] c = one;
+            for (int k = 0; k < w; k++) {
+                c[0] = 0;
+                c[1] = 0;
+                flush |= RoomBroadcaster.writeAll(members, first, last, writes[k], -1, c, null, w == 1);
+                counts[2 * k] = c[0];
+                counts[2 * k + 1] = c[1];
+                messages += writes[k].frameCount();
+            }
+            if (flush) {
+                RoomBroadcaster.flushAll(members, first, last);
+            }
+            metrics.fanOutPass(messages, w);
+            for (int i = 0; i < n; i++) {
+                int k = writeOf[i];
+                perEntry[2 * (from + i)] += counts[2 * k];
+                perEntry[2 * (from + i) + 1] += counts[2 * k + 1];
+            }
+        } finally {
+            for (int i = 0; i < n; i++) {
+                parts[i] = null;
+            }
+            for (int k = 0; k < w; k++) {
+                if (joined[k]) {
+                    writes[k].release();
+                }
+                writes[k] = null;
+            }
+        }
+    }
+
+    /**
      * Joins parts[0, n) into writes[0, w); returns w. A write of one part is that part itself (no copy). Broadcasts
      * join only when they filter by the same op and tenant.
      */
-    private int join(List<LoopFanOut.Entry> entries, int n, boolean broadcast) {
+    private int join(List<LoopFanOut.Entry> entries, int base, int n, boolean broadcast) {
         int w = 0;
         int start = 0;
         int bytes = parts[0].size();
         for (int i = 1; i <= n; i++) {
             if (i < n && parts[i - 1].isFollowedBy(parts[i]) && bytes + parts[i].size() <= LoopFanOut.MAX_WRITE_BYTES
-                    && (!broadcast || entries.get(i).op() == entries.get(i - 1).op()
-                        && java.util.Objects.equals(entries.get(i).tenant(), entries.get(i - 1).tenant()))) {
+                    && (!broadcast || entries.get(base + i).op() == entries.get(base + i - 1).op()
+                        && java.util.Objects.equals(entries.get(base + i).tenant(),
+                            entries.get(base + i - 1).tenant()))) {
                 bytes += parts[i].size();
                 continue;
             }
-            writeOp[w] = broadcast ? entries.get(start).op() : -1;
-            writeTenant[w] = broadcast ? entries.get(start).tenant() : null;
+            writeOp[w] = broadcast ? entries.get(base + start).op() : -1;
+            writeTenant[w] = broadcast ? entries.get(base + start).tenant() : null;
             joined[w] = i - start > 1;
             writes[w] = joined[w] ? PushFrame.concat(parts, start, i) : parts[start];
             for (int j = start; j < i; j++) {

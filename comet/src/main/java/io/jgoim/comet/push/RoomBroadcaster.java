@@ -27,17 +27,41 @@ public final class RoomBroadcaster {
     /** Sessions whose write is attempted in one paced step of a throttled broadcast. */
     private static final long SPEED_STEP_MILLIS = 100;
 
+    /**
+     * Experiment (issue 17), off by default: members per chunk of a room's rolling pass ({@link RoomSweep}); 0 writes
+     * a room's pass whole. System property {@code jgoim.fanout.rollingChunk}.
+     */
+    static final int ROLLING_CHUNK = Integer.getInteger("jgoim.fanout.rollingChunk", 0);
+    /**
+     * Experiment (issue 17), off by default: a room call is answered once every loop took its push into a pass, with
+     * the members handed as delivered, instead of once every loop wrote it. System property
+     * {@code jgoim.fanout.earlyAnswer}.
+     */
+    static final boolean EARLY_ANSWER = Boolean.getBoolean("jgoim.fanout.earlyAnswer");
+
     private final SessionLoops loops;
     private final CometMetrics metrics;
     private final LoopFanOut[] fanOuts;
+    private final boolean earlyAnswer;
 
     public RoomBroadcaster(SessionLoops loops, CometMetrics metrics) {
+        this(loops, metrics, ROLLING_CHUNK, EARLY_ANSWER);
+    }
+
+    /** {@code rollingChunk}: members per chunk of a rolling pass (0: off); {@code earlyAnswer}: see the property. */
+    public RoomBroadcaster(SessionLoops loops, CometMetrics metrics, int rollingChunk, boolean earlyAnswer) {
         this.loops = loops;
         this.metrics = metrics;
+        this.earlyAnswer = earlyAnswer;
         this.fanOuts = new LoopFanOut[loops.size()];
         for (int i = 0; i < fanOuts.length; i++) {
-            fanOuts[i] = new LoopFanOut(i, loops.loop(i), loops.sessions(i), metrics);
+            fanOuts[i] = new LoopFanOut(i, loops.loop(i), loops.sessions(i), metrics, rollingChunk);
         }
+    }
+
+    /** True when room calls are answered once taken into a pass ({@link #broadcastRoomEarly}). */
+    public boolean answersEarly() {
+        return earlyAnswer;
     }
 
     /** Room and broadcast pushes handed to loop {@code index} and not yet in one of its passes. */
@@ -52,15 +76,32 @@ public final class RoomBroadcaster {
 
     /** Writes {@code frame} to every member of {@code room}; completes when every loop's task ran. */
     public CompletableFuture<Delivery> broadcastRoom(Room room, PushFrame frame) {
+        return submitRoom(room, frame).seal();
+    }
+
+    /**
+     * {@link #broadcastRoom}, answered early: the returned future completes once every loop took the push into a
+     * pass (a loop holding {@value LoopFanOut#MAX_WRITE_BYTES} bytes of the room's pushes not yet written takes no more
+     * until some are: that is the backpressure), with the members it was handed to as delivered and none dropped;
+     * {@code written} gets the real outcome once every loop wrote it.
+     */
+    public CompletableFuture<Delivery> broadcastRoomEarly(Room room, PushFrame frame,
+                                                          java.util.function.Consumer<Delivery> written) {
+        FanOutJob job = submitRoom(room, frame);
+        job.seal().thenAccept(written);
+        return job.takenFuture();
+    }
+
+    private FanOutJob submitRoom(Room room, PushFrame frame) {
         FanOutJob job = new FanOutJob(PushKind.ROOM, metrics);
         for (int i = 0; i < loops.size(); i++) {
             MemberList shard = room.shard(i);
             if (shard != null && shard.size() > 0) {
-                job.expect();
+                job.expect(shard.size());
                 fanOuts[i].submit(new LoopFanOut.Entry(room, -1, frame.retain(), job));
             }
         }
-        return job.seal();
+        return job;
     }
 
     /**
