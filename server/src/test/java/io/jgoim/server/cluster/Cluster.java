@@ -269,7 +269,50 @@ public final class Cluster implements AutoCloseable {
     public CometNode restartComet(String id) {
         CometNode old = comets.get(id);
         old.stop();
-        return startComet(id, old.tcpPort(), old.wsPort(), old.rpcPort(), true);
+        long deadline = System.nanoTime() + RESTART_BIND_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return startComet(id, old.tcpPort(), old.wsPort(), old.rpcPort(), true);
+            } catch (IllegalStateException e) {
+                // Twice (ReconnectStormIT, once on a quiet machine) a restart found one of its own former ports
+                // taken by a socket that was not a listener. Say which socket, and wait for it a while instead of
+                // failing the test on the first try; a port still taken after that fails as before.
+                if (!String.valueOf(e.getMessage()).startsWith("cannot bind") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.out.println("Cluster: restart of " + id + ": " + e.getMessage() + "; sockets on its ports:\n"
+                        + socketsOn(old.tcpPort(), old.wsPort(), old.rpcPort()));
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** How long a restart waits for its former ports to be bindable again. */
+    private static final Duration RESTART_BIND_PATIENCE = Duration.ofSeconds(10);
+
+    /** What {@code ss} says of the sockets bound to {@code ports} (diagnostics; "" if ss cannot run). */
+    private static String socketsOn(int... ports) {
+        StringBuilder filter = new StringBuilder();
+        for (int p : ports) {
+            filter.append(filter.length() == 0 ? "( " : " or ").append("sport = :").append(p);
+        }
+        filter.append(" )");
+        try {
+            Process ss = new ProcessBuilder("ss", "-tanpe", filter.toString()).redirectErrorStream(true).start();
+            String out = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            ss.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            return out.lines().limit(20).collect(java.util.stream.Collectors.joining("\n"));
+        } catch (IOException e) {
+            return "(ss: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     /** Starts a new job in the cluster's consumer group. */
