@@ -147,6 +147,13 @@ public final class CometNode {
         Server rpc = field(server, "rpcServer", Server.class);
         EventLoopGroup workers = field(server, "workers", EventLoopGroup.class);
         EventLoopGroup boss = field(server, "boss", EventLoopGroup.class);
+        // The listening sockets first, closed and waited for: twice a killed comet's listener outlived its event
+        // loops' termination (ss showed it LISTENing in this JVM with a full backlog), and the restart on the same
+        // port then failed with "Address already in use" (ReconnectStormIT, CI and a quiet machine).
+        io.jgoim.comet.node.Listeners listeners = field(server, "listeners", io.jgoim.comet.node.Listeners.class);
+        if (listeners != null) {
+            listeners.close();
+        }
         if (rpc != null) {
             // Before the event loops stop: its shutdown waits for its channels to close on them, and once they were
             // gone that wait never ended (ReconnectStormIT hung here).
