@@ -191,7 +191,8 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
     /** Session protocol timings and limits. */
     public record ProtocolConfig(Duration handshakeTimeout, Duration heartbeatInterval, int heartbeatMaxMisses,
                                  int maxBodyBytes, Duration logicTimeout, Duration sessionRefreshInterval,
-                                 int maxPendingFrames, int maxInflightUpstream, int maxPendingConnects) {
+                                 int maxPendingFrames, int maxInflightUpstream, int maxPendingConnects,
+                                 Duration connectWait, int maxWaitingConnects) {
         public ProtocolConfig {
             Checks.positive(handshakeTimeout, "protocol.handshakeTimeout");
             Checks.positive(heartbeatInterval, "protocol.heartbeatInterval");
@@ -202,6 +203,9 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
             Checks.nonNegative(maxPendingFrames, "protocol.maxPendingFrames");
             Checks.positive(maxInflightUpstream, "protocol.maxInflightUpstream");
             Checks.nonNegative(maxPendingConnects, "protocol.maxPendingConnects");
+            Checks.notNull(connectWait, "protocol.connectWait");
+            Checks.check(!connectWait.isNegative(), "protocol.connectWait must not be negative, was " + connectWait);
+            Checks.nonNegative(maxWaitingConnects, "protocol.maxWaitingConnects");
         }
     }
 

@@ -45,6 +45,7 @@ public final class CometMetrics {
     private final Counter authFailures;
     private final Counter repeatedRequests;
     private final Counter connectsShed;
+    private final Counter connectsWaited;
     private final Counter storeEpochChanges;
     private final Counter sessionsReannounced;
     private final Counter originsRefused;
@@ -99,9 +100,13 @@ public final class CometMetrics {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
         connectsShed = Counter.builder("jgoim_comet_connects_shed")
-                .description("auths refused at once (4004) because the adaptive bound of Connects waiting for logic "
-                        + "(jgoim_comet_connects_limit, at most protocol.maxPendingConnects) was reached")
-                .register(registry);
+                .description("auths refused (4004) because the adaptive bound of Connects waiting for logic "
+                        + "(jgoim_comet_connects_limit, at most protocol.maxPendingConnects) was reached and no "
+                        + "place came within protocol.connectWait (or the queue of protocol.maxWaitingConnects was "
+                        + "full)").register(registry);
+        connectsWaited = Counter.builder("jgoim_comet_connects_waited")
+                .description("auths that found every place among the Connects sent to logic taken and waited for one "
+                        + "(placed or not)").register(registry);
         repeatedRequests = Counter.builder("jgoim_comet_repeated_requests")
                 .description("job requests answered from their first attempt's outcome, not delivered again "
                         + "(retries of calls whose reply came after job's deadline)").register(registry);
@@ -247,9 +252,25 @@ public final class CometMetrics {
                         + "protocol.maxPendingConnects)").register(registry);
     }
 
-    /** An auth was refused at once because the adaptive bound of Connects waiting for logic was reached. */
+    /** Registers the gauge of auths waiting for a place among the Connects sent to logic; called once. */
+    public void connectsWaiting(IntSupplier waiting) {
+        Gauge.builder("jgoim_comet_connects_waiting", waiting::getAsInt)
+                .description("auths waiting for a place among the Connects sent to logic (at most "
+                        + "protocol.maxWaitingConnects, each at most protocol.connectWait)").register(registry);
+    }
+
+    /** An auth was refused because the adaptive bound of Connects waiting for logic was reached and stayed so. */
     public void connectShed() {
         connectsShed.increment();
+    }
+
+    /** An auth found every place taken and waits for one. */
+    public void connectWaited() {
+        connectsWaited.increment();
+    }
+
+    public double connectsWaited() {
+        return connectsWaited.count();
     }
 
     public double connectsShed() {

@@ -2,7 +2,10 @@ package io.jgoim.comet.session;
 
 import io.jgoim.comet.metrics.CometMetrics;
 
+import io.netty.util.concurrent.EventExecutor;
+
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,13 +22,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * round trip (issue 19's quiet-machine ladder: 2,048 to 520 in 1.7 s at ×0.9 per 100 ms, then thousands of refusals
  * a second while logic could have answered far more) — TCP's one decrease per window. It lies between
  * {@link #MIN_LIMIT} and
- * {@code protocol.maxPendingConnects} (the fixed ceiling, 0 = no bound and no adaptation). An auth beyond it is
- * refused at once (4004, retryable), so a storm is admitted at the pace logic answers at a low latency instead of
- * queueing in logic and Redis until every Connect outlasts {@code logicTimeout} — the congestion collapse of issue 19,
- * where 2,048 Connects in flight to a cold logic all timed out and almost nothing got in.
+ * {@code protocol.maxPendingConnects} (the fixed ceiling, 0 = no bound and no adaptation).
+ *
+ * <p>An auth that finds every place taken waits for one in a FIFO queue, at most {@code protocol.connectWait} and
+ * behind at most {@code protocol.maxWaitingConnects} others ({@link ConnectWait}); one that does not get a place in
+ * that time, or finds the queue full, is refused (4004, retryable). The queue is what keeps the admitted rate at the
+ * rate logic answers when more auths arrive than it can take (issue 19's "graceful degradation" past saturation):
+ * refusing every auth beyond the bound at once turned each passing slow spell of logic into refusals, so the comet
+ * admitted less than logic could answer while the excess came back as retries. Waiting costs an idle session's memory,
+ * which the session already holds, and nothing at logic or Redis: the Connects in flight stay at the concurrency logic
+ * answers in time, so its latency stays low and the bound stays up. A storm beyond what logic answers in
+ * {@code connectWait} is still refused, so no auth queues past the point where its Connect would outlast the client's
+ * patience — the congestion collapse of issue 19, where 2,048 Connects in flight to a cold logic all timed out and
+ * almost nothing got in.
  *
  * <p>One instance per comet, shared by every handshake; thread-safe: the count is atomic, the limit changes under the
- * instance's lock (once per answered Connect).
+ * instance's lock (once per answered Connect), the queue under its own.
  */
 public final class ConnectAdmission {
     /** The limit never falls below this (or the ceiling, when that is lower). */
@@ -39,7 +51,17 @@ public final class ConnectAdmission {
     /** The mildest cut of one decrease (a Connect just past the target). */
     static final double MAX_DECREASE = 0.9;
 
+    /** {@link #acquire}: a place is held, send the Connect now. */
+    public static final ConnectWait PLACED = new ConnectWait(null, null, null);
+    /** {@link #acquire}: refused, the queue is full or waiting is off (counted as shed). */
+    public static final ConnectWait REFUSED = new ConnectWait(null, null, null);
+
     private final int max;
+    private final long maxWaitNanos;
+    private final int maxWaiting;
+    /** Auths waiting for a place, in arrival order; entries that ended are dropped when they reach the head. */
+    private final ArrayDeque<ConnectWait> queue = new ArrayDeque<>(); // guarded by itself
+    private final AtomicInteger waiting = new AtomicInteger();
     private final long targetNanos;
     private final CometMetrics metrics;
     private final AtomicInteger pending = new AtomicInteger();
@@ -49,18 +71,27 @@ public final class ConnectAdmission {
     /** When the limit last fell; a Connect sent before it says nothing new. Guarded by this. */
     private long decreasedAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
-    /** A fixed bound of {@code max} (tests of the bound alone): no adaptation. */
+    /** A fixed bound of {@code max} (tests of the bound alone): no adaptation, no waiting. */
     public ConnectAdmission(int max, CometMetrics metrics) {
-        this(max, null, metrics);
+        this(max, null, Duration.ZERO, 0, metrics);
+    }
+
+    /** The adaptive bound without a queue: an auth that finds every place taken is refused at once. */
+    public ConnectAdmission(int max, Duration logicTimeout, CometMetrics metrics) {
+        this(max, logicTimeout, Duration.ZERO, 0, metrics);
     }
 
     /**
      * @param max          the ceiling ({@code protocol.maxPendingConnects}; 0 = unlimited)
      * @param logicTimeout the comet's wait for a Connect; half of it is the target latency. Null: the limit stays
      *                     at {@code max} (no adaptation)
+     * @param maxWait      how long an auth may wait for a place ({@code protocol.connectWait}; zero: refused at once)
+     * @param maxWaiting   how many may wait ({@code protocol.maxWaitingConnects}; 0: refused at once)
      */
-    public ConnectAdmission(int max, Duration logicTimeout, CometMetrics metrics) {
+    public ConnectAdmission(int max, Duration logicTimeout, Duration maxWait, int maxWaiting, CometMetrics metrics) {
         this.max = max;
+        this.maxWaitNanos = maxWaiting > 0 ? maxWait.toNanos() : 0;
+        this.maxWaiting = maxWaiting;
         this.metrics = metrics;
         this.targetNanos = logicTimeout == null ? 0 : logicTimeout.toNanos() / 2;
         this.floor = Math.min(MIN_LIMIT, max);
@@ -68,6 +99,81 @@ public final class ConnectAdmission {
         this.currentLimit = (int) limit;
         metrics.connectsPending(pending::get);
         metrics.connectsLimit(() -> currentLimit);
+        metrics.connectsWaiting(waiting::get);
+    }
+
+    /**
+     * Takes a place for the auth of {@code claimant} (on {@code loop}, its event loop): {@link #PLACED} when one was
+     * free (send the Connect now), {@link #REFUSED} when none is free and it may not wait, else its place in the
+     * queue: {@link ConnectWait.Claimant#placed} or {@link ConnectWait.Claimant#notPlaced} follows on {@code loop},
+     * unless the caller {@link ConnectWait#cancel cancels} it first. Arrivals queue behind those already waiting.
+     */
+    public ConnectWait acquire(EventExecutor loop, ConnectWait.Claimant claimant) {
+        if (waiting.get() == 0 && take()) {
+            return PLACED;
+        }
+        if (maxWaitNanos <= 0 || waiting.get() >= maxWaiting) {
+            metrics.connectShed();
+            return REFUSED;
+        }
+        ConnectWait w = new ConnectWait(loop, claimant, this);
+        waiting.incrementAndGet();
+        w.expireAfter(maxWaitNanos);
+        synchronized (queue) {
+            queue.add(w);
+        }
+        metrics.connectWaited();
+        drain(); // every place may have come back between take() and the add
+        return w;
+    }
+
+    /** Hands free places to the waiting auths in order, dropping those that ended meanwhile. */
+    private void drain() {
+        for (;;) {
+            ConnectWait w;
+            boolean took = false;
+            synchronized (queue) {
+                w = queue.peek();
+                if (w == null) {
+                    return;
+                }
+                if (w.waiting()) {
+                    int n = pending.get();
+                    if (max > 0 && n >= currentLimit) {
+                        return;
+                    }
+                    if (!pending.compareAndSet(n, n + 1)) {
+                        continue;
+                    }
+                    took = true;
+                }
+                queue.poll();
+            }
+            if (took && !w.place()) {
+                pending.decrementAndGet(); // it ended between the look and the hand-over: the place goes on
+            }
+        }
+    }
+
+    /** A waiting auth left the queue (placed, expired, cancelled). */
+    void leftQueue() {
+        waiting.decrementAndGet();
+    }
+
+    /** A waiting auth's time ran out without a place. */
+    void expired() {
+        metrics.connectShed();
+    }
+
+    /** Gives back a place taken for a Connect that was not sent (the channel closed first); no latency signal. */
+    public void release() {
+        pending.decrementAndGet();
+        drain();
+    }
+
+    /** Auths waiting for a place now. */
+    public int waiting() {
+        return waiting.get();
     }
 
     /**
@@ -75,10 +181,17 @@ public final class ConnectAdmission {
      * must be followed by one {@link #done}.
      */
     public boolean tryAcquire() {
+        if (take()) {
+            return true;
+        }
+        metrics.connectShed();
+        return false;
+    }
+
+    private boolean take() {
         int n = pending.incrementAndGet();
         if (max > 0 && n > currentLimit) {
             pending.decrementAndGet();
-            metrics.connectShed();
             return false;
         }
         return true;
@@ -91,8 +204,14 @@ public final class ConnectAdmission {
     public void done(long nanos, boolean answered) {
         int inFlight = pending.getAndDecrement();
         if (max <= 0 || targetNanos <= 0) {
+            drain();
             return;
         }
+        adapt(inFlight, nanos, answered);
+        drain();
+    }
+
+    private void adapt(int inFlight, long nanos, boolean answered) {
         synchronized (this) {
             if (answered && nanos <= targetNanos) {
                 if (inFlight * 2 >= limit) { // only a limit in use grows

@@ -5,12 +5,10 @@ import io.jgoim.protocol.Tenancy;
 import com.google.protobuf.ByteString;
 import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.index.SessionLoops;
-import io.jgoim.comet.limit.BanReason;
 import io.jgoim.comet.limit.ClientIp;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
-import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.Proto;
@@ -34,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Authenticates a new connection: the first frame must be op 7 within {@code protocol.handshakeTimeout} of accept
- * (so slow TLS and WebSocket handshakes count too). It calls logic's Connect asynchronously, waits at most
+ * (so slow TLS and WebSocket handshakes count too). It waits for a place among the comet's Connects to logic (at most
+ * {@code protocol.connectWait}, {@link ConnectAdmission}), calls logic's Connect asynchronously, waits at most
  * {@code protocol.logicTimeout} (the event loop stays free), registers the session, replies op 8 and removes itself.
  * Frames that arrive while logic answers are held (at most {@code protocol.maxPendingFrames}) and replayed after.
  * A position-aware client (auth ver 3: token, NUL, its last positions) is resumed before the reply: its streams are
@@ -45,8 +44,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Failures are not answered here: they are fired as {@link SessionCloseException} so
  * {@link SessionHandler#fail} writes the goodbye. One instance per channel; event loop only.
  */
-public final class HandshakeHandler extends ChannelInboundHandlerAdapter implements Runnable {
-    private enum State { WAITING, AUTHENTICATING, RESUMING, DONE }
+public final class HandshakeHandler extends ChannelInboundHandlerAdapter implements Runnable, ConnectWait.Claimant {
+    /** WAITING for the auth frame, QUEUED for a place among the Connects to logic, then AUTHENTICATING… */
+    private enum State { WAITING, QUEUED, AUTHENTICATING, RESUMING, DONE }
 
     private final SessionServices services;
     private final SessionHandler session;
@@ -62,6 +62,8 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     private short authVer;
     private long authStartNanos;
     private List<StreamState> asked;
+    /** The auth's token while it waits for a place. */
+    private ByteString token;
 
     /** A handshake for a connection without a client address (tests of the handlers alone). */
     public HandshakeHandler(SessionServices services, SessionHandler session) {
@@ -132,6 +134,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
                     p.release();
                 }
                 break;
+            case QUEUED:
             case AUTHENTICATING:
             case RESUMING:
                 if (early == null) {
@@ -151,9 +154,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void authenticate(Proto p) {
-        state = State.AUTHENTICATING;
-        // The auth frame came within the handshake deadline: from here logicTimeout bounds the wait (a deadline left
-        // running would close a session waiting for logic with 4005, "no auth", once logicTimeout outlasts it).
+        state = State.QUEUED;
+        // The auth frame came within the handshake deadline: from here connectWait (for a place among the Connects to
+        // logic) and then logicTimeout bound the wait (a deadline left running would close a session waiting for logic
+        // with 4005, "no auth", once they outlast it).
         cancel(deadline);
         admission.strike(null);
         authSeq = p.seq();
@@ -172,12 +176,42 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         } else {
             token = ByteString.copyFrom(p.body().nioBuffer());
         }
-        ClientIp ip = clientIp;
-        SessionCloseException refused = admission.admit(ip, authSeq);
+        SessionCloseException refused = admission.admit(clientIp, authSeq);
         if (refused != null) {
             fail(refused);
             return;
         }
+        this.token = token;
+        ConnectWait place = admission.place(ctx.executor(), this);
+        if (place == ConnectAdmission.PLACED) {
+            placed();
+        } else if (place == ConnectAdmission.REFUSED) {
+            fail(admission.refusal(authSeq, 0));
+        }
+        // else it waits: placed() or notPlaced() comes on this event loop
+    }
+
+    /** The auth waited {@code waited} ns and no place among the Connects to logic came: refused, 4004. */
+    @Override
+    public void notPlaced(long waited) {
+        admission.notPlaced();
+        if (state == State.QUEUED) {
+            fail(admission.refusal(authSeq, waited));
+        }
+    }
+
+    /** A place among the Connects to logic is held for this auth: sends its Connect. */
+    @Override
+    public void placed() {
+        if (state != State.QUEUED || !ctx.channel().isActive()) {
+            admission.giveBack(); // closed or failed while it waited
+            return;
+        }
+        admission.placed();
+        state = State.AUTHENTICATING;
+        ByteString token = this.token;
+        this.token = null;
+        ClientIp ip = clientIp;
         authStartNanos = System.nanoTime();
         ConnectReq req = ConnectReq.newBuilder()
                 .setServer(services.serverId())
@@ -224,25 +258,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         cancel(logicDeadline);
-        if (error != null) {
-            services.metrics().authFailed();
-            Throwable t = Failures.unwrap(error);
-            ErrorCode code = Failures.code(t, ErrorCode.UNAVAILABLE);
-            boolean retry = code.isRetryable() || code == ErrorCode.UNKNOWN || !(t instanceof JgoimException);
-            admission.strike(retry ? null : BanReason.AUTH_FAILURES);
-            fail(new SessionCloseException(code, code == ErrorCode.OVERLOADED ? CloseCode.OVERLOADED
-                    : retry ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
-                    "logic Connect failed: " + t.getMessage()));
-            return;
-        }
-        if (reply.getErrorCode() != 0) {
-            services.metrics().authFailed();
-            ErrorCode code = ErrorCode.of(reply.getErrorCode());
-            admission.strike(code.isRetryable() ? null : BanReason.AUTH_FAILURES);
-            fail(new SessionCloseException(code, code == ErrorCode.OVERLOADED ? CloseCode.OVERLOADED
-                    : code.isRetryable() ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, authSeq,
-                    reply.getErrorMessage().isEmpty() ? code.description()
-                    : reply.getErrorMessage()));
+        SessionCloseException refused = admission.verdict(reply, error, authSeq);
+        if (refused != null) {
+            fail(refused);
             return;
         }
         if (services.draining().getAsBoolean()) {
@@ -361,6 +379,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         if (!services.draining().getAsBoolean()) {
             admission.onClose(clientIp);
         }
+        admission.cancelWait();
         if (clientIp != null) {
             // Before the session had it; after, the session releases the place (handOver left none here).
             clientIp.release();

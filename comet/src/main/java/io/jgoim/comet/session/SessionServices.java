@@ -58,7 +58,8 @@ public final class SessionServices {
         this.draining = draining;
         this.hints = hints;
         CometConfig.ProtocolConfig protocol = config.protocol();
-        this.admission = new ConnectAdmission(protocol.maxPendingConnects(), protocol.logicTimeout(), metrics);
+        this.admission = new ConnectAdmission(protocol.maxPendingConnects(), protocol.logicTimeout(),
+                protocol.connectWait(), protocol.maxWaitingConnects(), metrics);
         this.authShedding = new AuthShedding(config.overload(), metrics.registry());
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
         this.acks = new AckBatcher(logic, serverId());
