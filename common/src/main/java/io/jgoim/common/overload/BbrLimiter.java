@@ -43,6 +43,9 @@ public final class BbrLimiter {
     private final boolean enabled;
     private final int thresholdPermille;
     private final long coolDownNanos;
+    private final double probeMargin;
+    private final double nearBest;
+    private final double carriedRt;
     private final IntSupplier cpuPermille;
     private final LongSupplier clock;
     private final BucketWindow passes;
@@ -56,6 +59,7 @@ public final class BbrLimiter {
     private volatile long maxPass;
     private volatile long minRtNanos = DEFAULT_MIN_RT_NANOS;
     private volatile long capacityRtNanos = DEFAULT_MIN_RT_NANOS;
+    private volatile long carried;
 
     /**
      * @param cpuPermille the smoothed CPU load in per mille (a {@link CpuMonitor})
@@ -65,6 +69,9 @@ public final class BbrLimiter {
         this.enabled = config.enabled();
         this.thresholdPermille = (int) Math.round(config.cpuThreshold() * 1000);
         this.coolDownNanos = config.coolDown().toNanos();
+        this.probeMargin = config.probeMargin();
+        this.nearBest = config.nearBest();
+        this.carriedRt = config.carriedRt();
         this.cpuPermille = cpuPermille;
         this.clock = clock;
         this.passes = new BucketWindow(config.buckets(), config.window().toNanos() / config.buckets());
@@ -84,9 +91,11 @@ public final class BbrLimiter {
     public void release(long startNanos) {
         long now = clock.getAsLong();
         synchronized (passes) {
-            passes.add(now, Math.max(0, now - startNanos));
+            // In flight just before this release: every local peak of the count is followed by a release that sees
+            // it, so the bucket's peak is the most requests it held at once (decrementing under the lock keeps two
+            // releases from reading the same count).
+            passes.add(now, Math.max(0, now - startNanos), inFlight.getAndDecrement());
         }
-        inFlight.decrementAndGet();
     }
 
     private boolean shouldShed(long now) {
@@ -124,21 +133,26 @@ public final class BbrLimiter {
             synchronized (passes) {
                 if (estimateBucket != bucket) {
                     long pass = Math.max(1, passes.maxCountCompleted(now));
+                    long nearBestPass = (long) Math.ceil(pass * nearBest);
                     long minRt = passes.minMeanCompleted(now);
                     // The response time at the best throughput: the lowest among the buckets near the best pass.
-                    long rt = passes.minMeanCompleted(now, pass - pass / 32);
+                    long rt = passes.minMeanCompleted(now, nearBestPass);
                     if (minRt <= 0) {
                         minRt = DEFAULT_MIN_RT_NANOS;
                     }
                     if (rt <= 0) {
                         rt = minRt;
                     }
-                    long capacity = (long) Math.floor((double) pass * rt / passes.bucketNanos() + 0.5);
+                    long mean = (long) Math.floor((double) pass * rt / passes.bucketNanos() + 0.5);
+                    // The most the node held at once while passing at its best rate at that response time.
+                    long peak = passes.maxPeakCompleted(now, nearBestPass, (long) (rt * carriedRt));
+                    long capacity = Math.max(mean, peak);
                     maxPass = pass;
                     minRtNanos = minRt;
                     capacityRtNanos = rt;
+                    carried = peak;
                     maxInFlight = capacity;
-                    admitLimit = capacity + Math.max(1, (capacity + 3) / 4);
+                    admitLimit = capacity + Math.max(1, (long) Math.ceil(capacity * probeMargin));
                     estimateBucket = bucket;
                 }
             }
@@ -177,7 +191,16 @@ public final class BbrLimiter {
         return capacityRtNanos;
     }
 
-    /** In flight at most while shedding: the capacity plus the probing margin, max(1, ceil(capacity / 4)). */
+    /**
+     * The most requests in flight at once in a completed bucket that passed at least {@code nearBest} of the best
+     * one with a mean response time of at most {@code carriedRt} × {@link #capacityRtNanos} (0 when none).
+     */
+    public long carriedInFlight() {
+        maxInFlight(clock.getAsLong());
+        return carried;
+    }
+
+    /** In flight at most while shedding: the capacity plus the probing margin, max(1, ceil(capacity × margin)). */
     public long admitLimit() {
         maxInFlight(clock.getAsLong());
         return admitLimit;
