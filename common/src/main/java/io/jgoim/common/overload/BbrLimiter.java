@@ -14,25 +14,45 @@ import java.util.function.LongSupplier;
  *
  * <p>The capacity (in flight at once) is Little's law over the best completed bucket of the window:
  * {@code capacity = maxPass × rtAtMaxPass / bucket length}, where {@code maxPass} is the most requests one bucket
- * passed and {@code rtAtMaxPass} the lowest mean response time among the buckets that passed at least 31/32 of that.
+ * passed and {@code rtAtMaxPass} the lowest mean response time among the buckets that passed at least
+ * {@code nearBest} (31/32) of that, or the peak in flight it carried at that rate if more (below).
  * Kratos multiplies by the window's global minimum response time instead, and that under-admits a node whose
  * response time grows with its throughput for good reasons (Kafka's produce batching: 1 ms when idle, 10 ms at
  * full rate): the minimum comes from a light bucket, the maximum pass from a busy one. Taking the response time the
  * node showed <em>at</em> its best throughput is still conservative (the lowest of the near-best buckets, so the
  * queueing delay of a saturated bucket does not inflate it).
  *
- * <p>While it sheds, the limiter admits up to {@code capacity + max(1, ceil(capacity / 4))} in flight, BBR's 5/4
- * probing gain: capacity is measured only from what passed, so without the margin a node that shed after a light
- * period could never learn that it carries more (measured: a burst after 2,000/s was held at 8 in flight, 5.5 % of
- * the node's maximum). With it, a node that has spare capacity passes about a quarter more per bucket, which raises
+ * <p>Little's law gives the <em>mean</em> in flight, and requests that arrive in batches — pipelined HTTP requests
+ * read tens at a time — exceed it at once: at 2,000/s with a 1.4 ms response time the mean is 3, a read of 20 is 20.
+ * So the capacity is also at least the node's <em>carried</em> in flight: the most requests it held at once (the
+ * peak of each bucket, noted by the releases) in a completed bucket that passed at least {@code nearBest} of the best
+ * one with a mean response time within {@code carriedRt} × the response time at the best pass rate. A node that is not
+ * saturated passes more the more it is given at a flat response time, so the peak it held is what it carries; a
+ * saturated node passes no more and its response time grows with what it holds, so its queue does not count (the
+ * condition is on the response time <em>at the best pass rate</em>, not the window's minimum, for the same reason as
+ * the capacity's: a node whose response time rises with its throughput would never count a peak). Measured with a
+ * simulated server ({@code BbrBatchedArrivalsTest}): a node far from saturation with its CPU over the threshold from
+ * the start refused 90 % of batches of 20 every 10 ms before, and now 680 of the first second's ~2,000 while the peak
+ * climbs to 20, then nothing; a saturated node at 3 × its capacity passes all it carries and refuses two thirds.
+ * Other ways considered: a minimum limit admits a queue of that size into a node that carries one at a time; counting
+ * a read's batch as arriving over the read needs the transport to pace its reads, and every caller to do it.
+ *
+ * <p>While it sheds, the limiter admits up to {@code capacity + max(1, ceil(capacity × probeMargin))} in flight (0.25:
+ * BBR's 5/4 probing gain): capacity is measured only from what passed, so without the margin a node that shed after a
+ * light period could never learn that it carries more (measured: a burst after 2,000/s was held at 8 in flight, 5.5 %
+ * of the node's maximum). With it, a node that has spare capacity passes about a quarter more per bucket, which raises
  * the next bucket's estimate by as much (×1.25 per bucket: from 2 % to 100 % of the true capacity in about 2 s of
  * 100 ms buckets); a saturated node passes no more, its response time grows instead, and the estimate stays put
  * (the near-best buckets' lowest response time) — the margin then costs at most a quarter of a response time of
- * queueing.
+ * queueing. Limit: the estimate stays put for one window. A node saturated for longer than {@code window} forgets the
+ * buckets that showed its unqueued response time, takes the queued one as its own, and admits a quarter more per
+ * window (measured: 110 → 346 in flight over 60 s at 3 × a 100-in-flight node, before and after the carried peak
+ * alike); it still sheds the excess, with a growing queue.
  *
  * <p>Use: {@code long t = tryAcquire(); if (t == REJECTED) refuse; else ... finally release(t)}. Thread-safe; a
  * decision allocates nothing: in-flight is one atomic, the capacity estimate is recomputed at most once per bucket
- * under a lock and read from volatile fields otherwise, the CPU is a volatile read ({@link CpuMonitor}).
+ * under a lock and read from volatile fields otherwise (the peak is noted by {@link #release}, under the lock it
+ * already takes, so the decision does not pay for it), the CPU is a volatile read ({@link CpuMonitor}).
  */
 public final class BbrLimiter {
     /** What {@link #tryAcquire} returns for a refused request. */
@@ -43,6 +63,9 @@ public final class BbrLimiter {
     private final boolean enabled;
     private final int thresholdPermille;
     private final long coolDownNanos;
+    private final double probeMargin;
+    private final double nearBest;
+    private final double carriedRt;
     private final IntSupplier cpuPermille;
     private final LongSupplier clock;
     private final BucketWindow passes;
@@ -56,6 +79,7 @@ public final class BbrLimiter {
     private volatile long maxPass;
     private volatile long minRtNanos = DEFAULT_MIN_RT_NANOS;
     private volatile long capacityRtNanos = DEFAULT_MIN_RT_NANOS;
+    private volatile long carried;
 
     /**
      * @param cpuPermille the smoothed CPU load in per mille (a {@link CpuMonitor})
@@ -65,6 +89,9 @@ public final class BbrLimiter {
         this.enabled = config.enabled();
         this.thresholdPermille = (int) Math.round(config.cpuThreshold() * 1000);
         this.coolDownNanos = config.coolDown().toNanos();
+        this.probeMargin = config.probeMargin();
+        this.nearBest = config.nearBest();
+        this.carriedRt = config.carriedRt();
         this.cpuPermille = cpuPermille;
         this.clock = clock;
         this.passes = new BucketWindow(config.buckets(), config.window().toNanos() / config.buckets());
@@ -84,9 +111,11 @@ public final class BbrLimiter {
     public void release(long startNanos) {
         long now = clock.getAsLong();
         synchronized (passes) {
-            passes.add(now, Math.max(0, now - startNanos));
+            // In flight just before this release: every local peak of the count is followed by a release that sees
+            // it, so the bucket's peak is the most requests it held at once (decrementing under the lock keeps two
+            // releases from reading the same count).
+            passes.add(now, Math.max(0, now - startNanos), inFlight.getAndDecrement());
         }
-        inFlight.decrementAndGet();
     }
 
     private boolean shouldShed(long now) {
@@ -124,21 +153,26 @@ public final class BbrLimiter {
             synchronized (passes) {
                 if (estimateBucket != bucket) {
                     long pass = Math.max(1, passes.maxCountCompleted(now));
+                    long nearBestPass = (long) Math.ceil(pass * nearBest);
                     long minRt = passes.minMeanCompleted(now);
                     // The response time at the best throughput: the lowest among the buckets near the best pass.
-                    long rt = passes.minMeanCompleted(now, pass - pass / 32);
+                    long rt = passes.minMeanCompleted(now, nearBestPass);
                     if (minRt <= 0) {
                         minRt = DEFAULT_MIN_RT_NANOS;
                     }
                     if (rt <= 0) {
                         rt = minRt;
                     }
-                    long capacity = (long) Math.floor((double) pass * rt / passes.bucketNanos() + 0.5);
+                    long mean = (long) Math.floor((double) pass * rt / passes.bucketNanos() + 0.5);
+                    // The most the node held at once while passing at its best rate at that response time.
+                    long peak = passes.maxPeakCompleted(now, nearBestPass, (long) (rt * carriedRt));
+                    long capacity = Math.max(mean, peak);
                     maxPass = pass;
                     minRtNanos = minRt;
                     capacityRtNanos = rt;
+                    carried = peak;
                     maxInFlight = capacity;
-                    admitLimit = capacity + Math.max(1, (capacity + 3) / 4);
+                    admitLimit = capacity + Math.max(1, (long) Math.ceil(capacity * probeMargin));
                     estimateBucket = bucket;
                 }
             }
@@ -170,14 +204,23 @@ public final class BbrLimiter {
 
     /**
      * The response time the capacity is computed with: the lowest mean of the completed buckets that passed at least
-     * 31/32 of the best bucket (the minimum RT when none has), in nanoseconds.
+     * {@code nearBest} (31/32) of the best bucket (the minimum RT when none has), in nanoseconds.
      */
     public long capacityRtNanos() {
         maxInFlight(clock.getAsLong());
         return capacityRtNanos;
     }
 
-    /** In flight at most while shedding: the capacity plus the probing margin, max(1, ceil(capacity / 4)). */
+    /**
+     * The most requests in flight at once in a completed bucket that passed at least {@code nearBest} of the best
+     * one with a mean response time of at most {@code carriedRt} × {@link #capacityRtNanos} (0 when none).
+     */
+    public long carriedInFlight() {
+        maxInFlight(clock.getAsLong());
+        return carried;
+    }
+
+    /** In flight at most while shedding: the capacity plus the probing margin, max(1, ceil(capacity × margin)). */
     public long admitLimit() {
         maxInFlight(clock.getAsLong());
         return admitLimit;

@@ -1,8 +1,8 @@
 package io.jgoim.common.overload;
 
 /**
- * A rolling window of {@code size} time buckets, each holding a sum and a count, kept in primitive arrays so adding
- * and reducing allocate nothing. A bucket is identified by its absolute index ({@code floorDiv(now, bucketNanos)}); a
+ * A rolling window of {@code size} time buckets, each holding a sum, a count and a peak (the largest of the values
+ * noted with its events), kept in primitive arrays so adding and reducing allocate nothing. A bucket is identified by its absolute index ({@code floorDiv(now, bucketNanos)}); a
  * slot whose index fell out of the window is reset lazily when next written and ignored when read. Not thread-safe:
  * the owner serialises access.
  */
@@ -14,6 +14,7 @@ final class BucketWindow {
     private final long[] index;
     private final long[] sum;
     private final long[] count;
+    private final long[] peak;
 
     BucketWindow(int size, long bucketNanos) {
         if (size < 2) {
@@ -27,6 +28,7 @@ final class BucketWindow {
         this.index = new long[size];
         this.sum = new long[size];
         this.count = new long[size];
+        this.peak = new long[size];
         java.util.Arrays.fill(index, EMPTY);
     }
 
@@ -45,15 +47,24 @@ final class BucketWindow {
 
     /** Adds one event of {@code value} to the bucket of {@code nowNanos}. */
     void add(long nowNanos, long value) {
+        add(nowNanos, value, 0);
+    }
+
+    /** Adds one event of {@code value} to the bucket of {@code nowNanos}, whose peak becomes at least {@code mark}. */
+    void add(long nowNanos, long value, long mark) {
         long b = bucketOf(nowNanos);
         int i = (int) Math.floorMod(b, (long) size);
         if (index[i] != b) {
             index[i] = b;
             sum[i] = 0;
             count[i] = 0;
+            peak[i] = 0;
         }
         sum[i] += value;
         count[i]++;
+        if (mark > peak[i]) {
+            peak[i] = mark;
+        }
     }
 
     /** The sum of every bucket in the window, the current one included. */
@@ -105,5 +116,23 @@ final class BucketWindow {
             }
         }
         return min;
+    }
+
+    /**
+     * The largest peak of one completed bucket with at least {@code minCount} events and a mean value (rounded up) of
+     * at most {@code maxMean}, or 0 when none qualifies.
+     */
+    long maxPeakCompleted(long nowNanos, long minCount, long maxMean) {
+        long cur = bucketOf(nowNanos);
+        long max = 0;
+        long atLeast = Math.max(1, minCount);
+        for (int i = 0; i < size; i++) {
+            long b = index[i];
+            if (b != EMPTY && b < cur && b > cur - size && count[i] >= atLeast
+                    && (sum[i] + count[i] - 1) / count[i] <= maxMean) {
+                max = Math.max(max, peak[i]);
+            }
+        }
+        return max;
     }
 }

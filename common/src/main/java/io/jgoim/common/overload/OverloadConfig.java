@@ -13,11 +13,25 @@ import java.time.Duration;
  * @param cpuSample    how often the CPU load is sampled
  * @param cpuDecay     EWMA weight of the previous average per sample, in [0, 1)
  * @param window       how far back pass rate and response time are measured
- * @param buckets      buckets in {@code window}; capacity = max passes of one bucket × min mean RT
+ * @param buckets      buckets in {@code window} (the capacity is measured per completed bucket)
  * @param coolDown     after the last drop under high CPU, keep shedding what exceeds capacity this long
+ * @param probeMargin  while shedding, admit {@code max(1, ceil(capacity × probeMargin))} more than the capacity, in
+ *                     (0, 1]; 0.25 = BBR's 5/4 probing gain
+ * @param nearBest     a bucket that passed at least this share of the best bucket is "at the best pass rate", in
+ *                     (0, 1]; 31/32 = 0.96875
+ * @param carriedRt    a near-best bucket's peak in flight counts as carried when its mean response time is at most
+ *                     this × the response time at the best pass rate, in [1, 4]; 1.125
  */
 public record OverloadConfig(boolean enabled, double cpuThreshold, String cpuSource, Duration cpuSample,
-                             double cpuDecay, Duration window, int buckets, Duration coolDown) {
+                             double cpuDecay, Duration window, int buckets, Duration coolDown, double probeMargin,
+                             double nearBest, double carriedRt) {
+    /** The default probing margin: BBR's 5/4 gain. */
+    public static final double PROBE_MARGIN = 0.25;
+    /** The default share of the best pass rate that counts as at it: 31/32. */
+    public static final double NEAR_BEST = 31.0 / 32;
+    /** The default response-time tolerance of a bucket whose peak in flight counts as carried. */
+    public static final double CARRIED_RT = 1.125;
+
     public OverloadConfig {
         Checks.check(cpuThreshold > 0 && cpuThreshold <= 1, "overload.cpuThreshold must be in (0, 1], was "
                 + cpuThreshold);
@@ -30,6 +44,19 @@ public record OverloadConfig(boolean enabled, double cpuThreshold, String cpuSou
         Checks.check(window.toNanos() / buckets > 0, "overload.window is too short for its buckets");
         Checks.notNull(coolDown, "overload.coolDown");
         Checks.check(!coolDown.isNegative(), "overload.coolDown must be >= 0");
+        Checks.check(probeMargin > 0 && probeMargin <= 1, "overload.probeMargin must be in (0, 1] (0.25 = BBR's 5/4"
+                + " gain; 0 would never learn more than a shedding node passes), was " + probeMargin);
+        Checks.check(nearBest > 0 && nearBest <= 1, "overload.nearBest must be in (0, 1] (a share of the best"
+                + " bucket's passes), was " + nearBest);
+        Checks.check(carriedRt >= 1 && carriedRt <= 4, "overload.carriedRt must be in [1, 4] (a multiple of the"
+                + " response time at the best pass rate), was " + carriedRt);
+    }
+
+    /** A section with the documented defaults for the probing margin, near-best share and carried-RT tolerance. */
+    public OverloadConfig(boolean enabled, double cpuThreshold, String cpuSource, Duration cpuSample, double cpuDecay,
+                          Duration window, int buckets, Duration coolDown) {
+        this(enabled, cpuThreshold, cpuSource, cpuSample, cpuDecay, window, buckets, coolDown, PROBE_MARGIN,
+                NEAR_BEST, CARRIED_RT);
     }
 
     /** The CPU monitor this section describes, not yet started. */

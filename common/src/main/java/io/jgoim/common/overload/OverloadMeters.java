@@ -24,15 +24,18 @@ public final class OverloadMeters {
                 .register(registry);
         Gauge.builder(prefix + "capacity", limiter, BbrLimiter::maxInFlight).tag("place", place)
                 .description("requests the node has shown it can carry at once: max passes per bucket x the RT at"
-                        + " that pass rate (shedding admits a quarter more, to probe for more)")
+                        + " that pass rate, or the carried peak if more (shedding admits overload.probeMargin more)")
                 .register(registry);
+        Gauge.builder(prefix + "carried_inflight", limiter, BbrLimiter::carriedInFlight).tag("place", place)
+                .description("most requests held at once in a bucket at the best pass rate whose RT stayed within"
+                        + " overload.carriedRt of the RT at that rate").register(registry);
         Gauge.builder(prefix + "inflight", limiter, BbrLimiter::inFlight).tag("place", place)
                 .description("requests admitted by the adaptive limiter and not yet finished").register(registry);
         Gauge.builder(prefix + "min_rt_seconds", limiter, l -> l.minRtNanos() / 1e9).tag("place", place)
                 .description("lowest mean response time of one bucket in the window").register(registry);
         Gauge.builder(prefix + "capacity_rt_seconds", limiter, l -> l.capacityRtNanos() / 1e9).tag("place", place)
                 .description("response time the capacity is computed with: the lowest mean of the buckets that"
-                        + " passed at least 31/32 of the best one").register(registry);
+                        + " passed at least overload.nearBest (31/32) of the best one").register(registry);
         Gauge.builder(prefix + "cooling_down", limiter, l -> l.isCoolingDown() ? 1 : 0).tag("place", place)
                 .description("1 while the limiter keeps shedding after its last drop under high CPU")
                 .register(registry);

@@ -212,4 +212,73 @@ class BbrLimiterTest {
                 Duration.ofSeconds(1), 10, Duration.ofMillis(2_500)), () -> cpu, () -> now);
         assertThat(longer.retryAfterSeconds()).isEqualTo(3);
     }
+
+    /** {@code n} requests in flight at once, all released {@code rtMs} later at the current time. */
+    private void batch(int n, long rtMs) {
+        long end = now;
+        now = end - rtMs * MS;
+        long[] held = new long[n];
+        for (int i = 0; i < n; i++) {
+            held[i] = limiter.tryAcquire();
+        }
+        now = end;
+        for (long t : held) {
+            limiter.release(t);
+        }
+    }
+
+    @Test
+    void shouldCountThePeakInFlightOfABucketAtTheBestPassRateAsCarried() {
+        now = 10_050 * MS;
+        batch(20, 2);            // bucket 100: 20 at once, 2 ms each: Little's law says 20 × 2 / 100 = 0.4
+        now = 10_150 * MS;
+        assertThat(limiter.carriedInFlight()).isEqualTo(20);
+        assertThat(limiter.maxInFlight()).isEqualTo(20);
+        assertThat(limiter.admitLimit()).isEqualTo(25);
+        cpu = 900;
+        assertThat(hold(30)).isEqualTo(26);
+    }
+
+    @Test
+    void shouldNotCountThePeakOfABucketSlowerThanTheToleranceOrBelowTheBestPassRate() {
+        now = 10_050 * MS;
+        passes(40, 8);           // bucket 100: 40 one at a time, 8 ms: the capacity RT; Little 3.2 → 3
+        now = 10_150 * MS;
+        batch(40, 10);           // bucket 101: 40 at once at 10 ms > 1.125 × 8 ms: queueing, not carried
+        now = 10_250 * MS;
+        batch(30, 8);            // bucket 102: 30 at once at 8 ms, but 30 < 31/32 × 40 passes
+        now = 10_350 * MS;
+        assertThat(limiter.capacityRtNanos()).isEqualTo(8 * MS);
+        assertThat(limiter.carriedInFlight()).isEqualTo(1);
+        assertThat(limiter.maxInFlight()).isEqualTo(3);
+        now = 10_450 * MS;
+        batch(40, 9);            // bucket 103: 40 at once at 9 ms ≤ 1.125 × 8 ms: carried
+        now = 10_550 * MS;
+        assertThat(limiter.carriedInFlight()).isEqualTo(40);
+        assertThat(limiter.maxInFlight()).isEqualTo(40);
+    }
+
+    @Test
+    void shouldTakeTheProbingMarginAndNearBestShareFromTheConfig() {
+        BbrLimiter tuned = new BbrLimiter(new OverloadConfig(true, 0.8, "system", Duration.ofMillis(250), 0.8,
+                Duration.ofSeconds(1), 10, Duration.ofSeconds(1), 0.5, 0.5, 1.0), () -> cpu, () -> now);
+        now = 10_050 * MS;
+        for (int i = 0; i < 80; i++) {       // bucket 100: 80 passes of 10 ms, one at a time
+            now = 10_050 * MS - 10 * MS;
+            long t = tuned.tryAcquire();
+            now = 10_050 * MS;
+            tuned.release(t);
+        }
+        now = 10_150 * MS;
+        for (int i = 0; i < 40; i++) {       // bucket 101: 40 ≥ half of 80 passes, 5 ms: near-best with 0.5
+            now = 10_150 * MS - 5 * MS;
+            long t = tuned.tryAcquire();
+            now = 10_150 * MS;
+            tuned.release(t);
+        }
+        now = 10_250 * MS;                   // 80 × 5 ms / 100 ms = 4; margin ceil(4 × 0.5) = 2
+        assertThat(tuned.capacityRtNanos()).isEqualTo(5 * MS);
+        assertThat(tuned.maxInFlight()).isEqualTo(4);
+        assertThat(tuned.admitLimit()).isEqualTo(6);
+    }
 }
