@@ -160,6 +160,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        closeWith(ctx.channel(), CloseStatus.abnormal(String.valueOf(cause)));
+        // A refused WebSocket upgrade closes as the refusal it stands for, so its Retry-After is waited out.
+        CloseStatus refusal = UpgradeRefusal.of(cause);
+        closeWith(ctx.channel(), refusal != null ? refusal : CloseStatus.abnormal(String.valueOf(cause)));
     }
 }

@@ -50,7 +50,7 @@ public final class ConnectScenario {
     }
 
     private static ScenarioResult run(ConnectOptions options, Coordinator coordinator, EventLoopGroup loops) {
-        SessionFleet.warmUp(options.sessions(), loops);
+        FleetWarmUp.warmUp(options.sessions(), loops);
         RunMetrics metrics = new RunMetrics(List.of("ready", "connect", "auth", "lag"), List.of("sessions.connected"),
                 options.serverPid(), options.serverHeap());
         long held;

@@ -60,7 +60,7 @@ public final class ResumeStormScenario {
      * whose parent publishes: phases SUBSCRIBED, SEEDED (then the parent's GO cuts), CUT.
      */
     public static ScenarioResult run(ResumeStormOptions o, Coordinator coordinator) {
-        SessionFleet.warmUp(o.sessions());
+        FleetWarmUp.warmUp(o.sessions());
         RunMetrics metrics = new RunMetrics(List.of("recover", "reconnect", "push", "ready", "connect", "auth"),
                 List.of("messages.sent"), o.push().serverPid());
         List<StormSession> sessions = new ArrayList<>();

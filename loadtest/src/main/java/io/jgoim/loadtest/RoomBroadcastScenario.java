@@ -44,7 +44,7 @@ public final class RoomBroadcastScenario {
 
     /** Runs stand-alone, or as a subscriber-only worker ({@code publish} false) that its parent stops. */
     public static ScenarioResult run(RoomBroadcastOptions options, Coordinator coordinator) {
-        SessionFleet.warmUp(options.sessions());
+        FleetWarmUp.warmUp(options.sessions());
         RunMetrics metrics = new RunMetrics(List.of("e2e", "push", "ready", "connect", "auth"),
                 List.of("messages.delivered", "messages.sent"), options.push().serverPid());
         List<Receiver> receivers = new ArrayList<>();

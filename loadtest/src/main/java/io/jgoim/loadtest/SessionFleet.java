@@ -1,7 +1,6 @@
 package io.jgoim.loadtest;
 
 import io.jgoim.client.ClientListener;
-import io.jgoim.client.ClientState;
 import io.jgoim.client.ClientTransports;
 import io.jgoim.client.CloseStatus;
 import io.jgoim.client.GoimToken;
@@ -14,7 +13,6 @@ import io.netty.channel.EventLoopGroup;
 import org.HdrHistogram.Recorder;
 
 import java.lang.management.ManagementFactory;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +36,9 @@ import java.util.function.LongFunction;
  * to its event loop in one task per loop; the loop builds and connects those clients itself. A wake-up (and an event
  * loop wake-up) per session cost more CPU than the session at 10,000/s and more. One fleet per run; {@link #open} is
  * called from one thread, the listeners run on the event loops.
+ *
+ * <p>Its helpers are apart: each client's {@link FleetListener} (the gauge, the drop count), the unmeasured
+ * {@link FleetWarmUp} before a run, and {@link InsecureClientTls}.
  */
 final class SessionFleet implements AutoCloseable {
     private static final long TICK_MICROS = 1000;
@@ -57,7 +58,8 @@ final class SessionFleet implements AutoCloseable {
     private final Tuning tuning;
     /** Clients whose connection the scenario cut on purpose ({@link #cut}): their next close is no drop. */
     private final java.util.Set<JgoimClient> cuts = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private io.netty.handler.ssl.SslContext trustAll;
+    /** The client TLS context of a TLS run ({@link InsecureClientTls}), null otherwise. */
+    private final io.netty.handler.ssl.SslContext trustAll;
     private RefusalRetry retry = RefusalRetry.OFF;
     /** No retry starts after this ({@link System#nanoTime}); set by {@link #open} before any session starts. */
     private volatile long retryDeadlineNanos;
@@ -89,9 +91,7 @@ final class SessionFleet implements AutoCloseable {
         this.readyLatency = metrics.recorder("ready");
         this.startLag = metrics.recorderOrNull("lag");
         this.connected = metrics.counter("sessions.connected");
-        if (options.tls()) {
-            trustAll();
-        }
+        this.trustAll = options.tls() ? InsecureClientTls.newContext() : null;
     }
 
     /**
@@ -218,7 +218,7 @@ final class SessionFleet implements AutoCloseable {
                 .reconnect(false)
                 .positions(options.positions())
                 .group(loop)
-                .listener(new FleetListener(pushes));
+                .listener(new FleetListener(this, pushes));
         if (!options.sourceAddresses().isEmpty()) {
             b.localAddress(options.sourceAddresses().get((int) (index % options.sourceAddresses().size())));
         }
@@ -284,69 +284,19 @@ final class SessionFleet implements AutoCloseable {
         return 0;
     }
 
-    /** A client TLS context that accepts any certificate: a load tool measures, it does not authenticate servers. */
-    private synchronized io.netty.handler.ssl.SslContext trustAll() {
-        if (trustAll == null) {
-            try {
-                trustAll = io.netty.handler.ssl.SslContextBuilder.forClient()
-                        .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build();
-            } catch (javax.net.ssl.SSLException e) {
-                throw new IllegalStateException("cannot build a client TLS context", e);
-            }
-        }
-        return trustAll;
+    /** The run's metrics, which the fleet's listeners count sessions and drops in. */
+    RunMetrics metrics() {
+        return metrics;
     }
 
-    /**
-     * Opens {@code options.warmup()} sessions at the connect rate and closes them again, unmeasured: the first
-     * thousands of connects of a cold JVM (client and server) measure the JIT, not the server. Then waits (at most
-     * {@value #SETTLE_MAX_MILLIS} ms) until the JIT compiler threads are idle: C2 still compiles for seconds after
-     * the warm-up sessions, and inside the measured window that CPU was as large as the event loops' own.
-     */
-    static void warmUp(SessionOptions options) {
-        warmUp(options, null);
+    /** True once {@link #close} began: the closes that follow are no drops. */
+    boolean isClosing() {
+        return closing;
     }
 
-    /**
-     * As above, on {@code shared} event loops when not null: the measured fleet then runs on the very threads and
-     * objects the warm-up compiled for (a new group after the warm-up cost deoptimisations and recompiles).
-     */
-    static void warmUp(SessionOptions options, EventLoopGroup shared) {
-        if (options.warmup() == 0) {
-            return;
-        }
-        SessionOptions w = options.withSessions(options.warmup(), options.connectRate()).withWarmup(0);
-        try (RunMetrics throwaway = new RunMetrics(List.of("ready", "connect", "auth"), List.of(), 0);
-             SessionFleet fleet = new SessionFleet(w, throwaway, shared)) {
-            fleet.open(null);
-        }
-        awaitIdleCompiler();
-    }
-
-    private static final long SETTLE_MAX_MILLIS = 10_000;
-
-    /** Until the JIT compiler threads used under 5 % of a core over the last 200 ms (or the cap passed). */
-    static void awaitIdleCompiler() {
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MILLIS);
-        double before = compilerSeconds();
-        while (System.nanoTime() < end) {
-            ConnectScenario.sleepNanos(TimeUnit.MILLISECONDS.toNanos(200));
-            double now = compilerSeconds();
-            if (now - before <= 0.01) {
-                return;
-            }
-            before = now;
-        }
-    }
-
-    private static double compilerSeconds() {
-        double s = 0;
-        for (Map.Entry<String, Long> e : ThreadCpu.snapshot().values()) {
-            if (e.getKey().contains("CompilerThre")) {
-                s += e.getValue() / (double) io.jgoim.loadtest.metrics.ProcessStats.TICKS_PER_SECOND;
-            }
-        }
-        return s;
+    /** True, once, when {@code client}'s connection was cut on purpose ({@link #cut}): its close is no drop. */
+    boolean takeCut(JgoimClient client) {
+        return cuts.remove(client);
     }
 
     /** Sessions open now. */
@@ -415,67 +365,5 @@ final class SessionFleet implements AutoCloseable {
 
         /** Changes the builder of session {@code index} (global over all processes) before it is built. */
         void tune(long index, io.jgoim.client.JgoimClientBuilder builder);
-    }
-
-    private final class FleetListener implements ClientListener {
-        private final ClientListener pushes;
-
-        FleetListener(ClientListener pushes) {
-            this.pushes = pushes;
-        }
-
-        @Override
-        public void onPush(JgoimClient client, int op, int seq, io.netty.buffer.ByteBuf body) {
-            if (pushes != null) {
-                pushes.onPush(client, op, seq, body);
-            }
-        }
-
-        @Override
-        public void onPublication(JgoimClient client, String stream, long epoch, long offset, int op,
-                                  io.netty.buffer.ByteBuf body) {
-            if (pushes != null) {
-                pushes.onPublication(client, stream, epoch, offset, op, body);
-            }
-        }
-
-        @Override
-        public void onStreamState(JgoimClient client, io.jgoim.protocol.stream.StreamState state) {
-            if (pushes != null) {
-                pushes.onStreamState(client, state);
-            }
-        }
-
-        @Override
-        public void onConnected(JgoimClient client, String node) {
-            if (pushes != null) {
-                pushes.onConnected(client, node);
-            }
-        }
-
-        @Override
-        public void onStateChange(JgoimClient client, ClientState state) {
-            if (state == ClientState.CONNECTED) {
-                metrics.sessions().incrementAndGet();
-            }
-            if (pushes != null) {
-                pushes.onStateChange(client, state);
-            }
-        }
-
-        @Override
-        public void onClose(JgoimClient client, CloseStatus status, boolean willReconnect) {
-            boolean planned = cuts.remove(client);
-            if (client.reconnects() > 0 || client.authNanos() > 0) {
-                metrics.sessions().decrementAndGet();
-                if (!closing && !planned) {
-                    metrics.counter("sessions.dropped").increment();
-                    metrics.fail("dropped: " + FailureReasons.of(status));
-                }
-            }
-            if (pushes != null) {
-                pushes.onClose(client, status, willReconnect);
-            }
-        }
     }
 }

@@ -40,7 +40,8 @@ import static org.awaitility.Awaitility.await;
  * flaps from it), the client's session ends (heartbeat timeout), its reconnect is refused with BANNED (4018) whose
  * reason names the ban time ({@code retry-after=4}), and the client makes no other attempt until the ban is over —
  * counted at the comet ({@code jgoim_comet_limit_refusals_total{limit="ip_banned"}}) — then gets in again. Its backoff
- * (50–200 ms) would have made some twenty attempts during the ban.
+ * (50–200 ms) would have made some twenty attempts during the ban. Over TCP the refusal is a DISCONNECT; over
+ * WebSocket it is the refused upgrade (HTTP 429 with Retry-After and X-Jgoim-Close-Code).
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
@@ -66,6 +67,19 @@ class BanBackoffIT {
 
     @Test
     void shouldWaitOutTheBanTheCometNamesBeforeConnectingAgain() throws Exception {
+        waitsOutTheBan(Transport.TCP);
+    }
+
+    /**
+     * Over WebSocket the comet refuses the upgrade itself (HTTP 429, {@code Retry-After: 4},
+     * {@code X-Jgoim-Close-Code: 4018}): the SDK reads it as the BANNED close it stands for and waits as over TCP.
+     */
+    @Test
+    void shouldWaitOutTheRetryAfterOfARefusedWebSocketUpgrade() throws Exception {
+        waitsOutTheBan(Transport.WEBSOCKET);
+    }
+
+    private void waitsOutTheBan(Transport transport) throws Exception {
         Map<String, String> env = new HashMap<>();
         for (String l : new String[] {"TCP", "WEB_SOCKET", "RPC", "ADMIN"}) {
             env.put("JGOIM_" + l + "_BIND", "127.0.0.1");
@@ -83,9 +97,10 @@ class BanBackoffIT {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         comet.start();
         InetSocketAddress tcp = comet.tcpAddress();
+        int port = transport.isWebSocket() ? comet.wsAddress().getPort() : tcp.getPort();
 
         List<CloseStatus> closes = new CopyOnWriteArrayList<>();
-        client = JgoimClient.builder().addresses("127.0.0.1:" + tcp.getPort()).transport(Transport.TCP)
+        client = JgoimClient.builder().addresses("127.0.0.1:" + port).transport(transport)
                 .localAddress(InetAddress.getByName(ALIAS))
                 .goimToken(1, "", "live://ban", "web", 1000)
                 .heartbeatInterval(Duration.ofSeconds(30)) // silent: the comet closes it with HEARTBEAT_TIMEOUT
@@ -123,7 +138,7 @@ class BanBackoffIT {
         assertThat(banned()).as("attempts refused by the ban while it lasts").isEqualTo(1);
         await().atMost(Duration.ofSeconds(15)).until(() -> client.state() == ClientState.CONNECTED);
         assertThat(banned()).isEqualTo(1);
-        System.out.printf("ban backoff: 1 attempt refused by a 4 s ban, then connected; closes %s%n", closes);
+        System.out.printf("ban backoff (%s): 1 attempt refused by a 4 s ban, then connected; closes %s%n", transport, closes);
     }
 
     private double banned() {

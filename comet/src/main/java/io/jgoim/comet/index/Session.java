@@ -9,10 +9,8 @@ import io.jgoim.comet.stream.StreamDelivery;
 import io.jgoim.comet.token.Revocations;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
-import io.jgoim.protocol.Op;
 import io.netty.channel.Channel;
 
-import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -25,10 +23,12 @@ import java.util.concurrent.RejectedExecutionException;
  * watched ops are an immutable sorted array behind a volatile reference (read by any pushing thread); the ring is
  * guarded by this object's monitor and drained by {@link #run()} on the event loop. Small on purpose: an idle session
  * holds no ring and no buffers.
+ *
+ * <p>What it does not own is apart, static, so it costs a session nothing: the watched-op arithmetic
+ * ({@link WatchedOps}), the way one push reaches the channel ({@link PushWrite}, with its socket short cut
+ * {@link SocketWrite}), and the pipeline it closes through ({@link SessionCloser}).
  */
 public final class Session implements Runnable {
-    private static final int[] NO_OPS = new int[0];
-
     private final Channel channel;
     // The transport as a flag, not the SessionTransport reference: one byte in the padding instead of 8 B (no
     // compressed references under ZGC) in an object every idle session holds; transport() turns it back.
@@ -42,10 +42,10 @@ public final class Session implements Runnable {
     // padding, not an int, keeps the object at 104 B under ZGC.
     private final byte ringShift;
     private final CometMetrics metrics;
-    private final Closer closer;
+    private final SessionCloser closer;
     private final StreamDelivery streams;
 
-    private volatile int[] watchOps = NO_OPS;
+    private volatile int[] watchOps = WatchedOps.NONE;
 
     // Loop-confined: the room and this session's slots in the room's and the loop's member lists.
     private Room room;
@@ -56,44 +56,14 @@ public final class Session implements Runnable {
     private PushRing ring;
     private boolean drainScheduled;
 
-    /** Closes a session on its event loop with a close code; implemented by the session's pipeline. */
-    public interface Closer {
-        void close(CloseCode code);
-
-        /** Closes the session with {@code code}, telling an extended client {@code error}. Event loop only. */
-        default void close(CloseCode code, ErrorCode error, String message) {
-            close(code);
-        }
-
-        /** When the session expires for silence, in the loop's ticker time; never by default. Event loop only. */
-        default long idleDeadlineNanos() {
-            return Long.MAX_VALUE;
-        }
-
-        /** Closes the session for silence (HEARTBEAT_TIMEOUT) at {@code nowNanos}. Event loop only. */
-        default void expireIdle(long nowNanos) {
-            close(CloseCode.HEARTBEAT_TIMEOUT);
-        }
-
-        /** The session token's jti hash ({@link io.jgoim.comet.token.TokenIds}), 0 for none. Event loop only. */
-        default long jtiHash() {
-            return 0;
-        }
-
-        /** The session token's kid number ({@link io.jgoim.comet.token.TokenIds}), 0 for none. Event loop only. */
-        default int kid() {
-            return 0;
-        }
-    }
-
     public Session(Channel channel, SessionTransport transport, long memberId, String key, boolean extended,
-                   int loopIndex, int ringSize, CometMetrics metrics, Closer closer) {
+                   int loopIndex, int ringSize, CometMetrics metrics, SessionCloser closer) {
         this(channel, transport, memberId, key, extended, loopIndex, ringSize, metrics, closer, null);
     }
 
     /** A session whose pushes go through {@code streams} (a position-aware client), or none when null. */
     public Session(Channel channel, SessionTransport transport, long memberId, String key, boolean extended,
-                   int loopIndex, int ringSize, CometMetrics metrics, Closer closer, StreamDelivery streams) {
+                   int loopIndex, int ringSize, CometMetrics metrics, SessionCloser closer, StreamDelivery streams) {
         this.streams = streams;
         this.channel = channel;
         this.webSocket = transport.isWebSocket();
@@ -202,38 +172,17 @@ public final class Session implements Runnable {
      * auth or watched with op 14).
      */
     public boolean needPush(int op) {
-        if (op >= 0 && op < Op.BUSINESS_MIN) {
-            return true;
-        }
-        return Arrays.binarySearch(watchOps, op) >= 0;
+        return WatchedOps.passes(watchOps, op);
     }
 
     /** Adds ops to the watched set. Event loop only (single writer). */
     public void watch(int[] ops) {
-        int[] cur = watchOps;
-        int[] merged = Arrays.copyOf(cur, cur.length + ops.length);
-        System.arraycopy(ops, 0, merged, cur.length, ops.length);
-        watchOps = distinctSorted(merged);
+        watchOps = WatchedOps.add(watchOps, ops);
     }
 
     /** Removes ops from the watched set. Event loop only (single writer). */
     public void unwatch(int[] ops) {
-        int[] cur = watchOps;
-        int[] out = new int[cur.length];
-        int n = 0;
-        for (int op : cur) {
-            boolean drop = false;
-            for (int u : ops) {
-                if (u == op) {
-                    drop = true;
-                    break;
-                }
-            }
-            if (!drop) {
-                out[n++] = op;
-            }
-        }
-        watchOps = n == 0 ? NO_OPS : Arrays.copyOf(out, n);
+        watchOps = WatchedOps.remove(watchOps, ops);
     }
 
     /** The watched ops, sorted. */
@@ -259,30 +208,12 @@ public final class Session implements Runnable {
      * in one system call. Event loop only.
      */
     public boolean write(PushFrame frame, boolean alone) {
-        if (!channel.isActive()) {
-            metrics.dropped(DropReason.CLOSED);
-            return false;
-        }
-        if (!channel.isWritable()) {
-            metrics.dropped(DropReason.SLOW);
-            return false;
-        }
-        StreamDelivery d = streams;
-        if (d != null) {
-            return d.write(frame);
-        }
-        if (!alone || !SocketWrite.write(channel, webSocket ? frame.webSocketMessage() : frame.tcp(),
-                frame.address(webSocket))) {
-            channel.write(transport().push(frame), channel.voidPromise());
-        }
-        return true;
+        return PushWrite.write(channel, webSocket, streams, metrics, frame, alone);
     }
 
     /** Flushes what {@link #write} left queued, if anything (a write sent straight to the socket left nothing). */
     public void flush() {
-        if (SocketWrite.needsFlush(channel)) {
-            channel.flush();
-        }
+        PushWrite.flush(channel);
     }
 
     /**
@@ -371,21 +302,6 @@ public final class Session implements Runnable {
     /** The exponent of the power of two PushRing rounds {@code ringSize} up to (31 for a size it refuses). */
     private static byte ringShift(int ringSize) {
         return (byte) (ringSize <= 0 ? 31 : 32 - Integer.numberOfLeadingZeros(ringSize - 1));
-    }
-
-    private static int[] distinctSorted(int[] ops) {
-        if (ops.length == 0) {
-            return NO_OPS;
-        }
-        int[] s = ops.clone();
-        Arrays.sort(s);
-        int n = 1;
-        for (int i = 1; i < s.length; i++) {
-            if (s[i] != s[n - 1]) {
-                s[n++] = s[i];
-            }
-        }
-        return n == s.length ? s : Arrays.copyOf(s, n);
     }
 
     @Override

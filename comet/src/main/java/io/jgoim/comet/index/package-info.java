@@ -1,5 +1,7 @@
 /**
- * The session index: {@link io.jgoim.comet.index.Session} (one authenticated connection and its outbound ring), the
+ * The session index: {@link io.jgoim.comet.index.Session} (one authenticated connection and its outbound ring; it
+ * writes through {@link io.jgoim.comet.index.PushWrite} and closes through
+ * {@link io.jgoim.comet.index.SessionCloser}), the
  * buckets of sessions by key ({@link io.jgoim.comet.index.SessionTable}: no map node per session) and rooms by id
  * ({@link io.jgoim.comet.index.SessionIndex}, goim's buckets), rooms with
  * their members split by event loop in dense {@link io.jgoim.comet.index.MemberList}s, each loop's session list and

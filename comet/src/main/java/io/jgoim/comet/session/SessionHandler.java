@@ -3,31 +3,37 @@ package io.jgoim.comet.session;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
+import io.jgoim.comet.index.SessionCloser;
 import io.jgoim.comet.stream.StreamDelivery;
 import io.jgoim.comet.token.TokenIds;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.FrameReceiver;
 import io.jgoim.protocol.Proto;
-import io.jgoim.protocol.rpc.logic.DisconnectReq;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
+import static io.jgoim.comet.session.SessionFlags.CLOSING;
+import static io.jgoim.comet.session.SessionFlags.EXTENDED;
+import static io.jgoim.comet.session.SessionFlags.PENDING_FLUSH;
+import static io.jgoim.comet.session.SessionFlags.SLOW_CHECK;
+import static io.jgoim.comet.session.SessionFlags.WEB_SOCKET;
+import static io.jgoim.comet.session.SessionFlags.WS_OPEN;
+
 /**
  * The session after auth: keeps the session's few per-connection fields, hands each frame the client sends to
- * {@link OpDispatch} (heartbeat, room change, watch, upstream, ...), registers the session in the index and takes it
- * out at the close. The work itself is done by the comet-wide collaborators in {@link SessionServices}
- * ({@link OpDispatch}, {@link SlowConsumerPolicy}, {@link Goodbye}, ...), which hold no per-session state. It is the
- * one place that turns a failure into a close: {@link #fail} (reached from {@link #exceptionCaught} before auth, from
- * {@link #failed} after) applies the {@link CloseOutcome} table and writes the goodbye.
+ * {@link OpDispatch} (heartbeat, room change, watch, upstream, ...) and the connection's events to the collaborators
+ * that act on them. The work itself is done by comet-wide collaborators that hold no per-session state: those in
+ * {@link SessionServices} ({@link OpDispatch}, {@link SlowConsumerPolicy}, {@link Goodbye}, ...) and the static
+ * {@link SessionRegistration} (into and out of the index), {@link SessionFailures} (a failure turned into a close:
+ * {@link #fail}, reached from {@link #exceptionCaught} before auth, from {@link #failed} after, applies the
+ * {@link CloseOutcome} table and writes the goodbye), {@link SlowConsumerClock} and {@link CodecHandOver}. So the
+ * handler is one object per connection, and only the fields.
  *
  * <p>Until the auth is answered it is the pipeline's last handler; then it leaves the pipeline and the codec in front
  * of it calls it directly as its {@link FrameReceiver} ({@link #leavePipeline}): one pipeline context less per idle
@@ -36,15 +42,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One instance per channel; every method runs on the channel's event loop.
  */
-public final class SessionHandler extends ChannelInboundHandlerAdapter implements Session.Closer, FrameReceiver {
-    private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+public final class SessionHandler extends ChannelInboundHandlerAdapter implements SessionCloser, FrameReceiver {
     /** Tokens that live longer than this are treated as never expiring (and the ticker arithmetic cannot overflow). */
     private static final long MAX_LIFETIME_MS = TimeUnit.DAYS.toMillis(3650);
 
     private final SessionServices services;
     // Fields kept narrow: one instance lives as long as each connection (idle ones included).
     private Session session;
-    // The session's yes/no states in one byte (WEB_SOCKET ... SLOW_CHECK), not six booleans: with the kid as a char
+    // The session's yes/no states in one byte (SessionFlags), not six booleans: with the kid as a char
     // this keeps the object at 96 B under ZGC (the booleans took it to 104). The transport is a flag, not the
     // SessionTransport reference (8 B without compressed oops, as under ZGC); transport() turns it back.
     private byte flags;
@@ -66,22 +71,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private long expiresNanos = Long.MAX_VALUE;
     private long jtiHash;
     private char kid;
-
-    /** The client authenticated with an extended version (ver 2 or 3) and reads error replies and DISCONNECT. */
-    private static final int EXTENDED = 1;
-    /** The WebSocket upgrade completed: close frames can go out. */
-    private static final int WS_OPEN = 2;
-    /** The goodbye is written or the channel is gone: nothing more is read or answered. */
-    private static final int CLOSING = 4;
-    /** Replies were written in this read pass and wait for its flush. */
-    private static final int PENDING_FLUSH = 8;
-    /**
-     * A slow-consumer check is scheduled (a flag, not the future: 8 B less; a check that fires after the close finds
-     * the session closing and does nothing).
-     */
-    private static final int SLOW_CHECK = 16;
-    /** The connection is a WebSocket (set once, at construction). */
-    private static final int WEB_SOCKET = 32;
 
     public SessionHandler(SessionServices services, SessionTransport transport) {
         this.services = services;
@@ -155,39 +144,20 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         lastRefreshNanos = lastReadNanos;
         heartbeatTat = lastReadNanos;
         upstreamTat = lastReadNanos;
-        services.metrics().sessionOpened(is(WEB_SOCKET));
-        // Looked up again at the close (a fixed table), not kept: 8 B less per session.
-        services.metrics().tenantSessions(tenant).incrementAndGet();
-        Session replaced = services.index().register(session, roomId);
-        if (replaced != null) {
-            replaced.close(CloseCode.REPLACED);
-        }
+        SessionRegistration.register(this, session, roomId);
         if (!ch.isWritable()) {
             writabilityChanged();
         }
     }
 
     /**
-     * The auth is answered and the pipeline stops changing: hands this handler to the codec in front of it (a
-     * {@link FrameReceiver.Host}) and leaves the pipeline, so an idle session holds one pipeline context less. A
-     * closing session, or a pipeline where the handler does not directly follow such a codec (tests of the handlers
-     * alone), keeps it as it is.
+     * The auth is answered and the pipeline stops changing: hands this handler to the codec in front of it and
+     * leaves the pipeline ({@link CodecHandOver}), so an idle session holds one pipeline context less.
      */
     void leavePipeline(Channel ch) {
-        ChannelPipeline pipeline = ch.pipeline();
-        FrameReceiver.Host codec = pipeline.get(FrameReceiver.Host.class);
-        ChannelHandlerContext own = pipeline.context(this);
-        if (codec == null || own == null || is(CLOSING) || session == null) {
-            return;
+        if (!is(CLOSING) && session != null) {
+            CodecHandOver.leavePipeline(ch, this);
         }
-        // Only the codec right in front may stand in for this context: a handler between them would be skipped.
-        java.util.List<String> names = pipeline.names();
-        int at = names.indexOf(own.name());
-        if (at < 1 || !names.get(at - 1).equals(pipeline.context(codec).name())) {
-            return;
-        }
-        codec.attach(this);
-        pipeline.remove(this);
     }
 
     @Override
@@ -296,13 +266,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (is(CLOSING) || !ch.isActive()) {
             return;
         }
-        if (expiresNanos - nowNanos <= 0) {
-            fail(ch, new SessionCloseException(ErrorCode.TOKEN_EXPIRED, CloseCode.TOKEN_EXPIRED, 0,
-                    "token expired; refresh it before exp (op 23), or reconnect with a new token"));
-            return;
-        }
-        fail(ch, new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.HEARTBEAT_TIMEOUT, 0,
-                "no frame for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - lastReadNanos) + " ms"));
+        SessionFailures.expire(this, ch, expiresNanos, lastReadNanos, nowNanos);
     }
 
     /** Starts the slow-consumer clock when the session goes over its outbound bound ({@link SlowConsumerPolicy}). */
@@ -314,38 +278,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void writabilityChanged() {
-        Session s = session;
-        if (s == null) {
-            return;
-        }
-        if (s.channel().isWritable()) {
-            unwritableSinceNanos = 0;
-        } else if (unwritableSinceNanos == 0) {
-            unwritableSinceNanos = now(s.channel());
-            if (!is(SLOW_CHECK)) {
-                scheduleSlowCheck(services.slowConsumer().closeAfterNanos());
-            }
-        }
-    }
-
-    private void checkSlow() {
-        flag(SLOW_CHECK, false);
-        Channel ch = session.channel();
-        if (is(CLOSING) || unwritableSinceNanos == 0 || !ch.isActive()) {
-            return;
-        }
-        long now = now(ch);
-        long left = services.slowConsumer().remainingNanos(unwritableSinceNanos, now);
-        if (left <= 0) {
-            fail(ch, services.slowConsumer().verdict(unwritableSinceNanos, now));
-        } else {
-            scheduleSlowCheck(left);
-        }
-    }
-
-    private void scheduleSlowCheck(long delayNanos) {
-        flag(SLOW_CHECK, true);
-        session.channel().eventLoop().schedule(this::checkSlow, delayNanos, TimeUnit.NANOSECONDS);
+        SlowConsumerClock.writabilityChanged(this);
     }
 
     /** The WebSocket upgrade completed (the transport's codec took over first): close frames can go out now. */
@@ -381,27 +314,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     /** The one place that turns a failure into a close, by the {@link CloseOutcome} table. */
     void fail(Channel ch, Throwable cause) {
-        CloseOutcome o = CloseOutcome.of(cause);
-        if (o.logAtError()) {
-            log.error("{} unexpected error; closing", ch, o.cause());
-        } else if (log.isDebugEnabled()) {
-            log.debug("{} {} {}", ch, o.kind().words(), o.logDetail());
-        }
-        if (o.closeCode() == null) {
-            ch.close();
-        } else {
-            closeWith(ch, o.closeCode(), o.error(), o.seq(), o.message());
-        }
+        SessionFailures.fail(this, ch, cause);
     }
 
     private void closeWith(Channel ch, CloseCode code, ErrorCode error, int seq, String message) {
-        if (is(CLOSING)) {
-            return;
-        }
-        flag(CLOSING, true);
-        services.metrics().closed(code);
-        Goodbye.send(ch, transport(), is(WS_OPEN), is(EXTENDED), code, error, seq, message, services.hints().get(),
-                services.metrics());
+        SessionFailures.close(this, ch, code, error, seq, message);
     }
 
     @Override
@@ -412,42 +329,68 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void inactive() {
-        flag(CLOSING, true);
-        Session s = session;
-        if (s != null) {
-            boolean current = services.index().unregister(s);
-            s.discardRing();
-            if (s.streams() != null) {
-                s.streams().close();
-            }
-            services.metrics().sessionClosed(is(WEB_SOCKET));
-            services.metrics().tenantSessions(s.tenant()).decrementAndGet();
-            if (current) {
-                // A session replaced by a newer one with its key leaves the route alone: it belongs to the newer.
-                disconnectFromLogic(s.memberId(), s.key());
-            }
-        }
-        if (ipSlot >= 0) {
-            services.limits().release(ipSlot);
-            ipSlot = -1;
-        }
+        SessionRegistration.unregister(this);
     }
 
     /** Tells logic the session is gone (queued, flow-controlled and retried: {@link LogicDisconnects}). */
     void disconnectFromLogic(long memberId, String key) {
-        services.disconnects().submit(DisconnectReq.newBuilder().setMid(memberId).setKey(key)
-                .setServer(services.serverId()).build());
+        SessionRegistration.disconnectFromLogic(services, memberId, key);
+    }
+
+    // The state SessionFailures, SessionRegistration and SlowConsumerClock read and change; event loop only.
+    SessionServices services() {
+        return services;
+    }
+
+    boolean isClosing() {
+        return is(CLOSING);
+    }
+
+    /** Nothing more is read or answered from now on. */
+    void closing() {
+        flag(CLOSING, true);
+    }
+
+    boolean isWebSocket() {
+        return is(WEB_SOCKET);
+    }
+
+    boolean isWebSocketOpen() {
+        return is(WS_OPEN);
+    }
+
+    /** The address table place to release (-1: none), handed out once. */
+    int takeIpSlot() {
+        int slot = ipSlot;
+        ipSlot = -1;
+        return slot;
+    }
+
+    long unwritableSinceNanos() {
+        return unwritableSinceNanos;
+    }
+
+    void unwritableSinceNanos(long nanos) {
+        unwritableSinceNanos = nanos;
+    }
+
+    boolean slowCheckScheduled() {
+        return is(SLOW_CHECK);
+    }
+
+    void slowCheckScheduled(boolean on) {
+        flag(SLOW_CHECK, on);
     }
 
     private boolean is(int flag) {
-        return (flags & flag) != 0;
+        return SessionFlags.is(flags, flag);
     }
 
     private void flag(int flag, boolean on) {
-        flags = (byte) (on ? flags | flag : flags & ~flag);
+        flags = SessionFlags.with(flags, flag, on);
     }
 
-    private static long now(Channel ch) {
+    static long now(Channel ch) {
         return ch.eventLoop().ticker().nanoTime();
     }
 

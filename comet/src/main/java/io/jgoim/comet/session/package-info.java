@@ -5,7 +5,11 @@
  * keeps the per-connection fields; its comet-wide, stateless collaborators live in
  * {@link io.jgoim.comet.session.SessionServices}: the op dispatch ({@link io.jgoim.comet.session.OpDispatch}, with
  * heartbeat, subscriptions (room, watched ops), upstream, stream requests, token refresh), the slow-consumer policy,
- * the {@link io.jgoim.comet.session.CloseOutcome} table and the goodbye. Above the index and push; below transport,
+ * the {@link io.jgoim.comet.session.CloseOutcome} table and the goodbye; and in static helpers that cost a session
+ * nothing: {@link io.jgoim.comet.session.SessionRegistration} (into and out of the index),
+ * {@link io.jgoim.comet.session.SessionFailures} (a failure turned into a close),
+ * {@link io.jgoim.comet.session.SlowConsumerClock} (the slow-consumer timer) and
+ * {@link io.jgoim.comet.session.CodecHandOver}. Above the index and push; below transport,
  * which builds the pipelines, so nothing here knows how the bytes are framed.
  */
 package io.jgoim.comet.session;

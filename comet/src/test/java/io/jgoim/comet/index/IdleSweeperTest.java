@@ -29,7 +29,7 @@ class IdleSweeperTest {
     }
 
     /** A session whose handler is a deadline; expiring it leaves the loop's list at once, as a closed channel does. */
-    private final class Silent implements Session.Closer {
+    private final class Silent implements SessionCloser {
         final String name;
         long deadline;
         Session session;

@@ -224,6 +224,28 @@ class SessionPipelineTest {
     }
 
     @Test
+    void shouldCancelThePendingSlowConsumerCheckWhenTheSessionCloses() {
+        channel();
+        authenticate(EXT, "k1", "live://1");
+        long closeAfterNanos = config.outbound().slowCloseAfter().toNanos();
+        ch.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        ch.runPendingTasks(); // the writability change starts the slow-consumer check
+        assertThat(ch.runScheduledPendingTasks()).as("the slow-consumer check is due at slowCloseAfter")
+                .isEqualTo(closeAfterNanos);
+        // Through the pipeline: EmbeddedChannel.close() itself would cancel every scheduled task of its loop.
+        ch.pipeline().close();
+        ch.runPendingTasks();
+        assertThat(ch.isActive()).isFalse();
+        assertThat(index.sessionCount()).isZero();
+        // The idle sweeper's walk (at the heartbeat deadline, 60 s) may remain; nothing due at the check's time may.
+        long next = ch.runScheduledPendingTasks();
+        assertThat(next == -1 || next > closeAfterNanos)
+                .as("no task left for the closed session at the slow check's time (next task in %d ns)", next)
+                .isTrue();
+        assertThat(metrics.closes(CloseCode.SLOW)).isZero();
+    }
+
+    @Test
     void shouldCloseIdleSessionWithHeartbeatTimeoutAfterIntervalTimesMisses() {
         channel();
         authenticate(EXT, "k", "");
