@@ -9,7 +9,7 @@
  * ({@link io.jgoim.benchmarks.EventLoopThreads}), a socket stand-in ({@link io.jgoim.benchmarks.ReleasingSink}) and a
  * CPU-time profiler for a shared machine ({@link io.jgoim.benchmarks.CpuTimeProfiler}). Benchmarks that need
  * package-private access live in the package they measure (codec, job batching
- * and lane inbox, the comet's bucket index). Figures and commands:
+ * and lane inbox, the comet's bucket index, logic's push reply and push tracing). Figures and commands:
  * {@code BENCHMARKS.md}.
  */
 package io.jgoim.benchmarks;

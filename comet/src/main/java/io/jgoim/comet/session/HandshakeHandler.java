@@ -1,10 +1,6 @@
 package io.jgoim.comet.session;
 
-import io.jgoim.protocol.Tenancy;
-
 import com.google.protobuf.ByteString;
-import io.jgoim.comet.frame.ReplyFrames;
-import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.limit.ClientIp;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
@@ -14,37 +10,31 @@ import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.Proto;
 import io.jgoim.protocol.ProtocolException;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
-import io.jgoim.protocol.rpc.logic.ConnectReq;
 import io.jgoim.protocol.stream.AuthBody;
-import io.jgoim.protocol.stream.StreamPosition;
 import io.jgoim.protocol.stream.StreamState;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Authenticates a new connection: the first frame must be op 7 within {@code protocol.handshakeTimeout} of accept
- * (so slow TLS and WebSocket handshakes count too). It waits for a place among the comet's Connects to logic (at most
- * {@code protocol.connectWait}, {@link ConnectAdmission}), calls logic's Connect asynchronously, waits at most
- * {@code protocol.logicTimeout} (the event loop stays free), registers the session, replies op 8 and removes itself.
- * Frames that arrive while logic answers are held (at most {@code protocol.maxPendingFrames}) and replayed after.
- * A position-aware client (auth ver 3: token, NUL, its last positions) is resumed before the reply: its streams are
- * read from history and the reply carries their positions ({@link io.jgoim.comet.stream.StreamDelivery#resume}).
- * Whether an auth may call logic at all (ban, adaptive shedding, the bound of waiting Connects) is
- * {@link AuthAdmission}'s decision; Connects logic refuses as OVERLOADED close with OVERLOADED (4015).
+ * Authenticates a new connection; this class holds the states of its handshake. The first frame must be op 7 within
+ * {@code protocol.handshakeTimeout} of accept (so slow TLS and WebSocket handshakes count too). The auth is admitted
+ * (ban, adaptive shedding) and takes a place among the comet's Connects to logic or waits for one, at most
+ * {@code protocol.connectWait} ({@link AuthAdmission}, {@link ConnectAdmission}); its Connect then waits at most
+ * {@code protocol.logicTimeout} while the event loop stays free ({@link LogicConnect}). An accepted session is
+ * registered and answered op 8 — a position-aware one (auth ver 3: token, NUL, its last positions) after it was
+ * resumed from history ({@link AuthAccepted}) — and this handler removes itself. Client frames that arrive meanwhile
+ * are held and replayed after ({@link EarlyFrames}). Connects logic refuses as OVERLOADED close with OVERLOADED (4015).
  *
  * <p>Failures are not answered here: they are fired as {@link SessionCloseException} so
  * {@link SessionHandler#fail} writes the goodbye. One instance per channel; event loop only.
  */
-public final class HandshakeHandler extends ChannelInboundHandlerAdapter implements Runnable, ConnectWait.Claimant {
+public final class HandshakeHandler extends ChannelInboundHandlerAdapter implements Runnable, ConnectWait.Claimant,
+        LogicConnect.Caller {
     /** WAITING for the auth frame, QUEUED for a place among the Connects to logic, then AUTHENTICATING… */
     private enum State { WAITING, QUEUED, AUTHENTICATING, RESUMING, DONE }
 
@@ -56,11 +46,12 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     private ChannelHandlerContext ctx;
     private State state = State.WAITING;
     private ScheduledFuture<?> deadline;
-    private ScheduledFuture<?> logicDeadline;
-    private ArrayDeque<Proto> early;
+    /** The auth's Connect to logic, once sent. */
+    private LogicConnect connect;
+    /** Client frames that came before the auth reply (null: none). */
+    private EarlyFrames early;
     private int authSeq;
     private short authVer;
-    private long authStartNanos;
     private List<StreamState> asked;
     /** The auth's token while it waits for a place. */
     private ByteString token;
@@ -138,14 +129,11 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             case AUTHENTICATING:
             case RESUMING:
                 if (early == null) {
-                    early = new ArrayDeque<>(4);
+                    early = new EarlyFrames(services.config().protocol().maxPendingFrames());
                 }
-                if (early.size() >= services.config().protocol().maxPendingFrames()) {
-                    p.release();
-                    fail(new SessionCloseException(ErrorCode.RATE_LIMITED, CloseCode.PROTOCOL_ERROR, p.seq(),
-                            "more than " + early.size() + " frames before the auth reply"));
-                } else {
-                    early.add(p);
+                SessionCloseException overflow = early.hold(p);
+                if (overflow != null) {
+                    fail(overflow);
                 }
                 break;
             default:
@@ -211,45 +199,23 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         state = State.AUTHENTICATING;
         ByteString token = this.token;
         this.token = null;
-        ClientIp ip = clientIp;
-        authStartNanos = System.nanoTime();
-        ConnectReq req = ConnectReq.newBuilder()
-                .setServer(services.serverId())
-                .setToken(token)
-                .setRemoteAddr(String.valueOf(ip != null && ip.address() != null ? ip.address()
-                        : ctx.channel().remoteAddress()))
-                .setPositions(authVer == PacketLayout.VERSION_POSITIONS)
-                .setTransport(session.transportName(ctx))
-                .build();
-        logicDeadline = ctx.executor().schedule(() -> {
-            if (state == State.AUTHENTICATING) {
-                services.metrics().authFailed();
-                fail(new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.LOGIC_UNAVAILABLE, authSeq,
-                        "logic did not answer Connect within " + services.config().protocol().logicTimeout()));
-            }
-        }, services.config().protocol().logicTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        CompletableFuture<ConnectReply> connect;
-        try {
-            connect = services.logic().connect(req);
-        } catch (RuntimeException e) {
-            connect = CompletableFuture.failedFuture(e);
-        }
-        connect.whenComplete((reply, error) -> {
-            admission.done(System.nanoTime() - authStartNanos, error == null);
-            if (ctx.executor().inEventLoop()) {
-                onConnect(reply, error);
-            } else {
-                try {
-                    ctx.executor().execute(() -> onConnect(reply, error));
-                } catch (RejectedExecutionException e) {
-                    // the comet is shutting down; the channel goes with its event loop
-                }
-            }
-        });
+        connect = new LogicConnect(ctx, services, admission, this);
+        connect.send(token, clientIp, authVer == PacketLayout.VERSION_POSITIONS, session.transportName(ctx));
     }
 
-    private void onConnect(ConnectReply reply, Throwable error) {
-        services.metrics().authLatency().record(System.nanoTime() - authStartNanos, TimeUnit.NANOSECONDS);
+    /** Logic did not answer the Connect within {@code protocol.logicTimeout}. */
+    @Override
+    public void connectTimedOut() {
+        if (state == State.AUTHENTICATING) {
+            services.metrics().authFailed();
+            fail(new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.LOGIC_UNAVAILABLE, authSeq,
+                    "logic did not answer Connect within " + services.config().protocol().logicTimeout()));
+        }
+    }
+
+    /** Logic answered the Connect: registers the session and answers the auth, or fails it. */
+    @Override
+    public void connected(ConnectReply reply, Throwable error) {
         if (state != State.AUTHENTICATING || !ctx.channel().isActive()) {
             // Timed out or gone meanwhile: undo logic's route if it accepted.
             if (error == null && reply != null && reply.getErrorCode() == 0) {
@@ -257,7 +223,6 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             }
             return;
         }
-        cancel(logicDeadline);
         SessionCloseException refused = admission.verdict(reply, error, authSeq);
         if (refused != null) {
             fail(refused);
@@ -271,63 +236,32 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         }
         state = State.DONE;
         cancel(deadline);
-        String key = reply.getKey().isEmpty() ? UUID.randomUUID().toString() : reply.getKey();
-        SessionLoops loops = services.index().loops();
-        int loopIndex = Math.max(0, loops.indexOf(ctx.channel().eventLoop()));
-        int[] accepts = new int[reply.getAcceptsCount()];
-        for (int i = 0; i < accepts.length; i++) {
-            accepts[i] = reply.getAccepts(i);
-        }
         // Register first, then reply, in this one event-loop task: pushes reach a session only through tasks on
         // this loop, so none can overtake the reply, and a client that saw the reply is already in its room.
         boolean positions = authVer == PacketLayout.VERSION_POSITIONS;
-        session.credentials(ctx.channel(), reply.getExpiresAtMs(), reply.getJti(), reply.getKid());
-        session.activate(ctx.channel(), reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(),
-                loopIndex, positions, reply.getTenant(), clientIp == null ? -1 : clientIp.handOver());
-        long hb = reply.getHeartbeat() > 0 ? reply.getHeartbeat()
-                : services.config().protocol().heartbeatInterval().toSeconds();
+        String key = AuthAccepted.register(ctx, services, session, reply, positions, clientIp);
         if (positions) {
-            resume(reply, key, hb);
+            // Client frames stay held until the positions reply and the missed messages went out.
+            state = State.RESUMING;
+            AuthAccepted.resume(ctx, services, session, reply, asked, authSeq, key).whenComplete((v, e) -> resumed(e));
             return;
         }
-        if (authVer == PacketLayout.VERSION_EXTENDED) {
-            // jgoim-aware clients learn the heartbeat interval and their key (a goim client gets the bare header).
-            ctx.writeAndFlush(ReplyFrames.authReplyExtended(ctx.alloc(), authSeq, Tenancy.local(key), hb,
-                    reply.getExpiresAtMs() / 1000));
-        } else {
-            ctx.writeAndFlush(ReplyFrames.empty(authVer, Op.AUTH_REPLY, authSeq));
-        }
-        services.metrics().frameOut(Op.AUTH_REPLY);
+        AuthAccepted.reply(ctx, services, reply, authVer, authSeq, key);
         finish();
     }
 
-    /**
-     * A position-aware session (auth ver 3) is registered (live pushes to it are held from now on): each of its
-     * streams is read from history, then the auth reply with their positions goes out, then the missed messages,
-     * then the held live ones. Client frames stay held until then. History too slow or failing: RESUME (4013).
-     */
-    private void resume(ConnectReply reply, String key, long hb) {
-        state = State.RESUMING;
-        // A declared tenant's streams are its own: its room (already namespaced), <tenant><US>mid:<mid>,
-        // <tenant><US>broadcast (docs/operations.md, Tenants).
-        List<String> streams = StreamPosition.sessionStreams(reply.getRoomId(), reply.getMid(), reply.getTenant());
-        session.session().streams().resume(streams, asked == null ? List.of() : asked, states -> {
-            services.metrics().frameOut(Op.AUTH_REPLY);
-            ctx.write(ReplyFrames.authReplyPositions(ctx.alloc(), authSeq, Tenancy.local(key), hb, reply.getExpiresAtMs() / 1000,
-                    states));
-        }).whenComplete((v, e) -> {
-            // Completes on the event loop.
-            if (state != State.RESUMING || !ctx.channel().isActive()) {
-                return;
-            }
-            if (e != null) {
-                fail(new SessionCloseException(ErrorCode.HISTORY_UNAVAILABLE, CloseCode.RESUME, authSeq,
-                        "resume failed: " + Failures.unwrap(e).getMessage()));
-                return;
-            }
-            state = State.DONE;
-            finish();
-        });
+    /** On the event loop: the position-aware session was resumed ({@code e}: history too slow or failing, 4013). */
+    private void resumed(Throwable e) {
+        if (state != State.RESUMING || !ctx.channel().isActive()) {
+            return;
+        }
+        if (e != null) {
+            fail(new SessionCloseException(ErrorCode.HISTORY_UNAVAILABLE, CloseCode.RESUME, authSeq,
+                    "resume failed: " + Failures.unwrap(e).getMessage()));
+            return;
+        }
+        state = State.DONE;
+        finish();
     }
 
     /**
@@ -336,13 +270,10 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
      */
     private void finish() {
         ctx.pipeline().remove(this);
-        ArrayDeque<Proto> held = early;
+        EarlyFrames held = early;
         early = null;
         if (held != null) {
-            for (Proto p; (p = held.poll()) != null; ) {
-                ctx.fireChannelRead(p);
-            }
-            ctx.fireChannelReadComplete();
+            held.replay(ctx);
         }
         session.leavePipeline(ctx.channel());
     }
@@ -367,10 +298,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void fail(SessionCloseException e) {
-        state = State.DONE;
-        cancel(deadline);
-        cancel(logicDeadline);
-        releaseEarly();
+        end();
         ctx.fireExceptionCaught(e);
     }
 
@@ -384,18 +312,19 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
             // Before the session had it; after, the session releases the place (handOver left none here).
             clientIp.release();
         }
-        state = State.DONE;
-        cancel(deadline);
-        cancel(logicDeadline);
-        releaseEarly();
+        end();
         ctx.fireChannelInactive();
     }
 
-    private void releaseEarly() {
+    /** The handshake failed or the channel closed: its deadlines stop and the held frames are released. */
+    private void end() {
+        state = State.DONE;
+        cancel(deadline);
+        if (connect != null) {
+            connect.cancel();
+        }
         if (early != null) {
-            for (Proto p; (p = early.poll()) != null; ) {
-                p.release();
-            }
+            early.release();
             early = null;
         }
     }

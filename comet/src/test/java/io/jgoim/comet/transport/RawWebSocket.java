@@ -1,5 +1,9 @@
 package io.jgoim.comet.transport;
 
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -12,9 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * A WebSocket client with no framing rules of its own, for hostile-input tests: it performs a real upgrade over a
- * plain blocking socket, then writes whatever bytes the test made by hand and reads the server's frames as they
- * arrive (server frames are unmasked). One instance per connection; one test thread.
+ * A WebSocket client with no framing rules of its own, for hostile-input and byte-exact tests: it performs a real
+ * upgrade over a plain or TLS blocking socket, then writes whatever bytes the test made by hand and reads the
+ * server's frames as they arrive (server frames are unmasked). One instance per connection; one test thread.
  */
 final class RawWebSocket implements AutoCloseable {
     /** The mask every frame built here uses; its value does not matter, only that it is applied. */
@@ -40,6 +44,30 @@ final class RawWebSocket implements AutoCloseable {
         this.socket = socket;
         this.in = new DataInputStream(socket.getInputStream());
         this.out = socket.getOutputStream();
+    }
+
+    /**
+     * A socket connected to {@code address}, plain or TLS (trusting any certificate, its handshake done), with
+     * {@code receiveBuffer} bytes of receive buffer when positive (set before the connect, so the window follows it).
+     */
+    static Socket connect(InetSocketAddress address, boolean tls, int receiveBuffer) throws Exception {
+        Socket s;
+        if (tls) {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+            s = ctx.getSocketFactory().createSocket();
+        } else {
+            s = new Socket();
+        }
+        if (receiveBuffer > 0) {
+            s.setReceiveBufferSize(receiveBuffer);
+        }
+        s.connect(address, 3000);
+        if (tls) {
+            s.setSoTimeout(3000);
+            ((SSLSocket) s).startHandshake();
+        }
+        return s;
     }
 
     /** Connects and completes the upgrade on {@code path}; fails unless the server answers 101. */

@@ -9,7 +9,6 @@ import io.jgoim.protocol.rpc.comet.Proto;
 import io.jgoim.protocol.rpc.comet.PushMsgReply;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
 import io.jgoim.testkit.LeakCheck;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,11 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -66,20 +62,14 @@ class WebSocketOriginIT {
         return hostile.comet();
     }
 
-    private static RawWebSocket upgrade(InetSocketAddress address, String origin) throws IOException {
-        Socket s = new Socket();
-        s.connect(address, 3000);
-        return RawWebSocket.request(s, address, comet().config().webSocket().path(), origin);
+    private static RawWebSocket upgrade(InetSocketAddress address, String origin) throws Exception {
+        return RawWebSocket.request(RawWebSocket.connect(address, false, 0), address,
+                comet().config().webSocket().path(), origin);
     }
 
     private static RawWebSocket upgradeTls(InetSocketAddress address, String origin) throws Exception {
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
-        s.connect(address, 3000);
-        s.setSoTimeout(3000);
-        s.startHandshake();
-        return RawWebSocket.request(s, address, comet().config().webSocket().path(), origin);
+        return RawWebSocket.request(RawWebSocket.connect(address, true, 0), address,
+                comet().config().webSocket().path(), origin);
     }
 
     /** Reads a refusal: 403 with its short body, then the end of the connection; the counter went up by one. */

@@ -18,7 +18,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -78,15 +75,10 @@ class WebSocketPushIT {
         logic.close();
     }
 
-    private static String token(String key, String room) {
-        return "{\"mid\":7,\"key\":\"" + key + "\",\"room_id\":\"" + room
-                + "\",\"platform\":\"web\",\"accepts\":[1000,1001]}";
-    }
-
     /** Reads the upgrade's answer on {@code ws} and authenticates into {@code room}; returns the session. */
     private static Session auth(RawWebSocket ws, String key, String room) throws Exception {
         assertThat(ws.readHead()).startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("sec-websocket-extensions");
-        ws.sendBinary(TestClient.frame(1, Op.AUTH, 1, token(key, room).getBytes(StandardCharsets.UTF_8)));
+        ws.sendBinary(TestClient.frame(1, Op.AUTH, 1, HostileComet.token(key, room).getBytes(StandardCharsets.UTF_8)));
         byte[] reply = ws.nextBinary();
         assertThat(ByteBuffer.wrap(reply).getInt(PacketLayout.OP_OFFSET)).isEqualTo(Op.AUTH_REPLY);
         await().until(() -> comet.index().session(key) != null);
@@ -95,22 +87,7 @@ class WebSocketPushIT {
 
     private static RawWebSocket upgrade(boolean tls, int receiveBuffer) throws Exception {
         InetSocketAddress address = tls ? comet.wssAddress() : comet.wsAddress();
-        Socket s;
-        if (tls) {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-            s = ctx.getSocketFactory().createSocket();
-        } else {
-            s = new Socket();
-        }
-        if (receiveBuffer > 0) {
-            s.setReceiveBufferSize(receiveBuffer);
-        }
-        s.connect(address, 3000);
-        if (tls) {
-            s.setSoTimeout(3000);
-            ((SSLSocket) s).startHandshake();
-        }
+        Socket s = RawWebSocket.connect(address, tls, receiveBuffer);
         // The client offers permessage-deflate: the comet negotiates no extension (the check is in auth()).
         return RawWebSocket.request(s, address, comet.config().webSocket().path(), null,
                 "permessage-deflate; client_max_window_bits");
