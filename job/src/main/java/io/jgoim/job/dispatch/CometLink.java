@@ -127,7 +127,7 @@ final class CometLink {
             if (!r.getRoomId().equals(room)) {
                 continue;
             }
-            if (r.hasPosition() != positioned || (positioned && !continues(a.getPosition(), r.getPosition(),
+            if (r.getAck() != a.getAck() || r.hasPosition() != positioned || (positioned && !continues(a.getPosition(), r.getPosition(),
                     nextOffset)) || messages + s.taskCount() > policy.roomCallMessages()
                     || bytes + r.getProto().getBody().size() > policy.roomCallBytes()) {
                 break;
@@ -267,7 +267,11 @@ final class CometLink {
         };
     }
 
-    /** What the comet reported: sessions written to, dropped by its slow-consumer bound, keys it does not hold. */
+    /**
+     * What the comet reported: sessions written to, dropped by its slow-consumer bound, keys it does not hold. A room
+     * call asked with ACCEPTED ({@code comet.roomAck}) is answered before the writes: its delivered are the members
+     * the batch was handed to and its dropped 0 (the comet's own meters count what was written).
+     */
     private void countSessions(Object reply, Send s) {
         int n = 0;
         if (reply instanceof PushMsgReply r) {
