@@ -245,8 +245,8 @@ public final class CometPushService implements CometService {
         }
         try {
             if (req.getAck() == BroadcastRoomReq.Ack.ACCEPTED) {
-                // The caller asked for the answer once every loop took the batch: the reply counts the members it was
-                // handed to, what was written feeds only this comet's meters. Unknown values get WRITTEN (the safe one).
+                // The caller asked for the answer once every loop took the batch: the reply counts the members it
+                // was handed to, what was written feeds only this comet's meters. Unknown values get WRITTEN.
                 return broadcaster.broadcastRoomEarly(room, frame, d -> roomWritten(req, d, received))
                         .thenApply(CometPushService::roomReply);
             }
