@@ -135,7 +135,7 @@ public final class CometServer implements AutoCloseable {
         loops = SessionLoops.of(workers);
         index = new SessionIndex(config.bucket().size(), config.bucket().channels(), loops);
         metrics = new CometMetrics(meters, config.tenants());
-        RoomBroadcaster broadcaster = new RoomBroadcaster(loops, metrics);
+        RoomBroadcaster broadcaster = new RoomBroadcaster(loops, metrics, config.fanout().rollingChunk());
         historyReads = new HistoryReads(logic, config.history().cacheSize(), config.history().resumeTimeout(), metrics);
         index.onRoomOpened(historyReads::invalidate);
         pushService = new CometPushService(index, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest,

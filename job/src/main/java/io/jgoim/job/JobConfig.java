@@ -218,11 +218,19 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
      * @param waitForComets   how long room and broadcast pushes wait (in order, uncommitted) while job knows no comet
      *                        at all, before they are counted as sent to no comet (0 = never wait)
      * @param throttle        client-side adaptive throttling of the calls to each comet (Google SRE)
+     * @param roomAck         what a room call's answer waits for: {@code accepted} (every event loop of the comet
+     *                        took the batch into a pass; the reply counts the members it was handed to) or
+     *                        {@code written} (every loop wrote it; the reply counts sessions written and dropped)
      */
     public record CometConfig(Duration callDeadline, Duration registryRefresh, Duration roomsRefresh,
                               boolean filterRooms, Duration emptyRegistryGrace, Duration waitForComets,
-                              TlsClientConfig tls, ThrottleConfig throttle) {
+                              TlsClientConfig tls, ThrottleConfig throttle, String roomAck) {
+        public static final String ROOM_ACK_ACCEPTED = "accepted";
+        public static final String ROOM_ACK_WRITTEN = "written";
+
         public CometConfig {
+            Checks.check(ROOM_ACK_ACCEPTED.equals(roomAck) || ROOM_ACK_WRITTEN.equals(roomAck),
+                    "comet.roomAck must be 'accepted' or 'written', was '" + roomAck + "'");
             Checks.notNull(throttle, "comet.throttle");
             Checks.notNull(tls, "comet.tls");
             Checks.notNull(emptyRegistryGrace, "comet.emptyRegistryGrace");
@@ -230,6 +238,11 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
             Checks.positive(callDeadline, "comet.callDeadline");
             Checks.positive(registryRefresh, "comet.registryRefresh");
             Checks.positive(roomsRefresh, "comet.roomsRefresh");
+        }
+
+        /** True when room calls are answered once every event loop of the comet took the batch into a pass. */
+        public boolean roomsAnsweredAccepted() {
+            return ROOM_ACK_ACCEPTED.equals(roomAck);
         }
     }
 

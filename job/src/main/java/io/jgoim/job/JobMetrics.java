@@ -52,7 +52,8 @@ public final class JobMetrics {
         this.tenantPushes = tenants.counters(registry, "jgoim.job.tenant.pushes",
                 "pushes taken from the bus, by tenant (default, the declared tenants, other)");
         this.tenantDelivered = tenants.counters(registry, "jgoim.job.tenant.sessions.delivered",
-                "sessions comets reported a push written to, by the push's tenant (counted once per comet call)");
+                "sessions comets reported a push written to (room calls under comet.roomAck=accepted: handed to the "
+                        + "comet's event loops), by the push's tenant (counted once per comet call)");
         this.batchMessages = DistributionSummary.builder("jgoim.job.batch.messages")
                 .description("room messages per batch sent to comets")
                 .publishPercentileHistogram()
@@ -172,10 +173,15 @@ public final class JobMetrics {
                 "type", type, "code", code);
     }
 
-    /** Sessions a comet reported for accepted pushes: delivered, dropped (slow consumer), missing (key not held). */
+    /**
+     * Sessions a comet reported for accepted pushes: delivered, dropped (slow consumer), missing (key not held). Room
+     * calls under {@code comet.roomAck: accepted} are answered before the writes: delivered then counts the members
+     * the batch was handed to and nothing is dropped (the comet's jgoim_comet_pushes_delivered / _drops count writes).
+     */
     public Counter sessions(String comet, String result) {
-        return counter("jgoim.job.comet.sessions", "sessions reached per comet reply", "comet", comet,
-                "result", result);
+        return counter("jgoim.job.comet.sessions", "sessions reached per comet reply (room calls under "
+                + "comet.roomAck=accepted: members handed to the comet's event loops, none dropped; the comet's own "
+                + "meters count the writes)", "comet", comet, "result", result);
     }
 
     public Counter retries(String comet) {

@@ -80,4 +80,14 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.load(null, Map.of("JGOIM_BATCH_WINDOW", "soon")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("batch.window");
     }
+
+    @Test
+    void shouldAskForRoomAnswersOnAcceptanceByDefaultAndRefuseAnUnknownAck() {
+        assertThat(JobConfig.defaults().comet().roomAck()).isEqualTo("accepted");
+        assertThat(JobConfig.defaults().comet().roomsAnsweredAccepted()).isTrue();
+        assertThat(JobConfig.load(null, Map.of("JGOIM_COMET_ROOM_ACK", "written")).comet().roomsAnsweredAccepted())
+                .isFalse();
+        assertThatThrownBy(() -> JobConfig.load(null, Map.of("JGOIM_COMET_ROOM_ACK", "delivered")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("comet.roomAck");
+    }
 }

@@ -31,7 +31,9 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
                           OnlineConfig online, RegistryConfig registry, ShutdownConfig shutdown,
                           LogicConfig logic, RedisConnectionConfig redis, HealthConfig health,
                           LoggingConfig logging, TracingConfig tracing, OverloadConfig overload,
-                          LimitsConfig limits, ProxyConfig proxy, TenantLabels tenants) {
+                          LimitsConfig limits, ProxyConfig proxy, TenantLabels tenants,
+                          // ---- fan-out (issue 17) ----
+                          FanOutConfig fanout) {
 
     /** The classpath resource holding every key with its default. */
     public static final String DEFAULTS = "jgoim/comet-defaults.yaml";
@@ -62,6 +64,8 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         Checks.notNull(limits, "limits");
         Checks.notNull(proxy, "proxy");
         Checks.notNull(tenants, "tenants");
+        // ---- fan-out (issue 17) ----
+        Checks.notNull(fanout, "fanout");
         Checks.check(webSocket.maxFrameBytes() >= protocol.maxBodyBytes() + 16,
                 "webSocket.maxFrameBytes must be >= protocol.maxBodyBytes + 16, was " + webSocket.maxFrameBytes());
     }

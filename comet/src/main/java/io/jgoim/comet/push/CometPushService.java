@@ -33,10 +33,12 @@ import java.util.concurrent.CompletableFuture;
  * The comet side of {@link CometService}: what job calls to reach sessions. Each request's frame bytes are copied
  * once into one pooled direct buffer ({@link PushFrame}); key pushes are offered to the target sessions' rings,
  * room and broadcast pushes go to {@link RoomBroadcaster} (each event loop's next fan-out pass, joined there with what
- * else gathered for the same room). Non-blocking and thread-safe;
- * futures complete once the frame was handed to the sessions' event loops. A request that carries job's request id is
- * taken once: a retry of it (job's deadline passed while this comet was still at it) gets the first attempt's outcome
- * ({@link RecentRequests}), so sessions never receive a retried push twice.
+ * else gathered for the same room). Non-blocking and thread-safe; futures complete once the frame was handed to the
+ * sessions' event loops; a room batch's, as its request's {@code ack} asks, once every loop wrote it (WRITTEN, the
+ * default: real delivered/dropped) or took it into a pass (ACCEPTED: the members it was handed to, the real outcome
+ * in this comet's meters). A request that carries job's request id is taken once: a retry of it (job's deadline
+ * passed while this comet was still at it) gets the first attempt's outcome ({@link RecentRequests}), so sessions
+ * never receive a retried push twice.
  *
  * <p>A request with a stream position (a room batch or a member push whose stream keeps history) makes a positioned
  * frame: plain for goim and ver-2 sessions, one shared op-20 frame for position-aware ones. A positioned room batch
@@ -242,32 +244,35 @@ public final class CometPushService implements CometService {
             frame = frame(req.getProto().getBody());
         }
         try {
-            if (broadcaster.answersEarly()) {
-                // The reply says the members it was handed to; what was written feeds this comet's metrics.
-                return broadcaster.broadcastRoomEarly(room, frame, d -> {
-                    if (d.delivered() > 0) {
-                        latency.fannedOut(PushLatency.Kind.ROOM, received, System.nanoTime());
-                        roomWritten(req);
-                        tenantDeliveries.of(Tenancy.tenantOf(req.getRoomId())).increment(d.delivered());
-                    }
-                }).thenApply(d -> BroadcastRoomReply.newBuilder().setDelivered(d.delivered())
-                        .setDropped(d.dropped()).build());
+            if (req.getAck() == BroadcastRoomReq.Ack.ACCEPTED) {
+                // The caller asked for the answer once every loop took the batch: the reply counts the members it
+                // was handed to, what was written feeds only this comet's meters. Unknown values get WRITTEN.
+                return broadcaster.broadcastRoomEarly(room, frame, d -> roomWritten(req, d, received))
+                        .thenApply(CometPushService::roomReply);
             }
             return broadcaster.broadcastRoom(room, frame).thenApply(d -> {
-                if (d.delivered() > 0) {
-                    latency.fannedOut(PushLatency.Kind.ROOM, received, System.nanoTime());
-                    roomWritten(req);
-                    tenantDeliveries.of(Tenancy.tenantOf(req.getRoomId())).increment(d.delivered());
-                }
-                return BroadcastRoomReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build();
+                roomWritten(req, d, received);
+                return roomReply(d);
             });
         } finally {
             frame.release();
         }
     }
 
-    /** Every loop wrote the batch: one latency observation per message of it (none from an older job). */
-    private void roomWritten(BroadcastRoomReq req) {
+    private static BroadcastRoomReply roomReply(RoomBroadcaster.Delivery d) {
+        return BroadcastRoomReply.newBuilder().setDelivered(d.delivered()).setDropped(d.dropped()).build();
+    }
+
+    /**
+     * Every loop wrote the batch ({@code d}, the real outcome whatever the call's ack): the comet's fan-out and
+     * tenant meters, and one latency observation per message of it (none from an older job).
+     */
+    private void roomWritten(BroadcastRoomReq req, RoomBroadcaster.Delivery d, long received) {
+        if (d.delivered() == 0) {
+            return;
+        }
+        latency.fannedOut(PushLatency.Kind.ROOM, received, System.nanoTime());
+        tenantDeliveries.of(Tenancy.tenantOf(req.getRoomId())).increment(d.delivered());
         long now = System.currentTimeMillis();
         for (int i = 0; i < req.getCreatedAtMsCount(); i++) {
             latency.written(PushLatency.Kind.ROOM, req.getCreatedAtMs(i), now);

@@ -12,6 +12,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Fans one encoded push out to a room or to every session, grouped by event loop: each loop's part goes to that loop's
@@ -28,40 +29,28 @@ public final class RoomBroadcaster {
     private static final long SPEED_STEP_MILLIS = 100;
 
     /**
-     * Experiment (issue 17), off by default: members per chunk of a room's rolling pass ({@link RoomSweep}); 0 writes
-     * a room's pass whole. System property {@code jgoim.fanout.rollingChunk}.
+     * Members per chunk of a room's rolling pass ({@link RoomSweep}) when none is configured: the comet's default
+     * {@code fanout.rollingChunk}. A pass of a few hundred members costs a few milliseconds, so pushes that arrive
+     * meanwhile join the rest of it instead of waiting for the next whole pass (issue 17).
      */
-    static final int ROLLING_CHUNK = Integer.getInteger("jgoim.fanout.rollingChunk", 0);
-    /**
-     * Experiment (issue 17), off by default: a room call is answered once every loop took its push into a pass, with
-     * the members handed as delivered, instead of once every loop wrote it. System property
-     * {@code jgoim.fanout.earlyAnswer}.
-     */
-    static final boolean EARLY_ANSWER = Boolean.getBoolean("jgoim.fanout.earlyAnswer");
+    public static final int DEFAULT_ROLLING_CHUNK = 256;
 
     private final SessionLoops loops;
     private final CometMetrics metrics;
     private final LoopFanOut[] fanOuts;
-    private final boolean earlyAnswer;
 
     public RoomBroadcaster(SessionLoops loops, CometMetrics metrics) {
-        this(loops, metrics, ROLLING_CHUNK, EARLY_ANSWER);
+        this(loops, metrics, DEFAULT_ROLLING_CHUNK);
     }
 
-    /** {@code rollingChunk}: members per chunk of a rolling pass (0: off); {@code earlyAnswer}: see the property. */
-    public RoomBroadcaster(SessionLoops loops, CometMetrics metrics, int rollingChunk, boolean earlyAnswer) {
+    /** {@code rollingChunk}: members per chunk of a room's rolling pass; 0 writes a room's pass whole. */
+    public RoomBroadcaster(SessionLoops loops, CometMetrics metrics, int rollingChunk) {
         this.loops = loops;
         this.metrics = metrics;
-        this.earlyAnswer = earlyAnswer;
         this.fanOuts = new LoopFanOut[loops.size()];
         for (int i = 0; i < fanOuts.length; i++) {
             fanOuts[i] = new LoopFanOut(i, loops.loop(i), loops.sessions(i), metrics, rollingChunk);
         }
-    }
-
-    /** True when room calls are answered once taken into a pass ({@link #broadcastRoomEarly}). */
-    public boolean answersEarly() {
-        return earlyAnswer;
     }
 
     /** Room and broadcast pushes handed to loop {@code index} and not yet in one of its passes. */
@@ -85,8 +74,7 @@ public final class RoomBroadcaster {
      * until some are: that is the backpressure), with the members it was handed to as delivered and none dropped;
      * {@code written} gets the real outcome once every loop wrote it.
      */
-    public CompletableFuture<Delivery> broadcastRoomEarly(Room room, PushFrame frame,
-                                                          java.util.function.Consumer<Delivery> written) {
+    public CompletableFuture<Delivery> broadcastRoomEarly(Room room, PushFrame frame, Consumer<Delivery> written) {
         FanOutJob job = submitRoom(room, frame);
         job.seal().thenAccept(written);
         return job.takenFuture();

@@ -7,10 +7,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 
 /**
- * One room's rolling pass on one event loop (an experiment, issue 17): the room's members are written in chunks of
- * {@code chunk}, and a push that arrives between two chunks joins the rest of the pass at once instead of waiting
- * for it to end; the members written before it joined get it when the cursor comes round to them again. So a push
- * reaches every member within one sweep of the room.
+ * One room's rolling pass on one event loop (issue 17; {@code fanout.rollingChunk}, on by default): the room's members
+ * are written in chunks of {@code chunk}, and a push that arrives between two chunks joins the rest of the pass at
+ * once instead of waiting for it to end; the members written before it joined get it when the cursor comes round to
+ * them again. So a push reaches every member within one sweep of the room.
  *
  * <p>How: the pushes not yet written to every member are {@code pending}, numbered in arrival order. The members are
  * split into regions ({@link MemberList.Marks}, kept by the list across removals); each region owes the pending
@@ -18,7 +18,7 @@ import java.util.ArrayList;
  * where their streams allow, bytes shared by every member of the chunk) and then owes nothing; a push every region has
  * is complete: its frame is released and its job learns the sessions written and dropped. Per member, pushes go in
  * arrival order, each once. Pending bytes are bounded by {@value LoopFanOut#MAX_WRITE_BYTES}: past it arrivals wait
- * (and, with the early answer, their call is not answered) until pushes complete. Loop-confined.
+ * (and a call answered ACCEPTED is not answered) until pushes complete. Loop-confined.
  */
 final class RoomSweep {
     private final Room room;

@@ -82,6 +82,9 @@ public final class TracedCometService implements CometService {
         Span span = start("comet fan-out BroadcastRoom", "BroadcastRoom");
         if (span.isRecording()) {
             span.setAttribute("jgoim.room", request.getRoomId());
+            // accepted: the span ends when the loops took the batch, its counts are the members it was handed to
+            span.setAttribute("jgoim.ack",
+                    request.getAck() == BroadcastRoomReq.Ack.ACCEPTED ? "accepted" : "written");
         }
         return finish(span, () -> delegate.broadcastRoom(request), r -> r.getDelivered(), r -> r.getDropped());
     }

@@ -109,4 +109,13 @@ class CometConfigTest {
         assertThat(ConfigLoader.envNames(CometConfig.DEFAULTS)).containsEntry("tcp.sendBufferBytes",
                 "JGOIM_TCP_SEND_BUFFER_BYTES");
     }
+
+    @Test
+    void shouldRollRoomPassesIn256MemberChunksByDefaultAndRefuseANegativeChunk() {
+        assertThat(CometConfig.defaults().fanout().rollingChunk()).isEqualTo(256);
+        assertThat(CometConfig.load(null, Map.of("JGOIM_FANOUT_ROLLING_CHUNK", "0")).fanout().rollingChunk())
+                .as("0: whole passes").isZero();
+        assertThatThrownBy(() -> CometConfig.load(null, Map.of("JGOIM_FANOUT_ROLLING_CHUNK", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("fanout.rollingChunk");
+    }
 }

@@ -6,6 +6,7 @@ import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
 import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.index.SessionLoops;
+import io.jgoim.comet.metrics.CometMetrics.DropReason;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.rpc.CometService;
@@ -18,9 +19,11 @@ import io.jgoim.protocol.rpc.comet.PushMsgReply;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
 import io.jgoim.protocol.rpc.comet.RoomsReq;
 import io.jgoim.testkit.LeakCheck;
+import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -29,6 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -86,7 +91,11 @@ abstract class CometServiceContract {
     }
 
     private EmbeddedChannel member(String key, SessionTransport transport, String room, int... watches) {
-        EmbeddedChannel ch = new EmbeddedChannel();
+        return member(new EmbeddedChannel(), key, transport, room, watches);
+    }
+
+    private EmbeddedChannel member(EmbeddedChannel ch, String key, SessionTransport transport, String room,
+                                   int... watches) {
         channels.add(ch);
         Session s = sessions.session(ch, transport, key, 0);
         if (watches.length > 0) {
@@ -259,5 +268,148 @@ abstract class CometServiceContract {
 
         assertThat(received(a)).as("one room push, one key push, one broadcast: no retry delivered").isEqualTo(3);
         assertThat(repeats.get()).isEqualTo(3);
+    }
+
+    // ---- Room calls answered ACCEPTED (issue 17): job's default; the reply counts the members handed to ----
+
+    private static BroadcastRoomReq.Builder acceptedRoomPush(String roomId) {
+        return roomPush(roomId).setAck(BroadcastRoomReq.Ack.ACCEPTED);
+    }
+
+    /** Room pushes the comet counted as written ({@code jgoim_comet_pushes_delivered{kind=room}}). */
+    private double roomPushesWritten() {
+        Counter c = sessions.metrics.registry().find("jgoim_comet_pushes_delivered").tag("kind", "room").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void shouldAnswerAnAcceptedRoomCallWithTheMembersHandedAndMeterWhatWasWritten() throws Exception {
+        EmbeddedChannel a = member("a", SessionTransport.TCP, "live://r");
+        EmbeddedChannel b = member("b", SessionTransport.WEBSOCKET, "live://r");
+        EmbeddedChannel gone = member("gone", SessionTransport.TCP, "live://r");
+        EmbeddedChannel outsider = member("o", SessionTransport.TCP, "live://other");
+        gone.close();
+        double closedDrops = sessions.metrics.drops(DropReason.CLOSED);
+
+        BroadcastRoomReply r = await(service.broadcastRoom(acceptedRoomPush("live://r").build()));
+
+        assertThat(r.getDelivered()).as("the members it was handed to, the closed one too").isEqualTo(3);
+        assertThat(r.getDropped()).as("drops are not known yet when it is answered").isZero();
+        assertThat(received(a)).isEqualTo(1);
+        assertThat(received(b)).isEqualTo(1);
+        assertThat(received(outsider)).isZero();
+        assertThat(roomPushesWritten()).as("the comet's meter counts what was written").isEqualTo(2);
+        assertThat(sessions.metrics.drops(DropReason.CLOSED) - closedDrops).isEqualTo(1);
+        BroadcastRoomReply empty = await(service.broadcastRoom(acceptedRoomPush("live://nobody").build()));
+        assertThat(empty.getDelivered()).isZero();
+        assertThat(empty.getDropped()).isZero();
+    }
+
+    @Test
+    void shouldWriteRoomCallsAnsweredAcceptedInTheirOrder() throws Exception {
+        EmbeddedChannel tcp = member("t", SessionTransport.TCP, "live://o");
+        EmbeddedChannel ws = member("w", SessionTransport.WEBSOCKET, "live://o");
+        List<CompletableFuture<BroadcastRoomReply>> calls = new ArrayList<>();
+        List<Integer> sent = new ArrayList<>();
+        for (int n = 10; n < 100; n++) {
+            calls.add(service.broadcastRoom(acceptedRoomPush("live://o").setProto(numbered(n)).build()));
+            sent.add(n);
+            if (n % 4 == 0) {
+                // Like job's link: now and then a call is answered before the next goes; the others gather meanwhile.
+                assertThat(await(calls.get(calls.size() - 1)).getDelivered()).isEqualTo(2);
+            }
+        }
+        for (CompletableFuture<BroadcastRoomReply> f : calls) {
+            assertThat(await(f).getDelivered()).isEqualTo(2);
+        }
+        runLoops();
+        assertThat(numbers(tcp, false)).as("TCP member").containsExactlyElementsOf(sent);
+        assertThat(numbers(ws, true)).as("WebSocket member").containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void shouldCountASlowMemberInTheCometsDropsWhenItsCallIsAnsweredAccepted() throws Exception {
+        EmbeddedChannel fast = member("fast", SessionTransport.TCP, "live://s");
+        EmbeddedChannel slow = new EmbeddedChannel();
+        slow.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        member(slow, "slow", SessionTransport.TCP, "live://s");
+        slow.write(slow.alloc().buffer().writeZero(16)); // held: the slow member is over its outbound bound
+        assertThat(slow.isWritable()).isFalse();
+        double slowDrops = sessions.metrics.drops(DropReason.SLOW);
+
+        BroadcastRoomReply r = await(service.broadcastRoom(acceptedRoomPush("live://s").build()));
+
+        assertThat(r.getDelivered()).isEqualTo(2);
+        assertThat(r.getDropped()).isZero();
+        assertThat(received(fast)).isEqualTo(1);
+        assertThat(sessions.metrics.drops(DropReason.SLOW) - slowDrops).as("the comet's own meter").isEqualTo(1);
+        assertThat(roomPushesWritten()).isEqualTo(1);
+    }
+
+    /** A raw room push of one goim frame (op 1000) whose body is {@code {"n":<n>}}. */
+    private static Proto numbered(int n) {
+        byte[] body = ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer f = ByteBuffer.allocate(16 + body.length);
+        f.putInt(16 + body.length).putShort((short) 16).putShort((short) 1).putInt(BUSINESS_OP).putInt(0).put(body);
+        return Proto.newBuilder().setVer(1).setOp(9).setBody(ByteString.copyFrom(f.array())).build();
+    }
+
+    /**
+     * The numbers of the pushes written to {@code ch} so far, in the order its bytes hold them (released). A
+     * WebSocket member's pushes come as frames or as ready WebSocket bytes (written straight to the socket).
+     */
+    private List<Integer> numbers(EmbeddedChannel ch, boolean webSocket) {
+        List<Integer> out = new ArrayList<>();
+        for (Object o; (o = ch.readOutbound()) != null; ) {
+            try {
+                if (o instanceof BinaryWebSocketFrame w) {
+                    numbers(w.content(), out);
+                } else if (webSocket) {
+                    webSocketMessages((ByteBuf) o, out);
+                } else {
+                    numbers((ByteBuf) o, out);
+                }
+            } finally {
+                ReferenceCountUtil.release(o);
+            }
+        }
+        return out;
+    }
+
+    /** Unmasked server-to-client binary WebSocket frames back to back (RFC 6455 5.2), each holding goim frames. */
+    private static void webSocketMessages(ByteBuf b, List<Integer> out) {
+        int i = b.readerIndex();
+        while (i < b.writerIndex()) {
+            assertThat(b.getByte(i) & 0xff).as("FIN + binary").isEqualTo(0x82);
+            int len = b.getByte(i + 1) & 0x7f;
+            int header = 2;
+            if (len == 126) {
+                len = b.getUnsignedShort(i + 2);
+                header = 4;
+            } else if (len == 127) {
+                len = (int) b.getLong(i + 2);
+                header = 10;
+            }
+            numbers(b.slice(i + header, len), out);
+            i += header + len;
+        }
+    }
+
+    /** Walks whole goim frames; an op-9 frame (a WebSocket message's wrapper) holds frames itself. */
+    private static void numbers(ByteBuf b, List<Integer> out) {
+        int i = b.readerIndex();
+        while (i < b.writerIndex()) {
+            int len = b.getInt(i);
+            int header = b.getShort(i + 4);
+            int op = b.getInt(i + 8);
+            ByteBuf body = b.slice(i + header, len - header);
+            if (op == 9) {
+                numbers(body, out);
+            } else {
+                String json = body.toString(StandardCharsets.UTF_8);
+                out.add(Integer.parseInt(json.substring(json.indexOf(':') + 1, json.length() - 1)));
+            }
+            i += len;
+        }
     }
 }

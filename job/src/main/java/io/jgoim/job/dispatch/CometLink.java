@@ -104,7 +104,7 @@ final class CometLink {
 
     /**
      * {@code first} (a room batch not yet sent) joined with the later queued batches of its room that continue it:
-     * both without position, or the next offsets of the same stream and epoch. Scans at most
+     * both without position, or the next offsets of the same stream and epoch, asking the same ack. Scans at most
      * {@value #GATHER_SCAN} queued sends and stops at the first batch of the room that cannot join (room order
      * holds); sends of other rooms and kinds keep their places. The joined call keeps the first request's id (never
      * sent to this comet before) and finishes every task it carries.
@@ -127,8 +127,9 @@ final class CometLink {
             if (!r.getRoomId().equals(room)) {
                 continue;
             }
-            if (r.hasPosition() != positioned || (positioned && !continues(a.getPosition(), r.getPosition(),
-                    nextOffset)) || messages + s.taskCount() > policy.roomCallMessages()
+            if (r.getAck() != a.getAck() || r.hasPosition() != positioned
+                    || (positioned && !continues(a.getPosition(), r.getPosition(), nextOffset))
+                    || messages + s.taskCount() > policy.roomCallMessages()
                     || bytes + r.getProto().getBody().size() > policy.roomCallBytes()) {
                 break;
             }
@@ -267,7 +268,11 @@ final class CometLink {
         };
     }
 
-    /** What the comet reported: sessions written to, dropped by its slow-consumer bound, keys it does not hold. */
+    /**
+     * What the comet reported: sessions written to, dropped by its slow-consumer bound, keys it does not hold. A room
+     * call asked with ACCEPTED ({@code comet.roomAck}) is answered before the writes: its delivered are the members
+     * the batch was handed to and its dropped 0 (the comet's own meters count what was written).
+     */
     private void countSessions(Object reply, Send s) {
         int n = 0;
         if (reply instanceof PushMsgReply r) {

@@ -8,6 +8,7 @@ import io.jgoim.job.comet.Comet;
 import io.jgoim.job.comet.CometDirectory;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.protocol.rpc.Rpc;
+import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
 import io.jgoim.protocol.rpc.comet.Proto;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
 import io.jgoim.protocol.rpc.comet.StreamPosition;
@@ -67,7 +68,8 @@ final class PushRouter {
         this.policy = new CallPolicy(config);
         this.links = new CometLinks(lane, policy, metrics);
         this.sender = new RequestSender(comets, links, metrics,
-                config.comet().filterRooms() && comets.isRemote());
+                config.comet().filterRooms() && comets.isRemote(), config.comet().roomsAnsweredAccepted()
+                        ? BroadcastRoomReq.Ack.ACCEPTED : BroadcastRoomReq.Ack.WRITTEN);
         JobConfig.BatchConfig b = config.batch();
         this.batcher = new RoomBatcher(b.size(), b.window().toNanos(), b.maxBytes(), this::sendRoom);
         this.sequencer = new RoomSequencer(lane, history, config.history().streams(),

@@ -25,12 +25,16 @@ final class RequestSender {
     private final CometLinks links;
     private final JobMetrics metrics;
     private final boolean filterRooms;
+    /** What each room call's answer waits for ({@code comet.roomAck}). */
+    private final BroadcastRoomReq.Ack roomAck;
 
-    RequestSender(CometDirectory comets, CometLinks links, JobMetrics metrics, boolean filterRooms) {
+    RequestSender(CometDirectory comets, CometLinks links, JobMetrics metrics, boolean filterRooms,
+                  BroadcastRoomReq.Ack roomAck) {
         this.comets = comets;
         this.links = links;
         this.metrics = metrics;
         this.filterRooms = filterRooms;
+        this.roomAck = roomAck;
     }
 
     /**
@@ -111,7 +115,7 @@ final class RequestSender {
             return;
         }
         BroadcastRoomReq.Builder req = BroadcastRoomReq.newBuilder().setRoomId(room).setProto(frames)
-                .setRequestId(requestId());
+                .setRequestId(requestId()).setAck(roomAck);
         if (position != null) {
             req.setPosition(position);
         }
