@@ -24,8 +24,8 @@
 #                  output: a message waits up to one pass of writes for its batch, then one pass for the last
 #                  session; a pass costs sessions x (kernel write + read CPU) / cores; the per-write CPU comes from
 #                  the newest benchmarks/results/loopback-floor-*.json, else a quick loopback_floor run here); the
-#                  server's busiest threads over 10 s of each cell, and with SWEEP_PROFILE=1 a JFR of those 10 s;
-#                  each server first gets an unmeasured warm-up cell per transport, SWEEP_WARMUP_SECONDS (10; 0: none)
+#                  server's busiest threads over 10 s of each cell, with SWEEP_PROFILE=1 a JFR of those 10 s, with SWEEP_PROFILE=perf a perf profile (kernel too);
+#                  each server first gets an unmeasured warm-up cell per transport, SWEEP_WARMUP_SECONDS (30; 0: none)
 #                  at SWEEP_WARMUP_RATE (20) msgs/s, so the first measured cell does not pay the JIT
 #   upstream       (issue 18) upstream messages through an http route: UPSTREAM_CLIENTS (50) TCP SDK sessions send
 #                  op-2000 messages open loop at UPSTREAM_RATES ("5000") msgs/s for UPSTREAM_SECONDS (20) each to a
@@ -860,33 +860,40 @@ sweep_floor_us() {
 }
 
 # sweep_profile CELL SESSIONS: per-thread server CPU over 10 s in the middle of the cell's measured window (past the
-# tool's start, connects and 5 s --prewarm), with SWEEP_PROFILE=1 a JFR recording of the same 10 s (CELL.jfr[.txt]).
+# tool's start, connects and 5 s --prewarm), with SWEEP_PROFILE=1 a JFR recording of the same 10 s (CELL.jfr[.txt]),
+# with SWEEP_PROFILE=perf a perf profile of the server's threads, kernel included (CELL.perf[.txt]).
 sweep_profile() {
     sleep $(($2 / CONNECT_RATE + 7 + ${SWEEP_SECONDS:-20} / 2))
     kill -0 "$TOOL_PID" 2>/dev/null || return 0
     bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-0.txt"
     [ "${SWEEP_PROFILE:-0}" = 1 ] && bench_jfr_start "$SERVER_PID"
-    sleep 10
+    if [ "${SWEEP_PROFILE:-0}" = perf ]; then bench_perf "$SERVER_PID" 10 "$DIR/$1.perf"; else sleep 10; fi
     bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-1.txt"
     [ "${SWEEP_PROFILE:-0}" = 1 ] && bench_jfr_stop "$SERVER_PID" "$DIR/$1.jfr"
     return 0
 }
 
 # sweep_warmup SESSIONS: before a fresh server's measured cells, one unmeasured cell per transport of the sweep
-# (SWEEP_WARMUP_SECONDS, 10; 0 turns it off) at SWEEP_WARMUP_RATE (20) msgs/s with the same sessions, so the first
-# measured cell (2 msgs/s) does not pay the JIT's compilations of the push path; its outputs are warmup-* files,
+# (SWEEP_WARMUP_SECONDS, 30; 0 turns it off) at SWEEP_WARMUP_RATE (20) msgs/s with the same sessions, so the first
+# measured cell (2 msgs/s) does not pay the JIT's compilations of the push path (nor of the /metrics scrapes the
+# measured cells take once a second: the warm-up scrapes too); its outputs are warmup-* files,
 # which the summary does not read.
 sweep_warmup() {
-    [ "${SWEEP_WARMUP_SECONDS:-10}" -gt 0 ] || return 0
+    [ "${SWEEP_WARMUP_SECONDS:-30}" -gt 0 ] || return 0
     local t name
     for t in ${SWEEP_TRANSPORTS:-tcp ws}; do
         name="warmup-s$1-$t"
         echo "$name $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
+        # the measured cells scrape /metrics once a second: warm that path too, so its JIT is not in the first cell
+        stages_start "$DIR/scrapes-$name" "standalone=http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics=$SERVER_PID"
         run_tool "$DIR" "$name" room-broadcast --sessions "$1" --connect-rate "$CONNECT_RATE" --transport "$t" \
             --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s \
             --prewarm 5s --warmup 500 --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
-            --rate "${SWEEP_WARMUP_RATE:-20}" --duration "${SWEEP_WARMUP_SECONDS:-10}s"
+            --rate "${SWEEP_WARMUP_RATE:-20}" --duration "${SWEEP_WARMUP_SECONDS:-30}s"
         wait_tool "$DIR/$name.out"
+        kill "$STAGES_PID" 2>/dev/null || true
+        wait "$STAGES_PID" 2>/dev/null || true
+        rm -rf "$DIR/scrapes-$name"
         echo "$name-end $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
         sleep 2
     done

@@ -213,6 +213,27 @@ bench_jfr_start() {
     "$JCMD" "$1" JFR.start name=bench settings=profile >/dev/null 2>&1 || bench_log "JFR.start failed"
 }
 
+# bench_perf PID SECONDS FILE: a perf CPU profile of PID (every thread, kernel and user) over SECONDS, symbolised
+# with the JIT's map (jcmd Compiler.perfmap), summarised in FILE.txt: the share by where the time went (kernel,
+# JIT-compiled Java, the JVM itself, other libraries) and the top symbols. JFR sees only Java frames; this also
+# sees the socket calls and the GC. Skipped (with a log line) where perf cannot record.
+bench_perf() {
+    local pid="$1" secs="$2" file="$3"
+    command -v perf >/dev/null || { bench_log "perf not installed: no perf profile"; return 0; }
+    perf record -q -e cpu-clock -F 999 -p "$pid" -o "$file" -- sleep "$secs" >/dev/null 2>&1 \
+        || { bench_log "perf record failed: no perf profile"; return 0; }
+    "$JCMD" "$pid" Compiler.perfmap >/dev/null 2>&1 || bench_log "Compiler.perfmap failed: JIT frames unnamed"
+    {
+        echo "--- share by object (kernel, JIT code, libjvm, ...):"
+        perf report -i "$file" --no-children --sort dso --stdio 2>/dev/null | grep '%' | head -n 12
+        echo "--- share by thread:"
+        perf report -i "$file" --no-children --sort comm --stdio 2>/dev/null | grep '%' | head -n 12
+        echo "--- top symbols:"
+        perf report -i "$file" --no-children --sort dso,sym --stdio 2>/dev/null | grep '%' | head -n 40
+    } >"$file.txt" 2>&1 || true
+    bench_log "perf profile: $file.txt"
+}
+
 # bench_jfr_stop PID FILE: stops and writes the recording to FILE, its top sampled frames to FILE.txt.
 bench_jfr_stop() {
     local pid="$1" file="$2"

@@ -230,7 +230,8 @@ def thread_us_per_delivery(run_dir, name):
 
     def group(comm):
         for prefix, g in (("comet-io", "eventLoops"), ("C1_", "jit"), ("C2_", "jit"), ("Z", "gc"), ("GC", "gc"),
-                          ("G1", "gc"), ("jgoim-cpu", "cpuMonitor"), ("job-lane", "jobLanes")):
+                          ("G1", "gc"), ("jgoim-cpu", "cpuMonitor"), ("job-lane", "jobLanes"),
+                          ("logic-http", "httpApiAndMetrics")):
             if comm.startswith(prefix):
                 return g
         return "other"
@@ -587,12 +588,18 @@ def graceful_degradation(steps):
                      "ratioToPeak": ratio, "verdict": v,
                      "toolStartLagP50Ms": (s.get("toolStartLagMs") or {}).get("p50"),
                      "loadToolPercentOfOneCoreInWindow": s.get("loadToolPercentOfOneCoreInWindow"),
-                     "refused": s["failed"]})
+                     "refused": s["failed"],
+                     # count-based, so a step whose refusals ended it sooner does not look faster: of the sessions
+                     # the step offered, the share that got in
+                     "admittedOfOffered": round(s["connected"] / s["sessions"], 4) if s.get("sessions") else None})
     return {"peakAdmittedPerSecond": peak["admittedPerSecond"], "peakAtRate": peak["rateRequested"],
             "serverSaturatedAtRate": server_sat, "toolSaturatedAtRate": tool_sat,
             "toolSaturationRule": "first step whose median start lag (scheduled start to the tool's connect call) "
                                   "exceeds %.0f ms" % TOOL_LAG_SATURATED_MS,
             "steps": rows, "worstRatioToPeakUpToToolSaturation": worst,
+            "worstAdmittedOfOfferedPastSaturation": min(
+                (r["admittedOfOffered"] for r in rows if r["verdict"].startswith("admitted >=")
+                 and r["admittedOfOffered"] is not None), default=None),
             "verdict": None if worst is None else ("PASS" if worst >= 0.9 else "FAIL")}
 
 

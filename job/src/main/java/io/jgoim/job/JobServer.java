@@ -26,6 +26,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +131,7 @@ public final class JobServer implements AutoCloseable {
         comets.start();
         dispatcher.start();
         if (config.metrics().enabled()) {
-            metricsGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            metricsGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("job-admin"), NioIoHandler.newFactory());
             EventLoopMeters.bind(registry, "job-admin", metricsGroup);
             ApiKeyring keyring = config.metrics().apiKeys().isEmpty() ? null
                     : new ApiKeyring(config.metrics().apiKeys(), "jgoim.job.admin.auth", registry, System::nanoTime);

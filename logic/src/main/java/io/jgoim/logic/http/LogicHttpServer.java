@@ -39,6 +39,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +121,8 @@ public final class LogicHttpServer implements AutoCloseable {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         int threads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
-        group = new MultiThreadIoEventLoopGroup(threads, io);
+        // named, so a thread dump or a per-thread CPU profile tells the API's and /metrics' loops from the others
+        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("logic-http"), io);
         EventLoopMeters.bind(registry, "logic-http", group);
         int maxBody = config.maxBodyBytes();
         // Netty's codec closes a connection (dropping the replies still due) once more than maxPipelineDepth
