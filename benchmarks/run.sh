@@ -56,7 +56,9 @@
 #                          runs the burner in the maximum step too; OVERLOAD_AUTOGROUP_NICE (unset): the scheduler
 #                          autogroup nice of the scenario's processes; OVERLOAD_PROFILE=1: a JFR of logic in the burst;
 #                          OVERLOAD_BURST_PREWARM (0): seconds of the burst and of the base stream sent unmeasured
-#                          before their schedules (a cold tool JVM lags its schedule by seconds on a busy CPU)
+#                          before their schedules (a cold tool JVM lags its schedule by seconds on a busy CPU);
+#                          OVERLOAD_HTTP_CONNECTIONS (200) x OVERLOAD_HTTP_DEPTH (1): the tool's HTTP pool, one
+#                          request per connection at a time (0 = pipelined round robin, as before 2026-12-06)
 # Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
@@ -567,7 +569,11 @@ scenario_push_api_overload() {
             "$BURNER_NICE" "${OVERLOAD_MAX_BURNER:-0}" >"$DIR/pin.txt"
     fi
     bench_log "pinning: $(cat "$DIR/pin.txt")"
-    local push=(push --http http://127.0.0.1:7111 --target room --room-type live --room-id 1000 --http-connections 4)
+    # a pool of connections, one request each at a time (OVERLOAD_HTTP_DEPTH 1), as a business service's HTTP client
+    # keeps: pipelined on a few connections, a fast 429 waits behind the slow acceptances before it on its connection
+    # (HTTP/1.1 answers in order), so the tool cannot see the refusal's own latency nor keep offering the burst
+    local push=(push --http http://127.0.0.1:7111 --target room --room-type live --room-id 1000
+        --http-connections "${OVERLOAD_HTTP_CONNECTIONS:-200}" --http-depth "${OVERLOAD_HTTP_DEPTH:-1}")
     local base="${OVERLOAD_BASE_RATE:-2000}" secs="${OVERLOAD_SECONDS:-10}" max="${OVERLOAD_MAX:-}" i
     export JGOIM_OVERLOAD_ENABLED=true
     export JGOIM_OVERLOAD_CPU_SOURCE="$source"

@@ -129,6 +129,11 @@ final class CliOptions {
                 description = "pipelined HTTP connections, round robin; more than one gives up the push order "
                         + "(default ${DEFAULT-VALUE})")
         int httpConnections;
+        @Option(names = "--http-depth", defaultValue = "0",
+                description = "requests one HTTP connection may have pending: 0 = no bound (pipelined, round "
+                        + "robin); 1 = a pool of --http-connections without pipelining, as a business service's "
+                        + "client keeps one (default ${DEFAULT-VALUE})")
+        int httpDepth;
         @Option(names = "--room-type", defaultValue = "live", description = "goim room type (default ${DEFAULT-VALUE})")
         String roomType;
         @Option(names = "--room-id", defaultValue = "1000", description = "goim room id (default ${DEFAULT-VALUE})")
@@ -136,7 +141,8 @@ final class CliOptions {
 
         PushOptions toOptions(PushTarget target, List<Long> mids, List<String> keys, long serverPid) {
             return new PushOptions(URI.create(http), target, roomType, roomId, mids, keys, operation, rate,
-                    CliValues.duration(duration), payloadSize, maxInFlight, 1, serverPid, httpConnections);
+                    CliValues.duration(duration), payloadSize, maxInFlight, 1, serverPid, httpConnections,
+                    RunAs.DEFAULT, httpDepth);
         }
     }
 

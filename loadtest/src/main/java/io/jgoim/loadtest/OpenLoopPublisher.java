@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * side ended it) or the socket error otherwise; records the {@code push} histogram (every reply) and, given a
  * {@link ReplySplit}, accepted and 429 replies apart. Requests are pipelined on
  * HTTP/1.1 keep-alive connections ({@link PipelinedHttpClient}), round robin; with one connection (the default) the server sees them in sequence
- * order. One run per instance, on the calling thread.
+ * order. With a {@link PushOptions#depth() depth} the connections are a pool instead: a request takes a connection
+ * with fewer than that many pending, and is not sent when none has. One run per instance, on the calling thread.
  */
 final class OpenLoopPublisher {
     private final PushOptions options;
@@ -52,7 +54,7 @@ final class OpenLoopPublisher {
     static void unmeasured(PushOptions options, java.time.Duration duration, int publisherId) {
         PushOptions warm = new PushOptions(options.httpBase(), options.target(), options.roomType(), options.roomId(),
                 options.mids(), options.keys(), options.operation(), options.rate(), duration, options.payloadSize(),
-                options.maxInFlight(), publisherId, 0, options.connections(), options.runAs());
+                options.maxInFlight(), publisherId, 0, options.connections(), options.runAs(), options.depth());
         try (RunMetrics throwaway = new RunMetrics(List.of("push"), List.of(), 0)) {
             new OpenLoopPublisher(warm, throwaway).run();
         }
@@ -72,6 +74,15 @@ final class OpenLoopPublisher {
         for (int c = 0; c < options.connections(); c++) {
             connections.add(new PipelinedHttpClient(options.uri(), group, options.runAs()));
         }
+        // with a depth, a pool: each connection is in here once per request it may still take
+        ArrayBlockingQueue<PipelinedHttpClient> free = null;
+        if (options.depth() > 0) {
+            free = new ArrayBlockingQueue<>(options.connections() * options.depth());
+            for (int d = 0; d < options.depth(); d++) {
+                free.addAll(connections);
+            }
+        }
+        ArrayBlockingQueue<PipelinedHttpClient> pool = free;
         try {
             for (long i = 0; ; i++) {
                 long due = start + (long) (i * period);
@@ -87,10 +98,19 @@ final class OpenLoopPublisher {
                     metrics.counter("messages.notSent").increment();
                     continue;
                 }
+                PipelinedHttpClient http = pool == null ? connections.get((int) (i % connections.size()))
+                        : pool.poll();
+                if (http == null) {
+                    inFlight.release();
+                    metrics.counter("messages.notSent").increment();
+                    continue;
+                }
                 byte[] body = Payload.encode(options.publisherId(), i, EpochClock.toEpochNanos(due),
                         options.payloadSize());
-                PipelinedHttpClient http = connections.get((int) (i % connections.size()));
                 http.post(body).whenComplete((res, err) -> {
+                    if (pool != null) {
+                        pool.offer(http);
+                    }
                     inFlight.release();
                     long now = System.nanoTime();
                     long micros = Math.max(0, (now - due) / 1000);

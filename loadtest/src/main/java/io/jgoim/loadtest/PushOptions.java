@@ -25,10 +25,24 @@ import java.util.Objects;
  * @param serverPid   the server's pid for /proc readings, 0 for none
  * @param connections pipelined HTTP connections, used round robin; only one keeps the pushes in sequence order
  * @param runAs       whose pushes: the tenant header and API key sent with each
+ * @param depth       requests one connection may have pending: 0 = no bound (pipelined, round robin); n &gt; 0 =
+ *                    a pool, as business services' HTTP clients keep one: a request goes on a connection with fewer
+ *                    than n pending, and one due while every connection has n is not sent ({@code
+ *                    messages.notSent}). With 1 nothing is pipelined, so a fast refusal is not held behind slow
+ *                    acceptances on its connection (HTTP/1.1 answers in order).
  */
 public record PushOptions(URI httpBase, PushTarget target, String roomType, String roomId, List<Long> mids,
                           List<String> keys, int operation, double rate, Duration duration, int payloadSize,
-                          int maxInFlight, int publisherId, long serverPid, int connections, RunAs runAs) {
+                          int maxInFlight, int publisherId, long serverPid, int connections, RunAs runAs,
+                          int depth) {
+    /** Pipelined connections without a bound per connection. */
+    public PushOptions(URI httpBase, PushTarget target, String roomType, String roomId, List<Long> mids,
+                       List<String> keys, int operation, double rate, Duration duration, int payloadSize,
+                       int maxInFlight, int publisherId, long serverPid, int connections, RunAs runAs) {
+        this(httpBase, target, roomType, roomId, mids, keys, operation, rate, duration, payloadSize, maxInFlight,
+                publisherId, serverPid, connections, runAs, 0);
+    }
+
     /** Pushes of the default tenant without an API key. */
     public PushOptions(URI httpBase, PushTarget target, String roomType, String roomId, List<Long> mids,
                        List<String> keys, int operation, double rate, Duration duration, int payloadSize,
@@ -40,7 +54,7 @@ public record PushOptions(URI httpBase, PushTarget target, String roomType, Stri
     /** These pushes as {@code who} (its tenant header and API key). */
     public PushOptions withRunAs(RunAs who) {
         return new PushOptions(httpBase, target, roomType, roomId, mids, keys, operation, rate, duration, payloadSize,
-                maxInFlight, publisherId, serverPid, connections, who);
+                maxInFlight, publisherId, serverPid, connections, who, depth);
     }
 
     public PushOptions {
@@ -57,8 +71,11 @@ public record PushOptions(URI httpBase, PushTarget target, String roomType, Stri
         if (payloadSize < io.jgoim.loadtest.metrics.Payload.HEADER_SIZE || payloadSize > 1 << 20) {
             throw new IllegalArgumentException("payload size must be in 24..1048576: " + payloadSize);
         }
-        if (connections < 1 || connections > 64) {
-            throw new IllegalArgumentException("connections must be in 1..64: " + connections);
+        if (connections < 1 || connections > MAX_CONNECTIONS) {
+            throw new IllegalArgumentException("connections must be in 1.." + MAX_CONNECTIONS + ": " + connections);
+        }
+        if (depth < 0 || depth > 100_000) {
+            throw new IllegalArgumentException("depth must be in 0..100000: " + depth);
         }
         if (maxInFlight < 1 || maxInFlight > 100_000) {
             throw new IllegalArgumentException("max in flight must be in 1..100000: " + maxInFlight);
@@ -83,6 +100,9 @@ public record PushOptions(URI httpBase, PushTarget target, String roomType, Stri
             }
         }
     }
+
+    /** The most HTTP connections one run opens: logic's default {@code http.maxConnectionsPerIp}. */
+    public static final int MAX_CONNECTIONS = 256;
 
     /** A room push: {@code POST /goim/push/room?operation=&type=&room=}. */
     public static PushOptions room(URI httpBase, String roomType, String roomId, double rate, Duration duration) {

@@ -238,4 +238,92 @@ class PushFailureReasonsIT {
         assertThat(OpenLoopPublisher.apiCode("{\"code\": -3}")).isEqualTo(-3);
         assertThat(OpenLoopPublisher.apiCode("Service Unavailable")).isEqualTo(OpenLoopPublisher.NO_CODE);
     }
+
+    /**
+     * Replies to each request 20 ms after reading it, and notes whether more bytes had arrived on that connection
+     * meanwhile (a pipelined request behind the one due); counts connections.
+     */
+    private static final class SlowServer implements AutoCloseable {
+        final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final AtomicInteger connections = new AtomicInteger();
+        final AtomicInteger pipelined = new AtomicInteger();
+        final AtomicInteger answered = new AtomicInteger();
+
+        SlowServer() throws IOException {
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket s = server.accept();
+                        connections.incrementAndGet();
+                        Thread c = new Thread(() -> serve(s));
+                        c.setDaemon(true);
+                        c.start();
+                    }
+                } catch (IOException e) {
+                    // the server socket closed: the test is over
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private void serve(Socket s) {
+            try (s) {
+                InputStream in = new BufferedInputStream(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                while (readRequest(in)) {
+                    Thread.sleep(20);
+                    if (in.available() > 0) {
+                        pipelined.incrementAndGet();
+                    }
+                    reply(out, 200, OK);
+                    answered.incrementAndGet();
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client closed
+            }
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    @Test
+    void shouldKeepOneRequestPerConnectionAsAPoolWithDepthOne() throws Exception {
+        try (SlowServer slow = new SlowServer()) {
+            PushOptions o = options(slow.port(), 1000);
+            PushOptions pool = new PushOptions(o.httpBase(), o.target(), o.roomType(), o.roomId(), o.mids(), o.keys(),
+                    o.operation(), o.rate(), o.duration(), o.payloadSize(), o.maxInFlight(), o.publisherId(),
+                    o.serverPid(), 3, o.runAs(), 1);
+
+            ScenarioResult r = PushScenario.run(pool);
+
+            // 200/s for 250 ms = 50 due; 3 connections answering in 20 ms each carry at most ~40 of them
+            assertThat(slow.connections.get()).isEqualTo(3);
+            assertThat(slow.pipelined.get()).as("requests sent behind one still due on its connection").isZero();
+            assertThat(r.count("messages.notSent")).isPositive();
+            assertThat(r.count("messages.accepted") + r.count("messages.notSent")).isEqualTo(r.count("messages.sent"));
+            assertThat(r.count("messages.accepted")).isEqualTo(slow.answered.get());
+            assertThat(r.failures()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldPipelineWithoutADepth() throws Exception {
+        try (SlowServer slow = new SlowServer()) {
+            ScenarioResult r = PushScenario.run(options(slow.port(), 1000));
+
+            // the same server sees requests queued behind the one due: the check above can tell
+            assertThat(slow.connections.get()).isEqualTo(1);
+            assertThat(slow.pipelined.get()).isPositive();
+            assertThat(r.count("messages.notSent")).isZero();
+            assertThat(r.count("messages.accepted")).isEqualTo(r.count("messages.sent"));
+        }
+    }
 }
