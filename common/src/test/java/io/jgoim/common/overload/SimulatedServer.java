@@ -37,7 +37,7 @@ final class SimulatedServer {
     private double due;
     private long nextBatch;
 
-    /** A server whose clock starts at {@code startNanos}, advancing {@code step} at a time, with the CPU at {@code cpu}. */
+    /** A server whose clock starts at {@code startNanos} and advances by {@code step}, with the CPU at {@code cpu}. */
     SimulatedServer(OverloadConfig config, long step, long startNanos, int cpu) {
         this.step = step;
         this.now = startNanos;
