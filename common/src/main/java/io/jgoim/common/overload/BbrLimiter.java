@@ -254,6 +254,15 @@ public final class BbrLimiter {
         return cpuPermille.getAsInt();
     }
 
+    /**
+     * True while the node counts as saturated: it has shed through 3 buckets without its best pass rate growing by
+     * the margin, and its admit limit cycles (drain, capacity, probe) instead of probing every bucket.
+     */
+    public boolean isSaturated() {
+        maxInFlight(clock.getAsLong());
+        return phase != ProbeCycle.STARTUP;
+    }
+
     /** True while a drop under high CPU happened within the cool-down. */
     public boolean isCoolingDown() {
         long last = lastDrop.get();

@@ -50,6 +50,9 @@ class BbrLongSaturationTest {
         assertThat(worst.passedPerSecond()).isGreaterThanOrEqualTo(0.9 * PER_MS * 1000);
         assertThat(worst.inFlight()).isLessThanOrEqualTo((long) (100 * BOUND) + 1);
         assertThat(worst.meanRtMs()).isLessThan(5 * (1 + OverloadConfig.PROBE_MARGIN));
+        assertThat(server.limiter().isSaturated()).isTrue();
+        server.offer(2, FIXED, SPACING, 2 * SECOND); // the load drops, the CPU stays high: probing every bucket again
+        assertThat(server.limiter().isSaturated()).isFalse();
     }
 
     @Test
