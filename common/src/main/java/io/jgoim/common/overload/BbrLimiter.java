@@ -70,7 +70,6 @@ public final class BbrLimiter {
     private final boolean enabled;
     private final int thresholdPermille;
     private final long coolDownNanos;
-    private final double probeMargin;
     private final double nearBest;
     private final double carriedRt;
     private final IntSupplier cpuPermille;
@@ -99,7 +98,6 @@ public final class BbrLimiter {
         this.enabled = config.enabled();
         this.thresholdPermille = (int) Math.round(config.cpuThreshold() * 1000);
         this.coolDownNanos = config.coolDown().toNanos();
-        this.probeMargin = config.probeMargin();
         this.nearBest = config.nearBest();
         this.carriedRt = config.carriedRt();
         this.cycle = new ProbeCycle(config.probeMargin(), config.probeCycle());
@@ -195,12 +193,6 @@ public final class BbrLimiter {
             }
         }
         return maxInFlight;
-    }
-
-    /** The current bucket's phase ({@link ProbeCycle#STARTUP}, {@code PROBE}, {@code DRAIN} or {@code CRUISE}). */
-    int phase() {
-        maxInFlight(clock.getAsLong());
-        return phase;
     }
 
     /** The capacity estimate now (requests in flight at once). */

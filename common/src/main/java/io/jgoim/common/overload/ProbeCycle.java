@@ -95,8 +95,4 @@ final class ProbeCycle {
                 return capacity + Math.max(1, (long) Math.ceil(capacity * margin));
         }
     }
-
-    int phase() {
-        return phase;
-    }
 }
