@@ -44,10 +44,17 @@ import java.util.function.LongSupplier;
  * the next bucket's estimate by as much (×1.25 per bucket: from 2 % to 100 % of the true capacity in about 2 s of
  * 100 ms buckets); a saturated node passes no more, its response time grows instead, and the estimate stays put
  * (the near-best buckets' lowest response time) — the margin then costs at most a quarter of a response time of
- * queueing. Limit: the estimate stays put for one window. A node saturated for longer than {@code window} forgets the
- * buckets that showed its unqueued response time, takes the queued one as its own, and admits a quarter more per
- * window (measured: 110 → 346 in flight over 60 s at 3 × a 100-in-flight node, before and after the carried peak
- * alike); it still sheds the excess, with a growing queue.
+ * queueing — but only for one window: a node saturated for longer forgot the buckets that showed its unqueued
+ * response time, took the queued one as its own and admitted a quarter more per window, without bound (the node of
+ * 100 in flight at 3 × its rate: 1,375 in flight and a 68 ms mean response time after 100 s, against 5 ms).
+ * So the margin is BBR's STARTUP and PROBE_BW ({@link ProbeCycle}): while the best pass rate grows, every bucket
+ * probes; once the node has shed through 3 buckets without it growing by the margin (saturated), the admit limit
+ * cycles over {@code probeCycle} buckets — one drains to capacity / (1 + margin), the last probes, the others admit
+ * the capacity. The drain keeps a response time without the probe's queue in the window, and when the node keeps its
+ * best rate through it, the carried peak is capped at what it admitted (also at the peak carried when the node
+ * saturated: a drained bucket inherits the probe's in flight). Measured with {@code BbrLongSaturationTest}: that node
+ * holds 143 in flight at most (113 outside the probe) and 5.8 ms for 100 s, and follows a halving or doubling of its
+ * rate; the cost is the drain's bucket, 1–3 % of a saturated node's throughput.
  *
  * <p>Use: {@code long t = tryAcquire(); if (t == REJECTED) refuse; else ... finally release(t)}. Thread-safe; a
  * decision allocates nothing: in-flight is one atomic, the capacity estimate is recomputed at most once per bucket
@@ -63,7 +70,6 @@ public final class BbrLimiter {
     private final boolean enabled;
     private final int thresholdPermille;
     private final long coolDownNanos;
-    private final double probeMargin;
     private final double nearBest;
     private final double carriedRt;
     private final IntSupplier cpuPermille;
@@ -80,6 +86,9 @@ public final class BbrLimiter {
     private volatile long minRtNanos = DEFAULT_MIN_RT_NANOS;
     private volatile long capacityRtNanos = DEFAULT_MIN_RT_NANOS;
     private volatile long carried;
+    // The admit limit's gain per bucket (BBR's STARTUP and PROBE_BW), under the window's lock.
+    private final ProbeCycle cycle;
+    private volatile int phase = ProbeCycle.STARTUP;
 
     /**
      * @param cpuPermille the smoothed CPU load in per mille (a {@link CpuMonitor})
@@ -89,9 +98,9 @@ public final class BbrLimiter {
         this.enabled = config.enabled();
         this.thresholdPermille = (int) Math.round(config.cpuThreshold() * 1000);
         this.coolDownNanos = config.coolDown().toNanos();
-        this.probeMargin = config.probeMargin();
         this.nearBest = config.nearBest();
         this.carriedRt = config.carriedRt();
+        this.cycle = new ProbeCycle(config.probeMargin(), config.probeCycle());
         this.cpuPermille = cpuPermille;
         this.clock = clock;
         this.passes = new BucketWindow(config.buckets(), config.window().toNanos() / config.buckets());
@@ -166,13 +175,19 @@ public final class BbrLimiter {
                     long mean = (long) Math.floor((double) pass * rt / passes.bucketNanos() + 0.5);
                     // The most the node held at once while passing at its best rate at that response time.
                     long peak = passes.maxPeakCompleted(now, nearBestPass, (long) (rt * carriedRt));
+                    long last = lastDrop.get();
+                    boolean shedding = last != NONE && passes.bucketOf(last) >= bucket - 1;
+                    int next = cycle.enter(bucket, shedding, pass, peak,
+                            passes.countOf(now, cycle.drainBucket()), nearBestPass);
+                    peak = cycle.carried(peak);
                     long capacity = Math.max(mean, peak);
                     maxPass = pass;
                     minRtNanos = minRt;
                     capacityRtNanos = rt;
                     carried = peak;
                     maxInFlight = capacity;
-                    admitLimit = capacity + Math.max(1, (long) Math.ceil(capacity * probeMargin));
+                    admitLimit = cycle.limit(capacity);
+                    phase = next;
                     estimateBucket = bucket;
                 }
             }
@@ -229,6 +244,15 @@ public final class BbrLimiter {
     /** The smoothed CPU load the decisions use, in per mille. */
     public int cpuPermille() {
         return cpuPermille.getAsInt();
+    }
+
+    /**
+     * True while the node counts as saturated: it has shed through 3 buckets without its best pass rate growing by
+     * the margin, and its admit limit cycles (drain, capacity, probe) instead of probing every bucket.
+     */
+    public boolean isSaturated() {
+        maxInFlight(clock.getAsLong());
+        return phase != ProbeCycle.STARTUP;
     }
 
     /** True while a drop under high CPU happened within the cool-down. */

@@ -67,6 +67,16 @@ final class BucketWindow {
         }
     }
 
+    /** The event count of the completed bucket {@code bucket} if it is still in the window, else 0. */
+    long countOf(long nowNanos, long bucket) {
+        long cur = bucketOf(nowNanos);
+        if (bucket >= cur || bucket <= cur - size) {
+            return 0;
+        }
+        int i = (int) Math.floorMod(bucket, (long) size);
+        return index[i] == bucket ? count[i] : 0;
+    }
+
     /** The sum of every bucket in the window, the current one included. */
     long totalSum(long nowNanos) {
         long cur = bucketOf(nowNanos);

@@ -21,16 +21,21 @@ import java.time.Duration;
  *                     (0, 1]; 31/32 = 0.96875
  * @param carriedRt    a near-best bucket's peak in flight counts as carried when its mean response time is at most
  *                     this × the response time at the best pass rate, in [1, 4]; 1.125
+ * @param probeCycle   buckets of one probing cycle once the node is saturated (it shed through 3 buckets without its
+ *                     best pass rate growing by the margin): one drains to capacity / (1 + probeMargin), the last
+ *                     probes with the margin, the others admit the capacity; in [3, 1000]; 8 (BBR's PROBE_BW)
  */
 public record OverloadConfig(boolean enabled, double cpuThreshold, String cpuSource, Duration cpuSample,
                              double cpuDecay, Duration window, int buckets, Duration coolDown, double probeMargin,
-                             double nearBest, double carriedRt) {
+                             double nearBest, double carriedRt, int probeCycle) {
     /** The default probing margin: BBR's 5/4 gain. */
     public static final double PROBE_MARGIN = 0.25;
     /** The default share of the best pass rate that counts as at it: 31/32. */
     public static final double NEAR_BEST = 31.0 / 32;
     /** The default response-time tolerance of a bucket whose peak in flight counts as carried. */
     public static final double CARRIED_RT = 1.125;
+    /** The default buckets of a saturated node's probing cycle: BBR's eight phases. */
+    public static final int PROBE_CYCLE = 8;
 
     public OverloadConfig {
         Checks.check(cpuThreshold > 0 && cpuThreshold <= 1, "overload.cpuThreshold must be in (0, 1], was "
@@ -50,13 +55,26 @@ public record OverloadConfig(boolean enabled, double cpuThreshold, String cpuSou
                 + " bucket's passes), was " + nearBest);
         Checks.check(carriedRt >= 1 && carriedRt <= 4, "overload.carriedRt must be in [1, 4] (a multiple of the"
                 + " response time at the best pass rate), was " + carriedRt);
+        Checks.check(probeCycle >= 3 && probeCycle <= 1000, "overload.probeCycle must be in [3, 1000] (buckets: one"
+                + " drains, one probes, the others cruise), was " + probeCycle);
     }
 
-    /** A section with the documented defaults for the probing margin, near-best share and carried-RT tolerance. */
+    /** A section with the documented default probing cycle. */
+    public OverloadConfig(boolean enabled, double cpuThreshold, String cpuSource, Duration cpuSample, double cpuDecay,
+                          Duration window, int buckets, Duration coolDown, double probeMargin, double nearBest,
+                          double carriedRt) {
+        this(enabled, cpuThreshold, cpuSource, cpuSample, cpuDecay, window, buckets, coolDown, probeMargin, nearBest,
+                carriedRt, PROBE_CYCLE);
+    }
+
+    /**
+     * A section with the documented defaults for the probing margin, near-best share, carried-RT tolerance and
+     * probing cycle.
+     */
     public OverloadConfig(boolean enabled, double cpuThreshold, String cpuSource, Duration cpuSample, double cpuDecay,
                           Duration window, int buckets, Duration coolDown) {
         this(enabled, cpuThreshold, cpuSource, cpuSample, cpuDecay, window, buckets, coolDown, PROBE_MARGIN,
-                NEAR_BEST, CARRIED_RT);
+                NEAR_BEST, CARRIED_RT, PROBE_CYCLE);
     }
 
     /** The CPU monitor this section describes, not yet started. */

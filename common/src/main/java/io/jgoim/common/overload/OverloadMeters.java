@@ -39,6 +39,10 @@ public final class OverloadMeters {
         Gauge.builder(prefix + "cooling_down", limiter, l -> l.isCoolingDown() ? 1 : 0).tag("place", place)
                 .description("1 while the limiter keeps shedding after its last drop under high CPU")
                 .register(registry);
+        Gauge.builder(prefix + "saturated", limiter, l -> l.isSaturated() ? 1 : 0).tag("place", place)
+                .description("1 while the limiter counts the node saturated (shedding, best pass rate no longer"
+                        + " growing) and admits the probing margin in one bucket of overload.probeCycle only")
+                .register(registry);
         return Counter.builder(prefix + "shed").tag("place", place)
                 .description("requests refused by adaptive shedding (CPU over threshold and in-flight over capacity)")
                 .register(registry);

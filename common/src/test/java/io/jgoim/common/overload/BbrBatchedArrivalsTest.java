@@ -1,9 +1,9 @@
 package io.jgoim.common.overload;
 
+import io.jgoim.common.overload.SimulatedServer.Stretch;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one passed 200/s, 30 % of what it carries.
  */
 class BbrBatchedArrivalsTest {
-    private static final long US = 1_000L;
-    private static final long MS = 1_000_000L;
-    private static final long SECOND = 1_000 * MS;
+    private static final long US = SimulatedServer.US;
+    private static final long MS = SimulatedServer.MS;
+    private static final long SECOND = SimulatedServer.SECOND;
     private static final long STEP = 50 * US;
     private static final long LATENCY = 1_400 * US;
     private static final long FAR_FROM_SATURATION = 10 * US;
@@ -30,20 +30,8 @@ class BbrBatchedArrivalsTest {
     private static final OverloadConfig CONFIG = new OverloadConfig(true, 0.8, "system", Duration.ofMillis(250),
             0.8, Duration.ofSeconds(10), 100, Duration.ofSeconds(1));
 
-    /** Counts of one stretch of simulated time. */
-    record Stretch(long accepted, long refused, long passed, long rtSumNanos) {
-        double meanRtMs() {
-            return passed == 0 ? 0 : rtSumNanos / (double) passed / MS;
-        }
-    }
-
-    private long now = 100 * SECOND;
-    private int cpu = 900;
-    private final BbrLimiter limiter = new BbrLimiter(CONFIG, () -> cpu, () -> now);
-    /** In service: {start, done} per request, done ascending (FIFO). */
-    private final ArrayDeque<long[]> held = new ArrayDeque<>();
-    private long lastDone;
-    private long nextBatch = now;
+    private final SimulatedServer server = new SimulatedServer(CONFIG, STEP, 100 * SECOND, 900);
+    private final BbrLimiter limiter = server.limiter();
 
     @Test
     void shouldNotRefuseBatchesOfTwentyANodeFarFromSaturationCarriesWhateverTheCpu() {
@@ -74,9 +62,9 @@ class BbrBatchedArrivalsTest {
 
     @Test
     void shouldRefuseNothingOnceALightPeriodShowedTheBatches() {
-        cpu = 300;
+        server.cpu(300);
         run(20, 100 * MS, FAR_FROM_SATURATION, 10 * SECOND); // 200/s in batches of 20: the peak is 20 already
-        cpu = 900;
+        server.cpu(900);
         Stretch busy = run(20, 10 * MS, FAR_FROM_SATURATION, 10 * SECOND);
         assertThat(busy.refused()).isZero();
         assertThat(busy.accepted()).isEqualTo(20_000);
@@ -93,9 +81,9 @@ class BbrBatchedArrivalsTest {
     }
 
     private void assertSheds(int size, long period) {
-        cpu = 300;
+        server.cpu(300);
         run(size, 10 * period, SATURATED, 10 * SECOND); // a light period: 200/s
-        cpu = 900;
+        server.cpu(900);
         run(size, period, SATURATED, 2 * SECOND);
         Stretch rest = run(size, period, SATURATED, 8 * SECOND);
         System.out.printf("bbr batches of %d at 3 × a saturated node: %s, %.0f passed/s (capacity 667/s), mean RT"
@@ -109,37 +97,6 @@ class BbrBatchedArrivalsTest {
 
     /** Offers a batch of {@code size} every {@code period} for {@code nanos} of simulated time. */
     private Stretch run(int size, long period, long spacing, long nanos) {
-        long accepted = 0;
-        long refused = 0;
-        long passed = 0;
-        long rtSum = 0;
-        nextBatch = Math.min(nextBatch, now + period); // a new rate starts within its own period
-        for (long end = now + nanos; now < end; ) {
-            long stepEnd = now + STEP;
-            long[] r;
-            while ((r = held.peekFirst()) != null && r[1] <= stepEnd) {
-                held.pollFirst();
-                now = Math.max(now, r[1]);
-                limiter.release(r[0]);
-                passed++;
-                rtSum += r[1] - r[0];
-            }
-            now = stepEnd;
-            while (nextBatch <= now) {
-                nextBatch += period;
-                for (int i = 0; i < size; i++) {
-                    long start = limiter.tryAcquire();
-                    if (start == BbrLimiter.REJECTED) {
-                        refused++;
-                        continue;
-                    }
-                    accepted++;
-                    long done = Math.max(start + LATENCY, lastDone + spacing);
-                    lastDone = done;
-                    held.addLast(new long[] {start, done});
-                }
-            }
-        }
-        return new Stretch(accepted, refused, passed, rtSum);
+        return server.offerBatches(size, period, held -> LATENCY, spacing, nanos);
     }
 }

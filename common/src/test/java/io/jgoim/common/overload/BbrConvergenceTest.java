@@ -1,9 +1,10 @@
 package io.jgoim.common.overload;
 
+import io.jgoim.common.overload.SimulatedServer.Service;
+import io.jgoim.common.overload.SimulatedServer.Stretch;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,43 +18,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * burner beside the node.
  */
 class BbrConvergenceTest {
-    private static final long US = 1_000L;
-    private static final long MS = 1_000_000L;
-    private static final long SECOND = 1_000 * MS;
+    private static final long US = SimulatedServer.US;
+    private static final long MS = SimulatedServer.MS;
+    private static final long SECOND = SimulatedServer.SECOND;
     private static final long STEP = 100 * US;
     private static final int PER_MS = 20;
     private static final OverloadConfig CONFIG = new OverloadConfig(true, 0.8, "system", Duration.ofMillis(250),
             0.8, Duration.ofSeconds(10), 100, Duration.ofSeconds(1));
 
-    /** The server's latency for a request that starts while it holds {@code held} requests. */
-    private interface Latency {
-        long nanos(int held);
-    }
+    private static final Service FIXED = n -> 5 * MS;
+    private static final Service BATCHING = n -> MS + 9 * MS * Math.min(n, 200) / 200;
 
-    /** Counts of one stretch of simulated time. */
-    record Stretch(long accepted, long refused, long passed, long rtSumNanos, long maxRtNanos, long lastRefusal) {
-        double meanRtMs() {
-            return passed == 0 ? 0 : rtSumNanos / (double) passed / MS;
-        }
-    }
-
-    private long now = 100 * SECOND;
-    private int cpu = 300;
-    private final BbrLimiter limiter = new BbrLimiter(CONFIG, () -> cpu, () -> now);
-    /** In service: {start, done} per request, done ascending (FIFO). */
-    private final ArrayDeque<long[]> held = new ArrayDeque<>();
-    private long lastDone;
-    private double due;
-
-    private static final Latency FIXED = n -> 5 * MS;
-    private static final Latency BATCHING = n -> MS + 9 * MS * Math.min(n, 200) / 200;
+    private final SimulatedServer server = new SimulatedServer(CONFIG, STEP, 100 * SECOND, 300);
+    private final BbrLimiter limiter = server.limiter();
 
     @Test
     void shouldAdmitAtLeastFourFifthsOfTheCapacityInABurstAfterALightPeriod() {
         Stretch light = run(FIXED, 2, 10 * SECOND);
         assertThat(light.refused()).isZero();
         assertThat(limiter.maxInFlight()).isEqualTo(10); // 200 passes per bucket × 5 ms: what the light load showed
-        cpu = 900;
+        server.cpu(900);
         Stretch first = run(FIXED, 3 * PER_MS, 2 * SECOND);
         Stretch rest = run(FIXED, 3 * PER_MS, 8 * SECOND);
         System.out.printf("bbr fixed 5 ms: burst first 2 s %s; then %.0f accepted/s (capacity %d/s), mean RT %.2f ms,"
@@ -71,7 +55,7 @@ class BbrConvergenceTest {
         run(BATCHING, 2, 10 * SECOND);
         long lightCapacity = limiter.maxInFlight();
         assertThat(lightCapacity).isLessThanOrEqualTo(3); // ~1.1 ms at 2/ms: Kratos' rule would stay about here
-        cpu = 900;
+        server.cpu(900);
         run(BATCHING, 3 * PER_MS, 2 * SECOND);
         Stretch rest = run(BATCHING, 3 * PER_MS, 8 * SECOND);
         System.out.printf("bbr batching 1-10 ms: after 2 s %.0f accepted/s (capacity %d/s), mean RT %.2f ms,"
@@ -86,7 +70,7 @@ class BbrConvergenceTest {
     @Test
     void shouldNeverShedAHealthyNodeWhateverTheLoad() {
         run(FIXED, 2, 10 * SECOND);
-        cpu = 799;
+        server.cpu(799);
         Stretch burst = run(FIXED, 3 * PER_MS, 5 * SECOND);
         assertThat(burst.refused()).isZero();
         assertThat(burst.accepted()).isEqualTo(5 * 3 * PER_MS * 1000L);
@@ -95,10 +79,10 @@ class BbrConvergenceTest {
     @Test
     void shouldStopSheddingWithinOneSecondOfTheLoadDroppingWhileTheCpuStaysHigh() {
         run(FIXED, 2, 10 * SECOND);
-        cpu = 900;
+        server.cpu(900);
         Stretch burst = run(FIXED, 3 * PER_MS, 5 * SECOND);
         assertThat(burst.refused()).isPositive();
-        long drop = now;
+        long drop = server.now();
         Stretch after = run(FIXED, 2, 3 * SECOND); // the CPU still at 900 (a burner beside the node)
         System.out.printf("bbr: after the drop %s (last refusal %d ms after it)%n", after,
                 after.refused() == 0 ? 0 : (after.lastRefusal() - drop) / MS);
@@ -111,9 +95,9 @@ class BbrConvergenceTest {
     @Test
     void shouldKeepSheddingOnlyWhatExceedsTheLimitDuringTheCoolDownThenNothing() {
         run(FIXED, 2, 10 * SECOND);
-        cpu = 900;
+        server.cpu(900);
         run(FIXED, 3 * PER_MS, 5 * SECOND);
-        cpu = 300; // the CPU falls while the burst goes on: the cool-down keeps shedding the excess for 1 s
+        server.cpu(300); // the CPU falls while the burst goes on: the cool-down keeps shedding the excess for 1 s
         Stretch coolDown = run(FIXED, 3 * PER_MS, SECOND - 10 * MS);
         assertThat(coolDown.refused()).isPositive();
         assertThat(coolDown.passed() / 0.99).isGreaterThanOrEqualTo(0.8 * PER_MS * 1000);
@@ -124,39 +108,7 @@ class BbrConvergenceTest {
     }
 
     /** Offers {@code perMs} requests per millisecond for {@code nanos} of simulated time. */
-    private Stretch run(Latency latency, double perMs, long nanos) {
-        long accepted = 0;
-        long refused = 0;
-        long passed = 0;
-        long rtSum = 0;
-        long maxRt = 0;
-        long lastRefusal = 0;
-        for (long end = now + nanos; now < end; ) {
-            long stepEnd = now + STEP;
-            long[] r;
-            while ((r = held.peekFirst()) != null && r[1] <= stepEnd) {
-                held.pollFirst();
-                now = Math.max(now, r[1]);
-                limiter.release(r[0]);
-                passed++;
-                rtSum += r[1] - r[0];
-                maxRt = Math.max(maxRt, r[1] - r[0]);
-            }
-            now = stepEnd;
-            due += perMs * STEP / MS;
-            for (; due >= 1; due--) {
-                long start = limiter.tryAcquire();
-                if (start == BbrLimiter.REJECTED) {
-                    refused++;
-                    lastRefusal = now;
-                    continue;
-                }
-                accepted++;
-                long done = Math.max(start + latency.nanos(held.size()), lastDone + MS / PER_MS);
-                lastDone = done;
-                held.addLast(new long[] {start, done});
-            }
-        }
-        return new Stretch(accepted, refused, passed, rtSum, maxRt, lastRefusal);
+    private Stretch run(Service latency, double perMs, long nanos) {
+        return server.offer(perMs, latency, MS / PER_MS, nanos);
     }
 }

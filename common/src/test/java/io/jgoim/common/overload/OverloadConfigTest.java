@@ -21,6 +21,7 @@ class OverloadConfigTest {
         assertThat(c.probeMargin()).isEqualTo(0.25);
         assertThat(c.nearBest()).isEqualTo(0.96875);
         assertThat(c.carriedRt()).isEqualTo(1.125);
+        assertThat(c.probeCycle()).isEqualTo(8);
     }
 
     @Test
@@ -42,5 +43,15 @@ class OverloadConfigTest {
         assertThatThrownBy(() -> with(0.25, 0.96875, 0.99)).hasMessageContaining("overload.carriedRt must be in [1, 4]");
         assertThatThrownBy(() -> with(0.25, 0.96875, 4.5)).hasMessageContaining("overload.carriedRt");
         assertThat(with(1, 1, 1).carriedRt()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAProbingCycleOutsideThreeToOneThousandBuckets() {
+        assertThatThrownBy(() -> new OverloadConfig(true, 0.8, "process", Duration.ofMillis(250), 0.8,
+                Duration.ofSeconds(10), 100, Duration.ofSeconds(1), 0.25, 0.96875, 1.125, 2))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("overload.probeCycle must be in [3, 1000]");
+        assertThatThrownBy(() -> new OverloadConfig(true, 0.8, "process", Duration.ofMillis(250), 0.8,
+                Duration.ofSeconds(10), 100, Duration.ofSeconds(1), 0.25, 0.96875, 1.125, 1001))
+                .hasMessageContaining("overload.probeCycle");
     }
 }
