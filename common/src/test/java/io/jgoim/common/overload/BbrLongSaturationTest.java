@@ -2,6 +2,8 @@ package io.jgoim.common.overload;
 
 import io.jgoim.common.overload.SimulatedServer.Service;
 import io.jgoim.common.overload.SimulatedServer.Stretch;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -46,13 +48,19 @@ class BbrLongSaturationTest {
     void shouldKeepInFlightNearTheCapacityOfANodeSaturatedForTenWindows() {
         // 20 per ms × 5 ms: 100 in flight at the full rate, none queued.
         SimulatedServer server = lightThenBusy(FIXED);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OverloadMeters.bind(registry, "logic", "push_api", server.limiter());
+        Gauge saturated = registry.get("jgoim_logic_overload_saturated").tag("place", "push_api").gauge();
+        assertThat(saturated.value()).isZero();
         Worst worst = saturate("fixed 5 ms", server, FIXED, SPACING, 3 * PER_MS, 2);
         assertThat(worst.passedPerSecond()).isGreaterThanOrEqualTo(0.9 * PER_MS * 1000);
         assertThat(worst.inFlight()).isLessThanOrEqualTo((long) (100 * BOUND) + 1);
         assertThat(worst.meanRtMs()).isLessThan(5 * (1 + OverloadConfig.PROBE_MARGIN));
         assertThat(server.limiter().isSaturated()).isTrue();
+        assertThat(saturated.value()).isEqualTo(1.0);
         server.offer(2, FIXED, SPACING, 2 * SECOND); // the load drops, the CPU stays high: probing every bucket again
         assertThat(server.limiter().isSaturated()).isFalse();
+        assertThat(saturated.value()).isZero();
     }
 
     @Test
