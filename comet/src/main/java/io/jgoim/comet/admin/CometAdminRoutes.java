@@ -70,7 +70,7 @@ public final class CometAdminRoutes {
             String tenant = tenant(call, tenants);
             KickReq.Builder req = KickReq.newBuilder().setReason("admin API, " + call.by());
             if (key != null) {
-                req.setKey(namespaced(tenant, key, "key")); // the comet indexes a tenant's keys namespaced
+                req.setKey(Tenancy.namespacedParameter(tenant, key, "key")); // indexed in its tenant's namespace
             } else {
                 req.setMid(mid).setTenant(tenant);
             }
@@ -88,7 +88,7 @@ public final class CometAdminRoutes {
         routes.add(GET, "/admin/presence", "presence", List.of("room", "tenant", "cursor", "limit"), call -> {
             String room = call.required("room");
             String tenant = tenant(call, tenants);
-            PresenceReq req = PresenceReq.newBuilder().setRoomId(namespaced(tenant, room, "room"))
+            PresenceReq req = PresenceReq.newBuilder().setRoomId(Tenancy.namespacedParameter(tenant, room, "room"))
                     .setAfter(PageCursor.decode(call.text("cursor")))
                     .setLimit(call.integer("limit", 1, CometControl.MAX_PAGE, DEFAULT_PAGE)).build();
             return comet.presence(req).thenApply(CometAdminRoutes::presenceJson);
@@ -149,14 +149,6 @@ public final class CometAdminRoutes {
                 .replaceAll("[^\\x20-\\x7e]", "?");
         throw new JgoimException(ErrorCode.UNKNOWN_TENANT, "unknown tenant '" + shown
                 + "' (this comet's tenants.declared: " + tenants.declared() + ")");
-    }
-
-    /** {@code id} (a key or room as clients name it) in {@code tenant}'s namespace; BAD_PARAMETER when it holds US. */
-    static String namespaced(String tenant, String id, String name) {
-        if (Tenancy.forged(id)) {
-            throw AdminCall.bad(name + " must not contain the tenant separator (U+001F): give tenant= instead");
-        }
-        return Tenancy.namespaced(tenant, id);
     }
 
     /** {@code out} with the tenant a member action was for, named for a declared tenant only. */

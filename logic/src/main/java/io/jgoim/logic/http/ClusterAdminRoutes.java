@@ -103,14 +103,6 @@ final class ClusterAdminRoutes {
         return tenants.resolve(call.text("tenant"));
     }
 
-    /** {@code id} (a key or room as the tenant's clients name it) in {@code tenant}'s namespace. */
-    private static String namespaced(String tenant, String id, String name) {
-        if (Tenancy.forged(id)) {
-            throw AdminCall.bad(name + " must not contain the tenant separator (U+001F): give tenant= instead");
-        }
-        return Tenancy.namespaced(tenant, id);
-    }
-
     /**
      * A key is one tenant's like a member (the same key string may be connected in several tenants), so a key kick
      * takes {@code tenant} too; the comet gets the key as it indexes it, namespaced.
@@ -125,7 +117,7 @@ final class ClusterAdminRoutes {
         SessionDirectory view = directory.forTenant(tenant);
         String reason = "admin API, " + call.by();
         if (key != null) {
-            String indexed = namespaced(tenant, key, "key");
+            String indexed = Tenancy.namespacedParameter(tenant, key, "key");
             return view.serversByKeys(List.of(indexed)).thenCompose(servers -> {
                 String server = servers.get(indexed);
                 if (server == null) {
@@ -234,8 +226,8 @@ final class ClusterAdminRoutes {
         String tenant = tenant(call);
         String after = PageCursor.decode(call.text("cursor"));
         int limit = call.integer("limit", 1, MAX_PAGE, DEFAULT_PAGE);
-        PresenceReq req = PresenceReq.newBuilder().setRoomId(namespaced(tenant, roomId, "room")).setAfter(after)
-                .setLimit(limit).build();
+        PresenceReq req = PresenceReq.newBuilder().setRoomId(Tenancy.namespacedParameter(tenant, roomId, "room"))
+                .setAfter(after).setLimit(limit).build();
         return comets.all().thenCompose(all -> {
             Map<String, CompletableFuture<?>> calls = new TreeMap<>();
             all.forEach((id, c) -> calls.put(id, c.presence(req)));
