@@ -259,9 +259,10 @@ class ClusterAdminIT {
 
     /**
      * Member 5 and key k1 of tenant acme and of the default tenant at once, on the same comet (acme's member 5 on the
-     * other comet too): sessions, kick and presence with tenant=acme reach acme's sessions only through the Redis
-     * directory's tenant view and the comets' CometAdmin tenant field; the default tenant's member 5 stays connected
-     * and gets its push through Kafka and the job; an undeclared tenant is refused with 114.
+     * other comet too): sessions, kick and presence with tenant=acme reach acme's sessions only, through the Redis
+     * directory's tenant view and the comets' CometAdmin tenant field (c1 holds both tenants' member 5 and key k1);
+     * the default tenant's member 5 stays connected and gets its push through Kafka and the job; an undeclared
+     * tenant is refused with 114.
      */
     @Test
     void shouldListAndKickOneTenantsMemberAndKeyOnly(@TempDir Path dir) throws Exception {
@@ -302,21 +303,27 @@ class ClusterAdminIT {
         call("GET", "/goim/admin/sessions?mid=5&tenant=nope", unknown);
         call("GET", "/goim/admin/presence?type=live&room=t&tenant=nope", unknown);
 
+        // acme's member 5 on both comets; on c1 the default tenant's member 5 is not acme's and stays.
+        JsonNode byMid = call("POST", "/goim/admin/kick?mid=5&tenant=acme", 0);
+        assertThat(byMid.get("tenant").asText()).isEqualTo("acme");
+        assertThat(byMid.get("closed").asInt()).isEqualTo(2);
+        assertThat(byMid.get("comets").get(c1.id()).asInt()).isEqualTo(1);
+        assertThat(byMid.get("comets").get(c2.id()).asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a1.state() == ClientState.CLOSED
+                && a2.state() == ClientState.CLOSED);
+        assertThat(acmeOnC1.all).extracting(CloseStatus::code).containsExactly(CloseCode.KICKED.code());
+        assertThat(acmeOnC2.all).extracting(CloseStatus::code).containsExactly(CloseCode.KICKED.code());
         // acme's key k1 on c1, where the default tenant's k1 is too: only acme's closes.
+        Closes acmeKey = new Closes();
+        JgoimClient a3 = tenantClient("acme", 7, "k1", acmeKey, acmeGot, c1.tcp());
+        a3.connect().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                call("GET", "/goim/admin/sessions?mid=7&tenant=acme", 0).get("count").asInt()).isEqualTo(1));
         JsonNode byKey = call("POST", "/goim/admin/kick?key=k1&tenant=acme", 0);
         assertThat(byKey.get("closed").asInt()).isEqualTo(1);
         assertThat(byKey.get("comets").get(c1.id()).asInt()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> a1.state() == ClientState.CLOSED);
-        assertThat(acmeOnC1.all).extracting(CloseStatus::code).containsExactly(CloseCode.KICKED.code());
-        // acme's member 5 wherever it still is (c2); the default tenant's member 5 on c1 is not acme's.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                call("GET", "/goim/admin/sessions?mid=5&tenant=acme", 0).get("count").asInt()).isEqualTo(1));
-        JsonNode byMid = call("POST", "/goim/admin/kick?mid=5&tenant=acme", 0);
-        assertThat(byMid.get("tenant").asText()).isEqualTo("acme");
-        assertThat(byMid.get("closed").asInt()).isEqualTo(1);
-        assertThat(byMid.get("comets").get(c2.id()).asInt()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> a2.state() == ClientState.CLOSED);
-        assertThat(acmeOnC2.all).extracting(CloseStatus::code).containsExactly(CloseCode.KICKED.code());
+        await().atMost(Duration.ofSeconds(10)).until(() -> a3.state() == ClientState.CLOSED);
+        assertThat(acmeKey.all).extracting(CloseStatus::code).containsExactly(CloseCode.KICKED.code());
 
         HttpResponse<String> pushed = http.send(HttpRequest.newBuilder(URI.create(cluster.api()
                 + "/goim/push/mids?operation=1000&mids=5")).POST(HttpRequest.BodyPublishers.ofString("still here"))
