@@ -192,7 +192,7 @@ public final class CometServer implements AutoCloseable {
         control = new CometControl(config.node().id(), index, registration, this::drain, this::isDraining,
                 config.shutdown().drainTime());
         admin.start(boss, transports.serverChannel(), CometAdminRoutes.bindTo(new AdminRoutes(), control,
-                LogLevels.backend(), services.limits().bans()));
+                LogLevels.backend(), services.limits().bans(), config.tenants()));
         listeners.open(); // after the join: no session before every job pushes to this comet
         log.info("comet {} started ({}): tcp={} tcpTls={} ws={} wss={} rpc={} admin={}", config.node().id(),
                 transports, tcpAddress, tcpTlsAddress, wsAddress, wssAddress, rpcAddress, adminAddress());

@@ -37,6 +37,20 @@ public final class Tenancy {
         return i < 0 ? id : id.substring(i + 1);
     }
 
+    /**
+     * {@code id}, a key or room id parameter {@code name} as {@code tenant}'s clients name it, in the tenant's
+     * namespace (the admin routes' {@code tenant=}).
+     *
+     * @throws JgoimException BAD_PARAMETER when {@code id} holds the separator (a tenant is named by tenant=)
+     */
+    public static String namespacedParameter(String tenant, String id, String name) {
+        if (forged(id)) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, name
+                    + " must not contain the tenant separator (U+001F): name the tenant with tenant=");
+        }
+        return namespaced(tenant, id);
+    }
+
     /** True when a client-supplied id holds the separator (refused: it could pose as another tenant's id). */
     public static boolean forged(String id) {
         return id.indexOf(SEPARATOR) >= 0;

@@ -37,7 +37,8 @@ import java.util.function.Function;
 
 /**
  * This comet's operator actions (the {@code CometAdmin} service): kick with KICKED (4502, terminal; the SDKs do not
- * reconnect), a member's sessions, one page of a room's members ordered by key, the registry weight (published at
+ * reconnect), a member's sessions (a member is one tenant's: the request's {@code tenant}, "" = the default one's;
+ * keys and rooms arrive namespaced), one page of a room's members ordered by key, the registry weight (published at
  * once, so logic's node list and its weighted pick see it at their next registry read), and the drain the SIGTERM
  * path runs. Reads and closes sessions on their event loops ({@link LoopWalk}). Thread-safe.
  */
@@ -80,6 +81,10 @@ public final class CometControl implements CometAdminService {
         if (mid < 0) {
             throw LoopWalk.bad("mid must be a positive member id, was " + mid);
         }
+        String tenant = request.getTenant();
+        if (!key.isEmpty() && !tenant.isEmpty()) {
+            throw LoopWalk.bad("tenant applies to mid only: a key arrives in its tenant's namespace");
+        }
         if (!key.isEmpty()) {
             Session s = index.session(key);
             if (s == null) {
@@ -91,14 +96,15 @@ public final class CometControl implements CometAdminService {
         }
         SessionLoops loops = index.loops();
         return LoopWalk.walk(loops, loops::sessions, AtomicInteger::new, (n, s) -> {
-            if (s.memberId() == mid) {
+            if (s.memberId() == mid && s.tenant().equals(tenant)) {
                 s.close(CloseCode.KICKED);
                 n.incrementAndGet();
             }
         }).thenApply(parts -> {
             int closed = parts.stream().mapToInt(AtomicInteger::get).sum();
             if (closed > 0) {
-                log.info("kicked {} sessions of member {}: {}", closed, mid, request.getReason());
+                log.info("kicked {} sessions of member {} of tenant {}: {}", closed, mid,
+                        tenant.isEmpty() ? "default" : tenant, request.getReason());
             }
             return KickReply.newBuilder().setClosed(closed).build();
         });
@@ -110,9 +116,10 @@ public final class CometControl implements CometAdminService {
         if (mid <= 0) {
             throw LoopWalk.bad("mid must be a positive member id, was " + mid);
         }
+        String tenant = request.getTenant();
         SessionLoops loops = index.loops();
         return LoopWalk.walk(loops, loops::sessions, ArrayList<SessionInfo>::new, (out, s) -> {
-            if (s.memberId() == mid) {
+            if (s.memberId() == mid && s.tenant().equals(tenant)) {
                 out.add(info(s));
             }
         }).thenApply(parts -> {

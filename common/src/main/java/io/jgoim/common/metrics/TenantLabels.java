@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The {@code tenants} section of comet and job (key {@code tenants.declared}, the same names as logic's): the values a
  * {@code tenant} label may take on their meters — {@code default}, each declared name, and {@code other} for a tenant
  * logic declared but this node was not told about (so the label set stays bounded whatever arrives). Comets and jobs
- * route by namespaced ids and need no tenant list to isolate; this list only names their meters, which are all
- * registered at zero at start. Immutable.
+ * route by namespaced ids and need no tenant list to isolate; this list names their meters, which are all
+ * registered at zero at start, and the {@code tenant} values a comet's admin routes accept. Immutable.
  *
  * @param declared the declared tenants' names ([a-z0-9-]{1,32}, not {@code default})
  */

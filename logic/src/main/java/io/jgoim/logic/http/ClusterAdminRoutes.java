@@ -7,9 +7,11 @@ import io.jgoim.common.http.access.ApiKeyring;
 import io.jgoim.common.session.SessionDirectory;
 import io.jgoim.logic.admin.CometControls;
 import io.jgoim.logic.push.PushService;
+import io.jgoim.logic.tenant.Tenants;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.Tenancy;
 import io.jgoim.protocol.rpc.comet.DrainReq;
 import io.jgoim.protocol.rpc.comet.KickReply;
 import io.jgoim.protocol.rpc.comet.KickReq;
@@ -34,8 +36,10 @@ import java.util.function.Function;
  * (the session directory says which comets; each is asked over its {@code CometAdmin} service to close with KICKED),
  * list a member's sessions (the directory's routes, with room, transport and address from the comets that answer),
  * page a room's members across every comet (each comet's page merged by key, an opaque cursor, at most
- * {@link #MAX_PAGE}), and set a named comet's weight or start its drain. Every action leaves one audit line naming
- * the caller's key id. Thread-safe; called on the listener's event loops, never blocks.
+ * {@link #MAX_PAGE}), and set a named comet's weight or start its drain. A member, a key and a room are one
+ * tenant's: {@code tenant} names it by revoke's rules (absent, empty or {@code default}: the default tenant; an
+ * undeclared name: UNKNOWN_TENANT 114), and answers name a declared tenant and its ids as its clients do. Every action
+ * leaves one audit line naming the caller's key id. Thread-safe; called on the listener's event loops, never blocks.
  */
 final class ClusterAdminRoutes {
     static final int MAX_PAGE = 1000;
@@ -44,11 +48,13 @@ final class ClusterAdminRoutes {
     private final SessionDirectory directory;
     private final CometControls comets;
     private final ApiKeyring keyringOrNull;
+    private final Tenants tenants;
 
-    ClusterAdminRoutes(SessionDirectory directory, CometControls comets, ApiKeyring keyringOrNull) {
+    ClusterAdminRoutes(SessionDirectory directory, CometControls comets, ApiKeyring keyringOrNull, Tenants tenants) {
         this.directory = directory;
         this.comets = comets;
         this.keyringOrNull = keyringOrNull;
+        this.tenants = tenants;
     }
 
     void bindTo(Map<Route, RouteHandler> table) {
@@ -89,36 +95,60 @@ final class ClusterAdminRoutes {
                 + " from " + r.clientIp();
     }
 
+    /**
+     * The internal id of the tenant the call's {@code tenant} names ("" when absent, empty or {@code default}), by
+     * the rules revoke uses ({@link Tenants#resolve}: UNKNOWN_TENANT 114 for an undeclared name).
+     */
+    private String tenant(AdminCall call) {
+        return tenants.resolve(call.text("tenant"));
+    }
+
+    /**
+     * A key is one tenant's like a member (the same key string may be connected in several tenants), so a key kick
+     * takes {@code tenant} too; the comet gets the key as it indexes it, namespaced.
+     */
     private CompletableFuture<?> kick(AdminCall call) {
         String key = call.text("key");
         long mid = call.memberId("mid");
         if ((key == null) == (mid == 0)) {
             throw AdminCall.bad("give exactly one of key, mid");
         }
+        String tenant = tenant(call);
+        SessionDirectory view = directory.forTenant(tenant);
         String reason = "admin API, " + call.by();
         if (key != null) {
-            return directory.serversByKeys(List.of(key)).thenCompose(servers -> {
-                String server = servers.get(key);
+            String indexed = Tenancy.namespacedParameter(tenant, key, "key");
+            return view.serversByKeys(List.of(indexed)).thenCompose(servers -> {
+                String server = servers.get(indexed);
                 if (server == null) {
-                    throw new JgoimException(ErrorCode.NOT_FOUND, "no session with key '" + key + "'");
+                    throw new JgoimException(ErrorCode.NOT_FOUND, "no session with key '" + key + "'"
+                            + of(tenant));
                 }
-                KickReq req = KickReq.newBuilder().setKey(key).setReason(reason).build();
-                return kickOn(Map.of(server, req));
+                KickReq req = KickReq.newBuilder().setKey(indexed).setReason(reason).build();
+                return kickOn(tenant, Map.of(server, req));
             });
         }
-        return directory.keysByMids(List.of(mid)).thenCompose(routes -> {
+        return view.keysByMids(List.of(mid)).thenCompose(routes -> {
             if (routes.isEmpty()) {
-                throw new JgoimException(ErrorCode.NOT_FOUND, "member " + mid + " has no session");
+                throw new JgoimException(ErrorCode.NOT_FOUND, "member " + mid + of(tenant) + " has no session");
             }
-            KickReq req = KickReq.newBuilder().setMid(mid).setReason(reason).build();
+            KickReq req = KickReq.newBuilder().setMid(mid).setTenant(tenant).setReason(reason).build();
             Map<String, KickReq> perServer = new TreeMap<>();
             routes.values().forEach(server -> perServer.put(server, req));
-            return kickOn(perServer);
+            return kickOn(tenant, perServer);
         });
     }
 
-    /** Asks each comet to kick; answers the total closed and, per comet, its count or why it did not answer. */
-    private CompletableFuture<Map<String, Object>> kickOn(Map<String, KickReq> perServer) {
+    /** " of tenant acme" for a declared tenant, nothing for the default one (its messages read as before). */
+    private static String of(String tenant) {
+        return tenant.isEmpty() ? "" : " of tenant " + tenant;
+    }
+
+    /**
+     * Asks each comet to kick; answers the total closed and, per comet, its count or why it did not answer, and the
+     * tenant when it is a declared one.
+     */
+    private CompletableFuture<Map<String, Object>> kickOn(String tenant, Map<String, KickReq> perServer) {
         Map<String, CompletableFuture<KickReply>> calls = new TreeMap<>();
         perServer.forEach((server, req) -> calls.put(server, comets.comet(server).thenCompose(c -> c.kick(req))));
         return settle(calls).thenApply(results -> {
@@ -133,6 +163,9 @@ final class ClusterAdminRoutes {
                 }
             }
             Map<String, Object> out = new LinkedHashMap<>();
+            if (!tenant.isEmpty()) {
+                out.put("tenant", tenant); // the default tenant's answers read as before
+            }
             out.put("closed", closed);
             out.put("comets", byComet);
             return out;
@@ -144,11 +177,12 @@ final class ClusterAdminRoutes {
         if (mid == 0) {
             throw AdminCall.bad("mid is required");
         }
-        return directory.keysByMids(List.of(mid)).thenCompose(routes -> {
+        String tenant = tenant(call);
+        MemberSessionsReq req = MemberSessionsReq.newBuilder().setMid(mid).setTenant(tenant).build();
+        return directory.forTenant(tenant).keysByMids(List.of(mid)).thenCompose(routes -> {
             Map<String, CompletableFuture<?>> calls = new TreeMap<>();
             for (String server : new TreeSet<>(routes.values())) {
-                calls.put(server, comets.comet(server).thenCompose(c -> c.memberSessions(
-                        MemberSessionsReq.newBuilder().setMid(mid).build())));
+                calls.put(server, comets.comet(server).thenCompose(c -> c.memberSessions(req)));
             }
             return settle(calls).thenApply(results -> {
                 Map<String, SessionInfo> seen = new HashMap<>();
@@ -161,16 +195,19 @@ final class ClusterAdminRoutes {
                 new TreeMap<>(routes).forEach((key, server) -> {
                     Map<String, Object> s = new LinkedHashMap<>();
                     SessionInfo info = seen.get(key);
-                    s.put("key", key);
+                    s.put("key", Tenancy.local(key)); // as the tenant's clients name it
                     s.put("server", server);
                     // null: the comet did not answer (or no longer holds the key the directory still routes)
-                    s.put("room", info == null ? null : info.getRoomId());
+                    s.put("room", info == null ? null : Tenancy.local(info.getRoomId()));
                     s.put("transport", info == null ? null : info.getTransport());
                     s.put("remoteAddr", info == null ? null : info.getRemoteAddr());
                     sessions.add(s);
                 });
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("mid", mid);
+                if (!tenant.isEmpty()) {
+                    out.put("tenant", tenant); // the default tenant's answers read as before
+                }
                 out.put("count", sessions.size());
                 out.put("sessions", sessions);
                 out.put("unavailable", failures(results));
@@ -186,9 +223,11 @@ final class ClusterAdminRoutes {
      */
     private CompletableFuture<?> presence(AdminCall call) {
         String roomId = PushService.roomId(call.text("type"), call.text("room"));
+        String tenant = tenant(call);
         String after = PageCursor.decode(call.text("cursor"));
         int limit = call.integer("limit", 1, MAX_PAGE, DEFAULT_PAGE);
-        PresenceReq req = PresenceReq.newBuilder().setRoomId(roomId).setAfter(after).setLimit(limit).build();
+        PresenceReq req = PresenceReq.newBuilder().setRoomId(Tenancy.namespacedParameter(tenant, roomId, "room"))
+                .setAfter(after).setLimit(limit).build();
         return comets.all().thenCompose(all -> {
             Map<String, CompletableFuture<?>> calls = new TreeMap<>();
             all.forEach((id, c) -> calls.put(id, c.presence(req)));
@@ -211,7 +250,7 @@ final class ClusterAdminRoutes {
                         break;
                     }
                     Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("key", s.getKey());
+                    m.put("key", Tenancy.local(s.getKey()));
                     m.put("mid", s.getMid());
                     m.put("server", s.getServer());
                     m.put("transport", s.getTransport());
@@ -220,6 +259,9 @@ final class ClusterAdminRoutes {
                 }
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("room", roomId);
+                if (!tenant.isEmpty()) {
+                    out.put("tenant", tenant); // the default tenant's answers read as before
+                }
                 out.put("count", members.size());
                 out.put("online", online);
                 out.put("members", members);

@@ -83,12 +83,14 @@ public final class LogicHttpServer implements AutoCloseable {
         this.registry = registry;
         ApiKeyring keyring = config.apiKeys().isEmpty() ? null
                 : new ApiKeyring(config.apiKeys(), registry, System::nanoTime);
+        io.jgoim.logic.tenant.Tenants declared = tenants == null ? io.jgoim.logic.tenant.Tenants.single(registry)
+                : tenants;
         this.api = new ApiService(new Routes(push, online, nodes,
-                new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC(),
-                        tenants == null ? io.jgoim.logic.tenant.Tenants.single(registry) : tenants),
-                new LogLevelRoutes(LogLevels.backend(), keyring), new ClusterAdminRoutes(directory, comets, keyring)),
+                new AdminRoutes(denyList, revokeFor, java.time.Clock.systemUTC(), declared),
+                new LogLevelRoutes(LogLevels.backend(), keyring),
+                new ClusterAdminRoutes(directory, comets, keyring, declared)),
                 keyring, registry, health, tracing, new PushShedding(overload.pushApi(), overload.pushApiShed()),
-                config.demo().enabled() ? new DemoPages(DemoPages.ROOT) : null, tenants);
+                config.demo().enabled() ? new DemoPages(DemoPages.ROOT) : null, declared);
         this.pipelining = new PipeliningPolicy(config.maxPipelinedRequests(),
                 Counter.builder("jgoim.logic.http.read.pauses").description(
                         "times a connection's reads were paused: http.maxPipelinedRequests replies pending")

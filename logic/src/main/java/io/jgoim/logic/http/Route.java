@@ -47,10 +47,10 @@ enum Route {
     // one logger's level in this logic process, while it runs (audited in the log)
     ADMIN_LOGLEVEL("/goim/admin/loglevel", HttpMethod.POST, ADMIN, requiredText("logger"), requiredText("level")),
     // the cluster admin routes (ClusterAdminRoutes): parameters are read there, with the admin ports' messages
-    ADMIN_KICK("/goim/admin/kick", HttpMethod.POST, ADMIN, text("mid"), text("key")),
-    ADMIN_SESSIONS("/goim/admin/sessions", HttpMethod.GET, ADMIN, text("mid")),
-    ADMIN_PRESENCE("/goim/admin/presence", HttpMethod.GET, ADMIN, text("type"), text("room"), text("cursor"),
-            text("limit")),
+    ADMIN_KICK("/goim/admin/kick", HttpMethod.POST, ADMIN, text("mid"), text("key"), text("tenant")),
+    ADMIN_SESSIONS("/goim/admin/sessions", HttpMethod.GET, ADMIN, text("mid"), text("tenant")),
+    ADMIN_PRESENCE("/goim/admin/presence", HttpMethod.GET, ADMIN, text("type"), text("room"), text("tenant"),
+            text("cursor"), text("limit")),
     ADMIN_COMET_WEIGHT("/goim/admin/comet/weight", HttpMethod.POST, ADMIN, text("server"), text("weight")),
     ADMIN_COMET_DRAIN("/goim/admin/comet/drain", HttpMethod.POST, ADMIN, text("server"), text("seconds"));
 

@@ -234,4 +234,105 @@ class ClusterAdminIT {
         }
         System.out.print(captured.toString(StandardCharsets.UTF_8));
     }
+
+    /** A session of {@code tenant} ("" = the default one) with key {@code key}; its pushes go to {@code got}. */
+    private JgoimClient tenantClient(String tenant, long mid, String key, Closes closes, List<String> got,
+                                     String address) {
+        byte[] token = ("{\"mid\":" + mid + ",\"key\":\"" + key + "\",\"room_id\":\"live://t\",\"platform\":\"test\""
+                + ",\"accepts\":[1000]" + (tenant.isEmpty() ? "" : ",\"tenant\":\"" + tenant + "\"") + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        JgoimClient c = JgoimClient.builder().addresses(address).transport(Transport.TCP).token(token)
+                .heartbeatInterval(Duration.ofSeconds(5)).reconnect(false).group(group).listener(new ClientListener() {
+                    @Override
+                    public void onPush(JgoimClient client, int op, int seq, io.netty.buffer.ByteBuf body) {
+                        got.add(body.toString(StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void onClose(JgoimClient client, CloseStatus status, boolean reconnect) {
+                        closes.onClose(client, status, reconnect);
+                    }
+                }).build();
+        clients.add(c);
+        return c;
+    }
+
+    /**
+     * Member 5 and key k1 of tenant acme and of the default tenant at once, on the same comet (acme's member 5 on the
+     * other comet too): sessions, kick and presence with tenant=acme reach acme's sessions only, through the Redis
+     * directory's tenant view and the comets' CometAdmin tenant field (c1 holds both tenants' member 5 and key k1);
+     * the default tenant's member 5 stays connected and gets its push through Kafka and the job; an undeclared
+     * tenant is refused with 114.
+     */
+    @Test
+    void shouldListAndKickOneTenantsMemberAndKeyOnly(@TempDir Path dir) throws Exception {
+        String tenants = "tenants: {declared: [acme]}\n";
+        cluster = Cluster.start(dir, Cluster.Options.of(2, 1).logicYaml(tenants).cometYaml(tenants).jobYaml(tenants));
+        CometNode c1 = cluster.comets().get(0);
+        CometNode c2 = cluster.comets().get(1);
+        Closes acmeOnC1 = new Closes();
+        Closes acmeOnC2 = new Closes();
+        Closes dflt = new Closes();
+        List<String> acmeGot = new CopyOnWriteArrayList<>();
+        List<String> defaultGot = new CopyOnWriteArrayList<>();
+        JgoimClient a1 = tenantClient("acme", 5, "k1", acmeOnC1, acmeGot, c1.tcp());
+        JgoimClient a2 = tenantClient("acme", 5, "k2", acmeOnC2, acmeGot, c2.tcp());
+        JgoimClient d = tenantClient("", 5, "k1", dflt, defaultGot, c1.tcp());
+        CompletableFuture.allOf(a1.connect(), a2.connect(), d.connect()).orTimeout(30, TimeUnit.SECONDS).join();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                call("GET", "/goim/admin/sessions?mid=5&tenant=acme", 0).get("count").asInt()).isEqualTo(2));
+        JsonNode acme = call("GET", "/goim/admin/sessions?mid=5&tenant=acme", 0);
+        assertThat(acme.get("tenant").asText()).isEqualTo("acme");
+        Map<String, String> serverByKey = new HashMap<>();
+        acme.get("sessions").forEach(s -> serverByKey.put(s.get("key").asText(), s.get("server").asText()));
+        assertThat(serverByKey).containsEntry("k1", c1.id()).containsEntry("k2", c2.id()).hasSize(2);
+        acme.get("sessions").forEach(s -> assertThat(s.get("room").asText()).isEqualTo("live://t"));
+        JsonNode mine = call("GET", "/goim/admin/sessions?mid=5", 0);
+        assertThat(mine.has("tenant")).isFalse();
+        assertThat(mine.get("count").asInt()).isEqualTo(1);
+        assertThat(mine.get("sessions").get(0).get("key").asText()).isEqualTo("k1");
+        JsonNode room = call("GET", "/goim/admin/presence?type=live&room=t&tenant=acme", 0);
+        assertThat(room.get("online").asInt()).isEqualTo(2);
+        assertThat(room.get("tenant").asText()).isEqualTo("acme");
+        assertThat(call("GET", "/goim/admin/presence?type=live&room=t", 0).get("online").asInt()).isEqualTo(1);
+
+        int unknown = ErrorCode.UNKNOWN_TENANT.code();
+        call("POST", "/goim/admin/kick?mid=5&tenant=nope", unknown);
+        call("POST", "/goim/admin/kick?key=k1&tenant=nope", unknown);
+        call("GET", "/goim/admin/sessions?mid=5&tenant=nope", unknown);
+        call("GET", "/goim/admin/presence?type=live&room=t&tenant=nope", unknown);
+
+        // acme's member 5 on both comets; on c1 the default tenant's member 5 is not acme's and stays.
+        JsonNode byMid = call("POST", "/goim/admin/kick?mid=5&tenant=acme", 0);
+        assertThat(byMid.get("tenant").asText()).isEqualTo("acme");
+        assertThat(byMid.get("closed").asInt()).isEqualTo(2);
+        assertThat(byMid.get("comets").get(c1.id()).asInt()).isEqualTo(1);
+        assertThat(byMid.get("comets").get(c2.id()).asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a1.state() == ClientState.CLOSED
+                && a2.state() == ClientState.CLOSED);
+        assertThat(acmeOnC1.all).extracting(CloseStatus::code).containsExactly(CloseCode.KICKED.code());
+        assertThat(acmeOnC2.all).extracting(CloseStatus::code).containsExactly(CloseCode.KICKED.code());
+        // acme's key k1 on c1, where the default tenant's k1 is too: only acme's closes.
+        Closes acmeKey = new Closes();
+        JgoimClient a3 = tenantClient("acme", 7, "k1", acmeKey, acmeGot, c1.tcp());
+        a3.connect().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                call("GET", "/goim/admin/sessions?mid=7&tenant=acme", 0).get("count").asInt()).isEqualTo(1));
+        JsonNode byKey = call("POST", "/goim/admin/kick?key=k1&tenant=acme", 0);
+        assertThat(byKey.get("closed").asInt()).isEqualTo(1);
+        assertThat(byKey.get("comets").get(c1.id()).asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a3.state() == ClientState.CLOSED);
+        assertThat(acmeKey.all).extracting(CloseStatus::code).containsExactly(CloseCode.KICKED.code());
+
+        HttpResponse<String> pushed = http.send(HttpRequest.newBuilder(URI.create(cluster.api()
+                + "/goim/push/mids?operation=1000&mids=5")).POST(HttpRequest.BodyPublishers.ofString("still here"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> defaultGot.contains("still here"));
+        assertThat(d.state()).isEqualTo(ClientState.CONNECTED);
+        assertThat(dflt.all).isEmpty();
+        assertThat(acmeGot).isEmpty();
+        assertThat(call("GET", "/goim/admin/sessions?mid=5", 0).get("count").asInt()).isEqualTo(1);
+    }
 }
