@@ -166,6 +166,28 @@ class WebSocketRefusalIT {
     }
 
     @Test
+    void shouldCloseTheUpgradeOfAClientAPROXYHeaderNamedWithItsCode() throws Exception {
+        start(Map.of("JGOIM_PROXY_PROTOCOL", "true", "JGOIM_PROXY_TRUSTED_PROXIES", "127.0.0.1/32",
+                "JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP", "1"));
+        byte[] header = "PROXY TCP4 10.9.9.9 10.0.0.1 5555 3102\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (Socket first = connect("127.0.0.1")) {
+            first.getOutputStream().write(header);
+            first.getOutputStream().write(upgradeRequest("/sub", null, "").getBytes(StandardCharsets.US_ASCII));
+            assertThat(RealClientAddressIT.head(first)).startsWith("HTTP/1.1 101");
+            try (Socket second = connect("127.0.0.1")) {
+                second.getOutputStream().write(header);
+                second.getOutputStream().write(upgradeRequest("/sub", null, "").getBytes(StandardCharsets.US_ASCII));
+                Closed c = readRefusal(second);
+                assertThat(c.code()).isEqualTo(CloseCode.TOO_MANY_CONNECTIONS.code());
+                assertThat(c.reason()).isEqualTo(
+                        CloseReasons.withRetryAfter(CloseCode.TOO_MANY_CONNECTIONS.reason(), 10));
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> comet.limits().bans().connections("10.9.9.9") == 0);
+        assertThat(fixture.logic().connects()).isEmpty();
+    }
+
+    @Test
     void shouldKeepTheHttpRefusalWhenConfiguredSo() throws Exception {
         start(Map.of("JGOIM_WEB_SOCKET_REFUSAL", "http", "JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP", "1"));
         try (RawConn session = authed("127.0.0.28", "http-session");
