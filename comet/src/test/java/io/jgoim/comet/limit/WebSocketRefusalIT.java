@@ -79,6 +79,8 @@ class WebSocketRefusalIT {
         start(Map.of("JGOIM_LIMITS_CONNECT_RATE_PER_IP", "1", "JGOIM_LIMITS_CONNECT_BURST_PER_IP", "1"));
         // the TCP connect takes the address's one token; the upgrade follows at once, within its second
         try (RawConn session = RawConn.open("127.0.0.22", comet.tcpAddress())) {
+            // the listeners accept on their own threads: let the TCP connect be counted first
+            await().atMost(Duration.ofSeconds(5)).until(() -> comet.limits().bans().connections("127.0.0.22") == 1);
             Closed c = refusedUpgrade("127.0.0.22");
             assertThat(c.code()).isEqualTo(CloseCode.CONNECT_RATE_LIMITED.code());
             assertThat(c.reason()).isEqualTo(CloseReasons.withRetryAfter(CloseCode.CONNECT_RATE_LIMITED.reason(), 1));
@@ -94,6 +96,8 @@ class WebSocketRefusalIT {
     void shouldCloseWith4016AndTheBookedSecondWhenTheNodeBucketRefuses() throws Exception {
         start(Map.of("JGOIM_LIMITS_ACCEPT_RATE", "1", "JGOIM_LIMITS_ACCEPT_BURST", "1"));
         try (RawConn session = RawConn.open("127.0.0.23", comet.tcpAddress())) {
+            // the listeners accept on their own threads: let the TCP connect take the bucket's token first
+            await().atMost(Duration.ofSeconds(5)).until(() -> comet.limits().meters().accepts() == 1.0);
             Closed c = refusedUpgrade("127.0.0.24");
             assertThat(c.code()).isEqualTo(CloseCode.CONNECT_RATE_LIMITED.code());
             // the bucket's first booking is 1 s ahead
