@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  * reason names the ban time ({@code retry-after=4}), and the client makes no other attempt until the ban is over —
  * counted at the comet ({@code jgoim_comet_limit_refusals_total{limit="ip_banned"}}) — then gets in again. Its backoff
  * (50–200 ms) would have made some twenty attempts during the ban. Over TCP the refusal is a DISCONNECT; over
- * WebSocket it is the refused upgrade (HTTP 429 with Retry-After and X-Jgoim-Close-Code).
+ * WebSocket it is the upgrade completed and closed with the code ({@code webSocket.refusal: close-frame}, the
+ * default), or the refused upgrade (HTTP 429 with Retry-After and X-Jgoim-Close-Code) with {@code http}.
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
@@ -67,20 +68,30 @@ class BanBackoffIT {
 
     @Test
     void shouldWaitOutTheBanTheCometNamesBeforeConnectingAgain() throws Exception {
-        waitsOutTheBan(Transport.TCP);
+        waitsOutTheBan(Transport.TCP, "close-frame");
     }
 
     /**
-     * Over WebSocket the comet refuses the upgrade itself (HTTP 429, {@code Retry-After: 4},
+     * Over WebSocket the comet completes the upgrade and closes it with 4018 and the reason a TCP client gets
+     * ({@code retry-after=4}): the SDK reads the close frame as it reads the TCP refusal and waits as over TCP.
+     */
+    @Test
+    void shouldWaitOutTheRetryAfterOfAWebSocketClosedByTheBan() throws Exception {
+        waitsOutTheBan(Transport.WEBSOCKET, "close-frame");
+    }
+
+    /**
+     * With {@code webSocket.refusal: http} the comet refuses the upgrade itself (HTTP 429, {@code Retry-After: 4},
      * {@code X-Jgoim-Close-Code: 4018}): the SDK reads it as the BANNED close it stands for and waits as over TCP.
      */
     @Test
     void shouldWaitOutTheRetryAfterOfARefusedWebSocketUpgrade() throws Exception {
-        waitsOutTheBan(Transport.WEBSOCKET);
+        waitsOutTheBan(Transport.WEBSOCKET, "http");
     }
 
-    private void waitsOutTheBan(Transport transport) throws Exception {
+    private void waitsOutTheBan(Transport transport, String webSocketRefusal) throws Exception {
         Map<String, String> env = new HashMap<>();
+        env.put("JGOIM_WEB_SOCKET_REFUSAL", webSocketRefusal);
         for (String l : new String[] {"TCP", "WEB_SOCKET", "RPC", "ADMIN"}) {
             env.put("JGOIM_" + l + "_BIND", "127.0.0.1");
             env.put("JGOIM_" + l + "_PORT", "0");
@@ -138,7 +149,8 @@ class BanBackoffIT {
         assertThat(banned()).as("attempts refused by the ban while it lasts").isEqualTo(1);
         await().atMost(Duration.ofSeconds(15)).until(() -> client.state() == ClientState.CONNECTED);
         assertThat(banned()).isEqualTo(1);
-        System.out.printf("ban backoff (%s): 1 attempt refused by a 4 s ban, then connected; closes %s%n", transport, closes);
+        System.out.printf("ban backoff (%s, %s): 1 attempt refused by a 4 s ban, then connected; closes %s%n", transport,
+                webSocketRefusal, closes);
     }
 
     private double banned() {

@@ -124,17 +124,29 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
 
     /**
      * The WebSocket listener; upgrades are accepted on {@code path} only, from requests without an {@code Origin}
-     * header or with one in {@code allowedOrigins} (which the WSS listener applies too).
+     * header or with one in {@code allowedOrigins} (which the WSS listener applies too). {@code refusal} says how a
+     * connection refused by a limit before its handshake is told: {@value #REFUSAL_CLOSE_FRAME} (the upgrade
+     * completed, then a close frame with the code: what a browser can read) or {@value #REFUSAL_HTTP} (HTTP 429/503).
      */
     public record WebSocketConfig(boolean enabled, String bind, int port, String path, int maxFrameBytes,
-                                  List<String> allowedOrigins) {
+                                  List<String> allowedOrigins, String refusal) {
+        public static final String REFUSAL_CLOSE_FRAME = "close-frame";
+        public static final String REFUSAL_HTTP = "http";
+
         public WebSocketConfig {
+            Checks.check(REFUSAL_CLOSE_FRAME.equals(refusal) || REFUSAL_HTTP.equals(refusal),
+                    "webSocket.refusal must be close-frame or http, was " + refusal);
             Checks.notBlank(bind, "webSocket.bind");
             Checks.port(port, "webSocket.port");
             Checks.check(path != null && path.startsWith("/"), "webSocket.path must start with '/', was " + path);
             Checks.positive(maxFrameBytes, "webSocket.maxFrameBytes");
             OriginAllowList.parse(allowedOrigins, "webSocket.allowedOrigins");
             allowedOrigins = List.copyOf(allowedOrigins);
+        }
+
+        /** True when a refused upgrade is completed and closed with the refusal's close frame. */
+        public boolean refusesInCloseFrame() {
+            return REFUSAL_CLOSE_FRAME.equals(refusal);
         }
 
         /** {@link #allowedOrigins} parsed (valid: the constructor checked it). */

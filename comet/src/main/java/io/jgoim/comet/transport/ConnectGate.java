@@ -1,13 +1,19 @@
 package io.jgoim.comet.transport;
 
 import io.jgoim.comet.config.CidrList;
+import io.jgoim.comet.config.OriginAllowList;
 import io.jgoim.comet.config.ProxyConfig;
 import io.jgoim.comet.limit.ClientIp;
 import io.jgoim.comet.limit.ConnectLimits;
 import io.jgoim.comet.limit.Refusal;
 import io.jgoim.common.http.RateLimitedLog;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +25,8 @@ import java.net.InetSocketAddress;
  * the node's accept bucket, then the per-address limits and bans on the peer's address, or, when the client's real
  * address comes later from a trusted load balancer, the handler that will apply them to it (a PROXY header:
  * {@link ProxyProtocolHandler}; an X-Forwarded-For header of a WebSocket upgrade: {@link ForwardedForHandler}). A
- * refused connection gets the {@link RefusedConnection} pipeline only. One instance per listener; thread-safe.
+ * refused connection gets the {@link RefusedConnection} pipeline only, or on a plain WebSocket listener whose
+ * refusals go in a close frame the HTTP codec and {@link RefusedUpgrade}. One instance per listener; thread-safe.
  */
 final class ConnectGate {
     private static final Logger log = LoggerFactory.getLogger(ConnectGate.class);
@@ -34,10 +41,21 @@ final class ConnectGate {
     private final CidrList trustedProxies;
     private final CidrList forwardedForTrusted;
     private final RefusalReplies replies;
+    /** Set on a plain WebSocket listener with webSocket.refusal: close-frame; null: raw replies (or a bare close). */
+    private final RefusedUpgrade.Listener closeFrames;
     /** Refused proxy peers are not clients: one log line a second at most, however many connect. */
     private final RateLimitedLog proxyLog = new RateLimitedLog();
 
     ConnectGate(ConnectLimits limits, ProxyConfig proxy, boolean webSocket, boolean tls) {
+        this(limits, proxy, webSocket, tls, null, null, 0);
+    }
+
+    /**
+     * A plain WebSocket listener's gate refusing in close frames, when {@code path} is not null: the upgrade request
+     * on {@code path} from an origin in {@code origins} is read within {@code handshakeTimeoutNanos} of accept.
+     */
+    ConnectGate(ConnectLimits limits, ProxyConfig proxy, boolean webSocket, boolean tls, String path,
+                OriginAllowList origins, long handshakeTimeoutNanos) {
         this.limits = limits;
         this.webSocket = webSocket;
         this.tls = tls;
@@ -45,6 +63,8 @@ final class ConnectGate {
         this.trustedProxies = proxy.trustedProxyList();
         this.forwardedForTrusted = webSocket ? proxy.forwardedForList() : CidrList.empty();
         this.replies = new RefusalReplies(limits.config().banTime().toSeconds());
+        this.closeFrames = webSocket && !tls && path != null
+                ? new RefusedUpgrade.Listener(replies, path, origins, handshakeTimeoutNanos) : null;
     }
 
     /**
@@ -56,8 +76,12 @@ final class ConnectGate {
         Refusal r = limits.acceptNode();
         if (r != null) {
             // a TLS listener closes bare (nothing is written before the handshake), so it books no place either
-            ch.pipeline().addLast(PipelineNames.REFUSED, new RefusedConnection(tls ? null
-                    : replies.acceptRefusal(limits.acceptRetryAfterSeconds(), webSocket)));
+            if (closeFrames != null) {
+                refuseUpgrade(ch, r, limits.acceptRetryAfterSeconds());
+            } else {
+                ch.pipeline().addLast(PipelineNames.REFUSED, new RefusedConnection(tls ? null
+                        : replies.acceptRefusal(limits.acceptRetryAfterSeconds(), webSocket)));
+            }
             return Verdict.REFUSED;
         }
         InetAddress peer = client.address() == null ? null : client.address().getAddress();
@@ -88,7 +112,51 @@ final class ConnectGate {
     }
 
     private void refuse(Channel ch, Refusal r) {
+        if (closeFrames != null) {
+            refuseUpgrade(ch, r, 0);
+            return;
+        }
         ch.pipeline().addLast(PipelineNames.REFUSED, new RefusedConnection(tls ? null : replies.raw(r, webSocket)));
+    }
+
+    /** The refused connection's pipeline when the refusal goes in a close frame: the request is read first. */
+    private void refuseUpgrade(Channel ch, Refusal r, int acceptSeconds) {
+        ch.pipeline().addLast(PipelineNames.HTTP, new HttpServerCodec())
+                .addLast(PipelineNames.HTTP_AGGREGATOR,
+                        new HttpObjectAggregator(WebSocketChannelInitializer.MAX_UPGRADE_REQUEST_BYTES))
+                .addLast(PipelineNames.REFUSED, new RefusedUpgrade(closeFrames, r, acceptSeconds));
+    }
+
+    /**
+     * Refuses, for {@code r}, a connection whose PROXY header was just read ({@code ctx}: the PROXY handler, the
+     * rest of the listener's pipeline after it): the raw refusal (a bare close on TLS), or on a close-frame
+     * WebSocket listener a {@link RefusedUpgrade} right behind the HTTP codec, which takes the request instead of
+     * the upgrade handler. True when the caller must discard what the client sends.
+     */
+    boolean refuseAfterProxyHeader(ChannelHandlerContext ctx, Refusal r) {
+        if (closeFrames != null) {
+            ctx.pipeline().addAfter(PipelineNames.HTTP_AGGREGATOR, PipelineNames.REFUSED,
+                    new RefusedUpgrade(closeFrames, r, 0));
+            return false;
+        }
+        RefusedConnection.refuse(ctx, tls ? null : replies.raw(r, webSocket));
+        return true;
+    }
+
+    /**
+     * Refuses, for {@code r}, the upgrade request {@code request} a trusted proxy's X-Forwarded-For named the client
+     * of ({@code ctx}: the handler behind the HTTP aggregator): the HTTP refusal, or in a close frame. Takes
+     * ownership of {@code request}.
+     */
+    void refuseForwarded(ChannelHandlerContext ctx, FullHttpRequest request, Refusal r) {
+        if (closeFrames == null) {
+            request.release();
+            ctx.writeAndFlush(replies.response(r)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.pipeline().addAfter(ctx.name(), PipelineNames.REFUSED, new RefusedUpgrade(closeFrames, r, 0));
+        ctx.pipeline().remove(ctx.handler());
+        ctx.fireChannelRead(request);
     }
 
     ConnectLimits limits() {

@@ -5,6 +5,7 @@ import io.jgoim.comet.limit.Refusal;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -18,7 +19,8 @@ import java.net.UnknownHostException;
  * upgrade request's {@code X-Forwarded-For} (the rightmost entry not itself a trusted proxy: entries to its left are
  * the client's to write), applies the per-address limits to it, and leaves the pipeline. No header: the peer itself
  * is the client. An entry that is not an IP literal: 400 (counted as {@code proxy_malformed}). A refusal is an HTTP
- * 429/503 with the close code. One instance per connection; event loop.
+ * 429 with the close code, or with {@code webSocket.refusal: close-frame} the upgrade closed with it
+ * ({@link RefusedUpgrade}). One instance per connection; event loop.
  */
 final class ForwardedForHandler extends ChannelInboundHandlerAdapter {
     static final String HEADER = "X-Forwarded-For";
@@ -53,8 +55,12 @@ final class ForwardedForHandler extends ChannelInboundHandlerAdapter {
         }
         Refusal r = client.address() == null ? null : gate.limits().admit(client, client.address().getAddress());
         if (r != null) {
-            ReferenceCountUtil.release(msg);
-            ctx.writeAndFlush(gate.replies().response(r)).addListener(ChannelFutureListener.CLOSE);
+            if (msg instanceof FullHttpRequest) {
+                gate.refuseForwarded(ctx, (FullHttpRequest) msg, r);
+            } else {
+                ReferenceCountUtil.release(msg);
+                ctx.writeAndFlush(gate.replies().response(r)).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         ctx.pipeline().remove(this);

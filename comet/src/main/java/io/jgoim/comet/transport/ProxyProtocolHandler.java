@@ -69,8 +69,10 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
         }
         Refusal r = gate.limits().admit(client, client.address().getAddress());
         if (r != null) {
-            refused = true;
-            RefusedConnection.refuse(ctx, gate.tls() ? null : gate.replies().raw(r, gate.webSocket()));
+            refused = gate.refuseAfterProxyHeader(ctx, r);
+            if (!refused) {
+                ctx.pipeline().remove(this);
+            }
             return;
         }
         ctx.pipeline().remove(this);

@@ -22,7 +22,9 @@ import java.util.Map;
 /**
  * What a connection refused by a limit before its handshake is told, encoded once per listener: over TCP a
  * DISCONNECT frame (op 18, ver 2: int32 close code + reason), over WebSocket an HTTP 429 (503 for the node's accept
- * rate) with {@code Retry-After} and {@code X-Jgoim-Close-Code}. A goim (ver 1) TCP client, which knows no op 18,
+ * rate) with {@code Retry-After} and {@code X-Jgoim-Close-Code}, or (webSocket.refusal: close-frame, see
+ * {@link RefusedUpgrade}) a WebSocket close frame with the code and the TCP frame's reason, sent after the upgrade's
+ * 101. A goim (ver 1) TCP client, which knows no op 18,
  * reads it as a failed auth and reconnects, as it would after a bare close. The node bucket's refusal names the
  * seconds its {@link AcceptRate} calendar booked, so it is encoded once for each of 1..{@link
  * AcceptRate#HORIZON_SECONDS}. Immutable; each write takes a duplicate.
@@ -30,12 +32,16 @@ import java.util.Map;
 final class RefusalReplies {
     /** The header naming the close code in a refused WebSocket upgrade. */
     static final String CLOSE_CODE_HEADER = "X-Jgoim-Close-Code";
+    /** A control frame's payload is at most 125 bytes, two of them the code. */
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
 
     private final Map<Refusal, ByteBuf> tcp = new EnumMap<>(Refusal.class);
     private final Map<Refusal, ByteBuf> http = new EnumMap<>(Refusal.class);
+    private final Map<Refusal, ByteBuf> close = new EnumMap<>(Refusal.class);
     /** The node bucket's refusals by the seconds they name (index 1..HORIZON_SECONDS). */
     private final ByteBuf[] acceptTcp = new ByteBuf[AcceptRate.HORIZON_SECONDS + 1];
     private final ByteBuf[] acceptHttp = new ByteBuf[AcceptRate.HORIZON_SECONDS + 1];
+    private final ByteBuf[] acceptClose = new ByteBuf[AcceptRate.HORIZON_SECONDS + 1];
     private final long banSeconds;
 
     RefusalReplies(long banSeconds) {
@@ -46,10 +52,12 @@ final class RefusalReplies {
             }
             tcp.put(r, tcpFrame(r, retryAfter(r)));
             http.put(r, httpHead(r, retryAfter(r)));
+            close.put(r, closeFrame(r, retryAfter(r)));
         }
         for (int s = 1; s <= AcceptRate.HORIZON_SECONDS; s++) {
             acceptTcp[s] = tcpFrame(Refusal.ACCEPT_RATE, s);
             acceptHttp[s] = httpHead(Refusal.ACCEPT_RATE, s);
+            acceptClose[s] = closeFrame(Refusal.ACCEPT_RATE, s);
         }
     }
 
@@ -74,6 +82,20 @@ final class RefusalReplies {
         return Unpooled.unreleasableBuffer(h.asReadOnly());
     }
 
+    /**
+     * The WebSocket close frame refusing {@code r} (RFC 6455 5.5.1, a server's frame, so unmasked): FIN + opcode 8,
+     * the 7-bit payload length, the close code (2 bytes, big-endian) and the same reason as the TCP frame's.
+     */
+    private static ByteBuf closeFrame(Refusal r, long retryAfter) {
+        byte[] reason = reason(r, retryAfter);
+        if (reason.length > MAX_CLOSE_REASON_BYTES) {
+            throw new IllegalStateException("close reason over " + MAX_CLOSE_REASON_BYTES + " bytes: " + r);
+        }
+        ByteBuf f = Unpooled.buffer(4 + reason.length);
+        f.writeByte(0x88).writeByte(2 + reason.length).writeShort(r.close().code()).writeBytes(reason);
+        return Unpooled.unreleasableBuffer(f.asReadOnly());
+    }
+
     private static byte[] reason(Refusal r, long retryAfter) {
         return CloseReasons.withRetryAfter(r.close().reason(), retryAfter).getBytes(StandardCharsets.UTF_8);
     }
@@ -92,6 +114,20 @@ final class RefusalReplies {
     ByteBuf acceptRefusal(int seconds, boolean webSocket) {
         int s = Math.max(1, Math.min(AcceptRate.HORIZON_SECONDS, seconds));
         return (webSocket ? acceptHttp : acceptTcp)[s].duplicate();
+    }
+
+    /**
+     * The bytes refusing {@code r} on a plain WebSocket listener: the close frame ({@code closeFrame}) or the HTTP
+     * refusal, a duplicate of one encoded at start; for the node's bucket ({@link Refusal#ACCEPT_RATE}) the one
+     * naming {@code acceptSeconds}, the seconds it booked at accept.
+     */
+    ByteBuf webSocket(Refusal r, int acceptSeconds, boolean closeFrame) {
+        if (r == Refusal.ACCEPT_RATE) {
+            int s = Math.max(1, Math.min(AcceptRate.HORIZON_SECONDS, acceptSeconds));
+            return (closeFrame ? acceptClose : acceptHttp)[s].duplicate();
+        }
+        ByteBuf b = (closeFrame ? close : http).get(r);
+        return b == null ? null : b.duplicate();
     }
 
     /** The refusal as an HTTP response, for a request already read through the HTTP codec. */

@@ -1,5 +1,6 @@
 package io.jgoim.comet.transport;
 
+import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.limit.ClientIp;
 import io.jgoim.comet.session.HandshakeHandler;
@@ -27,7 +28,7 @@ import io.netty.handler.ssl.SslContext;
  */
 public final class WebSocketChannelInitializer extends ChannelInitializer<Channel> {
     /** Largest HTTP upgrade request accepted. */
-    private static final int MAX_UPGRADE_REQUEST_BYTES = 8192;
+    static final int MAX_UPGRADE_REQUEST_BYTES = 8192;
 
     private final SessionServices services;
     private final SslContext ssl;
@@ -40,7 +41,11 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
     public WebSocketChannelInitializer(SessionServices services, SslContext ssl) {
         this.services = services;
         this.ssl = ssl;
-        this.gate = new ConnectGate(services.limits(), services.config().proxy(), true, ssl != null);
+        CometConfig.WebSocketConfig ws = services.config().webSocket();
+        this.gate = ws.refusesInCloseFrame()
+                ? new ConnectGate(services.limits(), services.config().proxy(), true, ssl != null, ws.path(),
+                        ws.originAllowList(), services.config().protocol().handshakeTimeout().toNanos())
+                : new ConnectGate(services.limits(), services.config().proxy(), true, ssl != null);
         this.originCheck = new OriginCheckHandler(services.config().webSocket().originAllowList(),
                 services.metrics());
         this.wsConfig = WebSocketServerProtocolConfig.newBuilder()

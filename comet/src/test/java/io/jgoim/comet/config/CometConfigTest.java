@@ -53,6 +53,15 @@ class CometConfigTest {
     }
 
     @Test
+    void shouldRefuseUpgradesInACloseFrameByDefaultAndReadTheKey() {
+        assertThat(CometConfig.defaults().webSocket().refusesInCloseFrame()).isTrue();
+        assertThat(CometConfig.load(null, Map.of("JGOIM_WEB_SOCKET_REFUSAL", "http")).webSocket()
+                .refusesInCloseFrame()).isFalse();
+        assertThatThrownBy(() -> CometConfig.load(null, Map.of("JGOIM_WEB_SOCKET_REFUSAL", "close")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("webSocket.refusal");
+    }
+
+    @Test
     void shouldAllowOnlyLocalPagesByDefault() {
         CometConfig c = CometConfig.defaults();
         assertThat(c.webSocket().allowedOrigins())

@@ -61,7 +61,8 @@ class ConnectLimitsIT {
 
     @Test
     void shouldRefuseThe101stConnectionOfOneAddressAndCountBackToZero() throws Exception {
-        start(Map.of("JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP", "100"));
+        // webSocket.refusal http: the HTTP refusal, unchanged (WebSocketRefusalIT has the close-frame one)
+        start(Map.of("JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP", "100", "JGOIM_WEB_SOCKET_REFUSAL", "http"));
         IpBans bans = comet.limits().bans();
         List<RawConn> open = new ArrayList<>();
         try {

@@ -110,8 +110,9 @@ class RealClientAddressIT {
 
     @Test
     void shouldHonourXForwardedForOnlyFromTrustedPeers() throws Exception {
+        // webSocket.refusal http: the HTTP refusal, unchanged (WebSocketRefusalIT has the close-frame one)
         start(Map.of("JGOIM_PROXY_FORWARDED_FOR_TRUSTED", "127.0.0.1,10.0.0.0/8",
-                "JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP", "1"));
+                "JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP", "1", "JGOIM_WEB_SOCKET_REFUSAL", "http"));
         IpBans bans = comet.limits().bans();
         InetSocketAddress ws = comet.wsAddress();
         try (Socket first = upgrade("127.0.0.1", ws, "198.51.100.7, 10.2.3.4")) {
