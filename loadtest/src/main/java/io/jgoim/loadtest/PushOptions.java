@@ -101,8 +101,11 @@ public record PushOptions(URI httpBase, PushTarget target, String roomType, Stri
         }
     }
 
-    /** The most HTTP connections one run opens: logic's default {@code http.maxConnectionsPerIp}. */
-    public static final int MAX_CONNECTIONS = 256;
+    /**
+     * The most HTTP connections one run opens (logic's default {@code http.maxConnectionsPerIp} is 256 per address:
+     * raise it for more, as push-api-overload does).
+     */
+    public static final int MAX_CONNECTIONS = 1024;
 
     /** A room push: {@code POST /goim/push/room?operation=&type=&room=}. */
     public static PushOptions room(URI httpBase, String roomType, String roomId, double rate, Duration duration) {

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The limits at accept, first thing in a listener's {@code initChannel}, before any TLS, WebSocket or auth work:
@@ -54,6 +55,13 @@ final class ConnectGate {
      * A plain WebSocket listener's gate refusing in close frames, when {@code path} is not null: the upgrade request
      * on {@code path} from an origin in {@code origins} is read within {@code handshakeTimeoutNanos} of accept.
      */
+    /**
+     * The longest a refused WebSocket client's upgrade request is waited for (less when {@code
+     * protocol.handshakeTimeout} is less): a browser sends it as soon as it is connected, and a flood of refused
+     * connections that send nothing must not hold a socket each for a whole handshake timeout.
+     */
+    static final long REFUSED_REQUEST_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     ConnectGate(ConnectLimits limits, ProxyConfig proxy, boolean webSocket, boolean tls, String path,
                 OriginAllowList origins, long handshakeTimeoutNanos) {
         this.limits = limits;
@@ -64,7 +72,8 @@ final class ConnectGate {
         this.forwardedForTrusted = webSocket ? proxy.forwardedForList() : CidrList.empty();
         this.replies = new RefusalReplies(limits.config().banTime().toSeconds());
         this.closeFrames = webSocket && !tls && path != null
-                ? new RefusedUpgrade.Listener(replies, path, origins, handshakeTimeoutNanos) : null;
+                ? new RefusedUpgrade.Listener(replies, path, origins,
+                        Math.min(handshakeTimeoutNanos, REFUSED_REQUEST_WAIT_NANOS)) : null;
     }
 
     /**
