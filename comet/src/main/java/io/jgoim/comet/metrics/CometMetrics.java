@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 
 /**
@@ -118,10 +119,11 @@ public final class CometMetrics {
     }
 
     /**
-     * Registers the node's gauges read on scrape: rooms hosted ({@code node} label: this comet's id) and the pending
-     * tasks of each session event loop ({@code loop}: its index).
+     * Registers the node's gauges read on scrape: rooms hosted ({@code node} label: this comet's id), the pending
+     * tasks of each session event loop and the fan-out backlog of each ({@code loop}: its index).
      */
-    public void bindNode(String nodeId, Supplier<Number> rooms, IntFunction<EventExecutor> loops, int loopCount) {
+    public void bindNode(String nodeId, Supplier<Number> rooms, IntFunction<EventExecutor> loops, int loopCount,
+                         IntUnaryOperator fanOutBacklog) {
         gauge("jgoim_comet_rooms", "node", nodeId, rooms);
         for (int i = 0; i < loopCount; i++) {
             EventExecutor loop = loops.apply(i);
@@ -129,6 +131,10 @@ public final class CometMetrics {
                 SingleThreadEventExecutor st = (SingleThreadEventExecutor) loop;
                 gauge("jgoim_comet_event_loop_pending_tasks", "loop", Integer.toString(i), st::pendingTasks);
             }
+        }
+        for (int i = 0; i < loopCount; i++) {
+            int loop = i;
+            gauge("jgoim_comet_fanout_backlog", "loop", Integer.toString(i), () -> fanOutBacklog.applyAsInt(loop));
         }
     }
 
