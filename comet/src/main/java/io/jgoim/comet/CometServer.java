@@ -8,7 +8,6 @@ import io.jgoim.common.logging.LogLevels;
 import io.jgoim.protocol.rpc.CometAdminGrpcService;
 import io.jgoim.protocol.rpc.CometAdminService;
 import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.index.SessionLoops;
@@ -20,6 +19,7 @@ import io.jgoim.comet.node.Listeners;
 import io.jgoim.comet.node.NodeRegistration;
 import io.jgoim.comet.node.OnlineReporter;
 import io.jgoim.comet.node.RouteReannouncer;
+import io.jgoim.comet.node.RpcListener;
 import io.jgoim.comet.push.CometPushService;
 import io.jgoim.comet.push.TracedCometService;
 import io.jgoim.common.tracing.TracedConnect;
@@ -29,13 +29,9 @@ import io.jgoim.comet.push.RoomBroadcaster;
 import io.jgoim.comet.session.SessionServices;
 import io.jgoim.comet.stream.AckBatcher;
 import io.jgoim.comet.stream.HistoryReads;
-import io.jgoim.comet.transport.TcpChannelInitializer;
-import io.jgoim.comet.transport.TlsContexts;
 import io.jgoim.comet.transport.Transports;
-import io.jgoim.comet.transport.WebSocketChannelInitializer;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.metrics.NodeMeters;
-import io.jgoim.common.tls.NodeSslContexts;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.protocol.CloseCode;
@@ -44,7 +40,6 @@ import io.jgoim.protocol.rpc.LogicService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -92,10 +87,6 @@ public final class CometServer implements AutoCloseable {
     private volatile CometDrain drainer;
     /** The operator's actions (admin port and gRPC CometAdmin); set once the registration and drain exist. */
     private volatile CometControl control;
-    private InetSocketAddress tcpAddress;
-    private InetSocketAddress tcpTlsAddress;
-    private InetSocketAddress wsAddress;
-    private InetSocketAddress wssAddress;
     private InetSocketAddress rpcAddress;
     private volatile boolean started;
     private volatile boolean closed;
@@ -143,34 +134,15 @@ public final class CometServer implements AutoCloseable {
         services = new SessionServices(config, logic, index, metrics, this::isDraining, this::drainHints,
                 historyReads);
         services.authShedding().start();
-        metrics.bindNode(config.node().id(), index::roomCount, loops::loop, loops.size());
-        for (int i = 0; i < loops.size(); i++) {
-            int loop = i;
-            metrics.gauge("jgoim_comet_fanout_backlog", "loop", Integer.toString(i), () -> broadcaster.backlog(loop));
-        }
+        metrics.bindNode(config.node().id(), index::roomCount, loops::loop, loops.size(), broadcaster::backlog);
         nodeMeters = NodeMeters.bind(meters);
 
-        SslContext ssl = null;
-        if ((config.tcp().enabled() && config.tcp().tlsEnabled()) || config.wss().enabled()) {
-            ssl = TlsContexts.server(config.tls());
-        }
-        CometConfig.TcpConfig tcp = config.tcp();
-        if (tcp.enabled()) {
-            tcpAddress = listeners.bind(tcp.bind(), tcp.port(), new TcpChannelInitializer(services, null));
-            if (tcp.tlsEnabled()) {
-                tcpTlsAddress = listeners.bind(tcp.bind(), tcp.tlsPort(), new TcpChannelInitializer(services, ssl));
-            }
-        }
-        if (config.webSocket().enabled()) {
-            wsAddress = listeners.bind(config.webSocket().bind(), config.webSocket().port(),
-                    new WebSocketChannelInitializer(services, null));
-        }
-        if (config.wss().enabled()) {
-            wssAddress = listeners.bind(config.wss().bind(), config.wss().port(),
-                    new WebSocketChannelInitializer(services, ssl));
-        }
+        listeners.bindClients(services);
         if (config.rpc().enabled()) {
-            startRpc();
+            rpcServer = RpcListener.start(config, transports, boss, workers,
+                    TracedCometService.grpcService(pushService, tracing),
+                    new CometAdminGrpcService(new DeferredCometAdmin(config.node().id(), () -> control)));
+            rpcAddress = RpcListener.address(rpcServer);
         }
         long report = config.online().reportInterval().toMillis();
         EventExecutor timerLoop = boss.next();
@@ -181,7 +153,7 @@ public final class CometServer implements AutoCloseable {
         timers.add(timerLoop.scheduleAtFixedRate(new OnlineReporter(config.node().id(), index, logic, reannouncer),
                 report, report, TimeUnit.MILLISECONDS));
         if (registry != null && config.registry().enabled()) {
-            NodeInfo self = NodeRegistration.describe(config, tcpAddress, wsAddress, wssAddress, rpcAddress);
+            NodeInfo self = NodeRegistration.describe(config, tcpAddress(), wsAddress(), wssAddress(), rpcAddress);
             registration = new NodeRegistration(registry, self, config.registry().ttl(), loops::sessionCount);
             registration.join(config.registry().joinTimeout());
             long refresh = config.registry().refreshInterval().toMillis();
@@ -195,27 +167,7 @@ public final class CometServer implements AutoCloseable {
                 LogLevels.backend(), services.limits().bans(), config.tenants()));
         listeners.open(); // after the join: no session before every job pushes to this comet
         log.info("comet {} started ({}): tcp={} tcpTls={} ws={} wss={} rpc={} admin={}", config.node().id(),
-                transports, tcpAddress, tcpTlsAddress, wsAddress, wssAddress, rpcAddress, adminAddress());
-    }
-
-    private void startRpc() {
-        try {
-            rpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.rpc().bind(), config.rpc().port()))
-                    .sslContext(NodeSslContexts.grpcServer(config.rpc().tls(), "rpc.tls"))
-                    .channelType(transports.serverChannel())
-                    .bossEventLoopGroup(boss)
-                    .workerEventLoopGroup(workers)
-                    // The push service never blocks, so the gRPC transport thread may call it directly.
-                    .directExecutor()
-                    .maxInboundMessageSize(config.rpc().maxInboundMessageBytes())
-                    .addService(TracedCometService.grpcService(pushService, tracing))
-                    .addService(new CometAdminGrpcService(new DeferredCometAdmin(config.node().id(), () -> control)))
-                    .build()
-                    .start();
-            rpcAddress = (InetSocketAddress) rpcServer.getListenSockets().get(0);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("rpc: cannot bind " + config.rpc().bind() + ":" + config.rpc().port(), e);
-        }
+                transports, tcpAddress(), tcpTlsAddress(), wsAddress(), wssAddress(), rpcAddress, adminAddress());
     }
 
     /** The operator's actions on this comet (standalone's logic calls them directly). Valid after {@link #start()}. */
@@ -280,19 +232,19 @@ public final class CometServer implements AutoCloseable {
     }
 
     public InetSocketAddress tcpAddress() {
-        return tcpAddress;
+        return listeners == null ? null : listeners.tcp();
     }
 
     public InetSocketAddress tcpTlsAddress() {
-        return tcpTlsAddress;
+        return listeners == null ? null : listeners.tcpTls();
     }
 
     public InetSocketAddress wsAddress() {
-        return wsAddress;
+        return listeners == null ? null : listeners.ws();
     }
 
     public InetSocketAddress wssAddress() {
-        return wssAddress;
+        return listeners == null ? null : listeners.wss();
     }
 
     public InetSocketAddress rpcAddress() {
@@ -306,7 +258,7 @@ public final class CometServer implements AutoCloseable {
     /** Every bound address (listeners that are disabled are left out). */
     public List<InetSocketAddress> boundAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
-        for (InetSocketAddress a : new InetSocketAddress[] {tcpAddress, tcpTlsAddress, wsAddress, wssAddress,
+        for (InetSocketAddress a : new InetSocketAddress[] {tcpAddress(), tcpTlsAddress(), wsAddress(), wssAddress(),
                 rpcAddress, adminAddress()}) {
             if (a != null) {
                 out.add(a);
@@ -361,7 +313,7 @@ public final class CometServer implements AutoCloseable {
         }
         CometDrain d = drainer;
         if (d != null) {
-            awaitDrain(d.drain(config.shutdown().drainTime()), deadline);
+            d.awaitAtClose(config.shutdown().drainTime(), deadline);
         }
         for (ScheduledFuture<?> t : timers) {
             t.cancel(false);
@@ -372,15 +324,7 @@ public final class CometServer implements AutoCloseable {
         }
         // What is left of the drain time bounds the rest, with a small floor so each step gets a chance.
         if (rpcServer != null) {
-            rpcServer.shutdown();
-            try {
-                if (!rpcServer.awaitTermination(remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
-                    rpcServer.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                rpcServer.shutdownNow();
-            }
+            RpcListener.stop(rpcServer, remainingMillis(deadline));
         }
         admin.close();
         if (registration != null) {
@@ -397,15 +341,6 @@ public final class CometServer implements AutoCloseable {
             nodeMeters.close();
         }
         log.info("comet {} closed", config.node().id());
-    }
-
-    /** Waits for the drain, at most until {@code deadline}: a longer runtime drain does not hold the close up. */
-    private void awaitDrain(CompletableFuture<Integer> drain, long deadline) {
-        int left = drain.copy().completeOnTimeout(-1, deadline - System.nanoTime(), TimeUnit.NANOSECONDS).join();
-        left = left < 0 ? sessionCount() : left;
-        if (left > 0) {
-            log.warn("{} sessions still open after the drain time; closing them", left);
-        }
     }
 
     private static long remainingMillis(long deadlineNanos) {

@@ -71,7 +71,7 @@ class ConnectSheddingIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> comet.connectsPending() == 2);
             c.auth(EXT, CometSessionIT.token(13, "c", ""));
             ws.auth(1, CometSessionIT.token(14, "d", ""));
-            await().atMost(Duration.ofSeconds(5)).until(() -> comet.metrics().connectsWaited() == 2.0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> comet.metrics().admission().connectsWaited() == 2.0);
             assertThat(comet.connectsPending()).as("the waiting auths hold no place").isEqualTo(2);
             assertThat(logic.connects().size()).as("and reached logic not yet").isEqualTo(2);
 
@@ -86,7 +86,7 @@ class ConnectSheddingIT {
             }
             assertThat(logic.connects().size()).isEqualTo(4);
         }
-        assertThat(comet.metrics().connectsShed()).isZero();
+        assertThat(comet.metrics().admission().connectsShed()).isZero();
     }
 
     @Test
@@ -106,8 +106,8 @@ class ConnectSheddingIT {
                     .contains("no place among the 2 Connects to logic came within");
             byte[] bye = late.next(3000);
             assertThat(TestClient.intBody(bye)).isEqualTo(CloseCode.LOGIC_UNAVAILABLE.code());
-            assertThat(comet.metrics().connectsShed()).isEqualTo(1.0);
-            assertThat(comet.metrics().connectsWaited()).isEqualTo(1.0);
+            assertThat(comet.metrics().admission().connectsShed()).isEqualTo(1.0);
+            assertThat(comet.metrics().admission().connectsWaited()).isEqualTo(1.0);
             assertThat(logic.connects().size()).as("its token never reached logic").isEqualTo(2);
 
             gate.complete(null);
@@ -128,12 +128,12 @@ class ConnectSheddingIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> comet.connectsPending() == 2);
             try (TestClient gone = TestClient.connect(Mode.TCP, comet)) {
                 gone.auth(EXT, CometSessionIT.token(13, "c", ""));
-                await().atMost(Duration.ofSeconds(5)).until(() -> comet.metrics().connectsWaited() == 1.0);
+                await().atMost(Duration.ofSeconds(5)).until(() -> comet.metrics().admission().connectsWaited() == 1.0);
             }
             TestClient next = TestClient.connect(Mode.TCP, comet);
             try (next) {
                 next.auth(EXT, CometSessionIT.token(14, "d", ""));
-                await().atMost(Duration.ofSeconds(5)).until(() -> comet.metrics().connectsWaited() == 2.0);
+                await().atMost(Duration.ofSeconds(5)).until(() -> comet.metrics().admission().connectsWaited() == 2.0);
                 gate.complete(null);
                 assertThat(TestClient.op(next.next(3000))).isEqualTo(Op.AUTH_REPLY);
                 assertThat(TestClient.op(a.next(3000))).isEqualTo(Op.AUTH_REPLY);
@@ -143,7 +143,7 @@ class ConnectSheddingIT {
             assertThat(comet.index().session("c")).as("the client that left never got in").isNull();
             assertThat(logic.connects().size()).as("and its token never reached logic").isEqualTo(3);
         }
-        assertThat(comet.metrics().connectsShed()).isZero();
+        assertThat(comet.metrics().admission().connectsShed()).isZero();
     }
 
     @Test
@@ -173,7 +173,7 @@ class ConnectSheddingIT {
             // A WebSocket client is refused the same way (close code 4004).
             ws.auth(1, CometSessionIT.token(14, "d", ""));
             assertThat(ws.closeCode().get(3, TimeUnit.SECONDS)).isEqualTo(CloseCode.LOGIC_UNAVAILABLE.code());
-            assertThat(comet.metrics().connectsShed()).isEqualTo(2.0);
+            assertThat(comet.metrics().admission().connectsShed()).isEqualTo(2.0);
             assertThat(comet.index().session("c")).isNull();
 
             gate.complete(null);
@@ -188,7 +188,7 @@ class ConnectSheddingIT {
             later.auth(EXT, CometSessionIT.token(15, "e", ""));
             assertThat(TestClient.op(later.next(3000))).isEqualTo(Op.AUTH_REPLY);
         }
-        assertThat(comet.metrics().connectsShed()).isEqualTo(2.0);
+        assertThat(comet.metrics().admission().connectsShed()).isEqualTo(2.0);
     }
 
     @Test
@@ -205,7 +205,7 @@ class ConnectSheddingIT {
             }
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> comet.connectsPending() == 0);
-        assertThat(comet.metrics().connectsShed()).as("failed Connects released their places").isZero();
+        assertThat(comet.metrics().admission().connectsShed()).as("failed Connects released their places").isZero();
         logic.failConnects(null);
         try (TestClient ok = TestClient.connect(Mode.TCP, comet)) {
             ok.auth(EXT, CometSessionIT.token(30, "g", ""));

@@ -2,21 +2,18 @@ package io.jgoim.comet.metrics;
 
 import io.jgoim.common.metrics.TenantLabels;
 import io.jgoim.protocol.CloseCode;
-import io.jgoim.protocol.Op;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-import java.util.function.IntSupplier;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 
 /**
@@ -41,11 +38,8 @@ public final class CometMetrics {
     private final Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
     private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
     private final Map<HistorySource, Counter> historyReads = new EnumMap<>(HistorySource.class);
-    private final Timer authLatency;
-    private final Counter authFailures;
+    private final AdmissionMetrics admission;
     private final Counter repeatedRequests;
-    private final Counter connectsShed;
-    private final Counter connectsWaited;
     private final Counter storeEpochChanges;
     private final Counter sessionsReannounced;
     private final Counter originsRefused;
@@ -96,17 +90,7 @@ public final class CometMetrics {
                             + "cache = answered from the comet's recent messages, joined = waited for an identical "
                             + "read already in flight").register(registry));
         }
-        authLatency = Timer.builder("jgoim_comet_auth_latency").description("logic Connect round trip at auth")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
-        connectsShed = Counter.builder("jgoim_comet_connects_shed")
-                .description("auths refused (4004) because the adaptive bound of Connects waiting for logic "
-                        + "(jgoim_comet_connects_limit, at most protocol.maxPendingConnects) was reached and no "
-                        + "place came within protocol.connectWait (or the queue of protocol.maxWaitingConnects was "
-                        + "full)").register(registry);
-        connectsWaited = Counter.builder("jgoim_comet_connects_waited")
-                .description("auths that found every place among the Connects sent to logic taken and waited for one "
-                        + "(placed or not)").register(registry);
+        admission = new AdmissionMetrics(registry);
         repeatedRequests = Counter.builder("jgoim_comet_repeated_requests")
                 .description("job requests answered from their first attempt's outcome, not delivered again "
                         + "(retries of calls whose reply came after job's deadline)").register(registry);
@@ -127,8 +111,6 @@ public final class CometMetrics {
                 .description("writes of the event loops' room and broadcast passes (one write goes to every member "
                         + "of the room on that loop; the messages gathered while the loop was busy share it)")
                 .register(registry);
-        authFailures = Counter.builder("jgoim_comet_auth_failures").description("auth refused or failed")
-                .register(registry);
         Gauge.builder("jgoim_comet_sessions", tcpSessions, AtomicInteger::get).tag("transport", "tcp")
                 .description("authenticated sessions").register(registry);
         Gauge.builder("jgoim_comet_sessions", webSocketSessions, AtomicInteger::get).tag("transport", "websocket")
@@ -137,10 +119,11 @@ public final class CometMetrics {
     }
 
     /**
-     * Registers the node's gauges read on scrape: rooms hosted ({@code node} label: this comet's id) and the pending
-     * tasks of each session event loop ({@code loop}: its index).
+     * Registers the node's gauges read on scrape: rooms hosted ({@code node} label: this comet's id), the pending
+     * tasks of each session event loop and the fan-out backlog of each ({@code loop}: its index).
      */
-    public void bindNode(String nodeId, Supplier<Number> rooms, IntFunction<EventExecutor> loops, int loopCount) {
+    public void bindNode(String nodeId, Supplier<Number> rooms, IntFunction<EventExecutor> loops, int loopCount,
+                         IntUnaryOperator fanOutBacklog) {
         gauge("jgoim_comet_rooms", "node", nodeId, rooms);
         for (int i = 0; i < loopCount; i++) {
             EventExecutor loop = loops.apply(i);
@@ -148,6 +131,10 @@ public final class CometMetrics {
                 SingleThreadEventExecutor st = (SingleThreadEventExecutor) loop;
                 gauge("jgoim_comet_event_loop_pending_tasks", "loop", Integer.toString(i), st::pendingTasks);
             }
+        }
+        for (int i = 0; i < loopCount; i++) {
+            int loop = i;
+            gauge("jgoim_comet_fanout_backlog", "loop", Integer.toString(i), () -> fanOutBacklog.applyAsInt(loop));
         }
     }
 
@@ -159,6 +146,11 @@ public final class CometMetrics {
     /** Frames handed to sessions, by the push's tenant. */
     public TenantLabels.Counters tenantDeliveries() {
         return tenantDeliveries;
+    }
+
+    /** The meters of the auth path's admission (Connect latency, refusals, places waiting for logic). */
+    public AdmissionMetrics admission() {
+        return admission;
     }
 
     /** The end-to-end push latency histogram. */
@@ -235,48 +227,6 @@ public final class CometMetrics {
         return historyReads.get(source).count();
     }
 
-    public Timer authLatency() {
-        return authLatency;
-    }
-
-    /** Registers the gauge of Connects waiting for logic; the admission that counts them calls this once. */
-    public void connectsPending(IntSupplier pending) {
-        Gauge.builder("jgoim_comet_connects_pending", pending::getAsInt)
-                .description("Connects waiting for logic's answer").register(registry);
-    }
-
-    /** Registers the gauge of the adaptive bound on Connects waiting for logic; its admission calls this once. */
-    public void connectsLimit(IntSupplier limit) {
-        Gauge.builder("jgoim_comet_connects_limit", limit::getAsInt)
-                .description("Connects that may wait for logic at once now (adaptive, at most "
-                        + "protocol.maxPendingConnects)").register(registry);
-    }
-
-    /** Registers the gauge of auths waiting for a place among the Connects sent to logic; called once. */
-    public void connectsWaiting(IntSupplier waiting) {
-        Gauge.builder("jgoim_comet_connects_waiting", waiting::getAsInt)
-                .description("auths waiting for a place among the Connects sent to logic (at most "
-                        + "protocol.maxWaitingConnects, each at most protocol.connectWait)").register(registry);
-    }
-
-    /** An auth was refused because the adaptive bound of Connects waiting for logic was reached and stayed so. */
-    public void connectShed() {
-        connectsShed.increment();
-    }
-
-    /** An auth found every place taken and waits for one. */
-    public void connectWaited() {
-        connectsWaited.increment();
-    }
-
-    public double connectsWaited() {
-        return connectsWaited.count();
-    }
-
-    public double connectsShed() {
-        return connectsShed.count();
-    }
-
     /** A retried job request was answered from its first attempt (not delivered twice). */
     public void repeatedRequest() {
         repeatedRequests.increment();
@@ -313,50 +263,8 @@ public final class CometMetrics {
         return originsRefused.count();
     }
 
-    public void authFailed() {
-        authFailures.increment();
-    }
-
     /** Registers a gauge read on scrape. */
     public void gauge(String name, String tagKey, String tagValue, Supplier<Number> value) {
         Gauge.builder(name, value).tag(tagKey, tagValue).register(registry);
-    }
-
-    /** The bounded set of op labels. */
-    enum OpLabel {
-        HEARTBEAT("heartbeat"), HEARTBEAT_REPLY("heartbeat_reply"), SEND("send"), AUTH("auth"),
-        AUTH_REPLY("auth_reply"), CHANGE_ROOM("change_room"), CHANGE_ROOM_REPLY("change_room_reply"),
-        SUB("watch"), SUB_REPLY("watch_reply"), UNSUB("unwatch"), UNSUB_REPLY("unwatch_reply"),
-        BUSINESS("business"), PUSH("push"), DISCONNECT("disconnect"), ERROR_REPLY("error_reply"),
-        PUBLICATIONS("publications"), STREAM_STATE("stream_state"), ACK("ack"), OTHER("other");
-
-        final String label;
-
-        OpLabel(String label) {
-            this.label = label;
-        }
-
-        static OpLabel of(int op) {
-            switch (op) {
-                case Op.HEARTBEAT: return HEARTBEAT;
-                case Op.HEARTBEAT_REPLY: return HEARTBEAT_REPLY;
-                case Op.SEND_MSG: return SEND;
-                case Op.AUTH: return AUTH;
-                case Op.AUTH_REPLY: return AUTH_REPLY;
-                case Op.RAW: return PUSH;
-                case Op.CHANGE_ROOM: return CHANGE_ROOM;
-                case Op.CHANGE_ROOM_REPLY: return CHANGE_ROOM_REPLY;
-                case Op.SUB: return SUB;
-                case Op.SUB_REPLY: return SUB_REPLY;
-                case Op.UNSUB: return UNSUB;
-                case Op.UNSUB_REPLY: return UNSUB_REPLY;
-                case Op.DISCONNECT: return DISCONNECT;
-                case Op.ERROR_REPLY: return ERROR_REPLY;
-                case Op.PUBLICATIONS: return PUBLICATIONS;
-                case Op.STREAM_STATE: return STREAM_STATE;
-                case Op.ACK: return ACK;
-                default: return op >= Op.BUSINESS_MIN ? BUSINESS : OTHER;
-            }
-        }
     }
 }

@@ -95,6 +95,19 @@ public final class CometDrain {
         return f;
     }
 
+    /**
+     * The close's drain: starts it (or joins the one running) and waits for it at most until {@code deadlineNanos}
+     * ({@link System#nanoTime()}), so a longer runtime drain does not hold the close up; warns of the sessions left.
+     */
+    public void awaitAtClose(Duration time, long deadlineNanos) {
+        int left = drain(time).copy().completeOnTimeout(-1, deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)
+                .join();
+        left = left < 0 ? loops.sessionCount() : left;
+        if (left > 0) {
+            log.warn("{} sessions still open after the drain time; closing them", left);
+        }
+    }
+
     /** One registry read, bounded by {@code maxNanos} (a slow registry costs the hints, never the drain). */
     private CompletableFuture<NodeHints> readHints(long maxNanos) {
         if (registry == null) {

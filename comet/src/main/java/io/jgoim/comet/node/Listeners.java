@@ -1,14 +1,19 @@
 package io.jgoim.comet.node;
 
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.session.SessionServices;
 import io.jgoim.comet.transport.SessionRecvAllocator;
+import io.jgoim.comet.transport.TcpChannelInitializer;
+import io.jgoim.comet.transport.TlsContexts;
 import io.jgoim.comet.transport.Transports;
+import io.jgoim.comet.transport.WebSocketChannelInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -33,12 +38,61 @@ public final class Listeners {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final List<Channel> channels = new ArrayList<>();
+    private InetSocketAddress tcp;
+    private InetSocketAddress tcpTls;
+    private InetSocketAddress ws;
+    private InetSocketAddress wss;
 
     public Listeners(CometConfig config, Transports transports, EventLoopGroup boss, EventLoopGroup workers) {
         this.config = config;
         this.transports = transports;
         this.boss = boss;
         this.workers = workers;
+    }
+
+    /**
+     * Binds every client listener the config enables (TCP, TCP+TLS, WebSocket, WSS; one TLS context for both TLS
+     * ones), their sessions served by {@code services}; throws naming the first that fails to bind.
+     */
+    public void bindClients(SessionServices services) {
+        SslContext ssl = null;
+        CometConfig.TcpConfig tcpConfig = config.tcp();
+        if ((tcpConfig.enabled() && tcpConfig.tlsEnabled()) || config.wss().enabled()) {
+            ssl = TlsContexts.server(config.tls());
+        }
+        if (tcpConfig.enabled()) {
+            tcp = bind(tcpConfig.bind(), tcpConfig.port(), new TcpChannelInitializer(services, null));
+            if (tcpConfig.tlsEnabled()) {
+                tcpTls = bind(tcpConfig.bind(), tcpConfig.tlsPort(), new TcpChannelInitializer(services, ssl));
+            }
+        }
+        if (config.webSocket().enabled()) {
+            ws = bind(config.webSocket().bind(), config.webSocket().port(),
+                    new WebSocketChannelInitializer(services, null));
+        }
+        if (config.wss().enabled()) {
+            wss = bind(config.wss().bind(), config.wss().port(), new WebSocketChannelInitializer(services, ssl));
+        }
+    }
+
+    /** The TCP listener's address; null when disabled or not bound. */
+    public InetSocketAddress tcp() {
+        return tcp;
+    }
+
+    /** The TCP+TLS listener's address; null when disabled or not bound. */
+    public InetSocketAddress tcpTls() {
+        return tcpTls;
+    }
+
+    /** The WebSocket listener's address; null when disabled or not bound. */
+    public InetSocketAddress ws() {
+        return ws;
+    }
+
+    /** The WSS listener's address; null when disabled or not bound. */
+    public InetSocketAddress wss() {
+        return wss;
     }
 
     /**

@@ -56,7 +56,7 @@ final class AuthAdmission {
         long pass = services.authShedding().tryAcquire();
         if (pass == AuthShedding.REJECTED) {
             // This comet is short of CPU and more auths wait than it has shown it can carry: reconnect elsewhere.
-            services.metrics().authFailed();
+            services.metrics().admission().authFailed();
             return new SessionCloseException(ErrorCode.OVERLOADED, CloseCode.OVERLOADED, seq,
                     "comet is overloaded; reconnect with backoff");
         }
@@ -82,7 +82,7 @@ final class AuthAdmission {
 
     /** The close of an auth that got no place ({@code waited} nanoseconds of waiting, 0 if it could not wait). */
     SessionCloseException refusal(int seq, long waited) {
-        services.metrics().authFailed();
+        services.metrics().admission().authFailed();
         ConnectAdmission a = services.admission();
         return new SessionCloseException(ErrorCode.UNAVAILABLE, CloseCode.LOGIC_UNAVAILABLE, seq,
                 waited > 0 ? "no place among the " + a.limit() + " Connects to logic came within "
@@ -138,7 +138,7 @@ final class AuthAdmission {
         } else {
             return null;
         }
-        services.metrics().authFailed();
+        services.metrics().admission().authFailed();
         strike(retry ? null : BanReason.AUTH_FAILURES);
         return new SessionCloseException(code, code == ErrorCode.OVERLOADED ? CloseCode.OVERLOADED
                 : retry ? CloseCode.LOGIC_UNAVAILABLE : CloseCode.AUTH_FAILED, seq, message);

@@ -1,6 +1,6 @@
 package io.jgoim.comet.session;
 
-import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.metrics.AdmissionMetrics;
 
 import io.netty.util.concurrent.EventExecutor;
 
@@ -63,7 +63,7 @@ public final class ConnectAdmission {
     private final ArrayDeque<ConnectWait> queue = new ArrayDeque<>(); // guarded by itself
     private final AtomicInteger waiting = new AtomicInteger();
     private final long targetNanos;
-    private final CometMetrics metrics;
+    private final AdmissionMetrics metrics;
     private final AtomicInteger pending = new AtomicInteger();
     private final int floor;
     private double limit; // guarded by this
@@ -72,12 +72,12 @@ public final class ConnectAdmission {
     private long decreasedAt = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     /** A fixed bound of {@code max} (tests of the bound alone): no adaptation, no waiting. */
-    public ConnectAdmission(int max, CometMetrics metrics) {
+    public ConnectAdmission(int max, AdmissionMetrics metrics) {
         this(max, null, Duration.ZERO, 0, metrics);
     }
 
     /** The adaptive bound without a queue: an auth that finds every place taken is refused at once. */
-    public ConnectAdmission(int max, Duration logicTimeout, CometMetrics metrics) {
+    public ConnectAdmission(int max, Duration logicTimeout, AdmissionMetrics metrics) {
         this(max, logicTimeout, Duration.ZERO, 0, metrics);
     }
 
@@ -88,7 +88,7 @@ public final class ConnectAdmission {
      * @param maxWait      how long an auth may wait for a place ({@code protocol.connectWait}; zero: refused at once)
      * @param maxWaiting   how many may wait ({@code protocol.maxWaitingConnects}; 0: refused at once)
      */
-    public ConnectAdmission(int max, Duration logicTimeout, Duration maxWait, int maxWaiting, CometMetrics metrics) {
+    public ConnectAdmission(int max, Duration logicTimeout, Duration maxWait, int maxWaiting, AdmissionMetrics metrics) {
         this.max = max;
         this.maxWaitNanos = maxWaiting > 0 ? maxWait.toNanos() : 0;
         this.maxWaiting = maxWaiting;

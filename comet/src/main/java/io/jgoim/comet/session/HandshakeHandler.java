@@ -207,7 +207,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void connectTimedOut() {
         if (state == State.AUTHENTICATING) {
-            services.metrics().authFailed();
+            services.metrics().admission().authFailed();
             fail(new SessionCloseException(ErrorCode.TIMEOUT, CloseCode.LOGIC_UNAVAILABLE, authSeq,
                     "logic did not answer Connect within " + services.config().protocol().logicTimeout()));
         }

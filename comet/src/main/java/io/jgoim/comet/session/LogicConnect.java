@@ -83,7 +83,7 @@ final class LogicConnect implements Runnable {
     }
 
     private void answer(ConnectReply reply, Throwable error) {
-        services.metrics().authLatency().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        services.metrics().admission().authLatency().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         cancel();
         caller.connected(reply, error);
     }

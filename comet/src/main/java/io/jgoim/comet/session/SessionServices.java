@@ -59,7 +59,7 @@ public final class SessionServices {
         this.hints = hints;
         CometConfig.ProtocolConfig protocol = config.protocol();
         this.admission = new ConnectAdmission(protocol.maxPendingConnects(), protocol.logicTimeout(),
-                protocol.connectWait(), protocol.maxWaitingConnects(), metrics);
+                protocol.connectWait(), protocol.maxWaitingConnects(), metrics.admission());
         this.authShedding = new AuthShedding(config.overload(), metrics.registry());
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
         this.acks = new AckBatcher(logic, serverId());

@@ -15,7 +15,6 @@ import io.jgoim.protocol.rpc.logic.RefreshReq;
 import io.netty.channel.Channel;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Op 23 from an extended session: its new token goes to logic's Refresh; accepted, the session's expiry and token
@@ -56,18 +55,7 @@ final class TokenRefresh {
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        call.whenComplete((r, e) -> {
-            Runnable answer = () -> answer(handler, ch, session, seq, r, e);
-            if (ch.eventLoop().inEventLoop()) {
-                answer.run();
-            } else {
-                try {
-                    ch.eventLoop().execute(answer);
-                } catch (RejectedExecutionException rejected) {
-                    // the comet is shutting down; the channel goes with its event loop
-                }
-            }
-        });
+        call.whenComplete((r, e) -> OnLoop.run(ch, () -> answer(handler, ch, session, seq, r, e)));
     }
 
     private void answer(SessionHandler handler, Channel ch, Session session, int seq, RefreshReply r,

@@ -16,7 +16,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Upstream messages (op 4 and business ops) to logic's Receive, with the session's room, at most
@@ -66,7 +65,7 @@ final class Upstream {
         } catch (RuntimeException e) {
             receive = CompletableFuture.failedFuture(e);
         }
-        receive.whenComplete((r, e) -> runOnLoop(ch, () -> answer(handler, ch, ver, op, seq, r, e)));
+        receive.whenComplete((r, e) -> OnLoop.run(ch, () -> answer(handler, ch, ver, op, seq, r, e)));
     }
 
     private void answer(SessionHandler handler, Channel ch, int ver, int op, int seq,
@@ -99,17 +98,5 @@ final class Upstream {
         }
         // goim answers an upstream message with the same op and seq and an empty body.
         ch.writeAndFlush(ReplyFrames.empty(ver, op, seq), ch.voidPromise());
-    }
-
-    private static void runOnLoop(Channel ch, Runnable task) {
-        if (ch.eventLoop().inEventLoop()) {
-            task.run();
-        } else {
-            try {
-                ch.eventLoop().execute(task);
-            } catch (RejectedExecutionException e) {
-                // the comet is shutting down; the channel goes with its event loop
-            }
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.jgoim.comet.session;
 
-import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.metrics.AdmissionMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,7 @@ class ConnectAdmissionTest {
     private static final long SLOW = 3_000_000_000L; // 3 s: past the 2 s target
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final ConnectAdmission admission = new ConnectAdmission(2_048, Duration.ofSeconds(4),
-            new CometMetrics(registry));
+            new AdmissionMetrics(registry));
 
     /** Offers {@code n} auths at once; returns how many were admitted. */
     private int offer(int n) {
@@ -79,7 +79,7 @@ class ConnectAdmissionTest {
      */
     @Test
     void shouldDecreaseOncePerRoundTripNotOncePerLateAnswerOfTheSameSpell() throws InterruptedException {
-        ConnectAdmission a = new ConnectAdmission(2_048, Duration.ofMillis(400), new CometMetrics(registry)); // 200 ms
+        ConnectAdmission a = new ConnectAdmission(2_048, Duration.ofMillis(400), new AdmissionMetrics(registry)); // 200 ms
         for (int round = 0; round < 40; round++) {
             int n = 0;
             for (int i = a.limit(); i > 0; i--) {
@@ -111,14 +111,14 @@ class ConnectAdmissionTest {
 
     @Test
     void shouldKeepAFixedBoundWithoutALogicTimeoutAndNoBoundAtZero() {
-        ConnectAdmission fixed = new ConnectAdmission(2, new CometMetrics(new SimpleMeterRegistry()));
+        ConnectAdmission fixed = new ConnectAdmission(2, new AdmissionMetrics(new SimpleMeterRegistry()));
         assertThat(fixed.tryAcquire()).isTrue();
         assertThat(fixed.tryAcquire()).isTrue();
         assertThat(fixed.tryAcquire()).isFalse();
         fixed.done(SLOW, false);
         assertThat(fixed.limit()).isEqualTo(2);
         ConnectAdmission unbounded = new ConnectAdmission(0, Duration.ofSeconds(4),
-                new CometMetrics(new SimpleMeterRegistry()));
+                new AdmissionMetrics(new SimpleMeterRegistry()));
         for (int i = 0; i < 10_000; i++) {
             assertThat(unbounded.tryAcquire()).isTrue();
         }

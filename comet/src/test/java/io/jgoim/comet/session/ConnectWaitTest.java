@@ -1,6 +1,6 @@
 package io.jgoim.comet.session;
 
-import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.comet.metrics.AdmissionMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
@@ -59,7 +59,7 @@ class ConnectWaitTest {
     }
 
     private ConnectAdmission admission(int places, Duration wait, int maxWaiting) {
-        return new ConnectAdmission(places, null, wait, maxWaiting, new CometMetrics(registry));
+        return new ConnectAdmission(places, null, wait, maxWaiting, new AdmissionMetrics(registry));
     }
 
     private double shed() {
@@ -127,7 +127,7 @@ class ConnectWaitTest {
         assertThat(full.waiting()).isEqualTo(2);
         assertThat(shed()).isEqualTo(1.0);
 
-        ConnectAdmission off = new ConnectAdmission(1, Duration.ofSeconds(3), new CometMetrics(new SimpleMeterRegistry()));
+        ConnectAdmission off = new ConnectAdmission(1, Duration.ofSeconds(3), new AdmissionMetrics(new SimpleMeterRegistry()));
         assertThat(off.acquire(loop, new Recorder("e", log))).isSameAs(ConnectAdmission.PLACED);
         assertThat(off.acquire(loop, new Recorder("f", log))).isSameAs(ConnectAdmission.REFUSED);
         assertThat(log).isEmpty();

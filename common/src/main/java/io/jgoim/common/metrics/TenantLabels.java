@@ -75,37 +75,34 @@ public record TenantLabels(List<String> declared) {
         return new Gauges(byTenant, byTenant.get(OTHER));
     }
 
-    /** A tenant-labelled counter family. Thread-safe. */
-    public static final class Counters {
-        private final Map<String, Counter> byTenant;
-        private final Counter other;
+    /** A tenant-labelled meter family: one {@code T} per label. Thread-safe (the map is not changed after start). */
+    public static class ByTenant<T> {
+        private final Map<String, T> byTenant;
+        private final T other;
 
-        private Counters(Map<String, Counter> byTenant, Counter other) {
+        private ByTenant(Map<String, T> byTenant, T other) {
             this.byTenant = byTenant;
             this.other = other;
         }
 
-        /** The counter of {@code tenant} (an internal id, "" = default; an unknown one: {@code other}). */
-        public Counter of(String tenant) {
-            Counter c = byTenant.get(tenant);
+        /** The meter of {@code tenant} (an internal id, "" = default; an unknown one: {@code other}). */
+        public T of(String tenant) {
+            T c = byTenant.get(tenant);
             return c == null ? other : c;
         }
     }
 
-    /** A tenant-labelled gauge family over up-down counts. Thread-safe. */
-    public static final class Gauges {
-        private final Map<String, AtomicInteger> byTenant;
-        private final AtomicInteger other;
-
-        private Gauges(Map<String, AtomicInteger> byTenant, AtomicInteger other) {
-            this.byTenant = byTenant;
-            this.other = other;
+    /** A tenant-labelled counter family. Thread-safe. */
+    public static final class Counters extends ByTenant<Counter> {
+        private Counters(Map<String, Counter> byTenant, Counter other) {
+            super(byTenant, other);
         }
+    }
 
-        /** The count of {@code tenant} (an internal id, "" = default; an unknown one: {@code other}). */
-        public AtomicInteger of(String tenant) {
-            AtomicInteger c = byTenant.get(tenant);
-            return c == null ? other : c;
+    /** A tenant-labelled gauge family over up-down counts. Thread-safe. */
+    public static final class Gauges extends ByTenant<AtomicInteger> {
+        private Gauges(Map<String, AtomicInteger> byTenant, AtomicInteger other) {
+            super(byTenant, other);
         }
     }
 }

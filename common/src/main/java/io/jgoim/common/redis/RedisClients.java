@@ -81,24 +81,12 @@ public final class RedisClients implements AutoCloseable {
                     seeds.add(uri(u, connectTimeout));
                 }
                 RedisClusterClient c = RedisClusterClient.create(resources, seeds);
-                c.setOptions(ClusterClientOptions.builder()
-                        .autoReconnect(true)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .requestQueueSize(requestQueueSize)
-                        .timeoutOptions(timeouts)
-                        .socketOptions(socket)
-                        .build());
+                c.setOptions(shared(ClusterClientOptions.builder(), requestQueueSize, timeouts, socket).build());
                 StatefulRedisClusterConnection<String, String> conn = c.connect(StringCodec.UTF8);
                 return new RedisClients(resources, c::shutdown, conn, conn.async());
             }
             RedisClient c = RedisClient.create(resources, uri(uris.get(0), connectTimeout));
-            c.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .requestQueueSize(requestQueueSize)
-                    .timeoutOptions(timeouts)
-                    .socketOptions(socket)
-                    .build());
+            c.setOptions(shared(ClientOptions.builder(), requestQueueSize, timeouts, socket).build());
             StatefulRedisConnection<String, String> conn = c.connect(StringCodec.UTF8);
             return new RedisClients(resources, c::shutdown, conn, conn.async());
         } catch (RuntimeException e) {
@@ -106,6 +94,17 @@ public final class RedisClients implements AutoCloseable {
             throw new JgoimException(ErrorCode.UNAVAILABLE, "cannot connect to Redis " + uris + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /** The options of both kinds of client: reconnect, commands refused (never buffered) while disconnected, bounds. */
+    private static <B extends ClientOptions.Builder> B shared(B options, int requestQueueSize, TimeoutOptions timeouts,
+                                                              SocketOptions socket) {
+        options.autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(requestQueueSize)
+                .timeoutOptions(timeouts)
+                .socketOptions(socket);
+        return options;
     }
 
     private static Duration max(Duration a, Duration b) {

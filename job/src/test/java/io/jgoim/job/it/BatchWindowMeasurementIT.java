@@ -51,7 +51,7 @@ class BatchWindowMeasurementIT {
         InMemorySessionDirectory dir = new InMemorySessionDirectory(Duration.ofMinutes(5));
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         LogicTwin logic = LogicTwin.over(dir);
-        CometServer comet = new CometServer(RealCometIT.cometConfig("m", false), logic, new InMemoryNodeRegistry(),
+        CometServer comet = new CometServer(RealCometFixture.cometConfig("m", false), logic, new InMemoryNodeRegistry(),
                 meters);
         comet.start();
         EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

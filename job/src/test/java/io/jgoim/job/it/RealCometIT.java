@@ -1,39 +1,29 @@
 package io.jgoim.job.it;
 
 import com.google.protobuf.ByteString;
-import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.CometServer;
-import io.jgoim.common.registry.InMemoryNodeRegistry;
-import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.job.TestConfigs;
 import io.jgoim.job.comet.DirectCometDirectory;
-import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.testkit.KafkaBroker;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.jgoim.testkit.LeakCheck;
-import io.jgoim.testkit.TestLimits;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,49 +40,9 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RealCometIT {
-    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final InMemorySessionDirectory sessions = new InMemorySessionDirectory(Duration.ofMinutes(5));
-    private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
-    private final LogicTwin logic = LogicTwin.over(sessions);
-    private final EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-        clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        logic.close();
-    }
-
-    static CometConfig cometConfig(String id, boolean register) {
-        Map<String, String> env = new HashMap<>();
-        for (String l : new String[] {"TCP", "WEB_SOCKET", "RPC", "ADMIN"}) {
-            env.put("JGOIM_" + l + "_BIND", "127.0.0.1");
-            env.put("JGOIM_" + l + "_PORT", "0");
-        }
-        env.put("JGOIM_WSS_ENABLED", "false");
-        env.put("JGOIM_NODE_ID", id);
-        env.put("JGOIM_TRANSPORT_WORKER_THREADS", "1");
-        env.put("JGOIM_REGISTRY_ENABLED", Boolean.toString(register));
-        env.put("JGOIM_SHUTDOWN_DRAIN_TIME", "1s");
-        env.putAll(TestLimits.OFF_ENV);
-        return CometConfig.load(null, env);
-    }
-
-    private CometServer comet(String id, boolean register) {
-        CometServer c = new CometServer(cometConfig(id, register), logic, nodes, meters);
-        c.start();
-        closing.add(c);
-        return c;
-    }
-
-    private PushRecorder client(CometServer comet, long mid, String key, String room) {
-        PushRecorder pushes = new PushRecorder();
-        closing.add(PushRecorder.connect(clientLoop, comet.tcpAddress(), mid, key, room, pushes));
-        return pushes;
-    }
+    @RegisterExtension
+    final RealCometFixture fixture = new RealCometFixture();
+    private final PrometheusMeterRegistry meters = fixture.meters;
 
     private static PushMsg room(String room, int op, String body) {
         return PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(op).setRoom(room)
@@ -111,14 +61,14 @@ class RealCometIT {
     @Test
     @Tag("kafka")
     void shouldCarryEveryPushTypeAndBothEventsFromKafkaOverGrpcToClientSocketsInOrder() {
-        CometServer a = comet("comet-a", true);
-        CometServer b = comet("comet-b", true);
-        PushRecorder a1 = client(a, 1, "a1", "live://1");
-        PushRecorder b1 = client(b, 2, "b1", "live://1");
-        PushRecorder b2 = client(b, 3, "b2", "live://2");
-        PushRecorder phone = client(a, 7, "phone", "");
-        PushRecorder web = client(a, 7, "web", "");
-        PushRecorder tablet = client(b, 7, "tablet", "");
+        CometServer a = fixture.comet("comet-a", true);
+        CometServer b = fixture.comet("comet-b", true);
+        PushRecorder a1 = fixture.client(a, 1, "a1", "live://1");
+        PushRecorder b1 = fixture.client(b, 2, "b1", "live://1");
+        PushRecorder b2 = fixture.client(b, 3, "b2", "live://2");
+        PushRecorder phone = fixture.client(a, 7, "phone", "");
+        PushRecorder web = fixture.client(a, 7, "web", "");
+        PushRecorder tablet = fixture.client(b, 7, "tablet", "");
 
         KafkaBroker broker = KafkaBroker.shared();
         String topic = "push-" + UUID.randomUUID();
@@ -129,9 +79,7 @@ class RealCometIT {
                 "JGOIM_EVENTS_COMMENT_TOPIC", topic + "-comment", "JGOIM_EVENTS_PLAY_HISTORY_TOPIC", topic + "-play",
                 "JGOIM_COMET_REGISTRY_REFRESH", "200ms", "JGOIM_COMET_ROOMS_REFRESH", "200ms",
                 "JGOIM_COMET_FILTER_ROOMS", "true", "JGOIM_BATCH_WINDOW", "5ms");
-        JobServer job = new JobServer(cfg, nodes, sessions, meters);
-        job.start();
-        closing.add(job);
+        JobServer job = fixture.jobOverRegistry(cfg);
         await().atMost(Duration.ofSeconds(20)).until(() -> job.comets().comets().size() == 2);
         await().atMost(Duration.ofSeconds(20)).until(() -> job.comets().comet("comet-b").rooms() != null
                 && job.comets().comet("comet-b").rooms().contains("live://2"));
@@ -180,18 +128,16 @@ class RealCometIT {
 
     @Test
     void shouldFanOutInOrderToEverySessionOfARoomThroughTheInProcessBusAndDirectCalls() {
-        CometServer a = comet("solo", false);
+        CometServer a = fixture.comet("solo", false);
         int clients = 100;
         int messages = 300;
         List<PushRecorder> room = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
-            room.add(client(a, 100 + i, "s" + i, "live://big"));
+            room.add(fixture.client(a, 100 + i, "s" + i, "live://big"));
         }
         JobConfig cfg = TestConfigs.config("JGOIM_BATCH_WINDOW", "5ms", "JGOIM_COMET_FILTER_ROOMS", "true");
         DirectCometDirectory dir = new DirectCometDirectory(cfg.comet(), cfg.retry()).add("solo", a::pushService);
-        JobServer job = new JobServer(cfg, dir, sessions, meters);
-        job.start();
-        closing.add(job);
+        JobServer job = fixture.job(cfg, dir);
         await().atMost(Duration.ofSeconds(10)).until(() -> dir.comet("solo").rooms() != null
                 && dir.comet("solo").rooms().contains("live://big"));
 
@@ -258,16 +204,14 @@ class RealCometIT {
      * Returns the throttle's local refusals of the comet.
      */
     private double lateComet(JobConfig cfg) {
-        CometServer a = comet("slow", false);
+        CometServer a = fixture.comet("slow", false);
         List<PushRecorder> room = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            room.add(client(a, 200 + i, "k" + i, "live://slow"));
+            room.add(fixture.client(a, 200 + i, "k" + i, "live://slow"));
         }
         LateFirstReply late = new LateFirstReply(a.pushService(), 600);
         DirectCometDirectory dir = new DirectCometDirectory(cfg.comet(), cfg.retry()).add("slow", () -> late);
-        JobServer job = new JobServer(cfg, dir, sessions, meters);
-        job.start();
-        closing.add(job);
+        JobServer job = fixture.job(cfg, dir);
 
         int messages = 10;
         for (int i = 0; i < messages; i++) {

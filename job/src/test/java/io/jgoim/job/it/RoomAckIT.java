@@ -2,13 +2,10 @@ package io.jgoim.job.it;
 
 import com.google.protobuf.ByteString;
 import io.jgoim.comet.CometServer;
-import io.jgoim.common.registry.InMemoryNodeRegistry;
-import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobServer;
 import io.jgoim.job.TestConfigs;
 import io.jgoim.job.comet.DirectCometDirectory;
-import io.jgoim.logic.testing.LogicTwin;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.protocol.rpc.CometService;
 import io.jgoim.protocol.rpc.comet.BroadcastReply;
@@ -20,15 +17,11 @@ import io.jgoim.protocol.rpc.comet.PushMsgReq;
 import io.jgoim.protocol.rpc.comet.RoomsReply;
 import io.jgoim.protocol.rpc.comet.RoomsReq;
 import io.jgoim.testkit.LeakCheck;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,21 +47,9 @@ class RoomAckIT {
     private static final int CLIENTS = 20;
     private static final int MESSAGES = 200;
 
-    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final InMemorySessionDirectory sessions = new InMemorySessionDirectory(Duration.ofMinutes(5));
-    private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
-    private final LogicTwin logic = LogicTwin.over(sessions);
-    private final EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-        clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        logic.close();
-    }
+    @RegisterExtension
+    final RealCometFixture fixture = new RealCometFixture();
+    private final PrometheusMeterRegistry meters = fixture.meters;
 
     @Test
     void shouldAskForTheAnswerOnAcceptanceByDefault() {
@@ -86,22 +67,16 @@ class RoomAckIT {
 
     /** Publishes {@code MESSAGES} room pushes to {@code CLIENTS} sessions; returns the acks job's room calls asked. */
     private List<BroadcastRoomReq.Ack> fanOut(JobConfig cfg) {
-        CometServer comet = new CometServer(RealCometIT.cometConfig("c", false), logic, nodes, meters);
-        comet.start();
-        closing.add(comet);
+        CometServer comet = fixture.comet("c", false);
         List<PushRecorder> room = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            PushRecorder r = new PushRecorder();
-            closing.add(PushRecorder.connect(clientLoop, comet.tcpAddress(), 100 + i, "s" + i, "live://ack", r));
-            room.add(r);
+            room.add(fixture.client(comet, 100 + i, "s" + i, "live://ack"));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> comet.index().room("live://ack") != null
                 && comet.index().room("live://ack").online() == CLIENTS);
         AckNotes notes = new AckNotes(comet.pushService());
         DirectCometDirectory dir = new DirectCometDirectory(cfg.comet(), cfg.retry()).add("c", () -> notes);
-        JobServer job = new JobServer(cfg, dir, sessions, meters);
-        job.start();
-        closing.add(job);
+        JobServer job = fixture.job(cfg, dir);
 
         for (int i = 0; i < MESSAGES; i++) {
             job.pushBus().publish("live://ack", PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(1000)
