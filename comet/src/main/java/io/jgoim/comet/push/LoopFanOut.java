@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -93,17 +94,37 @@ final class LoopFanOut implements Runnable {
         try {
             loop.execute(this);
         } catch (RejectedExecutionException e) {
-            // The loop is shutting down: nothing will write these.
-            for (Entry x; (x = gathered.poll()) != null; ) {
-                x.frame().release();
-                x.job().taken();
-                x.job().done(0, 0);
-            }
-            for (int i = 0; i < activeSweeps.size(); i++) {
-                activeSweeps.get(i).abort();
-            }
-            activeSweeps.clear();
+            abandon();
         }
+    }
+
+    /**
+     * Queues the next chunk of the active sweeps behind the loop's I/O. Not {@code execute}: Netty 4.2's loop runs its
+     * task queue until it is empty (or for up to {@code io.netty.eventLoop.maxTaskProcessingQuantumMs}, 1 s) before
+     * it polls sockets again, so a task that queues itself again runs again at once, and a whole sweep (hundreds of
+     * milliseconds at 15,000 members) would pass without one read: no heartbeat answered, no gRPC room call taken
+     * (job's calls to a comet are read on these loops). A scheduled task is moved into the task queue only when a
+     * round of tasks starts, after the sockets were polled, so each chunk follows one round of I/O.
+     */
+    private void scheduleAfterIo() {
+        try {
+            loop.schedule(this, 0, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            abandon();
+        }
+    }
+
+    /** The loop is shutting down: nothing will write these. */
+    private void abandon() {
+        for (Entry x; (x = gathered.poll()) != null; ) {
+            x.frame().release();
+            x.job().taken();
+            x.job().done(0, 0);
+        }
+        for (int i = 0; i < activeSweeps.size(); i++) {
+            activeSweeps.get(i).abort();
+        }
+        activeSweeps.clear();
     }
 
     /**
@@ -122,7 +143,7 @@ final class LoopFanOut implements Runnable {
         } finally {
             pass.clear();
             if (!activeSweeps.isEmpty()) {
-                schedule(); // still scheduled: the next chunk goes behind the loop's I/O and other tasks
+                scheduleAfterIo(); // still scheduled: the next chunk goes behind the loop's I/O and other tasks
                 return;
             }
             scheduled.set(false);
