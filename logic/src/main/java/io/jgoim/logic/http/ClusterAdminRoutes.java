@@ -9,7 +9,6 @@ import io.jgoim.logic.admin.CometControls;
 import io.jgoim.logic.push.PushService;
 import io.jgoim.logic.tenant.Tenants;
 import io.jgoim.protocol.ErrorCode;
-import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.Tenancy;
 import io.jgoim.protocol.rpc.comet.DrainReq;
@@ -151,7 +150,7 @@ final class ClusterAdminRoutes {
     private CompletableFuture<Map<String, Object>> kickOn(String tenant, Map<String, KickReq> perServer) {
         Map<String, CompletableFuture<KickReply>> calls = new TreeMap<>();
         perServer.forEach((server, req) -> calls.put(server, comets.comet(server).thenCompose(c -> c.kick(req))));
-        return settle(calls).thenApply(results -> {
+        return CometAnswers.settle(calls).thenApply(results -> {
             int closed = 0;
             Map<String, Object> byComet = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : results.entrySet()) {
@@ -184,7 +183,7 @@ final class ClusterAdminRoutes {
             for (String server : new TreeSet<>(routes.values())) {
                 calls.put(server, comets.comet(server).thenCompose(c -> c.memberSessions(req)));
             }
-            return settle(calls).thenApply(results -> {
+            return CometAnswers.settle(calls).thenApply(results -> {
                 Map<String, SessionInfo> seen = new HashMap<>();
                 results.values().forEach(v -> {
                     if (v instanceof io.jgoim.protocol.rpc.comet.MemberSessionsReply m) {
@@ -210,7 +209,7 @@ final class ClusterAdminRoutes {
                 }
                 out.put("count", sessions.size());
                 out.put("sessions", sessions);
-                out.put("unavailable", failures(results));
+                out.put("unavailable", CometAnswers.failures(results));
                 return out;
             });
         });
@@ -231,7 +230,7 @@ final class ClusterAdminRoutes {
         return comets.all().thenCompose(all -> {
             Map<String, CompletableFuture<?>> calls = new TreeMap<>();
             all.forEach((id, c) -> calls.put(id, c.presence(req)));
-            return settle(calls).thenApply(results -> {
+            return CometAnswers.settle(calls).thenApply(results -> {
                 TreeMap<String, SessionInfo> merged = new TreeMap<>();
                 boolean more = false;
                 int online = 0;
@@ -266,7 +265,7 @@ final class ClusterAdminRoutes {
                 out.put("online", online);
                 out.put("members", members);
                 out.put("cursor", more && last != null ? PageCursor.encode(last) : null);
-                out.put("unavailable", failures(results));
+                out.put("unavailable", CometAnswers.failures(results));
                 return out;
             });
         });
@@ -298,45 +297,6 @@ final class ClusterAdminRoutes {
                     out.put("drainSeconds", r.getDrainSeconds());
                     return out;
                 });
-    }
-
-    /**
-     * Waits for every call: a reply, or for a comet that failed the jgoim code and message ({@code "503 ..."}), so one
-     * unreachable comet costs its part of the answer, never the whole action.
-     */
-    private static <T> CompletableFuture<Map<String, Object>> settle(Map<String, ? extends CompletableFuture<?>> calls) {
-        Map<String, Object> out = new TreeMap<>();
-        CompletableFuture<?>[] all = new CompletableFuture<?>[calls.size()];
-        int i = 0;
-        for (Map.Entry<String, ? extends CompletableFuture<?>> e : calls.entrySet()) {
-            all[i++] = e.getValue().handle((v, error) -> {
-                Object result = v;
-                if (error != null) {
-                    Throwable t = Failures.unwrap(error);
-                    ErrorCode code = t instanceof JgoimException j ? j.code() : ErrorCode.UNAVAILABLE;
-                    result = code.code() + " " + t.getMessage();
-                }
-                synchronized (out) {
-                    out.put(e.getKey(), result);
-                }
-                return null;
-            });
-        }
-        return CompletableFuture.allOf(all).thenApply(v -> {
-            synchronized (out) {
-                return new TreeMap<>(out);
-            }
-        });
-    }
-
-    private static Map<String, String> failures(Map<String, Object> results) {
-        Map<String, String> out = new TreeMap<>();
-        results.forEach((id, v) -> {
-            if (v instanceof String s) {
-                out.put(id, s);
-            }
-        });
-        return out;
     }
 
     /** One audit line per action with its outcome; the caller's key id, never the key. */
