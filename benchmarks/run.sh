@@ -41,7 +41,17 @@
 # and, against a real cluster (redis-server, a Kafka broker, logic and one comet as separate processes, started by
 # benchmarks/scenarios/cluster.sh as in benchmarks/cluster-e2e.sh; not part of "all"):
 #   connect-storm-cluster  connects+auths per second through the cluster comet (auth over gRPC to logic, routes in
-#                          Redis): the same ladder as connect-storm; CPU of comet, logic, redis, Kafka, load tool
+#                          Redis), issue 19's ladder past saturation: every offered rate of CLUSTER_STORM_RATES
+#                          ("2000 5000 7500 10000 15000") runs CLUSTER_STORM_REPS (3) times, the order alternating
+#                          ascending / descending, CLUSTER_STORM_SESSIONS (16000) measured sessions per step after
+#                          STORM_WARMUP unmeasured ones; each step's sessions are closed (the comet's open files back
+#                          down) before the next, so a step stays under the comet's 20,000 open files. Per rate: the
+#                          median admitted/s and its spread (min..max), admitted of offered (count-based), the tool's
+#                          start lag and its worker JVMs' CPU (/proc, in the window); the peak and issue 19's verdict
+#                          (>= 90 % of the peak past the server's saturation) over the medians, up to the rate where
+#                          the tool runs out of CPU (median start lag p50 > 100 ms: named in the output). CPU of
+#                          comet, logic, redis, Kafka, load tool. About 5 min on 2 vCPUs (15 steps of ~12 s, the
+#                          cluster's start and two warm-up rounds)
 #   push-api-cluster       HTTP pushes accepted per second by logic into Kafka (acks=all), fixed offered rates
 #   push-api-overload      (issue 19) logic's adaptive shedding (BBR) on the push API, one logic process with BBR on
 #                          (cpuSource OVERLOAD_CPU_SOURCE: system or process): the maximum, the unloaded p99 at
@@ -68,14 +78,16 @@
 # options), SERVER_GC_OPTS (replaces the GC flags, e.g. "-XX:+UseG1GC"), SESSIONS (15000), CONNECT_RATE (600),
 # FANOUT_LATENCY_RATE (20), FANOUT_TP_RATE (200), STORM_SESSIONS (12000), STORM_RATES ("5000 7500 10000 15000 20000
 # 30000"), STORM_WARMUP (8000 unmeasured sessions per step, split over the workers), STORM_PROCESSES (2),
-# STORM_CONTINUE (0; 1: every step runs, past the first failing one too), STORM_RETRY (0; 1: the tool's
+# STORM_CONTINUE (0; 1: every step runs, past the first failing one too), STORM_REPS (1; connect-storm: > 1 runs
+# the ladder that many times in alternating order, every step, medians per rate), STORM_RETRY (0; 1: the tool's
 # --retry-refused, refused sessions try again as the SDK would, for STORM_RETRY_FOR (10s) after the last start),
 # PUSH_RATES ("5000 10000 20000 40000"),
 # PUSH_WARM_RATE (2000) and PUSH_WARM_SECONDS (5): push-api's warm-up before the steps (the JIT settles over about a
 # minute at 20,000/s: an on/off comparison wants 10000 and 60), PUSH_SECONDS (10: each measured step),
 # UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp, ws), FANOUT_MODES ("latency throughput"),
 # PROFILE (1: JFR in fanout and connect-storm), PUSH_PROFILE (unset; a rate: JFR of push-api's step at that rate),
-# CLUSTER_STORM_RATES ("1000 2000 3000 5000 7500 10000"), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
+# CLUSTER_STORM_RATES ("2000 5000 7500 10000 15000"), CLUSTER_STORM_REPS (3), CLUSTER_STORM_SESSIONS (16000: with
+# the comet's other files, under its 20,000 open-files cap; the run warns when near), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
 # OVERLOAD_MAX (unset: measured; N skips the BBR-off step), OVERLOAD_MAX_OFFERED (30000), OVERLOAD_SECONDS (10),
 # OVERLOAD_BASE_RATE (2000), OVERLOAD_FACTOR (3), OVERLOAD_BURNERS (1), OVERLOAD_RECOVERY_SECONDS (5),
 # OVERLOAD_MAX_IN_FLIGHT (20000), OVERLOAD_CPU_SOURCE (system | process) and any JGOIM_OVERLOAD_* (push-api-overload),
@@ -325,49 +337,76 @@ scenario_fanout() {
     finish fanout
 }
 
-# storm_ladder PID PORT_ARGS RATES: connect-storm steps at rising offered rates against the comet PID. Each step is
-# one tool run (--processes STORM_PROCESSES child JVMs) that first opens and closes STORM_WARMUP unmeasured sessions
-# in every worker (their JITs), then starts the measured sessions of all workers together; the tool's JSON "window"
-# gives the achieved connects+auths/s (authenticated / (last auth reply - first scheduled start)) and its own and the
-# server's CPU in that window. The ladder stops at the first step with failures or with an achieved rate below 90 %
-# of the offered one (saturation); ladder.txt records which. STORM_CONTINUE=1 runs every step anyway: past saturation
+# storm_ladder PID PORT_ARGS RATES [SESSIONS [REPS]]: connect-storm steps at rising offered rates against the comet
+# PID. Each step is one tool run (--processes STORM_PROCESSES child JVMs) that first opens and closes STORM_WARMUP
+# unmeasured sessions in every worker (their JITs), then starts the SESSIONS (STORM_SESSIONS, 12000) measured sessions
+# of all workers together, holds them 2 s and closes them; the next step starts only once the comet's open files are
+# back near what it held before the ladder (storm_quiesce), so a step's sessions never count against the next one's
+# share of the comet's open-files cap. The tool's JSON "window" gives the achieved connects+auths/s (authenticated /
+# (last auth reply - first scheduled start)) and its own and the server's CPU in that window; storm_tool_cpu samples
+# the tool's processes (parent and worker JVMs) from /proc every 0.2 s beside it (NAME-toolcpu.txt), so the summary
+# can give the worker JVMs' CPU in the window from outside the tool. With REPS (1) > 1 the whole ladder runs REPS
+# times, ascending, then descending, then ascending again..., so drift of the machine falls on every rate alike;
+# the steps are storm-RATE-rREP, every one of them runs, and the summary takes each rate's median and spread. With
+# REPS 1 (storm-RATE) the ladder stops at the first step with failures or with an achieved rate below 90 % of the
+# offered one (saturation); ladder.txt records which. STORM_CONTINUE=1 runs every step anyway: past saturation
 # the tool's window then gives the ADMITTED rate (authenticated sessions / window) while the rest are refused, which
-# is the graceful-degradation curve of issue 19 (admitted rate past saturation vs the peak). Worker JVMs run C1 only (see below). With PROFILE=1
-# every worker JVM records JFR (CPU-time samples on JDK 25) into storm-RATE-worker-PID.jfr, summarised into .jfr.txt
-# next to it; the tool's JSON also splits its CPU in the window by thread pool (event loops, JIT, GC).
+# is the graceful-degradation curve of issue 19 (admitted rate past saturation vs the peak). Worker JVMs run C1 only
+# (see below). With PROFILE=1 every worker JVM records JFR (CPU-time samples on JDK 25) into NAME-worker-PID.jfr,
+# summarised into .jfr.txt next to it; the tool's JSON also splits its CPU in the window by thread pool.
 storm_ladder() {
-    local pid="$1" ports="$2" rates="$3" n="${STORM_SESSIONS:-12000}" ip=1 rate verdict wopts retry=""
+    local pid="$1" ports="$2" rates="$3" n="${4:-${STORM_SESSIONS:-12000}}" reps="${5:-1}" ip=11 rate verdict wopts
+    local retry="" rep order name limit
     [ "${STORM_RETRY:-0}" = 1 ] && retry="--retry-refused --retry-for ${STORM_RETRY_FOR:-10s}"
     : >"$DIR/ladder.txt"
-    for rate in $rates; do
-        sleep 2
-        bench_thread_cpu "$pid" "$DIR/storm-$rate-threads-0.txt"
-        [ -n "${LOGIC_PID:-}" ] && bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-0.txt"
-        listen_drops >"$DIR/storm-$rate-listen-drops.txt"
-        # C1 only: the tool's cost is kernel work (connect, socket, write), as fast in C1 code; C2 kept compiling
-        # through the measured window of a warm worker and used as much CPU as its event loops
-        wopts="$WORKER_OPTS -XX:TieredStopAtLevel=1"
-        if [ "$PROFILE" = 1 ]; then
-            wopts="$wopts -XX:StartFlightRecording=filename=$DIR/storm-$rate-worker-%p.jfr,settings=profile"
-            [ "${JDK_MAJOR:-17}" -ge 25 ] && wopts="$wopts,jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=20ms"
-        fi
-        echo "$rate start $(date +%s.%N | cut -c1-14)" >>"$DIR/steps.txt"
-        # shellcheck disable=SC2086
-        run_tool "$DIR" "storm-$rate" connect --sessions "$n" --connect-rate "$rate" --transport tcp $ports \
-            --source-ips "127.0.0.$((ip + 10))-127.0.0.$((ip + 13))" --hold 2s --connect-timeout 10s \
-            --warmup "${STORM_WARMUP:-8000}" --processes "${STORM_PROCESSES:-2}" --server-pid "$pid" \
-            --worker-jvm-opts "$wopts" $retry
-        ip=$((ip + 4))
-        wait_tool "$DIR/storm-$rate.out"
-        echo "$rate end $(date +%s.%N | cut -c1-14)" >>"$DIR/steps.txt"
-        bench_thread_cpu "$pid" "$DIR/storm-$rate-threads-1.txt"
-        listen_drops >>"$DIR/storm-$rate-listen-drops.txt"
-        if [ -n "${LOGIC_PID:-}" ]; then
-            bench_thread_cpu "$LOGIC_PID" "$DIR/storm-$rate-logic-threads-1.txt"
-            redis-cli -p 7379 dbsize >"$DIR/storm-$rate-redis-keys.txt" 2>/dev/null || true
-        fi
-        [ "$PROFILE" = 1 ] && storm_worker_profiles "$rate"
-        verdict="$(python3 - "$DIR/storm-$rate.json" "$rate" <<'PY' 2>/dev/null || echo "no result"
+    : >"$DIR/fds.txt"
+    STORM_BASE_FDS="$(storm_fds "$pid")"
+    limit="$(awk '/^Max open files/ { print $4 }' /proc/"$pid"/limits 2>/dev/null || echo unknown)"
+    echo "comet open files before the ladder $STORM_BASE_FDS, limit $limit, measured sessions per step $n" \
+        >>"$DIR/fds.txt"
+    bench_log "$reps x ladder ($rates) of $n measured sessions per step; the comet holds $STORM_BASE_FDS files" \
+        "(open-files limit $limit)"
+    if [[ "$limit" =~ ^[0-9]+$ ]] && [ $((n + STORM_BASE_FDS + 500)) -gt "$limit" ]; then
+        bench_log "WARNING: $n sessions + $STORM_BASE_FDS files are near the comet's open-files limit $limit"
+    fi
+    for ((rep = 1; rep <= reps; rep++)); do
+        order="$rates"
+        [ $((rep % 2)) = 0 ] && order="$(printf '%s\n' $rates | tac | tr '\n' ' ')"
+        for rate in $order; do
+            name="storm-$rate"
+            [ "$reps" -gt 1 ] && name="storm-$rate-r$rep"
+            sleep 2
+            storm_quiesce "$pid" "$name"
+            bench_thread_cpu "$pid" "$DIR/$name-threads-0.txt"
+            [ -n "${LOGIC_PID:-}" ] && bench_thread_cpu "$LOGIC_PID" "$DIR/$name-logic-threads-0.txt"
+            listen_drops >"$DIR/$name-listen-drops.txt"
+            # C1 only: the tool's cost is kernel work (connect, socket, write), as fast in C1 code; C2 kept compiling
+            # through the measured window of a warm worker and used as much CPU as its event loops
+            wopts="$WORKER_OPTS -XX:TieredStopAtLevel=1"
+            if [ "$PROFILE" = 1 ]; then
+                wopts="$wopts -XX:StartFlightRecording=filename=$DIR/$name-worker-%p.jfr,settings=profile"
+                [ "${JDK_MAJOR:-17}" -ge 25 ] && wopts="$wopts,jdk.CPUTimeSample#enabled=true,jdk.CPUTimeSample#throttle=20ms"
+            fi
+            # fresh source addresses for every step (the last step's ports sit in TIME_WAIT), 127.0.0.11 and up
+            [ $((ip + 13)) -gt 254 ] && ip=1
+            echo "$rate start $(date +%s.%N | cut -c1-14) $name" >>"$DIR/steps.txt"
+            # shellcheck disable=SC2086
+            run_tool "$DIR" "$name" connect --sessions "$n" --connect-rate "$rate" --transport tcp $ports \
+                --source-ips "127.0.0.$((ip + 10))-127.0.0.$((ip + 13))" --hold 2s --connect-timeout 10s \
+                --warmup "${STORM_WARMUP:-8000}" --processes "${STORM_PROCESSES:-2}" --server-pid "$pid" \
+                --worker-jvm-opts "$wopts" $retry
+            storm_tool_cpu "$TOOL_PID" "$DIR/$name-toolcpu.txt"
+            ip=$((ip + 4))
+            wait_tool "$DIR/$name.out"
+            echo "$rate end $(date +%s.%N | cut -c1-14) $name" >>"$DIR/steps.txt"
+            bench_thread_cpu "$pid" "$DIR/$name-threads-1.txt"
+            listen_drops >>"$DIR/$name-listen-drops.txt"
+            if [ -n "${LOGIC_PID:-}" ]; then
+                bench_thread_cpu "$LOGIC_PID" "$DIR/$name-logic-threads-1.txt"
+                redis-cli -p 7379 dbsize >"$DIR/$name-redis-keys.txt" 2>/dev/null || true
+            fi
+            [ "$PROFILE" = 1 ] && storm_worker_profiles "$name"
+            verdict="$(python3 - "$DIR/$name.json" "$rate" <<'PY' 2>/dev/null || echo "no result"
 import json, sys
 d = json.load(open(sys.argv[1])); rate = float(sys.argv[2]); c = d["counts"]; w = d.get("window") or {}
 if c.get("sessions.connected", 0) != c.get("sessions.attempted", -1) or d.get("failures"):
@@ -378,14 +417,63 @@ else:
     print("ok")
 PY
 )"
-        echo "$rate $verdict" >>"$DIR/ladder.txt"
-        bench_log "step $rate connects/s: $verdict"
-        if [ "$verdict" != ok ] && [ "${STORM_CONTINUE:-0}" != 1 ]; then
-            bench_log "the ladder stops at $rate connects/s ($verdict)"
-            return 0
-        fi
+            echo "$rate $verdict" >>"$DIR/ladder.txt"
+            bench_log "step $name connects/s: $verdict"
+            if [ "$verdict" != ok ] && [ "${STORM_CONTINUE:-0}" != 1 ] && [ "$reps" = 1 ]; then
+                bench_log "the ladder stops at $rate connects/s ($verdict)"
+                return 0
+            fi
+        done
     done
     echo "end of ladder" >>"$DIR/ladder.txt"
+}
+
+# storm_fds PID: how many files PID holds open (its sockets among them)
+storm_fds() {
+    ls /proc/"$1"/fd 2>/dev/null | wc -l
+}
+
+# storm_quiesce PID NAME: until PID holds at most 300 files more than before the ladder (the last step's sessions
+# closed on its side too), at most 20 s; "NAME files waited-seconds" into fds.txt
+storm_quiesce() {
+    local i f
+    for ((i = 0; i < 40; i++)); do
+        f="$(storm_fds "$1")"
+        [ "$f" -le $((STORM_BASE_FDS + 300)) ] && break
+        sleep 0.5
+    done
+    echo "$2 $f $((i / 2))" >>"$DIR/fds.txt"
+    [ "$i" -lt 40 ] || bench_log "the comet still holds $f files before $2"
+    return 0
+}
+
+# storm_tool_cpu PGID FILE: every 0.2 s "epoch busy_ticks total_ticks pid:ticks:role ..." (the machine from /proc/stat,
+# then every process of the load tool's process group: run_tool starts it with setsid; role w: a worker JVM, p: the
+# parent; utime + stime from /proc/PID/stat) until the group's leader exits. Outside the tool, so the tool's own CPU
+# figure can be checked against it; one fork (pgrep) and a sleep per sample, the rest bash builtins.
+storm_tool_cpu() {
+    local g="$1" file="$2"
+    (
+        declare -A role
+        while kill -0 "$g" 2>/dev/null; do
+            read -r _ u n sy id io irq sirq st _ </proc/stat
+            line="$EPOCHREALTIME $((u + n + sy + irq + sirq + st)) $((u + n + sy + id + io + irq + sirq + st))"
+            for p in $(pgrep -g "$g" 2>/dev/null); do
+                if [ -z "${role[$p]:-}" ]; then
+                    mapfile -d '' a <"/proc/$p/cmdline" 2>/dev/null || continue
+                    role[$p]=p
+                    [[ " ${a[*]} " == *" --worker-index "* ]] && role[$p]=w
+                fi
+                read -r s <"/proc/$p/stat" 2>/dev/null || continue
+                s="${s##*) }"
+                read -ra f <<<"$s"
+                line+=" $p:$((f[11] + f[12])):${role[$p]}"
+            done
+            echo "$line"
+            sleep 0.2
+        done
+    ) >"$file" 2>/dev/null &
+    BENCH_PIDS+=("$!")
 }
 
 # listen_drops: the kernel's count of connections dropped because an accept queue was full (system-wide, since
@@ -423,11 +511,11 @@ wait_jit_idle() {
     bench_log "server JIT still compiling after $2 s"
 }
 
-# storm_worker_profiles RATE: summarises the workers' JFR recordings of one step (top frames by CPU time)
+# storm_worker_profiles NAME: summarises the workers' JFR recordings of one step (top frames by CPU time)
 storm_worker_profiles() {
     local f ev=jdk.ExecutionSample
     [ "${JDK_MAJOR:-17}" -ge 25 ] && ev=jdk.CPUTimeSample
-    for f in "$DIR"/storm-"$1"-worker-*.jfr; do
+    for f in "$DIR"/"$1"-worker-*.jfr; do
         [ -s "$f" ] || continue
         "$JFR" print --events "$ev" --stack-depth 3 "$f" | python3 "$SCEN_DIR/jfr_top.py" "$ev" >"$f.txt" 2>&1 || true
     done
@@ -444,7 +532,8 @@ scenario_connect_storm() {
     wait_tool "$DIR/warm.out"
     wait_jit_idle "$SERVER_PID" 15
     [ "$PROFILE" = 1 ] && bench_jfr_start "$SERVER_PID"
-    storm_ladder "$SERVER_PID" "" "${STORM_RATES:-5000 7500 10000 15000 20000 30000}"
+    storm_ladder "$SERVER_PID" "" "${STORM_RATES:-5000 7500 10000 15000 20000 30000}" "${STORM_SESSIONS:-12000}" \
+        "${STORM_REPS:-1}"
     [ "$PROFILE" = 1 ] && bench_jfr_stop "$SERVER_PID" "$DIR/storm.jfr"
     finish connect-storm
 }
@@ -727,20 +816,29 @@ scenario_connect_storm_cluster() {
     wait_jit_idle "$COMET_PID" 15
     wait_jit_idle "$LOGIC_PID" 15
     cluster_connect_scraper "$DIR/metrics.txt"
-    storm_ladder "$COMET_PID" "--tcp-port 7101" "${CLUSTER_STORM_RATES:-1000 2000 3000 5000 7500 10000}"
+    # every step runs (past saturation too: issue 19's curve), each rate CLUSTER_STORM_REPS times in alternating order
+    storm_ladder "$COMET_PID" "--tcp-port 7101" "${CLUSTER_STORM_RATES:-2000 5000 7500 10000 15000}" \
+        "${CLUSTER_STORM_SESSIONS:-16000}" "${CLUSTER_STORM_REPS:-3}"
     finish connect-storm-cluster
-    # issue 19's criterion, one line per step (figures.gracefulDegradation of the result)
+    # issue 19's criterion, one line per offered rate (figures.gracefulDegradation.rates of the result)
     python3 - "$RESULTS/connect-storm-cluster-$STAMP.json" <<'PY' | while read -r line; do bench_log "$line"; done
 import json, sys
 g = json.load(open(sys.argv[1]))["figures"].get("gracefulDegradation")
 if g:
-    print("admitted/s peak %s at %s offered; server saturated at %s offered, tool at %s; verdict %s" % (
-        g["peakAdmittedPerSecond"], g["peakAtRate"], g["serverSaturatedAtRate"] or "no step",
-        g["toolSaturatedAtRate"] or "no step", g["verdict"]))
-    for r in g["steps"]:
-        print("step %.0f/s offered: %s admitted/s = %.0f %% of peak, %s refused; tool start lag p50 %s ms, tool %s %% "
-              "of a core: %s" % (r["rateRequested"], r["admittedPerSecond"], 100 * r["ratioToPeak"], r["refused"],
-                                 r["toolStartLagP50Ms"], r["loadToolPercentOfOneCoreInWindow"], r["verdict"]))
+    print("admitted/s peak (median) %s at %s offered; server saturated at %s offered; the tool ran out of CPU at %s "
+          "(%s); verdict %s; largest spread %s %% of the median" % (
+              g["peakAdmittedPerSecond"], g["peakAtRate"], g["serverSaturatedAtRate"] or "no rate",
+              g["toolSaturatedAtRate"] or "no rate", g["toolSaturationRule"], g["verdict"],
+              g["largestSpreadPercentOfMedian"]))
+    for r in g["rates"]:
+        print("%.0f/s offered x %d: admitted/s median %s (%s..%s, spread %s %%) = %.0f %% of peak; admitted of offered "
+              "%.1f %% (worst rep %.1f %%); tool start lag p50 %s ms, tool worker JVMs %s %% of a core (/proc), "
+              "machine %s %% busy: %s" % (
+                  r["rateRequested"], r["repetitions"], r["admittedPerSecondMedian"], r["admittedPerSecondMin"],
+                  r["admittedPerSecondMax"], r["spreadPercentOfMedian"], 100 * r["ratioToPeak"],
+                  100 * r["admittedOfOffered"], 100 * r["admittedOfOfferedWorstRepetition"],
+                  r["toolStartLagP50MsMedian"], r["toolWorkerJvmsPercentOfOneCoreMedian"],
+                  r["machineBusyPercentMedian"], r["verdict"]))
 PY
 }
 

@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import re
+import statistics
 import sys
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -434,10 +435,10 @@ def step_cpu(run_dir, d, count, unit):
     return out
 
 
-def storm_worker_profile(run_dir, rate, top=6):
+def storm_worker_profile(run_dir, name, top=6):
     """Top frames (self, by CPU time on JDK 25) of the first worker JVM's JFR summary of one step, as strings."""
     out = []
-    for path in sorted(glob.glob(os.path.join(run_dir, "storm-%d-worker-*.jfr.txt" % int(rate))))[:1]:
+    for path in sorted(glob.glob(os.path.join(run_dir, "%s-worker-*.jfr.txt" % name)))[:1]:
         try:
             with open(path) as f:
                 lines = f.read().splitlines()
@@ -458,20 +459,97 @@ def ladder(run_dir):
             lines = [x.strip() for x in f if x.strip()]
     except OSError:
         return None
+    if "end of ladder" in lines:
+        return {"stoppedAtRate": None, "why": "end of ladder: every step ran (see each step's verdict)"}
     for x in lines:
         rate, _, verdict = x.partition(" ")
         if rate.isdigit() and verdict != "ok":
             return {"stoppedAtRate": int(rate), "why": verdict}
-    return {"stoppedAtRate": None, "why": "end of ladder: no step had failures or fell below 90 % of its rate"}
+    return {"stoppedAtRate": None, "why": "the ladder did not finish"}
+
+
+def open_files(run_dir):
+    """fds.txt (storm_quiesce): the server's open files before the ladder (and its limit), and before each step with
+    the seconds the step waited for the last one's sessions to close."""
+    try:
+        with open(os.path.join(run_dir, "fds.txt")) as f:
+            lines = [x.split() for x in f if x.strip()]
+    except OSError:
+        return None
+    head = " ".join(lines[0]) if lines and not lines[0][0].startswith("storm-") else None
+    steps = {p[0]: {"openFiles": int(p[1]), "waitedSeconds": int(p[2])} for p in lines
+             if len(p) == 3 and p[0].startswith("storm-")}
+    return {"beforeLadder": head, "beforeEachStep": steps}
+
+
+STEP_NAME = re.compile(r"^storm-(\d+)(?:-r(\d+))?\.json$")
+
+
+def storm_steps(run_dir):
+    """The ladder's step names in the order they ran (steps.txt "RATE start EPOCH NAME"; older runs: by rate)."""
+    names = []
+    try:
+        with open(os.path.join(run_dir, "steps.txt")) as f:
+            for line in f:
+                p = line.split()
+                if len(p) >= 3 and p[1] == "start":
+                    names.append(p[3] if len(p) > 3 else "storm-" + p[0])
+    except OSError:
+        pass
+    found = {os.path.basename(x)[:-5] for x in glob.glob(os.path.join(run_dir, "storm-*.json"))
+             if STEP_NAME.match(os.path.basename(x))}
+    ordered = [n for n in names if n in found]
+    rest = sorted(found - set(ordered), key=lambda n: [int(x) for x in re.findall(r"\d+", n)])
+    return ordered + rest
+
+
+def tool_proc_cpu(run_dir, name, t0, t1):
+    """The load tool's CPU between t0 and t1 from NAME-toolcpu.txt (storm_tool_cpu: /proc every 0.2 s, outside the
+    tool): its worker JVMs' and its parent's CPU in % of one core, each worker's, and the machine's busy share, over
+    the samples inside the window (None when fewer than two)."""
+    rows = []
+    try:
+        with open(os.path.join(run_dir, name + "-toolcpu.txt")) as f:
+            for line in f:
+                p = line.split()
+                if len(p) < 3:
+                    continue
+                procs = {}
+                for kv in p[3:]:
+                    pid, ticks, role = kv.split(":")
+                    procs[pid] = (int(ticks), role)
+                rows.append((float(p[0]), int(p[1]), int(p[2]), procs))
+    except (OSError, ValueError):
+        return None
+    inside = [r for r in rows if t0 <= r[0] <= t1]
+    if len(inside) < 2:
+        return None
+    a, b = inside[0], inside[-1]
+    span = b[0] - a[0]
+    per = {}
+    for r in inside:
+        for pid, (ticks, role) in r[3].items():
+            first = a[3].get(pid, (0, role))[0]
+            per[pid] = (ticks - first, role)
+    workers = sorted((round(100.0 * t / CLK_TCK / span, 1) for t, role in per.values() if role == "w"),
+                     reverse=True)
+    parent = sum(t for t, role in per.values() if role != "w")
+    ncpu = os.cpu_count() or 1
+    return {"seconds": round(span, 2),
+            "workerJvmsPercentOfOneCore": round(sum(workers), 1),
+            "perWorkerJvmPercentOfOneCore": workers,
+            "parentJvmPercentOfOneCore": round(100.0 * parent / CLK_TCK / span, 1),
+            "machineBusyPercentOfAllCores": round(100.0 * (b[1] - a[1]) / max(b[2] - a[2], 1), 1),
+            "cores": ncpu}
 
 
 def storm(run_dir):
     steps = []
-    for path in sorted(glob.glob(os.path.join(run_dir, "storm-*.json")),
-                       key=lambda p: int(re.search(r"storm-(\d+)", os.path.basename(p)).group(1))):
-        d = load(path)
+    for order, name in enumerate(storm_steps(run_dir)):
+        d = load(os.path.join(run_dir, name + ".json"))
         if not d:
             continue
+        rep = STEP_NAME.match(name + ".json").group(2)
         c = d["counts"]
         rate = d["parameters"]["connectRate"]
         n = d["parameters"]["sessions"]
@@ -492,6 +570,7 @@ def storm(run_dir):
             achieved = round(connected / span) if span > 0 else None
             window = None
         steps.append({
+            "step": name, "repetition": int(rep) if rep else 1, "order": order,
             "rateRequested": rate, "sessions": n, "warmupSessions": d["parameters"].get("warmup"),
             "connected": connected, "failed": n - connected, "failures": d.get("failures"),
             "achievedConnectsAuthsPerSecond": achieved,
@@ -503,21 +582,25 @@ def storm(run_dir):
         # the whole step (worker JVM start, warm-up, connect, auth, 2 s hold, close): server and load-tool CPU per
         # session, machine busy
         steps[-1]["wholeStep"] = step_cpu(run_dir, d, connected, "Session")
-        steps[-1]["busiestServerThreadsPercentOfOneCore"] = thread_cpu(run_dir, "storm-%d" % int(rate))
+        steps[-1]["busiestServerThreadsPercentOfOneCore"] = thread_cpu(run_dir, name)
+        if w and w.get("firstStartEpochUs"):
+            # the tool's processes from /proc over the same window as its admitted rate
+            steps[-1]["loadToolProcCpuInWindow"] = tool_proc_cpu(run_dir, name, w["firstStartEpochUs"] / 1e6,
+                                                                 w["lastAuthEpochUs"] / 1e6)
         try:
-            with open(os.path.join(run_dir, "storm-%d-listen-drops.txt" % int(rate))) as f:
+            with open(os.path.join(run_dir, name + "-listen-drops.txt")) as f:
                 v = [int(x) for x in f.read().split()]
             # full accept queues (system-wide counter): each drop costs its client a 1 s SYN retransmit
             steps[-1]["listenDropsSystemWide"] = v[1] - v[0] if len(v) == 2 else None
         except (OSError, ValueError):
             pass
-        prof = storm_worker_profile(run_dir, rate)
+        prof = storm_worker_profile(run_dir, name)
         if prof:
             steps[-1]["loadToolWorkerTopFramesByCpu"] = prof
         steps[-1].update(storm_admission(d))
     clean = [s for s in steps if s["failed"] == 0]
     best = max(clean, key=lambda s: s["achievedConnectsAuthsPerSecond"] or 0, default=None)
-    fig = {"steps": steps, "bestWithoutFailures": best, "ladder": ladder(run_dir),
+    fig = {"steps": steps, "bestWithoutFailures": best, "ladder": ladder(run_dir), "serverOpenFiles": open_files(run_dir),
            "firstRateWithFailures": next((s["rateRequested"] for s in steps if s["failed"] > 0), None)}
     v = best["achievedConnectsAuthsPerSecond"] if best else None
     targets = {"connectsAuthsPerSecond": {"target": ">= 10,000 connects+auths/s standalone", "value": v,
@@ -559,47 +642,90 @@ def storm_admission(d):
 
 
 def graceful_degradation(steps):
-    """Issue 19's criterion over the ladder: the peak admitted rate (over every step up to the tool's saturation),
-    each step's ratio to it, and a verdict per step from the server's saturation on (the first step that admitted
-    less than 90 % of its offered rate): admitted >= 90 % of the peak. Steps below saturation admitted what was
-    offered; steps from the first one at which the tool fell behind its own schedule (median start lag over
-    TOOL_LAG_SATURATED_MS) on are outside the criterion."""
+    """Issue 19's criterion over the ladder, on each offered rate's MEDIAN over its repetitions (a step measures a
+    window of a few seconds on shared cores: one step alone wanders +-15 %). Per rate: the median admitted rate and
+    its spread (min, max, (max - min) / median), the count-based share of offered sessions admitted, the median of
+    the tool's start lag p50 and of its worker JVMs' CPU (from /proc, in the window). The tool is out of CPU from the
+    first rate whose median start lag p50 exceeds TOOL_LAG_SATURATED_MS (it no longer offers what it is told to);
+    the peak is the highest median below that rate; the server saturates at the first rate whose median admitted
+    rate is under 90 % of the offered one; from there up to the tool's saturation each rate's median must be
+    >= 90 % of the peak."""
     rated = [s for s in steps if s.get("admittedPerSecond")]
     if not rated:
         return None
-    tool_sat = next((s["rateRequested"] for s in rated
-                     if (s.get("toolStartLagMs") or {}).get("p50", 0) > TOOL_LAG_SATURATED_MS), None)
-    within = [s for s in rated if tool_sat is None or s["rateRequested"] < tool_sat] or rated
-    peak = max(within, key=lambda s: s["admittedPerSecond"])
-    server_sat = next((s["rateRequested"] for s in rated
-                       if s["admittedPerSecond"] < 0.9 * s["rateRequested"]), None)
-    rows, worst = [], None
+    by_rate = {}
     for s in rated:
-        ratio = round(s["admittedPerSecond"] / peak["admittedPerSecond"], 3)
-        beyond_tool = tool_sat is not None and s["rateRequested"] >= tool_sat
-        if beyond_tool:
-            v = "tool saturated (criterion does not apply)"
-        elif server_sat is None or s["rateRequested"] < server_sat:
-            v = "below saturation (admitted >= 90 % of offered)"
+        by_rate.setdefault(s["rateRequested"], []).append(s)
+    rates = []
+    for rate in sorted(by_rate):
+        ss = sorted(by_rate[rate], key=lambda s: s.get("order", 0))
+        adm = [s["admittedPerSecond"] for s in ss]
+        med = statistics.median(adm)
+        lags = [(s.get("toolStartLagMs") or {}).get("p50") for s in ss]
+        lags = [x for x in lags if x is not None]
+        procs = [s.get("loadToolProcCpuInWindow") or {} for s in ss]
+        workers = [x["workerJvmsPercentOfOneCore"] for x in procs if x.get("workerJvmsPercentOfOneCore") is not None]
+        busy = [x["machineBusyPercentOfAllCores"] for x in procs if x.get("machineBusyPercentOfAllCores") is not None]
+        own = [s["loadToolPercentOfOneCoreInWindow"] for s in ss if s.get("loadToolPercentOfOneCoreInWindow")]
+        rates.append({
+            "rateRequested": rate, "repetitions": len(ss),
+            "admittedPerSecondMedian": round(med),
+            "admittedPerSecondByRepetition": adm,
+            "admittedPerSecondMin": min(adm), "admittedPerSecondMax": max(adm),
+            "spreadPercentOfMedian": round(100.0 * (max(adm) - min(adm)) / med, 1) if med else None,
+            "windowSecondsByRepetition": [(s.get("window") or {}).get("seconds") for s in ss],
+            # count-based, so a step whose refusals ended it sooner does not look faster: of the sessions the
+            # repetitions offered, the share that got in (all of them, and the worst repetition)
+            "admittedOfOffered": round(sum(s["connected"] for s in ss) / sum(s["sessions"] for s in ss), 4),
+            "admittedOfOfferedWorstRepetition": round(min(s["connected"] / s["sessions"] for s in ss), 4),
+            "refused": sum(s["failed"] for s in ss),
+            "toolStartLagP50MsMedian": round(statistics.median(lags), 1) if lags else None,
+            "toolStartLagP50MsByRepetition": lags,
+            "toolWorkerJvmsPercentOfOneCoreMedian": round(statistics.median(workers), 1) if workers else None,
+            "toolWorkerJvmsPercentOfOneCoreByRepetition": workers,
+            "toolOwnCpuPercentOfOneCoreMedian": round(statistics.median(own), 1) if own else None,
+            "machineBusyPercentMedian": round(statistics.median(busy), 1) if busy else None,
+        })
+    tool_sat = next((r["rateRequested"] for r in rates
+                     if (r["toolStartLagP50MsMedian"] or 0) > TOOL_LAG_SATURATED_MS), None)
+    within = [r for r in rates if tool_sat is None or r["rateRequested"] < tool_sat] or rates
+    peak = max(within, key=lambda r: r["admittedPerSecondMedian"])
+    server_sat = next((r["rateRequested"] for r in rates
+                       if r["admittedPerSecondMedian"] < 0.9 * r["rateRequested"]), None)
+    worst = None
+    for r in rates:
+        r["ratioToPeak"] = round(r["admittedPerSecondMedian"] / peak["admittedPerSecondMedian"], 3)
+        if tool_sat is not None and r["rateRequested"] >= tool_sat:
+            r["verdict"] = "tool saturated (criterion does not apply)"
+        elif server_sat is None or r["rateRequested"] < server_sat:
+            r["verdict"] = "below saturation (admitted >= 90 % of offered)"
         else:
-            v = "admitted >= 90 % of peak: " + ("PASS" if ratio >= 0.9 else "FAIL")
-            worst = ratio if worst is None else min(worst, ratio)
-        rows.append({"rateRequested": s["rateRequested"], "admittedPerSecond": s["admittedPerSecond"],
-                     "ratioToPeak": ratio, "verdict": v,
+            r["verdict"] = "admitted >= 90 % of peak: " + ("PASS" if r["ratioToPeak"] >= 0.9 else "FAIL")
+            worst = r["ratioToPeak"] if worst is None else min(worst, r["ratioToPeak"])
+    rows = []
+    for s in sorted(rated, key=lambda s: s.get("order", 0)):
+        rows.append({"step": s.get("step"), "repetition": s.get("repetition", 1),
+                     "rateRequested": s["rateRequested"], "admittedPerSecond": s["admittedPerSecond"],
+                     "ratioToPeak": round(s["admittedPerSecond"] / peak["admittedPerSecondMedian"], 3),
+                     "windowSeconds": (s.get("window") or {}).get("seconds"),
                      "toolStartLagP50Ms": (s.get("toolStartLagMs") or {}).get("p50"),
                      "loadToolPercentOfOneCoreInWindow": s.get("loadToolPercentOfOneCoreInWindow"),
+                     "loadToolProcCpuInWindow": s.get("loadToolProcCpuInWindow"),
                      "refused": s["failed"],
-                     # count-based, so a step whose refusals ended it sooner does not look faster: of the sessions
-                     # the step offered, the share that got in
                      "admittedOfOffered": round(s["connected"] / s["sessions"], 4) if s.get("sessions") else None})
-    return {"peakAdmittedPerSecond": peak["admittedPerSecond"], "peakAtRate": peak["rateRequested"],
+    spreads = [r["spreadPercentOfMedian"] for r in rates if r["repetitions"] > 1 and r["spreadPercentOfMedian"]]
+    return {"definition": "per offered rate, the median over its repetitions (order alternates ascending and "
+                          "descending); peak = the highest median below the tool's saturation; verdict: every "
+                          "median from the server's saturation up to the tool's >= 90 % of the peak",
+            "peakAdmittedPerSecond": peak["admittedPerSecondMedian"], "peakAtRate": peak["rateRequested"],
             "serverSaturatedAtRate": server_sat, "toolSaturatedAtRate": tool_sat,
-            "toolSaturationRule": "first step whose median start lag (scheduled start to the tool's connect call) "
-                                  "exceeds %.0f ms" % TOOL_LAG_SATURATED_MS,
-            "steps": rows, "worstRatioToPeakUpToToolSaturation": worst,
+            "toolSaturationRule": "first offered rate whose median (over repetitions) start lag p50 (scheduled "
+                                  "start to the tool's connect call) exceeds %.0f ms" % TOOL_LAG_SATURATED_MS,
+            "rates": rates, "steps": rows, "worstRatioToPeakUpToToolSaturation": worst,
+            "largestSpreadPercentOfMedian": max(spreads, default=None),
             "worstAdmittedOfOfferedPastSaturation": min(
-                (r["admittedOfOffered"] for r in rows if r["verdict"].startswith("admitted >=")
-                 and r["admittedOfOffered"] is not None), default=None),
+                (r["admittedOfOfferedWorstRepetition"] for r in rates if r["verdict"].startswith("admitted >=")),
+                default=None),
             "verdict": None if worst is None else ("PASS" if worst >= 0.9 else "FAIL")}
 
 
@@ -647,7 +773,7 @@ def storm_cluster(run_dir):
     for path in glob.glob(os.path.join(run_dir, "storm-*-redis-keys.txt")):
         try:
             with open(path) as f:
-                keys[os.path.basename(path).split("-")[1]] = int(f.read().strip())
+                keys[os.path.basename(path)[len("storm-"):-len("-redis-keys.txt")]] = int(f.read().strip())
         except (OSError, ValueError):
             pass
     fig["redisKeysAfterEachStep"] = keys
