@@ -117,12 +117,35 @@ def storm(r):
                    f"{n(w.get('serverCpuUsPerSession'), 1)} | {n(w.get('loadToolCpuUsPerSession'), 1)} | "
                    f"{n(whole.get('serverCpuUsPerSession'), 1)} / {n(whole.get('loadToolCpuUsPerSession'), 1)} | "
                    f"{n(split.get('machineBusyPercentOfAllCores'), 1)} | {n(s.get('listenDropsSystemWide'))} | {th} |")
+    out += degradation(f.get("gracefulDegradation"))
     t = r["targets"]["connectsAuthsPerSecond"]
     lad = f.get("ladder") or {}
     out.append("")
     out.append(f"Best without failures: **{n(t['value'])} connects+auths/s** against ≥ 10,000: **{t['verdict']}**. "
                f"Ladder: {lad.get('why', 'n/a')}"
                + (f" (at {n(lad['stoppedAtRate'])}/s)." if lad.get("stoppedAtRate") else "."))
+    return out
+
+
+def degradation(g):
+    """Issue 19's table: one row per offered rate, the median over its repetitions and their spread."""
+    if not g or not g.get("rates"):
+        return []
+    out = ["", "| offered/s | reps | admitted/s median (min..max; spread) | of peak | admitted of offered (worst rep) | "
+           "tool start lag p50 ms | tool worker JVMs % of a core (/proc) | machine busy % | verdict |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for x in g["rates"]:
+        out.append(f"| {n(x['rateRequested'])} | {x['repetitions']} | {n(x['admittedPerSecondMedian'])} "
+                   f"({n(x['admittedPerSecondMin'])}..{n(x['admittedPerSecondMax'])}; "
+                   f"{n(x.get('spreadPercentOfMedian'), 1)} %) | {n(100 * x['ratioToPeak'])} % | "
+                   f"{n(100 * x['admittedOfOffered'], 1)} % ({n(100 * x['admittedOfOfferedWorstRepetition'], 1)} %) | "
+                   f"{n(x.get('toolStartLagP50MsMedian'), 1)} | {n(x.get('toolWorkerJvmsPercentOfOneCoreMedian'), 1)} | "
+                   f"{n(x.get('machineBusyPercentMedian'), 1)} | {x['verdict']} |")
+    out.append("")
+    out.append(f"Peak (median) **{n(g['peakAdmittedPerSecond'])}/s** at {n(g['peakAtRate'])} offered; the server "
+               f"saturates at {n(g.get('serverSaturatedAtRate'))}; the tool runs out of CPU at "
+               f"{n(g.get('toolSaturatedAtRate'))} ({g['toolSaturationRule']}); issue 19: **{g['verdict']}** "
+               f"(worst median {n(g.get('worstRatioToPeakUpToToolSaturation'), 3)} of the peak).")
     return out
 
 
@@ -162,7 +185,8 @@ def main():
         with open(path) as fh:
             r = json.load(fh)
         r["_file"] = "benchmarks/results/" + path.rsplit("/", 1)[-1]
-        fn = {"idle": idle, "fanout": fanout, "connect-storm": storm, "push-api": push, "unicast": unicast}
+        fn = {"idle": idle, "fanout": fanout, "connect-storm": storm, "push-api": push, "unicast": unicast,
+              "connect-storm-cluster": storm}
         print(f"### {r['scenario']}\n")
         print(header(r) + "\n")
         print("\n".join(fn[r["scenario"]](r)))

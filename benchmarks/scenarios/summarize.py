@@ -685,6 +685,9 @@ def graceful_degradation(steps):
             "toolWorkerJvmsPercentOfOneCoreByRepetition": workers,
             "toolOwnCpuPercentOfOneCoreMedian": round(statistics.median(own), 1) if own else None,
             "machineBusyPercentMedian": round(statistics.median(busy), 1) if busy else None,
+            # full accept queues (system-wide): each drop costs its client a 1 s SYN retransmit, and a window that
+            # ends on one is a second longer
+            "listenDropsByRepetition": [s.get("listenDropsSystemWide") for s in ss],
         })
     tool_sat = next((r["rateRequested"] for r in rates
                      if (r["toolStartLagP50MsMedian"] or 0) > TOOL_LAG_SATURATED_MS), None)
