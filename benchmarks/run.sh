@@ -825,10 +825,11 @@ scenario_connect_storm_cluster() {
 import json, sys
 g = json.load(open(sys.argv[1]))["figures"].get("gracefulDegradation")
 if g:
+    rate = lambda r: "%.0f/s" % r if r else "no rate of the ladder"
     print("admitted/s peak (median) %s at %s offered; server saturated at %s offered; the tool ran out of CPU at %s "
           "(%s); verdict %s; largest spread %s %% of the median" % (
-              g["peakAdmittedPerSecond"], g["peakAtRate"], g["serverSaturatedAtRate"] or "no rate",
-              g["toolSaturatedAtRate"] or "no rate", g["toolSaturationRule"], g["verdict"],
+              g["peakAdmittedPerSecond"], rate(g["peakAtRate"]), rate(g["serverSaturatedAtRate"]),
+              rate(g["toolSaturatedAtRate"]), g["toolSaturationRule"], g["verdict"],
               g["largestSpreadPercentOfMedian"]))
     for r in g["rates"]:
         print("%.0f/s offered x %d: admitted/s median %s (%s..%s, spread %s %%) = %.0f %% of peak; admitted of offered "

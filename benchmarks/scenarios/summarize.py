@@ -505,8 +505,10 @@ def storm_steps(run_dir):
 
 def tool_proc_cpu(run_dir, name, t0, t1):
     """The load tool's CPU between t0 and t1 from NAME-toolcpu.txt (storm_tool_cpu: /proc every 0.2 s, outside the
-    tool): its worker JVMs' and its parent's CPU in % of one core, each worker's, and the machine's busy share, over
-    the samples inside the window (None when fewer than two)."""
+    tool): its worker JVMs' and its parent's CPU in % of one core, each worker's, and the machine's busy share. Each
+    counter is interpolated linearly to t0 and t1 between the samples around them (a window of a second or two
+    would otherwise lose up to 0.4 s at its edges, and its start is where the tool connects hardest); None unless
+    samples lie on both sides of the window."""
     rows = []
     try:
         with open(os.path.join(run_dir, name + "-toolcpu.txt")) as f:
@@ -514,33 +516,49 @@ def tool_proc_cpu(run_dir, name, t0, t1):
                 p = line.split()
                 if len(p) < 3:
                     continue
-                procs = {}
+                counters = {"busy": (int(p[1]), "m"), "total": (int(p[2]), "m")}
                 for kv in p[3:]:
                     pid, ticks, role = kv.split(":")
-                    procs[pid] = (int(ticks), role)
-                rows.append((float(p[0]), int(p[1]), int(p[2]), procs))
+                    counters[pid] = (int(ticks), role)
+                rows.append((float(p[0]), counters))
     except (OSError, ValueError):
         return None
-    inside = [r for r in rows if t0 <= r[0] <= t1]
-    if len(inside) < 2:
+    if not rows or rows[0][0] > t0 or rows[-1][0] < t1 or t1 <= t0:
         return None
-    a, b = inside[0], inside[-1]
-    span = b[0] - a[0]
-    per = {}
-    for r in inside:
-        for pid, (ticks, role) in r[3].items():
-            first = a[3].get(pid, (0, role))[0]
-            per[pid] = (ticks - first, role)
-    workers = sorted((round(100.0 * t / CLK_TCK / span, 1) for t, role in per.values() if role == "w"),
-                     reverse=True)
-    parent = sum(t for t, role in per.values() if role != "w")
-    ncpu = os.cpu_count() or 1
-    return {"seconds": round(span, 2),
+
+    def at(key, t):
+        # a process absent from a sample had not started (0 ticks) or had exited (its last value)
+        last = 0
+        prev = None
+        for ts, c in rows:
+            v = c[key][0] if key in c else last
+            last = v
+            if ts >= t:
+                if prev is None or ts == prev[0]:
+                    return v
+                return prev[1] + (v - prev[1]) * (t - prev[0]) / (ts - prev[0])
+            prev = (ts, v)
+        return last
+
+    roles = {}
+    for _, c in rows:
+        for k, (_, role) in c.items():
+            roles[k] = role
+    span = t1 - t0
+
+    def pct(key):
+        return 100.0 * (at(key, t1) - at(key, t0)) / CLK_TCK / span
+
+    workers = sorted((round(pct(k), 1) for k, r in roles.items() if r == "w"), reverse=True)
+    parent = sum(pct(k) for k, r in roles.items() if r == "p")
+    busy = at("busy", t1) - at("busy", t0)
+    total = at("total", t1) - at("total", t0)
+    return {"seconds": round(span, 3),
             "workerJvmsPercentOfOneCore": round(sum(workers), 1),
             "perWorkerJvmPercentOfOneCore": workers,
-            "parentJvmPercentOfOneCore": round(100.0 * parent / CLK_TCK / span, 1),
-            "machineBusyPercentOfAllCores": round(100.0 * (b[1] - a[1]) / max(b[2] - a[2], 1), 1),
-            "cores": ncpu}
+            "parentJvmPercentOfOneCore": round(parent, 1),
+            "machineBusyPercentOfAllCores": round(100.0 * busy / total, 1) if total > 0 else None,
+            "cores": os.cpu_count() or 1}
 
 
 def storm(run_dir):

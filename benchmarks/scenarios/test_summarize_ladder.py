@@ -73,10 +73,16 @@ class RunFilesTest(unittest.TestCase):
                 f.write("101.0 200 400 10:5:p 11:%d:w 12:%d:w\n" % (tck, tck // 2))
                 f.write("102.0 300 600 10:5:p 11:%d:w 12:%d:w\n" % (2 * tck, tck))
             cpu = summarize.tool_proc_cpu(d, "storm-5000-r1", 100.0, 102.0)
+            # between samples: the counters interpolated to the window's edges
+            half = summarize.tool_proc_cpu(d, "storm-5000-r1", 100.5, 101.5)
+            outside = summarize.tool_proc_cpu(d, "storm-5000-r1", 100.5, 103.0)
         self.assertEqual(150.0, cpu["workerJvmsPercentOfOneCore"])
         self.assertEqual([100.0, 50.0], cpu["perWorkerJvmPercentOfOneCore"])
         self.assertEqual(0.0, cpu["parentJvmPercentOfOneCore"])
         self.assertEqual(50.0, cpu["machineBusyPercentOfAllCores"])
+        self.assertEqual([100.0, 50.0], half["perWorkerJvmPercentOfOneCore"])
+        self.assertEqual(1.0, half["seconds"])
+        self.assertIsNone(outside)
 
     def test_steps_come_in_the_order_they_ran(self):
         with tempfile.TemporaryDirectory() as d:
