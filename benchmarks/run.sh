@@ -355,7 +355,7 @@ scenario_fanout() {
 # (see below). With PROFILE=1 every worker JVM records JFR (CPU-time samples on JDK 25) into NAME-worker-PID.jfr,
 # summarised into .jfr.txt next to it; the tool's JSON also splits its CPU in the window by thread pool.
 storm_ladder() {
-    local pid="$1" ports="$2" rates="$3" n="${4:-${STORM_SESSIONS:-12000}}" reps="${5:-1}" ip=11 rate verdict wopts
+    local pid="$1" ports="$2" rates="$3" n="${4:-${STORM_SESSIONS:-12000}}" reps="${5:-1}" ip=1 rate verdict wopts
     local retry="" rep order name limit
     [ "${STORM_RETRY:-0}" = 1 ] && retry="--retry-refused --retry-for ${STORM_RETRY_FOR:-10s}"
     : >"$DIR/ladder.txt"
