@@ -42,7 +42,7 @@
 # benchmarks/scenarios/cluster.sh as in benchmarks/cluster-e2e.sh; not part of "all"):
 #   connect-storm-cluster  connects+auths per second through the cluster comet (auth over gRPC to logic, routes in
 #                          Redis), issue 19's ladder past saturation: every offered rate of CLUSTER_STORM_RATES
-#                          ("2000 5000 7500 10000 15000") runs CLUSTER_STORM_REPS (3) times, the order alternating
+#                          ("2000 5000 7500 10000 15000 25000") runs CLUSTER_STORM_REPS (3) times, the order alternating
 #                          ascending / descending, CLUSTER_STORM_SESSIONS (16000) measured sessions per step after
 #                          STORM_WARMUP unmeasured ones; each step's sessions are closed (the comet's open files back
 #                          down) before the next, so a step stays under the comet's 20,000 open files. Per rate: the
@@ -50,8 +50,8 @@
 #                          start lag and its worker JVMs' CPU (/proc, in the window); the peak and issue 19's verdict
 #                          (>= 90 % of the peak past the server's saturation) over the medians, up to the rate where
 #                          the tool runs out of CPU (median start lag p50 > 100 ms: named in the output). CPU of
-#                          comet, logic, redis, Kafka, load tool. About 5 min on 2 vCPUs (15 steps of ~12 s, the
-#                          cluster's start and two warm-up rounds)
+#                          comet, logic, redis, Kafka, load tool. About 7 min on 2 busy vCPUs (18 steps of 12-27 s,
+#                          the cluster's start and two warm-up rounds; CLUSTER_STORM_REPS=1: about 2.5 min)
 #   push-api-cluster       HTTP pushes accepted per second by logic into Kafka (acks=all), fixed offered rates
 #   push-api-overload      (issue 19) logic's adaptive shedding (BBR) on the push API, one logic process with BBR on
 #                          (cpuSource OVERLOAD_CPU_SOURCE: system or process): the maximum, the unloaded p99 at
@@ -86,7 +86,7 @@
 # minute at 20,000/s: an on/off comparison wants 10000 and 60), PUSH_SECONDS (10: each measured step),
 # UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp, ws), FANOUT_MODES ("latency throughput"),
 # PROFILE (1: JFR in fanout and connect-storm), PUSH_PROFILE (unset; a rate: JFR of push-api's step at that rate),
-# CLUSTER_STORM_RATES ("2000 5000 7500 10000 15000"), CLUSTER_STORM_REPS (3), CLUSTER_STORM_SESSIONS (16000: with
+# CLUSTER_STORM_RATES ("2000 5000 7500 10000 15000 25000"), CLUSTER_STORM_REPS (3), CLUSTER_STORM_SESSIONS (16000: with
 # the comet's other files, under its 20,000 open-files cap; the run warns when near), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
 # OVERLOAD_MAX (unset: measured; N skips the BBR-off step), OVERLOAD_MAX_OFFERED (30000), OVERLOAD_SECONDS (10),
 # OVERLOAD_BASE_RATE (2000), OVERLOAD_FACTOR (3), OVERLOAD_BURNERS (1), OVERLOAD_RECOVERY_SECONDS (5),
@@ -817,7 +817,7 @@ scenario_connect_storm_cluster() {
     wait_jit_idle "$LOGIC_PID" 15
     cluster_connect_scraper "$DIR/metrics.txt"
     # every step runs (past saturation too: issue 19's curve), each rate CLUSTER_STORM_REPS times in alternating order
-    storm_ladder "$COMET_PID" "--tcp-port 7101" "${CLUSTER_STORM_RATES:-2000 5000 7500 10000 15000}" \
+    storm_ladder "$COMET_PID" "--tcp-port 7101" "${CLUSTER_STORM_RATES:-2000 5000 7500 10000 15000 25000}" \
         "${CLUSTER_STORM_SESSIONS:-16000}" "${CLUSTER_STORM_REPS:-3}"
     finish connect-storm-cluster
     # issue 19's criterion, one line per offered rate (figures.gracefulDegradation.rates of the result)
