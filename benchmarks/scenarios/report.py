@@ -131,15 +131,16 @@ def degradation(g):
     """Issue 19's table: one row per offered rate, the median over its repetitions and their spread."""
     if not g or not g.get("rates"):
         return []
-    out = ["", "| offered/s | reps | admitted/s median (min..max; spread) | of peak | admitted of offered (worst rep) | "
-           "tool start lag p50 ms | tool worker JVMs % of a core (/proc) | machine busy % | verdict |",
+    out = ["", "| offered/s | reps | admitted/s median (min..max; spread) | of peak | "
+           "admitted of offered (worst rep) | tool start lag p50 ms | tool worker JVMs % of a core (/proc) | machine busy % | verdict |",
            "|---|---|---|---|---|---|---|---|---|"]
     for x in g["rates"]:
         out.append(f"| {n(x['rateRequested'])} | {x['repetitions']} | {n(x['admittedPerSecondMedian'])} "
                    f"({n(x['admittedPerSecondMin'])}..{n(x['admittedPerSecondMax'])}; "
                    f"{n(x.get('spreadPercentOfMedian'), 1)} %) | {n(100 * x['ratioToPeak'])} % | "
                    f"{n(100 * x['admittedOfOffered'], 1)} % ({n(100 * x['admittedOfOfferedWorstRepetition'], 1)} %) | "
-                   f"{n(x.get('toolStartLagP50MsMedian'), 1)} | {n(x.get('toolWorkerJvmsPercentOfOneCoreMedian'), 1)} | "
+                   f"{n(x.get('toolStartLagP50MsMedian'), 1)} | "
+                   f"{n(x.get('toolWorkerJvmsPercentOfOneCoreMedian'), 1)} | "
                    f"{n(x.get('machineBusyPercentMedian'), 1)} | {x['verdict']} |")
     out.append("")
     out.append(f"Peak (median) **{n(g['peakAdmittedPerSecond'])}/s** at {n(g['peakAtRate'])} offered; the server "

@@ -618,7 +618,8 @@ def storm(run_dir):
         steps[-1].update(storm_admission(d))
     clean = [s for s in steps if s["failed"] == 0]
     best = max(clean, key=lambda s: s["achievedConnectsAuthsPerSecond"] or 0, default=None)
-    fig = {"steps": steps, "bestWithoutFailures": best, "ladder": ladder(run_dir), "serverOpenFiles": open_files(run_dir),
+    fig = {"steps": steps, "bestWithoutFailures": best, "ladder": ladder(run_dir),
+           "serverOpenFiles": open_files(run_dir),
            "firstRateWithFailures": next((s["rateRequested"] for s in steps if s["failed"] > 0), None)}
     v = best["achievedConnectsAuthsPerSecond"] if best else None
     targets = {"connectsAuthsPerSecond": {"target": ">= 10,000 connects+auths/s standalone", "value": v,
