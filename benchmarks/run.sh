@@ -87,7 +87,8 @@
 # UNICAST_SESSIONS (1000), UNICAST_RATE (500), IDLE_TRANSPORT (mix, tcp, ws), FANOUT_MODES ("latency throughput"),
 # PROFILE (1: JFR in fanout and connect-storm), PUSH_PROFILE (unset; a rate: JFR of push-api's step at that rate),
 # CLUSTER_STORM_RATES ("2000 5000 7500 10000 15000 25000"), CLUSTER_STORM_REPS (3), CLUSTER_STORM_SESSIONS (16000: with
-# the comet's other files, under its 20,000 open-files cap; the run warns when near), CLUSTER_PUSH_RATES ("5000 10000"), CLUSTER_PUSH_SECONDS (15),
+# the comet's other files, under its 20,000 open-files cap; the run warns when near), CLUSTER_PUSH_RATES ("5000
+# 10000"), CLUSTER_PUSH_SECONDS (15),
 # OVERLOAD_MAX (unset: measured; N skips the BBR-off step), OVERLOAD_MAX_OFFERED (30000), OVERLOAD_SECONDS (10),
 # OVERLOAD_BASE_RATE (2000), OVERLOAD_FACTOR (3), OVERLOAD_BURNERS (1), OVERLOAD_RECOVERY_SECONDS (5),
 # OVERLOAD_MAX_IN_FLIGHT (20000), OVERLOAD_CPU_SOURCE (system | process) and any JGOIM_OVERLOAD_* (push-api-overload),
