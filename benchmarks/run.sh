@@ -834,12 +834,13 @@ if g:
               g["largestSpreadPercentOfMedian"]))
     for r in g["rates"]:
         print("%.0f/s offered x %d: admitted/s median %s (%s..%s, spread %s %%) = %.0f %% of peak; admitted of offered "
-              "%.1f %% (worst rep %.1f %%); tool start lag p50 %s ms, tool worker JVMs %s %% of a core (/proc), "
-              "machine %s %% busy: %s" % (
+              "%.1f %% (worst rep %.1f %%); the tool offered at least %s/s, start lag p50 %s ms, its worker JVMs %s %% "
+              "of a core (/proc), machine %s %% busy: %s" % (
                   r["rateRequested"], r["repetitions"], r["admittedPerSecondMedian"], r["admittedPerSecondMin"],
                   r["admittedPerSecondMax"], r["spreadPercentOfMedian"], 100 * r["ratioToPeak"],
                   100 * r["admittedOfOffered"], 100 * r["admittedOfOfferedWorstRepetition"],
-                  r["toolStartLagP50MsMedian"], r["toolWorkerJvmsPercentOfOneCoreMedian"],
+                  r["toolOfferedAtLeastPerSecondMedian"], r["toolStartLagP50MsMedian"],
+                  r["toolWorkerJvmsPercentOfOneCoreMedian"],
                   r["machineBusyPercentMedian"], r["verdict"]))
 PY
 }

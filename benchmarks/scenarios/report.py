@@ -132,14 +132,14 @@ def degradation(g):
     if not g or not g.get("rates"):
         return []
     out = ["", "| offered/s | reps | admitted/s median (min..max; spread) | of peak | "
-           "admitted of offered (worst rep) | tool start lag p50 ms | tool worker JVMs % of a core (/proc) | machine busy % | verdict |",
-           "|---|---|---|---|---|---|---|---|---|"]
+           "admitted of offered (worst rep) | tool offered at least /s | tool start lag p50 ms | tool worker JVMs % of a core (/proc) | machine busy % | verdict |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for x in g["rates"]:
         out.append(f"| {n(x['rateRequested'])} | {x['repetitions']} | {n(x['admittedPerSecondMedian'])} "
                    f"({n(x['admittedPerSecondMin'])}..{n(x['admittedPerSecondMax'])}; "
                    f"{n(x.get('spreadPercentOfMedian'), 1)} %) | {n(100 * x['ratioToPeak'])} % | "
                    f"{n(100 * x['admittedOfOffered'], 1)} % ({n(100 * x['admittedOfOfferedWorstRepetition'], 1)} %) | "
-                   f"{n(x.get('toolStartLagP50MsMedian'), 1)} | "
+                   f"{n(x.get('toolOfferedAtLeastPerSecondMedian'))} | {n(x.get('toolStartLagP50MsMedian'), 1)} | "
                    f"{n(x.get('toolWorkerJvmsPercentOfOneCoreMedian'), 1)} | "
                    f"{n(x.get('machineBusyPercentMedian'), 1)} | {x['verdict']} |")
     out.append("")

@@ -686,6 +686,10 @@ def graceful_degradation(steps):
         workers = [x["workerJvmsPercentOfOneCore"] for x in procs if x.get("workerJvmsPercentOfOneCore") is not None]
         busy = [x["machineBusyPercentOfAllCores"] for x in procs if x.get("machineBusyPercentOfAllCores") is not None]
         own = [s["loadToolPercentOfOneCoreInWindow"] for s in ss if s.get("loadToolPercentOfOneCoreInWindow")]
+        # what the tool really offered, at least: the last session started no later than the schedule's end plus the
+        # largest start lag, so sessions / (schedule + max lag) bounds the rate it started them at from below
+        offered = [round(s["sessions"] / (s["sessions"] / rate + s["toolStartLagMs"]["max"] / 1000.0))
+                   for s in ss if (s.get("toolStartLagMs") or {}).get("max") is not None and rate > 0]
         rates.append({
             "rateRequested": rate, "repetitions": len(ss),
             "admittedPerSecondMedian": round(med),
@@ -700,6 +704,8 @@ def graceful_degradation(steps):
             "refused": sum(s["failed"] for s in ss),
             "toolStartLagP50MsMedian": round(statistics.median(lags), 1) if lags else None,
             "toolStartLagP50MsByRepetition": lags,
+            "toolOfferedAtLeastPerSecondMedian": round(statistics.median(offered)) if offered else None,
+            "toolOfferedAtLeastPerSecondByRepetition": offered,
             "toolWorkerJvmsPercentOfOneCoreMedian": round(statistics.median(workers), 1) if workers else None,
             "toolWorkerJvmsPercentOfOneCoreByRepetition": workers,
             "toolOwnCpuPercentOfOneCoreMedian": round(statistics.median(own), 1) if own else None,
