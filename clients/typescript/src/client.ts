@@ -76,9 +76,9 @@ export class JgoimClient {
   /**
    * Connects and authenticates: resolves when the first session authenticated. A refused or failed attempt that
    * retrying can cure is retried as a reconnect is: a refusal of the reconnect class (4000-4499: rate limit 4016 and
-   * per-address cap 4017 with their retry-after, ban 4018, overload 4015, draining comet 4001, logic unavailable
-   * 4004) or a transport failure (refused, connect or auth timeout). Each URL is tried once at once, then the client
-   * waits what the reconnect policy says (at least a refusal's retry-after), state RECONNECTING, and tries again;
+   * ban 4018, whose retry-after is waited, per-address cap 4017, overload 4015, draining comet 4001, logic
+   * unavailable 4004) or a transport failure (refused, connect or auth timeout). Each URL is tried once at once, then the client
+   * waits what the reconnect policy says (at least a 4016's or 4018's retry-after), state RECONNECTING, and tries again;
    * {@code onClose(status, true)} reports each refusal, with {@link retryDelayMs} the wait. Rejects with a
    * {@link JgoimError} (its {@code close} the last refusal) at once on a terminal code (4500-4999: a refused token is
    * UNAUTHORIZED), when the next attempt could not start within {@code firstConnectTimeoutMs} (default 120000; 0:

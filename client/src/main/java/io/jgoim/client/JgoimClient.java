@@ -55,10 +55,10 @@ public final class JgoimClient implements AutoCloseable {
     /**
      * Connects and authenticates. The future completes when the first session authenticated. A refused or failed
      * attempt that retrying can cure is retried as a reconnect is: a refusal of the reconnect class (4000-4499: rate
-     * limit 4016 and per-address cap 4017 with their {@code retry-after}, ban 4018, overload 4015, draining comet
-     * 4001, logic unavailable 4004) or a transport failure (connection refused, connect or auth timeout). Each address
-     * is tried once at once, then the client waits what the {@link ReconnectPolicy} says (at least a refusal's
-     * retry-after), state {@link ClientState#RECONNECTING}, and tries again; the listener's
+     * limit 4016 and ban 4018, whose {@code retry-after} is waited, per-address cap 4017, overload 4015,
+     * draining comet 4001, logic unavailable 4004) or a transport failure (connection refused, connect or auth timeout). Each address
+     * is tried once at once, then the client waits what the {@link ReconnectPolicy} says (at least a 4016's or
+     * 4018's retry-after), state {@link ClientState#RECONNECTING}, and tries again; the listener's
      * {@link ClientListener#onClose onClose(status, true)} reports each refusal, with {@link #retryDelay()} the wait.
      * The future fails with a {@link JgoimClientException} (its {@link JgoimClientException#closeStatus()} is the
      * last refusal) at once on a terminal code (4500-4999: a refused token is {@link ErrorCode#UNAUTHORIZED}), when
