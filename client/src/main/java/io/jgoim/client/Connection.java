@@ -264,17 +264,18 @@ final class Connection {
     }
 
     /**
-     * An attempt of the first connect failed before authenticating. A retryable one (not terminal; for a goim ver-1
-     * TCP client, not a silent close after its auth frame, which is how goim's comet refuses a token) tries the next
-     * address of the round at once (and each node a draining comet named), then, the round spent, waits what the
-     * reconnect policy says for this refusal and starts a new round, as long as that attempt starts before the first
-     * connect's deadline. Otherwise connect() fails with this, the last, refusal.
+     * An attempt of the first connect failed before authenticating. Unless its code is terminal, the next address of
+     * the round is tried at once (and each node a draining comet named). The round spent, a retryable failure (not
+     * terminal; for a goim ver-1 TCP client, not a silent close after its auth frame, which is how goim's comet
+     * refuses a token, so waiting could only hammer it into a ban) waits what the reconnect policy says for it and
+     * starts a new round, as long as that attempt starts before the first connect's deadline. Otherwise connect()
+     * fails with this, the last, refusal.
      */
     private void onFirstAttemptFailed(CloseStatus status, boolean silentAfterAuth) {
         boolean retryable = !status.isTerminal() && !silentAfterAuth;
         FirstAttempts first = firstAttempts;
         first.failed();
-        if (retryable && (endpoints.hasHints() || first.nextInRound(endpoints.roundSize()))) {
+        if (!status.isTerminal() && (endpoints.hasHints() || first.nextInRound(endpoints.roundSize()))) {
             retryAfter(status, 0, this::attemptConnect);
             return;
         }

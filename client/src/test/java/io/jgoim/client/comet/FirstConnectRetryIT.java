@@ -169,6 +169,25 @@ class FirstConnectRetryIT {
         assertThat(attempts.willRetry).containsExactly(false);
     }
 
+    /**
+     * A goim (ver 1) TCP client is refused a token by a bare close after its auth frame (it cannot read a code): that
+     * close is not retried, or a bad token would keep knocking until its address is banned.
+     */
+    @Test
+    void shouldFailAGoimTcpClientAtOnceWhenItsTokenIsRefusedWithABareClose() throws Exception {
+        startComet(Map.of());
+        Attempts attempts = new Attempts();
+        JgoimClient c = track(client(Transport.TCP, attempts).extended(false).token("not a goim token").build());
+
+        assertThatThrownBy(() -> c.connect().get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(JgoimClientException.class,
+                        e -> assertThat(e.closeStatus().code()).isEqualTo(CloseStatus.ABNORMAL_CODE));
+
+        Thread.sleep(500);
+        assertThat(logic.connects()).hasSize(1);
+        assertThat(attempts.willRetry).containsExactly(false);
+    }
+
     @Test
     void shouldEndTheRetriesAndFailConnectWhenClosedDuringTheBanWait() throws Exception {
         startComet(Map.of("JGOIM_LIMITS_AUTH_FAILURES_PER_IP", "3", "JGOIM_LIMITS_BAN_TIME", "4s"));
