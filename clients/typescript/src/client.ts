@@ -32,7 +32,11 @@ export interface ClientListener {
   onStateChange?(client: JgoimClient, state: ClientState): void;
   /** Authenticated on the comet at {@code node} (its URL), after the first connect and every reconnect. */
   onConnected?(client: JgoimClient, node: string): void;
-  /** A connection ended; {@code willReconnect} false means the client is now CLOSED. */
+  /**
+   * A connection ended, or an attempt of the first connect was refused or failed. {@code willReconnect} true: another
+   * attempt is scheduled, {@code client.retryDelayMs} from now (a refusal's retry-after, the backoff, or 0 for the
+   * next URL); false: the client is now CLOSED.
+   */
   onClose?(client: JgoimClient, status: CloseStatus, willReconnect: boolean): void;
 }
 
@@ -70,9 +74,16 @@ export class JgoimClient {
   }
 
   /**
-   * Connects and authenticates: resolves when the server accepted the token, rejects with a {@link JgoimError}
-   * (refused, closed, timed out). A failed first connection leaves the client CLOSED. A second call returns the same
-   * promise.
+   * Connects and authenticates: resolves when the first session authenticated. A refused or failed attempt that
+   * retrying can cure is retried as a reconnect is: a refusal of the reconnect class (4000-4499: rate limit 4016 and
+   * ban 4018, whose retry-after is waited, per-address cap 4017, overload 4015, draining comet 4001, logic
+   * unavailable 4004) or a transport failure (refused, connect or auth timeout). Each URL is tried once at once, then the client
+   * waits what the reconnect policy says (at least a 4016's or 4018's retry-after), state RECONNECTING, and tries again;
+   * {@code onClose(status, true)} reports each refusal, with {@link retryDelayMs} the wait. Rejects with a
+   * {@link JgoimError} (its {@code close} the last refusal) at once on a terminal code (4500-4999: a refused token is
+   * UNAUTHORIZED), when the next attempt could not start within {@code firstConnectTimeoutMs} (default 120000; 0:
+   * each URL once, no waiting), with {@code reconnect: false} after one round, and when close() ends the retries. A
+   * failed first connect leaves the client CLOSED. A second call returns the same promise.
    */
   connect(): Promise<void> {
     return this.connection.connect();
@@ -181,6 +192,13 @@ export class JgoimClient {
   /** The URL of the comet the client last authenticated on. */
   get node(): string | undefined {
     return this.connection.node;
+  }
+  /**
+   * The wait scheduled before the next attempt, after a refused first attempt or a lost connection (0: the next URL
+   * at once). Set before {@code onClose(status, true)} is called, so a listener can show "retrying in N s".
+   */
+  get retryDelayMs(): number {
+    return this.connection.retryDelayMs;
   }
   /** How many times a lost connection was re-established and re-authenticated. */
   get reconnects(): number {

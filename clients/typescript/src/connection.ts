@@ -3,8 +3,10 @@
  * the next address ({@link Endpoints}), send the auth frame once it is open, become CONNECTED on the auth reply
  * (heartbeat, acks, subscriptions restored after a reconnect), route every frame (op-9 batches unwrapped in order,
  * replies to their requests by seq, op 20/21 to the stream side, pushes to the listener), and when the socket closes
- * decide between reconnecting after a full-jitter backoff and closing for good (first connection failed at every
- * address, terminal close code, reconnect off, client closed). A frame that breaks the protocol closes the
+ * decide between reconnecting after a full-jitter backoff and closing for good (terminal close code, reconnect off,
+ * client closed, a first connect out of time). A first connect not yet authenticated is retried as a reconnect is
+ * ({@link FirstAttempts}): each address at once, then the policy's wait (a refusal's retry-after included) before
+ * the next round, until its deadline. A frame that breaks the protocol closes the
  * connection with PROTOCOL_ERROR (4504) and the reason; no exception reaches the application.
  */
 import { abortSocket, statusOf, type Attempt } from "./attempt.js";
@@ -44,6 +46,8 @@ export class Connection {
   state: ClientState = "NEW";
   lastClose?: CloseStatus;
   reconnects = 0;
+  /** The wait before the next attempt, as last scheduled (0: at once); read it in onClose. */
+  retryDelayMs = 0;
   node?: string;
   token: string;
   private readonly o: ResolvedOptions;
@@ -54,7 +58,7 @@ export class Connection {
   private first?: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
   private everAuthenticated = false;
   private authenticatedAt = 0;
-  private failedFirstAttempts = 0;
+  private firstAttempts?: FirstAttempts;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
 
   constructor(o: ResolvedOptions, ev: ConnectionEvents, refresh?: () => Promise<unknown>) {
@@ -94,6 +98,7 @@ export class Connection {
     if (this.state === "CLOSED") {
       reject(new JgoimError(ErrorCode.UNAVAILABLE, "client is closed"));
     } else {
+      this.firstAttempts = new FirstAttempts(Date.now(), this.o.firstConnectTimeoutMs);
       void this.attemptConnect();
     }
     return promise;
@@ -291,28 +296,57 @@ export class Connection {
     if (status.nodes.length > 0) {
       this.endpoints.hint(status.nodes);
     }
-    if (
-      !this.everAuthenticated &&
-      !status.terminal &&
-      (this.endpoints.hasHints || ++this.failedFirstAttempts < this.endpoints.roundSize)
-    ) {
-      // The first connect tries each address (and each hinted node) once, at once: only a live session earns backoff.
-      this.ev.closed(status, true);
-      this.reconnectTimer = setTimeout(() => void this.attemptConnect(), 0);
+    if (!this.everAuthenticated) {
+      this.firstAttemptFailed(status);
       return;
     }
-    if (!this.everAuthenticated || status.terminal || !this.o.reconnect) {
+    if (status.terminal || !this.o.reconnect) {
       this.setState("CLOSED");
-      const code = status.terminal ? ErrorCode.UNAUTHORIZED : ErrorCode.UNAVAILABLE;
-      this.first?.reject(new JgoimError(code, `connection failed: ${status}`, status));
       this.ev.closed(status, false);
       return;
     }
     const delay = this.policy.nextDelayMs(wasConnected ? Date.now() - this.authenticatedAt : -1, status);
-    this.setState("RECONNECTING");
-    this.ev.closed(status, true);
     const renew = status.code === CloseCode.TOKEN_EXPIRED && this.o.tokenRefresher;
-    this.reconnectTimer = setTimeout(() => void (renew ? this.renewThenConnect() : this.attemptConnect()), delay);
+    this.retryAfter(status, delay, () => void (renew ? this.renewThenConnect() : this.attemptConnect()));
+  }
+
+  /**
+   * An attempt of the first connect failed before authenticating. A retryable one (not terminal) tries the next
+   * address of the round at once (and each node a draining comet named), then, the round spent, waits what the
+   * reconnect policy says for this refusal and starts a new round, as long as that attempt starts before the first
+   * connect's deadline. Otherwise connect() rejects with this, the last, refusal.
+   */
+  private firstAttemptFailed(status: CloseStatus): void {
+    const first = this.firstAttempts!;
+    first.failed();
+    if (!status.terminal && (this.endpoints.hasHints || first.nextInRound(this.endpoints.roundSize))) {
+      this.retryAfter(status, 0, () => void this.attemptConnect());
+      return;
+    }
+    const delay = !status.terminal && this.o.reconnect ? this.policy.nextDelayMs(-1, status) : -1;
+    if (delay >= 0 && first.startsInTime(Date.now(), delay)) {
+      first.newRound();
+      this.retryAfter(status, delay, () => void this.attemptConnect());
+      return;
+    }
+    this.setState("CLOSED");
+    const code = status.terminal ? ErrorCode.UNAUTHORIZED : ErrorCode.UNAVAILABLE;
+    const after = first.attempts > 1 ? ` (after ${first.attempts} attempts)` : "";
+    this.first?.reject(new JgoimError(code, `connection failed: ${status}${after}`, status));
+    this.ev.closed(status, false);
+  }
+
+  /** Schedules the next attempt delayMs from now (0: the next address, at once), telling the listener first. */
+  private retryAfter(status: CloseStatus, delayMs: number, next: () => void): void {
+    this.retryDelayMs = delayMs;
+    if (delayMs > 0) {
+      this.setState("RECONNECTING");
+    }
+    this.ev.closed(status, true);
+    if (this.state === "CLOSED") {
+      return; // the listener closed the client
+    }
+    this.reconnectTimer = setTimeout(next, delayMs);
   }
 
   /** Closed at the token's expiry: ask the refresher for a new token before authenticating again. */
@@ -333,5 +367,38 @@ export class Connection {
       this.state = s;
       this.ev.stateChanged(s);
     }
+  }
+}
+
+/**
+ * The first connect's retry budget: its deadline (firstConnectTimeoutMs after connect()), the attempts made, and the
+ * place in the current round of addresses. An attempt that could not start before the deadline is not waited for:
+ * connect() rejects at once with the refusal in hand.
+ */
+class FirstAttempts {
+  attempts = 0;
+  private readonly deadline: number;
+  private failedInRound = 0;
+
+  constructor(start: number, timeoutMs: number) {
+    this.deadline = start + timeoutMs;
+  }
+
+  failed(): void {
+    this.attempts++;
+  }
+
+  /** Whether another address of this round is left to try at once (counts this failure against the round). */
+  nextInRound(roundSize: number): boolean {
+    return ++this.failedInRound < roundSize;
+  }
+
+  /** Whether an attempt delayMs after now starts no later than the deadline (Infinity: always). */
+  startsInTime(now: number, delayMs: number): boolean {
+    return now + delayMs <= this.deadline;
+  }
+
+  newRound(): void {
+    this.failedInRound = 0;
   }
 }

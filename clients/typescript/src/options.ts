@@ -35,8 +35,21 @@ export interface ClientOptions {
   authTimeoutMs?: number;
   /** How long change room, watch, upstream, recent and refresh wait for their reply. Default 10000. */
   requestTimeoutMs?: number;
-  /** Re-establish a lost connection by itself (never after a terminal close code). Default true. */
+  /**
+   * Retry by itself: re-establish a lost connection (never after a terminal close code), and retry a refused first
+   * connect (see {@link firstConnectTimeoutMs}). False: a first connect tries each URL once. Default true.
+   */
   reconnect?: boolean;
+  /**
+   * How long connect() may keep retrying a first connect whose attempts are refused with a retryable code (4000-4499:
+   * rate limit, per-address cap, ban, overload, drain, logic unavailable) or fail in transport (refused, timed out):
+   * each URL once, then the reconnect policy's wait (at least a refusal's retry-after) before the next round, as long
+   * as the next attempt starts within this time. 0: each URL once, no waiting. Infinity: until close(), as
+   * centrifuge-js. Default 120000: two minutes outlast the longest wait a comet's rate limit names (30 s) several
+   * times over, a comet's restart or drain and a short logic outage, yet an app awaiting connect() still hears within
+   * minutes that something lasting is wrong (no comet there, a ban of its address, 5 minutes by default).
+   */
+  firstConnectTimeoutMs?: number;
   /** Full-jitter backoff floor. Default 1000. */
   backoffMinMs?: number;
   /** Full-jitter backoff ceiling. Default 30000. */
@@ -73,6 +86,7 @@ export interface ResolvedOptions {
   authTimeoutMs: number;
   requestTimeoutMs: number;
   reconnect: boolean;
+  firstConnectTimeoutMs: number;
   backoffMinMs: number;
   backoffMaxMs: number;
   stablePeriodMs: number;
@@ -87,6 +101,13 @@ export interface ResolvedOptions {
 function positive(name: string, v: number): number {
   if (!(typeof v === "number" && v > 0 && Number.isFinite(v))) {
     throw new RangeError(`${name} must be > 0: ${v}`);
+  }
+  return v;
+}
+
+function nonNegative(name: string, v: number): number {
+  if (!(typeof v === "number" && v >= 0)) {
+    throw new RangeError(`${name} must be >= 0: ${v}`);
   }
   return v;
 }
@@ -124,6 +145,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     authTimeoutMs: positive("authTimeoutMs", o.authTimeoutMs ?? 10_000),
     requestTimeoutMs: positive("requestTimeoutMs", o.requestTimeoutMs ?? 10_000),
     reconnect: o.reconnect ?? true,
+    firstConnectTimeoutMs: nonNegative("firstConnectTimeoutMs", o.firstConnectTimeoutMs ?? 120_000),
     backoffMinMs: positive("backoffMinMs", o.backoffMinMs ?? 1000),
     backoffMaxMs: positive("backoffMaxMs", o.backoffMaxMs ?? 30_000),
     stablePeriodMs: positive("stablePeriodMs", o.stablePeriodMs ?? 30_000),

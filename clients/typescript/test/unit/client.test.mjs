@@ -168,9 +168,45 @@ test("a throwing listener does not cost the session", async () => {
   }
 });
 
-test("a first connect that nothing answers fails and leaves the client CLOSED", async () => {
-  const c = new JgoimClient({ urls: ["ws://127.0.0.1:1/sub", "ws://127.0.0.1:2/sub"], token: "t", WebSocket });
+test("a first connect that nothing answers fails after one round with firstConnectTimeoutMs 0", async () => {
+  const r = recorder();
+  const c = new JgoimClient({ urls: ["ws://127.0.0.1:1/sub", "ws://127.0.0.1:2/sub"], token: "t", WebSocket,
+    firstConnectTimeoutMs: 0 }, r.listener);
   await assert.rejects(c.connect(), (e) => e.code === ErrorCode.UNAVAILABLE);
+  assert.equal(c.state, "CLOSED");
+  assert.deepEqual(r.closes.map((x) => x[2]), [true, false]);
+});
+
+test("a first connect that nothing answers is retried with backoff until firstConnectTimeoutMs", async () => {
+  const r = recorder();
+  const c = new JgoimClient({ url: "ws://127.0.0.1:1/sub", token: "t", WebSocket, backoffMinMs: 100,
+    backoffMaxMs: 200, firstConnectTimeoutMs: 1500 }, r.listener);
+  const delays = [];
+  r.listener.onClose = (cl, status, again) => {
+    r.closes.push([status.code, status.reason, again]);
+    if (again) delays.push(cl.retryDelayMs);
+  };
+  const start = Date.now();
+  await assert.rejects(c.connect(), (e) => e.code === ErrorCode.UNAVAILABLE && e.close?.code === 1006 &&
+    /attempts/.test(e.message));
+  const ms = Date.now() - start;
+  assert.ok(ms >= 1300 && ms < 4000, `kept trying until the timeout left no room: ${ms} ms`);
+  assert.equal(c.state, "CLOSED");
+  assert.ok(r.closes.length >= 6 && r.closes.length <= 16, `attempts 100-200 ms apart: ${r.closes.length}`);
+  assert.deepEqual(r.closes.map((x) => x[2]), [...Array(r.closes.length - 1).fill(true), false]);
+  assert.ok(delays.every((d) => d >= 100 && d <= 200), `delays ${delays}`);
+});
+
+test("close() while a first connect waits rejects connect() and stops the attempts", async () => {
+  const r = recorder();
+  const c = new JgoimClient({ url: "ws://127.0.0.1:1/sub", token: "t", WebSocket, backoffMinMs: 300,
+    backoffMaxMs: 300 }, r.listener);
+  const p = c.connect();
+  await until(() => c.state === "RECONNECTING");
+  c.close();
+  await assert.rejects(p, (e) => e.code === ErrorCode.UNAVAILABLE && /client closed/.test(e.message));
+  await new Promise((res) => setTimeout(res, 700));
+  assert.equal(r.closes.length, 1);
   assert.equal(c.state, "CLOSED");
 });
 

@@ -49,6 +49,8 @@ import java.util.Objects;
  *                          when its position advanced, plus once right after a resume
  * @param resumeFrom        with positions: the positions to send at the first auth (an app that kept its key and its
  *                          last positions across a restart resumes where it was); empty for none
+ * @param firstConnectTimeout how long the first connect keeps retrying retryable refusals and transport failures
+ *                          (with {@code reconnect}); zero: each address once, at once
  */
 public record ClientConfig(String host, int port, Transport transport, String path, SslContext sslContext,
                            byte[] token, Duration heartbeatInterval, int heartbeatMaxMissed, Duration connectTimeout,
@@ -56,7 +58,8 @@ public record ClientConfig(String host, int port, Transport transport, String pa
                            Duration backoffMax, Duration stablePeriod, InetAddress localAddress, boolean extended,
                            int maxFrameBytes, int maxRequestBodyBytes, boolean heartbeatFromServer,
                            ClientListener listener, List<String> addresses, URI nodesUrl, boolean positions,
-                           TokenRefresher tokenRefresher, Duration ackInterval, List<StreamPosition> resumeFrom) {
+                           TokenRefresher tokenRefresher, Duration ackInterval, List<StreamPosition> resumeFrom,
+                           Duration firstConnectTimeout) {
     public ClientConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(transport, "transport");
@@ -82,6 +85,9 @@ public record ClientConfig(String host, int port, Transport transport, String pa
         positive("backoffMin", backoffMin);
         positive("stablePeriod", stablePeriod);
         positive("ackInterval", ackInterval);
+        if (firstConnectTimeout == null || firstConnectTimeout.isNegative()) {
+            throw new IllegalArgumentException("firstConnectTimeout must be >= 0: " + firstConnectTimeout);
+        }
         resumeFrom = resumeFrom == null ? List.of() : List.copyOf(resumeFrom);
         if (!resumeFrom.isEmpty() && !positions) {
             throw new IllegalArgumentException("resumeFrom needs positions(true)");

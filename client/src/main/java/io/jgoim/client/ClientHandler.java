@@ -24,6 +24,8 @@ import io.netty.util.ReferenceCountUtil;
  * loop.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
+    /** The reason of a connection the peer closed without a close code (no goodbye, no close frame). */
+    static final String PEER_CLOSED = "connection closed by peer";
     /** The close status recorded before the channel closes (server goodbye, close frame, local timeout). */
     static final AttributeKey<CloseStatus> CLOSE_STATUS = AttributeKey.valueOf("jgoim.client.closeStatus");
 
@@ -154,7 +156,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         CloseStatus status = ctx.channel().attr(CLOSE_STATUS).get();
         connection.onConnectionLost(ctx.channel(), status != null ? status
-                : CloseStatus.abnormal("connection closed by peer"));
+                : CloseStatus.abnormal(PEER_CLOSED));
         super.channelInactive(ctx);
     }
 

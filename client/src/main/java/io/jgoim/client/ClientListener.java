@@ -58,8 +58,9 @@ public interface ClientListener {
     }
 
     /**
-     * A connection ended. {@code willReconnect} is true when the client has scheduled a reconnect; false when it is
-     * now {@link ClientState#CLOSED}.
+     * A connection ended, or an attempt of the first connect was refused or failed. {@code willReconnect} is true
+     * when the client has scheduled another attempt ({@link JgoimClient#retryDelay()} says after how long: a refusal's
+     * retry-after, the backoff, or zero for the next address); false when it is now {@link ClientState#CLOSED}.
      */
     default void onClose(JgoimClient client, CloseStatus status, boolean willReconnect) {
     }

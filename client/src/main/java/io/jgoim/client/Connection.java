@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * The life cycle of one client's long connection: connect, send the auth frame once the transport is ready, become
  * CONNECTED on the auth reply (starting the {@link Heartbeat} and restoring {@link Subscriptions} after a reconnect),
  * and when the channel closes decide between reconnecting after a {@link ReconnectPolicy} delay and closing for good
- * (first connection failed at every address, terminal close code, reconnect off, client closed). Each attempt's
+ * (terminal close code, reconnect off, client closed, a first connect out of time). A first connect that has not
+ * authenticated yet is retried like a reconnect ({@link FirstAttempts}): each address at once, then the policy's wait
+ * (a refusal's retry-after included) before the next round, until its deadline. Each attempt's
  * address comes from {@link Endpoints} (a draining comet's hints first, then the next address of the rotation); the
  * session key the server generated is kept for later auths ({@link SessionKeys}), and a position-aware client's
  * positions go after the token and come back in the reply ({@link StreamFrames}). Owns the state and the current
@@ -57,6 +59,7 @@ final class Connection {
     private volatile int reconnects;
     private volatile String target;
     private volatile String node;
+    private volatile long retryDelayNanos;
 
     // Confined to the event loop.
     private boolean everAuthenticated;
@@ -65,7 +68,8 @@ final class Connection {
     private long authenticatedAtNanos;
     private ScheduledFuture<?> authTimeoutTask;
     private byte[] authToken;
-    private int failedFirstAttempts;
+    private FirstAttempts firstAttempts;
+    private ScheduledFuture<?> retryTask;
 
     /** {@code onReauthenticated} runs on the event loop after every successful auth but the first. */
     Connection(JgoimClient client, EventLoopGroup group, EventLoop loop, PendingRequests pending,
@@ -97,6 +101,7 @@ final class Connection {
                     f.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, "client is closed"));
                     return;
                 }
+                firstAttempts = new FirstAttempts(System.nanoTime(), config.firstConnectTimeout());
                 attemptConnect();
             });
         } catch (RejectedExecutionException e) {
@@ -118,6 +123,7 @@ final class Connection {
             boolean wasClosed = state == ClientState.CLOSED;
             setState(ClientState.CLOSED);
             cancelTimers();
+            cancelRetry();
             Channel ch = channel;
             if (ch != null && ch.isOpen()) {
                 ch.close().addListener(f -> done.complete(null));
@@ -226,6 +232,8 @@ final class Connection {
         if (ch != channel) {
             return;
         }
+        boolean silentAfterAuth = state == ClientState.AUTHENTICATING && !config.extended()
+                && !config.transport().isWebSocket() && ClientHandler.PEER_CLOSED.equals(status.reason());
         channel = null;
         cancelTimers();
         lastClose = status;
@@ -239,32 +247,79 @@ final class Connection {
         if (!status.nodes().isEmpty()) {
             endpoints.hint(status.nodes());
         }
-        if (!everAuthenticated && !status.isTerminal()
-                && (endpoints.hasHints() || ++failedFirstAttempts < endpoints.roundSize())) {
-            // The first connect tries each address (and each node a draining comet named) once, at once: only a
-            // live session earns backoff reconnects.
-            ListenerCalls.closed(client, status, true);
-            loop.execute(this::attemptConnect);
+        if (!everAuthenticated) {
+            onFirstAttemptFailed(status, silentAfterAuth);
             return;
         }
-        if (!everAuthenticated || status.isTerminal() || !config.reconnect()) {
+        if (status.isTerminal() || !config.reconnect()) {
             setState(ClientState.CLOSED);
-            CompletableFuture<Void> first = firstConnect.get();
-            if (first != null && !first.isDone()) {
-                ErrorCode code = status.isTerminal() ? ErrorCode.UNAUTHORIZED : ErrorCode.UNAVAILABLE;
-                first.completeExceptionally(new JgoimClientException(code, status,
-                        "connection failed: " + status.code() + " " + status.reason(), null));
-            }
             ListenerCalls.closed(client, status, false);
             return;
         }
         long delay = reconnectPolicy.nextDelayNanos(wasConnected ? System.nanoTime() - authenticatedAtNanos : -1,
                 status);
-        setState(ClientState.RECONNECTING);
-        ListenerCalls.closed(client, status, true);
         Runnable next = status.code() == CloseCode.TOKEN_EXPIRED.code() && config.tokenRefresher() != null
                 ? this::renewTokenThenConnect : this::attemptConnect;
-        loop.schedule(next, delay, TimeUnit.NANOSECONDS);
+        retryAfter(status, delay, next);
+    }
+
+    /**
+     * An attempt of the first connect failed before authenticating. Unless its code is terminal, the next address of
+     * the round is tried at once (and each node a draining comet named). The round spent, a retryable failure (not
+     * terminal; for a goim ver-1 TCP client, not a silent close after its auth frame, which is how goim's comet
+     * refuses a token, so waiting could only hammer it into a ban) waits what the reconnect policy says for it and
+     * starts a new round, as long as that attempt starts before the first connect's deadline. Otherwise connect()
+     * fails with this, the last, refusal.
+     */
+    private void onFirstAttemptFailed(CloseStatus status, boolean silentAfterAuth) {
+        boolean retryable = !status.isTerminal() && !silentAfterAuth;
+        FirstAttempts first = firstAttempts;
+        first.failed();
+        if (!status.isTerminal() && (endpoints.hasHints() || first.nextInRound(endpoints.roundSize()))) {
+            retryAfter(status, 0, this::attemptConnect);
+            return;
+        }
+        long delay = retryable && config.reconnect() ? reconnectPolicy.nextDelayNanos(-1, status) : -1;
+        if (delay >= 0 && first.startsInTime(System.nanoTime(), delay)) {
+            first.newRound();
+            retryAfter(status, delay, this::attemptConnect);
+            return;
+        }
+        setState(ClientState.CLOSED);
+        CompletableFuture<Void> f = firstConnect.get();
+        if (f != null && !f.isDone()) {
+            ErrorCode code = status.isTerminal() ? ErrorCode.UNAUTHORIZED : ErrorCode.UNAVAILABLE;
+            f.completeExceptionally(new JgoimClientException(code, status, "connection failed: " + status.code() + " "
+                    + status.reason() + (first.attempts() > 1 ? " (after " + first.attempts() + " attempts)" : ""),
+                    null));
+        }
+        ListenerCalls.closed(client, status, false);
+    }
+
+    /**
+     * Schedules the next attempt {@code delayNanos} from now (0: at once, the next address of a round), telling the
+     * listener first: {@link #retryDelayNanos()} holds the wait during its onClose call.
+     */
+    private void retryAfter(CloseStatus status, long delayNanos, Runnable next) {
+        retryDelayNanos = delayNanos;
+        if (delayNanos > 0) {
+            setState(ClientState.RECONNECTING);
+        }
+        ListenerCalls.closed(client, status, true);
+        if (state == ClientState.CLOSED) {
+            return; // the listener closed the client
+        }
+        retryTask = delayNanos > 0 ? loop.schedule(next, delayNanos, TimeUnit.NANOSECONDS) : null;
+        if (delayNanos <= 0) {
+            loop.execute(next);
+        }
+    }
+
+    private void cancelRetry() {
+        if (retryTask != null) {
+            retryTask.cancel(false);
+            retryTask = null;
+        }
     }
 
     /**
@@ -385,6 +440,11 @@ final class Connection {
 
     int reconnects() {
         return reconnects;
+    }
+
+    /** The wait before the next attempt, as last scheduled (0: at once); read it in onClose. */
+    long retryDelayNanos() {
+        return retryDelayNanos;
     }
 
     /** The address of the current or last connection attempt ({@code host:port}), or null before the first. */

@@ -53,10 +53,19 @@ public final class JgoimClient implements AutoCloseable {
     }
 
     /**
-     * Connects and authenticates. The future completes when the server accepted the token, or fails with a
-     * {@link JgoimClientException} (closed, refused, timed out); a failed first connection leaves the client
-     * {@link ClientState#CLOSED} (reconnects only follow a connection that authenticated). Calling it again returns
-     * the same future.
+     * Connects and authenticates. The future completes when the first session authenticated. A refused or failed
+     * attempt that retrying can cure is retried as a reconnect is: a refusal of the reconnect class (4000-4499: rate
+     * limit 4016 and ban 4018, whose {@code retry-after} is waited, per-address cap 4017, overload 4015,
+     * draining comet 4001, logic unavailable 4004) or a transport failure (connection refused, connect or auth timeout). Each address
+     * is tried once at once, then the client waits what the {@link ReconnectPolicy} says (at least a 4016's or
+     * 4018's retry-after), state {@link ClientState#RECONNECTING}, and tries again; the listener's
+     * {@link ClientListener#onClose onClose(status, true)} reports each refusal, with {@link #retryDelay()} the wait.
+     * The future fails with a {@link JgoimClientException} (its {@link JgoimClientException#closeStatus()} is the
+     * last refusal) at once on a terminal code (4500-4999: a refused token is {@link ErrorCode#UNAUTHORIZED}), when
+     * the next attempt could not start within the builder's {@code firstConnectTimeout} (default 2 minutes; zero:
+     * each address once, no waiting), with {@code reconnect(false)} after one round, and when {@link #close()} ends
+     * the retries. A goim (ver 1) TCP client learns no close code: a silent close after its auth frame fails at once.
+     * A failed first connect leaves the client {@link ClientState#CLOSED}. Calling it again returns the same future.
      */
     public CompletableFuture<Void> connect() {
         return connection.connect();
@@ -203,6 +212,15 @@ public final class JgoimClient implements AutoCloseable {
     public long acksSent() {
         StreamFrames streams = connection.streams();
         return streams == null ? 0 : streams.acks().sent();
+    }
+
+    /**
+     * The wait the client scheduled before its next attempt, after a refused first attempt or a lost connection
+     * ({@link Duration#ZERO}: the next address is tried at once). Set before
+     * {@link ClientListener#onClose onClose(status, true)} is called, so a listener can show "retrying in N s".
+     */
+    public Duration retryDelay() {
+        return Duration.ofNanos(connection.retryDelayNanos());
     }
 
     /** How many times a lost connection was re-established and re-authenticated. */

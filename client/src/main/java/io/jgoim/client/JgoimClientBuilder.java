@@ -46,6 +46,15 @@ public final class JgoimClientBuilder {
     private TokenRefresher tokenRefresher;
     private Duration ackInterval = Duration.ofSeconds(1);
     private List<StreamPosition> resumeFrom = List.of();
+    private Duration firstConnectTimeout = DEFAULT_FIRST_CONNECT_TIMEOUT;
+
+    /**
+     * How long a first connect keeps retrying retryable refusals by default: two minutes outlast the longest wait a
+     * comet's rate limit names (30 s) several times over, a comet's restart or drain, and a short outage of logic,
+     * yet an application that waits on {@link JgoimClient#connect()} still hears within minutes that something lasting
+     * is wrong (no comet there, a ban of its address, whose default is 5 minutes).
+     */
+    public static final Duration DEFAULT_FIRST_CONNECT_TIMEOUT = Duration.ofMinutes(2);
 
     JgoimClientBuilder() {
     }
@@ -156,6 +165,11 @@ public final class JgoimClientBuilder {
         return this;
     }
 
+    /**
+     * Whether the client retries by itself: reconnects after a lost connection, and the first connect's retries of a
+     * retryable refusal (see {@link #firstConnectTimeout}). Off: a first connect tries each address once, and a lost
+     * connection closes the client.
+     */
     public JgoimClientBuilder reconnect(boolean reconnect) {
         this.reconnect = reconnect;
         return this;
@@ -165,6 +179,20 @@ public final class JgoimClientBuilder {
     public JgoimClientBuilder backoff(Duration min, Duration max) {
         this.backoffMin = min;
         this.backoffMax = max;
+        return this;
+    }
+
+    /**
+     * How long {@link JgoimClient#connect()} may keep retrying (default {@link #DEFAULT_FIRST_CONNECT_TIMEOUT}): a first
+     * attempt refused with a retryable code (4000-4499: rate limit, per-address cap, ban, overload, drain, logic
+     * unavailable) or lost to a transport failure (connection refused, timeout) is retried after the reconnect
+     * policy's wait (a refusal's {@code retry-after} included), until a session authenticates, a terminal code
+     * refuses it, or the next attempt could not start within this time after connect() was called; then connect()
+     * fails with the last refusal. {@link Duration#ZERO}: each address is tried once, at once (no waiting). A very
+     * long duration retries until {@link JgoimClient#close()}, as centrifuge-js does.
+     */
+    public JgoimClientBuilder firstConnectTimeout(Duration timeout) {
+        this.firstConnectTimeout = timeout;
         return this;
     }
 
@@ -268,7 +296,7 @@ public final class JgoimClientBuilder {
                 heartbeatMaxMissed, connectTimeout, authTimeout, requestTimeout, reconnect, backoffMin,
                 backoffMax, stablePeriod, localAddress, extended, maxFrameBytes, maxRequestBodyBytes,
                 extended && !heartbeatFixed, listener, addresses, withPlatform(nodesUrl, transport), positions,
-                tokenRefresher, ackInterval, resumeFrom);
+                tokenRefresher, ackInterval, resumeFrom, firstConnectTimeout);
         return new JgoimClient(config, group);
     }
 }

@@ -235,7 +235,8 @@ class JgoimClientIT {
     @EnumSource(value = Transport.class, names = {"TCP", "WEBSOCKET"})
     void shouldFailConnectWhenTheAuthReplyNeverComes(Transport transport) {
         CompletableFuture<Void> held = server.logic().holdConnects();
-        JgoimClient c = builder(transport, new RecordingListener()).authTimeout(Duration.ofMillis(300)).build();
+        JgoimClient c = builder(transport, new RecordingListener()).authTimeout(Duration.ofMillis(300))
+                .firstConnectTimeout(Duration.ZERO).build();
         clients.add(c);
         try {
             assertThatThrownBy(() -> c.connect().get(5, TimeUnit.SECONDS)).cause()
@@ -400,11 +401,41 @@ class JgoimClientIT {
 
     @Test
     void shouldFailConnectWhenNothingListens() {
-        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(1).token("t").group(group).build();
+        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(1).token("t").group(group)
+                .firstConnectTimeout(Duration.ZERO).build();
         clients.add(c);
         assertThatThrownBy(() -> c.connect().get(5, TimeUnit.SECONDS)).cause()
                 .isInstanceOf(JgoimClientException.class);
         assertThat(c.state()).isEqualTo(ClientState.CLOSED);
+    }
+
+    /**
+     * Connection refused is a transport failure a reconnect retries, and so does the first connect: with backoff
+     * (100-200 ms) until its firstConnectTimeout (1.5 s) leaves no time for another attempt, then it fails with the
+     * last refusal (1006), the listener having heard each failed attempt with willReconnect true.
+     */
+    @Test
+    void shouldRetryAFirstConnectThatNothingListensToUntilItsTimeout() {
+        RecordingListener l = new RecordingListener();
+        JgoimClient c = JgoimClient.builder().host("127.0.0.1").port(1).token("t").group(group).listener(l)
+                .backoff(Duration.ofMillis(100), Duration.ofMillis(200)).firstConnectTimeout(Duration.ofMillis(1500))
+                .build();
+        clients.add(c);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> c.connect().get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(JgoimClientException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+                    assertThat(e.closeStatus().code()).isEqualTo(CloseStatus.ABNORMAL_CODE);
+                    assertThat(e.getMessage()).contains("attempts");
+                });
+
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(ms).as("kept trying until the timeout left no room for another attempt").isBetween(1300L, 4000L);
+        assertThat(c.state()).isEqualTo(ClientState.CLOSED);
+        assertThat(l.closes.size()).as("attempts, each 100-200 ms apart").isBetween(6, 16);
+        assertThat(l.closes.subList(0, l.closes.size() - 1)).allMatch(RecordingListener.Close::willReconnect);
+        assertThat(l.closes.get(l.closes.size() - 1).willReconnect()).isFalse();
     }
 
     @Test

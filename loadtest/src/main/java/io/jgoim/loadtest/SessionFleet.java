@@ -216,6 +216,9 @@ final class SessionFleet implements AutoCloseable {
                 .connectTimeout(options.connectTimeout())
                 .authTimeout(options.connectTimeout())
                 .reconnect(false)
+                // a refused first connect is the run's to count (and, with --retry-refused, to retry), even for a
+                // tuning that turns reconnects on
+                .firstConnectTimeout(java.time.Duration.ZERO)
                 .positions(options.positions())
                 .group(loop)
                 .listener(new FleetListener(this, pushes));

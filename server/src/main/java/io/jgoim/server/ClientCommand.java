@@ -102,6 +102,8 @@ final class ClientCommand implements Callable<Integer> {
                 .heartbeatInterval(Duration.ofMillis(io.jgoim.common.config.ConfigLoader.parseDuration(heartbeat)
                         .toMillis()))
                 .group(group)
+                // FirstConnect retries the first connect itself, one printed line per attempt
+                .firstConnectTimeout(Duration.ZERO)
                 .listener(new ClientListener() {
                     @Override
                     public void onPush(JgoimClient c, int op, int seq, ByteBuf body) {

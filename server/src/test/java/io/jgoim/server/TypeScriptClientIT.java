@@ -3,8 +3,9 @@ package io.jgoim.server;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.jgoim.comet.index.Session;
+import io.jgoim.comet.limit.Refusal;
+import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * network blip): {@code POST /drop?key=K}. Dependencies are installed with {@code npm ci} only when node_modules is
  * missing or older than package-lock.json, so runs after the first need no registry (.ci/run installs them before
  * the build). With them installed the test takes 12-25 s here; each npm run is bounded (install 120 s, tests 60 s).
+ *
+ * <p>A second server, whose comet limits each address to one connect a second (no bans), runs the SDK's first-connect
+ * tests (test/limits): a refused first connect waits the retry-after and gets in, a refused token fails after one
+ * attempt, close() during the wait ends the attempts. {@code GET /counts} on the control endpoint tells them what the
+ * server counted: the comet's refusals by limit, the auths logic accepted and the auths the comet saw refused.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class TypeScriptClientIT {
@@ -41,13 +47,11 @@ class TypeScriptClientIT {
     private StandaloneWithClients fixture;
     private HttpServer control;
 
-    @BeforeEach
-    void start() throws Exception {
-        // The SDK's e2e unwraps op-9 batches: an idle room's pushes now go one per write (the comet's coalescing
-        // follows the load), so the optional window makes job gather them into batches here.
-        fixture = StandaloneWithClients.in(dir).job("batch: {window: 250ms}").start();
+    private void start(StandaloneWithClients.Setup setup) throws Exception {
+        fixture = setup.start();
         control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         control.createContext("/drop", this::drop);
+        control.createContext("/counts", this::counts);
         control.start();
     }
 
@@ -61,6 +65,20 @@ class TypeScriptClientIT {
         }
     }
 
+    private void counts(HttpExchange ex) throws IOException {
+        var server = fixture.server();
+        var refusals = server.comet().limits().meters();
+        String body = "{\"ip_connect_rate\":" + (long) refusals.refusals(Refusal.IP_CONNECT_RATE)
+                + ",\"ip_banned\":" + (long) refusals.refusals(Refusal.IP_BANNED)
+                + ",\"authAccepted\":" + sum(server, "jgoim.logic.sessions.connected")
+                + ",\"authFailures\":" + sum(server, "jgoim_comet_auth_failures") + "}";
+        reply(ex, 200, body);
+    }
+
+    private static long sum(StandaloneServer server, String counter) {
+        return (long) server.meters().find(counter).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
     private void drop(HttpExchange ex) throws IOException {
         String query = ex.getRequestURI().getQuery();
         String key = query != null && query.startsWith("key=") ? query.substring(4) : "";
@@ -72,6 +90,10 @@ class TypeScriptClientIT {
             status = 200;
             body = "dropped " + key;
         }
+        reply(ex, status, body);
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
@@ -81,18 +103,38 @@ class TypeScriptClientIT {
 
     @Test
     void shouldPassTheTypeScriptSdkTestsAgainstARealServer() throws Exception {
+        // The SDK's e2e unwraps op-9 batches: an idle room's pushes now go one per write (the comet's coalescing
+        // follows the load), so the optional window makes job gather them into batches here.
+        start(StandaloneWithClients.in(dir).job("batch: {window: 250ms}"));
+        NpmProject sdk = sdk();
+        // npm test: tsc, then the unit tests; test:e2e: the tests against this server.
+        sdk.run(60, env(), "npm", "test");
+        sdk.run(60, env(), "npm", "run", "test:e2e");
+    }
+
+    @Test
+    void shouldRetryTheSdksFirstConnectAgainstACometThatRefusesIt() throws Exception {
+        start(StandaloneWithClients.in(dir).comet(
+                "limits: {connectRatePerIp: 1, connectBurstPerIp: 1, authFailuresPerIp: 0}"));
+        NpmProject sdk = sdk();
+        sdk.run(60, env(), "npm", "run", "build");
+        sdk.run(90, env(), "npm", "run", "test:limits");
+    }
+
+    private Map<String, String> env() {
+        return Map.of(
+                "JGOIM_WS_URL", "ws://127.0.0.1:" + fixture.wsPort() + "/sub",
+                "JGOIM_API", fixture.api(),
+                "JGOIM_CONTROL", "http://127.0.0.1:" + control.getAddress().getPort());
+    }
+
+    private NpmProject sdk() throws Exception {
         String install = "Node.js 18+ and npm (Debian: apt-get install nodejs npm; .ci/run does it)";
         NpmProject.requireTool("node", install);
         NpmProject.requireTool("npm", install);
         assertThat(SDK.resolve("package.json")).as("the TypeScript SDK's folder").exists();
         NpmProject sdk = new NpmProject(SDK, dir);
         sdk.installIfNeeded(120, "typescript", "ws");
-        Map<String, String> env = Map.of(
-                "JGOIM_WS_URL", "ws://127.0.0.1:" + fixture.wsPort() + "/sub",
-                "JGOIM_API", fixture.api(),
-                "JGOIM_CONTROL", "http://127.0.0.1:" + control.getAddress().getPort());
-        // npm test: tsc, then the unit tests; test:e2e: the tests against this server.
-        sdk.run(60, env, "npm", "test");
-        sdk.run(60, env, "npm", "run", "test:e2e");
+        return sdk;
     }
 }
