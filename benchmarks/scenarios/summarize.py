@@ -230,8 +230,8 @@ def thread_us_per_delivery(run_dir, name):
     per_s = n / len(secs)
 
     def group(comm):
-        for prefix, g in (("comet-io", "eventLoops"), ("C1_", "jit"), ("C2_", "jit"), ("Z", "gc"), ("GC", "gc"),
-                          ("G1", "gc"), ("jgoim-cpu", "cpuMonitor"), ("job-lane", "jobLanes"),
+        for prefix, g in (("comet-io", "eventLoops"), ("comet-rpc", "cometRpc"), ("C1_", "jit"), ("C2_", "jit"),
+                          ("Z", "gc"), ("GC", "gc"), ("G1", "gc"), ("jgoim-cpu", "cpuMonitor"), ("job-lane", "jobLanes"),
                           ("logic-http", "httpApiAndMetrics")):
             if comm.startswith(prefix):
                 return g

@@ -7,7 +7,6 @@ import io.jgoim.common.admin.AdminRoutes;
 import io.jgoim.common.logging.LogLevels;
 import io.jgoim.protocol.rpc.CometAdminGrpcService;
 import io.jgoim.protocol.rpc.CometAdminService;
-import io.grpc.Server;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.comet.index.SessionLoops;
@@ -61,6 +60,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CometServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CometServer.class);
+    /** Each close step's floor past the drain time, so each gets a chance. */
+    private static final long MIN_STEP_MILLIS = 100;
 
     private final CometConfig config;
     private final LogicService logic;
@@ -79,7 +80,7 @@ public final class CometServer implements AutoCloseable {
     private CometMetrics metrics;
     private CometPushService pushService;
     private HistoryReads historyReads;
-    private Server rpcServer;
+    private RpcListener rpc;
     private final CometAdmin admin;
     private NodeMeters.Share nodeMeters;
     private NodeRegistration registration;
@@ -101,7 +102,7 @@ public final class CometServer implements AutoCloseable {
         this.logic = TracedConnect.wrap(logic, tracing, SpanKind.CLIENT);
         this.registry = registry;
         this.meters = meters;
-        this.admin = new CometAdmin(config, meters, this::isDraining, () -> java.util.Arrays.asList(boss, workers));
+        this.admin = new CometAdmin(config, meters, this::isDraining, this::eventLoops);
     }
 
     /** Binds every enabled listener and starts the periodic reports. */
@@ -139,10 +140,10 @@ public final class CometServer implements AutoCloseable {
 
         listeners.bindClients(services);
         if (config.rpc().enabled()) {
-            rpcServer = RpcListener.start(config, transports, boss, workers,
+            rpc = RpcListener.start(config, transports, boss, workers,
                     TracedCometService.grpcService(pushService, tracing),
                     new CometAdminGrpcService(new DeferredCometAdmin(config.node().id(), () -> control)));
-            rpcAddress = RpcListener.address(rpcServer);
+            rpcAddress = rpc.address();
         }
         long report = config.online().reportInterval().toMillis();
         EventExecutor timerLoop = boss.next();
@@ -323,8 +324,8 @@ public final class CometServer implements AutoCloseable {
             services.acks().flush(); // the acks of the sessions the drain closed
         }
         // What is left of the drain time bounds the rest, with a small floor so each step gets a chance.
-        if (rpcServer != null) {
-            RpcListener.stop(rpcServer, remainingMillis(deadline));
+        if (rpc != null) {
+            rpc.stop(remainingMillis(deadline), MIN_STEP_MILLIS); // the server, then its own loops
         }
         admin.close();
         if (registration != null) {
@@ -343,7 +344,13 @@ public final class CometServer implements AutoCloseable {
         log.info("comet {} closed", config.node().id());
     }
 
+    /** The event loops the liveness check probes: boss, session loops and the gRPC listener's own (null until set). */
+    private List<EventLoopGroup> eventLoops() {
+        RpcListener r = rpc;
+        return java.util.Arrays.asList(boss, workers, r == null ? null : r.ownLoops());
+    }
+
     private static long remainingMillis(long deadlineNanos) {
-        return Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+        return Math.max(MIN_STEP_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 }

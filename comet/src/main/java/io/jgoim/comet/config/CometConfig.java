@@ -180,13 +180,18 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
         }
     }
 
-    /** The gRPC Comet service job pushes to ({@code tls}: job's channels, see docs/operations.md, Security). */
-    public record RpcConfig(boolean enabled, String bind, int port, int maxInboundMessageBytes, TlsServerConfig tls) {
+    /**
+     * The gRPC Comet service job pushes to ({@code tls}: job's channels, see docs/operations.md, Security);
+     * {@code ioThreads} event loops of its own, 0 = served on the session loops.
+     */
+    public record RpcConfig(boolean enabled, String bind, int port, int maxInboundMessageBytes, int ioThreads,
+                            TlsServerConfig tls) {
         public RpcConfig {
             Checks.notNull(tls, "rpc.tls");
             Checks.notBlank(bind, "rpc.bind");
             Checks.port(port, "rpc.port");
             Checks.positive(maxInboundMessageBytes, "rpc.maxInboundMessageBytes");
+            Checks.nonNegative(ioThreads, "rpc.ioThreads");
         }
     }
 

@@ -102,8 +102,8 @@ final class LoopFanOut implements Runnable {
      * Queues the next chunk of the active sweeps behind the loop's I/O. Not {@code execute}: Netty 4.2's loop runs its
      * task queue until it is empty (or for up to {@code io.netty.eventLoop.maxTaskProcessingQuantumMs}, 1 s) before
      * it polls sockets again, so a task that queues itself again runs again at once, and a whole sweep (hundreds of
-     * milliseconds at 15,000 members) would pass without one read: no heartbeat answered, no gRPC room call taken
-     * (job's calls to a comet are read on these loops). A scheduled task is moved into the task queue only when a
+     * milliseconds at 15,000 members) would pass without one read: no heartbeat answered (and, with
+     * {@code rpc.ioThreads} 0, no gRPC room call taken: job's calls are then read on these loops). A scheduled task is moved into the task queue only when a
      * round of tasks starts, after the sockets were polled, so each chunk follows one round of I/O.
      */
     private void scheduleAfterIo() {

@@ -12,8 +12,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * address comes later from a trusted load balancer, the handler that will apply them to it (a PROXY header:
  * {@link ProxyProtocolHandler}; an X-Forwarded-For header of a WebSocket upgrade: {@link ForwardedForHandler}). A
  * refused connection gets the {@link RefusedConnection} pipeline only, or on a plain WebSocket listener whose
- * refusals go in a close frame the HTTP codec and {@link RefusedUpgrade}. One instance per listener; thread-safe.
+ * refusals go in a close frame the {@link RefusedUpgrade} pipeline only. One instance per listener; thread-safe.
  */
 final class ConnectGate {
     private static final Logger log = LoggerFactory.getLogger(ConnectGate.class);
@@ -52,16 +50,17 @@ final class ConnectGate {
     }
 
     /**
-     * A plain WebSocket listener's gate refusing in close frames, when {@code path} is not null: the upgrade request
-     * on {@code path} from an origin in {@code origins} is read within {@code handshakeTimeoutNanos} of accept.
-     */
-    /**
      * The longest a refused WebSocket client's upgrade request is waited for (less when {@code
      * protocol.handshakeTimeout} is less): a browser sends it as soon as it is connected, and a flood of refused
      * connections that send nothing must not hold a socket each for a whole handshake timeout.
      */
     static final long REFUSED_REQUEST_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+    /**
+     * A plain WebSocket listener's gate refusing in close frames, when {@code path} is not null: the upgrade request
+     * on {@code path} from an origin in {@code origins} is read within {@code handshakeTimeoutNanos} of accept, at
+     * most {@link #REFUSED_REQUEST_WAIT_NANOS}.
+     */
     ConnectGate(ConnectLimits limits, ProxyConfig proxy, boolean webSocket, boolean tls, String path,
                 OriginAllowList origins, long handshakeTimeoutNanos) {
         this.limits = limits;
@@ -128,12 +127,12 @@ final class ConnectGate {
         ch.pipeline().addLast(PipelineNames.REFUSED, new RefusedConnection(tls ? null : replies.raw(r, webSocket)));
     }
 
-    /** The refused connection's pipeline when the refusal goes in a close frame: the request is read first. */
+    /**
+     * The refused connection's pipeline when the refusal goes in a close frame: {@link RefusedUpgrade} alone, which
+     * scans the raw request (no HTTP codec or aggregator for a connection that is refused anyway).
+     */
     private void refuseUpgrade(Channel ch, Refusal r, int acceptSeconds) {
-        ch.pipeline().addLast(PipelineNames.HTTP, new HttpServerCodec())
-                .addLast(PipelineNames.HTTP_AGGREGATOR,
-                        new HttpObjectAggregator(WebSocketChannelInitializer.MAX_UPGRADE_REQUEST_BYTES))
-                .addLast(PipelineNames.REFUSED, new RefusedUpgrade(closeFrames, r, acceptSeconds));
+        ch.pipeline().addLast(PipelineNames.REFUSED, new RefusedUpgrade(closeFrames, r, acceptSeconds));
     }
 
     /**

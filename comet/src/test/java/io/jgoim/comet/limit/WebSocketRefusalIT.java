@@ -139,7 +139,10 @@ class WebSocketRefusalIT {
             for (String req : new String[] {
                     upgradeRequest("/other", null, ""),
                     upgradeRequest("/sub", "https://evil.example", ""),
-                    "GET /sub HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"}) {
+                    "GET /sub HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                    upgradeRequest("/sub", null, "").replace("Sec-WebSocket-Key: " + KEY + "\r\n", ""),
+                    // a head past the 12 KiB the HTTP codec would read
+                    upgradeRequest("/sub", null, ("X-Pad: " + "p".repeat(1000) + "\r\n").repeat(13))}) {
                 try (Socket s = connect("127.0.0.27")) {
                     s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
                     assertThat(RealClientAddressIT.head(s)).as(req).startsWith("HTTP/1.1 429")
@@ -149,6 +152,28 @@ class WebSocketRefusalIT {
             assertStillPushedTo(session, "bad-request-session");
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> comet.limits().bans().connections("127.0.0.27") == 0);
+    }
+
+    @Test
+    void shouldReadAnUpgradeRequestThatArrivesInSeveralSegments() throws Exception {
+        start(Map.of("JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP", "1"));
+        try (RawConn session = authed("127.0.0.29", "split-session");
+             Socket s = connect("127.0.0.29")) {
+            s.setTcpNoDelay(true);
+            byte[] req = upgradeRequest("/sub", null, "").getBytes(StandardCharsets.US_ASCII);
+            // cut inside the request line, inside a header, and inside the final empty line
+            int[] cuts = {0, 10, 60, req.length - 1, req.length};
+            for (int i = 0; i + 1 < cuts.length; i++) {
+                s.getOutputStream().write(req, cuts[i], cuts[i + 1] - cuts[i]);
+                s.getOutputStream().flush();
+                Thread.sleep(50);
+            }
+            Closed c = readRefusal(s);
+            assertThat(c.code()).isEqualTo(CloseCode.TOO_MANY_CONNECTIONS.code());
+            assertThat(c.reason()).isEqualTo(CloseReasons.withRetryAfter(CloseCode.TOO_MANY_CONNECTIONS.reason(), 10));
+            assertStillPushedTo(session, "split-session");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> comet.limits().bans().connections("127.0.0.29") == 0);
     }
 
     @Test
