@@ -8,8 +8,9 @@ endpoint), scraped once a second. RUN.json is the load tool's report: its sample
 were sent and received (prewarm messages are not counted there), and for each role the last scrape before the first
 measured send and the first scrape after the last measured delivery are diffed. Every histogram (`*_bucket` series)
 whose count grew is diffed bucket by bucket, so what the measured window did is separated from what came before it
-(connects, prewarm), and p50/p90/p99/p99.9 are read as the upper bound of the bucket that holds them
-(Micrometer's percentile buckets: the figure is at most one bucket width above the true value). Counters that grew
+(connects, prewarm), and p50/p90/p99/p99.9 are interpolated linearly inside the bucket that holds them, as
+Prometheus's histogram_quantile does (jgoim's explicit buckets, docs/operations.md "Histogram buckets": within about
+10 % in the dense range; runs before them read the bucket's upper bound of Micrometer's ~10 %-wide buckets). Counters that grew
 are reported as their increase. Prints a table and writes the figures to OUT.json. The stages of a room push:
 
   jgoim_kafka_send_latency           logic: publish until Kafka acknowledged (producer linger, broker, acks)
@@ -51,6 +52,18 @@ def parse(path):
     return series
 
 
+def quantile(rank, buckets):
+    """histogram_quantile's estimate: linear inside the first bucket whose cumulative count reaches rank."""
+    lower, below = 0.0, 0.0
+    for le, c in buckets:
+        if c >= rank:
+            if le == float("inf"):
+                return lower
+            return lower + (le - lower) * ((rank - below) / (c - below) if c > below else 1.0)
+        lower, below = le, c
+    return float("inf")
+
+
 def histograms(before, after):
     out = {}
     for (name, labels), v in after.items():
@@ -70,8 +83,7 @@ def histograms(before, after):
         dsum = after.get((name + "_sum", rest), 0.0) - before.get((name + "_sum", rest), 0.0)
         fig = {"count": int(total), "mean": dsum / total}
         for label, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p999", 0.999)):
-            want = q * total
-            fig[label] = next((le for le, c in buckets if c >= want), float("inf"))
+            fig[label] = quantile(q * total, buckets)
         result[key] = fig
     return result
 

@@ -1,5 +1,6 @@
 package io.jgoim.job;
 
+import io.jgoim.common.metrics.HistogramBuckets;
 import io.jgoim.common.metrics.TenantLabels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -7,7 +8,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -54,27 +54,19 @@ public final class JobMetrics {
         this.tenantDelivered = tenants.counters(registry, "jgoim.job.tenant.sessions.delivered",
                 "sessions comets reported a push written to (room calls under comet.roomAck=accepted: handed to the "
                         + "comet's event loops), by the push's tenant (counted once per comet call)");
-        this.batchMessages = DistributionSummary.builder("jgoim.job.batch.messages")
-                .description("room messages per batch sent to comets")
-                .publishPercentileHistogram()
-                .maximumExpectedValue(4096.0)
+        this.batchMessages = HistogramBuckets.batch(DistributionSummary.builder("jgoim.job.batch.messages")
+                .description("room messages per batch sent to comets"))
                 .register(registry);
         this.batchBytes = DistributionSummary.builder("jgoim.job.batch.bytes")
                 .description("bytes of encoded frames per room batch")
                 .baseUnit("bytes")
                 .register(registry);
-        this.pushAge = Timer.builder("jgoim.job.push.age")
-                .description("from PushMsg.created_at_ms (logic accepted it) to the comet accepting the push")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
+        this.pushAge = HistogramBuckets.age(Timer.builder("jgoim.job.push.age")
+                .description("from PushMsg.created_at_ms (logic accepted it) to the comet accepting the push"))
                 .register(registry);
-        this.consumeAge = Timer.builder("jgoim.job.consume.age")
+        this.consumeAge = HistogramBuckets.age(Timer.builder("jgoim.job.consume.age")
                 .description("from PushMsg.created_at_ms (logic accepted it) to job polling its record: the Kafka "
-                        + "leg (producer batching, the broker, the consumer's fetch) of jgoim.job.push.age")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
+                        + "leg (producer batching, the broker, the consumer's fetch) of jgoim.job.push.age"))
                 .register(registry);
         Gauge.builder("jgoim.job.consumer.lag", lag, AtomicLong::get)
                 .description("records behind the end of the assigned partitions, summed")

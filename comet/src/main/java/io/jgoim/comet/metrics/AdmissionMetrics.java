@@ -1,11 +1,11 @@
 package io.jgoim.comet.metrics;
 
+import io.jgoim.common.metrics.HistogramBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import java.time.Duration;
 import java.util.function.IntSupplier;
 
 /**
@@ -22,9 +22,8 @@ public final class AdmissionMetrics {
 
     public AdmissionMetrics(MeterRegistry registry) {
         this.registry = registry;
-        authLatency = Timer.builder("jgoim_comet_auth_latency").description("logic Connect round trip at auth")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        authLatency = HistogramBuckets.call(Timer.builder("jgoim_comet_auth_latency")
+                .description("logic Connect round trip at auth")).register(registry);
         connectsShed = Counter.builder("jgoim_comet_connects_shed")
                 .description("auths refused (4004) because the adaptive bound of Connects waiting for logic "
                         + "(jgoim_comet_connects_limit, at most protocol.maxPendingConnects) was reached and no "

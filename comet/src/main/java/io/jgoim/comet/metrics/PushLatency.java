@@ -1,10 +1,10 @@
 package io.jgoim.comet.metrics;
 
+import io.jgoim.common.metrics.HistogramBuckets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -27,19 +27,16 @@ public final class PushLatency {
 
     public PushLatency(MeterRegistry registry) {
         for (Kind k : Kind.values()) {
-            timers[k.ordinal()] = Timer.builder("jgoim_comet_push_latency")
+            timers[k.ordinal()] = HistogramBuckets.age(Timer.builder("jgoim_comet_push_latency")
                     .tag("kind", k.name().toLowerCase(Locale.ROOT))
-                    .description("from logic accepting a push to this comet handing it to its sessions")
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+                    .description("from logic accepting a push to this comet handing it to its sessions"))
+                    .register(registry);
         }
         for (Kind k : new Kind[] {Kind.ROOM, Kind.BROADCAST}) {
-            fanOut[k.ordinal()] = Timer.builder("jgoim_comet_push_fanout")
+            fanOut[k.ordinal()] = HistogramBuckets.call(Timer.builder("jgoim_comet_push_fanout")
                     .tag("kind", k.name().toLowerCase(Locale.ROOT))
                     .description("from this comet receiving a room or broadcast request to every event loop having "
-                            + "written it: the comet's own share of jgoim_comet_push_latency")
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+                            + "written it: the comet's own share of jgoim_comet_push_latency")).register(registry);
         }
     }
 

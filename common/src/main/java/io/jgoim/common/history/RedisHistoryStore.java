@@ -1,5 +1,6 @@
 package io.jgoim.common.history;
 
+import io.jgoim.common.metrics.HistogramBuckets;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
@@ -80,8 +81,8 @@ public final class RedisHistoryStore implements HistoryStore {
         this.ack = new RedisScript(clients.async(), RedisHistoryScripts.ACK);
         this.devices = new RedisScript(clients.async(), RedisHistoryScripts.DEVICES);
         if (registry != null) {
-            this.latency = Timer.builder("jgoim.redis.latency").description("history store call latency")
-                    .tag("store", "history").publishPercentileHistogram().register(registry);
+            this.latency = HistogramBuckets.call(Timer.builder("jgoim.redis.latency")
+                    .description("history store call latency").tag("store", "history")).register(registry);
             this.errors = Counter.builder("jgoim.redis.errors").description("history store calls that failed")
                     .tag("store", "history").register(registry);
         } else {

@@ -1,5 +1,6 @@
 package io.jgoim.common.session;
 
+import io.jgoim.common.metrics.HistogramBuckets;
 import io.jgoim.common.redis.RedisClients;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Range;
@@ -103,8 +104,8 @@ public final class RedisSessionDirectory implements SessionDirectory {
         this.writes = new SessionWriteQueue(writeWindow, writeQueue, registry);
         this.clock = clock;
         if (registry != null) {
-            this.latency = Timer.builder("jgoim.redis.latency").description("session directory call latency")
-                    .tag("store", "sessions").publishPercentileHistogram().register(registry);
+            this.latency = HistogramBuckets.call(Timer.builder("jgoim.redis.latency")
+                    .description("session directory call latency").tag("store", "sessions")).register(registry);
             this.errors = Counter.builder("jgoim.redis.errors").description("session directory calls that failed")
                     .tag("store", "sessions").register(registry);
         } else {

@@ -1,5 +1,6 @@
 package io.jgoim.logic.push;
 
+import io.jgoim.common.metrics.HistogramBuckets;
 import io.jgoim.logic.LogicConfig.KafkaConfig;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
@@ -97,8 +98,8 @@ public final class KafkaPushPublisher implements PushPublisher, UpstreamPublishe
             return t;
         });
         deadlines.setRemoveOnCancelPolicy(true);
-        this.latency = Timer.builder("jgoim.kafka.send.latency").description("publish until Kafka acknowledged")
-                .publishPercentileHistogram().register(registry);
+        this.latency = HistogramBuckets.call(Timer.builder("jgoim.kafka.send.latency")
+                .description("publish until Kafka acknowledged")).register(registry);
         this.errors = Counter.builder("jgoim.kafka.send.errors").description("publishes Kafka did not acknowledge")
                 .register(registry);
         this.late = Counter.builder("jgoim.kafka.send.late")

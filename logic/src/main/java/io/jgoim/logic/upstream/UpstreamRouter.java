@@ -1,5 +1,6 @@
 package io.jgoim.logic.upstream;
 
+import io.jgoim.common.metrics.HistogramBuckets;
 import io.jgoim.logic.backend.BackendConfig;
 import io.jgoim.logic.backend.BackendHttp;
 import io.jgoim.logic.push.UpstreamPublisher;
@@ -30,6 +31,7 @@ public final class UpstreamRouter implements AutoCloseable {
     private final UpstreamHandler fallback;
     private final BackendHttp httpOrNull;
     private final MeterRegistry registry;
+    /** Null when no route is of kind http. */
     private final Timer httpLatency;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
@@ -47,9 +49,11 @@ public final class UpstreamRouter implements AutoCloseable {
                             + " for one (at most upstream.http.maxInFlight)")
                     .register(registry);
         }
-        this.httpLatency = Timer.builder("jgoim.logic.upstream.http.latency")
-                .description("upstream http route: request until the backend's reply (or failure)")
-                .publishPercentileHistogram().register(registry);
+        // Like the inflight gauge, only where an http route exists: 20 lines of zeros on every scrape otherwise.
+        this.httpLatency = httpOrNull == null ? null : HistogramBuckets.call(
+                Timer.builder("jgoim.logic.upstream.http.latency")
+                        .description("upstream http route: request until the backend's reply (or failure)"))
+                .register(registry);
         int n = config.routes().size();
         this.ops = new OpSet[n];
         this.handlers = new UpstreamHandler[n];
