@@ -27,12 +27,13 @@ public final class HistogramBuckets {
 
     /**
      * Ages from a push's {@code created_at_ms} (logic's wall clock, whole milliseconds) to a later stage on another
-     * host: the comet's push latency, job's push and consume ages. Dense from 1 ms (the clock's resolution) to
-     * 100 ms, coarse to 60 s (a backlog after a Kafka or comet outage); 2 s is an edge because the comet push
-     * latency alert fires above it; 20 buckets.
+     * host: the comet's push latency, job's push and consume ages. Dense from 1 ms (the clock's resolution) to 1 s
+     * (a room pass to 15,000 sessions on two cores takes 100-300 ms: that range must read true), coarse to 60 s (a
+     * backlog after a Kafka or comet outage); 2 s is an edge because the comet push latency alert fires above it;
+     * 22 buckets.
      */
-    private static final Duration[] AGE = millis(1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 250, 500, 1000, 2000,
-            5000, 10000, 30000, 60000);
+    private static final Duration[] AGE = millis(1, 2, 3, 5, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750,
+            1000, 2000, 5000, 10000, 30000, 60000);
 
     /** Room messages per batch: powers of two, 1 to job's largest batch (4096); 13 buckets. */
     private static final double[] BATCH = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
