@@ -255,6 +255,11 @@ public final class BbrLimiter {
         return phase != ProbeCycle.STARTUP;
     }
 
+    /** False when {@code overload.enabled} is off: then every request is admitted. */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
     /** True while a drop under high CPU happened within the cool-down. */
     public boolean isCoolingDown() {
         long last = lastDrop.get();

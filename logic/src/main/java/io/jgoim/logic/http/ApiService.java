@@ -122,15 +122,21 @@ final class ApiService implements HttpService {
                 metrics.record(tag, ErrorCode.OVERLOADED, start);
                 return CompletableFuture.completedFuture(shedding.refusal());
             }
+            if (shedding.defers()) {
+                // Decided now; the work after every request this loop round read is decided (refusals first).
+                return DeferredPush.queue(this, shedding, admitted, tenant, route, path, method, uri, request,
+                        channel, tag, start);
+            }
             return shedding.releaseWhenDone(admitted, serveRoute(tenant, route, path, method, uri, request, channel,
                     tag, start));
         }
         return serveRoute(tenant, route, path, method, uri, request, channel, tag, start);
     }
 
-    private CompletableFuture<FullHttpResponse> serveRoute(String tenant, Route route, String path, HttpMethod method,
-                                                           QueryStringDecoder uri, FullHttpRequest request,
-                                                           Channel channel, String tag, long start) {
+    /** The route's work and its reply; on the event loop ({@link DeferredPush} calls it from a task). */
+    CompletableFuture<FullHttpResponse> serveRoute(String tenant, Route route, String path, HttpMethod method,
+                                                   QueryStringDecoder uri, FullHttpRequest request, Channel channel,
+                                                   String tag, long start) {
         if (spans != null && PushSpans.traces(route) && method.equals(HttpMethod.POST)) {
             return serveTraced(tenant, route, path, method, uri, request, channel, tag, start);
         }

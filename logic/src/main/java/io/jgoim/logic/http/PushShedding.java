@@ -12,7 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * Adaptive shedding of the push routes ({@code POST /goim/push/keys|mids|room|all}): a push the node's
  * {@link BbrLimiter} refuses is answered at once, before its parameters or body are parsed, with HTTP 429, code 302
  * (OVERLOADED) and {@code Retry-After} (the cool-down in whole seconds). Reads, {@code /metrics} and {@code /health}
- * are never shed: they are cheap and an operator needs them most when the node is busy. Thread-safe.
+ * are never shed: they are cheap and an operator needs them most when the node is busy. With shedding on, an
+ * admitted push's work runs after the loop's reads of its round ({@link DeferredPush}), so a refusal is written
+ * before the work of the pushes read with it. Thread-safe.
  */
 final class PushShedding {
     static final long REJECTED = BbrLimiter.REJECTED;
@@ -48,6 +50,20 @@ final class PushShedding {
                 + retryAfter + " s");
         r.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
         return r;
+    }
+
+    /**
+     * True when the limiter can refuse (overload.enabled): then an admitted push's work waits until the loop has
+     * read and decided every request ready ({@link DeferredPush}); without shedding nothing is refused early, and a
+     * push runs in its read as before.
+     */
+    boolean defers() {
+        return limiter.isEnabled();
+    }
+
+    /** Ends the pass that started at {@code start} (the reply is ready, whatever its outcome). */
+    void release(long start) {
+        limiter.release(start);
     }
 
     /** Ends the pass that started at {@code start} when {@code reply} is ready (whatever its outcome). */
