@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request metrics they leave) for a fixed set of requests, against push-api-golden.txt: recorded from the
  * single-class ApiHandler before it was split, so the route table and the generic pipelining handler answer every
  * byte as it did; {@code /health} alone was re-recorded when it became the readiness answer (JSON, see
- * docs/operations.md, "Health and readiness"). In-memory twins, no Redis or Kafka. On a difference the actual answers are written to
+ * docs/operations.md, "Health and readiness"), and the metrics' zero lines of read, admin and {@code other} routes went when
+only the push routes stayed registered at zero (docs/operations.md, "Histogram buckets"). In-memory twins, no Redis or Kafka. On a difference the actual answers are written to
  * target/push-api-actual.txt for a diff.
  */
 @Timeout(60)
