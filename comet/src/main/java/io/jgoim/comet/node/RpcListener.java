@@ -79,6 +79,18 @@ public final class RpcListener {
     }
 
     /**
+     * Stops at once, as a crash would: the server and its connections now, then its own loops with no quiet period,
+     * waited for. No call in flight gets an answer. For an in-process "kill" of a comet (the cluster tests); a
+     * comet's own close uses {@link #stop}.
+     */
+    public void halt() {
+        server.shutdownNow();
+        if (ownLoops != null) {
+            ownLoops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
+    }
+
+    /**
      * Stops the server (the calls in flight get up to {@code millis}, then it is stopped at once), then its own
      * loops, whose shutdown is bounded by what is left of {@code millis} (at least {@code floorMillis}).
      */

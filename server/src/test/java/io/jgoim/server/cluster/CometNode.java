@@ -1,10 +1,10 @@
 package io.jgoim.server.cluster;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.comet.CometServer;
 import io.jgoim.comet.config.CometConfig;
+import io.jgoim.comet.node.RpcListener;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.common.registry.RedisNodeRegistry;
 import io.jgoim.common.tracing.GrpcTracing;
@@ -144,7 +144,7 @@ public final class CometNode {
         }
         running = false;
         logicChannel.shutdownNow();
-        Server rpc = field(server, "rpcServer", Server.class);
+        RpcListener rpc = field(server, "rpc", RpcListener.class);
         EventLoopGroup workers = field(server, "workers", EventLoopGroup.class);
         EventLoopGroup boss = field(server, "boss", EventLoopGroup.class);
         // The listening sockets first, closed and waited for: twice a killed comet's listener outlived its event
@@ -157,7 +157,7 @@ public final class CometNode {
         if (rpc != null) {
             // Before the event loops stop: its shutdown waits for its channels to close on them, and once they were
             // gone that wait never ended (ReconnectStormIT hung here).
-            rpc.shutdownNow();
+            rpc.halt(); // its own loops too (rpc.ioThreads)
         }
         for (EventLoopGroup g : List.of(workers, boss)) {
             g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
