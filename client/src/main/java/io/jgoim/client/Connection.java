@@ -286,6 +286,9 @@ final class Connection {
             return;
         }
         setState(ClientState.CLOSED);
+        // The listener hears the last close before connect()'s future fails: whoever waits on the future then sees
+        // every close event, the final one (willReconnect false) included.
+        ListenerCalls.closed(client, status, false);
         CompletableFuture<Void> f = firstConnect.get();
         if (f != null && !f.isDone()) {
             ErrorCode code = status.isTerminal() ? ErrorCode.UNAUTHORIZED : ErrorCode.UNAVAILABLE;
@@ -293,7 +296,6 @@ final class Connection {
                     + status.reason() + (first.attempts() > 1 ? " (after " + first.attempts() + " attempts)" : ""),
                     null));
         }
-        ListenerCalls.closed(client, status, false);
     }
 
     /**
