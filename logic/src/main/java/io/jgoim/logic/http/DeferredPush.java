@@ -7,12 +7,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 
 /**
- * A push the limiter admitted, whose work (parameters, body, routing, the bus) runs as a task of the connection's
- * event loop instead of inside the read: Netty runs a loop's tasks after it has read every socket that was ready, so
+ * A push the limiter admitted, whose work (parameters, body, routing, the bus) runs in a turn of the connection's
+ * event loop ({@link PushTurns}) instead of inside the read: Netty runs a loop's tasks after it has read every socket
+ * that was ready, so
  * every request of that round is decided first and each refusal written at once, instead of waiting behind the
  * accepted pushes read before it (with a pool of hundreds of connections the loop read hundreds of requests a round,
  * and a 429 waited for all the work ahead of it). The pass of the limiter runs from the admission at read time to
@@ -54,8 +54,9 @@ final class DeferredPush extends CompletableFuture<FullHttpResponse>
     }
 
     /**
-     * Queues the work of an admitted push ({@code admitted}: its pass of the limiter) behind the loop's reads; on the
-     * channel's event loop. A loop that no longer takes tasks (shutting down) gets the work done at once instead.
+     * Queues the work of an admitted push ({@code admitted}: its pass of the limiter) behind the loop's reads, in the
+     * loop's turns of pushes ({@link PushTurns}). A loop that no longer takes tasks (shutting down) gets the work done
+     * at once instead.
      */
     static CompletableFuture<FullHttpResponse> queue(ApiService api, PushShedding shedding, long admitted,
                                                      String tenant, Route route, String path, HttpMethod method,
@@ -63,11 +64,7 @@ final class DeferredPush extends CompletableFuture<FullHttpResponse>
                                                      Channel channel, String tag, long startNanos) {
         DeferredPush push = new DeferredPush(api, shedding, admitted, tenant, route, path, method, uri,
                 request.retain(), channel, tag, startNanos);
-        try {
-            channel.eventLoop().execute(push);
-        } catch (RejectedExecutionException e) {
-            push.run();
-        }
+        PushTurns.add(channel.eventLoop(), push);
         return push;
     }
 

@@ -52,6 +52,8 @@ class PushDecidedFirstIT {
         /** Per publish after the first: the clients that had bytes to read at that moment. */
         final List<Integer> repliesReadable = new CopyOnWriteArrayList<>();
         volatile boolean holdFirst;
+        /** Run (on the publishing thread) at the next publish after the held one, then forgotten. */
+        volatile Runnable atNextPublish;
 
         @Override
         public CompletableFuture<Void> publish(String recordKey, PushMsg message) {
@@ -64,6 +66,11 @@ class PushDecidedFirstIT {
                     Thread.currentThread().interrupt();
                 }
             } else {
+                Runnable once = atNextPublish;
+                atNextPublish = null;
+                if (once != null) {
+                    once.run();
+                }
                 repliesReadable.add(readable());
             }
             CompletableFuture<Void> ack = memory.publish(recordKey, message);
@@ -171,6 +178,66 @@ class PushDecidedFirstIT {
         assertThat(ok).isEqualTo(1);
         assertThat(refused).isEqualTo(CONNECTIONS - 1);
         assertThat(bus.memory.records()).hasSize(2); // the holder's and the admitted one: nothing lost
+        assertThat(logic.overload().pushApi().inFlight()).isZero();
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldReadNewRequestsBetweenTurnsOfAdmittedPushes() throws Exception {
+        start(0); // under the threshold: every push admitted, their work deferred (shedding is on)
+        int pushes = 2 * PushTurns.PUSHES_PER_TURN + 8;
+        for (int i = 0; i < pushes; i++) {
+            HttpFixture.Conn c = connect();
+            c.send("GET /goim/online/total HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(200);
+            conns.add(c);
+        }
+        try (HttpFixture.Conn probe = connect(); HttpFixture.Conn holder = connect()) {
+            probe.send("GET /goim/online/total HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(probe.read().status()).isEqualTo(200);
+            // Every connection's push is ready in one round (the loop is held in the holder's publish); the first of
+            // their publishes sends the probe's request, which only a poll of the loop's sockets can read.
+            bus.holdFirst = true;
+            holder.send(push("0"));
+            assertThat(bus.holding.await(20, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < pushes; i++) {
+                conns.get(i).send(push(Integer.toString(i + 1)));
+            }
+            List<Boolean> probeAnswered = new CopyOnWriteArrayList<>();
+            bus.atNextPublish = () -> {
+                try {
+                    probe.send("GET /goim/online/total HTTP/1.1\r\nHost: x\r\n\r\n");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            conns.add(probe); // readable() now counts the probe too
+            bus.unblock.countDown();
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (bus.repliesReadable.size() < pushes && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(bus.repliesReadable).hasSize(pushes);
+            // Nothing is answered before the gate opens but the probe, read between two turns: the rest of the
+            // first turn ran before it was read, every later push after its reply was on the socket.
+            for (int n : bus.repliesReadable) {
+                probeAnswered.add(n == 1);
+            }
+            int turn = PushTurns.PUSHES_PER_TURN;
+            assertThat(probeAnswered.subList(0, turn)).as("publishes of the first turn").containsOnly(false);
+            assertThat(probeAnswered.subList(turn, pushes)).as("publishes of the later turns").containsOnly(true);
+            assertThat(probe.read().status()).isEqualTo(200);
+            conns.remove(probe);
+            bus.open();
+            assertThat(holder.read().status()).isEqualTo(200);
+        }
+        for (HttpFixture.Conn c : conns) {
+            HttpFixture.Response r = c.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.code()).isZero();
+        }
+        assertThat(bus.memory.records()).hasSize(pushes + 1); // nothing lost, nothing refused
         assertThat(logic.overload().pushApi().inFlight()).isZero();
     }
 

@@ -1,0 +1,101 @@
+package io.jgoim.logic.http;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The admitted pushes' work of one HTTP event loop, done in turns of {@value #PUSHES_PER_TURN} with a poll of the
+ * loop's sockets between two turns (issue 19). {@link DeferredPush} already runs a push's work after the read round
+ * that admitted it, so that round's refusals are written first; but Netty 4.2 runs a loop's task queue until it is
+ * empty before it polls again, so a round that admitted hundreds of pushes (a pool of hundreds of connections) held
+ * the loop for all their work, and a request arriving meanwhile — refused in microseconds once read — waited tens of
+ * milliseconds to be read at all. Here the first turn is a task (after the round's reads, as before) and every next
+ * turn is <em>scheduled</em> with no delay: Netty moves scheduled tasks into its queue only when a round of tasks
+ * starts, after its sockets were polled, so a turn follows one round of I/O (as the comet's rolling fan-out pass
+ * does). A refusal therefore waits at most one turn of work, and the limiter, whose pass spans admission to reply,
+ * sees the queued pushes as in flight and refuses what is over its capacity as it is read.
+ *
+ * <p>Order: pushes are done in the order they were admitted (the connection's pipelined replies stay in order, as
+ * the listener keeps them). Allocation: nothing per push; one scheduled task per turn. Loop-confined: one instance per
+ * loop thread; {@link #add} from any thread hops onto the loop first.
+ */
+final class PushTurns implements Runnable {
+    /**
+     * Pushes done per turn: a push's work on the loop is tens of microseconds (parameters, body, routing, the hand-off
+     * to the bus), so a turn is about a millisecond, and a poll per turn costs one non-blocking epoll_wait.
+     */
+    static final int PUSHES_PER_TURN = 16;
+
+    private static final FastThreadLocal<PushTurns> OF_LOOP = new FastThreadLocal<>() {
+        @Override
+        protected PushTurns initialValue() {
+            return new PushTurns();
+        }
+    };
+
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private EventLoop loop;
+    private boolean started;
+
+    private PushTurns() {
+    }
+
+    /** Queues {@code work} on {@code loop}'s turns; done at once when the loop no longer takes tasks. */
+    static void add(EventLoop loop, Runnable work) {
+        if (!loop.inEventLoop()) {
+            try {
+                loop.execute(() -> add(loop, work));
+            } catch (RejectedExecutionException e) {
+                work.run();
+            }
+            return;
+        }
+        OF_LOOP.get().queue(loop, work);
+    }
+
+    private void queue(EventLoop loop, Runnable work) {
+        this.loop = loop;
+        queue.add(work);
+        if (!started) {
+            started = true;
+            try {
+                loop.execute(this); // the first turn right after this round's reads
+            } catch (RejectedExecutionException e) {
+                drainNow();
+            }
+        }
+    }
+
+    /** One turn; the next, if work is left, after the loop's next poll of its sockets. */
+    @Override
+    public void run() {
+        for (int i = 0; i < PUSHES_PER_TURN; i++) {
+            Runnable work = queue.poll();
+            if (work == null) {
+                break;
+            }
+            work.run();
+        }
+        if (queue.isEmpty()) {
+            started = false;
+            return;
+        }
+        try {
+            loop.schedule(this, 0, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            drainNow();
+        }
+    }
+
+    /** The loop is shutting down: the rest is done now (each push still gets its reply or its error). */
+    private void drainNow() {
+        for (Runnable work; (work = queue.poll()) != null; ) {
+            work.run();
+        }
+        started = false;
+    }
+}
