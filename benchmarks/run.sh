@@ -978,7 +978,16 @@ sweep_profile() {
     kill -0 "$TOOL_PID" 2>/dev/null || return 0
     bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-0.txt"
     [ "${SWEEP_PROFILE:-0}" = 1 ] && bench_jfr_start "$SERVER_PID"
-    if [ "${SWEEP_PROFILE:-0}" = perf ]; then bench_perf "$SERVER_PID" 10 "$DIR/$1.perf"; else sleep 10; fi
+    if [ "${SWEEP_PROFILE:-0}" = perf ]; then
+        # the load tool's worker JVMs too: on two shared cores their receive path sets how long a pass waits for CPU
+        local w perfs=()
+        for w in $(pgrep -f 'LoadtestMain.*--worker-index'); do
+            bench_perf "$w" 10 "$DIR/$1-worker-$w.perf" &
+            perfs+=("$!")
+        done
+        bench_perf "$SERVER_PID" 10 "$DIR/$1.perf"
+        [ "${#perfs[@]}" -eq 0 ] || wait "${perfs[@]}" 2>/dev/null || true
+    else sleep 10; fi
     bench_thread_cpu "$SERVER_PID" "$DIR/$1-threads-1.txt"
     [ "${SWEEP_PROFILE:-0}" = 1 ] && bench_jfr_stop "$SERVER_PID" "$DIR/$1.jfr"
     return 0
@@ -999,12 +1008,12 @@ sweep_warmup() {
         stages_start "$DIR/scrapes-$name" "standalone=http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics=$SERVER_PID"
         run_tool "$DIR" "$name" room-broadcast --sessions "$1" --connect-rate "$CONNECT_RATE" --transport "$t" \
             --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s \
-            --prewarm 5s --warmup 500 --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
+            --prewarm 5s --warmup 500 --processes "${SWEEP_PROCESSES:-2}" --threads "${SWEEP_TOOL_THREADS:-2}" \
+            --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
             --rate "${SWEEP_WARMUP_RATE:-20}" --duration "${SWEEP_WARMUP_SECONDS:-30}s"
         wait_tool "$DIR/$name.out"
-        kill "$STAGES_PID" 2>/dev/null || true
-        wait "$STAGES_PID" 2>/dev/null || true
-        rm -rf "$DIR/scrapes-$name"
+        stages_stop
+        rm -rf "$DIR/scrapes-$name" 2>/dev/null || true
         echo "$name-end $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
         sleep 2
     done
@@ -1030,7 +1039,8 @@ scenario_latency_sweep() {
                 stages_start "$DIR/scrapes-$name" "standalone=http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics=$SERVER_PID"
                 run_tool "$DIR" "$name" room-broadcast --sessions "$n" --connect-rate "$CONNECT_RATE" --transport "$t" \
                     --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s \
-                    --prewarm 5s --warmup 500 --processes 2 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
+                    --prewarm 5s --warmup 500 --processes "${SWEEP_PROCESSES:-2}" --threads "${SWEEP_TOOL_THREADS:-2}" \
+                    --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
                     --rate "$r" --duration "${SWEEP_SECONDS:-20}s"
                 sweep_profile "$name" "$n"
                 wait_tool "$DIR/$name.out"

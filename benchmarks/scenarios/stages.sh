@@ -30,12 +30,21 @@ stages_start() {
     STAGES_PID=$!
 }
 
+# stages_stop: ends the sampler and any scrape it has in flight (a curl still writing into the scrapes directory
+# made the rm -rf after it fail, and with it the whole run under set -e)
+stages_stop() {
+    pkill -P "$STAGES_PID" 2>/dev/null || true
+    kill "$STAGES_PID" 2>/dev/null || true
+    wait "$STAGES_PID" 2>/dev/null || true
+    pkill -P "$STAGES_PID" 2>/dev/null || true
+    sleep 0.2
+}
+
 stages_finish() {
     local dir="$1" run_json="$2" out="$3"
     sleep 2
-    kill "$STAGES_PID" 2>/dev/null || true
-    wait "$STAGES_PID" 2>/dev/null || true
+    stages_stop
     python3 "$(dirname "${BASH_SOURCE[0]}")/stage_latency.py" "$out.json" "$run_json" "$dir" | tee "$out.txt" || true
     cp "$dir/cpu.ticks" "$out.ticks" 2>/dev/null || true
-    [ -n "${KEEP_SCRAPES:-}" ] || rm -rf "$dir"
+    [ -n "${KEEP_SCRAPES:-}" ] || rm -rf "$dir" 2>/dev/null || true
 }
