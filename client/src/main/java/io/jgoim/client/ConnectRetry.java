@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * What follows a {@link Connection} attempt that ended, and when. During the first connect (not authenticated yet):
  * the next address of the round at once, then the {@link ReconnectPolicy}'s wait (a refusal's retry-after included)
  * before a new round, while that attempt can start before {@code firstConnectTimeout} ({@link FirstAttempts}); else
- * connect()'s future fails with the last refusal. After a session: the policy's wait, and a TOKEN_EXPIRED (4014)
- * close asks the {@link TokenRefresher} for a new token before the next auth. The listener hears each close before
- * its retry is scheduled. Owns connect()'s future and the scheduled attempt. Confined to the client's
+ * connect()'s future fails with the last refusal. After a session: the policy's wait. Either way a TOKEN_EXPIRED
+ * (4014) close asks the {@link TokenRefresher} for a new token before the next auth, and the listener hears each
+ * close before its retry is scheduled. Owns connect()'s future and the scheduled attempt. Confined to the client's
  * event loop, except {@link #connect()} and {@link #retryDelayNanos()}.
  */
 final class ConnectRetry {
@@ -102,13 +102,13 @@ final class ConnectRetry {
         FirstAttempts first = firstAttempts;
         first.failed();
         if (!status.isTerminal() && (endpoints.hasHints() || first.nextInRound(endpoints.roundSize()))) {
-            retryAfter(status, 0, connection::attemptConnect);
+            retryAfter(status, 0, nextAttempt(status));
             return;
         }
         long delay = retryable && config.reconnect() ? policy.nextDelayNanos(-1, status) : -1;
         if (delay >= 0 && first.startsInTime(System.nanoTime(), delay)) {
             first.newRound();
-            retryAfter(status, delay, connection::attemptConnect);
+            retryAfter(status, delay, nextAttempt(status));
             return;
         }
         connection.setState(ClientState.CLOSED);
@@ -153,9 +153,9 @@ final class ConnectRetry {
     }
 
     /**
-     * The next attempt after {@code status}: a TOKEN_EXPIRED close with a refresher renews the token first (the
-     * token the comet just called expired would be refused again); any other close authenticates with the token in
-     * hand.
+     * The next attempt after {@code status}: a TOKEN_EXPIRED close with a refresher renews the token first, on a
+     * first connect as on a reconnect (the token the server just called expired would be refused again); any other
+     * close authenticates with the token in hand.
      */
     private Runnable nextAttempt(CloseStatus status) {
         return status.code() == CloseCode.TOKEN_EXPIRED.code() && config.tokenRefresher() != null
