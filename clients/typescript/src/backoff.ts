@@ -49,9 +49,11 @@ export function retryAfterSeconds(reason: string | undefined): number {
   return m ? Number(m[1]) : -1;
 }
 
-/** BANNED and CONNECT_RATE_LIMITED (the numbers of codes.ts's CloseCode, kept here to avoid an import cycle). */
+/** BANNED and CONNECT_RATE_LIMITED, and the retryable range (codes.ts's numbers, kept here to avoid an import cycle). */
 const BANNED = 4018;
 const CONNECT_RATE_LIMITED = 4016;
+const RETRYABLE_MIN = 4000;
+const RETRYABLE_MAX = 4499;
 
 /** The attempt counter over a {@link Backoff}, reset by a connection that lived the stable period. */
 export class ReconnectPolicy {
@@ -67,24 +69,27 @@ export class ReconnectPolicy {
   /**
    * The wait before the next attempt.
    * @param livedMs how long the connection that ended had been authenticated, or negative when it never was
-   * @param status  how it ended: BANNED (4018) waits at least the ban time its reason names (`retry-after=<s>`), or
-   *                the longest backoff when it names none, plus this attempt's jitter above it. CONNECT_RATE_LIMITED
-   *                (4016) with a retry-after waits those seconds plus a uniform draw within one second: the comet's
-   *                accept bucket books each refused client a place in a second of its calendar and names that
-   *                second, so the clients told one second spread across it (the attempt count still grows, for the
-   *                next lost connection). A 4016 without one waits as after a lost connection.
+   * @param status  how it ended. A retryable close (4000–4499) whose reason names `retry-after=<s>` waits at least
+   *                those seconds plus this attempt's jitter above them (TOO_MANY_CONNECTIONS 4017 says 10 s, BANNED
+   *                4018 the ban time); a BANNED without one waits the longest backoff plus the jitter.
+   *                CONNECT_RATE_LIMITED (4016) with a retry-after instead waits those seconds plus a uniform draw
+   *                within one second: the comet's accept bucket books each refused client a place in a second of its
+   *                calendar and names that second, so the clients told one second spread across it (the attempt
+   *                count still grows, for the next lost connection). Any other close, a 4016 without a retry-after
+   *                included, waits as after a lost connection.
    */
   nextDelayMs(livedMs: number, status?: { code: number; reason: string }): number {
     if (livedMs >= this.stableMs) {
       this.count = 0;
     }
-    const retryAfter = status === undefined ? -1 : retryAfterSeconds(status.reason);
+    const code = status?.code ?? 0;
+    const retryAfter = code >= RETRYABLE_MIN && code <= RETRYABLE_MAX ? retryAfterSeconds(status?.reason) : -1;
     const retryAfterMs = retryAfter > 0 ? retryAfter * 1000 : 0;
-    if (status !== undefined && status.code === CONNECT_RATE_LIMITED && retryAfterMs > 0) {
+    if (code === CONNECT_RATE_LIMITED && retryAfterMs > 0) {
       this.count = Math.min(this.count + 1, 62);
       return retryAfterMs + this.backoff.jitterMs(1000);
     }
-    const floor = status !== undefined && status.code === BANNED ? (retryAfterMs > 0 ? retryAfterMs : this.backoff.maxMs) : 0;
+    const floor = retryAfterMs > 0 ? retryAfterMs : code === BANNED ? this.backoff.maxMs : 0;
     const delay = this.backoff.delayMs(this.count);
     this.count = Math.min(this.count + 1, 62);
     return floor <= 0 ? delay : floor + (delay - this.backoff.minMs);

@@ -306,8 +306,17 @@ export class Connection {
       return;
     }
     const delay = this.policy.nextDelayMs(wasConnected ? Date.now() - this.authenticatedAt : -1, status);
+    this.retryAfter(status, delay, this.nextAttempt(status));
+  }
+
+  /**
+   * The attempt after {@code status}: a TOKEN_EXPIRED close with a refresher renews the token first, on a first
+   * connect as on a reconnect (the token the server just called expired would be refused again); any other close
+   * authenticates with the token in hand.
+   */
+  private nextAttempt(status: CloseStatus): () => void {
     const renew = status.code === CloseCode.TOKEN_EXPIRED && this.o.tokenRefresher;
-    this.retryAfter(status, delay, () => void (renew ? this.renewThenConnect() : this.attemptConnect()));
+    return () => void (renew ? this.renewThenConnect() : this.attemptConnect());
   }
 
   /**
@@ -320,13 +329,13 @@ export class Connection {
     const first = this.firstAttempts!;
     first.failed();
     if (!status.terminal && (this.endpoints.hasHints || first.nextInRound(this.endpoints.roundSize))) {
-      this.retryAfter(status, 0, () => void this.attemptConnect());
+      this.retryAfter(status, 0, this.nextAttempt(status));
       return;
     }
     const delay = !status.terminal && this.o.reconnect ? this.policy.nextDelayMs(-1, status) : -1;
     if (delay >= 0 && first.startsInTime(Date.now(), delay)) {
       first.newRound();
-      this.retryAfter(status, delay, () => void this.attemptConnect());
+      this.retryAfter(status, delay, this.nextAttempt(status));
       return;
     }
     this.setState("CLOSED");
@@ -349,7 +358,7 @@ export class Connection {
     this.reconnectTimer = setTimeout(next, delayMs);
   }
 
-  /** Closed at the token's expiry: ask the refresher for a new token before authenticating again. */
+  /** Closed for the token's expiry: ask the refresher for a new token before authenticating again. */
   private async renewThenConnect(): Promise<void> {
     try {
       const t = await this.o.tokenRefresher!();

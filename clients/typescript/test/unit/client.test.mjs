@@ -237,3 +237,57 @@ test("token refresh: op 23 by hand and ahead of expiry with a refresher; a refus
     await s.close();
   }
 });
+
+/** A server that closes the first attempt with TOKEN_EXPIRED (4014) before any auth reply and answers the later ones. */
+async function expiresFirstAuth() {
+  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await new Promise((r) => wss.once("listening", r));
+  const auths = [];
+  wss.on("connection", (ws) => {
+    ws.on("message", (data) => {
+      const f = decodeFrame(new Uint8Array(data));
+      if (f.op !== Op.AUTH) return;
+      auths.push(new TextDecoder().decode(f.body));
+      if (auths.length === 1) {
+        ws.close(CloseCode.TOKEN_EXPIRED, "token expired");
+      } else {
+        ws.send(encodeFrame(f.ver, Op.AUTH_REPLY, f.seq, enc('{"key":"k","heartbeat":30}')));
+      }
+    });
+  });
+  const url = `ws://127.0.0.1:${wss.address().port}/sub`;
+  return { url, auths, close: () => new Promise((r) => { wss.clients.forEach((c) => c.terminate()); wss.close(r); }) };
+}
+
+test("a first connect closed with TOKEN_EXPIRED retries with the refresher's token, as a reconnect does", async () => {
+  const s = await expiresFirstAuth();
+  const r = recorder();
+  let asked = 0;
+  const c = new JgoimClient({ url: s.url, token: "t1", WebSocket, backoffMinMs: 10, backoffMaxMs: 20,
+    tokenRefresher: async () => `t${2 + asked++}` }, r.listener);
+  try {
+    await c.connect();
+    assert.deepEqual(s.auths, ["t1", "t2"], "the refresher's token, not the expired one");
+    assert.equal(asked, 1);
+    assert.deepEqual(r.closes.map((x) => [x[0], x[2]]), [[CloseCode.TOKEN_EXPIRED, true]]);
+    assert.equal(c.state, "CONNECTED");
+    assert.equal(c.reconnects, 0, "still the first connect");
+  } finally {
+    c.close();
+    await s.close();
+  }
+});
+
+test("a first connect closed with TOKEN_EXPIRED retries the token in hand without a refresher or when it fails", async () => {
+  for (const tokenRefresher of [undefined, async () => { throw new Error("identity provider down"); }]) {
+    const s = await expiresFirstAuth();
+    const c = new JgoimClient({ url: s.url, token: "t1", WebSocket, backoffMinMs: 10, backoffMaxMs: 20, tokenRefresher });
+    try {
+      await c.connect();
+      assert.deepEqual(s.auths, ["t1", "t1"]);
+    } finally {
+      c.close();
+      await s.close();
+    }
+  }
+});

@@ -200,6 +200,31 @@ test("a rate-limited connect that names no time backs off as a lost connection",
   }
 });
 
+test("too many connections waits its retry-after plus the attempt's jitter, or the backoff when it names none", () => {
+  const named = new CloseStatus(CloseCode.TOO_MANY_CONNECTIONS, "too many connections from this address retry-after=10");
+  const p = new ReconnectPolicy(new Backoff(100, 1000, () => 0.999999), 30_000);
+  assert.equal(p.nextDelayMs(-1, named), 10_000 + 99);
+  assert.equal(p.nextDelayMs(-1, named), 10_000 + 299);
+  const q = new ReconnectPolicy(new Backoff(100, 1000, () => 0), 30_000);
+  assert.equal(q.nextDelayMs(-1, named), 10_000);
+  const none = new CloseStatus(CloseCode.TOO_MANY_CONNECTIONS, "too many connections from this address");
+  const lost = new ReconnectPolicy(new Backoff(100, 1000, () => 0.5), 30_000);
+  const limited = new ReconnectPolicy(new Backoff(100, 1000, () => 0.5), 30_000);
+  for (let i = 0; i < 5; i++) {
+    const b = limited.nextDelayMs(-1, none);
+    assert.equal(b, lost.nextDelayMs(-1, CloseStatus.abnormal("connection reset")), `attempt ${i}: the same draw`);
+    assert.ok(b < 1000, `${b}`);
+  }
+});
+
+test("any retryable close naming a retry-after waits it; a terminal or non-4xxx one does not", () => {
+  const p = new ReconnectPolicy(new Backoff(100, 1000, () => 0), 30_000);
+  assert.equal(p.nextDelayMs(-1, new CloseStatus(CloseCode.OVERLOADED, "overloaded retry-after=7")), 7000);
+  const q = new ReconnectPolicy(new Backoff(100, 1000, () => 0), 30_000);
+  assert.equal(q.nextDelayMs(-1, new CloseStatus(CloseCode.ABNORMAL, "upgrade refused retry-after=7")), 100);
+  assert.equal(q.nextDelayMs(-1, new CloseStatus(CloseCode.AUTH_FAILED, "refused retry-after=7")), 100);
+});
+
 test("the retry-after token is read only in its documented form", () => {
   assert.equal(retryAfterSeconds("banned retry-after=42"), 42);
   assert.equal(retryAfterSeconds("retry-after=5"), 5);

@@ -19,19 +19,14 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The life cycle of one client's long connection: connect, send the auth frame once the transport is ready, become
  * CONNECTED on the auth reply (starting the {@link Heartbeat} and restoring {@link Subscriptions} after a reconnect),
  * and when the channel closes decide between reconnecting after a {@link ReconnectPolicy} delay and closing for good
- * (terminal close code, reconnect off, client closed, a first connect out of time). A first connect that has not
- * authenticated yet is retried like a reconnect ({@link FirstAttempts}): each address at once, then the policy's wait
- * (a refusal's retry-after included) before the next round, until its deadline. Each attempt's
+ * (terminal close code, reconnect off, client closed). When and how the next attempt starts, and how a first connect
+ * that has not authenticated yet is retried until its deadline, is {@link ConnectRetry}'s. Each attempt's
  * address comes from {@link Endpoints} (a draining comet's hints first, then the next address of the rotation); the
  * session key the server generated is kept for later auths ({@link SessionKeys}), and a position-aware client's
  * positions go after the token and come back in the reply ({@link StreamFrames}). Owns the state and the current
@@ -45,11 +40,10 @@ final class Connection {
     private final PendingRequests pending;
     private final Heartbeat heartbeat;
     private final Runnable onReauthenticated;
-    private final ReconnectPolicy reconnectPolicy;
     private final Endpoints endpoints;
+    private final ConnectRetry retry;
     private final StreamFrames streams;
     private final TokenLifetime tokens;
-    private final AtomicReference<CompletableFuture<Void>> firstConnect = new AtomicReference<>();
 
     private volatile ClientState state = ClientState.NEW;
     private volatile Channel channel;
@@ -59,7 +53,6 @@ final class Connection {
     private volatile int reconnects;
     private volatile String target;
     private volatile String node;
-    private volatile long retryDelayNanos;
 
     // Confined to the event loop.
     private boolean everAuthenticated;
@@ -68,8 +61,6 @@ final class Connection {
     private long authenticatedAtNanos;
     private ScheduledFuture<?> authTimeoutTask;
     private byte[] authToken;
-    private FirstAttempts firstAttempts;
-    private ScheduledFuture<?> retryTask;
 
     /** {@code onReauthenticated} runs on the event loop after every successful auth but the first. */
     Connection(JgoimClient client, EventLoopGroup group, EventLoop loop, PendingRequests pending,
@@ -80,10 +71,9 @@ final class Connection {
         this.pending = pending;
         this.onReauthenticated = onReauthenticated;
         this.heartbeat = new Heartbeat(config, loop, this);
-        this.reconnectPolicy = new ReconnectPolicy(new Backoff(config.backoffMin(), config.backoffMax(),
-                () -> ThreadLocalRandom.current().nextDouble()), config.stablePeriod());
         this.bootstrap = ClientChannelInitializer.bootstrap(config, group, loop, this);
         this.endpoints = new Endpoints(config.addresses(), config.nodesUrl(), config.connectTimeout(), loop);
+        this.retry = new ConnectRetry(this, config, loop, endpoints);
         this.authToken = config.tokenUnsafe();
         this.streams = config.positions() ? new StreamFrames(client, this::nextSeq) : null;
         this.tokens = new TokenLifetime(loop, config.tokenRefresher(), client);
@@ -91,24 +81,7 @@ final class Connection {
 
     /** The first connection attempt; a second call returns the first call's future. Any thread. */
     CompletableFuture<Void> connect() {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        if (!firstConnect.compareAndSet(null, f)) {
-            return firstConnect.get();
-        }
-        try {
-            loop.execute(() -> {
-                if (state == ClientState.CLOSED) {
-                    f.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, "client is closed"));
-                    return;
-                }
-                firstAttempts = new FirstAttempts(System.nanoTime(), config.firstConnectTimeout());
-                attemptConnect();
-            });
-        } catch (RejectedExecutionException e) {
-            // the client's own event loop group was shut down by close()
-            f.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, null, "client is closed", e));
-        }
-        return f;
+        return retry.connect();
     }
 
     /** Closes for good; the future completes once the socket is closed. Any thread; idempotent. */
@@ -123,7 +96,7 @@ final class Connection {
             boolean wasClosed = state == ClientState.CLOSED;
             setState(ClientState.CLOSED);
             cancelTimers();
-            cancelRetry();
+            retry.cancel();
             Channel ch = channel;
             if (ch != null && ch.isOpen()) {
                 ch.close().addListener(f -> done.complete(null));
@@ -133,16 +106,14 @@ final class Connection {
             if (!wasClosed) {
                 pending.failAll(new JgoimClientException(ErrorCode.UNAVAILABLE, CloseStatus.abnormal("client closed"),
                         "client closed", null));
-                CompletableFuture<Void> first = firstConnect.get();
-                if (first != null) {
-                    first.completeExceptionally(new JgoimClientException(ErrorCode.UNAVAILABLE, "client closed"));
-                }
+                retry.clientClosed();
             }
         });
         return done;
     }
 
-    private void attemptConnect() {
+    /** Starts an attempt to the next address, unless the client closed. On the event loop. */
+    void attemptConnect() {
         if (state == ClientState.CLOSED) {
             return;
         }
@@ -221,10 +192,7 @@ final class Connection {
             reconnects++;
             onReauthenticated.run();
         }
-        CompletableFuture<Void> first = firstConnect.get();
-        if (first != null) {
-            first.complete(null);
-        }
+        retry.authenticated();
     }
 
     /** The channel closed (or never connected); decide between reconnecting and closing for good. */
@@ -248,7 +216,7 @@ final class Connection {
             endpoints.hint(status.nodes());
         }
         if (!everAuthenticated) {
-            onFirstAttemptFailed(status, silentAfterAuth);
+            retry.afterFirstAttempt(status, silentAfterAuth);
             return;
         }
         if (status.isTerminal() || !config.reconnect()) {
@@ -256,94 +224,7 @@ final class Connection {
             ListenerCalls.closed(client, status, false);
             return;
         }
-        long delay = reconnectPolicy.nextDelayNanos(wasConnected ? System.nanoTime() - authenticatedAtNanos : -1,
-                status);
-        Runnable next = status.code() == CloseCode.TOKEN_EXPIRED.code() && config.tokenRefresher() != null
-                ? this::renewTokenThenConnect : this::attemptConnect;
-        retryAfter(status, delay, next);
-    }
-
-    /**
-     * An attempt of the first connect failed before authenticating. Unless its code is terminal, the next address of
-     * the round is tried at once (and each node a draining comet named). The round spent, a retryable failure (not
-     * terminal; for a goim ver-1 TCP client, not a silent close after its auth frame, which is how goim's comet
-     * refuses a token, so waiting could only hammer it into a ban) waits what the reconnect policy says for it and
-     * starts a new round, as long as that attempt starts before the first connect's deadline. Otherwise connect()
-     * fails with this, the last, refusal.
-     */
-    private void onFirstAttemptFailed(CloseStatus status, boolean silentAfterAuth) {
-        boolean retryable = !status.isTerminal() && !silentAfterAuth;
-        FirstAttempts first = firstAttempts;
-        first.failed();
-        if (!status.isTerminal() && (endpoints.hasHints() || first.nextInRound(endpoints.roundSize()))) {
-            retryAfter(status, 0, this::attemptConnect);
-            return;
-        }
-        long delay = retryable && config.reconnect() ? reconnectPolicy.nextDelayNanos(-1, status) : -1;
-        if (delay >= 0 && first.startsInTime(System.nanoTime(), delay)) {
-            first.newRound();
-            retryAfter(status, delay, this::attemptConnect);
-            return;
-        }
-        setState(ClientState.CLOSED);
-        // The listener hears the last close before connect()'s future fails: whoever waits on the future then sees
-        // every close event, the final one (willReconnect false) included.
-        ListenerCalls.closed(client, status, false);
-        CompletableFuture<Void> f = firstConnect.get();
-        if (f != null && !f.isDone()) {
-            ErrorCode code = status.isTerminal() ? ErrorCode.UNAUTHORIZED : ErrorCode.UNAVAILABLE;
-            f.completeExceptionally(new JgoimClientException(code, status, "connection failed: " + status.code() + " "
-                    + status.reason() + (first.attempts() > 1 ? " (after " + first.attempts() + " attempts)" : ""),
-                    null));
-        }
-    }
-
-    /**
-     * Schedules the next attempt {@code delayNanos} from now (0: at once, the next address of a round), telling the
-     * listener first: {@link #retryDelayNanos()} holds the wait during its onClose call.
-     */
-    private void retryAfter(CloseStatus status, long delayNanos, Runnable next) {
-        retryDelayNanos = delayNanos;
-        if (delayNanos > 0) {
-            setState(ClientState.RECONNECTING);
-        }
-        ListenerCalls.closed(client, status, true);
-        if (state == ClientState.CLOSED) {
-            return; // the listener closed the client
-        }
-        retryTask = delayNanos > 0 ? loop.schedule(next, delayNanos, TimeUnit.NANOSECONDS) : null;
-        if (delayNanos <= 0) {
-            loop.execute(next);
-        }
-    }
-
-    private void cancelRetry() {
-        if (retryTask != null) {
-            retryTask.cancel(false);
-            retryTask = null;
-        }
-    }
-
-    /**
-     * The session was closed at its token's expiry (its refresh failed or came too late): ask the application's
-     * refresher for a new token before authenticating again, instead of presenting the expired one (a terminal
-     * refusal). A refresher that fails leaves the old token; the auth then says why.
-     */
-    private void renewTokenThenConnect() {
-        CompletionStage<byte[]> renewed;
-        try {
-            renewed = config.tokenRefresher().newToken();
-        } catch (RuntimeException e) {
-            renewed = CompletableFuture.failedFuture(e);
-        }
-        renewed.whenComplete((token, e) -> loop.execute(() -> {
-            if (e == null && token != null && token.length > 0) {
-                authToken = token.clone();
-            }
-            if (state != ClientState.CLOSED) {
-                attemptConnect();
-            }
-        }));
+        retry.afterSession(status, wasConnected ? System.nanoTime() - authenticatedAtNanos : -1);
     }
 
     private void cancelTimers() {
@@ -362,7 +243,8 @@ final class Connection {
         }
     }
 
-    private void setState(ClientState s) {
+    /** Moves to {@code s}, telling the listener of a change. On the event loop. */
+    void setState(ClientState s) {
         if (state == s) {
             return;
         }
@@ -384,6 +266,11 @@ final class Connection {
         } else {
             loop.execute(apply);
         }
+    }
+
+    /** The token a TOKEN_EXPIRED close made {@link ConnectRetry} fetch: later auths send it. On the event loop. */
+    void useToken(byte[] token) {
+        authToken = token;
     }
 
     TokenLifetime tokens() {
@@ -446,7 +333,7 @@ final class Connection {
 
     /** The wait before the next attempt, as last scheduled (0: at once); read it in onClose. */
     long retryDelayNanos() {
-        return retryDelayNanos;
+        return retry.retryDelayNanos();
     }
 
     /** The address of the current or last connection attempt ({@code host:port}), or null before the first. */

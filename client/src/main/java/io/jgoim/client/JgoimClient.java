@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  * {@link ClientListener}, sends requests (change room, watch, upstream) whose futures complete with the reply that
  * carries their seq, and reconnects by itself with jittered backoff after a connection is lost (not after a terminal
  * close code). See the package documentation for an example. This class is the public face; the work is done by its
- * {@link Connection} (life cycle, reconnects, {@link Heartbeat}), {@link Requests} with {@link PendingRequests}
- * (request/reply matching), {@link Subscriptions} (room and watched ops, restored after a reconnect) and, with
- * {@code positions(true)}, {@link StreamFrames} with {@link Positions} (stream positions, dedupe, resume).
+ * {@link Connection} (life cycle, {@link Heartbeat}) with {@link ConnectRetry} (first connect, reconnects),
+ * {@link Requests} with {@link PendingRequests} (request/reply matching), {@link Subscriptions} (room and watched
+ * ops, restored after a reconnect) and, with {@code positions(true)}, {@link StreamFrames} with {@link Positions}
+ * (stream positions, dedupe, resume).
  *
  * <p>Threading: every public method is thread-safe. The client pins itself to one event loop of its group; all state
  * transitions, timers and listener calls happen there. Ownership: a client created without a group owns a
@@ -55,10 +56,11 @@ public final class JgoimClient implements AutoCloseable {
     /**
      * Connects and authenticates. The future completes when the first session authenticated. A refused or failed
      * attempt that retrying can cure is retried as a reconnect is: a refusal of the reconnect class (4000-4499: rate
-     * limit 4016 and ban 4018, whose {@code retry-after} is waited, per-address cap 4017, overload 4015,
-     * draining comet 4001, logic unavailable 4004) or a transport failure (connection refused, connect or auth timeout). Each address
-     * is tried once at once, then the client waits what the {@link ReconnectPolicy} says (at least a 4016's or
-     * 4018's retry-after), state {@link ClientState#RECONNECTING}, and tries again; the listener's
+     * limit 4016, per-address cap 4017 and ban 4018, whose {@code retry-after} is waited, overload 4015, draining
+     * comet 4001, logic unavailable 4004, an expired token 4014, renewed first by a {@link TokenRefresher} when one is
+     * set) or a transport failure (connection refused, connect or auth timeout). Each address is tried once at once,
+     * then the client waits what the {@link ReconnectPolicy} says (at least a refusal's retry-after), state
+     * {@link ClientState#RECONNECTING}, and tries again; the listener's
      * {@link ClientListener#onClose onClose(status, true)} reports each refusal, with {@link #retryDelay()} the wait.
      * The future fails with a {@link JgoimClientException} (its {@link JgoimClientException#closeStatus()} is the
      * last refusal) at once on a terminal code (4500-4999: a refused token is {@link ErrorCode#UNAUTHORIZED}), when

@@ -261,6 +261,8 @@ public final class JgoimClientBuilder {
      * Refresh the token before it expires: the client asks {@code refresher} for a new one at the later of 30 s
      * before exp and half the time left, and sends it with op 23 (extended clients only). Without one, a session
      * whose token expires is closed with TOKEN_EXPIRED (4014) unless {@link JgoimClient#refreshToken} was called.
+     * After a TOKEN_EXPIRED close (of a session, or of a first connect's attempt) the client asks it for a new token
+     * before it authenticates again.
      */
     public JgoimClientBuilder tokenRefresher(TokenRefresher refresher) {
         this.tokenRefresher = refresher;

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReconnectPolicy {
     private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The reconnect range starts here and ends below {@link CloseCode#TERMINAL_MIN} (docs/errors.md). */
+    private static final int RETRYABLE_MIN = 4000;
     private final Backoff backoff;
     private final long stableNanos;
     private int attempt;
@@ -24,14 +26,15 @@ final class ReconnectPolicy {
     }
 
     /**
-     * The wait before the next attempt after a connection that ended with {@code status}. Two refusals name their
-     * own time: BANNED (4018) waits at least the ban time its reason names
-     * ({@link CloseReasons#retryAfterSeconds}: {@code retry-after=<s>}), or the longest backoff when it names none,
-     * plus this attempt's jitter above it. CONNECT_RATE_LIMITED (4016) with a retry-after waits those seconds plus a
-     * uniform draw within one second: the comet's accept bucket books each refused client a place in a second of its
-     * calendar and names that second, so the clients told one second spread across it, at the bucket's rate (the
-     * attempt count still grows, for the next lost connection). A 4016 without one waits as after a lost connection
-     * (this attempt's full-jitter draw).
+     * The wait before the next attempt after a connection that ended with {@code status}. A retryable close
+     * (4000-4499) whose reason names its own time ({@link CloseReasons#retryAfterSeconds}: {@code retry-after=<s>})
+     * waits at least those seconds, plus this attempt's jitter above them: TOO_MANY_CONNECTIONS (4017) says 10 s,
+     * BANNED (4018) the ban time, and a BANNED naming none waits the longest backoff (plus the jitter) instead.
+     * CONNECT_RATE_LIMITED (4016) with a retry-after waits those seconds plus a uniform draw within one second: the
+     * comet's accept bucket books each refused client a place in a second of its calendar and names that second, so
+     * the clients told one second spread across it, at the bucket's rate (the attempt count still grows, for the
+     * next lost connection). Any other close, a 4016 without a retry-after included, waits as after a lost
+     * connection (this attempt's full-jitter draw).
      */
     long nextDelayNanos(long livedNanos, CloseStatus status) {
         if (livedNanos >= stableNanos) {
@@ -42,24 +45,19 @@ final class ReconnectPolicy {
             attempt = Math.min(attempt + 1, 62);
             return retryAfterNanos + backoff.jitterNanos(SECOND_NANOS);
         }
-        long floor = floorNanos(status, retryAfterNanos);
+        long floor = retryAfterNanos > 0 ? retryAfterNanos
+                : status != null && status.code() == CloseCode.BANNED.code() ? backoff.maxNanos() : 0;
         long delay = nextDelayNanos(livedNanos);
         return floor <= 0 ? delay : floor + (delay - backoff.minNanos());
     }
 
+    /** The seconds a retryable close's reason names, in nanoseconds; 0 for none or another kind of close. */
     private static long retryAfterNanos(CloseStatus status) {
-        long retryAfter = status == null ? -1 : CloseReasons.retryAfterSeconds(status.reason());
-        return retryAfter > 0 ? TimeUnit.SECONDS.toNanos(retryAfter) : 0;
-    }
-
-    private long floorNanos(CloseStatus status, long retryAfterNanos) {
-        if (status == null) {
+        if (status == null || status.code() < RETRYABLE_MIN || status.code() >= CloseCode.TERMINAL_MIN) {
             return 0;
         }
-        if (status.code() == CloseCode.BANNED.code()) {
-            return retryAfterNanos > 0 ? retryAfterNanos : backoff.maxNanos();
-        }
-        return 0;
+        long retryAfter = CloseReasons.retryAfterSeconds(status.reason());
+        return retryAfter > 0 ? TimeUnit.SECONDS.toNanos(retryAfter) : 0;
     }
 
     /**

@@ -37,7 +37,8 @@
  * new token before then, with {@link io.jgoim.client.JgoimClient#refreshToken} or, automatically, with a
  * {@link io.jgoim.client.TokenRefresher} ({@code tokenRefresher(...)} on the builder), which the client calls at the
  * later of 30 s before exp and half the time left; {@link io.jgoim.client.JgoimClient#tokenExpiry()} says when the
- * current token expires. Later reconnects authenticate with the last accepted token.
+ * current token expires. Later reconnects authenticate with the last accepted token; after a TOKEN_EXPIRED close,
+ * a first connect's attempt's included, with the refresher's new one.
  *
  * <p>Heartbeats: goim leaves the interval to the client (its server only evicts after a much longer idle time), so
  * the interval is a builder setting, 30 s by default.

@@ -109,6 +109,45 @@ class ReconnectPolicyTest {
     }
 
     @Test
+    void shouldWaitTooManyConnectionsRetryAfterPlusTheAttemptsJitter() {
+        CloseStatus tooMany = new CloseStatus(CloseCode.TOO_MANY_CONNECTIONS.code(),
+                "too many connections from this address retry-after=10");
+        assertThat(policy.nextDelayNanos(-1, tooMany)).isBetween(10_099 * MS, 10_100 * MS);
+        assertThat(policy.nextDelayNanos(-1, tooMany)).isBetween(10_299 * MS, 10_300 * MS);
+        ReconnectPolicy low = new ReconnectPolicy(
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.0), Duration.ofSeconds(30));
+        assertThat(low.nextDelayNanos(-1, tooMany)).isEqualTo(10_000 * MS);
+    }
+
+    @Test
+    void shouldBackOffAsForALostConnectionWhenTooManyConnectionsNamesNoTime() {
+        ReconnectPolicy lost = new ReconnectPolicy(
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5), Duration.ofSeconds(30));
+        ReconnectPolicy limited = new ReconnectPolicy(
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5), Duration.ofSeconds(30));
+        CloseStatus tooMany = new CloseStatus(CloseCode.TOO_MANY_CONNECTIONS.code(),
+                "too many connections from this address");
+        for (int i = 0; i < 5; i++) {
+            long b = limited.nextDelayNanos(-1, tooMany);
+            assertThat(b).as("attempt %d: the same growing draw", i)
+                    .isEqualTo(lost.nextDelayNanos(-1, CloseStatus.abnormal("connection reset")))
+                    .isLessThan(1_000 * MS);
+        }
+    }
+
+    @Test
+    void shouldHonourARetryAfterOnlyOnARetryableClose() {
+        ReconnectPolicy p = new ReconnectPolicy(
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.0), Duration.ofSeconds(30));
+        assertThat(p.nextDelayNanos(-1, new CloseStatus(CloseCode.OVERLOADED.code(), "overloaded retry-after=7")))
+                .isEqualTo(7_000 * MS);
+        assertThat(p.nextDelayNanos(-1, new CloseStatus(CloseStatus.ABNORMAL_CODE, "upgrade refused retry-after=7")))
+                .isEqualTo(100 * MS);
+        assertThat(p.nextDelayNanos(-1, new CloseStatus(CloseCode.AUTH_FAILED.code(), "refused retry-after=7")))
+                .isEqualTo(100 * MS);
+    }
+
+    @Test
     void shouldReadTheRetryAfterTokenOnlyInItsDocumentedForm() {
         assertThat(CloseReasons.retryAfterSeconds("banned retry-after=42")).isEqualTo(42);
         assertThat(CloseReasons.retryAfterSeconds(CloseReasons.withRetryAfter("x", 7))).isEqualTo(7);

@@ -3,9 +3,10 @@ package io.jgoim.protocol;
 /**
  * The one machine-readable part of a close reason: a refusal that tells the client how long to stay away ends its
  * reason with {@code " retry-after=<seconds>"} (ASCII, a decimal number of whole seconds, the last token of the
- * reason), the way an HTTP refusal carries {@code Retry-After}. The comet writes it on BANNED (4018, the ban time) and
- * CONNECT_RATE_LIMITED (4016) closes, in the TCP DISCONNECT frame and the WebSocket close frame alike; the SDKs wait
- * at least that long before their next attempt (docs/errors.md). Stateless.
+ * reason), the way an HTTP refusal carries {@code Retry-After}. The comet writes it on BANNED (4018, the ban time),
+ * CONNECT_RATE_LIMITED (4016) and TOO_MANY_CONNECTIONS (4017, 10 s) closes, in the TCP DISCONNECT frame and the
+ * WebSocket close frame alike; the SDKs wait at least that long after any reconnect code (4000-4499) that names it
+ * before their next attempt (docs/errors.md). Stateless.
  */
 public final class CloseReasons {
     /** The token that starts the number. */
