@@ -13,7 +13,6 @@ import io.jgoim.comet.index.SessionLoops;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.frame.NodeHints;
 import io.jgoim.comet.node.CometAdmin;
-import io.jgoim.comet.node.CometDrain;
 import io.jgoim.comet.node.Listeners;
 import io.jgoim.comet.node.NodeRegistration;
 import io.jgoim.comet.node.OnlineReporter;
@@ -31,7 +30,6 @@ import io.jgoim.comet.stream.HistoryReads;
 import io.jgoim.comet.transport.Transports;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.metrics.NodeMeters;
-import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.rpc.CometService;
@@ -39,8 +37,6 @@ import io.jgoim.protocol.rpc.LogicService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +45,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The comet node: owns the listening sockets (TCP, TCP+TLS, WebSocket, WSS, gRPC, admin), the event loops, the
@@ -57,20 +52,20 @@ import java.util.concurrent.TimeUnit;
  * read the real ports from the accessors), throws if a bind fails, and in a cluster accepts clients only once every
  * job pushes to it ({@code registry.joinTimeout}); {@link #drain} moves the clients elsewhere without stopping;
  * {@link #close()} drains within {@code shutdown.drainTime}, idempotent, not restartable, not from an event loop.
+ * Its collaborators: {@link CometOperations} (registry, drain, operator actions), {@link CometTimers} (periodic
+ * tasks) and {@link CloseDeadline} (the close's time budget).
  */
 public final class CometServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CometServer.class);
-    /** Each close step's floor past the drain time, so each gets a chance. */
-    private static final long MIN_STEP_MILLIS = 100;
 
     private final CometConfig config;
     private final LogicService logic;
     private final Tracing tracing;
     private final NodeRegistry registry;
     private final PrometheusMeterRegistry meters;
-    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
 
     private Transports transports;
+    private CometTimers timers;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Listeners listeners;
@@ -83,9 +78,8 @@ public final class CometServer implements AutoCloseable {
     private RpcListener rpc;
     private final CometAdmin admin;
     private NodeMeters.Share nodeMeters;
-    private NodeRegistration registration;
     private RouteReannouncer reannouncer;
-    private volatile CometDrain drainer;
+    private volatile CometOperations operations;
     /** The operator's actions (admin port and gRPC CometAdmin); set once the registration and drain exist. */
     private volatile CometControl control;
     private InetSocketAddress rpcAddress;
@@ -145,25 +139,15 @@ public final class CometServer implements AutoCloseable {
                     new CometAdminGrpcService(new DeferredCometAdmin(config.node().id(), () -> control)));
             rpcAddress = rpc.address();
         }
-        long report = config.online().reportInterval().toMillis();
-        EventExecutor timerLoop = boss.next();
-        long ackFlush = config.history().ackFlushInterval().toMillis();
-        AckBatcher acks = services.acks();
-        timers.add(timerLoop.scheduleAtFixedRate(acks::flush, ackFlush, ackFlush, TimeUnit.MILLISECONDS));
+        timers = new CometTimers(boss.next());
+        timers.every(config.history().ackFlushInterval(), services.acks()::flush);
         reannouncer = new RouteReannouncer(loops, logic, config.node().id(), config.online().reannounceRate(), metrics);
-        timers.add(timerLoop.scheduleAtFixedRate(new OnlineReporter(config.node().id(), index, logic, reannouncer),
-                report, report, TimeUnit.MILLISECONDS));
-        if (registry != null && config.registry().enabled()) {
-            NodeInfo self = NodeRegistration.describe(config, tcpAddress(), wsAddress(), wssAddress(), rpcAddress);
-            registration = new NodeRegistration(registry, self, config.registry().ttl(), loops::sessionCount);
-            registration.join(config.registry().joinTimeout());
-            long refresh = config.registry().refreshInterval().toMillis();
-            timers.add(timerLoop.scheduleAtFixedRate(registration, refresh, refresh, TimeUnit.MILLISECONDS));
-        }
-        drainer = new CometDrain(config.node().id(), loops, config.shutdown().closeBatches(),
-                config.registry().enabled() ? registry : null, registration, timerLoop);
-        control = new CometControl(config.node().id(), index, registration, this::drain, this::isDraining,
-                config.shutdown().drainTime());
+        timers.every(config.online().reportInterval(), new OnlineReporter(config.node().id(), index, logic,
+                reannouncer));
+        operations = new CometOperations(config, registry, () -> NodeRegistration.describe(config, tcpAddress(),
+                wsAddress(), wssAddress(), rpcAddress), loops::sessionCount);
+        operations.join(timers);
+        control = operations.open(loops, index, timers, this::drain, this::isDraining);
         admin.start(boss, transports.serverChannel(), CometAdminRoutes.bindTo(new AdminRoutes(), control,
                 LogLevels.backend(), services.limits().bans(), config.tenants()));
         listeners.open(); // after the join: no session before every job pushes to this comet
@@ -270,12 +254,13 @@ public final class CometServer implements AutoCloseable {
 
     /** True once {@link #drain} or {@link #close()} began: the node takes no new sessions. */
     public boolean isDraining() {
-        CometDrain d = drainer;
-        return closed || (d != null && d.isDraining());
+        CometOperations o = operations;
+        return closed || (o != null && o.isDraining());
     }
 
     private NodeHints drainHints() {
-        return drainer == null ? NodeHints.NONE : drainer.hints();
+        CometOperations o = operations;
+        return o == null ? NodeHints.NONE : o.hints();
     }
 
     /**
@@ -288,11 +273,11 @@ public final class CometServer implements AutoCloseable {
      * @return completes with the sessions still open when none is left or {@code time} passed; never fails
      */
     public CompletableFuture<Integer> drain(Duration time) {
-        CometDrain d = drainer;
-        if (d == null) {
+        CompletableFuture<Integer> drained = operations == null ? null : operations.drainOrNull(time);
+        if (drained == null) {
             throw new IllegalStateException("not started");
         }
-        return d.drain(time);
+        return drained;
     }
 
     /**
@@ -305,19 +290,18 @@ public final class CometServer implements AutoCloseable {
             return;
         }
         closed = true;
-        long deadline = System.nanoTime() + config.shutdown().drainTime().toNanos();
+        CloseDeadline deadline = new CloseDeadline(config.shutdown().drainTime());
         if (listeners != null) {
             listeners.close();
         }
         if (reannouncer != null) {
             reannouncer.stop();
         }
-        CometDrain d = drainer;
-        if (d != null) {
-            d.awaitAtClose(config.shutdown().drainTime(), deadline);
+        if (operations != null) {
+            operations.awaitAtClose(config.shutdown().drainTime(), deadline.nanos());
         }
-        for (ScheduledFuture<?> t : timers) {
-            t.cancel(false);
+        if (timers != null) {
+            timers.cancelAll();
         }
         if (services != null) {
             services.authShedding().close();
@@ -325,17 +309,17 @@ public final class CometServer implements AutoCloseable {
         }
         // What is left of the drain time bounds the rest, with a small floor so each step gets a chance.
         if (rpc != null) {
-            rpc.stop(remainingMillis(deadline), MIN_STEP_MILLIS); // the server, then its own loops
+            rpc.stop(deadline.remainingMillis(), CloseDeadline.MIN_STEP_MILLIS); // the server, then its own loops
         }
         admin.close();
-        if (registration != null) {
-            registration.deregister(Duration.ofMillis(remainingMillis(deadline)));
+        if (operations != null) {
+            operations.deregister(Duration.ofMillis(deadline.remainingMillis()));
         }
         if (workers != null) {
-            workers.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS).syncUninterruptibly();
+            deadline.shutdown(workers);
         }
         if (boss != null) {
-            boss.shutdownGracefully(0, remainingMillis(deadline), TimeUnit.MILLISECONDS).syncUninterruptibly();
+            deadline.shutdown(boss);
         }
         tracing.close();
         if (nodeMeters != null) {
@@ -348,9 +332,5 @@ public final class CometServer implements AutoCloseable {
     private List<EventLoopGroup> eventLoops() {
         RpcListener r = rpc;
         return java.util.Arrays.asList(boss, workers, r == null ? null : r.ownLoops());
-    }
-
-    private static long remainingMillis(long deadlineNanos) {
-        return Math.max(MIN_STEP_MILLIS, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 }

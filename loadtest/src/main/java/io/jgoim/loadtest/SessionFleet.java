@@ -5,7 +5,6 @@ import io.jgoim.client.ClientTransports;
 import io.jgoim.client.CloseStatus;
 import io.jgoim.client.GoimToken;
 import io.jgoim.client.JgoimClient;
-import io.jgoim.client.Transport;
 import io.jgoim.loadtest.metrics.RunMetrics;
 import io.jgoim.loadtest.metrics.ThreadCpu;
 import io.netty.channel.EventLoop;
@@ -17,11 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
@@ -38,7 +35,8 @@ import java.util.function.LongFunction;
  * called from one thread, the listeners run on the event loops.
  *
  * <p>Its helpers are apart: each client's {@link FleetListener} (the gauge, the drop count), the unmeasured
- * {@link FleetWarmUp} before a run, and {@link InsecureClientTls}.
+ * {@link FleetWarmUp} before a run, {@link FleetClientFactory} (what a client is built with), {@link FleetClients}
+ * (the built clients: list, cut, close) and {@link InsecureClientTls}.
  */
 final class SessionFleet implements AutoCloseable {
     private static final long TICK_MICROS = 1000;
@@ -47,7 +45,8 @@ final class SessionFleet implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final EventLoop[] loops;
-    private final AtomicReferenceArray<JgoimClient> clients;
+    private final FleetClients clients;
+    private final FleetClientFactory factory;
     private final Recorder connectLatency;
     private final Recorder authLatency;
     private final Recorder readyLatency;
@@ -55,11 +54,6 @@ final class SessionFleet implements AutoCloseable {
     private final Recorder startLag;
     private final LongAdder connected;
     private final AtomicLong lastAuthNanos = new AtomicLong();
-    private final Tuning tuning;
-    /** Clients whose connection the scenario cut on purpose ({@link #cut}): their next close is no drop. */
-    private final java.util.Set<JgoimClient> cuts = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** The client TLS context of a TLS run ({@link InsecureClientTls}), null otherwise. */
-    private final io.netty.handler.ssl.SslContext trustAll;
     private RefusalRetry retry = RefusalRetry.OFF;
     /** No retry starts after this ({@link System#nanoTime}); set by {@link #open} before any session starts. */
     private volatile long retryDeadlineNanos;
@@ -78,20 +72,19 @@ final class SessionFleet implements AutoCloseable {
     /** As above, each client's builder changed by {@code tuning} after the fleet's own settings. */
     SessionFleet(SessionOptions options, RunMetrics metrics, EventLoopGroup shared, Tuning tuning) {
         this.options = options;
-        this.tuning = tuning;
         this.metrics = metrics;
         this.ownsGroup = shared == null;
         this.group = shared != null ? shared : ClientTransports.newEventLoopGroup(options.threads());
         List<EventLoop> l = new ArrayList<>();
         group.forEach(e -> l.add((EventLoop) e));
         this.loops = l.toArray(EventLoop[]::new);
-        this.clients = new AtomicReferenceArray<>(options.sessions());
+        this.clients = new FleetClients(options.sessions());
+        this.factory = new FleetClientFactory(options, tuning);
         this.connectLatency = metrics.recorder("connect");
         this.authLatency = metrics.recorder("auth");
         this.readyLatency = metrics.recorder("ready");
         this.startLag = metrics.recorderOrNull("lag");
         this.connected = metrics.counter("sessions.connected");
-        this.trustAll = options.tls() ? InsecureClientTls.newContext() : null;
     }
 
     /**
@@ -204,29 +197,7 @@ final class SessionFleet implements AutoCloseable {
     }
 
     private void connect(EventLoop loop, int i, long due, ClientListener pushes, CountDownLatch done, int attempt) {
-        long index = options.firstIndex() + i;
-        Transport transport = options.transport().of(index, options.tls());
-        io.jgoim.client.JgoimClientBuilder b = JgoimClient.builder()
-                .host(options.host())
-                .port(transport.isWebSocket() ? options.wsPort() : options.tcpPort())
-                .transport(transport)
-                .sslContext(transport.isTls() ? trustAll : null)
-                .token(options.runAs().token(options.midBase() + index, options.room()))
-                .heartbeatInterval(options.heartbeat())
-                .connectTimeout(options.connectTimeout())
-                .authTimeout(options.connectTimeout())
-                .reconnect(false)
-                // a refused first connect is the run's to count (and, with --retry-refused, to retry), even for a
-                // tuning that turns reconnects on
-                .firstConnectTimeout(java.time.Duration.ZERO)
-                .positions(options.positions())
-                .group(loop)
-                .listener(new FleetListener(this, pushes));
-        if (!options.sourceAddresses().isEmpty()) {
-            b.localAddress(options.sourceAddresses().get((int) (index % options.sourceAddresses().size())));
-        }
-        tuning.tune(index, b);
-        JgoimClient c = b.build();
+        JgoimClient c = factory.build(loop, options.firstIndex() + i, new FleetListener(this, pushes));
         clients.set(i, c);
         if (retry.enabled()) {
             metrics.counter("sessions.attempts").increment();
@@ -299,7 +270,7 @@ final class SessionFleet implements AutoCloseable {
 
     /** True, once, when {@code client}'s connection was cut on purpose ({@link #cut}): its close is no drop. */
     boolean takeCut(JgoimClient client) {
-        return cuts.remove(client);
+        return clients.takeCut(client);
     }
 
     /** Sessions open now. */
@@ -309,11 +280,7 @@ final class SessionFleet implements AutoCloseable {
 
     /** The clients built so far (null where a session was not started). */
     List<JgoimClient> clients() {
-        List<JgoimClient> out = new ArrayList<>(clients.length());
-        for (int i = 0; i < clients.length(); i++) {
-            out.add(clients.get(i));
-        }
-        return out;
+        return clients.list();
     }
 
     /**
@@ -322,39 +289,14 @@ final class SessionFleet implements AutoCloseable {
      * each cut is not counted as a drop. Returns how many connections were cut.
      */
     int cut() {
-        int n = 0;
-        for (int i = 0; i < clients.length(); i++) {
-            JgoimClient c = clients.get(i);
-            if (c == null) {
-                continue;
-            }
-            cuts.add(c);
-            if (ConnectionCut.cut(c)) {
-                n++;
-            } else {
-                cuts.remove(c);
-            }
-        }
-        return n;
+        return clients.cut();
     }
 
     /** Closes every session (not counted as drops) and the event loops; waits for them. */
     @Override
     public void close() {
         closing = true;
-        List<CompletableFuture<Void>> closes = new ArrayList<>();
-        for (int i = 0; i < clients.length(); i++) {
-            JgoimClient c = clients.get(i);
-            if (c != null) {
-                closes.add(c.closeAsync());
-            }
-        }
-        CompletableFuture<?>[] closed = closes.toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(closed).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            System.err.println("loadtest: sessions still closing after 30 s: " + e);
-        }
+        clients.closeAll();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         }

@@ -1,22 +1,17 @@
 package io.jgoim.comet.session;
 
-import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.index.Session;
 import io.jgoim.comet.index.SessionCloser;
 import io.jgoim.comet.stream.StreamDelivery;
-import io.jgoim.comet.token.TokenIds;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.FrameReceiver;
 import io.jgoim.protocol.Proto;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
-
-import java.util.concurrent.TimeUnit;
 
 import static io.jgoim.comet.session.SessionFlags.CLOSING;
 import static io.jgoim.comet.session.SessionFlags.EXTENDED;
@@ -33,7 +28,9 @@ import static io.jgoim.comet.session.SessionFlags.WS_OPEN;
  * {@link SessionRegistration} (into and out of the index), {@link SessionFailures} (a failure turned into a close:
  * {@link #fail}, reached from {@link #exceptionCaught} before auth, from {@link #failed} after, applies the
  * {@link CloseOutcome} table and writes the goodbye), {@link SlowConsumerClock} and {@link CodecHandOver}. So the
- * handler is one object per connection, and only the fields.
+ * handler is one object per connection, and only the fields: its own (the session, the flags, the last read) and,
+ * in its superclass {@link SessionLimits}, those the limits are checked against (token lifetime, rate states, idle
+ * timeout, upstream in flight, slow-consumer clock, address slot).
  *
  * <p>Until the auth is answered it is the pipeline's last handler; then it leaves the pipeline and the codec in front
  * of it calls it directly as its {@link FrameReceiver} ({@link #leavePipeline}): one pipeline context less per idle
@@ -42,10 +39,7 @@ import static io.jgoim.comet.session.SessionFlags.WS_OPEN;
  *
  * <p>One instance per channel; every method runs on the channel's event loop.
  */
-public final class SessionHandler extends ChannelInboundHandlerAdapter implements SessionCloser, FrameReceiver {
-    /** Tokens that live longer than this are treated as never expiring (and the ticker arithmetic cannot overflow). */
-    private static final long MAX_LIFETIME_MS = TimeUnit.DAYS.toMillis(3650);
-
+public final class SessionHandler extends SessionLimits implements SessionCloser, FrameReceiver {
     private final SessionServices services;
     // Fields kept narrow: one instance lives as long as each connection (idle ones included).
     private Session session;
@@ -53,24 +47,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     // this keeps the object at 96 B under ZGC (the booleans took it to 104). The transport is a flag, not the
     // SessionTransport reference (8 B without compressed oops, as under ZGC); transport() turns it back.
     private byte flags;
-    private int idleTimeoutMillis;
     private long lastReadNanos;
-    private long lastRefreshNanos;
-    private long unwritableSinceNanos;
-    private int upstreamInFlight;
-    /**
-     * The client address's place in the address table, handed over by the handshake at activation (-1: none): an
-     * int, not the handshake's ClientIp (32 B more per session), since releasing the place is all that is left.
-     */
-    private int ipSlot = -1;
-    // The per-session rate states (limits.minHeartbeatInterval, limits.upstreamRate), one Gcra TAT each.
-    private long heartbeatTat;
-    private long upstreamTat;
-    // The token's lifetime and ids: expiry in loop ticker time (MAX_VALUE: never), jti hash, kid number (a char:
-    // TokenIds numbers at most MAX_KIDS kids).
-    private long expiresNanos = Long.MAX_VALUE;
-    private long jtiHash;
-    private char kid;
 
     public SessionHandler(SessionServices services, SessionTransport transport) {
         this.services = services;
@@ -96,27 +73,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return is(WEB_SOCKET) ? (tls ? "wss" : "ws") : (tls ? "tcp-tls" : "tcp");
     }
 
-    /**
-     * The session token's expiry (unix ms, 0 = never) and ids, from Connect (before {@link #activate}) or Refresh:
-     * the loop's sweeper closes the session with TOKEN_EXPIRED at that time, and the deny list is matched against
-     * the ids. Event loop only.
-     */
+    /** The token's expiry and ids, from Connect (before {@link #activate}) or Refresh ({@link SessionLimits}). */
     void credentials(Channel ch, long expiresAtMs, String jti, String kid) {
-        long leftMs = expiresAtMs - System.currentTimeMillis();
-        expiresNanos = expiresAtMs <= 0 || leftMs > MAX_LIFETIME_MS ? Long.MAX_VALUE
-                : now(ch) + TimeUnit.MILLISECONDS.toNanos(Math.max(0, leftMs));
-        this.jtiHash = TokenIds.jtiHash(jti);
-        this.kid = (char) TokenIds.kid(kid);
-    }
-
-    @Override
-    public long jtiHash() {
-        return jtiHash;
-    }
-
-    @Override
-    public int kid() {
-        return kid;
+        credentials(now(ch), expiresAtMs, jti, kid);
     }
 
     /**
@@ -126,8 +85,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
      */
     void activate(Channel ch, long memberId, String key, String roomId, int[] accepts, long heartbeatSeconds,
                   int loopIndex, boolean positionAware, String tenant, int ipSlot) {
-        CometConfig.ProtocolConfig pc = services.config().protocol();
-        this.ipSlot = ipSlot;
         StreamDelivery streams = positionAware ? services.streamDelivery(ch, transport(), this::close,
                 key, op -> session.needPush(op)) : null;
         session = new Session(ch, transport(), memberId, key, is(EXTENDED), loopIndex,
@@ -136,14 +93,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (accepts.length > 0) {
             session.watch(accepts);
         }
-        long interval = heartbeatSeconds > 0 ? TimeUnit.SECONDS.toNanos(heartbeatSeconds)
-                : pc.heartbeatInterval().toNanos();
-        idleTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
-                TimeUnit.NANOSECONDS.toMillis(interval) * pc.heartbeatMaxMisses());
         lastReadNanos = now(ch);
-        lastRefreshNanos = lastReadNanos;
-        heartbeatTat = lastReadNanos;
-        upstreamTat = lastReadNanos;
+        startLimits(services.config().protocol(), heartbeatSeconds, lastReadNanos, ipSlot);
         SessionRegistration.register(this, session, roomId);
         if (!ch.isWritable()) {
             writabilityChanged();
@@ -209,55 +160,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         flag(PENDING_FLUSH, true);
     }
 
-    // The per-session states OpDispatch reads and advances; event loop only.
-    long heartbeatTat() {
-        return heartbeatTat;
-    }
-
-    void heartbeatTat(long tat) {
-        heartbeatTat = tat;
-    }
-
-    long upstreamTat() {
-        return upstreamTat;
-    }
-
-    void upstreamTat(long tat) {
-        upstreamTat = tat;
-    }
-
-    long lastRefreshNanos() {
-        return lastRefreshNanos;
-    }
-
-    void lastRefreshNanos(long nanos) {
-        lastRefreshNanos = nanos;
-    }
-
-    int idleTimeoutMillis() {
-        return idleTimeoutMillis;
-    }
-
-    /** Takes a place for an upstream message waiting for logic; false when {@code max} already wait. */
-    boolean tryStartUpstream(int max) {
-        if (upstreamInFlight >= max) {
-            return false;
-        }
-        upstreamInFlight++;
-        return true;
-    }
-
     /** Logic answered an upstream message; true when the answer should still be written. */
     boolean upstreamDone() {
-        upstreamInFlight--;
+        upstreamAnswered();
         return !is(CLOSING);
     }
 
     /** Read by the loop's idle sweeper, which replaces a timer per session: silence or the token's expiry. */
     @Override
     public long idleDeadlineNanos() {
-        return is(CLOSING) ? Long.MAX_VALUE
-                : Math.min(expiresNanos, lastReadNanos + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis));
+        return is(CLOSING) ? Long.MAX_VALUE : deadlineAfter(lastReadNanos);
     }
 
     @Override
@@ -266,7 +178,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (is(CLOSING) || !ch.isActive()) {
             return;
         }
-        SessionFailures.expire(this, ch, expiresNanos, lastReadNanos, nowNanos);
+        SessionFailures.expire(this, ch, expiresNanos(), lastReadNanos, nowNanos);
     }
 
     /** Starts the slow-consumer clock when the session goes over its outbound bound ({@link SlowConsumerPolicy}). */
@@ -357,21 +269,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     boolean isWebSocketOpen() {
         return is(WS_OPEN);
-    }
-
-    /** The address table place to release (-1: none), handed out once. */
-    int takeIpSlot() {
-        int slot = ipSlot;
-        ipSlot = -1;
-        return slot;
-    }
-
-    long unwritableSinceNanos() {
-        return unwritableSinceNanos;
-    }
-
-    void unwritableSinceNanos(long nanos) {
-        unwritableSinceNanos = nanos;
     }
 
     boolean slowCheckScheduled() {

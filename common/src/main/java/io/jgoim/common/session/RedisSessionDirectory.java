@@ -1,14 +1,10 @@
 package io.jgoim.common.session;
 
-import io.jgoim.common.metrics.HistogramBuckets;
 import io.jgoim.common.redis.RedisClients;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,13 +13,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
-import static io.jgoim.common.session.RedisSessionScripts.EPOCH;
-import static io.jgoim.common.session.RedisSessionScripts.PUT_ONLINE;
+import static io.jgoim.common.session.RedisCallMeter.allOf;
 import static io.jgoim.common.session.RedisSessionScripts.REMOVE_MID;
 
 /**
@@ -50,12 +42,11 @@ import static io.jgoim.common.session.RedisSessionScripts.REMOVE_MID;
  * shared connection; a failure completes the future with an UNAVAILABLE {@link io.jgoim.protocol.JgoimException}.
  * Route writes (add, refresh, remove; {@link RedisRouteWrites}) go through a {@link SessionWriteQueue} that keeps at
  * most a window of their commands on the connection, so a disconnect or reconnect storm waits instead of
- * overflowing lettuce's request queue.
+ * overflowing lettuce's request queue. The online reports and store epoch are {@link RedisOnlineReports}'s; every
+ * call is timed and its failure mapped by one {@link RedisCallMeter}.
  * Thread-safe. Does not own the {@link RedisClients}.
  */
 public final class RedisSessionDirectory implements SessionDirectory {
-    static final String ONLINE_SERVERS = "{jgoim}online_servers";
-    static final String STORE_EPOCH = "{jgoim}store_epoch";
     /**
      * Session-write commands on the connection at most, by default: a twentieth of lettuce's default 10,000 bound,
      * enough to keep the pipeline full on a LAN, small enough that a stalled machine answers a window within the
@@ -69,9 +60,8 @@ public final class RedisSessionDirectory implements SessionDirectory {
     private final Duration sessionTtl;
     private final RedisRouteWrites routes;
     private final SessionWriteQueue writes;
-    private final Clock clock;
-    private final Timer latency;
-    private final Counter errors;
+    private final RedisCallMeter meter;
+    private final RedisOnlineReports online;
     /** "" for the default tenant (goim's mid_{mid}); {@code <tenant><US>} for a tenant view (mid_{t<US>mid}). */
     private final String midPrefix;
     private final java.util.Map<String, RedisSessionDirectory> tenants;
@@ -102,16 +92,8 @@ public final class RedisSessionDirectory implements SessionDirectory {
         this.sessionTtl = sessionTtl;
         this.routes = new RedisRouteWrites(redis, sessionTtl);
         this.writes = new SessionWriteQueue(writeWindow, writeQueue, registry);
-        this.clock = clock;
-        if (registry != null) {
-            this.latency = HistogramBuckets.call(Timer.builder("jgoim.redis.latency")
-                    .description("session directory call latency").tag("store", "sessions")).register(registry);
-            this.errors = Counter.builder("jgoim.redis.errors").description("session directory calls that failed")
-                    .tag("store", "sessions").register(registry);
-        } else {
-            this.latency = null;
-            this.errors = null;
-        }
+        this.meter = new RedisCallMeter(registry);
+        this.online = new RedisOnlineReports(redis, clock, meter);
         this.midPrefix = "";
         this.tenants = new java.util.concurrent.ConcurrentHashMap<>();
         this.root = this;
@@ -123,9 +105,8 @@ public final class RedisSessionDirectory implements SessionDirectory {
         this.sessionTtl = base.sessionTtl;
         this.routes = base.routes;
         this.writes = base.writes;
-        this.clock = base.clock;
-        this.latency = base.latency;
-        this.errors = base.errors;
+        this.meter = base.meter;
+        this.online = base.online;
         this.midPrefix = io.jgoim.protocol.Tenancy.namespaced(tenant, "");
         this.tenants = base.tenants;
         this.root = base.root;
@@ -153,10 +134,6 @@ public final class RedisSessionDirectory implements SessionDirectory {
         return "keymid_{" + key + "}";
     }
 
-    static String onlineKey(String server) {
-        return "ol_{" + server + "}";
-    }
-
     @Override
     public CompletableFuture<Void> addSession(long mid, String key, String server) {
         return addSession(mid, key, server, 0);
@@ -165,21 +142,21 @@ public final class RedisSessionDirectory implements SessionDirectory {
     @Override
     public CompletableFuture<Void> addSession(long mid, String key, String server, long deadlineNanos) {
         long start = System.nanoTime();
-        return observe(writes.submit(RedisRouteWrites.addCommands(mid), deadlineNanos,
+        return meter.observe(writes.submit(RedisRouteWrites.addCommands(mid), deadlineNanos,
                 () -> routes.add(mid, midKeyOf(mid), key, server)), start);
     }
 
     @Override
     public CompletableFuture<Boolean> refreshSession(long mid, String key, String server) {
         long start = System.nanoTime();
-        return observe(writes.submit(RedisRouteWrites.refreshCommands(mid), 0,
+        return meter.observe(writes.submit(RedisRouteWrites.refreshCommands(mid), 0,
                 () -> routes.refresh(mid, midKeyOf(mid), key, server)), start);
     }
 
     @Override
     public CompletableFuture<Boolean> removeSession(long mid, String key, String server) {
         long start = System.nanoTime();
-        return observe(writes.submit(RedisRouteWrites.removeCommands(mid), 0,
+        return meter.observe(writes.submit(RedisRouteWrites.removeCommands(mid), 0,
                 () -> routes.remove(mid, midKeyOf(mid), key, server)), start);
     }
 
@@ -201,7 +178,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
             }
             return out;
         });
-        return observe(result, start);
+        return meter.observe(result, start);
     }
 
     @Override
@@ -227,7 +204,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
             }
             return out;
         });
-        return observe(result, start);
+        return meter.observe(result, start);
     }
 
     /** The mid of a {@code keymid_} value "mid server" when it names {@code server} (null: any), else 0. */
@@ -290,87 +267,26 @@ public final class RedisSessionDirectory implements SessionDirectory {
                 return out;
             });
         });
-        return observe(result, start);
+        return meter.observe(result, start);
     }
 
     @Override
     public CompletableFuture<Void> putOnline(String server, Map<String, Integer> roomCounts, Duration ttl) {
-        long start = System.nanoTime();
-        String[] args = new String[1 + roomCounts.size() * 2];
-        args[0] = Long.toString(ttl.toMillis());
-        int i = 1;
-        for (Map.Entry<String, Integer> e : roomCounts.entrySet()) {
-            args[i++] = e.getKey();
-            args[i++] = Integer.toString(e.getValue());
-        }
-        CompletableFuture<Long> put = redis.<Long>eval(PUT_ONLINE, ScriptOutputType.INTEGER,
-                new String[] {onlineKey(server)}, args).toCompletableFuture();
-        CompletableFuture<Long> listed = redis.zadd(ONLINE_SERVERS, (double) (clock.millis() + ttl.toMillis()),
-                server).toCompletableFuture();
-        return observe(CompletableFuture.allOf(put, listed), start);
+        return online.putOnline(server, roomCounts, ttl);
     }
 
     @Override
     public CompletableFuture<String> storeEpoch() {
-        long start = System.nanoTime();
-        CompletableFuture<String> epoch = redis.<String>eval(EPOCH, ScriptOutputType.VALUE, new String[] {STORE_EPOCH},
-                UUID.randomUUID().toString()).toCompletableFuture();
-        return observe(epoch, start);
+        return online.storeEpoch();
     }
 
     @Override
     public CompletableFuture<Map<String, Map<String, Integer>>> onlines() {
-        long start = System.nanoTime();
-        long now = clock.millis();
-        CompletableFuture<Map<String, Map<String, Integer>>> result = redis
-                .zrangebyscore(ONLINE_SERVERS, Range.create((double) now, Double.POSITIVE_INFINITY))
-                .toCompletableFuture()
-                .thenCompose(servers -> {
-                    // Forget comets that stopped reporting; their ol_ hashes expire on their own.
-                    redis.zremrangebyscore(ONLINE_SERVERS, Range.create(Double.NEGATIVE_INFINITY, (double) now));
-                    List<CompletableFuture<Map<String, String>>> gets = new ArrayList<>(servers.size());
-                    for (String s : servers) {
-                        gets.add(redis.hgetall(onlineKey(s)).toCompletableFuture());
-                    }
-                    return allOf(gets, done -> {
-                        Map<String, Map<String, Integer>> out = new HashMap<>();
-                        for (int i = 0; i < servers.size(); i++) {
-                            Map<String, Integer> counts = new HashMap<>();
-                            done.get(i).join().forEach((room, n) -> counts.put(room, Integer.parseInt(n)));
-                            out.put(servers.get(i), counts);
-                        }
-                        return out;
-                    });
-                });
-        return observe(result, start);
+        return online.onlines();
     }
 
     @Override
     public Duration sessionTtl() {
         return sessionTtl;
-    }
-
-    private static <T, R> CompletableFuture<R> allOf(List<CompletableFuture<T>> futures,
-                                                     Function<List<CompletableFuture<T>>, R> combine) {
-        return CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
-                .thenApply(ignored -> combine.apply(futures));
-    }
-
-    private <T> CompletableFuture<T> observe(CompletionStage<T> stage, long startNanos) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        stage.whenComplete((value, error) -> {
-            if (latency != null) {
-                latency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            }
-            if (error != null) {
-                if (errors != null) {
-                    errors.increment();
-                }
-                out.completeExceptionally(RedisClients.toJgoim(error));
-            } else {
-                out.complete(value);
-            }
-        });
-        return out;
     }
 }

@@ -8,7 +8,6 @@ import io.jgoim.common.tracing.Tracing;
 import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
-import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.protocol.rpc.PushPublisher;
 import io.jgoim.protocol.stream.StreamPosition;
 import io.micrometer.core.instrument.Counter;
@@ -24,6 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import static io.jgoim.logic.push.PushChecks.checkMessage;
+import static io.jgoim.logic.push.PushChecks.checkOp;
+import static io.jgoim.logic.push.PushChecks.checkPushId;
+import static io.jgoim.logic.push.PushChecks.checkTargets;
+
 /**
  * The push API's logic, shared by the HTTP routes and by standalone callers: validates a push, routes key and mid
  * pushes through the {@link SessionDirectory}, and publishes {@code PushMsg} records to the bus. A returned future
@@ -38,7 +42,8 @@ import java.util.concurrent.CompletableFuture;
  * {@link MemberSequencer}: one store append per member, then one record per (member, comet) carrying the position.
  * Other members, and every member on a node without a history store, are pushed exactly as goim does. Key pushes
  * to a member's session are sequenced in the member's stream too (the entry records its target keys). Thread-safe
- * and stateless apart from its counters.
+ * and stateless apart from its counters. How a decided push leaves as records is {@link PushRecords}'s; the input
+ * checks are {@link PushChecks}.
  */
 public final class PushService {
     /** Ops below this are protocol ops (heartbeat, auth, raw...); pushes carry business ops. */
@@ -48,13 +53,10 @@ public final class PushService {
     public static final String BROADCAST_KEY = "broadcast";
 
     private final SessionDirectory directory;
-    private final PushPublisher bus;
     private final Clock clock;
-    private final Counter routed;
+    private final PushRecords records;
     private final StreamHistory history;
     private final MemberSequencer sequencer;
-    /** Null when tracing is off. */
-    private final ProduceSpans produce;
     /** The tenant this service pushes for: "" = the default tenant, else its keys and rooms are namespaced. */
     private final String tenant;
     private final Map<String, PushService> tenants;
@@ -72,15 +74,14 @@ public final class PushService {
     /** {@code tracing}: each publish gets a Kafka produce span, the child of the push API's span. */
     public PushService(SessionDirectory directory, PushPublisher bus, StreamHistory history, MeterRegistry registry,
                        Clock clock, Tracing tracing) {
-        this.produce = tracing.enabled() ? new ProduceSpans(tracing) : null;
         this.tenant = io.jgoim.protocol.Tenancy.DEFAULT;
         this.tenants = new java.util.concurrent.ConcurrentHashMap<>();
         this.directory = directory;
-        this.bus = bus;
         this.clock = clock;
         this.history = history;
-        this.routed = Counter.builder("jgoim.logic.push.sessions.routed")
-                .description("sessions a key or mid push was routed to").register(registry);
+        this.records = new PushRecords(bus, clock, Counter.builder("jgoim.logic.push.sessions.routed")
+                .description("sessions a key or mid push was routed to").register(registry),
+                tracing.enabled() ? new ProduceSpans(tracing) : null, tenant);
         HistoryStore store = history.store();
         this.sequencer = store == null ? null : new MemberSequencer(directory, bus, store,
                 Counter.builder("jgoim.logic.history.append.failures")
@@ -100,12 +101,10 @@ public final class PushService {
     }
 
     private PushService(PushService base, String tenant) {
-        this.produce = base.produce;
         this.directory = base.directory.forTenant(tenant);
-        this.bus = base.bus;
         this.clock = base.clock;
         this.history = base.history;
-        this.routed = base.routed;
+        this.records = base.records.forTenant(tenant);
         this.sequencer = base.sequencer == null ? null : base.sequencer.forTenant(this.directory, tenant);
         this.tenant = tenant;
         this.tenants = base.tenants;
@@ -160,7 +159,8 @@ public final class PushService {
         }
         if (sequencer == null || !history.config().members().enabled()) {
             return directory.serversByKeys(keys).thenCompose(ProduceSpans.inCurrent(
-                    routes -> publishPerServer(operation, routes, message, false))).thenApply(MidsPushed::unpositioned);
+                    routes -> records.publishPerServer(operation, routes, message, false)))
+                    .thenApply(MidsPushed::unpositioned);
         }
         return directory.routesByKeys(keys).thenCompose(ProduceSpans.inCurrent(
                 routes -> sequenceKeys(operation, routes, message)));
@@ -178,7 +178,7 @@ public final class PushService {
             }
         });
         CompletableFuture<Integer> plainDone = plain.isEmpty()
-                ? CompletableFuture.completedFuture(0) : publishPerServer(operation, plain, message, false);
+                ? CompletableFuture.completedFuture(0) : records.publishPerServer(operation, plain, message, false);
         if (byMember.isEmpty()) {
             return plainDone.thenApply(MidsPushed::unpositioned);
         }
@@ -206,7 +206,7 @@ public final class PushService {
                 positions.put(s.mid(), s.position());
                 count += s.routed();
             }
-            routed.increment(count); // the plain part counted itself
+            records.countRouted(count); // the plain part counted itself
             return new MidsPushed(count + plainDone.join(), positions);
         });
     }
@@ -242,9 +242,7 @@ public final class PushService {
     public CompletableFuture<MidsPushed> pushMids(int operation, Collection<Long> mids, ByteString message,
                                                   boolean mustDeliver, String pushId) {
         checkOp(operation);
-        if (pushId != null && (pushId.isEmpty() || pushId.length() > MAX_PUSH_ID)) {
-            throw new JgoimException(ErrorCode.BAD_PARAMETER, "id must be 1.." + MAX_PUSH_ID + " characters");
-        }
+        checkPushId(pushId);
         checkTargets(mids.size(), "mids");
         checkMessage(message);
         if (mustDeliver && (sequencer == null || !history.config().members().enabled())) {
@@ -276,7 +274,7 @@ public final class PushService {
 
     private CompletableFuture<Integer> pushPlainMids(int operation, Collection<Long> mids, ByteString message) {
         return directory.keysByMids(mids).thenCompose(ProduceSpans.inCurrent(
-                routes -> publishPerServer(operation, routes, message, true)));
+                routes -> records.publishPerServer(operation, routes, message, true)));
     }
 
     /** Pushes to every member of room {@code type://room}. */
@@ -284,9 +282,7 @@ public final class PushService {
         checkOp(operation);
         String roomId = ns(roomId(type, room));
         checkMessage(message);
-        PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(operation).setRoom(roomId)
-                .setMsg(message).setCreatedAtMs(clock.millis()).setTenant(tenant).build();
-        return publish(roomId, msg);
+        return records.publishRoom(operation, roomId, message);
     }
 
     /** Pushes to every session, spread at {@code speed} sessions/s over the cluster (0 = as fast as possible). */
@@ -296,9 +292,7 @@ public final class PushService {
             throw new JgoimException(ErrorCode.BAD_PARAMETER, "speed must be >= 0");
         }
         checkMessage(message);
-        PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(operation).setSpeed(speed)
-                .setMsg(message).setCreatedAtMs(clock.millis()).setTenant(tenant).build();
-        return publish(BROADCAST_KEY, msg);
+        return records.publishBroadcast(operation, speed, message);
     }
 
     /** goim's room id: {@code type://room}; both parts required. */
@@ -310,56 +304,5 @@ public final class PushService {
             throw new JgoimException(ErrorCode.BAD_PARAMETER, "room is required");
         }
         return type + "://" + room;
-    }
-
-    /** One record per comet holding some of {@code routes}; {@code member}: the push was addressed to members. */
-    private CompletableFuture<Integer> publishPerServer(int operation, Map<String, String> routes,
-                                                        ByteString message, boolean member) {
-        if (routes.isEmpty()) {
-            return CompletableFuture.completedFuture(0);
-        }
-        Map<String, List<String>> byServer = new HashMap<>();
-        routes.forEach((key, server) -> byServer.computeIfAbsent(server, s -> new ArrayList<>()).add(key));
-        long now = clock.millis();
-        CompletableFuture<?>[] sends = new CompletableFuture<?>[byServer.size()];
-        int i = 0;
-        for (Map.Entry<String, List<String>> e : byServer.entrySet()) {
-            PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.PUSH).setOperation(operation).setMember(member)
-                    .setServer(e.getKey()).addAllKeys(e.getValue()).setMsg(message).setCreatedAtMs(now)
-                    .setTenant(tenant).build();
-            sends[i++] = publish(e.getKey(), msg);
-        }
-        int count = routes.size();
-        return CompletableFuture.allOf(sends).thenApply(v -> {
-            routed.increment(count);
-            return count;
-        });
-    }
-
-    /** Publishes to the bus, in a Kafka produce span when tracing is on (the publisher injects its context). */
-    private CompletableFuture<Void> publish(String recordKey, PushMsg msg) {
-        return produce == null ? bus.publish(recordKey, msg) : produce.publish(bus, recordKey, msg);
-    }
-
-    private static void checkOp(int operation) {
-        if (operation < MIN_BUSINESS_OP) {
-            throw new JgoimException(ErrorCode.BAD_PARAMETER,
-                    "operation must be >= " + MIN_BUSINESS_OP + " (lower ops are protocol ops)");
-        }
-    }
-
-    private static void checkTargets(int n, String what) {
-        if (n == 0) {
-            throw new JgoimException(ErrorCode.BAD_PARAMETER, what + " is required");
-        }
-        if (n > MAX_TARGETS) {
-            throw new JgoimException(ErrorCode.BAD_PARAMETER, "at most " + MAX_TARGETS + " " + what + " per push");
-        }
-    }
-
-    private static void checkMessage(ByteString message) {
-        if (message == null || message.isEmpty()) {
-            throw new JgoimException(ErrorCode.BAD_PARAMETER, "the message (request body) is empty");
-        }
     }
 }

@@ -14,7 +14,6 @@ import io.jgoim.logic.online.OnlineAggregator;
 import io.jgoim.logic.push.UpstreamPublisher;
 import io.jgoim.logic.revoke.DenyList;
 import io.jgoim.logic.revoke.InMemoryDenyList;
-import io.jgoim.logic.revoke.Revocation;
 import io.jgoim.logic.upstream.CommentSink;
 import io.jgoim.logic.upstream.UpstreamRouter;
 import io.jgoim.protocol.Failures;
@@ -43,17 +42,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Logic's answers to comet: Connect (authenticate, then route the session in the directory), Disconnect, Heartbeat
  * (renew the route; re-add it when it expired, as goim does), RenewOnline (store this comet's room counts, answer
- * with the cluster's, and the deny list when the comet's copy is out of date), Receive (the {@link UpstreamRouter}:
- * Kafka, an HTTP backend or the comment handler, by op), Nodes,
- * Refresh (a session's new token), History and Ack (stream history, {@link StreamHistory}). With a
+ * with the cluster's, and the deny list when the comet's copy is out of date; {@link OnlineRenewal}), Receive (the
+ * {@link UpstreamRouter}: Kafka, an HTTP backend or the comment handler, by op), Nodes, Refresh (a session's new
+ * token, {@link TokenRefresh}), History and Ack (stream history, {@link StreamHistory}). With a
  * {@link ConnectProxy}, Connect asks the operator's backend instead of checking the token (a refusal is
  * CONNECT_REFUSED; no answer fails the future, so comet tells the client to retry). Connect and Refresh refuse
  * a token the {@link DenyList} names (TOKEN_REVOKED). A position-aware session's Connect also records its key as a
@@ -70,19 +66,18 @@ public final class LocalLogicService implements LogicService {
     private final SessionDirectory directory;
     private final UpstreamRouter upstream;
     private final ConnectProxy connectProxy;
-    private final OnlineAggregator online;
     private final NodeBalancer balancer;
     private final StreamHistory history;
     private final DenyList denyList;
     private final Tenants tenants;
     private final long heartbeatSeconds;
-    private final Duration reportTtl;
-    private final MeterRegistry registry;
     private final Counter connects;
     private final Counter disconnects;
     private final Counter deviceFailures;
     private final Counter expiredConnects;
-    private final Map<ErrorCode, Counter> refusals = new ConcurrentHashMap<>();
+    private final TokenRefusals refusals;
+    private final TokenRefresh tokenRefresh;
+    private final OnlineRenewal onlineRenewal;
 
     public LocalLogicService(LogicConfig config, Authenticator authenticator, SessionDirectory directory,
                              UpstreamPublisher upstream, OnlineAggregator online, NodeBalancer balancer,
@@ -126,11 +121,8 @@ public final class LocalLogicService implements LogicService {
         this.authenticator = authenticator;
         this.directory = directory;
         this.upstream = upstream;
-        this.online = online;
         this.balancer = balancer;
         this.heartbeatSeconds = config.nodes().heartbeat().toSeconds();
-        this.reportTtl = config.online().reportTtl();
-        this.registry = registry;
         this.connects = Counter.builder("jgoim.logic.sessions.connected")
                 .description("sessions authenticated and routed").register(registry);
         this.disconnects = Counter.builder("jgoim.logic.sessions.disconnected")
@@ -140,13 +132,9 @@ public final class LocalLogicService implements LogicService {
                 .register(registry);
         this.deviceFailures = Counter.builder("jgoim.logic.history.device.failures")
                 .description("connects whose device could not be recorded in the history store").register(registry);
-        // Every refusal code a token can get, at zero from the start (the 100-113 range but the API-key ones).
-        for (ErrorCode c : ErrorCode.values()) {
-            if (c == ErrorCode.UNAUTHORIZED || c == ErrorCode.UNKNOWN_TENANT || c.name().startsWith("TOKEN_")
-                    || c == ErrorCode.CONNECT_REFUSED && connectProxy != null) {
-                refused(c, 0);
-            }
-        }
+        this.refusals = new TokenRefusals(registry, connectProxy != null);
+        this.tokenRefresh = new TokenRefresh(authenticator, tenants, denyList, refusals);
+        this.onlineRenewal = new OnlineRenewal(directory, online, denyList, config.online().reportTtl());
     }
 
     @Override
@@ -169,14 +157,14 @@ public final class LocalLogicService implements LogicService {
                         tenant = tenants.resolve(verdict.tenant());
                         checkNotForged(verdict.identity());
                     } catch (JgoimException e) {
-                        refused(e.code());
+                        refusals.count(e.code());
                         return CompletableFuture.completedFuture(connectRefusal(e));
                     }
                     return connect(request, verdict.identity().inNamespace(tenant), tenant, deadline);
                 }
                 Throwable t = Failures.unwrap(error);
                 if (t instanceof JgoimException j && j.code() == ErrorCode.CONNECT_REFUSED) {
-                    refused(j.code());
+                    refusals.count(j.code());
                     return CompletableFuture.completedFuture(connectRefusal(j));
                 }
                 return CompletableFuture.<ConnectReply>failedFuture(t);
@@ -191,7 +179,7 @@ public final class LocalLogicService implements LogicService {
             tenant = tenants.resolve(id.tenant());
             checkNotForged(id);
         } catch (JgoimException e) {
-            refused(e.code());
+            refusals.count(e.code());
             return CompletableFuture.completedFuture(connectRefusal(e));
         }
         return connect(request, id.inNamespace(tenant), tenant, deadline);
@@ -222,9 +210,9 @@ public final class LocalLogicService implements LogicService {
                                                     long deadline) {
         return denyList.find(id.jti(), id.kid(), tenant, id.memberId()).thenCompose(revoked -> {
             if (revoked != null) {
-                refused(ErrorCode.TOKEN_REVOKED);
+                refusals.count(ErrorCode.TOKEN_REVOKED);
                 return CompletableFuture.completedFuture(ConnectReply.newBuilder()
-                        .setErrorCode(ErrorCode.TOKEN_REVOKED.code()).setErrorMessage(revokedMessage(revoked))
+                        .setErrorCode(ErrorCode.TOKEN_REVOKED.code()).setErrorMessage(TokenRefusals.revokedMessage(revoked))
                         .build());
             }
             // A declared tenant's device is recorded in its tenant's member stream (its key is namespaced).
@@ -255,59 +243,15 @@ public final class LocalLogicService implements LogicService {
     }
 
     /**
-     * Verifies a session's new token: it must verify as at Connect, name the session's member (else
-     * TOKEN_WRONG_MEMBER) and not be revoked. The session keeps its key and room whatever the new token says.
+     * Verifies a session's new token ({@link TokenRefresh}): it must verify as at Connect, name the session's member
+     * (else TOKEN_WRONG_MEMBER) and not be revoked. The session keeps its key and room whatever the new token says.
      */
     @Override
     public CompletableFuture<RefreshReply> refresh(RefreshReq request) {
         if (request.getKey().isEmpty() || request.getServer().isEmpty()) {
             return failed(ErrorCode.BAD_PARAMETER, "refresh: key and server are required");
         }
-        Identity id;
-        try {
-            id = authenticator.authenticate(request.getToken().toByteArray());
-        } catch (JgoimException e) {
-            refused(e.code());
-            return CompletableFuture.completedFuture(refreshRefusal(e.code(), String.valueOf(e.getMessage())));
-        }
-        String sessionTenant = Tenancy.tenantOf(request.getKey());
-        String tokenTenant;
-        try {
-            tokenTenant = tenants.resolve(id.tenant());
-        } catch (JgoimException e) {
-            refused(e.code());
-            return CompletableFuture.completedFuture(refreshRefusal(e.code(), String.valueOf(e.getMessage())));
-        }
-        if (id.memberId() != request.getMid() || !tokenTenant.equals(sessionTenant)) {
-            refused(ErrorCode.TOKEN_WRONG_MEMBER);
-            return CompletableFuture.completedFuture(refreshRefusal(ErrorCode.TOKEN_WRONG_MEMBER,
-                    "the token is member " + id.memberId() + "'s, the session member " + request.getMid() + "'s"));
-        }
-        return denyList.find(id.jti(), id.kid(), sessionTenant, id.memberId()).thenApply(revoked -> {
-            if (revoked != null) {
-                refused(ErrorCode.TOKEN_REVOKED);
-                return refreshRefusal(ErrorCode.TOKEN_REVOKED, revokedMessage(revoked));
-            }
-            return RefreshReply.newBuilder().setExpiresAtMs(id.expiresAtMs()).setJti(id.jti()).setKid(id.kid())
-                    .build();
-        });
-    }
-
-    private static RefreshReply refreshRefusal(ErrorCode code, String message) {
-        return RefreshReply.newBuilder().setErrorCode(code.code()).setErrorMessage(message).build();
-    }
-
-    private static String revokedMessage(Revocation r) {
-        return "token revoked (" + r.kind().wire() + " " + Tenancy.local(r.value()) + ")";
-    }
-
-    private void refused(ErrorCode code) {
-        refused(code, 1);
-    }
-
-    private void refused(ErrorCode code, int n) {
-        refusals.computeIfAbsent(code, c -> Counter.builder("jgoim.logic.auth.refused")
-                .description("tokens refused, by error code").tag("code", c.name()).register(registry)).increment(n);
+        return tokenRefresh.refresh(request);
     }
 
     @Override
@@ -344,30 +288,7 @@ public final class LocalLogicService implements LogicService {
         if (request.getServer().isEmpty()) {
             return failed(ErrorCode.BAD_PARAMETER, "renewOnline: server is required");
         }
-        // The epoch is read after the write: a store that restarted empty in between answers its new epoch.
-        return directory.putOnline(request.getServer(), request.getRoomCountMap(), reportTtl)
-                .thenCompose(v -> directory.storeEpoch())
-                .thenApply(epoch -> OnlineReply.newBuilder().putAllAllRoomCount(online.snapshot().rooms())
-                        .setStoreEpoch(epoch))
-                .thenCompose(reply -> withRevoked(reply, request.getRevokedVersion()))
-                .thenApply(OnlineReply.Builder::build);
-    }
-
-    /** Adds the deny list's version, and its entries when the comet's copy ({@code held}) is another version. */
-    private CompletableFuture<OnlineReply.Builder> withRevoked(OnlineReply.Builder reply, String held) {
-        return denyList.version().thenCompose(version -> {
-            if (version.isEmpty() || version.equals(held)) {
-                return CompletableFuture.completedFuture(reply.setRevokedVersion(version));
-            }
-            return denyList.snapshot().thenApply(s -> {
-                reply.setRevokedVersion(s.version());
-                for (Revocation r : s.entries()) {
-                    reply.addRevoked(io.jgoim.protocol.rpc.logic.Revocation.newBuilder().setKind(r.kind().wire())
-                            .setValue(r.value()).setUntilMs(r.untilMs()));
-                }
-                return reply;
-            });
-        });
+        return onlineRenewal.renew(request);
     }
 
     /** The deny list Connect and Refresh check (the admin API adds to it). */
