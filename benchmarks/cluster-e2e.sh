@@ -63,7 +63,8 @@ if [ "${MODE:-room}" = idle ]; then
 fi
 # The load tool's flags are the latency sweep's (benchmarks/run.sh latency-sweep), so a cell here and the standalone
 # cell of the same size differ only in the server: PREWARM (publish unmeasured first, so every node is JIT-compiled
-# and the first Kafka fetches, history appends and gRPC calls are behind), two receiving processes, 64-byte payloads.
+# and the first Kafka fetches, history appends and gRPC calls are behind), one receiving process with one event loop
+# (PROCESSES, TOOL_THREADS: the sweep's SWEEP_PROCESSES, SWEEP_TOOL_THREADS), 64-byte payloads.
 # While each rate runs every node's /metrics and CPU are scraped once a second (scenarios/stages.sh); the scrapes
 # around the tool's measured window become the per-stage table (Kafka produce, the Kafka leg to job, the comet's
 # fan-out, publish-to-written, publish-to-job-answer) and each node's CPU, in stages-*.txt/json.
@@ -80,7 +81,7 @@ for rate in $rates; do
         "kafka==$KAFKA_PID" "redis==$REDIS_PID"
     bin/jgoim loadtest room-broadcast --sessions "$sessions" --rate "$rate" --duration "$duration" \
         --tcp-port 7101 --http http://127.0.0.1:7111 --source-ips 127.0.0.2-127.0.0.9 --connect-rate "${CONNECT_RATE:-1000}" \
-        --warmup "${WARMUP:-500}" --prewarm "${PREWARM:-5s}" --processes "${PROCESSES:-2}" --payload-size 64 \
+        --warmup "${WARMUP:-500}" --prewarm "${PREWARM:-5s}" --processes "${PROCESSES:-1}" --threads "${TOOL_THREADS:-1}" --payload-size 64 \
         --grace 5s --worker-jvm-opts "$worker_opts" --server-pid "$comet_pid" --room-id "e2e-$rate" --out "$out" \
         --name "$name" | tee "$out/$name.txt"
     stages_finish "$out/scrapes-$name" "$out/$name.json" "$out/stages-$name"

@@ -27,6 +27,11 @@
 #                  server's busiest threads over 10 s of each cell, with SWEEP_PROFILE=1 a JFR of those 10 s, with SWEEP_PROFILE=perf a perf profile (kernel too);
 #                  each server first gets an unmeasured warm-up cell per transport, SWEEP_WARMUP_SECONDS (30; 0: none)
 #                  at SWEEP_WARMUP_RATE (20) msgs/s, so the first measured cell does not pay the JIT
+#                  the receiving sessions live in SWEEP_PROCESSES (1) load-tool JVM(s) with SWEEP_TOOL_THREADS (1)
+#                  event loop(s) each: the floor's reader is one thread over all its sockets, and on two cores shared
+#                  with the server each further receiving thread adds sleeps and wake-ups (paid by the server's
+#                  writes too) that neither the floor nor a device holding one session pays (2 x 2 read p99 1.5-1.6 x
+#                  higher at 15,000: BENCHMARKS.md, "the receivers' geometry")
 #   upstream       (issue 18) upstream messages through an http route: UPSTREAM_CLIENTS (50) TCP SDK sessions send
 #                  op-2000 messages open loop at UPSTREAM_RATES ("5000") msgs/s for UPSTREAM_SECONDS (20) each to a
 #                  standalone whose route POSTs them to a local backend (UPSTREAM_BACKEND: netty, one event loop; or
@@ -1008,7 +1013,7 @@ sweep_warmup() {
         stages_start "$DIR/scrapes-$name" "standalone=http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics=$SERVER_PID"
         run_tool "$DIR" "$name" room-broadcast --sessions "$1" --connect-rate "$CONNECT_RATE" --transport "$t" \
             --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s \
-            --prewarm 5s --warmup 500 --processes "${SWEEP_PROCESSES:-2}" --threads "${SWEEP_TOOL_THREADS:-2}" \
+            --prewarm 5s --warmup 500 --processes "${SWEEP_PROCESSES:-1}" --threads "${SWEEP_TOOL_THREADS:-1}" \
             --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
             --rate "${SWEEP_WARMUP_RATE:-20}" --duration "${SWEEP_WARMUP_SECONDS:-30}s"
         wait_tool "$DIR/$name.out"
@@ -1039,7 +1044,7 @@ scenario_latency_sweep() {
                 stages_start "$DIR/scrapes-$name" "standalone=http://127.0.0.1:${BENCH_HTTP_PORT:-3111}/metrics=$SERVER_PID"
                 run_tool "$DIR" "$name" room-broadcast --sessions "$n" --connect-rate "$CONNECT_RATE" --transport "$t" \
                     --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1000 --payload-size 64 --grace 5s \
-                    --prewarm 5s --warmup 500 --processes "${SWEEP_PROCESSES:-2}" --threads "${SWEEP_TOOL_THREADS:-2}" \
+                    --prewarm 5s --warmup 500 --processes "${SWEEP_PROCESSES:-1}" --threads "${SWEEP_TOOL_THREADS:-1}" \
                     --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
                     --rate "$r" --duration "${SWEEP_SECONDS:-20}s"
                 sweep_profile "$name" "$n"
