@@ -7,7 +7,7 @@
 #
 #   SESSIONS=10000 RATES="20 100" DURATION=30s benchmarks/cluster-e2e.sh
 #   MODE=idle SESSIONS=15000 benchmarks/cluster-e2e.sh     # memory per idle session of a comet alone
-#   PREWARM=5s PROCESSES=2 WARMUP=500 CONNECT_RATE=1000   # the load tool's defaults here (the latency sweep's)
+#   PREWARM=35s PROCESSES=1 TOOL_THREADS=1 WARMUP=500 CONNECT_RATE=1000   # the load tool's defaults here
 #   IDLE_SAMPLE=30                                         # first, every node's CPU over 30 s with nothing to do
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,7 +63,8 @@ if [ "${MODE:-room}" = idle ]; then
 fi
 # The load tool's flags are the latency sweep's (benchmarks/run.sh latency-sweep), so a cell here and the standalone
 # cell of the same size differ only in the server: PREWARM (publish unmeasured first, so every node is JIT-compiled
-# and the first Kafka fetches, history appends and gRPC calls are behind), one receiving process with one event loop
+# and the first Kafka fetches, history appends and gRPC calls are behind; 35 s = the sweep's 30-s warm-up cell and
+# its 5-s prewarm: with 5 s, job's C1/C2 compilers were still 38 % of its CPU in the measured window), one receiving process with one event loop
 # (PROCESSES, TOOL_THREADS: the sweep's SWEEP_PROCESSES, SWEEP_TOOL_THREADS), 64-byte payloads.
 # While each rate runs every node's /metrics and CPU are scraped once a second (scenarios/stages.sh); the scrapes
 # around the tool's measured window become the per-stage table (Kafka produce, the Kafka leg to job, the comet's
@@ -81,7 +82,7 @@ for rate in $rates; do
         "kafka==$KAFKA_PID" "redis==$REDIS_PID"
     bin/jgoim loadtest room-broadcast --sessions "$sessions" --rate "$rate" --duration "$duration" \
         --tcp-port 7101 --http http://127.0.0.1:7111 --source-ips 127.0.0.2-127.0.0.9 --connect-rate "${CONNECT_RATE:-1000}" \
-        --warmup "${WARMUP:-500}" --prewarm "${PREWARM:-5s}" --processes "${PROCESSES:-1}" --threads "${TOOL_THREADS:-1}" --payload-size 64 \
+        --warmup "${WARMUP:-500}" --prewarm "${PREWARM:-35s}" --processes "${PROCESSES:-1}" --threads "${TOOL_THREADS:-1}" --payload-size 64 \
         --grace 5s --worker-jvm-opts "$worker_opts" --server-pid "$comet_pid" --room-id "e2e-$rate" --out "$out" \
         --name "$name" | tee "$out/$name.txt"
     stages_finish "$out/scrapes-$name" "$out/$name.json" "$out/stages-$name"
