@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +54,10 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
     private volatile boolean running;
     private volatile boolean crashed;
     private boolean paused;
+    /** When the lag was last read from the broker's end offsets (while paused). */
+    private long pausedLagReadMs;
+    private static final long PAUSED_LAG_REFRESH_MS = 1_000;
+    private static final Duration PAUSED_LAG_TIMEOUT = Duration.ofMillis(500);
 
     public PushConsumer(JobConfig config, PushDispatcher dispatcher, DomainEvents events, JobMetrics metrics) {
         this.config = config;
@@ -155,6 +160,10 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
     }
 
     private void updateLag() {
+        if (paused) {
+            updatePausedLag();
+            return;
+        }
         long lag = 0;
         for (TopicPartition tp : offsets.partitions()) {
             OptionalLong l = consumer.currentLag(tp);
@@ -162,6 +171,40 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
                 lag += l.getAsLong();
                 partitionLag.set(tp, l.getAsLong());
             }
+        }
+        metrics.lag(lag);
+    }
+
+    /**
+     * While the partitions are paused (the in-flight bound: comets stuck or slow) nothing is fetched, and the
+     * fetch-based lag ({@code currentLag}) would stay at what the last fetch saw, however much arrives meanwhile:
+     * the one moment an operator needs the lag it would be stale. So while paused the lag is the partitions' end
+     * offsets, read from the broker at most once a second, minus the consumer's positions. A broker that does not
+     * answer in time leaves the last figure.
+     */
+    private void updatePausedLag() {
+        long now = System.currentTimeMillis();
+        if (now - pausedLagReadMs < PAUSED_LAG_REFRESH_MS) {
+            return;
+        }
+        pausedLagReadMs = now;
+        Collection<TopicPartition> parts = offsets.partitions();
+        if (parts.isEmpty()) {
+            return;
+        }
+        long lag = 0;
+        try {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(parts, PAUSED_LAG_TIMEOUT);
+            for (TopicPartition tp : parts) {
+                Long end = ends.get(tp);
+                if (end != null) {
+                    long l = Math.max(0, end - consumer.position(tp, PAUSED_LAG_TIMEOUT));
+                    lag += l;
+                    partitionLag.set(tp, l);
+                }
+            }
+        } catch (KafkaException e) {
+            return; // no answer in time (the broker is down or slow): keep the last figure
         }
         metrics.lag(lag);
     }
