@@ -58,7 +58,13 @@ final class PushTurns implements Runnable {
     }
 
     private void queue(EventLoop loop, Runnable work) {
-        this.loop = loop;
+        if (this.loop == null) {
+            this.loop = loop;
+            // A loop shutting down cancels its scheduled tasks, so a turn scheduled before the shutdown never runs:
+            // once the loop has ended (no thread touches the queue any more) what is left is done, as a task queued
+            // with execute would have been, so every push gets its reply or its error and its buffer back.
+            loop.terminationFuture().addListener(f -> drainNow());
+        }
         queue.add(work);
         if (!started) {
             started = true;
@@ -82,6 +88,10 @@ final class PushTurns implements Runnable {
         }
         if (queue.isEmpty()) {
             started = false;
+            return;
+        }
+        if (loop.isShuttingDown()) {
+            drainNow();
             return;
         }
         try {
