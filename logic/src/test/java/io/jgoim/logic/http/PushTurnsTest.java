@@ -28,15 +28,7 @@ class PushTurnsTest {
             EventLoop loop = group.next();
             List<Integer> done = new CopyOnWriteArrayList<>();
             CountDownLatch all = new CountDownLatch(PUSHES);
-            loop.execute(() -> {
-                for (int i = 0; i < PUSHES; i++) {
-                    int n = i;
-                    PushTurns.add(loop, () -> {
-                        done.add(n);
-                        all.countDown();
-                    });
-                }
-            });
+            queuePushes(loop, done, all, () -> { });
             assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(done).hasSize(PUSHES);
             for (int i = 0; i < PUSHES; i++) {
@@ -54,20 +46,26 @@ class PushTurnsTest {
         EventLoop loop = group.next();
         List<Integer> done = new CopyOnWriteArrayList<>();
         CountDownLatch all = new CountDownLatch(PUSHES);
+        // the loop starts shutting down during the first turn
+        queuePushes(loop, done, all, () -> group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS));
+        assertThat(group.terminationFuture().await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(all.await(10, TimeUnit.SECONDS)).as("every push done, though the loop ended").isTrue();
+        assertThat(done).hasSize(PUSHES).doesNotHaveDuplicates();
+    }
+
+    /** On the loop, queues {@value #PUSHES} pushes that record their number; the first runs {@code atFirst} too. */
+    private static void queuePushes(EventLoop loop, List<Integer> done, CountDownLatch all, Runnable atFirst) {
         loop.execute(() -> {
             for (int i = 0; i < PUSHES; i++) {
                 int n = i;
                 PushTurns.add(loop, () -> {
                     if (n == 0) {
-                        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS); // during the first turn
+                        atFirst.run();
                     }
                     done.add(n);
                     all.countDown();
                 });
             }
         });
-        assertThat(group.terminationFuture().await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(all.await(10, TimeUnit.SECONDS)).as("every push done, though the loop ended").isTrue();
-        assertThat(done).hasSize(PUSHES).doesNotHaveDuplicates();
     }
 }
