@@ -3,15 +3,14 @@
  * the next address ({@link Endpoints}), send the auth frame once it is open, become CONNECTED on the auth reply
  * (heartbeat, acks, subscriptions restored after a reconnect), route every frame (op-9 batches unwrapped in order,
  * replies to their requests by seq, op 20/21 to the stream side, pushes to the listener), and when the socket closes
- * decide between reconnecting after a full-jitter backoff and closing for good (terminal close code, reconnect off,
- * client closed, a first connect out of time). A first connect not yet authenticated is retried as a reconnect is
- * ({@link FirstAttempts}): each address at once, then the policy's wait (a refusal's retry-after included) before
- * the next round, until its deadline. A frame that breaks the protocol closes the
- * connection with PROTOCOL_ERROR (4504) and the reason; no exception reaches the application.
+ * decide whether the close is final (terminal close code, reconnect off, client closed) or {@link ConnectRetry}
+ * schedules the next attempt (after a full-jitter backoff; during a first connect, within its deadline). A frame that
+ * breaks the protocol closes the connection with PROTOCOL_ERROR (4504) and the reason; no exception reaches the
+ * application.
  */
 import { abortSocket, statusOf, type Attempt } from "./attempt.js";
-import { Backoff, ReconnectPolicy } from "./backoff.js";
 import { CloseCode, CloseStatus, ErrorCode, JgoimError } from "./codes.js";
+import { ConnectRetry } from "./connectRetry.js";
 import { Endpoints } from "./endpoints.js";
 import { FrameError, Op, decodeFrame, encodeFrame, utf8 } from "./frame.js";
 import { Heartbeat } from "./heartbeat.js";
@@ -46,20 +45,15 @@ export class Connection {
   state: ClientState = "NEW";
   lastClose?: CloseStatus;
   reconnects = 0;
-  /** The wait before the next attempt, as last scheduled (0: at once); read it in onClose. */
-  retryDelayMs = 0;
   node?: string;
   token: string;
   private readonly o: ResolvedOptions;
   private readonly ev: ConnectionEvents;
   private readonly endpoints: Endpoints;
-  private readonly policy: ReconnectPolicy;
+  private readonly retry: ConnectRetry;
   private current?: Attempt;
-  private first?: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
   private everAuthenticated = false;
   private authenticatedAt = 0;
-  private firstAttempts?: FirstAttempts;
-  private reconnectTimer?: ReturnType<typeof setTimeout>;
 
   constructor(o: ResolvedOptions, ev: ConnectionEvents, refresh?: () => Promise<unknown>) {
     this.o = o;
@@ -67,7 +61,17 @@ export class Connection {
     this.token = o.token;
     this.heartbeat = new Heartbeat(o.heartbeatIntervalMs, o.heartbeatFromServer, o.heartbeatMaxMissed);
     this.endpoints = new Endpoints(o.urls, o.nodesUrl, o.fetch);
-    this.policy = new ReconnectPolicy(new Backoff(o.backoffMinMs, o.backoffMaxMs, o.random), o.stablePeriodMs);
+    this.retry = new ConnectRetry(
+      o,
+      {
+        isClosed: () => this.state === "CLOSED",
+        setState: (s) => this.setState(s),
+        closed: (status, again) => ev.closed(status, again),
+        attemptConnect: () => this.attemptConnect(),
+        useToken: (t) => (this.token = t),
+      },
+      this.endpoints,
+    );
     this.tokens = new TokenLifetime(refresh);
     if (o.positions) {
       this.streams = new StreamFrames(
@@ -84,24 +88,12 @@ export class Connection {
 
   /** The first connection; a second call returns the first call's promise. */
   connect(): Promise<void> {
-    if (this.first) {
-      return this.first.promise;
-    }
-    let resolve!: () => void;
-    let reject!: (e: Error) => void;
-    const promise = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    promise.catch(() => undefined); // rejections are the caller's; never an unhandled one
-    this.first = { promise, resolve, reject };
-    if (this.state === "CLOSED") {
-      reject(new JgoimError(ErrorCode.UNAVAILABLE, "client is closed"));
-    } else {
-      this.firstAttempts = new FirstAttempts(Date.now(), this.o.firstConnectTimeoutMs);
-      void this.attemptConnect();
-    }
-    return promise;
+    return this.retry.connect();
+  }
+
+  /** The wait before the next attempt, as last scheduled (0: at once); read it in onClose. */
+  get retryDelayMs(): number {
+    return this.retry.retryDelayMs;
   }
 
   /** Closes for good: no reconnect follows, pending requests fail. Idempotent. */
@@ -110,13 +102,13 @@ export class Connection {
       return;
     }
     this.setState("CLOSED");
-    clearTimeout(this.reconnectTimer);
+    this.retry.cancel();
     const att = this.current;
     if (att) {
       this.closeWith(att, new CloseStatus(CloseCode.NORMAL, "client closed"));
     }
     this.pending.failAll(new JgoimError(ErrorCode.UNAVAILABLE, "client closed"));
-    this.first?.reject(new JgoimError(ErrorCode.UNAVAILABLE, "client closed"));
+    this.retry.clientClosed();
   }
 
   /** Sends request {@code op}; resolves with the reply carrying its seq. */
@@ -262,7 +254,7 @@ export class Connection {
       this.reconnects++;
       this.ev.reauthenticated();
     }
-    this.first?.resolve();
+    this.retry.authenticated();
   }
 
   /** Records {@code status} and ends the attempt at once (no waiting for a close handshake a dead peer never ends). */
@@ -297,7 +289,7 @@ export class Connection {
       this.endpoints.hint(status.nodes);
     }
     if (!this.everAuthenticated) {
-      this.firstAttemptFailed(status);
+      this.retry.afterFirstAttempt(status);
       return;
     }
     if (status.terminal || !this.o.reconnect) {
@@ -305,70 +297,7 @@ export class Connection {
       this.ev.closed(status, false);
       return;
     }
-    const delay = this.policy.nextDelayMs(wasConnected ? Date.now() - this.authenticatedAt : -1, status);
-    this.retryAfter(status, delay, this.nextAttempt(status));
-  }
-
-  /**
-   * The attempt after {@code status}: a TOKEN_EXPIRED close with a refresher renews the token first, on a first
-   * connect as on a reconnect (the token the server just called expired would be refused again); any other close
-   * authenticates with the token in hand.
-   */
-  private nextAttempt(status: CloseStatus): () => void {
-    const renew = status.code === CloseCode.TOKEN_EXPIRED && this.o.tokenRefresher;
-    return () => void (renew ? this.renewThenConnect() : this.attemptConnect());
-  }
-
-  /**
-   * An attempt of the first connect failed before authenticating. A retryable one (not terminal) tries the next
-   * address of the round at once (and each node a draining comet named), then, the round spent, waits what the
-   * reconnect policy says for this refusal and starts a new round, as long as that attempt starts before the first
-   * connect's deadline. Otherwise connect() rejects with this, the last, refusal.
-   */
-  private firstAttemptFailed(status: CloseStatus): void {
-    const first = this.firstAttempts!;
-    first.failed();
-    if (!status.terminal && (this.endpoints.hasHints || first.nextInRound(this.endpoints.roundSize))) {
-      this.retryAfter(status, 0, this.nextAttempt(status));
-      return;
-    }
-    const delay = !status.terminal && this.o.reconnect ? this.policy.nextDelayMs(-1, status) : -1;
-    if (delay >= 0 && first.startsInTime(Date.now(), delay)) {
-      first.newRound();
-      this.retryAfter(status, delay, this.nextAttempt(status));
-      return;
-    }
-    this.setState("CLOSED");
-    const code = status.terminal ? ErrorCode.UNAUTHORIZED : ErrorCode.UNAVAILABLE;
-    const after = first.attempts > 1 ? ` (after ${first.attempts} attempts)` : "";
-    this.first?.reject(new JgoimError(code, `connection failed: ${status}${after}`, status));
-    this.ev.closed(status, false);
-  }
-
-  /** Schedules the next attempt delayMs from now (0: the next address, at once), telling the listener first. */
-  private retryAfter(status: CloseStatus, delayMs: number, next: () => void): void {
-    this.retryDelayMs = delayMs;
-    if (delayMs > 0) {
-      this.setState("RECONNECTING");
-    }
-    this.ev.closed(status, true);
-    if (this.state === "CLOSED") {
-      return; // the listener closed the client
-    }
-    this.reconnectTimer = setTimeout(next, delayMs);
-  }
-
-  /** Closed for the token's expiry: ask the refresher for a new token before authenticating again. */
-  private async renewThenConnect(): Promise<void> {
-    try {
-      const t = await this.o.tokenRefresher!();
-      if (t) {
-        this.token = typeof t === "string" ? t : new TextDecoder().decode(t);
-      }
-    } catch {
-      // keep the old token: the auth then says why
-    }
-    await this.attemptConnect();
+    this.retry.afterSession(status, wasConnected ? Date.now() - this.authenticatedAt : -1);
   }
 
   private setState(s: ClientState): void {
@@ -376,38 +305,5 @@ export class Connection {
       this.state = s;
       this.ev.stateChanged(s);
     }
-  }
-}
-
-/**
- * The first connect's retry budget: its deadline (firstConnectTimeoutMs after connect()), the attempts made, and the
- * place in the current round of addresses. An attempt that could not start before the deadline is not waited for:
- * connect() rejects at once with the refusal in hand.
- */
-class FirstAttempts {
-  attempts = 0;
-  private readonly deadline: number;
-  private failedInRound = 0;
-
-  constructor(start: number, timeoutMs: number) {
-    this.deadline = start + timeoutMs;
-  }
-
-  failed(): void {
-    this.attempts++;
-  }
-
-  /** Whether another address of this round is left to try at once (counts this failure against the round). */
-  nextInRound(roundSize: number): boolean {
-    return ++this.failedInRound < roundSize;
-  }
-
-  /** Whether an attempt delayMs after now starts no later than the deadline (Infinity: always). */
-  startsInTime(now: number, delayMs: number): boolean {
-    return now + delayMs <= this.deadline;
-  }
-
-  newRound(): void {
-    this.failedInRound = 0;
   }
 }
