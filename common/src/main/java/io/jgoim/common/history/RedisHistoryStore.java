@@ -1,14 +1,12 @@
 package io.jgoim.common.history;
 
-import io.jgoim.common.metrics.HistogramBuckets;
+import io.jgoim.common.metrics.RedisStoreMeters;
 import io.jgoim.common.redis.RedisClients;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.JgoimException;
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -67,8 +64,7 @@ public final class RedisHistoryStore implements HistoryStore {
     private final RedisScript read;
     private final RedisScript ack;
     private final RedisScript devices;
-    private final Timer latency;
-    private final Counter errors;
+    private final RedisStoreMeters meters;
     private volatile boolean closed;
 
     /**
@@ -80,15 +76,7 @@ public final class RedisHistoryStore implements HistoryStore {
         this.read = new RedisScript(clients.async(), RedisHistoryScripts.READ);
         this.ack = new RedisScript(clients.async(), RedisHistoryScripts.ACK);
         this.devices = new RedisScript(clients.async(), RedisHistoryScripts.DEVICES);
-        if (registry != null) {
-            this.latency = HistogramBuckets.call(Timer.builder("jgoim.redis.latency")
-                    .description("history store call latency").tag("store", "history")).register(registry);
-            this.errors = Counter.builder("jgoim.redis.errors").description("history store calls that failed")
-                    .tag("store", "history").register(registry);
-        } else {
-            this.latency = null;
-            this.errors = null;
-        }
+        this.meters = new RedisStoreMeters(registry, "history", "history store");
     }
 
     /** The seven keys of {@code stream}: meta, entries, dedupe ids, dedupe order, pins, devices, audiences. */
@@ -205,9 +193,7 @@ public final class RedisHistoryStore implements HistoryStore {
         long start = System.nanoTime();
         CompletableFuture<T> out = new CompletableFuture<>();
         script.run(keys(stream), argv).whenComplete((reply, error) -> {
-            if (latency != null) {
-                latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            }
+            meters.recordSince(start);
             if (error == null) {
                 try {
                     out.complete(parse.apply(reply));
@@ -217,9 +203,7 @@ public final class RedisHistoryStore implements HistoryStore {
                             + reply.size() + " elements for " + stream, unexpected);
                 }
             }
-            if (errors != null) {
-                errors.increment();
-            }
+            meters.failed();
             out.completeExceptionally(toJgoim(error));
         });
         return out;

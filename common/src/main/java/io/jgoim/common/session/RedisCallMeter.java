@@ -1,51 +1,36 @@
 package io.jgoim.common.session;
 
-import io.jgoim.common.metrics.HistogramBuckets;
+import io.jgoim.common.metrics.RedisStoreMeters;
 import io.jgoim.common.redis.RedisClients;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Times every session-store call ({@code jgoim.redis.latency}, {@code jgoim.redis.errors}, tag store=sessions) and
- * turns a Redis failure into an UNAVAILABLE {@link io.jgoim.protocol.JgoimException}: the one edge the route calls of
- * {@link RedisSessionDirectory} and the online reports of {@link RedisOnlineReports} share, so both count alike.
+ * Times every session-store call ({@link RedisStoreMeters}: {@code jgoim.redis.latency}, {@code jgoim.redis.errors},
+ * tag store=sessions) and turns a Redis failure into an UNAVAILABLE {@link io.jgoim.protocol.JgoimException}: the one
+ * edge the route calls of {@link RedisSessionDirectory} and the online reports of {@link RedisOnlineReports} share, so
+ * both count alike.
  * Thread-safe; one per directory, shared by its tenant views.
  */
 final class RedisCallMeter {
-    private final Timer latency;
-    private final Counter errors;
+    private final RedisStoreMeters meters;
 
     /** @param registry where to record, or null for no meters */
     RedisCallMeter(MeterRegistry registry) {
-        if (registry != null) {
-            this.latency = HistogramBuckets.call(Timer.builder("jgoim.redis.latency")
-                    .description("session directory call latency").tag("store", "sessions")).register(registry);
-            this.errors = Counter.builder("jgoim.redis.errors").description("session directory calls that failed")
-                    .tag("store", "sessions").register(registry);
-        } else {
-            this.latency = null;
-            this.errors = null;
-        }
+        this.meters = new RedisStoreMeters(registry, "sessions", "session directory");
     }
 
     /** {@code stage}'s outcome, recorded as a call started at {@code startNanos}, its failure mapped to UNAVAILABLE. */
     <T> CompletableFuture<T> observe(CompletionStage<T> stage, long startNanos) {
         CompletableFuture<T> out = new CompletableFuture<>();
         stage.whenComplete((value, error) -> {
-            if (latency != null) {
-                latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-            }
+            meters.recordSince(startNanos);
             if (error != null) {
-                if (errors != null) {
-                    errors.increment();
-                }
+                meters.failed();
                 out.completeExceptionally(RedisClients.toJgoim(error));
             } else {
                 out.complete(value);
