@@ -1,5 +1,6 @@
 package io.jgoim.common.http;
 
+import io.jgoim.protocol.ErrorCode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
@@ -29,5 +30,17 @@ public enum HttpRefusal {
     /** The HTTP status this refusal is answered with. */
     public HttpResponseStatus status() {
         return status;
+    }
+
+    /** The error code of this refusal's JSON answer (docs/errors.md), the same on every jgoim HTTP listener. */
+    public ErrorCode code() {
+        return switch (this) {
+            case MALFORMED -> ErrorCode.BAD_PARAMETER;
+            case TIMEOUT -> ErrorCode.REQUEST_TIMEOUT;
+            case TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case EXPECTATION_FAILED -> ErrorCode.EXPECTATION_FAILED;
+            case VERSION -> ErrorCode.HTTP_VERSION_NOT_SUPPORTED;
+            case TOO_MANY_CONNECTIONS -> ErrorCode.RATE_LIMITED;
+        };
     }
 }

@@ -3,50 +3,80 @@ package io.jgoim.common.metrics;
 import io.jgoim.common.admin.AdminEndpoint;
 import io.jgoim.common.health.HealthRoutes;
 import io.jgoim.common.health.NodeHealth;
-import io.jgoim.common.http.RateLimitedLog;
+import io.jgoim.common.http.BoundedHttpAggregator;
+import io.jgoim.common.http.ConnectionLimiter;
+import io.jgoim.common.http.HttpRefusal;
+import io.jgoim.common.http.HttpTimeouts;
+import io.jgoim.common.http.JsonReply;
+import io.jgoim.common.http.PipelinedHttpHandler;
+import io.jgoim.common.http.PipeliningPolicy;
+import io.jgoim.protocol.ErrorCode;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The admin HTTP endpoint of comet and job: {@code GET /metrics} (Prometheus text) and the health endpoints of {@link
- * HealthRoutes} ({@code /health}, {@code /health/live}, {@code /health/ready}: JSON, 200 or 503), open to scrapers and
- * probes, and when given one the node's {@link AdminEndpoint} ({@code /admin/*}, API key required), over TLS when
- * given a context (then a plaintext request is dropped without an answer). Runs on the event loops it is given.
+ * The admin HTTP listener of comet and job: {@code GET /metrics} (Prometheus text; {@code name[]} selects families,
+ * {@link ScrapeNames}) and the health endpoints of {@link HealthRoutes} ({@code /health}, {@code /health/live},
+ * {@code /health/ready}: JSON, 200 or 503), open to scrapers and probes, and when given one the node's {@link
+ * AdminEndpoint} ({@code /admin/*}, API key required), over TLS when given a context (then a plaintext request is
+ * dropped without an answer). It holds its clients to the same HTTP bounds as logic's push API, because an operator's
+ * port faces the same hostile or broken clients: {@link PipelinedHttpHandler} (request order, bad versions and
+ * undecodable requests answered then closed), {@link HttpTimeouts} (a slow head or body gets 408, an idle connection
+ * closes), {@link BoundedHttpAggregator} (an oversized body gets 413) and {@link ConnectionLimiter} (connections per
+ * client address). Every refusal is a JSON error with its code (docs/errors.md), counted under
+ * {@code jgoim_admin_http_*}. Runs on the event loops it is given.
  */
 public final class MetricsHttpServer implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(MetricsHttpServer.class);
-    private final PrometheusMeterRegistry registry;
-    private final NodeHealth health;
+    /** The largest request body: admin routes take their arguments in the query, scrapes and probes send none. */
+    static final int MAX_BODY_BYTES = 8192;
+    /** Replies one connection may have due before its reads pause. */
+    static final int MAX_PIPELINED = 16;
+    /** Above {@link #MAX_PIPELINED} by more requests than one read can hold: Netty's codec bound is a backstop. */
+    private static final int CODEC_DEPTH = MAX_PIPELINED + 4096;
+    private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String METRICS = "/metrics";
+
     private final SslContext ssl;
-    private final AdminEndpoint adminOrNull;
+    private final AdminHttpService service;
+    private final PipeliningPolicy pipelining;
+    private final HttpTimeouts timeouts;
+    private final ConnectionLimiter limiter;
+    private final int maxConnectionsPerIp;
     private Channel channel;
+
+    /**
+     * The listener's bounds. {@link #DEFAULT}: logic's {@code http.*Timeout} defaults (a probe's head is a few hundred
+     * bytes: 10 s only fails a stalled client) and 64 connections per client address (a Prometheus, probes and an
+     * operator's tools need a handful).
+     */
+    record Bounds(Duration header, Duration body, Duration idle, int maxConnectionsPerIp) {
+        static final Bounds DEFAULT = new Bounds(Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(60), 64);
+    }
 
     public MetricsHttpServer(PrometheusMeterRegistry registry, NodeHealth health) {
         this(registry, health, null);
@@ -63,10 +93,32 @@ public final class MetricsHttpServer implements AutoCloseable {
      */
     public MetricsHttpServer(PrometheusMeterRegistry registry, NodeHealth health, SslContext sslOrNull,
                              AdminEndpoint adminOrNull) {
-        this.registry = registry;
-        this.health = health;
+        this(registry, health, sslOrNull, adminOrNull, Bounds.DEFAULT);
+    }
+
+    MetricsHttpServer(PrometheusMeterRegistry registry, NodeHealth health, SslContext sslOrNull,
+                      AdminEndpoint adminOrNull, Bounds bounds) {
         this.ssl = sslOrNull;
-        this.adminOrNull = adminOrNull;
+        this.maxConnectionsPerIp = bounds.maxConnectionsPerIp();
+        this.service = new AdminHttpService(registry, health, adminOrNull);
+        this.pipelining = new PipeliningPolicy(MAX_PIPELINED,
+                Counter.builder("jgoim.admin.http.read.pauses").description(
+                        "times an admin HTTP connection's reads were paused: too many replies pending")
+                        .register(registry),
+                Counter.builder("jgoim.admin.http.connection.errors")
+                        .description("admin HTTP connections closed on an error").register(registry));
+        this.timeouts = new HttpTimeouts(bounds.header(), bounds.body(), bounds.idle(), timeouts(registry, "header"),
+                timeouts(registry, "body"), timeouts(registry, "idle"));
+        this.limiter = new ConnectionLimiter(maxConnectionsPerIp,
+                Counter.builder("jgoim.admin.http.connections.refused").description(
+                        "admin HTTP connections refused at once: their address held the listener's cap")
+                        .register(registry));
+    }
+
+    private static Counter timeouts(PrometheusMeterRegistry registry, String kind) {
+        return Counter.builder("jgoim.admin.http.timeouts").tag("kind", kind)
+                .description("admin HTTP requests refused 408 (header, body) and connections closed idle")
+                .register(registry);
     }
 
     /** Binds {@code host:port} (port 0 = any free port) and returns the bound address. */
@@ -81,7 +133,15 @@ public final class MetricsHttpServer implements AutoCloseable {
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
+                        if (!limiter.admit(ch)) {
+                            ConnectionLimiter.refuse(ch, service.refuse(HttpRefusal.TOO_MANY_CONNECTIONS,
+                                    "more than " + maxConnectionsPerIp + " connections from one address"));
+                            return;
+                        }
+                        ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig(), CODEC_DEPTH),
+                                new BoundedHttpAggregator(MAX_BODY_BYTES, max -> JsonReply.error(
+                                        ErrorCode.PAYLOAD_TOO_LARGE, "request body larger than " + max + " bytes")),
+                                new PipelinedHttpHandler(service, pipelining, timeouts));
                     }
                 });
         channel = b.bind(host, port).syncUninterruptibly().channel();
@@ -97,75 +157,48 @@ public final class MetricsHttpServer implements AutoCloseable {
 
     /** True for the paths {@link #respond} answers besides 404: /metrics and the health endpoints. */
     public static boolean handles(String path) {
-        return "/metrics".equals(path) || HealthRoutes.handles(path);
+        return METRICS.equals(path) || HealthRoutes.handles(path);
     }
 
     /**
-     * Builds the response for a request; shared with logic's API server, which serves /metrics and the health
-     * endpoints on its own port. Completes on a probe's thread for the liveness paths.
+     * Answers /metrics (GET or HEAD; any other method 405) and the health endpoints (any method: load balancers'
+     * probes differ), an unknown path 404; shared with
+     * logic's API server, which serves them on its own port. The caller has checked the target's escapes ({@code
+     * io.jgoim.common.http.PercentEscapes}). Completes on a probe's thread for the liveness paths.
      */
     public static CompletableFuture<FullHttpResponse> respond(PrometheusMeterRegistry registry, NodeHealth health,
                                                               FullHttpRequest req) {
-        String path = new QueryStringDecoder(req.uri()).path();
-        if ("/metrics".equals(path)) {
-            return CompletableFuture.completedFuture(text(HttpResponseStatus.OK, registry.scrape(),
-                    "text/plain; version=0.0.4; charset=utf-8"));
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.path();
+        if (!handles(path)) {
+            return done(JsonReply.error(ErrorCode.NOT_FOUND, "no route " + path));
         }
-        if (HealthRoutes.handles(path)) {
-            return HealthRoutes.respond(path, health);
+        if (METRICS.equals(path)) {
+            if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())) {
+                FullHttpResponse r = JsonReply.error(ErrorCode.METHOD_NOT_ALLOWED, "use GET on " + path);
+                r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+                return done(r);
+            }
+            Set<String> families;
+            try {
+                families = ScrapeNames.families(uri.parameters().get(ScrapeNames.PARAM));
+            } catch (IllegalArgumentException e) {
+                return done(JsonReply.error(ErrorCode.BAD_PARAMETER, e.getMessage()));
+            }
+            return done(text(families == null ? registry.scrape() : registry.scrape(TEXT_FORMAT, families)));
         }
-        return CompletableFuture.completedFuture(text(HttpResponseStatus.NOT_FOUND, "not found\n", "text/plain"));
+        return HealthRoutes.respond(path, health);
     }
 
-    private static FullHttpResponse text(HttpResponseStatus status, String body, String type) {
+    private static CompletableFuture<FullHttpResponse> done(FullHttpResponse r) {
+        return CompletableFuture.completedFuture(r);
+    }
+
+    private static FullHttpResponse text(String body) {
         ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, content);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, TEXT_FORMAT);
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         return r;
-    }
-
-    private final RateLimitedLog errors = new RateLimitedLog();
-
-    /** One per connection. */
-    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
-        /** The last answer of this connection: answers are written in request order (pipelined requests). */
-        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            boolean keepAlive = HttpUtil.isKeepAlive(req);
-            CompletableFuture<FullHttpResponse> answer;
-            if (adminOrNull != null && AdminEndpoint.handles(new QueryStringDecoder(req.uri()).path())) {
-                answer = adminOrNull.serve(req, ctx.channel());
-            } else {
-                answer = respond(registry, health, req);
-            }
-            tail = tail.thenCompose(v -> answer.handle((resp, error) -> {
-                FullHttpResponse r = resp != null ? resp
-                        : text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n", "text/plain");
-                HttpUtil.setKeepAlive(r, keepAlive);
-                if (keepAlive) {
-                    ctx.writeAndFlush(r);
-                } else {
-                    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-                }
-                return null;
-            }));
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A failed TLS handshake (plaintext request, untrusted client certificate) or a peer reset: nothing to
-            // answer on this connection. Anything else is a bug worth a line: one a second at most, no stack.
-            if (!(cause instanceof java.io.IOException) && !(cause instanceof DecoderException)) {
-                long suppressed = errors.acquire();
-                if (suppressed >= 0) {
-                    log.warn("admin HTTP connection from {} failed: {}{}", ctx.channel().remoteAddress(), cause,
-                            RateLimitedLog.suppressedNote(suppressed));
-                }
-            }
-            ctx.close();
-        }
     }
 }

@@ -192,14 +192,7 @@ final class ApiService implements HttpService {
 
     @Override
     public FullHttpResponse refuse(HttpRefusal refusal, String message) {
-        ErrorCode code = switch (refusal) {
-            case MALFORMED -> ErrorCode.BAD_PARAMETER;
-            case TIMEOUT -> ErrorCode.REQUEST_TIMEOUT;
-            case TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
-            case EXPECTATION_FAILED -> ErrorCode.EXPECTATION_FAILED;
-            case VERSION -> ErrorCode.HTTP_VERSION_NOT_SUPPORTED;
-            case TOO_MANY_CONNECTIONS -> ErrorCode.RATE_LIMITED;
-        };
+        ErrorCode code = refusal.code();
         metrics.record(Route.OTHER_TAG, code, System.nanoTime());
         return ApiResponse.error(code, message);
     }
