@@ -986,7 +986,8 @@ sweep_profile() {
     if [ "${SWEEP_PROFILE:-0}" = perf ]; then
         # the load tool's worker JVMs too: on two shared cores their receive path sets how long a pass waits for CPU
         local w perfs=()
-        for w in $(pgrep -f 'LoadtestMain.*--worker-index'); do
+        # (with --processes 1 the tool receives in its own JVM: no workers, the tool itself is profiled)
+        for w in $(pgrep -f 'LoadtestMain.*--worker-index' || echo "$TOOL_PID"); do
             bench_perf "$w" 10 "$DIR/$1-worker-$w.perf" &
             perfs+=("$!")
         done
