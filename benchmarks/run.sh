@@ -26,7 +26,8 @@
 #                  the newest benchmarks/results/loopback-floor-*.json, else a quick loopback_floor run here); the
 #                  server's busiest threads over 10 s of each cell, with SWEEP_PROFILE=1 a JFR of those 10 s, with SWEEP_PROFILE=perf a perf profile (kernel too);
 #                  each server first gets an unmeasured warm-up cell per transport, SWEEP_WARMUP_SECONDS (30; 0: none)
-#                  at SWEEP_WARMUP_RATE (20) msgs/s, so the first measured cell does not pay the JIT
+#                  at SWEEP_WARMUP_RATE (20) msgs/s, after a burst of the push path (SWEEP_WARMUP_BURST "500 10": 500/s
+#                  for 10 s into a 100-session room of its own), so the first measured cell does not pay the JIT
 #                  the receiving sessions live in SWEEP_PROCESSES (1) load-tool JVM(s) with SWEEP_TOOL_THREADS (1)
 #                  event loop(s) each: the floor's reader is one thread over all its sockets, and on two cores shared
 #                  with the server each further receiving thread adds sleeps and wake-ups (paid by the server's
@@ -1006,7 +1007,19 @@ sweep_profile() {
 # which the summary does not read.
 sweep_warmup() {
     [ "${SWEEP_WARMUP_SECONDS:-30}" -gt 0 ] || return 0
-    local t name
+    local t name burst=(${SWEEP_WARMUP_BURST:-500 10})
+    # First the push path's burst (SWEEP_WARMUP_BURST "500 10": pushes/s and seconds into a room of 100 sessions of
+    # its own; "0" turns it off), as cluster-e2e.sh gives the cluster (BURST_PREWARM): a few thousand pushes bring the
+    # per-push code to C2 before any measured cell, so the two modes compare warmed alike.
+    if [ "${burst[0]}" -gt 0 ]; then
+        name="warmup-burst-s$1"
+        run_tool "$DIR" "$name" room-broadcast --sessions 100 --connect-rate 1000 --transport tcp \
+            --source-ips 127.0.0.1-127.0.0.4 --room-type live --room-id 1001 --payload-size 64 --grace 3s \
+            --processes 1 --threads 1 --server-pid "$SERVER_PID" --worker-jvm-opts "$WORKER_OPTS" \
+            --rate "${burst[0]}" --duration "${burst[1]}s"
+        wait_tool "$DIR/$name.out"
+        sleep 2
+    fi
     for t in ${SWEEP_TRANSPORTS:-tcp ws}; do
         name="warmup-s$1-$t"
         echo "$name $(date +%s) $(bench_loadavg)" >>"$DIR/cells.txt"
