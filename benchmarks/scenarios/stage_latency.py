@@ -134,7 +134,10 @@ def cpu_seconds(path, t0, t1):
     rows = {}
     try:
         for line in open(path, encoding="utf-8"):
-            t, role, ticks = line.split()
+            fields = line.split()
+            if len(fields) != 3:
+                continue  # a process that ended between the sampler's check and its read: no ticks on that line
+            t, role, ticks = fields
             rows.setdefault(role, []).append((int(t), float(ticks)))
     except OSError:
         return {}
