@@ -596,9 +596,16 @@ scenario_push_api() {
 #     last 429 of either stream. logic's overload gauges every 0.5 s in overload-gauges.txt (cpu_permille,
 #     inflight, capacity, capacity_rt_seconds, shed_total).
 overload_gauges() {
+    # only the limiter's families (/metrics?name[]=...): the whole exposition every 0.5 s on the push API's own loop
+    # was part of the load this scenario measures
+    local f q=""
+    for f in cpu_permille capacity carried_inflight inflight min_rt_seconds capacity_rt_seconds cooling_down \
+        saturated shed_total; do
+        q="$q&name%5B%5D=jgoim_logic_overload_$f"
+    done
     (
         while kill -0 "$1" 2>/dev/null; do
-            curl -s "http://127.0.0.1:7111/metrics" 2>/dev/null | grep '^jgoim_logic_overload.*push_api' \
+            curl -s "http://127.0.0.1:7111/metrics?${q#&}" 2>/dev/null | grep '^jgoim_logic_overload.*push_api' \
                 | sed "s/^/$(date +%s.%N) /"
             sleep 0.5
         done
