@@ -91,6 +91,10 @@ class WebSocketUpgradeRequestIT {
                         + "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
                 Arguments.of("a header name with a space", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
                         + "Bad Name: v\r\n\r\n", 400),
+                Arguments.of("a body over 8 KiB", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Content-Length: 100000\r\n\r\nhello", 413),
+                Arguments.of("a body over 8 KiB with Expect: 100-continue", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Expect: 100-continue\r\nContent-Length: 100000\r\n\r\n", 413),
                 Arguments.of("HTTP/2.0", VALID.replace("HTTP/1.1", "HTTP/2.0"), 505),
                 Arguments.of("HTTP/1.2", VALID.replace("HTTP/1.1", "HTTP/1.2"), 505),
                 Arguments.of("HTTP/1.0", VALID.replace("HTTP/1.1", "HTTP/1.0"), 505),
