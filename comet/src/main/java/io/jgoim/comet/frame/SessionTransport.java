@@ -4,8 +4,17 @@ import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.Proto;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * How a session's client is connected, and the one place that says what that changes on the wire: how a push and
@@ -50,10 +59,28 @@ public enum SessionTransport {
 
         @Override
         public Object goodbye(ByteBufAllocator alloc, CloseCode code, boolean extended, boolean webSocketOpen) {
-            // Before the upgrade completed there is no WebSocket to send a close frame on.
-            return webSocketOpen ? new CloseWebSocketFrame(code.code(), code.reason()) : null;
+            if (webSocketOpen) {
+                return new CloseWebSocketFrame(code.code(), code.reason());
+            }
+            // Before the upgrade completed there is no WebSocket to send a close frame on, but the client still
+            // speaks HTTP: a request head that did not come in time gets 408, as logic's API answers a slow head.
+            return code == CloseCode.HANDSHAKE_TIMEOUT ? requestTimeout(code) : null;
         }
     };
+
+    /** Header naming the close code in an HTTP answer of the WebSocket listener (as its HTTP refusals do). */
+    static final String CLOSE_CODE_HEADER = "X-Jgoim-Close-Code";
+
+    /** 408 with the close code, for a WebSocket client whose upgrade request missed the handshake deadline. */
+    private static FullHttpResponse requestTimeout(CloseCode code) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT,
+                Unpooled.copiedBuffer(code.reason() + "\n", StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        r.headers().setInt(CLOSE_CODE_HEADER, code.code());
+        return r;
+    }
 
     /** The message that carries {@code frame} to one recipient: a retained duplicate, owned by the write. */
     public abstract Object push(PushFrame frame);
@@ -62,7 +89,8 @@ public enum SessionTransport {
     public abstract Object reply(ByteBuf encoded);
 
     /**
-     * The last message before the close ({@link Proto} or close frame), or null when the client gets none.
+     * The last message before the close ({@link Proto}, close frame, or before a WebSocket upgrade the HTTP 408 of
+     * a handshake timeout), or null when the client gets none.
      *
      * @param extended      the client authenticated with the extended version (knows the DISCONNECT op)
      * @param webSocketOpen the WebSocket upgrade completed (ignored for TCP)

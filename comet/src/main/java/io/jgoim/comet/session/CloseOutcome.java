@@ -4,6 +4,7 @@ import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.ProtocolException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -68,7 +69,9 @@ public record CloseOutcome(CloseCode closeCode, ErrorCode error, int seq, String
                     tooLarge ? ErrorCode.BODY_TOO_LARGE : ErrorCode.BAD_PACKET, 0, m, Kind.BAD_WEBSOCKET_FRAME, t);
         } else if (t instanceof NotSslRecordException || t instanceof SSLException) {
             return new CloseOutcome(CloseCode.PROTOCOL_ERROR, null, 0, "TLS failure", Kind.TLS, t);
-        } else if (t instanceof IOException) {
+        } else if (t instanceof IOException || t instanceof PrematureChannelClosureException) {
+            // The aggregator's "closed while still aggregating": the peer left (or the handshake deadline closed it)
+            // in the middle of an upgrade request's body; the peer is gone, as after a reset.
             return new CloseOutcome(null, null, 0, null, Kind.IO, t);
         }
         return new CloseOutcome(CloseCode.INTERNAL, ErrorCode.INTERNAL, 0, "internal error", Kind.BUG, t);

@@ -10,6 +10,7 @@ public final class PipelineNames {
     public static final String FRAME = "frame";
     public static final String HTTP = "http";
     public static final String HTTP_AGGREGATOR = "httpAggregator";
+    public static final String WS_REQUEST_CHECK = "wsRequestCheck";
     public static final String WS_ORIGIN = "wsOrigin";
     public static final String WS_PROTOCOL = "wsProtocol";
     public static final String WS_NOT_FOUND = "wsNotFound";

@@ -9,7 +9,6 @@ import io.jgoim.comet.session.SessionServices;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -18,7 +17,8 @@ import io.netty.handler.ssl.SslContext;
 
 /**
  * Builds the pipeline of a WebSocket connection, once the {@link ConnectGate} admitted it: [PROXY header] → [TLS] →
- * HTTP codec → [X-Forwarded-For from a trusted proxy] → aggregator → Origin check (403 for an origin
+ * HTTP codec → aggregator (413 and close for a body over 8 KiB) → request check (400/505/426 for a request that is not a readable HTTP/1.1 version-13
+ * upgrade: {@link UpgradeRequestCheck}) → [X-Forwarded-For from a trusted proxy] → Origin check (403 for an origin
  * not in {@code webSocket.allowedOrigins}) → WebSocket upgrade on the configured path (other paths get 404) → binary
  * message ↔ frame codec → handshake → session. After the upgrade Netty drops the HTTP handlers, and
  * {@link WsSessionCodec} removes the Origin check, the 404 responder and Netty's protocol handler (whose work on an
@@ -34,6 +34,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
     private final SslContext ssl;
     private final WebSocketServerProtocolConfig wsConfig;
     private final OriginCheckHandler originCheck;
+    private final UpgradeRequestCheck requestCheck;
     private final ConnectGate gate;
     private final SharedLocalAddress localAddress = new SharedLocalAddress();
 
@@ -46,6 +47,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
                 ? new ConnectGate(services.limits(), services.config().proxy(), true, ssl != null, ws.path(),
                         ws.originAllowList(), services.config().protocol().handshakeTimeout().toNanos())
                 : new ConnectGate(services.limits(), services.config().proxy(), true, ssl != null);
+        this.requestCheck = new UpgradeRequestCheck(ws.path());
         this.originCheck = new OriginCheckHandler(services.config().webSocket().originAllowList(),
                 services.metrics());
         this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
@@ -83,7 +85,8 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
         }
         SessionHandler session = new SessionHandler(services, SessionTransport.WEBSOCKET);
         p.addLast(PipelineNames.HTTP, new HttpServerCodec());
-        p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_UPGRADE_REQUEST_BYTES));
+        p.addLast(PipelineNames.HTTP_AGGREGATOR, new UpgradeRequestAggregator(MAX_UPGRADE_REQUEST_BYTES));
+        p.addLast(PipelineNames.WS_REQUEST_CHECK, requestCheck);
         if (verdict == ConnectGate.Verdict.AWAIT_FORWARDED_FOR) {
             p.addLast(PipelineNames.WS_FORWARDED_FOR, new ForwardedForHandler(gate, client));
         }

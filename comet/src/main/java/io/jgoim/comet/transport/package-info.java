@@ -1,7 +1,9 @@
 /**
  * Listeners' pipelines: TCP (optionally TLS) and WebSocket (optionally TLS) connections are turned into goim frames
- * first, then share one handshake and one session handler. A WebSocket upgrade passes the Origin allow-list
- * ({@link io.jgoim.comet.transport.OriginCheckHandler}) first. The upgrade's glue (dropping the origin check, the
+ * first, then share one handshake and one session handler. A WebSocket upgrade request that cannot be read, or is
+ * not an HTTP/1.1 version-13 upgrade, is answered and closed first
+ * ({@link io.jgoim.comet.transport.UpgradeRequestCheck}); the others pass the Origin allow-list
+ * ({@link io.jgoim.comet.transport.OriginCheckHandler}). The upgrade's glue (dropping the origin check, the
  * 404 responder and Netty's protocol handler) is {@link io.jgoim.comet.transport.WsSessionCodec}'s own business.
  * A connection refused by a limit before its handshake ({@link io.jgoim.comet.transport.ConnectGate}) gets a
  * pipeline of its own and never reaches the session handlers: the raw refusal or, on a plain WebSocket listener by

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
@@ -108,6 +109,13 @@ class SessionTransportTest {
 
         assertThat(SessionTransport.WEBSOCKET.goodbye(alloc, CloseCode.KICKED, true, false))
                 .as("before the upgrade").isNull();
+        FullHttpResponse timeout = (FullHttpResponse) SessionTransport.WEBSOCKET.goodbye(alloc,
+                CloseCode.HANDSHAKE_TIMEOUT, false, false);
+        assertThat(timeout.status().code()).as("a handshake timeout before the upgrade").isEqualTo(408);
+        assertThat(timeout.headers().getInt(SessionTransport.CLOSE_CODE_HEADER))
+                .isEqualTo(CloseCode.HANDSHAKE_TIMEOUT.code());
+        assertThat(timeout.headers().get("Connection")).isEqualTo("close");
+        timeout.release();
         CloseWebSocketFrame close = (CloseWebSocketFrame) SessionTransport.WEBSOCKET.goodbye(alloc,
                 CloseCode.KICKED, false, true);
         assertThat(close.statusCode()).isEqualTo(CloseCode.KICKED.code());

@@ -5,6 +5,7 @@ import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.ProtocolException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -91,6 +92,12 @@ class CloseOutcomeTest {
         assertThat(reset.kind()).isEqualTo(Kind.IO);
         assertThat(reset.logAtError()).isFalse();
         assertThat(reset.logDetail()).contains("Connection reset by peer");
+
+        CloseOutcome midRequest = CloseOutcome.of(
+                new PrematureChannelClosureException("Channel closed while still aggregating message"));
+        assertThat(midRequest.closeCode()).isNull();
+        assertThat(midRequest.kind()).isEqualTo(Kind.IO);
+        assertThat(midRequest.logAtError()).isFalse();
     }
 
     @Test

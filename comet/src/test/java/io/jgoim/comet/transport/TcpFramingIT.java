@@ -135,4 +135,28 @@ class TcpFramingIT {
         }
         hostile.awaitCloses(close, before + 1);
     }
+
+    /** Part of a frame, then nothing: the frame codec holds the bytes, the handshake deadline (from accept) ends it. */
+    static Stream<Arguments> stalled() {
+        byte[] header = raw(40, 16, EXT, Op.AUTH, 1, new byte[] {'{'});
+        return Stream.of(Arguments.of("half a header", java.util.Arrays.copyOf(header, 6)),
+                Arguments.of("a header and part of its body", header));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stalled")
+    void shouldCloseAStalledFirstFrameAtTheHandshakeDeadline(String name, byte[] part) throws Exception {
+        double before = hostile.closes(CloseCode.HANDSHAKE_TIMEOUT);
+        long deadline = hostile.comet().config().protocol().handshakeTimeout().toMillis();
+        long start = System.nanoTime();
+        try (TestClient c = TestClient.connect(Mode.TCP, hostile.comet())) {
+            c.send(part);
+            c.closed().get(deadline + 3000, TimeUnit.MILLISECONDS);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as(name)
+                    .isGreaterThanOrEqualTo(deadline - 100);
+            // its ver was never read whole: closed as a goim client is, with no frame
+            assertThat(c.next(50)).as("nothing before the close").isNull();
+        }
+        hostile.awaitCloses(CloseCode.HANDSHAKE_TIMEOUT, before + 1);
+    }
 }

@@ -1,0 +1,75 @@
+package io.jgoim.comet.transport;
+
+import io.jgoim.common.http.HttpResponses;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Refuses an upgrade request the WebSocket listener cannot read as RFC 6455 asks, before Netty's upgrade handler
+ * sees it: one Netty could not decode (a bad request line, header or Content-Length, a head over the codec's limits)
+ * gets 400, since Netty passes such a request on with the headers read so far and would upgrade or misroute it; a
+ * request line naming a version other than HTTP/1.1 gets 505 (an upgrade needs HTTP/1.1); a GET on the WebSocket path
+ * whose {@code Sec-WebSocket-Version} is not 13 gets 426 with {@code Sec-WebSocket-Version: 13} (RFC 6455 4.2.2;
+ * Netty would otherwise speak the drafts 00, 07 or 08). Each answer is plain text and closes the connection. The first
+ * request it passes ends the HTTP phase (upgraded or answered), so it leaves the pipeline then. One instance per
+ * listener, shared by its channels; stateless.
+ */
+@ChannelHandler.Sharable
+final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
+    private static final String WEBSOCKET_VERSION = "13";
+
+    private final String path;
+
+    /** @param path the listener's WebSocket path ({@code webSocket.path}) */
+    UpgradeRequestCheck(String path) {
+        this.path = path;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpRequest)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        HttpRequest req = (HttpRequest) msg;
+        FullHttpResponse refusal = refusal(req);
+        if (refusal == null) {
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+        refusal.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The answer to {@code req}, or null when it may go on to the upgrade (or the 403/404 refusals behind). */
+    private FullHttpResponse refusal(HttpRequest req) {
+        if (req.decoderResult().isFailure()) {
+            return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n");
+        }
+        HttpVersion version = req.protocolVersion();
+        if (version.majorVersion() != 1 || version.minorVersion() != 1) {
+            return HttpResponses.text(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+                    "HTTP version " + version.text() + " not supported: use HTTP/1.1\n");
+        }
+        if (HttpMethod.GET.equals(req.method()) && path.equals(req.uri())
+                && !WEBSOCKET_VERSION.equals(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            FullHttpResponse r = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED,
+                    "Sec-WebSocket-Version must be 13\n");
+            r.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WEBSOCKET_VERSION);
+            return r;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,259 @@
+package io.jgoim.comet.transport;
+
+import io.jgoim.protocol.CloseCode;
+import io.jgoim.testkit.LeakCheck;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hostile HTTP on the comet's WebSocket listener before any upgrade, over a raw socket: a request Netty cannot decode
+ * (400), a request line naming another version than HTTP/1.1 (505), a WebSocket version other than 13 (426), a
+ * request head or body that misses the handshake deadline (408 with X-Jgoim-Close-Code 4005). Each is answered with
+ * its status and the connection closed; nothing is logged at ERROR or with a stack trace (the log is read from the
+ * comet's stderr), and the bystander session is served after every case.
+ */
+@ExtendWith(LeakCheck.class)
+@Timeout(120)
+class WebSocketUpgradeRequestIT {
+    private static final String PATH = "/sub";
+    private static final String UPGRADE = "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    private static final String VALID = "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE + "\r\n";
+    private static final long DEADLINE_MILLIS = 2000;
+    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+    private static PrintStream stderr;
+    private static HostileComet hostile;
+    private int logMark;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stderr = System.err;
+        // slf4j-simple looks System.err up at each line, so the comet's log lands here too.
+        System.setErr(new PrintStream(new TeeStream(stderr, LOG), true, StandardCharsets.UTF_8));
+        hostile = new HostileComet(Map.of("JGOIM_PROTOCOL_HANDSHAKE_TIMEOUT", DEADLINE_MILLIS + "ms"));
+        assertThat(hostile.comet().config().webSocket().path()).isEqualTo(PATH);
+    }
+
+    @AfterAll
+    static void stop() {
+        hostile.close();
+        System.setErr(stderr);
+    }
+
+    @BeforeEach
+    void markLog() {
+        logMark = LOG.size();
+    }
+
+    @AfterEach
+    void nothingElseHurt() throws Exception {
+        hostile.assertBystanderServed();
+        String logged;
+        synchronized (LOG) {
+            logged = LOG.toString(StandardCharsets.UTF_8).substring(logMark);
+        }
+        assertThat(logged).as("the comet's log during the case").doesNotContain(" ERROR ").doesNotContain("\tat ");
+    }
+
+    static Stream<Arguments> refused() {
+        return Stream.of(
+                Arguments.of("not a request line", "\u0001\u0002garbage garbage\r\n\r\n", 400),
+                Arguments.of("no version (HTTP/0.9)", "GET " + PATH + "\r\n\r\n", 400),
+                Arguments.of("a header over 8 KiB", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE + "X-Big: "
+                        + "a".repeat(9000) + "\r\n\r\n", 400),
+                Arguments.of("a head over 8 KiB in small headers", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "X-A: b\r\n".repeat(2000) + "\r\n", 400),
+                Arguments.of("a request line over 4 KiB", "GET " + PATH + "?" + "a".repeat(5000) + " HTTP/1.1\r\n"
+                        + UPGRADE + "\r\n", 400),
+                Arguments.of("Content-Length not a number", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Content-Length: abc\r\n\r\n", 400),
+                Arguments.of("two different Content-Lengths", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
+                Arguments.of("a header name with a space", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Bad Name: v\r\n\r\n", 400),
+                Arguments.of("a body over 8 KiB", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Content-Length: 100000\r\n\r\nhello", 413),
+                Arguments.of("a body over 8 KiB with Expect: 100-continue", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Expect: 100-continue\r\nContent-Length: 100000\r\n\r\n", 413),
+                Arguments.of("HTTP/2.0", VALID.replace("HTTP/1.1", "HTTP/2.0"), 505),
+                Arguments.of("HTTP/1.2", VALID.replace("HTTP/1.1", "HTTP/1.2"), 505),
+                Arguments.of("HTTP/1.0", VALID.replace("HTTP/1.1", "HTTP/1.0"), 505),
+                Arguments.of("HTTP/3.0", VALID.replace("HTTP/1.1", "HTTP/3.0"), 505),
+                Arguments.of("Sec-WebSocket-Version 8", VALID.replace("Version: 13", "Version: 8"), 426),
+                Arguments.of("Sec-WebSocket-Version not a number", VALID.replace("Version: 13", "Version: x"), 426),
+                Arguments.of("no Sec-WebSocket-Version", VALID.replace("Sec-WebSocket-Version: 13\r\n", ""), 426),
+                Arguments.of("no Sec-WebSocket-Key", VALID.replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
+                        ""), 400),
+                Arguments.of("POST", VALID.replace("GET ", "POST "), 400),
+                Arguments.of("an unknown method", VALID.replace("GET ", "FOO "), 400),
+                Arguments.of("an escape that does not decode", VALID.replace(PATH + " ", PATH + "?token=%zz "), 404),
+                Arguments.of("an overlong UTF-8 escape", VALID.replace(PATH + " ", PATH + "%C0%AE "), 404));
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @MethodSource("refused")
+    void shouldAnswerABadUpgradeRequestWithItsStatusAndClose(String name, String request, int status)
+            throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            // answered and closed at once, well before the handshake deadline would close it
+            String answer = readToEnd(s, DEADLINE_MILLIS / 2);
+            assertThat(answer).as(name).startsWith("HTTP/1.1 " + status + " ").endsWith(END);
+            if (status == 426) {
+                assertThat(answer).containsIgnoringCase("sec-websocket-version: 13\r\n");
+            }
+        }
+    }
+
+    @Test
+    void shouldAnswer408WhenNothingIsSentBeforeTheDeadline() throws Exception {
+        assertRequestTimeout("");
+    }
+
+    @Test
+    void shouldAnswer408WhenTheHeadNeverEnds() throws Exception {
+        assertRequestTimeout("GET " + PATH + " HTTP/1.1\r\nHost: x\r\n");
+    }
+
+    @Test
+    void shouldAnswer408WhenTheBodyNeverEnds() throws Exception {
+        assertRequestTimeout("GET " + PATH + " HTTP/1.1\r\n" + UPGRADE + "Content-Length: 10\r\n\r\nab");
+    }
+
+    @Test
+    void shouldAnswer408ToAHeadSentOneByteAtATime() throws Exception {
+        double before = hostile.closes(CloseCode.HANDSHAKE_TIMEOUT);
+        long start = System.nanoTime();
+        try (Socket s = connect()) {
+            s.setSoTimeout(1);
+            byte[] head = VALID.getBytes(StandardCharsets.ISO_8859_1);
+            int sent = 0;
+            int first = -1;
+            while (sent < head.length && first < 0) {
+                try {
+                    s.getOutputStream().write(head[sent++]);
+                } catch (IOException closed) {
+                    break;
+                }
+                try {
+                    first = s.getInputStream().read(); // the answer began (or the connection ended): read it below
+                    if (first < 0) {
+                        break;
+                    }
+                } catch (SocketTimeoutException stillOpen) {
+                    Thread.sleep(250);
+                }
+            }
+            assertThat(sent).as("the head was never complete").isLessThan(head.length);
+            String answer = (first < 0 ? "" : String.valueOf((char) first)) + readToEnd(s, 3000);
+            assertThat(answer).startsWith("HTTP/1.1 408 ").endsWith(END);
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(DEADLINE_MILLIS - 100,
+                    DEADLINE_MILLIS + 2000);
+        }
+        hostile.awaitCloses(CloseCode.HANDSHAKE_TIMEOUT, before + 1);
+    }
+
+    @Test
+    void shouldLogNothingWhenTheClientLeavesInTheMiddleOfTheBody() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(("GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                    + "Expect: 100-continue\r\nContent-Length: 10\r\n\r\nab").getBytes(StandardCharsets.ISO_8859_1));
+            s.setSoTimeout(3000);
+            assertThat(s.getInputStream().read()).as("100 Continue").isEqualTo('H');
+        }
+        Thread.sleep(500); // the comet sees the close and would log it
+    }
+
+    private static void assertRequestTimeout(String sent) throws Exception {
+        double before = hostile.closes(CloseCode.HANDSHAKE_TIMEOUT);
+        long start = System.nanoTime();
+        try (Socket s = connect()) {
+            s.getOutputStream().write(sent.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = readToEnd(s, DEADLINE_MILLIS + 3000);
+            assertThat(answer).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close\r\n")
+                    .containsIgnoringCase("x-jgoim-close-code: " + CloseCode.HANDSHAKE_TIMEOUT.code() + "\r\n")
+                    .endsWith(END);
+            assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(DEADLINE_MILLIS - 100);
+        }
+        hostile.awaitCloses(CloseCode.HANDSHAKE_TIMEOUT, before + 1);
+    }
+
+    /** Appended by {@link #readToEnd} when the comet closed the connection. */
+    private static final String END = "<EOF>";
+
+    private static Socket connect() throws IOException {
+        Socket s = new Socket();
+        s.connect(hostile.comet().wsAddress(), 3000);
+        return s;
+    }
+
+    /** What the comet sent until it closed the connection (then {@link #END}), or until {@code millis} passed. */
+    private static String readToEnd(Socket s, long millis) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        long end = System.nanoTime() + millis * 1_000_000;
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[4096];
+        while (System.nanoTime() < end) {
+            s.setSoTimeout((int) Math.max(1, (end - System.nanoTime()) / 1_000_000));
+            try {
+                int n = in.read(buf);
+                if (n < 0) {
+                    return b.toString(StandardCharsets.ISO_8859_1) + END;
+                }
+                b.write(buf, 0, n);
+            } catch (SocketTimeoutException e) {
+                break;
+            } catch (IOException reset) {
+                return b.toString(StandardCharsets.ISO_8859_1) + END;
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes to the real stderr and to the captured log. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final PrintStream out;
+        private final ByteArrayOutputStream copy;
+
+        TeeStream(PrintStream out, ByteArrayOutputStream copy) {
+            this.out = out;
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b) {
+            out.write(b);
+            synchronized (copy) {
+                copy.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            out.write(b, off, len);
+            synchronized (copy) {
+                copy.write(b, off, len);
+            }
+        }
+    }
+}
