@@ -1,6 +1,7 @@
 package io.jgoim.common.http;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 
@@ -34,6 +35,20 @@ public final class HttpTimeouts {
         this.headerTimeouts = headerTimeouts;
         this.bodyTimeouts = bodyTimeouts;
         this.idleTimeouts = idleTimeouts;
+    }
+
+    /**
+     * The timeouts with their counters registered in {@code registry} as one counter {@code name} tagged
+     * {@code kind=header|body|idle}, the way every jgoim HTTP listener counts them.
+     */
+    public static HttpTimeouts counted(MeterRegistry registry, String name, String description, Duration header,
+                                       Duration body, Duration idle) {
+        return new HttpTimeouts(header, body, idle, counter(registry, name, description, "header"),
+                counter(registry, name, description, "body"), counter(registry, name, description, "idle"));
+    }
+
+    private static Counter counter(MeterRegistry registry, String name, String description, String kind) {
+        return Counter.builder(name).tag("kind", kind).description(description).register(registry);
     }
 
     private static long positiveNanos(Duration d, String name) {

@@ -107,18 +107,13 @@ public final class MetricsHttpServer implements AutoCloseable {
                         .register(registry),
                 Counter.builder("jgoim.admin.http.connection.errors")
                         .description("admin HTTP connections closed on an error").register(registry));
-        this.timeouts = new HttpTimeouts(bounds.header(), bounds.body(), bounds.idle(), timeouts(registry, "header"),
-                timeouts(registry, "body"), timeouts(registry, "idle"));
+        this.timeouts = HttpTimeouts.counted(registry, "jgoim.admin.http.timeouts",
+                "admin HTTP requests refused 408 (header, body) and connections closed idle", bounds.header(),
+                bounds.body(), bounds.idle());
         this.limiter = new ConnectionLimiter(maxConnectionsPerIp,
                 Counter.builder("jgoim.admin.http.connections.refused").description(
                         "admin HTTP connections refused at once: their address held the listener's cap")
                         .register(registry));
-    }
-
-    private static Counter timeouts(PrometheusMeterRegistry registry, String kind) {
-        return Counter.builder("jgoim.admin.http.timeouts").tag("kind", kind)
-                .description("admin HTTP requests refused 408 (header, body) and connections closed idle")
-                .register(registry);
     }
 
     /** Binds {@code host:port} (port 0 = any free port) and returns the bound address. */

@@ -97,18 +97,13 @@ public final class LogicHttpServer implements AutoCloseable {
                         .register(registry),
                 Counter.builder("jgoim.logic.http.connection.errors")
                         .description("HTTP connections closed by logic on an error").register(registry));
-        this.timeouts = new HttpTimeouts(config.headerTimeout(), config.bodyTimeout(), config.idleTimeout(),
-                timeoutCounter(registry, "header"), timeoutCounter(registry, "body"), timeoutCounter(registry, "idle"));
+        this.timeouts = HttpTimeouts.counted(registry, "jgoim.logic.http.timeouts",
+                "HTTP requests refused 408 (header, body) and connections closed idle, by timeout",
+                config.headerTimeout(), config.bodyTimeout(), config.idleTimeout());
         this.limiter = new ConnectionLimiter(config.maxConnectionsPerIp(),
                 Counter.builder("jgoim.logic.http.connections.refused").description(
                         "HTTP connections refused at once: their address held http.maxConnectionsPerIp")
                         .register(registry));
-    }
-
-    private static Counter timeoutCounter(PrometheusMeterRegistry registry, String kind) {
-        return Counter.builder("jgoim.logic.http.timeouts").tag("kind", kind)
-                .description("HTTP requests refused 408 (header, body) and connections closed idle, by timeout")
-                .register(registry);
     }
 
     /**
