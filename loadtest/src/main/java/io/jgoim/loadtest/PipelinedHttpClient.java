@@ -102,7 +102,11 @@ final class PipelinedHttpClient implements AutoCloseable {
                 handler.pending.remove(f);
                 f.completeExceptionally(new IOException("request not written: connection already closed ("
                         + describe(w.cause()) + ")", w.cause()));
-                handler.closedBy("a failed write: " + describe(w.cause()));
+                // A write that found the channel already closed did not end it: whoever closed it did (the server,
+                // when its close was read while this write waited for the loop); only a write error is the tool's.
+                if (!(w.cause() instanceof java.nio.channels.ClosedChannelException)) {
+                    handler.closedBy("a failed write: " + describe(w.cause()));
+                }
                 ch.close();
             }
         });
