@@ -37,6 +37,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The admin HTTP listener of comet and job: {@code GET /metrics} (Prometheus text; {@code name[]} selects families,
@@ -48,7 +50,8 @@ import java.util.concurrent.CompletableFuture;
  * undecodable requests answered then closed), {@link HttpTimeouts} (a slow head or body gets 408, an idle connection
  * closes), {@link BoundedHttpAggregator} (an oversized body gets 413) and {@link ConnectionLimiter} (connections per
  * client address). Every refusal is a JSON error with its code (docs/errors.md), counted under
- * {@code jgoim_admin_http_*}. Runs on the event loops it is given.
+ * {@code jgoim_admin_http_*}. Runs on the event loops it is given; a scrape is rendered off them ({@link
+ * ScrapeRunner}).
  */
 public final class MetricsHttpServer implements AutoCloseable {
     /** The largest request body: admin routes take their arguments in the query, scrapes and probes send none. */
@@ -57,7 +60,7 @@ public final class MetricsHttpServer implements AutoCloseable {
     static final int MAX_PIPELINED = 16;
     /** Above {@link #MAX_PIPELINED} by more requests than one read can hold: Netty's codec bound is a backstop. */
     private static final int CODEC_DEPTH = MAX_PIPELINED + 4096;
-    private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String TEXT_FORMAT = ScrapeRunner.TEXT_FORMAT;
     private static final String METRICS = "/metrics";
 
     private final SslContext ssl;
@@ -159,10 +162,17 @@ public final class MetricsHttpServer implements AutoCloseable {
      * Answers /metrics (GET or HEAD; any other method 405) and the health endpoints (any method: load balancers'
      * probes differ), an unknown path 404; shared with
      * logic's API server, which serves them on its own port. The caller has checked the target's escapes ({@code
-     * io.jgoim.common.http.PercentEscapes}). Completes on a probe's thread for the liveness paths.
+     * io.jgoim.common.http.PercentEscapes}). Completes on a probe's thread for the liveness paths, and on the
+     * scrape thread ({@link ScrapeRunner}) for /metrics: the exposition is never rendered on the caller's loop.
      */
     public static CompletableFuture<FullHttpResponse> respond(PrometheusMeterRegistry registry, NodeHealth health,
                                                               FullHttpRequest req) {
+        return respond(registry, health, req, ScrapeRunner.shared());
+    }
+
+    /** {@link #respond(PrometheusMeterRegistry, NodeHealth, FullHttpRequest)} with the scrapes on {@code runner}. */
+    static CompletableFuture<FullHttpResponse> respond(PrometheusMeterRegistry registry, NodeHealth health,
+                                                       FullHttpRequest req, ScrapeRunner runner) {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String path = uri.path();
         if (!handles(path)) {
@@ -180,13 +190,29 @@ public final class MetricsHttpServer implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 return done(JsonReply.error(ErrorCode.BAD_PARAMETER, e.getMessage()));
             }
-            return done(text(families == null ? registry.scrape() : registry.scrape(TEXT_FORMAT, families)));
+            return runner.scrape(registry, families).handle((body, error) -> error == null ? text(body) : busy(error));
         }
         return HealthRoutes.respond(path, health);
     }
 
     private static CompletableFuture<FullHttpResponse> done(FullHttpResponse r) {
         return CompletableFuture.completedFuture(r);
+    }
+
+    /**
+     * The answer to a scrape the runner refused (its queue is full: 429 RATE_LIMITED, retry in a second) or that
+     * failed while rendering (a gauge threw: 503, logged by nobody per request: the exposition has no partial form).
+     */
+    private static FullHttpResponse busy(Throwable error) {
+        Throwable t = error instanceof CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (t instanceof RejectedExecutionException) {
+            FullHttpResponse r = JsonReply.error(ErrorCode.RATE_LIMITED, "more than " + ScrapeRunner.MAX_WAITING
+                    + " scrapes of this node are waiting; retry later");
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+            return r;
+        }
+        return JsonReply.error(ErrorCode.UNAVAILABLE, "the metrics could not be rendered: " + t);
     }
 
     private static FullHttpResponse text(String body) {

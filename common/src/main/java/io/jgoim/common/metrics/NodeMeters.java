@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.netty.buffer.ByteBufAllocator;
@@ -24,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The process meters every node exports next to its own {@code jgoim_*} ones: JVM memory, GC, threads, classes, CPU
- * (process and system), open and max file descriptors, uptime, and Netty's direct memory. All are read when
+ * (process and system), open and max file descriptors ({@link OpenFiles}: the open count at most 10 s old), uptime,
+ * and Netty's direct memory. All are read when
  * Prometheus scrapes (or, for GC pauses, by the JVM's GC notification thread): nothing here runs on a push path.
  *
  * <p>Bound once per registry however many nodes share it (standalone runs comet, logic and job on one registry):
@@ -46,7 +46,7 @@ public final class NodeMeters {
         new ClassLoaderMetrics().bindTo(registry);
         new JvmInfoMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        OpenFiles.bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         bindGcTotals(registry);
         bindNettyMemory(registry);

@@ -6,6 +6,7 @@ import io.jgoim.common.health.HealthConfig;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.testkit.LeakCheck;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,7 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -195,6 +198,40 @@ class MetricsHttpServerIT {
             for (Conn c : held) {
                 c.close();
             }
+        }
+    }
+
+    @Test
+    void shouldRenderAScrapeOffTheLoopSoOtherRequestsAreServedMeanwhile() throws Exception {
+        // a gauge that holds its scrape until released: the listener's one loop thread must stay free meanwhile
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<String> renderedOn = new AtomicReference<>();
+        Gauge.builder("jgoim.probe.slow", () -> {
+            renderedOn.set(Thread.currentThread().getName());
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 7;
+        }).register(registry);
+        try (Conn slow = connect(); Conn other = connect()) {
+            slow.send("GET /metrics?name[]=jgoim_probe_slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            long deadline = System.nanoTime() + SLACK.toNanos();
+            while (renderedOn.get() == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(renderedOn.get()).isEqualTo("jgoim-scrape");
+            // the scrape is still held: the loop answers another connection's probe and a health check
+            assertThat(other.get("/health/live").status).isEqualTo(200);
+            assertThat(other.get("/health").status).isIn(200, 503);
+            release.countDown();
+            Response r = slow.read();
+            assertThat(r.status).isEqualTo(200);
+            assertThat(r.body).contains("jgoim_probe_slow 7.0");
+            assertThat(slow.get("/health/live").status).isEqualTo(200); // that connection goes on
+        } finally {
+            release.countDown();
         }
     }
 
