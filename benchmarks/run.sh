@@ -81,7 +81,9 @@
 #                          due while its pool is full waits for a connection, timed from its due time and from its
 #                          write), java = the JVM load tool's push (~100 us a request: it sent 6-21 % of the 3 x
 #                          schedule here; a request due while its pool is full is not sent); OVERLOAD_ON_BUSY (wait;
-#                          drop: the C driver too counts such a request as not sent, as the JVM tool does)
+#                          drop: the C driver too counts such a request as not sent, as the JVM tool does);
+#                          OVERLOAD_WARM_MAX_RATE (OVERLOAD_BASE_RATE) for OVERLOAD_WARM_MAX_SECONDS (5): the unmeasured
+#                          pushes before the maximum step (logic's JIT: 5 s at 2,000/s leaves it cold for that step)
 # Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
@@ -732,7 +734,8 @@ scenario_push_api_overload() {
     bench_cpu_sampler "$LOGIC_PID" "$DIR/cpu-logic-bbr.txt"
     overload_gauges "$LOGIC_PID" "$DIR/overload-gauges.txt"
     if [ -z "$max" ]; then
-        overload_tool "$DIR" warm-max "${push[@]}" --rate "$base" --duration 5s --max-in-flight 5000
+        overload_tool "$DIR" warm-max "${push[@]}" --rate "${OVERLOAD_WARM_MAX_RATE:-$base}" \
+            --duration "${OVERLOAD_WARM_MAX_SECONDS:-5}s" --max-in-flight 5000
         overload_autogroup "$TOOL_PID"
         wait_tool "$DIR/warm-max.out"
         # the threads logic started, by name (pools sized from availableProcessors: one CPU when pinned)

@@ -965,6 +965,9 @@ def push_overload(run_dir):
         lasts = [d["counts"]["refused.lastEpochMillis"] for d in (burst, base)
                  if d and "refused.lastEpochMillis" in d["counts"]]
         o["loadDropEpochMillis"] = drop
+        # the C driver writes requests that waited for a connection after the schedule too: its load ends there
+        last_write = bc.get("written.lastEpochMillis")
+        o["lastWriteAfterDropMs"] = last_write - drop if last_write and drop else None
         o["last429EpochMillis"] = max(lasts) if lasts else None
         o["sheddingAfterDropMs"] = max(0, max(lasts) - drop) if lasts and drop else None
         # the same by the refused requests' due times: a 429 for a request due after the drop (the base stream's)

@@ -67,12 +67,13 @@ class PushOverloadSummaryTest(unittest.TestCase):
                                 "burst": burst})
         self.assertEqual("java", fig["driver"])
         self.assertEqual(0.167, fig["overload"]["writtenOfSchedule"])
+        self.assertIsNone(fig["overload"]["lastWriteAfterDropMs"])
         self.assertNotIn("rejectionLatencyFromSendP99Ms", targets)
         self.assertEqual(150.0, targets["rejectionLatencyP99Ms"]["value"])
         self.assertEqual(2, targets["errorsOtherThan429"]["value"])
 
     def test_c_runs_count_written_requests_and_judge_429s_from_their_write_too(self):
-        c = {"messages.written": 54000, "messages.late": 4000}
+        c = {"messages.written": 54000, "messages.late": 4000, "written.lastEpochMillis": 1_000_000 + 10_000 + 700}
         burst = run_file(18000, 180000, 50000, refused=4000, not_sent=126000, extra=c,
                          failures={"push: HTTP 429 code 302": 4000},
                          latencies={"refused": us(9000, 40000), "refusedFromSend": us(800, 3000),
@@ -84,6 +85,7 @@ class PushOverloadSummaryTest(unittest.TestCase):
         self.assertEqual("c", fig["driver"])
         self.assertEqual(0.3, fig["overload"]["writtenOfSchedule"])
         self.assertEqual(4000, fig["overload"]["late"])
+        self.assertEqual(700, fig["overload"]["lastWriteAfterDropMs"])
         self.assertEqual(3.0, fig["overload"]["refused429FromSendMs"]["p99"])
         # the higher of the two streams' p99s, from the write: 4.5 ms (base) is under 5
         self.assertEqual(4.5, targets["rejectionLatencyFromSendP99Ms"]["value"])
