@@ -83,7 +83,9 @@
 #                          schedule here; a request due while its pool is full is not sent); OVERLOAD_ON_BUSY (wait;
 #                          drop: the C driver too counts such a request as not sent, as the JVM tool does);
 #                          OVERLOAD_WARM_MAX_RATE (OVERLOAD_BASE_RATE) for OVERLOAD_WARM_MAX_SECONDS (5): the unmeasured
-#                          pushes before the maximum step (logic's JIT: 5 s at 2,000/s leaves it cold for that step)
+#                          pushes before the maximum step (2026-12-07, C driver: after 5 s at 2,000/s the maximum read
+#                          5,655 and 7,232/s and the burst later got 14,758-14,944/s accepted; after 30 s at 10,000/s
+#                          it read 15,413/s)
 # Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
