@@ -74,7 +74,18 @@
 #                          OVERLOAD_BURST_PREWARM (0): seconds of the burst and of the base stream sent unmeasured
 #                          before their schedules (a cold tool JVM lags its schedule by seconds on a busy CPU);
 #                          OVERLOAD_HTTP_CONNECTIONS (200) x OVERLOAD_HTTP_DEPTH (1): the tool's HTTP pool, one
-#                          request per connection at a time (0 = pipelined round robin, as before 2026-12-06)
+#                          request per connection at a time (0 = pipelined round robin, as before 2026-12-06);
+#                          OVERLOAD_DRIVER (c where gcc exists, else java): the driver of EVERY step (max, warm,
+#                          unloaded, base, burst), so the steps compare: c = benchmarks/scenarios/push_flood.c (compiled
+#                          into the run directory; ~10-20 us of CPU a request, so on 2 cores it can offer 3 x; a request
+#                          due while its pool is full waits for a connection, timed from its due time and from its
+#                          write), java = the JVM load tool's push (~100 us a request: it sent 6-21 % of the 3 x
+#                          schedule here; a request due while its pool is full is not sent); OVERLOAD_ON_BUSY (wait;
+#                          drop: the C driver too counts such a request as not sent, as the JVM tool does);
+#                          OVERLOAD_WARM_MAX_RATE (OVERLOAD_BASE_RATE) for OVERLOAD_WARM_MAX_SECONDS (5): the unmeasured
+#                          pushes before the maximum step (2026-12-07, C driver: after 5 s at 2,000/s the maximum read
+#                          5,655 and 7,232/s and the burst later got 14,758-14,944/s accepted; after 30 s at 10,000/s
+#                          it read 15,413/s)
 # Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
@@ -97,7 +108,8 @@
 # 10000"), CLUSTER_PUSH_SECONDS (15),
 # OVERLOAD_MAX (unset: measured; N skips the BBR-off step), OVERLOAD_MAX_OFFERED (30000), OVERLOAD_SECONDS (10),
 # OVERLOAD_BASE_RATE (2000), OVERLOAD_FACTOR (3), OVERLOAD_BURNERS (1), OVERLOAD_RECOVERY_SECONDS (5),
-# OVERLOAD_MAX_IN_FLIGHT (20000), OVERLOAD_CPU_SOURCE (system | process) and any JGOIM_OVERLOAD_* (push-api-overload),
+# OVERLOAD_MAX_IN_FLIGHT (20000), OVERLOAD_CPU_SOURCE (system | process), OVERLOAD_DRIVER (c | java; default c when gcc
+# exists), OVERLOAD_ON_BUSY (wait | drop; the C driver only) and any JGOIM_OVERLOAD_* (push-api-overload),
 # HISTORY (on: the embedded defaults, every room type keeps 100 messages; off: no stream keeps history, goim's
 # behaviour), FANOUT_POSITIONS (1: the fanout sessions ask for positions, auth ver 3, and get op-20 pushes),
 # SERVER_CONFIG (a standalone YAML passed as --config; HISTORY=off writes one), STORM_RESUME_SESSIONS (15000),
@@ -641,6 +653,25 @@ overload_autogroup() {
     done
 }
 
+# overload_tool DIR NAME ARGS...: one push-api-overload step with the scenario's driver (OVERLOAD_DRIVER): the JVM
+# load tool (run_tool) or push_flood, which takes the same arguments (those of `loadtest push`) and writes the same
+# DIR/NAME.json; either way the driver's CPU is sampled from /proc into DIR/driver-cpu-NAME.txt
+overload_tool() {
+    local dir="$1" name="$2"
+    if [ "$OVERLOAD_DRIVER_SEL" = c ]; then
+        shift 2
+        local cmd=("$dir/push_flood" "$@" --on-busy "${OVERLOAD_ON_BUSY:-wait}" --out "$dir" --name "$name")
+        printf '%s\n' "${cmd[*]}" >>"$dir/commands.txt"
+        bench_log "push_flood: $*"
+        setsid "${cmd[@]}" >"$dir/$name.out" 2>&1 &
+        TOOL_PID=$!
+        BENCH_PIDS+=("$TOOL_PID")
+    else
+        run_tool "$@"
+    fi
+    bench_cpu_sampler "$TOOL_PID" "$dir/driver-cpu-$name.txt"
+}
+
 scenario_push_api_overload() {
     local pin="${OVERLOAD_PIN:-}" ncpu
     BURNERS=()
@@ -655,7 +686,22 @@ scenario_push_api_overload() {
         process | system) ;;
         *) echo "OVERLOAD_CPU_SOURCE must be process or system, was '$source'" >&2; return 1 ;;
     esac
+    OVERLOAD_DRIVER_SEL="${OVERLOAD_DRIVER:-}"
+    if [ -z "$OVERLOAD_DRIVER_SEL" ]; then
+        OVERLOAD_DRIVER_SEL=java
+        command -v gcc >/dev/null && OVERLOAD_DRIVER_SEL=c
+    fi
+    case "$OVERLOAD_DRIVER_SEL" in
+        c) command -v gcc >/dev/null || { echo "OVERLOAD_DRIVER=c needs gcc (apt-get install gcc)" >&2; return 1; } ;;
+        java) ;;
+        *) echo "OVERLOAD_DRIVER must be c or java, was '$OVERLOAD_DRIVER_SEL'" >&2; return 1 ;;
+    esac
     begin push-api-overload
+    if [ "$OVERLOAD_DRIVER_SEL" = c ]; then
+        gcc -O2 -Wall -Wextra -o "$DIR/push_flood" "$SCEN_DIR/push_flood.c"
+    fi
+    echo "$OVERLOAD_DRIVER_SEL" >"$DIR/driver.txt"
+    bench_log "driver of every step: $OVERLOAD_DRIVER_SEL"
     BURNER_CPUS="" BURNER_NICE="${OVERLOAD_BURNER_NICE:-19}"
     if [ "$pin" = 1 ]; then
         # logic alone on its CPU, everything else (this shell and so the load tool, samplers, burner unless told
@@ -690,7 +736,8 @@ scenario_push_api_overload() {
     bench_cpu_sampler "$LOGIC_PID" "$DIR/cpu-logic-bbr.txt"
     overload_gauges "$LOGIC_PID" "$DIR/overload-gauges.txt"
     if [ -z "$max" ]; then
-        run_tool "$DIR" warm-max "${push[@]}" --rate "$base" --duration 5s --max-in-flight 5000
+        overload_tool "$DIR" warm-max "${push[@]}" --rate "${OVERLOAD_WARM_MAX_RATE:-$base}" \
+            --duration "${OVERLOAD_WARM_MAX_SECONDS:-5}s" --max-in-flight 5000
         overload_autogroup "$TOOL_PID"
         wait_tool "$DIR/warm-max.out"
         # the threads logic started, by name (pools sized from availableProcessors: one CPU when pinned)
@@ -700,7 +747,7 @@ scenario_push_api_overload() {
         if [ "${OVERLOAD_MAX_BURNER:-0}" = 1 ]; then
             overload_burner "$((secs + 5))"
         fi
-        run_tool "$DIR" max "${push[@]}" --rate "${OVERLOAD_MAX_OFFERED:-30000}" --duration "${secs}s" \
+        overload_tool "$DIR" max "${push[@]}" --rate "${OVERLOAD_MAX_OFFERED:-30000}" --duration "${secs}s" \
             --max-in-flight 5000 --prewarm 3s --server-pid "$LOGIC_PID"
         overload_autogroup "$TOOL_PID"
         wait_tool "$DIR/max.out"
@@ -712,18 +759,19 @@ scenario_push_api_overload() {
         "the burst offers ${OVERLOAD_FACTOR:-3} x that"
     [ "${max%.*}" -gt 0 ] || { bench_log "no maximum measured: stopping"; finish push-api-overload; return 0; }
     sleep 2
-    run_tool "$DIR" warm "${push[@]}" --rate "$base" --duration 5s --max-in-flight 5000
+    overload_tool "$DIR" warm "${push[@]}" --rate "$base" --duration 5s --max-in-flight 5000
     overload_autogroup "$TOOL_PID"
     wait_tool "$DIR/warm.out"
-    run_tool "$DIR" unloaded "${push[@]}" --rate "$base" --duration "${secs}s" --max-in-flight 5000 --prewarm 3s \
-        --server-pid "$LOGIC_PID"
+    overload_tool "$DIR" unloaded "${push[@]}" --rate "$base" --duration "${secs}s" --max-in-flight 5000 \
+        --prewarm 3s --server-pid "$LOGIC_PID"
     overload_autogroup "$TOOL_PID"
     wait_tool "$DIR/unloaded.out"
     sleep 2
     local rec="${OVERLOAD_RECOVERY_SECONDS:-5}" base_pid b0
     # the base stream: 3 s alone (its JVM starts), ~2 s of the burst's JVM start, the burst, the recovery
-    run_tool "$DIR" base "${push[@]}" --rate "$base" --duration "$((secs + rec + 5 + ${OVERLOAD_BURST_PREWARM:-0}))s" \
-        --prewarm "${OVERLOAD_BURST_PREWARM:-0}s" --max-in-flight 5000
+    overload_tool "$DIR" base "${push[@]}" --rate "$base" \
+        --duration "$((secs + rec + 5 + ${OVERLOAD_BURST_PREWARM:-0}))s" --prewarm "${OVERLOAD_BURST_PREWARM:-0}s" \
+        --max-in-flight 5000
     overload_autogroup "$TOOL_PID"
     base_pid="$TOOL_PID"
     sleep 3
@@ -734,7 +782,7 @@ scenario_push_api_overload() {
     # busy CPU, otherwise runs seconds behind its schedule and its latencies are its own lag)
     local bpre="${OVERLOAD_BURST_PREWARM:-0}"
     overload_burner "$((secs + bpre + 1))"
-    run_tool "$DIR" burst "${push[@]}" --rate "$(python3 -c "print(round(${OVERLOAD_FACTOR:-3} * $max))")" \
+    overload_tool "$DIR" burst "${push[@]}" --rate "$(python3 -c "print(round(${OVERLOAD_FACTOR:-3} * $max))")" \
         --duration "${secs}s" --prewarm "${bpre}s" --max-in-flight "${OVERLOAD_MAX_IN_FLIGHT:-20000}" \
         --server-pid "$LOGIC_PID"
     overload_autogroup "$TOOL_PID"
