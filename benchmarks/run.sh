@@ -82,10 +82,10 @@
 #                          write), java = the JVM load tool's push (~100 us a request: it sent 6-21 % of the 3 x
 #                          schedule here; a request due while its pool is full is not sent); OVERLOAD_ON_BUSY (wait;
 #                          drop: the C driver too counts such a request as not sent, as the JVM tool does);
-#                          OVERLOAD_WARM_MAX_RATE (OVERLOAD_BASE_RATE) for OVERLOAD_WARM_MAX_SECONDS (5): the unmeasured
-#                          pushes before the maximum step (2026-12-07, C driver: after 5 s at 2,000/s the maximum read
-#                          5,655 and 7,232/s and the burst later got 14,758-14,944/s accepted; after 30 s at 10,000/s
-#                          it read 15,413/s)
+#                          OVERLOAD_WARM_MAX_RATE (c: 10000; java: OVERLOAD_BASE_RATE) for OVERLOAD_WARM_MAX_SECONDS
+#                          (c: 30; java: 5): the unmeasured pushes before the maximum step (2026-12-07, C driver: after
+#                          5 s at 2,000/s the maximum read 5,655 and 7,232/s and the burst later got 14,758-14,944/s
+#                          accepted; after 30 s at 10,000/s it read 15,413/s)
 # Each scenario starts its own standalone server (server/target/jgoim.jar, or $JGOIM_JAR) on Temurin 25 with
 # generational ZGC when installed (else the java on PATH), with a GC log, drives it with the load tool over loopback,
 # stops it and writes benchmarks/results/<scenario>-<UTC time>.json (figures, targets, commands, JDK, machine,
@@ -736,8 +736,13 @@ scenario_push_api_overload() {
     bench_cpu_sampler "$LOGIC_PID" "$DIR/cpu-logic-bbr.txt"
     overload_gauges "$LOGIC_PID" "$DIR/overload-gauges.txt"
     if [ -z "$max" ]; then
-        overload_tool "$DIR" warm-max "${push[@]}" --rate "${OVERLOAD_WARM_MAX_RATE:-$base}" \
-            --duration "${OVERLOAD_WARM_MAX_SECONDS:-5}s" --max-in-flight 5000
+        # the C driver warms logic at 10,000/s for 30 s (a 5-s warm-up at the base rate left the maximum step
+        # measuring a cold logic: 5,655-7,232/s, then 15,413/s after 30 s at 10,000/s); the JVM tool cannot offer
+        # that and keeps its old warm-up
+        local warm_rate="$base" warm_secs=5
+        [ "$OVERLOAD_DRIVER_SEL" = c ] && warm_rate=10000 warm_secs=30
+        overload_tool "$DIR" warm-max "${push[@]}" --rate "${OVERLOAD_WARM_MAX_RATE:-$warm_rate}" \
+            --duration "${OVERLOAD_WARM_MAX_SECONDS:-$warm_secs}s" --max-in-flight 5000
         overload_autogroup "$TOOL_PID"
         wait_tool "$DIR/warm-max.out"
         # the threads logic started, by name (pools sized from availableProcessors: one CPU when pinned)
