@@ -1,5 +1,7 @@
 package io.jgoim.common.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.Set;
@@ -47,10 +49,23 @@ final class ScrapeRunner {
      */
     CompletableFuture<String> scrape(PrometheusMeterRegistry registry, Set<String> families) {
         try {
-            return CompletableFuture.supplyAsync(
-                    () -> families == null ? registry.scrape() : registry.scrape(TEXT_FORMAT, families), executor);
+            return CompletableFuture.supplyAsync(() -> render(registry, families), executor);
         } catch (RejectedExecutionException e) {
+            Counter.builder("jgoim.metrics.scrapes.refused").description("scrapes of /metrics answered 429 at once: "
+                    + MAX_WAITING + " were already waiting for the scrape thread").register(registry).increment();
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Renders on the runner's thread and records how long it took (the time a scrape holds that thread). */
+    private static String render(PrometheusMeterRegistry registry, Set<String> families) {
+        long start = System.nanoTime();
+        try {
+            return families == null ? registry.scrape() : registry.scrape(TEXT_FORMAT, families);
+        } finally {
+            Timer.builder("jgoim.metrics.scrape").description("time to render one /metrics exposition on the scrape "
+                    + "thread (every gauge is evaluated, whatever name[] asks)").register(registry)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -93,6 +93,8 @@ class ScrapeRunnerTest {
             assertThat(r.content().toString(StandardCharsets.UTF_8)).contains("jgoim_probe_slow 1.0");
         }
         assertThat(renders.get()).isEqualTo(3); // the refused one rendered nothing
+        assertThat(registry.get("jgoim.metrics.scrapes.refused").counter().count()).isEqualTo(1);
+        assertThat(registry.get("jgoim.metrics.scrape").timer().count()).isEqualTo(3);
 
         // the queue drained: the next scrape is served again
         FullHttpResponse again = keep(scrape().get(10, TimeUnit.SECONDS));
