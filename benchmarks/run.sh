@@ -726,8 +726,11 @@ scenario_push_api_overload() {
     local base="${OVERLOAD_BASE_RATE:-2000}" secs="${OVERLOAD_SECONDS:-10}" max="${OVERLOAD_MAX:-}" i
     export JGOIM_OVERLOAD_ENABLED=true
     export JGOIM_OVERLOAD_CPU_SOURCE="$source"
-    # the base stream's and the burst's pools come from one address: above logic's default 256 per address
-    export JGOIM_HTTP_MAX_CONNECTIONS_PER_IP="${JGOIM_HTTP_MAX_CONNECTIONS_PER_IP:-1024}"
+    # the base stream's and the burst's pools come from one address: above logic's default 256 per address, and
+    # above both pools together (two pools of 1,000 against a cap of 1,024 measured the cap's refusals instead)
+    local pool_cap=$((2 * ${OVERLOAD_HTTP_CONNECTIONS:-200} + 64))
+    [ "$pool_cap" -lt 1024 ] && pool_cap=1024
+    export JGOIM_HTTP_MAX_CONNECTIONS_PER_IP="${JGOIM_HTTP_MAX_CONNECTIONS_PER_IP:-$pool_cap}"
     echo "$source" >"$DIR/cpu-source.txt"
     start_cluster logic
     overload_autogroup "$REDIS_PID" "$KAFKA_PID" "$LOGIC_PID" "$COMET_PID"
