@@ -120,6 +120,9 @@ final class ApiService implements HttpService {
             long admitted = shedding.tryAcquire();
             if (admitted == PushShedding.REJECTED) {
                 metrics.record(tag, ErrorCode.OVERLOADED, start);
+                if (shedding.defers() && channel != null) {
+                    PushTurns.refused(channel.eventLoop()); // the admitted pushes' next turn is owed as much
+                }
                 return CompletableFuture.completedFuture(shedding.refusal());
             }
             if (shedding.defers()) {
