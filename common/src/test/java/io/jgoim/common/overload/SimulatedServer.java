@@ -29,13 +29,17 @@ final class SimulatedServer {
 
     private final long step;
     private final BbrLimiter limiter;
-    /** In service: {start, done} per request, done ascending (FIFO). */
+    /** In service: {start, done, 1 if sent by the pool} per request, done ascending (FIFO). */
     private final ArrayDeque<long[]> held = new ArrayDeque<>();
     private long now;
     private int cpu;
     private long lastDone;
     private double due;
     private long nextBatch;
+    /** Connections of a closed pool (see {@link #pool}) waiting for no reply, ready to send. */
+    private int poolIdle;
+    /** Connections of a shrunk pool still waiting for their reply: they leave the pool when it comes. */
+    private int poolRetiring;
 
     /** A server whose clock starts at {@code startNanos} and advances by {@code step}, with the CPU at {@code cpu}. */
     SimulatedServer(OverloadConfig config, long step, long startNanos, int cpu) {
@@ -69,6 +73,19 @@ final class SimulatedServer {
         return run(size, period, 0, latency, spacing, nanos);
     }
 
+    /**
+     * A closed pool of {@code connections} clients, one request each at a time, for {@code nanos} of simulated time:
+     * a connection sends again in the step after its reply, accepted or refused (a business service's HTTP pool
+     * under a backlog it cannot clear: every connection busy, all the time). The pool is formed at the first call;
+     * later calls with another size grow or shrink its idle part.
+     */
+    Stretch pool(int connections, Service latency, long spacing, long nanos) {
+        int busy = (int) held.stream().filter(r -> r[2] == 1).count();
+        poolIdle = Math.max(0, connections - busy);
+        poolRetiring = Math.max(0, busy - connections);
+        return run(-1, 0, 0, latency, spacing, nanos);
+    }
+
     private Stretch run(int size, long period, double perMs, Service latency, long spacing, long nanos) {
         long accepted = 0;
         long refused = 0;
@@ -84,13 +101,23 @@ final class SimulatedServer {
                 held.pollFirst();
                 now = Math.max(now, r[1]);
                 limiter.release(r[0]);
+                if (r[2] == 1) {
+                    if (poolRetiring > 0) {
+                        poolRetiring--;
+                    } else {
+                        poolIdle++;
+                    }
+                }
                 passed++;
                 rtSum += r[1] - r[0];
                 maxRt = Math.max(maxRt, r[1] - r[0]);
             }
             now = stepEnd;
             int arrivals = 0;
-            if (size > 0) {
+            if (size < 0) {
+                arrivals = poolIdle;
+                poolIdle = 0;
+            } else if (size > 0) {
                 while (nextBatch <= now) {
                     nextBatch += period;
                     arrivals += size;
@@ -106,12 +133,15 @@ final class SimulatedServer {
                 if (start == BbrLimiter.REJECTED) {
                     refused++;
                     lastRefusal = now;
+                    if (size < 0) {
+                        poolIdle++; // the refusal is its reply: the connection sends again in the next step
+                    }
                     continue;
                 }
                 accepted++;
                 long done = Math.max(start + latency.nanos(held.size()), lastDone + spacing);
                 lastDone = done;
-                held.addLast(new long[] {start, done});
+                held.addLast(new long[] {start, done, size < 0 ? 1 : 0});
                 maxInFlight = Math.max(maxInFlight, limiter.inFlight());
             }
         }
