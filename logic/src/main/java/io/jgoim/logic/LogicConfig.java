@@ -197,10 +197,15 @@ public record LogicConfig(NodeConfig node, HttpConfig http, GrpcConfig grpc, Aut
         }
     }
 
-    /** The Logic gRPC listener for comets ({@code tls}: see docs/operations.md, Security). */
+    /**
+     * The Logic gRPC listener for comets ({@code tls}: see docs/operations.md, Security); a connection with no call
+     * open for {@code maxConnectionIdle} is closed (GOAWAY), so one that only sent the HTTP/2 preface cannot hold a
+     * socket for ever.
+     */
     public record GrpcConfig(boolean enabled, String bind, int port, TlsServerConfig tls, String advertise,
-                             RegistryConfig registry) {
+                             RegistryConfig registry, Duration maxConnectionIdle) {
         public GrpcConfig {
+            Checks.positive(maxConnectionIdle, "grpc.maxConnectionIdle");
             Checks.notNull(tls, "grpc.tls");
             Checks.notBlank(bind, "grpc.bind");
             Checks.port(port, "grpc.port");

@@ -185,6 +185,7 @@ public final class LogicServer implements AutoCloseable {
                         .sslContext(NodeSslContexts.grpcServer(config.grpc().tls(), "grpc.tls"))
                         // LogicService never blocks, so calls run on the transport threads without a hop.
                         .directExecutor()
+                        .maxConnectionIdle(config.grpc().maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS)
                         .addService(tracing.enabled()
                                 ? ServerInterceptors.intercept(new LogicGrpcService(traced), GrpcTracing.server())
                                 : new LogicGrpcService(guarded).bindService())

@@ -182,11 +182,14 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
 
     /**
      * The gRPC Comet service job pushes to ({@code tls}: job's channels, see docs/operations.md, Security);
-     * {@code ioThreads} event loops of its own, 0 = served on the session loops.
+     * {@code ioThreads} event loops of its own, 0 = served on the session loops; a connection with no call open for
+     * {@code maxConnectionIdle} is closed (GOAWAY), so one that only sent the HTTP/2 preface cannot hold a socket for
+     * ever.
      */
     public record RpcConfig(boolean enabled, String bind, int port, int maxInboundMessageBytes, int ioThreads,
-                            TlsServerConfig tls) {
+                            TlsServerConfig tls, Duration maxConnectionIdle) {
         public RpcConfig {
+            Checks.positive(maxConnectionIdle, "rpc.maxConnectionIdle");
             Checks.notNull(tls, "rpc.tls");
             Checks.notBlank(bind, "rpc.bind");
             Checks.port(port, "rpc.port");

@@ -52,6 +52,7 @@ public final class RpcListener {
                     // transport thread that read the call may run it directly.
                     .directExecutor()
                     .maxInboundMessageSize(rpc.maxInboundMessageBytes())
+                    .maxConnectionIdle(rpc.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS)
                     .addService(push)
                     .addService(admin)
                     .build()
