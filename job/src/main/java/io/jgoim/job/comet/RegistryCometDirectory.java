@@ -30,8 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A registry that suddenly lists no comet at all while comets are known is taken for a store that lost its data
  * (Redis restarted empty, failed over to an empty replica, flushed), not for every comet leaving at once: the known
  * comets are kept for {@code comet.emptyRegistryGrace} (they re-register at their next refresh), like a registry
- * error, so pushes accepted meanwhile still reach them. Gauge {@code jgoim_job_registry_empty_kept_comets} shows how
- * many are kept that way (0 normally).
+ * error, so pushes accepted meanwhile still reach them. The comets come back one by one, each at its own refresh, so
+ * until the grace counted from the empty read has passed, a known comet the refilling registry does not list yet is
+ * kept too (before, the first comet back made every other one "leave", and the pushes queued for them were given up
+ * — seen as a flaky {@code RegistryRestartIT}, whose two comets re-register one after the other). Gauge
+ * {@code jgoim_job_registry_empty_kept_comets} shows how many are kept that way (0 normally).
  *
  * <p>Joining comets: the directory reads the registry's membership version before each node list and, once it
  * applied the list, reports that version under the job's id ({@link NodeRegistry#reportView}, lapsing after
@@ -47,6 +50,8 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
     private final long emptyGraceNanos;
     /** When the registry began listing no comet while some were known (0: it lists some); scheduler thread only. */
     private long emptySinceNanos;
+    /** Until when a registry refilling after an empty read keeps the known comets it does not list yet (0: none). */
+    private long refillUntilNanos;
     private final AtomicInteger keptOnEmpty = new AtomicInteger();
     /** Plaintext or TLS ({@code comet.tls}); one context shared by every comet's channel. */
     private final GrpcChannelTls tls;
@@ -135,6 +140,9 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
     /** True when an empty registry is ignored for now (see the class comment). Scheduler thread only. */
     private boolean keepOnEmpty(List<NodeInfo> nodes) {
         if (!nodes.isEmpty() || endpoints.isEmpty()) {
+            if (emptySinceNanos != 0 && !nodes.isEmpty()) {
+                refillUntilNanos = emptySinceNanos + emptyGraceNanos; // the rest may still be on their way back
+            }
             emptySinceNanos = 0;
             keptOnEmpty.set(0);
             return false;
@@ -178,13 +186,25 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
             }
             log.info("comet {} at {} joined", n.id(), n.rpcAddr());
         }
+        boolean refilling = refillUntilNanos != 0 && System.nanoTime() - refillUntilNanos < 0;
+        int kept = 0;
         for (String id : List.copyOf(endpoints.keySet())) {
             if (!seen.contains(id)) {
+                if (refilling) {
+                    kept++; // not re-registered yet since the registry came back empty
+                    continue;
+                }
                 remove(id);
                 endpoints.remove(id).channel.shutdown();
                 log.info("comet {} left", id);
             }
         }
+        if (kept == 0) {
+            refillUntilNanos = 0;
+        } else if (kept != keptOnEmpty.get()) {
+            log.info("node registry refilling after an empty read: keeping {} known comets not listed yet", kept);
+        }
+        keptOnEmpty.set(kept);
     }
 
     /** Re-reads the registry now (also runs every {@code comet.registryRefresh}). */
