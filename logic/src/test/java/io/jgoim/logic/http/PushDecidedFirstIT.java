@@ -151,7 +151,10 @@ class PushDecidedFirstIT {
             bus.unblock.countDown();
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (readable() < CONNECTIONS - 1 && System.nanoTime() < deadline) {
+            // Every refusal readable, and the admitted push's publish done (its turn runs after the round's reads,
+            // so it may come a moment after the last refusal is readable: waiting for both, not for the refusals
+            // alone, which failed once in CI with the publish still to come).
+            while ((readable() < CONNECTIONS - 1 || bus.repliesReadable.isEmpty()) && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             // The holder is in flight, so one more is admitted (the limit is 1, and a lone request passes) and the
