@@ -2,8 +2,8 @@ package io.jgoim.benchmarks;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
-import io.jgoim.logic.LogicConfig.JwtConfig;
-import io.jgoim.logic.LogicConfig.JwtKey;
+import io.jgoim.logic.JwtConfig;
+import io.jgoim.logic.JwtKey;
 import io.jgoim.logic.auth.GoimTokenAuthenticator;
 import io.jgoim.logic.auth.Identity;
 import io.jgoim.logic.auth.JwtAuthenticator;

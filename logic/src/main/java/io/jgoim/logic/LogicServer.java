@@ -135,7 +135,7 @@ public final class LogicServer implements AutoCloseable {
         this.nodes = nodes;
         this.registry = registry;
         Clock clock = Clock.systemUTC();
-        boolean jwt = LogicConfig.AuthConfig.JWT.equals(config.auth().mode());
+        boolean jwt = AuthConfig.JWT.equals(config.auth().mode());
         this.unsignedOrNull = jwt ? null : UnsignedTokenWarning.toLog(log);
         Authenticator auth = jwt
                 ? new JwtAuthenticator(config.auth().jwt(), config.tenants().claim())

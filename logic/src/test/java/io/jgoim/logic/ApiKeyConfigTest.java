@@ -45,8 +45,8 @@ class ApiKeyConfigTest {
         String other = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
         LogicConfig c = load(key("a", HASH, "push, read", "100", "200") + key("b", other.toUpperCase(), "read", "0",
                 "0"));
-        assertThat(c.http().apiKeys()).extracting(LogicConfig.ApiKey::id).containsExactly("a", "b");
-        LogicConfig.ApiKey a = c.http().apiKeys().get(0);
+        assertThat(c.http().apiKeys()).extracting(ApiKey::id).containsExactly("a", "b");
+        ApiKey a = c.http().apiKeys().get(0);
         assertThat(a.scopes()).isEqualTo(List.of("push", "read"));
         assertThat(a.ratePerSecond()).isEqualTo(100.0);
         assertThat(a.burst()).isEqualTo(200);

@@ -3,6 +3,7 @@ package io.jgoim.server;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.common.config.ConfigLoader;
 import io.jgoim.job.JobConfig;
+import io.jgoim.logic.AuthConfig;
 import io.jgoim.logic.LogicConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,7 +40,7 @@ class ConfigDocsTest {
         if (fromFile instanceof LogicConfig) {
             // The one documented difference (issue 14): the cluster file requires signed tokens, the default is goim.
             LogicConfig f = (LogicConfig) fromFile;
-            assertThat(f.auth().mode()).isEqualTo(LogicConfig.AuthConfig.JWT);
+            assertThat(f.auth().mode()).isEqualTo(AuthConfig.JWT);
             fromFile = new LogicConfig(f.node(), f.http(), f.grpc(), ((LogicConfig) embedded).auth(), f.redis(),
                     f.kafka(), f.online(), f.nodes(), f.history(), f.health(), f.logging(),
                     f.tracing(), f.overload(), f.upstream(), f.tenants());

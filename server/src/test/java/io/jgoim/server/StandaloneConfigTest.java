@@ -1,6 +1,6 @@
 package io.jgoim.server;
 
-import io.jgoim.logic.LogicConfig;
+import io.jgoim.logic.NodesConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StandaloneConfigTest {
     @Test
     void shouldAdvertiseNoWssPortWhileWssIsOff() {
-        LogicConfig.NodesConfig nodes = StandaloneServer.configs(null, Map.of()).logic().nodes();
+        NodesConfig nodes = StandaloneServer.configs(null, Map.of()).logic().nodes();
         assertThat(nodes.tcpPort()).isEqualTo(3101);
         assertThat(nodes.wsPort()).isEqualTo(3102);
         assertThat(nodes.wssPort()).isZero();
@@ -24,7 +24,7 @@ class StandaloneConfigTest {
     void shouldAdvertiseTheCometsOwnPorts(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("s.yaml");
         Files.writeString(cfg, "comet:\n  tcp: {port: 4101}\n  wss: {enabled: true, port: 4103}\n");
-        LogicConfig.NodesConfig nodes = StandaloneServer.configs(cfg, Map.of()).logic().nodes();
+        NodesConfig nodes = StandaloneServer.configs(cfg, Map.of()).logic().nodes();
         assertThat(nodes.tcpPort()).isEqualTo(4101);
         assertThat(nodes.wssPort()).isEqualTo(4103);
     }

@@ -1,7 +1,7 @@
 package io.jgoim.server;
 
-import io.jgoim.logic.LogicConfig.JwtConfig;
-import io.jgoim.logic.LogicConfig.JwtKey;
+import io.jgoim.logic.JwtConfig;
+import io.jgoim.logic.JwtKey;
 import io.jgoim.logic.auth.Identity;
 import io.jgoim.logic.auth.JwtAuthenticator;
 import io.jgoim.protocol.ErrorCode;

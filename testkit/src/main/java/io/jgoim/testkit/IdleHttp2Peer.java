@@ -38,6 +38,29 @@ public final class IdleHttp2Peer {
     private IdleHttp2Peer() {
     }
 
+    /**
+     * Fails with an {@link AssertionError} unless the server closed this idle peer the way a gRPC listener with a
+     * connection idle limit of {@code maxConnectionIdle} (the setting {@code setting}, named in the messages) does: the
+     * socket closed within the wait, a GOAWAY among the frames sent, read no sooner than 50 ms before the limit and at
+     * most 5 s after it, with error code NO_ERROR. (The close itself follows the GOAWAY once its PING is answered or,
+     * since an idle peer answers nothing, after gRPC's 10 s grace.)
+     */
+    public static void assertClosedIdle(Outcome outcome, Duration maxConnectionIdle, String setting) {
+        check(outcome.closed(), "closed by the server within the wait", outcome);
+        check(outcome.frameTypes().contains(GOAWAY), "a GOAWAY among the frames the server sent", outcome);
+        long min = maxConnectionIdle.toMillis() - 50;
+        long max = maxConnectionIdle.toMillis() + 5_000;
+        check(outcome.goAwayAfterMillis() >= min && outcome.goAwayAfterMillis() <= max, "GOAWAY not before "
+                + setting + " and soon after: read after " + min + ".." + max + " ms", outcome);
+        check(outcome.goAwayErrorCode() == 0, "GOAWAY's error code NO_ERROR (0)", outcome);
+    }
+
+    private static void check(boolean holds, String expected, Outcome outcome) {
+        if (!holds) {
+            throw new AssertionError("expected " + expected + ", was " + outcome);
+        }
+    }
+
     /** Sends the preface and an empty SETTINGS to {@code server}, then only reads, for at most {@code maxWait}. */
     public static Outcome idleAfterPreface(InetSocketAddress server, Duration maxWait) throws IOException {
         return idle(server, maxWait, true);

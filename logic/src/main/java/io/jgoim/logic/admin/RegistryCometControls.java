@@ -5,7 +5,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.tls.GrpcChannelTls;
-import io.jgoim.logic.LogicConfig;
+import io.jgoim.logic.AdminCometsConfig;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.rpc.CometAdminService;
@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RegistryCometControls implements CometControls {
     private final NodeRegistry registry;
-    private final LogicConfig.AdminCometsConfig config;
+    private final AdminCometsConfig config;
     private final GrpcChannelTls tls;
     private final Map<String, Endpoint> byAddress = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -34,7 +34,7 @@ public final class RegistryCometControls implements CometControls {
     private record Endpoint(ManagedChannel channel, CometAdminService service) {
     }
 
-    public RegistryCometControls(NodeRegistry registry, LogicConfig.AdminCometsConfig config) {
+    public RegistryCometControls(NodeRegistry registry, AdminCometsConfig config) {
         this.registry = registry;
         this.config = config;
         this.tls = GrpcChannelTls.of(config.tls(), "http.adminComets.tls");

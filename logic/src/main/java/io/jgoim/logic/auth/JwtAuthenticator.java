@@ -15,8 +15,8 @@ import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.auth0.jwt.interfaces.Verification;
 import io.jgoim.common.config.ConfigException;
-import io.jgoim.logic.LogicConfig.JwtConfig;
-import io.jgoim.logic.LogicConfig.JwtKey;
+import io.jgoim.logic.JwtConfig;
+import io.jgoim.logic.JwtKey;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 

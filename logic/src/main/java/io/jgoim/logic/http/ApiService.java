@@ -9,7 +9,7 @@ import io.jgoim.common.metrics.MetricsHttpServer;
 import io.jgoim.common.tracing.Tracing;
 import io.jgoim.common.http.access.ApiKeyring;
 import io.jgoim.common.http.access.ApiScope;
-import io.jgoim.logic.LogicConfig.TenantsConfig;
+import io.jgoim.logic.TenantsConfig;
 import io.jgoim.logic.tenant.Tenants;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;

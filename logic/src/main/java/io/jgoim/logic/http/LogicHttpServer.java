@@ -12,8 +12,8 @@ import io.jgoim.common.http.PipelinedHttpHandler;
 import io.jgoim.common.http.PipeliningPolicy;
 import io.jgoim.common.metrics.EventLoopMeters;
 import io.jgoim.common.logging.LogLevels;
-import io.jgoim.logic.LogicConfig;
-import io.jgoim.logic.LogicConfig.HttpConfig;
+import io.jgoim.logic.ApiKey;
+import io.jgoim.logic.HttpConfig;
 import io.jgoim.common.http.access.ApiKeyring;
 import io.jgoim.logic.node.NodeBalancer;
 import io.jgoim.logic.online.OnlineAggregator;
@@ -180,7 +180,7 @@ public final class LogicHttpServer implements AutoCloseable {
     static void checkExposure(HttpConfig config) {
         if (!config.apiKeys().isEmpty()) {
             log.info("push API on {}:{} takes API keys {}", config.bind(), config.port(),
-                    config.apiKeys().stream().map(LogicConfig.ApiKey::id).toList());
+                    config.apiKeys().stream().map(ApiKey::id).toList());
             return;
         }
         boolean loopback;

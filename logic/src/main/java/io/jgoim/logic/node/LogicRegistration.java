@@ -2,7 +2,7 @@ package io.jgoim.logic.node;
 
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
-import io.jgoim.logic.LogicConfig.RegistryConfig;
+import io.jgoim.logic.RegistryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

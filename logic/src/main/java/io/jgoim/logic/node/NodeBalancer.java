@@ -2,7 +2,7 @@ package io.jgoim.logic.node;
 
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
-import io.jgoim.logic.LogicConfig.NodesConfig;
+import io.jgoim.logic.NodesConfig;
 import io.jgoim.protocol.rpc.logic.Backoff;
 import io.jgoim.protocol.rpc.logic.NodesReply;
 

@@ -1,7 +1,7 @@
 package io.jgoim.logic.push;
 
 import io.jgoim.common.metrics.HistogramBuckets;
-import io.jgoim.logic.LogicConfig.KafkaConfig;
+import io.jgoim.logic.KafkaConfig;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.push.PushMsg;

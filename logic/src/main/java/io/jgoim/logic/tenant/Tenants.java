@@ -1,6 +1,6 @@
 package io.jgoim.logic.tenant;
 
-import io.jgoim.logic.LogicConfig.TenantsConfig;
+import io.jgoim.logic.TenantsConfig;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 import io.jgoim.protocol.Tenancy;

@@ -3,7 +3,7 @@ package io.jgoim.logic.node;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.logic.LogicConfig;
-import io.jgoim.logic.LogicConfig.NodesConfig;
+import io.jgoim.logic.NodesConfig;
 import io.jgoim.protocol.rpc.logic.NodesReply;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package io.jgoim.logic.push;
 
 import io.jgoim.logic.KafkaRecords;
+import io.jgoim.logic.KafkaConfig;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.protocol.rpc.PushPublisher;
@@ -28,7 +29,7 @@ class KafkaPushPublisherIT extends PushPublisherContract {
 
     private KafkaPushPublisher create(String upstreamTopic) {
         kafka.createTopics(3, topic);
-        LogicConfig.KafkaConfig c = LogicConfig.load(null, Map.of("JGOIM_KAFKA_BOOTSTRAP_SERVERS",
+        KafkaConfig c = LogicConfig.load(null, Map.of("JGOIM_KAFKA_BOOTSTRAP_SERVERS",
                 kafka.bootstrapServers(), "JGOIM_KAFKA_TOPIC", topic, "JGOIM_KAFKA_UPSTREAM_TOPIC", upstreamTopic))
                 .kafka();
         publisher = new KafkaPushPublisher(c, "publisher-it", new SimpleMeterRegistry());
