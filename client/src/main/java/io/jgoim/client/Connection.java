@@ -19,6 +19,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -254,18 +255,32 @@ final class Connection {
 
     /**
      * A refresh was accepted: later auths (reconnects) send {@code token}, and its expiry ({@code expiresSeconds},
-     * 0 = never) schedules the next refresh. Any thread.
+     * 0 = never) schedules the next refresh. Any thread; the future completes once both are applied (on the event
+     * loop), so whoever waits for it reads the new expiry. When the loop no longer runs tasks (the client was
+     * closed) there is nothing left to apply them to, and it completes at once.
      */
-    void refreshed(byte[] token, long expiresSeconds) {
+    CompletableFuture<Void> refreshed(byte[] token, long expiresSeconds) {
         Runnable apply = () -> {
             authToken = token;
             tokens.onRefreshed(expiresSeconds);
         };
         if (loop.inEventLoop()) {
             apply.run();
-        } else {
-            loop.execute(apply);
+            return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<Void> applied = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    apply.run();
+                } finally {
+                    applied.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            applied.complete(null);
+        }
+        return applied;
     }
 
     /** The token a TOKEN_EXPIRED close made {@link ConnectRetry} fetch: later auths send it. On the event loop. */

@@ -134,10 +134,11 @@ public final class JgoimClient implements AutoCloseable {
                     "refreshing a token needs the extended protocol (a goim session is closed for op 23)"));
         }
         byte[] copy = token.clone();
-        return requests.send(Op.REFRESH, Unpooled.wrappedBuffer(copy)).thenApply(reply -> {
+        // Completes after the connection applied the new token and expiry (on its event loop): a caller that then
+        // reads tokenExpiry() sees the new one, even when the reply came before this stage was attached.
+        return requests.send(Op.REFRESH, Unpooled.wrappedBuffer(copy)).thenCompose(reply -> {
             long exp = TokenLifetime.expires(new String(reply.body(), StandardCharsets.UTF_8));
-            connection.refreshed(copy, exp);
-            return exp == 0 ? null : Instant.ofEpochSecond(exp);
+            return connection.refreshed(copy, exp).thenApply(v -> exp == 0 ? null : Instant.ofEpochSecond(exp));
         });
     }
 
