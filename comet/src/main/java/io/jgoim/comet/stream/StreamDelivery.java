@@ -11,6 +11,7 @@ import io.jgoim.protocol.stream.PositionList;
 import io.jgoim.protocol.stream.StreamState;
 import io.netty.channel.Channel;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,9 @@ import java.util.function.Consumer;
  * it overlaps what was sent), a gap is held and filled from history ({@link HistoryReads}), a stream whose state
  * changed gets an op-21 frame. The resume at auth ({@link #resume}) and a room change ({@link #roomChanged}) use the
  * same machinery: the stream is marked recovering right after the session joined it, so live batches are held until
- * history answered, then written after the recovered messages with nothing lost or doubled at the switch-over.
+ * history answered, then written after the recovered messages with nothing lost or doubled at the switch-over. Until
+ * the auth reply is out, pushes that would go out at once (plain ones, a stream the session does not track) wait
+ * behind it too: op 8 is the client's first frame.
  * Messages the session's {@link StreamFilter} skips (a key push for another device of its member, an unwatched op on
  * its member or broadcast stream) are never written but advance the cursor like written ones, live and in history.
  * A recovery that does not finish within {@code history.resumeTimeout}, fails, or holds more than
@@ -47,6 +50,12 @@ public final class StreamDelivery {
     private final Ender ender;
     private final HistoryDeadline deadline;
     private final StreamCursor cursor;
+    private final int maxHeld;
+    /**
+     * While the resume at auth runs (null otherwise): the pushes that would go out at once, plain ones and those of
+     * a stream the session does not track, held in arrival order because the auth reply is the client's first frame.
+     */
+    private ArrayDeque<PushFrame> beforeReply;
     private boolean closed;
 
     public StreamDelivery(Channel channel, SessionTransport transport, HistoryReads reads, CometMetrics metrics,
@@ -63,6 +72,7 @@ public final class StreamDelivery {
         this.ender = ender;
         this.deadline = new HistoryDeadline(channel, timeoutNanos);
         this.cursor = new StreamCursor(maxHeld);
+        this.maxHeld = maxHeld;
     }
 
     /** The session's cursor (tests and acks). */
@@ -79,6 +89,14 @@ public final class StreamDelivery {
     public boolean write(PushFrame f) {
         if (closed) {
             return false;
+        }
+        if (beforeReply != null && (!f.isPositioned() || !cursor.tracks(f.position().stream()))) {
+            if (beforeReply.size() >= maxHeld) {
+                fail("more than " + maxHeld + " pushes held before the auth reply");
+                return false;
+            }
+            beforeReply.addLast(f.retain());
+            return true;
         }
         if (!f.isPositioned()) {
             writer.plain(f);
@@ -197,11 +215,13 @@ public final class StreamDelivery {
      * Resumes the session's {@code streams} (its room, its member stream) right after it was registered, in the same
      * event-loop task: live batches are held from now on; each stream is read ({@code asked} positions from the
      * client's offset, the others for their newest position), then {@code reply} gets the auth reply's positions
-     * (one per stream, then the refused ones) and must write the reply, after which the recovered messages and the
-     * held batches are written and flushed. Fails (writing nothing) when history does not answer in time.
+     * (one per stream, then the refused ones) and must write the reply, after which the recovered messages, the
+     * held batches and then the pushes held before the reply (plain ones, other streams') are written and flushed.
+     * Fails (writing nothing) when history does not answer in time.
      */
     public CompletableFuture<Void> resume(List<String> streams, List<StreamState> asked,
                                           Consumer<List<StreamState>> reply) {
+        beforeReply = new ArrayDeque<>();
         List<StreamState> refused = new ArrayList<>();
         List<CompletableFuture<ResumeOutcome>> parts = new ArrayList<>(streams.size());
         for (StreamState a : asked) {
@@ -262,6 +282,15 @@ public final class StreamDelivery {
                 }
                 cursor.recovering(s, false);
                 drainHeld(s);
+            }
+            ArrayDeque<PushFrame> held = beforeReply;
+            beforeReply = null;
+            for (PushFrame f; (f = held.pollFirst()) != null; ) {
+                try {
+                    write(f);
+                } finally {
+                    f.release();
+                }
             }
             channel.flush();
             out.complete(null);
@@ -326,6 +355,11 @@ public final class StreamDelivery {
     public void close() {
         closed = true;
         cursor.clear();
+        if (beforeReply != null) {
+            for (PushFrame f; (f = beforeReply.pollFirst()) != null; ) {
+                f.release();
+            }
+        }
     }
 
     // ---- helpers ----

@@ -61,6 +61,11 @@ final class HostileComet implements AutoCloseable {
         return comet;
     }
 
+    /** The logic twin behind the comet (its history store, for pushes made as job makes them). */
+    LogicTwin logic() {
+        return logic;
+    }
+
     /** goim's JSON token for member 7 with {@code key} in {@code room}. */
     static String token(String key, String room) {
         return "{\"mid\":7,\"key\":\"" + key + "\",\"room_id\":\"" + room

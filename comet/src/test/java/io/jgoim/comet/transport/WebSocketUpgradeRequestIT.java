@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -40,16 +39,13 @@ class WebSocketUpgradeRequestIT {
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
     private static final String VALID = "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE + "\r\n";
     private static final long DEADLINE_MILLIS = 2000;
-    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
-    private static PrintStream stderr;
+    private static StderrLog log;
     private static HostileComet hostile;
     private int logMark;
 
     @BeforeAll
     static void start() throws Exception {
-        stderr = System.err;
-        // slf4j-simple looks System.err up at each line, so the comet's log lands here too.
-        System.setErr(new PrintStream(new TeeStream(stderr, LOG), true, StandardCharsets.UTF_8));
+        log = StderrLog.install();
         hostile = new HostileComet(Map.of("JGOIM_PROTOCOL_HANDSHAKE_TIMEOUT", DEADLINE_MILLIS + "ms"));
         assertThat(hostile.comet().config().webSocket().path()).isEqualTo(PATH);
     }
@@ -57,22 +53,18 @@ class WebSocketUpgradeRequestIT {
     @AfterAll
     static void stop() {
         hostile.close();
-        System.setErr(stderr);
+        log.close();
     }
 
     @BeforeEach
     void markLog() {
-        logMark = LOG.size();
+        logMark = log.mark();
     }
 
     @AfterEach
     void nothingElseHurt() throws Exception {
         hostile.assertBystanderServed();
-        String logged;
-        synchronized (LOG) {
-            logged = LOG.toString(StandardCharsets.UTF_8).substring(logMark);
-        }
-        assertThat(logged).as("the comet's log during the case").doesNotContain(" ERROR ").doesNotContain("\tat ");
+        assertThat(log.since(logMark)).as("the comet's log during the case").doesNotContain(" ERROR ").doesNotContain("\tat ");
     }
 
     static Stream<Arguments> refused() {
@@ -228,32 +220,5 @@ class WebSocketUpgradeRequestIT {
             }
         }
         return b.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    /** Writes to the real stderr and to the captured log. */
-    private static final class TeeStream extends java.io.OutputStream {
-        private final PrintStream out;
-        private final ByteArrayOutputStream copy;
-
-        TeeStream(PrintStream out, ByteArrayOutputStream copy) {
-            this.out = out;
-            this.copy = copy;
-        }
-
-        @Override
-        public void write(int b) {
-            out.write(b);
-            synchronized (copy) {
-                copy.write(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            out.write(b, off, len);
-            synchronized (copy) {
-                copy.write(b, off, len);
-            }
-        }
     }
 }
