@@ -39,12 +39,16 @@ import static org.awaitility.Awaitility.await;
  * batch: the comet holds the bystander alone again (sessions, per-address slots, rooms, pending connects and
  * disconnects, gauges), the bystander is served, no buffer leaked, and nothing was logged at ERROR or with a stack
  * trace ({@link StderrLog}). Cases run a few at a time, each from its own {@code Random}, so a seed and a case index
- * replay a case's bytes: {@code -Djgoim.fuzz.seed} (else random, always printed), {@code -Djgoim.fuzz.cases} (per
+ * replay a case's bytes: {@code -Djgoim.fuzz.seed} (a fixed one by default, {@code random} for a new one; always printed), {@code -Djgoim.fuzz.cases} (per
  * transport, default 150), {@code -Djgoim.fuzz.only=3,17} (just those cases).
  */
 @ExtendWith(LeakCheck.class)
 class ProtocolFuzzIT {
-    private static final long SEED = Long.getLong("jgoim.fuzz.seed", ThreadLocalRandom.current().nextLong());
+    /**
+     * Fixed by default, so the build (and CI) runs the same cases every time and a failure there is a regression, not
+     * a new seed's luck; {@code -Djgoim.fuzz.seed=random} draws one (printed) to explore further.
+     */
+    private static final long SEED = seed(System.getProperty("jgoim.fuzz.seed", "20261207"));
     private static final int CASES = Integer.getInteger("jgoim.fuzz.cases", 150);
     private static final String ONLY = System.getProperty("jgoim.fuzz.only", "");
     private static final int PARALLEL = 8;
@@ -205,5 +209,9 @@ class ProtocolFuzzIT {
         var search = hostile.comet().metrics().registry().find(name);
         Gauge g = (transport == null ? search : search.tag("transport", transport)).gauge();
         return g == null ? -1 : Math.round(g.value());
+    }
+
+    private static long seed(String property) {
+        return "random".equals(property) ? ThreadLocalRandom.current().nextLong() : Long.parseLong(property);
     }
 }
