@@ -33,6 +33,8 @@ public final class BoundedHttpAggregator extends HttpObjectAggregator {
 
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        // read first: Netty removes the Expect header once it has an answer to it
+        String expectation = start.headers().get(HttpHeaderNames.EXPECT);
         Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
         if (!(answer instanceof FullHttpResponse refusal) || refusal.status().code() < 400) {
             return answer; // 100 Continue (or no expectation): Netty writes it, the body follows
@@ -41,8 +43,8 @@ public final class BoundedHttpAggregator extends HttpObjectAggregator {
         HttpResponseStatus status = refusal.status();
         refusal.release();
         if (!HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.equals(status)) {
-            replies(pipeline).refuse(HttpRefusal.EXPECTATION_FAILED, "Expect: "
-                    + start.headers().get(HttpHeaderNames.EXPECT) + " is not supported, only 100-continue");
+            replies(pipeline).refuse(HttpRefusal.EXPECTATION_FAILED, "Expect: " + expectation
+                    + " is not supported, only 100-continue");
         }
         // null: the aggregator goes on to its declared-length check, which refuses an oversized body below.
         return null;

@@ -64,6 +64,22 @@ class ExpectContinueIT {
     }
 
     @Test
+    void shouldNameTheRefusedExpectationInThe417() throws Exception {
+        // Found by HttpFuzzIT: the message read the header after Netty had removed it ("Expect: null").
+        for (String expectation : new String[] {"200-ok", ""}) {
+            try (HttpFixture.Conn c = http.connect()) {
+                c.send("POST /goim/push/all?operation=1000 HTTP/1.1\r\nHost: x\r\nExpect: " + expectation
+                        + "\r\nContent-Length: 1\r\n\r\nm");
+                HttpFixture.Response r = c.read();
+                assertThat(r.code()).isEqualTo(417);
+                assertThat(r.json().get("message").asText())
+                        .isEqualTo("Expect: " + expectation + " is not supported, only 100-continue");
+            }
+        }
+        http.assertServesNormally();
+    }
+
+    @Test
     void shouldStillAnswerAnOversizedBodyWithoutExpectWithTheJson413() throws Exception {
         try (HttpFixture.Conn c = http.connect()) {
             c.send("POST /goim/push/all?operation=1000 HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n"
