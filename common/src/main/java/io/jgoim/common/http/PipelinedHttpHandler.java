@@ -1,6 +1,5 @@
 package io.jgoim.common.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -22,9 +21,10 @@ import java.util.function.BiConsumer;
  * does not read its replies, the handler stops reading from the socket until half are answered: every request read
  * gets its reply, none is dropped by closing. A request Netty could not decode, one naming an HTTP version other
  * than 1.0 and 1.1, or one with {@code Connection: close}, is answered behind the earlier ones and then the
- * connection closes. On a listener with {@code ALLOW_HALF_CLOSURE} a client that shuts its output (a half-close: it
- * sent all it will) still gets the reply of each request read, the last with {@code Connection: close}, and then the
- * connection closes; without it Netty closes at once and drops them. A {@link RequestDeadline} holds the connection
+ * connection closes, lingering ({@link LingeringClose}) so that no reply is lost to a reset. On a listener with
+ * {@code ALLOW_HALF_CLOSURE} a client that shuts its output (a half-close: it sent all it will) still gets the reply
+ * of each request read, the last with {@code Connection: close}, and then the connection closes; without it Netty
+ * closes at once and drops them. A {@link RequestDeadline} holds the connection
  * to the listener's {@link HttpTimeouts} (slow head or body: 408, then close; idle: close). Connection errors close
  * the connection and are counted and logged by the policy, client errors logged at its bounded rate. One instance
  * per channel; state touched only on its event loop.
@@ -188,7 +188,7 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
             boolean keepAlive = head.keepAlive && !(inputShut && pending.isEmpty());
             HttpUtil.setKeepAlive(r, keepAlive);
             if (!keepAlive) {
-                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(r).addListener(LingeringClose.INSTANCE);
                 return;
             }
             ctx.write(r, ctx.voidPromise());
