@@ -28,6 +28,8 @@ public final class BoundedHttpAggregator extends HttpObjectAggregator {
     private PipelinedHttpHandler replies;
     /** A request's headers are read and its body is not complete yet. */
     private boolean bodyDue;
+    /** The request being started was refused for its Expect header (417): skip it, do not aggregate it. */
+    private boolean expectationRefused;
 
     /** @param tooLarge builds the answer from the limit in bytes */
     public BoundedHttpAggregator(int maxContentLength, IntFunction<FullHttpResponse> tooLarge) {
@@ -49,9 +51,17 @@ public final class BoundedHttpAggregator extends HttpObjectAggregator {
         if (!HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.equals(status)) {
             replies(pipeline).refuse(HttpRefusal.EXPECTATION_FAILED, "Expect: " + expectation
                     + " is not supported, only 100-continue");
+            // Netty has reset its decoder past this request's body: what follows is read as the next request, so
+            // this one must not be aggregated (a next request while aggregating makes the aggregator throw).
+            expectationRefused = true;
         }
-        // null: the aggregator goes on to its declared-length check, which refuses an oversized body below.
+        // null: the aggregator goes on to its declared-length check, which skips the request as oversized below.
         return null;
+    }
+
+    @Override
+    protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+        return expectationRefused || super.isContentLengthInvalid(start, maxContentLength);
     }
 
     @Override
@@ -70,6 +80,10 @@ public final class BoundedHttpAggregator extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         bodyDue = false;
+        if (expectationRefused) {
+            expectationRefused = false; // refused already (417), skipped here like an oversized body
+            return;
+        }
         replies(ctx.pipeline()).replyAndClose(tooLarge.apply(maxContentLength()));
     }
 

@@ -1,15 +1,11 @@
 package io.jgoim.logic.http;
 
-import io.jgoim.protocol.push.PushMsg;
-import io.jgoim.protocol.rpc.PushPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,20 +27,9 @@ class HalfCloseIT {
         http.close();
     }
 
-    /** Acks each publish 300 ms after the in-memory bus took it, as Kafka acks later than the request is read. */
-    private static PushPublisher slow(PushPublisher bus) {
-        return new PushPublisher() {
-            @Override
-            public CompletableFuture<Void> publish(String recordKey, PushMsg message) {
-                return bus.publish(recordKey, message).thenRunAsync(() -> { },
-                        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
-            }
-        };
-    }
-
     @Test
     void shouldAnswerPushesAckedAfterTheHalfCloseThenClose() throws Exception {
-        http = new HttpFixture(Map.of(), HalfCloseIT::slow);
+        http = new HttpFixture(Map.of(), HttpFixture.ackedAfter(Duration.ofMillis(300)));
         try (HttpFixture.Conn c = http.connect()) {
             String push = "POST /goim/push/all?operation=1000 HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nm";
             c.send(push + push);

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +64,12 @@ final class HttpFixture implements AutoCloseable {
                 bus.apply(published), new InMemoryNodeRegistry(), registry);
         logic.start();
         port = logic.httpAddress().getPort();
+    }
+
+    /** A bus that acks each publish {@code delay} after the in-memory one took it, as Kafka acks after the read. */
+    static UnaryOperator<PushPublisher> ackedAfter(Duration delay) {
+        return bus -> (recordKey, message) -> bus.publish(recordKey, message).thenRunAsync(() -> { },
+                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     Conn connect() throws IOException {
