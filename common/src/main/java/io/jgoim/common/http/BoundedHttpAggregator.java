@@ -88,6 +88,17 @@ public final class BoundedHttpAggregator extends HttpObjectAggregator {
     }
 
     @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (bodyDue) {
+            // Closed with a body still due: after its 408 (the body timeout) or while the client left mid-body. Netty
+            // would raise a premature closure, which the handler after us counts and logs as a connection error.
+            bodyDue = false;
+            releaseCurrentMessage();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof ChannelInputShutdownEvent && bodyDue) {
             // Netty's decoder drops a body cut short without a word: the rest can never come, so refuse it here.
