@@ -1,8 +1,8 @@
 package io.jgoim.common.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -21,9 +21,13 @@ import java.util.function.BiConsumer;
  * does not read its replies, the handler stops reading from the socket until half are answered: every request read
  * gets its reply, none is dropped by closing. A request Netty could not decode, one naming an HTTP version other
  * than 1.0 and 1.1, or one with {@code Connection: close}, is answered behind the earlier ones and then the
- * connection closes. A {@link RequestDeadline} holds the connection to the listener's {@link HttpTimeouts} (slow head
- * or body: 408, then close; idle: close). Connection errors close the connection and are counted and logged by the
- * policy, client errors logged at its bounded rate. One instance per channel; state touched only on its event loop.
+ * connection closes, lingering ({@link LingeringClose}) so that no reply is lost to a reset. On a listener with
+ * {@code ALLOW_HALF_CLOSURE} a client that shuts its output (a half-close: it sent all it will) still gets the reply
+ * of each request read, the last with {@code Connection: close}, and then the connection closes; without it Netty
+ * closes at once and drops them. A {@link RequestDeadline} holds the connection
+ * to the listener's {@link HttpTimeouts} (slow head or body: 408, then close; idle: close). Connection errors close
+ * the connection and are counted and logged by the policy, client errors logged at its bounded rate. One instance
+ * per channel; state touched only on its event loop.
  * Sits behind {@code HttpServerCodec} and a {@link BoundedHttpAggregator} (which answers oversized bodies through
  * {@link #replyAndClose} and reports each request's end of headers); give the codec a {@code maxPipelineDepth} well
  * above the policy's bound (more than one read can hold), or Netty closes the connection, dropping replies, before
@@ -40,6 +44,8 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
     private boolean readPaused;
     /** A reply with Connection: close is queued: later requests are not served, the connection ends after it. */
     private boolean closing;
+    /** The client shut its output: the connection ends after the last reply due. */
+    private boolean inputShut;
 
     public PipelinedHttpHandler(HttpService service, PipeliningPolicy policy, HttpTimeouts timeouts) {
         this.service = service;
@@ -65,6 +71,20 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
     public void channelInactive(ChannelHandlerContext ctx) {
         deadline.stop();
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !inputShut) {
+            // A request cut short is answered by now: a head by the codec (malformed), a body by the aggregator.
+            inputShut = true;
+            if (pending.isEmpty()) {
+                ctx.close();
+            } else {
+                deadline.closing();
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -165,9 +185,10 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
                 r.release(); // the client went away: its replies have nowhere to go
                 continue;
             }
-            HttpUtil.setKeepAlive(r, head.keepAlive);
-            if (!head.keepAlive) {
-                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            boolean keepAlive = head.keepAlive && !(inputShut && pending.isEmpty());
+            HttpUtil.setKeepAlive(r, keepAlive);
+            if (!keepAlive) {
+                ctx.writeAndFlush(r).addListener(LingeringClose.INSTANCE);
                 return;
             }
             ctx.write(r, ctx.voidPromise());

@@ -5,6 +5,8 @@
  * request gets, and words the listener's own refusals ({@link io.jgoim.common.http.HttpRefusal}). The limits that
  * keep one client from holding the listener live here too: read timeouts for a request's head and body and for idle
  * keep-alive connections ({@link io.jgoim.common.http.HttpTimeouts}), a cap of connections per client address
- * ({@link io.jgoim.common.http.ConnectionLimiter}) and bounded-rate logs of client errors. Nothing here knows a route.
+ * ({@link io.jgoim.common.http.ConnectionLimiter}) and bounded-rate logs of client errors. A connection ended after a
+ * reply lingers ({@link io.jgoim.common.http.LingeringClose}) so that no reply is lost to a reset. Nothing here knows
+ * a route.
  */
 package io.jgoim.common.http;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -157,6 +158,57 @@ class PipelinedHttpHandlerTest {
         served.get(0).complete(late);
         assertThat(late.refCnt()).isZero();
         assertThat((Object) ch.readOutbound()).isNull();
+    }
+
+    @Test
+    void shouldAnswerEveryRequestReadBeforeAHalfCloseThenClose() {
+        ch.writeInbound(get("/1"), get("/2"));
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertThat(ch.isActive()).isTrue(); // both replies still due
+        served.get(0).complete(text("1"));
+        FullHttpResponse first = ch.readOutbound();
+        assertThat(HttpUtil.isKeepAlive(first)).isTrue();
+        first.release();
+        assertThat(ch.isActive()).isTrue();
+        served.get(1).complete(text("2"));
+        FullHttpResponse last = ch.readOutbound();
+        assertThat(last.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo(HttpHeaderValues.CLOSE.toString());
+        last.release();
+        assertThat(ch.isActive()).isFalse();
+    }
+
+    @Test
+    void shouldCloseAtOnceOnAHalfCloseWithNoReplyDue() {
+        ch.writeInbound(get("/1"));
+        served.get(0).complete(text("1"));
+        readBody();
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertThat(ch.isActive()).isFalse();
+    }
+
+    @Test
+    void shouldRefuseABodyCutShortByAHalfCloseBehindEarlierRepliesThenClose() {
+        EmbeddedChannel bounded = new EmbeddedChannel(
+                new BoundedHttpAggregator(64, max -> HttpResponses.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "over " + max)),
+                new PipelinedHttpHandler(service, new PipeliningPolicy(MAX_PIPELINED, pauses, errors), timeouts));
+        bounded.writeInbound(get("/1"));
+        HttpRequest cut = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/cut");
+        HttpUtil.setContentLength(cut, 10);
+        bounded.writeInbound(cut, new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[3])));
+        bounded.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertThat(bounded.isActive()).isTrue(); // the refusal waits for /1's reply
+        served.get(0).complete(text("1"));
+        FullHttpResponse first = bounded.readOutbound();
+        first.release();
+        FullHttpResponse refused = bounded.readOutbound();
+        assertThat(refused.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+        assertThat(refused.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo(HttpHeaderValues.CLOSE.toString());
+        refused.release();
+        assertThat(bounded.isActive()).isFalse();
+        assertThat(uris).containsExactly("/1");
+        assertThat(errors.count()).isZero(); // answered, not a connection error
+        bounded.finishAndReleaseAll();
     }
 
     @Test

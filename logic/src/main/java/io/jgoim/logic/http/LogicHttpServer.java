@@ -131,6 +131,8 @@ public final class LogicHttpServer implements AutoCloseable {
                 .channel(type)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // a client that half-closes after its requests still gets their replies (PipelinedHttpHandler)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

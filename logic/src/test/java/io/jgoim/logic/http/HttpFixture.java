@@ -7,6 +7,7 @@ import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.logic.LogicConfig;
 import io.jgoim.logic.LogicServer;
 import io.jgoim.logic.push.InMemoryPushPublisher;
+import io.jgoim.protocol.rpc.PushPublisher;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -22,6 +23,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,13 +48,28 @@ final class HttpFixture implements AutoCloseable {
 
     /** With a config file too ({@code http.apiKeys} lists can only come from a file). */
     HttpFixture(Path fileOrNull, Map<String, String> env) {
+        this(fileOrNull, env, UnaryOperator.identity());
+    }
+
+    /** With the bus seen through {@code bus} (a slower one, say), which still publishes to {@link #published}. */
+    HttpFixture(Map<String, String> env, UnaryOperator<PushPublisher> bus) {
+        this(null, env, bus);
+    }
+
+    private HttpFixture(Path fileOrNull, Map<String, String> env, UnaryOperator<PushPublisher> bus) {
         Map<String, String> all = new HashMap<>(Map.of("JGOIM_HTTP_PORT", "0", "JGOIM_GRPC_ENABLED", "false"));
         all.putAll(env);
         logic = new LogicServer(LogicConfig.load(fileOrNull, all),
                 new InMemorySessionDirectory(Duration.ofMinutes(1)),
-                published, new InMemoryNodeRegistry(), registry);
+                bus.apply(published), new InMemoryNodeRegistry(), registry);
         logic.start();
         port = logic.httpAddress().getPort();
+    }
+
+    /** A bus that acks each publish {@code delay} after the in-memory one took it, as Kafka acks after the read. */
+    static UnaryOperator<PushPublisher> ackedAfter(Duration delay) {
+        return bus -> (recordKey, message) -> bus.publish(recordKey, message).thenRunAsync(() -> { },
+                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     Conn connect() throws IOException {
