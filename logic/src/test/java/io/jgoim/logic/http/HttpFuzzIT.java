@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code Connection: close}: it never hangs and never ends without a word; valid requests are answered code 0.
  * Nothing is logged at ERROR, with a stack trace, or as a connection closed on an error of the server's own. After
  * every batch a push on a fresh connection and one on a kept-alive bystander are answered code 0 and reach the bus,
- * and Netty found no leaked buffer. {@code -Djgoim.fuzz.seed} (else random; always printed), {@code .cases} (300),
+ * and Netty found no leaked buffer. {@code -Djgoim.fuzz.seed} (a fixed one by default, {@code random} for a new one; always printed), {@code .cases} (300),
  * {@code .case} (one case alone, printed in full; {@code .repeat} times), {@code .verbose}. slf4j-simple is this
  * module's test backend, so the server's log is read from stderr (no Logback ListAppender here).
  */
@@ -91,8 +91,10 @@ class HttpFuzzIT {
 
     @Test
     void shouldAnswerEveryMutatedRequestWithADocumentedCodeAndKeepServing() throws Exception {
-        String seeded = System.getProperty("jgoim.fuzz.seed");
-        long seed = seeded == null ? new SecureRandom().nextLong() : Long.parseLong(seeded);
+        // Fixed by default, so the build (and CI) runs the same cases every time and a failure there is a regression;
+        // -Djgoim.fuzz.seed=random draws a new one to explore further.
+        String seeded = System.getProperty("jgoim.fuzz.seed", "20261207");
+        long seed = "random".equals(seeded) ? new SecureRandom().nextLong() : Long.parseLong(seeded);
         int cases = Integer.getInteger("jgoim.fuzz.cases", 300);
         Integer only = Integer.getInteger("jgoim.fuzz.case");
         verbose = only != null || Boolean.getBoolean("jgoim.fuzz.verbose");
