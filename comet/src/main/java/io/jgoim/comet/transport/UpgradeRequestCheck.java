@@ -20,9 +20,9 @@ import io.netty.util.ReferenceCountUtil;
  * gets 400, since Netty passes such a request on with the headers read so far and would upgrade or misroute it; a
  * request line naming a version other than HTTP/1.1 gets 505 (an upgrade needs HTTP/1.1); a GET on the WebSocket path
  * whose {@code Sec-WebSocket-Version} is not 13 gets 426 with {@code Sec-WebSocket-Version: 13} (RFC 6455 4.2.2;
- * Netty would otherwise speak the drafts 00, 07 or 08). Each answer is plain text and closes the connection. The first
- * request it passes ends the HTTP phase (upgraded or answered), so it leaves the pipeline then. One instance per
- * listener, shared by its channels; stateless.
+ * Netty would otherwise speak the drafts 00, 07 or 08), another method on that path 400. Each answer is plain text
+ * and closes the connection. The first request it passes ends the HTTP phase (upgraded or answered), so it leaves the
+ * pipeline then. One instance per listener, shared by its channels; stateless.
  */
 @ChannelHandler.Sharable
 final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
@@ -63,7 +63,13 @@ final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
             return HttpResponses.text(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
                     "HTTP version " + version.text() + " not supported: use HTTP/1.1\n");
         }
-        if (HttpMethod.GET.equals(req.method()) && path.equals(req.uri())
+        if (path.equals(req.uri()) && !HttpMethod.GET.equals(req.method())) {
+            // Netty's handshaker would pick a draft by the version header first, and for a version it does not
+            // know answer 426 and leave the connection open (a second answer, 408, came at the deadline)
+            return HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "method " + req.method() + " not allowed: a WebSocket upgrade is a GET\n");
+        }
+        if (path.equals(req.uri())
                 && !WEBSOCKET_VERSION.equals(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
             FullHttpResponse r = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED,
                     "Sec-WebSocket-Version must be 13\n");
