@@ -14,14 +14,17 @@ import io.jgoim.testkit.TestLimits;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -167,6 +170,50 @@ public final class CometNode {
             g.terminationFuture().syncUninterruptibly();
         }
         redis.close();
+    }
+
+    /**
+     * The in-JVM likeness of a frozen process (SIGSTOP, a long stop-the-world pause, a hung host) for what the comet's
+     * peers see: every event loop (boss, session loops, the gRPC listener's own) is blocked, so its sockets stay open
+     * and take bytes (job's calls, clients' heartbeats) while nothing is read, answered or written, until the returned
+     * thaw runs; then the loops work off what piled up. Unlike SIGSTOP the comet's other threads (Redis client,
+     * timers of the registry refresh) keep running: its registry entry does not expire.
+     */
+    public synchronized Runnable freeze() {
+        CountDownLatch thaw = new CountDownLatch(1);
+        List<CountDownLatch> frozen = new ArrayList<>();
+        RpcListener rpc = field(server, "rpc", RpcListener.class);
+        List<EventLoopGroup> groups = new ArrayList<>(List.of(field(server, "workers", EventLoopGroup.class),
+                field(server, "boss", EventLoopGroup.class)));
+        if (rpc != null && rpc.ownLoops() != null) {
+            groups.add(rpc.ownLoops());
+        }
+        for (EventLoopGroup g : groups) {
+            for (EventExecutor loop : g) {
+                CountDownLatch in = new CountDownLatch(1);
+                frozen.add(in);
+                loop.execute(() -> {
+                    in.countDown();
+                    awaitQuietly(thaw, Long.MAX_VALUE);
+                });
+            }
+        }
+        for (CountDownLatch in : frozen) {
+            if (!awaitQuietly(in, TimeUnit.SECONDS.toMillis(10))) {
+                thaw.countDown();
+                throw new IllegalStateException("an event loop of " + id + " did not freeze within 10 s");
+            }
+        }
+        return thaw::countDown;
+    }
+
+    private static boolean awaitQuietly(CountDownLatch latch, long millis) {
+        try {
+            return latch.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static <T> T field(Object target, String name, Class<T> type) {
