@@ -65,7 +65,7 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         // The address of this attempt: set by the connection before it connects, on this same loop.
-        String target = connection.target();
+        String target = connection.stats().target();
         String host = NodeLists.host(target);
         int port = NodeLists.port(target);
         if (cfg.transport().isTls()) {

@@ -175,7 +175,7 @@ final class ConnectRetry {
         }
         renewed.whenComplete((token, e) -> loop.execute(() -> {
             if (e == null && token != null && token.length > 0) {
-                connection.useToken(token.clone());
+                connection.token().use(token.clone());
             }
             if (connection.state() != ClientState.CLOSED) {
                 connection.attemptConnect();

@@ -19,7 +19,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,9 +28,11 @@ import java.util.concurrent.TimeUnit;
  * (terminal close code, reconnect off, client closed). When and how the next attempt starts, and how a first connect
  * that has not authenticated yet is retried until its deadline, is {@link ConnectRetry}'s. Each attempt's
  * address comes from {@link Endpoints} (a draining comet's hints first, then the next address of the rotation); the
- * session key the server generated is kept for later auths ({@link SessionKeys}), and a position-aware client's
- * positions go after the token and come back in the reply ({@link StreamFrames}). Owns the state and the current
- * channel; every transition and timer runs on the client's event loop, the volatile fields are read from any thread.
+ * token later auths send (with the session key the server generated, or a refreshed one) is {@link AuthToken}'s,
+ * and a position-aware client's positions go after the token and come back in the reply ({@link StreamFrames}).
+ * What it measures (times, reconnects, addresses, the last close) goes to {@link ConnectionStats}. Owns the state
+ * and the current channel; every transition and timer runs on the client's event loop, the volatile fields are read
+ * from any thread.
  */
 final class Connection {
     private final JgoimClient client;
@@ -44,24 +45,15 @@ final class Connection {
     private final Endpoints endpoints;
     private final ConnectRetry retry;
     private final StreamFrames streams;
-    private final TokenLifetime tokens;
+    private final AuthToken token;
+    private final ConnectionStats stats = new ConnectionStats();
 
     private volatile ClientState state = ClientState.NEW;
     private volatile Channel channel;
-    private volatile CloseStatus lastClose;
-    private volatile long connectNanos;
-    private volatile long authNanos;
-    private volatile int reconnects;
-    private volatile String target;
-    private volatile String node;
 
     // Confined to the event loop.
     private boolean everAuthenticated;
-    private long attemptStartNanos;
-    private long authSentNanos;
-    private long authenticatedAtNanos;
     private ScheduledFuture<?> authTimeoutTask;
-    private byte[] authToken;
 
     /** {@code onReauthenticated} runs on the event loop after every successful auth but the first. */
     Connection(JgoimClient client, EventLoopGroup group, EventLoop loop, PendingRequests pending,
@@ -75,9 +67,9 @@ final class Connection {
         this.bootstrap = ClientChannelInitializer.bootstrap(config, group, loop, this);
         this.endpoints = new Endpoints(config.addresses(), config.nodesUrl(), config.connectTimeout(), loop);
         this.retry = new ConnectRetry(this, config, loop, endpoints);
-        this.authToken = config.tokenUnsafe();
+        this.token = new AuthToken(loop, config.tokenUnsafe(),
+                new TokenLifetime(loop, config.tokenRefresher(), client));
         this.streams = config.positions() ? new StreamFrames(client, this::nextSeq) : null;
-        this.tokens = new TokenLifetime(loop, config.tokenRefresher(), client);
     }
 
     /** The first connection attempt; a second call returns the first call's future. Any thread. */
@@ -126,8 +118,7 @@ final class Connection {
         if (state != ClientState.CONNECTING) {
             return;
         }
-        target = address;
-        attemptStartNanos = System.nanoTime();
+        stats.attemptStarted(address);
         InetSocketAddress to = new InetSocketAddress(NodeLists.host(address), NodeLists.port(address));
         ChannelFuture cf = config.localAddress() == null ? bootstrap.connect(to)
                 : bootstrap.connect(to, new InetSocketAddress(config.localAddress(), 0));
@@ -144,12 +135,10 @@ final class Connection {
         if (ch != channel || state != ClientState.CONNECTING) {
             return;
         }
-        long now = System.nanoTime();
-        connectNanos = now - attemptStartNanos;
-        authSentNanos = now;
+        stats.authSent();
         setState(ClientState.AUTHENTICATING);
         ch.writeAndFlush(Proto.newInstance(config.wireVersion(), Op.AUTH, pending.nextSeq(),
-                streams != null ? streams.authBody(authToken) : Unpooled.wrappedBuffer(authToken)));
+                streams != null ? streams.authBody(token.bytes()) : Unpooled.wrappedBuffer(token.bytes())));
         authTimeoutTask = loop.schedule(() -> {
             if (isAuthenticating(ch)) {
                 ClientHandler.closeWith(ch, CloseStatus.abnormal("no auth reply within " + config.authTimeout()));
@@ -173,24 +162,21 @@ final class Connection {
             }
         }
         ByteBuf json = AuthBody.token(body);
-        long now = System.nanoTime();
-        authNanos = now - authSentNanos;
-        authenticatedAtNanos = now;
+        stats.authenticated();
         cancelAuthTimeout();
         boolean reconnect = everAuthenticated;
         everAuthenticated = true;
-        authToken = SessionKeys.withKey(authToken, SessionKeys.fromAuthReply(json));
-        node = target;
+        token.keepSessionKey(json);
         setState(ClientState.CONNECTED);
         heartbeat.start(ch, json);
-        tokens.onAuthenticated(json);
-        ListenerCalls.connected(client, target);
+        token.lifetime().onAuthenticated(json);
+        ListenerCalls.connected(client, stats.target());
         if (streams != null) {
             streams.onAuthStates(states);
             streams.acks().start(ch, loop);
         }
         if (reconnect) {
-            reconnects++;
+            stats.reconnected();
             onReauthenticated.run();
         }
         retry.authenticated();
@@ -205,7 +191,7 @@ final class Connection {
                 && !config.transport().isWebSocket() && ClientHandler.PEER_CLOSED.equals(status.reason());
         channel = null;
         cancelTimers();
-        lastClose = status;
+        stats.closed(status);
         pending.failAll(new JgoimClientException(ErrorCode.UNAVAILABLE, status,
                 "connection closed: " + status.code() + " " + status.reason(), null));
         if (state == ClientState.CLOSED) {
@@ -225,12 +211,12 @@ final class Connection {
             ListenerCalls.closed(client, status, false);
             return;
         }
-        retry.afterSession(status, wasConnected ? System.nanoTime() - authenticatedAtNanos : -1);
+        retry.afterSession(status, wasConnected ? stats.sessionNanos() : -1);
     }
 
     private void cancelTimers() {
         heartbeat.stop();
-        tokens.stop();
+        token.lifetime().stop();
         if (streams != null) {
             streams.acks().stop();
         }
@@ -253,43 +239,9 @@ final class Connection {
         ListenerCalls.stateChanged(client, s);
     }
 
-    /**
-     * A refresh was accepted: later auths (reconnects) send {@code token}, and its expiry ({@code expiresSeconds},
-     * 0 = never) schedules the next refresh. Any thread; the future completes once both are applied (on the event
-     * loop), so whoever waits for it reads the new expiry. When the loop no longer runs tasks (the client was
-     * closed) there is nothing left to apply them to, and it completes at once.
-     */
-    CompletableFuture<Void> refreshed(byte[] token, long expiresSeconds) {
-        Runnable apply = () -> {
-            authToken = token;
-            tokens.onRefreshed(expiresSeconds);
-        };
-        if (loop.inEventLoop()) {
-            apply.run();
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> applied = new CompletableFuture<>();
-        try {
-            loop.execute(() -> {
-                try {
-                    apply.run();
-                } finally {
-                    applied.complete(null);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            applied.complete(null);
-        }
-        return applied;
-    }
-
-    /** The token a TOKEN_EXPIRED close made {@link ConnectRetry} fetch: later auths send it. On the event loop. */
-    void useToken(byte[] token) {
-        authToken = token;
-    }
-
-    TokenLifetime tokens() {
-        return tokens;
+    /** The token later auths send, and its lifetime. */
+    AuthToken token() {
+        return token;
     }
 
     /** The seq for a frame that expects no matched reply (auth, heartbeat); shares the requests' counter. */
@@ -330,34 +282,13 @@ final class Connection {
         return channel;
     }
 
-    CloseStatus lastClose() {
-        return lastClose;
-    }
-
-    long connectNanos() {
-        return connectNanos;
-    }
-
-    long authNanos() {
-        return authNanos;
-    }
-
-    int reconnects() {
-        return reconnects;
+    /** What the connection measured: times, reconnects, addresses, the last close. Any thread. */
+    ConnectionStats stats() {
+        return stats;
     }
 
     /** The wait before the next attempt, as last scheduled (0: at once); read it in onClose. */
     long retryDelayNanos() {
         return retry.retryDelayNanos();
-    }
-
-    /** The address of the current or last connection attempt ({@code host:port}), or null before the first. */
-    String target() {
-        return target;
-    }
-
-    /** The address of the comet the client last authenticated on, or null before the first auth. */
-    String node() {
-        return node;
     }
 }

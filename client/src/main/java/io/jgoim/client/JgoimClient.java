@@ -138,13 +138,13 @@ public final class JgoimClient implements AutoCloseable {
         // reads tokenExpiry() sees the new one, even when the reply came before this stage was attached.
         return requests.send(Op.REFRESH, Unpooled.wrappedBuffer(copy)).thenCompose(reply -> {
             long exp = TokenLifetime.expires(new String(reply.body(), StandardCharsets.UTF_8));
-            return connection.refreshed(copy, exp).thenApply(v -> exp == 0 ? null : Instant.ofEpochSecond(exp));
+            return connection.token().refreshed(copy, exp).thenApply(v -> exp == 0 ? null : Instant.ofEpochSecond(exp));
         });
     }
 
     /** When the session's current token expires, from the auth reply or the last refresh; null: never or unknown. */
     public Instant tokenExpiry() {
-        long exp = connection.tokens().expiresAtSeconds();
+        long exp = connection.token().lifetime().expiresAtSeconds();
         return exp == 0 ? null : Instant.ofEpochSecond(exp);
     }
 
@@ -170,7 +170,7 @@ public final class JgoimClient implements AutoCloseable {
 
     /** Why the last connection ended, or null while the first one lives. */
     public CloseStatus lastClose() {
-        return connection.lastClose();
+        return connection.stats().lastClose();
     }
 
     /** The room this session is in after the last successful change room, or null. */
@@ -180,12 +180,12 @@ public final class JgoimClient implements AutoCloseable {
 
     /** Nanoseconds from connect() of the latest attempt until the transport (TCP, TLS, WebSocket) was ready. */
     public long connectNanos() {
-        return connection.connectNanos();
+        return connection.stats().connectNanos();
     }
 
     /** Nanoseconds from sending the latest auth frame until its reply. */
     public long authNanos() {
-        return connection.authNanos();
+        return connection.stats().authNanos();
     }
 
     /**
@@ -193,7 +193,7 @@ public final class JgoimClient implements AutoCloseable {
      * a node a draining comet hinted); null before the first auth.
      */
     public String node() {
-        return connection.node();
+        return connection.stats().node();
     }
 
     /**
@@ -228,7 +228,7 @@ public final class JgoimClient implements AutoCloseable {
 
     /** How many times a lost connection was re-established and re-authenticated. */
     public int reconnects() {
-        return connection.reconnects();
+        return connection.stats().reconnects();
     }
 
     public ClientConfig config() {

@@ -4,25 +4,10 @@ import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.Proto;
-import io.jgoim.protocol.ProtoEncoder;
-import io.jgoim.protocol.ProtoFrameDecoder;
-import io.jgoim.protocol.ws.WsProtoCodec;
 import io.jgoim.testkit.LeakCheck;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -154,44 +138,12 @@ class FirstConnectTokenIT {
 
     /** The server's goodbye before any auth reply: op 18 then close over TCP, the close frame over WebSocket. */
     private static void goodbye(Channel ch, Transport transport, int code) {
-        String reason = "token expired";
-        if (transport.isWebSocket()) {
-            ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ByteBuf body = Unpooled.buffer().writeInt(code).writeBytes(reason.getBytes(StandardCharsets.UTF_8));
-            ch.writeAndFlush(Proto.newInstance(PacketLayout.VERSION_EXTENDED, Op.DISCONNECT, 0, body))
-                    .addListener(ChannelFutureListener.CLOSE);
-        }
+        ScriptedServer.goodbye(ch, transport, PacketLayout.VERSION_EXTENDED, code, "token expired");
     }
 
     private int bind(Transport transport) {
-        listener = new ServerBootstrap().group(group)
-                .channel(ClientTransports.isEpoll(group) ? EpollServerSocketChannel.class
-                        : NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        if (transport.isWebSocket()) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                    new WebSocketServerProtocolHandler("/sub"),
-                                    new WsProtoCodec(PacketLayout.DEFAULT_MAX_BODY, true));
-                        } else {
-                            ch.pipeline().addLast(new ProtoFrameDecoder(PacketLayout.DEFAULT_MAX_BODY, true),
-                                    ProtoEncoder.INSTANCE);
-                        }
-                        ch.pipeline().addLast(new AuthRecorder());
-                    }
-                }).bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
-        return ((InetSocketAddress) listener.localAddress()).getPort();
-    }
-
-    /** The server side: records each auth frame with its channel; the test writes the answers. */
-    private final class AuthRecorder extends SimpleChannelInboundHandler<Proto> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Proto p) {
-            if (p.op() == Op.AUTH) {
-                auths.add(new Auth(ctx.channel(), p.seq(), p.body().toString(StandardCharsets.UTF_8)));
-            }
-        }
+        listener = ScriptedServer.bind(group, transport,
+                (ch, p) -> auths.add(new Auth(ch, p.seq(), p.body().toString(StandardCharsets.UTF_8))));
+        return ScriptedServer.port(listener);
     }
 }

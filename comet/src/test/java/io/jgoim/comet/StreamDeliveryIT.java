@@ -11,8 +11,6 @@ import io.jgoim.protocol.stream.PositionList;
 import io.jgoim.protocol.stream.StreamPosition;
 import io.jgoim.protocol.stream.StreamState;
 import io.jgoim.testkit.LeakCheck;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -56,26 +54,20 @@ class StreamDeliveryIT {
     private static LogicTwin logic;
     private static CometServer comet;
     private static StreamKit kit;
-    private static TestClient bystander;
+    private static StreamComet fixture;
     private CompletableFuture<Void> gate;
 
     @BeforeAll
     static void start() throws Exception {
-        logic = LogicTwin.create(StreamKit.HISTORY).heartbeatSeconds(0);
-        comet = new CometServer(TestConfigs.ephemeral(Map.of("JGOIM_HISTORY_RESUME_TIMEOUT", "10s")), logic, null,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        comet.start();
-        kit = new StreamKit(logic, comet);
-        bystander = TestClient.connect(Mode.TCP, comet);
-        bystander.auth(1, StreamKit.token(1, "bystander", "live://bystander"));
-        assertThat(TestClient.op(bystander.next(3000))).isEqualTo(Op.AUTH_REPLY);
+        fixture = new StreamComet(Map.of("JGOIM_HISTORY_RESUME_TIMEOUT", "10s"));
+        logic = fixture.logic();
+        comet = fixture.comet();
+        kit = fixture.kit();
     }
 
     @AfterAll
     static void stop() {
-        bystander.close();
-        comet.close();
-        logic.close();
+        fixture.close();
     }
 
     @AfterEach
@@ -83,11 +75,7 @@ class StreamDeliveryIT {
         if (gate != null) {
             gate.complete(null);
         }
-        bystander.send(1, Op.HEARTBEAT, 77, new byte[0]);
-        byte[] hb = bystander.next(3000);
-        assertThat(hb).as("the bystander's heartbeat reply").isNotNull();
-        assertThat(TestClient.op(hb)).isEqualTo(Op.HEARTBEAT_REPLY);
-        assertThat(comet.index().session("bystander")).isNotNull();
+        fixture.assertBystanderServed();
     }
 
     private static String newKey() {

@@ -11,8 +11,6 @@ import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.stream.StreamPosition;
 import io.jgoim.protocol.stream.StreamState;
 import io.jgoim.testkit.LeakCheck;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +21,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +33,6 @@ import static io.jgoim.comet.StreamKit.authReply;
 import static io.jgoim.comet.StreamKit.authV3;
 import static io.jgoim.comet.StreamKit.expected;
 import static io.jgoim.comet.StreamKit.messages;
-import static io.jgoim.comet.StreamKit.pub;
 import static io.jgoim.comet.StreamKit.received;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,31 +51,25 @@ class StreamResumeIT {
     private static LogicTwin logic;
     private static CometServer comet;
     private static StreamKit kit;
-    private static TestClient bystander;
+    private static StreamComet fixture;
     private CompletableFuture<Void> gate;
 
     @BeforeAll
     static void start() throws Exception {
-        logic = LogicTwin.create(StreamKit.HISTORY).heartbeatSeconds(0);
-        comet = new CometServer(TestConfigs.ephemeral(Map.of(
+        fixture = new StreamComet(Map.of(
                 "JGOIM_HISTORY_RESUME_TIMEOUT", "1500ms",
                 "JGOIM_OUTBOUND_HIGH_WATER_MARK_BYTES", "16384",
                 "JGOIM_OUTBOUND_LOW_WATER_MARK_BYTES", "8192",
                 "JGOIM_OUTBOUND_SLOW_CLOSE_AFTER", "20s",
-                "JGOIM_TCP_SEND_BUFFER_BYTES", "8192")), logic, null,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        comet.start();
-        kit = new StreamKit(logic, comet);
-        bystander = TestClient.connect(Mode.TCP, comet);
-        bystander.auth(1, StreamKit.token(1, "bystander", "live://bystander"));
-        assertThat(TestClient.op(bystander.next(3000))).isEqualTo(Op.AUTH_REPLY);
+                "JGOIM_TCP_SEND_BUFFER_BYTES", "8192"));
+        logic = fixture.logic();
+        comet = fixture.comet();
+        kit = fixture.kit();
     }
 
     @AfterAll
     static void stop() {
-        bystander.close();
-        comet.close();
-        logic.close();
+        fixture.close();
     }
 
     @AfterEach
@@ -87,11 +77,7 @@ class StreamResumeIT {
         if (gate != null) {
             gate.complete(null);
         }
-        bystander.send(1, Op.HEARTBEAT, 77, new byte[0]);
-        byte[] hb = bystander.next(3000);
-        assertThat(hb).as("the bystander's heartbeat reply").isNotNull();
-        assertThat(TestClient.op(hb)).isEqualTo(Op.HEARTBEAT_REPLY);
-        assertThat(comet.index().session("bystander")).isNotNull();
+        fixture.assertBystanderServed();
     }
 
     private static String newKey() {

@@ -7,12 +7,9 @@ import io.jgoim.comet.stream.StreamCursor.Verdict;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
-import io.jgoim.protocol.stream.PositionList;
 import io.jgoim.protocol.stream.StreamState;
 import io.netty.channel.Channel;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -25,7 +22,8 @@ import java.util.function.Consumer;
  * same machinery: the stream is marked recovering right after the session joined it, so live batches are held until
  * history answered, then written after the recovered messages with nothing lost or doubled at the switch-over. Until
  * the auth reply is out, pushes that would go out at once (plain ones, a stream the session does not track) wait
- * behind it too: op 8 is the client's first frame.
+ * behind it too ({@link HeldBeforeReply}): op 8 is the client's first frame. The resume's reads and the auth reply's
+ * positions come from {@link ResumeReads}.
  * Messages the session's {@link StreamFilter} skips (a key push for another device of its member, an unwatched op on
  * its member or broadcast stream) are never written but advance the cursor like written ones, live and in history.
  * A recovery that does not finish within {@code history.resumeTimeout}, fails, or holds more than
@@ -50,12 +48,7 @@ public final class StreamDelivery {
     private final Ender ender;
     private final HistoryDeadline deadline;
     private final StreamCursor cursor;
-    private final int maxHeld;
-    /**
-     * While the resume at auth runs (null otherwise): the pushes that would go out at once, plain ones and those of
-     * a stream the session does not track, held in arrival order because the auth reply is the client's first frame.
-     */
-    private ArrayDeque<PushFrame> beforeReply;
+    private final HeldBeforeReply beforeReply;
     private boolean closed;
 
     public StreamDelivery(Channel channel, SessionTransport transport, HistoryReads reads, CometMetrics metrics,
@@ -72,7 +65,7 @@ public final class StreamDelivery {
         this.ender = ender;
         this.deadline = new HistoryDeadline(channel, timeoutNanos);
         this.cursor = new StreamCursor(maxHeld);
-        this.maxHeld = maxHeld;
+        this.beforeReply = new HeldBeforeReply(maxHeld);
     }
 
     /** The session's cursor (tests and acks). */
@@ -90,12 +83,11 @@ public final class StreamDelivery {
         if (closed) {
             return false;
         }
-        if (beforeReply != null && (!f.isPositioned() || !cursor.tracks(f.position().stream()))) {
-            if (beforeReply.size() >= maxHeld) {
-                fail("more than " + maxHeld + " pushes held before the auth reply");
+        if (beforeReply.isHolding() && (!f.isPositioned() || !cursor.tracks(f.position().stream()))) {
+            if (!beforeReply.offer(f)) {
+                fail("more than " + beforeReply.maxHeld() + " pushes held before the auth reply");
                 return false;
             }
-            beforeReply.addLast(f.retain());
             return true;
         }
         if (!f.isPositioned()) {
@@ -221,34 +213,14 @@ public final class StreamDelivery {
      */
     public CompletableFuture<Void> resume(List<String> streams, List<StreamState> asked,
                                           Consumer<List<StreamState>> reply) {
-        beforeReply = new ArrayDeque<>();
-        List<StreamState> refused = new ArrayList<>();
-        List<CompletableFuture<ResumeOutcome>> parts = new ArrayList<>(streams.size());
-        for (StreamState a : asked) {
-            if (!streams.contains(a.stream()) && streams.size() + refused.size() < PositionList.MAX_ENTRIES) {
-                refused.add(new StreamState(a.stream(), 0, 0, true, ErrorCode.STREAM_FORBIDDEN.code()));
-            }
-        }
+        beforeReply.start();
         for (String s : streams) {
             cursor.track(s);
             cursor.recovering(s, true);
-            StreamState a = find(asked, s);
-            if (a == null) {
-                parts.add(reads.latest(s).thenApply(h -> ResumeOutcome.fresh(s, h)));
-            } else {
-                boolean fromStart = a.epoch() == 0 && a.offset() == 0;
-                parts.add(reads.readAll(s, a.epoch(), a.offset()).thenCompose(h -> {
-                    if (fromStart || h.off() || h.epoch() == a.epoch() || h.top() == 0) {
-                        return CompletableFuture.completedFuture(ResumeOutcome.resumed(a, h, fromStart));
-                    }
-                    // The epoch changed: what the client holds is gone, but the new epoch's messages (those since
-                    // the store lost its data) may all still be here: they are all new to this client.
-                    return reads.readAll(s, h.epoch(), 0).thenApply(all -> ResumeOutcome.newEpoch(a, all));
-                }));
-            }
         }
+        ResumeReads parts = ResumeReads.start(reads, streams, asked);
         CompletableFuture<Void> out = new CompletableFuture<>();
-        deadline.await(CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])), (v, e) -> {
+        deadline.await(parts.all(), (v, e) -> {
             if (closed) {
                 out.completeExceptionally(new JgoimException(ErrorCode.UNAVAILABLE, "session closed"));
                 return;
@@ -257,16 +229,8 @@ public final class StreamDelivery {
                 out.completeExceptionally(e);
                 return;
             }
-            List<StreamState> states = new ArrayList<>(streams.size() + refused.size());
-            for (CompletableFuture<ResumeOutcome> p : parts) {
-                if (!p.join().unlisted()) {
-                    states.add(p.join().state());
-                }
-            }
-            states.addAll(refused);
-            reply.accept(states);
-            for (CompletableFuture<ResumeOutcome> p : parts) {
-                ResumeOutcome o = p.join();
+            reply.accept(parts.replyStates());
+            for (ResumeOutcome o : parts.outcomes()) {
                 String s = o.state().stream();
                 if (o.unlisted()) {
                     cursor.forget(s); // broadcasts stay plain frames for this session
@@ -283,28 +247,11 @@ public final class StreamDelivery {
                 cursor.recovering(s, false);
                 drainHeld(s);
             }
-            ArrayDeque<PushFrame> held = beforeReply;
-            beforeReply = null;
-            for (PushFrame f; (f = held.pollFirst()) != null; ) {
-                try {
-                    write(f);
-                } finally {
-                    f.release();
-                }
-            }
+            beforeReply.handBack(this::write);
             channel.flush();
             out.complete(null);
         });
         return out;
-    }
-
-    private static StreamState find(List<StreamState> asked, String stream) {
-        for (StreamState a : asked) {
-            if (a.stream().equals(stream)) {
-                return a;
-            }
-        }
-        return null;
     }
 
     // ---- room change ----
@@ -355,11 +302,7 @@ public final class StreamDelivery {
     public void close() {
         closed = true;
         cursor.clear();
-        if (beforeReply != null) {
-            for (PushFrame f; (f = beforeReply.pollFirst()) != null; ) {
-                f.release();
-            }
-        }
+        beforeReply.drop();
     }
 
     // ---- helpers ----

@@ -2,7 +2,9 @@
  * Stream positions for position-aware sessions (auth ver 3): the per-session
  * {@link io.jgoim.comet.stream.StreamCursor} (epoch and next offset per stream, the merge-by-offset rule),
  * {@link io.jgoim.comet.stream.StreamDelivery}, which acts on it (op-20 frames, gap recovery, resume at auth, room
- * changes, op-21 stream states) and writes through {@code StreamWriter}, {@link io.jgoim.comet.stream.StreamFilter}
+ * changes, op-21 stream states) and writes through {@code StreamWriter}, with {@code ResumeReads} (the resume's
+ * history reads) and {@code HeldBeforeReply} (pushes held behind the auth reply),
+ * {@link io.jgoim.comet.stream.StreamFilter}
  * (the messages a session skips while its cursor still passes them: key pushes for another device of its member,
  * unwatched ops on member and broadcast streams; one rule for live pushes and history entries),
  * {@link io.jgoim.comet.stream.HistoryReads}, the comet's single-flight reads of logic's History with the recent

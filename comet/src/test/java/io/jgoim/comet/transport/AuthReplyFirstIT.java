@@ -1,12 +1,10 @@
 package io.jgoim.comet.transport;
 
-import com.google.protobuf.ByteString;
 import io.jgoim.comet.TestClient;
 import io.jgoim.comet.TestClient.Mode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
 import io.jgoim.protocol.rpc.comet.BroadcastRoomReq;
-import io.jgoim.protocol.rpc.comet.Proto;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
 import io.jgoim.testkit.LeakCheck;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +21,8 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.jgoim.comet.transport.HostileComet.PUSH_OP;
+import static io.jgoim.comet.transport.HostileComet.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,7 +34,6 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
 class AuthReplyFirstIT {
-    private static final int PUSH_OP = 1000;
     private static HostileComet hostile;
 
     @BeforeAll
@@ -63,9 +62,9 @@ class AuthReplyFirstIT {
                     HostileComet.token(key, room).getBytes(StandardCharsets.UTF_8));
             await().atMost(5, TimeUnit.SECONDS).until(() -> hostile.comet().index().session(key) != null);
             assertThat(hostile.comet().pushService().broadcastRoom(BroadcastRoomReq.newBuilder().setRoomId(room)
-                    .setProto(raw("{\"n\":1}")).build()).get(5, TimeUnit.SECONDS).getDelivered()).isEqualTo(1);
+                    .setProto(push("{\"n\":1}")).build()).get(5, TimeUnit.SECONDS).getDelivered()).isEqualTo(1);
             assertThat(hostile.comet().pushService().pushMsg(PushMsgReq.newBuilder().addKeys(key).setProtoOp(PUSH_OP)
-                    .setProto(raw("{\"n\":2}")).build()).get(5, TimeUnit.SECONDS).getDelivered()).isEqualTo(1);
+                    .setProto(push("{\"n\":2}")).build()).get(5, TimeUnit.SECONDS).getDelivered()).isEqualTo(1);
             assertThat(c.next(300)).as("nothing before the auth reply").isNull();
 
             history.complete(null);
@@ -77,13 +76,6 @@ class AuthReplyFirstIT {
         } finally {
             history.complete(null);
         }
-    }
-
-    /** A push as job sends it: one plain frame of {@link #PUSH_OP} inside op 9. */
-    private static Proto raw(String body) {
-        byte[] frame = TestClient.frame(PacketLayout.VERSION, PUSH_OP, 0, body.getBytes(StandardCharsets.UTF_8));
-        return Proto.newBuilder().setVer(PacketLayout.VERSION).setOp(Op.RAW).setBody(ByteString.copyFrom(frame))
-                .build();
     }
 
     /** The body of a one-frame push: over TCP the frame itself, over WebSocket the frame inside the op-9 message. */

@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  */
 final class HostileComet implements AutoCloseable {
     static final String BYSTANDER_ROOM = "live://bystander";
-    private static final int PUSH_OP = 1000;
+    /** The op of the pushes made here (one the test tokens accept). */
+    static final int PUSH_OP = 1000;
 
     private final LogicTwin logic = LogicTwin.create().heartbeatSeconds(0);
     private final CometServer comet;
@@ -72,6 +73,13 @@ final class HostileComet implements AutoCloseable {
                 + "\",\"platform\":\"web\",\"accepts\":[1000,1001]}";
     }
 
+    /** A push as job sends it: one plain frame of {@link #PUSH_OP} carrying {@code body}, inside op 9. */
+    static Proto push(String body) {
+        byte[] frame = TestClient.frame(PacketLayout.VERSION, PUSH_OP, 0, body.getBytes(StandardCharsets.UTF_8));
+        return Proto.newBuilder().setVer(PacketLayout.VERSION).setOp(Op.RAW).setBody(ByteString.copyFrom(frame))
+                .build();
+    }
+
     /** A key no other session of this comet used. */
     String newKey() {
         return "hostile-" + keys.incrementAndGet();
@@ -90,11 +98,8 @@ final class HostileComet implements AutoCloseable {
     /** The bystander receives a room push and answers a heartbeat: nothing but the hostile connection was hurt. */
     void assertBystanderServed() throws Exception {
         String body = "{\"n\":" + pushes.incrementAndGet() + "}";
-        byte[] inner = TestClient.frame(PacketLayout.VERSION, PUSH_OP, 0, body.getBytes(StandardCharsets.UTF_8));
         comet.pushService().broadcastRoom(BroadcastRoomReq.newBuilder().setRoomId(BYSTANDER_ROOM)
-                .setProto(Proto.newBuilder().setVer(PacketLayout.VERSION).setOp(Op.RAW)
-                        .setBody(ByteString.copyFrom(inner)))
-                .build()).orTimeout(5, TimeUnit.SECONDS).join();
+                .setProto(push(body)).build()).orTimeout(5, TimeUnit.SECONDS).join();
         byte[] push = bystander.next(3000);
         assertThat(push).as("the bystander's push").isNotNull();
         assertThat(TestClient.op(push)).isEqualTo(PUSH_OP);

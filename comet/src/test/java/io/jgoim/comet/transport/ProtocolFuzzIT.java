@@ -3,6 +3,7 @@ package io.jgoim.comet.transport;
 import io.jgoim.comet.CometServer;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.testkit.LeakCheck;
+import io.jgoim.testkit.StderrLog;
 import io.micrometer.core.instrument.Gauge;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;

@@ -24,6 +24,9 @@ final class RawWebSocket implements AutoCloseable {
     /** The mask every frame built here uses; its value does not matter, only that it is applied. */
     private static final byte[] MASK = {0x37, (byte) 0xfa, 0x21, 0x3d};
 
+    /** How a frame's payload length is written: the shortest form, or 16 or 64 bits where fewer would do. */
+    enum Length { MINIMAL, SIXTEEN, SIXTY_FOUR }
+
     /** One frame as the server sent it. */
     record Frame(int firstByte, byte[] payload) {
         int opcode() {
@@ -124,13 +127,23 @@ final class RawWebSocket implements AutoCloseable {
 
     /** A frame: {@code firstByte} (FIN, RSV, opcode) as given, the minimal length encoding, masked or not. */
     static byte[] frame(int firstByte, boolean masked, byte[] payload) {
+        return frame(firstByte, masked ? MASK : null, Length.MINIMAL, payload);
+    }
+
+    /**
+     * A frame: {@code firstByte} (FIN, RSV, opcode) as given, masked with the 4-byte {@code mask} (null: unmasked),
+     * its payload length written as {@code length}.
+     */
+    static byte[] frame(int firstByte, byte[] mask, Length length, byte[] payload) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write(firstByte);
-        int maskBit = masked ? 0x80 : 0;
+        int maskBit = mask != null ? 0x80 : 0;
         int n = payload.length;
-        if (n <= 125) {
+        Length l = length == Length.MINIMAL ? (n <= 125 ? null : n <= 0xffff ? Length.SIXTEEN : Length.SIXTY_FOUR)
+                : length;
+        if (l == null) {
             b.write(maskBit | n);
-        } else if (n <= 0xffff) {
+        } else if (l == Length.SIXTEEN) {
             b.write(maskBit | 126);
             b.write(n >>> 8);
             b.write(n);
@@ -138,10 +151,10 @@ final class RawWebSocket implements AutoCloseable {
             b.write(maskBit | 127);
             writeLong(b, n);
         }
-        if (masked) {
-            b.writeBytes(MASK);
+        if (mask != null) {
+            b.writeBytes(mask);
             for (int i = 0; i < n; i++) {
-                b.write(payload[i] ^ MASK[i & 3]);
+                b.write(payload[i] ^ mask[i & 3]);
             }
         } else {
             b.writeBytes(payload);
@@ -151,11 +164,18 @@ final class RawWebSocket implements AutoCloseable {
 
     /** A masked frame header declaring a 64-bit payload length of {@code length}, with no payload behind it. */
     static byte[] header64(int firstByte, long length) {
+        return header64(firstByte, MASK, length);
+    }
+
+    /** A frame header declaring a 64-bit payload length of {@code length}, masked with {@code mask} (null: not). */
+    static byte[] header64(int firstByte, byte[] mask, long length) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write(firstByte);
-        b.write(0x80 | 127);
+        b.write((mask != null ? 0x80 : 0) | 127);
         writeLong(b, length);
-        b.writeBytes(MASK);
+        if (mask != null) {
+            b.writeBytes(mask);
+        }
         return b.toByteArray();
     }
 

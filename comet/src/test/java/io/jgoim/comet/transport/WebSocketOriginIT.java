@@ -1,11 +1,9 @@
 package io.jgoim.comet.transport;
 
-import com.google.protobuf.ByteString;
 import io.jgoim.comet.CometServer;
 import io.jgoim.comet.TestClient;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.PacketLayout;
-import io.jgoim.protocol.rpc.comet.Proto;
 import io.jgoim.protocol.rpc.comet.PushMsgReply;
 import io.jgoim.protocol.rpc.comet.PushMsgReq;
 import io.jgoim.testkit.LeakCheck;
@@ -93,11 +91,9 @@ class WebSocketOriginIT {
         await().atMost(Duration.ofSeconds(3)).until(() -> comet().index().session(key) != null);
         assertThat(comet().index().session(key).channel().pipeline().get(PipelineNames.WS_ORIGIN))
                 .as("the origin check left the pipeline at the upgrade").isNull();
-        byte[] inner = TestClient.frame(PacketLayout.VERSION, 1000, 0, "to-origin".getBytes(StandardCharsets.UTF_8));
-        PushMsgReply pr = comet().pushService().pushMsg(PushMsgReq.newBuilder().addKeys(key).setProtoOp(1000)
-                .setProto(Proto.newBuilder().setVer(PacketLayout.VERSION).setOp(Op.RAW)
-                        .setBody(ByteString.copyFrom(inner)))
-                .build()).get(5, TimeUnit.SECONDS);
+        PushMsgReply pr = comet().pushService().pushMsg(PushMsgReq.newBuilder().addKeys(key)
+                .setProtoOp(HostileComet.PUSH_OP).setProto(HostileComet.push("to-origin")).build())
+                .get(5, TimeUnit.SECONDS);
         assertThat(pr.getDelivered()).isEqualTo(1);
         byte[] push = ws.nextBinary();
         assertThat(TestClient.op(push)).isEqualTo(Op.RAW);

@@ -2,6 +2,7 @@ package io.jgoim.comet.transport;
 
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.testkit.LeakCheck;
+import io.jgoim.testkit.StderrLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

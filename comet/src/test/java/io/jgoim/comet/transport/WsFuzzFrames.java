@@ -1,11 +1,14 @@
 package io.jgoim.comet.transport;
 
-import java.io.ByteArrayOutputStream;
+import io.jgoim.comet.transport.RawWebSocket.Length;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+
+import static io.jgoim.comet.transport.RawWebSocket.closePayload;
 
 /**
  * RFC 6455 framing for {@link ProtocolFuzzIT}: client frames made by hand with any first byte, masked or not, and any
@@ -24,9 +27,6 @@ final class WsFuzzFrames {
     private static final int[] RESERVED = {3, 4, 5, 6, 7, 0xB, 0xC, 0xD, 0xE, 0xF};
     private static final int[] BAD_CLOSE_CODES = {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535};
     private static final int[] GOOD_CLOSE_CODES = {1000, 1001, 1002, 1003, 1007, 1011, 1014, 3000, 4000, 4504, 4999};
-
-    /** How a frame's payload length is written. */
-    enum Length { MINIMAL, SIXTEEN, SIXTY_FOUR }
 
     private final FuzzInputs in;
     private final int maxFrame;
@@ -153,59 +153,18 @@ final class WsFuzzFrames {
 
     /** A frame: {@code firstByte} as given, masked with a random key or not, its length written as {@code length}. */
     byte[] frame(int firstByte, boolean masked, Length length, byte[] payload) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.write(firstByte);
-        int maskBit = masked ? 0x80 : 0;
-        int n = payload.length;
-        Length l = length == Length.MINIMAL ? (n <= 125 ? null : n <= 0xffff ? Length.SIXTEEN : Length.SIXTY_FOUR)
-                : length;
-        if (l == null) {
-            b.write(maskBit | n);
-        } else if (l == Length.SIXTEEN) {
-            b.write(maskBit | 126);
-            b.write(n >>> 8);
-            b.write(n);
-        } else {
-            b.write(maskBit | 127);
-            writeLong(b, n);
-        }
-        if (masked) {
-            byte[] mask = in.chance(0.1) ? new byte[4] : in.random(4);
-            b.writeBytes(mask);
-            for (int i = 0; i < n; i++) {
-                b.write(payload[i] ^ mask[i & 3]);
-            }
-        } else {
-            b.writeBytes(payload);
-        }
-        return b.toByteArray();
+        byte[] mask = !masked ? null : in.chance(0.1) ? new byte[4] : in.random(4);
+        return RawWebSocket.frame(firstByte, mask, length, payload);
     }
 
     private byte[] header64(int firstByte, boolean masked, long declared) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.write(firstByte);
-        b.write((masked ? 0x80 : 0) | 127);
-        writeLong(b, declared);
-        if (masked) {
-            b.writeBytes(in.random(4));
-        }
-        b.writeBytes(in.random(in.r.nextInt(32)));
-        return b.toByteArray();
+        return FuzzInputs.concat(RawWebSocket.header64(firstByte, masked ? in.random(4) : null, declared),
+                in.random(in.r.nextInt(32)));
     }
 
     private byte[] header16(int firstByte, int declared) {
         return FuzzInputs.concat(new byte[] {(byte) firstByte, (byte) (0x80 | 126), (byte) (declared >>> 8),
             (byte) declared}, in.random(4), in.random(in.r.nextInt(64)));
-    }
-
-    private static byte[] closePayload(int code, byte... reason) {
-        return FuzzInputs.concat(new byte[] {(byte) (code >>> 8), (byte) code}, reason);
-    }
-
-    private static void writeLong(ByteArrayOutputStream b, long v) {
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            b.write((int) (v >>> shift));
-        }
     }
 
     /**

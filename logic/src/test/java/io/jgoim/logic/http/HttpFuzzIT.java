@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.testkit.LeakCheck;
+import io.jgoim.testkit.StderrLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +64,7 @@ class HttpFuzzIT {
             + "|.* closed on error: (?!java\\.io\\.IOException|java\\.net\\.SocketException"
             + "|io\\.netty\\.channel\\.unix\\.Errors\\$NativeIoException).*)$", Pattern.MULTILINE);
 
-    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-    private PrintStream stderr;
+    private StderrLog log;
     private HttpFixture http;
     private final Map<String, Integer> outcomes = new TreeMap<>();
     /** Prints each case, its bytes and the replies (-Djgoim.fuzz.verbose, or a single case replayed). */
@@ -73,9 +72,7 @@ class HttpFuzzIT {
 
     @BeforeEach
     void start() {
-        stderr = System.err;
-        // slf4j-simple looks System.err up at each line, so the server's log lands here too.
-        System.setErr(new PrintStream(new Tee(stderr, log), true, StandardCharsets.UTF_8));
+        log = StderrLog.install();
         http = new HttpFixture(Map.of("JGOIM_HTTP_MAX_BODY_BYTES", String.valueOf(MAX_BODY),
                 "JGOIM_HTTP_HEADER_TIMEOUT", HEADER_TIMEOUT.toMillis() + "ms",
                 "JGOIM_HTTP_BODY_TIMEOUT", BODY_TIMEOUT.toMillis() + "ms",
@@ -86,7 +83,7 @@ class HttpFuzzIT {
     @AfterEach
     void stop() {
         http.close();
-        System.setErr(stderr);
+        log.close();
     }
 
     @Test
@@ -114,12 +111,12 @@ class HttpFuzzIT {
             for (int batch = from; batch < to; batch += BATCH) {
                 for (int i = batch; i < Math.min(to, batch + BATCH); i++) {
                     HttpCases.Case c = generator.build(seed, only == null ? i : only);
-                    int logMark = log.size();
+                    int logMark = log.mark();
                     if (verbose) {
                         System.out.printf("case %d [%s]%n", i, c.label());
                     }
                     String problem = run(c, i);
-                    String logged = logSince(logMark);
+                    String logged = log.since(logMark);
                     Matcher bad = BAD_LOG.matcher(logged);
                     if (problem == null && bad.find()) {
                         problem = "logged '" + bad.group() + "' (during this case or just after the one before)";
@@ -326,43 +323,11 @@ class HttpFuzzIT {
         }
     }
 
-    private String logSince(int mark) {
-        byte[] all = log.toByteArray();
-        return new String(all, mark, all.length - mark, StandardCharsets.UTF_8);
-    }
-
     private void count(String outcome) {
         outcomes.merge(outcome, 1, Integer::sum);
     }
 
     private String text(ByteArrayOutputStream got) {
         return HttpCases.escape(got.toString(StandardCharsets.ISO_8859_1), verbose ? Integer.MAX_VALUE : 600);
-    }
-
-    /** Copies what is written to stderr into the captured log. */
-    private static final class Tee extends java.io.OutputStream {
-        private final PrintStream out;
-        private final ByteArrayOutputStream copy;
-
-        Tee(PrintStream out, ByteArrayOutputStream copy) {
-            this.out = out;
-            this.copy = copy;
-        }
-
-        @Override
-        public void write(int b) {
-            out.write(b);
-            synchronized (copy) {
-                copy.write(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            out.write(b, off, len);
-            synchronized (copy) {
-                copy.write(b, off, len);
-            }
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.jgoim.comet.transport;
+package io.jgoim.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -10,12 +10,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The test JVM's stderr, copied while installed: slf4j-simple, comet's test logging backend, looks System.err up at
- * each line, so whatever the comet (and the logic twin, and Netty) logs lands here as well as on the real stderr.
- * Lines read {@code [thread] LEVEL logger - message}, a throwable's stack trace after its line. For the hostile-input
- * tests that assert what was logged. Install in a class's setup, close in its teardown; thread-safe.
+ * The test JVM's stderr, copied while installed: slf4j-simple, the modules' test logging backend, looks System.err up
+ * at each line, so whatever the server under test (and its twins, and Netty) logs lands here as well as on the real
+ * stderr. Lines read {@code [thread] LEVEL logger - message}, a throwable's stack trace after its line. For the
+ * hostile-input tests that assert what was logged. Install in a setup, close in the matching teardown; thread-safe.
  */
-final class StderrLog implements AutoCloseable {
+public final class StderrLog implements AutoCloseable {
     private static final Pattern LINE = Pattern.compile("^\\[[^\\]]*\\] (ERROR|WARN|INFO|DEBUG|TRACE) ");
 
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
@@ -26,29 +26,31 @@ final class StderrLog implements AutoCloseable {
         System.setErr(new PrintStream(new Tee(original, copy), true, StandardCharsets.UTF_8));
     }
 
-    static StderrLog install() {
+    public static StderrLog install() {
         return new StderrLog();
     }
 
     /** Where the log stands now, for {@link #since(int)}. */
-    int mark() {
+    public int mark() {
         synchronized (copy) {
             return copy.size();
         }
     }
 
-    /** What was written to stderr since {@code mark}. */
-    String since(int mark) {
+    /** What was written to stderr since {@code mark} (a byte count: decoded from there, not a char index). */
+    public String since(int mark) {
+        byte[] all;
         synchronized (copy) {
-            return copy.toString(StandardCharsets.UTF_8).substring(mark);
+            all = copy.toByteArray();
         }
+        return new String(all, mark, all.length - mark, StandardCharsets.UTF_8);
     }
 
     /**
      * Since {@code mark}: each line logged at ERROR, and each stack trace (the line it follows, its first line) at
      * whatever level: a hostile input never earns either.
      */
-    List<String> problems(int mark) {
+    public List<String> problems(int mark) {
         List<String> out = new ArrayList<>();
         String lastLine = "";
         String previous = "";
@@ -71,7 +73,7 @@ final class StderrLog implements AutoCloseable {
     }
 
     /** Lines logged at WARN since {@code mark} (allowed without a throwable; the fuzzer reports how many). */
-    int warnings(int mark) {
+    public int warnings(int mark) {
         int n = 0;
         for (String line : since(mark).split("\n")) {
             Matcher m = LINE.matcher(line);
