@@ -7,6 +7,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.grpc.KeepAlive;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.jgoim.common.health.EventLoopsCheck;
 import io.jgoim.common.health.NodeHealth;
@@ -180,8 +181,8 @@ public final class LogicServer implements AutoCloseable {
                 http.start();
             }
             if (config.grpc().enabled()) {
-                grpc = NettyServerBuilder
-                        .forAddress(new InetSocketAddress(config.grpc().bind(), config.grpc().port()))
+                grpc = KeepAlive.permit(NettyServerBuilder
+                        .forAddress(new InetSocketAddress(config.grpc().bind(), config.grpc().port())))
                         .sslContext(NodeSslContexts.grpcServer(config.grpc().tls(), "grpc.tls"))
                         // LogicService never blocks, so calls run on the transport threads without a hop.
                         .directExecutor()

@@ -89,8 +89,8 @@ final class NodeCommands {
             PrometheusMeterRegistry meters = meters();
             // Client-side adaptive throttling of the calls to logic (one throttle for the target), outermost.
             io.grpc.ClientInterceptor throttle = LogicChannels.throttle(c.logic(), meters);
-            ManagedChannel channel = LogicChannels.build(c.logic().target(),
-                    new RedisNodeRegistry(r, Clock.systemUTC(), RedisNodeRegistry.LOGIC), c.logic().refreshInterval(),
+            ManagedChannel channel = LogicChannels.build(c.logic(),
+                    new RedisNodeRegistry(r, Clock.systemUTC(), RedisNodeRegistry.LOGIC),
                     b -> tls.apply(b).intercept(GrpcTracing.clientIf(c.tracing().enabled())).intercept(throttle));
             CometServer server = new CometServer(c, new GrpcLogicClient(channel, c.protocol().logicTimeout()),
                     new RedisNodeRegistry(r), meters);

@@ -298,14 +298,19 @@ public record CometConfig(NodeConfig node, TransportConfig transport, TcpConfig 
 
     /**
      * Where a cluster comet reaches logic's gRPC service ({@code host:port} or any gRPC target such as
-     * {@code dns:///logic.internal:3119}). Standalone calls logic directly and ignores it.
+     * {@code dns:///logic.internal:3119}). Standalone calls logic directly and ignores it. {@code keepAlive} (0 =
+     * off) and {@code keepAliveTimeout}: the channel's HTTP/2 pings ({@code io.jgoim.common.grpc.KeepAlive}).
      */
-    public record LogicConfig(String target, Duration refreshInterval, TlsClientConfig tls, ThrottleConfig throttle) {
+    public record LogicConfig(String target, Duration refreshInterval, Duration keepAlive, Duration keepAliveTimeout,
+                              TlsClientConfig tls, ThrottleConfig throttle) {
         public LogicConfig {
             Checks.notNull(throttle, "logic.throttle");
             Checks.notNull(tls, "logic.tls");
             Checks.notBlank(target, "logic.target");
             Checks.positive(refreshInterval, "logic.refreshInterval");
+            Checks.notNull(keepAlive, "logic.keepAlive");
+            Checks.check(!keepAlive.isNegative(), "logic.keepAlive must not be negative (0 = off)");
+            Checks.positive(keepAliveTimeout, "logic.keepAliveTimeout");
         }
     }
 

@@ -8,6 +8,7 @@ import io.jgoim.common.overload.ThrottlingInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.common.config.ConfigException;
+import io.jgoim.common.grpc.KeepAlive;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.protocol.rpc.logic.LogicGrpc;
@@ -39,6 +40,16 @@ public final class LogicChannels {
     public static final String REGISTRY = "registry";
 
     private LogicChannels() {
+    }
+
+    /**
+     * The channel {@code logic} describes: its target, its refresh and its keepalive ({@code logic.keepAlive},
+     * {@code logic.keepAliveTimeout}); {@code customize} adds TLS and interceptors.
+     */
+    public static ManagedChannel build(io.jgoim.comet.config.CometConfig.LogicConfig logic, NodeRegistry registry,
+                                       UnaryOperator<NettyChannelBuilder> customize) {
+        return build(logic.target(), registry, logic.refreshInterval(),
+                b -> KeepAlive.apply(customize.apply(b), logic.keepAlive(), logic.keepAliveTimeout()));
     }
 
     /**

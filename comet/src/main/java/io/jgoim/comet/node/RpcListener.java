@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.grpc.KeepAlive;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.transport.Transports;
 import io.jgoim.common.tls.NodeSslContexts;
@@ -42,7 +43,7 @@ public final class RpcListener {
         CometConfig.RpcConfig rpc = config.rpc();
         EventLoopGroup own = rpc.ioThreads() > 0 ? transports.newGroup(rpc.ioThreads(), THREAD_NAME) : null;
         try {
-            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(rpc.bind(), rpc.port()))
+            Server server = KeepAlive.permit(NettyServerBuilder.forAddress(new InetSocketAddress(rpc.bind(), rpc.port())))
                     .sslContext(NodeSslContexts.grpcServer(rpc.tls(), "rpc.tls"))
                     .channelType(transports.serverChannel())
                     // Own loops accept too: job's reconnect is not queued behind a client connect storm on the boss.

@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP proxy in front of one node that can be cut at once, as a crashed host or a pulled cable would:
- * listener and every connection closed with a reset, nothing drained. {@code delayMillis} holds each chunk before
+ * listener and every connection closed with a reset, nothing drained; or hung, as a path that drops every packet. {@code delayMillis} holds each chunk before
  * forwarding it, so calls are reliably in flight when the cut comes.
  */
 final class CuttableProxy implements AutoCloseable {
@@ -21,6 +21,7 @@ final class CuttableProxy implements AutoCloseable {
     private final long delayMillis;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile boolean hung;
 
     CuttableProxy(InetSocketAddress target, long delayMillis) throws IOException {
         this.target = target;
@@ -59,6 +60,9 @@ final class CuttableProxy implements AutoCloseable {
                     if (delayMillis > 0) {
                         Thread.sleep(delayMillis);
                     }
+                    if (hung) {
+                        continue; // read and dropped: the sender's writes never block, nothing arrives
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }
@@ -71,6 +75,15 @@ final class CuttableProxy implements AutoCloseable {
         }, "proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * From now on nothing gets through, either way, and nothing is closed: connections stay established and take
+     * bytes, new ones are accepted, as across a network path that silently drops packets (a firewall or NAT that
+     * forgot the connection) or to a host that hangs.
+     */
+    void hang() {
+        hung = true;
     }
 
     /** Closes the listener and resets every connection at once. */

@@ -99,18 +99,24 @@ class LogicFailoverIT {
         final List<String> failures = new ArrayList<>();
 
         Comet(Path dir, String redisUri) throws Exception {
+            this(dir, redisUri, "");
+        }
+
+        /** {@code logicYaml}: more keys of the comet's {@code logic} section ({@code "a: 1, b: 2"}). */
+        Comet(Path dir, String redisUri, String logicYaml) throws Exception {
             Path yaml = dir.resolve("comet.yaml");
             Files.writeString(yaml, "node: {id: \"comet-1\", host: \"127.0.0.1\"}\n"
                     + "tcp: {port: 0}\nwebSocket: {port: 0}\nwss: {enabled: false}\nrpc: {port: 0}\n"
-                    + "admin: {enabled: false}\nlogic: {target: registry, refreshInterval: 300ms}\n"
+                    + "admin: {enabled: false}\nlogic: {target: registry, refreshInterval: 300ms"
+                    + (logicYaml.isEmpty() ? "" : ", " + logicYaml) + "}\n"
                     + "redis: {uris: [\"" + redisUri + "\"]}\n"
                     // Thousands of auths from 127.0.0.1 in seconds.
                     + TestLimits.OFF_YAML + "\n");
             CometConfig cc = CometConfig.load(yaml, Map.of());
             redis = cc.redis().connect();
-            channel = LogicChannels.build(cc.logic().target(),
+            channel = LogicChannels.build(cc.logic(),
                     new RedisNodeRegistry(redis, Clock.systemUTC(), RedisNodeRegistry.LOGIC),
-                    cc.logic().refreshInterval(), builder -> builder.usePlaintext());
+                    builder -> builder.usePlaintext());
             server = new CometServer(cc, new GrpcLogicClient(channel, Duration.ofSeconds(3)),
                     new RedisNodeRegistry(redis), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             server.start();
@@ -210,6 +216,40 @@ class LogicFailoverIT {
                 comet.connectFor(Duration.ofSeconds(3));
                 crash.join();
                 assertThat(comet.failures).as("auth failures across the crash").isEmpty();
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    /**
+     * A logic node that hangs for its comet (every packet between them dropped, its connections left open, its
+     * registry entry refreshed: a partition between comet and logic, or a firewall that forgot the connection): the
+     * Connects sent to it time out, and the comet's keepalive pings, unanswered, take the node out of its balancing
+     * soon after, so new Connects all go to the other node.
+     */
+    @Test
+    void shouldStopSendingConnectsToALogicNodeThatHangs(@TempDir Path dir) throws Exception {
+        try (RedisServer redisServer = RedisServer.start()) {
+            String uri = redisServer.uri();
+            Logic a = logic(dir, "logic-a", uri);
+            CuttableProxy[] proxy = new CuttableProxy[1];
+            Logic b = logic(dir, "logic-b", uri, proxy);
+            try (Comet comet = new Comet(dir, uri, "keepAlive: 10s, keepAliveTimeout: 1s")) {
+                comet.connectFor(Duration.ofSeconds(2));
+                assertThat(b.connects()).as("logic-b's connects (through its proxy)").isPositive();
+                assertThat(comet.failures).isEmpty();
+                proxy[0].hang();
+                // Within keepAlive + keepAliveTimeout (+ the 3 s Connect deadline of a call sent just before) the
+                // hung node is out.
+                comet.connectFor(Duration.ofSeconds(16));
+                int duringDetection = comet.failures.size();
+                comet.failures.clear();
+                comet.connectFor(Duration.ofSeconds(4));
+                System.out.printf("LogicFailoverIT[hang]: %d Connects failed (deadline) before the hung node was "
+                        + "taken out, then %d of the next 4 s%n", duringDetection, comet.failures.size());
+                assertThat(comet.failures).as("Connects failed after the hung node should have been out").isEmpty();
             } finally {
                 a.close();
                 b.close();
