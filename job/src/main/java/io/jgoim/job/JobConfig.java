@@ -221,9 +221,12 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
      * @param roomAck         what a room call's answer waits for: {@code accepted} (every event loop of the comet
      *                        took the batch into a pass; the reply counts the members it was handed to) or
      *                        {@code written} (every loop wrote it; the reply counts sessions written and dropped)
+     * @param keepAlive       HTTP/2 keepalive of each comet's channel ({@code io.jgoim.common.grpc.KeepAlive}; 0 = off)
+     * @param keepAliveTimeout how long a keepalive ping may go unanswered before the connection is given up
      */
     public record CometConfig(Duration callDeadline, Duration registryRefresh, Duration roomsRefresh,
                               boolean filterRooms, Duration emptyRegistryGrace, Duration waitForComets,
+                              Duration keepAlive, Duration keepAliveTimeout,
                               TlsClientConfig tls, ThrottleConfig throttle, String roomAck) {
         public static final String ROOM_ACK_ACCEPTED = "accepted";
         public static final String ROOM_ACK_WRITTEN = "written";
@@ -238,6 +241,9 @@ public record JobConfig(NodeConfig node, BusConfig bus, KafkaConfig kafka, Event
             Checks.positive(callDeadline, "comet.callDeadline");
             Checks.positive(registryRefresh, "comet.registryRefresh");
             Checks.positive(roomsRefresh, "comet.roomsRefresh");
+            Checks.notNull(keepAlive, "comet.keepAlive");
+            Checks.check(!keepAlive.isNegative(), "comet.keepAlive must not be negative (0 = off)");
+            Checks.positive(keepAliveTimeout, "comet.keepAliveTimeout");
         }
 
         /** True when room calls are answered once every event loop of the comet took the batch into a pass. */

@@ -2,6 +2,7 @@ package io.jgoim.job.comet;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.jgoim.common.grpc.KeepAlive;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.tls.GrpcChannelTls;
@@ -174,7 +175,8 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
             if (e != null && e.address.equals(n.rpcAddr())) {
                 continue;
             }
-            NettyChannelBuilder builder = tls.apply(NettyChannelBuilder.forTarget(n.rpcAddr())).directExecutor();
+            NettyChannelBuilder builder = KeepAlive.apply(tls.apply(NettyChannelBuilder.forTarget(n.rpcAddr())),
+                    config.keepAlive(), config.keepAliveTimeout()).directExecutor();
             if (traced) {
                 builder.intercept(GrpcTracing.client());
             }

@@ -2,6 +2,7 @@ package io.jgoim.job.it;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.grpc.KeepAlive;
 import io.jgoim.job.JobServer;
 import io.jgoim.job.RecordingCometService;
 import io.jgoim.protocol.rpc.CometGrpcService;
@@ -35,7 +36,7 @@ class JobFreezeIT {
         String topic = "push-" + UUID.randomUUID();
         broker.createTopics(4, topic);
         RecordingCometService comet = new RecordingCometService("c1").randomDelay(300);
-        Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        Server grpc = KeepAlive.permit(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)))
                 .addService(new CometGrpcService(comet)).build().start();
         String rpcAddr = "127.0.0.1:" + grpc.getPort();
         int total = 8_000;

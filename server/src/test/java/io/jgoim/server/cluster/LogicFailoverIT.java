@@ -1,5 +1,6 @@
 package io.jgoim.server.cluster;
 
+import io.jgoim.testkit.TcpProxy;
 import io.grpc.ManagedChannel;
 import io.jgoim.client.ClientTransports;
 import io.jgoim.client.JgoimClient;
@@ -64,8 +65,8 @@ class LogicFailoverIT {
         return logic(dir, id, redisUri, null);
     }
 
-    /** {@code proxyDelayMillis} non-null: comets reach this node through a {@link CuttableProxy} (returned too). */
-    private static Logic logic(Path dir, String id, String redisUri, CuttableProxy[] proxy) throws Exception {
+    /** {@code proxyDelayMillis} non-null: comets reach this node through a {@link TcpProxy} (returned too). */
+    private static Logic logic(Path dir, String id, String redisUri, TcpProxy[] proxy) throws Exception {
         Path yaml = dir.resolve(id + ".yaml");
         Files.writeString(yaml, "node: {id: \"" + id + "\"}\nhttp: {enabled: false}\n"
                 + "grpc: {port: 0, registry: {refreshInterval: 300ms, ttl: 2s}}\n"
@@ -79,7 +80,7 @@ class LogicFailoverIT {
         server.start();
         String advertise = lc.grpc().advertise();
         if (proxy != null) {
-            proxy[0] = new CuttableProxy(server.grpcAddress(), 30);
+            proxy[0] = new TcpProxy(server.grpcAddress(), 30);
             advertise = proxy[0].address();
         }
         LogicRegistration registration = new LogicRegistration(
@@ -203,7 +204,7 @@ class LogicFailoverIT {
         try (RedisServer redisServer = RedisServer.start()) {
             String uri = redisServer.uri();
             Logic a = logic(dir, "logic-a", uri);
-            CuttableProxy[] proxy = new CuttableProxy[1];
+            TcpProxy[] proxy = new TcpProxy[1];
             Logic b = logic(dir, "logic-b", uri, proxy);
             try (Comet comet = new Comet(dir, uri)) {
                 comet.connectFor(Duration.ofSeconds(2));
@@ -234,7 +235,7 @@ class LogicFailoverIT {
         try (RedisServer redisServer = RedisServer.start()) {
             String uri = redisServer.uri();
             Logic a = logic(dir, "logic-a", uri);
-            CuttableProxy[] proxy = new CuttableProxy[1];
+            TcpProxy[] proxy = new TcpProxy[1];
             Logic b = logic(dir, "logic-b", uri, proxy);
             try (Comet comet = new Comet(dir, uri, "keepAlive: 10s, keepAliveTimeout: 1s")) {
                 comet.connectFor(Duration.ofSeconds(2));

@@ -1,4 +1,4 @@
-package io.jgoim.server.cluster;
+package io.jgoim.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,18 +12,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP proxy in front of one node that can be cut at once, as a crashed host or a pulled cable would:
- * listener and every connection closed with a reset, nothing drained; or hung, as a path that drops every packet. {@code delayMillis} holds each chunk before
+ * listener and every connection closed with a reset, nothing drained; or hung, as a path that drops every packet;
+ * or made to forget its open connections. {@code delayMillis} holds each chunk before
  * forwarding it, so calls are reliably in flight when the cut comes.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final InetSocketAddress target;
     private final long delayMillis;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
     private volatile boolean hung;
+    /** Connections accepted before the {@link #forget()} that set this (their number) drop everything. */
+    private volatile long forgottenBelow;
+    private long accepted;
 
-    CuttableProxy(InetSocketAddress target, long delayMillis) throws IOException {
+    public TcpProxy(InetSocketAddress target, long delayMillis) throws IOException {
         this.target = target;
         this.delayMillis = delayMillis;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -32,7 +36,8 @@ final class CuttableProxy implements AutoCloseable {
         accept.start();
     }
 
-    String address() {
+    /** {@code 127.0.0.1:port} to dial instead of the target. */
+    public String address() {
         return "127.0.0.1:" + listener.getLocalPort();
     }
 
@@ -43,15 +48,19 @@ final class CuttableProxy implements AutoCloseable {
                 Socket out = new Socket(target.getAddress(), target.getPort());
                 sockets.add(in);
                 sockets.add(out);
-                pump(in, out);
-                pump(out, in);
+                long number;
+                synchronized (this) {
+                    number = accepted++;
+                }
+                pump(in, out, number);
+                pump(out, in, number);
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, long number) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -60,7 +69,7 @@ final class CuttableProxy implements AutoCloseable {
                     if (delayMillis > 0) {
                         Thread.sleep(delayMillis);
                     }
-                    if (hung) {
+                    if (hung || number < forgottenBelow) {
                         continue; // read and dropped: the sender's writes never block, nothing arrives
                     }
                     out.write(buf, 0, n);
@@ -82,12 +91,20 @@ final class CuttableProxy implements AutoCloseable {
      * bytes, new ones are accepted, as across a network path that silently drops packets (a firewall or NAT that
      * forgot the connection) or to a host that hangs.
      */
-    void hang() {
+    public void hang() {
         hung = true;
     }
 
+    /**
+     * The connections open now are forgotten, as by a NAT or firewall whose state for them expired: from now on
+     * nothing of theirs gets through, either way, and nothing closes them; connections opened afterwards work.
+     */
+    public synchronized void forget() {
+        forgottenBelow = accepted;
+    }
+
     /** Closes the listener and resets every connection at once. */
-    void cut() {
+    public void cut() {
         cut = true;
         closeQuietly(listener);
         for (Socket s : sockets) {
