@@ -23,6 +23,11 @@ public final class KeepAlive {
     /** The most frequent pings a node's gRPC server takes from a caller; below grpc-java's 10 s client floor. */
     public static final Duration PERMITTED = Duration.ofSeconds(5);
 
+    /** The shipped keepalive time of the links that have it configurable, and of logic's admin channels to comets. */
+    public static final Duration TIME = Duration.ofSeconds(10);
+    /** The shipped keepalive timeout, as {@link #TIME}. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(5);
+
     private KeepAlive() {
     }
 

@@ -2,6 +2,7 @@ package io.jgoim.logic.admin;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.jgoim.common.grpc.KeepAlive;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.tls.GrpcChannelTls;
@@ -80,7 +81,9 @@ public final class RegistryCometControls implements CometControls {
             throw new JgoimException(ErrorCode.UNAVAILABLE, "logic is closing");
         }
         return byAddress.computeIfAbsent(n.rpcAddr(), addr -> {
-            ManagedChannel ch = tls.apply(NettyChannelBuilder.forTarget(addr)).directExecutor().build();
+            // Kept for good and idle between operator calls: keepalive finds a connection the network forgot.
+            ManagedChannel ch = KeepAlive.apply(tls.apply(NettyChannelBuilder.forTarget(addr)), KeepAlive.TIME,
+                    KeepAlive.TIMEOUT).directExecutor().build();
             return new Endpoint(ch, new GrpcCometAdminClient(ch, config.callDeadline()));
         }).service();
     }
