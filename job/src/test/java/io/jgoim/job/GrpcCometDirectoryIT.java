@@ -60,7 +60,7 @@ class GrpcCometDirectoryIT {
         RecordingCometService g1 = new RecordingCometService("g1").rooms(Set.of("live://1"));
         RecordingCometService g2 = new RecordingCometService("g2").rooms(Set.of("live://2"));
         comets.serve(g1);
-        comets.serve(g2);
+        ServedComets.Served servedG2 = comets.serve(g2);
         // Room lists are polled on demand only here: a background poll that outlasts the call deadline (a loaded
         // machine) would make both comets' rooms unknown again, and then every room push goes to both.
         start("JGOIM_COMET_ROOMS_REFRESH", "1h");
@@ -87,7 +87,9 @@ class GrpcCometDirectoryIT {
                 .tags("type", "room").counter() != null
                 && registry.get("jgoim.job.push.no_target").tags("type", "room").counter().count() == 1.0);
 
+        // g2 leaves as a comet does: out of the registry, and its server gone (one still answering is kept).
         nodes.deregister("g2");
+        servedG2.server().shutdownNow();
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 1);
         RecordingCometService g3 = new RecordingCometService("g3");
         comets.serve(g3);

@@ -2,6 +2,7 @@ package io.jgoim.job.comet;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.ConnectivityState;
 import io.jgoim.common.grpc.KeepAlive;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
@@ -37,6 +38,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * — seen as a flaky {@code RegistryRestartIT}, whose two comets re-register one after the other). Gauge
  * {@code jgoim_job_registry_empty_kept_comets} shows how many are kept that way (0 normally).
  *
+ * <p>A comet the registry no longer lists is dropped only once it no longer answers: while its channel is connected
+ * it is alive and serving (its entry lapsed because it is cut from the registry's Redis alone, or the registry lost
+ * it for longer than the grace), and its sessions still get their pushes. Before, such a comet's sessions stayed
+ * connected and got nothing (seen in {@code CometRedisLossIT}). A comet that stopped or hangs has no connected
+ * channel and is dropped within a probe window (three reads, at least 2 s) of the first read that missed it. Gauge
+ * {@code jgoim_job_registry_unlisted_kept_comets}.
+ *
  * <p>Joining comets: the directory reads the registry's membership version before each node list and, once it
  * applied the list, reports that version under the job's id ({@link NodeRegistry#reportView}, lapsing after
  * {@link #viewTtl three reads}); a new comet opens its listeners only when every live job's report reached its own
@@ -54,6 +62,15 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
     /** Until when a registry refilling after an empty read keeps the known comets it does not list yet (0: none). */
     private long refillUntilNanos;
     private final AtomicInteger keptOnEmpty = new AtomicInteger();
+    /**
+     * Comets the registry no longer lists, by id: {@link #KEPT} while their channel is connected, else when the
+     * first read missed them while it was not (the probe's start). Scheduler thread only.
+     */
+    private final Map<String, Long> unlistedSince = new HashMap<>();
+    private static final long KEPT = Long.MIN_VALUE;
+    /** How long a comet no longer listed gets to show its channel connected: three registry reads, at least 2 s. */
+    private final long probeWindowNanos;
+    private final AtomicInteger keptAnswering = new AtomicInteger();
     /** Plaintext or TLS ({@code comet.tls}); one context shared by every comet's channel. */
     private final GrpcChannelTls tls;
     private final boolean traced;
@@ -84,6 +101,12 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
         Gauge.builder("jgoim.job.registry.empty.kept.comets", keptOnEmpty, AtomicInteger::get)
                 .description("known comets kept while the node registry lists none (a registry store lost its data)")
                 .register(meters);
+        Gauge.builder("jgoim.job.registry.unlisted.kept.comets", keptAnswering, AtomicInteger::get)
+                .description("comets the node registry no longer lists, kept because they still answer (their "
+                        + "entry lapsed: cut from the registry's Redis?)")
+                .register(meters);
+        this.probeWindowNanos = Math.max(config.registryRefresh().multipliedBy(3).toNanos(),
+                Duration.ofSeconds(2).toNanos());
     }
 
     /**
@@ -188,25 +211,59 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
             }
             log.info("comet {} at {} joined", n.id(), n.rpcAddr());
         }
-        boolean refilling = refillUntilNanos != 0 && System.nanoTime() - refillUntilNanos < 0;
+        long now = System.nanoTime();
+        boolean refilling = refillUntilNanos != 0 && now - refillUntilNanos < 0;
         int kept = 0;
+        int answering = 0;
+        unlistedSince.keySet().retainAll(endpoints.keySet());
+        unlistedSince.keySet().removeAll(seen);
         for (String id : List.copyOf(endpoints.keySet())) {
             if (!seen.contains(id)) {
                 if (refilling) {
                     kept++; // not re-registered yet since the registry came back empty
                     continue;
                 }
+                if (stillAnswers(id, endpoints.get(id).channel, now)) {
+                    answering++;
+                    continue;
+                }
+                unlistedSince.remove(id);
                 remove(id);
                 endpoints.remove(id).channel.shutdown();
                 log.info("comet {} left", id);
             }
         }
+        keptAnswering.set(answering);
         if (kept == 0) {
             refillUntilNanos = 0;
         } else if (kept != keptOnEmpty.get()) {
             log.info("node registry refilling after an empty read: keeping {} known comets not listed yet", kept);
         }
         keptOnEmpty.set(kept);
+    }
+
+    /**
+     * Whether a comet the registry no longer lists is kept: while its channel is connected (READY) it is alive and
+     * serving, so it lost its registry entry, not its life (cut from Redis alone, or the registry lost it), and its
+     * sessions still need their pushes. A channel not connected is asked to connect and gets
+     * {@link #probeWindowNanos} from the first read that missed the comet to do so; a comet that stopped (connection
+     * refused) or hangs (handshake unanswered) is dropped then. Scheduler thread only.
+     */
+    private boolean stillAnswers(String id, ManagedChannel channel, long now) {
+        Long since = unlistedSince.get(id);
+        if (channel.getState(true) == ConnectivityState.READY) {
+            if (since == null || since != KEPT) {
+                log.warn("comet {} is no longer in the node registry but answers: kept while it does (its entry "
+                        + "lapsed: is it cut from the registry's Redis?)", id);
+                unlistedSince.put(id, KEPT);
+            }
+            return true;
+        }
+        if (since == null || since == KEPT) {
+            unlistedSince.put(id, now);
+            return true;
+        }
+        return now - since < probeWindowNanos;
     }
 
     /** Re-reads the registry now (also runs every {@code comet.registryRefresh}). */

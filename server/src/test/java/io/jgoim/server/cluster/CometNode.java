@@ -173,6 +173,14 @@ public final class CometNode {
     }
 
     /**
+     * This comet loses Redis for good (its connection closed, as when a partition cuts it from Redis alone): its
+     * registry entry is no longer refreshed and expires after its ttl, while its clients, logic and job still reach it.
+     */
+    public synchronized void loseRedis() {
+        redis.close();
+    }
+
+    /**
      * The in-JVM likeness of a frozen process (SIGSTOP, a long stop-the-world pause, a hung host) for what the comet's
      * peers see: every event loop (boss, session loops, the gRPC listener's own) is blocked, so its sockets stay open
      * and take bytes (job's calls, clients' heartbeats) while nothing is read, answered or written, until the returned
