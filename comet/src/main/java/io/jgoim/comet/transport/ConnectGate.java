@@ -8,7 +8,6 @@ import io.jgoim.comet.limit.ConnectLimits;
 import io.jgoim.comet.limit.Refusal;
 import io.jgoim.common.http.RateLimitedLog;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -159,7 +158,7 @@ final class ConnectGate {
     void refuseForwarded(ChannelHandlerContext ctx, FullHttpRequest request, Refusal r) {
         if (closeFrames == null) {
             request.release();
-            ctx.writeAndFlush(replies.response(r)).addListener(ChannelFutureListener.CLOSE);
+            RefusedRequest.answer(ctx, replies.response(r));
             return;
         }
         ctx.pipeline().addAfter(ctx.name(), PipelineNames.REFUSED, new RefusedUpgrade(closeFrames, r, 0));

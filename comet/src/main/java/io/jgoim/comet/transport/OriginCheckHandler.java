@@ -4,7 +4,6 @@ import io.jgoim.comet.config.OriginAllowList;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.common.http.RateLimitedLog;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -70,7 +69,7 @@ public final class OriginCheckHandler extends ChannelInboundHandlerAdapter {
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.length);
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        RefusedRequest.answer(ctx, r);
     }
 
     /** The origin cut short, with anything but printable ASCII replaced, so a client cannot forge log lines. */

@@ -1,7 +1,7 @@
 package io.jgoim.comet.transport;
 
 import io.jgoim.common.http.HttpResponses;
-import io.netty.channel.ChannelFutureListener;
+import io.jgoim.common.http.LingeringClose;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,8 +21,9 @@ import io.netty.util.ReferenceCountUtil;
  * request line naming a version other than HTTP/1.1 gets 505 (an upgrade needs HTTP/1.1); a GET on the WebSocket path
  * whose {@code Sec-WebSocket-Version} is not 13 gets 426 with {@code Sec-WebSocket-Version: 13} (RFC 6455 4.2.2;
  * Netty would otherwise speak the drafts 00, 07 or 08), another method on that path 400. Each answer is plain text
- * and closes the connection. The first request it passes ends the HTTP phase (upgraded or answered), so it leaves the
- * pipeline then. One instance per listener, shared by its channels; stateless.
+ * with Content-Length and Connection: close, and ends the connection with a lingering close ({@link LingeringClose}).
+ * The first request it passes ends the HTTP phase (upgraded or answered), so it leaves the pipeline then. One
+ * instance per listener, shared by its channels; stateless.
  */
 @ChannelHandler.Sharable
 final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
@@ -50,7 +51,7 @@ final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
         }
         ReferenceCountUtil.release(msg);
         refusal.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+        RefusedRequest.answer(ctx, refusal);
     }
 
     /** The answer to {@code req}, or null when it may go on to the upgrade (or the 403/404 refusals behind). */

@@ -96,6 +96,8 @@ class WebSocketUpgradeRequestIT {
                 Arguments.of("no Sec-WebSocket-Version", VALID.replace("Sec-WebSocket-Version: 13\r\n", ""), 426),
                 Arguments.of("no Sec-WebSocket-Key", VALID.replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
                         ""), 400),
+                Arguments.of("Expect other than 100-continue", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Expect: something\r\nContent-Length: 5\r\n\r\nhello", 417),
                 Arguments.of("POST", VALID.replace("GET ", "POST "), 400),
                 // found by UpgradeFuzzIT: Netty answered these 426 and left the connection open, to get a 408 at
                 // the deadline as a second answer
