@@ -125,6 +125,33 @@ class WebSocketUpgradeRequestIT {
         }
     }
 
+    static Stream<Arguments> notUpgrades() {
+        String noUpgrade = VALID.replace("Upgrade: websocket\r\n", "");
+        return Stream.of(
+                Arguments.of("a GET without Upgrade", noUpgrade, "the request needs the header Upgrade: websocket"),
+                Arguments.of("a plain GET", "GET " + PATH + " HTTP/1.1\r\nHost: x\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                        "the request needs the header Upgrade: websocket"),
+                Arguments.of("Upgrade: h2c", VALID.replace("Upgrade: websocket", "Upgrade: h2c"),
+                        "the request needs the header Upgrade: websocket"),
+                Arguments.of("Connection: keep-alive", VALID.replace("Connection: Upgrade", "Connection: keep-alive"),
+                        "the request needs a Connection header with the token upgrade"),
+                Arguments.of("an empty Sec-WebSocket-Key", VALID.replace("dGhlIHNhbXBsZSBub25jZQ==", ""),
+                        "the request needs a Sec-WebSocket-Key header"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notUpgrades")
+    void shouldAnswerAGetOnThePathThatIsNotAnUpgradeWithOurOwn400(String name, String request, String missing)
+            throws Exception {
+        String body = "not a WebSocket upgrade: " + missing + "\n";
+        try (Socket s = connect()) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readToEnd(s, DEADLINE_MILLIS / 2)).as(name).isEqualTo("HTTP/1.1 400 Bad Request\r\n"
+                    + "content-type: text/plain; charset=utf-8\r\ncontent-length: " + body.length() + "\r\n"
+                    + "connection: close\r\n\r\n" + body + END);
+        }
+    }
+
     @Test
     void shouldAnswer408WhenNothingIsSentBeforeTheDeadline() throws Exception {
         assertRequestTimeout("");
