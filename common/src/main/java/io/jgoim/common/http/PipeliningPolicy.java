@@ -1,5 +1,6 @@
 package io.jgoim.common.http;
 
+import io.jgoim.common.logging.ClientText;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,16 +51,22 @@ public final class PipeliningPolicy {
         connectionErrors.increment();
         long more = connectionErrorLog.acquire();
         if (more >= 0) {
-            log.warn("HTTP connection from {} closed on error: {} ({} requests unanswered){}", remote, cause,
-                    unanswered, more == 0 ? "" : "; " + more + " more since the last such warning");
+            log.warn("HTTP connection from {} closed on error: {} ({} requests unanswered){}", remote,
+                    ClientText.of(cause), unanswered,
+                    more == 0 ? "" : "; " + more + " more since the last such warning");
         }
     }
 
-    /** A request refused as the client's fault: one WARN line (no stack) a second at most, with the count left out. */
+    /**
+     * A request refused as the client's fault: one WARN line (no stack) a second at most, with the count left out.
+     * {@code what} may quote the client's bytes (Netty's decoder messages do): escaped and bounded by
+     * {@link ClientText}, as the cause of a connection error is.
+     */
     void clientError(SocketAddress remote, String what) {
         long more = clientErrorLog.acquire();
         if (more >= 0) {
-            log.warn("HTTP client error from {}: {}{}", remote, what, RateLimitedLog.suppressedNote(more));
+            log.warn("HTTP client error from {}: {}{}", remote, ClientText.of(what),
+                    RateLimitedLog.suppressedNote(more));
         }
     }
 

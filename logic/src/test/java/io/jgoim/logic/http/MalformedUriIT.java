@@ -97,6 +97,26 @@ class MalformedUriIT {
     }
 
     @Test
+    void shouldLogTheClientsBytesInADecoderFailureEscaped() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (HttpFixture.Conn c = http.connect()) {
+            // Netty's decoder quotes the version it could not read in its message, which the WARN line carries
+            c.send("GET /goim/online/total FOO\u001b[2J\u001b]0;pwned\u0007\rBAR\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        List<String> lines = Arrays.stream(log.split("\n")).filter(l -> l.contains("HTTP client error")).toList();
+        assertThat(lines).as(log).hasSize(1);
+        assertThat(lines.get(0)).contains("FOO\\x1B[2J\\x1B]0;PWNED\\x07\\x0DBAR")
+                .doesNotContain("\u001b").doesNotContain("\r").doesNotContain("\u0007");
+        http.assertServesNormally();
+    }
+
+    @Test
     void shouldLogAFloodOfMalformedRequestsAtABoundedRateWithoutStackTraces() throws Exception {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
