@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.SocketAddress;
+import javax.net.ssl.SSLException;
 
 /**
  * What every connection of one HTTP listener shares: how many requests a connection may have waiting for their
@@ -46,8 +48,31 @@ public final class PipeliningPolicy {
         readPauses.increment();
     }
 
-    /** Counts the error and WARNs, at most once a second; the ones left out are counted in the next WARN. */
-    void connectionError(SocketAddress remote, Throwable cause, int unanswered) {
+    /**
+     * The connection failed: a peer that reset it or went away mid-write ({@link #isPeerGone}: "Connection reset by
+     * peer", "Broken pipe") is the peer's doing, logged at DEBUG and not counted; anything else is counted as a
+     * connection error and WARNed, at most once a second, the ones left out counted in the next WARN.
+     */
+    void connectionFailed(SocketAddress remote, Throwable cause, int unanswered) {
+        if (isPeerGone(cause)) {
+            if (log.isDebugEnabled()) {
+                log.debug("HTTP connection from {} reset by the peer: {} ({} requests unanswered)", remote,
+                        ClientText.of(cause), unanswered);
+            }
+            return;
+        }
+        connectionError(remote, cause, unanswered);
+    }
+
+    /**
+     * An I/O failure of the socket itself (a reset, a broken pipe, a timeout of the kernel's): the peer is gone, as
+     * after a close. TLS failures are IOExceptions too but a client's error, so they stay connection errors.
+     */
+    static boolean isPeerGone(Throwable cause) {
+        return cause instanceof IOException && !(cause instanceof SSLException);
+    }
+
+    private void connectionError(SocketAddress remote, Throwable cause, int unanswered) {
         connectionErrors.increment();
         long more = connectionErrorLog.acquire();
         if (more >= 0) {
