@@ -4,12 +4,14 @@ import io.jgoim.comet.frame.NodeHints;
 import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.metrics.CometMetrics;
+import io.jgoim.common.http.LingeringClose;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.ssl.SslHandler;
 
 import java.util.concurrent.TimeUnit;
@@ -60,6 +62,12 @@ final class Goodbye {
         }
         if (bye instanceof Proto) {
             metrics.frameOut(((Proto) bye).op());
+        }
+        if (bye instanceof HttpResponse) {
+            // the 408 of an upgrade request cut short: the client may still be sending it, and a close with its
+            // bytes unread would answer them with a reset that can overtake the 408
+            ch.writeAndFlush(bye).addListener(LingeringClose.INSTANCE);
+            return;
         }
         ch.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
         ch.eventLoop().schedule(() -> {

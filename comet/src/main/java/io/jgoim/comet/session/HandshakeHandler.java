@@ -12,8 +12,10 @@ import io.jgoim.protocol.ProtocolException;
 import io.jgoim.protocol.rpc.logic.ConnectReply;
 import io.jgoim.protocol.stream.AuthBody;
 import io.jgoim.protocol.stream.StreamState;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -96,11 +98,19 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
     /** The handshake deadline passed without a successful auth. */
     @Override
     public void run() {
-        if (state != State.DONE && ctx.channel().isActive()) {
+        if (state != State.DONE && ctx.channel().isActive() && !ending(ctx.channel())) {
             admission.strike(null);
             fail(new SessionCloseException(ErrorCode.HANDSHAKE_TIMEOUT, CloseCode.HANDSHAKE_TIMEOUT, 0,
                     "no auth within " + services.config().protocol().handshakeTimeout()));
         }
+    }
+
+    /**
+     * The connection is already ending: its output shut after a refusal before the upgrade (a lingering close waits
+     * for the client to read it), so the deadline has nothing to say and no strike to count.
+     */
+    private static boolean ending(Channel ch) {
+        return ch instanceof DuplexChannel && ((DuplexChannel) ch).isOutputShutdown();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jgoim.comet.session;
 
+import io.jgoim.common.logging.ClientText;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.netty.channel.Channel;
@@ -26,7 +27,7 @@ final class SessionFailures {
         if (o.logAtError()) {
             log.error("{} unexpected error; closing", ch, o.cause());
         } else if (log.isDebugEnabled()) {
-            log.debug("{} {} {}", ch, o.kind().words(), o.logDetail());
+            log.debug("{} {} {}", ch, o.kind().words(), ClientText.of(o.logDetail()));
         }
         if (o.closeCode() == null) {
             ch.close();

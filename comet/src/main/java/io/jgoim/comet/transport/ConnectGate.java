@@ -7,8 +7,8 @@ import io.jgoim.comet.limit.ClientIp;
 import io.jgoim.comet.limit.ConnectLimits;
 import io.jgoim.comet.limit.Refusal;
 import io.jgoim.common.http.RateLimitedLog;
+import io.jgoim.common.logging.ClientText;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -159,7 +159,7 @@ final class ConnectGate {
     void refuseForwarded(ChannelHandlerContext ctx, FullHttpRequest request, Refusal r) {
         if (closeFrames == null) {
             request.release();
-            ctx.writeAndFlush(replies.response(r)).addListener(ChannelFutureListener.CLOSE);
+            RefusedRequest.answer(ctx, replies.response(r));
             return;
         }
         ctx.pipeline().addAfter(ctx.name(), PipelineNames.REFUSED, new RefusedUpgrade(closeFrames, r, 0));
@@ -192,11 +192,14 @@ final class ConnectGate {
         return address != null && forwardedForTrusted.contains(address.getAddress());
     }
 
-    /** Logs a refused proxy peer or header, one line a second at most. */
+    /**
+     * Logs a refused proxy peer or header, one line a second at most; {@code detail} may quote the header (the PROXY
+     * decoder's messages do), so it is escaped and bounded ({@link ClientText}).
+     */
     void logProxy(String format, Object detail) {
         long suppressed = proxyLog.acquire();
         if (suppressed >= 0) {
-            log.warn(format, detail, RateLimitedLog.suppressedNote(suppressed));
+            log.warn(format, ClientText.of(detail), RateLimitedLog.suppressedNote(suppressed));
         }
     }
 }

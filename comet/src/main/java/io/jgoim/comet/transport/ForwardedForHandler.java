@@ -2,7 +2,6 @@ package io.jgoim.comet.transport;
 
 import io.jgoim.comet.limit.ClientIp;
 import io.jgoim.comet.limit.Refusal;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -47,8 +46,7 @@ final class ForwardedForHandler extends ChannelInboundHandlerAdapter {
                 gate.limits().refused(Refusal.PROXY_MALFORMED);
                 gate.logProxy("refused a WebSocket upgrade with a malformed X-Forwarded-For: {}{}",
                         ctx.channel().remoteAddress());
-                ctx.writeAndFlush(gate.replies().response(Refusal.PROXY_MALFORMED))
-                        .addListener(ChannelFutureListener.CLOSE);
+                RefusedRequest.answer(ctx, gate.replies().response(Refusal.PROXY_MALFORMED));
                 return;
             }
             client.address(new InetSocketAddress(a, 0));
@@ -59,7 +57,7 @@ final class ForwardedForHandler extends ChannelInboundHandlerAdapter {
                 gate.refuseForwarded(ctx, (FullHttpRequest) msg, r);
             } else {
                 ReferenceCountUtil.release(msg);
-                ctx.writeAndFlush(gate.replies().response(r)).addListener(ChannelFutureListener.CLOSE);
+                RefusedRequest.answer(ctx, gate.replies().response(r));
             }
             return;
         }

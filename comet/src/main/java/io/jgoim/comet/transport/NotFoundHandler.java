@@ -1,7 +1,6 @@
 package io.jgoim.comet.transport;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -32,7 +31,7 @@ public final class NotFoundHandler extends ChannelInboundHandlerAdapter {
                     Unpooled.EMPTY_BUFFER);
             r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
             r.headers().set(HttpHeaderNames.CONNECTION, "close");
-            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            RefusedRequest.answer(ctx, r);
         } else {
             ctx.fireChannelRead(msg);
         }

@@ -3,8 +3,8 @@ package io.jgoim.comet.transport;
 import io.jgoim.comet.config.OriginAllowList;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.common.http.RateLimitedLog;
+import io.jgoim.common.logging.ClientText;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -63,24 +63,14 @@ public final class OriginCheckHandler extends ChannelInboundHandlerAdapter {
         long suppressed = refusalLog.acquire();
         if (suppressed >= 0) {
             log.warn("refused a WebSocket upgrade from {}: Origin '{}' is not in webSocket.allowedOrigins{}",
-                    ctx.channel().remoteAddress(), printable(origin), RateLimitedLog.suppressedNote(suppressed));
+                    ctx.channel().remoteAddress(), ClientText.of(origin, LOGGED_ORIGIN_CHARS),
+                    RateLimitedLog.suppressedNote(suppressed));
         }
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN,
                 Unpooled.wrappedBuffer(BODY));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.length);
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    /** The origin cut short, with anything but printable ASCII replaced, so a client cannot forge log lines. */
-    private static String printable(String origin) {
-        int n = Math.min(origin.length(), LOGGED_ORIGIN_CHARS);
-        StringBuilder sb = new StringBuilder(n + 3);
-        for (int i = 0; i < n; i++) {
-            char c = origin.charAt(i);
-            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return origin.length() > n ? sb.append("...").toString() : sb.toString();
+        RefusedRequest.answer(ctx, r);
     }
 }

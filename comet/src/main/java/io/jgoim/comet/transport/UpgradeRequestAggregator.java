@@ -1,8 +1,9 @@
 package io.jgoim.comet.transport;
 
 import io.jgoim.common.http.HttpResponses;
-import io.netty.channel.ChannelFutureListener;
+import io.jgoim.common.http.LingeringClose;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -12,20 +13,54 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * The WebSocket listener's aggregator of the upgrade request: a body over the limit (declared or received, or
- * declared with an {@code Expect}) is answered 413 and the connection closed. Netty's own answer keeps a keep-alive
- * connection open to read the next request, which on this listener never comes: the client would wait for the
- * handshake deadline and then get a second answer. One instance per channel; on the channel's event loop.
+ * declared with an {@code Expect}) is answered 413, an {@code Expect} other than {@code 100-continue} 417, and the
+ * connection ended with a lingering close ({@link LingeringClose}: the client may still be sending its body). Netty's
+ * own 413 keeps a keep-alive connection open to read the next request, which on this listener never comes: the
+ * client would wait for the handshake deadline and then get a second answer; its 417 is empty and closes at once.
+ * One instance per channel; on the channel's event loop.
  */
 final class UpgradeRequestAggregator extends HttpObjectAggregator {
+    /** The request being started was refused for its Expect header (417): skip it as oversized, unanswered. */
+    private boolean expectationRefused;
+
     UpgradeRequestAggregator(int maxContentLength) {
         super(maxContentLength, true);
     }
 
     @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        String expectation = start.headers().get(HttpHeaderNames.EXPECT); // Netty removes it once answered
+        Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (!(answer instanceof FullHttpResponse netty) || netty.status().code() < 400) {
+            return answer; // 100 Continue, or no expectation
+        }
+        boolean tooLarge = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.equals(netty.status());
+        netty.release();
+        if (!tooLarge) {
+            expectationRefused = true;
+            refuse(pipeline.context(this), HttpResponses.text(HttpResponseStatus.EXPECTATION_FAILED,
+                    "Expect: " + expectation + " is not supported, only 100-continue\n"));
+        }
+        // null: the aggregator goes on to its declared-length check, which refuses (413) or skips it (417) below
+        return null;
+    }
+
+    @Override
+    protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+        return expectationRefused || super.isContentLengthInvalid(start, maxContentLength);
+    }
+
+    @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        FullHttpResponse r = HttpResponses.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "upgrade request body over " + maxContentLength() + " bytes\n");
+        if (expectationRefused) {
+            return; // answered 417 already
+        }
+        refuse(ctx, HttpResponses.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "upgrade request body over " + maxContentLength() + " bytes\n"));
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, FullHttpResponse r) {
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        RefusedRequest.answer(ctx, r);
     }
 }

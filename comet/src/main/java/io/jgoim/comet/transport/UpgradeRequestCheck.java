@@ -1,13 +1,14 @@
 package io.jgoim.comet.transport;
 
 import io.jgoim.common.http.HttpResponses;
-import io.netty.channel.ChannelFutureListener;
+import io.jgoim.common.http.LingeringClose;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -20,9 +21,12 @@ import io.netty.util.ReferenceCountUtil;
  * gets 400, since Netty passes such a request on with the headers read so far and would upgrade or misroute it; a
  * request line naming a version other than HTTP/1.1 gets 505 (an upgrade needs HTTP/1.1); a GET on the WebSocket path
  * whose {@code Sec-WebSocket-Version} is not 13 gets 426 with {@code Sec-WebSocket-Version: 13} (RFC 6455 4.2.2;
- * Netty would otherwise speak the drafts 00, 07 or 08), another method on that path 400. Each answer is plain text
- * and closes the connection. The first request it passes ends the HTTP phase (upgraded or answered), so it leaves the
- * pipeline then. One instance per listener, shared by its channels; stateless.
+ * Netty would otherwise speak the drafts 00, 07 or 08), another method on that path 400, and a GET on it without
+ * {@code Upgrade: websocket}, a {@code Connection} token {@code upgrade} or a {@code Sec-WebSocket-Key} 400 naming
+ * what is missing (the comet serves nothing but the upgrade there; Netty's own 400 had neither Content-Length nor
+ * Connection: close). Each answer is plain text with Content-Length and Connection: close, and ends the connection
+ * with a lingering close ({@link LingeringClose}). The first request it passes ends the HTTP phase (upgraded or
+ * answered), so it leaves the pipeline then. One instance per listener, shared by its channels; stateless.
  */
 @ChannelHandler.Sharable
 final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
@@ -50,7 +54,7 @@ final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
         }
         ReferenceCountUtil.release(msg);
         refusal.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
+        RefusedRequest.answer(ctx, refusal);
     }
 
     /** The answer to {@code req}, or null when it may go on to the upgrade (or the 403/404 refusals behind). */
@@ -75,6 +79,32 @@ final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
                     "Sec-WebSocket-Version must be 13\n");
             r.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, WEBSOCKET_VERSION);
             return r;
+        }
+        if (path.equals(req.uri())) {
+            String missing = missingUpgradeHeader(req.headers());
+            if (missing != null) {
+                // Netty's handshaker would answer its own 400, without Content-Length or Connection: close
+                return HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                        "not a WebSocket upgrade: " + missing + "\n");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What a version-13 upgrade request lacks, as RFC 6455 4.2.1 and Netty's handshaker (whose checks these are, so
+     * none of its own refusals is left) read it; null when nothing.
+     */
+    private static String missingUpgradeHeader(HttpHeaders h) {
+        if (!h.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            return "the request needs the header Upgrade: websocket";
+        }
+        if (!h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            return "the request needs a Connection header with the token upgrade";
+        }
+        String key = h.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null || key.isEmpty()) {
+            return "the request needs a Sec-WebSocket-Key header";
         }
         return null;
     }

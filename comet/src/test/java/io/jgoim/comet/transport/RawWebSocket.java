@@ -282,6 +282,20 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Half-closes: sends the FIN, no close frame; the socket can still read. */
+    void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** Every byte the server sends until it closes the connection; throws when it is still open after 3 s. */
+    byte[] untilEnd() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) >= 0; ) {
+            b.write(c);
+        }
+        return b.toByteArray();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

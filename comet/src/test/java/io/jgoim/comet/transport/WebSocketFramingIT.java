@@ -8,6 +8,7 @@ import io.jgoim.testkit.LeakCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -26,6 +28,7 @@ import static io.jgoim.comet.transport.RawWebSocket.closePayload;
 import static io.jgoim.comet.transport.RawWebSocket.frame;
 import static io.jgoim.comet.transport.RawWebSocket.header64;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * RFC 6455 framing violations written by hand over a plain socket after a real upgrade, before and after auth: each
@@ -150,6 +153,24 @@ class WebSocketFramingIT {
                         .isEqualTo("bye");
                 assertThat(ws.endsAfterClose()).isTrue();
             }
+        }
+    }
+
+    /**
+     * A client that half-closes (TCP FIN, no close frame) has abandoned the closing handshake: the comet, whose
+     * channels do not allow half-closure, closes the connection at once without a close frame (the client's close
+     * code is 1006, RFC 6455 7.1.5) and drops the session; docs/protocol.md says why no close frame follows.
+     */
+    @Test
+    void shouldCloseAHalfClosedWebSocketWithoutACloseFrame() throws Exception {
+        for (boolean authed : new boolean[] {false, true}) {
+            int sessions = hostile.comet().sessionCount();
+            try (RawWebSocket ws = open(authed)) {
+                ws.shutdownOutput();
+                assertThat(ws.untilEnd()).as("bytes after the FIN, authed " + authed).isEmpty();
+            }
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> hostile.comet().sessionCount() == sessions);
         }
     }
 

@@ -97,6 +97,8 @@ class WebSocketUpgradeRequestIT {
                 Arguments.of("no Sec-WebSocket-Version", VALID.replace("Sec-WebSocket-Version: 13\r\n", ""), 426),
                 Arguments.of("no Sec-WebSocket-Key", VALID.replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n",
                         ""), 400),
+                Arguments.of("Expect other than 100-continue", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Expect: something\r\nContent-Length: 5\r\n\r\nhello", 417),
                 Arguments.of("POST", VALID.replace("GET ", "POST "), 400),
                 // found by UpgradeFuzzIT: Netty answered these 426 and left the connection open, to get a 408 at
                 // the deadline as a second answer
@@ -121,6 +123,33 @@ class WebSocketUpgradeRequestIT {
             if (status == 426) {
                 assertThat(answer).containsIgnoringCase("sec-websocket-version: 13\r\n");
             }
+        }
+    }
+
+    static Stream<Arguments> notUpgrades() {
+        String noUpgrade = VALID.replace("Upgrade: websocket\r\n", "");
+        return Stream.of(
+                Arguments.of("a GET without Upgrade", noUpgrade, "the request needs the header Upgrade: websocket"),
+                Arguments.of("a plain GET", "GET " + PATH + " HTTP/1.1\r\nHost: x\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                        "the request needs the header Upgrade: websocket"),
+                Arguments.of("Upgrade: h2c", VALID.replace("Upgrade: websocket", "Upgrade: h2c"),
+                        "the request needs the header Upgrade: websocket"),
+                Arguments.of("Connection: keep-alive", VALID.replace("Connection: Upgrade", "Connection: keep-alive"),
+                        "the request needs a Connection header with the token upgrade"),
+                Arguments.of("an empty Sec-WebSocket-Key", VALID.replace("dGhlIHNhbXBsZSBub25jZQ==", ""),
+                        "the request needs a Sec-WebSocket-Key header"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notUpgrades")
+    void shouldAnswerAGetOnThePathThatIsNotAnUpgradeWithOurOwn400(String name, String request, String missing)
+            throws Exception {
+        String body = "not a WebSocket upgrade: " + missing + "\n";
+        try (Socket s = connect()) {
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readToEnd(s, DEADLINE_MILLIS / 2)).as(name).isEqualTo("HTTP/1.1 400 Bad Request\r\n"
+                    + "content-type: text/plain; charset=utf-8\r\ncontent-length: " + body.length() + "\r\n"
+                    + "connection: close\r\n\r\n" + body + END);
         }
     }
 

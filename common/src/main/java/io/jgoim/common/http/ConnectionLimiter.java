@@ -2,7 +2,6 @@ package io.jgoim.common.http;
 
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Caps the connections one client address holds on a listener, so one client cannot take every file descriptor:
  * a connection over the cap is answered at once (the service's {@link HttpRefusal#TOO_MANY_CONNECTIONS} reply, no
- * request read) and closed. The address is the TCP peer: behind a proxy every client shares the proxy's. One per
- * listener; thread-safe (connections of every event loop count in one map, entries removed at zero). Refusals are
- * counted, and logged at most once a second.
+ * request read) and closed, lingering. The address is the TCP peer: behind a proxy every client shares the proxy's.
+ * One per listener; thread-safe (connections of every event loop count in one map, entries removed at zero).
+ * Refusals are counted, and logged at most once a second.
  */
 public final class ConnectionLimiter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
@@ -78,7 +77,8 @@ public final class ConnectionLimiter {
 
     /**
      * Sets up a channel {@link #admit} refused: once active it is answered {@code refusal} (Connection: close), then
-     * closed; anything it sends is discarded unread.
+     * ended with a {@link LingeringClose}; anything it sends is discarded unread (a close with it unread would answer
+     * with a reset the refusal may not survive).
      */
     public static void refuse(Channel ch, FullHttpResponse refusal) {
         HttpUtil.setKeepAlive(refusal, false);
@@ -89,7 +89,7 @@ public final class ConnectionLimiter {
             public void channelActive(ChannelHandlerContext ctx) {
                 FullHttpResponse r = pending;
                 pending = null;
-                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(r).addListener(LingeringClose.INSTANCE);
             }
 
             @Override

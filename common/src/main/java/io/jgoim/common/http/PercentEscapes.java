@@ -1,18 +1,30 @@
 package io.jgoim.common.http;
 
 /**
- * Checks a request target's percent-escapes before anything decodes it: each {@code %} followed by two hex digits,
- * and each run of escapes well-formed UTF-8. Netty's {@code QueryStringDecoder} throws on a bad escape (which a
- * service would take for its own bug) and turns invalid UTF-8 into U+FFFD (a key or room nobody asked for); a target
- * this finds no problem in decodes exactly as the client meant. Stateless; allocates nothing unless it finds a
- * problem.
+ * Checks a request target's bytes and percent-escapes before anything decodes it: no raw byte that RFC 3986 requires
+ * escaped and no reading of it could mean one thing (a control byte, NUL and DEL included, or a byte at or above
+ * 0x80), each {@code %} followed by two hex digits, and each run of escapes well-formed UTF-8. Netty reads the target
+ * as ISO-8859-1, so a raw UTF-8 key arrived as another key nobody holds; its {@code QueryStringDecoder} throws on a
+ * bad escape (which a service would take for its own bug) and turns invalid UTF-8 into U+FFFD (a key or room nobody
+ * asked for). Printable ASCII outside RFC 3986's set ({@code |}, {@code {}, {@code "}, ...) has one reading and is
+ * let through, as most servers do. A target this finds no problem in decodes exactly as the client meant. Stateless;
+ * allocates nothing unless it finds a problem.
  */
 public final class PercentEscapes {
     private PercentEscapes() {
     }
 
-    /** What is wrong with {@code target}'s escapes (up to any {@code #}), or null when nothing is. */
+    /**
+     * What is wrong with {@code target}'s bytes (each char one byte, as the HTTP codec read it) or its escapes (up to
+     * any {@code #}), or null when nothing is. The answer names a bad byte by its hex value, never quotes it.
+     */
     public static String problem(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                return String.format("byte 0x%02X at offset %d must be percent-encoded", (int) c, i);
+            }
+        }
         int end = target.indexOf('#');
         end = end < 0 ? target.length() : end;
         int i = target.indexOf('%');

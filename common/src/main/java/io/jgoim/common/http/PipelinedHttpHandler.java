@@ -230,7 +230,7 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        policy.connectionError(ctx.channel().remoteAddress(), cause, pending.size());
+        policy.connectionFailed(ctx.channel().remoteAddress(), cause, pending.size());
         ctx.close();
     }
 

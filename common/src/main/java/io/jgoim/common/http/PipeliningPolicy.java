@@ -1,10 +1,13 @@
 package io.jgoim.common.http;
 
+import io.jgoim.common.logging.ClientText;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.SocketAddress;
+import javax.net.ssl.SSLException;
 
 /**
  * What every connection of one HTTP listener shares: how many requests a connection may have waiting for their
@@ -45,21 +48,50 @@ public final class PipeliningPolicy {
         readPauses.increment();
     }
 
-    /** Counts the error and WARNs, at most once a second; the ones left out are counted in the next WARN. */
-    void connectionError(SocketAddress remote, Throwable cause, int unanswered) {
+    /**
+     * The connection failed: a peer that reset it or went away mid-write ({@link #isPeerGone}: "Connection reset by
+     * peer", "Broken pipe") is the peer's doing, logged at DEBUG and not counted; anything else is counted as a
+     * connection error and WARNed, at most once a second, the ones left out counted in the next WARN.
+     */
+    void connectionFailed(SocketAddress remote, Throwable cause, int unanswered) {
+        if (isPeerGone(cause)) {
+            if (log.isDebugEnabled()) {
+                log.debug("HTTP connection from {} reset by the peer: {} ({} requests unanswered)", remote,
+                        ClientText.of(cause), unanswered);
+            }
+            return;
+        }
+        connectionError(remote, cause, unanswered);
+    }
+
+    /**
+     * An I/O failure of the socket itself (a reset, a broken pipe, a timeout of the kernel's): the peer is gone, as
+     * after a close. TLS failures are IOExceptions too but a client's error, so they stay connection errors.
+     */
+    static boolean isPeerGone(Throwable cause) {
+        return cause instanceof IOException && !(cause instanceof SSLException);
+    }
+
+    private void connectionError(SocketAddress remote, Throwable cause, int unanswered) {
         connectionErrors.increment();
         long more = connectionErrorLog.acquire();
         if (more >= 0) {
-            log.warn("HTTP connection from {} closed on error: {} ({} requests unanswered){}", remote, cause,
-                    unanswered, more == 0 ? "" : "; " + more + " more since the last such warning");
+            log.warn("HTTP connection from {} closed on error: {} ({} requests unanswered){}", remote,
+                    ClientText.of(cause), unanswered,
+                    more == 0 ? "" : "; " + more + " more since the last such warning");
         }
     }
 
-    /** A request refused as the client's fault: one WARN line (no stack) a second at most, with the count left out. */
+    /**
+     * A request refused as the client's fault: one WARN line (no stack) a second at most, with the count left out.
+     * {@code what} may quote the client's bytes (Netty's decoder messages do): escaped and bounded by
+     * {@link ClientText}, as the cause of a connection error is.
+     */
     void clientError(SocketAddress remote, String what) {
         long more = clientErrorLog.acquire();
         if (more >= 0) {
-            log.warn("HTTP client error from {}: {}{}", remote, what, RateLimitedLog.suppressedNote(more));
+            log.warn("HTTP client error from {}: {}{}", remote, ClientText.of(what),
+                    RateLimitedLog.suppressedNote(more));
         }
     }
 

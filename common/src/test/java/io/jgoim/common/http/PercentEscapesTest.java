@@ -23,9 +23,21 @@ class PercentEscapesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"/a?k=\u00e9", "/a?k=\u00c3\u00a9", "/a?k=a\u0000b", "/a?k=\u001b[31m", "/a?k=\u007f",
+        "/a\u0080", "/a?k=\u00ff", "/a?k=1#\u0000", "/a?k=\t"})
+    void shouldNameTheRawByteThatMustBeEscaped(String target) {
+        int at = 0;
+        while (target.charAt(at) > 0x20 && target.charAt(at) < 0x7f) {
+            at++;
+        }
+        assertThat(PercentEscapes.problem(target)).isEqualTo(String.format(
+                "byte 0x%02X at offset %d must be percent-encoded", (int) target.charAt(at), at));
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"/a", "/a?k=1&j=2", "/a?k=%20x%20", "/a?k=%e2%82%ac", "/a?k=%C3%A9", "/%41?k=+",
         "/a?k=%f0%9f%98%80%f0%9f%98%80%f0%9f%98%80", "/a?k=1#%zz", "/a?k=%25", "/a?k=%ed%9f%bf", "/a?k=%f4%8f%bf%bf",
-        "/a?k=%e0%a0%80", "/a?k=%7f%00"})
+        "/a?k=%e0%a0%80", "/a?k=%7f%00", "/a?k=|{}\"^`[]\\<>"})
     void shouldPassEveryWellFormedTargetThatNettyDecodes(String target) {
         assertThat(PercentEscapes.problem(target)).isNull();
         QueryStringDecoder decoded = new QueryStringDecoder(target);

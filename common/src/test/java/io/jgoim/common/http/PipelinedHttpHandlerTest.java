@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -214,8 +215,16 @@ class PipelinedHttpHandlerTest {
     @Test
     void shouldCountAndCloseOnAConnectionError() {
         ch.writeInbound(get("/1"));
-        ch.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        ch.pipeline().fireExceptionCaught(new SSLException("not a TLS record"));
         assertThat(errors.count()).isEqualTo(1.0);
+        assertThat(ch.isActive()).isFalse();
+    }
+
+    @Test
+    void shouldCloseWithoutCountingAnErrorWhenThePeerResets() {
+        ch.writeInbound(get("/1"));
+        ch.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        assertThat(errors.count()).isZero();
         assertThat(ch.isActive()).isFalse();
     }
 

@@ -5,6 +5,7 @@ import io.jgoim.common.http.HttpRefusal;
 import io.jgoim.common.http.HttpService;
 import io.jgoim.common.http.PercentEscapes;
 import io.jgoim.common.http.RateLimitedLog;
+import io.jgoim.common.logging.ClientText;
 import io.jgoim.common.metrics.MetricsHttpServer;
 import io.jgoim.common.tracing.Tracing;
 import io.jgoim.common.http.access.ApiKeyring;
@@ -205,7 +206,7 @@ final class ApiService implements HttpService {
         String message = "malformed request target: " + problem;
         long more = clientErrorLog.acquire();
         if (more >= 0) {
-            log.warn("HTTP client error from {}: {}{}", channel.remoteAddress(), message,
+            log.warn("HTTP client error from {}: {}{}", channel.remoteAddress(), ClientText.of(message),
                     RateLimitedLog.suppressedNote(more));
         }
         int end = target.indexOf('?');

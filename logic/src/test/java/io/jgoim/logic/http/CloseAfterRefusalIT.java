@@ -1,5 +1,6 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.testkit.LateReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,6 +49,23 @@ class CloseAfterRefusalIT {
             assertThat(got).contains("HTTP/1.1 400 Bad Request").endsWith("\"data\":null}");
         }
         http.assertServesNormally();
+    }
+
+    @Test
+    void shouldDeliverTheWholeConnectionRefusalToAClientStillSending() throws Exception {
+        try (HttpFixture limited = new HttpFixture(Map.of("JGOIM_HTTP_MAX_CONNECTIONS_PER_IP", "1"));
+             HttpFixture.Conn held = limited.connect()) {
+            held.send(GET);
+            assertThat(held.read().status()).isEqualTo(200);
+            // refused at accept (the address holds its one connection) while its requests are still coming
+            LateReader.Outcome got = LateReader.send(new InetSocketAddress("127.0.0.1", limited.port), GET,
+                    GET.repeat(20), 5000);
+            assertThat(got.writeFailure()).as("a write after the refusal").isNull();
+            assertThat(got.ended()).as("the stream ended after the refusal, not reset").isTrue();
+            assertThat(got.received()).startsWith("HTTP/1.1 429 Too Many Requests\r\n")
+                    .containsIgnoringCase("\r\nconnection: close\r\n").endsWith("\"data\":null}");
+            assertThat(count(got.received(), "HTTP/1.1")).isEqualTo(1);
+        }
     }
 
     /** Everything up to the end of the stream; a reset ends it too (what it discarded is missing then). */

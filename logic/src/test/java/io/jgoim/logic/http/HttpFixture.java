@@ -40,6 +40,8 @@ final class HttpFixture implements AutoCloseable {
     private final LogicServer logic;
     /** What the API published (the bus of this fixture). */
     final InMemoryPushPublisher published = new InMemoryPushPublisher();
+    /** Where the API looks sessions up (add some to route pushes to them). */
+    final InMemorySessionDirectory directory = new InMemorySessionDirectory(Duration.ofMinutes(1));
     final int port;
 
     HttpFixture(Map<String, String> env) {
@@ -59,8 +61,7 @@ final class HttpFixture implements AutoCloseable {
     private HttpFixture(Path fileOrNull, Map<String, String> env, UnaryOperator<PushPublisher> bus) {
         Map<String, String> all = new HashMap<>(Map.of("JGOIM_HTTP_PORT", "0", "JGOIM_GRPC_ENABLED", "false"));
         all.putAll(env);
-        logic = new LogicServer(LogicConfig.load(fileOrNull, all),
-                new InMemorySessionDirectory(Duration.ofMinutes(1)),
+        logic = new LogicServer(LogicConfig.load(fileOrNull, all), directory,
                 bus.apply(published), new InMemoryNodeRegistry(), registry);
         logic.start();
         port = logic.httpAddress().getPort();

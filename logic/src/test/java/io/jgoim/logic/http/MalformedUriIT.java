@@ -62,6 +62,61 @@ class MalformedUriIT {
     }
 
     @Test
+    void shouldAnswerARawByteThatMustBeEscaped400OnAConnectionThatStaysUsable() throws Exception {
+        http.directory.addSession(7, "caf\u00e9", "c1").join();
+        // raw UTF-8 (which Netty read as ISO-8859-1 and routed to nobody), raw Latin-1, NUL, ESC, DEL
+        Map<String, Integer> rawTargets = Map.of(
+                "/goim/push/keys?operation=1000&keys=caf\u00c3\u00a9", 0xC3,
+                "/goim/push/keys?operation=1000&keys=caf\u00e9", 0xE9,
+                "/goim/push/keys?operation=1000&keys=a\u0000b", 0x00,
+                "/goim/push/keys?operation=1000&keys=\u001b[31mred", 0x1B,
+                "/goim/push/keys?operation=1000&keys=a\u007f", 0x7F);
+        for (Map.Entry<String, Integer> t : rawTargets.entrySet()) {
+            try (HttpFixture.Conn c = http.connect()) {
+                c.send("POST " + t.getKey() + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nm");
+                HttpFixture.Response r = c.read();
+                assertThat(r.status()).as(t.getKey()).isEqualTo(400);
+                assertThat(r.code()).as(t.getKey()).isEqualTo(400);
+                assertThat(r.json().get("message").asText()).as(t.getKey()).isEqualTo(String.format(
+                        "malformed request target: byte 0x%02X at offset %d must be percent-encoded", t.getValue(),
+                        t.getKey().indexOf((char) t.getValue().intValue())));
+                c.send("GET /goim/online/total HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(c.read().status()).as("after " + t.getKey()).isEqualTo(200);
+            }
+        }
+        assertThat(http.published.records()).as("nothing published").isEmpty();
+        // the same key percent-encoded as UTF-8 reaches its session
+        try (HttpFixture.Conn c = http.connect()) {
+            c.send("POST /goim/push/keys?operation=1000&keys=caf%C3%A9 HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Length: 1\r\n\r\nm");
+            HttpFixture.Response r = c.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("data").get("routed").asInt()).isEqualTo(1);
+        }
+        assertThat(http.published.records()).hasSize(1);
+    }
+
+    @Test
+    void shouldLogTheClientsBytesInADecoderFailureEscaped() throws Exception {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (HttpFixture.Conn c = http.connect()) {
+            // Netty's decoder quotes the version it could not read in its message, which the WARN line carries
+            c.send("GET /goim/online/total FOO\u001b[2J\u001b]0;pwned\u0007\rBAR\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(400);
+        } finally {
+            System.setErr(original);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        List<String> lines = Arrays.stream(log.split("\n")).filter(l -> l.contains("HTTP client error")).toList();
+        assertThat(lines).as(log).hasSize(1);
+        assertThat(lines.get(0)).contains("FOO\\x1B[2J\\x1B]0;PWNED\\x07\\x0DBAR")
+                .doesNotContain("\u001b").doesNotContain("\r").doesNotContain("\u0007");
+        http.assertServesNormally();
+    }
+
+    @Test
     void shouldLogAFloodOfMalformedRequestsAtABoundedRateWithoutStackTraces() throws Exception {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
