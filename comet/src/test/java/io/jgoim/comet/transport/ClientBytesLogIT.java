@@ -1,5 +1,6 @@
 package io.jgoim.comet.transport;
 
+import io.jgoim.testkit.StderrLog;
 import io.jgoim.testkit.LeakCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
