@@ -65,29 +65,19 @@ public final class RedisServer implements AutoCloseable {
      * out, late.
      */
     public synchronized void pause() {
-        signal("-STOP");
+        Signals.freeze(running());
     }
 
     /** Lets a {@link #pause() paused} server run again (SIGCONT). */
     public synchronized void resume() {
-        signal("-CONT");
+        Signals.thaw(running());
     }
 
-    private void signal(String signal) {
+    private Process running() {
         if (process == null) {
             throw new IllegalStateException("redis-server is not running");
         }
-        try {
-            Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot signal redis-server", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted signalling redis-server", e);
-        }
+        return process;
     }
 
     /** Starts the server again on the same port. */

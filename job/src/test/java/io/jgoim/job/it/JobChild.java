@@ -5,6 +5,7 @@ import io.jgoim.common.registry.StaticNodeRegistry;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.job.JobServer;
 import io.jgoim.job.TestConfigs;
+import io.jgoim.testkit.Signals;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -80,20 +81,13 @@ final class JobChild implements AutoCloseable {
     }
 
     /** SIGSTOP: the JVM stops where it is, its sockets stay open. */
-    void freeze() throws IOException, InterruptedException {
-        signal("-STOP");
+    void freeze() {
+        Signals.freeze(process);
     }
 
     /** SIGCONT after {@link #freeze()}. */
-    void thaw() throws IOException, InterruptedException {
-        signal("-CONT");
-    }
-
-    private void signal(String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IOException("kill " + signal + " " + process.pid() + " failed");
-        }
+    void thaw() {
+        Signals.thaw(process);
     }
 
     /** SIGKILL, and waits for the process to end. */
