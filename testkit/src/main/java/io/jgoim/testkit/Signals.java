@@ -23,7 +23,9 @@ public final class Signals {
 
     private static void send(Process process, String signal) {
         try {
-            Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+            // bash's built-in kill: no procps package needed on the machine.
+            Process kill = new ProcessBuilder("bash", "-c", "kill " + signal + " " + process.pid()).inheritIO()
+                    .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
             }
