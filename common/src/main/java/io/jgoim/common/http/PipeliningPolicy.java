@@ -50,11 +50,13 @@ public final class PipeliningPolicy {
 
     /**
      * The connection failed: a peer that reset it or went away mid-write ({@link #isPeerGone}: "Connection reset by
-     * peer", "Broken pipe") is the peer's doing, logged at DEBUG and not counted; anything else is counted as a
-     * connection error and WARNed, at most once a second, the ones left out counted in the next WARN.
+     * peer", "Broken pipe") with no request of its waiting for its answer is the peer's doing (a pool dropping an
+     * idle connection), logged at DEBUG and not counted. A peer gone with requests unanswered gave them up (its own
+     * timeout, a crash): that is counted as a connection error, as is anything else, and WARNed at most once a
+     * second, the ones left out counted in the next WARN.
      */
     void connectionFailed(SocketAddress remote, Throwable cause, int unanswered) {
-        if (isPeerGone(cause)) {
+        if (isPeerGone(cause) && unanswered == 0) {
             if (log.isDebugEnabled()) {
                 log.debug("HTTP connection from {} reset by the peer: {} ({} requests unanswered)", remote,
                         ClientText.of(cause), unanswered);

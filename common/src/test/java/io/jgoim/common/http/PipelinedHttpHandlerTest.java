@@ -221,10 +221,20 @@ class PipelinedHttpHandlerTest {
     }
 
     @Test
-    void shouldCloseWithoutCountingAnErrorWhenThePeerResets() {
+    void shouldCloseWithoutCountingAnErrorWhenThePeerResetsWithNothingUnanswered() {
         ch.writeInbound(get("/1"));
+        served.get(0).complete(text("one"));
+        assertThat(readBody()).isEqualTo("one");
         ch.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
         assertThat(errors.count()).isZero();
+        assertThat(ch.isActive()).isFalse();
+    }
+
+    @Test
+    void shouldCountAPeerThatResetsWithARequestUnanswered() {
+        ch.writeInbound(get("/1"));
+        ch.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        assertThat(errors.count()).as("a request given up by its client").isEqualTo(1.0);
         assertThat(ch.isActive()).isFalse();
     }
 
