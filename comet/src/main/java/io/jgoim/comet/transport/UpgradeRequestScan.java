@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * reads from it only what the refusal's 101 needs, the {@code Sec-WebSocket-Key}, after the checks the listener's
  * own upgrade makes (Netty's version-13 handshaker, the exact path, the origin allow-list): request line
  * {@code GET <path> HTTP/1.1}; {@code Upgrade} with the token {@code websocket} and {@code Connection} with the token
- * {@code upgrade} (comma-separated lists, any case, in any of their header lines); {@code Sec-WebSocket-Version: 13};
- * a non-empty key; no {@code Origin} or an allowed one. Header names match in any case; lines end in CRLF or a bare
+ * {@code upgrade} (comma-separated lists, any case, in any of their header lines); {@code Sec-WebSocket-Version: 13}
+ * once; one key, the base64 of 16 bytes ({@link UpgradeRequestCheck#isKey}); no {@code Origin} or an allowed one. Header names match in any case; lines end in CRLF or a bare
  * LF, as Netty's decoder reads them. What fails a check, or does not parse (a header line without a colon, a name
  * with white space, a folded line), is not upgraded: the caller answers with the HTTP refusal. Stateless, no
  * allocation but the key and origin strings; any thread.
@@ -104,21 +104,23 @@ final class UpgradeRequestScan {
             } else if (nameIs(b, line, n, CONNECTION)) {
                 connection |= hasToken(b, vs, ve, UPGRADE_TOKEN);
             } else if (nameIs(b, line, n, VERSION)) {
-                if (!sawVersion) { // the first one counts, as Netty's headers.get does
-                    sawVersion = true;
-                    version = ve - vs == V13.length && matches(b, vs, V13);
+                if (sawVersion) {
+                    return null; // given twice: the listener refuses it (RFC 6455 11.3.5)
                 }
+                sawVersion = true;
+                version = ve - vs == V13.length && matches(b, vs, V13);
             } else if (nameIs(b, line, n, KEY)) {
-                if (key == null) {
-                    key = b.toString(vs, ve - vs, StandardCharsets.US_ASCII);
+                if (key != null) {
+                    return null; // given twice (RFC 6455 11.3.1)
                 }
+                key = b.toString(vs, ve - vs, StandardCharsets.US_ASCII);
             } else if (nameIs(b, line, n, ORIGIN)) {
                 if (origin == null) {
                     origin = b.toString(vs, ve - vs, StandardCharsets.ISO_8859_1);
                 }
             }
         }
-        if (!upgrade || !connection || !version || key == null || key.isEmpty()
+        if (!upgrade || !connection || !version || key == null || !UpgradeRequestCheck.isKey(key)
                 || (origin != null && !origins.allows(origin))) {
             return null;
         }

@@ -119,6 +119,11 @@ class RefusedUpgradeTest {
                 full.replace("GET ", "POST "),
                 full.replace("Sec-WebSocket-Key: " + KEY + "\r\n", ""),           // no key
                 full.replace("Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: "),   // an empty key
+                full.replace("Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ"), // 15 bytes
+                full.replace("Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: !!!!notbase64!!!!!!!!!=="),
+                full.replace("Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Key: "
+                        + KEY),
+                full.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 13"),
                 full.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8"),
                 full.replace("Sec-WebSocket-Version: 13\r\n", ""),
                 full.replace("Upgrade: websocket\r\n", "Upgrade: h2c\r\n"),
