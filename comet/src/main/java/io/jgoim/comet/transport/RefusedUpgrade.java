@@ -185,8 +185,10 @@ final class RefusedUpgrade extends ChannelInboundHandlerAdapter {
                 || !listener.path().equals(req.uri())
                 || !h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
                 || !h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || h.getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION).size() != 1
                 || !"13".equals(h.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))
-                || key == null || key.isEmpty()
+                || key == null || h.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY).size() != 1
+                || !UpgradeRequestCheck.isKey(key)
                 || (origin != null && !listener.origins().allows(origin))) {
             return null;
         }

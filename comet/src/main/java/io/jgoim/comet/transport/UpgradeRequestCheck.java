@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 
+import java.util.List;
+
 /**
  * Refuses an upgrade request the WebSocket listener cannot read as RFC 6455 asks, before Netty's upgrade handler
  * sees it: one Netty could not decode (a bad request line, header or Content-Length, a head over the codec's limits)
@@ -24,13 +26,17 @@ import io.netty.util.ReferenceCountUtil;
  * Netty would otherwise speak the drafts 00, 07 or 08), another method on that path 400, and a GET on it without
  * {@code Upgrade: websocket}, a {@code Connection} token {@code upgrade} or a {@code Sec-WebSocket-Key} 400 naming
  * what is missing (the comet serves nothing but the upgrade there; Netty's own 400 had neither Content-Length nor
- * Connection: close). Each answer is plain text with Content-Length and Connection: close, and ends the connection
+ * Connection: close), or whose key is not the base64 of 16 bytes, or with two keys or two versions, 400 (RFC 6455
+ * 4.2.1, 11.3: Netty took any key, and the first of two headers, and upgraded). Each answer is plain text with
+ * Content-Length and Connection: close, and ends the connection
  * with a lingering close ({@link LingeringClose}). The first request it passes ends the HTTP phase (upgraded or
  * answered), so it leaves the pipeline then. One instance per listener, shared by its channels; stateless.
  */
 @ChannelHandler.Sharable
 final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
     private static final String WEBSOCKET_VERSION = "13";
+    /** The length of the base64 of 16 bytes. */
+    private static final int KEY_LENGTH = 24;
 
     private final String path;
 
@@ -73,6 +79,11 @@ final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
             return HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
                     "method " + req.method() + " not allowed: a WebSocket upgrade is a GET\n");
         }
+        // RFC 6455 11.3.5: given once in a request (Netty reads the first and upgrades)
+        if (path.equals(req.uri()) && req.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION).size() > 1) {
+            return HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "not a WebSocket upgrade: Sec-WebSocket-Version given twice\n");
+        }
         if (path.equals(req.uri())
                 && !WEBSOCKET_VERSION.equals(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
             FullHttpResponse r = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED,
@@ -102,10 +113,31 @@ final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
         if (!h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
             return "the request needs a Connection header with the token upgrade";
         }
-        String key = h.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
-        if (key == null || key.isEmpty()) {
+        List<String> keys = h.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (keys.isEmpty() || keys.get(0).isEmpty()) {
             return "the request needs a Sec-WebSocket-Key header";
         }
+        // RFC 6455 4.2.1 and 11.3.1: Netty takes any key, the first of two, and upgrades
+        if (keys.size() > 1 || !isKey(keys.get(0))) {
+            return "the Sec-WebSocket-Key must be given once, the base64 of 16 bytes";
+        }
         return null;
+    }
+
+    /**
+     * {@code key} is a {@code Sec-WebSocket-Key} RFC 6455 4.2.1 accepts: the base64 of 16 bytes, so 22 characters of
+     * the base64 alphabet and the padding {@code ==}; white space around it is no part of it (the caller trims).
+     */
+    static boolean isKey(CharSequence key) {
+        if (key.length() != KEY_LENGTH || key.charAt(KEY_LENGTH - 2) != '=' || key.charAt(KEY_LENGTH - 1) != '=') {
+            return false;
+        }
+        for (int i = 0; i < KEY_LENGTH - 2; i++) {
+            char c = key.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -11,10 +11,11 @@ import java.nio.charset.StandardCharsets;
  * reads from it only what the refusal's 101 needs, the {@code Sec-WebSocket-Key}, after the checks the listener's
  * own upgrade makes (Netty's version-13 handshaker, the exact path, the origin allow-list): request line
  * {@code GET <path> HTTP/1.1}; {@code Upgrade} with the token {@code websocket} and {@code Connection} with the token
- * {@code upgrade} (comma-separated lists, any case, in any of their header lines); {@code Sec-WebSocket-Version: 13};
- * a non-empty key; no {@code Origin} or an allowed one. Header names match in any case; lines end in CRLF or a bare
- * LF, as Netty's decoder reads them. What fails a check, or does not parse (a header line without a colon, a name
- * with white space, a folded line), is not upgraded: the caller answers with the HTTP refusal. Stateless, no
+ * {@code upgrade} (comma-separated lists, any case, in any of their header lines); {@code Sec-WebSocket-Version: 13}
+ * once; one key, the base64 of 16 bytes ({@link UpgradeRequestCheck#isKey}); no {@code Origin} or an allowed one.
+ * Header names match in any case; lines end in CRLF (Netty 4.2's decoder refuses a bare LF, so the listener answers
+ * it 400). What fails a check, or does not parse (a header line without a colon, a name with white space, a folded
+ * line, a bare LF), is not upgraded: the caller answers with the HTTP refusal. Stateless, no
  * allocation but the key and origin strings; any thread.
  */
 final class UpgradeRequestScan {
@@ -74,7 +75,7 @@ final class UpgradeRequestScan {
      */
     static String upgradeKey(ByteBuf b, int start, int end, byte[] path, OriginAllowList origins) {
         int lf = b.indexOf(start, end, (byte) '\n');
-        if (lf < 0 || !isRequestLine(b, start, lineEnd(b, start, lf), path)) {
+        if (lf < 0 || lineEnd(b, start, lf) < 0 || !isRequestLine(b, start, lineEnd(b, start, lf), path)) {
             return null;
         }
         boolean upgrade = false;
@@ -89,6 +90,9 @@ final class UpgradeRequestScan {
                 return null; // not a head from endOfHead
             }
             int le = lineEnd(b, line, lf);
+            if (le < 0) {
+                return null; // a bare LF, which the listener's HTTP codec refuses
+            }
             if (le == line) {
                 break; // the empty line ending the head
             }
@@ -104,21 +108,23 @@ final class UpgradeRequestScan {
             } else if (nameIs(b, line, n, CONNECTION)) {
                 connection |= hasToken(b, vs, ve, UPGRADE_TOKEN);
             } else if (nameIs(b, line, n, VERSION)) {
-                if (!sawVersion) { // the first one counts, as Netty's headers.get does
-                    sawVersion = true;
-                    version = ve - vs == V13.length && matches(b, vs, V13);
+                if (sawVersion) {
+                    return null; // given twice: the listener refuses it (RFC 6455 11.3.5)
                 }
+                sawVersion = true;
+                version = ve - vs == V13.length && matches(b, vs, V13);
             } else if (nameIs(b, line, n, KEY)) {
-                if (key == null) {
-                    key = b.toString(vs, ve - vs, StandardCharsets.US_ASCII);
+                if (key != null) {
+                    return null; // given twice (RFC 6455 11.3.1)
                 }
+                key = b.toString(vs, ve - vs, StandardCharsets.US_ASCII);
             } else if (nameIs(b, line, n, ORIGIN)) {
                 if (origin == null) {
                     origin = b.toString(vs, ve - vs, StandardCharsets.ISO_8859_1);
                 }
             }
         }
-        if (!upgrade || !connection || !version || key == null || key.isEmpty()
+        if (!upgrade || !connection || !version || key == null || !UpgradeRequestCheck.isKey(key)
                 || (origin != null && !origins.allows(origin))) {
             return null;
         }
@@ -131,9 +137,9 @@ final class UpgradeRequestScan {
                 && matches(b, start + GET.length, path) && matches(b, start + GET.length + path.length, HTTP_1_1);
     }
 
-    /** The end of the line whose LF is at {@code lf}, without its CR. */
+    /** The end of the line whose LF is at {@code lf}, without its CR; -1 when no CR precedes the LF. */
     private static int lineEnd(ByteBuf b, int start, int lf) {
-        return lf > start && b.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+        return lf > start && b.getByte(lf - 1) == '\r' ? lf - 1 : -1;
     }
 
     /** A header name: visible ASCII, no white space (a line starting with white space is a folded line). */

@@ -282,7 +282,7 @@ final class FuzzCase {
     }
 
     /** Reads everything the comet sends; notes when the comet (not this side) ended the connection. */
-    private static final class Reader extends Thread {
+    static final class Reader extends Thread {
         private final InputStream in;
         private final ByteArrayOutputStream got = new ByteArrayOutputStream();
         volatile long lastRead = System.nanoTime();

@@ -97,9 +97,7 @@ final class HostileComet implements AutoCloseable {
 
     /** The bystander receives a room push and answers a heartbeat: nothing but the hostile connection was hurt. */
     void assertBystanderServed() throws Exception {
-        String body = "{\"n\":" + pushes.incrementAndGet() + "}";
-        comet.pushService().broadcastRoom(BroadcastRoomReq.newBuilder().setRoomId(BYSTANDER_ROOM)
-                .setProto(push(body)).build()).orTimeout(5, TimeUnit.SECONDS).join();
+        String body = broadcast(BYSTANDER_ROOM);
         byte[] push = bystander.next(3000);
         assertThat(push).as("the bystander's push").isNotNull();
         assertThat(TestClient.op(push)).isEqualTo(PUSH_OP);
@@ -111,6 +109,17 @@ final class HostileComet implements AutoCloseable {
         assertThat(TestClient.op(hb)).isEqualTo(Op.HEARTBEAT_REPLY);
         assertThat(TestClient.seq(hb)).isEqualTo(seq);
         assertThat(comet.index().session("bystander")).isNotNull();
+    }
+
+    /**
+     * Broadcasts a push of op {@value #PUSH_OP} to {@code room}, as job sends one, and waits until the comet took it;
+     * returns its body, a JSON number unique to the push.
+     */
+    String broadcast(String room) {
+        String body = "{\"n\":" + pushes.incrementAndGet() + "}";
+        comet.pushService().broadcastRoom(BroadcastRoomReq.newBuilder().setRoomId(room)
+                .setProto(push(body)).build()).orTimeout(5, TimeUnit.SECONDS).join();
+        return body;
     }
 
     @Override

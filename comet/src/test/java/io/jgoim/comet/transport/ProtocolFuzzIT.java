@@ -1,11 +1,7 @@
 package io.jgoim.comet.transport;
 
-import io.jgoim.comet.CometServer;
-import io.jgoim.protocol.CloseCode;
 import io.jgoim.testkit.LeakCheck;
 import io.jgoim.testkit.StderrLog;
-import io.micrometer.core.instrument.Gauge;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,15 +17,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A seeded, bounded protocol fuzzer on a real comet ({@link HostileComet}: a bystander session beside it). Each case
@@ -49,15 +41,14 @@ class ProtocolFuzzIT {
      * Fixed by default, so the build (and CI) runs the same cases every time and a failure there is a regression, not
      * a new seed's luck; {@code -Djgoim.fuzz.seed=random} draws one (printed) to explore further.
      */
-    private static final long SEED = seed(System.getProperty("jgoim.fuzz.seed", "20261207"));
+    private static final long SEED = FuzzBatchCheck.seed(System.getProperty("jgoim.fuzz.seed", "20261207"));
     private static final int CASES = Integer.getInteger("jgoim.fuzz.cases", 150);
     private static final String ONLY = System.getProperty("jgoim.fuzz.only", "");
     private static final int PARALLEL = 8;
     private static final int BATCH = 25;
-    /** How Netty names a channel's client in a log line. */
-    private static final Pattern REMOTE = Pattern.compile("R:/127\\.0\\.0\\.1:(\\d+)");
     private static StderrLog log;
     private static HostileComet hostile;
+    private static FuzzBatchCheck checks;
 
     @BeforeAll
     static void start() throws Exception {
@@ -70,6 +61,7 @@ class ProtocolFuzzIT {
         hostile = new HostileComet(Map.of("JGOIM_PROTOCOL_HANDSHAKE_TIMEOUT", "2s",
                 "JGOIM_LIMITS_MAX_CONNECTIONS_PER_IP", "100000", "JGOIM_LIMITS_UPSTREAM_RATE", "50",
                 "JGOIM_LIMITS_MIN_HEARTBEAT_INTERVAL", "100ms"));
+        checks = new FuzzBatchCheck(hostile, log, 0, Map.of("127.0.0.1", 1), Map.of(HostileComet.BYSTANDER_ROOM, 1));
     }
 
     @AfterAll
@@ -146,7 +138,7 @@ class ProtocolFuzzIT {
                 for (String e : pusher.stop()) {
                     failures.add(name + ": " + e);
                 }
-                failures.addAll(afterBatch(name, mark, casesByPort));
+                failures.addAll(checks.afterBatch(name, mark, casesByPort));
                 warnings += log.warnings(mark);
                 assertThat(failures).as(name + " (" + replay + ")").isEmpty();
             }
@@ -156,63 +148,5 @@ class ProtocolFuzzIT {
         System.out.printf("ProtocolFuzzIT: seed %d, %s: %d cases in %d ms, %d WARN lines; outcomes: %s%n", SEED,
                 transport, cases.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), warnings,
                 outcomes);
-    }
-
-    /**
-     * What must hold once a batch's connections are gone; each break named with the batch, a log line also with the
-     * case whose connection it names.
-     */
-    private static List<String> afterBatch(String name, int mark, Map<Integer, Integer> casesByPort) {
-        List<String> failures = new ArrayList<>();
-        try {
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> state().equals(BYSTANDER_ALONE));
-        } catch (ConditionTimeoutException e) {
-            failures.add(name + ": the comet did not return to the bystander alone: " + state());
-        }
-        if (hostile.closes(CloseCode.INTERNAL) > 0) {
-            failures.add(name + ": sessions closed with INTERNAL: " + hostile.closes(CloseCode.INTERNAL));
-        }
-        for (String p : log.problems(mark)) {
-            Matcher m = REMOTE.matcher(p);
-            Integer index = m.find() ? casesByPort.get(Integer.parseInt(m.group(1))) : null;
-            failures.add(name + (index == null ? "" : ", case " + index) + ": logged " + p);
-        }
-        String leaks = LeakCheck.collect();
-        if (!leaks.isEmpty()) {
-            failures.add(name + ": leaked buffers:\n" + leaks);
-        }
-        try {
-            hostile.assertBystanderServed();
-        } catch (Exception | AssertionError e) {
-            failures.add(name + ": the bystander was not served: " + e);
-        }
-        return failures;
-    }
-
-    private static final String BYSTANDER_ALONE = "sessions 1/1, tcp 1, ws 0, connects pending 0, "
-            + "disconnects pending 0, connections from 127.0.0.1 1, bans 0, rooms {" + HostileComet.BYSTANDER_ROOM
-            + "=1}";
-
-    /** The comet's session accounting, as one comparable line. */
-    private static String state() {
-        CometServer c = hostile.comet();
-        return "sessions " + c.sessionCount() + "/" + c.index().sessionCount()
-                + ", tcp " + gauge("jgoim_comet_sessions", "tcp") + ", ws " + gauge("jgoim_comet_sessions", "websocket")
-                + ", connects pending " + c.connectsPending()
-                + ", disconnects pending " + gauge("jgoim.comet.disconnects.pending", null)
-                + ", connections from 127.0.0.1 " + c.limits().bans().connections("127.0.0.1")
-                + ", bans " + c.limits().bans().count()
-                + ", rooms " + new TreeMap<>(c.index().roomCounts());
-    }
-
-    private static long gauge(String name, String transport) {
-        var search = hostile.comet().metrics().registry().find(name);
-        Gauge g = (transport == null ? search : search.tag("transport", transport)).gauge();
-        return g == null ? -1 : Math.round(g.value());
-    }
-
-    private static long seed(String property) {
-        return "random".equals(property) ? ThreadLocalRandom.current().nextLong() : Long.parseLong(property);
     }
 }

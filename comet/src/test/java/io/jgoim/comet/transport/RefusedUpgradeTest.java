@@ -119,6 +119,11 @@ class RefusedUpgradeTest {
                 full.replace("GET ", "POST "),
                 full.replace("Sec-WebSocket-Key: " + KEY + "\r\n", ""),           // no key
                 full.replace("Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: "),   // an empty key
+                full.replace("Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ"), // 15 bytes
+                full.replace("Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: !!!!notbase64!!!!!!!!!=="),
+                full.replace("Sec-WebSocket-Key: " + KEY, "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Key: "
+                        + KEY),
+                full.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Version: 13"),
                 full.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8"),
                 full.replace("Sec-WebSocket-Version: 13\r\n", ""),
                 full.replace("Upgrade: websocket\r\n", "Upgrade: h2c\r\n"),
@@ -131,9 +136,9 @@ class RefusedUpgradeTest {
     }
 
     @Test
-    void shouldReadTheHeadersInAnyCaseWithBareLineFeedsAndTokenLists() {
-        String req = "GET /sub HTTP/1.1\nhost: x\nUPGRADE: foo, WebSocket\nconnection:Upgrade\n"
-                + "sec-websocket-key:   " + KEY + " \t\nSEC-WEBSOCKET-VERSION: 13\norigin: http://127.0.0.1:9\n\n";
+    void shouldReadTheHeadersInAnyCaseAndTokenLists() {
+        String req = "GET /sub HTTP/1.1\r\nhost: x\r\nUPGRADE: foo, WebSocket\r\nconnection:Upgrade\r\n"
+                + "sec-websocket-key:   " + KEY + " \t\r\nSEC-WEBSOCKET-VERSION: 13\r\norigin: http://127.0.0.1:9\r\n\r\n";
         EmbeddedChannel ch = refused(Refusal.IP_BANNED, 0, false);
         ch.writeInbound(bytes(req));
         assertUpgradedAndClosed(ch, CloseCode.BANNED, CloseReasons.withRetryAfter(CloseCode.BANNED.reason(), 300));
@@ -147,6 +152,9 @@ class RefusedUpgradeTest {
                 full.replace("Host: x\r\n", "Bad Name: x\r\n"),                      // white space in a name
                 full.replace("Host: x\r\n", "Host: x\r\n folded\r\n"),               // a folded line
                 full.replace("HTTP/1.1", "HTTP/1.0"),
+                full.replace("\r\n", "\n"),                                        // bare LFs, which
+                full.replace("Host: x\r\n", "Host: x\n"),                          // the listener refuses
+                full.replace("\r\n\r\n", "\r\n\n"),
                 "\r\n\r\n")) {
             EmbeddedChannel ch = refused(Refusal.IP_CONNECTIONS, 0, false);
             ch.writeInbound(bytes(req));

@@ -100,6 +100,16 @@ class WebSocketUpgradeRequestIT {
                 Arguments.of("Expect other than 100-continue", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
                         + "Expect: something\r\nContent-Length: 5\r\n\r\nhello", 417),
                 Arguments.of("POST", VALID.replace("GET ", "POST "), 400),
+                // found by UpgradeFuzzIT: Netty upgraded these (RFC 6455 4.2.1, 11.3.1, 11.3.5)
+                Arguments.of("an empty Sec-WebSocket-Key", VALID.replace("Key: dGhlIHNhbXBsZSBub25jZQ==", "Key: "), 400),
+                Arguments.of("a Sec-WebSocket-Key of 32 bytes", VALID.replace("Key: dGhlIHNhbXBsZSBub25jZQ==",
+                        "Key: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXphYmNkZWY="), 400),
+                Arguments.of("a Sec-WebSocket-Key not base64", VALID.replace("Key: dGhlIHNhbXBsZSBub25jZQ==",
+                        "Key: !!!!notbase64!!!!!!!!!=="), 400),
+                Arguments.of("two Sec-WebSocket-Keys", VALID.replace("\r\n\r\n",
+                        "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"), 400),
+                Arguments.of("two Sec-WebSocket-Versions", VALID.replace("\r\n\r\n",
+                        "\r\nSec-WebSocket-Version: 8\r\n\r\n"), 400),
                 // found by UpgradeFuzzIT: Netty answered these 426 and left the connection open, to get a 408 at
                 // the deadline as a second answer
                 Arguments.of("HEAD with Sec-WebSocket-Version 013", VALID.replace("GET ", "HEAD ")
