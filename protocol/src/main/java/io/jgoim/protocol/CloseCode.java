@@ -23,6 +23,7 @@ public enum CloseCode {
     TOO_MANY_CONNECTIONS(4017, "too many open connections from this address; reconnect after a backoff"),
     BANNED(4018, "address banned for repeated auth failures; back off for at least the ban time"),
     SESSION_RATE_LIMITED(4019, "too many upstream messages or heartbeats on this session"),
+    NODE_FULL(4020, "this node holds its maximum of connections; reconnect to another node"),
 
     // 4500-4999: terminal
     AUTH_FAILED(4501, "token refused"),

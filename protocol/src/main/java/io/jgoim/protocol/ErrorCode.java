@@ -62,6 +62,8 @@ public enum ErrorCode {
     IP_BANNED(305, 429, true, "address banned for repeated auth failures or connect/close flaps: back off for the "
             + "ban time"),
     HEARTBEAT_TOO_FREQUENT(306, 429, true, "heartbeats more frequent than limits.minHeartbeatInterval allows"),
+    NODE_FULL(307, 503, true, "this node holds its maximum of connections (limits.maxConnections): reconnect, "
+            + "preferably to another node"),
 
     // 400-499: API requests
     BAD_PARAMETER(400, 400, false, "bad or missing parameter"),

@@ -9,8 +9,11 @@ import java.time.Duration;
  * (token bucket of {@code acceptRate} with {@code acceptBurst}), per client address the open connections and the
  * connects per second, per session the upstream messages per second and the least time between heartbeats, and the
  * ban of an address that fails auth (or opens and drops connections without authenticating) more than
- * {@code authFailuresPerIp} times a minute. Every rate or count of 0 turns its limit off.
+ * {@code authFailuresPerIp} times a minute. Every rate or count of 0 turns its limit off, except
+ * {@code maxConnections}, the node's open client connections, whose 0 means automatic ({@code ConnectionCap}).
  *
+ * @param maxConnections      open client connections on all listeners (0 = automatic: the file-descriptor limit
+ *                            less a reserve for the node's own sockets and files; -1 = no limit)
  * @param acceptRate          connections accepted per second by this comet (0 = no limit)
  * @param acceptBurst         connections accepted at once above the rate (the bucket's size)
  * @param maxConnectionsPerIp open connections from one client address (0 = no limit)
@@ -24,10 +27,12 @@ import java.time.Duration;
  * @param minHeartbeatInterval least average time between a session's heartbeats (0 = no limit)
  * @param heartbeatBurst      heartbeats at once closer together than {@code minHeartbeatInterval}
  */
-public record LimitsConfig(int acceptRate, int acceptBurst, int maxConnectionsPerIp, int connectRatePerIp,
+public record LimitsConfig(int maxConnections, int acceptRate, int acceptBurst, int maxConnectionsPerIp, int connectRatePerIp,
                            int connectBurstPerIp, int authFailuresPerIp, Duration banTime, int ipTableSize,
                            int upstreamRate, int upstreamBurst, Duration minHeartbeatInterval, int heartbeatBurst) {
     public LimitsConfig {
+        Checks.check(maxConnections >= -1, "limits.maxConnections must be -1 (no limit), 0 (automatic) or more, was "
+                + maxConnections);
         Checks.nonNegative(acceptRate, "limits.acceptRate");
         Checks.positive(acceptBurst, "limits.acceptBurst");
         Checks.nonNegative(maxConnectionsPerIp, "limits.maxConnectionsPerIp");

@@ -3,6 +3,7 @@ package io.jgoim.comet.limit;
 import io.jgoim.comet.config.LimitsConfig;
 import io.jgoim.common.http.RateLimitedLog;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ public final class ConnectLimits {
     private final LimitsConfig config;
     private final LongSupplier clock;
     private final AcceptRate acceptRate;
+    private final ConnectionCap cap;
     private final IpTable table;
     private final LimitMeters meters;
     private final IpBans bans;
@@ -32,14 +34,21 @@ public final class ConnectLimits {
     private final RateLimitedLog banLog = new RateLimitedLog();
 
     public ConnectLimits(LimitsConfig config, MeterRegistry registry, LongSupplier nanoClock) {
+        this(config, registry, nanoClock, ConnectionCap.processFdLimit());
+    }
+
+    /** Limits for a process allowed {@code fdLimit} file descriptors (-1: unknown), for the automatic cap. */
+    ConnectLimits(LimitsConfig config, MeterRegistry registry, LongSupplier nanoClock, long fdLimit) {
         this.config = config;
         this.clock = nanoClock;
+        this.cap = new ConnectionCap(ConnectionCap.resolve(config.maxConnections(), fdLimit));
+        logCap(config.maxConnections(), fdLimit, cap.max());
         this.acceptRate = new AcceptRate(config.acceptRate(), config.acceptBurst(), nanoClock);
         this.table = config.perIp() ? new IpTable(config.ipTableSize(), config.maxConnectionsPerIp(),
                 config.connectRatePerIp(), config.connectBurstPerIp(), config.authFailuresPerIp(),
                 config.banTime().toNanos()) : null;
         this.bans = new IpBans(table, nanoClock);
-        this.meters = new LimitMeters(registry, bans::count);
+        this.meters = new LimitMeters(registry, bans::count, cap);
         this.upstreamInterval = Gcra.interval(config.upstreamRate());
         this.upstreamTolerance = Gcra.tolerance(upstreamInterval, config.upstreamBurst());
         this.heartbeatInterval = config.minHeartbeatInterval().toNanos();
@@ -62,6 +71,33 @@ public final class ConnectLimits {
     /** The ban list, for operators (the admin API's {@code /admin/bans}). */
     public IpBans bans() {
         return bans;
+    }
+
+    private static void logCap(int configured, long fdLimit, int max) {
+        if (configured == 0 && max == ConnectionCap.NONE) {
+            log.warn("limits.maxConnections is automatic but the file-descriptor limit cannot be read: no cap on open "
+                    + "client connections");
+        } else if (configured == 0) {
+            log.info("limits.maxConnections: {} (automatic: file-descriptor limit {} less the node's reserve)", max,
+                    fdLimit);
+        }
+    }
+
+    /**
+     * The node's cap on open client connections, first at accept: counts {@code ch} until it closes (refused or
+     * not); null when it fits, else {@link Refusal#NODE_FULL} (counted).
+     */
+    public Refusal openConnection(Channel ch) {
+        if (cap.open(ch)) {
+            return null;
+        }
+        meters.refused(Refusal.NODE_FULL);
+        return Refusal.NODE_FULL;
+    }
+
+    /** The cap on open client connections and their count. */
+    public ConnectionCap cap() {
+        return cap;
     }
 
     /** The node's accept bucket, at accept: null when admitted, else {@link Refusal#ACCEPT_RATE} (counted). */

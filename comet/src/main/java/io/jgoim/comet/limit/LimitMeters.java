@@ -11,7 +11,7 @@ import java.util.function.IntSupplier;
 /**
  * The limits' meters, registered at start at zero: refusals by limit ({@code jgoim_comet_limit_refusals_total},
  * label {@code limit} from {@link Refusal}: bounded, never an address), bans issued, admissions the address table had
- * no room to track, and the gauge of addresses banned now. Thread-safe.
+ * no room to track, the gauge of addresses banned now, and the open client connections with their cap. Thread-safe.
  */
 public final class LimitMeters {
     private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
@@ -19,7 +19,7 @@ public final class LimitMeters {
     private final Counter bans;
     private final Counter tableFull;
 
-    public LimitMeters(MeterRegistry registry, IntSupplier banned) {
+    public LimitMeters(MeterRegistry registry, IntSupplier banned, ConnectionCap cap) {
         for (Refusal r : Refusal.values()) {
             refusals.put(r, Counter.builder("jgoim_comet_limit_refusals").tag("limit", r.label())
                     .description("connections refused or sessions closed by a limit (limits.*, proxy.*), by limit")
@@ -35,6 +35,12 @@ public final class LimitMeters {
                 .register(registry);
         Gauge.builder("jgoim_comet_banned_ips", banned::getAsInt)
                 .description("client addresses banned now").register(registry);
+        Gauge.builder("jgoim_comet_client_connections", cap, ConnectionCap::openCount)
+                .description("open client connections on all listeners, refused ones not yet closed included")
+                .register(registry);
+        Gauge.builder("jgoim_comet_client_connections_max", cap, ConnectionCap::max)
+                .description("the cap on open client connections (limits.maxConnections resolved; 0: none)")
+                .register(registry);
     }
 
     void accepted() {

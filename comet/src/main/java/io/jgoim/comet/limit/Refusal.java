@@ -14,6 +14,7 @@ public enum Refusal {
     IP_CONNECTIONS("ip_connections", ErrorCode.TOO_MANY_CONNECTIONS_FROM_IP, CloseCode.TOO_MANY_CONNECTIONS, 429, 10),
     IP_BANNED("ip_banned", ErrorCode.IP_BANNED, CloseCode.BANNED, 429, -1),
     UPSTREAM_RATE("upstream_rate", ErrorCode.RATE_LIMITED, CloseCode.SESSION_RATE_LIMITED, 0, 0),
+    NODE_FULL("max_connections", ErrorCode.NODE_FULL, CloseCode.NODE_FULL, 503, 5),
     HEARTBEAT_RATE("heartbeat_rate", ErrorCode.HEARTBEAT_TOO_FREQUENT, CloseCode.SESSION_RATE_LIMITED, 0, 0),
     PROXY_UNTRUSTED("proxy_untrusted", null, null, 0, 0),
     PROXY_MALFORMED("proxy_malformed", null, null, 0, 0);

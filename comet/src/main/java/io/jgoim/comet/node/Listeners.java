@@ -7,6 +7,8 @@ import io.jgoim.comet.transport.TcpChannelInitializer;
 import io.jgoim.comet.transport.TlsContexts;
 import io.jgoim.comet.transport.Transports;
 import io.jgoim.comet.transport.WebSocketChannelInitializer;
+import io.jgoim.common.net.AcceptErrorHandler;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -56,22 +58,25 @@ public final class Listeners {
      */
     public void bindClients(SessionServices services) {
         SslContext ssl = null;
+        MeterRegistry registry = services.metrics().registry();
         CometConfig.TcpConfig tcpConfig = config.tcp();
         if ((tcpConfig.enabled() && tcpConfig.tlsEnabled()) || config.wss().enabled()) {
             ssl = TlsContexts.server(config.tls());
         }
         if (tcpConfig.enabled()) {
-            tcp = bind(tcpConfig.bind(), tcpConfig.port(), new TcpChannelInitializer(services, null));
+            tcp = bind("tcp", tcpConfig.bind(), tcpConfig.port(), new TcpChannelInitializer(services, null), registry);
             if (tcpConfig.tlsEnabled()) {
-                tcpTls = bind(tcpConfig.bind(), tcpConfig.tlsPort(), new TcpChannelInitializer(services, ssl));
+                tcpTls = bind("tcp-tls", tcpConfig.bind(), tcpConfig.tlsPort(), new TcpChannelInitializer(services, ssl),
+                        registry);
             }
         }
         if (config.webSocket().enabled()) {
-            ws = bind(config.webSocket().bind(), config.webSocket().port(),
-                    new WebSocketChannelInitializer(services, null));
+            ws = bind("ws", config.webSocket().bind(), config.webSocket().port(),
+                    new WebSocketChannelInitializer(services, null), registry);
         }
         if (config.wss().enabled()) {
-            wss = bind(config.wss().bind(), config.wss().port(), new WebSocketChannelInitializer(services, ssl));
+            wss = bind("wss", config.wss().bind(), config.wss().port(), new WebSocketChannelInitializer(services, ssl),
+                    registry);
         }
     }
 
@@ -96,10 +101,12 @@ public final class Listeners {
     }
 
     /**
-     * Binds one listener whose accepted channels {@code initializer} sets up; throws naming it if the bind fails.
-     * It accepts no connection before {@link #open()} (clients' connects wait in the backlog meanwhile).
+     * Binds the listener {@code name} whose accepted channels {@code initializer} sets up; throws naming it if the
+     * bind fails. It accepts no connection before {@link #open()} (clients' connects wait in the backlog meanwhile);
+     * a failed accept pauses it 1 s ({@link AcceptErrorHandler}, counted in {@code registry}).
      */
-    public InetSocketAddress bind(String host, int port, ChannelHandler initializer) {
+    private InetSocketAddress bind(String name, String host, int port, ChannelHandler initializer,
+                                   MeterRegistry registry) {
         CometConfig.TcpConfig tcp = config.tcp();
         CometConfig.OutboundConfig out = config.outbound();
         ServerBootstrap b = new ServerBootstrap()
@@ -108,6 +115,7 @@ public final class Listeners {
                 .option(ChannelOption.SO_BACKLOG, tcp.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.AUTO_READ, false)
+                .handler(new AcceptErrorHandler(name, registry))
                 .childOption(ChannelOption.TCP_NODELAY, tcp.noDelay())
                 .childOption(ChannelOption.SO_KEEPALIVE, tcp.keepAlive())
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECV_ALLOCATOR)

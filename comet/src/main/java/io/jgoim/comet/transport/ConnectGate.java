@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The limits at accept, first thing in a listener's {@code initChannel}, before any TLS, WebSocket or auth work:
- * the node's accept bucket, then the per-address limits and bans on the peer's address, or, when the client's real
+ * the node's cap on open connections, the node's accept bucket, then the per-address limits and bans on the peer's address, or, when the client's real
  * address comes later from a trusted load balancer, the handler that will apply them to it (a PROXY header:
  * {@link ProxyProtocolHandler}; an X-Forwarded-For header of a WebSocket upgrade: {@link ForwardedForHandler}). A
  * refused connection gets the {@link RefusedConnection} pipeline only, or on a plain WebSocket listener whose
@@ -81,7 +81,13 @@ final class ConnectGate {
      * (the caller adds the rest after them).
      */
     Verdict admit(Channel ch, ClientIp client) {
-        Refusal r = limits.acceptNode();
+        // first: counts the socket until it closes, whatever comes next (limits.maxConnections)
+        Refusal r = limits.openConnection(ch);
+        if (r != null) {
+            refuse(ch, r);
+            return Verdict.REFUSED;
+        }
+        r = limits.acceptNode();
         if (r != null) {
             // a TLS listener closes bare (nothing is written before the handshake), so it books no place either
             if (closeFrames != null) {

@@ -229,6 +229,11 @@ class WebSocketRefusalIT {
     }
 
     private RawConn authed(String source, String key) throws IOException {
+        return authed(comet, source, key);
+    }
+
+    /** A TCP session of {@code key} from {@code source}, authenticated. */
+    static RawConn authed(CometServer comet, String source, String key) throws IOException {
         RawConn c = RawConn.open(source, comet.tcpAddress());
         c.auth(EXT, ConnectLimitsIT.token(Math.abs(key.hashCode()), key));
         assertThat(TestClient.op(c.next())).isEqualTo(Op.AUTH_REPLY);
@@ -236,6 +241,11 @@ class WebSocketRefusalIT {
     }
 
     private void assertStillPushedTo(RawConn session, String key) throws Exception {
+        assertStillPushedTo(comet, session, key);
+    }
+
+    /** A push to {@code key} reaches {@code session}. */
+    static void assertStillPushedTo(CometServer comet, RawConn session, String key) throws Exception {
         byte[] inner = TestClient.frame(1, 1000, 0, ("after the refusal to " + key).getBytes(StandardCharsets.UTF_8));
         assertThat(comet.pushService().pushMsg(PushMsgReq.newBuilder().addKeys(key).setProtoOp(1000)
                 .setProto(Proto.newBuilder().setVer(1).setOp(Op.RAW).setBody(ByteString.copyFrom(inner)).build())
@@ -244,9 +254,13 @@ class WebSocketRefusalIT {
     }
 
     private Socket connect(String source) throws IOException {
+        return connect(comet.wsAddress(), source);
+    }
+
+    private static Socket connect(InetSocketAddress ws, String source) throws IOException {
         Socket s = new Socket();
         s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
-        s.connect(comet.wsAddress(), 5000);
+        s.connect(ws, 5000);
         s.setSoTimeout(5000);
         return s;
     }
@@ -259,7 +273,12 @@ class WebSocketRefusalIT {
 
     /** Opens a WebSocket from {@code source}, which the comet refuses: what its close frame says. */
     private Closed refusedUpgrade(String source) throws IOException {
-        try (Socket s = connect(source)) {
+        return refusedUpgrade(comet.wsAddress(), source);
+    }
+
+    /** Opens a WebSocket from {@code source} to the listener {@code ws}, which refuses it: its close frame's words. */
+    static Closed refusedUpgrade(InetSocketAddress ws, String source) throws IOException {
+        try (Socket s = connect(ws, source)) {
             s.getOutputStream().write(upgradeRequest("/sub", "http://127.0.0.1:8080", "")
                     .getBytes(StandardCharsets.US_ASCII));
             return readRefusal(s);

@@ -1,5 +1,6 @@
 package io.jgoim.common.http;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -18,6 +19,11 @@ public final class RateLimitedLog {
     /** One line a second at most. */
     public RateLimitedLog() {
         this(TimeUnit.SECONDS.toNanos(1), System::nanoTime);
+    }
+
+    /** One line per {@code interval} at most. */
+    public RateLimitedLog(Duration interval) {
+        this(interval.toNanos(), System::nanoTime);
     }
 
     RateLimitedLog(long intervalNanos, LongSupplier nanoClock) {

@@ -10,6 +10,7 @@ import io.jgoim.common.http.HttpTimeouts;
 import io.jgoim.common.http.JsonReply;
 import io.jgoim.common.http.PipelinedHttpHandler;
 import io.jgoim.common.http.PipeliningPolicy;
+import io.jgoim.common.net.AcceptErrorHandler;
 import io.jgoim.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -64,6 +65,7 @@ public final class MetricsHttpServer implements AutoCloseable {
     private static final String METRICS = "/metrics";
 
     private final SslContext ssl;
+    private final AcceptErrorHandler acceptErrors;
     private final AdminHttpService service;
     private final PipeliningPolicy pipelining;
     private final HttpTimeouts timeouts;
@@ -102,6 +104,7 @@ public final class MetricsHttpServer implements AutoCloseable {
     MetricsHttpServer(PrometheusMeterRegistry registry, NodeHealth health, SslContext sslOrNull,
                       AdminEndpoint adminOrNull, Bounds bounds) {
         this.ssl = sslOrNull;
+        this.acceptErrors = new AcceptErrorHandler(adminOrNull == null ? "metrics-http" : "admin-http", registry);
         this.maxConnectionsPerIp = bounds.maxConnectionsPerIp();
         this.service = new AdminHttpService(registry, health, adminOrNull);
         this.pipelining = new PipeliningPolicy(MAX_PIPELINED,
@@ -125,6 +128,7 @@ public final class MetricsHttpServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
+                .handler(acceptErrors)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -11,6 +11,7 @@ import io.jgoim.common.http.HttpTimeouts;
 import io.jgoim.common.http.PipelinedHttpHandler;
 import io.jgoim.common.http.PipeliningPolicy;
 import io.jgoim.common.metrics.EventLoopMeters;
+import io.jgoim.common.net.AcceptErrorHandler;
 import io.jgoim.common.logging.LogLevels;
 import io.jgoim.logic.ApiKey;
 import io.jgoim.logic.HttpConfig;
@@ -130,6 +131,7 @@ public final class LogicHttpServer implements AutoCloseable {
                 .group(group)
                 .channel(type)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .handler(new AcceptErrorHandler("logic-http", registry))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // a client that half-closes after its requests still gets their replies (PipelinedHttpHandler)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
