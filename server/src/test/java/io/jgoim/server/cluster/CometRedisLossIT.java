@@ -3,12 +3,9 @@ package io.jgoim.server.cluster;
 import io.jgoim.client.ClientState;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import java.nio.file.Path;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,27 +20,13 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class CometRedisLossIT {
-    private static Cluster cluster;
-    private static Fleet fleet;
-
-    @BeforeAll
-    static void start(@TempDir Path dir) {
-        cluster = Cluster.start(dir, Cluster.Options.of(2, 1));
-        fleet = new Fleet(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterFixture CLUSTER = new ClusterFixture(Cluster.Options.of(2, 1));
 
     @Test
     void shouldKeepDeliveringToTheSessionsOfACometThatLostRedis() throws Exception {
+        Cluster cluster = CLUSTER.cluster();
+        Fleet fleet = CLUSTER.fleet();
         List<CometNode> comets = cluster.comets();
         CometNode cut = comets.get(0);
         Delivery delivery = new Delivery();

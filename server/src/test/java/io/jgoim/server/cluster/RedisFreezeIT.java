@@ -5,12 +5,9 @@ import io.jgoim.client.CloseStatus;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.protocol.CloseCode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import java.nio.file.Path;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,27 +29,13 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class RedisFreezeIT {
-    private static Cluster cluster;
-    private static Fleet fleet;
-
-    @BeforeAll
-    static void start(@TempDir Path dir) {
-        cluster = Cluster.start(dir, Cluster.Options.of(2, 1));
-        fleet = new Fleet(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterFixture CLUSTER = new ClusterFixture(Cluster.Options.of(2, 1));
 
     @Test
     void shouldAnswerEveryPushAndDeliverEveryAcceptedOneThroughAFrozenRedis() throws Exception {
+        Cluster cluster = CLUSTER.cluster();
+        Fleet fleet = CLUSTER.fleet();
         Delivery delivery = new Delivery();
         List<JgoimClient> clients = new ArrayList<>();
         List<CometNode> comets = cluster.comets();
