@@ -35,8 +35,7 @@ public final class LogicMain {
         // Records print every value; JwtKey.toString() leaves secrets out.
         LoggerFactory.getLogger(LogicMain.class).info("effective config: {}", config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        RedisClients redis = RedisClients.connect(config.redis().uris(), config.redis().cluster(),
-                config.redis().commandTimeout(), config.redis().requestQueueSize());
+        RedisClients redis = config.redis().connection().connect();
         RedisSessionDirectory directory = new RedisSessionDirectory(redis, config.redis().sessionTtl(),
                 config.redis().sessionWriteWindow(), config.redis().sessionWriteQueue(), registry,
                 java.time.Clock.systemUTC());

@@ -118,8 +118,7 @@ final class NodeCommands {
             }
             KafkaTopics.ensure(c.kafka().bootstrapServers(), topics, c.kafka().topics());
             PrometheusMeterRegistry meters = meters();
-            RedisClients r = RedisClients.connect(c.redis().uris(), c.redis().cluster(), c.redis().commandTimeout(),
-                    c.redis().requestQueueSize());
+            RedisClients r = c.redis().connection().connect();
             RedisSessionDirectory sessions = new RedisSessionDirectory(r, c.redis().sessionTtl(),
                     c.redis().sessionWriteWindow(), c.redis().sessionWriteQueue(), meters, Clock.systemUTC());
             KafkaPushPublisher kafka = new KafkaPushPublisher(c.kafka(), c.node().id(), meters);

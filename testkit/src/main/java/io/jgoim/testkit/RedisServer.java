@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,17 +16,34 @@ import java.util.concurrent.TimeUnit;
 public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
+    private final String host;
+    private final IsolatedHost isolated;
     private Process process;
 
-    private RedisServer(int port, Path dir) {
+    private RedisServer(int port, Path dir, String host, IsolatedHost isolated) {
         this.port = port;
         this.dir = dir;
+        this.host = host;
+        this.isolated = isolated;
     }
 
     /** Starts a redis-server on a free port and waits until it accepts connections. */
     public static RedisServer start() {
+        return start(null);
+    }
+
+    /**
+     * Starts a redis-server on {@code host} (its own network namespace: {@link IsolatedHost}), listening on the host's
+     * address; the caller closes the host after this server.
+     */
+    public static RedisServer startOn(IsolatedHost host) {
+        return start(host);
+    }
+
+    private static RedisServer start(IsolatedHost isolated) {
         try {
-            RedisServer r = new RedisServer(FreePorts.next(), Files.createTempDirectory("jgoim-redis"));
+            RedisServer r = new RedisServer(FreePorts.next(), Files.createTempDirectory("jgoim-redis"),
+                    isolated == null ? "127.0.0.1" : isolated.address(), isolated);
             r.startProcess();
             return r;
         } catch (IOException e) {
@@ -37,9 +55,9 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:port}. */
+    /** {@code redis://127.0.0.1:port} (or the isolated host's address). */
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + host + ":" + port;
     }
 
     public synchronized boolean isRunning() {
@@ -91,8 +109,11 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private synchronized void startProcess() throws IOException {
-        process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no")
+        // protected mode refuses clients from anywhere but loopback: off on an isolated host's own address
+        List<String> argv = List.of("redis-server", "--port", String.valueOf(port), "--bind", host,
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
+                "--protected-mode", isolated == null ? "yes" : "no");
+        process = new ProcessBuilder(isolated == null ? argv : isolated.command(argv.toArray(String[]::new)))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
@@ -102,7 +123,7 @@ public final class RedisServer implements AutoCloseable {
                 throw new IOException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
             }
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                s.connect(new InetSocketAddress(host, port), 200);
                 return;
             } catch (IOException notYet) {
                 sleep(20);

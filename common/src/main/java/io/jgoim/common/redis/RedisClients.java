@@ -55,6 +55,21 @@ public final class RedisClients implements AutoCloseable {
      */
     public static RedisClients connect(List<String> uris, boolean cluster, Duration commandTimeout,
                                        int requestQueueSize) {
+        return connect(uris, cluster, commandTimeout, requestQueueSize, DEFAULT_DEAD_PEER_TIMEOUT);
+    }
+
+    /** The default of {@code redis.deadPeerTimeout}. */
+    public static final Duration DEFAULT_DEAD_PEER_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * As {@link #connect(List, boolean, Duration, int)}, with the time after which a silent path counts as dead.
+     *
+     * @param deadPeerTimeout a connection whose bytes stay unacknowledged this long (TCP_USER_TIMEOUT, where the
+     *                        native transport runs), or that is idle and answers no keepalive probe for about this
+     *                        long, is closed and made again; {@link Duration#ZERO}: the kernel's defaults (minutes)
+     */
+    public static RedisClients connect(List<String> uris, boolean cluster, Duration commandTimeout,
+                                       int requestQueueSize, Duration deadPeerTimeout) {
         if (uris.isEmpty()) {
             throw new IllegalArgumentException("no Redis uri");
         }
@@ -68,11 +83,7 @@ public final class RedisClients implements AutoCloseable {
         // Connecting (TCP + HELLO/PING handshake) gets more time than one command: on a loaded machine the first
         // handshake can take longer than the command timeout, and it happens once per (re)connect, not per call.
         Duration connectTimeout = max(commandTimeout.multipliedBy(4), Duration.ofSeconds(2));
-        SocketOptions socket = SocketOptions.builder()
-                .connectTimeout(connectTimeout)
-                .keepAlive(true)
-                .tcpNoDelay(true)
-                .build();
+        SocketOptions socket = socketOptions(connectTimeout, deadPeerTimeout);
         TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
         try {
             if (cluster) {
@@ -105,6 +116,33 @@ public final class RedisClients implements AutoCloseable {
                 .timeoutOptions(timeouts)
                 .socketOptions(socket);
         return options;
+    }
+
+    /**
+     * Why a dead-peer bound: a Redis host that vanishes without a word (power lost, a dead switch port, a firewall
+     * that drops) leaves the connection open. Commands time out one by one, but the kernel keeps retransmitting the
+     * oldest of them with a doubling back-off, so after the path returns the connection stays stuck until the next
+     * retransmission: 11 s later after a 14 s cut, about a minute after a 60 s one, and a connection to a host that
+     * never returns is never given up (a failover to a new address is then not followed). TCP_USER_TIMEOUT closes a
+     * connection whose bytes stay unacknowledged for {@code deadPeerTimeout}; keepalive probes cover an idle one.
+     * lettuce then reconnects (its back-off is capped at 500 ms). A Redis that is merely slow or frozen keeps
+     * acknowledging (its kernel does), so this does not cut it.
+     */
+    static SocketOptions socketOptions(Duration connectTimeout, Duration deadPeerTimeout) {
+        SocketOptions.Builder b = SocketOptions.builder()
+                .connectTimeout(connectTimeout)
+                .tcpNoDelay(true);
+        if (deadPeerTimeout.isZero()) {
+            return b.keepAlive(true).build();
+        }
+        // Idle for a third of the bound, then probes a sixth apart: ~3 unanswered probes within the bound.
+        Duration idle = max(deadPeerTimeout.dividedBy(3), Duration.ofSeconds(1));
+        Duration interval = max(deadPeerTimeout.dividedBy(6), Duration.ofSeconds(1));
+        return b.keepAlive(SocketOptions.KeepAliveOptions.builder().enable().idle(idle).interval(interval).count(3)
+                        .build())
+                .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable()
+                        .tcpUserTimeout(deadPeerTimeout).build())
+                .build();
     }
 
     private static Duration max(Duration a, Duration b) {
