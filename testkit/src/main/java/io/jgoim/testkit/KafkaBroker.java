@@ -31,21 +31,23 @@ public final class KafkaBroker implements AutoCloseable {
     private static KafkaBroker shared;
 
     private final Path dir;
+    private final String host;
     private final int brokerPort;
     private final int controllerPort;
     private final Properties props;
     private KafkaRaftServer server;
 
-    private KafkaBroker(Path dir, int brokerPort, int controllerPort) {
+    private KafkaBroker(Path dir, String host, int brokerPort, int controllerPort) {
         this.dir = dir;
+        this.host = host;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
         props.put("controller.listener.names", "CONTROLLER");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("log.dirs", dir.resolve("logs").toString());
@@ -61,8 +63,16 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Formats a fresh log directory and starts a broker on free ports. */
     public static KafkaBroker start() {
+        return start("127.0.0.1");
+    }
+
+    /**
+     * As {@link #start()}, with clients served on {@code host} (the controller stays on loopback): an
+     * {@link IsolatedHost}'s address, when the broker runs there.
+     */
+    public static KafkaBroker start(String host) {
         try {
-            KafkaBroker b = new KafkaBroker(Files.createTempDirectory("jgoim-kafka"), FreePorts.next(),
+            KafkaBroker b = new KafkaBroker(Files.createTempDirectory("jgoim-kafka"), host, FreePorts.next(),
                     FreePorts.next());
             b.format();
             b.startServer();
@@ -83,7 +93,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + brokerPort;
+        return host + ":" + brokerPort;
     }
 
     /** Creates topics (ignoring ones that exist) and waits until they are ready. */

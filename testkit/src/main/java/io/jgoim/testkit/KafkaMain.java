@@ -5,14 +5,15 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs one {@link KafkaBroker} as a process, for benchmark scripts on a machine with no Kafka package:
  * {@code KafkaMain TOPIC[:PARTITIONS] ...}. Prints {@code bootstrap=host:port} once the topics exist, then serves
- * until it is stopped (SIGTERM), deleting its data.
+ * until it is stopped (SIGTERM), deleting its data. Clients are served on 127.0.0.1, or on the address of the system
+ * property {@code jgoim.kafka.host}.
  */
 public final class KafkaMain {
     private KafkaMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        KafkaBroker broker = KafkaBroker.start();
+        KafkaBroker broker = KafkaBroker.start(System.getProperty("jgoim.kafka.host", "127.0.0.1"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();

@@ -25,10 +25,24 @@ public final class KafkaProcess implements AutoCloseable {
 
     /** Starts a broker with {@code topics} ({@code name[:partitions]}) and waits until they exist (60 s at most). */
     public static KafkaProcess start(String... topics) throws IOException {
+        return start(null, topics);
+    }
+
+    /**
+     * As {@link #start(String...)}, the broker running on {@code host} and serving clients at its address (close the
+     * broker before the host).
+     */
+    public static KafkaProcess startOn(IsolatedHost host, String... topics) throws IOException {
+        return start(host, topics);
+    }
+
+    private static KafkaProcess start(IsolatedHost host, String... topics) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), KafkaMain.class.getName()));
+                "-Xmx512m", "-Djgoim.kafka.host=" + (host == null ? "127.0.0.1" : host.address()),
+                "-cp", System.getProperty("java.class.path"), KafkaMain.class.getName()));
         cmd.addAll(List.of(topics));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(host == null ? cmd : host.command(cmd.toArray(String[]::new)))
+                .redirectErrorStream(true).start();
         CompletableFuture<String> bootstrap = new CompletableFuture<>();
         Thread drain = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),

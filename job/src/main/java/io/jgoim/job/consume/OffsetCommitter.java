@@ -1,5 +1,6 @@
 package io.jgoim.job.consume;
 
+import io.jgoim.common.http.RateLimitedLog;
 import io.jgoim.job.dispatch.PushDispatcher;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -25,6 +26,7 @@ import java.util.function.BooleanSupplier;
 final class OffsetCommitter {
     private static final Logger log = LoggerFactory.getLogger(OffsetCommitter.class);
     private static final long DRAIN_POLL_MS = 2;
+    private static final long STALE_COMMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final PushDispatcher dispatcher;
@@ -32,7 +34,16 @@ final class OffsetCommitter {
     /** True once the node is crashing: a drain stops waiting. */
     private final BooleanSupplier abandoned;
     private final Map<TopicPartition, PartitionTracker> trackers = new HashMap<>();
+    /** A failing commit is logged at most every 10 s: a coordinator away fails every commit until it is back. */
+    private final RateLimitedLog failureLog = new RateLimitedLog(Duration.ofSeconds(10));
     private long lastCommitNanos;
+    /**
+     * An asynchronous commit is outstanding. While the coordinator is away (a broker down, a path cut) the consumer
+     * queues commits until it finds one and then fails them all at once; one at a time keeps that to one (commits
+     * are cumulative: the next carries every offset the skipped ones would have).
+     */
+    private boolean commitInFlight;
+    private long commitSentNanos;
 
     OffsetCommitter(KafkaConsumer<byte[], byte[]> consumer, PushDispatcher dispatcher, Duration commitInterval,
                     BooleanSupplier abandoned) {
@@ -73,15 +84,25 @@ final class OffsetCommitter {
     /** Commits the done prefixes asynchronously, at most once per commit interval unless {@code force}. */
     void maybeCommit(boolean force) {
         long now = System.nanoTime();
-        if (!force && now - lastCommitNanos < commitIntervalNanos) {
+        // (an answer overdue past 30 s no longer holds the next commit back: a callback that never comes cannot
+        // stop the commits for good)
+        if (commitInFlight && now - commitSentNanos < STALE_COMMIT_NANOS
+                || !force && now - lastCommitNanos < commitIntervalNanos) {
             return;
         }
         lastCommitNanos = now;
         Map<TopicPartition, OffsetAndMetadata> offsets = committable(trackers.keySet());
         if (!offsets.isEmpty()) {
+            commitInFlight = true;
+            commitSentNanos = now;
             consumer.commitAsync(offsets, (committed, error) -> {
+                commitInFlight = false;
                 if (error != null) {
-                    log.warn("offset commit failed (will retry with later offsets): {}", error.toString());
+                    long suppressed = failureLog.acquire();
+                    if (suppressed >= 0) {
+                        log.warn("offset commit failed (will retry with later offsets): {}{}", error.toString(),
+                                RateLimitedLog.suppressedNote(suppressed));
+                    }
                     return;
                 }
                 committed.forEach((tp, om) -> {

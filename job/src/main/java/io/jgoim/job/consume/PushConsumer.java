@@ -4,6 +4,7 @@ import io.jgoim.job.JobConfig;
 import io.jgoim.job.JobMetrics;
 import io.jgoim.job.dispatch.PushDispatcher;
 import io.jgoim.job.event.DomainEvents;
+import io.jgoim.common.kafka.KafkaPaths;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -99,6 +100,7 @@ public final class PushConsumer implements Runnable, ConsumerRebalanceListener, 
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(kafka.maxPollRecords()));
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(kafka.sessionTimeout().toMillis()));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(kafka.sessionTimeout().toMillis() / 3));
+        KafkaPaths.consumer(p);
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         deadLetters = new DeadLetterPublisher(config, metrics);
         records = new RecordHandler(config, dispatcher, events, deadLetters, metrics);
