@@ -23,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
     private volatile boolean hung;
+    private volatile boolean rejecting;
     /** Connections accepted before the {@link #forget()} that set this (their number) drop everything. */
     private volatile long forgottenBelow;
     private long accepted;
@@ -45,6 +46,10 @@ public final class TcpProxy implements AutoCloseable {
         while (!cut) {
             try {
                 Socket in = listener.accept();
+                if (rejecting) {
+                    reset(in);
+                    continue;
+                }
                 Socket out = new Socket(target.getAddress(), target.getPort());
                 sockets.add(in);
                 sockets.add(out);
@@ -107,14 +112,37 @@ public final class TcpProxy implements AutoCloseable {
     public void cut() {
         cut = true;
         closeQuietly(listener);
+        resetAll();
+    }
+
+    /**
+     * Resets every connection at once and, until {@link #restore()}, every new one as soon as it is accepted: the peer
+     * looks down (a crash, a restart, a load balancer with no backend), its callers' connection attempts fail.
+     */
+    public void reject() {
+        rejecting = true;
+        resetAll();
+    }
+
+    /** New connections are forwarded again after {@link #reject()}. */
+    public void restore() {
+        rejecting = false;
+    }
+
+    private void resetAll() {
         for (Socket s : sockets) {
-            try {
-                s.setSoLinger(true, 0); // RST, not FIN: the peer sees a crash
-            } catch (IOException e) {
-                // already closed
-            }
-            closeQuietly(s);
+            reset(s);
         }
+        sockets.clear();
+    }
+
+    private static void reset(Socket s) {
+        try {
+            s.setSoLinger(true, 0); // RST, not FIN: the peer sees a crash
+        } catch (IOException e) {
+            // already closed
+        }
+        closeQuietly(s);
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.common.config.ConfigException;
 import io.jgoim.common.grpc.KeepAlive;
+import io.jgoim.common.grpc.PromptReconnect;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.protocol.rpc.logic.LogicGrpc;
@@ -86,11 +87,12 @@ public final class LogicChannels {
             List<String> fixed = List.copyOf(list);
             b = nodes(fixed.get(0), () -> CompletableFuture.completedFuture(fixed), null);
         }
-        return tls.apply(b)
+        // every logic node away (a partition, a restart of all): reconnect within seconds of one answering again
+        return PromptReconnect.watch(PromptReconnect.apply(tls.apply(b))
                 .defaultLoadBalancingPolicy("round_robin")
                 .defaultServiceConfig(serviceConfig())
                 .enableRetry()
-                .build();
+                .build());
     }
 
     /**

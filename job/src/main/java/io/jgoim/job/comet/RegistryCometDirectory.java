@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.ConnectivityState;
 import io.jgoim.common.grpc.KeepAlive;
+import io.jgoim.common.grpc.PromptReconnect;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.tls.GrpcChannelTls;
@@ -203,7 +204,8 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
             if (traced) {
                 builder.intercept(GrpcTracing.client());
             }
-            ManagedChannel channel = builder.build();
+            // a comet away for long (a partition, a refusing load balancer) is reconnected within seconds of its return
+            ManagedChannel channel = PromptReconnect.watch(PromptReconnect.apply(builder).build());
             endpoints.put(n.id(), new Endpoint(n.rpcAddr(), channel));
             put(n.id(), new GrpcCometClient(channel, config.callDeadline()));
             if (e != null) {

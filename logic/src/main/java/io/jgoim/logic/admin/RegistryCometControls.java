@@ -3,6 +3,7 @@ package io.jgoim.logic.admin;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.jgoim.common.grpc.KeepAlive;
+import io.jgoim.common.grpc.PromptReconnect;
 import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.registry.NodeRegistry;
 import io.jgoim.common.tls.GrpcChannelTls;
@@ -80,12 +81,15 @@ public final class RegistryCometControls implements CometControls {
         if (closed) {
             throw new JgoimException(ErrorCode.UNAVAILABLE, "logic is closing");
         }
-        return byAddress.computeIfAbsent(n.rpcAddr(), addr -> {
+        Endpoint e = byAddress.computeIfAbsent(n.rpcAddr(), addr -> {
             // Kept for good and idle between operator calls: keepalive finds a connection the network forgot.
-            ManagedChannel ch = KeepAlive.apply(tls.apply(NettyChannelBuilder.forTarget(addr)), KeepAlive.TIME,
-                    KeepAlive.TIMEOUT).directExecutor().build();
+            ManagedChannel ch = KeepAlive.apply(PromptReconnect.apply(tls.apply(NettyChannelBuilder.forTarget(addr))),
+                    KeepAlive.TIME, KeepAlive.TIMEOUT).directExecutor().build();
             return new Endpoint(ch, new GrpcCometAdminClient(ch, config.callDeadline()));
-        }).service();
+        });
+        // Idle between operator calls: a channel that failed waits out gRPC's back-off (up to 2 min) unless told.
+        PromptReconnect.nudge(e.channel());
+        return e.service();
     }
 
     static JgoimException unknown(String nodeId) {
