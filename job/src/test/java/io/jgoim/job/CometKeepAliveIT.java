@@ -1,12 +1,6 @@
 package io.jgoim.job;
 
-import com.google.protobuf.ByteString;
-import io.jgoim.common.registry.InMemoryNodeRegistry;
-import io.jgoim.common.session.InMemorySessionDirectory;
-import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.testkit.TcpProxy;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import java.time.Duration;
@@ -23,39 +17,26 @@ import static org.awaitility.Awaitility.await;
  * unanswered ping gives the connection up, the next attempt opens a new one, and every push gets through, in order.
  */
 class CometKeepAliveIT {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
-    private final ServedComets comets = new ServedComets(nodes, Duration.ofMinutes(1));
-    private JobServer job;
+    private final JobWithComets fleet = new JobWithComets(Duration.ofMinutes(1));
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (job != null) {
-            job.close();
-        }
-        comets.close();
-    }
-
-    private static PushMsg broadcast(String body) {
-        return PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(1000)
-                .setMsg(ByteString.copyFromUtf8(body)).build();
+        fleet.close();
     }
 
     @Test
     void shouldGiveUpAForgottenConnectionAndDeliverEveryPushOverANewOne() throws Exception {
         RecordingCometService comet = new RecordingCometService("c1");
-        TcpProxy path = comets.serveBehindProxy(comet);
-        job = new JobServer(TestConfigs.config("JGOIM_COMET_REGISTRY_REFRESH", "100ms", "JGOIM_BATCH_WINDOW", "2ms",
+        TcpProxy path = fleet.comets.serveBehindProxy(comet);
+        JobServer job = fleet.start("JGOIM_COMET_REGISTRY_REFRESH", "100ms", "JGOIM_BATCH_WINDOW", "2ms",
                 "JGOIM_COMET_KEEP_ALIVE", "10s", "JGOIM_COMET_KEEP_ALIVE_TIMEOUT", "1s",
                 "JGOIM_RETRY_MAX_ATTEMPTS", "1000000", "JGOIM_RETRY_BUDGET_RATIO", "10",
-                "JGOIM_RETRY_MIN_RETRIES_PER_SECOND", "1000000", "JGOIM_COMET_THROTTLE_ENABLED", "false"), nodes,
-                new InMemorySessionDirectory(Duration.ofMinutes(1)), registry);
-        job.start();
+                "JGOIM_RETRY_MIN_RETRIES_PER_SECOND", "1000000", "JGOIM_COMET_THROTTLE_ENABLED", "false");
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 1);
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             sent.add("before" + i);
-            job.pushBus().publish("k", broadcast("before" + i)).join();
+            job.pushBus().publish("k", JobWithComets.broadcast("before" + i)).join();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> comet.frameCount() == 10);
 
@@ -63,7 +44,7 @@ class CometKeepAliveIT {
         long forgotten = System.nanoTime();
         for (int i = 0; i < 10; i++) {
             sent.add("after" + i);
-            job.pushBus().publish("k", broadcast("after" + i)).join();
+            job.pushBus().publish("k", JobWithComets.broadcast("after" + i)).join();
         }
         // keepAlive (10 s, gRPC's floor) + its timeout (1 s) + one call deadline (2 s), and some room.
         await().atMost(Duration.ofSeconds(30)).until(() -> new HashSet<>(comet.bodies()).containsAll(sent));
@@ -71,7 +52,7 @@ class CometKeepAliveIT {
                 (System.nanoTime() - forgotten) / 1_000_000, comet.attempts());
         List<String> distinctInOrder = new ArrayList<>(new java.util.LinkedHashSet<>(comet.bodies()));
         assertThat(distinctInOrder).as("every push, in order").isEqualTo(sent);
-        assertThat(registry.find("jgoim.job.push.failures").counters().stream().mapToDouble(c -> c.count()).sum())
+        assertThat(fleet.pushFailures())
                 .as("pushes given up").isZero();
     }
 }

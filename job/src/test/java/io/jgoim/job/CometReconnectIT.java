@@ -1,12 +1,6 @@
 package io.jgoim.job;
 
-import com.google.protobuf.ByteString;
-import io.jgoim.common.registry.InMemoryNodeRegistry;
-import io.jgoim.common.session.InMemorySessionDirectory;
-import io.jgoim.protocol.push.PushMsg;
 import io.jgoim.testkit.TcpProxy;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,39 +26,26 @@ import static org.awaitility.Awaitility.await;
 class CometReconnectIT {
     private static final long AWAY_MILLIS = 45_000;
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final InMemoryNodeRegistry nodes = new InMemoryNodeRegistry();
-    private final ServedComets comets = new ServedComets(nodes, Duration.ofMinutes(5));
-    private JobServer job;
+    private final JobWithComets fleet = new JobWithComets(Duration.ofMinutes(5));
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (job != null) {
-            job.close();
-        }
-        comets.close();
-    }
-
-    private static PushMsg broadcast(String body) {
-        return PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(1000)
-                .setMsg(ByteString.copyFromUtf8(body)).build();
+        fleet.close();
     }
 
     @Test
     @Timeout(150)
     void shouldReconnectWithinSecondsOfTheCometsReturnHoweverLongItWasAway() throws Exception {
         RecordingCometService comet = new RecordingCometService("c1");
-        TcpProxy path = comets.serveBehindProxy(comet);
-        job = new JobServer(TestConfigs.config("JGOIM_BATCH_WINDOW", "2ms",
+        TcpProxy path = fleet.comets.serveBehindProxy(comet);
+        JobServer job = fleet.start("JGOIM_BATCH_WINDOW", "2ms",
                 "JGOIM_RETRY_MAX_ATTEMPTS", "1000000", "JGOIM_RETRY_BUDGET_RATIO", "10",
-                "JGOIM_RETRY_MIN_RETRIES_PER_SECOND", "1000000", "JGOIM_COMET_THROTTLE_ENABLED", "false"), nodes,
-                new InMemorySessionDirectory(Duration.ofMinutes(1)), registry);
-        job.start();
+                "JGOIM_RETRY_MIN_RETRIES_PER_SECOND", "1000000", "JGOIM_COMET_THROTTLE_ENABLED", "false");
         await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comets().size() == 1);
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             sent.add("before" + i);
-            job.pushBus().publish("k", broadcast("before" + i)).join();
+            job.pushBus().publish("k", JobWithComets.broadcast("before" + i)).join();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> comet.frameCount() == 5);
 
@@ -74,7 +55,7 @@ class CometReconnectIT {
         int i = 0;
         while (System.nanoTime() < awayUntil) {
             sent.add("away" + i);
-            published.add(job.pushBus().publish("k", broadcast("away" + i++)));
+            published.add(job.pushBus().publish("k", JobWithComets.broadcast("away" + i++)));
             Thread.sleep(500);
         }
         assertThat(comet.frameCount()).as("nothing reached the comet while it refused").isEqualTo(5);
@@ -87,7 +68,7 @@ class CometReconnectIT {
                 AWAY_MILLIS, ms);
         CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         assertThat(new ArrayList<>(new LinkedHashSet<>(comet.bodies()))).as("every push, in order").isEqualTo(sent);
-        assertThat(registry.find("jgoim.job.push.failures").counters().stream().mapToDouble(c -> c.count()).sum())
+        assertThat(fleet.pushFailures())
                 .as("pushes given up").isZero();
         // PromptReconnect: a connection attempt every second; then the lane's retry back-off (500 ms at most).
         assertThat(ms).as("ms from the comet's return to the last push through").isLessThanOrEqualTo(5_000);
