@@ -39,9 +39,22 @@ public final class IsolatedHost implements AutoCloseable {
         this.address = address;
     }
 
-    /** True when this process may create network namespaces (root with iproute2). */
-    public static boolean available() {
-        return run(false, "ip", "netns", "list") == 0 && "root".equals(System.getProperty("user.name"));
+    private static Boolean available;
+
+    /**
+     * True when this process can make an isolated host here (iproute2, and the right to create network namespaces
+     * and veth pairs: root with CAP_NET_ADMIN): found out once, by making one and deleting it.
+     */
+    public static synchronized boolean available() {
+        if (available == null) {
+            try {
+                create().close();
+                available = true;
+            } catch (RuntimeException e) {
+                available = false;
+            }
+        }
+        return available;
     }
 
     /** Creates the namespace, the veth pair, both addresses and static neighbour entries, and brings them up. */
