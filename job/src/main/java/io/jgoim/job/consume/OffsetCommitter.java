@@ -81,7 +81,10 @@ final class OffsetCommitter {
         }
     }
 
-    /** Commits the done prefixes asynchronously, at most once per commit interval unless {@code force}. */
+    /**
+     * Commits the done prefixes asynchronously, at most once per commit interval unless {@code force}, and never
+     * while an earlier asynchronous commit is still unanswered (see {@link #commitInFlight}).
+     */
     void maybeCommit(boolean force) {
         long now = System.nanoTime();
         // (an answer overdue past 30 s no longer holds the next commit back: a callback that never comes cannot
