@@ -83,7 +83,7 @@ final class OffsetCommitter {
 
     /**
      * Commits the done prefixes asynchronously, at most once per commit interval unless {@code force}, and never
-     * while an earlier asynchronous commit is still unanswered (see {@link #commitInFlight}).
+     * while an earlier asynchronous commit is still unanswered (see {@code commitInFlight}).
      */
     void maybeCommit(boolean force) {
         long now = System.nanoTime();
