@@ -108,9 +108,25 @@ public final class Rpc {
                         code = ErrorCode.INTERNAL;
                 }
             }
-            return new JgoimException(code, String.valueOf(s), t);
+            return new JgoimException(code, describe(s), t);
         }
         return new JgoimException(ErrorCode.INTERNAL, String.valueOf(t), t);
+    }
+
+    /**
+     * A status on one line: its code, description and the cause's own message. {@code Status.toString()} carries the
+     * cause's whole stack trace, which a caller that logs the message would then print on every failed call.
+     */
+    static String describe(Status s) {
+        StringBuilder b = new StringBuilder(s.getCode().name());
+        if (s.getDescription() != null) {
+            b.append(": ").append(s.getDescription());
+        }
+        Throwable cause = s.getCause();
+        if (cause != null) {
+            b.append(" (").append(cause).append(')');
+        }
+        return b.toString();
     }
 
     private static ErrorCode codeFromDescription(String description) {
