@@ -89,8 +89,17 @@ public final class PushTask {
         return span;
     }
 
-    /** {@code topic/partition/offset} of the task's Kafka record, or null (in-process bus). Built on demand. */
+    /**
+     * The task's history dedupe id: the caller's id of the push ({@code id:} + {@code push_id}) when it has one, so
+     * a retried push (a new record) finds the first attempt's position; else {@code topic/partition/offset} of its
+     * Kafka record (a record consumed again finds its own); null for neither (in-process bus, no id). Built on
+     * demand. The prefix keeps the two apart: a topic name cannot hold ':'.
+     */
     String dedupeId() {
+        String pushId = msg.getPushId();
+        if (!pushId.isEmpty()) {
+            return "id:" + pushId;
+        }
         return recordTopic == null ? null : recordTopic + '/' + recordPartition + '/' + recordOffset;
     }
 

@@ -74,6 +74,8 @@ public final class DomainEvents {
                 .setRoom(room)
                 .setMsg(UnsafeByteOperations.unsafeWrap(bytes(body)))
                 .setCreatedAtMs(createdAt)
+                // the comment's id as the push's: a comment published twice (a producer's retry) keeps one position
+                .setPushId("comment:" + commentId)
                 .build();
     }
 

@@ -181,6 +181,49 @@ class RoomPositionsTest {
         assertThat(store.read("live://r", 0, 100, false).join().top()).isEqualTo(4);
     }
 
+    private PushTask room(String room, String body, String pushId) {
+        PushMsg m = PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(1000).setRoom(room)
+                .setMsg(ByteString.copyFromUtf8(body)).setPushId(pushId).build();
+        return PushTask.of(room, m, (t, ok) -> done.add(body + ":" + ok));
+    }
+
+    @Test
+    void shouldGiveARetriedPushWithTheCallersIdItsFirstPositionAndStoreItOnce() {
+        CountingHistoryStore store = new CountingHistoryStore();
+        start(TestConfigs.config("JGOIM_DISPATCH_LANES", "1", "JGOIM_BATCH_SIZE", "1"), store);
+        dispatcher.dispatch(room("live://r", "A", "order-1").fromRecord("t", 0, 1));
+        dispatcher.dispatch(room("live://r", "B").fromRecord("t", 0, 2));
+        // A again, as a new record: the caller retried after a 503 although the first attempt was stored
+        dispatcher.dispatch(room("live://r", "A", "order-1").fromRecord("t", 0, 3));
+        dispatcher.dispatch(room("live://r", "C", "order-2").fromRecord("t", 0, 4));
+        // without an id, the same body as a new record is a new message
+        dispatcher.dispatch(room("live://r", "B").fromRecord("t", 0, 5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 5);
+        for (RecordingCometService c : List.of(c1, c2)) {
+            assertThat(roomCalls(c, "live://r")).containsExactly("1 [A]", "2 [B]", "1 [A]", "3 [C]", "4 [B]");
+        }
+        assertThat(store.appends("live://r")).extracting(CountingHistoryStore.Append::dedupeIds).containsExactly(
+                List.of("id:order-1"), List.of("t/0/2"), List.of("id:order-1"), List.of("id:order-2"),
+                List.of("t/0/5"));
+        HistoryStore.Slice s = store.read("live://r", 0, 100, false).join();
+        assertThat(s.top()).isEqualTo(4);
+        assertThat(s.entries()).extracting(RoomPositionsTest::bodyOf).containsExactly("A", "B", "C", "B");
+    }
+
+    @Test
+    void shouldKeepABroadcastsPositionForTheCallersIdInProcessToo() {
+        CountingHistoryStore store = new CountingHistoryStore();
+        start(TestConfigs.config(), store);
+        PushMsg m = PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(1000)
+                .setMsg(ByteString.copyFromUtf8("x1")).setPushId("b-1").build();
+        dispatcher.dispatch(PushTask.of("broadcast", m, (t, ok) -> done.add("x1:" + ok))); // in-process: no record
+        dispatcher.dispatch(broadcast("x2", 1000));
+        dispatcher.dispatch(PushTask.of("broadcast", m, (t, ok) -> done.add("x1:" + ok)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> done.size() == 3);
+        assertThat(broadcasts(c1)).containsExactly("1 x1/1000", "2 x2/1000", "1 x1/1000");
+        assertThat(store.read("broadcast", 0, 10, false).join().top()).isEqualTo(2);
+    }
+
     @Test
     void shouldSendWithoutPositionAndCountWhenTheAppendFails() {
         HistoryStore failing = new FailingStore();

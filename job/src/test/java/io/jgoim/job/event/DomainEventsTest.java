@@ -29,6 +29,7 @@ class DomainEventsTest {
         assertThat(m.getRoom()).isEqualTo("video://av1");
         assertThat(m.getOperation()).isEqualTo(1001);
         assertThat(m.getCreatedAtMs()).isEqualTo(1234);
+        assertThat(m.getPushId()).isEqualTo("comment:c9");
         assertThat(m.getMsg().toStringUtf8()).isEqualTo(
                 "{\"room_id\":\"video://av1\",\"comment_id\":\"c9\",\"mid\":5,\"content\":\"hi\","
                         + "\"created_at_ms\":1234}");

@@ -62,12 +62,12 @@ final class PushRoutes {
     private CompletableFuture<?> room(RouteRequest r) {
         String type = r.text("type");
         String room = r.text("room");
-        return push().pushRoom(r.integer("operation"), type, room, r.body()).thenApply(v ->
+        return push().pushRoom(r.integer("operation"), type, room, r.body(), r.text("id")).thenApply(v ->
                 routed(online.snapshot().rooms().getOrDefault(PushService.roomId(type, room), 0)));
     }
 
     private CompletableFuture<?> all(RouteRequest r) {
-        return push().pushAll(r.integer("operation"), r.integer("speed"), r.body());
+        return push().pushAll(r.integer("operation"), r.integer("speed"), r.body(), r.text("id"));
     }
 
     private CompletableFuture<?> acks(RouteRequest r) {

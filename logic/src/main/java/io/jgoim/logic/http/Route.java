@@ -32,8 +32,9 @@ enum Route {
     PUSH_MIDS("/goim/push/mids", HttpMethod.POST, PUSH, intParam("operation"), longList("mids"),
             optionalBool("must_deliver"), text("id")),
     // type and room are required by PushService.roomId, which words the refusal
-    PUSH_ROOM("/goim/push/room", HttpMethod.POST, PUSH, intParam("operation"), text("type"), text("room")),
-    PUSH_ALL("/goim/push/all", HttpMethod.POST, PUSH, intParam("operation"), optionalInt("speed")),
+    PUSH_ROOM("/goim/push/room", HttpMethod.POST, PUSH, intParam("operation"), text("type"), text("room"),
+            text("id")),
+    PUSH_ALL("/goim/push/all", HttpMethod.POST, PUSH, intParam("operation"), optionalInt("speed"), text("id")),
     // which devices acked a must-deliver push: the pusher's follow-up (PUSH scope: it names a member's device keys)
     PUSH_ACKS("/goim/push/acks", HttpMethod.GET, PUSH, longParam("mid"), u64("epoch"), longParam("offset")),
     ONLINE_TOP("/goim/online/top", HttpMethod.GET, READ, requiredText("type"), intParam("limit")),

@@ -69,18 +69,30 @@ final class PushRecords {
         });
     }
 
-    /** The record of a push to room {@code roomId} (already in the tenant's namespace), keyed by the room. */
-    CompletableFuture<Void> publishRoom(int operation, String roomId, ByteString message) {
-        PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(operation).setRoom(roomId)
-                .setMsg(message).setCreatedAtMs(clock.millis()).setTenant(tenant).build();
-        return publish(roomId, msg);
+    /**
+     * The record of a push to room {@code roomId} (already in the tenant's namespace), keyed by the room;
+     * {@code pushId} the caller's id of it, or null.
+     */
+    CompletableFuture<Void> publishRoom(int operation, String roomId, ByteString message, String pushId) {
+        PushMsg.Builder msg = PushMsg.newBuilder().setType(PushMsg.Type.ROOM).setOperation(operation).setRoom(roomId)
+                .setMsg(message).setCreatedAtMs(clock.millis()).setTenant(tenant);
+        if (pushId != null) {
+            msg.setPushId(pushId);
+        }
+        return publish(roomId, msg.build());
     }
 
-    /** The record of a broadcast at {@code speed} sessions/s, keyed {@link PushService#BROADCAST_KEY}. */
-    CompletableFuture<Void> publishBroadcast(int operation, int speed, ByteString message) {
-        PushMsg msg = PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(operation).setSpeed(speed)
-                .setMsg(message).setCreatedAtMs(clock.millis()).setTenant(tenant).build();
-        return publish(PushService.BROADCAST_KEY, msg);
+    /**
+     * The record of a broadcast at {@code speed} sessions/s, keyed {@link PushService#BROADCAST_KEY}; {@code pushId}
+     * the caller's id of it, or null.
+     */
+    CompletableFuture<Void> publishBroadcast(int operation, int speed, ByteString message, String pushId) {
+        PushMsg.Builder msg = PushMsg.newBuilder().setType(PushMsg.Type.BROADCAST).setOperation(operation)
+                .setSpeed(speed).setMsg(message).setCreatedAtMs(clock.millis()).setTenant(tenant);
+        if (pushId != null) {
+            msg.setPushId(pushId);
+        }
+        return publish(PushService.BROADCAST_KEY, msg.build());
     }
 
     /** Publishes to the bus, in a Kafka produce span when tracing is on (the publisher injects its context). */

@@ -279,20 +279,37 @@ public final class PushService {
 
     /** Pushes to every member of room {@code type://room}. */
     public CompletableFuture<Void> pushRoom(int operation, String type, String room, ByteString message) {
+        return pushRoom(operation, type, room, message, null);
+    }
+
+    /**
+     * {@link #pushRoom(int, String, String, ByteString)} with the caller's id of this push ({@code pushId}, null for
+     * none): job appends it to the room's stream under that id, so a retry after a 503 that finds the first attempt
+     * stored (within the room's history) goes out under the SAME position, which position-aware clients drop.
+     */
+    public CompletableFuture<Void> pushRoom(int operation, String type, String room, ByteString message,
+                                            String pushId) {
         checkOp(operation);
+        checkPushId(pushId);
         String roomId = ns(roomId(type, room));
         checkMessage(message);
-        return records.publishRoom(operation, roomId, message);
+        return records.publishRoom(operation, roomId, message, pushId);
     }
 
     /** Pushes to every session, spread at {@code speed} sessions/s over the cluster (0 = as fast as possible). */
     public CompletableFuture<Void> pushAll(int operation, int speed, ByteString message) {
+        return pushAll(operation, speed, message, null);
+    }
+
+    /** {@link #pushAll(int, int, ByteString)} with the caller's id of it, as for a room push (the broadcast stream). */
+    public CompletableFuture<Void> pushAll(int operation, int speed, ByteString message, String pushId) {
         checkOp(operation);
+        checkPushId(pushId);
         if (speed < 0) {
             throw new JgoimException(ErrorCode.BAD_PARAMETER, "speed must be >= 0");
         }
         checkMessage(message);
-        return records.publishBroadcast(operation, speed, message);
+        return records.publishBroadcast(operation, speed, message, pushId);
     }
 
     /** goim's room id: {@code type://room}; both parts required. */

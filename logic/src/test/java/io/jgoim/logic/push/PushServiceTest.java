@@ -85,4 +85,16 @@ class PushServiceTest {
         assertThat(bus.records()).extracting(InMemoryPushPublisher.Record::key)
                 .containsExactly("live://7", PushService.BROADCAST_KEY);
     }
+
+    @Test
+    void shouldCarryTheCallersIdOfARoomPushOrBroadcastInItsRecord() {
+        push.pushRoom(1000, "live", "7", MSG, "order-1").join();
+        push.pushAll(1001, 0, MSG, "all-1").join();
+        push.pushRoom(1000, "live", "7", MSG).join();
+        assertThat(bus.records()).extracting(r -> r.message().getPushId()).containsExactly("order-1", "all-1", "");
+        assertThat(code(() -> push.pushRoom(1000, "live", "7", MSG, ""))).isEqualTo(ErrorCode.BAD_PARAMETER);
+        assertThat(code(() -> push.pushAll(1000, 0, MSG, "x".repeat(PushService.MAX_PUSH_ID + 1))))
+                .isEqualTo(ErrorCode.BAD_PARAMETER);
+        assertThat(bus.records()).hasSize(3);
+    }
 }
