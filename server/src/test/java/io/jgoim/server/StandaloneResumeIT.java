@@ -125,6 +125,35 @@ class StandaloneResumeIT {
                 "1000:r7", "1000:r8", "1000:r9");
     }
 
+    @Test
+    void shouldGiveARoomPushRetriedWithItsIdItsFirstPositionSoAPositionAwareClientGetsItOnce() throws Exception {
+        Publications pubs = new Publications();
+        Pushes goim = new Pushes();
+        JgoimClient c = client(Transport.TCP, 505, "retry-505", true, pubs);
+        client(Transport.TCP, 0, "retry-goim", false, goim);
+        String path = "/goim/push/room?operation=1000&type=live&room=resume&id=";
+        for (String[] push : new String[][] {{"c-1", "one"}, {"c-2", "two"}, {"c-1", "one"}, {"c-3", "three"}}) {
+            HttpResponse<String> r = Pushes.post(fixture.api(), path + push[0], push[1]); // c-1 again: a retry
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        HttpResponse<String> bad = Pushes.post(fixture.api(), path + "x".repeat(129), "four");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("\"code\":" + io.jgoim.protocol.ErrorCode.BAD_PARAMETER.code());
+
+        // goim's client cannot tell a repeat: it gets the retry too, in the order pushed
+        await().atMost(Duration.ofSeconds(10)).until(() -> goim.received.size() >= 4);
+        assertThat(goim.received).containsExactly("1000:one", "1000:two", "1000:one", "1000:three");
+        // the position-aware one got each message once, at the positions of the first attempts
+        await().atMost(Duration.ofSeconds(10)).until(() -> pubs.bodies(ROOM).size() >= 3);
+        Thread.sleep(300);
+        assertThat(pubs.bodies(ROOM)).containsExactly("one", "two", "three");
+        assertThat(pubs.offsets(ROOM)).containsExactly(1L, 2L, 3L);
+        assertThat(pubs.states).as("no gap reported").allSatisfy(st -> assertThat(st.code()).isZero());
+        assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
+        // and the room's history holds each once: what a late joiner asks for
+        assertThat(recentBodies(10, false)).containsExactly("one", "two", "three");
+    }
+
     private void pushKey(String key, String body) {
         HttpResponse<String> r = Pushes.post(fixture.api(), "/goim/push/keys?operation=1000&keys=" + key, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -60,8 +60,8 @@ public final class KafkaBroker implements AutoCloseable {
         props.put("auto.create.topics.enable", "true");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         // The log cleaner's dedupe map is a heap array of 128 MiB by default, held for the broker's life: with the
-        // JVM's shared broker and a test class's own, 256 MiB of the test fork's -Xmx768m (server's ITs ran out of
-        // heap on CI). Test topics are tiny; 4 MiB holds their keys.
+        // JVM's shared broker and a test class's own, 256 MiB of a test fork's heap (server's ITs ran out of heap on
+        // CI with -Xmx768m). Test topics are tiny; 4 MiB holds their keys.
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 << 20));
     }
 
