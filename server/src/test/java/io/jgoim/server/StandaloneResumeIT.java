@@ -126,7 +126,7 @@ class StandaloneResumeIT {
     }
 
     @Test
-    void shouldGiveARoomPushRetriedWithItsIdItsFirstPositionSoAPositionAwareClientGetsItOnce() throws Exception {
+    void shouldGiveARoomPushRetriedWithItsIdItsFirstPositionSoEveryClientGetsItOnce() throws Exception {
         Publications pubs = new Publications();
         Pushes goim = new Pushes();
         JgoimClient c = client(Transport.TCP, 505, "retry-505", true, pubs);
@@ -140,12 +140,13 @@ class StandaloneResumeIT {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("\"code\":" + io.jgoim.protocol.ErrorCode.BAD_PARAMETER.code());
 
-        // goim's client cannot tell a repeat: it gets the retry too, in the order pushed
-        await().atMost(Duration.ofSeconds(10)).until(() -> goim.received.size() >= 4);
-        assertThat(goim.received).containsExactly("1000:one", "1000:two", "1000:one", "1000:three");
-        // the position-aware one got each message once, at the positions of the first attempts
-        await().atMost(Duration.ofSeconds(10)).until(() -> pubs.bodies(ROOM).size() >= 3);
+        // the position-aware client got each message once, at the positions of the first attempts; goim's client,
+        // which cannot tell a repeat, too: the comet does not write what the room already had from it
+        await().atMost(Duration.ofSeconds(10)).until(() -> pubs.bodies(ROOM).size() >= 3
+                && goim.received.size() >= 3);
         Thread.sleep(300);
+        assertThat(goim.received).containsExactly("1000:one", "1000:two", "1000:three");
+        assertThat(fixture.server().comet().metrics().roomRepeats()).isEqualTo(1.0);
         assertThat(pubs.bodies(ROOM)).containsExactly("one", "two", "three");
         assertThat(pubs.offsets(ROOM)).containsExactly(1L, 2L, 3L);
         assertThat(pubs.states).as("no gap reported").allSatisfy(st -> assertThat(st.code()).isZero());

@@ -40,6 +40,7 @@ public final class CometMetrics {
     private final Map<HistorySource, Counter> historyReads = new EnumMap<>(HistorySource.class);
     private final AdmissionMetrics admission;
     private final Counter repeatedRequests;
+    private final Counter roomRepeats;
     private final Counter storeEpochChanges;
     private final Counter sessionsReannounced;
     private final Counter originsRefused;
@@ -94,6 +95,10 @@ public final class CometMetrics {
         repeatedRequests = Counter.builder("jgoim_comet_repeated_requests")
                 .description("job requests answered from their first attempt's outcome, not delivered again "
                         + "(retries of calls whose reply came after job's deadline)").register(registry);
+        roomRepeats = Counter.builder("jgoim_comet_room_repeats")
+                .description("messages of positioned room batches whose room already had them from this comet, not "
+                        + "written again (records job consumed again after a restart or rebalance, room pushes "
+                        + "retried with their id)").register(registry);
         storeEpochChanges = Counter.builder("jgoim_comet_store_epoch_changes")
                 .description("times logic's session store was seen to have lost its data (a new store epoch in the "
                         + "RenewOnline reply), each starting a re-announce of every session").register(registry);
@@ -230,6 +235,15 @@ public final class CometMetrics {
     /** A retried job request was answered from its first attempt (not delivered twice). */
     public void repeatedRequest() {
         repeatedRequests.increment();
+    }
+
+    /** {@code n} messages of a positioned room batch were dropped as repeats. */
+    public void roomRepeats(int n) {
+        roomRepeats.increment(n);
+    }
+
+    public double roomRepeats() {
+        return roomRepeats.count();
     }
 
     public double repeatedRequests() {

@@ -28,6 +28,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
 
 /**
  * The comet side of {@link CometService}: what job calls to reach sessions. Each request's frame bytes are copied
@@ -55,6 +56,8 @@ public final class CometPushService implements CometService {
     private final PushLatency latency;
     /** Frames handed to sessions, by the push's tenant: resolved once per push. */
     private final TenantLabels.Counters tenantDeliveries;
+    /** Messages of positioned room batches the room already had from this comet, not written again. */
+    private final IntConsumer roomRepeats;
 
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc) {
         this(index, broadcaster, alloc, () -> { });
@@ -84,6 +87,17 @@ public final class CometPushService implements CometService {
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
                             Runnable onRepeat, HistoryReads history, PushLatency latency,
                             TenantLabels.Counters tenantDeliveries) {
+        this(index, broadcaster, alloc, onRepeat, history, latency, tenantDeliveries, n -> { });
+    }
+
+    /**
+     * {@code roomRepeats} is told how many messages of a positioned room batch the room's members already had from
+     * this comet (dropped, not written again).
+     */
+    public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
+                            Runnable onRepeat, HistoryReads history, PushLatency latency,
+                            TenantLabels.Counters tenantDeliveries, IntConsumer roomRepeats) {
+        this.roomRepeats = roomRepeats;
         this.tenantDeliveries = tenantDeliveries;
         this.latency = latency;
         this.history = history;
@@ -239,7 +253,24 @@ public final class CometPushService implements CometService {
             if (history != null) {
                 history.feed(p.getStream(), p.getEpoch(), p.getOffset(), frames);
             }
-            frame = positioned(req.getProto().getBody(), p, frames, -1, null);
+            ByteString body = req.getProto().getBody();
+            int repeated = room.alreadyForwarded(p.getEpoch(), p.getOffset(), frames.size());
+            if (repeated > 0) {
+                // Job sent these before and this room's members have them: goim clients could not tell the repeat
+                // (position-aware ones would drop it by its position anyway).
+                roomRepeats.accept(repeated);
+                if (repeated == frames.size()) {
+                    return CompletableFuture.completedFuture(BroadcastRoomReply.getDefaultInstance());
+                }
+                int kept = 0;
+                for (int i = repeated; i < frames.size(); i++) {
+                    kept += frames.get(i).size();
+                }
+                body = body.substring(body.size() - kept);
+                frames = frames.subList(repeated, frames.size());
+                p = p.toBuilder().setOffset(p.getOffset() + repeated).build();
+            }
+            frame = positioned(body, p, frames, -1, null);
         } else {
             frame = frame(req.getProto().getBody());
         }

@@ -181,4 +181,78 @@ class CometPushServiceTest {
         assertThat(runs.get()).as("1 was evicted by 5 and 6: runs again").isEqualTo(7);
         assertThatThrownBy(() -> new RecentRequests(3, () -> { })).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** goim frames (op 1000) with these bodies, back to back: a room batch as job encodes it. */
+    private static ByteString frames(String... bodies) {
+        ByteBuf b = io.netty.buffer.Unpooled.buffer();
+        for (String body : bodies) {
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            b.writeInt(16 + bytes.length).writeShort(16).writeShort(1).writeInt(1000).writeInt(0).writeBytes(bytes);
+        }
+        ByteString out = ByteString.copyFrom(ByteBufUtil.getBytes(b));
+        b.release();
+        return out;
+    }
+
+    private static BroadcastRoomReq positioned(long epoch, long offset, String... bodies) {
+        return BroadcastRoomReq.newBuilder().setRoomId("live://r")
+                .setProto(Proto.newBuilder().setVer(1).setOp(9).setBody(frames(bodies)))
+                .setPosition(io.jgoim.protocol.rpc.comet.StreamPosition.newBuilder().setStream("live://r")
+                        .setEpoch(epoch).setOffset(offset))
+                .build();
+    }
+
+    /** The bodies of the frames written to {@code ch} so far (released). */
+    private static List<String> bodies(EmbeddedChannel ch) {
+        List<String> out = new ArrayList<>();
+        ByteBuf b;
+        while ((b = ch.readOutbound()) != null) {
+            while (b.isReadable()) {
+                int len = b.readInt();
+                b.skipBytes(12);
+                out.add(b.readCharSequence(len - 16, java.nio.charset.StandardCharsets.UTF_8).toString());
+            }
+            b.release();
+        }
+        return out;
+    }
+
+    @Test
+    void shouldNotWriteAgainWhatARoomAlreadyHadFromThisComet() throws Exception {
+        java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+        CometPushService positions = new CometPushService(index, new RoomBroadcaster(loops, sessions.metrics),
+                ByteBufAllocator.DEFAULT, () -> { }, null, io.jgoim.comet.metrics.PushLatency.noop(),
+                io.jgoim.common.metrics.TenantLabels.none().counters(
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "t", "t"),
+                dropped::addAndGet);
+        EmbeddedChannel a = member("a", "live://r");
+
+        CompletableFuture<BroadcastRoomReply> first = positions.broadcastRoom(positioned(7, 1, "m1", "m2", "m3"));
+        loopOwner.runPendingTasks();
+        assertThat(first.get().getDelivered()).isEqualTo(1);
+        assertThat(bodies(a)).containsExactly("m1", "m2", "m3");
+        // job consumed 1..2 again (a restart before its commit): a goim session cannot tell, so they are not written
+        assertThat(positions.broadcastRoom(positioned(7, 1, "m1", "m2")).get().getDelivered()).isZero();
+        loopOwner.runPendingTasks();
+        assertThat(bodies(a)).isEmpty();
+        assertThat(dropped.get()).isEqualTo(2);
+        // a run that starts with repeats and goes on with new messages: only the new ones, at their positions
+        positions.broadcastRoom(positioned(7, 2, "m2", "m3", "m4", "m5"));
+        loopOwner.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("m4", "m5");
+        assertThat(dropped.get()).isEqualTo(4);
+        // a gap is no repeat
+        positions.broadcastRoom(positioned(7, 8, "m8"));
+        loopOwner.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("m8");
+        // a new epoch (the room's history was lost) starts over at 1
+        positions.broadcastRoom(positioned(9, 1, "n1"));
+        loopOwner.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("n1");
+        // plain (unpositioned) batches are never judged
+        positions.broadcastRoom(room(0));
+        loopOwner.runPendingTasks();
+        assertThat(written(a)).isEqualTo(1);
+        assertThat(dropped.get()).isEqualTo(4);
+    }
 }
