@@ -125,7 +125,7 @@ public final class CometServer implements AutoCloseable {
         historyReads = new HistoryReads(logic, config.history().cacheSize(), config.history().resumeTimeout(), metrics);
         index.onRoomOpened(historyReads::invalidate);
         pushService = new CometPushService(index, broadcaster, ByteBufAllocator.DEFAULT, metrics::repeatedRequest,
-                historyReads, metrics.pushLatency(), metrics.tenantDeliveries(), metrics::roomRepeats);
+                historyReads, metrics.pushLatency(), metrics.tenantDeliveries(), metrics::pushRepeats);
         services = new SessionServices(config, logic, index, metrics, this::isDraining, this::drainHints,
                 historyReads);
         services.authShedding().start();

@@ -153,6 +153,18 @@ class StandaloneResumeIT {
         assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
         // and the room's history holds each once: what a late joiner asks for
         assertThat(recentBodies(10, false)).containsExactly("one", "two", "three");
+
+        // a broadcast retried with its id: once for both clients too
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> r = Pushes.post(fixture.api(), "/goim/push/all?operation=1000&id=all-1", "everyone");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> goim.received.size() >= 4
+                && pubs.bodies("broadcast").size() >= 1);
+        Thread.sleep(300);
+        assertThat(goim.received).containsExactly("1000:one", "1000:two", "1000:three", "1000:everyone");
+        assertThat(pubs.bodies("broadcast")).containsExactly("everyone");
+        assertThat(fixture.server().comet().metrics().broadcastRepeats()).isEqualTo(1.0);
     }
 
     private void pushKey(String key, String body) {

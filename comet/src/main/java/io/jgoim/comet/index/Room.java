@@ -16,9 +16,8 @@ public final class Room {
     private final AtomicReferenceArray<MemberList> shards;
     private final AtomicInteger online = new AtomicInteger();
     private volatile int clusterOnline;
-    /** The room stream position this comet last handed to the room's members (guarded by this; epoch 0: none). */
-    private long forwardedEpoch;
-    private long forwardedOffset;
+    /** The room stream position this comet last handed to the room's members. */
+    private final ForwardedPosition forwarded = new ForwardedPosition();
 
     Room(String id, int loops) {
         this.id = id;
@@ -86,22 +85,11 @@ public final class Room {
 
     /**
      * A positioned batch of {@code count} messages from {@code first} in {@code epoch} is about to go to the room's
-     * members: how many of its leading messages this room already handed them (job sent them before: a record it
-     * consumed again after a restart or a rebalance, a push retried with its id), which must not be written again.
-     * Records the batch's end as handed. A new epoch (the stream's history was lost) starts over. Any thread.
+     * members: how many of its leading messages this room already handed them ({@link ForwardedPosition}), which
+     * must not be written again. Any thread.
      */
-    public synchronized int alreadyForwarded(long epoch, long first, int count) {
-        long last = first + count - 1;
-        if (epoch != forwardedEpoch) {
-            forwardedEpoch = epoch;
-            forwardedOffset = last;
-            return 0;
-        }
-        int repeated = (int) Math.max(0, Math.min(count, forwardedOffset - first + 1));
-        if (last > forwardedOffset) {
-            forwardedOffset = last;
-        }
-        return repeated;
+    public int alreadyForwarded(long epoch, long first, int count) {
+        return forwarded.repeated(epoch, first, count);
     }
 
     /** Sets the cluster-wide count from logic's RenewOnline reply. */

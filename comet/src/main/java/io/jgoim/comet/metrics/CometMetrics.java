@@ -41,6 +41,7 @@ public final class CometMetrics {
     private final AdmissionMetrics admission;
     private final Counter repeatedRequests;
     private final Counter roomRepeats;
+    private final Counter broadcastRepeats;
     private final Counter storeEpochChanges;
     private final Counter sessionsReannounced;
     private final Counter originsRefused;
@@ -95,10 +96,8 @@ public final class CometMetrics {
         repeatedRequests = Counter.builder("jgoim_comet_repeated_requests")
                 .description("job requests answered from their first attempt's outcome, not delivered again "
                         + "(retries of calls whose reply came after job's deadline)").register(registry);
-        roomRepeats = Counter.builder("jgoim_comet_room_repeats")
-                .description("messages of positioned room batches whose room already had them from this comet, not "
-                        + "written again (records job consumed again after a restart or rebalance, room pushes "
-                        + "retried with their id)").register(registry);
+        roomRepeats = repeats(registry, "room");
+        broadcastRepeats = repeats(registry, "broadcast");
         storeEpochChanges = Counter.builder("jgoim_comet_store_epoch_changes")
                 .description("times logic's session store was seen to have lost its data (a new store epoch in the "
                         + "RenewOnline reply), each starting a re-announce of every session").register(registry);
@@ -237,13 +236,24 @@ public final class CometMetrics {
         repeatedRequests.increment();
     }
 
-    /** {@code n} messages of a positioned room batch were dropped as repeats. */
-    public void roomRepeats(int n) {
-        roomRepeats.increment(n);
+    private static Counter repeats(MeterRegistry registry, String kind) {
+        return Counter.builder("jgoim_comet_push_repeats").tag("kind", kind)
+                .description("messages of positioned room batches and broadcasts whose audience already had them "
+                        + "from this comet, not written again (records job consumed again after a restart or "
+                        + "rebalance, pushes retried with their id)").register(registry);
+    }
+
+    /** {@code n} messages of a positioned room batch ({@code ROOM}) or broadcast were dropped as repeats. */
+    public void pushRepeats(PushLatency.Kind kind, int n) {
+        (kind == PushLatency.Kind.ROOM ? roomRepeats : broadcastRepeats).increment(n);
     }
 
     public double roomRepeats() {
         return roomRepeats.count();
+    }
+
+    public double broadcastRepeats() {
+        return broadcastRepeats.count();
     }
 
     public double repeatedRequests() {

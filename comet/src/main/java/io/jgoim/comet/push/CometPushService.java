@@ -5,6 +5,7 @@ import io.jgoim.protocol.Tenancy;
 import com.google.protobuf.ByteString;
 import io.jgoim.comet.frame.PublicationFrames;
 import io.jgoim.comet.frame.PushFrame;
+import io.jgoim.comet.index.ForwardedPosition;
 import io.jgoim.comet.index.Room;
 import io.jgoim.comet.index.Session;
 import io.jgoim.comet.index.SessionIndex;
@@ -28,7 +29,9 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntConsumer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The comet side of {@link CometService}: what job calls to reach sessions. Each request's frame bytes are copied
@@ -56,8 +59,10 @@ public final class CometPushService implements CometService {
     private final PushLatency latency;
     /** Frames handed to sessions, by the push's tenant: resolved once per push. */
     private final TenantLabels.Counters tenantDeliveries;
-    /** Messages of positioned room batches the room already had from this comet, not written again. */
-    private final IntConsumer roomRepeats;
+    /** Told of the messages of positioned room batches and broadcasts not written again (repeats), by kind. */
+    private final ObjIntConsumer<PushLatency.Kind> repeats;
+    /** The last position handed to every session, per broadcast stream (one per tenant that broadcasts). */
+    private final Map<String, ForwardedPosition> broadcastsForwarded = new ConcurrentHashMap<>();
 
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc) {
         this(index, broadcaster, alloc, () -> { });
@@ -87,17 +92,17 @@ public final class CometPushService implements CometService {
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
                             Runnable onRepeat, HistoryReads history, PushLatency latency,
                             TenantLabels.Counters tenantDeliveries) {
-        this(index, broadcaster, alloc, onRepeat, history, latency, tenantDeliveries, n -> { });
+        this(index, broadcaster, alloc, onRepeat, history, latency, tenantDeliveries, (kind, n) -> { });
     }
 
     /**
-     * {@code roomRepeats} is told how many messages of a positioned room batch the room's members already had from
-     * this comet (dropped, not written again).
+     * {@code repeats} is told how many messages of a positioned room batch (ROOM) or broadcast (BROADCAST) their
+     * audience already had from this comet ({@link ForwardedPosition}): dropped, not written again.
      */
     public CometPushService(SessionIndex index, RoomBroadcaster broadcaster, ByteBufAllocator alloc,
                             Runnable onRepeat, HistoryReads history, PushLatency latency,
-                            TenantLabels.Counters tenantDeliveries, IntConsumer roomRepeats) {
-        this.roomRepeats = roomRepeats;
+                            TenantLabels.Counters tenantDeliveries, ObjIntConsumer<PushLatency.Kind> repeats) {
+        this.repeats = repeats;
         this.tenantDeliveries = tenantDeliveries;
         this.latency = latency;
         this.history = history;
@@ -197,6 +202,11 @@ public final class CometPushService implements CometService {
             if (history != null) {
                 history.feed(p.getStream(), p.getEpoch(), p.getOffset(), frames);
             }
+            if (broadcastsForwarded.computeIfAbsent(p.getStream(), s -> new ForwardedPosition())
+                    .repeated(p.getEpoch(), p.getOffset(), 1) == 1) {
+                repeats.accept(PushLatency.Kind.BROADCAST, 1); // every session had it from this comet
+                return CompletableFuture.completedFuture(BroadcastReply.getDefaultInstance());
+            }
             frame = positioned(req.getProto().getBody(), p, frames, req.getProtoOp(), null);
         } else {
             frame = frame(req.getProto().getBody());
@@ -258,7 +268,7 @@ public final class CometPushService implements CometService {
             if (repeated > 0) {
                 // Job sent these before and this room's members have them: goim clients could not tell the repeat
                 // (position-aware ones would drop it by its position anyway).
-                roomRepeats.accept(repeated);
+                repeats.accept(PushLatency.Kind.ROOM, repeated);
                 if (repeated == frames.size()) {
                     return CompletableFuture.completedFuture(BroadcastRoomReply.getDefaultInstance());
                 }

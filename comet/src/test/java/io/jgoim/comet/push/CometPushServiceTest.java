@@ -224,7 +224,7 @@ class CometPushServiceTest {
                 ByteBufAllocator.DEFAULT, () -> { }, null, io.jgoim.comet.metrics.PushLatency.noop(),
                 io.jgoim.common.metrics.TenantLabels.none().counters(
                         new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "t", "t"),
-                dropped::addAndGet);
+                (kind, n) -> dropped.addAndGet(kind == io.jgoim.comet.metrics.PushLatency.Kind.ROOM ? n : 1000L * n));
         EmbeddedChannel a = member("a", "live://r");
 
         CompletableFuture<BroadcastRoomReply> first = positions.broadcastRoom(positioned(7, 1, "m1", "m2", "m3"));
@@ -254,5 +254,32 @@ class CometPushServiceTest {
         loopOwner.runPendingTasks();
         assertThat(written(a)).isEqualTo(1);
         assertThat(dropped.get()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldNotWriteAgainABroadcastEverySessionAlreadyHadFromThisComet() throws Exception {
+        java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+        CometPushService positions = new CometPushService(index, new RoomBroadcaster(loops, sessions.metrics),
+                ByteBufAllocator.DEFAULT, () -> { }, null, io.jgoim.comet.metrics.PushLatency.noop(),
+                io.jgoim.common.metrics.TenantLabels.none().counters(
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "t", "t"),
+                (kind, n) -> dropped.addAndGet(kind == io.jgoim.comet.metrics.PushLatency.Kind.BROADCAST ? n : 1000L));
+        EmbeddedChannel a = member("a", null);
+        java.util.function.BiFunction<Long, String, BroadcastReq> broadcast = (offset, body) -> BroadcastReq
+                .newBuilder().setProtoOp(5).setProto(Proto.newBuilder().setVer(1).setOp(9).setBody(frames(body)))
+                .setPosition(io.jgoim.protocol.rpc.comet.StreamPosition.newBuilder().setStream("broadcast")
+                        .setEpoch(3).setOffset(offset))
+                .build();
+
+        positions.broadcast(broadcast.apply(1L, "b1"));
+        positions.broadcast(broadcast.apply(2L, "b2"));
+        loopOwner.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("b1", "b2");
+        // job sends b1 again (consumed again): not written; b3 is
+        assertThat(positions.broadcast(broadcast.apply(1L, "b1")).get().getDelivered()).isZero();
+        positions.broadcast(broadcast.apply(3L, "b3"));
+        loopOwner.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("b3");
+        assertThat(dropped.get()).isEqualTo(1);
     }
 }
