@@ -217,14 +217,20 @@ class CometPushServiceTest {
         return out;
     }
 
+    /** A service whose repeats of {@code kind} add to {@code dropped} (others add 1,000 each: the test sees them). */
+    private CometPushService countingRepeats(io.jgoim.comet.metrics.PushLatency.Kind kind,
+                                             java.util.concurrent.atomic.AtomicLong dropped) {
+        return new CometPushService(index, new RoomBroadcaster(loops, sessions.metrics), ByteBufAllocator.DEFAULT,
+                () -> { }, null, io.jgoim.comet.metrics.PushLatency.noop(),
+                io.jgoim.common.metrics.TenantLabels.none().counters(
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "t", "t"),
+                (k, n) -> dropped.addAndGet(k == kind ? n : 1000L));
+    }
+
     @Test
     void shouldNotWriteAgainWhatARoomAlreadyHadFromThisComet() throws Exception {
         java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
-        CometPushService positions = new CometPushService(index, new RoomBroadcaster(loops, sessions.metrics),
-                ByteBufAllocator.DEFAULT, () -> { }, null, io.jgoim.comet.metrics.PushLatency.noop(),
-                io.jgoim.common.metrics.TenantLabels.none().counters(
-                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "t", "t"),
-                (kind, n) -> dropped.addAndGet(kind == io.jgoim.comet.metrics.PushLatency.Kind.ROOM ? n : 1000L * n));
+        CometPushService positions = countingRepeats(io.jgoim.comet.metrics.PushLatency.Kind.ROOM, dropped);
         EmbeddedChannel a = member("a", "live://r");
 
         CompletableFuture<BroadcastRoomReply> first = positions.broadcastRoom(positioned(7, 1, "m1", "m2", "m3"));
@@ -259,11 +265,7 @@ class CometPushServiceTest {
     @Test
     void shouldNotWriteAgainABroadcastEverySessionAlreadyHadFromThisComet() throws Exception {
         java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
-        CometPushService positions = new CometPushService(index, new RoomBroadcaster(loops, sessions.metrics),
-                ByteBufAllocator.DEFAULT, () -> { }, null, io.jgoim.comet.metrics.PushLatency.noop(),
-                io.jgoim.common.metrics.TenantLabels.none().counters(
-                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "t", "t"),
-                (kind, n) -> dropped.addAndGet(kind == io.jgoim.comet.metrics.PushLatency.Kind.BROADCAST ? n : 1000L));
+        CometPushService positions = countingRepeats(io.jgoim.comet.metrics.PushLatency.Kind.BROADCAST, dropped);
         EmbeddedChannel a = member("a", null);
         java.util.function.BiFunction<Long, String, BroadcastReq> broadcast = (offset, body) -> BroadcastReq
                 .newBuilder().setProtoOp(5).setProto(Proto.newBuilder().setVer(1).setOp(9).setBody(frames(body)))
