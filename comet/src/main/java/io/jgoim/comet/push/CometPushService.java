@@ -3,7 +3,6 @@ package io.jgoim.comet.push;
 import io.jgoim.common.metrics.TenantLabels;
 import io.jgoim.protocol.Tenancy;
 import com.google.protobuf.ByteString;
-import io.jgoim.comet.frame.PublicationFrames;
 import io.jgoim.comet.frame.PushFrame;
 import io.jgoim.comet.index.ForwardedPosition;
 import io.jgoim.comet.index.Room;
@@ -193,7 +192,7 @@ public final class CometPushService implements CometService {
         if (req.hasPosition()) {
             StreamPosition p = req.getPosition();
             // Its tenant's broadcast stream: a position naming another tenant's is refused.
-            List<ByteString> frames = checkPosition(req.getProto().getBody(), p,
+            List<ByteString> frames = PositionedBody.frames(req.getProto().getBody(), p,
                     io.jgoim.protocol.stream.StreamPosition.broadcastStream(req.getTenant()));
             if (frames == null || frames.size() != 1) {
                 return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
@@ -243,7 +242,7 @@ public final class CometPushService implements CometService {
         List<ByteString> frames = null;
         if (req.hasPosition()) {
             StreamPosition p = req.getPosition();
-            frames = checkPosition(req.getProto().getBody(), p, req.getRoomId());
+            frames = PositionedBody.frames(req.getProto().getBody(), p, req.getRoomId());
             if (frames == null) {
                 return CompletableFuture.failedFuture(new JgoimException(ErrorCode.BAD_PARAMETER,
                         "BroadcastRoom position must name the room, offset >= 1, and the body whole frames"));
@@ -266,17 +265,12 @@ public final class CometPushService implements CometService {
             ByteString body = req.getProto().getBody();
             int repeated = room.alreadyForwarded(p.getEpoch(), p.getOffset(), frames.size());
             if (repeated > 0) {
-                // Job sent these before and this room's members have them: goim clients could not tell the repeat
-                // (position-aware ones would drop it by its position anyway).
+                // job sent these before and the room's members have them: goim clients could not tell the repeat
                 repeats.accept(PushLatency.Kind.ROOM, repeated);
                 if (repeated == frames.size()) {
                     return CompletableFuture.completedFuture(BroadcastRoomReply.getDefaultInstance());
                 }
-                int kept = 0;
-                for (int i = repeated; i < frames.size(); i++) {
-                    kept += frames.get(i).size();
-                }
-                body = body.substring(body.size() - kept);
+                body = PositionedBody.after(body, frames, repeated);
                 frames = frames.subList(repeated, frames.size());
                 p = p.toBuilder().setOffset(p.getOffset() + repeated).build();
             }
@@ -328,24 +322,12 @@ public final class CometPushService implements CometService {
     }
 
     /**
-     * The frames of a positioned request's body, or null when the position is not valid: no stream (or not
-     * {@code stream} when given), an offset below 1, or a body that is not whole goim frames.
-     */
-    private static List<ByteString> checkPosition(ByteString body, StreamPosition p, String stream) {
-        if (p.getStream().isEmpty() || (stream != null && !stream.equals(p.getStream())) || p.getOffset() < 1) {
-            return null;
-        }
-        List<ByteString> frames = PublicationFrames.split(body);
-        return frames == null || frames.isEmpty() ? null : frames;
-    }
-
-    /**
      * A frame at position {@code p}; {@code frames} the body's frames when already split (else checked here), with
      * its business op (-1: several messages) and audience (null: every session offered it).
      */
     private PushFrame positioned(ByteString body, StreamPosition p, List<ByteString> frames, int op,
                                  Set<String> audience) {
-        List<ByteString> f = frames != null ? frames : checkPosition(body, p, null);
+        List<ByteString> f = frames != null ? frames : PositionedBody.frames(body, p, null);
         if (f == null) {
             throw new JgoimException(ErrorCode.BAD_PARAMETER,
                     "position must name a stream, offset >= 1, and the body whole frames");
