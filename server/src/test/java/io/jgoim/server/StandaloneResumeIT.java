@@ -165,6 +165,20 @@ class StandaloneResumeIT {
         assertThat(goim.received).containsExactly("1000:one", "1000:two", "1000:three", "1000:everyone");
         assertThat(pubs.bodies("broadcast")).containsExactly("everyone");
         assertThat(fixture.server().comet().metrics().broadcastRepeats()).isEqualTo(1.0);
+
+        // a member push retried with its id: a goim device of the member gets it once as well (its session
+        // remembers the member stream's last position it was handed)
+        Pushes goimMember = new Pushes();
+        client(Transport.TCP, 506, "retry-goim-506", false, goimMember);
+        for (String[] push : new String[][] {{"m-1", "first"}, {"m-1", "first"}, {"m-2", "second"}}) {
+            HttpResponse<String> r = Pushes.post(fixture.api(), "/goim/push/mids?operation=1000&mids=506&id="
+                    + push[0], push[1]);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> goimMember.received.size() >= 2);
+        Thread.sleep(300);
+        assertThat(goimMember.received).containsExactly("1000:first", "1000:second");
+        assertThat(fixture.server().comet().metrics().memberRepeats()).isEqualTo(1.0);
     }
 
     private void pushKey(String key, String body) {

@@ -4,7 +4,6 @@ import io.jgoim.comet.frame.PushFrame;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.comet.metrics.CometMetrics.DropReason;
-import io.jgoim.comet.ring.PushRing;
 import io.jgoim.comet.stream.StreamDelivery;
 import io.jgoim.comet.token.Revocations;
 import io.jgoim.protocol.CloseCode;
@@ -52,8 +51,8 @@ public final class Session implements Runnable {
     private int roomSlot = -1;
     private int loopSlot = -1;
 
-    // Guarded by this.
-    private PushRing ring;
+    // Guarded by this. Made on the first push: an idle session holds no ring.
+    private Outbox outbox;
     private boolean drainScheduled;
 
     public Session(Channel channel, SessionTransport transport, long memberId, String key, boolean extended,
@@ -216,26 +215,55 @@ public final class Session implements Runnable {
         PushWrite.flush(channel);
     }
 
+    /** What {@link #offerTo} did with a push. */
+    public enum Offer {
+        /** In the ring: the event loop writes it. */
+        QUEUED,
+        /** Not queued, the drop counted: the session is closed, over its outbound bound, or its ring is full. */
+        DROPPED,
+        /**
+         * Not queued: a goim or ver-2 session was handed every message of this positioned member push before in this
+         * session (job sent it again); counted as a repeat.
+         */
+        HAD_IT
+    }
+
     /**
      * Queues a push in the session's ring from any thread; the event loop writes the ring's contents with one flush.
      * Returns false, counting the drop, when the ring is full or the session is over its bound. Retains
-     * {@code frame} while queued.
+     * {@code frame} while queued. True too when the session had it already ({@link Offer#HAD_IT}).
      */
     public boolean offer(PushFrame frame) {
+        return offerTo(frame) != Offer.DROPPED;
+    }
+
+    /**
+     * {@link #offer}, saying whether the push was queued, dropped, or (a positioned push to a session without its own
+     * stream delivery) one this session was handed before ({@link Outbox}).
+     */
+    public Offer offerTo(PushFrame frame) {
         if (!channel.isWritable()) {
             metrics.dropped(channel.isActive() ? DropReason.SLOW : DropReason.CLOSED);
-            return false;
+            return Offer.DROPPED;
         }
+        PushFrame.Position p = streams == null ? frame.position() : null;
         boolean schedule;
         synchronized (this) {
-            if (ring == null) {
-                ring = new PushRing(1 << ringShift);
+            if (outbox == null) {
+                outbox = new Outbox(1 << ringShift);
+            }
+            if (p != null && outbox.hadAll(p)) {
+                metrics.memberRepeats(p.count());
+                return Offer.HAD_IT;
             }
             frame.retain();
-            if (!ring.offer(frame)) {
+            if (!outbox.ring.offer(frame)) {
                 frame.release();
                 metrics.dropped(DropReason.RING_FULL);
-                return false;
+                return Offer.DROPPED;
+            }
+            if (p != null) {
+                outbox.handed(p);
             }
             schedule = !drainScheduled;
             drainScheduled = true;
@@ -247,7 +275,7 @@ public final class Session implements Runnable {
                 discardRing();
             }
         }
-        return true;
+        return Offer.QUEUED;
     }
 
     /** Drains the ring on the event loop: writes every queued push, then flushes once. */
@@ -271,7 +299,7 @@ public final class Session implements Runnable {
 
     /** The next queued push, or null; a null also ends the scheduled drain, so the next offer schedules one. */
     private synchronized PushFrame pollRing() {
-        PushFrame f = ring == null ? null : (PushFrame) ring.poll();
+        PushFrame f = outbox == null ? null : (PushFrame) outbox.ring.poll();
         if (f == null) {
             drainScheduled = false;
         }

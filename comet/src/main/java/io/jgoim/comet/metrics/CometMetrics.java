@@ -42,6 +42,7 @@ public final class CometMetrics {
     private final Counter repeatedRequests;
     private final Counter roomRepeats;
     private final Counter broadcastRepeats;
+    private final Counter memberRepeats;
     private final Counter storeEpochChanges;
     private final Counter sessionsReannounced;
     private final Counter originsRefused;
@@ -98,6 +99,7 @@ public final class CometMetrics {
                         + "(retries of calls whose reply came after job's deadline)").register(registry);
         roomRepeats = repeats(registry, "room");
         broadcastRepeats = repeats(registry, "broadcast");
+        memberRepeats = repeats(registry, "member");
         storeEpochChanges = Counter.builder("jgoim_comet_store_epoch_changes")
                 .description("times logic's session store was seen to have lost its data (a new store epoch in the "
                         + "RenewOnline reply), each starting a re-announce of every session").register(registry);
@@ -238,14 +240,24 @@ public final class CometMetrics {
 
     private static Counter repeats(MeterRegistry registry, String kind) {
         return Counter.builder("jgoim_comet_push_repeats").tag("kind", kind)
-                .description("messages of positioned room batches and broadcasts whose audience already had them "
-                        + "from this comet, not written again (records job consumed again after a restart or "
-                        + "rebalance, pushes retried with their id)").register(registry);
+                .description("messages of positioned room batches, broadcasts and member pushes (to goim and ver-2 "
+                        + "sessions) whose audience already had them from this comet, not written again (records job "
+                        + "consumed again after a restart or rebalance, pushes retried with their id)")
+                .register(registry);
     }
 
     /** {@code n} messages of a positioned room batch ({@code ROOM}) or broadcast were dropped as repeats. */
     public void pushRepeats(PushLatency.Kind kind, int n) {
         (kind == PushLatency.Kind.ROOM ? roomRepeats : broadcastRepeats).increment(n);
+    }
+
+    /** {@code n} messages of a positioned member push were not queued to a session that had them (per session). */
+    public void memberRepeats(int n) {
+        memberRepeats.increment(n);
+    }
+
+    public double memberRepeats() {
+        return memberRepeats.count();
     }
 
     public double roomRepeats() {

@@ -149,11 +149,12 @@ public final class CometPushService implements CometService {
                 if (s == null) {
                     missing++;
                 } else if (s.needPush(req.getProtoOp())) {
-                    if (s.offer(frame)) {
+                    Session.Offer o = s.offerTo(frame);
+                    if (o == Session.Offer.QUEUED) {
                         delivered++;
-                    } else {
+                    } else if (o == Session.Offer.DROPPED) {
                         dropped++;
-                    }
+                    } // HAD_IT: a goim or ver-2 session was handed it before (job sent it again): not again
                 } else if (positioned && s.streams() != null) {
                     s.offer(frame); // an op it does not watch: skipped, the cursor advances
                 }

@@ -284,4 +284,74 @@ class CometPushServiceTest {
         assertThat(bodies(a)).containsExactly("b3");
         assertThat(dropped.get()).isEqualTo(1);
     }
+
+    /** A positioned push of member 1's stream to {@code keys}: one message at {@code offset}. */
+    private static PushMsgReq memberPush(long epoch, long offset, String body, String... keys) {
+        return PushMsgReq.newBuilder().addAllKeys(List.of(keys)).setProtoOp(5).setMember(true)
+                .setProto(Proto.newBuilder().setVer(1).setOp(9).setBody(frames(body)))
+                .setPosition(io.jgoim.protocol.rpc.comet.StreamPosition.newBuilder()
+                        .setStream(io.jgoim.protocol.stream.StreamPosition.memberStream(1)).setEpoch(epoch)
+                        .setOffset(offset))
+                .build();
+    }
+
+    private int delivered(PushMsgReq push) throws Exception {
+        return service.pushMsg(push).get().getDelivered();
+    }
+
+    @Test
+    void shouldNotWriteAgainAMemberPushAGoimSessionWasHandedInThisSession() throws Exception {
+        EmbeddedChannel a = member("a", null);
+        EmbeddedChannel b = member("b", null);
+        assertThat(delivered(memberPush(4, 1, "p1", "a", "b"))).isEqualTo(2);
+        assertThat(delivered(memberPush(4, 2, "p2", "a", "b"))).isEqualTo(2);
+        a.runPendingTasks();
+        b.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("p1", "p2");
+        assertThat(bodies(b)).containsExactly("p1", "p2");
+
+        // job consumed p1 again (a restart before its commit): neither session gets it twice, neither counts it
+        assertThat(delivered(memberPush(4, 1, "p1", "a", "b"))).isZero();
+        // a push to one device of the member: the other's position stays where it was, a gap is no repeat
+        assertThat(delivered(memberPush(4, 3, "p3", "a"))).isEqualTo(1);
+        assertThat(delivered(memberPush(4, 3, "p3", "a"))).isZero();
+        assertThat(delivered(memberPush(4, 4, "p4", "a", "b"))).isEqualTo(2);
+        a.runPendingTasks();
+        b.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("p3", "p4");
+        assertThat(bodies(b)).containsExactly("p4");
+        assertThat(sessions.metrics.memberRepeats()).isEqualTo(3);
+
+        // a new epoch (the member's history was lost) starts over; a new session knows nothing of the old one's
+        assertThat(delivered(memberPush(6, 1, "q1", "a"))).isEqualTo(1);
+        EmbeddedChannel c = member("c", null);
+        assertThat(delivered(memberPush(4, 2, "p2", "c"))).isEqualTo(1);
+        a.runPendingTasks();
+        c.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("q1");
+        assertThat(bodies(c)).containsExactly("p2");
+        // unpositioned pushes are never judged
+        PushMsgReq plain = PushMsgReq.newBuilder().addKeys("a").setProto(proto()).setProtoOp(5).build();
+        assertThat(delivered(plain)).isEqualTo(1);
+        assertThat(delivered(plain)).isEqualTo(1);
+        a.runPendingTasks();
+        assertThat(written(a)).isEqualTo(2);
+        assertThat(sessions.metrics.memberRepeats()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRememberOnlyTheMemberPushesASessionQueued() throws Exception {
+        EmbeddedChannel a = member("a", null);
+        for (int offset = 1; offset <= 4; offset++) { // the test sessions' ring holds 4
+            assertThat(delivered(memberPush(2, offset, "p" + offset, "a"))).isEqualTo(1);
+        }
+        assertThat(service.pushMsg(memberPush(2, 5, "p5", "a")).get().getDropped()).isEqualTo(1);
+        a.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("p1", "p2", "p3", "p4");
+        // job sends p5 again: dropped the first time, so this one goes
+        assertThat(delivered(memberPush(2, 5, "p5", "a"))).isEqualTo(1);
+        a.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("p5");
+        assertThat(sessions.metrics.memberRepeats()).isZero();
+    }
 }
