@@ -1,25 +1,20 @@
 package io.jgoim.comet.transport;
 
+import io.jgoim.common.http.LingeringClose;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The whole pipeline of a connection refused at accept (or right after its PROXY header): writes the refusal
- * ({@link RefusalReplies}), shuts its output and discards what the client sends until it closes, or closes after
- * {@link #LINGER_MILLIS}. Reading to the client's close instead of closing at once keeps the kernel from answering
- * the client's unread auth frame with a reset that could overtake the refusal. A bare close when there is nothing to
- * write (TLS listeners: telling would cost the handshake the limit saves). One instance per refused connection.
+ * ({@link RefusalReplies}), then ends the connection as every HTTP refusal does ({@link LingeringClose}): output shut,
+ * what the client sends discarded until it closes, or a close after {@link LingeringClose#LINGER_MILLIS}. Reading to
+ * the client's close instead of closing at once keeps the kernel from answering the client's unread auth frame with
+ * a reset that could overtake the refusal. A bare close when there is nothing to write (TLS listeners: telling would
+ * cost the handshake the limit saves). One instance per refused connection.
  */
 final class RefusedConnection extends ChannelInboundHandlerAdapter {
-    /** Longest a refused connection is kept for its client to read the refusal and close. */
-    static final long LINGER_MILLIS = 1000;
-
     private final ByteBuf reply;
     private boolean done;
 
@@ -54,16 +49,7 @@ final class RefusedConnection extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        ctx.writeAndFlush(reply).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess() && f.channel() instanceof DuplexChannel) {
-                ((DuplexChannel) f.channel()).shutdownOutput();
-            } else {
-                f.channel().close();
-            }
-        });
-        ctx.executor().schedule(() -> {
-            ctx.close();
-        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.writeAndFlush(reply).addListener(LingeringClose.INSTANCE);
     }
 
     @Override

@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
  * accept (else a bare close), completes the upgrade (101, with no subprotocol: the listener negotiates none) and
  * sends the refusal's close frame ({@link RefusalReplies}: the code and the reason of the TCP refusal, ending in
  * {@code retry-after=<s>}), then ends the connection as {@link RefusedConnection} does: output shut, the client's
- * bytes discarded until it closes, at most {@link RefusedConnection#LINGER_MILLIS}. A browser reads the code and
- * reason in its close event, where an HTTP error to the upgrade would show it 1006. A request the listener would not
- * upgrade (not a valid upgrade, another path, an origin not allowed, a malformed or oversized request) gets the HTTP
- * refusal instead. Nothing of auth or session is made.
+ * bytes discarded until it closes, at most {@link io.jgoim.common.http.LingeringClose#LINGER_MILLIS}. A browser reads
+ * the code and reason in its close event, where an HTTP error to the upgrade would show it 1006. A request the listener
+ * would not upgrade (not a valid upgrade, another path, an origin not allowed, a malformed or oversized request) gets
+ * the HTTP refusal instead. Nothing of auth or session is made.
  *
  * <p>Refused at accept, it is the whole pipeline and reads the raw bytes: {@link UpgradeRequestScan} finds the end of
  * the request head and its key, the bytes gathered across reads only when the head comes in several (at most

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * Ends an HTTP connection after its last reply is handed to the socket: shuts the output (the kernel sends the FIN
  * behind every reply), then discards what the client still sends, ahead of the decoders, until it closes or
  * {@link #LINGER_MILLIS} pass. Closing at once with the client's bytes unread makes the kernel answer with a reset
- * that discards the replies it has not transmitted yet, the refusal among them (Apache's and nginx's lingering close,
- * comet's RefusedConnection); over TLS the close_notify goes first. A channel that cannot shut its output alone, or a
- * failed write, is closed at once.
+ * that discards the replies it has not transmitted yet, the refusal among them (Apache's and nginx's lingering close;
+ * comet's refusals at accept and of WebSocket upgrades end this way too); over TLS the close_notify goes first. A
+ * channel that cannot shut its output alone, or a failed write, is closed at once.
  * Stateless listener, {@link #INSTANCE}; the discarding handler is one per channel, on its event loop.
  */
 public final class LingeringClose implements ChannelFutureListener {
