@@ -2,6 +2,7 @@ package io.jgoim.comet.transport;
 
 import io.jgoim.common.http.HttpResponses;
 import io.jgoim.common.http.LingeringClose;
+import io.jgoim.common.http.RequestFraming;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,8 +22,10 @@ import java.util.List;
  * Refuses an upgrade request the WebSocket listener cannot read as RFC 6455 asks, before Netty's upgrade handler
  * sees it: one Netty could not decode (a bad request line, header or Content-Length, a head over the codec's limits)
  * gets 400, since Netty passes such a request on with the headers read so far and would upgrade or misroute it; a
- * request line naming a version other than HTTP/1.1 gets 505 (an upgrade needs HTTP/1.1); a GET on the WebSocket path
- * whose {@code Sec-WebSocket-Version} is not 13 gets 426 with {@code Sec-WebSocket-Version: 13} (RFC 6455 4.2.2;
+ * request line naming a version other than HTTP/1.1 gets 505 (an upgrade needs HTTP/1.1); one without exactly one
+ * {@code Host} header (RFC 6455 4.1, RFC 9112 3.2) or with a {@code Transfer-Encoding} other than chunked 400
+ * ({@link RequestFraming}); an absolute-form target ({@code http://host/sub}) is taken by its path; a GET on the
+ * WebSocket path whose {@code Sec-WebSocket-Version} is not 13 gets 426 with {@code Sec-WebSocket-Version: 13} (RFC 6455 4.2.2;
  * Netty would otherwise speak the drafts 00, 07 or 08), another method on that path 400, and a GET on it without
  * {@code Upgrade: websocket}, a {@code Connection} token {@code upgrade} or a {@code Sec-WebSocket-Key} 400 naming
  * what is missing (the comet serves nothing but the upgrade there; Netty's own 400 had neither Content-Length nor
@@ -72,6 +75,14 @@ final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
         if (version.majorVersion() != 1 || version.minorVersion() != 1) {
             return HttpResponses.text(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
                     "HTTP version " + version.text() + " not supported: use HTTP/1.1\n");
+        }
+        String framing = RequestFraming.problem(req);
+        if (framing != null) {
+            return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + framing + "\n");
+        }
+        String origin = RequestFraming.originForm(req.uri());
+        if (origin != null) {
+            req.setUri(origin); // RFC 6455 4.1: an absolute http(s) URI names the resource by its path
         }
         if (path.equals(req.uri()) && !HttpMethod.GET.equals(req.method())) {
             // Netty's handshaker would pick a draft by the version header first, and for a version it does not

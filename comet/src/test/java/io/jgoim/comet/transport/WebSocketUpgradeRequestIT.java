@@ -118,7 +118,14 @@ class WebSocketUpgradeRequestIT {
                         .replace("Version: 13", "Version: 8"), 400),
                 Arguments.of("an unknown method", VALID.replace("GET ", "FOO "), 400),
                 Arguments.of("an escape that does not decode", VALID.replace(PATH + " ", PATH + "?token=%zz "), 404),
-                Arguments.of("an overlong UTF-8 escape", VALID.replace(PATH + " ", PATH + "%C0%AE "), 404));
+                Arguments.of("an overlong UTF-8 escape", VALID.replace(PATH + " ", PATH + "%C0%AE "), 404),
+                // RFC 6455 4.1 and RFC 9112 3.2 (Netty upgraded these): exactly one Host; a body only as it is
+                Arguments.of("no Host", VALID.replace("Host: x\r\n", ""), 400),
+                Arguments.of("two Hosts", VALID.replace("Host: x\r\n", "Host: x\r\nHost: y\r\n"), 400),
+                Arguments.of("Transfer-Encoding: gzip, chunked", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Transfer-Encoding: gzip, chunked\r\n\r\n4\r\nbody\r\n0\r\n\r\n", 400),
+                Arguments.of("Transfer-Encoding: identity", "GET " + PATH + " HTTP/1.1\r\n" + UPGRADE
+                        + "Transfer-Encoding: identity\r\n\r\n", 400));
     }
 
     @ParameterizedTest(name = "{0}: {2}")
@@ -160,6 +167,20 @@ class WebSocketUpgradeRequestIT {
             assertThat(readToEnd(s, DEADLINE_MILLIS / 2)).as(name).isEqualTo("HTTP/1.1 400 Bad Request\r\n"
                     + "content-type: text/plain; charset=utf-8\r\ncontent-length: " + body.length() + "\r\n"
                     + "connection: close\r\n\r\n" + body + END);
+        }
+    }
+
+    @Test
+    void shouldUpgradeAnAbsoluteFormTargetByItsPathAndAnEmptyHost() throws Exception {
+        // RFC 6455 4.1: the request URI may be an absolute http URI naming the resource; RFC 9112 3.2: Host may be empty
+        for (String request : new String[] {VALID.replace("GET " + PATH, "GET http://comet.example:3102" + PATH),
+            VALID.replace("Host: x", "Host: ")}) {
+            try (Socket s = connect()) {
+                s.setSoTimeout(3000);
+                s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                byte[] head = s.getInputStream().readNBytes(12);
+                assertThat(new String(head, StandardCharsets.ISO_8859_1)).as(request).isEqualTo("HTTP/1.1 101");
+            }
         }
     }
 

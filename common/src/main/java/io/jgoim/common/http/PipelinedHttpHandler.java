@@ -112,6 +112,15 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
             refuse(HttpRefusal.VERSION, "HTTP version " + version.text() + " not supported: use HTTP/1.1");
             return;
         }
+        String framing = RequestFraming.problem(req);
+        if (framing != null) {
+            refuse(HttpRefusal.MALFORMED, framing);
+            return;
+        }
+        String origin = RequestFraming.originForm(req.uri());
+        if (origin != null) {
+            req.setUri(origin); // the services route by path
+        }
         Reply reply = enqueue(HttpUtil.isKeepAlive(req));
         CompletableFuture<FullHttpResponse> response;
         try {

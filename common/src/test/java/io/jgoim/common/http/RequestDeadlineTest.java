@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -60,7 +61,9 @@ class RequestDeadlineTest {
     }
 
     private void request(String uri) {
-        ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
+        DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
+        r.headers().set(HttpHeaderNames.HOST, "x");
+        ch.writeInbound(r);
     }
 
     private HttpResponseStatus replyStatus() {
@@ -139,6 +142,7 @@ class RequestDeadlineTest {
     @Test
     void shouldWaitForASlowLastReplyBeforeClosingThenNotForTheClientToReadIt() {
         DefaultFullHttpRequest last = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/last");
+        last.headers().set(HttpHeaderNames.HOST, "x");
         HttpUtil.setKeepAlive(last, false);
         ch.writeInbound(last);
         advanceSeconds(61);
