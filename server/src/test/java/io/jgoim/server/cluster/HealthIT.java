@@ -6,21 +6,18 @@ import io.jgoim.client.ClientListener;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.netty.buffer.ByteBuf;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,27 +46,16 @@ class HealthIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private static Cluster cluster;
-    private static Fleet fleet;
 
-    @BeforeAll
-    static void start(@TempDir Path dir) {
+    @RegisterExtension
+    static final ClusterFixture CLUSTER = new ClusterFixture(options());
+
+    private static Cluster.Options options() {
         String probes = "health: {probeInterval: 200ms, probeTimeout: 1s, liveTimeout: 3s, grace: ";
-        cluster = Cluster.start(dir, Cluster.Options.of(1, 1)
+        return Cluster.Options.of(1, 1)
                 .logicYaml(probes + "{redis: 8s, kafka: " + KAFKA_GRACE_MS + "ms}}\n")
                 .cometYaml(probes + "{logic: 5s, redis: 1s}}\n")
-                .jobYaml(probes + "{kafka: " + KAFKA_GRACE_MS + "ms, comets: 5s, redis: 1s}}\n"));
-        fleet = new Fleet(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+                .jobYaml(probes + "{kafka: " + KAFKA_GRACE_MS + "ms, comets: 5s, redis: 1s}}\n");
     }
 
     /** One GET: status and parsed JSON body; {@code atNanos} is when the request was sent. */
@@ -162,16 +148,16 @@ class HealthIT {
     }
 
     static CometNode comet() {
-        return cluster.comets().get(0);
+        return CLUSTER.cluster().comets().get(0);
     }
 
     @Test
     @Order(1)
     void shouldReportEveryNodeReadyAndLiveWithEachDependencyNamed() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(cluster.api() + "/health/ready").status() == 200
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(CLUSTER.cluster().api() + "/health/ready").status() == 200
                 && get(comet().admin() + "/health/ready").status() == 200
-                && cluster.jobs().get(0).server().health().readiness().ready());
-        Answer logic = get(cluster.api() + "/health");
+                && CLUSTER.cluster().jobs().get(0).server().health().readiness().ready());
+        Answer logic = get(CLUSTER.cluster().api() + "/health");
         assertThat(logic.status()).isEqualTo(200);
         assertThat(logic.body().path("status").asText()).isEqualTo("ready");
         assertThat(logic.body().path("live").asBoolean()).isTrue();
@@ -185,9 +171,9 @@ class HealthIT {
         assertThat(comet.body().path("dependencies").path("redis").path("critical").asBoolean()).isFalse();
         assertThat(comet.body().path("conditions").path("draining").asBoolean()).isFalse();
         assertThat(get(comet().admin() + "/health/live").status()).isEqualTo(200);
-        assertThat(get(cluster.api() + "/health/live").body().path("checks").path("api-event-loops").asText())
+        assertThat(get(CLUSTER.cluster().api() + "/health/live").body().path("checks").path("api-event-loops").asText())
                 .isEqualTo("ok");
-        assertThat(scrape(cluster.api())).contains("jgoim_ready 1.0")
+        assertThat(scrape(CLUSTER.cluster().api())).contains("jgoim_ready 1.0")
                 .contains("jgoim_dependency_up{dependency=\"kafka\"} 1.0")
                 .contains("jgoim_dependency_up{dependency=\"redis\"} 1.0");
         assertThat(scrape(comet().admin())).contains("jgoim_ready 1.0")
@@ -197,16 +183,16 @@ class HealthIT {
     @Test
     @Order(2)
     void shouldStayReadyThroughAKafkaOutageShorterThanTheGrace() throws Exception {
-        String ready = cluster.api() + "/health/ready";
-        String live = cluster.api() + "/health/live";
+        String ready = CLUSTER.cluster().api() + "/health/ready";
+        String live = CLUSTER.cluster().api() + "/health/live";
         long downNanos;
         try (Watch watch = new Watch(ready, live)) {
             long stopped = System.nanoTime();
-            cluster.kafka().stop();
+            CLUSTER.cluster().kafka().stop();
             Answer degraded = watch.awaitAnswer(ready, stopped, Duration.ofSeconds(10),
                     a -> "DEGRADED".equals(a.state("kafka")));
             long restarting = System.nanoTime();
-            cluster.kafka().restart();
+            CLUSTER.cluster().kafka().restart();
             Answer back = watch.awaitAnswer(ready, restarting, Duration.ofSeconds(30),
                     a -> "UP".equals(a.state("kafka")));
             downNanos = back.atNanos() - stopped;
@@ -223,13 +209,13 @@ class HealthIT {
     @Test
     @Order(3)
     void shouldGoNotReadyWhenKafkaStaysDownPastTheGraceAndReadyWhenItReturns() throws Exception {
-        String ready = cluster.api() + "/health/ready";
-        String live = cluster.api() + "/health/live";
-        JobNode job = cluster.jobs().get(0);
+        String ready = CLUSTER.cluster().api() + "/health/ready";
+        String live = CLUSTER.cluster().api() + "/health/live";
+        JobNode job = CLUSTER.cluster().jobs().get(0);
         try (Watch watch = new Watch(ready, live)) {
             assertThat(get(ready).state("kafka")).isEqualTo("UP");
             long stopped = System.nanoTime();
-            cluster.kafka().stop();
+            CLUSTER.cluster().kafka().stop();
             Answer firstDown = watch.awaitAnswer(ready, stopped, Duration.ofSeconds(10),
                     a -> "DEGRADED".equals(a.state("kafka")));
             Answer unready = watch.awaitAnswer(ready, stopped, Duration.ofSeconds(KAFKA_GRACE_MS / 1000 + 20),
@@ -243,14 +229,14 @@ class HealthIT {
             // Not before the grace: every answer until then was 200.
             assertThat(TimeUnit.NANOSECONDS.toMillis(unready.atNanos() - firstDown.atNanos()))
                     .isGreaterThanOrEqualTo(KAFKA_GRACE_MS - 1_000);
-            assertThat(get(cluster.api() + "/health").status()).isEqualTo(503);
-            assertThat(scrape(cluster.api())).contains("jgoim_ready 0.0")
+            assertThat(get(CLUSTER.cluster().api() + "/health").status()).isEqualTo(503);
+            assertThat(scrape(CLUSTER.cluster().api())).contains("jgoim_ready 0.0")
                     .contains("jgoim_dependency_up{dependency=\"kafka\"} 0.0");
             await().atMost(Duration.ofSeconds(20)).until(() -> !job.server().health().readiness().ready());
             assertThat(job.server().health().readiness().reasons()).anyMatch(r -> r.startsWith("kafka: down for "));
 
             long restarting = System.nanoTime();
-            cluster.kafka().restart();
+            CLUSTER.cluster().kafka().restart();
             Answer again = watch.awaitAnswer(ready, restarting, Duration.ofSeconds(60), a -> a.status() == 200);
             assertThat(again.state("kafka")).isEqualTo("UP");
             assertThat(again.body().path("reasons").size()).isZero();
@@ -264,7 +250,7 @@ class HealthIT {
     @Order(4)
     void shouldKeepACometReadyWhileRedisIsDownAndItsSessionsStillGetPushes() throws Exception {
         List<String> received = new CopyOnWriteArrayList<>();
-        JgoimClient client = fleet.build(new Fleet.Spec("health-1", 9001, "live://health", Transport.TCP,
+        JgoimClient client = CLUSTER.fleet().build(new Fleet.Spec("health-1", 9001, "live://health", Transport.TCP,
                 List.of(comet().tcp()), false), new ClientListener() {
                     @Override
                     public void onPush(JgoimClient c, int op, int seq, ByteBuf body) {
@@ -272,15 +258,15 @@ class HealthIT {
                     }
                 });
         client.connect().get(10, TimeUnit.SECONDS);
-        Pusher pusher = new Pusher(cluster.api(), List.of("live://health"), List.of(), 1.0, 1);
+        Pusher pusher = new Pusher(CLUSTER.cluster().api(), List.of("live://health"), List.of(), 1.0, 1);
         String cometReady = comet().admin() + "/health/ready";
         String cometLive = comet().admin() + "/health/live";
-        String logicReady = cluster.api() + "/health/ready";
+        String logicReady = CLUSTER.cluster().api() + "/health/ready";
         // Kafka is back for the producer too (the previous test restarted it): a push goes through.
         await().atMost(Duration.ofSeconds(30)).until(() -> pusher.push("live://health").status() == 200);
         try (Watch watch = new Watch(cometReady, cometLive, logicReady)) {
             long stopped = System.nanoTime();
-            cluster.redis().stop();
+            CLUSTER.cluster().redis().stop();
             // Past the comet's Redis grace (1 s): Redis is DOWN in the body, and the comet is still ready.
             Answer down = watch.awaitAnswer(cometReady, stopped, Duration.ofSeconds(10),
                     a -> "DOWN".equals(a.state("redis")));
@@ -293,7 +279,7 @@ class HealthIT {
             String prefix = "live://health|" + pushed.seq() + "|";
             await().atMost(Duration.ofSeconds(15)).until(() -> received.stream().anyMatch(m -> m.startsWith(prefix)));
             long restarting = System.nanoTime();
-            cluster.redis().restart();
+            CLUSTER.cluster().redis().restart();
             watch.awaitAnswer(cometReady, restarting, Duration.ofSeconds(20), a -> "UP".equals(a.state("redis")));
             watch.awaitAnswer(logicReady, restarting, Duration.ofSeconds(20), a -> "UP".equals(a.state("redis")));
             watch.close();
@@ -310,7 +296,7 @@ class HealthIT {
     @Test
     @Order(5)
     void shouldReportADrainingCometNotReadyAtOnceAndStillLive() {
-        CometNode draining = cluster.addComet();
+        CometNode draining = CLUSTER.cluster().addComet();
         String base = draining.admin();
         await().atMost(Duration.ofSeconds(20)).until(() -> get(base + "/health/ready").status() == 200);
         draining.server().drain(Duration.ofSeconds(3));
@@ -326,7 +312,7 @@ class HealthIT {
         assertThat(get(base + "/health/live").status()).isEqualTo(200);
         assertThat(scrape(base)).contains("jgoim_ready 0.0");
         assertThat(get(comet().admin() + "/health/ready").status()).as("the other comet").isEqualTo(200);
-        cluster.stopComet(draining.id());
+        CLUSTER.cluster().stopComet(draining.id());
     }
 
     /** Last: logic stops for good. The comet cannot authenticate new sessions: not ready past its logic grace. */
@@ -337,7 +323,7 @@ class HealthIT {
         String live = comet().admin() + "/health/live";
         try (Watch watch = new Watch(ready, live)) {
             long stopped = System.nanoTime();
-            cluster.logic().close();
+            CLUSTER.cluster().logic().close();
             Answer degraded = watch.awaitAnswer(ready, stopped, Duration.ofSeconds(10),
                     a -> "DEGRADED".equals(a.state("logic")));
             assertThat(degraded.status()).as("within the grace").isEqualTo(200);

@@ -6,18 +6,15 @@ import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.protocol.stream.StreamState;
 import io.netty.buffer.ByteBuf;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,24 +35,9 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class KeyAndBroadcastClusterIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static Cluster cluster;
-    private static Fleet fleet;
 
-    @BeforeAll
-    static void start(@TempDir Path dir) {
-        cluster = Cluster.start(dir, Cluster.Options.of(0, 1));
-        fleet = new Fleet(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterFixture CLUSTER = new ClusterFixture(Cluster.Options.of(0, 1));
 
     /** Every publication a client got, and every stream state. */
     static final class Recorder implements ClientListener {
@@ -91,20 +73,20 @@ class KeyAndBroadcastClusterIT {
     }
 
     private static HttpResponse<String> post(String pathAndQuery, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(cluster.api() + pathAndQuery))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(CLUSTER.cluster().api() + pathAndQuery))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void shouldKeepKeyPushesAndBroadcastsExactlyOnceAcrossADrain() throws Exception {
-        CometNode a = cluster.addComet();
-        CometNode b = cluster.addComet();
+        CometNode a = CLUSTER.cluster().addComet();
+        CometNode b = CLUSTER.cluster().addComet();
         Recorder ra = new Recorder();
         Recorder rb = new Recorder();
-        JgoimClient ca = fleet.build(new Fleet.Spec("dev-a-601", 601, "", Transport.TCP, List.of(a.tcp(), b.tcp()),
+        JgoimClient ca = CLUSTER.fleet().build(new Fleet.Spec("dev-a-601", 601, "", Transport.TCP, List.of(a.tcp(), b.tcp()),
                 true), ra);
-        JgoimClient cb = fleet.build(new Fleet.Spec("dev-b-601", 601, "", Transport.TCP, List.of(b.tcp()), true),
+        JgoimClient cb = CLUSTER.fleet().build(new Fleet.Spec("dev-b-601", 601, "", Transport.TCP, List.of(b.tcp()), true),
                 rb);
         Fleet.connectAll(List.of(ca, cb), 2, Duration.ofSeconds(20));
 
@@ -168,7 +150,7 @@ class KeyAndBroadcastClusterIT {
                 .as("%s", st).isTrue());
         ca.close();
         cb.close();
-        cluster.stopComet(a.id());
-        cluster.stopComet(b.id());
+        CLUSTER.cluster().stopComet(a.id());
+        CLUSTER.cluster().stopComet(b.id());
     }
 }

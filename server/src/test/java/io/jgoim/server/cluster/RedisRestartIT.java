@@ -7,14 +7,11 @@ import io.jgoim.common.history.HistoryStore;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.stream.StreamPosition;
 import io.jgoim.protocol.stream.StreamState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -44,29 +41,13 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class RedisRestartIT {
-    private static Cluster cluster;
-    private static Fleet fleet;
-
-    @BeforeAll
-    static void start(@TempDir Path dir) {
-        cluster = Cluster.start(dir, Cluster.Options.of(2, 1));
-        fleet = new Fleet(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterFixture CLUSTER = new ClusterFixture(Cluster.Options.of(2, 1));
 
     /** Clients spread over the comets: 2 rooms, one member per client, half TCP, half WebSocket. */
     private static List<StreamTracker> connect(String prefix, long firstMid, int count, Delivery delivery,
                                                List<JgoimClient> out) throws Exception {
-        List<CometNode> comets = cluster.comets();
+        List<CometNode> comets = CLUSTER.cluster().comets();
         List<StreamTracker> trackers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long mid = firstMid + i;
@@ -75,7 +56,7 @@ class RedisRestartIT {
             String room = "live://" + prefix + "-" + (i % 2);
             StreamTracker tracker = new StreamTracker(prefix + i, room, mid, delivery);
             trackers.add(tracker);
-            out.add(fleet.build(new Fleet.Spec(prefix + "-" + mid, mid, room, t,
+            out.add(CLUSTER.fleet().build(new Fleet.Spec(prefix + "-" + mid, mid, room, t,
                     List.of(t == Transport.TCP ? home.tcp() : home.ws()), true), tracker));
         }
         Fleet.connectAll(out, 20, Duration.ofSeconds(30));
@@ -93,7 +74,7 @@ class RedisRestartIT {
         List<StreamTracker> trackers = connect("redis", 30_000, 20, delivery, clients);
         List<String> rooms = rooms(trackers);
         List<Long> mids = trackers.stream().map(StreamTracker::mid).toList();
-        Pusher pusher = new Pusher(cluster.api(), rooms, mids, 0.5, 32);
+        Pusher pusher = new Pusher(CLUSTER.cluster().api(), rooms, mids, 0.5, 32);
         for (String room : rooms) {
             assertThat(pusher.push(room).status()).isEqualTo(200);
         }
@@ -103,7 +84,7 @@ class RedisRestartIT {
         pusher.start(100);
         Thread.sleep(2_000);
 
-        cluster.restartRedisEmpty();
+        CLUSTER.cluster().restartRedisEmpty();
         long restarted = System.nanoTime();
         // Every member routable again: a push by mid finds its session.
         Map<Long, Long> routableAfterMillis = new HashMap<>();
@@ -136,7 +117,7 @@ class RedisRestartIT {
                         + "job appends failed: %.0f%n", ledger.accepted(), ledger.refused(), ledger.uncertain(),
                 r.summary(), epochStates,
                 routableAfterMillis.values().stream().mapToLong(Long::longValue).max().orElse(-1),
-                cluster.jobs().stream().mapToDouble(JobNode::appendFailures).sum());
+                CLUSTER.cluster().jobs().stream().mapToDouble(JobNode::appendFailures).sum());
         uncovered.forEach(u -> System.out.println("RedisRestartIT: uncovered " + u));
 
         assertThat(uncovered).as("accepted pushes neither received nor covered by EPOCH_CHANGED").isEmpty();
@@ -207,7 +188,7 @@ class RedisRestartIT {
     private static Map<Integer, StreamPosition> historyPositions(String room) {
         Map<Integer, StreamPosition> out = new HashMap<>();
         try {
-            HistoryStore.Slice slice = cluster.history().read(room, 0, 10_000, false).get(10, TimeUnit.SECONDS);
+            HistoryStore.Slice slice = CLUSTER.cluster().history().read(room, 0, 10_000, false).get(10, TimeUnit.SECONDS);
             for (int i = 0; i < slice.entries().size(); i++) {
                 byte[] frame = slice.entries().get(i);
                 String body = new String(frame, 16, frame.length - 16, StandardCharsets.UTF_8);
@@ -227,12 +208,12 @@ class RedisRestartIT {
         List<StreamTracker> trackers = connect("kafka", 40_000, 10, delivery, clients);
         List<String> rooms = rooms(trackers);
         List<Long> mids = trackers.stream().map(StreamTracker::mid).toList();
-        Pusher pusher = new Pusher(cluster.api(), rooms, mids, 0.5, 64);
+        Pusher pusher = new Pusher(CLUSTER.cluster().api(), rooms, mids, 0.5, 64);
         pusher.start(50);
         Thread.sleep(2_000);
-        cluster.kafka().stop();
+        CLUSTER.cluster().kafka().stop();
         Thread.sleep(4_000);
-        cluster.kafka().restart();
+        CLUSTER.cluster().kafka().restart();
         Pusher.Ledger ledger = pusher.ledger();
         long before = ledger.accepted();
         await().atMost(Duration.ofSeconds(60)).until(() -> ledger.accepted() > before + 50);

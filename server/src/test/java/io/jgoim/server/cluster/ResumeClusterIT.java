@@ -4,14 +4,11 @@ import io.jgoim.client.ClientState;
 import io.jgoim.client.JgoimClient;
 import io.jgoim.client.Transport;
 import io.jgoim.protocol.stream.StreamState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,31 +26,15 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ResumeClusterIT {
-    private static Cluster cluster;
-    private static Fleet fleet;
-
-    @BeforeAll
-    static void start(@TempDir Path dir) {
-        cluster = Cluster.start(dir, Cluster.Options.of(0, 1));
-        fleet = new Fleet(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterFixture CLUSTER = new ClusterFixture(Cluster.Options.of(0, 1));
 
     /** {@code drain}: CometServer.drain at runtime; {@code stop}: the graceful close SIGTERM runs. */
     @ParameterizedTest
     @ValueSource(strings = {"drain", "stop"})
     void shouldMoveClientsToAnotherCometAndResumeEveryStreamExactlyOnce(String how) throws Exception {
-        CometNode a = cluster.addComet();
-        CometNode b = cluster.addComet();
+        CometNode a = CLUSTER.cluster().addComet();
+        CometNode b = CLUSTER.cluster().addComet();
         String room = "live://resume-" + how;
         long base = how.equals("drain") ? 100 : 200;
         Delivery delivery = new Delivery();
@@ -63,18 +44,18 @@ class ResumeClusterIT {
             long mid = base + trackers.size() + 1;
             StreamTracker tracker = new StreamTracker(t + "-" + mid, room, mid, delivery);
             trackers.add(tracker);
-            ver3.add(fleet.build(new Fleet.Spec("key-" + how + "-" + mid, mid, room, t, addresses(t, a, b), true),
+            ver3.add(CLUSTER.fleet().build(new Fleet.Spec("key-" + how + "-" + mid, mid, room, t, addresses(t, a, b), true),
                     tracker));
         }
         StreamTracker goimTracker = new StreamTracker("goim", room, base + 9, delivery);
-        JgoimClient goim = fleet.build(new Fleet.Spec("key-" + how + "-goim", base + 9, room, Transport.TCP,
+        JgoimClient goim = CLUSTER.fleet().build(new Fleet.Spec("key-" + how + "-goim", base + 9, room, Transport.TCP,
                 addresses(Transport.TCP, a, b), false), goimTracker);
         List<JgoimClient> all = new ArrayList<>(ver3);
         all.add(goim);
         Fleet.connectAll(all, 10, Duration.ofSeconds(20));
 
         List<Long> mids = trackers.stream().map(StreamTracker::mid).toList();
-        Pusher pusher = new Pusher(cluster.api(), List.of(room), mids, 0.5, 16);
+        Pusher pusher = new Pusher(CLUSTER.cluster().api(), List.of(room), mids, 0.5, 16);
         for (int i = 0; i < 3; i++) {
             assertThat(pusher.push(room).status()).isEqualTo(200);
             for (long mid : mids) {
@@ -101,13 +82,13 @@ class ResumeClusterIT {
         if (how.equals("drain")) {
             assertThat(a.server().drain(Duration.ofSeconds(3)).get(10, TimeUnit.SECONDS)).isZero();
         } else {
-            cluster.stopComet(a.id());
+            CLUSTER.cluster().stopComet(a.id());
         }
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> all.stream().allMatch(c ->
                     c.state() == ClientState.CONNECTED && c.reconnects() >= 1));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("not all moved: " + fleet.describe(), e);
+            throw new AssertionError("not all moved: " + CLUSTER.fleet().describe(), e);
         }
         Thread.sleep(1_000);
         pusher.stop();
@@ -146,8 +127,8 @@ class ResumeClusterIT {
         for (JgoimClient c : all) {
             c.close();
         }
-        cluster.stopComet(a.id());
-        cluster.stopComet(b.id());
+        CLUSTER.cluster().stopComet(a.id());
+        CLUSTER.cluster().stopComet(b.id());
     }
 
     private static List<String> addresses(Transport t, CometNode... comets) {
