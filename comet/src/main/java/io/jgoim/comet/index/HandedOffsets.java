@@ -1,54 +1,85 @@
 package io.jgoim.comet.index;
 
 /**
- * The offsets of one member stream a goim or ver-2 session was handed lately: the highest, and which of the
- * {@value #WINDOW} below it. A member stream's positions are given at publish by whichever logic node took the push,
- * so two pushes to one member through two logic nodes can reach the comet in the other order than their offsets;
- * a late first copy must still go out (ver 1 has no history to fill a gap from), and only an offset this session
- * was handed is a repeat. One further back than the window is taken as new: a repeat is better than a loss
- * (at least once). A new epoch (the stream's history was lost) starts over. Not thread-safe: the session's monitor
- * guards it.
+ * The offsets of one stream an audience was handed lately: the highest, and which of the {@code window} below it.
+ * Only an offset that was handed is a repeat: a stream's first copies can reach a comet out of offset order when two
+ * nodes give its positions (a member's pushes through two logic nodes; a room's pushes and comment events consumed by
+ * two jobs), and a late first copy must still go out (ver 1 has no history to fill a gap from). One further back
+ * than the window is taken as new: a repeat is better than a loss (at least once). A new epoch (the stream's history
+ * was lost) starts over. Not thread-safe: the owner guards it.
  */
 final class HandedOffsets {
-    /** How many offsets below the highest are remembered (the bits of a long). */
-    static final int WINDOW = 64;
-
+    private final int window;
+    /** Bit {@code o % window} tells whether offset {@code o} (within the window below {@code highest}) was handed. */
+    private final long[] bits;
     private long epoch;
     private long highest;
-    /** Bit i: offset {@code highest - i} was handed. */
-    private long bits;
+    private boolean any;
 
-    /** True when every offset of {@code first .. first + count - 1} in {@code epoch} was handed before. */
-    boolean hadAll(long epoch, long first, int count) {
-        if (epoch != this.epoch || bits == 0) {
+    /** @param window offsets remembered below the highest, a positive multiple of 64 */
+    HandedOffsets(int window) {
+        if (window <= 0 || window % 64 != 0) {
+            throw new IllegalArgumentException("window must be a positive multiple of 64: " + window);
+        }
+        this.window = window;
+        this.bits = new long[window / 64];
+    }
+
+    int window() {
+        return window;
+    }
+
+    /** Whether offset {@code o} of {@code epoch} was handed (and is still within the window). */
+    boolean had(long epoch, long o) {
+        if (!any || epoch != this.epoch || o > highest || highest - o >= window) {
             return false;
         }
-        for (long o = first; o < first + count; o++) {
-            long back = highest - o;
-            if (back < 0 || back >= WINDOW || (bits & (1L << back)) == 0) {
-                return false;
-            }
+        int slot = (int) Math.floorMod(o, (long) window);
+        return (bits[slot >>> 6] & (1L << slot)) != 0;
+    }
+
+    /** True when every offset of {@code first .. first + count - 1} in {@code epoch} was handed. */
+    boolean hadAll(long epoch, long first, int count) {
+        return count > 0 && leadingHad(epoch, first, count) == count;
+    }
+
+    /** How many offsets from {@code first} on (at most {@code count}) were handed, up to the first that was not. */
+    int leadingHad(long epoch, long first, int count) {
+        int n = 0;
+        while (n < count && had(epoch, first + n)) {
+            n++;
         }
-        return true;
+        return n;
     }
 
     /** Records {@code first .. first + count - 1} in {@code epoch} as handed. */
     void handed(long epoch, long first, int count) {
-        if (epoch != this.epoch || bits == 0) {
-            this.epoch = epoch;
-            this.highest = first;
-            this.bits = 0;
+        if (count <= 0) {
+            return;
         }
-        for (long o = first; o < first + count; o++) {
-            if (o > highest) {
-                long shift = o - highest;
-                bits = shift >= WINDOW ? 0 : bits << shift;
-                highest = o;
+        if (!any || epoch != this.epoch) {
+            java.util.Arrays.fill(bits, 0L);
+            this.epoch = epoch;
+            this.highest = first + count - 1;
+            this.any = true;
+        }
+        long last = first + count - 1;
+        if (last > highest) {
+            // the slots of the offsets the window moves onto held offsets that now fall out of it
+            long from = Math.max(highest + 1, last - window + 1);
+            if (last - highest >= window) {
+                java.util.Arrays.fill(bits, 0L);
+            } else {
+                for (long o = from; o <= last; o++) {
+                    int slot = (int) Math.floorMod(o, (long) window);
+                    bits[slot >>> 6] &= ~(1L << slot);
+                }
             }
-            long back = highest - o;
-            if (back < WINDOW) {
-                bits |= 1L << back;
-            }
+            highest = last;
+        }
+        for (long o = Math.max(first, highest - window + 1); o <= last; o++) {
+            int slot = (int) Math.floorMod(o, (long) window);
+            bits[slot >>> 6] |= 1L << slot;
         }
     }
 }

@@ -12,6 +12,9 @@ import io.jgoim.comet.ring.PushRing;
  * nothing; guarded by the session's monitor.
  */
 final class Outbox {
+    /** Offsets of the member's stream remembered below the highest handed (one long of bits). */
+    static final int MEMBER_WINDOW = 64;
+
     final PushRing ring;
     /** Made on the first positioned push: sessions of members without history never need it. */
     private HandedOffsets member;
@@ -28,7 +31,7 @@ final class Outbox {
     /** {@code p} is now in the ring. */
     void handed(PushFrame.Position p) {
         if (member == null) {
-            member = new HandedOffsets();
+            member = new HandedOffsets(MEMBER_WINDOW);
         }
         member.handed(p.epoch(), p.first(), p.count());
     }

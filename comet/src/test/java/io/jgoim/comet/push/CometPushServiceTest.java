@@ -263,6 +263,25 @@ class CometPushServiceTest {
     }
 
     @Test
+    void shouldWriteARoomsLateFirstCopyAndDropOnlyWhatTheRoomHad() throws Exception {
+        // the room's comment events and pushes consumed by two jobs: 4..5 arrive after 6..7, first copies all
+        java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+        CometPushService positions = countingRepeats(io.jgoim.comet.metrics.PushLatency.Kind.ROOM, dropped);
+        EmbeddedChannel a = member("a", "live://r");
+        positions.broadcastRoom(positioned(2, 1, "m1", "m2", "m3"));
+        positions.broadcastRoom(positioned(2, 6, "m6", "m7"));
+        positions.broadcastRoom(positioned(2, 4, "m4", "m5"));
+        loopOwner.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("m1", "m2", "m3", "m6", "m7", "m4", "m5");
+        assertThat(dropped.get()).isZero();
+        // what the room had is still dropped, late or not
+        positions.broadcastRoom(positioned(2, 4, "m4", "m5", "m6", "m7", "m8"));
+        loopOwner.runPendingTasks();
+        assertThat(bodies(a)).containsExactly("m8");
+        assertThat(dropped.get()).isEqualTo(4);
+    }
+
+    @Test
     void shouldNotWriteAgainABroadcastEverySessionAlreadyHadFromThisComet() throws Exception {
         java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
         CometPushService positions = countingRepeats(io.jgoim.comet.metrics.PushLatency.Kind.BROADCAST, dropped);
