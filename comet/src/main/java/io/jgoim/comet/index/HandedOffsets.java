@@ -10,16 +10,16 @@ package io.jgoim.comet.index;
  */
 final class HandedOffsets {
     private final int window;
-    /** Bit {@code o % window} tells whether offset {@code o} (within the window below {@code highest}) was handed. */
+    /** Bit {@code o mod window} tells whether offset {@code o} (within the window below {@code highest}) was handed. */
     private final long[] bits;
     private long epoch;
     private long highest;
     private boolean any;
 
-    /** @param window offsets remembered below the highest, a positive multiple of 64 */
+    /** @param window offsets remembered below the highest: a power of two, at least 64 */
     HandedOffsets(int window) {
-        if (window <= 0 || window % 64 != 0) {
-            throw new IllegalArgumentException("window must be a positive multiple of 64: " + window);
+        if (window < 64 || Integer.bitCount(window) != 1) {
+            throw new IllegalArgumentException("window must be a power of two, at least 64: " + window);
         }
         this.window = window;
         this.bits = new long[window / 64];
@@ -34,7 +34,7 @@ final class HandedOffsets {
         if (!any || epoch != this.epoch || o > highest || highest - o >= window) {
             return false;
         }
-        int slot = (int) Math.floorMod(o, (long) window);
+        int slot = (int) (o & (window - 1));
         return (bits[slot >>> 6] & (1L << slot)) != 0;
     }
 
@@ -71,14 +71,14 @@ final class HandedOffsets {
                 java.util.Arrays.fill(bits, 0L);
             } else {
                 for (long o = from; o <= last; o++) {
-                    int slot = (int) Math.floorMod(o, (long) window);
+                    int slot = (int) (o & (window - 1));
                     bits[slot >>> 6] &= ~(1L << slot);
                 }
             }
             highest = last;
         }
         for (long o = Math.max(first, highest - window + 1); o <= last; o++) {
-            int slot = (int) Math.floorMod(o, (long) window);
+            int slot = (int) (o & (window - 1));
             bits[slot >>> 6] |= 1L << slot;
         }
     }

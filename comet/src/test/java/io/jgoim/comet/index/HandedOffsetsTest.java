@@ -75,8 +75,10 @@ class HandedOffsetsTest {
     }
 
     @Test
-    void shouldRefuseAWindowThatIsNotWholeWords() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HandedOffsets(100))
-                .isInstanceOf(IllegalArgumentException.class);
+    void shouldRefuseAWindowThatIsNotAPowerOfTwoOfWholeWords() {
+        for (int w : new int[] {0, 32, 100, 192}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HandedOffsets(w))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }
