@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The comet's repeat rule ({@link ForwardedPosition}: which of the last 1,024 offsets were handed): the work added to
+ * The comet's repeat rule ({@link ForwardedPosition}: which of the last 256 offsets were handed): the work added to
  * every positioned room batch and broadcast a comet takes, once per batch (O(messages in it)) whatever the room's size. {@code next}: the usual case, each batch after the last
  * (nothing repeated); {@code repeat}: a batch the room already had (job's redelivery). Run with {@code -prof gc}: both
  * are meant to be 0 B/op. One thread: job keeps one call in flight per comet link, so a room's batches do not race.
