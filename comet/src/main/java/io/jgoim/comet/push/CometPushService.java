@@ -149,12 +149,9 @@ public final class CometPushService implements CometService {
                 if (s == null) {
                     missing++;
                 } else if (s.needPush(req.getProtoOp())) {
-                    Session.Offer o = s.offerTo(frame);
-                    if (o == Session.Offer.QUEUED) {
-                        delivered++;
-                    } else if (o == Session.Offer.DROPPED) {
-                        dropped++;
-                    } // HAD_IT: a goim or ver-2 session was handed it before (job sent it again): not again
+                    Session.Offer o = s.offerTo(frame); // HAD_IT (handed before, job sent it again): neither
+                    delivered += o == Session.Offer.QUEUED ? 1 : 0;
+                    dropped += o == Session.Offer.DROPPED ? 1 : 0;
                 } else if (positioned && s.streams() != null) {
                     s.offer(frame); // an op it does not watch: skipped, the cursor advances
                 }
