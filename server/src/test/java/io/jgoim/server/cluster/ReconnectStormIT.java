@@ -37,14 +37,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 19, reconnect storm: 4,000 Java SDK clients (default full-jitter backoff, 1 s .. 30 s) hold sessions on one
  * comet of a real cluster (redis-server, Kafka, logic over gRPC); the comet is killed ({@link CometNode#kill()}: its
  * event loops and listeners stop at once, no goodbye, no Disconnect) and started again on the same ports 5 s later,
- * with the node's accept bucket set to 500 a second with a burst of 25. Asserted: at least 99 % of the clients are
+ * with the node's accept bucket set to 250 a second with a burst of 12. Asserted: at least 99 % of the clients are
  * back (authenticated) within 30 s of the restart; the restarted comet never accepted more than {@code rate x T +
  * burst} connections in any interval T between two of the test's 100 ms samples of its accept counter (the bucket
- * held); every refusal the clients saw has a code of the reconnect range; the heap never ran out. Recorded, not
- * asserted (they depend on the machine): the time to 99 % and to 100 %, the 100 ms buckets of authenticated
- * reconnects (max vs mean), attempts per 100 ms, refusals by close code, the load average, and the comet's accepts
- * per 100 ms from the restart to 99 % back against 3x their mean ({@link AcceptSampler#smoothness}; asserted only
- * with {@link #ASSERT_SMOOTH}).
+ * held); no 100 ms bucket of the comet's accepts from the restart to 99 % back above 3x their mean
+ * ({@link AcceptSampler#smoothness}); every refusal the clients saw has a code of the reconnect range; the heap never
+ * ran out. Recorded, not asserted (they depend on the machine): the time to 99 % and to 100 %, the 100 ms buckets of
+ * authenticated reconnects as the clients saw them (max vs mean), attempts per 100 ms, refusals by close code and the
+ * load average.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ReconnectStormIT {
@@ -52,22 +52,19 @@ class ReconnectStormIT {
     /**
      * The node bucket. At 1,000 a second with a burst of 500 the SDK's jitter spread the returning clients below it
      * (at most 963 accepted in any second of the first run), so it was never exercised; at 500 with 250 the burst
-     * spent itself in the first sample (140-163 accepts against a mean of ~22). The burst is now a twentieth of the
+     * spent itself in the first sample (140-163 accepts against a mean of ~22). The burst is a twentieth of the
      * rate: 48 ms of tolerance, which the test JVM's own scheduling stalls need (a burst of 10 at 500, 18 ms, refused
      * 8,303 connects that stalled client timers had bunched, and took 45 s to 99 %).
+     *
+     * <p>Why 250: a 100 ms bucket admits at most rate / 10 + burst, and the mean of the accepts from the restart to
+     * 99 % back is 0.99 x clients over that time, so the issue's "no bucket above 3x the mean" holds whatever the
+     * machine does while 99 % are back within 3 x 0.99 x clients / (rate / 10 + burst) / 10 seconds: 32.1 s at 250
+     * with 12, beyond the 30 s the test requires anyway, where 500 with 25 (the default before) gave 15.8 s, less
+     * than the SDK's backoff tail alone, so the bound could only be printed. The price: 99 % cannot be back sooner
+     * than 0.99 x clients / rate, 15.8 s (18.1 s measured on a quiet machine, 1.56x the mean at most).
      */
-    private static final int ACCEPT_RATE = Integer.getInteger("jgoim.reconnect.acceptRate", 500);
-    private static final int ACCEPT_BURST = Integer.getInteger("jgoim.reconnect.acceptBurst", 25);
-    /**
-     * Whether the issue's smoothness bound is asserted: no 100 ms bucket of the comet's accepts from the restart to
-     * 99 % back above 3x their mean. A bucket admits at most rate / 10 + burst and the mean is 0.99 x clients / (time
-     * to 99 % in 100 ms units), so the bound holds while that time stays under 3 x 0.99 x clients / (rate / 10 +
-     * burst) / 10 seconds: 15.8 s at 500 with 25, 26 s at 300 with 15. The SDK's backoff tail alone takes ~15 s, and
-     * on a busy two-core machine the in-JVM clients' stalls bunch their returns into refusals that take 15-45 s, so
-     * it is off by default (always printed) and meant for a quiet machine:
-     * {@code -Djgoim.reconnect.assertSmooth=true -Djgoim.reconnect.acceptRate=300 -Djgoim.reconnect.acceptBurst=15}.
-     */
-    private static final boolean ASSERT_SMOOTH = Boolean.getBoolean("jgoim.reconnect.assertSmooth");
+    private static final int ACCEPT_RATE = Integer.getInteger("jgoim.reconnect.acceptRate", 250);
+    private static final int ACCEPT_BURST = Integer.getInteger("jgoim.reconnect.acceptBurst", 12);
     private static final long BUCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int BUCKETS = 900; // 90 s after the kill
 
@@ -168,18 +165,16 @@ class ReconnectStormIT {
                 sampler.maxPerSample(), sampler.maxPerSecond(), sampler.last(), storm.codes(), peakHeapMiB(),
                 loadAverage());
         System.out.printf("ReconnectStormIT: comet up %d ms after the restart began; accepts from the restart to 99 %% "
-                + "back: %s; max/mean <= 3 %s (bound holds while 99 %% is back within %.1f s; asserted: %s)%n",
+                + "back: %s; max/mean <= 3 %s (bound holds while 99 %% is back within %.1f s)%n",
                 upMillis, smooth, smooth.max() <= 3 * smooth.mean() ? "held" : "MISSED",
-                3 * 0.99 * CLIENTS / (ACCEPT_RATE / 10.0 + ACCEPT_BURST) / 10, ASSERT_SMOOTH);
+                3 * 0.99 * CLIENTS / (ACCEPT_RATE / 10.0 + ACCEPT_BURST) / 10);
 
         assertThat(ninetyNine).as("99 %% of %d clients back within 30 s of the restart (%s)", CLIENTS,
                 describe()).isBetween(0L, TimeUnit.SECONDS.toNanos(30));
         assertThat(sampler.violations(ACCEPT_RATE, ACCEPT_BURST)).as("sampled intervals where the comet accepted "
                 + "more than rate x T + burst").isEmpty();
-        if (ASSERT_SMOOTH) {
-            assertThat(smooth.max()).as("the comet's most accepts in a 100 ms bucket from the restart to 99 %% back, "
-                    + "against 3x their mean (%s)", smooth).isLessThanOrEqualTo(3 * smooth.mean());
-        }
+        assertThat(smooth.max()).as("the comet's most accepts in a 100 ms bucket from the restart to 99 %% back, "
+                + "against 3x their mean (%s)", smooth).isLessThanOrEqualTo(3 * smooth.mean());
         assertThat(storm.codes().keySet()).as("close codes the clients saw: reconnect range only (or abnormal)")
                 .allMatch(c -> c == CloseStatus.ABNORMAL_CODE || (c >= 4000 && c < 4500));
         assertThat(storm.codes()).as("the accept bucket refused someone: the limit was exercised")
