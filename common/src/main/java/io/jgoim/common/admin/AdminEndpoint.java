@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -88,8 +89,22 @@ public final class AdminEndpoint {
             return done(JsonReply.error(ErrorCode.NOT_FOUND, "no admin route " + uri.path()));
         }
         AdminRoutes.Route route = methods.get(request.method());
+        if (route == null && HttpMethod.HEAD.equals(request.method())) {
+            // a GET route answers HEAD too (RFC 9110 9.3.2); the codec drops the body
+            return serve(methods.get(HttpMethod.GET), methods, uri, o, ip);
+        }
+        return serve(route, methods, uri, o, ip);
+    }
+
+    /** Runs {@code route} (null: none for the request's method, 405 naming the path's methods in Allow). */
+    private CompletableFuture<FullHttpResponse> serve(AdminRoutes.Route route,
+                                                      Map<HttpMethod, AdminRoutes.Route> methods,
+                                                      QueryStringDecoder uri, ApiKeyCheck.Outcome o, String ip) {
         if (route == null) {
-            return done(JsonReply.error(ErrorCode.METHOD_NOT_ALLOWED, "use " + methods.keySet().iterator().next()));
+            String allow = allow(methods.keySet());
+            FullHttpResponse r = JsonReply.error(ErrorCode.METHOD_NOT_ALLOWED, "use " + allow);
+            r.headers().set(HttpHeaderNames.ALLOW, allow); // RFC 9110 15.5.6: a 405 names what the target takes
+            return done(r);
         }
         String by = "API key " + o.key().id() + " from " + ip;
         Map<String, List<String>> query = uri.parameters();
@@ -146,5 +161,17 @@ public final class AdminEndpoint {
 
     private static CompletableFuture<FullHttpResponse> done(FullHttpResponse r) {
         return CompletableFuture.completedFuture(r);
+    }
+
+    /** The {@code Allow} value of a path with these methods: each, and HEAD beside a GET. */
+    static String allow(Set<HttpMethod> methods) {
+        StringBuilder b = new StringBuilder();
+        for (HttpMethod m : methods) {
+            b.append(b.length() == 0 ? "" : ", ").append(m.name());
+            if (HttpMethod.GET.equals(m) && !methods.contains(HttpMethod.HEAD)) {
+                b.append(", HEAD");
+            }
+        }
+        return b.toString();
     }
 }

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.netty.handler.codec.http.HttpMethod.GET;
 import static io.netty.handler.codec.http.HttpMethod.POST;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,7 +74,9 @@ class AdminEndpointIT {
                     throw new IllegalStateException("a bug");
                 })
                 .add(POST, "/admin/gone", "gone", List.of("server"), call -> CompletableFuture.failedFuture(
-                        new JgoimException(ErrorCode.NOT_FOUND, "no comet 'x'")));
+                        new JgoimException(ErrorCode.NOT_FOUND, "no comet 'x'")))
+                .add(GET, "/admin/bans", "bans", List.of(), call -> CompletableFuture.completedFuture(
+                        Map.of("bans", 3)));
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         server = new MetricsHttpServer(meters, new NodeHealth("t", new HealthConfig(java.time.Duration.ofSeconds(1),
                 java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5), Map.of()), null), null,
@@ -89,8 +92,12 @@ class AdminEndpointIT {
     }
 
     private HttpResponse<String> post(String pathAndQuery, String key) throws Exception {
+        return call("POST", pathAndQuery, key);
+    }
+
+    private HttpResponse<String> call(String method, String pathAndQuery, String key) throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort()
-                + pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody());
+                + pathAndQuery)).method(method, HttpRequest.BodyPublishers.noBody());
         if (key != null) {
             r.header("Authorization", "Bearer " + key);
         }
@@ -126,5 +133,24 @@ class AdminEndpointIT {
         assertThat(post("/admin/kick?mid=1", null).statusCode()).isEqualTo(401);
         assertThat(post("/admin/kick?mid=1", "nope").statusCode()).isEqualTo(401);
         assertThat(lines()).isEmpty();
+    }
+
+    @Test
+    void shouldNameAPathsMethodsInA405AndAnswerHeadOnAGetRoute() throws Exception {
+        HttpResponse<String> get = call("POST", "/admin/bans", OPS);
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("allow")).hasValue("GET, HEAD");
+        assertThat(get.body()).contains("\"code\":" + ErrorCode.METHOD_NOT_ALLOWED.code()).contains("use GET, HEAD");
+        HttpResponse<String> put = call("PUT", "/admin/kick?mid=1", OPS);
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("allow")).hasValue("POST");
+        HttpResponse<String> head = call("HEAD", "/admin/bans", OPS);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValueAsLong("content-length").orElse(0))
+                .isEqualTo(call("GET", "/admin/bans", OPS).body().getBytes(StandardCharsets.UTF_8).length);
+        assertThat(lines()).as("a refused method is no action").containsExactly(
+                "admin bans - by API key ops from 127.0.0.1: ok bans=3",
+                "admin bans - by API key ops from 127.0.0.1: ok bans=3");
     }
 }

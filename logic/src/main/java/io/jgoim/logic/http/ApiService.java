@@ -22,6 +22,7 @@ import io.netty.channel.Channel;
 import io.opentelemetry.api.trace.Span;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
@@ -116,7 +117,7 @@ final class ApiService implements HttpService {
                 tenants.pushed(tenant);
             }
         }
-        if (PushShedding.sheds(route)) {
+        if (PushShedding.sheds(route) && route.accepts(method)) {
             // Adaptive shedding before the route parses anything; the pass ends when the reply is ready.
             long admitted = shedding.tryAcquire();
             if (admitted == PushShedding.REJECTED) {
@@ -237,6 +238,10 @@ final class ApiService implements HttpService {
             Throwable t = Failures.unwrap(error);
             if (t instanceof JgoimException) {
                 r = ApiResponse.error(code, t.getMessage());
+                Route route;
+                if (code == ErrorCode.METHOD_NOT_ALLOWED && (route = Route.of(path)) != null) {
+                    r.headers().set(HttpHeaderNames.ALLOW, route.allow());
+                }
             } else {
                 long more = bugLog.acquire();
                 if (more >= 0) {

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * work on the raw request path, before any decoding, so no spelling of {@code ..} can leave the folder: a
  * percent-escape or a backslash anywhere, or a {@code .}/{@code ..} segment, is BAD_PARAMETER (400); a name that is
  * not a servable file (no known extension, a hidden file, a folder, a missing file) is NOT_FOUND (404); another
- * method is METHOD_NOT_ALLOWED (405); errors use the API's JSON shape. Files found are read once and kept (a few tens
+ * method is METHOD_NOT_ALLOWED (405, {@code Allow: GET, HEAD}); errors use the API's JSON shape. Files found are read once and kept (a few tens
  * of KiB in all); a missing name is looked up again each time, never remembered. Thread-safe.
  */
 final class DemoPages {
@@ -86,8 +86,10 @@ final class DemoPages {
     Served respond(HttpMethod method, String rawTarget) {
         int q = rawTarget.indexOf('?');
         String path = q < 0 ? rawTarget : rawTarget.substring(0, q);
-        if (!method.equals(HttpMethod.GET)) {
-            return error(ErrorCode.METHOD_NOT_ALLOWED, "the demo pages take GET only");
+        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+            Served refused = error(ErrorCode.METHOD_NOT_ALLOWED, "the demo pages take GET and HEAD only");
+            refused.response().headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            return refused;
         }
         if (path.indexOf('%') >= 0) {
             return error(ErrorCode.BAD_PARAMETER, "percent-escapes are not allowed in demo paths");

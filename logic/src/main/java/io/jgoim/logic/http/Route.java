@@ -72,6 +72,7 @@ enum Route {
     private final List<Param> params;
 
     private final String spanName;
+    private final String allow;
 
     Route(String path, HttpMethod method, ApiScope scope, Param... params) {
         this.path = path;
@@ -79,6 +80,7 @@ enum Route {
         this.scope = scope;
         this.params = List.of(params);
         this.spanName = method.name() + " " + path;
+        this.allow = HttpMethod.GET.equals(method) ? "GET, HEAD" : method.name();
     }
 
     /** The route at {@code path}, or null. */
@@ -97,6 +99,19 @@ enum Route {
 
     HttpMethod method() {
         return method;
+    }
+
+    /**
+     * Whether {@code m} is this route's: its method, or HEAD on a GET route (RFC 9110 9.3.2: a server that answers
+     * GET answers HEAD; the codec sends the GET reply's head without its body).
+     */
+    boolean accepts(HttpMethod m) {
+        return method.equals(m) || (HttpMethod.HEAD.equals(m) && HttpMethod.GET.equals(method));
+    }
+
+    /** The {@code Allow} header of this route's 405 (RFC 9110 15.5.6): {@code POST}, or {@code GET, HEAD}. */
+    String allow() {
+        return allow;
     }
 
     /** The scope an API key needs to call this route (when {@code http.apiKeys} is set). */

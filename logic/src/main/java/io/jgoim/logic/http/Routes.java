@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The route table: each {@link Route} bound to its handler (push, online, node, admin, cluster admin and log-level routes), and the checks every
- * route shares, in this order: a route at the path (else NOT_FOUND), its method (else METHOD_NOT_ALLOWED), its
+ * route shares, in this order: a route at the path (else NOT_FOUND), its method or HEAD on a GET route (else
+ * METHOD_NOT_ALLOWED, whose reply names the route's methods in {@code Allow}: {@link ApiService}), its
  * parameters (else BAD_PARAMETER). Built once per listener; read-only afterwards, so thread-safe.
  */
 final class Routes {
@@ -48,8 +49,8 @@ final class Routes {
         if (route == null) {
             throw new JgoimException(ErrorCode.NOT_FOUND, "no route " + path);
         }
-        if (!route.method().equals(method)) {
-            throw new JgoimException(ErrorCode.METHOD_NOT_ALLOWED, "use " + route.method().name());
+        if (!route.accepts(method)) {
+            throw new JgoimException(ErrorCode.METHOD_NOT_ALLOWED, "use " + route.allow());
         }
         return handlers.get(route).handle(RouteRequest.read(route, query, request, channel));
     }

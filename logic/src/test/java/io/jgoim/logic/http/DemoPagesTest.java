@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jgoim.protocol.ErrorCode;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -94,13 +95,19 @@ class DemoPagesTest {
     }
 
     @Test
-    void shouldTakeGetOnly() throws Exception {
-        for (HttpMethod m : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.HEAD)) {
+    void shouldTakeGetAndHeadOnly() throws Exception {
+        for (HttpMethod m : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS,
+                HttpMethod.TRACE, HttpMethod.valueOf("FOO"))) {
             DemoPages.Served s = pages.respond(m, "/demo/");
             responses.add(s.response());
             assertThat(s.code()).as(m.name()).isEqualTo(ErrorCode.METHOD_NOT_ALLOWED);
             assertThat(s.response().status().code()).isEqualTo(405);
+            assertThat(s.response().headers().get(HttpHeaderNames.ALLOW)).as(m.name()).isEqualTo("GET, HEAD");
             assertThat(JSON.readTree(body(s)).get("code").asInt()).isEqualTo(405);
         }
+        DemoPages.Served head = pages.respond(HttpMethod.HEAD, "/demo/");
+        responses.add(head.response());
+        assertThat(head.code()).isEqualTo(ErrorCode.OK); // the GET reply; the codec sends its head alone
+        assertThat(head.response().status().code()).isEqualTo(200);
     }
 }

@@ -134,6 +134,15 @@ final class HttpFixture implements AutoCloseable {
 
         /** Reads one response (status line, headers, Content-Length body). */
         Response read() throws IOException {
+            return read(false);
+        }
+
+        /** Reads the response to a HEAD request: status line and headers, no body whatever its Content-Length says. */
+        Response readHead() throws IOException {
+            return read(true);
+        }
+
+        private Response read(boolean head) throws IOException {
             String statusLine = line();
             assertThat(statusLine).as("status line").startsWith("HTTP/1.1 ");
             int status = Integer.parseInt(statusLine.substring(9, 12));
@@ -143,7 +152,7 @@ final class HttpFixture implements AutoCloseable {
                 int colon = h.indexOf(':');
                 headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
             }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            int length = head ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
             byte[] body = in.readNBytes(length);
             assertThat(body).as("body").hasSize(length);
             String text = new String(body, StandardCharsets.UTF_8);
