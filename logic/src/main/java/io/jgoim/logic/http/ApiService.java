@@ -21,9 +21,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.opentelemetry.api.trace.Span;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +84,11 @@ final class ApiService implements HttpService {
         String problem = PercentEscapes.problem(request.uri());
         if (problem != null) {
             return CompletableFuture.completedFuture(malformedTarget(request.uri(), problem, channel, start));
+        }
+        if (HttpMethod.OPTIONS.equals(request.method()) && "*".equals(request.uri())) {
+            // RFC 9110 9.3.7: the server in general (as Go's net/http, under goim, answers it: 200, no body)
+            metrics.record(Route.OTHER_TAG, ErrorCode.OK, start);
+            return CompletableFuture.completedFuture(serverOptions());
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
@@ -214,6 +222,14 @@ final class ApiService implements HttpService {
         Route route = Route.of(end < 0 ? target : target.substring(0, end));
         metrics.record(route == null ? Route.OTHER_TAG : route.tag(), ErrorCode.BAD_PARAMETER, startNanos);
         return ApiResponse.error(ErrorCode.BAD_PARAMETER, message);
+    }
+
+    /** The reply to {@code OPTIONS *}: 200, the methods some route takes, no body. */
+    private static FullHttpResponse serverOptions() {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, POST");
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return r;
     }
 
     /** The API code of a route's outcome: OK, the refusal's own code, or INTERNAL for anything else (a bug). */

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * RFC 9110 on methods, over a real socket: a route refuses another method with 405 and names what it takes in
  * {@code Allow} (15.5.6: MUST); a GET route answers HEAD with the GET reply's head and no body (9.3.2), on the same
  * connection as the requests after it; a wrong method on a push route is the 405, never a push, and leaves the
- * connection serving.
+ * connection serving; {@code OPTIONS *} (the server in general, 9.3.7) is 200 with no body, as goim's Go server
+ * answers it.
  */
 @Timeout(60)
 class HttpMethodsIT {
@@ -81,5 +82,17 @@ class HttpMethodsIT {
             assertThat(r.headers().get("allow")).isEqualTo("POST");
         }
         assertThat(http.published.records()).as("nothing published").isEmpty();
+    }
+
+    @Test
+    void shouldAnswerOptionsAsteriskForTheServerInGeneral() throws Exception {
+        try (HttpFixture.Conn c = http.connect()) {
+            c.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /goim/online/total HTTP/1.1\r\nHost: x\r\n\r\n");
+            HttpFixture.Response r = c.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.headers().get("allow")).isEqualTo("GET, HEAD, POST");
+            assertThat(r.body()).isEmpty();
+            assertThat(c.read().code()).as("the connection keeps serving").isZero();
+        }
     }
 }
