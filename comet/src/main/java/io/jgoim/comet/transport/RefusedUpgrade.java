@@ -1,5 +1,6 @@
 package io.jgoim.comet.transport;
 
+import io.jgoim.common.http.RequestFraming;
 import io.jgoim.comet.config.OriginAllowList;
 import io.jgoim.comet.limit.Refusal;
 import io.netty.buffer.ByteBuf;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -179,17 +181,18 @@ final class RefusedUpgrade extends ChannelInboundHandlerAdapter {
      */
     private byte[] acceptKey(FullHttpRequest req) {
         HttpHeaders h = req.headers();
-        String origin = h.get(HttpHeaderNames.ORIGIN);
         String key = h.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        String origin = RequestFraming.originForm(req.uri());
         if (!req.decoderResult().isSuccess() || !HttpMethod.GET.equals(req.method())
-                || !listener.path().equals(req.uri())
+                || !HttpVersion.HTTP_1_1.equals(req.protocolVersion()) || RequestFraming.problem(req) != null
+                || !listener.path().equals(origin == null ? req.uri() : origin)
                 || !h.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
                 || !h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 || h.getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION).size() != 1
                 || !"13".equals(h.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))
                 || key == null || h.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY).size() != 1
                 || !UpgradeRequestCheck.isKey(key)
-                || (origin != null && !listener.origins().allows(origin))) {
+                || (h.get(HttpHeaderNames.ORIGIN) != null && !listener.origins().allows(h.get(HttpHeaderNames.ORIGIN)))) {
             return null;
         }
         return accept(key);

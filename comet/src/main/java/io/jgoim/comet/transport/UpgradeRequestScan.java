@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
  * A bounded scan of the raw bytes of a refused WebSocket client's upgrade request ({@link RefusedUpgrade} at accept),
  * in place of an HTTP codec and aggregator on every refused connection: it finds the end of the request's head and
  * reads from it only what the refusal's 101 needs, the {@code Sec-WebSocket-Key}, after the checks the listener's
- * own upgrade makes (Netty's version-13 handshaker, the exact path, the origin allow-list): request line
- * {@code GET <path> HTTP/1.1}; {@code Upgrade} with the token {@code websocket} and {@code Connection} with the token
+ * own upgrade makes (Netty's version-13 handshaker, the exact path, the origin allow-list, RFC 9112's one Host):
+ * request line {@code GET <path> HTTP/1.1} (or the path in absolute form, {@code http://host/path}); exactly one
+ * {@code Host}; {@code Upgrade} with the token {@code websocket} and {@code Connection} with the token
  * {@code upgrade} (comma-separated lists, any case, in any of their header lines); {@code Sec-WebSocket-Version: 13}
  * once; one key, the base64 of 16 bytes ({@link UpgradeRequestCheck#isKey}); no {@code Origin} or an allowed one.
  * Header names match in any case; lines end in CRLF (Netty 4.2's decoder refuses a bare LF, so the listener answers
@@ -32,6 +33,9 @@ final class UpgradeRequestScan {
     private static final byte[] VERSION = lower("Sec-WebSocket-Version");
     private static final byte[] KEY = lower("Sec-WebSocket-Key");
     private static final byte[] ORIGIN = lower("Origin");
+    private static final byte[] HOST = lower("Host");
+    private static final byte[] HTTP_SCHEME = lower("http://");
+    private static final byte[] HTTPS_SCHEME = lower("https://");
     private static final byte[] WEBSOCKET = lower("websocket");
     private static final byte[] UPGRADE_TOKEN = lower("upgrade");
     private static final byte[] V13 = "13".getBytes(StandardCharsets.US_ASCII);
@@ -84,6 +88,7 @@ final class UpgradeRequestScan {
         String key = null;
         String origin = null;
         boolean sawVersion = false;
+        int hosts = 0;
         for (int line = lf + 1; line < end; line = lf + 1) {
             lf = b.indexOf(line, end, (byte) '\n');
             if (lf < 0) {
@@ -118,23 +123,74 @@ final class UpgradeRequestScan {
                     return null; // given twice (RFC 6455 11.3.1)
                 }
                 key = b.toString(vs, ve - vs, StandardCharsets.US_ASCII);
+            } else if (nameIs(b, line, n, HOST)) {
+                hosts++;
             } else if (nameIs(b, line, n, ORIGIN)) {
                 if (origin == null) {
                     origin = b.toString(vs, ve - vs, StandardCharsets.ISO_8859_1);
                 }
             }
         }
-        if (!upgrade || !connection || !version || key == null || !UpgradeRequestCheck.isKey(key)
+        if (!upgrade || !connection || !version || hosts != 1 || key == null || !UpgradeRequestCheck.isKey(key)
                 || (origin != null && !origins.allows(origin))) {
             return null;
         }
         return key;
     }
 
-    /** {@code GET <path> HTTP/1.1}, exactly (the listener upgrades only its exact path, query and all). */
+    /**
+     * {@code GET <path> HTTP/1.1}, the target exactly the listener's path (query and all), or an absolute-form target
+     * whose origin form is, as the listener takes it ({@code RequestFraming.originForm}: {@code http://host/sub}).
+     */
     private static boolean isRequestLine(ByteBuf b, int start, int end, byte[] path) {
-        return end - start == GET.length + path.length + HTTP_1_1.length && matches(b, start, GET)
-                && matches(b, start + GET.length, path) && matches(b, start + GET.length + path.length, HTTP_1_1);
+        int from = start + GET.length;
+        int to = end - HTTP_1_1.length;
+        if (to < from || !matches(b, start, GET) || !matches(b, to, HTTP_1_1)) {
+            return false;
+        }
+        if (to - from == path.length && matches(b, from, path)) {
+            return true;
+        }
+        int scheme = startsWithLower(b, from, to, HTTP_SCHEME) ? HTTP_SCHEME.length
+                : startsWithLower(b, from, to, HTTPS_SCHEME) ? HTTPS_SCHEME.length : -1;
+        if (scheme < 0) {
+            return false;
+        }
+        for (int i = from + scheme; i < to; i++) {
+            byte c = b.getByte(i);
+            if (c == '/') {
+                return to - i == path.length && matches(b, i, path);
+            }
+            if (c == '?' || c == '#') { // no path: the origin form is "/" and what follows
+                if (path.length == 0 || to - i != path.length - 1 || path[0] != '/') {
+                    return false;
+                }
+                for (int j = 1; j < path.length; j++) {
+                    if (b.getByte(i + j - 1) != path[j]) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return path.length == 1 && path[0] == '/';
+    }
+
+    /** Whether {@code [from, to)} of {@code b} starts with {@code lower} in any case. */
+    private static boolean startsWithLower(ByteBuf b, int from, int to, byte[] lower) {
+        if (to - from < lower.length) {
+            return false;
+        }
+        for (int i = 0; i < lower.length; i++) {
+            byte c = b.getByte(from + i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != lower[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The end of the line whose LF is at {@code lf}, without its CR; -1 when no CR precedes the LF. */

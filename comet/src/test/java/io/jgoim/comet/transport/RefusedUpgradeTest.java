@@ -99,6 +99,19 @@ class RefusedUpgradeTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"http://x/sub", "HTTP://x:3102/sub", "https://x/sub"})
+    void shouldUpgradeAnAbsoluteFormTargetThenCloseAsTheListenerWould(String target) {
+        // the listener takes the absolute form by its path (RFC 6455 4.1), so its refusal is the close frame too
+        for (boolean behindCodec : new boolean[] {false, true}) {
+            EmbeddedChannel ch = refused(Refusal.IP_BANNED, 0, behindCodec);
+            ch.writeInbound(bytes(request(target, null)));
+            assertUpgradedAndClosed(ch, CloseCode.BANNED,
+                    CloseReasons.withRetryAfter(CloseCode.BANNED.reason(), 300));
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void shouldNameTheSecondTheNodeBucketBooked(boolean behindCodec) {
         EmbeddedChannel ch = refused(Refusal.ACCEPT_RATE, 7, behindCodec);
@@ -127,7 +140,11 @@ class RefusedUpgradeTest {
                 full.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8"),
                 full.replace("Sec-WebSocket-Version: 13\r\n", ""),
                 full.replace("Upgrade: websocket\r\n", "Upgrade: h2c\r\n"),
-                full.replace("Connection: keep-alive, Upgrade", "Connection: keep-alive"))) {
+                full.replace("Connection: keep-alive, Upgrade", "Connection: keep-alive"),
+                full.replace("Host: x\r\n", ""),                                  // no Host (RFC 9112 3.2)
+                full.replace("Host: x\r\n", "Host: x\r\nHost: y\r\n"),            // two Hosts
+                request("http://x/other", null), request("http://x/sub?x=1", null), request("ftp://x/sub", null),
+                request("http://x", null), request("http://x?sub", null))) {
             EmbeddedChannel ch = refused(Refusal.IP_CONNECTIONS, 0, behindCodec);
             ch.writeInbound(bytes(req));
             assertHttpRefusal(ch);
