@@ -136,7 +136,7 @@ public final class CometServer implements AutoCloseable {
         if (config.rpc().enabled()) {
             rpc = RpcListener.start(config, transports, boss, workers,
                     TracedCometService.grpcService(pushService, tracing),
-                    new CometAdminGrpcService(new DeferredCometAdmin(config.node().id(), () -> control)));
+                    new CometAdminGrpcService(new DeferredCometAdmin(config.node().id(), () -> control)), meters);
             rpcAddress = rpc.address();
         }
         timers = new CometTimers(boss.next());

@@ -7,6 +7,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.grpc.GrpcServerLoops;
 import io.jgoim.common.grpc.KeepAlive;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.jgoim.common.health.EventLoopsCheck;
@@ -90,6 +91,8 @@ public final class LogicServer implements AutoCloseable {
     private final NodeHealth health;
     private volatile boolean running;
     private Server grpc;
+    /** The gRPC server's own event loops (its listener answers failed accepts), null while it is off. */
+    private GrpcServerLoops grpcLoops;
     private boolean started;
     private boolean closed;
     private NodeMeters.Share nodeMeters;
@@ -181,8 +184,9 @@ public final class LogicServer implements AutoCloseable {
                 http.start();
             }
             if (config.grpc().enabled()) {
-                grpc = KeepAlive.permit(NettyServerBuilder
-                        .forAddress(new InetSocketAddress(config.grpc().bind(), config.grpc().port())))
+                grpcLoops = GrpcServerLoops.start("logic-grpc", registry);
+                grpc = grpcLoops.applyTo(KeepAlive.permit(NettyServerBuilder
+                        .forAddress(new InetSocketAddress(config.grpc().bind(), config.grpc().port()))))
                         .sslContext(NodeSslContexts.grpcServer(config.grpc().tls(), "grpc.tls"))
                         // LogicService never blocks, so calls run on the transport threads without a hop.
                         .directExecutor()
@@ -304,6 +308,9 @@ public final class LogicServer implements AutoCloseable {
                 grpc.shutdownNow();
                 Thread.currentThread().interrupt();
             }
+        }
+        if (grpcLoops != null) {
+            grpcLoops.close();
         }
         if (http != null) {
             http.close();

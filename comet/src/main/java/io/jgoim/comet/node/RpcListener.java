@@ -4,6 +4,8 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.net.AcceptingChannels;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.jgoim.common.grpc.KeepAlive;
 import io.jgoim.comet.config.CometConfig;
 import io.jgoim.comet.transport.Transports;
@@ -39,13 +41,15 @@ public final class RpcListener {
      * {@code rpc.ioThreads} is 0 ({@code boss} and {@code workers} then); throws naming the address.
      */
     public static RpcListener start(CometConfig config, Transports transports, EventLoopGroup boss,
-                                    EventLoopGroup workers, ServerServiceDefinition push, BindableService admin) {
+                                    EventLoopGroup workers, ServerServiceDefinition push, BindableService admin,
+                                    MeterRegistry registry) {
         CometConfig.RpcConfig rpc = config.rpc();
         EventLoopGroup own = rpc.ioThreads() > 0 ? transports.newGroup(rpc.ioThreads(), THREAD_NAME) : null;
         try {
             Server server = KeepAlive.permit(NettyServerBuilder.forAddress(new InetSocketAddress(rpc.bind(), rpc.port())))
                     .sslContext(NodeSslContexts.grpcServer(rpc.tls(), "rpc.tls"))
-                    .channelType(transports.serverChannel())
+                    // a failed accept (out of descriptors) pauses the listener 1 s and logs a line, no stack
+                    .channelFactory(AcceptingChannels.withAcceptErrors(transports.serverChannel(), "rpc", registry))
                     // Own loops accept too: job's reconnect is not queued behind a client connect storm on the boss.
                     .bossEventLoopGroup(own != null ? own : boss)
                     .workerEventLoopGroup(own != null ? own : workers)

@@ -1,6 +1,9 @@
 package io.jgoim.common.net;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.jgoim.common.grpc.GrpcServerLoops;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -36,6 +39,8 @@ import java.util.List;
  * where epoll is missing), as the nodes' listeners are, which then takes every file descriptor but {@code args[0]}
  * (opening /dev/null), so the next accepts fail with EMFILE. Prints {@code READY <port>}; a line {@code errors}
  * is answered with the accept errors counted so far, any other with {@code echo <line>}. Ends when stdin closes.
+ * With a second argument {@code grpc} it also serves gRPC on {@link GrpcServerLoops} (port printed after READY's
+ * count) and {@code errors} counts that listener's failed accepts instead.
  */
 public final class AcceptErrorProbe {
     private AcceptErrorProbe() {
@@ -43,6 +48,12 @@ public final class AcceptErrorProbe {
 
     public static void main(String[] args) throws Exception {
         int spare = Integer.parseInt(args[0]);
+        // "grpc": a gRPC server on GrpcServerLoops beside the line listener, whose "errors" then counts its accepts
+        boolean grpcMode = args.length > 1 && "grpc".equals(args[1]);
+        SimpleMeterRegistry grpcMeters = new SimpleMeterRegistry();
+        GrpcServerLoops grpcLoops = grpcMode ? GrpcServerLoops.start("probe-grpc", grpcMeters) : null;
+        Server grpc = grpcMode ? grpcLoops.applyTo(NettyServerBuilder.forAddress(
+                new java.net.InetSocketAddress("127.0.0.1", 0))).build().start() : null;
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -56,8 +67,10 @@ public final class AcceptErrorProbe {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, ByteBuf line) {
                                 String text = line.toString(StandardCharsets.US_ASCII);
-                                String reply = "errors".equals(text) ? String.valueOf((long) errors.errors())
-                                        : "echo " + text;
+                                String reply = !"errors".equals(text) ? "echo " + text : grpcMode
+                                        ? String.valueOf((long) grpcMeters.get("jgoim_accept_errors")
+                                            .tag("listener", "probe-grpc").counter().count())
+                                        : String.valueOf((long) errors.errors());
                                 ctx.writeAndFlush(Unpooled.copiedBuffer(reply + "\n", StandardCharsets.US_ASCII));
                             }
                         });
@@ -70,6 +83,15 @@ public final class AcceptErrorProbe {
             out.write("warm\n".getBytes(StandardCharsets.US_ASCII));
             new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
         }
+        int grpcPort = 0;
+        if (grpc != null) {
+            grpcPort = ((java.net.InetSocketAddress) grpc.getListenSockets().get(0)).getPort();
+            // one HTTP/2 connection through the gRPC server's path first, for the same reason
+            try (Socket s = new Socket("127.0.0.1", grpcPort)) {
+                s.getOutputStream().write(HTTP2_PREFACE);
+                s.getInputStream().readNBytes(9);
+            }
+        }
         LoggerFactory.getLogger(AcceptErrorProbe.class).info("probe listening on {} ({})", port,
                 epoll ? "epoll" : "nio");
         UnixOperatingSystemMXBean os = (UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -79,11 +101,25 @@ public final class AcceptErrorProbe {
             held.add(new FileInputStream("/dev/null"));
         }
         PrintStream stdout = System.out;
-        stdout.println("READY " + port + " " + held.size());
+        stdout.println("READY " + port + " " + held.size() + " " + grpcPort);
         stdout.flush();
         while (System.in.read() >= 0) {
             // until the test closes our stdin
         }
         group.shutdownGracefully();
+        if (grpc != null) {
+            grpc.shutdownNow();
+            grpcLoops.close();
+        }
+    }
+
+    /** A client's HTTP/2 connection preface and an empty SETTINGS frame: a gRPC server answers with its SETTINGS. */
+    static final byte[] HTTP2_PREFACE = concat("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+            new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }
