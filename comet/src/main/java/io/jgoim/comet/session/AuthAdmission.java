@@ -150,13 +150,16 @@ final class AuthAdmission {
     }
 
     /**
-     * The channel closed (not while the comet drains): counts its strike against {@code ip}, before the session
-     * handler releases the address's place (the slot stays valid until then).
+     * The handshake failed or the channel closed (not while the comet drains): counts its strike against {@code ip}
+     * once, before the session handler releases the address's place (the slot stays valid until then). A failed
+     * handshake counts when it fails, not when its channel closes: the goodbye's close lingers until the client
+     * closes, and a burst of bad tokens would otherwise pass that many more before the ban.
      */
     void onClose(ClientIp ip) {
         if (ip != null && strike != null) {
             ip.strike(strike);
         }
+        strike = null;
     }
 
     /** The channel closed: a wait for a place ends here (and its pass goes back) unless the place already came. */

@@ -9,7 +9,6 @@ import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.ssl.SslHandler;
@@ -23,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * {@link CloseCode#SHUTDOWN} goodbye to an extended client carries node hints ({@link NodeHints}): in the TCP
  * DISCONNECT frame, and for WebSocket in a DISCONNECT binary message before the close frame; goim clients get
  * exactly the plain goodbye. A slow consumer is closed at
- * once: it cannot take a goodbye. The close follows the flush, or a short timer if the peer does not read.
+ * once: it cannot take a goodbye. After the flush the close lingers ({@link LingeringClose}: output shut, input
+ * discarded until the client closes, at most 1 s), or a short timer closes it if the peer does not read.
  * Stateless; event loop only.
  */
 final class Goodbye {
@@ -63,15 +63,15 @@ final class Goodbye {
         if (bye instanceof Proto) {
             metrics.frameOut(((Proto) bye).op());
         }
-        if (bye instanceof HttpResponse) {
-            // the 408 of an upgrade request cut short: the client may still be sending it, and a close with its
-            // bytes unread would answer them with a reset that can overtake the 408
-            ch.writeAndFlush(bye).addListener(LingeringClose.INSTANCE);
-            return;
+        // A lingering close (the output shut behind the goodbye, the client's bytes discarded until it closes, at
+        // most 1 s): a close with the client's bytes unread — the rest of a burst that broke a limit, a frame too
+        // large, an upgrade request cut short (the 408) — is answered by the kernel with a reset, which can overtake
+        // the goodbye, and the client then learns a reset instead of the code (seen for 4019 in 5 of 20 runs).
+        ch.writeAndFlush(bye).addListener(LingeringClose.INSTANCE);
+        if (!(bye instanceof HttpResponse)) {
+            ch.eventLoop().schedule(() -> {
+                ch.close(); // the goodbye was never flushed: the client does not read
+            }, GOODBYE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         }
-        ch.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
-        ch.eventLoop().schedule(() -> {
-            ch.close();
-        }, GOODBYE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 }

@@ -309,6 +309,9 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
 
     private void fail(SessionCloseException e) {
         end();
+        if (!services.draining().getAsBoolean()) {
+            admission.onClose(clientIp); // its strike now (see AuthAdmission#onClose)
+        }
         ctx.fireExceptionCaught(e);
     }
 

@@ -9,6 +9,7 @@ import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -23,6 +24,8 @@ import java.util.Objects;
 final class Subscriptions {
     /** Longest room id accepted by op 12, in bytes. */
     static final int MAX_ROOM_ID_BYTES = 256;
+    private static final String ROOM_RULE = "room id must be 1-" + MAX_ROOM_ID_BYTES
+            + " bytes of UTF-8 without control characters";
 
     private final SessionIndex index;
 
@@ -34,10 +37,14 @@ final class Subscriptions {
     Proto changeRoom(Session session, boolean extended, ByteBufAllocator alloc, Proto p) {
         ByteBuf body = p.body();
         int len = body.readableBytes();
+        // Valid UTF-8 only: decoding other bytes would replace them, and rooms whose ids differ only there (live://
+        // then 0xff, or 0xfe) would become one room, each session getting the other's pushes.
+        if (len > MAX_ROOM_ID_BYTES || !ByteBufUtil.isText(body, body.readerIndex(), len, StandardCharsets.UTF_8)) {
+            return refusal(extended, alloc, p, ErrorCode.BAD_ROOM, ROOM_RULE);
+        }
         String roomId = len == 0 ? "" : body.toString(body.readerIndex(), len, StandardCharsets.UTF_8);
-        if (len > MAX_ROOM_ID_BYTES || hasControlChars(roomId)) {
-            return refusal(extended, alloc, p, ErrorCode.BAD_ROOM,
-                    "room id must be 1-" + MAX_ROOM_ID_BYTES + " printable bytes");
+        if (hasControlChars(roomId)) {
+            return refusal(extended, alloc, p, ErrorCode.BAD_ROOM, ROOM_RULE);
         }
         // A declared tenant's session moves within its tenant's rooms (no control char, so none can name another's).
         roomId = roomId.isEmpty() ? roomId : io.jgoim.protocol.Tenancy.namespaced(session.tenant(), roomId);

@@ -85,6 +85,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
         }
         SessionHandler session = new SessionHandler(services, SessionTransport.WEBSOCKET);
         p.addLast(PipelineNames.HTTP, new HttpServerCodec());
+        p.addLast(PipelineNames.WS_UPGRADE_TAIL, new UpgradeTail());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new UpgradeRequestAggregator(MAX_UPGRADE_REQUEST_BYTES));
         p.addLast(PipelineNames.WS_REQUEST_CHECK, requestCheck);
         if (verdict == ConnectGate.Verdict.AWAIT_FORWARDED_FOR) {

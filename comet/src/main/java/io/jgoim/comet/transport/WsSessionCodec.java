@@ -87,6 +87,10 @@ public final class WsSessionCodec extends WsProtoCodec implements FrameReceiver.
                 ctx.pipeline().remove(PipelineNames.WS_NOT_FOUND);
             }
             upgraded(ctx, PipelineNames.WS_PROTOCOL);
+            super.userEventTriggered(ctx, evt);
+            // what the client sent behind its request, now that the session is ready for it
+            UpgradeTail.release(ctx.pipeline());
+            return;
         }
         super.userEventTriggered(ctx, evt);
     }

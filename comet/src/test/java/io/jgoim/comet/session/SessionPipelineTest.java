@@ -69,7 +69,10 @@ class SessionPipelineTest {
     }
 
     private static ByteBuf frame(int ver, int op, int seq, String body) {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        return frame(ver, op, seq, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ByteBuf frame(int ver, int op, int seq, byte[] b) {
         ByteBuf out = Unpooled.buffer(16 + b.length);
         out.writeInt(16 + b.length).writeShort(16).writeShort(ver).writeInt(op).writeInt(seq).writeBytes(b);
         return out;
@@ -311,6 +314,23 @@ class SessionPipelineTest {
         ch.writeInbound(frame(EXT, Op.CHANGE_ROOM, 5, "r".repeat(300)));
         err = next();
         assertThat(new String(ByteBufUtil.decodeHexDump((String) err[2]))).contains("\"code\":10");
+        assertThat(ch.isActive()).isTrue();
+        // not UTF-8: refused, not decoded with a replacement char (live://0xff and live://0xfe were one room)
+        for (int b : new int[] {0xff, 0xfe, 0xc0}) {
+            byte[] id = "live://x".getBytes(StandardCharsets.US_ASCII);
+            id[id.length - 1] = (byte) b;
+            ch.writeInbound(frame(EXT, Op.CHANGE_ROOM, 6, id));
+            err = next();
+            assertThat(err[0]).isEqualTo(Op.ERROR_REPLY);
+            assertThat(new String(ByteBufUtil.decodeHexDump((String) err[2]))).contains("\"code\":10")
+                    .contains("UTF-8");
+        }
+        assertThat(index.room("live://\uFFFD")).isNull();
+        assertThat(index.session("k").room()).isNull();
+        // UTF-8 beyond ASCII is a room id like any other
+        ch.writeInbound(frame(EXT, Op.CHANGE_ROOM, 7, "live://直播"));
+        assertThat(next()[0]).isEqualTo(Op.CHANGE_ROOM_REPLY);
+        assertThat(index.room("live://直播").online()).isEqualTo(1);
         assertThat(ch.isActive()).isTrue();
     }
 

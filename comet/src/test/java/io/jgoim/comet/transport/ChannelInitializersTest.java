@@ -44,7 +44,8 @@ class ChannelInitializersTest {
         EmbeddedChannel owner = new EmbeddedChannel();
         EmbeddedChannel ch = new EmbeddedChannel(new WebSocketChannelInitializer(services(owner),
                 TlsContexts.server(new CometConfig.TlsConfig("", "", "", "jdk"))));
-        assertThat(names(ch)).containsExactly(PipelineNames.TLS, PipelineNames.HTTP, PipelineNames.HTTP_AGGREGATOR,
+        assertThat(names(ch)).containsExactly(PipelineNames.TLS, PipelineNames.HTTP, PipelineNames.WS_UPGRADE_TAIL,
+                PipelineNames.HTTP_AGGREGATOR,
                 PipelineNames.WS_REQUEST_CHECK, PipelineNames.WS_ORIGIN, PipelineNames.WS_PROTOCOL,
                 PipelineNames.WS_NOT_FOUND, PipelineNames.WS_CODEC, PipelineNames.HANDSHAKE, PipelineNames.SESSION);
         ch.finishAndReleaseAll();

@@ -73,6 +73,12 @@ final class RawWebSocket implements AutoCloseable {
         return s;
     }
 
+    /** A WebSocket over {@code s}, whose upgrade request the caller wrote itself; read the answer with {@link #readHead()}. */
+    static RawWebSocket over(Socket s) throws IOException {
+        s.setSoTimeout(3000);
+        return new RawWebSocket(s);
+    }
+
     /** Connects and completes the upgrade on {@code path}; fails unless the server answers 101. */
     static RawWebSocket open(InetSocketAddress address, String path) throws IOException {
         Socket s = new Socket();

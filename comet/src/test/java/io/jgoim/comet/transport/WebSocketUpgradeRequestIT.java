@@ -1,6 +1,9 @@
 package io.jgoim.comet.transport;
 
+import io.jgoim.comet.TestClient;
 import io.jgoim.protocol.CloseCode;
+import io.jgoim.protocol.Op;
+import io.jgoim.protocol.PacketLayout;
 import io.jgoim.testkit.LeakCheck;
 import io.jgoim.testkit.StderrLog;
 import org.junit.jupiter.api.AfterAll;
@@ -180,6 +183,37 @@ class WebSocketUpgradeRequestIT {
                 s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
                 byte[] head = s.getInputStream().readNBytes(12);
                 assertThat(new String(head, StandardCharsets.ISO_8859_1)).as(request).isEqualTo("HTTP/1.1 101");
+            }
+        }
+    }
+
+    @Test
+    void shouldReadFramesSentInTheSameWriteAsTheUpgradeRequest() throws Exception {
+        // RFC 6455 4.1 has the client wait for the 101; one that does not had its auth dropped (then 4005 or 4506)
+        byte[] auth = RawWebSocket.frame(0x82, true, TestClient.frame(PacketLayout.VERSION_EXTENDED, Op.AUTH, 1,
+                HostileComet.token(hostile.newKey(), "live://pipelined").getBytes(StandardCharsets.UTF_8)));
+        byte[] heartbeat = RawWebSocket.frame(0x82, true,
+                TestClient.frame(PacketLayout.VERSION_EXTENDED, Op.HEARTBEAT, 2, new byte[0]));
+        byte[] request = VALID.getBytes(StandardCharsets.ISO_8859_1);
+        for (int split : new int[] {-1, auth.length / 2, auth.length + 3}) {
+            try (Socket s = connect()) {
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                all.writeBytes(request);
+                all.writeBytes(auth);
+                all.writeBytes(heartbeat);
+                byte[] bytes = all.toByteArray();
+                // the request and everything (split -1), or the request and part of the frames, then the rest
+                int first = split < 0 ? bytes.length : request.length + split;
+                s.getOutputStream().write(bytes, 0, first);
+                RawWebSocket ws = RawWebSocket.over(s);
+                assertThat(ws.readHead()).startsWith("HTTP/1.1 101");
+                s.getOutputStream().write(bytes, first, bytes.length - first);
+                byte[] authReply = ws.nextBinary();
+                assertThat(TestClient.op(authReply)).as("split %d: the auth reply", split).isEqualTo(Op.AUTH_REPLY);
+                byte[] hbReply = ws.nextBinary();
+                assertThat(TestClient.op(hbReply)).as("split %d: the heartbeat reply", split)
+                        .isEqualTo(Op.HEARTBEAT_REPLY);
+                assertThat(TestClient.seq(hbReply)).isEqualTo(2);
             }
         }
     }

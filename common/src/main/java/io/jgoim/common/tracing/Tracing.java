@@ -96,7 +96,8 @@ public final class Tracing implements AutoCloseable {
         Gauge.builder("jgoim.tracing.export.failing", live, l -> l.get() == null ? 0 : l.get().failing())
                 .description("1 while the last span export failed: the exporter drops batches (counted in "
                         + "spans.dropped) and tries the collector again after a back-off of 1 s doubling to 30 s")
-                .strongReference(true).register(registry);
+                // one per role: standalone's comet, logic and job share a registry, and each exports on its own
+                .tag("role", role).strongReference(true).register(registry);
         if (!config.enabled()) {
             return OFF;
         }
