@@ -10,7 +10,8 @@ import java.util.List;
  * The push API listener, the limits that keep one client from holding it, and who may call it: {@code apiKeys}
  * (empty = an open API, allowed only on a loopback {@code bind} unless {@code allowOpen}).
  */
-public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int maxPipelinedRequests,
+public record HttpConfig(boolean enabled, String bind, int port, int maxBodyBytes, int maxRequestLineBytes,
+                         int maxPipelinedRequests,
                          int ioThreads, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
                          int maxConnectionsPerIp, boolean allowOpen, List<ApiKey> apiKeys,
                          AdminCometsConfig adminComets, DemoConfig demo) {
@@ -20,6 +21,8 @@ public record HttpConfig(boolean enabled, String bind, int port, int maxBodyByte
         Checks.notBlank(bind, "http.bind");
         Checks.port(port, "http.port");
         Checks.positive(maxBodyBytes, "http.maxBodyBytes");
+        Checks.check(maxRequestLineBytes >= 4096 && maxRequestLineBytes <= 1 << 20,
+                "http.maxRequestLineBytes must be within 4096..1048576, was " + maxRequestLineBytes);
         Checks.check(maxPipelinedRequests >= 2 && maxPipelinedRequests <= 1 << 20,
                 "http.maxPipelinedRequests must be within 2..1048576, was " + maxPipelinedRequests);
         Checks.nonNegative(ioThreads, "http.ioThreads");

@@ -71,6 +71,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, 405, false, "method not allowed on this route"),
     REQUEST_TIMEOUT(408, 408, true, "request line, headers or body not received within the HTTP timeouts"),
     PAYLOAD_TOO_LARGE(413, 413, false, "request body larger than the configured maximum"),
+    URI_TOO_LONG(414, 414, false, "request line (the target with its query) longer than the configured maximum"),
     EXPECTATION_FAILED(417, 417, false, "an Expect header other than 100-continue"),
     // HTTP files it under 5xx, but it is the client's request that is refused: the API-request group, code = status
     HTTP_VERSION_NOT_SUPPORTED(505, 505, false, "HTTP version other than 1.0 and 1.1"),

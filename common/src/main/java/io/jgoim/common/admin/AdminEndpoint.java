@@ -1,5 +1,6 @@
 package io.jgoim.common.admin;
 
+import io.jgoim.common.http.QueryDecoding;
 import io.jgoim.common.http.JsonReply;
 import io.jgoim.common.http.RateLimitedLog;
 import io.jgoim.common.http.access.ApiKeyCheck;
@@ -79,7 +80,7 @@ public final class AdminEndpoint {
         }
         QueryStringDecoder uri;
         try {
-            uri = new QueryStringDecoder(request.uri());
+            uri = QueryDecoding.of(request.uri());
             uri.parameters();
         } catch (IllegalArgumentException e) {
             return done(JsonReply.error(ErrorCode.BAD_PARAMETER, "malformed request target: " + e.getMessage()));

@@ -12,6 +12,8 @@ public enum HttpRefusal {
     MALFORMED(HttpResponseStatus.BAD_REQUEST),
     /** Request line and headers, or the body, did not arrive within their timeout. */
     TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT),
+    /** The request line (its target and query) is over the listener's limit. */
+    URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG),
     /** The body is over the listener's limit (declared or received). */
     TOO_LARGE(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE),
     /** An {@code Expect} other than {@code 100-continue}. */
@@ -37,6 +39,7 @@ public enum HttpRefusal {
         return switch (this) {
             case MALFORMED -> ErrorCode.BAD_PARAMETER;
             case TIMEOUT -> ErrorCode.REQUEST_TIMEOUT;
+            case URI_TOO_LONG -> ErrorCode.URI_TOO_LONG;
             case TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
             case EXPECTATION_FAILED -> ErrorCode.EXPECTATION_FAILED;
             case VERSION -> ErrorCode.HTTP_VERSION_NOT_SUPPORTED;

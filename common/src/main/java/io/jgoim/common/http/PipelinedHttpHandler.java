@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayDeque;
@@ -98,6 +99,13 @@ public final class PipelinedHttpHandler extends SimpleChannelInboundHandler<Full
         deadline.requestRead();
         if (closing) {
             return; // after a Connection: close reply nothing more is answered, so nothing more is done
+        }
+        if (req.decoderResult().cause() instanceof TooLongHttpLineException tooLong) {
+            // A request line over the codec's limit: most likely a push naming too many keys or mids. Answered 414,
+            // then the connection closes (the codec reads nothing more of it).
+            refuse(HttpRefusal.URI_TOO_LONG, "request line too long: " + tooLong.getMessage()
+                    + " Split the push (fewer keys or mids per request).");
+            return;
         }
         if (req.decoderResult().isFailure()) {
             // Not HTTP we can read (bad request line, header too long): answer and drop the connection.

@@ -1,5 +1,6 @@
 package io.jgoim.common.metrics;
 
+import io.jgoim.common.http.QueryDecoding;
 import io.jgoim.common.admin.AdminEndpoint;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.http.HttpRefusal;
@@ -11,7 +12,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -40,7 +40,7 @@ final class AdminHttpService implements HttpService {
             return CompletableFuture.completedFuture(
                     JsonReply.error(ErrorCode.BAD_PARAMETER, "malformed request target: " + problem));
         }
-        if (adminOrNull != null && AdminEndpoint.handles(new QueryStringDecoder(request.uri()).path())) {
+        if (adminOrNull != null && AdminEndpoint.handles(QueryDecoding.of(request.uri()).path())) {
             return adminOrNull.serve(request, channel);
         }
         return MetricsHttpServer.respond(registry, health, request);

@@ -1,5 +1,6 @@
 package io.jgoim.common.metrics;
 
+import io.jgoim.common.http.QueryDecoding;
 import io.jgoim.common.admin.AdminEndpoint;
 import io.jgoim.common.health.HealthRoutes;
 import io.jgoim.common.health.NodeHealth;
@@ -177,7 +178,7 @@ public final class MetricsHttpServer implements AutoCloseable {
     /** {@link #respond(PrometheusMeterRegistry, NodeHealth, FullHttpRequest)} with the scrapes on {@code runner}. */
     static CompletableFuture<FullHttpResponse> respond(PrometheusMeterRegistry registry, NodeHealth health,
                                                        FullHttpRequest req, ScrapeRunner runner) {
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        QueryStringDecoder uri = QueryDecoding.of(req.uri());
         String path = uri.path();
         if (!handles(path)) {
             return done(JsonReply.error(ErrorCode.NOT_FOUND, "no route " + path));

@@ -1,5 +1,6 @@
 package io.jgoim.logic.http;
 
+import io.jgoim.common.http.QueryDecoding;
 import io.jgoim.common.health.NodeHealth;
 import io.jgoim.common.http.HttpRefusal;
 import io.jgoim.common.http.HttpService;
@@ -90,7 +91,7 @@ final class ApiService implements HttpService {
             metrics.record(Route.OTHER_TAG, ErrorCode.OK, start);
             return CompletableFuture.completedFuture(serverOptions());
         }
-        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        QueryStringDecoder uri = QueryDecoding.of(request.uri());
         String path = uri.path();
         // Exempt from API keys: Prometheus and probes send none (a separate admin listener is still to come).
         if (MetricsHttpServer.handles(path)) {

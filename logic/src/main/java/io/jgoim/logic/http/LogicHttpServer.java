@@ -143,7 +143,8 @@ public final class LogicHttpServer implements AutoCloseable {
                                     "more than " + config.maxConnectionsPerIp() + " connections from one address"));
                             return;
                         }
-                        ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig(), codecDepth),
+                        ch.pipeline().addLast(new HttpServerCodec(new HttpDecoderConfig()
+                                        .setMaxInitialLineLength(config.maxRequestLineBytes()), codecDepth),
                                 new BoundedHttpAggregator(maxBody, LogicHttpServer::tooLarge),
                                 new PipelinedHttpHandler(api, pipelining, timeouts));
                     }

@@ -118,16 +118,16 @@ record Param(String name, Kind kind) {
     private Integer integer(Map<String, List<String>> query) {
         String v = required(query);
         try {
-            return Integer.parseInt(v.trim());
+            return Integer.parseInt(decimal(v, true));
         } catch (NumberFormatException e) {
             throw bad(name + " must be an integer, was '" + v + "'");
         }
     }
 
     private Long longValue(Map<String, List<String>> query, boolean unsigned) {
-        String v = required(query).trim();
+        String v = required(query);
         try {
-            return unsigned ? Long.parseUnsignedLong(v) : Long.parseLong(v);
+            return unsigned ? Long.parseUnsignedLong(decimal(v, false)) : Long.parseLong(decimal(v, true));
         } catch (NumberFormatException e) {
             throw bad(name + " must be " + (unsigned ? "an unsigned 64-bit decimal" : "an integer") + ", was '" + v
                     + "'");
@@ -139,7 +139,7 @@ record Param(String name, Kind kind) {
         if (v == null) {
             return false;
         }
-        switch (v.trim()) {
+        switch (v) {
             case "true":
             case "1":
                 return true;
@@ -159,11 +159,11 @@ record Param(String name, Kind kind) {
         List<String> out = new ArrayList<>();
         for (String r : raw) {
             for (String item : r.split(",", -1)) {
-                String t = item.trim();
-                if (t.isEmpty()) {
+                // as sent: a key is compared byte for byte (" k9" and "k9" are two sessions' keys, as in goim)
+                if (item.isEmpty()) {
                     throw bad(name + " holds an empty item");
                 }
-                out.add(t);
+                out.add(item);
             }
         }
         return out;
@@ -173,12 +173,32 @@ record Param(String name, Kind kind) {
         List<Long> out = new ArrayList<>();
         for (String v : items(query)) {
             try {
-                out.add(Long.parseLong(v));
+                out.add(Long.parseLong(decimal(v, true)));
             } catch (NumberFormatException e) {
                 throw bad(name + " must be integers, got '" + v + "'");
             }
         }
         return out;
+    }
+
+    /**
+     * {@code v} when it is an ASCII decimal: digits 0-9 after an optional {@code +} (or {@code -} when
+     * {@code signed}); else a NumberFormatException. Java's parsers also take other scripts' digits (Arabic-Indic,
+     * fullwidth: {@code ١٢٣} read as 123) and callers trimmed white space and NULs around them; goim's strconv takes
+     * neither, and neither is a number a caller meant.
+     */
+    static String decimal(String v, boolean signed) {
+        int i = !v.isEmpty() && (v.charAt(0) == '+' || (signed && v.charAt(0) == '-')) ? 1 : 0;
+        if (i == v.length()) {
+            throw new NumberFormatException(v);
+        }
+        for (; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new NumberFormatException(v);
+            }
+        }
+        return v;
     }
 
     private static JgoimException bad(String message) {
