@@ -5,6 +5,7 @@ import io.jgoim.comet.index.Room;
 import io.jgoim.comet.index.Session;
 import io.jgoim.comet.index.SessionIndex;
 import io.jgoim.protocol.ErrorCode;
+import io.jgoim.protocol.RoomIds;
 import io.jgoim.protocol.Op;
 import io.jgoim.protocol.Proto;
 import io.netty.buffer.ByteBuf;
@@ -23,9 +24,8 @@ import java.util.Objects;
  */
 final class Subscriptions {
     /** Longest room id accepted by op 12, in bytes. */
-    static final int MAX_ROOM_ID_BYTES = 256;
-    private static final String ROOM_RULE = "room id must be 1-" + MAX_ROOM_ID_BYTES
-            + " bytes of UTF-8 without control characters";
+    static final int MAX_ROOM_ID_BYTES = RoomIds.MAX_BYTES;
+    private static final String ROOM_RULE = RoomIds.RULE;
 
     private final SessionIndex index;
 
@@ -43,7 +43,7 @@ final class Subscriptions {
             return refusal(extended, alloc, p, ErrorCode.BAD_ROOM, ROOM_RULE);
         }
         String roomId = len == 0 ? "" : body.toString(body.readerIndex(), len, StandardCharsets.UTF_8);
-        if (hasControlChars(roomId)) {
+        if (len > 0 && !RoomIds.valid(roomId)) {
             return refusal(extended, alloc, p, ErrorCode.BAD_ROOM, ROOM_RULE);
         }
         // A declared tenant's session moves within its tenant's rooms (no control char, so none can name another's).
@@ -82,14 +82,5 @@ final class Subscriptions {
             return ReplyFrames.errorReply(alloc, p.seq(), code, message);
         }
         return Proto.newInstance(p.ver(), p.op() + 1, p.seq(), p.body().retain());
-    }
-
-    private static boolean hasControlChars(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < 0x20 || s.charAt(i) == 0x7f) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -86,7 +86,13 @@ record Param(String name, Kind kind) {
             case INT:
                 return integer(query);
             case OPTIONAL_INT:
-                return query.containsKey(name) ? integer(query) : 0;
+                if (!query.containsKey(name)) {
+                    return 0;
+                }
+                if ("".equals(first(query))) {
+                    throw bad(name + " is empty: give a number or leave " + name + " out");
+                }
+                return integer(query);
             case LIST:
                 return items(query);
             case LONG_LIST:

@@ -8,6 +8,7 @@ import io.jgoim.common.tracing.Tracing;
 import io.jgoim.logic.history.StreamHistory;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.RoomIds;
 import io.jgoim.protocol.rpc.PushPublisher;
 import io.jgoim.protocol.stream.StreamPosition;
 import io.micrometer.core.instrument.Counter;
@@ -314,12 +315,19 @@ public final class PushService {
 
     /** goim's room id: {@code type://room}; both parts required. */
     public static String roomId(String type, String room) {
-        if (type == null || type.isEmpty() || type.contains("://")) {
+        if (type == null || type.isEmpty()) {
             throw new JgoimException(ErrorCode.BAD_PARAMETER, "type is required (e.g. live)");
+        }
+        if (type.contains("://")) {
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, "type is the room's type alone (live), without '://'");
         }
         if (room == null || room.isEmpty()) {
             throw new JgoimException(ErrorCode.BAD_PARAMETER, "room is required");
         }
-        return type + "://" + room;
+        String id = type + "://" + room;
+        if (!RoomIds.valid(id)) {
+            throw new JgoimException(ErrorCode.BAD_ROOM, RoomIds.RULE);
+        }
+        return id;
     }
 }

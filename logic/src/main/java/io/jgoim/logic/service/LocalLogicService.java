@@ -19,6 +19,7 @@ import io.jgoim.logic.upstream.UpstreamRouter;
 import io.jgoim.protocol.Failures;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
+import io.jgoim.protocol.RoomIds;
 import io.jgoim.protocol.rpc.LogicService;
 import io.jgoim.protocol.rpc.logic.AckReply;
 import io.jgoim.protocol.rpc.logic.AckReq;
@@ -155,7 +156,7 @@ public final class LocalLogicService implements LogicService {
                     String tenant;
                     try {
                         tenant = tenants.resolve(verdict.tenant());
-                        checkNotForged(verdict.identity());
+                        checkIds(verdict.identity());
                     } catch (JgoimException e) {
                         refusals.count(e.code());
                         return CompletableFuture.completedFuture(connectRefusal(e));
@@ -177,7 +178,7 @@ public final class LocalLogicService implements LogicService {
             // The one check of a session's tenant, whatever named it (the token's claim today; a connect proxy's
             // tenant goes through tenants.resolve here too): UNKNOWN_TENANT unless declared.
             tenant = tenants.resolve(id.tenant());
-            checkNotForged(id);
+            checkIds(id);
         } catch (JgoimException e) {
             refusals.count(e.code());
             return CompletableFuture.completedFuture(connectRefusal(e));
@@ -193,10 +194,15 @@ public final class LocalLogicService implements LogicService {
     /**
      * A key or room holding the tenant separator could pose as another tenant's (io.jgoim.protocol.Tenancy):
      * refused as a malformed token once tenants are declared (with none, every id is the default tenant's, as before).
+     * A room id outside {@link RoomIds}' rule is refused BAD_ROOM.
      */
-    private void checkNotForged(Identity id) {
+    private void checkIds(Identity id) {
         if (tenants.any() && (Tenancy.forged(id.key()) || Tenancy.forged(id.roomId()))) {
             throw new JgoimException(ErrorCode.TOKEN_MALFORMED, "key and room_id may not hold U+001F");
+        }
+        // the room a push can name (RoomIds): a token cannot put a session where no push reaches it
+        if (id.roomId() != null && !id.roomId().isEmpty() && !RoomIds.valid(id.roomId())) {
+            throw new JgoimException(ErrorCode.BAD_ROOM, "room_id: " + RoomIds.RULE);
         }
     }
 

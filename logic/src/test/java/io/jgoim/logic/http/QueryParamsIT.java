@@ -81,4 +81,18 @@ class QueryParamsIT {
         assertThat(http.published.records()).as("the refused push was not published").hasSize(published);
         http.assertServesNormally();
     }
+
+    @Test
+    void shouldRefuseARoomNoSessionCanBeIn() throws Exception {
+        // the one room rule (RoomIds), as op 12 and Connect apply it: 1-256 bytes of UTF-8, no control characters
+        for (String room : new String[] {"1000%00", "a%0Ab", "%7F", "r".repeat(300)}) {
+            HttpFixture.Response r = post("/goim/push/room?operation=1000&type=live&room=" + room);
+            assertThat(r.status()).as(room).isEqualTo(400);
+            assertThat(r.code()).as(room).isEqualTo(10);
+        }
+        HttpFixture.Response type = post("/goim/push/room?operation=1000&type=live:%2F%2F1000&room=x");
+        assertThat(type.json().get("message").asText()).isEqualTo("type is the room's type alone (live), without '://'");
+        assertThat(http.published.records()).as("nothing published").isEmpty();
+        assertThat(post("/goim/push/room?operation=1000&type=live&room=%E7%9B%B4%E6%92%AD").code()).isZero();
+    }
 }

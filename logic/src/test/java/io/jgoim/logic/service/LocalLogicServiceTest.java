@@ -92,6 +92,19 @@ class LocalLogicServiceTest {
     }
 
     @Test
+    void shouldRefuseARoomIdNoPushCouldNameAndRouteNothing() {
+        for (String room : List.of("live://1\\u0000", "live://a\\nb", "live://" + "r".repeat(300))) {
+            ConnectReply r = service.connect(connect("{\"mid\":9,\"key\":\"odd\",\"room_id\":\"" + room
+                    + "\",\"accepts\":[1000]}")).join();
+            assertThat(r.getErrorCode()).as(room).isEqualTo(ErrorCode.BAD_ROOM.code());
+            assertThat(r.getErrorMessage()).contains("1-256 bytes of UTF-8 without control characters");
+        }
+        assertThat(directory.serversByKeys(List.of("odd")).join()).isEmpty();
+        assertThat(service.connect(connect("{\"mid\":9,\"key\":\"odd\",\"room_id\":\"live://\u76f4\u64ad\"}"))
+                .join().getErrorCode()).as("UTF-8 beyond ASCII").isZero();
+    }
+
+    @Test
     void shouldRefuseConnectWithoutServer() {
         CompletionException e = catchThrowableOfType(CompletionException.class,
                 () -> service.connect(ConnectReq.newBuilder().setToken(ByteString.copyFromUtf8("{}")).build()).join());
