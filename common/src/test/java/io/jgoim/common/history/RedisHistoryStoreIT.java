@@ -29,15 +29,21 @@ import static org.awaitility.Awaitility.await;
 class RedisHistoryStoreIT extends HistoryStoreContract {
     private static RedisServer server;
     private static RedisClients clients;
+    /** A long command timeout, for the contract's bursts ({@link #burstStore}). */
+    private static RedisClients patientClients;
 
     @BeforeAll
     static void startRedis() {
         server = RedisServer.start();
         clients = RedisClients.connect(List.of(server.uri()), false, Duration.ofMillis(500), 10_000);
+        patientClients = RedisClients.connect(List.of(server.uri()), false, Duration.ofSeconds(20), 10_000);
     }
 
     @AfterAll
     static void stopRedis() {
+        if (patientClients != null) {
+            patientClients.close();
+        }
         if (clients != null) {
             clients.close();
         }
@@ -58,6 +64,11 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
     @Override
     HistoryStore newStore() {
         return new RedisHistoryStore(clients, new SimpleMeterRegistry());
+    }
+
+    @Override
+    HistoryStore burstStore() {
+        return new RedisHistoryStore(patientClients, new SimpleMeterRegistry());
     }
 
     private static long commandCalls(String command) throws Exception {
