@@ -62,7 +62,8 @@ public record CloseOutcome(CloseCode closeCode, ErrorCode error, int seq, String
             return new CloseOutcome(CloseCode.FRAME_TOO_LARGE, ErrorCode.BODY_TOO_LARGE, 0, t.getMessage(),
                     Kind.FRAME_TOO_LARGE, t);
         } else if (t instanceof CorruptedWebSocketFrameException) {
-            String m = String.valueOf(t.getMessage());
+            // (Netty words a bad close code "Invalid close frame getStatus code: 1004")
+            String m = String.valueOf(t.getMessage()).replace("getStatus code", "status code");
             boolean tooLarge = ((CorruptedWebSocketFrameException) t).closeStatus()
                     == WebSocketCloseStatus.MESSAGE_TOO_BIG;
             return new CloseOutcome(tooLarge ? CloseCode.FRAME_TOO_LARGE : CloseCode.PROTOCOL_ERROR,

@@ -153,8 +153,12 @@ final class UpgradeRequestScan {
         }
         int scheme = startsWithLower(b, from, to, HTTP_SCHEME) ? HTTP_SCHEME.length
                 : startsWithLower(b, from, to, HTTPS_SCHEME) ? HTTPS_SCHEME.length : -1;
-        if (scheme < 0) {
+        if (scheme < 0 || from + scheme == to) {
             return false;
+        }
+        byte first = b.getByte(from + scheme);
+        if (first == '/' || first == '?' || first == '#') {
+            return false; // an empty host: the listener refuses it (RequestFraming)
         }
         for (int i = from + scheme; i < to; i++) {
             byte c = b.getByte(i);

@@ -144,7 +144,7 @@ class RefusedUpgradeTest {
                 full.replace("Host: x\r\n", ""),                                  // no Host (RFC 9112 3.2)
                 full.replace("Host: x\r\n", "Host: x\r\nHost: y\r\n"),            // two Hosts
                 request("http://x/other", null), request("http://x/sub?x=1", null), request("ftp://x/sub", null),
-                request("http://x", null), request("http://x?sub", null))) {
+                request("http://x", null), request("http://x?sub", null), request("http:///sub", null))) {
             EmbeddedChannel ch = refused(Refusal.IP_CONNECTIONS, 0, behindCodec);
             ch.writeInbound(bytes(req));
             assertHttpRefusal(ch);

@@ -19,7 +19,8 @@ public final class RequestFraming {
      * Why {@code req}, though Netty read it, is not served, or null: a transfer coding other than chunked ({@code gzip,
      * chunked} is read by Netty as chunked and its body would be taken as it came, still coded; {@code identity} or
      * {@code gzip} alone leave the body's length unknown), or an HTTP/1.1 request without exactly one {@code Host}
-     * header (RFC 9112 3.2: answered 400). The caller refuses it with 400 and closes the connection: a request framed
+     * header (RFC 9112 3.2: answered 400), or an absolute-form target with an empty host ({@code http:///x}, RFC 9110
+     * 4.2.1). The caller refuses it with 400 and closes the connection: a request framed
      * in a way the client and this server may read differently leaves no trusted start for the next one.
      */
     public static String problem(HttpRequest req) {
@@ -36,7 +37,18 @@ public final class RequestFraming {
                 return "an HTTP/1.1 request needs exactly one Host header, it has " + hosts;
             }
         }
+        String uri = req.uri();
+        int scheme = schemeLength(uri);
+        if (scheme > 0 && (uri.length() == scheme || "/?#".indexOf(uri.charAt(scheme)) >= 0)) {
+            // RFC 9110 4.2.1: an http(s) URI with an empty host is invalid, and a recipient must reject it
+            return "an absolute-form target needs a host: " + ClientText.of(uri, 64);
+        }
         return null;
+    }
+
+    /** The length of {@code uri}'s {@code http://} or {@code https://} (any case), or -1. */
+    private static int schemeLength(String uri) {
+        return uri.regionMatches(true, 0, "http://", 0, 7) ? 7 : uri.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
     }
 
     /**
@@ -45,8 +57,7 @@ public final class RequestFraming {
      * The authority is dropped: nothing here serves by host.
      */
     public static String originForm(String uri) {
-        int scheme = uri.regionMatches(true, 0, "http://", 0, 7) ? 7
-                : uri.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
+        int scheme = schemeLength(uri);
         if (scheme < 0) {
             return null;
         }

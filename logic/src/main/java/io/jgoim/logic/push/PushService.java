@@ -245,6 +245,11 @@ public final class PushService {
         checkOp(operation);
         checkPushId(pushId);
         checkTargets(mids.size(), "mids");
+        if (mids.contains(0L)) {
+            // an anonymous session has member id 0 and no member stream: such a push reached nobody, and with member
+            // history on it made a stream "mid:0" all the same
+            throw new JgoimException(ErrorCode.BAD_PARAMETER, "mids: 0 is no member (anonymous sessions have none)");
+        }
         checkMessage(message);
         if (mustDeliver && (sequencer == null || !history.config().members().enabled())) {
             throw new JgoimException(ErrorCode.HISTORY_OFF, "must_deliver needs member streams that keep history "

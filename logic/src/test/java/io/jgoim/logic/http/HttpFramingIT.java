@@ -68,6 +68,18 @@ class HttpFramingIT {
         assertNothingPublishedAndOthersServed();
     }
 
+    @Test
+    void shouldRefuseAnAbsoluteFormTargetWithAnEmptyHost() throws Exception {
+        // RFC 9110 4.2.1: an http URI with an empty host is invalid, and a recipient must reject it
+        try (HttpFixture.Conn c = http.connect()) {
+            c.send("POST http:///goim/push/room?operation=1000&type=live&room=1 HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Length: 4\r\n\r\nbody");
+            assertRefusedAndClosed(c, "an absolute-form target needs a host: http:///goim/push/room?operation=1000"
+                    + "&type=live&room=1");
+        }
+        assertNothingPublishedAndOthersServed();
+    }
+
     /** The next reply is the malformed-request 400 with {@code message}, and the connection closes after it. */
     private static void assertRefusedAndClosed(HttpFixture.Conn c, String message) throws Exception {
         HttpFixture.Response r = c.read();

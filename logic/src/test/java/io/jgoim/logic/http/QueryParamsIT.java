@@ -51,7 +51,8 @@ class QueryParamsIT {
             "/goim/push/mids?operation=1000&mids=123%00",
             "/goim/push/mids?operation=1000&mids=%20123",
             "/goim/push/room?operation=%D9%A1%D9%A0%D9%A0%D9%A1&type=live&room=1",
-            "/goim/push/room?operation=1000%00&type=live&room=1"}) {
+            "/goim/push/room?operation=1000%00&type=live&room=1",
+            "/goim/push/mids?operation=1000&mids=5,0"}) {                   // 0: no member
             HttpFixture.Response r = post(target);
             assertThat(r.status()).as(target).isEqualTo(400);
             assertThat(r.code()).as(target).isEqualTo(400);
