@@ -90,6 +90,13 @@ final class UpgradeRequestCheck extends ChannelInboundHandlerAdapter {
             return HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
                     "method " + req.method() + " not allowed: a WebSocket upgrade is a GET\n");
         }
+        if (path.equals(req.uri())
+                && !req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            // a plain GET (a browser opening the URL, a health check): not an upgrade at all, so not a version
+            // question (RFC 6455 4.2.1: 400), where the 426 below told it "Sec-WebSocket-Version must be 13"
+            return HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "not a WebSocket upgrade: the request needs the header Upgrade: websocket\n");
+        }
         // RFC 6455 11.3.5: given once in a request (Netty reads the first and upgrades)
         if (path.equals(req.uri()) && req.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION).size() > 1) {
             return HttpResponses.text(HttpResponseStatus.BAD_REQUEST,

@@ -152,6 +152,9 @@ class WebSocketUpgradeRequestIT {
                 Arguments.of("a GET without Upgrade", noUpgrade, "the request needs the header Upgrade: websocket"),
                 Arguments.of("a plain GET", "GET " + PATH + " HTTP/1.1\r\nHost: x\r\nSec-WebSocket-Version: 13\r\n\r\n",
                         "the request needs the header Upgrade: websocket"),
+                // a browser opening the URL: was 426 "Sec-WebSocket-Version must be 13"
+                Arguments.of("a GET with no WebSocket header", "GET " + PATH + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                        "the request needs the header Upgrade: websocket"),
                 Arguments.of("Upgrade: h2c", VALID.replace("Upgrade: websocket", "Upgrade: h2c"),
                         "the request needs the header Upgrade: websocket"),
                 Arguments.of("Connection: keep-alive", VALID.replace("Connection: Upgrade", "Connection: keep-alive"),
