@@ -11,11 +11,17 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * Stateless.
  */
 public final class QueryDecoding {
+    /**
+     * Configured once and only read after (its {@code build} reads the settings into each new decoder), so one
+     * serves every request of every thread: no builder per request on the push API's path.
+     */
+    private static final QueryStringDecoder.Builder BUILDER = QueryStringDecoder.builder().semicolonIsNormalChar(true);
+
     private QueryDecoding() {
     }
 
     /** The decoder of request target {@code uri} (path and query; percent-escapes decoded as UTF-8). */
     public static QueryStringDecoder of(String uri) {
-        return QueryStringDecoder.builder().semicolonIsNormalChar(true).build(uri);
+        return BUILDER.build(uri);
     }
 }
