@@ -182,19 +182,7 @@ final class UpgradeRequestScan {
 
     /** Whether {@code [from, to)} of {@code b} starts with {@code lower} in any case. */
     private static boolean startsWithLower(ByteBuf b, int from, int to, byte[] lower) {
-        if (to - from < lower.length) {
-            return false;
-        }
-        for (int i = 0; i < lower.length; i++) {
-            byte c = b.getByte(from + i);
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != lower[i]) {
-                return false;
-            }
-        }
-        return true;
+        return to - from >= lower.length && nameIs(b, from, lower.length, lower);
     }
 
     /** The end of the line whose LF is at {@code lf}, without its CR; -1 when no CR precedes the LF. */
