@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  * A gRPC name resolver over a list of {@code host:port} logic addresses: a fixed list, or the logic-node registry
  * read every {@code every}. An empty or failed read keeps the last known nodes (a registry that lost its data or
  * blinked must not leave the comet with nowhere to authenticate); with none known yet it reports UNAVAILABLE, which
- * gRPC retries with backoff. The channel's load balancer gets the new list only when it changed.
+ * gRPC retries with backoff. The channel's load balancer gets the new list only when it changed. An entry that is
+ * not {@code host:port} (the registry is shared: anything may have written it) is left out and logged once per set of
+ * such entries; it must not stop the comet from learning of the valid ones.
  */
 final class LogicNodesResolver extends NameResolver {
     private static final Logger log = LoggerFactory.getLogger(LogicNodesResolver.class);
@@ -34,6 +36,8 @@ final class LogicNodesResolver extends NameResolver {
     private ScheduledFuture<?> polling;
     private Listener2 listener;
     private List<String> last = List.of();
+    /** The entries of the last read that were not {@code host:port}, so each set of them is logged once. */
+    private List<String> lastMalformed = List.of();
 
     /** {@code every}: how often to read {@code source} again, or null for a fixed list read once. */
     LogicNodesResolver(String authority, Supplier<CompletableFuture<List<String>>> source, Duration every) {
@@ -106,24 +110,67 @@ final class LogicNodesResolver extends NameResolver {
             }
             return;
         }
-        List<String> sorted = new ArrayList<>(nodes);
-        sorted.sort(null);
-        if (sorted.equals(last)) {
+        List<String> sorted = new ArrayList<>(nodes.size());
+        List<EquivalentAddressGroup> groups = new ArrayList<>(nodes.size());
+        List<String> malformed = new ArrayList<>();
+        java.util.TreeSet<String> distinct = new java.util.TreeSet<>();
+        for (String n : nodes) {
+            if (n != null) {
+                distinct.add(n);
+            }
+        }
+        for (String n : distinct) {
+            InetSocketAddress a = address(n);
+            if (a == null) {
+                malformed.add(n);
+            } else {
+                sorted.add(n);
+                groups.add(new EquivalentAddressGroup(a));
+            }
+        }
+        if (!malformed.equals(lastMalformed)) {
+            lastMalformed = List.copyOf(malformed);
+            if (!malformed.isEmpty()) {
+                log.warn("logic node registry: ignoring entries that are not host:port: {}", malformed);
+            }
+        }
+        if (sorted.isEmpty()) {
+            apply(null, null);
             return;
         }
-        List<EquivalentAddressGroup> groups = new ArrayList<>(sorted.size());
-        for (String n : sorted) {
-            int colon = n.lastIndexOf(':');
-            String host = n.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            groups.add(new EquivalentAddressGroup(new InetSocketAddress(host,
-                    Integer.parseInt(n.substring(colon + 1)))));
+        if (sorted.equals(last)) {
+            return;
         }
         log.info("logic nodes: {}", sorted);
         last = List.copyOf(sorted);
         listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
+    }
+
+    /** {@code host:port} ({@code [v6]:port} too) as an address, or null when it is not one (port 1..65535). */
+    static InetSocketAddress address(String n) {
+        if (n == null) {
+            return null;
+        }
+        int colon = n.lastIndexOf(':');
+        if (colon <= 0 || colon == n.length() - 1 || n.length() - colon > 6) {
+            return null;
+        }
+        String host = n.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = 0;
+        for (int i = colon + 1; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+            port = port * 10 + (c - '0');
+        }
+        if (host.isEmpty() || port < 1 || port > 65535 || host.indexOf(':') >= 0 && !n.startsWith("[")) {
+            return null;
+        }
+        return new InetSocketAddress(host, port); // resolved now, as gRPC expects of a resolver
     }
 
     @Override
