@@ -3,6 +3,7 @@ package io.jgoim.job;
 import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.jgoim.common.registry.InMemoryNodeRegistry;
+import io.jgoim.common.registry.NodeInfo;
 import io.jgoim.common.session.InMemorySessionDirectory;
 import io.jgoim.protocol.push.PushMsg;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -98,6 +99,28 @@ class GrpcCometDirectoryIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> g1.frameCount() == 2 && g3.frameCount() == 1);
         assertThat(g2.frameCount()).isEqualTo(1);
         assertThat(g3.bodies()).containsExactly("after-changes");
+    }
+
+    /**
+     * A comet registered with an address gRPC cannot take (a misconfigured advertised address): it is skipped, and
+     * the directory keeps applying the registry. Before, the channel builder's exception ended the periodic registry
+     * read for good: comets that joined later were never pushed to.
+     */
+    @Test
+    void shouldSkipAnUnusableRegisteredAddressAndKeepFollowingTheRegistry() throws Exception {
+        RecordingCometService g1 = new RecordingCometService("g1");
+        comets.serve(g1);
+        nodes.register(new NodeInfo("broken", "", 1, List.of(), List.of(), List.of(), "not an address:1", 0, false,
+                System.currentTimeMillis()), Duration.ofMinutes(1)).join();
+        start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comet("g1") != null);
+        RecordingCometService g2 = new RecordingCometService("g2");
+        comets.serve(g2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> job.comets().comet("g2") != null);
+        assertThat(job.comets().comet("broken")).isNull();
+        assertThat(job.comets().comets()).hasSize(2);
+        publish("", broadcast("both"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> g1.frameCount() == 1 && g2.frameCount() == 1);
     }
 
     @Test

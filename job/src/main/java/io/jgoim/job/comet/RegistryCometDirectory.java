@@ -68,6 +68,8 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
      * first read missed them while it was not (the probe's start). Scheduler thread only.
      */
     private final Map<String, Long> unlistedSince = new HashMap<>();
+    /** "id@address" of registered addresses gRPC refused, each logged once. Scheduler thread only. */
+    private final Set<String> unusable = new HashSet<>();
     private static final long KEPT = Long.MIN_VALUE;
     /** How long a comet no longer listed gets to show its channel connected: three registry reads, at least 2 s. */
     private final long probeWindowNanos;
@@ -145,7 +147,13 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
         if (keepOnEmpty(nodes)) {
             return;
         }
-        apply(nodes);
+        try {
+            apply(nodes);
+        } catch (RuntimeException e) {
+            // never let one bad read end the periodic refresh (a scheduled task that throws is not run again)
+            log.warn("node registry read not applied, keeping {} known comets: {}", endpoints.size(), e.toString());
+            return;
+        }
         report(version);
     }
 
@@ -188,24 +196,41 @@ public final class RegistryCometDirectory extends AbstractCometDirectory {
         return false;
     }
 
+    /** A channel to one comet: keep-alive, TLS, tracing, prompt reconnects. Throws for an address gRPC cannot take. */
+    private ManagedChannel open(String address) {
+        NettyChannelBuilder builder = KeepAlive.apply(tls.apply(NettyChannelBuilder.forTarget(address)),
+                config.keepAlive(), config.keepAliveTimeout()).directExecutor();
+        if (traced) {
+            builder.intercept(GrpcTracing.client());
+        }
+        // a comet away for long (a partition, a refusing load balancer) is reconnected within seconds of its return
+        return PromptReconnect.watch(PromptReconnect.apply(builder).build());
+    }
+
     private synchronized void apply(List<NodeInfo> nodes) {
         Set<String> seen = new HashSet<>();
         for (NodeInfo n : nodes) {
             if (n.rpcAddr() == null || n.rpcAddr().isBlank()) {
                 continue;
             }
-            seen.add(n.id());
             Endpoint e = endpoints.get(n.id());
             if (e != null && e.address.equals(n.rpcAddr())) {
+                seen.add(n.id());
                 continue;
             }
-            NettyChannelBuilder builder = KeepAlive.apply(tls.apply(NettyChannelBuilder.forTarget(n.rpcAddr())),
-                    config.keepAlive(), config.keepAliveTimeout()).directExecutor();
-            if (traced) {
-                builder.intercept(GrpcTracing.client());
+            ManagedChannel channel;
+            try {
+                channel = open(n.rpcAddr());
+            } catch (RuntimeException bad) {
+                // an address gRPC cannot take (a comet's misconfigured advertised address): that comet is as if
+                // unlisted, and every other one is still applied
+                if (unusable.add(n.id() + "@" + n.rpcAddr())) {
+                    log.warn("comet {}: registered address '{}' is unusable, skipped: {}", n.id(), n.rpcAddr(),
+                            bad.toString());
+                }
+                continue;
             }
-            // a comet away for long (a partition, a refusing load balancer) is reconnected within seconds of its return
-            ManagedChannel channel = PromptReconnect.watch(PromptReconnect.apply(builder).build());
+            seen.add(n.id());
             endpoints.put(n.id(), new Endpoint(n.rpcAddr(), channel));
             put(n.id(), new GrpcCometClient(channel, config.callDeadline()));
             if (e != null) {
