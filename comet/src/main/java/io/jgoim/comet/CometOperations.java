@@ -48,7 +48,7 @@ final class CometOperations {
     void join(CometTimers timers) {
         if (registration != null) {
             registration.join(config.registry().joinTimeout());
-            timers.every(config.registry().refreshInterval(), registration);
+            timers.every("registry refresh", config.registry().refreshInterval(), registration);
         }
     }
 

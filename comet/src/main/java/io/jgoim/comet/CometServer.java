@@ -140,9 +140,9 @@ public final class CometServer implements AutoCloseable {
             rpcAddress = rpc.address();
         }
         timers = new CometTimers(boss.next());
-        timers.every(config.history().ackFlushInterval(), services.acks()::flush);
+        timers.every("ack flush", config.history().ackFlushInterval(), services.acks()::flush);
         reannouncer = new RouteReannouncer(loops, logic, config.node().id(), config.online().reannounceRate(), metrics);
-        timers.every(config.online().reportInterval(), new OnlineReporter(config.node().id(), index, logic,
+        timers.every("online report", config.online().reportInterval(), new OnlineReporter(config.node().id(), index, logic,
                 reannouncer));
         operations = new CometOperations(config, registry, () -> NodeRegistration.describe(config, tcpAddress(),
                 wsAddress(), wssAddress(), rpcAddress), loops::sessionCount);

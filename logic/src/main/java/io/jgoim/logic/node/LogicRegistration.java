@@ -75,12 +75,20 @@ public final class LogicRegistration implements AutoCloseable {
     }
 
     private void refresh() {
-        registry.register(entry.withLoad(0, false, clock.millis()), config.ttl()).whenComplete((v, e) -> {
-            if (e != null) {
-                log.warn("logic {}: registry refresh failed, retrying in {}: {}", entry.id(),
-                        config.refreshInterval(), e.toString());
-            }
-        });
+        try {
+            registry.register(entry.withLoad(0, false, clock.millis()), config.ttl()).whenComplete((v, e) -> {
+                if (e != null) {
+                    failed(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            failed(e); // thrown, not returned: a scheduled task that throws is never run again
+        }
+    }
+
+    private void failed(Throwable e) {
+        log.warn("logic {}: registry refresh failed, retrying in {}: {}", entry.id(), config.refreshInterval(),
+                e.toString());
     }
 
     /** Removes the entry at once; comets stop choosing this node at their next registry read. */
