@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +32,7 @@ public final class LogicRegistration implements AutoCloseable {
     private final NodeInfo entry;
     private final Clock clock;
     private final ScheduledExecutorService timer;
+    private volatile boolean registered;
 
     public LogicRegistration(NodeRegistry registry, RegistryConfig config, String nodeId, String advertise,
                              Clock clock) {
@@ -66,12 +69,66 @@ public final class LogicRegistration implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + bound.getPort();
     }
 
-    /** Registers now (the future of the first put is joined: a node that cannot register does not start silently). */
+    /**
+     * Registers now and refreshes from then on. A first put that fails (Redis slow or away for a moment, after the
+     * node already serves) is logged and retried every second until it lands, then at the refresh interval: the node
+     * stays up (before, one slow write ended a started, ready logic process), and comets that find logic nodes in the
+     * registry pick it once it is there.
+     */
     public void start() {
-        registry.register(entry.withLoad(0, false, clock.millis()), config.ttl()).join();
-        log.info("logic {} registered for comets at {}", entry.id(), entry.rpcAddr());
         long every = config.refreshInterval().toMillis();
+        try {
+            registry.register(entry.withLoad(0, false, clock.millis()), config.ttl()).join();
+            registered = true;
+            log.info("logic {} registered for comets at {}", entry.id(), entry.rpcAddr());
+        } catch (RuntimeException e) {
+            log.warn("logic {}: first registration failed, retrying every second (comets reading the registry do "
+                    + "not pick this node until it lands): {}", entry.id(), e.toString());
+            retryFirst();
+            return;
+        }
         timer.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Until the first put lands: a try every second; then the usual refresh. Timer thread. */
+    private void retryFirst() {
+        if (timer.isShutdown()) {
+            return; // closed meanwhile
+        }
+        try {
+            timer.schedule(this::tryFirst, 1, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException closed) {
+            // closed meanwhile
+        }
+    }
+
+    private void tryFirst() {
+        CompletableFuture<Void> put;
+        try {
+            put = registry.register(entry.withLoad(0, false, clock.millis()), config.ttl());
+        } catch (RuntimeException e) {
+            put = CompletableFuture.failedFuture(e);
+        }
+        put.whenComplete((v, e) -> {
+            if (e != null) {
+                log.debug("logic {}: registration still failing: {}", entry.id(), e.toString());
+                retryFirst();
+                return;
+            }
+            registered = true;
+            log.info("logic {} registered for comets at {}", entry.id(), entry.rpcAddr());
+            long every = config.refreshInterval().toMillis();
+            try {
+                timer.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                // closed meanwhile
+            }
+        });
+    }
+
+    /** Whether the entry was put at least once (tests, diagnostics). */
+    public boolean isRegistered() {
+        return registered;
     }
 
     private void refresh() {
