@@ -97,12 +97,15 @@ public final class LogicChannels {
 
     /**
      * The client-side adaptive throttle of the calls to logic ({@code logic.throttle}), one for the whole target:
-     * its refusals are counted in {@code jgoim_comet_throttle_rejected_total{peer="logic"}}.
+     * its refusals are counted in {@code jgoim_comet_throttle_rejected_total{peer="logic"}}. RenewOnline is exempt.
      */
     public static ClientInterceptor throttle(io.jgoim.comet.config.CometConfig.LogicConfig logic,
                                              MeterRegistry registry) {
         AdaptiveThrottle t = new AdaptiveThrottle(logic.throttle());
-        return new ThrottlingInterceptor(t, OverloadMeters.bindThrottle(registry, "comet", "logic", t));
+        // RenewOnline (one call per report interval) is not throttled: refusing it saves logic nothing, and it is how
+        // a comet learns that the session store came back empty and its routes must be re-announced
+        return new ThrottlingInterceptor(t, OverloadMeters.bindThrottle(registry, "comet", "logic", t),
+                java.util.Set.of(io.jgoim.protocol.rpc.logic.LogicGrpc.getRenewOnlineMethod().getFullMethodName()));
     }
 
     @SuppressWarnings("deprecation") // the public way to give one channel its own resolver

@@ -35,10 +35,22 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
 
     private final AdaptiveThrottle throttle;
     private final Counter rejected;
+    private final java.util.Set<String> exempt;
 
     public ThrottlingInterceptor(AdaptiveThrottle throttle, Counter rejected) {
+        this(throttle, rejected, java.util.Set.of());
+    }
+
+    /**
+     * {@code exempt}: full method names whose calls pass untouched, neither refused nor counted — a node's rare
+     * upkeep calls (one every few seconds) that protect no peer by being refused, and whose refusal would keep the
+     * node from learning what ends the peer's trouble (a comet's RenewOnline carries the session store's epoch, the
+     * signal to re-announce its routes after the store came back empty).
+     */
+    public ThrottlingInterceptor(AdaptiveThrottle throttle, Counter rejected, java.util.Set<String> exempt) {
         this.throttle = throttle;
         this.rejected = rejected;
+        this.exempt = java.util.Set.copyOf(exempt);
     }
 
     public AdaptiveThrottle throttle() {
@@ -47,6 +59,9 @@ public final class ThrottlingInterceptor implements ClientInterceptor {
 
     @Override
     public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        if (!exempt.isEmpty() && exempt.contains(method.getFullMethodName())) {
+            return next.newCall(method, options);
+        }
         ThrottleTicket ticket = options.getOption(ThrottleTicket.KEY);
         if (!(ticket == null ? throttle.tryAcquire() : admit(ticket))) {
             rejected.increment();

@@ -122,6 +122,34 @@ class ThrottlingInterceptorTest {
     }
 
     @Test
+    void shouldPassAnExemptMethodUntouchedWhileTheThrottleRefusesTheRest() {
+        MethodDescriptor<String, String> upkeep = METHOD.toBuilder().setFullMethodName("jgoim.Logic/RenewOnline")
+                .build();
+        ThrottlingInterceptor withExempt = new ThrottlingInterceptor(throttle, rejected,
+                java.util.Set.of(upkeep.getFullMethodName()));
+        call(1_000, 1_000 * MS); // the peer refuses everything: the throttle now refuses nearly every call
+        assertThat(throttle.rejectProbability()).isGreaterThan(0.9);
+        double refused = rejected.count();
+        double p = throttle.rejectProbability();
+        int before = reachedPeer;
+        for (int i = 0; i < 20; i++) {
+            withExempt.interceptCall(upkeep, CallOptions.DEFAULT, peer).start(new ClientCall.Listener<>() {
+            }, new Metadata());
+        }
+        assertThat(reachedPeer - before).as("every exempt call reaches the peer").isEqualTo(20);
+        assertThat(rejected.count()).isEqualTo(refused);
+        assertThat(throttle.rejectProbability()).as("and counts nothing").isEqualTo(p);
+        int others = 0;
+        for (int i = 0; i < 100; i++) {
+            int b = reachedPeer;
+            withExempt.interceptCall(METHOD, CallOptions.DEFAULT, peer).start(new ClientCall.Listener<>() {
+            }, new Metadata());
+            others += reachedPeer - b;
+        }
+        assertThat(others).as("other methods are still throttled").isLessThan(20);
+    }
+
+    @Test
     void shouldNotTakeASlowPeersCallsInFlightForRefusals() {
         // A peer that answers after seconds (a cold logic at the start of a connect storm): 1 000 calls in flight and
         // none answered yet is no sign of refusal. Counted as requests without accepts, they refused nearly every call
