@@ -28,6 +28,17 @@ import java.util.concurrent.TimeUnit;
  * counted once per window and keeps its draw), as job's links do with their sends. So a logic that refuses for a
  * while delays Disconnects but loses none; the attempts bound only the calls that reached logic and failed. One per
  * comet; thread-safe.
+ *
+ * <p><b>A late removal must not take a newer session's route.</b> A removal is conditional on the route naming this
+ * comet, which a newer session of the same key on this comet also does: a Disconnect held here (logic or its Redis
+ * slow, retried, throttled) or the undo of a Connect answered too late could land after the newer session's Connect
+ * and delete its route, and pushes to that member found no one until the session's next refresh (ten minutes; found
+ * by fault injection on a real cluster with Redis paused during a reconnect ramp). So the Disconnects of each key are
+ * counted while pending ({@link #routeWritten}); when the last one of a key ends (answered or given up) and this comet
+ * holds a live session with that key, its route is announced again ({@code repair}, a logic Heartbeat, which re-adds a
+ * missing route), and a Connect accepted shortly after a Disconnect of its key ended (both may have been at logic at
+ * once) is repaired the same way. A repair is one idempotent call; nothing is tracked for a key with nothing pending
+ * beyond {@code recentNanos}.
  */
 public final class LogicDisconnects {
     private static final Logger log = LoggerFactory.getLogger(LogicDisconnects.class);
@@ -59,7 +70,18 @@ public final class LogicDisconnects {
         }
     }
 
+    /** A key's Disconnects still pending here, and when the last one ended. Guarded by its map entry's compute. */
+    private static final class KeyState {
+        int pending;
+        long lastEndedNanos;
+    }
+
     private final LogicService logic;
+    private final java.util.concurrent.ConcurrentHashMap<String, KeyState> keys =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.function.Predicate<String> repair;
+    private final long recentNanos;
+    private final Counter repaired;
     private final int window;
     private final int maxQueued;
     private final int attempts;
@@ -73,7 +95,18 @@ public final class LogicDisconnects {
     private int backingOff; // calls waiting for their backoff (a retry or a re-offer); guarded by this
 
     public LogicDisconnects(LogicService logic, int window, int maxQueued, MeterRegistry registry) {
-        this(logic, window, maxQueued, ATTEMPTS, FIRST_BACKOFF_MS, MAX_BACKOFF_MS, registry);
+        this(logic, window, maxQueued, ATTEMPTS, FIRST_BACKOFF_MS, MAX_BACKOFF_MS, registry, key -> false, 0);
+    }
+
+    /**
+     * @param repair      announces again the route of this comet's live session with the key, if it holds one (see
+     *                    the class)
+     * @param recentNanos how long after a key's last Disconnect ended a Connect of that key is repaired too: the
+     *                    longest a Connect may be at logic ({@code protocol.logicTimeout}, with a margin)
+     */
+    public LogicDisconnects(LogicService logic, int window, int maxQueued, MeterRegistry registry,
+                            java.util.function.Predicate<String> repair, long recentNanos) {
+        this(logic, window, maxQueued, ATTEMPTS, FIRST_BACKOFF_MS, MAX_BACKOFF_MS, registry, repair, recentNanos);
     }
 
     /**
@@ -81,8 +114,11 @@ public final class LogicDisconnects {
      * @param firstBackoffMs the wait before the first retry or re-offer, doubling to {@code maxBackoffMs}
      */
     LogicDisconnects(LogicService logic, int window, int maxQueued, int attempts, long firstBackoffMs,
-                     long maxBackoffMs, MeterRegistry registry) {
+                     long maxBackoffMs, MeterRegistry registry, java.util.function.Predicate<String> repair,
+                     long recentNanos) {
         this.logic = logic;
+        this.repair = repair;
+        this.recentNanos = recentNanos;
         this.window = window;
         this.maxQueued = maxQueued;
         this.attempts = attempts;
@@ -95,20 +131,91 @@ public final class LogicDisconnects {
         this.givenUp = Counter.builder("jgoim.comet.disconnects.abandoned")
                 .description("Disconnect calls given up (queue full or attempts spent): the route waits for its ttl")
                 .register(registry);
+        this.repaired = Counter.builder("jgoim.comet.routes.repaired")
+                .description("routes of live sessions announced again because a Disconnect of the same key, from an "
+                        + "earlier session on this comet, may have removed them")
+                .register(registry);
+    }
+
+    /**
+     * The Connect of a session with {@code key} on this comet was accepted (its route written): true when the caller
+     * should announce the route again once the session is registered, because a Disconnect of the key ended so
+     * recently that it may have been at logic at the same time. With a Disconnect of the key still pending, false:
+     * its end repairs the route ({@link #ended}).
+     */
+    public boolean routeWritten(String key) {
+        KeyState st = keys.get(key);
+        if (st == null) {
+            return false;
+        }
+        synchronized (st) {
+            return st.pending == 0 && System.nanoTime() - st.lastEndedNanos < recentNanos;
+        }
+    }
+
+    /** Announces {@code key}'s live session's route again (counted), if the comet holds one. */
+    public void repair(String key) {
+        if (repair.test(key)) {
+            repaired.increment();
+        }
+    }
+
+    private void started(String key) {
+        keys.compute(key, (k, st) -> {
+            if (st == null) {
+                st = new KeyState();
+            }
+            st.pending++;
+            return st;
+        });
+    }
+
+    /** One Disconnect of {@code key} ended (answered, given up): the last one repairs a live session's route. */
+    private void ended(String key) {
+        boolean[] last = new boolean[1];
+        keys.compute(key, (k, st) -> {
+            if (st == null) {
+                return null;
+            }
+            st.pending--;
+            st.lastEndedNanos = System.nanoTime();
+            last[0] = st.pending == 0;
+            return st;
+        });
+        if (last[0]) {
+            repair(key);
+            CompletableFuture.delayedExecutor(Math.max(1, recentNanos), TimeUnit.NANOSECONDS).execute(() -> forget(key));
+        }
+    }
+
+    private void forget(String key) {
+        keys.computeIfPresent(key, (k, st) -> st.pending == 0
+                && System.nanoTime() - st.lastEndedNanos >= recentNanos ? null : st);
+    }
+
+    /** Keys with a Disconnect pending or recently ended (tests, diagnostics). */
+    int trackedKeys() {
+        return keys.size();
     }
 
     /** Tells logic that this comet's session {@code key} of member {@code mid} is gone; never blocks. */
     public void submit(DisconnectReq request) {
+        started(request.getKey());
         enqueue(new Call(request));
     }
 
     private void enqueue(Call call) {
+        boolean full;
         synchronized (this) {
-            if (queue.size() >= maxQueued) {
-                givenUp.increment();
-                return;
+            full = queue.size() >= maxQueued;
+            if (!full) {
+                queue.addLast(call);
             }
-            queue.addLast(call);
+        }
+        if (full) {
+            givenUp.increment();
+            ended(call.request.getKey());
+            return;
         }
         pump();
     }
@@ -145,9 +252,11 @@ public final class LogicDisconnects {
             synchronized (this) {
                 inFlight--;
             }
-            if (error != null && call.isRefusedLocally()) {
+            if (error == null) {
+                ended(call.request.getKey());
+            } else if (call.isRefusedLocally()) {
                 later(call, call.refusals()); // refused by the throttle (inline): it never reached logic
-            } else if (error != null) {
+            } else {
                 retry(call, error);
             }
             pump();
@@ -158,6 +267,7 @@ public final class LogicDisconnects {
         call.attempts++;
         if (call.attempts >= attempts) {
             givenUp.increment();
+            ended(call.request.getKey());
             if (log.isDebugEnabled()) {
                 log.debug("logic disconnect for {} given up after {} attempts: {}", call.request.getKey(),
                         call.attempts, error.toString());

@@ -76,7 +76,7 @@ class ThrottledDisconnectsIT {
         // on a loaded machine would fail without reaching logic.
         await().atMost(Duration.ofSeconds(30)).until(() -> channel.getState(true) == ConnectivityState.READY);
         disconnects = new LogicDisconnects(new ForwardingLogicService(client) {
-        }, 8, 10_000, 1, 10, 50, meters);
+        }, 8, 10_000, 1, 10, 50, meters, key -> false, 0);
     }
 
     @AfterEach
