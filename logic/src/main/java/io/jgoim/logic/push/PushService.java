@@ -118,13 +118,12 @@ public final class PushService {
 
     /** {@code id} (a key or room id from the caller) in this service's tenant namespace. */
     private String ns(String id) {
-        if (tenant.isEmpty()) {
-            return id;
-        }
+        // In every tenant, the default one too: "<tenant><US><key>" from a default-tenant caller is that tenant's
+        // own key in the session store (a cluster's Redis), so it would reach another tenant's sessions.
         if (io.jgoim.protocol.Tenancy.forged(id)) {
             throw new JgoimException(ErrorCode.BAD_PARAMETER, "keys and rooms may not hold U+001F");
         }
-        return io.jgoim.protocol.Tenancy.namespaced(tenant, id);
+        return tenant.isEmpty() ? id : io.jgoim.protocol.Tenancy.namespaced(tenant, id);
     }
 
     /** Which streams keep history, and the store (the push API's ack status reads it). */

@@ -69,6 +69,17 @@ class PushServiceTest {
         assertThat(bus.records()).isEmpty();
     }
 
+    /** A default-tenant caller cannot name another tenant's key ("tenant" US "key" is that tenant's own store key). */
+    @Test
+    void shouldRefuseAKeyHoldingTheTenantSeparatorFromTheDefaultTenantToo() {
+        directory.forTenant("loadtest").addSession(5, "k1", "c1").join();
+        assertThat(code(() -> push.pushKeys(1000, List.of("loadtest\u001fk1"), MSG)))
+                .isEqualTo(ErrorCode.BAD_PARAMETER);
+        assertThat(code(() -> push.forTenant("loadtest").pushKeys(1000, List.of("x\u001fk1"), MSG)))
+                .isEqualTo(ErrorCode.BAD_PARAMETER);
+        assertThat(bus.records()).isEmpty();
+    }
+
     @Test
     void shouldFailWithUnavailableWhenBusRefuses() {
         directory.addSession(1, "a", "c1").join();
