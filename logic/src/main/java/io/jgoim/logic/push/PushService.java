@@ -148,6 +148,7 @@ public final class PushService {
             if (k == null || k.isEmpty()) {
                 throw new JgoimException(ErrorCode.BAD_PARAMETER, "keys: empty key");
             }
+            ns(k); // refuses a key holding the tenant separator, in the default tenant too
         }
         checkMessage(message);
         if (!tenant.isEmpty()) {
