@@ -23,7 +23,34 @@ public final class AdminAudit {
     }
 
     public static void record(String action, String target, String by, String result) {
-        audit.info("admin {} {} by {}: {}", action, target.isEmpty() ? "-" : target, by, result);
+        // Every part may quote the caller (a refusal's message repeats the bad value): none may break the line or
+        // carry a control character into it, or a caller could forge audit lines of its own.
+        audit.info("admin {} {} by {}: {}", action, target.isEmpty() ? "-" : visible(target), visible(by),
+                visible(result));
+    }
+
+    /**
+     * {@code s} with each control character (U+0000..U+001F, U+007F..U+009F) written as a backslash, u and its four
+     * hex digits.
+     */
+    static String visible(String s) {
+        int i = 0;
+        while (i < s.length() && !Character.isISOControl(s.charAt(i))) {
+            i++;
+        }
+        if (i == s.length()) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16).append(s, 0, i);
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c)) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /** Records an action's outcome: {@code ok} with the reply's scalar fields, or {@code refused <code> <message>}. */
@@ -64,9 +91,8 @@ public final class AdminAudit {
         return b.toString();
     }
 
-    /** Values come from the caller: bounded and without line breaks in the log. */
+    /** Values come from the caller: bounded (their control characters are made visible by {@link #record}). */
     private static String clip(String s) {
-        String one = s.replaceAll("[\\r\\n\\t]", "_");
-        return one.length() <= 128 ? one : one.substring(0, 128) + "...";
+        return s.length() <= 128 ? s : s.substring(0, 128) + "...";
     }
 }

@@ -1,5 +1,6 @@
 package io.jgoim.common.admin;
 
+import io.jgoim.common.http.AsciiDecimal;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.JgoimException;
 
@@ -25,7 +26,12 @@ public final class AdminCall {
         return by;
     }
 
-    /** The parameter's value, or null when absent or empty. */
+    /**
+     * The parameter's value as sent, or null when absent or empty. Not trimmed (a key is compared byte for byte:
+     * " k9" is not "k9", as on the push API); a value holding a control character (U+0000..U+001F, U+007F..U+009F)
+     * is BAD_PARAMETER: no key, room, server or id holds one, and trimming them silently made {@code key=%1Fk9} act
+     * on {@code k9}.
+     */
     public String text(String name) {
         List<String> v = query.get(name);
         if (v == null || v.isEmpty()) {
@@ -34,7 +40,13 @@ public final class AdminCall {
         if (v.size() > 1) {
             throw bad(name + " given " + v.size() + " times");
         }
-        String s = v.get(0).trim();
+        String s = v.get(0);
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                throw bad(name + " holds a control character (U+" + String.format("%04X", (int) s.charAt(i))
+                        + ")");
+            }
+        }
         return s.isEmpty() ? null : s;
     }
 
@@ -47,14 +59,17 @@ public final class AdminCall {
         return s;
     }
 
-    /** An integer in {@code [min, max]}, {@code fallback} when absent; BAD_PARAMETER otherwise. */
+    /**
+     * An integer in {@code [min, max]} (ASCII digits, {@link AsciiDecimal}), {@code fallback} when absent;
+     * BAD_PARAMETER otherwise.
+     */
     public int integer(String name, int min, int max, int fallback) {
         String s = text(name);
         if (s == null) {
             return fallback;
         }
         try {
-            int v = Integer.parseInt(s);
+            int v = Integer.parseInt(AsciiDecimal.check(s, min < 0));
             if (v < min || v > max) {
                 throw bad(name + " must be within " + min + ".." + max + ", was " + v);
             }
@@ -71,7 +86,7 @@ public final class AdminCall {
             return 0;
         }
         try {
-            long v = Long.parseLong(s);
+            long v = Long.parseLong(AsciiDecimal.check(s, true));
             if (v <= 0) {
                 throw bad(name + " must be a positive member id, was " + v);
             }
@@ -89,7 +104,7 @@ public final class AdminCall {
         }
         String digits = s.endsWith("s") ? s.substring(0, s.length() - 1) : s;
         try {
-            int v = Integer.parseInt(digits);
+            int v = Integer.parseInt(AsciiDecimal.check(digits, false));
             if (v < 0 || v > maxSeconds) {
                 throw bad(name + " must be within 0.." + maxSeconds + " seconds, was " + v);
             }

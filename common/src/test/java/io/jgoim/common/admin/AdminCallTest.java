@@ -28,8 +28,27 @@ class AdminCallTest {
         assertThat(c.memberId("mid")).isEqualTo(7);
         assertThat(c.memberId("absent")).isZero();
         assertThat(c.seconds("seconds", 3600, Duration.ZERO)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.required("room")).isEqualTo("live://1");
+        assertThat(c.required("room")).as("kept as sent: compared byte for byte").isEqualTo(" live://1 ");
         assertThat(c.text("absent")).isNull();
+    }
+
+    /** Found by fuzzing: trimming made key=%1Fk9x%20 kick k9x, and Java's parsers read ١٢٣ as member 123. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u001fk9x", "k9x\t", "k9x\u0000", "\u007fk", "a\nb"})
+    void shouldRefuseAValueHoldingAControlCharacter(String value) {
+        AdminCall c = call(Map.of("key", List.of(value)));
+        assertThatThrownBy(() -> c.text("key")).isInstanceOf(JgoimException.class)
+                .hasMessageContaining("key holds a control character")
+                .extracting(e -> ((JgoimException) e).code()).isEqualTo(ErrorCode.BAD_PARAMETER);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0661\u0662\u0663", "\uff11\uff10", " 10", "10 ", "1_0", "+", "-"})
+    void shouldReadOnlyAsciiDecimals(String value) {
+        AdminCall c = call(Map.of("n", List.of(value)));
+        assertThatThrownBy(() -> c.integer("n", -100, 1000, 1)).isInstanceOf(JgoimException.class);
+        assertThatThrownBy(() -> c.memberId("n")).isInstanceOf(JgoimException.class);
+        assertThatThrownBy(() -> c.seconds("n", 3600, Duration.ZERO)).isInstanceOf(JgoimException.class);
     }
 
     @ParameterizedTest

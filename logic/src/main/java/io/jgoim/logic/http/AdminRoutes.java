@@ -63,7 +63,8 @@ final class AdminRoutes {
         String until = r.text("until");
         if (until != null) {
             try {
-                untilMs = Math.multiplyExact(Long.parseLong(until.trim()), 1000L);
+                untilMs = Math.multiplyExact(Long.parseLong(io.jgoim.common.http.AsciiDecimal.check(until, false)),
+                        1000L);
             } catch (NumberFormatException | ArithmeticException e) {
                 throw bad("until must be unix seconds, was '" + until + "'");
             }
@@ -72,12 +73,22 @@ final class AdminRoutes {
             }
         }
         String tenantName = r.text("tenant");
-        String tenant = tenants.resolve(tenantName == null ? null : tenantName.trim()); // 114 when undeclared
+        String tenant = tenants.resolve(tenantName); // 114 when undeclared
         if (!tenant.isEmpty() && kind != Revocation.Kind.MID) {
             throw bad("tenant applies to mid only: a jti or kid revocation is every tenant's");
         }
-        if (kind == Revocation.Kind.MID && Tenancy.forged(value)) {
-            throw bad("mid must be an integer, was '" + value.replace(Tenancy.SEPARATOR, '?') + "'");
+        if (kind == Revocation.Kind.MID) {
+            // ASCII digits only (not another script's), and never 0: anonymous sessions have mid 0, and revoking it
+            // locked every anonymous client out for the revocation's lifetime (24 h by default)
+            long mid;
+            try {
+                mid = Long.parseLong(io.jgoim.common.http.AsciiDecimal.check(value, true));
+            } catch (NumberFormatException e) {
+                throw bad("mid must be an integer, was '" + value.replace(Tenancy.SEPARATOR, '?') + "'");
+            }
+            if (mid == 0) {
+                throw bad("mid 0 is no member (anonymous sessions have none)");
+            }
         }
         Revocation rev = new Revocation(kind, Tenancy.namespaced(tenant, value), untilMs);
         return denyList.revoke(rev).thenApply(v -> json(rev));

@@ -187,24 +187,9 @@ record Param(String name, Kind kind) {
         return out;
     }
 
-    /**
-     * {@code v} when it is an ASCII decimal: digits 0-9 after an optional {@code +} (or {@code -} when
-     * {@code signed}); else a NumberFormatException. Java's parsers also take other scripts' digits (Arabic-Indic,
-     * fullwidth: {@code ١٢٣} read as 123) and callers trimmed white space and NULs around them; goim's strconv takes
-     * neither, and neither is a number a caller meant.
-     */
+    /** {@code v} when it is an ASCII decimal ({@link io.jgoim.common.http.AsciiDecimal}); else NumberFormatException. */
     static String decimal(String v, boolean signed) {
-        int i = !v.isEmpty() && (v.charAt(0) == '+' || (signed && v.charAt(0) == '-')) ? 1 : 0;
-        if (i == v.length()) {
-            throw new NumberFormatException(v);
-        }
-        for (; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c < '0' || c > '9') {
-                throw new NumberFormatException(v);
-            }
-        }
-        return v;
+        return io.jgoim.common.http.AsciiDecimal.check(v, signed);
     }
 
     private static JgoimException bad(String message) {
