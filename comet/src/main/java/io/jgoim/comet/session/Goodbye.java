@@ -5,6 +5,7 @@ import io.jgoim.comet.frame.ReplyFrames;
 import io.jgoim.comet.frame.SessionTransport;
 import io.jgoim.comet.metrics.CometMetrics;
 import io.jgoim.common.http.LingeringClose;
+import io.netty.buffer.Unpooled;
 import io.jgoim.protocol.CloseCode;
 import io.jgoim.protocol.ErrorCode;
 import io.jgoim.protocol.Op;
@@ -45,7 +46,12 @@ final class Goodbye {
         Object bye = nodes != null && !transport.isWebSocket() ? ReplyFrames.disconnect(ch.alloc(), code, nodes)
                 : transport.goodbye(ch.alloc(), code, extended, webSocketOpen);
         if (bye == null) {
-            ch.close();
+            // A goim TCP client gets no goodbye, but what was written to it before (a heartbeat answered from the
+            // same read as the frame that ends the session) still goes out, and the close lingers like the others.
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(LingeringClose.INSTANCE);
+            ch.eventLoop().schedule(() -> {
+                ch.close();
+            }, GOODBYE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
         // A timeout is not the answer to a request: the close code alone says it.

@@ -79,6 +79,33 @@ class GoodbyeLingerIT {
         hostile.awaitCloses(CloseCode.SESSION_RATE_LIMITED, before + RUNS);
     }
 
+    /**
+     * Found by fuzzing: a goim (ver 1) client gets no goodbye, and the session was closed without a flush, so the
+     * heartbeat reply written from the same read as the frame that ended the session was lost.
+     */
+    @Test
+    void shouldSendAGoimClientTheRepliesWrittenBeforeTheFrameThatEndedItsSession() throws Exception {
+        InetSocketAddress address = TestClient.address(TestClient.Mode.TCP, hostile.comet());
+        for (int run = 0; run < RUNS; run++) {
+            try (Socket s = new Socket()) {
+                s.connect(address, 3000);
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(TestClient.frame((short) 1, Op.AUTH, 1,
+                        HostileComet.token(hostile.newKey(), "live://linger").getBytes(StandardCharsets.UTF_8)));
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                assertThat(readFrame(in)[1]).as("auth reply").isEqualTo(Op.AUTH_REPLY);
+                ByteArrayOutputStream both = new ByteArrayOutputStream();
+                both.write(TestClient.frame((short) 1, Op.HEARTBEAT, 100, new byte[0]));
+                // then a frame whose packLen (8) is shorter than its header: the session ends
+                both.write(new byte[] {0, 0, 0, 8, 0, 16, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3});
+                s.getOutputStream().write(both.toByteArray());
+                int[] reply = readFrame(in);
+                assertThat(reply[1]).as("run %d: the heartbeat's reply", run).isEqualTo(Op.HEARTBEAT_REPLY);
+                assertThat(in.read()).as("then the end, a FIN").isEqualTo(-1);
+            }
+        }
+    }
+
     @Test
     void shouldSendAWebSocketClientItsCloseFrameNotAResetWhenItsBytesAreUnread() throws Exception {
         InetSocketAddress address = TestClient.address(TestClient.Mode.WS, hostile.comet());
