@@ -188,6 +188,12 @@ public final class WsSessionCodec extends WsProtoCodec implements FrameReceiver.
                     refuse(ctx, msg, "close code " + code + " is not one a peer may send (RFC 6455 7.4)");
                     return;
                 }
+                if (!isUtf8Reason(((CloseWebSocketFrame) msg).content())) {
+                    // Netty's decoder finds bad bytes inside the reason, not a sequence cut at its end; echoing it
+                    // would put invalid UTF-8 in our own close frame (RFC 6455 8.1)
+                    refuse(ctx, msg, "close reason is not UTF-8 (RFC 6455 5.5.1)");
+                    return;
+                }
                 // The client's close: echo it and close (the echo is refused if our own close frame went first).
                 ctx.channel().writeAndFlush(msg).addListener(ChannelFutureListener.CLOSE);
                 return;
@@ -204,6 +210,22 @@ public final class WsSessionCodec extends WsProtoCodec implements FrameReceiver.
         } catch (RuntimeException e) {
             // Our own refusals go to the session handler alone, as they did when this codec threw them.
             fail(ctx, e);
+        }
+    }
+
+    /** Whether a close frame's body (code, then reason) holds a reason of complete, well-formed UTF-8. */
+    static boolean isUtf8Reason(io.netty.buffer.ByteBuf body) {
+        if (body.readableBytes() <= 2) {
+            return true;
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(body.nioBuffer(body.readerIndex() + 2, body.readableBytes() - 2));
+            return true;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false; // an incomplete sequence at the end is malformed too (the decode is to the end of input)
         }
     }
 

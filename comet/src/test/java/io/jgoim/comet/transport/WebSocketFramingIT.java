@@ -108,6 +108,13 @@ class WebSocketFramingIT {
         add(cases, "close reason not UTF-8",
                 max -> frame(FIN_CLOSE, true, closePayload(1000, (byte) 0xff, (byte) 0xfe, (byte) 0xc0)),
                 CloseCode.PROTOCOL_ERROR);
+        // fuzzing: a reason cut inside a character was echoed, invalid UTF-8 in the server's own close frame
+        add(cases, "close reason ends inside a character",
+                max -> frame(FIN_CLOSE, true, closePayload(1000, (byte) 'a', (byte) 'b', (byte) 0xe2, (byte) 0x82)),
+                CloseCode.PROTOCOL_ERROR);
+        add(cases, "close reason a lone lead byte",
+                max -> frame(FIN_CLOSE, true, closePayload(1000, (byte) 0xf0, (byte) 0x9f, (byte) 0x98)),
+                CloseCode.PROTOCOL_ERROR);
         add(cases, "text message", max -> frame(0x81, true, "{\"op\":2}".getBytes(StandardCharsets.UTF_8)),
                 CloseCode.PROTOCOL_ERROR);
         List<Arguments> both = new ArrayList<>();
