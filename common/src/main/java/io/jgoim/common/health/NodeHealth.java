@@ -66,7 +66,9 @@ public final class NodeHealth implements AutoCloseable {
         this.config = config;
         this.meters = metersOrNull;
         this.nanoClock = nanoClock;
-        if (meters != null) {
+        // One gauge per registry: in standalone with the comet's admin port on, logic's health registered it first
+        // (a second registration is ignored by Micrometer with a WARN at every start)
+        if (meters != null && meters.find("jgoim.ready").gauge() == null) {
             Gauge.builder("jgoim.ready", this, h -> h.readiness().ready() ? 1 : 0).strongReference(true)
                     .description("1 when the node answers 200 on /health/ready (grace applied), else 0")
                     .register(meters);
