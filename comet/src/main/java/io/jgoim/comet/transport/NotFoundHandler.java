@@ -1,15 +1,12 @@
 package io.jgoim.comet.transport;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -26,10 +23,12 @@ public final class NotFoundHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest) {
+            String uri = ((HttpRequest) msg).uri();
             ReferenceCountUtil.release(msg);
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
-                    Unpooled.EMPTY_BUFFER);
-            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            // a body naming the problem, as every other refusal on this port (operations.md, Bad upgrade requests)
+            FullHttpResponse r = io.jgoim.common.http.HttpResponses.text(HttpResponseStatus.NOT_FOUND,
+                    "no WebSocket endpoint at " + io.jgoim.common.logging.ClientText.of(uri, 64)
+                            + ": this port serves only the WebSocket upgrade on its path\n");
             r.headers().set(HttpHeaderNames.CONNECTION, "close");
             RefusedRequest.answer(ctx, r);
         } else {

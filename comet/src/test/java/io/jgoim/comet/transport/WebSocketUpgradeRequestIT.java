@@ -151,6 +151,17 @@ class WebSocketUpgradeRequestIT {
         }
     }
 
+    /** Fuzzing: the 404 had an empty body where every other refusal on this port names the problem. */
+    @Test
+    void shouldNameTheProblemInA404() throws Exception {
+        try (Socket s = connect()) {
+            s.getOutputStream().write(VALID.replace(PATH + " ", "/nope ").getBytes(StandardCharsets.ISO_8859_1));
+            String answer = readToEnd(s, DEADLINE_MILLIS / 2);
+            assertThat(answer).startsWith("HTTP/1.1 404 ").endsWith(END)
+                    .contains("no WebSocket endpoint at /nope: this port serves only the WebSocket upgrade");
+        }
+    }
+
     static Stream<Arguments> notUpgrades() {
         String noUpgrade = VALID.replace("Upgrade: websocket\r\n", "");
         return Stream.of(
