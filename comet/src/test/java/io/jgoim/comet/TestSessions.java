@@ -18,4 +18,17 @@ public final class TestSessions {
     public Session session(EmbeddedChannel ch, SessionTransport transport, String key, int loopIndex) {
         return new Session(ch, transport, 1, key, false, loopIndex, 4, metrics, closes::add);
     }
+
+    /**
+     * Bytes {@code ch} wrote since its outbound was last read, every message drained and released (a message that is
+     * not a buffer counts 1): an empty flush is no byte.
+     */
+    public static int outboundBytes(io.netty.channel.embedded.EmbeddedChannel ch) {
+        int n = 0;
+        for (Object o; (o = ch.readOutbound()) != null; ) {
+            n += o instanceof io.netty.buffer.ByteBuf b ? b.readableBytes() : 1;
+            io.netty.util.ReferenceCountUtil.release(o);
+        }
+        return n;
+    }
 }

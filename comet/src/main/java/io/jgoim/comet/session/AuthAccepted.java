@@ -29,7 +29,9 @@ final class AuthAccepted {
 
     /**
      * Registers the accepted session in the index (its room, ops, heartbeat, loop, credentials) and hands it the
-     * client address's place ({@code clientIp}, null: none); returns its key (logic's, or a random one).
+     * client address's place ({@code clientIp}, null: none), and announces its route again when a Disconnect of its
+     * key may have been at logic with its Connect ({@link LogicDisconnects}); returns its key (logic's, or a random
+     * one).
      */
     static String register(ChannelHandlerContext ctx, SessionServices services, SessionHandler session,
                            ConnectReply reply, boolean positions, ClientIp clientIp) {
@@ -42,6 +44,9 @@ final class AuthAccepted {
         session.credentials(ctx.channel(), reply.getExpiresAtMs(), reply.getJti(), reply.getKid());
         session.activate(ctx.channel(), reply.getMid(), key, reply.getRoomId(), accepts, reply.getHeartbeat(),
                 loopIndex, positions, reply.getTenant(), clientIp == null ? -1 : clientIp.handOver());
+        if (services.disconnects().routeWritten(key)) {
+            services.disconnects().repair(key); // a Disconnect of the key may have been at logic with this Connect
+        }
         return key;
     }
 

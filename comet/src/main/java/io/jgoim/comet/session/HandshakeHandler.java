@@ -250,9 +250,6 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter impleme
         // this loop, so none can overtake the reply, and a client that saw the reply is already in its room.
         boolean positions = authVer == PacketLayout.VERSION_POSITIONS;
         String key = AuthAccepted.register(ctx, services, session, reply, positions, clientIp);
-        if (services.disconnects().routeWritten(key)) {
-            services.disconnects().repair(key); // a Disconnect of the key may have been at logic with this Connect
-        }
         if (positions) {
             // Client frames stay held until the positions reply and the missed messages went out.
             state = State.RESUMING;

@@ -184,11 +184,11 @@ public final class WsSessionCodec extends WsProtoCodec implements FrameReceiver.
             }
             if (msg instanceof CloseWebSocketFrame) {
                 int code = ((CloseWebSocketFrame) msg).statusCode();
-                if (code != -1 && !isValidCloseCode(code)) {
+                if (code != -1 && !PeerCloseFrames.isValidCode(code)) {
                     refuse(ctx, msg, "close code " + code + " is not one a peer may send (RFC 6455 7.4)");
                     return;
                 }
-                if (!isUtf8Reason(((CloseWebSocketFrame) msg).content())) {
+                if (!PeerCloseFrames.isUtf8Reason(((CloseWebSocketFrame) msg).content())) {
                     // Netty's decoder finds bad bytes inside the reason, not a sequence cut at its end; echoing it
                     // would put invalid UTF-8 in our own close frame (RFC 6455 8.1)
                     refuse(ctx, msg, "close reason is not UTF-8 (RFC 6455 5.5.1)");
@@ -211,30 +211,6 @@ public final class WsSessionCodec extends WsProtoCodec implements FrameReceiver.
             // Our own refusals go to the session handler alone, as they did when this codec threw them.
             fail(ctx, e);
         }
-    }
-
-    /** Whether a close frame's body (code, then reason) holds a reason of complete, well-formed UTF-8. */
-    static boolean isUtf8Reason(io.netty.buffer.ByteBuf body) {
-        if (body.readableBytes() <= 2) {
-            return true;
-        }
-        try {
-            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(body.nioBuffer(body.readerIndex() + 2, body.readableBytes() - 2));
-            return true;
-        } catch (java.nio.charset.CharacterCodingException e) {
-            return false; // an incomplete sequence at the end is malformed too (the decode is to the end of input)
-        }
-    }
-
-    /**
-     * The close codes a peer may send: RFC 6455 7.4 and IANA's registry (1000-1003, 1007-1014), libraries (3000-3999)
-     * and applications (4000-4999). Netty's decoder checks the lower ranges but lets 5000 and up through.
-     */
-    static boolean isValidCloseCode(int code) {
-        return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     }
 
     private void refuse(ChannelHandlerContext ctx, Object msg, String why) {

@@ -105,7 +105,7 @@ class DrainGoodbyeTest {
         authenticated(1, "k1");
         index.session("k1").close(CloseCode.SHUTDOWN);
         ch.runPendingTasks();
-        assertThat(outboundBytes()).as("goim ver 1: no byte before the close, as before hints (the close flushes what was written before it: nothing)").isZero();
+        assertThat(io.jgoim.comet.TestSessions.outboundBytes(ch)).as("goim ver 1: no byte before the close, as before hints (the close flushes what was written before it: nothing)").isZero();
         assertThat(ch.isActive()).isFalse();
     }
 
@@ -128,15 +128,5 @@ class DrainGoodbyeTest {
         assertThat(nextHex().substring(16, 24)).as("error reply first").isEqualTo("00000013");
         assertThat(nextHex()).endsWith("00000fa1" + REASON_HEX + "00" + HINTS_HEX);
         assertThat(index.session("k2")).isNull();
-    }
-
-    /** Bytes written to the channel since the last read of its outbound, every message drained (released). */
-    private int outboundBytes() {
-        int n = 0;
-        for (Object o; (o = ch.readOutbound()) != null; ) {
-            n += o instanceof io.netty.buffer.ByteBuf b ? b.readableBytes() : 1;
-            io.netty.util.ReferenceCountUtil.release(o);
-        }
-        return n;
     }
 }

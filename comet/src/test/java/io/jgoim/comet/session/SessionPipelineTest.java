@@ -127,7 +127,7 @@ class SessionPipelineTest {
         ch.advanceTimeBy(1, TimeUnit.SECONDS);
         ch.runScheduledPendingTasks();
         assertThat(ch.isActive()).isFalse();
-        assertThat(outboundBytes()).as("a goim client gets no extension frame (the close flushes what was written before it: nothing)").isZero();
+        assertThat(io.jgoim.comet.TestSessions.outboundBytes(ch)).as("a goim client gets no extension frame (the close flushes what was written before it: nothing)").isZero();
         assertThat(metrics.closes(CloseCode.HANDSHAKE_TIMEOUT)).isEqualTo(1);
     }
 
@@ -391,15 +391,5 @@ class SessionPipelineTest {
         assertThat(OpList.parse(Unpooled.copiedBuffer("1,,2", StandardCharsets.US_ASCII))).isNull();
         assertThat(OpList.parse(Unpooled.copiedBuffer("99999999999", StandardCharsets.US_ASCII))).isNull();
         assertThat(OpList.parse(Unpooled.EMPTY_BUFFER)).isNull();
-    }
-
-    /** Bytes written to the channel since the last read of its outbound, every message drained (released). */
-    private int outboundBytes() {
-        int n = 0;
-        for (Object o; (o = ch.readOutbound()) != null; ) {
-            n += o instanceof io.netty.buffer.ByteBuf b ? b.readableBytes() : 1;
-            io.netty.util.ReferenceCountUtil.release(o);
-        }
-        return n;
     }
 }
