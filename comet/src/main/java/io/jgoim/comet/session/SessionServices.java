@@ -48,9 +48,6 @@ public final class SessionServices {
      * @param hints    the node hints of the current drain for SHUTDOWN goodbyes ({@link NodeHints#NONE} when none)
      * @param history the comet's history reads (shared with the push service, which feeds its recent messages)
      */
-    private final io.jgoim.common.http.RateLimitedLog repairWarns = new io.jgoim.common.http.RateLimitedLog();
-    private static final org.slf4j.Logger REPAIR_LOG = org.slf4j.LoggerFactory.getLogger(LogicDisconnects.class);
-
     public SessionServices(CometConfig config, LogicService logic, SessionIndex index, CometMetrics metrics,
                            BooleanSupplier draining, Supplier<NodeHints> hints, HistoryReads history) {
         this.historyReads = history;
@@ -67,7 +64,7 @@ public final class SessionServices {
         this.slowConsumer = new SlowConsumerPolicy(config.outbound().slowCloseAfter());
         this.acks = new AckBatcher(logic, serverId());
         this.disconnects = new LogicDisconnects(logic, LogicDisconnects.DEFAULT_WINDOW,
-                LogicDisconnects.DEFAULT_MAX_QUEUED, metrics.registry(), this::reannounce,
+                LogicDisconnects.DEFAULT_MAX_QUEUED, metrics.registry(), new RouteRepair(index, logic, serverId()),
                 protocol.logicTimeout().multipliedBy(2).toNanos());
         this.limits = new ConnectLimits(config.limits(), metrics.registry());
         // The op collaborators are reached through the dispatch only.
@@ -99,37 +96,6 @@ public final class SessionServices {
 
     public CometConfig config() {
         return config;
-    }
-
-    /**
-     * Announces the route of this comet's live session with {@code key} again (a logic Heartbeat re-adds a missing
-     * route); false when the comet holds none. See {@link LogicDisconnects}: a late Disconnect of an earlier session
-     * with the key may have removed it.
-     */
-    private boolean reannounce(String key) {
-        io.jgoim.comet.index.Session s = index.session(key);
-        if (s == null) {
-            return false;
-        }
-        try {
-            logic.heartbeat(io.jgoim.protocol.rpc.logic.HeartbeatReq.newBuilder().setMid(s.memberId()).setKey(key)
-                    .setServer(serverId()).build()).whenComplete((r, e) -> {
-                        if (e != null) {
-                            repairFailed(key, e);
-                        }
-                    });
-        } catch (RuntimeException e) {
-            repairFailed(key, e);
-        }
-        return true;
-    }
-
-    private void repairFailed(String key, Throwable e) {
-        long suppressed = repairWarns.acquire();
-        if (suppressed >= 0) {
-            REPAIR_LOG.warn("route of {} not announced again (its next heartbeat to logic will){}: {}", key,
-                    io.jgoim.common.http.RateLimitedLog.suppressedNote(suppressed), e.toString());
-        }
     }
 
     public LogicService logic() {
